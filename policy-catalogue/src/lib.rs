@@ -1,1 +1,32 @@
-pub fn x(){}
+//! The catalogue behind ECR repository policies: every `ecr:` and `ecr-public:`
+//! action with its access level, resource type and condition keys; the named
+//! action bundles of the policy DSL; wildcard action patterns; condition operators
+//! and keys; and the naming rules (account ids, role names, repository names, ...)
+//! that policies must follow.
+//!
+//! The crate has no dependencies, so both the runtime library and the `policy!`
+//! macro can use it without slowing builds. The optional `serde` feature makes
+//! [`Action`] and [`PublicAction`] serialize as their policy text.
+//!
+//! ```
+//! use policy_catalogue::Action;
+//!
+//! let action: Action = "ecr:BatchGetImage".parse().unwrap();
+//! assert!(action.is_repository_action());
+//! ```
+//!
+//! The action tables come from `data/ecr-actions.tsv`, a copy of the AWS Service
+//! Authorization Reference; `src/generated.rs` is generated from it by a test
+//! (`UPDATE_CATALOGUE=1 cargo test -p policy-catalogue --test generate`).
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod action;
+mod generated;
+pub mod public_action;
+pub mod suggest;
+
+pub use action::{AccessLevel, Action, ResourceType, UnknownAction};
+pub use public_action::{PublicAction, UnknownPublicAction};
+pub use suggest::closest;

@@ -1,0 +1,181 @@
+//! The hand-written side of the `ecr-public:` actions.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::action::{find_by_name, foreign_service, split_service, suggest};
+pub use crate::generated::PublicAction;
+use crate::ResourceType;
+
+impl PublicAction {
+    /// Whether the action applies to a repository (rather than a registry or nothing).
+    pub const fn is_repository_action(self) -> bool {
+        matches!(self.resource_type(), ResourceType::Repository)
+    }
+
+    /// Position in [`PublicAction::ALL`].
+    pub const fn index(self) -> usize {
+        // The generated enum declares its variants in `ALL` order.
+        self as usize
+    }
+}
+
+impl fmt::Display for PublicAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for PublicAction {
+    type Err = UnknownPublicAction;
+
+    /// Accepts `"ecr-public:PutImage"` in any ASCII letter case. The prefix is
+    /// required: a bare `"PutImage"` means the private `ecr:` action.
+    fn from_str(input: &str) -> Result<Self, Self::Err> {
+        let (service, name) = split_service(input);
+        let is_public = service.is_some_and(|s| s.eq_ignore_ascii_case("ecr-public"));
+        if is_public {
+            if let Some(action) = find_by_name(&PublicAction::ALL, PublicAction::name, name) {
+                return Ok(action);
+            }
+        }
+        let suggestion = if foreign_service(input, "ecr-public").is_none() {
+            suggest(
+                &PublicAction::ALL,
+                PublicAction::name,
+                PublicAction::as_str,
+                name,
+            )
+        } else {
+            None
+        };
+        Err(UnknownPublicAction {
+            input: input.to_string(),
+            suggestion,
+        })
+    }
+}
+
+/// The input is not one of the `ecr-public:` actions of the catalogue.
+///
+/// ```
+/// use policy_catalogue::PublicAction;
+///
+/// let err = "PutImage".parse::<PublicAction>().unwrap_err();
+/// assert_eq!(err.suggestion, Some("ecr-public:PutImage"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownPublicAction {
+    /// The text that failed to parse.
+    pub input: String,
+    /// The closest catalogue action, in full (`"ecr-public:PutImage"`), if one is close.
+    pub suggestion: Option<&'static str>,
+}
+
+impl fmt::Display for UnknownPublicAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let input = self.input.escape_debug();
+        if let Some(service) = foreign_service(&self.input, "ecr-public") {
+            return write!(
+                f,
+                "\"{input}\" is not an ECR Public action (service prefix \"{}\")",
+                service.escape_debug()
+            );
+        }
+        match self.suggestion {
+            Some(s) => write!(
+                f,
+                "unknown ECR Public action \"{input}\"; did you mean \"{s}\"?"
+            ),
+            None => write!(
+                f,
+                "unknown ECR Public action \"{input}\": expected one of the {} ecr-public: actions, \
+                 e.g. \"ecr-public:PutImage\"",
+                PublicAction::ALL.len()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for UnknownPublicAction {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::AccessLevel;
+
+    #[test]
+    fn catalogue_shape() {
+        assert_eq!(PublicAction::ALL.len(), 23);
+        for (i, a) in PublicAction::ALL.iter().enumerate() {
+            assert_eq!(a.index(), i);
+            assert_eq!(a.as_str(), format!("ecr-public:{}", a.name()));
+        }
+    }
+
+    #[test]
+    fn parses_with_prefix_in_any_case() {
+        for text in ["ecr-public:PutImage", "ECR-PUBLIC:putimage"] {
+            assert_eq!(text.parse::<PublicAction>(), Ok(PublicAction::PutImage));
+        }
+        for a in PublicAction::ALL {
+            assert_eq!(a.to_string().parse::<PublicAction>(), Ok(a));
+        }
+    }
+
+    #[test]
+    fn errors() {
+        let e = "PutImage".parse::<PublicAction>().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            r#"unknown ECR Public action "PutImage"; did you mean "ecr-public:PutImage"?"#
+        );
+        let e = "ecr:PutImage".parse::<PublicAction>().unwrap_err();
+        assert_eq!(e.suggestion, None);
+        assert_eq!(
+            e.to_string(),
+            r#""ecr:PutImage" is not an ECR Public action (service prefix "ecr")"#
+        );
+        let e = "ecr-public:Frobnicate".parse::<PublicAction>().unwrap_err();
+        assert!(e
+            .to_string()
+            .contains("expected one of the 23 ecr-public: actions"));
+        for text in ["", ":", "ecr-public:", "ü:ü"] {
+            assert!(text.parse::<PublicAction>().is_err());
+        }
+    }
+
+    #[test]
+    fn columns_match_the_data_file() {
+        assert_eq!(
+            PublicAction::DescribeRegistries.resource_type(),
+            ResourceType::Registry
+        );
+        assert_eq!(
+            PublicAction::DescribeRepositories.resource_type(),
+            ResourceType::Repository
+        );
+        assert_eq!(
+            PublicAction::GetAuthorizationToken.resource_type(),
+            ResourceType::None
+        );
+        assert_eq!(
+            PublicAction::DescribeImageTags.access_level(),
+            AccessLevel::List
+        );
+        assert_eq!(
+            PublicAction::DeleteRepositoryPolicy.access_level(),
+            AccessLevel::Write
+        );
+        assert_eq!(
+            PublicAction::SetRepositoryPolicy.access_level(),
+            AccessLevel::PermissionsManagement
+        );
+        assert_eq!(
+            PublicAction::CreateRepository.dependent_actions(),
+            ["ecr-public:TagResource"]
+        );
+        assert!(PublicAction::PutImage.is_repository_action());
+        assert!(!PublicAction::PutRegistryCatalogData.is_repository_action());
+    }
+}

@@ -1,0 +1,131 @@
+//! "Did you mean" suggestions for misspelt names.
+
+/// Returns the candidate closest to `input`, if it is close enough to be a
+/// plausible typo.
+///
+/// Distance is the optimal-string-alignment (restricted Damerau-Levenshtein)
+/// distance over characters, ignoring ASCII letter case: insertions, deletions,
+/// substitutions and swaps of two adjacent characters each cost one. A candidate
+/// qualifies when its distance is at most `max(1, n / 3)`, `n` being the number of
+/// characters of `input`. Among qualifying candidates the nearest wins; ties go to
+/// the one that comes first.
+///
+/// ```
+/// use policy_catalogue::closest;
+///
+/// assert_eq!(closest("psh", ["pull", "push"]), Some("push"));
+/// assert_eq!(closest("PutImge", ["PutImage", "GetImage"]), Some("PutImage"));
+/// assert_eq!(closest("xyz", ["push", "pull"]), None);
+/// ```
+pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let input: Vec<char> = input.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let limit = (input.len() / 3).max(1);
+    let mut best: Option<(usize, &'a str)> = None;
+    for candidate in candidates {
+        // Only a strictly better distance replaces the current best, so ties keep
+        // the earlier candidate.
+        let bound = best.map_or(limit, |(d, _)| d.saturating_sub(1).min(limit));
+        if best.is_some_and(|(d, _)| d == 0) {
+            break;
+        }
+        if let Some(d) = bounded_distance(&input, candidate, bound) {
+            best = Some((d, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// The OSA distance between `a` (already lowercased) and `b`, or `None` when it
+/// exceeds `bound`. Bounding keeps long inputs cheap: a length difference above the
+/// bound is rejected at once, and a row whose minimum exceeds it stops the scan.
+fn bounded_distance(a: &[char], b: &str, bound: usize) -> Option<usize> {
+    let b: Vec<char> = b.chars().map(|c| c.to_ascii_lowercase()).collect();
+    if a.len().abs_diff(b.len()) > bound {
+        return None;
+    }
+    // Three rows: the one before last (for swaps), the last, and the current.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut last: Vec<usize> = (0..=b.len()).collect();
+    let mut current: Vec<usize> = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        current[0] = i;
+        let mut row_min = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (last[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(last[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(before[j - 2] + 1);
+            }
+            current[j] = d;
+            row_min = row_min.min(d);
+        }
+        if row_min > bound {
+            return None;
+        }
+        std::mem::swap(&mut before, &mut last);
+        std::mem::swap(&mut last, &mut current);
+    }
+    let d = last[b.len()];
+    (d <= bound).then_some(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn distance(a: &str, b: &str) -> Option<usize> {
+        let a: Vec<char> = a.chars().map(|c| c.to_ascii_lowercase()).collect();
+        bounded_distance(&a, b, usize::MAX / 2)
+    }
+
+    #[test]
+    fn distances() {
+        assert_eq!(distance("", ""), Some(0));
+        assert_eq!(distance("", "abc"), Some(3));
+        assert_eq!(distance("abc", ""), Some(3));
+        assert_eq!(distance("kitten", "sitting"), Some(3));
+        assert_eq!(distance("ab", "ba"), Some(1));
+        assert_eq!(distance("ca", "abc"), Some(3)); // OSA, not full Damerau
+        assert_eq!(distance("PUSH", "push"), Some(0));
+        assert_eq!(distance("pü", "pu"), Some(1));
+    }
+
+    #[test]
+    fn the_tuning_examples() {
+        assert_eq!(closest("psh", ["pull", "push"]), Some("push"));
+        assert_eq!(closest("PutImge", ["PutImage"]), Some("PutImage"));
+        assert_eq!(
+            closest("GetDownloadUrlForLayers", ["GetDownloadUrlForLayer"]),
+            Some("GetDownloadUrlForLayer")
+        );
+        assert_eq!(
+            closest("sourc_account", ["source_arn", "source_account"]),
+            Some("source_account")
+        );
+        assert_eq!(closest("xyz", ["push"]), None);
+        assert_eq!(
+            closest("StringEqual", ["StringEquals", "StringLike"]),
+            Some("StringEquals")
+        );
+    }
+
+    #[test]
+    fn nearest_wins_and_ties_keep_order() {
+        assert_eq!(closest("pul", ["push", "pull"]), Some("pull"));
+        assert_eq!(closest("pxsh", ["push", "pash"]), Some("push"));
+        assert_eq!(closest("pxsh", ["pash", "push"]), Some("pash"));
+        assert_eq!(closest("push", ["pusha", "push"]), Some("push"));
+    }
+
+    #[test]
+    fn edge_inputs() {
+        assert_eq!(closest("", ["a", "ab"]), Some("a"));
+        assert_eq!(closest("", Vec::<&str>::new()), None);
+        assert_eq!(closest("a", [""]), Some(""));
+        let huge = "p".repeat(1_000_000);
+        assert_eq!(closest(&huge, ["push", "pull"]), None);
+        assert_eq!(closest("日本語", ["日本", "push"]), Some("日本"));
+    }
+}
