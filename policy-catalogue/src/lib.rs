@@ -9,10 +9,13 @@
 //! [`Action`] and [`PublicAction`] serialize as their policy text.
 //!
 //! ```
-//! use policy_catalogue::Action;
+//! use policy_catalogue::{Action, ActionPattern, Bundle};
 //!
 //! let action: Action = "ecr:BatchGetImage".parse().unwrap();
-//! assert!(action.is_repository_action());
+//! assert!(Bundle::Pull.actions().contains(&action));
+//!
+//! let pattern = ActionPattern::new("ecr:Batch*").unwrap();
+//! assert!(pattern.matching_actions().contains(&action));
 //! ```
 //!
 //! The action tables come from `data/ecr-actions.tsv`, a copy of the AWS Service
@@ -23,10 +26,14 @@
 #![warn(missing_docs)]
 
 pub mod action;
+pub mod bundle;
 mod generated;
+pub mod pattern;
 pub mod public_action;
 pub mod suggest;
 
 pub use action::{AccessLevel, Action, ResourceType, UnknownAction};
+pub use bundle::{Bundle, UnknownBundle};
+pub use pattern::{wildcard_match, ActionPattern, InvalidActionPattern};
 pub use public_action::{PublicAction, UnknownPublicAction};
 pub use suggest::closest;

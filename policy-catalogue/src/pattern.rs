@@ -1,0 +1,308 @@
+//! Wildcard action patterns such as `ecr:Batch*`.
+
+use std::fmt;
+
+use crate::{Action, PublicAction};
+
+/// Matches `text` against a glob `pattern` where `*` matches any run of characters
+/// (including none) and `?` matches exactly one character. Every other character
+/// matches itself, ignoring case when `case_insensitive` is set.
+///
+/// The algorithm is the iterative two-pointer one: it remembers only the last `*`
+/// and retries from there, so it runs in `O(pattern × text)` time at worst and never
+/// recurses, whatever the input.
+///
+/// ```
+/// use policy_catalogue::wildcard_match;
+///
+/// assert!(wildcard_match("ecr:Batch*", "ecr:BatchGetImage", false));
+/// assert!(wildcard_match("ECR:batch*", "ecr:BatchGetImage", true));
+/// assert!(!wildcard_match("ecr:Get?", "ecr:Get", false));
+/// ```
+pub fn wildcard_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let same =
+        |a: char, b: char| a == b || (case_insensitive && a.to_lowercase().eq(b.to_lowercase()));
+    let (mut pi, mut ti) = (0, 0);
+    // Position of the last `*` seen and the text position it is currently matched up to.
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match p.get(pi) {
+            Some('*') => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            Some(&c) if c == '?' || same(c, t[ti]) => {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match star {
+                // Let the last `*` swallow one more character and retry.
+                Some((sp, st)) => {
+                    star = Some((sp, st + 1));
+                    pi = sp + 1;
+                    ti = st + 1;
+                }
+                None => return false,
+            },
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+/// A wildcard action pattern: `"*"` or `"<service>:<name>"` with at least one
+/// `*` or `?` in the name, such as `"ecr:*"`, `"ecr:Batch*"` or `"ecr:Get?*"`.
+///
+/// Matching ignores case, as AWS does for action names.
+///
+/// ```
+/// use policy_catalogue::{Action, ActionPattern};
+///
+/// let pattern = ActionPattern::new("ecr:Get*Policy").unwrap();
+/// assert_eq!(pattern.service(), "ecr");
+/// assert!(pattern.matches("ecr:GetRepositoryPolicy"));
+/// assert_eq!(
+///     pattern.matching_actions(),
+///     [Action::GetLifecyclePolicy, Action::GetRegistryPolicy, Action::GetRepositoryPolicy]
+/// );
+/// assert!(ActionPattern::new("ecr:PutImage").is_err()); // an action, not a pattern
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ActionPattern {
+    text: String,
+}
+
+impl ActionPattern {
+    /// Checks and wraps a pattern.
+    ///
+    /// The pattern must be `"*"` or `service:name`, where the service is non-empty
+    /// `[a-z0-9-]+` and the name is non-empty `[A-Za-z0-9*?]+` containing at least
+    /// one wildcard (without one it is an action, not a pattern).
+    pub fn new(pattern: &str) -> Result<ActionPattern, InvalidActionPattern> {
+        let fail = |reason| {
+            Err(InvalidActionPattern {
+                input: pattern.to_string(),
+                reason,
+            })
+        };
+        if pattern == "*" {
+            return Ok(ActionPattern {
+                text: pattern.to_string(),
+            });
+        }
+        let Some((service, name)) = pattern.split_once(':') else {
+            return fail("expected \"*\" or \"service:name\" with a wildcard in the name");
+        };
+        if service.is_empty() {
+            return fail("the service prefix is empty");
+        }
+        if !service
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            return fail("the service prefix may contain only a-z, 0-9 and -");
+        }
+        if name.is_empty() {
+            return fail("the action name is empty");
+        }
+        if !name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'*' || b == b'?')
+        {
+            return fail("the action name may contain only A-Z, a-z, 0-9, * and ?");
+        }
+        if !name.contains(['*', '?']) {
+            return fail("it has no wildcard: it is an action, not a pattern");
+        }
+        Ok(ActionPattern {
+            text: pattern.to_string(),
+        })
+    }
+
+    /// The pattern text, exactly as given.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The service prefix (`"ecr"` for `"ecr:Batch*"`); `"*"` for the bare `"*"`.
+    pub fn service(&self) -> &str {
+        self.text.split_once(':').map_or(&self.text, |(s, _)| s)
+    }
+
+    /// Whether the pattern matches the action text (`"ecr:PutImage"`), ignoring case.
+    /// `"*"` alone matches every action of every service.
+    pub fn matches(&self, action_text: &str) -> bool {
+        wildcard_match(&self.text, action_text, true)
+    }
+
+    /// The catalogue's `ecr:` actions the pattern matches, in canonical statement
+    /// order (see [`Action::rank`]).
+    pub fn matching_actions(&self) -> Vec<Action> {
+        let mut actions: Vec<Action> = Action::ALL
+            .into_iter()
+            .filter(|a| self.matches(a.as_str()))
+            .collect();
+        actions.sort_by_key(|a| a.rank());
+        actions
+    }
+
+    /// The catalogue's `ecr-public:` actions the pattern matches, in catalogue order.
+    pub fn matching_public_actions(&self) -> Vec<PublicAction> {
+        PublicAction::ALL
+            .into_iter()
+            .filter(|a| self.matches(a.as_str()))
+            .collect()
+    }
+}
+
+impl fmt::Display for ActionPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl std::str::FromStr for ActionPattern {
+    type Err = InvalidActionPattern;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ActionPattern::new(s)
+    }
+}
+
+/// The text is not a valid action pattern.
+///
+/// ```
+/// use policy_catalogue::ActionPattern;
+///
+/// let err = ActionPattern::new("ecr:").unwrap_err();
+/// assert_eq!(err.to_string(), r#"invalid action pattern "ecr:": the action name is empty"#);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidActionPattern {
+    /// The rejected text.
+    pub input: String,
+    /// What is wrong with it.
+    pub reason: &'static str,
+}
+
+impl fmt::Display for InvalidActionPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid action pattern \"{}\": {}",
+            self.input.escape_debug(),
+            self.reason
+        )
+    }
+}
+
+impl std::error::Error for InvalidActionPattern {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glob_basics() {
+        assert!(wildcard_match("", "", false));
+        assert!(!wildcard_match("", "a", false));
+        assert!(wildcard_match("*", "", false));
+        assert!(wildcard_match("*", "anything", false));
+        assert!(wildcard_match("a*b*c", "aXXbYYc", false));
+        assert!(!wildcard_match("a*b*c", "aXXbYY", false));
+        assert!(wildcard_match("a?c", "abc", false));
+        assert!(!wildcard_match("a?c", "ac", false));
+        assert!(wildcard_match("?", "é", false));
+        assert!(!wildcard_match("A", "a", false));
+        assert!(wildcard_match("A", "a", true));
+        assert!(wildcard_match("Ä*", "äx", true));
+        assert!(wildcard_match("**a**", "bab", false));
+        assert!(wildcard_match("*ab", "aab", false));
+        assert!(!wildcard_match("ab", "abc", false));
+    }
+
+    #[test]
+    fn glob_is_fast_on_hostile_input() {
+        let text = "a".repeat(20_000);
+        let pattern = format!("{}b", "*a".repeat(50));
+        assert!(!wildcard_match(&pattern, &text, true));
+    }
+
+    #[test]
+    fn batch_star_matches_exactly_the_batch_actions() {
+        let p = ActionPattern::new("ecr:Batch*").unwrap();
+        let mut got = p.matching_actions();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                Action::BatchCheckLayerAvailability,
+                Action::BatchDeleteImage,
+                Action::BatchGetImage,
+                Action::BatchGetRepositoryScanningConfiguration,
+                Action::BatchImportUpstreamImage,
+            ]
+        );
+        // Canonical order puts the pull workflow first.
+        assert_eq!(p.matching_actions()[0], Action::BatchGetImage);
+        assert!(p.matching_public_actions().is_empty());
+    }
+
+    #[test]
+    fn service_wide_and_global_patterns() {
+        let all = ActionPattern::new("ecr:*").unwrap();
+        assert_eq!(all.matching_actions().len(), 60);
+        assert!(all.matching_public_actions().is_empty());
+        assert!(!all.matches("ecr-public:PutImage"));
+        let star = ActionPattern::new("*").unwrap();
+        assert_eq!(star.service(), "*");
+        assert_eq!(star.matching_actions().len(), 60);
+        assert_eq!(star.matching_public_actions().len(), 23);
+        assert!(star.matches("s3:GetObject"));
+        let public = ActionPattern::new("ecr-public:*").unwrap();
+        assert_eq!(public.service(), "ecr-public");
+        assert_eq!(public.matching_public_actions().len(), 23);
+        assert!(public.matching_actions().is_empty());
+    }
+
+    #[test]
+    fn question_mark_and_case() {
+        let p = ActionPattern::new("ecr:Get?*").unwrap();
+        assert!(p.matches("ECR:GETIMAGECOPYSTATUS"));
+        assert!(!p.matches("ecr:Get"));
+        let p = ActionPattern::new("ecr:putimag?").unwrap();
+        assert_eq!(p.matching_actions(), [Action::PutImage]);
+        assert_eq!(p.as_str(), "ecr:putimag?");
+        assert_eq!(p.to_string(), "ecr:putimag?");
+    }
+
+    #[test]
+    fn invalid_patterns() {
+        for bad in [
+            "",
+            "ecr",
+            "ecr*",
+            ":*",
+            "ecr:",
+            "ECR:*",
+            "ec r:*",
+            "ecr:Put Image*",
+            "ecr:Put-*",
+            "ecr:PutImage",
+            "ecr:*:*",
+            "**",
+            "é:*",
+            "ecr:Pü*",
+        ] {
+            let err = ActionPattern::new(bad).unwrap_err();
+            assert_eq!(err.input, bad);
+            assert!(!err.to_string().is_empty());
+        }
+        assert_eq!(
+            ActionPattern::new("ecr:PutImage").unwrap_err().to_string(),
+            r#"invalid action pattern "ecr:PutImage": it has no wildcard: it is an action, not a pattern"#
+        );
+        assert!("ecr:Put*".parse::<ActionPattern>().is_ok());
+    }
+}
