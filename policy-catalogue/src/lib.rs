@@ -27,13 +27,27 @@
 
 pub mod action;
 pub mod bundle;
+pub mod condition;
 mod generated;
 pub mod pattern;
 pub mod public_action;
+pub mod rules;
+#[cfg(feature = "serde")]
+mod serde_impls;
 pub mod suggest;
 
 pub use action::{AccessLevel, Action, ResourceType, UnknownAction};
 pub use bundle::{Bundle, UnknownBundle};
+pub use condition::{
+    known_key, operator_fits_key, ConditionOperator, InvalidConditionOperator, KeyType, KnownKey,
+    Operator, OperatorFamily, SetQualifier, KNOWN_KEYS,
+};
 pub use pattern::{wildcard_match, ActionPattern, InvalidActionPattern};
 pub use public_action::{PublicAction, UnknownPublicAction};
+pub use rules::{
+    check_account_id, check_condition_key, check_iam_path, check_ip_or_cidr, check_organization_id,
+    check_partition, check_policy_id, check_region, check_repository_name, check_role_name,
+    check_service_principal, check_session_name, check_sid, check_user_name, check_version,
+    is_iam_strict_sid, RuleViolation,
+};
 pub use suggest::closest;
