@@ -31,6 +31,24 @@ pub struct RuleViolation {
     pub value: String,
 }
 
+impl RuleViolation {
+    /// A violation of `rule` by `value`; `detail` says what is wrong with it.
+    #[must_use]
+    pub fn new(
+        what: &'static str,
+        rule: &'static str,
+        value: &str,
+        detail: impl Into<String>,
+    ) -> Self {
+        RuleViolation {
+            what,
+            rule,
+            detail: detail.into(),
+            value: value.to_owned(),
+        }
+    }
+}
+
 /// Values longer than this are shortened in messages; the full value stays in
 /// [`RuleViolation::value`].
 const SHOWN_CHARS: usize = 80;

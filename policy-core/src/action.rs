@@ -1,0 +1,128 @@
+//! Entries of an `Action` or `NotAction` element.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::str::FromStr;
+
+pub use policy_catalogue::{
+    AccessLevel, Action, ActionPattern, Bundle, PublicAction, ResourceType, UnknownAction,
+};
+
+/// One entry of an `Action` or `NotAction` list.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ActionItem {
+    /// A catalogue `ecr:` action.
+    Ecr(Action),
+    /// A catalogue `ecr-public:` action.
+    Public(PublicAction),
+    /// A wildcard pattern such as `ecr:Batch*` or `*`.
+    Pattern(ActionPattern),
+    /// Text that is none of the above (another service's action, or an unknown name), kept as
+    /// written so that a policy read from JSON can be linted and written back unchanged.
+    Other(String),
+}
+
+impl ActionItem {
+    /// Reads an action, public action or pattern; anything else becomes [`ActionItem::Other`].
+    ///
+    /// ```
+    /// use policy_core::{Action, ActionItem};
+    /// assert_eq!(ActionItem::parse("ecr:putimage"), ActionItem::Ecr(Action::PutImage));
+    /// assert!(matches!(ActionItem::parse("ecr:Batch*"), ActionItem::Pattern(_)));
+    /// assert!(matches!(ActionItem::parse("s3:GetObject"), ActionItem::Other(_)));
+    /// ```
+    #[must_use]
+    pub fn parse(text: &str) -> Self {
+        if text.contains(['*', '?']) {
+            if let Ok(p) = ActionPattern::new(text) {
+                return ActionItem::Pattern(p);
+            }
+        } else if has_prefix_ignore_case(text, "ecr:") {
+            if let Ok(a) = Action::from_str(text) {
+                return ActionItem::Ecr(a);
+            }
+        } else if has_prefix_ignore_case(text, "ecr-public:") {
+            if let Ok(a) = PublicAction::from_str(text) {
+                return ActionItem::Public(a);
+            }
+        }
+        ActionItem::Other(text.to_owned())
+    }
+
+    /// The text written in JSON.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            ActionItem::Ecr(a) => a.as_str(),
+            ActionItem::Public(a) => a.as_str(),
+            ActionItem::Pattern(p) => p.as_str(),
+            ActionItem::Other(s) => s,
+        }
+    }
+
+    /// Whether this entry covers the `ecr:` action `action` (case-insensitively for patterns
+    /// and other text, as AWS matches action names).
+    #[must_use]
+    pub fn covers(&self, action: Action) -> bool {
+        match self {
+            ActionItem::Ecr(a) => *a == action,
+            ActionItem::Public(_) => false,
+            ActionItem::Pattern(p) => p.matches(action.as_str()),
+            ActionItem::Other(s) => s.eq_ignore_ascii_case(action.as_str()),
+        }
+    }
+
+    /// Sort key of the canonical statement order: catalogue actions by [`Action::rank`], then
+    /// public actions, then patterns and other text by their text.
+    fn order_key(&self) -> (u8, u8, &str) {
+        match self {
+            ActionItem::Ecr(a) => (0, a.rank(), ""),
+            ActionItem::Public(a) => (1, 0, a.as_str()),
+            ActionItem::Pattern(p) => (2, 0, p.as_str()),
+            ActionItem::Other(s) => (3, 0, s),
+        }
+    }
+}
+
+fn has_prefix_ignore_case(text: &str, prefix: &str) -> bool {
+    text.len() >= prefix.len()
+        && text.is_char_boundary(prefix.len())
+        && text[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+impl PartialOrd for ActionItem {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ActionItem {
+    /// The canonical statement order (see [`Action::rank`]).
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.order_key().cmp(&other.order_key())
+    }
+}
+
+impl fmt::Display for ActionItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<Action> for ActionItem {
+    fn from(a: Action) -> Self {
+        ActionItem::Ecr(a)
+    }
+}
+
+impl From<PublicAction> for ActionItem {
+    fn from(a: PublicAction) -> Self {
+        ActionItem::Public(a)
+    }
+}
+
+impl From<ActionPattern> for ActionItem {
+    fn from(p: ActionPattern) -> Self {
+        ActionItem::Pattern(p)
+    }
+}

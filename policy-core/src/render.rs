@@ -1,0 +1,359 @@
+//! Serialisation to JSON: compact, pretty, and the exact text AWS hands back.
+
+use std::io;
+
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde::Serialize;
+
+use crate::action::ActionItem;
+use crate::condition::{ConditionValue, Conditions};
+use crate::document::PolicyDocument;
+use crate::list::ValueList;
+use crate::principal::{AwsPrincipal, Principal, PrincipalKey};
+use crate::statement::{PrincipalElement, Statement};
+
+/// How a document is written: as built, or as AWS stores it.
+#[derive(Clone, Copy)]
+struct Style {
+    /// Write bare account ids as root ARNs, as AWS does when it stores a policy.
+    aws: bool,
+}
+
+struct Styled<'a, T: ?Sized> {
+    value: &'a T,
+    style: Style,
+}
+
+fn styled<T: ?Sized>(value: &T, style: Style) -> Styled<'_, T> {
+    Styled { value, style }
+}
+
+impl Serialize for PolicyDocument {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        styled(self, Style { aws: false }).serialize(serializer)
+    }
+}
+
+impl Serialize for crate::RepositoryPolicy {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.document().serialize(serializer)
+    }
+}
+
+impl Serialize for Statement {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        styled(self, Style { aws: false }).serialize(serializer)
+    }
+}
+
+impl Serialize for Styled<'_, PolicyDocument> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let doc = self.value;
+        let len = 1 + usize::from(doc.version.is_some()) + usize::from(doc.id.is_some());
+        let mut map = serializer.serialize_map(Some(len))?;
+        if let Some(v) = doc.version {
+            map.serialize_entry("Version", v.as_str())?;
+        }
+        if let Some(id) = &doc.id {
+            map.serialize_entry("Id", id.as_str())?;
+        }
+        if doc.statements.is_written_bare() {
+            map.serialize_entry("Statement", &styled(&doc.statements[0], self.style))?;
+        } else {
+            map.serialize_entry("Statement", &StatementList(&doc.statements, self.style))?;
+        }
+        map.end()
+    }
+}
+
+struct StatementList<'a>(&'a ValueList<Statement>, Style);
+
+impl Serialize for StatementList<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for s in self.0.iter() {
+            seq.serialize_element(&styled(s, self.1))?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for Styled<'_, Statement> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let s = self.value;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(sid) = &s.sid {
+            map.serialize_entry("Sid", sid.as_str())?;
+        }
+        map.serialize_entry("Effect", s.effect.as_str())?;
+        if let Some(p) = &s.principal {
+            let key = if p.negated {
+                "NotPrincipal"
+            } else {
+                "Principal"
+            };
+            map.serialize_entry(key, &styled(p, self.style))?;
+        }
+        if let Some(a) = &s.action {
+            let key = if a.negated { "NotAction" } else { "Action" };
+            map.serialize_entry(key, &Texts(&a.actions, ActionItem::as_str))?;
+        }
+        if let Some(r) = &s.resource {
+            let key = if r.negated { "NotResource" } else { "Resource" };
+            map.serialize_entry(key, &Texts(&r.resources, String::as_str))?;
+        }
+        if !s.condition.is_empty() {
+            map.serialize_entry("Condition", &ConditionBlock(&s.condition))?;
+        }
+        map.end()
+    }
+}
+
+/// A list of values written through a text accessor, bare when the list form says so.
+struct Texts<'a, T, F>(&'a ValueList<T>, F);
+
+impl<T, F: Fn(&T) -> &str> Serialize for Texts<'_, T, F> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.0.is_written_bare() {
+            return serializer.serialize_str((self.1)(&self.0[0]));
+        }
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for v in self.0.iter() {
+            seq.serialize_element((self.1)(v))?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for Styled<'_, PrincipalElement> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let p = self.value;
+        if p.is_anyone() {
+            return serializer.serialize_str("*");
+        }
+        let mut map = serializer.serialize_map(None)?;
+        for key in PrincipalKey::ALL {
+            let count = p.with_key(key).count();
+            if count == 0 {
+                continue;
+            }
+            map.serialize_entry(
+                key.as_str(),
+                &PrincipalValues {
+                    element: p,
+                    key,
+                    count,
+                    style: self.style,
+                },
+            )?;
+        }
+        map.end()
+    }
+}
+
+struct PrincipalValues<'a> {
+    element: &'a PrincipalElement,
+    key: PrincipalKey,
+    count: usize,
+    style: Style,
+}
+
+impl Serialize for PrincipalValues<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let bare = self.count == 1 && self.element.principals.form() == crate::ListForm::Compact;
+        if bare {
+            if let Some(p) = self.element.with_key(self.key).next() {
+                return PrincipalText(p, self.style).serialize(serializer);
+            }
+        }
+        let mut seq = serializer.serialize_seq(Some(self.count))?;
+        for p in self.element.with_key(self.key) {
+            seq.serialize_element(&PrincipalText(p, self.style))?;
+        }
+        seq.end()
+    }
+}
+
+struct PrincipalText<'a>(&'a Principal, Style);
+
+impl Serialize for PrincipalText<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Principal::Aws(AwsPrincipal::Account {
+                partition,
+                account,
+                bare: true,
+            }) if self.1.aws => {
+                let root = AwsPrincipal::Account {
+                    partition: *partition,
+                    account: account.clone(),
+                    bare: false,
+                };
+                serializer.collect_str(&root)
+            }
+            p => serializer.collect_str(p),
+        }
+    }
+}
+
+struct ConditionBlock<'a>(&'a Conditions);
+
+impl Serialize for ConditionBlock<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for (operator, tests) in self.0.by_operator() {
+            map.serialize_key(&format_args!("{operator}"))?;
+            map.serialize_value(&KeyValues(&tests))?;
+        }
+        map.end()
+    }
+}
+
+struct KeyValues<'a>(&'a [&'a crate::condition::Condition]);
+
+impl Serialize for KeyValues<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for t in self.0 {
+            map.serialize_key(t.key.as_str())?;
+            map.serialize_value(&Values(&t.values))?;
+        }
+        map.end()
+    }
+}
+
+struct Values<'a>(&'a ValueList<ConditionValue>);
+
+impl Serialize for Values<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.0.is_written_bare() {
+            return self.0[0].serialize(serializer);
+        }
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for v in self.0.iter() {
+            seq.serialize_element(v)?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for ConditionValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ConditionValue::String(s) => serializer.serialize_str(s),
+            ConditionValue::Bool(b) => serializer.serialize_bool(*b),
+            ConditionValue::Number(n) => match n.parse::<serde_json::Number>() {
+                Ok(number) => number.serialize(serializer),
+                Err(_) => serializer.serialize_str(n),
+            },
+        }
+    }
+}
+
+/// Serialising the model cannot fail: every map key is a string and no value reports an error.
+fn write<F: serde_json::ser::Formatter>(
+    doc: &PolicyDocument,
+    style: Style,
+    formatter: F,
+) -> String {
+    let mut out = Vec::with_capacity(256);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+    if styled(doc, style).serialize(&mut ser).is_err() {
+        return String::new();
+    }
+    // serde_json writes valid UTF-8.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+pub(crate) fn to_json(doc: &PolicyDocument) -> String {
+    write(doc, Style { aws: false }, serde_json::ser::CompactFormatter)
+}
+
+pub(crate) fn to_json_pretty(doc: &PolicyDocument) -> String {
+    write(
+        doc,
+        Style { aws: false },
+        serde_json::ser::PrettyFormatter::with_indent(b"  "),
+    )
+}
+
+pub(crate) fn to_aws_json(doc: &PolicyDocument) -> String {
+    write(doc, Style { aws: true }, AwsFormatter::default())
+}
+
+/// The layout of Jackson's `DefaultPrettyPrinter`, which AWS uses for stored policies: objects
+/// indented by two spaces per object level, `" : "` between key and value, arrays inline with
+/// single spaces (`[ "a", "b" ]`, empty `[ ]`), empty objects `{ }`.
+#[derive(Default)]
+pub(crate) struct AwsFormatter {
+    depth: usize,
+    has_value: bool,
+}
+
+impl AwsFormatter {
+    fn indent<W: ?Sized + io::Write>(&self, writer: &mut W) -> io::Result<()> {
+        for _ in 0..self.depth {
+            writer.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for AwsFormatter {
+    fn begin_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        writer.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            writer.write_all(b"\n")?;
+            self.indent(writer)?;
+            writer.write_all(b"}")
+        } else {
+            writer.write_all(b" }")
+        }
+    }
+
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        writer.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(writer)
+    }
+
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        writer.write_all(b" : ")
+    }
+
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.has_value = false;
+        writer.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        writer.write_all(b" ]")
+    }
+
+    fn begin_array_value<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        writer.write_all(if first { b" " } else { b", " })
+    }
+
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
