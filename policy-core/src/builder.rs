@@ -579,6 +579,17 @@ impl PolicyBuilder<NeedsAccount> {
 ///
 /// It has no JSON: [`bind`](PolicyTemplate::bind) the account to get a [`RepositoryPolicy`].
 ///
+/// ```compile_fail
+/// use policy_core::{Bundle, RepositoryPolicy, StatementBuilder, UserName};
+///
+/// let template = RepositoryPolicy::builder()
+///     .statement(StatementBuilder::allow().user(UserName::new("ci")?).bundle(Bundle::Pull))
+///     .build()?;
+/// // error[E0599]: no method named `to_json` found for struct `PolicyTemplate`
+/// let json = template.to_json();
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
 /// ```
 /// use policy_core::{AccountId, Bundle, RepositoryPolicy, StatementBuilder, UserName};
 ///

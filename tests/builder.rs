@@ -1,0 +1,224 @@
+//! The builder: checks at build time, the policy account in the types, validated names.
+
+use ecr_policy::{
+    AccountId, Action, AwsPrincipal, BuildError, Bundle, IamPath, OrgId, PolicyTemplate,
+    RepositoryPolicy, RoleName, ServiceName, SessionName, Sid, StatementBuilder, UserName,
+};
+
+fn account(s: &str) -> AccountId {
+    AccountId::new(s).unwrap()
+}
+
+#[test]
+fn a_statement_without_principal_is_refused() {
+    let err = RepositoryPolicy::builder()
+        .statement(StatementBuilder::allow().anyone().bundle(Bundle::Pull))
+        .statement(StatementBuilder::allow().bundle(Bundle::Pull))
+        .build()
+        .unwrap_err();
+    assert_eq!(err, BuildError::MissingPrincipal { statement: 1 });
+    assert!(
+        err.to_string().contains("statement 1 has no principal"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_statement_without_action_is_refused() {
+    let err = RepositoryPolicy::builder()
+        .statement(StatementBuilder::allow().anyone())
+        .build()
+        .unwrap_err();
+    assert_eq!(err, BuildError::MissingAction { statement: 0 });
+}
+
+#[test]
+fn duplicate_sids_are_refused_with_both_places() {
+    let sid = || Sid::new("Pull").unwrap();
+    let err = RepositoryPolicy::builder()
+        .statement(
+            StatementBuilder::allow()
+                .sid(sid())
+                .anyone()
+                .bundle(Bundle::Pull),
+        )
+        .statement(
+            StatementBuilder::allow()
+                .sid(Sid::new("Other").unwrap())
+                .anyone()
+                .bundle(Bundle::Pull),
+        )
+        .statement(
+            StatementBuilder::deny()
+                .sid(sid())
+                .anyone()
+                .bundle(Bundle::Delete),
+        )
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err,
+        BuildError::DuplicateSid {
+            sid: "Pull".into(),
+            first: 0,
+            second: 2
+        }
+    );
+}
+
+#[test]
+fn a_template_binds_its_account_into_every_pending_principal() {
+    let template: PolicyTemplate = RepositoryPolicy::builder()
+        .statement(
+            StatementBuilder::allow()
+                .user(UserName::new("ci").unwrap())
+                .role_with_path(
+                    IamPath::new("/deploy/").unwrap(),
+                    RoleName::new("app").unwrap(),
+                )
+                .session(
+                    RoleName::new("ops").unwrap(),
+                    SessionName::new("alice").unwrap(),
+                )
+                .own_account()
+                .account(account("210987654321"))
+                .bundle(Bundle::Pull),
+        )
+        .build()
+        .unwrap();
+    let policy = template.clone().bind(account("111122223333"));
+    let principals: Vec<String> = policy.statements()[0]
+        .principal
+        .as_ref()
+        .unwrap()
+        .principals
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        principals,
+        [
+            "arn:aws:iam::111122223333:user/ci",
+            "arn:aws:iam::111122223333:role/deploy/app",
+            "arn:aws:sts::111122223333:assumed-role/ops/alice",
+            "arn:aws:iam::111122223333:root",
+            "arn:aws:iam::210987654321:root",
+        ]
+    );
+    // Binding another account gives another policy from the same template.
+    assert_ne!(template.bind(account("444455556666")), policy);
+}
+
+#[test]
+fn an_account_given_up_front_builds_a_policy_directly() {
+    let with_account: RepositoryPolicy = RepositoryPolicy::builder()
+        .account(account("111122223333"))
+        .statement(
+            StatementBuilder::allow()
+                .user(UserName::new("ci").unwrap())
+                .bundle(Bundle::Pull),
+        )
+        .build()
+        .unwrap();
+    let bound = RepositoryPolicy::builder()
+        .statement(
+            StatementBuilder::allow()
+                .user(UserName::new("ci").unwrap())
+                .bundle(Bundle::Pull),
+        )
+        .build()
+        .unwrap()
+        .bind(account("111122223333"));
+    assert_eq!(with_account, bound);
+}
+
+#[test]
+fn statements_that_need_no_account_build_a_policy_without_one() {
+    let policy: RepositoryPolicy = RepositoryPolicy::builder()
+        .statement(
+            StatementBuilder::allow()
+                .service(ServiceName::new("codebuild.amazonaws.com").unwrap())
+                .source_account(&account("123456789012"))
+                .bundle(Bundle::Pull),
+        )
+        .statement(
+            StatementBuilder::allow()
+                .org(OrgId::new("o-a1b2c3d4e5").unwrap())
+                .bundle(Bundle::Pull),
+        )
+        .build()
+        .unwrap();
+    assert_eq!(policy.statements().len(), 2);
+}
+
+#[test]
+fn constructors_refuse_bad_names_with_the_rule() {
+    let e = AccountId::new("12345678901").unwrap_err();
+    assert!(e.to_string().contains("12 digits"), "{e}");
+    assert!(AccountId::new("1234567890123").is_err());
+    assert!(AccountId::new("12345678901a").is_err());
+    assert!(UserName::new("").is_err());
+    assert!(UserName::new("a".repeat(65)).is_err());
+    assert!(UserName::new("a".repeat(64)).is_ok());
+    assert!(UserName::new("has space").is_err());
+    assert!(RoleName::new("role/with/slash").is_err());
+    assert!(ServiceName::new("codebuild").is_err());
+    assert!(OrgId::new("o-short").is_err());
+    assert!(Sid::new("").is_err());
+}
+
+#[test]
+fn principal_arns_are_read_into_their_kind() {
+    let cases = [
+        ("123456789012", true),
+        ("arn:aws:iam::123456789012:root", true),
+        ("arn:aws:iam::123456789012:user/a/b/c", true),
+        ("arn:aws-cn:iam::123456789012:role/r", true),
+        ("arn:aws:sts::123456789012:assumed-role/r/ci", true),
+        ("arn:aws:iam::123456789012:group/g", false),
+        ("arn:aws:sts::123456789012:assumed-role/r/s", false),
+        ("arn:aws:iam::*:root", false),
+        ("arn:aws:iam::12345678901:root", false),
+        ("arn:aws:s3:::bucket", false),
+        ("AIDAEXAMPLE", false),
+        ("", false),
+    ];
+    for (text, ok) in cases {
+        let parsed = AwsPrincipal::from_arn(text);
+        assert_eq!(parsed.is_ok(), ok, "{text}: {parsed:?}");
+        if let Ok(p) = parsed {
+            assert_eq!(p.to_string(), text, "round trip");
+        }
+    }
+}
+
+#[test]
+fn explicit_actions_and_bundles_merge_in_canonical_order() {
+    let policy = RepositoryPolicy::builder()
+        .statement(
+            StatementBuilder::allow()
+                .anyone()
+                .action(Action::ListImages)
+                .bundle(Bundle::Pull)
+                .action(Action::BatchGetImage),
+        )
+        .build()
+        .unwrap();
+    let actions: Vec<&str> = policy.statements()[0]
+        .action
+        .as_ref()
+        .unwrap()
+        .actions
+        .iter()
+        .map(|a| a.as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "ecr:GetDownloadUrlForLayer",
+            "ecr:BatchGetImage",
+            "ecr:BatchCheckLayerAvailability",
+            "ecr:ListImages"
+        ]
+    );
+}
