@@ -222,3 +222,28 @@ fn explicit_actions_and_bundles_merge_in_canonical_order() {
         ]
     );
 }
+
+#[test]
+fn principals_with_deep_paths_render_whole() {
+    // Long enough to pass any fixed buffer the renderer might use for ARNs.
+    let path = format!("/{}/", vec!["team"; 100].join("/"));
+    let principal = ecr_policy::Principal::Aws(AwsPrincipal::User {
+        partition: ecr_policy::Partition::Aws,
+        account: account("123456789012"),
+        path: IamPath::new(path.clone()).unwrap(),
+        name: UserName::new("ci").unwrap(),
+    });
+    let policy = RepositoryPolicy::builder()
+        .statement(
+            StatementBuilder::allow()
+                .principal(principal)
+                .bundle(Bundle::Pull),
+        )
+        .build()
+        .unwrap();
+    let arn = format!("arn:aws:iam::123456789012:user{path}ci");
+    assert!(policy.to_json().contains(&format!(r#""AWS":"{arn}""#)));
+    assert!(policy
+        .to_aws_json()
+        .contains(&format!(r#""AWS" : "{arn}""#)));
+}

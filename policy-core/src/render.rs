@@ -178,21 +178,115 @@ struct PrincipalText<'a>(&'a Principal, Style);
 
 impl Serialize for PrincipalText<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self.0 {
-            Principal::Aws(AwsPrincipal::Account {
-                partition,
+        let aws = match self.0 {
+            Principal::Anyone => return serializer.serialize_str("*"),
+            Principal::Service(s) => return serializer.serialize_str(s.as_str()),
+            Principal::Federated(s) | Principal::CanonicalUser(s) => {
+                return serializer.serialize_str(s)
+            }
+            Principal::Aws(aws) => aws,
+        };
+        // ARNs are assembled from their parts on a stack buffer: this is the hot path of
+        // rendering, and going through `fmt` costs more than the copying.
+        let mut buf = ArnBuf::new();
+        let written = match aws {
+            AwsPrincipal::Everyone => return serializer.serialize_str("*"),
+            AwsPrincipal::Other(text) => return serializer.serialize_str(text),
+            AwsPrincipal::Account {
                 account,
                 bare: true,
-            }) if self.1.aws => {
-                let root = AwsPrincipal::Account {
-                    partition: *partition,
-                    account: account.clone(),
-                    bare: false,
-                };
-                serializer.collect_str(&root)
-            }
-            p => serializer.collect_str(p),
+                ..
+            } if !self.1.aws => return serializer.serialize_str(account.as_str()),
+            AwsPrincipal::Account {
+                partition, account, ..
+            } => buf.push_all(&[
+                "arn:",
+                partition.as_str(),
+                ":iam::",
+                account.as_str(),
+                ":root",
+            ]),
+            AwsPrincipal::User {
+                partition,
+                account,
+                path,
+                name,
+            } => buf.push_all(&[
+                "arn:",
+                partition.as_str(),
+                ":iam::",
+                account.as_str(),
+                ":user",
+                path.as_str(),
+                name.as_str(),
+            ]),
+            AwsPrincipal::Role {
+                partition,
+                account,
+                path,
+                name,
+            } => buf.push_all(&[
+                "arn:",
+                partition.as_str(),
+                ":iam::",
+                account.as_str(),
+                ":role",
+                path.as_str(),
+                name.as_str(),
+            ]),
+            AwsPrincipal::AssumedRole {
+                partition,
+                account,
+                role,
+                session,
+            } => buf.push_all(&[
+                "arn:",
+                partition.as_str(),
+                ":sts::",
+                account.as_str(),
+                ":assumed-role/",
+                role.as_str(),
+                "/",
+                session.as_str(),
+            ]),
+        };
+        match written.then(|| buf.as_str()).flatten() {
+            Some(text) => serializer.serialize_str(text),
+            // Longer than the buffer (deep IAM paths): format it instead.
+            None => serializer.collect_str(aws),
         }
+    }
+}
+
+/// A fixed buffer for principal ARNs; long enough for every ARN without a deep path.
+struct ArnBuf {
+    bytes: [u8; 256],
+    len: usize,
+}
+
+impl ArnBuf {
+    fn new() -> Self {
+        ArnBuf {
+            bytes: [0; 256],
+            len: 0,
+        }
+    }
+
+    /// Appends every part, or returns false when they do not fit.
+    fn push_all(&mut self, parts: &[&str]) -> bool {
+        for part in parts {
+            let end = self.len + part.len();
+            let Some(dest) = self.bytes.get_mut(self.len..end) else {
+                return false;
+            };
+            dest.copy_from_slice(part.as_bytes());
+            self.len = end;
+        }
+        true
+    }
+
+    fn as_str(&self) -> Option<&str> {
+        std::str::from_utf8(&self.bytes[..self.len]).ok()
     }
 }
 
@@ -200,21 +294,33 @@ struct ConditionBlock<'a>(&'a Conditions);
 
 impl Serialize for ConditionBlock<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let tests = self.0.tests();
         let mut map = serializer.serialize_map(None)?;
-        for (operator, tests) in self.0.by_operator() {
-            map.serialize_key(&format_args!("{operator}"))?;
-            map.serialize_value(&KeyValues(&tests))?;
+        // Operators in order of first appearance; blocks are small, so rescanning beats allocating.
+        for (i, t) in tests.iter().enumerate() {
+            if tests[..i]
+                .iter()
+                .any(|earlier| earlier.operator == t.operator)
+            {
+                continue;
+            }
+            map.serialize_key(&format_args!("{}", t.operator))?;
+            map.serialize_value(&KeyValues(&tests[i..], t.operator))?;
         }
         map.end()
     }
 }
 
-struct KeyValues<'a>(&'a [&'a crate::condition::Condition]);
+/// The keys and values of one operator, from the tests that follow its first appearance.
+struct KeyValues<'a>(
+    &'a [crate::condition::Condition],
+    crate::condition::ConditionOperator,
+);
 
 impl Serialize for KeyValues<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for t in self.0 {
+        let mut map = serializer.serialize_map(None)?;
+        for t in self.0.iter().filter(|t| t.operator == self.1) {
             map.serialize_key(t.key.as_str())?;
             map.serialize_value(&Values(&t.values))?;
         }
@@ -250,35 +356,44 @@ impl Serialize for ConditionValue {
     }
 }
 
-/// Serialising the model cannot fail: every map key is a string and no value reports an error.
+/// Writes `doc` with `formatter` into a buffer sized for typical statements, so that long
+/// policies are not copied over and over as the buffer grows.
 fn write<F: serde_json::ser::Formatter>(
     doc: &PolicyDocument,
     style: Style,
+    per_statement: usize,
     formatter: F,
 ) -> String {
-    let mut out = Vec::with_capacity(256);
+    let mut out = Vec::with_capacity(64 + per_statement * doc.statements.len());
     let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+    // Serialising the model cannot fail: every map key is a string and no value reports an
+    // error; and serde_json writes UTF-8. The empty string is never returned.
     if styled(doc, style).serialize(&mut ser).is_err() {
         return String::new();
     }
-    // serde_json writes valid UTF-8.
     String::from_utf8(out).unwrap_or_default()
 }
 
 pub(crate) fn to_json(doc: &PolicyDocument) -> String {
-    write(doc, Style { aws: false }, serde_json::ser::CompactFormatter)
+    write(
+        doc,
+        Style { aws: false },
+        384,
+        serde_json::ser::CompactFormatter,
+    )
 }
 
 pub(crate) fn to_json_pretty(doc: &PolicyDocument) -> String {
     write(
         doc,
         Style { aws: false },
+        640,
         serde_json::ser::PrettyFormatter::with_indent(b"  "),
     )
 }
 
 pub(crate) fn to_aws_json(doc: &PolicyDocument) -> String {
-    write(doc, Style { aws: true }, AwsFormatter::default())
+    write(doc, Style { aws: true }, 512, AwsFormatter::default())
 }
 
 /// The layout of Jackson's `DefaultPrettyPrinter`, which AWS uses for stored policies: objects
