@@ -102,7 +102,11 @@ pub fn check_action_text(text: &str) -> Result<(), RuleViolation> {
     let Some((service, name)) = text.split_once(':') else {
         return fail("has no service prefix");
     };
-    if service.is_empty() || !service.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+    if service.is_empty()
+        || !service
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
         return fail("the service prefix may contain only letters, digits and -");
     }
     if name.is_empty() {
@@ -217,7 +221,9 @@ pub const SOURCE_GUARD_KEYS: [&str; 4] = [
 pub fn guards_service_principal(operator: &ConditionOperator, key: &str) -> bool {
     !operator.operator.is_negated()
         && operator.operator != Operator::Null
-        && SOURCE_GUARD_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
+        && SOURCE_GUARD_KEYS
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(key))
 }
 
 /// The action whose denial to everyone locks a repository policy: ECR then refuses the policy
@@ -270,7 +276,10 @@ mod tests {
             classify_action("ecr:PutRegistryPolicy"),
             ActionCheck::NotRepositoryAction(Action::PutRegistryPolicy)
         );
-        assert!(matches!(classify_action("ecr-public:GetAuthorizationToken"), ActionCheck::Public(_)));
+        assert!(matches!(
+            classify_action("ecr-public:GetAuthorizationToken"),
+            ActionCheck::Public(_)
+        ));
         assert!(has_policy_variable("${aws:PrincipalTag/team}"));
         assert!(!has_policy_variable("${}"));
         assert!(!has_policy_variable("${"));

@@ -41,6 +41,7 @@ mod condition;
 mod document;
 mod list;
 mod names;
+mod parse;
 mod policy;
 mod principal;
 mod render;
@@ -62,6 +63,7 @@ pub use names::{
     AccountId, IamPath, OrgId, Partition, PolicyId, Region, RepositoryName, RoleName,
     RuleViolation, ServiceName, SessionName, Sid, UserName,
 };
+pub use parse::{InvalidPolicy, Limits, ParseError, ParseErrorKind, ParsedPolicy, SourceShape};
 pub use policy::{NotARepositoryPolicy, RepositoryPolicy, RepositoryRuleViolation};
 pub use principal::{AwsPrincipal, Principal, PrincipalKey};
 pub use statement::{ActionElement, PrincipalElement, ResourceElement, Statement};

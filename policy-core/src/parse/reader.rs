@@ -213,7 +213,10 @@ impl<'a> Reader<'a> {
                             out.push(c);
                             continue;
                         }
-                        _ => return self.fail("a valid escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)"),
+                        _ => {
+                            return self
+                                .fail("a valid escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)")
+                        }
                     };
                     self.pos += 1;
                     out.push(c);
