@@ -38,9 +38,12 @@
 mod action;
 pub mod builder;
 mod condition;
+mod diff;
 mod document;
+mod equivalence;
 mod list;
 mod names;
+mod normalize;
 mod parse;
 mod policy;
 mod principal;
@@ -57,7 +60,9 @@ pub use condition::{
     known_key, operator_fits_key, Condition, ConditionKey, ConditionOperator, ConditionValue,
     Conditions, KeyType, KnownKey, Operator, OperatorFamily, SetQualifier, KNOWN_KEYS,
 };
+pub use diff::{diff, AccessChange, PolicyDiff};
 pub use document::PolicyDocument;
+pub use equivalence::equivalent;
 pub use list::{ListForm, ValueList};
 pub use names::{
     AccountId, IamPath, OrgId, Partition, PolicyId, Region, RepositoryName, RoleName,
