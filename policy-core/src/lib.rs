@@ -40,7 +40,9 @@ pub mod builder;
 mod condition;
 mod diff;
 mod document;
+mod dsl;
 mod equivalence;
+mod lint;
 mod list;
 mod names;
 mod normalize;
@@ -62,7 +64,9 @@ pub use condition::{
 };
 pub use diff::{diff, AccessChange, PolicyDiff};
 pub use document::PolicyDocument;
+pub use dsl::NotExpressible;
 pub use equivalence::equivalent;
+pub use lint::{locks_out_policy_changes, Finding, LintCode, LintConfig, Severity, StatementRef};
 pub use list::{ListForm, ValueList};
 pub use names::{
     AccountId, IamPath, OrgId, Partition, PolicyId, Region, RepositoryName, RoleName,

@@ -7,6 +7,7 @@
 
 mod de;
 mod document;
+pub(crate) use document::aws_principal;
 mod error;
 mod reader;
 mod shape;
@@ -128,7 +129,7 @@ impl ParsedPolicy {
     /// let text = r#"{"Statement":[{"Action":["ecr:batchGetImage"],"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:root"],"Service":"codebuild.amazonaws.com"}}],"Version":"2012-10-17"}"#;
     /// let parsed = ParsedPolicy::parse(text)?;
     /// assert_eq!(parsed.to_json(), text);
-    /// assert_eq!(parsed.shape.locate("Statement[0].Effect"), Some((1, 62)));
+    /// assert_eq!(parsed.shape.locate("Statement[0].Effect"), Some((1, 56)));
     /// # Ok::<(), policy_core::ParseError>(())
     /// ```
     ///
