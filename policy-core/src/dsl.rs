@@ -94,7 +94,9 @@ fn principal(p: &Principal) -> Option<String> {
             AwsPrincipal::User { .. }
             | AwsPrincipal::Role { .. }
             | AwsPrincipal::AssumedRole { .. } => format!("arn {}", lit(&a.to_string())),
-            AwsPrincipal::Everyone | AwsPrincipal::Other(_) => return None,
+            // IAM reads `{"AWS": "*"}` as `"*"`; the macro writes the latter.
+            AwsPrincipal::Everyone => "anyone".to_owned(),
+            AwsPrincipal::Other(_) => return None,
         },
         Principal::Federated(_) | Principal::CanonicalUser(_) => return None,
     })
@@ -111,7 +113,12 @@ fn action(a: &ActionItem) -> Option<String> {
     }
 }
 
-fn statement(out: &mut String, i: usize, s: &Statement) -> Result<(), NotExpressible> {
+fn statement(
+    out: &mut String,
+    i: usize,
+    s: &Statement,
+    earlier: &[Statement],
+) -> Result<(), NotExpressible> {
     let at = |rest: &str| format!("Statement[{i}]{rest}");
     if let Some(r) = &s.resource {
         let name = if r.negated { "NotResource" } else { "Resource" };
@@ -128,6 +135,9 @@ fn statement(out: &mut String, i: usize, s: &Statement) -> Result<(), NotExpress
     };
     out.push_str("    ");
     if let Some(sid) = &s.sid {
+        if earlier.iter().any(|o| o.sid.as_ref() == Some(sid)) {
+            return fail(at(".Sid"), "the macro refuses a Sid used twice");
+        }
         let _ = write!(out, "sid {} ", lit(sid.as_str()));
     }
     out.push_str(match s.effect {
@@ -143,7 +153,8 @@ fn statement(out: &mut String, i: usize, s: &Statement) -> Result<(), NotExpress
             );
         }
         match principal(x) {
-            Some(text) => principals.push(text),
+            Some(text) if !principals.contains(&text) => principals.push(text),
+            Some(_) => {}
             None => {
                 return fail(
                     at(".Principal"),
@@ -238,7 +249,7 @@ impl PolicyDocument {
             if i > 0 {
                 out.push_str(";\n");
             }
-            statement(&mut out, i, s)?;
+            statement(&mut out, i, s, &self.statements[..i])?;
         }
         out.push_str("\n}\n");
         Ok(out)

@@ -123,6 +123,24 @@ fn statement(
         );
     }
     principal(out, i, s);
+    if let (Some(sh), Some(p)) = (shape.and_then(|sh| sh.statements.get(i)), &s.principal) {
+        for (key, _) in &sh.principal_keys {
+            if p.with_key(*key).next().is_none() {
+                let name = if p.negated {
+                    "NotPrincipal"
+                } else {
+                    "Principal"
+                };
+                out.push(
+                    LintCode::EmptyList,
+                    st,
+                    at(&format!(".{name}.{}", key.as_str())),
+                    format!("{} is an empty list", key.as_str()),
+                    "remove it",
+                );
+            }
+        }
+    }
     actions(out, i, s);
     if let Some(r) = &s.resource {
         let name = if r.negated { "NotResource" } else { "Resource" };

@@ -158,6 +158,15 @@ impl<'a> DocumentReader<'a> {
         }
     }
 
+    /// Records the position of the value about to be read.
+    fn mark_here(&mut self) {
+        if self.shape.is_some() {
+            self.r.peek();
+            let at = self.r.offset();
+            self.mark(at);
+        }
+    }
+
     fn expect(&mut self, kind: Kind, expected: &'static str) -> Result<usize> {
         let found = self.r.peek();
         let at = self.r.offset();
@@ -433,6 +442,7 @@ impl<'a> DocumentReader<'a> {
                     });
                 }
                 "Principal" | "NotPrincipal" => {
+                    this.mark_here();
                     let name: &'static str = if key == "Principal" {
                         "Principal"
                     } else {
@@ -458,6 +468,7 @@ impl<'a> DocumentReader<'a> {
                     principal = Some(p);
                 }
                 "Action" | "NotAction" => {
+                    this.mark_here();
                     let name: &'static str = if key == "Action" {
                         "Action"
                     } else {
@@ -518,6 +529,7 @@ impl<'a> DocumentReader<'a> {
                     });
                 }
                 "Condition" => {
+                    this.mark_here();
                     this.statement_key(ElementName::Condition);
                     condition = this.condition()?;
                 }
@@ -667,11 +679,8 @@ impl<'a> DocumentReader<'a> {
                     op_text
                         .parse()
                         .map_err(|e: policy_catalogue::InvalidConditionOperator| {
-                            let hint = e
-                                .suggestion
-                                .as_ref()
-                                .map(|s| format!("did you mean \"{s}\"?"));
-                            this.invalid(op_at, e.to_string(), hint)
+                            // The message already names the likely operator.
+                            this.invalid(op_at, e.to_string(), None)
                         })?;
                 this.mark(op_at);
                 this.object(

@@ -143,6 +143,7 @@ impl ParseError {
             }
             ParseErrorKind::InvalidValue { hint, .. } => hint.clone(),
             ParseErrorKind::WrongType { .. } => None,
+            ParseErrorKind::RepositoryRule(RepositoryRuleViolation::Resource { .. }) => None,
             ParseErrorKind::RepositoryRule(v) => Some(
                 match v {
                     RepositoryRuleViolation::NoStatement => "add a statement",
@@ -152,9 +153,7 @@ impl ParseError {
                     RepositoryRuleViolation::MissingAction { .. } => {
                         "add \"Action\": [\"ecr:BatchGetImage\", ...]"
                     }
-                    RepositoryRuleViolation::Resource { .. } => {
-                        "remove \"Resource\": a repository policy applies to its repository"
-                    }
+                    RepositoryRuleViolation::Resource { .. } => "",
                 }
                 .to_owned(),
             ),
