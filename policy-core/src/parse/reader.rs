@@ -364,7 +364,7 @@ mod tests {
             let ok = r.number().is_ok() && r.at_end();
             assert!(!ok, "{bad}");
         }
-        assert_eq!(line_column("ab\ncé\nx", 7), (2, 3));
+        assert_eq!(line_column("ab\ncé\nx", 6), (2, 3));
         assert_eq!(line_column("ab", 99), (1, 3));
     }
 }
