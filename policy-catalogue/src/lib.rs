@@ -27,6 +27,7 @@
 
 pub mod action;
 pub mod bundle;
+pub mod checks;
 pub mod condition;
 mod generated;
 pub mod pattern;

@@ -38,9 +38,15 @@
 mod action;
 pub mod builder;
 mod condition;
+mod diff;
 mod document;
+mod dsl;
+mod equivalence;
+mod lint;
 mod list;
 mod names;
+mod normalize;
+mod parse;
 mod policy;
 mod principal;
 mod render;
@@ -56,12 +62,17 @@ pub use condition::{
     known_key, operator_fits_key, Condition, ConditionKey, ConditionOperator, ConditionValue,
     Conditions, KeyType, KnownKey, Operator, OperatorFamily, SetQualifier, KNOWN_KEYS,
 };
+pub use diff::{diff, AccessChange, PolicyDiff};
 pub use document::PolicyDocument;
+pub use dsl::NotExpressible;
+pub use equivalence::equivalent;
+pub use lint::{locks_out_policy_changes, Finding, LintCode, LintConfig, Severity, StatementRef};
 pub use list::{ListForm, ValueList};
 pub use names::{
     AccountId, IamPath, OrgId, Partition, PolicyId, Region, RepositoryName, RoleName,
     RuleViolation, ServiceName, SessionName, Sid, UserName,
 };
+pub use parse::{InvalidPolicy, Limits, ParseError, ParseErrorKind, ParsedPolicy, SourceShape};
 pub use policy::{NotARepositoryPolicy, RepositoryPolicy, RepositoryRuleViolation};
 pub use principal::{AwsPrincipal, Principal, PrincipalKey};
 pub use statement::{ActionElement, PrincipalElement, ResourceElement, Statement};

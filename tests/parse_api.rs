@@ -1,0 +1,137 @@
+//! Reading policies: hostile input, serde, errors; equivalence, diff, lint suppression and the
+//! lock-out check through the public API.
+
+use ecr_policy::{
+    diff, equivalent, locks_out_policy_changes, LintCode, LintConfig, ParseErrorKind,
+    PolicyDocument, RepositoryPolicy,
+};
+
+#[test]
+fn hostile_input_is_refused_with_an_error() {
+    let deep = "[".repeat(200_000);
+    assert!(PolicyDocument::from_json(&deep).is_err());
+    let deep = format!("{{\"Statement\": {}", "[".repeat(200_000));
+    let e = PolicyDocument::from_json(&deep).unwrap_err();
+    assert!(matches!(e.kind(), ParseErrorKind::WrongType { .. }), "{e}");
+    let huge = format!("{{\"Id\": \"{}\"}}", "a".repeat(2 << 20));
+    assert!(matches!(
+        PolicyDocument::from_json(&huge).unwrap_err().kind(),
+        ParseErrorKind::TooLarge { .. }
+    ));
+    let one = r#"{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"}"#;
+    let many = format!("{{\"Statement\": [{}]}}", vec![one; 1001].join(","));
+    let e = PolicyDocument::from_json(&many).unwrap_err();
+    assert!(
+        matches!(
+            e.kind(),
+            ParseErrorKind::TooMany {
+                what: "statements",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert_eq!(e.path(), "Statement[1000]");
+    for text in [
+        "",
+        "{",
+        "\"",
+        "{\"Statement\":[{\"Effect\":\"Allow\"",
+        "\u{feff}{}",
+        "{\"\\ud800\":1}",
+    ] {
+        assert!(PolicyDocument::from_json(text).is_err(), "{text:?}");
+    }
+}
+
+#[test]
+fn errors_carry_path_line_and_column() {
+    let text = "{\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Principal\": {\"AWS\": [\"arn:aws:iam::123456789012:root\", \"nobody\"]}, \"Action\": \"ecr:*\"}\n  ]\n}";
+    let e = PolicyDocument::from_json(text).unwrap_err();
+    assert_eq!(e.path(), "Statement[0].Principal.AWS[1]");
+    assert_eq!((e.line(), e.column()), (3, 81));
+    assert!(e.hint().is_some());
+}
+
+#[test]
+fn serde_deserialize_reads_the_same_documents() {
+    let text = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"ecr:BatchGetImage"}}"#;
+    let via_serde: PolicyDocument = serde_json::from_str(text).unwrap();
+    assert_eq!(via_serde, PolicyDocument::from_json(text).unwrap());
+    let value: serde_json::Value = serde_json::from_str(text).unwrap();
+    let policy: RepositoryPolicy = serde_json::from_value(value).unwrap();
+    assert_eq!(policy.to_json(), text);
+    let bad = r#"{"Statement":{"Effect":"Allow","Action":"ecr:BatchGetImage"}}"#;
+    let e = serde_json::from_str::<RepositoryPolicy>(bad)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("Statement[0].Principal"), "{e}");
+    let e = serde_json::from_str::<PolicyDocument>(r#"{"Statement":{"Effect":"Permit"}}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("at Statement.Effect"), "{e}");
+}
+
+fn doc(text: &str) -> PolicyDocument {
+    PolicyDocument::from_json(text).unwrap()
+}
+
+#[test]
+fn equivalence_and_diff_by_meaning() {
+    let a = doc(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:role/ci","210987654321"]},"Action":["ecr:BatchGetImage","ecr:PutImage"],"Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}}]}"#,
+    );
+    let b = doc(r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210987654321:root"},"Action":["ecr:putimage","ECR:BatchGetImage"],"Condition":{"StringEquals":{"AWS:SOURCEVPCE":["vpce-1"]}}},
+        {"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:role/ci"]},"Action":["ecr:BatchGetImage","ecr:PutImage"],"Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}}]}"#);
+    assert!(equivalent(&a, &b));
+    assert!(diff(&a, &b).is_empty());
+    // A changed condition value changes who can do what.
+    let c = doc(&a.to_json().replace("vpce-1", "vpce-2"));
+    assert!(!equivalent(&a, &c));
+    let d = diff(&a, &c).to_string();
+    assert!(d.contains("+ Allow arn:aws:iam::210987654321:root: ecr:batchgetimage, ecr:putimage when StringEquals aws:sourcevpce vpce-2"), "{d}");
+    assert!(d.contains("- Allow arn:aws:iam::123456789012:role/ci: ecr:batchgetimage, ecr:putimage when StringEquals aws:sourcevpce vpce-1"), "{d}");
+    // A wildcard covers the actions it matches: adding one is a change, adding it twice is not.
+    let wide = doc(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:*"}]}"#);
+    let wider = doc(
+        r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":["ecr:*","ecr:PutImage"]},{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"ecr:Get*"}]}"#,
+    );
+    assert!(equivalent(&wide, &wider));
+    let effect = doc(&wide.to_json().replace("Allow", "Deny"));
+    assert!(!equivalent(&wide, &effect));
+}
+
+#[test]
+fn lint_suppression_and_lockout() {
+    let text = r#"{"Version":"2012-10-17","Statement":[
+        {"Sid":"Public","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"},
+        {"Sid":"Freeze","Effect":"Deny","Principal":{"AWS":"*"},"NotAction":"ecr:BatchGetImage"}]}"#;
+    let d = doc(text);
+    let codes = |c: &LintConfig| d.lint_with(c).iter().map(|f| f.code).collect::<Vec<_>>();
+    assert_eq!(
+        codes(&LintConfig::default()),
+        [LintCode::PublicAccess, LintCode::LocksOutPolicyChanges]
+    );
+    assert!(locks_out_policy_changes(&d));
+    assert_eq!(
+        codes(&LintConfig::default().suppress(LintCode::LocksOutPolicyChanges)),
+        [LintCode::PublicAccess]
+    );
+    assert_eq!(
+        codes(&LintConfig::default().suppress_in_statement(LintCode::PublicAccess, 0)),
+        [LintCode::LocksOutPolicyChanges]
+    );
+    assert_eq!(
+        codes(&LintConfig::default().suppress_in(LintCode::PublicAccess, "Freeze")).len(),
+        2
+    );
+    // A condition or an exception leaves someone able to change the policy.
+    let guarded = doc(&text.replace(r#""NotAction":"ecr:BatchGetImage""#, r#""NotAction":"ecr:BatchGetImage","Condition":{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::123456789012:role/admin"}}"#));
+    assert!(!locks_out_policy_changes(&guarded));
+    let codes: Vec<&str> = LintCode::ALL.iter().map(|c| c.as_str()).collect();
+    let mut unique = codes.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), codes.len(), "codes are unique");
+}
