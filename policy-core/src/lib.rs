@@ -36,9 +36,11 @@
 #![warn(missing_docs)]
 
 mod action;
+mod arn;
 pub mod builder;
 mod condition;
 mod document;
+pub mod eval;
 mod list;
 mod names;
 mod policy;
@@ -51,6 +53,7 @@ pub use action::{
     AccessLevel, Action, ActionItem, ActionPattern, Bundle, PublicAction, ResourceType,
     UnknownAction,
 };
+pub use arn::RepositoryArn;
 pub use builder::{BuildError, PolicyBuilder, PolicyTemplate, StatementBuilder};
 pub use condition::{
     known_key, operator_fits_key, Condition, ConditionKey, ConditionOperator, ConditionValue,
