@@ -37,9 +37,11 @@
 
 mod action;
 mod arn;
+pub mod assert;
 pub mod builder;
 mod condition;
 mod document;
+mod identity;
 pub mod eval;
 mod list;
 mod names;

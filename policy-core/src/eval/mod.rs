@@ -35,8 +35,13 @@ mod principal_match;
 mod request;
 
 pub(crate) use condition::{ContextSource, Lookup, Tri};
+
+/// Internals the policy checks of [`crate::assert`] share.
+pub(crate) mod condition_internals {
+    pub(crate) use super::condition::PreparedCondition;
+}
 pub(crate) use prepared::{PreparedPolicy, PreparedStatement};
-pub(crate) use principal_match::{element_matches, principal_matches};
+pub(crate) use principal_match::principal_matches;
 
 pub use date::parse_date;
 pub use decision::{

@@ -62,7 +62,7 @@ impl PreparedStatement {
             .unwrap_or_default();
         let mut bits = 0u128;
         for action in Action::ALL {
-            if items.iter().any(|item| item.covers(action)) {
+            if items.iter().any(|item| item_covers(item, action.as_str())) {
                 bits |= 1 << action.index();
             }
         }
@@ -95,12 +95,7 @@ impl PreparedStatement {
         }
         let listed = match action {
             RequestAction::Ecr(a) => self.action_bits & (1 << a.index()) != 0,
-            RequestAction::Other(text) => self.action_items.iter().any(|item| match item {
-                ActionItem::Ecr(a) => a.as_str().eq_ignore_ascii_case(text),
-                ActionItem::Public(a) => a.as_str().eq_ignore_ascii_case(text),
-                ActionItem::Pattern(p) => p.matches(text),
-                ActionItem::Other(s) => wildcard_match(s, text, true),
-            }),
+            RequestAction::Other(text) => self.action_items.iter().any(|i| item_covers(i, text)),
         };
         listed != self.action_negated
     }
@@ -147,5 +142,16 @@ impl PreparedStatement {
             }
         }
         result
+    }
+}
+
+/// Whether an `Action` entry covers an action name. Names ignore case; `*` and `?` are
+/// wildcards even in entries the catalogue does not recognise (`ECR:batch*`).
+fn item_covers(item: &ActionItem, action: &str) -> bool {
+    match item {
+        ActionItem::Ecr(a) => a.as_str().eq_ignore_ascii_case(action),
+        ActionItem::Public(a) => a.as_str().eq_ignore_ascii_case(action),
+        ActionItem::Pattern(p) => p.matches(action),
+        ActionItem::Other(s) => wildcard_match(s, action, true),
     }
 }
