@@ -26,7 +26,9 @@ fn holds(operator: &str, key: &str, values: &[ConditionValue], found: Option<&[&
         .build()
         .unwrap();
     let caller = Caller::service(ServiceName::new("lambda.amazonaws.com").unwrap());
-    let repo = "arn:aws:ecr:us-east-1:123456789012:repository/app".parse().unwrap();
+    let repo = "arn:aws:ecr:us-east-1:123456789012:repository/app"
+        .parse()
+        .unwrap();
     let mut request = Request::new(caller, Action::BatchGetImage, repo);
     if let Some(found) = found {
         request = request.context(key, found.iter().copied());
@@ -70,10 +72,22 @@ fn string_operators() {
         ("StringNotEquals", K, &["a", "b"], Some(&["c"]), true),
         ("StringNotEquals", K, &["ci"], None, true),
         ("StringEqualsIgnoreCase", K, &["CI"], Some(&["ci"]), true),
-        ("StringEqualsIgnoreCase", K, &["ÄRGER"], Some(&["ärger"]), true),
+        (
+            "StringEqualsIgnoreCase",
+            K,
+            &["ÄRGER"],
+            Some(&["ärger"]),
+            true,
+        ),
         ("StringEqualsIgnoreCase", K, &["ci"], Some(&["cd"]), false),
         ("StringEqualsIgnoreCase", K, &["ci"], None, false),
-        ("StringNotEqualsIgnoreCase", K, &["CI"], Some(&["ci"]), false),
+        (
+            "StringNotEqualsIgnoreCase",
+            K,
+            &["CI"],
+            Some(&["ci"]),
+            false,
+        ),
         ("StringNotEqualsIgnoreCase", K, &["CI"], Some(&["cd"]), true),
         ("StringNotEqualsIgnoreCase", K, &["CI"], None, true),
         ("StringLike", K, &["ci-*"], Some(&["ci-prod"]), true),
@@ -109,11 +123,23 @@ fn numeric_operators() {
         ("NumericLessThan", k, &["3600"], None, false),
         ("NumericLessThanIfExists", k, &["3600"], None, true),
         ("NumericLessThanEquals", k, &["3600"], Some(&["3600"]), true),
-        ("NumericLessThanEquals", k, &["3600"], Some(&["3601"]), false),
+        (
+            "NumericLessThanEquals",
+            k,
+            &["3600"],
+            Some(&["3601"]),
+            false,
+        ),
         ("NumericGreaterThan", k, &["-1.5"], Some(&["-1"]), true),
         ("NumericGreaterThan", k, &["5"], Some(&["5"]), false),
         ("NumericGreaterThanEquals", k, &["5"], Some(&["5"]), true),
-        ("NumericGreaterThanEquals", k, &["5"], Some(&["4.99"]), false),
+        (
+            "NumericGreaterThanEquals",
+            k,
+            &["5"],
+            Some(&["4.99"]),
+            false,
+        ),
     ]);
 }
 
@@ -121,21 +147,99 @@ fn numeric_operators() {
 fn date_operators() {
     let k = "aws:CurrentTime";
     run(&[
-        ("DateEquals", k, &["2026-01-01T00:00:00Z"], Some(&["2026-01-01T00:00:00Z"]), true),
-        ("DateEquals", k, &["2026-01-01T00:00:00Z"], Some(&["2026-01-01"]), true),
-        ("DateEquals", k, &["2026-01-01T00:00:00Z"], Some(&["2026-01-01T01:00:00+01:00"]), true),
-        ("DateEquals", k, &["2026-01-01T00:00:00Z"], Some(&["1767225600"]), true),
-        ("DateEquals", k, &["1767225600"], Some(&["2026-01-01T00:00:01Z"]), false),
+        (
+            "DateEquals",
+            k,
+            &["2026-01-01T00:00:00Z"],
+            Some(&["2026-01-01T00:00:00Z"]),
+            true,
+        ),
+        (
+            "DateEquals",
+            k,
+            &["2026-01-01T00:00:00Z"],
+            Some(&["2026-01-01"]),
+            true,
+        ),
+        (
+            "DateEquals",
+            k,
+            &["2026-01-01T00:00:00Z"],
+            Some(&["2026-01-01T01:00:00+01:00"]),
+            true,
+        ),
+        (
+            "DateEquals",
+            k,
+            &["2026-01-01T00:00:00Z"],
+            Some(&["1767225600"]),
+            true,
+        ),
+        (
+            "DateEquals",
+            k,
+            &["1767225600"],
+            Some(&["2026-01-01T00:00:01Z"]),
+            false,
+        ),
         ("DateEquals", k, &["2026-01-01"], None, false),
-        ("DateNotEquals", k, &["2026-01-01"], Some(&["2026-01-02"]), true),
+        (
+            "DateNotEquals",
+            k,
+            &["2026-01-01"],
+            Some(&["2026-01-02"]),
+            true,
+        ),
         ("DateNotEquals", k, &["2026-01-01"], None, true),
-        ("DateLessThan", k, &["2026-01-01T00:00:00Z"], Some(&["2025-12-31T23:59:59Z"]), true),
-        ("DateLessThan", k, &["2026-01-01T00:00:00Z"], Some(&["2026-01-01T00:00:00Z"]), false),
-        ("DateLessThan", k, &["2026-01-01T00:00:00Z"], Some(&["not a date"]), false),
-        ("DateLessThanEquals", k, &["2026-01-01"], Some(&["2026-01-01T00:00:00Z"]), true),
-        ("DateGreaterThan", k, &["2026-01-01"], Some(&["2026-06-01T12:00:00-07:00"]), true),
-        ("DateGreaterThan", k, &["2026-01-01"], Some(&["2025-06-01"]), false),
-        ("DateGreaterThanEquals", k, &["2026-01-01"], Some(&["2026-01-01"]), true),
+        (
+            "DateLessThan",
+            k,
+            &["2026-01-01T00:00:00Z"],
+            Some(&["2025-12-31T23:59:59Z"]),
+            true,
+        ),
+        (
+            "DateLessThan",
+            k,
+            &["2026-01-01T00:00:00Z"],
+            Some(&["2026-01-01T00:00:00Z"]),
+            false,
+        ),
+        (
+            "DateLessThan",
+            k,
+            &["2026-01-01T00:00:00Z"],
+            Some(&["not a date"]),
+            false,
+        ),
+        (
+            "DateLessThanEquals",
+            k,
+            &["2026-01-01"],
+            Some(&["2026-01-01T00:00:00Z"]),
+            true,
+        ),
+        (
+            "DateGreaterThan",
+            k,
+            &["2026-01-01"],
+            Some(&["2026-06-01T12:00:00-07:00"]),
+            true,
+        ),
+        (
+            "DateGreaterThan",
+            k,
+            &["2026-01-01"],
+            Some(&["2025-06-01"]),
+            false,
+        ),
+        (
+            "DateGreaterThanEquals",
+            k,
+            &["2026-01-01"],
+            Some(&["2026-01-01"]),
+            true,
+        ),
         ("DateGreaterThanIfExists", k, &["2026-01-01"], None, true),
     ]);
 }
@@ -166,27 +270,104 @@ fn bool_binary_and_null_operators() {
     assert!(holds("Bool", k, &t, Some(&["true"])));
     assert!(!holds("Bool", k, &t, Some(&["false"])));
     let n = [ConditionValue::from(3600_u64)];
-    assert!(holds("NumericLessThan", "aws:MultiFactorAuthAge", &n, Some(&["60"])));
+    assert!(holds(
+        "NumericLessThan",
+        "aws:MultiFactorAuthAge",
+        &n,
+        Some(&["60"])
+    ));
 }
 
 #[test]
 fn ip_address_operators() {
     let k = "aws:SourceIp";
     run(&[
-        ("IpAddress", k, &["203.0.113.0/24"], Some(&["203.0.113.77"]), true),
-        ("IpAddress", k, &["203.0.113.0/24"], Some(&["203.0.114.1"]), false),
-        ("IpAddress", k, &["203.0.113.5"], Some(&["203.0.113.5"]), true),
-        ("IpAddress", k, &["10.0.0.0/8", "192.168.0.0/16"], Some(&["192.168.4.4"]), true),
-        ("IpAddress", k, &["0.0.0.0/0"], Some(&["2001:db8::1"]), false),
-        ("IpAddress", k, &["2001:db8::/32"], Some(&["2001:db8:1::7"]), true),
-        ("IpAddress", k, &["2001:db8::/32"], Some(&["2001:db9::7"]), false),
+        (
+            "IpAddress",
+            k,
+            &["203.0.113.0/24"],
+            Some(&["203.0.113.77"]),
+            true,
+        ),
+        (
+            "IpAddress",
+            k,
+            &["203.0.113.0/24"],
+            Some(&["203.0.114.1"]),
+            false,
+        ),
+        (
+            "IpAddress",
+            k,
+            &["203.0.113.5"],
+            Some(&["203.0.113.5"]),
+            true,
+        ),
+        (
+            "IpAddress",
+            k,
+            &["10.0.0.0/8", "192.168.0.0/16"],
+            Some(&["192.168.4.4"]),
+            true,
+        ),
+        (
+            "IpAddress",
+            k,
+            &["0.0.0.0/0"],
+            Some(&["2001:db8::1"]),
+            false,
+        ),
+        (
+            "IpAddress",
+            k,
+            &["2001:db8::/32"],
+            Some(&["2001:db8:1::7"]),
+            true,
+        ),
+        (
+            "IpAddress",
+            k,
+            &["2001:db8::/32"],
+            Some(&["2001:db9::7"]),
+            false,
+        ),
         ("IpAddress", k, &["::/0"], Some(&["::1"]), true),
-        ("IpAddress", k, &["203.0.113.0/24"], Some(&["not-an-ip"]), false),
-        ("IpAddress", k, &["203.0.113.0/33"], Some(&["203.0.113.1"]), false),
+        (
+            "IpAddress",
+            k,
+            &["203.0.113.0/24"],
+            Some(&["not-an-ip"]),
+            false,
+        ),
+        (
+            "IpAddress",
+            k,
+            &["203.0.113.0/33"],
+            Some(&["203.0.113.1"]),
+            false,
+        ),
         ("IpAddress", k, &["203.0.113.0/24"], None, false),
-        ("NotIpAddress", k, &["203.0.113.0/24"], Some(&["198.51.100.1"]), true),
-        ("NotIpAddress", k, &["203.0.113.0/24"], Some(&["203.0.113.1"]), false),
-        ("NotIpAddress", k, &["10.0.0.0/8", "203.0.113.0/24"], Some(&["203.0.113.1"]), false),
+        (
+            "NotIpAddress",
+            k,
+            &["203.0.113.0/24"],
+            Some(&["198.51.100.1"]),
+            true,
+        ),
+        (
+            "NotIpAddress",
+            k,
+            &["203.0.113.0/24"],
+            Some(&["203.0.113.1"]),
+            false,
+        ),
+        (
+            "NotIpAddress",
+            k,
+            &["10.0.0.0/8", "203.0.113.0/24"],
+            Some(&["203.0.113.1"]),
+            false,
+        ),
         ("NotIpAddress", k, &["203.0.113.0/24"], None, true),
         ("IpAddressIfExists", k, &["203.0.113.0/24"], None, true),
     ]);
@@ -198,21 +379,87 @@ fn arn_operators() {
     let arn = "arn:aws:codebuild:us-east-1:123456789012:project/build";
     run(&[
         ("ArnEquals", k, &[arn], Some(&[arn]), true),
-        ("ArnEquals", k, &["arn:aws:codebuild:*:123456789012:project/*"], Some(&[arn]), true),
-        ("ArnLike", k, &["arn:aws:codebuild:*:123456789012:project/*"], Some(&[arn]), true),
-        ("ArnLike", k, &["arn:aws:codebuild:us-east-?:*:project/build"], Some(&[arn]), true),
-        ("ArnLike", k, &["arn:aws:codebuild:*:210987654321:project/*"], Some(&[arn]), false),
+        (
+            "ArnEquals",
+            k,
+            &["arn:aws:codebuild:*:123456789012:project/*"],
+            Some(&[arn]),
+            true,
+        ),
+        (
+            "ArnLike",
+            k,
+            &["arn:aws:codebuild:*:123456789012:project/*"],
+            Some(&[arn]),
+            true,
+        ),
+        (
+            "ArnLike",
+            k,
+            &["arn:aws:codebuild:us-east-?:*:project/build"],
+            Some(&[arn]),
+            true,
+        ),
+        (
+            "ArnLike",
+            k,
+            &["arn:aws:codebuild:*:210987654321:project/*"],
+            Some(&[arn]),
+            false,
+        ),
         // Fields are compared one by one: `*` does not span the region and account.
-        ("ArnLike", k, &["arn:aws:codebuild:*:project/build"], Some(&[arn]), false),
-        ("ArnLike", k, &["arn:aws:CodeBuild:*:*:*"], Some(&[arn]), false),
-        ("ArnLike", k, &["arn:aws:codebuild:*:*:*"], Some(&["not-an-arn"]), false),
-        ("ArnLike", k, &["arn:aws:lambda:*:*:function:*"], Some(&["arn:aws:lambda:us-east-1:1:function:f:7"]), true),
+        (
+            "ArnLike",
+            k,
+            &["arn:aws:codebuild:*:project/build"],
+            Some(&[arn]),
+            false,
+        ),
+        (
+            "ArnLike",
+            k,
+            &["arn:aws:CodeBuild:*:*:*"],
+            Some(&[arn]),
+            false,
+        ),
+        (
+            "ArnLike",
+            k,
+            &["arn:aws:codebuild:*:*:*"],
+            Some(&["not-an-arn"]),
+            false,
+        ),
+        (
+            "ArnLike",
+            k,
+            &["arn:aws:lambda:*:*:function:*"],
+            Some(&["arn:aws:lambda:us-east-1:1:function:f:7"]),
+            true,
+        ),
         ("ArnLike", k, &["arn:aws:codebuild:*:*:*"], None, false),
-        ("ArnLikeIfExists", k, &["arn:aws:codebuild:*:*:*"], None, true),
+        (
+            "ArnLikeIfExists",
+            k,
+            &["arn:aws:codebuild:*:*:*"],
+            None,
+            true,
+        ),
         ("ArnNotEquals", k, &[arn], Some(&[arn]), false),
         ("ArnNotEquals", k, &[arn], Some(&["arn:aws:s3:::b"]), true),
-        ("ArnNotLike", k, &["arn:aws:codebuild:*:*:*"], Some(&[arn]), false),
-        ("ArnNotLike", k, &["arn:aws:lambda:*:*:*"], Some(&[arn]), true),
+        (
+            "ArnNotLike",
+            k,
+            &["arn:aws:codebuild:*:*:*"],
+            Some(&[arn]),
+            false,
+        ),
+        (
+            "ArnNotLike",
+            k,
+            &["arn:aws:lambda:*:*:*"],
+            Some(&[arn]),
+            true,
+        ),
         ("ArnNotLike", k, &["arn:aws:lambda:*:*:*"], None, true),
     ]);
 }
@@ -222,42 +469,148 @@ fn set_qualifiers_on_multi_valued_keys() {
     let k = "aws:TagKeys";
     run(&[
         // ForAnyValue: at least one request value matches.
-        ("ForAnyValue:StringEquals", k, &["team"], Some(&["team", "cost"]), true),
-        ("ForAnyValue:StringEquals", k, &["team"], Some(&["cost"]), false),
+        (
+            "ForAnyValue:StringEquals",
+            k,
+            &["team"],
+            Some(&["team", "cost"]),
+            true,
+        ),
+        (
+            "ForAnyValue:StringEquals",
+            k,
+            &["team"],
+            Some(&["cost"]),
+            false,
+        ),
         ("ForAnyValue:StringEquals", k, &["team"], Some(&[]), false),
         ("ForAnyValue:StringEquals", k, &["team"], None, false),
         ("ForAnyValue:StringEqualsIfExists", k, &["team"], None, true),
-        ("ForAnyValue:StringLike", k, &["t*"], Some(&["cost", "tier"]), true),
+        (
+            "ForAnyValue:StringLike",
+            k,
+            &["t*"],
+            Some(&["cost", "tier"]),
+            true,
+        ),
         // ForAnyValue with a negated operator: some request value matches none.
-        ("ForAnyValue:StringNotEquals", k, &["team"], Some(&["team", "cost"]), true),
-        ("ForAnyValue:StringNotEquals", k, &["team"], Some(&["team"]), false),
+        (
+            "ForAnyValue:StringNotEquals",
+            k,
+            &["team"],
+            Some(&["team", "cost"]),
+            true,
+        ),
+        (
+            "ForAnyValue:StringNotEquals",
+            k,
+            &["team"],
+            Some(&["team"]),
+            false,
+        ),
         ("ForAnyValue:StringNotEquals", k, &["team"], None, false),
         // ForAllValues: every request value matches; true when absent or empty.
-        ("ForAllValues:StringEquals", k, &["team", "cost"], Some(&["team", "cost"]), true),
-        ("ForAllValues:StringEquals", k, &["team"], Some(&["team", "cost"]), false),
+        (
+            "ForAllValues:StringEquals",
+            k,
+            &["team", "cost"],
+            Some(&["team", "cost"]),
+            true,
+        ),
+        (
+            "ForAllValues:StringEquals",
+            k,
+            &["team"],
+            Some(&["team", "cost"]),
+            false,
+        ),
         ("ForAllValues:StringEquals", k, &["team"], Some(&[]), true),
         ("ForAllValues:StringEquals", k, &["team"], None, true),
-        ("ForAllValues:StringLike", k, &["t*", "c*"], Some(&["tier", "cost"]), true),
+        (
+            "ForAllValues:StringLike",
+            k,
+            &["t*", "c*"],
+            Some(&["tier", "cost"]),
+            true,
+        ),
         // ForAllValues with a negated operator: no request value matches.
-        ("ForAllValues:StringNotEquals", k, &["secret"], Some(&["team", "cost"]), true),
-        ("ForAllValues:StringNotEquals", k, &["secret"], Some(&["team", "secret"]), false),
+        (
+            "ForAllValues:StringNotEquals",
+            k,
+            &["secret"],
+            Some(&["team", "cost"]),
+            true,
+        ),
+        (
+            "ForAllValues:StringNotEquals",
+            k,
+            &["secret"],
+            Some(&["team", "secret"]),
+            false,
+        ),
         ("ForAllValues:StringNotEquals", k, &["secret"], None, true),
         // Without a qualifier: positive operators need one match, negated ones none.
         ("StringEquals", k, &["team"], Some(&["cost", "team"]), true),
-        ("StringNotEquals", k, &["team"], Some(&["cost", "team"]), false),
-        ("StringNotEquals", k, &["team"], Some(&["cost", "tier"]), true),
-        ("ForAnyValue:NumericLessThan", "aws:TestNumbers", &["5"], Some(&["9", "3"]), true),
-        ("ForAllValues:NumericLessThan", "aws:TestNumbers", &["5"], Some(&["9", "3"]), false),
-        ("ForAnyValue:IpAddress", "aws:TestIps", &["10.0.0.0/8"], Some(&["1.1.1.1", "10.1.1.1"]), true),
-        ("ForAllValues:IpAddress", "aws:TestIps", &["10.0.0.0/8"], Some(&["1.1.1.1", "10.1.1.1"]), false),
+        (
+            "StringNotEquals",
+            k,
+            &["team"],
+            Some(&["cost", "team"]),
+            false,
+        ),
+        (
+            "StringNotEquals",
+            k,
+            &["team"],
+            Some(&["cost", "tier"]),
+            true,
+        ),
+        (
+            "ForAnyValue:NumericLessThan",
+            "aws:TestNumbers",
+            &["5"],
+            Some(&["9", "3"]),
+            true,
+        ),
+        (
+            "ForAllValues:NumericLessThan",
+            "aws:TestNumbers",
+            &["5"],
+            Some(&["9", "3"]),
+            false,
+        ),
+        (
+            "ForAnyValue:IpAddress",
+            "aws:TestIps",
+            &["10.0.0.0/8"],
+            Some(&["1.1.1.1", "10.1.1.1"]),
+            true,
+        ),
+        (
+            "ForAllValues:IpAddress",
+            "aws:TestIps",
+            &["10.0.0.0/8"],
+            Some(&["1.1.1.1", "10.1.1.1"]),
+            false,
+        ),
     ]);
 }
 
 #[test]
 fn keys_are_case_insensitive_and_several_tests_all_hold() {
     // The key as written in the policy and in the request may differ in case.
-    assert!(holds("StringEquals", "AWS:sourceaccount", &["1".into()], Some(&["1"])));
-    assert!(holds("ArnLike", "aws:sourceARN", &["arn:aws:s3:::*".into()], Some(&["arn:aws:s3:::b"])));
+    assert!(holds(
+        "StringEquals",
+        "AWS:sourceaccount",
+        &["1".into()],
+        Some(&["1"])
+    ));
+    assert!(holds(
+        "ArnLike",
+        "aws:sourceARN",
+        &["arn:aws:s3:::*".into()],
+        Some(&["arn:aws:s3:::b"])
+    ));
 
     // Two tests in one statement: both must hold (AND), values within a test are OR.
     let policy = RepositoryPolicy::builder()
@@ -280,12 +633,19 @@ fn keys_are_case_insensitive_and_several_tests_all_hold() {
         .unwrap();
     let e = Evaluator::new(&policy);
     let caller = Caller::from_arn("arn:aws:iam::210987654321:root").unwrap();
-    let repo: ecr_policy::RepositoryArn =
-        "arn:aws:ecr:us-east-1:123456789012:repository/app".parse().unwrap();
+    let repo: ecr_policy::RepositoryArn = "arn:aws:ecr:us-east-1:123456789012:repository/app"
+        .parse()
+        .unwrap();
     let base = Request::new(caller, Action::BatchGetImage, repo);
     let org2 = base.clone().principal_org_id("o-f6g7h8i9j0");
-    assert_eq!(e.decide(&org2.clone().secure_transport(true)), Outcome::Allowed);
-    assert_eq!(e.decide(&org2.clone().secure_transport(false)), Outcome::ImplicitlyDenied);
+    assert_eq!(
+        e.decide(&org2.clone().secure_transport(true)),
+        Outcome::Allowed
+    );
+    assert_eq!(
+        e.decide(&org2.clone().secure_transport(false)),
+        Outcome::ImplicitlyDenied
+    );
     assert_eq!(e.decide(&org2), Outcome::ImplicitlyDenied);
     assert_eq!(
         e.decide(&base.principal_org_id("o-zzzzzzzzzz").secure_transport(true)),
@@ -310,12 +670,30 @@ fn derived_principal_keys() {
         .build()
         .unwrap();
     let e = Evaluator::new(&policy);
-    let repo: ecr_policy::RepositoryArn =
-        "arn:aws:ecr:us-east-1:123456789012:repository/app".parse().unwrap();
-    let req = |arn: &str| Request::new(Caller::from_arn(arn).unwrap(), Action::BatchGetImage, repo.clone());
-    assert_eq!(e.decide(&req("arn:aws:sts::123456789012:assumed-role/ci-build/run-7")), Outcome::Allowed);
-    assert_eq!(e.decide(&req("arn:aws:iam::123456789012:role/ci-deploy")), Outcome::Allowed);
-    assert_eq!(e.decide(&req("arn:aws:sts::123456789012:assumed-role/admin/ci-x")), Outcome::ImplicitlyDenied);
+    let repo: ecr_policy::RepositoryArn = "arn:aws:ecr:us-east-1:123456789012:repository/app"
+        .parse()
+        .unwrap();
+    let req = |arn: &str| {
+        Request::new(
+            Caller::from_arn(arn).unwrap(),
+            Action::BatchGetImage,
+            repo.clone(),
+        )
+    };
+    assert_eq!(
+        e.decide(&req(
+            "arn:aws:sts::123456789012:assumed-role/ci-build/run-7"
+        )),
+        Outcome::Allowed
+    );
+    assert_eq!(
+        e.decide(&req("arn:aws:iam::123456789012:role/ci-deploy")),
+        Outcome::Allowed
+    );
+    assert_eq!(
+        e.decide(&req("arn:aws:sts::123456789012:assumed-role/admin/ci-x")),
+        Outcome::ImplicitlyDenied
+    );
     // Removing a derived key makes it absent.
     assert_eq!(
         e.decide(&req("arn:aws:iam::123456789012:role/ci-deploy").without("aws:principalarn")),
@@ -325,6 +703,11 @@ fn derived_principal_keys() {
     let dated = req("arn:aws:iam::123456789012:role/ci-deploy")
         .current_time("2026-01-01T00:00:00Z")
         .unwrap();
-    assert_eq!(dated.context_values("aws:EpochTime"), Some(vec!["1767225600"]));
-    assert!(req("arn:aws:iam::123456789012:role/ci").current_time("soon").is_err());
+    assert_eq!(
+        dated.context_values("aws:EpochTime"),
+        Some(vec!["1767225600"])
+    );
+    assert!(req("arn:aws:iam::123456789012:role/ci")
+        .current_time("soon")
+        .is_err());
 }

@@ -85,9 +85,11 @@ fn seed_cross_account_needs_the_identity_policy_too() {
     assert_eq!(decision.outcome, Outcome::ImplicitlyDenied);
     assert_eq!(decision.reason, Reason::CrossAccountNoIdentityAllow);
 
-    let with_identity = evaluator
-        .clone()
-        .with_identity_policy(identity(Effect::Allow, &["ecr:PutImage"], repo().as_str()));
+    let with_identity = evaluator.clone().with_identity_policy(identity(
+        Effect::Allow,
+        &["ecr:PutImage"],
+        repo().as_str(),
+    ));
     let decision = with_identity.explain(&push(ci_user(OTHER_ACCOUNT)));
     assert_eq!(decision.outcome, Outcome::Allowed);
     assert_eq!(decision.reason, Reason::CrossAccountBothAllow);
@@ -97,8 +99,8 @@ fn seed_cross_account_needs_the_identity_policy_too() {
 #[test]
 fn cross_account_identity_allow_alone_is_not_enough() {
     let policy = seed_policy(REPO_ACCOUNT); // names a user of the repository's account only
-    let evaluator = Evaluator::new(policy)
-        .with_identity_policy(identity(Effect::Allow, &["ecr:*"], "*"));
+    let evaluator =
+        Evaluator::new(policy).with_identity_policy(identity(Effect::Allow, &["ecr:*"], "*"));
     let decision = evaluator.explain(&push(ci_user(OTHER_ACCOUNT)));
     assert_eq!(decision.outcome, Outcome::ImplicitlyDenied);
     assert_eq!(decision.reason, Reason::CrossAccountNoRepositoryAllow);
@@ -109,7 +111,10 @@ fn same_account_identity_allow_alone_is_enough() {
     let policy = RepositoryPolicy::builder()
         .statement(
             StatementBuilder::allow()
-                .principal(Principal::user(account(REPO_ACCOUNT), UserName::new("someone-else").unwrap()))
+                .principal(Principal::user(
+                    account(REPO_ACCOUNT),
+                    UserName::new("someone-else").unwrap(),
+                ))
                 .action(Action::BatchGetImage),
         )
         .build()
@@ -128,8 +133,11 @@ fn same_account_identity_allow_alone_is_enough() {
 #[test]
 fn explicit_deny_in_either_policy_wins() {
     // Deny in the identity policy, allow in the repository policy, same account.
-    let evaluator = Evaluator::new(seed_policy(REPO_ACCOUNT))
-        .with_identity_policy(identity(Effect::Deny, &["ecr:Put*"], "*"));
+    let evaluator = Evaluator::new(seed_policy(REPO_ACCOUNT)).with_identity_policy(identity(
+        Effect::Deny,
+        &["ecr:Put*"],
+        "*",
+    ));
     let decision = evaluator.explain(&push(ci_user(REPO_ACCOUNT)));
     assert_eq!(decision.outcome, Outcome::ExplicitlyDenied);
     assert_eq!(decision.deciding[0].policy, PolicyKind::Identity);
@@ -137,7 +145,11 @@ fn explicit_deny_in_either_policy_wins() {
 
     // Deny in the repository policy, allow in both, cross account.
     let policy = RepositoryPolicy::builder()
-        .statement(StatementBuilder::allow().principal(ci_principal(OTHER_ACCOUNT)).bundle(Bundle::Push))
+        .statement(
+            StatementBuilder::allow()
+                .principal(ci_principal(OTHER_ACCOUNT))
+                .bundle(Bundle::Push),
+        )
         .statement(
             StatementBuilder::deny()
                 .sid("NoPushFromOutside".parse().unwrap())
@@ -146,12 +158,15 @@ fn explicit_deny_in_either_policy_wins() {
         )
         .build()
         .unwrap();
-    let evaluator = Evaluator::new(policy)
-        .with_identity_policy(identity(Effect::Allow, &["ecr:*"], "*"));
+    let evaluator =
+        Evaluator::new(policy).with_identity_policy(identity(Effect::Allow, &["ecr:*"], "*"));
     let decision = evaluator.explain(&push(ci_user(OTHER_ACCOUNT)));
     assert_eq!(decision.outcome, Outcome::ExplicitlyDenied);
     assert_eq!(decision.reason, Reason::ExplicitDeny);
-    assert_eq!(decision.deciding[0].sid.as_deref(), Some("NoPushFromOutside"));
+    assert_eq!(
+        decision.deciding[0].sid.as_deref(),
+        Some("NoPushFromOutside")
+    );
     // Pull is not denied.
     assert_allows(
         &evaluator,
@@ -162,8 +177,16 @@ fn explicit_deny_in_either_policy_wins() {
 #[test]
 fn root_principal_delegates_to_the_accounts_identity_policies() {
     let policy = RepositoryPolicy::builder()
-        .statement(StatementBuilder::allow().account(account(OTHER_ACCOUNT)).bundle(Bundle::Pull))
-        .statement(StatementBuilder::allow().account(account(REPO_ACCOUNT)).bundle(Bundle::Pull))
+        .statement(
+            StatementBuilder::allow()
+                .account(account(OTHER_ACCOUNT))
+                .bundle(Bundle::Pull),
+        )
+        .statement(
+            StatementBuilder::allow()
+                .account(account(REPO_ACCOUNT))
+                .bundle(Bundle::Pull),
+        )
         .build()
         .unwrap();
     let pull = |c: Caller| Request::new(c, Action::BatchGetImage, repo());
@@ -171,7 +194,10 @@ fn root_principal_delegates_to_the_accounts_identity_policies() {
     // Cross account: the account is trusted, its identity policy must still allow.
     let d = bare.explain(&pull(ci_user(OTHER_ACCOUNT)));
     assert_eq!(d.reason, Reason::CrossAccountNoIdentityAllow);
-    assert!(d.to_string().contains("through the caller's account"), "{d}");
+    assert!(
+        d.to_string().contains("through the caller's account"),
+        "{d}"
+    );
     // Same account: naming the account is not a grant to its users by itself.
     let d = bare.explain(&pull(ci_user(REPO_ACCOUNT)));
     assert_eq!(d.outcome, Outcome::ImplicitlyDenied);
@@ -204,13 +230,20 @@ fn service_principals_get_access_from_the_repository_policy_alone() {
         .build()
         .unwrap();
     let evaluator = Evaluator::new(&policy);
-    let base = Request::new(Caller::service(codebuild.clone()), Action::BatchGetImage, repo());
+    let base = Request::new(
+        Caller::service(codebuild.clone()),
+        Action::BatchGetImage,
+        repo(),
+    );
     let good = base
         .clone()
         .source_account(&account(REPO_ACCOUNT))
         .source_arn("arn:aws:codebuild:us-east-1:123456789012:project/build");
     let d = evaluator.explain(&good);
-    assert_eq!((d.outcome, d.reason), (Outcome::Allowed, Reason::ServiceRepositoryAllow));
+    assert_eq!(
+        (d.outcome, d.reason),
+        (Outcome::Allowed, Reason::ServiceRepositoryAllow)
+    );
     // The confused-deputy guard: another account's project is refused, and the explanation
     // names the condition.
     let other = base
@@ -225,12 +258,17 @@ fn service_principals_get_access_from_the_repository_policy_alone() {
     // Without the keys the guard is false too.
     let d = evaluator.explain(&base);
     match &d.statements[0].result {
-        Err(m) => assert!(m.iter().any(|m| matches!(m, Mismatch::Condition { found: None, .. }))),
+        Err(m) => assert!(m
+            .iter()
+            .any(|m| matches!(m, Mismatch::Condition { found: None, .. }))),
         Ok(_) => panic!("{d}"),
     }
     // Another service is not named.
     let lambda = Caller::service(ServiceName::new("lambda.amazonaws.com").unwrap());
-    assert_denies(&evaluator, &Request::new(lambda, Action::BatchGetImage, repo()));
+    assert_denies(
+        &evaluator,
+        &Request::new(lambda, Action::BatchGetImage, repo()),
+    );
 }
 
 #[test]
@@ -246,7 +284,10 @@ fn get_authorization_token_comes_only_from_an_identity_policy() {
         .unwrap();
     let login = Request::new(ci_user(REPO_ACCOUNT), Action::GetAuthorizationToken, repo());
     let d = Evaluator::new(&policy).explain(&login);
-    assert_eq!((d.outcome, d.reason), (Outcome::ImplicitlyDenied, Reason::ActionNeedsIdentityPolicy));
+    assert_eq!(
+        (d.outcome, d.reason),
+        (Outcome::ImplicitlyDenied, Reason::ActionNeedsIdentityPolicy)
+    );
     assert!(matches!(&d.statements[0].result, Err(m) if m == &[Mismatch::NotARepositoryAction]));
 
     // An identity policy on the repository ARN does not grant it either: it needs "*".
@@ -256,19 +297,33 @@ fn get_authorization_token_comes_only_from_an_identity_policy() {
         repo().as_str(),
     ));
     assert_denies(&on_repo, &login);
-    let on_star = Evaluator::new(&policy)
-        .with_identity_policy(identity(Effect::Allow, &["ecr:GetAuthorizationToken"], "*"));
+    let on_star = Evaluator::new(&policy).with_identity_policy(identity(
+        Effect::Allow,
+        &["ecr:GetAuthorizationToken"],
+        "*",
+    ));
     let d = on_star.explain(&login);
     assert_eq!(d.reason, Reason::IdentityAllowsActionWithoutResource);
     // From another account as well: the token is not tied to the repository.
-    assert_allows(&on_star, &Request::new(ci_user(OTHER_ACCOUNT), Action::GetAuthorizationToken, repo()));
+    assert_allows(
+        &on_star,
+        &Request::new(
+            ci_user(OTHER_ACCOUNT),
+            Action::GetAuthorizationToken,
+            repo(),
+        ),
+    );
 }
 
 #[test]
 fn sessions_match_role_and_session_principals() {
     let deployer = RoleName::new("deployer").unwrap();
     let session = |name: &str| {
-        Caller::assumed_role(account(OTHER_ACCOUNT), deployer.clone(), SessionName::new(name).unwrap())
+        Caller::assumed_role(
+            account(OTHER_ACCOUNT),
+            deployer.clone(),
+            SessionName::new(name).unwrap(),
+        )
     };
     let by_role = RepositoryPolicy::builder()
         .statement(
@@ -333,11 +388,23 @@ fn principal_and_action_names_follow_aws_case_rules() {
     })
     .unwrap();
     let evaluator = Evaluator::new(&policy);
-    assert_allows(&evaluator, &Request::new(ci_user(REPO_ACCOUNT), Action::BatchGetImage, repo()));
-    assert_allows(&evaluator, &Request::new(ci_user(REPO_ACCOUNT), "ecr:batchgetimage", repo()));
-    assert_denies(&evaluator, &Request::new(ci_user(REPO_ACCOUNT), Action::PutImage, repo()));
+    assert_allows(
+        &evaluator,
+        &Request::new(ci_user(REPO_ACCOUNT), Action::BatchGetImage, repo()),
+    );
+    assert_allows(
+        &evaluator,
+        &Request::new(ci_user(REPO_ACCOUNT), "ecr:batchgetimage", repo()),
+    );
+    assert_denies(
+        &evaluator,
+        &Request::new(ci_user(REPO_ACCOUNT), Action::PutImage, repo()),
+    );
     let other = Caller::user(account(REPO_ACCOUNT), UserName::new("other").unwrap());
-    assert_denies(&evaluator, &Request::new(other, Action::BatchGetImage, repo()));
+    assert_denies(
+        &evaluator,
+        &Request::new(other, Action::BatchGetImage, repo()),
+    );
 }
 
 #[test]
@@ -351,7 +418,11 @@ fn not_principal_deny_follows_the_documented_identity_rule() {
             b = b.principal(ecr_policy::AwsPrincipal::from_arn(arn).unwrap());
         }
         RepositoryPolicy::builder()
-            .statement(StatementBuilder::allow().anyone().action(Action::SetRepositoryPolicy))
+            .statement(
+                StatementBuilder::allow()
+                    .anyone()
+                    .action(Action::SetRepositoryPolicy),
+            )
             .statement(b.action(Action::SetRepositoryPolicy))
             .build()
             .unwrap()
@@ -383,17 +454,34 @@ fn not_action_and_not_resource() {
     });
     doc.statements.push(s);
     let policy = RepositoryPolicy::builder()
-        .statement(StatementBuilder::allow().account(account(OTHER_ACCOUNT)).action("ecr:*".parse::<ecr_policy::ActionPattern>().unwrap()))
+        .statement(
+            StatementBuilder::allow()
+                .account(account(OTHER_ACCOUNT))
+                .action("ecr:*".parse::<ecr_policy::ActionPattern>().unwrap()),
+        )
         .build()
         .unwrap();
     let evaluator = Evaluator::new(&policy).with_identity_policy(&doc);
-    let prod: RepositoryArn = "arn:aws:ecr:us-east-1:123456789012:repository/prod-app".parse().unwrap();
+    let prod: RepositoryArn = "arn:aws:ecr:us-east-1:123456789012:repository/prod-app"
+        .parse()
+        .unwrap();
     let caller = ci_user(OTHER_ACCOUNT);
-    assert_allows(&evaluator, &Request::new(caller.clone(), Action::PutImage, repo()));
-    assert_denies(&evaluator, &Request::new(caller.clone(), Action::DeleteRepository, repo()));
+    assert_allows(
+        &evaluator,
+        &Request::new(caller.clone(), Action::PutImage, repo()),
+    );
+    assert_denies(
+        &evaluator,
+        &Request::new(caller.clone(), Action::DeleteRepository, repo()),
+    );
     let d = evaluator.explain(&Request::new(caller, Action::PutImage, prod));
     assert_eq!(d.outcome, Outcome::ImplicitlyDenied);
-    assert!(d.to_string().contains("resource: does not cover arn:aws:ecr:us-east-1:123456789012:repository/prod-app"), "{d}");
+    assert!(
+        d.to_string().contains(
+            "resource: does not cover arn:aws:ecr:us-east-1:123456789012:repository/prod-app"
+        ),
+        "{d}"
+    );
 }
 
 #[test]
@@ -443,7 +531,11 @@ fn decide_and_explain_agree() {
                 e = e.with_identity_policy(id);
             }
             for caller in &callers {
-                for action in [Action::PutImage, Action::DeleteRepository, Action::GetAuthorizationToken] {
+                for action in [
+                    Action::PutImage,
+                    Action::DeleteRepository,
+                    Action::GetAuthorizationToken,
+                ] {
                     let r = Request::new(caller.clone(), action, repo());
                     assert_eq!(e.decide(&r), e.explain(&r).outcome, "{r}");
                 }

@@ -35,11 +35,11 @@ use policy_catalogue::{Action, Operator};
 
 use crate::arn::RepositoryArn;
 use crate::document::PolicyDocument;
+use crate::eval::condition_internals::PreparedCondition;
 use crate::eval::{
     principal_matches, Caller, ContextSource, Evaluator, Lookup, Outcome, PolicyKind,
     PreparedPolicy, PreparedStatement, PrincipalMatch, Request, RequestAction, StatementRef, Tri,
 };
-use crate::eval::condition_internals::PreparedCondition;
 use crate::names::{AccountId, Partition, RoleName, ServiceName, SessionName, UserName};
 use crate::principal::{AwsPrincipal, Principal};
 use crate::version::Effect;
@@ -151,7 +151,12 @@ const SHOWN: usize = 20;
 
 impl fmt::Display for AccessReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "check \"{}\" failed: {} finding(s)", self.check, self.findings.len())?;
+        write!(
+            f,
+            "check \"{}\" failed: {} finding(s)",
+            self.check,
+            self.findings.len()
+        )?;
         for finding in self.findings.iter().take(SHOWN) {
             write!(f, "\n  - {finding}")?;
         }
@@ -297,12 +302,10 @@ pub fn check_no_new_access(
             }
             let old_grant = Grant::of(&old_policy, probe, action);
             // Every deny the old policy had must have a new deny at least as wide.
-            let lost_deny = old_grant.denies.iter().find(|(_, d)| {
-                !new_grant
-                    .denies
-                    .iter()
-                    .any(|(_, e)| weaker_or_equal(e, d))
-            });
+            let lost_deny = old_grant
+                .denies
+                .iter()
+                .find(|(_, d)| !new_grant.denies.iter().any(|(_, e)| weaker_or_equal(e, d)));
             for (stmt, kind, conds) in &new_grant.allows {
                 let covered = old_grant
                     .allows
@@ -415,9 +418,9 @@ fn probes(documents: &[&PolicyDocument], extra: &[Principal]) -> Vec<Probe> {
                 accounts.insert((partition, account.clone()));
             }
             let caller = match a {
-                AwsPrincipal::User { .. } | AwsPrincipal::Role { .. } | AwsPrincipal::AssumedRole { .. } => {
-                    Caller::from_arn(&a.to_string()).ok()
-                }
+                AwsPrincipal::User { .. }
+                | AwsPrincipal::Role { .. }
+                | AwsPrincipal::AssumedRole { .. } => Caller::from_arn(&a.to_string()).ok(),
                 _ => None,
             };
             if let Some(c) = caller {
@@ -478,10 +481,7 @@ fn probes(documents: &[&PolicyDocument], extra: &[Principal]) -> Vec<Probe> {
     let fresh = fresh_account(&accounts);
     let mut out = Vec::new();
     let mut push = |caller: Caller, stands_for: String, opaque_name: bool, opaque_account: bool| {
-        let account = caller
-            .account()
-            .cloned()
-            .unwrap_or_else(|| fresh.clone());
+        let account = caller.account().cloned().unwrap_or_else(|| fresh.clone());
         let repository = RepositoryArn::new(
             crate::names::Region::__checked("us-east-1"),
             account,
@@ -552,7 +552,10 @@ fn probes(documents: &[&PolicyDocument], extra: &[Principal]) -> Vec<Probe> {
     }
     for s in services {
         push(
-            Caller::Service(ServiceName::new(s).unwrap_or_else(|_| ServiceName::__checked("unnamed.amazonaws.com"))),
+            Caller::Service(
+                ServiceName::new(s)
+                    .unwrap_or_else(|_| ServiceName::__checked("unnamed.amazonaws.com")),
+            ),
             "a service principal the policies name".to_owned(),
             false,
             false,
@@ -581,7 +584,8 @@ fn partition_of(a: &AwsPrincipal) -> Option<Partition> {
 fn fresh_account(named: &BTreeSet<(Partition, AccountId)>) -> AccountId {
     let mut n: u64 = 999_999_999_999;
     loop {
-        let candidate = AccountId::new(format!("{n:012}")).unwrap_or_else(|_| AccountId::__checked("999999999999"));
+        let candidate = AccountId::new(format!("{n:012}"))
+            .unwrap_or_else(|_| AccountId::__checked("999999999999"));
         if !named.iter().any(|(_, a)| *a == candidate) {
             return candidate;
         }
@@ -617,7 +621,10 @@ impl<'a> Grant<'a> {
             let resource_known = match &s.resources {
                 None => true,
                 Some((negated, patterns)) => {
-                    !negated && patterns.iter().any(|p| !p.is_empty() && p.bytes().all(|b| b == b'*'))
+                    !negated
+                        && patterns
+                            .iter()
+                            .any(|p| !p.is_empty() && p.bytes().all(|b| b == b'*'))
                 }
             };
             let mut undecided = Vec::new();

@@ -109,7 +109,12 @@ impl RepositoryPolicy {
 
 /// Whether a repository-policy principal grants to `grantee`.
 fn names(listed: &Principal, grantee: &Principal) -> bool {
-    if listed == grantee || matches!(listed, Principal::Anyone | Principal::Aws(AwsPrincipal::Everyone)) {
+    if listed == grantee
+        || matches!(
+            listed,
+            Principal::Anyone | Principal::Aws(AwsPrincipal::Everyone)
+        )
+    {
         return true;
     }
     match (listed, grantee) {

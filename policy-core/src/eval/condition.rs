@@ -322,7 +322,14 @@ mod tests {
         assert_eq!(b, 32);
         assert!(cidr_contains(n, b, "192.0.2.7".parse().unwrap()));
         assert!(!cidr_contains(n, b, "192.0.2.8".parse().unwrap()));
-        for bad in ["10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0/8", "x", "10.0.0.0/+8"] {
+        for bad in [
+            "10.0.0.0/33",
+            "::/129",
+            "10.0.0.0/",
+            "10.0.0/8",
+            "x",
+            "10.0.0.0/+8",
+        ] {
             assert_eq!(parse_cidr(bad), None, "{bad}");
         }
     }

@@ -74,7 +74,11 @@ pub fn parse_date(text: &str) -> Option<i64> {
             // Milliseconds: the first three digits, padded.
             let mut ms = 0;
             for k in 0..3 {
-                ms = ms * 10 + rest.get(start + k).filter(|_| start + k < i).map_or(0, |d| i64::from(d - b'0'));
+                ms = ms * 10
+                    + rest
+                        .get(start + k)
+                        .filter(|_| start + k < i)
+                        .map_or(0, |d| i64::from(d - b'0'));
             }
             fraction_ms = ms;
         }
@@ -134,7 +138,11 @@ fn parse_epoch(text: &str) -> Option<i64> {
     }
     let mut ms = 0;
     for k in 0..3 {
-        ms = ms * 10 + fraction.as_bytes().get(k).map_or(0, |d| i64::from(d - b'0'));
+        ms = ms * 10
+            + fraction
+                .as_bytes()
+                .get(k)
+                .map_or(0, |d| i64::from(d - b'0'));
     }
     let total = seconds * 1000 + ms;
     Some(if negative { -total } else { total })

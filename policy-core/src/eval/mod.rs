@@ -45,7 +45,7 @@ pub(crate) use principal_match::principal_matches;
 
 pub use date::parse_date;
 pub use decision::{
-    Decision, Evaluator, Mismatch, Outcome, PolicyKind, Reason, StatementReport, StatementRef,
+    Decision, Evaluator, Mismatch, Outcome, PolicyKind, Reason, StatementRef, StatementReport,
 };
 pub use principal_match::PrincipalMatch;
 pub use request::{Caller, ContextValue, Request, RequestAction};

@@ -30,9 +30,10 @@ pub(crate) fn principal_matches(principal: &Principal, caller: &Caller) -> Princ
     let yes = |b: bool, kind: PrincipalMatch| if b { kind } else { PrincipalMatch::No };
     match (principal, caller) {
         (Principal::Anyone | Principal::Aws(AwsPrincipal::Everyone), _) => PrincipalMatch::Direct,
-        (Principal::Service(s), Caller::Service(c)) => {
-            yes(s.as_str().eq_ignore_ascii_case(c.as_str()), PrincipalMatch::Direct)
-        }
+        (Principal::Service(s), Caller::Service(c)) => yes(
+            s.as_str().eq_ignore_ascii_case(c.as_str()),
+            PrincipalMatch::Direct,
+        ),
         (Principal::Aws(p), c) => aws_matches(p, c),
         _ => PrincipalMatch::No,
     }
@@ -41,7 +42,12 @@ pub(crate) fn principal_matches(principal: &Principal, caller: &Caller) -> Princ
 fn aws_matches(principal: &AwsPrincipal, caller: &Caller) -> PrincipalMatch {
     use PrincipalMatch::{Account, Direct, No};
     match (principal, caller) {
-        (AwsPrincipal::Account { partition, account, .. }, c) => {
+        (
+            AwsPrincipal::Account {
+                partition, account, ..
+            },
+            c,
+        ) => {
             if c.partition() != Some(*partition) || c.account() != Some(account) {
                 No
             } else if matches!(c, Caller::Root { .. }) {
@@ -132,11 +138,12 @@ pub(crate) fn element_matches(element: &PrincipalElement, caller: &Caller) -> Pr
             .max()
             .unwrap_or(PrincipalMatch::No);
     }
-    if element
-        .principals
-        .iter()
-        .any(|p| matches!(p, Principal::Anyone | Principal::Aws(AwsPrincipal::Everyone)))
-    {
+    if element.principals.iter().any(|p| {
+        matches!(
+            p,
+            Principal::Anyone | Principal::Aws(AwsPrincipal::Everyone)
+        )
+    }) {
         return PrincipalMatch::No;
     }
     // Whether the caller's identity of this kind is listed.
