@@ -1,0 +1,671 @@
+//! The real-world corpus (`../shared/corpus/policies`): every repository policy with at least
+//! one request it allows and one it denies.
+//!
+//! Needs `PolicyDocument::from_json`; enable this file (remove the `cfg` line below) once the
+//! JSON parser is in.
+#![cfg(any())]
+
+use std::path::PathBuf;
+
+use ecr_policy::eval::{Caller, Evaluator, Outcome, Request};
+use ecr_policy::PolicyDocument;
+
+use Outcome::{Allowed as A, ExplicitlyDenied as X, ImplicitlyDenied as I};
+
+const REPO: &str = "arn:aws:ecr:us-east-1:123456789012:repository/app";
+
+/// An identity policy allowing every ECR action everywhere, for cross-account callers.
+const ALLOW_ALL: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*"}]}"#;
+
+/// (file, caller, action, identity policy allows everything, context, expected)
+type Case = (
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    &'static [(&'static str, &'static str)],
+    Outcome,
+);
+
+const CASES: &[Case] = &[
+    (
+        "001-docs-allow-push-pull-users.json",
+        "arn:aws:iam::123456789012:user/push-pull-user-2",
+        "ecr:PutImage",
+        false,
+        &[],
+        A,
+    ),
+    (
+        "001-docs-allow-push-pull-users.json",
+        "arn:aws:iam::123456789012:user/other",
+        "ecr:PutImage",
+        false,
+        &[],
+        I,
+    ),
+    (
+        "002-docs-cross-account-push-root.json",
+        "arn:aws:iam::123456789012:user/any",
+        "ecr:PutImage",
+        true,
+        &[],
+        A,
+    ),
+    (
+        "002-docs-cross-account-push-root.json",
+        "arn:aws:iam::123456789012:user/any",
+        "ecr:PutImage",
+        false,
+        &[],
+        I,
+    ),
+    (
+        "003-docs-pull-users-plus-admin-ecr-star.json",
+        "arn:aws:iam::123456789012:user/admin-user",
+        "ecr:DeleteRepository",
+        false,
+        &[],
+        A,
+    ),
+    (
+        "003-docs-pull-users-plus-admin-ecr-star.json",
+        "arn:aws:iam::123456789012:user/pull-user-1",
+        "ecr:PutImage",
+        false,
+        &[],
+        I,
+    ),
+    (
+        "004-docs-deny-pull-everyone.json",
+        "arn:aws:iam::123456789012:user/any",
+        "ecr:BatchGetImage",
+        true,
+        &[],
+        X,
+    ),
+    (
+        "004-docs-deny-pull-everyone.json",
+        "arn:aws:iam::123456789012:user/any",
+        "ecr:PutImage",
+        true,
+        &[],
+        A,
+    ),
+    (
+        "005-docs-deny-outside-ip-range.json",
+        "arn:aws:iam::123456789012:user/any",
+        "ecr:PutImage",
+        true,
+        &[("aws:SourceIp", "203.0.113.9")],
+        X,
+    ),
+    (
+        "005-docs-deny-outside-ip-range.json",
+        "arn:aws:iam::123456789012:user/any",
+        "ecr:PutImage",
+        true,
+        &[("aws:SourceIp", "54.240.143.7")],
+        A,
+    ),
+    (
+        "006-docs-codebuild-service-sourcearn.json",
+        "codebuild.amazonaws.com",
+        "ecr:BatchGetImage",
+        false,
+        &[
+            (
+                "aws:SourceArn",
+                "arn:aws:codebuild:us-east-1:123456789012:project/project-name",
+            ),
+            ("aws:SourceAccount", "123456789012"),
+        ],
+        A,
+    ),
+    (
+        "006-docs-codebuild-service-sourcearn.json",
+        "codebuild.amazonaws.com",
+        "ecr:BatchGetImage",
+        false,
+        &[
+            (
+                "aws:SourceArn",
+                "arn:aws:codebuild:us-east-1:123456789012:project/other",
+            ),
+            ("aws:SourceAccount", "123456789012"),
+        ],
+        I,
+    ),
+    (
+        "007-docs-public-pull-2008.json",
+        "arn:aws:iam::999988887777:user/anyone",
+        "ecr:BatchGetImage",
+        true,
+        &[],
+        A,
+    ),
+    (
+        "007-docs-public-pull-2008.json",
+        "arn:aws:iam::999988887777:user/anyone",
+        "ecr:PutImage",
+        true,
+        &[],
+        I,
+    ),
+    (
+        "008-docs-ipallow-notip-and-ip.json",
+        "arn:aws:iam::999988887777:user/u",
+        "ecr:PutImage",
+        true,
+        &[("aws:SourceIp", "54.240.143.5")],
+        A,
+    ),
+    (
+        "008-docs-ipallow-notip-and-ip.json",
+        "arn:aws:iam::999988887777:user/u",
+        "ecr:PutImage",
+        true,
+        &[("aws:SourceIp", "54.240.143.188")],
+        I,
+    ),
+    (
+        "009-docs-codebuild-tabs-no-condition.json",
+        "codebuild.amazonaws.com",
+        "ecr:GetDownloadUrlForLayer",
+        false,
+        &[],
+        A,
+    ),
+    (
+        "009-docs-codebuild-tabs-no-condition.json",
+        "codebuild.amazonaws.com",
+        "ecr:PutImage",
+        false,
+        &[],
+        I,
+    ),
+    (
+        "010-docs-sid-with-spaces-2008.json",
+        "arn:aws:iam::123456789012:user/username",
+        "ecr:DescribeImages",
+        false,
+        &[],
+        A,
+    ),
+    (
+        "010-docs-sid-with-spaces-2008.json",
+        "arn:aws:iam::123456789012:user/username",
+        "ecr:BatchGetImage",
+        false,
+        &[],
+        I,
+    ),
+    (
+        "019-docs-current-allow-push-pull-resource-star.json",
+        "arn:aws:iam::111122223333:user/push-pull-user-1",
+        "ecr:PutImage",
+        true,
+        &[],
+        A,
+    ),
+    (
+        "019-docs-current-allow-push-pull-resource-star.json",
+        "arn:aws:iam::111122223333:user/push-pull-user-1",
+        "ecr:PutImage",
+        false,
+        &[],
+        I,
+    ),
+    (
+        "021-cfn-repository-policytext-yaml.json",
+        "arn:aws:iam::123456789012:user/Alice",
+        "ecr:PutImage",
+        false,
+        &[],
+        A,
+    ),
+    (
+        "021-cfn-repository-policytext-yaml.json",
+        "arn:aws:iam::123456789012:user/Carol",
+        "ecr:PutImage",
+        false,
+        &[],
+        I,
+    ),
+    (
+        "023-tfprovider-doc-bare-account-id-principal.json",
+        "arn:aws:iam::123456789012:user/x",
+        "ecr:DeleteRepository",
+        true,
+        &[],
+        A,
+    ),
+    (
+        "023-tfprovider-doc-bare-account-id-principal.json",
+        "arn:aws:iam::123456789012:user/x",
+        "ecr:DeleteRepository",
+        false,
+        &[],
+        I,
+    ),
+    (
+        "024-tfprovider-test-principal-star-single-action.json",
+        "arn:aws:iam::999988887777:user/u",
+        "ecr:ListImages",
+        true,
+        &[],
+        A,
+    ),
+    (
+        "024-tfprovider-test-principal-star-single-action.json",
+        "arn:aws:iam::999988887777:user/u",
+        "ecr:DescribeImages",
+        true,
+        &[],
+        I,
+    ),
+    (
+        "025-tfprovider-test-principal-star-two-actions.json",
+        "arn:aws:iam::999988887777:user/u",
+        "ecr:DescribeImages",
+        true,
+        &[],
+        A,
+    ),
+    (
+        "025-tfprovider-test-principal-star-two-actions.json",
+        "arn:aws:iam::999988887777:user/u",
+        "ecr:PutImage",
+        true,
+        &[],
+        I,
+    ),
+    (
+        "026-tfprovider-test-five-role-principals.json",
+        "arn:aws:sts::123456789012:assumed-role/tf-acc-test-5577006791947779410-ferrari/s1",
+        "ecr:ListImages",
+        false,
+        &[],
+        A,
+    ),
+    (
+        "026-tfprovider-test-five-role-principals.json",
+        "arn:aws:sts::123456789012:assumed-role/tf-acc-test-5577006791947779410-williams/s1",
+        "ecr:ListImages",
+        false,
+        &[],
+        I,
+    ),
+    (
+        "029-botocore-getrepositorypolicy-response-text.json",
+        "arn:aws:sts::012345678901:assumed-role/CodeDeployDemo/d",
+        "ecr:BatchGetImage",
+        true,
+        &[],
+        A,
+    ),
+    (
+        "029-botocore-getrepositorypolicy-response-text.json",
+        "arn:aws:sts::012345678901:assumed-role/CodeDeployDemo/d",
+        "ecr:PutImage",
+        true,
+        &[],
+        I,
+    ),
+    (
+        "030-tam-default-private-readonly.json",
+        "arn:aws:iam::123456789012:user/x",
+        "ecr:ListImages",
+        true,
+        &[],
+        A,
+    ),
+    (
+        "030-tam-default-private-readonly.json",
+        "arn:aws:iam::123456789012:user/x",
+        "ecr:GetAuthorizationToken",
+        false,
+        &[],
+        I,
+    ),
+    (
+        "031-tam-complete-example-readwrite-sts-session.json",
+        "arn:aws:sts::123456789012:assumed-role/terraform-ci/ci-session",
+        "ecr:PutImage",
+        false,
+        &[],
+        A,
+    ),
+    (
+        "031-tam-complete-example-readwrite-sts-session.json",
+        "arn:aws:sts::123456789012:assumed-role/terraform-ci/other-session",
+        "ecr:PutImage",
+        false,
+        &[],
+        I,
+    ),
+    (
+        "034-cloudposse-merged-readonly-full-lambda-org.json",
+        "lambda.amazonaws.com",
+        "ecr:BatchGetImage",
+        false,
+        &[(
+            "aws:SourceArn",
+            "arn:aws:lambda:eu-west-1:210987654321:function:f",
+        )],
+        A,
+    ),
+    (
+        "034-cloudposse-merged-readonly-full-lambda-org.json",
+        "lambda.amazonaws.com",
+        "ecr:BatchGetImage",
+        false,
+        &[(
+            "aws:SourceArn",
+            "arn:aws:lambda:eu-west-1:111122223333:function:f",
+        )],
+        I,
+    ),
+    (
+        "034-cloudposse-merged-readonly-full-lambda-org.json",
+        "arn:aws:sts::123456789012:assumed-role/platform-admin/s",
+        "ecr:DeleteRepository",
+        false,
+        &[],
+        A,
+    ),
+    (
+        "035-cloudposse-org-push-two-orgs.json",
+        "arn:aws:iam::999988887777:user/u",
+        "ecr:PutImage",
+        true,
+        &[("aws:PrincipalOrgID", "o-f6g7h8i9j0")],
+        A,
+    ),
+    (
+        "035-cloudposse-org-push-two-orgs.json",
+        "arn:aws:iam::999988887777:user/u",
+        "ecr:PutImage",
+        true,
+        &[("aws:PrincipalOrgID", "o-zzzzzzzzzz")],
+        I,
+    ),
+    (
+        "036-cdk-addtoresourcepolicy-action-star-anyprincipal.json",
+        "arn:aws:iam::999988887777:user/u",
+        "ecr:DeleteRepository",
+        true,
+        &[],
+        A,
+    ),
+    (
+        "036-cdk-addtoresourcepolicy-action-star-anyprincipal.json",
+        "arn:aws:iam::999988887777:user/u",
+        "ecr:DeleteRepository",
+        false,
+        &[],
+        I,
+    ),
+    (
+        "037-cdk-grantpull-anyprincipal.json",
+        "arn:aws:iam::999988887777:user/u",
+        "ecr:BatchGetImage",
+        true,
+        &[],
+        A,
+    ),
+    (
+        "037-cdk-grantpull-anyprincipal.json",
+        "arn:aws:iam::999988887777:user/u",
+        "ecr:PutImage",
+        true,
+        &[],
+        I,
+    ),
+    (
+        "038-cdk-grantpush-anyprincipal.json",
+        "arn:aws:iam::999988887777:user/u",
+        "ecr:PutImage",
+        true,
+        &[],
+        A,
+    ),
+    (
+        "038-cdk-grantpush-anyprincipal.json",
+        "arn:aws:iam::999988887777:user/u",
+        "ecr:BatchGetImage",
+        true,
+        &[],
+        I,
+    ),
+    (
+        "039-cdk-allow-all-then-deny-pull.json",
+        "arn:aws:iam::123456789012:user/u",
+        "ecr:PutImage",
+        false,
+        &[],
+        A,
+    ),
+    (
+        "039-cdk-allow-all-then-deny-pull.json",
+        "arn:aws:iam::123456789012:user/u",
+        "ecr:BatchGetImage",
+        true,
+        &[],
+        X,
+    ),
+    (
+        "040-cdk-integ-basic-snapshot.json",
+        "arn:aws:iam::123456789012:user/u",
+        "ecr:GetDownloadUrlForLayer",
+        false,
+        &[],
+        A,
+    ),
+    (
+        "040-cdk-integ-basic-snapshot.json",
+        "arn:aws:iam::123456789012:user/u",
+        "ecr:BatchGetImage",
+        false,
+        &[],
+        I,
+    ),
+    (
+        "042-moto-duplicate-sids-accepted.json",
+        "arn:aws:iam::123456789012:user/u",
+        "ecr:PutImage",
+        true,
+        &[],
+        A,
+    ),
+    (
+        "042-moto-duplicate-sids-accepted.json",
+        "arn:aws:iam::123456789012:user/u",
+        "ecr:PutImage",
+        false,
+        &[],
+        I,
+    ),
+    (
+        "044-thyart-codebuild-heredoc.json",
+        "codebuild.amazonaws.com",
+        "ecr:BatchGetImage",
+        false,
+        &[],
+        A,
+    ),
+    (
+        "044-thyart-codebuild-heredoc.json",
+        "lambda.amazonaws.com",
+        "ecr:BatchGetImage",
+        false,
+        &[],
+        I,
+    ),
+    (
+        "045-blog-lambda-cross-account-sourcearn-case.json",
+        "lambda.amazonaws.com",
+        "ecr:BatchGetImage",
+        false,
+        &[(
+            "aws:SourceArn",
+            "arn:aws:lambda:us-east-1:621523765256:function:f",
+        )],
+        A,
+    ),
+    (
+        "045-blog-lambda-cross-account-sourcearn-case.json",
+        "lambda.amazonaws.com",
+        "ecr:BatchGetImage",
+        false,
+        &[],
+        I,
+    ),
+    (
+        "046-snyk-deny-delete-policy-everyone.json",
+        "arn:aws:iam::123456789012:user/u",
+        "ecr:DeleteRepositoryPolicy",
+        true,
+        &[],
+        X,
+    ),
+    (
+        "046-snyk-deny-delete-policy-everyone.json",
+        "arn:aws:iam::123456789012:user/u",
+        "ecr:SetRepositoryPolicy",
+        true,
+        &[],
+        A,
+    ),
+    (
+        "047-tfsec-public-allow-everything.json",
+        "arn:aws:iam::999988887777:user/u",
+        "ecr:DeleteRepository",
+        true,
+        &[],
+        A,
+    ),
+    (
+        "047-tfsec-public-allow-everything.json",
+        "arn:aws:iam::999988887777:user/u",
+        "ecr:TagResource",
+        true,
+        &[],
+        I,
+    ),
+    (
+        "048-hcl-codebuild-sid-with-spaces.json",
+        "codebuild.amazonaws.com",
+        "ecr:BatchCheckLayerAvailability",
+        false,
+        &[],
+        A,
+    ),
+    (
+        "048-hcl-codebuild-sid-with-spaces.json",
+        "codebuild.amazonaws.com",
+        "ecr:PutImage",
+        false,
+        &[],
+        I,
+    ),
+    (
+        "049-cdk-java-batch-wildcard.json",
+        "arn:aws:iam::123456789012:user/u",
+        "ecr:BatchDeleteImage",
+        true,
+        &[],
+        A,
+    ),
+    (
+        "049-cdk-java-batch-wildcard.json",
+        "arn:aws:iam::123456789012:user/u",
+        "ecr:DeleteRepository",
+        true,
+        &[],
+        I,
+    ),
+    (
+        "constructed/001-deny-notprincipal-policy-changes.json",
+        "arn:aws:sts::123456789012:assumed-role/platform-admin/s",
+        "ecr:SetRepositoryPolicy",
+        true,
+        &[],
+        X,
+    ),
+    (
+        "constructed/001-deny-notprincipal-policy-changes.json",
+        "arn:aws:iam::210987654321:user/u",
+        "ecr:BatchGetImage",
+        true,
+        &[],
+        A,
+    ),
+    (
+        "constructed/002-allow-notaction-cross-account.json",
+        "arn:aws:iam::210987654321:user/u",
+        "ecr:PutImage",
+        true,
+        &[],
+        A,
+    ),
+    (
+        "constructed/002-allow-notaction-cross-account.json",
+        "arn:aws:iam::210987654321:user/u",
+        "ecr:DeleteRepository",
+        true,
+        &[],
+        I,
+    ),
+];
+
+fn corpus() -> Option<PathBuf> {
+    let dir = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpus/policies"
+    ));
+    dir.is_dir().then_some(dir)
+}
+
+#[test]
+fn corpus_policies_decide_as_documented() {
+    let Some(dir) = corpus() else {
+        eprintln!("corpus not found at ../shared/corpus: skipping the corpus decisions");
+        return;
+    };
+    let allow_all = PolicyDocument::from_json(ALLOW_ALL).unwrap();
+    let mut failures = Vec::new();
+    for (file, caller, action, identity, context, expected) in CASES {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        let policy = PolicyDocument::from_json(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let mut evaluator = Evaluator::new(&policy);
+        if *identity {
+            evaluator = evaluator.with_identity_policy(&allow_all);
+        }
+        let mut request = Request::new(
+            Caller::from_arn(caller).unwrap(),
+            *action,
+            REPO.parse().unwrap(),
+        );
+        for (key, value) in *context {
+            request = request.context(key, [*value]);
+        }
+        let decision = evaluator.explain(&request);
+        if decision.outcome != *expected {
+            failures.push(format!(
+                "{file}: expected {expected} for {request}\n  {decision}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_repository_policy_of_the_corpus_has_an_allowed_and_a_denied_case() {
+    for (file, ..) in CASES {
+        let outcomes: Vec<_> = CASES.iter().filter(|c| c.0 == *file).map(|c| c.5).collect();
+        assert!(outcomes.contains(&A), "{file}: no allowed case");
+        assert!(outcomes.iter().any(|o| *o != A), "{file}: no denied case");
+    }
+}
