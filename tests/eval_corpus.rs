@@ -283,7 +283,7 @@ const CASES: &[Case] = &[
     ),
     (
         "026-tfprovider-test-five-role-principals.json",
-        "arn:aws:sts::123456789012:assumed-role/tf-acc-test-5577006791947779410-ferrari/s1",
+        "arn:aws:sts::123456789012:assumed-role/tf-acc-test-5577006791947779410-ferrari/session-1",
         "ecr:ListImages",
         false,
         &[],
@@ -291,7 +291,7 @@ const CASES: &[Case] = &[
     ),
     (
         "026-tfprovider-test-five-role-principals.json",
-        "arn:aws:sts::123456789012:assumed-role/tf-acc-test-5577006791947779410-williams/s1",
+        "arn:aws:sts::123456789012:assumed-role/tf-acc-test-5577006791947779410-williams/session-1",
         "ecr:ListImages",
         false,
         &[],
@@ -299,7 +299,7 @@ const CASES: &[Case] = &[
     ),
     (
         "029-botocore-getrepositorypolicy-response-text.json",
-        "arn:aws:sts::012345678901:assumed-role/CodeDeployDemo/d",
+        "arn:aws:sts::012345678901:assumed-role/CodeDeployDemo/deploy",
         "ecr:BatchGetImage",
         true,
         &[],
@@ -307,7 +307,7 @@ const CASES: &[Case] = &[
     ),
     (
         "029-botocore-getrepositorypolicy-response-text.json",
-        "arn:aws:sts::012345678901:assumed-role/CodeDeployDemo/d",
+        "arn:aws:sts::012345678901:assumed-role/CodeDeployDemo/deploy",
         "ecr:PutImage",
         true,
         &[],
@@ -369,7 +369,7 @@ const CASES: &[Case] = &[
     ),
     (
         "034-cloudposse-merged-readonly-full-lambda-org.json",
-        "arn:aws:sts::123456789012:assumed-role/platform-admin/s",
+        "arn:aws:sts::123456789012:assumed-role/platform-admin/admin-session",
         "ecr:DeleteRepository",
         false,
         &[],
@@ -581,14 +581,14 @@ const CASES: &[Case] = &[
     (
         "049-cdk-java-batch-wildcard.json",
         "arn:aws:iam::123456789012:user/u",
-        "ecr:DeleteRepository",
-        true,
+        "ecr:BatchDeleteImage",
+        false,
         &[],
         I,
     ),
     (
         "constructed/001-deny-notprincipal-policy-changes.json",
-        "arn:aws:sts::123456789012:assumed-role/platform-admin/s",
+        "arn:aws:sts::123456789012:assumed-role/platform-admin/admin-session",
         "ecr:SetRepositoryPolicy",
         true,
         &[],
