@@ -97,6 +97,28 @@ fn identity_policy_keeps_conditions_and_skips_other_grantees() {
     );
     assert!(!json.contains("ecr:PutImage"), "{json}");
     assert!(json.contains(r#""Sid":"RepositoryAccess0""#), "{json}");
+
+    // Sids that clean to the same text stay unique.
+    let twice = RepositoryPolicy::builder()
+        .statement(
+            StatementBuilder::allow()
+                .sid("pull ci".parse().unwrap())
+                .principal(ci.clone())
+                .bundle(Bundle::Pull),
+        )
+        .statement(
+            StatementBuilder::allow()
+                .sid("pull-ci".parse().unwrap())
+                .principal(ci.clone())
+                .action(Action::PutImage),
+        )
+        .build()
+        .unwrap();
+    let json = twice.identity_policy_for(&ci, &repo()).to_json();
+    assert!(
+        json.contains(r#""Sid":"pullci""#) && json.contains(r#""Sid":"pullci1""#),
+        "{json}"
+    );
 }
 
 fn team_policy() -> RepositoryPolicy {

@@ -91,7 +91,16 @@ impl RepositoryPolicy {
                 continue;
             }
             let mut statement = Statement::new(Effect::Allow);
-            statement.sid = Some(identity_sid(s.sid.as_ref().map(Sid::as_str), i));
+            let mut sid = identity_sid(s.sid.as_ref().map(Sid::as_str), i);
+            // Sids must be unique; two repository Sids may clean to the same text.
+            if document
+                .statements
+                .iter()
+                .any(|t| t.sid.as_ref() == Some(&sid))
+            {
+                sid = identity_sid(Some(&format!("{sid}{i}")), i);
+            }
+            statement.sid = Some(sid);
             statement.action = Some(ActionElement {
                 negated: action.negated,
                 actions: ValueList::new(actions, ListForm::Array),
