@@ -20,35 +20,37 @@ use crate::{Action, PublicAction};
 /// assert!(!wildcard_match("ecr:Get?", "ecr:Get", false));
 /// ```
 pub fn wildcard_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
+    // Byte offsets into both strings, always on character boundaries: no allocation, so the
+    // evaluator can call this for every check.
     let same =
         |a: char, b: char| a == b || (case_insensitive && a.to_lowercase().eq(b.to_lowercase()));
+    let next = |s: &str, i: usize| s[i..].chars().next();
     let (mut pi, mut ti) = (0, 0);
     // Position of the last `*` seen and the text position it is currently matched up to.
     let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match p.get(pi) {
+    while let Some(tc) = next(text, ti) {
+        match next(pattern, pi) {
             Some('*') => {
                 star = Some((pi, ti));
                 pi += 1;
             }
-            Some(&c) if c == '?' || same(c, t[ti]) => {
-                pi += 1;
-                ti += 1;
+            Some(c) if c == '?' || same(c, tc) => {
+                pi += c.len_utf8();
+                ti += tc.len_utf8();
             }
             _ => match star {
                 // Let the last `*` swallow one more character and retry.
                 Some((sp, st)) => {
-                    star = Some((sp, st + 1));
+                    let swallowed = st + next(text, st).map_or(1, char::len_utf8);
+                    star = Some((sp, swallowed));
                     pi = sp + 1;
-                    ti = st + 1;
+                    ti = swallowed;
                 }
                 None => return false,
             },
         }
     }
-    p[pi..].iter().all(|&c| c == '*')
+    pattern[pi..].bytes().all(|c| c == b'*')
 }
 
 /// A wildcard action pattern: `"*"` or `"<service>:<name>"` with at least one

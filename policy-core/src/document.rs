@@ -46,3 +46,9 @@ impl PolicyDocument {
         crate::render::to_aws_json(self)
     }
 }
+
+impl AsRef<PolicyDocument> for PolicyDocument {
+    fn as_ref(&self) -> &PolicyDocument {
+        self
+    }
+}

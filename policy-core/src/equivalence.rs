@@ -310,9 +310,3 @@ impl crate::RepositoryPolicy {
         equivalent(self.document(), other.as_ref())
     }
 }
-
-impl AsRef<PolicyDocument> for PolicyDocument {
-    fn as_ref(&self) -> &PolicyDocument {
-        self
-    }
-}

@@ -36,12 +36,16 @@
 #![warn(missing_docs)]
 
 mod action;
+mod arn;
+pub mod assert;
 pub mod builder;
 mod condition;
 mod diff;
 mod document;
 mod dsl;
 mod equivalence;
+pub mod eval;
+mod identity;
 mod lint;
 mod list;
 mod names;
@@ -57,6 +61,7 @@ pub use action::{
     AccessLevel, Action, ActionItem, ActionPattern, Bundle, PublicAction, ResourceType,
     UnknownAction,
 };
+pub use arn::RepositoryArn;
 pub use builder::{BuildError, PolicyBuilder, PolicyTemplate, StatementBuilder};
 pub use condition::{
     known_key, operator_fits_key, Condition, ConditionKey, ConditionOperator, ConditionValue,

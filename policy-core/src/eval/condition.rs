@@ -1,0 +1,367 @@
+//! Condition operators as AWS evaluates them (ECR-FACTS section 3).
+//!
+//! - The values of one key are alternatives: a positive operator holds when a context value
+//!   matches one of them; a negated operator (`StringNotEquals`, `NotIpAddress`, ...) holds
+//!   when no context value matches any of them.
+//! - A missing key: positive operators are false; negated operators are true; `...IfExists`
+//!   is true; `ForAllValues:` is true; `ForAnyValue:` is false. An empty multi-valued key
+//!   counts as missing.
+//! - `ForAnyValue:` holds when at least one context value satisfies the operator,
+//!   `ForAllValues:` when every one does (for a negated operator, "satisfies" means matches
+//!   none of the policy values). Without a prefix a multi-valued key behaves like
+//!   `ForAnyValue:` for positive operators and like `ForAllValues:` for negated ones.
+//! - `Null`: `true` holds when the key is missing, `false` when it is present.
+//! - Case: `String*` and `Arn*` compare case-sensitively, `*IgnoreCase` ignores case,
+//!   `Bool` reads `true`/`false` in any case. `StringLike` and the `Arn*` operators treat `*`
+//!   and `?` as wildcards; `ArnEquals` and `ArnLike` behave alike, comparing the six
+//!   colon-separated ARN fields one by one (the last field, the resource, may contain colons).
+//! - `Numeric*` compare decimal numbers; `Date*` compare instants read by
+//!   [`parse_date`](super::parse_date); `IpAddress` tests IPv4 and IPv6 CIDR blocks (an
+//!   address alone is a /32 or /128); `BinaryEquals` compares the base64 text.
+//! - A policy value that cannot be read in the operator's type (`NumericLessThan: "ten"`)
+//!   matches nothing: AWS refuses such a policy when it is set.
+
+use std::net::IpAddr;
+
+use policy_catalogue::{wildcard_match, ConditionOperator, Operator, SetQualifier};
+
+use crate::condition::Condition;
+
+use super::request::{parse_bool, parse_number, ContextValue, Request};
+
+/// A three-valued truth: the evaluator only produces `True` and `False`; the policy checks of
+/// [`crate::assert`] also meet keys whose value they cannot know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Tri {
+    True,
+    False,
+    Unknown,
+}
+
+impl Tri {
+    pub(crate) fn from_bool(b: bool) -> Self {
+        if b {
+            Tri::True
+        } else {
+            Tri::False
+        }
+    }
+}
+
+/// What a context source knows about a key.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Lookup<'a> {
+    /// The key's values.
+    Values(&'a [ContextValue]),
+    /// The key is not in the request.
+    Absent,
+    /// The key has one value that equals no literal written in the policies being checked
+    /// (a principal the policies do not name).
+    Opaque,
+    /// The value cannot be known.
+    Unknown,
+}
+
+/// Where condition keys are looked up: a concrete request, or a symbolic one.
+pub(crate) trait ContextSource {
+    fn lookup(&self, key: &str) -> Lookup<'_>;
+}
+
+impl ContextSource for Request {
+    fn lookup(&self, key: &str) -> Lookup<'_> {
+        match Request::lookup(self, key) {
+            Some(values) => Lookup::Values(values),
+            None => Lookup::Absent,
+        }
+    }
+}
+
+/// A policy value read once in the type its operator compares.
+#[derive(Clone, Debug)]
+pub(crate) struct PolicyValue {
+    pub(crate) text: String,
+    parsed: Parsed,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Parsed {
+    Text,
+    Number(f64),
+    Date(i64),
+    Bool(bool),
+    Cidr(IpAddr, u8),
+    Invalid,
+}
+
+/// One condition test, prepared for evaluation.
+#[derive(Clone, Debug)]
+pub(crate) struct PreparedCondition {
+    pub(crate) operator: ConditionOperator,
+    pub(crate) key: String,
+    pub(crate) values: Vec<PolicyValue>,
+}
+
+impl PreparedCondition {
+    pub(crate) fn new(condition: &Condition) -> Self {
+        let op = condition.operator.operator;
+        let values = condition
+            .values
+            .iter()
+            .map(|v| {
+                let text = v.as_text().into_owned();
+                let parsed = parse_policy_value(op, &text);
+                PolicyValue { text, parsed }
+            })
+            .collect();
+        PreparedCondition {
+            operator: condition.operator,
+            key: condition.key.as_str().to_owned(),
+            values,
+        }
+    }
+
+    /// Evaluates the test against a context source.
+    pub(crate) fn evaluate<C: ContextSource + ?Sized>(&self, context: &C) -> Tri {
+        let op = self.operator;
+        let values = match context.lookup(&self.key) {
+            Lookup::Unknown => return Tri::Unknown,
+            Lookup::Values(v) if !v.is_empty() => v,
+            Lookup::Absent | Lookup::Values(_) => return Tri::from_bool(self.when_missing()),
+            Lookup::Opaque => return self.when_opaque(),
+        };
+        if op.operator == Operator::Null {
+            // Present: holds when the policy says `false` (the key must not be null).
+            return Tri::from_bool(self.values.iter().any(|p| p.parsed_bool() == Some(false)));
+        }
+        let negated = op.operator.is_negated();
+        let satisfies = |v: &ContextValue| {
+            let matched = self.values.iter().any(|p| base_match(op.operator, v, p));
+            matched != negated
+        };
+        Tri::from_bool(match op.qualifier {
+            Some(SetQualifier::ForAllValues) => values.iter().all(satisfies),
+            Some(SetQualifier::ForAnyValue) => values.iter().any(satisfies),
+            None if negated => values.iter().all(satisfies),
+            None => values.iter().any(satisfies),
+        })
+    }
+
+    /// The result when the key is missing (or empty).
+    pub(crate) fn when_missing(&self) -> bool {
+        let op = self.operator;
+        if op.operator == Operator::Null {
+            return self.values.iter().any(|p| p.parsed_bool() == Some(true));
+        }
+        if op.if_exists {
+            return true;
+        }
+        match op.qualifier {
+            Some(SetQualifier::ForAllValues) => true,
+            Some(SetQualifier::ForAnyValue) => false,
+            None => op.operator.is_negated(),
+        }
+    }
+
+    /// The result for a single value that equals no literal of the policies: known exactly for
+    /// comparisons of text without wildcards, unknown otherwise.
+    fn when_opaque(&self) -> Tri {
+        let op = self.operator.operator;
+        if op == Operator::Null {
+            return Tri::from_bool(self.values.iter().any(|p| p.parsed_bool() == Some(false)));
+        }
+        let exact = match op {
+            Operator::StringEquals
+            | Operator::StringNotEquals
+            | Operator::StringEqualsIgnoreCase
+            | Operator::StringNotEqualsIgnoreCase
+            | Operator::BinaryEquals => true,
+            Operator::StringLike
+            | Operator::StringNotLike
+            | Operator::ArnEquals
+            | Operator::ArnLike
+            | Operator::ArnNotEquals
+            | Operator::ArnNotLike => !self.values.iter().any(|p| p.text.contains(['*', '?'])),
+            _ => false,
+        };
+        if !exact {
+            return Tri::Unknown;
+        }
+        // The one value matches no policy value.
+        Tri::from_bool(op.is_negated())
+    }
+}
+
+impl PolicyValue {
+    fn parsed_bool(&self) -> Option<bool> {
+        match self.parsed {
+            Parsed::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+}
+
+fn parse_policy_value(op: Operator, text: &str) -> Parsed {
+    use policy_catalogue::OperatorFamily as F;
+    let parsed = match op.family() {
+        F::String | F::Arn | F::Binary => Some(Parsed::Text),
+        F::Numeric => parse_number(text).map(Parsed::Number),
+        F::Date => super::date::parse_date(text).map(Parsed::Date),
+        F::Bool | F::Null => parse_bool(text).map(Parsed::Bool),
+        F::IpAddress => parse_cidr(text).map(|(ip, bits)| Parsed::Cidr(ip, bits)),
+    };
+    parsed.unwrap_or(Parsed::Invalid)
+}
+
+/// Reads `address` or `address/prefix`.
+pub(crate) fn parse_cidr(text: &str) -> Option<(IpAddr, u8)> {
+    let (address, prefix) = match text.split_once('/') {
+        Some((a, p)) => (a, Some(p)),
+        None => (text, None),
+    };
+    let ip: IpAddr = address.trim().parse().ok()?;
+    let max = if ip.is_ipv4() { 32 } else { 128 };
+    let bits = match prefix {
+        None => max,
+        Some(p) if !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()) => {
+            p.parse::<u8>().ok().filter(|b| *b <= max)?
+        }
+        Some(_) => return None,
+    };
+    Some((ip, bits))
+}
+
+/// Whether `ip` lies in the block `net/bits`. Addresses of different families never match.
+pub(crate) fn cidr_contains(net: IpAddr, bits: u8, ip: IpAddr) -> bool {
+    match (net, ip) {
+        (IpAddr::V4(n), IpAddr::V4(i)) => {
+            let mask = u32::MAX.checked_shl(32 - u32::from(bits)).unwrap_or(0);
+            u32::from(n) & mask == u32::from(i) & mask
+        }
+        (IpAddr::V6(n), IpAddr::V6(i)) => {
+            let mask = u128::MAX.checked_shl(128 - u32::from(bits)).unwrap_or(0);
+            u128::from(n) & mask == u128::from(i) & mask
+        }
+        _ => false,
+    }
+}
+
+/// Compares two strings ignoring case (Unicode lowercase), without allocating.
+pub(crate) fn eq_ignore_case(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(b);
+    }
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .eq(b.chars().flat_map(char::to_lowercase))
+}
+
+/// `ArnLike` matching: six colon-separated fields, each a glob; the sixth takes the rest.
+pub(crate) fn arn_match(pattern: &str, arn: &str) -> bool {
+    let mut p = pattern.splitn(6, ':');
+    let mut a = arn.splitn(6, ':');
+    for _ in 0..6 {
+        match (p.next(), a.next()) {
+            (Some(pf), Some(af)) => {
+                if !wildcard_match(pf, af, false) {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// The positive comparison behind an operator (`StringNotEquals` compares like `StringEquals`).
+fn base_match(op: Operator, v: &ContextValue, p: &PolicyValue) -> bool {
+    use Operator as O;
+    match (op, p.parsed) {
+        (_, Parsed::Invalid) => false,
+        (O::StringEquals | O::StringNotEquals | O::BinaryEquals, _) => v.text == p.text,
+        (O::StringEqualsIgnoreCase | O::StringNotEqualsIgnoreCase, _) => {
+            eq_ignore_case(&v.text, &p.text)
+        }
+        (O::StringLike | O::StringNotLike, _) => wildcard_match(&p.text, &v.text, false),
+        (O::ArnEquals | O::ArnLike | O::ArnNotEquals | O::ArnNotLike, _) => {
+            arn_match(&p.text, &v.text)
+        }
+        (O::NumericEquals | O::NumericNotEquals, Parsed::Number(n)) => v.number == Some(n),
+        (O::NumericLessThan, Parsed::Number(n)) => v.number.is_some_and(|x| x < n),
+        (O::NumericLessThanEquals, Parsed::Number(n)) => v.number.is_some_and(|x| x <= n),
+        (O::NumericGreaterThan, Parsed::Number(n)) => v.number.is_some_and(|x| x > n),
+        (O::NumericGreaterThanEquals, Parsed::Number(n)) => v.number.is_some_and(|x| x >= n),
+        (O::DateEquals | O::DateNotEquals, Parsed::Date(d)) => v.date == Some(d),
+        (O::DateLessThan, Parsed::Date(d)) => v.date.is_some_and(|x| x < d),
+        (O::DateLessThanEquals, Parsed::Date(d)) => v.date.is_some_and(|x| x <= d),
+        (O::DateGreaterThan, Parsed::Date(d)) => v.date.is_some_and(|x| x > d),
+        (O::DateGreaterThanEquals, Parsed::Date(d)) => v.date.is_some_and(|x| x >= d),
+        (O::Bool, Parsed::Bool(b)) => v.boolean == Some(b),
+        (O::IpAddress | O::NotIpAddress, Parsed::Cidr(net, bits)) => {
+            v.ip.is_some_and(|ip| cidr_contains(net, bits, ip))
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cidr_blocks() {
+        let (n, b) = parse_cidr("10.0.0.0/8").unwrap();
+        assert!(cidr_contains(n, b, "10.255.0.1".parse().unwrap()));
+        assert!(!cidr_contains(n, b, "11.0.0.1".parse().unwrap()));
+        let (n, b) = parse_cidr("0.0.0.0/0").unwrap();
+        assert!(cidr_contains(n, b, "203.0.113.9".parse().unwrap()));
+        assert!(!cidr_contains(n, b, "::1".parse().unwrap()));
+        let (n, b) = parse_cidr("2001:db8::/32").unwrap();
+        assert!(cidr_contains(n, b, "2001:db8:ffff::1".parse().unwrap()));
+        assert!(!cidr_contains(n, b, "2001:db9::1".parse().unwrap()));
+        let (n, b) = parse_cidr("192.0.2.7").unwrap();
+        assert_eq!(b, 32);
+        assert!(cidr_contains(n, b, "192.0.2.7".parse().unwrap()));
+        assert!(!cidr_contains(n, b, "192.0.2.8".parse().unwrap()));
+        for bad in [
+            "10.0.0.0/33",
+            "::/129",
+            "10.0.0.0/",
+            "10.0.0/8",
+            "x",
+            "10.0.0.0/+8",
+        ] {
+            assert_eq!(parse_cidr(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn arn_fields() {
+        assert!(arn_match(
+            "arn:aws:codebuild:*:123456789012:project/*",
+            "arn:aws:codebuild:us-east-1:123456789012:project/app"
+        ));
+        // A wildcard does not cross a field boundary...
+        assert!(!arn_match(
+            "arn:aws:*:123456789012:project/app",
+            "arn:aws:codebuild:us-east-1:123456789012:project/app"
+        ));
+        // ...except in the resource, which takes the rest.
+        assert!(arn_match(
+            "arn:aws:lambda:*:*:function:*",
+            "arn:aws:lambda:us-east-1:123456789012:function:f:1"
+        ));
+        assert!(!arn_match("*", "arn:aws:s3:::bucket"));
+        assert!(!arn_match("arn:aws:s3:::bucket", "not an arn"));
+        assert!(!arn_match(
+            "arn:aws:iam::123456789012:ROLE/x",
+            "arn:aws:iam::123456789012:role/x"
+        ));
+    }
+
+    #[test]
+    fn ignore_case_without_allocation() {
+        assert!(eq_ignore_case("ABC", "abc"));
+        assert!(eq_ignore_case("ÄRGER", "ärger"));
+        assert!(!eq_ignore_case("abc", "abd"));
+    }
+}

@@ -1,0 +1,604 @@
+//! The decision: allowed, explicitly denied or implicitly denied, and why.
+
+use std::fmt;
+
+use policy_catalogue::ConditionOperator;
+
+use crate::document::PolicyDocument;
+use crate::version::Effect;
+
+use super::condition::{ContextSource, Lookup, Tri};
+use super::prepared::{PreparedPolicy, PreparedStatement};
+use super::principal_match::PrincipalMatch;
+use super::request::{Caller, Request};
+
+/// Which policy a statement belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PolicyKind {
+    /// The repository policy (resource-based).
+    Repository,
+    /// The caller's identity policy.
+    Identity,
+}
+
+impl PolicyKind {
+    /// `"repository policy"` or `"identity policy"`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PolicyKind::Repository => "repository policy",
+            PolicyKind::Identity => "identity policy",
+        }
+    }
+}
+
+impl fmt::Display for PolicyKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The answer to "may this caller do this action on this repository?".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// Allowed.
+    Allowed,
+    /// A `Deny` statement applies: nothing can allow it.
+    ExplicitlyDenied,
+    /// No combination of `Allow` statements that AWS requires applies.
+    ImplicitlyDenied,
+}
+
+impl Outcome {
+    /// Whether the request is allowed.
+    #[must_use]
+    pub const fn is_allowed(self) -> bool {
+        matches!(self, Outcome::Allowed)
+    }
+
+    /// `"allowed"`, `"explicitly denied"` or `"implicitly denied"`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Allowed => "allowed",
+            Outcome::ExplicitlyDenied => "explicitly denied",
+            Outcome::ImplicitlyDenied => "implicitly denied",
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which rule of AWS's evaluation logic (ECR-FACTS section 5) produced the outcome.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Reason {
+    /// A `Deny` statement of either policy applies; an explicit deny wins over every allow.
+    ExplicitDeny,
+    /// Same account: the repository policy names the caller (or `"*"`), which is enough.
+    SameAccountRepositoryAllow,
+    /// Same account: the caller's identity policy allows, which is enough.
+    SameAccountIdentityAllow,
+    /// Across accounts: both the identity policy and the repository policy allow.
+    CrossAccountBothAllow,
+    /// The action has no resource (`ecr:GetAuthorizationToken`, ...) and the identity policy
+    /// allows it on `"Resource": "*"`, which is all it takes, from any account.
+    IdentityAllowsActionWithoutResource,
+    /// A service principal: the repository policy allows it, which is enough.
+    ServiceRepositoryAllow,
+    /// The root user of the repository's account may do anything not explicitly denied.
+    RootOfRepositoryAccount,
+    /// The root user of another account: the repository policy allows its account.
+    CrossAccountRootRepositoryAllow,
+    /// No statement allows the request.
+    NoAllow,
+    /// Same account: the repository policy allows only the caller's whole account
+    /// (`:root`), which delegates to the account's identity policies, and none allows.
+    AccountGrantNeedsIdentityAllow,
+    /// Across accounts: the repository policy allows, but the caller's identity policy
+    /// does not.
+    CrossAccountNoIdentityAllow,
+    /// Across accounts: the identity policy allows, but the repository policy does not
+    /// allow the caller.
+    CrossAccountNoRepositoryAllow,
+    /// The action has no resource (`ecr:GetAuthorizationToken`, ...): only an identity policy
+    /// allowing it on `"Resource": "*"` can grant it, and none does.
+    ActionNeedsIdentityPolicy,
+}
+
+impl Reason {
+    /// The rule in words.
+    #[must_use]
+    pub const fn describe(self) -> &'static str {
+        match self {
+            Reason::ExplicitDeny => "an explicit Deny applies, and a Deny wins over every Allow",
+            Reason::SameAccountRepositoryAllow => {
+                "same account: the repository policy allows the caller, which is enough"
+            }
+            Reason::SameAccountIdentityAllow => {
+                "same account: the identity policy allows, which is enough"
+            }
+            Reason::CrossAccountBothAllow => {
+                "another account: the identity policy and the repository policy both allow"
+            }
+            Reason::IdentityAllowsActionWithoutResource => {
+                "the action has no resource, and the identity policy allows it on \"Resource\": \"*\""
+            }
+            Reason::ServiceRepositoryAllow => {
+                "a service principal: the repository policy allows it, which is enough"
+            }
+            Reason::RootOfRepositoryAccount => {
+                "the root user of the repository's account may do anything not denied"
+            }
+            Reason::CrossAccountRootRepositoryAllow => {
+                "the root user of another account: the repository policy allows its account"
+            }
+            Reason::NoAllow => "no statement allows the request",
+            Reason::AccountGrantNeedsIdentityAllow => {
+                "the repository policy allows only the caller's whole account (:root), which leaves the decision to the account's identity policies, and none allows"
+            }
+            Reason::CrossAccountNoIdentityAllow => {
+                "another account: the repository policy allows, but the caller's identity policy must allow too, and it does not"
+            }
+            Reason::CrossAccountNoRepositoryAllow => {
+                "another account: the identity policy allows, but the repository policy must allow the caller too, and it does not"
+            }
+            Reason::ActionNeedsIdentityPolicy => {
+                "the action has no resource: only an identity policy allowing it on \"Resource\": \"*\" can grant it, and none does"
+            }
+        }
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
+/// A statement of one of the policies: its policy, position and Sid.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct StatementRef {
+    /// The policy.
+    pub policy: PolicyKind,
+    /// Position in the policy's `Statement` list, from 0.
+    pub index: usize,
+    /// The Sid, if the statement has one.
+    pub sid: Option<String>,
+    /// `Allow` or `Deny`.
+    pub effect: Effect,
+}
+
+impl StatementRef {
+    pub(crate) fn of(policy: PolicyKind, s: &PreparedStatement) -> Self {
+        StatementRef {
+            policy,
+            index: s.index,
+            sid: s.sid.clone(),
+            effect: s.effect,
+        }
+    }
+}
+
+impl fmt::Display for StatementRef {
+    /// `repository policy statement "AllowPull" (#0, Allow)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} statement ", self.policy)?;
+        match &self.sid {
+            Some(sid) => write!(f, "{sid:?} (#{}, {})", self.index, self.effect),
+            None => write!(f, "#{} ({})", self.index, self.effect),
+        }
+    }
+}
+
+/// A part of a statement that does not match the request.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Mismatch {
+    /// `Principal`/`NotPrincipal` does not cover the caller (its ARN is given).
+    Principal {
+        /// The caller.
+        caller: String,
+    },
+    /// `Action`/`NotAction` does not cover the action.
+    Action {
+        /// The action.
+        action: String,
+    },
+    /// `Resource`/`NotResource` does not cover the resource (`*` for actions without one).
+    Resource {
+        /// The resource.
+        resource: String,
+    },
+    /// A condition test is false.
+    Condition {
+        /// Position of the test in the statement's conditions, from 0.
+        index: usize,
+        /// The operator.
+        operator: ConditionOperator,
+        /// The key as written.
+        key: String,
+        /// The policy values.
+        values: Vec<String>,
+        /// The request's values of the key, `None` when the request does not have it.
+        found: Option<Vec<String>>,
+    },
+    /// The action has no resource, so a repository policy cannot grant or deny it.
+    NotARepositoryAction,
+}
+
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Mismatch::Principal { caller } => write!(f, "principal: does not cover {caller}"),
+            Mismatch::Action { action } => write!(f, "action: does not cover {action}"),
+            Mismatch::Resource { resource } => write!(f, "resource: does not cover {resource}"),
+            Mismatch::Condition {
+                index,
+                operator,
+                key,
+                values,
+                found,
+            } => {
+                write!(f, "condition #{index} {operator} {key} {values:?}: ")?;
+                match found {
+                    None => write!(f, "the request has no {key}"),
+                    Some(v) => write!(f, "false for {key} = {v:?}"),
+                }
+            }
+            Mismatch::NotARepositoryAction => f.write_str(
+                "the action has no resource, so a repository policy does not apply to it",
+            ),
+        }
+    }
+}
+
+/// What one statement did with the request.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct StatementReport {
+    /// The statement.
+    pub statement: StatementRef,
+    /// `Ok` with how the principal covered the caller when the statement applies, or the
+    /// parts that did not match.
+    pub result: Result<PrincipalMatch, Vec<Mismatch>>,
+}
+
+impl fmt::Display for StatementReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.statement)?;
+        match &self.result {
+            Ok(PrincipalMatch::Account) => f.write_str("applies, through the caller's account"),
+            Ok(_) => f.write_str("applies"),
+            Err(parts) => {
+                f.write_str("does not apply: ")?;
+                for (i, m) in parts.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("; ")?;
+                    }
+                    write!(f, "{m}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A decision with its explanation. Its `Display` is a readable report.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Decision {
+    /// Allowed, explicitly denied or implicitly denied.
+    pub outcome: Outcome,
+    /// The rule that produced the outcome.
+    pub reason: Reason,
+    /// The statements that decided: the `Deny` statements that apply, or the `Allow`
+    /// statements the outcome rests on (for an implicit deny, those that applied without
+    /// being enough).
+    pub deciding: Vec<StatementRef>,
+    /// Every statement of both policies, in order, with what it did.
+    pub statements: Vec<StatementReport>,
+}
+
+impl fmt::Display for Decision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.outcome, self.reason)?;
+        if !self.deciding.is_empty() {
+            f.write_str("\n  decided by:")?;
+            for s in &self.deciding {
+                write!(f, "\n    {s}")?;
+            }
+        }
+        f.write_str("\n  statements:")?;
+        for r in &self.statements {
+            write!(f, "\n    {r}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Decides requests against a repository policy and, optionally, the caller's identity
+/// policy, without calling AWS (ECR-FACTS section 5):
+///
+/// - an explicit `Deny` in either policy wins;
+/// - same account: an `Allow` in either policy is enough, except that a repository policy
+///   naming the account (`:root`) only delegates to the account's identity policies;
+/// - across accounts: both must allow (the repository policy naming the caller or its
+///   account);
+/// - a service principal gets access from the repository policy alone;
+/// - an action without a resource (`ecr:GetAuthorizationToken`) only from an identity policy
+///   with `"Resource": "*"`;
+/// - the root user of the repository's account may do anything not denied.
+///
+/// Policies are read once; [`decide`](Evaluator::decide) then answers without allocating and
+/// [`explain`](Evaluator::explain) says why. Not modelled: SCPs, permission boundaries,
+/// session policies, VPC endpoint policies, and policy variables (`${aws:username}` is
+/// compared as written).
+///
+/// ```
+/// use policy_core::eval::{Caller, Evaluator, Outcome, Request};
+/// use policy_core::{AccountId, Action, Bundle, RepositoryPolicy, StatementBuilder, UserName};
+///
+/// let account = AccountId::new("123456789012")?;
+/// let policy = RepositoryPolicy::builder()
+///     .account(account.clone())
+///     .statement(StatementBuilder::allow().user(UserName::new("ci")?).bundle(Bundle::Pull))
+///     .build()?;
+/// let evaluator = Evaluator::new(&policy);
+/// let repo = "arn:aws:ecr:us-east-1:123456789012:repository/app".parse()?;
+/// let ci = Caller::user(account, UserName::new("ci")?);
+///
+/// let pull = Request::new(ci.clone(), Action::BatchGetImage, repo);
+/// assert_eq!(evaluator.decide(&pull), Outcome::Allowed);
+///
+/// let push = Request::new(ci, Action::PutImage, pull.repository().clone());
+/// let decision = evaluator.explain(&push);
+/// assert_eq!(decision.outcome, Outcome::ImplicitlyDenied);
+/// assert!(decision.to_string().contains("action: does not cover ecr:PutImage"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Evaluator {
+    repository: PreparedPolicy,
+    identity: Option<PreparedPolicy>,
+}
+
+/// What the statements that apply add up to.
+#[derive(Clone, Copy, Debug, Default)]
+struct Tally {
+    deny: bool,
+    repository_allow: Option<PrincipalMatch>,
+    identity_allow: bool,
+}
+
+impl Evaluator {
+    /// An evaluator for a repository policy (a [`RepositoryPolicy`](crate::RepositoryPolicy)
+    /// or any [`PolicyDocument`], for example one read from JSON that carries a `Resource`).
+    #[must_use]
+    pub fn new(repository_policy: impl AsRef<PolicyDocument>) -> Self {
+        Evaluator {
+            repository: PreparedPolicy::new(PolicyKind::Repository, repository_policy.as_ref()),
+            identity: None,
+        }
+    }
+
+    /// Adds the caller's identity policy (statements with `Resource`, no `Principal`).
+    /// Without one, callers are taken to have no identity-policy permissions.
+    #[must_use]
+    pub fn with_identity_policy(mut self, identity_policy: impl AsRef<PolicyDocument>) -> Self {
+        self.identity = Some(PreparedPolicy::new(
+            PolicyKind::Identity,
+            identity_policy.as_ref(),
+        ));
+        self
+    }
+
+    fn policies(&self) -> impl Iterator<Item = &PreparedPolicy> {
+        std::iter::once(&self.repository).chain(self.identity.as_ref())
+    }
+
+    /// Decides the request.
+    #[must_use]
+    pub fn decide(&self, request: &Request) -> Outcome {
+        let mut tally = Tally::default();
+        for policy in self.policies() {
+            if !considered(policy.kind, request) {
+                continue;
+            }
+            for s in &policy.statements {
+                let m = applies(policy.kind, s, request);
+                if m != PrincipalMatch::No {
+                    tally.add(policy.kind, s.effect, m);
+                    if tally.deny {
+                        return Outcome::ExplicitlyDenied;
+                    }
+                }
+            }
+        }
+        conclude(&tally, request).0
+    }
+
+    /// Decides the request and explains the decision statement by statement.
+    #[must_use]
+    pub fn explain(&self, request: &Request) -> Decision {
+        let mut tally = Tally::default();
+        let mut statements = Vec::new();
+        let mut applying: Vec<(StatementRef, PrincipalMatch)> = Vec::new();
+        for policy in self.policies() {
+            let considered = considered(policy.kind, request);
+            for s in &policy.statements {
+                let statement = StatementRef::of(policy.kind, s);
+                let result = if considered {
+                    let mismatches = mismatches(policy.kind, s, request);
+                    if mismatches.is_empty() {
+                        let m = s.principal_match(policy.kind, &request.caller);
+                        tally.add(policy.kind, s.effect, m);
+                        applying.push((statement.clone(), m));
+                        Ok(m)
+                    } else {
+                        Err(mismatches)
+                    }
+                } else {
+                    Err(vec![Mismatch::NotARepositoryAction])
+                };
+                statements.push(StatementReport { statement, result });
+            }
+        }
+        let (outcome, reason) = conclude(&tally, request);
+        let deciding = applying
+            .into_iter()
+            .filter(|(s, m)| match outcome {
+                Outcome::ExplicitlyDenied => s.effect == Effect::Deny,
+                Outcome::Allowed => {
+                    s.effect == Effect::Allow
+                        && !(reason == Reason::SameAccountRepositoryAllow
+                            && *m == PrincipalMatch::Account)
+                        && !(reason == Reason::SameAccountIdentityAllow
+                            && s.policy == PolicyKind::Repository)
+                        && !(reason == Reason::SameAccountRepositoryAllow
+                            && s.policy == PolicyKind::Identity)
+                }
+                Outcome::ImplicitlyDenied => s.effect == Effect::Allow,
+            })
+            .map(|(s, _)| s)
+            .collect();
+        Decision {
+            outcome,
+            reason,
+            deciding,
+            statements,
+        }
+    }
+}
+
+impl Tally {
+    fn add(&mut self, kind: PolicyKind, effect: Effect, m: PrincipalMatch) {
+        match (effect, kind) {
+            (Effect::Deny, _) => self.deny = true,
+            (Effect::Allow, PolicyKind::Repository) => {
+                self.repository_allow = self.repository_allow.max(Some(m));
+            }
+            (Effect::Allow, PolicyKind::Identity) => self.identity_allow = true,
+        }
+    }
+}
+
+/// Whether a policy takes part in deciding the request: a repository policy only for actions
+/// on a repository; an identity policy only for IAM users and role sessions.
+fn considered(kind: PolicyKind, request: &Request) -> bool {
+    match kind {
+        PolicyKind::Repository => request.action.is_repository_action(),
+        PolicyKind::Identity => request.caller.has_identity_policies(),
+    }
+}
+
+fn target(request: &Request) -> &str {
+    if request.action.is_repository_action() {
+        request.repository.as_str()
+    } else {
+        "*"
+    }
+}
+
+/// How the statement applies to the request: `No` when it does not.
+fn applies(kind: PolicyKind, s: &PreparedStatement, request: &Request) -> PrincipalMatch {
+    if !s.covers_action(&request.action) {
+        return PrincipalMatch::No;
+    }
+    let m = s.principal_match(kind, &request.caller);
+    if m == PrincipalMatch::No
+        || !s.covers_resource(kind, target(request))
+        || s.conditions_hold(request) != Tri::True
+    {
+        return PrincipalMatch::No;
+    }
+    m
+}
+
+fn mismatches(kind: PolicyKind, s: &PreparedStatement, request: &Request) -> Vec<Mismatch> {
+    let mut out = Vec::new();
+    if s.principal_match(kind, &request.caller) == PrincipalMatch::No {
+        out.push(Mismatch::Principal {
+            caller: request.caller.arn(),
+        });
+    }
+    if !s.covers_action(&request.action) {
+        out.push(Mismatch::Action {
+            action: request.action.as_str().to_owned(),
+        });
+    }
+    let target = target(request);
+    if !s.covers_resource(kind, target) {
+        out.push(Mismatch::Resource {
+            resource: target.to_owned(),
+        });
+    }
+    for (index, c) in s.conditions.iter().enumerate() {
+        if c.evaluate(request) != Tri::True {
+            let found = match ContextSource::lookup(request, &c.key) {
+                Lookup::Values(v) => Some(v.iter().map(|v| v.as_str().to_owned()).collect()),
+                _ => None,
+            };
+            out.push(Mismatch::Condition {
+                index,
+                operator: c.operator,
+                key: c.key.clone(),
+                values: c.values.iter().map(|v| v.text.clone()).collect(),
+                found,
+            });
+        }
+    }
+    out
+}
+
+fn conclude(tally: &Tally, request: &Request) -> (Outcome, Reason) {
+    use Outcome::{Allowed, ExplicitlyDenied, ImplicitlyDenied};
+    if tally.deny {
+        return (ExplicitlyDenied, Reason::ExplicitDeny);
+    }
+    let repository_account = request.repository.account();
+    let repo = tally.repository_allow;
+    match &request.caller {
+        Caller::Service(_) => match repo {
+            Some(_) => (Allowed, Reason::ServiceRepositoryAllow),
+            None => (ImplicitlyDenied, Reason::NoAllow),
+        },
+        Caller::Root { account, .. } if account == repository_account => {
+            (Allowed, Reason::RootOfRepositoryAccount)
+        }
+        Caller::Root { .. } => match repo {
+            Some(_) => (Allowed, Reason::CrossAccountRootRepositoryAllow),
+            None if !request.action.is_repository_action() => {
+                (ImplicitlyDenied, Reason::ActionNeedsIdentityPolicy)
+            }
+            None => (ImplicitlyDenied, Reason::NoAllow),
+        },
+        caller if !request.action.is_repository_action() => {
+            if tally.identity_allow {
+                (Allowed, Reason::IdentityAllowsActionWithoutResource)
+            } else {
+                let _ = caller;
+                (ImplicitlyDenied, Reason::ActionNeedsIdentityPolicy)
+            }
+        }
+        caller => {
+            let same = caller.account() == Some(repository_account);
+            let identity = tally.identity_allow;
+            match (same, identity, repo) {
+                (true, _, Some(PrincipalMatch::Direct)) => {
+                    (Allowed, Reason::SameAccountRepositoryAllow)
+                }
+                (true, true, _) => (Allowed, Reason::SameAccountIdentityAllow),
+                (false, true, Some(_)) => (Allowed, Reason::CrossAccountBothAllow),
+                (true, false, Some(_)) => {
+                    (ImplicitlyDenied, Reason::AccountGrantNeedsIdentityAllow)
+                }
+                (false, false, Some(_)) => (ImplicitlyDenied, Reason::CrossAccountNoIdentityAllow),
+                (false, true, None) => (ImplicitlyDenied, Reason::CrossAccountNoRepositoryAllow),
+                (_, false, None) => (ImplicitlyDenied, Reason::NoAllow),
+            }
+        }
+    }
+}
