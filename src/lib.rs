@@ -22,3 +22,24 @@
 //! ```
 
 pub use policy_core::*;
+
+#[doc(hidden)]
+pub mod __private {
+    pub use policy_macros::policy_impl;
+}
+
+/// A repository policy written as a sentence, checked when your code compiles.
+///
+/// ```
+/// let policy = ecr_policy::policy! {
+///     account "123456789012";
+///     allow user "fcj-ecr-ci-cd-user" push, pull on repo
+/// };
+/// assert!(policy.to_json().contains("fcj-ecr-ci-cd-user"));
+/// ```
+#[macro_export]
+macro_rules! policy {
+    ($($tokens:tt)*) => {
+        $crate::__private::policy_impl! { ($crate) $($tokens)* }
+    };
+}
