@@ -94,24 +94,30 @@ pub struct Statement {
     pub not_action: Option<Ident>,
     pub actions: Vec<Action>,
     pub conditions: Vec<Condition>,
-    /// Parsed to the end without error.
-    pub complete: bool,
 }
 
 pub struct Policy {
-    pub headers: Vec<Header>,
-    pub statements: Vec<Statement>,
+    /// Headers with their position among the items of the policy.
+    pub headers: Vec<(usize, Header)>,
+    /// Statements with their position among the items of the policy.
+    pub statements: Vec<(usize, Statement)>,
 }
 
-/// Parses the whole DSL, pushing every syntax error to `errors`.
-pub fn parse_policy(input: ParseStream, errors: &mut Vec<syn::Error>) -> Policy {
+/// Parses the whole DSL, pushing every syntax error to `errors` with the position of the item
+/// (header or statement) it belongs to.
+pub fn parse_policy(input: ParseStream, errors: &mut Vec<(usize, syn::Error)>) -> Policy {
     let mut policy = Policy {
         headers: Vec::new(),
         statements: Vec::new(),
     };
+    let mut order = 0;
     while !input.is_empty() {
+        order += 1;
+        let mut header_errors = Vec::new();
         let result = match peek_word(input, 0).as_deref() {
-            Some("version" | "id" | "account") => parse_header(input, &mut policy, errors),
+            Some("version" | "id" | "account") => {
+                parse_header(input, order, &mut policy, &mut header_errors)
+            }
             _ => {
                 let mut statement = Statement {
                     sid: None,
@@ -121,16 +127,15 @@ pub fn parse_policy(input: ParseStream, errors: &mut Vec<syn::Error>) -> Policy 
                     not_action: None,
                     actions: Vec::new(),
                     conditions: Vec::new(),
-                    complete: false,
                 };
                 let result = parse_statement(input, &mut statement);
-                statement.complete = result.is_ok();
-                policy.statements.push(statement);
+                policy.statements.push((order, statement));
                 result
             }
         };
+        errors.extend(header_errors.into_iter().map(|e| (order, e)));
         if let Err(e) = result {
-            errors.push(e);
+            errors.push((order, e));
             skip_past_semicolon(input);
             continue;
         }
@@ -141,7 +146,7 @@ pub fn parse_policy(input: ParseStream, errors: &mut Vec<syn::Error>) -> Policy 
             let _ = input.parse::<Token![;]>();
             continue;
         }
-        errors.push(leftover(input));
+        errors.push((order, leftover(input)));
         skip_past_semicolon(input);
     }
     policy
@@ -210,6 +215,7 @@ fn word(input: ParseStream) -> syn::Result<Ident> {
 
 fn parse_header(
     input: ParseStream,
+    order: usize,
     policy: &mut Policy,
     errors: &mut Vec<syn::Error>,
 ) -> syn::Result<()> {
@@ -233,11 +239,12 @@ fn parse_header(
             describe_next(input)
         )));
     }
-    policy.headers.push(match name.as_str() {
+    let header = match name.as_str() {
         "version" => Header::Version(keyword, value),
         "id" => Header::Id(keyword, value),
         _ => Header::Account(keyword, value),
-    });
+    };
+    policy.headers.push((order, header));
     Ok(())
 }
 
@@ -398,6 +405,13 @@ fn parse_actions(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
         s.not_action = Some(word(input)?);
     }
     loop {
+        if let Some(kind) = peek_word(input, 0).filter(|w| words::PRINCIPAL_KINDS.contains(&w.as_str())) {
+            if s.actions.is_empty() && s.not_action.is_none() {
+                return Err(input.error(format!(
+                    "`{kind}` names another principal: separate principals with `,`, e.g. `user \"a\", {kind} \"b\"`"
+                )));
+            }
+        }
         if peek_word(input, 0).as_deref() == Some("on") || input.is_empty() || input.peek(Token![;])
         {
             let after = if s.actions.is_empty() {

@@ -62,7 +62,7 @@ fn run(input: TokenStream) -> TokenStream {
         Ok(syntax) => syntax,
         Err(e) => {
             // The parser consumes every token, so this is not expected; report it all the same.
-            errors.push(e);
+            errors.push((0, e));
             ast::Policy {
                 headers: Vec::new(),
                 statements: Vec::new(),
@@ -72,6 +72,9 @@ fn run(input: TokenStream) -> TokenStream {
     let template = validate::syntax_is_template(&syntax);
     let (policy, more) = validate::validate(&syntax);
     errors.extend(more);
+    // In source order of the headers and statements they belong to.
+    errors.sort_by_key(|(order, _)| *order);
+    let mut errors: Vec<syn::Error> = errors.into_iter().map(|(_, e)| e).collect();
     let json = if errors.is_empty() {
         json::compact_json(&policy)
     } else {

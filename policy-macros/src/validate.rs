@@ -131,9 +131,9 @@ pub fn syntax_is_template(policy: &ast::Policy) -> bool {
     let has_account = policy
         .headers
         .iter()
-        .any(|h| matches!(h, Header::Account(..)));
+        .any(|(_, h)| matches!(h, Header::Account(..)));
     !has_account
-        && policy.statements.iter().any(|s| {
+        && policy.statements.iter().any(|(_, s)| {
             s.principals.iter().any(|p| {
                 matches!(
                     p.kind,
@@ -145,7 +145,11 @@ pub fn syntax_is_template(policy: &ast::Policy) -> bool {
         })
 }
 
-struct Errors(Vec<syn::Error>);
+/// Errors with the position of the item (header or statement) they belong to.
+struct Errors {
+    list: Vec<(usize, syn::Error)>,
+    item: usize,
+}
 
 /// Where an error points: one token, or a run of tokens (`ecr:Put Image`, `ForAnyValue:StringLike`).
 #[derive(Clone)]
@@ -168,10 +172,11 @@ impl From<&TokenStream> for At {
 
 impl Errors {
     fn at(&mut self, at: impl Into<At>, message: impl std::fmt::Display) {
-        self.0.push(match at.into() {
+        let error = match at.into() {
             At::Token(span) => syn::Error::new(span, message),
             At::Tokens(tokens) => syn::Error::new_spanned(tokens, message),
-        });
+        };
+        self.list.push((self.item, error));
     }
 }
 
@@ -194,8 +199,11 @@ fn checked(
 }
 
 /// Checks the whole policy; every problem found is returned, in source order per statement.
-pub fn validate(policy: &ast::Policy) -> (Policy, Vec<syn::Error>) {
-    let mut errors = Errors(Vec::new());
+pub fn validate(policy: &ast::Policy) -> (Policy, Vec<(usize, syn::Error)>) {
+    let mut errors = Errors {
+        list: Vec::new(),
+        item: 0,
+    };
     let mut out = Policy {
         version: None,
         id: None,
@@ -203,7 +211,8 @@ pub fn validate(policy: &ast::Policy) -> (Policy, Vec<syn::Error>) {
         statements: Vec::new(),
     };
     let mut seen_headers: HashMap<&'static str, Span> = HashMap::new();
-    for header in &policy.headers {
+    for (order, header) in &policy.headers {
+        errors.item = *order;
         let (name, keyword) = match header {
             Header::Version(k, _) => ("version", k),
             Header::Id(k, _) => ("id", k),
@@ -232,7 +241,9 @@ pub fn validate(policy: &ast::Policy) -> (Policy, Vec<syn::Error>) {
         }
     }
     let mut sids: HashMap<String, Span> = HashMap::new();
-    for statement in policy.statements.iter().filter(|s| s.complete) {
+    // Statements cut short by a syntax error are checked too, as far as they were read.
+    for (order, statement) in &policy.statements {
+        errors.item = *order;
         out.statements
             .push(statement_of(statement, &mut sids, &out.account, &mut errors));
     }
@@ -242,7 +253,7 @@ pub fn validate(policy: &ast::Policy) -> (Policy, Vec<syn::Error>) {
             "a policy needs at least one statement, e.g. `allow user \"name\" pull on repo`",
         );
     }
-    (out, errors.0)
+    (out, errors.list)
 }
 
 fn statement_of(
