@@ -157,7 +157,7 @@ fn leftover(input: ParseStream) -> syn::Error {
     let mut message =
         format!("unexpected {found} after the statement: expected `;`, `when`, `unless` or the end of the policy");
     if let Some(word) = peek_word(input, 0) {
-        message.push_str(&suggest(&word, &["when", "unless", "and"]));
+        message.push_str(&suggest(&word, &["when", "unless", "and", "or"]));
     }
     input.error(message)
 }
@@ -505,20 +505,39 @@ fn parse_on_repo(input: ParseStream) -> syn::Result<()> {
     }
 }
 
+/// `when a and b`: every test must hold. `unless a or b`: the statement applies unless one of
+/// them holds; in JSON both are tests that must all hold, `unless` using the negated operators
+/// (De Morgan), so `unless` joins with `or` and `when` with `and`.
 fn parse_conditions(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
     while let Some(w @ ("when" | "unless")) = peek_word(input, 0).as_deref() {
         let keyword = word(input)?;
         let negated = (w == "unless").then_some(keyword);
+        let (joiner, other) = if negated.is_some() {
+            ("or", "and")
+        } else {
+            ("and", "or")
+        };
         loop {
             let kind = parse_condition(input)?;
             s.conditions.push(Condition {
                 negated: negated.clone(),
                 kind,
             });
-            if peek_word(input, 0).as_deref() == Some("and") {
-                word(input)?;
-            } else {
-                break;
+            match peek_word(input, 0) {
+                Some(j) if j == joiner => {
+                    word(input)?;
+                }
+                Some(j) if j == other && negated.is_some() => {
+                    return Err(input.error(
+                        "`unless a and b` cannot be expressed: a statement with `unless` applies unless any of its tests holds\nhelp: write `unless a or b` (the statement applies unless a or b holds), or `when` with the tests that must hold",
+                    ));
+                }
+                Some(j) if j == other => {
+                    return Err(input.error(
+                        "`when a or b` cannot be expressed in one statement: all of a statement's conditions must hold\nhelp: give alternatives as a list of values, e.g. `source_ip [\"203.0.113.0/24\", \"198.51.100.0/24\"]`, or write a second statement",
+                    ));
+                }
+                _ => break,
             }
         }
     }
