@@ -678,18 +678,29 @@ fn interpolation_in_every_slot() {
                     [source_arn],
                 )),
         )
-        .statement(StatementBuilder::allow().org(org.clone()).bundle(Bundle::Pull))
+        .statement(
+            StatementBuilder::allow()
+                .org(org.clone())
+                .bundle(Bundle::Pull),
+        )
         .statement(
             StatementBuilder::allow()
                 .account(account("210987654321"))
                 .bundle(Bundle::Push)
-                .condition(condition("StringEquals", "aws:PrincipalOrgID", &[org.as_str()])),
+                .condition(condition(
+                    "StringEquals",
+                    "aws:PrincipalOrgID",
+                    &[org.as_str()],
+                )),
         )
         .build()
         .unwrap();
     assert_eq!(from_macro, expected);
     let computed: Option<&str> = computed_json! { account {acct}; allow user "a" pull on repo };
-    assert_eq!(computed, None, "an interpolated policy has no compile-time JSON");
+    assert_eq!(
+        computed, None,
+        "an interpolated policy has no compile-time JSON"
+    );
 }
 
 #[test]
@@ -701,9 +712,8 @@ fn an_interpolated_account_makes_a_policy_not_a_template() {
     };
     assert_eq!(
         policy.to_json_pretty(),
-        common::seed_json("444455556666").replace("2008-10-17", "2012-10-17").replace(
-            "      \"Sid\": \"AllowPushPullFromCICDUser\",\n",
-            ""
-        )
+        common::seed_json("444455556666")
+            .replace("2008-10-17", "2012-10-17")
+            .replace("      \"Sid\": \"AllowPushPullFromCICDUser\",\n", "")
     );
 }

@@ -46,7 +46,9 @@ fn partition_variant(text: &str) -> Result<&'static str, RuleViolation> {
         .iter()
         .position(|p| *p == text)
         .and_then(|i| PARTITION_VARIANTS.get(i).copied())
-        .ok_or_else(|| RuleViolation::new("partition", "one of the AWS partitions", text, "unknown"))
+        .ok_or_else(|| {
+            RuleViolation::new("partition", "one of the AWS partitions", text, "unknown")
+        })
 }
 
 /// Reads an account id, or a root, user, role or assumed-role ARN.
@@ -157,13 +159,19 @@ impl Arn {
                 account,
                 path,
                 name,
-            } => format!("arn:{}:iam::{account}:user{path}{name}", arn_partition(partition)),
+            } => format!(
+                "arn:{}:iam::{account}:user{path}{name}",
+                arn_partition(partition)
+            ),
             Arn::Role {
                 partition,
                 account,
                 path,
                 name,
-            } => format!("arn:{}:iam::{account}:role{path}{name}", arn_partition(partition)),
+            } => format!(
+                "arn:{}:iam::{account}:role{path}{name}",
+                arn_partition(partition)
+            ),
             Arn::AssumedRole {
                 partition,
                 account,

@@ -224,7 +224,9 @@ fn parse_header(
     if !policy.statements.is_empty() {
         errors.push(syn::Error::new(
             keyword.span(),
-            format!("`{name}` must come before the first statement: it applies to the whole policy"),
+            format!(
+                "`{name}` must come before the first statement: it applies to the whole policy"
+            ),
         ));
     }
     let what = match name.as_str() {
@@ -405,7 +407,9 @@ fn parse_actions(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
         s.not_action = Some(word(input)?);
     }
     loop {
-        if let Some(kind) = peek_word(input, 0).filter(|w| words::PRINCIPAL_KINDS.contains(&w.as_str())) {
+        if let Some(kind) =
+            peek_word(input, 0).filter(|w| words::PRINCIPAL_KINDS.contains(&w.as_str()))
+        {
             if s.actions.is_empty() && s.not_action.is_none() {
                 return Err(input.error(format!(
                     "`{kind}` names another principal: separate principals with `,`, e.g. `user \"a\", {kind} \"b\"`"

@@ -6,7 +6,9 @@ use proc_macro2::{Group, Ident, Literal, Span, TokenStream};
 use quote::quote;
 
 use crate::arn::Arn;
-use crate::validate::{ActionItem, CondVal, Condition, Policy, Principal, Statement, Val, VersionVal};
+use crate::validate::{
+    ActionItem, CondVal, Condition, Policy, Principal, Statement, Val, VersionVal,
+};
 
 pub struct Expander<'a> {
     /// The path of the `ecr_policy` crate, as `$crate` handed it over.
@@ -134,7 +136,11 @@ impl Expander<'_> {
                 name,
                 account: None,
             } => {
-                let (ty, method) = if *role { ("RoleName", "role") } else { ("UserName", "user") };
+                let (ty, method) = if *role {
+                    ("RoleName", "role")
+                } else {
+                    ("UserName", "user")
+                };
                 let name = self.val(ty, name);
                 match path {
                     Some(path) => {
@@ -154,7 +160,11 @@ impl Expander<'_> {
                 name,
                 account: Some(account),
             } => {
-                let (ty, variant) = if *role { ("RoleName", "Role") } else { ("UserName", "User") };
+                let (ty, variant) = if *role {
+                    ("RoleName", "Role")
+                } else {
+                    ("UserName", "User")
+                };
                 let variant = ident(variant);
                 let name = self.val(ty, name);
                 let account = self.val("AccountId", account);
@@ -292,16 +302,16 @@ impl Expander<'_> {
             CondVal::Bool(b) => quote! { #krate::ConditionValue::Bool(#b) },
             CondVal::Num(n) => {
                 let n = Literal::u64_suffixed(*n);
-                quote! { #krate::ConditionValue::from(#n) }
+                quote! { <#krate::ConditionValue as ::core::convert::From<u64>>::from(#n) }
             }
             CondVal::Expr(g) => self.typed("ConditionValue", g),
             CondVal::Account(g) => {
                 let v = self.typed("AccountId", g);
-                quote! { #krate::ConditionValue::from(#v.as_str()) }
+                quote! { <#krate::ConditionValue as ::core::convert::From<&str>>::from(#v.as_str()) }
             }
             CondVal::Org(g) => {
                 let v = self.typed("OrgId", g);
-                quote! { #krate::ConditionValue::from(#v.as_str()) }
+                quote! { <#krate::ConditionValue as ::core::convert::From<&str>>::from(#v.as_str()) }
             }
         });
         quote! {

@@ -56,8 +56,8 @@ fn run(input: TokenStream) -> TokenStream {
     };
     let expander = expand::Expander { krate: &krate };
     let mut errors = Vec::new();
-    let parsed = (|input: syn::parse::ParseStream| Ok(ast::parse_policy(input, &mut errors)))
-        .parse2(dsl);
+    let parsed =
+        (|input: syn::parse::ParseStream| Ok(ast::parse_policy(input, &mut errors))).parse2(dsl);
     let syntax = match parsed {
         Ok(syntax) => syntax,
         Err(e) => {

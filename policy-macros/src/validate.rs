@@ -4,21 +4,24 @@
 
 use std::collections::HashMap;
 
-use proc_macro2::{Group, Span, TokenStream};
 use policy_catalogue::rules::{
     self, check_account_id, check_condition_key, check_iam_path, check_ip_or_cidr,
     check_organization_id, check_policy_id, check_role_name, check_service_principal,
     check_session_name, check_sid, check_user_name, RuleViolation,
 };
 use policy_catalogue::{
-    known_key, Action, ActionPattern, Bundle, ConditionOperator, KeyType, Operator,
-    OperatorFamily, ResourceType, KNOWN_KEYS,
+    known_key, Action, ActionPattern, Bundle, ConditionOperator, KeyType, Operator, OperatorFamily,
+    ResourceType, KNOWN_KEYS,
 };
+use proc_macro2::{Group, Span, TokenStream};
 use syn::LitStr;
 
 use crate::arn::{self, Arn};
 use crate::ast::{self, CondKind, CondValue, Header, PrincipalKind, Value};
 use crate::words::{self, suggest};
+
+/// A naming rule of the catalogue, e.g. `check_account_id`.
+type Rule = fn(&str) -> Result<(), RuleViolation>;
 
 /// A checked literal, or an interpolated expression (a `{ ... }` group).
 #[derive(Clone)]
@@ -181,11 +184,7 @@ impl Errors {
 }
 
 /// A literal checked by a catalogue rule (the same one the runtime constructor runs).
-fn checked(
-    value: &Value,
-    rule: fn(&str) -> Result<(), RuleViolation>,
-    errors: &mut Errors,
-) -> Val {
+fn checked(value: &Value, rule: Rule, errors: &mut Errors) -> Val {
     match value {
         Value::Str(s) => {
             let text = s.value();
@@ -244,8 +243,12 @@ pub fn validate(policy: &ast::Policy) -> (Policy, Vec<(usize, syn::Error)>) {
     // Statements cut short by a syntax error are checked too, as far as they were read.
     for (order, statement) in &policy.statements {
         errors.item = *order;
-        out.statements
-            .push(statement_of(statement, &mut sids, &out.account, &mut errors));
+        out.statements.push(statement_of(
+            statement,
+            &mut sids,
+            &out.account,
+            &mut errors,
+        ));
     }
     if policy.statements.is_empty() {
         errors.at(
@@ -330,18 +333,17 @@ fn split_path(text: &str) -> (Option<String>, &str) {
     }
 }
 
-fn named(
-    value: &Value,
-    rule: fn(&str) -> Result<(), RuleViolation>,
-    errors: &mut Errors,
-) -> (Option<String>, Val) {
+fn named(value: &Value, rule: Rule, errors: &mut Errors) -> (Option<String>, Val) {
     match value {
         Value::Str(s) => {
             let text = s.value();
             let (path, name) = split_path(&text);
             if let Some(path) = &path {
                 if let Err(e) = check_iam_path(path) {
-                    errors.at(s.span(), format!("{e}\nhelp: write a path and name as \"ci/deployer\""));
+                    errors.at(
+                        s.span(),
+                        format!("{e}\nhelp: write a path and name as \"ci/deployer\""),
+                    );
                 }
             }
             if let Err(e) = rule(name) {
@@ -353,7 +355,11 @@ fn named(
     }
 }
 
-fn principals_of(s: &ast::Statement, policy_account: &Option<Val>, errors: &mut Errors) -> Vec<Principal> {
+fn principals_of(
+    s: &ast::Statement,
+    policy_account: &Option<Val>,
+    errors: &mut Errors,
+) -> Vec<Principal> {
     let mut out = Vec::new();
     let mut seen: Vec<(String, Span)> = Vec::new();
     let several = s.principals.len() > 1;
@@ -371,7 +377,11 @@ fn principals_of(s: &ast::Statement, policy_account: &Option<Val>, errors: &mut 
         let principal = match &p.kind {
             PrincipalKind::User(v, a) | PrincipalKind::Role(v, a) => {
                 let role = matches!(p.kind, PrincipalKind::Role(..));
-                let rule = if role { check_role_name } else { check_user_name };
+                let rule = if role {
+                    check_role_name
+                } else {
+                    check_user_name
+                };
                 let (path, name) = named(v, rule, errors);
                 let account = a.as_ref().map(|a| checked(a, check_account_id, errors));
                 Principal::Named {
@@ -387,7 +397,9 @@ fn principals_of(s: &ast::Statement, policy_account: &Option<Val>, errors: &mut 
                 account: a.as_ref().map(|a| checked(a, check_account_id, errors)),
             },
             PrincipalKind::Account(v) => Principal::Account(checked(v, check_account_id, errors)),
-            PrincipalKind::Service(v) => Principal::Service(checked(v, check_service_principal, errors)),
+            PrincipalKind::Service(v) => {
+                Principal::Service(checked(v, check_service_principal, errors))
+            }
             PrincipalKind::Org(v) => Principal::Org(checked(v, check_organization_id, errors)),
             PrincipalKind::Anyone => Principal::Anyone,
             PrincipalKind::Arn(Value::Str(s)) => match arn::parse(&s.value()) {
@@ -411,7 +423,10 @@ fn principals_of(s: &ast::Statement, policy_account: &Option<Val>, errors: &mut 
             );
         } else if several
             && matches!(principal, Principal::Org(_))
-            && !s.principals.iter().all(|q| matches!(q.kind, PrincipalKind::Org(_)))
+            && !s
+                .principals
+                .iter()
+                .all(|q| matches!(q.kind, PrincipalKind::Org(_)))
         {
             errors.at(
                 keyword,
@@ -427,13 +442,17 @@ fn principals_of(s: &ast::Statement, policy_account: &Option<Val>, errors: &mut 
                 account,
             } => account_text(account).map(|acct| {
                 let kind = if *role { "role" } else { "user" };
-                format!("arn:aws:iam::{acct}:{kind}{}{name}", path.as_deref().unwrap_or("/"))
+                format!(
+                    "arn:aws:iam::{acct}:{kind}{}{name}",
+                    path.as_deref().unwrap_or("/")
+                )
             }),
             Principal::Session {
                 role: Val::Lit(r),
                 session: Val::Lit(n),
                 account,
-            } => account_text(account).map(|acct| format!("arn:aws:sts::{acct}:assumed-role/{r}/{n}")),
+            } => account_text(account)
+                .map(|acct| format!("arn:aws:sts::{acct}:assumed-role/{r}/{n}")),
             Principal::Account(Val::Lit(a)) => Some(format!("arn:aws:iam::{a}:root")),
             Principal::Service(Val::Lit(n)) => Some(n.clone()),
             Principal::Org(Val::Lit(o)) => Some(format!("org {o}")),
@@ -447,7 +466,10 @@ fn principals_of(s: &ast::Statement, policy_account: &Option<Val>, errors: &mut 
                     keyword,
                     format!("duplicate principal `{text}` in this statement\nhelp: name each principal once"),
                 );
-                errors.at(*first, format!("the principal `{text}` is first named here"));
+                errors.at(
+                    *first,
+                    format!("the principal `{text}` is first named here"),
+                );
             } else {
                 seen.push((text, keyword));
             }
@@ -464,7 +486,10 @@ fn actions_of(s: &ast::Statement, errors: &mut Errors) -> Vec<ActionItem> {
         let (item, span) = match a {
             ast::Action::Word(ident) => {
                 let text = ident.to_string();
-                (action_word(&text, ident.span(), errors), At::from(ident.span()))
+                (
+                    action_word(&text, ident.span(), errors),
+                    At::from(ident.span()),
+                )
             }
             ast::Action::Prefixed(name, tokens) => {
                 let span = At::from(tokens);
@@ -503,7 +528,10 @@ fn actions_of(s: &ast::Statement, errors: &mut Errors) -> Vec<ActionItem> {
         };
         if let Some(key) = key {
             if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
-                errors.at(span, format!("the {key} is listed twice in this statement\nhelp: list it once"));
+                errors.at(
+                    span,
+                    format!("the {key} is listed twice in this statement\nhelp: list it once"),
+                );
                 errors.at(first.clone(), format!("the {key} is first listed here"));
             } else {
                 seen.push((key, span));
@@ -513,7 +541,6 @@ fn actions_of(s: &ast::Statement, errors: &mut Errors) -> Vec<ActionItem> {
     }
     out
 }
-
 
 fn action_word(text: &str, span: Span, errors: &mut Errors) -> Option<ActionItem> {
     if let Some(bundle) = Bundle::ALL.iter().find(|b| b.keyword() == text) {
@@ -536,7 +563,11 @@ fn action_word(text: &str, span: Span, errors: &mut Errors) -> Option<ActionItem
     None
 }
 
-fn repository_action(action: Action, span: impl Into<At>, errors: &mut Errors) -> Option<ActionItem> {
+fn repository_action(
+    action: Action,
+    span: impl Into<At>,
+    errors: &mut Errors,
+) -> Option<ActionItem> {
     if action.resource_type() == ResourceType::Repository {
         return Some(ActionItem::Action(action));
     }
@@ -609,11 +640,14 @@ fn operator(op: Operator, negated: bool) -> ConditionOperator {
     ConditionOperator::new(op)
 }
 
+/// How an interpolated value of a plain-word condition is typed.
+type Typed = fn(Group) -> CondVal;
+
 /// Strings (or `{expr}`) for a plain-word condition; `rule` checks each literal.
 fn strings(
     values: &[CondValue],
-    rule: Option<fn(&str) -> Result<(), RuleViolation>>,
-    typed: fn(Group) -> CondVal,
+    rule: Option<Rule>,
+    typed: Typed,
     errors: &mut Errors,
 ) -> Vec<CondVal> {
     let mut out = Vec::new();
@@ -650,20 +684,44 @@ fn condition_of(c: &ast::Condition, errors: &mut Errors) -> Option<(Condition, A
                 errors.at(tag.span(), e);
             }
             let values = strings(values, None, CondVal::Expr, errors);
-            (operator(Operator::StringEquals, negated), key, values, At::from(k.span()))
+            (
+                operator(Operator::StringEquals, negated),
+                key,
+                values,
+                At::from(k.span()),
+            )
         }
         CondKind::Word(k, values) => {
             let word = k.to_string();
-            let (op, key, rule, typed): (_, _, Option<fn(&str) -> Result<(), RuleViolation>>, fn(Group) -> CondVal) =
-                match word.as_str() {
-                    "source_account" => (Operator::StringEquals, "aws:SourceAccount", Some(check_account_id), CondVal::Account),
-                    "source_arn" => (Operator::ArnLike, "aws:SourceArn", None, CondVal::Expr),
-                    "org" => (Operator::StringEquals, "aws:PrincipalOrgID", Some(check_organization_id), CondVal::Org),
-                    "principal_arn" => (Operator::ArnLike, "aws:PrincipalArn", None, CondVal::Expr),
-                    _ => (Operator::IpAddress, "aws:SourceIp", Some(check_ip_or_cidr), CondVal::Expr),
-                };
+            let (op, key, rule, typed): (_, _, Option<Rule>, Typed) = match word.as_str() {
+                "source_account" => (
+                    Operator::StringEquals,
+                    "aws:SourceAccount",
+                    Some(check_account_id),
+                    CondVal::Account,
+                ),
+                "source_arn" => (Operator::ArnLike, "aws:SourceArn", None, CondVal::Expr),
+                "org" => (
+                    Operator::StringEquals,
+                    "aws:PrincipalOrgID",
+                    Some(check_organization_id),
+                    CondVal::Org,
+                ),
+                "principal_arn" => (Operator::ArnLike, "aws:PrincipalArn", None, CondVal::Expr),
+                _ => (
+                    Operator::IpAddress,
+                    "aws:SourceIp",
+                    Some(check_ip_or_cidr),
+                    CondVal::Expr,
+                ),
+            };
             let values = strings(values, rule, typed, errors);
-            (operator(op, negated), key.to_owned(), values, At::from(k.span()))
+            (
+                operator(op, negated),
+                key.to_owned(),
+                values,
+                At::from(k.span()),
+            )
         }
         CondKind::General(text, tokens, key, values) => {
             let span = At::from(tokens);
@@ -713,8 +771,13 @@ fn condition_of(c: &ast::Condition, errors: &mut Errors) -> Option<(Condition, A
                 }
                 Some(_) => {}
                 None => {
-                    let names: Vec<&str> = KNOWN_KEYS.iter().filter(|k| !k.is_prefix).map(|k| k.name).collect();
-                    if let Some(near) = policy_catalogue::closest(&key_text, names.iter().copied()) {
+                    let names: Vec<&str> = KNOWN_KEYS
+                        .iter()
+                        .filter(|k| !k.is_prefix)
+                        .map(|k| k.name)
+                        .collect();
+                    if let Some(near) = policy_catalogue::closest(&key_text, names.iter().copied())
+                    {
                         errors.at(
                             key.span(),
                             format!("unknown condition key \"{key_text}\"\nhelp: did you mean \"{near}\"?"),
@@ -736,7 +799,11 @@ fn condition_of(c: &ast::Condition, errors: &mut Errors) -> Option<(Condition, A
     ))
 }
 
-fn general_values(op: ConditionOperator, values: &[CondValue], errors: &mut Errors) -> Vec<CondVal> {
+fn general_values(
+    op: ConditionOperator,
+    values: &[CondValue],
+    errors: &mut Errors,
+) -> Vec<CondVal> {
     let family = op.operator.family();
     let mut out = Vec::new();
     for v in values {
@@ -744,13 +811,23 @@ fn general_values(op: ConditionOperator, values: &[CondValue], errors: &mut Erro
             CondValue::Str(s) => {
                 let text = s.value();
                 let problem = match family {
-                    OperatorFamily::IpAddress => check_ip_or_cidr(&text).err().map(|e| e.to_string()),
-                    OperatorFamily::Bool | OperatorFamily::Null if text != "true" && text != "false" => {
-                        Some(format!("`{}` takes `true` or `false`, not \"{}\"", op.operator, text.escape_debug()))
+                    OperatorFamily::IpAddress => {
+                        check_ip_or_cidr(&text).err().map(|e| e.to_string())
                     }
-                    OperatorFamily::Numeric if text.parse::<f64>().is_err() => {
-                        Some(format!("`{}` takes a number, not \"{}\"", op.operator, text.escape_debug()))
+                    OperatorFamily::Bool | OperatorFamily::Null
+                        if text != "true" && text != "false" =>
+                    {
+                        Some(format!(
+                            "`{}` takes `true` or `false`, not \"{}\"",
+                            op.operator,
+                            text.escape_debug()
+                        ))
                     }
+                    OperatorFamily::Numeric if text.parse::<f64>().is_err() => Some(format!(
+                        "`{}` takes a number, not \"{}\"",
+                        op.operator,
+                        text.escape_debug()
+                    )),
                     _ => None,
                 };
                 if let Some(p) = problem {
@@ -762,13 +839,26 @@ fn general_values(op: ConditionOperator, values: &[CondValue], errors: &mut Erro
                 if matches!(family, OperatorFamily::Bool | OperatorFamily::Null) {
                     out.push(CondVal::Bool(b.value));
                 } else {
-                    errors.at(b.span, format!("`{}` does not take `true` or `false`: write a string", op.operator));
+                    errors.at(
+                        b.span,
+                        format!(
+                            "`{}` does not take `true` or `false`: write a string",
+                            op.operator
+                        ),
+                    );
                 }
             }
             CondValue::Int(i) => match i.base10_parse::<u64>() {
-                Ok(n) if i.suffix().is_empty() && family == OperatorFamily::Numeric => out.push(CondVal::Num(n)),
-                Ok(_) if !i.suffix().is_empty() => errors.at(i.span(), "write the number without a type suffix"),
-                Ok(_) => errors.at(i.span(), format!("`{}` does not take a number: write a string", op.operator)),
+                Ok(n) if i.suffix().is_empty() && family == OperatorFamily::Numeric => {
+                    out.push(CondVal::Num(n))
+                }
+                Ok(_) if !i.suffix().is_empty() => {
+                    errors.at(i.span(), "write the number without a type suffix")
+                }
+                Ok(_) => errors.at(
+                    i.span(),
+                    format!("`{}` does not take a number: write a string", op.operator),
+                ),
                 Err(e) => errors.at(i.span(), e),
             },
             CondValue::Expr(g) => out.push(CondVal::Expr(g.clone())),
