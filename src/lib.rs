@@ -105,7 +105,7 @@ pub mod __private {
 ///
 /// # Interpolation
 ///
-/// Every literal slot takes `{expr}`, an expression of the core type of that slot, already
+/// Every literal slot but the tag key of `principal_tag` takes `{expr}`, an expression of the core type of that slot, already
 /// validated by its constructor: a wrong type is a compile error on the expression.
 ///
 /// | slot | type |
@@ -121,6 +121,7 @@ pub mod __private {
 /// | `org` (principal and condition) | [`OrgId`] |
 /// | `arn` | [`AwsPrincipal`] |
 /// | an action | [`ActionItem`] |
+/// | the key of the general condition form | [`ConditionKey`] |
 /// | other condition values | [`ConditionValue`] |
 ///
 /// ```

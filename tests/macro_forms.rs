@@ -639,6 +639,7 @@ fn interpolation_in_every_slot() {
     let arn = AwsPrincipal::from_arn("arn:aws:iam::444455556666:role/reader").unwrap();
     let action = ActionItem::from(Action::ListImages);
     let source_arn = ConditionValue::from("arn:aws:codebuild:us-east-1:123456789012:project/*");
+    let tag = ConditionKey::new("aws:PrincipalTag/team").unwrap();
 
     let from_macro = policy! {
         version {version};
@@ -652,7 +653,8 @@ fn interpolation_in_every_slot() {
             service {service.clone()},
             arn {arn.clone()}
         pull, {action.clone()} on repo
-            when source_account {acct.clone()} and source_arn {source_arn.clone()};
+            when source_account {acct.clone()} and source_arn {source_arn.clone()}
+            and StringEquals {tag.clone()} "platform";
         allow org {org.clone()} pull on repo;
         allow account "210987654321" push on repo when org {org.clone()}
     };
@@ -676,7 +678,8 @@ fn interpolation_in_every_slot() {
                     "ArnLike".parse().unwrap(),
                     ConditionKey::new("aws:SourceArn").unwrap(),
                     [source_arn],
-                )),
+                ))
+                .condition(condition("StringEquals", tag.as_str(), &["platform"])),
         )
         .statement(
             StatementBuilder::allow()

@@ -77,7 +77,7 @@ pub enum CondKind {
     /// `secure_transport`.
     SecureTransport(Ident),
     /// `StringLike "aws:PrincipalArn" [...]`: the operator text, its tokens, key and values.
-    General(String, TokenStream, LitStr, Vec<CondValue>),
+    General(String, TokenStream, Value, Vec<CondValue>),
 }
 
 pub struct Condition {
@@ -600,13 +600,10 @@ fn parse_condition(input: ParseStream) -> syn::Result<CondKind> {
             text.push_str(&second.to_string());
             second.to_tokens(&mut tokens);
         }
-        if !input.peek(LitStr) {
-            return Err(input.error(format!(
-                "expected the condition key as a string after `{text}`, found {}: e.g. `{text} \"aws:PrincipalArn\" \"arn:aws:iam::*:role/ci-*\"`",
-                describe_next(input)
-            )));
-        }
-        let key: LitStr = input.parse()?;
+        let key = parse_value(
+            input,
+            &format!("the condition key after `{text}`, e.g. \"aws:PrincipalArn\","),
+        )?;
         let values = parse_values(input)?;
         return Ok(CondKind::General(text, tokens, key, values));
     }

@@ -296,7 +296,7 @@ impl Expander<'_> {
         };
         let operator = ident(c.operator.operator.as_str());
         let if_exists = c.operator.if_exists;
-        let key = &c.key;
+        let key = self.val("ConditionKey", &c.key);
         let values = c.values.iter().map(|v| match v {
             CondVal::Str(s) => quote! { #krate::ConditionValue::__checked(#s) },
             CondVal::Bool(b) => quote! { #krate::ConditionValue::Bool(#b) },
@@ -317,7 +317,7 @@ impl Expander<'_> {
         quote! {
             #krate::Condition::new(
                 #krate::ConditionOperator { qualifier: #qualifier, operator: #krate::Operator::#operator, if_exists: #if_exists },
-                #krate::ConditionKey::__checked(#key),
+                #key,
                 [#(#values),*],
             )
         }

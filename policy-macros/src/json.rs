@@ -135,7 +135,7 @@ fn statement(out: &mut String, s: &Statement, account: &str) -> Option<()> {
                 CondVal::Expr(_) | CondVal::Account(_) | CondVal::Org(_) => return None,
             });
         }
-        push_condition(&mut conditions, c.operator, &c.key, values);
+        push_condition(&mut conditions, c.operator, c.key.lit()?, values);
     }
 
     out.push('{');

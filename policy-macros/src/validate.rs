@@ -91,7 +91,8 @@ pub enum CondVal {
 
 pub struct Condition {
     pub operator: ConditionOperator,
-    pub key: String,
+    /// A checked key, or an interpolated `ConditionKey`.
+    pub key: Val,
     pub values: Vec<CondVal>,
 }
 
@@ -295,18 +296,19 @@ fn statement_of(
     }
     for c in &s.conditions {
         if let Some((condition, span)) = condition_of(c, errors) {
-            let key = condition.key.to_ascii_lowercase();
-            if tested
-                .iter()
-                .any(|(op, k)| *op == condition.operator && *k == key)
-            {
+            let key = condition.key.lit().map(str::to_ascii_lowercase);
+            if let Some(key) = key.filter(|key| {
+                tested
+                    .iter()
+                    .all(|(op, k)| !(*op == condition.operator && k == key))
+            }) {
+                tested.push((condition.operator, key));
+            } else if let Some(key) = condition.key.lit() {
                 let message = format!(
                     "`{} {}` is tested twice in this statement: the values of one key are alternatives (any may match), so two tests would not both have to hold\nhelp: give all values in one list, e.g. `[\"a\", \"b\"]`, or write a second statement",
-                    condition.operator, condition.key
+                    condition.operator, key
                 );
                 errors.at(span, message);
-            } else {
-                tested.push((condition.operator, key));
             }
             conditions.push(condition);
         }
@@ -745,6 +747,22 @@ fn condition_of(c: &ast::Condition, errors: &mut Errors) -> Option<(Condition, A
                     return None;
                 }
             };
+            let key = match key {
+                Value::Str(key) => key,
+                Value::Expr(g) => {
+                    // An interpolated key is a checked ConditionKey; its fit with the operator
+                    // is not known at compile time.
+                    let values = general_values(op, values, errors);
+                    return Some((
+                        Condition {
+                            operator: op,
+                            key: Val::Expr(g.clone()),
+                            values,
+                        },
+                        span,
+                    ));
+                }
+            };
             let key_text = key.value();
             if let Err(e) = check_condition_key(&key_text) {
                 errors.at(key.span(), e);
@@ -792,7 +810,7 @@ fn condition_of(c: &ast::Condition, errors: &mut Errors) -> Option<(Condition, A
     Some((
         Condition {
             operator,
-            key,
+            key: Val::Lit(key),
             values,
         },
         span,
