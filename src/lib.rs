@@ -22,3 +22,261 @@
 //! ```
 
 pub use policy_core::*;
+
+#[doc(hidden)]
+pub mod __private {
+    pub use policy_macros::policy_impl;
+}
+
+/// A repository policy written as a sentence, checked when your code compiles.
+///
+/// ```
+/// use ecr_policy::{policy, AccountId};
+///
+/// let template = policy! { allow user "fcj-ecr-ci-cd-user" push, pull on repo };
+/// let policy = template.bind(AccountId::new("123456789012")?);
+/// assert!(policy.to_json().contains(r#""AWS":"arn:aws:iam::123456789012:user/fcj-ecr-ci-cd-user""#));
+/// # Ok::<(), ecr_policy::RuleViolation>(())
+/// ```
+///
+/// The macro expands into calls of the [builder](RepositoryPolicy::builder): the same policy
+/// written either way is equal. Every literal is checked at compile time by the rules the
+/// runtime constructors use ([`AccountId::new`], [`UserName::new`], ...), and every mistake is a
+/// compile error on the offending token, with a suggestion for misspelt words:
+///
+/// ```text
+/// error: unknown action or bundle `psh`: expected a bundle (pull, push, read, delete, tag,
+///        policy, lifecycle, scan, all) or an ECR action name such as PutImage
+///        help: did you mean `push`?
+///  --> src/main.rs:4:55
+///   |
+/// 4 |     let _ = policy! { allow user "fcj-ecr-ci-cd-user" psh, pull on repo };
+///   |                                                       ^^^
+/// ```
+///
+/// # Grammar
+///
+/// ```text
+/// policy     := header* statement (';' statement)* ';'?
+/// header     := 'version' value ';'         "2012-10-17" (the default) or "2008-10-17"
+///             | 'id' value ';'              the policy Id
+///             | 'account' value ';'         the policy's account, for users, roles and sessions
+///                                           named without one
+/// statement  := ('sid' value)? ('allow' | 'deny') principals actions 'on' 'repo' conditions*
+/// principals := principal (',' principal)*
+///             | 'anyone' 'except' principal (',' principal)*      NotPrincipal
+/// principal  := 'user' value ('in' 'account' value)?   "name" or "path/name"
+///             | 'role' value ('in' 'account' value)?   "name" or "path/name"
+///             | 'session' value value ('in' 'account' value)?   role, session name
+///             | 'account' value                        the account's root
+///             | 'service' value                        "codebuild.amazonaws.com"
+///             | 'anyone'                               "*"
+///             | 'org' value                            "*" with StringEquals aws:PrincipalOrgID
+///             | 'arn' value                            an account id or a principal ARN
+/// actions    := 'except'? action (',' action)*          except: NotAction
+/// action     := pull | push | read | delete | tag | policy | lifecycle | scan | all   (bundles)
+///             | PutImage | ecr:PutImage                a catalogue action
+///             | ecr:* | ecr:Batch* | ecr:Get*Policy    a pattern
+///             | "ecr:PutImage" | "ecr:Describe*"      a string
+///             | {expr}                                 an ActionItem
+/// conditions := 'when' cond ('and' cond)*               all must hold
+///             | 'unless' cond ('or' cond)*             the statement applies unless one holds
+/// cond       := 'source_account' values                StringEquals aws:SourceAccount
+///             | 'source_arn' values                    ArnLike aws:SourceArn
+///             | 'org' values                           StringEquals aws:PrincipalOrgID
+///             | 'principal_arn' values                 ArnLike aws:PrincipalArn
+///             | 'source_ip' values                     IpAddress aws:SourceIp
+///             | 'principal_tag' "key" '=' values       StringEquals aws:PrincipalTag/key
+///             | 'secure_transport'                     Bool aws:SecureTransport true
+///             | OPERATOR "key" values                  any operator, e.g. StringLike,
+///                                                      ForAnyValue:StringLike, NumericLessThan
+/// values     := value | '[' value (',' value)* ']'     several values: any may match
+/// value      := "literal" | {expr}                     (conditions also take true, false, 42)
+/// ```
+///
+/// After `unless`, a plain-word condition takes its negated operator (`StringNotEquals`,
+/// `ArnNotLike`, `NotIpAddress`, `Bool false`).
+///
+/// # The value
+///
+/// A [`RepositoryPolicy`], or a [`PolicyTemplate`] when a user, role or session is in "the
+/// policy's account" and no `account` header gives it: the template has no JSON until
+/// [`bind`](PolicyTemplate::bind) gives it the account.
+///
+/// # Interpolation
+///
+/// Every literal slot but the tag key of `principal_tag` takes `{expr}`, an expression of the core type of that slot, already
+/// validated by its constructor: a wrong type is a compile error on the expression.
+///
+/// | slot | type |
+/// | --- | --- |
+/// | `version` | [`Version`] |
+/// | `id` | [`PolicyId`] |
+/// | `account`, `in account`, principal `account`, `source_account` | [`AccountId`] |
+/// | `sid` | [`Sid`] |
+/// | `user` | [`UserName`] (no path) |
+/// | `role`, the role of `session` | [`RoleName`] (no path) |
+/// | the session of `session` | [`SessionName`] |
+/// | `service` | [`ServiceName`] |
+/// | `org` (principal and condition) | [`OrgId`] |
+/// | `arn` | [`AwsPrincipal`] |
+/// | an action | [`ActionItem`] |
+/// | the key of the general condition form | [`ConditionKey`] |
+/// | other condition values | [`ConditionValue`] |
+///
+/// ```
+/// use ecr_policy::{policy, AccountId, RoleName};
+///
+/// let consumer = AccountId::new("210987654321")?;
+/// let role = RoleName::new("deployer")?;
+/// let policy = policy! {
+///     allow account {consumer.clone()}, role {role} in account {consumer} pull on repo
+/// };
+/// assert!(policy.to_json().contains("arn:aws:iam::210987654321:role/deployer"));
+/// # Ok::<(), ecr_policy::RuleViolation>(())
+/// ```
+///
+/// ```compile_fail
+/// // A &str is not an AccountId: validate it first with AccountId::new.
+/// let policy = ecr_policy::policy! { account {"123456789012"}; allow user "ci" pull on repo };
+/// ```
+///
+/// # What is rejected at compile time
+///
+/// Unknown actions, bundles, keywords, principal kinds, condition words, operators and
+/// condition keys (with the nearest valid word); actions a repository policy cannot grant
+/// (`GetAuthorizationToken`, actions without a repository resource, `ecr-public:` actions,
+/// other services' actions, patterns that match no ECR action); malformed account ids,
+/// user, role, session and service names, organization ids, principal ARNs, IP ranges and
+/// versions; a statement without principal or actions, or without `on repo`; an operator
+/// that does not fit its key's type (`ArnLike` on `aws:SourceAccount`); the same operator and
+/// key tested twice in a statement; `anyone` or `org` next to other principals; a fully
+/// literal policy whose JSON exceeds ECR's 10,240 characters; anything left over after a
+/// statement. All errors of one invocation are reported together, and the macro still
+/// yields a value of its type, so no further errors follow from them.
+///
+/// Duplicates: a Sid used twice, the same principal twice in a statement, or the same
+/// action, bundle or pattern twice in a statement is an error marked at both places.
+/// Overlaps through bundles (`push` and `pull` both hold `BatchCheckLayerAvailability`) are
+/// merged silently: each action is written once. Interpolated values cannot be compared at
+/// compile time: duplicate principals among them are written once (the builder drops them),
+/// and Sids given as `{expr}` are not checked for uniqueness.
+///
+/// ```compile_fail
+/// // `psh` is not a bundle: did you mean `push`?
+/// let policy = ecr_policy::policy! { allow user "fcj-ecr-ci-cd-user" psh, pull on repo };
+/// ```
+///
+/// ```compile_fail
+/// // A repository policy cannot grant GetAuthorizationToken: grant it in an identity policy.
+/// let policy = ecr_policy::policy! { allow user "ci" GetAuthorizationToken on repo };
+/// ```
+///
+/// # Every form
+///
+/// Headers, a Sid, and a user of the policy's account: the seed policy.
+///
+/// ```
+/// let policy = ecr_policy::policy! {
+///     version "2008-10-17";
+///     id "ci-cd-access";
+///     account "123456789012";
+///     sid "AllowPushPullFromCICDUser" allow user "fcj-ecr-ci-cd-user" push, pull on repo
+/// };
+/// assert!(policy.to_json().starts_with(r#"{"Version":"2008-10-17","Id":"ci-cd-access","Statement":[{"Sid":"AllowPushPullFromCICDUser""#));
+/// ```
+///
+/// Users and roles with a path, in the policy's account or another one; sessions.
+///
+/// ```
+/// let policy = ecr_policy::policy! {
+///     account "123456789012";
+///     allow user "ci/deploy/builder", role "deployer" in account "210987654321",
+///         session "terraform-ci" "ci-session"
+///     push on repo
+/// };
+/// let json = policy.to_json();
+/// assert!(json.contains("arn:aws:iam::123456789012:user/ci/deploy/builder"));
+/// assert!(json.contains("arn:aws:iam::210987654321:role/deployer"));
+/// assert!(json.contains("arn:aws:sts::123456789012:assumed-role/terraform-ci/ci-session"));
+/// ```
+///
+/// Accounts, services, anyone, organizations and ARNs.
+///
+/// ```
+/// let policy = ecr_policy::policy! {
+///     allow account "210987654321", service "lambda.amazonaws.com",
+///         arn "arn:aws:iam::444455556666:role/reader"
+///     pull on repo;
+///     allow anyone DescribeImages on repo;
+///     allow org "o-a1b2c3d4e5" pull on repo
+/// };
+/// let json = policy.to_json();
+/// assert!(json.contains(r#""AWS":["arn:aws:iam::210987654321:root","arn:aws:iam::444455556666:role/reader"],"Service":"lambda.amazonaws.com""#));
+/// assert!(json.contains(r#""Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}"#));
+/// ```
+///
+/// `anyone except` (`NotPrincipal`) and `except` actions (`NotAction`).
+///
+/// ```
+/// let policy = ecr_policy::policy! {
+///     account "123456789012";
+///     deny anyone except role "platform-admin" policy on repo;
+///     allow account "210987654321" except delete on repo
+/// };
+/// let json = policy.to_json();
+/// assert!(json.contains(r#""NotPrincipal":{"AWS":"arn:aws:iam::123456789012:role/platform-admin"}"#));
+/// assert!(json.contains(r#""NotAction":["ecr:BatchDeleteImage","ecr:DeleteRepository"]"#));
+/// ```
+///
+/// Actions: bundles, names, prefixed names, patterns and strings.
+///
+/// ```
+/// let policy = ecr_policy::policy! {
+///     allow account "210987654321"
+///         pull, ListImages, ecr:DescribeImages, ecr:Batch*, "ecr:GetRepositoryPolicy", "ecr:Describe*"
+///     on repo
+/// };
+/// // Catalogue actions in canonical order, then patterns; each action once.
+/// assert!(policy.to_json().contains(r#""Action":["ecr:GetDownloadUrlForLayer","ecr:BatchGetImage","ecr:BatchCheckLayerAvailability","ecr:DescribeImages","ecr:GetRepositoryPolicy","ecr:ListImages","ecr:Batch*","ecr:Describe*"]"#));
+/// ```
+///
+/// Plain-word conditions, with `when` and `unless`.
+///
+/// ```
+/// let policy = ecr_policy::policy! {
+///     allow service "codebuild.amazonaws.com" pull on repo
+///         when source_account "123456789012"
+///         and source_arn "arn:aws:codebuild:us-east-1:123456789012:project/*";
+///     allow account "210987654321" push on repo
+///         when principal_arn "arn:aws:iam::210987654321:role/ci-*"
+///         and principal_tag "team" = ["platform", "sre"]
+///         and secure_transport;
+///     deny anyone ecr:* on repo
+///         unless source_ip ["203.0.113.0/24", "2001:db8::/32"] or org "o-a1b2c3d4e5"
+/// };
+/// let json = policy.to_json();
+/// assert!(json.contains(r#""ArnLike":{"aws:SourceArn":"arn:aws:codebuild:us-east-1:123456789012:project/*"}"#));
+/// assert!(json.contains(r#""NotIpAddress":{"aws:SourceIp":["203.0.113.0/24","2001:db8::/32"]}"#));
+/// assert!(json.contains(r#""StringNotEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}"#));
+/// ```
+///
+/// The general form: any operator, key and values.
+///
+/// ```
+/// let policy = ecr_policy::policy! {
+///     allow anyone pull on repo
+///         when ForAnyValue:StringLike "aws:PrincipalOrgPaths" "o-a1b2c3d4e5/r-ab12/*"
+///         and NumericLessThan "aws:MultiFactorAuthAge" 3600
+///         and Bool "aws:SecureTransport" true
+/// };
+/// let json = policy.to_json();
+/// assert!(json.contains(r#""ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"o-a1b2c3d4e5/r-ab12/*"}"#));
+/// assert!(json.contains(r#""NumericLessThan":{"aws:MultiFactorAuthAge":3600}"#));
+/// ```
+#[macro_export]
+macro_rules! policy {
+    ($($tokens:tt)*) => {
+        $crate::__private::policy_impl! { ($crate) $($tokens)* }
+    };
+}

@@ -122,6 +122,14 @@ impl ActionPattern {
         })
     }
 
+    /// Wraps a pattern the `policy!` macro has already checked with [`ActionPattern::new`].
+    #[doc(hidden)]
+    pub fn __checked(pattern: &str) -> ActionPattern {
+        ActionPattern {
+            text: pattern.to_string(),
+        }
+    }
+
     /// The pattern text, exactly as given.
     pub fn as_str(&self) -> &str {
         &self.text

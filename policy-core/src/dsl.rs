@@ -196,6 +196,15 @@ fn statement(
                 "a condition without values has no form in the macro",
             );
         }
+        // The macro refuses what the lint reports as a type mismatch: same rule, same verdict.
+        if policy_catalogue::checks::operator_fits_key_name(t.operator.operator, t.key.as_str())
+            == Some(false)
+        {
+            return fail(
+                at(&format!(".Condition.{}.{}", t.operator, t.key)),
+                "the operator does not fit the key's type, which the macro refuses at compile time",
+            );
+        }
         out.push_str(if n == 0 {
             "\n        when "
         } else {

@@ -1,1 +1,110 @@
+//! The `policy!` macro of `ecr-policy`: ECR repository policies checked at compile time.
+//!
+//! Use it through `ecr_policy::policy!`, which documents the grammar; this crate holds the
+//! implementation, `policy_impl!`, which `policy!` calls with the path of `ecr_policy`.
+//!
+//! The pipeline: [`ast`] parses the DSL (recovering at each `;`, so all errors show in one
+//! compile), [`validate`] checks every literal with the catalogue's rules, [`json`] computes the
+//! exact JSON length of a fully literal policy, and [`expand`] emits builder calls.
 
+#![forbid(unsafe_code)]
+
+mod arn;
+mod ast;
+mod expand;
+mod json;
+mod validate;
+mod words;
+
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use quote::quote;
+use syn::parse::Parser;
+
+/// Implementation of `ecr_policy::policy!`; not for direct use.
+///
+/// Input: `($crate) <dsl>`, or `($crate) @compact_json <dsl>`, which expands to
+/// `Option<&'static str>`: the compact JSON computed at compile time, `None` when a slot is
+/// interpolated (used by tests to check that computation against the renderer).
+#[proc_macro]
+pub fn policy_impl(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    run(input.into()).into()
+}
+
+enum Mode {
+    Value,
+    CompactJson,
+}
+
+fn run(input: TokenStream) -> TokenStream {
+    let mut tokens = input.into_iter();
+    let krate = match tokens.next() {
+        Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis => g.stream(),
+        _ => {
+            return quote! {
+                ::core::compile_error!("`policy_impl!` is internal: use `ecr_policy::policy!`")
+            }
+        }
+    };
+    let rest: Vec<TokenTree> = tokens.collect();
+    let (mode, dsl): (Mode, TokenStream) = match rest.as_slice() {
+        [TokenTree::Punct(at), TokenTree::Ident(word), dsl @ ..]
+            if at.as_char() == '@' && word == "compact_json" =>
+        {
+            (Mode::CompactJson, dsl.iter().cloned().collect())
+        }
+        _ => (Mode::Value, rest.into_iter().collect()),
+    };
+    let expander = expand::Expander { krate: &krate };
+    let mut errors = Vec::new();
+    let parsed =
+        (|input: syn::parse::ParseStream| Ok(ast::parse_policy(input, &mut errors))).parse2(dsl);
+    let syntax = match parsed {
+        Ok(syntax) => syntax,
+        Err(e) => {
+            // The parser consumes every token, so this is not expected; report it all the same.
+            errors.push((0, e));
+            ast::Policy {
+                headers: Vec::new(),
+                statements: Vec::new(),
+            }
+        }
+    };
+    let template = validate::syntax_is_template(&syntax);
+    let (policy, more) = validate::validate(&syntax);
+    errors.extend(more);
+    // In source order of the headers and statements they belong to.
+    errors.sort_by_key(|(order, _)| *order);
+    let mut errors: Vec<syn::Error> = errors.into_iter().map(|(_, e)| e).collect();
+    let json = if errors.is_empty() {
+        json::compact_json(&policy)
+    } else {
+        None
+    };
+    if let Some(text) = &json {
+        let length = text.chars().count();
+        if length > json::MAX_POLICY_LENGTH {
+            errors.push(syn::Error::new(
+                proc_macro2::Span::call_site(),
+                format!(
+                    "this policy's JSON has {length} characters: ECR stores at most {} (SetRepositoryPolicy's policyText limit)\nhelp: use bundles or patterns instead of long action lists, or merge statements that share their actions",
+                    json::MAX_POLICY_LENGTH
+                ),
+            ));
+        }
+    }
+    let compile_errors: TokenStream = errors.iter().map(syn::Error::to_compile_error).collect();
+    match mode {
+        Mode::CompactJson => match json {
+            Some(text) if errors.is_empty() => quote! { ::core::option::Option::Some(#text) },
+            _ => quote! { { #compile_errors ::core::option::Option::<&'static str>::None } },
+        },
+        Mode::Value if errors.is_empty() => expander.policy(&policy),
+        Mode::Value => {
+            let fallback = expander.fallback(template || policy.is_template());
+            quote! { { #compile_errors #fallback } }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,658 @@
+//! The syntax tree of the DSL, and its parser.
+//!
+//! The parser recovers at statement boundaries: an error inside one statement skips to the next
+//! `;`, so every statement is checked in one compile. Every node keeps the spans of its tokens,
+//! so each later error points at the offending token.
+
+use proc_macro2::{Group, Ident, Span, TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::ext::IdentExt;
+use syn::parse::ParseStream;
+use syn::{LitBool, LitInt, LitStr, Token};
+
+use crate::words::{self, suggest};
+
+/// A literal slot: a string, or `{expr}` interpolating a Rust value.
+pub enum Value {
+    Str(LitStr),
+    Expr(Group),
+}
+
+/// A condition value: like [`Value`], plus `true`, `false` and unsigned integers.
+pub enum CondValue {
+    Str(LitStr),
+    Bool(LitBool),
+    Int(LitInt),
+    Expr(Group),
+}
+
+impl CondValue {
+    pub fn span(&self) -> Span {
+        match self {
+            CondValue::Str(s) => s.span(),
+            CondValue::Bool(b) => b.span,
+            CondValue::Int(i) => i.span(),
+            CondValue::Expr(g) => g.span(),
+        }
+    }
+}
+
+pub enum Header {
+    Version(Ident, Value),
+    Id(Ident, Value),
+    Account(Ident, Value),
+}
+
+pub enum PrincipalKind {
+    User(Value, Option<Value>),
+    Role(Value, Option<Value>),
+    Session(Value, Value, Option<Value>),
+    Account(Value),
+    Service(Value),
+    Anyone,
+    Org(Value),
+    Arn(Value),
+}
+
+pub struct Principal {
+    /// The kind keyword (`user`, `role`, ...).
+    pub keyword: Ident,
+    pub kind: PrincipalKind,
+}
+
+pub enum Action {
+    /// A bundle word or an action name: `push`, `PutImage`.
+    Word(Ident),
+    /// `ecr:PutImage`, `ecr:*`, `ecr:Batch*`: the name after `ecr:` and all tokens, for spans.
+    Prefixed(String, TokenStream),
+    Str(LitStr),
+    Expr(Group),
+}
+
+pub enum CondKind {
+    /// A plain word (`source_account`, ...) with its values.
+    Word(Ident, Vec<CondValue>),
+    /// `principal_tag "team" = "platform"`.
+    PrincipalTag(Ident, LitStr, Vec<CondValue>),
+    /// `secure_transport`.
+    SecureTransport(Ident),
+    /// `StringLike "aws:PrincipalArn" [...]`: the operator text, its tokens, key and values.
+    General(String, TokenStream, Value, Vec<CondValue>),
+}
+
+pub struct Condition {
+    /// `unless` rather than `when`.
+    pub negated: Option<Ident>,
+    pub kind: CondKind,
+}
+
+pub struct Statement {
+    pub sid: Option<Value>,
+    pub effect: Option<Ident>,
+    pub not_principal: Option<Ident>,
+    pub principals: Vec<Principal>,
+    pub not_action: Option<Ident>,
+    pub actions: Vec<Action>,
+    pub conditions: Vec<Condition>,
+}
+
+pub struct Policy {
+    /// Headers with their position among the items of the policy.
+    pub headers: Vec<(usize, Header)>,
+    /// Statements with their position among the items of the policy.
+    pub statements: Vec<(usize, Statement)>,
+}
+
+/// Parses the whole DSL, pushing every syntax error to `errors` with the position of the item
+/// (header or statement) it belongs to.
+pub fn parse_policy(input: ParseStream, errors: &mut Vec<(usize, syn::Error)>) -> Policy {
+    let mut policy = Policy {
+        headers: Vec::new(),
+        statements: Vec::new(),
+    };
+    let mut order = 0;
+    while !input.is_empty() {
+        order += 1;
+        let mut header_errors = Vec::new();
+        let result = match peek_word(input, 0).as_deref() {
+            Some("version" | "id" | "account") => {
+                parse_header(input, order, &mut policy, &mut header_errors)
+            }
+            _ => {
+                let mut statement = Statement {
+                    sid: None,
+                    effect: None,
+                    not_principal: None,
+                    principals: Vec::new(),
+                    not_action: None,
+                    actions: Vec::new(),
+                    conditions: Vec::new(),
+                };
+                let result = parse_statement(input, &mut statement);
+                policy.statements.push((order, statement));
+                result
+            }
+        };
+        errors.extend(header_errors.into_iter().map(|e| (order, e)));
+        if let Err(e) = result {
+            errors.push((order, e));
+            skip_past_semicolon(input);
+            continue;
+        }
+        if input.is_empty() {
+            break;
+        }
+        if input.peek(Token![;]) {
+            let _ = input.parse::<Token![;]>();
+            continue;
+        }
+        errors.push((order, leftover(input)));
+        skip_past_semicolon(input);
+    }
+    policy
+}
+
+fn leftover(input: ParseStream) -> syn::Error {
+    let found = describe_next(input);
+    let mut message =
+        format!("unexpected {found} after the statement: expected `;`, `when`, `unless` or the end of the policy");
+    if let Some(word) = peek_word(input, 0) {
+        message.push_str(&suggest(&word, &["when", "unless", "and", "or"]));
+    }
+    input.error(message)
+}
+
+fn skip_past_semicolon(input: ParseStream) {
+    let _ = input.step(|cursor| {
+        let mut rest = *cursor;
+        while let Some((tt, next)) = rest.token_tree() {
+            rest = next;
+            if matches!(&tt, TokenTree::Punct(p) if p.as_char() == ';') {
+                break;
+            }
+        }
+        Ok(((), rest))
+    });
+}
+
+/// The text of the `n`th next token if it is an identifier (keywords included).
+pub fn peek_word(input: ParseStream, n: usize) -> Option<String> {
+    let mut cursor = input.cursor();
+    for _ in 0..n {
+        cursor = cursor.token_tree()?.1;
+    }
+    cursor.ident().map(|(i, _)| i.to_string())
+}
+
+fn peek_punct(input: ParseStream, n: usize, ch: char) -> bool {
+    let mut cursor = input.cursor();
+    for _ in 0..n {
+        match cursor.token_tree() {
+            Some((_, next)) => cursor = next,
+            None => return false,
+        }
+    }
+    cursor.punct().is_some_and(|(p, _)| p.as_char() == ch)
+}
+
+/// "`token`" or "the end of the policy", for messages.
+fn describe_next(input: ParseStream) -> String {
+    match input.cursor().token_tree() {
+        Some((TokenTree::Group(g), _)) => match g.delimiter() {
+            proc_macro2::Delimiter::Brace => "`{ ... }`".to_owned(),
+            proc_macro2::Delimiter::Bracket => "`[ ... ]`".to_owned(),
+            proc_macro2::Delimiter::Parenthesis => "`( ... )`".to_owned(),
+            proc_macro2::Delimiter::None => "a group".to_owned(),
+        },
+        Some((tt, _)) => format!("`{tt}`"),
+        None => "the end of the policy".to_owned(),
+    }
+}
+
+fn word(input: ParseStream) -> syn::Result<Ident> {
+    input.call(Ident::parse_any)
+}
+
+fn parse_header(
+    input: ParseStream,
+    order: usize,
+    policy: &mut Policy,
+    errors: &mut Vec<syn::Error>,
+) -> syn::Result<()> {
+    let keyword = word(input)?;
+    let name = keyword.to_string();
+    if !policy.statements.is_empty() {
+        errors.push(syn::Error::new(
+            keyword.span(),
+            format!(
+                "`{name}` must come before the first statement: it applies to the whole policy"
+            ),
+        ));
+    }
+    let what = match name.as_str() {
+        "version" => "the policy version, \"2012-10-17\" or \"2008-10-17\"",
+        "id" => "the policy Id",
+        _ => "the policy's account id, e.g. \"123456789012\"",
+    };
+    let value = parse_value(input, what)?;
+    if !input.is_empty() && !input.peek(Token![;]) {
+        return Err(input.error(format!(
+            "expected `;` after `{name}`, found {}",
+            describe_next(input)
+        )));
+    }
+    let header = match name.as_str() {
+        "version" => Header::Version(keyword, value),
+        "id" => Header::Id(keyword, value),
+        _ => Header::Account(keyword, value),
+    };
+    policy.headers.push((order, header));
+    Ok(())
+}
+
+/// A string literal or `{expr}`; `what` describes the slot for the error message.
+fn parse_value(input: ParseStream, what: &str) -> syn::Result<Value> {
+    if input.peek(LitStr) {
+        return Ok(Value::Str(input.parse()?));
+    }
+    if input.peek(syn::token::Brace) {
+        return parse_expr(input).map(Value::Expr);
+    }
+    Err(input.error(format!(
+        "expected {what} as a string literal or `{{expression}}`, found {}",
+        describe_next(input)
+    )))
+}
+
+fn parse_expr(input: ParseStream) -> syn::Result<Group> {
+    match input.parse::<TokenTree>()? {
+        TokenTree::Group(g) if g.stream().is_empty() => Err(syn::Error::new(
+            g.span(),
+            "empty `{}`: put a Rust expression inside, e.g. `{account_id}`",
+        )),
+        TokenTree::Group(g) => Ok(g),
+        other => Err(syn::Error::new(other.span(), "expected `{expression}`")),
+    }
+}
+
+fn parse_statement(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
+    let Some(first) = peek_word(input, 0) else {
+        return Err(input.error(format!(
+            "expected a statement starting with `allow`, `deny` or `sid`, found {}",
+            describe_next(input)
+        )));
+    };
+    if first == "sid" {
+        word(input)?;
+        s.sid = Some(parse_value(input, "the statement id (Sid)")?);
+    }
+    match peek_word(input, 0).as_deref() {
+        Some("allow" | "deny") => s.effect = Some(word(input)?),
+        Some(other) => {
+            let (expected, candidates): (&str, &[&str]) = if s.sid.is_some() {
+                ("`allow` or `deny` after the Sid", &["allow", "deny"])
+            } else {
+                (
+                    "a statement starting with `allow`, `deny` or `sid` (or `version`, `id`, `account` before the statements)",
+                    &["allow", "deny", "sid", "version", "id", "account"],
+                )
+            };
+            let message = format!(
+                "unknown keyword `{other}`: expected {expected}{}",
+                suggest(other, candidates)
+            );
+            return Err(input.error(message));
+        }
+        None => {
+            return Err(input.error(format!(
+                "expected `allow` or `deny`, found {}",
+                describe_next(input)
+            )))
+        }
+    }
+    parse_principals(input, s)?;
+    parse_actions(input, s)?;
+    parse_on_repo(input)?;
+    parse_conditions(input, s)
+}
+
+fn parse_principals(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
+    if peek_word(input, 0).as_deref() == Some("anyone")
+        && peek_word(input, 1).as_deref() == Some("except")
+        && peek_word(input, 2).is_some_and(|w| words::PRINCIPAL_KINDS.contains(&w.as_str()))
+    {
+        word(input)?;
+        s.not_principal = Some(word(input)?);
+    }
+    loop {
+        let principal = parse_principal(input)?;
+        s.principals.push(principal);
+        let another = peek_punct(input, 0, ',')
+            && peek_word(input, 1).is_some_and(|w| words::PRINCIPAL_KINDS.contains(&w.as_str()));
+        if !another {
+            return Ok(());
+        }
+        input.parse::<Token![,]>()?;
+    }
+}
+
+fn parse_principal(input: ParseStream) -> syn::Result<Principal> {
+    let kinds = words::PRINCIPAL_KINDS.join(", ");
+    let Some(kind) = peek_word(input, 0) else {
+        return Err(input.error(format!(
+            "expected a principal ({kinds}), found {}",
+            describe_next(input)
+        )));
+    };
+    if !words::PRINCIPAL_KINDS.contains(&kind.as_str()) {
+        let message = if kind == "on" || words::is_action_word(&kind) {
+            format!(
+                "this statement has no principal: ECR requires one in every statement of a repository policy\nhelp: say who it applies to before the actions, e.g. `user \"name\"`; one of: {kinds}"
+            )
+        } else {
+            format!(
+                "unknown principal kind `{kind}`: expected one of {kinds}{}",
+                suggest(&kind, &words::PRINCIPAL_KINDS)
+            )
+        };
+        return Err(input.error(message));
+    }
+    let keyword = word(input)?;
+    let kind = match kind.as_str() {
+        "user" => PrincipalKind::User(
+            parse_value(input, "the IAM user name (optionally \"path/name\")")?,
+            parse_in_account(input)?,
+        ),
+        "role" => PrincipalKind::Role(
+            parse_value(input, "the IAM role name (optionally \"path/name\")")?,
+            parse_in_account(input)?,
+        ),
+        "session" => PrincipalKind::Session(
+            parse_value(input, "the role name of the session")?,
+            parse_value(input, "the session name")?,
+            parse_in_account(input)?,
+        ),
+        "account" => PrincipalKind::Account(parse_value(input, "the account id")?),
+        "service" => PrincipalKind::Service(parse_value(
+            input,
+            "the service principal, e.g. \"codebuild.amazonaws.com\"",
+        )?),
+        "org" => PrincipalKind::Org(parse_value(
+            input,
+            "the organization id, e.g. \"o-a1b2c3d4e5\"",
+        )?),
+        "arn" => PrincipalKind::Arn(parse_value(input, "the principal's ARN")?),
+        _ => PrincipalKind::Anyone,
+    };
+    Ok(Principal { keyword, kind })
+}
+
+fn parse_in_account(input: ParseStream) -> syn::Result<Option<Value>> {
+    if !input.peek(Token![in]) {
+        return Ok(None);
+    }
+    input.parse::<Token![in]>()?;
+    if peek_word(input, 0).as_deref() != Some("account") {
+        return Err(input.error(format!(
+            "expected `account` after `in` (`in account \"123456789012\"`), found {}",
+            describe_next(input)
+        )));
+    }
+    word(input)?;
+    parse_value(input, "the account id").map(Some)
+}
+
+fn parse_actions(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
+    if peek_word(input, 0).as_deref() == Some("except") {
+        s.not_action = Some(word(input)?);
+    }
+    loop {
+        if let Some(kind) =
+            peek_word(input, 0).filter(|w| words::PRINCIPAL_KINDS.contains(&w.as_str()))
+        {
+            if s.actions.is_empty() && s.not_action.is_none() {
+                return Err(input.error(format!(
+                    "`{kind}` names another principal: separate principals with `,`, e.g. `user \"a\", {kind} \"b\"`"
+                )));
+            }
+        }
+        if peek_word(input, 0).as_deref() == Some("on") || input.is_empty() || input.peek(Token![;])
+        {
+            let after = if s.actions.is_empty() {
+                "the principals"
+            } else {
+                "`,`"
+            };
+            return Err(input.error(format!(
+                "expected an action or bundle after {after}, found {}: e.g. `pull`, `push`, `PutImage` or `ecr:Batch*`",
+                describe_next(input)
+            )));
+        }
+        let action = parse_action(input)?;
+        s.actions.push(action);
+        if input.peek(Token![,]) {
+            input.parse::<Token![,]>()?;
+        } else {
+            return Ok(());
+        }
+    }
+}
+
+fn parse_action(input: ParseStream) -> syn::Result<Action> {
+    if input.peek(LitStr) {
+        return Ok(Action::Str(input.parse()?));
+    }
+    if input.peek(syn::token::Brace) {
+        return parse_expr(input).map(Action::Expr);
+    }
+    if peek_word(input, 0).as_deref() == Some("ecr") && peek_punct(input, 1, ':') {
+        let mut tokens = TokenStream::new();
+        word(input)?.to_tokens(&mut tokens);
+        input.parse::<TokenTree>()?.to_tokens(&mut tokens);
+        let mut name = String::new();
+        let mut after_wildcard = true;
+        loop {
+            if peek_punct(input, 0, '*') || peek_punct(input, 0, '?') {
+                let tt = input.parse::<TokenTree>()?;
+                name.push_str(&tt.to_string());
+                tt.to_tokens(&mut tokens);
+                after_wildcard = true;
+            } else if after_wildcard
+                && peek_word(input, 0).is_some_and(|w| w != "on" && w != "except")
+            {
+                let ident = word(input)?;
+                name.push_str(&ident.to_string());
+                ident.to_tokens(&mut tokens);
+                after_wildcard = false;
+            } else {
+                break;
+            }
+        }
+        if name.is_empty() {
+            return Err(input.error(format!(
+                "expected an action name or `*` after `ecr:`, found {}",
+                describe_next(input)
+            )));
+        }
+        return Ok(Action::Prefixed(name, tokens));
+    }
+    if input.cursor().ident().is_some() {
+        return Ok(Action::Word(word(input)?));
+    }
+    Err(input.error(format!(
+        "expected an action, found {}: a bundle (pull, push, ...), an action name (PutImage), `ecr:PutImage`, a pattern (`ecr:Batch*`), a string or `{{expression}}`",
+        describe_next(input)
+    )))
+}
+
+fn parse_on_repo(input: ParseStream) -> syn::Result<()> {
+    match peek_word(input, 0).as_deref() {
+        Some("on") => {
+            word(input)?;
+            if peek_word(input, 0).as_deref() == Some("repo") {
+                word(input)?;
+                Ok(())
+            } else {
+                Err(input.error(format!(
+                    "expected `repo` after `on`, found {}: a repository policy applies to the repository it is attached to",
+                    describe_next(input)
+                )))
+            }
+        }
+        _ if input.is_empty() || input.peek(Token![;]) => Err(input.error(
+            "expected `on repo` after the actions: a statement reads `allow <principals> <actions> on repo`",
+        )),
+        _ => Err(input.error(format!(
+            "expected `,` or `on repo` after the action, found {}",
+            describe_next(input)
+        ))),
+    }
+}
+
+/// `when a and b`: every test must hold. `unless a or b`: the statement applies unless one of
+/// them holds; in JSON both are tests that must all hold, `unless` using the negated operators
+/// (De Morgan), so `unless` joins with `or` and `when` with `and`.
+fn parse_conditions(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
+    while let Some(w @ ("when" | "unless")) = peek_word(input, 0).as_deref() {
+        let keyword = word(input)?;
+        let negated = (w == "unless").then_some(keyword);
+        let (joiner, other) = if negated.is_some() {
+            ("or", "and")
+        } else {
+            ("and", "or")
+        };
+        loop {
+            let kind = parse_condition(input)?;
+            s.conditions.push(Condition {
+                negated: negated.clone(),
+                kind,
+            });
+            match peek_word(input, 0) {
+                Some(j) if j == joiner => {
+                    word(input)?;
+                }
+                Some(j) if j == other && negated.is_some() => {
+                    return Err(input.error(
+                        "`unless a and b` cannot be expressed: a statement with `unless` applies unless any of its tests holds\nhelp: write `unless a or b` (the statement applies unless a or b holds), or `when` with the tests that must hold",
+                    ));
+                }
+                Some(j) if j == other => {
+                    return Err(input.error(
+                        "`when a or b` cannot be expressed in one statement: all of a statement's conditions must hold\nhelp: give alternatives as a list of values, e.g. `source_ip [\"203.0.113.0/24\", \"198.51.100.0/24\"]`, or write a second statement",
+                    ));
+                }
+                _ => break,
+            }
+        }
+    }
+    Ok(())
+}
+
+fn looks_like_operator(input: ParseStream, name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase()) || peek_punct(input, 1, ':')
+}
+
+fn parse_condition(input: ParseStream) -> syn::Result<CondKind> {
+    let Some(name) = peek_word(input, 0) else {
+        return Err(input.error(format!(
+            "expected a condition, found {}: one of {}, or an operator such as StringEquals",
+            describe_next(input),
+            words::CONDITION_WORDS.join(", ")
+        )));
+    };
+    if words::CONDITION_WORDS.contains(&name.as_str()) {
+        let keyword = word(input)?;
+        return Ok(match name.as_str() {
+            "secure_transport" => CondKind::SecureTransport(keyword),
+            "principal_tag" => {
+                if !input.peek(LitStr) {
+                    return Err(input.error(format!(
+                        "expected the tag key as a string after `principal_tag`, found {}: e.g. `principal_tag \"team\" = \"platform\"`",
+                        describe_next(input)
+                    )));
+                }
+                let tag: LitStr = input.parse()?;
+                if !input.peek(Token![=]) {
+                    return Err(input.error(format!(
+                        "expected `=` after the tag key, found {}: e.g. `principal_tag \"team\" = \"platform\"`",
+                        describe_next(input)
+                    )));
+                }
+                input.parse::<Token![=]>()?;
+                let values = parse_values(input)?;
+                CondKind::PrincipalTag(keyword, tag, values)
+            }
+            _ => {
+                let values = parse_values(input)?;
+                CondKind::Word(keyword, values)
+            }
+        });
+    }
+    if looks_like_operator(input, &name) {
+        let mut tokens = TokenStream::new();
+        let first = word(input)?;
+        let mut text = first.to_string();
+        first.to_tokens(&mut tokens);
+        if peek_punct(input, 0, ':') {
+            input.parse::<TokenTree>()?.to_tokens(&mut tokens);
+            let second = word(input)?;
+            text.push(':');
+            text.push_str(&second.to_string());
+            second.to_tokens(&mut tokens);
+        }
+        let key = parse_value(
+            input,
+            &format!("the condition key after `{text}`, e.g. \"aws:PrincipalArn\","),
+        )?;
+        let values = parse_values(input)?;
+        return Ok(CondKind::General(text, tokens, key, values));
+    }
+    let mut help = suggest(&name, &words::CONDITION_WORDS);
+    if help.is_empty() {
+        help = words::suggest_operator(&name);
+    }
+    Err(input.error(format!(
+        "unknown condition `{name}`: expected one of {}, or an operator such as StringEquals{help}",
+        words::CONDITION_WORDS.join(", ")
+    )))
+}
+
+fn parse_values(input: ParseStream) -> syn::Result<Vec<CondValue>> {
+    if input.peek(syn::token::Bracket) {
+        let content;
+        let brackets = syn::bracketed!(content in input);
+        let mut values = Vec::new();
+        while !content.is_empty() {
+            values.push(parse_cond_value(&content)?);
+            if content.is_empty() {
+                break;
+            }
+            content.parse::<Token![,]>()?;
+        }
+        if values.is_empty() {
+            return Err(syn::Error::new(
+                brackets.span.join(),
+                "empty list: a condition needs at least one value",
+            ));
+        }
+        return Ok(values);
+    }
+    Ok(vec![parse_cond_value(input)?])
+}
+
+fn parse_cond_value(input: ParseStream) -> syn::Result<CondValue> {
+    if input.peek(LitStr) {
+        Ok(CondValue::Str(input.parse()?))
+    } else if input.peek(LitBool) {
+        Ok(CondValue::Bool(input.parse()?))
+    } else if input.peek(LitInt) {
+        Ok(CondValue::Int(input.parse()?))
+    } else if input.peek(syn::token::Brace) {
+        parse_expr(input).map(CondValue::Expr)
+    } else {
+        Err(input.error(format!(
+            "expected a condition value, found {}: a string, `true`, `false`, a number, `{{expression}}` or a list `[...]` of them",
+            describe_next(input)
+        )))
+    }
+}

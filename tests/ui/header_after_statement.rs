@@ -1,0 +1,8 @@
+use ecr_policy::policy;
+
+fn main() {
+    let _ = policy! {
+        allow user "fcj-ecr-ci-cd-user" pull on repo;
+        account "123456789012"
+    };
+}
