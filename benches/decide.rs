@@ -1,0 +1,92 @@
+//! Access decisions per second: this crate's prepared `Evaluator` against the `iam-rs` crate's
+//! `PolicyEvaluator`, each built once from the same policy and asked the same requests.
+//!
+//! ECR repository policies carry no `Resource`; `iam-rs` matches resources, so its copy of the
+//! policy names the repository as `Resource`. The setup checks both give the same answers.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use ecr_policy::eval::{Caller, Evaluator, Outcome, Request};
+use ecr_policy::{AccountId, Action, RepositoryArn, UserName};
+use std::hint::black_box;
+
+mod shapes;
+
+const REPOSITORY: &str = "arn:aws:ecr:us-east-1:123456789012:repository/app";
+
+fn iam_rs_policy(n: usize) -> iam_rs::IAMPolicy {
+    let mut json: serde_json::Value = serde_json::from_str(&shapes::model(n).to_json()).unwrap();
+    for s in json["Statement"].as_array_mut().unwrap() {
+        s["Resource"] = serde_json::Value::from(REPOSITORY);
+    }
+    iam_rs::IAMPolicy::from_json(&json.to_string()).unwrap()
+}
+
+fn iam_rs_request(user: &str, action: &str) -> iam_rs::IAMRequest {
+    let mut context = iam_rs::Context::new();
+    context.insert(
+        "aws:SourceAccount".to_owned(),
+        iam_rs::ContextValue::String(shapes::ACCOUNT.to_owned()),
+    );
+    iam_rs::IAMRequest::new_with_context(
+        iam_rs::Principal::Aws(iam_rs::PrincipalId::String(format!(
+            "arn:aws:iam::{}:user/{user}",
+            shapes::ACCOUNT
+        ))),
+        action,
+        iam_rs::Arn::parse(REPOSITORY).unwrap(),
+        context,
+    )
+}
+
+fn decide(c: &mut Criterion) {
+    let mut group = c.benchmark_group("decide");
+    let account = AccountId::new(shapes::ACCOUNT).unwrap();
+    let repo: RepositoryArn = REPOSITORY.parse().unwrap();
+    for n in shapes::SIZES {
+        let policy = shapes::model(n);
+        let ours = Evaluator::new(&policy);
+        let theirs = iam_rs::PolicyEvaluator::with_policies(vec![iam_rs_policy(n)]);
+        // The last statement's user pushes (allowed), and deletes (implicitly denied): the
+        // evaluators have to look at every statement.
+        let user = format!("ci-user-{}", n - 1);
+        let requests: Vec<(Request, iam_rs::IAMRequest, bool)> =
+            [(Action::PutImage, true), (Action::BatchDeleteImage, false)]
+                .into_iter()
+                .map(|(action, allowed)| {
+                    let caller =
+                        Caller::user(account.clone(), UserName::new(user.clone()).unwrap());
+                    let ours = Request::new(caller, action, repo.clone()).source_account(&account);
+                    (ours, iam_rs_request(&user, action.as_str()), allowed)
+                })
+                .collect();
+        for (ours_req, theirs_req, allowed) in &requests {
+            assert_eq!(ours.decide(ours_req) == Outcome::Allowed, *allowed);
+            let d = theirs.evaluate(theirs_req).unwrap().decision;
+            assert_eq!(
+                d == iam_rs::Decision::Allow,
+                *allowed,
+                "iam-rs disagrees: {d:?}"
+            );
+        }
+        group.bench_with_input(BenchmarkId::new("evaluator", n), &requests, |b, reqs| {
+            b.iter(|| {
+                reqs.iter()
+                    .filter(|(r, _, _)| ours.decide(black_box(r)) == Outcome::Allowed)
+                    .count()
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("iam_rs", n), &requests, |b, reqs| {
+            b.iter(|| {
+                reqs.iter()
+                    .filter(|(_, r, _)| {
+                        theirs.evaluate(black_box(r)).unwrap().decision == iam_rs::Decision::Allow
+                    })
+                    .count()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, decide);
+criterion_main!(benches);

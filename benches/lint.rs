@@ -1,0 +1,58 @@
+//! Lint throughput over the repository's own corpus of ECR policies (`tests/corpus/valid`):
+//! one iteration parses and lints every policy.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use ecr_policy::PolicyDocument;
+use std::hint::black_box;
+
+fn corpus() -> Vec<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/valid");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .expect("tests/corpus/valid")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
+}
+
+fn lint(c: &mut Criterion) {
+    let texts = corpus();
+    let docs: Vec<PolicyDocument> = texts
+        .iter()
+        .map(|t| PolicyDocument::from_json(t).unwrap())
+        .collect();
+    let mut group = c.benchmark_group("lint");
+    group.throughput(Throughput::Elements(docs.len() as u64));
+    group.bench_with_input(BenchmarkId::new("corpus", docs.len()), &docs, |b, docs| {
+        b.iter(|| {
+            docs.iter()
+                .map(|d| black_box(d).lint().len())
+                .sum::<usize>()
+        })
+    });
+    group.bench_with_input(
+        BenchmarkId::new("parse_and_lint", texts.len()),
+        &texts,
+        |b, texts| {
+            b.iter(|| {
+                texts
+                    .iter()
+                    .map(|t| {
+                        PolicyDocument::from_json(black_box(t))
+                            .unwrap()
+                            .lint()
+                            .len()
+                    })
+                    .sum::<usize>()
+            })
+        },
+    );
+    group.finish();
+}
+
+criterion_group!(benches, lint);
+criterion_main!(benches);
