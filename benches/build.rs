@@ -6,9 +6,12 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 mod intent;
 mod shapes;
 
+/// Statements, the `policy!` form, the `json!` form.
+type Case = (usize, fn() -> String, fn() -> String);
+
 fn build(c: &mut Criterion) {
     let mut group = c.benchmark_group("build");
-    let cases: [(usize, fn() -> String, fn() -> String); 2] = [
+    let cases: [Case; 2] = [
         (1, intent::policy_macro_1, intent::json_macro_1),
         (10, intent::policy_macro_10, intent::json_macro_10),
     ];
