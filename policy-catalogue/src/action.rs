@@ -179,6 +179,19 @@ impl Action {
         RANKS[self.index()]
     }
 
+    /// The action with this name (without the `ecr:` prefix), in any ASCII letter case.
+    ///
+    /// ```
+    /// use policy_catalogue::Action;
+    /// assert_eq!(Action::from_name("PutImage"), Some(Action::PutImage));
+    /// assert_eq!(Action::from_name("putimage"), Some(Action::PutImage));
+    /// assert_eq!(Action::from_name("ecr:PutImage"), None);
+    /// ```
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Action> {
+        ACTION_INDEX.find(name).map(|i| Action::ALL[i])
+    }
+
     /// Position in [`Action::ALL`]; dense, so usable as a bit index.
     pub const fn index(self) -> usize {
         // The generated enum declares its variants in `ALL` order.
@@ -201,16 +214,77 @@ pub(crate) fn split_service(input: &str) -> (Option<&str>, &str) {
     }
 }
 
-/// Finds the catalogue entry whose name equals `name`, ignoring ASCII case.
-pub(crate) fn find_by_name<T: Copy>(
-    all: &[T],
-    name_of: impl Fn(T) -> &'static str,
-    name: &str,
-) -> Option<T> {
-    all.iter()
-        .copied()
-        .find(|&a| name_of(a).eq_ignore_ascii_case(name))
+/// A hash index of catalogue names, built at compile time: names are looked up on every
+/// action a policy mentions, so the lookup is one hash of the (case-folded) name and, almost
+/// always, one comparison.
+pub(crate) struct NameIndex<const N: usize> {
+    names: [&'static str; N],
+    slots: [u8; INDEX_SLOTS],
 }
+
+const INDEX_SLOTS: usize = 256;
+const EMPTY: u8 = u8::MAX;
+
+/// A hash of the length and four case-folded bytes: enough to spread the catalogue's names,
+/// and constant time whatever the length of the text looked up.
+const fn fold_hash(bytes: &[u8]) -> usize {
+    let n = bytes.len();
+    if n == 0 {
+        return 0;
+    }
+    let picks = [0, n / 3, n / 2, n - 1];
+    let mut h: u32 = 0x811c_9dc5 ^ n as u32;
+    let mut i = 0;
+    while i < picks.len() {
+        h = (h ^ bytes[picks[i]].to_ascii_lowercase() as u32).wrapping_mul(0x0100_0193);
+        i += 1;
+    }
+    (h ^ (h >> 16)) as usize % INDEX_SLOTS
+}
+
+impl<const N: usize> NameIndex<N> {
+    /// Indexes `names` (at most 255, all distinct ignoring case) by open addressing.
+    pub(crate) const fn new(names: [&'static str; N]) -> Self {
+        let mut slots = [EMPTY; INDEX_SLOTS];
+        let mut i = 0;
+        while i < N {
+            let mut slot = fold_hash(names[i].as_bytes());
+            while slots[slot] != EMPTY {
+                slot = (slot + 1) % INDEX_SLOTS;
+            }
+            slots[slot] = i as u8;
+            i += 1;
+        }
+        NameIndex { names, slots }
+    }
+
+    /// The position of `name` in the indexed list, ignoring ASCII letter case.
+    pub(crate) fn find(&self, name: &str) -> Option<usize> {
+        let mut slot = fold_hash(name.as_bytes());
+        loop {
+            let i = usize::from(self.slots[slot]);
+            let candidate = self.names.get(i)?;
+            // The exact spelling first: a plain comparison is cheaper than folding case.
+            if *candidate == name || candidate.eq_ignore_ascii_case(name) {
+                return Some(i);
+            }
+            slot = (slot + 1) % INDEX_SLOTS;
+        }
+    }
+}
+
+/// The names of `Action::ALL`, in order.
+const ACTION_NAMES: [&str; 60] = {
+    let mut names = [""; 60];
+    let mut i = 0;
+    while i < 60 {
+        names[i] = Action::ALL[i].name();
+        i += 1;
+    }
+    names
+};
+
+static ACTION_INDEX: NameIndex<60> = NameIndex::new(ACTION_NAMES);
 
 /// Suggests the closest catalogue entry for a misspelt name, returning its full text.
 pub(crate) fn suggest<T: Copy>(
@@ -236,7 +310,7 @@ impl FromStr for Action {
         let (service, name) = split_service(input);
         let service_ok = service.is_none_or(|s| s.eq_ignore_ascii_case("ecr"));
         if service_ok {
-            if let Some(action) = find_by_name(&Action::ALL, Action::name, name) {
+            if let Some(action) = Action::from_name(name) {
                 return Ok(action);
             }
         }
@@ -306,6 +380,26 @@ impl std::error::Error for UnknownAction {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_name_index_finds_every_name_in_any_case_and_nothing_else() {
+        for a in Action::ALL {
+            assert_eq!(Action::from_name(a.name()), Some(a));
+            assert_eq!(Action::from_name(&a.name().to_ascii_lowercase()), Some(a));
+            assert_eq!(Action::from_name(&a.name().to_ascii_uppercase()), Some(a));
+            assert_eq!(Action::from_name(&format!("{}s", a.name())), None);
+            assert_eq!(Action::from_name(&a.name()[1..]), None);
+        }
+        for p in crate::PublicAction::ALL {
+            assert_eq!(
+                crate::PublicAction::from_name(&p.name().to_ascii_lowercase()),
+                Some(p)
+            );
+        }
+        for junk in ["", "ecr:PutImage", "Put Image", "é", "PutImage\0"] {
+            assert_eq!(Action::from_name(junk), None, "{junk:?}");
+        }
+    }
 
     #[test]
     fn all_is_in_index_order_and_sorted() {

@@ -3,11 +3,35 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::action::{find_by_name, foreign_service, split_service, suggest};
+use crate::action::{foreign_service, split_service, suggest, NameIndex};
 pub use crate::generated::PublicAction;
 use crate::ResourceType;
 
+/// The names of `PublicAction::ALL`, in order.
+const PUBLIC_ACTION_NAMES: [&str; 23] = {
+    let mut names = [""; 23];
+    let mut i = 0;
+    while i < 23 {
+        names[i] = PublicAction::ALL[i].name();
+        i += 1;
+    }
+    names
+};
+
+static PUBLIC_ACTION_INDEX: NameIndex<23> = NameIndex::new(PUBLIC_ACTION_NAMES);
+
 impl PublicAction {
+    /// The action with this name (without the `ecr-public:` prefix), in any ASCII letter case.
+    ///
+    /// ```
+    /// use policy_catalogue::PublicAction;
+    /// assert_eq!(PublicAction::from_name("putimage"), Some(PublicAction::PutImage));
+    /// ```
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<PublicAction> {
+        PUBLIC_ACTION_INDEX.find(name).map(|i| PublicAction::ALL[i])
+    }
+
     /// Whether the action applies to a repository (rather than a registry or nothing).
     pub const fn is_repository_action(self) -> bool {
         matches!(self.resource_type(), ResourceType::Repository)
@@ -35,7 +59,7 @@ impl FromStr for PublicAction {
         let (service, name) = split_service(input);
         let is_public = service.is_some_and(|s| s.eq_ignore_ascii_case("ecr-public"));
         if is_public {
-            if let Some(action) = find_by_name(&PublicAction::ALL, PublicAction::name, name) {
+            if let Some(action) = PublicAction::from_name(name) {
                 return Ok(action);
             }
         }

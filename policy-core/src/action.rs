@@ -2,7 +2,6 @@
 
 use std::cmp::Ordering;
 use std::fmt;
-use std::str::FromStr;
 
 pub use policy_catalogue::{
     AccessLevel, Action, ActionPattern, Bundle, PublicAction, ResourceType, UnknownAction,
@@ -33,17 +32,19 @@ impl ActionItem {
     /// ```
     #[must_use]
     pub fn parse(text: &str) -> Self {
-        if text.contains(['*', '?']) {
-            if let Ok(p) = ActionPattern::new(text) {
-                return ActionItem::Pattern(p);
-            }
-        } else if has_prefix_ignore_case(text, "ecr:") {
-            if let Ok(a) = Action::from_str(text) {
+        // Catalogue names hold no wildcard, so look them up before scanning for one.
+        if has_prefix_ignore_case(text, "ecr:") {
+            if let Some(a) = Action::from_name(&text[4..]) {
                 return ActionItem::Ecr(a);
             }
         } else if has_prefix_ignore_case(text, "ecr-public:") {
-            if let Ok(a) = PublicAction::from_str(text) {
+            if let Some(a) = PublicAction::from_name(&text[11..]) {
                 return ActionItem::Public(a);
+            }
+        }
+        if text.bytes().any(|b| b == b'*' || b == b'?') {
+            if let Ok(p) = ActionPattern::new(text) {
+                return ActionItem::Pattern(p);
             }
         }
         ActionItem::Other(text.to_owned())

@@ -206,17 +206,28 @@ impl AwsPrincipal {
                 "is none of these",
             )
         };
-        let mut fields = text.splitn(6, ':');
-        let (Some("arn"), Some(partition), Some(service), Some(""), Some(account), Some(resource)) = (
-            fields.next(),
-            fields.next(),
-            fields.next(),
-            fields.next(),
-            fields.next(),
-            fields.next(),
+        // The five colons that separate an ARN's six fields (the resource may hold more).
+        let mut colons = memchr::memchr_iter(b':', text.as_bytes());
+        let (Some(c1), Some(c2), Some(c3), Some(c4), Some(c5)) = (
+            colons.next(),
+            colons.next(),
+            colons.next(),
+            colons.next(),
+            colons.next(),
         ) else {
             return Err(shape());
         };
+        let (prefix, partition, service, region, account, resource) = (
+            &text[..c1],
+            &text[c1 + 1..c2],
+            &text[c2 + 1..c3],
+            &text[c3 + 1..c4],
+            &text[c4 + 1..c5],
+            &text[c5 + 1..],
+        );
+        if prefix != "arn" || !region.is_empty() {
+            return Err(shape());
+        }
         let partition: Partition = partition.parse()?;
         let account = AccountId::new(account)?;
         match service {

@@ -105,8 +105,13 @@ impl RepositoryPolicy {
     /// # Errors
     /// [`InvalidPolicy`] holding the [`ParseError`] of the text, or one error per violation.
     pub fn from_json(text: &str) -> Result<Self, InvalidPolicy> {
-        let parsed = ParsedPolicy::parse(text)?;
-        parsed.into_repository_policy()
+        // Read without recording positions; only a policy that breaks a rule is read again to
+        // locate its errors, so valid policies do not pay for the bookkeeping.
+        let document = PolicyDocument::from_json(text)?;
+        match RepositoryPolicy::try_from(document) {
+            Ok(policy) => Ok(policy),
+            Err(_) => ParsedPolicy::parse(text)?.into_repository_policy(),
+        }
     }
 }
 
