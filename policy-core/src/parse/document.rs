@@ -653,10 +653,12 @@ impl<'a> DocumentReader<'a> {
         let item = ActionItem::parse(&v);
         // A catalogue action is well-formed by definition; check the text of anything else.
         let known = matches!(item, ActionItem::Ecr(_) | ActionItem::Public(_));
-        if let Err(e) = (!known)
-            .then(|| checks::check_action_text(&v))
-            .unwrap_or(Ok(()))
-        {
+        let checked = if known {
+            Ok(())
+        } else {
+            checks::check_action_text(&v)
+        };
+        if let Err(e) = checked {
             let hint = if !v.contains(':') && !v.is_empty() {
                 let guess = format!("ecr:{v}");
                 Some(match checks::classify_action(&guess) {
