@@ -131,9 +131,15 @@ impl Serialize for Styled<'_, PrincipalElement> {
         if p.is_anyone() {
             return serializer.serialize_str("*");
         }
+        // One pass to count the principals under each key, in `PrincipalKey::ALL` order.
+        let mut counts = [0usize; PrincipalKey::ALL.len()];
+        for principal in p.principals.iter() {
+            if let Some(key) = principal.key() {
+                counts[key as usize] += 1;
+            }
+        }
         let mut map = serializer.serialize_map(None)?;
-        for key in PrincipalKey::ALL {
-            let count = p.with_key(key).count();
+        for (key, count) in PrincipalKey::ALL.into_iter().zip(counts) {
             if count == 0 {
                 continue;
             }
@@ -258,7 +264,8 @@ impl Serialize for PrincipalText<'_> {
     }
 }
 
-/// A fixed buffer for principal ARNs; long enough for every ARN without a deep path.
+/// A fixed buffer for principal ARNs and operator names; long enough for every ARN without a
+/// deep path.
 struct ArnBuf {
     bytes: [u8; 256],
     len: usize,
@@ -285,8 +292,12 @@ impl ArnBuf {
         true
     }
 
+    #[allow(unsafe_code)]
     fn as_str(&self) -> Option<&str> {
-        std::str::from_utf8(&self.bytes[..self.len]).ok()
+        let bytes = self.bytes.get(..self.len)?;
+        // SAFETY: `push_all` only ever appends whole `&str` values, so the bytes up to `len`
+        // are a concatenation of valid UTF-8 strings, which is valid UTF-8.
+        Some(unsafe { std::str::from_utf8_unchecked(bytes) })
     }
 }
 
@@ -304,7 +315,17 @@ impl Serialize for ConditionBlock<'_> {
             {
                 continue;
             }
-            map.serialize_key(&format_args!("{}", t.operator))?;
+            let mut buf = ArnBuf::new();
+            let qualifier = t.operator.qualifier.map_or("", |q| q.as_str());
+            let (colon, if_exists) = (
+                if qualifier.is_empty() { "" } else { ":" },
+                if t.operator.if_exists { "IfExists" } else { "" },
+            );
+            if buf.push_all(&[qualifier, colon, t.operator.operator.as_str(), if_exists]) {
+                map.serialize_key(buf.as_str().unwrap_or_default())?;
+            } else {
+                map.serialize_key(&format_args!("{}", t.operator))?;
+            }
             map.serialize_value(&KeyValues(&tests[i..], t.operator))?;
         }
         map.end()
@@ -358,6 +379,7 @@ impl Serialize for ConditionValue {
 
 /// Writes `doc` with `formatter` into a buffer sized for typical statements, so that long
 /// policies are not copied over and over as the buffer grows.
+#[allow(unsafe_code)]
 fn write<F: serde_json::ser::Formatter>(
     doc: &PolicyDocument,
     style: Style,
@@ -367,11 +389,14 @@ fn write<F: serde_json::ser::Formatter>(
     let mut out = Vec::with_capacity(64 + per_statement * doc.statements.len());
     let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
     // Serialising the model cannot fail: every map key is a string and no value reports an
-    // error; and serde_json writes UTF-8. The empty string is never returned.
+    // error. The empty string is never returned.
     if styled(doc, style).serialize(&mut ser).is_err() {
         return String::new();
     }
-    String::from_utf8(out).unwrap_or_default()
+    // SAFETY: serde_json writes only UTF-8: every string it writes comes from a `&str`
+    // (escaped or copied whole), numbers and punctuation are ASCII, and the three formatters
+    // used here write only ASCII. serde_json's own `to_string` relies on the same fact.
+    unsafe { String::from_utf8_unchecked(out) }
 }
 
 pub(crate) fn to_json(doc: &PolicyDocument) -> String {
