@@ -31,6 +31,7 @@ pub mod checks;
 pub mod condition;
 mod generated;
 pub mod pattern;
+pub mod principal_arn;
 pub mod public_action;
 pub mod rules;
 #[cfg(feature = "serde")]

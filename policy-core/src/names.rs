@@ -47,6 +47,12 @@ macro_rules! validated_name {
                 Self(Cow::Borrowed(value))
             }
 
+            /// Wraps text that a catalogue rule has already accepted.
+            #[allow(dead_code)]
+            pub(crate) fn from_checked(value: &str) -> Self {
+                Self(Cow::Owned(value.to_owned()))
+            }
+
             /// The text as it appears in the policy.
             #[must_use]
             pub fn as_str(&self) -> &str {

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use policy_catalogue::principal_arn::{parse_principal_arn, PrincipalArn};
 use policy_catalogue::RuleViolation;
 
 use crate::names::{AccountId, IamPath, Partition, RoleName, ServiceName, SessionName, UserName};
@@ -191,87 +192,59 @@ impl AwsPrincipal {
     /// # Errors
     /// A [`RuleViolation`] when the text is none of these shapes or one of its parts is invalid.
     pub fn from_arn(text: &str) -> Result<Self, RuleViolation> {
-        if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
-            return Ok(AwsPrincipal::Account {
-                partition: Partition::Aws,
-                account: AccountId::new(text)?,
-                bare: true,
-            });
-        }
-        let shape = || {
-            RuleViolation::new(
-                "principal ARN",
-                "an account id, or an arn:PARTITION:iam::ACCOUNT:root, :user/NAME, :role/NAME or arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION ARN",
-                text,
-                "is none of these",
-            )
-        };
-        // The five colons that separate an ARN's six fields (the resource may hold more).
-        let mut colons = memchr::memchr_iter(b':', text.as_bytes());
-        let (Some(c1), Some(c2), Some(c3), Some(c4), Some(c5)) = (
-            colons.next(),
-            colons.next(),
-            colons.next(),
-            colons.next(),
-            colons.next(),
-        ) else {
-            return Err(shape());
-        };
-        let (prefix, partition, service, region, account, resource) = (
-            &text[..c1],
-            &text[c1 + 1..c2],
-            &text[c2 + 1..c3],
-            &text[c3 + 1..c4],
-            &text[c4 + 1..c5],
-            &text[c5 + 1..],
-        );
-        if prefix != "arn" || !region.is_empty() {
-            return Err(shape());
-        }
-        let partition: Partition = partition.parse()?;
-        let account = AccountId::new(account)?;
-        match service {
-            "iam" => {
-                if resource == "root" {
-                    return Ok(AwsPrincipal::Account {
-                        partition,
-                        account,
-                        bare: false,
-                    });
-                }
-                let (kind, rest) = resource.split_once('/').ok_or_else(shape)?;
-                let (path, name) = match rest.rfind('/') {
-                    Some(i) => (IamPath::new(format!("/{}", &rest[..=i]))?, &rest[i + 1..]),
-                    None => (IamPath::root(), rest),
-                };
-                match kind {
-                    "user" => Ok(AwsPrincipal::User {
-                        partition,
-                        account,
-                        path,
-                        name: UserName::new(name)?,
-                    }),
-                    "role" => Ok(AwsPrincipal::Role {
-                        partition,
-                        account,
-                        path,
-                        name: RoleName::new(name)?,
-                    }),
-                    _ => Err(shape()),
-                }
-            }
-            "sts" => {
-                let rest = resource.strip_prefix("assumed-role/").ok_or_else(shape)?;
-                let (role, session) = rest.split_once('/').ok_or_else(shape)?;
-                Ok(AwsPrincipal::AssumedRole {
-                    partition,
-                    account,
-                    role: RoleName::new(role)?,
-                    session: SessionName::new(session)?,
-                })
-            }
-            _ => Err(shape()),
-        }
+        let partition = |p: &str| p.parse::<Partition>();
+        Ok(match parse_principal_arn(text)? {
+            PrincipalArn::Account {
+                partition: p,
+                account,
+                bare,
+            } => AwsPrincipal::Account {
+                partition: partition(p)?,
+                account: AccountId::from_checked(account),
+                bare,
+            },
+            PrincipalArn::User {
+                partition: p,
+                account,
+                path,
+                name,
+            } => AwsPrincipal::User {
+                partition: partition(p)?,
+                account: AccountId::from_checked(account),
+                path: if path == "/" {
+                    IamPath::root()
+                } else {
+                    IamPath::from_checked(path)
+                },
+                name: UserName::from_checked(name),
+            },
+            PrincipalArn::Role {
+                partition: p,
+                account,
+                path,
+                name,
+            } => AwsPrincipal::Role {
+                partition: partition(p)?,
+                account: AccountId::from_checked(account),
+                path: if path == "/" {
+                    IamPath::root()
+                } else {
+                    IamPath::from_checked(path)
+                },
+                name: RoleName::from_checked(name),
+            },
+            PrincipalArn::AssumedRole {
+                partition: p,
+                account,
+                role,
+                session,
+            } => AwsPrincipal::AssumedRole {
+                partition: partition(p)?,
+                account: AccountId::from_checked(account),
+                role: RoleName::from_checked(role),
+                session: SessionName::from_checked(session),
+            },
+        })
     }
 
     /// The account this principal belongs to, when its text names one.

@@ -1,0 +1,218 @@
+//! Principal ARNs: the one reading of `AWS` principal text, shared by the runtime model and the
+//! `policy!` macro, so that an ARN the macro accepts is exactly one the model reads.
+
+use crate::rules::{
+    check_account_id, check_iam_path, check_partition, check_role_name, check_session_name,
+    check_user_name,
+};
+use crate::RuleViolation;
+
+/// The parts of a principal ARN (or bare account id), borrowed from the text, each checked by
+/// its rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrincipalArn<'a> {
+    /// `123456789012` (`bare`) or `arn:aws:iam::123456789012:root`.
+    Account {
+        /// The partition, `aws` for a bare id.
+        partition: &'a str,
+        /// The 12-digit account id.
+        account: &'a str,
+        /// Written as the bare account id.
+        bare: bool,
+    },
+    /// `arn:aws:iam::123456789012:user/path/name`.
+    User {
+        /// The partition.
+        partition: &'a str,
+        /// The account.
+        account: &'a str,
+        /// The IAM path, `/` for none.
+        path: &'a str,
+        /// The user name.
+        name: &'a str,
+    },
+    /// `arn:aws:iam::123456789012:role/path/name`.
+    Role {
+        /// The partition.
+        partition: &'a str,
+        /// The account.
+        account: &'a str,
+        /// The IAM path, `/` for none.
+        path: &'a str,
+        /// The role name.
+        name: &'a str,
+    },
+    /// `arn:aws:sts::123456789012:assumed-role/role/session`.
+    AssumedRole {
+        /// The partition.
+        partition: &'a str,
+        /// The account.
+        account: &'a str,
+        /// The role name.
+        role: &'a str,
+        /// The session name.
+        session: &'a str,
+    },
+}
+
+/// Reads an account id, or a root, user, role or assumed-role ARN, checking every part.
+///
+/// ```
+/// use policy_catalogue::principal_arn::{parse_principal_arn, PrincipalArn};
+///
+/// assert_eq!(
+///     parse_principal_arn("arn:aws:iam::123456789012:user/ci/deployer")?,
+///     PrincipalArn::User { partition: "aws", account: "123456789012", path: "/ci/", name: "deployer" }
+/// );
+/// assert!(parse_principal_arn("arn:aws:iam::*:root").is_err());
+/// # Ok::<(), policy_catalogue::RuleViolation>(())
+/// ```
+///
+/// # Errors
+/// A [`RuleViolation`] when the text is none of these shapes or a part breaks its rule.
+pub fn parse_principal_arn(text: &str) -> Result<PrincipalArn<'_>, RuleViolation> {
+    if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+        check_account_id(text)?;
+        return Ok(PrincipalArn::Account {
+            partition: "aws",
+            account: text,
+            bare: true,
+        });
+    }
+    let shape = || {
+        RuleViolation::new(
+            "principal ARN",
+            "an account id, or an arn:PARTITION:iam::ACCOUNT:root, :user/NAME, :role/NAME or arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION ARN",
+            text,
+            "is none of these",
+        )
+    };
+    // The five colons that separate an ARN's six fields (the resource may hold more).
+    let mut colons = text
+        .bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b':')
+        .map(|(i, _)| i);
+    let (Some(c1), Some(c2), Some(c3), Some(c4), Some(c5)) = (
+        colons.next(),
+        colons.next(),
+        colons.next(),
+        colons.next(),
+        colons.next(),
+    ) else {
+        return Err(shape());
+    };
+    let (prefix, partition, service, region, account, resource) = (
+        &text[..c1],
+        &text[c1 + 1..c2],
+        &text[c2 + 1..c3],
+        &text[c3 + 1..c4],
+        &text[c4 + 1..c5],
+        &text[c5 + 1..],
+    );
+    if prefix != "arn" || !region.is_empty() {
+        return Err(shape());
+    }
+    check_partition(partition)?;
+    check_account_id(account)?;
+    match service {
+        "iam" if resource == "root" => Ok(PrincipalArn::Account {
+            partition,
+            account,
+            bare: false,
+        }),
+        "iam" => {
+            let slash = resource.find('/').ok_or_else(shape)?;
+            let kind = &resource[..slash];
+            // The path runs from the slash after the kind to the last slash: `/` or `/a/b/`.
+            let last = resource.rfind('/').unwrap_or(slash);
+            let (path, name) = (&resource[slash..=last], &resource[last + 1..]);
+            check_iam_path(path)?;
+            match kind {
+                "user" => {
+                    check_user_name(name)?;
+                    Ok(PrincipalArn::User {
+                        partition,
+                        account,
+                        path,
+                        name,
+                    })
+                }
+                "role" => {
+                    check_role_name(name)?;
+                    Ok(PrincipalArn::Role {
+                        partition,
+                        account,
+                        path,
+                        name,
+                    })
+                }
+                _ => Err(shape()),
+            }
+        }
+        "sts" => {
+            let rest = resource.strip_prefix("assumed-role/").ok_or_else(shape)?;
+            let (role, session) = rest.split_once('/').ok_or_else(shape)?;
+            check_role_name(role)?;
+            check_session_name(session)?;
+            Ok(PrincipalArn::AssumedRole {
+                partition,
+                account,
+                role,
+                session,
+            })
+        }
+        _ => Err(shape()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_and_parts() {
+        assert_eq!(
+            parse_principal_arn("123456789012").unwrap(),
+            PrincipalArn::Account {
+                partition: "aws",
+                account: "123456789012",
+                bare: true
+            }
+        );
+        assert_eq!(
+            parse_principal_arn("arn:aws-cn:iam::123456789012:role/r").unwrap(),
+            PrincipalArn::Role {
+                partition: "aws-cn",
+                account: "123456789012",
+                path: "/",
+                name: "r"
+            }
+        );
+        assert_eq!(
+            parse_principal_arn("arn:aws:sts::123456789012:assumed-role/r/ci").unwrap(),
+            PrincipalArn::AssumedRole {
+                partition: "aws",
+                account: "123456789012",
+                role: "r",
+                session: "ci"
+            }
+        );
+        for bad in [
+            "",
+            "arn:aws:iam::123456789012",
+            "arn:aws:iam:us-east-1:123456789012:root",
+            "arn:aws:iam::123456789012:group/g",
+            "arn:aws:iam::123456789012:user/",
+            "arn:aws:iam::123456789012:user//x",
+            "arn:aws:s3:::bucket",
+            "arn:aws:sts::123456789012:assumed-role/r",
+            "arn:aws:sts::123456789012:assumed-role/r/s",
+            "arn:mars:iam::123456789012:root",
+            "arn:aws:iam::12345678901:root",
+            "ARN:aws:iam::123456789012:root",
+        ] {
+            assert!(parse_principal_arn(bad).is_err(), "{bad}");
+        }
+    }
+}
