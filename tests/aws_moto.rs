@@ -71,7 +71,12 @@ mod against_moto {
             .repository_name(name)
             .send()
             .await
-            .unwrap_or_else(|e| panic!("creating {name}: {}", aws_sdk_ecr::error::DisplayErrorContext(e)));
+            .unwrap_or_else(|e| {
+                panic!(
+                    "creating {name}: {}",
+                    aws_sdk_ecr::error::DisplayErrorContext(e)
+                )
+            });
         Repository::new(RepositoryName::new(name).unwrap())
     }
 
@@ -83,7 +88,12 @@ mod against_moto {
             .policy_text(text)
             .send()
             .await
-            .unwrap_or_else(|e| panic!("storing {text}: {}", aws_sdk_ecr::error::DisplayErrorContext(e)));
+            .unwrap_or_else(|e| {
+                panic!(
+                    "storing {text}: {}",
+                    aws_sdk_ecr::error::DisplayErrorContext(e)
+                )
+            });
     }
 
     /// The seed document's policy: the CI/CD user may push and pull (as examples/apply.rs).
@@ -115,19 +125,25 @@ mod against_moto {
 
     #[test]
     fn a_policy_applied_is_read_back_and_in_sync() {
-        with_server("a_policy_applied_is_read_back_and_in_sync", |client| async move {
-            let repo = create(&client, "round-trip").await;
-            let policy = seed();
-            let applied = aws::apply(&client, &repo, &policy).await.unwrap();
-            assert_eq!(applied.registry_id.as_deref(), Some(ACCOUNT));
+        with_server(
+            "a_policy_applied_is_read_back_and_in_sync",
+            |client| async move {
+                let repo = create(&client, "round-trip").await;
+                let policy = seed();
+                let applied = aws::apply(&client, &repo, &policy).await.unwrap();
+                assert_eq!(applied.registry_id.as_deref(), Some(ACCOUNT));
 
-            let deployed = aws::fetch(&client, &repo).await.unwrap().expect("a policy");
-            assert_eq!(deployed.registry_id(), Some(ACCOUNT));
-            // moto keeps the text as sent (AWS would re-serialise it).
-            assert_eq!(deployed.text(), policy.to_json());
-            assert_eq!(deployed.repository_policy().unwrap(), policy);
-            assert_eq!(aws::drift(&client, &repo, &policy).await.unwrap(), Drift::InSync);
-        });
+                let deployed = aws::fetch(&client, &repo).await.unwrap().expect("a policy");
+                assert_eq!(deployed.registry_id(), Some(ACCOUNT));
+                // moto keeps the text as sent (AWS would re-serialise it).
+                assert_eq!(deployed.text(), policy.to_json());
+                assert_eq!(deployed.repository_policy().unwrap(), policy);
+                assert_eq!(
+                    aws::drift(&client, &repo, &policy).await.unwrap(),
+                    Drift::InSync
+                );
+            },
+        );
     }
 
     #[test]
@@ -140,8 +156,14 @@ mod against_moto {
             let aws_text = policy.to_aws_json();
             assert!(aws_text.contains("\"Effect\" : \"Allow\""), "{aws_text}");
             store_text(&client, &repo, &aws_text).await;
-            assert_eq!(aws::fetch(&client, &repo).await.unwrap().unwrap().text(), aws_text);
-            assert_eq!(aws::drift(&client, &repo, &policy).await.unwrap(), Drift::InSync);
+            assert_eq!(
+                aws::fetch(&client, &repo).await.unwrap().unwrap().text(),
+                aws_text
+            );
+            assert_eq!(
+                aws::drift(&client, &repo, &policy).await.unwrap(),
+                Drift::InSync
+            );
 
             // A bare account id and a single action as a string, as sent; AWS returns the
             // `:root` ARN. Both forms, and the single action as a list, are in sync.
@@ -159,9 +181,16 @@ mod against_moto {
                 .build()
                 .unwrap();
             let sent = policy.to_json();
-            assert!(sent.contains(r#""AWS":"210987654321""#) && sent.contains(r#""Action":"ecr:ListImages""#), "{sent}");
+            assert!(
+                sent.contains(r#""AWS":"210987654321""#)
+                    && sent.contains(r#""Action":"ecr:ListImages""#),
+                "{sent}"
+            );
             let returned = policy.to_aws_json();
-            assert!(returned.contains("arn:aws:iam::210987654321:root"), "{returned}");
+            assert!(
+                returned.contains("arn:aws:iam::210987654321:root"),
+                "{returned}"
+            );
             let as_list = sent.replace(r#""ecr:ListImages""#, r#"["ecr:ListImages"]"#);
             for text in [&sent, &returned, &as_list] {
                 store_text(&client, &repo, text).await;
@@ -193,49 +222,64 @@ mod against_moto {
 
     #[test]
     fn drift_is_reported_as_access_added_and_removed() {
-        with_server("drift_is_reported_as_access_added_and_removed", |client| async move {
-            let repo = create(&client, "drift").await;
-            let code = seed();
+        with_server(
+            "drift_is_reported_as_access_added_and_removed",
+            |client| async move {
+                let repo = create(&client, "drift").await;
+                let code = seed();
 
-            // Another principal.
-            aws::apply(&client, &repo, &seed_for("someone-else")).await.unwrap();
-            let report = drifted(&aws::drift(&client, &repo, &code).await.unwrap());
-            assert!(report.contains("+ Allow AWS arn:aws:iam::123456789012:user/someone-else ecr:PutImage"), "{report}");
-            assert!(report.contains("- Allow AWS arn:aws:iam::123456789012:user/fcj-ecr-ci-cd-user ecr:PutImage"), "{report}");
+                // Another principal.
+                aws::apply(&client, &repo, &seed_for("someone-else"))
+                    .await
+                    .unwrap();
+                let report = drifted(&aws::drift(&client, &repo, &code).await.unwrap());
+                assert!(
+                    report.contains(
+                        "+ Allow AWS arn:aws:iam::123456789012:user/someone-else ecr:PutImage"
+                    ),
+                    "{report}"
+                );
+                assert!(report.contains("- Allow AWS arn:aws:iam::123456789012:user/fcj-ecr-ci-cd-user ecr:PutImage"), "{report}");
 
-            // One more action.
-            let wider = RepositoryPolicy::builder()
-                .version(Version::V2008_10_17)
-                .account(account())
-                .statement(
-                    StatementBuilder::allow()
-                        .sid(Sid::new("AllowPushPullFromCICDUser").unwrap())
-                        .user(UserName::new("fcj-ecr-ci-cd-user").unwrap())
-                        .bundle(Bundle::Push)
-                        .bundle(Bundle::Pull)
-                        .action(Action::DeleteRepository),
-                )
-                .build()
-                .unwrap();
-            aws::apply(&client, &repo, &wider).await.unwrap();
-            let report = drifted(&aws::drift(&client, &repo, &code).await.unwrap());
-            assert!(report.contains("+ Allow AWS arn:aws:iam::123456789012:user/fcj-ecr-ci-cd-user ecr:DeleteRepository"), "{report}");
-            assert!(!report.contains("\n  - "), "nothing was removed: {report}");
-            assert_eq!(report.lines().count(), 2, "{report}");
+                // One more action.
+                let wider = RepositoryPolicy::builder()
+                    .version(Version::V2008_10_17)
+                    .account(account())
+                    .statement(
+                        StatementBuilder::allow()
+                            .sid(Sid::new("AllowPushPullFromCICDUser").unwrap())
+                            .user(UserName::new("fcj-ecr-ci-cd-user").unwrap())
+                            .bundle(Bundle::Push)
+                            .bundle(Bundle::Pull)
+                            .action(Action::DeleteRepository),
+                    )
+                    .build()
+                    .unwrap();
+                aws::apply(&client, &repo, &wider).await.unwrap();
+                let report = drifted(&aws::drift(&client, &repo, &code).await.unwrap());
+                assert!(report.contains("+ Allow AWS arn:aws:iam::123456789012:user/fcj-ecr-ci-cd-user ecr:DeleteRepository"), "{report}");
+                assert!(!report.contains("\n  - "), "nothing was removed: {report}");
+                assert_eq!(report.lines().count(), 2, "{report}");
 
-            // The same actions in another order, keys in another order: no drift.
-            let mut value: serde_json::Value = serde_json::from_str(&code.to_json()).unwrap();
-            let actions = value["Statement"][0]["Action"].as_array_mut().unwrap();
-            actions.reverse();
-            let reordered = format!(
-                r#"{{"Statement":[{{"Action":{},"Principal":{},"Effect":"Allow","Sid":"AllowPushPullFromCICDUser"}}],"Version":"2008-10-17"}}"#,
-                value["Statement"][0]["Action"],
-                value["Statement"][0]["Principal"],
-            );
-            assert!(reordered.starts_with(r#"{"Statement":[{"Action":["ecr:CompleteLayerUpload""#), "{reordered}");
-            store_text(&client, &repo, &reordered).await;
-            assert_eq!(aws::drift(&client, &repo, &code).await.unwrap(), Drift::InSync);
-        });
+                // The same actions in another order, keys in another order: no drift.
+                let mut value: serde_json::Value = serde_json::from_str(&code.to_json()).unwrap();
+                let actions = value["Statement"][0]["Action"].as_array_mut().unwrap();
+                actions.reverse();
+                let reordered = format!(
+                    r#"{{"Statement":[{{"Action":{},"Principal":{},"Effect":"Allow","Sid":"AllowPushPullFromCICDUser"}}],"Version":"2008-10-17"}}"#,
+                    value["Statement"][0]["Action"], value["Statement"][0]["Principal"],
+                );
+                assert!(
+                    reordered.starts_with(r#"{"Statement":[{"Action":["ecr:CompleteLayerUpload""#),
+                    "{reordered}"
+                );
+                store_text(&client, &repo, &reordered).await;
+                assert_eq!(
+                    aws::drift(&client, &repo, &code).await.unwrap(),
+                    Drift::InSync
+                );
+            },
+        );
     }
 
     #[test]
@@ -259,7 +303,9 @@ mod against_moto {
             assert!(drift.to_string().contains("no policy"));
 
             // The same name in another registry.
-            let elsewhere = repo.clone().in_registry(AccountId::new("999999999999").unwrap());
+            let elsewhere = repo
+                .clone()
+                .in_registry(AccountId::new("999999999999").unwrap());
             let e = aws::fetch(&client, &elsewhere).await.unwrap_err();
             assert!(
                 matches!(&e, Error::RepositoryNotFound { message, .. } if message.contains("999999999999")),
@@ -270,33 +316,49 @@ mod against_moto {
 
     #[test]
     fn a_policy_the_server_rejects_keeps_its_message() {
-        with_server("a_policy_the_server_rejects_keeps_its_message", |client| async move {
-            let repo = create(&client, "rejected").await;
-            // An action without its service prefix: kept as written by the model, refused by ECR.
-            let policy = RepositoryPolicy::builder()
-                .statement(
-                    StatementBuilder::allow()
-                        .anyone()
-                        .action(ActionItem::Other("PutImage".to_owned())),
-                )
-                .build()
-                .unwrap();
-            let e = aws::apply(&client, &repo, &policy).await.unwrap_err();
-            assert!(
-                matches!(&e, Error::InvalidPolicy { message } if message.contains("Invalid repository policy provided")),
-                "{e:?}"
-            );
-            assert_eq!(aws::fetch(&client, &repo).await.unwrap(), None, "nothing was stored");
+        with_server(
+            "a_policy_the_server_rejects_keeps_its_message",
+            |client| async move {
+                let repo = create(&client, "rejected").await;
+                // An action without its service prefix: kept as written by the model, refused by ECR.
+                let policy = RepositoryPolicy::builder()
+                    .statement(
+                        StatementBuilder::allow()
+                            .anyone()
+                            .action(ActionItem::Other("PutImage".to_owned())),
+                    )
+                    .build()
+                    .unwrap();
+                let e = aws::apply(&client, &repo, &policy).await.unwrap_err();
+                assert!(
+                    matches!(&e, Error::InvalidPolicy { message } if message.contains("Invalid repository policy provided")),
+                    "{e:?}"
+                );
+                assert_eq!(
+                    aws::fetch(&client, &repo).await.unwrap(),
+                    None,
+                    "nothing was stored"
+                );
 
-            // Longer than ECR stores: refused before sending.
-            let mut statement = StatementBuilder::allow().action(Action::BatchGetImage);
-            for i in 0..300 {
-                statement = statement.principal(Principal::user(account(), UserName::new(format!("user-{i:04}")).unwrap()));
-            }
-            let long = RepositoryPolicy::builder().statement(statement).build().unwrap();
-            let e = aws::apply(&client, &repo, &long).await.unwrap_err();
-            assert!(matches!(e, Error::PolicyTooLong { length } if length == long.to_json().len()), "{e:?}");
-        });
+                // Longer than ECR stores: refused before sending.
+                let mut statement = StatementBuilder::allow().action(Action::BatchGetImage);
+                for i in 0..300 {
+                    statement = statement.principal(Principal::user(
+                        account(),
+                        UserName::new(format!("user-{i:04}")).unwrap(),
+                    ));
+                }
+                let long = RepositoryPolicy::builder()
+                    .statement(statement)
+                    .build()
+                    .unwrap();
+                let e = aws::apply(&client, &repo, &long).await.unwrap_err();
+                assert!(
+                    matches!(e, Error::PolicyTooLong { length } if length == long.to_json().len()),
+                    "{e:?}"
+                );
+            },
+        );
     }
 
     #[test]
@@ -317,11 +379,21 @@ mod against_moto {
                 .build()
                 .unwrap();
             let e = aws::apply(&client, &repo, &lock).await.unwrap_err();
-            assert!(matches!(&e, Error::WouldLockOut { reason, .. } if reason.contains("Statement[0]")), "{e:?}");
-            assert_eq!(aws::drift(&client, &repo, &before).await.unwrap(), Drift::InSync, "nothing was sent");
+            assert!(
+                matches!(&e, Error::WouldLockOut { reason, .. } if reason.contains("Statement[0]")),
+                "{e:?}"
+            );
+            assert_eq!(
+                aws::drift(&client, &repo, &before).await.unwrap(),
+                Drift::InSync,
+                "nothing was sent"
+            );
 
             aws::apply_forced(&client, &repo, &lock).await.unwrap();
-            assert_eq!(aws::drift(&client, &repo, &lock).await.unwrap(), Drift::InSync);
+            assert_eq!(
+                aws::drift(&client, &repo, &lock).await.unwrap(),
+                Drift::InSync
+            );
         });
     }
 
@@ -329,9 +401,14 @@ mod against_moto {
     fn the_apply_example_runs_against_the_server() {
         let server = match common::moto::server() {
             Ok(s) => s,
-            Err(why) => return common::moto::say_skipped("the_apply_example_runs_against_the_server", &why),
+            Err(why) => {
+                return common::moto::say_skipped("the_apply_example_runs_against_the_server", &why)
+            }
         };
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         runtime.block_on(async {
             create(&client(&server.endpoint), "example-app").await;
         });
@@ -348,10 +425,25 @@ mod against_moto {
             .expect("running examples/apply");
         let stdout = String::from_utf8_lossy(&out.stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "exit {:?}\n{stdout}\n{stderr}", out.status);
-        assert!(stdout.contains("applied the policy to example-app"), "{stdout}");
-        assert!(stdout.contains(&seed().to_json()), "the example's policy is the seed's: {stdout}");
-        assert!(stdout.trim_end().ends_with("in sync: the deployed policy means what the code means"), "{stdout}");
+        assert!(
+            out.status.success(),
+            "exit {:?}\n{stdout}\n{stderr}",
+            out.status
+        );
+        assert!(
+            stdout.contains("applied the policy to example-app"),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains(&seed().to_json()),
+            "the example's policy is the seed's: {stdout}"
+        );
+        assert!(
+            stdout
+                .trim_end()
+                .ends_with("in sync: the deployed policy means what the code means"),
+            "{stdout}"
+        );
 
         // A repository that does not exist: exit 2 and ECR's message.
         let out = std::process::Command::new(common::example("apply"))
@@ -364,6 +456,95 @@ mod against_moto {
             .unwrap();
         assert_eq!(out.status.code(), Some(2));
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(stderr.contains("The repository with name 'not-created' does not exist"), "{stderr}");
+        assert!(
+            stderr.contains("The repository with name 'not-created' does not exist"),
+            "{stderr}"
+        );
+    }
+
+    /// The repository policies of the shared corpus (`../shared/corpus`), as people wrote them:
+    /// stored as written, read back into the typed model, applied from it to a second
+    /// repository, and stored as AWS would return them; every form is in sync with the model.
+    #[test]
+    fn corpus_repository_policies_round_trip() {
+        let dir = std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpus/policies"
+        ));
+        let Ok(index) = std::fs::read_to_string(dir.join("index.json")) else {
+            let _ = std::io::Write::write_all(
+                &mut std::io::stderr(),
+                format!(
+                    "SKIPPED corpus_repository_policies_round_trip: no corpus at {}\n",
+                    dir.display()
+                )
+                .as_bytes(),
+            );
+            return;
+        };
+        let index: serde_json::Value = serde_json::from_str(&index).unwrap();
+        let files: Vec<String> = ["valid", "constructed"]
+            .iter()
+            .flat_map(|group| index[group].as_array().cloned().unwrap_or_default())
+            .filter(|e| e["kind"] == "repository")
+            .filter_map(|e| e["file"].as_str().map(str::to_owned))
+            .collect();
+        with_server(
+            "corpus_repository_policies_round_trip",
+            |client| async move {
+                let (mut checked, mut skipped) = (0, Vec::new());
+                for (i, file) in files.iter().enumerate() {
+                    let text = std::fs::read_to_string(dir.join(file)).unwrap();
+                    if serde_json::from_str::<serde_json::Value>(&text).is_err() {
+                        skipped.push(format!("{file}: not JSON"));
+                        continue;
+                    }
+                    let written = create(&client, &format!("corpus-{i}-written")).await;
+                    store_text(&client, &written, &text).await;
+                    let deployed = aws::fetch(&client, &written)
+                        .await
+                        .unwrap()
+                        .expect("stored");
+                    let policy = match deployed.repository_policy() {
+                        Ok(p) => p,
+                        Err(e) => {
+                            skipped.push(format!("{file}: {e}"));
+                            continue;
+                        }
+                    };
+                    assert_eq!(
+                        aws::drift(&client, &written, &policy).await.unwrap(),
+                        Drift::InSync,
+                        "{file} as written"
+                    );
+
+                    let applied = create(&client, &format!("corpus-{i}-applied")).await;
+                    aws::apply_forced(&client, &applied, &policy)
+                        .await
+                        .unwrap_or_else(|e| panic!("{file}: {e}"));
+                    assert_eq!(
+                        aws::drift(&client, &applied, &policy).await.unwrap(),
+                        Drift::InSync,
+                        "{file} applied"
+                    );
+                    store_text(&client, &applied, &policy.to_aws_json()).await;
+                    assert_eq!(
+                        aws::drift(&client, &applied, &policy).await.unwrap(),
+                        Drift::InSync,
+                        "{file} in the AWS form"
+                    );
+                    checked += 1;
+                }
+                let _ = std::io::Write::write_all(
+                &mut std::io::stderr(),
+                format!("corpus: {checked} repository policies round-tripped; not applicable: {skipped:?}\n").as_bytes(),
+            );
+                assert!(
+                    checked >= 25,
+                    "only {checked} of {} corpus policies were checked; skipped: {skipped:#?}",
+                    files.len()
+                );
+            },
+        );
     }
 }

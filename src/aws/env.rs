@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use aws_sdk_ecr::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_ecr::config::timeout::TimeoutConfig;
+use aws_sdk_ecr::config::{BehaviorVersion, Credentials, Region};
 use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
 
 use super::Error;
@@ -74,7 +74,12 @@ mod tests {
     use super::*;
 
     fn vars(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |name| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        }
     }
 
     #[test]
@@ -87,7 +92,7 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(config.region().map(Region::as_ref), Some("eu-west-1"));
-        // The service-specific endpoint wins over the general one.
+        // AWS_REGION wins over AWS_DEFAULT_REGION.
         let config = config_from(vars(&[
             ("AWS_REGION", "us-east-1"),
             ("AWS_DEFAULT_REGION", "eu-west-1"),
@@ -104,8 +109,11 @@ mod tests {
     fn missing_variables_are_named() {
         let e = config_from(vars(&[("AWS_REGION", "us-east-1")])).unwrap_err();
         assert!(e.to_string().contains("AWS_ACCESS_KEY_ID"), "{e}");
-        let e = config_from(vars(&[("AWS_ACCESS_KEY_ID", "a"), ("AWS_SECRET_ACCESS_KEY", "b")]))
-            .unwrap_err();
+        let e = config_from(vars(&[
+            ("AWS_ACCESS_KEY_ID", "a"),
+            ("AWS_SECRET_ACCESS_KEY", "b"),
+        ]))
+        .unwrap_err();
         assert!(e.to_string().contains("AWS_REGION"), "{e}");
     }
 }

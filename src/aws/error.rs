@@ -157,7 +157,9 @@ impl Error {
                 repository: repository.to_owned(),
                 message,
             },
-            Some("AccessDeniedException" | "AccessDenied") => Error::AccessDenied { operation, message },
+            Some("AccessDeniedException" | "AccessDenied") => {
+                Error::AccessDenied { operation, message }
+            }
             Some("InvalidParameterException") if names_missing_principal(&message) => {
                 Error::PrincipalNotFound { message }
             }
@@ -173,7 +175,11 @@ impl Error {
     }
 
     /// Maps an error of the SDK: service errors by their code, the rest as transport errors.
-    pub(crate) fn from_sdk<E, R>(operation: Operation, repository: &str, error: &SdkError<E, R>) -> Self
+    pub(crate) fn from_sdk<E, R>(
+        operation: Operation,
+        repository: &str,
+        error: &SdkError<E, R>,
+    ) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + ModelledCode + 'static,
         R: fmt::Debug + 'static,
@@ -304,29 +310,45 @@ mod tests {
     use super::*;
 
     fn set(code: &str, message: &str) -> Error {
-        Error::from_service(Operation::SetRepositoryPolicy, "app", Some(code), Some(message))
+        Error::from_service(
+            Operation::SetRepositoryPolicy,
+            "app",
+            Some(code),
+            Some(message),
+        )
     }
 
     #[test]
     fn each_code_maps_to_its_variant_and_keeps_the_message() {
-        let not_found = "The repository with name 'app' does not exist in the registry with id '123456789012'";
+        let not_found =
+            "The repository with name 'app' does not exist in the registry with id '123456789012'";
         assert!(matches!(set("RepositoryNotFoundException", not_found),
             Error::RepositoryNotFound { ref repository, ref message } if repository == "app" && message == not_found));
 
         let invalid = "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'";
-        assert!(matches!(set("InvalidParameterException", invalid), Error::InvalidPolicy { ref message } if message == invalid));
+        assert!(
+            matches!(set("InvalidParameterException", invalid), Error::InvalidPolicy { ref message } if message == invalid)
+        );
 
-        let principal = "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Principal not found'";
-        assert!(matches!(set("InvalidParameterException", principal), Error::PrincipalNotFound { ref message } if message == principal));
+        let principal =
+            "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Principal not found'";
+        assert!(
+            matches!(set("InvalidParameterException", principal), Error::PrincipalNotFound { ref message } if message == principal)
+        );
 
         let denied = "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ecr:SetRepositoryPolicy";
         let e = set("AccessDeniedException", denied);
-        assert!(matches!(e, Error::AccessDenied { operation: Operation::SetRepositoryPolicy, ref message } if message == denied));
+        assert!(
+            matches!(e, Error::AccessDenied { operation: Operation::SetRepositoryPolicy, ref message } if message == denied)
+        );
         assert_eq!(e.aws_message(), Some(denied));
 
         let other = set("ServerException", "boom");
         assert!(matches!(other, Error::Aws { code: Some(ref c), .. } if c == "ServerException"));
-        assert_eq!(other.to_string(), "SetRepositoryPolicy failed with ServerException: boom");
+        assert_eq!(
+            other.to_string(),
+            "SetRepositoryPolicy failed with ServerException: boom"
+        );
     }
 
     #[test]
@@ -343,7 +365,10 @@ mod tests {
     #[test]
     fn a_missing_message_is_said() {
         let e = Error::from_service(Operation::GetRepositoryPolicy, "app", None, None);
-        assert_eq!(e.to_string(), "GetRepositoryPolicy failed: (ECR sent no message)");
+        assert_eq!(
+            e.to_string(),
+            "GetRepositoryPolicy failed: (ECR sent no message)"
+        );
     }
 
     #[test]

@@ -165,7 +165,12 @@ async fn set(
     let mut request = client
         .set_repository_policy()
         .repository_name(repository.name.as_str())
-        .set_registry_id(repository.registry_id.as_ref().map(|id| id.as_str().to_owned()))
+        .set_registry_id(
+            repository
+                .registry_id
+                .as_ref()
+                .map(|id| id.as_str().to_owned()),
+        )
         .policy_text(text);
     // `force` only when asked for: an absent flag and `false` mean the same to ECR, but the
     // request then shows plainly that no guard was overridden.
@@ -232,7 +237,12 @@ pub async fn fetch(
     let result = client
         .get_repository_policy()
         .repository_name(repository.name.as_str())
-        .set_registry_id(repository.registry_id.as_ref().map(|id| id.as_str().to_owned()))
+        .set_registry_id(
+            repository
+                .registry_id
+                .as_ref()
+                .map(|id| id.as_str().to_owned()),
+        )
         .send()
         .await;
     let output = match result {
@@ -355,5 +365,8 @@ pub async fn drift(
     code: &RepositoryPolicy,
 ) -> Result<Drift, Error> {
     let deployed = fetch(client, repository).await?;
-    Ok(Drift::between(deployed.as_ref().map(DeployedPolicy::document), code))
+    Ok(Drift::between(
+        deployed.as_ref().map(DeployedPolicy::document),
+        code,
+    ))
 }

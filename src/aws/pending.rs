@@ -99,7 +99,9 @@ fn statement(value: &Value) -> Result<Statement, String> {
     for (key, value) in map {
         match key.as_str() {
             "Effect" => {}
-            "Sid" => s.sid = Some(Sid::new(as_str(value, "Sid")?).map_err(|e| format!("Sid: {e}"))?),
+            "Sid" => {
+                s.sid = Some(Sid::new(as_str(value, "Sid")?).map_err(|e| format!("Sid: {e}"))?)
+            }
             "Principal" | "NotPrincipal" => {
                 s.principal = Some(PrincipalElement {
                     negated: key == "NotPrincipal",
@@ -110,7 +112,10 @@ fn statement(value: &Value) -> Result<Statement, String> {
                 let (texts, form) = strings(value, key)?;
                 s.action = Some(ActionElement {
                     negated: key == "NotAction",
-                    actions: ValueList::new(texts.into_iter().map(ActionItem::parse).collect(), form),
+                    actions: ValueList::new(
+                        texts.into_iter().map(ActionItem::parse).collect(),
+                        form,
+                    ),
                 });
             }
             "Resource" | "NotResource" => {
@@ -129,7 +134,9 @@ fn statement(value: &Value) -> Result<Statement, String> {
 
 fn principals(value: &Value) -> Result<ValueList<Principal>, String> {
     match value {
-        Value::String(s) if s == "*" => Ok(ValueList::new(vec![Principal::Anyone], ListForm::Compact)),
+        Value::String(s) if s == "*" => {
+            Ok(ValueList::new(vec![Principal::Anyone], ListForm::Compact))
+        }
         Value::Object(map) => {
             let mut out = Vec::new();
             let mut form = ListForm::Compact;
@@ -142,7 +149,8 @@ fn principals(value: &Value) -> Result<ValueList<Principal>, String> {
                     out.push(match key.as_str() {
                         "AWS" if t == "*" => Principal::Aws(AwsPrincipal::Everyone),
                         "AWS" => Principal::Aws(
-                            AwsPrincipal::from_arn(t).unwrap_or_else(|_| AwsPrincipal::Other(t.to_owned())),
+                            AwsPrincipal::from_arn(t)
+                                .unwrap_or_else(|_| AwsPrincipal::Other(t.to_owned())),
                         ),
                         "Service" => Principal::Service(
                             ServiceName::new(t).map_err(|e| format!("Service: {e}"))?,
@@ -172,7 +180,8 @@ fn conditions(value: &Value) -> Result<Conditions, String> {
             return Err(format!("Condition.{operator} must be an object"));
         };
         for (key, values) in tests {
-            let key_ = ConditionKey::new(key.as_str()).map_err(|e| format!("Condition key: {e}"))?;
+            let key_ =
+                ConditionKey::new(key.as_str()).map_err(|e| format!("Condition key: {e}"))?;
             let (items, form) = list(values);
             let values = items
                 .into_iter()
@@ -180,7 +189,9 @@ fn conditions(value: &Value) -> Result<Conditions, String> {
                     Value::String(s) => Ok(ConditionValue::from(s.as_str())),
                     Value::Bool(b) => Ok(ConditionValue::Bool(*b)),
                     Value::Number(n) => Ok(ConditionValue::Number(n.to_string())),
-                    _ => Err(format!("Condition.{operator}.{key}: values are strings, booleans or numbers")),
+                    _ => Err(format!(
+                        "Condition.{operator}.{key}: values are strings, booleans or numbers"
+                    )),
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             let mut test = Condition::new(op, key_, values);
@@ -244,7 +255,8 @@ fn condition_text(c: &Conditions) -> String {
         .tests()
         .iter()
         .map(|t| {
-            let values: BTreeSet<String> = t.values.iter().map(|v| v.as_text().into_owned()).collect();
+            let values: BTreeSet<String> =
+                t.values.iter().map(|v| v.as_text().into_owned()).collect();
             let values: Vec<String> = values.into_iter().collect();
             format!(
                 "{} {} [{}]",
@@ -266,7 +278,10 @@ fn grants(document: &PolicyDocument) -> BTreeSet<Grant> {
             None => vec!["(no principal)".to_owned()],
             Some(p) if p.negated => {
                 let set: BTreeSet<String> = p.principals.iter().map(principal_text).collect();
-                vec![format!("everyone except [{}]", set.into_iter().collect::<Vec<_>>().join(", "))]
+                vec![format!(
+                    "everyone except [{}]",
+                    set.into_iter().collect::<Vec<_>>().join(", ")
+                )]
             }
             Some(p) => p.principals.iter().map(principal_text).collect(),
         };
@@ -274,7 +289,10 @@ fn grants(document: &PolicyDocument) -> BTreeSet<Grant> {
             None => vec!["(no action)".to_owned()],
             Some(a) if a.negated => {
                 let set: BTreeSet<String> = a.actions.iter().map(action_text).collect();
-                vec![format!("every action except [{}]", set.into_iter().collect::<Vec<_>>().join(", "))]
+                vec![format!(
+                    "every action except [{}]",
+                    set.into_iter().collect::<Vec<_>>().join(", ")
+                )]
             }
             Some(a) => a.actions.iter().map(action_text).collect(),
         };
@@ -374,4 +392,78 @@ pub(crate) fn lock_out(document: &PolicyDocument) -> Option<String> {
             )
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str) -> PolicyDocument {
+        from_json(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+    }
+
+    #[test]
+    fn forms_that_mean_the_same_are_equivalent() {
+        let a = doc(
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"ecr:ListImages","Condition":{"StringEquals":{"aws:SourceAccount":["1","2"]}}}]}"#,
+        );
+        let b = doc(
+            r#"{"Statement":{"Action":["ECR:listimages","ecr:ListImages"],"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:root"]},"Condition":{"StringEquals":{"aws:sourceaccount":["2","1"]}}},"Version":"2012-10-17"}"#,
+        );
+        assert!(equivalent(&a, &b));
+        assert!(diff(&a, &b).is_empty());
+    }
+
+    #[test]
+    fn differences_in_meaning_are_listed() {
+        let a =
+            doc(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:ListImages"}]}"#);
+        let b = doc(
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:ListImages","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}]}"#,
+        );
+        assert!(!equivalent(&a, &b));
+        let d = diff(&a, &b);
+        assert_eq!(
+            d.to_string(),
+            "+ Allow anyone (\"*\") ecr:ListImages when StringEquals aws:principalorgid [o-a1b2c3d4e5]\n- Allow anyone (\"*\") ecr:ListImages\n"
+        );
+        // NotPrincipal is not Principal.
+        let c = doc(
+            r#"{"Statement":[{"Effect":"Allow","NotPrincipal":"*","Action":"ecr:ListImages"}]}"#,
+        );
+        assert!(!equivalent(&a, &c));
+    }
+
+    #[test]
+    fn unreadable_text_is_explained() {
+        assert!(from_json("[]").unwrap_err().contains("object"));
+        assert!(from_json(r#"{"Version":"2012-10-17"}"#)
+            .unwrap_err()
+            .contains("no Statement"));
+        assert!(from_json(r#"{"Statement":[{"Effect":"Maybe"}]}"#)
+            .unwrap_err()
+            .contains("Statement[0]"));
+        assert!(from_json("not json").unwrap_err().starts_with("not JSON"));
+    }
+
+    #[test]
+    fn a_deny_of_policy_changes_to_everyone_locks_out() {
+        let lock = doc(
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:*"},{"Effect":"Deny","Principal":{"AWS":"*"},"Action":"ecr:Set*"}]}"#,
+        );
+        assert!(lock_out(&lock).unwrap().starts_with("Statement[1]"));
+        let not_action = doc(
+            r#"{"Statement":[{"Effect":"Deny","Principal":"*","NotAction":"ecr:ListImages"}]}"#,
+        );
+        assert!(lock_out(&not_action).is_some());
+        for fine in [
+            r#"{"Statement":[{"Effect":"Deny","Principal":"*","NotAction":"ecr:SetRepositoryPolicy"}]}"#,
+            r#"{"Statement":[{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"ecr:SetRepositoryPolicy"}]}"#,
+            r#"{"Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::123456789012:role/admin"},"Action":"ecr:*"}]}"#,
+            r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"ecr:*","Condition":{"Bool":{"aws:SecureTransport":false}}}]}"#,
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:SetRepositoryPolicy"}]}"#,
+        ] {
+            assert_eq!(lock_out(&doc(fine)), None, "{fine}");
+        }
+    }
 }

@@ -9,7 +9,8 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// How to get the server, said when it is missing.
-pub const INSTALL: &str = "install the local ECR API server with: python3 -m pip install 'moto[server]'";
+pub const INSTALL: &str =
+    "install the local ECR API server with: python3 -m pip install 'moto[server]'";
 
 /// A running moto server.
 pub struct MotoServer {
@@ -73,10 +74,8 @@ fn start() -> Result<MotoServer, String> {
         return Err("moto_server is not on PATH".to_owned());
     }
     let port = free_port()?;
-    let log = std::env::temp_dir().join(format!(
-        "ecr-policy-moto-{}-{port}.log",
-        std::process::id()
-    ));
+    let log =
+        std::env::temp_dir().join(format!("ecr-policy-moto-{}-{port}.log", std::process::id()));
     let mut shell = Command::new("sh")
         .arg("-c")
         .arg(
