@@ -342,12 +342,12 @@ impl fmt::Display for Drift {
                 "drift: the repository has no policy; apply the policy in code to set it",
             ),
             Drift::Drifted(diff) => {
-                writeln!(
+                write!(
                     f,
                     "drift: the deployed policy differs from the code (+ only deployed, - only in code):"
                 )?;
                 for line in diff.to_string().lines() {
-                    writeln!(f, "  {line}")?;
+                    write!(f, "\n  {line}")?;
                 }
                 Ok(())
             }
