@@ -22,8 +22,8 @@ mod against_moto {
     use aws_sdk_ecr::Client;
     use ecr_policy::aws::{self, Drift, Error, Repository};
     use ecr_policy::{
-        AccountId, Action, ActionItem, AwsPrincipal, Bundle, ListForm, Partition, Principal,
-        RepositoryName, RepositoryPolicy, Sid, StatementBuilder, UserName, Version,
+        AccountId, Action, ActionItem, AwsPrincipal, Bundle, LintCode, ListForm, Partition,
+        Principal, RepositoryName, RepositoryPolicy, Sid, StatementBuilder, UserName, Version,
     };
 
     use super::common;
@@ -121,6 +121,22 @@ mod against_moto {
             Drift::Drifted(_) => drift.to_string(),
             other => panic!("expected drift, got {other:?}"),
         }
+    }
+
+    /// The report's line for `sign` (`+` or `-`) and `principal`: `+ Allow <principal>: <actions>`.
+    fn line<'r>(report: &'r str, sign: char, principal: &str) -> &'r str {
+        let start = format!("  {sign} Allow {principal}: ");
+        report
+            .lines()
+            .find(|l| l.starts_with(&start))
+            .unwrap_or_else(|| panic!("no line starting {start:?} in\n{report}"))
+    }
+
+    /// The actions of a report line, as the report writes them (lower case).
+    fn actions(line: &str) -> Vec<&str> {
+        line.rsplit_once(": ")
+            .map(|(_, actions)| actions.split(", ").collect())
+            .unwrap_or_default()
     }
 
     #[test]
@@ -232,14 +248,39 @@ mod against_moto {
                 aws::apply(&client, &repo, &seed_for("someone-else"))
                     .await
                     .unwrap();
-                let report = drifted(&aws::drift(&client, &repo, &code).await.unwrap());
+                let drift = aws::drift(&client, &repo, &code).await.unwrap();
+                let report = drifted(&drift);
                 assert!(
-                    report.contains(
-                        "+ Allow AWS arn:aws:iam::123456789012:user/someone-else ecr:PutImage"
-                    ),
+                    report.starts_with("drift: the deployed policy differs from the code"),
                     "{report}"
                 );
-                assert!(report.contains("- Allow AWS arn:aws:iam::123456789012:user/fcj-ecr-ci-cd-user ecr:PutImage"), "{report}");
+                // Only the deployed policy lets someone-else push and pull; only the code lets
+                // the CI/CD user.
+                let added = line(&report, '+', "arn:aws:iam::123456789012:user/someone-else");
+                let removed = line(
+                    &report,
+                    '-',
+                    "arn:aws:iam::123456789012:user/fcj-ecr-ci-cd-user",
+                );
+                for l in [added, removed] {
+                    let mut got = actions(l);
+                    got.sort_unstable();
+                    let mut want: Vec<String> = code.document().statements[0]
+                        .action
+                        .as_ref()
+                        .unwrap()
+                        .actions
+                        .iter()
+                        .map(|a| a.as_str().to_ascii_lowercase())
+                        .collect();
+                    want.sort_unstable();
+                    assert_eq!(got, want, "{l}");
+                }
+                assert_eq!(report.lines().count(), 3, "{report}");
+                let Drift::Drifted(diff) = &drift else {
+                    unreachable!()
+                };
+                assert!(!diff.version_changed);
 
                 // One more action.
                 let wider = RepositoryPolicy::builder()
@@ -257,9 +298,28 @@ mod against_moto {
                     .unwrap();
                 aws::apply(&client, &repo, &wider).await.unwrap();
                 let report = drifted(&aws::drift(&client, &repo, &code).await.unwrap());
-                assert!(report.contains("+ Allow AWS arn:aws:iam::123456789012:user/fcj-ecr-ci-cd-user ecr:DeleteRepository"), "{report}");
+                let added = line(
+                    &report,
+                    '+',
+                    "arn:aws:iam::123456789012:user/fcj-ecr-ci-cd-user",
+                );
+                assert_eq!(actions(added), ["ecr:deleterepository"], "{report}");
                 assert!(!report.contains("\n  - "), "nothing was removed: {report}");
                 assert_eq!(report.lines().count(), 2, "{report}");
+
+                // Another Sid and another Version grant nothing new (the policy has no policy
+                // variables, which the Version would turn on or off): no drift.
+                let mut renamed: serde_json::Value = serde_json::from_str(&code.to_json()).unwrap();
+                renamed["Version"] = "2012-10-17".into();
+                renamed["Statement"][0]["Sid"] = "CiCdPushPull".into();
+                let renamed = renamed.to_string();
+                assert!(renamed.contains(r#""Sid":"CiCdPushPull""#), "{renamed}");
+                store_text(&client, &repo, &renamed).await;
+                assert_eq!(
+                    aws::drift(&client, &repo, &code).await.unwrap(),
+                    Drift::InSync,
+                    "{renamed}"
+                );
 
                 // The same actions in another order, keys in another order: no drift.
                 let mut value: serde_json::Value = serde_json::from_str(&code.to_json()).unwrap();
@@ -380,7 +440,7 @@ mod against_moto {
                 .unwrap();
             let e = aws::apply(&client, &repo, &lock).await.unwrap_err();
             assert!(
-                matches!(&e, Error::WouldLockOut { reason, .. } if reason.contains("Statement[0]")),
+                matches!(&e, Error::WouldLockOut { finding, .. } if finding.code == LintCode::LocksOutPolicyChanges && finding.statement == Some(0)),
                 "{e:?}"
             );
             assert_eq!(

@@ -56,8 +56,9 @@ pub enum Error {
     WouldLockOut {
         /// The repository.
         repository: String,
-        /// Which statement locks everyone out, and how.
-        reason: String,
+        /// The lint's [`LocksOutPolicyChanges`](crate::LintCode::LocksOutPolicyChanges)
+        /// finding: which statement locks everyone out, and how to keep the policy changeable.
+        finding: Box<crate::Finding>,
     },
     /// Refused before calling ECR: the policy text is longer than ECR stores
     /// ([`MAX_POLICY_LENGTH`](crate::MAX_POLICY_LENGTH) characters).
@@ -95,8 +96,8 @@ pub enum Error {
     UnreadablePolicy {
         /// The repository.
         repository: String,
-        /// What is wrong with it.
-        reason: String,
+        /// What is wrong with it, and where in `text`.
+        error: Box<crate::ParseError>,
         /// The `policyText` ECR returned.
         text: String,
     },
@@ -258,9 +259,13 @@ impl ModelledCode for GetRepositoryPolicyError {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::WouldLockOut { repository, reason } => write!(
+            Error::WouldLockOut {
+                repository,
+                finding,
+            } => write!(
                 f,
-                "refused to set the policy of repository {repository}: {reason}; fix the statement, or apply it with force (apply_forced) if locking the policy is intended"
+                "refused to set the policy of repository {repository}: {}: {}; {}, or apply it with force (apply_forced) if locking the policy is intended",
+                finding.path, finding.message, finding.hint
             ),
             Error::PolicyTooLong { length } => write!(
                 f,
@@ -284,8 +289,8 @@ impl fmt::Display for Error {
                 "access denied to {operation}: {message} (the caller's identity policy must allow ecr:{operation} on the repository)"
             ),
             Error::UnreadablePolicy {
-                repository, reason, ..
-            } => write!(f, "the policy on repository {repository} cannot be read: {reason}"),
+                repository, error, ..
+            } => write!(f, "the policy on repository {repository} cannot be read: {error}"),
             Error::Aws {
                 operation,
                 code,
@@ -303,7 +308,14 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::UnreadablePolicy { error, .. } => Some(&**error),
+            _ => None,
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -373,13 +385,48 @@ mod tests {
 
     #[test]
     fn messages_say_how_to_fix() {
+        let lock = crate::PolicyDocument::from_json(
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"},{"Effect":"Deny","Principal":"*","Action":"ecr:Set*"}]}"#,
+        )
+        .unwrap();
+        let finding = lock
+            .lint()
+            .into_iter()
+            .find(|f| f.code == crate::LintCode::LocksOutPolicyChanges)
+            .expect("a lock-out finding");
         let e = Error::WouldLockOut {
             repository: "app".into(),
-            reason: "Statement[0] denies".into(),
+            finding: Box::new(finding),
         };
-        assert!(e.to_string().contains("apply_forced"));
+        let text = e.to_string();
+        assert!(
+            text.starts_with("refused to set the policy of repository app: Statement[1]: "),
+            "{text}"
+        );
+        assert!(text.contains("NotPrincipal"), "{text}");
+        assert!(text.contains("apply_forced"), "{text}");
         let e = Error::PolicyTooLong { length: 20_000 };
         assert!(e.to_string().contains("10240"));
         assert_eq!(e.aws_message(), None);
+    }
+
+    #[test]
+    fn an_unreadable_policy_says_where() {
+        let text = "{\n  \"Statement\" : [ {\n    \"Effect\" : \"Permit\"\n  } ]\n}";
+        let error = crate::PolicyDocument::from_json(text).unwrap_err();
+        let e = Error::UnreadablePolicy {
+            repository: "app".into(),
+            error: Box::new(error.clone()),
+            text: text.into(),
+        };
+        let shown = e.to_string();
+        assert!(
+            shown.starts_with("the policy on repository app cannot be read: "),
+            "{shown}"
+        );
+        assert!(shown.contains(&error.to_string()), "{shown}");
+        assert_eq!((error.path(), error.line()), ("Statement[0].Effect", 3));
+        let source = std::error::Error::source(&e).expect("the parse error");
+        assert_eq!(source.to_string(), error.to_string());
     }
 }

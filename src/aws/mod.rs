@@ -8,7 +8,8 @@
 //! - [`drift`] compares the policy on the repository with the one in code by meaning, so a CI
 //!   job can fail with a readable report. White space, key order, a bare string for a one-value
 //!   list and the `:root` ARN ECR writes for a bare account id are not drift: ECR rewrites all of
-//!   them when it stores a policy (ECR-FACTS 4).
+//!   them when it stores a policy (ECR-FACTS 4). Nor is a changed `Sid` or a changed `Version`
+//!   of a policy without policy variables: neither changes who may do what ([`Drift`]).
 //!
 //! Every call takes an [`aws_sdk_ecr::Client`]: build it with [`client_from_env`] or with
 //! `aws-config`. Errors ECR returns become [`Error`] variants that keep ECR's message.
@@ -36,7 +37,6 @@
 
 mod env;
 mod error;
-mod pending;
 
 use std::fmt;
 
@@ -44,10 +44,11 @@ use aws_sdk_ecr::error::ProvideErrorMetadata;
 
 pub use env::client_from_env;
 pub use error::{Error, Operation};
-// TEMPORARY: the stand-in's diff type, until `PolicyDiff` lands in the crate root.
-pub use pending::PolicyDiff;
 
-use crate::{AccountId, PolicyDocument, RepositoryName, RepositoryPolicy, MAX_POLICY_LENGTH};
+use crate::{
+    AccountId, InvalidPolicy, LintCode, ParsedPolicy, PolicyDiff, PolicyDocument, RepositoryName,
+    RepositoryPolicy, MAX_POLICY_LENGTH,
+};
 
 /// A repository to put a policy on: its name and, for a registry other than the caller's
 /// account, the registry id (the account that owns the registry).
@@ -118,8 +119,9 @@ pub struct Applied {
 ///
 /// The policy is sent as [`RepositoryPolicy::to_json`]. Before calling ECR, a policy that would
 /// stop anyone from setting a policy on the repository again (a `Deny` of
-/// `ecr:SetRepositoryPolicy` to every principal) is refused with [`Error::WouldLockOut`], and one
-/// longer than ECR stores with [`Error::PolicyTooLong`].
+/// `ecr:SetRepositoryPolicy` to every principal without a condition:
+/// [`RepositoryPolicy::locks_out_policy_changes`]) is refused with [`Error::WouldLockOut`], and
+/// one longer than ECR stores with [`Error::PolicyTooLong`].
 ///
 /// # Errors
 /// Those two, and what ECR returns: [`Error::RepositoryNotFound`], [`Error::InvalidPolicy`],
@@ -129,11 +131,18 @@ pub async fn apply(
     repository: &Repository,
     policy: &RepositoryPolicy,
 ) -> Result<Applied, Error> {
-    if let Some(reason) = pending::lock_out(policy.document()) {
-        return Err(Error::WouldLockOut {
-            repository: repository.to_string(),
-            reason,
-        });
+    if policy.locks_out_policy_changes() {
+        // The lint's finding names the statement and says how to keep the policy changeable.
+        if let Some(finding) = policy
+            .lint()
+            .into_iter()
+            .find(|f| f.code == LintCode::LocksOutPolicyChanges)
+        {
+            return Err(Error::WouldLockOut {
+                repository: repository.to_string(),
+                finding: Box::new(finding),
+            });
+        }
     }
     set(client, repository, policy, false).await
 }
@@ -191,7 +200,7 @@ async fn set(
 pub struct DeployedPolicy {
     registry_id: Option<String>,
     text: String,
-    document: PolicyDocument,
+    parsed: ParsedPolicy,
 }
 
 impl DeployedPolicy {
@@ -211,15 +220,22 @@ impl DeployedPolicy {
     /// may carry elements a [`RepositoryPolicy`] never has, such as `Resource`).
     #[must_use]
     pub fn document(&self) -> &PolicyDocument {
-        &self.document
+        &self.parsed.document
+    }
+
+    /// The policy with the shape of the text ECR returned: [`lint`](ParsedPolicy::lint) it to
+    /// get findings located by line and column in [`text`](Self::text).
+    #[must_use]
+    pub fn parsed(&self) -> &ParsedPolicy {
+        &self.parsed
     }
 
     /// The policy as a [`RepositoryPolicy`], when it keeps the rules of one.
     ///
     /// # Errors
-    /// [`NotARepositoryPolicy`](crate::NotARepositoryPolicy) listing the rules it breaks.
-    pub fn repository_policy(&self) -> Result<RepositoryPolicy, crate::NotARepositoryPolicy> {
-        RepositoryPolicy::try_from(self.document.clone())
+    /// [`InvalidPolicy`] with one error per broken rule, each located in [`text`](Self::text).
+    pub fn repository_policy(&self) -> Result<RepositoryPolicy, InvalidPolicy> {
+        self.parsed.clone().into_repository_policy()
     }
 }
 
@@ -265,27 +281,42 @@ pub async fn fetch(
     let Some(text) = output.policy_text else {
         return Ok(None);
     };
-    let document = pending::from_json(&text).map_err(|reason| Error::UnreadablePolicy {
-        repository: repository.to_string(),
-        reason,
-        text: text.clone(),
-    })?;
+    let parsed = match ParsedPolicy::parse(&text) {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            return Err(Error::UnreadablePolicy {
+                repository: repository.to_string(),
+                error: Box::new(error),
+                text,
+            })
+        }
+    };
     Ok(Some(DeployedPolicy {
         registry_id: output.registry_id,
         text,
-        document,
+        parsed,
     }))
 }
 
 /// Whether the policy on a repository means what the policy in code means.
+///
+/// The comparison is [`equivalent`](crate::equivalent): by the access granted and denied, not by
+/// the text. So these are not drift: white space, key order, the order of statements, actions
+/// and principals, a bare string versus a one-value list, the letter case of actions and
+/// condition keys, a bare account id versus its `:root` ARN (all of which ECR may rewrite when it
+/// stores a policy, ECR-FACTS 4), and statement ids (a `Sid` names a statement, it grants
+/// nothing). A different `Version` is drift only when the policy uses policy variables such as
+/// `${aws:username}`, which `2012-10-17` turns on and `2008-10-17` leaves as plain text; the
+/// report then has a `~` line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Drift {
     /// The deployed policy grants and denies exactly what the code does.
     InSync,
     /// The repository has no policy.
     NotDeployed,
-    /// The deployed policy differs: `+` lines are access only the deployed policy has, `-`
-    /// lines access only the code has.
+    /// The deployed policy differs: [`diff`](crate::diff) from the code to the deployed policy,
+    /// so its `added` access is what only the deployed policy grants or denies (`+` lines), and
+    /// its `removed` access what only the code does (`-` lines).
     Drifted(PolicyDiff),
 }
 
@@ -312,15 +343,19 @@ impl Drift {
     ///     .statement(StatementBuilder::allow().account(account).bundle(Bundle::Pull).bundle(Bundle::Push))
     ///     .build()?;
     /// let drift = Drift::between(Some(wider.document()), &code);
-    /// assert!(drift.to_string().contains("+ Allow AWS arn:aws:iam::123456789012:root ecr:PutImage"));
+    /// let Drift::Drifted(diff) = &drift else { panic!("{drift}") };
+    /// assert!(diff.removed.is_empty());
+    /// assert_eq!(diff.added[0].principal, "arn:aws:iam::123456789012:root");
+    /// assert!(diff.added[0].actions.contains(&"ecr:putimage".to_owned()));
+    /// assert!(drift.to_string().contains("\n  + Allow arn:aws:iam::123456789012:root: "));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn between(deployed: Option<&PolicyDocument>, code: &RepositoryPolicy) -> Self {
         match deployed {
             None => Drift::NotDeployed,
-            Some(deployed) if pending::equivalent(code.document(), deployed) => Drift::InSync,
-            Some(deployed) => Drift::Drifted(pending::diff(code.document(), deployed)),
+            Some(deployed) if code.document().equivalent(deployed) => Drift::InSync,
+            Some(deployed) => Drift::Drifted(crate::diff(code.document(), deployed)),
         }
     }
 
@@ -334,7 +369,7 @@ impl Drift {
 impl fmt::Display for Drift {
     /// A report for people: `in sync`, `no policy is set`, or the access that differs, one line
     /// each, `+` for access only the deployed policy grants or denies, `-` for access only the
-    /// code does.
+    /// code does, `~` for a `Version` change that turns policy variables on or off.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Drift::InSync => f.write_str("in sync: the deployed policy means what the code means"),
@@ -369,4 +404,55 @@ pub async fn drift(
         deployed.as_ref().map(DeployedPolicy::document),
         code,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Drift;
+    use crate::RepositoryPolicy;
+
+    /// A pull grant for the CI/CD user whose condition holds a policy variable.
+    fn tagged(version: &str, sid: &str) -> RepositoryPolicy {
+        let text = format!(
+            r#"{{"Version":"{version}","Statement":[{{"Sid":"{sid}","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::123456789012:user/fcj-ecr-ci-cd-user"}},"Action":"ecr:BatchGetImage","Condition":{{"StringEquals":{{"aws:PrincipalTag/owner":"${{aws:username}}"}}}}}}]}}"#
+        );
+        RepositoryPolicy::from_json(&text).unwrap_or_else(|e| panic!("{e}\n{text}"))
+    }
+
+    #[test]
+    fn a_sid_names_a_statement_and_is_not_drift() {
+        let code = tagged("2012-10-17", "Pull");
+        let deployed = tagged("2012-10-17", "SomethingElse");
+        assert_eq!(
+            Drift::between(Some(deployed.document()), &code),
+            Drift::InSync
+        );
+    }
+
+    #[test]
+    fn a_version_change_is_drift_only_with_policy_variables() {
+        let code = tagged("2012-10-17", "Pull");
+        let deployed = tagged("2008-10-17", "Pull");
+        let drift = Drift::between(Some(deployed.document()), &code);
+        let Drift::Drifted(diff) = &drift else {
+            panic!("a Version change turns ${{aws:username}} off: {drift:?}")
+        };
+        assert!(diff.version_changed && diff.added.is_empty() && diff.removed.is_empty());
+        let report = drift.to_string();
+        assert_eq!(report.lines().count(), 2, "{report}");
+        assert!(
+            report.lines().nth(1).is_some_and(|l| l.starts_with("  ~ ")),
+            "{report}"
+        );
+
+        // Without a policy variable the Version changes nothing.
+        let plain = |version: &str| {
+            RepositoryPolicy::from_json(&format!(
+                r#"{{"Version":"{version}","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"123456789012"}},"Action":"ecr:BatchGetImage"}}]}}"#
+            ))
+            .unwrap()
+        };
+        let code = plain("2012-10-17");
+        assert!(Drift::between(Some(plain("2008-10-17").document()), &code).is_in_sync());
+    }
 }
