@@ -14,9 +14,7 @@
 use std::process::ExitCode;
 
 use ecr_policy::aws::{self, Repository};
-use ecr_policy::{
-    AccountId, Bundle, RepositoryName, RepositoryPolicy, Sid, StatementBuilder, UserName, Version,
-};
+use ecr_policy::{policy, AccountId, RepositoryName, RepositoryPolicy};
 
 fn main() -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -39,19 +37,13 @@ fn main() -> ExitCode {
     }
 }
 
-/// The seed policy for `account`.
-fn seed_policy(account: AccountId) -> Result<RepositoryPolicy, Box<dyn std::error::Error>> {
-    Ok(RepositoryPolicy::builder()
-        .version(Version::V2008_10_17)
-        .account(account)
-        .statement(
-            StatementBuilder::allow()
-                .sid(Sid::new("AllowPushPullFromCICDUser")?)
-                .user(UserName::new("fcj-ecr-ci-cd-user")?)
-                .bundle(Bundle::Push)
-                .bundle(Bundle::Pull),
-        )
-        .build()?)
+/// The seed policy for `account`: every word is checked when the example compiles.
+fn seed_policy(account: AccountId) -> RepositoryPolicy {
+    policy! {
+        version "2008-10-17";
+        account {account};
+        sid "AllowPushPullFromCICDUser" allow user "fcj-ecr-ci-cd-user" push, pull on repo
+    }
 }
 
 /// Applies, reads back and compares; `Ok(true)` when in sync.
@@ -60,7 +52,7 @@ async fn run() -> Result<bool, Box<dyn std::error::Error>> {
     let account = AccountId::new(account).map_err(|e| format!("AWS_ACCOUNT_ID: {e}"))?;
     let name = std::env::var("ECR_REPOSITORY").unwrap_or_else(|_| "fcj-workshop-app".to_owned());
     let name = RepositoryName::new(name).map_err(|e| format!("ECR_REPOSITORY: {e}"))?;
-    let policy = seed_policy(account)?;
+    let policy = seed_policy(account);
 
     let client = aws::client_from_env()?;
     let repo = Repository::new(name);
