@@ -280,3 +280,6 @@ macro_rules! policy {
         $crate::__private::policy_impl! { ($crate) $($tokens)* }
     };
 }
+
+#[cfg(feature = "aws")]
+pub mod aws;

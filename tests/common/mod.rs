@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+pub mod moto;
+
 /// insta settings that keep every snapshot in the top-level `snapshots/` folder.
 pub fn snapshots() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();

@@ -1,0 +1,458 @@
+//! Put policies on real repositories, read them back, and catch drift, with the AWS SDK for
+//! Rust (feature `aws`).
+//!
+//! - [`apply`] sets a policy with `SetRepositoryPolicy`, after refusing one that would lock
+//!   everyone out of the repository's policy; [`apply_forced`] sets it with `force`.
+//! - [`fetch`] reads the policy with `GetRepositoryPolicy` into the typed model: `None` when the
+//!   repository has none.
+//! - [`drift`] compares the policy on the repository with the one in code by meaning, so a CI
+//!   job can fail with a readable report. White space, key order, a bare string for a one-value
+//!   list and the `:root` ARN ECR writes for a bare account id are not drift: ECR rewrites all of
+//!   them when it stores a policy (ECR-FACTS 4). Nor is a changed `Sid` or a changed `Version`
+//!   of a policy without policy variables: neither changes who may do what ([`Drift`]).
+//!
+//! Every call takes an [`aws_sdk_ecr::Client`]: build it with [`client_from_env`] or with
+//! `aws-config`. Errors ECR returns become [`Error`] variants that keep ECR's message.
+//!
+//! ```no_run
+//! use ecr_policy::aws::{self, Repository};
+//! use ecr_policy::{AccountId, Bundle, RepositoryPolicy, StatementBuilder, UserName};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let policy = RepositoryPolicy::builder()
+//!     .account(AccountId::new("123456789012")?)
+//!     .statement(StatementBuilder::allow().user(UserName::new("ci")?).bundle(Bundle::Pull))
+//!     .build()?;
+//! let client = aws::client_from_env()?;
+//! let repo = Repository::new("fcj-workshop-app".parse()?);
+//! aws::apply(&client, &repo, &policy).await?;
+//! let drift = aws::drift(&client, &repo, &policy).await?;
+//! if !drift.is_in_sync() {
+//!     eprintln!("{drift}");
+//!     std::process::exit(1);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+
+mod env;
+mod error;
+
+use std::fmt;
+
+use aws_sdk_ecr::error::ProvideErrorMetadata;
+
+pub use env::client_from_env;
+pub use error::{Error, Operation};
+
+use crate::{
+    AccountId, InvalidPolicy, LintCode, ParsedPolicy, PolicyDiff, PolicyDocument, RepositoryName,
+    RepositoryPolicy, MAX_POLICY_LENGTH,
+};
+
+/// A repository to put a policy on: its name and, for a registry other than the caller's
+/// account, the registry id (the account that owns the registry).
+///
+/// ```
+/// use ecr_policy::aws::Repository;
+/// use ecr_policy::AccountId;
+///
+/// let repo = Repository::new("team/app".parse()?).in_registry(AccountId::new("210987654321")?);
+/// assert_eq!(repo.to_string(), "team/app (registry 210987654321)");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Repository {
+    name: RepositoryName,
+    registry_id: Option<AccountId>,
+}
+
+impl Repository {
+    /// The repository `name` in the caller's own registry.
+    #[must_use]
+    pub fn new(name: RepositoryName) -> Self {
+        Repository {
+            name,
+            registry_id: None,
+        }
+    }
+
+    /// The same repository in the registry of account `registry_id`.
+    #[must_use]
+    pub fn in_registry(mut self, registry_id: AccountId) -> Self {
+        self.registry_id = Some(registry_id);
+        self
+    }
+
+    /// The repository name.
+    #[must_use]
+    pub fn name(&self) -> &RepositoryName {
+        &self.name
+    }
+
+    /// The registry id, when one was given.
+    #[must_use]
+    pub fn registry_id(&self) -> Option<&AccountId> {
+        self.registry_id.as_ref()
+    }
+}
+
+impl fmt::Display for Repository {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.registry_id {
+            Some(id) => write!(f, "{} (registry {id})", self.name),
+            None => write!(f, "{}", self.name),
+        }
+    }
+}
+
+/// What ECR answered to `SetRepositoryPolicy`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Applied {
+    /// The registry the policy was set in.
+    pub registry_id: Option<String>,
+    /// The policy text ECR stored, as it echoed it.
+    pub policy_text: Option<String>,
+}
+
+/// Sets `policy` on `repository` with `SetRepositoryPolicy`, without `force`.
+///
+/// The policy is sent as [`RepositoryPolicy::to_json`]. Before calling ECR, a policy that would
+/// stop anyone from setting a policy on the repository again (a `Deny` of
+/// `ecr:SetRepositoryPolicy` to every principal without a condition:
+/// [`RepositoryPolicy::locks_out_policy_changes`]) is refused with [`Error::WouldLockOut`], and
+/// one longer than ECR stores with [`Error::PolicyTooLong`].
+///
+/// # Errors
+/// Those two, and what ECR returns: [`Error::RepositoryNotFound`], [`Error::InvalidPolicy`],
+/// [`Error::PrincipalNotFound`], [`Error::AccessDenied`], [`Error::Aws`], [`Error::Transport`].
+pub async fn apply(
+    client: &aws_sdk_ecr::Client,
+    repository: &Repository,
+    policy: &RepositoryPolicy,
+) -> Result<Applied, Error> {
+    if policy.locks_out_policy_changes() {
+        // The lint's finding names the statement and says how to keep the policy changeable.
+        if let Some(finding) = policy
+            .lint()
+            .into_iter()
+            .find(|f| f.code == LintCode::LocksOutPolicyChanges)
+        {
+            return Err(Error::WouldLockOut {
+                repository: repository.to_string(),
+                finding: Box::new(finding),
+            });
+        }
+    }
+    set(client, repository, policy, false).await
+}
+
+/// Sets `policy` on `repository` with `SetRepositoryPolicy` and `force`, even when it would
+/// lock everyone out of the repository's policy. Only for policies meant to be final.
+///
+/// # Errors
+/// As [`apply`], but never [`Error::WouldLockOut`].
+pub async fn apply_forced(
+    client: &aws_sdk_ecr::Client,
+    repository: &Repository,
+    policy: &RepositoryPolicy,
+) -> Result<Applied, Error> {
+    set(client, repository, policy, true).await
+}
+
+async fn set(
+    client: &aws_sdk_ecr::Client,
+    repository: &Repository,
+    policy: &RepositoryPolicy,
+    force: bool,
+) -> Result<Applied, Error> {
+    let text = policy.to_json();
+    let length = text.chars().count();
+    if length > MAX_POLICY_LENGTH {
+        return Err(Error::PolicyTooLong { length });
+    }
+    let mut request = client
+        .set_repository_policy()
+        .repository_name(repository.name.as_str())
+        .set_registry_id(
+            repository
+                .registry_id
+                .as_ref()
+                .map(|id| id.as_str().to_owned()),
+        )
+        .policy_text(text);
+    // `force` only when asked for: an absent flag and `false` mean the same to ECR, but the
+    // request then shows plainly that no guard was overridden.
+    if force {
+        request = request.force(true);
+    }
+    let output = request.send().await.map_err(|e| {
+        Error::from_sdk(Operation::SetRepositoryPolicy, &repository.to_string(), &e)
+    })?;
+    Ok(Applied {
+        registry_id: output.registry_id,
+        policy_text: output.policy_text,
+    })
+}
+
+/// A policy read from a repository.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeployedPolicy {
+    registry_id: Option<String>,
+    text: String,
+    parsed: ParsedPolicy,
+}
+
+impl DeployedPolicy {
+    /// The registry the repository is in, as ECR named it.
+    #[must_use]
+    pub fn registry_id(&self) -> Option<&str> {
+        self.registry_id.as_deref()
+    }
+
+    /// The `policyText` ECR returned, exactly.
+    #[must_use]
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The policy in the typed model, in the general grammar (a policy set outside this crate
+    /// may carry elements a [`RepositoryPolicy`] never has, such as `Resource`).
+    #[must_use]
+    pub fn document(&self) -> &PolicyDocument {
+        &self.parsed.document
+    }
+
+    /// The policy with the shape of the text ECR returned: [`lint`](ParsedPolicy::lint) it to
+    /// get findings located by line and column in [`text`](Self::text).
+    #[must_use]
+    pub fn parsed(&self) -> &ParsedPolicy {
+        &self.parsed
+    }
+
+    /// The policy as a [`RepositoryPolicy`], when it keeps the rules of one.
+    ///
+    /// # Errors
+    /// [`InvalidPolicy`] with one error per broken rule, each located in [`text`](Self::text).
+    pub fn repository_policy(&self) -> Result<RepositoryPolicy, InvalidPolicy> {
+        self.parsed.clone().into_repository_policy()
+    }
+}
+
+/// Reads the policy of `repository` with `GetRepositoryPolicy`: `Ok(None)` when the repository
+/// has no policy.
+///
+/// # Errors
+/// [`Error::RepositoryNotFound`], [`Error::AccessDenied`], [`Error::Aws`],
+/// [`Error::Transport`], and [`Error::UnreadablePolicy`] when the text ECR returns is not a
+/// policy document.
+pub async fn fetch(
+    client: &aws_sdk_ecr::Client,
+    repository: &Repository,
+) -> Result<Option<DeployedPolicy>, Error> {
+    let result = client
+        .get_repository_policy()
+        .repository_name(repository.name.as_str())
+        .set_registry_id(
+            repository
+                .registry_id
+                .as_ref()
+                .map(|id| id.as_str().to_owned()),
+        )
+        .send()
+        .await;
+    let output = match result {
+        Ok(output) => output,
+        Err(e) => {
+            let no_policy = e.as_service_error().is_some_and(|s| {
+                s.is_repository_policy_not_found_exception()
+                    || s.code() == Some("RepositoryPolicyNotFoundException")
+            });
+            if no_policy {
+                return Ok(None);
+            }
+            return Err(Error::from_sdk(
+                Operation::GetRepositoryPolicy,
+                &repository.to_string(),
+                &e,
+            ));
+        }
+    };
+    let Some(text) = output.policy_text else {
+        return Ok(None);
+    };
+    let parsed = match ParsedPolicy::parse(&text) {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            return Err(Error::UnreadablePolicy {
+                repository: repository.to_string(),
+                error: Box::new(error),
+                text,
+            })
+        }
+    };
+    Ok(Some(DeployedPolicy {
+        registry_id: output.registry_id,
+        text,
+        parsed,
+    }))
+}
+
+/// Whether the policy on a repository means what the policy in code means.
+///
+/// The comparison is [`equivalent`](crate::equivalent): by the access granted and denied, not by
+/// the text. So these are not drift: white space, key order, the order of statements, actions
+/// and principals, a bare string versus a one-value list, the letter case of actions and
+/// condition keys, a bare account id versus its `:root` ARN (all of which ECR may rewrite when it
+/// stores a policy, ECR-FACTS 4), and statement ids (a `Sid` names a statement, it grants
+/// nothing). A different `Version` is drift only when the policy uses policy variables such as
+/// `${aws:username}`, which `2012-10-17` turns on and `2008-10-17` leaves as plain text; the
+/// report then has a `~` line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Drift {
+    /// The deployed policy grants and denies exactly what the code does.
+    InSync,
+    /// The repository has no policy.
+    NotDeployed,
+    /// The deployed policy differs: [`diff`](crate::diff) from the code to the deployed policy,
+    /// so its `added` access is what only the deployed policy grants or denies (`+` lines), and
+    /// its `removed` access what only the code does (`-` lines).
+    Drifted(PolicyDiff),
+}
+
+impl Drift {
+    /// Compares a deployed policy (`None`: the repository has none) with the policy in code, by
+    /// meaning.
+    ///
+    /// ```
+    /// use ecr_policy::aws::Drift;
+    /// use ecr_policy::{AccountId, Bundle, RepositoryPolicy, StatementBuilder};
+    ///
+    /// let account = AccountId::new("123456789012")?;
+    /// let code = RepositoryPolicy::builder()
+    ///     .statement(StatementBuilder::allow().account(account.clone()).bundle(Bundle::Pull))
+    ///     .build()?;
+    /// // The same access written another way is not drift.
+    /// let deployed = RepositoryPolicy::builder()
+    ///     .statement(StatementBuilder::allow().bundle(Bundle::Pull).account(account.clone()).bundle(Bundle::Pull))
+    ///     .build()?;
+    /// assert!(Drift::between(Some(deployed.document()), &code).is_in_sync());
+    /// assert_eq!(Drift::between(None, &code), Drift::NotDeployed);
+    ///
+    /// let wider = RepositoryPolicy::builder()
+    ///     .statement(StatementBuilder::allow().account(account).bundle(Bundle::Pull).bundle(Bundle::Push))
+    ///     .build()?;
+    /// let drift = Drift::between(Some(wider.document()), &code);
+    /// let Drift::Drifted(diff) = &drift else { panic!("{drift}") };
+    /// assert!(diff.removed.is_empty());
+    /// assert_eq!(diff.added[0].principal, "arn:aws:iam::123456789012:root");
+    /// assert!(diff.added[0].actions.contains(&"ecr:putimage".to_owned()));
+    /// assert!(drift.to_string().contains("\n  + Allow arn:aws:iam::123456789012:root: "));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn between(deployed: Option<&PolicyDocument>, code: &RepositoryPolicy) -> Self {
+        match deployed {
+            None => Drift::NotDeployed,
+            Some(deployed) if code.document().equivalent(deployed) => Drift::InSync,
+            Some(deployed) => Drift::Drifted(crate::diff(code.document(), deployed)),
+        }
+    }
+
+    /// Whether the deployed policy means what the code means.
+    #[must_use]
+    pub fn is_in_sync(&self) -> bool {
+        matches!(self, Drift::InSync)
+    }
+}
+
+impl fmt::Display for Drift {
+    /// A report for people: `in sync`, `no policy is set`, or the access that differs, one line
+    /// each, `+` for access only the deployed policy grants or denies, `-` for access only the
+    /// code does, `~` for a `Version` change that turns policy variables on or off.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Drift::InSync => f.write_str("in sync: the deployed policy means what the code means"),
+            Drift::NotDeployed => f.write_str(
+                "drift: the repository has no policy; apply the policy in code to set it",
+            ),
+            Drift::Drifted(diff) => {
+                write!(
+                    f,
+                    "drift: the deployed policy differs from the code (+ only deployed, - only in code):"
+                )?;
+                for line in diff.to_string().lines() {
+                    write!(f, "\n  {line}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Compares the policy on `repository` with `code` by meaning ([`Drift::between`]).
+///
+/// # Errors
+/// As [`fetch`].
+pub async fn drift(
+    client: &aws_sdk_ecr::Client,
+    repository: &Repository,
+    code: &RepositoryPolicy,
+) -> Result<Drift, Error> {
+    let deployed = fetch(client, repository).await?;
+    Ok(Drift::between(
+        deployed.as_ref().map(DeployedPolicy::document),
+        code,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Drift;
+    use crate::RepositoryPolicy;
+
+    /// A pull grant for the CI/CD user whose condition holds a policy variable.
+    fn tagged(version: &str, sid: &str) -> RepositoryPolicy {
+        let text = format!(
+            r#"{{"Version":"{version}","Statement":[{{"Sid":"{sid}","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::123456789012:user/fcj-ecr-ci-cd-user"}},"Action":"ecr:BatchGetImage","Condition":{{"StringEquals":{{"aws:PrincipalTag/owner":"${{aws:username}}"}}}}}}]}}"#
+        );
+        RepositoryPolicy::from_json(&text).unwrap_or_else(|e| panic!("{e}\n{text}"))
+    }
+
+    #[test]
+    fn a_sid_names_a_statement_and_is_not_drift() {
+        let code = tagged("2012-10-17", "Pull");
+        let deployed = tagged("2012-10-17", "SomethingElse");
+        assert_eq!(
+            Drift::between(Some(deployed.document()), &code),
+            Drift::InSync
+        );
+    }
+
+    #[test]
+    fn a_version_change_is_drift_only_with_policy_variables() {
+        let code = tagged("2012-10-17", "Pull");
+        let deployed = tagged("2008-10-17", "Pull");
+        let drift = Drift::between(Some(deployed.document()), &code);
+        let Drift::Drifted(diff) = &drift else {
+            panic!("a Version change turns ${{aws:username}} off: {drift:?}")
+        };
+        assert!(diff.version_changed && diff.added.is_empty() && diff.removed.is_empty());
+        let report = drift.to_string();
+        assert_eq!(report.lines().count(), 2, "{report}");
+        assert!(
+            report.lines().nth(1).is_some_and(|l| l.starts_with("  ~ ")),
+            "{report}"
+        );
+
+        // Without a policy variable the Version changes nothing.
+        let plain = |version: &str| {
+            RepositoryPolicy::from_json(&format!(
+                r#"{{"Version":"{version}","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"123456789012"}},"Action":"ecr:BatchGetImage"}}]}}"#
+            ))
+            .unwrap()
+        };
+        let code = plain("2012-10-17");
+        assert!(Drift::between(Some(plain("2008-10-17").document()), &code).is_in_sync());
+    }
+}

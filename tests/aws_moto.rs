@@ -1,0 +1,610 @@
+//! Apply, fetch and drift over HTTP against a real ECR API server: moto's, started on a free
+//! port of 127.0.0.1 (see `common/moto.rs`), with fake credentials.
+//!
+//! moto stores the policy text as it was sent, where AWS re-serialises it (ECR-FACTS 4): the
+//! tests store both forms and require the drift check to call both in sync.
+
+mod common;
+
+#[cfg(not(feature = "aws"))]
+#[test]
+#[ignore = "needs the aws feature: cargo test --workspace --all-features"]
+fn ecr_api_server_tests_need_the_aws_feature() {
+    eprintln!("the tests against a local ECR API server need the aws feature");
+}
+
+#[cfg(feature = "aws")]
+mod against_moto {
+    use std::future::Future;
+    use std::time::Duration;
+
+    use aws_sdk_ecr::config::{BehaviorVersion, Credentials, Region};
+    use aws_sdk_ecr::Client;
+    use ecr_policy::aws::{self, Drift, Error, Repository};
+    use ecr_policy::{
+        AccountId, Action, ActionItem, AwsPrincipal, Bundle, LintCode, ListForm, Partition,
+        Principal, RepositoryName, RepositoryPolicy, Sid, StatementBuilder, UserName, Version,
+    };
+
+    use super::common;
+
+    /// The account moto's registry belongs to.
+    const ACCOUNT: &str = "123456789012";
+
+    fn account() -> AccountId {
+        AccountId::new(ACCOUNT).unwrap()
+    }
+
+    fn client(endpoint: &str) -> Client {
+        let config = aws_sdk_ecr::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))
+            .endpoint_url(endpoint)
+            .http_client(aws_smithy_http_client::Builder::new().build_http())
+            .timeout_config(
+                aws_sdk_ecr::config::timeout::TimeoutConfig::builder()
+                    .operation_timeout(Duration::from_secs(30))
+                    .build(),
+            )
+            .build();
+        Client::from_conf(config)
+    }
+
+    /// Runs `body` with a client of the shared server, or says the test was skipped.
+    fn with_server<F: Future<Output = ()>>(test: &str, body: impl FnOnce(Client) -> F) {
+        let server = match common::moto::server() {
+            Ok(s) => s,
+            Err(why) => return common::moto::say_skipped(test, &why),
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(body(client(&server.endpoint)));
+    }
+
+    /// Creates the repository `name` on the server.
+    async fn create(client: &Client, name: &str) -> Repository {
+        client
+            .create_repository()
+            .repository_name(name)
+            .send()
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "creating {name}: {}",
+                    aws_sdk_ecr::error::DisplayErrorContext(e)
+                )
+            });
+        Repository::new(RepositoryName::new(name).unwrap())
+    }
+
+    /// Stores `text` as the repository's policy exactly, for forms the typed API never sends.
+    async fn store_text(client: &Client, repo: &Repository, text: &str) {
+        client
+            .set_repository_policy()
+            .repository_name(repo.name().as_str())
+            .policy_text(text)
+            .send()
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "storing {text}: {}",
+                    aws_sdk_ecr::error::DisplayErrorContext(e)
+                )
+            });
+    }
+
+    /// The seed document's policy: the CI/CD user may push and pull (as examples/apply.rs).
+    fn seed_for(user: &str) -> RepositoryPolicy {
+        RepositoryPolicy::builder()
+            .version(Version::V2008_10_17)
+            .account(account())
+            .statement(
+                StatementBuilder::allow()
+                    .sid(Sid::new("AllowPushPullFromCICDUser").unwrap())
+                    .user(UserName::new(user).unwrap())
+                    .bundle(Bundle::Push)
+                    .bundle(Bundle::Pull),
+            )
+            .build()
+            .unwrap()
+    }
+
+    fn seed() -> RepositoryPolicy {
+        seed_for("fcj-ecr-ci-cd-user")
+    }
+
+    fn drifted(drift: &Drift) -> String {
+        match drift {
+            Drift::Drifted(_) => drift.to_string(),
+            other => panic!("expected drift, got {other:?}"),
+        }
+    }
+
+    /// The report's line for `sign` (`+` or `-`) and `principal`: `+ Allow <principal>: <actions>`.
+    fn line<'r>(report: &'r str, sign: char, principal: &str) -> &'r str {
+        let start = format!("  {sign} Allow {principal}: ");
+        report
+            .lines()
+            .find(|l| l.starts_with(&start))
+            .unwrap_or_else(|| panic!("no line starting {start:?} in\n{report}"))
+    }
+
+    /// The actions of a report line, as the report writes them (lower case).
+    fn actions(line: &str) -> Vec<&str> {
+        line.rsplit_once(": ")
+            .map(|(_, actions)| actions.split(", ").collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_policy_applied_is_read_back_and_in_sync() {
+        with_server(
+            "a_policy_applied_is_read_back_and_in_sync",
+            |client| async move {
+                let repo = create(&client, "round-trip").await;
+                let policy = seed();
+                let applied = aws::apply(&client, &repo, &policy).await.unwrap();
+                assert_eq!(applied.registry_id.as_deref(), Some(ACCOUNT));
+
+                let deployed = aws::fetch(&client, &repo).await.unwrap().expect("a policy");
+                assert_eq!(deployed.registry_id(), Some(ACCOUNT));
+                // moto keeps the text as sent (AWS would re-serialise it).
+                assert_eq!(deployed.text(), policy.to_json());
+                assert_eq!(deployed.repository_policy().unwrap(), policy);
+                assert_eq!(
+                    aws::drift(&client, &repo, &policy).await.unwrap(),
+                    Drift::InSync
+                );
+            },
+        );
+    }
+
+    #[test]
+    fn the_text_aws_returns_is_in_sync() {
+        with_server("the_text_aws_returns_is_in_sync", |client| async move {
+            let repo = create(&client, "aws-form").await;
+
+            // The seed as AWS hands it back: Jackson's pretty printer, `"Key" : value`.
+            let policy = seed();
+            let aws_text = policy.to_aws_json();
+            assert!(aws_text.contains("\"Effect\" : \"Allow\""), "{aws_text}");
+            store_text(&client, &repo, &aws_text).await;
+            assert_eq!(
+                aws::fetch(&client, &repo).await.unwrap().unwrap().text(),
+                aws_text
+            );
+            assert_eq!(
+                aws::drift(&client, &repo, &policy).await.unwrap(),
+                Drift::InSync
+            );
+
+            // A bare account id and a single action as a string, as sent; AWS returns the
+            // `:root` ARN. Both forms, and the single action as a list, are in sync.
+            let policy = RepositoryPolicy::builder()
+                .statement(
+                    StatementBuilder::deny()
+                        .principal(Principal::Aws(AwsPrincipal::Account {
+                            partition: Partition::Aws,
+                            account: AccountId::new("210987654321").unwrap(),
+                            bare: true,
+                        }))
+                        .action(Action::ListImages)
+                        .action_form(ListForm::Compact),
+                )
+                .build()
+                .unwrap();
+            let sent = policy.to_json();
+            assert!(
+                sent.contains(r#""AWS":"210987654321""#)
+                    && sent.contains(r#""Action":"ecr:ListImages""#),
+                "{sent}"
+            );
+            let returned = policy.to_aws_json();
+            assert!(
+                returned.contains("arn:aws:iam::210987654321:root"),
+                "{returned}"
+            );
+            let as_list = sent.replace(r#""ecr:ListImages""#, r#"["ecr:ListImages"]"#);
+            for text in [&sent, &returned, &as_list] {
+                store_text(&client, &repo, text).await;
+                let drift = aws::drift(&client, &repo, &policy).await.unwrap();
+                assert_eq!(drift, Drift::InSync, "stored {text}");
+            }
+
+            // ECR-FACTS 4, exchange 1: the bytes sent (Action before Principal) and the bytes
+            // AWS returned.
+            let policy = RepositoryPolicy::builder()
+                .statement(
+                    StatementBuilder::allow()
+                        .sid(Sid::new("AllowPull").unwrap())
+                        .anyone()
+                        .action(Action::BatchGetImage)
+                        .action(Action::GetDownloadUrlForLayer),
+                )
+                .build()
+                .unwrap();
+            let sent = r#"{"Version":"2012-10-17","Statement":[{"Sid":"AllowPull","Effect":"Allow","Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"],"Principal":"*"}]}"#;
+            let returned = "{\n  \"Version\" : \"2012-10-17\",\n  \"Statement\" : [ {\n    \"Sid\" : \"AllowPull\",\n    \"Effect\" : \"Allow\",\n    \"Principal\" : \"*\",\n    \"Action\" : [ \"ecr:BatchGetImage\", \"ecr:GetDownloadUrlForLayer\" ]\n  } ]\n}";
+            for text in [sent, returned] {
+                store_text(&client, &repo, text).await;
+                let drift = aws::drift(&client, &repo, &policy).await.unwrap();
+                assert_eq!(drift, Drift::InSync, "stored {text}");
+            }
+        });
+    }
+
+    #[test]
+    fn drift_is_reported_as_access_added_and_removed() {
+        with_server(
+            "drift_is_reported_as_access_added_and_removed",
+            |client| async move {
+                let repo = create(&client, "drift").await;
+                let code = seed();
+
+                // Another principal.
+                aws::apply(&client, &repo, &seed_for("someone-else"))
+                    .await
+                    .unwrap();
+                let drift = aws::drift(&client, &repo, &code).await.unwrap();
+                let report = drifted(&drift);
+                assert!(
+                    report.starts_with("drift: the deployed policy differs from the code"),
+                    "{report}"
+                );
+                // Only the deployed policy lets someone-else push and pull; only the code lets
+                // the CI/CD user.
+                let added = line(&report, '+', "arn:aws:iam::123456789012:user/someone-else");
+                let removed = line(
+                    &report,
+                    '-',
+                    "arn:aws:iam::123456789012:user/fcj-ecr-ci-cd-user",
+                );
+                for l in [added, removed] {
+                    let mut got = actions(l);
+                    got.sort_unstable();
+                    let mut want: Vec<String> = code.document().statements[0]
+                        .action
+                        .as_ref()
+                        .unwrap()
+                        .actions
+                        .iter()
+                        .map(|a| a.as_str().to_ascii_lowercase())
+                        .collect();
+                    want.sort_unstable();
+                    assert_eq!(got, want, "{l}");
+                }
+                assert_eq!(report.lines().count(), 3, "{report}");
+                let Drift::Drifted(diff) = &drift else {
+                    unreachable!()
+                };
+                assert!(!diff.version_changed);
+
+                // One more action.
+                let wider = RepositoryPolicy::builder()
+                    .version(Version::V2008_10_17)
+                    .account(account())
+                    .statement(
+                        StatementBuilder::allow()
+                            .sid(Sid::new("AllowPushPullFromCICDUser").unwrap())
+                            .user(UserName::new("fcj-ecr-ci-cd-user").unwrap())
+                            .bundle(Bundle::Push)
+                            .bundle(Bundle::Pull)
+                            .action(Action::DeleteRepository),
+                    )
+                    .build()
+                    .unwrap();
+                aws::apply(&client, &repo, &wider).await.unwrap();
+                let report = drifted(&aws::drift(&client, &repo, &code).await.unwrap());
+                let added = line(
+                    &report,
+                    '+',
+                    "arn:aws:iam::123456789012:user/fcj-ecr-ci-cd-user",
+                );
+                assert_eq!(actions(added), ["ecr:deleterepository"], "{report}");
+                assert!(!report.contains("\n  - "), "nothing was removed: {report}");
+                assert_eq!(report.lines().count(), 2, "{report}");
+
+                // Another Sid and another Version grant nothing new (the policy has no policy
+                // variables, which the Version would turn on or off): no drift.
+                let mut renamed: serde_json::Value = serde_json::from_str(&code.to_json()).unwrap();
+                renamed["Version"] = "2012-10-17".into();
+                renamed["Statement"][0]["Sid"] = "CiCdPushPull".into();
+                let renamed = renamed.to_string();
+                assert!(renamed.contains(r#""Sid":"CiCdPushPull""#), "{renamed}");
+                store_text(&client, &repo, &renamed).await;
+                assert_eq!(
+                    aws::drift(&client, &repo, &code).await.unwrap(),
+                    Drift::InSync,
+                    "{renamed}"
+                );
+
+                // The same actions in another order, keys in another order: no drift.
+                let mut value: serde_json::Value = serde_json::from_str(&code.to_json()).unwrap();
+                let actions = value["Statement"][0]["Action"].as_array_mut().unwrap();
+                actions.reverse();
+                let reordered = format!(
+                    r#"{{"Statement":[{{"Action":{},"Principal":{},"Effect":"Allow","Sid":"AllowPushPullFromCICDUser"}}],"Version":"2008-10-17"}}"#,
+                    value["Statement"][0]["Action"], value["Statement"][0]["Principal"],
+                );
+                assert!(
+                    reordered.starts_with(r#"{"Statement":[{"Action":["ecr:CompleteLayerUpload""#),
+                    "{reordered}"
+                );
+                store_text(&client, &repo, &reordered).await;
+                assert_eq!(
+                    aws::drift(&client, &repo, &code).await.unwrap(),
+                    Drift::InSync
+                );
+            },
+        );
+    }
+
+    #[test]
+    fn missing_repositories_and_policies() {
+        with_server("missing_repositories_and_policies", |client| async move {
+            let missing = Repository::new(RepositoryName::new("no-such-repository").unwrap());
+            let e = aws::fetch(&client, &missing).await.unwrap_err();
+            assert!(
+                matches!(&e, Error::RepositoryNotFound { message, .. } if message.contains("'no-such-repository' does not exist")),
+                "{e:?}"
+            );
+            let e = aws::apply(&client, &missing, &seed()).await.unwrap_err();
+            assert!(matches!(e, Error::RepositoryNotFound { .. }), "{e:?}");
+            assert!(e.to_string().contains("create it first"), "{e}");
+
+            // A repository without a policy: `None`, and drift says so.
+            let repo = create(&client, "no-policy").await;
+            assert_eq!(aws::fetch(&client, &repo).await.unwrap(), None);
+            let drift = aws::drift(&client, &repo, &seed()).await.unwrap();
+            assert_eq!(drift, Drift::NotDeployed);
+            assert!(drift.to_string().contains("no policy"));
+
+            // The same name in another registry.
+            let elsewhere = repo
+                .clone()
+                .in_registry(AccountId::new("999999999999").unwrap());
+            let e = aws::fetch(&client, &elsewhere).await.unwrap_err();
+            assert!(
+                matches!(&e, Error::RepositoryNotFound { message, .. } if message.contains("999999999999")),
+                "{e:?}"
+            );
+        });
+    }
+
+    #[test]
+    fn a_policy_the_server_rejects_keeps_its_message() {
+        with_server(
+            "a_policy_the_server_rejects_keeps_its_message",
+            |client| async move {
+                let repo = create(&client, "rejected").await;
+                // An action without its service prefix: kept as written by the model, refused by ECR.
+                let policy = RepositoryPolicy::builder()
+                    .statement(
+                        StatementBuilder::allow()
+                            .anyone()
+                            .action(ActionItem::Other("PutImage".to_owned())),
+                    )
+                    .build()
+                    .unwrap();
+                let e = aws::apply(&client, &repo, &policy).await.unwrap_err();
+                assert!(
+                    matches!(&e, Error::InvalidPolicy { message } if message.contains("Invalid repository policy provided")),
+                    "{e:?}"
+                );
+                assert_eq!(
+                    aws::fetch(&client, &repo).await.unwrap(),
+                    None,
+                    "nothing was stored"
+                );
+
+                // Longer than ECR stores: refused before sending.
+                let mut statement = StatementBuilder::allow().action(Action::BatchGetImage);
+                for i in 0..300 {
+                    statement = statement.principal(Principal::user(
+                        account(),
+                        UserName::new(format!("user-{i:04}")).unwrap(),
+                    ));
+                }
+                let long = RepositoryPolicy::builder()
+                    .statement(statement)
+                    .build()
+                    .unwrap();
+                let e = aws::apply(&client, &repo, &long).await.unwrap_err();
+                assert!(
+                    matches!(e, Error::PolicyTooLong { length } if length == long.to_json().len()),
+                    "{e:?}"
+                );
+            },
+        );
+    }
+
+    #[test]
+    fn a_lock_out_is_refused_unless_forced() {
+        with_server("a_lock_out_is_refused_unless_forced", |client| async move {
+            let repo = create(&client, "lock-out").await;
+            let before = seed();
+            aws::apply(&client, &repo, &before).await.unwrap();
+
+            let lock = RepositoryPolicy::builder()
+                .statement(
+                    StatementBuilder::deny()
+                        .sid(Sid::new("NoMorePolicyChanges").unwrap())
+                        .anyone()
+                        .action(Action::SetRepositoryPolicy)
+                        .action(Action::DeleteRepositoryPolicy),
+                )
+                .build()
+                .unwrap();
+            let e = aws::apply(&client, &repo, &lock).await.unwrap_err();
+            assert!(
+                matches!(&e, Error::WouldLockOut { finding, .. } if finding.code == LintCode::LocksOutPolicyChanges && finding.statement == Some(0)),
+                "{e:?}"
+            );
+            assert_eq!(
+                aws::drift(&client, &repo, &before).await.unwrap(),
+                Drift::InSync,
+                "nothing was sent"
+            );
+
+            aws::apply_forced(&client, &repo, &lock).await.unwrap();
+            assert_eq!(
+                aws::drift(&client, &repo, &lock).await.unwrap(),
+                Drift::InSync
+            );
+        });
+    }
+
+    #[test]
+    fn the_apply_example_runs_against_the_server() {
+        let server = match common::moto::server() {
+            Ok(s) => s,
+            Err(why) => {
+                return common::moto::say_skipped("the_apply_example_runs_against_the_server", &why)
+            }
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            create(&client(&server.endpoint), "example-app").await;
+        });
+        let out = std::process::Command::new(common::example("apply"))
+            .env("AWS_ENDPOINT_URL", &server.endpoint)
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_ACCOUNT_ID", ACCOUNT)
+            .env("ECR_REPOSITORY", "example-app")
+            .env_remove("AWS_ENDPOINT_URL_ECR")
+            .env_remove("AWS_SESSION_TOKEN")
+            .output()
+            .expect("running examples/apply");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success(),
+            "exit {:?}\n{stdout}\n{stderr}",
+            out.status
+        );
+        assert!(
+            stdout.contains("applied the policy to example-app"),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains(&seed().to_json()),
+            "the example's policy is the seed's: {stdout}"
+        );
+        assert!(
+            stdout
+                .trim_end()
+                .ends_with("in sync: the deployed policy means what the code means"),
+            "{stdout}"
+        );
+
+        // A repository that does not exist: exit 2 and ECR's message.
+        let out = std::process::Command::new(common::example("apply"))
+            .env("AWS_ENDPOINT_URL", &server.endpoint)
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("ECR_REPOSITORY", "not-created")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("The repository with name 'not-created' does not exist"),
+            "{stderr}"
+        );
+    }
+
+    /// The repository policies of the shared corpus (`../shared/corpus`), as people wrote them:
+    /// stored as written, read back into the typed model, applied from it to a second
+    /// repository, and stored as AWS would return them; every form is in sync with the model.
+    #[test]
+    fn corpus_repository_policies_round_trip() {
+        let dir = std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpus/policies"
+        ));
+        let Ok(index) = std::fs::read_to_string(dir.join("index.json")) else {
+            let _ = std::io::Write::write_all(
+                &mut std::io::stderr(),
+                format!(
+                    "SKIPPED corpus_repository_policies_round_trip: no corpus at {}\n",
+                    dir.display()
+                )
+                .as_bytes(),
+            );
+            return;
+        };
+        let index: serde_json::Value = serde_json::from_str(&index).unwrap();
+        let files: Vec<String> = ["valid", "constructed"]
+            .iter()
+            .flat_map(|group| index[group].as_array().cloned().unwrap_or_default())
+            .filter(|e| e["kind"] == "repository")
+            .filter_map(|e| e["file"].as_str().map(str::to_owned))
+            .collect();
+        with_server(
+            "corpus_repository_policies_round_trip",
+            |client| async move {
+                let (mut checked, mut skipped) = (0, Vec::new());
+                for (i, file) in files.iter().enumerate() {
+                    let text = std::fs::read_to_string(dir.join(file)).unwrap();
+                    if serde_json::from_str::<serde_json::Value>(&text).is_err() {
+                        skipped.push(format!("{file}: not JSON"));
+                        continue;
+                    }
+                    let written = create(&client, &format!("corpus-{i}-written")).await;
+                    store_text(&client, &written, &text).await;
+                    let deployed = aws::fetch(&client, &written)
+                        .await
+                        .unwrap()
+                        .expect("stored");
+                    let policy = match deployed.repository_policy() {
+                        Ok(p) => p,
+                        Err(e) => {
+                            skipped.push(format!("{file}: {e}"));
+                            continue;
+                        }
+                    };
+                    assert_eq!(
+                        aws::drift(&client, &written, &policy).await.unwrap(),
+                        Drift::InSync,
+                        "{file} as written"
+                    );
+
+                    let applied = create(&client, &format!("corpus-{i}-applied")).await;
+                    aws::apply_forced(&client, &applied, &policy)
+                        .await
+                        .unwrap_or_else(|e| panic!("{file}: {e}"));
+                    assert_eq!(
+                        aws::drift(&client, &applied, &policy).await.unwrap(),
+                        Drift::InSync,
+                        "{file} applied"
+                    );
+                    store_text(&client, &applied, &policy.to_aws_json()).await;
+                    assert_eq!(
+                        aws::drift(&client, &applied, &policy).await.unwrap(),
+                        Drift::InSync,
+                        "{file} in the AWS form"
+                    );
+                    checked += 1;
+                }
+                let _ = std::io::Write::write_all(
+                &mut std::io::stderr(),
+                format!("corpus: {checked} repository policies round-tripped; not applicable: {skipped:?}\n").as_bytes(),
+            );
+                assert!(
+                    checked >= 25,
+                    "only {checked} of {} corpus policies were checked; skipped: {skipped:#?}",
+                    files.len()
+                );
+            },
+        );
+    }
+}
