@@ -19,6 +19,7 @@ COMPARISONS = [
     ("render", "to_json", "json_macro_build_to_string", "render compact vs json! build + to_string", None),
     ("build", "policy_macro_to_json", "json_macro_to_string", "policy! + to_json vs json! + to_string", 1.0),
     ("parse", "repository_policy", "serde_json_value", "parse to RepositoryPolicy vs Value", 1.0),
+    ("parse", "repository_policy_aws", "serde_json_value_aws", "parse AWS form vs Value", 1.0),
     ("decide", "evaluator", "iam_rs", "access decision vs iam-rs", 0.1),
 ]
 

@@ -174,10 +174,10 @@ impl<'a> Reader<'a> {
         // Fast path: no escapes. One tight scan to the first byte that needs attention.
         let rest = self.bytes.get(self.pos..).unwrap_or_default();
         // memchr finds the quote or backslash with SIMD; control characters before it are
-        // rare, so they are checked over the span with a loop that vectorises (no early exit).
+        // rare, so the span is checked for them eight bytes at a time.
         let stop = memchr::memchr2(b'"', b'\\', rest);
         let span = &rest[..stop.unwrap_or(rest.len())];
-        let control = span.iter().fold(false, |seen, &b| seen | (b < 0x20));
+        let control = has_control_byte(span);
         let stop = if control {
             span.iter().position(|&b| b < 0x20)
         } else {
@@ -358,9 +358,46 @@ pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Whether any byte is below 0x20 (a control character JSON requires escaped), tested a word
+/// at a time: a byte `b` has `b - 0x20` wrap into the high bit exactly when `b < 0x20` (the
+/// `!x` term rules out bytes that had the high bit set already).
+fn has_control_byte(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut words = bytes.chunks_exact(8);
+    for chunk in &mut words {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        if x.wrapping_sub(ONES * 0x20) & !x & (ONES * 0x80) != 0 {
+            return true;
+        }
+    }
+    words.remainder().iter().any(|&b| b < 0x20)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_bytes_are_found_in_every_position() {
+        for len in 0..20 {
+            let clean = vec![b'a'; len];
+            assert!(!has_control_byte(&clean));
+            for at in 0..len {
+                for bad in [0x00, 0x01, 0x0a, 0x1f] {
+                    let mut text = clean.clone();
+                    text[at] = bad;
+                    assert!(has_control_byte(&text), "{len} {at} {bad}");
+                }
+                for fine in [0x20, 0x7f, 0x80, 0xc3, 0xff] {
+                    let mut text = clean.clone();
+                    text[at] = fine;
+                    assert!(!has_control_byte(&text), "{len} {at} {fine}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn strings_numbers_and_positions() {
