@@ -27,6 +27,22 @@ enum Seg<'a> {
 
 type Result<T> = std::result::Result<T, ParseError>;
 
+/// A statement element and its negated form, with their names in the source shape.
+type ElementPair = ((&'static str, ElementName), (&'static str, ElementName));
+
+const PRINCIPAL_PAIR: ElementPair = (
+    ("Principal", ElementName::Principal),
+    ("NotPrincipal", ElementName::NotPrincipal),
+);
+const ACTION_PAIR: ElementPair = (
+    ("Action", ElementName::Action),
+    ("NotAction", ElementName::NotAction),
+);
+const RESOURCE_PAIR: ElementPair = (
+    ("Resource", ElementName::Resource),
+    ("NotResource", ElementName::NotResource),
+);
+
 pub(crate) struct DocumentReader<'a> {
     text: &'a str,
     r: Reader<'a>,
@@ -344,6 +360,36 @@ impl<'a> DocumentReader<'a> {
         }
     }
 
+    /// Records that a statement uses `key`, one of an element pair such as `Action` and
+    /// `NotAction`, of which a statement may hold only one; returns whether it is the negated one.
+    fn claim_pair(
+        &mut self,
+        taken: &mut &'static str,
+        key: &str,
+        key_at: usize,
+        pair: ElementPair,
+    ) -> Result<bool> {
+        let ((positive, positive_element), (negative, negative_element)) = pair;
+        let negated = key == negative;
+        let name = if negated { negative } else { positive };
+        if !taken.is_empty() {
+            return Err(self.error_at(
+                key_at,
+                ParseErrorKind::Conflict {
+                    first: taken,
+                    second: name,
+                },
+            ));
+        }
+        *taken = name;
+        self.statement_key(if negated {
+            negative_element
+        } else {
+            positive_element
+        });
+        Ok(negated)
+    }
+
     fn statement_key(&mut self, name: ElementName) {
         if let Some(shape) = &mut self.shape {
             if let Some(s) = shape.statements.last_mut() {
@@ -444,79 +490,20 @@ impl<'a> DocumentReader<'a> {
                 }
                 "Principal" | "NotPrincipal" => {
                     this.mark_here();
-                    let name: &'static str = if key == "Principal" {
-                        "Principal"
-                    } else {
-                        "NotPrincipal"
-                    };
-                    if !principal_key.is_empty() {
-                        return Err(this.error_at(
-                            key_at,
-                            ParseErrorKind::Conflict {
-                                first: principal_key,
-                                second: name,
-                            },
-                        ));
-                    }
-                    principal_key = name;
-                    this.statement_key(if name == "Principal" {
-                        ElementName::Principal
-                    } else {
-                        ElementName::NotPrincipal
-                    });
+                    let negated =
+                        this.claim_pair(&mut principal_key, key, key_at, PRINCIPAL_PAIR)?;
                     let mut p = this.principal()?;
-                    p.negated = name == "NotPrincipal";
+                    p.negated = negated;
                     principal = Some(p);
                 }
                 "Action" | "NotAction" => {
                     this.mark_here();
-                    let name: &'static str = if key == "Action" {
-                        "Action"
-                    } else {
-                        "NotAction"
-                    };
-                    if !action_key.is_empty() {
-                        return Err(this.error_at(
-                            key_at,
-                            ParseErrorKind::Conflict {
-                                first: action_key,
-                                second: name,
-                            },
-                        ));
-                    }
-                    action_key = name;
-                    this.statement_key(if name == "Action" {
-                        ElementName::Action
-                    } else {
-                        ElementName::NotAction
-                    });
+                    let negated = this.claim_pair(&mut action_key, key, key_at, ACTION_PAIR)?;
                     let actions = this.list("actions", Self::action)?;
-                    action = Some(ActionElement {
-                        negated: name == "NotAction",
-                        actions,
-                    });
+                    action = Some(ActionElement { negated, actions });
                 }
                 "Resource" | "NotResource" => {
-                    let name: &'static str = if key == "Resource" {
-                        "Resource"
-                    } else {
-                        "NotResource"
-                    };
-                    if !resource_key.is_empty() {
-                        return Err(this.error_at(
-                            key_at,
-                            ParseErrorKind::Conflict {
-                                first: resource_key,
-                                second: name,
-                            },
-                        ));
-                    }
-                    resource_key = name;
-                    this.statement_key(if name == "Resource" {
-                        ElementName::Resource
-                    } else {
-                        ElementName::NotResource
-                    });
+                    let negated = this.claim_pair(&mut resource_key, key, key_at, RESOURCE_PAIR)?;
                     let at = this.r.offset();
                     this.mark(at);
                     let resources = this.list("resources", |this| {
@@ -524,10 +511,7 @@ impl<'a> DocumentReader<'a> {
                         this.mark(at);
                         Ok(v.into_owned())
                     })?;
-                    resource = Some(ResourceElement {
-                        negated: name == "NotResource",
-                        resources,
-                    });
+                    resource = Some(ResourceElement { negated, resources });
                 }
                 "Condition" => {
                     this.mark_here();
