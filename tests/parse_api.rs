@@ -135,3 +135,19 @@ fn lint_suppression_and_lockout() {
     unique.dedup();
     assert_eq!(unique.len(), codes.len(), "codes are unique");
 }
+
+/// Found by fuzzing: an empty principal list, written as `{"AWS": []}` or `{}`, reads back the
+/// same after rendering.
+#[test]
+fn empty_principal_lists_round_trip() {
+    for principal in [r#"{"AWS": []}"#, "{}", r#"{"AWS": [], "Service": []}"#] {
+        let text = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{principal},"Action":["ecr:BatchGetImage"]}}]}}"#
+        );
+        let doc = ecr_policy::PolicyDocument::from_json(&text).unwrap();
+        for rendered in [doc.to_json(), doc.to_json_pretty(), doc.to_aws_json()] {
+            let again = ecr_policy::PolicyDocument::from_json(&rendered).unwrap();
+            assert_eq!(again, doc, "{principal} -> {rendered}");
+        }
+    }
+}

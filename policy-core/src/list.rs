@@ -18,12 +18,30 @@ pub enum ListForm {
 
 /// The values of a list-valued element, with the form a single value is written in.
 ///
-/// Equality compares the values and the form; compare policies by meaning with the
-/// equivalence functions instead.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+/// Equality compares the values, and the form when it shows: only a list of exactly one value
+/// is written differently in the two forms. Compare policies by meaning with the equivalence
+/// functions instead.
+#[derive(Clone, Debug, Default)]
 pub struct ValueList<T> {
     items: Vec<T>,
     form: ListForm,
+}
+
+impl<T: PartialEq> PartialEq for ValueList<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.items == other.items && (self.items.len() != 1 || self.form == other.form)
+    }
+}
+
+impl<T: Eq> Eq for ValueList<T> {}
+
+impl<T: std::hash::Hash> std::hash::Hash for ValueList<T> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.items.hash(state);
+        if self.items.len() == 1 {
+            self.form.hash(state);
+        }
+    }
 }
 
 impl<T> ValueList<T> {
@@ -108,5 +126,31 @@ impl<'a, T> IntoIterator for &'a ValueList<T> {
 impl<T> FromIterator<T> for ValueList<T> {
     fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
         ValueList::new(iter.into_iter().collect(), ListForm::Compact)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_form_counts_only_where_it_shows() {
+        let list = |items: Vec<u8>, form| ValueList::new(items, form);
+        assert_eq!(
+            list(vec![], ListForm::Compact),
+            list(vec![], ListForm::Array)
+        );
+        assert_eq!(
+            list(vec![1, 2], ListForm::Compact),
+            list(vec![1, 2], ListForm::Array)
+        );
+        assert_ne!(
+            list(vec![1], ListForm::Compact),
+            list(vec![1], ListForm::Array)
+        );
+        assert_ne!(
+            list(vec![1], ListForm::Array),
+            list(vec![2], ListForm::Array)
+        );
     }
 }
