@@ -1,13 +1,13 @@
 //! The builder: checks at build time, the policy account in the types, validated names.
 
+mod common;
+
+use common::account;
+
 use ecr_policy::{
     AccountId, Action, AwsPrincipal, BuildError, Bundle, IamPath, OrgId, PolicyTemplate,
     RepositoryPolicy, RoleName, ServiceName, SessionName, Sid, StatementBuilder, UserName,
 };
-
-fn account(s: &str) -> AccountId {
-    AccountId::new(s).unwrap()
-}
 
 #[test]
 fn a_statement_without_principal_is_refused() {

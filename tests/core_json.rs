@@ -3,16 +3,13 @@
 
 mod common;
 
-use ecr_policy::{
-    AccountId, Action, ActionPattern, AwsPrincipal, Bundle, Condition, ConditionKey,
-    ConditionOperator, ConditionValue, IamPath, ListForm, OrgId, Partition, Principal,
-    PublicAction, RepositoryPolicy, RoleName, ServiceName, SessionName, Sid, StatementBuilder,
-    UserName, Version,
-};
+use common::account;
 
-fn account(s: &str) -> AccountId {
-    AccountId::new(s).unwrap()
-}
+use ecr_policy::{
+    Action, ActionPattern, AwsPrincipal, Bundle, Condition, ConditionKey, ConditionOperator,
+    ConditionValue, IamPath, ListForm, OrgId, Partition, Principal, PublicAction, RepositoryPolicy,
+    RoleName, ServiceName, SessionName, Sid, StatementBuilder, UserName, Version,
+};
 
 fn op(s: &str) -> ConditionOperator {
     s.parse().unwrap()

@@ -1,18 +1,18 @@
 //! The companion identity policy, and the policy checks for users' tests.
 
+mod common;
+
+use common::account;
+
 use ecr_policy::assert::{
     assert_access_not_granted, assert_no_new_access, check_access_not_granted, check_no_new_access,
     Certainty,
 };
 use ecr_policy::eval::{Caller, Evaluator, Outcome, Request};
 use ecr_policy::{
-    AccountId, Action, Bundle, Condition, ConditionKey, OrgId, Principal, RepositoryArn,
-    RepositoryPolicy, StatementBuilder, UserName,
+    Action, Bundle, Condition, ConditionKey, OrgId, Principal, RepositoryArn, RepositoryPolicy,
+    StatementBuilder, UserName,
 };
-
-fn account(id: &str) -> AccountId {
-    AccountId::new(id).unwrap()
-}
 
 fn repo() -> RepositoryArn {
     "arn:aws:ecr:us-east-1:123456789012:repository/app"

@@ -1,19 +1,19 @@
 //! ECR-FACTS section 5, case by case: how a repository policy and an identity policy combine.
 
+mod common;
+
+use common::account;
+
 use ecr_policy::assert::{assert_allows, assert_denies};
 use ecr_policy::eval::{Caller, Evaluator, Mismatch, Outcome, PolicyKind, Reason, Request};
 use ecr_policy::{
-    AccountId, Action, ActionElement, ActionItem, Bundle, Effect, ListForm, PolicyDocument,
-    Principal, RepositoryArn, RepositoryPolicy, ResourceElement, RoleName, ServiceName,
-    SessionName, Statement, StatementBuilder, UserName, ValueList, Version,
+    Action, ActionElement, ActionItem, Bundle, Effect, ListForm, PolicyDocument, Principal,
+    RepositoryArn, RepositoryPolicy, ResourceElement, RoleName, ServiceName, SessionName,
+    Statement, StatementBuilder, UserName, ValueList, Version,
 };
 
 const REPO_ACCOUNT: &str = "123456789012";
 const OTHER_ACCOUNT: &str = "210987654321";
-
-fn account(id: &str) -> AccountId {
-    AccountId::new(id).unwrap()
-}
 
 fn repo() -> RepositoryArn {
     "arn:aws:ecr:us-east-1:123456789012:repository/fcj-workshop-app"

@@ -4,16 +4,14 @@
 
 mod common;
 
-use ecr_policy::{
-    policy, AccountId, Action, ActionItem, ActionPattern, AwsPrincipal, Bundle, Condition,
-    ConditionKey, ConditionOperator, ConditionValue, IamPath, OrgId, Partition, PolicyId,
-    PolicyTemplate, Principal, RepositoryPolicy, RoleName, ServiceName, SessionName, Sid,
-    StatementBuilder, UserName, Version,
-};
+use common::account;
 
-fn account(s: &str) -> AccountId {
-    AccountId::new(s).unwrap()
-}
+use ecr_policy::{
+    policy, Action, ActionItem, ActionPattern, AwsPrincipal, Bundle, Condition, ConditionKey,
+    ConditionOperator, ConditionValue, IamPath, OrgId, Partition, PolicyId, PolicyTemplate,
+    Principal, RepositoryPolicy, RoleName, ServiceName, SessionName, Sid, StatementBuilder,
+    UserName, Version,
+};
 
 fn condition(op: &str, key: &str, values: &[&str]) -> Condition {
     Condition::new(

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use ecr_policy::AccountId;
+
 pub mod moto;
 
 /// insta settings that keep every snapshot in the top-level `snapshots/` folder.
@@ -68,3 +70,8 @@ const SEED_TEMPLATE: &str = r#"{
     }
   ]
 }"#;
+
+/// An account id from a literal the test knows to be valid.
+pub fn account(id: &str) -> AccountId {
+    AccountId::new(id).unwrap()
+}
