@@ -4,6 +4,8 @@
 //! `;`, so every statement is checked in one compile. Every node keeps the spans of its tokens,
 //! so each later error points at the offending token.
 
+use std::cell::Cell;
+
 use proc_macro2::{Group, Ident, Span, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::ext::IdentExt;
@@ -103,9 +105,30 @@ pub struct Policy {
     pub statements: Vec<(usize, Statement)>,
 }
 
+thread_local! {
+    /// The span of the last token of the DSL, where errors at the end of input point: syn would
+    /// point at the whole macro call.
+    static LAST_TOKEN: Cell<Option<Span>> = const { Cell::new(None) };
+}
+
+/// An error at the next token, or at the last token written when the input has ended.
+fn fail(input: ParseStream, message: impl std::fmt::Display) -> syn::Error {
+    match LAST_TOKEN.get().filter(|_| input.is_empty()) {
+        Some(span) => syn::Error::new(span, message),
+        None => input.error(message),
+    }
+}
+
 /// Parses the whole DSL, pushing every syntax error to `errors` with the position of the item
 /// (header or statement) it belongs to.
 pub fn parse_policy(input: ParseStream, errors: &mut Vec<(usize, syn::Error)>) -> Policy {
+    let mut cursor = input.cursor();
+    let mut last = None;
+    while let Some((tt, next)) = cursor.token_tree() {
+        last = Some(tt.span());
+        cursor = next;
+    }
+    LAST_TOKEN.set(last);
     let mut policy = Policy {
         headers: Vec::new(),
         statements: Vec::new(),
@@ -159,7 +182,7 @@ fn leftover(input: ParseStream) -> syn::Error {
     if let Some(word) = peek_word(input, 0) {
         message.push_str(&suggest(&word, &["when", "unless", "and", "or"]));
     }
-    input.error(message)
+    fail(input, message)
 }
 
 fn skip_past_semicolon(input: ParseStream) {
@@ -205,7 +228,7 @@ fn describe_next(input: ParseStream) -> String {
             proc_macro2::Delimiter::None => "a group".to_owned(),
         },
         Some((tt, _)) => format!("`{tt}`"),
-        None => "the end of the policy".to_owned(),
+        None => "the end of input".to_owned(),
     }
 }
 
@@ -236,10 +259,13 @@ fn parse_header(
     };
     let value = parse_value(input, what)?;
     if !input.is_empty() && !input.peek(Token![;]) {
-        return Err(input.error(format!(
-            "expected `;` after `{name}`, found {}",
-            describe_next(input)
-        )));
+        return Err(fail(
+            input,
+            format!(
+                "expected `;` after `{name}`, found {}",
+                describe_next(input)
+            ),
+        ));
     }
     let header = match name.as_str() {
         "version" => Header::Version(keyword, value),
@@ -258,10 +284,13 @@ fn parse_value(input: ParseStream, what: &str) -> syn::Result<Value> {
     if input.peek(syn::token::Brace) {
         return parse_expr(input).map(Value::Expr);
     }
-    Err(input.error(format!(
-        "expected {what} as a string literal or `{{expression}}`, found {}",
-        describe_next(input)
-    )))
+    Err(fail(
+        input,
+        format!(
+            "expected {what} as a string literal or `{{expression}}`, found {}",
+            describe_next(input)
+        ),
+    ))
 }
 
 fn parse_expr(input: ParseStream) -> syn::Result<Group> {
@@ -277,10 +306,13 @@ fn parse_expr(input: ParseStream) -> syn::Result<Group> {
 
 fn parse_statement(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
     let Some(first) = peek_word(input, 0) else {
-        return Err(input.error(format!(
-            "expected a statement starting with `allow`, `deny` or `sid`, found {}",
-            describe_next(input)
-        )));
+        return Err(fail(
+            input,
+            format!(
+                "expected a statement starting with `allow`, `deny` or `sid`, found {}",
+                describe_next(input)
+            ),
+        ));
     };
     if first == "sid" {
         word(input)?;
@@ -301,13 +333,21 @@ fn parse_statement(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
                 "unknown keyword `{other}`: expected {expected}{}",
                 suggest(other, candidates)
             );
-            return Err(input.error(message));
+            return Err(fail(input, message));
         }
         None => {
-            return Err(input.error(format!(
-                "expected `allow` or `deny`, found {}",
-                describe_next(input)
-            )))
+            let after = if s.sid.is_some() {
+                " after the Sid"
+            } else {
+                ""
+            };
+            return Err(fail(
+                input,
+                format!(
+                    "expected `allow` or `deny`{after}, found {}",
+                    describe_next(input)
+                ),
+            ));
         }
     }
     parse_principals(input, s)?;
@@ -339,10 +379,13 @@ fn parse_principals(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
 fn parse_principal(input: ParseStream) -> syn::Result<Principal> {
     let kinds = words::PRINCIPAL_KINDS.join(", ");
     let Some(kind) = peek_word(input, 0) else {
-        return Err(input.error(format!(
-            "expected a principal ({kinds}), found {}",
-            describe_next(input)
-        )));
+        return Err(fail(
+            input,
+            format!(
+                "expected a principal ({kinds}), found {}",
+                describe_next(input)
+            ),
+        ));
     };
     if !words::PRINCIPAL_KINDS.contains(&kind.as_str()) {
         let message = if kind == "on" || words::is_action_word(&kind) {
@@ -355,7 +398,7 @@ fn parse_principal(input: ParseStream) -> syn::Result<Principal> {
                 suggest(&kind, &words::PRINCIPAL_KINDS)
             )
         };
-        return Err(input.error(message));
+        return Err(fail(input, message));
     }
     let keyword = word(input)?;
     let kind = match kind.as_str() {
@@ -393,10 +436,13 @@ fn parse_in_account(input: ParseStream) -> syn::Result<Option<Value>> {
     }
     input.parse::<Token![in]>()?;
     if peek_word(input, 0).as_deref() != Some("account") {
-        return Err(input.error(format!(
-            "expected `account` after `in` (`in account \"123456789012\"`), found {}",
-            describe_next(input)
-        )));
+        return Err(fail(
+            input,
+            format!(
+                "expected `account` after `in` (`in account \"123456789012\"`), found {}",
+                describe_next(input)
+            ),
+        ));
     }
     word(input)?;
     parse_value(input, "the account id").map(Some)
@@ -411,7 +457,7 @@ fn parse_actions(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
             peek_word(input, 0).filter(|w| words::PRINCIPAL_KINDS.contains(&w.as_str()))
         {
             if s.actions.is_empty() && s.not_action.is_none() {
-                return Err(input.error(format!(
+                return Err(fail(input, format!(
                     "`{kind}` names another principal: separate principals with `,`, e.g. `user \"a\", {kind} \"b\"`"
                 )));
             }
@@ -423,7 +469,7 @@ fn parse_actions(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
             } else {
                 "`,`"
             };
-            return Err(input.error(format!(
+            return Err(fail(input, format!(
                 "expected an action or bundle after {after}, found {}: e.g. `pull`, `push`, `PutImage` or `ecr:Batch*`",
                 describe_next(input)
             )));
@@ -469,17 +515,20 @@ fn parse_action(input: ParseStream) -> syn::Result<Action> {
             }
         }
         if name.is_empty() {
-            return Err(input.error(format!(
-                "expected an action name or `*` after `ecr:`, found {}",
-                describe_next(input)
-            )));
+            return Err(fail(
+                input,
+                format!(
+                    "expected an action name or `*` after `ecr:`, found {}",
+                    describe_next(input)
+                ),
+            ));
         }
         return Ok(Action::Prefixed(name, tokens));
     }
     if input.cursor().ident().is_some() {
         return Ok(Action::Word(word(input)?));
     }
-    Err(input.error(format!(
+    Err(fail(input, format!(
         "expected an action, found {}: a bundle (pull, push, ...), an action name (PutImage), `ecr:PutImage`, a pattern (`ecr:Batch*`), a string or `{{expression}}`",
         describe_next(input)
     )))
@@ -493,16 +542,20 @@ fn parse_on_repo(input: ParseStream) -> syn::Result<()> {
                 word(input)?;
                 Ok(())
             } else {
-                Err(input.error(format!(
+                Err(fail(input, format!(
                     "expected `repo` after `on`, found {}: a repository policy applies to the repository it is attached to",
                     describe_next(input)
                 )))
             }
         }
-        _ if input.is_empty() || input.peek(Token![;]) => Err(input.error(
-            "expected `on repo` after the actions: a statement reads `allow <principals> <actions> on repo`",
+        _ if input.is_empty() || input.peek(Token![;]) => Err(fail(
+            input,
+            format!(
+                "expected `on repo` after the actions, found {}: a statement reads `allow <principals> <actions> on repo`",
+                describe_next(input)
+            ),
         )),
-        _ => Err(input.error(format!(
+        _ => Err(fail(input, format!(
             "expected `,` or `on repo` after the action, found {}",
             describe_next(input)
         ))),
@@ -521,8 +574,9 @@ fn parse_conditions(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
         } else {
             ("and", "or")
         };
+        let mut after = w;
         loop {
-            let kind = parse_condition(input)?;
+            let kind = parse_condition(input, after)?;
             s.conditions.push(Condition {
                 negated: negated.clone(),
                 kind,
@@ -530,14 +584,15 @@ fn parse_conditions(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
             match peek_word(input, 0) {
                 Some(j) if j == joiner => {
                     word(input)?;
+                    after = joiner;
                 }
                 Some(j) if j == other && negated.is_some() => {
-                    return Err(input.error(
+                    return Err(fail(input,
                         "`unless a and b` cannot be expressed: a statement with `unless` applies unless any of its tests holds\nhelp: write `unless a or b` (the statement applies unless a or b holds), or `when` with the tests that must hold",
                     ));
                 }
                 Some(j) if j == other => {
-                    return Err(input.error(
+                    return Err(fail(input,
                         "`when a or b` cannot be expressed in one statement: all of a statement's conditions must hold\nhelp: give alternatives as a list of values, e.g. `source_ip [\"203.0.113.0/24\", \"198.51.100.0/24\"]`, or write a second statement",
                     ));
                 }
@@ -552,13 +607,17 @@ fn looks_like_operator(input: ParseStream, name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_uppercase()) || peek_punct(input, 1, ':')
 }
 
-fn parse_condition(input: ParseStream) -> syn::Result<CondKind> {
+/// One test after `when`, `unless`, `and` or `or` (`after`).
+fn parse_condition(input: ParseStream, after: &str) -> syn::Result<CondKind> {
     let Some(name) = peek_word(input, 0) else {
-        return Err(input.error(format!(
-            "expected a condition, found {}: one of {}, or an operator such as StringEquals",
-            describe_next(input),
-            words::CONDITION_WORDS.join(", ")
-        )));
+        return Err(fail(
+            input,
+            format!(
+                "expected a condition after `{after}`, found {}: one of {}, or an operator such as StringEquals",
+                describe_next(input),
+                words::CONDITION_WORDS.join(", ")
+            ),
+        ));
     };
     if words::CONDITION_WORDS.contains(&name.as_str()) {
         let keyword = word(input)?;
@@ -566,14 +625,14 @@ fn parse_condition(input: ParseStream) -> syn::Result<CondKind> {
             "secure_transport" => CondKind::SecureTransport(keyword),
             "principal_tag" => {
                 if !input.peek(LitStr) {
-                    return Err(input.error(format!(
+                    return Err(fail(input, format!(
                         "expected the tag key as a string after `principal_tag`, found {}: e.g. `principal_tag \"team\" = \"platform\"`",
                         describe_next(input)
                     )));
                 }
                 let tag: LitStr = input.parse()?;
                 if !input.peek(Token![=]) {
-                    return Err(input.error(format!(
+                    return Err(fail(input, format!(
                         "expected `=` after the tag key, found {}: e.g. `principal_tag \"team\" = \"platform\"`",
                         describe_next(input)
                     )));
@@ -611,10 +670,13 @@ fn parse_condition(input: ParseStream) -> syn::Result<CondKind> {
     if help.is_empty() {
         help = words::suggest_operator(&name);
     }
-    Err(input.error(format!(
+    Err(fail(
+        input,
+        format!(
         "unknown condition `{name}`: expected one of {}, or an operator such as StringEquals{help}",
         words::CONDITION_WORDS.join(", ")
-    )))
+    ),
+    ))
 }
 
 fn parse_values(input: ParseStream) -> syn::Result<Vec<CondValue>> {
@@ -650,7 +712,7 @@ fn parse_cond_value(input: ParseStream) -> syn::Result<CondValue> {
     } else if input.peek(syn::token::Brace) {
         parse_expr(input).map(CondValue::Expr)
     } else {
-        Err(input.error(format!(
+        Err(fail(input, format!(
             "expected a condition value, found {}: a string, `true`, `false`, a number, `{{expression}}` or a list `[...]` of them",
             describe_next(input)
         )))
