@@ -12,6 +12,8 @@ use syn::ext::IdentExt;
 use syn::parse::ParseStream;
 use syn::{LitBool, LitInt, LitStr, Token};
 
+use policy_catalogue::closest;
+
 use crate::words::{self, suggest};
 
 /// A literal slot: a string, or `{expr}` interpolating a Rust value.
@@ -67,6 +69,9 @@ pub enum Action {
     Word(Ident),
     /// `ecr:PutImage`, `ecr:*`, `ecr:Batch*`: the name after `ecr:` and all tokens, for spans.
     Prefixed(String, TokenStream),
+    /// `ecr-public:DescribeImages` written without quotes: the name after `ecr-public:` and all
+    /// tokens, kept to report that a private repository's policy cannot use it.
+    Public(String, TokenStream),
     Str(LitStr),
     Expr(Group),
 }
@@ -364,11 +369,27 @@ fn parse_principals(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
         word(input)?;
         s.not_principal = Some(word(input)?);
     }
+    let is_kind =
+        |n| peek_word(input, n).is_some_and(|w| words::PRINCIPAL_KINDS.contains(&w.as_str()));
+    if peek_word(input, 0).as_deref() == Some("anyone") && is_kind(2) {
+        if let Some(near) = peek_word(input, 1).filter(|w| closest(w, ["except"]).is_some()) {
+            word(input)?;
+            return Err(fail(
+                input,
+                format!("unknown word `{near}` after `anyone`\nhelp: did you mean `except`? `anyone except role \"name\"` is everyone but the principals named"),
+            ));
+        }
+    }
     loop {
         let principal = parse_principal(input)?;
         s.principals.push(principal);
-        let another = peek_punct(input, 0, ',')
-            && peek_word(input, 1).is_some_and(|w| words::PRINCIPAL_KINDS.contains(&w.as_str()));
+        if peek_word(input, 0).as_deref() == Some("and") && is_kind(1) {
+            return Err(fail(
+                input,
+                "principals are separated by `,`, not `and`\nhelp: use `,`, e.g. `user \"ci\", role \"deployer\"`",
+            ));
+        }
+        let another = peek_punct(input, 0, ',') && is_kind(1);
         if !another {
             return Ok(());
         }
@@ -427,6 +448,21 @@ fn parse_principal(input: ParseStream) -> syn::Result<Principal> {
         "arn" => PrincipalKind::Arn(parse_value(input, "the principal's ARN")?),
         _ => PrincipalKind::Anyone,
     };
+    if input.peek(Token![in]) && peek_word(input, 1).as_deref() == Some("account") {
+        let why = match kind {
+            PrincipalKind::Account(_) => "`account` names the account itself",
+            PrincipalKind::Service(_) => "a service principal belongs to no account",
+            PrincipalKind::Arn(_) => "the ARN names its account",
+            PrincipalKind::Org(_) => "an organization spans its accounts",
+            _ => "`anyone` is in every account",
+        };
+        return Err(fail(
+            input,
+            format!(
+                "`in account` is for user, role and session: {why}\nhelp: remove `in account ...`"
+            ),
+        ));
+    }
     Ok(Principal { keyword, kind })
 }
 
@@ -449,8 +485,19 @@ fn parse_in_account(input: ParseStream) -> syn::Result<Option<Value>> {
 }
 
 fn parse_actions(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
-    if peek_word(input, 0).as_deref() == Some("except") {
-        s.not_action = Some(word(input)?);
+    match peek_word(input, 0) {
+        Some(w) if w == "except" => s.not_action = Some(word(input)?),
+        Some(w)
+            if !words::is_action_word(&w)
+                && closest(&w, ["except"]).is_some()
+                && peek_word(input, 1).is_some_and(|next| words::is_action_word(&next)) =>
+        {
+            return Err(fail(
+                input,
+                format!("unknown word `{w}` before the actions\nhelp: did you mean `except`? `except delete` is every action but those named"),
+            ));
+        }
+        _ => {}
     }
     loop {
         if let Some(kind) =
@@ -491,10 +538,18 @@ fn parse_action(input: ParseStream) -> syn::Result<Action> {
     if input.peek(syn::token::Brace) {
         return parse_expr(input).map(Action::Expr);
     }
-    if peek_word(input, 0).as_deref() == Some("ecr") && peek_punct(input, 1, ':') {
+    let prefix = peek_word(input, 0).filter(|w| w == "ecr");
+    let public = prefix.is_some()
+        && peek_punct(input, 1, '-')
+        && peek_word(input, 2).as_deref() == Some("public")
+        && peek_punct(input, 3, ':');
+    if prefix.is_some() && (public || peek_punct(input, 1, ':')) {
         let mut tokens = TokenStream::new();
-        word(input)?.to_tokens(&mut tokens);
-        input.parse::<TokenTree>()?.to_tokens(&mut tokens);
+        let prefix_tokens = if public { 4 } else { 2 };
+        for _ in 0..prefix_tokens {
+            input.parse::<TokenTree>()?.to_tokens(&mut tokens);
+        }
+        let service = if public { "ecr-public" } else { "ecr" };
         let mut name = String::new();
         let mut after_wildcard = true;
         loop {
@@ -518,10 +573,13 @@ fn parse_action(input: ParseStream) -> syn::Result<Action> {
             return Err(fail(
                 input,
                 format!(
-                    "expected an action name or `*` after `ecr:`, found {}",
+                    "expected an action name or `*` after `{service}:`, found {}",
                     describe_next(input)
                 ),
             ));
+        }
+        if public {
+            return Ok(Action::Public(name, tokens));
         }
         return Ok(Action::Prefixed(name, tokens));
     }
@@ -594,6 +652,17 @@ fn parse_conditions(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
                 Some(j) if j == other => {
                     return Err(fail(input,
                         "`when a or b` cannot be expressed in one statement: all of a statement's conditions must hold\nhelp: give alternatives as a list of values, e.g. `source_ip [\"203.0.113.0/24\", \"198.51.100.0/24\"]`, or write a second statement",
+                    ));
+                }
+                _ if peek_punct(input, 0, ',')
+                    && peek_word(input, 1).is_some_and(|w| {
+                        words::CONDITION_WORDS.contains(&w.as_str())
+                            || w.starts_with(|c: char| c.is_ascii_uppercase())
+                    }) =>
+                {
+                    return Err(fail(
+                        input,
+                        format!("the tests after `{w}` are joined with `{joiner}`, not `,`\nhelp: use `{joiner}`"),
                     ));
                 }
                 _ => break,

@@ -518,6 +518,10 @@ fn actions_of(s: &ast::Statement, errors: &mut Errors) -> Vec<ActionItem> {
                 };
                 (item, span)
             }
+            ast::Action::Public(name, tokens) => {
+                errors.at(tokens, public_action_message(&format!("ecr-public:{name}")));
+                continue;
+            }
             ast::Action::Str(lit) => (action_string(lit, errors), At::from(lit.span())),
             ast::Action::Expr(g) => (Some(ActionItem::Expr(g.clone())), At::from(g.span())),
         };
@@ -605,6 +609,11 @@ fn pattern(text: &str, span: impl Into<At>, errors: &mut Errors) -> Option<Actio
     None
 }
 
+fn public_action_message(text: &str) -> String {
+    let name = text.split_once(':').map_or(text, |(_, name)| name);
+    format!("`{text}` is an ECR Public action: it has no effect in the policy of a private ECR repository\nhelp: use the `ecr:` action of the same name, `ecr:{name}`")
+}
+
 fn action_string(lit: &LitStr, errors: &mut Errors) -> Option<ActionItem> {
     let text = lit.value();
     if text.contains(['*', '?']) {
@@ -612,10 +621,7 @@ fn action_string(lit: &LitStr, errors: &mut Errors) -> Option<ActionItem> {
     }
     let service = text.split_once(':').map(|(s, _)| s);
     if service.is_some_and(|s| s.eq_ignore_ascii_case("ecr-public")) {
-        errors.at(
-            lit.span(),
-            format!("`{text}` is an ECR Public action: it has no effect in the policy of a private ECR repository\nhelp: use the `ecr:` action of the same name"),
-        );
+        errors.at(lit.span(), public_action_message(&text));
         return None;
     }
     match text.parse::<Action>() {
