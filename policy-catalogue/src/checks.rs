@@ -6,7 +6,7 @@ use crate::action::{split_service, Action};
 use crate::condition::{known_key, ConditionOperator, Operator, OperatorFamily};
 use crate::pattern::{wildcard_match, ActionPattern};
 use crate::public_action::PublicAction;
-use crate::rules::RuleViolation;
+use crate::rules::{check_account_id, check_service_principal, RuleViolation};
 
 /// What an entry of an `Action` list is, as far as a repository policy is concerned.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -259,6 +259,35 @@ pub fn action_covers_action(wide: &str, narrow: &str) -> bool {
         && !wide.eq_ignore_ascii_case(narrow)
         && (!narrow.contains('*') || wide.ends_with('*') || wide == "*")
         && wildcard_match(wide, narrow, true)
+}
+
+/// The value that was probably meant, for common slips that break a naming rule: an account
+/// id written with dashes or spaces (`1234-5678-9012`), a service principal without its domain
+/// (`codebuild`) or in capitals. `None` when no such correction passes the rule.
+///
+/// ```
+/// use policy_catalogue::checks::corrected_value;
+/// use policy_catalogue::rules::{check_account_id, check_service_principal};
+///
+/// let e = check_account_id("1234-5678-9012").unwrap_err();
+/// assert_eq!(corrected_value(&e).as_deref(), Some("123456789012"));
+/// let e = check_service_principal("codebuild").unwrap_err();
+/// assert_eq!(corrected_value(&e).as_deref(), Some("codebuild.amazonaws.com"));
+/// assert_eq!(corrected_value(&check_account_id("12345").unwrap_err()), None);
+/// ```
+pub fn corrected_value(violation: &RuleViolation) -> Option<String> {
+    let value = violation.value.trim();
+    let candidate = match violation.what {
+        "account id" => value.chars().filter(|c| !matches!(c, '-' | ' ')).collect(),
+        "service principal" if value.contains('.') => value.to_ascii_lowercase(),
+        "service principal" => format!("{}.amazonaws.com", value.to_ascii_lowercase()),
+        _ => return None,
+    };
+    let fits = match violation.what {
+        "account id" => check_account_id(&candidate).is_ok(),
+        _ => check_service_principal(&candidate).is_ok(),
+    };
+    (fits && candidate != violation.value).then_some(candidate)
 }
 
 #[cfg(test)]

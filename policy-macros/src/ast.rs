@@ -161,6 +161,7 @@ pub fn parse_policy(input: ParseStream, errors: &mut Vec<(usize, syn::Error)>) -
                 result
             }
         };
+        let header_error = !header_errors.is_empty();
         errors.extend(header_errors.into_iter().map(|e| (order, e)));
         if let Err(e) = result {
             errors.push((order, e));
@@ -174,10 +175,21 @@ pub fn parse_policy(input: ParseStream, errors: &mut Vec<(usize, syn::Error)>) -
             let _ = input.parse::<Token![;]>();
             continue;
         }
+        if header_error && starts_item(input) {
+            continue;
+        }
         errors.push((order, leftover(input)));
         skip_past_semicolon(input);
     }
     policy
+}
+
+/// Whether the next word begins a header or a statement.
+fn starts_item(input: ParseStream) -> bool {
+    matches!(
+        peek_word(input, 0).as_deref(),
+        Some("version" | "id" | "account" | "sid" | "allow" | "deny")
+    )
 }
 
 fn leftover(input: ParseStream) -> syn::Error {
@@ -263,22 +275,31 @@ fn parse_header(
         _ => "the policy's account id, e.g. \"123456789012\"",
     };
     let value = parse_value(input, what)?;
-    if !input.is_empty() && !input.peek(Token![;]) {
-        return Err(fail(
+    let missing_semicolon = !input.is_empty() && !input.peek(Token![;]);
+    let error = missing_semicolon.then(|| {
+        fail(
             input,
             format!(
-                "expected `;` after `{name}`, found {}",
+                "expected `;` after `{name}`, found {}\nhelp: end each header with `;`",
                 describe_next(input)
             ),
-        ));
-    }
+        )
+    });
     let header = match name.as_str() {
         "version" => Header::Version(keyword, value),
         "id" => Header::Id(keyword, value),
         _ => Header::Account(keyword, value),
     };
     policy.headers.push((order, header));
-    Ok(())
+    match error {
+        // The next item is read as if the `;` were there, so its own mistakes show too.
+        Some(e) if starts_item(input) => {
+            errors.push(e);
+            Ok(())
+        }
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
 /// A string literal or `{expr}`; `what` describes the slot for the error message.
@@ -400,16 +421,25 @@ fn parse_principals(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
 fn parse_principal(input: ParseStream) -> syn::Result<Principal> {
     let kinds = words::PRINCIPAL_KINDS.join(", ");
     let Some(kind) = peek_word(input, 0) else {
+        let help = match input.fork().parse::<LitStr>() {
+            Ok(s) if s.value() == "*" => {
+                "\nhelp: everyone is written `anyone` (`\"Principal\": \"*\"` in JSON)"
+            }
+            Ok(_) => "\nhelp: name the principal's kind before it, e.g. `user \"name\"` or `arn \"arn:aws:iam::123456789012:role/name\"`",
+            Err(_) => "",
+        };
         return Err(fail(
             input,
             format!(
-                "expected a principal ({kinds}), found {}",
+                "expected a principal ({kinds}), found {}{help}",
                 describe_next(input)
             ),
         ));
     };
     if !words::PRINCIPAL_KINDS.contains(&kind.as_str()) {
-        let message = if kind == "on" || words::is_action_word(&kind) {
+        let message = if kind == "sid" {
+            "`sid` comes before the effect: a statement reads `sid \"name\" allow ...`\nhelp: move `sid \"...\"` before `allow` or `deny`".to_owned()
+        } else if kind == "on" || words::is_action_word(&kind) {
             format!(
                 "this statement has no principal: ECR requires one in every statement of a repository policy\nhelp: say who it applies to before the actions, e.g. `user \"name\"`; one of: {kinds}"
             )
@@ -550,6 +580,11 @@ fn parse_action(input: ParseStream) -> syn::Result<Action> {
             input.parse::<TokenTree>()?.to_tokens(&mut tokens);
         }
         let service = if public { "ecr-public" } else { "ecr" };
+        // `ecr::Name`: a Rust path habit.
+        let double_colon = peek_punct(input, 0, ':');
+        if double_colon {
+            input.parse::<TokenTree>()?.to_tokens(&mut tokens);
+        }
         let mut name = String::new();
         let mut after_wildcard = true;
         loop {
@@ -575,6 +610,14 @@ fn parse_action(input: ParseStream) -> syn::Result<Action> {
                 format!(
                     "expected an action name or `*` after `{service}:`, found {}",
                     describe_next(input)
+                ),
+            ));
+        }
+        if double_colon {
+            return Err(syn::Error::new_spanned(
+                tokens,
+                format!(
+                    "`{service}::{name}` has one colon too many\nhelp: write `{service}:{name}`"
                 ),
             ));
         }

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use policy_catalogue::checks::corrected_value;
 use policy_catalogue::rules::{
     self, check_account_id, check_condition_key, check_iam_path, check_ip_or_cidr,
     check_organization_id, check_policy_id, check_role_name, check_service_principal,
@@ -184,13 +185,21 @@ impl Errors {
     }
 }
 
+/// The message for a broken naming rule, with the value probably meant.
+fn violation(e: &RuleViolation) -> String {
+    match corrected_value(e) {
+        Some(fix) => format!("{e}\nhelp: write \"{}\"", fix.escape_debug()),
+        None => e.to_string(),
+    }
+}
+
 /// A literal checked by a catalogue rule (the same one the runtime constructor runs).
 fn checked(value: &Value, rule: Rule, errors: &mut Errors) -> Val {
     match value {
         Value::Str(s) => {
             let text = s.value();
             if let Err(e) = rule(&text) {
-                errors.at(s.span(), e);
+                errors.at(s.span(), violation(&e));
             }
             Val::Lit(text)
         }
@@ -199,7 +208,10 @@ fn checked(value: &Value, rule: Rule, errors: &mut Errors) -> Val {
 }
 
 /// Checks the whole policy; every problem found is returned, in source order per statement.
-pub fn validate(policy: &ast::Policy) -> (Policy, Vec<(usize, syn::Error)>) {
+///
+/// `parsed_whole` is false when a syntax error made the parser skip input, which may have held
+/// the statements: a missing statement is then not reported.
+pub fn validate(policy: &ast::Policy, parsed_whole: bool) -> (Policy, Vec<(usize, syn::Error)>) {
     let mut errors = Errors {
         list: Vec::new(),
         item: 0,
@@ -251,7 +263,7 @@ pub fn validate(policy: &ast::Policy) -> (Policy, Vec<(usize, syn::Error)>) {
             &mut errors,
         ));
     }
-    if policy.statements.is_empty() {
+    if policy.statements.is_empty() && parsed_whole {
         errors.at(
             Span::call_site(),
             "a policy needs at least one statement, e.g. `allow user \"name\" pull on repo`",
@@ -629,6 +641,11 @@ fn action_string(lit: &LitStr, errors: &mut Errors) -> Option<ActionItem> {
         Err(e) => {
             let hint = if Bundle::ALL.iter().any(|b| b.keyword() == text) {
                 format!("\nhelp: bundles are written without quotes: `{text}`")
+            } else if text.contains("::") {
+                format!(
+                    "\nhelp: write one colon: \"{}\"",
+                    text.replacen("::", ":", 1)
+                )
             } else {
                 String::new()
             };
@@ -664,7 +681,7 @@ fn strings(
             CondValue::Str(s) => {
                 let text = s.value();
                 if let Some(Err(e)) = rule.map(|r| r(&text)) {
-                    errors.at(s.span(), e);
+                    errors.at(s.span(), violation(&e));
                 }
                 out.push(CondVal::Str(text));
             }
