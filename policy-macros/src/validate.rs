@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use policy_catalogue::checks::corrected_value;
+use policy_catalogue::checks::{condition_value_problem, corrected_value};
 use policy_catalogue::rules::{
     self, check_account_id, check_condition_key, check_iam_path, check_ip_or_cidr,
     check_organization_id, check_policy_id, check_role_name, check_service_principal,
@@ -294,6 +294,13 @@ fn statement_of(
         val
     });
     let deny = s.effect.as_ref().is_some_and(|e| e == "deny");
+    if let (Some(except), Some(_), false) = (&s.not_principal, &s.effect, deny) {
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+        errors.at(
+            except.span(),
+            "`allow anyone except ...` cannot work: AWS does not support NotPrincipal with Allow, which would grant everyone else, anonymous callers included\nhelp: name the principals to allow, or deny everyone else with `deny anyone except ...`",
+        );
+    }
     let principals = principals_of(s, policy_account, errors);
     let actions = actions_of(s, errors);
     let mut conditions = Vec::new();
@@ -347,10 +354,18 @@ fn split_path(text: &str) -> (Option<String>, &str) {
     }
 }
 
-fn named(value: &Value, rule: Rule, errors: &mut Errors) -> (Option<String>, Val) {
+fn named(value: &Value, kind: &str, rule: Rule, errors: &mut Errors) -> (Option<String>, Val) {
     match value {
         Value::Str(s) => {
             let text = s.value();
+            if text.starts_with("arn:") {
+                // Read as a path and name, an ARN would pass the name rules and name another user.
+                errors.at(
+                    s.span(),
+                    format!("`{kind}` takes the IAM {kind} name (\"name\" or \"path/name\"), not an ARN\nhelp: write `arn \"{}\"`", text.escape_debug()),
+                );
+                return (None, Val::Lit(text));
+            }
             let (path, name) = split_path(&text);
             if let Some(path) = &path {
                 if let Err(e) = check_iam_path(path) {
@@ -391,12 +406,12 @@ fn principals_of(
         let principal = match &p.kind {
             PrincipalKind::User(v, a) | PrincipalKind::Role(v, a) => {
                 let role = matches!(p.kind, PrincipalKind::Role(..));
-                let rule = if role {
-                    check_role_name
+                let (kind, rule): (_, Rule) = if role {
+                    ("role", check_role_name)
                 } else {
-                    check_user_name
+                    ("user", check_user_name)
                 };
-                let (path, name) = named(v, rule, errors);
+                let (path, name) = named(v, kind, rule, errors);
                 let account = a.as_ref().map(|a| checked(a, check_account_id, errors));
                 Principal::Named {
                     role,
@@ -668,10 +683,10 @@ fn operator(op: Operator, negated: bool) -> ConditionOperator {
 /// How an interpolated value of a plain-word condition is typed.
 type Typed = fn(Group) -> CondVal;
 
-/// Strings (or `{expr}`) for a plain-word condition; `rule` checks each literal.
+/// Strings (or `{expr}`) for a plain-word condition; `check` says what is wrong with a literal.
 fn strings(
     values: &[CondValue],
-    rule: Option<Rule>,
+    check: &dyn Fn(&str) -> Option<String>,
     typed: Typed,
     errors: &mut Errors,
 ) -> Vec<CondVal> {
@@ -680,8 +695,8 @@ fn strings(
         match v {
             CondValue::Str(s) => {
                 let text = s.value();
-                if let Some(Err(e)) = rule.map(|r| r(&text)) {
-                    errors.at(s.span(), violation(&e));
+                if let Some(problem) = check(&text) {
+                    errors.at(s.span(), problem);
                 }
                 out.push(CondVal::Str(text));
             }
@@ -708,7 +723,7 @@ fn condition_of(c: &ast::Condition, errors: &mut Errors) -> Option<(Condition, A
             } else if let Err(e) = check_condition_key(&key) {
                 errors.at(tag.span(), e);
             }
-            let values = strings(values, None, CondVal::Expr, errors);
+            let values = strings(values, &|_| None, CondVal::Expr, errors);
             (
                 operator(Operator::StringEquals, negated),
                 key,
@@ -740,7 +755,11 @@ fn condition_of(c: &ast::Condition, errors: &mut Errors) -> Option<(Condition, A
                     CondVal::Expr,
                 ),
             };
-            let values = strings(values, rule, typed, errors);
+            let check = |text: &str| match rule {
+                Some(rule) => rule(text).err().map(|e| violation(&e)),
+                None => condition_value_problem(op, key, text),
+            };
+            let values = strings(values, &check, typed, errors);
             (
                 operator(op, negated),
                 key.to_owned(),
@@ -775,7 +794,7 @@ fn condition_of(c: &ast::Condition, errors: &mut Errors) -> Option<(Condition, A
                 Value::Expr(g) => {
                     // An interpolated key is a checked ConditionKey; its fit with the operator
                     // is not known at compile time.
-                    let values = general_values(op, values, errors);
+                    let values = general_values(op, None, values, errors);
                     return Some((
                         Condition {
                             operator: op,
@@ -826,7 +845,7 @@ fn condition_of(c: &ast::Condition, errors: &mut Errors) -> Option<(Condition, A
                     }
                 }
             }
-            let values = general_values(op, values, errors);
+            let values = general_values(op, Some(&key_text), values, errors);
             (op, key_text, values, span)
         }
     };
@@ -840,8 +859,11 @@ fn condition_of(c: &ast::Condition, errors: &mut Errors) -> Option<(Condition, A
     ))
 }
 
+/// The values of a condition, each checked against the operator and, for a literal `key`, the
+/// key's type.
 fn general_values(
     op: ConditionOperator,
+    key: Option<&str>,
     values: &[CondValue],
     errors: &mut Errors,
 ) -> Vec<CondVal> {
@@ -851,27 +873,7 @@ fn general_values(
         match v {
             CondValue::Str(s) => {
                 let text = s.value();
-                let problem = match family {
-                    OperatorFamily::IpAddress => {
-                        check_ip_or_cidr(&text).err().map(|e| e.to_string())
-                    }
-                    OperatorFamily::Bool | OperatorFamily::Null
-                        if text != "true" && text != "false" =>
-                    {
-                        Some(format!(
-                            "`{}` takes `true` or `false`, not \"{}\"",
-                            op.operator,
-                            text.escape_debug()
-                        ))
-                    }
-                    OperatorFamily::Numeric if text.parse::<f64>().is_err() => Some(format!(
-                        "`{}` takes a number, not \"{}\"",
-                        op.operator,
-                        text.escape_debug()
-                    )),
-                    _ => None,
-                };
-                if let Some(p) = problem {
+                if let Some(p) = condition_value_problem(op.operator, key.unwrap_or(""), &text) {
                     errors.at(s.span(), p);
                 }
                 out.push(CondVal::Str(text));
