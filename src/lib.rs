@@ -225,7 +225,8 @@ pub mod __private {
 ///     allow account "210987654321" except delete on repo
 /// };
 /// let json = policy.to_json();
-/// assert!(json.contains(r#""NotPrincipal":{"AWS":"arn:aws:iam::123456789012:role/platform-admin"}"#));
+/// assert!(json.contains(r#""Principal":"*""#));
+/// assert!(json.contains(r#""ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::123456789012:role/platform-admin"}"#));
 /// assert!(json.contains(r#""NotAction":["ecr:BatchDeleteImage","ecr:DeleteRepository"]"#));
 /// ```
 ///

@@ -88,6 +88,17 @@ pub enum CondVal {
     Account(Group),
     /// An `OrgId`.
     Org(Group),
+    /// Text assembled at run time, e.g. the ARN of a role whose name is interpolated.
+    Joined(Vec<Piece>),
+}
+
+/// A part of a [`CondVal::Joined`].
+pub enum Piece {
+    Text(String),
+    /// An interpolated value of the named core type, written by its `as_str()`.
+    Typed(&'static str, Group),
+    /// The policy's account, given as `account {expr}`.
+    PolicyAccount,
 }
 
 pub struct Condition {
@@ -301,7 +312,7 @@ fn statement_of(
             "`allow anyone except ...` cannot work: AWS does not support NotPrincipal with Allow, which would grant everyone else, anonymous callers included\nhelp: name the principals to allow, or deny everyone else with `deny anyone except ...`",
         );
     }
-    let principals = principals_of(s, policy_account, errors);
+    let (mut principals, principal_spans) = principals_of(s, policy_account, errors);
     let actions = actions_of(s, errors);
     let mut conditions = Vec::new();
     let mut tested: Vec<(ConditionOperator, String)> = Vec::new();
@@ -332,11 +343,23 @@ fn statement_of(
             conditions.push(condition);
         }
     }
+    let mut not_principal = s.not_principal.is_some();
+    if deny && not_principal {
+        spare_excepted(
+            &principals,
+            &principal_spans,
+            policy_account,
+            &mut conditions,
+            errors,
+        );
+        principals = vec![Principal::Anyone];
+        not_principal = false;
+    }
     Statement {
         sid,
         deny,
         principals,
-        not_principal: s.not_principal.is_some(),
+        not_principal,
         actions,
         not_action: s.not_action.is_some(),
         conditions,
@@ -388,8 +411,9 @@ fn principals_of(
     s: &ast::Statement,
     policy_account: &Option<Val>,
     errors: &mut Errors,
-) -> Vec<Principal> {
+) -> (Vec<Principal>, Vec<Span>) {
     let mut out = Vec::new();
+    let mut spans = Vec::new();
     let mut seen: Vec<(String, Span)> = Vec::new();
     let several = s.principals.len() > 1;
     let account_text = |a: &Option<Val>| match a {
@@ -504,8 +528,131 @@ fn principals_of(
             }
         }
         out.push(principal);
+        spans.push(keyword);
     }
-    out
+    (out, spans)
+}
+
+/// `deny anyone except P, Q` is written as `"Principal": "*"` with tests that spare each
+/// excepted principal, the form AWS recommends over `NotPrincipal`
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html>):
+/// a `NotPrincipal` deny also denies a role's sessions unless the account and each session ARN
+/// are listed, takes no wildcards, and always denies principals with a permissions boundary.
+///
+/// Users and roles are spared by `ArnNotLike aws:PrincipalArn`, which holds the role's ARN for
+/// every session of the role; accounts (everyone in them) by `StringNotEquals
+/// aws:PrincipalAccount`; services by `StringNotEquals aws:PrincipalServiceName`
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html>).
+/// The statement denies only when every test holds, i.e. when the caller is none of them. A
+/// test of the same operator and key that the statement already has takes the values too: its
+/// values are alternatives, so the union is what both tests meant.
+fn spare_excepted(
+    principals: &[Principal],
+    spans: &[Span],
+    policy_account: &Option<Val>,
+    conditions: &mut Vec<Condition>,
+    errors: &mut Errors,
+) {
+    let mut arns = Vec::new();
+    let mut accounts = Vec::new();
+    let mut services = Vec::new();
+    for (principal, span) in principals.iter().zip(spans) {
+        match principal {
+            Principal::Named {
+                role,
+                path,
+                name,
+                account,
+            } => {
+                let kind = if *role { "role" } else { "user" };
+                let account = match (account, policy_account) {
+                    (Some(Val::Lit(a)), _) | (None, Some(Val::Lit(a))) => Piece::Text(a.clone()),
+                    (Some(Val::Expr(g)), _) => Piece::Typed("AccountId", g.clone()),
+                    (None, Some(Val::Expr(_))) => Piece::PolicyAccount,
+                    (None, None) => {
+                        errors.at(
+                            *span,
+                            format!("`anyone except {kind} ...` needs the {kind}'s account: the exception is a test of aws:PrincipalArn, the {kind}'s full ARN\nhelp: give the policy's account before the statements (`account \"123456789012\";`) or write `in account \"...\"` after the name"),
+                        );
+                        continue;
+                    }
+                };
+                let name = match name {
+                    Val::Lit(n) => Piece::Text(n.clone()),
+                    Val::Expr(g) => Piece::Typed(if *role { "RoleName" } else { "UserName" }, g.clone()),
+                };
+                let path = path.as_deref().unwrap_or("/");
+                arns.push(joined(vec![
+                    Piece::Text("arn:aws:iam::".to_owned()),
+                    account,
+                    Piece::Text(format!(":{kind}{path}")),
+                    name,
+                ]));
+            }
+            Principal::Arn(Arn::Account { account, .. }) => {
+                accounts.push(CondVal::Str(account.clone()));
+            }
+            Principal::Arn(Arn::AssumedRole { role, .. }) => errors.at(*span, session_message(role)),
+            Principal::Arn(arn) => arns.push(CondVal::Str(arn.text())),
+            Principal::Account(Val::Lit(a)) => accounts.push(CondVal::Str(a.clone())),
+            Principal::Account(Val::Expr(g)) => accounts.push(CondVal::Account(g.clone())),
+            Principal::Service(Val::Lit(n)) => services.push(CondVal::Str(n.clone())),
+            Principal::Service(Val::Expr(g)) => {
+                services.push(joined(vec![Piece::Typed("ServiceName", g.clone())]));
+            }
+            Principal::Session { role, .. } => {
+                let role = role.lit().unwrap_or("name");
+                errors.at(*span, session_message(role));
+            }
+            Principal::ArnExpr(_) => errors.at(
+                *span,
+                "`anyone except arn {...}` cannot be written: the exception is a test of the principal's ARN or account, which depends on its kind\nhelp: write `user {...}`, `role {...}` or `account {...}`, or the ARN as a literal",
+            ),
+            // Reported by `principals_of`.
+            Principal::Anyone | Principal::Org(_) => {}
+        }
+    }
+    for (operator, key, values) in [
+        (Operator::ArnNotLike, "aws:PrincipalArn", arns),
+        (Operator::StringNotEquals, "aws:PrincipalAccount", accounts),
+        (
+            Operator::StringNotEquals,
+            "aws:PrincipalServiceName",
+            services,
+        ),
+    ] {
+        if values.is_empty() {
+            continue;
+        }
+        let operator = ConditionOperator::new(operator);
+        let same = conditions.iter_mut().find(|c| {
+            c.operator == operator && c.key.lit().is_some_and(|k| k.eq_ignore_ascii_case(key))
+        });
+        match same {
+            Some(c) => c.values.extend(values),
+            None => conditions.push(Condition {
+                operator,
+                key: Val::Lit(key.to_owned()),
+                values,
+            }),
+        }
+    }
+}
+
+fn session_message(role: &str) -> String {
+    format!("`anyone except` cannot spare one session: for a session, aws:PrincipalArn holds its role's ARN, the same for every session of the role\nhelp: except the role, `role \"{}\"`, which spares all its sessions", role.escape_debug())
+}
+
+/// A condition value of text and interpolated names; plain text when every piece is literal.
+fn joined(pieces: Vec<Piece>) -> CondVal {
+    let mut text = String::new();
+    for piece in &pieces {
+        match piece {
+            Piece::Text(t) => text.push_str(t),
+            _ => return CondVal::Joined(pieces),
+        }
+    }
+    CondVal::Str(text)
 }
 
 fn actions_of(s: &ast::Statement, errors: &mut Errors) -> Vec<ActionItem> {
