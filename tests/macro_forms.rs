@@ -367,7 +367,11 @@ fn anyone_except_with_interpolated_names() {
                         "arn:aws:iam::210987654321:user/alice",
                     ],
                 ))
-                .condition(condition("StringNotEquals", "aws:PrincipalAccount", &[other.as_str()]))
+                .condition(condition(
+                    "StringNotEquals",
+                    "aws:PrincipalAccount",
+                    &[other.as_str()],
+                ))
                 .condition(condition(
                     "StringNotEquals",
                     "aws:PrincipalServiceName",
