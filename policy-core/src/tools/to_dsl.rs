@@ -257,6 +257,24 @@ fn statement(
                 "the operator does not fit the key's type, which the macro refuses at compile time",
             );
         }
+        // Every value is written as a string, which the macro checks against the operator and key.
+        if let Some(problem) = t.values.iter().find_map(|v| {
+            policy_catalogue::checks::condition_value_problem(
+                t.operator.operator,
+                t.key.as_str(),
+                &v.as_text(),
+            )
+        }) {
+            let problem = problem
+                .split('\n')
+                .next()
+                .unwrap_or_default()
+                .replace('`', "");
+            return fail(
+                at(&format!(".Condition.{}.{}", t.operator, t.key)),
+                &format!("{problem}, which the macro refuses at compile time"),
+            );
+        }
         out.push_str(if n == 0 {
             "\n        when "
         } else {
