@@ -196,3 +196,66 @@ fn bad_inputs_are_errors_that_say_what_is_wrong() {
     let err = convert::parse_tsv("action\n").unwrap_err();
     assert!(err.contains("# source: "), "{err}");
 }
+
+/// A copy of a fixture folder in the test's scratch space, with `edit` applied to one file.
+fn edited_copy(fixture: &str, file: &str, edit: impl Fn(String) -> String) -> PathBuf {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("create dir");
+        for entry in std::fs::read_dir(from).expect("read dir") {
+            let entry = entry.expect("entry");
+            let target = to.join(entry.file_name());
+            if entry.file_type().expect("type").is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), &target).expect("copy");
+            }
+        }
+    }
+    let to = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("refresh")
+        .join(format!("{fixture}-{}", file.replace('/', "-")));
+    let _ = std::fs::remove_dir_all(&to);
+    copy(&fixtures().join(fixture), &to);
+    let text = std::fs::read_to_string(to.join(file)).expect("read");
+    let edited = edit(text.clone());
+    assert_ne!(edited, text, "the edit changed nothing");
+    std::fs::write(to.join(file), edited).expect("write");
+    to
+}
+
+#[test]
+fn unknown_access_levels_and_resource_types_are_refused() {
+    let dir = edited_copy("iam-data", "data/actions/ecr.json", |t| {
+        t.replace(
+            "\"Permissions management, Write\"",
+            "\"Permissions management, Admin\"",
+        )
+    });
+    let err = convert::read_iam_data(&dir).unwrap_err();
+    assert!(
+        err.contains("ecr:SetRepositoryPolicy") && err.contains("\"Admin\""),
+        "{err}"
+    );
+
+    let dir = edited_copy("iam-data", "data/actions/ecr-public.json", |t| {
+        t.replace("\"name\": \"registry\"", "\"name\": \"catalog\"")
+    });
+    let err = convert::read_iam_data(&dir).unwrap_err();
+    assert!(
+        err.contains("ecr-public:GetRegistryCatalogData") && err.contains("\"catalog\""),
+        "{err}"
+    );
+
+    let dir = edited_copy("service-reference", "ecr.json", |t| {
+        t.replacen("\"Annotations\"", "\"Notes\"", 1)
+    });
+    let err = convert::read_service_reference(
+        &[&dir.join("ecr.json"), &dir.join("ecr-public.json")],
+        "2026-12-01",
+    )
+    .unwrap_err();
+    assert!(
+        err.contains("ecr:SetRepositoryPolicy") && err.contains("Annotations.Properties"),
+        "{err}"
+    );
+}

@@ -1,4 +1,5 @@
-//! Turns AWS's machine-readable action data into the rows of `data/ecr-actions.tsv`
+//! Reads and writes `data/ecr-actions.tsv` (the generator in `tests/generate.rs`
+//! reads it through here too), turns AWS's machine-readable action data into its rows,
 //! and says what changed against the current file.
 //!
 //! Two inputs are read:
@@ -150,6 +151,16 @@ pub fn parse_tsv(text: &str) -> Result<Catalogue, String> {
                 COLUMNS.len()
             ));
         }
+        let action = f[0];
+        match action.split_once(':') {
+            Some((service, name)) if SERVICES.contains(&service) && !name.is_empty() => {}
+            _ => {
+                return Err(format!(
+                    "line {}: action {action:?} is not service:Name with a service of {SERVICES:?}",
+                    n + 1
+                ))
+            }
+        }
         let permission_only = match f[5] {
             "yes" => true,
             "no" => false,
@@ -161,7 +172,7 @@ pub fn parse_tsv(text: &str) -> Result<Catalogue, String> {
             }
         };
         rows.push(Row {
-            action: f[0].to_string(),
+            action: action.to_string(),
             access_level: f[1].to_string(),
             resource_types: f[2].to_string(),
             condition_keys: split_list(f[3]),
