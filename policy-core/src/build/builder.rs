@@ -9,8 +9,8 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::model::action::{ActionItem, Bundle};
-use crate::model::condition::{Condition, ConditionKey, ConditionValue, Operator};
+use crate::model::action::ActionItem;
+use crate::model::condition::{Condition, ConditionKey, ConditionValue};
 use crate::model::document::PolicyDocument;
 use crate::model::list::{ListForm, ValueList};
 use crate::model::names::{
@@ -20,6 +20,7 @@ use crate::model::policy::RepositoryPolicy;
 use crate::model::principal::{AwsPrincipal, Principal};
 use crate::model::statement::{ActionElement, PrincipalElement, Statement};
 use crate::model::version::{Effect, Version};
+use policy_catalogue::{Bundle, Operator};
 
 /// Type-level states of the policy's account.
 pub mod state {

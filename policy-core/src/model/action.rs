@@ -3,9 +3,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-pub use policy_catalogue::{
-    AccessLevel, Action, ActionPattern, Bundle, PublicAction, ResourceType, UnknownAction,
-};
+use policy_catalogue::{Action, ActionPattern, PublicAction};
 
 /// One entry of an `Action` or `NotAction` list.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -25,7 +23,8 @@ impl ActionItem {
     /// Reads an action, public action or pattern; anything else becomes [`ActionItem::Other`].
     ///
     /// ```
-    /// use policy_core::{Action, ActionItem};
+    /// use policy_core::Action;
+    /// use policy_core::model::ActionItem;
     /// assert_eq!(ActionItem::parse("ecr:putimage"), ActionItem::Ecr(Action::PutImage));
     /// assert!(matches!(ActionItem::parse("ecr:Batch*"), ActionItem::Pattern(_)));
     /// assert!(matches!(ActionItem::parse("s3:GetObject"), ActionItem::Other(_)));

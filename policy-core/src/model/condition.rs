@@ -3,11 +3,9 @@
 use std::borrow::Cow;
 use std::fmt;
 
-pub use policy_catalogue::{
-    known_key, operator_fits_key, ConditionOperator, KeyType, KnownKey, Operator, OperatorFamily,
-    SetQualifier, KNOWN_KEYS,
+use policy_catalogue::{
+    known_key, operator_fits_key, rules, ConditionOperator, KnownKey, Operator, RuleViolation,
 };
-use policy_catalogue::{rules, RuleViolation};
 
 use crate::model::list::{ListForm, ValueList};
 
@@ -21,7 +19,7 @@ impl ConditionKey {
     /// Checks the `service:name` shape of a key.
     ///
     /// ```
-    /// use policy_core::ConditionKey;
+    /// use policy_core::model::ConditionKey;
     /// let key = ConditionKey::new("aws:SourceAccount")?;
     /// assert_eq!(key.known().map(|k| k.name), Some("aws:SourceAccount"));
     /// assert!(ConditionKey::new("SourceAccount").is_err());

@@ -184,7 +184,7 @@ impl AwsPrincipal {
     /// Reads an account id, or a root, user, role or assumed-role ARN.
     ///
     /// ```
-    /// use policy_core::AwsPrincipal;
+    /// use policy_core::model::AwsPrincipal;
     /// let p = AwsPrincipal::from_arn("arn:aws:iam::123456789012:user/ci/fcj-ecr-ci-cd-user")?;
     /// assert_eq!(p.to_string(), "arn:aws:iam::123456789012:user/ci/fcj-ecr-ci-cd-user");
     /// assert!(AwsPrincipal::from_arn("arn:aws:iam::12345:root").is_err());

@@ -151,7 +151,7 @@ impl fmt::Display for Finding {
 
 /// Which statement a suppression applies to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum StatementRef {
+pub enum StatementSelector {
     /// By position, from 0.
     Index(usize),
     /// By Sid.

@@ -40,7 +40,7 @@ impl PolicyDocument {
     /// }"#)?;
     /// assert_eq!(doc.statements[0].effect, Effect::Allow);
     /// assert_eq!(doc.to_json(), r#"{"Version":"2008-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"ecr:BatchGetImage"}}"#);
-    /// # Ok::<(), policy_core::ParseError>(())
+    /// # Ok::<(), policy_core::json::ParseError>(())
     /// ```
     ///
     /// # Errors
@@ -107,13 +107,13 @@ impl ParsedPolicy {
     /// Reads a document and records its shape.
     ///
     /// ```
-    /// use policy_core::ParsedPolicy;
+    /// use policy_core::json::ParsedPolicy;
     ///
     /// let text = r#"{"Statement":[{"Action":["ecr:batchGetImage"],"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:root"],"Service":"codebuild.amazonaws.com"}}],"Version":"2012-10-17"}"#;
     /// let parsed = ParsedPolicy::parse(text)?;
     /// assert_eq!(parsed.to_json(), text);
     /// assert_eq!(parsed.shape.locate("Statement[0].Effect"), Some((1, 56)));
-    /// # Ok::<(), policy_core::ParseError>(())
+    /// # Ok::<(), policy_core::json::ParseError>(())
     /// ```
     ///
     /// # Errors
