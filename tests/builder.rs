@@ -12,6 +12,18 @@ use ecr_policy::{
 };
 
 #[test]
+fn a_policy_without_statements_is_refused() {
+    let err = RepositoryPolicy::builder().build().unwrap_err();
+    assert_eq!(err, BuildError::NoStatement);
+    assert!(err.to_string().contains("no statement"), "{err}");
+    let err = RepositoryPolicy::builder()
+        .account(account("123456789012"))
+        .build()
+        .unwrap_err();
+    assert_eq!(err, BuildError::NoStatement);
+}
+
+#[test]
 fn a_statement_without_principal_is_refused() {
     let err = RepositoryPolicy::builder()
         .statement(StatementBuilder::allow().anyone().bundle(Bundle::Pull))
