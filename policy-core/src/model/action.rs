@@ -1,7 +1,9 @@
 //! Entries of an `Action` or `NotAction` element.
 
 use std::cmp::Ordering;
+use std::convert::Infallible;
 use std::fmt;
+use std::str::FromStr;
 
 use policy_catalogue::{Action, ActionPattern, PublicAction};
 
@@ -100,6 +102,15 @@ impl Ord for ActionItem {
     /// The canonical statement order (see [`Action::rank`]).
     fn cmp(&self, other: &Self) -> Ordering {
         self.order_key().cmp(&other.order_key())
+    }
+}
+
+impl FromStr for ActionItem {
+    type Err = Infallible;
+
+    /// [`ActionItem::parse`]: every text is an action entry, if only [`ActionItem::Other`].
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(ActionItem::parse(s))
     }
 }
 

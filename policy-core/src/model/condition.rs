@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::str::FromStr;
 
 use policy_catalogue::{
     known_key, operator_fits_key, rules, ConditionOperator, KnownKey, Operator, RuleViolation,
@@ -51,6 +52,22 @@ impl ConditionKey {
     #[must_use]
     pub fn known(&self) -> Option<&'static KnownKey> {
         known_key(&self.0)
+    }
+}
+
+impl FromStr for ConditionKey {
+    type Err = RuleViolation;
+
+    /// [`ConditionKey::new`].
+    ///
+    /// ```
+    /// use policy_core::model::ConditionKey;
+    /// let key: ConditionKey = "aws:SourceAccount".parse()?;
+    /// assert_eq!(key.as_str(), "aws:SourceAccount");
+    /// # Ok::<(), policy_core::RuleViolation>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ConditionKey::new(s)
     }
 }
 

@@ -73,6 +73,12 @@ macro_rules! validated_name {
             }
         }
 
+        impl From<$name> for String {
+            fn from(name: $name) -> String {
+                name.0.into_owned()
+            }
+        }
+
         impl TryFrom<&str> for $name {
             type Error = RuleViolation;
             fn try_from(s: &str) -> Result<Self, Self::Error> {

@@ -93,6 +93,23 @@ impl RepositoryPolicy {
     }
 }
 
+impl std::str::FromStr for RepositoryPolicy {
+    type Err = InvalidPolicy;
+
+    /// [`RepositoryPolicy::from_json`].
+    ///
+    /// ```
+    /// use policy_core::RepositoryPolicy;
+    /// let policy: RepositoryPolicy = r#"{"Statement": {"Effect": "Allow", "Principal": "*",
+    ///     "Action": "ecr:BatchGetImage"}}"#.parse()?;
+    /// assert_eq!(policy.statements().len(), 1);
+    /// # Ok::<(), policy_core::json::InvalidPolicy>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        RepositoryPolicy::from_json(s)
+    }
+}
+
 /// A document read together with its [`SourceShape`]: enough to write it back as it was
 /// written and to locate lint findings in the text.
 #[derive(Clone, Debug, PartialEq, Eq)]
