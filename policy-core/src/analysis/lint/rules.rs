@@ -538,12 +538,13 @@ fn lockout_statement(doc: &PolicyDocument) -> Option<usize> {
 /// counted.
 ///
 /// ```
-/// use policy_core::{locks_out_policy_changes, PolicyDocument};
+/// use policy_core::PolicyDocument;
+/// use policy_core::lint::locks_out_policy_changes;
 ///
 /// let doc = PolicyDocument::from_json(r#"{"Statement": [{"Effect": "Deny", "Principal": "*",
 ///     "Action": "ecr:Set*"}]}"#)?;
 /// assert!(locks_out_policy_changes(&doc));
-/// # Ok::<(), policy_core::ParseError>(())
+/// # Ok::<(), policy_core::json::ParseError>(())
 /// ```
 #[must_use]
 pub fn locks_out_policy_changes(doc: &PolicyDocument) -> bool {
