@@ -10,6 +10,7 @@ use crate::principal::{AwsPrincipal, Principal};
 use crate::statement::PrincipalElement;
 
 use super::request::Caller;
+use super::why::PrincipalCover;
 
 /// How a statement's principal covers a caller.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -146,25 +147,89 @@ pub(crate) fn element_matches(element: &PrincipalElement, caller: &Caller) -> Pr
     }) {
         return PrincipalMatch::No;
     }
-    // Whether the caller's identity of this kind is listed.
-    let listed = |kind: Kind| {
-        element
-            .principals
-            .iter()
-            .any(|p| kind_of(p) == Some(kind) && principal_matches(p, caller) != PrincipalMatch::No)
-    };
-    let all_listed = match caller {
-        Caller::User { .. } => listed(Kind::Account) && listed(Kind::User),
-        Caller::AssumedRole { .. } => {
-            listed(Kind::Account) && listed(Kind::Role) && listed(Kind::Session)
-        }
-        Caller::Root { .. } => listed(Kind::Account),
-        Caller::Service(_) => listed(Kind::Service),
-    };
-    if all_listed {
+    if identities(caller)
+        .iter()
+        .all(|(kind, _, _)| listed(element, caller, *kind))
+    {
         PrincipalMatch::No
     } else {
         PrincipalMatch::Direct
+    }
+}
+
+/// Why an element covers a caller, or `None` when it does not.
+pub(crate) fn element_cover(element: &PrincipalElement, caller: &Caller) -> Option<PrincipalCover> {
+    let how = element_matches(element, caller);
+    if how == PrincipalMatch::No {
+        return None;
+    }
+    if !element.negated {
+        let principal = element
+            .principals
+            .iter()
+            .find(|p| principal_matches(p, caller) == how)?;
+        return Some(PrincipalCover::Listed {
+            principal: principal.to_string(),
+            how,
+        });
+    }
+    let (covering, not_covering) = element
+        .principals
+        .iter()
+        .partition::<Vec<_>, _>(|p| principal_matches(p, caller) != PrincipalMatch::No);
+    Some(PrincipalCover::NotListed {
+        not_covering: not_covering.iter().map(ToString::to_string).collect(),
+        covering: covering
+            .iter()
+            .map(|p| (kind_of(p).map_or("identity", Kind::word), p.to_string()))
+            .collect(),
+        unlisted: identities(caller)
+            .into_iter()
+            .filter(|(kind, _, _)| !listed(element, caller, *kind))
+            .map(|(_, word, arn)| (word, arn))
+            .collect(),
+    })
+}
+
+/// Whether the caller's identity of this kind is listed.
+fn listed(element: &PrincipalElement, caller: &Caller, kind: Kind) -> bool {
+    element
+        .principals
+        .iter()
+        .any(|p| kind_of(p) == Some(kind) && principal_matches(p, caller) != PrincipalMatch::No)
+}
+
+/// The identities a request of the caller carries, each of which a `NotPrincipal` must list
+/// to exclude it: its kind, the word for it, and its ARN.
+fn identities(caller: &Caller) -> Vec<(Kind, &'static str, String)> {
+    identity_arns(caller)
+        .into_iter()
+        .map(|(kind, arn)| (kind, kind.word(), arn))
+        .collect()
+}
+
+fn identity_arns(caller: &Caller) -> Vec<(Kind, String)> {
+    let account = |partition, account| format!("arn:{partition}:iam::{account}:root");
+    match caller {
+        Caller::User {
+            partition,
+            account: a,
+            ..
+        } => vec![
+            (Kind::Account, account(partition, a)),
+            (Kind::User, caller.arn()),
+        ],
+        Caller::AssumedRole {
+            partition,
+            account: a,
+            ..
+        } => vec![
+            (Kind::Account, account(partition, a)),
+            (Kind::Role, caller.principal_arn()),
+            (Kind::Session, caller.arn()),
+        ],
+        Caller::Root { .. } => vec![(Kind::Account, caller.arn())],
+        Caller::Service(_) => vec![(Kind::Service, caller.arn())],
     }
 }
 
@@ -175,6 +240,18 @@ enum Kind {
     Role,
     Session,
     Service,
+}
+
+impl Kind {
+    fn word(self) -> &'static str {
+        match self {
+            Kind::Account => "account",
+            Kind::User => "user",
+            Kind::Role => "role",
+            Kind::Session => "session",
+            Kind::Service => "service",
+        }
+    }
 }
 
 fn kind_of(p: &Principal) -> Option<Kind> {
