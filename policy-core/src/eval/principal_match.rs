@@ -4,7 +4,10 @@
 //! ignoring case (IAM does not allow two names differing only in case), paths and session
 //! names exactly. Wildcards are not allowed inside principal ARNs (only `"*"` alone), so a
 //! principal such as `arn:aws:iam::123456789012:user/ci-*` matches nobody; neither do unique
-//! ids (`AIDA...`), federated and canonical-user principals, which no [`Caller`] has.
+//! ids (`AIDA...`), `Federated` principals (identity providers, which role trust policies
+//! name for `sts:AssumeRoleWithWebIdentity`; their users call ECR as role sessions) and
+//! canonical-user principals, which no [`Caller`] has. A federated user session
+//! (`arn:aws:sts::ACCOUNT:federated-user/NAME`) is matched by its ARN.
 
 use crate::principal::{AwsPrincipal, Principal};
 use crate::statement::PrincipalElement;
@@ -119,6 +122,10 @@ fn aws_matches(principal: &AwsPrincipal, caller: &Caller) -> PrincipalMatch {
         {
             Direct
         }
+        // A federated user session is named by its ARN, which the model keeps as written.
+        (AwsPrincipal::Other(text), Caller::FederatedUser { .. }) if *text == caller.arn() => {
+            Direct
+        }
         _ => No,
     }
 }
@@ -228,6 +235,14 @@ fn identity_arns(caller: &Caller) -> Vec<(Kind, String)> {
             (Kind::Role, caller.principal_arn()),
             (Kind::Session, caller.arn()),
         ],
+        Caller::FederatedUser {
+            partition,
+            account: a,
+            ..
+        } => vec![
+            (Kind::Account, account(partition, a)),
+            (Kind::FederatedUser, caller.arn()),
+        ],
         Caller::Root { .. } => vec![(Kind::Account, caller.arn())],
         Caller::Service(_) => vec![(Kind::Service, caller.arn())],
     }
@@ -239,6 +254,7 @@ enum Kind {
     User,
     Role,
     Session,
+    FederatedUser,
     Service,
 }
 
@@ -249,6 +265,7 @@ impl Kind {
             Kind::User => "user",
             Kind::Role => "role",
             Kind::Session => "session",
+            Kind::FederatedUser => "federated user",
             Kind::Service => "service",
         }
     }
@@ -260,6 +277,9 @@ fn kind_of(p: &Principal) -> Option<Kind> {
         Principal::Aws(AwsPrincipal::User { .. }) => Some(Kind::User),
         Principal::Aws(AwsPrincipal::Role { .. }) => Some(Kind::Role),
         Principal::Aws(AwsPrincipal::AssumedRole { .. }) => Some(Kind::Session),
+        Principal::Aws(AwsPrincipal::Other(text)) if text.contains(":federated-user/") => {
+            Some(Kind::FederatedUser)
+        }
         Principal::Service(_) => Some(Kind::Service),
         _ => None,
     }
