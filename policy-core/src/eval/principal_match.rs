@@ -9,8 +9,8 @@
 //! canonical-user principals, which no [`Caller`] has. A federated user session
 //! (`arn:aws:sts::ACCOUNT:federated-user/NAME`) is matched by its ARN.
 
-use crate::principal::{AwsPrincipal, Principal};
-use crate::statement::PrincipalElement;
+use crate::model::principal::{AwsPrincipal, Principal};
+use crate::model::statement::PrincipalElement;
 
 use super::request::Caller;
 use super::why::PrincipalCover;
