@@ -48,8 +48,8 @@ pub(crate) use principal_match::principal_matches;
 
 pub use date::parse_date;
 pub use decision::{Decision, Evaluator, Mismatch, Outcome, Reason, StatementRef, StatementReport};
-pub use principal_match::PrincipalMatch;
+pub use principal_match::{PrincipalCover, PrincipalMatch};
 
 pub use crate::model::kind::PolicyKind;
 pub use request::{Caller, ContextValue, Request, RequestAction};
-pub use why::{Applies, ConditionRule, HeldCondition, PrincipalCover};
+pub use why::{Applies, ConditionRule, HeldCondition};

@@ -9,11 +9,12 @@
 //! canonical-user principals, which no [`Caller`] has. A federated user session
 //! (`arn:aws:sts::ACCOUNT:federated-user/NAME`) is matched by its ARN.
 
+use std::fmt;
+
 use crate::model::principal::{AwsPrincipal, Principal};
 use crate::model::statement::PrincipalElement;
 
 use super::request::Caller;
-use super::why::PrincipalCover;
 
 /// How a statement's principal covers a caller.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -27,6 +28,80 @@ pub enum PrincipalMatch {
     /// Covered by name (the user, the role of a session, the session, the service), by `"*"`,
     /// or by a `NotPrincipal` that does not exclude the caller.
     Direct,
+}
+
+/// Why a `Principal` or `NotPrincipal` element covers the caller.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PrincipalCover {
+    /// `Principal` lists this principal (as written), which names the caller, is `"*"`, or
+    /// names the caller's account.
+    Listed {
+        /// The principal.
+        principal: String,
+        /// How it covers the caller.
+        how: PrincipalMatch,
+    },
+    /// `NotPrincipal` does not exclude the caller: AWS excludes a caller only when each of its
+    /// identities (the account, then the user; or the account, the role and the session) is
+    /// listed, and some are not.
+    /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html>
+    NotListed {
+        /// The listed principals that cover none of the caller's identities.
+        not_covering: Vec<String>,
+        /// The listed principals that cover one of the caller's identities: `(kind, principal)`,
+        /// kind as in `unlisted`.
+        covering: Vec<(&'static str, String)>,
+        /// The caller's identities that no listed principal covers: `(kind, ARN)`, kind being
+        /// `"account"`, `"user"`, `"role"`, `"session"`, `"service"` or `"federated"`.
+        unlisted: Vec<(&'static str, String)>,
+    },
+}
+
+impl fmt::Display for PrincipalCover {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PrincipalCover::Listed { principal, how } => match how {
+                PrincipalMatch::Account => write!(
+                    f,
+                    "Principal lists {principal}, the caller's account, which leaves the \
+                     account's users and roles to its identity policies"
+                ),
+                _ if principal == "*" => f.write_str("Principal is \"*\", which covers everyone"),
+                _ => write!(f, "Principal lists {principal}, which is the caller"),
+            },
+            PrincipalCover::NotListed {
+                not_covering,
+                covering,
+                unlisted,
+            } => {
+                f.write_str("NotPrincipal does not exclude the caller: ")?;
+                if !not_covering.is_empty() {
+                    write!(
+                        f,
+                        "{} {} not cover the caller; ",
+                        not_covering.join(", "),
+                        if not_covering.len() == 1 {
+                            "does"
+                        } else {
+                            "do"
+                        }
+                    )?;
+                }
+                for (kind, principal) in covering {
+                    write!(f, "{principal} covers the caller's {kind}; ")?;
+                }
+                f.write_str("not listed: ")?;
+                for (i, (kind, arn)) in unlisted.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "the caller's {kind} {arn}")?;
+                }
+                f.write_str(" (a caller is excluded only when each of its identities is listed)")
+            }
+        }
+    }
 }
 
 /// How one principal covers a caller.

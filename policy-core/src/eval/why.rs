@@ -5,7 +5,7 @@ use std::fmt;
 
 use policy_catalogue::ConditionOperator;
 
-use super::principal_match::PrincipalMatch;
+use super::principal_match::{PrincipalCover, PrincipalMatch};
 
 /// How a statement that applies covers the request, part by part.
 ///
@@ -33,80 +33,6 @@ pub struct Applies {
     pub principal_cover: Option<PrincipalCover>,
     /// Each condition of the statement, with the rule that made it hold.
     pub conditions: Vec<HeldCondition>,
-}
-
-/// Why a `Principal` or `NotPrincipal` element covers the caller.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PrincipalCover {
-    /// `Principal` lists this principal (as written), which names the caller, is `"*"`, or
-    /// names the caller's account.
-    Listed {
-        /// The principal.
-        principal: String,
-        /// How it covers the caller.
-        how: PrincipalMatch,
-    },
-    /// `NotPrincipal` does not exclude the caller: AWS excludes a caller only when each of its
-    /// identities (the account, then the user; or the account, the role and the session) is
-    /// listed, and some are not.
-    /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html>
-    NotListed {
-        /// The listed principals that cover none of the caller's identities.
-        not_covering: Vec<String>,
-        /// The listed principals that cover one of the caller's identities: `(kind, principal)`,
-        /// kind as in `unlisted`.
-        covering: Vec<(&'static str, String)>,
-        /// The caller's identities that no listed principal covers: `(kind, ARN)`, kind being
-        /// `"account"`, `"user"`, `"role"`, `"session"`, `"service"` or `"federated"`.
-        unlisted: Vec<(&'static str, String)>,
-    },
-}
-
-impl fmt::Display for PrincipalCover {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PrincipalCover::Listed { principal, how } => match how {
-                PrincipalMatch::Account => write!(
-                    f,
-                    "Principal lists {principal}, the caller's account, which leaves the \
-                     account's users and roles to its identity policies"
-                ),
-                _ if principal == "*" => f.write_str("Principal is \"*\", which covers everyone"),
-                _ => write!(f, "Principal lists {principal}, which is the caller"),
-            },
-            PrincipalCover::NotListed {
-                not_covering,
-                covering,
-                unlisted,
-            } => {
-                f.write_str("NotPrincipal does not exclude the caller: ")?;
-                if !not_covering.is_empty() {
-                    write!(
-                        f,
-                        "{} {} not cover the caller; ",
-                        not_covering.join(", "),
-                        if not_covering.len() == 1 {
-                            "does"
-                        } else {
-                            "do"
-                        }
-                    )?;
-                }
-                for (kind, principal) in covering {
-                    write!(f, "{principal} covers the caller's {kind}; ")?;
-                }
-                f.write_str("not listed: ")?;
-                for (i, (kind, arn)) in unlisted.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "the caller's {kind} {arn}")?;
-                }
-                f.write_str(" (a caller is excluded only when each of its identities is listed)")
-            }
-        }
-    }
 }
 
 /// A condition test that holds, and the rule that made it hold.
