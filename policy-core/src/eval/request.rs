@@ -404,15 +404,8 @@ fn is_identity_provider(text: &str) -> bool {
 
 /// Reads `arn:PARTITION:sts::ACCOUNT:federated-user/NAME`; `None` for any other text.
 fn federated_user_arn(text: &str) -> Result<Option<Caller>, RuleViolation> {
-    let mut fields = text.splitn(6, ':');
-    let (Some("arn"), Some(partition), Some("sts"), Some(""), Some(account), Some(resource)) = (
-        fields.next(),
-        fields.next(),
-        fields.next(),
-        fields.next(),
-        fields.next(),
-        fields.next(),
-    ) else {
+    let fields: Vec<&str> = text.splitn(6, ':').collect();
+    let ["arn", partition, "sts", "", account, resource] = fields[..] else {
         return Ok(None);
     };
     let Some(name) = resource.strip_prefix("federated-user/") else {
