@@ -268,16 +268,16 @@ fn sparing_denies_everyone_but_the_spared_by_conditions() {
         .statement(
             StatementBuilder::deny()
                 .anyone()
-                .condition(ecr_policy::Condition::new(
+                .condition(ecr_policy::model::Condition::new(
                     "ArnNotLike".parse().unwrap(),
-                    ecr_policy::ConditionKey::new("aws:PrincipalArn").unwrap(),
-                    [ecr_policy::ConditionValue::from(
+                    ecr_policy::model::ConditionKey::new("aws:PrincipalArn").unwrap(),
+                    [ecr_policy::model::ConditionValue::from(
                         "arn:aws:iam::123456789012:role/break-glass-*",
                     )],
                 ))
                 .spare_role(RoleName::new("platform-admin").unwrap())
                 .spare(ServiceName::new("codebuild.amazonaws.com").unwrap())
-                .spare(ecr_policy::Principal::account(account("210987654321")))
+                .spare(ecr_policy::model::Principal::account(account("210987654321")))
                 .spare_user_with_path(
                     IamPath::new("/ops/").unwrap(),
                     UserName::new("alice").unwrap(),
@@ -307,7 +307,7 @@ fn sparing_is_refused_in_an_allow_and_for_a_session() {
         .statement(
             StatementBuilder::allow()
                 .anyone()
-                .spare(ecr_policy::Principal::account(account("210987654321")))
+                .spare(ecr_policy::model::Principal::account(account("210987654321")))
                 .bundle(Bundle::Pull),
         )
         .build()
