@@ -7,6 +7,8 @@
 //!     cargo run --features aws --example apply
 //! ```
 //!
+//! The region, credentials and retry settings come from the environment and the AWS profile,
+//! as for the AWS CLI (`AWS_PROFILE`, SSO, web identity: see `aws::client_from_env`).
 //! `AWS_ENDPOINT_URL` points it at another ECR API server, such as a local one for tests.
 //! `AWS_ACCOUNT_ID` is the account of the CI/CD user (default `123456789012`), `ECR_REPOSITORY`
 //! the repository, which must exist (default `fcj-workshop-app`).
@@ -54,7 +56,7 @@ async fn run() -> Result<bool, Box<dyn std::error::Error>> {
     let name = RepositoryName::new(name).map_err(|e| format!("ECR_REPOSITORY: {e}"))?;
     let policy = seed_policy(account);
 
-    let client = aws::client_from_env()?;
+    let client = aws::client_from_env().await?;
     let repo = Repository::new(name);
 
     aws::apply(&client, &repo, &policy).await?;
