@@ -15,7 +15,7 @@
 
 use std::process::ExitCode;
 
-use ecr_policy::aws::{self, Repository};
+use ecr_policy::aws::{self, Drift, Repository};
 use ecr_policy::{policy, AccountId, RepositoryName, RepositoryPolicy};
 
 fn main() -> ExitCode {
@@ -59,8 +59,21 @@ async fn run() -> Result<bool, Box<dyn std::error::Error>> {
     let client = aws::client_from_env().await?;
     let repo = Repository::new(name);
 
-    aws::apply(&client, &repo, &policy).await?;
-    println!("applied the policy to {repo}");
+    match aws::apply(&client, &repo, &policy).await {
+        Ok(_) => println!("applied the policy to {repo}"),
+        // The answer was lost after the request went out, but ECR, asked again, holds the
+        // policy: the job is done.
+        Err(
+            e @ aws::Error::Unconfirmed {
+                deployed: Ok(Drift::InSync),
+                ..
+            },
+        ) => {
+            eprintln!("warning: {e}");
+            println!("the policy is on {repo}");
+        }
+        Err(e) => return Err(e.into()),
+    }
 
     match aws::fetch(&client, &repo).await? {
         Some(deployed) => println!("ECR holds:\n{}", deployed.text()),

@@ -580,6 +580,66 @@ mod against_moto {
         let _ = std::fs::remove_dir_all(&home);
     }
 
+    /// The example goes on when the answer to `SetRepositoryPolicy` is lost but the read-back
+    /// finds the policy in place; `AWS_MAX_ATTEMPTS=1` makes it send the request once.
+    #[test]
+    fn the_apply_example_reads_back_a_lost_answer() {
+        let test = "the_apply_example_reads_back_a_lost_answer";
+        let server = match common::moto::server() {
+            Ok(s) => s,
+            Err(why) => return common::moto::say_skipped(test, &why),
+        };
+        let Some(example) = apply_example(test) else {
+            return;
+        };
+        block_on(async {
+            create(&client(&server.endpoint), "example-lost").await;
+        });
+        let stand_in = StandIn::start(Some(&server.endpoint), OnSet::ForwardThenHangUp);
+        let home = home(test);
+        let out = run_apply(
+            &example,
+            &home,
+            &[
+                ("AWS_ENDPOINT_URL", &stand_in.endpoint),
+                ("AWS_REGION", "us-east-1"),
+                ("AWS_ACCESS_KEY_ID", "testing"),
+                ("AWS_SECRET_ACCESS_KEY", "testing"),
+                ("AWS_MAX_ATTEMPTS", "1"),
+                ("ECR_REPOSITORY", "example-lost"),
+            ],
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stdout}\n{stderr}");
+        assert!(
+            stderr.starts_with("warning: SetRepositoryPolicy on repository example-lost got no answer after the request was sent: "),
+            "{stderr}"
+        );
+        assert!(stderr.contains(MAYBE), "{stderr}");
+        assert!(
+            stdout.starts_with("the policy is on example-lost\n"),
+            "{stdout}"
+        );
+        assert!(
+            stdout
+                .trim_end()
+                .ends_with("in sync: the deployed policy means what the code means"),
+            "{stdout}"
+        );
+        // One attempt, the read-back, then the example's own fetch and drift.
+        assert_eq!(
+            stand_in.seen(),
+            [
+                "SetRepositoryPolicy",
+                "GetRepositoryPolicy",
+                "GetRepositoryPolicy",
+                "GetRepositoryPolicy"
+            ]
+        );
+        let _ = std::fs::remove_dir_all(&home);
+    }
+
     /// The configuration comes from where the AWS CLI takes it: a named profile of
     /// `~/.aws/config` (region, endpoint, retries) and `~/.aws/credentials`, or web identity
     /// (an OIDC token file and a role, exchanged with STS, here moto's).

@@ -56,7 +56,8 @@ pub fn https_client() -> SharedHttpClient {
 ///   `AssumeRoleWithWebIdentity`, as GitHub Actions and EKS provide one); the ECS container
 ///   credentials; the EC2 instance role.
 /// - **Retries**: `AWS_MAX_ATTEMPTS` (default 3) and `AWS_RETRY_MODE` (`standard` or
-///   `adaptive`), else `max_attempts` and `retry_mode` of the profile.
+///   `adaptive`), else `max_attempts` and `retry_mode` of the profile
+///   (<https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html>).
 /// - **Endpoint**: `AWS_ENDPOINT_URL_ECR` or `AWS_ENDPOINT_URL` (or `endpoint_url` of the
 ///   profile), for a local ECR API server.
 /// - **Time-outs**: 10 seconds to connect, 60 seconds for a call with its retries. For other

@@ -125,6 +125,7 @@ impl fmt::Display for Repository {
 
 /// What ECR answered to `SetRepositoryPolicy`.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Applied {
     /// The registry the policy was set in.
     pub registry_id: Option<String>,
