@@ -508,6 +508,40 @@ mod against_moto {
         std::env::temp_dir().join(format!("ecr-policy-{}-{test}", std::process::id()))
     }
 
+    /// The server, with `repositories` created on it, the example and a home of its own for
+    /// `test`; `None`, said, when the server or the example is missing.
+    fn example_setup(
+        test: &str,
+        repositories: &[&str],
+    ) -> Option<(&'static str, std::path::PathBuf, std::path::PathBuf)> {
+        let server = match common::moto::server() {
+            Ok(s) => s,
+            Err(why) => {
+                common::moto::say_skipped(test, &why);
+                return None;
+            }
+        };
+        let example = apply_example(test)?;
+        block_on(async {
+            let moto = client(&server.endpoint);
+            for name in repositories {
+                create(&moto, name).await;
+            }
+        });
+        Some((server.endpoint.as_str(), example, home(test)))
+    }
+
+    /// The variables for the fake keys, the region and `endpoint`, and the repository.
+    fn keys<'a>(endpoint: &'a str, repository: &'a str) -> Vec<(&'a str, &'a str)> {
+        vec![
+            ("AWS_ENDPOINT_URL", endpoint),
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+            ("ECR_REPOSITORY", repository),
+        ]
+    }
+
     fn assert_applied(out: &std::process::Output, repository: &str) {
         let stdout = String::from_utf8_lossy(&out.stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -535,42 +569,14 @@ mod against_moto {
     #[test]
     fn the_apply_example_runs_against_the_server() {
         let test = "the_apply_example_runs_against_the_server";
-        let server = match common::moto::server() {
-            Ok(s) => s,
-            Err(why) => return common::moto::say_skipped(test, &why),
-        };
-        let Some(example) = apply_example(test) else {
+        let Some((endpoint, example, home)) = example_setup(test, &["example-app"]) else {
             return;
         };
-        block_on(async {
-            create(&client(&server.endpoint), "example-app").await;
-        });
-        let home = home(test);
-        let out = run_apply(
-            &example,
-            &home,
-            &[
-                ("AWS_ENDPOINT_URL", &server.endpoint),
-                ("AWS_REGION", "us-east-1"),
-                ("AWS_ACCESS_KEY_ID", "testing"),
-                ("AWS_SECRET_ACCESS_KEY", "testing"),
-                ("ECR_REPOSITORY", "example-app"),
-            ],
-        );
+        let out = run_apply(&example, &home, &keys(endpoint, "example-app"));
         assert_applied(&out, "example-app");
 
         // A repository that does not exist: exit 2 and ECR's message.
-        let out = run_apply(
-            &example,
-            &home,
-            &[
-                ("AWS_ENDPOINT_URL", &server.endpoint),
-                ("AWS_REGION", "us-east-1"),
-                ("AWS_ACCESS_KEY_ID", "testing"),
-                ("AWS_SECRET_ACCESS_KEY", "testing"),
-                ("ECR_REPOSITORY", "not-created"),
-            ],
-        );
+        let out = run_apply(&example, &home, &keys(endpoint, "not-created"));
         assert_eq!(out.status.code(), Some(2));
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
@@ -585,30 +591,13 @@ mod against_moto {
     #[test]
     fn the_apply_example_reads_back_a_lost_answer() {
         let test = "the_apply_example_reads_back_a_lost_answer";
-        let server = match common::moto::server() {
-            Ok(s) => s,
-            Err(why) => return common::moto::say_skipped(test, &why),
-        };
-        let Some(example) = apply_example(test) else {
+        let Some((endpoint, example, home)) = example_setup(test, &["example-lost"]) else {
             return;
         };
-        block_on(async {
-            create(&client(&server.endpoint), "example-lost").await;
-        });
-        let stand_in = StandIn::start(Some(&server.endpoint), OnSet::ForwardThenHangUp);
-        let home = home(test);
-        let out = run_apply(
-            &example,
-            &home,
-            &[
-                ("AWS_ENDPOINT_URL", &stand_in.endpoint),
-                ("AWS_REGION", "us-east-1"),
-                ("AWS_ACCESS_KEY_ID", "testing"),
-                ("AWS_SECRET_ACCESS_KEY", "testing"),
-                ("AWS_MAX_ATTEMPTS", "1"),
-                ("ECR_REPOSITORY", "example-lost"),
-            ],
-        );
+        let stand_in = StandIn::start(Some(endpoint), OnSet::ForwardThenHangUp);
+        let mut vars = keys(&stand_in.endpoint, "example-lost");
+        vars.push(("AWS_MAX_ATTEMPTS", "1"));
+        let out = run_apply(&example, &home, &vars);
         let stdout = String::from_utf8_lossy(&out.stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "{stdout}\n{stderr}");
@@ -646,25 +635,15 @@ mod against_moto {
     #[test]
     fn the_apply_example_takes_profiles_and_web_identity() {
         let test = "the_apply_example_takes_profiles_and_web_identity";
-        let server = match common::moto::server() {
-            Ok(s) => s,
-            Err(why) => return common::moto::say_skipped(test, &why),
-        };
-        let Some(example) = apply_example(test) else {
+        let repositories = ["from-profile", "from-web-identity"];
+        let Some((endpoint, example, home)) = example_setup(test, &repositories) else {
             return;
         };
-        block_on(async {
-            let moto = client(&server.endpoint);
-            create(&moto, "from-profile").await;
-            create(&moto, "from-web-identity").await;
-        });
-        let home = home(test);
         std::fs::create_dir_all(home.join(".aws")).unwrap();
         std::fs::write(
             home.join(".aws/config"),
             format!(
-                "[profile deploy]\nregion = us-east-1\nendpoint_url = {}\nmax_attempts = 2\nretry_mode = standard\n",
-                server.endpoint
+                "[profile deploy]\nregion = us-east-1\nendpoint_url = {endpoint}\nmax_attempts = 2\nretry_mode = standard\n"
             ),
         )
         .unwrap();
@@ -690,7 +669,7 @@ mod against_moto {
             &example,
             &home,
             &[
-                ("AWS_ENDPOINT_URL", &server.endpoint),
+                ("AWS_ENDPOINT_URL", endpoint),
                 ("AWS_REGION", "us-east-1"),
                 ("AWS_WEB_IDENTITY_TOKEN_FILE", token.to_str().unwrap()),
                 (
@@ -716,12 +695,7 @@ mod against_moto {
         let home = home(test);
         // Nothing listens here: a call would fail, so each error below comes before any call.
         let nowhere = "http://127.0.0.1:9";
-        let base = [
-            ("AWS_ENDPOINT_URL", nowhere),
-            ("AWS_REGION", "us-east-1"),
-            ("AWS_ACCESS_KEY_ID", "testing"),
-            ("AWS_SECRET_ACCESS_KEY", "testing"),
-        ];
+        let base = keys(nowhere, "app");
         let stderr_of = |extra: &[(&str, &str)], without: &[&str]| {
             let vars: Vec<(&str, &str)> = base
                 .iter()

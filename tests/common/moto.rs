@@ -284,27 +284,24 @@ fn forward(upstream: &str, head: &str, body: &[u8]) -> Option<Vec<u8>> {
     use std::io::Read;
     let mut connection = TcpStream::connect(upstream).ok()?;
     let _ = connection.set_read_timeout(Some(Duration::from_secs(10)));
-    let request_head: String = head
-        .trim_end()
-        .lines()
-        .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))
-        .map(|l| format!("{l}\r\n"))
-        .collect();
-    connection
-        .write_all(format!("{request_head}connection: close\r\n\r\n").as_bytes())
-        .ok()?;
+    connection.write_all(closing(head).as_bytes()).ok()?;
     connection.write_all(body).ok()?;
     let mut answer = Vec::new();
     connection.read_to_end(&mut answer).ok()?;
     let end = answer.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
-    let answer_head = String::from_utf8_lossy(&answer[..end]).into_owned();
-    let kept: String = answer_head
+    let mut relayed = closing(&String::from_utf8_lossy(&answer[..end])).into_bytes();
+    relayed.extend_from_slice(&answer[end..]);
+    Some(relayed)
+}
+
+/// An HTTP head with its `connection` header replaced by `connection: close`.
+fn closing(head: &str) -> String {
+    let mut kept: String = head
         .trim_end()
         .lines()
         .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))
         .map(|l| format!("{l}\r\n"))
         .collect();
-    let mut relayed = format!("{kept}connection: close\r\n\r\n").into_bytes();
-    relayed.extend_from_slice(&answer[end..]);
-    Some(relayed)
+    kept.push_str("connection: close\r\n\r\n");
+    kept
 }
