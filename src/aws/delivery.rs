@@ -89,7 +89,9 @@ impl Intercept for DeliveryWatch {
 }
 
 /// The connection was never made (refused, DNS, TLS handshake, connect time-out): nothing of the
-/// request was sent. The HTTP client wraps such failures in a hyper-util error of kind `Connect`.
+/// request was sent. The HTTP client wraps such failures in a hyper-util error of kind `Connect`;
+/// should it ever use another hyper-util than this crate, they would count as maybe sent (the
+/// safe side), and the test of a refused connection would say so.
 pub(crate) fn never_connected(error: &ConnectorError) -> bool {
     let mut next = std::error::Error::source(error);
     while let Some(cause) = next {

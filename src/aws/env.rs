@@ -68,7 +68,8 @@ pub fn https_client() -> SharedHttpClient {
 /// make (STS, SSO, instance metadata).
 ///
 /// The credentials are resolved once here, so that missing or refused credentials are told
-/// now, in one error, rather than at the first call.
+/// now, in one error, rather than at the first call (which resolves them again, and renews
+/// temporary ones as they expire).
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), ecr_policy::aws::Error> {
