@@ -9,13 +9,13 @@
 //! a service principal needs the repository policy alone; the owning account's root user may
 //! do anything not denied.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use policy_catalogue::principal_arn::{parse_principal_arn, PrincipalArn};
 use policy_catalogue::Action;
 
 use crate::condition::Constraint;
-use crate::ir::{ActionSet, Effect, Policy, PrincipalItem, Principals};
+use crate::ir::{ActionSet, Condition, Effect, Policy, PrincipalItem, Principals};
 use crate::keys::Kind;
 use crate::solve::{fresh_account, solve, Choice, Solved, Who, Witness};
 
@@ -422,18 +422,28 @@ impl Analyzer {
         let mut out = Vec::new();
         for i in 0..self.classes.len() {
             let relevant = self.relevant(i);
-            let mut groups: Vec<(Signature, ActionSet)> = Vec::new();
-            let mut index: HashMap<Signature, usize> = HashMap::new();
-            for a in ActionSet::REPOSITORY.iter() {
-                let sig = self.signature(&relevant, a);
-                match index.get(&sig) {
-                    Some(&g) => groups[g].1 .0 |= 1 << a.index(),
-                    None => {
-                        index.insert(sig.clone(), groups.len());
-                        groups.push((sig, ActionSet::of(a)));
+            // Partition refinement: actions no relevant statement tells apart share a group.
+            let mut parts: Vec<u128> = vec![ActionSet::REPOSITORY.0];
+            for (_, s, _) in &relevant {
+                let mask = s.actions.0;
+                let mut next = Vec::with_capacity(parts.len() + 1);
+                for g in parts {
+                    for half in [g & mask, g & !mask] {
+                        if half != 0 {
+                            next.push(half);
+                        }
                     }
                 }
+                parts = next;
             }
+            let groups: Vec<(Signature, ActionSet)> = parts
+                .into_iter()
+                .map(|g| {
+                    let set = ActionSet(g);
+                    let first = set.iter().next().expect("a non-empty group");
+                    (self.signature(&relevant, first), set)
+                })
+                .collect();
             let mut by_grant: Vec<(Grant, ActionSet)> = Vec::new();
             for (sig, actions) in groups {
                 if let Verdict::Allowed(grant) = self.search(i, &sig) {
@@ -457,6 +467,31 @@ impl Analyzer {
             }
         }
         out
+    }
+
+    /// A request of the class that meets all of `conditions` (lowered as in this policy),
+    /// or `None` when none does: to tell a dead condition from a live one.
+    #[must_use]
+    pub fn satisfy(
+        &self,
+        class: &CallerClass,
+        conditions: &[Condition],
+        variables: bool,
+    ) -> Option<(Witness, Certainty)> {
+        let i = self.classes.iter().position(|c| c == class)?;
+        let cs: Vec<Constraint> = conditions
+            .iter()
+            .map(|c| Constraint::lower(c, variables))
+            .collect();
+        let refs: Vec<&Constraint> = cs.iter().collect();
+        solve(&self.whos[i], &refs, &[]).map(|s| {
+            let certainty = if s.exact {
+                Certainty::Certain
+            } else {
+                Certainty::Possible
+            };
+            (s.witness, certainty)
+        })
     }
 
     /// The statements of the repository policy that no request of any class can satisfy
@@ -502,7 +537,7 @@ impl Analyzer {
         out
     }
 
-    fn signature<'a>(&self, relevant: &[(bool, &'a Prepared, Match)], a: Action) -> Signature {
+    fn signature(&self, relevant: &[(bool, &Prepared, Match)], a: Action) -> Signature {
         let mut sig = Signature::default();
         for &(identity, s, m) in relevant {
             if !s.actions.contains(a) {

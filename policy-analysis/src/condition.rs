@@ -32,9 +32,12 @@ pub(crate) fn all_dates() -> Ranges<i64> {
 /// in the type (not a number, not an address) passes.
 #[derive(Clone, Debug)]
 pub(crate) enum Test {
+    /// `finite`: the values themselves, when they are the only strings the automaton takes
+    /// (no wildcard, no case folding), so that a positive test can be solved by trying them.
     Text {
         nfa: Nfa,
         negated: bool,
+        finite: Option<std::rc::Rc<Vec<String>>>,
     },
     Numbers {
         set: Ranges<i64>,
@@ -83,7 +86,7 @@ impl Test {
     /// Whether one value passes; `None` when outside the model.
     pub(crate) fn eval(&self, v: &str) -> Option<bool> {
         Some(match self {
-            Test::Text { nfa, negated } => nfa.matches(v) != *negated,
+            Test::Text { nfa, negated, .. } => nfa.matches(v) != *negated,
             Test::Numbers { set, other } => {
                 parse_number(v).map_or(*other, |x| set.contains(number_key(x)))
             }
@@ -99,9 +102,14 @@ impl Test {
 
     pub(crate) fn negate(&self) -> Test {
         match self {
-            Test::Text { nfa, negated } => Test::Text {
+            Test::Text {
+                nfa,
+                negated,
+                finite,
+            } => Test::Text {
                 nfa: nfa.clone(),
                 negated: !negated,
+                finite: finite.clone(),
             },
             Test::Numbers { set, other } => Test::Numbers {
                 set: set.complement().intersect(&all_numbers()),
@@ -221,15 +229,21 @@ fn positive_test(op: Operator, values: &[String]) -> Test {
         OperatorFamily::String | OperatorFamily::Binary => {
             let like = op.is_like();
             let fold = matches!(op, O::StringEqualsIgnoreCase | O::StringNotEqualsIgnoreCase);
+            let plain = !fold && (!like || !values.iter().any(|v| v.contains(['*', '?'])));
             Test::Text {
                 nfa: Nfa::strings(values.iter().map(String::as_str), like, fold),
                 negated: false,
+                finite: plain.then(|| std::rc::Rc::new(values.to_vec())),
             }
         }
-        OperatorFamily::Arn => Test::Text {
-            nfa: Nfa::arns(values.iter().map(String::as_str)),
-            negated: false,
-        },
+        OperatorFamily::Arn => {
+            let plain = !values.iter().any(|v| v.contains(['*', '?']));
+            Test::Text {
+                nfa: Nfa::arns(values.iter().map(String::as_str)),
+                negated: false,
+                finite: plain.then(|| std::rc::Rc::new(values.to_vec())),
+            }
+        }
         OperatorFamily::Numeric => {
             let lo = number_key(f64::NEG_INFINITY);
             let hi = number_key(f64::INFINITY);

@@ -210,7 +210,7 @@ impl Actions {
                 break;
             }
             let lower = item.to_ascii_lowercase();
-            if !seen.insert(lower) {
+            if seen.contains(&lower) {
                 continue;
             }
             if !item.contains(['*', '?']) {
@@ -223,11 +223,23 @@ impl Actions {
                 }
                 continue;
             }
-            for a in Action::ALL {
-                if wildcard_match(item, a.as_str(), true) {
+            // Case-insensitive by lowering both sides once (action names are ASCII).
+            let cut = |c: char| c == '*' || c == '?';
+            let prefix = &lower[..lower.find(cut).unwrap_or(lower.len())];
+            let suffix = &lower[lower.rfind(cut).map_or(lower.len(), |i| i + 1)..];
+            for (a, name) in Action::ALL.into_iter().zip(lower_names()) {
+                let hit = if item.is_ascii() {
+                    name.starts_with(prefix)
+                        && name.ends_with(suffix)
+                        && wildcard_match(&lower, name, false)
+                } else {
+                    wildcard_match(item, a.as_str(), true)
+                };
+                if hit {
                     listed |= 1 << a.index();
                 }
             }
+            seen.insert(lower);
         }
         let listed = if self.negated {
             !listed & ActionSet::ALL.0
@@ -236,6 +248,17 @@ impl Actions {
         };
         ActionSet(listed & ActionSet::REPOSITORY.0)
     }
+}
+
+/// The catalogue's action names in lowercase.
+fn lower_names() -> &'static [String] {
+    static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        Action::ALL
+            .iter()
+            .map(|a| a.as_str().to_ascii_lowercase())
+            .collect()
+    })
 }
 
 // The catalogue's actions fit one bit set.

@@ -443,15 +443,6 @@ fn identity<'a>(who: &Who, get: &dyn Fn(&str) -> &'a [&'a Constraint]) -> Option
             };
             let default_arn =
                 |a: &str| format!("arn:{p}:iam::{a}:{word}/{default}").to_ascii_lowercase();
-            let arn_domain = |account: Re| {
-                Nfa::from_re(&Re::Seq(vec![
-                    Re::Lit(format!("arn:{p}:iam::")),
-                    account,
-                    Re::Lit(format!(":{word}")),
-                    path_re(),
-                    iam_name_re(),
-                ]))
-            };
             let username_cs = get("aws:username");
             if arn_cs.is_empty()
                 && username_cs.is_empty()
@@ -478,29 +469,17 @@ fn identity<'a>(who: &Who, get: &dyn Fn(&str) -> &'a [&'a Constraint]) -> Option
             } else if arn_cs.is_empty() {
                 ("/".to_owned(), pick_role(&who.excluded, &account, &p))
             } else {
+                let tail = Re::Seq(vec![Re::Lit(format!(":{word}")), path_re(), iam_name_re()]);
                 let ex = exclusions(&who.excluded);
-                let mut found =
-                    solve_text_key(arn_cs, &arn_domain(Re::Lit(account.clone())), &[&ex]);
-                if found == Sat::No && account_free {
-                    // Another account may do: read it from the ARN, then check it.
-                    if let Sat::Yes(arn) = solve_text_key(arn_cs, &arn_domain(account_re()), &[&ex])
-                    {
-                        let other = arn.split(':').nth(4).unwrap_or("").to_owned();
-                        let excluded = match &who.account {
-                            Choice::Free(e) => e.contains(&other),
-                            Choice::Fixed(_) => true,
-                        };
-                        let v = [other.clone()];
-                        if !excluded && check(account_cs, Some(&v)) == Some(true) {
-                            account = other;
-                            found = Sat::Yes(arn);
-                        } else {
-                            exact = false;
-                            found = Sat::Unknown;
-                        }
-                    }
-                }
-                match found {
+                match solve_arn(
+                    arn_cs,
+                    account_cs,
+                    who,
+                    &mut account,
+                    account_free,
+                    tail,
+                    &ex,
+                ) {
                     Sat::Yes(arn) => split_arn(&arn, word),
                     Sat::No => return None,
                     Sat::Unknown => {
@@ -511,6 +490,22 @@ fn identity<'a>(who: &Who, get: &dyn Fn(&str) -> &'a [&'a Constraint]) -> Option
             }
         }
     };
+    if who.kind == Kind::Root && !arn_cs.is_empty() {
+        let none = Nfa::strings([], false, false);
+        match solve_arn(
+            arn_cs,
+            account_cs,
+            who,
+            &mut account,
+            account_free,
+            Re::lit(":root"),
+            &none,
+        ) {
+            Sat::Yes(_) => {}
+            Sat::No => return None,
+            Sat::Unknown => exact = false,
+        }
+    }
     // The session, from `aws:userid` (`ROLEID:session`) when it is constrained.
     let mut caller = make(&account, &path, &name);
     let userid_cs = get("aws:userid");
@@ -532,6 +527,54 @@ fn identity<'a>(who: &Who, get: &dyn Fn(&str) -> &'a [&'a Constraint]) -> Option
         }
     }
     Some((caller, exact))
+}
+
+/// An ARN `arn:P:iam::ACCOUNT` + `tail` meeting the constraints on `aws:PrincipalArn`. With a
+/// free account, the account is read from the ARN (excluding the accounts the policy names)
+/// and must meet the constraints on `aws:PrincipalAccount`.
+fn solve_arn(
+    arn_cs: &[&Constraint],
+    account_cs: &[&Constraint],
+    who: &Who,
+    account: &mut String,
+    account_free: bool,
+    tail: Re,
+    exclude: &Nfa,
+) -> Sat<String> {
+    let p = &who.partition;
+    let domain = |account: Re| {
+        Nfa::from_re(&Re::Seq(vec![
+            Re::Lit(format!("arn:{p}:iam::")),
+            account,
+            tail.clone(),
+        ]))
+    };
+    let fixed = solve_text_key(arn_cs, &domain(Re::Lit(account.clone())), &[exclude]);
+    if !account_free || fixed != Sat::No {
+        return fixed;
+    }
+    let named = match &who.account {
+        Choice::Free(e) => e.clone(),
+        Choice::Fixed(_) => Vec::new(),
+    };
+    let named: Vec<String> = named
+        .iter()
+        .map(|a| format!("arn:{p}:iam::{a}:*"))
+        .collect();
+    let named = Nfa::strings(named.iter().map(String::as_str), true, false);
+    match solve_text_key(arn_cs, &domain(account_re()), &[exclude, &named]) {
+        Sat::Yes(arn) => {
+            let other = arn.split(':').nth(4).unwrap_or("").to_owned();
+            let v = [other.clone()];
+            if check(account_cs, Some(&v)) == Some(true) {
+                *account = other;
+                Sat::Yes(arn)
+            } else {
+                Sat::Unknown
+            }
+        }
+        other => other,
+    }
 }
 
 fn pick_default(candidates: &[&str], excluded: &[String]) -> String {
@@ -601,7 +644,8 @@ fn solve_key(key: &str, cs: &[&Constraint], info: &KeyInfo) -> Option<(Option<Ve
     if info.presence == Presence::Never {
         return absent_ok.then_some((None, true));
     }
-    let domain = Nfa::from_re(&info.domain);
+    let domain = cached_domain(key, info);
+    let domain = &*domain;
     let mut extra: Vec<Nfa> = Vec::new();
     if key == "aws:sourcearn" {
         extra.push(Nfa::strings(source_arn_exclusions(), true, false));
@@ -612,7 +656,7 @@ fn solve_key(key: &str, cs: &[&Constraint], info: &KeyInfo) -> Option<(Option<Ve
         let all: Vec<&Test> = cs.iter().filter(|c| c.all).map(|c| &c.test).collect();
         let any: Vec<&Test> = cs.iter().filter(|c| !c.all).map(|c| &c.test).collect();
         if any.is_empty() {
-            let (sat, unknown) = solve_values(&all, info, &domain, &ex, key);
+            let (sat, unknown) = solve_values(&all, info, domain, &ex, key);
             exact &= !unknown;
             sat.map(|v| vec![v])
         } else {
@@ -621,7 +665,7 @@ fn solve_key(key: &str, cs: &[&Constraint], info: &KeyInfo) -> Option<(Option<Ve
             for t in any {
                 let mut tests = all.clone();
                 tests.push(t);
-                let (sat, unknown) = solve_values(&tests, info, &domain, &ex, key);
+                let (sat, unknown) = solve_values(&tests, info, domain, &ex, key);
                 exact &= !unknown;
                 match sat {
                     Sat::Yes(v) => {
@@ -648,7 +692,7 @@ fn solve_key(key: &str, cs: &[&Constraint], info: &KeyInfo) -> Option<(Option<Ve
         }
     } else {
         let tests: Vec<&Test> = cs.iter().map(|c| &c.test).collect();
-        let (sat, unknown) = solve_values(&tests, info, &domain, &ex, key);
+        let (sat, unknown) = solve_values(&tests, info, domain, &ex, key);
         exact &= !unknown;
         sat.map(|v| vec![v])
     };
@@ -662,6 +706,21 @@ fn solve_key(key: &str, cs: &[&Constraint], info: &KeyInfo) -> Option<(Option<Ve
     }
 }
 
+thread_local! {
+    static DOMAINS: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<Nfa>>> =
+        std::cell::RefCell::default();
+}
+
+/// The automaton of a key's domain, built once per thread (domains depend on the key alone).
+fn cached_domain(key: &str, info: &KeyInfo) -> std::rc::Rc<Nfa> {
+    DOMAINS.with(|d| {
+        d.borrow_mut()
+            .entry(key.to_owned())
+            .or_insert_with(|| std::rc::Rc::new(Nfa::from_re(&info.domain)))
+            .clone()
+    })
+}
+
 /// A value for a key nothing constrains, for keys every request carries.
 fn default_value(key: &str, info: &KeyInfo) -> String {
     match key {
@@ -670,7 +729,7 @@ fn default_value(key: &str, info: &KeyInfo) -> String {
         "aws:epochtime" => "1767225600".to_owned(),
         "aws:viaawsservice" => "false".to_owned(),
         "aws:requestedregion" => "us-east-1".to_owned(),
-        _ => match solve_text(&[&Nfa::from_re(&info.domain)], &[]) {
+        _ => match solve_text(&[&cached_domain(key, info)], &[]) {
             Sat::Yes(v) => v,
             _ => String::new(),
         },
@@ -704,10 +763,27 @@ fn solve_values(
     let candidate = match families.as_slice() {
         [] => solve_text(&[domain], exclude),
         [Family::Text] => {
+            // A positive test without wildcards: the answer is one of its values, if any.
+            let finite = tests.iter().find_map(|t| match t {
+                Test::Text {
+                    negated: false,
+                    finite: Some(list),
+                    ..
+                } => Some(list.clone()),
+                _ => None,
+            });
+            if let Some(list) = finite {
+                let found = list.iter().find(|v| {
+                    domain.matches(v)
+                        && !exclude.iter().any(|e| e.matches(v))
+                        && tests.iter().all(|t| t.eval(v) != Some(false))
+                });
+                return (found.map_or(Sat::No, |v| Sat::Yes(v.clone())), unknown);
+            }
             let mut all = vec![domain];
             let mut none: Vec<&Nfa> = exclude.to_vec();
             for t in tests {
-                if let Test::Text { nfa, negated } = t {
+                if let Test::Text { nfa, negated, .. } = t {
                     if *negated {
                         none.push(nfa);
                     } else {

@@ -36,6 +36,51 @@ impl<T> Sat<T> {
     }
 }
 
+/// A string test of one condition value, as an operator compares it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pattern<'a> {
+    /// `StringLike`: `*` and `?` are wildcards, case counts.
+    Like(&'a str),
+    /// `StringEquals`: the text exactly.
+    Equals(&'a str),
+    /// `StringEqualsIgnoreCase`: the text ignoring case.
+    EqualsIgnoreCase(&'a str),
+    /// `ArnLike` / `ArnEquals`: six colon-separated fields matched one by one.
+    Arn(&'a str),
+}
+
+impl Pattern<'_> {
+    fn nfa(self) -> Nfa {
+        match self {
+            Pattern::Like(p) => Nfa::strings([p], true, false),
+            Pattern::Equals(p) => Nfa::strings([p], false, false),
+            Pattern::EqualsIgnoreCase(p) => Nfa::strings([p], false, true),
+            Pattern::Arn(p) => Nfa::arns([p]),
+        }
+    }
+}
+
+/// The shortest string that matches every pattern of `all` and none of `none`, or proof that
+/// there is none.
+///
+/// ```
+/// use policy_analysis::text::{solve_patterns, Pattern, Sat};
+/// // `StringLike a*b*c` and `StringNotLike *b*`: every match of the first has a `b`.
+/// assert_eq!(solve_patterns(&[Pattern::Like("a*b*c")], &[Pattern::Like("*b*")]), Sat::No);
+/// assert_eq!(
+///     solve_patterns(&[Pattern::Arn("arn:aws:iam::*:role/*")], &[Pattern::Like("*:role/ci*")]),
+///     Sat::Yes("arn:aws:iam:::role/".to_owned())
+/// );
+/// ```
+#[must_use]
+pub fn solve_patterns(all: &[Pattern<'_>], none: &[Pattern<'_>]) -> Sat<String> {
+    let all: Vec<Nfa> = all.iter().map(|p| p.nfa()).collect();
+    let none: Vec<Nfa> = none.iter().map(|p| p.nfa()).collect();
+    let all: Vec<&Nfa> = all.iter().collect();
+    let none: Vec<&Nfa> = none.iter().collect();
+    solve(&all, &none)
+}
+
 /// A set of characters: ASCII by bitmask, the rest all or nothing; or one character, exactly
 /// or ignoring case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -53,7 +98,7 @@ impl CharSet {
 
     pub(crate) fn any_but(c: u8) -> CharSet {
         CharSet::Set {
-            ascii: u128::MAX & !(1u128 << c),
+            ascii: !(1u128 << c),
             other: true,
         }
     }
@@ -416,12 +461,15 @@ const POOL: &str = "a0bcdefghijklmnopqrstuvwxyz123456789ABCDEFGHIJKLMNOPQRSTUVWX
 /// One representative character per class of characters that all the automata treat alike.
 fn alphabet<'a>(nfas: impl Iterator<Item = &'a Nfa> + Clone) -> Vec<char> {
     let mut literals: Vec<char> = Vec::new();
-    let mut sets: Vec<CharSet> = Vec::new();
+    let mut folded: Vec<char> = Vec::new();
+    // Any character at all, for conjunctions of negated patterns alone.
+    let mut sets: Vec<CharSet> = vec![CharSet::ANY];
     for n in nfas {
         for cs in n.char_sets() {
             match cs {
                 CharSet::Exact(c) => literals.push(c),
                 CharSet::Fold(c) => {
+                    folded.push(c);
                     literals.push(c);
                     literals.extend(c.to_lowercase());
                     literals.extend(c.to_uppercase());
@@ -436,13 +484,14 @@ fn alphabet<'a>(nfas: impl Iterator<Item = &'a Nfa> + Clone) -> Vec<char> {
     }
     // Fold sets may hold more than the simple case pairs (the Kelvin sign folds to `k`): add
     // every character of the pool that folds to a literal.
-    let folded: Vec<char> = literals.clone();
-    for c in POOL
-        .chars()
-        .chain(['\u{212a}', '\u{17f}', '\u{130}', '\u{131}'])
-    {
-        if folded.iter().any(|l| fold_eq(*l, c)) {
-            literals.push(c);
+    if !folded.is_empty() {
+        for c in POOL
+            .chars()
+            .chain(['\u{212a}', '\u{17f}', '\u{130}', '\u{131}'])
+        {
+            if folded.iter().any(|l| fold_eq(*l, c)) {
+                literals.push(c);
+            }
         }
     }
     literals.sort_unstable();
