@@ -1,0 +1,527 @@
+//! The rules of the lint, in the order their findings are reported within a statement.
+
+use policy_catalogue::checks::{
+    action_covers_action, action_text_covers, classify_action, guards_service_principal,
+    has_policy_variable, narrows_public_access, operator_fits_key_name, wildcard_in_non_like,
+    ActionCheck, POLICY_CHANGE_ACTION,
+};
+
+use super::finding::{Finding, LintCode};
+use crate::json::parse::SourceShape;
+use crate::model::document::PolicyDocument;
+use crate::model::principal::{AwsPrincipal, Principal};
+use crate::model::statement::Statement;
+use crate::model::version::{Effect, Version};
+
+struct Out {
+    findings: Vec<Finding>,
+}
+
+impl Out {
+    fn push(
+        &mut self,
+        code: LintCode,
+        statement: Option<usize>,
+        path: String,
+        message: String,
+        hint: impl Into<String>,
+    ) {
+        self.findings.push(Finding {
+            code,
+            severity: code.severity(),
+            statement,
+            path,
+            location: None,
+            message,
+            hint: hint.into(),
+        });
+    }
+}
+
+pub(super) fn check(doc: &PolicyDocument, shape: Option<&SourceShape>) -> Vec<Finding> {
+    let mut out = Out {
+        findings: Vec::new(),
+    };
+    if doc.version.is_none() {
+        out.push(
+            LintCode::MissingVersion,
+            None,
+            String::new(),
+            "the policy has no Version, so AWS reads it as 2008-10-17".to_owned(),
+            "add \"Version\": \"2012-10-17\"",
+        );
+    }
+    if doc.statements.is_empty() {
+        out.push(
+            LintCode::EmptyList,
+            None,
+            "Statement".to_owned(),
+            "the policy has no statement".to_owned(),
+            "add a statement; ECR refuses a policy without one",
+        );
+    }
+    let legacy = doc.version.unwrap_or(Version::V2008_10_17) == Version::V2008_10_17;
+    for (i, s) in doc.statements.iter().enumerate() {
+        statement(&mut out, doc, i, s, legacy, shape);
+    }
+    let length = doc.to_json().chars().count();
+    if length > crate::model::policy::MAX_POLICY_LENGTH {
+        out.push(
+            LintCode::PolicyTooLong,
+            None,
+            String::new(),
+            format!(
+                "the policy has {length} characters; ECR stores at most {}",
+                crate::model::policy::MAX_POLICY_LENGTH
+            ),
+            "merge statements, use bundles or patterns, or name accounts rather than each role",
+        );
+    }
+    if let Some(i) = lockout_statement(doc) {
+        out.push(
+            LintCode::LocksOutPolicyChanges,
+            Some(i),
+            format!("Statement[{i}]"),
+            "the statement denies everyone ecr:SetRepositoryPolicy: nobody could change this policy again, and ECR refuses it unless `force` is set".to_owned(),
+            "deny everyone except an administrator role (NotPrincipal or a condition on aws:PrincipalArn)",
+        );
+    }
+    out.findings
+}
+
+fn statement(
+    out: &mut Out,
+    doc: &PolicyDocument,
+    i: usize,
+    s: &Statement,
+    legacy: bool,
+    shape: Option<&SourceShape>,
+) {
+    let at = |rest: &str| format!("Statement[{i}]{rest}");
+    let st = Some(i);
+    // Sid
+    if let Some(sid) = &s.sid {
+        if doc.statements[..i]
+            .iter()
+            .any(|o| o.sid.as_ref() == Some(sid))
+        {
+            out.push(
+                LintCode::DuplicateSid,
+                st,
+                at(".Sid"),
+                format!("Sid \"{sid}\" is already used by an earlier statement"),
+                "give every statement its own Sid",
+            );
+        }
+    } else if shape.is_some_and(|sh| sh.has_empty_sid(i)) {
+        out.push(
+            LintCode::EmptySid,
+            st,
+            at(".Sid"),
+            "the Sid is empty".to_owned(),
+            "name the statement (e.g. \"AllowPull\") or remove the Sid",
+        );
+    }
+    principal(out, i, s);
+    if let (Some(sh), Some(p)) = (shape.and_then(|sh| sh.statements.get(i)), &s.principal) {
+        for (key, _) in &sh.principal_keys {
+            if p.with_key(*key).next().is_none() {
+                let name = if p.negated {
+                    "NotPrincipal"
+                } else {
+                    "Principal"
+                };
+                out.push(
+                    LintCode::EmptyList,
+                    st,
+                    at(&format!(".{name}.{}", key.as_str())),
+                    format!("{} is an empty list", key.as_str()),
+                    "remove it",
+                );
+            }
+        }
+    }
+    actions(out, i, s);
+    if let Some(r) = &s.resource {
+        let name = if r.negated { "NotResource" } else { "Resource" };
+        out.push(
+            LintCode::ResourcePresent,
+            st,
+            at(&format!(".{name}")),
+            format!("a repository policy with {name} is refused by ECR (\"Invalid repository policy provided\")"),
+            format!("remove {name}: a repository policy applies to its repository"),
+        );
+        if r.resources.is_empty() {
+            out.push(
+                LintCode::EmptyList,
+                st,
+                at(&format!(".{name}")),
+                format!("{name} is an empty list"),
+                "remove it",
+            );
+        }
+    }
+    conditions(out, i, s, legacy);
+}
+
+fn principal(out: &mut Out, i: usize, s: &Statement) {
+    let st = Some(i);
+    let Some(p) = &s.principal else {
+        out.push(
+            LintCode::MissingPrincipal,
+            st,
+            format!("Statement[{i}]"),
+            "the statement has no Principal: a repository policy must say who it applies to".to_owned(),
+            "add \"Principal\": {\"AWS\": \"arn:aws:iam::ACCOUNT:root\"} (or a user, role or service)",
+        );
+        return;
+    };
+    let name = if p.negated {
+        "NotPrincipal"
+    } else {
+        "Principal"
+    };
+    if p.principals.is_empty() {
+        out.push(
+            LintCode::MissingPrincipal,
+            st,
+            format!("Statement[{i}].{name}"),
+            format!("{name} names nobody"),
+            "name the principals, or remove the statement",
+        );
+    }
+    if p.negated && s.effect == Effect::Allow {
+        out.push(
+            LintCode::AllowWithNotPrincipal,
+            st,
+            format!("Statement[{i}].NotPrincipal"),
+            "Allow with NotPrincipal grants access to everyone not listed, anonymous callers included".to_owned(),
+            "name the principals to allow in Principal instead",
+        );
+    }
+    let mut index = std::collections::BTreeMap::<&str, usize>::new();
+    for x in p.principals.iter() {
+        let (key, n) = match x.key() {
+            Some(k) => {
+                let n = index.entry(k.as_str()).or_default();
+                *n += 1;
+                (k.as_str(), *n - 1)
+            }
+            None => ("", 0),
+        };
+        let path = if key.is_empty() {
+            format!("Statement[{i}].{name}")
+        } else {
+            format!("Statement[{i}].{name}.{key}[{n}]")
+        };
+        if let Principal::Aws(AwsPrincipal::Other(text)) = x {
+            match crate::json::parse::aws_principal(text) {
+                Err((message, hint)) => out.push(
+                    LintCode::MalformedPrincipal,
+                    Some(i),
+                    path,
+                    message,
+                    hint.unwrap_or_default(),
+                ),
+                Ok(_) if !text.starts_with("arn:") => out.push(
+                    LintCode::DeletedPrincipal,
+                    Some(i),
+                    path,
+                    format!("\"{text}\" is a unique id: AWS shows one once the user or role it names is deleted, and the grant reaches nobody"),
+                    "name the user or role again by ARN, or remove it",
+                ),
+                Ok(_) => {}
+            }
+        }
+    }
+    if s.effect == Effect::Allow && !p.negated {
+        let public = p.principals.iter().any(|x| {
+            matches!(
+                x,
+                Principal::Anyone | Principal::Aws(AwsPrincipal::Everyone)
+            )
+        });
+        let narrowed = s
+            .condition
+            .tests()
+            .iter()
+            .any(|t| narrows_public_access(&t.operator, t.key.as_str()));
+        if public && !narrowed {
+            out.push(
+                LintCode::PublicAccess,
+                Some(i),
+                format!("Statement[{i}].{name}"),
+                "everyone, anonymous callers included, gets this access: the principal is \"*\" and no condition narrows it".to_owned(),
+                "name the accounts or roles, or add a condition such as StringEquals aws:PrincipalOrgID",
+            );
+        }
+        let guarded = s
+            .condition
+            .tests()
+            .iter()
+            .any(|t| guards_service_principal(&t.operator, t.key.as_str()));
+        if !guarded {
+            let mut n = 0;
+            for x in p.principals.iter() {
+                if let Principal::Service(svc) = x {
+                    out.push(
+                        LintCode::ServicePrincipalWithoutSource,
+                        Some(i),
+                        format!("Statement[{i}].{name}.Service[{n}]"),
+                        format!("service principal {svc} is allowed for any caller's resources (the confused deputy)"),
+                        "add a condition StringEquals aws:SourceAccount (your account) or ArnLike aws:SourceArn",
+                    );
+                    n += 1;
+                }
+            }
+        }
+    }
+}
+
+fn actions(out: &mut Out, i: usize, s: &Statement) {
+    let st = Some(i);
+    let Some(a) = &s.action else {
+        out.push(
+            LintCode::MissingAction,
+            st,
+            format!("Statement[{i}]"),
+            "the statement has no Action".to_owned(),
+            "add \"Action\": [\"ecr:BatchGetImage\", ...]",
+        );
+        return;
+    };
+    let name = if a.negated { "NotAction" } else { "Action" };
+    if a.actions.is_empty() {
+        out.push(
+            LintCode::MissingAction,
+            st,
+            format!("Statement[{i}].{name}"),
+            format!("{name} is an empty list"),
+            "list the actions, or remove the statement",
+        );
+    }
+    let texts: Vec<&str> = a
+        .actions
+        .iter()
+        .map(crate::model::action::ActionItem::as_str)
+        .collect();
+    for (j, text) in texts.iter().enumerate() {
+        let path = format!("Statement[{i}].{name}[{j}]");
+        match classify_action(text) {
+            ActionCheck::Unknown { suggestion } => out.push(
+                LintCode::UnknownAction,
+                st,
+                path.clone(),
+                format!("unknown action \"{text}\""),
+                suggestion.map_or_else(
+                    || "see the ECR actions in the Service Authorization Reference".to_owned(),
+                    |s| format!("did you mean \"{s}\"?"),
+                ),
+            ),
+            ActionCheck::AuthorizationToken if !a.negated => out.push(
+                LintCode::AuthorizationTokenInRepositoryPolicy,
+                st,
+                path.clone(),
+                "ecr:GetAuthorizationToken has no resource: a repository policy cannot grant it"
+                    .to_owned(),
+                "grant it in the caller's identity policy on \"Resource\": \"*\"",
+            ),
+            ActionCheck::NotRepositoryAction(act) if !a.negated => out.push(
+                LintCode::NotARepositoryAction,
+                st,
+                path.clone(),
+                format!(
+                    "{act} does not apply to a repository: a repository policy cannot grant it"
+                ),
+                "grant it in an identity policy, or in the registry policy",
+            ),
+            ActionCheck::OtherService if !a.negated && *text != "*" => out.push(
+                LintCode::ForeignAction,
+                st,
+                path.clone(),
+                format!("\"{text}\" is not an ECR action and has no effect in a repository policy"),
+                "remove it",
+            ),
+            ActionCheck::Pattern(matches) if s.effect == Effect::Allow && !a.negated => {
+                let today: Vec<&str> = matches.iter().map(|m| m.name()).collect();
+                let shown = if today.len() > 8 {
+                    format!("{} and {} more", today[..8].join(", "), today.len() - 8)
+                } else {
+                    today.join(", ")
+                };
+                out.push(
+                    LintCode::WildcardAction,
+                    st,
+                    path.clone(),
+                    format!(
+                        "\"{text}\" matches {} ECR actions today ({shown}) and will match every action AWS adds later",
+                        today.len()
+                    ),
+                    "list the actions, or use a bundle such as pull or push",
+                );
+            }
+            _ => {}
+        }
+        let redundant = texts[..j].iter().any(|o| o.eq_ignore_ascii_case(text))
+            || texts.iter().any(|w| action_covers_action(w, text));
+        if redundant {
+            out.push(
+                LintCode::RedundantAction,
+                st,
+                path,
+                format!("\"{text}\" is already covered by another entry of the list"),
+                "remove it",
+            );
+        }
+    }
+}
+
+fn conditions(out: &mut Out, i: usize, s: &Statement, legacy: bool) {
+    let st = Some(i);
+    for t in s.condition.tests() {
+        let op = t.operator;
+        let key = t.key.as_str();
+        let path = format!("Statement[{i}].Condition.{op}.{key}");
+        if operator_fits_key_name(op.operator, key) == Some(false) {
+            let ty = t.key.known().map_or("", |k| key_type_name(k.value_type));
+            out.push(
+                LintCode::OperatorKeyMismatch,
+                st,
+                path.clone(),
+                format!("{op} does not fit {key}, whose values are {ty}"),
+                suggest_operator(t.key.known().map(|k| k.value_type)),
+            );
+        }
+        if t.values.is_empty() {
+            out.push(
+                LintCode::EmptyList,
+                st,
+                path.clone(),
+                format!("{key} has no values"),
+                "give it a value, or remove the test",
+            );
+        }
+        for (j, v) in t.values.iter().enumerate() {
+            let text = v.as_text();
+            if wildcard_in_non_like(op.operator, &text) {
+                out.push(
+                    LintCode::WildcardInNonLikeOperator,
+                    st,
+                    format!("{path}[{j}]"),
+                    format!("{op} takes \"{text}\" literally: * and ? are wildcards only for Like operators"),
+                    format!("use {} if a wildcard is meant", like_of(op.operator)),
+                );
+            }
+            if legacy && has_policy_variable(&text) {
+                out.push(
+                    LintCode::PolicyVariableInLegacyVersion,
+                    st,
+                    format!("{path}[{j}]"),
+                    format!(
+                        "under Version 2008-10-17 \"{text}\" is plain text, not a policy variable"
+                    ),
+                    "set \"Version\": \"2012-10-17\"",
+                );
+            }
+        }
+    }
+    if legacy {
+        if let Some(p) = &s.principal {
+            for x in p.principals.iter() {
+                let text = x.to_string();
+                if has_policy_variable(&text) {
+                    out.push(
+                        LintCode::PolicyVariableInLegacyVersion,
+                        st,
+                        format!("Statement[{i}].Principal"),
+                        format!("under Version 2008-10-17 \"{text}\" is plain text, not a policy variable"),
+                        "set \"Version\": \"2012-10-17\"",
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn key_type_name(t: policy_catalogue::KeyType) -> &'static str {
+    use policy_catalogue::KeyType as K;
+    match t {
+        K::String => "strings",
+        K::Arn => "ARNs",
+        K::Numeric => "numbers",
+        K::Date => "dates",
+        K::Bool => "booleans",
+        K::Ip => "IP addresses",
+        K::Binary => "binary",
+    }
+}
+
+fn suggest_operator(t: Option<policy_catalogue::KeyType>) -> String {
+    use policy_catalogue::KeyType as K;
+    let ops = match t {
+        Some(K::String) => "a String operator (StringEquals, StringLike, ...)",
+        Some(K::Arn) => "an Arn operator (ArnEquals, ArnLike, ...)",
+        Some(K::Numeric) => "a Numeric operator",
+        Some(K::Date) => "a Date operator",
+        Some(K::Bool) => "Bool",
+        Some(K::Ip) => "IpAddress or NotIpAddress",
+        Some(K::Binary) => "BinaryEquals",
+        None => "an operator of the key's type",
+    };
+    format!("use {ops}")
+}
+
+fn like_of(op: policy_catalogue::Operator) -> &'static str {
+    use policy_catalogue::Operator as O;
+    match op {
+        O::StringNotEquals | O::StringNotEqualsIgnoreCase => "StringNotLike",
+        O::ArnEquals => "ArnLike",
+        O::ArnNotEquals => "ArnNotLike",
+        _ => "StringLike",
+    }
+}
+
+/// The first statement that denies everyone `ecr:SetRepositoryPolicy` without condition.
+fn lockout_statement(doc: &PolicyDocument) -> Option<usize> {
+    doc.statements.iter().position(|s| {
+        let everyone = s.principal.as_ref().is_some_and(|p| {
+            !p.negated
+                && p.principals.iter().any(|x| {
+                    matches!(
+                        x,
+                        Principal::Anyone | Principal::Aws(AwsPrincipal::Everyone)
+                    )
+                })
+        });
+        let covers = s.action.as_ref().is_some_and(|a| {
+            let any = a
+                .actions
+                .iter()
+                .any(|x| action_text_covers(x.as_str(), POLICY_CHANGE_ACTION));
+            any != a.negated
+        });
+        s.effect == Effect::Deny
+            && everyone
+            && covers
+            && s.condition.is_empty()
+            && s.resource.is_none()
+    })
+}
+
+/// Whether the policy denies everyone `ecr:SetRepositoryPolicy` with no condition: nobody
+/// could change it again, and ECR refuses it unless `force` is set (ECR-FACTS section 1).
+/// A deny with `NotPrincipal` or a condition leaves someone able to change it, and is not
+/// counted.
+///
+/// ```
+/// use policy_core::{locks_out_policy_changes, PolicyDocument};
+///
+/// let doc = PolicyDocument::from_json(r#"{"Statement": [{"Effect": "Deny", "Principal": "*",
+///     "Action": "ecr:Set*"}]}"#)?;
+/// assert!(locks_out_policy_changes(&doc));
+/// # Ok::<(), policy_core::ParseError>(())
+/// ```
+#[must_use]
+pub fn locks_out_policy_changes(doc: &PolicyDocument) -> bool {
+    lockout_statement(doc).is_some()
+}

@@ -1,0 +1,36 @@
+//! serde `Deserialize` for the model, for documents embedded in other serde data (YAML, TOML,
+//! a JSON field). The value goes through `serde_json::Value` and then through the same reader
+//! and checks as [`PolicyDocument::from_json`]: errors keep their JSON path, but line and
+//! column refer to the re-written value, not to the original text.
+
+use serde::de::{Deserialize, Deserializer, Error};
+
+use crate::model::document::PolicyDocument;
+use crate::model::policy::RepositoryPolicy;
+
+impl<'de> Deserialize<'de> for PolicyDocument {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let text = value.to_string();
+        PolicyDocument::from_json(&text).map_err(|e| {
+            let path = if e.path().is_empty() {
+                String::new()
+            } else {
+                format!("at {}: ", e.path())
+            };
+            let hint = e
+                .hint()
+                .map(|h| format!(" (hint: {h})"))
+                .unwrap_or_default();
+            D::Error::custom(format!("{path}{}{hint}", e.message()))
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for RepositoryPolicy {
+    /// Deserialises a [`PolicyDocument`], then applies the rules of repository policies.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let doc = PolicyDocument::deserialize(deserializer)?;
+        RepositoryPolicy::try_from(doc).map_err(D::Error::custom)
+    }
+}

@@ -1,0 +1,842 @@
+//! Reads a policy document from JSON text, element by element, with the path and position of
+//! every value.
+
+use std::borrow::Cow;
+
+use policy_catalogue::{checks, closest, ConditionOperator};
+
+use super::error::{ParseError, ParseErrorKind};
+use super::limits::Limits;
+use super::reader::{line_column, Kind, Reader, SyntaxError};
+use super::shape::{ElementName, SourceShape, StatementShape};
+use crate::model::action::ActionItem;
+use crate::model::condition::{Condition, ConditionKey, ConditionValue, Conditions};
+use crate::model::document::PolicyDocument;
+use crate::model::list::{ListForm, ValueList};
+use crate::model::names::{PolicyId, ServiceName, Sid};
+use crate::model::principal::{AwsPrincipal, Principal, PrincipalKey};
+use crate::model::statement::{ActionElement, PrincipalElement, ResourceElement, Statement};
+use crate::model::version::{Effect, Version};
+
+#[derive(Clone, Debug)]
+enum Seg<'a> {
+    Key(Cow<'a, str>),
+    /// An index; `bare` when the list was written as a single value.
+    Index(usize, bool),
+}
+
+type Result<T> = std::result::Result<T, ParseError>;
+
+/// A statement element and its negated form, with their names in the source shape.
+type ElementPair = ((&'static str, ElementName), (&'static str, ElementName));
+
+const PRINCIPAL_PAIR: ElementPair = (
+    ("Principal", ElementName::Principal),
+    ("NotPrincipal", ElementName::NotPrincipal),
+);
+const ACTION_PAIR: ElementPair = (
+    ("Action", ElementName::Action),
+    ("NotAction", ElementName::NotAction),
+);
+const RESOURCE_PAIR: ElementPair = (
+    ("Resource", ElementName::Resource),
+    ("NotResource", ElementName::NotResource),
+);
+
+pub(crate) struct DocumentReader<'a> {
+    text: &'a str,
+    r: Reader<'a>,
+    path: Vec<Seg<'a>>,
+    limits: Limits,
+    shape: Option<SourceShape>,
+}
+
+const TOP_ELEMENTS: [&str; 3] = ["Version", "Id", "Statement"];
+const STATEMENT_ELEMENTS: [&str; 9] = [
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
+
+impl<'a> DocumentReader<'a> {
+    pub(crate) fn new(text: &'a str, limits: Limits, record_shape: bool) -> Self {
+        DocumentReader {
+            text,
+            r: Reader::new(text),
+            path: Vec::with_capacity(8),
+            limits,
+            shape: record_shape.then(SourceShape::default),
+        }
+    }
+
+    pub(crate) fn read(mut self) -> Result<(PolicyDocument, Option<SourceShape>)> {
+        if self.text.len() > self.limits.max_bytes {
+            return Err(self.error_at(
+                0,
+                ParseErrorKind::TooLarge {
+                    size: self.text.len(),
+                    limit: self.limits.max_bytes,
+                },
+            ));
+        }
+        let doc = self.document()?;
+        if !self.r.at_end() {
+            let at = self.r.offset();
+            return Err(self.error_at(
+                at,
+                ParseErrorKind::Syntax {
+                    expected: "the end of the text after the policy object",
+                },
+            ));
+        }
+        Ok((doc, self.shape))
+    }
+
+    // ----- locations and errors -----
+
+    fn json_path(&self) -> String {
+        let mut out = String::new();
+        for seg in &self.path {
+            match seg {
+                Seg::Key(k) => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(k);
+                }
+                Seg::Index(i, false) => {
+                    out.push('[');
+                    out.push_str(&i.to_string());
+                    out.push(']');
+                }
+                Seg::Index(_, true) => {}
+            }
+        }
+        out
+    }
+
+    fn logical_path(&self) -> String {
+        let mut out = String::new();
+        for seg in &self.path {
+            match seg {
+                Seg::Key(k) => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(k);
+                }
+                Seg::Index(i, _) => {
+                    out.push('[');
+                    out.push_str(&i.to_string());
+                    out.push(']');
+                }
+            }
+        }
+        out
+    }
+
+    fn error_at(&self, offset: usize, kind: ParseErrorKind) -> ParseError {
+        let (line, column) = line_column(self.text, offset);
+        ParseError {
+            kind,
+            path: self.json_path(),
+            line,
+            column,
+        }
+    }
+
+    fn syntax(&self, e: SyntaxError) -> ParseError {
+        self.error_at(
+            e.offset,
+            ParseErrorKind::Syntax {
+                expected: e.expected,
+            },
+        )
+    }
+
+    fn invalid(&self, offset: usize, message: String, hint: Option<String>) -> ParseError {
+        self.error_at(offset, ParseErrorKind::InvalidValue { message, hint })
+    }
+
+    /// Records the position of the value at the current path.
+    fn mark(&mut self, offset: usize) {
+        if self.shape.is_some() {
+            let path = self.logical_path();
+            if let Some(shape) = &mut self.shape {
+                shape.positions.push((path, offset));
+            }
+        }
+    }
+
+    /// Records the position of the value about to be read.
+    fn mark_here(&mut self) {
+        if self.shape.is_some() {
+            self.r.peek();
+            let at = self.r.offset();
+            self.mark(at);
+        }
+    }
+
+    fn expect(&mut self, kind: Kind, expected: &'static str) -> Result<usize> {
+        let found = self.r.peek();
+        let at = self.r.offset();
+        if found == kind {
+            Ok(at)
+        } else if found == Kind::Invalid {
+            Err(self.syntax(SyntaxError {
+                offset: at,
+                expected: "a JSON value",
+            }))
+        } else {
+            Err(self.error_at(
+                at,
+                ParseErrorKind::WrongType {
+                    expected,
+                    found: found.describe(),
+                },
+            ))
+        }
+    }
+
+    fn string(&mut self, expected: &'static str) -> Result<(Cow<'a, str>, usize)> {
+        let at = self.expect(Kind::String, expected)?;
+        let s = self.r.string().map_err(|e| self.syntax(e))?;
+        Ok((s, at))
+    }
+
+    /// Reads an object, calling `member` for each key with the key pushed on the path.
+    /// Duplicate keys are refused.
+    fn object(
+        &mut self,
+        expected: &'static str,
+        mut member: impl FnMut(&mut Self, &str, usize) -> Result<()>,
+    ) -> Result<usize> {
+        let at = self.expect(Kind::Object, expected)?;
+        self.r.begin_object().map_err(|e| self.syntax(e))?;
+        let mut seen = SeenKeys::default();
+        let mut first = true;
+        while let Some((key, key_at)) = self.r.next_key(first).map_err(|e| self.syntax(e))? {
+            first = false;
+            if seen.contains(&key) {
+                return Err(self.error_at(
+                    key_at,
+                    ParseErrorKind::DuplicateElement {
+                        name: key.into_owned(),
+                    },
+                ));
+            }
+            if seen.len() >= self.limits.max_list {
+                return Err(self.error_at(
+                    key_at,
+                    ParseErrorKind::TooMany {
+                        what: "members in one object",
+                        limit: self.limits.max_list,
+                    },
+                ));
+            }
+            self.path.push(Seg::Key(key.clone()));
+            let result = member(self, &key, key_at);
+            self.path.pop();
+            result?;
+            seen.push(key);
+        }
+        Ok(at)
+    }
+
+    /// Reads one value or a list of values, calling `item` for each with its index on the path.
+    fn list<T>(
+        &mut self,
+        what: &'static str,
+        mut item: impl FnMut(&mut Self) -> Result<T>,
+    ) -> Result<ValueList<T>> {
+        if self.r.peek() != Kind::Array {
+            self.path.push(Seg::Index(0, true));
+            let value = item(self);
+            self.path.pop();
+            return Ok(ValueList::new(vec![value?], ListForm::Compact));
+        }
+        self.r.begin_array().map_err(|e| self.syntax(e))?;
+        // Lists in policies are short; one allocation covers the usual action list.
+        let mut items = Vec::with_capacity(8);
+        let mut first = true;
+        while self.r.next_element(first).map_err(|e| self.syntax(e))? {
+            first = false;
+            if items.len() >= self.limits.max_list {
+                let at = self.r.offset();
+                return Err(self.error_at(
+                    at,
+                    ParseErrorKind::TooMany {
+                        what,
+                        limit: self.limits.max_list,
+                    },
+                ));
+            }
+            self.path.push(Seg::Index(items.len(), false));
+            let value = item(self);
+            self.path.pop();
+            items.push(value?);
+        }
+        Ok(ValueList::new(items, ListForm::Array))
+    }
+
+    fn unknown(&self, at: usize, name: &str, candidates: &[&'static str]) -> ParseError {
+        let suggestion = closest(name, candidates.iter().copied());
+        self.error_at(
+            at,
+            ParseErrorKind::UnknownElement {
+                name: name.to_owned(),
+                suggestion,
+            },
+        )
+    }
+
+    // ----- the grammar -----
+
+    fn document(&mut self) -> Result<PolicyDocument> {
+        let mut version = None;
+        let mut id = None;
+        let mut statements = None;
+        let at = self.object("a policy object {\"Version\": ..., \"Statement\": ...}", |this, key, key_at| {
+            match key {
+                "Version" => {
+                    this.top_key(ElementName::Version);
+                    let (v, at) = this.string("the string \"2012-10-17\" or \"2008-10-17\"")?;
+                    this.mark(at);
+                    version = Some(v.parse::<Version>().map_err(|_| {
+                        this.invalid(
+                            at,
+                            format!("unknown policy Version \"{}\"", v.escape_debug()),
+                            Some("use \"2012-10-17\" (current) or \"2008-10-17\" (legacy), or leave Version out".to_owned()),
+                        )
+                    })?);
+                }
+                "Id" => {
+                    this.top_key(ElementName::Id);
+                    let (v, at) = this.string("a string")?;
+                    this.mark(at);
+                    id = Some(PolicyId::new(v.as_ref()).map_err(|e| {
+                        this.invalid(at, e.to_string(), None)
+                    })?);
+                }
+                "Statement" => {
+                    this.top_key(ElementName::Statement);
+                    statements = Some(this.statements()?);
+                }
+                other => {
+                    let mut e = this.unknown(key_at, other, &TOP_ELEMENTS);
+                    if STATEMENT_ELEMENTS.contains(&other) {
+                        if let ParseErrorKind::UnknownElement { suggestion, .. } = &mut e.kind {
+                            *suggestion = None;
+                        }
+                        e.kind = ParseErrorKind::InvalidValue {
+                            message: format!("\"{other}\" is a statement element, not a policy element: this looks like a single statement"),
+                            hint: Some("wrap it: {\"Version\": \"2012-10-17\", \"Statement\": [ { ... } ]}".to_owned()),
+                        };
+                    }
+                    return Err(e);
+                }
+            }
+            Ok(())
+        })?;
+        let Some(statements) = statements else {
+            return Err(self.error_at(at, ParseErrorKind::MissingElement { name: "Statement" }));
+        };
+        Ok(PolicyDocument {
+            version,
+            id,
+            statements,
+        })
+    }
+
+    fn top_key(&mut self, name: ElementName) {
+        if let Some(shape) = &mut self.shape {
+            shape.top_keys.push(name);
+        }
+    }
+
+    /// Records that a statement uses `key`, one of an element pair such as `Action` and
+    /// `NotAction`, of which a statement may hold only one; returns whether it is the negated one.
+    fn claim_pair(
+        &mut self,
+        taken: &mut &'static str,
+        key: &str,
+        key_at: usize,
+        pair: ElementPair,
+    ) -> Result<bool> {
+        let ((positive, positive_element), (negative, negative_element)) = pair;
+        let negated = key == negative;
+        let name = if negated { negative } else { positive };
+        if !taken.is_empty() {
+            return Err(self.error_at(
+                key_at,
+                ParseErrorKind::Conflict {
+                    first: taken,
+                    second: name,
+                },
+            ));
+        }
+        *taken = name;
+        self.statement_key(if negated {
+            negative_element
+        } else {
+            positive_element
+        });
+        Ok(negated)
+    }
+
+    fn statement_key(&mut self, name: ElementName) {
+        if let Some(shape) = &mut self.shape {
+            if let Some(s) = shape.statements.last_mut() {
+                s.keys.push(name);
+            }
+        }
+    }
+
+    fn statements(&mut self) -> Result<ValueList<Statement>> {
+        let kind = self.r.peek();
+        if kind != Kind::Object && kind != Kind::Array {
+            let at = self.r.offset();
+            return Err(self.error_at(
+                at,
+                ParseErrorKind::WrongType {
+                    expected: "a statement object or a list of them",
+                    found: kind.describe(),
+                },
+            ));
+        }
+        let limit = self.limits.max_statements;
+        let list = self.list("statements", |this| {
+            if let Some(Seg::Index(i, _)) = this.path.last() {
+                if *i >= limit {
+                    let at = this.r.offset();
+                    return Err(this.error_at(
+                        at,
+                        ParseErrorKind::TooMany {
+                            what: "statements",
+                            limit,
+                        },
+                    ));
+                }
+            }
+            this.statement()
+        })?;
+        Ok(list)
+    }
+
+    fn statement(&mut self) -> Result<Statement> {
+        if let Some(shape) = &mut self.shape {
+            shape.statements.push(StatementShape::default());
+        }
+        let mut sid = None;
+        let mut effect = None;
+        let mut principal: Option<PrincipalElement> = None;
+        let mut action: Option<ActionElement> = None;
+        let mut resource: Option<ResourceElement> = None;
+        let mut condition = Conditions::new();
+        let mut principal_key: &'static str = "";
+        let mut action_key: &'static str = "";
+        let mut resource_key: &'static str = "";
+        let at = self.object("a statement object", |this, key, key_at| {
+            match key {
+                "Sid" => {
+                    this.statement_key(ElementName::Sid);
+                    let (v, at) = this.string("a string")?;
+                    this.mark(at);
+                    if v.is_empty() {
+                        if let Some(s) = this.shape.as_mut().and_then(|s| s.statements.last_mut()) {
+                            s.empty_sid = true;
+                        }
+                    } else {
+                        sid = Some(Sid::new(v.as_ref()).map_err(|e| {
+                            this.invalid(
+                                at,
+                                e.to_string(),
+                                Some(
+                                    "ECR accepts printable ASCII without '\"', 1 to 128 characters"
+                                        .to_owned(),
+                                ),
+                            )
+                        })?);
+                    }
+                }
+                "Effect" => {
+                    this.statement_key(ElementName::Effect);
+                    let (v, at) = this.string("the string \"Allow\" or \"Deny\"")?;
+                    this.mark(at);
+                    effect = Some(match v.as_ref() {
+                        "Allow" => Effect::Allow,
+                        "Deny" => Effect::Deny,
+                        other => {
+                            let hint = closest(other, ["Allow", "Deny"]).map_or_else(
+                                || "write \"Allow\" or \"Deny\"".to_owned(),
+                                |s| format!("write \"{s}\" (values of Effect are case-sensitive)"),
+                            );
+                            return Err(this.invalid(
+                                at,
+                                format!(
+                                    "Effect must be \"Allow\" or \"Deny\", not \"{}\"",
+                                    other.escape_debug()
+                                ),
+                                Some(hint),
+                            ));
+                        }
+                    });
+                }
+                "Principal" | "NotPrincipal" => {
+                    this.mark_here();
+                    let negated =
+                        this.claim_pair(&mut principal_key, key, key_at, PRINCIPAL_PAIR)?;
+                    let mut p = this.principal()?;
+                    p.negated = negated;
+                    principal = Some(p);
+                }
+                "Action" | "NotAction" => {
+                    this.mark_here();
+                    let negated = this.claim_pair(&mut action_key, key, key_at, ACTION_PAIR)?;
+                    let actions = this.list("actions", Self::action)?;
+                    action = Some(ActionElement { negated, actions });
+                }
+                "Resource" | "NotResource" => {
+                    let negated = this.claim_pair(&mut resource_key, key, key_at, RESOURCE_PAIR)?;
+                    let at = this.r.offset();
+                    this.mark(at);
+                    let resources = this.list("resources", |this| {
+                        let (v, at) = this.string("a resource ARN string")?;
+                        this.mark(at);
+                        Ok(v.into_owned())
+                    })?;
+                    resource = Some(ResourceElement { negated, resources });
+                }
+                "Condition" => {
+                    this.mark_here();
+                    this.statement_key(ElementName::Condition);
+                    condition = this.condition()?;
+                }
+                other => return Err(this.unknown(key_at, other, &STATEMENT_ELEMENTS)),
+            }
+            Ok(())
+        })?;
+        self.mark(at);
+        let Some(effect) = effect else {
+            return Err(self.error_at(at, ParseErrorKind::MissingElement { name: "Effect" }));
+        };
+        Ok(Statement {
+            sid,
+            effect,
+            principal,
+            action,
+            resource,
+            condition,
+        })
+    }
+
+    fn principal(&mut self) -> Result<PrincipalElement> {
+        match self.r.peek() {
+            Kind::String => {
+                let (v, at) = self.string("")?;
+                self.mark(at);
+                if v == "*" {
+                    return Ok(PrincipalElement {
+                        negated: false,
+                        principals: ValueList::new(vec![Principal::Anyone], ListForm::Compact),
+                    });
+                }
+                return Err(self.invalid(
+                    at,
+                    format!("a Principal string can only be \"*\", not \"{}\"", v.escape_debug()),
+                    Some(format!(
+                        "name the principal by its kind: {{\"AWS\": \"{}\"}} (or \"Service\" for a service principal)",
+                        v.escape_debug()
+                    )),
+                ));
+            }
+            Kind::Object => {}
+            other => {
+                let at = self.r.offset();
+                return Err(self.error_at(
+                    at,
+                    ParseErrorKind::WrongType {
+                        expected: "\"*\" or an object such as {\"AWS\": \"arn:aws:iam::123456789012:root\"}",
+                        found: other.describe(),
+                    },
+                ));
+            }
+        }
+        let mut principals = Vec::new();
+        let mut all_bare = true;
+        self.object("", |this, key, key_at| {
+            let pk = match key {
+                "AWS" => PrincipalKey::Aws,
+                "Service" => PrincipalKey::Service,
+                "Federated" => PrincipalKey::Federated,
+                "CanonicalUser" => PrincipalKey::CanonicalUser,
+                other => {
+                    return Err(this.unknown(
+                        key_at,
+                        other,
+                        &["AWS", "Service", "Federated", "CanonicalUser"],
+                    ))
+                }
+            };
+            let values = this.list("principals", |this| {
+                let (v, at) = this.string("a principal string")?;
+                this.mark(at);
+                this.principal_value(pk, v, at)
+            })?;
+            let bare = values.is_written_bare();
+            all_bare &= bare || values.len() > 1;
+            if let Some(s) = this.shape.as_mut().and_then(|s| s.statements.last_mut()) {
+                s.principal_keys.push((pk, bare));
+            }
+            principals.extend(values);
+            Ok(())
+        })?;
+        Ok(PrincipalElement {
+            negated: false,
+            principals: ValueList::new(
+                principals,
+                if all_bare {
+                    ListForm::Compact
+                } else {
+                    ListForm::Array
+                },
+            ),
+        })
+    }
+
+    fn principal_value(&self, key: PrincipalKey, v: Cow<'a, str>, at: usize) -> Result<Principal> {
+        match key {
+            PrincipalKey::Aws => aws_principal(&v)
+                .map(Principal::Aws)
+                .map_err(|(message, hint)| self.invalid(at, message, hint)),
+            PrincipalKey::Service => ServiceName::new(v.as_ref())
+                .map(Principal::Service)
+                .map_err(|e| {
+                    self.invalid(
+                        at,
+                        e.to_string(),
+                        Some(
+                            "a service principal looks like \"codebuild.amazonaws.com\"".to_owned(),
+                        ),
+                    )
+                }),
+            PrincipalKey::Federated => Ok(Principal::Federated(v.into_owned())),
+            PrincipalKey::CanonicalUser => Ok(Principal::CanonicalUser(v.into_owned())),
+        }
+    }
+
+    fn action(&mut self) -> Result<ActionItem> {
+        let (v, at) = self.string("an action string such as \"ecr:BatchGetImage\"")?;
+        self.mark(at);
+        let item = ActionItem::parse(&v);
+        // A catalogue action is well-formed by definition; check the text of anything else.
+        let known = matches!(item, ActionItem::Ecr(_) | ActionItem::Public(_));
+        let checked = if known {
+            Ok(())
+        } else {
+            checks::check_action_text(&v)
+        };
+        if let Err(e) = checked {
+            let hint = if !v.contains(':') && !v.is_empty() {
+                let guess = format!("ecr:{v}");
+                Some(match checks::classify_action(&guess) {
+                    checks::ActionCheck::Unknown { .. } | checks::ActionCheck::OtherService => {
+                        "prefix the action with its service, e.g. \"ecr:BatchGetImage\"".to_owned()
+                    }
+                    _ => format!("did you mean \"ecr:{v}\"? actions need their service prefix"),
+                })
+            } else {
+                None
+            };
+            return Err(self.invalid(at, e.to_string(), hint));
+        }
+        if let Some(s) = self.shape.as_mut().and_then(|s| s.statements.last_mut()) {
+            s.action_spellings.push(v.into_owned());
+        }
+        Ok(item)
+    }
+
+    fn condition(&mut self) -> Result<Conditions> {
+        let mut conditions = Conditions::new();
+        self.object(
+            "a condition object {\"Operator\": {\"key\": value}}",
+            |this, op_text, op_at| {
+                let operator: ConditionOperator =
+                    op_text
+                        .parse()
+                        .map_err(|e: policy_catalogue::InvalidConditionOperator| {
+                            // The message already names the likely operator.
+                            this.invalid(op_at, e.to_string(), None)
+                        })?;
+                this.mark(op_at);
+                this.object(
+                    "an object of condition keys and values",
+                    |this, key, key_at| {
+                        let key = ConditionKey::new(key).map_err(|e| {
+                            this.invalid(
+                                key_at,
+                                e.to_string(),
+                                Some("condition keys look like \"aws:SourceAccount\"".to_owned()),
+                            )
+                        })?;
+                        this.mark(key_at);
+                        let values = this.list("condition values", Self::condition_value)?;
+                        conditions.push(Condition {
+                            operator,
+                            key,
+                            values,
+                        });
+                        Ok(())
+                    },
+                )?;
+                Ok(())
+            },
+        )?;
+        Ok(conditions)
+    }
+
+    fn condition_value(&mut self) -> Result<ConditionValue> {
+        let kind = self.r.peek();
+        let at = self.r.offset();
+        let value = match kind {
+            Kind::String => ConditionValue::String(Cow::Owned(
+                self.r.string().map_err(|e| self.syntax(e))?.into_owned(),
+            )),
+            Kind::Bool => ConditionValue::Bool(self.r.boolean().map_err(|e| self.syntax(e))?),
+            Kind::Number => {
+                ConditionValue::Number(self.r.number().map_err(|e| self.syntax(e))?.to_owned())
+            }
+            Kind::Invalid => {
+                return Err(self.syntax(SyntaxError {
+                    offset: self.r.offset(),
+                    expected: "a JSON value",
+                }))
+            }
+            other => {
+                return Err(self.error_at(
+                    self.r.offset(),
+                    ParseErrorKind::WrongType {
+                        expected: "a string, number or boolean",
+                        found: other.describe(),
+                    },
+                ))
+            }
+        };
+        self.mark(at);
+        Ok(value)
+    }
+}
+
+/// Reads the value of an `AWS` principal: `"*"`, an account id, a root, user, role or
+/// assumed-role ARN, another IAM or STS ARN without wildcards, or a unique id (`AIDA...`).
+pub(crate) fn aws_principal(
+    v: &str,
+) -> std::result::Result<AwsPrincipal, (String, Option<String>)> {
+    if v == "*" {
+        return Ok(AwsPrincipal::Everyone);
+    }
+    if let Ok(p) = AwsPrincipal::from_arn(v) {
+        return Ok(p);
+    }
+    let shown = v.escape_debug();
+    if v.bytes().all(|b| b.is_ascii_digit()) && !v.is_empty() {
+        return Err((
+            format!(
+                "account id \"{shown}\" has {} digits, AWS account ids have 12",
+                v.len()
+            ),
+            Some("write the 12-digit account id, leading zeros included".to_owned()),
+        ));
+    }
+    if let Some(rest) = v.strip_prefix("arn:") {
+        let fields: Vec<&str> = rest.splitn(5, ':').collect();
+        if v.contains(['*', '?']) {
+            return Err((
+                format!("principal ARN \"{shown}\" contains a wildcard; only the whole principal can be \"*\""),
+                Some("name the account or role exactly, or use \"*\" with a condition such as aws:PrincipalArn (ArnLike)".to_owned()),
+            ));
+        }
+        if let [partition, service, "", account, resource] = fields.as_slice() {
+            if crate::model::names::Partition::ALL
+                .iter()
+                .any(|p| p.as_str() == *partition)
+                && matches!(*service, "iam" | "sts")
+                && policy_catalogue::check_account_id(account).is_ok()
+                && !resource.is_empty()
+            {
+                // Other IAM principals (federated users, unusual paths): kept as written.
+                return Ok(AwsPrincipal::Other(v.to_owned()));
+            }
+            if policy_catalogue::check_account_id(account).is_err() {
+                return Err((
+                    format!("principal ARN \"{shown}\" has account \"{}\"; AWS account ids have 12 digits", account.escape_debug()),
+                    Some("write the 12-digit account id, leading zeros included".to_owned()),
+                ));
+            }
+        }
+        return Err((
+            format!("\"{shown}\" is not an IAM principal ARN"),
+            Some("use arn:aws:iam::ACCOUNT:root, :user/NAME, :role/NAME or arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION".to_owned()),
+        ));
+    }
+    if is_unique_id(v) {
+        return Ok(AwsPrincipal::Other(v.to_owned()));
+    }
+    Err((
+        format!("\"{shown}\" is not an AWS principal"),
+        Some(
+            "use \"*\", a 12-digit account id, or an IAM user, role or account root ARN".to_owned(),
+        ),
+    ))
+}
+
+/// An IAM unique id (`AIDA...` user, `AROA...` role, ...): what AWS shows once a principal a
+/// policy names is deleted (ECR-FACTS section 4).
+fn is_unique_id(v: &str) -> bool {
+    const PREFIXES: [&str; 8] = [
+        "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "ASIA", "AKIA", "AGPA",
+    ];
+    (16..=128).contains(&v.len())
+        && PREFIXES.iter().any(|p| v.starts_with(p))
+        && v.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+/// The member names of one object, to refuse repeated ones. Objects in policies have a handful
+/// of members, so the first few names live on the stack and only larger objects allocate.
+#[derive(Default)]
+struct SeenKeys<'a> {
+    inline: [Cow<'a, str>; SeenKeys::INLINE],
+    count: usize,
+    more: Vec<Cow<'a, str>>,
+}
+
+impl<'a> SeenKeys<'a> {
+    const INLINE: usize = 8;
+
+    fn contains(&self, key: &str) -> bool {
+        self.inline[..self.count.min(Self::INLINE)]
+            .iter()
+            .chain(&self.more)
+            .any(|k| k == key)
+    }
+
+    fn len(&self) -> usize {
+        self.count
+    }
+
+    fn push(&mut self, key: Cow<'a, str>) {
+        if let Some(slot) = self.inline.get_mut(self.count) {
+            *slot = key;
+        } else {
+            self.more.push(key);
+        }
+        self.count += 1;
+    }
+}

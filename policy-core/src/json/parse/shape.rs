@@ -1,0 +1,341 @@
+//! The shape of a policy as written: element order, which lists were bare strings per
+//! principal key, the spelling of actions, empty Sids, and the position of every value.
+//! Rendering with a shape writes a document back the way it was read.
+
+use super::reader::line_column;
+use crate::model::action::ActionItem;
+use crate::model::condition::{ConditionValue, Conditions};
+use crate::model::document::PolicyDocument;
+use crate::model::list::ValueList;
+use crate::model::principal::PrincipalKey;
+use crate::model::statement::Statement;
+
+/// The elements whose order a shape records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum ElementName {
+    Version,
+    Id,
+    Statement,
+    Sid,
+    Effect,
+    Principal,
+    NotPrincipal,
+    Action,
+    NotAction,
+    Resource,
+    NotResource,
+    Condition,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct StatementShape {
+    pub keys: Vec<ElementName>,
+    pub empty_sid: bool,
+    pub principal_keys: Vec<(PrincipalKey, bool)>,
+    pub action_spellings: Vec<String>,
+}
+
+/// How a policy was written: the order of its elements, bare strings versus lists for every
+/// principal key, the letter case of its actions, empty Sids, and where each value stands in
+/// the text. Get one with [`ParsedPolicy::parse`](crate::json::parse::ParsedPolicy::parse).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceShape {
+    pub(crate) top_keys: Vec<ElementName>,
+    pub(crate) statements: Vec<StatementShape>,
+    /// Logical path (every list indexed) and byte offset of each value.
+    pub(crate) positions: Vec<(String, usize)>,
+    /// Start of each line, for line and column of an offset.
+    pub(crate) text: String,
+}
+
+impl SourceShape {
+    /// The line and column (from 1) of the value at `path`, e.g. `Statement[0].Action[1]`
+    /// (every list indexed, even one written as a bare string). Falls back to the nearest
+    /// enclosing value that was recorded.
+    #[must_use]
+    pub fn locate(&self, path: &str) -> Option<(usize, usize)> {
+        let mut p = path;
+        loop {
+            if let Some((_, offset)) = self.positions.iter().find(|(q, _)| q == p) {
+                return Some(line_column(&self.text, *offset));
+            }
+            let cut = p.rfind(['.', '['])?;
+            p = &p[..cut];
+        }
+    }
+
+    /// Whether statement `index` was written with `"Sid": ""`.
+    #[must_use]
+    pub fn has_empty_sid(&self, index: usize) -> bool {
+        self.statements.get(index).is_some_and(|s| s.empty_sid)
+    }
+}
+
+fn escape(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn key(out: &mut String, first: &mut bool, name: &str) {
+    if !*first {
+        out.push(',');
+    }
+    *first = false;
+    escape(out, name);
+    out.push(':');
+}
+
+fn texts<'t>(out: &mut String, bare: bool, items: impl ExactSizeIterator<Item = &'t str>) {
+    let n = items.len();
+    if bare && n == 1 {
+        for t in items {
+            escape(out, t);
+        }
+        return;
+    }
+    out.push('[');
+    for (i, t) in items.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        escape(out, t);
+    }
+    out.push(']');
+}
+
+/// Compact JSON of `doc` in the shape it was read in. Elements that the shape does not know
+/// (because the document changed since) follow in the usual order.
+pub(crate) fn render(doc: &PolicyDocument, shape: &SourceShape) -> String {
+    let mut out = String::with_capacity(512);
+    out.push('{');
+    let mut first = true;
+    let mut order: Vec<ElementName> = shape.top_keys.clone();
+    for k in [
+        ElementName::Version,
+        ElementName::Id,
+        ElementName::Statement,
+    ] {
+        if !order.contains(&k) {
+            order.push(k);
+        }
+    }
+    for k in order {
+        match k {
+            ElementName::Version => {
+                if let Some(v) = doc.version {
+                    key(&mut out, &mut first, "Version");
+                    escape(&mut out, v.as_str());
+                }
+            }
+            ElementName::Id => {
+                if let Some(id) = &doc.id {
+                    key(&mut out, &mut first, "Id");
+                    escape(&mut out, id.as_str());
+                }
+            }
+            _ => {
+                key(&mut out, &mut first, "Statement");
+                let bare = doc.statements.is_written_bare();
+                if !bare {
+                    out.push('[');
+                }
+                for (i, s) in doc.statements.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    let default = StatementShape::default();
+                    statement(&mut out, s, shape.statements.get(i).unwrap_or(&default));
+                }
+                if !bare {
+                    out.push(']');
+                }
+            }
+        }
+    }
+    out.push('}');
+    out
+}
+
+fn statement(out: &mut String, s: &Statement, shape: &StatementShape) {
+    use ElementName as E;
+    out.push('{');
+    let mut first = true;
+    let mut order = shape.keys.clone();
+    for k in [
+        E::Sid,
+        E::Effect,
+        E::Principal,
+        E::Action,
+        E::Resource,
+        E::Condition,
+    ] {
+        let present = |o: &Vec<ElementName>, a, b| o.contains(&a) || o.contains(&b);
+        let already = match k {
+            E::Principal => present(&order, E::Principal, E::NotPrincipal),
+            E::Action => present(&order, E::Action, E::NotAction),
+            E::Resource => present(&order, E::Resource, E::NotResource),
+            k => order.contains(&k),
+        };
+        if !already {
+            order.push(k);
+        }
+    }
+    for k in order {
+        match k {
+            E::Sid => match &s.sid {
+                Some(sid) => {
+                    key(out, &mut first, "Sid");
+                    escape(out, sid.as_str());
+                }
+                None if shape.empty_sid => {
+                    key(out, &mut first, "Sid");
+                    out.push_str("\"\"");
+                }
+                None => {}
+            },
+            E::Effect => {
+                key(out, &mut first, "Effect");
+                escape(out, s.effect.as_str());
+            }
+            E::Principal | E::NotPrincipal => {
+                if let Some(p) = &s.principal {
+                    key(
+                        out,
+                        &mut first,
+                        if p.negated {
+                            "NotPrincipal"
+                        } else {
+                            "Principal"
+                        },
+                    );
+                    if p.is_anyone() {
+                        out.push_str("\"*\"");
+                        continue;
+                    }
+                    out.push('{');
+                    let mut first_key = true;
+                    let mut keys: Vec<(PrincipalKey, bool)> = shape.principal_keys.clone();
+                    for pk in PrincipalKey::ALL {
+                        if !keys.iter().any(|(k, _)| *k == pk) {
+                            keys.push((
+                                pk,
+                                p.principals.form() == crate::model::list::ListForm::Compact,
+                            ));
+                        }
+                    }
+                    for (pk, bare) in keys {
+                        let values: Vec<String> = p.with_key(pk).map(ToString::to_string).collect();
+                        if values.is_empty() && !shape.principal_keys.iter().any(|(k, _)| *k == pk)
+                        {
+                            continue;
+                        }
+                        key(out, &mut first_key, pk.as_str());
+                        texts(out, bare, values.iter().map(String::as_str));
+                    }
+                    out.push('}');
+                }
+            }
+            E::Action | E::NotAction => {
+                if let Some(a) = &s.action {
+                    key(
+                        out,
+                        &mut first,
+                        if a.negated { "NotAction" } else { "Action" },
+                    );
+                    let spelt = a.actions.len() == shape.action_spellings.len()
+                        && a.actions
+                            .iter()
+                            .zip(&shape.action_spellings)
+                            .all(|(item, text)| same_action(item, text));
+                    if spelt {
+                        texts(
+                            out,
+                            a.actions.is_written_bare(),
+                            shape.action_spellings.iter().map(String::as_str),
+                        );
+                    } else {
+                        texts(
+                            out,
+                            a.actions.is_written_bare(),
+                            a.actions.iter().map(ActionItem::as_str),
+                        );
+                    }
+                }
+            }
+            E::Resource | E::NotResource => {
+                if let Some(r) = &s.resource {
+                    key(
+                        out,
+                        &mut first,
+                        if r.negated { "NotResource" } else { "Resource" },
+                    );
+                    texts(
+                        out,
+                        r.resources.is_written_bare(),
+                        r.resources.iter().map(String::as_str),
+                    );
+                }
+            }
+            E::Condition => {
+                if !s.condition.is_empty() {
+                    key(out, &mut first, "Condition");
+                    conditions(out, &s.condition);
+                }
+            }
+            E::Version | E::Id | E::Statement => {}
+        }
+    }
+    out.push('}');
+}
+
+fn same_action(item: &ActionItem, text: &str) -> bool {
+    item.as_str().eq_ignore_ascii_case(text)
+}
+
+fn conditions(out: &mut String, c: &Conditions) {
+    out.push('{');
+    let mut first = true;
+    for (op, tests) in c.by_operator() {
+        key(out, &mut first, &op.to_string());
+        out.push('{');
+        let mut first_key = true;
+        for t in tests {
+            key(out, &mut first_key, t.key.as_str());
+            values(out, &t.values);
+        }
+        out.push('}');
+    }
+    out.push('}');
+}
+
+fn values(out: &mut String, v: &ValueList<ConditionValue>) {
+    let one = |out: &mut String, v: &ConditionValue| match v {
+        ConditionValue::String(s) => escape(out, s),
+        ConditionValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        ConditionValue::Number(n) if n.parse::<serde_json::Number>().is_ok() => out.push_str(n),
+        ConditionValue::Number(n) => escape(out, n),
+    };
+    if v.is_written_bare() {
+        one(out, &v[0]);
+        return;
+    }
+    out.push('[');
+    for (i, x) in v.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        one(out, x);
+    }
+    out.push(']');
+}

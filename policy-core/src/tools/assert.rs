@@ -1,0 +1,699 @@
+//! Assertions for tests of policies by what they grant, not by how their JSON looks.
+//!
+//! - [`assert_allows`] / [`assert_denies`]: one request, decided by an [`Evaluator`].
+//! - [`check_access_not_granted`]: the repository policy never grants these actions to
+//!   anyone outside these principals (an offline analogue of IAM Access Analyzer's
+//!   `CheckAccessNotGranted`).
+//! - [`check_no_new_access`]: a new repository policy grants nothing the old one did not (an
+//!   analogue of `CheckNoNewAccess`).
+//!
+//! # How exact the policy checks are
+//!
+//! The two policy checks reason about every possible caller, not one request. They divide
+//! callers into classes that the policies cannot tell apart: each user, role, session and
+//! service the policies name (in principals and in `aws:PrincipalArn` / `aws:PrincipalAccount`
+//! conditions), the root user, an unnamed user and an unnamed role session of each account
+//! named, the same three in an account no policy names, and an unnamed service. Each class is
+//! checked against each action of the catalogue that acts on a repository.
+//!
+//! Principals, actions and `NotPrincipal`/`NotAction` are decided exactly. Conditions on the
+//! caller's name and account (`aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:username`,
+//! `aws:PrincipalType`, ...) are decided exactly except for wildcard patterns matched against
+//! an unnamed caller. Any other condition (`aws:SourceIp`, `aws:PrincipalOrgID`, tags, ...)
+//! depends on the request and is taken as possibly true; such findings are marked
+//! [`Certainty::Possible`]. So the checks are **conservative**: they never miss a grant, and
+//! a finding marked `Certain` is a real grant, but a `Possible` one may be ruled out by a
+//! condition the check cannot decide. [`check_no_new_access`] compares conditions by their
+//! text: a new condition that is not literally the same as, or a narrowing of (fewer values
+//! for a positive operator, more for a negated one), an old one counts as possibly new
+//! access. Actions outside the catalogue (newer ECR actions) are not checked.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use policy_catalogue::{Action, Operator};
+
+use crate::eval::condition_internals::PreparedCondition;
+use crate::eval::{
+    principal_matches, Caller, ContextSource, Evaluator, Lookup, Outcome, PreparedPolicy,
+    PreparedStatement, PrincipalMatch, Request, RequestAction, StatementRef, Tri,
+};
+use crate::model::arn::RepositoryArn;
+use crate::model::document::PolicyDocument;
+use crate::model::kind::PolicyKind;
+use crate::model::names::{AccountId, Partition, RoleName, ServiceName, SessionName, UserName};
+use crate::model::principal::{AwsPrincipal, Principal};
+use crate::model::version::Effect;
+
+/// Panics unless the evaluator allows the request; the message shows the request and the
+/// explanation.
+///
+/// ```
+/// use policy_core::assert::assert_allows;
+/// use policy_core::eval::{Caller, Evaluator, Request};
+/// use policy_core::{Action, Principal, RepositoryPolicy, ServiceName, StatementBuilder};
+///
+/// let lambda = ServiceName::new("lambda.amazonaws.com")?;
+/// let policy = RepositoryPolicy::builder()
+///     .statement(StatementBuilder::allow().service(lambda.clone()).action(Action::BatchGetImage))
+///     .build()?;
+/// let repo = "arn:aws:ecr:us-east-1:123456789012:repository/app".parse()?;
+/// assert_allows(&Evaluator::new(&policy), &Request::new(Caller::service(lambda), Action::BatchGetImage, repo));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[track_caller]
+pub fn assert_allows(evaluator: &Evaluator, request: &Request) {
+    let decision = evaluator.explain(request);
+    assert!(
+        decision.outcome == Outcome::Allowed,
+        "expected the request to be allowed, but it is {}\n  request: {request}\n  {decision}",
+        decision.outcome
+    );
+}
+
+/// Panics unless the evaluator denies the request (explicitly or implicitly); the message
+/// shows the request and the statements that allowed it.
+///
+/// ```
+/// use policy_core::assert::assert_denies;
+/// use policy_core::eval::{Caller, Evaluator, Request};
+/// use policy_core::{AccountId, Action, Bundle, RepositoryPolicy, StatementBuilder, UserName};
+///
+/// let policy = RepositoryPolicy::builder()
+///     .account(AccountId::new("123456789012")?)
+///     .statement(StatementBuilder::allow().user(UserName::new("ci")?).bundle(Bundle::Pull))
+///     .build()?;
+/// let repo = "arn:aws:ecr:us-east-1:123456789012:repository/app".parse()?;
+/// let ci = Caller::user(AccountId::new("123456789012")?, UserName::new("ci")?);
+/// assert_denies(&Evaluator::new(&policy), &Request::new(ci, Action::DeleteRepository, repo));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[track_caller]
+pub fn assert_denies(evaluator: &Evaluator, request: &Request) {
+    let decision = evaluator.explain(request);
+    assert!(
+        decision.outcome != Outcome::Allowed,
+        "expected the request to be denied, but it is allowed\n  request: {request}\n  {decision}"
+    );
+}
+
+/// How sure a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Certainty {
+    /// The grant holds whatever the request context.
+    Certain,
+    /// The grant holds for some request contexts: it depends on conditions the check cannot
+    /// decide.
+    Possible,
+}
+
+/// One grant a policy check objects to.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct AccessFinding {
+    /// The caller (a representative of its class, see the [module docs](self)).
+    pub caller: String,
+    /// What the caller stands for, e.g. "a user the policies do not name, in account 111122223333".
+    pub stands_for: String,
+    /// The action granted.
+    pub action: Action,
+    /// The statement that grants it.
+    pub statement: StatementRef,
+    /// Whether the grant is certain.
+    pub certainty: Certainty,
+    /// What is wrong, in words.
+    pub detail: String,
+}
+
+impl fmt::Display for AccessFinding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let how = match self.certainty {
+            Certainty::Certain => "grants",
+            Certainty::Possible => "may grant (depending on conditions)",
+        };
+        write!(
+            f,
+            "{} {how} {} to {} ({}): {}",
+            self.statement, self.action, self.caller, self.stands_for, self.detail
+        )
+    }
+}
+
+/// The findings of a failed policy check.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct AccessReport {
+    /// Which check, e.g. `"access not granted"`.
+    pub check: &'static str,
+    /// The findings, certain ones first.
+    pub findings: Vec<AccessFinding>,
+}
+
+/// At most this many findings are shown in a message.
+const SHOWN: usize = 20;
+
+impl fmt::Display for AccessReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "check \"{}\" failed: {} finding(s)",
+            self.check,
+            self.findings.len()
+        )?;
+        for finding in self.findings.iter().take(SHOWN) {
+            write!(f, "\n  - {finding}")?;
+        }
+        if self.findings.len() > SHOWN {
+            write!(f, "\n  ... and {} more", self.findings.len() - SHOWN)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for AccessReport {}
+
+/// Checks that the repository policy grants none of `actions` to anyone outside
+/// `principals`. A principal covers itself; an account (`Principal::account`) covers every
+/// user, role and session in it; `Principal::Anyone` covers everyone.
+///
+/// A grant is what the repository policy allows after its denies. For another account's
+/// callers that grant still needs their identity policy, which this repository's owner does
+/// not control, so it counts (as it does for Access Analyzer). See the [module docs](self)
+/// for how exact the check is.
+///
+/// ```
+/// use policy_core::assert::check_access_not_granted;
+/// use policy_core::{AccountId, Action, Principal, RepositoryPolicy, StatementBuilder, OrgId};
+///
+/// let team = AccountId::new("123456789012")?;
+/// let policy = RepositoryPolicy::builder()
+///     .statement(StatementBuilder::allow().account(team.clone()).action(Action::PutImage))
+///     .statement(StatementBuilder::allow().org(OrgId::new("o-a1b2c3d4e5")?).action(Action::BatchGetImage))
+///     .build()?;
+/// // Only the team's account can push...
+/// assert!(check_access_not_granted(&policy, &[Action::PutImage], &[Principal::account(team.clone())]).is_ok());
+/// // ...but pulling is open to the organization, which the check cannot enumerate.
+/// let report = check_access_not_granted(&policy, &[Action::BatchGetImage], &[Principal::account(team)]).unwrap_err();
+/// assert!(report.to_string().contains("may grant (depending on conditions) ecr:BatchGetImage"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// An [`AccessReport`] listing every class of caller outside `principals` that is or may be
+/// granted one of the actions.
+pub fn check_access_not_granted(
+    repository_policy: impl AsRef<PolicyDocument>,
+    actions: &[Action],
+    principals: &[Principal],
+) -> Result<(), AccessReport> {
+    let document = repository_policy.as_ref();
+    let policy = PreparedPolicy::new(PolicyKind::Repository, document);
+    let probes = probes(&[document], principals);
+    let mut findings = Vec::new();
+    for probe in &probes {
+        if principals
+            .iter()
+            .any(|p| principal_matches(p, &probe.caller) != PrincipalMatch::No)
+        {
+            continue;
+        }
+        for &action in actions {
+            let grant = Grant::of(&policy, probe, action);
+            if grant.certain_deny() {
+                continue;
+            }
+            let Some((stmt, kind, conds)) = grant.strongest_allow() else {
+                continue;
+            };
+            let certain = conds.is_empty() && grant.denies.is_empty();
+            findings.push(AccessFinding {
+                caller: probe.caller.arn(),
+                stands_for: probe.stands_for.clone(),
+                action,
+                statement: StatementRef::of(PolicyKind::Repository, stmt),
+                certainty: if certain {
+                    Certainty::Certain
+                } else {
+                    Certainty::Possible
+                },
+                detail: match kind {
+                    PrincipalMatch::Account => {
+                        "granted to the caller's whole account, which is outside the allowed principals".to_owned()
+                    }
+                    _ => "the caller is outside the allowed principals".to_owned(),
+                },
+            });
+        }
+    }
+    report("access not granted", findings)
+}
+
+/// Panics unless [`check_access_not_granted`] passes; the message lists the callers and
+/// actions that break it.
+#[track_caller]
+pub fn assert_access_not_granted(
+    repository_policy: impl AsRef<PolicyDocument>,
+    actions: &[Action],
+    principals: &[Principal],
+) {
+    if let Err(report) = check_access_not_granted(repository_policy, actions, principals) {
+        panic!("{report}");
+    }
+}
+
+/// Checks that the `new` repository policy grants nothing the `old` one did not: no action
+/// to a caller the old policy did not grant it to, no grant by name where the old one only
+/// trusted the caller's account, no weaker condition, no removed deny. See the
+/// [module docs](self) for how exact the check is.
+///
+/// ```
+/// use policy_core::assert::check_no_new_access;
+/// use policy_core::{AccountId, Action, Bundle, RepositoryPolicy, StatementBuilder};
+///
+/// let partner = AccountId::new("210987654321")?;
+/// let old = RepositoryPolicy::builder()
+///     .statement(StatementBuilder::allow().account(partner.clone()).bundle(Bundle::Pull))
+///     .build()?;
+/// let narrower = RepositoryPolicy::builder()
+///     .statement(StatementBuilder::allow().account(partner.clone()).action(Action::BatchGetImage))
+///     .build()?;
+/// assert!(check_no_new_access(&old, &narrower).is_ok());
+/// let wider = RepositoryPolicy::builder()
+///     .statement(StatementBuilder::allow().account(partner).bundle(Bundle::Push))
+///     .build()?;
+/// let report = check_no_new_access(&old, &wider).unwrap_err();
+/// assert!(report.to_string().contains("grants ecr:PutImage"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// An [`AccessReport`] listing every caller class and action the new policy grants beyond
+/// the old one.
+pub fn check_no_new_access(
+    old: impl AsRef<PolicyDocument>,
+    new: impl AsRef<PolicyDocument>,
+) -> Result<(), AccessReport> {
+    let (old_doc, new_doc) = (old.as_ref(), new.as_ref());
+    let old_policy = PreparedPolicy::new(PolicyKind::Repository, old_doc);
+    let new_policy = PreparedPolicy::new(PolicyKind::Repository, new_doc);
+    let mut findings = Vec::new();
+    for probe in &probes(&[old_doc, new_doc], &[]) {
+        for action in Action::ALL.into_iter().filter(|a| a.is_repository_action()) {
+            let new_grant = Grant::of(&new_policy, probe, action);
+            if new_grant.certain_deny() || new_grant.allows.is_empty() {
+                continue;
+            }
+            let old_grant = Grant::of(&old_policy, probe, action);
+            // Every deny the old policy had must have a new deny at least as wide.
+            let lost_deny = old_grant
+                .denies
+                .iter()
+                .find(|(_, d)| !new_grant.denies.iter().any(|(_, e)| weaker_or_equal(e, d)));
+            for (stmt, kind, conds) in &new_grant.allows {
+                let covered = old_grant
+                    .allows
+                    .iter()
+                    .any(|(_, k, o)| k >= kind && weaker_or_equal(o, conds));
+                if covered && lost_deny.is_none() {
+                    continue;
+                }
+                let all_definite = conds.is_empty()
+                    && old_grant.allows.iter().all(|(_, _, o)| o.is_empty())
+                    && old_grant.denies.iter().all(|(_, d)| d.is_empty())
+                    && new_grant.denies.is_empty();
+                let detail = if !covered {
+                    if old_grant.allows.is_empty() {
+                        "the old policy does not grant it".to_owned()
+                    } else if old_grant.allows.iter().any(|(_, k, _)| k >= kind) {
+                        "the old policy grants it only under narrower conditions".to_owned()
+                    } else {
+                        "the old policy only trusted the caller's account (its identity policies had to allow too); the new one names the caller".to_owned()
+                    }
+                } else {
+                    let (d, _) = lost_deny.expect("a lost deny when covered");
+                    format!(
+                        "the old policy denied it with {}, which the new policy does not keep",
+                        StatementRef::of(PolicyKind::Repository, d)
+                    )
+                };
+                findings.push(AccessFinding {
+                    caller: probe.caller.arn(),
+                    stands_for: probe.stands_for.clone(),
+                    action,
+                    statement: StatementRef::of(PolicyKind::Repository, stmt),
+                    certainty: if all_definite {
+                        Certainty::Certain
+                    } else {
+                        Certainty::Possible
+                    },
+                    detail,
+                });
+                break;
+            }
+        }
+    }
+    report("no new access", findings)
+}
+
+/// Panics unless [`check_no_new_access`] passes; the message lists the callers and actions
+/// the new policy newly grants.
+#[track_caller]
+pub fn assert_no_new_access(old: impl AsRef<PolicyDocument>, new: impl AsRef<PolicyDocument>) {
+    if let Err(report) = check_no_new_access(old, new) {
+        panic!("{report}");
+    }
+}
+
+fn report(check: &'static str, mut findings: Vec<AccessFinding>) -> Result<(), AccessReport> {
+    if findings.is_empty() {
+        return Ok(());
+    }
+    findings.sort_by_key(|f| f.certainty);
+    Err(AccessReport { check, findings })
+}
+
+/// A representative caller, and what the policies can know about it.
+struct Probe {
+    caller: Caller,
+    request: Request,
+    stands_for: String,
+    /// `aws:PrincipalArn`, `aws:username`, `aws:PrincipalServiceName` equal no policy literal.
+    opaque_name: bool,
+    /// `aws:PrincipalAccount` equals no policy literal.
+    opaque_account: bool,
+}
+
+impl ContextSource for Probe {
+    fn lookup(&self, key: &str) -> Lookup<'_> {
+        let is = |k: &str| key.eq_ignore_ascii_case(k);
+        let known = |k: &str| match self.request.lookup(k) {
+            Some(v) => Lookup::Values(v),
+            None => Lookup::Absent,
+        };
+        if is("aws:PrincipalArn") || is("aws:username") || is("aws:PrincipalServiceName") {
+            if self.opaque_name && self.request.lookup(key).is_some() {
+                Lookup::Opaque
+            } else {
+                known(key)
+            }
+        } else if is("aws:PrincipalAccount") {
+            if self.opaque_account && self.request.lookup(key).is_some() {
+                Lookup::Opaque
+            } else {
+                known(key)
+            }
+        } else if is("aws:PrincipalType") || is("aws:PrincipalIsAWSService") {
+            known(key)
+        } else {
+            Lookup::Unknown
+        }
+    }
+}
+
+/// The callers to try: see the module docs.
+fn probes(documents: &[&PolicyDocument], extra: &[Principal]) -> Vec<Probe> {
+    let mut named: Vec<Caller> = Vec::new();
+    let mut accounts: BTreeSet<(Partition, AccountId)> = BTreeSet::new();
+    let mut services: BTreeSet<String> = BTreeSet::new();
+    let mut add = |p: &Principal, named: &mut Vec<Caller>| match p {
+        Principal::Aws(a) => {
+            if let (Some(account), Some(partition)) = (a.account(), partition_of(a)) {
+                accounts.insert((partition, account.clone()));
+            }
+            let caller = match a {
+                AwsPrincipal::User { .. }
+                | AwsPrincipal::Role { .. }
+                | AwsPrincipal::AssumedRole { .. } => Caller::from_arn(&a.to_string()).ok(),
+                _ => None,
+            };
+            if let Some(c) = caller {
+                if let Caller::AssumedRole { role, .. } = &c {
+                    // A session of a named role the policies do not name.
+                    if matches!(a, AwsPrincipal::Role { .. }) {
+                        let mut other = c.clone();
+                        if let Caller::AssumedRole { session, .. } = &mut other {
+                            *session = SessionName::__checked("unnamed-session");
+                        }
+                        let _ = role;
+                        named.push(other);
+                        return;
+                    }
+                }
+                named.push(c);
+            }
+        }
+        Principal::Service(s) => {
+            services.insert(s.as_str().to_ascii_lowercase());
+        }
+        _ => {}
+    };
+    for p in extra {
+        add(p, &mut named);
+    }
+    for document in documents {
+        for s in document.statements.iter() {
+            if let Some(element) = &s.principal {
+                for p in element.principals.iter() {
+                    add(p, &mut named);
+                }
+            }
+            for c in s.condition.tests() {
+                let key = c.key.as_str();
+                for v in c.values.iter() {
+                    let text = v.as_text();
+                    if text.contains(['*', '?']) {
+                        continue;
+                    }
+                    if key.eq_ignore_ascii_case("aws:PrincipalArn") {
+                        if let Ok(a) = AwsPrincipal::from_arn(&text) {
+                            add(&Principal::Aws(a), &mut named);
+                        }
+                    } else if key.eq_ignore_ascii_case("aws:PrincipalAccount") {
+                        if let Ok(account) = AccountId::new(text.as_ref()) {
+                            add(&Principal::account(account), &mut named);
+                        }
+                    } else if key.eq_ignore_ascii_case("aws:PrincipalServiceName") {
+                        if let Ok(service) = ServiceName::new(text.as_ref()) {
+                            add(&Principal::Service(service), &mut named);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let fresh = fresh_account(&accounts);
+    let mut out = Vec::new();
+    let mut push = |caller: Caller, stands_for: String, opaque_name: bool, opaque_account: bool| {
+        let account = caller.account().cloned().unwrap_or_else(|| fresh.clone());
+        let repository = RepositoryArn::new(
+            crate::model::names::Region::__checked("us-east-1"),
+            account,
+            crate::model::names::RepositoryName::__checked("unnamed-repository"),
+        );
+        let request = Request::new(caller.clone(), Action::BatchGetImage, repository);
+        out.push(Probe {
+            caller,
+            request,
+            stands_for,
+            opaque_name,
+            opaque_account,
+        });
+    };
+    let mut seen = BTreeSet::new();
+    for c in named {
+        if seen.insert(c.arn()) {
+            let what = match &c {
+                Caller::AssumedRole { session, .. } if session.as_str() == "unnamed-session" => {
+                    "any session of a role the policies name"
+                }
+                _ => "a principal the policies name",
+            };
+            push(c, what.to_owned(), false, false);
+        }
+    }
+    let mut all_accounts: Vec<(Partition, AccountId, bool)> =
+        accounts.into_iter().map(|(p, a)| (p, a, false)).collect();
+    all_accounts.push((Partition::Aws, fresh.clone(), true));
+    for (partition, account, is_fresh) in all_accounts {
+        let place = if is_fresh {
+            "in an account the policies do not name".to_owned()
+        } else {
+            format!("in account {account}")
+        };
+        push(
+            Caller::Root {
+                partition,
+                account: account.clone(),
+            },
+            format!("the root user {place}"),
+            false,
+            is_fresh,
+        );
+        push(
+            Caller::User {
+                partition,
+                account: account.clone(),
+                path: crate::model::names::IamPath::root(),
+                name: UserName::__checked("unnamed-user"),
+            },
+            format!("any user the policies do not name, {place}"),
+            true,
+            is_fresh,
+        );
+        push(
+            Caller::AssumedRole {
+                partition,
+                account,
+                role_path: crate::model::names::IamPath::root(),
+                role: RoleName::__checked("unnamed-role"),
+                session: SessionName::__checked("unnamed-session"),
+            },
+            format!("any session of a role the policies do not name, {place}"),
+            true,
+            is_fresh,
+        );
+    }
+    for s in services {
+        push(
+            Caller::Service(
+                ServiceName::new(s)
+                    .unwrap_or_else(|_| ServiceName::__checked("unnamed.amazonaws.com")),
+            ),
+            "a service principal the policies name".to_owned(),
+            false,
+            false,
+        );
+    }
+    push(
+        Caller::Service(ServiceName::__checked("unnamed.amazonaws.com")),
+        "any service principal the policies do not name".to_owned(),
+        true,
+        false,
+    );
+    out
+}
+
+fn partition_of(a: &AwsPrincipal) -> Option<Partition> {
+    match a {
+        AwsPrincipal::Account { partition, .. }
+        | AwsPrincipal::User { partition, .. }
+        | AwsPrincipal::Role { partition, .. }
+        | AwsPrincipal::AssumedRole { partition, .. } => Some(*partition),
+        _ => None,
+    }
+}
+
+/// A 12-digit account id no policy names.
+fn fresh_account(named: &BTreeSet<(Partition, AccountId)>) -> AccountId {
+    let mut n: u64 = 999_999_999_999;
+    loop {
+        let candidate = AccountId::new(format!("{n:012}"))
+            .unwrap_or_else(|_| AccountId::__checked("999999999999"));
+        if !named.iter().any(|(_, a)| *a == candidate) {
+            return candidate;
+        }
+        n -= 1;
+    }
+}
+
+type Conds<'a> = Vec<&'a PreparedCondition>;
+
+/// What a policy does for one caller class and action: the statements that may apply, each
+/// with the conditions that could not be decided.
+struct Grant<'a> {
+    allows: Vec<(&'a PreparedStatement, PrincipalMatch, Conds<'a>)>,
+    denies: Vec<(&'a PreparedStatement, Conds<'a>)>,
+}
+
+impl<'a> Grant<'a> {
+    fn of(policy: &'a PreparedPolicy, probe: &Probe, action: Action) -> Self {
+        let mut grant = Grant {
+            allows: Vec::new(),
+            denies: Vec::new(),
+        };
+        let request_action = RequestAction::Ecr(action);
+        for s in &policy.statements {
+            if !s.covers_action(&request_action) {
+                continue;
+            }
+            let m = s.principal_match(PolicyKind::Repository, &probe.caller);
+            if m == PrincipalMatch::No {
+                continue;
+            }
+            // A Resource in a repository policy other than "*" cannot be decided here.
+            let resource_known = match &s.resources {
+                None => true,
+                Some((negated, patterns)) => {
+                    !negated
+                        && patterns
+                            .iter()
+                            .any(|p| !p.is_empty() && p.bytes().all(|b| b == b'*'))
+                }
+            };
+            let mut undecided = Vec::new();
+            let mut applies = true;
+            for c in &s.conditions {
+                match c.evaluate(probe) {
+                    Tri::False => {
+                        applies = false;
+                        break;
+                    }
+                    Tri::Unknown => undecided.push(c),
+                    Tri::True => {}
+                }
+            }
+            if !applies {
+                continue;
+            }
+            match s.effect {
+                Effect::Allow => grant.allows.push((s, m, undecided)),
+                // An undecidable Resource makes a deny uncertain; keep it with no condition
+                // only when it is known to cover the repository.
+                Effect::Deny if resource_known => grant.denies.push((s, undecided)),
+                Effect::Deny => {}
+            }
+        }
+        grant
+    }
+
+    fn certain_deny(&self) -> bool {
+        self.denies.iter().any(|(_, c)| c.is_empty())
+    }
+
+    /// The allow that grants most surely: unconditional first, by name before by account.
+    fn strongest_allow(&self) -> Option<(&'a PreparedStatement, PrincipalMatch, &Conds<'a>)> {
+        self.allows
+            .iter()
+            .min_by_key(|(_, m, c)| (!c.is_empty(), std::cmp::Reverse(*m)))
+            .map(|(s, m, c)| (*s, *m, c))
+    }
+}
+
+/// Whether condition set `weaker` holds whenever `stronger` does, judged by their text: every
+/// test of `weaker` is implied by a test of `stronger`.
+fn weaker_or_equal(weaker: &[&PreparedCondition], stronger: &[&PreparedCondition]) -> bool {
+    weaker
+        .iter()
+        .all(|w| stronger.iter().any(|s| implies(s, w)))
+}
+
+/// Whether test `s` being true makes test `w` true.
+fn implies(s: &PreparedCondition, w: &PreparedCondition) -> bool {
+    let (so, wo) = (s.operator, w.operator);
+    if !s.key.eq_ignore_ascii_case(&w.key)
+        || so.operator != wo.operator
+        || so.qualifier != wo.qualifier
+        || (so.if_exists && !wo.if_exists)
+    {
+        return false;
+    }
+    let values = |c: &PreparedCondition| -> BTreeSet<String> {
+        c.values.iter().map(|v| v.text.clone()).collect()
+    };
+    let (sv, wv) = (values(s), values(w));
+    if so.operator == Operator::Null {
+        sv == wv
+    } else if so.operator.is_negated() {
+        wv.is_subset(&sv)
+    } else {
+        sv.is_subset(&wv)
+    }
+}

@@ -1,0 +1,275 @@
+//! Back to code: a policy as `policy! { ... }` source, so that a JSON policy can move into Rust.
+//!
+//! The source follows the grammar of the `policy!` macro. It reproduces the policy's meaning
+//! (the macro's policy is [equivalent](crate::analysis::equivalence::equivalent) to this one); the JSON layout may
+//! differ where the macro has one way of writing (actions always as a list, condition values
+//! as strings, `Version` always written).
+
+use std::fmt::{self, Write};
+
+use crate::model::action::ActionItem;
+use crate::model::document::PolicyDocument;
+use crate::model::names::Partition;
+use crate::model::policy::RepositoryPolicy;
+use crate::model::principal::{AwsPrincipal, Principal};
+use crate::model::statement::Statement;
+use crate::model::version::Effect;
+
+/// A part of a policy that the `policy!` grammar cannot express.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotExpressible {
+    /// The JSON path of the part, e.g. `Statement[0].Resource`.
+    pub path: String,
+    /// Why it cannot be written in the macro.
+    pub reason: String,
+}
+
+impl fmt::Display for NotExpressible {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {}; keep this policy as JSON",
+            self.path, self.reason
+        )
+    }
+}
+
+impl std::error::Error for NotExpressible {}
+
+fn lit(s: &str) -> String {
+    format!("{s:?}")
+}
+
+fn fail<T>(path: String, reason: &str) -> Result<T, NotExpressible> {
+    Err(NotExpressible {
+        path,
+        reason: reason.to_owned(),
+    })
+}
+
+/// The principal as a DSL principal, or `None` when the grammar has no form for it.
+fn principal(p: &Principal) -> Option<String> {
+    let in_aws = |partition: &Partition| *partition == Partition::Aws;
+    Some(match p {
+        Principal::Anyone => "anyone".to_owned(),
+        Principal::Service(s) => format!("service {}", lit(s.as_str())),
+        Principal::Aws(a) => match a {
+            AwsPrincipal::Account {
+                partition,
+                account,
+                bare: false,
+            } if in_aws(partition) => format!("account {}", lit(account.as_str())),
+            AwsPrincipal::Account { .. } => format!("arn {}", lit(&a.to_string())),
+            AwsPrincipal::User {
+                partition,
+                account,
+                path,
+                name,
+            } if in_aws(partition) => format!(
+                "user {} in account {}",
+                lit(&format!("{}{name}", &path.as_str()[1..])),
+                lit(account.as_str())
+            ),
+            AwsPrincipal::Role {
+                partition,
+                account,
+                path,
+                name,
+            } if in_aws(partition) => format!(
+                "role {} in account {}",
+                lit(&format!("{}{name}", &path.as_str()[1..])),
+                lit(account.as_str())
+            ),
+            AwsPrincipal::AssumedRole {
+                partition,
+                account,
+                role,
+                session,
+            } if in_aws(partition) => format!(
+                "session {} {} in account {}",
+                lit(role.as_str()),
+                lit(session.as_str()),
+                lit(account.as_str())
+            ),
+            AwsPrincipal::User { .. }
+            | AwsPrincipal::Role { .. }
+            | AwsPrincipal::AssumedRole { .. } => format!("arn {}", lit(&a.to_string())),
+            // IAM reads `{"AWS": "*"}` as `"*"`; the macro writes the latter.
+            AwsPrincipal::Everyone => "anyone".to_owned(),
+            AwsPrincipal::Other(_) => return None,
+        },
+        Principal::Federated(_) | Principal::CanonicalUser(_) => return None,
+    })
+}
+
+fn action(a: &ActionItem) -> Option<String> {
+    match a {
+        ActionItem::Ecr(x) => Some(x.name().to_owned()),
+        ActionItem::Public(x) => Some(lit(x.as_str())),
+        ActionItem::Pattern(p) if p.service() == "ecr" || p.service() == "ecr-public" => {
+            Some(lit(p.as_str()))
+        }
+        ActionItem::Pattern(_) | ActionItem::Other(_) => None,
+    }
+}
+
+fn statement(
+    out: &mut String,
+    i: usize,
+    s: &Statement,
+    earlier: &[Statement],
+) -> Result<(), NotExpressible> {
+    let at = |rest: &str| format!("Statement[{i}]{rest}");
+    if let Some(r) = &s.resource {
+        let name = if r.negated { "NotResource" } else { "Resource" };
+        return fail(
+            at(&format!(".{name}")),
+            "the macro writes repository policies, which have no Resource",
+        );
+    }
+    let Some(p) = s.principal.as_ref().filter(|p| !p.principals.is_empty()) else {
+        return fail(at(".Principal"), "the statement names no principal");
+    };
+    let Some(a) = s.action.as_ref().filter(|a| !a.actions.is_empty()) else {
+        return fail(at(".Action"), "the statement names no action");
+    };
+    if p.negated {
+        // The macro writes `deny anyone except ...` as `"Principal": "*"` with tests of
+        // aws:PrincipalArn, the form AWS recommends over NotPrincipal, which is another policy.
+        return fail(
+            at(".NotPrincipal"),
+            "the macro writes `anyone except` as \"Principal\": \"*\" with a condition on aws:PrincipalArn, not as NotPrincipal",
+        );
+    }
+    out.push_str("    ");
+    if let Some(sid) = &s.sid {
+        if earlier.iter().any(|o| o.sid.as_ref() == Some(sid)) {
+            return fail(at(".Sid"), "the macro refuses a Sid used twice");
+        }
+        let _ = write!(out, "sid {} ", lit(sid.as_str()));
+    }
+    out.push_str(match s.effect {
+        Effect::Allow => "allow ",
+        Effect::Deny => "deny ",
+    });
+    let mut principals = Vec::new();
+    for x in p.principals.iter() {
+        match principal(x) {
+            Some(text) if !principals.contains(&text) => principals.push(text),
+            Some(_) => {}
+            None => {
+                return fail(
+                    at(".Principal"),
+                    &format!("the principal {x} has no form in the macro"),
+                )
+            }
+        }
+    }
+    if p.is_anyone() {
+        principals = vec!["anyone".to_owned()];
+    }
+    out.push_str(&principals.join(", "));
+    out.push(' ');
+    let mut actions = Vec::new();
+    for x in a.actions.iter() {
+        match action(x) {
+            Some(text) if !actions.contains(&text) => actions.push(text),
+            Some(_) => {}
+            None => {
+                return fail(
+                    at(".Action"),
+                    &format!("the action \"{x}\" is not an ECR action the macro knows"),
+                )
+            }
+        }
+    }
+    if a.negated {
+        out.push_str("except ");
+    }
+    out.push_str(&actions.join(", "));
+    out.push_str(" on repo");
+    for (n, t) in s.condition.tests().iter().enumerate() {
+        if t.values.is_empty() {
+            return fail(
+                at(&format!(".Condition.{}.{}", t.operator, t.key)),
+                "a condition without values has no form in the macro",
+            );
+        }
+        // The macro refuses what the lint reports as a type mismatch: same rule, same verdict.
+        if policy_catalogue::checks::operator_fits_key_name(t.operator.operator, t.key.as_str())
+            == Some(false)
+        {
+            return fail(
+                at(&format!(".Condition.{}.{}", t.operator, t.key)),
+                "the operator does not fit the key's type, which the macro refuses at compile time",
+            );
+        }
+        out.push_str(if n == 0 {
+            "\n        when "
+        } else {
+            "\n        and "
+        });
+        let values: Vec<String> = t.values.iter().map(|v| lit(&v.as_text())).collect();
+        let values = if values.len() == 1 {
+            values[0].clone()
+        } else {
+            format!("[{}]", values.join(", "))
+        };
+        let _ = write!(out, "{} {} {values}", t.operator, lit(t.key.as_str()));
+    }
+    Ok(())
+}
+
+impl PolicyDocument {
+    /// The document as `policy! { ... }` source for the `ecr-policy` crate's macro.
+    ///
+    /// ```
+    /// use policy_core::PolicyDocument;
+    ///
+    /// let doc = PolicyDocument::from_json(r#"{"Version": "2008-10-17", "Statement": [{
+    ///   "Sid": "AllowPushPullFromCICDUser", "Effect": "Allow",
+    ///   "Principal": {"AWS": "arn:aws:iam::123456789012:user/fcj-ecr-ci-cd-user"},
+    ///   "Action": ["ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"]}]}"#)?;
+    /// assert_eq!(doc.to_dsl()?, r#"policy! {
+    ///     version "2008-10-17";
+    ///     sid "AllowPushPullFromCICDUser" allow user "fcj-ecr-ci-cd-user" in account "123456789012" GetDownloadUrlForLayer, BatchGetImage on repo
+    /// }
+    /// "#);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`NotExpressible`] naming the first part the grammar has no form for: a `Resource`, a
+    /// statement without principal or action, `AWS: "*"`, federated, canonical-user or
+    /// unique-id principals, actions of other services, conditions without values.
+    pub fn to_dsl(&self) -> Result<String, NotExpressible> {
+        let mut out = String::from("policy! {\n");
+        if let Some(v) = self.version {
+            let _ = writeln!(out, "    version {};", lit(v.as_str()));
+        }
+        if let Some(id) = &self.id {
+            let _ = writeln!(out, "    id {};", lit(id.as_str()));
+        }
+        if self.statements.is_empty() {
+            return fail("Statement".to_owned(), "the policy has no statement");
+        }
+        for (i, s) in self.statements.iter().enumerate() {
+            if i > 0 {
+                out.push_str(";\n");
+            }
+            statement(&mut out, i, s, &self.statements[..i])?;
+        }
+        out.push_str("\n}\n");
+        Ok(out)
+    }
+}
+
+impl RepositoryPolicy {
+    /// The policy as `policy! { ... }` source; see [`PolicyDocument::to_dsl`].
+    ///
+    /// # Errors
+    /// [`NotExpressible`] for the parts the macro's grammar cannot write.
+    pub fn to_dsl(&self) -> Result<String, NotExpressible> {
+        self.document().to_dsl()
+    }
+}
