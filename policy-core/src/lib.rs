@@ -50,6 +50,7 @@ mod tools;
 pub use build::builder;
 pub use tools::assert;
 
+pub use analysis::access;
 pub use analysis::diff::{diff, AccessChange, PolicyDiff};
 pub use analysis::equivalence::equivalent;
 pub use analysis::lint::{
