@@ -371,6 +371,14 @@ impl Analyzer {
     /// Reads the policy and works out its caller classes.
     #[must_use]
     pub fn new(policy: &Policy, options: &Options) -> Analyzer {
+        Analyzer::with_names_of(policy, options, &[])
+    }
+
+    /// Reads the policy with the caller classes of it and of `others` together, so that two
+    /// analyzers built this way over the same policies have the same classes, in the same
+    /// order: what [`Analyzer::difference`] needs.
+    #[must_use]
+    pub fn with_names_of(policy: &Policy, options: &Options, others: &[&Policy]) -> Analyzer {
         let repo = options.repository.as_deref();
         let repository = Prepared::new(policy, false, repo);
         let (identity, identity_allows_all) = match &options.identity {
@@ -378,7 +386,7 @@ impl Analyzer {
             IdentityPolicies::AllowAll => (None, true),
             IdentityPolicies::Policy(p) => (Some(Prepared::new(p, true, repo)), false),
         };
-        let names = Names::collect(policy, options);
+        let names = Names::collect(policy, options, others);
         let (classes, whos) = names.classes(options);
         Analyzer {
             repository,
@@ -464,6 +472,138 @@ impl Analyzer {
                     actions,
                     grant,
                 });
+            }
+        }
+        out
+    }
+
+    /// A request of the class for the action that this policy allows and `other` does not, or
+    /// `None` when every request this policy allows, `other` allows too. Both analyzers must
+    /// share their classes ([`Analyzer::with_names_of`]); a class `other` lacks counts as
+    /// never allowed there.
+    ///
+    /// The search: the request meets one of this policy's ways to be allowed, escapes its
+    /// denies, and either escapes every way `other` allows it (taken as denies) or meets one
+    /// of `other`'s denies.
+    #[must_use]
+    pub fn difference(
+        &self,
+        other: &Analyzer,
+        class: &CallerClass,
+        action: Action,
+    ) -> Option<Grant> {
+        let i = self.classes.iter().position(|c| c == class)?;
+        let Some(j) = other.classes.iter().position(|c| c == class) else {
+            return match self.decide(class, action) {
+                Verdict::Allowed(g) => Some(g),
+                Verdict::Denied => None,
+            };
+        };
+        let who = &self.whos[i];
+        let sig = self.signature(&self.relevant(i), action);
+        let other_sig = other.signature(&other.relevant(j), action);
+        let denies: Vec<&Prepared> = sig
+            .denies
+            .iter()
+            .map(|&(id, k)| self.statement(id, k))
+            .collect();
+        let other_denies: Vec<&Prepared> = other_sig
+            .denies
+            .iter()
+            .map(|&(id, k)| other.statement(id, k))
+            .collect();
+        // `other`'s ways to be allowed, as statements to escape.
+        let blockers: Vec<Prepared> = other
+            .candidates(j, &other_sig)
+            .iter()
+            .map(|c| {
+                let (cs, exact) = other.candidate_constraints(c);
+                let constraints: Vec<Constraint> = cs.into_iter().cloned().collect();
+                Prepared {
+                    index: usize::MAX,
+                    effect: Effect::Deny,
+                    principal: None,
+                    actions: ActionSet::ALL,
+                    resource: exact.then_some(true),
+                    negated: constraints.iter().map(Constraint::negate).collect(),
+                    constraints,
+                }
+            })
+            .collect();
+        let mut escape: Vec<&Prepared> = denies.clone();
+        escape.extend(blockers.iter());
+        let mut mention: Vec<&Constraint> =
+            escape.iter().flat_map(|d| d.constraints.iter()).collect();
+        mention.extend(other_denies.iter().flat_map(|d| d.constraints.iter()));
+        let mut budget = SEARCH_BUDGET;
+        for candidate in self.candidates(i, &sig) {
+            let (route, s, id) = candidate;
+            let (base, exact) = self.candidate_constraints(&candidate);
+            let grant = |solved: Solved| Grant {
+                route,
+                statements: s.into_iter().collect(),
+                identity_statement: id,
+                certainty: if solved.exact && exact {
+                    Certainty::Certain
+                } else {
+                    Certainty::Possible
+                },
+                witness: solved.witness,
+            };
+            if let Some(solved) = satisfy(who, base.clone(), &escape, &mention, &mut budget) {
+                return Some(grant(solved));
+            }
+            for d in &other_denies {
+                if d.resource.is_none() {
+                    continue;
+                }
+                let mut with = base.clone();
+                with.extend(d.constraints.iter());
+                if let Some(solved) = satisfy(who, with, &denies, &mention, &mut budget) {
+                    return Some(grant(solved));
+                }
+            }
+        }
+        None
+    }
+
+    /// Every class and group of actions where this policy allows a request `other` does not,
+    /// with the request ([`Analyzer::difference`]); empty when `other` allows everything this
+    /// policy does.
+    #[must_use]
+    pub fn differences(&self, other: &Analyzer) -> Vec<Access> {
+        let mut out = Vec::new();
+        for (i, class) in self.classes.iter().enumerate() {
+            let mut parts: Vec<u128> = vec![ActionSet::REPOSITORY.0];
+            let mut masks: Vec<u128> = self
+                .relevant(i)
+                .iter()
+                .map(|(_, s, _)| s.actions.0)
+                .collect();
+            if let Some(j) = other.classes.iter().position(|c| c == class) {
+                masks.extend(other.relevant(j).iter().map(|(_, s, _)| s.actions.0));
+            }
+            for mask in masks {
+                let mut next = Vec::with_capacity(parts.len() + 1);
+                for g in parts {
+                    for half in [g & mask, g & !mask] {
+                        if half != 0 {
+                            next.push(half);
+                        }
+                    }
+                }
+                parts = next;
+            }
+            for g in parts {
+                let set = ActionSet(g);
+                let first = set.iter().next().expect("a non-empty group");
+                if let Some(grant) = self.difference(other, class, first) {
+                    out.push(Access {
+                        class: class.clone(),
+                        actions: set,
+                        grant,
+                    });
+                }
             }
         }
         out
@@ -561,12 +701,12 @@ impl Analyzer {
     }
 
     /// Finds a request of class `i` that the statements of `sig` allow.
-    fn search(&self, i: usize, sig: &Signature) -> Verdict {
+    /// The ways a request of class `i` can be allowed under `sig`: route, repository allow,
+    /// identity allow; unconditional ones first.
+    fn candidates(&self, i: usize, sig: &Signature) -> Vec<Candidate> {
         let class = &self.classes[i];
-        let who = &self.whos[i];
         let owner = class.account().is_some_and(|a| a.owner);
-        // Each candidate: route, repository allow (with certainty of its resource), identity allow.
-        let mut candidates: Vec<(Route, Option<usize>, Option<usize>)> = Vec::new();
+        let mut candidates: Vec<Candidate> = Vec::new();
         let identity_all = self.identity_allows_all || (self.identity.is_none() && !owner);
         match class {
             CallerClass::Root { .. } if owner => candidates.push((Route::RootOfOwner, None, None)),
@@ -613,6 +753,28 @@ impl Analyzer {
                 |x: &Option<usize>, id| x.map_or(0, |k| self.statement(id, k).constraints.len());
             n(s, false) + n(j, true)
         });
+        candidates
+    }
+
+    /// The conditions of a candidate, and whether its resources are known to cover the
+    /// repository.
+    fn candidate_constraints(&self, (_, s, j): &Candidate) -> (Vec<&Constraint>, bool) {
+        let mut base: Vec<&Constraint> = Vec::new();
+        let mut exact = true;
+        for (id, k) in [(false, s), (true, j)] {
+            if let Some(k) = k {
+                let p = self.statement(id, *k);
+                base.extend(p.constraints.iter());
+                exact &= p.resource.is_some();
+            }
+        }
+        (base, exact)
+    }
+
+    /// Finds a request of class `i` that the statements of `sig` allow.
+    fn search(&self, i: usize, sig: &Signature) -> Verdict {
+        let who = &self.whos[i];
+        let candidates = self.candidates(i, sig);
         let denies: Vec<&Prepared> = sig
             .denies
             .iter()
@@ -620,16 +782,9 @@ impl Analyzer {
             .collect();
         let mention: Vec<&Constraint> = denies.iter().flat_map(|d| d.constraints.iter()).collect();
         let mut budget = SEARCH_BUDGET;
-        for (route, s, j) in candidates {
-            let mut base: Vec<&Constraint> = Vec::new();
-            let mut exact = true;
-            for (id, k) in [(false, s), (true, j)] {
-                if let Some(k) = k {
-                    let p = self.statement(id, k);
-                    base.extend(p.constraints.iter());
-                    exact &= p.resource.is_some();
-                }
-            }
+        for candidate in candidates {
+            let (route, s, j) = candidate;
+            let (base, exact) = self.candidate_constraints(&candidate);
             if let Some(mut solved) = satisfy(who, base, &denies, &mention, &mut budget) {
                 solved.exact &= exact;
                 return Verdict::Allowed(Grant {
@@ -648,6 +803,9 @@ impl Analyzer {
         Verdict::Denied
     }
 }
+
+/// A way to be allowed: route, repository allow, identity allow.
+type Candidate = (Route, Option<usize>, Option<usize>);
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 struct Signature {
@@ -863,7 +1021,7 @@ struct Names {
 }
 
 impl Names {
-    fn collect(policy: &Policy, options: &Options) -> Names {
+    fn collect(policy: &Policy, options: &Options, others: &[&Policy]) -> Names {
         let mut n = Names {
             owner: String::new(),
             owner_named: options.owner.is_some(),
@@ -937,6 +1095,7 @@ impl Names {
         for s in policy
             .statements
             .iter()
+            .chain(others.iter().flat_map(|p| p.statements.iter()))
             .chain(identity.into_iter().flat_map(|p| p.statements.iter()))
         {
             if let Some(p) = &s.principal {

@@ -549,3 +549,100 @@ fn verdicts_group_actions() {
         Verdict::Denied
     ));
 }
+
+fn pair(
+    a: Vec<policy_analysis::ir::Statement>,
+    b: Vec<policy_analysis::ir::Statement>,
+) -> (policy_analysis::Analyzer, policy_analysis::Analyzer) {
+    let (pa, pb) = (policy(a), policy(b));
+    (
+        policy_analysis::Analyzer::with_names_of(&pa, &options(), &[&pb]),
+        policy_analysis::Analyzer::with_names_of(&pb, &options(), &[&pa]),
+    )
+}
+
+#[test]
+fn differences_find_a_request_one_policy_allows_and_the_other_does_not() {
+    let org = || {
+        vec![cond(
+            "StringEquals",
+            "aws:PrincipalOrgID",
+            &["o-a1b2c3d4e5"],
+        )]
+    };
+    let (a, b) = pair(
+        vec![allow(&["*"], PULL, vec![])],
+        vec![allow(&["*"], PULL, org())],
+    );
+    assert_eq!(a.classes(), b.classes());
+    let wider = a.differences(&b);
+    let outsider = outsider_user(&a);
+    let d = wider.iter().find(|x| x.class == outsider).unwrap();
+    assert!(d.actions.contains(Action::BatchGetImage));
+    assert_ne!(
+        d.grant.witness.values("aws:PrincipalOrgID"),
+        Some(&["o-a1b2c3d4e5".to_owned()][..])
+    );
+    assert!(b.differences(&a).is_empty());
+}
+
+#[test]
+fn differently_written_equal_policies_have_no_difference() {
+    // Allowed only from 10.0.0.0/8: as a condition on the allow, or as a deny of the rest (a
+    // missing aws:SourceIp makes NotIpAddress true, so the deny covers it too). Only the
+    // owner's root user tells them apart: no allow is needed for it, but the deny binds it.
+    let (a, b) = pair(
+        vec![
+            allow(&["*"], PULL, vec![]),
+            deny(
+                &["*"],
+                &["ecr:*"],
+                vec![cond("NotIpAddress", "aws:SourceIp", &["10.0.0.0/8"])],
+            ),
+        ],
+        vec![allow(
+            &["*"],
+            PULL,
+            vec![cond("IpAddress", "aws:SourceIp", &["10.0.0.0/8"])],
+        )],
+    );
+    assert_eq!(a.differences(&b), vec![]);
+    let root = owner_root(&b);
+    let d = b.differences(&a);
+    assert!(!d.is_empty() && d.iter().all(|x| x.class == root), "{d:?}");
+    let ip = d[0]
+        .grant
+        .witness
+        .values("aws:SourceIp")
+        .map(|v| v[0].clone());
+    assert!(
+        ip.as_ref().is_none_or(|ip| !ip.starts_with("10.")),
+        "{ip:?}"
+    );
+    // The account id and its root ARN are one principal.
+    let (a, b) = pair(
+        vec![allow(&[OTHER], &["ecr:PutImage"], vec![])],
+        vec![allow(
+            &["arn:aws:iam::444455556666:root"],
+            &["ecr:PutImage"],
+            vec![],
+        )],
+    );
+    assert!(a.differences(&b).is_empty() && b.differences(&a).is_empty());
+}
+
+#[test]
+fn a_wildcard_arn_condition_leaves_out_anonymous_callers_only() {
+    let (a, b) = pair(
+        vec![allow(
+            &["*"],
+            PULL,
+            vec![cond("StringLike", "aws:PrincipalArn", &["*"])],
+        )],
+        vec![allow(&["*"], PULL, vec![])],
+    );
+    assert!(a.differences(&b).is_empty());
+    let d = b.differences(&a);
+    assert!(!d.is_empty());
+    assert!(d.iter().all(|x| x.class == CallerClass::Anonymous), "{d:?}");
+}

@@ -117,3 +117,45 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// Where `differences` finds nothing, every request the first policy allows (its witnesses)
+    /// the second allows too; what it finds, the evaluator confirms.
+    #[test]
+    fn differences_agree_with_the_evaluator(
+        a in prop::collection::vec((0..STATEMENTS.len(), 0..CONDITIONS.len()), 1..4),
+        b in prop::collection::vec((0..STATEMENTS.len(), 0..CONDITIONS.len()), 1..4),
+    ) {
+        let (da, db) = (document(&a, true), document(&b, true));
+        let (aa, ab) = AccessAnalysis::pair(&da, &db, &options());
+        let diffs = aa.differences(&ab);
+        let theirs = Evaluator::new(&db).with_identity_policy(allow_all());
+        let theirs_own = Evaluator::new(&db);
+        for class in aa.classes() {
+            for action in [Action::BatchGetImage, Action::PutImage, Action::DeleteRepository] {
+                let differs = diffs.iter().any(|d| &d.class == class && d.actions.contains(&action));
+                let Some(g) = aa.decide(class, action) else { continue };
+                let Some(request) = g.request.filter(|_| g.certainty == policy_core::access::Certainty::Certain) else { continue };
+                let e = match g.route {
+                    Route::CrossAccount | Route::IdentityPolicy => &theirs,
+                    _ => &theirs_own,
+                };
+                if !differs {
+                    prop_assert_eq!(e.decide(&request), Outcome::Allowed, "{}: {}", class.describe(), request);
+                }
+            }
+        }
+        for d in &diffs {
+            if d.grant.is_certain() {
+                let r = d.grant.request.as_ref().unwrap();
+                let e = match d.grant.route {
+                    Route::CrossAccount | Route::IdentityPolicy => &theirs,
+                    _ => &theirs_own,
+                };
+                prop_assert_ne!(e.decide(r), Outcome::Allowed);
+            }
+        }
+    }
+}

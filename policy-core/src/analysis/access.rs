@@ -117,8 +117,46 @@ impl AccessAnalysis {
     /// Reads the policy (any [`PolicyDocument`], e.g. a [`RepositoryPolicy`](crate::RepositoryPolicy)).
     #[must_use]
     pub fn new(policy: impl AsRef<PolicyDocument>, options: &AnalysisOptions) -> Self {
-        let document = policy.as_ref();
+        Self::with_names_of(policy.as_ref(), options, &[])
+    }
+
+    /// Two policies read over the same caller classes, to compare them with
+    /// [`differences`](Self::differences).
+    ///
+    /// ```
+    /// use policy_core::access::{AccessAnalysis, AnalysisOptions};
+    /// use policy_core::PolicyDocument;
+    ///
+    /// let old = PolicyDocument::from_json(r#"{"Version":"2012-10-17","Statement":[
+    ///   {"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"ecr:BatchGetImage"}]}"#)?;
+    /// let new = PolicyDocument::from_json(r#"{"Version":"2012-10-17","Statement":[
+    ///   {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":["ecr:BatchGetImage","ecr:PutImage"]}]}"#)?;
+    /// let (old, new) = AccessAnalysis::pair(&old, &new, &AnalysisOptions::default());
+    /// assert!(old.differences(&new).is_empty());
+    /// let added = new.differences(&old);
+    /// assert!(added.iter().all(|a| a.actions == [policy_core::Action::PutImage] && a.grant.is_certain()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn pair(
+        a: &PolicyDocument,
+        b: &PolicyDocument,
+        options: &AnalysisOptions,
+    ) -> (AccessAnalysis, AccessAnalysis) {
+        (
+            Self::with_names_of(a, options, &[b]),
+            Self::with_names_of(b, options, &[a]),
+        )
+    }
+
+    fn with_names_of(
+        document: &PolicyDocument,
+        options: &AnalysisOptions,
+        others: &[&PolicyDocument],
+    ) -> Self {
         let ir = lower(document);
+        let others: Vec<ir::Policy> = others.iter().map(|d| lower(d)).collect();
+        let other_refs: Vec<&ir::Policy> = others.iter().collect();
         let identity = match &options.identity {
             IdentityAssumption::Unknown => IdentityPolicies::Unknown,
             IdentityAssumption::AllowAll => IdentityPolicies::AllowAll,
@@ -142,7 +180,7 @@ impl AccessAnalysis {
             repository: options.repository.as_ref().map(|r| r.as_str().to_owned()),
             identity,
         };
-        let analyzer = Analyzer::new(&ir, &engine_options);
+        let analyzer = Analyzer::with_names_of(&ir, &engine_options, &other_refs);
         let repository = options.repository.clone().unwrap_or_else(|| {
             RepositoryArn::new(
                 Region::__checked("us-east-1"),
@@ -212,6 +250,37 @@ impl AccessAnalysis {
         self.access()
             .into_iter()
             .filter(|a| !a.class.is_trusted())
+            .collect()
+    }
+
+    /// Every class and group of actions where this policy allows a request that `other`
+    /// does not (both from [`pair`](Self::pair)), with the request: `Certain` when this
+    /// policy's evaluator allows it and `other`'s does not.
+    #[must_use]
+    pub fn differences(&self, other: &AccessAnalysis) -> Vec<ClassAccess> {
+        self.analyzer
+            .differences(&other.analyzer)
+            .into_iter()
+            .map(|a| {
+                let actions: Vec<Action> = a.actions.iter().collect();
+                let mut grant = self.confirm(a.grant, actions[0]);
+                let theirs = match grant.route {
+                    Route::RootOfOwner | Route::RepositoryPolicy => &other.own,
+                    Route::CrossAccount | Route::IdentityPolicy => &other.with_identity,
+                };
+                if grant
+                    .request
+                    .as_ref()
+                    .is_none_or(|r| theirs.decide(r) == Outcome::Allowed)
+                {
+                    grant.certainty = Certainty::Possible;
+                }
+                ClassAccess {
+                    class: a.class,
+                    actions,
+                    grant,
+                }
+            })
             .collect()
     }
 
