@@ -38,7 +38,7 @@ fn dsl_of_the_corpus_compiles_and_round_trips() {
             .to_string_lossy()
             .replace('-', "_");
         let program = format!(
-            "fn main() {{\n    let policy = ecr_policy::{dsl};\n    let json = r####\"{json}\"####;\n    let doc = ecr_policy::PolicyDocument::from_json(json).unwrap();\n    assert!(ecr_policy::equivalent(policy.document(), &doc), \"{{}}\", ecr_policy::diff(&doc, policy.document()));\n}}\n",
+            "fn main() {{\n    let policy = ecr_policy::{dsl};\n    let json = r####\"{json}\"####;\n    let doc = ecr_policy::PolicyDocument::from_json(json).unwrap();\n    assert!(ecr_policy::compare::equivalent(policy.document(), &doc), \"{{}}\", ecr_policy::compare::diff(&doc, policy.document()));\n}}\n",
             dsl = dsl.trim_end().replace('\n', "\n    ")
         );
         let path = out.join(format!("{name}.rs"));

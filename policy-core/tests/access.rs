@@ -5,7 +5,8 @@ use policy_core::access::{
     AccessAnalysis, AnalysisOptions, CallerClass, IdentityAssumption, Route,
 };
 use policy_core::eval::{Evaluator, Outcome};
-use policy_core::{Action, PolicyDocument, RepositoryArn};
+use policy_core::model::RepositoryArn;
+use policy_core::{Action, PolicyDocument};
 
 const REPO: &str = "arn:aws:ecr:us-east-1:111122223333:repository/app";
 

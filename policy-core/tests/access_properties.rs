@@ -4,7 +4,8 @@
 
 use policy_core::access::{AccessAnalysis, AnalysisOptions, CallerClass, Route};
 use policy_core::eval::{Evaluator, Outcome};
-use policy_core::{Action, PolicyDocument, RepositoryArn};
+use policy_core::model::RepositoryArn;
+use policy_core::{Action, PolicyDocument};
 use proptest::prelude::*;
 
 const STATEMENTS: &[&str] = &[

@@ -29,7 +29,9 @@ pub use policy_analysis::{AccountClass, CallerClass, Certainty, Identity, Name, 
 use policy_analysis::{Analyzer, IdentityPolicies, Options, Verdict};
 
 use crate::eval::{Caller, Evaluator, Outcome, Request};
-use crate::model::action::{Action, ActionItem, ActionPattern};
+use policy_catalogue::{Action, ActionPattern};
+
+use crate::model::action::ActionItem;
 use crate::model::arn::RepositoryArn;
 use crate::model::document::PolicyDocument;
 use crate::model::names::{

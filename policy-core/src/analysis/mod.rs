@@ -4,5 +4,5 @@
 pub mod access;
 pub(crate) mod diff;
 pub(crate) mod equivalence;
-pub(crate) mod lint;
+pub mod lint;
 pub(crate) mod normalize;

@@ -47,5 +47,4 @@ pub use date::parse_date;
 pub use decision::{Decision, Evaluator, Mismatch, Outcome, Reason, StatementRef, StatementReport};
 pub use principal_match::PrincipalMatch;
 
-pub use crate::model::kind::PolicyKind;
 pub use request::{Caller, ContextValue, Request, RequestAction};
