@@ -35,56 +35,52 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
-mod action;
-mod arn;
-pub mod assert;
-pub mod builder;
-mod condition;
-mod diff;
-mod document;
-mod dsl;
-mod equivalence;
-pub mod eval;
-mod identity;
-mod lint;
-mod list;
-mod names;
-mod normalize;
-mod parse;
-mod policy;
-mod principal;
-mod render;
-mod statement;
-mod version;
+// From the bottom floor up; a module imports only from its own floor or the floors below
+// (`tests/layers.rs` keeps it so).
+mod model;
 
-pub use action::{
+mod build;
+pub mod eval;
+mod json;
+
+mod analysis;
+
+mod tools;
+
+pub use build::builder;
+pub use tools::assert;
+
+pub use analysis::diff::{diff, AccessChange, PolicyDiff};
+pub use analysis::equivalence::equivalent;
+pub use analysis::lint::{
+    locks_out_policy_changes, Finding, LintCode, LintConfig, Severity, StatementRef,
+};
+pub use build::builder::{BuildError, PolicyBuilder, PolicyTemplate, StatementBuilder};
+pub use json::parse::{
+    InvalidPolicy, Limits, ParseError, ParseErrorKind, ParsedPolicy, SourceShape,
+};
+pub use model::action::{
     AccessLevel, Action, ActionItem, ActionPattern, Bundle, PublicAction, ResourceType,
     UnknownAction,
 };
-pub use arn::RepositoryArn;
-pub use builder::{BuildError, PolicyBuilder, PolicyTemplate, StatementBuilder};
-pub use condition::{
+pub use model::arn::RepositoryArn;
+pub use model::condition::{
     known_key, operator_fits_key, Condition, ConditionKey, ConditionOperator, ConditionValue,
     Conditions, KeyType, KnownKey, Operator, OperatorFamily, SetQualifier, KNOWN_KEYS,
 };
-pub use diff::{diff, AccessChange, PolicyDiff};
-pub use document::PolicyDocument;
-pub use dsl::NotExpressible;
-pub use equivalence::equivalent;
-pub use lint::{locks_out_policy_changes, Finding, LintCode, LintConfig, Severity, StatementRef};
-pub use list::{ListForm, ValueList};
-pub use names::{
+pub use model::document::PolicyDocument;
+pub use model::list::{ListForm, ValueList};
+pub use model::names::{
     AccountId, IamPath, OrgId, Partition, PolicyId, Region, RepositoryName, RoleName,
     RuleViolation, ServiceName, SessionName, Sid, UserName,
 };
-pub use parse::{InvalidPolicy, Limits, ParseError, ParseErrorKind, ParsedPolicy, SourceShape};
-pub use policy::{NotARepositoryPolicy, RepositoryPolicy, RepositoryRuleViolation};
-pub use principal::{AwsPrincipal, Principal, PrincipalKey};
-pub use statement::{ActionElement, PrincipalElement, ResourceElement, Statement};
-pub use version::{Effect, Version};
+pub use model::policy::{
+    NotARepositoryPolicy, RepositoryPolicy, RepositoryRuleViolation, MAX_POLICY_LENGTH,
+};
+pub use model::principal::{AwsPrincipal, Principal, PrincipalKey};
+pub use model::statement::{ActionElement, PrincipalElement, ResourceElement, Statement};
+pub use model::version::{Effect, Version};
+pub use tools::to_dsl::NotExpressible;
 
 /// The action catalogue and naming rules this crate is built on.
 pub use policy_catalogue as catalogue;
-
-/// The most ECR will store in `policyText`, in characters.
-pub const MAX_POLICY_LENGTH: usize = 10_240;

@@ -25,12 +25,12 @@ use std::net::IpAddr;
 
 use policy_catalogue::{wildcard_match, ConditionOperator, Operator, SetQualifier};
 
-use crate::condition::Condition;
+use crate::model::condition::Condition;
 
 use super::request::{parse_bool, parse_number, ContextValue, Request};
 
 /// A three-valued truth: the evaluator only produces `True` and `False`; the policy checks of
-/// [`crate::assert`] also meet keys whose value they cannot know.
+/// [`crate::tools::assert`] also meet keys whose value they cannot know.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Tri {
     True,

@@ -4,39 +4,14 @@ use std::fmt;
 
 use policy_catalogue::ConditionOperator;
 
-use crate::document::PolicyDocument;
-use crate::version::Effect;
+use crate::model::document::PolicyDocument;
+use crate::model::kind::PolicyKind;
+use crate::model::version::Effect;
 
 use super::condition::{ContextSource, Lookup, Tri};
 use super::prepared::{PreparedPolicy, PreparedStatement};
 use super::principal_match::PrincipalMatch;
 use super::request::{Caller, Request};
-
-/// Which policy a statement belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PolicyKind {
-    /// The repository policy (resource-based).
-    Repository,
-    /// The caller's identity policy.
-    Identity,
-}
-
-impl PolicyKind {
-    /// `"repository policy"` or `"identity policy"`.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            PolicyKind::Repository => "repository policy",
-            PolicyKind::Identity => "identity policy",
-        }
-    }
-}
-
-impl fmt::Display for PolicyKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// The answer to "may this caller do this action on this repository?".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -374,7 +349,7 @@ struct Tally {
 }
 
 impl Evaluator {
-    /// An evaluator for a repository policy (a [`RepositoryPolicy`](crate::RepositoryPolicy)
+    /// An evaluator for a repository policy (a [`RepositoryPolicy`](crate::model::policy::RepositoryPolicy)
     /// or any [`PolicyDocument`], for example one read from JSON that carries a `Resource`).
     #[must_use]
     pub fn new(repository_policy: impl AsRef<PolicyDocument>) -> Self {

@@ -36,7 +36,7 @@ mod request;
 
 pub(crate) use condition::{ContextSource, Lookup, Tri};
 
-/// Internals the policy checks of [`crate::assert`] share.
+/// Internals the policy checks of [`crate::tools::assert`] share.
 pub(crate) mod condition_internals {
     pub(crate) use super::condition::PreparedCondition;
 }
@@ -44,8 +44,8 @@ pub(crate) use prepared::{PreparedPolicy, PreparedStatement};
 pub(crate) use principal_match::principal_matches;
 
 pub use date::parse_date;
-pub use decision::{
-    Decision, Evaluator, Mismatch, Outcome, PolicyKind, Reason, StatementRef, StatementReport,
-};
+pub use decision::{Decision, Evaluator, Mismatch, Outcome, Reason, StatementRef, StatementReport};
 pub use principal_match::PrincipalMatch;
+
+pub use crate::model::kind::PolicyKind;
 pub use request::{Caller, ContextValue, Request, RequestAction};

@@ -2,15 +2,15 @@
 
 use policy_catalogue::{wildcard_match, Action};
 
-use crate::action::ActionItem;
-use crate::document::PolicyDocument;
-use crate::statement::{PrincipalElement, Statement};
-use crate::version::Effect;
+use crate::model::action::ActionItem;
+use crate::model::document::PolicyDocument;
+use crate::model::statement::{PrincipalElement, Statement};
+use crate::model::version::Effect;
 
 use super::condition::{ContextSource, PreparedCondition, Tri};
-use super::decision::PolicyKind;
 use super::principal_match::{element_matches, PrincipalMatch};
 use super::request::{Caller, RequestAction};
+use crate::model::kind::PolicyKind;
 
 // The catalogue's actions fit one bit set.
 const _: () = assert!(Action::ALL.len() <= 128);

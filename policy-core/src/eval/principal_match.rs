@@ -6,8 +6,8 @@
 //! principal such as `arn:aws:iam::123456789012:user/ci-*` matches nobody; neither do unique
 //! ids (`AIDA...`), federated and canonical-user principals, which no [`Caller`] has.
 
-use crate::principal::{AwsPrincipal, Principal};
-use crate::statement::PrincipalElement;
+use crate::model::principal::{AwsPrincipal, Principal};
+use crate::model::statement::PrincipalElement;
 
 use super::request::Caller;
 

@@ -5,9 +5,11 @@ use std::net::IpAddr;
 
 use policy_catalogue::{Action, ResourceType, RuleViolation};
 
-use crate::arn::RepositoryArn;
-use crate::names::{AccountId, IamPath, Partition, RoleName, ServiceName, SessionName, UserName};
-use crate::principal::AwsPrincipal;
+use crate::model::arn::RepositoryArn;
+use crate::model::names::{
+    AccountId, IamPath, Partition, RoleName, ServiceName, SessionName, UserName,
+};
+use crate::model::principal::AwsPrincipal;
 
 use super::date::parse_date;
 

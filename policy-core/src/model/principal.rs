@@ -5,7 +5,9 @@ use std::fmt;
 use policy_catalogue::principal_arn::{parse_principal_arn, PrincipalArn};
 use policy_catalogue::RuleViolation;
 
-use crate::names::{AccountId, IamPath, Partition, RoleName, ServiceName, SessionName, UserName};
+use crate::model::names::{
+    AccountId, IamPath, Partition, RoleName, ServiceName, SessionName, UserName,
+};
 
 /// One principal of a `Principal` or `NotPrincipal` element.
 ///

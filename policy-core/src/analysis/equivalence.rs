@@ -16,11 +16,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use policy_catalogue::checks::{action_covers_action, has_policy_variable};
 
-use crate::condition::{ConditionValue, Conditions};
-use crate::document::PolicyDocument;
-use crate::principal::{AwsPrincipal, Principal};
-use crate::statement::Statement;
-use crate::version::{Effect, Version};
+use crate::model::condition::{ConditionValue, Conditions};
+use crate::model::document::PolicyDocument;
+use crate::model::principal::{AwsPrincipal, Principal};
+use crate::model::statement::Statement;
+use crate::model::version::{Effect, Version};
 
 /// A principal, action or resource of a grant.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -77,9 +77,9 @@ fn tests(c: &Conditions) -> BTreeSet<Test> {
             let op = t.operator.operator;
             let fold = matches!(
                 op,
-                crate::Operator::StringEqualsIgnoreCase
-                    | crate::Operator::StringNotEqualsIgnoreCase
-                    | crate::Operator::Bool
+                policy_catalogue::Operator::StringEqualsIgnoreCase
+                    | policy_catalogue::Operator::StringNotEqualsIgnoreCase
+                    | policy_catalogue::Operator::Bool
             );
             let values = t
                 .values
@@ -303,7 +303,7 @@ impl PolicyDocument {
     }
 }
 
-impl crate::RepositoryPolicy {
+impl crate::model::policy::RepositoryPolicy {
     /// Whether this policy grants the same access as `other`; see [`equivalent`].
     #[must_use]
     pub fn equivalent(&self, other: impl AsRef<PolicyDocument>) -> bool {

@@ -1,14 +1,14 @@
 //! The other half of a grant: the identity policy the grantee needs (ECR-FACTS sections 1, 5).
 
-use crate::action::{Action, ActionItem};
-use crate::arn::RepositoryArn;
-use crate::document::PolicyDocument;
-use crate::list::{ListForm, ValueList};
-use crate::names::Sid;
-use crate::policy::RepositoryPolicy;
-use crate::principal::{AwsPrincipal, Principal};
-use crate::statement::{ActionElement, ResourceElement, Statement};
-use crate::version::{Effect, Version};
+use crate::model::action::{Action, ActionItem};
+use crate::model::arn::RepositoryArn;
+use crate::model::document::PolicyDocument;
+use crate::model::list::{ListForm, ValueList};
+use crate::model::names::Sid;
+use crate::model::policy::RepositoryPolicy;
+use crate::model::principal::{AwsPrincipal, Principal};
+use crate::model::statement::{ActionElement, ResourceElement, Statement};
+use crate::model::version::{Effect, Version};
 
 impl RepositoryPolicy {
     /// The identity policy to attach to `grantee` so that it can use what this repository

@@ -6,17 +6,17 @@ use std::borrow::Cow;
 use policy_catalogue::{checks, closest, ConditionOperator};
 
 use super::error::{ParseError, ParseErrorKind};
+use super::limits::Limits;
 use super::reader::{line_column, Kind, Reader, SyntaxError};
 use super::shape::{ElementName, SourceShape, StatementShape};
-use super::Limits;
-use crate::action::ActionItem;
-use crate::condition::{Condition, ConditionKey, ConditionValue, Conditions};
-use crate::document::PolicyDocument;
-use crate::list::{ListForm, ValueList};
-use crate::names::{PolicyId, ServiceName, Sid};
-use crate::principal::{AwsPrincipal, Principal, PrincipalKey};
-use crate::statement::{ActionElement, PrincipalElement, ResourceElement, Statement};
-use crate::version::{Effect, Version};
+use crate::model::action::ActionItem;
+use crate::model::condition::{Condition, ConditionKey, ConditionValue, Conditions};
+use crate::model::document::PolicyDocument;
+use crate::model::list::{ListForm, ValueList};
+use crate::model::names::{PolicyId, ServiceName, Sid};
+use crate::model::principal::{AwsPrincipal, Principal, PrincipalKey};
+use crate::model::statement::{ActionElement, PrincipalElement, ResourceElement, Statement};
+use crate::model::version::{Effect, Version};
 
 #[derive(Clone, Debug)]
 enum Seg<'a> {
@@ -763,7 +763,7 @@ pub(crate) fn aws_principal(
             ));
         }
         if let [partition, service, "", account, resource] = fields.as_slice() {
-            if crate::Partition::ALL
+            if crate::model::names::Partition::ALL
                 .iter()
                 .any(|p| p.as_str() == *partition)
                 && matches!(*service, "iam" | "sts")

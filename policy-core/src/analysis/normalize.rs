@@ -1,9 +1,9 @@
 //! The form AWS stores a policy in (ECR-FACTS section 4).
 
-use crate::action::ActionItem;
-use crate::document::PolicyDocument;
-use crate::policy::RepositoryPolicy;
-use crate::principal::{AwsPrincipal, Principal};
+use crate::model::action::ActionItem;
+use crate::model::document::PolicyDocument;
+use crate::model::policy::RepositoryPolicy;
+use crate::model::principal::{AwsPrincipal, Principal};
 
 impl PolicyDocument {
     /// The document as AWS stores it: a bare account id principal becomes

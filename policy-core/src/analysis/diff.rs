@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::document::PolicyDocument;
-use crate::equivalence::{Grant, Grants, Target, Test};
-use crate::version::Effect;
+use crate::analysis::equivalence::{Grant, Grants, Target, Test};
+use crate::model::document::PolicyDocument;
+use crate::model::version::Effect;
 
 /// Access that one side grants (or denies) and the other does not: one effect for one
 /// principal, on some actions, under some conditions.
@@ -25,7 +25,7 @@ pub struct AccessChange {
 }
 
 /// The difference in access between two policies: what the second adds and what it removes.
-/// Empty exactly when the policies are [equivalent](crate::equivalent).
+/// Empty exactly when the policies are [equivalent](crate::analysis::equivalence::equivalent).
 ///
 /// ```
 /// use policy_core::{diff, PolicyDocument};

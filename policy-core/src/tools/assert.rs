@@ -33,16 +33,17 @@ use std::fmt;
 
 use policy_catalogue::{Action, Operator};
 
-use crate::arn::RepositoryArn;
-use crate::document::PolicyDocument;
 use crate::eval::condition_internals::PreparedCondition;
 use crate::eval::{
-    principal_matches, Caller, ContextSource, Evaluator, Lookup, Outcome, PolicyKind,
-    PreparedPolicy, PreparedStatement, PrincipalMatch, Request, RequestAction, StatementRef, Tri,
+    principal_matches, Caller, ContextSource, Evaluator, Lookup, Outcome, PreparedPolicy,
+    PreparedStatement, PrincipalMatch, Request, RequestAction, StatementRef, Tri,
 };
-use crate::names::{AccountId, Partition, RoleName, ServiceName, SessionName, UserName};
-use crate::principal::{AwsPrincipal, Principal};
-use crate::version::Effect;
+use crate::model::arn::RepositoryArn;
+use crate::model::document::PolicyDocument;
+use crate::model::kind::PolicyKind;
+use crate::model::names::{AccountId, Partition, RoleName, ServiceName, SessionName, UserName};
+use crate::model::principal::{AwsPrincipal, Principal};
+use crate::model::version::Effect;
 
 /// Panics unless the evaluator allows the request; the message shows the request and the
 /// explanation.
@@ -483,9 +484,9 @@ fn probes(documents: &[&PolicyDocument], extra: &[Principal]) -> Vec<Probe> {
     let mut push = |caller: Caller, stands_for: String, opaque_name: bool, opaque_account: bool| {
         let account = caller.account().cloned().unwrap_or_else(|| fresh.clone());
         let repository = RepositoryArn::new(
-            crate::names::Region::__checked("us-east-1"),
+            crate::model::names::Region::__checked("us-east-1"),
             account,
-            crate::names::RepositoryName::__checked("unnamed-repository"),
+            crate::model::names::RepositoryName::__checked("unnamed-repository"),
         );
         let request = Request::new(caller.clone(), Action::BatchGetImage, repository);
         out.push(Probe {
@@ -530,7 +531,7 @@ fn probes(documents: &[&PolicyDocument], extra: &[Principal]) -> Vec<Probe> {
             Caller::User {
                 partition,
                 account: account.clone(),
-                path: crate::names::IamPath::root(),
+                path: crate::model::names::IamPath::root(),
                 name: UserName::__checked("unnamed-user"),
             },
             format!("any user the policies do not name, {place}"),
@@ -541,7 +542,7 @@ fn probes(documents: &[&PolicyDocument], extra: &[Principal]) -> Vec<Probe> {
             Caller::AssumedRole {
                 partition,
                 account,
-                role_path: crate::names::IamPath::root(),
+                role_path: crate::model::names::IamPath::root(),
                 role: RoleName::__checked("unnamed-role"),
                 session: SessionName::__checked("unnamed-session"),
             },

@@ -9,7 +9,7 @@ pub use policy_catalogue::{
 };
 use policy_catalogue::{rules, RuleViolation};
 
-use crate::list::{ListForm, ValueList};
+use crate::model::list::{ListForm, ValueList};
 
 /// A condition key such as `aws:SourceAccount` or `aws:PrincipalTag/team`.
 ///

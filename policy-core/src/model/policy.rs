@@ -2,10 +2,13 @@
 
 use std::fmt;
 
-use crate::document::PolicyDocument;
-use crate::names::PolicyId;
-use crate::statement::Statement;
-use crate::version::Version;
+use crate::model::document::PolicyDocument;
+use crate::model::names::PolicyId;
+use crate::model::statement::Statement;
+use crate::model::version::Version;
+
+/// The most ECR will store in `policyText`, in characters.
+pub const MAX_POLICY_LENGTH: usize = 10_240;
 
 /// A repository policy: every statement has a principal and an action, and none has a
 /// `Resource` (the policy applies to the repository it is attached to).
@@ -50,51 +53,6 @@ impl RepositoryPolicy {
     #[must_use]
     pub fn into_document(self) -> PolicyDocument {
         self.document
-    }
-
-    /// Compact JSON, the text to send to `SetRepositoryPolicy`.
-    ///
-    /// Keys come in the order AWS returns them: `Version`, `Id`, `Statement`; inside a statement
-    /// `Sid`, `Effect`, `Principal`, `Action`, `Resource`, `Condition`.
-    #[must_use]
-    pub fn to_json(&self) -> String {
-        self.document.to_json()
-    }
-
-    /// JSON indented by two spaces, one array value per line.
-    #[must_use]
-    pub fn to_json_pretty(&self) -> String {
-        self.document.to_json_pretty()
-    }
-
-    /// Byte for byte the `policyText` that `GetRepositoryPolicy` returns for this policy.
-    ///
-    /// AWS re-serialises a stored policy in the style of Jackson's default pretty printer:
-    /// `"Key" : value`, two spaces per object level, arrays inline (`[ "a", "b" ]`, and
-    /// `[ {` ... `}, {` ... `} ]` for statements), no trailing newline; a bare account id
-    /// principal comes back as its root ARN.
-    ///
-    /// ```
-    /// use policy_core::{Action, Principal, RepositoryPolicy, StatementBuilder};
-    ///
-    /// let policy = RepositoryPolicy::builder()
-    ///     .statement(
-    ///         StatementBuilder::allow()
-    ///             .sid("AllowPull".parse()?)
-    ///             .anyone()
-    ///             .action(Action::BatchGetImage)
-    ///             .action(Action::GetDownloadUrlForLayer),
-    ///     )
-    ///     .build()?;
-    /// assert_eq!(
-    ///     policy.to_aws_json(),
-    ///     "{\n  \"Version\" : \"2012-10-17\",\n  \"Statement\" : [ {\n    \"Sid\" : \"AllowPull\",\n    \"Effect\" : \"Allow\",\n    \"Principal\" : \"*\",\n    \"Action\" : [ \"ecr:GetDownloadUrlForLayer\", \"ecr:BatchGetImage\" ]\n  } ]\n}"
-    /// );
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn to_aws_json(&self) -> String {
-        self.document.to_aws_json()
     }
 }
 

@@ -1,19 +1,19 @@
 //! Back to code: a policy as `policy! { ... }` source, so that a JSON policy can move into Rust.
 //!
 //! The source follows the grammar of the `policy!` macro. It reproduces the policy's meaning
-//! (the macro's policy is [equivalent](crate::equivalent) to this one); the JSON layout may
+//! (the macro's policy is [equivalent](crate::analysis::equivalence::equivalent) to this one); the JSON layout may
 //! differ where the macro has one way of writing (actions always as a list, condition values
 //! as strings, `Version` always written).
 
 use std::fmt::{self, Write};
 
-use crate::action::ActionItem;
-use crate::document::PolicyDocument;
-use crate::names::Partition;
-use crate::policy::RepositoryPolicy;
-use crate::principal::{AwsPrincipal, Principal};
-use crate::statement::Statement;
-use crate::version::Effect;
+use crate::model::action::ActionItem;
+use crate::model::document::PolicyDocument;
+use crate::model::names::Partition;
+use crate::model::policy::RepositoryPolicy;
+use crate::model::principal::{AwsPrincipal, Principal};
+use crate::model::statement::Statement;
+use crate::model::version::Effect;
 
 /// A part of a policy that the `policy!` grammar cannot express.
 #[derive(Clone, Debug, PartialEq, Eq)]

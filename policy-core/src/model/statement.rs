@@ -1,16 +1,16 @@
 //! Statements and their elements.
 
-use crate::action::ActionItem;
-use crate::condition::Conditions;
-use crate::list::ValueList;
-use crate::names::Sid;
-use crate::principal::Principal;
-use crate::version::Effect;
+use crate::model::action::ActionItem;
+use crate::model::condition::Conditions;
+use crate::model::list::ValueList;
+use crate::model::names::Sid;
+use crate::model::principal::Principal;
+use crate::model::version::Effect;
 
 /// One statement of a policy document.
 ///
 /// This is the general IAM grammar: a statement read from JSON may lack a principal or carry a
-/// `Resource`. [`RepositoryPolicy`](crate::RepositoryPolicy) guarantees that neither happens.
+/// `Resource`. [`RepositoryPolicy`](crate::model::policy::RepositoryPolicy) guarantees that neither happens.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Statement {
     /// The optional statement id.
@@ -58,7 +58,7 @@ impl PrincipalElement {
     /// The principals with the given key, in order.
     pub fn with_key(
         &self,
-        key: crate::principal::PrincipalKey,
+        key: crate::model::principal::PrincipalKey,
     ) -> impl Iterator<Item = &Principal> + '_ {
         self.principals.iter().filter(move |p| p.key() == Some(key))
     }

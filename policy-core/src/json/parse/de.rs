@@ -5,8 +5,8 @@
 
 use serde::de::{Deserialize, Deserializer, Error};
 
-use crate::document::PolicyDocument;
-use crate::policy::RepositoryPolicy;
+use crate::model::document::PolicyDocument;
+use crate::model::policy::RepositoryPolicy;
 
 impl<'de> Deserialize<'de> for PolicyDocument {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -1,9 +1,9 @@
 //! Policy documents: the general IAM grammar, and the repository policy ECR accepts.
 
-use crate::list::{ListForm, ValueList};
-use crate::names::PolicyId;
-use crate::statement::Statement;
-use crate::version::Version;
+use crate::model::list::{ListForm, ValueList};
+use crate::model::names::PolicyId;
+use crate::model::statement::Statement;
+use crate::model::version::Version;
 
 /// A policy document in the general IAM grammar: a repository policy, a registry policy or an
 /// identity policy, as read from JSON or built in code.
@@ -26,24 +26,6 @@ impl PolicyDocument {
             id: None,
             statements: ValueList::new(Vec::new(), ListForm::Array),
         }
-    }
-
-    /// Compact JSON, keys in the order AWS returns them.
-    #[must_use]
-    pub fn to_json(&self) -> String {
-        crate::render::to_json(self)
-    }
-
-    /// JSON indented by two spaces.
-    #[must_use]
-    pub fn to_json_pretty(&self) -> String {
-        crate::render::to_json_pretty(self)
-    }
-
-    /// The text AWS returns for this document (see [`RepositoryPolicy::to_aws_json`](crate::RepositoryPolicy::to_aws_json)).
-    #[must_use]
-    pub fn to_aws_json(&self) -> String {
-        crate::render::to_aws_json(self)
     }
 }
 

@@ -9,38 +9,16 @@ mod de;
 mod document;
 pub(crate) use document::aws_principal;
 mod error;
+mod limits;
 mod reader;
 mod shape;
 
 pub use error::{InvalidPolicy, ParseError, ParseErrorKind};
+pub use limits::Limits;
 pub use shape::SourceShape;
 
-use crate::document::PolicyDocument;
-use crate::policy::{RepositoryPolicy, RepositoryRuleViolation};
-
-/// Bounds on what the reader accepts, so that any input is refused in bounded time and memory.
-///
-/// The defaults are far above anything ECR stores (10,240 characters of policy text, ECR-FACTS
-/// section 1), with room for the indented form AWS returns.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Limits {
-    /// The longest text read, in bytes. Default 1 MiB.
-    pub max_bytes: usize,
-    /// The most statements. Default 1,000.
-    pub max_statements: usize,
-    /// The most entries in any other list or object. Default 10,000.
-    pub max_list: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_bytes: 1 << 20,
-            max_statements: 1_000,
-            max_list: 10_000,
-        }
-    }
-}
+use crate::model::document::PolicyDocument;
+use crate::model::policy::{RepositoryPolicy, RepositoryRuleViolation};
 
 impl PolicyDocument {
     /// Reads a policy document from JSON, in any form ECR holds or hands back: `Statement` as

@@ -5,12 +5,13 @@ use std::io;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
 
-use crate::action::ActionItem;
-use crate::condition::{ConditionValue, Conditions};
-use crate::document::PolicyDocument;
-use crate::list::ValueList;
-use crate::principal::{AwsPrincipal, Principal, PrincipalKey};
-use crate::statement::{PrincipalElement, Statement};
+use crate::model::action::ActionItem;
+use crate::model::condition::{ConditionValue, Conditions};
+use crate::model::document::PolicyDocument;
+use crate::model::list::{ListForm, ValueList};
+use crate::model::policy::RepositoryPolicy;
+use crate::model::principal::{AwsPrincipal, Principal, PrincipalKey};
+use crate::model::statement::{PrincipalElement, Statement};
 
 /// How a document is written: as built, or as AWS stores it.
 #[derive(Clone, Copy)]
@@ -34,7 +35,7 @@ impl Serialize for PolicyDocument {
     }
 }
 
-impl Serialize for crate::RepositoryPolicy {
+impl Serialize for RepositoryPolicy {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.document().serialize(serializer)
     }
@@ -166,7 +167,7 @@ struct PrincipalValues<'a> {
 
 impl Serialize for PrincipalValues<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let bare = self.count == 1 && self.element.principals.form() == crate::ListForm::Compact;
+        let bare = self.count == 1 && self.element.principals.form() == ListForm::Compact;
         if bare {
             if let Some(p) = self.element.with_key(self.key).next() {
                 return PrincipalText(p, self.style).serialize(serializer);
@@ -334,8 +335,8 @@ impl Serialize for ConditionBlock<'_> {
 
 /// The keys and values of one operator, from the tests that follow its first appearance.
 struct KeyValues<'a>(
-    &'a [crate::condition::Condition],
-    crate::condition::ConditionOperator,
+    &'a [crate::model::condition::Condition],
+    crate::model::condition::ConditionOperator,
 );
 
 impl Serialize for KeyValues<'_> {
@@ -397,6 +398,73 @@ fn write<F: serde_json::ser::Formatter>(
     // (escaped or copied whole), numbers and punctuation are ASCII, and the three formatters
     // used here write only ASCII. serde_json's own `to_string` relies on the same fact.
     unsafe { String::from_utf8_unchecked(out) }
+}
+
+impl PolicyDocument {
+    /// Compact JSON, keys in the order AWS returns them.
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        to_json(self)
+    }
+
+    /// JSON indented by two spaces.
+    #[must_use]
+    pub fn to_json_pretty(&self) -> String {
+        to_json_pretty(self)
+    }
+
+    /// The text AWS returns for this document (see [`RepositoryPolicy::to_aws_json`](crate::model::policy::RepositoryPolicy::to_aws_json)).
+    #[must_use]
+    pub fn to_aws_json(&self) -> String {
+        to_aws_json(self)
+    }
+}
+
+impl RepositoryPolicy {
+    /// Compact JSON, the text to send to `SetRepositoryPolicy`.
+    ///
+    /// Keys come in the order AWS returns them: `Version`, `Id`, `Statement`; inside a statement
+    /// `Sid`, `Effect`, `Principal`, `Action`, `Resource`, `Condition`.
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        self.document().to_json()
+    }
+
+    /// JSON indented by two spaces, one array value per line.
+    #[must_use]
+    pub fn to_json_pretty(&self) -> String {
+        self.document().to_json_pretty()
+    }
+
+    /// Byte for byte the `policyText` that `GetRepositoryPolicy` returns for this policy.
+    ///
+    /// AWS re-serialises a stored policy in the style of Jackson's default pretty printer:
+    /// `"Key" : value`, two spaces per object level, arrays inline (`[ "a", "b" ]`, and
+    /// `[ {` ... `}, {` ... `} ]` for statements), no trailing newline; a bare account id
+    /// principal comes back as its root ARN.
+    ///
+    /// ```
+    /// use policy_core::{Action, Principal, RepositoryPolicy, StatementBuilder};
+    ///
+    /// let policy = RepositoryPolicy::builder()
+    ///     .statement(
+    ///         StatementBuilder::allow()
+    ///             .sid("AllowPull".parse()?)
+    ///             .anyone()
+    ///             .action(Action::BatchGetImage)
+    ///             .action(Action::GetDownloadUrlForLayer),
+    ///     )
+    ///     .build()?;
+    /// assert_eq!(
+    ///     policy.to_aws_json(),
+    ///     "{\n  \"Version\" : \"2012-10-17\",\n  \"Statement\" : [ {\n    \"Sid\" : \"AllowPull\",\n    \"Effect\" : \"Allow\",\n    \"Principal\" : \"*\",\n    \"Action\" : [ \"ecr:GetDownloadUrlForLayer\", \"ecr:BatchGetImage\" ]\n  } ]\n}"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn to_aws_json(&self) -> String {
+        self.document().to_aws_json()
+    }
 }
 
 pub(crate) fn to_json(doc: &PolicyDocument) -> String {

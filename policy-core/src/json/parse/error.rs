@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::policy::RepositoryRuleViolation;
+use crate::model::policy::RepositoryRuleViolation;
 
 /// What is wrong with a policy text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -123,7 +123,7 @@ impl ParseError {
             ),
             ParseErrorKind::TooLarge { .. } => Some(format!(
                 "ECR stores at most {} characters of policy text",
-                crate::MAX_POLICY_LENGTH
+                crate::model::policy::MAX_POLICY_LENGTH
             )),
             ParseErrorKind::TooMany { .. } => Some("split the policy or merge statements".to_owned()),
             ParseErrorKind::UnknownElement { suggestion: Some(s), .. } => {

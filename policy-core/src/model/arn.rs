@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use policy_catalogue::RuleViolation;
 
-use crate::names::{AccountId, Partition, Region, RepositoryName};
+use crate::model::names::{AccountId, Partition, Region, RepositoryName};
 
 /// The ARN of a private ECR repository (ECR-FACTS section 2):
 /// `arn:aws:ecr:us-east-1:123456789012:repository/team/app`.

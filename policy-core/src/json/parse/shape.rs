@@ -3,12 +3,12 @@
 //! Rendering with a shape writes a document back the way it was read.
 
 use super::reader::line_column;
-use crate::action::ActionItem;
-use crate::condition::{ConditionValue, Conditions};
-use crate::document::PolicyDocument;
-use crate::list::ValueList;
-use crate::principal::PrincipalKey;
-use crate::statement::Statement;
+use crate::model::action::ActionItem;
+use crate::model::condition::{ConditionValue, Conditions};
+use crate::model::document::PolicyDocument;
+use crate::model::list::ValueList;
+use crate::model::principal::PrincipalKey;
+use crate::model::statement::Statement;
 
 /// The elements whose order a shape records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -37,7 +37,7 @@ pub(crate) struct StatementShape {
 
 /// How a policy was written: the order of its elements, bare strings versus lists for every
 /// principal key, the letter case of its actions, empty Sids, and where each value stands in
-/// the text. Get one with [`ParsedPolicy::parse`](crate::ParsedPolicy::parse).
+/// the text. Get one with [`ParsedPolicy::parse`](crate::json::parse::ParsedPolicy::parse).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SourceShape {
     pub(crate) top_keys: Vec<ElementName>,
@@ -228,7 +228,10 @@ fn statement(out: &mut String, s: &Statement, shape: &StatementShape) {
                     let mut keys: Vec<(PrincipalKey, bool)> = shape.principal_keys.clone();
                     for pk in PrincipalKey::ALL {
                         if !keys.iter().any(|(k, _)| *k == pk) {
-                            keys.push((pk, p.principals.form() == crate::ListForm::Compact));
+                            keys.push((
+                                pk,
+                                p.principals.form() == crate::model::list::ListForm::Compact,
+                            ));
                         }
                     }
                     for (pk, bare) in keys {

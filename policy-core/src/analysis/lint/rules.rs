@@ -6,12 +6,12 @@ use policy_catalogue::checks::{
     ActionCheck, POLICY_CHANGE_ACTION,
 };
 
-use super::{Finding, LintCode};
-use crate::document::PolicyDocument;
-use crate::parse::SourceShape;
-use crate::principal::{AwsPrincipal, Principal};
-use crate::statement::Statement;
-use crate::version::{Effect, Version};
+use super::finding::{Finding, LintCode};
+use crate::json::parse::SourceShape;
+use crate::model::document::PolicyDocument;
+use crate::model::principal::{AwsPrincipal, Principal};
+use crate::model::statement::Statement;
+use crate::model::version::{Effect, Version};
 
 struct Out {
     findings: Vec<Finding>,
@@ -65,14 +65,14 @@ pub(super) fn check(doc: &PolicyDocument, shape: Option<&SourceShape>) -> Vec<Fi
         statement(&mut out, doc, i, s, legacy, shape);
     }
     let length = doc.to_json().chars().count();
-    if length > crate::MAX_POLICY_LENGTH {
+    if length > crate::model::policy::MAX_POLICY_LENGTH {
         out.push(
             LintCode::PolicyTooLong,
             None,
             String::new(),
             format!(
                 "the policy has {length} characters; ECR stores at most {}",
-                crate::MAX_POLICY_LENGTH
+                crate::model::policy::MAX_POLICY_LENGTH
             ),
             "merge statements, use bundles or patterns, or name accounts rather than each role",
         );
@@ -215,7 +215,7 @@ fn principal(out: &mut Out, i: usize, s: &Statement) {
             format!("Statement[{i}].{name}.{key}[{n}]")
         };
         if let Principal::Aws(AwsPrincipal::Other(text)) = x {
-            match crate::parse::aws_principal(text) {
+            match crate::json::parse::aws_principal(text) {
                 Err((message, hint)) => out.push(
                     LintCode::MalformedPrincipal,
                     Some(i),
@@ -300,7 +300,11 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
             "list the actions, or remove the statement",
         );
     }
-    let texts: Vec<&str> = a.actions.iter().map(crate::ActionItem::as_str).collect();
+    let texts: Vec<&str> = a
+        .actions
+        .iter()
+        .map(crate::model::action::ActionItem::as_str)
+        .collect();
     for (j, text) in texts.iter().enumerate() {
         let path = format!("Statement[{i}].{name}[{j}]");
         match classify_action(text) {
@@ -439,8 +443,8 @@ fn conditions(out: &mut Out, i: usize, s: &Statement, legacy: bool) {
     }
 }
 
-fn key_type_name(t: crate::KeyType) -> &'static str {
-    use crate::KeyType as K;
+fn key_type_name(t: policy_catalogue::KeyType) -> &'static str {
+    use policy_catalogue::KeyType as K;
     match t {
         K::String => "strings",
         K::Arn => "ARNs",
@@ -452,8 +456,8 @@ fn key_type_name(t: crate::KeyType) -> &'static str {
     }
 }
 
-fn suggest_operator(t: Option<crate::KeyType>) -> String {
-    use crate::KeyType as K;
+fn suggest_operator(t: Option<policy_catalogue::KeyType>) -> String {
+    use policy_catalogue::KeyType as K;
     let ops = match t {
         Some(K::String) => "a String operator (StringEquals, StringLike, ...)",
         Some(K::Arn) => "an Arn operator (ArnEquals, ArnLike, ...)",
@@ -467,8 +471,8 @@ fn suggest_operator(t: Option<crate::KeyType>) -> String {
     format!("use {ops}")
 }
 
-fn like_of(op: crate::Operator) -> &'static str {
-    use crate::Operator as O;
+fn like_of(op: policy_catalogue::Operator) -> &'static str {
+    use policy_catalogue::Operator as O;
     match op {
         O::StringNotEquals | O::StringNotEqualsIgnoreCase => "StringNotLike",
         O::ArnEquals => "ArnLike",

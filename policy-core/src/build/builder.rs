@@ -9,17 +9,17 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::action::{ActionItem, Bundle};
-use crate::condition::{Condition, ConditionKey, ConditionValue, Operator};
-use crate::document::PolicyDocument;
-use crate::list::{ListForm, ValueList};
-use crate::names::{
+use crate::model::action::{ActionItem, Bundle};
+use crate::model::condition::{Condition, ConditionKey, ConditionValue, Operator};
+use crate::model::document::PolicyDocument;
+use crate::model::list::{ListForm, ValueList};
+use crate::model::names::{
     AccountId, IamPath, OrgId, Partition, PolicyId, RoleName, SessionName, Sid, UserName,
 };
-use crate::policy::RepositoryPolicy;
-use crate::principal::{AwsPrincipal, Principal};
-use crate::statement::{ActionElement, PrincipalElement, Statement};
-use crate::version::{Effect, Version};
+use crate::model::policy::RepositoryPolicy;
+use crate::model::principal::{AwsPrincipal, Principal};
+use crate::model::statement::{ActionElement, PrincipalElement, Statement};
+use crate::model::version::{Effect, Version};
 
 /// Type-level states of the policy's account.
 pub mod state {
@@ -126,7 +126,7 @@ struct Draft {
     not_action: bool,
     actions: Vec<ActionItem>,
     action_form: ListForm,
-    conditions: crate::condition::Conditions,
+    conditions: crate::model::condition::Conditions,
 }
 
 /// Builds one statement. Start with [`StatementBuilder::allow`] or [`StatementBuilder::deny`].
@@ -178,7 +178,7 @@ impl StatementBuilder<Resolved> {
                 not_action: false,
                 actions: Vec::new(),
                 action_form: ListForm::Array,
-                conditions: crate::condition::Conditions::new(),
+                conditions: crate::model::condition::Conditions::new(),
             },
             state: PhantomData,
         }
@@ -248,7 +248,7 @@ impl<S: StatementState> StatementBuilder<S> {
     }
 
     /// Adds a service principal such as `codebuild.amazonaws.com`.
-    pub fn service(self, service: crate::names::ServiceName) -> Self {
+    pub fn service(self, service: crate::model::names::ServiceName) -> Self {
         self.principal(Principal::Service(service))
     }
 
@@ -261,7 +261,7 @@ impl<S: StatementState> StatementBuilder<S> {
     /// `aws:PrincipalOrgID`.
     pub fn org(self, org: OrgId) -> Self {
         self.anyone().condition(Condition::new(
-            crate::condition::plain(Operator::StringEquals),
+            crate::model::condition::plain(Operator::StringEquals),
             ConditionKey::__checked("aws:PrincipalOrgID"),
             [ConditionValue::from(org.as_str())],
         ))
@@ -328,7 +328,7 @@ impl<S: StatementState> StatementBuilder<S> {
     /// `StringEquals` `aws:SourceAccount`: the confused-deputy guard for service principals.
     pub fn source_account(self, account: &AccountId) -> Self {
         self.condition(Condition::new(
-            crate::condition::plain(Operator::StringEquals),
+            crate::model::condition::plain(Operator::StringEquals),
             ConditionKey::__checked("aws:SourceAccount"),
             [ConditionValue::from(account.as_str())],
         ))
@@ -337,7 +337,7 @@ impl<S: StatementState> StatementBuilder<S> {
     /// `ArnLike` `aws:SourceArn`: the resource a service acts for (may hold `*` and `?`).
     pub fn source_arn(self, arn: impl Into<String>) -> Self {
         self.condition(Condition::new(
-            crate::condition::plain(Operator::ArnLike),
+            crate::model::condition::plain(Operator::ArnLike),
             ConditionKey::__checked("aws:SourceArn"),
             [ConditionValue::from(arn.into())],
         ))

@@ -1,0 +1,142 @@
+//! The lint: findings about a policy, judged with the same rules as the `policy!` macro
+//! (`policy_catalogue::checks`), in the four severities of IAM Access Analyzer (ECR-FACTS
+//! section 7), each with a stable code, the JSON path, a message and a hint.
+
+mod finding;
+mod rules;
+
+use crate::json::parse::ParsedPolicy;
+use crate::model::document::PolicyDocument;
+use crate::model::policy::RepositoryPolicy;
+
+pub use finding::{Finding, LintCode, Severity, StatementRef};
+pub use rules::locks_out_policy_changes;
+
+/// Settings of the lint: codes to leave out, everywhere or in one statement.
+///
+/// ```
+/// use policy_core::{LintCode, LintConfig, PolicyDocument};
+///
+/// let doc = PolicyDocument::from_json(r#"{"Version": "2012-10-17", "Statement": [
+///   {"Sid": "PublicPull", "Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"}]}"#)?;
+/// assert_eq!(doc.lint()[0].code, LintCode::PublicAccess);
+/// let config = LintConfig::default().suppress_in(LintCode::PublicAccess, "PublicPull");
+/// assert!(doc.lint_with(&config).is_empty());
+/// # Ok::<(), policy_core::ParseError>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LintConfig {
+    suppressed: Vec<(LintCode, Option<StatementRef>)>,
+}
+
+impl LintConfig {
+    /// Leaves out every finding with `code`.
+    #[must_use]
+    pub fn suppress(mut self, code: LintCode) -> Self {
+        self.suppressed.push((code, None));
+        self
+    }
+
+    /// Leaves out findings with `code` in the statement with Sid `sid`.
+    #[must_use]
+    pub fn suppress_in(mut self, code: LintCode, sid: impl Into<String>) -> Self {
+        self.suppressed
+            .push((code, Some(StatementRef::Sid(sid.into()))));
+        self
+    }
+
+    /// Leaves out findings with `code` in statement `index` (from 0).
+    #[must_use]
+    pub fn suppress_in_statement(mut self, code: LintCode, index: usize) -> Self {
+        self.suppressed
+            .push((code, Some(StatementRef::Index(index))));
+        self
+    }
+
+    fn keeps(&self, doc: &PolicyDocument, f: &Finding) -> bool {
+        !self.suppressed.iter().any(|(code, at)| {
+            *code == f.code
+                && match at {
+                    None => true,
+                    Some(StatementRef::Index(i)) => f.statement == Some(*i),
+                    Some(StatementRef::Sid(sid)) => f.statement.is_some_and(|i| {
+                        doc.statements
+                            .get(i)
+                            .and_then(|s| s.sid.as_ref())
+                            .is_some_and(|s| s.as_str() == sid)
+                    }),
+                }
+        })
+    }
+}
+
+fn run(doc: &PolicyDocument, config: &LintConfig, parsed: Option<&ParsedPolicy>) -> Vec<Finding> {
+    let mut findings = rules::check(doc, parsed.map(|p| &p.shape));
+    findings.retain(|f| config.keeps(doc, f));
+    if let Some(p) = parsed {
+        for f in &mut findings {
+            f.location = p.shape.locate(&f.path);
+        }
+    }
+    findings
+}
+
+impl PolicyDocument {
+    /// Lints the document as a repository policy, with every rule on.
+    #[must_use]
+    pub fn lint(&self) -> Vec<Finding> {
+        run(self, &LintConfig::default(), None)
+    }
+
+    /// Lints the document with `config`.
+    #[must_use]
+    pub fn lint_with(&self, config: &LintConfig) -> Vec<Finding> {
+        run(self, config, None)
+    }
+}
+
+impl RepositoryPolicy {
+    /// Lints the policy, with every rule on.
+    ///
+    /// ```
+    /// use policy_core::{Bundle, RepositoryPolicy, StatementBuilder};
+    ///
+    /// let policy = RepositoryPolicy::builder()
+    ///     .statement(StatementBuilder::allow().service("codebuild.amazonaws.com".parse()?).bundle(Bundle::Pull))
+    ///     .build()?;
+    /// let codes: Vec<&str> = policy.lint().iter().map(|f| f.code.as_str()).collect();
+    /// assert_eq!(codes, ["service-principal-without-source"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn lint(&self) -> Vec<Finding> {
+        self.document().lint()
+    }
+
+    /// Lints the policy with `config`.
+    #[must_use]
+    pub fn lint_with(&self, config: &LintConfig) -> Vec<Finding> {
+        self.document().lint_with(config)
+    }
+
+    /// Whether ECR would refuse this policy without `force`, because it denies everyone
+    /// `ecr:SetRepositoryPolicy` (see [`locks_out_policy_changes`]).
+    #[must_use]
+    pub fn locks_out_policy_changes(&self) -> bool {
+        locks_out_policy_changes(self.document())
+    }
+}
+
+impl ParsedPolicy {
+    /// Lints the document, each finding located in the text it was read from.
+    #[must_use]
+    pub fn lint(&self) -> Vec<Finding> {
+        run(&self.document, &LintConfig::default(), Some(self))
+    }
+
+    /// Lints the document with `config`, each finding located in the text.
+    #[must_use]
+    pub fn lint_with(&self, config: &LintConfig) -> Vec<Finding> {
+        run(&self.document, config, Some(self))
+    }
+}

@@ -1,0 +1,6 @@
+//! What a policy means and whether it is sound: lint, equivalence, diff and normal form.
+
+pub(crate) mod diff;
+pub(crate) mod equivalence;
+pub(crate) mod lint;
+pub(crate) mod normalize;
