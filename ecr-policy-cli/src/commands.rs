@@ -40,6 +40,14 @@ pub fn fmt(paths: &[String], aws: bool, check: bool) -> u8 {
     // Read every file first: one that cannot be read stops the run before anything is written.
     let mut docs = Vec::new();
     for p in paths {
+        let lower = p.to_ascii_lowercase();
+        if [".yaml", ".yml", ".template"]
+            .iter()
+            .any(|e| lower.ends_with(e))
+        {
+            eprintln!("error: {p}: fmt rewrites JSON policy files; a policy inside a template stays as the template writes it");
+            return 2;
+        }
         match read_policy(p) {
             Ok(d) => docs.push((p, d)),
             Err(code) => return code,
@@ -171,6 +179,7 @@ pub fn explain(r: &ExplainRequest<'_>) -> u8 {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: --caller {}: {e}", r.caller);
+            eprintln!("  help: give an ARN (arn:aws:iam::ACCOUNT:user/NAME, arn:aws:iam::ACCOUNT:role/NAME, arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION, arn:aws:iam::ACCOUNT:root) or a service (codebuild.amazonaws.com)");
             return 2;
         }
     };
@@ -183,7 +192,15 @@ pub fn explain(r: &ExplainRequest<'_>) -> u8 {
     };
     let action = match r.action.parse::<Action>() {
         Ok(a) => RequestAction::Ecr(a),
-        Err(_) if r.action.contains(':') => RequestAction::Other(r.action.to_owned()),
+        // Another service's action: the repository policy cannot decide it, which `explain`
+        // says; an unknown `ecr:` action is a mistake.
+        Err(_)
+            if r.action
+                .split_once(':')
+                .is_some_and(|(service, _)| !service.eq_ignore_ascii_case("ecr")) =>
+        {
+            RequestAction::Other(r.action.to_owned())
+        }
         Err(e) => {
             eprintln!("error: --action {}: {e}", r.action);
             return 2;
@@ -256,7 +273,7 @@ pub fn to_dsl(arg: &str) -> u8 {
     };
     match doc.to_dsl() {
         Ok(s) => {
-            print(&format!("{s}\n"));
+            print(&format!("{}\n", s.trim_end()));
             0
         }
         Err(e) => {

@@ -546,7 +546,10 @@ fn is_list_position(keys: &[&str]) -> bool {
     matches!(
         keys,
         ["Statement"]
-            | ["Statement", "Action" | "NotAction" | "Resource" | "NotResource"]
+            | [
+                "Statement",
+                "Action" | "NotAction" | "Resource" | "NotResource"
+            ]
             | ["Statement", "Principal" | "NotPrincipal", _]
             | ["Statement", "Condition", _, _]
     )

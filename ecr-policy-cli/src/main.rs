@@ -323,14 +323,7 @@ fn run_lint(a: LintArgs) -> u8 {
         eprintln!("error: {}: {}", e.name, e.message);
     }
     if !reports.is_empty() && matches!(a.format, Format::Text) {
-        eprintln!(
-            "{}",
-            report::summary(
-                &reports,
-                with_findings,
-                deny.unwrap_or(ecr_policy::Severity::Error)
-            )
-        );
+        eprintln!("{}", report::summary(&reports, with_findings, deny));
     }
     if !errors.is_empty() {
         2

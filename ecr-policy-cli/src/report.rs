@@ -71,8 +71,14 @@ fn window(line: &str, column: usize) -> (String, usize) {
 }
 
 /// The summary line on standard error, when there are findings.
-pub fn summary(reports: &[Report], files: usize, deny: Severity) -> String {
-    let failing = reports.iter().filter(|r| r.severity <= deny).count();
+pub fn summary(reports: &[Report], files: usize, deny: Option<Severity>) -> String {
+    let failing = match deny {
+        Some(deny) => {
+            let n = reports.iter().filter(|r| r.severity <= deny).count();
+            format!("{n} at or above {deny}")
+        }
+        None => "none fails the run (--deny never)".to_owned(),
+    };
     let mut by: Vec<String> = Vec::new();
     for s in crate::codes::SEVERITIES {
         let n = reports.iter().filter(|r| r.severity == s).count();
@@ -81,7 +87,7 @@ pub fn summary(reports: &[Report], files: usize, deny: Severity) -> String {
         }
     }
     format!(
-        "{} finding{} ({}) in {} file{}; {failing} at or above {deny}",
+        "{} finding{} ({}) in {} file{}; {failing}",
         reports.len(),
         if reports.len() == 1 { "" } else { "s" },
         by.join(", "),
