@@ -116,6 +116,10 @@ struct LintArgs {
     /// The name standard input is shown with; its extension says YAML or JSON
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
     stdin_name: String,
+    /// Treat named files like files found in a directory: skip quietly those that are no
+    /// policy, template or plan (for pre-commit, which names every changed JSON and YAML file)
+    #[arg(long)]
+    skip_other_files: bool,
     /// List the lint codes and their severities, then exit
     #[arg(long)]
     list_codes: bool,
@@ -288,6 +292,7 @@ fn run_lint(a: LintArgs) -> u8 {
     let mut reports = Vec::new();
     let mut with_findings = 0;
     for (path, walked) in files {
+        let walked = walked || a.skip_other_files;
         let file = match input::read(&path, walked, &a.stdin_name) {
             Ok(f) => f,
             Err(e) => {
