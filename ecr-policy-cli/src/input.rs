@@ -172,9 +172,12 @@ pub fn read(path: &Path, walked: bool, stdin_name: &str) -> Result<SourceFile, R
             .map_err(|e| err(e.to_string()))?;
     } else {
         let file = std::fs::File::open(path).map_err(|e| err(describe_io(&e)))?;
-        if file.metadata().is_ok_and(|m| m.is_dir()) {
+        let meta = file.metadata().map_err(|e| err(describe_io(&e)))?;
+        if meta.is_dir() {
             return Err(err("is a directory".to_owned()));
         }
+        // Sized once: most files are read in one call.
+        bytes.reserve_exact(usize::try_from(meta.len().min(MAX_FILE)).unwrap_or(0) + 1);
         file.take(MAX_FILE + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| err(describe_io(&e)))?;

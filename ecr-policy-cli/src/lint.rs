@@ -55,7 +55,40 @@ fn looks_relevant(text: &str) -> bool {
     text.contains("\"Statement\"") || text.contains("AWS::ECR::") || text.contains("aws_ecr")
 }
 
+/// Whether a JSON file may be a policy file: read it as one first, which saves building the
+/// tree. Templates and plans name their top-level keys.
+fn may_be_policy_file(file: &SourceFile) -> bool {
+    !file.is_yaml_name()
+        && file.text.trim_start().starts_with('{')
+        && ![
+            "\"Resources\"",
+            "\"resource_changes\"",
+            "\"planned_values\"",
+        ]
+        .iter()
+        .any(|k| file.text.contains(k))
+}
+
 pub fn check(file: &SourceFile, config: &Config) -> Result<Outcome, ReadError> {
+    if may_be_policy_file(file) {
+        if let Ok(parsed) = ParsedPolicy::parse(&file.text) {
+            let mut reports = Vec::new();
+            let at = At { file, label: &None };
+            let identity = OffsetMap::default();
+            lint_parsed(
+                &at,
+                config,
+                PolicyKind::Repository,
+                &file.text,
+                &identity,
+                &[],
+                &parsed,
+                &mut reports,
+            );
+            sort(&mut reports);
+            return Ok(Outcome::Checked(reports));
+        }
+    }
     let root = match parse_tree(file) {
         Ok(root) => root,
         Err(_) if file.walked && !looks_relevant(&file.text) => return Ok(Outcome::NotRecognised),
@@ -93,6 +126,11 @@ pub fn check(file: &SourceFile, config: &Config) -> Result<Outcome, ReadError> {
     for e in &embedded {
         check_policy(file, config, e, &mut reports);
     }
+    sort(&mut reports);
+    Ok(Outcome::Checked(reports))
+}
+
+fn sort(reports: &mut [Report]) {
     reports.sort_by(|a, b| {
         (a.line, a.column, a.code.as_str(), &a.path).cmp(&(
             b.line,
@@ -101,7 +139,6 @@ pub fn check(file: &SourceFile, config: &Config) -> Result<Outcome, ReadError> {
             &b.path,
         ))
     });
-    Ok(Outcome::Checked(reports))
 }
 
 /// Codes that say nothing about a registry policy, which names its resources and grants
@@ -145,52 +182,71 @@ fn swayed_by(path: &str, code: LintCode, unknowns: &[Unknown]) -> bool {
         .any(|u| path.is_empty() || under(path, &u.scope) || under(&u.scope, path))
 }
 
-fn check_policy(file: &SourceFile, config: &Config, e: &Embedded, out: &mut Vec<Report>) {
-    let mut push = |code: Code,
-                    message: String,
-                    hint: Option<String>,
-                    path: String,
-                    offset: usize,
-                    approximate: bool| {
-        let (line, column) = file.line_column(offset);
-        out.push(Report {
-            file: file.name.clone(),
+/// A finding at a byte offset of the file.
+struct At<'a> {
+    file: &'a SourceFile,
+    label: &'a Option<String>,
+}
+
+impl At<'_> {
+    fn report(
+        &self,
+        code: Code,
+        message: String,
+        hint: Option<String>,
+        path: String,
+        (offset, approximate): (usize, bool),
+    ) -> Report {
+        let (line, column) = self.file.line_column(offset);
+        Report {
+            file: self.file.name.clone(),
             code,
             severity: code.severity(),
             message,
             hint,
             path,
-            policy: e.label.clone(),
+            policy: self.label.clone(),
             line,
             column,
             approximate,
-            line_text: file.line_text(line).to_owned(),
-        });
+            line_text: self.file.line_text(line).to_owned(),
+        }
+    }
+}
+
+fn check_policy(file: &SourceFile, config: &Config, e: &Embedded, out: &mut Vec<Report>) {
+    let at = At {
+        file,
+        label: &e.label,
     };
+    let allowed = |code| config.allows_in(&file.name, None, code);
     let (text, map, unknowns) = match &e.body {
         Body::Unknown(u) => {
-            if !config.allows_in(&file.name, None, Code::UnknownValue) {
-                push(
+            if !allowed(Code::UnknownValue) {
+                let place = if u.path.is_empty() {
+                    "the policy"
+                } else {
+                    &u.path
+                };
+                out.push(at.report(
                     Code::UnknownValue,
-                    format!("value unknown: {} at {}", u.what, if u.path.is_empty() { "the policy" } else { &u.path }),
+                    format!("value unknown: {} at {place}", u.what),
                     Some("the policy is not checked: lint the deployed policy, or the plan once the value is known".to_owned()),
                     u.path.clone(),
-                    u.offset,
-                    false,
-                );
+                    (u.offset, false),
+                ));
             }
             return;
         }
         Body::NotAPolicy { offset, found } => {
-            if !config.allows_in(&file.name, None, Code::InvalidPolicy) {
-                push(
+            if !allowed(Code::InvalidPolicy) {
+                out.push(at.report(
                     Code::InvalidPolicy,
                     format!("expected a policy (an object or a JSON string), found {found}"),
                     None,
                     String::new(),
-                    *offset,
-                    false,
-                );
+                    (*offset, false),
+                ));
             }
             return;
         }
@@ -200,38 +256,48 @@ fn check_policy(file: &SourceFile, config: &Config, e: &Embedded, out: &mut Vec<
             unknowns,
         } => (text, map, unknowns),
     };
-    let locate = |line: usize, column: usize| map.map(SourceFile::offset_in(text, line, column));
     for u in unknowns {
-        if !config.allows_in(&file.name, None, Code::UnknownValue) {
-            push(
+        if !allowed(Code::UnknownValue) {
+            out.push(at.report(
                 Code::UnknownValue,
                 format!("value unknown: {} at {}", u.what, u.path),
                 Some("what depends on it is not checked".to_owned()),
                 u.path.clone(),
-                u.offset,
-                false,
-            );
+                (u.offset, false),
+            ));
         }
     }
-    let parsed = match ParsedPolicy::parse(text) {
-        Ok(p) => p,
+    match ParsedPolicy::parse(text) {
+        Ok(parsed) => lint_parsed(&at, config, e.kind, text, map, unknowns, &parsed, out),
         Err(err) => {
-            if !config.allows_in(&file.name, None, Code::InvalidPolicy) {
-                let (offset, approximate) = locate(err.line(), err.column());
-                push(
+            if !allowed(Code::InvalidPolicy) {
+                let offset = map.map(SourceFile::offset_in(text, err.line(), err.column()));
+                out.push(at.report(
                     Code::InvalidPolicy,
                     err.message(),
                     err.hint(),
                     err.path().to_owned(),
                     offset,
-                    approximate,
-                );
+                ));
             }
-            return;
         }
-    };
+    }
+}
+
+/// The lint's findings on a policy read from `text`, located in the file through `map`.
+#[allow(clippy::too_many_arguments)]
+fn lint_parsed(
+    at: &At<'_>,
+    config: &Config,
+    kind: PolicyKind,
+    text: &str,
+    map: &OffsetMap,
+    unknowns: &[Unknown],
+    parsed: &ParsedPolicy,
+    out: &mut Vec<Report>,
+) {
     for f in parsed.lint() {
-        if !applies_to(e.kind, f.code, &f.message)
+        if !applies_to(kind, f.code, &f.message)
             || (!unknowns.is_empty() && swayed_by(&f.path, f.code, unknowns))
         {
             continue;
@@ -242,13 +308,13 @@ fn check_policy(file: &SourceFile, config: &Config, e: &Embedded, out: &mut Vec<
             .and_then(|s| s.sid.as_ref())
             .map(|s| s.as_str());
         let code = Code::Lint(f.code);
-        if config.allows_in(&file.name, sid, code) {
+        if config.allows_in(&at.file.name, sid, code) {
             continue;
         }
-        let (offset, approximate) = match f.location {
-            Some((line, column)) => locate(line, column),
+        let offset = match f.location {
+            Some((line, column)) => map.map(SourceFile::offset_in(text, line, column)),
             None => map.map(0),
         };
-        push(code, f.message, Some(f.hint), f.path, offset, approximate);
+        out.push(at.report(code, f.message, Some(f.hint), f.path, offset));
     }
 }

@@ -232,6 +232,42 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// `f` on every item, on as many threads as there are cores (at most 8), results in order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(8);
+    if threads == 1 || items.len() < 64 {
+        return items.iter().map(f).collect();
+    }
+    // Small interleaved batches keep the threads equally busy when file sizes differ.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    const BATCH: usize = 16;
+    let mut parts: Vec<(usize, Vec<R>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let start = next.fetch_add(BATCH, std::sync::atomic::Ordering::Relaxed);
+                        if start >= items.len() {
+                            break done;
+                        }
+                        let end = (start + BATCH).min(items.len());
+                        done.push((start, items[start..end].iter().map(&f).collect()));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    parts.sort_by_key(|(start, _)| *start);
+    parts.into_iter().flat_map(|(_, r)| r).collect()
+}
+
 /// Writes to standard output; a closed pipe (`| head`) ends quietly.
 pub fn print(text: &str) {
     let mut out = std::io::stdout().lock();
@@ -289,34 +325,36 @@ fn run_lint(a: LintArgs) -> u8 {
     };
     let mut errors = Vec::new();
     let files = input::expand(&paths, &mut errors);
+    let skip = a.skip_other_files;
+    let stdin_name = a.stdin_name.as_str();
+    let results = parallel_map(&files, |(path, walked)| {
+        let walked = *walked || skip;
+        input::read(path, walked, stdin_name)
+            .and_then(|file| lint::check(&file, &config).map(|o| (file.name, walked, o)))
+    });
     let mut reports = Vec::new();
     let mut with_findings = 0;
-    for (path, walked) in files {
-        let walked = walked || a.skip_other_files;
-        let file = match input::read(&path, walked, &a.stdin_name) {
-            Ok(f) => f,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
-        };
-        match lint::check(&file, &config) {
-            Ok(lint::Outcome::Checked(r)) => {
+    let mut notes = Vec::new();
+    for result in results {
+        match result {
+            Ok((_, _, lint::Outcome::Checked(r))) => {
                 if !r.is_empty() {
                     with_findings += 1;
                 }
                 reports.extend(r);
             }
-            Ok(lint::Outcome::NotRecognised) => {
+            Ok((name, walked, lint::Outcome::NotRecognised)) => {
                 if !walked {
-                    eprintln!(
-                        "note: {}: not a policy, a CloudFormation template or a Terraform plan; nothing to check",
-                        file.name
-                    );
+                    notes.push(format!(
+                        "note: {name}: not a policy, a CloudFormation template or a Terraform plan; nothing to check"
+                    ));
                 }
             }
             Err(e) => errors.push(e),
         }
+    }
+    for n in &notes {
+        eprintln!("{n}");
     }
     let out = match a.format {
         Format::Text => report::text(&reports),
