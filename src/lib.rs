@@ -64,7 +64,7 @@ pub mod __private {
 ///                                           named without one
 /// statement  := ('sid' value)? ('allow' | 'deny') principals actions 'on' 'repo' conditions*
 /// principals := principal (',' principal)*
-///             | 'anyone' 'except' principal (',' principal)*      NotPrincipal
+///             | 'anyone' 'except' principal (',' principal)*      deny only; see below
 /// principal  := 'user' value ('in' 'account' value)?   "name" or "path/name"
 ///             | 'role' value ('in' 'account' value)?   "name" or "path/name"
 ///             | 'session' value value ('in' 'account' value)?   role, session name
@@ -96,6 +96,20 @@ pub mod __private {
 ///
 /// After `unless`, a plain-word condition takes its negated operator (`StringNotEquals`,
 /// `ArnNotLike`, `NotIpAddress`, `Bool false`).
+///
+/// `deny anyone except ...` denies everyone but the principals named. It is written as
+/// `"Principal": "*"` with conditions that spare them, the form AWS recommends, not as
+/// `NotPrincipal`: a `NotPrincipal` deny also denies a role's sessions unless the account and
+/// every session ARN are listed, takes no wildcards, and denies any principal with a
+/// permissions boundary
+/// ([NotPrincipal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html)).
+/// Users, roles and ARNs are spared by `ArnNotLike` on `aws:PrincipalArn`, which holds the
+/// role's ARN for each of its sessions (so a role spares all its sessions, and a single session
+/// cannot be excepted); accounts, with everyone in them, by `StringNotEquals` on
+/// `aws:PrincipalAccount`; services by `StringNotEquals` on `aws:PrincipalServiceName`
+/// ([condition keys](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html)).
+/// A user or role excepted this way needs its account: from `in account` or the `account`
+/// header. `allow anyone except` is refused: AWS does not support `NotPrincipal` with `Allow`.
 ///
 /// # The value
 ///
@@ -148,8 +162,11 @@ pub mod __private {
 /// (`GetAuthorizationToken`, actions without a repository resource, `ecr-public:` actions,
 /// other services' actions, patterns that match no ECR action); malformed account ids,
 /// user, role, session and service names, organization ids, principal ARNs, IP ranges and
-/// versions; a statement without principal or actions, or without `on repo`; an operator
-/// that does not fit its key's type (`ArnLike` on `aws:SourceAccount`); the same operator and
+/// versions; a user or role name that is an ARN (write `arn "..."`); a statement without
+/// principal or actions, or without `on repo`; `allow anyone except`; an operator that does not
+/// fit its key's type (`ArnLike` on `aws:SourceAccount`); a value that does not fit its
+/// operator or key (a non-number for `Numeric...`, a non-date for `Date...`, text that is
+/// neither an ARN nor an ARN pattern for `aws:SourceArn` or `aws:PrincipalArn`); the same operator and
 /// key tested twice in a statement; `anyone` or `org` next to other principals; a fully
 /// literal policy whose JSON exceeds ECR's 10,240 characters; anything left over after a
 /// statement. All errors of one invocation are reported together, and the macro still
@@ -216,7 +233,8 @@ pub mod __private {
 /// assert!(json.contains(r#""Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}"#));
 /// ```
 ///
-/// `anyone except` (`NotPrincipal`) and `except` actions (`NotAction`).
+/// `anyone except` (`"Principal": "*"` with a condition on `aws:PrincipalArn`) and `except`
+/// actions (`NotAction`).
 ///
 /// ```
 /// let policy = ecr_policy::policy! {
@@ -225,7 +243,8 @@ pub mod __private {
 ///     allow account "210987654321" except delete on repo
 /// };
 /// let json = policy.to_json();
-/// assert!(json.contains(r#""NotPrincipal":{"AWS":"arn:aws:iam::123456789012:role/platform-admin"}"#));
+/// assert!(json.contains(r#""Principal":"*""#));
+/// assert!(json.contains(r#""ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::123456789012:role/platform-admin"}"#));
 /// assert!(json.contains(r#""NotAction":["ecr:BatchDeleteImage","ecr:DeleteRepository"]"#));
 /// ```
 ///

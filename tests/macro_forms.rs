@@ -264,26 +264,123 @@ fn arns() {
     );
 }
 
+/// `deny anyone except ...` denies everyone (`"Principal": "*"`) but the callers its tests spare,
+/// rather than writing `NotPrincipal`, which would deny the role's sessions.
 #[test]
-fn anyone_except_is_not_principal() {
+fn anyone_except_spares_by_condition() {
     form!(
-        "macro_not_principal",
+        "macro_anyone_except",
         {
             account "123456789012";
-            deny anyone except role "platform-admin", account "123456789012" policy on repo
+            deny anyone except role "platform-admin", user "ops/alice" in account "210987654321",
+                arn "arn:aws-cn:iam::444455556666:role/auditor", account "555566667777",
+                service "codebuild.amazonaws.com"
+            policy on repo
         },
         RepositoryPolicy::builder()
             .account(account("123456789012"))
             .statement(
                 StatementBuilder::deny()
-                    .role(RoleName::new("platform-admin").unwrap())
-                    .account(account("123456789012"))
-                    .not_principal()
-                    .bundle(Bundle::Policy),
+                    .anyone()
+                    .bundle(Bundle::Policy)
+                    .condition(condition(
+                        "ArnNotLike",
+                        "aws:PrincipalArn",
+                        &[
+                            "arn:aws:iam::123456789012:role/platform-admin",
+                            "arn:aws:iam::210987654321:user/ops/alice",
+                            "arn:aws-cn:iam::444455556666:role/auditor",
+                        ],
+                    ))
+                    .condition(condition("StringNotEquals", "aws:PrincipalAccount", &["555566667777"]))
+                    .condition(condition(
+                        "StringNotEquals",
+                        "aws:PrincipalServiceName",
+                        &["codebuild.amazonaws.com"],
+                    )),
             )
             .build()
             .unwrap()
     );
+}
+
+/// The excepted ARNs join a test of the same operator and key the statement already has: both
+/// spare their callers.
+#[test]
+fn anyone_except_joins_unless_principal_arn() {
+    form!(
+        "macro_anyone_except_unless",
+        {
+            account "123456789012";
+            deny anyone except role "platform-admin" policy on repo
+                unless principal_arn "arn:aws:iam::123456789012:role/break-glass-*" or secure_transport
+        },
+        RepositoryPolicy::builder()
+            .account(account("123456789012"))
+            .statement(
+                StatementBuilder::deny()
+                    .anyone()
+                    .bundle(Bundle::Policy)
+                    .condition(condition(
+                        "ArnNotLike",
+                        "aws:PrincipalArn",
+                        &[
+                            "arn:aws:iam::123456789012:role/break-glass-*",
+                            "arn:aws:iam::123456789012:role/platform-admin",
+                        ],
+                    ))
+                    .condition(Condition::new(
+                        "Bool".parse().unwrap(),
+                        ConditionKey::new("aws:SecureTransport").unwrap(),
+                        [ConditionValue::Bool(false)],
+                    )),
+            )
+            .build()
+            .unwrap()
+    );
+}
+
+#[test]
+fn anyone_except_with_interpolated_names() {
+    let acct = account("123456789012");
+    let other = account("210987654321");
+    let role = RoleName::new("platform-admin").unwrap();
+    let user = UserName::new("alice").unwrap();
+    let service = ServiceName::new("codebuild.amazonaws.com").unwrap();
+    let from_macro = policy! {
+        account {acct.clone()};
+        deny anyone except role {role.clone()}, user {user.clone()} in account {other.clone()},
+            account {other.clone()}, service {service.clone()}
+        policy on repo
+    };
+    let expected = RepositoryPolicy::builder()
+        .account(acct)
+        .statement(
+            StatementBuilder::deny()
+                .anyone()
+                .bundle(Bundle::Policy)
+                .condition(condition(
+                    "ArnNotLike",
+                    "aws:PrincipalArn",
+                    &[
+                        "arn:aws:iam::123456789012:role/platform-admin",
+                        "arn:aws:iam::210987654321:user/alice",
+                    ],
+                ))
+                .condition(condition(
+                    "StringNotEquals",
+                    "aws:PrincipalAccount",
+                    &[other.as_str()],
+                ))
+                .condition(condition(
+                    "StringNotEquals",
+                    "aws:PrincipalServiceName",
+                    &[service.as_str()],
+                )),
+        )
+        .build()
+        .unwrap();
+    assert_eq!(from_macro, expected);
 }
 
 #[test]
@@ -586,9 +683,13 @@ fn several_statements() {
             )
             .statement(
                 StatementBuilder::deny()
-                    .role(RoleName::new("platform-admin").unwrap())
-                    .not_principal()
-                    .bundle(Bundle::Policy),
+                    .anyone()
+                    .bundle(Bundle::Policy)
+                    .condition(condition(
+                        "ArnNotLike",
+                        "aws:PrincipalArn",
+                        &["arn:aws:iam::123456789012:role/platform-admin"],
+                    )),
             )
             .build()
             .unwrap()

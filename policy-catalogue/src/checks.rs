@@ -3,10 +3,10 @@
 //! alike. Every function is pure, takes any text and never panics.
 
 use crate::action::{split_service, Action};
-use crate::condition::{known_key, ConditionOperator, Operator, OperatorFamily};
+use crate::condition::{known_key, ConditionOperator, KeyType, Operator, OperatorFamily};
 use crate::pattern::{wildcard_match, ActionPattern};
 use crate::public_action::PublicAction;
-use crate::rules::RuleViolation;
+use crate::rules::{check_account_id, check_ip_or_cidr, check_service_principal, RuleViolation};
 
 /// What an entry of an `Action` list is, as far as a repository policy is concerned.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -261,6 +261,188 @@ pub fn action_covers_action(wide: &str, narrow: &str) -> bool {
         && wildcard_match(wide, narrow, true)
 }
 
+/// What is wrong with `value` as a value of a condition `operator key`, or `None` when it fits:
+/// a number for `Numeric` operators, a date for `Date` operators, `true` or `false` for `Bool`
+/// and `Null`, an IP address or CIDR block for `IpAddress`, and an ARN or ARN pattern for a key
+/// whose values are ARNs (`aws:SourceArn`, `aws:PrincipalArn`) under a string or ARN operator.
+/// A value holding a policy variable (`${aws:username}`) is not judged: its text is not the
+/// value AWS compares.
+///
+/// Dates are the W3C profile of ISO 8601 that AWS documents (`2026-12-01`,
+/// `2026-12-01T09:30:00Z`, with optional fractions of a second and a `Z` or `+hh:mm` offset) or
+/// epoch seconds; numbers are decimal, optionally signed, with an optional fraction and exponent
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html>).
+///
+/// ```
+/// use policy_catalogue::checks::condition_value_problem;
+/// use policy_catalogue::Operator;
+///
+/// assert!(condition_value_problem(Operator::ArnLike, "aws:SourceArn", "arn:aws:codebuild:*:123456789012:project/*").is_none());
+/// assert!(condition_value_problem(Operator::ArnLike, "aws:PrincipalArn", "deployer").is_some());
+/// assert!(condition_value_problem(Operator::StringLike, "aws:PrincipalArn", "*").is_none());
+/// assert!(condition_value_problem(Operator::DateLessThan, "aws:CurrentTime", "2026-12-01T00:00:00Z").is_none());
+/// assert!(condition_value_problem(Operator::DateLessThan, "aws:CurrentTime", "next friday").is_some());
+/// assert!(condition_value_problem(Operator::NumericLessThan, "aws:MultiFactorAuthAge", "3600").is_none());
+/// assert!(condition_value_problem(Operator::NumericLessThan, "aws:MultiFactorAuthAge", "infinity").is_some());
+/// ```
+pub fn condition_value_problem(operator: Operator, key: &str, value: &str) -> Option<String> {
+    if has_policy_variable(value) {
+        return None;
+    }
+    let shown = value.escape_debug();
+    match operator.family() {
+        OperatorFamily::Numeric if !is_number(value) => Some(format!(
+            "`{operator}` takes a number, not \"{shown}\""
+        )),
+        OperatorFamily::Date if !is_date(value) => Some(format!(
+            "`{operator}` takes a date such as \"2026-12-01T00:00:00Z\" or epoch seconds, not \"{shown}\""
+        )),
+        OperatorFamily::Bool | OperatorFamily::Null if value != "true" && value != "false" => {
+            Some(format!("`{operator}` takes `true` or `false`, not \"{shown}\""))
+        }
+        OperatorFamily::IpAddress => check_ip_or_cidr(value).err().map(|e| e.to_string()),
+        OperatorFamily::String | OperatorFamily::Arn
+            if known_key(key).is_some_and(|k| k.value_type == KeyType::Arn) && !is_arn_or_pattern(value) =>
+        {
+            let name = known_key(key).map_or(key, |k| k.name);
+            let help = if check_account_id(value).is_ok() {
+                "\nhelp: an account id is tested with aws:SourceAccount or aws:PrincipalAccount".to_owned()
+            } else if crate::rules::check_role_name(value).is_ok() {
+                format!("\nhelp: write the whole ARN, e.g. \"arn:aws:iam::123456789012:role/{shown}\"")
+            } else {
+                String::new()
+            };
+            Some(format!(
+                "`{name}` holds an ARN, and \"{shown}\" is neither an ARN (\"arn:partition:service:region:account:resource\") nor an ARN pattern (\"arn:aws:iam::*:role/ci-*\"){help}"
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// A decimal number: optional sign, digits with an optional fraction, an optional exponent.
+fn is_number(text: &str) -> bool {
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(i) => (&unsigned[..i], Some(&unsigned[i + 1..])),
+        None => (unsigned, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((whole, fraction)) => {
+            (digits(whole) || whole.is_empty())
+                && (digits(fraction) || fraction.is_empty())
+                && !(whole.is_empty() && fraction.is_empty())
+        }
+        None => digits(mantissa),
+    };
+    mantissa_ok && exponent.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e)))
+}
+
+/// Epoch seconds, or a date of the W3C profile of ISO 8601.
+fn is_date(text: &str) -> bool {
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let within = |s: &str, max: u32| s.parse::<u32>().is_ok_and(|n| n <= max);
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    let (date, time) = match text.split_once('T') {
+        Some((d, t)) => (d, Some(t)),
+        None => (text, None),
+    };
+    let parts: Vec<&str> = date.split('-').collect();
+    let date_ok = match parts.as_slice() {
+        [y] => digits(y, 4) && time.is_none(),
+        [y, m] => digits(y, 4) && digits(m, 2) && within(m, 12) && *m != "00" && time.is_none(),
+        [y, m, d] => {
+            digits(y, 4)
+                && digits(m, 2)
+                && digits(d, 2)
+                && within(m, 12)
+                && within(d, 31)
+                && *m != "00"
+                && *d != "00"
+        }
+        _ => false,
+    };
+    let Some(time) = time else { return date_ok };
+    let (clock, zone) = match time.find(['Z', '+', '-']) {
+        Some(i) => (&time[..i], Some(&time[i..])),
+        None => (time, None),
+    };
+    let zone_ok = match zone {
+        None | Some("Z") => true,
+        Some(z) => match z[1..].split_once(':') {
+            Some((h, m)) => digits(h, 2) && digits(m, 2) && within(h, 23) && within(m, 59),
+            None => false,
+        },
+    };
+    let (clock, fraction) = match clock.split_once('.') {
+        Some((c, f)) => (c, Some(f)),
+        None => (clock, None),
+    };
+    let fields: Vec<&str> = clock.split(':').collect();
+    let clock_ok = match fields.as_slice() {
+        [h, m] => {
+            fraction.is_none() && digits(h, 2) && digits(m, 2) && within(h, 23) && within(m, 59)
+        }
+        [h, m, s] => {
+            digits(h, 2)
+                && digits(m, 2)
+                && digits(s, 2)
+                && within(h, 23)
+                && within(m, 59)
+                && within(s, 60)
+        }
+        _ => false,
+    };
+    let fraction_ok =
+        fraction.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
+    date_ok && zone_ok && clock_ok && fraction_ok
+}
+
+/// An ARN (`arn:partition:service:region:account:resource`, partition, service and resource
+/// not empty), or a pattern that could match one: its text before the first wildcard begins
+/// `arn:` or is the start of `arn:` (`*`, `ar*`).
+fn is_arn_or_pattern(text: &str) -> bool {
+    if let Some(i) = text.find(['*', '?']) {
+        let literal = &text[..i];
+        return literal.starts_with("arn:") || "arn:".starts_with(literal);
+    }
+    let parts: Vec<&str> = text.splitn(6, ':').collect();
+    matches!(parts.as_slice(), ["arn", partition, service, _, _, resource]
+        if !partition.is_empty() && !service.is_empty() && !resource.is_empty())
+}
+
+/// The value that was probably meant, for common slips that break a naming rule: an account
+/// id written with dashes or spaces (`1234-5678-9012`), a service principal without its domain
+/// (`codebuild`) or in capitals. `None` when no such correction passes the rule.
+///
+/// ```
+/// use policy_catalogue::checks::corrected_value;
+/// use policy_catalogue::rules::{check_account_id, check_service_principal};
+///
+/// let e = check_account_id("1234-5678-9012").unwrap_err();
+/// assert_eq!(corrected_value(&e).as_deref(), Some("123456789012"));
+/// let e = check_service_principal("codebuild").unwrap_err();
+/// assert_eq!(corrected_value(&e).as_deref(), Some("codebuild.amazonaws.com"));
+/// assert_eq!(corrected_value(&check_account_id("12345").unwrap_err()), None);
+/// ```
+pub fn corrected_value(violation: &RuleViolation) -> Option<String> {
+    let value = violation.value.trim();
+    let candidate = match violation.what {
+        "account id" => value.chars().filter(|c| !matches!(c, '-' | ' ')).collect(),
+        "service principal" if value.contains('.') => value.to_ascii_lowercase(),
+        "service principal" => format!("{}.amazonaws.com", value.to_ascii_lowercase()),
+        _ => return None,
+    };
+    let fits = match violation.what {
+        "account id" => check_account_id(&candidate).is_ok(),
+        _ => check_service_principal(&candidate).is_ok(),
+    };
+    (fits && candidate != violation.value).then_some(candidate)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,5 +465,82 @@ mod tests {
         assert!(has_policy_variable("${aws:PrincipalTag/team}"));
         assert!(!has_policy_variable("${}"));
         assert!(!has_policy_variable("${"));
+    }
+
+    #[test]
+    fn condition_values_by_type() {
+        for number in [
+            "0",
+            "-1",
+            "+2.5",
+            "1E5",
+            "1e-400",
+            ".5",
+            "5.",
+            "340282366920938463463374607431768211456",
+        ] {
+            assert!(is_number(number), "{number}");
+        }
+        for not_number in [
+            "", "-", ".", "inf", "NaN", "1_000", " 1", "1e", "0x10", "1,5",
+        ] {
+            assert!(!is_number(not_number), "{not_number}");
+        }
+        for date in [
+            "1700000000",
+            "2026",
+            "2026-12",
+            "2026-12-01",
+            "2026-12-01T09:30Z",
+            "2026-12-01T09:30:00Z",
+            "2026-12-01T09:30:00.123+01:00",
+            "2026-12-01T09:30:00",
+        ] {
+            assert!(is_date(date), "{date}");
+        }
+        for not_date in [
+            "",
+            "next friday",
+            "2026-13-01",
+            "2026-12-32",
+            "2026-12-01T25:00:00Z",
+            "2026/12/01",
+            "12-01-2026",
+            "2026-12-01T09:30:00+0100",
+            "2026-00-10",
+        ] {
+            assert!(!is_date(not_date), "{not_date}");
+        }
+        for arn in [
+            "arn:aws:iam::123456789012:role/x",
+            "arn:aws:s3:::bucket",
+            "*",
+            "arn:*",
+            "a*",
+            "arn:aws:iam::*:role/ci-*",
+        ] {
+            assert!(is_arn_or_pattern(arn), "{arn}");
+        }
+        for not_arn in [
+            "",
+            "deployer",
+            "123456789012",
+            "arn:aws:iam",
+            "arn::iam::1:role/x",
+            "role/*",
+            "arn:aws:iam::123456789012:",
+        ] {
+            assert!(!is_arn_or_pattern(not_arn), "{not_arn}");
+        }
+        // The key's type is judged only for ARN keys; a variable is never judged.
+        assert!(
+            condition_value_problem(Operator::StringEquals, "aws:SourceAccount", "deployer")
+                .is_none()
+        );
+        assert!(
+            condition_value_problem(Operator::ArnLike, "aws:PrincipalArn", "${aws:username}")
+                .is_none()
+        );
+        assert!(condition_value_problem(Operator::Bool, "aws:SecureTransport", "yes").is_some());
     }
 }

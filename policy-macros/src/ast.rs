@@ -4,11 +4,15 @@
 //! `;`, so every statement is checked in one compile. Every node keeps the spans of its tokens,
 //! so each later error points at the offending token.
 
+use std::cell::Cell;
+
 use proc_macro2::{Group, Ident, Span, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::ext::IdentExt;
 use syn::parse::ParseStream;
 use syn::{LitBool, LitInt, LitStr, Token};
+
+use policy_catalogue::closest;
 
 use crate::words::{self, suggest};
 
@@ -65,6 +69,9 @@ pub enum Action {
     Word(Ident),
     /// `ecr:PutImage`, `ecr:*`, `ecr:Batch*`: the name after `ecr:` and all tokens, for spans.
     Prefixed(String, TokenStream),
+    /// `ecr-public:DescribeImages` written without quotes: the name after `ecr-public:` and all
+    /// tokens, kept to report that a private repository's policy cannot use it.
+    Public(String, TokenStream),
     Str(LitStr),
     Expr(Group),
 }
@@ -103,9 +110,30 @@ pub struct Policy {
     pub statements: Vec<(usize, Statement)>,
 }
 
+thread_local! {
+    /// The span of the last token of the DSL, where errors at the end of input point: syn would
+    /// point at the whole macro call.
+    static LAST_TOKEN: Cell<Option<Span>> = const { Cell::new(None) };
+}
+
+/// An error at the next token, or at the last token written when the input has ended.
+fn fail(input: ParseStream, message: impl std::fmt::Display) -> syn::Error {
+    match LAST_TOKEN.get().filter(|_| input.is_empty()) {
+        Some(span) => syn::Error::new(span, message),
+        None => input.error(message),
+    }
+}
+
 /// Parses the whole DSL, pushing every syntax error to `errors` with the position of the item
 /// (header or statement) it belongs to.
 pub fn parse_policy(input: ParseStream, errors: &mut Vec<(usize, syn::Error)>) -> Policy {
+    let mut cursor = input.cursor();
+    let mut last = None;
+    while let Some((tt, next)) = cursor.token_tree() {
+        last = Some(tt.span());
+        cursor = next;
+    }
+    LAST_TOKEN.set(last);
     let mut policy = Policy {
         headers: Vec::new(),
         statements: Vec::new(),
@@ -133,6 +161,7 @@ pub fn parse_policy(input: ParseStream, errors: &mut Vec<(usize, syn::Error)>) -
                 result
             }
         };
+        let header_error = !header_errors.is_empty();
         errors.extend(header_errors.into_iter().map(|e| (order, e)));
         if let Err(e) = result {
             errors.push((order, e));
@@ -146,10 +175,21 @@ pub fn parse_policy(input: ParseStream, errors: &mut Vec<(usize, syn::Error)>) -
             let _ = input.parse::<Token![;]>();
             continue;
         }
+        if header_error && starts_item(input) {
+            continue;
+        }
         errors.push((order, leftover(input)));
         skip_past_semicolon(input);
     }
     policy
+}
+
+/// Whether the next word begins a header or a statement.
+fn starts_item(input: ParseStream) -> bool {
+    matches!(
+        peek_word(input, 0).as_deref(),
+        Some("version" | "id" | "account" | "sid" | "allow" | "deny")
+    )
 }
 
 fn leftover(input: ParseStream) -> syn::Error {
@@ -159,7 +199,7 @@ fn leftover(input: ParseStream) -> syn::Error {
     if let Some(word) = peek_word(input, 0) {
         message.push_str(&suggest(&word, &["when", "unless", "and", "or"]));
     }
-    input.error(message)
+    fail(input, message)
 }
 
 fn skip_past_semicolon(input: ParseStream) {
@@ -205,7 +245,7 @@ fn describe_next(input: ParseStream) -> String {
             proc_macro2::Delimiter::None => "a group".to_owned(),
         },
         Some((tt, _)) => format!("`{tt}`"),
-        None => "the end of the policy".to_owned(),
+        None => "the end of input".to_owned(),
     }
 }
 
@@ -235,19 +275,31 @@ fn parse_header(
         _ => "the policy's account id, e.g. \"123456789012\"",
     };
     let value = parse_value(input, what)?;
-    if !input.is_empty() && !input.peek(Token![;]) {
-        return Err(input.error(format!(
-            "expected `;` after `{name}`, found {}",
-            describe_next(input)
-        )));
-    }
+    let missing_semicolon = !input.is_empty() && !input.peek(Token![;]);
+    let error = missing_semicolon.then(|| {
+        fail(
+            input,
+            format!(
+                "expected `;` after `{name}`, found {}\nhelp: end each header with `;`",
+                describe_next(input)
+            ),
+        )
+    });
     let header = match name.as_str() {
         "version" => Header::Version(keyword, value),
         "id" => Header::Id(keyword, value),
         _ => Header::Account(keyword, value),
     };
     policy.headers.push((order, header));
-    Ok(())
+    match error {
+        // The next item is read as if the `;` were there, so its own mistakes show too.
+        Some(e) if starts_item(input) => {
+            errors.push(e);
+            Ok(())
+        }
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
 /// A string literal or `{expr}`; `what` describes the slot for the error message.
@@ -258,10 +310,13 @@ fn parse_value(input: ParseStream, what: &str) -> syn::Result<Value> {
     if input.peek(syn::token::Brace) {
         return parse_expr(input).map(Value::Expr);
     }
-    Err(input.error(format!(
-        "expected {what} as a string literal or `{{expression}}`, found {}",
-        describe_next(input)
-    )))
+    Err(fail(
+        input,
+        format!(
+            "expected {what} as a string literal or `{{expression}}`, found {}",
+            describe_next(input)
+        ),
+    ))
 }
 
 fn parse_expr(input: ParseStream) -> syn::Result<Group> {
@@ -277,10 +332,13 @@ fn parse_expr(input: ParseStream) -> syn::Result<Group> {
 
 fn parse_statement(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
     let Some(first) = peek_word(input, 0) else {
-        return Err(input.error(format!(
-            "expected a statement starting with `allow`, `deny` or `sid`, found {}",
-            describe_next(input)
-        )));
+        return Err(fail(
+            input,
+            format!(
+                "expected a statement starting with `allow`, `deny` or `sid`, found {}",
+                describe_next(input)
+            ),
+        ));
     };
     if first == "sid" {
         word(input)?;
@@ -301,13 +359,21 @@ fn parse_statement(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
                 "unknown keyword `{other}`: expected {expected}{}",
                 suggest(other, candidates)
             );
-            return Err(input.error(message));
+            return Err(fail(input, message));
         }
         None => {
-            return Err(input.error(format!(
-                "expected `allow` or `deny`, found {}",
-                describe_next(input)
-            )))
+            let after = if s.sid.is_some() {
+                " after the Sid"
+            } else {
+                ""
+            };
+            return Err(fail(
+                input,
+                format!(
+                    "expected `allow` or `deny`{after}, found {}",
+                    describe_next(input)
+                ),
+            ));
         }
     }
     parse_principals(input, s)?;
@@ -324,11 +390,27 @@ fn parse_principals(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
         word(input)?;
         s.not_principal = Some(word(input)?);
     }
+    let is_kind =
+        |n| peek_word(input, n).is_some_and(|w| words::PRINCIPAL_KINDS.contains(&w.as_str()));
+    if peek_word(input, 0).as_deref() == Some("anyone") && is_kind(2) {
+        if let Some(near) = peek_word(input, 1).filter(|w| closest(w, ["except"]).is_some()) {
+            word(input)?;
+            return Err(fail(
+                input,
+                format!("unknown word `{near}` after `anyone`\nhelp: did you mean `except`? `anyone except role \"name\"` is everyone but the principals named"),
+            ));
+        }
+    }
     loop {
         let principal = parse_principal(input)?;
         s.principals.push(principal);
-        let another = peek_punct(input, 0, ',')
-            && peek_word(input, 1).is_some_and(|w| words::PRINCIPAL_KINDS.contains(&w.as_str()));
+        if peek_word(input, 0).as_deref() == Some("and") && is_kind(1) {
+            return Err(fail(
+                input,
+                "principals are separated by `,`, not `and`\nhelp: use `,`, e.g. `user \"ci\", role \"deployer\"`",
+            ));
+        }
+        let another = peek_punct(input, 0, ',') && is_kind(1);
         if !another {
             return Ok(());
         }
@@ -339,13 +421,25 @@ fn parse_principals(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
 fn parse_principal(input: ParseStream) -> syn::Result<Principal> {
     let kinds = words::PRINCIPAL_KINDS.join(", ");
     let Some(kind) = peek_word(input, 0) else {
-        return Err(input.error(format!(
-            "expected a principal ({kinds}), found {}",
-            describe_next(input)
-        )));
+        let help = match input.fork().parse::<LitStr>() {
+            Ok(s) if s.value() == "*" => {
+                "\nhelp: everyone is written `anyone` (`\"Principal\": \"*\"` in JSON)"
+            }
+            Ok(_) => "\nhelp: name the principal's kind before it, e.g. `user \"name\"` or `arn \"arn:aws:iam::123456789012:role/name\"`",
+            Err(_) => "",
+        };
+        return Err(fail(
+            input,
+            format!(
+                "expected a principal ({kinds}), found {}{help}",
+                describe_next(input)
+            ),
+        ));
     };
     if !words::PRINCIPAL_KINDS.contains(&kind.as_str()) {
-        let message = if kind == "on" || words::is_action_word(&kind) {
+        let message = if kind == "sid" {
+            "`sid` comes before the effect: a statement reads `sid \"name\" allow ...`\nhelp: move `sid \"...\"` before `allow` or `deny`".to_owned()
+        } else if kind == "on" || words::is_action_word(&kind) {
             format!(
                 "this statement has no principal: ECR requires one in every statement of a repository policy\nhelp: say who it applies to before the actions, e.g. `user \"name\"`; one of: {kinds}"
             )
@@ -355,7 +449,7 @@ fn parse_principal(input: ParseStream) -> syn::Result<Principal> {
                 suggest(&kind, &words::PRINCIPAL_KINDS)
             )
         };
-        return Err(input.error(message));
+        return Err(fail(input, message));
     }
     let keyword = word(input)?;
     let kind = match kind.as_str() {
@@ -384,6 +478,21 @@ fn parse_principal(input: ParseStream) -> syn::Result<Principal> {
         "arn" => PrincipalKind::Arn(parse_value(input, "the principal's ARN")?),
         _ => PrincipalKind::Anyone,
     };
+    if input.peek(Token![in]) && peek_word(input, 1).as_deref() == Some("account") {
+        let why = match kind {
+            PrincipalKind::Account(_) => "`account` names the account itself",
+            PrincipalKind::Service(_) => "a service principal belongs to no account",
+            PrincipalKind::Arn(_) => "the ARN names its account",
+            PrincipalKind::Org(_) => "an organization spans its accounts",
+            _ => "`anyone` is in every account",
+        };
+        return Err(fail(
+            input,
+            format!(
+                "`in account` is for user, role and session: {why}\nhelp: remove `in account ...`"
+            ),
+        ));
+    }
     Ok(Principal { keyword, kind })
 }
 
@@ -393,25 +502,39 @@ fn parse_in_account(input: ParseStream) -> syn::Result<Option<Value>> {
     }
     input.parse::<Token![in]>()?;
     if peek_word(input, 0).as_deref() != Some("account") {
-        return Err(input.error(format!(
-            "expected `account` after `in` (`in account \"123456789012\"`), found {}",
-            describe_next(input)
-        )));
+        return Err(fail(
+            input,
+            format!(
+                "expected `account` after `in` (`in account \"123456789012\"`), found {}",
+                describe_next(input)
+            ),
+        ));
     }
     word(input)?;
     parse_value(input, "the account id").map(Some)
 }
 
 fn parse_actions(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
-    if peek_word(input, 0).as_deref() == Some("except") {
-        s.not_action = Some(word(input)?);
+    match peek_word(input, 0) {
+        Some(w) if w == "except" => s.not_action = Some(word(input)?),
+        Some(w)
+            if !words::is_action_word(&w)
+                && closest(&w, ["except"]).is_some()
+                && peek_word(input, 1).is_some_and(|next| words::is_action_word(&next)) =>
+        {
+            return Err(fail(
+                input,
+                format!("unknown word `{w}` before the actions\nhelp: did you mean `except`? `except delete` is every action but those named"),
+            ));
+        }
+        _ => {}
     }
     loop {
         if let Some(kind) =
             peek_word(input, 0).filter(|w| words::PRINCIPAL_KINDS.contains(&w.as_str()))
         {
             if s.actions.is_empty() && s.not_action.is_none() {
-                return Err(input.error(format!(
+                return Err(fail(input, format!(
                     "`{kind}` names another principal: separate principals with `,`, e.g. `user \"a\", {kind} \"b\"`"
                 )));
             }
@@ -423,7 +546,7 @@ fn parse_actions(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
             } else {
                 "`,`"
             };
-            return Err(input.error(format!(
+            return Err(fail(input, format!(
                 "expected an action or bundle after {after}, found {}: e.g. `pull`, `push`, `PutImage` or `ecr:Batch*`",
                 describe_next(input)
             )));
@@ -445,10 +568,23 @@ fn parse_action(input: ParseStream) -> syn::Result<Action> {
     if input.peek(syn::token::Brace) {
         return parse_expr(input).map(Action::Expr);
     }
-    if peek_word(input, 0).as_deref() == Some("ecr") && peek_punct(input, 1, ':') {
+    let prefix = peek_word(input, 0).filter(|w| w == "ecr");
+    let public = prefix.is_some()
+        && peek_punct(input, 1, '-')
+        && peek_word(input, 2).as_deref() == Some("public")
+        && peek_punct(input, 3, ':');
+    if prefix.is_some() && (public || peek_punct(input, 1, ':')) {
         let mut tokens = TokenStream::new();
-        word(input)?.to_tokens(&mut tokens);
-        input.parse::<TokenTree>()?.to_tokens(&mut tokens);
+        let prefix_tokens = if public { 4 } else { 2 };
+        for _ in 0..prefix_tokens {
+            input.parse::<TokenTree>()?.to_tokens(&mut tokens);
+        }
+        let service = if public { "ecr-public" } else { "ecr" };
+        // `ecr::Name`: a Rust path habit.
+        let double_colon = peek_punct(input, 0, ':');
+        if double_colon {
+            input.parse::<TokenTree>()?.to_tokens(&mut tokens);
+        }
         let mut name = String::new();
         let mut after_wildcard = true;
         loop {
@@ -469,17 +605,31 @@ fn parse_action(input: ParseStream) -> syn::Result<Action> {
             }
         }
         if name.is_empty() {
-            return Err(input.error(format!(
-                "expected an action name or `*` after `ecr:`, found {}",
-                describe_next(input)
-            )));
+            return Err(fail(
+                input,
+                format!(
+                    "expected an action name or `*` after `{service}:`, found {}",
+                    describe_next(input)
+                ),
+            ));
+        }
+        if double_colon {
+            return Err(syn::Error::new_spanned(
+                tokens,
+                format!(
+                    "`{service}::{name}` has one colon too many\nhelp: write `{service}:{name}`"
+                ),
+            ));
+        }
+        if public {
+            return Ok(Action::Public(name, tokens));
         }
         return Ok(Action::Prefixed(name, tokens));
     }
     if input.cursor().ident().is_some() {
         return Ok(Action::Word(word(input)?));
     }
-    Err(input.error(format!(
+    Err(fail(input, format!(
         "expected an action, found {}: a bundle (pull, push, ...), an action name (PutImage), `ecr:PutImage`, a pattern (`ecr:Batch*`), a string or `{{expression}}`",
         describe_next(input)
     )))
@@ -493,16 +643,20 @@ fn parse_on_repo(input: ParseStream) -> syn::Result<()> {
                 word(input)?;
                 Ok(())
             } else {
-                Err(input.error(format!(
+                Err(fail(input, format!(
                     "expected `repo` after `on`, found {}: a repository policy applies to the repository it is attached to",
                     describe_next(input)
                 )))
             }
         }
-        _ if input.is_empty() || input.peek(Token![;]) => Err(input.error(
-            "expected `on repo` after the actions: a statement reads `allow <principals> <actions> on repo`",
+        _ if input.is_empty() || input.peek(Token![;]) => Err(fail(
+            input,
+            format!(
+                "expected `on repo` after the actions, found {}: a statement reads `allow <principals> <actions> on repo`",
+                describe_next(input)
+            ),
         )),
-        _ => Err(input.error(format!(
+        _ => Err(fail(input, format!(
             "expected `,` or `on repo` after the action, found {}",
             describe_next(input)
         ))),
@@ -521,8 +675,9 @@ fn parse_conditions(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
         } else {
             ("and", "or")
         };
+        let mut after = w;
         loop {
-            let kind = parse_condition(input)?;
+            let kind = parse_condition(input, after)?;
             s.conditions.push(Condition {
                 negated: negated.clone(),
                 kind,
@@ -530,15 +685,27 @@ fn parse_conditions(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
             match peek_word(input, 0) {
                 Some(j) if j == joiner => {
                     word(input)?;
+                    after = joiner;
                 }
                 Some(j) if j == other && negated.is_some() => {
-                    return Err(input.error(
+                    return Err(fail(input,
                         "`unless a and b` cannot be expressed: a statement with `unless` applies unless any of its tests holds\nhelp: write `unless a or b` (the statement applies unless a or b holds), or `when` with the tests that must hold",
                     ));
                 }
                 Some(j) if j == other => {
-                    return Err(input.error(
+                    return Err(fail(input,
                         "`when a or b` cannot be expressed in one statement: all of a statement's conditions must hold\nhelp: give alternatives as a list of values, e.g. `source_ip [\"203.0.113.0/24\", \"198.51.100.0/24\"]`, or write a second statement",
+                    ));
+                }
+                _ if peek_punct(input, 0, ',')
+                    && peek_word(input, 1).is_some_and(|w| {
+                        words::CONDITION_WORDS.contains(&w.as_str())
+                            || w.starts_with(|c: char| c.is_ascii_uppercase())
+                    }) =>
+                {
+                    return Err(fail(
+                        input,
+                        format!("the tests after `{w}` are joined with `{joiner}`, not `,`\nhelp: use `{joiner}`"),
                     ));
                 }
                 _ => break,
@@ -552,13 +719,17 @@ fn looks_like_operator(input: ParseStream, name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_uppercase()) || peek_punct(input, 1, ':')
 }
 
-fn parse_condition(input: ParseStream) -> syn::Result<CondKind> {
+/// One test after `when`, `unless`, `and` or `or` (`after`).
+fn parse_condition(input: ParseStream, after: &str) -> syn::Result<CondKind> {
     let Some(name) = peek_word(input, 0) else {
-        return Err(input.error(format!(
-            "expected a condition, found {}: one of {}, or an operator such as StringEquals",
-            describe_next(input),
-            words::CONDITION_WORDS.join(", ")
-        )));
+        return Err(fail(
+            input,
+            format!(
+                "expected a condition after `{after}`, found {}: one of {}, or an operator such as StringEquals",
+                describe_next(input),
+                words::CONDITION_WORDS.join(", ")
+            ),
+        ));
     };
     if words::CONDITION_WORDS.contains(&name.as_str()) {
         let keyword = word(input)?;
@@ -566,14 +737,14 @@ fn parse_condition(input: ParseStream) -> syn::Result<CondKind> {
             "secure_transport" => CondKind::SecureTransport(keyword),
             "principal_tag" => {
                 if !input.peek(LitStr) {
-                    return Err(input.error(format!(
+                    return Err(fail(input, format!(
                         "expected the tag key as a string after `principal_tag`, found {}: e.g. `principal_tag \"team\" = \"platform\"`",
                         describe_next(input)
                     )));
                 }
                 let tag: LitStr = input.parse()?;
                 if !input.peek(Token![=]) {
-                    return Err(input.error(format!(
+                    return Err(fail(input, format!(
                         "expected `=` after the tag key, found {}: e.g. `principal_tag \"team\" = \"platform\"`",
                         describe_next(input)
                     )));
@@ -611,10 +782,13 @@ fn parse_condition(input: ParseStream) -> syn::Result<CondKind> {
     if help.is_empty() {
         help = words::suggest_operator(&name);
     }
-    Err(input.error(format!(
+    Err(fail(
+        input,
+        format!(
         "unknown condition `{name}`: expected one of {}, or an operator such as StringEquals{help}",
         words::CONDITION_WORDS.join(", ")
-    )))
+    ),
+    ))
 }
 
 fn parse_values(input: ParseStream) -> syn::Result<Vec<CondValue>> {
@@ -650,7 +824,7 @@ fn parse_cond_value(input: ParseStream) -> syn::Result<CondValue> {
     } else if input.peek(syn::token::Brace) {
         parse_expr(input).map(CondValue::Expr)
     } else {
-        Err(input.error(format!(
+        Err(fail(input, format!(
             "expected a condition value, found {}: a string, `true`, `false`, a number, `{{expression}}` or a list `[...]` of them",
             describe_next(input)
         )))

@@ -7,7 +7,7 @@ use quote::quote;
 
 use crate::arn::Arn;
 use crate::validate::{
-    ActionItem, CondVal, Condition, Policy, Principal, Statement, Val, VersionVal,
+    ActionItem, CondVal, Condition, Piece, Policy, Principal, Statement, Val, VersionVal,
 };
 
 pub struct Expander<'a> {
@@ -17,6 +17,12 @@ pub struct Expander<'a> {
 
 fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
+}
+
+/// The binding of an interpolated policy account, which conditions may use as well as the
+/// `account` header: the expression is evaluated once.
+fn policy_account() -> Ident {
+    Ident::new("policy_account", Span::mixed_site())
 }
 
 impl Expander<'_> {
@@ -61,15 +67,31 @@ impl Expander<'_> {
             let id = self.val("PolicyId", id);
             calls.extend(quote! { .id(#id) });
         }
-        if let Some(account) = &policy.account {
-            let account = self.val("AccountId", account);
-            calls.extend(quote! { .account(#account) });
+        let mut binding = TokenStream::new();
+        match &policy.account {
+            Some(Val::Expr(g)) => {
+                let name = policy_account();
+                let value = self.typed("AccountId", g);
+                binding = quote! { let #name: #krate::AccountId = #value; };
+                calls.extend(quote! { .account(::core::clone::Clone::clone(&#name)) });
+            }
+            Some(account) => {
+                let account = self.val("AccountId", account);
+                calls.extend(quote! { .account(#account) });
+            }
+            None => {}
         }
         for s in &policy.statements {
             let s = self.statement(s);
             calls.extend(quote! { .statement(#s) });
         }
-        quote! { #krate::RepositoryPolicy::builder() #calls .__build_checked_by_macro() }
+        let policy =
+            quote! { #krate::RepositoryPolicy::builder() #calls .__build_checked_by_macro() };
+        if binding.is_empty() {
+            policy
+        } else {
+            quote! { { #binding #policy } }
+        }
     }
 
     /// A value of the macro's type for when the input has errors: the errors are the whole
@@ -312,6 +334,22 @@ impl Expander<'_> {
             CondVal::Org(g) => {
                 let v = self.typed("OrgId", g);
                 quote! { <#krate::ConditionValue as ::core::convert::From<&str>>::from(#v.as_str()) }
+            }
+            CondVal::Joined(pieces) => {
+                let parts = pieces.iter().map(|piece| match piece {
+                    Piece::Text(t) => quote! { #t },
+                    Piece::Typed(ty, g) => {
+                        let v = self.typed(ty, g);
+                        quote! { #v.as_str() }
+                    }
+                    Piece::PolicyAccount => {
+                        let account = policy_account();
+                        quote! { #account.as_str() }
+                    }
+                });
+                quote! {
+                    <#krate::ConditionValue as ::core::convert::From<::std::string::String>>::from([#(#parts),*].concat())
+                }
             }
         });
         quote! {

@@ -132,7 +132,9 @@ fn statement(out: &mut String, s: &Statement, account: &str) -> Option<()> {
                 CondVal::Str(s) => quoted(s),
                 CondVal::Bool(b) => b.to_string(),
                 CondVal::Num(n) => n.to_string(),
-                CondVal::Expr(_) | CondVal::Account(_) | CondVal::Org(_) => return None,
+                CondVal::Expr(_) | CondVal::Account(_) | CondVal::Org(_) | CondVal::Joined(_) => {
+                    return None
+                }
             });
         }
         push_condition(&mut conditions, c.operator, c.key.lit()?, values);

@@ -70,7 +70,7 @@ fn run(input: TokenStream) -> TokenStream {
         }
     };
     let template = validate::syntax_is_template(&syntax);
-    let (policy, more) = validate::validate(&syntax);
+    let (policy, more) = validate::validate(&syntax, errors.is_empty());
     errors.extend(more);
     // In source order of the headers and statements they belong to.
     errors.sort_by_key(|(order, _)| *order);

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use policy_catalogue::checks::{condition_value_problem, corrected_value};
 use policy_catalogue::rules::{
     self, check_account_id, check_condition_key, check_iam_path, check_ip_or_cidr,
     check_organization_id, check_policy_id, check_role_name, check_service_principal,
@@ -87,6 +88,17 @@ pub enum CondVal {
     Account(Group),
     /// An `OrgId`.
     Org(Group),
+    /// Text assembled at run time, e.g. the ARN of a role whose name is interpolated.
+    Joined(Vec<Piece>),
+}
+
+/// A part of a [`CondVal::Joined`].
+pub enum Piece {
+    Text(String),
+    /// An interpolated value of the named core type, written by its `as_str()`.
+    Typed(&'static str, Group),
+    /// The policy's account, given as `account {expr}`.
+    PolicyAccount,
 }
 
 pub struct Condition {
@@ -184,13 +196,21 @@ impl Errors {
     }
 }
 
+/// The message for a broken naming rule, with the value probably meant.
+fn violation(e: &RuleViolation) -> String {
+    match corrected_value(e) {
+        Some(fix) => format!("{e}\nhelp: write \"{}\"", fix.escape_debug()),
+        None => e.to_string(),
+    }
+}
+
 /// A literal checked by a catalogue rule (the same one the runtime constructor runs).
 fn checked(value: &Value, rule: Rule, errors: &mut Errors) -> Val {
     match value {
         Value::Str(s) => {
             let text = s.value();
             if let Err(e) = rule(&text) {
-                errors.at(s.span(), e);
+                errors.at(s.span(), violation(&e));
             }
             Val::Lit(text)
         }
@@ -199,7 +219,10 @@ fn checked(value: &Value, rule: Rule, errors: &mut Errors) -> Val {
 }
 
 /// Checks the whole policy; every problem found is returned, in source order per statement.
-pub fn validate(policy: &ast::Policy) -> (Policy, Vec<(usize, syn::Error)>) {
+///
+/// `parsed_whole` is false when a syntax error made the parser skip input, which may have held
+/// the statements: a missing statement is then not reported.
+pub fn validate(policy: &ast::Policy, parsed_whole: bool) -> (Policy, Vec<(usize, syn::Error)>) {
     let mut errors = Errors {
         list: Vec::new(),
         item: 0,
@@ -251,7 +274,7 @@ pub fn validate(policy: &ast::Policy) -> (Policy, Vec<(usize, syn::Error)>) {
             &mut errors,
         ));
     }
-    if policy.statements.is_empty() {
+    if policy.statements.is_empty() && parsed_whole {
         errors.at(
             Span::call_site(),
             "a policy needs at least one statement, e.g. `allow user \"name\" pull on repo`",
@@ -282,7 +305,14 @@ fn statement_of(
         val
     });
     let deny = s.effect.as_ref().is_some_and(|e| e == "deny");
-    let principals = principals_of(s, policy_account, errors);
+    if let (Some(except), Some(_), false) = (&s.not_principal, &s.effect, deny) {
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+        errors.at(
+            except.span(),
+            "`allow anyone except ...` cannot work: AWS does not support NotPrincipal with Allow, which would grant everyone else, anonymous callers included\nhelp: name the principals to allow, or deny everyone else with `deny anyone except ...`",
+        );
+    }
+    let (mut principals, principal_spans) = principals_of(s, policy_account, errors);
     let actions = actions_of(s, errors);
     let mut conditions = Vec::new();
     let mut tested: Vec<(ConditionOperator, String)> = Vec::new();
@@ -313,11 +343,23 @@ fn statement_of(
             conditions.push(condition);
         }
     }
+    let mut not_principal = s.not_principal.is_some();
+    if deny && not_principal {
+        spare_excepted(
+            &principals,
+            &principal_spans,
+            policy_account,
+            &mut conditions,
+            errors,
+        );
+        principals = vec![Principal::Anyone];
+        not_principal = false;
+    }
     Statement {
         sid,
         deny,
         principals,
-        not_principal: s.not_principal.is_some(),
+        not_principal,
         actions,
         not_action: s.not_action.is_some(),
         conditions,
@@ -335,10 +377,18 @@ fn split_path(text: &str) -> (Option<String>, &str) {
     }
 }
 
-fn named(value: &Value, rule: Rule, errors: &mut Errors) -> (Option<String>, Val) {
+fn named(value: &Value, kind: &str, rule: Rule, errors: &mut Errors) -> (Option<String>, Val) {
     match value {
         Value::Str(s) => {
             let text = s.value();
+            if text.starts_with("arn:") {
+                // Read as a path and name, an ARN would pass the name rules and name another user.
+                errors.at(
+                    s.span(),
+                    format!("`{kind}` takes the IAM {kind} name (\"name\" or \"path/name\"), not an ARN\nhelp: write `arn \"{}\"`", text.escape_debug()),
+                );
+                return (None, Val::Lit(text));
+            }
             let (path, name) = split_path(&text);
             if let Some(path) = &path {
                 if let Err(e) = check_iam_path(path) {
@@ -361,8 +411,9 @@ fn principals_of(
     s: &ast::Statement,
     policy_account: &Option<Val>,
     errors: &mut Errors,
-) -> Vec<Principal> {
+) -> (Vec<Principal>, Vec<Span>) {
     let mut out = Vec::new();
+    let mut spans = Vec::new();
     let mut seen: Vec<(String, Span)> = Vec::new();
     let several = s.principals.len() > 1;
     let account_text = |a: &Option<Val>| match a {
@@ -379,12 +430,12 @@ fn principals_of(
         let principal = match &p.kind {
             PrincipalKind::User(v, a) | PrincipalKind::Role(v, a) => {
                 let role = matches!(p.kind, PrincipalKind::Role(..));
-                let rule = if role {
-                    check_role_name
+                let (kind, rule): (_, Rule) = if role {
+                    ("role", check_role_name)
                 } else {
-                    check_user_name
+                    ("user", check_user_name)
                 };
-                let (path, name) = named(v, rule, errors);
+                let (path, name) = named(v, kind, rule, errors);
                 let account = a.as_ref().map(|a| checked(a, check_account_id, errors));
                 Principal::Named {
                     role,
@@ -477,8 +528,131 @@ fn principals_of(
             }
         }
         out.push(principal);
+        spans.push(keyword);
     }
-    out
+    (out, spans)
+}
+
+/// `deny anyone except P, Q` is written as `"Principal": "*"` with tests that spare each
+/// excepted principal, the form AWS recommends over `NotPrincipal`
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html>):
+/// a `NotPrincipal` deny also denies a role's sessions unless the account and each session ARN
+/// are listed, takes no wildcards, and always denies principals with a permissions boundary.
+///
+/// Users and roles are spared by `ArnNotLike aws:PrincipalArn`, which holds the role's ARN for
+/// every session of the role; accounts (everyone in them) by `StringNotEquals
+/// aws:PrincipalAccount`; services by `StringNotEquals aws:PrincipalServiceName`
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html>).
+/// The statement denies only when every test holds, i.e. when the caller is none of them. A
+/// test of the same operator and key that the statement already has takes the values too: its
+/// values are alternatives, so the union is what both tests meant.
+fn spare_excepted(
+    principals: &[Principal],
+    spans: &[Span],
+    policy_account: &Option<Val>,
+    conditions: &mut Vec<Condition>,
+    errors: &mut Errors,
+) {
+    let mut arns = Vec::new();
+    let mut accounts = Vec::new();
+    let mut services = Vec::new();
+    for (principal, span) in principals.iter().zip(spans) {
+        match principal {
+            Principal::Named {
+                role,
+                path,
+                name,
+                account,
+            } => {
+                let kind = if *role { "role" } else { "user" };
+                let account = match (account, policy_account) {
+                    (Some(Val::Lit(a)), _) | (None, Some(Val::Lit(a))) => Piece::Text(a.clone()),
+                    (Some(Val::Expr(g)), _) => Piece::Typed("AccountId", g.clone()),
+                    (None, Some(Val::Expr(_))) => Piece::PolicyAccount,
+                    (None, None) => {
+                        errors.at(
+                            *span,
+                            format!("`anyone except {kind} ...` needs the {kind}'s account: the exception is a test of aws:PrincipalArn, the {kind}'s full ARN\nhelp: give the policy's account before the statements (`account \"123456789012\";`) or write `in account \"...\"` after the name"),
+                        );
+                        continue;
+                    }
+                };
+                let name = match name {
+                    Val::Lit(n) => Piece::Text(n.clone()),
+                    Val::Expr(g) => Piece::Typed(if *role { "RoleName" } else { "UserName" }, g.clone()),
+                };
+                let path = path.as_deref().unwrap_or("/");
+                arns.push(joined(vec![
+                    Piece::Text("arn:aws:iam::".to_owned()),
+                    account,
+                    Piece::Text(format!(":{kind}{path}")),
+                    name,
+                ]));
+            }
+            Principal::Arn(Arn::Account { account, .. }) => {
+                accounts.push(CondVal::Str(account.clone()));
+            }
+            Principal::Arn(Arn::AssumedRole { role, .. }) => errors.at(*span, session_message(role)),
+            Principal::Arn(arn) => arns.push(CondVal::Str(arn.text())),
+            Principal::Account(Val::Lit(a)) => accounts.push(CondVal::Str(a.clone())),
+            Principal::Account(Val::Expr(g)) => accounts.push(CondVal::Account(g.clone())),
+            Principal::Service(Val::Lit(n)) => services.push(CondVal::Str(n.clone())),
+            Principal::Service(Val::Expr(g)) => {
+                services.push(joined(vec![Piece::Typed("ServiceName", g.clone())]));
+            }
+            Principal::Session { role, .. } => {
+                let role = role.lit().unwrap_or("name");
+                errors.at(*span, session_message(role));
+            }
+            Principal::ArnExpr(_) => errors.at(
+                *span,
+                "`anyone except arn {...}` cannot be written: the exception is a test of the principal's ARN or account, which depends on its kind\nhelp: write `user {...}`, `role {...}` or `account {...}`, or the ARN as a literal",
+            ),
+            // Reported by `principals_of`.
+            Principal::Anyone | Principal::Org(_) => {}
+        }
+    }
+    for (operator, key, values) in [
+        (Operator::ArnNotLike, "aws:PrincipalArn", arns),
+        (Operator::StringNotEquals, "aws:PrincipalAccount", accounts),
+        (
+            Operator::StringNotEquals,
+            "aws:PrincipalServiceName",
+            services,
+        ),
+    ] {
+        if values.is_empty() {
+            continue;
+        }
+        let operator = ConditionOperator::new(operator);
+        let same = conditions.iter_mut().find(|c| {
+            c.operator == operator && c.key.lit().is_some_and(|k| k.eq_ignore_ascii_case(key))
+        });
+        match same {
+            Some(c) => c.values.extend(values),
+            None => conditions.push(Condition {
+                operator,
+                key: Val::Lit(key.to_owned()),
+                values,
+            }),
+        }
+    }
+}
+
+fn session_message(role: &str) -> String {
+    format!("`anyone except` cannot spare one session: for a session, aws:PrincipalArn holds its role's ARN, the same for every session of the role\nhelp: except the role, `role \"{}\"`, which spares all its sessions", role.escape_debug())
+}
+
+/// A condition value of text and interpolated names; plain text when every piece is literal.
+fn joined(pieces: Vec<Piece>) -> CondVal {
+    let mut text = String::new();
+    for piece in &pieces {
+        match piece {
+            Piece::Text(t) => text.push_str(t),
+            _ => return CondVal::Joined(pieces),
+        }
+    }
+    CondVal::Str(text)
 }
 
 fn actions_of(s: &ast::Statement, errors: &mut Errors) -> Vec<ActionItem> {
@@ -517,6 +691,10 @@ fn actions_of(s: &ast::Statement, errors: &mut Errors) -> Vec<ActionItem> {
                     }
                 };
                 (item, span)
+            }
+            ast::Action::Public(name, tokens) => {
+                errors.at(tokens, public_action_message(&format!("ecr-public:{name}")));
+                continue;
             }
             ast::Action::Str(lit) => (action_string(lit, errors), At::from(lit.span())),
             ast::Action::Expr(g) => (Some(ActionItem::Expr(g.clone())), At::from(g.span())),
@@ -605,6 +783,11 @@ fn pattern(text: &str, span: impl Into<At>, errors: &mut Errors) -> Option<Actio
     None
 }
 
+fn public_action_message(text: &str) -> String {
+    let name = text.split_once(':').map_or(text, |(_, name)| name);
+    format!("`{text}` is an ECR Public action: it has no effect in the policy of a private ECR repository\nhelp: use the `ecr:` action of the same name, `ecr:{name}`")
+}
+
 fn action_string(lit: &LitStr, errors: &mut Errors) -> Option<ActionItem> {
     let text = lit.value();
     if text.contains(['*', '?']) {
@@ -612,10 +795,7 @@ fn action_string(lit: &LitStr, errors: &mut Errors) -> Option<ActionItem> {
     }
     let service = text.split_once(':').map(|(s, _)| s);
     if service.is_some_and(|s| s.eq_ignore_ascii_case("ecr-public")) {
-        errors.at(
-            lit.span(),
-            format!("`{text}` is an ECR Public action: it has no effect in the policy of a private ECR repository\nhelp: use the `ecr:` action of the same name"),
-        );
+        errors.at(lit.span(), public_action_message(&text));
         return None;
     }
     match text.parse::<Action>() {
@@ -623,6 +803,11 @@ fn action_string(lit: &LitStr, errors: &mut Errors) -> Option<ActionItem> {
         Err(e) => {
             let hint = if Bundle::ALL.iter().any(|b| b.keyword() == text) {
                 format!("\nhelp: bundles are written without quotes: `{text}`")
+            } else if text.contains("::") {
+                format!(
+                    "\nhelp: write one colon: \"{}\"",
+                    text.replacen("::", ":", 1)
+                )
             } else {
                 String::new()
             };
@@ -645,10 +830,10 @@ fn operator(op: Operator, negated: bool) -> ConditionOperator {
 /// How an interpolated value of a plain-word condition is typed.
 type Typed = fn(Group) -> CondVal;
 
-/// Strings (or `{expr}`) for a plain-word condition; `rule` checks each literal.
+/// Strings (or `{expr}`) for a plain-word condition; `check` says what is wrong with a literal.
 fn strings(
     values: &[CondValue],
-    rule: Option<Rule>,
+    check: &dyn Fn(&str) -> Option<String>,
     typed: Typed,
     errors: &mut Errors,
 ) -> Vec<CondVal> {
@@ -657,8 +842,8 @@ fn strings(
         match v {
             CondValue::Str(s) => {
                 let text = s.value();
-                if let Some(Err(e)) = rule.map(|r| r(&text)) {
-                    errors.at(s.span(), e);
+                if let Some(problem) = check(&text) {
+                    errors.at(s.span(), problem);
                 }
                 out.push(CondVal::Str(text));
             }
@@ -685,7 +870,7 @@ fn condition_of(c: &ast::Condition, errors: &mut Errors) -> Option<(Condition, A
             } else if let Err(e) = check_condition_key(&key) {
                 errors.at(tag.span(), e);
             }
-            let values = strings(values, None, CondVal::Expr, errors);
+            let values = strings(values, &|_| None, CondVal::Expr, errors);
             (
                 operator(Operator::StringEquals, negated),
                 key,
@@ -717,7 +902,11 @@ fn condition_of(c: &ast::Condition, errors: &mut Errors) -> Option<(Condition, A
                     CondVal::Expr,
                 ),
             };
-            let values = strings(values, rule, typed, errors);
+            let check = |text: &str| match rule {
+                Some(rule) => rule(text).err().map(|e| violation(&e)),
+                None => condition_value_problem(op, key, text),
+            };
+            let values = strings(values, &check, typed, errors);
             (
                 operator(op, negated),
                 key.to_owned(),
@@ -752,7 +941,7 @@ fn condition_of(c: &ast::Condition, errors: &mut Errors) -> Option<(Condition, A
                 Value::Expr(g) => {
                     // An interpolated key is a checked ConditionKey; its fit with the operator
                     // is not known at compile time.
-                    let values = general_values(op, values, errors);
+                    let values = general_values(op, None, values, errors);
                     return Some((
                         Condition {
                             operator: op,
@@ -803,7 +992,7 @@ fn condition_of(c: &ast::Condition, errors: &mut Errors) -> Option<(Condition, A
                     }
                 }
             }
-            let values = general_values(op, values, errors);
+            let values = general_values(op, Some(&key_text), values, errors);
             (op, key_text, values, span)
         }
     };
@@ -817,8 +1006,11 @@ fn condition_of(c: &ast::Condition, errors: &mut Errors) -> Option<(Condition, A
     ))
 }
 
+/// The values of a condition, each checked against the operator and, for a literal `key`, the
+/// key's type.
 fn general_values(
     op: ConditionOperator,
+    key: Option<&str>,
     values: &[CondValue],
     errors: &mut Errors,
 ) -> Vec<CondVal> {
@@ -828,27 +1020,7 @@ fn general_values(
         match v {
             CondValue::Str(s) => {
                 let text = s.value();
-                let problem = match family {
-                    OperatorFamily::IpAddress => {
-                        check_ip_or_cidr(&text).err().map(|e| e.to_string())
-                    }
-                    OperatorFamily::Bool | OperatorFamily::Null
-                        if text != "true" && text != "false" =>
-                    {
-                        Some(format!(
-                            "`{}` takes `true` or `false`, not \"{}\"",
-                            op.operator,
-                            text.escape_debug()
-                        ))
-                    }
-                    OperatorFamily::Numeric if text.parse::<f64>().is_err() => Some(format!(
-                        "`{}` takes a number, not \"{}\"",
-                        op.operator,
-                        text.escape_debug()
-                    )),
-                    _ => None,
-                };
-                if let Some(p) = problem {
+                if let Some(p) = condition_value_problem(op.operator, key.unwrap_or(""), &text) {
                     errors.at(s.span(), p);
                 }
                 out.push(CondVal::Str(text));

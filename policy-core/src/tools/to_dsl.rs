@@ -133,6 +133,14 @@ fn statement(
     let Some(a) = s.action.as_ref().filter(|a| !a.actions.is_empty()) else {
         return fail(at(".Action"), "the statement names no action");
     };
+    if p.negated {
+        // The macro writes `deny anyone except ...` as `"Principal": "*"` with tests of
+        // aws:PrincipalArn, the form AWS recommends over NotPrincipal, which is another policy.
+        return fail(
+            at(".NotPrincipal"),
+            "the macro writes `anyone except` as \"Principal\": \"*\" with a condition on aws:PrincipalArn, not as NotPrincipal",
+        );
+    }
     out.push_str("    ");
     if let Some(sid) = &s.sid {
         if earlier.iter().any(|o| o.sid.as_ref() == Some(sid)) {
@@ -146,12 +154,6 @@ fn statement(
     });
     let mut principals = Vec::new();
     for x in p.principals.iter() {
-        if p.negated && *x == Principal::Anyone {
-            return fail(
-                at(".NotPrincipal"),
-                "NotPrincipal \"*\" has no form in the macro",
-            );
-        }
         match principal(x) {
             Some(text) if !principals.contains(&text) => principals.push(text),
             Some(_) => {}
@@ -163,11 +165,8 @@ fn statement(
             }
         }
     }
-    if p.is_anyone() && !p.negated {
+    if p.is_anyone() {
         principals = vec!["anyone".to_owned()];
-    }
-    if p.negated {
-        out.push_str("anyone except ");
     }
     out.push_str(&principals.join(", "));
     out.push(' ');

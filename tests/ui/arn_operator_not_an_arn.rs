@@ -1,0 +1,5 @@
+use ecr_policy::policy;
+
+fn main() {
+    let _ = policy! { allow service "codebuild.amazonaws.com" pull on repo when ArnLike "aws:SourceArn" "123456789012" };
+}
