@@ -69,7 +69,9 @@ fn may_be_policy_file(file: &SourceFile) -> bool {
         .any(|k| file.text.contains(k))
 }
 
-pub fn check(file: &SourceFile, config: &Config) -> Result<Outcome, ReadError> {
+/// Lints every policy of `file`; `kind` is what a policy file (not a template or plan, which
+/// say it themselves) holds.
+pub fn check(file: &SourceFile, config: &Config, kind: PolicyKind) -> Result<Outcome, ReadError> {
     if may_be_policy_file(file) {
         if let Ok(parsed) = ParsedPolicy::parse(&file.text) {
             let mut reports = Vec::new();
@@ -78,7 +80,7 @@ pub fn check(file: &SourceFile, config: &Config) -> Result<Outcome, ReadError> {
             lint_parsed(
                 &at,
                 config,
-                PolicyKind::Repository,
+                kind,
                 &file.text,
                 &identity,
                 &[],
@@ -114,7 +116,7 @@ pub fn check(file: &SourceFile, config: &Config) -> Result<Outcome, ReadError> {
             };
             vec![Embedded {
                 label: None,
-                kind: PolicyKind::Repository,
+                kind,
                 body,
             }]
         }
@@ -316,5 +318,62 @@ fn lint_parsed(
             None => map.map(0),
         };
         out.push(at.report(code, f.message, Some(f.hint), f.path, offset));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unknown(scope: &str) -> Unknown {
+        Unknown {
+            what: "!Ref".to_owned(),
+            path: String::new(),
+            scope: scope.to_owned(),
+            offset: 0,
+        }
+    }
+
+    #[test]
+    fn an_unknown_value_sways_the_findings_at_under_and_above_it() {
+        let u = [unknown("Statement[0].Principal")];
+        let public = LintCode::PublicAccess;
+        assert!(swayed_by("Statement[0].Principal", public, &u));
+        assert!(swayed_by("Statement[0].Principal.AWS[1]", public, &u));
+        assert!(swayed_by("Statement[0]", LintCode::MissingPrincipal, &u));
+        // Not a statement's other elements, nor other statements, nor `Statement[0].PrincipalX`.
+        assert!(!swayed_by(
+            "Statement[0].Action[1]",
+            LintCode::WildcardAction,
+            &u
+        ));
+        assert!(!swayed_by("Statement[1].Principal", public, &u));
+        assert!(!swayed_by("Statement[0].PrincipalX", public, &u));
+        // A finding about the whole policy may depend on any value; the presence of an
+        // element does not.
+        assert!(swayed_by("", LintCode::PolicyTooLong, &u));
+        assert!(!swayed_by("", LintCode::MissingVersion, &u));
+        assert!(!swayed_by(
+            "Statement[0].Principal",
+            LintCode::ResourcePresent,
+            &u
+        ));
+    }
+
+    #[test]
+    fn policy_kinds_drop_the_codes_that_do_not_apply() {
+        let registry = PolicyKind::Registry;
+        assert!(!applies_to(registry, LintCode::ResourcePresent, ""));
+        assert!(applies_to(registry, LintCode::PublicAccess, ""));
+        let public = PolicyKind::PublicRepository;
+        let known = r#"unknown action "ecr-public:PutImage""#;
+        let unknown = r#"unknown action "ecr-public:PushImage""#;
+        assert!(!applies_to(public, LintCode::UnknownAction, known));
+        assert!(applies_to(public, LintCode::UnknownAction, unknown));
+        assert!(applies_to(
+            PolicyKind::Repository,
+            LintCode::UnknownAction,
+            known
+        ));
     }
 }

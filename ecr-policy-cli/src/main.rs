@@ -97,6 +97,16 @@ enum Level {
     Never,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum Kind {
+    /// A private repository's policy (SetRepositoryPolicy)
+    Repository,
+    /// A registry policy (PutRegistryPolicy): Resource and registry actions are in place
+    Registry,
+    /// An ECR Public repository's policy: ecr-public: actions are in place
+    Public,
+}
+
 #[derive(Args)]
 struct LintArgs {
     /// Files, directories, glob patterns, or - for standard input
@@ -120,6 +130,9 @@ struct LintArgs {
     /// policy, template or plan (for pre-commit, which names every changed JSON and YAML file)
     #[arg(long)]
     skip_other_files: bool,
+    /// What the policy files hold (templates and plans say it themselves)
+    #[arg(long, value_enum, default_value = "repository")]
+    kind: Kind,
     /// List the lint codes and their severities, then exit
     #[arg(long)]
     list_codes: bool,
@@ -326,11 +339,16 @@ fn run_lint(a: LintArgs) -> u8 {
     let mut errors = Vec::new();
     let files = input::expand(&paths, &mut errors);
     let skip = a.skip_other_files;
+    let kind = match a.kind {
+        Kind::Repository => extract::PolicyKind::Repository,
+        Kind::Registry => extract::PolicyKind::Registry,
+        Kind::Public => extract::PolicyKind::PublicRepository,
+    };
     let stdin_name = a.stdin_name.as_str();
     let results = parallel_map(&files, |(path, walked)| {
         let walked = *walked || skip;
         input::read(path, walked, stdin_name)
-            .and_then(|file| lint::check(&file, &config).map(|o| (file.name, walked, o)))
+            .and_then(|file| lint::check(&file, &config, kind).map(|o| (file.name, walked, o)))
     });
     let mut reports = Vec::new();
     let mut with_findings = 0;
