@@ -105,7 +105,13 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<ReadError>) {
             continue;
         };
         if meta.is_dir() {
-            walk(&path, out, errors);
+            // Dependencies and build output: `node_modules`, and caches that mark themselves
+            // (cargo's `target` has a CACHEDIR.TAG).
+            let cache = path.join("CACHEDIR.TAG").exists()
+                || path.file_name().is_some_and(|n| n == "node_modules");
+            if !cache {
+                walk(&path, out, errors);
+            }
         } else if walk_candidate(&path) {
             out.push(path);
         }

@@ -64,9 +64,10 @@ enum Command {
 }
 
 const LINT_HELP: &str = "\
-Inputs: files, directories (walked for *.json, *.yaml, *.yml, *.template; hidden folders
-skipped), glob patterns ('policies/**/*.json') and - for standard input. No input: the current
-directory. A file found by walking that is not a policy, template or plan is skipped.
+Inputs: files, directories (walked for *.json, *.yaml, *.yml, *.template, skipping hidden
+folders, node_modules and caches marked by a CACHEDIR.TAG such as cargo's target), glob patterns
+('policies/**/*.json') and - for standard input. No input: the current directory. A file found
+by walking that is not a policy, template or plan is skipped.
 
 Suppressions: --allow CODE, or a .ecr-policy.json in the current directory or a parent:
   {\"deny\": \"warning\",
