@@ -1,6 +1,6 @@
 //! The codes the command line reports: the library's lint codes and its own two.
 
-use ecr_policy::{LintCode, Severity};
+use crate::api::{LintCode, Severity};
 
 /// A finding's code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

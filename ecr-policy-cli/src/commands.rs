@@ -3,8 +3,10 @@
 
 use std::path::Path;
 
-use ecr_policy::eval::{Caller, Evaluator, Outcome, Request, RequestAction};
-use ecr_policy::{Action, Bundle, PolicyDocument, RepositoryArn, KNOWN_KEYS};
+use crate::api::{
+    AccessChange, Action, Bundle, Caller, Evaluator, Outcome, PolicyDocument, RepositoryArn,
+    Request, RequestAction, KNOWN_KEYS,
+};
 use serde_json::{json, Value};
 
 use crate::input::{self, SourceFile};
@@ -110,7 +112,7 @@ fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     })
 }
 
-fn change_json(c: &ecr_policy::AccessChange) -> Value {
+fn change_json(c: &AccessChange) -> Value {
     json!({
         "effect": c.effect.to_string(),
         "principal": c.principal,

@@ -13,7 +13,7 @@
 
 use std::path::{Path, PathBuf};
 
-use ecr_policy::Severity;
+use crate::api::Severity;
 use serde_json::Value;
 
 use crate::codes::{parse_code, parse_severity, Code};
@@ -180,7 +180,7 @@ pub fn parse(text: &str) -> Result<Config, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ecr_policy::LintCode;
+    use crate::api::LintCode;
 
     #[test]
     fn reads_every_key_and_refuses_unknown_ones() {

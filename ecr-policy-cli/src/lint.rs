@@ -1,7 +1,7 @@
 //! `lint`: every policy of a file, judged by the library's lint, each finding located in the
 //! file the user wrote.
 
-use ecr_policy::{LintCode, ParsedPolicy, PublicAction, Severity};
+use crate::api::{LintCode, ParsedPolicy, PublicAction, Severity};
 
 use crate::codes::Code;
 use crate::config::Config;

@@ -1,6 +1,7 @@
 //! `ecr-policy`: the crate's judgement of AWS ECR repository policies on the command line, for
 //! JSON policy files, CloudFormation templates and Terraform plans.
 
+mod api;
 mod codes;
 mod commands;
 mod config;
@@ -326,11 +327,11 @@ fn run_lint(a: LintArgs) -> u8 {
     }
     let deny = match a.deny {
         Some(Level::Never) => None,
-        Some(Level::Error) => Some(ecr_policy::Severity::Error),
-        Some(Level::SecurityWarning) => Some(ecr_policy::Severity::SecurityWarning),
-        Some(Level::Warning) => Some(ecr_policy::Severity::Warning),
-        Some(Level::Suggestion) => Some(ecr_policy::Severity::Suggestion),
-        None => Some(config.deny.unwrap_or(ecr_policy::Severity::SecurityWarning)),
+        Some(Level::Error) => Some(api::Severity::Error),
+        Some(Level::SecurityWarning) => Some(api::Severity::SecurityWarning),
+        Some(Level::Warning) => Some(api::Severity::Warning),
+        Some(Level::Suggestion) => Some(api::Severity::Suggestion),
+        None => Some(config.deny.unwrap_or(api::Severity::SecurityWarning)),
     };
     let paths = if a.paths.is_empty() {
         vec![".".to_owned()]

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use ecr_policy::Severity;
+use crate::api::Severity;
 use serde_json::{json, Value};
 
 use crate::codes::Code;
