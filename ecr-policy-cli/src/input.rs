@@ -90,9 +90,13 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<ReadError>) {
             return;
         }
     };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
+    // The entry's own type: no further system call, and symbolic links to directories are
+    // not followed, so a link loop cannot trap the walk.
+    let mut paths: Vec<(PathBuf, std::fs::FileType)> = entries
+        .filter_map(|e| e.ok().and_then(|e| Some((e.path(), e.file_type().ok()?))))
+        .collect();
+    paths.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, kind) in paths {
         let hidden = path
             .file_name()
             .and_then(|n| n.to_str())
@@ -100,11 +104,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<ReadError>) {
         if hidden {
             continue;
         }
-        // Symbolic links to directories are not followed, so a link loop cannot trap the walk.
-        let Ok(meta) = std::fs::symlink_metadata(&path) else {
-            continue;
-        };
-        if meta.is_dir() {
+        if kind.is_dir() {
             // Dependencies and build output: `node_modules`, and caches that mark themselves
             // (cargo's `target` has a CACHEDIR.TAG).
             let cache = path.join("CACHEDIR.TAG").exists()
