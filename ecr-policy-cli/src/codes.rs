@@ -65,6 +65,9 @@ impl Code {
                 LintCode::MissingVersion => "No Version element.",
                 LintCode::PolicyTooLong => "More than the 10,240 characters ECR stores.",
                 LintCode::LocksOutPolicyChanges => "A policy that denies everyone ecr:SetRepositoryPolicy: ECR demands force.",
+                LintCode::ValueTypeMismatch => {
+                    "A condition value that does not fit its operator or key (not a number, a date or an ARN where one is needed)."
+                }
                 LintCode::RedundantAction => "An action listed twice or covered by a wildcard in the same list.",
                 _ => "A finding of the ecr-policy lint.",
             },
