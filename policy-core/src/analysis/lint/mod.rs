@@ -7,12 +7,18 @@ mod rules;
 
 use crate::json::parse::ParsedPolicy;
 use crate::model::document::PolicyDocument;
+use crate::model::kind::PolicyKind;
+use crate::model::kinds::{
+    AnyPolicy, IdentityPolicy, PublicRepositoryPolicy, RegistryPolicy, RegistryPolicyScope,
+};
 use crate::model::policy::RepositoryPolicy;
 
 pub use finding::{Finding, LintCode, Severity, StatementSelector};
 pub use rules::locks_out_policy_changes;
 
-/// Settings of the lint: codes to leave out, everywhere or in one statement.
+/// Settings of the lint: the kind of policy to judge the document as (a repository policy
+/// unless told), the registry policy scope, and codes to leave out, everywhere or in one
+/// statement.
 ///
 /// ```
 /// use policy_core::PolicyDocument;
@@ -28,9 +34,44 @@ pub use rules::locks_out_policy_changes;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LintConfig {
     suppressed: Vec<(LintCode, Option<StatementSelector>)>,
+    kind: Option<PolicyKind>,
+    scope: RegistryPolicyScope,
 }
 
 impl LintConfig {
+    /// Judges the document as a policy of `kind` (by default, a repository policy).
+    ///
+    /// ```
+    /// use policy_core::PolicyDocument;
+    /// use policy_core::lint::LintConfig;
+    /// use policy_core::model::PolicyKind;
+    ///
+    /// let doc = PolicyDocument::from_json(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+    ///   "Action":"ecr:GetAuthorizationToken","Resource":"*"}]}"#)?;
+    /// assert!(!doc.lint().is_empty());
+    /// assert!(doc.lint_with(&LintConfig::default().kind(PolicyKind::Identity)).is_empty());
+    /// # Ok::<(), policy_core::json::ParseError>(())
+    /// ```
+    #[must_use]
+    pub fn kind(mut self, kind: PolicyKind) -> Self {
+        self.kind = Some(kind);
+        self
+    }
+
+    /// The registry policy scope of the registry a registry policy is for (by default V2):
+    /// under V1 the actions it refuses are errors rather than notes.
+    #[must_use]
+    pub fn registry_scope(mut self, scope: RegistryPolicyScope) -> Self {
+        self.scope = scope;
+        self
+    }
+
+    /// The kind the document is judged as.
+    #[must_use]
+    pub fn judged_kind(&self) -> PolicyKind {
+        self.kind.unwrap_or(PolicyKind::Repository)
+    }
+
     /// Leaves out every finding with `code`.
     #[must_use]
     pub fn suppress(mut self, code: LintCode) -> Self {
@@ -72,7 +113,7 @@ impl LintConfig {
 }
 
 fn run(doc: &PolicyDocument, config: &LintConfig, parsed: Option<&ParsedPolicy>) -> Vec<Finding> {
-    let mut findings = rules::check(doc);
+    let mut findings = rules::check(doc, config.judged_kind(), config.scope);
     findings.retain(|f| config.keeps(doc, f));
     if let Some(p) = parsed {
         for f in &mut findings {
@@ -83,7 +124,8 @@ fn run(doc: &PolicyDocument, config: &LintConfig, parsed: Option<&ParsedPolicy>)
 }
 
 impl PolicyDocument {
-    /// Lints the document as a repository policy, with every rule on.
+    /// Lints the document as a repository policy, with every rule on (use
+    /// [`lint_as`](Self::lint_as), or [`LintConfig::kind`], for another kind).
     #[must_use]
     pub fn lint(&self) -> Vec<Finding> {
         run(self, &LintConfig::default(), None)
@@ -93,6 +135,64 @@ impl PolicyDocument {
     #[must_use]
     pub fn lint_with(&self, config: &LintConfig) -> Vec<Finding> {
         run(self, config, None)
+    }
+
+    /// Lints the document as a policy of `kind`, with every rule on.
+    #[must_use]
+    pub fn lint_as(&self, kind: PolicyKind) -> Vec<Finding> {
+        run(self, &LintConfig::default().kind(kind), None)
+    }
+}
+
+/// `lint` and `lint_with` for a policy kind: the document judged as that kind, whatever
+/// kind the configuration names.
+macro_rules! kind_lint {
+    ($ty:ty, $kind:expr) => {
+        impl $ty {
+            /// Lints the policy by the rules of its kind, with every rule on.
+            #[must_use]
+            pub fn lint(&self) -> Vec<Finding> {
+                self.lint_with(&LintConfig::default())
+            }
+
+            /// Lints the policy by the rules of its kind with `config`.
+            #[must_use]
+            pub fn lint_with(&self, config: &LintConfig) -> Vec<Finding> {
+                let mut config = config.clone();
+                config.kind = Some($kind);
+                run(self.document(), &config, None)
+            }
+        }
+    };
+}
+
+kind_lint!(RegistryPolicy, PolicyKind::Registry);
+kind_lint!(PublicRepositoryPolicy, PolicyKind::PublicRepository);
+kind_lint!(IdentityPolicy, PolicyKind::Identity);
+
+impl AnyPolicy {
+    /// Lints the policy by the rules of its kind, with every rule on.
+    ///
+    /// ```
+    /// use policy_core::model::AnyPolicy;
+    /// let policy = AnyPolicy::from_json(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+    ///   "Action":["ecr:GetAuthorizationToken","ecr:BatchGetImage"],
+    ///   "Resource":"arn:aws:ecr:us-east-1:123456789012:repository/app"}]}"#)?;
+    /// let codes: Vec<&str> = policy.lint().iter().map(|f| f.code.as_str()).collect();
+    /// assert_eq!(codes, ["action-needs-wildcard-resource"]);
+    /// # Ok::<(), policy_core::json::InvalidPolicy>(())
+    /// ```
+    #[must_use]
+    pub fn lint(&self) -> Vec<Finding> {
+        self.lint_with(&LintConfig::default())
+    }
+
+    /// Lints the policy by the rules of its kind with `config`.
+    #[must_use]
+    pub fn lint_with(&self, config: &LintConfig) -> Vec<Finding> {
+        let mut config = config.clone();
+        config.kind = Some(self.kind());
+        run(self.document(), &config, None)
     }
 }
 
@@ -117,7 +217,9 @@ impl RepositoryPolicy {
     /// Lints the policy with `config`.
     #[must_use]
     pub fn lint_with(&self, config: &LintConfig) -> Vec<Finding> {
-        self.document().lint_with(config)
+        let mut config = config.clone();
+        config.kind = Some(PolicyKind::Repository);
+        run(self.document(), &config, None)
     }
 
     /// Whether ECR would refuse this policy without `force`, because it denies everyone
