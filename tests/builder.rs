@@ -4,10 +4,24 @@ mod common;
 
 use common::account;
 
+use ecr_policy::model::AwsPrincipal;
+use ecr_policy::names::IamPath;
 use ecr_policy::{
-    AccountId, Action, AwsPrincipal, BuildError, Bundle, IamPath, OrgId, PolicyTemplate,
-    RepositoryPolicy, RoleName, ServiceName, SessionName, Sid, StatementBuilder, UserName,
+    AccountId, Action, BuildError, Bundle, OrgId, PolicyTemplate, RepositoryPolicy, RoleName,
+    ServiceName, SessionName, Sid, StatementBuilder, UserName,
 };
+
+#[test]
+fn a_policy_without_statements_is_refused() {
+    let err = RepositoryPolicy::builder().build().unwrap_err();
+    assert_eq!(err, BuildError::NoStatement);
+    assert!(err.to_string().contains("no statement"), "{err}");
+    let err = RepositoryPolicy::builder()
+        .account(account("123456789012"))
+        .build()
+        .unwrap_err();
+    assert_eq!(err, BuildError::NoStatement);
+}
 
 #[test]
 fn a_statement_without_principal_is_refused() {
@@ -227,8 +241,8 @@ fn explicit_actions_and_bundles_merge_in_canonical_order() {
 fn principals_with_deep_paths_render_whole() {
     // Long enough to pass any fixed buffer the renderer might use for ARNs.
     let path = format!("/{}/", vec!["team"; 100].join("/"));
-    let principal = ecr_policy::Principal::Aws(AwsPrincipal::User {
-        partition: ecr_policy::Partition::Aws,
+    let principal = ecr_policy::model::Principal::Aws(AwsPrincipal::User {
+        partition: ecr_policy::names::Partition::Aws,
         account: account("123456789012"),
         path: IamPath::new(path.clone()).unwrap(),
         name: UserName::new("ci").unwrap(),
@@ -254,16 +268,16 @@ fn sparing_denies_everyone_but_the_spared_by_conditions() {
         .statement(
             StatementBuilder::deny()
                 .anyone()
-                .condition(ecr_policy::Condition::new(
+                .condition(ecr_policy::model::Condition::new(
                     "ArnNotLike".parse().unwrap(),
-                    ecr_policy::ConditionKey::new("aws:PrincipalArn").unwrap(),
-                    [ecr_policy::ConditionValue::from(
+                    ecr_policy::model::ConditionKey::new("aws:PrincipalArn").unwrap(),
+                    [ecr_policy::model::ConditionValue::from(
                         "arn:aws:iam::123456789012:role/break-glass-*",
                     )],
                 ))
                 .spare_role(RoleName::new("platform-admin").unwrap())
                 .spare(ServiceName::new("codebuild.amazonaws.com").unwrap())
-                .spare(ecr_policy::Principal::account(account("210987654321")))
+                .spare(ecr_policy::model::Principal::account(account("210987654321")))
                 .spare_user_with_path(
                     IamPath::new("/ops/").unwrap(),
                     UserName::new("alice").unwrap(),
@@ -293,7 +307,7 @@ fn sparing_is_refused_in_an_allow_and_for_a_session() {
         .statement(
             StatementBuilder::allow()
                 .anyone()
-                .spare(ecr_policy::Principal::account(account("210987654321")))
+                .spare(ecr_policy::model::Principal::account(account("210987654321")))
                 .bundle(Bundle::Pull),
         )
         .build()

@@ -6,11 +6,14 @@ mod common;
 
 use common::account;
 
+use ecr_policy::catalogue::{ActionPattern, ConditionOperator};
+use ecr_policy::model::{
+    ActionItem, AwsPrincipal, Condition, ConditionKey, ConditionValue, Principal,
+};
+use ecr_policy::names::{IamPath, Partition};
 use ecr_policy::{
-    policy, Action, ActionItem, ActionPattern, AwsPrincipal, Bundle, Condition, ConditionKey,
-    ConditionOperator, ConditionValue, IamPath, OrgId, Partition, PolicyId, PolicyTemplate,
-    Principal, RepositoryPolicy, RoleName, ServiceName, SessionName, Sid, StatementBuilder,
-    UserName, Version,
+    policy, Action, Bundle, OrgId, PolicyId, PolicyTemplate, RepositoryPolicy, RoleName,
+    ServiceName, SessionName, Sid, StatementBuilder, UserName, Version,
 };
 
 fn condition(op: &str, key: &str, values: &[&str]) -> Condition {

@@ -13,8 +13,7 @@ use crate::validate::{ActionItem, CondVal, Policy, Principal, Statement, Val, Ve
 /// account id always has 12 characters, so the length is exact whatever account is bound.
 pub const PLACEHOLDER_ACCOUNT: &str = "000000000000";
 
-/// The most ECR stores in `policyText`, in characters (ECR-FACTS section 1).
-pub const MAX_POLICY_LENGTH: usize = 10_240;
+pub use policy_catalogue::checks::MAX_POLICY_LENGTH;
 
 /// The compact JSON of the policy, or `None` when some slot is interpolated.
 pub fn compact_json(policy: &Policy) -> Option<String> {

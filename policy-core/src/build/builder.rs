@@ -9,8 +9,8 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::model::action::{ActionItem, Bundle};
-use crate::model::condition::{Condition, ConditionKey, ConditionValue, Operator};
+use crate::model::action::ActionItem;
+use crate::model::condition::{Condition, ConditionKey, ConditionValue};
 use crate::model::document::PolicyDocument;
 use crate::model::list::{ListForm, ValueList};
 use crate::model::names::{
@@ -20,6 +20,7 @@ use crate::model::policy::RepositoryPolicy;
 use crate::model::principal::{AwsPrincipal, Principal};
 use crate::model::statement::{ActionElement, PrincipalElement, Statement};
 use crate::model::version::{Effect, Version};
+use policy_catalogue::{Bundle, Operator};
 
 /// Type-level states of the policy's account.
 pub mod state {
@@ -488,6 +489,7 @@ impl Draft {
             effect: d.effect,
             principal: (!d.principals.is_empty()).then(|| PrincipalElement {
                 negated: d.not_principal,
+                empty_keys: Vec::new(),
                 principals: ValueList::new(
                     d.principals
                         .into_iter()
@@ -510,6 +512,11 @@ impl Draft {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum BuildError {
+    /// The policy has no statement. The `Statement` element is required
+    /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_statement.html>),
+    /// and a document without one is not a repository policy
+    /// ([`RepositoryRuleViolation::NoStatement`](crate::model::RepositoryRuleViolation::NoStatement)).
+    NoStatement,
     /// A statement names no principal; ECR requires one in every statement.
     MissingPrincipal {
         /// Index of the statement, from 0.
@@ -542,6 +549,9 @@ pub enum BuildError {
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            BuildError::NoStatement => f.write_str(
+                "the policy has no statement: a repository policy needs at least one (add one with `.statement(...)`)",
+            ),
             BuildError::MissingPrincipal { statement } => write!(
                 f,
                 "statement {statement} has no principal: ECR requires a principal in every statement of a repository policy (add one, e.g. `.user(...)` or `.account(...)`)"
@@ -646,6 +656,9 @@ impl<S: PolicyState> PolicyBuilder<S> {
     }
 
     fn check(&self) -> Result<(), BuildError> {
+        if self.statements.is_empty() {
+            return Err(BuildError::NoStatement);
+        }
         for (i, s) in self.statements.iter().enumerate() {
             if s.principals.is_empty() {
                 return Err(BuildError::MissingPrincipal { statement: i });
@@ -700,7 +713,8 @@ impl PolicyBuilder<Resolved> {
     /// Checks and builds the policy.
     ///
     /// # Errors
-    /// A [`BuildError`] when a statement lacks a principal or an action, or two share a Sid.
+    /// A [`BuildError`] when the policy has no statement, a statement lacks a principal or an
+    /// action, or two share a Sid.
     pub fn build(self) -> Result<RepositoryPolicy, BuildError> {
         self.check()?;
         Ok(self.assemble(None))
@@ -716,7 +730,8 @@ impl PolicyBuilder<WithAccount> {
     /// Checks and builds the policy.
     ///
     /// # Errors
-    /// A [`BuildError`] when a statement lacks a principal or an action, or two share a Sid.
+    /// A [`BuildError`] when the policy has no statement, a statement lacks a principal or an
+    /// action, or two share a Sid.
     pub fn build(self) -> Result<RepositoryPolicy, BuildError> {
         self.check()?;
         let account = self.account.clone();
@@ -734,7 +749,8 @@ impl PolicyBuilder<NeedsAccount> {
     /// Checks the statements and returns a template that renders once an account is bound.
     ///
     /// # Errors
-    /// A [`BuildError`] when a statement lacks a principal or an action, or two share a Sid.
+    /// A [`BuildError`] when the policy has no statement, a statement lacks a principal or an
+    /// action, or two share a Sid.
     pub fn build(self) -> Result<PolicyTemplate, BuildError> {
         self.check()?;
         Ok(PolicyTemplate(self))
