@@ -291,6 +291,12 @@ fn statement_of(v: &KindRuleViolation) -> Option<usize> {
 macro_rules! policy_accessors {
     ($ty:ident) => {
         impl $ty {
+            /// A policy of a document already known to follow the kind's rules (normalising
+            /// keeps every element present or absent as it was).
+            pub(crate) fn from_document_unchecked(document: PolicyDocument) -> Self {
+                $ty { document }
+            }
+
             /// The `Version` element (`None` only for a document read without one).
             #[must_use]
             pub fn version(&self) -> Option<crate::model::version::Version> {
