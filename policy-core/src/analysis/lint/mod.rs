@@ -11,6 +11,7 @@ use crate::model::kind::PolicyKind;
 use crate::model::kinds::{
     AnyPolicy, IdentityPolicy, PublicRepositoryPolicy, RegistryPolicy, RegistryPolicyScope,
 };
+use crate::model::names::AccountId;
 use crate::model::policy::RepositoryPolicy;
 
 pub use finding::{Finding, LintCode, Severity, StatementSelector};
@@ -36,6 +37,7 @@ pub struct LintConfig {
     suppressed: Vec<(LintCode, Option<StatementSelector>)>,
     kind: Option<PolicyKind>,
     scope: RegistryPolicyScope,
+    account: Option<AccountId>,
 }
 
 impl LintConfig {
@@ -63,6 +65,29 @@ impl LintConfig {
     #[must_use]
     pub fn registry_scope(mut self, scope: RegistryPolicyScope) -> Self {
         self.scope = scope;
+        self
+    }
+
+    /// The account whose registry a registry policy is for: every repository its `Resource`
+    /// names must be in it (`PutRegistryPolicy` always sets the caller's own registry,
+    /// <https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutRegistryPolicy.html>).
+    ///
+    /// ```
+    /// use policy_core::AccountId;
+    /// use policy_core::lint::LintConfig;
+    /// use policy_core::model::RegistryPolicy;
+    ///
+    /// let policy = RegistryPolicy::from_json(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+    ///   "Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"ecr:ReplicateImage",
+    ///   "Resource":"arn:aws:ecr:us-west-2:444455556666:repository/*"}]}"#)?;
+    /// assert!(policy.lint().is_empty());
+    /// let ours = LintConfig::default().registry_account(AccountId::new("111122223333")?);
+    /// assert_eq!(policy.lint_with(&ours)[0].code.as_str(), "resource-outside-registry");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn registry_account(mut self, account: AccountId) -> Self {
+        self.account = Some(account);
         self
     }
 
@@ -113,7 +138,12 @@ impl LintConfig {
 }
 
 fn run(doc: &PolicyDocument, config: &LintConfig, parsed: Option<&ParsedPolicy>) -> Vec<Finding> {
-    let mut findings = rules::check(doc, config.judged_kind(), config.scope);
+    let mut findings = rules::check(
+        doc,
+        config.judged_kind(),
+        config.scope,
+        config.account.as_ref(),
+    );
     findings.retain(|f| config.keeps(doc, f));
     if let Some(p) = parsed {
         for f in &mut findings {

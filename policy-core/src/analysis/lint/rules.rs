@@ -13,7 +13,7 @@ use crate::model::condition::ConditionValue;
 use crate::model::document::PolicyDocument;
 use crate::model::kind::{is_private_repository_arn, PolicyKind};
 use crate::model::kinds::{RegistryPolicy, RegistryPolicyScope};
-use crate::model::names::Sid;
+use crate::model::names::{AccountId, Sid};
 use crate::model::principal::{AwsPrincipal, Principal};
 use crate::model::statement::Statement;
 use crate::model::version::{Effect, Version};
@@ -51,6 +51,7 @@ pub(super) fn check(
     doc: &PolicyDocument,
     kind: PolicyKind,
     scope: RegistryPolicyScope,
+    account: Option<&AccountId>,
 ) -> Vec<Finding> {
     let mut out = Out {
         findings: Vec::new(),
@@ -94,7 +95,7 @@ pub(super) fn check(
         );
     }
     if kind == PolicyKind::Registry {
-        registry_resources(&mut out, doc);
+        registry_resources(&mut out, doc, account);
     }
     if let Some(i) = lockout_statement(doc).filter(|_| kind == PolicyKind::Repository) {
         out.push(
@@ -690,7 +691,32 @@ fn wildcard_resource(out: &mut Out, i: usize, s: &Statement) {
 }
 
 /// Registry policies: every `Resource` names repositories of one registry.
-fn registry_resources(out: &mut Out, doc: &PolicyDocument) {
+fn registry_resources(out: &mut Out, doc: &PolicyDocument, account: Option<&AccountId>) {
+    if let Some(ours) = account {
+        for (i, s) in doc.statements.iter().enumerate() {
+            let Some(r) = &s.resource else { continue };
+            for (j, text) in r.resources.iter().enumerate() {
+                let theirs = text
+                    .split(':')
+                    .nth(4)
+                    .filter(|_| is_private_repository_arn(text));
+                if theirs.is_some_and(|a| a != ours.as_str()) {
+                    let index = if r.resources.is_written_bare() {
+                        String::new()
+                    } else {
+                        format!("[{j}]")
+                    };
+                    out.push(
+                        LintCode::ResourceOutsideRegistry,
+                        Some(i),
+                        format!("Statement[{i}].Resource{index}"),
+                        format!("\"{}\" names repositories of another account than the registry's, {ours}", text.escape_debug()),
+                        "a registry policy covers the repositories of its own registry: name arn:aws:ecr:REGION:ACCOUNT:repository/... with the registry's account",
+                    );
+                }
+            }
+        }
+    }
     if let Err(e) = RegistryPolicy::check(doc.clone(), RegistryPolicyScope::V2) {
         for v in e.violations {
             use crate::model::kinds::KindRuleViolation as V;
