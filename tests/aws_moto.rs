@@ -21,9 +21,12 @@ mod against_moto {
     use aws_sdk_ecr::config::{BehaviorVersion, Credentials, Region};
     use aws_sdk_ecr::Client;
     use ecr_policy::aws::{self, Drift, Error, Repository};
+    use ecr_policy::lint::LintCode;
+    use ecr_policy::model::{ActionItem, AwsPrincipal, ListForm, Principal};
+    use ecr_policy::names::Partition;
     use ecr_policy::{
-        AccountId, Action, ActionItem, AwsPrincipal, Bundle, LintCode, ListForm, Partition,
-        Principal, RepositoryName, RepositoryPolicy, Sid, StatementBuilder, UserName, Version,
+        AccountId, Action, Bundle, RepositoryName, RepositoryPolicy, Sid, StatementBuilder,
+        UserName, Version,
     };
 
     use super::common;

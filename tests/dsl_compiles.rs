@@ -217,7 +217,7 @@ fn dsl_of_every_policy_compiles_and_round_trips() {
          #![allow(non_snake_case)]\n\n\
          fn check(name: &str, built: &ecr_policy::PolicyDocument, json: &str) {\n    \
              let doc = ecr_policy::PolicyDocument::from_json(json).unwrap();\n    \
-             assert!(ecr_policy::equivalent(built, &doc), \"{name}: {}\", ecr_policy::diff(&doc, built));\n\
+             assert!(ecr_policy::compare::equivalent(built, &doc), \"{name}: {}\", ecr_policy::compare::diff(&doc, built));\n\
          }\n",
     );
     let mut main = String::from("\nfn main() {\n");

@@ -6,7 +6,8 @@ mod common;
 use ecr_policy::eval::{
     Applies, Caller, ConditionRule, Evaluator, PrincipalCover, PrincipalMatch, Request,
 };
-use ecr_policy::{Action, PolicyDocument, RepositoryArn, RoleName, ServiceName, UserName};
+use ecr_policy::model::RepositoryArn;
+use ecr_policy::{Action, PolicyDocument, RoleName, ServiceName, UserName};
 
 use common::account;
 

@@ -3,7 +3,8 @@
 mod common;
 
 use ecr_policy::eval::{Caller, Evaluator, Outcome, Request};
-use ecr_policy::{Action, PolicyDocument, RepositoryArn, RoleName, SessionName, UserName};
+use ecr_policy::model::RepositoryArn;
+use ecr_policy::{Action, PolicyDocument, RoleName, SessionName, UserName};
 
 use common::account;
 

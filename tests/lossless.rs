@@ -3,10 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use ecr_policy::{
-    Condition, ConditionKey, ConditionOperator, ConditionValue, Conditions, LintCode, ParsedPolicy,
-    PolicyDocument, RepositoryPolicy,
-};
+use ecr_policy::catalogue::ConditionOperator;
+use ecr_policy::json::ParsedPolicy;
+use ecr_policy::lint::{Finding, LintCode};
+use ecr_policy::model::{Condition, ConditionKey, ConditionValue, Conditions};
+use ecr_policy::{PolicyDocument, RepositoryPolicy};
 use proptest::prelude::*;
 
 fn with_numbers(numbers: &str) -> String {
@@ -160,7 +161,7 @@ fn both_lints_report_the_same_findings() {
         let Ok(parsed) = ParsedPolicy::parse(&text) else {
             continue;
         };
-        let without_places = |findings: Vec<ecr_policy::Finding>| {
+        let without_places = |findings: Vec<Finding>| {
             findings
                 .into_iter()
                 .map(|f| (f.code, f.statement, f.path, f.message, f.hint))

@@ -2,5 +2,5 @@
 
 pub(crate) mod diff;
 pub(crate) mod equivalence;
-pub(crate) mod lint;
+pub mod lint;
 pub(crate) mod normalize;

@@ -9,8 +9,8 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::model::action::{ActionItem, Bundle};
-use crate::model::condition::{Condition, ConditionKey, ConditionValue, Operator};
+use crate::model::action::ActionItem;
+use crate::model::condition::{Condition, ConditionKey, ConditionValue};
 use crate::model::document::PolicyDocument;
 use crate::model::list::{ListForm, ValueList};
 use crate::model::names::{
@@ -20,6 +20,7 @@ use crate::model::policy::RepositoryPolicy;
 use crate::model::principal::{AwsPrincipal, Principal};
 use crate::model::statement::{ActionElement, PrincipalElement, Statement};
 use crate::model::version::{Effect, Version};
+use policy_catalogue::{Bundle, Operator};
 
 /// Type-level states of the policy's account.
 pub mod state {
@@ -127,6 +128,8 @@ struct Draft {
     actions: Vec<ActionItem>,
     action_form: ListForm,
     conditions: crate::model::condition::Conditions,
+    /// The principals a deny of everyone spares, by conditions written at the end.
+    spared: Vec<Slot>,
 }
 
 /// Builds one statement. Start with [`StatementBuilder::allow`] or [`StatementBuilder::deny`].
@@ -179,6 +182,7 @@ impl StatementBuilder<Resolved> {
                 actions: Vec::new(),
                 action_form: ListForm::Array,
                 conditions: crate::model::condition::Conditions::new(),
+                spared: Vec::new(),
             },
             state: PhantomData,
         }
@@ -195,6 +199,90 @@ impl<S: StatementState> StatementBuilder<S> {
             draft: self.draft,
             state: PhantomData,
         }
+    }
+
+    fn spare_pending(mut self, pending: Pending) -> StatementBuilder<NeedsAccount> {
+        let slot = Slot::InPolicyAccount(pending);
+        if !self.draft.spared.contains(&slot) {
+            self.draft.spared.push(slot);
+        }
+        StatementBuilder {
+            draft: self.draft,
+            state: PhantomData,
+        }
+    }
+
+    /// Spares a principal from a statement that denies everyone: `deny anyone except ...`, in
+    /// the form AWS recommends over `NotPrincipal`, `"Principal": "*"` with conditions that fail
+    /// for the spared callers
+    /// ([NotPrincipal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html)).
+    /// A `NotPrincipal` deny would also deny a role's sessions unless the account and each
+    /// session ARN were listed, and takes no wildcards.
+    ///
+    /// Users and roles are spared by `ArnNotLike` on `aws:PrincipalArn`, which holds the role's
+    /// ARN for each of its sessions, so sparing a role spares all its sessions; accounts, with
+    /// everyone in them, by `StringNotEquals` on `aws:PrincipalAccount`; services by
+    /// `StringNotEquals` on `aws:PrincipalServiceName`
+    /// ([condition keys](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html)).
+    /// The statement then denies only callers who are none of them. [`PolicyBuilder::build`]
+    /// refuses sparing in an `Allow` statement, and sparing a session or any other principal
+    /// ([`BuildError::CannotSpare`]).
+    ///
+    /// ```
+    /// use policy_core::model::Principal;
+    /// use policy_core::{AccountId, Bundle, RepositoryPolicy, RoleName, StatementBuilder};
+    ///
+    /// let policy = RepositoryPolicy::builder()
+    ///     .statement(
+    ///         StatementBuilder::deny()
+    ///             .anyone()
+    ///             .spare_role(RoleName::new("platform-admin")?)
+    ///             .spare(Principal::account(AccountId::new("210987654321")?))
+    ///             .bundle(Bundle::Policy),
+    ///     )
+    ///     .build()?
+    ///     .bind(AccountId::new("123456789012")?);
+    /// let json = policy.to_json();
+    /// assert!(json.contains(r#""Principal":"*""#));
+    /// assert!(json.contains(r#""ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::123456789012:role/platform-admin"}"#));
+    /// assert!(json.contains(r#""StringNotEquals":{"aws:PrincipalAccount":"210987654321"}"#));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn spare(mut self, principal: impl Into<Principal>) -> Self {
+        let slot = Slot::Ready(principal.into());
+        if !self.draft.spared.contains(&slot) {
+            self.draft.spared.push(slot);
+        }
+        self
+    }
+
+    /// Spares an IAM user of the policy's account; see [`spare`](Self::spare).
+    pub fn spare_user(self, name: UserName) -> StatementBuilder<NeedsAccount> {
+        self.spare_pending(Pending::User(IamPath::root(), name))
+    }
+
+    /// Spares an IAM user with a path, of the policy's account; see [`spare`](Self::spare).
+    pub fn spare_user_with_path(
+        self,
+        path: IamPath,
+        name: UserName,
+    ) -> StatementBuilder<NeedsAccount> {
+        self.spare_pending(Pending::User(path, name))
+    }
+
+    /// Spares an IAM role of the policy's account, and so all its sessions; see
+    /// [`spare`](Self::spare).
+    pub fn spare_role(self, name: RoleName) -> StatementBuilder<NeedsAccount> {
+        self.spare_pending(Pending::Role(IamPath::root(), name))
+    }
+
+    /// Spares an IAM role with a path, of the policy's account; see [`spare`](Self::spare).
+    pub fn spare_role_with_path(
+        self,
+        path: IamPath,
+        name: RoleName,
+    ) -> StatementBuilder<NeedsAccount> {
+        self.spare_pending(Pending::Role(path, name))
     }
 
     /// Sets the statement id.
@@ -344,9 +432,56 @@ impl<S: StatementState> StatementBuilder<S> {
     }
 }
 
+/// Whether a spared principal can be spared, i.e. has a condition that fails for it.
+fn can_spare(slot: &Slot) -> bool {
+    match slot {
+        Slot::InPolicyAccount(p) => matches!(p, Pending::User(..) | Pending::Role(..)),
+        Slot::Ready(p) => matches!(
+            p,
+            Principal::Service(_)
+                | Principal::Aws(
+                    AwsPrincipal::User { .. }
+                        | AwsPrincipal::Role { .. }
+                        | AwsPrincipal::Account { .. }
+                )
+        ),
+    }
+}
+
 impl Draft {
     fn finish(self, partition: Partition, account: Option<&AccountId>) -> Statement {
-        let d = self;
+        let mut d = self;
+        let (mut arns, mut accounts, mut services) = (Vec::new(), Vec::new(), Vec::new());
+        for slot in std::mem::take(&mut d.spared) {
+            match slot.resolve(partition, account) {
+                Principal::Aws(p @ (AwsPrincipal::User { .. } | AwsPrincipal::Role { .. })) => {
+                    arns.push(ConditionValue::from(p.to_string()));
+                }
+                Principal::Aws(AwsPrincipal::Account { account, .. }) => {
+                    accounts.push(ConditionValue::from(account.as_str()));
+                }
+                Principal::Service(s) => services.push(ConditionValue::from(s.as_str())),
+                // Refused by `PolicyBuilder::build`.
+                _ => {}
+            }
+        }
+        for (operator, key, values) in [
+            (Operator::ArnNotLike, "aws:PrincipalArn", arns),
+            (Operator::StringNotEquals, "aws:PrincipalAccount", accounts),
+            (
+                Operator::StringNotEquals,
+                "aws:PrincipalServiceName",
+                services,
+            ),
+        ] {
+            if !values.is_empty() {
+                d.conditions.push(Condition::new(
+                    crate::model::condition::plain(operator),
+                    ConditionKey::__checked(key),
+                    values,
+                ));
+            }
+        }
         let mut actions = d.actions;
         actions.sort();
         actions.dedup();
@@ -378,6 +513,11 @@ impl Draft {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum BuildError {
+    /// The policy has no statement. The `Statement` element is required
+    /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_statement.html>),
+    /// and a document without one is not a repository policy
+    /// ([`RepositoryRuleViolation::NoStatement`](crate::model::RepositoryRuleViolation::NoStatement)).
+    NoStatement,
     /// A statement names no principal; ECR requires one in every statement.
     MissingPrincipal {
         /// Index of the statement, from 0.
@@ -387,6 +527,14 @@ pub enum BuildError {
     MissingAction {
         /// Index of the statement, from 0.
         statement: usize,
+    },
+    /// A statement spares a principal it cannot: sparing is for `Deny` statements, and for
+    /// users, roles, accounts and services (see [`StatementBuilder::spare`]).
+    CannotSpare {
+        /// Index of the statement, from 0.
+        statement: usize,
+        /// The principal, or `None` when the statement is an `Allow`.
+        principal: Option<String>,
     },
     /// Two statements share a Sid; Sids must be unique within a policy.
     DuplicateSid {
@@ -402,6 +550,9 @@ pub enum BuildError {
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            BuildError::NoStatement => f.write_str(
+                "the policy has no statement: a repository policy needs at least one (add one with `.statement(...)`)",
+            ),
             BuildError::MissingPrincipal { statement } => write!(
                 f,
                 "statement {statement} has no principal: ECR requires a principal in every statement of a repository policy (add one, e.g. `.user(...)` or `.account(...)`)"
@@ -409,6 +560,20 @@ impl fmt::Display for BuildError {
             BuildError::MissingAction { statement } => write!(
                 f,
                 "statement {statement} has no action: add one with `.action(...)` or `.bundle(...)`"
+            ),
+            BuildError::CannotSpare {
+                statement,
+                principal: None,
+            } => write!(
+                f,
+                "statement {statement} allows everyone but the principals it spares: sparing is for Deny statements (AWS does not support Allow with NotPrincipal, and an Allow of everyone else lets anonymous callers in)"
+            ),
+            BuildError::CannotSpare {
+                statement,
+                principal: Some(p),
+            } => write!(
+                f,
+                "statement {statement} spares {p}, which no condition on the caller singles out: spare users, roles, accounts and services (for a session, aws:PrincipalArn holds its role's ARN: spare the role)"
             ),
             BuildError::DuplicateSid { sid, first, second } => write!(
                 f,
@@ -492,12 +657,31 @@ impl<S: PolicyState> PolicyBuilder<S> {
     }
 
     fn check(&self) -> Result<(), BuildError> {
+        if self.statements.is_empty() {
+            return Err(BuildError::NoStatement);
+        }
         for (i, s) in self.statements.iter().enumerate() {
             if s.principals.is_empty() {
                 return Err(BuildError::MissingPrincipal { statement: i });
             }
             if s.actions.is_empty() {
                 return Err(BuildError::MissingAction { statement: i });
+            }
+            if !s.spared.is_empty() && s.effect == Effect::Allow {
+                return Err(BuildError::CannotSpare {
+                    statement: i,
+                    principal: None,
+                });
+            }
+            if let Some(slot) = s.spared.iter().find(|slot| !can_spare(slot)) {
+                let principal = match slot {
+                    Slot::Ready(p) => p.to_string(),
+                    Slot::InPolicyAccount(_) => "a principal of the policy's account".to_owned(),
+                };
+                return Err(BuildError::CannotSpare {
+                    statement: i,
+                    principal: Some(principal),
+                });
             }
             if let Some(sid) = &s.sid {
                 if let Some(j) = self.statements[..i]
@@ -530,7 +714,8 @@ impl PolicyBuilder<Resolved> {
     /// Checks and builds the policy.
     ///
     /// # Errors
-    /// A [`BuildError`] when a statement lacks a principal or an action, or two share a Sid.
+    /// A [`BuildError`] when the policy has no statement, a statement lacks a principal or an
+    /// action, or two share a Sid.
     pub fn build(self) -> Result<RepositoryPolicy, BuildError> {
         self.check()?;
         Ok(self.assemble(None))
@@ -546,7 +731,8 @@ impl PolicyBuilder<WithAccount> {
     /// Checks and builds the policy.
     ///
     /// # Errors
-    /// A [`BuildError`] when a statement lacks a principal or an action, or two share a Sid.
+    /// A [`BuildError`] when the policy has no statement, a statement lacks a principal or an
+    /// action, or two share a Sid.
     pub fn build(self) -> Result<RepositoryPolicy, BuildError> {
         self.check()?;
         let account = self.account.clone();
@@ -564,7 +750,8 @@ impl PolicyBuilder<NeedsAccount> {
     /// Checks the statements and returns a template that renders once an account is bound.
     ///
     /// # Errors
-    /// A [`BuildError`] when a statement lacks a principal or an action, or two share a Sid.
+    /// A [`BuildError`] when the policy has no statement, a statement lacks a principal or an
+    /// action, or two share a Sid.
     pub fn build(self) -> Result<PolicyTemplate, BuildError> {
         self.check()?;
         Ok(PolicyTemplate(self))

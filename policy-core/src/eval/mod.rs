@@ -50,6 +50,5 @@ pub use date::parse_date;
 pub use decision::{Decision, Evaluator, Mismatch, Outcome, Reason, StatementRef, StatementReport};
 pub use principal_match::{PrincipalCover, PrincipalMatch};
 
-pub use crate::model::kind::PolicyKind;
 pub use request::{Caller, ContextValue, Request, RequestAction};
 pub use why::{Applies, ConditionRule, HeldCondition};

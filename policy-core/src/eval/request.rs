@@ -681,7 +681,8 @@ pub(crate) struct ContextEntry {
 ///
 /// ```
 /// use policy_core::eval::{Caller, Request};
-/// use policy_core::{AccountId, Action, RepositoryArn, ServiceName};
+/// use policy_core::{AccountId, Action, ServiceName};
+/// use policy_core::model::RepositoryArn;
 ///
 /// let repo: RepositoryArn = "arn:aws:ecr:us-east-1:123456789012:repository/app".parse()?;
 /// let request = Request::new(

@@ -337,7 +337,7 @@ impl Serialize for ConditionBlock<'_> {
 /// The keys and values of one operator, from the tests that follow its first appearance.
 struct KeyValues<'a>(
     &'a [crate::model::condition::Condition],
-    crate::model::condition::ConditionOperator,
+    policy_catalogue::ConditionOperator,
 );
 
 impl Serialize for KeyValues<'_> {
@@ -450,7 +450,8 @@ impl RepositoryPolicy {
     /// principal comes back as its root ARN.
     ///
     /// ```
-    /// use policy_core::{Action, Principal, RepositoryPolicy, StatementBuilder};
+    /// use policy_core::{Action, RepositoryPolicy, StatementBuilder};
+    /// use policy_core::model::Principal;
     ///
     /// let policy = RepositoryPolicy::builder()
     ///     .statement(

@@ -29,7 +29,7 @@ macro_rules! validated_name {
             ///
             /// # Examples
             /// ```
-            #[doc = concat!("use policy_core::", stringify!($name), ";")]
+            #[doc = concat!("use policy_core::names::", stringify!($name), ";")]
             #[doc = concat!("let value = ", stringify!($name), "::new(", stringify!($example), ")?;")]
             #[doc = concat!("assert_eq!(value.as_str(), ", stringify!($example), ");")]
             /// # Ok::<(), policy_core::RuleViolation>(())
@@ -70,6 +70,12 @@ macro_rules! validated_name {
             type Err = RuleViolation;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 Self::new(s)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(name: $name) -> String {
+                name.0.into_owned()
             }
         }
 
@@ -135,7 +141,7 @@ impl Sid {
     /// assert_eq!(doc.statements[0].sid, Some(Sid::empty()));
     /// assert_eq!(doc.to_json(), text);
     /// assert!(Sid::new("").is_err());
-    /// # Ok::<(), policy_core::ParseError>(())
+    /// # Ok::<(), policy_core::json::ParseError>(())
     /// ```
     #[must_use]
     pub const fn empty() -> Self {
