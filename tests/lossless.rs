@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use ecr_policy::catalogue::ConditionOperator;
 use ecr_policy::json::ParsedPolicy;
-use ecr_policy::lint::{Finding, LintCode};
+use ecr_policy::lint::LintCode;
 use ecr_policy::model::{Condition, ConditionKey, ConditionValue, Conditions};
 use ecr_policy::{PolicyDocument, RepositoryPolicy};
 use proptest::prelude::*;
@@ -161,7 +161,7 @@ fn both_lints_report_the_same_findings() {
         let Ok(parsed) = ParsedPolicy::parse(&text) else {
             continue;
         };
-        let without_places = |findings: Vec<Finding>| {
+        let without_places = |findings: Vec<ecr_policy::lint::Finding>| {
             findings
                 .into_iter()
                 .map(|f| (f.code, f.statement, f.path, f.message, f.hint))
