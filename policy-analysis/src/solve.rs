@@ -673,7 +673,7 @@ fn solve_text_key(cs: &[&Constraint], domain: &Nfa, exclude: &[&Nfa]) -> Sat<Str
         multi: false,
         value_type: KeyType::String,
         outside: false,
-        domain: Re::lit(""),
+        domain: || Re::lit(""),
     };
     match solve_values(&tests, &info, domain, exclude, "") {
         (Sat::Yes(_), true) => Sat::Unknown,
@@ -768,7 +768,7 @@ fn cached_domain(key: &str, info: &KeyInfo) -> std::rc::Rc<Nfa> {
     DOMAINS.with(|d| {
         d.borrow_mut()
             .entry(key.to_owned())
-            .or_insert_with(|| std::rc::Rc::new(Nfa::from_re(&info.domain)))
+            .or_insert_with(|| std::rc::Rc::new(Nfa::from_re(&(info.domain)())))
             .clone()
     })
 }
