@@ -189,6 +189,7 @@ impl std::str::FromStr for ActionPattern {
 /// assert_eq!(err.to_string(), r#"invalid action pattern "ecr:": the action name is empty"#);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct InvalidActionPattern {
     /// The rejected text.
     pub input: String,

@@ -20,6 +20,7 @@ use std::net::IpAddr;
 /// );
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RuleViolation {
     /// What kind of name was checked, e.g. `"account id"`.
     pub what: &'static str,
