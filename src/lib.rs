@@ -130,8 +130,8 @@ pub mod __private {
 /// cannot be excepted); accounts, with everyone in them, by `StringNotEquals` on
 /// `aws:PrincipalAccount`; services by `StringNotEquals` on `aws:PrincipalServiceName`
 /// ([condition keys](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html)).
-/// A user or role excepted this way needs its account: from `in account` or the `account`
-/// header. `allow anyone except` is refused: AWS does not support `NotPrincipal` with `Allow`.
+/// The builder does the same with [`StatementBuilder::spare`]. `allow anyone except` is
+/// refused: AWS does not support `NotPrincipal` with `Allow`.
 ///
 /// # The value
 ///

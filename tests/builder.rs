@@ -261,3 +261,86 @@ fn principals_with_deep_paths_render_whole() {
         .to_aws_json()
         .contains(&format!(r#""AWS" : "{arn}""#)));
 }
+
+#[test]
+fn sparing_denies_everyone_but_the_spared_by_conditions() {
+    let template: PolicyTemplate = RepositoryPolicy::builder()
+        .statement(
+            StatementBuilder::deny()
+                .anyone()
+                .condition(ecr_policy::model::Condition::new(
+                    "ArnNotLike".parse().unwrap(),
+                    ecr_policy::model::ConditionKey::new("aws:PrincipalArn").unwrap(),
+                    [ecr_policy::model::ConditionValue::from(
+                        "arn:aws:iam::123456789012:role/break-glass-*",
+                    )],
+                ))
+                .spare_role(RoleName::new("platform-admin").unwrap())
+                .spare(ServiceName::new("codebuild.amazonaws.com").unwrap())
+                .spare(ecr_policy::model::Principal::account(account(
+                    "210987654321",
+                )))
+                .spare_user_with_path(
+                    IamPath::new("/ops/").unwrap(),
+                    UserName::new("alice").unwrap(),
+                )
+                .bundle(Bundle::Policy),
+        )
+        .build()
+        .unwrap();
+    let json = template.bind(account("123456789012")).to_json();
+    assert!(json.contains(r#""Principal":"*""#), "{json}");
+    assert!(!json.contains("NotPrincipal"), "{json}");
+    // The spared ARNs join the test of the same operator and key; the account of the policy is
+    // bound into them.
+    assert!(
+        json.contains(concat!(
+            r#""Condition":{"ArnNotLike":{"aws:PrincipalArn":["arn:aws:iam::123456789012:role/break-glass-*","#,
+            r#""arn:aws:iam::123456789012:role/platform-admin","arn:aws:iam::123456789012:user/ops/alice"]},"#,
+            r#""StringNotEquals":{"aws:PrincipalAccount":"210987654321","aws:PrincipalServiceName":"codebuild.amazonaws.com"}}"#
+        )),
+        "{json}"
+    );
+}
+
+#[test]
+fn sparing_is_refused_in_an_allow_and_for_a_session() {
+    let err = RepositoryPolicy::builder()
+        .statement(
+            StatementBuilder::allow()
+                .anyone()
+                .spare(ecr_policy::model::Principal::account(account(
+                    "210987654321",
+                )))
+                .bundle(Bundle::Pull),
+        )
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err,
+        BuildError::CannotSpare {
+            statement: 0,
+            principal: None
+        }
+    );
+    assert!(
+        err.to_string().contains("sparing is for Deny statements"),
+        "{err}"
+    );
+    let session =
+        AwsPrincipal::from_arn("arn:aws:sts::123456789012:assumed-role/admin/alice").unwrap();
+    let err = RepositoryPolicy::builder()
+        .statement(
+            StatementBuilder::deny()
+                .anyone()
+                .spare(session)
+                .bundle(Bundle::Policy),
+        )
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("spare the role"), "{err}");
+    assert!(
+        err.to_string().contains("assumed-role/admin/alice"),
+        "{err}"
+    );
+}

@@ -343,6 +343,28 @@ fn anyone_except_joins_unless_principal_arn() {
     );
 }
 
+/// Without the policy's account, the excepted role waits for it like any principal.
+#[test]
+fn anyone_except_in_a_template() {
+    template_form!(
+        "macro_anyone_except_template",
+        { deny anyone except role "ops/platform-admin", user "alice" policy on repo },
+        RepositoryPolicy::builder()
+            .statement(
+                StatementBuilder::deny()
+                    .anyone()
+                    .spare_role_with_path(
+                        IamPath::new("/ops/").unwrap(),
+                        RoleName::new("platform-admin").unwrap(),
+                    )
+                    .spare_user(UserName::new("alice").unwrap())
+                    .bundle(Bundle::Policy),
+            )
+            .build()
+            .unwrap()
+    );
+}
+
 #[test]
 fn anyone_except_with_interpolated_names() {
     let acct = account("123456789012");

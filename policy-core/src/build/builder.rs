@@ -128,6 +128,8 @@ struct Draft {
     actions: Vec<ActionItem>,
     action_form: ListForm,
     conditions: crate::model::condition::Conditions,
+    /// The principals a deny of everyone spares, by conditions written at the end.
+    spared: Vec<Slot>,
 }
 
 /// Builds one statement. Start with [`StatementBuilder::allow`] or [`StatementBuilder::deny`].
@@ -180,6 +182,7 @@ impl StatementBuilder<Resolved> {
                 actions: Vec::new(),
                 action_form: ListForm::Array,
                 conditions: crate::model::condition::Conditions::new(),
+                spared: Vec::new(),
             },
             state: PhantomData,
         }
@@ -196,6 +199,90 @@ impl<S: StatementState> StatementBuilder<S> {
             draft: self.draft,
             state: PhantomData,
         }
+    }
+
+    fn spare_pending(mut self, pending: Pending) -> StatementBuilder<NeedsAccount> {
+        let slot = Slot::InPolicyAccount(pending);
+        if !self.draft.spared.contains(&slot) {
+            self.draft.spared.push(slot);
+        }
+        StatementBuilder {
+            draft: self.draft,
+            state: PhantomData,
+        }
+    }
+
+    /// Spares a principal from a statement that denies everyone: `deny anyone except ...`, in
+    /// the form AWS recommends over `NotPrincipal`, `"Principal": "*"` with conditions that fail
+    /// for the spared callers
+    /// ([NotPrincipal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html)).
+    /// A `NotPrincipal` deny would also deny a role's sessions unless the account and each
+    /// session ARN were listed, and takes no wildcards.
+    ///
+    /// Users and roles are spared by `ArnNotLike` on `aws:PrincipalArn`, which holds the role's
+    /// ARN for each of its sessions, so sparing a role spares all its sessions; accounts, with
+    /// everyone in them, by `StringNotEquals` on `aws:PrincipalAccount`; services by
+    /// `StringNotEquals` on `aws:PrincipalServiceName`
+    /// ([condition keys](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html)).
+    /// The statement then denies only callers who are none of them. [`PolicyBuilder::build`]
+    /// refuses sparing in an `Allow` statement, and sparing a session or any other principal
+    /// ([`BuildError::CannotSpare`]).
+    ///
+    /// ```
+    /// use policy_core::{AccountId, Bundle, RepositoryPolicy, RoleName, StatementBuilder};
+    /// use policy_core::model::Principal;
+    ///
+    /// let policy = RepositoryPolicy::builder()
+    ///     .statement(
+    ///         StatementBuilder::deny()
+    ///             .anyone()
+    ///             .spare_role(RoleName::new("platform-admin")?)
+    ///             .spare(Principal::account(AccountId::new("210987654321")?))
+    ///             .bundle(Bundle::Policy),
+    ///     )
+    ///     .build()?
+    ///     .bind(AccountId::new("123456789012")?);
+    /// let json = policy.to_json();
+    /// assert!(json.contains(r#""Principal":"*""#));
+    /// assert!(json.contains(r#""ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::123456789012:role/platform-admin"}"#));
+    /// assert!(json.contains(r#""StringNotEquals":{"aws:PrincipalAccount":"210987654321"}"#));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn spare(mut self, principal: impl Into<Principal>) -> Self {
+        let slot = Slot::Ready(principal.into());
+        if !self.draft.spared.contains(&slot) {
+            self.draft.spared.push(slot);
+        }
+        self
+    }
+
+    /// Spares an IAM user of the policy's account; see [`spare`](Self::spare).
+    pub fn spare_user(self, name: UserName) -> StatementBuilder<NeedsAccount> {
+        self.spare_pending(Pending::User(IamPath::root(), name))
+    }
+
+    /// Spares an IAM user with a path, of the policy's account; see [`spare`](Self::spare).
+    pub fn spare_user_with_path(
+        self,
+        path: IamPath,
+        name: UserName,
+    ) -> StatementBuilder<NeedsAccount> {
+        self.spare_pending(Pending::User(path, name))
+    }
+
+    /// Spares an IAM role of the policy's account, and so all its sessions; see
+    /// [`spare`](Self::spare).
+    pub fn spare_role(self, name: RoleName) -> StatementBuilder<NeedsAccount> {
+        self.spare_pending(Pending::Role(IamPath::root(), name))
+    }
+
+    /// Spares an IAM role with a path, of the policy's account; see [`spare`](Self::spare).
+    pub fn spare_role_with_path(
+        self,
+        path: IamPath,
+        name: RoleName,
+    ) -> StatementBuilder<NeedsAccount> {
+        self.spare_pending(Pending::Role(path, name))
     }
 
     /// Sets the statement id.
@@ -345,9 +432,56 @@ impl<S: StatementState> StatementBuilder<S> {
     }
 }
 
+/// Whether a spared principal can be spared, i.e. has a condition that fails for it.
+fn can_spare(slot: &Slot) -> bool {
+    match slot {
+        Slot::InPolicyAccount(p) => matches!(p, Pending::User(..) | Pending::Role(..)),
+        Slot::Ready(p) => matches!(
+            p,
+            Principal::Service(_)
+                | Principal::Aws(
+                    AwsPrincipal::User { .. }
+                        | AwsPrincipal::Role { .. }
+                        | AwsPrincipal::Account { .. }
+                )
+        ),
+    }
+}
+
 impl Draft {
     fn finish(self, partition: Partition, account: Option<&AccountId>) -> Statement {
-        let d = self;
+        let mut d = self;
+        let (mut arns, mut accounts, mut services) = (Vec::new(), Vec::new(), Vec::new());
+        for slot in std::mem::take(&mut d.spared) {
+            match slot.resolve(partition, account) {
+                Principal::Aws(p @ (AwsPrincipal::User { .. } | AwsPrincipal::Role { .. })) => {
+                    arns.push(ConditionValue::from(p.to_string()));
+                }
+                Principal::Aws(AwsPrincipal::Account { account, .. }) => {
+                    accounts.push(ConditionValue::from(account.as_str()));
+                }
+                Principal::Service(s) => services.push(ConditionValue::from(s.as_str())),
+                // Refused by `PolicyBuilder::build`.
+                _ => {}
+            }
+        }
+        for (operator, key, values) in [
+            (Operator::ArnNotLike, "aws:PrincipalArn", arns),
+            (Operator::StringNotEquals, "aws:PrincipalAccount", accounts),
+            (
+                Operator::StringNotEquals,
+                "aws:PrincipalServiceName",
+                services,
+            ),
+        ] {
+            if !values.is_empty() {
+                d.conditions.push(Condition::new(
+                    crate::model::condition::plain(operator),
+                    ConditionKey::__checked(key),
+                    values,
+                ));
+            }
+        }
         let mut actions = d.actions;
         actions.sort();
         actions.dedup();
@@ -393,6 +527,14 @@ pub enum BuildError {
         /// Index of the statement, from 0.
         statement: usize,
     },
+    /// A statement spares a principal it cannot: sparing is for `Deny` statements, and for
+    /// users, roles, accounts and services (see [`StatementBuilder::spare`]).
+    CannotSpare {
+        /// Index of the statement, from 0.
+        statement: usize,
+        /// The principal, or `None` when the statement is an `Allow`.
+        principal: Option<String>,
+    },
     /// Two statements share a Sid; Sids must be unique within a policy.
     DuplicateSid {
         /// The Sid.
@@ -417,6 +559,20 @@ impl fmt::Display for BuildError {
             BuildError::MissingAction { statement } => write!(
                 f,
                 "statement {statement} has no action: add one with `.action(...)` or `.bundle(...)`"
+            ),
+            BuildError::CannotSpare {
+                statement,
+                principal: None,
+            } => write!(
+                f,
+                "statement {statement} allows everyone but the principals it spares: sparing is for Deny statements (AWS does not support Allow with NotPrincipal, and an Allow of everyone else lets anonymous callers in)"
+            ),
+            BuildError::CannotSpare {
+                statement,
+                principal: Some(p),
+            } => write!(
+                f,
+                "statement {statement} spares {p}, which no condition on the caller singles out: spare users, roles, accounts and services (for a session, aws:PrincipalArn holds its role's ARN: spare the role)"
             ),
             BuildError::DuplicateSid { sid, first, second } => write!(
                 f,
@@ -509,6 +665,22 @@ impl<S: PolicyState> PolicyBuilder<S> {
             }
             if s.actions.is_empty() {
                 return Err(BuildError::MissingAction { statement: i });
+            }
+            if !s.spared.is_empty() && s.effect == Effect::Allow {
+                return Err(BuildError::CannotSpare {
+                    statement: i,
+                    principal: None,
+                });
+            }
+            if let Some(slot) = s.spared.iter().find(|slot| !can_spare(slot)) {
+                let principal = match slot {
+                    Slot::Ready(p) => p.to_string(),
+                    Slot::InPolicyAccount(_) => "a principal of the policy's account".to_owned(),
+                };
+                return Err(BuildError::CannotSpare {
+                    statement: i,
+                    principal: Some(principal),
+                });
             }
             if let Some(sid) = &s.sid {
                 if let Some(j) = self.statements[..i]

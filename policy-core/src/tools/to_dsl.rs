@@ -9,11 +9,12 @@ use std::fmt::{self, Write};
 
 use crate::model::action::ActionItem;
 use crate::model::document::PolicyDocument;
-use crate::model::names::Partition;
+use crate::model::names::{AccountId, Partition, ServiceName};
 use crate::model::policy::RepositoryPolicy;
 use crate::model::principal::{AwsPrincipal, Principal};
-use crate::model::statement::Statement;
+use crate::model::statement::{PrincipalElement, Statement};
 use crate::model::version::Effect;
+use policy_catalogue::Operator;
 
 /// A part of a policy that the `policy!` grammar cannot express.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -103,6 +104,47 @@ fn principal(p: &Principal) -> Option<String> {
     })
 }
 
+/// For a statement that denies everyone: the principals its tests spare, as `anyone except`
+/// writes them (the builder's `spare`), and the indices of those tests. The tests are
+/// `ArnNotLike aws:PrincipalArn` of user and role ARNs, `StringNotEquals aws:PrincipalAccount`
+/// of account ids and `StringNotEquals aws:PrincipalServiceName` of service names; `None` when
+/// there are none, or when one of them holds a value that no principal names (a pattern).
+fn spared(s: &Statement, p: &PrincipalElement) -> Option<(Vec<String>, Vec<usize>)> {
+    let only_anyone = p.principals.iter().all(|x| *x == Principal::Anyone);
+    if s.effect != Effect::Deny || p.negated || !only_anyone {
+        return None;
+    }
+    let mut spared = Vec::new();
+    let mut tests = Vec::new();
+    for (n, t) in s.condition.tests().iter().enumerate() {
+        let kind = match (t.operator.operator, t.key.as_str()) {
+            (Operator::ArnNotLike, "aws:PrincipalArn") => 0,
+            (Operator::StringNotEquals, "aws:PrincipalAccount") => 1,
+            (Operator::StringNotEquals, "aws:PrincipalServiceName") => 2,
+            _ => continue,
+        };
+        if t.operator.qualifier.is_some() || t.operator.if_exists {
+            continue;
+        }
+        for v in t.values.iter() {
+            let text = v.as_text();
+            let p = match kind {
+                0 => match AwsPrincipal::from_arn(&text).ok()? {
+                    p @ (AwsPrincipal::User { .. } | AwsPrincipal::Role { .. }) => {
+                        Principal::Aws(p)
+                    }
+                    _ => return None,
+                },
+                1 => Principal::account(AccountId::new(&*text).ok()?),
+                _ => Principal::Service(ServiceName::new(&*text).ok()?),
+            };
+            spared.push(principal(&p)?);
+        }
+        tests.push(n);
+    }
+    (!tests.is_empty()).then_some((spared, tests))
+}
+
 fn action(a: &ActionItem) -> Option<String> {
     match a {
         ActionItem::Ecr(x) => Some(x.name().to_owned()),
@@ -169,6 +211,11 @@ fn statement(
     if p.is_anyone() {
         principals = vec!["anyone".to_owned()];
     }
+    let (spared, spare_tests) = spared(s, p).unwrap_or_default();
+    if !spared.is_empty() {
+        out.push_str("anyone except ");
+        principals = spared;
+    }
     out.push_str(&principals.join(", "));
     out.push(' ');
     let mut actions = Vec::new();
@@ -189,7 +236,13 @@ fn statement(
     }
     out.push_str(&actions.join(", "));
     out.push_str(" on repo");
-    for (n, t) in s.condition.tests().iter().enumerate() {
+    let tests = s
+        .condition
+        .tests()
+        .iter()
+        .enumerate()
+        .filter(|(n, _)| !spare_tests.contains(n));
+    for (n, (_, t)) in tests.enumerate() {
         if t.values.is_empty() {
             return fail(
                 at(&format!(".Condition.{}.{}", t.operator, t.key)),
@@ -203,6 +256,24 @@ fn statement(
             return fail(
                 at(&format!(".Condition.{}.{}", t.operator, t.key)),
                 "the operator does not fit the key's type, which the macro refuses at compile time",
+            );
+        }
+        // Every value is written as a string, which the macro checks against the operator and key.
+        if let Some(problem) = t.values.iter().find_map(|v| {
+            policy_catalogue::checks::condition_value_problem(
+                t.operator.operator,
+                t.key.as_str(),
+                &v.as_text(),
+            )
+        }) {
+            let problem = problem
+                .split('\n')
+                .next()
+                .unwrap_or_default()
+                .replace('`', "");
+            return fail(
+                at(&format!(".Condition.{}.{}", t.operator, t.key)),
+                &format!("{problem}, which the macro refuses at compile time"),
             );
         }
         out.push_str(if n == 0 {
@@ -238,6 +309,11 @@ impl PolicyDocument {
     /// "#);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// A statement that denies everyone but the callers its `ArnNotLike aws:PrincipalArn`,
+    /// `StringNotEquals aws:PrincipalAccount` or `StringNotEquals aws:PrincipalServiceName`
+    /// tests spare is written `deny anyone except ...`, the form the macro expands into those
+    /// tests; a `NotPrincipal` statement has no form.
     ///
     /// # Errors
     /// [`NotExpressible`] naming the first part the grammar has no form for: a `Resource`, a

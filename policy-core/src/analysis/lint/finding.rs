@@ -101,6 +101,10 @@ lint_codes! {
     WildcardAction = "wildcard-action", Warning;
     /// A condition operator that does not fit the type of its key.
     OperatorKeyMismatch = "operator-key-mismatch", Warning;
+    /// A condition value that does not fit its operator or key: not a number for a `Numeric`
+    /// operator, not a date for a `Date` operator, neither an ARN nor an ARN pattern for
+    /// `aws:SourceArn` or `aws:PrincipalArn` (the `policy!` macro refuses the same values).
+    ValueTypeMismatch = "value-type-mismatch", Warning;
     /// `*` or `?` in a value of an operator that takes them literally.
     WildcardInNonLikeOperator = "wildcard-in-non-like-operator", Warning;
     /// A policy variable under Version `2008-10-17` (or no Version), where it is plain text.

@@ -1,13 +1,14 @@
 //! The rules of the lint, in the order their findings are reported within a statement.
 
 use policy_catalogue::checks::{
-    action_covers_action, action_text_covers, classify_action, guards_service_principal,
-    has_policy_variable, narrows_public_access, operator_fits_key_name, wildcard_in_non_like,
-    ActionCheck, POLICY_CHANGE_ACTION,
+    action_covers_action, action_text_covers, classify_action, condition_value_problem,
+    guards_service_principal, has_policy_variable, narrows_public_access, operator_fits_key_name,
+    wildcard_in_non_like, ActionCheck, POLICY_CHANGE_ACTION,
 };
 
 use super::finding::{Finding, LintCode};
 use crate::json::parse::SourceShape;
+use crate::model::condition::ConditionValue;
 use crate::model::document::PolicyDocument;
 use crate::model::principal::{AwsPrincipal, Principal};
 use crate::model::statement::Statement;
@@ -403,6 +404,29 @@ fn conditions(out: &mut Out, i: usize, s: &Statement, legacy: bool) {
         }
         for (j, v) in t.values.iter().enumerate() {
             let text = v.as_text();
+            // JSON booleans and numbers fit the operators they are typed for.
+            let typed = matches!(v, ConditionValue::String(_));
+            let problem = typed
+                .then(|| condition_value_problem(op.operator, key, &text))
+                .flatten();
+            if let Some(problem) = problem.filter(|_| {
+                // Mismatched operators and keys have their own finding.
+                operator_fits_key_name(op.operator, key) != Some(false)
+            }) {
+                let (message, hint) = problem.split_once("\nhelp: ").unwrap_or((&problem, ""));
+                let hint = if hint.is_empty() {
+                    "write a value of the operator's type"
+                } else {
+                    hint
+                };
+                out.push(
+                    LintCode::ValueTypeMismatch,
+                    st,
+                    format!("{path}[{j}]"),
+                    message.replace('`', ""),
+                    hint,
+                );
+            }
             if wildcard_in_non_like(op.operator, &text) {
                 out.push(
                     LintCode::WildcardInNonLikeOperator,
