@@ -34,7 +34,14 @@ fn holds(operator: &str, key: &str, values: &[ConditionValue], found: Option<&[&
     }
     let evaluator = Evaluator::new(&policy);
     let outcome = evaluator.decide(&request);
-    assert_eq!(outcome, evaluator.explain(&request).outcome);
+    let decision = evaluator.explain(&request);
+    assert_eq!(outcome, decision.outcome);
+    // The explanation names a rule for the condition exactly when it holds.
+    let held = match &decision.statements[0].result {
+        Ok(applies) => applies.conditions.len(),
+        Err(_) => 0,
+    };
+    assert_eq!(held == 1, outcome == Outcome::Allowed, "{decision}");
     outcome == Outcome::Allowed
 }
 

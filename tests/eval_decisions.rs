@@ -367,6 +367,7 @@ fn principal_and_action_names_follow_aws_case_rules() {
         let mut s = Statement::new(Effect::Allow);
         s.principal = Some(ecr_policy::model::PrincipalElement {
             negated: false,
+            empty_keys: Vec::new(),
             principals: ValueList::new(
                 vec![
                     Principal::Aws(

@@ -61,6 +61,7 @@ fn principal_element() -> impl Strategy<Value = PrincipalElement> {
         1 => Just(PrincipalElement {
             negated: false,
             principals: ValueList::new(vec![Principal::Anyone], ListForm::Compact),
+            empty_keys: Vec::new(),
         }),
         4 => (
             proptest::collection::vec(aws_principal(), 1..4),
@@ -80,7 +81,7 @@ fn principal_element() -> impl Strategy<Value = PrincipalElement> {
                 // A single-valued key decides the form; without one only arrays can be written.
                 let single = ps.iter().filter(|p| matches!(p, Principal::Aws(_))).count() == 1;
                 let form = if single && compact { ListForm::Compact } else if single { ListForm::Array } else { ListForm::Compact };
-                PrincipalElement { negated, principals: ValueList::new(ps, form) }
+                PrincipalElement { negated, principals: ValueList::new(ps, form), empty_keys: Vec::new() }
             }),
     ]
 }

@@ -490,6 +490,7 @@ impl Draft {
             effect: d.effect,
             principal: (!d.principals.is_empty()).then(|| PrincipalElement {
                 negated: d.not_principal,
+                empty_keys: Vec::new(),
                 principals: ValueList::new(
                     d.principals
                         .into_iter()

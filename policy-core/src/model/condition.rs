@@ -201,13 +201,12 @@ impl Conditions {
         Conditions { tests: Vec::new() }
     }
 
-    /// Adds a test, merging it into an existing test of the same operator and key.
+    /// Adds a test, merging it into an existing test of the same operator and key (keys
+    /// compared ignoring case, as AWS compares them; the first spelling is kept).
     pub fn push(&mut self, test: Condition) {
-        if let Some(existing) = self
-            .tests
-            .iter_mut()
-            .find(|t| t.operator == test.operator && t.key == test.key)
-        {
+        if let Some(existing) = self.tests.iter_mut().find(|t| {
+            t.operator == test.operator && t.key.as_str().eq_ignore_ascii_case(test.key.as_str())
+        }) {
             existing.values.extend(test.values);
         } else {
             self.tests.push(test);

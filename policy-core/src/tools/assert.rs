@@ -547,6 +547,7 @@ fn probes(documents: &[&PolicyDocument], extra: &[Principal]) -> Vec<Probe> {
                 role_path: crate::model::names::IamPath::root(),
                 role: RoleName::__checked("unnamed-role"),
                 session: SessionName::__checked("unnamed-session"),
+                federated_provider: None,
             },
             format!("any session of a role the policies do not name, {place}"),
             true,

@@ -7,6 +7,8 @@
 
 use std::fmt::{self, Write};
 
+use policy_catalogue::{Operator, ResourceType};
+
 use crate::model::action::ActionItem;
 use crate::model::document::PolicyDocument;
 use crate::model::names::{AccountId, Partition, ServiceName};
@@ -14,7 +16,6 @@ use crate::model::policy::RepositoryPolicy;
 use crate::model::principal::{AwsPrincipal, Principal};
 use crate::model::statement::{PrincipalElement, Statement};
 use crate::model::version::Effect;
-use policy_catalogue::Operator;
 
 /// A part of a policy that the `policy!` grammar cannot express.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -145,14 +146,31 @@ fn spared(s: &Statement, p: &PrincipalElement) -> Option<(Vec<String>, Vec<usize
     (!tests.is_empty()).then_some((spared, tests))
 }
 
-fn action(a: &ActionItem) -> Option<String> {
+/// The action as a DSL action, or why the macro refuses it (the macro's own rules, so that
+/// what is written compiles).
+fn action(a: &ActionItem) -> Result<String, String> {
     match a {
-        ActionItem::Ecr(x) => Some(x.name().to_owned()),
-        ActionItem::Public(x) => Some(lit(x.as_str())),
-        ActionItem::Pattern(p) if p.service() == "ecr" || p.service() == "ecr-public" => {
-            Some(lit(p.as_str()))
+        ActionItem::Ecr(x) if x.resource_type() == ResourceType::Repository => {
+            Ok(x.name().to_owned())
         }
-        ActionItem::Pattern(_) | ActionItem::Other(_) => None,
+        ActionItem::Ecr(x) => Err(format!(
+            "{} takes no repository resource, so the macro refuses it in a repository policy",
+            x.as_str()
+        )),
+        ActionItem::Public(x) => Err(format!(
+            "{} is an ECR Public action, which the macro refuses in a private repository's policy",
+            x.as_str()
+        )),
+        ActionItem::Pattern(p) if p.as_str() == "*" => Ok(lit("*")),
+        ActionItem::Pattern(p) if p.service() == "ecr" && !p.matching_actions().is_empty() => {
+            Ok(lit(p.as_str()))
+        }
+        ActionItem::Pattern(p) if p.service() == "ecr" => Err(format!(
+            "the pattern \"{p}\" matches no ECR action, which the macro refuses"
+        )),
+        ActionItem::Pattern(_) | ActionItem::Other(_) => Err(format!(
+            "the action \"{a}\" is not an ECR action the macro knows"
+        )),
     }
 }
 
@@ -186,6 +204,9 @@ fn statement(
     }
     out.push_str("    ");
     if let Some(sid) = &s.sid {
+        if sid.is_empty() {
+            return fail(at(".Sid"), "the macro refuses an empty Sid");
+        }
         if earlier.iter().any(|o| o.sid.as_ref() == Some(sid)) {
             return fail(at(".Sid"), "the macro refuses a Sid used twice");
         }
@@ -221,14 +242,9 @@ fn statement(
     let mut actions = Vec::new();
     for x in a.actions.iter() {
         match action(x) {
-            Some(text) if !actions.contains(&text) => actions.push(text),
-            Some(_) => {}
-            None => {
-                return fail(
-                    at(".Action"),
-                    &format!("the action \"{x}\" is not an ECR action the macro knows"),
-                )
-            }
+            Ok(text) if !actions.contains(&text) => actions.push(text),
+            Ok(_) => {}
+            Err(reason) => return fail(at(".Action"), &reason),
         }
     }
     if a.negated {
@@ -316,9 +332,12 @@ impl PolicyDocument {
     /// tests; a `NotPrincipal` statement has no form.
     ///
     /// # Errors
-    /// [`NotExpressible`] naming the first part the grammar has no form for: a `Resource`, a
-    /// statement without principal or action, `AWS: "*"`, federated, canonical-user or
-    /// unique-id principals, actions of other services, conditions without values.
+    /// [`NotExpressible`] naming the first part the grammar has no form for, or that the macro
+    /// refuses: a `Resource`, a statement without principal or action, `NotPrincipal: "*"`,
+    /// federated, canonical-user or unique-id principals, actions of other services, ECR Public
+    /// actions, actions without a repository resource (`ecr:GetAuthorizationToken`), patterns
+    /// matching no ECR action, an empty or repeated Sid, conditions without values or whose
+    /// operator does not fit the key. What is written compiles.
     pub fn to_dsl(&self) -> Result<String, NotExpressible> {
         let mut out = String::from("policy! {\n");
         if let Some(v) = self.version {

@@ -72,7 +72,7 @@ impl LintConfig {
 }
 
 fn run(doc: &PolicyDocument, config: &LintConfig, parsed: Option<&ParsedPolicy>) -> Vec<Finding> {
-    let mut findings = rules::check(doc, parsed.map(|p| &p.shape));
+    let mut findings = rules::check(doc);
     findings.retain(|f| config.keeps(doc, f));
     if let Some(p) = parsed {
         for f in &mut findings {

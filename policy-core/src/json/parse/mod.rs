@@ -11,6 +11,7 @@ pub(crate) use document::aws_principal;
 mod error;
 mod limits;
 mod reader;
+pub(crate) use reader::Reader;
 mod shape;
 
 pub use error::{InvalidPolicy, ParseError, ParseErrorKind};
