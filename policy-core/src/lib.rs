@@ -16,6 +16,8 @@
 //!   [`ParsedPolicy`](json::ParsedPolicy), [`Limits`](json::Limits)); writing is
 //!   [`RepositoryPolicy::to_json`], [`to_json_pretty`](RepositoryPolicy::to_json_pretty) and
 //!   [`to_aws_json`](RepositoryPolicy::to_aws_json), the text `GetRepositoryPolicy` returns;
+//! - [`access`]: who can do what on the repository, exactly, each grant with a request the
+//!   evaluator confirms;
 //! - [`lint`]: findings about a policy, judged by the same rules as the macro;
 //! - [`compare`]: policies compared by what they grant ([`equivalent`](compare::equivalent),
 //!   [`diff`](compare::diff));
@@ -56,6 +58,7 @@ mod analysis;
 
 mod tools;
 
+pub use analysis::access;
 pub use analysis::lint;
 pub use build::builder;
 pub use tools::assert;

@@ -1,5 +1,7 @@
-//! What a policy means and whether it is sound: lint, equivalence, diff and normal form.
+//! What a policy means and whether it is sound: who can do what (access), lint, equivalence,
+//! diff and normal form.
 
+pub mod access;
 pub(crate) mod diff;
 pub(crate) mod equivalence;
 pub mod lint;
