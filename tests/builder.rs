@@ -277,7 +277,9 @@ fn sparing_denies_everyone_but_the_spared_by_conditions() {
                 ))
                 .spare_role(RoleName::new("platform-admin").unwrap())
                 .spare(ServiceName::new("codebuild.amazonaws.com").unwrap())
-                .spare(ecr_policy::model::Principal::account(account("210987654321")))
+                .spare(ecr_policy::model::Principal::account(account(
+                    "210987654321",
+                )))
                 .spare_user_with_path(
                     IamPath::new("/ops/").unwrap(),
                     UserName::new("alice").unwrap(),
@@ -307,7 +309,9 @@ fn sparing_is_refused_in_an_allow_and_for_a_session() {
         .statement(
             StatementBuilder::allow()
                 .anyone()
-                .spare(ecr_policy::model::Principal::account(account("210987654321")))
+                .spare(ecr_policy::model::Principal::account(account(
+                    "210987654321",
+                )))
                 .bundle(Bundle::Pull),
         )
         .build()
