@@ -195,6 +195,8 @@ mod against_moto {
                         .action_form(ListForm::Compact),
                 )
                 .build()
+                .unwrap()
+                .into_policy()
                 .unwrap();
             let sent = policy.to_json();
             assert!(
@@ -225,6 +227,8 @@ mod against_moto {
                         .action(Action::GetDownloadUrlForLayer),
                 )
                 .build()
+                .unwrap()
+                .into_policy()
                 .unwrap();
             let sent = r#"{"Version":"2012-10-17","Statement":[{"Sid":"AllowPull","Effect":"Allow","Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"],"Principal":"*"}]}"#;
             let returned = "{\n  \"Version\" : \"2012-10-17\",\n  \"Statement\" : [ {\n    \"Sid\" : \"AllowPull\",\n    \"Effect\" : \"Allow\",\n    \"Principal\" : \"*\",\n    \"Action\" : [ \"ecr:BatchGetImage\", \"ecr:GetDownloadUrlForLayer\" ]\n  } ]\n}";
@@ -388,6 +392,8 @@ mod against_moto {
                             .action(ActionItem::Other("PutImage".to_owned())),
                     )
                     .build()
+                    .unwrap()
+                    .into_policy()
                     .unwrap();
                 let e = aws::apply(&client, &repo, &policy).await.unwrap_err();
                 assert!(
@@ -411,6 +417,8 @@ mod against_moto {
                 let long = RepositoryPolicy::builder()
                     .statement(statement)
                     .build()
+                    .unwrap()
+                    .into_policy()
                     .unwrap();
                 let e = aws::apply(&client, &repo, &long).await.unwrap_err();
                 assert!(
@@ -437,6 +445,8 @@ mod against_moto {
                         .action(Action::DeleteRepositoryPolicy),
                 )
                 .build()
+                .unwrap()
+                .into_policy()
                 .unwrap();
             let e = aws::apply(&client, &repo, &lock).await.unwrap_err();
             assert!(

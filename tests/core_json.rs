@@ -44,6 +44,8 @@ fn pull_for(principal: impl Into<Principal>) -> String {
         )
         .build()
         .unwrap()
+        .into_policy()
+        .unwrap()
         .to_json()
 }
 
@@ -87,6 +89,8 @@ fn duplicate_actions_are_written_once() {
                 .bundle(Bundle::Push),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap()
         .to_json();
     assert_eq!(json.matches("ecr:PutImage").count(), 1, "{json}");
@@ -179,6 +183,8 @@ fn several_principals_group_by_key_in_order() {
                 .bundle(Bundle::Pull),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     common::snapshots()
         .bind(|| insta::assert_snapshot!("json_several_principals", policy.to_json_pretty()));
@@ -193,6 +199,8 @@ fn org_principal_is_anyone_with_the_org_condition() {
                 .bundle(Bundle::Pull),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     common::snapshots().bind(|| insta::assert_snapshot!("json_org_pull", policy.to_json_pretty()));
 }
@@ -277,6 +285,8 @@ fn condition_families() {
             )
             .build()
             .unwrap()
+            .into_policy()
+            .unwrap()
             .to_json();
         rendered.push_str(&format!("{operator}: {json}\n"));
     }
@@ -299,6 +309,8 @@ fn conditions_group_by_operator_and_merge_repeated_keys() {
                 )),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     common::snapshots()
         .bind(|| insta::assert_snapshot!("json_codebuild_conditions", policy.to_json_pretty()));
@@ -315,6 +327,8 @@ fn every_bundle() {
                     .bundle(bundle),
             )
             .build()
+            .unwrap()
+            .into_policy()
             .unwrap()
             .to_json();
         rendered.push_str(&format!("{}: {json}\n", bundle.keyword()));
@@ -335,6 +349,8 @@ fn both_versions_and_an_id() {
                     .action(Action::BatchGetImage),
             )
             .build()
+            .unwrap()
+            .into_policy()
             .unwrap();
         rendered.push_str(&policy.to_json());
         rendered.push('\n');
@@ -395,6 +411,8 @@ fn list_forms_can_be_chosen() {
                 .action_form(ListForm::Compact),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     assert_eq!(
         policy.to_json(),
@@ -414,6 +432,8 @@ fn aws_form_matches_capture_1() {
                 .action(Action::GetDownloadUrlForLayer),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     // The capture lists BatchGetImage first, as it was sent; keep the sent order.
     let mut doc = policy.into_document();
@@ -440,6 +460,8 @@ fn aws_form_matches_capture_2() {
                 .action(Action::GetDownloadUrlForLayer),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap()
         .into_document();
     doc.statements.items_mut()[0]
@@ -468,6 +490,8 @@ fn aws_form_matches_capture_3() {
                 .action_form(ListForm::Compact),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     assert_eq!(
         policy.to_json(),
@@ -491,6 +515,8 @@ fn aws_form_writes_bare_accounts_as_root_arns() {
                 .bundle(Bundle::Pull),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     assert!(policy.to_json().contains(r#""AWS":"210987654321""#));
     assert!(policy

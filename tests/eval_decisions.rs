@@ -42,6 +42,8 @@ fn seed_policy(acct: &str) -> RepositoryPolicy {
         )
         .build()
         .unwrap()
+        .into_policy()
+        .unwrap()
 }
 
 /// An identity policy: one statement with `actions` on `resource`.
@@ -118,6 +120,8 @@ fn same_account_identity_allow_alone_is_enough() {
                 .action(Action::BatchGetImage),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let evaluator = Evaluator::new(policy).with_identity_policy(identity(
         Effect::Allow,
@@ -157,6 +161,8 @@ fn explicit_deny_in_either_policy_wins() {
                 .action(Action::PutImage),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let evaluator =
         Evaluator::new(policy).with_identity_policy(identity(Effect::Allow, &["ecr:*"], "*"));
@@ -188,6 +194,8 @@ fn root_principal_delegates_to_the_accounts_identity_policies() {
                 .bundle(Bundle::Pull),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let pull = |c: Caller| Request::new(c, Action::BatchGetImage, repo());
     let bare = Evaluator::new(&policy);
@@ -228,6 +236,8 @@ fn service_principals_get_access_from_the_repository_policy_alone() {
                 .source_arn("arn:aws:codebuild:us-east-1:123456789012:project/*"),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let evaluator = Evaluator::new(&policy);
     let base = Request::new(
@@ -281,6 +291,8 @@ fn get_authorization_token_comes_only_from_an_identity_policy() {
                 .action(Action::GetAuthorizationToken),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let login = Request::new(ci_user(REPO_ACCOUNT), Action::GetAuthorizationToken, repo());
     let d = Evaluator::new(&policy).explain(&login);
@@ -332,6 +344,8 @@ fn sessions_match_role_and_session_principals() {
                 .action(Action::PutImage),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let identity_allow = identity(Effect::Allow, &["ecr:PutImage"], "*");
     let evaluator = Evaluator::new(&by_role).with_identity_policy(&identity_allow);
@@ -350,6 +364,8 @@ fn sessions_match_role_and_session_principals() {
                 .action(Action::PutImage),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let evaluator = Evaluator::new(&by_session).with_identity_policy(&identity_allow);
     assert_allows(&evaluator, &push(session("run-1")));
@@ -426,6 +442,8 @@ fn not_principal_deny_follows_the_documented_identity_rule() {
             .statement(b.action(Action::SetRepositoryPolicy))
             .build()
             .unwrap()
+            .into_policy()
+            .unwrap()
     };
     let caller = Caller::from_arn(session_arn).unwrap();
     let request = Request::new(caller, Action::SetRepositoryPolicy, repo());
@@ -460,6 +478,8 @@ fn not_action_and_not_resource() {
                 .action("ecr:*".parse::<ecr_policy::ActionPattern>().unwrap()),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let evaluator = Evaluator::new(&policy).with_identity_policy(&doc);
     let prod: RepositoryArn = "arn:aws:ecr:us-east-1:123456789012:repository/prod-app"

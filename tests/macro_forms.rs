@@ -200,6 +200,8 @@ fn accounts_and_services() {
             )
             .build()
             .unwrap()
+            .into_policy()
+            .unwrap()
     );
 }
 
@@ -211,6 +213,8 @@ fn anyone() {
         RepositoryPolicy::builder()
             .statement(StatementBuilder::allow().anyone().bundle(Bundle::Pull))
             .build()
+            .unwrap()
+            .into_policy()
             .unwrap()
     );
 }
@@ -229,6 +233,8 @@ fn organizations() {
                     .bundle(Bundle::Pull),
             )
             .build()
+            .unwrap()
+            .into_policy()
             .unwrap()
     );
 }
@@ -260,6 +266,8 @@ fn arns() {
         RepositoryPolicy::builder()
             .statement(expected.bundle(Bundle::Pull))
             .build()
+            .unwrap()
+            .into_policy()
             .unwrap()
     );
 }
@@ -408,6 +416,8 @@ fn every_action_form() {
             )
             .build()
             .unwrap()
+            .into_policy()
+            .unwrap()
     );
 }
 
@@ -444,6 +454,8 @@ fn every_bundle_and_the_star_pattern() {
             )
             .build()
             .unwrap()
+            .into_policy()
+            .unwrap()
     );
 }
 
@@ -461,6 +473,8 @@ fn except_is_not_action() {
                     .not_action(),
             )
             .build()
+            .unwrap()
+            .into_policy()
             .unwrap()
     );
 }
@@ -524,6 +538,8 @@ fn plain_word_conditions() {
             )
             .build()
             .unwrap()
+            .into_policy()
+            .unwrap()
     );
 }
 
@@ -571,6 +587,8 @@ fn unless_negates_plain_words() {
                     )),
             )
             .build()
+            .unwrap()
+            .into_policy()
             .unwrap()
     );
 }
@@ -625,6 +643,8 @@ fn general_conditions() {
                     .condition(condition("StringEquals", "ecr:ResourceTag/env", &["prod"])),
             )
             .build()
+            .unwrap()
+            .into_policy()
             .unwrap()
     );
 }
@@ -718,6 +738,8 @@ fn escaping_in_the_computed_json() {
                     )),
             )
             .build()
+            .unwrap()
+            .into_policy()
             .unwrap()
     );
 }

@@ -55,7 +55,15 @@ pub use analysis::equivalence::equivalent;
 pub use analysis::lint::{
     locks_out_policy_changes, Finding, LintCode, LintConfig, Severity, StatementRef,
 };
-pub use build::builder::{BuildError, PolicyBuilder, PolicyTemplate, StatementBuilder};
+pub use build::builder::{
+    AccountNeeded, BuildError, Combine, IntoStatements, PolicyBuilder, PolicyTemplate,
+    StatementBuilder,
+};
+pub use build::merge::MergeError;
+pub use build::slot::{IntoSlot, Many, One};
+
+/// Lists in the slots of `policy!`; `IntoSlot`, `One` and `Many` are also at the root.
+pub use build::slot;
 pub use json::parse::{
     InvalidPolicy, Limits, ParseError, ParseErrorKind, ParsedPolicy, SourceShape,
 };

@@ -85,8 +85,12 @@ impl Expander<'_> {
             let s = self.statement(s);
             calls.extend(quote! { .statement(#s) });
         }
-        let policy =
-            quote! { #krate::RepositoryPolicy::builder() #calls .__build_checked_by_macro() };
+        let finish = if policy.is_template() {
+            quote! { .__template() }
+        } else {
+            quote! { .__policy() }
+        };
+        let policy = quote! { #krate::RepositoryPolicy::builder() #calls #finish };
         if binding.is_empty() {
             policy
         } else {
@@ -100,12 +104,10 @@ impl Expander<'_> {
         let krate = self.krate;
         if template {
             quote! {
-                #krate::RepositoryPolicy::builder()
-                    .statement(#krate::StatementBuilder::allow().own_account())
-                    .__build_checked_by_macro()
+                #krate::RepositoryPolicy::builder().__template()
             }
         } else {
-            quote! { #krate::RepositoryPolicy::builder().__build_checked_by_macro() }
+            quote! { #krate::RepositoryPolicy::builder().__policy() }
         }
     }
 
