@@ -3,7 +3,7 @@
 //! counts do not move with the load of a shared machine, as wall-clock medians do.
 //!
 //! ```text
-//! cargo bench --bench counts -- OPERATION STATEMENTS ITERATIONS
+//! cargo bench -p ecr-policy-benches --bench counts -- OPERATION STATEMENTS ITERATIONS
 //! ```
 //! Run without arguments (as `cargo bench` does), it does nothing.
 

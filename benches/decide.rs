@@ -6,7 +6,8 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use ecr_policy::eval::{Caller, Evaluator, Outcome, Request};
-use ecr_policy::{AccountId, Action, RepositoryArn, UserName};
+use ecr_policy::model::RepositoryArn;
+use ecr_policy::{AccountId, Action, UserName};
 use std::hint::black_box;
 
 mod shapes;

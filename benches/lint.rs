@@ -6,7 +6,7 @@ use ecr_policy::PolicyDocument;
 use std::hint::black_box;
 
 fn corpus() -> Vec<String> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/valid");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/corpus/valid");
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .expect("tests/corpus/valid")
         .map(|e| e.unwrap().path())

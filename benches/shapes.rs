@@ -5,10 +5,9 @@
 
 #![allow(dead_code)]
 
-use ecr_policy::{
-    AccountId, Bundle, Condition, ConditionKey, ConditionOperator, ConditionValue,
-    RepositoryPolicy, Sid, StatementBuilder, UserName, Version,
-};
+use ecr_policy::catalogue::ConditionOperator;
+use ecr_policy::model::{Condition, ConditionKey, ConditionValue};
+use ecr_policy::{AccountId, Bundle, RepositoryPolicy, Sid, StatementBuilder, UserName, Version};
 use serde::Serialize;
 
 pub const SIZES: [usize; 3] = [1, 10, 100];
@@ -37,7 +36,7 @@ pub fn model(n: usize) -> RepositoryPolicy {
             .bundle(Bundle::Pull);
         if i % 2 == 1 {
             s = s.condition(Condition::new(
-                ConditionOperator::from(ecr_policy::Operator::StringEquals),
+                ConditionOperator::from(ecr_policy::catalogue::Operator::StringEquals),
                 ConditionKey::new("aws:SourceAccount").unwrap(),
                 [ConditionValue::from(ACCOUNT)],
             ));

@@ -7,13 +7,15 @@
 //!     cargo run --features aws --example apply
 //! ```
 //!
+//! The region, credentials and retry settings come from the environment and the AWS profile,
+//! as for the AWS CLI (`AWS_PROFILE`, SSO, web identity: see `aws::client_from_env`).
 //! `AWS_ENDPOINT_URL` points it at another ECR API server, such as a local one for tests.
 //! `AWS_ACCOUNT_ID` is the account of the CI/CD user (default `123456789012`), `ECR_REPOSITORY`
 //! the repository, which must exist (default `fcj-workshop-app`).
 
 use std::process::ExitCode;
 
-use ecr_policy::aws::{self, Repository};
+use ecr_policy::aws::{self, Drift, Repository};
 use ecr_policy::{policy, AccountId, RepositoryName, RepositoryPolicy};
 
 fn main() -> ExitCode {
@@ -54,11 +56,24 @@ async fn run() -> Result<bool, Box<dyn std::error::Error>> {
     let name = RepositoryName::new(name).map_err(|e| format!("ECR_REPOSITORY: {e}"))?;
     let policy = seed_policy(account);
 
-    let client = aws::client_from_env()?;
+    let client = aws::client_from_env().await?;
     let repo = Repository::new(name);
 
-    aws::apply(&client, &repo, &policy).await?;
-    println!("applied the policy to {repo}");
+    match aws::apply(&client, &repo, &policy).await {
+        Ok(_) => println!("applied the policy to {repo}"),
+        // The answer was lost after the request went out, but ECR, asked again, holds the
+        // policy: the job is done.
+        Err(
+            e @ aws::Error::Unconfirmed {
+                deployed: Ok(Drift::InSync),
+                ..
+            },
+        ) => {
+            eprintln!("warning: {e}");
+            println!("the policy is on {repo}");
+        }
+        Err(e) => return Err(e.into()),
+    }
 
     match aws::fetch(&client, &repo).await? {
         Some(deployed) => println!("ECR holds:\n{}", deployed.text()),

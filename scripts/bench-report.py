@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Reads criterion's estimates from target/criterion and prints the side-by-side ratios of
-BENCHMARKS.md as a Markdown table. Run the benches first: `cargo bench`.
+BENCHMARKS.md as a Markdown table. Run the benches first:
+`cargo bench -p ecr-policy-benches` (the commands of BENCHMARKS.md).
 
     python3 scripts/bench-report.py [TARGET_DIR]
 """

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 iterations=${1:-1000}
 command -v valgrind >/dev/null || { echo "valgrind is missing: apt-get install valgrind" >&2; exit 2; }
 
-bin=$(cargo bench --bench counts --no-run --message-format=json 2>/dev/null \
+bin=$(cargo bench -p ecr-policy-benches --bench counts --no-run --message-format=json 2>/dev/null \
   | python3 -c 'import json,sys
 for line in sys.stdin:
     m = json.loads(line)

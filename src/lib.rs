@@ -23,8 +23,30 @@
 
 pub use policy_core::*;
 
+// `aws` names these through the crate root; a private import keeps them out of the public root.
+#[cfg(feature = "aws")]
+use policy_core::{
+    compare::{diff, PolicyDiff},
+    json::{InvalidPolicy, ParseError, ParsedPolicy},
+    lint::{Finding, LintCode},
+    model::MAX_POLICY_LENGTH,
+};
+// Named only in its documentation.
+#[cfg(all(feature = "aws", doc))]
+use policy_core::compare::equivalent;
+
 #[doc(hidden)]
 pub mod __private {
+    //! What the expansion of `policy!` names, flat, whatever the public module of each item.
+    pub use policy_core::catalogue::{ActionPattern, ConditionOperator, Operator, SetQualifier};
+    pub use policy_core::model::{
+        ActionItem, AwsPrincipal, Condition, ConditionKey, ConditionValue, Principal,
+    };
+    pub use policy_core::names::{
+        AccountId, IamPath, OrgId, Partition, PolicyId, RoleName, ServiceName, SessionName, Sid,
+        UserName,
+    };
+    pub use policy_core::{Action, Bundle, RepositoryPolicy, StatementBuilder, Version};
     pub use policy_macros::policy_impl;
 }
 
@@ -108,8 +130,8 @@ pub mod __private {
 /// cannot be excepted); accounts, with everyone in them, by `StringNotEquals` on
 /// `aws:PrincipalAccount`; services by `StringNotEquals` on `aws:PrincipalServiceName`
 /// ([condition keys](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html)).
-/// A user or role excepted this way needs its account: from `in account` or the `account`
-/// header. `allow anyone except` is refused: AWS does not support `NotPrincipal` with `Allow`.
+/// The builder does the same with [`StatementBuilder::spare`]. `allow anyone except` is
+/// refused: AWS does not support `NotPrincipal` with `Allow`.
 ///
 /// # The value
 ///
@@ -133,10 +155,10 @@ pub mod __private {
 /// | the session of `session` | [`SessionName`] |
 /// | `service` | [`ServiceName`] |
 /// | `org` (principal and condition) | [`OrgId`] |
-/// | `arn` | [`AwsPrincipal`] |
-/// | an action | [`ActionItem`] |
-/// | the key of the general condition form | [`ConditionKey`] |
-/// | other condition values | [`ConditionValue`] |
+/// | `arn` | [`AwsPrincipal`](model::AwsPrincipal) |
+/// | an action | [`ActionItem`](model::ActionItem) |
+/// | the key of the general condition form | [`ConditionKey`](model::ConditionKey) |
+/// | other condition values | [`ConditionValue`](model::ConditionValue) |
 ///
 /// ```
 /// use ecr_policy::{policy, AccountId, RoleName};

@@ -18,12 +18,21 @@ mod against_moto {
     use std::future::Future;
     use std::time::Duration;
 
+    use aws_sdk_ecr::config::http::HttpResponse;
+    use aws_sdk_ecr::config::retry::RetryConfig;
+    use aws_sdk_ecr::config::timeout::TimeoutConfig;
     use aws_sdk_ecr::config::{BehaviorVersion, Credentials, Region};
+    use aws_sdk_ecr::error::SdkError;
+    use aws_sdk_ecr::operation::set_repository_policy::SetRepositoryPolicyError;
     use aws_sdk_ecr::Client;
+    use common::moto::{OnSet, StandIn};
     use ecr_policy::aws::{self, Drift, Error, Repository};
+    use ecr_policy::lint::LintCode;
+    use ecr_policy::model::{ActionItem, AwsPrincipal, ListForm, Principal};
+    use ecr_policy::names::Partition;
     use ecr_policy::{
-        AccountId, Action, ActionItem, AwsPrincipal, Bundle, LintCode, ListForm, Partition,
-        Principal, RepositoryName, RepositoryPolicy, Sid, StatementBuilder, UserName, Version,
+        AccountId, Action, Bundle, RepositoryName, RepositoryPolicy, Sid, StatementBuilder,
+        UserName, Version,
     };
 
     use super::common;
@@ -397,7 +406,7 @@ mod against_moto {
                     .unwrap();
                 let e = aws::apply(&client, &repo, &policy).await.unwrap_err();
                 assert!(
-                    matches!(&e, Error::InvalidPolicy { message } if message.contains("Invalid repository policy provided")),
+                    matches!(&e, Error::InvalidPolicy { message, .. } if message.contains("Invalid repository policy provided")),
                     "{e:?}"
                 );
                 assert_eq!(
@@ -467,32 +476,86 @@ mod against_moto {
         });
     }
 
-    #[test]
-    fn the_apply_example_runs_against_the_server() {
+    /// The compiled `apply` example, or why it cannot run: `cargo test --test aws_moto` alone
+    /// does not build examples (a full `cargo test` does). Under `CI=true` a missing one fails.
+    fn apply_example(test: &str) -> Option<std::path::PathBuf> {
+        let path = common::example("apply");
+        if path.exists() {
+            return Some(path);
+        }
+        let why = format!("no {}", path.display());
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{test}: {why}; build it with cargo build --features aws --example apply");
+        }
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            format!(
+                "SKIPPED {test}: {why}; build it with cargo build --features aws --example apply\n"
+            )
+            .as_bytes(),
+        );
+        None
+    }
+
+    /// Runs the example against the server with only `vars` set, and a home of its own (so no
+    /// profile of the machine is read, and no instance metadata is asked for).
+    fn run_apply(
+        example: &std::path::Path,
+        home: &std::path::Path,
+        vars: &[(&str, &str)],
+    ) -> std::process::Output {
+        std::fs::create_dir_all(home).unwrap();
+        let mut command = std::process::Command::new(example);
+        command
+            .env_clear()
+            .env("HOME", home)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_ACCOUNT_ID", ACCOUNT);
+        for (k, v) in vars {
+            command.env(k, v);
+        }
+        command.output().expect("running examples/apply")
+    }
+
+    fn home(test: &str) -> std::path::PathBuf {
+        std::env::temp_dir().join(format!("ecr-policy-{}-{test}", std::process::id()))
+    }
+
+    /// The server, with `repositories` created on it, the example and a home of its own for
+    /// `test`; `None`, said, when the server or the example is missing.
+    fn example_setup(
+        test: &str,
+        repositories: &[&str],
+    ) -> Option<(&'static str, std::path::PathBuf, std::path::PathBuf)> {
         let server = match common::moto::server() {
             Ok(s) => s,
             Err(why) => {
-                return common::moto::say_skipped("the_apply_example_runs_against_the_server", &why)
+                common::moto::say_skipped(test, &why);
+                return None;
             }
         };
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            create(&client(&server.endpoint), "example-app").await;
+        let example = apply_example(test)?;
+        block_on(async {
+            let moto = client(&server.endpoint);
+            for name in repositories {
+                create(&moto, name).await;
+            }
         });
-        let out = std::process::Command::new(common::example("apply"))
-            .env("AWS_ENDPOINT_URL", &server.endpoint)
-            .env("AWS_REGION", "us-east-1")
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_ACCOUNT_ID", ACCOUNT)
-            .env("ECR_REPOSITORY", "example-app")
-            .env_remove("AWS_ENDPOINT_URL_ECR")
-            .env_remove("AWS_SESSION_TOKEN")
-            .output()
-            .expect("running examples/apply");
+        Some((server.endpoint.as_str(), example, home(test)))
+    }
+
+    /// The variables for the fake keys, the region and `endpoint`, and the repository.
+    fn keys<'a>(endpoint: &'a str, repository: &'a str) -> Vec<(&'a str, &'a str)> {
+        vec![
+            ("AWS_ENDPOINT_URL", endpoint),
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+            ("ECR_REPOSITORY", repository),
+        ]
+    }
+
+    fn assert_applied(out: &std::process::Output, repository: &str) {
         let stdout = String::from_utf8_lossy(&out.stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
@@ -501,7 +564,7 @@ mod against_moto {
             out.status
         );
         assert!(
-            stdout.contains("applied the policy to example-app"),
+            stdout.contains(&format!("applied the policy to {repository}")),
             "{stdout}"
         );
         assert!(
@@ -514,22 +577,173 @@ mod against_moto {
                 .ends_with("in sync: the deployed policy means what the code means"),
             "{stdout}"
         );
+    }
+
+    #[test]
+    fn the_apply_example_runs_against_the_server() {
+        let test = "the_apply_example_runs_against_the_server";
+        let Some((endpoint, example, home)) = example_setup(test, &["example-app"]) else {
+            return;
+        };
+        let out = run_apply(&example, &home, &keys(endpoint, "example-app"));
+        assert_applied(&out, "example-app");
 
         // A repository that does not exist: exit 2 and ECR's message.
-        let out = std::process::Command::new(common::example("apply"))
-            .env("AWS_ENDPOINT_URL", &server.endpoint)
-            .env("AWS_REGION", "us-east-1")
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("ECR_REPOSITORY", "not-created")
-            .output()
-            .unwrap();
+        let out = run_apply(&example, &home, &keys(endpoint, "not-created"));
         assert_eq!(out.status.code(), Some(2));
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
             stderr.contains("The repository with name 'not-created' does not exist"),
             "{stderr}"
         );
+        let _ = std::fs::remove_dir_all(&home);
+    }
+
+    /// The example goes on when the answer to `SetRepositoryPolicy` is lost but the read-back
+    /// finds the policy in place; `AWS_MAX_ATTEMPTS=1` makes it send the request once.
+    #[test]
+    fn the_apply_example_reads_back_a_lost_answer() {
+        let test = "the_apply_example_reads_back_a_lost_answer";
+        let Some((endpoint, example, home)) = example_setup(test, &["example-lost"]) else {
+            return;
+        };
+        let stand_in = StandIn::start(Some(endpoint), OnSet::ForwardThenHangUp);
+        let mut vars = keys(&stand_in.endpoint, "example-lost");
+        vars.push(("AWS_MAX_ATTEMPTS", "1"));
+        let out = run_apply(&example, &home, &vars);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stdout}\n{stderr}");
+        assert!(
+            stderr.starts_with("warning: SetRepositoryPolicy on repository example-lost got no answer after the request was sent: "),
+            "{stderr}"
+        );
+        assert!(stderr.contains(MAYBE), "{stderr}");
+        assert!(
+            stdout.starts_with("the policy is on example-lost\n"),
+            "{stdout}"
+        );
+        assert!(
+            stdout
+                .trim_end()
+                .ends_with("in sync: the deployed policy means what the code means"),
+            "{stdout}"
+        );
+        // One attempt, the read-back, then the example's own fetch and drift.
+        assert_eq!(
+            stand_in.seen(),
+            [
+                "SetRepositoryPolicy",
+                "GetRepositoryPolicy",
+                "GetRepositoryPolicy",
+                "GetRepositoryPolicy"
+            ]
+        );
+        let _ = std::fs::remove_dir_all(&home);
+    }
+
+    /// The configuration comes from where the AWS CLI takes it: a named profile of
+    /// `~/.aws/config` (region, endpoint, retries) and `~/.aws/credentials`, or web identity
+    /// (an OIDC token file and a role, exchanged with STS, here moto's).
+    #[test]
+    fn the_apply_example_takes_profiles_and_web_identity() {
+        let test = "the_apply_example_takes_profiles_and_web_identity";
+        let repositories = ["from-profile", "from-web-identity"];
+        let Some((endpoint, example, home)) = example_setup(test, &repositories) else {
+            return;
+        };
+        std::fs::create_dir_all(home.join(".aws")).unwrap();
+        std::fs::write(
+            home.join(".aws/config"),
+            format!(
+                "[profile deploy]\nregion = us-east-1\nendpoint_url = {endpoint}\nmax_attempts = 2\nretry_mode = standard\n"
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            home.join(".aws/credentials"),
+            "[deploy]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
+        )
+        .unwrap();
+        let out = run_apply(
+            &example,
+            &home,
+            &[
+                ("AWS_PROFILE", "deploy"),
+                ("ECR_REPOSITORY", "from-profile"),
+            ],
+        );
+        assert_applied(&out, "from-profile");
+
+        // GitHub Actions' OIDC token, as a file, and the role to assume with it.
+        let token = home.join("oidc-token");
+        std::fs::write(&token, "eyJhbGciOiJSUzI1NiJ9.e30.c2lnbmF0dXJl").unwrap();
+        let out = run_apply(
+            &example,
+            &home,
+            &[
+                ("AWS_ENDPOINT_URL", endpoint),
+                ("AWS_REGION", "us-east-1"),
+                ("AWS_WEB_IDENTITY_TOKEN_FILE", token.to_str().unwrap()),
+                (
+                    "AWS_ROLE_ARN",
+                    "arn:aws:iam::123456789012:role/github-deploy",
+                ),
+                ("AWS_ROLE_SESSION_NAME", "ci"),
+                ("ECR_REPOSITORY", "from-web-identity"),
+            ],
+        );
+        assert_applied(&out, "from-web-identity");
+        let _ = std::fs::remove_dir_all(&home);
+    }
+
+    /// Bad settings are told as errors that name them, not as panics, and missing credentials
+    /// are told before any call.
+    #[test]
+    fn the_apply_example_names_bad_settings() {
+        let test = "the_apply_example_names_bad_settings";
+        let Some(example) = apply_example(test) else {
+            return;
+        };
+        let home = home(test);
+        // Nothing listens here: a call would fail, so each error below comes before any call.
+        let nowhere = "http://127.0.0.1:9";
+        let base = keys(nowhere, "app");
+        let stderr_of = |extra: &[(&str, &str)], without: &[&str]| {
+            let vars: Vec<(&str, &str)> = base
+                .iter()
+                .copied()
+                .filter(|(k, _)| !without.contains(k))
+                .chain(extra.iter().copied())
+                .collect();
+            let out = run_apply(&example, &home, &vars);
+            assert_eq!(out.status.code(), Some(2), "{out:?}");
+            String::from_utf8_lossy(&out.stderr).into_owned()
+        };
+        let stderr = stderr_of(&[("AWS_MAX_ATTEMPTS", "0")], &[]);
+        assert!(
+            stderr
+                .starts_with("error: AWS_MAX_ATTEMPTS is \"0\": it must be the number of attempts"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        let stderr = stderr_of(&[("AWS_RETRY_MODE", "sometimes")], &[]);
+        assert!(
+            stderr.starts_with("error: AWS_RETRY_MODE is \"sometimes\""),
+            "{stderr}"
+        );
+        let stderr = stderr_of(&[], &["AWS_REGION"]);
+        assert!(
+            stderr.starts_with("error: no AWS region: set AWS_REGION"),
+            "{stderr}"
+        );
+        let stderr = stderr_of(&[], &["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]);
+        assert!(
+            stderr.starts_with("error: no AWS credentials ("),
+            "{stderr}"
+        );
+        assert!(stderr.contains("AWS_WEB_IDENTITY_TOKEN_FILE"), "{stderr}");
+        let _ = std::fs::remove_dir_all(&home);
     }
 
     /// The repository policies of the shared corpus (`../shared/corpus`), as people wrote them:
@@ -615,6 +829,294 @@ mod against_moto {
                     files.len()
                 );
             },
+        );
+    }
+
+    /// A client of `endpoint` that makes up to `attempts` attempts, quickly, each within
+    /// `attempt_timeout` when given.
+    fn client_with(endpoint: &str, attempts: u32, attempt_timeout: Option<Duration>) -> Client {
+        let mut timeouts = TimeoutConfig::builder().operation_timeout(Duration::from_secs(30));
+        if let Some(t) = attempt_timeout {
+            timeouts = timeouts.operation_attempt_timeout(t);
+        }
+        let config = aws_sdk_ecr::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))
+            .endpoint_url(endpoint)
+            .http_client(aws::https_client())
+            .retry_config(
+                RetryConfig::standard()
+                    .with_max_attempts(attempts)
+                    .with_initial_backoff(Duration::from_millis(10)),
+            )
+            .timeout_config(timeouts.build())
+            .build();
+        Client::from_conf(config)
+    }
+
+    /// Runs `body` on a runtime of its own (for the tests that need no moto).
+    fn block_on<F: Future<Output = ()>>(body: F) {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(body);
+    }
+
+    fn sdk_set_error(e: &Error) -> &SdkError<SetRepositoryPolicyError, HttpResponse> {
+        std::error::Error::source(e)
+            .and_then(|s| s.downcast_ref())
+            .unwrap_or_else(|| panic!("the SDK error is the source of {e:?}"))
+    }
+
+    const MAYBE: &str = "request may have reached ECR; the policy may or may not be applied";
+
+    #[test]
+    fn a_lost_answer_after_the_policy_was_applied_is_read_back_in_sync() {
+        with_server(
+            "a_lost_answer_after_the_policy_was_applied_is_read_back_in_sync",
+            |moto| async move {
+                let repo = create(&moto, "lost-answer-applied").await;
+                let upstream = &common::moto::server().unwrap().endpoint;
+                // ECR stores the policy, but its answer is lost on the way back.
+                let stand_in = StandIn::start(Some(upstream), OnSet::ForwardThenHangUp);
+                let client = client_with(&stand_in.endpoint, 2, None);
+                let policy = seed();
+                let e = aws::apply(&client, &repo, &policy).await.unwrap_err();
+                assert!(
+                    matches!(&e, Error::Unconfirmed { deployed: Ok(Drift::InSync), repository, .. } if repository == "lost-answer-applied"),
+                    "{e:?}"
+                );
+                let text = e.to_string();
+                assert!(text.contains(MAYBE), "{text}");
+                assert!(text.ends_with("the deployed policy means what was sent, so it is in place (set by this request or already before)"), "{text}");
+                assert!(
+                    matches!(sdk_set_error(&e), SdkError::DispatchFailure(_)),
+                    "{e:?}"
+                );
+                // Both attempts were sent, then the policy was read back.
+                assert_eq!(
+                    stand_in.seen(),
+                    [
+                        "SetRepositoryPolicy",
+                        "SetRepositoryPolicy",
+                        "GetRepositoryPolicy"
+                    ]
+                );
+                // The read-back told the truth: the policy is there.
+                assert_eq!(
+                    aws::drift(&moto, &repo, &policy).await.unwrap(),
+                    Drift::InSync
+                );
+            },
+        );
+    }
+
+    #[test]
+    fn a_lost_request_is_read_back_as_not_applied() {
+        with_server(
+            "a_lost_request_is_read_back_as_not_applied",
+            |moto| async move {
+                let upstream = &common::moto::server().unwrap().endpoint;
+                let stand_in = StandIn::start(Some(upstream), OnSet::HangUp);
+                let client = client_with(&stand_in.endpoint, 1, None);
+
+                // A repository with another policy: the read-back shows what differs.
+                let repo = create(&moto, "lost-request").await;
+                aws::apply(&moto, &repo, &seed_for("someone-else"))
+                    .await
+                    .unwrap();
+                let e = aws::apply(&client, &repo, &seed()).await.unwrap_err();
+                let Error::Unconfirmed {
+                    deployed: Ok(Drift::Drifted(diff)),
+                    ..
+                } = &e
+                else {
+                    panic!("{e:?}")
+                };
+                assert!(
+                    diff.added
+                        .iter()
+                        .any(|a| a.principal.ends_with(":user/someone-else")),
+                    "{diff:?}"
+                );
+                let text = e.to_string();
+                assert!(text.contains(MAYBE), "{text}");
+                assert!(
+                    text.contains("so the policy sent is not in place; applying it again is safe"),
+                    "{text}"
+                );
+                assert!(
+                    text.contains("\n  + Allow arn:aws:iam::123456789012:user/someone-else: "),
+                    "{text}"
+                );
+
+                // A repository without a policy.
+                let bare = create(&moto, "lost-request-bare").await;
+                let e = aws::apply(&client, &bare, &seed()).await.unwrap_err();
+                assert!(
+                    matches!(
+                        &e,
+                        Error::Unconfirmed {
+                            deployed: Ok(Drift::NotDeployed),
+                            ..
+                        }
+                    ),
+                    "{e:?}"
+                );
+                assert_eq!(aws::fetch(&moto, &bare).await.unwrap(), None);
+            },
+        );
+    }
+
+    #[test]
+    fn an_answer_that_never_comes_is_a_time_out_and_read_back() {
+        with_server(
+            "an_answer_that_never_comes_is_a_time_out_and_read_back",
+            |moto| async move {
+                let repo = create(&moto, "no-answer").await;
+                let upstream = &common::moto::server().unwrap().endpoint;
+                let stand_in = StandIn::start(Some(upstream), OnSet::Hold);
+                let client = client_with(&stand_in.endpoint, 1, Some(Duration::from_millis(500)));
+                let e = aws::apply(&client, &repo, &seed()).await.unwrap_err();
+                assert!(
+                    matches!(
+                        &e,
+                        Error::Unconfirmed {
+                            deployed: Ok(Drift::NotDeployed),
+                            ..
+                        }
+                    ),
+                    "{e:?}"
+                );
+                assert!(
+                    matches!(sdk_set_error(&e), SdkError::TimeoutError(_)),
+                    "{e:?}"
+                );
+                assert!(e.to_string().contains(MAYBE), "{e}");
+                assert_eq!(
+                    stand_in.seen(),
+                    ["SetRepositoryPolicy", "GetRepositoryPolicy"]
+                );
+            },
+        );
+    }
+
+    /// An attempt that may have been applied counts, even when the last attempt could not
+    /// connect at all; the read-back then fails too, and says so.
+    #[test]
+    fn a_retry_that_cannot_connect_does_not_hide_a_lost_answer() {
+        let stand_in = StandIn::start(None, OnSet::HangUpThenStop);
+        let client = client_with(&stand_in.endpoint, 2, None);
+        let repo = Repository::new(RepositoryName::new("app").unwrap());
+        block_on(async move {
+            let e = aws::apply(&client, &repo, &seed()).await.unwrap_err();
+            let Error::Unconfirmed {
+                deployed: Err(reread),
+                ..
+            } = &e
+            else {
+                panic!("{e:?}")
+            };
+            assert!(
+                matches!(
+                    &**reread,
+                    Error::Transport {
+                        operation: aws::Operation::GetRepositoryPolicy,
+                        ..
+                    }
+                ),
+                "{reread:?}"
+            );
+            let text = e.to_string();
+            assert!(text.contains(MAYBE), "{text}");
+            assert!(
+                text.contains("that failed too (GetRepositoryPolicy got no answer from ECR: "),
+                "{text}"
+            );
+            assert_eq!(stand_in.seen(), ["SetRepositoryPolicy"]);
+        });
+    }
+
+    #[test]
+    fn a_refused_connection_sends_nothing() {
+        // A port that was free a moment ago: nothing listens there.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let client = client_with(&format!("http://127.0.0.1:{port}"), 2, None);
+        let repo = Repository::new(RepositoryName::new("app").unwrap());
+        block_on(async move {
+            let e = aws::apply(&client, &repo, &seed()).await.unwrap_err();
+            assert!(
+                matches!(
+                    &e,
+                    Error::Transport {
+                        operation: aws::Operation::SetRepositoryPolicy,
+                        ..
+                    }
+                ),
+                "{e:?}"
+            );
+            assert!(
+                matches!(sdk_set_error(&e), SdkError::DispatchFailure(_)),
+                "{e:?}"
+            );
+            let text = e.to_string();
+            assert!(
+                text.starts_with("SetRepositoryPolicy got no answer from ECR: "),
+                "{text}"
+            );
+            assert!(
+                text.contains("the request was not sent, so the policy is unchanged"),
+                "{text}"
+            );
+            assert!(!text.contains("may have reached"), "{text}");
+        });
+    }
+
+    #[test]
+    fn an_answer_without_a_body_keeps_its_http_status() {
+        let stand_in = StandIn::start(None, OnSet::BadGateway);
+        let client = client_with(&stand_in.endpoint, 1, None);
+        let repo = Repository::new(RepositoryName::new("app").unwrap());
+        block_on(async move {
+            let e = aws::apply(&client, &repo, &seed()).await.unwrap_err();
+            assert!(
+                matches!(
+                    &e,
+                    Error::Aws {
+                        operation: aws::Operation::SetRepositoryPolicy,
+                        code: None,
+                        ..
+                    }
+                ),
+                "{e:?}"
+            );
+            assert_eq!(e.http_status(), Some(502));
+            assert_eq!(
+                e.to_string(),
+                "SetRepositoryPolicy failed with HTTP 502 and no error code: (ECR sent no message)"
+            );
+            assert!(
+                matches!(sdk_set_error(&e), SdkError::ServiceError(_)),
+                "{e:?}"
+            );
+
+            let e = aws::fetch(&client, &repo).await.unwrap_err();
+            assert_eq!(e.http_status(), Some(502), "{e:?}");
+            assert!(
+                e.to_string()
+                    .starts_with("GetRepositoryPolicy failed with HTTP 502"),
+                "{e}"
+            );
+        });
+        assert_eq!(
+            stand_in.seen(),
+            ["SetRepositoryPolicy", "GetRepositoryPolicy"]
         );
     }
 }

@@ -4,10 +4,24 @@ mod common;
 
 use common::account;
 
+use ecr_policy::model::AwsPrincipal;
+use ecr_policy::names::IamPath;
 use ecr_policy::{
-    AccountId, Action, AwsPrincipal, BuildError, Bundle, IamPath, OrgId, PolicyTemplate,
-    RepositoryPolicy, RoleName, ServiceName, SessionName, Sid, StatementBuilder, UserName,
+    AccountId, Action, BuildError, Bundle, OrgId, PolicyTemplate, RepositoryPolicy, RoleName,
+    ServiceName, SessionName, Sid, StatementBuilder, UserName,
 };
+
+#[test]
+fn a_policy_without_statements_is_refused() {
+    let err = RepositoryPolicy::builder().build().unwrap_err();
+    assert_eq!(err, BuildError::NoStatement);
+    assert!(err.to_string().contains("no statement"), "{err}");
+    let err = RepositoryPolicy::builder()
+        .account(account("123456789012"))
+        .build()
+        .unwrap_err();
+    assert_eq!(err, BuildError::NoStatement);
+}
 
 #[test]
 fn a_statement_without_principal_is_refused() {
@@ -243,8 +257,8 @@ fn explicit_actions_and_bundles_merge_in_canonical_order() {
 fn principals_with_deep_paths_render_whole() {
     // Long enough to pass any fixed buffer the renderer might use for ARNs.
     let path = format!("/{}/", vec!["team"; 100].join("/"));
-    let principal = ecr_policy::Principal::Aws(AwsPrincipal::User {
-        partition: ecr_policy::Partition::Aws,
+    let principal = ecr_policy::model::Principal::Aws(AwsPrincipal::User {
+        partition: ecr_policy::names::Partition::Aws,
         account: account("123456789012"),
         path: IamPath::new(path.clone()).unwrap(),
         name: UserName::new("ci").unwrap(),
@@ -264,6 +278,89 @@ fn principals_with_deep_paths_render_whole() {
     assert!(policy
         .to_aws_json()
         .contains(&format!(r#""AWS" : "{arn}""#)));
+}
+
+#[test]
+fn sparing_denies_everyone_but_the_spared_by_conditions() {
+    let template: PolicyTemplate = RepositoryPolicy::builder()
+        .statement(
+            StatementBuilder::deny()
+                .anyone()
+                .condition(ecr_policy::model::Condition::new(
+                    "ArnNotLike".parse().unwrap(),
+                    ecr_policy::model::ConditionKey::new("aws:PrincipalArn").unwrap(),
+                    [ecr_policy::model::ConditionValue::from(
+                        "arn:aws:iam::123456789012:role/break-glass-*",
+                    )],
+                ))
+                .spare_role(RoleName::new("platform-admin").unwrap())
+                .spare(ServiceName::new("codebuild.amazonaws.com").unwrap())
+                .spare(ecr_policy::model::Principal::account(account(
+                    "210987654321",
+                )))
+                .spare_user_with_path(
+                    IamPath::new("/ops/").unwrap(),
+                    UserName::new("alice").unwrap(),
+                )
+                .bundle(Bundle::Policy),
+        )
+        .build()
+        .unwrap();
+    let json = template.bind(account("123456789012")).to_json();
+    assert!(json.contains(r#""Principal":"*""#), "{json}");
+    assert!(!json.contains("NotPrincipal"), "{json}");
+    // The spared ARNs join the test of the same operator and key; the account of the policy is
+    // bound into them.
+    assert!(
+        json.contains(concat!(
+            r#""Condition":{"ArnNotLike":{"aws:PrincipalArn":["arn:aws:iam::123456789012:role/break-glass-*","#,
+            r#""arn:aws:iam::123456789012:role/platform-admin","arn:aws:iam::123456789012:user/ops/alice"]},"#,
+            r#""StringNotEquals":{"aws:PrincipalAccount":"210987654321","aws:PrincipalServiceName":"codebuild.amazonaws.com"}}"#
+        )),
+        "{json}"
+    );
+}
+
+#[test]
+fn sparing_is_refused_in_an_allow_and_for_a_session() {
+    let err = RepositoryPolicy::builder()
+        .statement(
+            StatementBuilder::allow()
+                .anyone()
+                .spare(ecr_policy::model::Principal::account(account(
+                    "210987654321",
+                )))
+                .bundle(Bundle::Pull),
+        )
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err,
+        BuildError::CannotSpare {
+            statement: 0,
+            principal: None
+        }
+    );
+    assert!(
+        err.to_string().contains("sparing is for Deny statements"),
+        "{err}"
+    );
+    let session =
+        AwsPrincipal::from_arn("arn:aws:sts::123456789012:assumed-role/admin/alice").unwrap();
+    let err = RepositoryPolicy::builder()
+        .statement(
+            StatementBuilder::deny()
+                .anyone()
+                .spare(session)
+                .bundle(Bundle::Policy),
+        )
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("spare the role"), "{err}");
+    assert!(
+        err.to_string().contains("assumed-role/admin/alice"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -395,9 +492,9 @@ fn an_empty_list_is_an_error_naming_the_statement_never_a_dropped_statement() {
             StatementBuilder::allow()
                 .anyone()
                 .bundle(Bundle::Pull)
-                .condition(ecr_policy::Condition::new(
+                .condition(ecr_policy::model::Condition::new(
                     "IpAddress".parse().unwrap(),
-                    ecr_policy::ConditionKey::new("aws:SourceIp").unwrap(),
+                    ecr_policy::model::ConditionKey::new("aws:SourceIp").unwrap(),
                     [],
                 )),
         )
@@ -450,7 +547,7 @@ fn merging_keeps_every_statement_and_refuses_a_sid_twice() {
         .unwrap_err();
     assert_eq!(
         err,
-        ecr_policy::MergeError {
+        ecr_policy::builder::MergeError {
             sid: "Pull".into(),
             first: 1,
             second: 0
@@ -467,7 +564,9 @@ fn merging_policies_refuses_what_into_document_would_let_through() {
     let b = pull("Pull", "444455556666").into_policy().unwrap();
     assert!(a.clone().merge(b.clone()).is_err());
     assert!(a.clone().extend([b.clone()]).is_err());
-    let joined = a.merge_with(b, ecr_policy::Combine::Principals).unwrap();
+    let joined = a
+        .merge_with(b, ecr_policy::builder::Combine::Principals)
+        .unwrap();
     assert_eq!(joined.statements().len(), 1);
     assert!(joined.lint().is_empty(), "{:?}", joined.lint());
     let expected = RepositoryPolicy::builder()
@@ -506,10 +605,10 @@ fn combining_actions_joins_statements_of_the_same_principals() {
         .unwrap();
     assert!(push
         .clone()
-        .merge_with(pull.clone(), ecr_policy::Combine::Principals)
+        .merge_with(pull.clone(), ecr_policy::builder::Combine::Principals)
         .is_err());
     let both = push
-        .merge_with(pull, ecr_policy::Combine::Actions)
+        .merge_with(pull, ecr_policy::builder::Combine::Actions)
         .unwrap()
         .bind(account("123456789012"));
     let expected = RepositoryPolicy::builder()

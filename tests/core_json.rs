@@ -5,10 +5,14 @@ mod common;
 
 use common::account;
 
+use ecr_policy::catalogue::{ActionPattern, ConditionOperator, PublicAction};
+use ecr_policy::model::{
+    AwsPrincipal, Condition, ConditionKey, ConditionValue, ListForm, Principal,
+};
+use ecr_policy::names::{IamPath, Partition};
 use ecr_policy::{
-    Action, ActionPattern, AwsPrincipal, Bundle, Condition, ConditionKey, ConditionOperator,
-    ConditionValue, IamPath, ListForm, OrgId, Partition, Principal, PublicAction, RepositoryPolicy,
-    RoleName, ServiceName, SessionName, Sid, StatementBuilder, UserName, Version,
+    Action, Bundle, OrgId, RepositoryPolicy, RoleName, ServiceName, SessionName, Sid,
+    StatementBuilder, UserName, Version,
 };
 
 fn op(s: &str) -> ConditionOperator {

@@ -7,7 +7,9 @@ mod common;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use ecr_policy::{equivalent, ParsedPolicy, PolicyDocument, RepositoryPolicy};
+use ecr_policy::compare::equivalent;
+use ecr_policy::json::ParsedPolicy;
+use ecr_policy::{PolicyDocument, RepositoryPolicy};
 
 fn files(sub: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -9,10 +9,8 @@ use ecr_policy::assert::{
     Certainty,
 };
 use ecr_policy::eval::{Caller, Evaluator, Outcome, Request};
-use ecr_policy::{
-    Action, Bundle, Condition, ConditionKey, OrgId, Principal, RepositoryArn, RepositoryPolicy,
-    StatementBuilder, UserName,
-};
+use ecr_policy::model::{Condition, ConditionKey, Principal, RepositoryArn};
+use ecr_policy::{Action, Bundle, OrgId, RepositoryPolicy, StatementBuilder, UserName};
 
 fn repo() -> RepositoryArn {
     "arn:aws:ecr:us-east-1:123456789012:repository/app"

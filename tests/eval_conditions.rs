@@ -1,11 +1,10 @@
 //! Condition operators, table by table (ECR-FACTS section 3): each row is a condition, the
 //! request's values of its key (`None`: the key is absent) and whether the condition holds.
 
+use ecr_policy::catalogue::ConditionOperator;
 use ecr_policy::eval::{Caller, Evaluator, Outcome, Request};
-use ecr_policy::{
-    Action, Condition, ConditionKey, ConditionOperator, ConditionValue, RepositoryPolicy,
-    ServiceName, StatementBuilder,
-};
+use ecr_policy::model::{Condition, ConditionKey, ConditionValue};
+use ecr_policy::{Action, RepositoryPolicy, ServiceName, StatementBuilder};
 
 type Row<'a> = (&'a str, &'a str, &'a [&'a str], Option<&'a [&'a str]>, bool);
 
@@ -37,7 +36,14 @@ fn holds(operator: &str, key: &str, values: &[ConditionValue], found: Option<&[&
     }
     let evaluator = Evaluator::new(&policy);
     let outcome = evaluator.decide(&request);
-    assert_eq!(outcome, evaluator.explain(&request).outcome);
+    let decision = evaluator.explain(&request);
+    assert_eq!(outcome, decision.outcome);
+    // The explanation names a rule for the condition exactly when it holds.
+    let held = match &decision.statements[0].result {
+        Ok(applies) => applies.conditions.len(),
+        Err(_) => 0,
+    };
+    assert_eq!(held == 1, outcome == Outcome::Allowed, "{decision}");
     outcome == Outcome::Allowed
 }
 
@@ -637,9 +643,10 @@ fn keys_are_case_insensitive_and_several_tests_all_hold() {
         .unwrap();
     let e = Evaluator::new(&policy);
     let caller = Caller::from_arn("arn:aws:iam::210987654321:root").unwrap();
-    let repo: ecr_policy::RepositoryArn = "arn:aws:ecr:us-east-1:123456789012:repository/app"
-        .parse()
-        .unwrap();
+    let repo: ecr_policy::model::RepositoryArn =
+        "arn:aws:ecr:us-east-1:123456789012:repository/app"
+            .parse()
+            .unwrap();
     let base = Request::new(caller, Action::BatchGetImage, repo);
     let org2 = base.clone().principal_org_id("o-f6g7h8i9j0");
     assert_eq!(
@@ -676,9 +683,10 @@ fn derived_principal_keys() {
         .into_policy()
         .unwrap();
     let e = Evaluator::new(&policy);
-    let repo: ecr_policy::RepositoryArn = "arn:aws:ecr:us-east-1:123456789012:repository/app"
-        .parse()
-        .unwrap();
+    let repo: ecr_policy::model::RepositoryArn =
+        "arn:aws:ecr:us-east-1:123456789012:repository/app"
+            .parse()
+            .unwrap();
     let req = |arn: &str| {
         Request::new(
             Caller::from_arn(arn).unwrap(),

@@ -5,11 +5,15 @@ mod common;
 use common::account;
 
 use ecr_policy::assert::{assert_allows, assert_denies};
-use ecr_policy::eval::{Caller, Evaluator, Mismatch, Outcome, PolicyKind, Reason, Request};
+use ecr_policy::eval::{Caller, Evaluator, Mismatch, Outcome, Reason, Request};
+use ecr_policy::model::PolicyKind;
+use ecr_policy::model::{
+    ActionElement, ActionItem, ListForm, Principal, RepositoryArn, ResourceElement, Statement,
+    ValueList,
+};
 use ecr_policy::{
-    Action, ActionElement, ActionItem, Bundle, Effect, ListForm, PolicyDocument, Principal,
-    RepositoryArn, RepositoryPolicy, ResourceElement, RoleName, ServiceName, SessionName,
-    Statement, StatementBuilder, UserName, ValueList, Version,
+    Action, Bundle, Effect, PolicyDocument, RepositoryPolicy, RoleName, ServiceName, SessionName,
+    StatementBuilder, UserName, Version,
 };
 
 const REPO_ACCOUNT: &str = "123456789012";
@@ -356,7 +360,7 @@ fn sessions_match_role_and_session_principals() {
         .statement(
             StatementBuilder::allow()
                 .principal(
-                    ecr_policy::AwsPrincipal::from_arn(
+                    ecr_policy::model::AwsPrincipal::from_arn(
                         "arn:aws:sts::210987654321:assumed-role/deployer/run-1",
                     )
                     .unwrap(),
@@ -377,18 +381,19 @@ fn principal_and_action_names_follow_aws_case_rules() {
     let policy = RepositoryPolicy::try_from({
         let mut doc = PolicyDocument::new(Version::V2012_10_17);
         let mut s = Statement::new(Effect::Allow);
-        s.principal = Some(ecr_policy::PrincipalElement {
+        s.principal = Some(ecr_policy::model::PrincipalElement {
             negated: false,
+            empty_keys: Vec::new(),
             principals: ValueList::new(
                 vec![
                     Principal::Aws(
-                        ecr_policy::AwsPrincipal::from_arn(
+                        ecr_policy::model::AwsPrincipal::from_arn(
                             "arn:aws:iam::123456789012:user/FCJ-ECR-CI-CD-USER",
                         )
                         .unwrap(),
                     ),
                     // Wildcards inside principal ARNs are not supported by AWS: matches nobody.
-                    Principal::Aws(ecr_policy::AwsPrincipal::Other(
+                    Principal::Aws(ecr_policy::model::AwsPrincipal::Other(
                         "arn:aws:iam::123456789012:user/*".to_owned(),
                     )),
                 ],
@@ -431,7 +436,7 @@ fn not_principal_deny_follows_the_documented_identity_rule() {
     let build = |listed: &[&str]| {
         let mut b = StatementBuilder::deny().not_principal();
         for arn in listed {
-            b = b.principal(ecr_policy::AwsPrincipal::from_arn(arn).unwrap());
+            b = b.principal(ecr_policy::model::AwsPrincipal::from_arn(arn).unwrap());
         }
         RepositoryPolicy::builder()
             .statement(
@@ -475,7 +480,11 @@ fn not_action_and_not_resource() {
         .statement(
             StatementBuilder::allow()
                 .account(account(OTHER_ACCOUNT))
-                .action("ecr:*".parse::<ecr_policy::ActionPattern>().unwrap()),
+                .action(
+                    "ecr:*"
+                        .parse::<ecr_policy::catalogue::ActionPattern>()
+                        .unwrap(),
+                ),
         )
         .build()
         .unwrap()

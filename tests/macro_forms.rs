@@ -6,11 +6,14 @@ mod common;
 
 use common::account;
 
+use ecr_policy::catalogue::{ActionPattern, ConditionOperator};
+use ecr_policy::model::{
+    ActionItem, AwsPrincipal, Condition, ConditionKey, ConditionValue, Principal,
+};
+use ecr_policy::names::{IamPath, Partition};
 use ecr_policy::{
-    policy, Action, ActionItem, ActionPattern, AwsPrincipal, Bundle, Condition, ConditionKey,
-    ConditionOperator, ConditionValue, IamPath, OrgId, Partition, PolicyId, PolicyTemplate,
-    Principal, RepositoryPolicy, RoleName, ServiceName, SessionName, Sid, StatementBuilder,
-    UserName, Version,
+    policy, Action, Bundle, OrgId, PolicyId, PolicyTemplate, RepositoryPolicy, RoleName,
+    ServiceName, SessionName, Sid, StatementBuilder, UserName, Version,
 };
 
 fn condition(op: &str, key: &str, values: &[&str]) -> Condition {
@@ -342,6 +345,28 @@ fn anyone_except_joins_unless_principal_arn() {
                         ConditionKey::new("aws:SecureTransport").unwrap(),
                         [ConditionValue::Bool(false)],
                     )),
+            )
+            .build()
+            .unwrap()
+    );
+}
+
+/// Without the policy's account, the excepted role waits for it like any principal.
+#[test]
+fn anyone_except_in_a_template() {
+    template_form!(
+        "macro_anyone_except_template",
+        { deny anyone except role "ops/platform-admin", user "alice" policy on repo },
+        RepositoryPolicy::builder()
+            .statement(
+                StatementBuilder::deny()
+                    .anyone()
+                    .spare_role_with_path(
+                        IamPath::new("/ops/").unwrap(),
+                        RoleName::new("platform-admin").unwrap(),
+                    )
+                    .spare_user(UserName::new("alice").unwrap())
+                    .bundle(Bundle::Policy),
             )
             .build()
             .unwrap()

@@ -7,9 +7,8 @@ mod no_prelude {
     #![no_implicit_prelude]
 
     use ::core::clone::Clone;
-    use ::ecr_policy::{
-        policy, AccountId, ConditionValue, OrgId, PolicyTemplate, RepositoryPolicy,
-    };
+    use ::ecr_policy::model::ConditionValue;
+    use ::ecr_policy::{policy, AccountId, OrgId, PolicyTemplate, RepositoryPolicy};
 
     pub fn every_form(acct: &AccountId, org: OrgId, source: ConditionValue) -> RepositoryPolicy {
         policy! {

@@ -1,10 +1,10 @@
 //! Reading policies: hostile input, serde, errors; equivalence, diff, lint suppression and the
 //! lock-out check through the public API.
 
-use ecr_policy::{
-    diff, equivalent, locks_out_policy_changes, LintCode, LintConfig, ParseErrorKind,
-    PolicyDocument, RepositoryPolicy,
-};
+use ecr_policy::compare::{diff, equivalent};
+use ecr_policy::json::ParseErrorKind;
+use ecr_policy::lint::{locks_out_policy_changes, LintCode, LintConfig};
+use ecr_policy::{PolicyDocument, RepositoryPolicy};
 
 #[test]
 fn hostile_input_is_refused_with_an_error() {

@@ -5,7 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use ecr_policy::{equivalent, ParsedPolicy, PolicyDocument, RepositoryPolicy};
+use ecr_policy::compare::equivalent;
+use ecr_policy::json::ParsedPolicy;
+use ecr_policy::{PolicyDocument, RepositoryPolicy};
 
 /// `../shared/corpus` beside the repository, or the folder `ECR_POLICY_CORPUS` names.
 fn corpus() -> Option<PathBuf> {

@@ -3,7 +3,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use policy_core::{diff, equivalent, ParsedPolicy, PolicyDocument};
+use policy_core::compare::{diff, equivalent};
+use policy_core::json::ParsedPolicy;
+use policy_core::PolicyDocument;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

@@ -8,6 +8,10 @@ use crate::pattern::{wildcard_match, ActionPattern};
 use crate::public_action::PublicAction;
 use crate::rules::{check_account_id, check_ip_or_cidr, check_service_principal, RuleViolation};
 
+/// The most ECR stores in `policyText`, in characters (ECR-FACTS section 1): the macro refuses a
+/// longer literal policy, the lint reports a longer document.
+pub const MAX_POLICY_LENGTH: usize = 10_240;
+
 /// What an entry of an `Action` list is, as far as a repository policy is concerned.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]

@@ -2,17 +2,28 @@
 //! hands back.
 //!
 //! Most users depend on `ecr-policy`, which re-exports this crate together with the `policy!`
-//! macro. The pieces:
+//! macro. At the root are the names nearly every user needs: [`RepositoryPolicy`], the
+//! [builder](RepositoryPolicy::builder) ([`PolicyBuilder`], [`StatementBuilder`],
+//! [`PolicyTemplate`] for a policy whose account is bound later), the validated names
+//! ([`AccountId`], [`UserName`], [`RoleName`], [`Sid`], ...), [`Action`], [`Bundle`],
+//! [`Effect`] and [`Version`]. The rest is in modules named after their job:
 //!
-//! - the action catalogue ([`Action`], [`PublicAction`], [`ActionPattern`], [`Bundle`]), shared
-//!   with the macro so that code and JSON are judged by one table;
-//! - validated names ([`AccountId`], [`UserName`], [`RoleName`], [`ServiceName`], [`Sid`], ...);
-//! - the IAM grammar ECR uses ([`PolicyDocument`], [`Statement`], [`Principal`], [`Condition`]);
-//! - [`RepositoryPolicy`], which always has a principal in every statement and never a `Resource`;
-//! - the [builder](RepositoryPolicy::builder), which keeps a policy without an account from
-//!   rendering until one is bound ([`PolicyTemplate`]);
-//! - JSON: [`RepositoryPolicy::to_json`], [`to_json_pretty`](RepositoryPolicy::to_json_pretty) and
-//!   [`to_aws_json`](RepositoryPolicy::to_aws_json), the text `GetRepositoryPolicy` returns.
+//! - [`model`]: the IAM grammar ECR uses ([`PolicyDocument`], [`Statement`](model::Statement),
+//!   [`Principal`](model::Principal), [`Condition`](model::Condition), ...);
+//! - [`names`]: every validated name, with the less common ones ([`IamPath`](names::IamPath),
+//!   [`Partition`](names::Partition), [`Region`](names::Region));
+//! - [`json`]: reading policies with located errors ([`ParseError`](json::ParseError),
+//!   [`ParsedPolicy`](json::ParsedPolicy), [`Limits`](json::Limits)); writing is
+//!   [`RepositoryPolicy::to_json`], [`to_json_pretty`](RepositoryPolicy::to_json_pretty) and
+//!   [`to_aws_json`](RepositoryPolicy::to_aws_json), the text `GetRepositoryPolicy` returns;
+//! - [`access`]: who can do what on the repository, exactly, each grant with a request the
+//!   evaluator confirms;
+//! - [`lint`]: findings about a policy, judged by the same rules as the macro;
+//! - [`compare`]: policies compared by what they grant ([`equivalent`](compare::equivalent),
+//!   [`diff`](compare::diff));
+//! - [`eval`]: offline access decisions; [`assert`](mod@assert): tests of what a policy grants;
+//! - [`dsl`]: a policy as `policy!` source; [`catalogue`]: the action catalogue, action
+//!   patterns, condition operators and keys, and the naming rules.
 //!
 //! ```
 //! use policy_core::{AccountId, Bundle, RepositoryPolicy, StatementBuilder, UserName, Version};
@@ -36,59 +47,68 @@
 #![warn(missing_docs)]
 
 // From the bottom floor up; a module imports only from its own floor or the floors below
-// (`tests/layers.rs` keeps it so).
-mod model;
+// (`tests/layers.rs` keeps it so). The public modules below re-export from the floors.
+pub mod model;
 
 mod build;
 pub mod eval;
-mod json;
+pub mod json;
 
 mod analysis;
 
 mod tools;
 
+pub use analysis::access;
+pub use analysis::lint;
 pub use build::builder;
+pub use build::slot;
 pub use tools::assert;
 
-pub use analysis::diff::{diff, AccessChange, PolicyDiff};
-pub use analysis::equivalence::equivalent;
-pub use analysis::lint::{
-    locks_out_policy_changes, Finding, LintCode, LintConfig, Severity, StatementRef,
-};
-pub use build::builder::{
-    AccountNeeded, BuildError, Combine, IntoStatements, PolicyBuilder, PolicyTemplate,
-    StatementBuilder,
-};
-pub use build::merge::MergeError;
-pub use build::slot::{IntoSlot, Many, One};
-
-/// Lists in the slots of `policy!`; `IntoSlot`, `One` and `Many` are also at the root.
-pub use build::slot;
-pub use json::parse::{
-    InvalidPolicy, Limits, ParseError, ParseErrorKind, ParsedPolicy, SourceShape,
-};
-pub use model::action::{
-    AccessLevel, Action, ActionItem, ActionPattern, Bundle, PublicAction, ResourceType,
-    UnknownAction,
-};
-pub use model::arn::RepositoryArn;
-pub use model::condition::{
-    known_key, operator_fits_key, Condition, ConditionKey, ConditionOperator, ConditionValue,
-    Conditions, KeyType, KnownKey, Operator, OperatorFamily, SetQualifier, KNOWN_KEYS,
-};
-pub use model::document::PolicyDocument;
-pub use model::list::{ListForm, ValueList};
+pub use build::builder::{BuildError, PolicyBuilder, PolicyTemplate, StatementBuilder};
 pub use model::names::{
-    AccountId, IamPath, OrgId, Partition, PolicyId, Region, RepositoryName, RoleName,
-    RuleViolation, ServiceName, SessionName, Sid, UserName,
+    AccountId, OrgId, PolicyId, RepositoryName, RoleName, RuleViolation, ServiceName, SessionName,
+    Sid, UserName,
 };
-pub use model::policy::{
-    NotARepositoryPolicy, RepositoryPolicy, RepositoryRuleViolation, MAX_POLICY_LENGTH,
-};
-pub use model::principal::{AwsPrincipal, Principal, PrincipalKey};
-pub use model::statement::{ActionElement, PrincipalElement, ResourceElement, Statement};
-pub use model::version::{Effect, Version};
-pub use tools::to_dsl::NotExpressible;
+pub use model::{Effect, PolicyDocument, RepositoryPolicy, Version};
+pub use policy_catalogue::{Action, Bundle, UnknownAction, UnknownBundle};
 
-/// The action catalogue and naming rules this crate is built on.
+pub mod names {
+    //! Validated names: account ids, IAM user and role names, service principals, Sids and more.
+    //!
+    //! Every constructor checks its input against the rule in [`catalogue::rules`](crate::catalogue::rules),
+    //! the same function the `policy!` macro runs at compile time. The common names are also at
+    //! the crate root.
+    pub use crate::model::names::{
+        AccountId, IamPath, OrgId, Partition, PolicyId, Region, RepositoryName, RoleName,
+        RuleViolation, ServiceName, SessionName, Sid, UserName,
+    };
+}
+
+pub mod compare {
+    //! Policies compared by what they grant, not by their text: [`equivalent`] says whether two
+    //! grant the same access, [`diff`] says what changes, in words a reviewer understands.
+    //!
+    //! A document is taken apart into grants: one effect for one principal, one action, one
+    //! resource, under one set of conditions. A statement naming two principals and three actions
+    //! is six grants; two documents are equivalent when their grants are the same, once grants
+    //! covered by a wider one (`ecr:*` covers `ecr:PutImage`, `"*"` covers every principal) are
+    //! left out. So the order of statements, actions, principals and values, a string versus a
+    //! one-element list, the letter case of actions and condition keys, and a bare account id
+    //! versus its root ARN make no difference; anything that changes who can do what does.
+    //!
+    //! The comparison is conservative: equivalent documents grant the same access, but two
+    //! documents that grant the same access through different conditions or overlapping patterns
+    //! may be reported as different.
+    pub use crate::analysis::diff::{diff, AccessChange, PolicyDiff};
+    pub use crate::analysis::equivalence::equivalent;
+}
+
+pub mod dsl {
+    //! Back to code: [`PolicyDocument::to_dsl`](crate::PolicyDocument::to_dsl) writes a policy
+    //! as `policy! { ... }` source, or says with [`NotExpressible`] why the macro cannot.
+    pub use crate::tools::to_dsl::NotExpressible;
+}
+
+/// The action catalogue, action patterns, condition operators and keys, and the naming rules
+/// this crate is built on.
 pub use policy_catalogue as catalogue;

@@ -2,12 +2,12 @@
 //! checked at compile time, never re-parsed at run time); interpolated values are bound with
 //! their core type, so a wrong type is a compile error on the expression.
 
-use proc_macro2::{Group, Ident, Literal, Span, TokenStream};
+use proc_macro2::{Group, Ident, Literal, Span, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::arn::Arn;
 use crate::validate::{
-    ActionItem, CondVal, Condition, Piece, Policy, Principal, Statement, Val, VersionVal,
+    ActionItem, CondVal, Condition, Policy, Principal, Statement, Val, VersionVal,
 };
 
 pub struct Expander<'a> {
@@ -17,12 +17,6 @@ pub struct Expander<'a> {
 
 fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
-}
-
-/// The binding of an interpolated policy account, which conditions may use as well as the
-/// `account` header: the expression is evaluated once.
-fn policy_account() -> Ident {
-    Ident::new("policy_account", Span::mixed_site())
 }
 
 impl Expander<'_> {
@@ -67,19 +61,9 @@ impl Expander<'_> {
             let id = self.val("PolicyId", id);
             calls.extend(quote! { .id(#id) });
         }
-        let mut binding = TokenStream::new();
-        match &policy.account {
-            Some(Val::Expr(g)) => {
-                let name = policy_account();
-                let value = self.typed("AccountId", g);
-                binding = quote! { let #name: #krate::AccountId = #value; };
-                calls.extend(quote! { .account(::core::clone::Clone::clone(&#name)) });
-            }
-            Some(account) => {
-                let account = self.val("AccountId", account);
-                calls.extend(quote! { .account(#account) });
-            }
-            None => {}
+        if let Some(account) = &policy.account {
+            let account = self.val("AccountId", account);
+            calls.extend(quote! { .account(#account) });
         }
         for s in &policy.statements {
             let s = self.statement(s);
@@ -90,12 +74,7 @@ impl Expander<'_> {
         } else {
             quote! { .__policy() }
         };
-        let policy = quote! { #krate::RepositoryPolicy::builder() #calls #finish };
-        if binding.is_empty() {
-            policy
-        } else {
-            quote! { { #binding #policy } }
-        }
+        quote! { #krate::RepositoryPolicy::builder() #calls #finish }
     }
 
     /// A value of the macro's type for when the input has errors: the errors are the whole
@@ -123,6 +102,9 @@ impl Expander<'_> {
         }
         if s.not_principal {
             calls.extend(quote! { .not_principal() });
+        }
+        for p in &s.spared {
+            calls.extend(self.spare(p));
         }
         for a in &s.actions {
             calls.extend(self.action(a));
@@ -235,6 +217,36 @@ impl Expander<'_> {
         }
     }
 
+    /// The builder call that spares `p` from a deny of everyone: the principal's own call
+    /// renamed (`.role(..)` to `.spare_role(..)`, `.principal(..)` to `.spare(..)`).
+    fn spare(&self, p: &Principal) -> TokenStream {
+        let krate = self.krate;
+        match p {
+            Principal::Account(a) => {
+                let a = self.val("AccountId", a);
+                quote! { .spare(#krate::Principal::account(#a)) }
+            }
+            Principal::Service(s) => {
+                let s = self.val("ServiceName", s);
+                quote! { .spare(#krate::Principal::Service(#s)) }
+            }
+            _ => {
+                let call: Vec<TokenTree> = self.principal(p).into_iter().collect();
+                match call.as_slice() {
+                    [dot, TokenTree::Ident(method), args] => {
+                        let method = if method == "principal" {
+                            ident("spare")
+                        } else {
+                            ident(&format!("spare_{method}"))
+                        };
+                        quote! { #dot #method #args }
+                    }
+                    _ => TokenStream::new(),
+                }
+            }
+        }
+    }
+
     fn arn(&self, arn: &Arn) -> TokenStream {
         let krate = self.krate;
         let partition = |p: &str| {
@@ -336,22 +348,6 @@ impl Expander<'_> {
             CondVal::Org(g) => {
                 let v = self.typed("OrgId", g);
                 quote! { <#krate::ConditionValue as ::core::convert::From<&str>>::from(#v.as_str()) }
-            }
-            CondVal::Joined(pieces) => {
-                let parts = pieces.iter().map(|piece| match piece {
-                    Piece::Text(t) => quote! { #t },
-                    Piece::Typed(ty, g) => {
-                        let v = self.typed(ty, g);
-                        quote! { #v.as_str() }
-                    }
-                    Piece::PolicyAccount => {
-                        let account = policy_account();
-                        quote! { #account.as_str() }
-                    }
-                });
-                quote! {
-                    <#krate::ConditionValue as ::core::convert::From<::std::string::String>>::from([#(#parts),*].concat())
-                }
             }
         });
         quote! {

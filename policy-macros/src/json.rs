@@ -3,7 +3,9 @@
 //! order, merging of condition tests) and the compact renderer of policy-core; a test in the
 //! root package checks the text against `to_json()` for every grammar form.
 
-use policy_catalogue::ConditionOperator;
+use policy_catalogue::{ConditionOperator, Operator};
+
+use crate::arn::Arn;
 
 use crate::validate::{ActionItem, CondVal, Policy, Principal, Statement, Val, VersionVal};
 
@@ -11,8 +13,7 @@ use crate::validate::{ActionItem, CondVal, Policy, Principal, Statement, Val, Ve
 /// account id always has 12 characters, so the length is exact whatever account is bound.
 pub const PLACEHOLDER_ACCOUNT: &str = "000000000000";
 
-/// The most ECR stores in `policyText`, in characters (ECR-FACTS section 1).
-pub const MAX_POLICY_LENGTH: usize = 10_240;
+pub use policy_catalogue::checks::MAX_POLICY_LENGTH;
 
 /// The compact JSON of the policy, or `None` when some slot is interpolated.
 pub fn compact_json(policy: &Policy) -> Option<String> {
@@ -132,12 +133,53 @@ fn statement(out: &mut String, s: &Statement, account: &str) -> Option<()> {
                 CondVal::Str(s) => quoted(s),
                 CondVal::Bool(b) => b.to_string(),
                 CondVal::Num(n) => n.to_string(),
-                CondVal::Expr(_) | CondVal::Account(_) | CondVal::Org(_) | CondVal::Joined(_) => {
-                    return None
-                }
+                CondVal::Expr(_) | CondVal::Account(_) | CondVal::Org(_) => return None,
             });
         }
         push_condition(&mut conditions, c.operator, c.key.lit()?, values);
+    }
+    // `deny anyone except`: the tests the builder's `spare` adds last, in this order.
+    let (mut arns, mut accounts, mut services) = (Vec::new(), Vec::new(), Vec::new());
+    for p in &s.spared {
+        match p {
+            Principal::Named {
+                role,
+                path,
+                name,
+                account: own,
+            } => {
+                let kind = if *role { "role" } else { "user" };
+                let acct = own.as_ref().map_or(Some(account), Val::lit)?;
+                let path = path.as_deref().unwrap_or("/");
+                arns.push(quoted(&format!(
+                    "arn:aws:iam::{acct}:{kind}{path}{}",
+                    name.lit()?
+                )));
+            }
+            Principal::Arn(Arn::Account { account, .. }) => accounts.push(quoted(account)),
+            Principal::Arn(a) => arns.push(quoted(&a.text())),
+            Principal::Account(a) => accounts.push(quoted(a.lit()?)),
+            Principal::Service(n) => services.push(quoted(n.lit()?)),
+            _ => return None,
+        }
+    }
+    for (operator, key, values) in [
+        (Operator::ArnNotLike, "aws:PrincipalArn", arns),
+        (Operator::StringNotEquals, "aws:PrincipalAccount", accounts),
+        (
+            Operator::StringNotEquals,
+            "aws:PrincipalServiceName",
+            services,
+        ),
+    ] {
+        if !values.is_empty() {
+            push_condition(
+                &mut conditions,
+                ConditionOperator::new(operator),
+                key,
+                values,
+            );
+        }
     }
 
     out.push('{');

@@ -3,9 +3,9 @@
 //! Use it through `ecr_policy::policy!`, which documents the grammar; this crate holds the
 //! implementation, `policy_impl!`, which `policy!` calls with the path of `ecr_policy`.
 //!
-//! The pipeline: [`ast`] parses the DSL (recovering at each `;`, so all errors show in one
-//! compile), [`validate`] checks every literal with the catalogue's rules, [`json`] computes the
-//! exact JSON length of a fully literal policy, and [`expand`] emits builder calls.
+//! The pipeline: `ast` parses the DSL (recovering at each `;`, so all errors show in one
+//! compile), `validate` checks every literal with the catalogue's rules, `json` computes the
+//! exact JSON length of a fully literal policy, and `expand` emits builder calls.
 
 #![forbid(unsafe_code)]
 
@@ -54,7 +54,10 @@ fn run(input: TokenStream) -> TokenStream {
         }
         _ => (Mode::Value, rest.into_iter().collect()),
     };
-    let expander = expand::Expander { krate: &krate };
+    // Every path of the expansion goes through `ecr_policy::__private`, which names each item
+    // once, so the public layout of `ecr_policy` can change without touching the macro.
+    let private = quote! { #krate::__private };
+    let expander = expand::Expander { krate: &private };
     let mut errors = Vec::new();
     let parsed =
         (|input: syn::parse::ParseStream| Ok(ast::parse_policy(input, &mut errors))).parse2(dsl);

@@ -115,7 +115,8 @@ fn compact_json_mode_without_errors_is_some() {
 /// The compile-time ARN reader agrees with `AwsPrincipal::from_arn` on valid and invalid input.
 #[test]
 fn arns_agree_with_the_runtime_reader() {
-    use policy_core::{AwsPrincipal, Partition};
+    use policy_core::model::AwsPrincipal;
+    use policy_core::names::Partition;
     let partitions: Vec<&str> = Partition::ALL.iter().map(|p| p.as_str()).collect();
     let mut cases = vec![
         "123456789012".to_owned(),

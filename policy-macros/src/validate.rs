@@ -88,17 +88,6 @@ pub enum CondVal {
     Account(Group),
     /// An `OrgId`.
     Org(Group),
-    /// Text assembled at run time, e.g. the ARN of a role whose name is interpolated.
-    Joined(Vec<Piece>),
-}
-
-/// A part of a [`CondVal::Joined`].
-pub enum Piece {
-    Text(String),
-    /// An interpolated value of the named core type, written by its `as_str()`.
-    Typed(&'static str, Group),
-    /// The policy's account, given as `account {expr}`.
-    PolicyAccount,
 }
 
 pub struct Condition {
@@ -113,6 +102,8 @@ pub struct Statement {
     pub deny: bool,
     pub principals: Vec<Principal>,
     pub not_principal: bool,
+    /// The principals `deny anyone except` spares (the principal is then `anyone`).
+    pub spared: Vec<Principal>,
     pub actions: Vec<ActionItem>,
     pub not_action: bool,
     pub conditions: Vec<Condition>,
@@ -134,10 +125,12 @@ impl Policy {
     /// Whether the macro yields a `PolicyTemplate` (some principal waits for an account).
     pub fn is_template(&self) -> bool {
         self.account.is_none()
-            && self
-                .statements
-                .iter()
-                .any(|s| s.principals.iter().any(Principal::needs_policy_account))
+            && self.statements.iter().any(|s| {
+                s.principals
+                    .iter()
+                    .chain(&s.spared)
+                    .any(Principal::needs_policy_account)
+            })
     }
 }
 
@@ -344,14 +337,9 @@ fn statement_of(
         }
     }
     let mut not_principal = s.not_principal.is_some();
+    let mut spared_principals = Vec::new();
     if deny && not_principal {
-        spare_excepted(
-            &principals,
-            &principal_spans,
-            policy_account,
-            &mut conditions,
-            errors,
-        );
+        spared_principals = spared(principals, &principal_spans, errors);
         principals = vec![Principal::Anyone];
         not_principal = false;
     }
@@ -360,6 +348,7 @@ fn statement_of(
         deny,
         principals,
         not_principal,
+        spared: spared_principals,
         actions,
         not_action: s.not_action.is_some(),
         conditions,
@@ -533,76 +522,21 @@ fn principals_of(
     (out, spans)
 }
 
-/// `deny anyone except P, Q` is written as `"Principal": "*"` with tests that spare each
-/// excepted principal, the form AWS recommends over `NotPrincipal`
-/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html>):
-/// a `NotPrincipal` deny also denies a role's sessions unless the account and each session ARN
-/// are listed, takes no wildcards, and always denies principals with a permissions boundary.
-///
-/// Users and roles are spared by `ArnNotLike aws:PrincipalArn`, which holds the role's ARN for
-/// every session of the role; accounts (everyone in them) by `StringNotEquals
-/// aws:PrincipalAccount`; services by `StringNotEquals aws:PrincipalServiceName`
-/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html>).
-/// The statement denies only when every test holds, i.e. when the caller is none of them. A
-/// test of the same operator and key that the statement already has takes the values too: its
-/// values are alternatives, so the union is what both tests meant.
-fn spare_excepted(
-    principals: &[Principal],
-    spans: &[Span],
-    policy_account: &Option<Val>,
-    conditions: &mut Vec<Condition>,
-    errors: &mut Errors,
-) {
-    let mut arns = Vec::new();
-    let mut accounts = Vec::new();
-    let mut services = Vec::new();
-    for (principal, span) in principals.iter().zip(spans) {
+/// `deny anyone except P, Q`: the builder's `spare` writes `"Principal": "*"` with tests that
+/// spare each excepted principal, the form AWS recommends over `NotPrincipal`
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html>).
+/// Kept here are the principals it can spare: users, roles, accounts and services. A session
+/// cannot be singled out (aws:PrincipalArn holds its role's ARN), nor an interpolated ARN,
+/// whose kind decides the test.
+fn spared(principals: Vec<Principal>, spans: &[Span], errors: &mut Errors) -> Vec<Principal> {
+    let mut out = Vec::new();
+    for (principal, span) in principals.into_iter().zip(spans) {
         match principal {
-            Principal::Named {
-                role,
-                path,
-                name,
-                account,
-            } => {
-                let kind = if *role { "role" } else { "user" };
-                let account = match (account, policy_account) {
-                    (Some(Val::Lit(a)), _) | (None, Some(Val::Lit(a))) => Piece::Text(a.clone()),
-                    (Some(Val::Expr(g)), _) => Piece::Typed("AccountId", g.clone()),
-                    (None, Some(Val::Expr(_))) => Piece::PolicyAccount,
-                    (None, None) => {
-                        errors.at(
-                            *span,
-                            format!("`anyone except {kind} ...` needs the {kind}'s account: the exception is a test of aws:PrincipalArn, the {kind}'s full ARN\nhelp: give the policy's account before the statements (`account \"123456789012\";`) or write `in account \"...\"` after the name"),
-                        );
-                        continue;
-                    }
-                };
-                let name = match name {
-                    Val::Lit(n) => Piece::Text(n.clone()),
-                    Val::Expr(g) => Piece::Typed(if *role { "RoleName" } else { "UserName" }, g.clone()),
-                };
-                let path = path.as_deref().unwrap_or("/");
-                arns.push(joined(vec![
-                    Piece::Text("arn:aws:iam::".to_owned()),
-                    account,
-                    Piece::Text(format!(":{kind}{path}")),
-                    name,
-                ]));
-            }
-            Principal::Arn(Arn::Account { account, .. }) => {
-                accounts.push(CondVal::Str(account.clone()));
-            }
-            Principal::Arn(Arn::AssumedRole { role, .. }) => errors.at(*span, session_message(role)),
-            Principal::Arn(arn) => arns.push(CondVal::Str(arn.text())),
-            Principal::Account(Val::Lit(a)) => accounts.push(CondVal::Str(a.clone())),
-            Principal::Account(Val::Expr(g)) => accounts.push(CondVal::Account(g.clone())),
-            Principal::Service(Val::Lit(n)) => services.push(CondVal::Str(n.clone())),
-            Principal::Service(Val::Expr(g)) => {
-                services.push(joined(vec![Piece::Typed("ServiceName", g.clone())]));
+            Principal::Arn(Arn::AssumedRole { role, .. }) => {
+                errors.at(*span, session_message(&role));
             }
             Principal::Session { role, .. } => {
-                let role = role.lit().unwrap_or("name");
-                errors.at(*span, session_message(role));
+                errors.at(*span, session_message(role.lit().unwrap_or("name")));
             }
             Principal::ArnExpr(_) => errors.at(
                 *span,
@@ -610,49 +544,14 @@ fn spare_excepted(
             ),
             // Reported by `principals_of`.
             Principal::Anyone | Principal::Org(_) => {}
+            other => out.push(other),
         }
     }
-    for (operator, key, values) in [
-        (Operator::ArnNotLike, "aws:PrincipalArn", arns),
-        (Operator::StringNotEquals, "aws:PrincipalAccount", accounts),
-        (
-            Operator::StringNotEquals,
-            "aws:PrincipalServiceName",
-            services,
-        ),
-    ] {
-        if values.is_empty() {
-            continue;
-        }
-        let operator = ConditionOperator::new(operator);
-        let same = conditions.iter_mut().find(|c| {
-            c.operator == operator && c.key.lit().is_some_and(|k| k.eq_ignore_ascii_case(key))
-        });
-        match same {
-            Some(c) => c.values.extend(values),
-            None => conditions.push(Condition {
-                operator,
-                key: Val::Lit(key.to_owned()),
-                values,
-            }),
-        }
-    }
+    out
 }
 
 fn session_message(role: &str) -> String {
     format!("`anyone except` cannot spare one session: for a session, aws:PrincipalArn holds its role's ARN, the same for every session of the role\nhelp: except the role, `role \"{}\"`, which spares all its sessions", role.escape_debug())
-}
-
-/// A condition value of text and interpolated names; plain text when every piece is literal.
-fn joined(pieces: Vec<Piece>) -> CondVal {
-    let mut text = String::new();
-    for piece in &pieces {
-        match piece {
-            Piece::Text(t) => text.push_str(t),
-            _ => return CondVal::Joined(pieces),
-        }
-    }
-    CondVal::Str(text)
 }
 
 fn actions_of(s: &ast::Statement, errors: &mut Errors) -> Vec<ActionItem> {

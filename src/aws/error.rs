@@ -2,12 +2,16 @@
 
 use std::fmt;
 
+use aws_sdk_ecr::config::http::HttpResponse;
 use aws_sdk_ecr::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ecr::operation::get_repository_policy::GetRepositoryPolicyError;
 use aws_sdk_ecr::operation::set_repository_policy::SetRepositoryPolicyError;
 
+use super::Drift;
+
 /// An ECR API call, named as in the ECR API reference.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Operation {
     /// `SetRepositoryPolicy`.
     SetRepositoryPolicy,
@@ -17,6 +21,10 @@ pub enum Operation {
 
 impl Operation {
     /// The operation's name in the ECR API.
+    ///
+    /// ```
+    /// assert_eq!(ecr_policy::aws::Operation::SetRepositoryPolicy.as_str(), "SetRepositoryPolicy");
+    /// ```
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -32,20 +40,97 @@ impl fmt::Display for Operation {
     }
 }
 
-/// An error from [`apply`](super::apply), [`fetch`](super::fetch), [`drift`](super::drift) or
-/// [`client_from_env`](super::client_from_env).
+/// The SDK's own error for a failed ECR call, kept whole as the [`source`] of an [`Error`].
 ///
-/// Errors ECR returns keep its message word for word ([`Error::aws_message`]).
+/// [`source`]: std::error::Error::source
 ///
+/// ```no_run
+/// use ecr_policy::aws::{self, aws_sdk_ecr, SdkFailure};
+/// # async fn run(client: &aws_sdk_ecr::Client, repo: &aws::Repository) {
+/// if let Err(e) = aws::fetch(client, repo).await {
+///     if let Some(SdkFailure::GetRepositoryPolicy(sdk)) = e.sdk_failure() {
+///         eprintln!("{}", aws_sdk_ecr::error::DisplayErrorContext(sdk));
+///     }
+/// }
+/// # }
 /// ```
-/// use ecr_policy::aws::Error;
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SdkFailure {
+    /// The error of `SetRepositoryPolicy`.
+    SetRepositoryPolicy(SdkError<SetRepositoryPolicyError, HttpResponse>),
+    /// The error of `GetRepositoryPolicy`.
+    GetRepositoryPolicy(SdkError<GetRepositoryPolicyError, HttpResponse>),
+}
+
+impl SdkFailure {
+    /// The call that failed.
+    #[must_use]
+    pub fn operation(&self) -> Operation {
+        match self {
+            SdkFailure::SetRepositoryPolicy(_) => Operation::SetRepositoryPolicy,
+            SdkFailure::GetRepositoryPolicy(_) => Operation::GetRepositoryPolicy,
+        }
+    }
+
+    /// The HTTP status of ECR's response, when a response came.
+    #[must_use]
+    pub fn http_status(&self) -> Option<u16> {
+        fn status<E>(error: &SdkError<E, HttpResponse>) -> Option<u16> {
+            error.raw_response().map(|r| r.status().as_u16())
+        }
+        match self {
+            SdkFailure::SetRepositoryPolicy(e) => status(e),
+            SdkFailure::GetRepositoryPolicy(e) => status(e),
+        }
+    }
+
+    /// The SDK error as a plain error, to walk its causes.
+    #[must_use]
+    pub fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        match self {
+            SdkFailure::SetRepositoryPolicy(e) => e,
+            SdkFailure::GetRepositoryPolicy(e) => e,
+        }
+    }
+
+    /// The error code and message of an error ECR answered with; `None` when no answer could be
+    /// read as an error (no connection, a time-out, an unreadable response).
+    fn service_error(&self) -> Option<(Option<String>, Option<String>)> {
+        fn parts<E>(error: &SdkError<E, HttpResponse>) -> Option<(Option<String>, Option<String>)>
+        where
+            E: ProvideErrorMetadata + ModelledCode,
+        {
+            let e = error.as_service_error()?;
+            let code = e.code().or_else(|| e.modelled_code());
+            Some((code.map(str::to_owned), e.message().map(str::to_owned)))
+        }
+        match self {
+            SdkFailure::SetRepositoryPolicy(e) => parts(e),
+            SdkFailure::GetRepositoryPolicy(e) => parts(e),
+        }
+    }
+}
+
+/// An error from [`apply`](super::apply), [`fetch`](super::fetch), [`drift`](super::drift),
+/// [`client_from_env`](super::client_from_env) or
+/// [`client_from_config`](super::client_from_config).
 ///
-/// let e = Error::RepositoryNotFound {
-///     repository: "app".into(),
-///     message: "The repository with name 'app' does not exist in the registry with id '123456789012'".into(),
-/// };
-/// assert!(e.to_string().contains("create it first"));
-/// assert_eq!(e.aws_message(), Some("The repository with name 'app' does not exist in the registry with id '123456789012'"));
+/// Errors ECR returns keep its message word for word ([`Error::aws_message`]), and every error
+/// of an ECR call keeps the SDK's error as its [`source`](std::error::Error::source)
+/// ([`Error::sdk_failure`]).
+///
+/// ```no_run
+/// use ecr_policy::aws::{self, aws_sdk_ecr, Drift, Error};
+/// # async fn run(client: &aws_sdk_ecr::Client, repo: &aws::Repository, policy: &ecr_policy::RepositoryPolicy) {
+/// match aws::apply(client, repo, policy).await {
+///     Ok(_) => println!("applied"),
+///     // The request went out but no answer came back; ECR was asked again what it holds.
+///     Err(Error::Unconfirmed { deployed: Ok(Drift::InSync), .. }) => println!("in place"),
+///     Err(e @ Error::RepositoryNotFound { .. }) => eprintln!("{e}"),
+///     Err(e) => eprintln!("{e}"),
+/// }
+/// # }
 /// ```
 #[derive(Debug)]
 #[non_exhaustive]
@@ -72,18 +157,24 @@ pub enum Error {
         repository: String,
         /// ECR's message.
         message: String,
+        /// The SDK's error.
+        source: Box<SdkFailure>,
     },
     /// ECR refused the policy (`InvalidParameterException` on `SetRepositoryPolicy`, usually
     /// "Invalid repository policy provided").
     InvalidPolicy {
         /// ECR's message.
         message: String,
+        /// The SDK's error.
+        source: Box<SdkFailure>,
     },
     /// ECR refused the policy because a user or role it names does not exist (ECR checks every
     /// named IAM user and role when the policy is set; ECR-FACTS 1).
     PrincipalNotFound {
         /// ECR's message.
         message: String,
+        /// The SDK's error.
+        source: Box<SdkFailure>,
     },
     /// The caller's credentials may not make this call (`AccessDeniedException`).
     AccessDenied {
@@ -91,6 +182,8 @@ pub enum Error {
         operation: Operation,
         /// ECR's message.
         message: String,
+        /// The SDK's error.
+        source: Box<SdkFailure>,
     },
     /// The policy ECR holds is not one this crate can read.
     UnreadablePolicy {
@@ -101,28 +194,55 @@ pub enum Error {
         /// The `policyText` ECR returned.
         text: String,
     },
-    /// Any other error ECR returned, with its code.
+    /// Any other error ECR answered with: its code when it sent one, and the HTTP status
+    /// (in [`source`](Self::Aws::source), shown by `Display`) for an answer without a body or
+    /// without a code, such as a proxy's `502`.
     Aws {
         /// The call that failed.
         operation: Operation,
         /// The error code, such as `ServerException`, when ECR sent one.
         code: Option<String>,
-        /// ECR's message.
+        /// ECR's message, or `(ECR sent no message)`.
         message: String,
+        /// The SDK's error, with the HTTP response.
+        source: Box<SdkFailure>,
     },
-    /// The call did not get an answer from ECR: no connection, a time-out, or a response that
-    /// could not be read.
+    /// The call got no answer from ECR that could be read (no connection, a time-out, an
+    /// unreadable response), and it changed nothing: for `SetRepositoryPolicy`, the request
+    /// was never sent (the connection failed, or the call failed before sending).
     Transport {
         /// The call that failed.
         operation: Operation,
         /// What happened, with its causes.
         detail: String,
+        /// The SDK's error.
+        source: Box<SdkFailure>,
     },
-    /// The environment does not say where or as whom to connect
-    /// ([`client_from_env`](super::client_from_env)).
+    /// `SetRepositoryPolicy` was sent, but its answer never came (the connection broke, or a
+    /// time-out struck, after the request was written): the request may have reached ECR, so
+    /// the policy may or may not be applied. [`apply`](super::apply) then read the policy back
+    /// with `GetRepositoryPolicy`; `deployed` says what the repository holds now, compared by
+    /// meaning with the policy that was sent.
+    Unconfirmed {
+        /// The repository.
+        repository: String,
+        /// What happened to the request, with its causes.
+        detail: String,
+        /// The read-back: [`Drift::InSync`] when the repository holds what was sent (set by
+        /// this request or already there), [`Drift::NotDeployed`] or [`Drift::Drifted`] when it
+        /// does not, or the error of the read-back.
+        deployed: Result<Drift, Box<Error>>,
+        /// The SDK's error of `SetRepositoryPolicy`.
+        source: Box<SdkFailure>,
+    },
+    /// The configuration does not say where or as whom to connect, or says it wrongly
+    /// ([`client_from_env`](super::client_from_env),
+    /// [`client_from_config`](super::client_from_config)).
     Environment {
-        /// What is missing or wrong, and which variable to set.
+        /// What is missing or wrong, and which variable or setting to fix.
         message: String,
+        /// The error of the configuration source, such as the credentials provider's.
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
 }
 
@@ -133,75 +253,112 @@ impl Error {
     pub fn aws_message(&self) -> Option<&str> {
         match self {
             Error::RepositoryNotFound { message, .. }
-            | Error::InvalidPolicy { message }
-            | Error::PrincipalNotFound { message }
+            | Error::InvalidPolicy { message, .. }
+            | Error::PrincipalNotFound { message, .. }
             | Error::AccessDenied { message, .. }
             | Error::Aws { message, .. } => Some(message),
             Error::WouldLockOut { .. }
             | Error::PolicyTooLong { .. }
             | Error::UnreadablePolicy { .. }
             | Error::Transport { .. }
+            | Error::Unconfirmed { .. }
             | Error::Environment { .. } => None,
         }
     }
 
-    /// Maps an error of an ECR call by its error code, keeping ECR's message.
-    pub(crate) fn from_service(
+    /// The SDK's error, for errors of an ECR call.
+    #[must_use]
+    pub fn sdk_failure(&self) -> Option<&SdkFailure> {
+        match self {
+            Error::RepositoryNotFound { source, .. }
+            | Error::InvalidPolicy { source, .. }
+            | Error::PrincipalNotFound { source, .. }
+            | Error::AccessDenied { source, .. }
+            | Error::Aws { source, .. }
+            | Error::Transport { source, .. }
+            | Error::Unconfirmed { source, .. } => Some(source),
+            Error::WouldLockOut { .. }
+            | Error::PolicyTooLong { .. }
+            | Error::UnreadablePolicy { .. }
+            | Error::Environment { .. } => None,
+        }
+    }
+
+    /// The HTTP status of ECR's answer, when one came.
+    #[must_use]
+    pub fn http_status(&self) -> Option<u16> {
+        self.sdk_failure().and_then(SdkFailure::http_status)
+    }
+
+    /// Maps an error ECR answered with by its error code, keeping ECR's message.
+    fn classify(
         operation: Operation,
         repository: &str,
-        code: Option<&str>,
-        message: Option<&str>,
+        code: Option<String>,
+        message: Option<String>,
+        source: Box<SdkFailure>,
     ) -> Self {
-        let message = message.unwrap_or("(ECR sent no message)").to_owned();
-        match code {
+        let message = message.unwrap_or_else(|| "(ECR sent no message)".to_owned());
+        match code.as_deref() {
             Some("RepositoryNotFoundException") => Error::RepositoryNotFound {
                 repository: repository.to_owned(),
                 message,
+                source,
             },
-            Some("AccessDeniedException" | "AccessDenied") => {
-                Error::AccessDenied { operation, message }
-            }
+            Some("AccessDeniedException" | "AccessDenied") => Error::AccessDenied {
+                operation,
+                message,
+                source,
+            },
             Some("InvalidParameterException") if names_missing_principal(&message) => {
-                Error::PrincipalNotFound { message }
+                Error::PrincipalNotFound { message, source }
             }
             Some("InvalidParameterException") if operation == Operation::SetRepositoryPolicy => {
-                Error::InvalidPolicy { message }
+                Error::InvalidPolicy { message, source }
             }
             _ => Error::Aws {
                 operation,
-                code: code.map(str::to_owned),
+                code,
                 message,
+                source,
             },
         }
     }
 
-    /// Maps an error of the SDK: service errors by their code, the rest as transport errors.
-    pub(crate) fn from_sdk<E, R>(
-        operation: Operation,
-        repository: &str,
-        error: &SdkError<E, R>,
-    ) -> Self
-    where
-        E: ProvideErrorMetadata + std::error::Error + ModelledCode + 'static,
-        R: fmt::Debug + 'static,
-    {
-        match error {
-            SdkError::ServiceError(service) => {
-                let e = service.err();
-                let code = e.code().or_else(|| e.modelled_code());
-                Error::from_service(operation, repository, code, e.message())
+    /// Maps an error of the SDK: errors ECR answered with by their code, the rest as transport
+    /// errors.
+    pub(crate) fn from_sdk(repository: &str, failure: SdkFailure) -> Self {
+        let operation = failure.operation();
+        match failure.service_error() {
+            Some((code, message)) => {
+                Error::classify(operation, repository, code, message, Box::new(failure))
             }
-            other => Error::Transport {
+            None => Error::Transport {
                 operation,
-                detail: causes(other),
+                detail: causes(failure.as_error()),
+                source: Box::new(failure),
             },
+        }
+    }
+
+    /// The error of a `SetRepositoryPolicy` that may have reached ECR, with the read-back.
+    pub(crate) fn unconfirmed(
+        repository: &str,
+        failure: SdkFailure,
+        deployed: Result<Drift, Error>,
+    ) -> Self {
+        Error::Unconfirmed {
+            repository: repository.to_owned(),
+            detail: causes(failure.as_error()),
+            deployed: deployed.map_err(Box::new),
+            source: Box::new(failure),
         }
     }
 }
 
 /// An error and its causes, outermost first, as `a: b: c` (what `DisplayErrorContext` says,
 /// without its trailing debug dump).
-fn causes(error: &dyn std::error::Error) -> String {
+pub(crate) fn causes(error: &(dyn std::error::Error + 'static)) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {
@@ -272,19 +429,19 @@ impl fmt::Display for Error {
                 "the policy text is {length} characters long; ECR stores at most {} (merge statements or principals to shorten it)",
                 crate::MAX_POLICY_LENGTH
             ),
-            Error::RepositoryNotFound { repository, message } => write!(
+            Error::RepositoryNotFound { repository, message, .. } => write!(
                 f,
                 "repository {repository} not found: {message} (check the name, region and registry id, or create it first)"
             ),
-            Error::InvalidPolicy { message } => write!(
+            Error::InvalidPolicy { message, .. } => write!(
                 f,
                 "ECR refused the policy: {message} (ECR refuses, among others, Resource elements and unknown actions)"
             ),
-            Error::PrincipalNotFound { message } => write!(
+            Error::PrincipalNotFound { message, .. } => write!(
                 f,
                 "ECR refused the policy because a principal does not exist: {message} (create the IAM user or role first, or fix its name)"
             ),
-            Error::AccessDenied { operation, message } => write!(
+            Error::AccessDenied { operation, message, .. } => write!(
                 f,
                 "access denied to {operation}: {message} (the caller's identity policy must allow ecr:{operation} on the repository)"
             ),
@@ -295,15 +452,68 @@ impl fmt::Display for Error {
                 operation,
                 code,
                 message,
-            } => match code {
-                Some(code) => write!(f, "{operation} failed with {code}: {message}"),
-                None => write!(f, "{operation} failed: {message}"),
-            },
-            Error::Transport { operation, detail } => write!(
-                f,
-                "{operation} got no answer from ECR: {detail} (check the network, the endpoint and the region)"
-            ),
-            Error::Environment { message } => f.write_str(message),
+                source,
+            } => {
+                write!(f, "{operation} failed with ")?;
+                match (code, source.http_status()) {
+                    (Some(code), Some(status)) => write!(f, "{code} (HTTP {status})")?,
+                    (Some(code), None) => write!(f, "{code}")?,
+                    (None, Some(status)) => write!(f, "HTTP {status} and no error code")?,
+                    (None, None) => write!(f, "no error code")?,
+                }
+                write!(f, ": {message}")
+            }
+            Error::Transport {
+                operation,
+                detail,
+                source,
+            } => {
+                write!(f, "{operation} got no answer from ECR: {detail}")?;
+                if let Some(status) = source.http_status() {
+                    write!(f, " (HTTP {status})")?;
+                }
+                if *operation == Operation::SetRepositoryPolicy {
+                    f.write_str("; the request was not sent, so the policy is unchanged")?;
+                }
+                f.write_str(" (check the network, the endpoint and the region)")
+            }
+            Error::Unconfirmed {
+                repository,
+                detail,
+                deployed,
+                source,
+            } => {
+                write!(
+                    f,
+                    "SetRepositoryPolicy on repository {repository} got no answer after the request was sent: {detail}"
+                )?;
+                if let Some(status) = source.http_status() {
+                    write!(f, " (HTTP {status})")?;
+                }
+                f.write_str(
+                    ". The request may have reached ECR; the policy may or may not be applied. Read back with GetRepositoryPolicy: ",
+                )?;
+                match deployed {
+                    Ok(Drift::InSync) => f.write_str(
+                        "the deployed policy means what was sent, so it is in place (set by this request or already before)",
+                    ),
+                    Ok(Drift::NotDeployed) => f.write_str(
+                        "the repository has no policy, so the policy sent is not in place; applying it again is safe",
+                    ),
+                    Ok(Drift::Drifted(diff)) => {
+                        f.write_str("the deployed policy is not the one sent, so the policy sent is not in place; applying it again is safe. What differs (+ only deployed, - only sent):")?;
+                        for line in diff.to_string().lines() {
+                            write!(f, "\n  {line}")?;
+                        }
+                        Ok(())
+                    }
+                    Err(e) => write!(
+                        f,
+                        "that failed too ({e}); compare with drift before applying again"
+                    ),
+                }
+            }
+            Error::Environment { message, .. } => f.write_str(message),
         }
     }
 }
@@ -312,7 +522,12 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::UnreadablePolicy { error, .. } => Some(&**error),
-            _ => None,
+            Error::Environment { source, .. } => source
+                .as_deref()
+                .map(|e| e as &(dyn std::error::Error + 'static)),
+            other => other
+                .sdk_failure()
+                .map(|f| f.as_error() as &(dyn std::error::Error + 'static)),
         }
     }
 }
@@ -321,13 +536,30 @@ impl std::error::Error for Error {
 mod tests {
     use super::*;
 
-    fn set(code: &str, message: &str) -> Error {
-        Error::from_service(
-            Operation::SetRepositoryPolicy,
+    /// The SDK error kept as the source; its kind does not matter to the mapping by code.
+    fn stand_in(operation: Operation) -> Box<SdkFailure> {
+        Box::new(match operation {
+            Operation::SetRepositoryPolicy => {
+                SdkFailure::SetRepositoryPolicy(SdkError::construction_failure("stand-in"))
+            }
+            Operation::GetRepositoryPolicy => {
+                SdkFailure::GetRepositoryPolicy(SdkError::construction_failure("stand-in"))
+            }
+        })
+    }
+
+    fn answer(operation: Operation, code: Option<&str>, message: Option<&str>) -> Error {
+        Error::classify(
+            operation,
             "app",
-            Some(code),
-            Some(message),
+            code.map(str::to_owned),
+            message.map(str::to_owned),
+            stand_in(operation),
         )
+    }
+
+    fn set(code: &str, message: &str) -> Error {
+        answer(Operation::SetRepositoryPolicy, Some(code), Some(message))
     }
 
     #[test]
@@ -335,28 +567,29 @@ mod tests {
         let not_found =
             "The repository with name 'app' does not exist in the registry with id '123456789012'";
         assert!(matches!(set("RepositoryNotFoundException", not_found),
-            Error::RepositoryNotFound { ref repository, ref message } if repository == "app" && message == not_found));
+            Error::RepositoryNotFound { ref repository, ref message, .. } if repository == "app" && message == not_found));
 
         let invalid = "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'";
         assert!(
-            matches!(set("InvalidParameterException", invalid), Error::InvalidPolicy { ref message } if message == invalid)
+            matches!(set("InvalidParameterException", invalid), Error::InvalidPolicy { ref message, .. } if message == invalid)
         );
 
         let principal =
             "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Principal not found'";
         assert!(
-            matches!(set("InvalidParameterException", principal), Error::PrincipalNotFound { ref message } if message == principal)
+            matches!(set("InvalidParameterException", principal), Error::PrincipalNotFound { ref message, .. } if message == principal)
         );
 
         let denied = "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ecr:SetRepositoryPolicy";
         let e = set("AccessDeniedException", denied);
         assert!(
-            matches!(e, Error::AccessDenied { operation: Operation::SetRepositoryPolicy, ref message } if message == denied)
+            matches!(e, Error::AccessDenied { operation: Operation::SetRepositoryPolicy, ref message, .. } if message == denied)
         );
         assert_eq!(e.aws_message(), Some(denied));
 
         let other = set("ServerException", "boom");
         assert!(matches!(other, Error::Aws { code: Some(ref c), .. } if c == "ServerException"));
+        // The stand-in has no HTTP response, so no status is shown.
         assert_eq!(
             other.to_string(),
             "SetRepositoryPolicy failed with ServerException: boom"
@@ -364,10 +597,23 @@ mod tests {
     }
 
     #[test]
+    fn the_sdk_error_is_the_source() {
+        let e = set("ServerException", "boom");
+        let source = std::error::Error::source(&e).expect("the SDK error");
+        assert!(source
+            .downcast_ref::<SdkError<SetRepositoryPolicyError, HttpResponse>>()
+            .is_some());
+        assert!(matches!(
+            e.sdk_failure(),
+            Some(SdkFailure::SetRepositoryPolicy(_))
+        ));
+        assert_eq!(e.http_status(), None);
+    }
+
+    #[test]
     fn an_invalid_parameter_on_a_read_is_not_an_invalid_policy() {
-        let e = Error::from_service(
+        let e = answer(
             Operation::GetRepositoryPolicy,
-            "app",
             Some("InvalidParameterException"),
             Some("Invalid parameter at 'registryId'"),
         );
@@ -375,12 +621,98 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_message_is_said() {
-        let e = Error::from_service(Operation::GetRepositoryPolicy, "app", None, None);
+    fn a_missing_code_and_message_are_said() {
+        let e = answer(Operation::GetRepositoryPolicy, None, None);
         assert_eq!(
             e.to_string(),
-            "GetRepositoryPolicy failed: (ECR sent no message)"
+            "GetRepositoryPolicy failed with no error code: (ECR sent no message)"
         );
+    }
+
+    #[test]
+    fn an_error_without_an_answer_is_a_transport_error() {
+        let e = Error::from_sdk(
+            "app",
+            SdkFailure::GetRepositoryPolicy(SdkError::construction_failure("no endpoint")),
+        );
+        assert!(
+            matches!(&e, Error::Transport { operation: Operation::GetRepositoryPolicy, detail, .. } if detail.contains("no endpoint")),
+            "{e:?}"
+        );
+        let set = Error::from_sdk(
+            "app",
+            SdkFailure::SetRepositoryPolicy(SdkError::construction_failure("no endpoint")),
+        );
+        assert!(
+            set.to_string()
+                .contains("the request was not sent, so the policy is unchanged"),
+            "{set}"
+        );
+    }
+
+    #[test]
+    fn an_unconfirmed_set_says_it_may_be_applied_and_what_is_deployed() {
+        let failure =
+            || SdkFailure::SetRepositoryPolicy(SdkError::timeout_error("no answer within 1s"));
+        let may = "The request may have reached ECR; the policy may or may not be applied.";
+
+        let e = Error::unconfirmed("app", failure(), Ok(Drift::InSync));
+        let text = e.to_string();
+        assert!(
+            text.starts_with(
+                "SetRepositoryPolicy on repository app got no answer after the request was sent: "
+            ),
+            "{text}"
+        );
+        assert!(text.contains("no answer within 1s"), "{text}");
+        assert!(text.contains(may), "{text}");
+        assert!(text.ends_with("the deployed policy means what was sent, so it is in place (set by this request or already before)"), "{text}");
+
+        let text = Error::unconfirmed("app", failure(), Ok(Drift::NotDeployed)).to_string();
+        assert!(text.contains(may) && text.ends_with("the repository has no policy, so the policy sent is not in place; applying it again is safe"), "{text}");
+
+        let code = crate::RepositoryPolicy::from_json(
+            r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"ecr:BatchGetImage"}]}"#,
+        )
+        .unwrap();
+        let other = crate::RepositoryPolicy::from_json(
+            r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"210987654321"},"Action":"ecr:BatchGetImage"}]}"#,
+        )
+        .unwrap();
+        let drift = Drift::between(Some(other.document()), &code);
+        let text = Error::unconfirmed("app", failure(), Ok(drift)).to_string();
+        assert!(
+            text.contains("the deployed policy is not the one sent"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\n  + Allow arn:aws:iam::210987654321:root: ecr:batchgetimage"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\n  - Allow arn:aws:iam::123456789012:root: ecr:batchgetimage"),
+            "{text}"
+        );
+
+        let reread = answer(
+            Operation::GetRepositoryPolicy,
+            Some("ServerException"),
+            Some("down"),
+        );
+        let e = Error::unconfirmed("app", failure(), Err(reread));
+        let text = e.to_string();
+        assert!(
+            text.contains(may)
+                && text.contains(
+                    "that failed too (GetRepositoryPolicy failed with ServerException: down)"
+                ),
+            "{text}"
+        );
+        let source = std::error::Error::source(&e).expect("the SDK error");
+        assert!(matches!(
+            source.downcast_ref::<SdkError<SetRepositoryPolicyError, HttpResponse>>(),
+            Some(SdkError::TimeoutError(_))
+        ));
     }
 
     #[test]

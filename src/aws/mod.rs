@@ -11,8 +11,15 @@
 //!   them when it stores a policy (ECR-FACTS 4). Nor is a changed `Sid` or a changed `Version`
 //!   of a policy without policy variables: neither changes who may do what ([`Drift`]).
 //!
-//! Every call takes an [`aws_sdk_ecr::Client`]: build it with [`client_from_env`] or with
-//! `aws-config`. Errors ECR returns become [`Error`] variants that keep ECR's message.
+//! Every call takes an [`aws_sdk_ecr::Client`]: build it with [`client_from_env`], which loads
+//! the configuration as the AWS CLI does (environment, profiles, SSO, web identity, retry
+//! settings), or from your own [`aws_config::SdkConfig`] with [`client_from_config`]. Both
+//! crates are re-exported here, in the versions this crate uses.
+//!
+//! Errors ECR returns become [`Error`] variants that keep ECR's message, and the SDK's error as
+//! their source. A `SetRepositoryPolicy` whose answer was lost after the request went out
+//! (a connection reset, a time-out) may still have been carried out: [`apply`] then reads the
+//! policy back and returns [`Error::Unconfirmed`] with what the repository holds now.
 //!
 //! ```no_run
 //! use ecr_policy::aws::{self, Repository};
@@ -23,7 +30,7 @@
 //!     .account(AccountId::new("123456789012")?)
 //!     .statement(StatementBuilder::allow().user(UserName::new("ci")?).bundle(Bundle::Pull))
 //!     .build()?;
-//! let client = aws::client_from_env()?;
+//! let client = aws::client_from_env().await?;
 //! let repo = Repository::new("fcj-workshop-app".parse()?);
 //! aws::apply(&client, &repo, &policy).await?;
 //! let drift = aws::drift(&client, &repo, &policy).await?;
@@ -35,15 +42,25 @@
 //! # }
 //! ```
 
+mod delivery;
 mod env;
 mod error;
 
 use std::fmt;
 
-use aws_sdk_ecr::error::ProvideErrorMetadata;
+use aws_sdk_ecr::config::http::HttpResponse;
+use aws_sdk_ecr::error::{ProvideErrorMetadata, SdkError};
 
-pub use env::client_from_env;
-pub use error::{Error, Operation};
+/// The configuration loader of the AWS SDK for Rust, as this crate uses it
+/// ([`client_from_config`] takes its [`SdkConfig`](aws_config::SdkConfig)).
+pub use aws_config;
+/// The ECR client of the AWS SDK for Rust, as this crate uses it: every call here takes an
+/// [`aws_sdk_ecr::Client`], and [`SdkFailure`] holds its errors.
+pub use aws_sdk_ecr;
+pub use env::{client_from_config, client_from_env, https_client};
+pub use error::{Error, Operation, SdkFailure};
+
+use delivery::DeliveryWatch;
 
 use crate::{
     AccountId, InvalidPolicy, LintCode, ParsedPolicy, PolicyDiff, PolicyDocument, RepositoryName,
@@ -108,6 +125,7 @@ impl fmt::Display for Repository {
 
 /// What ECR answered to `SetRepositoryPolicy`.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Applied {
     /// The registry the policy was set in.
     pub registry_id: Option<String>,
@@ -123,9 +141,18 @@ pub struct Applied {
 /// [`RepositoryPolicy::locks_out_policy_changes`]) is refused with [`Error::WouldLockOut`], and
 /// one longer than ECR stores with [`Error::PolicyTooLong`].
 ///
+/// When the request was sent but its answer never came (the connection broke or a time-out
+/// struck after the request was written, on any attempt), ECR may have applied the policy.
+/// `apply` then reads the policy back with `GetRepositoryPolicy` and returns
+/// [`Error::Unconfirmed`], which says so and carries what the repository holds now, compared by
+/// meaning with the policy sent. When the request was never sent (the connection could not be
+/// made), the error is [`Error::Transport`] and the policy is unchanged.
+///
 /// # Errors
-/// Those two, and what ECR returns: [`Error::RepositoryNotFound`], [`Error::InvalidPolicy`],
-/// [`Error::PrincipalNotFound`], [`Error::AccessDenied`], [`Error::Aws`], [`Error::Transport`].
+/// Those two; [`Error::Unconfirmed`] and [`Error::Transport`] as above; and what ECR answers:
+/// [`Error::RepositoryNotFound`], [`Error::InvalidPolicy`], [`Error::PrincipalNotFound`],
+/// [`Error::AccessDenied`], [`Error::Aws`] (with the HTTP status when the answer has no error
+/// code).
 pub async fn apply(
     client: &aws_sdk_ecr::Client,
     repository: &Repository,
@@ -186,13 +213,43 @@ async fn set(
     if force {
         request = request.force(true);
     }
-    let output = request.send().await.map_err(|e| {
-        Error::from_sdk(Operation::SetRepositoryPolicy, &repository.to_string(), &e)
-    })?;
-    Ok(Applied {
-        registry_id: output.registry_id,
-        policy_text: output.policy_text,
-    })
+    let watch = DeliveryWatch::default();
+    let error = match request.customize().interceptor(watch.clone()).send().await {
+        Ok(output) => {
+            return Ok(Applied {
+                registry_id: output.registry_id,
+                policy_text: output.policy_text,
+            })
+        }
+        Err(error) => error,
+    };
+    if !may_have_been_applied(&error, &watch) {
+        return Err(Error::from_sdk(
+            &repository.to_string(),
+            SdkFailure::SetRepositoryPolicy(error),
+        ));
+    }
+    // The policy may be on the repository or not: ask ECR what it holds now.
+    let deployed = drift(client, repository, policy).await;
+    Err(Error::unconfirmed(
+        &repository.to_string(),
+        SdkFailure::SetRepositoryPolicy(error),
+        deployed,
+    ))
+}
+
+/// Whether a failed `SetRepositoryPolicy` may still have been carried out by ECR.
+fn may_have_been_applied<E>(error: &SdkError<E, HttpResponse>, watch: &DeliveryWatch) -> bool {
+    match error {
+        // An answer that could not be read: ECR did handle the request, with whatever outcome.
+        SdkError::ResponseError(_) => true,
+        // A client error is ECR's final word on the request, whatever an earlier attempt did; a
+        // server error after an attempt that got no answer does not undo that attempt.
+        SdkError::ServiceError(service) => {
+            watch.may_have_arrived() && service.raw().status().is_server_error()
+        }
+        _ => watch.may_have_arrived(),
+    }
 }
 
 /// A policy read from a repository.
@@ -272,9 +329,8 @@ pub async fn fetch(
                 return Ok(None);
             }
             return Err(Error::from_sdk(
-                Operation::GetRepositoryPolicy,
                 &repository.to_string(),
-                &e,
+                SdkFailure::GetRepositoryPolicy(e),
             ));
         }
     };

@@ -117,3 +117,191 @@ exit 0"#,
         _shell: Mutex::new(shell),
     })
 }
+
+/// What a [`StandIn`] does with a `SetRepositoryPolicy` request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnSet {
+    /// Passes it to the upstream server (which applies the policy), then hangs up without
+    /// passing the answer on.
+    ForwardThenHangUp,
+    /// Reads it and hangs up without an answer; the policy is not applied.
+    HangUp,
+    /// Reads it and hangs up, once; then stops listening, so that every later connection is
+    /// refused.
+    HangUpThenStop,
+    /// Reads it and answers nothing, until the client gives up (at most 10 s).
+    Hold,
+    /// Answers `502 Bad Gateway` with an empty body, as a proxy in front of ECR may.
+    BadGateway,
+}
+
+/// A stand-in for ECR's endpoint on 127.0.0.1 that misbehaves on `SetRepositoryPolicy` as told
+/// and passes every other request to an upstream server (moto), or answers it with `502` when
+/// there is none. It serves one connection at a time and stops by itself when dropped or after
+/// 60 s.
+pub struct StandIn {
+    /// `http://127.0.0.1:PORT`.
+    pub endpoint: String,
+    seen: std::sync::Arc<Mutex<Vec<String>>>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl StandIn {
+    /// Starts the stand-in in front of `upstream` (`http://127.0.0.1:PORT`).
+    pub fn start(upstream: Option<&str>, on_set: OnSet) -> StandIn {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("a port on 127.0.0.1");
+        listener
+            .set_nonblocking(true)
+            .expect("a non-blocking listener");
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let upstream = upstream.map(|u| u.trim_start_matches("http://").to_owned());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (seen_by_thread, stop_thread) = (Arc::clone(&seen), Arc::clone(&stop));
+        std::thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while !stop_thread.load(Ordering::SeqCst) && Instant::now() < deadline {
+                let mut stream = match listener.accept() {
+                    Ok((stream, _)) => stream,
+                    Err(_) => {
+                        std::thread::sleep(Duration::from_millis(5));
+                        continue;
+                    }
+                };
+                if serve(&mut stream, upstream.as_deref(), on_set, &seen_by_thread) {
+                    // Stop listening before hanging up, so that a retry is refused.
+                    drop(listener);
+                    drop(stream);
+                    return;
+                }
+            }
+        });
+        StandIn {
+            endpoint,
+            seen,
+            stop,
+        }
+    }
+
+    /// The `X-Amz-Target` operations received so far, such as `SetRepositoryPolicy`.
+    pub fn seen(&self) -> Vec<String> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+impl Drop for StandIn {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// Serves the requests of one connection; `true` when the stand-in should stop listening.
+fn serve(
+    stream: &mut TcpStream,
+    upstream: Option<&str>,
+    on_set: OnSet,
+    seen: &Mutex<Vec<String>>,
+) -> bool {
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let Some((head, body)) = read_request(stream) else {
+        return false;
+    };
+    let target = header(&head, "x-amz-target")
+        .and_then(|t| t.rsplit('.').next().map(str::to_owned))
+        .unwrap_or_default();
+    seen.lock().unwrap().push(target.clone());
+    if target == "SetRepositoryPolicy" {
+        match on_set {
+            OnSet::ForwardThenHangUp => {
+                let _ = upstream.map(|u| forward(u, &head, &body));
+                return false;
+            }
+            OnSet::HangUp => return false,
+            OnSet::HangUpThenStop => return true,
+            OnSet::Hold => {
+                // Until the client closes the connection (read returns 0) or the time-out.
+                let mut byte = [0u8; 1];
+                let _ = std::io::Read::read(stream, &mut byte);
+                return false;
+            }
+            OnSet::BadGateway => {
+                let _ = stream.write_all(BAD_GATEWAY);
+                return false;
+            }
+        }
+    }
+    let answer = upstream
+        .and_then(|u| forward(u, &head, &body))
+        .unwrap_or_else(|| BAD_GATEWAY.to_vec());
+    // Every answer says `connection: close`: one request per connection.
+    let _ = stream.write_all(&answer);
+    false
+}
+
+const BAD_GATEWAY: &[u8] =
+    b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+
+/// One HTTP/1.1 request: its head (up to the blank line) and its body.
+fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut data = Vec::new();
+    let mut buf = [0u8; 4096];
+    let end = loop {
+        if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        let n = stream.read(&mut buf).ok().filter(|&n| n > 0)?;
+        data.extend_from_slice(&buf[..n]);
+    };
+    let head = String::from_utf8_lossy(&data[..end]).into_owned();
+    let length: usize = header(&head, "content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = data[end..].to_vec();
+    while body.len() < length {
+        let n = stream.read(&mut buf).ok().filter(|&n| n > 0)?;
+        body.extend_from_slice(&buf[..n]);
+    }
+    Some((head, body))
+}
+
+fn header(head: &str, name: &str) -> Option<String> {
+    head.lines().skip(1).find_map(|line| {
+        let (key, value) = line.split_once(':')?;
+        key.trim()
+            .eq_ignore_ascii_case(name)
+            .then(|| value.trim().to_owned())
+    })
+}
+
+/// Sends the request to `upstream` on a connection of its own and returns the answer, with
+/// `connection: close` so that the client opens a new connection for its next request.
+fn forward(upstream: &str, head: &str, body: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut connection = TcpStream::connect(upstream).ok()?;
+    let _ = connection.set_read_timeout(Some(Duration::from_secs(10)));
+    connection.write_all(closing(head).as_bytes()).ok()?;
+    connection.write_all(body).ok()?;
+    let mut answer = Vec::new();
+    connection.read_to_end(&mut answer).ok()?;
+    let end = answer.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let mut relayed = closing(&String::from_utf8_lossy(&answer[..end])).into_bytes();
+    relayed.extend_from_slice(&answer[end..]);
+    Some(relayed)
+}
+
+/// An HTTP head with its `connection` header replaced by `connection: close`.
+fn closing(head: &str) -> String {
+    let mut kept: String = head
+        .trim_end()
+        .lines()
+        .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))
+        .map(|l| format!("{l}\r\n"))
+        .collect();
+    kept.push_str("connection: close\r\n\r\n");
+    kept
+}

@@ -9,9 +9,7 @@ fn main() {
     let cut_short: PolicyTemplate = policy! { allow user "ci" pull };
     let and_between: PolicyTemplate = policy! { allow user "ci" and role "deployer" pull on repo };
     let arn_as_name: PolicyTemplate = policy! { allow user "arn:aws:iam::123456789012:user/ci" pull on repo };
-    let except_needs_account: PolicyTemplate =
-        policy! { deny anyone except role "platform-admin" policy on repo };
-    for template in [cut_short, and_between, arn_as_name, except_needs_account] {
+    for template in [cut_short, and_between, arn_as_name] {
         println!("{}", template.bind(AccountId::new("123456789012").unwrap()).to_json());
     }
     let dashes: RepositoryPolicy = policy! { allow account "1234-5678-9012" pull on repo };

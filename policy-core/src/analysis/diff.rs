@@ -28,7 +28,8 @@ pub struct AccessChange {
 /// Empty exactly when the policies are [equivalent](crate::analysis::equivalence::equivalent).
 ///
 /// ```
-/// use policy_core::{diff, PolicyDocument};
+/// use policy_core::PolicyDocument;
+/// use policy_core::compare::diff;
 ///
 /// let before = PolicyDocument::from_json(r#"{"Statement": [{"Effect": "Allow",
 ///     "Principal": {"AWS": "arn:aws:iam::123456789012:role/ci"}, "Action": ["ecr:BatchGetImage", "ecr:PutImage"]}]}"#)?;
@@ -39,7 +40,7 @@ pub struct AccessChange {
 ///     d.to_string(),
 ///     "+ Allow arn:aws:iam::123456789012:role/ci: ecr:batchdeleteimage\n- Allow arn:aws:iam::123456789012:role/ci: ecr:putimage\n"
 /// );
-/// # Ok::<(), policy_core::ParseError>(())
+/// # Ok::<(), policy_core::json::ParseError>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PolicyDiff {

@@ -275,10 +275,11 @@ fn prune(grants: BTreeSet<Grant>) -> BTreeSet<Grant> {
         .collect()
 }
 
-/// Whether two documents grant the same access (see the [module](self) documentation).
+/// Whether two documents grant the same access (see the [module](crate::compare) documentation).
 ///
 /// ```
-/// use policy_core::{equivalent, PolicyDocument};
+/// use policy_core::PolicyDocument;
+/// use policy_core::compare::equivalent;
 ///
 /// let a = PolicyDocument::from_json(r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
 ///     "Principal": {"AWS": "123456789012"}, "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]}]}"#)?;
@@ -288,7 +289,7 @@ fn prune(grants: BTreeSet<Grant>) -> BTreeSet<Grant> {
 /// assert!(equivalent(&a, &b));
 /// let c = PolicyDocument::from_json(r#"{"Statement": {"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"}}"#)?;
 /// assert!(!equivalent(&a, &c));
-/// # Ok::<(), policy_core::ParseError>(())
+/// # Ok::<(), policy_core::json::ParseError>(())
 /// ```
 #[must_use]
 pub fn equivalent(a: &PolicyDocument, b: &PolicyDocument) -> bool {

@@ -1,6 +1,8 @@
-//! What a policy means and whether it is sound: lint, equivalence, diff and normal form.
+//! What a policy means and whether it is sound: who can do what (access), lint, equivalence,
+//! diff and normal form.
 
+pub mod access;
 pub(crate) mod diff;
 pub(crate) mod equivalence;
-pub(crate) mod lint;
+pub mod lint;
 pub(crate) mod normalize;

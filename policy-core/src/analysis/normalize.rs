@@ -22,7 +22,7 @@ impl PolicyDocument {
     ///     r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"ecr:PutImage"}}"#
     /// );
     /// assert!(doc.normalize().equivalent(&doc));
-    /// # Ok::<(), policy_core::ParseError>(())
+    /// # Ok::<(), policy_core::json::ParseError>(())
     /// ```
     #[must_use]
     pub fn normalize(&self) -> PolicyDocument {

@@ -30,8 +30,8 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::model::action::{ActionItem, Bundle};
-use crate::model::condition::{Condition, ConditionKey, ConditionValue, Conditions, Operator};
+use crate::model::action::ActionItem;
+use crate::model::condition::{Condition, ConditionKey, ConditionValue, Conditions};
 use crate::model::document::PolicyDocument;
 use crate::model::list::{ListForm, ValueList};
 use crate::model::names::{
@@ -42,6 +42,7 @@ use crate::model::policy::RepositoryPolicy;
 use crate::model::principal::{AwsPrincipal, Principal};
 use crate::model::statement::{ActionElement, PrincipalElement, Statement};
 use crate::model::version::{Effect, Version};
+use policy_catalogue::{Bundle, Operator};
 
 /// Type-level states of the policy's account.
 pub mod state {
@@ -82,6 +83,29 @@ pub enum Combine {
     /// statement grants or denies the actions of both.
     Actions,
 }
+
+/// What a merge refuses: two statements with one Sid.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MergeError {
+    /// The Sid.
+    pub sid: String,
+    /// The first statement with it: index in the policy merged into, from 0.
+    pub first: usize,
+    /// The second statement with it: index in the policy merged in, from 0.
+    pub second: usize,
+}
+
+impl fmt::Display for MergeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "statement {} of the first policy and statement {} of the second share the Sid \"{}\": Sids must be unique within a policy\nhelp: rename one of them, or merge with `Combine::Principals` or `Combine::Actions` when they differ only in those",
+            self.first, self.second, self.sid
+        )
+    }
+}
+
+impl std::error::Error for MergeError {}
 
 /// A principal waiting for the policy's account.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -147,6 +171,8 @@ pub(crate) struct Draft {
     actions: Vec<ActionItem>,
     action_form: ListForm,
     conditions: Conditions,
+    /// The principals a deny of everyone spares, by conditions written at the end.
+    spared: Vec<Slot>,
     /// Actions as they were read (a statement of an existing policy): not sorted.
     verbatim: bool,
 }
@@ -222,6 +248,7 @@ impl StatementBuilder {
                 actions: Vec::new(),
                 action_form: ListForm::Array,
                 conditions: Conditions::new(),
+                spared: Vec::new(),
                 verbatim: false,
             },
         }
@@ -238,6 +265,79 @@ impl StatementBuilder {
     #[must_use]
     pub fn needs_account(&self) -> bool {
         self.draft.needs_account()
+    }
+
+    fn spare_pending(mut self, pending: Pending) -> Self {
+        let slot = Slot::InPolicyAccount(pending);
+        if !self.draft.spared.contains(&slot) {
+            self.draft.spared.push(slot);
+        }
+        self
+    }
+
+    /// Spares a principal from a statement that denies everyone: `deny anyone except ...`, in
+    /// the form AWS recommends over `NotPrincipal`, `"Principal": "*"` with conditions that fail
+    /// for the spared callers
+    /// ([NotPrincipal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html)).
+    /// A `NotPrincipal` deny would also deny a role's sessions unless the account and each
+    /// session ARN were listed, and takes no wildcards.
+    ///
+    /// Users and roles are spared by `ArnNotLike` on `aws:PrincipalArn`, which holds the role's
+    /// ARN for each of its sessions, so sparing a role spares all its sessions; accounts, with
+    /// everyone in them, by `StringNotEquals` on `aws:PrincipalAccount`; services by
+    /// `StringNotEquals` on `aws:PrincipalServiceName`
+    /// ([condition keys](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html)).
+    /// The statement then denies only callers who are none of them. [`PolicyBuilder::build`]
+    /// refuses sparing in an `Allow` statement, and sparing a session or any other principal
+    /// ([`BuildError::CannotSpare`]).
+    ///
+    /// ```
+    /// use policy_core::model::Principal;
+    /// use policy_core::{AccountId, Bundle, RepositoryPolicy, RoleName, StatementBuilder};
+    ///
+    /// let policy = RepositoryPolicy::builder()
+    ///     .statement(
+    ///         StatementBuilder::deny()
+    ///             .anyone()
+    ///             .spare_role(RoleName::new("platform-admin")?)
+    ///             .spare(Principal::account(AccountId::new("210987654321")?))
+    ///             .bundle(Bundle::Policy),
+    ///     )
+    ///     .build()?
+    ///     .bind(AccountId::new("123456789012")?);
+    /// let json = policy.to_json();
+    /// assert!(json.contains(r#""Principal":"*""#));
+    /// assert!(json.contains(r#""ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::123456789012:role/platform-admin"}"#));
+    /// assert!(json.contains(r#""StringNotEquals":{"aws:PrincipalAccount":"210987654321"}"#));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn spare(mut self, principal: impl Into<Principal>) -> Self {
+        let slot = Slot::Ready(principal.into());
+        if !self.draft.spared.contains(&slot) {
+            self.draft.spared.push(slot);
+        }
+        self
+    }
+
+    /// Spares an IAM user of the policy's account; see [`spare`](Self::spare).
+    pub fn spare_user(self, name: UserName) -> Self {
+        self.spare_pending(Pending::User(IamPath::root(), name))
+    }
+
+    /// Spares an IAM user with a path, of the policy's account; see [`spare`](Self::spare).
+    pub fn spare_user_with_path(self, path: IamPath, name: UserName) -> Self {
+        self.spare_pending(Pending::User(path, name))
+    }
+
+    /// Spares an IAM role of the policy's account, and so all its sessions; see
+    /// [`spare`](Self::spare).
+    pub fn spare_role(self, name: RoleName) -> Self {
+        self.spare_pending(Pending::Role(IamPath::root(), name))
+    }
+
+    /// Spares an IAM role with a path, of the policy's account; see [`spare`](Self::spare).
+    pub fn spare_role_with_path(self, path: IamPath, name: RoleName) -> Self {
+        self.spare_pending(Pending::Role(path, name))
     }
 
     /// Sets the statement id.
@@ -459,9 +559,26 @@ impl From<Statement> for StatementBuilder {
                 actions,
                 action_form,
                 conditions: s.condition,
+                spared: Vec::new(),
                 verbatim: true,
             },
         }
+    }
+}
+
+/// Whether a spared principal can be spared, i.e. has a condition that fails for it.
+fn can_spare(slot: &Slot) -> bool {
+    match slot {
+        Slot::InPolicyAccount(p) => matches!(p, Pending::User(..) | Pending::Role(..)),
+        Slot::Ready(p) => matches!(
+            p,
+            Principal::Service(_)
+                | Principal::Aws(
+                    AwsPrincipal::User { .. }
+                        | AwsPrincipal::Role { .. }
+                        | AwsPrincipal::Account { .. }
+                )
+        ),
     }
 }
 
@@ -469,7 +586,38 @@ impl Draft {
     /// The statement, with the policy's account given to pending principals. Without an
     /// account they are left out: callers check [`Draft::needs_account`] first.
     fn finish(self, partition: Partition, account: Option<&AccountId>) -> Statement {
-        let d = self;
+        let mut d = self;
+        let (mut arns, mut accounts, mut services) = (Vec::new(), Vec::new(), Vec::new());
+        for slot in std::mem::take(&mut d.spared) {
+            match slot.resolve(partition, account) {
+                Ok(Principal::Aws(p @ (AwsPrincipal::User { .. } | AwsPrincipal::Role { .. }))) => {
+                    arns.push(ConditionValue::from(p.to_string()));
+                }
+                Ok(Principal::Aws(AwsPrincipal::Account { account, .. })) => {
+                    accounts.push(ConditionValue::from(account.as_str()));
+                }
+                Ok(Principal::Service(s)) => services.push(ConditionValue::from(s.as_str())),
+                // Refused by `PolicyBuilder::build`, or left for `bind`.
+                _ => {}
+            }
+        }
+        for (operator, key, values) in [
+            (Operator::ArnNotLike, "aws:PrincipalArn", arns),
+            (Operator::StringNotEquals, "aws:PrincipalAccount", accounts),
+            (
+                Operator::StringNotEquals,
+                "aws:PrincipalServiceName",
+                services,
+            ),
+        ] {
+            if !values.is_empty() {
+                d.conditions.push(Condition::new(
+                    crate::model::condition::plain(operator),
+                    ConditionKey::__checked(key),
+                    values,
+                ));
+            }
+        }
         let mut actions = d.actions;
         if !d.verbatim {
             actions.sort();
@@ -485,6 +633,7 @@ impl Draft {
             effect: d.effect,
             principal: (!principals.is_empty()).then(|| PrincipalElement {
                 negated: d.not_principal,
+                empty_keys: Vec::new(),
                 principals: ValueList::new(principals, d.principal_form),
             }),
             action: (!actions.is_empty()).then(|| ActionElement {
@@ -511,7 +660,8 @@ impl Draft {
             && self.effect == other.effect
             && self.not_principal == other.not_principal
             && self.not_action == other.not_action
-            && self.conditions == other.conditions;
+            && self.conditions == other.conditions
+            && self.spared == other.spared;
         alike
             && match combine {
                 Combine::Principals => same_set(&self.actions, &other.actions),
@@ -551,6 +701,7 @@ impl Draft {
     fn needs_account(&self) -> bool {
         self.principals
             .iter()
+            .chain(&self.spared)
             .any(|s| matches!(s, Slot::InPolicyAccount(_)))
     }
 }
@@ -560,7 +711,10 @@ impl Draft {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum BuildError {
-    /// The policy has no statement; ECR requires at least one.
+    /// The policy has no statement. The `Statement` element is required
+    /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_statement.html>),
+    /// and a document without one is not a repository policy
+    /// ([`RepositoryRuleViolation::NoStatement`](crate::model::policy::RepositoryRuleViolation::NoStatement)).
     NoStatement,
     /// A statement names no principal (an empty list of them is none); ECR requires one in every
     /// statement.
@@ -586,6 +740,14 @@ pub enum BuildError {
         /// The condition key, e.g. `aws:SourceIp`.
         key: String,
     },
+    /// A statement spares a principal it cannot: sparing is for `Deny` statements, and for
+    /// users, roles, accounts and services (see [`StatementBuilder::spare`]).
+    CannotSpare {
+        /// Index of the statement, from 0.
+        statement: usize,
+        /// The principal, or `None` when the statement is an `Allow`.
+        principal: Option<String>,
+    },
     /// Two statements share a Sid; Sids must be unique within a policy.
     DuplicateSid {
         /// The Sid.
@@ -610,7 +772,7 @@ impl fmt::Display for BuildError {
         match self {
             BuildError::NoStatement => write!(
                 f,
-                "the policy has no statement: ECR requires at least one (a list of statements may have been empty)"
+                "the policy has no statement: a repository policy needs at least one (add one with `.statement(...)`; a list of statements may have been empty)"
             ),
             BuildError::MissingPrincipal { statement, sid } => write!(
                 f,
@@ -630,6 +792,20 @@ impl fmt::Display for BuildError {
                 f,
                 "{} tests `{key}` against no value: a condition needs at least one (a list of values may have been empty)",
                 named(*statement, sid.as_ref())
+            ),
+            BuildError::CannotSpare {
+                statement,
+                principal: None,
+            } => write!(
+                f,
+                "statement {statement} allows everyone but the principals it spares: sparing is for Deny statements (AWS does not support Allow with NotPrincipal, and an Allow of everyone else lets anonymous callers in)"
+            ),
+            BuildError::CannotSpare {
+                statement,
+                principal: Some(p),
+            } => write!(
+                f,
+                "statement {statement} spares {p}, which no condition on the caller singles out: spare users, roles, accounts and services (for a session, aws:PrincipalArn holds its role's ARN: spare the role)"
             ),
             BuildError::DuplicateSid { sid, first, second } => write!(
                 f,
@@ -665,6 +841,22 @@ fn check(statements: &[Draft]) -> Result<(), BuildError> {
                 statement: i,
                 sid: sid(),
                 key: test.key.as_str().to_owned(),
+            });
+        }
+        if !s.spared.is_empty() && s.effect == Effect::Allow {
+            return Err(BuildError::CannotSpare {
+                statement: i,
+                principal: None,
+            });
+        }
+        if let Some(slot) = s.spared.iter().find(|slot| !can_spare(slot)) {
+            let principal = match slot {
+                Slot::Ready(p) => p.to_string(),
+                Slot::InPolicyAccount(_) => "a principal of the policy's account".to_owned(),
+            };
+            return Err(BuildError::CannotSpare {
+                statement: i,
+                principal: Some(principal),
             });
         }
         if let Some(own) = &s.sid {

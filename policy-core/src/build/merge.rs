@@ -4,33 +4,8 @@
 //! Access Analyzer reports a duplicate Sid as an error). [`Combine`] can first join statements
 //! that differ only in their principals, or only in their actions, into one.
 
-use std::fmt;
-
-use crate::build::builder::{Combine, Draft, PolicyTemplate};
+use crate::build::builder::{Combine, Draft, MergeError, PolicyTemplate};
 use crate::model::policy::RepositoryPolicy;
-
-/// What a merge refuses: two statements with one Sid.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MergeError {
-    /// The Sid.
-    pub sid: String,
-    /// The first statement with it: index in the policy merged into, from 0.
-    pub first: usize,
-    /// The second statement with it: index in the policy merged in, from 0.
-    pub second: usize,
-}
-
-impl fmt::Display for MergeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "statement {} of the first policy and statement {} of the second share the Sid \"{}\": Sids must be unique within a policy\nhelp: rename one of them, or merge with `Combine::Principals` or `Combine::Actions` when they differ only in those",
-            self.first, self.second, self.sid
-        )
-    }
-}
-
-impl std::error::Error for MergeError {}
 
 fn merge_drafts(
     ours: &mut Vec<Draft>,
@@ -87,7 +62,8 @@ impl PolicyTemplate {
     /// [`merge`](Self::merge), joining statements as `combine` says first.
     ///
     /// ```
-    /// use policy_core::{AccountId, Bundle, Combine, RepositoryPolicy, StatementBuilder};
+    /// use policy_core::builder::Combine;
+    /// use policy_core::{AccountId, Bundle, RepositoryPolicy, StatementBuilder};
     ///
     /// let pull = |account: &str| -> Result<_, Box<dyn std::error::Error>> {
     ///     Ok(RepositoryPolicy::builder()

@@ -59,7 +59,8 @@ impl Count for Many {
 /// array, an `Option`, a `map(...)`).
 ///
 /// ```
-/// use policy_core::{AccountId, IntoSlot};
+/// use policy_core::slot::IntoSlot;
+/// use policy_core::AccountId;
 ///
 /// let one = AccountId::new("111122223333")?;
 /// let many = vec![AccountId::new("111122223333")?, AccountId::new("444455556666")?];

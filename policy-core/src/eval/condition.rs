@@ -28,6 +28,7 @@ use policy_catalogue::{wildcard_match, ConditionOperator, Operator, SetQualifier
 use crate::model::condition::Condition;
 
 use super::request::{parse_bool, parse_number, ContextValue, Request};
+use super::why::ConditionRule;
 
 /// A three-valued truth: the evaluator only produces `True` and `False`; the policy checks of
 /// [`crate::tools::assert`] also meet keys whose value they cannot know.
@@ -143,6 +144,56 @@ impl PreparedCondition {
             Some(SetQualifier::ForAnyValue) => values.iter().any(satisfies),
             None if negated => values.iter().all(satisfies),
             None => values.iter().any(satisfies),
+        })
+    }
+
+    /// The rule that makes the test hold for a request, or `None` when it does not hold. Follows
+    /// [`evaluate`](Self::evaluate) case for case.
+    pub(crate) fn rule_that_holds(&self, request: &Request) -> Option<ConditionRule> {
+        let op = self.operator;
+        let values = match request.lookup(&self.key) {
+            Some(v) if !v.is_empty() => v,
+            _ => {
+                if !self.when_missing() {
+                    return None;
+                }
+                return Some(if op.operator == Operator::Null {
+                    ConditionRule::NullMissing
+                } else if op.if_exists {
+                    ConditionRule::IfExistsMissing
+                } else if op.qualifier == Some(SetQualifier::ForAllValues) {
+                    ConditionRule::ForAllValuesOfNothing
+                } else {
+                    ConditionRule::MissingKeyNegated
+                });
+            }
+        };
+        if self.evaluate(request) != Tri::True {
+            return None;
+        }
+        if op.operator == Operator::Null {
+            return Some(ConditionRule::NullPresent);
+        }
+        let first_match = |v: &ContextValue| {
+            self.values
+                .iter()
+                .find(|p| base_match(op.operator, v, p))
+                .map(|p| ConditionRule::Matches {
+                    found: v.text.clone(),
+                    value: p.text.clone(),
+                })
+        };
+        Some(match (op.qualifier, op.operator.is_negated()) {
+            (Some(SetQualifier::ForAllValues), false) => ConditionRule::EveryValueMatches,
+            (Some(SetQualifier::ForAnyValue), true) => ConditionRule::SomeValueMatchesNone {
+                found: values
+                    .iter()
+                    .find(|v| !self.values.iter().any(|p| base_match(op.operator, v, p)))?
+                    .text
+                    .clone(),
+            },
+            (_, true) => ConditionRule::MatchesNone,
+            (_, false) => values.iter().find_map(first_match)?,
         })
     }
 

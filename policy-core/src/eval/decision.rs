@@ -10,8 +10,9 @@ use crate::model::version::Effect;
 
 use super::condition::{ContextSource, Lookup, Tri};
 use super::prepared::{PreparedPolicy, PreparedStatement};
-use super::principal_match::PrincipalMatch;
+use super::principal_match::{element_cover, PrincipalMatch};
 use super::request::{Caller, Request};
+use super::why::{Applies, HeldCondition};
 
 /// The answer to "may this caller do this action on this repository?".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -144,6 +145,9 @@ pub struct StatementRef {
     pub index: usize,
     /// The Sid, if the statement has one.
     pub sid: Option<String>,
+    /// A short description, shown for a statement without a Sid: the effect, the principal
+    /// and the actions in brief (`Deny *: ecr:DeleteRepository, ecr:BatchDeleteImage`).
+    pub description: String,
     /// `Allow` or `Deny`.
     pub effect: Effect,
 }
@@ -154,18 +158,20 @@ impl StatementRef {
             policy,
             index: s.index,
             sid: s.sid.clone(),
+            description: s.description.clone(),
             effect: s.effect,
         }
     }
 }
 
 impl fmt::Display for StatementRef {
-    /// `repository policy statement "AllowPull" (#0, Allow)`.
+    /// `repository policy statement "AllowPull" (#0, Allow)`, or without a Sid
+    /// `repository policy statement #1 (Deny *: ecr:DeleteRepository)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} statement ", self.policy)?;
         match &self.sid {
             Some(sid) => write!(f, "{sid:?} (#{}, {})", self.index, self.effect),
-            None => write!(f, "#{} ({})", self.index, self.effect),
+            None => write!(f, "#{} ({})", self.index, self.description),
         }
     }
 }
@@ -237,17 +243,28 @@ impl fmt::Display for Mismatch {
 pub struct StatementReport {
     /// The statement.
     pub statement: StatementRef,
-    /// `Ok` with how the principal covered the caller when the statement applies, or the
-    /// parts that did not match.
-    pub result: Result<PrincipalMatch, Vec<Mismatch>>,
+    /// `Ok` with why the statement applies (how the principal covers the caller, why each
+    /// condition holds), or the parts that did not match.
+    pub result: Result<Applies, Vec<Mismatch>>,
 }
 
 impl fmt::Display for StatementReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: ", self.statement)?;
         match &self.result {
-            Ok(PrincipalMatch::Account) => f.write_str("applies, through the caller's account"),
-            Ok(_) => f.write_str("applies"),
+            Ok(applies) => {
+                f.write_str("applies")?;
+                if applies.principal == PrincipalMatch::Account {
+                    f.write_str(", through the caller's account")?;
+                }
+                if let Some(cover) = &applies.principal_cover {
+                    write!(f, "\n      {cover}")?;
+                }
+                for c in &applies.conditions {
+                    write!(f, "\n      {c}")?;
+                }
+                Ok(())
+            }
             Err(parts) => {
                 f.write_str("does not apply: ")?;
                 for (i, m) in parts.iter().enumerate() {
@@ -411,7 +428,7 @@ impl Evaluator {
                         let m = s.principal_match(policy.kind, &request.caller);
                         tally.add(policy.kind, s.effect, m);
                         applying.push((statement.clone(), m));
-                        Ok(m)
+                        Ok(why(policy.kind, s, request, m))
                     } else {
                         Err(mismatches)
                     }
@@ -526,6 +543,40 @@ fn mismatches(kind: PolicyKind, s: &PreparedStatement, request: &Request) -> Vec
         }
     }
     out
+}
+
+/// Why a statement that applies does.
+fn why(kind: PolicyKind, s: &PreparedStatement, request: &Request, m: PrincipalMatch) -> Applies {
+    let principal_cover = match kind {
+        PolicyKind::Identity => None,
+        PolicyKind::Repository => s
+            .principal
+            .as_ref()
+            .and_then(|p| element_cover(p, &request.caller)),
+    };
+    let conditions = s
+        .conditions
+        .iter()
+        .enumerate()
+        .filter_map(|(index, c)| {
+            let rule = c.rule_that_holds(request)?;
+            Some(HeldCondition {
+                index,
+                operator: c.operator,
+                key: c.key.clone(),
+                values: c.values.iter().map(|v| v.text.clone()).collect(),
+                found: request
+                    .lookup(&c.key)
+                    .map(|v| v.iter().map(|v| v.as_str().to_owned()).collect()),
+                rule,
+            })
+        })
+        .collect();
+    Applies {
+        principal: m,
+        principal_cover,
+        conditions,
+    }
 }
 
 fn conclude(tally: &Tally, request: &Request) -> (Outcome, Reason) {

@@ -1,6 +1,8 @@
 //! Offline access decisions: "may this principal do this action on this repository?",
 //! answered the way AWS combines a repository policy with the caller's identity policy
-//! (ECR-FACTS section 5), with an explanation naming the statements that decided.
+//! (ECR-FACTS section 5), with an explanation naming the statements that decided and, for
+//! each statement that applies, why: the principal that covers the caller and the rule that
+//! made each condition hold.
 //!
 //! ```
 //! use policy_core::eval::{Caller, Evaluator, Outcome, Reason, Request};
@@ -33,6 +35,7 @@ mod decision;
 mod prepared;
 mod principal_match;
 mod request;
+mod why;
 
 pub(crate) use condition::{ContextSource, Lookup, Tri};
 
@@ -45,7 +48,7 @@ pub(crate) use principal_match::principal_matches;
 
 pub use date::parse_date;
 pub use decision::{Decision, Evaluator, Mismatch, Outcome, Reason, StatementRef, StatementReport};
-pub use principal_match::PrincipalMatch;
+pub use principal_match::{PrincipalCover, PrincipalMatch};
 
-pub use crate::model::kind::PolicyKind;
 pub use request::{Caller, ContextValue, Request, RequestAction};
+pub use why::{Applies, ConditionRule, HeldCondition};

@@ -39,6 +39,8 @@ impl PreparedPolicy {
 pub(crate) struct PreparedStatement {
     pub(crate) index: usize,
     pub(crate) sid: Option<String>,
+    /// A short description: effect, principal, actions in brief.
+    pub(crate) description: String,
     pub(crate) effect: Effect,
     pub(crate) principal: Option<PrincipalElement>,
     /// `NotAction`.
@@ -69,6 +71,7 @@ impl PreparedStatement {
         PreparedStatement {
             index,
             sid: s.sid.as_ref().map(|s| s.as_str().to_owned()),
+            description: describe(s),
             effect: s.effect,
             principal: s.principal.clone(),
             action_negated: s.action.as_ref().is_some_and(|a| a.negated),
@@ -154,4 +157,49 @@ fn item_covers(item: &ActionItem, action: &str) -> bool {
         ActionItem::Pattern(p) => p.matches(action),
         ActionItem::Other(s) => wildcard_match(s, action, true),
     }
+}
+
+/// `Deny *: ecr:DeleteRepository, ecr:BatchDeleteImage`, `Allow everyone but
+/// arn:aws:iam::123456789012:role/admin: ecr:* on *`: the effect, the principal (the first of
+/// several), the actions (the first two) and the resource when there is one.
+fn describe(s: &Statement) -> String {
+    fn brief<T: std::fmt::Display>(out: &mut String, items: &[T], shown: usize) {
+        for (i, item) in items.iter().take(shown).enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(&item.to_string());
+        }
+        if items.len() > shown {
+            out.push_str(&format!(" and {} more", items.len() - shown));
+        }
+    }
+    let mut out = s.effect.as_str().to_owned();
+    if let Some(p) = &s.principal {
+        out.push(' ');
+        if p.negated {
+            out.push_str("everyone but ");
+        }
+        if p.principals.is_empty() {
+            out.push_str("no principal");
+        } else {
+            brief(&mut out, &p.principals, 1);
+        }
+        out.push(':');
+    }
+    out.push(' ');
+    match &s.action {
+        Some(a) if !a.actions.is_empty() => {
+            if a.negated {
+                out.push_str("every action but ");
+            }
+            brief(&mut out, &a.actions, 2);
+        }
+        _ => out.push_str("no action"),
+    }
+    if let Some(r) = &s.resource {
+        out.push_str(if r.negated { " on all but " } else { " on " });
+        brief(&mut out, &r.resources, 1);
+    }
+    out
 }

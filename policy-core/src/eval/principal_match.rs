@@ -4,7 +4,12 @@
 //! ignoring case (IAM does not allow two names differing only in case), paths and session
 //! names exactly. Wildcards are not allowed inside principal ARNs (only `"*"` alone), so a
 //! principal such as `arn:aws:iam::123456789012:user/ci-*` matches nobody; neither do unique
-//! ids (`AIDA...`), federated and canonical-user principals, which no [`Caller`] has.
+//! ids (`AIDA...`), `Federated` principals (identity providers, which role trust policies
+//! name for `sts:AssumeRoleWithWebIdentity`; their users call ECR as role sessions) and
+//! canonical-user principals, which no [`Caller`] has. A federated user session
+//! (`arn:aws:sts::ACCOUNT:federated-user/NAME`) is matched by its ARN.
+
+use std::fmt;
 
 use crate::model::principal::{AwsPrincipal, Principal};
 use crate::model::statement::PrincipalElement;
@@ -23,6 +28,80 @@ pub enum PrincipalMatch {
     /// Covered by name (the user, the role of a session, the session, the service), by `"*"`,
     /// or by a `NotPrincipal` that does not exclude the caller.
     Direct,
+}
+
+/// Why a `Principal` or `NotPrincipal` element covers the caller.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PrincipalCover {
+    /// `Principal` lists this principal (as written), which names the caller, is `"*"`, or
+    /// names the caller's account.
+    Listed {
+        /// The principal.
+        principal: String,
+        /// How it covers the caller.
+        how: PrincipalMatch,
+    },
+    /// `NotPrincipal` does not exclude the caller: AWS excludes a caller only when each of its
+    /// identities (the account, then the user; or the account, the role and the session) is
+    /// listed, and some are not.
+    /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html>
+    NotListed {
+        /// The listed principals that cover none of the caller's identities.
+        not_covering: Vec<String>,
+        /// The listed principals that cover one of the caller's identities: `(kind, principal)`,
+        /// kind as in `unlisted`.
+        covering: Vec<(&'static str, String)>,
+        /// The caller's identities that no listed principal covers: `(kind, ARN)`, kind being
+        /// `"account"`, `"user"`, `"role"`, `"session"`, `"service"` or `"federated"`.
+        unlisted: Vec<(&'static str, String)>,
+    },
+}
+
+impl fmt::Display for PrincipalCover {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PrincipalCover::Listed { principal, how } => match how {
+                PrincipalMatch::Account => write!(
+                    f,
+                    "Principal lists {principal}, the caller's account, which leaves the \
+                     account's users and roles to its identity policies"
+                ),
+                _ if principal == "*" => f.write_str("Principal is \"*\", which covers everyone"),
+                _ => write!(f, "Principal lists {principal}, which is the caller"),
+            },
+            PrincipalCover::NotListed {
+                not_covering,
+                covering,
+                unlisted,
+            } => {
+                f.write_str("NotPrincipal does not exclude the caller: ")?;
+                if !not_covering.is_empty() {
+                    write!(
+                        f,
+                        "{} {} not cover the caller; ",
+                        not_covering.join(", "),
+                        if not_covering.len() == 1 {
+                            "does"
+                        } else {
+                            "do"
+                        }
+                    )?;
+                }
+                for (kind, principal) in covering {
+                    write!(f, "{principal} covers the caller's {kind}; ")?;
+                }
+                f.write_str("not listed: ")?;
+                for (i, (kind, arn)) in unlisted.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "the caller's {kind} {arn}")?;
+                }
+                f.write_str(" (a caller is excluded only when each of its identities is listed)")
+            }
+        }
+    }
 }
 
 /// How one principal covers a caller.
@@ -118,6 +197,10 @@ fn aws_matches(principal: &AwsPrincipal, caller: &Caller) -> PrincipalMatch {
         {
             Direct
         }
+        // A federated user session is named by its ARN, which the model keeps as written.
+        (AwsPrincipal::Other(text), Caller::FederatedUser { .. }) if *text == caller.arn() => {
+            Direct
+        }
         _ => No,
     }
 }
@@ -146,25 +229,97 @@ pub(crate) fn element_matches(element: &PrincipalElement, caller: &Caller) -> Pr
     }) {
         return PrincipalMatch::No;
     }
-    // Whether the caller's identity of this kind is listed.
-    let listed = |kind: Kind| {
-        element
-            .principals
-            .iter()
-            .any(|p| kind_of(p) == Some(kind) && principal_matches(p, caller) != PrincipalMatch::No)
-    };
-    let all_listed = match caller {
-        Caller::User { .. } => listed(Kind::Account) && listed(Kind::User),
-        Caller::AssumedRole { .. } => {
-            listed(Kind::Account) && listed(Kind::Role) && listed(Kind::Session)
-        }
-        Caller::Root { .. } => listed(Kind::Account),
-        Caller::Service(_) => listed(Kind::Service),
-    };
-    if all_listed {
+    if identities(caller)
+        .iter()
+        .all(|(kind, _, _)| listed(element, caller, *kind))
+    {
         PrincipalMatch::No
     } else {
         PrincipalMatch::Direct
+    }
+}
+
+/// Why an element covers a caller, or `None` when it does not.
+pub(crate) fn element_cover(element: &PrincipalElement, caller: &Caller) -> Option<PrincipalCover> {
+    let how = element_matches(element, caller);
+    if how == PrincipalMatch::No {
+        return None;
+    }
+    if !element.negated {
+        let principal = element
+            .principals
+            .iter()
+            .find(|p| principal_matches(p, caller) == how)?;
+        return Some(PrincipalCover::Listed {
+            principal: principal.to_string(),
+            how,
+        });
+    }
+    let (covering, not_covering) = element
+        .principals
+        .iter()
+        .partition::<Vec<_>, _>(|p| principal_matches(p, caller) != PrincipalMatch::No);
+    Some(PrincipalCover::NotListed {
+        not_covering: not_covering.iter().map(ToString::to_string).collect(),
+        covering: covering
+            .iter()
+            .map(|p| (kind_of(p).map_or("identity", Kind::word), p.to_string()))
+            .collect(),
+        unlisted: identities(caller)
+            .into_iter()
+            .filter(|(kind, _, _)| !listed(element, caller, *kind))
+            .map(|(_, word, arn)| (word, arn))
+            .collect(),
+    })
+}
+
+/// Whether the caller's identity of this kind is listed.
+fn listed(element: &PrincipalElement, caller: &Caller, kind: Kind) -> bool {
+    element
+        .principals
+        .iter()
+        .any(|p| kind_of(p) == Some(kind) && principal_matches(p, caller) != PrincipalMatch::No)
+}
+
+/// The identities a request of the caller carries, each of which a `NotPrincipal` must list
+/// to exclude it: its kind, the word for it, and its ARN.
+fn identities(caller: &Caller) -> Vec<(Kind, &'static str, String)> {
+    identity_arns(caller)
+        .into_iter()
+        .map(|(kind, arn)| (kind, kind.word(), arn))
+        .collect()
+}
+
+fn identity_arns(caller: &Caller) -> Vec<(Kind, String)> {
+    let account = |partition, account| format!("arn:{partition}:iam::{account}:root");
+    match caller {
+        Caller::User {
+            partition,
+            account: a,
+            ..
+        } => vec![
+            (Kind::Account, account(partition, a)),
+            (Kind::User, caller.arn()),
+        ],
+        Caller::AssumedRole {
+            partition,
+            account: a,
+            ..
+        } => vec![
+            (Kind::Account, account(partition, a)),
+            (Kind::Role, caller.principal_arn()),
+            (Kind::Session, caller.arn()),
+        ],
+        Caller::FederatedUser {
+            partition,
+            account: a,
+            ..
+        } => vec![
+            (Kind::Account, account(partition, a)),
+            (Kind::FederatedUser, caller.arn()),
+        ],
+        Caller::Root { .. } => vec![(Kind::Account, caller.arn())],
+        Caller::Service(_) => vec![(Kind::Service, caller.arn())],
     }
 }
 
@@ -174,7 +329,21 @@ enum Kind {
     User,
     Role,
     Session,
+    FederatedUser,
     Service,
+}
+
+impl Kind {
+    fn word(self) -> &'static str {
+        match self {
+            Kind::Account => "account",
+            Kind::User => "user",
+            Kind::Role => "role",
+            Kind::Session => "session",
+            Kind::FederatedUser => "federated user",
+            Kind::Service => "service",
+        }
+    }
 }
 
 fn kind_of(p: &Principal) -> Option<Kind> {
@@ -183,6 +352,9 @@ fn kind_of(p: &Principal) -> Option<Kind> {
         Principal::Aws(AwsPrincipal::User { .. }) => Some(Kind::User),
         Principal::Aws(AwsPrincipal::Role { .. }) => Some(Kind::Role),
         Principal::Aws(AwsPrincipal::AssumedRole { .. }) => Some(Kind::Session),
+        Principal::Aws(AwsPrincipal::Other(text)) if text.contains(":federated-user/") => {
+            Some(Kind::FederatedUser)
+        }
         Principal::Service(_) => Some(Kind::Service),
         _ => None,
     }

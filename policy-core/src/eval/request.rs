@@ -11,9 +11,20 @@ use crate::model::names::{
 };
 use crate::model::principal::AwsPrincipal;
 
-use super::date::parse_date;
+use super::date::{format_date, parse_date};
 
 /// Who makes a request.
+///
+/// Sessions from federation: a role assumed with a web identity (OIDC, Amazon Cognito) or a
+/// SAML assertion makes requests as a role session,
+/// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION` ([`Caller::web_identity`]); an IAM user's
+/// `GetFederationToken` session as `arn:aws:sts::ACCOUNT:federated-user/NAME`
+/// ([`Caller::federated_user`]). The identity provider itself (`{"Federated":
+/// "cognito-identity.amazonaws.com"}`) is a principal of role trust policies, for
+/// `sts:AssumeRoleWithWebIdentity`, and never the caller of an ECR action, so a repository
+/// policy's `Federated` principal covers no [`Caller`].
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html>,
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_getfederationtoken.html>
 ///
 /// ```
 /// use policy_core::eval::Caller;
@@ -49,6 +60,22 @@ pub enum Caller {
         role: RoleName,
         /// The session name.
         session: SessionName,
+        /// For a role assumed with a web identity or SAML assertion, the identity provider
+        /// (`aws:FederatedProvider`): `cognito-identity.amazonaws.com`, or the provider's ARN
+        /// `arn:aws:iam::ACCOUNT:oidc-provider/...`.
+        federated_provider: Option<String>,
+    },
+    /// A federated user session an IAM user obtained with `GetFederationToken`:
+    /// `arn:aws:sts::ACCOUNT:federated-user/NAME`. Its identity-policy permissions are those of
+    /// the IAM user limited by the session policy: give the evaluator that intersection as the
+    /// identity policy.
+    FederatedUser {
+        /// The partition.
+        partition: Partition,
+        /// The account of the IAM user that federated.
+        account: AccountId,
+        /// The name given to `GetFederationToken`.
+        name: String,
     },
     /// The root user of an account.
     Root {
@@ -90,7 +117,86 @@ impl Caller {
             role_path: IamPath::root(),
             role,
             session,
+            federated_provider: None,
         }
+    }
+
+    /// A session of a role assumed with a web identity or a SAML assertion
+    /// (`AssumeRoleWithWebIdentity`, `AssumeRoleWithSAML`): a role session like any other, whose
+    /// requests also carry `aws:FederatedProvider`. `provider` is written as AWS writes it:
+    /// `cognito-identity.amazonaws.com`, `accounts.google.com`, or an IAM provider ARN such as
+    /// `arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com`.
+    ///
+    /// ```
+    /// use policy_core::eval::{Caller, Request};
+    /// use policy_core::{AccountId, Action, RoleName, SessionName};
+    ///
+    /// let app = Caller::web_identity(
+    ///     AccountId::new("123456789012")?,
+    ///     RoleName::new("mobile-app")?,
+    ///     SessionName::new("user-17")?,
+    ///     "cognito-identity.amazonaws.com",
+    /// )?;
+    /// assert_eq!(app.arn(), "arn:aws:sts::123456789012:assumed-role/mobile-app/user-17");
+    /// let repo = "arn:aws:ecr:us-east-1:123456789012:repository/app".parse()?;
+    /// let request = Request::new(app, Action::BatchGetImage, repo);
+    /// assert_eq!(
+    ///     request.context_values("aws:FederatedProvider"),
+    ///     Some(vec!["cognito-identity.amazonaws.com"])
+    /// );
+    /// assert_eq!(request.context_values("aws:PrincipalArn"), Some(vec!["arn:aws:iam::123456789012:role/mobile-app"]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A [`RuleViolation`] when `provider` is empty or contains white space.
+    pub fn web_identity(
+        account: AccountId,
+        role: RoleName,
+        session: SessionName,
+        provider: &str,
+    ) -> Result<Self, RuleViolation> {
+        if provider.is_empty() || provider.chars().any(char::is_whitespace) {
+            return Err(RuleViolation::new(
+                "identity provider",
+                "a provider name such as cognito-identity.amazonaws.com, or an IAM oidc-provider or saml-provider ARN",
+                provider,
+                "is empty or contains white space",
+            ));
+        }
+        Ok(Caller::AssumedRole {
+            partition: Partition::Aws,
+            account,
+            role_path: IamPath::root(),
+            role,
+            session,
+            federated_provider: Some(provider.to_owned()),
+        })
+    }
+
+    /// A federated user session (`GetFederationToken`) named `name`, in the `aws` partition.
+    ///
+    /// ```
+    /// use policy_core::eval::Caller;
+    /// use policy_core::AccountId;
+    ///
+    /// let bob = Caller::federated_user(AccountId::new("123456789012")?, "Bob")?;
+    /// assert_eq!(bob.arn(), "arn:aws:sts::123456789012:federated-user/Bob");
+    /// assert_eq!(bob.principal_type(), "FederatedUser");
+    /// assert!(Caller::federated_user(AccountId::new("123456789012")?, "Bob Smith").is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A [`RuleViolation`] when the name is not 2 to 32 letters, digits or `_+=,.@-`, as
+    /// `GetFederationToken` requires.
+    pub fn federated_user(account: AccountId, name: &str) -> Result<Self, RuleViolation> {
+        check_federated_user_name(name)?;
+        Ok(Caller::FederatedUser {
+            partition: Partition::Aws,
+            account,
+            name: name.to_owned(),
+        })
     }
 
     /// The root user of an account.
@@ -108,14 +214,38 @@ impl Caller {
         Caller::Service(name)
     }
 
-    /// Reads a user, role, session or root ARN, a bare account id (the root user), or a
-    /// service principal name. A role ARN means a session of the role named `session`.
+    /// Reads a user, role, session, federated user or root ARN, a bare account id (the root
+    /// user), or a service principal name. A role ARN means a session of the role named
+    /// `session`.
+    ///
+    /// ```
+    /// use policy_core::eval::Caller;
+    /// let bob = Caller::from_arn("arn:aws:sts::123456789012:federated-user/Bob")?;
+    /// assert_eq!(bob.principal_arn(), "arn:aws:sts::123456789012:federated-user/Bob");
+    /// // An identity provider is not a caller: its users call as the role they assumed.
+    /// let err = Caller::from_arn("cognito-identity.amazonaws.com").unwrap_err();
+    /// assert!(err.to_string().contains("Caller::web_identity"), "{err}");
+    /// # Ok::<(), policy_core::RuleViolation>(())
+    /// ```
     ///
     /// # Errors
-    /// A [`RuleViolation`] when the text is none of these.
+    /// A [`RuleViolation`] when the text is none of these; for an identity provider (a web
+    /// identity provider name, an `oidc-provider` or `saml-provider` ARN), one that says to
+    /// use [`Caller::web_identity`].
     pub fn from_arn(text: &str) -> Result<Self, RuleViolation> {
+        if is_identity_provider(text) {
+            return Err(RuleViolation::new(
+                "caller",
+                "a user, role, session, federated user or root ARN, an account id, or a service principal",
+                text,
+                "is an identity provider, which is not modelled as a caller: its users call as the role session they assumed; use Caller::web_identity(account, role, session, provider)",
+            ));
+        }
         if !text.starts_with("arn:") && text.contains('.') {
             return Ok(Caller::Service(ServiceName::new(text)?));
+        }
+        if let Some(caller) = federated_user_arn(text)? {
+            return Ok(caller);
         }
         Ok(match AwsPrincipal::from_arn(text)? {
             AwsPrincipal::User {
@@ -140,6 +270,7 @@ impl Caller {
                 role_path: path,
                 role: name,
                 session: SessionName::__checked("session"),
+                federated_provider: None,
             },
             AwsPrincipal::AssumedRole {
                 partition,
@@ -152,6 +283,7 @@ impl Caller {
                 role_path: IamPath::root(),
                 role,
                 session,
+                federated_provider: None,
             },
             AwsPrincipal::Account {
                 partition, account, ..
@@ -173,6 +305,7 @@ impl Caller {
         match self {
             Caller::User { account, .. }
             | Caller::AssumedRole { account, .. }
+            | Caller::FederatedUser { account, .. }
             | Caller::Root { account, .. } => Some(account),
             Caller::Service(_) => None,
         }
@@ -184,15 +317,20 @@ impl Caller {
         match self {
             Caller::User { partition, .. }
             | Caller::AssumedRole { partition, .. }
+            | Caller::FederatedUser { partition, .. }
             | Caller::Root { partition, .. } => Some(*partition),
             Caller::Service(_) => None,
         }
     }
 
-    /// Whether identity policies apply to the caller: IAM users and role sessions.
+    /// Whether identity policies apply to the caller: IAM users, role sessions and federated
+    /// users.
     #[must_use]
     pub fn has_identity_policies(&self) -> bool {
-        matches!(self, Caller::User { .. } | Caller::AssumedRole { .. })
+        matches!(
+            self,
+            Caller::User { .. } | Caller::AssumedRole { .. } | Caller::FederatedUser { .. }
+        )
     }
 
     /// The caller's own ARN: the user, session or root ARN, or the service name.
@@ -212,6 +350,11 @@ impl Caller {
                 session,
                 ..
             } => format!("arn:{partition}:sts::{account}:assumed-role/{role}/{session}"),
+            Caller::FederatedUser {
+                partition,
+                account,
+                name,
+            } => format!("arn:{partition}:sts::{account}:federated-user/{name}"),
             Caller::Root { partition, account } => format!("arn:{partition}:iam::{account}:root"),
             Caller::Service(s) => s.as_str().to_owned(),
         }
@@ -239,9 +382,61 @@ impl Caller {
         match self {
             Caller::User { .. } => "User",
             Caller::AssumedRole { .. } => "AssumedRole",
+            Caller::FederatedUser { .. } => "FederatedUser",
             Caller::Root { .. } => "Account",
             Caller::Service(_) => "AWSService",
         }
+    }
+}
+
+/// The web identity providers AWS names by domain, and IAM's OIDC and SAML provider ARNs.
+fn is_identity_provider(text: &str) -> bool {
+    const BY_NAME: [&str; 4] = [
+        "cognito-identity.amazonaws.com",
+        "accounts.google.com",
+        "graph.facebook.com",
+        "www.amazon.com",
+    ];
+    BY_NAME.iter().any(|p| p.eq_ignore_ascii_case(text))
+        || (text.starts_with("arn:")
+            && (text.contains(":oidc-provider/") || text.contains(":saml-provider/")))
+}
+
+/// Reads `arn:PARTITION:sts::ACCOUNT:federated-user/NAME`; `None` for any other text.
+fn federated_user_arn(text: &str) -> Result<Option<Caller>, RuleViolation> {
+    let fields: Vec<&str> = text.splitn(6, ':').collect();
+    let ["arn", partition, "sts", "", account, resource] = fields[..] else {
+        return Ok(None);
+    };
+    let Some(name) = resource.strip_prefix("federated-user/") else {
+        return Ok(None);
+    };
+    let partition: Partition = partition.parse()?;
+    let account = AccountId::new(account)?;
+    check_federated_user_name(name)?;
+    Ok(Some(Caller::FederatedUser {
+        partition,
+        account,
+        name: name.to_owned(),
+    }))
+}
+
+/// `GetFederationToken`'s rule for `Name`: 2 to 32 of `[\w+=,.@-]`.
+/// <https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html>
+fn check_federated_user_name(name: &str) -> Result<(), RuleViolation> {
+    let fits = (2..=32).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_+=,.@-".contains(&b));
+    if fits {
+        Ok(())
+    } else {
+        Err(RuleViolation::new(
+            "federated user name",
+            "2 to 32 letters, digits or _+=,.@-",
+            name,
+            "does not fit",
+        ))
     }
 }
 
@@ -305,6 +500,25 @@ impl fmt::Display for RequestAction {
 
 /// One value of a context key, with its readings as a number, date, boolean and IP address
 /// worked out once when the request is built.
+///
+/// Made from text (read in every type it can be read as), or from a typed value, which keeps
+/// its type: a `bool` is a boolean only, a number a number (and, for whole numbers, seconds
+/// since 1970 for `Date*` operators), an [`IpAddr`] an address. The text form is what
+/// `String*` operators compare, as AWS compares every value as text there.
+///
+/// ```
+/// use policy_core::eval::{Caller, Request};
+/// use policy_core::{AccountId, Action, UserName};
+///
+/// let repo = "arn:aws:ecr:us-east-1:123456789012:repository/app".parse()?;
+/// let ci = Caller::user(AccountId::new("123456789012")?, UserName::new("ci")?);
+/// let request = Request::new(ci, Action::BatchGetImage, repo)
+///     .context("aws:MultiFactorAuthPresent", [true])
+///     .context("aws:MultiFactorAuthAge", [3600])
+///     .context("aws:TagKeys", ["team", "env"]);
+/// assert_eq!(request.context_values("aws:MultiFactorAuthAge"), Some(vec!["3600"]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ContextValue {
     pub(crate) text: String,
@@ -337,6 +551,92 @@ impl ContextValue {
     pub fn as_str(&self) -> &str {
         &self.text
     }
+
+    fn typed(text: String) -> Self {
+        ContextValue {
+            text,
+            number: None,
+            date: None,
+            boolean: None,
+            ip: None,
+        }
+    }
+
+    fn whole(n: i128) -> Self {
+        ContextValue {
+            number: Some(n as f64),
+            date: i64::try_from(n).ok().and_then(|s| s.checked_mul(1000)),
+            ..ContextValue::typed(n.to_string())
+        }
+    }
+}
+
+impl From<&str> for ContextValue {
+    fn from(text: &str) -> Self {
+        ContextValue::new(text)
+    }
+}
+
+impl From<String> for ContextValue {
+    fn from(text: String) -> Self {
+        ContextValue::new(text)
+    }
+}
+
+impl From<&String> for ContextValue {
+    fn from(text: &String) -> Self {
+        ContextValue::new(text.as_str())
+    }
+}
+
+impl From<bool> for ContextValue {
+    /// `true` or `false`, for `Bool`.
+    fn from(b: bool) -> Self {
+        ContextValue {
+            boolean: Some(b),
+            ..ContextValue::typed(b.to_string())
+        }
+    }
+}
+
+macro_rules! whole_numbers {
+    ($($t:ty),*) => {$(
+        impl From<$t> for ContextValue {
+            /// A number for `Numeric*`, and seconds since 1970 for `Date*`.
+            fn from(n: $t) -> Self {
+                ContextValue::whole(i128::from(n))
+            }
+        }
+    )*};
+}
+whole_numbers!(i32, u32, i64, u64);
+
+impl From<f64> for ContextValue {
+    /// A number for `Numeric*`; not a number when it is infinite or NaN, which IAM numbers
+    /// never are.
+    fn from(n: f64) -> Self {
+        ContextValue {
+            number: n.is_finite().then_some(n),
+            ..ContextValue::typed(n.to_string())
+        }
+    }
+}
+
+impl From<IpAddr> for ContextValue {
+    /// An address for `IpAddress` / `NotIpAddress`.
+    fn from(ip: IpAddr) -> Self {
+        ContextValue {
+            ip: Some(ip),
+            ..ContextValue::typed(ip.to_string())
+        }
+    }
+}
+
+const CURRENT_TIME: &str = "aws:CurrentTime";
+const EPOCH_TIME: &str = "aws:EpochTime";
+
+fn is_clock_key(key: &str) -> bool {
+    key.eq_ignore_ascii_case(CURRENT_TIME) || key.eq_ignore_ascii_case(EPOCH_TIME)
 }
 
 pub(crate) fn parse_number(text: &str) -> Option<f64> {
@@ -372,7 +672,8 @@ pub(crate) struct ContextEntry {
 ///
 /// The keys AWS derives from the caller and the repository are filled in by
 /// [`Request::new`]: `aws:PrincipalArn` (for a role session, the role's ARN), `aws:PrincipalAccount`,
-/// `aws:PrincipalType`, `aws:username` (users), `aws:PrincipalIsAWSService`,
+/// `aws:PrincipalType`, `aws:username` (users), `aws:userid` (federated users,
+/// `ACCOUNT:NAME`), `aws:FederatedProvider` (web identity sessions), `aws:PrincipalIsAWSService`,
 /// `aws:PrincipalServiceName` (services), `aws:ResourceAccount` and `aws:RequestedRegion`.
 /// Everything else is absent until set: `aws:SecureTransport`, `aws:CurrentTime` and
 /// `aws:EpochTime` included, so that decisions never depend on the clock.
@@ -380,7 +681,8 @@ pub(crate) struct ContextEntry {
 ///
 /// ```
 /// use policy_core::eval::{Caller, Request};
-/// use policy_core::{AccountId, Action, RepositoryArn, ServiceName};
+/// use policy_core::{AccountId, Action, ServiceName};
+/// use policy_core::model::RepositoryArn;
 ///
 /// let repo: RepositoryArn = "arn:aws:ecr:us-east-1:123456789012:repository/app".parse()?;
 /// let request = Request::new(
@@ -422,17 +724,20 @@ impl Request {
             .context("aws:PrincipalType", [caller.principal_type()])
             .context(
                 "aws:PrincipalIsAWSService",
-                [if matches!(caller, Caller::Service(_)) {
-                    "true"
-                } else {
-                    "false"
-                }],
+                [matches!(caller, Caller::Service(_))],
             );
         if let Some(account) = caller.account() {
             request = request.context("aws:PrincipalAccount", [account.as_str()]);
         }
         match &caller {
             Caller::User { name, .. } => request = request.context("aws:username", [name.as_str()]),
+            Caller::AssumedRole {
+                federated_provider: Some(provider),
+                ..
+            } => request = request.context("aws:FederatedProvider", [provider.as_str()]),
+            Caller::FederatedUser { account, name, .. } => {
+                request = request.context("aws:userid", [format!("{account}:{name}")]);
+            }
             Caller::Service(s) => {
                 request = request.context("aws:PrincipalServiceName", [s.as_str()]);
             }
@@ -463,18 +768,33 @@ impl Request {
         &self.repository
     }
 
-    /// Sets a context key to the given values (several values make a multi-valued key),
-    /// replacing any value it had. The key is matched ignoring case.
+    /// Sets a context key to the given values (several values make a multi-valued key, none an
+    /// empty one), replacing any value it had: text, or typed values (`bool`, numbers,
+    /// [`IpAddr`], see [`ContextValue`]). The key is matched ignoring case.
+    ///
+    /// `aws:CurrentTime` and `aws:EpochTime` are one clock: setting either to a date sets both
+    /// (as [`current_time`](Self::current_time) does); setting either to anything else removes
+    /// the other, so that the two never disagree.
     #[must_use]
-    pub fn context<I>(mut self, key: &str, values: I) -> Self
+    pub fn context<I>(self, key: &str, values: I) -> Self
     where
         I: IntoIterator,
-        I::Item: Into<String>,
+        I::Item: Into<ContextValue>,
     {
-        let values: Vec<ContextValue> = values
-            .into_iter()
-            .map(|v| ContextValue::new(v.into()))
-            .collect();
+        let values: Vec<ContextValue> = values.into_iter().map(Into::into).collect();
+        if is_clock_key(key) {
+            return match values.as_slice() {
+                [one] if one.date.is_some() => self.set_time(one.date.unwrap_or_default()),
+                _ => self
+                    .without(CURRENT_TIME)
+                    .without(EPOCH_TIME)
+                    .set(key, values),
+            };
+        }
+        self.set(key, values)
+    }
+
+    fn set(mut self, key: &str, values: Vec<ContextValue>) -> Self {
         match self
             .context
             .iter_mut()
@@ -490,10 +810,13 @@ impl Request {
     }
 
     /// Removes a context key, including one derived from the caller: to test a policy
-    /// against a request where AWS would not set it.
+    /// against a request where AWS would not set it. Removing `aws:CurrentTime` or
+    /// `aws:EpochTime` removes both.
     #[must_use]
     pub fn without(mut self, key: &str) -> Self {
-        self.context.retain(|e| !e.key.eq_ignore_ascii_case(key));
+        let clock = is_clock_key(key);
+        self.context
+            .retain(|e| !(e.key.eq_ignore_ascii_case(key) || clock && is_clock_key(&e.key)));
         self
     }
 
@@ -530,17 +853,30 @@ impl Request {
     /// `aws:SourceIp`.
     #[must_use]
     pub fn source_ip(self, ip: IpAddr) -> Self {
-        self.context("aws:SourceIp", [ip.to_string()])
+        self.context("aws:SourceIp", [ip])
     }
 
     /// `aws:SecureTransport`: whether the request came over TLS.
     #[must_use]
     pub fn secure_transport(self, tls: bool) -> Self {
-        self.context("aws:SecureTransport", [if tls { "true" } else { "false" }])
+        self.context("aws:SecureTransport", [tls])
     }
 
-    /// `aws:CurrentTime` (ISO 8601) and `aws:EpochTime` (seconds), from either form:
-    /// `"2026-01-01T00:00:00Z"` or `"1767225600"`.
+    /// Sets the clock: `aws:CurrentTime` (ISO 8601, UTC, as AWS writes it) and
+    /// `aws:EpochTime` (seconds since 1970), both from either form: `"2026-01-01T00:00:00Z"`,
+    /// `"2026-01-01T01:00:00+01:00"` or `"1767225600"`.
+    ///
+    /// ```
+    /// use policy_core::eval::{Caller, Request};
+    /// use policy_core::{AccountId, Action};
+    ///
+    /// let repo = "arn:aws:ecr:us-east-1:123456789012:repository/app".parse()?;
+    /// let request = Request::new(Caller::root(AccountId::new("123456789012")?), Action::BatchGetImage, repo)
+    ///     .current_time("1767225600")?;
+    /// assert_eq!(request.context_values("aws:CurrentTime"), Some(vec!["2026-01-01T00:00:00Z"]));
+    /// assert_eq!(request.context_values("aws:EpochTime"), Some(vec!["1767225600"]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     /// A [`RuleViolation`] when the text is not a date [`parse_date`] reads.
@@ -553,10 +889,14 @@ impl Request {
                 "cannot be read as a date",
             )
         })?;
-        let seconds = millis.div_euclid(1000);
-        Ok(self
-            .context("aws:CurrentTime", [when])
-            .context("aws:EpochTime", [seconds.to_string()]))
+        Ok(self.set_time(millis))
+    }
+
+    fn set_time(self, millis: i64) -> Self {
+        let current = ContextValue::new(format_date(millis));
+        let epoch = ContextValue::whole(i128::from(millis.div_euclid(1000)));
+        self.set(CURRENT_TIME, vec![current])
+            .set(EPOCH_TIME, vec![epoch])
     }
 
     /// The values of a context key (ignoring case), or `None` when it is absent.

@@ -5,6 +5,7 @@ use std::io;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
 
+use crate::json::parse::Reader;
 use crate::model::action::ActionItem;
 use crate::model::condition::{ConditionValue, Conditions};
 use crate::model::document::PolicyDocument;
@@ -141,7 +142,7 @@ impl Serialize for Styled<'_, PrincipalElement> {
         }
         let mut map = serializer.serialize_map(None)?;
         for (key, count) in PrincipalKey::ALL.into_iter().zip(counts) {
-            if count == 0 {
+            if count == 0 && !p.empty_keys.contains(&key) {
                 continue;
             }
             map.serialize_entry(
@@ -336,7 +337,7 @@ impl Serialize for ConditionBlock<'_> {
 /// The keys and values of one operator, from the tests that follow its first appearance.
 struct KeyValues<'a>(
     &'a [crate::model::condition::Condition],
-    crate::model::condition::ConditionOperator,
+    policy_catalogue::ConditionOperator,
 );
 
 impl Serialize for KeyValues<'_> {
@@ -370,10 +371,15 @@ impl Serialize for ConditionValue {
         match self {
             ConditionValue::String(s) => serializer.serialize_str(s),
             ConditionValue::Bool(b) => serializer.serialize_bool(*b),
-            ConditionValue::Number(n) => match n.parse::<serde_json::Number>() {
-                Ok(number) => number.serialize(serializer),
-                Err(_) => serializer.serialize_str(n),
-            },
+            // The number's own text, so that `1E5`, integers past 64 bits and `1e-400` are
+            // written as they were read; text that is not a JSON number is written as a string.
+            ConditionValue::Number(n) if Reader::is_number(n) => {
+                match serde_json::value::RawValue::from_string(n.clone()) {
+                    Ok(raw) => raw.serialize(serializer),
+                    Err(_) => serializer.serialize_str(n),
+                }
+            }
+            ConditionValue::Number(n) => serializer.serialize_str(n),
         }
     }
 }
@@ -444,7 +450,8 @@ impl RepositoryPolicy {
     /// principal comes back as its root ARN.
     ///
     /// ```
-    /// use policy_core::{Action, Principal, RepositoryPolicy, StatementBuilder};
+    /// use policy_core::{Action, RepositoryPolicy, StatementBuilder};
+    /// use policy_core::model::Principal;
     ///
     /// let policy = RepositoryPolicy::builder()
     ///     .statement(

@@ -1,11 +1,11 @@
 //! Entries of an `Action` or `NotAction` element.
 
 use std::cmp::Ordering;
+use std::convert::Infallible;
 use std::fmt;
+use std::str::FromStr;
 
-pub use policy_catalogue::{
-    AccessLevel, Action, ActionPattern, Bundle, PublicAction, ResourceType, UnknownAction,
-};
+use policy_catalogue::{Action, ActionPattern, PublicAction};
 
 /// One entry of an `Action` or `NotAction` list.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -25,7 +25,8 @@ impl ActionItem {
     /// Reads an action, public action or pattern; anything else becomes [`ActionItem::Other`].
     ///
     /// ```
-    /// use policy_core::{Action, ActionItem};
+    /// use policy_core::Action;
+    /// use policy_core::model::ActionItem;
     /// assert_eq!(ActionItem::parse("ecr:putimage"), ActionItem::Ecr(Action::PutImage));
     /// assert!(matches!(ActionItem::parse("ecr:Batch*"), ActionItem::Pattern(_)));
     /// assert!(matches!(ActionItem::parse("s3:GetObject"), ActionItem::Other(_)));
@@ -101,6 +102,15 @@ impl Ord for ActionItem {
     /// The canonical statement order (see [`Action::rank`]).
     fn cmp(&self, other: &Self) -> Ordering {
         self.order_key().cmp(&other.order_key())
+    }
+}
+
+impl FromStr for ActionItem {
+    type Err = Infallible;
+
+    /// [`ActionItem::parse`]: every text is an action entry, if only [`ActionItem::Other`].
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(ActionItem::parse(s))
     }
 }
 

@@ -13,7 +13,7 @@ use crate::model::names::{AccountId, Partition, Region, RepositoryName};
 /// Every part is validated; the repository name may contain `/`.
 ///
 /// ```
-/// use policy_core::RepositoryArn;
+/// use policy_core::model::RepositoryArn;
 ///
 /// let arn: RepositoryArn = "arn:aws:ecr:us-east-1:123456789012:repository/team/app".parse()?;
 /// assert_eq!(arn.account().as_str(), "123456789012");
@@ -36,7 +36,9 @@ impl RepositoryArn {
     /// The ARN of repository `name` in `account` and `region`, in the `aws` partition.
     ///
     /// ```
-    /// use policy_core::{AccountId, Region, RepositoryArn, RepositoryName};
+    /// use policy_core::{AccountId, RepositoryName};
+    /// use policy_core::model::RepositoryArn;
+    /// use policy_core::names::Region;
     /// let arn = RepositoryArn::new(
     ///     Region::new("eu-west-1")?,
     ///     AccountId::new("123456789012")?,

@@ -2,12 +2,11 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::str::FromStr;
 
-pub use policy_catalogue::{
-    known_key, operator_fits_key, ConditionOperator, KeyType, KnownKey, Operator, OperatorFamily,
-    SetQualifier, KNOWN_KEYS,
+use policy_catalogue::{
+    known_key, operator_fits_key, rules, ConditionOperator, KnownKey, Operator, RuleViolation,
 };
-use policy_catalogue::{rules, RuleViolation};
 
 use crate::model::list::{ListForm, ValueList};
 
@@ -21,7 +20,7 @@ impl ConditionKey {
     /// Checks the `service:name` shape of a key.
     ///
     /// ```
-    /// use policy_core::ConditionKey;
+    /// use policy_core::model::ConditionKey;
     /// let key = ConditionKey::new("aws:SourceAccount")?;
     /// assert_eq!(key.known().map(|k| k.name), Some("aws:SourceAccount"));
     /// assert!(ConditionKey::new("SourceAccount").is_err());
@@ -53,6 +52,22 @@ impl ConditionKey {
     #[must_use]
     pub fn known(&self) -> Option<&'static KnownKey> {
         known_key(&self.0)
+    }
+}
+
+impl FromStr for ConditionKey {
+    type Err = RuleViolation;
+
+    /// [`ConditionKey::new`].
+    ///
+    /// ```
+    /// use policy_core::model::ConditionKey;
+    /// let key: ConditionKey = "aws:SourceAccount".parse()?;
+    /// assert_eq!(key.as_str(), "aws:SourceAccount");
+    /// # Ok::<(), policy_core::RuleViolation>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ConditionKey::new(s)
     }
 }
 
@@ -186,13 +201,12 @@ impl Conditions {
         Conditions { tests: Vec::new() }
     }
 
-    /// Adds a test, merging it into an existing test of the same operator and key.
+    /// Adds a test, merging it into an existing test of the same operator and key (keys
+    /// compared ignoring case, as AWS compares them; the first spelling is kept).
     pub fn push(&mut self, test: Condition) {
-        if let Some(existing) = self
-            .tests
-            .iter_mut()
-            .find(|t| t.operator == test.operator && t.key == test.key)
-        {
+        if let Some(existing) = self.tests.iter_mut().find(|t| {
+            t.operator == test.operator && t.key.as_str().eq_ignore_ascii_case(test.key.as_str())
+        }) {
             existing.values.extend(test.values);
         } else {
             self.tests.push(test);

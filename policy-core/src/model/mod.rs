@@ -1,7 +1,13 @@
-//! The model: the IAM grammar ECR uses, the validated names in it, and the repository policy.
+//! The model: the IAM grammar ECR uses, and the repository policy.
 //!
-//! The bottom floor: it depends on the catalogue crate only, and knows nothing of JSON,
-//! evaluation or analysis.
+//! A [`PolicyDocument`] holds [`Statement`]s; each has an [`Effect`], a [`Principal`] element, an
+//! [`Action`](crate::Action) element of [`ActionItem`]s, and [`Conditions`]. A
+//! [`RepositoryPolicy`] is a document ECR accepts as a repository policy. The validated names in
+//! it are in [`names`](crate::names); the catalogue types (actions, patterns, condition operators)
+//! in [`catalogue`](crate::catalogue).
+//!
+//! The bottom floor of the crate: it depends on the catalogue crate only, and knows nothing of
+//! JSON, evaluation or analysis.
 
 pub(crate) mod action;
 pub(crate) mod arn;
@@ -14,3 +20,16 @@ pub(crate) mod policy;
 pub(crate) mod principal;
 pub(crate) mod statement;
 pub(crate) mod version;
+
+pub use action::ActionItem;
+pub use arn::RepositoryArn;
+pub use condition::{Condition, ConditionKey, ConditionValue, Conditions};
+pub use document::PolicyDocument;
+pub use kind::PolicyKind;
+pub use list::{ListForm, ValueList};
+pub use policy::{
+    NotARepositoryPolicy, RepositoryPolicy, RepositoryRuleViolation, MAX_POLICY_LENGTH,
+};
+pub use principal::{AwsPrincipal, Principal, PrincipalKey};
+pub use statement::{ActionElement, PrincipalElement, ResourceElement, Statement};
+pub use version::{Effect, Version};

@@ -29,7 +29,7 @@ macro_rules! validated_name {
             ///
             /// # Examples
             /// ```
-            #[doc = concat!("use policy_core::", stringify!($name), ";")]
+            #[doc = concat!("use policy_core::names::", stringify!($name), ";")]
             #[doc = concat!("let value = ", stringify!($name), "::new(", stringify!($example), ")?;")]
             #[doc = concat!("assert_eq!(value.as_str(), ", stringify!($example), ");")]
             /// # Ok::<(), policy_core::RuleViolation>(())
@@ -70,6 +70,12 @@ macro_rules! validated_name {
             type Err = RuleViolation;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 Self::new(s)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(name: $name) -> String {
+                name.0.into_owned()
             }
         }
 
@@ -124,6 +130,31 @@ validated_name!(
     /// the lint suggests the strict form.
     Sid, rules::check_sid, "AllowPushPullFromCICDUser"
 );
+impl Sid {
+    /// The empty Sid, `"Sid": ""`. ECR accepts and returns it, so a policy read with one keeps
+    /// it and writes it back; [`Sid::new`] refuses it, and the lint suggests a name instead.
+    ///
+    /// ```
+    /// use policy_core::{PolicyDocument, Sid};
+    /// let text = r#"{"Version":"2012-10-17","Statement":[{"Sid":"","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"}]}"#;
+    /// let doc = PolicyDocument::from_json(text)?;
+    /// assert_eq!(doc.statements[0].sid, Some(Sid::empty()));
+    /// assert_eq!(doc.to_json(), text);
+    /// assert!(Sid::new("").is_err());
+    /// # Ok::<(), policy_core::ParseError>(())
+    /// ```
+    #[must_use]
+    pub const fn empty() -> Self {
+        Sid::__checked("")
+    }
+
+    /// Whether this is the empty Sid.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 validated_name!(
     /// The optional `Id` of a policy document.
     PolicyId, rules::check_policy_id, "ecr-repository-policy"

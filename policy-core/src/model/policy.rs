@@ -7,8 +7,7 @@ use crate::model::names::PolicyId;
 use crate::model::statement::Statement;
 use crate::model::version::Version;
 
-/// The most ECR will store in `policyText`, in characters.
-pub const MAX_POLICY_LENGTH: usize = 10_240;
+pub use policy_catalogue::checks::MAX_POLICY_LENGTH;
 
 /// A repository policy: every statement has a principal and an action, and none has a
 /// `Resource` (the policy applies to the repository it is attached to).

@@ -1,6 +1,7 @@
 //! Principals: who a statement is about.
 
 use std::fmt;
+use std::str::FromStr;
 
 use policy_catalogue::principal_arn::{parse_principal_arn, PrincipalArn};
 use policy_catalogue::RuleViolation;
@@ -184,7 +185,7 @@ impl AwsPrincipal {
     /// Reads an account id, or a root, user, role or assumed-role ARN.
     ///
     /// ```
-    /// use policy_core::AwsPrincipal;
+    /// use policy_core::model::AwsPrincipal;
     /// let p = AwsPrincipal::from_arn("arn:aws:iam::123456789012:user/ci/fcj-ecr-ci-cd-user")?;
     /// assert_eq!(p.to_string(), "arn:aws:iam::123456789012:user/ci/fcj-ecr-ci-cd-user");
     /// assert!(AwsPrincipal::from_arn("arn:aws:iam::12345:root").is_err());
@@ -299,6 +300,63 @@ impl fmt::Display for AwsPrincipal {
             ),
             AwsPrincipal::Other(text) => f.write_str(text),
         }
+    }
+}
+
+impl FromStr for AwsPrincipal {
+    type Err = RuleViolation;
+
+    /// `*`, an account id, or a root, user, role or assumed-role ARN
+    /// ([`AwsPrincipal::from_arn`]). [`AwsPrincipal::Other`] has no text form of its own: the
+    /// reader keeps such text as written, and code builds it directly.
+    ///
+    /// ```
+    /// use policy_core::model::AwsPrincipal;
+    /// assert_eq!("*".parse::<AwsPrincipal>()?, AwsPrincipal::Everyone);
+    /// let role: AwsPrincipal = "arn:aws:iam::123456789012:role/deployer".parse()?;
+    /// assert_eq!(role.to_string(), "arn:aws:iam::123456789012:role/deployer");
+    /// # Ok::<(), policy_core::RuleViolation>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s == "*" {
+            Ok(AwsPrincipal::Everyone)
+        } else {
+            AwsPrincipal::from_arn(s)
+        }
+    }
+}
+
+impl FromStr for Principal {
+    type Err = RuleViolation;
+
+    /// `*` ([`Principal::Anyone`]), an AWS principal ([`AwsPrincipal::from_str`]), or a service
+    /// principal such as `codebuild.amazonaws.com`. Federated and canonical-user principals share
+    /// their text with the others (`cognito-identity.amazonaws.com` is a federated provider), so
+    /// build [`Principal::Federated`] and [`Principal::CanonicalUser`] directly.
+    ///
+    /// ```
+    /// use policy_core::model::Principal;
+    /// assert_eq!("*".parse::<Principal>()?, Principal::Anyone);
+    /// assert!(matches!("123456789012".parse::<Principal>()?, Principal::Aws(_)));
+    /// assert!(matches!("lambda.amazonaws.com".parse::<Principal>()?, Principal::Service(_)));
+    /// assert!("ci-user".parse::<Principal>().is_err());
+    /// # Ok::<(), policy_core::RuleViolation>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s == "*" {
+            return Ok(Principal::Anyone);
+        }
+        if s.starts_with("arn:") || s.bytes().all(|b| b.is_ascii_digit()) {
+            return AwsPrincipal::from_arn(s).map(Principal::Aws);
+        }
+        ServiceName::new(s).map(Principal::Service).map_err(|_| {
+            RuleViolation::new(
+                "principal",
+                "`*`, an account id, a principal ARN or a service principal",
+                s,
+                "is none of these (write a user as its ARN, arn:aws:iam::<account>:user/<name>)",
+            )
+        })
     }
 }
 

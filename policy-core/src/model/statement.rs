@@ -52,6 +52,9 @@ pub struct PrincipalElement {
     /// values in the order given. `Anyone` together with other principals covers them, and is
     /// written as `"*"`.
     pub principals: ValueList<Principal>,
+    /// Keys written with an empty list (`"Service": []`), in the order read: they name nobody,
+    /// and are kept so that the element is written back as it was read.
+    pub empty_keys: Vec<crate::model::principal::PrincipalKey>,
 }
 
 impl PrincipalElement {

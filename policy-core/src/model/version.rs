@@ -86,3 +86,31 @@ impl fmt::Display for Effect {
         f.write_str(self.as_str())
     }
 }
+
+impl FromStr for Effect {
+    type Err = RuleViolation;
+
+    /// Parses `Allow` or `Deny`, in that letter case, as IAM requires.
+    ///
+    /// ```
+    /// use policy_core::Effect;
+    /// assert_eq!("Deny".parse::<Effect>()?, Effect::Deny);
+    /// assert!("allow".parse::<Effect>().is_err());
+    /// # Ok::<(), policy_core::RuleViolation>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "Allow" => Ok(Effect::Allow),
+            "Deny" => Ok(Effect::Deny),
+            _ => Err(RuleViolation::new(
+                "effect",
+                "`Allow` or `Deny`, in that letter case",
+                s,
+                match policy_catalogue::closest(s, ["Allow", "Deny"]) {
+                    Some(near) => format!("is not an effect (did you mean `{near}`?)"),
+                    None => "is not an effect".to_owned(),
+                },
+            )),
+        }
+    }
+}

@@ -51,7 +51,8 @@ use crate::model::version::Effect;
 /// ```
 /// use policy_core::assert::assert_allows;
 /// use policy_core::eval::{Caller, Evaluator, Request};
-/// use policy_core::{Action, Principal, RepositoryPolicy, ServiceName, StatementBuilder};
+/// use policy_core::{Action, RepositoryPolicy, ServiceName, StatementBuilder};
+/// use policy_core::model::Principal;
 ///
 /// let lambda = ServiceName::new("lambda.amazonaws.com")?;
 /// let policy = RepositoryPolicy::builder()
@@ -181,7 +182,8 @@ impl std::error::Error for AccessReport {}
 ///
 /// ```
 /// use policy_core::assert::check_access_not_granted;
-/// use policy_core::{AccountId, Action, Principal, RepositoryPolicy, StatementBuilder, OrgId};
+/// use policy_core::{AccountId, Action, OrgId, RepositoryPolicy, StatementBuilder};
+/// use policy_core::model::Principal;
 ///
 /// let team = AccountId::new("123456789012")?;
 /// let policy = RepositoryPolicy::builder()
@@ -545,6 +547,7 @@ fn probes(documents: &[&PolicyDocument], extra: &[Principal]) -> Vec<Probe> {
                 role_path: crate::model::names::IamPath::root(),
                 role: RoleName::__checked("unnamed-role"),
                 session: SessionName::__checked("unnamed-session"),
+                federated_provider: None,
             },
             format!("any session of a role the policies do not name, {place}"),
             true,

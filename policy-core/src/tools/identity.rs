@@ -1,6 +1,6 @@
 //! The other half of a grant: the identity policy the grantee needs (ECR-FACTS sections 1, 5).
 
-use crate::model::action::{Action, ActionItem};
+use crate::model::action::ActionItem;
 use crate::model::arn::RepositoryArn;
 use crate::model::document::PolicyDocument;
 use crate::model::list::{ListForm, ValueList};
@@ -9,6 +9,7 @@ use crate::model::policy::RepositoryPolicy;
 use crate::model::principal::{AwsPrincipal, Principal};
 use crate::model::statement::{ActionElement, ResourceElement, Statement};
 use crate::model::version::{Effect, Version};
+use policy_catalogue::Action;
 
 impl RepositoryPolicy {
     /// The identity policy to attach to `grantee` so that it can use what this repository
@@ -27,7 +28,8 @@ impl RepositoryPolicy {
     ///
     /// ```
     /// use policy_core::eval::{Caller, Evaluator, Outcome, Request};
-    /// use policy_core::{AccountId, Action, Bundle, Principal, RepositoryPolicy, StatementBuilder, UserName};
+    /// use policy_core::{AccountId, Action, Bundle, RepositoryPolicy, StatementBuilder, UserName};
+    /// use policy_core::model::Principal;
     ///
     /// let ci_account = AccountId::new("210987654321")?;
     /// let ci = Principal::user(ci_account.clone(), UserName::new("ci")?);

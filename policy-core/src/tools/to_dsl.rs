@@ -7,12 +7,14 @@
 
 use std::fmt::{self, Write};
 
+use policy_catalogue::{Operator, ResourceType};
+
 use crate::model::action::ActionItem;
 use crate::model::document::PolicyDocument;
-use crate::model::names::Partition;
+use crate::model::names::{AccountId, Partition, ServiceName};
 use crate::model::policy::RepositoryPolicy;
 use crate::model::principal::{AwsPrincipal, Principal};
-use crate::model::statement::Statement;
+use crate::model::statement::{PrincipalElement, Statement};
 use crate::model::version::Effect;
 
 /// A part of a policy that the `policy!` grammar cannot express.
@@ -102,14 +104,72 @@ fn principal(p: &Principal) -> Option<String> {
     })
 }
 
-fn action(a: &ActionItem) -> Option<String> {
-    match a {
-        ActionItem::Ecr(x) => Some(x.name().to_owned()),
-        ActionItem::Public(x) => Some(lit(x.as_str())),
-        ActionItem::Pattern(p) if p.service() == "ecr" || p.service() == "ecr-public" => {
-            Some(lit(p.as_str()))
+/// For a statement that denies everyone: the principals its tests spare, as `anyone except`
+/// writes them (the builder's `spare`), and the indices of those tests. The tests are
+/// `ArnNotLike aws:PrincipalArn` of user and role ARNs, `StringNotEquals aws:PrincipalAccount`
+/// of account ids and `StringNotEquals aws:PrincipalServiceName` of service names; `None` when
+/// there are none, or when one of them holds a value that no principal names (a pattern).
+fn spared(s: &Statement, p: &PrincipalElement) -> Option<(Vec<String>, Vec<usize>)> {
+    let only_anyone = p.principals.iter().all(|x| *x == Principal::Anyone);
+    if s.effect != Effect::Deny || p.negated || !only_anyone {
+        return None;
+    }
+    let mut spared = Vec::new();
+    let mut tests = Vec::new();
+    for (n, t) in s.condition.tests().iter().enumerate() {
+        let kind = match (t.operator.operator, t.key.as_str()) {
+            (Operator::ArnNotLike, "aws:PrincipalArn") => 0,
+            (Operator::StringNotEquals, "aws:PrincipalAccount") => 1,
+            (Operator::StringNotEquals, "aws:PrincipalServiceName") => 2,
+            _ => continue,
+        };
+        if t.operator.qualifier.is_some() || t.operator.if_exists {
+            continue;
         }
-        ActionItem::Pattern(_) | ActionItem::Other(_) => None,
+        for v in t.values.iter() {
+            let text = v.as_text();
+            let p = match kind {
+                0 => match AwsPrincipal::from_arn(&text).ok()? {
+                    p @ (AwsPrincipal::User { .. } | AwsPrincipal::Role { .. }) => {
+                        Principal::Aws(p)
+                    }
+                    _ => return None,
+                },
+                1 => Principal::account(AccountId::new(&*text).ok()?),
+                _ => Principal::Service(ServiceName::new(&*text).ok()?),
+            };
+            spared.push(principal(&p)?);
+        }
+        tests.push(n);
+    }
+    (!tests.is_empty()).then_some((spared, tests))
+}
+
+/// The action as a DSL action, or why the macro refuses it (the macro's own rules, so that
+/// what is written compiles).
+fn action(a: &ActionItem) -> Result<String, String> {
+    match a {
+        ActionItem::Ecr(x) if x.resource_type() == ResourceType::Repository => {
+            Ok(x.name().to_owned())
+        }
+        ActionItem::Ecr(x) => Err(format!(
+            "{} takes no repository resource, so the macro refuses it in a repository policy",
+            x.as_str()
+        )),
+        ActionItem::Public(x) => Err(format!(
+            "{} is an ECR Public action, which the macro refuses in a private repository's policy",
+            x.as_str()
+        )),
+        ActionItem::Pattern(p) if p.as_str() == "*" => Ok(lit("*")),
+        ActionItem::Pattern(p) if p.service() == "ecr" && !p.matching_actions().is_empty() => {
+            Ok(lit(p.as_str()))
+        }
+        ActionItem::Pattern(p) if p.service() == "ecr" => Err(format!(
+            "the pattern \"{p}\" matches no ECR action, which the macro refuses"
+        )),
+        ActionItem::Pattern(_) | ActionItem::Other(_) => Err(format!(
+            "the action \"{a}\" is not an ECR action the macro knows"
+        )),
     }
 }
 
@@ -143,6 +203,9 @@ fn statement(
     }
     out.push_str("    ");
     if let Some(sid) = &s.sid {
+        if sid.is_empty() {
+            return fail(at(".Sid"), "the macro refuses an empty Sid");
+        }
         if earlier.iter().any(|o| o.sid.as_ref() == Some(sid)) {
             return fail(at(".Sid"), "the macro refuses a Sid used twice");
         }
@@ -168,19 +231,19 @@ fn statement(
     if p.is_anyone() {
         principals = vec!["anyone".to_owned()];
     }
+    let (spared, spare_tests) = spared(s, p).unwrap_or_default();
+    if !spared.is_empty() {
+        out.push_str("anyone except ");
+        principals = spared;
+    }
     out.push_str(&principals.join(", "));
     out.push(' ');
     let mut actions = Vec::new();
     for x in a.actions.iter() {
         match action(x) {
-            Some(text) if !actions.contains(&text) => actions.push(text),
-            Some(_) => {}
-            None => {
-                return fail(
-                    at(".Action"),
-                    &format!("the action \"{x}\" is not an ECR action the macro knows"),
-                )
-            }
+            Ok(text) if !actions.contains(&text) => actions.push(text),
+            Ok(_) => {}
+            Err(reason) => return fail(at(".Action"), &reason),
         }
     }
     if a.negated {
@@ -188,7 +251,13 @@ fn statement(
     }
     out.push_str(&actions.join(", "));
     out.push_str(" on repo");
-    for (n, t) in s.condition.tests().iter().enumerate() {
+    let tests = s
+        .condition
+        .tests()
+        .iter()
+        .enumerate()
+        .filter(|(n, _)| !spare_tests.contains(n));
+    for (n, (_, t)) in tests.enumerate() {
         if t.values.is_empty() {
             return fail(
                 at(&format!(".Condition.{}.{}", t.operator, t.key)),
@@ -202,6 +271,24 @@ fn statement(
             return fail(
                 at(&format!(".Condition.{}.{}", t.operator, t.key)),
                 "the operator does not fit the key's type, which the macro refuses at compile time",
+            );
+        }
+        // Every value is written as a string, which the macro checks against the operator and key.
+        if let Some(problem) = t.values.iter().find_map(|v| {
+            policy_catalogue::checks::condition_value_problem(
+                t.operator.operator,
+                t.key.as_str(),
+                &v.as_text(),
+            )
+        }) {
+            let problem = problem
+                .split('\n')
+                .next()
+                .unwrap_or_default()
+                .replace('`', "");
+            return fail(
+                at(&format!(".Condition.{}.{}", t.operator, t.key)),
+                &format!("{problem}, which the macro refuses at compile time"),
             );
         }
         out.push_str(if n == 0 {
@@ -238,10 +325,18 @@ impl PolicyDocument {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
+    /// A statement that denies everyone but the callers its `ArnNotLike aws:PrincipalArn`,
+    /// `StringNotEquals aws:PrincipalAccount` or `StringNotEquals aws:PrincipalServiceName`
+    /// tests spare is written `deny anyone except ...`, the form the macro expands into those
+    /// tests; a `NotPrincipal` statement has no form.
+    ///
     /// # Errors
-    /// [`NotExpressible`] naming the first part the grammar has no form for: a `Resource`, a
-    /// statement without principal or action, `AWS: "*"`, federated, canonical-user or
-    /// unique-id principals, actions of other services, conditions without values.
+    /// [`NotExpressible`] naming the first part the grammar has no form for, or that the macro
+    /// refuses: a `Resource`, a statement without principal or action, `NotPrincipal: "*"`,
+    /// federated, canonical-user or unique-id principals, actions of other services, ECR Public
+    /// actions, actions without a repository resource (`ecr:GetAuthorizationToken`), patterns
+    /// matching no ECR action, an empty or repeated Sid, conditions without values or whose
+    /// operator does not fit the key. What is written compiles.
     pub fn to_dsl(&self) -> Result<String, NotExpressible> {
         let mut out = String::from("policy! {\n");
         if let Some(v) = self.version {

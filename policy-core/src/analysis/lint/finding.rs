@@ -1,6 +1,9 @@
 //! What the lint reports: findings, their codes and severities.
 
 use std::fmt;
+use std::str::FromStr;
+
+use policy_catalogue::RuleViolation;
 
 /// How serious a finding is: the four severities of IAM Access Analyzer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -97,6 +100,10 @@ lint_codes! {
     WildcardAction = "wildcard-action", Warning;
     /// A condition operator that does not fit the type of its key.
     OperatorKeyMismatch = "operator-key-mismatch", Warning;
+    /// A condition value that does not fit its operator or key: not a number for a `Numeric`
+    /// operator, not a date for a `Date` operator, neither an ARN nor an ARN pattern for
+    /// `aws:SourceArn` or `aws:PrincipalArn` (the `policy!` macro refuses the same values).
+    ValueTypeMismatch = "value-type-mismatch", Warning;
     /// `*` or `?` in a value of an operator that takes them literally.
     WildcardInNonLikeOperator = "wildcard-in-non-like-operator", Warning;
     /// A policy variable under Version `2008-10-17` (or no Version), where it is plain text.
@@ -114,6 +121,38 @@ lint_codes! {
 impl fmt::Display for LintCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for LintCode {
+    type Err = RuleViolation;
+
+    /// The code of its text, e.g. `public-access`, as a configuration file would name it.
+    ///
+    /// ```
+    /// use policy_core::lint::LintCode;
+    /// assert_eq!("public-access".parse::<LintCode>()?, LintCode::PublicAccess);
+    /// let err = "public-acess".parse::<LintCode>().unwrap_err();
+    /// assert!(err.to_string().contains("public-access"));
+    /// # Ok::<(), policy_core::RuleViolation>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        LintCode::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| {
+                let near = policy_catalogue::closest(s, LintCode::ALL.iter().map(|c| c.as_str()));
+                RuleViolation::new(
+                    "lint code",
+                    "one of the codes of LintCode, such as `public-access`",
+                    s,
+                    match near {
+                        Some(near) => format!("is not a lint code (did you mean `{near}`?)"),
+                        None => "is not a lint code".to_owned(),
+                    },
+                )
+            })
     }
 }
 
@@ -151,7 +190,7 @@ impl fmt::Display for Finding {
 
 /// Which statement a suppression applies to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum StatementRef {
+pub enum StatementSelector {
     /// By position, from 0.
     Index(usize),
     /// By Sid.

@@ -9,24 +9,25 @@ use crate::json::parse::ParsedPolicy;
 use crate::model::document::PolicyDocument;
 use crate::model::policy::RepositoryPolicy;
 
-pub use finding::{Finding, LintCode, Severity, StatementRef};
+pub use finding::{Finding, LintCode, Severity, StatementSelector};
 pub use rules::locks_out_policy_changes;
 
 /// Settings of the lint: codes to leave out, everywhere or in one statement.
 ///
 /// ```
-/// use policy_core::{LintCode, LintConfig, PolicyDocument};
+/// use policy_core::PolicyDocument;
+/// use policy_core::lint::{LintCode, LintConfig};
 ///
 /// let doc = PolicyDocument::from_json(r#"{"Version": "2012-10-17", "Statement": [
 ///   {"Sid": "PublicPull", "Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"}]}"#)?;
 /// assert_eq!(doc.lint()[0].code, LintCode::PublicAccess);
 /// let config = LintConfig::default().suppress_in(LintCode::PublicAccess, "PublicPull");
 /// assert!(doc.lint_with(&config).is_empty());
-/// # Ok::<(), policy_core::ParseError>(())
+/// # Ok::<(), policy_core::json::ParseError>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LintConfig {
-    suppressed: Vec<(LintCode, Option<StatementRef>)>,
+    suppressed: Vec<(LintCode, Option<StatementSelector>)>,
 }
 
 impl LintConfig {
@@ -41,7 +42,7 @@ impl LintConfig {
     #[must_use]
     pub fn suppress_in(mut self, code: LintCode, sid: impl Into<String>) -> Self {
         self.suppressed
-            .push((code, Some(StatementRef::Sid(sid.into()))));
+            .push((code, Some(StatementSelector::Sid(sid.into()))));
         self
     }
 
@@ -49,7 +50,7 @@ impl LintConfig {
     #[must_use]
     pub fn suppress_in_statement(mut self, code: LintCode, index: usize) -> Self {
         self.suppressed
-            .push((code, Some(StatementRef::Index(index))));
+            .push((code, Some(StatementSelector::Index(index))));
         self
     }
 
@@ -58,8 +59,8 @@ impl LintConfig {
             *code == f.code
                 && match at {
                     None => true,
-                    Some(StatementRef::Index(i)) => f.statement == Some(*i),
-                    Some(StatementRef::Sid(sid)) => f.statement.is_some_and(|i| {
+                    Some(StatementSelector::Index(i)) => f.statement == Some(*i),
+                    Some(StatementSelector::Sid(sid)) => f.statement.is_some_and(|i| {
                         doc.statements
                             .get(i)
                             .and_then(|s| s.sid.as_ref())
@@ -71,7 +72,7 @@ impl LintConfig {
 }
 
 fn run(doc: &PolicyDocument, config: &LintConfig, parsed: Option<&ParsedPolicy>) -> Vec<Finding> {
-    let mut findings = rules::check(doc, parsed.map(|p| &p.shape));
+    let mut findings = rules::check(doc);
     findings.retain(|f| config.keeps(doc, f));
     if let Some(p) = parsed {
         for f in &mut findings {

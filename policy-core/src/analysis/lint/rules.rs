@@ -1,14 +1,17 @@
 //! The rules of the lint, in the order their findings are reported within a statement.
 
 use policy_catalogue::checks::{
-    action_covers_action, action_text_covers, classify_action, guards_service_principal,
-    has_policy_variable, narrows_public_access, operator_fits_key_name, wildcard_in_non_like,
-    ActionCheck, POLICY_CHANGE_ACTION,
+    action_covers_action, action_text_covers, classify_action, condition_value_problem,
+    guards_service_principal, has_policy_variable, narrows_public_access, operator_fits_key_name,
+    wildcard_in_non_like, ActionCheck, POLICY_CHANGE_ACTION,
 };
 
+use policy_catalogue::wildcard_match;
+
 use super::finding::{Finding, LintCode};
-use crate::json::parse::SourceShape;
+use crate::model::condition::ConditionValue;
 use crate::model::document::PolicyDocument;
+use crate::model::names::Sid;
 use crate::model::principal::{AwsPrincipal, Principal};
 use crate::model::statement::Statement;
 use crate::model::version::{Effect, Version};
@@ -38,7 +41,9 @@ impl Out {
     }
 }
 
-pub(super) fn check(doc: &PolicyDocument, shape: Option<&SourceShape>) -> Vec<Finding> {
+/// The findings of a document. They come from the document alone, so a document and the
+/// parsed text it was read from have the same findings; the text only adds their places.
+pub(super) fn check(doc: &PolicyDocument) -> Vec<Finding> {
     let mut out = Out {
         findings: Vec::new(),
     };
@@ -62,7 +67,7 @@ pub(super) fn check(doc: &PolicyDocument, shape: Option<&SourceShape>) -> Vec<Fi
     }
     let legacy = doc.version.unwrap_or(Version::V2008_10_17) == Version::V2008_10_17;
     for (i, s) in doc.statements.iter().enumerate() {
-        statement(&mut out, doc, i, s, legacy, shape);
+        statement(&mut out, doc, i, s, legacy);
     }
     let length = doc.to_json().chars().count();
     if length > crate::model::policy::MAX_POLICY_LENGTH {
@@ -89,18 +94,19 @@ pub(super) fn check(doc: &PolicyDocument, shape: Option<&SourceShape>) -> Vec<Fi
     out.findings
 }
 
-fn statement(
-    out: &mut Out,
-    doc: &PolicyDocument,
-    i: usize,
-    s: &Statement,
-    legacy: bool,
-    shape: Option<&SourceShape>,
-) {
+fn statement(out: &mut Out, doc: &PolicyDocument, i: usize, s: &Statement, legacy: bool) {
     let at = |rest: &str| format!("Statement[{i}]{rest}");
     let st = Some(i);
     // Sid
-    if let Some(sid) = &s.sid {
+    if s.sid.as_ref().is_some_and(Sid::is_empty) {
+        out.push(
+            LintCode::EmptySid,
+            st,
+            at(".Sid"),
+            "the Sid is empty".to_owned(),
+            "name the statement (e.g. \"AllowPull\") or remove the Sid",
+        );
+    } else if let Some(sid) = &s.sid {
         if doc.statements[..i]
             .iter()
             .any(|o| o.sid.as_ref() == Some(sid))
@@ -113,19 +119,11 @@ fn statement(
                 "give every statement its own Sid",
             );
         }
-    } else if shape.is_some_and(|sh| sh.has_empty_sid(i)) {
-        out.push(
-            LintCode::EmptySid,
-            st,
-            at(".Sid"),
-            "the Sid is empty".to_owned(),
-            "name the statement (e.g. \"AllowPull\") or remove the Sid",
-        );
     }
     principal(out, i, s);
-    if let (Some(sh), Some(p)) = (shape.and_then(|sh| sh.statements.get(i)), &s.principal) {
-        for (key, _) in &sh.principal_keys {
-            if p.with_key(*key).next().is_none() {
+    if let Some(p) = &s.principal {
+        for key in &p.empty_keys {
+            {
                 let name = if p.negated {
                     "NotPrincipal"
                 } else {
@@ -342,6 +340,33 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
                 format!("\"{text}\" is not an ECR action and has no effect in a repository policy"),
                 "remove it",
             ),
+            ActionCheck::Pattern(matches) if matches.is_empty() && !a.negated => {
+                let service = text.split_once(':').map_or("", |(service, _)| service);
+                let ecr = ["ecr", "ecr-public"]
+                    .iter()
+                    .any(|ours| wildcard_match(service, ours, true));
+                if !ecr {
+                    out.push(
+                        LintCode::ForeignAction,
+                        st,
+                        path.clone(),
+                        format!(
+                            "\"{text}\" is a pattern for actions of another service ({service}) and matches no ECR action: it has no effect in a repository policy"
+                        ),
+                        "remove it",
+                    );
+                } else if s.effect == Effect::Allow && !service.eq_ignore_ascii_case("ecr-public") {
+                    out.push(
+                        LintCode::WildcardAction,
+                        st,
+                        path.clone(),
+                        format!(
+                            "\"{text}\" matches no ECR action today, and will match every action AWS adds later that fits it"
+                        ),
+                        "list the actions, or use a bundle such as pull or push",
+                    );
+                }
+            }
             ActionCheck::Pattern(matches) if s.effect == Effect::Allow && !a.negated => {
                 let today: Vec<&str> = matches.iter().map(|m| m.name()).collect();
                 let shown = if today.len() > 8 {
@@ -403,6 +428,29 @@ fn conditions(out: &mut Out, i: usize, s: &Statement, legacy: bool) {
         }
         for (j, v) in t.values.iter().enumerate() {
             let text = v.as_text();
+            // JSON booleans and numbers fit the operators they are typed for.
+            let typed = matches!(v, ConditionValue::String(_));
+            let problem = typed
+                .then(|| condition_value_problem(op.operator, key, &text))
+                .flatten();
+            if let Some(problem) = problem.filter(|_| {
+                // Mismatched operators and keys have their own finding.
+                operator_fits_key_name(op.operator, key) != Some(false)
+            }) {
+                let (message, hint) = problem.split_once("\nhelp: ").unwrap_or((&problem, ""));
+                let hint = if hint.is_empty() {
+                    "write a value of the operator's type"
+                } else {
+                    hint
+                };
+                out.push(
+                    LintCode::ValueTypeMismatch,
+                    st,
+                    format!("{path}[{j}]"),
+                    message.replace('`', ""),
+                    hint,
+                );
+            }
             if wildcard_in_non_like(op.operator, &text) {
                 out.push(
                     LintCode::WildcardInNonLikeOperator,
@@ -514,12 +562,13 @@ fn lockout_statement(doc: &PolicyDocument) -> Option<usize> {
 /// counted.
 ///
 /// ```
-/// use policy_core::{locks_out_policy_changes, PolicyDocument};
+/// use policy_core::PolicyDocument;
+/// use policy_core::lint::locks_out_policy_changes;
 ///
 /// let doc = PolicyDocument::from_json(r#"{"Statement": [{"Effect": "Deny", "Principal": "*",
 ///     "Action": "ecr:Set*"}]}"#)?;
 /// assert!(locks_out_policy_changes(&doc));
-/// # Ok::<(), policy_core::ParseError>(())
+/// # Ok::<(), policy_core::json::ParseError>(())
 /// ```
 #[must_use]
 pub fn locks_out_policy_changes(doc: &PolicyDocument) -> bool {

@@ -449,9 +449,7 @@ impl<'a> DocumentReader<'a> {
                     let (v, at) = this.string("a string")?;
                     this.mark(at);
                     if v.is_empty() {
-                        if let Some(s) = this.shape.as_mut().and_then(|s| s.statements.last_mut()) {
-                            s.empty_sid = true;
-                        }
+                        sid = Some(Sid::empty());
                     } else {
                         sid = Some(Sid::new(v.as_ref()).map_err(|e| {
                             this.invalid(
@@ -545,6 +543,7 @@ impl<'a> DocumentReader<'a> {
                     return Ok(PrincipalElement {
                         negated: false,
                         principals: ValueList::new(vec![Principal::Anyone], ListForm::Compact),
+                        empty_keys: Vec::new(),
                     });
                 }
                 return Err(self.invalid(
@@ -569,6 +568,7 @@ impl<'a> DocumentReader<'a> {
             }
         }
         let mut principals = Vec::new();
+        let mut empty_keys = Vec::new();
         let mut all_bare = true;
         self.object("", |this, key, key_at| {
             let pk = match key {
@@ -590,15 +590,20 @@ impl<'a> DocumentReader<'a> {
                 this.principal_value(pk, v, at)
             })?;
             let bare = values.is_written_bare();
-            all_bare &= bare || values.len() > 1;
+            // An empty list says nothing about how the other keys are written.
+            all_bare &= bare || values.len() != 1;
             if let Some(s) = this.shape.as_mut().and_then(|s| s.statements.last_mut()) {
                 s.principal_keys.push((pk, bare));
+            }
+            if values.is_empty() {
+                empty_keys.push(pk);
             }
             principals.extend(values);
             Ok(())
         })?;
         Ok(PrincipalElement {
             negated: false,
+            empty_keys,
             principals: ValueList::new(
                 principals,
                 if all_bare {
@@ -675,9 +680,27 @@ impl<'a> DocumentReader<'a> {
                             this.invalid(op_at, e.to_string(), None)
                         })?;
                 this.mark(op_at);
+                // AWS compares condition keys ignoring case, so two spellings of one key in an
+                // operator are the same key twice (the reader refuses the same spelling twice).
+                // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
+                let mut keys: Vec<String> = Vec::new();
                 this.object(
                     "an object of condition keys and values",
                     |this, key, key_at| {
+                        if let Some(first) = keys.iter().find(|k| k.eq_ignore_ascii_case(key)) {
+                            return Err(this.invalid(
+                                key_at,
+                                format!(
+                                    "condition key \"{}\" repeats \"{}\" in {op_text}: AWS compares condition keys ignoring case",
+                                    key.escape_debug(),
+                                    first.escape_debug()
+                                ),
+                                Some(
+                                    "write the key once, with its values in one list".to_owned(),
+                                ),
+                            ));
+                        }
+                        keys.push(key.to_owned());
                         let key = ConditionKey::new(key).map_err(|e| {
                             this.invalid(
                                 key_at,

@@ -11,6 +11,7 @@ pub(crate) use document::aws_principal;
 mod error;
 mod limits;
 mod reader;
+pub(crate) use reader::Reader;
 mod shape;
 
 pub use error::{InvalidPolicy, ParseError, ParseErrorKind};
@@ -40,7 +41,7 @@ impl PolicyDocument {
     /// }"#)?;
     /// assert_eq!(doc.statements[0].effect, Effect::Allow);
     /// assert_eq!(doc.to_json(), r#"{"Version":"2008-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"ecr:BatchGetImage"}}"#);
-    /// # Ok::<(), policy_core::ParseError>(())
+    /// # Ok::<(), policy_core::json::ParseError>(())
     /// ```
     ///
     /// # Errors
@@ -93,6 +94,23 @@ impl RepositoryPolicy {
     }
 }
 
+impl std::str::FromStr for RepositoryPolicy {
+    type Err = InvalidPolicy;
+
+    /// [`RepositoryPolicy::from_json`].
+    ///
+    /// ```
+    /// use policy_core::RepositoryPolicy;
+    /// let policy: RepositoryPolicy = r#"{"Statement": {"Effect": "Allow", "Principal": "*",
+    ///     "Action": "ecr:BatchGetImage"}}"#.parse()?;
+    /// assert_eq!(policy.statements().len(), 1);
+    /// # Ok::<(), policy_core::json::InvalidPolicy>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        RepositoryPolicy::from_json(s)
+    }
+}
+
 /// A document read together with its [`SourceShape`]: enough to write it back as it was
 /// written and to locate lint findings in the text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -107,13 +125,13 @@ impl ParsedPolicy {
     /// Reads a document and records its shape.
     ///
     /// ```
-    /// use policy_core::ParsedPolicy;
+    /// use policy_core::json::ParsedPolicy;
     ///
     /// let text = r#"{"Statement":[{"Action":["ecr:batchGetImage"],"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:root"],"Service":"codebuild.amazonaws.com"}}],"Version":"2012-10-17"}"#;
     /// let parsed = ParsedPolicy::parse(text)?;
     /// assert_eq!(parsed.to_json(), text);
     /// assert_eq!(parsed.shape.locate("Statement[0].Effect"), Some((1, 56)));
-    /// # Ok::<(), policy_core::ParseError>(())
+    /// # Ok::<(), policy_core::json::ParseError>(())
     /// ```
     ///
     /// # Errors

@@ -291,6 +291,17 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Whether `text` is one JSON number, nothing before or after: the text a number is
+    /// written back with, whatever its size or precision.
+    pub(crate) fn is_number(text: &str) -> bool {
+        let mut r = Reader::new(text);
+        r.bytes
+            .first()
+            .is_some_and(|b| *b == b'-' || b.is_ascii_digit())
+            && r.number().is_ok()
+            && r.pos == r.bytes.len()
+    }
+
     /// Reads a number and returns its text.
     pub(crate) fn number(&mut self) -> Result<&'a str> {
         self.skip_ws();

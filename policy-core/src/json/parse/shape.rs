@@ -1,8 +1,8 @@
 //! The shape of a policy as written: element order, which lists were bare strings per
-//! principal key, the spelling of actions, empty Sids, and the position of every value.
+//! principal key, the spelling of actions, and the position of every value.
 //! Rendering with a shape writes a document back the way it was read.
 
-use super::reader::line_column;
+use super::reader::{line_column, Reader};
 use crate::model::action::ActionItem;
 use crate::model::condition::{ConditionValue, Conditions};
 use crate::model::document::PolicyDocument;
@@ -30,13 +30,12 @@ pub(crate) enum ElementName {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct StatementShape {
     pub keys: Vec<ElementName>,
-    pub empty_sid: bool,
     pub principal_keys: Vec<(PrincipalKey, bool)>,
     pub action_spellings: Vec<String>,
 }
 
 /// How a policy was written: the order of its elements, bare strings versus lists for every
-/// principal key, the letter case of its actions, empty Sids, and where each value stands in
+/// principal key, the letter case of its actions, and where each value stands in
 /// the text. Get one with [`ParsedPolicy::parse`](crate::json::parse::ParsedPolicy::parse).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SourceShape {
@@ -62,12 +61,6 @@ impl SourceShape {
             let cut = p.rfind(['.', '['])?;
             p = &p[..cut];
         }
-    }
-
-    /// Whether statement `index` was written with `"Sid": ""`.
-    #[must_use]
-    pub fn has_empty_sid(&self, index: usize) -> bool {
-        self.statements.get(index).is_some_and(|s| s.empty_sid)
     }
 }
 
@@ -193,17 +186,12 @@ fn statement(out: &mut String, s: &Statement, shape: &StatementShape) {
     }
     for k in order {
         match k {
-            E::Sid => match &s.sid {
-                Some(sid) => {
+            E::Sid => {
+                if let Some(sid) = &s.sid {
                     key(out, &mut first, "Sid");
                     escape(out, sid.as_str());
                 }
-                None if shape.empty_sid => {
-                    key(out, &mut first, "Sid");
-                    out.push_str("\"\"");
-                }
-                None => {}
-            },
+            }
             E::Effect => {
                 key(out, &mut first, "Effect");
                 escape(out, s.effect.as_str());
@@ -236,7 +224,9 @@ fn statement(out: &mut String, s: &Statement, shape: &StatementShape) {
                     }
                     for (pk, bare) in keys {
                         let values: Vec<String> = p.with_key(pk).map(ToString::to_string).collect();
-                        if values.is_empty() && !shape.principal_keys.iter().any(|(k, _)| *k == pk)
+                        if values.is_empty()
+                            && !shape.principal_keys.iter().any(|(k, _)| *k == pk)
+                            && !p.empty_keys.contains(&pk)
                         {
                             continue;
                         }
@@ -323,7 +313,7 @@ fn values(out: &mut String, v: &ValueList<ConditionValue>) {
     let one = |out: &mut String, v: &ConditionValue| match v {
         ConditionValue::String(s) => escape(out, s),
         ConditionValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        ConditionValue::Number(n) if n.parse::<serde_json::Number>().is_ok() => out.push_str(n),
+        ConditionValue::Number(n) if Reader::is_number(n) => out.push_str(n),
         ConditionValue::Number(n) => escape(out, n),
     };
     if v.is_written_bare() {

@@ -1,0 +1,1328 @@
+//! Who can do what: caller classes, how statements cover them, and the search for a request
+//! that a policy allows.
+//!
+//! Access is decided as AWS decides it (ECR-FACTS section 5,
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html>):
+//! an explicit `Deny` wins; within the owning account either the repository policy (naming
+//! the caller) or the caller's identity policy suffices, and a repository policy naming only
+//! the account (`:root`) delegates to the identity policies; across accounts both must allow;
+//! a service principal needs the repository policy alone; the owning account's root user may
+//! do anything not denied.
+
+use std::collections::BTreeSet;
+
+use policy_catalogue::principal_arn::{parse_principal_arn, PrincipalArn};
+use policy_catalogue::Action;
+
+use crate::condition::Constraint;
+use crate::ir::{ActionSet, Condition, Effect, Policy, PrincipalItem, Principals};
+use crate::keys::Kind;
+use crate::solve::{fresh_account, solve, Choice, Solved, Who, Witness};
+
+/// An account as a caller class sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AccountClass {
+    /// The partition.
+    pub partition: String,
+    /// The account id; for an account the policy does not name, a stand-in id no policy
+    /// names (the witness may pick another one its conditions need).
+    pub id: String,
+    /// Whether the policy (or the options) name the account.
+    pub named: bool,
+    /// The account that owns the repository.
+    pub owner: bool,
+    /// One of the trusted accounts (the owner included).
+    pub trusted: bool,
+}
+
+/// An IAM user or role name with its path.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Name {
+    /// The path, `/` for none.
+    pub path: String,
+    /// The name.
+    pub name: String,
+}
+
+/// A class of callers the policies cannot tell apart.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CallerClass {
+    /// The root user of an account.
+    Root {
+        /// The account.
+        account: AccountClass,
+    },
+    /// A user: the one named, or any user the policy does not name.
+    User {
+        /// The account.
+        account: AccountClass,
+        /// `None`: any user the policy does not name.
+        user: Option<Name>,
+    },
+    /// A role session: of the role named (or any role the policy does not name), with the
+    /// session named (or any other).
+    Session {
+        /// The account.
+        account: AccountClass,
+        /// `None`: any role the policy does not name.
+        role: Option<Name>,
+        /// `None`: any session the policy does not name.
+        session: Option<String>,
+    },
+    /// A service principal: the one named, or any other.
+    Service {
+        /// `None`: any service the policy does not name.
+        name: Option<String>,
+    },
+    /// A caller without credentials.
+    Anonymous,
+}
+
+impl CallerClass {
+    /// The account, for IAM callers.
+    #[must_use]
+    pub fn account(&self) -> Option<&AccountClass> {
+        match self {
+            CallerClass::Root { account }
+            | CallerClass::User { account, .. }
+            | CallerClass::Session { account, .. } => Some(account),
+            _ => None,
+        }
+    }
+
+    /// Whether the class stands for callers inside the trusted accounts (services and
+    /// anonymous callers are outside).
+    #[must_use]
+    pub fn is_trusted(&self) -> bool {
+        self.account().is_some_and(|a| a.trusted)
+    }
+
+    /// The class in words, e.g. "any session of a role the policy does not name, in an account
+    /// the policy does not name".
+    #[must_use]
+    pub fn describe(&self) -> String {
+        let place = |a: &AccountClass| {
+            if a.owner {
+                format!("in the owning account {}", a.id)
+            } else if a.named {
+                format!("in account {}", a.id)
+            } else {
+                "in an account the policy does not name".to_owned()
+            }
+        };
+        match self {
+            CallerClass::Root { account } => format!("the root user {}", place(account)),
+            CallerClass::User {
+                account,
+                user: Some(u),
+            } => {
+                format!("the user {}{} {}", u.path, u.name, place(account))
+            }
+            CallerClass::User {
+                account,
+                user: None,
+            } => {
+                format!("any user the policy does not name, {}", place(account))
+            }
+            CallerClass::Session {
+                account,
+                role: Some(r),
+                session: Some(s),
+            } => format!(
+                "the session {s} of role {}{} {}",
+                r.path,
+                r.name,
+                place(account)
+            ),
+            CallerClass::Session {
+                account,
+                role: Some(r),
+                session: None,
+            } => format!(
+                "any session of role {}{} {}",
+                r.path,
+                r.name,
+                place(account)
+            ),
+            CallerClass::Session {
+                account,
+                role: None,
+                ..
+            } => {
+                format!(
+                    "any session of a role the policy does not name, {}",
+                    place(account)
+                )
+            }
+            CallerClass::Service { name: Some(n) } => format!("the service {n}"),
+            CallerClass::Service { name: None } => {
+                "any service principal the policy does not name".to_owned()
+            }
+            CallerClass::Anonymous => "an anonymous caller".to_owned(),
+        }
+    }
+}
+
+/// What the analysis assumes of the callers' identity policies.
+#[derive(Clone, Debug, Default)]
+pub enum IdentityPolicies {
+    /// Not known: another account's identity policies are taken to allow everything (that
+    /// account controls them), the owning account's to allow nothing (access comes from the
+    /// repository policy alone). What IAM Access Analyzer assumes for external access.
+    #[default]
+    Unknown,
+    /// Every IAM caller's identity policy allows everything: who could act if the owning
+    /// account's administrators granted it (the question behind a lock-out).
+    AllowAll,
+    /// This identity policy applies to every IAM user and role session.
+    Policy(Policy),
+}
+
+/// What the analysis is told about the repository and its account.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The owning account; `None` picks a stand-in the policy does not name.
+    pub owner: Option<String>,
+    /// Accounts trusted besides the owner (callers in them are not "outside").
+    pub trusted: Vec<String>,
+    /// The partition, `aws` by default.
+    pub partition: String,
+    /// The repository's region, if known (`aws:RequestedRegion`).
+    pub region: Option<String>,
+    /// The repository's ARN, if known, to decide `Resource` elements.
+    pub repository: Option<String>,
+    /// The identity policies.
+    pub identity: IdentityPolicies,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            owner: None,
+            trusted: Vec::new(),
+            partition: "aws".to_owned(),
+            region: None,
+            repository: None,
+            identity: IdentityPolicies::Unknown,
+        }
+    }
+}
+
+/// How sure an answer is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Certainty {
+    /// The witness is a request the policy allows, on the model's exact semantics.
+    Certain,
+    /// The answer rests on something outside the model (tags, policy variables, keys the
+    /// model does not know, an undocumented value): the witness shows the shape of a request
+    /// that may be allowed.
+    Possible,
+}
+
+/// The rule of AWS's evaluation logic a grant follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Route {
+    /// The owning account's root user, which no allow needs.
+    RootOfOwner,
+    /// The repository policy allows the caller (by name, `*`, or its account for a root
+    /// user of another account), which is enough.
+    RepositoryPolicy,
+    /// Another account: the repository policy trusts the caller or its account, and the
+    /// caller's identity policy allows too (assumed when not given).
+    CrossAccount,
+    /// The owning account: the identity policy allows, which is enough.
+    IdentityPolicy,
+}
+
+/// A grant: how, by which statements, how surely, and a request that proves it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Grant {
+    /// The rule it follows.
+    pub route: Route,
+    /// The repository policy's allowing statements (positions), if any.
+    pub statements: Vec<usize>,
+    /// The identity policy's allowing statement, if one was needed.
+    pub identity_statement: Option<usize>,
+    /// How sure it is.
+    pub certainty: Certainty,
+    /// The request.
+    pub witness: Witness,
+}
+
+/// The answer for one caller class and action.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Verdict {
+    /// Some request of the class is (or may be) allowed.
+    Allowed(Grant),
+    /// No request of the class is allowed: no allow applies in any context, or a deny applies
+    /// in every context where one does.
+    Denied,
+}
+
+/// The access of one caller class to a set of actions.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Access {
+    /// The class.
+    pub class: CallerClass,
+    /// The actions granted this way.
+    pub actions: ActionSet,
+    /// How (the witness is for the first action of the set).
+    pub grant: Grant,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Match {
+    No,
+    Account,
+    Direct,
+}
+
+#[derive(Debug)]
+struct Prepared {
+    index: usize,
+    effect: Effect,
+    principal: Option<Principals>,
+    actions: ActionSet,
+    /// `Some(covers)`, or `None` when it cannot be decided.
+    resource: Option<bool>,
+    constraints: Vec<Constraint>,
+    negated: Vec<Constraint>,
+}
+
+impl Prepared {
+    fn new(policy: &Policy, identity: bool, repository: Option<&str>) -> Vec<Prepared> {
+        policy
+            .statements
+            .iter()
+            .enumerate()
+            .map(|(index, s)| {
+                let constraints: Vec<Constraint> = s
+                    .conditions
+                    .iter()
+                    .map(|c| Constraint::lower(c, policy.variables))
+                    .collect();
+                let negated = constraints.iter().map(Constraint::negate).collect();
+                let resource = match &s.resources {
+                    // An identity-policy statement without `Resource` covers nothing.
+                    None => Some(!identity),
+                    Some(r) => r.covers(repository),
+                };
+                Prepared {
+                    index,
+                    effect: s.effect,
+                    principal: s.principal.clone(),
+                    actions: s.actions.resolve(),
+                    resource,
+                    constraints,
+                    negated,
+                }
+            })
+            .collect()
+    }
+}
+
+/// A policy read for analysis, with its caller classes. Reading is linear in the policy;
+/// [`Analyzer::decide`] answers one class and action, [`Analyzer::access`] all of them.
+///
+/// ```
+/// use policy_analysis::ir::{Actions, Condition, Effect, Policy, PrincipalItem, Principals, Statement};
+/// use policy_analysis::{Analyzer, CallerClass, Options, Verdict};
+/// use policy_catalogue::{Action, Operator};
+///
+/// // Public pull behind a condition that narrows nothing.
+/// let policy = Policy {
+///     variables: true,
+///     statements: vec![Statement {
+///         sid: None,
+///         effect: Effect::Allow,
+///         principal: Some(Principals { negated: false, items: vec![PrincipalItem::Anyone] }),
+///         actions: Actions { negated: false, items: vec!["ecr:BatchGetImage".into()] },
+///         resources: None,
+///         conditions: vec![Condition::new(Operator::StringLike.into(), "aws:PrincipalOrgID", ["o-*"])],
+///     }],
+/// };
+/// let options = Options { owner: Some("123456789012".into()), ..Options::default() };
+/// let analyzer = Analyzer::new(&policy, &options);
+/// let outsider = analyzer
+///     .classes()
+///     .iter()
+///     .find(|c| matches!(c, CallerClass::User { account, .. } if !account.named))
+///     .unwrap();
+/// let Verdict::Allowed(grant) = analyzer.decide(outsider, Action::BatchGetImage) else { panic!() };
+/// let org = grant.witness.values("aws:PrincipalOrgID").unwrap();
+/// assert!(org[0].starts_with("o-") && org[0].len() >= 12);
+/// # assert_eq!(grant.certainty, policy_analysis::Certainty::Certain);
+/// ```
+#[derive(Debug)]
+pub struct Analyzer {
+    repository: Vec<Prepared>,
+    identity: Option<Vec<Prepared>>,
+    identity_allows_all: bool,
+    classes: Vec<CallerClass>,
+    whos: Vec<Who>,
+    owner: String,
+}
+
+/// At most this many solver calls for one class and group of actions; past it the answer is
+/// `Possible`.
+const SEARCH_BUDGET: usize = 256;
+
+impl Analyzer {
+    /// Reads the policy and works out its caller classes.
+    #[must_use]
+    pub fn new(policy: &Policy, options: &Options) -> Analyzer {
+        Analyzer::with_names_of(policy, options, &[])
+    }
+
+    /// Reads the policy with the caller classes of it and of `others` together, so that two
+    /// analyzers built this way over the same policies have the same classes, in the same
+    /// order: what [`Analyzer::difference`] needs.
+    #[must_use]
+    pub fn with_names_of(policy: &Policy, options: &Options, others: &[&Policy]) -> Analyzer {
+        let repo = options.repository.as_deref();
+        let repository = Prepared::new(policy, false, repo);
+        let (identity, identity_allows_all) = match &options.identity {
+            IdentityPolicies::Unknown => (None, false),
+            IdentityPolicies::AllowAll => (None, true),
+            IdentityPolicies::Policy(p) => (Some(Prepared::new(p, true, repo)), false),
+        };
+        let names = Names::collect(policy, options, others);
+        let (classes, whos) = names.classes(options);
+        Analyzer {
+            repository,
+            identity,
+            identity_allows_all,
+            classes,
+            whos,
+            owner: names.owner,
+        }
+    }
+
+    /// The owning account (the stand-in when the options do not name one).
+    #[must_use]
+    pub fn owner(&self) -> &str {
+        &self.owner
+    }
+
+    /// The caller classes, in a fixed order: named principals, then the root, an unnamed user
+    /// and an unnamed role session of each named account, the same of an unnamed account,
+    /// services, and the anonymous caller.
+    #[must_use]
+    pub fn classes(&self) -> &[CallerClass] {
+        &self.classes
+    }
+
+    /// Whether a class can perform an action on the repository, with a witness.
+    #[must_use]
+    pub fn decide(&self, class: &CallerClass, action: Action) -> Verdict {
+        let Some(i) = self.classes.iter().position(|c| c == class) else {
+            return Verdict::Denied;
+        };
+        let relevant = self.relevant(i);
+        let sig = self.signature(&relevant, action);
+        self.search(i, &sig)
+    }
+
+    /// Every class's access, grouped by class and by the statements that decide, in class
+    /// order. Actions whose statements are the same share one search.
+    #[must_use]
+    pub fn access(&self) -> Vec<Access> {
+        let mut out = Vec::new();
+        for i in 0..self.classes.len() {
+            let relevant = self.relevant(i);
+            // Partition refinement: actions no relevant statement tells apart share a group.
+            let mut parts: Vec<u128> = vec![ActionSet::REPOSITORY.0];
+            for (_, s, _) in &relevant {
+                let mask = s.actions.0;
+                let mut next = Vec::with_capacity(parts.len() + 1);
+                for g in parts {
+                    for half in [g & mask, g & !mask] {
+                        if half != 0 {
+                            next.push(half);
+                        }
+                    }
+                }
+                parts = next;
+            }
+            let groups: Vec<(Signature, ActionSet)> = parts
+                .into_iter()
+                .map(|g| {
+                    let set = ActionSet(g);
+                    let first = set.iter().next().expect("a non-empty group");
+                    (self.signature(&relevant, first), set)
+                })
+                .collect();
+            let mut by_grant: Vec<(Grant, ActionSet)> = Vec::new();
+            for (sig, actions) in groups {
+                if let Verdict::Allowed(grant) = self.search(i, &sig) {
+                    match by_grant.iter_mut().find(|(g, _)| {
+                        g.route == grant.route
+                            && g.statements == grant.statements
+                            && g.certainty == grant.certainty
+                            && g.witness == grant.witness
+                    }) {
+                        Some((_, set)) => set.0 |= actions.0,
+                        None => by_grant.push((grant, actions)),
+                    }
+                }
+            }
+            for (grant, actions) in by_grant {
+                out.push(Access {
+                    class: self.classes[i].clone(),
+                    actions,
+                    grant,
+                });
+            }
+        }
+        out
+    }
+
+    /// A request of the class for the action that this policy allows and `other` does not, or
+    /// `None` when every request this policy allows, `other` allows too. Both analyzers must
+    /// share their classes ([`Analyzer::with_names_of`]); a class `other` lacks counts as
+    /// never allowed there.
+    ///
+    /// The search: the request meets one of this policy's ways to be allowed, escapes its
+    /// denies, and either escapes every way `other` allows it (taken as denies) or meets one
+    /// of `other`'s denies.
+    #[must_use]
+    pub fn difference(
+        &self,
+        other: &Analyzer,
+        class: &CallerClass,
+        action: Action,
+    ) -> Option<Grant> {
+        let i = self.classes.iter().position(|c| c == class)?;
+        let Some(j) = other.classes.iter().position(|c| c == class) else {
+            return match self.decide(class, action) {
+                Verdict::Allowed(g) => Some(g),
+                Verdict::Denied => None,
+            };
+        };
+        let who = &self.whos[i];
+        let sig = self.signature(&self.relevant(i), action);
+        let other_sig = other.signature(&other.relevant(j), action);
+        let denies: Vec<&Prepared> = sig
+            .denies
+            .iter()
+            .map(|&(id, k)| self.statement(id, k))
+            .collect();
+        let other_denies: Vec<&Prepared> = other_sig
+            .denies
+            .iter()
+            .map(|&(id, k)| other.statement(id, k))
+            .collect();
+        // `other`'s ways to be allowed, as statements to escape.
+        let blockers: Vec<Prepared> = other
+            .candidates(j, &other_sig)
+            .iter()
+            .map(|c| {
+                let (cs, exact) = other.candidate_constraints(c);
+                let constraints: Vec<Constraint> = cs.into_iter().cloned().collect();
+                Prepared {
+                    index: usize::MAX,
+                    effect: Effect::Deny,
+                    principal: None,
+                    actions: ActionSet::ALL,
+                    resource: exact.then_some(true),
+                    negated: constraints.iter().map(Constraint::negate).collect(),
+                    constraints,
+                }
+            })
+            .collect();
+        let mut escape: Vec<&Prepared> = denies.clone();
+        escape.extend(blockers.iter());
+        let mut mention: Vec<&Constraint> =
+            escape.iter().flat_map(|d| d.constraints.iter()).collect();
+        mention.extend(other_denies.iter().flat_map(|d| d.constraints.iter()));
+        let mut budget = SEARCH_BUDGET;
+        for candidate in self.candidates(i, &sig) {
+            let (route, s, id) = candidate;
+            let (base, exact) = self.candidate_constraints(&candidate);
+            let grant = |solved: Solved| Grant {
+                route,
+                statements: s.into_iter().collect(),
+                identity_statement: id,
+                certainty: if solved.exact && exact {
+                    Certainty::Certain
+                } else {
+                    Certainty::Possible
+                },
+                witness: solved.witness,
+            };
+            if let Some(solved) = satisfy(who, base.clone(), &escape, &mention, &mut budget) {
+                return Some(grant(solved));
+            }
+            for d in &other_denies {
+                if d.resource.is_none() {
+                    continue;
+                }
+                let mut with = base.clone();
+                with.extend(d.constraints.iter());
+                if let Some(solved) = satisfy(who, with, &denies, &mention, &mut budget) {
+                    return Some(grant(solved));
+                }
+            }
+        }
+        None
+    }
+
+    /// Every class and group of actions where this policy allows a request `other` does not,
+    /// with the request ([`Analyzer::difference`]); empty when `other` allows everything this
+    /// policy does.
+    #[must_use]
+    pub fn differences(&self, other: &Analyzer) -> Vec<Access> {
+        let mut out = Vec::new();
+        for (i, class) in self.classes.iter().enumerate() {
+            let mut parts: Vec<u128> = vec![ActionSet::REPOSITORY.0];
+            let mut masks: Vec<u128> = self
+                .relevant(i)
+                .iter()
+                .map(|(_, s, _)| s.actions.0)
+                .collect();
+            if let Some(j) = other.classes.iter().position(|c| c == class) {
+                masks.extend(other.relevant(j).iter().map(|(_, s, _)| s.actions.0));
+            }
+            for mask in masks {
+                let mut next = Vec::with_capacity(parts.len() + 1);
+                for g in parts {
+                    for half in [g & mask, g & !mask] {
+                        if half != 0 {
+                            next.push(half);
+                        }
+                    }
+                }
+                parts = next;
+            }
+            for g in parts {
+                let set = ActionSet(g);
+                let first = set.iter().next().expect("a non-empty group");
+                if let Some(grant) = self.difference(other, class, first) {
+                    out.push(Access {
+                        class: class.clone(),
+                        actions: set,
+                        grant,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// A request of the class that meets all of `conditions` (lowered as in this policy),
+    /// or `None` when none does: to tell a dead condition from a live one.
+    #[must_use]
+    pub fn satisfy(
+        &self,
+        class: &CallerClass,
+        conditions: &[Condition],
+        variables: bool,
+    ) -> Option<(Witness, Certainty)> {
+        let i = self.classes.iter().position(|c| c == class)?;
+        let cs: Vec<Constraint> = conditions
+            .iter()
+            .map(|c| Constraint::lower(c, variables))
+            .collect();
+        let refs: Vec<&Constraint> = cs.iter().collect();
+        solve(&self.whos[i], &refs, &[]).map(|s| {
+            let certainty = if s.exact {
+                Certainty::Certain
+            } else {
+                Certainty::Possible
+            };
+            (s.witness, certainty)
+        })
+    }
+
+    /// The statements of the repository policy that no request of any class can satisfy
+    /// (their principal covers nobody, or their conditions never hold together for a caller
+    /// the principal covers), by position.
+    #[must_use]
+    pub fn dead_statements(&self) -> Vec<usize> {
+        let mut dead = Vec::new();
+        for s in &self.repository {
+            let live = self.classes.iter().enumerate().any(|(i, c)| {
+                principal_match(s.principal.as_ref(), c) != Match::No && {
+                    let cs: Vec<&Constraint> = s.constraints.iter().collect();
+                    solve(&self.whos[i], &cs, &[]).is_some()
+                }
+            });
+            if !live {
+                dead.push(s.index);
+            }
+        }
+        dead
+    }
+
+    /// The repository and identity statements that cover class `i`, with how.
+    fn relevant(&self, i: usize) -> Vec<(bool, &Prepared, Match)> {
+        let class = &self.classes[i];
+        let mut out = Vec::new();
+        for s in &self.repository {
+            let m = principal_match(s.principal.as_ref(), class);
+            if m != Match::No && s.resource != Some(false) {
+                out.push((false, s, m));
+            }
+        }
+        if matches!(
+            class,
+            CallerClass::User { .. } | CallerClass::Session { .. }
+        ) {
+            for s in self.identity.iter().flatten() {
+                if s.resource != Some(false) {
+                    out.push((true, s, Match::Direct));
+                }
+            }
+        }
+        out
+    }
+
+    fn signature(&self, relevant: &[(bool, &Prepared, Match)], a: Action) -> Signature {
+        let mut sig = Signature::default();
+        for &(identity, s, m) in relevant {
+            if !s.actions.contains(a) {
+                continue;
+            }
+            match (s.effect, identity) {
+                (Effect::Deny, _) => sig.denies.push((identity, s.index)),
+                (Effect::Allow, false) => sig.allows.push((s.index, m == Match::Direct)),
+                (Effect::Allow, true) => sig.identity_allows.push(s.index),
+            }
+        }
+        sig
+    }
+
+    fn statement(&self, identity: bool, index: usize) -> &Prepared {
+        if identity {
+            &self.identity.as_ref().expect("identity statements")[index]
+        } else {
+            &self.repository[index]
+        }
+    }
+
+    /// Finds a request of class `i` that the statements of `sig` allow.
+    /// The ways a request of class `i` can be allowed under `sig`: route, repository allow,
+    /// identity allow; unconditional ones first.
+    fn candidates(&self, i: usize, sig: &Signature) -> Vec<Candidate> {
+        let class = &self.classes[i];
+        let owner = class.account().is_some_and(|a| a.owner);
+        let mut candidates: Vec<Candidate> = Vec::new();
+        let identity_all = self.identity_allows_all || (self.identity.is_none() && !owner);
+        match class {
+            CallerClass::Root { .. } if owner => candidates.push((Route::RootOfOwner, None, None)),
+            CallerClass::Root { .. } | CallerClass::Service { .. } => {
+                for &(s, _) in &sig.allows {
+                    candidates.push((Route::RepositoryPolicy, Some(s), None));
+                }
+            }
+            CallerClass::Anonymous => {
+                for &(s, direct) in &sig.allows {
+                    if direct {
+                        candidates.push((Route::RepositoryPolicy, Some(s), None));
+                    }
+                }
+            }
+            CallerClass::User { .. } | CallerClass::Session { .. } if owner => {
+                for &(s, direct) in &sig.allows {
+                    if direct {
+                        candidates.push((Route::RepositoryPolicy, Some(s), None));
+                    }
+                }
+                if self.identity_allows_all {
+                    candidates.push((Route::IdentityPolicy, None, None));
+                }
+                for &j in &sig.identity_allows {
+                    candidates.push((Route::IdentityPolicy, None, Some(j)));
+                }
+            }
+            CallerClass::User { .. } | CallerClass::Session { .. } => {
+                for &(s, _) in &sig.allows {
+                    if identity_all {
+                        candidates.push((Route::CrossAccount, Some(s), None));
+                    } else {
+                        for &j in &sig.identity_allows {
+                            candidates.push((Route::CrossAccount, Some(s), Some(j)));
+                        }
+                    }
+                }
+            }
+        }
+        // Unconditional allows first: they give the simplest witnesses.
+        candidates.sort_by_key(|(_, s, j)| {
+            let n =
+                |x: &Option<usize>, id| x.map_or(0, |k| self.statement(id, k).constraints.len());
+            n(s, false) + n(j, true)
+        });
+        candidates
+    }
+
+    /// The conditions of a candidate, and whether its resources are known to cover the
+    /// repository.
+    fn candidate_constraints(&self, (_, s, j): &Candidate) -> (Vec<&Constraint>, bool) {
+        let mut base: Vec<&Constraint> = Vec::new();
+        let mut exact = true;
+        for (id, k) in [(false, s), (true, j)] {
+            if let Some(k) = k {
+                let p = self.statement(id, *k);
+                base.extend(p.constraints.iter());
+                exact &= p.resource.is_some();
+            }
+        }
+        (base, exact)
+    }
+
+    /// Finds a request of class `i` that the statements of `sig` allow.
+    fn search(&self, i: usize, sig: &Signature) -> Verdict {
+        let who = &self.whos[i];
+        let candidates = self.candidates(i, sig);
+        let denies: Vec<&Prepared> = sig
+            .denies
+            .iter()
+            .map(|&(id, k)| self.statement(id, k))
+            .collect();
+        let mention: Vec<&Constraint> = denies.iter().flat_map(|d| d.constraints.iter()).collect();
+        let mut budget = SEARCH_BUDGET;
+        for candidate in candidates {
+            let (route, s, j) = candidate;
+            let (base, exact) = self.candidate_constraints(&candidate);
+            if let Some(mut solved) = satisfy(who, base, &denies, &mention, &mut budget) {
+                solved.exact &= exact;
+                return Verdict::Allowed(Grant {
+                    route,
+                    statements: s.into_iter().collect(),
+                    identity_statement: j,
+                    certainty: if solved.exact {
+                        Certainty::Certain
+                    } else {
+                        Certainty::Possible
+                    },
+                    witness: solved.witness,
+                });
+            }
+        }
+        Verdict::Denied
+    }
+}
+
+/// A way to be allowed: route, repository allow, identity allow.
+type Candidate = (Route, Option<usize>, Option<usize>);
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+struct Signature {
+    /// Repository allows: position, and whether they name the caller (not only its account).
+    allows: Vec<(usize, bool)>,
+    identity_allows: Vec<usize>,
+    /// `(identity policy, position)`.
+    denies: Vec<(bool, usize)>,
+}
+
+/// Finds a context meeting `base` in which no deny applies: solve, find a deny that holds on
+/// the witness, and branch on which of its conditions to falsify.
+fn satisfy<'a>(
+    who: &Who,
+    base: Vec<&'a Constraint>,
+    denies: &[&'a Prepared],
+    mention: &[&'a Constraint],
+    budget: &mut usize,
+) -> Option<Solved> {
+    if *budget == 0 {
+        let mut s = solve(who, &base, mention)?;
+        s.exact = false;
+        return Some(s);
+    }
+    *budget -= 1;
+    let solved = solve(who, &base, mention)?;
+    let mut unsure = false;
+    for d in denies {
+        let holds = deny_holds(d, &solved.witness);
+        if holds == Some(false) {
+            continue;
+        }
+        if d.resource.is_none() {
+            // Whether it covers the repository is not known: assume it does not.
+            unsure = true;
+            continue;
+        }
+        if d.constraints.is_empty() {
+            return None;
+        }
+        let mut found = None;
+        for n in &d.negated {
+            let mut next = base.clone();
+            next.push(n);
+            if let Some(s) = satisfy(who, next, denies, mention, budget) {
+                found = Some(s);
+                break;
+            }
+        }
+        let mut s = found?;
+        s.exact &= holds.is_some();
+        return Some(s);
+    }
+    let mut solved = solved;
+    solved.exact &= !unsure;
+    Some(solved)
+}
+
+/// Whether all of a deny's conditions hold for the witness.
+fn deny_holds(d: &Prepared, w: &Witness) -> Option<bool> {
+    let mut unknown = false;
+    for c in &d.constraints {
+        let values = w
+            .context
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(&c.key))
+            .map(|(_, v)| v.as_deref());
+        match values.map(|v| c.holds(v)) {
+            Some(Some(false)) => return Some(false),
+            Some(Some(true)) => {}
+            _ => unknown = true,
+        }
+    }
+    if unknown {
+        None
+    } else {
+        Some(true)
+    }
+}
+
+/// How a `Principal` / `NotPrincipal` element covers a class, as `policy_core::eval` decides
+/// for a caller of the class. `NotPrincipal` follows AWS's documented rule: the statement
+/// applies unless every identity of the request (account, user; or account, role, session)
+/// is listed (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html>).
+fn principal_match(element: Option<&Principals>, class: &CallerClass) -> Match {
+    let Some(element) = element else {
+        return Match::No;
+    };
+    if !element.negated {
+        return element
+            .items
+            .iter()
+            .map(|p| item_match(p, class))
+            .max()
+            .unwrap_or(Match::No);
+    }
+    if element.items.contains(&PrincipalItem::Anyone) {
+        return Match::No;
+    }
+    let listed = |want: fn(&PrincipalItem) -> bool| {
+        element
+            .items
+            .iter()
+            .any(|p| want(p) && item_match(p, class) != Match::No)
+    };
+    let account = |p: &PrincipalItem| matches!(p, PrincipalItem::Account { .. });
+    let all_listed = match class {
+        CallerClass::User { .. } => {
+            listed(account) && listed(|p| matches!(p, PrincipalItem::User { .. }))
+        }
+        CallerClass::Session { .. } => {
+            listed(account)
+                && listed(|p| matches!(p, PrincipalItem::Role { .. }))
+                && listed(|p| matches!(p, PrincipalItem::Session { .. }))
+        }
+        CallerClass::Root { .. } => listed(account),
+        CallerClass::Service { .. } => listed(|p| matches!(p, PrincipalItem::Service(_))),
+        CallerClass::Anonymous => false,
+    };
+    if all_listed {
+        Match::No
+    } else {
+        Match::Direct
+    }
+}
+
+fn item_match(p: &PrincipalItem, class: &CallerClass) -> Match {
+    let same = |a: &AccountClass, partition: &str, id: &str| {
+        a.partition == partition && a.id == id && a.named
+    };
+    match (p, class) {
+        (PrincipalItem::Anyone, _) => Match::Direct,
+        (PrincipalItem::Account { partition, id }, CallerClass::Root { account })
+            if same(account, partition, id) =>
+        {
+            Match::Direct
+        }
+        (
+            PrincipalItem::Account { partition, id },
+            CallerClass::User { account, .. } | CallerClass::Session { account, .. },
+        ) if same(account, partition, id) => Match::Account,
+        (
+            PrincipalItem::User {
+                partition,
+                account: id,
+                path,
+                name,
+            },
+            CallerClass::User {
+                account,
+                user: Some(u),
+            },
+        ) if same(account, partition, id)
+            && *path == u.path
+            && name.eq_ignore_ascii_case(&u.name) =>
+        {
+            Match::Direct
+        }
+        (
+            PrincipalItem::Role {
+                partition,
+                account: id,
+                path,
+                name,
+            },
+            CallerClass::Session {
+                account,
+                role: Some(r),
+                ..
+            },
+        ) if same(account, partition, id)
+            && *path == r.path
+            && name.eq_ignore_ascii_case(&r.name) =>
+        {
+            Match::Direct
+        }
+        (
+            PrincipalItem::Session {
+                partition,
+                account: id,
+                role,
+                session,
+            },
+            CallerClass::Session {
+                account,
+                role: Some(r),
+                session: Some(s),
+            },
+        ) if same(account, partition, id) && role.eq_ignore_ascii_case(&r.name) && session == s => {
+            Match::Direct
+        }
+        (PrincipalItem::Service(s), CallerClass::Service { name: Some(n) })
+            if s.eq_ignore_ascii_case(n) =>
+        {
+            Match::Direct
+        }
+        _ => Match::No,
+    }
+}
+
+/// The names a policy mentions, from which its caller classes follow.
+struct Names {
+    owner: String,
+    owner_named: bool,
+    /// `(partition, account)`.
+    accounts: BTreeSet<(String, String)>,
+    /// `(partition, account, path, name)`.
+    users: BTreeSet<(String, String, String, String)>,
+    roles: BTreeSet<(String, String, String, String)>,
+    /// `(partition, account, role, session)`.
+    sessions: BTreeSet<(String, String, String, String)>,
+    services: BTreeSet<String>,
+}
+
+impl Names {
+    fn collect(policy: &Policy, options: &Options, others: &[&Policy]) -> Names {
+        let mut n = Names {
+            owner: String::new(),
+            owner_named: options.owner.is_some(),
+            accounts: BTreeSet::new(),
+            users: BTreeSet::new(),
+            roles: BTreeSet::new(),
+            sessions: BTreeSet::new(),
+            services: BTreeSet::new(),
+        };
+        let add = |n: &mut Names, p: &PrincipalItem| match p {
+            PrincipalItem::Account { partition, id } => {
+                n.accounts.insert((partition.clone(), id.clone()));
+            }
+            PrincipalItem::User {
+                partition,
+                account,
+                path,
+                name,
+            } => {
+                n.accounts.insert((partition.clone(), account.clone()));
+                n.users.insert((
+                    partition.clone(),
+                    account.clone(),
+                    path.clone(),
+                    name.clone(),
+                ));
+            }
+            PrincipalItem::Role {
+                partition,
+                account,
+                path,
+                name,
+            } => {
+                n.accounts.insert((partition.clone(), account.clone()));
+                n.roles.insert((
+                    partition.clone(),
+                    account.clone(),
+                    path.clone(),
+                    name.clone(),
+                ));
+            }
+            PrincipalItem::Session {
+                partition,
+                account,
+                role,
+                session,
+            } => {
+                n.accounts.insert((partition.clone(), account.clone()));
+                n.roles.insert((
+                    partition.clone(),
+                    account.clone(),
+                    "/".to_owned(),
+                    role.clone(),
+                ));
+                n.sessions.insert((
+                    partition.clone(),
+                    account.clone(),
+                    role.clone(),
+                    session.clone(),
+                ));
+            }
+            PrincipalItem::Service(s) => {
+                n.services.insert(s.to_ascii_lowercase());
+            }
+            PrincipalItem::Federated(_) | PrincipalItem::Other(_) | PrincipalItem::Anyone => {}
+        };
+        let identity = match &options.identity {
+            IdentityPolicies::Policy(p) => Some(p),
+            _ => None,
+        };
+        for s in policy
+            .statements
+            .iter()
+            .chain(others.iter().flat_map(|p| p.statements.iter()))
+            .chain(identity.into_iter().flat_map(|p| p.statements.iter()))
+        {
+            if let Some(p) = &s.principal {
+                for item in &p.items {
+                    add(&mut n, item);
+                }
+            }
+            for c in &s.conditions {
+                let key = c.key.to_ascii_lowercase();
+                for v in &c.values {
+                    if v.contains(['*', '?', '$']) {
+                        continue;
+                    }
+                    match key.as_str() {
+                        "aws:principalarn" => {
+                            if matches!(
+                                parse_principal_arn(v),
+                                Ok(PrincipalArn::User { .. }
+                                    | PrincipalArn::Role { .. }
+                                    | PrincipalArn::Account { .. })
+                            ) {
+                                add(&mut n, &PrincipalItem::aws(v));
+                            }
+                        }
+                        "aws:principalaccount"
+                            if v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit()) =>
+                        {
+                            n.accounts.insert((options.partition.clone(), v.clone()));
+                        }
+                        "aws:principalservicename" => {
+                            n.services.insert(v.to_ascii_lowercase());
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let named: Vec<String> = n.accounts.iter().map(|(_, a)| a.clone()).collect();
+        n.owner = options
+            .owner
+            .clone()
+            .unwrap_or_else(|| fresh_account(&named));
+        n.accounts
+            .insert((options.partition.clone(), n.owner.clone()));
+        for t in &options.trusted {
+            n.accounts.insert((options.partition.clone(), t.clone()));
+        }
+        n
+    }
+
+    fn classes(&self, options: &Options) -> (Vec<CallerClass>, Vec<Who>) {
+        let mut classes = Vec::new();
+        let mut whos = Vec::new();
+        let account_class = |partition: &str, id: &str, named: bool| AccountClass {
+            partition: partition.to_owned(),
+            id: id.to_owned(),
+            named: named && (id != self.owner || self.owner_named),
+            owner: id == self.owner,
+            trusted: id == self.owner || options.trusted.iter().any(|t| t == id),
+        };
+        let ids: Vec<String> = self.accounts.iter().map(|(_, a)| a.clone()).collect();
+        let unnamed = fresh_account(&ids);
+        let who = |kind,
+                   partition: &str,
+                   account: Choice,
+                   name: Option<(String, String)>,
+                   excluded,
+                   session| Who {
+            kind,
+            partition: partition.to_owned(),
+            account,
+            name,
+            excluded,
+            session,
+            owner: self.owner.clone(),
+            region: options.region.clone(),
+        };
+        for (p, a, path, name) in &self.users {
+            classes.push(CallerClass::User {
+                account: account_class(p, a, true),
+                user: Some(Name {
+                    path: path.clone(),
+                    name: name.clone(),
+                }),
+            });
+            whos.push(who(
+                Kind::User,
+                p,
+                Choice::Fixed(a.clone()),
+                Some((path.clone(), name.clone())),
+                Vec::new(),
+                None,
+            ));
+        }
+        for (p, a, path, name) in &self.roles {
+            let role = Name {
+                path: path.clone(),
+                name: name.clone(),
+            };
+            let named_sessions: Vec<&String> = self
+                .sessions
+                .iter()
+                .filter(|(sp, sa, r, _)| sp == p && sa == a && r.eq_ignore_ascii_case(name))
+                .map(|(_, _, _, s)| s)
+                .collect();
+            for s in &named_sessions {
+                classes.push(CallerClass::Session {
+                    account: account_class(p, a, true),
+                    role: Some(role.clone()),
+                    session: Some((*s).clone()),
+                });
+                whos.push(who(
+                    Kind::Session,
+                    p,
+                    Choice::Fixed(a.clone()),
+                    Some((path.clone(), name.clone())),
+                    Vec::new(),
+                    Some((*s).clone()),
+                ));
+            }
+            let free_session = (0..)
+                .map(|i| {
+                    if i == 0 {
+                        "unnamed-session".to_owned()
+                    } else {
+                        format!("unnamed-session-{i}")
+                    }
+                })
+                .find(|s| !named_sessions.contains(&s))
+                .expect("a free session name");
+            classes.push(CallerClass::Session {
+                account: account_class(p, a, true),
+                role: Some(role),
+                session: None,
+            });
+            whos.push(who(
+                Kind::Session,
+                p,
+                Choice::Fixed(a.clone()),
+                Some((path.clone(), name.clone())),
+                Vec::new(),
+                Some(free_session),
+            ));
+        }
+        let mut accounts: Vec<(String, String, bool)> = self
+            .accounts
+            .iter()
+            .map(|(p, a)| (p.clone(), a.clone(), true))
+            .collect();
+        accounts.push((options.partition.clone(), unnamed.clone(), false));
+        for (p, a, named) in accounts {
+            let choice = if named {
+                Choice::Fixed(a.clone())
+            } else {
+                Choice::Free(ids.clone())
+            };
+            let users: Vec<String> = self
+                .users
+                .iter()
+                .filter(|(up, ua, _, _)| *up == p && *ua == a)
+                .map(|(_, _, path, name)| {
+                    format!("arn:{p}:iam::{a}:user{path}{name}").to_ascii_lowercase()
+                })
+                .collect();
+            let roles: Vec<String> = self
+                .roles
+                .iter()
+                .filter(|(rp, ra, _, _)| *rp == p && *ra == a)
+                .map(|(_, _, path, name)| {
+                    format!("arn:{p}:iam::{a}:role{path}{name}").to_ascii_lowercase()
+                })
+                .collect();
+            let ac = account_class(&p, &a, named);
+            classes.push(CallerClass::Root {
+                account: ac.clone(),
+            });
+            whos.push(who(Kind::Root, &p, choice.clone(), None, Vec::new(), None));
+            classes.push(CallerClass::User {
+                account: ac.clone(),
+                user: None,
+            });
+            whos.push(who(Kind::User, &p, choice.clone(), None, users, None));
+            classes.push(CallerClass::Session {
+                account: ac,
+                role: None,
+                session: None,
+            });
+            whos.push(who(
+                Kind::Session,
+                &p,
+                choice,
+                None,
+                roles,
+                Some("unnamed-session".to_owned()),
+            ));
+        }
+        for s in &self.services {
+            classes.push(CallerClass::Service {
+                name: Some(s.clone()),
+            });
+            whos.push(who(
+                Kind::Service,
+                &options.partition,
+                Choice::Fixed(String::new()),
+                Some((String::new(), s.clone())),
+                Vec::new(),
+                None,
+            ));
+        }
+        classes.push(CallerClass::Service { name: None });
+        whos.push(who(
+            Kind::Service,
+            &options.partition,
+            Choice::Fixed(String::new()),
+            None,
+            self.services.iter().cloned().collect(),
+            None,
+        ));
+        classes.push(CallerClass::Anonymous);
+        whos.push(who(
+            Kind::Anonymous,
+            &options.partition,
+            Choice::Fixed(String::new()),
+            None,
+            Vec::new(),
+            None,
+        ));
+        (classes, whos)
+    }
+}

@@ -1,0 +1,330 @@
+//! Condition tests lowered to constraints over one key: when the key is missing, a quantifier
+//! over its values, and a test of one value as a set (automaton, ranges, IP set).
+//!
+//! The rules, as `policy_core::eval` applies them (see
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html>
+//! and <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html>):
+//! - several values of one test are alternatives; a negated operator holds when no value of
+//!   the request matches any of them;
+//! - a missing (or empty) key: positive operators are false, negated ones true, `...IfExists`
+//!   true, `ForAllValues:` true, `ForAnyValue:` false; `Null: true` holds exactly then;
+//! - `ForAllValues:` wants every request value to satisfy the operator, `ForAnyValue:` one;
+//!   without a qualifier, positive operators behave like `ForAnyValue:` and negated ones like
+//!   `ForAllValues:`;
+//! - a policy value that cannot be read in the operator's type matches nothing.
+
+use policy_catalogue::{ConditionOperator, Operator, OperatorFamily, SetQualifier};
+
+use crate::date::parse_date;
+use crate::ir::Condition;
+use crate::ranges::{all_numbers, number_key, parse_cidr, IpSet, Ranges};
+use crate::text::Nfa;
+
+/// The earliest and latest instants a date value can be written as (12 digits of seconds).
+pub(crate) const DATE_MIN: i64 = -999_999_999_999_999;
+pub(crate) const DATE_MAX: i64 = 999_999_999_999_999;
+
+pub(crate) fn all_dates() -> Ranges<i64> {
+    Ranges::span(DATE_MIN, DATE_MAX)
+}
+
+/// The test of one value. For the set forms, `other` says whether a value that cannot be read
+/// in the type (not a number, not an address) passes.
+#[derive(Clone, Debug)]
+pub(crate) enum Test {
+    /// `finite`: the values themselves, when they are the only strings the automaton takes
+    /// (no wildcard, no case folding), so that a positive test can be solved by trying them.
+    Text {
+        nfa: Nfa,
+        negated: bool,
+        finite: Option<std::rc::Rc<Vec<String>>>,
+    },
+    Numbers {
+        set: Ranges<i64>,
+        other: bool,
+    },
+    Dates {
+        set: Ranges<i64>,
+        other: bool,
+    },
+    Bools {
+        set: [bool; 2],
+        other: bool,
+    },
+    Ips {
+        set: IpSet,
+        other: bool,
+    },
+    Const(bool),
+    /// Outside the model: a policy variable.
+    Unknown,
+}
+
+/// The family a test reads values in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Family {
+    Text,
+    Number,
+    Date,
+    Bool,
+    Ip,
+    None,
+}
+
+impl Test {
+    pub(crate) fn family(&self) -> Family {
+        match self {
+            Test::Text { .. } => Family::Text,
+            Test::Numbers { .. } => Family::Number,
+            Test::Dates { .. } => Family::Date,
+            Test::Bools { .. } => Family::Bool,
+            Test::Ips { .. } => Family::Ip,
+            Test::Const(_) | Test::Unknown => Family::None,
+        }
+    }
+
+    /// Whether one value passes; `None` when outside the model.
+    pub(crate) fn eval(&self, v: &str) -> Option<bool> {
+        Some(match self {
+            Test::Text { nfa, negated, .. } => nfa.matches(v) != *negated,
+            Test::Numbers { set, other } => {
+                parse_number(v).map_or(*other, |x| set.contains(number_key(x)))
+            }
+            Test::Dates { set, other } => parse_date(v).map_or(*other, |d| set.contains(d)),
+            Test::Bools { set, other } => parse_bool(v).map_or(*other, |b| set[usize::from(b)]),
+            Test::Ips { set, other } => v
+                .parse::<std::net::IpAddr>()
+                .map_or(*other, |ip| set.contains(ip)),
+            Test::Const(b) => *b,
+            Test::Unknown => return None,
+        })
+    }
+
+    pub(crate) fn negate(&self) -> Test {
+        match self {
+            Test::Text {
+                nfa,
+                negated,
+                finite,
+            } => Test::Text {
+                nfa: nfa.clone(),
+                negated: !negated,
+                finite: finite.clone(),
+            },
+            Test::Numbers { set, other } => Test::Numbers {
+                set: set.complement().intersect(&all_numbers()),
+                other: !other,
+            },
+            Test::Dates { set, other } => Test::Dates {
+                set: set.complement().intersect(&all_dates()),
+                other: !other,
+            },
+            Test::Bools { set, other } => Test::Bools {
+                set: [!set[0], !set[1]],
+                other: !other,
+            },
+            Test::Ips { set, other } => Test::Ips {
+                set: set.complement(),
+                other: !other,
+            },
+            Test::Const(b) => Test::Const(!b),
+            Test::Unknown => Test::Unknown,
+        }
+    }
+}
+
+/// One condition test as a constraint on its key.
+#[derive(Clone, Debug)]
+pub(crate) struct Constraint {
+    /// The key, lowercased (keys ignore case).
+    pub(crate) key: String,
+    /// The key as written.
+    pub(crate) name: String,
+    /// Whether the test holds when the key is missing or empty.
+    pub(crate) when_missing: bool,
+    /// Every value must pass (`true`) or one must (`false`).
+    pub(crate) all: bool,
+    pub(crate) test: Test,
+}
+
+impl Constraint {
+    /// Lowers a condition. `variables`: `${...}` in values are policy variables, outside the
+    /// model.
+    pub(crate) fn lower(c: &Condition, variables: bool) -> Constraint {
+        let op: ConditionOperator = c.operator;
+        let key = c.key.to_ascii_lowercase();
+        if op.operator == Operator::Null {
+            let parsed: Vec<Option<bool>> = c.values.iter().map(|v| parse_bool(v)).collect();
+            return Constraint {
+                key,
+                name: c.key.clone(),
+                when_missing: parsed.contains(&Some(true)),
+                all: false,
+                test: Test::Const(parsed.contains(&Some(false))),
+            };
+        }
+        let negated = op.operator.is_negated();
+        let test = if variables && c.values.iter().any(|v| v.contains("${")) {
+            Test::Unknown
+        } else {
+            let positive = positive_test(op.operator, &c.values);
+            if negated {
+                positive.negate()
+            } else {
+                positive
+            }
+        };
+        let (all, when_missing) = match op.qualifier {
+            Some(SetQualifier::ForAllValues) => (true, true),
+            Some(SetQualifier::ForAnyValue) => (false, op.if_exists),
+            None => (negated, negated || op.if_exists),
+        };
+        Constraint {
+            key,
+            name: c.key.clone(),
+            when_missing: when_missing || op.if_exists,
+            all,
+            test,
+        }
+    }
+
+    /// The negation: holds exactly when this constraint does not.
+    pub(crate) fn negate(&self) -> Constraint {
+        Constraint {
+            key: self.key.clone(),
+            name: self.name.clone(),
+            when_missing: !self.when_missing,
+            all: !self.all,
+            test: self.test.negate(),
+        }
+    }
+
+    /// Whether the constraint holds for the key's values (`None`: missing); `None` when
+    /// outside the model.
+    pub(crate) fn holds(&self, values: Option<&[String]>) -> Option<bool> {
+        let values = match values {
+            Some(v) if !v.is_empty() => v,
+            _ => return Some(self.when_missing),
+        };
+        let mut unknown = false;
+        for v in values {
+            match self.test.eval(v) {
+                Some(pass) if pass != self.all => return Some(pass),
+                Some(_) => {}
+                None => unknown = true,
+            }
+        }
+        if unknown {
+            None
+        } else {
+            Some(self.all)
+        }
+    }
+}
+
+/// The set of values that match one of `values` under a positive operator.
+fn positive_test(op: Operator, values: &[String]) -> Test {
+    use Operator as O;
+    match op.family() {
+        OperatorFamily::String | OperatorFamily::Binary => {
+            let like = op.is_like();
+            let fold = matches!(op, O::StringEqualsIgnoreCase | O::StringNotEqualsIgnoreCase);
+            let plain = !fold && (!like || !values.iter().any(|v| v.contains(['*', '?'])));
+            Test::Text {
+                nfa: Nfa::strings(values.iter().map(String::as_str), like, fold),
+                negated: false,
+                finite: plain.then(|| std::rc::Rc::new(values.to_vec())),
+            }
+        }
+        OperatorFamily::Arn => {
+            let plain = !values.iter().any(|v| v.contains(['*', '?']));
+            Test::Text {
+                nfa: Nfa::arns(values.iter().map(String::as_str)),
+                negated: false,
+                finite: plain.then(|| std::rc::Rc::new(values.to_vec())),
+            }
+        }
+        OperatorFamily::Numeric => {
+            let lo = number_key(f64::NEG_INFINITY);
+            let hi = number_key(f64::INFINITY);
+            let ranges = values
+                .iter()
+                .filter_map(|v| parse_number(v))
+                .map(|n| {
+                    let k = number_key(n);
+                    order_range(op, k, lo, hi)
+                })
+                .collect();
+            Test::Numbers {
+                set: Ranges::from_ranges(ranges),
+                other: false,
+            }
+        }
+        OperatorFamily::Date => {
+            let ranges = values
+                .iter()
+                .filter_map(|v| parse_date(v))
+                .map(|d| order_range(op, d, DATE_MIN, DATE_MAX))
+                .collect();
+            Test::Dates {
+                set: Ranges::from_ranges(ranges),
+                other: false,
+            }
+        }
+        OperatorFamily::Bool => {
+            let mut set = [false; 2];
+            for b in values.iter().filter_map(|v| parse_bool(v)) {
+                set[usize::from(b)] = true;
+            }
+            Test::Bools { set, other: false }
+        }
+        OperatorFamily::IpAddress => {
+            let valid: Vec<&str> = values
+                .iter()
+                .map(String::as_str)
+                .filter(|v| parse_cidr(v).is_some())
+                .collect();
+            Test::Ips {
+                set: IpSet::from_cidrs(valid).unwrap_or_else(|_| IpSet::empty()),
+                other: false,
+            }
+        }
+        OperatorFamily::Null => Test::Const(false),
+    }
+}
+
+/// The keys `k` compares to under an ordering operator, within `lo..=hi`.
+fn order_range(op: Operator, k: i64, lo: i64, hi: i64) -> (i64, i64) {
+    use Operator as O;
+    match op {
+        O::NumericLessThan | O::DateLessThan => (lo, k - 1),
+        O::NumericLessThanEquals | O::DateLessThanEquals => (lo, k),
+        O::NumericGreaterThan | O::DateGreaterThan => (k + 1, hi),
+        O::NumericGreaterThanEquals | O::DateGreaterThanEquals => (k, hi),
+        _ => (k, k),
+    }
+}
+
+/// Reads a number as `policy_core::eval` does.
+pub(crate) fn parse_number(text: &str) -> Option<f64> {
+    let t = text.trim();
+    if t.is_empty()
+        || !t
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'))
+    {
+        return None;
+    }
+    t.parse().ok()
+}
+
+/// Reads `true` / `false` in any letter case.
+pub(crate) fn parse_bool(text: &str) -> Option<bool> {
+    if text.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if text.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}

@@ -1,0 +1,388 @@
+//! The plain form of a repository policy the analysis reads. Both the `policy!` macro's syntax
+//! tree and `policy_core`'s model lower into it; it keeps text as written (values, keys,
+//! action entries), so that nothing is decided before the analysis.
+
+use policy_catalogue::principal_arn::{parse_principal_arn, PrincipalArn};
+use policy_catalogue::{wildcard_match, Action, ConditionOperator};
+
+/// `Allow` or `Deny`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Effect {
+    /// Grants.
+    Allow,
+    /// Refuses, over every grant.
+    Deny,
+}
+
+/// A policy: its statements, and whether policy variables (`${aws:username}`) are substituted
+/// (`"Version": "2012-10-17"`) or literal text (`"2008-10-17"`).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Policy {
+    /// The statements, in order.
+    pub statements: Vec<Statement>,
+    /// Whether `${...}` in values are policy variables (version `2012-10-17`).
+    pub variables: bool,
+}
+
+/// One statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Statement {
+    /// The Sid, if any.
+    pub sid: Option<String>,
+    /// `Allow` or `Deny`.
+    pub effect: Effect,
+    /// `Principal` / `NotPrincipal`; `None` in an identity policy.
+    pub principal: Option<Principals>,
+    /// `Action` / `NotAction`.
+    pub actions: Actions,
+    /// `Resource` / `NotResource`, `None` when absent (a repository policy's statement is
+    /// about its repository).
+    pub resources: Option<Resources>,
+    /// The condition tests, all of which must hold.
+    pub conditions: Vec<Condition>,
+}
+
+/// A `Principal` or `NotPrincipal` element.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Principals {
+    /// `NotPrincipal`.
+    pub negated: bool,
+    /// The principals listed.
+    pub items: Vec<PrincipalItem>,
+}
+
+/// One principal.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PrincipalItem {
+    /// `"*"` or `{"AWS": "*"}`: everyone.
+    Anyone,
+    /// An account (`arn:aws:iam::ID:root` or the bare id): trusts the account.
+    Account {
+        /// The partition.
+        partition: String,
+        /// The 12-digit id.
+        id: String,
+    },
+    /// An IAM user.
+    User {
+        /// The partition.
+        partition: String,
+        /// The account.
+        account: String,
+        /// The path, `/` for none.
+        path: String,
+        /// The name.
+        name: String,
+    },
+    /// An IAM role: covers its sessions.
+    Role {
+        /// The partition.
+        partition: String,
+        /// The account.
+        account: String,
+        /// The path, `/` for none.
+        path: String,
+        /// The name.
+        name: String,
+    },
+    /// A role session (`arn:aws:sts::ID:assumed-role/ROLE/SESSION`).
+    Session {
+        /// The partition.
+        partition: String,
+        /// The account.
+        account: String,
+        /// The role name.
+        role: String,
+        /// The session name.
+        session: String,
+    },
+    /// A service principal, e.g. `codebuild.amazonaws.com`.
+    Service(String),
+    /// A federated principal (an identity provider): no caller class of the analysis.
+    Federated(String),
+    /// Anything else (a unique id `AIDA...`, a canonical user, a malformed ARN): matches
+    /// nobody, as in the evaluator.
+    Other(String),
+}
+
+impl PrincipalItem {
+    /// Reads the text of an `AWS` principal: `*`, an account id, or a root, user, role or
+    /// session ARN; anything else is [`PrincipalItem::Other`].
+    ///
+    /// ```
+    /// use policy_analysis::ir::PrincipalItem;
+    /// assert_eq!(
+    ///     PrincipalItem::aws("123456789012"),
+    ///     PrincipalItem::Account { partition: "aws".into(), id: "123456789012".into() }
+    /// );
+    /// assert!(matches!(PrincipalItem::aws("AIDAEXAMPLE"), PrincipalItem::Other(_)));
+    /// ```
+    #[must_use]
+    pub fn aws(text: &str) -> PrincipalItem {
+        if text == "*" {
+            return PrincipalItem::Anyone;
+        }
+        let s = |x: &str| x.to_owned();
+        match parse_principal_arn(text) {
+            Ok(PrincipalArn::Account {
+                partition, account, ..
+            }) => PrincipalItem::Account {
+                partition: s(partition),
+                id: s(account),
+            },
+            Ok(PrincipalArn::User {
+                partition,
+                account,
+                path,
+                name,
+            }) => PrincipalItem::User {
+                partition: s(partition),
+                account: s(account),
+                path: s(path),
+                name: s(name),
+            },
+            Ok(PrincipalArn::Role {
+                partition,
+                account,
+                path,
+                name,
+            }) => PrincipalItem::Role {
+                partition: s(partition),
+                account: s(account),
+                path: s(path),
+                name: s(name),
+            },
+            Ok(PrincipalArn::AssumedRole {
+                partition,
+                account,
+                role,
+                session,
+            }) => PrincipalItem::Session {
+                partition: s(partition),
+                account: s(account),
+                role: s(role),
+                session: s(session),
+            },
+            Err(_) => PrincipalItem::Other(s(text)),
+        }
+    }
+
+    /// The account the principal belongs to, if any.
+    #[must_use]
+    pub fn account(&self) -> Option<&str> {
+        match self {
+            PrincipalItem::Account { id, .. } => Some(id),
+            PrincipalItem::User { account, .. }
+            | PrincipalItem::Role { account, .. }
+            | PrincipalItem::Session { account, .. } => Some(account),
+            _ => None,
+        }
+    }
+}
+
+/// An `Action` or `NotAction` element, as written.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Actions {
+    /// `NotAction`.
+    pub negated: bool,
+    /// The entries: action names or patterns with `*` and `?`, in any letter case.
+    pub items: Vec<String>,
+}
+
+impl Actions {
+    /// The catalogue's repository actions the element covers, resolved once: linear in the
+    /// entries (equal entries are read once; a name without wildcards is a lookup).
+    ///
+    /// ```
+    /// use policy_analysis::ir::Actions;
+    /// use policy_catalogue::Action;
+    /// let a = Actions { negated: false, items: vec!["ecr:Batch*".into(), "ECR:PutImage".into()] };
+    /// let set = a.resolve();
+    /// assert!(set.contains(Action::BatchGetImage) && set.contains(Action::PutImage));
+    /// assert!(!set.contains(Action::DeleteRepository));
+    /// ```
+    #[must_use]
+    pub fn resolve(&self) -> ActionSet {
+        let mut listed = 0u128;
+        let mut seen = std::collections::HashSet::new();
+        for item in &self.items {
+            if listed == ActionSet::ALL.0 {
+                break;
+            }
+            let lower = item.to_ascii_lowercase();
+            if seen.contains(&lower) {
+                continue;
+            }
+            if !item.contains(['*', '?']) {
+                if let Some(a) = item
+                    .get(..4)
+                    .filter(|p| p.eq_ignore_ascii_case("ecr:"))
+                    .and_then(|_| Action::from_name(&item[4..]))
+                {
+                    listed |= 1 << a.index();
+                }
+                continue;
+            }
+            // Case-insensitive by lowering both sides once (action names are ASCII).
+            let cut = |c: char| c == '*' || c == '?';
+            let prefix = &lower[..lower.find(cut).unwrap_or(lower.len())];
+            let suffix = &lower[lower.rfind(cut).map_or(lower.len(), |i| i + 1)..];
+            for (a, name) in Action::ALL.into_iter().zip(lower_names()) {
+                let hit = if item.is_ascii() {
+                    name.starts_with(prefix)
+                        && name.ends_with(suffix)
+                        && wildcard_match(&lower, name, false)
+                } else {
+                    wildcard_match(item, a.as_str(), true)
+                };
+                if hit {
+                    listed |= 1 << a.index();
+                }
+            }
+            seen.insert(lower);
+        }
+        let listed = if self.negated {
+            !listed & ActionSet::ALL.0
+        } else {
+            listed
+        };
+        ActionSet(listed & ActionSet::REPOSITORY.0)
+    }
+}
+
+/// The catalogue's action names in lowercase.
+fn lower_names() -> &'static [String] {
+    static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        Action::ALL
+            .iter()
+            .map(|a| a.as_str().to_ascii_lowercase())
+            .collect()
+    })
+}
+
+// The catalogue's actions fit one bit set.
+const _: () = assert!(Action::ALL.len() <= 128);
+
+/// A set of catalogue actions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct ActionSet(pub u128);
+
+impl ActionSet {
+    /// Every catalogue action.
+    pub const ALL: ActionSet = ActionSet(if Action::ALL.len() == 128 {
+        u128::MAX
+    } else {
+        (1u128 << Action::ALL.len()) - 1
+    });
+
+    /// Every action a repository policy can grant.
+    pub const REPOSITORY: ActionSet = {
+        let mut bits = 0u128;
+        let mut i = 0;
+        while i < Action::ALL.len() {
+            if Action::ALL[i].is_repository_action() {
+                bits |= 1 << i;
+            }
+            i += 1;
+        }
+        ActionSet(bits)
+    };
+
+    /// No action.
+    pub const EMPTY: ActionSet = ActionSet(0);
+
+    /// Whether the set holds `a`.
+    #[must_use]
+    pub fn contains(self, a: Action) -> bool {
+        self.0 & (1 << a.index()) != 0
+    }
+
+    /// Whether the set is empty.
+    #[must_use]
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The actions, in catalogue order.
+    pub fn iter(self) -> impl Iterator<Item = Action> {
+        Action::ALL.into_iter().filter(move |a| self.contains(*a))
+    }
+
+    /// A set of one action.
+    #[must_use]
+    pub fn of(a: Action) -> ActionSet {
+        ActionSet(1 << a.index())
+    }
+}
+
+impl FromIterator<Action> for ActionSet {
+    fn from_iter<I: IntoIterator<Item = Action>>(iter: I) -> Self {
+        ActionSet(iter.into_iter().fold(0, |b, a| b | 1 << a.index()))
+    }
+}
+
+/// A `Resource` or `NotResource` element.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resources {
+    /// `NotResource`.
+    pub negated: bool,
+    /// The ARN patterns.
+    pub items: Vec<String>,
+}
+
+impl Resources {
+    /// Whether the element covers the repository ARN; `None` when the ARN is not known and
+    /// a pattern other than `*` leaves it open.
+    #[must_use]
+    pub fn covers(&self, repository: Option<&str>) -> Option<bool> {
+        let listed = match repository {
+            Some(arn) => self.items.iter().any(|p| wildcard_match(p, arn, false)),
+            None => {
+                if self
+                    .items
+                    .iter()
+                    .any(|p| !p.is_empty() && p.bytes().all(|b| b == b'*'))
+                {
+                    true
+                } else {
+                    return None;
+                }
+            }
+        };
+        Some(listed != self.negated)
+    }
+}
+
+/// One condition test: an operator, a key and its values, as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Condition {
+    /// The operator, with its qualifier and `IfExists`.
+    pub operator: ConditionOperator,
+    /// The key, in any letter case.
+    pub key: String,
+    /// The values, as text (`true` for a JSON boolean, digits for a number).
+    pub values: Vec<String>,
+}
+
+impl Condition {
+    /// A condition from its parts.
+    ///
+    /// ```
+    /// use policy_analysis::ir::Condition;
+    /// use policy_catalogue::Operator;
+    /// let c = Condition::new(Operator::StringEquals.into(), "aws:SourceAccount", ["123456789012"]);
+    /// assert_eq!(c.values, ["123456789012"]);
+    /// ```
+    pub fn new<I>(operator: ConditionOperator, key: &str, values: I) -> Condition
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        Condition {
+            operator,
+            key: key.to_owned(),
+            values: values.into_iter().map(Into::into).collect(),
+        }
+    }
+}

@@ -1,0 +1,457 @@
+//! Sets of integers as sorted disjoint ranges: IP addresses (IPv4 and IPv6), dates (in
+//! milliseconds) and numbers (as ordered keys of their `f64` value).
+//!
+//! `IpAddress` takes CIDR blocks, and AWS compares IPv4 and IPv6 addresses separately: a caller
+//! may reach an endpoint over either family, so a set of addresses is a pair of sets
+//! ([`IpSet`]). See <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IPAddress>.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// Integers with a successor and predecessor.
+pub trait Point: Copy + Ord + std::fmt::Debug {
+    /// The smallest value.
+    const MIN: Self;
+    /// The largest value.
+    const MAX: Self;
+    /// The next value, `None` at [`Point::MAX`].
+    fn succ(self) -> Option<Self>;
+    /// The previous value, `None` at [`Point::MIN`].
+    fn pred(self) -> Option<Self>;
+}
+
+macro_rules! point {
+    ($t:ty) => {
+        impl Point for $t {
+            const MIN: Self = <$t>::MIN;
+            const MAX: Self = <$t>::MAX;
+            fn succ(self) -> Option<Self> {
+                self.checked_add(1)
+            }
+            fn pred(self) -> Option<Self> {
+                self.checked_sub(1)
+            }
+        }
+    };
+}
+point!(u32);
+point!(u128);
+point!(i64);
+
+/// A set of integers: sorted, disjoint, non-adjacent inclusive ranges.
+///
+/// ```
+/// use policy_analysis::ranges::Ranges;
+/// let a = Ranges::span(0u32, 10);
+/// let b = Ranges::span(5u32, 20).complement();
+/// assert_eq!(a.intersect(&b).ranges(), &[(0, 4)]);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Ranges<T: Point> {
+    ranges: Vec<(T, T)>,
+}
+
+impl<T: Point> Ranges<T> {
+    /// No value.
+    #[must_use]
+    pub fn empty() -> Self {
+        Ranges { ranges: Vec::new() }
+    }
+
+    /// Every value.
+    #[must_use]
+    pub fn all() -> Self {
+        Ranges {
+            ranges: vec![(T::MIN, T::MAX)],
+        }
+    }
+
+    /// `lo..=hi` (empty when `lo > hi`).
+    #[must_use]
+    pub fn span(lo: T, hi: T) -> Self {
+        if lo > hi {
+            Self::empty()
+        } else {
+            Ranges {
+                ranges: vec![(lo, hi)],
+            }
+        }
+    }
+
+    /// The union of any ranges, in any order.
+    #[must_use]
+    pub fn from_ranges(mut ranges: Vec<(T, T)>) -> Self {
+        ranges.retain(|(a, b)| a <= b);
+        ranges.sort_unstable();
+        let mut out: Vec<(T, T)> = Vec::with_capacity(ranges.len());
+        for (lo, hi) in ranges {
+            match out.last_mut() {
+                Some((_, last)) if last.succ().is_none_or(|n| lo <= n) => {
+                    if hi > *last {
+                        *last = hi;
+                    }
+                }
+                _ => out.push((lo, hi)),
+            }
+        }
+        Ranges { ranges: out }
+    }
+
+    /// The ranges, sorted.
+    #[must_use]
+    pub fn ranges(&self) -> &[(T, T)] {
+        &self.ranges
+    }
+
+    /// Whether the set has no value.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    /// Whether `x` is in the set.
+    #[must_use]
+    pub fn contains(&self, x: T) -> bool {
+        let i = self.ranges.partition_point(|(_, hi)| *hi < x);
+        self.ranges.get(i).is_some_and(|(lo, _)| *lo <= x)
+    }
+
+    /// The values not in the set.
+    #[must_use]
+    pub fn complement(&self) -> Self {
+        let mut out = Vec::with_capacity(self.ranges.len() + 1);
+        let mut next = Some(T::MIN);
+        for &(lo, hi) in &self.ranges {
+            if let Some(n) = next {
+                if n < lo {
+                    out.push((n, lo.pred().expect("lo > MIN")));
+                }
+            }
+            next = hi.succ();
+        }
+        if let Some(n) = next {
+            out.push((n, T::MAX));
+        }
+        Ranges { ranges: out }
+    }
+
+    /// The values in both sets, in one merge pass.
+    #[must_use]
+    pub fn intersect(&self, other: &Self) -> Self {
+        let (mut i, mut j) = (0, 0);
+        let mut out = Vec::new();
+        while i < self.ranges.len() && j < other.ranges.len() {
+            let (a0, a1) = self.ranges[i];
+            let (b0, b1) = other.ranges[j];
+            let lo = a0.max(b0);
+            let hi = a1.min(b1);
+            if lo <= hi {
+                out.push((lo, hi));
+            }
+            if a1 < b1 {
+                i += 1;
+            } else {
+                j += 1;
+            }
+        }
+        Ranges { ranges: out }
+    }
+
+    /// The values in either set.
+    #[must_use]
+    pub fn union(&self, other: &Self) -> Self {
+        let mut all = self.ranges.clone();
+        all.extend_from_slice(&other.ranges);
+        Self::from_ranges(all)
+    }
+
+    /// `near` when the set holds it, else the next value above it, else the largest value.
+    #[must_use]
+    pub fn closest(&self, near: T) -> Option<T> {
+        let i = self.ranges.partition_point(|(_, hi)| *hi < near);
+        match self.ranges.get(i) {
+            Some(&(lo, _)) => Some(lo.max(near)),
+            None => self.ranges.last().map(|r| r.1),
+        }
+    }
+}
+
+/// A set of IP addresses: IPv4 and IPv6 separately.
+///
+/// ```
+/// use policy_analysis::ranges::IpSet;
+/// let private = IpSet::from_cidrs(["10.0.0.0/8"]).unwrap();
+/// let everyone = IpSet::from_cidrs(["0.0.0.0/0"]).unwrap();
+/// // `IpAddress 0.0.0.0/0` and `NotIpAddress 10.0.0.0/8`: IPv4 outside 10.0.0.0/8.
+/// let both = everyone.intersect(&private.complement());
+/// assert_eq!(both.witness().unwrap().to_string(), "0.0.0.0");
+/// // `NotIpAddress 0.0.0.0/0` still admits every IPv6 address.
+/// assert_eq!(everyone.complement().witness().unwrap().to_string(), "::");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct IpSet {
+    /// IPv4 addresses.
+    pub v4: Ranges<u32>,
+    /// IPv6 addresses.
+    pub v6: Ranges<u128>,
+}
+
+impl IpSet {
+    /// No address.
+    #[must_use]
+    pub fn empty() -> Self {
+        IpSet {
+            v4: Ranges::empty(),
+            v6: Ranges::empty(),
+        }
+    }
+
+    /// Every address of both families.
+    #[must_use]
+    pub fn all() -> Self {
+        IpSet {
+            v4: Ranges::all(),
+            v6: Ranges::all(),
+        }
+    }
+
+    /// The union of CIDR blocks (`10.0.0.0/8`, `2001:db8::/32`, or an address alone), read as
+    /// the evaluator reads them; `None` names the first block that cannot be read.
+    pub fn from_cidrs<'a>(blocks: impl IntoIterator<Item = &'a str>) -> Result<Self, &'a str> {
+        let mut v4 = Vec::new();
+        let mut v6 = Vec::new();
+        for b in blocks {
+            match parse_cidr(b) {
+                Some((IpAddr::V4(a), bits)) => {
+                    let mask = u32::MAX.checked_shl(32 - u32::from(bits)).unwrap_or(0);
+                    let lo = u32::from(a) & mask;
+                    v4.push((lo, lo | !mask));
+                }
+                Some((IpAddr::V6(a), bits)) => {
+                    let mask = u128::MAX.checked_shl(128 - u32::from(bits)).unwrap_or(0);
+                    let lo = u128::from(a) & mask;
+                    v6.push((lo, lo | !mask));
+                }
+                None => return Err(b),
+            }
+        }
+        Ok(IpSet {
+            v4: Ranges::from_ranges(v4),
+            v6: Ranges::from_ranges(v6),
+        })
+    }
+
+    /// Whether the set has no address.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.v4.is_empty() && self.v6.is_empty()
+    }
+
+    /// Whether `ip` is in the set.
+    #[must_use]
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        match ip {
+            IpAddr::V4(a) => self.v4.contains(u32::from(a)),
+            IpAddr::V6(a) => self.v6.contains(u128::from(a)),
+        }
+    }
+
+    /// The addresses not in the set.
+    #[must_use]
+    pub fn complement(&self) -> Self {
+        IpSet {
+            v4: self.v4.complement(),
+            v6: self.v6.complement(),
+        }
+    }
+
+    /// The addresses in both sets.
+    #[must_use]
+    pub fn intersect(&self, other: &Self) -> Self {
+        IpSet {
+            v4: self.v4.intersect(&other.v4),
+            v6: self.v6.intersect(&other.v6),
+        }
+    }
+
+    /// The addresses in either set.
+    #[must_use]
+    pub fn union(&self, other: &Self) -> Self {
+        IpSet {
+            v4: self.v4.union(&other.v4),
+            v6: self.v6.union(&other.v6),
+        }
+    }
+
+    /// An address of the set: the first IPv4 one, else the first IPv6 one.
+    #[must_use]
+    pub fn witness(&self) -> Option<IpAddr> {
+        if let Some(&(lo, _)) = self.v4.ranges().first() {
+            return Some(IpAddr::V4(Ipv4Addr::from(lo)));
+        }
+        self.v6
+            .ranges()
+            .first()
+            .map(|&(lo, _)| IpAddr::V6(Ipv6Addr::from(lo)))
+    }
+}
+
+/// Reads `address` or `address/prefix` as `policy_core::eval` does.
+pub(crate) fn parse_cidr(text: &str) -> Option<(IpAddr, u8)> {
+    let (address, prefix) = match text.split_once('/') {
+        Some((a, p)) => (a, Some(p)),
+        None => (text, None),
+    };
+    let ip: IpAddr = address.trim().parse().ok()?;
+    let max = if ip.is_ipv4() { 32 } else { 128 };
+    let bits = match prefix {
+        None => max,
+        Some(p) if !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()) => {
+            p.parse::<u8>().ok().filter(|b| *b <= max)?
+        }
+        Some(_) => return None,
+    };
+    Some((ip, bits))
+}
+
+/// The position of a number in the order of `f64` values, as a signed integer: `-0.0` and
+/// `0.0` (equal numbers) share a key, and consecutive keys are consecutive `f64` values.
+/// NaN (which no IAM number reads as) is not a key.
+#[must_use]
+pub fn number_key(x: f64) -> i64 {
+    let x = if x == 0.0 { 0.0 } else { x };
+    let bits = x.to_bits() as i64;
+    if bits < 0 {
+        // Negative numbers: larger magnitude, smaller key; -0.0 would be -1, but it is 0.
+        -(bits & i64::MAX)
+    } else {
+        bits
+    }
+}
+
+/// The number at a key of [`number_key`].
+#[must_use]
+pub fn key_number(k: i64) -> f64 {
+    if k < 0 {
+        f64::from_bits((k.unsigned_abs()) | (1 << 63))
+    } else {
+        f64::from_bits(k as u64)
+    }
+}
+
+/// The keys of all numbers, from -inf to inf.
+#[must_use]
+pub fn all_numbers() -> Ranges<i64> {
+    Ranges::span(number_key(f64::NEG_INFINITY), number_key(f64::INFINITY))
+}
+
+/// Text for a number that the evaluator reads back as the same `f64`.
+#[must_use]
+pub fn format_number(x: f64) -> String {
+    if x == f64::INFINITY {
+        "1e999".to_owned()
+    } else if x == f64::NEG_INFINITY {
+        "-1e999".to_owned()
+    } else {
+        format!("{x}")
+    }
+}
+
+/// A pleasant number of a set of keys: 0, else the integer nearest 0, else any.
+#[must_use]
+pub fn pick_number(set: &Ranges<i64>) -> Option<f64> {
+    let first = set.ranges().first()?;
+    if set.contains(0) {
+        return Some(0.0);
+    }
+    for &(lo, hi) in set.ranges() {
+        let (a, b) = (key_number(lo), key_number(hi));
+        for candidate in [a.ceil(), b.floor()] {
+            if candidate.is_finite() && set.contains(number_key(candidate)) && a <= candidate {
+                return Some(candidate);
+            }
+        }
+    }
+    Some(key_number(first.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn range_algebra() {
+        let a = Ranges::from_ranges(vec![(5u32, 9), (0, 2), (3, 4), (20, 30)]);
+        assert_eq!(a.ranges(), &[(0, 9), (20, 30)]);
+        assert_eq!(a.complement().ranges(), &[(10, 19), (31, u32::MAX)]);
+        assert_eq!(a.complement().complement(), a);
+        let b = Ranges::span(8u32, 25);
+        assert_eq!(a.intersect(&b).ranges(), &[(8, 9), (20, 25)]);
+        assert_eq!(a.union(&b).ranges(), &[(0, 30)]);
+        assert!(Ranges::<u32>::all().complement().is_empty());
+        assert_eq!(Ranges::<u32>::empty().complement(), Ranges::all());
+        assert!(a.contains(20) && !a.contains(15) && !a.contains(31));
+    }
+
+    #[test]
+    fn ip_sets_cover_both_families() {
+        let any4 = IpSet::from_cidrs(["0.0.0.0/0"]).unwrap();
+        // `NotIpAddress 0.0.0.0/0` still lets IPv6 callers through.
+        let outside = any4.complement();
+        assert!(outside.v4.is_empty());
+        assert_eq!(outside.witness().unwrap().to_string(), "::");
+        let both = IpSet::from_cidrs(["0.0.0.0/0", "::/0"]).unwrap();
+        assert!(both.complement().is_empty());
+        let host = IpSet::from_cidrs(["192.0.2.7"]).unwrap();
+        assert!(host.contains("192.0.2.7".parse().unwrap()));
+        assert!(!host.contains("192.0.2.8".parse().unwrap()));
+        // Host bits are ignored, as the evaluator masks them.
+        let net = IpSet::from_cidrs(["10.1.2.3/8"]).unwrap();
+        assert_eq!(net.v4.ranges(), &[(0x0a00_0000, 0x0aff_ffff)]);
+        assert_eq!(IpSet::from_cidrs(["10.0.0.0/33"]), Err("10.0.0.0/33"));
+        let a = IpSet::from_cidrs(["10.0.0.0/8", "2001:db8::/32"]).unwrap();
+        let b = IpSet::from_cidrs(["10.128.0.0/9"]).unwrap();
+        let d = a.intersect(&b.complement());
+        assert!(d.contains("10.0.0.1".parse().unwrap()));
+        assert!(!d.contains("10.200.0.1".parse().unwrap()));
+        assert!(d.contains("2001:db8::1".parse().unwrap()));
+    }
+
+    #[test]
+    fn number_keys_follow_the_order_of_numbers() {
+        let xs = [
+            f64::NEG_INFINITY,
+            -1e300,
+            -1.5,
+            -f64::MIN_POSITIVE,
+            0.0,
+            5e-324,
+            1.0,
+            1.0000000000000002,
+            1e300,
+            f64::INFINITY,
+        ];
+        for w in xs.windows(2) {
+            assert!(number_key(w[0]) < number_key(w[1]), "{w:?}");
+        }
+        assert_eq!(number_key(-0.0), number_key(0.0));
+        assert_eq!(number_key(-5e-324) + 1, number_key(0.0));
+        assert_eq!(number_key(1.0) + 1, number_key(1.0000000000000002));
+        for x in xs {
+            assert_eq!(key_number(number_key(x)), x);
+            let text = format_number(x);
+            let back: f64 = text.parse().unwrap();
+            assert_eq!(back, x, "{text}");
+        }
+        // x > 1 and x < 1.0000000000000002: no f64 lies between.
+        let s = Ranges::span(number_key(1.0) + 1, number_key(1.0000000000000002) - 1);
+        assert!(s.is_empty());
+        assert_eq!(
+            pick_number(&Ranges::span(number_key(2.5), number_key(7.0))),
+            Some(3.0)
+        );
+        assert_eq!(
+            pick_number(&Ranges::span(number_key(0.25), number_key(0.5))),
+            Some(0.25)
+        );
+    }
+}

@@ -1,0 +1,910 @@
+//! The request context: given a caller class and the constraints a request must meet, find a
+//! caller of the class and a context (key -> values, or key absent) that meets them all, or
+//! show that none does.
+//!
+//! Keys are independent except those AWS derives from the caller (`aws:PrincipalArn`,
+//! `aws:PrincipalAccount`, `aws:username`, `aws:userid`, `aws:PrincipalServiceName`): the
+//! solver picks the caller's account and name from their constraints first and derives the
+//! rest. Pairs it does not tie together (`aws:SourceAccount` with `aws:SourceArn`,
+//! `aws:CurrentTime` with `aws:EpochTime`) are checked afterwards, and an inconsistent answer
+//! is only `Possible`.
+
+use std::collections::BTreeMap;
+
+use policy_catalogue::KeyType;
+
+use crate::condition::{all_dates, Constraint, Family, Test};
+use crate::date::format_date;
+use crate::keys::{
+    account_re, iam_name_re, key_info, path_re, service_re, session_name_re, source_arn_exclusions,
+    KeyInfo, Kind, Presence,
+};
+use crate::ranges::{all_numbers, format_number, pick_number, IpSet};
+use crate::text::{solve as solve_text, Nfa, Re, Sat};
+
+/// A caller the witness names.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Identity {
+    /// The root user of an account.
+    Root {
+        /// The partition.
+        partition: String,
+        /// The account.
+        account: String,
+    },
+    /// An IAM user.
+    User {
+        /// The partition.
+        partition: String,
+        /// The account.
+        account: String,
+        /// The path, `/` for none.
+        path: String,
+        /// The name.
+        name: String,
+    },
+    /// A session of an IAM role.
+    Session {
+        /// The partition.
+        partition: String,
+        /// The account.
+        account: String,
+        /// The role's path.
+        role_path: String,
+        /// The role's name.
+        role: String,
+        /// The session name.
+        session: String,
+    },
+    /// A service principal.
+    Service(String),
+    /// An anonymous caller (no credentials).
+    Anonymous,
+}
+
+impl Identity {
+    /// The caller's account, if it has one.
+    #[must_use]
+    pub fn account(&self) -> Option<&str> {
+        match self {
+            Identity::Root { account, .. }
+            | Identity::User { account, .. }
+            | Identity::Session { account, .. } => Some(account),
+            _ => None,
+        }
+    }
+
+    /// The value AWS gives `aws:PrincipalArn`: for a session, the role's ARN. For a service
+    /// principal the service name (as `policy_core::eval` does; AWS does not document it).
+    #[must_use]
+    pub fn principal_arn(&self) -> Option<String> {
+        Some(match self {
+            Identity::Root { partition, account } => format!("arn:{partition}:iam::{account}:root"),
+            Identity::User {
+                partition,
+                account,
+                path,
+                name,
+            } => format!("arn:{partition}:iam::{account}:user{path}{name}"),
+            Identity::Session {
+                partition,
+                account,
+                role_path,
+                role,
+                ..
+            } => format!("arn:{partition}:iam::{account}:role{role_path}{role}"),
+            Identity::Service(s) => s.clone(),
+            Identity::Anonymous => return None,
+        })
+    }
+
+    fn kind(&self) -> Kind {
+        match self {
+            Identity::Root { .. } => Kind::Root,
+            Identity::User { .. } => Kind::User,
+            Identity::Session { .. } => Kind::Session,
+            Identity::Service(_) => Kind::Service,
+            Identity::Anonymous => Kind::Anonymous,
+        }
+    }
+}
+
+/// A request that meets the constraints it was built for: the caller and the context keys the
+/// constraints mention, each with its values or `None` for absent.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Witness {
+    /// The caller.
+    pub caller: Identity,
+    /// Context keys (as first written in the policy), with values, or `None` when the request
+    /// must not carry the key. Keys not listed do not matter.
+    pub context: BTreeMap<String, Option<Vec<String>>>,
+}
+
+impl Witness {
+    /// The values of a key (ignoring case): `None` when absent or not listed.
+    #[must_use]
+    pub fn values(&self, key: &str) -> Option<&[String]> {
+        self.context
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .and_then(|(_, v)| v.as_deref())
+    }
+}
+
+/// Who a caller class allows the solver to pick.
+#[derive(Clone, Debug)]
+pub(crate) enum Choice {
+    Fixed(String),
+    /// Any value but these (compared ignoring case for names).
+    Free(Vec<String>),
+}
+
+/// A caller class, as the solver sees it.
+#[derive(Clone, Debug)]
+pub(crate) struct Who {
+    pub(crate) kind: Kind,
+    pub(crate) partition: String,
+    pub(crate) account: Choice,
+    /// `(path, name)` of the user or role; unused for root, services and anonymous callers.
+    pub(crate) name: Option<(String, String)>,
+    /// Names (lowercased ARNs of users or roles, or service names) the class excludes when
+    /// `name` is `None`.
+    pub(crate) excluded: Vec<String>,
+    pub(crate) session: Option<String>,
+    /// The owning account (`aws:ResourceAccount`).
+    pub(crate) owner: String,
+    /// The repository's region (`aws:RequestedRegion`), if known.
+    pub(crate) region: Option<String>,
+}
+
+/// The answer: a witness, and whether it rests only on what the model decides exactly.
+#[derive(Clone, Debug)]
+pub(crate) struct Solved {
+    pub(crate) witness: Witness,
+    pub(crate) exact: bool,
+}
+
+/// Keys the solver derives from the caller.
+const IDENTITY_KEYS: [&str; 9] = [
+    "aws:principalarn",
+    "aws:principalaccount",
+    "aws:principaltype",
+    "aws:principalisawsservice",
+    "aws:principalservicename",
+    "aws:username",
+    "aws:userid",
+    "aws:resourceaccount",
+    "aws:requestedregion",
+];
+
+type Groups<'a> = BTreeMap<&'a str, Vec<&'a Constraint>>;
+
+/// Whether every constraint holds for the values; `None` when one is outside the model.
+fn check(cs: &[&Constraint], values: Option<&[String]>) -> Option<bool> {
+    let mut unknown = false;
+    for c in cs {
+        match c.holds(values) {
+            Some(false) => return Some(false),
+            None => unknown = true,
+            Some(true) => {}
+        }
+    }
+    if unknown {
+        None
+    } else {
+        Some(true)
+    }
+}
+
+/// Solves the constraints for the class; `mention` adds keys (without constraints) whose
+/// values the witness must fix, so that other statements can be checked against it.
+pub(crate) fn solve(
+    who: &Who,
+    constraints: &[&Constraint],
+    mention: &[&Constraint],
+) -> Option<Solved> {
+    let mut groups: Groups = BTreeMap::new();
+    let mut names: BTreeMap<&str, &str> = BTreeMap::new();
+    for c in constraints {
+        groups.entry(c.key.as_str()).or_default().push(c);
+        names.entry(c.key.as_str()).or_insert(c.name.as_str());
+    }
+    for c in mention {
+        groups.entry(c.key.as_str()).or_default();
+        names.entry(c.key.as_str()).or_insert(c.name.as_str());
+    }
+    let get = |k: &str| groups.get(k).map_or(&[][..], Vec::as_slice);
+    let mut exact = true;
+    let (caller, identity_exact) = identity(who, &get)?;
+    exact &= identity_exact;
+    let mut context = BTreeMap::new();
+    for (key, cs) in &groups {
+        let name = names[key].to_owned();
+        if let Some(fixed) = derived(key, &caller, who) {
+            match check(cs, fixed.as_deref()) {
+                Some(true) => {}
+                Some(false) => {
+                    // A value no choice of the identity step changes: no caller of the class
+                    // passes. Otherwise the choice may have missed one.
+                    let account_fixed = matches!(who.account, Choice::Fixed(_));
+                    let determined = match *key {
+                        "aws:principalaccount" => account_fixed,
+                        "aws:principalarn" | "aws:username" => {
+                            account_fixed && (who.name.is_some() || who.kind == Kind::Root)
+                        }
+                        "aws:principalservicename" => who.name.is_some(),
+                        "aws:userid" => who.session.is_some() || who.kind != Kind::Session,
+                        _ => true,
+                    };
+                    if determined {
+                        return None;
+                    }
+                    exact = false;
+                }
+                None => exact = false,
+            }
+            if !cs.is_empty() || IDENTITY_KEYS.contains(key) {
+                context.insert(name, fixed);
+            }
+            continue;
+        }
+        let info = key_info(key, caller.kind());
+        let (values, key_exact) = solve_key(key, cs, &info)?;
+        exact &= key_exact && !(info.outside && values.is_some() && !cs.is_empty());
+        context.insert(name, values);
+    }
+    // Pairs the solver does not tie: an inconsistent pair makes the answer possible only.
+    let v = |k: &str| {
+        context
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(k))
+            .and_then(|(_, v)| v.as_ref())
+            .and_then(|v| v.first())
+    };
+    if let (Some(account), Some(arn)) = (v("aws:SourceAccount"), v("aws:SourceArn")) {
+        let field = arn.split(':').nth(4).unwrap_or("");
+        if !field.is_empty() && field != account {
+            exact = false;
+        }
+    }
+    if v("aws:CurrentTime").is_some() && v("aws:EpochTime").is_some() {
+        exact = false;
+    }
+    if let (Some(org), Some(path)) = (v("aws:PrincipalOrgID"), v("aws:PrincipalOrgPaths")) {
+        if !path.starts_with(&format!("{org}/")) {
+            exact = false;
+        }
+    }
+    Some(Solved {
+        witness: Witness { caller, context },
+        exact,
+    })
+}
+
+/// The value AWS derives for a key from the caller and the repository: `Some(None)` for a key
+/// the request does not carry, `None` for a key not derived.
+fn derived(key: &str, caller: &Identity, who: &Who) -> Option<Option<Vec<String>>> {
+    let one = |s: &str| Some(Some(vec![s.to_owned()]));
+    match key {
+        "aws:principalarn" => Some(caller.principal_arn().map(|a| vec![a])),
+        "aws:principalaccount" => match caller {
+            Identity::Anonymous => one("anonymous"),
+            c => Some(c.account().map(|a| vec![a.to_owned()])),
+        },
+        "aws:principaltype" => one(match caller {
+            Identity::Root { .. } => "Account",
+            Identity::User { .. } => "User",
+            Identity::Session { .. } => "AssumedRole",
+            Identity::Service(_) => "AWSService",
+            Identity::Anonymous => "Anonymous",
+        }),
+        "aws:principalisawsservice" => match caller {
+            Identity::Anonymous => Some(None),
+            Identity::Service(_) => one("true"),
+            _ => one("false"),
+        },
+        "aws:principalservicename" => match caller {
+            Identity::Service(s) => one(s),
+            _ => Some(None),
+        },
+        "aws:username" => match caller {
+            Identity::User { name, .. } => one(name),
+            _ => Some(None),
+        },
+        "aws:userid" => match caller {
+            Identity::User { .. } => one("AIDAEXAMPLEUSERID0001"),
+            Identity::Session { session, .. } => {
+                Some(Some(vec![format!("AROAEXAMPLEROLEID0001:{session}")]))
+            }
+            Identity::Root { account, .. } => one(account),
+            Identity::Anonymous => one("anonymous"),
+            Identity::Service(_) => Some(None),
+        },
+        "aws:resourceaccount" => one(&who.owner),
+        "aws:requestedregion" => who.region.as_deref().map(|r| Some(vec![r.to_owned()])),
+        _ => None,
+    }
+}
+
+/// A 12-digit account not among `excluded`, counting down from 999999999999.
+pub(crate) fn fresh_account(excluded: &[String]) -> String {
+    let mut n: u64 = 999_999_999_999;
+    loop {
+        let candidate = format!("{n:012}");
+        if !excluded.contains(&candidate) {
+            return candidate;
+        }
+        n -= 1;
+    }
+}
+
+fn exclusions(names: &[String]) -> Nfa {
+    Nfa::strings(names.iter().map(String::as_str), false, true)
+}
+
+/// Picks the caller: its account, name and session, from the constraints on the keys AWS
+/// derives from them.
+fn identity<'a>(who: &Who, get: &dyn Fn(&str) -> &'a [&'a Constraint]) -> Option<(Identity, bool)> {
+    let p = who.partition.clone();
+    let mut exact = true;
+    match who.kind {
+        Kind::Anonymous => return Some((Identity::Anonymous, true)),
+        Kind::Service => {
+            let name = match &who.name {
+                Some((_, n)) => n.clone(),
+                None => {
+                    let mut cs: Vec<&Constraint> = get("aws:principalservicename").to_vec();
+                    cs.extend_from_slice(get("aws:principalarn"));
+                    if cs.is_empty() {
+                        pick_default(
+                            &["unnamed.amazonaws.com", "other.amazonaws.com"],
+                            &who.excluded,
+                        )
+                    } else {
+                        let domain = Nfa::from_re(&service_re());
+                        let ex = exclusions(&who.excluded);
+                        match solve_text_key(&cs, &domain, &[&ex]) {
+                            Sat::Yes(s) => s,
+                            Sat::No => return None,
+                            Sat::Unknown => {
+                                exact = false;
+                                pick_default(
+                                    &["unnamed.amazonaws.com", "other.amazonaws.com"],
+                                    &who.excluded,
+                                )
+                            }
+                        }
+                    }
+                }
+            };
+            if !get("aws:principalarn").is_empty() {
+                // What AWS puts in aws:PrincipalArn for a service principal is not documented.
+                exact = false;
+            }
+            return Some((Identity::Service(name), exact));
+        }
+        Kind::Root | Kind::User | Kind::Session => {}
+    }
+    // The account.
+    let account_cs = get("aws:principalaccount");
+    let (mut account, account_free) = match &who.account {
+        Choice::Fixed(a) => (a.clone(), false),
+        Choice::Free(excluded) => {
+            if account_cs.is_empty() {
+                (fresh_account(excluded), true)
+            } else {
+                let domain = Nfa::from_re(&account_re());
+                let ex = Nfa::strings(excluded.iter().map(String::as_str), false, false);
+                match solve_text_key(account_cs, &domain, &[&ex]) {
+                    Sat::Yes(a) => (a, true),
+                    Sat::No => return None,
+                    Sat::Unknown => {
+                        exact = false;
+                        (fresh_account(excluded), true)
+                    }
+                }
+            }
+        }
+    };
+    let arn_cs = get("aws:principalarn");
+    let session = who.session.clone().unwrap_or_else(|| "session".to_owned());
+    let make = |account: &str, path: &str, name: &str| match who.kind {
+        Kind::Root => Identity::Root {
+            partition: p.clone(),
+            account: account.to_owned(),
+        },
+        Kind::User => Identity::User {
+            partition: p.clone(),
+            account: account.to_owned(),
+            path: path.to_owned(),
+            name: name.to_owned(),
+        },
+        _ => Identity::Session {
+            partition: p.clone(),
+            account: account.to_owned(),
+            role_path: path.to_owned(),
+            role: name.to_owned(),
+            session: session.clone(),
+        },
+    };
+    let word = if who.kind == Kind::User {
+        "user"
+    } else {
+        "role"
+    };
+    let (path, name) = match (&who.name, who.kind) {
+        (_, Kind::Root) => ("/".to_owned(), String::new()),
+        (Some((path, name)), _) => (path.clone(), name.clone()),
+        (None, _) => {
+            let default = if who.kind == Kind::User {
+                "unnamed-user"
+            } else {
+                "unnamed-role"
+            };
+            let default_arn =
+                |a: &str| format!("arn:{p}:iam::{a}:{word}/{default}").to_ascii_lowercase();
+            let username_cs = get("aws:username");
+            if arn_cs.is_empty()
+                && username_cs.is_empty()
+                && !who.excluded.contains(&default_arn(&account))
+            {
+                ("/".to_owned(), default.to_owned())
+            } else if arn_cs.is_empty() && who.kind == Kind::User {
+                // Only the user name is constrained.
+                let ex: Vec<String> = who
+                    .excluded
+                    .iter()
+                    .filter_map(|a| a.rsplit('/').next().map(str::to_owned))
+                    .collect();
+                let ex = exclusions(&ex);
+                let domain = Nfa::from_re(&iam_name_re());
+                match solve_text_key(username_cs, &domain, &[&ex]) {
+                    Sat::Yes(n) => ("/".to_owned(), n),
+                    Sat::No => return None,
+                    Sat::Unknown => {
+                        exact = false;
+                        ("/".to_owned(), default.to_owned())
+                    }
+                }
+            } else if arn_cs.is_empty() {
+                ("/".to_owned(), pick_role(&who.excluded, &account, &p))
+            } else {
+                let tail = Re::Seq(vec![Re::Lit(format!(":{word}")), path_re(), iam_name_re()]);
+                let ex = exclusions(&who.excluded);
+                match solve_arn(
+                    arn_cs,
+                    account_cs,
+                    who,
+                    &mut account,
+                    account_free,
+                    tail,
+                    &ex,
+                ) {
+                    Sat::Yes(arn) => split_arn(&arn, word),
+                    Sat::No => return None,
+                    Sat::Unknown => {
+                        exact = false;
+                        ("/".to_owned(), default.to_owned())
+                    }
+                }
+            }
+        }
+    };
+    if who.kind == Kind::Root && !arn_cs.is_empty() {
+        let none = Nfa::strings([], false, false);
+        match solve_arn(
+            arn_cs,
+            account_cs,
+            who,
+            &mut account,
+            account_free,
+            Re::lit(":root"),
+            &none,
+        ) {
+            Sat::Yes(_) => {}
+            Sat::No => return None,
+            Sat::Unknown => exact = false,
+        }
+    }
+    // The session, from `aws:userid` (`ROLEID:session`) when it is constrained.
+    let mut caller = make(&account, &path, &name);
+    let userid_cs = get("aws:userid");
+    if who.kind == Kind::Session && who.session.is_none() && !userid_cs.is_empty() {
+        let domain = Nfa::from_re(&Re::Seq(vec![
+            Re::lit("AROAEXAMPLEROLEID0001:"),
+            session_name_re(),
+        ]));
+        match solve_text_key(userid_cs, &domain, &[]) {
+            Sat::Yes(id) => {
+                if let (Identity::Session { session, .. }, Some((_, s))) =
+                    (&mut caller, id.split_once(':'))
+                {
+                    *session = s.to_owned();
+                }
+            }
+            Sat::No => {}
+            Sat::Unknown => exact = false,
+        }
+    }
+    Some((caller, exact))
+}
+
+/// An ARN `arn:P:iam::ACCOUNT` + `tail` meeting the constraints on `aws:PrincipalArn`. With a
+/// free account, the account is read from the ARN (excluding the accounts the policy names)
+/// and must meet the constraints on `aws:PrincipalAccount`.
+fn solve_arn(
+    arn_cs: &[&Constraint],
+    account_cs: &[&Constraint],
+    who: &Who,
+    account: &mut String,
+    account_free: bool,
+    tail: Re,
+    exclude: &Nfa,
+) -> Sat<String> {
+    let p = &who.partition;
+    let domain = |account: Re| {
+        Nfa::from_re(&Re::Seq(vec![
+            Re::Lit(format!("arn:{p}:iam::")),
+            account,
+            tail.clone(),
+        ]))
+    };
+    let fixed = solve_text_key(arn_cs, &domain(Re::Lit(account.clone())), &[exclude]);
+    if !account_free || fixed != Sat::No {
+        return fixed;
+    }
+    let named = match &who.account {
+        Choice::Free(e) => e.clone(),
+        Choice::Fixed(_) => Vec::new(),
+    };
+    let named: Vec<String> = named
+        .iter()
+        .map(|a| format!("arn:{p}:iam::{a}:*"))
+        .collect();
+    let named = Nfa::strings(named.iter().map(String::as_str), true, false);
+    match solve_text_key(arn_cs, &domain(account_re()), &[exclude, &named]) {
+        Sat::Yes(arn) => {
+            let other = arn.split(':').nth(4).unwrap_or("").to_owned();
+            let v = [other.clone()];
+            if check(account_cs, Some(&v)) == Some(true) {
+                *account = other;
+                Sat::Yes(arn)
+            } else {
+                Sat::Unknown
+            }
+        }
+        other => other,
+    }
+}
+
+fn pick_default(candidates: &[&str], excluded: &[String]) -> String {
+    candidates
+        .iter()
+        .find(|c| !excluded.iter().any(|e| e.eq_ignore_ascii_case(c)))
+        .map_or_else(
+            || format!("unnamed{}.amazonaws.com", excluded.len()),
+            |c| (*c).to_owned(),
+        )
+}
+
+fn pick_role(excluded: &[String], account: &str, p: &str) -> String {
+    (0..)
+        .map(|i| {
+            if i == 0 {
+                "unnamed-role".to_owned()
+            } else {
+                format!("unnamed-role-{i}")
+            }
+        })
+        .find(|n| {
+            !excluded.contains(&format!("arn:{p}:iam::{account}:role/{n}").to_ascii_lowercase())
+        })
+        .expect("a free name")
+}
+
+/// `(path, name)` of `arn:P:iam::A:user/path/name`.
+fn split_arn(arn: &str, word: &str) -> (String, String) {
+    let resource = arn.splitn(6, ':').nth(5).unwrap_or("");
+    let rest = resource.strip_prefix(word).unwrap_or(resource);
+    match rest.rfind('/') {
+        Some(i) => (rest[..=i].to_owned(), rest[i + 1..].to_owned()),
+        None => ("/".to_owned(), rest.to_owned()),
+    }
+}
+
+/// One value that passes every constraint's test, within a text domain.
+fn solve_text_key(cs: &[&Constraint], domain: &Nfa, exclude: &[&Nfa]) -> Sat<String> {
+    let tests: Vec<&Test> = cs.iter().map(|c| &c.test).collect();
+    // The key is present: constraints that hold only when it is missing cannot.
+    let info = KeyInfo {
+        presence: Presence::Always,
+        multi: false,
+        value_type: KeyType::String,
+        outside: false,
+        domain: Re::lit(""),
+    };
+    match solve_values(&tests, &info, domain, exclude, "") {
+        (Sat::Yes(_), true) => Sat::Unknown,
+        (sat, _) => sat,
+    }
+}
+
+/// Values (or absence) for a key that is not derived from the caller.
+fn solve_key(key: &str, cs: &[&Constraint], info: &KeyInfo) -> Option<(Option<Vec<String>>, bool)> {
+    let absent_ok = info.presence != Presence::Always && cs.iter().all(|c| c.when_missing);
+    if cs.is_empty() {
+        return Some(match info.presence {
+            Presence::Always => (Some(vec![default_value(key, info)]), true),
+            _ => (None, true),
+        });
+    }
+    if absent_ok && info.outside {
+        return Some((None, true));
+    }
+    if info.presence == Presence::Never {
+        return absent_ok.then_some((None, true));
+    }
+    let domain = cached_domain(key, info);
+    let domain = &*domain;
+    let mut extra: Vec<Nfa> = Vec::new();
+    if key == "aws:sourcearn" {
+        extra.push(Nfa::strings(source_arn_exclusions(), true, false));
+    }
+    let ex: Vec<&Nfa> = extra.iter().collect();
+    let mut exact = true;
+    let present = if info.multi {
+        let all: Vec<&Test> = cs.iter().filter(|c| c.all).map(|c| &c.test).collect();
+        let any: Vec<&Test> = cs.iter().filter(|c| !c.all).map(|c| &c.test).collect();
+        if any.is_empty() {
+            let (sat, unknown) = solve_values(&all, info, domain, &ex, key);
+            exact &= !unknown;
+            sat.map(|v| vec![v])
+        } else {
+            let mut values = Vec::new();
+            let mut result = Sat::Yes(());
+            for t in any {
+                let mut tests = all.clone();
+                tests.push(t);
+                let (sat, unknown) = solve_values(&tests, info, domain, &ex, key);
+                exact &= !unknown;
+                match sat {
+                    Sat::Yes(v) => {
+                        if !values.contains(&v) {
+                            values.push(v);
+                        }
+                    }
+                    Sat::No => {
+                        result = Sat::No;
+                        break;
+                    }
+                    Sat::Unknown => result = Sat::Unknown,
+                }
+            }
+            match result {
+                Sat::Yes(()) => Sat::Yes(values),
+                Sat::No => Sat::No,
+                Sat::Unknown if values.is_empty() => Sat::Unknown,
+                Sat::Unknown => {
+                    exact = false;
+                    Sat::Yes(values)
+                }
+            }
+        }
+    } else {
+        let tests: Vec<&Test> = cs.iter().map(|c| &c.test).collect();
+        let (sat, unknown) = solve_values(&tests, info, domain, &ex, key);
+        exact &= !unknown;
+        sat.map(|v| vec![v])
+    };
+    match present {
+        Sat::Yes(v) => Some((Some(v), exact)),
+        Sat::No if absent_ok => Some((None, true)),
+        Sat::No => None,
+        Sat::Unknown if absent_ok => Some((None, true)),
+        // Outside the model: assume some value passes.
+        Sat::Unknown => Some((Some(vec![default_value(key, info)]), false)),
+    }
+}
+
+thread_local! {
+    static DOMAINS: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<Nfa>>> =
+        std::cell::RefCell::default();
+}
+
+/// The automaton of a key's domain, built once per thread (domains depend on the key alone).
+fn cached_domain(key: &str, info: &KeyInfo) -> std::rc::Rc<Nfa> {
+    DOMAINS.with(|d| {
+        d.borrow_mut()
+            .entry(key.to_owned())
+            .or_insert_with(|| std::rc::Rc::new(Nfa::from_re(&info.domain)))
+            .clone()
+    })
+}
+
+/// A value for a key nothing constrains, for keys every request carries.
+fn default_value(key: &str, info: &KeyInfo) -> String {
+    match key {
+        "aws:securetransport" => "true".to_owned(),
+        "aws:currenttime" => "2026-01-01T00:00:00Z".to_owned(),
+        "aws:epochtime" => "1767225600".to_owned(),
+        "aws:viaawsservice" => "false".to_owned(),
+        "aws:requestedregion" => "us-east-1".to_owned(),
+        _ => match solve_text(&[&cached_domain(key, info)], &[]) {
+            Sat::Yes(v) => v,
+            _ => String::new(),
+        },
+    }
+}
+
+/// One value passing every test, within the key's domain. Tests outside the model are left
+/// out; the flag says whether there were any (then a value found is not a proof, but no value
+/// is).
+fn solve_values(
+    tests: &[&Test],
+    info: &KeyInfo,
+    domain: &Nfa,
+    exclude: &[&Nfa],
+    key: &str,
+) -> (Sat<String>, bool) {
+    let mut families: Vec<Family> = Vec::new();
+    let mut unknown = false;
+    for t in tests {
+        match t {
+            Test::Const(false) => return (Sat::No, false),
+            Test::Const(true) => {}
+            Test::Unknown => unknown = true,
+            t => {
+                if !families.contains(&t.family()) {
+                    families.push(t.family());
+                }
+            }
+        }
+    }
+    let candidate = match families.as_slice() {
+        [] => solve_text(&[domain], exclude),
+        [Family::Text] => {
+            // A positive test without wildcards: the answer is one of its values, if any.
+            let finite = tests.iter().find_map(|t| match t {
+                Test::Text {
+                    negated: false,
+                    finite: Some(list),
+                    ..
+                } => Some(list.clone()),
+                _ => None,
+            });
+            if let Some(list) = finite {
+                let found = list.iter().find(|v| {
+                    domain.matches(v)
+                        && !exclude.iter().any(|e| e.matches(v))
+                        && tests.iter().all(|t| t.eval(v) != Some(false))
+                });
+                return (found.map_or(Sat::No, |v| Sat::Yes(v.clone())), unknown);
+            }
+            let mut all = vec![domain];
+            let mut none: Vec<&Nfa> = exclude.to_vec();
+            for t in tests {
+                if let Test::Text { nfa, negated, .. } = t {
+                    if *negated {
+                        none.push(nfa);
+                    } else {
+                        all.push(nfa);
+                    }
+                }
+            }
+            solve_text(&all, &none)
+        }
+        [family] => typed_witness(*family, tests, info, domain, key),
+        // Several families: try each family's witness against every test.
+        many => {
+            let mut found = Sat::Unknown;
+            for f in many {
+                if let Sat::Yes(v) = typed_witness(*f, tests, info, domain, key) {
+                    if tests.iter().all(|t| t.eval(&v) != Some(false)) {
+                        found = Sat::Yes(v);
+                        break;
+                    }
+                }
+            }
+            found
+        }
+    };
+    let checked = match candidate {
+        // Checked against every test once more: a witness is never wrong.
+        Sat::Yes(v) => {
+            if tests.iter().all(|t| t.eval(&v) != Some(false)) {
+                Sat::Yes(v)
+            } else {
+                Sat::Unknown
+            }
+        }
+        other => other,
+    };
+    (checked, unknown)
+}
+
+/// A witness for the tests of one typed family (numbers, dates, booleans, addresses).
+fn typed_witness(
+    family: Family,
+    tests: &[&Test],
+    info: &KeyInfo,
+    domain: &Nfa,
+    key: &str,
+) -> Sat<String> {
+    // Whether a value of another type can stand: only for keys whose values are text.
+    let untyped = matches!(
+        info.value_type,
+        KeyType::String | KeyType::Arn | KeyType::Binary
+    );
+    let mut other = untyped;
+    let value = match family {
+        Family::Number => {
+            let mut set = all_numbers();
+            for t in tests {
+                if let Test::Numbers { set: s, other: o } = t {
+                    set = set.intersect(s);
+                    other &= o;
+                }
+            }
+            pick_number(&set).map(format_number)
+        }
+        Family::Date => {
+            let mut set = all_dates();
+            for t in tests {
+                if let Test::Dates { set: s, other: o } = t {
+                    set = set.intersect(s);
+                    other &= o;
+                }
+            }
+            set.closest(1_767_225_600_000).map(|d| {
+                if key == "aws:epochtime" && d % 1000 == 0 {
+                    (d / 1000).to_string()
+                } else if key == "aws:epochtime" && set.contains(d - d.rem_euclid(1000) + 1000) {
+                    ((d - d.rem_euclid(1000) + 1000) / 1000).to_string()
+                } else {
+                    format_date(d)
+                }
+            })
+        }
+        Family::Bool => {
+            let mut set = [true, true];
+            for t in tests {
+                if let Test::Bools { set: s, other: o } = t {
+                    set[0] &= s[0];
+                    set[1] &= s[1];
+                    other &= o;
+                }
+            }
+            if set[1] {
+                Some("true".to_owned())
+            } else if set[0] {
+                Some("false".to_owned())
+            } else {
+                None
+            }
+        }
+        Family::Ip => {
+            let mut set = IpSet::all();
+            for t in tests {
+                if let Test::Ips { set: s, other: o } = t {
+                    set = set.intersect(s);
+                    other &= o;
+                }
+            }
+            set.witness().map(|ip| ip.to_string())
+        }
+        Family::Text | Family::None => None,
+    };
+    match value {
+        Some(v) => Sat::Yes(v),
+        None if other => {
+            // A value that is not of the type passes every test of it.
+            for v in ["none", "x", "a"] {
+                if domain.matches(v) {
+                    return Sat::Yes(v.to_owned());
+                }
+            }
+            Sat::Unknown
+        }
+        None => Sat::No,
+    }
+}

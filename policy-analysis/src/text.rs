@@ -1,0 +1,640 @@
+//! Sets of strings as automata, and the satisfiability of a conjunction of them.
+//!
+//! Every string test of a condition (`StringLike`, `StringNotEquals`, `ArnLike`, ...) and every
+//! value domain of a key (12-digit account ids, organization ids, ARN shapes) is a
+//! nondeterministic automaton over characters whose transitions carry character sets. A
+//! conjunction "matches all of these, none of those, and lies in the domain" is decided by a
+//! breadth-first search over the product of their state sets, one representative character
+//! per class of characters the automata cannot tell apart. The search is exact; it stops with
+//! [`Sat::Unknown`] only past a budget of product states that ordinary policies never reach.
+
+use std::collections::HashMap;
+
+/// The answer of a satisfiability question.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Sat<T> {
+    /// Satisfiable, with a witness.
+    Yes(T),
+    /// Not satisfiable: no value passes.
+    No,
+    /// Not decided (outside the model, or past the search budget).
+    Unknown,
+}
+
+impl<T> Sat<T> {
+    /// Whether the answer is [`Sat::Yes`].
+    pub fn is_yes(&self) -> bool {
+        matches!(self, Sat::Yes(_))
+    }
+
+    pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Sat<U> {
+        match self {
+            Sat::Yes(t) => Sat::Yes(f(t)),
+            Sat::No => Sat::No,
+            Sat::Unknown => Sat::Unknown,
+        }
+    }
+}
+
+/// A string test of one condition value, as an operator compares it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pattern<'a> {
+    /// `StringLike`: `*` and `?` are wildcards, case counts.
+    Like(&'a str),
+    /// `StringEquals`: the text exactly.
+    Equals(&'a str),
+    /// `StringEqualsIgnoreCase`: the text ignoring case.
+    EqualsIgnoreCase(&'a str),
+    /// `ArnLike` / `ArnEquals`: six colon-separated fields matched one by one.
+    Arn(&'a str),
+}
+
+impl Pattern<'_> {
+    fn nfa(self) -> Nfa {
+        match self {
+            Pattern::Like(p) => Nfa::strings([p], true, false),
+            Pattern::Equals(p) => Nfa::strings([p], false, false),
+            Pattern::EqualsIgnoreCase(p) => Nfa::strings([p], false, true),
+            Pattern::Arn(p) => Nfa::arns([p]),
+        }
+    }
+}
+
+/// The shortest string that matches every pattern of `all` and none of `none`, or proof that
+/// there is none.
+///
+/// ```
+/// use policy_analysis::text::{solve_patterns, Pattern, Sat};
+/// // `StringLike a*b*c` and `StringNotLike *b*`: every match of the first has a `b`.
+/// assert_eq!(solve_patterns(&[Pattern::Like("a*b*c")], &[Pattern::Like("*b*")]), Sat::No);
+/// assert_eq!(
+///     solve_patterns(&[Pattern::Arn("arn:aws:iam::*:role/*")], &[Pattern::Like("*:role/ci*")]),
+///     Sat::Yes("arn:aws:iam:::role/".to_owned())
+/// );
+/// ```
+#[must_use]
+pub fn solve_patterns(all: &[Pattern<'_>], none: &[Pattern<'_>]) -> Sat<String> {
+    let all: Vec<Nfa> = all.iter().map(|p| p.nfa()).collect();
+    let none: Vec<Nfa> = none.iter().map(|p| p.nfa()).collect();
+    let all: Vec<&Nfa> = all.iter().collect();
+    let none: Vec<&Nfa> = none.iter().collect();
+    solve(&all, &none)
+}
+
+/// A set of characters: ASCII by bitmask, the rest all or nothing; or one character, exactly
+/// or ignoring case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum CharSet {
+    Set { ascii: u128, other: bool },
+    Exact(char),
+    Fold(char),
+}
+
+impl CharSet {
+    pub(crate) const ANY: CharSet = CharSet::Set {
+        ascii: u128::MAX,
+        other: true,
+    };
+
+    pub(crate) fn any_but(c: u8) -> CharSet {
+        CharSet::Set {
+            ascii: !(1u128 << c),
+            other: true,
+        }
+    }
+
+    /// ASCII characters listed in `spec`, where `a-z` is a range.
+    pub(crate) fn of(spec: &str) -> CharSet {
+        let b = spec.as_bytes();
+        let mut ascii = 0u128;
+        let mut i = 0;
+        while i < b.len() {
+            if i + 2 < b.len() && b[i + 1] == b'-' {
+                for c in b[i]..=b[i + 2] {
+                    ascii |= 1 << c;
+                }
+                i += 3;
+            } else {
+                ascii |= 1 << b[i];
+                i += 1;
+            }
+        }
+        CharSet::Set {
+            ascii,
+            other: false,
+        }
+    }
+
+    pub(crate) fn contains(self, c: char) -> bool {
+        match self {
+            CharSet::Set { ascii, other } => {
+                if c.is_ascii() {
+                    ascii & (1 << (c as u32)) != 0
+                } else {
+                    other
+                }
+            }
+            CharSet::Exact(e) => e == c,
+            CharSet::Fold(e) => e == c || fold_eq(e, c),
+        }
+    }
+}
+
+/// Two characters equal ignoring case, as the evaluator compares (Unicode lowercase).
+pub(crate) fn fold_eq(a: char, b: char) -> bool {
+    a == b || a.to_lowercase().eq(b.to_lowercase())
+}
+
+#[derive(Clone, Debug, Default)]
+struct State {
+    eps: Vec<u32>,
+    next: Vec<(CharSet, u32)>,
+}
+
+/// A nondeterministic automaton with one start and one accepting state.
+#[derive(Clone, Debug)]
+pub(crate) struct Nfa {
+    states: Vec<State>,
+    start: u32,
+    accept: u32,
+}
+
+/// A regular expression over character sets, for value domains.
+#[derive(Clone, Debug)]
+pub(crate) enum Re {
+    /// A literal string.
+    Lit(String),
+    /// `min..=max` characters of a set.
+    Rep(CharSet, usize, usize),
+    Seq(Vec<Re>),
+    Alt(Vec<Re>),
+    /// Zero or more repetitions.
+    Star(Box<Re>),
+}
+
+impl Re {
+    pub(crate) fn lit(s: &str) -> Re {
+        Re::Lit(s.to_owned())
+    }
+    pub(crate) fn class(spec: &str, min: usize, max: usize) -> Re {
+        Re::Rep(CharSet::of(spec), min, max)
+    }
+}
+
+/// The tokens of a pattern: `*` and `?` as wildcards (when the operator has them), else
+/// literal characters.
+#[derive(Clone, Copy, Debug)]
+enum Token {
+    Star,
+    One,
+    Lit(char),
+}
+
+impl Nfa {
+    fn empty() -> Nfa {
+        Nfa {
+            states: vec![State::default(), State::default()],
+            start: 0,
+            accept: 1,
+        }
+    }
+
+    fn add(&mut self) -> u32 {
+        self.states.push(State::default());
+        (self.states.len() - 1) as u32
+    }
+
+    /// Compiles `re` between states `from` and `to`.
+    fn build(&mut self, re: &Re, from: u32, to: u32) {
+        match re {
+            Re::Lit(s) => {
+                let mut at = from;
+                for c in s.chars() {
+                    let n = self.add();
+                    self.states[at as usize].next.push((CharSet::Exact(c), n));
+                    at = n;
+                }
+                self.states[at as usize].eps.push(to);
+            }
+            Re::Rep(set, min, max) => {
+                let mut at = from;
+                for i in 0..*max {
+                    if i >= *min {
+                        self.states[at as usize].eps.push(to);
+                    }
+                    let n = self.add();
+                    self.states[at as usize].next.push((*set, n));
+                    at = n;
+                }
+                self.states[at as usize].eps.push(to);
+            }
+            Re::Seq(parts) => {
+                let mut at = from;
+                for p in parts {
+                    let n = self.add();
+                    self.build(p, at, n);
+                    at = n;
+                }
+                self.states[at as usize].eps.push(to);
+            }
+            Re::Alt(parts) => {
+                for p in parts {
+                    self.build(p, from, to);
+                }
+            }
+            Re::Star(inner) => {
+                let hub = self.add();
+                self.states[from as usize].eps.push(hub);
+                self.states[hub as usize].eps.push(to);
+                let back = self.add();
+                self.build(inner, hub, back);
+                self.states[back as usize].eps.push(hub);
+            }
+        }
+    }
+
+    pub(crate) fn from_re(re: &Re) -> Nfa {
+        let mut n = Nfa::empty();
+        n.build(re, 0, 1);
+        n
+    }
+
+    /// Adds a path for `tokens` from the start to the accepting state.
+    fn add_tokens(&mut self, tokens: &[Token], any: CharSet, fold: bool) {
+        let mut at = self.start;
+        for t in tokens {
+            match t {
+                Token::Star => {
+                    let n = self.add();
+                    self.states[at as usize].eps.push(n);
+                    self.states[n as usize].next.push((any, n));
+                    at = n;
+                }
+                Token::One => {
+                    let n = self.add();
+                    self.states[at as usize].next.push((any, n));
+                    at = n;
+                }
+                Token::Lit(c) => {
+                    let n = self.add();
+                    let set = if fold {
+                        CharSet::Fold(*c)
+                    } else {
+                        CharSet::Exact(*c)
+                    };
+                    self.states[at as usize].next.push((set, n));
+                    at = n;
+                }
+            }
+        }
+        let accept = self.accept;
+        self.states[at as usize].eps.push(accept);
+    }
+
+    /// The union of string patterns. `wildcards`: `*` and `?` are wildcards (`StringLike`);
+    /// `fold`: letters compare ignoring case (`StringEqualsIgnoreCase`).
+    pub(crate) fn strings<'a>(
+        patterns: impl IntoIterator<Item = &'a str>,
+        wildcards: bool,
+        fold: bool,
+    ) -> Nfa {
+        let mut n = Nfa::empty();
+        for p in patterns {
+            let tokens: Vec<Token> = p
+                .chars()
+                .map(|c| match c {
+                    '*' if wildcards => Token::Star,
+                    '?' if wildcards => Token::One,
+                    c => Token::Lit(c),
+                })
+                .collect();
+            n.add_tokens(&tokens, CharSet::ANY, fold);
+        }
+        n
+    }
+
+    /// The union of `ArnLike` patterns: six colon-separated fields, each a glob that cannot
+    /// cross a colon, except the last, which takes the rest (as `policy_core::eval` matches).
+    /// A pattern with fewer than six fields matches nothing.
+    pub(crate) fn arns<'a>(patterns: impl IntoIterator<Item = &'a str>) -> Nfa {
+        let mut n = Nfa::empty();
+        for p in patterns {
+            let fields: Vec<&str> = p.splitn(6, ':').collect();
+            if fields.len() < 6 {
+                continue;
+            }
+            let mut at = n.start;
+            for (i, field) in fields.iter().enumerate() {
+                let any = if i < 5 {
+                    CharSet::any_but(b':')
+                } else {
+                    CharSet::ANY
+                };
+                for c in field.chars() {
+                    match c {
+                        '*' => {
+                            let s = n.add();
+                            n.states[at as usize].eps.push(s);
+                            n.states[s as usize].next.push((any, s));
+                            at = s;
+                        }
+                        c => {
+                            let s = n.add();
+                            let set = if c == '?' { any } else { CharSet::Exact(c) };
+                            n.states[at as usize].next.push((set, s));
+                            at = s;
+                        }
+                    }
+                }
+                if i < 5 {
+                    let s = n.add();
+                    n.states[at as usize].next.push((CharSet::Exact(':'), s));
+                    at = s;
+                }
+            }
+            let accept = n.accept;
+            n.states[at as usize].eps.push(accept);
+        }
+        n
+    }
+
+    /// Adds the states reachable by empty moves; `marks` is scratch space of one stamp per
+    /// state, so that a step costs the size of the sets, not of the automaton.
+    fn closure(&self, set: &mut Vec<u32>, marks: &mut Marks) {
+        marks.next();
+        for &s in set.iter() {
+            marks.set(s);
+        }
+        let mut i = 0;
+        while i < set.len() {
+            let s = set[i];
+            for &e in &self.states[s as usize].eps {
+                if marks.set(e) {
+                    set.push(e);
+                }
+            }
+            i += 1;
+        }
+        set.sort_unstable();
+    }
+
+    fn start_set(&self, marks: &mut Marks) -> Vec<u32> {
+        let mut s = vec![self.start];
+        self.closure(&mut s, marks);
+        s
+    }
+
+    fn step(&self, set: &[u32], c: char, marks: &mut Marks) -> Vec<u32> {
+        let mut out = Vec::new();
+        marks.next();
+        for &s in set {
+            for &(cs, to) in &self.states[s as usize].next {
+                if cs.contains(c) && marks.set(to) {
+                    out.push(to);
+                }
+            }
+        }
+        self.closure(&mut out, marks);
+        out
+    }
+
+    fn accepts_set(&self, set: &[u32]) -> bool {
+        set.binary_search(&self.accept).is_ok()
+    }
+
+    /// Whether the automaton accepts `text`.
+    pub(crate) fn matches(&self, text: &str) -> bool {
+        let mut marks = Marks::new(self.states.len());
+        let mut set = self.start_set(&mut marks);
+        for c in text.chars() {
+            set = self.step(&set, c, &mut marks);
+            if set.is_empty() {
+                return false;
+            }
+        }
+        self.accepts_set(&set)
+    }
+
+    fn char_sets(&self) -> impl Iterator<Item = CharSet> + '_ {
+        self.states
+            .iter()
+            .flat_map(|s| s.next.iter().map(|(c, _)| *c))
+    }
+}
+
+/// One stamp per state: a state is marked when its stamp is the current one.
+struct Marks {
+    stamps: Vec<u32>,
+    current: u32,
+}
+
+impl Marks {
+    fn new(states: usize) -> Marks {
+        Marks {
+            stamps: vec![0; states],
+            current: 0,
+        }
+    }
+
+    fn next(&mut self) {
+        self.current += 1;
+    }
+
+    /// Marks a state; false when it was marked already.
+    fn set(&mut self, s: u32) -> bool {
+        let slot = &mut self.stamps[s as usize];
+        if *slot == self.current {
+            false
+        } else {
+            *slot = self.current;
+            true
+        }
+    }
+}
+
+/// At most this many product states are explored before answering [`Sat::Unknown`].
+const BUDGET: usize = 50_000;
+
+/// Characters tried first for classes of characters, so that witnesses read naturally.
+const POOL: &str = "a0bcdefghijklmnopqrstuvwxyz123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-_./:@+=, !\"#$%&'()*;<>?[\\]^`{|}~\u{7f}\u{0}\u{e9}\u{3a9}";
+
+/// One representative character per class of characters that all the automata treat alike.
+fn alphabet<'a>(nfas: impl Iterator<Item = &'a Nfa> + Clone) -> Vec<char> {
+    let mut literals: Vec<char> = Vec::new();
+    let mut folded: Vec<char> = Vec::new();
+    // Any character at all, for conjunctions of negated patterns alone.
+    let mut sets: Vec<CharSet> = vec![CharSet::ANY];
+    for n in nfas {
+        for cs in n.char_sets() {
+            match cs {
+                CharSet::Exact(c) => literals.push(c),
+                CharSet::Fold(c) => {
+                    folded.push(c);
+                    literals.push(c);
+                    literals.extend(c.to_lowercase());
+                    literals.extend(c.to_uppercase());
+                }
+                set @ CharSet::Set { .. } => {
+                    if !sets.contains(&set) {
+                        sets.push(set);
+                    }
+                }
+            }
+        }
+    }
+    // Fold sets may hold more than the simple case pairs (the Kelvin sign folds to `k`): add
+    // every character of the pool that folds to a literal.
+    if !folded.is_empty() {
+        for c in POOL
+            .chars()
+            .chain(['\u{212a}', '\u{17f}', '\u{130}', '\u{131}'])
+        {
+            if folded.iter().any(|l| fold_eq(*l, c)) {
+                literals.push(c);
+            }
+        }
+    }
+    literals.sort_unstable();
+    literals.dedup();
+    let mut out = literals.clone();
+    let mut signatures: Vec<Vec<bool>> = Vec::new();
+    for c in POOL.chars() {
+        if literals.binary_search(&c).is_ok() {
+            continue;
+        }
+        let sig: Vec<bool> = sets.iter().map(|s| s.contains(c)).collect();
+        if !sig.iter().any(|b| *b) {
+            // A character no set contains moves no automaton: useless to a witness.
+            continue;
+        }
+        if !signatures.contains(&sig) {
+            signatures.push(sig);
+            out.push(c);
+        }
+    }
+    // Characters the pool does not cover (other non-ASCII ones) behave like `é` unless they
+    // are literals, which are in already.
+    out
+}
+
+/// Finds the shortest string that every automaton of `all` accepts and no automaton of
+/// `none` accepts.
+pub(crate) fn solve(all: &[&Nfa], none: &[&Nfa]) -> Sat<String> {
+    let nfas = all.iter().chain(none.iter()).copied();
+    let sigma = alphabet(nfas.clone());
+    let components: Vec<&Nfa> = nfas.collect();
+    let positive = all.len();
+    let mut marks: Vec<Marks> = components
+        .iter()
+        .map(|n| Marks::new(n.states.len()))
+        .collect();
+    let start: Vec<Vec<u32>> = components
+        .iter()
+        .zip(marks.iter_mut())
+        .map(|(n, m)| n.start_set(m))
+        .collect();
+    let accepted = |sets: &[Vec<u32>]| {
+        sets.iter()
+            .zip(&components)
+            .enumerate()
+            .all(|(i, (s, n))| n.accepts_set(s) == (i < positive))
+    };
+    if start[..positive].iter().any(Vec::is_empty) {
+        return Sat::No;
+    }
+    if accepted(&start) {
+        return Sat::Yes(String::new());
+    }
+    // Breadth-first: `seen` maps a product state to its index in `order`, which records how
+    // each state was reached, for the witness.
+    let mut order: Vec<(Vec<Vec<u32>>, usize, char)> = vec![(start.clone(), usize::MAX, ' ')];
+    let mut seen: HashMap<Vec<Vec<u32>>, usize> = HashMap::new();
+    seen.insert(start, 0);
+    let mut head = 0;
+    while head < order.len() {
+        if order.len() > BUDGET {
+            return Sat::Unknown;
+        }
+        for &c in &sigma {
+            let mut sets: Vec<Vec<u32>> = Vec::with_capacity(components.len());
+            for (i, n) in components.iter().enumerate() {
+                let next = n.step(&order[head].0[i], c, &mut marks[i]);
+                if i < positive && next.is_empty() {
+                    break;
+                }
+                sets.push(next);
+            }
+            if sets.len() < components.len() {
+                continue;
+            }
+            if seen.contains_key(&sets) {
+                continue;
+            }
+            let done = accepted(&sets);
+            seen.insert(sets.clone(), order.len());
+            order.push((sets, head, c));
+            if done {
+                let mut text = Vec::new();
+                let mut at = order.len() - 1;
+                while at != 0 {
+                    text.push(order[at].2);
+                    at = order[at].1;
+                }
+                return Sat::Yes(text.into_iter().rev().collect());
+            }
+        }
+        head += 1;
+    }
+    Sat::No
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn like(p: &str) -> Nfa {
+        Nfa::strings([p], true, false)
+    }
+
+    #[test]
+    fn patterns_match_like_the_evaluator() {
+        let n = like("a*b?c");
+        assert!(n.matches("abxc"));
+        assert!(n.matches("aXXbyc"));
+        assert!(!n.matches("abc"));
+        let eq = Nfa::strings(["a*"], false, false);
+        assert!(eq.matches("a*"));
+        assert!(!eq.matches("ab"));
+        let fold = Nfa::strings(["AbC"], false, true);
+        assert!(fold.matches("abc") && fold.matches("ABC"));
+        assert!(!fold.matches("abd"));
+        let arn = Nfa::arns(["arn:aws:iam::*:role/*"]);
+        assert!(arn.matches("arn:aws:iam::123456789012:role/x"));
+        assert!(arn.matches("arn:aws:iam::123456789012:role/x:y"));
+        assert!(!arn.matches("arn:aws:iam::1:2:role/x"));
+        assert!(!Nfa::arns(["*"]).matches("arn:aws:s3:::b"));
+    }
+
+    #[test]
+    fn adversarial_conjunctions() {
+        let abc = like("a*b*c");
+        let no_b = like("*b*");
+        assert_eq!(solve(&[&abc], &[&no_b]), Sat::No);
+        let no_bb = like("*bb*");
+        let w = match solve(&[&abc], &[&no_bb]) {
+            Sat::Yes(w) => w,
+            other => panic!("{other:?}"),
+        };
+        assert!(abc.matches(&w) && !no_bb.matches(&w));
+        assert_eq!(w, "abc");
+        // `*` is all strings: nothing survives its negation.
+        assert_eq!(solve(&[&like("x?y")], &[&like("*")]), Sat::No);
+        // ? is exactly one character.
+        assert_eq!(solve(&[&like("??")], &[&like("?"), &like("??*")]), Sat::No);
+        assert_eq!(
+            solve(&[&like("??")], &[&like("?"), &like("???*")]),
+            Sat::Yes("aa".into())
+        );
+        assert!(solve(&[&like("??*")], &[&like("??")]).is_yes());
+    }
+}

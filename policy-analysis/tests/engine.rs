@@ -1,0 +1,648 @@
+//! The engine on policies: who can do what, under which context, with witnesses checked by an
+//! independent reading of the conditions.
+
+mod common;
+
+use common::*;
+use policy_analysis::ir::Effect;
+use policy_analysis::{CallerClass, Certainty, IdentityPolicies, Route, Verdict};
+use policy_catalogue::Action;
+
+const PULL: &[&str] = &["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"];
+
+/// A public grant behind a condition: whether an outsider gets it, and a checked witness.
+fn outsider_grant(
+    conditions: Vec<policy_analysis::ir::Condition>,
+) -> Option<(Certainty, policy_analysis::Witness)> {
+    let (p, a) = analyzer(vec![allow(&["*"], PULL, conditions)]);
+    let g = granted(&a, &outsider_user(&a), Action::BatchGetImage)?;
+    assert_witness(&p, &g, Action::BatchGetImage);
+    Some((g.certainty, g.witness))
+}
+
+#[test]
+fn conditions_over_a_whole_domain_narrow_nothing() {
+    for c in [
+        cond("StringLike", "aws:PrincipalArn", &["*"]),
+        cond("ArnLike", "aws:PrincipalArn", &["arn:aws:iam::*:*"]),
+        cond("StringLike", "aws:PrincipalOrgID", &["o-*"]),
+        cond("StringLike", "aws:PrincipalAccount", &["*"]),
+        cond("StringLike", "aws:userid", &["*"]),
+        cond("IpAddress", "aws:SourceIp", &["0.0.0.0/0"]),
+        cond(
+            "ForAllValues:StringEquals",
+            "aws:PrincipalOrgPaths",
+            &["o-a1b2c3d4e5/r-ab12/"],
+        ),
+        cond("StringNotEquals", "aws:PrincipalAccount", &[OWNER]),
+        cond("Null", "aws:PrincipalTag/team", &["true"]),
+    ] {
+        let text = format!("{c:?}");
+        let (certainty, w) = outsider_grant(vec![c]).unwrap_or_else(|| panic!("{text}"));
+        assert_eq!(certainty, Certainty::Certain, "{text}: {w:?}");
+    }
+}
+
+#[test]
+fn conditions_that_narrow_keep_outsiders_out() {
+    for c in [
+        cond("StringEquals", "aws:PrincipalAccount", &[OWNER]),
+        cond(
+            "ArnLike",
+            "aws:PrincipalArn",
+            &["arn:aws:iam::111122223333:*"],
+        ),
+        cond(
+            "StringLike",
+            "aws:PrincipalArn",
+            &["arn:aws:iam::111122223333:*"],
+        ),
+        cond("StringEquals", "aws:ResourceAccount", &[OTHER]),
+        cond("StringEquals", "aws:PrincipalType", &["AWSService"]),
+        // The domain of the key: account ids are twelve digits.
+        cond("StringLike", "aws:PrincipalAccount", &["?????"]),
+        cond("StringEquals", "aws:PrincipalOrgID", &["o-short"]),
+        cond("StringLike", "aws:PrincipalOrgID", &["org-*"]),
+    ] {
+        let text = format!("{c:?}");
+        assert_eq!(outsider_grant(vec![c]), None, "{text}");
+    }
+}
+
+#[test]
+fn an_organization_condition_gives_a_witness_in_the_organization() {
+    let (certainty, w) = outsider_grant(vec![cond(
+        "StringEquals",
+        "aws:PrincipalOrgID",
+        &["o-a1b2c3d4e5"],
+    )])
+    .unwrap();
+    assert_eq!(certainty, Certainty::Certain);
+    assert_eq!(w.values("aws:PrincipalOrgID").unwrap(), ["o-a1b2c3d4e5"]);
+    // The account is one the policy does not name.
+    assert_ne!(w.caller.account(), Some(OWNER));
+}
+
+#[test]
+fn the_account_a_condition_names_becomes_its_own_class() {
+    let (p, a) = analyzer(vec![allow(
+        &["*"],
+        PULL,
+        vec![cond("StringEquals", "aws:PrincipalAccount", &[OTHER])],
+    )]);
+    assert_eq!(granted(&a, &outsider_user(&a), Action::BatchGetImage), None);
+    let named = a
+        .classes()
+        .iter()
+        .find(|c| matches!(c, CallerClass::User { account, user: None } if account.id == OTHER))
+        .unwrap();
+    let g = granted(&a, named, Action::BatchGetImage).unwrap();
+    assert_eq!(g.route, Route::CrossAccount);
+    assert_witness(&p, &g, Action::BatchGetImage);
+}
+
+#[test]
+fn arn_patterns_pick_a_caller_that_matches() {
+    let (certainty, w) = outsider_grant(vec![cond(
+        "ArnLike",
+        "aws:PrincipalArn",
+        &["arn:aws:iam::*:role/deploy-*"],
+    )])
+    .or_else(|| {
+        let (p, a) = analyzer(vec![allow(
+            &["*"],
+            PULL,
+            vec![cond(
+                "ArnLike",
+                "aws:PrincipalArn",
+                &["arn:aws:iam::*:role/deploy-*"],
+            )],
+        )]);
+        let g = granted(&a, &outsider_session(&a), Action::BatchGetImage)?;
+        assert_witness(&p, &g, Action::BatchGetImage);
+        Some((g.certainty, g.witness))
+    })
+    .unwrap();
+    assert_eq!(certainty, Certainty::Certain);
+    match &w.caller {
+        policy_analysis::Identity::Session { role, .. } => {
+            assert!(role.starts_with("deploy-"), "{w:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn users_cannot_meet_a_role_pattern() {
+    let (_, a) = analyzer(vec![allow(
+        &["*"],
+        PULL,
+        vec![cond(
+            "ArnLike",
+            "aws:PrincipalArn",
+            &["arn:aws:iam::*:role/*"],
+        )],
+    )]);
+    assert_eq!(granted(&a, &outsider_user(&a), Action::BatchGetImage), None);
+    assert!(granted(&a, &outsider_session(&a), Action::BatchGetImage).is_some());
+}
+
+#[test]
+fn a_deny_is_escaped_when_one_of_its_conditions_can_fail() {
+    // Everyone may pull, except callers outside the organization.
+    let (p, a) = analyzer(vec![
+        allow(&["*"], PULL, vec![]),
+        deny(
+            &["*"],
+            &["ecr:*"],
+            vec![cond(
+                "StringNotEquals",
+                "aws:PrincipalOrgID",
+                &["o-a1b2c3d4e5"],
+            )],
+        ),
+    ]);
+    let g = granted(&a, &outsider_user(&a), Action::BatchGetImage).unwrap();
+    assert_eq!(g.certainty, Certainty::Certain);
+    assert_eq!(
+        g.witness.values("aws:PrincipalOrgID").unwrap(),
+        ["o-a1b2c3d4e5"]
+    );
+    assert_witness(&p, &g, Action::BatchGetImage);
+    // A service principal has no organization: denied.
+    assert_eq!(
+        granted(
+            &a,
+            &CallerClass::Service { name: None },
+            Action::BatchGetImage
+        ),
+        None
+    );
+}
+
+#[test]
+fn a_deny_that_always_holds_denies() {
+    let (_, a) = analyzer(vec![
+        allow(&["*"], PULL, vec![]),
+        deny(
+            &["*"],
+            &["ecr:*"],
+            vec![cond("StringLike", "aws:PrincipalArn", &["*"])],
+        ),
+    ]);
+    assert_eq!(granted(&a, &outsider_user(&a), Action::BatchGetImage), None);
+    assert_eq!(
+        granted(&a, &owner_root(&a), Action::SetRepositoryPolicy),
+        None
+    );
+    // Secure transport: a deny of plain HTTP leaves HTTPS.
+    let (p, a) = analyzer(vec![
+        allow(&["*"], PULL, vec![]),
+        deny(
+            &["*"],
+            &["ecr:*"],
+            vec![cond("Bool", "aws:SecureTransport", &["false"])],
+        ),
+    ]);
+    let g = granted(&a, &outsider_user(&a), Action::BatchGetImage).unwrap();
+    assert_eq!(g.witness.values("aws:SecureTransport").unwrap(), ["true"]);
+    assert_witness(&p, &g, Action::BatchGetImage);
+}
+
+#[test]
+fn the_owners_root_is_allowed_unless_denied() {
+    let (_, a) = analyzer(vec![allow(&[OTHER], PULL, vec![])]);
+    let g = granted(&a, &owner_root(&a), Action::SetRepositoryPolicy).unwrap();
+    assert_eq!(g.route, Route::RootOfOwner);
+    let (_, a) = analyzer(vec![deny(
+        &[&format!("arn:aws:iam::{OWNER}:root")],
+        &["ecr:*"],
+        vec![],
+    )]);
+    assert_eq!(
+        granted(&a, &owner_root(&a), Action::SetRepositoryPolicy),
+        None
+    );
+}
+
+#[test]
+fn not_principal_deny_that_misses_the_account_locks_out_sessions() {
+    let role = format!("arn:aws:iam::{OWNER}:role/admin");
+    let (_, a) = analyzer(vec![statement(
+        Effect::Deny,
+        true,
+        &[&role],
+        &["ecr:*"],
+        vec![],
+    )]);
+    let admin = a
+        .classes()
+        .iter()
+        .find(|c| matches!(c, CallerClass::Session { role: Some(r), .. } if r.name == "admin"))
+        .unwrap()
+        .clone();
+    let opts = policy_analysis::Options {
+        identity: IdentityPolicies::AllowAll,
+        ..options()
+    };
+    let a2 = policy_analysis::Analyzer::new(
+        &policy(vec![statement(
+            Effect::Deny,
+            true,
+            &[&role],
+            &["ecr:*"],
+            vec![],
+        )]),
+        &opts,
+    );
+    // Neither the role's sessions (the account and the session are not listed) nor the root.
+    assert_eq!(granted(&a2, &admin, Action::SetRepositoryPolicy), None);
+    assert_eq!(
+        granted(&a2, &owner_root(&a2), Action::SetRepositoryPolicy),
+        None
+    );
+    let _ = a;
+}
+
+#[test]
+fn cross_account_needs_the_identity_policy_when_given() {
+    let identity = policy(vec![policy_analysis::ir::Statement {
+        sid: None,
+        effect: Effect::Allow,
+        principal: None,
+        actions: policy_analysis::ir::Actions {
+            negated: false,
+            items: vec!["ecr:BatchGetImage".into()],
+        },
+        resources: Some(policy_analysis::ir::Resources {
+            negated: false,
+            items: vec!["*".into()],
+        }),
+        conditions: vec![],
+    }]);
+    let p = policy(vec![allow(&[OTHER], &["ecr:*"], vec![])]);
+    let opts = policy_analysis::Options {
+        identity: IdentityPolicies::Policy(identity),
+        ..options()
+    };
+    let a = policy_analysis::Analyzer::new(&p, &opts);
+    let other_user = a
+        .classes()
+        .iter()
+        .find(|c| matches!(c, CallerClass::User { account, user: None } if account.id == OTHER))
+        .unwrap()
+        .clone();
+    assert!(granted(&a, &other_user, Action::BatchGetImage).is_some());
+    assert_eq!(granted(&a, &other_user, Action::PutImage), None);
+    // Without it, the other account decides: everything the repository policy grants.
+    let a = policy_analysis::Analyzer::new(&p, &options());
+    assert!(granted(&a, &other_user, Action::PutImage).is_some());
+    // The account's root user needs no identity policy.
+    let root = a
+        .classes()
+        .iter()
+        .find(|c| matches!(c, CallerClass::Root { account } if account.id == OTHER))
+        .unwrap();
+    assert_eq!(
+        granted(&a, root, Action::DeleteRepository).unwrap().route,
+        Route::RepositoryPolicy
+    );
+}
+
+#[test]
+fn account_grants_in_the_owning_account_delegate_to_identity_policies() {
+    let (_, a) = analyzer(vec![allow(&[OWNER], &["ecr:*"], vec![])]);
+    assert_eq!(granted(&a, &owner_session(&a), Action::PutImage), None);
+    let opts = policy_analysis::Options {
+        identity: IdentityPolicies::AllowAll,
+        ..options()
+    };
+    let a =
+        policy_analysis::Analyzer::new(&policy(vec![allow(&[OWNER], &["ecr:*"], vec![])]), &opts);
+    let g = granted(&a, &owner_session(&a), Action::PutImage).unwrap();
+    assert_eq!(g.route, Route::IdentityPolicy);
+}
+
+#[test]
+fn confused_deputy_guards() {
+    let svc = "service:codebuild.amazonaws.com";
+    let class = CallerClass::Service {
+        name: Some("codebuild.amazonaws.com".into()),
+    };
+    // A wildcard guard: any source account.
+    let (p, a) = analyzer(vec![allow(
+        &[svc],
+        PULL,
+        vec![cond("StringLike", "aws:SourceAccount", &["*"])],
+    )]);
+    let g = granted(&a, &class, Action::BatchGetImage).unwrap();
+    assert_witness(&p, &g, Action::BatchGetImage);
+    assert_eq!(g.witness.values("aws:SourceAccount").unwrap()[0].len(), 12);
+    // A guard that names the account: the witness acts for it.
+    let (p, a) = analyzer(vec![allow(
+        &[svc],
+        PULL,
+        vec![cond("StringEquals", "aws:SourceAccount", &[OWNER])],
+    )]);
+    let g = granted(&a, &class, Action::BatchGetImage).unwrap();
+    assert_eq!(g.witness.values("aws:SourceAccount").unwrap(), [OWNER]);
+    assert_witness(&p, &g, Action::BatchGetImage);
+    // Other callers never carry aws:SourceAccount.
+    assert_eq!(granted(&a, &outsider_user(&a), Action::BatchGetImage), None);
+}
+
+#[test]
+fn dead_statements_and_conditions() {
+    let (_, a) = analyzer(vec![
+        allow(
+            &["*"],
+            PULL,
+            vec![cond(
+                "ArnLike",
+                "aws:SourceArn",
+                &["arn:aws:iam::111122223333:role/ci"],
+            )],
+        ),
+        allow(
+            &["*"],
+            PULL,
+            vec![cond("StringEquals", "aws:PrincipalAccount", &["prod"])],
+        ),
+        allow(
+            &["*"],
+            PULL,
+            vec![
+                cond("IpAddress", "aws:SourceIp", &["10.0.0.0/8"]),
+                cond("NotIpAddress", "aws:SourceIp", &["10.0.0.0/7"]),
+            ],
+        ),
+        allow(
+            &["*"],
+            PULL,
+            vec![
+                cond("NumericLessThan", "aws:MultiFactorAuthAge", &["10"]),
+                cond("NumericGreaterThan", "aws:MultiFactorAuthAge", &["9"]),
+            ],
+        ),
+        allow(
+            &["*"],
+            PULL,
+            vec![cond("StringLike", "aws:PrincipalOrgID", &["o-*"])],
+        ),
+        allow(
+            &["*"],
+            PULL,
+            vec![
+                cond(
+                    "DateGreaterThan",
+                    "aws:CurrentTime",
+                    &["2030-01-01T00:00:00Z"],
+                ),
+                cond(
+                    "DateLessThan",
+                    "aws:CurrentTime",
+                    &["2030-01-01T00:00:00.002Z"],
+                ),
+            ],
+        ),
+    ]);
+    assert_eq!(a.dead_statements(), [0, 1, 2]);
+}
+
+#[test]
+fn outside_the_model_is_possible_only() {
+    let (certainty, _) =
+        outsider_grant(vec![cond("StringEquals", "aws:PrincipalTag/team", &["ci"])]).unwrap();
+    assert_eq!(certainty, Certainty::Possible);
+    let (certainty, _) = outsider_grant(vec![cond(
+        "StringEquals",
+        "aws:PrincipalOrgID",
+        &["${aws:PrincipalTag/org}"],
+    )])
+    .unwrap();
+    assert_eq!(certainty, Certainty::Possible);
+    // A tag that must be absent is no outside fact: a caller without tags exists.
+    let (certainty, _) =
+        outsider_grant(vec![cond("Null", "aws:PrincipalTag/team", &["true"])]).unwrap();
+    assert_eq!(certainty, Certainty::Certain);
+}
+
+#[test]
+fn multi_valued_keys() {
+    // ForAnyValue needs one matching value; ForAllValues every value.
+    let (certainty, w) = outsider_grant(vec![
+        cond(
+            "ForAnyValue:StringLike",
+            "aws:PrincipalOrgPaths",
+            &["o-a1b2c3d4e5/*"],
+        ),
+        cond(
+            "ForAllValues:StringNotLike",
+            "aws:PrincipalOrgPaths",
+            &["*/ou-ab12-11111111/*"],
+        ),
+    ])
+    .unwrap();
+    assert_eq!(certainty, Certainty::Certain);
+    let paths = w.values("aws:PrincipalOrgPaths").unwrap();
+    assert!(
+        paths.iter().any(|p| p.starts_with("o-a1b2c3d4e5/")),
+        "{paths:?}"
+    );
+    // ForAllValues with Null false: present, and every value inside.
+    assert!(outsider_grant(vec![
+        cond(
+            "ForAllValues:StringLike",
+            "aws:PrincipalOrgPaths",
+            &["o-a1b2c3d4e5/*"]
+        ),
+        cond("Null", "aws:PrincipalOrgPaths", &["false"]),
+    ])
+    .is_some());
+    assert_eq!(
+        outsider_grant(vec![
+            cond(
+                "ForAnyValue:StringLike",
+                "aws:PrincipalOrgPaths",
+                &["o-a1b2c3d4e5/*"]
+            ),
+            cond(
+                "ForAllValues:StringLike",
+                "aws:PrincipalOrgPaths",
+                &["o-zzzzzzzzzz/*"]
+            ),
+        ]),
+        None
+    );
+}
+
+#[test]
+fn if_exists_and_null() {
+    // Absent passes ...IfExists.
+    let (_, w) = outsider_grant(vec![cond(
+        "StringEqualsIfExists",
+        "aws:SourceVpce",
+        &["vpce-1a2b3c4d"],
+    )])
+    .unwrap();
+    assert!(w
+        .values("aws:SourceVpce")
+        .is_none_or(|v| v == ["vpce-1a2b3c4d"]));
+    assert_eq!(
+        outsider_grant(vec![
+            cond("Null", "aws:SourceIp", &["true"]),
+            cond("IpAddress", "aws:SourceIp", &["10.0.0.0/8"]),
+        ]),
+        None
+    );
+    assert_eq!(
+        outsider_grant(vec![cond("Null", "aws:SecureTransport", &["true"])]),
+        None
+    );
+}
+
+#[test]
+fn witnesses_are_checked_for_mixed_conditions() {
+    let conds = vec![
+        cond(
+            "StringLike",
+            "aws:PrincipalArn",
+            &["arn:aws:iam::*:user/ops/*"],
+        ),
+        cond("StringNotLike", "aws:PrincipalArn", &["*admin*"]),
+        cond(
+            "NotIpAddress",
+            "aws:SourceIp",
+            &["0.0.0.0/1", "128.0.0.0/1"],
+        ),
+        cond(
+            "NumericGreaterThanEquals",
+            "aws:MultiFactorAuthAge",
+            &["3600.5"],
+        ),
+        cond("DateLessThan", "aws:CurrentTime", &["1999-12-31T23:59:59Z"]),
+        cond("StringNotEqualsIgnoreCase", "aws:username", &["ROOT"]),
+    ];
+    let (certainty, w) = outsider_grant(conds).unwrap();
+    assert_eq!(certainty, Certainty::Certain, "{w:?}");
+    // Every IPv4 address is excluded: the witness comes over IPv6, or without the key.
+    if let Some(ip) = w.values("aws:SourceIp") {
+        assert!(ip[0].contains(':'), "{ip:?}");
+    }
+}
+
+#[test]
+fn verdicts_group_actions() {
+    let (_, a) = analyzer(vec![
+        allow(&["*"], &["ecr:*"], vec![]),
+        deny(&["*"], &["ecr:Delete*", "ecr:SetRepositoryPolicy"], vec![]),
+    ]);
+    let access = a.access();
+    let outsider = outsider_user(&a);
+    let mine: Vec<_> = access.iter().filter(|x| x.class == outsider).collect();
+    assert_eq!(mine.len(), 1);
+    assert!(mine[0].actions.contains(Action::PutImage));
+    assert!(!mine[0].actions.contains(Action::DeleteRepository));
+    assert!(!mine[0].actions.contains(Action::SetRepositoryPolicy));
+    assert!(matches!(
+        a.decide(&outsider, Action::DeleteRepository),
+        Verdict::Denied
+    ));
+}
+
+fn pair(
+    a: Vec<policy_analysis::ir::Statement>,
+    b: Vec<policy_analysis::ir::Statement>,
+) -> (policy_analysis::Analyzer, policy_analysis::Analyzer) {
+    let (pa, pb) = (policy(a), policy(b));
+    (
+        policy_analysis::Analyzer::with_names_of(&pa, &options(), &[&pb]),
+        policy_analysis::Analyzer::with_names_of(&pb, &options(), &[&pa]),
+    )
+}
+
+#[test]
+fn differences_find_a_request_one_policy_allows_and_the_other_does_not() {
+    let org = || {
+        vec![cond(
+            "StringEquals",
+            "aws:PrincipalOrgID",
+            &["o-a1b2c3d4e5"],
+        )]
+    };
+    let (a, b) = pair(
+        vec![allow(&["*"], PULL, vec![])],
+        vec![allow(&["*"], PULL, org())],
+    );
+    assert_eq!(a.classes(), b.classes());
+    let wider = a.differences(&b);
+    let outsider = outsider_user(&a);
+    let d = wider.iter().find(|x| x.class == outsider).unwrap();
+    assert!(d.actions.contains(Action::BatchGetImage));
+    assert_ne!(
+        d.grant.witness.values("aws:PrincipalOrgID"),
+        Some(&["o-a1b2c3d4e5".to_owned()][..])
+    );
+    assert!(b.differences(&a).is_empty());
+}
+
+#[test]
+fn differently_written_equal_policies_have_no_difference() {
+    // Allowed only from 10.0.0.0/8: as a condition on the allow, or as a deny of the rest (a
+    // missing aws:SourceIp makes NotIpAddress true, so the deny covers it too). Only the
+    // owner's root user tells them apart: no allow is needed for it, but the deny binds it.
+    let (a, b) = pair(
+        vec![
+            allow(&["*"], PULL, vec![]),
+            deny(
+                &["*"],
+                &["ecr:*"],
+                vec![cond("NotIpAddress", "aws:SourceIp", &["10.0.0.0/8"])],
+            ),
+        ],
+        vec![allow(
+            &["*"],
+            PULL,
+            vec![cond("IpAddress", "aws:SourceIp", &["10.0.0.0/8"])],
+        )],
+    );
+    assert_eq!(a.differences(&b), vec![]);
+    let root = owner_root(&b);
+    let d = b.differences(&a);
+    assert!(!d.is_empty() && d.iter().all(|x| x.class == root), "{d:?}");
+    let ip = d[0]
+        .grant
+        .witness
+        .values("aws:SourceIp")
+        .map(|v| v[0].clone());
+    assert!(
+        ip.as_ref().is_none_or(|ip| !ip.starts_with("10.")),
+        "{ip:?}"
+    );
+    // The account id and its root ARN are one principal.
+    let (a, b) = pair(
+        vec![allow(&[OTHER], &["ecr:PutImage"], vec![])],
+        vec![allow(
+            &["arn:aws:iam::444455556666:root"],
+            &["ecr:PutImage"],
+            vec![],
+        )],
+    );
+    assert!(a.differences(&b).is_empty() && b.differences(&a).is_empty());
+}
+
+#[test]
+fn a_wildcard_arn_condition_leaves_out_anonymous_callers_only() {
+    let (a, b) = pair(
+        vec![allow(
+            &["*"],
+            PULL,
+            vec![cond("StringLike", "aws:PrincipalArn", &["*"])],
+        )],
+        vec![allow(&["*"], PULL, vec![])],
+    );
+    assert!(a.differences(&b).is_empty());
+    let d = b.differences(&a);
+    assert!(!d.is_empty());
+    assert!(d.iter().all(|x| x.class == CallerClass::Anonymous), "{d:?}");
+}

@@ -1,0 +1,484 @@
+//! Who can do what on a repository: the exact analysis of `policy_analysis`, on this crate's
+//! model, with every grant's witness turned into a [`Request`] and confirmed by
+//! [`Evaluator::decide`].
+//!
+//! A grant is [`Certainty::Certain`] only when the engine found it on its exact model **and**
+//! the evaluator allows the counterexample request; otherwise it is `Possible` (see the
+//! `policy_analysis` crate docs for what stays outside the model; an anonymous caller has no
+//! request form in the evaluator, so grants to it are `Possible` too).
+//!
+//! ```
+//! use policy_core::access::{AccessAnalysis, AnalysisOptions};
+//! use policy_core::{Action, PolicyDocument};
+//!
+//! // "Only our organization", with a wildcard that narrows nothing.
+//! let policy = PolicyDocument::from_json(r#"{"Version": "2012-10-17", "Statement": [{
+//!     "Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage",
+//!     "Condition": {"StringLike": {"aws:PrincipalOrgID": "o-*"}}}]}"#)?;
+//! let analysis = AccessAnalysis::new(&policy, &AnalysisOptions::default());
+//! let outside = analysis.grants_outside_trusted_accounts();
+//! let first = outside.iter().find(|g| g.actions.contains(&Action::BatchGetImage)).unwrap();
+//! assert!(first.grant.is_certain());
+//! let request = first.grant.request.as_ref().unwrap();
+//! assert!(request.context_values("aws:PrincipalOrgID").unwrap()[0].starts_with("o-"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use policy_analysis::ir;
+pub use policy_analysis::{AccountClass, CallerClass, Certainty, Identity, Name, Route, Witness};
+use policy_analysis::{Analyzer, IdentityPolicies, Options, Verdict};
+
+use crate::eval::{Caller, Evaluator, Outcome, Request};
+use policy_catalogue::{Action, ActionPattern};
+
+use crate::model::action::ActionItem;
+use crate::model::arn::RepositoryArn;
+use crate::model::document::PolicyDocument;
+use crate::model::names::{
+    AccountId, IamPath, Region, RepositoryName, RoleName, ServiceName, SessionName, UserName,
+};
+use crate::model::principal::{AwsPrincipal, Principal};
+use crate::model::statement::{ActionElement, ResourceElement, Statement};
+use crate::model::version::{Effect, Version};
+
+/// What the callers' identity policies are taken to allow.
+#[derive(Clone, Debug, Default)]
+pub enum IdentityAssumption {
+    /// Not known: another account's identity policies allow everything (that account controls
+    /// them), the owning account's allow nothing: access comes from the repository policy.
+    #[default]
+    Unknown,
+    /// Every IAM caller's identity policy allows everything: who could act at all (the
+    /// question behind a lock-out).
+    AllowAll,
+    /// This identity policy applies to every IAM user and role session.
+    Policy(PolicyDocument),
+}
+
+/// The repository and the accounts the analysis is about.
+#[derive(Clone, Debug, Default)]
+pub struct AnalysisOptions {
+    /// The repository; its account is the owner, its region `aws:RequestedRegion`. Without it
+    /// the owner is an account the policy does not name.
+    pub repository: Option<RepositoryArn>,
+    /// Accounts trusted besides the owner.
+    pub trusted: Vec<AccountId>,
+    /// The identity policies.
+    pub identity: IdentityAssumption,
+}
+
+/// A grant with its counterexample.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfirmedGrant {
+    /// The rule of AWS's evaluation it follows.
+    pub route: Route,
+    /// Positions of the repository policy's allowing statements.
+    pub statements: Vec<usize>,
+    /// Position of the identity policy's allowing statement, when one was needed.
+    pub identity_statement: Option<usize>,
+    /// `Certain` only when the engine found it exactly and the evaluator allows `request`.
+    pub certainty: Certainty,
+    /// What the engine found: the caller and the context keys.
+    pub witness: Witness,
+    /// The witness as a request for the first action (`None` for an anonymous caller, which
+    /// has no request form).
+    pub request: Option<Request>,
+}
+
+impl ConfirmedGrant {
+    /// Whether the grant is certain.
+    #[must_use]
+    pub fn is_certain(&self) -> bool {
+        self.certainty == Certainty::Certain
+    }
+}
+
+/// The access of one caller class to some actions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClassAccess {
+    /// The class.
+    pub class: CallerClass,
+    /// The actions, in catalogue order.
+    pub actions: Vec<Action>,
+    /// How, with a request that proves it.
+    pub grant: ConfirmedGrant,
+}
+
+/// A repository policy read for analysis.
+#[derive(Debug)]
+pub struct AccessAnalysis {
+    analyzer: Analyzer,
+    repository: RepositoryArn,
+    /// Confirms grants that rest on the repository policy alone (the owning account).
+    own: Evaluator,
+    /// Confirms grants that need an identity policy.
+    with_identity: Evaluator,
+}
+
+impl AccessAnalysis {
+    /// Reads the policy (any [`PolicyDocument`], e.g. a [`RepositoryPolicy`](crate::RepositoryPolicy)).
+    #[must_use]
+    pub fn new(policy: impl AsRef<PolicyDocument>, options: &AnalysisOptions) -> Self {
+        Self::with_names_of(policy.as_ref(), options, &[])
+    }
+
+    /// Two policies read over the same caller classes, to compare them with
+    /// [`differences`](Self::differences).
+    ///
+    /// ```
+    /// use policy_core::access::{AccessAnalysis, AnalysisOptions};
+    /// use policy_core::PolicyDocument;
+    ///
+    /// let old = PolicyDocument::from_json(r#"{"Version":"2012-10-17","Statement":[
+    ///   {"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"ecr:BatchGetImage"}]}"#)?;
+    /// let new = PolicyDocument::from_json(r#"{"Version":"2012-10-17","Statement":[
+    ///   {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":["ecr:BatchGetImage","ecr:PutImage"]}]}"#)?;
+    /// let (old, new) = AccessAnalysis::pair(&old, &new, &AnalysisOptions::default());
+    /// assert!(old.differences(&new).is_empty());
+    /// let added = new.differences(&old);
+    /// assert!(added.iter().all(|a| a.actions == [policy_core::Action::PutImage] && a.grant.is_certain()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn pair(
+        a: &PolicyDocument,
+        b: &PolicyDocument,
+        options: &AnalysisOptions,
+    ) -> (AccessAnalysis, AccessAnalysis) {
+        (
+            Self::with_names_of(a, options, &[b]),
+            Self::with_names_of(b, options, &[a]),
+        )
+    }
+
+    fn with_names_of(
+        document: &PolicyDocument,
+        options: &AnalysisOptions,
+        others: &[&PolicyDocument],
+    ) -> Self {
+        let ir = lower(document);
+        let others: Vec<ir::Policy> = others.iter().map(|d| lower(d)).collect();
+        let other_refs: Vec<&ir::Policy> = others.iter().collect();
+        let identity = match &options.identity {
+            IdentityAssumption::Unknown => IdentityPolicies::Unknown,
+            IdentityAssumption::AllowAll => IdentityPolicies::AllowAll,
+            IdentityAssumption::Policy(p) => IdentityPolicies::Policy(lower(p)),
+        };
+        let engine_options = Options {
+            owner: options
+                .repository
+                .as_ref()
+                .map(|r| r.account().as_str().to_owned()),
+            trusted: options
+                .trusted
+                .iter()
+                .map(|a| a.as_str().to_owned())
+                .collect(),
+            partition: "aws".to_owned(),
+            region: options
+                .repository
+                .as_ref()
+                .map(|r| r.region().as_str().to_owned()),
+            repository: options.repository.as_ref().map(|r| r.as_str().to_owned()),
+            identity,
+        };
+        let analyzer = Analyzer::with_names_of(&ir, &engine_options, &other_refs);
+        let repository = options.repository.clone().unwrap_or_else(|| {
+            RepositoryArn::new(
+                Region::__checked("us-east-1"),
+                // The engine's stand-in owner is twelve digits.
+                AccountId::new(analyzer.owner())
+                    .unwrap_or_else(|_| AccountId::__checked("999999999999")),
+                RepositoryName::__checked("unnamed-repository"),
+            )
+        });
+        let own = Evaluator::new(document);
+        let with_identity = match &options.identity {
+            IdentityAssumption::Policy(p) => Evaluator::new(document).with_identity_policy(p),
+            _ => Evaluator::new(document).with_identity_policy(allow_all()),
+        };
+        AccessAnalysis {
+            analyzer,
+            repository,
+            own,
+            with_identity,
+        }
+    }
+
+    /// The repository the requests are made on.
+    #[must_use]
+    pub fn repository(&self) -> &RepositoryArn {
+        &self.repository
+    }
+
+    /// The caller classes (see [`policy_analysis::Analyzer::classes`]).
+    #[must_use]
+    pub fn classes(&self) -> &[CallerClass] {
+        self.analyzer.classes()
+    }
+
+    /// Whether a class can perform an action, with a confirmed counterexample; `None` when no
+    /// request of the class is allowed.
+    #[must_use]
+    pub fn decide(&self, class: &CallerClass, action: Action) -> Option<ConfirmedGrant> {
+        match self.analyzer.decide(class, action) {
+            Verdict::Allowed(g) => Some(self.confirm(g, action)),
+            Verdict::Denied => None,
+        }
+    }
+
+    /// Every class's access, grouped by class and by how it is granted.
+    #[must_use]
+    pub fn access(&self) -> Vec<ClassAccess> {
+        self.analyzer
+            .access()
+            .into_iter()
+            .map(|a| {
+                let actions: Vec<Action> = a.actions.iter().collect();
+                let grant = self.confirm(a.grant, actions[0]);
+                ClassAccess {
+                    class: a.class,
+                    actions,
+                    grant,
+                }
+            })
+            .collect()
+    }
+
+    /// The access of callers outside the trusted accounts (the owner's and
+    /// [`AnalysisOptions::trusted`]): other accounts, service principals and anonymous callers.
+    #[must_use]
+    pub fn grants_outside_trusted_accounts(&self) -> Vec<ClassAccess> {
+        self.access()
+            .into_iter()
+            .filter(|a| !a.class.is_trusted())
+            .collect()
+    }
+
+    /// Every class and group of actions where this policy allows a request that `other`
+    /// does not (both from [`pair`](Self::pair)), with the request: `Certain` when this
+    /// policy's evaluator allows it and `other`'s does not.
+    #[must_use]
+    pub fn differences(&self, other: &AccessAnalysis) -> Vec<ClassAccess> {
+        self.analyzer
+            .differences(&other.analyzer)
+            .into_iter()
+            .map(|a| {
+                let actions: Vec<Action> = a.actions.iter().collect();
+                let mut grant = self.confirm(a.grant, actions[0]);
+                let theirs = match grant.route {
+                    Route::RootOfOwner | Route::RepositoryPolicy => &other.own,
+                    Route::CrossAccount | Route::IdentityPolicy => &other.with_identity,
+                };
+                if grant
+                    .request
+                    .as_ref()
+                    .is_none_or(|r| theirs.decide(r) == Outcome::Allowed)
+                {
+                    grant.certainty = Certainty::Possible;
+                }
+                ClassAccess {
+                    class: a.class,
+                    actions,
+                    grant,
+                }
+            })
+            .collect()
+    }
+
+    /// Positions of the statements no request can satisfy.
+    #[must_use]
+    pub fn dead_statements(&self) -> Vec<usize> {
+        self.analyzer.dead_statements()
+    }
+
+    /// The request a witness stands for, on this analysis's repository; `None` for an
+    /// anonymous caller or a name the model refuses.
+    #[must_use]
+    pub fn request(&self, witness: &Witness, action: Action) -> Option<Request> {
+        let caller = caller(&witness.caller)?;
+        let mut request = Request::new(caller, action, self.repository.clone());
+        for (key, values) in &witness.context {
+            request = match values {
+                Some(v) => request.context(key, v.iter().map(String::as_str)),
+                None => request.without(key),
+            };
+        }
+        Some(request)
+    }
+
+    fn confirm(&self, g: policy_analysis::Grant, action: Action) -> ConfirmedGrant {
+        let request = self.request(&g.witness, action);
+        let evaluator = match g.route {
+            Route::RootOfOwner | Route::RepositoryPolicy => &self.own,
+            Route::CrossAccount | Route::IdentityPolicy => &self.with_identity,
+        };
+        let confirmed = request
+            .as_ref()
+            .is_some_and(|r| evaluator.decide(r) == Outcome::Allowed);
+        ConfirmedGrant {
+            route: g.route,
+            statements: g.statements,
+            identity_statement: g.identity_statement,
+            certainty: if confirmed && g.certainty == Certainty::Certain {
+                Certainty::Certain
+            } else {
+                Certainty::Possible
+            },
+            witness: g.witness,
+            request,
+        }
+    }
+}
+
+/// An identity policy allowing every action on every resource.
+fn allow_all() -> PolicyDocument {
+    let mut statement = Statement::new(Effect::Allow);
+    statement.action = Some(ActionElement {
+        negated: false,
+        actions: [ActionItem::Pattern(
+            ActionPattern::new("*").expect("\"*\" is a pattern"),
+        )]
+        .into_iter()
+        .collect(),
+    });
+    statement.resource = Some(ResourceElement {
+        negated: false,
+        resources: ["*".to_owned()].into_iter().collect(),
+    });
+    let mut document = PolicyDocument::new(Version::V2012_10_17);
+    document.statements.push(statement);
+    document
+}
+
+fn caller(identity: &Identity) -> Option<Caller> {
+    Some(match identity {
+        Identity::Root { partition, account } => Caller::Root {
+            partition: partition.parse().ok()?,
+            account: AccountId::new(account.as_str()).ok()?,
+        },
+        Identity::User {
+            partition,
+            account,
+            path,
+            name,
+        } => Caller::User {
+            partition: partition.parse().ok()?,
+            account: AccountId::new(account.as_str()).ok()?,
+            path: IamPath::new(path.as_str()).ok()?,
+            name: UserName::new(name.as_str()).ok()?,
+        },
+        Identity::Session {
+            partition,
+            account,
+            role_path,
+            role,
+            session,
+        } => Caller::AssumedRole {
+            partition: partition.parse().ok()?,
+            account: AccountId::new(account.as_str()).ok()?,
+            role_path: IamPath::new(role_path.as_str()).ok()?,
+            role: RoleName::new(role.as_str()).ok()?,
+            session: SessionName::new(session.as_str()).ok()?,
+            federated_provider: None,
+        },
+        Identity::Service(s) => Caller::Service(ServiceName::new(s.as_str()).ok()?),
+        Identity::Anonymous => return None,
+    })
+}
+
+/// The engine's plain form of a document.
+#[must_use]
+pub fn lower(document: &PolicyDocument) -> ir::Policy {
+    ir::Policy {
+        variables: document.version == Some(Version::V2012_10_17),
+        statements: document.statements.iter().map(lower_statement).collect(),
+    }
+}
+
+fn lower_statement(s: &Statement) -> ir::Statement {
+    ir::Statement {
+        sid: s.sid.as_ref().map(|x| x.as_str().to_owned()),
+        effect: match s.effect {
+            Effect::Allow => ir::Effect::Allow,
+            Effect::Deny => ir::Effect::Deny,
+        },
+        principal: s.principal.as_ref().map(|p| ir::Principals {
+            negated: p.negated,
+            items: p.principals.iter().map(lower_principal).collect(),
+        }),
+        actions: s
+            .action
+            .as_ref()
+            .map(|a| ir::Actions {
+                negated: a.negated,
+                items: a.actions.iter().map(ToString::to_string).collect(),
+            })
+            .unwrap_or_default(),
+        resources: s.resource.as_ref().map(|r| ir::Resources {
+            negated: r.negated,
+            items: r.resources.iter().cloned().collect(),
+        }),
+        conditions: s
+            .condition
+            .tests()
+            .iter()
+            .map(|c| ir::Condition {
+                operator: c.operator,
+                key: c.key.as_str().to_owned(),
+                values: c.values.iter().map(|v| v.as_text().into_owned()).collect(),
+            })
+            .collect(),
+    }
+}
+
+fn lower_principal(p: &Principal) -> ir::PrincipalItem {
+    use ir::PrincipalItem as I;
+    let s = |x: &dyn std::fmt::Display| x.to_string();
+    match p {
+        Principal::Anyone | Principal::Aws(AwsPrincipal::Everyone) => I::Anyone,
+        Principal::Aws(AwsPrincipal::Account {
+            partition, account, ..
+        }) => I::Account {
+            partition: s(partition),
+            id: account.as_str().to_owned(),
+        },
+        Principal::Aws(AwsPrincipal::User {
+            partition,
+            account,
+            path,
+            name,
+        }) => I::User {
+            partition: s(partition),
+            account: account.as_str().to_owned(),
+            path: path.as_str().to_owned(),
+            name: name.as_str().to_owned(),
+        },
+        Principal::Aws(AwsPrincipal::Role {
+            partition,
+            account,
+            path,
+            name,
+        }) => I::Role {
+            partition: s(partition),
+            account: account.as_str().to_owned(),
+            path: path.as_str().to_owned(),
+            name: name.as_str().to_owned(),
+        },
+        Principal::Aws(AwsPrincipal::AssumedRole {
+            partition,
+            account,
+            role,
+            session,
+        }) => I::Session {
+            partition: s(partition),
+            account: account.as_str().to_owned(),
+            role: role.as_str().to_owned(),
+            session: session.as_str().to_owned(),
+        },
+        Principal::Aws(AwsPrincipal::Other(text)) => I::Other(text.clone()),
+        Principal::Service(name) => I::Service(name.as_str().to_owned()),
+        Principal::Federated(text) => I::Federated(text.clone()),
+        Principal::CanonicalUser(text) => I::Other(text.clone()),
+    }
+}

@@ -1,0 +1,194 @@
+//! The access analysis on the model: lowering, counterexample requests, and confirmation by the
+//! evaluator.
+
+use policy_core::access::{
+    AccessAnalysis, AnalysisOptions, CallerClass, IdentityAssumption, Route,
+};
+use policy_core::eval::{Evaluator, Outcome};
+use policy_core::model::RepositoryArn;
+use policy_core::{Action, PolicyDocument};
+
+const REPO: &str = "arn:aws:ecr:us-east-1:111122223333:repository/app";
+
+fn options() -> AnalysisOptions {
+    AnalysisOptions {
+        repository: Some(REPO.parse::<RepositoryArn>().unwrap()),
+        ..AnalysisOptions::default()
+    }
+}
+
+fn analysis(json: &str) -> (PolicyDocument, AccessAnalysis) {
+    let doc = PolicyDocument::from_json(json).unwrap();
+    let a = AccessAnalysis::new(&doc, &options());
+    (doc, a)
+}
+
+fn outsider(a: &AccessAnalysis) -> CallerClass {
+    a.classes()
+        .iter()
+        .find(|c| matches!(c, CallerClass::Session { account, role: None, .. } if !account.named))
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn weak_conditions_give_certain_outside_access_with_a_request() {
+    for condition in [
+        r#"{"StringLike": {"aws:PrincipalArn": "*"}}"#,
+        r#"{"StringLike": {"aws:PrincipalOrgID": "o-*"}}"#,
+        r#"{"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}}"#,
+        r#"{"ForAllValues:StringEquals": {"aws:PrincipalOrgPaths": ["o-a1b2c3d4e5/r-ab12/"]}}"#,
+        r#"{"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/*"}}"#,
+    ] {
+        let (doc, a) = analysis(&format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{condition}}}]}}"#
+        ));
+        let g = a
+            .decide(&outsider(&a), Action::BatchGetImage)
+            .unwrap_or_else(|| panic!("{condition}"));
+        assert!(g.is_certain(), "{condition}: {g:?}");
+        assert_eq!(g.route, Route::CrossAccount);
+        let request = g.request.unwrap();
+        let evaluator = Evaluator::new(&doc).with_identity_policy(
+            PolicyDocument::from_json(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#).unwrap(),
+        );
+        assert_eq!(
+            evaluator.decide(&request),
+            Outcome::Allowed,
+            "{condition}: {request}"
+        );
+    }
+}
+
+#[test]
+fn narrowing_conditions_keep_outsiders_out() {
+    for condition in [
+        r#"{"StringEquals": {"aws:PrincipalAccount": "111122223333"}}"#,
+        r#"{"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/*"}}"#,
+        r#"{"StringEquals": {"aws:PrincipalOrgID": "o-short"}}"#,
+    ] {
+        let (_, a) = analysis(&format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{condition}}}]}}"#
+        ));
+        assert_eq!(
+            a.decide(&outsider(&a), Action::BatchGetImage),
+            None,
+            "{condition}"
+        );
+    }
+}
+
+#[test]
+fn lock_out_by_not_principal() {
+    let doc = PolicyDocument::from_json(r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:role/admin"},"Action":"ecr:*"}]}"#).unwrap();
+    let a = AccessAnalysis::new(
+        &doc,
+        &AnalysisOptions {
+            identity: IdentityAssumption::AllowAll,
+            ..options()
+        },
+    );
+    let owners: Vec<&CallerClass> = a
+        .classes()
+        .iter()
+        .filter(|c| c.account().is_some_and(|x| x.owner))
+        .collect();
+    assert!(owners.len() >= 3);
+    for c in owners {
+        assert_eq!(
+            a.decide(c, Action::SetRepositoryPolicy),
+            None,
+            "{}",
+            c.describe()
+        );
+    }
+}
+
+#[test]
+fn service_guards() {
+    let (_, a) = analysis(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"codebuild.amazonaws.com"},"Action":["ecr:BatchGetImage"],"Condition":{"StringLike":{"aws:SourceAccount":"*"}}}]}"#,
+    );
+    let class = CallerClass::Service {
+        name: Some("codebuild.amazonaws.com".into()),
+    };
+    let g = a.decide(&class, Action::BatchGetImage).unwrap();
+    assert!(g.is_certain());
+    let account = g
+        .request
+        .unwrap()
+        .context_values("aws:SourceAccount")
+        .unwrap()[0]
+        .to_owned();
+    assert_eq!(account.len(), 12);
+}
+
+/// Every policy of the shared corpus: the analysis finishes, and every grant the engine finds
+/// exactly is one the evaluator allows.
+#[test]
+fn corpus_grants_are_confirmed() {
+    // The workspace's sibling `shared/corpus`, or another copy named by ECR_POLICY_CORPUS.
+    let dir = std::env::var("ECR_POLICY_CORPUS").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus/policies").to_owned()
+    });
+    let Ok(top) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    let constructed = std::fs::read_dir(format!("{dir}/constructed"))
+        .into_iter()
+        .flatten();
+    let entries = top.chain(constructed);
+    let mut unconfirmed = Vec::new();
+    let mut grants = 0;
+    for e in entries {
+        let path = e.unwrap().path();
+        if path.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
+        let Ok(doc) = PolicyDocument::from_json(&std::fs::read_to_string(&path).unwrap()) else {
+            continue;
+        };
+        let raw = policy_analysis::Analyzer::new(
+            &policy_core::access::lower(&doc),
+            &policy_analysis::Options {
+                owner: Some("123456789012".into()),
+                region: Some("us-east-1".into()),
+                ..policy_analysis::Options::default()
+            },
+        );
+        let a = AccessAnalysis::new(
+            &doc,
+            &AnalysisOptions {
+                repository: Some(
+                    "arn:aws:ecr:us-east-1:123456789012:repository/app"
+                        .parse()
+                        .unwrap(),
+                ),
+                ..AnalysisOptions::default()
+            },
+        );
+        for (engine, confirmed) in raw.access().iter().zip(a.access()) {
+            grants += 1;
+            let anonymous = matches!(engine.class, CallerClass::Anonymous);
+            if engine.grant.certainty == policy_analysis::Certainty::Certain
+                && !confirmed.grant.is_certain()
+                && !anonymous
+            {
+                unconfirmed.push(format!(
+                    "{}: {} {:?}",
+                    path.display(),
+                    engine.class.describe(),
+                    confirmed.grant.request.map(|r| r.to_string())
+                ));
+            }
+        }
+    }
+    println!("{grants} grants");
+    assert!(
+        unconfirmed.is_empty(),
+        "{} of {grants} grants unconfirmed:\n{}",
+        unconfirmed.len(),
+        unconfirmed.join("\n")
+    );
+}
