@@ -46,6 +46,7 @@ pub mod __private {
         AccountId, IamPath, OrgId, Partition, PolicyId, RoleName, ServiceName, SessionName, Sid,
         UserName,
     };
+    pub use policy_core::slot;
     pub use policy_core::{Action, Bundle, RepositoryPolicy, StatementBuilder, Version};
     pub use policy_macros::policy_impl;
 }
@@ -319,6 +320,54 @@ pub mod __private {
 macro_rules! policy {
     ($($tokens:tt)*) => {
         $crate::__private::policy_impl! { ($crate) $($tokens)* }
+    };
+}
+
+/// One statement of [`policy!`], as a [`StatementBuilder`]: written once, added to the builder
+/// or spliced into several policies.
+///
+/// The grammar is that of one statement of `policy!`, checked the same way at compile time.
+/// A statement naming a user, role or session of "the policy's account" gets the account of
+/// the policy it is added to; in a policy without one it stays a [`PolicyTemplate`] until
+/// bound.
+///
+/// ```
+/// use ecr_policy::{policy, statement, AccountId};
+///
+/// // Shared by every repository: no pushes from outside the VPC.
+/// let deny_outside_vpc = statement! {
+///     sid "DenyPushOutsideVpc" deny anyone push on repo
+///         when StringNotEquals "aws:SourceVpc" "vpc-1a2b3c4d"
+/// };
+/// let app = policy! { account "123456789012"; allow role "app-ci" push, pull on repo; {deny_outside_vpc.clone()} }?;
+/// let web = policy! { account "123456789012"; allow role "web-ci" push, pull on repo; {deny_outside_vpc.clone()} }?;
+/// let batch = policy! { account "123456789012"; allow role "batch-ci" push, pull on repo; {deny_outside_vpc} }?;
+/// for policy in [&app, &web, &batch] {
+///     assert!(policy.to_json().contains(r#""Sid":"DenyPushOutsideVpc""#));
+/// }
+/// # Ok::<(), ecr_policy::BuildError>(())
+/// ```
+///
+/// Several at once are spliced with `..{list}`: any iterator of statements, or a whole
+/// [`PolicyTemplate`] or [`RepositoryPolicy`], so two templates merge in one `policy!`. A Sid
+/// found twice is an error of the result, naming both statements:
+///
+/// ```
+/// use ecr_policy::{policy, AccountId, BuildError};
+///
+/// let ci = policy! { sid "Push" allow role "ci" push on repo };
+/// let readers = policy! { sid "Pull" allow role "app" pull on repo };
+/// let both = policy! { ..{ci.clone()}; ..{readers} }?.bind(AccountId::new("123456789012")?);
+/// assert_eq!(both.statements().len(), 2);
+///
+/// let twice = policy! { ..{ci.clone()}; ..{ci} }.unwrap_err();
+/// assert_eq!(twice, BuildError::DuplicateSid { sid: "Push".into(), first: 0, second: 1 });
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[macro_export]
+macro_rules! statement {
+    ($($tokens:tt)*) => {
+        $crate::__private::policy_impl! { ($crate) @statement $($tokens)* }
     };
 }
 

@@ -98,6 +98,8 @@ pub struct Condition {
 }
 
 pub struct Statement {
+    /// A spliced statement (`false`) or list of them (`true`), in place of the parts below.
+    pub splice: Option<(bool, Group)>,
     pub sid: Option<Val>,
     pub deny: bool,
     pub principals: Vec<Principal>,
@@ -126,10 +128,11 @@ impl Policy {
     pub fn is_template(&self) -> bool {
         self.account.is_none()
             && self.statements.iter().any(|s| {
-                s.principals
-                    .iter()
-                    .chain(&s.spared)
-                    .any(Principal::needs_policy_account)
+                s.splice.is_some()
+                    || s.principals
+                        .iter()
+                        .chain(&s.spared)
+                        .any(Principal::needs_policy_account)
             })
     }
 }
@@ -143,14 +146,15 @@ pub fn syntax_is_template(policy: &ast::Policy) -> bool {
         .any(|(_, h)| matches!(h, Header::Account(..)));
     !has_account
         && policy.statements.iter().any(|(_, s)| {
-            s.principals.iter().any(|p| {
-                matches!(
-                    p.kind,
-                    PrincipalKind::User(_, None)
-                        | PrincipalKind::Role(_, None)
-                        | PrincipalKind::Session(_, _, None)
-                )
-            })
+            s.splice.is_some()
+                || s.principals.iter().any(|p| {
+                    matches!(
+                        p.kind,
+                        PrincipalKind::User(_, None)
+                            | PrincipalKind::Role(_, None)
+                            | PrincipalKind::Session(_, _, None)
+                    )
+                })
         })
 }
 
@@ -282,6 +286,20 @@ fn statement_of(
     policy_account: &Option<Val>,
     errors: &mut Errors,
 ) -> Statement {
+    if let Some(splice) = &s.splice {
+        // What a spliced statement holds is known at run time: `build` checks it.
+        return Statement {
+            splice: Some((splice.many, splice.group.clone())),
+            sid: None,
+            deny: false,
+            principals: Vec::new(),
+            not_principal: false,
+            spared: Vec::new(),
+            actions: Vec::new(),
+            not_action: false,
+            conditions: Vec::new(),
+        };
+    }
     let sid = s.sid.as_ref().map(|v| {
         let val = checked(v, check_sid, errors);
         if let (Val::Lit(text), Value::Str(lit)) = (&val, v) {
@@ -344,6 +362,7 @@ fn statement_of(
         not_principal = false;
     }
     Statement {
+        splice: None,
         sid,
         deny,
         principals,
