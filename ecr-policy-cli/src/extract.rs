@@ -1,0 +1,858 @@
+//! Finding the policies in a file: a JSON policy file, the policies of a CloudFormation
+//! template (JSON or YAML) or of a Terraform plan (`terraform show -json`), each as JSON text
+//! with a map from positions in that text back to the file.
+
+use saphyr_parser::ScalarStyle;
+
+use crate::tree::{decode_json_string, parse_json, Node, StrSource, Value};
+
+/// What kind of policy a file holds; registry and public repository policies follow partly
+/// other rules than repository policies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PolicyKind {
+    Repository,
+    /// `AWS::ECR::RegistryPolicy`, `aws_ecr_registry_policy`: statements name their
+    /// resources and may grant registry actions (`ecr:ReplicateImage`, `ecr:CreateRepository`).
+    Registry,
+    /// `AWS::ECR::PublicRepository`, `aws_ecrpublic_repository_policy`: `ecr-public:` actions.
+    PublicRepository,
+}
+
+/// A run of policy text that stands for a run of the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Seg {
+    /// Start in the policy text.
+    text: usize,
+    /// Start in the file.
+    file: usize,
+    /// Bytes that map one to one; past them, positions map to `file` itself.
+    len: usize,
+    /// Set when `file` is only the start of the string that holds the policy.
+    approximate: bool,
+}
+
+/// Positions in a policy text to positions in its file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OffsetMap {
+    /// Sorted by `text`; empty when the policy text is the file.
+    segs: Vec<Seg>,
+}
+
+impl OffsetMap {
+    /// The file offset of byte `offset` of the policy text, and whether it is only the start
+    /// of the enclosing string.
+    pub fn map(&self, offset: usize) -> (usize, bool) {
+        if self.segs.is_empty() {
+            return (offset, false);
+        }
+        let i = self
+            .segs
+            .partition_point(|s| s.text <= offset)
+            .saturating_sub(1);
+        let s = self.segs[i];
+        if offset >= s.text && offset - s.text < s.len.max(1) {
+            (s.file + (offset - s.text).min(s.len), s.approximate)
+        } else {
+            (s.file, s.approximate)
+        }
+    }
+
+    fn push(&mut self, seg: Seg) {
+        if let Some(last) = self.segs.last_mut() {
+            if !seg.approximate
+                && !last.approximate
+                && seg.len > 0
+                && last.len > 0
+                && last.text + last.len == seg.text
+                && last.file + last.len == seg.file
+            {
+                last.len += seg.len;
+                return;
+            }
+        }
+        self.segs.push(seg);
+    }
+
+    fn compose(&self, inner: &OffsetMap) -> OffsetMap {
+        OffsetMap {
+            segs: inner
+                .segs
+                .iter()
+                .map(|s| {
+                    let (file, approximate) = self.map(s.file);
+                    Seg {
+                        file,
+                        approximate: approximate || s.approximate,
+                        ..*s
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A value a template leaves to deployment time (`!Ref`, `Fn::Sub`, "known after apply").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unknown {
+    /// The intrinsic as written: `!Sub`, `Fn::GetAtt`, `${AWS::AccountId}`...
+    pub what: String,
+    /// The JSON path in the policy, every list indexed; empty for the whole policy.
+    pub path: String,
+    /// The findings this value can change are the ones at or under this path.
+    pub scope: String,
+    /// Where it stands in the file.
+    pub offset: usize,
+}
+
+/// The policy text, or why there is none.
+#[derive(Clone, Debug)]
+pub enum Body {
+    /// JSON text to read; `unknowns` were replaced by neutral values that parse.
+    Text {
+        text: String,
+        map: OffsetMap,
+        unknowns: Vec<Unknown>,
+    },
+    /// The whole policy is left to deployment time.
+    Unknown(Unknown),
+    /// The value is no policy: not an object nor a string (e.g. a number).
+    NotAPolicy { offset: usize, found: &'static str },
+}
+
+/// One policy found in a file.
+#[derive(Clone, Debug)]
+pub struct Embedded {
+    /// Where in the file, e.g. `Resources.Repo.Properties.RepositoryPolicyText`; `None` for a
+    /// policy file.
+    pub label: Option<String>,
+    pub kind: PolicyKind,
+    pub body: Body,
+}
+
+/// What a file is.
+pub enum FileKind {
+    Policy,
+    CloudFormation,
+    TerraformPlan,
+    Other,
+}
+
+pub fn classify(root: &Node) -> FileKind {
+    if root.get("Statement").is_some() {
+        FileKind::Policy
+    } else if root.get("Resources").is_some() || root.get("AWSTemplateFormatVersion").is_some() {
+        FileKind::CloudFormation
+    } else if root.get("resource_changes").is_some()
+        || root.get("planned_values").is_some()
+        || root.get("terraform_version").is_some()
+    {
+        FileKind::TerraformPlan
+    } else {
+        FileKind::Other
+    }
+}
+
+/// The policies of a CloudFormation template.
+pub fn cloudformation(file: &str, root: &Node) -> Vec<Embedded> {
+    let mut out = Vec::new();
+    let Some(resources) = root.get("Resources") else {
+        return out;
+    };
+    for (name, _, resource) in resources.entries() {
+        let (kind, property) = match resource.get("Type").and_then(Node::as_str) {
+            Some("AWS::ECR::Repository") => (PolicyKind::Repository, "RepositoryPolicyText"),
+            Some("AWS::ECR::RegistryPolicy") => (PolicyKind::Registry, "PolicyText"),
+            Some("AWS::ECR::PublicRepository") => {
+                (PolicyKind::PublicRepository, "RepositoryPolicyText")
+            }
+            _ => continue,
+        };
+        let Some(policy) = resource.get("Properties").and_then(|p| p.get(property)) else {
+            continue;
+        };
+        out.push(Embedded {
+            label: Some(format!("Resources.{name}.Properties.{property}")),
+            kind,
+            body: template_body(file, policy),
+        });
+    }
+    out
+}
+
+/// The policies of a Terraform plan: the planned values of `resource_changes` (or of
+/// `planned_values` when the plan has no changes list).
+pub fn terraform(file: &str, root: &Node) -> Vec<Embedded> {
+    let mut out = Vec::new();
+    let kind_of = |t: &str| match t {
+        "aws_ecr_repository_policy" => Some(PolicyKind::Repository),
+        "aws_ecr_registry_policy" => Some(PolicyKind::Registry),
+        "aws_ecrpublic_repository_policy" => Some(PolicyKind::PublicRepository),
+        _ => None,
+    };
+    if let Some(changes) = root.get("resource_changes") {
+        for change in changes.items() {
+            let Some(kind) = change.get("type").and_then(Node::as_str).and_then(kind_of) else {
+                continue;
+            };
+            let address = change.get("address").and_then(Node::as_str).unwrap_or("?");
+            let Some(c) = change.get("change") else {
+                continue;
+            };
+            let label = Some(format!("{address}.policy"));
+            match c.get("after").and_then(|a| a.get("policy")) {
+                Some(policy) if policy.as_str().is_some() => out.push(Embedded {
+                    label,
+                    kind,
+                    body: string_body(file, policy, None),
+                }),
+                _ => {
+                    let unknown = c.get("after_unknown").and_then(|a| a.get("policy"));
+                    if let Some(u) = unknown.filter(|u| u.value == Value::Bool(true)) {
+                        out.push(Embedded {
+                            label,
+                            kind,
+                            body: Body::Unknown(Unknown {
+                                what: "known after apply".to_owned(),
+                                path: String::new(),
+                                scope: String::new(),
+                                offset: u.start,
+                            }),
+                        });
+                    }
+                }
+            }
+        }
+        return out;
+    }
+    fn walk(
+        file: &str,
+        module: &Node,
+        out: &mut Vec<Embedded>,
+        kind_of: &dyn Fn(&str) -> Option<PolicyKind>,
+    ) {
+        for r in module.get("resources").map(Node::items).unwrap_or(&[]) {
+            let Some(kind) = r.get("type").and_then(Node::as_str).and_then(kind_of) else {
+                continue;
+            };
+            let address = r.get("address").and_then(Node::as_str).unwrap_or("?");
+            if let Some(policy) = r.get("values").and_then(|v| v.get("policy")) {
+                if policy.as_str().is_some() {
+                    out.push(Embedded {
+                        label: Some(format!("{address}.policy")),
+                        kind,
+                        body: string_body(file, policy, None),
+                    });
+                }
+            }
+        }
+        for child in module.get("child_modules").map(Node::items).unwrap_or(&[]) {
+            walk(file, child, out, kind_of);
+        }
+    }
+    if let Some(module) = root
+        .get("planned_values")
+        .and_then(|p| p.get("root_module"))
+    {
+        walk(file, module, &mut out, &kind_of);
+    }
+    out
+}
+
+/// The short name of a CloudFormation intrinsic at `node`, if it is one: a YAML tag (`!Ref`)
+/// or an object of one `Ref`/`Fn::*` entry.
+fn intrinsic(node: &Node) -> Option<(String, &Node)> {
+    match &node.value {
+        Value::Tagged(tag, inner) => Some((tag.clone(), inner)),
+        Value::Object(entries) if entries.len() == 1 => {
+            let (key, _, inner) = &entries[0];
+            (key == "Ref" || key.starts_with("Fn::")).then(|| (key.clone(), inner))
+        }
+        _ => None,
+    }
+}
+
+fn has_intrinsic(node: &Node) -> bool {
+    intrinsic(node).is_some()
+        || match &node.value {
+            Value::Array(items) => items.iter().any(has_intrinsic),
+            Value::Object(entries) => entries.iter().any(|e| has_intrinsic(&e.2)),
+            _ => false,
+        }
+}
+
+/// The policy of a template property: an object, a JSON string, or an intrinsic.
+fn template_body(file: &str, node: &Node) -> Body {
+    if let Some((what, inner)) = intrinsic(node) {
+        if what == "!Sub" || what == "Fn::Sub" {
+            // `Fn::Sub` takes a string or [string, variables].
+            let template = match &inner.value {
+                Value::Array(items) => items.first(),
+                _ => Some(inner),
+            };
+            if let Some(t) = template.filter(|t| t.as_str().is_some()) {
+                return string_body(file, t, Some(&what));
+            }
+        }
+        return Body::Unknown(Unknown {
+            what,
+            path: String::new(),
+            scope: String::new(),
+            offset: node.start,
+        });
+    }
+    match &node.value {
+        Value::Str(..) => string_body(file, node, None),
+        Value::Object(_)
+            if matches!(file.as_bytes().get(node.start), Some(b'{')) && !has_intrinsic(node) =>
+        {
+            // A JSON object in a JSON file: the text as written.
+            let mut map = OffsetMap::default();
+            map.push(Seg {
+                text: 0,
+                file: node.start,
+                len: node.end - node.start,
+                approximate: false,
+            });
+            Body::Text {
+                text: file[node.start..node.end].to_owned(),
+                map,
+                unknowns: Vec::new(),
+            }
+        }
+        Value::Object(_) => generate(node, None),
+        Value::Null => Body::NotAPolicy {
+            offset: node.start,
+            found: "null",
+        },
+        Value::Bool(_) => Body::NotAPolicy {
+            offset: node.start,
+            found: "a boolean",
+        },
+        Value::Number(_) => Body::NotAPolicy {
+            offset: node.start,
+            found: "a number",
+        },
+        Value::Array(_) => Body::NotAPolicy {
+            offset: node.start,
+            found: "a list",
+        },
+        Value::Tagged(..) => Body::NotAPolicy {
+            offset: node.start,
+            found: "a tagged value",
+        },
+    }
+}
+
+/// A policy given as a string (JSON text): decoded, with the map from each decoded byte to
+/// the file. Under `Fn::Sub`, `${...}` variables leave their values unknown.
+fn string_body(file: &str, node: &Node, sub: Option<&str>) -> Body {
+    let Value::Str(text, source) = &node.value else {
+        return Body::NotAPolicy {
+            offset: node.start,
+            found: "no string",
+        };
+    };
+    let map = string_map(file, node, text, *source);
+    let Some(sub) = sub else {
+        return Body::Text {
+            text: text.clone(),
+            map,
+            unknowns: Vec::new(),
+        };
+    };
+    match parse_json(text) {
+        // Not JSON: the reader reports the error, positioned through the map.
+        Err(_) => Body::Text {
+            text: text.clone(),
+            map,
+            unknowns: Vec::new(),
+        },
+        Ok(tree) => match generate(&tree, Some(sub)) {
+            Body::Text {
+                text,
+                map: inner,
+                mut unknowns,
+            } => {
+                for u in &mut unknowns {
+                    u.offset = map.map(u.offset).0;
+                }
+                Body::Text {
+                    text,
+                    map: map.compose(&inner),
+                    unknowns,
+                }
+            }
+            Body::Unknown(mut u) => {
+                u.offset = map.map(u.offset).0;
+                Body::Unknown(u)
+            }
+            other => other,
+        },
+    }
+}
+
+/// Where each byte of a decoded string stands in the file.
+fn string_map(file: &str, node: &Node, text: &str, source: StrSource) -> OffsetMap {
+    let mut map = OffsetMap::default();
+    let point = |map: &mut OffsetMap| {
+        map.push(Seg {
+            text: 0,
+            file: node.start,
+            len: 0,
+            approximate: true,
+        });
+    };
+    match source {
+        StrSource::Json => {
+            let mut chars: Vec<(usize, usize)> = Vec::new();
+            if decode_json_string(file, node.start, |t, f| chars.push((t, f))).is_err() {
+                point(&mut map);
+                return map;
+            }
+            for (k, &(t, f)) in chars.iter().enumerate() {
+                let next_t = chars.get(k + 1).map_or(text.len(), |c| c.0);
+                let len = next_t - t;
+                // An escape (`\n`, `\u00e9`) maps as one point; a plain character maps
+                // byte for byte.
+                let plain = file.as_bytes().get(f) != Some(&b'\\');
+                if plain {
+                    map.push(Seg {
+                        text: t,
+                        file: f,
+                        len,
+                        approximate: false,
+                    });
+                } else {
+                    map.push(Seg {
+                        text: t,
+                        file: f,
+                        len: 0,
+                        approximate: false,
+                    });
+                }
+            }
+        }
+        StrSource::Yaml(style) => {
+            let raw = &file[node.start.min(file.len())..node.end.min(file.len())];
+            let inner = match style {
+                ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted if raw.len() >= 2 => {
+                    Some((node.start + 1, &raw[1..raw.len() - 1]))
+                }
+                ScalarStyle::Plain => Some((node.start, raw)),
+                _ => None,
+            };
+            match inner {
+                Some((at, r)) if r == text => map.push(Seg {
+                    text: 0,
+                    file: at,
+                    len: text.len(),
+                    approximate: false,
+                }),
+                _ if style == ScalarStyle::Literal => {
+                    if !literal_map(file, node, text, &mut map) {
+                        map = OffsetMap::default();
+                        point(&mut map);
+                    }
+                }
+                _ => point(&mut map),
+            }
+        }
+    }
+    if map.segs.is_empty() {
+        point(&mut map);
+    }
+    map
+}
+
+/// A literal block scalar (`|`) keeps its lines: decoded line k is line k of the block, less
+/// the indentation.
+fn literal_map(file: &str, node: &Node, text: &str, map: &mut OffsetMap) -> bool {
+    // The scalar's span starts at its first character, after the indentation, or at its
+    // tag or anchor when it has one; then the content starts on the next line.
+    let (mut line_start, indent) =
+        if matches!(file.as_bytes().get(node.start), Some(b'!' | b'&' | b'|')) {
+            let Some(nl) = file[node.start..].find('\n') else {
+                return false;
+            };
+            let start = node.start + nl + 1;
+            let Some(first) = file[start..].lines().find(|l| !l.trim().is_empty()) else {
+                return false;
+            };
+            (start, first.len() - first.trim_start_matches(' ').len())
+        } else {
+            let line_start = file[..node.start].rfind('\n').map_or(0, |i| i + 1);
+            (line_start, node.start - line_start)
+        };
+    let mut t = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.strip_suffix('\n').unwrap_or(line);
+        let raw_end = file[line_start..]
+            .find('\n')
+            .map_or(file.len(), |i| line_start + i);
+        let raw = &file[line_start..raw_end];
+        if content.is_empty() {
+            // A blank line may be written with or without its indentation.
+        } else if raw.len() >= indent && raw[indent..].starts_with(content) {
+            map.push(Seg {
+                text: t,
+                file: line_start + indent,
+                len: content.len(),
+                approximate: false,
+            });
+        } else {
+            return false;
+        }
+        t += line.len();
+        line_start = (raw_end + 1).min(file.len());
+    }
+    true
+}
+
+/// Logical position of a value, for placeholders and the lint's paths.
+#[derive(Clone)]
+enum Part {
+    Key(String),
+    Index(usize),
+}
+
+fn path_text(parts: &[Part]) -> String {
+    let mut s = String::new();
+    for p in parts {
+        match p {
+            Part::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            Part::Index(i) => s.push_str(&format!("[{i}]")),
+        }
+    }
+    s
+}
+
+fn keys(parts: &[Part]) -> Vec<&str> {
+    parts
+        .iter()
+        .filter_map(|p| match p {
+            Part::Key(k) => Some(k.as_str()),
+            Part::Index(_) => None,
+        })
+        .collect()
+}
+
+/// Whether the grammar makes the value at `keys` a list (a bare value counts as `[0]`).
+fn is_list_position(keys: &[&str]) -> bool {
+    matches!(
+        keys,
+        ["Statement"]
+            | [
+                "Statement",
+                "Action" | "NotAction" | "Resource" | "NotResource"
+            ]
+            | ["Statement", "Principal" | "NotPrincipal", _]
+            | ["Statement", "Condition", _, _]
+    )
+}
+
+/// A neutral value that reads as the grammar wants at `keys`; the findings it could sway are
+/// dropped (see [`Unknown::scope`]).
+fn placeholder(keys: &[&str]) -> &'static str {
+    const ROOT: &str = r#""arn:aws:iam::000000000000:root""#;
+    match keys {
+        ["Version"] => r#""2012-10-17""#,
+        // A statement of the list (the whole list leaves the policy unknown).
+        ["Statement"] => {
+            r#"{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::000000000000:root"},"Action":"ecr:DescribeImages"}"#
+        }
+        ["Statement", "Principal" | "NotPrincipal"] => {
+            r#"{"AWS":"arn:aws:iam::000000000000:root"}"#
+        }
+        ["Statement", "Principal" | "NotPrincipal", "AWS"] => ROOT,
+        ["Statement", "Principal" | "NotPrincipal", "Service"] => r#""unknown.amazonaws.com""#,
+        ["Statement", "Action" | "NotAction"] => r#""ecr:DescribeImages""#,
+        ["Statement", "Resource" | "NotResource"] => r#""*""#,
+        ["Statement", "Effect"] => r#""Deny""#,
+        ["Statement", "Sid"] => r#""Unknown""#,
+        ["Statement", "Condition"] | ["Statement", "Condition", _] => "{}",
+        ["Statement", "Condition", op, _] if op.contains("Numeric") => r#""0""#,
+        ["Statement", "Condition", op, _] if op.contains("Bool") => r#""true""#,
+        ["Statement", "Condition", op, _] if op.contains("IpAddress") => r#""192.0.2.0/32""#,
+        ["Statement", "Condition", op, _] if op.contains("Date") => r#""2000-01-01T00:00:00Z""#,
+        ["Statement", "Condition", op, _] if op.contains("Arn") => {
+            r#""arn:aws:iam::000000000000:root""#
+        }
+        _ => r#""unknown""#,
+    }
+}
+
+struct Gen<'s> {
+    out: String,
+    map: OffsetMap,
+    unknowns: Vec<Unknown>,
+    sub: Option<&'s str>,
+}
+
+/// Writes the tree as JSON text, recording where each value came from; intrinsics become
+/// placeholders and [`Unknown`]s.
+pub fn generate(node: &Node, sub: Option<&str>) -> Body {
+    if let Some((what, _)) = intrinsic(node) {
+        return Body::Unknown(Unknown {
+            what,
+            path: String::new(),
+            scope: String::new(),
+            offset: node.start,
+        });
+    }
+    let mut g = Gen {
+        out: String::new(),
+        map: OffsetMap::default(),
+        unknowns: Vec::new(),
+        sub,
+    };
+    g.value(node, &mut Vec::new());
+    if let Some(u) = g
+        .unknowns
+        .iter()
+        .find(|u| u.scope.is_empty() || u.scope == "Statement")
+    {
+        return Body::Unknown(u.clone());
+    }
+    Body::Text {
+        text: g.out,
+        map: g.map,
+        unknowns: g.unknowns,
+    }
+}
+
+impl Gen<'_> {
+    fn mark(&mut self, at: usize) {
+        self.map.segs.push(Seg {
+            text: self.out.len(),
+            file: at,
+            len: 0,
+            approximate: false,
+        });
+    }
+
+    fn unknown(&mut self, what: String, at: usize, parts: &[Part]) {
+        let k = keys(parts);
+        let path = path_text(parts);
+        let indexed = matches!(parts.last(), Some(Part::Index(_)));
+        let scope = match k.as_slice() {
+            [] => String::new(),
+            ["Statement"] if !indexed => path.clone(),
+            // The effect decides every finding of its statement; a principal, those about
+            // the principal element (and the statement's own, through the ancestor rule).
+            ["Statement", "Effect", ..] => path_text(&parts[..2]),
+            ["Statement", "Principal" | "NotPrincipal", ..] => path_text(&parts[..3]),
+            _ if indexed && k.len() > 1 => path_text(&parts[..parts.len() - 1]),
+            _ => path.clone(),
+        };
+        self.mark(at);
+        self.out.push_str(placeholder(&k));
+        self.unknowns.push(Unknown {
+            what,
+            path,
+            scope,
+            offset: at,
+        });
+    }
+
+    fn value(&mut self, node: &Node, parts: &mut Vec<Part>) {
+        // The lint indexes every list, a bare value too: `Action[0]` for `"Action": "x"`.
+        if !matches!(node.value, Value::Array(_))
+            && !matches!(parts.last(), Some(Part::Index(_)))
+            && is_list_position(&keys(parts))
+        {
+            parts.push(Part::Index(0));
+            self.value(node, parts);
+            parts.pop();
+            return;
+        }
+        if let Some((what, _)) = intrinsic(node) {
+            self.unknown(what, node.start, parts);
+            return;
+        }
+        match &node.value {
+            Value::Object(entries) => {
+                self.mark(node.start);
+                self.out.push('{');
+                for (i, (key, key_at, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push(',');
+                    }
+                    self.mark(*key_at);
+                    self.string(key);
+                    self.out.push(':');
+                    parts.push(Part::Key(key.clone()));
+                    self.value(v, parts);
+                    parts.pop();
+                }
+                self.out.push('}');
+            }
+            Value::Array(items) => {
+                self.mark(node.start);
+                self.out.push('[');
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push(',');
+                    }
+                    parts.push(Part::Index(i));
+                    self.value(v, parts);
+                    parts.pop();
+                }
+                self.out.push(']');
+            }
+            Value::Str(s, _) => {
+                if let Some(sub) = self.sub {
+                    if let Some(var) = sub_variable(s) {
+                        self.unknown(format!("{sub} variable ${{{var}}}"), node.start, parts);
+                        return;
+                    }
+                    self.mark(node.start);
+                    self.string(&s.replace("${!", "${"));
+                    return;
+                }
+                self.mark(node.start);
+                self.string(s);
+            }
+            Value::Number(n) => {
+                self.mark(node.start);
+                self.out.push_str(n);
+            }
+            Value::Bool(b) => {
+                self.mark(node.start);
+                self.out.push_str(if *b { "true" } else { "false" });
+            }
+            Value::Null => {
+                self.mark(node.start);
+                self.out.push_str("null");
+            }
+            Value::Tagged(..) => unreachable!("intrinsic() takes every tagged value"),
+        }
+    }
+
+    fn string(&mut self, s: &str) {
+        self.out
+            .push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned()));
+    }
+}
+
+/// The first `${Name}` of a `Fn::Sub` template string; `${!Name}` is literal text.
+fn sub_variable(s: &str) -> Option<&str> {
+    let mut rest = s;
+    while let Some(i) = rest.find("${") {
+        let after = &rest[i + 2..];
+        if let Some(literal) = after.strip_prefix('!') {
+            rest = literal;
+            continue;
+        }
+        let end = after.find('}')?;
+        return Some(&after[..end]);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tree::parse_yaml;
+
+    fn text_of(body: &Body) -> (&str, &OffsetMap, &[Unknown]) {
+        match body {
+            Body::Text {
+                text,
+                map,
+                unknowns,
+            } => (text, map, unknowns),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn json_string_positions_map_through_escapes() {
+        let file = r#"{"policy": "{\"Version\":\"2012-10-17\",\"Statement\":[]}"}"#;
+        let root = parse_json(file).unwrap();
+        let body = string_body(file, root.get("policy").unwrap(), None);
+        let (text, map, _) = text_of(&body);
+        let at = text.find("Statement").unwrap();
+        let (off, approximate) = map.map(at);
+        assert!(!approximate, "{map:?}");
+        assert_eq!(&file[off..off + 9], "Statement");
+        // The quote before it is an escape: it maps to the backslash.
+        let (q, _) = map.map(at - 1);
+        assert_eq!(&file[q..q + 2], "\\\"");
+    }
+
+    #[test]
+    fn yaml_literal_block_maps_line_by_line() {
+        let file = "P: |\n  {\n    \"Statement\": []\n  }\n";
+        let root = parse_yaml(file).unwrap();
+        let body = string_body(file, root.get("P").unwrap(), None);
+        let (text, map, _) = text_of(&body);
+        let (off, approximate) = map.map(text.find("Statement").unwrap());
+        assert!(!approximate);
+        assert_eq!(&file[off..off + 9], "Statement");
+    }
+
+    #[test]
+    fn folded_strings_point_at_their_start() {
+        let file = "P: >\n  {\"Statement\":\n  []}\n";
+        let root = parse_yaml(file).unwrap();
+        let node = root.get("P").unwrap();
+        let body = string_body(file, node, None);
+        let (_, map, _) = text_of(&body);
+        assert_eq!(map.map(5), (node.start, true));
+    }
+
+    #[test]
+    fn intrinsics_become_unknowns_with_their_scope() {
+        let file = "P:\n  Statement:\n    - Effect: Allow\n      Principal:\n        AWS: !Sub 'arn:aws:iam::${AWS::AccountId}:root'\n      Action: [ecr:BatchGetImage, !Ref Extra]\n";
+        let root = parse_yaml(file).unwrap();
+        let body = template_body(file, root.get("P").unwrap());
+        let (text, _, unknowns) = text_of(&body);
+        assert!(
+            text.contains(r#""AWS":"arn:aws:iam::000000000000:root""#),
+            "{text}"
+        );
+        let got: Vec<(&str, &str, &str)> = unknowns
+            .iter()
+            .map(|u| (u.what.as_str(), u.path.as_str(), u.scope.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "!Sub",
+                    "Statement[0].Principal.AWS[0]",
+                    "Statement[0].Principal"
+                ),
+                ("!Ref", "Statement[0].Action[1]", "Statement[0].Action"),
+            ]
+        );
+        assert_eq!(&file[unknowns[1].offset..unknowns[1].offset + 4], "!Ref");
+    }
+
+    #[test]
+    fn sub_templates_leave_variables_unknown() {
+        let file = "P: !Sub |\n  {\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::${AWS::AccountId}:root\"}, \"Action\": \"ecr:*\", \"Sid\": \"${!Literal}\"}]}\n";
+        let root = parse_yaml(file).unwrap();
+        let body = template_body(file, root.get("P").unwrap());
+        let (text, _, unknowns) = text_of(&body);
+        assert_eq!(unknowns.len(), 1);
+        assert_eq!(unknowns[0].what, "!Sub variable ${AWS::AccountId}");
+        assert!(text.contains(r#""Sid":"${Literal}""#));
+        assert_eq!(&file[unknowns[0].offset..unknowns[0].offset + 5], "\"arn:");
+    }
+
+    #[test]
+    fn a_whole_policy_left_to_deployment() {
+        let file = r#"{"P": {"Fn::If": ["C", {}, {}]}}"#;
+        let root = parse_json(file).unwrap();
+        match template_body(file, root.get("P").unwrap()) {
+            Body::Unknown(u) => assert_eq!(u.what, "Fn::If"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! The files named on the command line: files, directories (walked, sorted), globs and `-`
+//! for standard input.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// A file read into memory, with what is needed to point into it.
+pub struct SourceFile {
+    /// The name shown in messages: the path as given, or `<stdin>`.
+    pub name: String,
+    pub text: String,
+    /// Found by walking a directory (not named): files that are clearly something else are
+    /// skipped quietly.
+    pub walked: bool,
+}
+
+impl SourceFile {
+    /// Line and column (from 1, the column in characters) of a byte offset.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &self.text[..offset];
+        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let start = before.rfind('\n').map_or(0, |i| i + 1);
+        (line, before[start..].chars().count() + 1)
+    }
+
+    /// The text of line `line` (from 1), without its line break.
+    pub fn line_text(&self, line: usize) -> &str {
+        self.text
+            .split('\n')
+            .nth(line.saturating_sub(1))
+            .unwrap_or("")
+            .trim_end_matches('\r')
+    }
+
+    /// The byte offset of a line and column given in characters (from 1) in `text`.
+    pub fn offset_in(text: &str, line: usize, column: usize) -> usize {
+        let mut start = 0;
+        for _ in 1..line {
+            match text[start..].find('\n') {
+                Some(i) => start += i + 1,
+                None => return text.len(),
+            }
+        }
+        let rest = &text[start..];
+        start
+            + rest
+                .char_indices()
+                .nth(column.saturating_sub(1))
+                .map_or(rest.len(), |(i, _)| i)
+    }
+
+    pub fn is_yaml_name(&self) -> bool {
+        let n = self.name.to_ascii_lowercase();
+        n.ends_with(".yaml") || n.ends_with(".yml")
+    }
+}
+
+/// An input that could not be read.
+pub struct ReadError {
+    pub name: String,
+    pub message: String,
+}
+
+/// The most a file may hold; templates and plans are far smaller.
+const MAX_FILE: u64 = 64 << 20;
+
+/// Which files to consider while walking a directory.
+fn walk_candidate(path: &Path) -> bool {
+    matches!(
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("json" | "yaml" | "yml" | "template")
+    )
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<ReadError>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            errors.push(ReadError {
+                name: dir.display().to_string(),
+                message: e.to_string(),
+            });
+            return;
+        }
+    };
+    // The entry's own type: no further system call, and symbolic links to directories are
+    // not followed, so a link loop cannot trap the walk.
+    let mut paths: Vec<(PathBuf, std::fs::FileType)> = entries
+        .filter_map(|e| e.ok().and_then(|e| Some((e.path(), e.file_type().ok()?))))
+        .collect();
+    paths.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, kind) in paths {
+        let hidden = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if kind.is_dir() {
+            // Dependencies and build output: `node_modules`, and caches that mark themselves
+            // (cargo's `target` has a CACHEDIR.TAG).
+            let cache = path.join("CACHEDIR.TAG").exists()
+                || path.file_name().is_some_and(|n| n == "node_modules");
+            if !cache {
+                walk(&path, out, errors);
+            }
+        } else if walk_candidate(&path) {
+            out.push(path);
+        }
+    }
+}
+
+/// Expands the arguments into the files to read, in order: a directory gives its files
+/// sorted by name, a pattern (`policies/**/*.json`) the files it matches.
+pub fn expand(args: &[String], errors: &mut Vec<ReadError>) -> Vec<(PathBuf, bool)> {
+    let mut files = Vec::new();
+    for arg in args {
+        let path = Path::new(arg);
+        if arg == "-" {
+            files.push((PathBuf::from("-"), false));
+        } else if path.is_dir() {
+            let mut found = Vec::new();
+            walk(path, &mut found, errors);
+            files.extend(found.into_iter().map(|p| (p, true)));
+        } else if path.exists() || !arg.contains(['*', '?', '[']) {
+            files.push((path.to_path_buf(), false));
+        } else {
+            match glob::glob(arg) {
+                Err(e) => errors.push(ReadError {
+                    name: arg.clone(),
+                    message: format!("invalid pattern: {e}"),
+                }),
+                Ok(paths) => {
+                    let mut matched: Vec<PathBuf> = paths
+                        .filter_map(Result::ok)
+                        .filter(|p| p.is_file())
+                        .collect();
+                    matched.sort();
+                    if matched.is_empty() {
+                        errors.push(ReadError {
+                            name: arg.clone(),
+                            message: "no file matches this pattern".to_owned(),
+                        });
+                    }
+                    files.extend(matched.into_iter().map(|p| (p, false)));
+                }
+            }
+        }
+    }
+    files
+}
+
+/// Reads one file (or standard input for `-`).
+pub fn read(path: &Path, walked: bool, stdin_name: &str) -> Result<SourceFile, ReadError> {
+    let is_stdin = path.as_os_str() == "-";
+    let name = if is_stdin {
+        stdin_name.to_owned()
+    } else {
+        path.display().to_string()
+    };
+    let err = |message: String| ReadError {
+        name: name.clone(),
+        message,
+    };
+    let mut bytes = Vec::new();
+    if is_stdin {
+        std::io::stdin()
+            .take(MAX_FILE + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| err(e.to_string()))?;
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| err(describe_io(&e)))?;
+        let meta = file.metadata().map_err(|e| err(describe_io(&e)))?;
+        if meta.is_dir() {
+            return Err(err("is a directory".to_owned()));
+        }
+        // Sized once: most files are read in one call.
+        bytes.reserve_exact(usize::try_from(meta.len().min(MAX_FILE)).unwrap_or(0) + 1);
+        file.take(MAX_FILE + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| err(describe_io(&e)))?;
+    }
+    if bytes.len() as u64 > MAX_FILE {
+        return Err(err(format!("larger than {} MiB", MAX_FILE >> 20)));
+    }
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        err(format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    if text.starts_with('\u{feff}') {
+        // A byte order mark: positions stay right since it is before line 1's text.
+        text.replace_range(..3, "");
+    }
+    Ok(SourceFile { name, text, walked })
+}
+
+fn describe_io(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => e.to_string(),
+    }
+}

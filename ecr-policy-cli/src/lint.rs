@@ -1,0 +1,379 @@
+//! `lint`: every policy of a file, judged by the library's lint, each finding located in the
+//! file the user wrote.
+
+use crate::api::{LintCode, ParsedPolicy, PublicAction, Severity};
+
+use crate::codes::Code;
+use crate::config::Config;
+use crate::extract::{self, Body, Embedded, FileKind, OffsetMap, PolicyKind, Unknown};
+use crate::input::{ReadError, SourceFile};
+use crate::tree::{self, Node};
+
+/// One finding, located in its file.
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub file: String,
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    pub hint: Option<String>,
+    /// The JSON path in the policy, every list indexed.
+    pub path: String,
+    /// Where the policy stands in the file (`Resources.Repo.Properties.RepositoryPolicyText`),
+    /// for a policy inside a template or plan.
+    pub policy: Option<String>,
+    pub line: usize,
+    pub column: usize,
+    /// The finding is inside a string whose positions could not be mapped: it points at the
+    /// string's start.
+    pub approximate: bool,
+    pub line_text: String,
+}
+
+/// What reading a file gave.
+pub enum Outcome {
+    Checked(Vec<Report>),
+    /// The file holds no policy, template or plan.
+    NotRecognised,
+}
+
+/// Reads the file as JSON or YAML: by its name, else by its first character.
+fn parse_tree(file: &SourceFile) -> Result<Node, tree::SyntaxError> {
+    let json = !file.is_yaml_name()
+        && (file.name.to_ascii_lowercase().ends_with(".json")
+            || matches!(file.text.trim_start().as_bytes().first(), Some(b'{' | b'[')));
+    if json {
+        tree::parse_json(&file.text)
+    } else {
+        tree::parse_yaml(&file.text)
+    }
+}
+
+/// Whether a file found by walking, which does not parse, is still worth an error: it looks
+/// like a policy or a template with ECR resources.
+fn looks_relevant(text: &str) -> bool {
+    text.contains("\"Statement\"") || text.contains("AWS::ECR::") || text.contains("aws_ecr")
+}
+
+/// Whether a JSON file may be a policy file: read it as one first, which saves building the
+/// tree. Templates and plans name their top-level keys.
+fn may_be_policy_file(file: &SourceFile) -> bool {
+    !file.is_yaml_name()
+        && file.text.trim_start().starts_with('{')
+        && ![
+            "\"Resources\"",
+            "\"resource_changes\"",
+            "\"planned_values\"",
+        ]
+        .iter()
+        .any(|k| file.text.contains(k))
+}
+
+/// Lints every policy of `file`; `kind` is what a policy file (not a template or plan, which
+/// say it themselves) holds.
+pub fn check(file: &SourceFile, config: &Config, kind: PolicyKind) -> Result<Outcome, ReadError> {
+    if may_be_policy_file(file) {
+        if let Ok(parsed) = ParsedPolicy::parse(&file.text) {
+            let mut reports = Vec::new();
+            let at = At { file, label: &None };
+            let identity = OffsetMap::default();
+            lint_parsed(
+                &at,
+                config,
+                kind,
+                &file.text,
+                &identity,
+                &[],
+                &parsed,
+                &mut reports,
+            );
+            sort(&mut reports);
+            return Ok(Outcome::Checked(reports));
+        }
+    }
+    let root = match parse_tree(file) {
+        Ok(root) => root,
+        Err(_) if file.walked && !looks_relevant(&file.text) => return Ok(Outcome::NotRecognised),
+        Err(e) => {
+            let (line, column) = file.line_column(e.offset);
+            return Err(ReadError {
+                name: format!("{}:{line}:{column}", file.name),
+                message: e.message,
+            });
+        }
+    };
+    let embedded = match extract::classify(&root) {
+        FileKind::Policy => {
+            let body = if matches!(file.text.as_bytes().get(root.start), Some(b'{')) {
+                Body::Text {
+                    text: file.text.clone(),
+                    map: OffsetMap::default(),
+                    unknowns: Vec::new(),
+                }
+            } else {
+                // A policy written in YAML.
+                extract::generate(&root, None)
+            };
+            vec![Embedded {
+                label: None,
+                kind,
+                body,
+            }]
+        }
+        FileKind::CloudFormation => extract::cloudformation(&file.text, &root),
+        FileKind::TerraformPlan => extract::terraform(&file.text, &root),
+        FileKind::Other => return Ok(Outcome::NotRecognised),
+    };
+    let mut reports = Vec::new();
+    for e in &embedded {
+        check_policy(file, config, e, &mut reports);
+    }
+    sort(&mut reports);
+    Ok(Outcome::Checked(reports))
+}
+
+fn sort(reports: &mut [Report]) {
+    reports.sort_by(|a, b| {
+        (a.line, a.column, a.code.as_str(), &a.path).cmp(&(
+            b.line,
+            b.column,
+            b.code.as_str(),
+            &b.path,
+        ))
+    });
+}
+
+/// Codes that say nothing about a registry policy, which names its resources and grants
+/// registry actions (`ecr:ReplicateImage`, `ecr:CreateRepository`).
+fn applies_to(kind: PolicyKind, code: LintCode, message: &str) -> bool {
+    match kind {
+        PolicyKind::Repository => true,
+        // A public repository's policy grants `ecr-public:` actions, which the lint of
+        // private repositories calls unknown.
+        PolicyKind::PublicRepository => {
+            !(matches!(
+                code,
+                LintCode::UnknownAction | LintCode::ForeignAction | LintCode::NotARepositoryAction
+            ) && quoted(message).is_some_and(|a| a.parse::<PublicAction>().is_ok()))
+        }
+        PolicyKind::Registry => !matches!(
+            code,
+            LintCode::ResourcePresent | LintCode::NotARepositoryAction
+        ),
+    }
+}
+
+/// The first text in double quotes.
+fn quoted(message: &str) -> Option<&str> {
+    let (_, rest) = message.split_once('"')?;
+    rest.split_once('"').map(|(q, _)| q)
+}
+
+/// Whether a finding can depend on an unknown value: it is at or under the value's scope, or
+/// it is about an element that holds the value. Findings about the presence of an element
+/// hold whatever the value.
+fn swayed_by(path: &str, code: LintCode, unknowns: &[Unknown]) -> bool {
+    if matches!(code, LintCode::MissingVersion | LintCode::ResourcePresent) {
+        return false;
+    }
+    let under = |a: &str, b: &str| {
+        a == b || (a.starts_with(b) && matches!(a.as_bytes().get(b.len()), Some(b'.' | b'[')))
+    };
+    unknowns
+        .iter()
+        .any(|u| path.is_empty() || under(path, &u.scope) || under(&u.scope, path))
+}
+
+/// A finding at a byte offset of the file.
+struct At<'a> {
+    file: &'a SourceFile,
+    label: &'a Option<String>,
+}
+
+impl At<'_> {
+    fn report(
+        &self,
+        code: Code,
+        message: String,
+        hint: Option<String>,
+        path: String,
+        (offset, approximate): (usize, bool),
+    ) -> Report {
+        let (line, column) = self.file.line_column(offset);
+        Report {
+            file: self.file.name.clone(),
+            code,
+            severity: code.severity(),
+            message,
+            hint,
+            path,
+            policy: self.label.clone(),
+            line,
+            column,
+            approximate,
+            line_text: self.file.line_text(line).to_owned(),
+        }
+    }
+}
+
+fn check_policy(file: &SourceFile, config: &Config, e: &Embedded, out: &mut Vec<Report>) {
+    let at = At {
+        file,
+        label: &e.label,
+    };
+    let allowed = |code| config.allows_in(&file.name, None, code);
+    let (text, map, unknowns) = match &e.body {
+        Body::Unknown(u) => {
+            if !allowed(Code::UnknownValue) {
+                let place = if u.path.is_empty() {
+                    "the policy"
+                } else {
+                    &u.path
+                };
+                out.push(at.report(
+                    Code::UnknownValue,
+                    format!("value unknown: {} at {place}", u.what),
+                    Some("the policy is not checked: lint the deployed policy, or the plan once the value is known".to_owned()),
+                    u.path.clone(),
+                    (u.offset, false),
+                ));
+            }
+            return;
+        }
+        Body::NotAPolicy { offset, found } => {
+            if !allowed(Code::InvalidPolicy) {
+                out.push(at.report(
+                    Code::InvalidPolicy,
+                    format!("expected a policy (an object or a JSON string), found {found}"),
+                    None,
+                    String::new(),
+                    (*offset, false),
+                ));
+            }
+            return;
+        }
+        Body::Text {
+            text,
+            map,
+            unknowns,
+        } => (text, map, unknowns),
+    };
+    for u in unknowns {
+        if !allowed(Code::UnknownValue) {
+            out.push(at.report(
+                Code::UnknownValue,
+                format!("value unknown: {} at {}", u.what, u.path),
+                Some("what depends on it is not checked".to_owned()),
+                u.path.clone(),
+                (u.offset, false),
+            ));
+        }
+    }
+    match ParsedPolicy::parse(text) {
+        Ok(parsed) => lint_parsed(&at, config, e.kind, text, map, unknowns, &parsed, out),
+        Err(err) => {
+            if !allowed(Code::InvalidPolicy) {
+                let offset = map.map(SourceFile::offset_in(text, err.line(), err.column()));
+                out.push(at.report(
+                    Code::InvalidPolicy,
+                    err.message(),
+                    err.hint(),
+                    err.path().to_owned(),
+                    offset,
+                ));
+            }
+        }
+    }
+}
+
+/// The lint's findings on a policy read from `text`, located in the file through `map`.
+#[allow(clippy::too_many_arguments)]
+fn lint_parsed(
+    at: &At<'_>,
+    config: &Config,
+    kind: PolicyKind,
+    text: &str,
+    map: &OffsetMap,
+    unknowns: &[Unknown],
+    parsed: &ParsedPolicy,
+    out: &mut Vec<Report>,
+) {
+    for f in parsed.lint() {
+        if !applies_to(kind, f.code, &f.message)
+            || (!unknowns.is_empty() && swayed_by(&f.path, f.code, unknowns))
+        {
+            continue;
+        }
+        let sid = f
+            .statement
+            .and_then(|i| parsed.document.statements.get(i))
+            .and_then(|s| s.sid.as_ref())
+            .map(|s| s.as_str());
+        let code = Code::Lint(f.code);
+        if config.allows_in(&at.file.name, sid, code) {
+            continue;
+        }
+        let offset = match f.location {
+            Some((line, column)) => map.map(SourceFile::offset_in(text, line, column)),
+            None => map.map(0),
+        };
+        out.push(at.report(code, f.message, Some(f.hint), f.path, offset));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unknown(scope: &str) -> Unknown {
+        Unknown {
+            what: "!Ref".to_owned(),
+            path: String::new(),
+            scope: scope.to_owned(),
+            offset: 0,
+        }
+    }
+
+    #[test]
+    fn an_unknown_value_sways_the_findings_at_under_and_above_it() {
+        let u = [unknown("Statement[0].Principal")];
+        let public = LintCode::PublicAccess;
+        assert!(swayed_by("Statement[0].Principal", public, &u));
+        assert!(swayed_by("Statement[0].Principal.AWS[1]", public, &u));
+        assert!(swayed_by("Statement[0]", LintCode::MissingPrincipal, &u));
+        // Not a statement's other elements, nor other statements, nor `Statement[0].PrincipalX`.
+        assert!(!swayed_by(
+            "Statement[0].Action[1]",
+            LintCode::WildcardAction,
+            &u
+        ));
+        assert!(!swayed_by("Statement[1].Principal", public, &u));
+        assert!(!swayed_by("Statement[0].PrincipalX", public, &u));
+        // A finding about the whole policy may depend on any value; the presence of an
+        // element does not.
+        assert!(swayed_by("", LintCode::PolicyTooLong, &u));
+        assert!(!swayed_by("", LintCode::MissingVersion, &u));
+        assert!(!swayed_by(
+            "Statement[0].Principal",
+            LintCode::ResourcePresent,
+            &u
+        ));
+    }
+
+    #[test]
+    fn policy_kinds_drop_the_codes_that_do_not_apply() {
+        let registry = PolicyKind::Registry;
+        assert!(!applies_to(registry, LintCode::ResourcePresent, ""));
+        assert!(applies_to(registry, LintCode::PublicAccess, ""));
+        let public = PolicyKind::PublicRepository;
+        let known = r#"unknown action "ecr-public:PutImage""#;
+        let unknown = r#"unknown action "ecr-public:PushImage""#;
+        assert!(!applies_to(public, LintCode::UnknownAction, known));
+        assert!(applies_to(public, LintCode::UnknownAction, unknown));
+        assert!(applies_to(
+            PolicyKind::Repository,
+            LintCode::UnknownAction,
+            known
+        ));
+    }
+}

@@ -1,0 +1,398 @@
+//! `ecr-policy`: the crate's judgement of AWS ECR repository policies on the command line, for
+//! JSON policy files, CloudFormation templates and Terraform plans.
+
+mod api;
+mod codes;
+mod commands;
+mod config;
+mod extract;
+mod input;
+mod lint;
+mod report;
+mod tree;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  no finding at or above the --deny level (lint); no change (fmt --check, diff, equivalent);
+     allowed (explain)
+  1  findings at or above the --deny level; files to reformat; access differs; denied
+  2  unreadable input: a file that cannot be read, is not UTF-8, or is not valid JSON or YAML;
+     a bad argument or config";
+
+#[derive(Parser)]
+#[command(
+    name = "ecr-policy",
+    version,
+    about = "Lint, format, compare and explain AWS ECR repository policies",
+    long_about = "Lint, format, compare and explain AWS ECR repository policies: JSON policy \
+                  files, the policies of CloudFormation templates (JSON or YAML) and of \
+                  Terraform plans (`terraform show -json`).",
+    after_help = EXIT_CODES
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check policies, templates and plans; print findings with their code and place
+    #[command(after_help = LINT_HELP)]
+    Lint(LintArgs),
+    /// Rewrite JSON policy files in the canonical (or the AWS stored) form
+    #[command(after_help = EXIT_CODES)]
+    Fmt(FmtArgs),
+    /// Say what access changes between two policies (exit 1 when access differs)
+    #[command(after_help = EXIT_CODES)]
+    Diff(DiffArgs),
+    /// Whether two policies grant the same access (exit 1 when not)
+    #[command(after_help = EXIT_CODES)]
+    Equivalent(DiffArgs),
+    /// Decide one request against a repository policy, and say why (exit 1 when denied)
+    #[command(after_help = EXIT_CODES)]
+    Explain(ExplainArgs),
+    /// Print the `policy!` source of a JSON policy
+    #[command(name = "to-dsl", after_help = EXIT_CODES)]
+    ToDsl(ToDslArgs),
+    /// List the actions, bundles and condition keys the crate knows
+    Catalogue(CatalogueArgs),
+}
+
+const LINT_HELP: &str = "\
+Inputs: files, directories (walked for *.json, *.yaml, *.yml, *.template, skipping hidden
+folders, node_modules and caches marked by a CACHEDIR.TAG such as cargo's target), glob patterns
+('policies/**/*.json') and - for standard input. No input: the current directory. A file found
+by walking that is not a policy, template or plan is skipped.
+
+Suppressions: --allow CODE, or a .ecr-policy.json in the current directory or a parent:
+  {\"deny\": \"warning\",
+   \"allow\": [\"missing-version\"],
+   \"statements\": [{\"file\": \"policies/public-*.json\", \"sid\": \"PublicPull\",
+                    \"allow\": [\"public-access\"], \"reason\": \"a public base image\"}]}
+
+Exit codes:
+  0  no finding at or above the --deny level
+  1  findings at or above the --deny level
+  2  unreadable input: a file that cannot be read, is not UTF-8, or is not valid JSON or YAML;
+     a bad argument or config";
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Sarif,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Level {
+    Error,
+    SecurityWarning,
+    Warning,
+    Suggestion,
+    /// Never fail on findings
+    Never,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Kind {
+    /// A private repository's policy (SetRepositoryPolicy)
+    Repository,
+    /// A registry policy (PutRegistryPolicy): Resource and registry actions are in place
+    Registry,
+    /// An ECR Public repository's policy: ecr-public: actions are in place
+    Public,
+}
+
+#[derive(Args)]
+struct LintArgs {
+    /// Files, directories, glob patterns, or - for standard input
+    paths: Vec<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// The least severe level that fails the run [default: security-warning, or the config's]
+    #[arg(long, value_enum)]
+    deny: Option<Level>,
+    /// Leave out findings with this code (repeatable)
+    #[arg(long, value_name = "CODE")]
+    allow: Vec<String>,
+    /// The config file [default: the nearest .ecr-policy.json]
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// The name standard input is shown with; its extension says YAML or JSON
+    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    stdin_name: String,
+    /// Treat named files like files found in a directory: skip quietly those that are no
+    /// policy, template or plan (for pre-commit, which names every changed JSON and YAML file)
+    #[arg(long)]
+    skip_other_files: bool,
+    /// What the policy files hold (templates and plans say it themselves)
+    #[arg(long, value_enum, default_value = "repository")]
+    kind: Kind,
+    /// List the lint codes and their severities, then exit
+    #[arg(long)]
+    list_codes: bool,
+}
+
+#[derive(Args)]
+struct FmtArgs {
+    /// JSON policy files, or - for standard input (written to standard output)
+    #[arg(required = true)]
+    paths: Vec<String>,
+    /// Write the form AWS stores and returns (`GetRepositoryPolicy`) instead of the canonical one
+    #[arg(long)]
+    aws: bool,
+    /// Change nothing: print a diff and exit 1 when a file is not formatted
+    #[arg(long)]
+    check: bool,
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// The policy before (a JSON policy file, or - for standard input)
+    before: String,
+    /// The policy after
+    after: String,
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+#[derive(Args)]
+struct ExplainArgs {
+    /// The repository policy (a JSON policy file, or - for standard input)
+    policy: String,
+    /// Who asks: an IAM user, role, assumed-role session or root ARN, or a service name
+    #[arg(long, value_name = "ARN")]
+    caller: String,
+    /// The action, e.g. ecr:PutImage
+    #[arg(long)]
+    action: String,
+    /// The repository ARN, e.g. arn:aws:ecr:us-east-1:123456789012:repository/app
+    #[arg(long, value_name = "ARN")]
+    repo: String,
+    /// A request context value, key=value (repeat a key for several values)
+    #[arg(long, value_name = "KEY=VALUE")]
+    context: Vec<String>,
+    /// The caller's identity policy (JSON)
+    #[arg(long, value_name = "FILE")]
+    identity_policy: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+#[derive(Args)]
+struct ToDslArgs {
+    /// A JSON policy file, or - for standard input
+    policy: String,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Table {
+    Actions,
+    Bundles,
+    Keys,
+}
+
+#[derive(Args)]
+struct CatalogueArgs {
+    /// What to list
+    #[arg(value_enum)]
+    table: Table,
+    /// Only the entries whose name contains this text (any case)
+    #[arg(long)]
+    filter: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Lint(a) => run_lint(a),
+        Command::Fmt(a) => commands::fmt(&a.paths, a.aws, a.check),
+        Command::Diff(a) => {
+            commands::diff(&a.before, &a.after, matches!(a.format, Format::Json), false)
+        }
+        Command::Equivalent(a) => {
+            commands::diff(&a.before, &a.after, matches!(a.format, Format::Json), true)
+        }
+        Command::Explain(a) => commands::explain(&commands::ExplainRequest {
+            policy: &a.policy,
+            caller: &a.caller,
+            action: &a.action,
+            repo: &a.repo,
+            context: &a.context,
+            identity_policy: a.identity_policy.as_deref(),
+            json: matches!(a.format, Format::Json),
+        }),
+        Command::ToDsl(a) => commands::to_dsl(&a.policy),
+        Command::Catalogue(a) => {
+            let json = matches!(a.format, Format::Json);
+            match a.table {
+                Table::Actions => commands::catalogue_actions(a.filter.as_deref(), json),
+                Table::Bundles => commands::catalogue_bundles(a.filter.as_deref(), json),
+                Table::Keys => commands::catalogue_keys(a.filter.as_deref(), json),
+            }
+        }
+    };
+    ExitCode::from(code)
+}
+
+/// `f` on every item, on as many threads as there are cores (at most 8), results in order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(8);
+    if threads == 1 || items.len() < 64 {
+        return items.iter().map(f).collect();
+    }
+    // Small interleaved batches keep the threads equally busy when file sizes differ.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    const BATCH: usize = 16;
+    let mut parts: Vec<(usize, Vec<R>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let start = next.fetch_add(BATCH, std::sync::atomic::Ordering::Relaxed);
+                        if start >= items.len() {
+                            break done;
+                        }
+                        let end = (start + BATCH).min(items.len());
+                        done.push((start, items[start..end].iter().map(&f).collect()));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    parts.sort_by_key(|(start, _)| *start);
+    parts.into_iter().flat_map(|(_, r)| r).collect()
+}
+
+/// Writes to standard output; a closed pipe (`| head`) ends quietly.
+pub fn print(text: &str) {
+    let mut out = std::io::stdout().lock();
+    if out
+        .write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .is_err()
+    {
+        std::process::exit(0);
+    }
+}
+
+fn run_lint(a: LintArgs) -> u8 {
+    if a.list_codes {
+        let mut s = String::new();
+        for c in codes::Code::all() {
+            s.push_str(&format!(
+                "{:<42} {:<17} {}\n",
+                c.as_str(),
+                c.severity().as_str(),
+                c.description()
+            ));
+        }
+        print(&s);
+        return 0;
+    }
+    let mut config = match config::Config::load(a.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: config {e}");
+            return 2;
+        }
+    };
+    for code in &a.allow {
+        match codes::parse_code(code) {
+            Ok(c) => config.allow.push(c),
+            Err(e) => {
+                eprintln!("error: --allow: {e}");
+                return 2;
+            }
+        }
+    }
+    let deny = match a.deny {
+        Some(Level::Never) => None,
+        Some(Level::Error) => Some(api::Severity::Error),
+        Some(Level::SecurityWarning) => Some(api::Severity::SecurityWarning),
+        Some(Level::Warning) => Some(api::Severity::Warning),
+        Some(Level::Suggestion) => Some(api::Severity::Suggestion),
+        None => Some(config.deny.unwrap_or(api::Severity::SecurityWarning)),
+    };
+    let paths = if a.paths.is_empty() {
+        vec![".".to_owned()]
+    } else {
+        a.paths.clone()
+    };
+    let mut errors = Vec::new();
+    let files = input::expand(&paths, &mut errors);
+    let skip = a.skip_other_files;
+    let kind = match a.kind {
+        Kind::Repository => extract::PolicyKind::Repository,
+        Kind::Registry => extract::PolicyKind::Registry,
+        Kind::Public => extract::PolicyKind::PublicRepository,
+    };
+    let stdin_name = a.stdin_name.as_str();
+    let results = parallel_map(&files, |(path, walked)| {
+        let walked = *walked || skip;
+        input::read(path, walked, stdin_name)
+            .and_then(|file| lint::check(&file, &config, kind).map(|o| (file.name, walked, o)))
+    });
+    let mut reports = Vec::new();
+    let mut with_findings = 0;
+    let mut notes = Vec::new();
+    for result in results {
+        match result {
+            Ok((_, _, lint::Outcome::Checked(r))) => {
+                if !r.is_empty() {
+                    with_findings += 1;
+                }
+                reports.extend(r);
+            }
+            Ok((name, walked, lint::Outcome::NotRecognised)) => {
+                if !walked {
+                    notes.push(format!(
+                        "note: {name}: not a policy, a CloudFormation template or a Terraform plan; nothing to check"
+                    ));
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    for n in &notes {
+        eprintln!("{n}");
+    }
+    let out = match a.format {
+        Format::Text => report::text(&reports),
+        Format::Json => report::json(&reports),
+        Format::Sarif => report::sarif(&reports),
+    };
+    print(&out);
+    for e in &errors {
+        eprintln!("error: {}: {}", e.name, e.message);
+    }
+    if !reports.is_empty() && matches!(a.format, Format::Text) {
+        eprintln!("{}", report::summary(&reports, with_findings, deny));
+    }
+    if !errors.is_empty() {
+        2
+    } else if deny.is_some_and(|d| reports.iter().any(|r| r.severity <= d)) {
+        1
+    } else {
+        0
+    }
+}

@@ -1,0 +1,225 @@
+//! Writing findings: text like rustc's, JSON, or SARIF 2.1.0 for code scanning.
+
+use std::fmt::Write;
+
+use crate::api::Severity;
+use serde_json::{json, Value};
+
+use crate::codes::Code;
+use crate::lint::Report;
+
+/// rustc's layout: the finding, the place, the source line with a caret, the help.
+pub fn text(reports: &[Report]) -> String {
+    let mut out = String::new();
+    for r in reports {
+        let _ = writeln!(out, "{}[{}]: {}", r.severity, r.code.as_str(), r.message);
+        let width = r.line.to_string().len();
+        let pad = " ".repeat(width);
+        let _ = write!(out, "{pad}--> {}:{}:{}", r.file, r.line, r.column);
+        if let Some(p) = &r.policy {
+            let _ = write!(out, " (in {p})");
+        }
+        out.push('\n');
+        let _ = writeln!(out, "{pad} |");
+        let (shown, caret) = window(&r.line_text, r.column);
+        let _ = writeln!(out, "{} | {}", r.line, shown);
+        // Tabs before the caret stay tabs, so that it lines up with the source line.
+        let lead: String = shown
+            .chars()
+            .take(caret)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        let _ = writeln!(out, "{pad} | {lead}^");
+        if r.approximate {
+            let _ = writeln!(
+                out,
+                "{pad} = note: inside a string whose positions cannot be mapped; the caret marks the string's start"
+            );
+        }
+        if !r.path.is_empty() {
+            let _ = writeln!(out, "{pad} = at: {}", r.path);
+        }
+        if let Some(h) = &r.hint {
+            let _ = writeln!(out, "{pad} = help: {h}");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The part of a long line around the column (from 1) and the caret's place in it, in
+/// characters: a plan's policy string is one line of thousands of characters.
+fn window(line: &str, column: usize) -> (String, usize) {
+    const BEFORE: usize = 50;
+    const AFTER: usize = 50;
+    let chars: Vec<char> = line.chars().collect();
+    let at = column.saturating_sub(1).min(chars.len());
+    if chars.len() <= BEFORE + AFTER + 20 {
+        return (line.to_owned(), at);
+    }
+    let from = at.saturating_sub(BEFORE);
+    let to = (at + AFTER).min(chars.len());
+    let mut shown = String::new();
+    if from > 0 {
+        shown.push_str("...");
+    }
+    shown.extend(&chars[from..to]);
+    if to < chars.len() {
+        shown.push_str("...");
+    }
+    (shown, at - from + if from > 0 { 3 } else { 0 })
+}
+
+/// The summary line on standard error, when there are findings.
+pub fn summary(reports: &[Report], files: usize, deny: Option<Severity>) -> String {
+    let failing = match deny {
+        Some(deny) => {
+            let n = reports.iter().filter(|r| r.severity <= deny).count();
+            format!("{n} at or above {deny}")
+        }
+        None => "none fails the run (--deny never)".to_owned(),
+    };
+    let mut by: Vec<String> = Vec::new();
+    for s in crate::codes::SEVERITIES {
+        let n = reports.iter().filter(|r| r.severity == s).count();
+        if n > 0 {
+            by.push(format!("{n} {s}{}", if n == 1 { "" } else { "s" }));
+        }
+    }
+    format!(
+        "{} finding{} ({}) in {} file{}; {failing}",
+        reports.len(),
+        if reports.len() == 1 { "" } else { "s" },
+        by.join(", "),
+        files,
+        if files == 1 { "" } else { "s" },
+    )
+}
+
+pub fn json(reports: &[Report]) -> String {
+    let findings: Vec<Value> = reports
+        .iter()
+        .map(|r| {
+            json!({
+                "file": r.file,
+                "line": r.line,
+                "column": r.column,
+                "code": r.code.as_str(),
+                "severity": r.severity.as_str(),
+                "message": r.message,
+                "hint": r.hint,
+                "path": r.path,
+                "policy": r.policy,
+                "approximate": r.approximate,
+            })
+        })
+        .collect();
+    let mut s = serde_json::to_string_pretty(&json!({ "findings": findings })).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::SecurityWarning | Severity::Warning => "warning",
+        Severity::Suggestion => "note",
+    }
+}
+
+/// SARIF 2.1.0 as GitHub code scanning reads it: one rule per code, results with level,
+/// message and a region; security warnings carry a `security-severity`.
+/// <https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning>
+pub fn sarif(reports: &[Report]) -> String {
+    let codes = Code::all();
+    let rules: Vec<Value> = codes
+        .iter()
+        .map(|c| {
+            let mut rule = json!({
+                "id": c.as_str(),
+                "name": c.as_str(),
+                "shortDescription": { "text": c.description() },
+                "fullDescription": { "text": c.description() },
+                "helpUri": "https://github.com/ecr-policy/ecr-policy#lint-codes",
+                "defaultConfiguration": { "level": sarif_level(c.severity()) },
+                "properties": { "tags": ["ecr", c.severity().as_str()] },
+            });
+            if c.severity() == Severity::SecurityWarning {
+                rule["properties"]["tags"] = json!(["ecr", "security"]);
+                rule["properties"]["security-severity"] = json!("7.5");
+            }
+            rule
+        })
+        .collect();
+    let results: Vec<Value> = reports
+        .iter()
+        .map(|r| {
+            let mut message = r.message.clone();
+            if let Some(h) = &r.hint {
+                message.push_str(". Help: ");
+                message.push_str(h);
+            }
+            let index = codes.iter().position(|c| *c == r.code).unwrap_or(0);
+            let mut result = json!({
+                "ruleId": r.code.as_str(),
+                "ruleIndex": index,
+                "level": sarif_level(r.severity),
+                "message": { "text": message },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri(&r.file) },
+                        "region": { "startLine": r.line, "startColumn": r.column },
+                    }
+                }],
+            });
+            let mut props = serde_json::Map::new();
+            if !r.path.is_empty() {
+                props.insert("path".into(), json!(r.path));
+            }
+            if let Some(p) = &r.policy {
+                props.insert("policy".into(), json!(p));
+            }
+            if !props.is_empty() {
+                result["properties"] = Value::Object(props);
+            }
+            result
+        })
+        .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "ecr-policy",
+                    "informationUri": "https://github.com/ecr-policy/ecr-policy",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": rules,
+                }
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    });
+    let mut s = serde_json::to_string_pretty(&log).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// A relative URI with `/` separators and the few characters URIs need escaped.
+fn uri(file: &str) -> String {
+    let file = file.replace('\\', "/");
+    let file = file.strip_prefix("./").unwrap_or(&file);
+    let mut out = String::new();
+    for b in file.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char);
+            }
+            _ => {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
+    out
+}
