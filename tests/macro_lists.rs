@@ -331,3 +331,28 @@ fn a_sid_twice_through_a_splice_is_an_error_naming_both() {
         "statements 1 and 2 share the Sid \"Pull\": Sids must be unique within a policy"
     );
 }
+
+#[test]
+fn action_names_in_any_letter_case_write_the_catalogue_spelling() {
+    let from_macro = policy! {
+        allow account "111122223333" ecr:putimage, ecr:BATCHGETIMAGE, listimages, ecr:DescribeImages on repo
+    };
+    let expected = RepositoryPolicy::builder()
+        .statement(
+            StatementBuilder::allow()
+                .account(account("111122223333"))
+                .action(ecr_policy::Action::PutImage)
+                .action(ecr_policy::Action::BatchGetImage)
+                .action(ecr_policy::Action::ListImages)
+                .action(ecr_policy::Action::DescribeImages),
+        )
+        .build()
+        .unwrap()
+        .into_policy()
+        .unwrap();
+    assert_eq!(from_macro, expected);
+    let json = from_macro.to_json();
+    assert!(json.contains(r#""ecr:PutImage""#), "{json}");
+    assert!(json.contains(r#""ecr:BatchGetImage""#), "{json}");
+    assert!(!json.contains("putimage"), "{json}");
+}

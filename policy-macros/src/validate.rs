@@ -590,7 +590,12 @@ fn actions_of(s: &ast::Statement, errors: &mut Errors) -> Vec<ActionItem> {
                 let item = if name.contains(['*', '?']) {
                     pattern(&format!("ecr:{name}"), span.clone(), errors)
                 } else {
-                    match Action::ALL.iter().find(|a| a.name() == name) {
+                    // AWS matches action names without regard to case; the catalogue's spelling
+                    // is written.
+                    match Action::ALL
+                        .iter()
+                        .find(|a| a.name().eq_ignore_ascii_case(name))
+                    {
                         Some(action) => repository_action(*action, span.clone(), errors),
                         None => {
                             let names: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
@@ -644,7 +649,10 @@ fn action_word(text: &str, span: Span, errors: &mut Errors) -> Option<ActionItem
     if let Some(bundle) = Bundle::ALL.iter().find(|b| b.keyword() == text) {
         return Some(ActionItem::Bundle(*bundle));
     }
-    if let Some(action) = Action::ALL.iter().find(|a| a.name() == text) {
+    if let Some(action) = Action::ALL
+        .iter()
+        .find(|a| a.name().eq_ignore_ascii_case(text))
+    {
         return repository_action(*action, span, errors);
     }
     let message = if words::PRINCIPAL_KINDS.contains(&text) {
