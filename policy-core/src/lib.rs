@@ -60,6 +60,7 @@ mod tools;
 
 pub use analysis::access;
 pub use analysis::lint;
+pub use analysis::summary;
 pub use build::builder;
 pub use build::slot;
 pub use tools::assert;
