@@ -141,7 +141,7 @@ impl Sid {
     /// assert_eq!(doc.statements[0].sid, Some(Sid::empty()));
     /// assert_eq!(doc.to_json(), text);
     /// assert!(Sid::new("").is_err());
-    /// # Ok::<(), policy_core::ParseError>(())
+    /// # Ok::<(), policy_core::json::ParseError>(())
     /// ```
     #[must_use]
     pub const fn empty() -> Self {
