@@ -2,6 +2,7 @@
 //! diff and normal form.
 
 pub mod access;
+pub(crate) mod by_kind;
 pub(crate) mod diff;
 pub(crate) mod equivalence;
 pub mod lint;
