@@ -7,3 +7,4 @@ pub(crate) mod diff;
 pub(crate) mod equivalence;
 pub mod lint;
 pub(crate) mod normalize;
+pub mod summary;

@@ -158,7 +158,7 @@ impl StatementRef {
             policy,
             index: s.index,
             sid: s.sid.clone(),
-            description: s.description.clone(),
+            description: s.description(),
             effect: s.effect,
         }
     }

@@ -479,7 +479,7 @@ impl RepositoryPolicy {
     ///             .action(Action::BatchGetImage)
     ///             .action(Action::GetDownloadUrlForLayer),
     ///     )
-    ///     .build()?;
+    ///     .build()?.into_policy()?;
     /// assert_eq!(
     ///     policy.to_aws_json(),
     ///     "{\n  \"Version\" : \"2012-10-17\",\n  \"Statement\" : [ {\n    \"Sid\" : \"AllowPull\",\n    \"Effect\" : \"Allow\",\n    \"Principal\" : \"*\",\n    \"Action\" : [ \"ecr:GetDownloadUrlForLayer\", \"ecr:BatchGetImage\" ]\n  } ]\n}"

@@ -18,6 +18,7 @@ use crate::model::document::PolicyDocument;
 
 /// Which policy a document (or a statement) belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PolicyKind {
     /// The repository policy of a private repository (resource-based).
     Repository,

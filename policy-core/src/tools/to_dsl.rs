@@ -21,6 +21,7 @@ use crate::model::version::Effect;
 
 /// A part of a policy that the `policy!` grammar cannot express.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct NotExpressible {
     /// The JSON path of the part, e.g. `Statement[0].Resource`.
     pub path: String,

@@ -234,7 +234,7 @@ impl RepositoryPolicy {
     ///
     /// let policy = RepositoryPolicy::builder()
     ///     .statement(StatementBuilder::allow().service("codebuild.amazonaws.com".parse()?).bundle(Bundle::Pull))
-    ///     .build()?;
+    ///     .build()?.into_policy()?;
     /// let codes: Vec<&str> = policy.lint().iter().map(|f| f.code.as_str()).collect();
     /// assert_eq!(codes, ["service-principal-without-source"]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
