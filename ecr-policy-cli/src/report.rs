@@ -142,7 +142,7 @@ pub fn sarif(reports: &[Report]) -> String {
                 "name": c.as_str(),
                 "shortDescription": { "text": c.description() },
                 "fullDescription": { "text": c.description() },
-                "helpUri": "https://github.com/ecr-policy/ecr-policy#lint-codes",
+                "helpUri": "https://github.com/ecr-policy/ecr-policy/blob/main/ecr-policy-cli/README.md",
                 "defaultConfiguration": { "level": sarif_level(c.severity()) },
                 "properties": { "tags": ["ecr", c.severity().as_str()] },
             });

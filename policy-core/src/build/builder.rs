@@ -229,8 +229,8 @@ impl<S: StatementState> StatementBuilder<S> {
     /// ([`BuildError::CannotSpare`]).
     ///
     /// ```
-    /// use policy_core::{AccountId, Bundle, RepositoryPolicy, RoleName, StatementBuilder};
     /// use policy_core::model::Principal;
+    /// use policy_core::{AccountId, Bundle, RepositoryPolicy, RoleName, StatementBuilder};
     ///
     /// let policy = RepositoryPolicy::builder()
     ///     .statement(

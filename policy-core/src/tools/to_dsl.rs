@@ -333,7 +333,7 @@ impl PolicyDocument {
     ///
     /// # Errors
     /// [`NotExpressible`] naming the first part the grammar has no form for, or that the macro
-    /// refuses: a `Resource`, a statement without principal or action, `NotPrincipal: "*"`,
+    /// refuses: a `Resource`, a statement without principal or action, a `NotPrincipal`,
     /// federated, canonical-user or unique-id principals, actions of other services, ECR Public
     /// actions, actions without a repository resource (`ecr:GetAuthorizationToken`), patterns
     /// matching no ECR action, an empty or repeated Sid, conditions without values or whose
