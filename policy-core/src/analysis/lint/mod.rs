@@ -2,13 +2,16 @@
 //! (`policy_catalogue::checks`), in the four severities of IAM Access Analyzer (ECR-FACTS
 //! section 7), each with a stable code, the JSON path, a message and a hint.
 
+mod exact;
 mod finding;
 mod rules;
 
 use crate::json::parse::ParsedPolicy;
+use crate::model::arn::RepositoryArn;
 use crate::model::document::PolicyDocument;
 use crate::model::policy::RepositoryPolicy;
 
+pub use exact::{exact_findings, ExactFinding};
 pub use finding::{Finding, LintCode, Severity, StatementSelector};
 pub use rules::locks_out_policy_changes;
 
@@ -28,9 +31,32 @@ pub use rules::locks_out_policy_changes;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LintConfig {
     suppressed: Vec<(LintCode, Option<StatementSelector>)>,
+    repository: Option<RepositoryArn>,
 }
 
 impl LintConfig {
+    /// The repository the policy is for: its account is the owner, so that grants to other
+    /// accounts the policy names are judged (`external-*` codes) and lock-outs are found for
+    /// that account.
+    ///
+    /// ```
+    /// use policy_core::PolicyDocument;
+    /// use policy_core::lint::{LintCode, LintConfig};
+    ///
+    /// let doc = PolicyDocument::from_json(r#"{"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Principal": {"AWS": "444455556666"}, "Action": "ecr:PutImage"}]}"#)?;
+    /// assert!(doc.lint().is_empty());
+    /// let config = LintConfig::default()
+    ///     .repository("arn:aws:ecr:us-east-1:111122223333:repository/app".parse()?);
+    /// assert_eq!(doc.lint_with(&config)[0].code, LintCode::ExternalWrite);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn repository(mut self, repository: RepositoryArn) -> Self {
+        self.repository = Some(repository);
+        self
+    }
+
     /// Leaves out every finding with `code`.
     #[must_use]
     pub fn suppress(mut self, code: LintCode) -> Self {
@@ -73,6 +99,11 @@ impl LintConfig {
 
 fn run(doc: &PolicyDocument, config: &LintConfig, parsed: Option<&ParsedPolicy>) -> Vec<Finding> {
     let mut findings = rules::check(doc);
+    findings.extend(
+        exact::exact_findings(doc, config.repository.as_ref())
+            .into_iter()
+            .map(|f| f.finding),
+    );
     findings.retain(|f| config.keeps(doc, f));
     if let Some(p) = parsed {
         for f in &mut findings {

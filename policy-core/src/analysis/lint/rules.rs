@@ -2,8 +2,8 @@
 
 use policy_catalogue::checks::{
     action_covers_action, action_text_covers, classify_action, condition_value_problem,
-    guards_service_principal, has_policy_variable, narrows_public_access, operator_fits_key_name,
-    wildcard_in_non_like, ActionCheck, POLICY_CHANGE_ACTION,
+    has_policy_variable, operator_fits_key_name, wildcard_in_non_like, ActionCheck,
+    POLICY_CHANGE_ACTION,
 };
 
 use policy_catalogue::wildcard_match;
@@ -37,6 +37,7 @@ impl Out {
             location: None,
             message,
             hint: hint.into(),
+            counterexample: None,
         });
     }
 }
@@ -80,15 +81,6 @@ pub(super) fn check(doc: &PolicyDocument) -> Vec<Finding> {
                 crate::model::policy::MAX_POLICY_LENGTH
             ),
             "merge statements, use bundles or patterns, or name accounts rather than each role",
-        );
-    }
-    if let Some(i) = lockout_statement(doc) {
-        out.push(
-            LintCode::LocksOutPolicyChanges,
-            Some(i),
-            format!("Statement[{i}]"),
-            "the statement denies everyone ecr:SetRepositoryPolicy: nobody could change this policy again, and ECR refuses it unless `force` is set".to_owned(),
-            "deny everyone except an administrator role (NotPrincipal or a condition on aws:PrincipalArn)",
         );
     }
     out.findings
@@ -229,48 +221,6 @@ fn principal(out: &mut Out, i: usize, s: &Statement) {
                     "name the user or role again by ARN, or remove it",
                 ),
                 Ok(_) => {}
-            }
-        }
-    }
-    if s.effect == Effect::Allow && !p.negated {
-        let public = p.principals.iter().any(|x| {
-            matches!(
-                x,
-                Principal::Anyone | Principal::Aws(AwsPrincipal::Everyone)
-            )
-        });
-        let narrowed = s
-            .condition
-            .tests()
-            .iter()
-            .any(|t| narrows_public_access(&t.operator, t.key.as_str()));
-        if public && !narrowed {
-            out.push(
-                LintCode::PublicAccess,
-                Some(i),
-                format!("Statement[{i}].{name}"),
-                "everyone, anonymous callers included, gets this access: the principal is \"*\" and no condition narrows it".to_owned(),
-                "name the accounts or roles, or add a condition such as StringEquals aws:PrincipalOrgID",
-            );
-        }
-        let guarded = s
-            .condition
-            .tests()
-            .iter()
-            .any(|t| guards_service_principal(&t.operator, t.key.as_str()));
-        if !guarded {
-            let mut n = 0;
-            for x in p.principals.iter() {
-                if let Principal::Service(svc) = x {
-                    out.push(
-                        LintCode::ServicePrincipalWithoutSource,
-                        Some(i),
-                        format!("Statement[{i}].{name}.Service[{n}]"),
-                        format!("service principal {svc} is allowed for any caller's resources (the confused deputy)"),
-                        "add a condition StringEquals aws:SourceAccount (your account) or ArnLike aws:SourceArn",
-                    );
-                    n += 1;
-                }
             }
         }
     }
