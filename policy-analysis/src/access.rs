@@ -301,7 +301,12 @@ impl Prepared {
                     .iter()
                     .map(|c| Constraint::lower(c, policy.variables))
                     .collect();
-                let negated = constraints.iter().map(Constraint::negate).collect();
+                // Only denies are escaped by negating a condition.
+                let negated = if s.effect == Effect::Deny {
+                    constraints.iter().map(Constraint::negate).collect()
+                } else {
+                    Vec::new()
+                };
                 let resource = match &s.resources {
                     // An identity-policy statement without `Resource` covers nothing.
                     None => Some(!identity),

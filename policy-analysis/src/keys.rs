@@ -44,7 +44,8 @@ pub(crate) struct KeyInfo {
     /// The key's value depends on facts the analysis does not model (tags, settings, keys it
     /// does not know): answers that rest on it are `Possible`.
     pub(crate) outside: bool,
-    pub(crate) domain: Re,
+    /// The shape of the key's values, built only when an automaton is needed.
+    pub(crate) domain: fn() -> Re,
 }
 
 fn any_text() -> Re {
@@ -233,13 +234,13 @@ fn ipv4_re() -> Re {
 }
 
 /// The text shape of a value of a type, for string operators on typed keys.
-fn typed_re(t: KeyType) -> Re {
+fn typed_re(t: KeyType) -> fn() -> Re {
     match t {
-        KeyType::Bool => bool_re(),
-        KeyType::Numeric => number_re(),
-        KeyType::Date => date_re(),
-        KeyType::Ip => ipv4_re(),
-        KeyType::String | KeyType::Arn | KeyType::Binary => any_text(),
+        KeyType::Bool => bool_re,
+        KeyType::Numeric => number_re,
+        KeyType::Date => date_re,
+        KeyType::Ip => ipv4_re,
+        KeyType::String | KeyType::Arn | KeyType::Binary => any_text,
     }
 }
 
@@ -262,46 +263,41 @@ pub(crate) fn key_info(key: &str, kind: Kind) -> KeyInfo {
     match key {
         // "included in the request context only if the principal is a member of an
         // organization"
-        "aws:principalorgid" => info(when(iam), false, T::String, org_id_re()),
-        "aws:principalorgpaths" => info(when(iam), true, T::String, org_path_re()),
+        "aws:principalorgid" => info(when(iam), false, T::String, org_id_re),
+        "aws:principalorgpaths" => info(when(iam), true, T::String, org_path_re),
         // "included in the request context, except when the requester uses a VPC endpoint"
-        "aws:sourceip" => info(Maybe, false, T::Ip, ipv4_re()),
-        "aws:vpcsourceip" => info(when(!service), false, T::Ip, ipv4_re()),
+        "aws:sourceip" => info(Maybe, false, T::Ip, ipv4_re),
+        "aws:vpcsourceip" => info(when(!service), false, T::Ip, ipv4_re),
         // "included ... only if the requester uses a VPC endpoint"
-        "aws:sourcevpc" => info(
-            when(!service),
-            false,
-            T::String,
-            Re::Alt(vec![hex_id("vpc-", 8, 8), hex_id("vpc-", 17, 17)]),
-        ),
-        "aws:sourcevpce" => info(when(!service), false, T::String, hex_id("vpce-", 8, 17)),
-        "aws:sourcevpcarn" => info(when(!service), false, T::Arn, source_arn_re()),
+        "aws:sourcevpc" => info(when(!service), false, T::String, || {
+            Re::Alt(vec![hex_id("vpc-", 8, 8), hex_id("vpc-", 17, 17)])
+        }),
+        "aws:sourcevpce" => info(when(!service), false, T::String, || hex_id("vpce-", 8, 17)),
+        "aws:sourcevpcarn" => info(when(!service), false, T::Arn, source_arn_re),
         // "only when the call to your resource is being made directly by an AWS service
         // principal on behalf of a resource"
         "aws:sourceaccount" | "aws:sourceowner" => {
-            info(when(service), false, T::String, account_re())
+            info(when(service), false, T::String, account_re)
         }
-        "aws:sourcearn" => info(when(service), false, T::Arn, source_arn_re()),
-        "aws:sourceorgid" => info(when(service), false, T::String, org_id_re()),
-        "aws:sourceorgpaths" => info(when(service), true, T::String, org_path_re()),
+        "aws:sourcearn" => info(when(service), false, T::Arn, source_arn_re),
+        "aws:sourceorgid" => info(when(service), false, T::String, org_id_re),
+        "aws:sourceorgpaths" => info(when(service), true, T::String, org_path_re),
         // "always included"
-        "aws:securetransport" => info(Always, false, T::Bool, bool_re()),
-        "aws:currenttime" => info(Always, false, T::Date, date_re()),
-        "aws:epochtime" => info(Always, false, T::Date, number_re()),
-        "aws:viaawsservice" => info(when(kind != Kind::Anonymous), false, T::Bool, bool_re()),
-        "aws:multifactorauthpresent" => info(when(iam), false, T::Bool, bool_re()),
-        "aws:multifactorauthage" => info(when(iam), false, T::Numeric, number_re()),
-        "aws:tokenissuetime" => info(when(iam), false, T::Date, date_re()),
+        "aws:securetransport" => info(Always, false, T::Bool, bool_re),
+        "aws:currenttime" => info(Always, false, T::Date, date_re),
+        "aws:epochtime" => info(Always, false, T::Date, number_re),
+        "aws:viaawsservice" => info(when(kind != Kind::Anonymous), false, T::Bool, bool_re),
+        "aws:multifactorauthpresent" => info(when(iam), false, T::Bool, bool_re),
+        "aws:multifactorauthage" => info(when(iam), false, T::Numeric, number_re),
+        "aws:tokenissuetime" => info(when(iam), false, T::Date, date_re),
         // Present "when a service ... uses the credentials of an IAM principal".
-        "aws:calledvia" => info(when(iam), true, T::String, service_re()),
-        "aws:calledviafirst" | "aws:calledvialast" => {
-            info(when(iam), false, T::String, service_re())
-        }
-        "aws:principalservicenameslist" => info(when(service), true, T::String, service_re()),
-        "aws:useragent" | "aws:referer" => info(Maybe, false, T::String, any_text()),
-        "aws:resourceorgid" => info(Maybe, false, T::String, org_id_re()),
-        "aws:resourceorgpaths" => info(Maybe, true, T::String, org_path_re()),
-        "aws:federatedprovider" => info(Never, false, T::String, any_text()),
+        "aws:calledvia" => info(when(iam), true, T::String, service_re),
+        "aws:calledviafirst" | "aws:calledvialast" => info(when(iam), false, T::String, service_re),
+        "aws:principalservicenameslist" => info(when(service), true, T::String, service_re),
+        "aws:useragent" | "aws:referer" => info(Maybe, false, T::String, any_text),
+        "aws:resourceorgid" => info(Maybe, false, T::String, org_id_re),
+        "aws:resourceorgpaths" => info(Maybe, true, T::String, org_path_re),
+        "aws:federatedprovider" => info(Never, false, T::String, any_text),
         _ => {
             let known = policy_catalogue::known_key(key);
             let (multi, value_type) =

@@ -57,8 +57,9 @@
 //! - policy variables (`${aws:username}`) in values, under version `2012-10-17`;
 //! - conditions on `aws:PrincipalArn` for a service principal (AWS does not document its value);
 //! - pairs of keys the solver does not tie together when both are constrained
-//!   (`aws:SourceAccount` with `aws:SourceArn`, `aws:CurrentTime` with `aws:EpochTime`,
-//!   `aws:PrincipalOrgID` with `aws:PrincipalOrgPaths`), when the witness is inconsistent;
+//!   (`aws:CurrentTime` with `aws:EpochTime`, `aws:PrincipalOrgID` with
+//!   `aws:PrincipalOrgPaths`), when the witness is inconsistent (`aws:SourceAccount` and the
+//!   account of `aws:SourceArn` are tied: one is solved again within the other);
 //! - a `Resource` element that is not `*` when the repository ARN is not given;
 //! - a search past its budget (product automata beyond 50,000 states, more than 256 solver
 //!   calls to escape denies), which ordinary policies never reach.

@@ -5,16 +5,17 @@
 //! Keys are independent except those AWS derives from the caller (`aws:PrincipalArn`,
 //! `aws:PrincipalAccount`, `aws:username`, `aws:userid`, `aws:PrincipalServiceName`): the
 //! solver picks the caller's account and name from their constraints first and derives the
-//! rest. Pairs it does not tie together (`aws:SourceAccount` with `aws:SourceArn`,
-//! `aws:CurrentTime` with `aws:EpochTime`) are checked afterwards, and an inconsistent answer
-//! is only `Possible`.
+//! rest; `aws:SourceAccount` and the account in `aws:SourceArn` are tied afterwards. Pairs it
+//! does not tie (`aws:CurrentTime` with `aws:EpochTime`) are checked, and an inconsistent
+//! answer is only `Possible`.
 
 use std::collections::BTreeMap;
 
-use policy_catalogue::KeyType;
+use policy_catalogue::{KeyType, Operator};
 
 use crate::condition::{all_dates, Constraint, Family, Test};
 use crate::date::format_date;
+use crate::ir::Condition;
 use crate::keys::{
     account_re, iam_name_re, key_info, path_re, service_re, session_name_re, source_arn_exclusions,
     KeyInfo, Kind, Presence,
@@ -253,6 +254,9 @@ pub(crate) fn solve(
         exact &= key_exact && !(info.outside && values.is_some() && !cs.is_empty());
         context.insert(name, values);
     }
+    // aws:SourceAccount is the account of aws:SourceArn, when the ARN has one: tie them by
+    // solving one again with the other's account.
+    tie_source(&groups, &names, &caller, &mut context, &mut exact);
     // Pairs the solver does not tie: an inconsistent pair makes the answer possible only.
     let v = |k: &str| {
         context
@@ -261,12 +265,6 @@ pub(crate) fn solve(
             .and_then(|(_, v)| v.as_ref())
             .and_then(|v| v.first())
     };
-    if let (Some(account), Some(arn)) = (v("aws:SourceAccount"), v("aws:SourceArn")) {
-        let field = arn.split(':').nth(4).unwrap_or("");
-        if !field.is_empty() && field != account {
-            exact = false;
-        }
-    }
     if v("aws:CurrentTime").is_some() && v("aws:EpochTime").is_some() {
         exact = false;
     }
@@ -279,6 +277,60 @@ pub(crate) fn solve(
         witness: Witness { caller, context },
         exact,
     })
+}
+
+type Context = BTreeMap<String, Option<Vec<String>>>;
+
+/// Makes `aws:SourceAccount` the account of `aws:SourceArn` when both are present and the
+/// ARN names an account: solves the ARN again within the account, else the account again as
+/// the ARN's; when neither works the answer is only possible.
+fn tie_source(
+    groups: &Groups,
+    names: &BTreeMap<&str, &str>,
+    caller: &Identity,
+    context: &mut Context,
+    exact: &mut bool,
+) {
+    let first = |context: &Context, key: &str| {
+        context
+            .get(names.get(key).copied().unwrap_or(""))
+            .and_then(|v| v.as_ref())
+            .and_then(|v| v.first().cloned())
+    };
+    let (Some(account), Some(arn)) = (
+        first(context, "aws:sourceaccount"),
+        first(context, "aws:sourcearn"),
+    ) else {
+        return;
+    };
+    let field = arn.split(':').nth(4).unwrap_or("").to_owned();
+    if field.is_empty() || field == account {
+        return;
+    }
+    let kind = caller.kind();
+    let again = |key: &str, extra: Condition| {
+        let extra = Constraint::lower(&extra, false);
+        let mut cs: Vec<&Constraint> = groups.get(key).cloned().unwrap_or_default();
+        cs.push(&extra);
+        solve_key(key, &cs, &key_info(key, kind)).and_then(|(v, e)| v.map(|v| (v, e)))
+    };
+    let within = Condition::new(
+        Operator::ArnLike.into(),
+        "aws:SourceArn",
+        [format!("arn:*:*:*:{account}:*"), "arn:*:*:*::*".to_owned()],
+    );
+    if let Some((values, e)) = again("aws:sourcearn", within) {
+        *exact &= e;
+        context.insert(names["aws:sourcearn"].to_owned(), Some(values));
+        return;
+    }
+    let same = Condition::new(Operator::StringEquals.into(), "aws:SourceAccount", [field]);
+    if let Some((values, e)) = again("aws:sourceaccount", same) {
+        *exact &= e;
+        context.insert(names["aws:sourceaccount"].to_owned(), Some(values));
+        return;
+    }
+    *exact = false;
 }
 
 /// The value AWS derives for a key from the caller and the repository: `Some(None)` for a key
@@ -621,7 +673,7 @@ fn solve_text_key(cs: &[&Constraint], domain: &Nfa, exclude: &[&Nfa]) -> Sat<Str
         multi: false,
         value_type: KeyType::String,
         outside: false,
-        domain: Re::lit(""),
+        domain: || Re::lit(""),
     };
     match solve_values(&tests, &info, domain, exclude, "") {
         (Sat::Yes(_), true) => Sat::Unknown,
@@ -716,7 +768,7 @@ fn cached_domain(key: &str, info: &KeyInfo) -> std::rc::Rc<Nfa> {
     DOMAINS.with(|d| {
         d.borrow_mut()
             .entry(key.to_owned())
-            .or_insert_with(|| std::rc::Rc::new(Nfa::from_re(&info.domain)))
+            .or_insert_with(|| std::rc::Rc::new(Nfa::from_re(&(info.domain)())))
             .clone()
     })
 }

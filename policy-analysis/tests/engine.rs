@@ -646,3 +646,28 @@ fn a_wildcard_arn_condition_leaves_out_anonymous_callers_only() {
     assert!(!d.is_empty());
     assert!(d.iter().all(|x| x.class == CallerClass::Anonymous), "{d:?}");
 }
+
+#[test]
+fn the_source_account_is_the_account_of_the_source_arn() {
+    let (p, a) = analyzer(vec![allow(
+        &["service:codebuild.amazonaws.com"],
+        PULL,
+        vec![
+            cond("StringLike", "aws:SourceAccount", &["4444*"]),
+            cond(
+                "ArnLike",
+                "aws:SourceArn",
+                &["arn:aws:codebuild:us-east-1:44445555*:project/x"],
+            ),
+        ],
+    )]);
+    let class = CallerClass::Service {
+        name: Some("codebuild.amazonaws.com".into()),
+    };
+    let g = granted(&a, &class, Action::BatchGetImage).unwrap();
+    assert_eq!(g.certainty, Certainty::Certain, "{:?}", g.witness);
+    let account = &g.witness.values("aws:SourceAccount").unwrap()[0];
+    let arn = &g.witness.values("aws:SourceArn").unwrap()[0];
+    assert_eq!(arn.split(':').nth(4), Some(account.as_str()));
+    assert_witness(&p, &g, Action::BatchGetImage);
+}

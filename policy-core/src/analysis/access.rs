@@ -194,8 +194,8 @@ impl AccessAnalysis {
         });
         let own = Evaluator::new(document);
         let with_identity = match &options.identity {
-            IdentityAssumption::Policy(p) => Evaluator::new(document).with_identity_policy(p),
-            _ => Evaluator::new(document).with_identity_policy(allow_all()),
+            IdentityAssumption::Policy(p) => own.clone().with_identity_policy(p),
+            _ => own.clone().with_identity_policy(allow_all()),
         };
         AccessAnalysis {
             analyzer,

@@ -203,6 +203,7 @@ impl Conditions {
 
     /// Adds a test, merging it into an existing test of the same operator and key (keys
     /// compared ignoring case, as AWS compares them; the first spelling is kept).
+    /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html>
     pub fn push(&mut self, test: Condition) {
         if let Some(existing) = self.tests.iter_mut().find(|t| {
             t.operator == test.operator && t.key.as_str().eq_ignore_ascii_case(test.key.as_str())

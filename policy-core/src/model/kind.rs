@@ -4,6 +4,7 @@ use std::fmt;
 
 /// Which policy a statement belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PolicyKind {
     /// The repository policy (resource-based).
     Repository,

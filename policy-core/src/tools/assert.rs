@@ -48,6 +48,9 @@ use crate::model::version::Effect;
 /// Panics unless the evaluator allows the request; the message shows the request and the
 /// explanation.
 ///
+/// # Panics
+/// When the request is denied, explicitly or implicitly.
+///
 /// ```
 /// use policy_core::assert::assert_allows;
 /// use policy_core::eval::{Caller, Evaluator, Request};
@@ -74,6 +77,9 @@ pub fn assert_allows(evaluator: &Evaluator, request: &Request) {
 
 /// Panics unless the evaluator denies the request (explicitly or implicitly); the message
 /// shows the request and the statements that allowed it.
+///
+/// # Panics
+/// When the request is allowed.
 ///
 /// ```
 /// use policy_core::assert::assert_denies;
@@ -250,6 +256,9 @@ pub fn check_access_not_granted(
 
 /// Panics unless [`check_access_not_granted`] passes; the message lists the callers and
 /// actions that break it.
+///
+/// # Panics
+/// When the policy may grant one of the actions to a caller outside the allowed principals.
 #[track_caller]
 pub fn assert_access_not_granted(
     repository_policy: impl AsRef<PolicyDocument>,
@@ -321,20 +330,17 @@ pub fn check_no_new_access(
                     && old_grant.allows.iter().all(|(_, _, o)| o.is_empty())
                     && old_grant.denies.iter().all(|(_, d)| d.is_empty())
                     && new_grant.denies.is_empty();
-                let detail = if !covered {
-                    if old_grant.allows.is_empty() {
-                        "the old policy does not grant it".to_owned()
-                    } else if old_grant.allows.iter().any(|(_, k, _)| k >= kind) {
-                        "the old policy grants it only under narrower conditions".to_owned()
-                    } else {
-                        "the old policy only trusted the caller's account (its identity policies had to allow too); the new one names the caller".to_owned()
-                    }
-                } else {
-                    let (d, _) = lost_deny.expect("a lost deny when covered");
-                    format!(
+                // Covered and no lost deny was skipped above: a covered grant has a lost deny.
+                let detail = match lost_deny {
+                    Some((d, _)) if covered => format!(
                         "the old policy denied it with {}, which the new policy does not keep",
                         StatementRef::of(PolicyKind::Repository, d)
-                    )
+                    ),
+                    _ if old_grant.allows.is_empty() => "the old policy does not grant it".to_owned(),
+                    _ if old_grant.allows.iter().any(|(_, k, _)| k >= kind) => {
+                        "the old policy grants it only under narrower conditions".to_owned()
+                    }
+                    _ => "the old policy only trusted the caller's account (its identity policies had to allow too); the new one names the caller".to_owned(),
                 };
                 findings.push(AccessFinding {
                     caller: probe.caller.arn(),
@@ -357,6 +363,9 @@ pub fn check_no_new_access(
 
 /// Panics unless [`check_no_new_access`] passes; the message lists the callers and actions
 /// the new policy newly grants.
+///
+/// # Panics
+/// When the new policy may grant access the old one did not.
 #[track_caller]
 pub fn assert_no_new_access(old: impl AsRef<PolicyDocument>, new: impl AsRef<PolicyDocument>) {
     if let Err(report) = check_no_new_access(old, new) {

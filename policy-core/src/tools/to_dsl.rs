@@ -19,6 +19,7 @@ use crate::model::version::Effect;
 
 /// A part of a policy that the `policy!` grammar cannot express.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct NotExpressible {
     /// The JSON path of the part, e.g. `Statement[0].Resource`.
     pub path: String,
@@ -332,7 +333,7 @@ impl PolicyDocument {
     ///
     /// # Errors
     /// [`NotExpressible`] naming the first part the grammar has no form for, or that the macro
-    /// refuses: a `Resource`, a statement without principal or action, `NotPrincipal: "*"`,
+    /// refuses: a `Resource`, a statement without principal or action, a `NotPrincipal`,
     /// federated, canonical-user or unique-id principals, actions of other services, ECR Public
     /// actions, actions without a repository resource (`ecr:GetAuthorizationToken`), patterns
     /// matching no ECR action, an empty or repeated Sid, conditions without values or whose

@@ -7,6 +7,7 @@ use policy_catalogue::RuleViolation;
 
 /// How serious a finding is: the four severities of IAM Access Analyzer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Severity {
     /// The policy does not work as written.
     Error,
@@ -175,6 +176,7 @@ impl FromStr for LintCode {
 
 /// One finding of the lint.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Finding {
     /// The stable code.
     pub code: LintCode,

@@ -80,6 +80,7 @@ pub enum ParseErrorKind {
 /// assert!(err.to_string().contains("\"Allow\" or \"Deny\""));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ParseError {
     pub(crate) kind: ParseErrorKind,
     pub(crate) path: String,
@@ -216,6 +217,7 @@ impl std::error::Error for ParseError {}
 /// Every reason a text is not a repository policy: one syntax or grammar error, or one error
 /// per broken rule of repository policies.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct InvalidPolicy {
     /// The errors, at least one, in document order.
     pub errors: Vec<ParseError>,
