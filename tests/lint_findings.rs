@@ -125,3 +125,37 @@ fn every_certain_counterexample_is_allowed() {
     }
     assert!(checked >= 40, "only {checked} counterexamples");
 }
+
+#[test]
+fn long_lists_lint_in_one_pass() {
+    // 10,000 wildcard entries and 998 statements sharing Sids: the repeat checks are hash
+    // lookups, not comparisons of every pair.
+    let actions: Vec<String> = (0..10_000)
+        .map(|i| match i % 3 {
+            0 => "\"ecr:*\"".to_owned(),
+            1 => format!("\"ecr:Batch{i}*\""),
+            _ => format!("\"ecr:Get{i}?\""),
+        })
+        .collect();
+    let statements: Vec<String> = (0..998)
+        .map(|i| {
+            format!(
+                r#"{{"Sid":"S{}","Effect":"Allow","Principal":{{"AWS":"111122223333"}},"Action":"ecr:BatchGetImage"}}"#,
+                i % 499
+            )
+        })
+        .chain([format!(
+            r#"{{"Sid":"Wide","Effect":"Allow","Principal":{{"AWS":"111122223333"}},"Action":[{}]}}"#,
+            actions.join(",")
+        )])
+        .collect();
+    let text = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+        statements.join(",")
+    );
+    let doc = PolicyDocument::from_json(&text).unwrap();
+    let found = doc.lint();
+    let count = |code: &str| found.iter().filter(|f| f.code.as_str() == code).count();
+    assert_eq!(count("duplicate-sid"), 499);
+    assert_eq!(count("redundant-action"), 9_999);
+}

@@ -67,8 +67,11 @@ pub(super) fn check(doc: &PolicyDocument) -> Vec<Finding> {
         );
     }
     let legacy = doc.version.unwrap_or(Version::V2008_10_17) == Version::V2008_10_17;
+    // One pass over the Sids: a repeat is a statement whose Sid an earlier one has.
+    let mut sids = std::collections::HashSet::new();
     for (i, s) in doc.statements.iter().enumerate() {
-        statement(&mut out, doc, i, s, legacy);
+        let repeated = s.sid.as_ref().is_some_and(|sid| !sids.insert(sid.as_str()));
+        statement(&mut out, repeated, i, s, legacy);
     }
     let length = doc.to_json().chars().count();
     if length > crate::model::policy::MAX_POLICY_LENGTH {
@@ -86,7 +89,7 @@ pub(super) fn check(doc: &PolicyDocument) -> Vec<Finding> {
     out.findings
 }
 
-fn statement(out: &mut Out, doc: &PolicyDocument, i: usize, s: &Statement, legacy: bool) {
+fn statement(out: &mut Out, repeated: bool, i: usize, s: &Statement, legacy: bool) {
     let at = |rest: &str| format!("Statement[{i}]{rest}");
     let st = Some(i);
     // Sid
@@ -99,10 +102,7 @@ fn statement(out: &mut Out, doc: &PolicyDocument, i: usize, s: &Statement, legac
             "name the statement (e.g. \"AllowPull\") or remove the Sid",
         );
     } else if let Some(sid) = &s.sid {
-        if doc.statements[..i]
-            .iter()
-            .any(|o| o.sid.as_ref() == Some(sid))
-        {
+        if repeated {
             out.push(
                 LintCode::DuplicateSid,
                 st,
@@ -253,6 +253,7 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
         .iter()
         .map(crate::model::action::ActionItem::as_str)
         .collect();
+    let redundant = redundant_entries(&texts);
     for (j, text) in texts.iter().enumerate() {
         let path = format!("Statement[{i}].{name}[{j}]");
         match classify_action(text) {
@@ -337,9 +338,7 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
             }
             _ => {}
         }
-        let redundant = texts[..j].iter().any(|o| o.eq_ignore_ascii_case(text))
-            || texts.iter().any(|w| action_covers_action(w, text));
-        if redundant {
+        if redundant[j] {
             out.push(
                 LintCode::RedundantAction,
                 st,
@@ -349,6 +348,57 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
             );
         }
     }
+}
+
+/// For each entry, whether it repeats an earlier one (in any letter case) or a wildcard entry
+/// of the list covers it ([`action_covers_action`]). Repeats are found with a hash set; the
+/// wildcard entries are grouped by the literal text before their first wildcard, so an entry
+/// is compared only with the patterns whose literal start it begins with, and a pattern of
+/// the form `prefix*` answers by a lookup.
+fn redundant_entries(texts: &[&str]) -> Vec<bool> {
+    use std::collections::{HashMap, HashSet};
+    let mut by_prefix: HashMap<String, Vec<&str>> = HashMap::new();
+    let mut star_prefixes: HashSet<String> = HashSet::new();
+    let mut patterns: HashSet<String> = HashSet::new();
+    for text in texts {
+        let Some(cut) = text.find(['*', '?']) else {
+            continue;
+        };
+        let lower = text.to_ascii_lowercase();
+        if !patterns.insert(lower.clone()) {
+            continue;
+        }
+        let prefix = lower[..cut].to_owned();
+        if &lower[cut..] == "*" {
+            star_prefixes.insert(prefix.clone());
+        }
+        by_prefix.entry(prefix).or_default().push(text);
+    }
+    let mut seen: HashSet<String> = HashSet::new();
+    texts
+        .iter()
+        .map(|text| {
+            let lower = text.to_ascii_lowercase();
+            if !seen.insert(lower.clone()) {
+                return true;
+            }
+            let ends = lower.char_indices().map(|(k, _)| k).chain([lower.len()]);
+            for k in ends {
+                let prefix = &lower[..k];
+                // `prefix*` covers every other entry that starts with `prefix`.
+                if star_prefixes.contains(prefix) && lower[k..] != *"*" {
+                    return true;
+                }
+                if by_prefix
+                    .get(prefix)
+                    .is_some_and(|ws| ws.iter().any(|w| action_covers_action(w, text)))
+                {
+                    return true;
+                }
+            }
+            false
+        })
+        .collect()
 }
 
 fn conditions(out: &mut Out, i: usize, s: &Statement, legacy: bool) {
@@ -523,4 +573,76 @@ fn lockout_statement(doc: &PolicyDocument) -> Option<usize> {
 #[must_use]
 pub fn locks_out_policy_changes(doc: &PolicyDocument) -> bool {
     lockout_statement(doc).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redundant_entries;
+    use policy_catalogue::checks::action_covers_action;
+
+    /// The definition, pair by pair.
+    fn naive(texts: &[&str]) -> Vec<bool> {
+        (0..texts.len())
+            .map(|j| {
+                texts[..j].iter().any(|o| o.eq_ignore_ascii_case(texts[j]))
+                    || texts.iter().any(|w| action_covers_action(w, texts[j]))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn redundant_entries_agree_with_the_definition() {
+        let pool = [
+            "ecr:*",
+            "ECR:*",
+            "ecr:Batch*",
+            "ecr:batch*",
+            "ecr:BatchGetImage",
+            "ecr:batchgetimage",
+            "ecr:B?tch*",
+            "ecr:Put*",
+            "ecr:PutImage",
+            "*",
+            "ecr:*Image",
+            "ecr:Get*Policy",
+            "ecr:GetRepositoryPolicy",
+            "ecr:?*",
+            "s3:*",
+            "ecr:",
+            "ecr:Batch",
+            "ecr:Batch**",
+        ];
+        // Every list of up to three entries of the pool, and some longer ones.
+        let mut lists: Vec<Vec<&str>> = Vec::new();
+        for a in pool {
+            lists.push(vec![a]);
+            for b in pool {
+                lists.push(vec![a, b]);
+                for c in pool {
+                    lists.push(vec![a, b, c]);
+                }
+            }
+        }
+        lists.push(pool.to_vec());
+        lists.push(pool.iter().rev().copied().collect());
+        for list in &lists {
+            assert_eq!(redundant_entries(list), naive(list), "{list:?}");
+        }
+    }
+
+    #[test]
+    fn ten_thousand_wildcard_entries() {
+        let texts: Vec<String> = (0..10_000)
+            .map(|i| match i % 3 {
+                0 => "ecr:*".to_owned(),
+                1 => format!("ecr:Batch{i}*"),
+                _ => format!("ecr:Get{i}?"),
+            })
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let redundant = redundant_entries(&refs);
+        // The first `ecr:*` covers everything else; later ones repeat it.
+        assert!(!redundant[0]);
+        assert!(redundant[1..].iter().all(|&r| r));
+    }
 }
