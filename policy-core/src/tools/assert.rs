@@ -60,7 +60,7 @@ use crate::model::version::Effect;
 /// let lambda = ServiceName::new("lambda.amazonaws.com")?;
 /// let policy = RepositoryPolicy::builder()
 ///     .statement(StatementBuilder::allow().service(lambda.clone()).action(Action::BatchGetImage))
-///     .build()?;
+///     .build()?.into_policy()?;
 /// let repo = "arn:aws:ecr:us-east-1:123456789012:repository/app".parse()?;
 /// assert_allows(&Evaluator::new(&policy), &Request::new(Caller::service(lambda), Action::BatchGetImage, repo));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -195,7 +195,7 @@ impl std::error::Error for AccessReport {}
 /// let policy = RepositoryPolicy::builder()
 ///     .statement(StatementBuilder::allow().account(team.clone()).action(Action::PutImage))
 ///     .statement(StatementBuilder::allow().org(OrgId::new("o-a1b2c3d4e5")?).action(Action::BatchGetImage))
-///     .build()?;
+///     .build()?.into_policy()?;
 /// // Only the team's account can push...
 /// assert!(check_access_not_granted(&policy, &[Action::PutImage], &[Principal::account(team.clone())]).is_ok());
 /// // ...but pulling is open to the organization, which the check cannot enumerate.
@@ -282,14 +282,14 @@ pub fn assert_access_not_granted(
 /// let partner = AccountId::new("210987654321")?;
 /// let old = RepositoryPolicy::builder()
 ///     .statement(StatementBuilder::allow().account(partner.clone()).bundle(Bundle::Pull))
-///     .build()?;
+///     .build()?.into_policy()?;
 /// let narrower = RepositoryPolicy::builder()
 ///     .statement(StatementBuilder::allow().account(partner.clone()).action(Action::BatchGetImage))
-///     .build()?;
+///     .build()?.into_policy()?;
 /// assert!(check_no_new_access(&old, &narrower).is_ok());
 /// let wider = RepositoryPolicy::builder()
 ///     .statement(StatementBuilder::allow().account(partner).bundle(Bundle::Push))
-///     .build()?;
+///     .build()?.into_policy()?;
 /// let report = check_no_new_access(&old, &wider).unwrap_err();
 /// assert!(report.to_string().contains("grants ecr:PutImage"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())

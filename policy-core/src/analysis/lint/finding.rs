@@ -134,6 +134,23 @@ lint_codes! {
     DeadCondition = "dead-condition", Warning;
     /// An action listed twice or covered by a wildcard in the same list.
     RedundantAction = "redundant-action", Suggestion;
+    /// An `ecr-public:` action in a private repository or registry policy, where it has no
+    /// effect (the `policy!` macro refuses it).
+    PublicActionInPrivatePolicy = "public-action-in-private-policy", Error;
+    /// An `ecr:` action in an ECR Public repository policy, where it has no effect.
+    PrivateActionInPublicPolicy = "private-action-in-public-policy", Error;
+    /// A statement of a registry or identity policy without `Resource`.
+    MissingResource = "missing-resource", Error;
+    /// A `Principal` in an identity policy, which IAM refuses.
+    PrincipalInIdentityPolicy = "principal-in-identity-policy", Error;
+    /// A `Resource` of a registry policy that names no repository of the registry.
+    ResourceOutsideRegistry = "resource-outside-registry", Error;
+    /// An action a registry of policy scope V1 refuses: a note under the default scope V2,
+    /// an error when the lint is told the registry is on V1.
+    ActionOutsideScopeV1 = "action-outside-scope-v1", Suggestion;
+    /// An action without resource-level permissions (`ecr:GetAuthorizationToken`, registry
+    /// actions) in an identity-policy statement whose `Resource` is not `"*"`: it grants nothing.
+    ActionNeedsWildcardResource = "action-needs-wildcard-resource", Error;
 }
 
 impl fmt::Display for LintCode {
