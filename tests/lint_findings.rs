@@ -159,3 +159,31 @@ fn long_lists_lint_in_one_pass() {
     assert_eq!(count("duplicate-sid"), 499);
     assert_eq!(count("redundant-action"), 9_999);
 }
+
+#[test]
+fn lock_outs_are_refused_and_safe_denies_are_not() {
+    // What `aws::apply` refuses without `force`.
+    let repository = repository();
+    for (name, code, _) in index() {
+        let doc = read(&dir().join("risky").join(format!("{name}.json")));
+        let expected = code == "locks-out-policy-changes";
+        assert_eq!(
+            ecr_policy::lint::locks_out_policy_changes_of(&doc, &repository),
+            expected,
+            "{name}"
+        );
+        // Without the owner, only what locks out every account the policy could be for.
+        if !expected {
+            assert!(!ecr_policy::lint::locks_out_policy_changes(&doc), "{name}");
+        }
+    }
+    for path in files("safe") {
+        let doc = read(&path);
+        assert!(
+            !ecr_policy::lint::locks_out_policy_changes_of(&doc, &repository)
+                && !ecr_policy::lint::locks_out_policy_changes(&doc),
+            "{}",
+            path.display()
+        );
+    }
+}

@@ -442,10 +442,11 @@ fn deputies(
     }
 }
 
-/// Whether some identity of the owning account can still change the policy. Without the
+/// The policy-changing actions no identity of the owning account can call any more (empty
+/// while one can call `ecr:SetRepositoryPolicy`). Without the
 /// repository, the owner may be any account: the policy locks out only when it does so for an
 /// account it does not name and for each one it names.
-fn lock_out(doc: &PolicyDocument, repository: Option<&RepositoryArn>, out: &mut Vec<ExactFinding>) {
+pub(super) fn locked_out(doc: &PolicyDocument, repository: Option<&RepositoryArn>) -> Vec<Action> {
     let mut owners: Vec<Option<RepositoryArn>> = vec![repository.cloned()];
     if repository.is_none() {
         let named = AccessAnalysis::new(doc, &AnalysisOptions::default());
@@ -480,7 +481,7 @@ fn lock_out(doc: &PolicyDocument, repository: Option<&RepositoryArn>, out: &mut 
     // away; without `SetRepositoryPolicy` nothing can change the policy again.
     let act = Action::SetRepositoryPolicy;
     if owners.iter().any(|o| can(o, act)) {
-        return;
+        return Vec::new();
     }
     let mut locked = vec![act];
     if !owners
@@ -489,6 +490,14 @@ fn lock_out(doc: &PolicyDocument, repository: Option<&RepositoryArn>, out: &mut 
     {
         locked.push(Action::DeleteRepositoryPolicy);
     }
+    locked
+}
+
+fn lock_out(doc: &PolicyDocument, repository: Option<&RepositoryArn>, out: &mut Vec<ExactFinding>) {
+    let locked = locked_out(doc, repository);
+    let Some(&act) = locked.first() else {
+        return;
+    };
     let at = doc.statements.iter().position(|s| {
         s.effect == Effect::Deny
             && s.action.as_ref().is_some_and(|a| {

@@ -18,7 +18,7 @@ use crate::model::policy::RepositoryPolicy;
 
 pub use exact::{exact_findings, ExactFinding};
 pub use finding::{Finding, LintCode, Severity, StatementSelector};
-pub use rules::locks_out_policy_changes;
+pub use rules::{locks_out_policy_changes, locks_out_policy_changes_of};
 
 /// Settings of the lint: the kind of policy to judge the document as (a repository policy
 /// unless told), the registry policy scope, and codes to leave out, everywhere or in one
@@ -286,8 +286,9 @@ impl RepositoryPolicy {
         run(self.document(), &config, None)
     }
 
-    /// Whether ECR would refuse this policy without `force`, because it denies everyone
-    /// `ecr:SetRepositoryPolicy` (see [`locks_out_policy_changes`]).
+    /// Whether ECR would refuse this policy without `force`, because no identity of the
+    /// owning account could call `ecr:SetRepositoryPolicy` any more (see
+    /// [`locks_out_policy_changes`]).
     #[must_use]
     pub fn locks_out_policy_changes(&self) -> bool {
         locks_out_policy_changes(self.document())

@@ -1,14 +1,15 @@
 //! The rules of the lint, in the order their findings are reported within a statement.
 
 use policy_catalogue::checks::{
-    action_covers_action, action_text_covers, classify_action, condition_value_problem,
-    guards_service_principal, has_policy_variable, narrows_public_access, operator_fits_key_name,
-    wildcard_in_non_like, ActionCheck, POLICY_CHANGE_ACTION,
+    action_covers_action, classify_action, condition_value_problem, guards_service_principal,
+    has_policy_variable, narrows_public_access, operator_fits_key_name, wildcard_in_non_like,
+    ActionCheck,
 };
 
 use policy_catalogue::wildcard_match;
 
 use super::finding::{Finding, LintCode};
+use crate::model::arn::RepositoryArn;
 use crate::model::condition::ConditionValue;
 use crate::model::document::PolicyDocument;
 use crate::model::kind::{is_private_repository_arn, PolicyKind};
@@ -813,37 +814,13 @@ fn registry_resources(out: &mut Out, doc: &PolicyDocument, account: Option<&Acco
     }
 }
 
-/// The first statement that denies everyone `ecr:SetRepositoryPolicy` without condition.
-fn lockout_statement(doc: &PolicyDocument) -> Option<usize> {
-    doc.statements.iter().position(|s| {
-        let everyone = s.principal.as_ref().is_some_and(|p| {
-            !p.negated
-                && p.principals.iter().any(|x| {
-                    matches!(
-                        x,
-                        Principal::Anyone | Principal::Aws(AwsPrincipal::Everyone)
-                    )
-                })
-        });
-        let covers = s.action.as_ref().is_some_and(|a| {
-            let any = a
-                .actions
-                .iter()
-                .any(|x| action_text_covers(x.as_str(), POLICY_CHANGE_ACTION));
-            any != a.negated
-        });
-        s.effect == Effect::Deny
-            && everyone
-            && covers
-            && s.condition.is_empty()
-            && s.resource.is_none()
-    })
-}
-
-/// Whether the policy denies everyone `ecr:SetRepositoryPolicy` with no condition: nobody
+/// Whether no identity of the owning account, its root user included, could call
+/// `ecr:SetRepositoryPolicy` under this policy, whatever its identity policies allow: nobody
 /// could change it again, and ECR refuses it unless `force` is set (ECR-FACTS section 1).
-/// A deny with `NotPrincipal` or a condition leaves someone able to change it, and is not
-/// counted.
+/// Decided by the exact analysis: a deny of everyone, a deny whose condition always holds, a
+/// deny of the account's root (which covers the whole account), or a `NotPrincipal` deny that
+/// does not list the account, the role and its sessions. The owner is not known here, so the
+/// policy counts when it locks out an account it does not name and each one it names.
 ///
 /// ```
 /// use policy_core::PolicyDocument;
@@ -852,11 +829,36 @@ fn lockout_statement(doc: &PolicyDocument) -> Option<usize> {
 /// let doc = PolicyDocument::from_json(r#"{"Statement": [{"Effect": "Deny", "Principal": "*",
 ///     "Action": "ecr:Set*"}]}"#)?;
 /// assert!(locks_out_policy_changes(&doc));
+/// let sessions_missed = PolicyDocument::from_json(r#"{"Version": "2012-10-17", "Statement": [{
+///     "Effect": "Deny", "NotPrincipal": {"AWS": ["arn:aws:iam::111122223333:root",
+///     "arn:aws:iam::111122223333:role/admin"]}, "Action": "ecr:SetRepositoryPolicy"}]}"#)?;
+/// // The root user is spared, and can still change the policy.
+/// assert!(!locks_out_policy_changes(&sessions_missed));
 /// # Ok::<(), policy_core::json::ParseError>(())
 /// ```
 #[must_use]
 pub fn locks_out_policy_changes(doc: &PolicyDocument) -> bool {
-    lockout_statement(doc).is_some()
+    !super::exact::locked_out(doc, None).is_empty()
+}
+
+/// [`locks_out_policy_changes`] for the policy of `repository`, whose account is the owner:
+/// a deny of that account's root, or one sparing only a role of another account, counts too.
+///
+/// ```
+/// use policy_core::PolicyDocument;
+/// use policy_core::lint::{locks_out_policy_changes, locks_out_policy_changes_of};
+///
+/// let doc = PolicyDocument::from_json(r#"{"Version": "2012-10-17", "Statement": [{
+///     "Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+///     "Action": "ecr:SetRepositoryPolicy"}]}"#)?;
+/// assert!(!locks_out_policy_changes(&doc));
+/// let repository = "arn:aws:ecr:us-east-1:111122223333:repository/app".parse()?;
+/// assert!(locks_out_policy_changes_of(&doc, &repository));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[must_use]
+pub fn locks_out_policy_changes_of(doc: &PolicyDocument, repository: &RepositoryArn) -> bool {
+    !super::exact::locked_out(doc, Some(repository)).is_empty()
 }
 
 #[cfg(test)]
