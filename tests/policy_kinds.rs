@@ -233,6 +233,7 @@ fn kinds_are_stated_and_compared_by_kind() {
             PolicyKind::Registry => "registry",
             PolicyKind::PublicRepository => "public-repository",
             PolicyKind::Identity => "identity",
+            other => panic!("a kind without a name in this test: {other:?}"),
         };
         assert_eq!(name.parse(), Ok(kind));
     }
