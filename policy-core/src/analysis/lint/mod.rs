@@ -1,6 +1,11 @@
-//! The lint: findings about a policy, judged with the same rules as the `policy!` macro
-//! (`policy_catalogue::checks`), in the four severities of IAM Access Analyzer (ECR-FACTS
-//! section 7), each with a stable code, the JSON path, a message and a hint.
+//! The lint: findings about a policy, in the four severities of IAM Access Analyzer
+//! (ECR-FACTS section 7), each with a stable code, the JSON path, a message and a hint. The
+//! rules on how a policy is written are those of the `policy!` macro
+//! (`policy_catalogue::checks`); what a repository policy grants (public access, other
+//! accounts' access by access level, the confused deputy, lock-outs, dead statements and
+//! conditions) is decided by the exact analysis ([`exact_findings`]), and each such finding
+//! carries a request the evaluator allows. Give the repository
+//! ([`LintConfig::repository`]) to have grants to the accounts the policy names judged.
 
 mod exact;
 mod finding;
