@@ -121,10 +121,21 @@ lint_codes! {
     EmptySid = "empty-sid", Suggestion;
     /// An empty list.
     EmptyList = "empty-list", Suggestion;
-    /// `Principal: "*"` or `AWS: "*"` allowed with no narrowing condition.
+    /// A caller of any account, outside every organization and network the policy names, is
+    /// allowed: `"*"` with no condition, or only conditions that narrow nothing
+    /// (`StringLike aws:PrincipalArn "*"`, `IpAddress 0.0.0.0/0`, ...).
     PublicAccess = "public-access", SecurityWarning;
-    /// A service principal allowed without `aws:SourceAccount` or `aws:SourceArn`.
+    /// A service principal allowed acting for resources of any account (the confused
+    /// deputy): no condition narrows `aws:SourceAccount` or `aws:SourceArn` to named accounts
+    /// or ARNs.
     ServicePrincipalWithoutSource = "service-principal-without-source", SecurityWarning;
+    /// Another account (or every account of an organization) can manage the repository's
+    /// policy, or is granted through `NotAction`.
+    ExternalPermissionsManagement = "external-permissions-management", SecurityWarning;
+    /// Another account can push, change or delete.
+    ExternalWrite = "external-write", Warning;
+    /// Another account can read: a note for a reviewer.
+    ExternalRead = "external-read", Suggestion;
     /// `Allow` with `NotPrincipal`: everyone else gets access.
     AllowWithNotPrincipal = "allow-with-not-principal", SecurityWarning;
     /// A wildcard action in an `Allow`: it grants future actions too.
@@ -143,8 +154,14 @@ lint_codes! {
     MissingVersion = "missing-version", Warning;
     /// More than the 10,240 characters ECR stores.
     PolicyTooLong = "policy-too-long", Error;
-    /// A policy that denies everyone `ecr:SetRepositoryPolicy`: ECR demands `force`.
+    /// No identity of the owning account can call `ecr:SetRepositoryPolicy` or
+    /// `ecr:DeleteRepositoryPolicy` any more: ECR demands `force`.
     LocksOutPolicyChanges = "locks-out-policy-changes", Error;
+    /// A statement no request can meet: its principal and conditions never hold together.
+    DeadStatement = "dead-statement", Warning;
+    /// A condition no request can meet, such as `aws:SourceArn` compared with an IAM role's
+    /// ARN or `aws:PrincipalAccount` with a name.
+    DeadCondition = "dead-condition", Warning;
     /// An action listed twice or covered by a wildcard in the same list.
     RedundantAction = "redundant-action", Suggestion;
     /// An `ecr-public:` action in a private repository or registry policy, where it has no
@@ -222,6 +239,9 @@ pub struct Finding {
     pub message: String,
     /// How to fix it.
     pub hint: String,
+    /// For a finding of access, a request the policy allows (confirmed by the evaluator when
+    /// the finding is certain; see [`exact_findings`](super::exact_findings)).
+    pub counterexample: Option<String>,
 }
 
 impl fmt::Display for Finding {
@@ -233,7 +253,11 @@ impl fmt::Display for Finding {
         if !self.path.is_empty() {
             write!(f, " {}", self.path)?;
         }
-        write!(f, ": {}\n  hint: {}", self.message, self.hint)
+        write!(f, ": {}\n  hint: {}", self.message, self.hint)?;
+        if let Some(example) = &self.counterexample {
+            write!(f, "\n  for example: {example}")?;
+        }
+        Ok(())
     }
 }
 
