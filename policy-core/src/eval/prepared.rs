@@ -103,7 +103,7 @@ impl PreparedStatement {
     pub(crate) fn principal_match(&self, kind: PolicyKind, caller: &Caller) -> PrincipalMatch {
         match kind {
             PolicyKind::Identity => PrincipalMatch::Direct,
-            PolicyKind::Repository => self
+            PolicyKind::Repository | PolicyKind::Registry | PolicyKind::PublicRepository => self
                 .principal
                 .as_ref()
                 .map_or(PrincipalMatch::No, |p| element_matches(p, caller)),
