@@ -157,6 +157,7 @@ impl<'a> DocumentReader<'a> {
         let Some(shape) = &mut self.shape else {
             return;
         };
+        // Shapes are recorded only under the default limits (1 MiB), so offsets fit a u32.
         let text = self.text.as_bytes().as_ptr_range();
         let start = shape.segments.len();
         for seg in &self.path {
