@@ -277,3 +277,19 @@ fn json_and_stored_form_of_each_kind() {
         common::snapshots().bind(|| insta::assert_snapshot!(name, rendered));
     }
 }
+
+#[test]
+fn kinds_go_through_serde_with_their_rules() {
+    let registry: RegistryPolicy = serde_json::from_str(REGISTRY_REPLICATION).unwrap();
+    assert_eq!(
+        serde_json::to_string(&registry).unwrap(),
+        REGISTRY_REPLICATION
+    );
+    let err = serde_json::from_str::<IdentityPolicy>(REGISTRY_REPLICATION).unwrap_err();
+    assert!(err.to_string().contains("identity policy"), "{err}");
+    let public: PublicRepositoryPolicy = serde_json::from_str(PUBLIC_ALLOW_PUSH).unwrap();
+    assert_eq!(
+        serde_json::to_string(&AnyPolicy::from(public)).unwrap(),
+        PUBLIC_ALLOW_PUSH
+    );
+}

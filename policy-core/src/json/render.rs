@@ -43,6 +43,23 @@ impl Serialize for RepositoryPolicy {
     }
 }
 
+macro_rules! kind_serialize {
+    ($($ty:ty),*) => {$(
+        impl Serialize for $ty {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                self.document().serialize(serializer)
+            }
+        }
+    )*};
+}
+
+kind_serialize!(
+    RegistryPolicy,
+    PublicRepositoryPolicy,
+    IdentityPolicy,
+    AnyPolicy
+);
+
 impl Serialize for Statement {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         styled(self, Style { aws: false }).serialize(serializer)

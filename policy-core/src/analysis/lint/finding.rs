@@ -32,6 +32,36 @@ impl Severity {
     }
 }
 
+impl FromStr for Severity {
+    type Err = RuleViolation;
+
+    /// The severity of its text, [`Severity::as_str`].
+    ///
+    /// ```
+    /// use policy_core::lint::Severity;
+    /// assert_eq!("security-warning".parse::<Severity>()?, Severity::SecurityWarning);
+    /// # Ok::<(), policy_core::RuleViolation>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [
+            Severity::Error,
+            Severity::SecurityWarning,
+            Severity::Warning,
+            Severity::Suggestion,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+        .ok_or_else(|| {
+            RuleViolation::new(
+                "severity",
+                "error, security-warning, warning or suggestion",
+                s,
+                "is not a severity",
+            )
+        })
+    }
+}
+
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -214,4 +244,75 @@ pub enum StatementSelector {
     Index(usize),
     /// By Sid.
     Sid(String),
+}
+
+#[cfg(feature = "serde")]
+crate::model::serde_text::text_serde! {
+    Severity => "error, security-warning, warning or suggestion",
+    LintCode => "a lint code such as \"public-access\"",
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Finding {
+    /// A map of the fields; `location` is `[line, column]` or null.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(7))?;
+        map.serialize_entry("code", &self.code)?;
+        map.serialize_entry("severity", &self.severity)?;
+        map.serialize_entry("statement", &self.statement)?;
+        map.serialize_entry("path", &self.path)?;
+        map.serialize_entry("location", &self.location)?;
+        map.serialize_entry("message", &self.message)?;
+        map.serialize_entry("hint", &self.hint)?;
+        map.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Finding {
+    /// The map [`Serialize`](serde::Serialize) writes; every field is required but `location`.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut map = match serde_json::Value::deserialize(deserializer)? {
+            serde_json::Value::Object(map) => map,
+            other => return Err(D::Error::custom(format!("a finding is a map, not {other}"))),
+        };
+        fn field<T: serde::de::DeserializeOwned, E: Error>(
+            map: &mut serde_json::Map<String, serde_json::Value>,
+            name: &'static str,
+        ) -> Result<T, E> {
+            let value = map.remove(name).ok_or_else(|| E::missing_field(name))?;
+            serde_json::from_value(value).map_err(|e| E::custom(format!("{name}: {e}")))
+        }
+        let finding = Finding {
+            code: field(&mut map, "code")?,
+            severity: field(&mut map, "severity")?,
+            statement: field(&mut map, "statement")?,
+            path: field(&mut map, "path")?,
+            location: map
+                .remove("location")
+                .map(serde_json::from_value)
+                .transpose()
+                .map_err(|e| D::Error::custom(format!("location: {e}")))?
+                .flatten(),
+            message: field(&mut map, "message")?,
+            hint: field(&mut map, "hint")?,
+        };
+        match map.keys().next() {
+            Some(unknown) => Err(D::Error::unknown_field(
+                unknown,
+                &[
+                    "code",
+                    "severity",
+                    "statement",
+                    "path",
+                    "location",
+                    "message",
+                    "hint",
+                ],
+            )),
+            None => Ok(finding),
+        }
+    }
 }
