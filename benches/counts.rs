@@ -10,7 +10,8 @@
 use std::hint::black_box;
 
 use ecr_policy::eval::{Caller, Evaluator, Outcome, Request};
-use ecr_policy::{AccountId, Action, RepositoryPolicy, UserName};
+use ecr_policy::json::ParsedPolicy;
+use ecr_policy::{AccountId, Action, PolicyDocument, RepositoryPolicy, UserName};
 
 mod shapes;
 
@@ -43,6 +44,17 @@ fn main() {
     let policy = shapes::model(n);
     let derived = shapes::derived(n);
     let text = policy.to_json();
+    let corpus = if op.starts_with("corpus_") {
+        shapes::corpus()
+    } else {
+        Vec::new()
+    };
+    // Every form read compared must read every policy: a failure is cheaper than a read.
+    for t in corpus.iter().chain([&text]) {
+        assert!(PolicyDocument::from_json(t).is_ok() && ParsedPolicy::parse(t).is_ok());
+        assert!(serde_json::from_str::<shapes::AnyDoc>(t).is_ok(), "{t}");
+    }
+    assert!(serde_json::from_str::<shapes::DocIn>(&text).is_ok());
     let mut total = 0usize;
     match op.as_str() {
         "to_json" => (0..iterations).for_each(|_| total += black_box(&policy).to_json().len()),
@@ -65,6 +77,50 @@ fn main() {
         "serde_json_value" => (0..iterations).for_each(|_| {
             total += serde_json::from_str::<serde_json::Value>(black_box(&text))
                 .map_or(0, |v| usize::from(v.is_object()));
+        }),
+        "derive_from_str" => (0..iterations).for_each(|_| {
+            total += serde_json::from_str::<shapes::DocIn>(black_box(&text))
+                .map_or(0, |d| d.statement.len());
+        }),
+        "located_read" => (0..iterations).for_each(|_| {
+            total +=
+                ParsedPolicy::parse(black_box(&text)).map_or(0, |p| p.document.statements.len());
+        }),
+        "document" => (0..iterations).for_each(|_| {
+            total += PolicyDocument::from_json(black_box(&text)).map_or(0, |d| d.statements.len());
+        }),
+        "parse_lint" => (0..iterations).for_each(|_| {
+            total += PolicyDocument::from_json(black_box(&text)).map_or(0, |d| d.lint().len());
+        }),
+        // The corpus of `tests/corpus/valid`, whatever the statement count: one operation
+        // reads every policy of it once.
+        "corpus_document" => (0..iterations).for_each(|_| {
+            for t in &corpus {
+                total += PolicyDocument::from_json(black_box(t)).map_or(0, |d| d.statements.len());
+            }
+        }),
+        "corpus_located_read" => (0..iterations).for_each(|_| {
+            for t in &corpus {
+                total +=
+                    ParsedPolicy::parse(black_box(t)).map_or(0, |p| p.document.statements.len());
+            }
+        }),
+        "corpus_parse_lint" => (0..iterations).for_each(|_| {
+            for t in &corpus {
+                total += PolicyDocument::from_json(black_box(t)).map_or(0, |d| d.lint().len());
+            }
+        }),
+        "corpus_value" => (0..iterations).for_each(|_| {
+            for t in &corpus {
+                total += serde_json::from_str::<serde_json::Value>(black_box(t))
+                    .map_or(0, |v| usize::from(v.is_object()));
+            }
+        }),
+        "corpus_derive" => (0..iterations).for_each(|_| {
+            for t in &corpus {
+                total += serde_json::from_str::<shapes::AnyDoc>(black_box(t))
+                    .map_or(0, |d| usize::from(d.version.is_some()));
+            }
         }),
         "evaluator" => {
             let request = ours_request(n);

@@ -5,19 +5,8 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use ecr_policy::PolicyDocument;
 use std::hint::black_box;
 
-fn corpus() -> Vec<String> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/corpus/valid");
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .expect("tests/corpus/valid")
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect()
-}
+mod shapes;
+use shapes::corpus;
 
 fn lint(c: &mut Criterion) {
     let texts = corpus();

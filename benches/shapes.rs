@@ -164,3 +164,103 @@ pub fn iam_rs_request(user: &str, action: &str) -> iam_rs::IAMRequest {
         context,
     )
 }
+
+/// The synthetic policy's shape as a plain `#[derive(Deserialize)]` struct: the floor for
+/// reading it without checking anything.
+#[derive(serde::Deserialize)]
+pub struct DocIn {
+    #[serde(rename = "Version")]
+    pub version: String,
+    #[serde(rename = "Statement")]
+    pub statement: Vec<StmtIn>,
+}
+
+#[derive(serde::Deserialize)]
+pub struct StmtIn {
+    #[serde(rename = "Sid")]
+    pub sid: String,
+    #[serde(rename = "Effect")]
+    pub effect: String,
+    #[serde(rename = "Principal")]
+    pub principal: AwsIn,
+    #[serde(rename = "Action")]
+    pub action: Vec<String>,
+    #[serde(rename = "Condition")]
+    pub condition:
+        Option<std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>>,
+}
+
+#[derive(serde::Deserialize)]
+pub struct AwsIn {
+    #[serde(rename = "AWS")]
+    pub aws: String,
+}
+
+/// Every shape the corpus holds, as a `#[derive(Deserialize)]` struct: a string or a list
+/// wherever IAM allows either, `Principal` as `"*"` or a map, a statement or a list of them.
+#[derive(serde::Deserialize)]
+pub struct AnyDoc {
+    #[serde(rename = "Version")]
+    pub version: Option<String>,
+    #[serde(rename = "Id")]
+    pub id: Option<String>,
+    #[serde(rename = "Statement")]
+    pub statement: OneOrMany<AnyStmt>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+pub enum AnyPrincipal {
+    Star(String),
+    Map(std::collections::BTreeMap<String, OneOrMany<String>>),
+}
+
+#[derive(serde::Deserialize)]
+pub struct AnyStmt {
+    #[serde(rename = "Sid")]
+    pub sid: Option<String>,
+    #[serde(rename = "Effect")]
+    pub effect: String,
+    #[serde(rename = "Principal")]
+    pub principal: Option<AnyPrincipal>,
+    #[serde(rename = "NotPrincipal")]
+    pub not_principal: Option<AnyPrincipal>,
+    #[serde(rename = "Action")]
+    pub action: Option<OneOrMany<String>>,
+    #[serde(rename = "NotAction")]
+    pub not_action: Option<OneOrMany<String>>,
+    #[serde(rename = "Resource")]
+    pub resource: Option<OneOrMany<String>>,
+    #[serde(rename = "NotResource")]
+    pub not_resource: Option<OneOrMany<String>>,
+    #[serde(rename = "Condition")]
+    pub condition: Option<
+        std::collections::BTreeMap<
+            String,
+            std::collections::BTreeMap<String, OneOrMany<serde_json::Value>>,
+        >,
+    >,
+}
+
+/// The repository's own corpus of valid ECR policies (`tests/corpus/valid`), in file order:
+/// the real shapes, beside the synthetic one.
+pub fn corpus() -> Vec<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/corpus/valid");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .expect("tests/corpus/valid")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
+}

@@ -9,12 +9,14 @@ cd "$(dirname "$0")/.."
 iterations=${1:-1000}
 command -v valgrind >/dev/null || { echo "valgrind is missing: apt-get install valgrind" >&2; exit 2; }
 
-bin=$(cargo bench -p ecr-policy-benches --bench counts --no-run --message-format=json 2>/dev/null \
+# COUNTS_BIN runs an already built driver instead (a copy keeps a long run from picking up a
+# rebuild halfway). PAIRS_MATCHING keeps only the comparisons whose name matches.
+bin=${COUNTS_BIN:-$(cargo bench -p ecr-policy-benches --bench counts --no-run --message-format=json 2>/dev/null \
   | python3 -c 'import json,sys
 for line in sys.stdin:
     m = json.loads(line)
     if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "counts" and m.get("executable"):
-        print(m["executable"])')
+        print(m["executable"])')}
 
 # Instructions of `iterations` runs minus those of none: the setup cancels out.
 per_op() {
@@ -26,17 +28,26 @@ per_op() {
 
 echo "| comparison | statements | ours (instructions) | alternative (instructions) | ratio |"
 echo "| --- | --- | --- | --- | --- |"
-while read -r what ours theirs; do
-  for n in 1 10 100; do
+# `corpus` rows read every policy of tests/corpus/valid once per operation.
+while read -r what ours theirs sizes; do
+  [[ $what =~ ${PAIRS_MATCHING:-.} ]] || continue
+  for n in $sizes; do
     a=$(per_op "$ours" "$n")
     b=$(per_op "$theirs" "$n")
-    echo "| $what | $n | $a | $b | $(python3 -c "print(f'{$a/$b:.2f}x')") |"
+    label=$n; [[ $what == corpus* ]] && label="corpus (33 policies)"
+    echo "| $what | $label | $a | $b | $(python3 -c "print(f'{$a/$b:.2f}x')") |"
   done
 done <<'PAIRS'
-render_compact_vs_derive to_json derive_to_string
-render_pretty_vs_derive_pretty to_json_pretty derive_to_string_pretty
-render_aws_vs_derive_pretty to_aws_json derive_to_string_pretty
-parse_vs_value repository_policy serde_json_value
-decision_prepared_vs_iam_rs evaluator iam_rs
-decision_oneoff_vs_iam_rs evaluator_oneoff iam_rs_oneoff
+render_compact_vs_derive to_json derive_to_string 1 10 100
+render_pretty_vs_derive_pretty to_json_pretty derive_to_string_pretty 1 10 100
+parse_vs_value repository_policy serde_json_value 1 10 100
+parse_vs_derive repository_policy derive_from_str 1 10 100
+located_read_vs_read located_read document 1 10 100
+parse_lint_vs_parse parse_lint document 1 10 100
+decision_prepared_vs_iam_rs evaluator iam_rs 1 10 100
+decision_oneoff_vs_iam_rs evaluator_oneoff iam_rs_oneoff 1 10 100
+corpus_read_vs_value corpus_document corpus_value 1
+corpus_read_vs_derive corpus_document corpus_derive 1
+corpus_located_read_vs_read corpus_located_read corpus_document 1
+corpus_parse_lint_vs_parse corpus_parse_lint corpus_document 1
 PAIRS

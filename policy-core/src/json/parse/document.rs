@@ -71,7 +71,13 @@ impl<'a> DocumentReader<'a> {
             r: Reader::new(text),
             path: Vec::with_capacity(8),
             limits,
-            shape: record_shape.then(SourceShape::default),
+            // About one recorded value per 20 bytes of policy text, each two or three
+            // segments deep: reserved once rather than grown value by value.
+            shape: record_shape.then(|| SourceShape {
+                positions: Vec::with_capacity(text.len() / 20),
+                segments: Vec::with_capacity(text.len() / 8),
+                ..SourceShape::default()
+            }),
         }
     }
 
@@ -151,6 +157,7 @@ impl<'a> DocumentReader<'a> {
         let Some(shape) = &mut self.shape else {
             return;
         };
+        // Shapes are recorded only under the default limits (1 MiB), so offsets fit a u32.
         let text = self.text.as_bytes().as_ptr_range();
         let start = shape.segments.len();
         for seg in &self.path {
