@@ -14,6 +14,20 @@ use ecr_policy::{AccountId, Action, RepositoryPolicy, UserName};
 
 mod shapes;
 
+fn ours_request(n: usize) -> Request {
+    let account = AccountId::new(shapes::ACCOUNT).unwrap();
+    let caller = Caller::user(
+        account.clone(),
+        UserName::new(format!("ci-user-{}", n - 1)).unwrap(),
+    );
+    Request::new(
+        caller,
+        Action::PutImage,
+        shapes::REPOSITORY.parse().unwrap(),
+    )
+    .source_account(&account)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -53,18 +67,40 @@ fn main() {
                 .map_or(0, |v| usize::from(v.is_object()));
         }),
         "evaluator" => {
-            let account = AccountId::new(shapes::ACCOUNT).unwrap();
-            let repo = "arn:aws:ecr:us-east-1:123456789012:repository/app"
-                .parse()
-                .unwrap();
-            let caller = Caller::user(
-                account.clone(),
-                UserName::new(format!("ci-user-{}", n - 1)).unwrap(),
-            );
-            let request = Request::new(caller, Action::PutImage, repo).source_account(&account);
+            let request = ours_request(n);
             let evaluator = Evaluator::new(&policy);
             (0..iterations).for_each(|_| {
                 total += usize::from(evaluator.decide(black_box(&request)) == Outcome::Allowed)
+            });
+        }
+        "evaluator_oneoff" => {
+            let request = ours_request(n);
+            (0..iterations).for_each(|_| {
+                total += usize::from(
+                    Evaluator::new(black_box(&policy)).decide(black_box(&request))
+                        == Outcome::Allowed,
+                )
+            });
+        }
+        "iam_rs" => {
+            let theirs = shapes::iam_rs_policy(n);
+            let request = shapes::iam_rs_request(&format!("ci-user-{}", n - 1), "ecr:PutImage");
+            let evaluator = iam_rs::PolicyEvaluator::with_policies(vec![theirs]);
+            (0..iterations).for_each(|_| {
+                total += usize::from(
+                    evaluator.evaluate(black_box(&request)).unwrap().decision
+                        == iam_rs::Decision::Allow,
+                )
+            });
+        }
+        "iam_rs_oneoff" => {
+            let theirs = shapes::iam_rs_policy(n);
+            let request = shapes::iam_rs_request(&format!("ci-user-{}", n - 1), "ecr:PutImage");
+            (0..iterations).for_each(|_| {
+                total += usize::from(
+                    iam_rs::evaluate_policy(black_box(&theirs), black_box(&request)).unwrap()
+                        == iam_rs::Decision::Allow,
+                )
             });
         }
         other => {

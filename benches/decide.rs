@@ -8,36 +8,10 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use ecr_policy::eval::{Caller, Evaluator, Outcome, Request};
 use ecr_policy::model::RepositoryArn;
 use ecr_policy::{AccountId, Action, UserName};
+use shapes::{iam_rs_policy, iam_rs_request, REPOSITORY};
 use std::hint::black_box;
 
 mod shapes;
-
-const REPOSITORY: &str = "arn:aws:ecr:us-east-1:123456789012:repository/app";
-
-fn iam_rs_policy(n: usize) -> iam_rs::IAMPolicy {
-    let mut json: serde_json::Value = serde_json::from_str(&shapes::model(n).to_json()).unwrap();
-    for s in json["Statement"].as_array_mut().unwrap() {
-        s["Resource"] = serde_json::Value::from(REPOSITORY);
-    }
-    iam_rs::IAMPolicy::from_json(&json.to_string()).unwrap()
-}
-
-fn iam_rs_request(user: &str, action: &str) -> iam_rs::IAMRequest {
-    let mut context = iam_rs::Context::new();
-    context.insert(
-        "aws:SourceAccount".to_owned(),
-        iam_rs::ContextValue::String(shapes::ACCOUNT.to_owned()),
-    );
-    iam_rs::IAMRequest::new_with_context(
-        iam_rs::Principal::Aws(iam_rs::PrincipalId::String(format!(
-            "arn:aws:iam::{}:user/{user}",
-            shapes::ACCOUNT
-        ))),
-        action,
-        iam_rs::Arn::parse(REPOSITORY).unwrap(),
-        context,
-    )
-}
 
 fn decide(c: &mut Criterion) {
     let mut group = c.benchmark_group("decide");
@@ -76,6 +50,31 @@ fn decide(c: &mut Criterion) {
                     .count()
             })
         });
+        // One decision from a built policy, preparation included: what a caller pays who
+        // checks a policy once. iam-rs's own one-off form, `evaluate_policy`, clones the
+        // policy into a new `PolicyEvaluator`, as `with_policies` needs it by value.
+        let theirs_policy = iam_rs_policy(n);
+        group.bench_with_input(
+            BenchmarkId::new("oneoff_evaluator", n),
+            &requests,
+            |b, reqs| {
+                b.iter(|| {
+                    Evaluator::new(black_box(&policy)).decide(black_box(&reqs[0].0))
+                        == Outcome::Allowed
+                })
+            },
+        );
+        group.bench_with_input(
+            BenchmarkId::new("oneoff_iam_rs", n),
+            &requests,
+            |b, reqs| {
+                b.iter(|| {
+                    iam_rs::evaluate_policy(black_box(&theirs_policy), black_box(&reqs[0].1))
+                        .unwrap()
+                        == iam_rs::Decision::Allow
+                })
+            },
+        );
         group.bench_with_input(BenchmarkId::new("iam_rs", n), &requests, |b, reqs| {
             b.iter(|| {
                 reqs.iter()

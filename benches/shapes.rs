@@ -135,3 +135,32 @@ pub fn json_macro(n: usize) -> serde_json::Value {
         .collect();
     serde_json::json!({ "Version": "2012-10-17", "Statement": statements })
 }
+
+/// The repository `iam_rs_policy` names: ECR repository policies carry no `Resource`, while
+/// `iam-rs` matches resources.
+pub const REPOSITORY: &str = "arn:aws:ecr:us-east-1:123456789012:repository/app";
+
+pub fn iam_rs_policy(n: usize) -> iam_rs::IAMPolicy {
+    let mut json: serde_json::Value = serde_json::from_str(&model(n).to_json()).unwrap();
+    for s in json["Statement"].as_array_mut().unwrap() {
+        s["Resource"] = serde_json::Value::from(REPOSITORY);
+    }
+    iam_rs::IAMPolicy::from_json(&json.to_string()).unwrap()
+}
+
+pub fn iam_rs_request(user: &str, action: &str) -> iam_rs::IAMRequest {
+    let mut context = iam_rs::Context::new();
+    context.insert(
+        "aws:SourceAccount".to_owned(),
+        iam_rs::ContextValue::String(ACCOUNT.to_owned()),
+    );
+    iam_rs::IAMRequest::new_with_context(
+        iam_rs::Principal::Aws(iam_rs::PrincipalId::String(format!(
+            "arn:aws:iam::{}:user/{user}",
+            ACCOUNT
+        ))),
+        action,
+        iam_rs::Arn::parse(REPOSITORY).unwrap(),
+        context,
+    )
+}

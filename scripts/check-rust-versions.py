@@ -29,11 +29,13 @@ def cargo(*args):
 
 
 def version(text):
-    return tuple(int(part) for part in text.split(".")) if text else (0,)
+    """`1.87` and `1.87.0` alike, as (1, 87, 0)."""
+    parts = [int(part) for part in text.split(".")] if text else [0]
+    return tuple(parts + [0] * (3 - len(parts)))
 
 
 def show(v):
-    return ".".join(str(part) for part in v)
+    return ".".join(str(part) for part in (v if v[2] else v[:2]))
 
 
 metadata = json.loads(cargo("metadata", "--format-version", "1", "--locked", "--all-features"))
@@ -86,7 +88,7 @@ tested = sorted(n for n in members if n != "ecr-policy-benches")
 
 
 def build_needs(pairs, floor):
-    need, by = floor, "the crates' rust-version"
+    need, by = floor, "the rust-version of the crates it builds"
     for package, edges, features in pairs:
         v, p = needs(compiled(package, edges, features) - workspace)
         if v > need:
@@ -101,6 +103,9 @@ builds = {
     "aws": build_needs([("ecr-policy", "normal,build", ("aws",))], library),
     "benches": build_needs([("ecr-policy-benches", "normal,build,dev", ())], library),
 }
+if "ecr-policy-cli" in members:
+    cli = max(library, version(members["ecr-policy-cli"].get("rust_version")))
+    builds["cli"] = build_needs([("ecr-policy-cli", "normal,build", ())], cli)
 builds["tests-aws"] = max(builds["tests"], builds["aws"])
 
 # The README's table: `| what | Rust | ... |`, each row tagged with the build it describes.

@@ -37,4 +37,6 @@ render_compact_vs_derive to_json derive_to_string
 render_pretty_vs_derive_pretty to_json_pretty derive_to_string_pretty
 render_aws_vs_derive_pretty to_aws_json derive_to_string_pretty
 parse_vs_value repository_policy serde_json_value
+decision_prepared_vs_iam_rs evaluator iam_rs
+decision_oneoff_vs_iam_rs evaluator_oneoff iam_rs_oneoff
 PAIRS

@@ -46,6 +46,7 @@ pub mod __private {
         AccountId, IamPath, OrgId, Partition, PolicyId, RoleName, ServiceName, SessionName, Sid,
         UserName,
     };
+    pub use policy_core::slot;
     pub use policy_core::{Action, Bundle, RepositoryPolicy, StatementBuilder, Version};
     pub use policy_macros::policy_impl;
 }
@@ -85,6 +86,9 @@ pub mod __private {
 ///             | 'account' value ';'         the policy's account, for users, roles and sessions
 ///                                           named without one
 /// statement  := ('sid' value)? ('allow' | 'deny') principals actions 'on' 'repo' conditions*
+///             | {expr}                                 a StatementBuilder (e.g. of statement!)
+///             | '..' {expr}                            statements: an iterator of them, a
+///                                                      PolicyTemplate or a RepositoryPolicy
 /// principals := principal (',' principal)*
 ///             | 'anyone' 'except' principal (',' principal)*      deny only; see below
 /// principal  := 'user' value ('in' 'account' value)?   "name" or "path/name"
@@ -97,7 +101,7 @@ pub mod __private {
 ///             | 'arn' value                            an account id or a principal ARN
 /// actions    := 'except'? action (',' action)*          except: NotAction
 /// action     := pull | push | read | delete | tag | policy | lifecycle | scan | all   (bundles)
-///             | PutImage | ecr:PutImage                a catalogue action
+///             | PutImage | ecr:PutImage                a catalogue action, in any letter case
 ///             | ecr:* | ecr:Batch* | ecr:Get*Policy    a pattern
 ///             | "ecr:PutImage" | "ecr:Describe*"      a string
 ///             | {expr}                                 an ActionItem
@@ -115,6 +119,14 @@ pub mod __private {
 /// values     := value | '[' value (',' value)* ']'     several values: any may match
 /// value      := "literal" | {expr}                     (conditions also take true, false, 42)
 /// ```
+///
+/// In a principal or a condition value, `{expr}` is one value of the slot's type or any
+/// iterator of them ([`slot::IntoSlot`](crate::slot::IntoSlot)). A list may be empty, and a
+/// spliced statement is only known at run time, so a policy with either is a
+/// `Result<_, BuildError>` checked when built: an empty list of principals is
+/// [`BuildError::MissingPrincipal`] naming the statement, never a dropped statement. A policy
+/// with a splice and no `account` header is a [`PolicyTemplate`]. See [`statement!`] for
+/// policies from data.
 ///
 /// After `unless`, a plain-word condition takes its negated operator (`StringNotEquals`,
 /// `ArnNotLike`, `NotIpAddress`, `Bool false`).
@@ -319,6 +331,120 @@ pub mod __private {
 macro_rules! policy {
     ($($tokens:tt)*) => {
         $crate::__private::policy_impl! { ($crate) $($tokens)* }
+    };
+}
+
+/// One statement of [`policy!`], as a [`StatementBuilder`]: written once, added to the builder
+/// or spliced into several policies.
+///
+/// The grammar is that of one statement of `policy!`, checked the same way at compile time, and
+/// the lists of `policy!` work here too.
+///
+/// # Policies from data
+///
+/// Real policies are built from data: the consumer accounts come from configuration, the CI roles
+/// from an inventory, and the same guard statement goes into every repository. Every list slot of
+/// `policy!` takes `{expr}`, one value or any iterator of values of the slot's type; statements are
+/// written once with `statement!` and spliced in; and policies merge. Literal parts are still checked
+/// at compile time, and data by its types.
+///
+/// ## The list
+///
+/// A `{expr}` in a principal slot (`account`, `user`, `role`, `session`, `service`, `arn`, `org`) or
+/// a condition value takes one value or a list. Since a list may be empty, and a statement without
+/// principal cannot be sent to ECR, a policy with a list is a `Result`: an empty list is an error
+/// naming the statement, never a statement dropped without a word.
+///
+/// ```
+/// use ecr_policy::{policy, AccountId, BuildError};
+///
+/// // Read at run time, checked once on the way in.
+/// let config = "111122223333,444455556666,777788889999";
+/// let partners = config.split(',').map(AccountId::new).collect::<Result<Vec<_>, _>>()?;
+/// let policy = policy! { sid "PartnersPull" allow account {partners} pull on repo }?;
+/// assert_eq!(policy.statements().len(), 1);
+///
+/// let nobody: Vec<AccountId> = Vec::new();
+/// let err = policy! { sid "PartnersPull" allow account {nobody} pull on repo }.unwrap_err();
+/// assert_eq!(err, BuildError::MissingPrincipal { statement: 0, sid: Some("PartnersPull".into()) });
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// ## The loop
+///
+/// The builder keeps its type through a loop, whether or not the policy's account is known yet;
+/// without it, `build()` gives a `PolicyTemplate`, which has no JSON until `bind`. Statements also
+/// come from an iterator (`.statements(iter)`, an `Option` included) or a condition
+/// (`.statement_if(cond, || ...)`).
+///
+/// ```
+/// use ecr_policy::{AccountId, Bundle, RepositoryPolicy, RoleName, StatementBuilder};
+///
+/// let teams = [("payments", true), ("search", false)];
+/// let mut builder = RepositoryPolicy::builder();
+/// for (team, pushes) in teams {
+///     let role = RoleName::new(format!("{team}-ci"))?;
+///     builder = builder
+///         .statement(StatementBuilder::allow().role(role.clone()).bundle(Bundle::Pull))
+///         .statement_if(pushes, || StatementBuilder::allow().role(role).bundle(Bundle::Push));
+/// }
+/// let template = builder.build()?;
+/// let policy = template.bind(AccountId::new("123456789012")?);
+/// assert_eq!(policy.statements().len(), 3);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// ## The splice
+///
+/// `statement!` takes one statement of the `policy!` grammar and yields a `StatementBuilder`;
+/// `{stmt}` splices one into a policy, `..{list}` any number (an iterator of statements, a
+/// `PolicyTemplate` or a `RepositoryPolicy`). A statement naming a user or role of "the policy's
+/// account" gets the account of the policy it lands in.
+///
+/// ```
+/// use ecr_policy::{policy, statement};
+///
+/// let deny_outside_vpc = statement! {
+///     sid "DenyPushOutsideVpc" deny anyone push on repo
+///         when StringNotEquals "aws:SourceVpc" "vpc-1a2b3c4d"
+/// };
+/// let app = policy! { account "123456789012"; allow role "app-ci" push, pull on repo; {deny_outside_vpc.clone()} }?;
+/// let web = policy! { account "123456789012"; allow role "web-ci" push, pull on repo; {deny_outside_vpc.clone()} }?;
+/// let batch = policy! { account "123456789012"; allow role "batch-ci" pull on repo; {deny_outside_vpc} }?;
+/// for policy in [&app, &web, &batch] {
+///     assert!(policy.to_json().contains(r#""Sid":"DenyPushOutsideVpc""#));
+/// }
+/// # Ok::<(), ecr_policy::BuildError>(())
+/// ```
+///
+/// ## The merge
+///
+/// Two templates (or policies) merge in one `policy!` by splicing both, or with `merge`; a Sid found
+/// in both is an error naming the two statements. `merge_with(.., Combine::Principals)` joins
+/// statements that differ only in their principals (`Combine::Actions`: only in their actions).
+///
+/// ```
+/// use ecr_policy::builder::Combine;
+/// use ecr_policy::{policy, AccountId, BuildError};
+///
+/// let ci = policy! { sid "Push" allow role "ci" push on repo };
+/// let readers = policy! { sid "Pull" allow role "app" pull on repo };
+/// let policy = policy! { account "123456789012"; ..{ci.clone()}; ..{readers.clone()} }?;
+/// assert_eq!(policy, ci.clone().merge(readers)?.bind(AccountId::new("123456789012")?));
+///
+/// let twice = policy! { ..{ci.clone()}; ..{ci.clone()} }.unwrap_err();
+/// assert_eq!(twice, BuildError::DuplicateSid { sid: "Push".into(), first: 0, second: 1 });
+///
+/// let more_ci = policy! { sid "Push" allow role "release" push on repo };
+/// let joined = ci.merge_with(more_ci, Combine::Principals)?;
+/// assert_eq!(joined.bind(AccountId::new("123456789012")?).statements().len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+#[macro_export]
+macro_rules! statement {
+    ($($tokens:tt)*) => {
+        $crate::__private::policy_impl! { ($crate) @statement $($tokens)* }
     };
 }
 

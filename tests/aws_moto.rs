@@ -204,6 +204,8 @@ mod against_moto {
                         .action_form(ListForm::Compact),
                 )
                 .build()
+                .unwrap()
+                .into_policy()
                 .unwrap();
             let sent = policy.to_json();
             assert!(
@@ -234,6 +236,8 @@ mod against_moto {
                         .action(Action::GetDownloadUrlForLayer),
                 )
                 .build()
+                .unwrap()
+                .into_policy()
                 .unwrap();
             let sent = r#"{"Version":"2012-10-17","Statement":[{"Sid":"AllowPull","Effect":"Allow","Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"],"Principal":"*"}]}"#;
             let returned = "{\n  \"Version\" : \"2012-10-17\",\n  \"Statement\" : [ {\n    \"Sid\" : \"AllowPull\",\n    \"Effect\" : \"Allow\",\n    \"Principal\" : \"*\",\n    \"Action\" : [ \"ecr:BatchGetImage\", \"ecr:GetDownloadUrlForLayer\" ]\n  } ]\n}";
@@ -397,6 +401,8 @@ mod against_moto {
                             .action(ActionItem::Other("PutImage".to_owned())),
                     )
                     .build()
+                    .unwrap()
+                    .into_policy()
                     .unwrap();
                 let e = aws::apply(&client, &repo, &policy).await.unwrap_err();
                 assert!(
@@ -420,6 +426,8 @@ mod against_moto {
                 let long = RepositoryPolicy::builder()
                     .statement(statement)
                     .build()
+                    .unwrap()
+                    .into_policy()
                     .unwrap();
                 let e = aws::apply(&client, &repo, &long).await.unwrap_err();
                 assert!(
@@ -446,6 +454,8 @@ mod against_moto {
                         .action(Action::DeleteRepositoryPolicy),
                 )
                 .build()
+                .unwrap()
+                .into_policy()
                 .unwrap();
             let e = aws::apply(&client, &repo, &lock).await.unwrap_err();
             assert!(

@@ -30,7 +30,13 @@ fn a_statement_without_principal_is_refused() {
         .statement(StatementBuilder::allow().bundle(Bundle::Pull))
         .build()
         .unwrap_err();
-    assert_eq!(err, BuildError::MissingPrincipal { statement: 1 });
+    assert_eq!(
+        err,
+        BuildError::MissingPrincipal {
+            statement: 1,
+            sid: None
+        }
+    );
     assert!(
         err.to_string().contains("statement 1 has no principal"),
         "{err}"
@@ -43,7 +49,13 @@ fn a_statement_without_action_is_refused() {
         .statement(StatementBuilder::allow().anyone())
         .build()
         .unwrap_err();
-    assert_eq!(err, BuildError::MissingAction { statement: 0 });
+    assert_eq!(
+        err,
+        BuildError::MissingAction {
+            statement: 0,
+            sid: None
+        }
+    );
 }
 
 #[test]
@@ -161,6 +173,8 @@ fn statements_that_need_no_account_build_a_policy_without_one() {
                 .bundle(Bundle::Pull),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     assert_eq!(policy.statements().len(), 2);
 }
@@ -217,6 +231,8 @@ fn explicit_actions_and_bundles_merge_in_canonical_order() {
                 .action(Action::BatchGetImage),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let actions: Vec<&str> = policy.statements()[0]
         .action
@@ -254,6 +270,8 @@ fn principals_with_deep_paths_render_whole() {
                 .bundle(Bundle::Pull),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let arn = format!("arn:aws:iam::123456789012:user{path}ci");
     assert!(policy.to_json().contains(&format!(r#""AWS":"{arn}""#)));
@@ -343,4 +361,266 @@ fn sparing_is_refused_in_an_allow_and_for_a_session() {
         err.to_string().contains("assumed-role/admin/alice"),
         "{err}"
     );
+}
+
+#[test]
+fn one_builder_type_through_a_loop_with_and_without_the_account() {
+    let roles = ["ci", "deployer", "auditor"].map(|r| RoleName::new(r).unwrap());
+    // Without the account: every statement keeps the builder's type; the result is a template.
+    let mut builder = RepositoryPolicy::builder();
+    for role in roles.clone() {
+        builder = builder.statement(StatementBuilder::allow().role(role).bundle(Bundle::Pull));
+    }
+    let template: PolicyTemplate = builder.build().unwrap();
+    assert!(template.needs_account());
+    let err = template.clone().into_policy().unwrap_err();
+    assert_eq!(err.statements, [0, 1, 2]);
+    // With the account, the same loop builds the policy, equal to the bound template.
+    let mut builder = RepositoryPolicy::builder().account(account("123456789012"));
+    for role in roles {
+        builder = builder.statement(StatementBuilder::allow().role(role).bundle(Bundle::Pull));
+    }
+    let policy: RepositoryPolicy = builder.build().unwrap();
+    assert_eq!(policy, template.bind(account("123456789012")));
+}
+
+#[test]
+fn statements_from_an_iterator_an_option_and_a_condition() {
+    let partners = ["111122223333", "444455556666"].map(account);
+    let push_too = false;
+    let from_iterators = RepositoryPolicy::builder()
+        .statements(
+            partners
+                .iter()
+                .cloned()
+                .map(|a| StatementBuilder::allow().account(a).bundle(Bundle::Pull)),
+        )
+        .statements(push_too.then(|| StatementBuilder::allow().anyone().bundle(Bundle::Push)))
+        .statement_if(!push_too, || {
+            StatementBuilder::deny().anyone().bundle(Bundle::Delete)
+        })
+        .build()
+        .unwrap()
+        .into_policy()
+        .unwrap();
+    let by_hand = RepositoryPolicy::builder()
+        .statement(
+            StatementBuilder::allow()
+                .account(partners[0].clone())
+                .bundle(Bundle::Pull),
+        )
+        .statement(
+            StatementBuilder::allow()
+                .account(partners[1].clone())
+                .bundle(Bundle::Pull),
+        )
+        .statement(StatementBuilder::deny().anyone().bundle(Bundle::Delete))
+        .build()
+        .unwrap()
+        .into_policy()
+        .unwrap();
+    assert_eq!(from_iterators, by_hand);
+}
+
+#[test]
+fn list_methods_equal_one_call_per_value() {
+    let accounts = ["111122223333", "444455556666"].map(account);
+    let lists = StatementBuilder::allow()
+        .accounts(accounts.clone())
+        .users(["a", "b"].map(|u| UserName::new(u).unwrap()))
+        .sessions(
+            RoleName::new("ops").unwrap(),
+            ["s1", "s2"].map(|s| SessionName::new(s).unwrap()),
+        )
+        .bundle(Bundle::Pull);
+    let by_hand = StatementBuilder::allow()
+        .account(accounts[0].clone())
+        .account(accounts[1].clone())
+        .user(UserName::new("a").unwrap())
+        .user(UserName::new("b").unwrap())
+        .session(
+            RoleName::new("ops").unwrap(),
+            SessionName::new("s1").unwrap(),
+        )
+        .session(
+            RoleName::new("ops").unwrap(),
+            SessionName::new("s2").unwrap(),
+        )
+        .bundle(Bundle::Pull);
+    assert_eq!(lists, by_hand);
+}
+
+#[test]
+fn an_empty_list_is_an_error_naming_the_statement_never_a_dropped_statement() {
+    let none: Vec<AccountId> = Vec::new();
+    let err = RepositoryPolicy::builder()
+        .statement(StatementBuilder::allow().anyone().bundle(Bundle::Pull))
+        .statement(
+            StatementBuilder::allow()
+                .sid(Sid::new("Partners").unwrap())
+                .accounts(none)
+                .bundle(Bundle::Pull),
+        )
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err,
+        BuildError::MissingPrincipal {
+            statement: 1,
+            sid: Some("Partners".into())
+        }
+    );
+    assert!(err
+        .to_string()
+        .starts_with("statement 1 (Sid \"Partners\") has no principal"));
+    // No organization is no principal, never `"Principal": "*"` without its condition.
+    let err = RepositoryPolicy::builder()
+        .statement(
+            StatementBuilder::allow()
+                .orgs(Vec::<OrgId>::new())
+                .bundle(Bundle::Pull),
+        )
+        .build()
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        BuildError::MissingPrincipal { statement: 0, .. }
+    ));
+    // A condition given no value.
+    let err = RepositoryPolicy::builder()
+        .statement(
+            StatementBuilder::allow()
+                .anyone()
+                .bundle(Bundle::Pull)
+                .condition(ecr_policy::model::Condition::new(
+                    "IpAddress".parse().unwrap(),
+                    ecr_policy::model::ConditionKey::new("aws:SourceIp").unwrap(),
+                    [],
+                )),
+        )
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "statement 0 tests `aws:SourceIp` against no value: a condition needs at least one (a list of values may have been empty)"
+    );
+    assert_eq!(
+        RepositoryPolicy::builder().build().unwrap_err(),
+        BuildError::NoStatement
+    );
+}
+
+fn pull(sid: &str, account_id: &str) -> PolicyTemplate {
+    RepositoryPolicy::builder()
+        .statement(
+            StatementBuilder::allow()
+                .sid(Sid::new(sid).unwrap())
+                .account(account(account_id))
+                .bundle(Bundle::Pull),
+        )
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn merging_keeps_every_statement_and_refuses_a_sid_twice() {
+    let ci = RepositoryPolicy::builder()
+        .statement(
+            StatementBuilder::allow()
+                .sid(Sid::new("Push").unwrap())
+                .role(RoleName::new("ci").unwrap())
+                .bundle(Bundle::Push),
+        )
+        .build()
+        .unwrap();
+    let merged = ci.clone().merge(pull("Pull", "111122223333")).unwrap();
+    let by_hand = RepositoryPolicy::builder()
+        .statements(ci.clone())
+        .statements(pull("Pull", "111122223333"))
+        .build()
+        .unwrap();
+    assert_eq!(merged, by_hand);
+    let err = merged
+        .merge(pull("Other", "444455556666"))
+        .unwrap()
+        .merge(pull("Pull", "444455556666"))
+        .unwrap_err();
+    assert_eq!(
+        err,
+        ecr_policy::builder::MergeError {
+            sid: "Pull".into(),
+            first: 1,
+            second: 0
+        }
+    );
+    assert!(err.to_string().starts_with(
+        "statement 1 of the first policy and statement 0 of the second share the Sid \"Pull\""
+    ));
+}
+
+#[test]
+fn merging_policies_refuses_what_into_document_would_let_through() {
+    let a = pull("Pull", "111122223333").into_policy().unwrap();
+    let b = pull("Pull", "444455556666").into_policy().unwrap();
+    assert!(a.clone().merge(b.clone()).is_err());
+    assert!(a.clone().extend([b.clone()]).is_err());
+    let joined = a
+        .merge_with(b, ecr_policy::builder::Combine::Principals)
+        .unwrap();
+    assert_eq!(joined.statements().len(), 1);
+    assert!(joined.lint().is_empty(), "{:?}", joined.lint());
+    let expected = RepositoryPolicy::builder()
+        .statement(
+            StatementBuilder::allow()
+                .sid(Sid::new("Pull").unwrap())
+                .accounts(["111122223333", "444455556666"].map(account))
+                .bundle(Bundle::Pull),
+        )
+        .build()
+        .unwrap()
+        .into_policy()
+        .unwrap();
+    assert_eq!(joined, expected);
+}
+
+#[test]
+fn combining_actions_joins_statements_of_the_same_principals() {
+    let push = RepositoryPolicy::builder()
+        .statement(
+            StatementBuilder::allow()
+                .sid(Sid::new("CI").unwrap())
+                .role(RoleName::new("ci").unwrap())
+                .bundle(Bundle::Push),
+        )
+        .build()
+        .unwrap();
+    let pull = RepositoryPolicy::builder()
+        .statement(
+            StatementBuilder::allow()
+                .sid(Sid::new("CI").unwrap())
+                .role(RoleName::new("ci").unwrap())
+                .bundle(Bundle::Pull),
+        )
+        .build()
+        .unwrap();
+    assert!(push
+        .clone()
+        .merge_with(pull.clone(), ecr_policy::builder::Combine::Principals)
+        .is_err());
+    let both = push
+        .merge_with(pull, ecr_policy::builder::Combine::Actions)
+        .unwrap()
+        .bind(account("123456789012"));
+    let expected = RepositoryPolicy::builder()
+        .account(account("123456789012"))
+        .statement(
+            StatementBuilder::allow()
+                .sid(Sid::new("CI").unwrap())
+                .role(RoleName::new("ci").unwrap())
+                .bundle(Bundle::Push)
+                .bundle(Bundle::Pull),
+        )
+        .build()
+        .unwrap();
+    assert_eq!(both, expected);
 }

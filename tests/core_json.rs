@@ -48,6 +48,8 @@ fn pull_for(principal: impl Into<Principal>) -> String {
         )
         .build()
         .unwrap()
+        .into_policy()
+        .unwrap()
         .to_json()
 }
 
@@ -91,6 +93,8 @@ fn duplicate_actions_are_written_once() {
                 .bundle(Bundle::Push),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap()
         .to_json();
     assert_eq!(json.matches("ecr:PutImage").count(), 1, "{json}");
@@ -183,6 +187,8 @@ fn several_principals_group_by_key_in_order() {
                 .bundle(Bundle::Pull),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     common::snapshots()
         .bind(|| insta::assert_snapshot!("json_several_principals", policy.to_json_pretty()));
@@ -197,6 +203,8 @@ fn org_principal_is_anyone_with_the_org_condition() {
                 .bundle(Bundle::Pull),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     common::snapshots().bind(|| insta::assert_snapshot!("json_org_pull", policy.to_json_pretty()));
 }
@@ -281,6 +289,8 @@ fn condition_families() {
             )
             .build()
             .unwrap()
+            .into_policy()
+            .unwrap()
             .to_json();
         rendered.push_str(&format!("{operator}: {json}\n"));
     }
@@ -303,6 +313,8 @@ fn conditions_group_by_operator_and_merge_repeated_keys() {
                 )),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     common::snapshots()
         .bind(|| insta::assert_snapshot!("json_codebuild_conditions", policy.to_json_pretty()));
@@ -319,6 +331,8 @@ fn every_bundle() {
                     .bundle(bundle),
             )
             .build()
+            .unwrap()
+            .into_policy()
             .unwrap()
             .to_json();
         rendered.push_str(&format!("{}: {json}\n", bundle.keyword()));
@@ -339,6 +353,8 @@ fn both_versions_and_an_id() {
                     .action(Action::BatchGetImage),
             )
             .build()
+            .unwrap()
+            .into_policy()
             .unwrap();
         rendered.push_str(&policy.to_json());
         rendered.push('\n');
@@ -399,6 +415,8 @@ fn list_forms_can_be_chosen() {
                 .action_form(ListForm::Compact),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     assert_eq!(
         policy.to_json(),
@@ -418,6 +436,8 @@ fn aws_form_matches_capture_1() {
                 .action(Action::GetDownloadUrlForLayer),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     // The capture lists BatchGetImage first, as it was sent; keep the sent order.
     let mut doc = policy.into_document();
@@ -444,6 +464,8 @@ fn aws_form_matches_capture_2() {
                 .action(Action::GetDownloadUrlForLayer),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap()
         .into_document();
     doc.statements.items_mut()[0]
@@ -472,6 +494,8 @@ fn aws_form_matches_capture_3() {
                 .action_form(ListForm::Compact),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     assert_eq!(
         policy.to_json(),
@@ -495,6 +519,8 @@ fn aws_form_writes_bare_accounts_as_root_arns() {
                 .bundle(Bundle::Pull),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     assert!(policy.to_json().contains(r#""AWS":"210987654321""#));
     assert!(policy

@@ -30,6 +30,8 @@ fn cross_account_pair_works_end_to_end() {
                 .bundle(Bundle::Pull),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let identity = policy.identity_policy_for(&ci, &repo());
     assert_eq!(
@@ -85,6 +87,8 @@ fn identity_policy_keeps_conditions_and_skips_other_grantees() {
                 .action(Action::DeleteRepository),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let identity = policy.identity_policy_for(&ci, &repo());
     assert_eq!(identity.statements.len(), 2);
@@ -111,6 +115,8 @@ fn identity_policy_keeps_conditions_and_skips_other_grantees() {
                 .action(Action::PutImage),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let json = twice.identity_policy_for(&ci, &repo()).to_json();
     assert!(
@@ -136,6 +142,8 @@ fn team_policy() -> RepositoryPolicy {
                 .bundle(Bundle::Pull),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap()
 }
 
@@ -177,6 +185,8 @@ fn access_not_granted_sees_wildcards_denies_and_conditions() {
     let public = RepositoryPolicy::builder()
         .statement(StatementBuilder::allow().anyone().bundle(Bundle::Pull))
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let report = check_access_not_granted(&public, &[Action::BatchGetImage], &[]).unwrap_err();
     assert!(report
@@ -199,6 +209,8 @@ fn access_not_granted_sees_wildcards_denies_and_conditions() {
                 .action(Action::BatchGetImage),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     assert_access_not_granted(&denied, &[Action::BatchGetImage], &[]);
 
@@ -210,6 +222,8 @@ fn access_not_granted_sees_wildcards_denies_and_conditions() {
                 .bundle(Bundle::Pull),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let report = check_access_not_granted(&org, &[Action::BatchGetImage], &[]).unwrap_err();
     assert!(report
@@ -230,6 +244,8 @@ fn access_not_granted_sees_wildcards_denies_and_conditions() {
                 )),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     assert_access_not_granted(
         &by_account,
@@ -269,6 +285,8 @@ fn no_new_access() {
                 .bundle(Bundle::Pull),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     assert_no_new_access(&old, &narrower);
     // And the other way round is new access for the reader, for the three pull actions.
@@ -291,6 +309,8 @@ fn no_new_access() {
                 .action(Action::PutImage),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let by_name = RepositoryPolicy::builder()
         .statement(
@@ -302,6 +322,8 @@ fn no_new_access() {
                 .action(Action::PutImage),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     // Trusting the whole account instead of one user reaches the account's other identities
     // (given their identity policies), but is no new access for the user itself.
@@ -331,10 +353,14 @@ fn no_new_access() {
                 )),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let without_deny = RepositoryPolicy::builder()
         .statement(StatementBuilder::allow().anyone().bundle(Bundle::Pull))
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let report = check_no_new_access(&with_deny, &without_deny).unwrap_err();
     assert!(
@@ -358,6 +384,8 @@ fn no_new_access() {
                     )),
             )
             .build()
+            .unwrap()
+            .into_policy()
             .unwrap()
     };
     assert_no_new_access(

@@ -23,6 +23,8 @@ fn holds(operator: &str, key: &str, values: &[ConditionValue], found: Option<&[&
                 )),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let caller = Caller::service(ServiceName::new("lambda.amazonaws.com").unwrap());
     let repo = "arn:aws:ecr:us-east-1:123456789012:repository/app"
@@ -636,6 +638,8 @@ fn keys_are_case_insensitive_and_several_tests_all_hold() {
                 )),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let e = Evaluator::new(&policy);
     let caller = Caller::from_arn("arn:aws:iam::210987654321:root").unwrap();
@@ -675,6 +679,8 @@ fn derived_principal_keys() {
                 )),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let e = Evaluator::new(&policy);
     let repo: ecr_policy::model::RepositoryArn =

@@ -46,6 +46,8 @@ fn seed_policy(acct: &str) -> RepositoryPolicy {
         )
         .build()
         .unwrap()
+        .into_policy()
+        .unwrap()
 }
 
 /// An identity policy: one statement with `actions` on `resource`.
@@ -122,6 +124,8 @@ fn same_account_identity_allow_alone_is_enough() {
                 .action(Action::BatchGetImage),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let evaluator = Evaluator::new(policy).with_identity_policy(identity(
         Effect::Allow,
@@ -161,6 +165,8 @@ fn explicit_deny_in_either_policy_wins() {
                 .action(Action::PutImage),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let evaluator =
         Evaluator::new(policy).with_identity_policy(identity(Effect::Allow, &["ecr:*"], "*"));
@@ -192,6 +198,8 @@ fn root_principal_delegates_to_the_accounts_identity_policies() {
                 .bundle(Bundle::Pull),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let pull = |c: Caller| Request::new(c, Action::BatchGetImage, repo());
     let bare = Evaluator::new(&policy);
@@ -232,6 +240,8 @@ fn service_principals_get_access_from_the_repository_policy_alone() {
                 .source_arn("arn:aws:codebuild:us-east-1:123456789012:project/*"),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let evaluator = Evaluator::new(&policy);
     let base = Request::new(
@@ -285,6 +295,8 @@ fn get_authorization_token_comes_only_from_an_identity_policy() {
                 .action(Action::GetAuthorizationToken),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let login = Request::new(ci_user(REPO_ACCOUNT), Action::GetAuthorizationToken, repo());
     let d = Evaluator::new(&policy).explain(&login);
@@ -336,6 +348,8 @@ fn sessions_match_role_and_session_principals() {
                 .action(Action::PutImage),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let identity_allow = identity(Effect::Allow, &["ecr:PutImage"], "*");
     let evaluator = Evaluator::new(&by_role).with_identity_policy(&identity_allow);
@@ -354,6 +368,8 @@ fn sessions_match_role_and_session_principals() {
                 .action(Action::PutImage),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let evaluator = Evaluator::new(&by_session).with_identity_policy(&identity_allow);
     assert_allows(&evaluator, &push(session("run-1")));
@@ -431,6 +447,8 @@ fn not_principal_deny_follows_the_documented_identity_rule() {
             .statement(b.action(Action::SetRepositoryPolicy))
             .build()
             .unwrap()
+            .into_policy()
+            .unwrap()
     };
     let caller = Caller::from_arn(session_arn).unwrap();
     let request = Request::new(caller, Action::SetRepositoryPolicy, repo());
@@ -469,6 +487,8 @@ fn not_action_and_not_resource() {
                 ),
         )
         .build()
+        .unwrap()
+        .into_policy()
         .unwrap();
     let evaluator = Evaluator::new(&policy).with_identity_policy(&doc);
     let prod: RepositoryArn = "arn:aws:ecr:us-east-1:123456789012:repository/prod-app"

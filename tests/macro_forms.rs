@@ -203,6 +203,8 @@ fn accounts_and_services() {
             )
             .build()
             .unwrap()
+            .into_policy()
+            .unwrap()
     );
 }
 
@@ -214,6 +216,8 @@ fn anyone() {
         RepositoryPolicy::builder()
             .statement(StatementBuilder::allow().anyone().bundle(Bundle::Pull))
             .build()
+            .unwrap()
+            .into_policy()
             .unwrap()
     );
 }
@@ -232,6 +236,8 @@ fn organizations() {
                     .bundle(Bundle::Pull),
             )
             .build()
+            .unwrap()
+            .into_policy()
             .unwrap()
     );
 }
@@ -263,6 +269,8 @@ fn arns() {
         RepositoryPolicy::builder()
             .statement(expected.bundle(Bundle::Pull))
             .build()
+            .unwrap()
+            .into_policy()
             .unwrap()
     );
 }
@@ -433,6 +441,8 @@ fn every_action_form() {
             )
             .build()
             .unwrap()
+            .into_policy()
+            .unwrap()
     );
 }
 
@@ -469,6 +479,8 @@ fn every_bundle_and_the_star_pattern() {
             )
             .build()
             .unwrap()
+            .into_policy()
+            .unwrap()
     );
 }
 
@@ -486,6 +498,8 @@ fn except_is_not_action() {
                     .not_action(),
             )
             .build()
+            .unwrap()
+            .into_policy()
             .unwrap()
     );
 }
@@ -549,6 +563,8 @@ fn plain_word_conditions() {
             )
             .build()
             .unwrap()
+            .into_policy()
+            .unwrap()
     );
 }
 
@@ -596,6 +612,8 @@ fn unless_negates_plain_words() {
                     )),
             )
             .build()
+            .unwrap()
+            .into_policy()
             .unwrap()
     );
 }
@@ -650,6 +668,8 @@ fn general_conditions() {
                     .condition(condition("StringEquals", "ecr:ResourceTag/env", &["prod"])),
             )
             .build()
+            .unwrap()
+            .into_policy()
             .unwrap()
     );
 }
@@ -743,6 +763,8 @@ fn escaping_in_the_computed_json() {
                     )),
             )
             .build()
+            .unwrap()
+            .into_policy()
             .unwrap()
     );
 }

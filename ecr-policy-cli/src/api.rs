@@ -6,7 +6,8 @@ pub use ecr_policy::catalogue::{PublicAction, KNOWN_KEYS};
 pub use ecr_policy::compare::AccessChange;
 pub use ecr_policy::eval::{Caller, Evaluator, Outcome, Request, RequestAction};
 pub use ecr_policy::json::ParsedPolicy;
-pub use ecr_policy::lint::{LintCode, Severity};
+pub use ecr_policy::lint::{LintCode, LintConfig, Severity};
+pub use ecr_policy::model::PolicyKind as ModelKind;
 pub use ecr_policy::model::RepositoryArn;
 #[cfg(feature = "aws")]
 pub use ecr_policy::names::{AccountId, RepositoryName};

@@ -69,6 +69,13 @@ impl Code {
                     "A condition value that does not fit its operator or key (not a number, a date or an ARN where one is needed)."
                 }
                 LintCode::RedundantAction => "An action listed twice or covered by a wildcard in the same list.",
+                LintCode::PublicActionInPrivatePolicy => "An ecr-public: action in a private repository or registry policy, where it has no effect.",
+                LintCode::PrivateActionInPublicPolicy => "An ecr: action in an ECR Public repository policy, where it has no effect.",
+                LintCode::MissingResource => "A statement of a registry or identity policy without Resource.",
+                LintCode::PrincipalInIdentityPolicy => "A Principal in an identity policy, which IAM refuses.",
+                LintCode::ResourceOutsideRegistry => "A Resource of a registry policy that names no repository of the registry.",
+                LintCode::ActionOutsideScopeV1 => "An action a registry of policy scope V1 refuses (an error when the scope is V1).",
+                LintCode::ActionNeedsWildcardResource => "An action without resource-level permissions granted on a Resource other than *, where it grants nothing.",
                 _ => "A finding of the ecr-policy lint.",
             },
         }

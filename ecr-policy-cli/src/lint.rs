@@ -1,7 +1,7 @@
 //! `lint`: every policy of a file, judged by the library's lint, each finding located in the
 //! file the user wrote.
 
-use crate::api::{LintCode, ParsedPolicy, PublicAction, Severity};
+use crate::api::{LintCode, LintConfig, ModelKind, ParsedPolicy, PublicAction, Severity};
 
 use crate::codes::Code;
 use crate::config::Config;
@@ -298,7 +298,12 @@ fn lint_parsed(
     parsed: &ParsedPolicy,
     out: &mut Vec<Report>,
 ) {
-    for f in parsed.lint() {
+    let judged = match kind {
+        PolicyKind::Repository => ModelKind::Repository,
+        PolicyKind::Registry => ModelKind::Registry,
+        PolicyKind::PublicRepository => ModelKind::PublicRepository,
+    };
+    for f in parsed.lint_with(&LintConfig::default().kind(judged)) {
         if !applies_to(kind, f.code, &f.message)
             || (!unknowns.is_empty() && swayed_by(&f.path, f.code, unknowns))
         {

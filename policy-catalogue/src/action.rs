@@ -69,6 +69,7 @@ impl fmt::Display for AccessLevel {
 /// assert_eq!(Action::GetAuthorizationToken.resource_type(), ResourceType::None);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ResourceType {
     /// A repository ARN. Only these actions can be granted by a repository policy.
     Repository,
@@ -347,6 +348,7 @@ pub(crate) fn foreign_service<'a>(input: &'a str, expected: &str) -> Option<&'a 
 /// );
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct UnknownAction {
     /// The text that failed to parse.
     pub input: String,

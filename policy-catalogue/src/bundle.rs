@@ -24,6 +24,7 @@ use crate::Action;
 /// assert_eq!(pull.keyword(), "pull");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Bundle {
     /// Pull images: what `docker pull` needs from the repository.
     ///
@@ -277,6 +278,7 @@ impl FromStr for Bundle {
 /// assert_eq!(err.to_string(), r#"unknown action bundle "psh"; did you mean "push"?"#);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct UnknownBundle {
     /// The text that failed to parse.
     pub input: String,

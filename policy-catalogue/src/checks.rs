@@ -97,6 +97,10 @@ pub fn is_repository_action(text: &str) -> bool {
 /// assert!(check_action_text("ecr:*").is_ok());
 /// assert!(check_action_text("BatchGetImage").is_err());
 /// ```
+///
+/// # Errors
+/// A [`RuleViolation`] saying what is wrong with the text: empty, no `:`, or a character the
+/// service or the name may not hold.
 pub fn check_action_text(text: &str) -> Result<(), RuleViolation> {
     const RULE: &str = "\"*\" or \"service:ActionName\", e.g. \"ecr:BatchGetImage\"";
     let fail = |detail: &str| Err(RuleViolation::new("action", RULE, text, detail));

@@ -39,6 +39,7 @@ pub enum OperatorFamily {
 /// ```
 #[allow(missing_docs)] // The variant names are the operator names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Operator {
     StringEquals,
     StringNotEquals,
@@ -389,6 +390,7 @@ impl FromStr for ConditionOperator {
 /// );
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct InvalidConditionOperator {
     /// The rejected text.
     pub input: String,

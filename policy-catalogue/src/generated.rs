@@ -37,6 +37,7 @@ pub const DATA_DATE: &str = "2026-09-26";
 /// assert!(!Action::GetAuthorizationToken.is_repository_action());
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Action {
     /// `ecr:BatchCheckLayerAvailability`: access level Read; applies to a repository.
     BatchCheckLayerAvailability,
@@ -574,6 +575,7 @@ impl Action {
 /// assert!("PutImage".parse::<PublicAction>().is_err());
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PublicAction {
     /// `ecr-public:BatchCheckLayerAvailability`: access level Read; applies to a repository.
     BatchCheckLayerAvailability,

@@ -81,6 +81,9 @@ impl ActionPattern {
     /// The pattern must be `"*"` or `service:name`, where the service is non-empty
     /// `[a-z0-9-]+` and the name is non-empty `[A-Za-z0-9*?]+` containing at least
     /// one wildcard (without one it is an action, not a pattern).
+    ///
+    /// # Errors
+    /// An [`InvalidActionPattern`] with the reason when the text is not such a pattern.
     pub fn new(pattern: &str) -> Result<ActionPattern, InvalidActionPattern> {
         let fail = |reason| {
             Err(InvalidActionPattern {
@@ -189,6 +192,7 @@ impl std::str::FromStr for ActionPattern {
 /// assert_eq!(err.to_string(), r#"invalid action pattern "ecr:": the action name is empty"#);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct InvalidActionPattern {
     /// The rejected text.
     pub input: String,

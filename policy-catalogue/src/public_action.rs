@@ -89,6 +89,7 @@ impl FromStr for PublicAction {
 /// assert_eq!(err.suggestion, Some("ecr-public:PutImage"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct UnknownPublicAction {
     /// The text that failed to parse.
     pub input: String,

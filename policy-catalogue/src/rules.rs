@@ -20,6 +20,7 @@ use std::net::IpAddr;
 /// );
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RuleViolation {
     /// What kind of name was checked, e.g. `"account id"`.
     pub what: &'static str,
@@ -134,6 +135,9 @@ fn is_name_char(c: char) -> bool {
 }
 
 /// An AWS account id: exactly 12 ASCII digits.
+///
+/// # Errors
+/// A [`RuleViolation`] saying what is wrong, when the text breaks this rule.
 pub fn check_account_id(s: &str) -> Result<(), RuleViolation> {
     Rule {
         what: "account id",
@@ -143,6 +147,9 @@ pub fn check_account_id(s: &str) -> Result<(), RuleViolation> {
 }
 
 /// An IAM user name: 1 to 64 characters of `A-Z a-z 0-9 + = , . @ _ -`.
+///
+/// # Errors
+/// A [`RuleViolation`] saying what is wrong, when the text breaks this rule.
 pub fn check_user_name(s: &str) -> Result<(), RuleViolation> {
     Rule {
         what: "IAM user name",
@@ -152,6 +159,9 @@ pub fn check_user_name(s: &str) -> Result<(), RuleViolation> {
 }
 
 /// An IAM role name: 1 to 64 characters of `A-Z a-z 0-9 + = , . @ _ -`.
+///
+/// # Errors
+/// A [`RuleViolation`] saying what is wrong, when the text breaks this rule.
 pub fn check_role_name(s: &str) -> Result<(), RuleViolation> {
     Rule {
         what: "IAM role name",
@@ -162,6 +172,9 @@ pub fn check_role_name(s: &str) -> Result<(), RuleViolation> {
 
 /// An IAM path: `/` alone, or `/` + printable ASCII (`!` to `~`) + `/`, 1 to 512
 /// characters in all. This is IAM's `(\u002F)|(\u002F[\u0021-\u007E]+\u002F)`.
+///
+/// # Errors
+/// A [`RuleViolation`] saying what is wrong, when the text breaks this rule.
 pub fn check_iam_path(s: &str) -> Result<(), RuleViolation> {
     let rule = Rule {
         what: "IAM path",
@@ -180,6 +193,9 @@ pub fn check_iam_path(s: &str) -> Result<(), RuleViolation> {
 }
 
 /// An assumed-role session name: 2 to 64 characters of `A-Z a-z 0-9 _ + = , . @ -`.
+///
+/// # Errors
+/// A [`RuleViolation`] saying what is wrong, when the text breaks this rule.
 pub fn check_session_name(s: &str) -> Result<(), RuleViolation> {
     Rule {
         what: "role session name",
@@ -197,6 +213,9 @@ pub const SERVICE_PRINCIPAL_SUFFIXES: [&str; 3] =
 /// A service principal such as `lambda.amazonaws.com`: at most 128 characters of
 /// dot-separated non-empty labels of `a-z 0-9 -`, ending in one of
 /// [`SERVICE_PRINCIPAL_SUFFIXES`].
+///
+/// # Errors
+/// A [`RuleViolation`] saying what is wrong, when the text breaks this rule.
 pub fn check_service_principal(s: &str) -> Result<(), RuleViolation> {
     let rule = Rule {
         what: "service principal",
@@ -223,6 +242,9 @@ pub fn check_service_principal(s: &str) -> Result<(), RuleViolation> {
 ///
 /// ECR accepts more than IAM identity policies do (AWS's own ECR examples use
 /// Sids such as `"new statement"`); see [`is_iam_strict_sid`] for IAM's rule.
+///
+/// # Errors
+/// A [`RuleViolation`] saying what is wrong, when the text breaks this rule.
 pub fn check_sid(s: &str) -> Result<(), RuleViolation> {
     Rule {
         what: "Sid",
@@ -238,6 +260,9 @@ pub fn is_iam_strict_sid(s: &str) -> bool {
 }
 
 /// A policy `Id`: 1 to 128 printable ASCII characters (space included).
+///
+/// # Errors
+/// A [`RuleViolation`] saying what is wrong, when the text breaks this rule.
 pub fn check_policy_id(s: &str) -> Result<(), RuleViolation> {
     Rule {
         what: "policy Id",
@@ -251,6 +276,9 @@ pub fn check_policy_id(s: &str) -> Result<(), RuleViolation> {
 ///
 /// That is, `/`-separated components, each made of lowercase letters and digits
 /// joined by `.`, `_`, `__` or any run of `-`.
+///
+/// # Errors
+/// A [`RuleViolation`] saying what is wrong, when the text breaks this rule.
 pub fn check_repository_name(s: &str) -> Result<(), RuleViolation> {
     let rule = Rule {
         what: "repository name",
@@ -288,6 +316,9 @@ pub fn check_repository_name(s: &str) -> Result<(), RuleViolation> {
 }
 
 /// An AWS Organizations id: `o-` followed by 10 to 32 of `a-z 0-9`.
+///
+/// # Errors
+/// A [`RuleViolation`] saying what is wrong, when the text breaks this rule.
 pub fn check_organization_id(s: &str) -> Result<(), RuleViolation> {
     let rule = Rule {
         what: "organization id",
@@ -325,6 +356,9 @@ pub const PARTITIONS: [&str; 7] = [
 ];
 
 /// An AWS partition: one of [`PARTITIONS`].
+///
+/// # Errors
+/// A [`RuleViolation`] saying what is wrong, when the text breaks this rule.
 pub fn check_partition(s: &str) -> Result<(), RuleViolation> {
     if PARTITIONS.contains(&s) {
         return Ok(());
@@ -339,6 +373,9 @@ pub fn check_partition(s: &str) -> Result<(), RuleViolation> {
 /// A region code as used in repository ARNs: two lowercase letters, one or more
 /// dash-separated lowercase words, and a dash and number, i.e.
 /// `[a-z]{2}(-[a-z]+)+-\d+` (`us-east-1`, `us-gov-west-1`, `cn-north-1`).
+///
+/// # Errors
+/// A [`RuleViolation`] saying what is wrong, when the text breaks this rule.
 pub fn check_region(s: &str) -> Result<(), RuleViolation> {
     let rule = Rule {
         what: "region",
@@ -368,6 +405,9 @@ pub fn check_region(s: &str) -> Result<(), RuleViolation> {
 /// length at most 32 for IPv4 and 128 for IPv6), as `aws:SourceIp` takes.
 ///
 /// Host bits set below the prefix (`10.0.0.1/8`) are accepted, as AWS does.
+///
+/// # Errors
+/// A [`RuleViolation`] saying what is wrong, when the text breaks this rule.
 pub fn check_ip_or_cidr(s: &str) -> Result<(), RuleViolation> {
     let rule = Rule {
         what: "IP address or CIDR block",
@@ -400,6 +440,9 @@ pub fn check_ip_or_cidr(s: &str) -> Result<(), RuleViolation> {
 pub const POLICY_VERSIONS: [&str; 2] = ["2012-10-17", "2008-10-17"];
 
 /// A policy `Version`: one of [`POLICY_VERSIONS`].
+///
+/// # Errors
+/// A [`RuleViolation`] saying what is wrong, when the text breaks this rule.
 pub fn check_version(s: &str) -> Result<(), RuleViolation> {
     if POLICY_VERSIONS.contains(&s) {
         return Ok(());
@@ -417,6 +460,9 @@ pub fn check_version(s: &str) -> Result<(), RuleViolation> {
 ///
 /// This checks the shape only; [`known_key`](crate::known_key) says whether the key
 /// is one the catalogue knows.
+///
+/// # Errors
+/// A [`RuleViolation`] saying what is wrong, when the text breaks this rule.
 pub fn check_condition_key(s: &str) -> Result<(), RuleViolation> {
     let rule = Rule {
         what: "condition key",

@@ -178,7 +178,7 @@ fn render_enum(out: &mut String, ty: &str, service: &str, what: &str, rows: &[Ro
     let _ = writeln!(out, "\n/// {what}");
     let _ = writeln!(
         out,
-        "#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]\npub enum {ty} {{"
+        "#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]\n#[non_exhaustive]\npub enum {ty} {{"
     );
     for row in rows {
         let _ = writeln!(out, "{}\n{},", variant_doc(row), row.name);

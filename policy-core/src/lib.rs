@@ -60,7 +60,9 @@ mod tools;
 
 pub use analysis::access;
 pub use analysis::lint;
+pub use analysis::summary;
 pub use build::builder;
+pub use build::slot;
 pub use tools::assert;
 
 pub use build::builder::{BuildError, PolicyBuilder, PolicyTemplate, StatementBuilder};

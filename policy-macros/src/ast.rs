@@ -93,7 +93,15 @@ pub struct Condition {
     pub kind: CondKind,
 }
 
+/// `{stmt}` (one statement) or `..{stmts}` (any number) spliced into a policy.
+pub struct Splice {
+    pub many: bool,
+    pub group: Group,
+}
+
 pub struct Statement {
+    /// A spliced statement or list of them, in place of the parts below.
+    pub splice: Option<Splice>,
     pub sid: Option<Value>,
     pub effect: Option<Ident>,
     pub not_principal: Option<Ident>,
@@ -148,6 +156,7 @@ pub fn parse_policy(input: ParseStream, errors: &mut Vec<(usize, syn::Error)>) -
             }
             _ => {
                 let mut statement = Statement {
+                    splice: None,
                     sid: None,
                     effect: None,
                     not_principal: None,
@@ -331,6 +340,26 @@ fn parse_expr(input: ParseStream) -> syn::Result<Group> {
 }
 
 fn parse_statement(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
+    let many = peek_punct(input, 0, '.') && peek_punct(input, 1, '.');
+    if many {
+        input.parse::<Token![..]>()?;
+        if !input.peek(syn::token::Brace) {
+            return Err(fail(
+                input,
+                format!(
+                    "expected `{{statements}}` after `..`, found {}: `..{{list}}` splices every statement of a list, a `PolicyTemplate` or a `RepositoryPolicy`",
+                    describe_next(input)
+                ),
+            ));
+        }
+    }
+    if input.peek(syn::token::Brace) {
+        s.splice = Some(Splice {
+            many,
+            group: parse_expr(input)?,
+        });
+        return Ok(());
+    }
     let Some(first) = peek_word(input, 0) else {
         return Err(fail(
             input,

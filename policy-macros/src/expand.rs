@@ -2,6 +2,8 @@
 //! checked at compile time, never re-parsed at run time); interpolated values are bound with
 //! their core type, so a wrong type is a compile error on the expression.
 
+use std::cell::{Cell, RefCell};
+
 use proc_macro2::{Group, Ident, Literal, Span, TokenStream, TokenTree};
 use quote::quote;
 
@@ -11,8 +13,13 @@ use crate::validate::{
 };
 
 pub struct Expander<'a> {
-    /// The path of the `ecr_policy` crate, as `$crate` handed it over.
+    /// The path of `ecr_policy::__private`.
     pub krate: &'a TokenStream,
+    /// The values of the `{expr}` slots that may hold lists, bound before the builder so that
+    /// their count ([`One`] or [`Many`]) is known to the type of the result.
+    pub slots: RefCell<Vec<(Ident, TokenStream)>>,
+    /// Whether a statement is spliced in, which only `build` can check.
+    pub spliced: Cell<bool>,
 }
 
 fn ident(name: &str) -> Ident {
@@ -20,6 +27,65 @@ fn ident(name: &str) -> Ident {
 }
 
 impl Expander<'_> {
+    /// Binds `{expr}` as the values of a slot of type `ty` (one value or a list), returning
+    /// an expression of the `Vec` of them.
+    fn list(&self, ty: &str, group: &Group) -> TokenStream {
+        let krate = self.krate;
+        let ty = ident(ty);
+        let mut slots = self.slots.borrow_mut();
+        let name = Ident::new(&format!("slot_{}", slots.len()), Span::mixed_site());
+        let value = Ident::new("value", Span::mixed_site());
+        // Spanned on the expression, so that a wrong type is reported there.
+        let values = quote::quote_spanned! { group.span()=>
+            #krate::slot::values::<#krate::#ty, _>(#value)
+        };
+        slots.push((name.clone(), quote! { { let #value = #group; #values } }));
+        quote! { #name.values }
+    }
+
+    /// A single value for `Val::Lit`, the list of values for `Val::Expr`.
+    fn vals(&self, ty: &str, val: &Val) -> TokenStream {
+        match val {
+            Val::Lit(_) => {
+                let one = self.val(ty, val);
+                quote! { [#one] }
+            }
+            Val::Expr(g) => self.list(ty, g),
+        }
+    }
+
+    /// The expression `body` with the slots bound before it, finished by `finish` (given the
+    /// counter of slots) when there are slots or splices.
+    fn with_slots(
+        &self,
+        body: TokenStream,
+        finish: Option<(TokenStream, TokenStream)>,
+    ) -> TokenStream {
+        let krate = self.krate;
+        let slots = self.slots.borrow();
+        let lets = slots
+            .iter()
+            .map(|(name, value)| quote! { let #name = #value; });
+        let names = slots.iter().map(|(name, _)| name);
+        let spliced = self.spliced.get();
+        match finish {
+            Some((_, wrap)) if spliced || !slots.is_empty() => {
+                let many = spliced.then(|| quote! { .many() });
+                let counter = Ident::new("counter", Span::mixed_site());
+                let builder = Ident::new("builder", Span::mixed_site());
+                quote! {{
+                    #(#lets)*
+                    let #counter = #krate::slot::counter() #(.and(&#names))* #many;
+                    let #builder = #body;
+                    #counter.finish(#krate::slot::#wrap(#builder))
+                }}
+            }
+            Some((plain, _)) => quote! { #body #plain },
+            None if slots.is_empty() => body,
+            None => quote! {{ #(#lets)* #body }},
+        }
+    }
+
     /// `{ let value: Type = { expr }; value }`: the expression must have exactly the core type.
     fn typed(&self, ty: &str, group: &Group) -> TokenStream {
         let krate = self.krate;
@@ -66,10 +132,40 @@ impl Expander<'_> {
             calls.extend(quote! { .account(#account) });
         }
         for s in &policy.statements {
-            let s = self.statement(s);
-            calls.extend(quote! { .statement(#s) });
+            match &s.splice {
+                Some((false, g)) => {
+                    self.spliced.set(true);
+                    let s = self.typed("StatementBuilder", g);
+                    calls.extend(quote! { .statement(#s) });
+                }
+                Some((true, g)) => {
+                    self.spliced.set(true);
+                    let value = Ident::new("statements", Span::mixed_site());
+                    calls.extend(
+                        quote::quote_spanned! { g.span()=> .statements({ let #value = #g; #value }) },
+                    );
+                }
+                None => {
+                    let s = self.statement(s);
+                    calls.extend(quote! { .statement(#s) });
+                }
+            }
         }
-        quote! { #krate::RepositoryPolicy::builder() #calls .__build_checked_by_macro() }
+        let finish = if policy.is_template() {
+            (quote! { .__template() }, quote! { AsTemplate })
+        } else {
+            (quote! { .__policy() }, quote! { AsPolicy })
+        };
+        self.with_slots(
+            quote! { #krate::RepositoryPolicy::builder() #calls },
+            Some(finish),
+        )
+    }
+
+    /// The value of `statement!`: a `StatementBuilder`.
+    pub fn lone_statement(&self, s: &Statement) -> TokenStream {
+        let s = self.statement(s);
+        self.with_slots(s, None)
     }
 
     /// A value of the macro's type for when the input has errors: the errors are the whole
@@ -78,12 +174,10 @@ impl Expander<'_> {
         let krate = self.krate;
         if template {
             quote! {
-                #krate::RepositoryPolicy::builder()
-                    .statement(#krate::StatementBuilder::allow().own_account())
-                    .__build_checked_by_macro()
+                #krate::RepositoryPolicy::builder().__template()
             }
         } else {
-            quote! { #krate::RepositoryPolicy::builder().__build_checked_by_macro() }
+            quote! { #krate::RepositoryPolicy::builder().__policy() }
         }
     }
 
@@ -95,7 +189,7 @@ impl Expander<'_> {
             calls.extend(quote! { .sid(#sid) });
         }
         for p in &s.principals {
-            calls.extend(self.principal(p));
+            calls.extend(self.principal(p, true));
         }
         if s.not_principal {
             calls.extend(quote! { .not_principal() });
@@ -130,7 +224,8 @@ impl Expander<'_> {
         quote! { .principal(#krate::Principal::Aws(#krate::AwsPrincipal::#principal)) }
     }
 
-    fn principal(&self, p: &Principal) -> TokenStream {
+    /// The builder call adding `p`; with `lists`, each `{expr}` may be a list of values.
+    fn principal(&self, p: &Principal, lists: bool) -> TokenStream {
         let krate = self.krate;
         match p {
             Principal::Named {
@@ -144,14 +239,20 @@ impl Expander<'_> {
                 } else {
                     ("UserName", "user")
                 };
-                let name = self.val(ty, name);
-                match path {
-                    Some(path) => {
+                match (path, name) {
+                    (None, Val::Expr(g)) if lists => {
+                        let names = self.list(ty, g);
+                        let method = ident(&format!("{method}s"));
+                        quote! { .#method(#names) }
+                    }
+                    (Some(path), name) => {
+                        let name = self.val(ty, name);
                         let method = ident(&format!("{method}_with_path"));
                         let path = self.checked("IamPath", path);
                         quote! { .#method(#path, #name) }
                     }
-                    None => {
+                    (None, name) => {
+                        let name = self.val(ty, name);
                         let method = ident(method);
                         quote! { .#method(#name) }
                     }
@@ -169,12 +270,31 @@ impl Expander<'_> {
                     ("UserName", "User")
                 };
                 let variant = ident(variant);
-                let name = self.val(ty, name);
                 let account = self.val("AccountId", account);
                 let path = self.path(path.as_deref());
-                self.aws(&quote! {
-                    #variant { partition: #krate::Partition::Aws, account: #account, path: #path, name: #name }
-                })
+                match name {
+                    Val::Expr(g) if lists => {
+                        let names = self.list(ty, g);
+                        let (a, n) = (
+                            Ident::new("account", Span::mixed_site()),
+                            Ident::new("name", Span::mixed_site()),
+                        );
+                        quote! {
+                            .principals({
+                                let #a: #krate::AccountId = #account;
+                                ::core::iter::Iterator::map(::core::iter::IntoIterator::into_iter(#names), move |#n| #krate::Principal::Aws(#krate::AwsPrincipal::#variant {
+                                    partition: #krate::Partition::Aws, account: ::core::clone::Clone::clone(&#a), path: #path, name: #n,
+                                }))
+                            })
+                        }
+                    }
+                    name => {
+                        let name = self.val(ty, name);
+                        self.aws(&quote! {
+                            #variant { partition: #krate::Partition::Aws, account: #account, path: #path, name: #name }
+                        })
+                    }
+                }
             }
             Principal::Session {
                 role,
@@ -182,10 +302,35 @@ impl Expander<'_> {
                 account,
             } => {
                 let role = self.val("RoleName", role);
-                let session = self.val("SessionName", session);
-                match account {
-                    None => quote! { .session(#role, #session) },
-                    Some(account) => {
+                match (account, session) {
+                    (None, Val::Expr(g)) if lists => {
+                        let sessions = self.list("SessionName", g);
+                        quote! { .sessions(#role, #sessions) }
+                    }
+                    (None, session) => {
+                        let session = self.val("SessionName", session);
+                        quote! { .session(#role, #session) }
+                    }
+                    (Some(account), Val::Expr(g)) if lists => {
+                        let sessions = self.list("SessionName", g);
+                        let account = self.val("AccountId", account);
+                        let (a, r, n) = (
+                            Ident::new("account", Span::mixed_site()),
+                            Ident::new("role", Span::mixed_site()),
+                            Ident::new("session", Span::mixed_site()),
+                        );
+                        quote! {
+                            .principals({
+                                let #a: #krate::AccountId = #account;
+                                let #r: #krate::RoleName = #role;
+                                ::core::iter::Iterator::map(::core::iter::IntoIterator::into_iter(#sessions), move |#n| #krate::Principal::Aws(#krate::AwsPrincipal::AssumedRole {
+                                    partition: #krate::Partition::Aws, account: ::core::clone::Clone::clone(&#a), role: ::core::clone::Clone::clone(&#r), session: #n,
+                                }))
+                            })
+                        }
+                    }
+                    (Some(account), session) => {
+                        let session = self.val("SessionName", session);
                         let account = self.val("AccountId", account);
                         self.aws(&quote! {
                             AssumedRole { partition: #krate::Partition::Aws, account: #account, role: #role, session: #session }
@@ -193,20 +338,36 @@ impl Expander<'_> {
                     }
                 }
             }
+            Principal::Account(a) if lists => {
+                let a = self.vals("AccountId", a);
+                quote! { .accounts(#a) }
+            }
             Principal::Account(a) => {
                 let a = self.val("AccountId", a);
                 quote! { .account(#a) }
+            }
+            Principal::Service(s) if lists => {
+                let s = self.vals("ServiceName", s);
+                quote! { .services(#s) }
             }
             Principal::Service(s) => {
                 let s = self.val("ServiceName", s);
                 quote! { .service(#s) }
             }
             Principal::Anyone => quote! { .anyone() },
+            Principal::Org(o) if lists => {
+                let o = self.vals("OrgId", o);
+                quote! { .orgs(#o) }
+            }
             Principal::Org(o) => {
                 let o = self.val("OrgId", o);
                 quote! { .org(#o) }
             }
             Principal::Arn(arn) => self.aws(&self.arn(arn)),
+            Principal::ArnExpr(g) if lists => {
+                let p = self.list("AwsPrincipal", g);
+                quote! { .principals(#p) }
+            }
             Principal::ArnExpr(g) => {
                 let p = self.typed("AwsPrincipal", g);
                 quote! { .principal(#p) }
@@ -228,7 +389,7 @@ impl Expander<'_> {
                 quote! { .spare(#krate::Principal::Service(#s)) }
             }
             _ => {
-                let call: Vec<TokenTree> = self.principal(p).into_iter().collect();
+                let call: Vec<TokenTree> = self.principal(p, false).into_iter().collect();
                 match call.as_slice() {
                     [dot, TokenTree::Ident(method), args] => {
                         let method = if method == "principal" {
@@ -330,28 +491,34 @@ impl Expander<'_> {
         let operator = ident(c.operator.operator.as_str());
         let if_exists = c.operator.if_exists;
         let key = self.val("ConditionKey", &c.key);
+        let one = |v: TokenStream| quote! { [#v] };
+        let all = Ident::new("values", Span::mixed_site());
         let values = c.values.iter().map(|v| match v {
-            CondVal::Str(s) => quote! { #krate::ConditionValue::__checked(#s) },
-            CondVal::Bool(b) => quote! { #krate::ConditionValue::Bool(#b) },
+            CondVal::Str(s) => one(quote! { #krate::ConditionValue::__checked(#s) }),
+            CondVal::Bool(b) => one(quote! { #krate::ConditionValue::Bool(#b) }),
             CondVal::Num(n) => {
                 let n = Literal::u64_suffixed(*n);
-                quote! { <#krate::ConditionValue as ::core::convert::From<u64>>::from(#n) }
+                one(quote! { <#krate::ConditionValue as ::core::convert::From<u64>>::from(#n) })
             }
-            CondVal::Expr(g) => self.typed("ConditionValue", g),
-            CondVal::Account(g) => {
-                let v = self.typed("AccountId", g);
-                quote! { <#krate::ConditionValue as ::core::convert::From<&str>>::from(#v.as_str()) }
-            }
-            CondVal::Org(g) => {
-                let v = self.typed("OrgId", g);
-                quote! { <#krate::ConditionValue as ::core::convert::From<&str>>::from(#v.as_str()) }
+            CondVal::Expr(g) => self.list("ConditionValue", g),
+            CondVal::Account(g) | CondVal::Org(g) => {
+                let ty = if matches!(v, CondVal::Account(_)) { "AccountId" } else { "OrgId" };
+                let values = self.list(ty, g);
+                let x = Ident::new("value", Span::mixed_site());
+                quote! {
+                    ::core::iter::Iterator::map(::core::iter::IntoIterator::into_iter(#values), |#x| <#krate::ConditionValue as ::core::convert::From<&str>>::from(#x.as_str()))
+                }
             }
         });
         quote! {
             #krate::Condition::new(
                 #krate::ConditionOperator { qualifier: #qualifier, operator: #krate::Operator::#operator, if_exists: #if_exists },
                 #key,
-                [#(#values),*],
+                {
+                    let mut #all = ::std::vec::Vec::new();
+                    #(::core::iter::Extend::extend(&mut #all, #values);)*
+                    #all
+                },
             )
         }
     }

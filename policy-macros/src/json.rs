@@ -17,6 +17,9 @@ pub use policy_catalogue::checks::MAX_POLICY_LENGTH;
 
 /// The compact JSON of the policy, or `None` when some slot is interpolated.
 pub fn compact_json(policy: &Policy) -> Option<String> {
+    if policy.statements.iter().any(|s| s.splice.is_some()) {
+        return None;
+    }
     let account = match &policy.account {
         Some(Val::Lit(a)) => a.as_str(),
         Some(Val::Expr(_)) => return None,

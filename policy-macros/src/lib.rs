@@ -33,6 +33,8 @@ pub fn policy_impl(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
 enum Mode {
     Value,
     CompactJson,
+    /// `statement!`: one statement, yielding a `StatementBuilder`.
+    Statement,
 }
 
 fn run(input: TokenStream) -> TokenStream {
@@ -52,12 +54,21 @@ fn run(input: TokenStream) -> TokenStream {
         {
             (Mode::CompactJson, dsl.iter().cloned().collect())
         }
+        [TokenTree::Punct(at), TokenTree::Ident(word), dsl @ ..]
+            if at.as_char() == '@' && word == "statement" =>
+        {
+            (Mode::Statement, dsl.iter().cloned().collect())
+        }
         _ => (Mode::Value, rest.into_iter().collect()),
     };
     // Every path of the expansion goes through `ecr_policy::__private`, which names each item
     // once, so the public layout of `ecr_policy` can change without touching the macro.
     let private = quote! { #krate::__private };
-    let expander = expand::Expander { krate: &private };
+    let expander = expand::Expander {
+        krate: &private,
+        slots: std::cell::RefCell::new(Vec::new()),
+        spliced: std::cell::Cell::new(false),
+    };
     let mut errors = Vec::new();
     let parsed =
         (|input: syn::parse::ParseStream| Ok(ast::parse_policy(input, &mut errors))).parse2(dsl);
@@ -72,6 +83,9 @@ fn run(input: TokenStream) -> TokenStream {
             }
         }
     };
+    if let Mode::Statement = mode {
+        return lone_statement(&expander, &syntax, errors);
+    }
     let template = validate::syntax_is_template(&syntax);
     let (policy, more) = validate::validate(&syntax, errors.is_empty());
     errors.extend(more);
@@ -102,9 +116,64 @@ fn run(input: TokenStream) -> TokenStream {
             _ => quote! { { #compile_errors ::core::option::Option::<&'static str>::None } },
         },
         Mode::Value if errors.is_empty() => expander.policy(&policy),
-        Mode::Value => {
+        Mode::Value | Mode::Statement => {
             let fallback = expander.fallback(template || policy.is_template());
             quote! { { #compile_errors #fallback } }
+        }
+    }
+}
+
+/// `statement!`: exactly one statement of the grammar of `policy!`, checked the same way.
+fn lone_statement(
+    expander: &expand::Expander,
+    syntax: &ast::Policy,
+    mut errors: Vec<(usize, syn::Error)>,
+) -> TokenStream {
+    for (order, header) in &syntax.headers {
+        let (ast::Header::Version(k, _) | ast::Header::Id(k, _) | ast::Header::Account(k, _)) =
+            header;
+        errors.push((
+            *order,
+            syn::Error::new(
+                k.span(),
+                format!("`{k}` is a header of a whole policy: `statement!` takes one statement\nhelp: give `{k}` in the `policy!` the statement is spliced into, or to the builder"),
+            ),
+        ));
+    }
+    for (order, s) in syntax.statements.iter().skip(1) {
+        let at = s
+            .effect
+            .as_ref()
+            .map_or_else(proc_macro2::Span::call_site, |e| e.span());
+        errors.push((
+            *order,
+            syn::Error::new(
+                at,
+                "`statement!` takes one statement: write one `statement!` for each, or a `policy!`",
+            ),
+        ));
+    }
+    if let Some((order, s)) = syntax.statements.first() {
+        if let Some(splice) = &s.splice {
+            errors.push((
+                *order,
+                syn::Error::new(
+                    splice.group.span(),
+                    "`statement!` takes a statement, not a splice: use the value itself",
+                ),
+            ));
+        }
+    }
+    let (policy, more) = validate::validate(syntax, errors.is_empty());
+    errors.extend(more);
+    errors.sort_by_key(|(order, _)| *order);
+    let krate = expander.krate;
+    match policy.statements.first() {
+        Some(s) if errors.is_empty() && s.splice.is_none() => expander.lone_statement(s),
+        _ => {
+            let compile_errors: TokenStream =
+                errors.iter().map(|(_, e)| e.to_compile_error()).collect();
+            quote! { { #compile_errors #krate::StatementBuilder::allow() } }
         }
     }
 }

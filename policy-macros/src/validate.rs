@@ -98,6 +98,8 @@ pub struct Condition {
 }
 
 pub struct Statement {
+    /// A spliced statement (`false`) or list of them (`true`), in place of the parts below.
+    pub splice: Option<(bool, Group)>,
     pub sid: Option<Val>,
     pub deny: bool,
     pub principals: Vec<Principal>,
@@ -126,10 +128,11 @@ impl Policy {
     pub fn is_template(&self) -> bool {
         self.account.is_none()
             && self.statements.iter().any(|s| {
-                s.principals
-                    .iter()
-                    .chain(&s.spared)
-                    .any(Principal::needs_policy_account)
+                s.splice.is_some()
+                    || s.principals
+                        .iter()
+                        .chain(&s.spared)
+                        .any(Principal::needs_policy_account)
             })
     }
 }
@@ -143,14 +146,15 @@ pub fn syntax_is_template(policy: &ast::Policy) -> bool {
         .any(|(_, h)| matches!(h, Header::Account(..)));
     !has_account
         && policy.statements.iter().any(|(_, s)| {
-            s.principals.iter().any(|p| {
-                matches!(
-                    p.kind,
-                    PrincipalKind::User(_, None)
-                        | PrincipalKind::Role(_, None)
-                        | PrincipalKind::Session(_, _, None)
-                )
-            })
+            s.splice.is_some()
+                || s.principals.iter().any(|p| {
+                    matches!(
+                        p.kind,
+                        PrincipalKind::User(_, None)
+                            | PrincipalKind::Role(_, None)
+                            | PrincipalKind::Session(_, _, None)
+                    )
+                })
         })
 }
 
@@ -282,6 +286,20 @@ fn statement_of(
     policy_account: &Option<Val>,
     errors: &mut Errors,
 ) -> Statement {
+    if let Some(splice) = &s.splice {
+        // What a spliced statement holds is known at run time: `build` checks it.
+        return Statement {
+            splice: Some((splice.many, splice.group.clone())),
+            sid: None,
+            deny: false,
+            principals: Vec::new(),
+            not_principal: false,
+            spared: Vec::new(),
+            actions: Vec::new(),
+            not_action: false,
+            conditions: Vec::new(),
+        };
+    }
     let sid = s.sid.as_ref().map(|v| {
         let val = checked(v, check_sid, errors);
         if let (Val::Lit(text), Value::Str(lit)) = (&val, v) {
@@ -344,6 +362,7 @@ fn statement_of(
         not_principal = false;
     }
     Statement {
+        splice: None,
         sid,
         deny,
         principals,
@@ -571,7 +590,12 @@ fn actions_of(s: &ast::Statement, errors: &mut Errors) -> Vec<ActionItem> {
                 let item = if name.contains(['*', '?']) {
                     pattern(&format!("ecr:{name}"), span.clone(), errors)
                 } else {
-                    match Action::ALL.iter().find(|a| a.name() == name) {
+                    // AWS matches action names without regard to case; the catalogue's spelling
+                    // is written.
+                    match Action::ALL
+                        .iter()
+                        .find(|a| a.name().eq_ignore_ascii_case(name))
+                    {
                         Some(action) => repository_action(*action, span.clone(), errors),
                         None => {
                             let names: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
@@ -625,7 +649,10 @@ fn action_word(text: &str, span: Span, errors: &mut Errors) -> Option<ActionItem
     if let Some(bundle) = Bundle::ALL.iter().find(|b| b.keyword() == text) {
         return Some(ActionItem::Bundle(*bundle));
     }
-    if let Some(action) = Action::ALL.iter().find(|a| a.name() == text) {
+    if let Some(action) = Action::ALL
+        .iter()
+        .find(|a| a.name().eq_ignore_ascii_case(text))
+    {
         return repository_action(*action, span, errors);
     }
     let message = if words::PRINCIPAL_KINDS.contains(&text) {

@@ -387,17 +387,17 @@ impl Drift {
     /// let account = AccountId::new("123456789012")?;
     /// let code = RepositoryPolicy::builder()
     ///     .statement(StatementBuilder::allow().account(account.clone()).bundle(Bundle::Pull))
-    ///     .build()?;
+    ///     .build()?.into_policy()?;
     /// // The same access written another way is not drift.
     /// let deployed = RepositoryPolicy::builder()
     ///     .statement(StatementBuilder::allow().bundle(Bundle::Pull).account(account.clone()).bundle(Bundle::Pull))
-    ///     .build()?;
+    ///     .build()?.into_policy()?;
     /// assert!(Drift::between(Some(deployed.document()), &code).is_in_sync());
     /// assert_eq!(Drift::between(None, &code), Drift::NotDeployed);
     ///
     /// let wider = RepositoryPolicy::builder()
     ///     .statement(StatementBuilder::allow().account(account).bundle(Bundle::Pull).bundle(Bundle::Push))
-    ///     .build()?;
+    ///     .build()?.into_policy()?;
     /// let drift = Drift::between(Some(wider.document()), &code);
     /// let Drift::Drifted(diff) = &drift else { panic!("{drift}") };
     /// assert!(diff.removed.is_empty());

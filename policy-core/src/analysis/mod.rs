@@ -2,7 +2,9 @@
 //! diff and normal form.
 
 pub mod access;
+pub(crate) mod by_kind;
 pub(crate) mod diff;
 pub(crate) mod equivalence;
 pub mod lint;
 pub(crate) mod normalize;
+pub mod summary;

@@ -1,20 +1,42 @@
 //! The builder: every part of a repository policy, with the policy's account bound in the types.
 //!
-//! A principal such as "the user `fcj-ecr-ci-cd-user`" needs an account for its ARN. Statements
-//! that name one without an account are [`StatementBuilder<NeedsAccount>`]; a policy holding such
-//! a statement builds into a [`PolicyTemplate`], which has no way to render JSON until
-//! [`PolicyTemplate::bind`] gives it the account. Give the account up front with
-//! [`PolicyBuilder::account`] and `build` returns a [`RepositoryPolicy`] directly.
+//! A principal such as "the user `fcj-ecr-ci-cd-user`" needs an account for its ARN. A
+//! [`PolicyBuilder`] that was given the account with [`PolicyBuilder::account`] builds a
+//! [`RepositoryPolicy`]; one without builds a [`PolicyTemplate`], which has no way to render JSON
+//! until [`PolicyTemplate::bind`] gives it the account (or, when no statement names a principal
+//! of the policy's account, [`RepositoryPolicy::try_from`] turns it into the policy).
+//!
+//! Both builders keep their type whatever you add, so statements can come from a loop, an
+//! iterator or a condition:
+//!
+//! ```
+//! use policy_core::{AccountId, Bundle, RepositoryPolicy, RoleName, StatementBuilder};
+//!
+//! let roles = ["ci", "deployer"].map(|r| RoleName::new(r).unwrap());
+//! let read_only = false;
+//! let mut builder = RepositoryPolicy::builder().account(AccountId::new("123456789012")?);
+//! for role in roles {
+//!     builder = builder.statement(StatementBuilder::allow().role(role).bundle(Bundle::Pull));
+//! }
+//! let policy = builder
+//!     .statement_if(!read_only, || {
+//!         StatementBuilder::allow().role(RoleName::new("ci").unwrap()).bundle(Bundle::Push)
+//!     })
+//!     .build()?;
+//! assert_eq!(policy.statements().len(), 3);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::fmt;
 use std::marker::PhantomData;
 
 use crate::model::action::ActionItem;
-use crate::model::condition::{Condition, ConditionKey, ConditionValue};
+use crate::model::condition::{Condition, ConditionKey, ConditionValue, Conditions};
 use crate::model::document::PolicyDocument;
 use crate::model::list::{ListForm, ValueList};
 use crate::model::names::{
-    AccountId, IamPath, OrgId, Partition, PolicyId, RoleName, SessionName, Sid, UserName,
+    AccountId, IamPath, OrgId, Partition, PolicyId, RoleName, ServiceName, SessionName, Sid,
+    UserName,
 };
 use crate::model::policy::RepositoryPolicy;
 use crate::model::principal::{AwsPrincipal, Principal};
@@ -26,43 +48,64 @@ use policy_catalogue::{Bundle, Operator};
 pub mod state {
     mod sealed {
         pub trait Sealed {}
-        impl Sealed for super::Resolved {}
-        impl Sealed for super::NeedsAccount {}
+        impl Sealed for super::NoAccount {}
         impl Sealed for super::WithAccount {}
     }
 
-    /// Every principal so far has its own account: nothing to bind.
+    /// The policy's account is not known: the builder builds a
+    /// [`PolicyTemplate`](super::PolicyTemplate).
     #[derive(Clone, Copy, Debug, Default)]
-    pub struct Resolved;
-    /// Some principal is in "the policy's account", which is not known yet.
-    #[derive(Clone, Copy, Debug, Default)]
-    pub struct NeedsAccount;
-    /// The policy's account is known.
+    pub struct NoAccount;
+    /// The policy's account is known: the builder builds a
+    /// [`RepositoryPolicy`](crate::model::policy::RepositoryPolicy).
     #[derive(Clone, Copy, Debug, Default)]
     pub struct WithAccount;
 
-    /// The state of a statement: [`Resolved`] or [`NeedsAccount`].
-    pub trait StatementState: PolicyState {}
-    impl StatementState for Resolved {}
-    impl StatementState for NeedsAccount {}
+    /// [`NoAccount`] or [`WithAccount`].
+    pub trait AccountState: sealed::Sealed {}
+    impl AccountState for NoAccount {}
+    impl AccountState for WithAccount {}
+}
 
-    /// The state of a policy, and how adding a statement changes it.
-    pub trait PolicyState: sealed::Sealed {
-        /// The state after adding a statement in state `S`.
-        type With<S: StatementState>: PolicyState;
-    }
-    impl PolicyState for Resolved {
-        type With<S: StatementState> = S;
-    }
-    impl PolicyState for NeedsAccount {
-        type With<S: StatementState> = NeedsAccount;
-    }
-    impl PolicyState for WithAccount {
-        type With<S: StatementState> = WithAccount;
+use state::{AccountState, NoAccount, WithAccount};
+
+/// Which statements a merge joins into one, before Sids are compared.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Combine {
+    /// Keep every statement as it is.
+    #[default]
+    Nothing,
+    /// Join statements equal in everything but their principals (Sid included): the joined
+    /// statement names the principals of both.
+    Principals,
+    /// Join statements equal in everything but their actions (Sid included): the joined
+    /// statement grants or denies the actions of both.
+    Actions,
+}
+
+/// What a merge refuses: two statements with one Sid.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MergeError {
+    /// The Sid.
+    pub sid: String,
+    /// The first statement with it: index in the policy merged into, from 0.
+    pub first: usize,
+    /// The second statement with it: index in the policy merged in, from 0.
+    pub second: usize,
+}
+
+impl fmt::Display for MergeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "statement {} of the first policy and statement {} of the second share the Sid \"{}\": Sids must be unique within a policy\nhelp: rename one of them, or merge with `Combine::Principals` or `Combine::Actions` when they differ only in those",
+            self.first, self.second, self.sid
+        )
     }
 }
 
-use state::{NeedsAccount, PolicyState, Resolved, StatementState, WithAccount};
+impl std::error::Error for MergeError {}
 
 /// A principal waiting for the policy's account.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -80,16 +123,16 @@ enum Slot {
 }
 
 impl Slot {
-    fn resolve(self, partition: Partition, account: Option<&AccountId>) -> Principal {
+    /// The principal, or the pending one back when there is no account to bind.
+    fn resolve(self, partition: Partition, account: Option<&AccountId>) -> Result<Principal, Slot> {
         let pending = match self {
-            Slot::Ready(p) => return p,
+            Slot::Ready(p) => return Ok(p),
             Slot::InPolicyAccount(p) => p,
         };
-        // The state types guarantee an account whenever a slot is pending.
         let Some(account) = account.cloned() else {
-            return Principal::Aws(AwsPrincipal::Other(String::new()));
+            return Err(Slot::InPolicyAccount(pending));
         };
-        Principal::Aws(match pending {
+        Ok(Principal::Aws(match pending {
             Pending::User(path, name) => AwsPrincipal::User {
                 partition,
                 account,
@@ -113,12 +156,12 @@ impl Slot {
                 role,
                 session,
             },
-        })
+        }))
     }
 }
 
-#[derive(Clone, Debug)]
-struct Draft {
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Draft {
     sid: Option<Sid>,
     effect: Effect,
     not_principal: bool,
@@ -127,12 +170,20 @@ struct Draft {
     not_action: bool,
     actions: Vec<ActionItem>,
     action_form: ListForm,
-    conditions: crate::model::condition::Conditions,
+    conditions: Conditions,
     /// The principals a deny of everyone spares, by conditions written at the end.
     spared: Vec<Slot>,
+    /// Actions as they were read (a statement of an existing policy): not sorted.
+    verbatim: bool,
 }
 
 /// Builds one statement. Start with [`StatementBuilder::allow`] or [`StatementBuilder::deny`].
+///
+/// A statement builder has one type whatever it holds, so principals and actions can be added in
+/// a loop or from lists ([`accounts`](Self::accounts), [`roles`](Self::roles), ...). Principals
+/// of "the policy's account" ([`user`](Self::user), [`role`](Self::role),
+/// [`session`](Self::session), [`own_account`](Self::own_account)) get the account when the
+/// statement is added to a policy that has one, or when its [`PolicyTemplate`] is bound.
 ///
 /// ```
 /// use policy_core::{AccountId, Bundle, RepositoryPolicy, StatementBuilder, UserName, Version};
@@ -151,14 +202,29 @@ struct Draft {
 /// assert!(policy.to_json().contains(r#""AWS":"arn:aws:iam::123456789012:user/fcj-ecr-ci-cd-user""#));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug)]
+///
+/// An empty list adds no principal, and a statement without principal is refused by
+/// [`PolicyBuilder::build`], naming the statement: it is never dropped silently.
+///
+/// ```
+/// use policy_core::{AccountId, BuildError, Bundle, RepositoryPolicy, StatementBuilder};
+///
+/// let partners: Vec<AccountId> = Vec::new();
+/// let err = RepositoryPolicy::builder()
+///     .statement(StatementBuilder::allow().sid("Partners".parse()?).accounts(partners).bundle(Bundle::Pull))
+///     .build()
+///     .unwrap_err();
+/// assert!(matches!(err, BuildError::MissingPrincipal { statement: 0, .. }));
+/// assert!(err.to_string().starts_with("statement 0 (Sid \"Partners\") has no principal"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[must_use = "a statement does nothing until it is added to a policy"]
-pub struct StatementBuilder<S = Resolved> {
+pub struct StatementBuilder {
     draft: Draft,
-    state: PhantomData<S>,
 }
 
-impl StatementBuilder<Resolved> {
+impl StatementBuilder {
     /// An `Allow` statement.
     pub fn allow() -> Self {
         Self::new(Effect::Allow)
@@ -181,35 +247,32 @@ impl StatementBuilder<Resolved> {
                 not_action: false,
                 actions: Vec::new(),
                 action_form: ListForm::Array,
-                conditions: crate::model::condition::Conditions::new(),
+                conditions: Conditions::new(),
                 spared: Vec::new(),
+                verbatim: false,
             },
-            state: PhantomData,
         }
     }
-}
 
-impl<S: StatementState> StatementBuilder<S> {
-    fn needs_account(mut self, pending: Pending) -> StatementBuilder<NeedsAccount> {
-        let slot = Slot::InPolicyAccount(pending);
+    fn slot(mut self, slot: Slot) -> Self {
         if !self.draft.principals.contains(&slot) {
             self.draft.principals.push(slot);
         }
-        StatementBuilder {
-            draft: self.draft,
-            state: PhantomData,
-        }
+        self
     }
 
-    fn spare_pending(mut self, pending: Pending) -> StatementBuilder<NeedsAccount> {
+    /// Whether some principal is in the policy's account, which the policy must give.
+    #[must_use]
+    pub fn needs_account(&self) -> bool {
+        self.draft.needs_account()
+    }
+
+    fn spare_pending(mut self, pending: Pending) -> Self {
         let slot = Slot::InPolicyAccount(pending);
         if !self.draft.spared.contains(&slot) {
             self.draft.spared.push(slot);
         }
-        StatementBuilder {
-            draft: self.draft,
-            state: PhantomData,
-        }
+        self
     }
 
     /// Spares a principal from a statement that denies everyone: `deny anyone except ...`, in
@@ -257,31 +320,23 @@ impl<S: StatementState> StatementBuilder<S> {
     }
 
     /// Spares an IAM user of the policy's account; see [`spare`](Self::spare).
-    pub fn spare_user(self, name: UserName) -> StatementBuilder<NeedsAccount> {
+    pub fn spare_user(self, name: UserName) -> Self {
         self.spare_pending(Pending::User(IamPath::root(), name))
     }
 
     /// Spares an IAM user with a path, of the policy's account; see [`spare`](Self::spare).
-    pub fn spare_user_with_path(
-        self,
-        path: IamPath,
-        name: UserName,
-    ) -> StatementBuilder<NeedsAccount> {
+    pub fn spare_user_with_path(self, path: IamPath, name: UserName) -> Self {
         self.spare_pending(Pending::User(path, name))
     }
 
     /// Spares an IAM role of the policy's account, and so all its sessions; see
     /// [`spare`](Self::spare).
-    pub fn spare_role(self, name: RoleName) -> StatementBuilder<NeedsAccount> {
+    pub fn spare_role(self, name: RoleName) -> Self {
         self.spare_pending(Pending::Role(IamPath::root(), name))
     }
 
     /// Spares an IAM role with a path, of the policy's account; see [`spare`](Self::spare).
-    pub fn spare_role_with_path(
-        self,
-        path: IamPath,
-        name: RoleName,
-    ) -> StatementBuilder<NeedsAccount> {
+    pub fn spare_role_with_path(self, path: IamPath, name: RoleName) -> Self {
         self.spare_pending(Pending::Role(path, name))
     }
 
@@ -292,42 +347,64 @@ impl<S: StatementState> StatementBuilder<S> {
     }
 
     /// Adds a principal that names its own account (or needs none). Duplicates are dropped.
-    pub fn principal(mut self, principal: impl Into<Principal>) -> Self {
-        let slot = Slot::Ready(principal.into());
-        if !self.draft.principals.contains(&slot) {
-            self.draft.principals.push(slot);
-        }
-        self
+    pub fn principal(self, principal: impl Into<Principal>) -> Self {
+        self.slot(Slot::Ready(principal.into()))
+    }
+
+    /// Adds several principals that name their own accounts.
+    pub fn principals<I>(self, principals: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Principal>,
+    {
+        principals.into_iter().fold(self, Self::principal)
     }
 
     /// Adds an IAM user of the policy's account.
-    pub fn user(self, name: UserName) -> StatementBuilder<NeedsAccount> {
-        self.needs_account(Pending::User(IamPath::root(), name))
+    pub fn user(self, name: UserName) -> Self {
+        self.slot(Slot::InPolicyAccount(Pending::User(IamPath::root(), name)))
+    }
+
+    /// Adds IAM users of the policy's account.
+    pub fn users(self, names: impl IntoIterator<Item = UserName>) -> Self {
+        names.into_iter().fold(self, Self::user)
     }
 
     /// Adds an IAM user with a path, of the policy's account.
-    pub fn user_with_path(self, path: IamPath, name: UserName) -> StatementBuilder<NeedsAccount> {
-        self.needs_account(Pending::User(path, name))
+    pub fn user_with_path(self, path: IamPath, name: UserName) -> Self {
+        self.slot(Slot::InPolicyAccount(Pending::User(path, name)))
     }
 
     /// Adds an IAM role of the policy's account.
-    pub fn role(self, name: RoleName) -> StatementBuilder<NeedsAccount> {
-        self.needs_account(Pending::Role(IamPath::root(), name))
+    pub fn role(self, name: RoleName) -> Self {
+        self.slot(Slot::InPolicyAccount(Pending::Role(IamPath::root(), name)))
+    }
+
+    /// Adds IAM roles of the policy's account.
+    pub fn roles(self, names: impl IntoIterator<Item = RoleName>) -> Self {
+        names.into_iter().fold(self, Self::role)
     }
 
     /// Adds an IAM role with a path, of the policy's account.
-    pub fn role_with_path(self, path: IamPath, name: RoleName) -> StatementBuilder<NeedsAccount> {
-        self.needs_account(Pending::Role(path, name))
+    pub fn role_with_path(self, path: IamPath, name: RoleName) -> Self {
+        self.slot(Slot::InPolicyAccount(Pending::Role(path, name)))
     }
 
     /// Adds an assumed-role session of the policy's account.
-    pub fn session(self, role: RoleName, session: SessionName) -> StatementBuilder<NeedsAccount> {
-        self.needs_account(Pending::Session(role, session))
+    pub fn session(self, role: RoleName, session: SessionName) -> Self {
+        self.slot(Slot::InPolicyAccount(Pending::Session(role, session)))
+    }
+
+    /// Adds sessions of one role of the policy's account.
+    pub fn sessions(self, role: RoleName, sessions: impl IntoIterator<Item = SessionName>) -> Self {
+        sessions
+            .into_iter()
+            .fold(self, |s, name| s.session(role.clone(), name))
     }
 
     /// Adds the policy's own account (`arn:aws:iam::<account>:root`).
-    pub fn own_account(self) -> StatementBuilder<NeedsAccount> {
-        self.needs_account(Pending::Root)
+    pub fn own_account(self) -> Self {
+        self.slot(Slot::InPolicyAccount(Pending::Root))
     }
 
     /// Adds another account, as its root ARN.
@@ -335,9 +412,19 @@ impl<S: StatementState> StatementBuilder<S> {
         self.principal(Principal::account(account))
     }
 
+    /// Adds other accounts, each as its root ARN.
+    pub fn accounts(self, accounts: impl IntoIterator<Item = AccountId>) -> Self {
+        accounts.into_iter().fold(self, Self::account)
+    }
+
     /// Adds a service principal such as `codebuild.amazonaws.com`.
-    pub fn service(self, service: crate::model::names::ServiceName) -> Self {
+    pub fn service(self, service: ServiceName) -> Self {
         self.principal(Principal::Service(service))
+    }
+
+    /// Adds service principals.
+    pub fn services(self, services: impl IntoIterator<Item = ServiceName>) -> Self {
+        services.into_iter().fold(self, Self::service)
     }
 
     /// Adds everyone (`"Principal": "*"`).
@@ -348,10 +435,23 @@ impl<S: StatementState> StatementBuilder<S> {
     /// Everyone in an AWS Organization: `"Principal": "*"` with `StringEquals`
     /// `aws:PrincipalOrgID`.
     pub fn org(self, org: OrgId) -> Self {
+        self.orgs([org])
+    }
+
+    /// Everyone in any of the organizations: `"Principal": "*"` with `StringEquals`
+    /// `aws:PrincipalOrgID` listing them. No organization adds no principal (never `*` alone).
+    pub fn orgs(self, orgs: impl IntoIterator<Item = OrgId>) -> Self {
+        let values: Vec<ConditionValue> = orgs
+            .into_iter()
+            .map(|o| ConditionValue::from(o.as_str()))
+            .collect();
+        if values.is_empty() {
+            return self;
+        }
         self.anyone().condition(Condition::new(
             crate::model::condition::plain(Operator::StringEquals),
             ConditionKey::__checked("aws:PrincipalOrgID"),
-            [ConditionValue::from(org.as_str())],
+            values,
         ))
     }
 
@@ -407,7 +507,7 @@ impl<S: StatementState> StatementBuilder<S> {
     }
 
     /// Adds a condition test. A test with the operator and key of an existing one adds its
-    /// values to it, as alternatives.
+    /// values to it, as alternatives. A test without values is refused by `build`.
     pub fn condition(mut self, test: Condition) -> Self {
         self.draft.conditions.push(test);
         self
@@ -432,6 +532,40 @@ impl<S: StatementState> StatementBuilder<S> {
     }
 }
 
+impl From<Statement> for StatementBuilder {
+    /// A statement of an existing policy, kept as it is written (actions in their order).
+    /// `Resource` is dropped: a repository policy has none.
+    fn from(s: Statement) -> Self {
+        let (not_principal, principals, principal_form) = match s.principal {
+            Some(p) => (
+                p.negated,
+                p.principals.iter().cloned().map(Slot::Ready).collect(),
+                p.principals.form(),
+            ),
+            None => (false, Vec::new(), ListForm::Compact),
+        };
+        let (not_action, actions, action_form) = match s.action {
+            Some(a) => (a.negated, a.actions.to_vec(), a.actions.form()),
+            None => (false, Vec::new(), ListForm::Array),
+        };
+        StatementBuilder {
+            draft: Draft {
+                sid: s.sid,
+                effect: s.effect,
+                not_principal,
+                principals,
+                principal_form,
+                not_action,
+                actions,
+                action_form,
+                conditions: s.condition,
+                spared: Vec::new(),
+                verbatim: true,
+            },
+        }
+    }
+}
+
 /// Whether a spared principal can be spared, i.e. has a condition that fails for it.
 fn can_spare(slot: &Slot) -> bool {
     match slot {
@@ -449,19 +583,21 @@ fn can_spare(slot: &Slot) -> bool {
 }
 
 impl Draft {
+    /// The statement, with the policy's account given to pending principals. Without an
+    /// account they are left out: callers check [`Draft::needs_account`] first.
     fn finish(self, partition: Partition, account: Option<&AccountId>) -> Statement {
         let mut d = self;
         let (mut arns, mut accounts, mut services) = (Vec::new(), Vec::new(), Vec::new());
         for slot in std::mem::take(&mut d.spared) {
             match slot.resolve(partition, account) {
-                Principal::Aws(p @ (AwsPrincipal::User { .. } | AwsPrincipal::Role { .. })) => {
+                Ok(Principal::Aws(p @ (AwsPrincipal::User { .. } | AwsPrincipal::Role { .. }))) => {
                     arns.push(ConditionValue::from(p.to_string()));
                 }
-                Principal::Aws(AwsPrincipal::Account { account, .. }) => {
+                Ok(Principal::Aws(AwsPrincipal::Account { account, .. })) => {
                     accounts.push(ConditionValue::from(account.as_str()));
                 }
-                Principal::Service(s) => services.push(ConditionValue::from(s.as_str())),
-                // Refused by `PolicyBuilder::build`.
+                Ok(Principal::Service(s)) => services.push(ConditionValue::from(s.as_str())),
+                // Refused by `PolicyBuilder::build`, or left for `bind`.
                 _ => {}
             }
         }
@@ -483,21 +619,22 @@ impl Draft {
             }
         }
         let mut actions = d.actions;
-        actions.sort();
-        actions.dedup();
+        if !d.verbatim {
+            actions.sort();
+            actions.dedup();
+        }
+        let principals: Vec<Principal> = d
+            .principals
+            .into_iter()
+            .filter_map(|s| s.resolve(partition, account).ok())
+            .collect();
         Statement {
             sid: d.sid,
             effect: d.effect,
-            principal: (!d.principals.is_empty()).then(|| PrincipalElement {
+            principal: (!principals.is_empty()).then(|| PrincipalElement {
                 negated: d.not_principal,
                 empty_keys: Vec::new(),
-                principals: ValueList::new(
-                    d.principals
-                        .into_iter()
-                        .map(|s| s.resolve(partition, account))
-                        .collect(),
-                    d.principal_form,
-                ),
+                principals: ValueList::new(principals, d.principal_form),
             }),
             action: (!actions.is_empty()).then(|| ActionElement {
                 negated: d.not_action,
@@ -507,26 +644,101 @@ impl Draft {
             condition: d.conditions,
         }
     }
+
+    /// Whether a merge with `combine` joins `other` into this statement.
+    pub(crate) fn combinable(&self, other: &Draft, combine: Combine) -> bool {
+        fn same_set<T: Ord + Clone>(a: &[T], b: &[T]) -> bool {
+            let mut a = a.to_vec();
+            let mut b = b.to_vec();
+            a.sort();
+            a.dedup();
+            b.sort();
+            b.dedup();
+            a == b
+        }
+        let alike = self.sid == other.sid
+            && self.effect == other.effect
+            && self.not_principal == other.not_principal
+            && self.not_action == other.not_action
+            && self.conditions == other.conditions
+            && self.spared == other.spared;
+        alike
+            && match combine {
+                Combine::Principals => same_set(&self.actions, &other.actions),
+                Combine::Actions => {
+                    self.principals.len() == other.principals.len()
+                        && self.principals.iter().all(|p| other.principals.contains(p))
+                }
+                Combine::Nothing => false,
+            }
+    }
+
+    /// Joins the principals or actions of `other` into this statement.
+    pub(crate) fn absorb(&mut self, other: Draft, combine: Combine) {
+        match combine {
+            Combine::Principals => {
+                for p in other.principals {
+                    if !self.principals.contains(&p) {
+                        self.principals.push(p);
+                    }
+                }
+            }
+            Combine::Actions => {
+                for a in other.actions {
+                    if !self.actions.contains(&a) {
+                        self.actions.push(a);
+                    }
+                }
+            }
+            Combine::Nothing => {}
+        }
+    }
+
+    pub(crate) fn sid(&self) -> Option<&Sid> {
+        self.sid.as_ref()
+    }
+
+    fn needs_account(&self) -> bool {
+        self.principals
+            .iter()
+            .chain(&self.spared)
+            .any(|s| matches!(s, Slot::InPolicyAccount(_)))
+    }
 }
 
-/// What [`PolicyBuilder::build`] refuses.
+/// What [`PolicyBuilder::build`] refuses. Statements are named by their index, from 0, and
+/// their Sid when they have one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum BuildError {
     /// The policy has no statement. The `Statement` element is required
     /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_statement.html>),
     /// and a document without one is not a repository policy
-    /// ([`RepositoryRuleViolation::NoStatement`](crate::model::RepositoryRuleViolation::NoStatement)).
+    /// ([`RepositoryRuleViolation::NoStatement`](crate::model::policy::RepositoryRuleViolation::NoStatement)).
     NoStatement,
-    /// A statement names no principal; ECR requires one in every statement.
+    /// A statement names no principal (an empty list of them is none); ECR requires one in every
+    /// statement.
     MissingPrincipal {
         /// Index of the statement, from 0.
         statement: usize,
+        /// Its Sid.
+        sid: Option<String>,
     },
     /// A statement names no action.
     MissingAction {
         /// Index of the statement, from 0.
         statement: usize,
+        /// Its Sid.
+        sid: Option<String>,
+    },
+    /// A condition test has no value (it was given an empty list).
+    EmptyCondition {
+        /// Index of the statement, from 0.
+        statement: usize,
+        /// Its Sid.
+        sid: Option<String>,
+        /// The condition key, e.g. `aws:SourceIp`.
+        key: String,
     },
     /// A statement spares a principal it cannot: sparing is for `Deny` statements, and for
     /// users, roles, accounts and services (see [`StatementBuilder::spare`]).
@@ -547,19 +759,39 @@ pub enum BuildError {
     },
 }
 
+/// "statement 2" or "statement 2 (Sid "Pull")".
+fn named(statement: usize, sid: Option<&String>) -> String {
+    match sid {
+        Some(sid) => format!("statement {statement} (Sid \"{sid}\")"),
+        None => format!("statement {statement}"),
+    }
+}
+
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BuildError::NoStatement => f.write_str(
-                "the policy has no statement: a repository policy needs at least one (add one with `.statement(...)`)",
-            ),
-            BuildError::MissingPrincipal { statement } => write!(
+            BuildError::NoStatement => write!(
                 f,
-                "statement {statement} has no principal: ECR requires a principal in every statement of a repository policy (add one, e.g. `.user(...)` or `.account(...)`)"
+                "the policy has no statement: a repository policy needs at least one (add one with `.statement(...)`; a list of statements may have been empty)"
             ),
-            BuildError::MissingAction { statement } => write!(
+            BuildError::MissingPrincipal { statement, sid } => write!(
                 f,
-                "statement {statement} has no action: add one with `.action(...)` or `.bundle(...)`"
+                "{} has no principal: ECR requires a principal in every statement of a repository policy (add one, e.g. `.user(...)` or `.account(...)`; a list of principals may have been empty)",
+                named(*statement, sid.as_ref())
+            ),
+            BuildError::MissingAction { statement, sid } => write!(
+                f,
+                "{} has no action: add one with `.action(...)` or `.bundle(...)`",
+                named(*statement, sid.as_ref())
+            ),
+            BuildError::EmptyCondition {
+                statement,
+                sid,
+                key,
+            } => write!(
+                f,
+                "{} tests `{key}` against no value: a condition needs at least one (a list of values may have been empty)",
+                named(*statement, sid.as_ref())
             ),
             BuildError::CannotSpare {
                 statement,
@@ -585,20 +817,78 @@ impl fmt::Display for BuildError {
 
 impl std::error::Error for BuildError {}
 
-/// Builds a [`RepositoryPolicy`] (or, without an account, a [`PolicyTemplate`]).
-/// Start with [`RepositoryPolicy::builder`].
+/// Checks the statements of a policy, in order.
+fn check(statements: &[Draft]) -> Result<(), BuildError> {
+    if statements.is_empty() {
+        return Err(BuildError::NoStatement);
+    }
+    for (i, s) in statements.iter().enumerate() {
+        let sid = || s.sid.as_ref().map(|s| s.as_str().to_owned());
+        if s.principals.is_empty() {
+            return Err(BuildError::MissingPrincipal {
+                statement: i,
+                sid: sid(),
+            });
+        }
+        if s.actions.is_empty() {
+            return Err(BuildError::MissingAction {
+                statement: i,
+                sid: sid(),
+            });
+        }
+        if let Some(test) = s.conditions.tests().iter().find(|t| t.values.is_empty()) {
+            return Err(BuildError::EmptyCondition {
+                statement: i,
+                sid: sid(),
+                key: test.key.as_str().to_owned(),
+            });
+        }
+        if !s.spared.is_empty() && s.effect == Effect::Allow {
+            return Err(BuildError::CannotSpare {
+                statement: i,
+                principal: None,
+            });
+        }
+        if let Some(slot) = s.spared.iter().find(|slot| !can_spare(slot)) {
+            let principal = match slot {
+                Slot::Ready(p) => p.to_string(),
+                Slot::InPolicyAccount(_) => "a principal of the policy's account".to_owned(),
+            };
+            return Err(BuildError::CannotSpare {
+                statement: i,
+                principal: Some(principal),
+            });
+        }
+        if let Some(own) = &s.sid {
+            if let Some(j) = statements[..i]
+                .iter()
+                .position(|o| o.sid.as_ref() == Some(own))
+            {
+                return Err(BuildError::DuplicateSid {
+                    sid: own.as_str().to_owned(),
+                    first: j,
+                    second: i,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Builds a [`RepositoryPolicy`] (with [`account`](Self::account)) or a [`PolicyTemplate`]
+/// (without). Start with [`RepositoryPolicy::builder`].
 #[derive(Clone, Debug)]
 #[must_use = "call .build() to get the policy"]
-pub struct PolicyBuilder<S = Resolved> {
+pub struct PolicyBuilder<A = NoAccount> {
     version: Version,
     id: Option<PolicyId>,
     partition: Partition,
     account: Option<AccountId>,
     statements: Vec<Draft>,
-    state: PhantomData<S>,
+    state: PhantomData<A>,
 }
 
-impl PolicyBuilder<Resolved> {
+impl PolicyBuilder<NoAccount> {
     pub(crate) fn new() -> Self {
         PolicyBuilder {
             version: Version::V2012_10_17,
@@ -609,20 +899,40 @@ impl PolicyBuilder<Resolved> {
             state: PhantomData,
         }
     }
-}
 
-impl<S: PolicyState> PolicyBuilder<S> {
-    fn into_state<T>(self) -> PolicyBuilder<T> {
+    /// Sets the policy's account: the account of users, roles and sessions named without one.
+    pub fn account(self, account: AccountId) -> PolicyBuilder<WithAccount> {
         PolicyBuilder {
             version: self.version,
             id: self.id,
             partition: self.partition,
-            account: self.account,
+            account: Some(account),
             statements: self.statements,
             state: PhantomData,
         }
     }
 
+    /// Checks the statements and returns a template that renders once an account is bound.
+    ///
+    /// # Errors
+    /// A [`BuildError`] when there is no statement, a statement lacks a principal or an action,
+    /// a condition has no value, or two statements share a Sid.
+    pub fn build(self) -> Result<PolicyTemplate, BuildError> {
+        check(&self.statements)?;
+        Ok(self.into_template())
+    }
+
+    fn into_template(self) -> PolicyTemplate {
+        PolicyTemplate {
+            version: Some(self.version),
+            id: self.id,
+            partition: self.partition,
+            statements: self.statements,
+        }
+    }
+}
+
+impl<A: AccountState> PolicyBuilder<A> {
     /// Sets the `Version` (default `2012-10-17`).
     pub fn version(mut self, version: Version) -> Self {
         self.version = version;
@@ -641,89 +951,69 @@ impl<S: PolicyState> PolicyBuilder<S> {
         self
     }
 
-    /// Sets the policy's account: the account of users, roles and sessions named without one.
-    pub fn account(mut self, account: AccountId) -> PolicyBuilder<WithAccount> {
-        self.account = Some(account);
-        self.into_state()
-    }
-
     /// Adds a statement.
-    pub fn statement<T: StatementState>(
-        mut self,
-        statement: StatementBuilder<T>,
-    ) -> PolicyBuilder<S::With<T>> {
+    pub fn statement(mut self, statement: StatementBuilder) -> Self {
         self.statements.push(statement.draft);
-        self.into_state()
+        self
     }
 
-    fn check(&self) -> Result<(), BuildError> {
-        if self.statements.is_empty() {
-            return Err(BuildError::NoStatement);
+    /// Adds a statement when `include` holds; `statement` is called only then.
+    pub fn statement_if(self, include: bool, statement: impl FnOnce() -> StatementBuilder) -> Self {
+        if include {
+            self.statement(statement())
+        } else {
+            self
         }
-        for (i, s) in self.statements.iter().enumerate() {
-            if s.principals.is_empty() {
-                return Err(BuildError::MissingPrincipal { statement: i });
-            }
-            if s.actions.is_empty() {
-                return Err(BuildError::MissingAction { statement: i });
-            }
-            if !s.spared.is_empty() && s.effect == Effect::Allow {
-                return Err(BuildError::CannotSpare {
-                    statement: i,
-                    principal: None,
-                });
-            }
-            if let Some(slot) = s.spared.iter().find(|slot| !can_spare(slot)) {
-                let principal = match slot {
-                    Slot::Ready(p) => p.to_string(),
-                    Slot::InPolicyAccount(_) => "a principal of the policy's account".to_owned(),
-                };
-                return Err(BuildError::CannotSpare {
-                    statement: i,
-                    principal: Some(principal),
-                });
-            }
-            if let Some(sid) = &s.sid {
-                if let Some(j) = self.statements[..i]
-                    .iter()
-                    .position(|o| o.sid.as_ref() == Some(sid))
-                {
-                    return Err(BuildError::DuplicateSid {
-                        sid: sid.as_str().to_owned(),
-                        first: j,
-                        second: i,
-                    });
-                }
-            }
-        }
-        Ok(())
     }
 
-    fn assemble(self, account: Option<&AccountId>) -> RepositoryPolicy {
-        let partition = self.partition;
-        let mut doc = PolicyDocument::new(self.version);
-        doc.id = self.id;
-        for s in self.statements {
-            doc.statements.push(s.finish(partition, account));
-        }
-        RepositoryPolicy::from_document_unchecked(doc)
+    /// Adds statements: any iterator of [`StatementBuilder`]s (an `Option` of one included),
+    /// or the statements of a [`PolicyTemplate`] or [`RepositoryPolicy`].
+    ///
+    /// ```
+    /// use policy_core::{AccountId, Bundle, RepositoryPolicy, StatementBuilder};
+    ///
+    /// let partners = ["111122223333", "444455556666"].map(|a| AccountId::new(a).unwrap());
+    /// let policy = RepositoryPolicy::try_from(
+    ///     RepositoryPolicy::builder()
+    ///         .statements(partners.into_iter().map(|a| StatementBuilder::allow().account(a).bundle(Bundle::Pull)))
+    ///         .build()?,
+    /// )?;
+    /// assert_eq!(policy.statements().len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn statements(mut self, statements: impl IntoStatements) -> Self {
+        self.statements
+            .extend(statements.into_statements().into_iter().map(|s| s.draft));
+        self
     }
 }
 
-impl PolicyBuilder<Resolved> {
-    /// Checks and builds the policy.
-    ///
-    /// # Errors
-    /// A [`BuildError`] when the policy has no statement, a statement lacks a principal or an
-    /// action, or two share a Sid.
-    pub fn build(self) -> Result<RepositoryPolicy, BuildError> {
-        self.check()?;
-        Ok(self.assemble(None))
+#[doc(hidden)]
+impl<A: AccountState> PolicyBuilder<A> {
+    /// For `policy!`, which checked at compile time that no principal waits for an account
+    /// unless one is given.
+    pub fn __policy(self) -> RepositoryPolicy {
+        let account = self.account;
+        assemble(
+            Some(self.version),
+            self.id,
+            self.statements,
+            self.partition,
+            account.as_ref(),
+        )
     }
 
-    #[doc(hidden)]
-    pub fn __build_checked_by_macro(self) -> RepositoryPolicy {
-        self.assemble(None)
+    /// For `policy!` with lists or spliced statements, known only at run time.
+    pub fn __checked_policy(self) -> Result<RepositoryPolicy, BuildError> {
+        check(&self.statements)?;
+        Ok(self.__policy())
+    }
+}
+
+#[doc(hidden)]
+impl PolicyBuilder<NoAccount> {
+    pub fn __template(self) -> PolicyTemplate {
+        self.into_template()
     }
 }
 
@@ -731,41 +1021,83 @@ impl PolicyBuilder<WithAccount> {
     /// Checks and builds the policy.
     ///
     /// # Errors
-    /// A [`BuildError`] when the policy has no statement, a statement lacks a principal or an
-    /// action, or two share a Sid.
+    /// A [`BuildError`] when there is no statement, a statement lacks a principal or an action,
+    /// a condition has no value, or two statements share a Sid.
     pub fn build(self) -> Result<RepositoryPolicy, BuildError> {
-        self.check()?;
-        let account = self.account.clone();
-        Ok(self.assemble(account.as_ref()))
+        check(&self.statements)?;
+        Ok(self.assemble())
     }
 
-    #[doc(hidden)]
-    pub fn __build_checked_by_macro(self) -> RepositoryPolicy {
-        let account = self.account.clone();
-        self.assemble(account.as_ref())
-    }
-}
-
-impl PolicyBuilder<NeedsAccount> {
-    /// Checks the statements and returns a template that renders once an account is bound.
-    ///
-    /// # Errors
-    /// A [`BuildError`] when the policy has no statement, a statement lacks a principal or an
-    /// action, or two share a Sid.
-    pub fn build(self) -> Result<PolicyTemplate, BuildError> {
-        self.check()?;
-        Ok(PolicyTemplate(self))
-    }
-
-    #[doc(hidden)]
-    pub fn __build_checked_by_macro(self) -> PolicyTemplate {
-        PolicyTemplate(self)
+    fn assemble(self) -> RepositoryPolicy {
+        let account = self.account;
+        assemble(
+            Some(self.version),
+            self.id,
+            self.statements,
+            self.partition,
+            account.as_ref(),
+        )
     }
 }
 
-/// A repository policy with principals in "the policy's account", which is not known yet.
+fn assemble(
+    version: Option<Version>,
+    id: Option<PolicyId>,
+    statements: Vec<Draft>,
+    partition: Partition,
+    account: Option<&AccountId>,
+) -> RepositoryPolicy {
+    let mut doc = PolicyDocument::new(Version::V2012_10_17);
+    doc.version = version;
+    doc.id = id;
+    for s in statements {
+        doc.statements.push(s.finish(partition, account));
+    }
+    RepositoryPolicy::from_document_unchecked(doc)
+}
+
+/// What [`PolicyBuilder::statements`] and `..{...}` in `policy!` take: statements from an
+/// iterator, a [`PolicyTemplate`] or a [`RepositoryPolicy`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a list of statements",
+    label = "expected statements",
+    note = "give an iterator of `StatementBuilder` (e.g. a `Vec` of `statement!` values, or an `Option` of one), a `PolicyTemplate` or a `RepositoryPolicy`"
+)]
+pub trait IntoStatements {
+    /// The statements, in order.
+    fn into_statements(self) -> Vec<StatementBuilder>;
+}
+
+impl<I: IntoIterator<Item = StatementBuilder>> IntoStatements for I {
+    fn into_statements(self) -> Vec<StatementBuilder> {
+        self.into_iter().collect()
+    }
+}
+
+impl IntoStatements for PolicyTemplate {
+    fn into_statements(self) -> Vec<StatementBuilder> {
+        self.statements
+            .into_iter()
+            .map(|draft| StatementBuilder { draft })
+            .collect()
+    }
+}
+
+impl IntoStatements for RepositoryPolicy {
+    fn into_statements(self) -> Vec<StatementBuilder> {
+        self.into_document()
+            .statements
+            .into_iter()
+            .map(StatementBuilder::from)
+            .collect()
+    }
+}
+
+/// A repository policy whose principals may be in "the policy's account", which is not known
+/// yet.
 ///
-/// It has no JSON: [`bind`](PolicyTemplate::bind) the account to get a [`RepositoryPolicy`].
+/// It has no JSON: [`bind`](PolicyTemplate::bind) the account to get a [`RepositoryPolicy`], or,
+/// when no principal needs it, convert with [`RepositoryPolicy::try_from`].
 ///
 /// ```compile_fail
 /// use policy_core::{Bundle, RepositoryPolicy, StatementBuilder, UserName};
@@ -778,30 +1110,155 @@ impl PolicyBuilder<NeedsAccount> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
+/// A loop adding statements keeps the builder's type, and what it builds still cannot render
+/// without the account:
+///
+/// ```compile_fail
+/// use policy_core::{Bundle, RepositoryPolicy, RoleName, StatementBuilder};
+///
+/// let mut builder = RepositoryPolicy::builder();
+/// for role in ["ci", "deployer"] {
+///     builder = builder.statement(StatementBuilder::allow().role(RoleName::new(role)?).bundle(Bundle::Pull));
+/// }
+/// // error[E0599]: no method named `to_json` found for struct `PolicyTemplate`
+/// let json = builder.build()?.to_json();
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
 /// ```
 /// use policy_core::{AccountId, Bundle, RepositoryPolicy, StatementBuilder, UserName};
 ///
 /// let template = RepositoryPolicy::builder()
 ///     .statement(StatementBuilder::allow().user(UserName::new("ci")?).bundle(Bundle::Pull))
 ///     .build()?;
+/// assert!(template.needs_account());
 /// let policy = template.bind(AccountId::new("123456789012")?);
 /// assert!(policy.to_json().contains("arn:aws:iam::123456789012:user/ci"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[must_use = "bind an account to get a policy"]
-pub struct PolicyTemplate(PolicyBuilder<NeedsAccount>);
+pub struct PolicyTemplate {
+    pub(crate) version: Option<Version>,
+    pub(crate) id: Option<PolicyId>,
+    pub(crate) partition: Partition,
+    pub(crate) statements: Vec<Draft>,
+}
 
 impl PolicyTemplate {
     /// Binds the policy's account, giving a policy that can render.
     pub fn bind(self, account: AccountId) -> RepositoryPolicy {
-        self.0.assemble(Some(&account))
+        assemble(
+            self.version,
+            self.id,
+            self.statements,
+            self.partition,
+            Some(&account),
+        )
+    }
+
+    /// Whether some principal is in the policy's account, so that only
+    /// [`bind`](Self::bind) gives the policy.
+    #[must_use]
+    pub fn needs_account(&self) -> bool {
+        self.statements.iter().any(Draft::needs_account)
+    }
+
+    /// The policy, when no principal needs the policy's account: the same as
+    /// [`RepositoryPolicy::try_from`], for the end of a builder chain.
+    ///
+    /// ```
+    /// use policy_core::{AccountId, Bundle, RepositoryPolicy, StatementBuilder};
+    ///
+    /// let policy = RepositoryPolicy::builder()
+    ///     .statement(StatementBuilder::allow().account(AccountId::new("111122223333")?).bundle(Bundle::Pull))
+    ///     .build()?
+    ///     .into_policy()?;
+    /// assert!(policy.to_json().contains("arn:aws:iam::111122223333:root"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`AccountNeeded`], naming the statements with a principal in the policy's account.
+    pub fn into_policy(self) -> Result<RepositoryPolicy, AccountNeeded> {
+        RepositoryPolicy::try_from(self)
+    }
+
+    /// The policy; principals of the policy's account are left out, so callers know there are
+    /// none.
+    pub(crate) fn into_policy_unchecked(self) -> RepositoryPolicy {
+        assemble(self.version, self.id, self.statements, self.partition, None)
+    }
+
+    /// The indexes of the statements with a principal in the policy's account.
+    fn needing_account(&self) -> Vec<usize> {
+        (0..self.statements.len())
+            .filter(|&i| self.statements[i].needs_account())
+            .collect()
+    }
+}
+
+/// [`RepositoryPolicy::try_from`] of a [`PolicyTemplate`] whose statements need the policy's
+/// account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountNeeded {
+    /// The statements with a principal in the policy's account, by index from 0.
+    pub statements: Vec<usize>,
+}
+
+impl fmt::Display for AccountNeeded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list: Vec<String> = self.statements.iter().map(usize::to_string).collect();
+        write!(
+            f,
+            "statements {} name a user, role, session or root of the policy's account, which is not known: bind it with `PolicyTemplate::bind`",
+            list.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for AccountNeeded {}
+
+impl TryFrom<PolicyTemplate> for RepositoryPolicy {
+    type Error = AccountNeeded;
+
+    /// The policy, when no principal needs the policy's account.
+    fn try_from(template: PolicyTemplate) -> Result<Self, Self::Error> {
+        let statements = template.needing_account();
+        if !statements.is_empty() {
+            return Err(AccountNeeded { statements });
+        }
+        Ok(assemble(
+            template.version,
+            template.id,
+            template.statements,
+            template.partition,
+            None,
+        ))
+    }
+}
+
+impl From<RepositoryPolicy> for PolicyTemplate {
+    /// The policy as a template that needs no account (binding it changes nothing).
+    fn from(policy: RepositoryPolicy) -> Self {
+        let version = policy.version();
+        let id = policy.id().cloned();
+        PolicyTemplate {
+            version,
+            id,
+            partition: Partition::Aws,
+            statements: policy
+                .into_statements()
+                .into_iter()
+                .map(|s| s.draft)
+                .collect(),
+        }
     }
 }
 
 impl RepositoryPolicy {
     /// Starts a builder.
-    pub fn builder() -> PolicyBuilder<Resolved> {
+    pub fn builder() -> PolicyBuilder<NoAccount> {
         PolicyBuilder::new()
     }
 }

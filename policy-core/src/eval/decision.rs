@@ -158,7 +158,7 @@ impl StatementRef {
             policy,
             index: s.index,
             sid: s.sid.clone(),
-            description: s.description.clone(),
+            description: s.description(),
             effect: s.effect,
         }
     }
@@ -469,7 +469,12 @@ impl Tally {
     fn add(&mut self, kind: PolicyKind, effect: Effect, m: PrincipalMatch) {
         match (effect, kind) {
             (Effect::Deny, _) => self.deny = true,
-            (Effect::Allow, PolicyKind::Repository) => {
+            // The evaluator prepares only repository and identity policies; the other
+            // resource-based kinds would count as the resource's policy.
+            (
+                Effect::Allow,
+                PolicyKind::Repository | PolicyKind::Registry | PolicyKind::PublicRepository,
+            ) => {
                 self.repository_allow = self.repository_allow.max(Some(m));
             }
             (Effect::Allow, PolicyKind::Identity) => self.identity_allow = true,
@@ -481,7 +486,9 @@ impl Tally {
 /// on a repository; an identity policy only for IAM users and role sessions.
 fn considered(kind: PolicyKind, request: &Request) -> bool {
     match kind {
-        PolicyKind::Repository => request.action.is_repository_action(),
+        PolicyKind::Repository | PolicyKind::Registry | PolicyKind::PublicRepository => {
+            request.action.is_repository_action()
+        }
         PolicyKind::Identity => request.caller.has_identity_policies(),
     }
 }
@@ -549,7 +556,7 @@ fn mismatches(kind: PolicyKind, s: &PreparedStatement, request: &Request) -> Vec
 fn why(kind: PolicyKind, s: &PreparedStatement, request: &Request, m: PrincipalMatch) -> Applies {
     let principal_cover = match kind {
         PolicyKind::Identity => None,
-        PolicyKind::Repository => s
+        PolicyKind::Repository | PolicyKind::Registry | PolicyKind::PublicRepository => s
             .principal
             .as_ref()
             .and_then(|p| element_cover(p, &request.caller)),

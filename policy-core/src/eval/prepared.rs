@@ -39,8 +39,6 @@ impl PreparedPolicy {
 pub(crate) struct PreparedStatement {
     pub(crate) index: usize,
     pub(crate) sid: Option<String>,
-    /// A short description: effect, principal, actions in brief.
-    pub(crate) description: String,
     pub(crate) effect: Effect,
     pub(crate) principal: Option<PrincipalElement>,
     /// `NotAction`.
@@ -62,16 +60,12 @@ impl PreparedStatement {
             .as_ref()
             .map(|a| a.actions.to_vec())
             .unwrap_or_default();
-        let mut bits = 0u128;
-        for action in Action::ALL {
-            if items.iter().any(|item| item_covers(item, action.as_str())) {
-                bits |= 1 << action.index();
-            }
-        }
+        let bits = items
+            .iter()
+            .fold(0u128, |bits, item| bits | covered_bits(item));
         PreparedStatement {
             index,
             sid: s.sid.as_ref().map(|s| s.as_str().to_owned()),
-            description: describe(s),
             effect: s.effect,
             principal: s.principal.clone(),
             action_negated: s.action.as_ref().is_some_and(|a| a.negated),
@@ -109,7 +103,7 @@ impl PreparedStatement {
     pub(crate) fn principal_match(&self, kind: PolicyKind, caller: &Caller) -> PrincipalMatch {
         match kind {
             PolicyKind::Identity => PrincipalMatch::Direct,
-            PolicyKind::Repository => self
+            PolicyKind::Repository | PolicyKind::Registry | PolicyKind::PublicRepository => self
                 .principal
                 .as_ref()
                 .map_or(PrincipalMatch::No, |p| element_matches(p, caller)),
@@ -148,6 +142,52 @@ impl PreparedStatement {
     }
 }
 
+/// Every catalogue action, as bits by [`Action::index`].
+const ALL_BITS: u128 = if Action::ALL.len() == 128 {
+    u128::MAX
+} else {
+    (1 << Action::ALL.len()) - 1
+};
+
+/// The catalogue actions an `Action` entry covers, by [`Action::index`]: the same answer as
+/// [`item_covers`] for every catalogue action, without comparing each name with the entry.
+fn covered_bits(item: &ActionItem) -> u128 {
+    let matching = |covers: &dyn Fn(&str) -> bool| {
+        Action::ALL
+            .iter()
+            .filter(|a| covers(a.as_str()))
+            .fold(0u128, |bits, a| bits | 1 << a.index())
+    };
+    match item {
+        ActionItem::Ecr(a) => 1 << a.index(),
+        // `ecr-public:` names never equal `ecr:` names.
+        ActionItem::Public(_) => 0,
+        ActionItem::Pattern(p) => {
+            let text = p.as_str();
+            match text.split_once(':') {
+                // A pattern's service holds no wildcard: another service covers nothing.
+                Some((service, _)) if service != "ecr" => 0,
+                Some((_, name)) if name.bytes().all(|b| b == b'*') => ALL_BITS,
+                None if text == "*" => ALL_BITS,
+                _ => matching(&|action| p.matches(action)),
+            }
+        }
+        ActionItem::Other(s) => {
+            if s.bytes().any(|b| b == b'*' || b == b'?' || !b.is_ascii()) {
+                // Rare (`ECR:batch*`, or text whose Unicode case folding matters): compare
+                // with every name, as a request for it would.
+                matching(&|action| wildcard_match(s, action, true))
+            } else {
+                // Without a wildcard the entry covers at most the action of that name.
+                s.get(..4)
+                    .filter(|prefix| prefix.eq_ignore_ascii_case("ecr:"))
+                    .and_then(|_| Action::from_name(&s[4..]))
+                    .map_or(0, |a| 1 << a.index())
+            }
+        }
+    }
+}
+
 /// Whether an `Action` entry covers an action name. Names ignore case; `*` and `?` are
 /// wildcards even in entries the catalogue does not recognise (`ECR:batch*`).
 fn item_covers(item: &ActionItem, action: &str) -> bool {
@@ -159,47 +199,98 @@ fn item_covers(item: &ActionItem, action: &str) -> bool {
     }
 }
 
-/// `Deny *: ecr:DeleteRepository, ecr:BatchDeleteImage`, `Allow everyone but
-/// arn:aws:iam::123456789012:role/admin: ecr:* on *`: the effect, the principal (the first of
-/// several), the actions (the first two) and the resource when there is one.
-fn describe(s: &Statement) -> String {
-    fn brief<T: std::fmt::Display>(out: &mut String, items: &[T], shown: usize) {
-        for (i, item) in items.iter().take(shown).enumerate() {
-            if i > 0 {
-                out.push_str(", ");
+impl PreparedStatement {
+    /// `Deny *: ecr:DeleteRepository, ecr:BatchDeleteImage`, `Allow everyone but
+    /// arn:aws:iam::123456789012:role/admin: ecr:* on *`: the effect, the principal (the first
+    /// of several), the actions (the first two) and the resource when there is one. Written
+    /// only when a decision is explained, so that preparing a policy formats nothing.
+    pub(crate) fn description(&self) -> String {
+        fn brief<T: std::fmt::Display>(out: &mut String, items: &[T], shown: usize) {
+            for (i, item) in items.iter().take(shown).enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&item.to_string());
             }
-            out.push_str(&item.to_string());
+            if items.len() > shown {
+                out.push_str(&format!(" and {} more", items.len() - shown));
+            }
         }
-        if items.len() > shown {
-            out.push_str(&format!(" and {} more", items.len() - shown));
+        let mut out = self.effect.as_str().to_owned();
+        if let Some(p) = &self.principal {
+            out.push(' ');
+            if p.negated {
+                out.push_str("everyone but ");
+            }
+            if p.principals.is_empty() {
+                out.push_str("no principal");
+            } else {
+                brief(&mut out, &p.principals, 1);
+            }
+            out.push(':');
         }
-    }
-    let mut out = s.effect.as_str().to_owned();
-    if let Some(p) = &s.principal {
         out.push(' ');
-        if p.negated {
-            out.push_str("everyone but ");
-        }
-        if p.principals.is_empty() {
-            out.push_str("no principal");
-        } else {
-            brief(&mut out, &p.principals, 1);
-        }
-        out.push(':');
-    }
-    out.push(' ');
-    match &s.action {
-        Some(a) if !a.actions.is_empty() => {
-            if a.negated {
+        if self.has_action {
+            if self.action_negated {
                 out.push_str("every action but ");
             }
-            brief(&mut out, &a.actions, 2);
+            brief(&mut out, &self.action_items, 2);
+        } else {
+            out.push_str("no action");
         }
-        _ => out.push_str("no action"),
+        if let Some((negated, resources)) = &self.resources {
+            out.push_str(if *negated { " on all but " } else { " on " });
+            brief(&mut out, resources, 1);
+        }
+        out
     }
-    if let Some(r) = &s.resource {
-        out.push_str(if r.negated { " on all but " } else { " on " });
-        brief(&mut out, &r.resources, 1);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn covered_bits_agree_with_comparing_every_name() {
+        let entries = [
+            "ecr:PutImage",
+            "ECR:putimage",
+            "ecr-public:PutImage",
+            "*",
+            "ecr:*",
+            "ecr:**",
+            "ecr:Batch*",
+            "ecr:Get?*Policy",
+            "ecr:?*",
+            "ecr-public:*",
+            "s3:*",
+            "s3:GetObject",
+            "ECR:batch*",
+            "Ecr:*",
+            "ecr:NoSuchAction",
+            "ecr:PutImag",
+            "ecr:",
+            "ecr",
+            "",
+            "ecr:Put\u{0130}mage",
+            "ecr:\u{212A}*",
+            "*Image",
+        ];
+        for text in entries {
+            let item = ActionItem::parse(text);
+            let by_name = Action::ALL
+                .iter()
+                .filter(|a| item_covers(&item, a.as_str()))
+                .fold(0u128, |bits, a| bits | 1 << a.index());
+            assert_eq!(covered_bits(&item), by_name, "{text:?} as {item:?}");
+            // The same text kept as written, whatever it parses to.
+            let other = ActionItem::Other(text.to_owned());
+            let by_name = Action::ALL
+                .iter()
+                .filter(|a| item_covers(&other, a.as_str()))
+                .fold(0u128, |bits, a| bits | 1 << a.index());
+            assert_eq!(covered_bits(&other), by_name, "{text:?} kept as written");
+        }
+        assert_eq!(covered_bits(&ActionItem::parse("*")).count_ones(), 60);
     }
-    out
 }

@@ -36,6 +36,7 @@ use super::date::{format_date, parse_date};
 /// # Ok::<(), policy_core::RuleViolation>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Caller {
     /// An IAM user.
     User {

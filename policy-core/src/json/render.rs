@@ -9,6 +9,7 @@ use crate::json::parse::Reader;
 use crate::model::action::ActionItem;
 use crate::model::condition::{ConditionValue, Conditions};
 use crate::model::document::PolicyDocument;
+use crate::model::kinds::{AnyPolicy, IdentityPolicy, PublicRepositoryPolicy, RegistryPolicy};
 use crate::model::list::{ListForm, ValueList};
 use crate::model::policy::RepositoryPolicy;
 use crate::model::principal::{AwsPrincipal, Principal, PrincipalKey};
@@ -41,6 +42,23 @@ impl Serialize for RepositoryPolicy {
         self.document().serialize(serializer)
     }
 }
+
+macro_rules! kind_serialize {
+    ($($ty:ty),*) => {$(
+        impl Serialize for $ty {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                self.document().serialize(serializer)
+            }
+        }
+    )*};
+}
+
+kind_serialize!(
+    RegistryPolicy,
+    PublicRepositoryPolicy,
+    IdentityPolicy,
+    AnyPolicy
+);
 
 impl Serialize for Statement {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -461,7 +479,7 @@ impl RepositoryPolicy {
     ///             .action(Action::BatchGetImage)
     ///             .action(Action::GetDownloadUrlForLayer),
     ///     )
-    ///     .build()?;
+    ///     .build()?.into_policy()?;
     /// assert_eq!(
     ///     policy.to_aws_json(),
     ///     "{\n  \"Version\" : \"2012-10-17\",\n  \"Statement\" : [ {\n    \"Sid\" : \"AllowPull\",\n    \"Effect\" : \"Allow\",\n    \"Principal\" : \"*\",\n    \"Action\" : [ \"ecr:GetDownloadUrlForLayer\", \"ecr:BatchGetImage\" ]\n  } ]\n}"
@@ -473,6 +491,58 @@ impl RepositoryPolicy {
         self.document().to_aws_json()
     }
 }
+
+/// `to_json`, `to_json_pretty` and `to_aws_json` for a policy kind, through its document.
+macro_rules! kind_json {
+    ($ty:ty, $set:literal, $aws:literal) => {
+        impl $ty {
+            #[doc = concat!("Compact JSON, the text to send to `", $set, "`; keys in the order AWS returns them.")]
+            #[must_use]
+            pub fn to_json(&self) -> String {
+                to_json(self.document())
+            }
+
+            /// JSON indented by two spaces, one array value per line.
+            #[must_use]
+            pub fn to_json_pretty(&self) -> String {
+                to_json_pretty(self.document())
+            }
+
+            /// The policy in the layout ECR returns stored repository policies in (see
+            /// [`RepositoryPolicy::to_aws_json`]).
+            #[doc = concat!("\n\n", $aws)]
+            #[must_use]
+            pub fn to_aws_json(&self) -> String {
+                to_aws_json(self.document())
+            }
+        }
+    };
+}
+
+kind_json!(
+    RegistryPolicy,
+    "PutRegistryPolicy",
+    "AWS documents no sample of the text `GetRegistryPolicy` returns \
+     (<https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_GetRegistryPolicy.html>): \
+     that it is this layout is an assumption."
+);
+kind_json!(
+    PublicRepositoryPolicy,
+    "ecr-public:SetRepositoryPolicy",
+    "That `ecr-public:GetRepositoryPolicy` returns this layout, like private ECR, is an \
+     assumption."
+);
+kind_json!(
+    IdentityPolicy,
+    "iam:CreatePolicy",
+    "IAM itself returns an identity policy URL-encoded, as written; this is the layout of \
+     ECR's resource-based policies, for comparison with them."
+);
+kind_json!(
+    AnyPolicy,
+    "the API of its kind",
+    "For kinds other than repository policies the layout is an assumption (see each kind)."
+);
 
 pub(crate) fn to_json(doc: &PolicyDocument) -> String {
     write(

@@ -14,6 +14,7 @@ pub(crate) mod arn;
 pub(crate) mod condition;
 pub(crate) mod document;
 pub(crate) mod kind;
+pub(crate) mod kinds;
 pub(crate) mod list;
 pub(crate) mod names;
 pub(crate) mod policy;
@@ -25,7 +26,11 @@ pub use action::ActionItem;
 pub use arn::RepositoryArn;
 pub use condition::{Condition, ConditionKey, ConditionValue, Conditions};
 pub use document::PolicyDocument;
-pub use kind::PolicyKind;
+pub use kind::{PolicyKind, UnknownPolicyKind};
+pub use kinds::{
+    AnyPolicy, IdentityPolicy, KindRuleViolation, NotAPolicyOfKind, PublicRepositoryPolicy,
+    RegistryPolicy, RegistryPolicyScope,
+};
 pub use list::{ListForm, ValueList};
 pub use policy::{
     NotARepositoryPolicy, RepositoryPolicy, RepositoryRuleViolation, MAX_POLICY_LENGTH,

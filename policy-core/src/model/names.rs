@@ -195,6 +195,7 @@ impl Default for IamPath {
 
 /// An AWS partition: the first field of every ARN.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Partition {
     /// `aws`: the commercial regions.
     #[default]

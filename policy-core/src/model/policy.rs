@@ -136,6 +136,7 @@ impl std::error::Error for RepositoryRuleViolation {}
 
 /// Every rule a document breaks, in document order.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct NotARepositoryPolicy {
     /// The violations, at least one.
     pub violations: Vec<RepositoryRuleViolation>,

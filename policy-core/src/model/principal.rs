@@ -15,6 +15,7 @@ use crate::model::names::{
 /// In JSON, [`Principal::Anyone`] is the bare string `"*"`; the others sit under the key of their
 /// kind (`AWS`, `Service`, `Federated`, `CanonicalUser`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Principal {
     /// `"Principal": "*"`: everyone, including anonymous callers. Narrow it with a condition.
     Anyone,
@@ -96,6 +97,7 @@ impl From<ServiceName> for Principal {
 
 /// The keys of a principal object, in the order they are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PrincipalKey {
     /// `AWS`
     Aws,
@@ -130,6 +132,7 @@ impl PrincipalKey {
 
 /// A principal under the `AWS` key.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AwsPrincipal {
     /// `"AWS": "*"`: every authenticated AWS principal.
     Everyone,

@@ -48,6 +48,9 @@ use crate::model::version::Effect;
 /// Panics unless the evaluator allows the request; the message shows the request and the
 /// explanation.
 ///
+/// # Panics
+/// When the request is denied, explicitly or implicitly.
+///
 /// ```
 /// use policy_core::assert::assert_allows;
 /// use policy_core::eval::{Caller, Evaluator, Request};
@@ -57,7 +60,7 @@ use crate::model::version::Effect;
 /// let lambda = ServiceName::new("lambda.amazonaws.com")?;
 /// let policy = RepositoryPolicy::builder()
 ///     .statement(StatementBuilder::allow().service(lambda.clone()).action(Action::BatchGetImage))
-///     .build()?;
+///     .build()?.into_policy()?;
 /// let repo = "arn:aws:ecr:us-east-1:123456789012:repository/app".parse()?;
 /// assert_allows(&Evaluator::new(&policy), &Request::new(Caller::service(lambda), Action::BatchGetImage, repo));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -74,6 +77,9 @@ pub fn assert_allows(evaluator: &Evaluator, request: &Request) {
 
 /// Panics unless the evaluator denies the request (explicitly or implicitly); the message
 /// shows the request and the statements that allowed it.
+///
+/// # Panics
+/// When the request is allowed.
 ///
 /// ```
 /// use policy_core::assert::assert_denies;
@@ -189,7 +195,7 @@ impl std::error::Error for AccessReport {}
 /// let policy = RepositoryPolicy::builder()
 ///     .statement(StatementBuilder::allow().account(team.clone()).action(Action::PutImage))
 ///     .statement(StatementBuilder::allow().org(OrgId::new("o-a1b2c3d4e5")?).action(Action::BatchGetImage))
-///     .build()?;
+///     .build()?.into_policy()?;
 /// // Only the team's account can push...
 /// assert!(check_access_not_granted(&policy, &[Action::PutImage], &[Principal::account(team.clone())]).is_ok());
 /// // ...but pulling is open to the organization, which the check cannot enumerate.
@@ -250,6 +256,9 @@ pub fn check_access_not_granted(
 
 /// Panics unless [`check_access_not_granted`] passes; the message lists the callers and
 /// actions that break it.
+///
+/// # Panics
+/// When the policy may grant one of the actions to a caller outside the allowed principals.
 #[track_caller]
 pub fn assert_access_not_granted(
     repository_policy: impl AsRef<PolicyDocument>,
@@ -273,14 +282,14 @@ pub fn assert_access_not_granted(
 /// let partner = AccountId::new("210987654321")?;
 /// let old = RepositoryPolicy::builder()
 ///     .statement(StatementBuilder::allow().account(partner.clone()).bundle(Bundle::Pull))
-///     .build()?;
+///     .build()?.into_policy()?;
 /// let narrower = RepositoryPolicy::builder()
 ///     .statement(StatementBuilder::allow().account(partner.clone()).action(Action::BatchGetImage))
-///     .build()?;
+///     .build()?.into_policy()?;
 /// assert!(check_no_new_access(&old, &narrower).is_ok());
 /// let wider = RepositoryPolicy::builder()
 ///     .statement(StatementBuilder::allow().account(partner).bundle(Bundle::Push))
-///     .build()?;
+///     .build()?.into_policy()?;
 /// let report = check_no_new_access(&old, &wider).unwrap_err();
 /// assert!(report.to_string().contains("grants ecr:PutImage"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -321,20 +330,17 @@ pub fn check_no_new_access(
                     && old_grant.allows.iter().all(|(_, _, o)| o.is_empty())
                     && old_grant.denies.iter().all(|(_, d)| d.is_empty())
                     && new_grant.denies.is_empty();
-                let detail = if !covered {
-                    if old_grant.allows.is_empty() {
-                        "the old policy does not grant it".to_owned()
-                    } else if old_grant.allows.iter().any(|(_, k, _)| k >= kind) {
-                        "the old policy grants it only under narrower conditions".to_owned()
-                    } else {
-                        "the old policy only trusted the caller's account (its identity policies had to allow too); the new one names the caller".to_owned()
-                    }
-                } else {
-                    let (d, _) = lost_deny.expect("a lost deny when covered");
-                    format!(
+                // Covered and no lost deny was skipped above: a covered grant has a lost deny.
+                let detail = match lost_deny {
+                    Some((d, _)) if covered => format!(
                         "the old policy denied it with {}, which the new policy does not keep",
                         StatementRef::of(PolicyKind::Repository, d)
-                    )
+                    ),
+                    _ if old_grant.allows.is_empty() => "the old policy does not grant it".to_owned(),
+                    _ if old_grant.allows.iter().any(|(_, k, _)| k >= kind) => {
+                        "the old policy grants it only under narrower conditions".to_owned()
+                    }
+                    _ => "the old policy only trusted the caller's account (its identity policies had to allow too); the new one names the caller".to_owned(),
                 };
                 findings.push(AccessFinding {
                     caller: probe.caller.arn(),
@@ -357,6 +363,9 @@ pub fn check_no_new_access(
 
 /// Panics unless [`check_no_new_access`] passes; the message lists the callers and actions
 /// the new policy newly grants.
+///
+/// # Panics
+/// When the new policy may grant access the old one did not.
 #[track_caller]
 pub fn assert_no_new_access(old: impl AsRef<PolicyDocument>, new: impl AsRef<PolicyDocument>) {
     if let Err(report) = check_no_new_access(old, new) {

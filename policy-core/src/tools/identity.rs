@@ -35,7 +35,7 @@ impl RepositoryPolicy {
     /// let ci = Principal::user(ci_account.clone(), UserName::new("ci")?);
     /// let policy = RepositoryPolicy::builder()
     ///     .statement(StatementBuilder::allow().sid("PullForCI".parse()?).principal(ci.clone()).bundle(Bundle::Pull))
-    ///     .build()?;
+    ///     .build()?.into_policy()?;
     /// let repo = "arn:aws:ecr:us-east-1:123456789012:repository/app".parse()?;
     /// let identity = policy.identity_policy_for(&ci, &repo);
     /// assert!(identity.to_json().contains(r#""Resource":"arn:aws:ecr:us-east-1:123456789012:repository/app""#));

@@ -11,6 +11,8 @@ use policy_catalogue::{Operator, ResourceType};
 
 use crate::model::action::ActionItem;
 use crate::model::document::PolicyDocument;
+use crate::model::kind::PolicyKind;
+use crate::model::kinds::{AnyPolicy, IdentityPolicy, PublicRepositoryPolicy, RegistryPolicy};
 use crate::model::names::{AccountId, Partition, ServiceName};
 use crate::model::policy::RepositoryPolicy;
 use crate::model::principal::{AwsPrincipal, Principal};
@@ -19,6 +21,7 @@ use crate::model::version::Effect;
 
 /// A part of a policy that the `policy!` grammar cannot express.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct NotExpressible {
     /// The JSON path of the part, e.g. `Statement[0].Resource`.
     pub path: String,
@@ -366,5 +369,53 @@ impl RepositoryPolicy {
     /// [`NotExpressible`] for the parts the macro's grammar cannot write.
     pub fn to_dsl(&self) -> Result<String, NotExpressible> {
         self.document().to_dsl()
+    }
+}
+
+/// `to_dsl` for the kinds the `policy!` macro does not write yet: always
+/// [`NotExpressible`], so that no source the macro refuses is ever returned.
+macro_rules! kind_to_dsl {
+    ($ty:ty, $kind:expr) => {
+        impl $ty {
+            /// The policy as `policy! { ... }` source: not yet possible for this kind.
+            ///
+            /// # Errors
+            /// Always [`NotExpressible`]: the macro writes private repository policies only.
+            pub fn to_dsl(&self) -> Result<String, NotExpressible> {
+                not_a_repository_policy($kind)
+            }
+        }
+    };
+}
+
+fn not_a_repository_policy(kind: PolicyKind) -> Result<String, NotExpressible> {
+    fail(
+        String::new(),
+        &format!("the policy! macro writes repository policies, and this is a {kind}"),
+    )
+}
+
+kind_to_dsl!(RegistryPolicy, PolicyKind::Registry);
+kind_to_dsl!(PublicRepositoryPolicy, PolicyKind::PublicRepository);
+kind_to_dsl!(IdentityPolicy, PolicyKind::Identity);
+
+impl AnyPolicy {
+    /// The policy as `policy! { ... }` source, for a repository policy the macro can write.
+    ///
+    /// ```
+    /// use policy_core::model::AnyPolicy;
+    /// let policy = AnyPolicy::from_json(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+    ///   "Principal":"*","Action":"ecr-public:PutImage"}]}"#)?;
+    /// assert!(policy.to_dsl().is_err());
+    /// # Ok::<(), policy_core::json::InvalidPolicy>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`NotExpressible`] for another kind, and as [`PolicyDocument::to_dsl`].
+    pub fn to_dsl(&self) -> Result<String, NotExpressible> {
+        match self {
+            AnyPolicy::Repository(p) => p.to_dsl(),
+            other => not_a_repository_policy(other.kind()),
+        }
     }
 }

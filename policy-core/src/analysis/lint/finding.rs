@@ -7,6 +7,7 @@ use policy_catalogue::RuleViolation;
 
 /// How serious a finding is: the four severities of IAM Access Analyzer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Severity {
     /// The policy does not work as written.
     Error,
@@ -116,6 +117,23 @@ lint_codes! {
     LocksOutPolicyChanges = "locks-out-policy-changes", Error;
     /// An action listed twice or covered by a wildcard in the same list.
     RedundantAction = "redundant-action", Suggestion;
+    /// An `ecr-public:` action in a private repository or registry policy, where it has no
+    /// effect (the `policy!` macro refuses it).
+    PublicActionInPrivatePolicy = "public-action-in-private-policy", Error;
+    /// An `ecr:` action in an ECR Public repository policy, where it has no effect.
+    PrivateActionInPublicPolicy = "private-action-in-public-policy", Error;
+    /// A statement of a registry or identity policy without `Resource`.
+    MissingResource = "missing-resource", Error;
+    /// A `Principal` in an identity policy, which IAM refuses.
+    PrincipalInIdentityPolicy = "principal-in-identity-policy", Error;
+    /// A `Resource` of a registry policy that names no repository of the registry.
+    ResourceOutsideRegistry = "resource-outside-registry", Error;
+    /// An action a registry of policy scope V1 refuses: a note under the default scope V2,
+    /// an error when the lint is told the registry is on V1.
+    ActionOutsideScopeV1 = "action-outside-scope-v1", Suggestion;
+    /// An action without resource-level permissions (`ecr:GetAuthorizationToken`, registry
+    /// actions) in an identity-policy statement whose `Resource` is not `"*"`: it grants nothing.
+    ActionNeedsWildcardResource = "action-needs-wildcard-resource", Error;
 }
 
 impl fmt::Display for LintCode {
@@ -158,6 +176,7 @@ impl FromStr for LintCode {
 
 /// One finding of the lint.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Finding {
     /// The stable code.
     pub code: LintCode,

@@ -7,12 +7,19 @@ mod rules;
 
 use crate::json::parse::ParsedPolicy;
 use crate::model::document::PolicyDocument;
+use crate::model::kind::PolicyKind;
+use crate::model::kinds::{
+    AnyPolicy, IdentityPolicy, PublicRepositoryPolicy, RegistryPolicy, RegistryPolicyScope,
+};
+use crate::model::names::AccountId;
 use crate::model::policy::RepositoryPolicy;
 
 pub use finding::{Finding, LintCode, Severity, StatementSelector};
 pub use rules::locks_out_policy_changes;
 
-/// Settings of the lint: codes to leave out, everywhere or in one statement.
+/// Settings of the lint: the kind of policy to judge the document as (a repository policy
+/// unless told), the registry policy scope, and codes to leave out, everywhere or in one
+/// statement.
 ///
 /// ```
 /// use policy_core::PolicyDocument;
@@ -28,9 +35,68 @@ pub use rules::locks_out_policy_changes;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LintConfig {
     suppressed: Vec<(LintCode, Option<StatementSelector>)>,
+    kind: Option<PolicyKind>,
+    scope: RegistryPolicyScope,
+    account: Option<AccountId>,
 }
 
 impl LintConfig {
+    /// Judges the document as a policy of `kind` (by default, a repository policy).
+    ///
+    /// ```
+    /// use policy_core::PolicyDocument;
+    /// use policy_core::lint::LintConfig;
+    /// use policy_core::model::PolicyKind;
+    ///
+    /// let doc = PolicyDocument::from_json(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+    ///   "Action":"ecr:GetAuthorizationToken","Resource":"*"}]}"#)?;
+    /// assert!(!doc.lint().is_empty());
+    /// assert!(doc.lint_with(&LintConfig::default().kind(PolicyKind::Identity)).is_empty());
+    /// # Ok::<(), policy_core::json::ParseError>(())
+    /// ```
+    #[must_use]
+    pub fn kind(mut self, kind: PolicyKind) -> Self {
+        self.kind = Some(kind);
+        self
+    }
+
+    /// The registry policy scope of the registry a registry policy is for (by default V2):
+    /// under V1 the actions it refuses are errors rather than notes.
+    #[must_use]
+    pub fn registry_scope(mut self, scope: RegistryPolicyScope) -> Self {
+        self.scope = scope;
+        self
+    }
+
+    /// The account whose registry a registry policy is for: every repository its `Resource`
+    /// names must be in it (`PutRegistryPolicy` always sets the caller's own registry,
+    /// <https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutRegistryPolicy.html>).
+    ///
+    /// ```
+    /// use policy_core::AccountId;
+    /// use policy_core::lint::LintConfig;
+    /// use policy_core::model::RegistryPolicy;
+    ///
+    /// let policy = RegistryPolicy::from_json(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+    ///   "Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"ecr:ReplicateImage",
+    ///   "Resource":"arn:aws:ecr:us-west-2:444455556666:repository/*"}]}"#)?;
+    /// assert!(policy.lint().is_empty());
+    /// let ours = LintConfig::default().registry_account(AccountId::new("111122223333")?);
+    /// assert_eq!(policy.lint_with(&ours)[0].code.as_str(), "resource-outside-registry");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn registry_account(mut self, account: AccountId) -> Self {
+        self.account = Some(account);
+        self
+    }
+
+    /// The kind the document is judged as.
+    #[must_use]
+    pub fn judged_kind(&self) -> PolicyKind {
+        self.kind.unwrap_or(PolicyKind::Repository)
+    }
+
     /// Leaves out every finding with `code`.
     #[must_use]
     pub fn suppress(mut self, code: LintCode) -> Self {
@@ -72,7 +138,12 @@ impl LintConfig {
 }
 
 fn run(doc: &PolicyDocument, config: &LintConfig, parsed: Option<&ParsedPolicy>) -> Vec<Finding> {
-    let mut findings = rules::check(doc);
+    let mut findings = rules::check(
+        doc,
+        config.judged_kind(),
+        config.scope,
+        config.account.as_ref(),
+    );
     findings.retain(|f| config.keeps(doc, f));
     if let Some(p) = parsed {
         for f in &mut findings {
@@ -83,7 +154,8 @@ fn run(doc: &PolicyDocument, config: &LintConfig, parsed: Option<&ParsedPolicy>)
 }
 
 impl PolicyDocument {
-    /// Lints the document as a repository policy, with every rule on.
+    /// Lints the document as a repository policy, with every rule on (use
+    /// [`lint_as`](Self::lint_as), or [`LintConfig::kind`], for another kind).
     #[must_use]
     pub fn lint(&self) -> Vec<Finding> {
         run(self, &LintConfig::default(), None)
@@ -93,6 +165,64 @@ impl PolicyDocument {
     #[must_use]
     pub fn lint_with(&self, config: &LintConfig) -> Vec<Finding> {
         run(self, config, None)
+    }
+
+    /// Lints the document as a policy of `kind`, with every rule on.
+    #[must_use]
+    pub fn lint_as(&self, kind: PolicyKind) -> Vec<Finding> {
+        run(self, &LintConfig::default().kind(kind), None)
+    }
+}
+
+/// `lint` and `lint_with` for a policy kind: the document judged as that kind, whatever
+/// kind the configuration names.
+macro_rules! kind_lint {
+    ($ty:ty, $kind:expr) => {
+        impl $ty {
+            /// Lints the policy by the rules of its kind, with every rule on.
+            #[must_use]
+            pub fn lint(&self) -> Vec<Finding> {
+                self.lint_with(&LintConfig::default())
+            }
+
+            /// Lints the policy by the rules of its kind with `config`.
+            #[must_use]
+            pub fn lint_with(&self, config: &LintConfig) -> Vec<Finding> {
+                let mut config = config.clone();
+                config.kind = Some($kind);
+                run(self.document(), &config, None)
+            }
+        }
+    };
+}
+
+kind_lint!(RegistryPolicy, PolicyKind::Registry);
+kind_lint!(PublicRepositoryPolicy, PolicyKind::PublicRepository);
+kind_lint!(IdentityPolicy, PolicyKind::Identity);
+
+impl AnyPolicy {
+    /// Lints the policy by the rules of its kind, with every rule on.
+    ///
+    /// ```
+    /// use policy_core::model::AnyPolicy;
+    /// let policy = AnyPolicy::from_json(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+    ///   "Action":["ecr:GetAuthorizationToken","ecr:BatchGetImage"],
+    ///   "Resource":"arn:aws:ecr:us-east-1:123456789012:repository/app"}]}"#)?;
+    /// let codes: Vec<&str> = policy.lint().iter().map(|f| f.code.as_str()).collect();
+    /// assert_eq!(codes, ["action-needs-wildcard-resource"]);
+    /// # Ok::<(), policy_core::json::InvalidPolicy>(())
+    /// ```
+    #[must_use]
+    pub fn lint(&self) -> Vec<Finding> {
+        self.lint_with(&LintConfig::default())
+    }
+
+    /// Lints the policy by the rules of its kind with `config`.
+    #[must_use]
+    pub fn lint_with(&self, config: &LintConfig) -> Vec<Finding> {
+        let mut config = config.clone();
+        config.kind = Some(self.kind());
+        run(self.document(), &config, None)
     }
 }
 
@@ -104,7 +234,7 @@ impl RepositoryPolicy {
     ///
     /// let policy = RepositoryPolicy::builder()
     ///     .statement(StatementBuilder::allow().service("codebuild.amazonaws.com".parse()?).bundle(Bundle::Pull))
-    ///     .build()?;
+    ///     .build()?.into_policy()?;
     /// let codes: Vec<&str> = policy.lint().iter().map(|f| f.code.as_str()).collect();
     /// assert_eq!(codes, ["service-principal-without-source"]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -117,7 +247,9 @@ impl RepositoryPolicy {
     /// Lints the policy with `config`.
     #[must_use]
     pub fn lint_with(&self, config: &LintConfig) -> Vec<Finding> {
-        self.document().lint_with(config)
+        let mut config = config.clone();
+        config.kind = Some(PolicyKind::Repository);
+        run(self.document(), &config, None)
     }
 
     /// Whether ECR would refuse this policy without `force`, because it denies everyone

@@ -11,13 +11,17 @@ use policy_catalogue::wildcard_match;
 use super::finding::{Finding, LintCode};
 use crate::model::condition::ConditionValue;
 use crate::model::document::PolicyDocument;
-use crate::model::names::Sid;
+use crate::model::kind::{is_private_repository_arn, PolicyKind};
+use crate::model::kinds::{RegistryPolicy, RegistryPolicyScope};
+use crate::model::names::{AccountId, Sid};
 use crate::model::principal::{AwsPrincipal, Principal};
 use crate::model::statement::Statement;
 use crate::model::version::{Effect, Version};
 
 struct Out {
     findings: Vec<Finding>,
+    kind: PolicyKind,
+    scope: RegistryPolicyScope,
 }
 
 impl Out {
@@ -43,9 +47,16 @@ impl Out {
 
 /// The findings of a document. They come from the document alone, so a document and the
 /// parsed text it was read from have the same findings; the text only adds their places.
-pub(super) fn check(doc: &PolicyDocument) -> Vec<Finding> {
+pub(super) fn check(
+    doc: &PolicyDocument,
+    kind: PolicyKind,
+    scope: RegistryPolicyScope,
+    account: Option<&AccountId>,
+) -> Vec<Finding> {
     let mut out = Out {
         findings: Vec::new(),
+        kind,
+        scope,
     };
     if doc.version.is_none() {
         out.push(
@@ -70,7 +81,8 @@ pub(super) fn check(doc: &PolicyDocument) -> Vec<Finding> {
         statement(&mut out, doc, i, s, legacy);
     }
     let length = doc.to_json().chars().count();
-    if length > crate::model::policy::MAX_POLICY_LENGTH {
+    // ECR's limit; IAM's for identity policies depends on how the policy is attached.
+    if kind.is_resource_based() && length > crate::model::policy::MAX_POLICY_LENGTH {
         out.push(
             LintCode::PolicyTooLong,
             None,
@@ -82,7 +94,10 @@ pub(super) fn check(doc: &PolicyDocument) -> Vec<Finding> {
             "merge statements, use bundles or patterns, or name accounts rather than each role",
         );
     }
-    if let Some(i) = lockout_statement(doc) {
+    if kind == PolicyKind::Registry {
+        registry_resources(&mut out, doc, account);
+    }
+    if let Some(i) = lockout_statement(doc).filter(|_| kind == PolicyKind::Repository) {
         out.push(
             LintCode::LocksOutPolicyChanges,
             Some(i),
@@ -120,7 +135,24 @@ fn statement(out: &mut Out, doc: &PolicyDocument, i: usize, s: &Statement, legac
             );
         }
     }
-    principal(out, i, s);
+    if out.kind == PolicyKind::Identity {
+        if let Some(p) = &s.principal {
+            let name = if p.negated {
+                "NotPrincipal"
+            } else {
+                "Principal"
+            };
+            out.push(
+                LintCode::PrincipalInIdentityPolicy,
+                st,
+                at(&format!(".{name}")),
+                format!("an identity policy has no {name}: IAM refuses the policy"),
+                format!("remove {name}: the policy applies to the user, group or role it is attached to"),
+            );
+        }
+    } else {
+        principal(out, i, s);
+    }
     if let Some(p) = &s.principal {
         for key in &p.empty_keys {
             {
@@ -140,15 +172,46 @@ fn statement(out: &mut Out, doc: &PolicyDocument, i: usize, s: &Statement, legac
         }
     }
     actions(out, i, s);
+    if out.kind.requires_resource() && s.resource.as_ref().is_none_or(|r| r.resources.is_empty()) {
+        out.push(
+            LintCode::MissingResource,
+            st,
+            at(""),
+            format!("the statement has no Resource: every statement of a {} needs one", out.kind),
+            if out.kind == PolicyKind::Registry {
+                "add \"Resource\": \"arn:aws:ecr:REGION:ACCOUNT:repository/*\" (or a prefix such as repository/prod-*) naming repositories of the registry"
+            } else {
+                "add \"Resource\": the repository ARNs, or \"*\" for actions without a resource such as ecr:GetAuthorizationToken"
+            },
+        );
+    }
+    if out.kind == PolicyKind::Identity {
+        wildcard_resource(out, i, s);
+    }
     if let Some(r) = &s.resource {
         let name = if r.negated { "NotResource" } else { "Resource" };
-        out.push(
-            LintCode::ResourcePresent,
-            st,
-            at(&format!(".{name}")),
-            format!("a repository policy with {name} is refused by ECR (\"Invalid repository policy provided\")"),
-            format!("remove {name}: a repository policy applies to its repository"),
-        );
+        let refused = match out.kind {
+            PolicyKind::Repository => true,
+            PolicyKind::PublicRepository => r.negated || r.resources.iter().any(|x| x != "*"),
+            PolicyKind::Registry | PolicyKind::Identity => false,
+        };
+        if refused && out.kind == PolicyKind::Repository {
+            out.push(
+                LintCode::ResourcePresent,
+                st,
+                at(&format!(".{name}")),
+                format!("a repository policy with {name} is refused by ECR (\"Invalid repository policy provided\")"),
+                format!("remove {name}: a repository policy applies to its repository"),
+            );
+        } else if refused {
+            out.push(
+                LintCode::ResourcePresent,
+                st,
+                at(&format!(".{name}")),
+                format!("an ECR Public repository policy takes no {name} other than \"*\""),
+                format!("remove {name}, or write \"Resource\": \"*\": the policy applies to its repository"),
+            );
+        }
         if r.resources.is_empty() {
             out.push(
                 LintCode::EmptyList,
@@ -316,12 +379,69 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
                     |s| format!("did you mean \"{s}\"?"),
                 ),
             ),
+            ActionCheck::Public(_)
+                if !a.negated
+                    && out.kind != PolicyKind::PublicRepository
+                    && out.kind != PolicyKind::Identity =>
+            {
+                let name = text.split_once(':').map_or(*text, |(_, name)| name);
+                out.push(
+                    LintCode::PublicActionInPrivatePolicy,
+                    st,
+                    path.clone(),
+                    format!("\"{text}\" is an ECR Public action: it has no effect in the {} of a private registry", if out.kind == PolicyKind::Registry { "registry policy" } else { "policy of a repository" }),
+                    format!("use the ecr: action of the same name, \"ecr:{name}\""),
+                );
+            }
+            ActionCheck::Repository(_)
+            | ActionCheck::NotRepositoryAction(_)
+            | ActionCheck::AuthorizationToken
+                if !a.negated && out.kind == PolicyKind::PublicRepository =>
+            {
+                let name = text.split_once(':').map_or(*text, |(_, name)| name);
+                out.push(
+                    LintCode::PrivateActionInPublicPolicy,
+                    st,
+                    path.clone(),
+                    format!("\"{text}\" is an action of private ECR: it has no effect in an ECR Public repository policy"),
+                    format!("use the ecr-public: action of the same name, \"ecr-public:{name}\""),
+                );
+            }
+            ActionCheck::Repository(act) | ActionCheck::NotRepositoryAction(act)
+                if !a.negated
+                    && out.kind == PolicyKind::Registry
+                    && !RegistryPolicyScope::V1.allows(act) =>
+            {
+                let v1 = out.scope == RegistryPolicyScope::V1;
+                out.push(
+                    LintCode::ActionOutsideScopeV1,
+                    st,
+                    path.clone(),
+                    if v1 {
+                        format!("{act} is refused by a registry of policy scope V1, which enforces only ecr:ReplicateImage, ecr:BatchImportUpstreamImage and ecr:CreateRepository")
+                    } else {
+                        format!("{act} is enforced only by registries of policy scope V2 (the default); a registry still on V1 refuses this policy")
+                    },
+                    "check the scope with `aws ecr get-account-setting --name REGISTRY_POLICY_SCOPE`; switch with `aws ecr put-account-setting --name REGISTRY_POLICY_SCOPE --value V2`",
+                );
+                if v1 {
+                    if let Some(f) = out.findings.last_mut() {
+                        f.severity = super::finding::Severity::Error;
+                    }
+                }
+            }
+            ActionCheck::AuthorizationToken if out.kind == PolicyKind::Identity => {}
+            ActionCheck::NotRepositoryAction(_)
+                if matches!(out.kind, PolicyKind::Identity | PolicyKind::Registry) => {}
+            ActionCheck::OtherService if out.kind == PolicyKind::Identity => {}
             ActionCheck::AuthorizationToken if !a.negated => out.push(
                 LintCode::AuthorizationTokenInRepositoryPolicy,
                 st,
                 path.clone(),
-                "ecr:GetAuthorizationToken has no resource: a repository policy cannot grant it"
-                    .to_owned(),
+                format!(
+                    "ecr:GetAuthorizationToken has no resource: a {} cannot grant it",
+                    out.kind
+                ),
                 "grant it in the caller's identity policy on \"Resource\": \"*\"",
             ),
             ActionCheck::NotRepositoryAction(act) if !a.negated => out.push(
@@ -337,9 +457,15 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
                 LintCode::ForeignAction,
                 st,
                 path.clone(),
-                format!("\"{text}\" is not an ECR action and has no effect in a repository policy"),
+                format!(
+                    "\"{text}\" is not an ECR action and has no effect in a {}",
+                    out.kind
+                ),
                 "remove it",
             ),
+            ActionCheck::Pattern(_)
+                if out.kind == PolicyKind::Identity
+                    && !text.to_ascii_lowercase().starts_with("ecr") => {}
             ActionCheck::Pattern(matches) if matches.is_empty() && !a.negated => {
                 let service = text.split_once(':').map_or("", |(service, _)| service);
                 let ecr = ["ecr", "ecr-public"]
@@ -526,6 +652,106 @@ fn like_of(op: policy_catalogue::Operator) -> &'static str {
         O::ArnEquals => "ArnLike",
         O::ArnNotEquals => "ArnNotLike",
         _ => "StringLike",
+    }
+}
+
+/// Identity policies: an action without resource-level permissions is granted only on `"*"`
+/// (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/security_iam_service-with-iam.html>).
+fn wildcard_resource(out: &mut Out, i: usize, s: &Statement) {
+    let (Some(a), Some(r)) = (&s.action, &s.resource) else {
+        return;
+    };
+    if a.negated
+        || r.negated
+        || r.resources
+            .iter()
+            .any(|x| !x.is_empty() && x.bytes().all(|b| b == b'*'))
+    {
+        return;
+    }
+    let name = "Action";
+    for (j, item) in a.actions.iter().enumerate() {
+        let act = match classify_action(item.as_str()) {
+            ActionCheck::AuthorizationToken => policy_catalogue::Action::GetAuthorizationToken,
+            ActionCheck::NotRepositoryAction(act)
+                if act.resource_type() == policy_catalogue::ResourceType::None =>
+            {
+                act
+            }
+            _ => continue,
+        };
+        out.push(
+            LintCode::ActionNeedsWildcardResource,
+            Some(i),
+            format!("Statement[{i}].{name}[{j}]"),
+            format!("{act} has no resource-level permissions: on this Resource the statement grants it nowhere"),
+            format!("grant {act} in a statement of its own with \"Resource\": \"*\""),
+        );
+    }
+}
+
+/// Registry policies: every `Resource` names repositories of one registry.
+fn registry_resources(out: &mut Out, doc: &PolicyDocument, account: Option<&AccountId>) {
+    if let Some(ours) = account {
+        for (i, s) in doc.statements.iter().enumerate() {
+            let Some(r) = &s.resource else { continue };
+            for (j, text) in r.resources.iter().enumerate() {
+                let theirs = text
+                    .split(':')
+                    .nth(4)
+                    .filter(|_| is_private_repository_arn(text));
+                if theirs.is_some_and(|a| a != ours.as_str()) {
+                    let index = if r.resources.is_written_bare() {
+                        String::new()
+                    } else {
+                        format!("[{j}]")
+                    };
+                    out.push(
+                        LintCode::ResourceOutsideRegistry,
+                        Some(i),
+                        format!("Statement[{i}].Resource{index}"),
+                        format!("\"{}\" names repositories of another account than the registry's, {ours}", text.escape_debug()),
+                        "a registry policy covers the repositories of its own registry: name arn:aws:ecr:REGION:ACCOUNT:repository/... with the registry's account",
+                    );
+                }
+            }
+        }
+    }
+    if let Err(e) = RegistryPolicy::check(doc.clone(), RegistryPolicyScope::V2) {
+        for v in e.violations {
+            use crate::model::kinds::KindRuleViolation as V;
+            let (statement, message) = match &v {
+                V::NotARepositoryArn {
+                    statement,
+                    resource,
+                    ..
+                } => (
+                    *statement,
+                    if is_private_repository_arn(resource) {
+                        format!(
+                            "\"{}\" is not a valid repository ARN",
+                            resource.escape_debug()
+                        )
+                    } else {
+                        format!("\"{}\" is not a repository of the registry: a registry policy covers repository ARNs of its own registry", resource.escape_debug())
+                    },
+                ),
+                V::OtherRegistry { statement, .. } => (
+                    *statement,
+                    v.to_string()
+                        .split_once(": ")
+                        .map_or_else(String::new, |(_, m)| m.to_owned()),
+                ),
+                _ => continue,
+            };
+            out.push(
+                LintCode::ResourceOutsideRegistry,
+                Some(statement),
+                v.path(),
+                message,
+                v.hint(),
+            );
+        }
     }
 }
 

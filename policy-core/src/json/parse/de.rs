@@ -6,6 +6,7 @@
 use serde::de::{Deserialize, Deserializer, Error};
 
 use crate::model::document::PolicyDocument;
+use crate::model::kinds::{IdentityPolicy, PublicRepositoryPolicy, RegistryPolicy};
 use crate::model::policy::RepositoryPolicy;
 
 impl<'de> Deserialize<'de> for PolicyDocument {
@@ -34,3 +35,18 @@ impl<'de> Deserialize<'de> for RepositoryPolicy {
         RepositoryPolicy::try_from(doc).map_err(D::Error::custom)
     }
 }
+
+macro_rules! kind_deserialize {
+    ($($ty:ty),*) => {$(
+        impl<'de> Deserialize<'de> for $ty {
+            /// Deserialises a [`PolicyDocument`], then applies the rules of the kind (for a
+            /// registry policy, under the default scope V2).
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let doc = PolicyDocument::deserialize(deserializer)?;
+                <$ty>::try_from(doc).map_err(D::Error::custom)
+            }
+        }
+    )*};
+}
+
+kind_deserialize!(RegistryPolicy, PublicRepositoryPolicy, IdentityPolicy);

@@ -8,7 +8,7 @@ use policy_catalogue::{checks, closest, ConditionOperator};
 use super::error::{ParseError, ParseErrorKind};
 use super::limits::Limits;
 use super::reader::{line_column, Kind, Reader, SyntaxError};
-use super::shape::{ElementName, SourceShape, StatementShape};
+use super::shape::{ElementName, PathSegment, SourceShape, StatementShape};
 use crate::model::action::ActionItem;
 use crate::model::condition::{Condition, ConditionKey, ConditionValue, Conditions};
 use crate::model::document::PolicyDocument;
@@ -100,6 +100,8 @@ impl<'a> DocumentReader<'a> {
 
     // ----- locations and errors -----
 
+    /// The path of the value being read, as errors show it: `Statement[0].Action[1]`, a bare
+    /// string read as a list not indexed. Written only for an error.
     fn json_path(&self) -> String {
         let mut out = String::new();
         for seg in &self.path {
@@ -116,26 +118,6 @@ impl<'a> DocumentReader<'a> {
                     out.push(']');
                 }
                 Seg::Index(_, true) => {}
-            }
-        }
-        out
-    }
-
-    fn logical_path(&self) -> String {
-        let mut out = String::new();
-        for seg in &self.path {
-            match seg {
-                Seg::Key(k) => {
-                    if !out.is_empty() {
-                        out.push('.');
-                    }
-                    out.push_str(k);
-                }
-                Seg::Index(i, _) => {
-                    out.push('[');
-                    out.push_str(&i.to_string());
-                    out.push(']');
-                }
             }
         }
         out
@@ -166,12 +148,24 @@ impl<'a> DocumentReader<'a> {
 
     /// Records the position of the value at the current path.
     fn mark(&mut self, offset: usize) {
-        if self.shape.is_some() {
-            let path = self.logical_path();
-            if let Some(shape) = &mut self.shape {
-                shape.positions.push((path, offset));
-            }
+        let Some(shape) = &mut self.shape else {
+            return;
+        };
+        let text = self.text.as_bytes().as_ptr_range();
+        let start = shape.segments.len();
+        for seg in &self.path {
+            shape.segments.push(match seg {
+                Seg::Key(Cow::Borrowed(k)) if text.contains(&k.as_ptr()) => {
+                    let at = k.as_ptr() as usize - text.start as usize;
+                    PathSegment::Span(at as u32, (at + k.len()) as u32)
+                }
+                Seg::Key(k) => PathSegment::Key(k.as_ref().into()),
+                Seg::Index(i, _) => PathSegment::Index(*i as u32),
+            });
         }
+        shape
+            .positions
+            .push((start as u32, shape.segments.len() as u32, offset));
     }
 
     /// Records the position of the value about to be read.

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::model::kinds::KindRuleViolation;
 use crate::model::policy::RepositoryRuleViolation;
 
 /// What is wrong with a policy text.
@@ -67,6 +68,9 @@ pub enum ParseErrorKind {
     },
     /// The document is a valid policy but not a repository policy.
     RepositoryRule(RepositoryRuleViolation),
+    /// The document is a valid policy but breaks a rule of the kind it was read as (a
+    /// registry, ECR Public repository or identity policy).
+    KindRule(KindRuleViolation),
 }
 
 /// An error found while reading a policy, with its location.
@@ -80,6 +84,7 @@ pub enum ParseErrorKind {
 /// assert!(err.to_string().contains("\"Allow\" or \"Deny\""));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ParseError {
     pub(crate) kind: ParseErrorKind,
     pub(crate) path: String,
@@ -143,6 +148,7 @@ impl ParseError {
             }
             ParseErrorKind::InvalidValue { hint, .. } => hint.clone(),
             ParseErrorKind::WrongType { .. } => None,
+            ParseErrorKind::KindRule(v) => Some(v.hint()),
             ParseErrorKind::RepositoryRule(RepositoryRuleViolation::Resource { .. }) => None,
             ParseErrorKind::RepositoryRule(v) => Some(
                 match v {
@@ -185,6 +191,13 @@ impl ParseError {
                 format!("\"{first}\" and \"{second}\" cannot both be in one statement")
             }
             ParseErrorKind::InvalidValue { message, .. } => message.clone(),
+            ParseErrorKind::KindRule(v) => {
+                let text = v.to_string();
+                match text.split_once(": ") {
+                    Some((_, rest)) => rest.to_owned(),
+                    None => text,
+                }
+            }
             ParseErrorKind::RepositoryRule(v) => {
                 let text = v.to_string();
                 // The violation's text starts with its own path.
@@ -216,6 +229,7 @@ impl std::error::Error for ParseError {}
 /// Every reason a text is not a repository policy: one syntax or grammar error, or one error
 /// per broken rule of repository policies.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct InvalidPolicy {
     /// The errors, at least one, in document order.
     pub errors: Vec<ParseError>,

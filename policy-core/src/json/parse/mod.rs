@@ -19,6 +19,11 @@ pub use limits::Limits;
 pub use shape::SourceShape;
 
 use crate::model::document::PolicyDocument;
+use crate::model::kind::PolicyKind;
+use crate::model::kinds::{
+    AnyPolicy, IdentityPolicy, NotAPolicyOfKind, PublicRepositoryPolicy, RegistryPolicy,
+    RegistryPolicyScope,
+};
 use crate::model::policy::{RepositoryPolicy, RepositoryRuleViolation};
 
 impl PolicyDocument {
@@ -141,6 +146,7 @@ impl ParsedPolicy {
             document::DocumentReader::new(text, Limits::default(), true).read()?;
         let mut shape = shape.unwrap_or_default();
         shape.text = text.to_owned();
+        shape.line_starts = shape::line_starts(text);
         Ok(ParsedPolicy { document, shape })
     }
 
@@ -166,6 +172,157 @@ impl ParsedPolicy {
                     .collect(),
             }),
         }
+    }
+}
+
+impl ParsedPolicy {
+    /// Applies the rules of `kind`, each error located in the text.
+    ///
+    /// # Errors
+    /// [`InvalidPolicy`] with one error per violation.
+    pub fn into_policy_of_kind(self, kind: PolicyKind) -> Result<AnyPolicy, InvalidPolicy> {
+        if kind == PolicyKind::Repository {
+            return self.into_repository_policy().map(AnyPolicy::Repository);
+        }
+        AnyPolicy::from_document_as(self.document, kind)
+            .map_err(|e| locate_kind_violations(&self.shape, e))
+    }
+}
+
+fn locate_kind_violations(shape: &SourceShape, e: NotAPolicyOfKind) -> InvalidPolicy {
+    InvalidPolicy {
+        errors: e
+            .violations
+            .into_iter()
+            .map(|v| {
+                let path = v.path();
+                let (line, column) = shape
+                    .locate(&path)
+                    .or_else(|| shape.locate(path.rsplit_once('[').map_or(&path, |(p, _)| p)))
+                    .unwrap_or((1, 1));
+                ParseError {
+                    kind: ParseErrorKind::KindRule(v),
+                    path,
+                    line,
+                    column,
+                }
+            })
+            .collect(),
+    }
+}
+
+/// Reads `text` and checks it with `check`; only a document that breaks a rule is read again
+/// to locate its errors.
+fn read_kind<T>(
+    text: &str,
+    check: impl Fn(PolicyDocument) -> Result<T, NotAPolicyOfKind>,
+) -> Result<T, InvalidPolicy> {
+    let document = PolicyDocument::from_json(text)?;
+    match check(document) {
+        Ok(policy) => Ok(policy),
+        Err(_) => {
+            let parsed = ParsedPolicy::parse(text)?;
+            match check(parsed.document) {
+                Ok(policy) => Ok(policy),
+                Err(e) => Err(locate_kind_violations(&parsed.shape, e)),
+            }
+        }
+    }
+}
+
+impl RegistryPolicy {
+    /// Reads a registry policy from JSON ([`PolicyDocument::from_json`]), then applies the
+    /// rules of registry policies under the default scope, V2, with one located error per
+    /// broken rule.
+    ///
+    /// # Errors
+    /// [`InvalidPolicy`] holding the [`ParseError`] of the text, or one error per violation.
+    pub fn from_json(text: &str) -> Result<Self, InvalidPolicy> {
+        Self::from_json_with_scope(text, RegistryPolicyScope::V2)
+    }
+
+    /// [`from_json`](Self::from_json) for a registry of `scope`.
+    ///
+    /// ```
+    /// use policy_core::model::{RegistryPolicy, RegistryPolicyScope};
+    /// let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+    ///   "Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"ecr:BatchGetImage",
+    ///   "Resource":"arn:aws:ecr:us-west-2:444455556666:repository/*"}]}"#;
+    /// assert!(RegistryPolicy::from_json(text).is_ok());
+    /// let err = RegistryPolicy::from_json_with_scope(text, RegistryPolicyScope::V1).unwrap_err();
+    /// assert_eq!(err.errors[0].path(), "Statement[0].Action");
+    /// assert_eq!(err.errors[0].line(), 2);
+    /// ```
+    ///
+    /// # Errors
+    /// As [`from_json`](Self::from_json).
+    pub fn from_json_with_scope(
+        text: &str,
+        scope: RegistryPolicyScope,
+    ) -> Result<Self, InvalidPolicy> {
+        read_kind(text, |d| RegistryPolicy::check(d, scope))
+    }
+}
+
+impl PublicRepositoryPolicy {
+    /// Reads an ECR Public repository policy from JSON, then applies its rules, with one
+    /// located error per broken rule.
+    ///
+    /// # Errors
+    /// [`InvalidPolicy`] holding the [`ParseError`] of the text, or one error per violation.
+    pub fn from_json(text: &str) -> Result<Self, InvalidPolicy> {
+        read_kind(text, PublicRepositoryPolicy::try_from)
+    }
+}
+
+impl IdentityPolicy {
+    /// Reads an identity policy from JSON, then applies its rules, with one located error
+    /// per broken rule.
+    ///
+    /// ```
+    /// use policy_core::model::IdentityPolicy;
+    /// let err = IdentityPolicy::from_json(r#"{"Version":"2012-10-17","Statement":[
+    ///   {"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"}]}"#).unwrap_err();
+    /// let paths: Vec<&str> = err.errors.iter().map(|e| e.path()).collect();
+    /// assert_eq!(paths, ["Statement[0].Principal", "Statement[0].Resource"]);
+    /// ```
+    ///
+    /// # Errors
+    /// [`InvalidPolicy`] holding the [`ParseError`] of the text, or one error per violation.
+    pub fn from_json(text: &str) -> Result<Self, InvalidPolicy> {
+        read_kind(text, IdentityPolicy::try_from)
+    }
+}
+
+impl AnyPolicy {
+    /// Reads a policy of unstated kind: the kind [`PolicyKind::detect`] finds (a repository
+    /// policy when it finds none), checked by that kind's rules.
+    ///
+    /// ```
+    /// use policy_core::model::{AnyPolicy, PolicyKind};
+    /// let policy = AnyPolicy::from_json(r#"{"Version":"2012-10-17","Statement":[
+    ///   {"Effect":"Allow","Action":"ecr:GetAuthorizationToken","Resource":"*"}]}"#)?;
+    /// assert_eq!(policy.kind(), PolicyKind::Identity);
+    /// # Ok::<(), policy_core::json::InvalidPolicy>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`InvalidPolicy`] holding the [`ParseError`] of the text, or one error per violation.
+    pub fn from_json(text: &str) -> Result<Self, InvalidPolicy> {
+        let document = PolicyDocument::from_json(text)?;
+        let kind = PolicyKind::detect(&document).unwrap_or(PolicyKind::Repository);
+        Self::from_json_as(text, kind)
+    }
+
+    /// Reads a policy of the stated `kind`.
+    ///
+    /// # Errors
+    /// [`InvalidPolicy`] holding the [`ParseError`] of the text, or one error per violation.
+    pub fn from_json_as(text: &str, kind: PolicyKind) -> Result<Self, InvalidPolicy> {
+        if kind == PolicyKind::Repository {
+            return RepositoryPolicy::from_json(text).map(AnyPolicy::Repository);
+        }
+        read_kind(text, |d| AnyPolicy::from_document_as(d, kind))
     }
 }
 

@@ -41,10 +41,24 @@ pub(crate) struct StatementShape {
 pub struct SourceShape {
     pub(crate) top_keys: Vec<ElementName>,
     pub(crate) statements: Vec<StatementShape>,
-    /// Logical path (every list indexed) and byte offset of each value.
-    pub(crate) positions: Vec<(String, usize)>,
-    /// Start of each line, for line and column of an offset.
+    /// Each value's logical path (every list indexed), as a range of `segments`, and byte
+    /// offset. Paths are written out only when a location is looked up.
+    pub(crate) positions: Vec<(u32, u32, usize)>,
+    pub(crate) segments: Vec<PathSegment>,
+    /// The text read.
     pub(crate) text: String,
+    /// Byte offset of the start of each line of `text`, for the line and column of an offset.
+    pub(crate) line_starts: Vec<usize>,
+}
+
+/// One step of a recorded path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum PathSegment {
+    /// An object key as it stands in the text, by byte range.
+    Span(u32, u32),
+    /// An object key written with escapes, decoded.
+    Key(Box<str>),
+    Index(u32),
 }
 
 impl SourceShape {
@@ -53,15 +67,68 @@ impl SourceShape {
     /// enclosing value that was recorded.
     #[must_use]
     pub fn locate(&self, path: &str) -> Option<(usize, usize)> {
+        let mut written = String::new();
         let mut p = path;
         loop {
-            if let Some((_, offset)) = self.positions.iter().find(|(q, _)| q == p) {
-                return Some(line_column(&self.text, *offset));
+            let found = self.positions.iter().find(|(start, end, _)| {
+                written.clear();
+                self.write_path(&mut written, *start as usize..*end as usize);
+                written == p
+            });
+            if let Some((_, _, offset)) = found {
+                return Some(self.line_column(*offset));
             }
             let cut = p.rfind(['.', '['])?;
             p = &p[..cut];
         }
     }
+
+    fn write_path(&self, out: &mut String, range: std::ops::Range<usize>) {
+        for segment in self.segments.get(range).unwrap_or_default() {
+            let key = match segment {
+                PathSegment::Span(start, end) => self
+                    .text
+                    .get(*start as usize..*end as usize)
+                    .unwrap_or_default(),
+                PathSegment::Key(k) => k,
+                PathSegment::Index(i) => {
+                    out.push('[');
+                    out.push_str(&i.to_string());
+                    out.push(']');
+                    continue;
+                }
+            };
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(key);
+        }
+    }
+
+    /// Line and column (from 1, in characters) of a byte offset, by a binary search of the
+    /// line starts; a shape without them counts from the start of the text.
+    fn line_column(&self, offset: usize) -> (usize, usize) {
+        if self.line_starts.is_empty() {
+            return line_column(&self.text, offset);
+        }
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self
+            .line_starts
+            .partition_point(|&start| start <= offset)
+            .max(1);
+        let start = self.line_starts[line - 1];
+        (line, self.text[start..offset].chars().count() + 1)
+    }
+}
+
+/// Byte offsets of the start of every line.
+pub(crate) fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+        .collect()
 }
 
 fn escape(out: &mut String, s: &str) {
@@ -328,4 +395,41 @@ fn values(out: &mut String, v: &ValueList<ConditionValue>) {
         one(out, x);
     }
     out.push(']');
+}
+
+#[cfg(test)]
+mod locate_tests {
+    use crate::json::parse::ParsedPolicy;
+
+    #[test]
+    fn locates_keys_with_dots_and_escapes_on_later_lines() {
+        let text = "{\n \"Statement\": [\n  {\"Effect\": \"Allow\", \"Principal\": \"*\",\n   \"Action\": [\"ecr:BatchGetImage\",\n \"ecr:PutImage\"],\n   \"Condition\": {\"StringEquals\": {\"aws:RequestTag/a.b\": \"é\", \"aws:Principal\\u0054ag/c\": \"y\"}}}]}";
+        let shape = ParsedPolicy::parse(text).unwrap().shape;
+        // Columns count characters: `é` is one.
+        let effect = "  {\"Effect\": ".chars().count() + 1;
+        assert_eq!(shape.locate("Statement[0].Effect"), Some((3, effect)));
+        assert_eq!(shape.locate("Statement[0].Action[1]"), Some((5, 2)));
+        let line6 = text.lines().nth(5).unwrap();
+        // Columns count characters: the `é` before the second key is one.
+        let column = |needle: &str| {
+            line6[..line6.find(needle).unwrap() + needle.len()]
+                .chars()
+                .count()
+                + 1
+        };
+        assert_eq!(
+            shape.locate("Statement[0].Condition.StringEquals.aws:RequestTag/a.b[0]"),
+            Some((6, column("\"aws:RequestTag/a.b\": ")))
+        );
+        assert_eq!(
+            shape.locate("Statement[0].Condition.StringEquals.aws:PrincipalTag/c[0]"),
+            Some((6, column("\"aws:Principal\\u0054ag/c\": ")))
+        );
+        // An unrecorded path falls back to the nearest recorded value around it.
+        assert_eq!(
+            shape.locate("Statement[0].Effect.Nothing"),
+            Some((3, effect))
+        );
+        assert_eq!(shape.locate("Elsewhere"), None);
+    }
 }

@@ -1,0 +1,295 @@
+//! Every policy kind: AWS's documented examples of registry, ECR Public repository and
+//! identity policies read, detected, linted by their kind's rules and written back; the rules
+//! each kind breaks, located in the text; the JSON and stored form of each kind.
+
+mod common;
+
+use ecr_policy::json::ParsedPolicy;
+use ecr_policy::lint::{LintConfig, Severity};
+use ecr_policy::model::{
+    AnyPolicy, IdentityPolicy, PolicyKind, PublicRepositoryPolicy, RegistryPolicy,
+    RegistryPolicyScope,
+};
+use ecr_policy::{PolicyDocument, RepositoryPolicy};
+
+/// Replication from one source account; "Private registry policy examples",
+/// <https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-examples.html>.
+const REGISTRY_REPLICATION: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ReplicationAccessCrossAccount","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":["ecr:CreateRepository","ecr:ReplicateImage"],"Resource":["arn:aws:ecr:us-west-2:444455556666:repository/*"]}]}"#;
+
+/// Replication from several accounts, one statement per account (same page).
+const REGISTRY_REPLICATION_SEVERAL: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ReplicationAccessCrossAccount1","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":["ecr:CreateRepository","ecr:ReplicateImage"],"Resource":["arn:aws:ecr:us-west-2:123456789012:repository/*"]},{"Sid":"ReplicationAccessCrossAccount2","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":["ecr:CreateRepository","ecr:ReplicateImage"],"Resource":["arn:aws:ecr:us-west-2:123456789012:repository/*"]}]}"#;
+
+/// Pull through cache; "IAM permissions required to sync an upstream registry",
+/// <https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html>.
+const REGISTRY_PULL_THROUGH_CACHE: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"PullThroughCacheFromReadOnlyRole","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/ecr-pull-through-cache-user"},"Action":["ecr:CreateRepository","ecr:BatchImportUpstreamImage"],"Resource":"arn:aws:ecr:us-east-1:111122223333:repository/ecr-public/*"}]}"#;
+
+/// "Repository policy examples in Amazon ECR Public",
+/// <https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policy-examples.html>.
+const PUBLIC_ALLOW_PUSH: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"AllowPush","Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111122223333:user/push-pull-user-1","arn:aws:iam::111122223333:user/push-pull-user-2"]},"Action":["ecr-public:BatchCheckLayerAvailability","ecr-public:PutImage","ecr-public:InitiateLayerUpload","ecr-public:UploadLayerPart","ecr-public:CompleteLayerUpload"],"Resource":"*"}]}"#;
+
+/// The older form of the cross-account example: Version 2008-10-17 and no `Resource`.
+const PUBLIC_CROSS_ACCOUNT_OLD: &str = r#"{"Version":"2008-10-17","Statement":[{"Sid":"AllowCrossAccountPush","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":["ecr-public:BatchCheckLayerAvailability","ecr-public:PutImage","ecr-public:InitiateLayerUpload","ecr-public:UploadLayerPart","ecr-public:CompleteLayerUpload"]}]}"#;
+
+/// Push to one repository; "IAM permissions for pushing an image",
+/// <https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html>.
+const IDENTITY_PUSH: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr:CompleteLayerUpload","ecr:UploadLayerPart","ecr:InitiateLayerUpload","ecr:BatchCheckLayerAvailability","ecr:PutImage","ecr:BatchGetImage"],"Resource":"arn:aws:ecr:us-east-1:123456789012:repository/my-repo"},{"Effect":"Allow","Action":"ecr:GetAuthorizationToken","Resource":"*"}]}"#;
+
+/// Tag-based access; "Using tag-based access control",
+/// <https://docs.aws.amazon.com/AmazonECR/latest/userguide/ecr-supported-iam-actions-tagging.html>.
+const IDENTITY_TAGS: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:*","Resource":"*"},{"Effect":"Deny","Action":"ecr:*","Resource":"*","Condition":{"StringEquals":{"ecr:ResourceTag/environment":"prod"}}}]}"#;
+
+fn codes(findings: &[ecr_policy::lint::Finding]) -> Vec<&'static str> {
+    findings.iter().map(|f| f.code.as_str()).collect()
+}
+
+#[test]
+fn aws_examples_are_read_detected_linted_and_written_back() {
+    let cases: [(&str, PolicyKind, &[&str]); 7] = [
+        (REGISTRY_REPLICATION, PolicyKind::Registry, &[]),
+        (REGISTRY_REPLICATION_SEVERAL, PolicyKind::Registry, &[]),
+        (REGISTRY_PULL_THROUGH_CACHE, PolicyKind::Registry, &[]),
+        (PUBLIC_ALLOW_PUSH, PolicyKind::PublicRepository, &[]),
+        (PUBLIC_CROSS_ACCOUNT_OLD, PolicyKind::PublicRepository, &[]),
+        (IDENTITY_PUSH, PolicyKind::Identity, &[]),
+        (IDENTITY_TAGS, PolicyKind::Identity, &["wildcard-action"]),
+    ];
+    for (text, kind, expected) in cases {
+        let doc = PolicyDocument::from_json(text).unwrap();
+        assert_eq!(PolicyKind::detect(&doc), Some(kind), "{text}");
+        let policy = AnyPolicy::from_json(text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(policy.kind(), kind);
+        assert_eq!(AnyPolicy::from_json_as(text, kind).unwrap(), policy);
+        assert_eq!(codes(&policy.lint()), expected, "{text}");
+        // Judged as a repository policy, each is refused or has no effect.
+        match RepositoryPolicy::from_json(text) {
+            Err(_) => assert!(kind.requires_resource() || text.contains("\"Resource\"")),
+            Ok(p) => assert!(codes(&p.lint()).contains(&"public-action-in-private-policy")),
+        }
+        // Written back byte for byte, and read back equal from every form.
+        assert_eq!(policy.to_json(), text);
+        for form in [policy.to_json_pretty(), policy.to_aws_json()] {
+            assert_eq!(AnyPolicy::from_json_as(&form, kind).unwrap(), policy);
+        }
+        assert!(policy.normalize().equivalent(&policy));
+        assert!(policy.to_dsl().is_err());
+    }
+}
+
+#[test]
+fn typed_constructors_agree_with_detection() {
+    assert!(RegistryPolicy::from_json(REGISTRY_PULL_THROUGH_CACHE).is_ok());
+    assert!(PublicRepositoryPolicy::from_json(PUBLIC_ALLOW_PUSH).is_ok());
+    assert!(IdentityPolicy::from_json(IDENTITY_PUSH).is_ok());
+    // Each kind refuses the others' examples.
+    assert!(RegistryPolicy::from_json(IDENTITY_PUSH).is_err());
+    assert!(RegistryPolicy::from_json(PUBLIC_ALLOW_PUSH).is_err());
+    assert!(PublicRepositoryPolicy::from_json(REGISTRY_REPLICATION).is_err());
+    assert!(IdentityPolicy::from_json(PUBLIC_ALLOW_PUSH).is_err());
+    let registry = RegistryPolicy::from_json(REGISTRY_PULL_THROUGH_CACHE).unwrap();
+    let (account, region) = registry.registry().unwrap();
+    assert_eq!(
+        (account.as_str(), region.as_str()),
+        ("111122223333", "us-east-1")
+    );
+}
+
+#[test]
+fn registry_policy_rules_are_located() {
+    let text = "{\"Version\":\"2012-10-17\",\"Statement\":[\n{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"111122223333\"},\"Action\":\"ecr:ReplicateImage\"},\n{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"111122223333\"},\"Action\":\"ecr-public:PutImage\",\n \"Resource\":[\"arn:aws:ecr:us-west-2:444455556666:repository/*\",\"arn:aws:ecr:eu-west-1:444455556666:repository/*\",\"*\"]}]}";
+    let err = RegistryPolicy::from_json(text).unwrap_err();
+    let found: Vec<(&str, usize)> = err.errors.iter().map(|e| (e.path(), e.line())).collect();
+    assert_eq!(
+        found,
+        [
+            ("Statement[0].Resource", 2),
+            ("Statement[1].Resource[1]", 4),
+            ("Statement[1].Resource[2]", 4),
+            ("Statement[1].Action", 3),
+        ]
+    );
+    let messages: Vec<String> = err.errors.iter().map(ToString::to_string).collect();
+    assert!(
+        messages[1].contains("another registry than 444455556666 in us-west-2"),
+        "{}",
+        messages[1]
+    );
+    assert!(err.errors[2].hint().unwrap().contains("repository/prod-*"));
+    // The lint says the same as findings, and no Resource is an error in itself.
+    let doc = PolicyDocument::from_json(text).unwrap();
+    let lint = doc.lint_as(PolicyKind::Registry);
+    assert_eq!(
+        codes(&lint),
+        [
+            "missing-resource",
+            "public-action-in-private-policy",
+            "resource-outside-registry",
+            "resource-outside-registry",
+        ]
+    );
+    assert!(!codes(&doc.lint()).is_empty() && codes(&doc.lint()).contains(&"resource-present"));
+}
+
+#[test]
+fn registry_policy_scope_v1_is_a_note_unless_stated() {
+    let text = r#"{"Version":"2012-10-17","Statement":[{"Sid":"CrossAccountPull","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":["ecr:BatchGetImage","ecr:ReplicateImage"],"Resource":"arn:aws:ecr:us-west-2:444455556666:repository/prod-*"}]}"#;
+    let v2 = RegistryPolicy::from_json(text).unwrap();
+    let note = v2.lint();
+    assert_eq!(codes(&note), ["action-outside-scope-v1"]);
+    assert_eq!(note[0].severity, Severity::Suggestion);
+    assert_eq!(note[0].path, "Statement[0].Action[0]");
+    let v1 = v2.lint_with(&LintConfig::default().registry_scope(RegistryPolicyScope::V1));
+    assert_eq!(v1[0].severity, Severity::Error);
+    assert!(v1[0].message.contains("refused"), "{}", v1[0].message);
+    let err = RegistryPolicy::from_json_with_scope(text, RegistryPolicyScope::V1).unwrap_err();
+    assert_eq!(err.errors.len(), 1);
+    assert_eq!(err.errors[0].path(), "Statement[0].Action[0]");
+    assert_eq!(v2.refused_under(RegistryPolicyScope::V1).len(), 1);
+    assert!(v2.refused_under(RegistryPolicyScope::V2).is_empty());
+}
+
+#[test]
+fn public_repository_policy_rules() {
+    let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":["ecr-public:PutImage","ecr:PutImage"],"Resource":"arn:aws:ecr-public::111122223333:repository/app"}]}"#;
+    let err = PublicRepositoryPolicy::from_json(text).unwrap_err();
+    let paths: Vec<&str> = err.errors.iter().map(|e| e.path()).collect();
+    assert_eq!(paths, ["Statement[0].Resource", "Statement[0].Action[1]"]);
+    let lint = PolicyDocument::from_json(text)
+        .unwrap()
+        .lint_as(PolicyKind::PublicRepository);
+    assert_eq!(
+        codes(&lint),
+        [
+            "public-access",
+            "private-action-in-public-policy",
+            "resource-present"
+        ]
+    );
+    assert!(lint[1].hint.contains("ecr-public:PutImage"));
+    // Resource "*" changes nothing: with and without it, the same policy.
+    let with = AnyPolicy::from_json(PUBLIC_ALLOW_PUSH).unwrap();
+    let without =
+        AnyPolicy::from_json(&PUBLIC_ALLOW_PUSH.replace(r#","Resource":"*""#, "")).unwrap();
+    assert_eq!(without.kind(), PolicyKind::PublicRepository);
+    assert!(with.equivalent(&without));
+    assert!(with.diff(&without).is_empty());
+}
+
+#[test]
+fn a_private_repository_policy_flags_ecr_public_actions_like_the_macro() {
+    let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":["ecr:BatchGetImage","ecr-public:DescribeImages"]}]}"#;
+    // Detection reads a mix of ecr: and ecr-public: actions as no kind at all.
+    let doc = PolicyDocument::from_json(text).unwrap();
+    assert_eq!(PolicyKind::detect(&doc), None);
+    let policy = RepositoryPolicy::from_json(text).unwrap();
+    let lint = policy.lint();
+    assert_eq!(codes(&lint), ["public-action-in-private-policy"]);
+    assert_eq!(lint[0].path, "Statement[0].Action[1]");
+    assert!(
+        lint[0].hint.contains("ecr:DescribeImages"),
+        "{}",
+        lint[0].hint
+    );
+    // Stating another kind in the configuration does not change a typed repository policy.
+    assert_eq!(
+        codes(&policy.lint_with(&LintConfig::default().kind(PolicyKind::Identity))),
+        ["public-action-in-private-policy"]
+    );
+}
+
+#[test]
+fn identity_policy_rules() {
+    let text = "{\"Version\":\"2012-10-17\",\"Statement\":[\n{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"111122223333\"},\"Action\":\"ecr:BatchGetImage\"},\n{\"Effect\":\"Allow\",\"Action\":[\"ecr:GetAuthorizationToken\",\"ecr:BatchGetImage\",\"sts:GetServiceBearerToken\"],\"Resource\":\"arn:aws:ecr:us-east-1:123456789012:repository/app\"}]}";
+    let err = IdentityPolicy::from_json(text).unwrap_err();
+    let found: Vec<(&str, usize)> = err.errors.iter().map(|e| (e.path(), e.line())).collect();
+    assert_eq!(
+        found,
+        [("Statement[0].Principal", 2), ("Statement[0].Resource", 2)]
+    );
+    let lint = ParsedPolicy::parse(text)
+        .unwrap()
+        .lint_with(&LintConfig::default().kind(PolicyKind::Identity));
+    assert_eq!(
+        codes(&lint),
+        [
+            "principal-in-identity-policy",
+            "missing-resource",
+            "action-needs-wildcard-resource"
+        ]
+    );
+    assert_eq!(lint[2].path, "Statement[1].Action[0]");
+    assert_eq!(lint[2].location.map(|(line, _)| line), Some(3));
+    // The same statement as a repository policy: two errors an identity policy does not have.
+    let as_repository = PolicyDocument::from_json(text).unwrap().lint();
+    assert!(codes(&as_repository).contains(&"resource-present"));
+    assert!(codes(&as_repository).contains(&"authorization-token-in-repository-policy"));
+}
+
+#[test]
+fn kinds_are_stated_and_compared_by_kind() {
+    assert_eq!("public".parse(), Ok(PolicyKind::PublicRepository));
+    for kind in PolicyKind::ALL {
+        let name = match kind {
+            PolicyKind::Repository => "repository",
+            PolicyKind::Registry => "registry",
+            PolicyKind::PublicRepository => "public-repository",
+            PolicyKind::Identity => "identity",
+            other => panic!("a kind without a name in this test: {other:?}"),
+        };
+        assert_eq!(name.parse(), Ok(kind));
+    }
+    assert!("bucket"
+        .parse::<PolicyKind>()
+        .unwrap_err()
+        .to_string()
+        .contains("registry"));
+    // The same statements as two kinds never grant the same access.
+    let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr-public:PutImage"}]}"#;
+    let public = AnyPolicy::from_json_as(text, PolicyKind::PublicRepository).unwrap();
+    let repository = AnyPolicy::from_json_as(text, PolicyKind::Repository).unwrap();
+    assert!(!public.equivalent(&repository));
+    assert!(
+        repository.to_dsl().is_err(),
+        "the macro refuses ecr-public: actions"
+    );
+    let repository = AnyPolicy::from_json(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"}]}"#).unwrap();
+    assert_eq!(repository.kind(), PolicyKind::Repository);
+    assert!(repository.to_dsl().is_ok());
+}
+
+#[test]
+fn json_and_stored_form_of_each_kind() {
+    for (name, text) in [
+        ("kind_registry_replication", REGISTRY_REPLICATION),
+        (
+            "kind_registry_pull_through_cache",
+            REGISTRY_PULL_THROUGH_CACHE,
+        ),
+        ("kind_public_allow_push", PUBLIC_ALLOW_PUSH),
+        ("kind_identity_push", IDENTITY_PUSH),
+    ] {
+        let policy = AnyPolicy::from_json(text).unwrap();
+        let rendered = format!(
+            "{}\n\n--- pretty ---\n{}\n\n--- stored ---\n{}",
+            policy.kind(),
+            policy.to_json_pretty(),
+            policy.to_aws_json()
+        );
+        common::snapshots().bind(|| insta::assert_snapshot!(name, rendered));
+    }
+}
+
+#[test]
+fn kinds_go_through_serde_with_their_rules() {
+    let registry: RegistryPolicy = serde_json::from_str(REGISTRY_REPLICATION).unwrap();
+    assert_eq!(
+        serde_json::to_string(&registry).unwrap(),
+        REGISTRY_REPLICATION
+    );
+    let err = serde_json::from_str::<IdentityPolicy>(REGISTRY_REPLICATION).unwrap_err();
+    assert!(err.to_string().contains("identity policy"), "{err}");
+    let public: PublicRepositoryPolicy = serde_json::from_str(PUBLIC_ALLOW_PUSH).unwrap();
+    assert_eq!(
+        serde_json::to_string(&AnyPolicy::from(public)).unwrap(),
+        PUBLIC_ALLOW_PUSH
+    );
+}
