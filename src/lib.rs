@@ -23,18 +23,6 @@
 
 pub use policy_core::*;
 
-// `aws` names these through the crate root; a private import keeps them out of the public root.
-#[cfg(feature = "aws")]
-use policy_core::{
-    compare::{diff, PolicyDiff},
-    json::{InvalidPolicy, ParseError, ParsedPolicy},
-    lint::{Finding, LintCode},
-    model::MAX_POLICY_LENGTH,
-};
-// Named only in its documentation.
-#[cfg(all(feature = "aws", doc))]
-use policy_core::compare::equivalent;
-
 #[doc(hidden)]
 pub mod __private {
     //! What the expansion of `policy!` names, flat, whatever the public module of each item.

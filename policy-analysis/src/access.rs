@@ -1331,3 +1331,53 @@ impl Names {
         (classes, whos)
     }
 }
+
+impl Analyzer {
+    /// Like [`Analyzer::decide`], for requests that also meet `assumed` (lowered as in this
+    /// policy): whether a caller of the class in a given situation (say, outside every
+    /// organization, from an address on the internet) can perform the action.
+    #[must_use]
+    pub fn decide_assuming(
+        &self,
+        class: &CallerClass,
+        action: Action,
+        assumed: &[Condition],
+        variables: bool,
+    ) -> Verdict {
+        let Some(i) = self.classes.iter().position(|c| c == class) else {
+            return Verdict::Denied;
+        };
+        let assumed: Vec<Constraint> = assumed
+            .iter()
+            .map(|c| Constraint::lower(c, variables))
+            .collect();
+        let sig = self.signature(&self.relevant(i), action);
+        let who = &self.whos[i];
+        let denies: Vec<&Prepared> = sig
+            .denies
+            .iter()
+            .map(|&(id, k)| self.statement(id, k))
+            .collect();
+        let mention: Vec<&Constraint> = denies.iter().flat_map(|d| d.constraints.iter()).collect();
+        let mut budget = SEARCH_BUDGET;
+        for candidate in self.candidates(i, &sig) {
+            let (route, s, j) = candidate;
+            let (mut base, exact) = self.candidate_constraints(&candidate);
+            base.extend(assumed.iter());
+            if let Some(solved) = satisfy(who, base, &denies, &mention, &mut budget) {
+                return Verdict::Allowed(Grant {
+                    route,
+                    statements: s.into_iter().collect(),
+                    identity_statement: j,
+                    certainty: if solved.exact && exact {
+                        Certainty::Certain
+                    } else {
+                        Certainty::Possible
+                    },
+                    witness: solved.witness,
+                });
+            }
+        }
+        Verdict::Denied
+    }
+}

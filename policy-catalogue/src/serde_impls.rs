@@ -8,7 +8,7 @@ use std::str::FromStr;
 use serde::de::{Deserialize, Deserializer, Error, Visitor};
 use serde::ser::{Serialize, Serializer};
 
-use crate::{Action, PublicAction};
+use crate::{Action, Bundle, PublicAction};
 
 /// Deserializes any `FromStr` type from a string.
 struct FromStrVisitor<T>(PhantomData<T>, &'static str);
@@ -55,6 +55,21 @@ impl<'de> Deserialize<'de> for PublicAction {
         deserializer.deserialize_str(FromStrVisitor(
             PhantomData,
             "an ECR Public action such as \"ecr-public:PutImage\"",
+        ))
+    }
+}
+
+impl Serialize for Bundle {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Bundle {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(FromStrVisitor(
+            PhantomData,
+            "a bundle of the policy DSL such as \"pull\"",
         ))
     }
 }

@@ -141,12 +141,12 @@ pub enum Error {
     WouldLockOut {
         /// The repository.
         repository: String,
-        /// The lint's [`LocksOutPolicyChanges`](crate::LintCode::LocksOutPolicyChanges)
+        /// The lint's [`LocksOutPolicyChanges`](crate::lint::LintCode::LocksOutPolicyChanges)
         /// finding: which statement locks everyone out, and how to keep the policy changeable.
-        finding: Box<crate::Finding>,
+        finding: Box<crate::lint::Finding>,
     },
     /// Refused before calling ECR: the policy text is longer than ECR stores
-    /// ([`MAX_POLICY_LENGTH`](crate::MAX_POLICY_LENGTH) characters).
+    /// ([`MAX_POLICY_LENGTH`](crate::model::MAX_POLICY_LENGTH) characters).
     PolicyTooLong {
         /// The length of the policy text, in characters.
         length: usize,
@@ -190,7 +190,7 @@ pub enum Error {
         /// The repository.
         repository: String,
         /// What is wrong with it, and where in `text`.
-        error: Box<crate::ParseError>,
+        error: Box<crate::json::ParseError>,
         /// The `policyText` ECR returned.
         text: String,
     },
@@ -427,7 +427,7 @@ impl fmt::Display for Error {
             Error::PolicyTooLong { length } => write!(
                 f,
                 "the policy text is {length} characters long; ECR stores at most {} (merge statements or principals to shorten it)",
-                crate::MAX_POLICY_LENGTH
+                crate::model::MAX_POLICY_LENGTH
             ),
             Error::RepositoryNotFound { repository, message, .. } => write!(
                 f,
@@ -724,7 +724,7 @@ mod tests {
         let finding = lock
             .lint()
             .into_iter()
-            .find(|f| f.code == crate::LintCode::LocksOutPolicyChanges)
+            .find(|f| f.code == crate::lint::LintCode::LocksOutPolicyChanges)
             .expect("a lock-out finding");
         let e = Error::WouldLockOut {
             repository: "app".into(),

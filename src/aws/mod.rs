@@ -62,10 +62,11 @@ pub use error::{Error, Operation, SdkFailure};
 
 use delivery::DeliveryWatch;
 
-use crate::{
-    AccountId, InvalidPolicy, LintCode, ParsedPolicy, PolicyDiff, PolicyDocument, RepositoryName,
-    RepositoryPolicy, MAX_POLICY_LENGTH,
-};
+use crate::compare::PolicyDiff;
+use crate::json::{InvalidPolicy, ParsedPolicy};
+use crate::lint::LintCode;
+use crate::model::MAX_POLICY_LENGTH;
+use crate::{AccountId, PolicyDocument, RepositoryName, RepositoryPolicy};
 
 /// A repository to put a policy on: its name and, for a registry other than the caller's
 /// account, the registry id (the account that owns the registry).
@@ -356,7 +357,7 @@ pub async fn fetch(
 
 /// Whether the policy on a repository means what the policy in code means.
 ///
-/// The comparison is [`equivalent`](crate::equivalent): by the access granted and denied, not by
+/// The comparison is [`equivalent`](crate::compare::equivalent): by the access granted and denied, not by
 /// the text. So these are not drift: white space, key order, the order of statements, actions
 /// and principals, a bare string versus a one-value list, the letter case of actions and
 /// condition keys, a bare account id versus its `:root` ARN (all of which ECR may rewrite when it
@@ -370,7 +371,7 @@ pub enum Drift {
     InSync,
     /// The repository has no policy.
     NotDeployed,
-    /// The deployed policy differs: [`diff`](crate::diff) from the code to the deployed policy,
+    /// The deployed policy differs: [`diff`](crate::compare::diff) from the code to the deployed policy,
     /// so its `added` access is what only the deployed policy grants or denies (`+` lines), and
     /// its `removed` access what only the code does (`-` lines).
     Drifted(PolicyDiff),
@@ -411,7 +412,7 @@ impl Drift {
         match deployed {
             None => Drift::NotDeployed,
             Some(deployed) if code.document().equivalent(deployed) => Drift::InSync,
-            Some(deployed) => Drift::Drifted(crate::diff(code.document(), deployed)),
+            Some(deployed) => Drift::Drifted(crate::compare::diff(code.document(), deployed)),
         }
     }
 

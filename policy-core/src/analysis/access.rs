@@ -482,3 +482,32 @@ fn lower_principal(p: &Principal) -> ir::PrincipalItem {
         Principal::CanonicalUser(text) => I::Other(text.clone()),
     }
 }
+
+impl AccessAnalysis {
+    /// Like [`decide`](Self::decide), for requests that also meet `assumed`: whether a caller
+    /// of the class in a given situation (outside every organization, from an address on the
+    /// internet, ...) can perform the action, with a confirmed counterexample.
+    #[must_use]
+    pub fn decide_assuming(
+        &self,
+        class: &CallerClass,
+        action: Action,
+        assumed: &[ir::Condition],
+    ) -> Option<ConfirmedGrant> {
+        match self.analyzer.decide_assuming(class, action, assumed, false) {
+            Verdict::Allowed(g) => Some(self.confirm(g, action)),
+            Verdict::Denied => None,
+        }
+    }
+
+    /// A request of the class meeting every one of `conditions` (policy variables taken as
+    /// text), or `None` when none does: to tell a dead condition from a live one.
+    #[must_use]
+    pub fn satisfy(
+        &self,
+        class: &CallerClass,
+        conditions: &[ir::Condition],
+    ) -> Option<(Witness, Certainty)> {
+        self.analyzer.satisfy(class, conditions, false)
+    }
+}

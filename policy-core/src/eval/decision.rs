@@ -49,6 +49,40 @@ impl fmt::Display for Outcome {
     }
 }
 
+impl std::str::FromStr for Outcome {
+    type Err = policy_catalogue::RuleViolation;
+
+    /// The outcome of its text, [`Outcome::as_str`].
+    ///
+    /// ```
+    /// use policy_core::eval::Outcome;
+    /// assert_eq!("explicitly denied".parse::<Outcome>()?, Outcome::ExplicitlyDenied);
+    /// # Ok::<(), policy_core::RuleViolation>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [
+            Outcome::Allowed,
+            Outcome::ExplicitlyDenied,
+            Outcome::ImplicitlyDenied,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == s)
+        .ok_or_else(|| {
+            policy_catalogue::RuleViolation::new(
+                "outcome",
+                "\"allowed\", \"explicitly denied\" or \"implicitly denied\"",
+                s,
+                "is not an outcome",
+            )
+        })
+    }
+}
+
+#[cfg(feature = "serde")]
+crate::model::serde_text::text_serde! {
+    Outcome => "\"allowed\", \"explicitly denied\" or \"implicitly denied\"",
+}
+
 /// Which rule of AWS's evaluation logic (ECR-FACTS section 5) produced the outcome.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -19,6 +19,8 @@ pub(crate) mod list;
 pub(crate) mod names;
 pub(crate) mod policy;
 pub(crate) mod principal;
+#[cfg(feature = "serde")]
+pub(crate) mod serde_text;
 pub(crate) mod statement;
 pub(crate) mod version;
 

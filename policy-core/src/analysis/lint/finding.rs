@@ -32,6 +32,36 @@ impl Severity {
     }
 }
 
+impl FromStr for Severity {
+    type Err = RuleViolation;
+
+    /// The severity of its text, [`Severity::as_str`].
+    ///
+    /// ```
+    /// use policy_core::lint::Severity;
+    /// assert_eq!("security-warning".parse::<Severity>()?, Severity::SecurityWarning);
+    /// # Ok::<(), policy_core::RuleViolation>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [
+            Severity::Error,
+            Severity::SecurityWarning,
+            Severity::Warning,
+            Severity::Suggestion,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+        .ok_or_else(|| {
+            RuleViolation::new(
+                "severity",
+                "error, security-warning, warning or suggestion",
+                s,
+                "is not a severity",
+            )
+        })
+    }
+}
+
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -91,10 +121,21 @@ lint_codes! {
     EmptySid = "empty-sid", Suggestion;
     /// An empty list.
     EmptyList = "empty-list", Suggestion;
-    /// `Principal: "*"` or `AWS: "*"` allowed with no narrowing condition.
+    /// A caller of any account, outside every organization and network the policy names, is
+    /// allowed: `"*"` with no condition, or only conditions that narrow nothing
+    /// (`StringLike aws:PrincipalArn "*"`, `IpAddress 0.0.0.0/0`, ...).
     PublicAccess = "public-access", SecurityWarning;
-    /// A service principal allowed without `aws:SourceAccount` or `aws:SourceArn`.
+    /// A service principal allowed acting for resources of any account (the confused
+    /// deputy): no condition narrows `aws:SourceAccount` or `aws:SourceArn` to named accounts
+    /// or ARNs.
     ServicePrincipalWithoutSource = "service-principal-without-source", SecurityWarning;
+    /// Another account (or every account of an organization) can manage the repository's
+    /// policy, or is granted through `NotAction`.
+    ExternalPermissionsManagement = "external-permissions-management", SecurityWarning;
+    /// Another account can push, change or delete.
+    ExternalWrite = "external-write", Warning;
+    /// Another account can read: a note for a reviewer.
+    ExternalRead = "external-read", Suggestion;
     /// `Allow` with `NotPrincipal`: everyone else gets access.
     AllowWithNotPrincipal = "allow-with-not-principal", SecurityWarning;
     /// A wildcard action in an `Allow`: it grants future actions too.
@@ -113,8 +154,14 @@ lint_codes! {
     MissingVersion = "missing-version", Warning;
     /// More than the 10,240 characters ECR stores.
     PolicyTooLong = "policy-too-long", Error;
-    /// A policy that denies everyone `ecr:SetRepositoryPolicy`: ECR demands `force`.
+    /// No identity of the owning account can call `ecr:SetRepositoryPolicy` or
+    /// `ecr:DeleteRepositoryPolicy` any more: ECR demands `force`.
     LocksOutPolicyChanges = "locks-out-policy-changes", Error;
+    /// A statement no request can meet: its principal and conditions never hold together.
+    DeadStatement = "dead-statement", Warning;
+    /// A condition no request can meet, such as `aws:SourceArn` compared with an IAM role's
+    /// ARN or `aws:PrincipalAccount` with a name.
+    DeadCondition = "dead-condition", Warning;
     /// An action listed twice or covered by a wildcard in the same list.
     RedundantAction = "redundant-action", Suggestion;
     /// An `ecr-public:` action in a private repository or registry policy, where it has no
@@ -192,6 +239,9 @@ pub struct Finding {
     pub message: String,
     /// How to fix it.
     pub hint: String,
+    /// For a finding of access, a request the policy allows (confirmed by the evaluator when
+    /// the finding is certain; see [`exact_findings`](super::exact_findings)).
+    pub counterexample: Option<String>,
 }
 
 impl fmt::Display for Finding {
@@ -203,7 +253,11 @@ impl fmt::Display for Finding {
         if !self.path.is_empty() {
             write!(f, " {}", self.path)?;
         }
-        write!(f, ": {}\n  hint: {}", self.message, self.hint)
+        write!(f, ": {}\n  hint: {}", self.message, self.hint)?;
+        if let Some(example) = &self.counterexample {
+            write!(f, "\n  for example: {example}")?;
+        }
+        Ok(())
     }
 }
 
@@ -214,4 +268,75 @@ pub enum StatementSelector {
     Index(usize),
     /// By Sid.
     Sid(String),
+}
+
+#[cfg(feature = "serde")]
+crate::model::serde_text::text_serde! {
+    Severity => "error, security-warning, warning or suggestion",
+    LintCode => "a lint code such as \"public-access\"",
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Finding {
+    /// A map of the fields; `location` is `[line, column]` or null.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(7))?;
+        map.serialize_entry("code", &self.code)?;
+        map.serialize_entry("severity", &self.severity)?;
+        map.serialize_entry("statement", &self.statement)?;
+        map.serialize_entry("path", &self.path)?;
+        map.serialize_entry("location", &self.location)?;
+        map.serialize_entry("message", &self.message)?;
+        map.serialize_entry("hint", &self.hint)?;
+        map.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Finding {
+    /// The map [`Serialize`](serde::Serialize) writes; every field is required but `location`.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut map = match serde_json::Value::deserialize(deserializer)? {
+            serde_json::Value::Object(map) => map,
+            other => return Err(D::Error::custom(format!("a finding is a map, not {other}"))),
+        };
+        fn field<T: serde::de::DeserializeOwned, E: Error>(
+            map: &mut serde_json::Map<String, serde_json::Value>,
+            name: &'static str,
+        ) -> Result<T, E> {
+            let value = map.remove(name).ok_or_else(|| E::missing_field(name))?;
+            serde_json::from_value(value).map_err(|e| E::custom(format!("{name}: {e}")))
+        }
+        let finding = Finding {
+            code: field(&mut map, "code")?,
+            severity: field(&mut map, "severity")?,
+            statement: field(&mut map, "statement")?,
+            path: field(&mut map, "path")?,
+            location: map
+                .remove("location")
+                .map(serde_json::from_value)
+                .transpose()
+                .map_err(|e| D::Error::custom(format!("location: {e}")))?
+                .flatten(),
+            message: field(&mut map, "message")?,
+            hint: field(&mut map, "hint")?,
+        };
+        match map.keys().next() {
+            Some(unknown) => Err(D::Error::unknown_field(
+                unknown,
+                &[
+                    "code",
+                    "severity",
+                    "statement",
+                    "path",
+                    "location",
+                    "message",
+                    "hint",
+                ],
+            )),
+            None => Ok(finding),
+        }
+    }
 }

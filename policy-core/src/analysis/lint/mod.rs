@@ -1,11 +1,18 @@
-//! The lint: findings about a policy, judged with the same rules as the `policy!` macro
-//! (`policy_catalogue::checks`), in the four severities of IAM Access Analyzer (ECR-FACTS
-//! section 7), each with a stable code, the JSON path, a message and a hint.
+//! The lint: findings about a policy, in the four severities of IAM Access Analyzer
+//! (ECR-FACTS section 7), each with a stable code, the JSON path, a message and a hint. The
+//! rules on how a policy is written are those of the `policy!` macro
+//! (`policy_catalogue::checks`); what a repository policy grants (public access, other
+//! accounts' access by access level, the confused deputy, lock-outs, dead statements and
+//! conditions) is decided by the exact analysis ([`exact_findings`]), and each such finding
+//! carries a request the evaluator allows. Give the repository
+//! ([`LintConfig::repository`]) to have grants to the accounts the policy names judged.
 
+mod exact;
 mod finding;
 mod rules;
 
 use crate::json::parse::ParsedPolicy;
+use crate::model::arn::RepositoryArn;
 use crate::model::document::PolicyDocument;
 use crate::model::kind::PolicyKind;
 use crate::model::kinds::{
@@ -14,8 +21,9 @@ use crate::model::kinds::{
 use crate::model::names::AccountId;
 use crate::model::policy::RepositoryPolicy;
 
+pub use exact::{exact_findings, ExactFinding};
 pub use finding::{Finding, LintCode, Severity, StatementSelector};
-pub use rules::locks_out_policy_changes;
+pub use rules::{locks_out_policy_changes, locks_out_policy_changes_of};
 
 /// Settings of the lint: the kind of policy to judge the document as (a repository policy
 /// unless told), the registry policy scope, and codes to leave out, everywhere or in one
@@ -35,12 +43,35 @@ pub use rules::locks_out_policy_changes;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LintConfig {
     suppressed: Vec<(LintCode, Option<StatementSelector>)>,
+    repository: Option<RepositoryArn>,
     kind: Option<PolicyKind>,
     scope: RegistryPolicyScope,
     account: Option<AccountId>,
 }
 
 impl LintConfig {
+    /// The repository the policy is for: its account is the owner, so that grants to other
+    /// accounts the policy names are judged (`external-*` codes) and lock-outs are found for
+    /// that account.
+    ///
+    /// ```
+    /// use policy_core::PolicyDocument;
+    /// use policy_core::lint::{LintCode, LintConfig};
+    ///
+    /// let doc = PolicyDocument::from_json(r#"{"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Principal": {"AWS": "444455556666"}, "Action": "ecr:PutImage"}]}"#)?;
+    /// assert!(doc.lint().is_empty());
+    /// let config = LintConfig::default()
+    ///     .repository("arn:aws:ecr:us-east-1:111122223333:repository/app".parse()?);
+    /// assert_eq!(doc.lint_with(&config)[0].code, LintCode::ExternalWrite);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn repository(mut self, repository: RepositoryArn) -> Self {
+        self.repository = Some(repository);
+        self
+    }
+
     /// Judges the document as a policy of `kind` (by default, a repository policy).
     ///
     /// ```
@@ -144,6 +175,14 @@ fn run(doc: &PolicyDocument, config: &LintConfig, parsed: Option<&ParsedPolicy>)
         config.scope,
         config.account.as_ref(),
     );
+    // What a policy grants is analysed for repository policies.
+    if config.judged_kind() == PolicyKind::Repository {
+        findings.extend(
+            exact::exact_findings(doc, config.repository.as_ref())
+                .into_iter()
+                .map(|f| f.finding),
+        );
+    }
     findings.retain(|f| config.keeps(doc, f));
     if let Some(p) = parsed {
         for f in &mut findings {
@@ -252,8 +291,9 @@ impl RepositoryPolicy {
         run(self.document(), &config, None)
     }
 
-    /// Whether ECR would refuse this policy without `force`, because it denies everyone
-    /// `ecr:SetRepositoryPolicy` (see [`locks_out_policy_changes`]).
+    /// Whether ECR would refuse this policy without `force`, because no identity of the
+    /// owning account could call `ecr:SetRepositoryPolicy` any more (see
+    /// [`locks_out_policy_changes`]).
     #[must_use]
     pub fn locks_out_policy_changes(&self) -> bool {
         locks_out_policy_changes(self.document())

@@ -1,14 +1,15 @@
 //! The rules of the lint, in the order their findings are reported within a statement.
 
 use policy_catalogue::checks::{
-    action_covers_action, action_text_covers, classify_action, condition_value_problem,
-    guards_service_principal, has_policy_variable, narrows_public_access, operator_fits_key_name,
-    wildcard_in_non_like, ActionCheck, POLICY_CHANGE_ACTION,
+    action_covers_action, classify_action, condition_value_problem, guards_service_principal,
+    has_policy_variable, narrows_public_access, operator_fits_key_name, wildcard_in_non_like,
+    ActionCheck,
 };
 
 use policy_catalogue::wildcard_match;
 
 use super::finding::{Finding, LintCode};
+use crate::model::arn::RepositoryArn;
 use crate::model::condition::ConditionValue;
 use crate::model::document::PolicyDocument;
 use crate::model::kind::{is_private_repository_arn, PolicyKind};
@@ -41,6 +42,7 @@ impl Out {
             location: None,
             message,
             hint: hint.into(),
+            counterexample: None,
         });
     }
 }
@@ -77,8 +79,18 @@ pub(super) fn check(
         );
     }
     let legacy = doc.version.unwrap_or(Version::V2008_10_17) == Version::V2008_10_17;
+    // One pass over the Sids: a repeat is a statement whose Sid an earlier one has.
+    let mut sids = std::collections::HashSet::new();
     for (i, s) in doc.statements.iter().enumerate() {
-        statement(&mut out, doc, i, s, legacy);
+        let repeated = s.sid.as_ref().is_some_and(|sid| !sids.insert(sid.as_str()));
+        statement(
+            &mut out,
+            repeated,
+            i,
+            s,
+            legacy,
+            kind != PolicyKind::Repository,
+        );
     }
     let length = doc.to_json().chars().count();
     // ECR's limit; IAM's for identity policies depends on how the policy is attached.
@@ -97,19 +109,19 @@ pub(super) fn check(
     if kind == PolicyKind::Registry {
         registry_resources(&mut out, doc, account);
     }
-    if let Some(i) = lockout_statement(doc).filter(|_| kind == PolicyKind::Repository) {
-        out.push(
-            LintCode::LocksOutPolicyChanges,
-            Some(i),
-            format!("Statement[{i}]"),
-            "the statement denies everyone ecr:SetRepositoryPolicy: nobody could change this policy again, and ECR refuses it unless `force` is set".to_owned(),
-            "deny everyone except an administrator role (NotPrincipal or a condition on aws:PrincipalArn)",
-        );
-    }
     out.findings
 }
 
-fn statement(out: &mut Out, doc: &PolicyDocument, i: usize, s: &Statement, legacy: bool) {
+/// `by_letters`: judge public access and service principals by condition keys, for the
+/// kinds the exact analysis (`super::exact`) does not read.
+fn statement(
+    out: &mut Out,
+    repeated: bool,
+    i: usize,
+    s: &Statement,
+    legacy: bool,
+    by_letters: bool,
+) {
     let at = |rest: &str| format!("Statement[{i}]{rest}");
     let st = Some(i);
     // Sid
@@ -122,10 +134,7 @@ fn statement(out: &mut Out, doc: &PolicyDocument, i: usize, s: &Statement, legac
             "name the statement (e.g. \"AllowPull\") or remove the Sid",
         );
     } else if let Some(sid) = &s.sid {
-        if doc.statements[..i]
-            .iter()
-            .any(|o| o.sid.as_ref() == Some(sid))
-        {
+        if repeated {
             out.push(
                 LintCode::DuplicateSid,
                 st,
@@ -151,7 +160,7 @@ fn statement(out: &mut Out, doc: &PolicyDocument, i: usize, s: &Statement, legac
             );
         }
     } else {
-        principal(out, i, s);
+        principal(out, i, s, by_letters);
     }
     if let Some(p) = &s.principal {
         for key in &p.empty_keys {
@@ -225,7 +234,7 @@ fn statement(out: &mut Out, doc: &PolicyDocument, i: usize, s: &Statement, legac
     conditions(out, i, s, legacy);
 }
 
-fn principal(out: &mut Out, i: usize, s: &Statement) {
+fn principal(out: &mut Out, i: usize, s: &Statement, by_letters: bool) {
     let st = Some(i);
     let Some(p) = &s.principal else {
         out.push(
@@ -295,7 +304,7 @@ fn principal(out: &mut Out, i: usize, s: &Statement) {
             }
         }
     }
-    if s.effect == Effect::Allow && !p.negated {
+    if by_letters && s.effect == Effect::Allow && !p.negated {
         let public = p.principals.iter().any(|x| {
             matches!(
                 x,
@@ -366,6 +375,7 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
         .iter()
         .map(crate::model::action::ActionItem::as_str)
         .collect();
+    let redundant = redundant_entries(&texts);
     for (j, text) in texts.iter().enumerate() {
         let path = format!("Statement[{i}].{name}[{j}]");
         match classify_action(text) {
@@ -513,9 +523,7 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
             }
             _ => {}
         }
-        let redundant = texts[..j].iter().any(|o| o.eq_ignore_ascii_case(text))
-            || texts.iter().any(|w| action_covers_action(w, text));
-        if redundant {
+        if redundant[j] {
             out.push(
                 LintCode::RedundantAction,
                 st,
@@ -525,6 +533,57 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
             );
         }
     }
+}
+
+/// For each entry, whether it repeats an earlier one (in any letter case) or a wildcard entry
+/// of the list covers it ([`action_covers_action`]). Repeats are found with a hash set; the
+/// wildcard entries are grouped by the literal text before their first wildcard, so an entry
+/// is compared only with the patterns whose literal start it begins with, and a pattern of
+/// the form `prefix*` answers by a lookup.
+fn redundant_entries(texts: &[&str]) -> Vec<bool> {
+    use std::collections::{HashMap, HashSet};
+    let mut by_prefix: HashMap<String, Vec<&str>> = HashMap::new();
+    let mut star_prefixes: HashSet<String> = HashSet::new();
+    let mut patterns: HashSet<String> = HashSet::new();
+    for text in texts {
+        let Some(cut) = text.find(['*', '?']) else {
+            continue;
+        };
+        let lower = text.to_ascii_lowercase();
+        if !patterns.insert(lower.clone()) {
+            continue;
+        }
+        let prefix = lower[..cut].to_owned();
+        if &lower[cut..] == "*" {
+            star_prefixes.insert(prefix.clone());
+        }
+        by_prefix.entry(prefix).or_default().push(text);
+    }
+    let mut seen: HashSet<String> = HashSet::new();
+    texts
+        .iter()
+        .map(|text| {
+            let lower = text.to_ascii_lowercase();
+            if !seen.insert(lower.clone()) {
+                return true;
+            }
+            let ends = lower.char_indices().map(|(k, _)| k).chain([lower.len()]);
+            for k in ends {
+                let prefix = &lower[..k];
+                // `prefix*` covers every other entry that starts with `prefix`.
+                if star_prefixes.contains(prefix) && lower[k..] != *"*" {
+                    return true;
+                }
+                if by_prefix
+                    .get(prefix)
+                    .is_some_and(|ws| ws.iter().any(|w| action_covers_action(w, text)))
+                {
+                    return true;
+                }
+            }
+            false
+        })
+        .collect()
 }
 
 fn conditions(out: &mut Out, i: usize, s: &Statement, legacy: bool) {
@@ -755,37 +814,13 @@ fn registry_resources(out: &mut Out, doc: &PolicyDocument, account: Option<&Acco
     }
 }
 
-/// The first statement that denies everyone `ecr:SetRepositoryPolicy` without condition.
-fn lockout_statement(doc: &PolicyDocument) -> Option<usize> {
-    doc.statements.iter().position(|s| {
-        let everyone = s.principal.as_ref().is_some_and(|p| {
-            !p.negated
-                && p.principals.iter().any(|x| {
-                    matches!(
-                        x,
-                        Principal::Anyone | Principal::Aws(AwsPrincipal::Everyone)
-                    )
-                })
-        });
-        let covers = s.action.as_ref().is_some_and(|a| {
-            let any = a
-                .actions
-                .iter()
-                .any(|x| action_text_covers(x.as_str(), POLICY_CHANGE_ACTION));
-            any != a.negated
-        });
-        s.effect == Effect::Deny
-            && everyone
-            && covers
-            && s.condition.is_empty()
-            && s.resource.is_none()
-    })
-}
-
-/// Whether the policy denies everyone `ecr:SetRepositoryPolicy` with no condition: nobody
+/// Whether no identity of the owning account, its root user included, could call
+/// `ecr:SetRepositoryPolicy` under this policy, whatever its identity policies allow: nobody
 /// could change it again, and ECR refuses it unless `force` is set (ECR-FACTS section 1).
-/// A deny with `NotPrincipal` or a condition leaves someone able to change it, and is not
-/// counted.
+/// Decided by the exact analysis: a deny of everyone, a deny whose condition always holds, a
+/// deny of the account's root (which covers the whole account), or a `NotPrincipal` deny that
+/// does not list the account, the role and its sessions. The owner is not known here, so the
+/// policy counts when it locks out an account it does not name and each one it names.
 ///
 /// ```
 /// use policy_core::PolicyDocument;
@@ -794,9 +829,106 @@ fn lockout_statement(doc: &PolicyDocument) -> Option<usize> {
 /// let doc = PolicyDocument::from_json(r#"{"Statement": [{"Effect": "Deny", "Principal": "*",
 ///     "Action": "ecr:Set*"}]}"#)?;
 /// assert!(locks_out_policy_changes(&doc));
+/// let sessions_missed = PolicyDocument::from_json(r#"{"Version": "2012-10-17", "Statement": [{
+///     "Effect": "Deny", "NotPrincipal": {"AWS": ["arn:aws:iam::111122223333:root",
+///     "arn:aws:iam::111122223333:role/admin"]}, "Action": "ecr:SetRepositoryPolicy"}]}"#)?;
+/// // The root user is spared, and can still change the policy.
+/// assert!(!locks_out_policy_changes(&sessions_missed));
 /// # Ok::<(), policy_core::json::ParseError>(())
 /// ```
 #[must_use]
 pub fn locks_out_policy_changes(doc: &PolicyDocument) -> bool {
-    lockout_statement(doc).is_some()
+    !super::exact::locked_out(doc, None).is_empty()
+}
+
+/// [`locks_out_policy_changes`] for the policy of `repository`, whose account is the owner:
+/// a deny of that account's root, or one sparing only a role of another account, counts too.
+///
+/// ```
+/// use policy_core::PolicyDocument;
+/// use policy_core::lint::{locks_out_policy_changes, locks_out_policy_changes_of};
+///
+/// let doc = PolicyDocument::from_json(r#"{"Version": "2012-10-17", "Statement": [{
+///     "Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+///     "Action": "ecr:SetRepositoryPolicy"}]}"#)?;
+/// assert!(!locks_out_policy_changes(&doc));
+/// let repository = "arn:aws:ecr:us-east-1:111122223333:repository/app".parse()?;
+/// assert!(locks_out_policy_changes_of(&doc, &repository));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[must_use]
+pub fn locks_out_policy_changes_of(doc: &PolicyDocument, repository: &RepositoryArn) -> bool {
+    !super::exact::locked_out(doc, Some(repository)).is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redundant_entries;
+    use policy_catalogue::checks::action_covers_action;
+
+    /// The definition, pair by pair.
+    fn naive(texts: &[&str]) -> Vec<bool> {
+        (0..texts.len())
+            .map(|j| {
+                texts[..j].iter().any(|o| o.eq_ignore_ascii_case(texts[j]))
+                    || texts.iter().any(|w| action_covers_action(w, texts[j]))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn redundant_entries_agree_with_the_definition() {
+        let pool = [
+            "ecr:*",
+            "ECR:*",
+            "ecr:Batch*",
+            "ecr:batch*",
+            "ecr:BatchGetImage",
+            "ecr:batchgetimage",
+            "ecr:B?tch*",
+            "ecr:Put*",
+            "ecr:PutImage",
+            "*",
+            "ecr:*Image",
+            "ecr:Get*Policy",
+            "ecr:GetRepositoryPolicy",
+            "ecr:?*",
+            "s3:*",
+            "ecr:",
+            "ecr:Batch",
+            "ecr:Batch**",
+        ];
+        // Every list of up to three entries of the pool, and some longer ones.
+        let mut lists: Vec<Vec<&str>> = Vec::new();
+        for a in pool {
+            lists.push(vec![a]);
+            for b in pool {
+                lists.push(vec![a, b]);
+                for c in pool {
+                    lists.push(vec![a, b, c]);
+                }
+            }
+        }
+        lists.push(pool.to_vec());
+        lists.push(pool.iter().rev().copied().collect());
+        for list in &lists {
+            assert_eq!(redundant_entries(list), naive(list), "{list:?}");
+        }
+    }
+
+    #[test]
+    fn ten_thousand_wildcard_entries() {
+        let texts: Vec<String> = (0..10_000)
+            .map(|i| match i % 3 {
+                0 => "ecr:*".to_owned(),
+                1 => format!("ecr:Batch{i}*"),
+                _ => format!("ecr:Get{i}?"),
+            })
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let redundant = redundant_entries(&refs);
+        // The first `ecr:*` covers everything else; later ones repeat it.
+        assert!(!redundant[0]);
+        assert!(redundant[1..].iter().all(|&r| r));
+    }
 }

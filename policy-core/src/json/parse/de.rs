@@ -5,26 +5,16 @@
 
 use serde::de::{Deserialize, Deserializer, Error};
 
+use super::error::ParseError;
 use crate::model::document::PolicyDocument;
 use crate::model::kinds::{IdentityPolicy, PublicRepositoryPolicy, RegistryPolicy};
 use crate::model::policy::RepositoryPolicy;
+use crate::model::statement::Statement;
 
 impl<'de> Deserialize<'de> for PolicyDocument {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        let text = value.to_string();
-        PolicyDocument::from_json(&text).map_err(|e| {
-            let path = if e.path().is_empty() {
-                String::new()
-            } else {
-                format!("at {}: ", e.path())
-            };
-            let hint = e
-                .hint()
-                .map(|h| format!(" (hint: {h})"))
-                .unwrap_or_default();
-            D::Error::custom(format!("{path}{}{hint}", e.message()))
-        })
+        PolicyDocument::from_json(&value.to_string()).map_err(custom::<D::Error>)
     }
 }
 
@@ -50,3 +40,34 @@ macro_rules! kind_deserialize {
 }
 
 kind_deserialize!(RegistryPolicy, PublicRepositoryPolicy, IdentityPolicy);
+
+impl<'de> Deserialize<'de> for Statement {
+    /// Reads the statement as the only one of a document, through the same reader and checks.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if !value.is_object() {
+            return Err(D::Error::custom(format!(
+                "a statement is an object, not {value}"
+            )));
+        }
+        let doc = PolicyDocument::from_json(&format!("{{\"Statement\":{value}}}"))
+            .map_err(custom::<D::Error>)?;
+        doc.statements
+            .into_iter()
+            .next()
+            .ok_or_else(|| D::Error::custom("no statement"))
+    }
+}
+
+fn custom<E: Error>(e: ParseError) -> E {
+    let path = if e.path().is_empty() {
+        String::new()
+    } else {
+        format!("at {}: ", e.path())
+    };
+    let hint = e
+        .hint()
+        .map(|h| format!(" (hint: {h})"))
+        .unwrap_or_default();
+    E::custom(format!("{path}{}{hint}", e.message()))
+}

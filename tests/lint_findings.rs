@@ -1,0 +1,189 @@
+//! The lint over a set of risky and safe repository policies (`tests/findings`): every risky
+//! policy gets its expected code at its severity, no safe policy gets more than a note, and
+//! every certain finding's counterexample is a request the evaluator allows.
+
+use std::path::{Path, PathBuf};
+
+use ecr_policy::eval::{Evaluator, Outcome};
+use ecr_policy::lint::{exact_findings, LintConfig, Severity};
+use ecr_policy::model::RepositoryArn;
+use ecr_policy::PolicyDocument;
+
+const REPOSITORY: &str = "arn:aws:ecr:us-east-1:111122223333:repository/app";
+
+fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/findings")
+}
+
+fn read(path: &Path) -> PolicyDocument {
+    let text = std::fs::read_to_string(path).unwrap();
+    PolicyDocument::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn repository() -> RepositoryArn {
+    REPOSITORY.parse().unwrap()
+}
+
+/// (name, code, severity) from the index.
+fn index() -> Vec<(String, String, String)> {
+    std::fs::read_to_string(dir().join("index.tsv"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let mut f = l.split('\t').map(str::to_owned);
+            (f.next().unwrap(), f.next().unwrap(), f.next().unwrap())
+        })
+        .collect()
+}
+
+fn files(kind: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir().join(kind))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_risky_policy_gets_its_code_at_its_severity() {
+    let config = LintConfig::default().repository(repository());
+    let index = index();
+    assert_eq!(
+        index.len(),
+        files("risky").len(),
+        "every risky policy is in the index"
+    );
+    assert!(index.len() >= 40);
+    let mut missed = Vec::new();
+    for (name, code, severity) in &index {
+        let doc = read(&dir().join("risky").join(format!("{name}.json")));
+        let found = doc.lint_with(&config);
+        if !found
+            .iter()
+            .any(|f| f.code.as_str() == code && f.severity.as_str() == severity)
+        {
+            let got: Vec<String> = found
+                .iter()
+                .map(|f| format!("{}[{}]", f.severity, f.code))
+                .collect();
+            missed.push(format!("{name}: expected {severity}[{code}], got {got:?}"));
+        }
+    }
+    assert!(
+        missed.is_empty(),
+        "{} missed:\n{}",
+        missed.len(),
+        missed.join("\n")
+    );
+}
+
+#[test]
+fn no_safe_policy_gets_a_warning() {
+    let config = LintConfig::default().repository(repository());
+    let safe = files("safe");
+    assert!(safe.len() >= 20);
+    let mut flagged = Vec::new();
+    for path in &safe {
+        for f in read(path).lint_with(&config) {
+            if f.severity <= Severity::Warning {
+                flagged.push(format!("{}: {f}", path.display()));
+            }
+        }
+    }
+    assert!(flagged.is_empty(), "{}", flagged.join("\n"));
+}
+
+#[test]
+fn every_certain_counterexample_is_allowed() {
+    let allow_all = PolicyDocument::from_json(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+    )
+    .unwrap();
+    let repository = repository();
+    let mut checked = 0;
+    for path in files("risky").into_iter().chain(files("safe")) {
+        let doc = read(&path);
+        for repo in [None, Some(&repository)] {
+            for f in exact_findings(&doc, repo) {
+                let Some(request) = &f.request else { continue };
+                if !f.certainty.eq(&ecr_policy::access::Certainty::Certain) {
+                    continue;
+                }
+                let evaluator = Evaluator::new(&doc).with_identity_policy(&allow_all);
+                assert_eq!(
+                    evaluator.decide(request),
+                    Outcome::Allowed,
+                    "{}: {} with {request}",
+                    path.display(),
+                    f.finding
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 40, "only {checked} counterexamples");
+}
+
+#[test]
+fn long_lists_lint_in_one_pass() {
+    // 10,000 wildcard entries and 998 statements sharing Sids: the repeat checks are hash
+    // lookups, not comparisons of every pair.
+    let actions: Vec<String> = (0..10_000)
+        .map(|i| match i % 3 {
+            0 => "\"ecr:*\"".to_owned(),
+            1 => format!("\"ecr:Batch{i}*\""),
+            _ => format!("\"ecr:Get{i}?\""),
+        })
+        .collect();
+    let statements: Vec<String> = (0..998)
+        .map(|i| {
+            format!(
+                r#"{{"Sid":"S{}","Effect":"Allow","Principal":{{"AWS":"111122223333"}},"Action":"ecr:BatchGetImage"}}"#,
+                i % 499
+            )
+        })
+        .chain([format!(
+            r#"{{"Sid":"Wide","Effect":"Allow","Principal":{{"AWS":"111122223333"}},"Action":[{}]}}"#,
+            actions.join(",")
+        )])
+        .collect();
+    let text = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+        statements.join(",")
+    );
+    let doc = PolicyDocument::from_json(&text).unwrap();
+    let found = doc.lint();
+    let count = |code: &str| found.iter().filter(|f| f.code.as_str() == code).count();
+    assert_eq!(count("duplicate-sid"), 499);
+    assert_eq!(count("redundant-action"), 9_999);
+}
+
+#[test]
+fn lock_outs_are_refused_and_safe_denies_are_not() {
+    // What `aws::apply` refuses without `force`.
+    let repository = repository();
+    for (name, code, _) in index() {
+        let doc = read(&dir().join("risky").join(format!("{name}.json")));
+        let expected = code == "locks-out-policy-changes";
+        assert_eq!(
+            ecr_policy::lint::locks_out_policy_changes_of(&doc, &repository),
+            expected,
+            "{name}"
+        );
+        // Without the owner, only what locks out every account the policy could be for.
+        if !expected {
+            assert!(!ecr_policy::lint::locks_out_policy_changes(&doc), "{name}");
+        }
+    }
+    for path in files("safe") {
+        let doc = read(&path);
+        assert!(
+            !ecr_policy::lint::locks_out_policy_changes_of(&doc, &repository)
+                && !ecr_policy::lint::locks_out_policy_changes(&doc),
+            "{}",
+            path.display()
+        );
+    }
+}
