@@ -1,5 +1,7 @@
 //! The library items the command line uses, named in one place.
 
+#[cfg(feature = "aws")]
+pub use ecr_policy::aws;
 pub use ecr_policy::catalogue::{PublicAction, KNOWN_KEYS};
 pub use ecr_policy::compare::AccessChange;
 pub use ecr_policy::eval::{Caller, Evaluator, Outcome, Request, RequestAction};
@@ -7,4 +9,8 @@ pub use ecr_policy::json::ParsedPolicy;
 pub use ecr_policy::lint::{LintCode, LintConfig, Severity};
 pub use ecr_policy::model::PolicyKind as ModelKind;
 pub use ecr_policy::model::RepositoryArn;
+#[cfg(feature = "aws")]
+pub use ecr_policy::names::{AccountId, RepositoryName};
+#[cfg(feature = "aws")]
+pub use ecr_policy::RepositoryPolicy;
 pub use ecr_policy::{Action, Bundle, PolicyDocument};

@@ -14,7 +14,7 @@ use crate::print;
 
 /// Reads a JSON policy file; on error prints it (naming the file, line and column) and gives
 /// exit code 2.
-fn read_policy(arg: &str) -> Result<(SourceFile, PolicyDocument), u8> {
+pub(crate) fn read_policy(arg: &str) -> Result<(SourceFile, PolicyDocument), u8> {
     let file = input::read(Path::new(arg), false, "<stdin>").map_err(|e| {
         eprintln!("error: {}: {}", e.name, e.message);
         2
@@ -292,7 +292,7 @@ fn matches(filter: Option<&str>, names: &[&str]) -> bool {
     })
 }
 
-fn table(rows: &[Vec<String>]) -> String {
+pub(crate) fn table(rows: &[Vec<String>]) -> String {
     let mut widths = Vec::new();
     for row in rows {
         for (i, cell) in row.iter().enumerate() {

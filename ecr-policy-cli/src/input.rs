@@ -92,11 +92,16 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<ReadError>) {
     };
     // The entry's own type: no further system call, and symbolic links to directories are
     // not followed, so a link loop cannot trap the walk.
-    let mut paths: Vec<(PathBuf, std::fs::FileType)> = entries
-        .filter_map(|e| e.ok().and_then(|e| Some((e.path(), e.file_type().ok()?))))
+    let mut paths: Vec<(std::ffi::OsString, PathBuf, std::fs::FileType)> = entries
+        .filter_map(|e| {
+            e.ok()
+                .and_then(|e| Some((e.file_name(), e.path(), e.file_type().ok()?)))
+        })
         .collect();
-    paths.sort_by(|a, b| a.0.cmp(&b.0));
-    for (path, kind) in paths {
+    // The entries share their folder: by name is the order of their paths, without comparing
+    // the folder's components again for every pair. Names in a folder are unique.
+    paths.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for (_, path, kind) in paths {
         let hidden = path
             .file_name()
             .and_then(|n| n.to_str())

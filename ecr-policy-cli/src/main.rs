@@ -8,6 +8,8 @@ mod config;
 mod extract;
 mod input;
 mod lint;
+#[cfg(feature = "aws")]
+mod remote;
 mod report;
 mod tree;
 
@@ -62,6 +64,97 @@ enum Command {
     ToDsl(ToDslArgs),
     /// List the actions, bundles and condition keys the crate knows
     Catalogue(CatalogueArgs),
+    /// Set a policy on a repository, or on every repository of a registry (SetRepositoryPolicy)
+    #[cfg(feature = "aws")]
+    #[command(after_help = AWS_HELP)]
+    Apply(ApplyArgs),
+    /// Print the policy of a repository, or of every repository of a registry (GetRepositoryPolicy)
+    #[cfg(feature = "aws")]
+    #[command(after_help = AWS_HELP)]
+    Fetch(FetchArgs),
+    /// Compare the policy on a repository, or on every repository, with a policy file by meaning
+    #[cfg(feature = "aws")]
+    #[command(after_help = AWS_HELP)]
+    Drift(DriftArgs),
+}
+
+#[cfg(feature = "aws")]
+const AWS_HELP: &str = "\
+AWS: the region, credentials and endpoint come from the environment and profiles as for the AWS
+CLI (AWS_REGION, AWS_PROFILE, AWS_ACCESS_KEY_ID, web identity, SSO, AWS_ENDPOINT_URL_ECR...).
+A table of the repositories and their state (in sync, drifted, no policy, applied, error) ends
+the run; on a terminal a progress line is shown on standard error meanwhile.
+
+Exit codes:
+  0  applied (apply); fetched (fetch); in sync (drift)
+  1  drift: a repository's policy means something else than the file, or it has none (drift)
+  2  an error on any repository (ECR refused, no such repository, no credentials, a policy that
+     would lock everyone out without --force); an unreadable policy file; a bad argument";
+
+#[cfg(feature = "aws")]
+#[derive(Args)]
+struct TargetArgs {
+    /// The repository
+    #[arg(
+        long,
+        value_name = "NAME",
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
+    repository: Option<String>,
+    /// Every repository of the registry (DescribeRepositories, all pages)
+    #[arg(long)]
+    all: bool,
+    /// The registry: the account id that owns it [default: the caller's account]
+    #[arg(long, value_name = "ACCOUNT")]
+    registry_id: Option<String>,
+    /// Repositories per DescribeRepositories page (1 to 1000)
+    #[arg(long, hide = true, value_parser = clap::value_parser!(i32).range(1..=1000))]
+    page_size: Option<i32>,
+}
+
+#[cfg(feature = "aws")]
+impl TargetArgs {
+    fn target(&self) -> remote::Target<'_> {
+        remote::Target {
+            repository: self.repository.as_deref(),
+            registry_id: self.registry_id.as_deref(),
+            page_size: self.page_size,
+        }
+    }
+}
+
+#[cfg(feature = "aws")]
+#[derive(Args)]
+struct ApplyArgs {
+    /// The policy to set (a JSON policy file, or - for standard input)
+    policy: String,
+    #[command(flatten)]
+    target: TargetArgs,
+    /// Set a policy that denies everyone ecr:SetRepositoryPolicy, which no one can change
+    /// afterwards (ECR's `force`)
+    #[arg(long)]
+    force: bool,
+}
+
+#[cfg(feature = "aws")]
+#[derive(Args)]
+struct FetchArgs {
+    #[command(flatten)]
+    target: TargetArgs,
+    /// Write each policy to DIR/REPOSITORY.json instead of standard output (with --all, standard
+    /// output gets one JSON object of the policies by repository name)
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+}
+
+#[cfg(feature = "aws")]
+#[derive(Args)]
+struct DriftArgs {
+    /// The policy in code (a JSON policy file, or - for standard input)
+    policy: String,
+    #[command(flatten)]
+    target: TargetArgs,
 }
 
 const LINT_HELP: &str = "\
@@ -243,6 +336,26 @@ fn main() -> ExitCode {
                 Table::Keys => commands::catalogue_keys(a.filter.as_deref(), json),
             }
         }
+        #[cfg(feature = "aws")]
+        Command::Apply(a) => remote::run(
+            &a.target.target(),
+            &remote::Operation::Apply {
+                policy: &a.policy,
+                force: a.force,
+            },
+        ),
+        #[cfg(feature = "aws")]
+        Command::Fetch(a) => remote::run(
+            &a.target.target(),
+            &remote::Operation::Fetch {
+                out_dir: a.out_dir.as_deref(),
+            },
+        ),
+        #[cfg(feature = "aws")]
+        Command::Drift(a) => remote::run(
+            &a.target.target(),
+            &remote::Operation::Drift { policy: &a.policy },
+        ),
     };
     ExitCode::from(code)
 }
