@@ -281,7 +281,7 @@ impl serde::Serialize for Finding {
     /// A map of the fields; `location` is `[line, column]` or null.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(7))?;
+        let mut map = serializer.serialize_map(Some(8))?;
         map.serialize_entry("code", &self.code)?;
         map.serialize_entry("severity", &self.severity)?;
         map.serialize_entry("statement", &self.statement)?;
@@ -289,13 +289,15 @@ impl serde::Serialize for Finding {
         map.serialize_entry("location", &self.location)?;
         map.serialize_entry("message", &self.message)?;
         map.serialize_entry("hint", &self.hint)?;
+        map.serialize_entry("counterexample", &self.counterexample)?;
         map.end()
     }
 }
 
 #[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for Finding {
-    /// The map [`Serialize`](serde::Serialize) writes; every field is required but `location`.
+    /// The map [`Serialize`](serde::Serialize) writes; every field is required but `location`
+    /// and `counterexample`.
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use serde::de::Error;
         let mut map = match serde_json::Value::deserialize(deserializer)? {
@@ -322,6 +324,12 @@ impl<'de> serde::Deserialize<'de> for Finding {
                 .flatten(),
             message: field(&mut map, "message")?,
             hint: field(&mut map, "hint")?,
+            counterexample: map
+                .remove("counterexample")
+                .map(serde_json::from_value)
+                .transpose()
+                .map_err(|e| D::Error::custom(format!("counterexample: {e}")))?
+                .flatten(),
         };
         match map.keys().next() {
             Some(unknown) => Err(D::Error::unknown_field(
@@ -334,6 +342,7 @@ impl<'de> serde::Deserialize<'de> for Finding {
                     "location",
                     "message",
                     "hint",
+                    "counterexample",
                 ],
             )),
             None => Ok(finding),
