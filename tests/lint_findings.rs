@@ -187,3 +187,45 @@ fn lock_outs_are_refused_and_safe_denies_are_not() {
         );
     }
 }
+
+/// A `NotPrincipal` deny that names a role but not its sessions: the finding's caller is one
+/// the evaluator denies, and listing the session (or writing the `aws:PrincipalArn` form)
+/// spares it and clears the finding.
+#[test]
+fn not_principal_finding_names_a_caller_the_evaluator_denies() {
+    use ecr_policy::eval::{Caller, Request};
+    use ecr_policy::lint::LintCode;
+    use ecr_policy::Action;
+
+    let doc = read(&dir().join("risky/deny-notprincipal-role-without-sessions.json"));
+    let findings = doc.lint();
+    let finding = findings
+        .iter()
+        .find(|f| f.code == LintCode::NotPrincipalDeniesListed)
+        .expect("the finding");
+    let caller = Caller::from_arn(finding.counterexample.as_deref().expect("a caller")).unwrap();
+    let request = Request::new(caller, Action::DeleteRepository, repository());
+    assert!(
+        matches!(
+            Evaluator::new(&doc).decide(&request),
+            Outcome::ExplicitlyDenied
+        ),
+        "{finding}"
+    );
+
+    let spared = std::fs::read_to_string(dir().join("risky/deny-notprincipal-role-without-sessions.json"))
+        .unwrap()
+        .replace(
+            r#""arn:aws:iam::111122223333:role/release""#,
+            r#""arn:aws:iam::111122223333:role/release", "arn:aws:sts::111122223333:assumed-role/release/session""#,
+        );
+    let spared = PolicyDocument::from_json(&spared).unwrap();
+    assert!(!spared
+        .lint()
+        .iter()
+        .any(|f| f.code == LintCode::NotPrincipalDeniesListed));
+    assert!(!matches!(
+        Evaluator::new(&spared).decide(&request),
+        Outcome::ExplicitlyDenied
+    ));
+}

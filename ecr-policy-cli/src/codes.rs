@@ -58,6 +58,16 @@ impl Code {
                 LintCode::PublicAccess => "Principal \"*\" allowed with no narrowing condition.",
                 LintCode::ServicePrincipalWithoutSource => "A service principal allowed without aws:SourceAccount or aws:SourceArn.",
                 LintCode::AllowWithNotPrincipal => "Allow with NotPrincipal: everyone else gets access.",
+                LintCode::NotPrincipalDeniesListed => {
+                    "Deny with NotPrincipal that still denies a user or role it lists (a role's sessions, or a principal whose account is not listed)."
+                }
+                LintCode::ExternalPermissionsManagement => {
+                    "Another account or organization can manage the repository's permissions (or anything but the actions NotAction lists)."
+                }
+                LintCode::ExternalWrite => "Another account can push or delete.",
+                LintCode::ExternalRead => "Another account can read: a note for a reviewer.",
+                LintCode::DeadStatement => "A statement no request can meet.",
+                LintCode::DeadCondition => "A condition no request can meet.",
                 LintCode::WildcardAction => "A wildcard action in an Allow: it grants future actions too.",
                 LintCode::OperatorKeyMismatch => "A condition operator that does not fit the type of its key.",
                 LintCode::WildcardInNonLikeOperator => "* or ? in a value of an operator that takes them literally.",

@@ -44,7 +44,7 @@ pub(crate) mod condition_internals {
     pub(crate) use super::condition::PreparedCondition;
 }
 pub(crate) use prepared::{PreparedPolicy, PreparedStatement};
-pub(crate) use principal_match::principal_matches;
+pub(crate) use principal_match::{element_matches, principal_matches};
 
 pub use date::parse_date;
 pub use decision::{Decision, Evaluator, Mismatch, Outcome, Reason, StatementRef, StatementReport};

@@ -138,6 +138,9 @@ lint_codes! {
     ExternalRead = "external-read", Suggestion;
     /// `Allow` with `NotPrincipal`: everyone else gets access.
     AllowWithNotPrincipal = "allow-with-not-principal", SecurityWarning;
+    /// `Deny` with `NotPrincipal` that still denies a user or role it lists: AWS spares a caller
+    /// only when each of its identities (account, user; or account, role, session) is listed.
+    NotPrincipalDeniesListed = "not-principal-denies-listed", Warning;
     /// A wildcard action in an `Allow`: it grants future actions too.
     WildcardAction = "wildcard-action", Warning;
     /// A condition operator that does not fit the type of its key.

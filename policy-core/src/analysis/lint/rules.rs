@@ -9,14 +9,15 @@ use policy_catalogue::checks::{
 use policy_catalogue::wildcard_match;
 
 use super::finding::{Finding, LintCode};
+use crate::eval::{element_matches, Caller, PrincipalMatch};
 use crate::model::arn::RepositoryArn;
 use crate::model::condition::ConditionValue;
 use crate::model::document::PolicyDocument;
 use crate::model::kind::{is_private_repository_arn, PolicyKind};
 use crate::model::kinds::{RegistryPolicy, RegistryPolicyScope};
-use crate::model::names::{AccountId, Sid};
+use crate::model::names::{AccountId, RoleName, SessionName, Sid};
 use crate::model::principal::{AwsPrincipal, Principal};
-use crate::model::statement::Statement;
+use crate::model::statement::{PrincipalElement, Statement};
 use crate::model::version::{Effect, Version};
 
 struct Out {
@@ -260,6 +261,9 @@ fn principal(out: &mut Out, i: usize, s: &Statement, by_letters: bool) {
             "name the principals, or remove the statement",
         );
     }
+    if p.negated && s.effect == Effect::Deny {
+        not_principal_spares(out, i, p);
+    }
     if p.negated && s.effect == Effect::Allow {
         out.push(
             LintCode::AllowWithNotPrincipal,
@@ -346,6 +350,89 @@ fn principal(out: &mut Out, i: usize, s: &Statement, by_letters: bool) {
             }
         }
     }
+}
+
+/// A `Deny` with `NotPrincipal` that lists a user or role but still applies to it, decided by
+/// the evaluator's reading of `NotPrincipal`: the caller is spared only when its account and
+/// each of its identities are listed, so a role alone does not spare its sessions.
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html>
+fn not_principal_spares(out: &mut Out, i: usize, p: &PrincipalElement) {
+    for x in p.principals.iter() {
+        let (caller, what) = match x {
+            Principal::Aws(AwsPrincipal::User {
+                partition,
+                account,
+                path,
+                name,
+            }) => (
+                Caller::User {
+                    partition: *partition,
+                    account: account.clone(),
+                    path: path.clone(),
+                    name: name.clone(),
+                },
+                format!("the user {x}"),
+            ),
+            Principal::Aws(AwsPrincipal::Role {
+                partition,
+                account,
+                path,
+                name,
+            }) => (
+                Caller::AssumedRole {
+                    partition: *partition,
+                    account: account.clone(),
+                    role_path: path.clone(),
+                    role: name.clone(),
+                    // A session the statement lists says the author knows sessions need
+                    // listing: judge by that one, not by a session nobody named.
+                    session: listed_session(p, account, name)
+                        .unwrap_or_else(|| SessionName::new("session").expect("a valid name")),
+                    federated_provider: None,
+                },
+                format!("a session of the role {x}"),
+            ),
+            _ => continue,
+        };
+        if element_matches(p, &caller) == PrincipalMatch::No {
+            continue;
+        }
+        out.findings.push(Finding {
+            code: LintCode::NotPrincipalDeniesListed,
+            severity: LintCode::NotPrincipalDeniesListed.severity(),
+            statement: Some(i),
+            path: format!("Statement[{i}].NotPrincipal"),
+            location: None,
+            message: format!(
+                "NotPrincipal lists {x}, yet the Deny still applies to {what}: AWS spares a caller \
+                 only when its account and each of its identities (for a role, also the session) \
+                 are listed"
+            ),
+            hint: format!(
+                "write \"Principal\": \"*\" with ArnNotLike aws:PrincipalArn \"{x}\" instead \
+                 (`deny anyone except ...` in policy!): aws:PrincipalArn of a session is its \
+                 role's ARN, so the role's sessions are spared too"
+            ),
+            counterexample: Some(caller.arn()),
+        });
+    }
+}
+
+/// The session name of an `assumed-role` ARN of this role that the element lists.
+fn listed_session(
+    p: &PrincipalElement,
+    account: &AccountId,
+    role: &RoleName,
+) -> Option<SessionName> {
+    p.principals.iter().find_map(|x| match x {
+        Principal::Aws(AwsPrincipal::AssumedRole {
+            account: a,
+            role: r,
+            session,
+            ..
+        }) if a == account && r == role => Some(session.clone()),
+        _ => None,
+    })
 }
 
 fn actions(out: &mut Out, i: usize, s: &Statement) {
