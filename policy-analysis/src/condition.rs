@@ -305,8 +305,16 @@ fn order_range(op: Operator, k: i64, lo: i64, hi: i64) -> (i64, i64) {
     }
 }
 
-/// Reads a number as `policy_core::eval` does.
-pub(crate) fn parse_number(text: &str) -> Option<f64> {
+/// Reads a number the way `Numeric*` operators do: decimal digits, sign, point and exponent only
+/// (`f64::from_str` would also read `inf` and `NaN`, which IAM numbers are not). The one reading
+/// shared with `policy_core::eval`, so the evaluator and the engine agree on every value.
+///
+/// ```
+/// assert_eq!(policy_analysis::parse_number(" 1e3 "), Some(1000.0));
+/// assert_eq!(policy_analysis::parse_number("inf"), None);
+/// ```
+#[must_use]
+pub fn parse_number(text: &str) -> Option<f64> {
     let t = text.trim();
     if t.is_empty()
         || !t
@@ -318,8 +326,14 @@ pub(crate) fn parse_number(text: &str) -> Option<f64> {
     t.parse().ok()
 }
 
-/// Reads `true` / `false` in any letter case.
-pub(crate) fn parse_bool(text: &str) -> Option<bool> {
+/// Reads `true` / `false` in any letter case, as `Bool` and `Null` do.
+///
+/// ```
+/// assert_eq!(policy_analysis::parse_bool("True"), Some(true));
+/// assert_eq!(policy_analysis::parse_bool("yes"), None);
+/// ```
+#[must_use]
+pub fn parse_bool(text: &str) -> Option<bool> {
     if text.eq_ignore_ascii_case("true") {
         Some(true)
     } else if text.eq_ignore_ascii_case("false") {

@@ -117,5 +117,7 @@ pub use access::{
     Access, AccountClass, Analyzer, CallerClass, Certainty, Grant, IdentityPolicies, Name, Options,
     Route, Verdict,
 };
+pub use condition::{parse_bool, parse_number};
 pub use date::{format_date, parse_date};
+pub use ranges::parse_cidr;
 pub use solve::{Identity, Witness};

@@ -295,8 +295,16 @@ impl IpSet {
     }
 }
 
-/// Reads `address` or `address/prefix` as `policy_core::eval` does.
-pub(crate) fn parse_cidr(text: &str) -> Option<(IpAddr, u8)> {
+/// Reads `address` or `address/prefix` as `IpAddress` does: the address and its prefix length
+/// (32 or 128 when none is written). Shared with `policy_core::eval`.
+///
+/// ```
+/// use std::net::IpAddr;
+/// assert_eq!(policy_analysis::parse_cidr("10.0.0.0/8"), Some(("10.0.0.0".parse::<IpAddr>().unwrap(), 8)));
+/// assert_eq!(policy_analysis::parse_cidr("10.0.0.0/33"), None);
+/// ```
+#[must_use]
+pub fn parse_cidr(text: &str) -> Option<(IpAddr, u8)> {
     let (address, prefix) = match text.split_once('/') {
         Some((a, p)) => (a, Some(p)),
         None => (text, None),

@@ -263,23 +263,8 @@ fn parse_policy_value(op: Operator, text: &str) -> Parsed {
     parsed.unwrap_or(Parsed::Invalid)
 }
 
-/// Reads `address` or `address/prefix`.
-pub(crate) fn parse_cidr(text: &str) -> Option<(IpAddr, u8)> {
-    let (address, prefix) = match text.split_once('/') {
-        Some((a, p)) => (a, Some(p)),
-        None => (text, None),
-    };
-    let ip: IpAddr = address.trim().parse().ok()?;
-    let max = if ip.is_ipv4() { 32 } else { 128 };
-    let bits = match prefix {
-        None => max,
-        Some(p) if !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()) => {
-            p.parse::<u8>().ok().filter(|b| *b <= max)?
-        }
-        Some(_) => return None,
-    };
-    Some((ip, bits))
-}
+// One reading of IP ranges for the evaluator and the analysis engine.
+pub(crate) use policy_analysis::parse_cidr;
 
 /// Whether `ip` lies in the block `net/bits`. Addresses of different families never match.
 pub(crate) fn cidr_contains(net: IpAddr, bits: u8, ip: IpAddr) -> bool {

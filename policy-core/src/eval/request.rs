@@ -640,28 +640,8 @@ fn is_clock_key(key: &str) -> bool {
     key.eq_ignore_ascii_case(CURRENT_TIME) || key.eq_ignore_ascii_case(EPOCH_TIME)
 }
 
-pub(crate) fn parse_number(text: &str) -> Option<f64> {
-    let t = text.trim();
-    // `f64::from_str` also reads `inf` and `NaN`, which IAM numbers are not.
-    if t.is_empty()
-        || !t
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'))
-    {
-        return None;
-    }
-    t.parse().ok()
-}
-
-pub(crate) fn parse_bool(text: &str) -> Option<bool> {
-    if text.eq_ignore_ascii_case("true") {
-        Some(true)
-    } else if text.eq_ignore_ascii_case("false") {
-        Some(false)
-    } else {
-        None
-    }
-}
+// One reading of numbers and booleans for the evaluator and the analysis engine.
+pub(crate) use policy_analysis::{parse_bool, parse_number};
 
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct ContextEntry {
