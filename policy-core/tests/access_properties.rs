@@ -160,3 +160,114 @@ proptest! {
         }
     }
 }
+
+/// Whether `evaluator`s allow `request`, reading the callers' identity policies as the
+/// analysis does by default: the owning account's allow nothing, another account's everything.
+fn allowed(
+    own: &Evaluator,
+    other_accounts: &Evaluator,
+    request: &policy_core::eval::Request,
+) -> bool {
+    let owner = request.repository().account();
+    let e = match request.caller().account() {
+        Some(account) if account != owner => other_accounts,
+        _ => own,
+    };
+    e.decide(request) == Outcome::Allowed
+}
+
+/// Context changes made on top of each class's plain request: the keys the conditions above
+/// test, set to values on both sides of each test, and removed; only keys AWS can set for the
+/// caller (a service's request carries its source, an IAM caller's its organization, network
+/// and MFA; see ECR-FACTS section 11).
+fn probe_contexts(request: policy_core::eval::Request) -> Vec<policy_core::eval::Request> {
+    let set = |k: &str, v: &[&str]| request.clone().context(k, v.iter().copied());
+    if matches!(request.caller(), policy_core::eval::Caller::Service(_)) {
+        return vec![
+            request.clone(),
+            set("aws:SourceAccount", &["111122223333"]).context(
+                "aws:SourceArn",
+                ["arn:aws:codebuild:us-east-1:111122223333:project/build"],
+            ),
+            set("aws:SourceAccount", &["444455556666"]).context(
+                "aws:SourceArn",
+                ["arn:aws:codebuild:us-east-1:444455556666:project/build"],
+            ),
+            set("aws:SecureTransport", &["false"]),
+            set("aws:SecureTransport", &["true"]),
+        ];
+    }
+    let in_org = set("aws:PrincipalOrgID", &["o-a1b2c3d4e5"]);
+    vec![
+        request.clone(),
+        in_org.clone(),
+        in_org.context(
+            "aws:PrincipalOrgPaths",
+            ["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"],
+        ),
+        set("aws:PrincipalOrgID", &["o-zzzzzzzzzz"]),
+        request.clone().without("aws:PrincipalOrgID"),
+        set("aws:SourceIp", &["10.1.2.3"]),
+        set("aws:SourceIp", &["203.0.113.7"]),
+        set("aws:SourceIp", &["2001:db8::1"]),
+        set("aws:SecureTransport", &["false"]),
+        set("aws:SecureTransport", &["true"]),
+        set("aws:SourceVpce", &["vpce-1a2b3c4d"]),
+        set("aws:SourceVpce", &["vpce-99999999"]),
+        set("aws:MultiFactorAuthAge", &["60"]),
+        set("aws:MultiFactorAuthAge", &["7200"]),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// Where `differences` is empty both ways, both policies decide every probe request alike:
+    /// each class's plain request for a few actions under a few contexts. And the conservative
+    /// `equivalent` never calls two policies equivalent that the exact analysis tells apart.
+    #[test]
+    fn no_differences_means_the_same_decisions(
+        a in prop::collection::vec((0..STATEMENTS.len(), 0..CONDITIONS.len()), 1..4),
+        b in prop::collection::vec((0..STATEMENTS.len(), 0..CONDITIONS.len()), 1..4),
+        // Half the time the second policy is the first in another order: equivalent ones.
+        shuffled in any::<bool>(),
+    ) {
+        let da = document(&a, true);
+        let db = if shuffled {
+            document(&a.iter().rev().copied().collect::<Vec<_>>(), true)
+        } else {
+            document(&b, true)
+        };
+        let (aa, ab) = AccessAnalysis::pair(&da, &db, &options());
+        let added = ab.differences(&aa);
+        let removed = aa.differences(&ab);
+        // A `Possible` difference is one the engine could not rule out (an anonymous caller,
+        // whose requests the evaluator cannot form, is always one); a `Certain` one the
+        // evaluators confirm, so equivalent policies must have none.
+        if policy_core::compare::equivalent(&da, &db) {
+            prop_assert!(
+                !added.iter().chain(&removed).any(|d| d.grant.is_certain()),
+                "equivalent, yet the analysis proves {:?}",
+                added.iter().chain(&removed).map(|d| (d.class.describe(), d.grant.request.as_ref().map(ToString::to_string))).collect::<Vec<_>>()
+            );
+        }
+        if !(added.is_empty() && removed.is_empty()) {
+            return Ok(());
+        }
+        let (own_a, other_a) = (Evaluator::new(&da), Evaluator::new(&da).with_identity_policy(allow_all()));
+        let (own_b, other_b) = (Evaluator::new(&db), Evaluator::new(&db).with_identity_policy(allow_all()));
+        for class in aa.classes() {
+            let Some((witness, _)) = aa.satisfy(class, &[]) else { continue };
+            for action in [Action::BatchGetImage, Action::PutImage, Action::DeleteRepository, Action::SetRepositoryPolicy] {
+                let Some(plain) = aa.request(&witness, action) else { continue };
+                for request in probe_contexts(plain) {
+                    prop_assert_eq!(
+                        allowed(&own_a, &other_a, &request),
+                        allowed(&own_b, &other_b, &request),
+                        "{}: {}", class.describe(), request
+                    );
+                }
+            }
+        }
+    }
+}
