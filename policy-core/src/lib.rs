@@ -100,6 +100,10 @@ pub mod compare {
     //! The comparison is conservative: equivalent documents grant the same access, but two
     //! documents that grant the same access through different conditions or overlapping patterns
     //! may be reported as different.
+    //!
+    //! [`exact_diff`] answers from the access analysis instead: what each side allows that the
+    //! other does not, with a request that proves it.
+    pub use crate::analysis::access::{exact_diff, ExactDiff};
     pub use crate::analysis::diff::{diff, AccessChange, PolicyDiff};
     pub use crate::analysis::equivalence::equivalent;
 }

@@ -192,3 +192,44 @@ fn corpus_grants_are_confirmed() {
         unconfirmed.join("\n")
     );
 }
+
+#[test]
+fn exact_diff_sees_through_wording_and_proves_each_change() {
+    let allow_all = PolicyDocument::from_json(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+    )
+    .unwrap();
+    let before = PolicyDocument::from_json(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+        "Principal":{"AWS":"444455556666"},"Action":["ecr:BatchGetImage","ecr:PutImage"]}]}"#,
+    )
+    .unwrap();
+    // The same access in other words: a condition that always holds for that account.
+    let reworded = PolicyDocument::from_json(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+        "Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":["ecr:PutImage","ecr:BatchGetImage"],
+        "Condition":{"StringEquals":{"aws:PrincipalAccount":"444455556666"}}}]}"#,
+    )
+    .unwrap();
+    assert!(!policy_core::compare::diff(&before, &reworded).is_empty());
+    assert!(policy_core::compare::exact_diff(&before, &reworded, &options()).is_empty());
+
+    // Push taken away: removed, with a request the old policy allows and the new refuses.
+    let pull_only = PolicyDocument::from_json(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+        "Principal":{"AWS":"444455556666"},"Action":"ecr:BatchGetImage"}]}"#,
+    )
+    .unwrap();
+    let changes = policy_core::compare::exact_diff(&before, &pull_only, &options());
+    assert!(changes.added.is_empty());
+    assert!(!changes.removed.is_empty());
+    assert_eq!(changes.certain().count(), changes.removed.len());
+    for change in &changes.removed {
+        assert_eq!(change.actions, [Action::PutImage]);
+        let request = change.grant.request.as_ref().unwrap();
+        let old = Evaluator::new(&before).with_identity_policy(&allow_all);
+        let new = Evaluator::new(&pull_only).with_identity_policy(&allow_all);
+        assert_eq!(old.decide(request), Outcome::Allowed, "{request}");
+        assert_ne!(new.decide(request), Outcome::Allowed, "{request}");
+    }
+}

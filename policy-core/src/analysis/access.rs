@@ -511,3 +511,67 @@ impl AccessAnalysis {
         self.analyzer.satisfy(class, conditions, false)
     }
 }
+
+/// What access changes between two policies, decided by the access analysis rather than by
+/// the letters of the policies: each class of callers and group of actions that one policy
+/// allows and the other does not, with a request that shows it (see [`exact_diff`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ExactDiff {
+    /// Access the second policy allows and the first does not.
+    pub added: Vec<ClassAccess>,
+    /// Access the first policy allows and the second does not.
+    pub removed: Vec<ClassAccess>,
+}
+
+impl ExactDiff {
+    /// Whether the analysis finds no change at all, proven or possible.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty()
+    }
+
+    /// The changes the evaluator confirms: each request is allowed by one policy and refused
+    /// by the other.
+    pub fn certain(&self) -> impl Iterator<Item = &ClassAccess> {
+        self.added
+            .iter()
+            .chain(&self.removed)
+            .filter(|a| a.grant.is_certain())
+    }
+}
+
+/// The access `after` adds to and removes from `before`, each change with the request that
+/// proves it ([`ConfirmedGrant::request`], `Certain` when one policy's evaluator allows it and
+/// the other's does not; `Possible` when the engine could not rule the change out, as for an
+/// anonymous caller). Unlike [`diff`](crate::compare::diff), which compares grants by their
+/// text, two policies that grant the same access through different wording have no change
+/// here.
+///
+/// ```
+/// use policy_core::access::{exact_diff, AnalysisOptions};
+/// use policy_core::{Action, PolicyDocument};
+///
+/// let before = PolicyDocument::from_json(r#"{"Version":"2012-10-17","Statement":[
+///   {"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"ecr:BatchGetImage"}]}"#)?;
+/// let after = PolicyDocument::from_json(r#"{"Version":"2012-10-17","Statement":[
+///   {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"ecr:*",
+///    "Condition":{"StringLike":{"aws:PrincipalAccount":"*"}}}]}"#)?;
+/// let changes = exact_diff(&before, &after, &AnalysisOptions::default());
+/// assert!(changes.removed.is_empty());
+/// let push = changes.added.iter().find(|a| a.actions.contains(&Action::PutImage)).unwrap();
+/// assert!(push.grant.is_certain());
+/// assert!(push.grant.request.as_ref().unwrap().to_string().contains("444455556666"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[must_use]
+pub fn exact_diff(
+    before: &PolicyDocument,
+    after: &PolicyDocument,
+    options: &AnalysisOptions,
+) -> ExactDiff {
+    let (b, a) = AccessAnalysis::pair(before, after, options);
+    ExactDiff {
+        added: a.differences(&b),
+        removed: b.differences(&a),
+    }
+}
