@@ -1344,40 +1344,80 @@ impl Analyzer {
         assumed: &[Condition],
         variables: bool,
     ) -> Verdict {
-        let Some(i) = self.classes.iter().position(|c| c == class) else {
-            return Verdict::Denied;
-        };
+        match self.decide_assuming_first(class, &[action], assumed, variables) {
+            Some((_, grant)) => Verdict::Allowed(grant),
+            None => Verdict::Denied,
+        }
+    }
+
+    /// The first of `actions` (in their order) that a caller of the class can perform under
+    /// `assumed`, with its grant, as [`Analyzer::decide_assuming`] would find it for each in
+    /// turn. Actions that the same statements cover share one verdict, so each such group is
+    /// decided once.
+    ///
+    /// ```
+    /// use policy_analysis::{Analyzer, CallerClass, Options};
+    /// use policy_analysis::ir::Policy;
+    /// use policy_catalogue::Action;
+    ///
+    /// let analyzer = Analyzer::new(&Policy::default(), &Options::default());
+    /// let class = CallerClass::Anonymous;
+    /// let actions = [Action::BatchGetImage, Action::PutImage];
+    /// assert!(analyzer.decide_assuming_first(&class, &actions, &[], false).is_none());
+    /// ```
+    #[must_use]
+    pub fn decide_assuming_first(
+        &self,
+        class: &CallerClass,
+        actions: &[Action],
+        assumed: &[Condition],
+        variables: bool,
+    ) -> Option<(Action, Grant)> {
+        let i = self.classes.iter().position(|c| c == class)?;
         let assumed: Vec<Constraint> = assumed
             .iter()
             .map(|c| Constraint::lower(c, variables))
             .collect();
-        let sig = self.signature(&self.relevant(i), action);
+        let relevant = self.relevant(i);
         let who = &self.whos[i];
-        let denies: Vec<&Prepared> = sig
-            .denies
-            .iter()
-            .map(|&(id, k)| self.statement(id, k))
-            .collect();
-        let mention: Vec<&Constraint> = denies.iter().flat_map(|d| d.constraints.iter()).collect();
-        let mut budget = SEARCH_BUDGET;
-        for candidate in self.candidates(i, &sig) {
-            let (route, s, j) = candidate;
-            let (mut base, exact) = self.candidate_constraints(&candidate);
-            base.extend(assumed.iter());
-            if let Some(solved) = satisfy(who, base, &denies, &mention, &mut budget) {
-                return Verdict::Allowed(Grant {
-                    route,
-                    statements: s.into_iter().collect(),
-                    identity_statement: j,
-                    certainty: if solved.exact && exact {
-                        Certainty::Certain
-                    } else {
-                        Certainty::Possible
-                    },
-                    witness: solved.witness,
-                });
+        // The verdict depends on the action only through its signature.
+        let mut denied: Vec<Signature> = Vec::new();
+        for &action in actions {
+            let sig = self.signature(&relevant, action);
+            if denied.contains(&sig) {
+                continue;
             }
+            let denies: Vec<&Prepared> = sig
+                .denies
+                .iter()
+                .map(|&(id, k)| self.statement(id, k))
+                .collect();
+            let mention: Vec<&Constraint> =
+                denies.iter().flat_map(|d| d.constraints.iter()).collect();
+            let mut budget = SEARCH_BUDGET;
+            for candidate in self.candidates(i, &sig) {
+                let (route, s, j) = candidate;
+                let (mut base, exact) = self.candidate_constraints(&candidate);
+                base.extend(assumed.iter());
+                if let Some(solved) = satisfy(who, base, &denies, &mention, &mut budget) {
+                    return Some((
+                        action,
+                        Grant {
+                            route,
+                            statements: s.into_iter().collect(),
+                            identity_statement: j,
+                            certainty: if solved.exact && exact {
+                                Certainty::Certain
+                            } else {
+                                Certainty::Possible
+                            },
+                            witness: solved.witness,
+                        },
+                    ));
+                }
+            }
+            denied.push(sig);
         }
-        Verdict::Denied
+        None
     }
 }

@@ -9,6 +9,8 @@
 //! [`Sat::Unknown`] only past a budget of product states that ordinary policies never reach.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
 
 /// The answer of a satisfiability question.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -145,14 +147,14 @@ pub(crate) fn fold_eq(a: char, b: char) -> bool {
     a == b || a.to_lowercase().eq(b.to_lowercase())
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 struct State {
     eps: Vec<u32>,
     next: Vec<(CharSet, u32)>,
 }
 
 /// A nondeterministic automaton with one start and one accepting state.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Nfa {
     states: Vec<State>,
     start: u32,
@@ -519,7 +521,100 @@ fn alphabet<'a>(nfas: impl Iterator<Item = &'a Nfa> + Clone) -> Vec<char> {
 
 /// Finds the shortest string that every automaton of `all` accepts and no automaton of
 /// `none` accepts.
+/// Hashes the product states of [`solve`]: short lists of state numbers the automata bound,
+/// hashed many times per search, where the standard hasher's flood resistance costs most of
+/// the time and buys nothing.
+#[derive(Default)]
+struct StateHasher(u64);
+
+impl StateHasher {
+    fn add(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for StateHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("eight bytes")));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+}
+
+/// Answers of [`search`] by the automata asked about: a directory of policies asks the same
+/// questions again and again (the same probes, the same patterns), and each search walks a
+/// product automaton. Keyed by a hash, with the automata kept to compare in full.
+type Answers = HashMap<u64, Vec<(Vec<Nfa>, usize, Sat<String>)>>;
+
+thread_local! {
+    static ANSWERS: std::cell::RefCell<Answers> = std::cell::RefCell::default();
+}
+
+/// Past this many questions the memory of answers starts again.
+const ANSWERS_KEPT: usize = 4096;
+
+/// A string every automaton of `all` accepts and none of `none` does (the shortest, first by
+/// character order), as [`search`] finds it, remembered per thread.
 pub(crate) fn solve(all: &[&Nfa], none: &[&Nfa]) -> Sat<String> {
+    let hash = {
+        let mut h = StateHasher::default();
+        std::hash::Hash::hash(&all.len(), &mut h);
+        for n in all.iter().chain(none) {
+            std::hash::Hash::hash(*n, &mut h);
+        }
+        h.finish()
+    };
+    let same = |(nfas, positive, _): &&(Vec<Nfa>, usize, Sat<String>)| {
+        *positive == all.len()
+            && nfas.len() == all.len() + none.len()
+            && nfas
+                .iter()
+                .zip(all.iter().chain(none))
+                .all(|(a, b)| a == *b)
+    };
+    let known = ANSWERS.with(|m| {
+        m.borrow()
+            .get(&hash)
+            .and_then(|bucket| bucket.iter().find(same).map(|(_, _, sat)| sat.clone()))
+    });
+    if let Some(sat) = known {
+        return sat;
+    }
+    let sat = search(all, none);
+    ANSWERS.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= ANSWERS_KEPT {
+            m.clear();
+        }
+        let nfas = all.iter().chain(none).map(|n| (*n).clone()).collect();
+        m.entry(hash)
+            .or_default()
+            .push((nfas, all.len(), sat.clone()));
+    });
+    sat
+}
+
+/// A state of the product automaton: the set of states of each component.
+type Product = Rc<[Vec<u32>]>;
+
+/// The breadth-first walk of the product automaton behind [`solve`].
+fn search(all: &[&Nfa], none: &[&Nfa]) -> Sat<String> {
     let nfas = all.iter().chain(none.iter()).copied();
     let sigma = alphabet(nfas.clone());
     let components: Vec<&Nfa> = nfas.collect();
@@ -547,8 +642,9 @@ pub(crate) fn solve(all: &[&Nfa], none: &[&Nfa]) -> Sat<String> {
     }
     // Breadth-first: `seen` maps a product state to its index in `order`, which records how
     // each state was reached, for the witness.
-    let mut order: Vec<(Vec<Vec<u32>>, usize, char)> = vec![(start.clone(), usize::MAX, ' ')];
-    let mut seen: HashMap<Vec<Vec<u32>>, usize> = HashMap::new();
+    let start: Product = start.into();
+    let mut order: Vec<(Product, usize, char)> = vec![(start.clone(), usize::MAX, ' ')];
+    let mut seen: HashMap<Product, usize, BuildHasherDefault<StateHasher>> = HashMap::default();
     seen.insert(start, 0);
     let mut head = 0;
     while head < order.len() {
@@ -567,10 +663,11 @@ pub(crate) fn solve(all: &[&Nfa], none: &[&Nfa]) -> Sat<String> {
             if sets.len() < components.len() {
                 continue;
             }
-            if seen.contains_key(&sets) {
+            if seen.contains_key(&sets[..]) {
                 continue;
             }
             let done = accepted(&sets);
+            let sets: Product = sets.into();
             seen.insert(sets.clone(), order.len());
             order.push((sets, head, c));
             if done {

@@ -500,6 +500,35 @@ impl AccessAnalysis {
         }
     }
 
+    /// The first of `actions`, in their order, that [`decide_assuming`](Self::decide_assuming)
+    /// allows, with its grant: actions the same statements cover are decided once.
+    ///
+    /// ```
+    /// use policy_core::access::{AccessAnalysis, AnalysisOptions, CallerClass};
+    /// use policy_core::{Action, PolicyDocument};
+    ///
+    /// let doc = PolicyDocument::from_json(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+    ///     "Principal":"*","Action":"ecr:BatchGetImage"}]}"#)?;
+    /// let analysis = AccessAnalysis::new(&doc, &AnalysisOptions::default());
+    /// let actions = [Action::PutImage, Action::BatchGetImage];
+    /// let (first, _) = analysis
+    ///     .decide_assuming_first(&CallerClass::Anonymous, &actions, &[])
+    ///     .expect("anyone can pull");
+    /// assert_eq!(first, Action::BatchGetImage);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn decide_assuming_first(
+        &self,
+        class: &CallerClass,
+        actions: &[Action],
+        assumed: &[ir::Condition],
+    ) -> Option<(Action, ConfirmedGrant)> {
+        self.analyzer
+            .decide_assuming_first(class, actions, assumed, false)
+            .map(|(action, g)| (action, self.confirm(g, action)))
+    }
+
     /// A request of the class meeting every one of `conditions` (policy variables taken as
     /// text), or `None` when none does: to tell a dead condition from a live one.
     #[must_use]

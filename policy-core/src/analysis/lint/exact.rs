@@ -261,11 +261,9 @@ fn outside(
             continue;
         };
         if !account.named && !public.contains(&first) {
-            let found = probes.iter().find_map(|p| {
-                a.actions
-                    .iter()
-                    .find_map(|&act| analysis.decide_assuming(&a.class, act, p).map(|g| (act, g)))
-            });
+            let found = probes
+                .iter()
+                .find_map(|p| analysis.decide_assuming_first(&a.class, &a.actions, p));
             if let Some((_, g)) = found {
                 let at = g.statements.first().copied().unwrap_or(first);
                 public.insert(at);
