@@ -734,7 +734,7 @@ fn parse_conditions(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
                 {
                     return Err(fail(
                         input,
-                        format!("the tests after `{w}` are joined with `{joiner}`, not `,`\nhelp: use `{joiner}`"),
+                        format!("the conditions after `{w}` are joined with `{joiner}`, not `,`\nhelp: use `{joiner}`"),
                     ));
                 }
                 _ => break,
