@@ -165,22 +165,8 @@ impl AccessAnalysis {
             IdentityAssumption::Policy(p) => IdentityPolicies::Policy(lower(p)),
         };
         let engine_options = Options {
-            owner: options
-                .repository
-                .as_ref()
-                .map(|r| r.account().as_str().to_owned()),
-            trusted: options
-                .trusted
-                .iter()
-                .map(|a| a.as_str().to_owned())
-                .collect(),
-            partition: "aws".to_owned(),
-            region: options
-                .repository
-                .as_ref()
-                .map(|r| r.region().as_str().to_owned()),
-            repository: options.repository.as_ref().map(|r| r.as_str().to_owned()),
             identity,
+            ..engine_options(options)
         };
         let analyzer = Analyzer::with_names_of(&ir, &engine_options, &other_refs);
         let repository = options.repository.clone().unwrap_or_else(|| {
@@ -307,7 +293,13 @@ impl AccessAnalysis {
         Some(request)
     }
 
-    fn confirm(&self, g: policy_analysis::Grant, action: Action) -> ConfirmedGrant {
+    /// The engine underneath.
+    pub(crate) fn analyzer(&self) -> &Analyzer {
+        &self.analyzer
+    }
+
+    /// The grant's witness as a request for `action`, confirmed by the evaluator of its route.
+    pub(crate) fn confirm(&self, g: policy_analysis::Grant, action: Action) -> ConfirmedGrant {
         let request = self.request(&g.witness, action);
         let evaluator = match g.route {
             Route::RootOfOwner | Route::RepositoryPolicy => &self.own,
@@ -328,6 +320,28 @@ impl AccessAnalysis {
             witness: g.witness,
             request,
         }
+    }
+}
+
+/// The engine's options for `options`, without identity policies.
+pub(crate) fn engine_options(options: &AnalysisOptions) -> Options {
+    Options {
+        owner: options
+            .repository
+            .as_ref()
+            .map(|r| r.account().as_str().to_owned()),
+        trusted: options
+            .trusted
+            .iter()
+            .map(|a| a.as_str().to_owned())
+            .collect(),
+        partition: "aws".to_owned(),
+        region: options
+            .repository
+            .as_ref()
+            .map(|r| r.region().as_str().to_owned()),
+        repository: options.repository.as_ref().map(|r| r.as_str().to_owned()),
+        identity: IdentityPolicies::Unknown,
     }
 }
 
