@@ -105,6 +105,43 @@ impl Code {
     }
 }
 
+impl Code {
+    /// Whether the `policy!` macro refuses a finding of this code in a literal policy: the
+    /// security-warnings and the lock-out.
+    #[must_use]
+    pub const fn refused_at_compile_time(self) -> bool {
+        matches!(
+            self,
+            Code::PublicAccess
+                | Code::ServicePrincipalWithoutSource
+                | Code::ExternalPermissionsManagement
+                | Code::AllowWithNotPrincipal
+                | Code::LocksOutPolicyChanges
+        )
+    }
+
+    /// The word a `policy!` statement writes before its effect to say that a finding of this
+    /// code is meant (`public allow anyone pull on repo`), for the codes the macro refuses;
+    /// `None` for the others, and for `allow-with-not-principal`, which the macro's grammar
+    /// cannot write.
+    ///
+    /// ```
+    /// use policy_analysis::findings::Code;
+    /// assert_eq!(Code::PublicAccess.mark(), Some("public"));
+    /// assert_eq!(Code::ExternalWrite.mark(), None);
+    /// ```
+    #[must_use]
+    pub const fn mark(self) -> Option<&'static str> {
+        match self {
+            Code::PublicAccess => Some("public"),
+            Code::ExternalPermissionsManagement => Some("external"),
+            Code::ServicePrincipalWithoutSource => Some("any_source"),
+            Code::LocksOutPolicyChanges => Some("lockout"),
+            _ => None,
+        }
+    }
+}
+
 /// What in the statement a finding is about: what its path names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Place {

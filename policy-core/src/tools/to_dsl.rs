@@ -181,6 +181,7 @@ fn statement(
     i: usize,
     s: &Statement,
     earlier: &[Statement],
+    marks: &[&str],
 ) -> Result<(), NotExpressible> {
     let at = |rest: &str| format!("Statement[{i}]{rest}");
     if let Some(r) = &s.resource {
@@ -213,6 +214,9 @@ fn statement(
             return fail(at(".Sid"), "the macro refuses a Sid used twice");
         }
         let _ = write!(out, "sid {} ", lit(sid.as_str()));
+    }
+    for mark in marks {
+        let _ = write!(out, "{mark} ");
     }
     out.push_str(match s.effect {
         Effect::Allow => "allow ",
@@ -331,7 +335,10 @@ impl PolicyDocument {
     /// A statement that denies everyone but the callers its `ArnNotLike aws:PrincipalArn`,
     /// `StringNotEquals aws:PrincipalAccount` or `StringNotEquals aws:PrincipalServiceName`
     /// tests spare is written `deny anyone except ...`, the form the macro expands into those
-    /// tests; a `NotPrincipal` statement has no form.
+    /// tests; a `NotPrincipal` statement has no form. A statement that grants what the macro
+    /// refuses unless it is meant (public access, another account's policy management, a
+    /// service without a source condition, a lock-out) carries the mark that says so
+    /// (`public allow anyone ...`), so that the source compiles as the JSON stood.
     ///
     /// # Errors
     /// [`NotExpressible`] naming the first part the grammar has no form for, or that the macro
@@ -351,11 +358,27 @@ impl PolicyDocument {
         if self.statements.is_empty() {
             return fail("Statement".to_owned(), "the policy has no statement");
         }
+        // The marks the macro needs for what the policy is meant to grant: the same judgement
+        // as the macro's, on a policy without the `account` header.
+        let meant: Vec<(usize, &str)> = policy_analysis::findings::findings(
+            &crate::analysis::access::lower(self),
+            &policy_analysis::Options::default(),
+        )
+        .into_iter()
+        .filter(|f| f.code.refused_at_compile_time())
+        .filter_map(|f| Some((f.statement?, f.code.mark()?)))
+        .collect();
         for (i, s) in self.statements.iter().enumerate() {
             if i > 0 {
                 out.push_str(";\n");
             }
-            statement(&mut out, i, s, &self.statements[..i])?;
+            let mut marks: Vec<&str> = Vec::new();
+            for (_, m) in meant.iter().filter(|(at, _)| *at == i) {
+                if !marks.contains(m) {
+                    marks.push(m);
+                }
+            }
+            statement(&mut out, i, s, &self.statements[..i], &marks)?;
         }
         out.push_str("\n}\n");
         Ok(out)
