@@ -358,15 +358,14 @@ pub fn findings_with(analyzer: &Analyzer, policy: &ir::Policy, options: &Options
     named.insert(analyzer.owner().to_owned());
     let named: Vec<String> = named.into_iter().collect();
     let mut out = Vec::new();
-    let access = analyzer.access();
-    outside(
-        policy,
-        analyzer,
-        &access,
-        &named,
-        options.owner.is_some(),
-        &mut out,
-    );
+    let owner_known = options.owner.is_some();
+    // Only the classes the rules below judge: the owner's and trusted accounts' access, and
+    // named accounts' while the owner is not known, are nobody's concern here.
+    let access = analyzer.access_where(|c| match c.account() {
+        Some(a) => !a.trusted && (owner_known || !a.named),
+        None => matches!(c, CallerClass::Service { name: Some(_) }),
+    });
+    outside(policy, analyzer, &access, &named, owner_known, &mut out);
     deputies(policy, analyzer, &access, &named, &mut out);
     lock_out(policy, options, &mut out);
     dead(policy, analyzer, &mut out);
