@@ -34,6 +34,7 @@ mod date;
 mod decision;
 mod prepared;
 mod principal_match;
+mod registry;
 mod request;
 mod why;
 
@@ -49,6 +50,7 @@ pub(crate) use principal_match::{element_matches, principal_matches};
 pub use date::parse_date;
 pub use decision::{Decision, Evaluator, Mismatch, Outcome, Reason, StatementRef, StatementReport};
 pub use principal_match::{PrincipalCover, PrincipalMatch};
+pub use registry::RegistryEvaluator;
 
 pub use request::{Caller, ContextValue, Request, RequestAction};
 pub use why::{Applies, ConditionRule, HeldCondition};
