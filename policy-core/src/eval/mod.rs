@@ -2,7 +2,8 @@
 //! answered the way AWS combines a repository policy with the caller's identity policy
 //! (ECR-FACTS section 5), with an explanation naming the statements that decided and, for
 //! each statement that applies, why: the principal that covers the caller and the rule that
-//! made each condition hold.
+//! made each condition hold. [`RegistryEvaluator`] adds the private registry's policy, for
+//! cross-account replication, pull through cache and the registry policy scopes.
 //!
 //! ```
 //! use policy_core::eval::{Caller, Evaluator, Outcome, Reason, Request};

@@ -312,6 +312,15 @@ impl RegistryEvaluator {
         }
     }
 
+    /// Whether the registry policy is the resource-based policy a request from another
+    /// account lacks: the registry has one and AWS consults it, or no repository policy can
+    /// grant the action.
+    fn only_registry_could_grant(&self, request: &Request) -> bool {
+        let registry =
+            self.registry.is_some() && self.consulted(PolicyKind::Registry, request).is_ok();
+        registry || self.consulted(PolicyKind::Repository, request).is_err()
+    }
+
     fn conclude(&self, tally: &Tally, request: &Request) -> (Outcome, Reason) {
         use Outcome::{Allowed, ExplicitlyDenied, ImplicitlyDenied};
         if tally.deny {
@@ -367,7 +376,7 @@ impl RegistryEvaluator {
                     (false, true) if repository.is_some() => {
                         (Allowed, Reason::CrossAccountBothAllow)
                     }
-                    (false, true) if self.consulted(PolicyKind::Registry, request).is_ok() => {
+                    (false, true) if self.only_registry_could_grant(request) => {
                         (ImplicitlyDenied, Reason::CrossAccountNoRegistryAllow)
                     }
                     (false, true) => (ImplicitlyDenied, Reason::CrossAccountNoRepositoryAllow),
