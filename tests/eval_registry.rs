@@ -531,3 +531,78 @@ fn without_registry_grants_the_answers_are_the_evaluators() {
         }
     }
 }
+
+fn fixture(name: &str) -> RegistryPolicy {
+    let path = format!(
+        "{}/tests/corpus/kinds/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    RegistryPolicy::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn the_kinds_corpus_registry_policies_decide_as_written() {
+    let eu = |name: &str| {
+        arn(&format!(
+            "arn:aws:ecr:eu-west-1:123456789012:repository/{name}"
+        ))
+    };
+    let build = account("210987654321");
+
+    let one_source = RegistryEvaluator::new(fixture("registry-01-replication-one-source"));
+    let replicate = Request::replication(build.clone(), Action::ReplicateImage, eu("web"));
+    assert_eq!(decided(&one_source, &replicate).0, Outcome::Allowed);
+
+    // The second statement grants only ecr:ReplicateImage under shared/.
+    let prefix = RegistryEvaluator::new(fixture(
+        "registry-02-replication-prefix-existing-repositories",
+    ));
+    let outcome = |action, name: &str| {
+        decided(
+            &prefix,
+            &Request::replication(build.clone(), action, eu(name)),
+        )
+        .0
+    };
+    assert_eq!(
+        outcome(Action::CreateRepository, "prod-web"),
+        Outcome::Allowed
+    );
+    assert_eq!(
+        outcome(Action::ReplicateImage, "shared/base"),
+        Outcome::Allowed
+    );
+    assert_eq!(
+        outcome(Action::CreateRepository, "shared/base"),
+        Outcome::ImplicitlyDenied
+    );
+    assert_eq!(
+        outcome(Action::ReplicateImage, "web"),
+        Outcome::ImplicitlyDenied
+    );
+
+    let cache = RegistryEvaluator::new(fixture("registry-03-pull-through-cache-role"));
+    let builder = Caller::role(
+        account("123456789012"),
+        ecr_policy::RoleName::new("image-builder").unwrap(),
+    );
+    let import = Request::new(
+        builder,
+        Action::BatchImportUpstreamImage,
+        arn("arn:aws:ecr:us-east-1:123456789012:repository/docker-hub/library/nginx"),
+    );
+    assert_eq!(
+        decided(&cache, &import),
+        (Outcome::Allowed, Reason::SameAccountRegistryAllow)
+    );
+
+    let secrets = RegistryEvaluator::new(fixture("registry-05-deny-replication-into-secrets"));
+    let into_secrets =
+        Request::replication(build.clone(), Action::ReplicateImage, eu("secrets/db"));
+    assert_eq!(
+        decided(&secrets, &into_secrets),
+        (Outcome::ExplicitlyDenied, Reason::ExplicitDeny)
+    );
+    let elsewhere = Request::replication(build, Action::ReplicateImage, eu("web"));
+    assert_eq!(decided(&secrets, &elsewhere).0, Outcome::Allowed);
+}
