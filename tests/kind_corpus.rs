@@ -14,14 +14,7 @@ use ecr_policy::model::{AnyPolicy, PolicyKind};
 use ecr_policy::PolicyDocument;
 
 fn files() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/kinds");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    v.sort();
-    v
+    common::json_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/kinds"))
 }
 
 /// The kind a file's name begins with.
@@ -32,31 +25,6 @@ fn kind_of(name: &str) -> PolicyKind {
         Some("identity") => PolicyKind::Identity,
         _ => panic!("{name}: a kinds corpus file is named registry-, public- or identity-"),
     }
-}
-
-/// Compact JSON of `text` with the keys in the order written: what `to_json` writes for a
-/// document read from it.
-fn minified(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut in_string = false;
-    let mut escaped = false;
-    for c in text.chars() {
-        if in_string {
-            out.push(c);
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                _ => {}
-            }
-        } else if c == '"' {
-            in_string = true;
-            out.push(c);
-        } else if !c.is_whitespace() {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[test]
@@ -95,10 +63,14 @@ fn documents_of_each_kind() {
         let parsed = ParsedPolicy::parse(&text).unwrap();
         assert_eq!(
             parsed.to_json(),
-            minified(&text),
+            common::compact_preserving_order(&text),
             "{name}: shaped rendering"
         );
-        assert_eq!(policy.to_json(), minified(&text), "{name}: to_json");
+        assert_eq!(
+            policy.to_json(),
+            common::compact_preserving_order(&text),
+            "{name}: to_json"
+        );
         for form in [policy.to_json(), policy.to_json_pretty()] {
             assert_eq!(
                 AnyPolicy::from_json_as(&form, kind).unwrap(),
