@@ -606,3 +606,36 @@ fn the_kinds_corpus_registry_policies_decide_as_written() {
     let elsewhere = Request::replication(build, Action::ReplicateImage, eu("web"));
     assert_eq!(decided(&secrets, &elsewhere).0, Outcome::Allowed);
 }
+
+#[test]
+fn a_pull_only_identity_imports_into_a_cache_but_does_not_create_it() {
+    // The managed PullOnly policy's actions (the kinds corpus's identity-07) include
+    // ecr:BatchImportUpstreamImage but not ecr:CreateRepository: a cache repository must
+    // exist, or the registry policy must grant its creation.
+    let path = format!(
+        "{}/tests/corpus/kinds/identity-07-pull-only-with-cache.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let pull_only = doc(&std::fs::read_to_string(path).unwrap());
+    let puller = user("111122223333", "ecr-pull-through-cache-user");
+    let at = cache("ecr-public/nginx/nginx");
+    let import = Request::new(puller.clone(), Action::BatchImportUpstreamImage, at.clone());
+    let create = Request::new(puller, Action::CreateRepository, at);
+
+    let identity_only =
+        RegistryEvaluator::without_registry_policy().with_identity_policy(&pull_only);
+    assert_eq!(
+        decided(&identity_only, &import),
+        (Outcome::Allowed, Reason::SameAccountIdentityAllow)
+    );
+    assert_eq!(
+        decided(&identity_only, &create),
+        (Outcome::ImplicitlyDenied, Reason::NoAllow)
+    );
+    let with_registry =
+        RegistryEvaluator::new(pull_through_cache_policy()).with_identity_policy(&pull_only);
+    assert_eq!(
+        decided(&with_registry, &create),
+        (Outcome::Allowed, Reason::SameAccountRegistryAllow)
+    );
+}
