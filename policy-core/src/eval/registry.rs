@@ -2,49 +2,7 @@
 //! pull through cache and, under the registry policy scope V2, every ECR action on a
 //! repository of the registry.
 //!
-//! A request names the registry through its repository: the repository ARN
-//! `arn:aws:ecr:REGION:ACCOUNT:repository/NAME` says which registry (the account and Region)
-//! and which of its repositories (the one replicated into, cached into or created). A
-//! registry policy's `Resource` names repositories of its registry (`repository/*`, a
-//! prefix such as `repository/ecr-public/*`, or one name), so a statement covers the request
-//! when its `Resource` matches that ARN.
-//!
-//! What AWS documents, and what the decision rests on:
-//! - Scope V1: "Amazon ECR only enforces" `ecr:ReplicateImage`, `ecr:BatchImportUpstreamImage`
-//!   and `ecr:CreateRepository` at the registry level; scope V2, the default, "allows all ECR
-//!   actions in the policy and enforces the registry policy in all ECR requests"
-//!   (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-create.html>).
-//!   Under V1 the registry policy takes no part in any other action.
-//! - Cross-account replication: "A registry policy must grant permission for the
-//!   `ecr:ReplicateImage` API action", with `ecr:CreateRepository` optional (without it the
-//!   destination repository must exist); "By default, you have permission to configure
-//!   cross-Region replication within your own registry. You only need to configure the
-//!   registry policy if you're granting another account permission"
-//!   (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-create-replication.html>).
-//!   AWS's examples name the source account (`arn:aws:iam::SOURCE:root`) as the principal
-//!   (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-examples.html>),
-//!   so a replication request is made by the source account itself:
-//!   [`Request::replication`], whose caller is the source account's root. Replication runs
-//!   through a role AWS manages for the source account, so no identity policy of the source
-//!   account is consulted, and a repository policy does not grant `ecr:ReplicateImage`.
-//! - Pull through cache: `ecr:BatchImportUpstreamImage` "can be granted by using the private
-//!   registry permissions policy, an identity-based IAM policy, or by using the
-//!   resource-based repository permissions policy"; `ecr:CreateRepository` "by either an
-//!   identity-based IAM policy or the private registry permissions policy"; and "If an IAM
-//!   entity has more permissions granted by an IAM policy than the registry permissions policy
-//!   is granting, the IAM policy takes precedence"
-//!   (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html>):
-//!   the grants add up. A repository that `ecr:CreateRepository` would create has no policy
-//!   yet, so no repository policy takes part in it.
-//! - How the policies combine is otherwise IAM's rule for a resource-based policy beside an
-//!   identity policy (ECR-FACTS section 5), with the registry policy as a second
-//!   resource-based policy over the repositories it names: an explicit `Deny` in any policy
-//!   wins; in the registry's own account an `Allow` of the registry policy, the repository
-//!   policy or the identity policy is enough (a grant to the whole account, `:root`, only
-//!   delegates to its identity policies); from another account the identity policy and one
-//!   of the resource-based policies must both allow; the root user of another account needs
-//!   only the resource-based allow; actions without a resource (`ecr:CreatePullThroughCacheRule`,
-//!   which "must be granted via an identity-based IAM policy") only an identity policy grants.
+//! See [`RegistryEvaluator`] for the rules and the AWS pages they rest on.
 
 use policy_catalogue::Action;
 
@@ -64,8 +22,51 @@ use super::request::{Caller, Request, RequestAction};
 
 /// Decides requests on a private registry's repositories against its registry policy, under
 /// its registry policy scope, together with the repository policy and the caller's identity
-/// policy where AWS consults them (see the [module documentation](self) for the rules and
-/// their sources).
+/// policy where AWS consults them.
+///
+/// A request names the registry through its repository: the repository ARN
+/// `arn:aws:ecr:REGION:ACCOUNT:repository/NAME` says which registry (the account and Region)
+/// and which of its repositories (the one replicated into, cached into or created). A
+/// registry policy's `Resource` names repositories of its registry (`repository/*`, a
+/// prefix such as `repository/ecr-public/*`, or one name), so a statement covers the request
+/// when its `Resource` matches that ARN.
+///
+/// What AWS documents, and what the decision rests on:
+/// - Scope V1: "Amazon ECR only enforces" `ecr:ReplicateImage`, `ecr:BatchImportUpstreamImage`
+///   and `ecr:CreateRepository` at the registry level; scope V2, the default, "allows all ECR
+///   actions in the policy and enforces the registry policy in all ECR requests"
+///   (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-create.html>).
+///   Under V1 the registry policy takes no part in any other action.
+/// - Cross-account replication: "A registry policy must grant permission for the
+///   `ecr:ReplicateImage` API action", with `ecr:CreateRepository` optional (without it the
+///   destination repository must exist); "By default, you have permission to configure
+///   cross-Region replication within your own registry. You only need to configure the
+///   registry policy if you're granting another account permission"
+///   (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-create-replication.html>).
+///   AWS's examples name the source account (`arn:aws:iam::SOURCE:root`) as the principal
+///   (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-examples.html>),
+///   so a replication request is made by the source account itself:
+///   [`Request::replication`], whose caller is the source account's root. Replication runs
+///   through a role AWS manages for the source account, so no identity policy of the source
+///   account is consulted, and a repository policy does not grant `ecr:ReplicateImage`.
+/// - Pull through cache: `ecr:BatchImportUpstreamImage` "can be granted by using the private
+///   registry permissions policy, an identity-based IAM policy, or by using the
+///   resource-based repository permissions policy"; `ecr:CreateRepository` "by either an
+///   identity-based IAM policy or the private registry permissions policy"; and "If an IAM
+///   entity has more permissions granted by an IAM policy than the registry permissions policy
+///   is granting, the IAM policy takes precedence"
+///   (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html>):
+///   the grants add up. A repository that `ecr:CreateRepository` would create has no policy
+///   yet, so no repository policy takes part in it.
+/// - How the policies combine is otherwise IAM's rule for a resource-based policy beside an
+///   identity policy (ECR-FACTS section 5), with the registry policy as a second
+///   resource-based policy over the repositories it names: an explicit `Deny` in any policy
+///   wins; in the registry's own account an `Allow` of the registry policy, the repository
+///   policy or the identity policy is enough (a grant to the whole account, `:root`, only
+///   delegates to its identity policies); from another account the identity policy and one
+///   of the resource-based policies must both allow; the root user of another account needs
+///   only the resource-based allow; actions without a resource (`ecr:CreatePullThroughCacheRule`,
+///   which "must be granted via an identity-based IAM policy") only an identity policy grants.
 ///
 /// Which policy AWS consults for which action:
 ///
