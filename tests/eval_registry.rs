@@ -236,6 +236,33 @@ fn a_repository_policy_does_not_grant_replication_or_creation() {
 }
 
 #[test]
+fn a_deny_in_the_destination_repository_policy_stops_replication() {
+    // Its Allow grants nothing for ecr:ReplicateImage, but its Deny counts, as a Deny does
+    // wherever it stands.
+    let repository = doc(r#"{"Version":"2012-10-17","Statement":[{"Sid":"Frozen",
+        "Effect":"Deny","Principal":"*","Action":["ecr:ReplicateImage","ecr:PutImage"]}]}"#);
+    let evaluator =
+        RegistryEvaluator::new(replication_policy()).with_repository_policy(&repository);
+    let replicate = Request::replication(
+        account("111122223333"),
+        Action::ReplicateImage,
+        destination("app"),
+    );
+    let decision = evaluator.explain(&replicate);
+    assert_eq!(decision.outcome, Outcome::ExplicitlyDenied, "{decision}");
+    assert_eq!(decision.deciding[0].sid.as_deref(), Some("Frozen"));
+    assert_eq!(decision.deciding[0].policy, PolicyKind::Repository);
+    assert_eq!(evaluator.decide(&replicate), Outcome::ExplicitlyDenied);
+    // Creating a repository is not stopped by the policy of one that does not exist yet.
+    let create = Request::replication(
+        account("111122223333"),
+        Action::CreateRepository,
+        destination("app"),
+    );
+    assert_eq!(decided(&evaluator, &create).0, Outcome::Allowed);
+}
+
+#[test]
 fn pull_through_cache_for_the_named_user() {
     let evaluator = RegistryEvaluator::new(pull_through_cache_policy());
     let puller = user("111122223333", "ecr-pull-through-cache-user");

@@ -49,6 +49,8 @@ use super::request::{Caller, Request, RequestAction};
 ///   [`Request::replication`], whose caller is the source account's root. Replication runs
 ///   through a role AWS manages for the source account, so no identity policy of the source
 ///   account is consulted, and a repository policy does not grant `ecr:ReplicateImage`.
+///   What the destination repository's own policy does is not documented: as a `Deny` wins
+///   wherever it stands, its `Deny` statements are taken to stop replication into it.
 /// - Pull through cache: `ecr:BatchImportUpstreamImage` "can be granted by using the private
 ///   registry permissions policy, an identity-based IAM policy, or by using the
 ///   resource-based repository permissions policy"; `ecr:CreateRepository` "by either an
@@ -72,7 +74,7 @@ use super::request::{Caller, Request, RequestAction};
 ///
 /// | action | registry policy | repository policy | identity policy |
 /// |---|---|---|---|
-/// | `ecr:ReplicateImage` | V1 and V2 | no | callers that have one |
+/// | `ecr:ReplicateImage` | V1 and V2 | its `Deny` statements only | callers that have one |
 /// | `ecr:CreateRepository` | V1 and V2 | no (the repository does not exist yet) | callers that have one |
 /// | `ecr:BatchImportUpstreamImage` | V1 and V2 | yes | callers that have one |
 /// | any other action on a repository | V2 only | yes | callers that have one |
@@ -142,7 +144,7 @@ const NO_RESOURCE: &str =
 const PUBLIC_ACTION: &str = "an ECR Public action does not reach a private registry";
 const NOT_YET_CREATED: &str = "the repository ecr:CreateRepository would create has no policy yet; the registry or identity policy grants it";
 const REPLICATION: &str =
-    "AWS requires the registry policy to grant ecr:ReplicateImage to another account";
+    "AWS requires the registry policy to grant ecr:ReplicateImage; an Allow of the repository policy does not";
 const NO_IDENTITY: &str = "the caller (a root user or a service) has no identity policies";
 
 impl RegistryEvaluator {
@@ -195,7 +197,7 @@ impl RegistryEvaluator {
 
     /// Adds the policy of the repository the request names, consulted for the actions AWS
     /// lets a repository policy grant (all but `ecr:CreateRepository` and
-    /// `ecr:ReplicateImage`).
+    /// `ecr:ReplicateImage`) and, for `ecr:ReplicateImage`, for its `Deny` statements.
     #[must_use]
     pub fn with_repository_policy(mut self, repository_policy: impl AsRef<PolicyDocument>) -> Self {
         self.repository = Some(PreparedPolicy::new(
@@ -223,8 +225,14 @@ impl RegistryEvaluator {
             .chain(self.identity.as_ref())
     }
 
-    /// Whether AWS consults a policy of `kind` for the request, and if not, why.
-    fn consulted(&self, kind: PolicyKind, request: &Request) -> Result<(), &'static str> {
+    /// Whether AWS consults the statements of `effect` of a policy of `kind` for the
+    /// request, and if not, why.
+    fn consulted(
+        &self,
+        kind: PolicyKind,
+        effect: Effect,
+        request: &Request,
+    ) -> Result<(), &'static str> {
         let action = &request.action;
         match kind {
             PolicyKind::Registry => match action {
@@ -238,7 +246,12 @@ impl RegistryEvaluator {
             PolicyKind::Repository | PolicyKind::PublicRepository => match action {
                 _ if !action.is_repository_action() => Err(NO_RESOURCE),
                 RequestAction::Ecr(Action::CreateRepository) => Err(NOT_YET_CREATED),
-                RequestAction::Ecr(Action::ReplicateImage) => Err(REPLICATION),
+                // AWS asks the registry policy to grant replication and says nothing of the
+                // destination repository's policy; a Deny wins wherever it stands, so its
+                // Deny statements are taken to count.
+                RequestAction::Ecr(Action::ReplicateImage) if effect == Effect::Allow => {
+                    Err(REPLICATION)
+                }
                 _ => Ok(()),
             },
             PolicyKind::Identity if request.caller.has_identity_policies() => Ok(()),
@@ -251,10 +264,10 @@ impl RegistryEvaluator {
     pub fn decide(&self, request: &Request) -> Outcome {
         let mut tally = Tally::default();
         for policy in self.policies() {
-            if self.consulted(policy.kind, request).is_err() {
-                continue;
-            }
             for s in &policy.statements {
+                if self.consulted(policy.kind, s.effect, request).is_err() {
+                    continue;
+                }
                 let m = applies(policy.kind, s, request);
                 if m != PrincipalMatch::No {
                     tally.add(policy.kind, s.effect, m);
@@ -275,10 +288,9 @@ impl RegistryEvaluator {
         let mut statements = Vec::new();
         let mut applying: Vec<(StatementRef, PrincipalMatch)> = Vec::new();
         for policy in self.policies() {
-            let consulted = self.consulted(policy.kind, request);
             for s in &policy.statements {
                 let statement = StatementRef::of(policy.kind, s);
-                let result = match consulted {
+                let result = match self.consulted(policy.kind, s.effect, request) {
                     Err(reason) => Err(vec![Mismatch::NotConsulted { reason }]),
                     Ok(()) => {
                         let found = mismatches(policy.kind, s, request);
@@ -317,9 +329,9 @@ impl RegistryEvaluator {
     /// account lacks: the registry has one and AWS consults it, or no repository policy can
     /// grant the action.
     fn only_registry_could_grant(&self, request: &Request) -> bool {
-        let registry =
-            self.registry.is_some() && self.consulted(PolicyKind::Registry, request).is_ok();
-        registry || self.consulted(PolicyKind::Repository, request).is_err()
+        let allow = |kind| self.consulted(kind, Effect::Allow, request);
+        let registry = self.registry.is_some() && allow(PolicyKind::Registry).is_ok();
+        registry || allow(PolicyKind::Repository).is_err()
     }
 
     fn conclude(&self, tally: &Tally, request: &Request) -> (Outcome, Reason) {
