@@ -95,7 +95,7 @@ fn documents_of_each_kind() {
             .collect();
         assert!(
             errors.is_empty(),
-            "{name}: false errors for a {kind}:\n{errors:#?}"
+            "{name}: errors, judged as the {kind} it is:\n{errors:#?}"
         );
         let typed: Vec<_> = policy
             .lint()
