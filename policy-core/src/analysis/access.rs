@@ -170,7 +170,9 @@ impl AccessAnalysis {
         )
     }
 
-    fn with_names_of(
+    /// The analysis with the caller classes of `others` too (their principals split the
+    /// classes), as [`pair`](Self::pair) reads each policy.
+    pub(crate) fn with_names_of(
         document: &PolicyDocument,
         options: &AnalysisOptions,
         others: &[&PolicyDocument],

@@ -32,7 +32,7 @@ use policy_catalogue::Action;
 
 use crate::analysis::access::{
     allow_all, request_of, AccessAnalysis, AnalysisOptions, CallerClass, Certainty, ClassAccess,
-    IdentityAssumption, Route, Witness,
+    ConfirmedGrant, IdentityAssumption, Route, Witness,
 };
 use crate::eval::{Evaluator, Outcome, Request};
 use crate::model::action::ActionItem;
@@ -246,7 +246,7 @@ fn owners(analysis: &AccessAnalysis, docs: [&PolicyDocument; 2]) -> Option<Vec<A
 }
 
 /// The class in words, for two policies, the stand-in owner said as such.
-fn stands_for(class: &CallerClass, owner_named: bool) -> String {
+pub(crate) fn stands_for(class: &CallerClass, owner_named: bool) -> String {
     let words = class
         .describe()
         .replace("the policy does not name", "neither policy names");
@@ -259,21 +259,68 @@ fn stands_for(class: &CallerClass, owner_named: bool) -> String {
     }
 }
 
+impl Counterexample {
+    /// The request that proves `grant` of `analysis` to `class`.
+    pub(crate) fn of(
+        analysis: &AccessAnalysis,
+        class: &CallerClass,
+        action: Action,
+        grant: &ConfirmedGrant,
+        owner_named: bool,
+    ) -> Counterexample {
+        Counterexample {
+            class: class.clone(),
+            stands_for: stands_for(class, owner_named),
+            action,
+            repository: analysis.repository_for(&grant.witness),
+            witness: grant.witness.clone(),
+            route: grant.route,
+            with_identity_policy: analysis.uses_identity(class, grant.route),
+            certainty: grant.certainty,
+        }
+    }
+
+    /// The same request for another action, `Certain` only when `with` allows it and
+    /// `without` does not.
+    pub(crate) fn for_action(
+        &self,
+        action: Action,
+        with: &PolicyDocument,
+        without: &PolicyDocument,
+    ) -> Counterexample {
+        let mut proof = self.clone();
+        proof.action = action;
+        let confirmed = proof.outcome(with) == Some(Outcome::Allowed)
+            && proof
+                .outcome(without)
+                .is_some_and(|o| o != Outcome::Allowed);
+        if !confirmed {
+            proof.certainty = Certainty::Possible;
+        }
+        proof
+    }
+}
+
 fn proven(from: &AccessAnalysis, to: &AccessAnalysis, owner_named: bool, out: &mut Vec<Change>) {
     for access in from.differences(to) {
-        let action = access.actions[0];
-        let proof = Counterexample {
-            class: access.class.clone(),
-            stands_for: stands_for(&access.class, owner_named),
-            action,
-            repository: from.repository_for(&access.grant.witness),
-            witness: access.grant.witness.clone(),
-            route: access.grant.route,
-            with_identity_policy: from.uses_identity(&access.class, access.grant.route),
-            certainty: access.grant.certainty,
-        };
+        let proof = Counterexample::of(
+            from,
+            &access.class,
+            access.actions[0],
+            &access.grant,
+            owner_named,
+        );
         out.push(Change { access, proof });
     }
+}
+
+/// Which changes to look for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Want {
+    /// Added and removed access.
+    Both,
+    /// Added access only.
+    Added,
 }
 
 /// What `after` adds to and removes from `before`, from the first reading (owner, identity
@@ -283,6 +330,16 @@ pub(crate) fn changes(before: &PolicyDocument, after: &PolicyDocument) -> Option
     if !comparable(before) || !comparable(after) {
         return None;
     }
+    compare(before, after, Want::Both)
+}
+
+/// Like [`changes`], for any two documents (what the analysis does not model is not
+/// compared); `None` only when they name more than [`MAX_OWNERS`] accounts.
+pub(crate) fn compare(
+    before: &PolicyDocument,
+    after: &PolicyDocument,
+    want: Want,
+) -> Option<Changes> {
     let mut owners_to_try: Option<Vec<Option<AccountId>>> = None;
     for identity in [IdentityAssumption::Unknown, IdentityAssumption::AllowAll] {
         let options = AnalysisOptions {
@@ -307,7 +364,9 @@ pub(crate) fn changes(before: &PolicyDocument, after: &PolicyDocument) -> Option
             };
             let mut found = Changes::default();
             proven(&a, &b, owner.is_some(), &mut found.added);
-            proven(&b, &a, owner.is_some(), &mut found.removed);
+            if want == Want::Both {
+                proven(&b, &a, owner.is_some(), &mut found.removed);
+            }
             if !found.is_empty() {
                 return Some(found);
             }
