@@ -192,10 +192,17 @@ fn access_not_granted_sees_wildcards_denies_and_conditions() {
     // Every caller with a request form is proven; the anonymous caller has none.
     for f in &report.findings {
         let anonymous = f.caller == "an anonymous caller";
-        let expected = if anonymous { Certainty::Possible } else { Certainty::Certain };
+        let expected = if anonymous {
+            Certainty::Possible
+        } else {
+            Certainty::Certain
+        };
         assert_eq!(f.certainty, expected, "{f}");
     }
-    assert!(report.findings.iter().any(|f| f.caller == "an anonymous caller"));
+    assert!(report
+        .findings
+        .iter()
+        .any(|f| f.caller == "an anonymous caller"));
     assert!(
         report
             .to_string()

@@ -9,7 +9,11 @@
 //! account (the owner's root user needs no allow; a principal naming the owner's account
 //! delegates to its identity policies). The comparison is made with the owner as an account
 //! neither policy names, then as each account they name (principals, `aws:PrincipalAccount`,
-//! `aws:PrincipalArn`, `aws:ResourceAccount`), with the region open. The callers' identity
+//! `aws:PrincipalArn`, `aws:ResourceAccount`) and one account for each partial account
+//! pattern in those keys (`arn:aws:iam::4444*:root` stands for the accounts starting `4444`),
+//! with the region open. Patterns that only some accounts matching another pattern match
+//! (`4444*` but not `44440*`) are not split further: a difference only an owner in such a
+//! gap sees is not found. The callers' identity
 //! policies are a yes or no for each request, so two readings cover them: the owner's allow
 //! nothing (other accounts' everything), then every identity policy allows everything. The
 //! first reading that tells the policies apart is the one reported.
@@ -232,8 +236,21 @@ fn owners(analysis: &AccessAnalysis, docs: [&PolicyDocument; 2]) -> Option<Vec<A
     for doc in docs {
         for s in doc.statements.iter() {
             for t in s.condition.tests() {
-                if t.key.as_str().eq_ignore_ascii_case("aws:ResourceAccount") {
-                    ids.extend(t.values.iter().map(|v| v.as_text().into_owned()));
+                let key = t.key.as_str().to_ascii_lowercase();
+                for v in t.values.iter() {
+                    let v = v.as_text();
+                    let account = match key.as_str() {
+                        "aws:resourceaccount" | "aws:principalaccount" => Some(&*v),
+                        "aws:principalarn" => v.split(':').nth(4),
+                        _ => None,
+                    };
+                    // An account pattern that some accounts match and others do not: one
+                    // account it matches stands for them.
+                    if let Some(id) = account.and_then(instance) {
+                        ids.insert(id);
+                    } else if key == "aws:resourceaccount" {
+                        ids.insert(v.into_owned());
+                    }
                 }
             }
         }
@@ -243,6 +260,30 @@ fn owners(analysis: &AccessAnalysis, docs: [&PolicyDocument; 2]) -> Option<Vec<A
         .filter_map(|id| AccountId::new(id.as_str()).ok())
         .collect();
     (ids.len() <= MAX_OWNERS).then_some(ids)
+}
+
+/// A 12-digit account a partial account pattern (`4444*`, `1234567890??`) matches: the
+/// first `*` takes the digits missing, the others none, each `?` a `0`; `None` for a pattern
+/// without wildcards or of wildcards only, or one no account matches.
+fn instance(pattern: &str) -> Option<String> {
+    if !pattern.contains(['*', '?']) || pattern.chars().all(|c| c == '*') {
+        return None;
+    }
+    let fixed = pattern.chars().filter(|&c| c != '*').count();
+    let mut out = String::new();
+    let mut first = true;
+    for c in pattern.chars() {
+        match c {
+            '*' if first => {
+                first = false;
+                out.extend(std::iter::repeat_n('0', 12usize.checked_sub(fixed)?));
+            }
+            '*' => {}
+            '?' => out.push('0'),
+            c => out.push(c),
+        }
+    }
+    (out.len() == 12 && out.bytes().all(|b| b.is_ascii_digit())).then_some(out)
 }
 
 /// The class in words, for two policies, the stand-in owner said as such.
