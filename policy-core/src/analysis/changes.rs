@@ -11,9 +11,8 @@
 //! neither policy names, then as each account they name (principals, `aws:PrincipalAccount`,
 //! `aws:PrincipalArn`, `aws:ResourceAccount`) and one account for each partial account
 //! pattern in those keys (`arn:aws:iam::4444*:root` stands for the accounts starting `4444`),
-//! with the region open. Patterns that only some accounts matching another pattern match
-//! (`4444*` but not `44440*`) are not split further: a difference only an owner in such a
-//! gap sees is not found. The callers' identity
+//! with the region open. Patterns are not split further (`4444*` but not `44440*`): a
+//! difference that only an owner in such a gap sees is not found. The callers' identity
 //! policies are a yes or no for each request, so two readings cover them: the owner's allow
 //! nothing (other accounts' everything), then every identity policy allows everything. The
 //! first reading that tells the policies apart is the one reported.
