@@ -341,7 +341,10 @@ macro_rules! policy {
 /// A `{expr}` in a principal slot (`account`, `user`, `role`, `session`, `service`, `arn`, `org`) or
 /// a condition value takes one value or a list. Since a list may be empty, and a statement without
 /// principal cannot be sent to ECR, a policy with a list is a `Result`: an empty list is an error
-/// naming the statement, never a statement dropped without a word.
+/// naming the statement, never a statement dropped without a word. The principals after `deny
+/// anyone except` take lists too (`user`, `role`, `account`, `service`); there an empty list is
+/// `BuildError::NothingSpared` when nothing else is spared, since sparing no one would deny everyone,
+/// the administrators included.
 ///
 /// ```
 /// use ecr_policy::{policy, AccountId, BuildError};

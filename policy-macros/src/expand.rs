@@ -37,7 +37,7 @@ impl Expander<'_> {
         let value = Ident::new("value", Span::mixed_site());
         // Spanned on the expression, so that a wrong type is reported there.
         let values = quote::quote_spanned! { group.span()=>
-            #krate::slot::values::<#krate::#ty, _>(#value)
+            #krate::slot::values::<#krate::#ty, _, _>(#value)
         };
         slots.push((name.clone(), quote! { { let #value = #group; #values } }));
         quote! { #name.values }
@@ -376,26 +376,35 @@ impl Expander<'_> {
     }
 
     /// The builder call that spares `p` from a deny of everyone: the principal's own call
-    /// renamed (`.role(..)` to `.spare_role(..)`, `.principal(..)` to `.spare(..)`).
+    /// renamed (`.role(..)` to `.spare_role(..)`, `.roles(..)` to `.spare_roles(..)`,
+    /// `.principal(..)` to `.spare(..)`). A `{expr}` may be a list, as in any principal slot.
     fn spare(&self, p: &Principal) -> TokenStream {
         let krate = self.krate;
         match p {
+            Principal::Account(Val::Expr(g)) => {
+                let a = self.list("AccountId", g);
+                quote! { .spare_accounts(#a) }
+            }
             Principal::Account(a) => {
                 let a = self.val("AccountId", a);
                 quote! { .spare(#krate::Principal::account(#a)) }
+            }
+            Principal::Service(Val::Expr(g)) => {
+                let s = self.list("ServiceName", g);
+                quote! { .spare_services(#s) }
             }
             Principal::Service(s) => {
                 let s = self.val("ServiceName", s);
                 quote! { .spare(#krate::Principal::Service(#s)) }
             }
             _ => {
-                let call: Vec<TokenTree> = self.principal(p, false).into_iter().collect();
+                let call: Vec<TokenTree> = self.principal(p, true).into_iter().collect();
                 match call.as_slice() {
                     [dot, TokenTree::Ident(method), args] => {
-                        let method = if method == "principal" {
-                            ident("spare")
-                        } else {
-                            ident(&format!("spare_{method}"))
+                        let method = match method.to_string().as_str() {
+                            "principal" => ident("spare"),
+                            "principals" => ident("spares"),
+                            other => ident(&format!("spare_{other}")),
                         };
                         quote! { #dot #method #args }
                     }

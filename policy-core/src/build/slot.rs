@@ -151,8 +151,11 @@ pub struct Values<T, C> {
     count: PhantomData<C>,
 }
 
+/// The count is a parameter of its own, not `S::Count`, so that the values have a concrete type
+/// even when `S` is a list of the wrong item type: the type error is then reported once, on
+/// the expression, and not again wherever the count is used.
 #[doc(hidden)]
-pub fn values<T, S: IntoSlot<T>>(slot: S) -> Values<T, S::Count> {
+pub fn values<T, C: Count, S: IntoSlot<T, Count = C>>(slot: S) -> Values<T, C> {
     Values {
         values: slot.into_values(),
         count: PhantomData,
