@@ -26,14 +26,18 @@ pub use policy_core::*;
 #[doc(hidden)]
 pub mod __private {
     //! What the expansion of `policy!` names, flat, whatever the public module of each item.
+    pub use policy_core::builder::{IdentityResource, Registry, Repositories};
+    pub use policy_core::catalogue::PublicAction;
     pub use policy_core::catalogue::{ActionPattern, ConditionOperator, Operator, SetQualifier};
     pub use policy_core::model::{
         ActionItem, AwsPrincipal, Condition, ConditionKey, ConditionValue, Principal,
     };
+    pub use policy_core::model::{IdentityPolicy, PublicRepositoryPolicy, RegistryPolicy};
     pub use policy_core::names::{
         AccountId, IamPath, OrgId, Partition, PolicyId, RoleName, ServiceName, SessionName, Sid,
         UserName,
     };
+    pub use policy_core::names::{Region, RepositoryName};
     pub use policy_core::slot;
     pub use policy_core::{Action, Bundle, RepositoryPolicy, StatementBuilder, Version};
     pub use policy_macros::policy_impl;

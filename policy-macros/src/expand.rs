@@ -8,6 +8,7 @@ use proc_macro2::{Group, Ident, Literal, Span, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::arn::Arn;
+use crate::kinds::{Kind, Resource};
 use crate::validate::{
     ActionItem, CondVal, Condition, Policy, Principal, Statement, Val, VersionVal,
 };
@@ -110,6 +111,19 @@ impl Expander<'_> {
     }
 
     pub fn policy(&self, policy: &Policy) -> TokenStream {
+        if policy.kind != Kind::Repository {
+            return self.kind_policy(policy);
+        }
+        let mut calls = self.headers(policy);
+        if let Some(account) = &policy.account {
+            let account = self.val("AccountId", account);
+            calls.extend(quote! { .account(#account) });
+        }
+        self.repository_statements(policy, calls)
+    }
+
+    /// The `version` and `id` headers, as builder calls.
+    fn headers(&self, policy: &Policy) -> TokenStream {
         let krate = self.krate;
         let mut calls = TokenStream::new();
         match &policy.version {
@@ -127,10 +141,75 @@ impl Expander<'_> {
             let id = self.val("PolicyId", id);
             calls.extend(quote! { .id(#id) });
         }
-        if let Some(account) = &policy.account {
-            let account = self.val("AccountId", account);
-            calls.extend(quote! { .account(#account) });
+        calls
+    }
+
+    /// A registry, ECR Public or identity policy: the kind's builder, each statement with its
+    /// resources. A `{expr}` action is checked by the kind's rules when built.
+    fn kind_policy(&self, policy: &Policy) -> TokenStream {
+        let krate = self.krate;
+        let mut calls = self.headers(policy);
+        let registry = Ident::new("registry", Span::mixed_site());
+        let registry_value = match (&policy.account, &policy.region) {
+            (Some(account), Some(region)) => {
+                let account = self.val("AccountId", account);
+                let region = self.val("Region", region);
+                Some(quote! { let #registry = #krate::Registry::new(#account, #region); })
+            }
+            _ => None,
+        };
+        let start = match policy.kind {
+            Kind::Registry => {
+                quote! { #krate::RegistryPolicy::builder(::core::clone::Clone::clone(&#registry)) }
+            }
+            Kind::PublicRepository => {
+                if let Some(account) = &policy.account {
+                    let account = self.val("AccountId", account);
+                    calls.extend(quote! { .account(#account) });
+                }
+                quote! { #krate::PublicRepositoryPolicy::builder() }
+            }
+            _ => quote! { #krate::IdentityPolicy::builder() },
+        };
+        for s in &policy.statements {
+            if s.actions.iter().any(|a| matches!(a, ActionItem::Expr(_))) {
+                self.spliced.set(true);
+            }
+            let statement = self.statement(s);
+            let resources = s.resources.iter().map(|r| {
+                let repos = |r: &Resource| match r {
+                    Resource::Named(name) => {
+                        let name = self.val("RepositoryName", name);
+                        quote! { #krate::Repositories::named(#name) }
+                    }
+                    Resource::Matching(Val::Lit(text)) => {
+                        quote! { #krate::Repositories::__checked(#text) }
+                    }
+                    Resource::Matching(Val::Expr(g)) => self.typed("Repositories", g),
+                    Resource::All | Resource::Any => quote! { #krate::Repositories::all() },
+                };
+                match (policy.kind, r) {
+                    (Kind::Identity, Resource::Any) => quote! { #krate::IdentityResource::Any },
+                    (Kind::Identity, r) => {
+                        let r = repos(r);
+                        quote! { #krate::IdentityResource::Repositories(::core::clone::Clone::clone(&#registry), #r) }
+                    }
+                    (_, r) => repos(r),
+                }
+            });
+            calls.extend(match policy.kind {
+                Kind::PublicRepository => quote! { .statement(#statement) },
+                _ => quote! { .statement([#(#resources),*], #statement) },
+            });
         }
+        self.with_slots(
+            quote! { ({ #registry_value #start #calls }) },
+            Some((quote! { .__unchecked() }, quote! { AsKind })),
+        )
+    }
+
+    fn repository_statements(&self, policy: &Policy, mut calls: TokenStream) -> TokenStream {
+        let krate = self.krate;
         for s in &policy.statements {
             match &s.splice {
                 Some((false, g)) => {
@@ -170,8 +249,21 @@ impl Expander<'_> {
 
     /// A value of the macro's type for when the input has errors: the errors are the whole
     /// story, so this only has to type-check.
-    pub fn fallback(&self, template: bool) -> TokenStream {
+    pub fn fallback(&self, template: bool, kind: Kind) -> TokenStream {
         let krate = self.krate;
+        let registry = quote! {
+            #krate::Registry::new(#krate::AccountId::__checked("000000000000"), #krate::Region::__checked("us-east-1"))
+        };
+        match kind {
+            Kind::Registry => {
+                return quote! { #krate::RegistryPolicy::builder(#registry).__unchecked() }
+            }
+            Kind::PublicRepository => {
+                return quote! { #krate::PublicRepositoryPolicy::builder().__unchecked() }
+            }
+            Kind::Identity => return quote! { #krate::IdentityPolicy::builder().__unchecked() },
+            Kind::Repository => {}
+        }
         if template {
             quote! {
                 #krate::RepositoryPolicy::builder().__template()
@@ -479,6 +571,16 @@ impl Expander<'_> {
             ActionItem::Action(a) => {
                 let a = ident(a.name());
                 quote! { .action(#krate::Action::#a) }
+            }
+            ActionItem::Public(a) => {
+                let a = ident(a.name());
+                quote! { .action(#krate::PublicAction::#a) }
+            }
+            ActionItem::PublicBundle(b) => {
+                let names = b.actions().iter().filter_map(|a| {
+                    policy_catalogue::PublicAction::from_name(a.name()).map(|p| ident(p.name()))
+                });
+                quote! { #(.action(#krate::PublicAction::#names))* }
             }
             ActionItem::Pattern(p) => quote! { .action(#krate::ActionPattern::__checked(#p)) },
             ActionItem::Expr(g) => {

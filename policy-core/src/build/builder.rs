@@ -33,6 +33,7 @@ use std::marker::PhantomData;
 use crate::model::action::ActionItem;
 use crate::model::condition::{Condition, ConditionKey, ConditionValue, Conditions};
 use crate::model::document::PolicyDocument;
+use crate::model::kinds::NotAPolicyOfKind;
 use crate::model::list::{ListForm, ValueList};
 use crate::model::names::{
     AccountId, IamPath, OrgId, Partition, PolicyId, RoleName, ServiceName, SessionName, Sid,
@@ -611,6 +612,12 @@ impl StatementBuilder {
     }
 }
 
+impl StatementBuilder {
+    pub(crate) fn into_draft(self) -> Draft {
+        self.draft
+    }
+}
+
 impl From<Statement> for StatementBuilder {
     /// A statement of an existing policy, kept as it is written (actions in their order).
     /// `Resource` is dropped: a repository policy has none.
@@ -665,7 +672,7 @@ fn can_spare(slot: &Slot) -> bool {
 impl Draft {
     /// The statement, with the policy's account given to pending principals. Without an
     /// account they are left out: callers check [`Draft::needs_account`] first.
-    fn finish(self, partition: Partition, account: Option<&AccountId>) -> Statement {
+    pub(crate) fn finish(self, partition: Partition, account: Option<&AccountId>) -> Statement {
         let mut d = self;
         let (mut arns, mut accounts, mut services) = (Vec::new(), Vec::new(), Vec::new());
         for slot in std::mem::take(&mut d.spared) {
@@ -779,7 +786,12 @@ impl Draft {
         self.sid.as_ref()
     }
 
-    fn needs_account(&self) -> bool {
+    /// Whether the statement names a principal (or spares one).
+    pub(crate) fn has_principal(&self) -> bool {
+        !self.principals.is_empty() || !self.spared.is_empty()
+    }
+
+    pub(crate) fn needs_account(&self) -> bool {
         self.principals
             .iter()
             .chain(&self.spared)
@@ -837,6 +849,33 @@ pub enum BuildError {
         /// Its Sid.
         sid: Option<String>,
     },
+    /// A statement of an identity policy names a principal: an identity policy applies to the
+    /// user, group or role it is attached to, and IAM refuses a `Principal` in it.
+    PrincipalInIdentityPolicy {
+        /// Index of the statement, from 0.
+        statement: usize,
+        /// Its Sid.
+        sid: Option<String>,
+    },
+    /// A statement of a registry or identity policy names no resource (a list of repositories
+    /// was empty); the kind requires a `Resource` in every statement.
+    MissingResource {
+        /// Index of the statement, from 0.
+        statement: usize,
+        /// Its Sid.
+        sid: Option<String>,
+    },
+    /// A statement names a user, role, session or root of the policy's account, and the
+    /// builder was given no account (see `PublicRepositoryPolicyBuilder::account`).
+    AccountNeeded {
+        /// Index of the statement, from 0.
+        statement: usize,
+        /// Its Sid.
+        sid: Option<String>,
+    },
+    /// The built document breaks a rule of its kind, e.g. an `ecr:` action in an ECR Public
+    /// repository policy (an action given as a value, which the builder cannot know).
+    NotOfKind(NotAPolicyOfKind),
     /// Two statements share a Sid; Sids must be unique within a policy.
     DuplicateSid {
         /// The Sid.
@@ -901,6 +940,22 @@ impl fmt::Display for BuildError {
                 "{} denies everyone but the principals it spares, and spares none: it would deny everyone, administrators included (give at least one principal to spare, or leave the sparing out if everyone is meant; a list of spared principals may have been empty)",
                 named(*statement, sid.as_ref())
             ),
+            BuildError::PrincipalInIdentityPolicy { statement, sid } => write!(
+                f,
+                "{} names a principal: an identity policy has none, it applies to the user, group or role it is attached to (leave the principals out)",
+                named(*statement, sid.as_ref())
+            ),
+            BuildError::MissingResource { statement, sid } => write!(
+                f,
+                "{} names no resource: every statement of a registry or identity policy needs one (a list of repositories may have been empty)",
+                named(*statement, sid.as_ref())
+            ),
+            BuildError::AccountNeeded { statement, sid } => write!(
+                f,
+                "{} names a user, role, session or root of the policy's account, and no account is given (give it with `.account(...)`, or name the principal with its account)",
+                named(*statement, sid.as_ref())
+            ),
+            BuildError::NotOfKind(e) => e.fmt(f),
             BuildError::DuplicateSid { sid, first, second } => write!(
                 f,
                 "statements {first} and {second} share the Sid \"{sid}\": Sids must be unique within a policy"
@@ -913,12 +968,18 @@ impl std::error::Error for BuildError {}
 
 /// Checks the statements of a policy, in order.
 fn check(statements: &[Draft]) -> Result<(), BuildError> {
+    check_statements(statements, true)
+}
+
+/// Checks the statements of a policy of any kind, in order; `principals` says whether each
+/// needs one (an identity policy's have none, which its builder checks).
+pub(crate) fn check_statements(statements: &[Draft], principals: bool) -> Result<(), BuildError> {
     if statements.is_empty() {
         return Err(BuildError::NoStatement);
     }
     for (i, s) in statements.iter().enumerate() {
         let sid = || s.sid.as_ref().map(|s| s.as_str().to_owned());
-        if s.principals.is_empty() {
+        if principals && s.principals.is_empty() {
             return Err(BuildError::MissingPrincipal {
                 statement: i,
                 sid: sid(),

@@ -10,6 +10,7 @@ use std::marker::PhantomData;
 
 use crate::build::builder::state::{AccountState, NoAccount};
 use crate::build::builder::{BuildError, PolicyBuilder, PolicyTemplate};
+use crate::build::kinds::BuildKind;
 use crate::model::condition::ConditionValue;
 use crate::model::names::{AccountId, OrgId, RoleName, ServiceName, SessionName, UserName};
 use crate::model::policy::RepositoryPolicy;
@@ -141,6 +142,20 @@ impl Finish for AsTemplate {
     }
     fn unchecked(self) -> PolicyTemplate {
         self.0.__template()
+    }
+}
+
+/// A builder of a registry, ECR Public or identity policy, finished by `policy!`.
+#[doc(hidden)]
+pub struct AsKind<B>(pub B);
+
+impl<B: BuildKind> Finish for AsKind<B> {
+    type Out = B::Out;
+    fn checked(self) -> Result<B::Out, BuildError> {
+        self.0.build_checked()
+    }
+    fn unchecked(self) -> B::Out {
+        self.0.build_unchecked()
     }
 }
 
