@@ -450,7 +450,18 @@ fn parse_statement(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
         parse_principals(input, s)?;
     }
     parse_actions(input, s)?;
-    s.target = Some(parse_target(input)?);
+    let identity = identity_target_ahead(input);
+    match parse_target(input) {
+        Ok(target) => s.target = Some(target),
+        Err(e) => {
+            // The kind is known all the same, so that no error of another kind follows.
+            if identity {
+                let on = Ident::new("on", Span::call_site());
+                s.target = Some((on, Target::Resources(Vec::new())));
+            }
+            return Err(e);
+        }
+    }
     parse_conditions(input, s)
 }
 
@@ -812,6 +823,9 @@ fn parse_target(input: ParseStream) -> syn::Result<(Ident, Target)> {
                 Some("public") if peek_word(input, 1).as_deref() == Some("repo") => {
                     word(input)?;
                     word(input)?;
+                    if input.peek(LitStr) || input.peek(syn::token::Brace) {
+                        return Err(fail(input, "an ECR Public repository policy names no repository: it applies to the repository it is attached to\nhelp: write `on public repo`, and set the policy on the repository"));
+                    }
                     Target::PublicRepo
                 }
                 Some("registry") => {

@@ -127,17 +127,17 @@ pub fn public_bundle(bundle: Bundle, span: Span, errors: &mut Errors) -> Option<
     if missing.is_empty() {
         return Some(ActionItem::PublicBundle(bundle));
     }
+    // https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policies.html
     let why = if bundle == Bundle::Pull {
-        "pulling from an ECR Public repository is open to everyone and cannot be granted or denied (https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policies.html)"
+        "pulling from an ECR Public repository is open to everyone, and no policy grants or denies it".to_owned()
     } else {
-        "ECR Public has no action of the name"
+        format!("ECR Public has no action named {}", missing.join(", "))
     };
     errors.at(
         span,
         format!(
-            "the bundle `{}` has no ECR Public form: {} has no `ecr-public:` action ({why})\nhelp: name the `ecr-public:` actions meant, e.g. `push` or `ecr-public:DescribeImages`",
+            "the bundle `{}` has no ECR Public form: {why}\nhelp: name the `ecr-public:` actions meant, e.g. `push` or `ecr-public:DescribeImages`",
             bundle.keyword(),
-            missing.join(", ")
         ),
     );
     None
@@ -191,6 +191,15 @@ fn resources(repos: &[Repos], errors: &mut Errors) -> Vec<Resource> {
         .iter()
         .map(|r| match r {
             Repos::Named(v) => Resource::Named(checked(v, check_repository_name, errors)),
+            Repos::Matching(ast::Value::Str(lit)) if !lit.value().contains(['*', '?']) => {
+                let text = lit.value();
+                let t = text.escape_debug();
+                errors.at(
+                    lit.span(),
+                    format!("`repos` takes a pattern of names with `*` or `?`, and \"{t}\" has none\nhelp: write `repo \"{t}\"` for one repository, or `repos \"{t}*\"`"),
+                );
+                Resource::Matching(Val::Lit(text))
+            }
             Repos::Matching(v) => Resource::Matching(checked(v, check_repository_pattern, errors)),
             Repos::Any => Resource::Any,
         })
@@ -218,10 +227,14 @@ pub fn check(policy: &ast::Policy, out: &mut Policy, errors: &mut Errors) {
         .statements
         .iter()
         .find_map(|(_, s)| s.target.as_ref().map(|(on, _)| on.span()));
+    let mixed = policy
+        .statements
+        .iter()
+        .any(|(_, s)| s.target.as_ref().is_some_and(|(_, t)| Kind::of(t) != kind));
     for (order, header) in &policy.headers {
         errors.item = *order;
         if let Header::Region(k, _) = header {
-            if matches!(kind, Kind::Repository | Kind::PublicRepository) {
+            if matches!(kind, Kind::Repository | Kind::PublicRepository) && !mixed {
                 errors.at(
                     k.span(),
                     format!("a{} {} names no Region: it applies to the repository it is attached to\nhelp: remove `region`; registry and identity policies take it", if kind == Kind::Repository { "" } else { "n" }, kind.name()),
@@ -270,7 +283,7 @@ pub fn check(policy: &ast::Policy, out: &mut Policy, errors: &mut Errors) {
             if let Some(p) = s.principals.first() {
                 errors.at(
                     p.keyword.span(),
-                    "an identity policy names no principal: it applies to the user, group or role it is attached to (IAM refuses a Principal in it)\nhelp: remove the principals, or write the repository's policy (`on repo`) to name who gets access",
+                    "an identity policy names no principal: it applies to the user, group or role it is attached to (IAM refuses a Principal in it)\nhelp: remove the principals; or, for the repository's own policy, write `on repo` without a name: it applies to the repository it is attached to",
                 );
             }
             if named {

@@ -157,13 +157,13 @@ fn lone_statement(
     if let Some((order, s)) = syntax.statements.first() {
         if let Some((on, target)) = &s.target {
             if !matches!(target, ast::Target::Repo) {
-                errors.push((
-                    *order,
-                    syn::Error::new(
-                        on.span(),
-                        "`statement!` takes a statement of a repository policy (`on repo`)\nhelp: write the statements of the other kinds in their `policy!`",
-                    ),
-                ));
+                let error = syn::Error::new(
+                    on.span(),
+                    "`statement!` takes a statement of a repository policy (`on repo`)\nhelp: write the statements of the other kinds in their `policy!`",
+                )
+                .to_compile_error();
+                let krate = expander.krate;
+                return quote! { { #error #krate::StatementBuilder::allow() } };
             }
         }
         if let Some(splice) = &s.splice {
