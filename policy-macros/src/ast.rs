@@ -445,24 +445,21 @@ fn parse_statement(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
             ));
         }
     }
-    // An identity policy's statement names no principal: its actions come first.
-    if !(identity_target_ahead(input) && starts_actions(input)) {
-        parse_principals(input, s)?;
-    }
-    parse_actions(input, s)?;
-    let identity = identity_target_ahead(input);
-    match parse_target(input) {
-        Ok(target) => s.target = Some(target),
-        Err(e) => {
-            // The kind is known all the same, so that no error of another kind follows.
-            if identity {
-                let on = Ident::new("on", Span::call_site());
-                s.target = Some((on, Target::Resources(Vec::new())));
-            }
-            return Err(e);
+    let ahead = target_ahead(input);
+    let rest = (|| {
+        // An identity policy's statement names no principal: its actions come first.
+        if !(matches!(ahead, Some(Target::Resources(_))) && starts_actions(input)) {
+            parse_principals(input, s)?;
         }
+        parse_actions(input, s)?;
+        s.target = Some(parse_target(input)?);
+        parse_conditions(input, s)
+    })();
+    if let (Err(_), None, Some(target)) = (&rest, &s.target, ahead) {
+        // The kind is known all the same, so that no error of another kind follows.
+        s.target = Some((Ident::new("on", Span::call_site()), target));
     }
-    parse_conditions(input, s)
+    rest
 }
 
 fn parse_principals(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
@@ -523,8 +520,14 @@ fn parse_principal(input: ParseStream) -> syn::Result<Principal> {
         let message = if kind == "sid" {
             "`sid` comes before the effect: a statement reads `sid \"name\" allow ...`\nhelp: move `sid \"...\"` before `allow` or `deny`".to_owned()
         } else if kind == "on" || words::is_action_word(&kind) {
+            let policy = kind_ahead(input);
+            let identity = if policy == "repository policy" {
+                "\nhelp: an identity policy names none; it reads `allow pull on repo \"name\"`"
+            } else {
+                ""
+            };
             format!(
-                "this statement has no principal: ECR requires one in every statement of a repository policy\nhelp: say who it applies to before the actions, e.g. `user \"name\"`; one of: {kinds}"
+                "this statement has no principal: ECR requires one in every statement of a {policy}\nhelp: say who it applies to before the actions, e.g. `user \"name\"`; one of: {kinds}{identity}"
             )
         } else {
             format!(
@@ -718,32 +721,44 @@ fn parse_action(input: ParseStream) -> syn::Result<Action> {
     )))
 }
 
-/// Whether the statement ahead is `on` the resources of an identity policy (`repo "name"`,
-/// `repos "..."`, `"*"`), looking past the principals and actions to the first `on`.
-fn identity_target_ahead(input: ParseStream) -> bool {
+/// What the statement ahead is `on`, looking past the principals and actions to the first
+/// `on` (without the repositories it names): the kind of the statement, known even when a
+/// mistake before it stops the parser.
+fn target_ahead(input: ParseStream) -> Option<Target> {
     let mut cursor = input.cursor();
     while let Some((tt, next)) = cursor.token_tree() {
         match &tt {
-            TokenTree::Punct(p) if p.as_char() == ';' => return false,
+            TokenTree::Punct(p) if p.as_char() == ';' => return None,
             TokenTree::Ident(i) if i == "on" => {
-                let Some((after, rest)) = next.token_tree() else {
-                    return false;
-                };
+                let (after, rest) = next.token_tree()?;
                 return match &after {
-                    TokenTree::Ident(w) if w == "repos" => true,
-                    TokenTree::Ident(w) if w == "repo" => matches!(
-                        rest.token_tree(),
-                        Some((TokenTree::Literal(_), _)) | Some((TokenTree::Group(_), _))
-                    ),
-                    TokenTree::Literal(_) => true,
-                    _ => false,
+                    TokenTree::Ident(w) if w == "repos" => Some(Target::Resources(Vec::new())),
+                    TokenTree::Ident(w) if w == "repo" => match rest.token_tree() {
+                        Some((TokenTree::Literal(_) | TokenTree::Group(_), _)) => {
+                            Some(Target::Resources(Vec::new()))
+                        }
+                        _ => Some(Target::Repo),
+                    },
+                    TokenTree::Ident(w) if w == "public" => Some(Target::PublicRepo),
+                    TokenTree::Ident(w) if w == "registry" => Some(Target::Registry(Vec::new())),
+                    TokenTree::Literal(_) => Some(Target::Resources(Vec::new())),
+                    _ => None,
                 };
             }
             _ => {}
         }
         cursor = next;
     }
-    false
+    None
+}
+
+/// The kind of policy the `on` ahead names, in words.
+fn kind_ahead(input: ParseStream) -> &'static str {
+    match target_ahead(input) {
+        Some(Target::Registry(_)) => "registry policy",
+        Some(Target::PublicRepo) => "ECR Public repository policy",
+        _ => "repository policy",
+    }
 }
 
 /// Whether the next token begins an action list rather than a principal.
