@@ -1,6 +1,7 @@
 //! `to_dsl()` output compiles with the `policy!` macro and gives back the policy it came from,
 //! compared by the rules of its kind (repository, registry, ECR Public or identity policy),
-//! for every policy there is to try: the corpus (`tests/corpus/valid`), the shared real-world
+//! for every policy there is to try: the corpus (`tests/corpus/valid`, and `tests/corpus/kinds`
+//! of the other kinds), the shared real-world
 //! corpus (`../shared/corpus`, or the folder `ECR_POLICY_CORPUS` names) and the fuzz corpus (`fuzz/corpus`, `fuzz/artifacts`) when they
 //! are present, and a list of every form a repository policy takes.
 //!
@@ -216,6 +217,7 @@ fn policies(root: &Path) -> Vec<(String, String)> {
         }
     };
     add("corpus", files(&root.join("tests/corpus/valid"), true));
+    add("kinds", files(&root.join("tests/corpus/kinds"), true));
     let shared = std::env::var_os("ECR_POLICY_CORPUS")
         .map_or_else(|| root.join("../shared/corpus"), PathBuf::from)
         .join("policies");
