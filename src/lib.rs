@@ -90,6 +90,7 @@ pub mod __private {
 ///                                                      the registry, or those named
 /// resources  := 'on' resource (',' resource)*
 /// resource   := repos | '"*"'                          "*": every resource
+///             | 'arn' "arn:..."                        another resource by its ARN
 /// repos      := 'repo' value                           one repository, "team/app"
 ///             | 'repos' value                          a pattern of names, "prod-*"
 /// principals := principal (',' principal)*
@@ -174,8 +175,10 @@ pub mod __private {
 /// - `on repo "name"`, `on repos "prefix*"`, `on "*"`: an **identity policy**
 ///   ([`IdentityPolicy`](model::IdentityPolicy)), attached to a user, group or role, so its
 ///   statements name no principal. `repo` and `repos` name repositories of the registry of the
-///   `account` and `region` headers; actions without a repository resource, such as
-///   `GetAuthorizationToken`, are granted only `on "*"`
+///   `account` and `region` headers, `arn "..."` any other resource (an ECR Public
+///   repository, `arn:aws:ecr-public::ACCOUNT:repository/NAME`); actions of other services are
+///   written as strings (`"sts:GetServiceBearerToken"`, which ECR Public's push needs); actions
+///   without a repository resource, such as `GetAuthorizationToken`, are granted only `on "*"`
 ///   ([ECR and IAM](https://docs.aws.amazon.com/AmazonECR/latest/userguide/security_iam_service-with-iam.html)).
 ///
 /// ```

@@ -302,3 +302,45 @@ fn the_builders_refuse_what_their_kind_refuses() {
     let err = policy! { allow account "111122223333" {action} on public repo }.unwrap_err();
     assert!(matches!(err, BuildError::NotOfKind(_)), "{err}");
 }
+
+#[test]
+fn an_identity_policy_with_other_resources_and_services() {
+    // ECR Public push: a token of ECR Public and STS, then the public repository by its ARN.
+    let from_macro: IdentityPolicy = policy! {
+        sid "LogIn" allow ecr-public:GetAuthorizationToken, "sts:GetServiceBearerToken" on "*";
+        sid "Push" allow ecr-public:PutImage, ecr-public:InitiateLayerUpload
+            on arn "arn:aws:ecr-public::123456789012:repository/tool"
+    };
+    let expected = IdentityPolicy::builder()
+        .statement(
+            [IdentityResource::Any],
+            StatementBuilder::allow()
+                .sid(sid("LogIn"))
+                .action(PublicAction::GetAuthorizationToken)
+                .action(ecr_policy::model::ActionItem::Other(
+                    "sts:GetServiceBearerToken".into(),
+                )),
+        )
+        .statement(
+            [IdentityResource::Arn(
+                "arn:aws:ecr-public::123456789012:repository/tool".into(),
+            )],
+            StatementBuilder::allow()
+                .sid(sid("Push"))
+                .action(PublicAction::PutImage)
+                .action(PublicAction::InitiateLayerUpload),
+        )
+        .build()
+        .unwrap();
+    assert_eq!(from_macro, expected);
+    assert!(from_macro
+        .to_json()
+        .contains(r#""Resource":"arn:aws:ecr-public::123456789012:repository/tool""#));
+    // Written back as the same source.
+    let dsl = from_macro.to_dsl().unwrap();
+    assert!(
+        dsl.contains(r#"on arn "arn:aws:ecr-public::123456789012:repository/tool""#),
+        "{dsl}"
+    );
+    assert!(dsl.contains(r#""sts:GetServiceBearerToken""#), "{dsl}");
+}

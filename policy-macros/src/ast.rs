@@ -68,6 +68,8 @@ pub enum Repos {
     Matching(Value),
     /// `"*"`, every resource (identity policies).
     Any,
+    /// `arn "arn:..."`, any other resource by its ARN (identity policies).
+    Arn(LitStr),
 }
 
 /// What a statement is `on`, which decides the kind of the policy.
@@ -732,7 +734,9 @@ fn target_ahead(input: ParseStream) -> Option<Target> {
             TokenTree::Ident(i) if i == "on" => {
                 let (after, rest) = next.token_tree()?;
                 return match &after {
-                    TokenTree::Ident(w) if w == "repos" => Some(Target::Resources(Vec::new())),
+                    TokenTree::Ident(w) if w == "repos" || w == "arn" => {
+                        Some(Target::Resources(Vec::new()))
+                    }
                     TokenTree::Ident(w) if w == "repo" => match rest.token_tree() {
                         Some((TokenTree::Literal(_) | TokenTree::Group(_), _)) => {
                             Some(Target::Resources(Vec::new()))
@@ -785,6 +789,19 @@ fn parse_repos(input: ParseStream, first_any: bool) -> syn::Result<Vec<Repos>> {
                     "a pattern of repository names, e.g. \"prod-*\"",
                 )?));
             }
+            Some("arn") if first_any => {
+                word(input)?;
+                if !input.peek(LitStr) {
+                    return Err(fail(
+                        input,
+                        format!(
+                            "expected the resource's ARN as a string after `arn`, found {}",
+                            describe_next(input)
+                        ),
+                    ));
+                }
+                out.push(Repos::Arn(input.parse()?));
+            }
             _ if first_any && input.peek(LitStr) => {
                 let lit: LitStr = input.parse()?;
                 if lit.value() != "*" {
@@ -809,11 +826,13 @@ fn parse_repos(input: ParseStream, first_any: bool) -> syn::Result<Vec<Repos>> {
             }
         }
         let more = peek_punct(input, 0, ',')
-            && (matches!(peek_word(input, 1).as_deref(), Some("repo" | "repos")) || {
-                let fork = input.fork();
-                let _ = fork.parse::<Token![,]>();
-                first_any && fork.peek(LitStr)
-            });
+            && (matches!(peek_word(input, 1).as_deref(), Some("repo" | "repos"))
+                || (first_any && peek_word(input, 1).as_deref() == Some("arn"))
+                || {
+                    let fork = input.fork();
+                    let _ = fork.parse::<Token![,]>();
+                    first_any && fork.peek(LitStr)
+                });
         if !more {
             return Ok(out);
         }
@@ -829,7 +848,7 @@ fn parse_target(input: ParseStream) -> syn::Result<(Ident, Target)> {
                 Some("repo") if input.peek2(LitStr) || input.peek2(syn::token::Brace) => {
                     Target::Resources(parse_repos(input, true)?)
                 }
-                Some("repos") => Target::Resources(parse_repos(input, true)?),
+                Some("repos" | "arn") => Target::Resources(parse_repos(input, true)?),
                 None if input.peek(LitStr) => Target::Resources(parse_repos(input, true)?),
                 Some("repo") => {
                     word(input)?;

@@ -186,10 +186,15 @@ impl Expander<'_> {
                         quote! { #krate::Repositories::__checked(#text) }
                     }
                     Resource::Matching(Val::Expr(g)) => self.typed("Repositories", g),
-                    Resource::All | Resource::Any => quote! { #krate::Repositories::all() },
+                    Resource::All | Resource::Any | Resource::Arn(_) => {
+                        quote! { #krate::Repositories::all() }
+                    }
                 };
                 match (policy.kind, r) {
                     (Kind::Identity, Resource::Any) => quote! { #krate::IdentityResource::Any },
+                    (Kind::Identity, Resource::Arn(text)) => {
+                        quote! { #krate::IdentityResource::Arn(::std::string::String::from(#text)) }
+                    }
                     (Kind::Identity, r) => {
                         let r = repos(r);
                         quote! { #krate::IdentityResource::Repositories(::core::clone::Clone::clone(&#registry), #r) }
@@ -575,6 +580,9 @@ impl Expander<'_> {
             ActionItem::Public(a) => {
                 let a = ident(a.name());
                 quote! { .action(#krate::PublicAction::#a) }
+            }
+            ActionItem::Other(text) => {
+                quote! { .action(#krate::ActionItem::Other(::std::string::String::from(#text))) }
             }
             ActionItem::PublicBundle(b) => {
                 let names = b.actions().iter().filter_map(|a| {

@@ -60,6 +60,8 @@ pub enum Resource {
     Named(Val),
     /// A pattern of repository names.
     Matching(Val),
+    /// Another resource, by its ARN.
+    Arn(String),
 }
 
 /// The kind of the policy: that of its first statement with an `on`, a repository policy
@@ -202,8 +204,35 @@ fn resources(repos: &[Repos], errors: &mut Errors) -> Vec<Resource> {
             }
             Repos::Matching(v) => Resource::Matching(checked(v, check_repository_pattern, errors)),
             Repos::Any => Resource::Any,
+            Repos::Arn(lit) => {
+                let text = lit.value();
+                // arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE
+                let fields = text.splitn(6, ':').collect::<Vec<_>>();
+                if fields.len() < 6 || fields[0] != "arn" || fields[2].is_empty() || fields[5].is_empty() {
+                    errors.at(
+                        lit.span(),
+                        format!("\"{}\" is not an ARN: expected arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE\nhelp: name repositories of the policy's registry with `repo` or `repos`", text.escape_debug()),
+                    );
+                }
+                Resource::Arn(text)
+            }
         })
         .collect()
+}
+
+/// Whether `text` is an action of a service other than ECR, `service:Name`, which an identity
+/// policy may hold (`sts:GetServiceBearerToken`, which ECR Public's push needs).
+pub fn other_service_action(text: &str) -> bool {
+    let Some((service, name)) = text.split_once(':') else {
+        return false;
+    };
+    let ecr = service.eq_ignore_ascii_case("ecr") || service.eq_ignore_ascii_case("ecr-public");
+    !ecr && !service.is_empty()
+        && service
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// Whether an action takes no repository resource, so that only `"*"` grants it.
@@ -286,7 +315,8 @@ pub fn check(policy: &ast::Policy, out: &mut Policy, errors: &mut Errors) {
                     "an identity policy names no principal: it applies to the user, group or role it is attached to (IAM refuses a Principal in it)\nhelp: remove the principals; or, for the repository's own policy, write `on repo` without a name: it applies to the repository it is attached to",
                 );
             }
-            if named {
+            let on_any = st.resources.iter().all(|r| matches!(r, Resource::Any));
+            if !on_any {
                 if let Some(name) = st.actions.iter().find_map(needs_any) {
                     errors.at(
                         on.span(),

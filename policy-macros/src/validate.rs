@@ -78,6 +78,8 @@ pub enum ActionItem {
     PublicBundle(Bundle),
     Action(Action),
     Public(PublicAction),
+    /// Another service's action, in an identity policy (`"sts:GetServiceBearerToken"`).
+    Other(String),
     Pattern(String),
     Expr(Group),
 }
@@ -663,6 +665,7 @@ fn actions_of(s: &ast::Statement, errors: &mut Errors) -> Vec<ActionItem> {
             }
             ActionItem::Action(a) => Some(format!("action `{}`", a.name())),
             ActionItem::Public(a) => Some(format!("action `{}`", a.as_str())),
+            ActionItem::Other(a) => Some(format!("action `{a}`")),
             ActionItem::Pattern(p) => Some(format!("pattern `{p}`")),
             ActionItem::Expr(_) => None,
         };
@@ -778,6 +781,9 @@ fn action_string(lit: &LitStr, errors: &mut Errors) -> Option<ActionItem> {
         return pattern(&text, lit.span(), errors);
     }
     let service = text.split_once(':').map(|(s, _)| s);
+    if errors.kind == Kind::Identity && kinds::other_service_action(&text) {
+        return Some(ActionItem::Other(text));
+    }
     if service.is_some_and(|s| s.eq_ignore_ascii_case("ecr-public")) {
         if matches!(errors.kind, Kind::PublicRepository | Kind::Identity) {
             let name = text.split_once(':').map_or("", |(_, n)| n);

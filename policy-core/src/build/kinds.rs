@@ -129,6 +129,8 @@ pub enum IdentityResource {
     Any,
     /// Repositories of a registry.
     Repositories(Registry, Repositories),
+    /// Any other resource, by its ARN as written (an ECR Public repository, an IAM role).
+    Arn(String),
 }
 
 impl IdentityResource {
@@ -136,6 +138,7 @@ impl IdentityResource {
         match self {
             IdentityResource::Any => "*".to_owned(),
             IdentityResource::Repositories(registry, r) => registry.arn(r),
+            IdentityResource::Arn(text) => text.clone(),
         }
     }
 }

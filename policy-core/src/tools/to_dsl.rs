@@ -186,6 +186,9 @@ fn action(a: &ActionItem, kind: PolicyKind, on_any: bool) -> Result<String, Stri
         {
             Ok(lit(p.as_str()))
         }
+        (PolicyKind::Identity, ActionItem::Other(text)) if other_service_action(text) => {
+            Ok(lit(text))
+        }
         _ => Err(format!(
             "the action \"{a}\" is not one the macro writes in {}", a_kind(kind)
         )),
@@ -424,29 +427,37 @@ fn repository_arn(text: &str) -> Option<(Registry, &str)> {
     })
 }
 
-/// The one registry every repository ARN of the document names, if any; an error when they
-/// name several.
-fn registry_of(doc: &PolicyDocument) -> Result<Option<Registry>, NotExpressible> {
-    let mut found: Option<Registry> = None;
-    for (i, s) in doc.statements.iter().enumerate() {
-        let Some(r) = &s.resource else { continue };
-        for text in r.resources.iter().filter(|x| *x != "*") {
-            let Some((registry, _)) = repository_arn(text) else {
-                continue;
-            };
-            match &found {
-                Some(f) if *f != registry => {
-                    return fail(
-                        format!("Statement[{i}].Resource"),
-                        "the repositories are in several registries, and the macro names those of one (its `account` and `region` headers)",
-                    )
-                }
-                Some(_) => {}
-                None => found = Some(registry),
-            }
-        }
-    }
-    Ok(found)
+/// The registry of the first repository ARN of the document, if any: the `account` and
+/// `region` headers. A registry policy's ARNs all name it; an identity policy's others are
+/// written `arn "..."`.
+fn registry_of(doc: &PolicyDocument) -> Option<Registry> {
+    doc.statements
+        .iter()
+        .filter_map(|s| s.resource.as_ref())
+        .flat_map(|r| r.resources.iter())
+        .find_map(|text| repository_arn(text).map(|(registry, _)| registry))
+}
+
+/// Whether the macro takes `text` as `arn "..."` in an identity policy:
+/// `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE` with a service and a resource.
+fn any_arn(text: &str) -> bool {
+    let fields: Vec<&str> = text.splitn(6, ':').collect();
+    fields.len() == 6 && fields[0] == "arn" && !fields[2].is_empty() && !fields[5].is_empty()
+}
+
+/// Whether the macro takes `text` as another service's action in an identity policy,
+/// `service:Name` (the macro's own rule).
+fn other_service_action(text: &str) -> bool {
+    let Some((service, name)) = text.split_once(':') else {
+        return false;
+    };
+    let ecr = service.eq_ignore_ascii_case("ecr") || service.eq_ignore_ascii_case("ecr-public");
+    !ecr && !service.is_empty()
+        && service
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// `name` as `repo "name"` or `repos "pattern"`.
@@ -495,7 +506,11 @@ fn target(
                 }
                 let item = repository_arn(text)
                     .filter(|(reg, _)| Some(reg) == registry)
-                    .and_then(|(_, name)| repos(name));
+                    .and_then(|(_, name)| repos(name))
+                    .or_else(|| {
+                        (kind == PolicyKind::Identity && any_arn(text))
+                            .then(|| format!("arn {}", lit(text)))
+                    });
                 match item {
                     Some(item) if !items.contains(&item) => items.push(item),
                     Some(_) => {}
@@ -531,7 +546,7 @@ fn write(doc: &PolicyDocument, kind: PolicyKind) -> Result<String, NotExpressibl
         return fail("Statement".to_owned(), "the policy has no statement");
     }
     let registry = match kind {
-        PolicyKind::Registry | PolicyKind::Identity => registry_of(doc)?,
+        PolicyKind::Registry | PolicyKind::Identity => registry_of(doc),
         _ => None,
     };
     if let Some(r) = &registry {
