@@ -727,9 +727,12 @@ fn repository_action(
         return kinds::private_action_in_public(action.name(), span.into(), errors);
     }
     let help = if action == Action::GetAuthorizationToken {
-        "help: grant it in the caller's identity policy on \"Resource\": \"*\" (`docker login` needs it there)"
+        "help: grant it in the caller's identity policy, `policy! { allow GetAuthorizationToken on \"*\" }` (`docker login` needs it there)".to_owned()
     } else {
-        "help: it belongs in an identity policy on \"Resource\": \"*\", or in the registry policy"
+        format!(
+            "help: it belongs in an identity policy, on \"*\": `policy! {{ allow {} on \"*\" }}`",
+            action.name()
+        )
     };
     errors.at(
         span,
