@@ -402,9 +402,11 @@ impl Drift {
     /// let drift = Drift::between(Some(wider.document()), &code);
     /// let Drift::Drifted(diff) = &drift else { panic!("{drift}") };
     /// assert!(diff.removed.is_empty());
-    /// assert_eq!(diff.added[0].principal, "arn:aws:iam::123456789012:root");
+    /// assert_eq!(diff.added[0].principal, "the root user in account 123456789012");
     /// assert!(diff.added[0].actions.contains(&"ecr:putimage".to_owned()));
-    /// assert!(drift.to_string().contains("\n  + Allow arn:aws:iam::123456789012:root: "));
+    /// assert!(drift.to_string().contains("\n  + Allow the root user in account 123456789012: "));
+    /// // With a request that the deployed policy allows and the code refuses.
+    /// assert!(diff.added[0].counterexample.as_ref().is_some_and(|c| c.is_certain()));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
