@@ -105,7 +105,8 @@ mod against_a_stand_in {
                 "SpencerFrontendService.SetRepositoryPolicy"
             );
             assert!(
-                set.authorization.contains("/us-east-1/ecr-public/aws4_request"),
+                set.authorization
+                    .contains("/us-east-1/ecr-public/aws4_request"),
                 "{}",
                 set.authorization
             );
@@ -163,7 +164,9 @@ mod against_a_stand_in {
             // compared, as a plain document.
             server.store(
                 "app",
-                &policy.to_json().replace("ecr-public:PutImage", "ecr:PutImage"),
+                &policy
+                    .to_json()
+                    .replace("ecr-public:PutImage", "ecr:PutImage"),
             );
             let deployed = public::fetch(&client, &repo).await.unwrap().unwrap();
             assert!(deployed.public_repository_policy().is_err());
@@ -297,10 +300,7 @@ mod against_a_stand_in {
                 .behavior_version(BehaviorVersion::latest())
                 .build();
             let e = public::client_from_config(&config).await.unwrap_err();
-            assert!(
-                e.to_string().starts_with("no AWS credentials: "),
-                "{e}"
-            );
+            assert!(e.to_string().starts_with("no AWS credentials: "), "{e}");
         });
     }
 }

@@ -137,8 +137,7 @@ mod against_moto {
                 };
                 assert_eq!(diff.added.len(), 1, "{drift}");
                 assert_eq!(
-                    diff.added[0].principal,
-                    "arn:aws:iam::444455556666:root",
+                    diff.added[0].principal, "arn:aws:iam::444455556666:root",
                     "{drift}"
                 );
                 assert_eq!(diff.removed[0].principal, "arn:aws:iam::111122223333:root");
@@ -196,7 +195,12 @@ mod against_moto {
                     text.starts_with("PutRegistryPolicy on the registry got no answer after the request was sent: "),
                     "{text}"
                 );
-                assert!(text.contains("Read back with GetRegistryPolicy: the deployed policy means what was sent"), "{text}");
+                assert!(
+                    text.contains(
+                        "Read back with GetRegistryPolicy: the deployed policy means what was sent"
+                    ),
+                    "{text}"
+                );
                 assert_eq!(stand_in.seen(), ["PutRegistryPolicy", "GetRegistryPolicy"]);
 
                 // Deleted: the text that was there comes back, then there is none.

@@ -166,6 +166,66 @@ fn apply_fetch_drift() {
         .stderr_eq(file!["aws/apply-broken.stderr"]);
 }
 
+/// `--registry`: the registry's own policy, in the client's Region (moto's registry is
+/// 123456789012 in us-east-1, and it takes only `ecr:CreateRepository` and
+/// `ecr:ReplicateImage` in a registry policy). moto keeps one registry policy, which the other
+/// test never touches.
+#[test]
+fn registry_policy() {
+    let server = match moto::server() {
+        Ok(s) => s,
+        Err(why) => {
+            moto::say_skipped("registry_policy", &why);
+            return;
+        }
+    };
+    let e = server.endpoint.as_str();
+    ecr_policy(e, &["drift", "registry.json", "--registry"])
+        .assert()
+        .code(1)
+        .stdout_eq(file!["aws/registry-drift-none.stdout"])
+        .stderr_eq("");
+    ecr_policy(e, &["apply", "registry.json", "--registry"])
+        .assert()
+        .code(0)
+        .stdout_eq(file!["aws/registry-apply.stdout"])
+        .stderr_eq("");
+    ecr_policy(e, &["fetch", "--registry"])
+        .assert()
+        .code(0)
+        .stdout_eq(file!["aws/registry-fetch.stdout"])
+        .stderr_eq("");
+    ecr_policy(e, &["drift", "registry.json", "--registry"])
+        .assert()
+        .code(0)
+        .stdout_eq(file!["aws/registry-drift.stdout"])
+        .stderr_eq("");
+    // Another account replicating: drift, in words.
+    let other = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/aws/fixtures/registry.json"
+    ))
+    .unwrap()
+    .replace("210987654321", "444455556666");
+    call(
+        e,
+        "PutRegistryPolicy",
+        &serde_json::json!({ "policyText": other }).to_string(),
+    );
+    ecr_policy(e, &["drift", "registry.json", "--registry"])
+        .assert()
+        .code(1)
+        .stdout_eq(file!["aws/registry-drifted.stdout"])
+        .stderr_eq("");
+}
+
+/// The cases that stop before any request (`aws-cmd/*.toml`): a policy of the wrong kind, a
+/// refused lock-out, arguments that do not go together.
+#[test]
+fn refused_before_any_request() {
+    trycmd::TestCases::new().case("tests/aws-cmd/*.toml");
+}
+
 /// The help names the three commands and documents their exit codes.
 #[test]
 fn help() {

@@ -134,12 +134,7 @@ pub async fn fetch(client: &aws_sdk_ecr::Client) -> Result<Option<DeployedPolicy
     let output = match client.get_registry_policy().send().await {
         Ok(output) => output,
         Err(e) if no_policy(e.as_service_error().and_then(super::code)) => return Ok(None),
-        Err(e) => {
-            return Err(Error::from_sdk(
-                REGISTRY,
-                SdkFailure::GetRegistryPolicy(e),
-            ))
-        }
+        Err(e) => return Err(Error::from_sdk(REGISTRY, SdkFailure::GetRegistryPolicy(e))),
     };
     let Some(text) = output.policy_text else {
         return Ok(None);

@@ -124,7 +124,11 @@ fn serve(stream: &mut TcpStream, mode: Mode, state: &Mutex<State>) {
         return;
     };
     let target_header = header(&head, "x-amz-target").unwrap_or_default();
-    let target = target_header.rsplit('.').next().unwrap_or_default().to_owned();
+    let target = target_header
+        .rsplit('.')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let mut state = state.lock().unwrap();
     state.received.push(Received {
@@ -157,7 +161,10 @@ fn serve(stream: &mut TcpStream, mode: Mode, state: &Mutex<State>) {
 type Answer = Result<Value, (&'static str, String)>;
 
 fn answer(state: &mut State, target: &str, body: &Value) -> Answer {
-    let name = body["repositoryName"].as_str().unwrap_or_default().to_owned();
+    let name = body["repositoryName"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     let Some(policy) = state.repositories.get_mut(&name) else {
         return Err((
             "RepositoryNotFoundException",
@@ -170,7 +177,8 @@ fn answer(state: &mut State, target: &str, body: &Value) -> Answer {
             format!("Repository policy does not exist for the repository with name '{name}' in the registry with id '{ACCOUNT}'"),
         )
     };
-    let reply = |text: &str| json!({"registryId": ACCOUNT, "repositoryName": name, "policyText": text});
+    let reply =
+        |text: &str| json!({"registryId": ACCOUNT, "repositoryName": name, "policyText": text});
     match target {
         "SetRepositoryPolicy" => {
             let text = body["policyText"].as_str().unwrap_or_default();
