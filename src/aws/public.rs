@@ -86,7 +86,7 @@ pub async fn client_from_env() -> Result<aws_sdk_ecrpublic::Client, Error> {
 /// Region the configuration names (so one configuration serves the ECR client of its Region
 /// and this one).
 ///
-/// A configuration without an HTTP client gets [`https_client`](super::https_client), and one
+/// A configuration without an HTTP client gets [`https_client`], and one
 /// without a behaviour version the latest. The credentials are resolved once, to tell missing
 /// or refused credentials now.
 ///
