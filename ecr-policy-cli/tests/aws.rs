@@ -8,6 +8,10 @@
 #[path = "../../tests/common/moto.rs"]
 mod moto;
 
+#[allow(dead_code)]
+#[path = "../../tests/common/ecr_public.rs"]
+mod ecr_public;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
@@ -217,6 +221,61 @@ fn registry_policy() {
         .code(1)
         .stdout_eq(file!["aws/registry-drifted.stdout"])
         .stderr_eq("");
+}
+
+/// `--public`: ECR Public repositories, against the stand-in of ECR Public's API (moto has
+/// none), reached through `AWS_ENDPOINT_URL_ECR_PUBLIC`, whatever `AWS_REGION` says.
+#[test]
+fn public_repositories() {
+    let server =
+        ecr_public::FakeEcrPublic::start(&["base-images", "tools"], ecr_public::Mode::Serve);
+    let e = server.endpoint.as_str();
+    // The private ECR endpoint is moto's or nothing: every call here must go to ECR Public.
+    let public = |args: &[&str]| {
+        ecr_policy("http://127.0.0.1:9", args)
+            .env("AWS_ENDPOINT_URL_ECR_PUBLIC", e)
+            .env("AWS_REGION", "eu-west-1")
+    };
+    public(&["drift", "public-push.json", "--public", "--all"])
+        .assert()
+        .code(1)
+        .stdout_eq(file!["aws/public-drift-none.stdout"])
+        .stderr_eq("");
+    public(&[
+        "apply",
+        "public-push.json",
+        "--public",
+        "--repository",
+        "base-images",
+    ])
+    .assert()
+    .code(0)
+    .stdout_eq(file!["aws/public-apply.stdout"])
+    .stderr_eq("");
+    public(&["fetch", "--public", "--repository", "base-images"])
+        .assert()
+        .code(0)
+        .stdout_eq(file!["aws/public-fetch.stdout"])
+        .stderr_eq("");
+    public(&["drift", "public-push.json", "--public", "--all"])
+        .assert()
+        .code(1)
+        .stdout_eq(file!["aws/public-drift.stdout"])
+        .stderr_eq("");
+    let received = server.received();
+    assert!(
+        received.iter().all(|r| r
+            .authorization
+            .contains("/us-east-1/ecr-public/aws4_request")),
+        "{received:?}"
+    );
+    assert_eq!(
+        received
+            .iter()
+            .filter(|r| r.target == "SetRepositoryPolicy")
+            .count(),
+        1
+    );
 }
 
 /// The cases that stop before any request (`aws-cmd/*.toml`): a policy of the wrong kind, a

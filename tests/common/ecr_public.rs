@@ -1,6 +1,6 @@
 //! A stand-in for ECR Public's API on 127.0.0.1, as moto does not emulate ECR Public: it keeps
-//! repository policies in memory and answers `SetRepositoryPolicy`, `GetRepositoryPolicy` and
-//! `DeleteRepositoryPolicy` in ECR Public's JSON protocol, with the errors of its API reference
+//! repository policies in memory and answers `SetRepositoryPolicy`, `GetRepositoryPolicy`,
+//! `DeleteRepositoryPolicy` and `DescribeRepositories` (one page) in ECR Public's JSON protocol, with the errors of its API reference
 //! (<https://docs.aws.amazon.com/AmazonECRPublic/latest/APIReference/API_GetRepositoryPolicy.html>),
 //! and records every request. It serves one connection at a time and stops when dropped or
 //! after 60 s.
@@ -161,6 +161,14 @@ fn serve(stream: &mut TcpStream, mode: Mode, state: &Mutex<State>) {
 type Answer = Result<Value, (&'static str, String)>;
 
 fn answer(state: &mut State, target: &str, body: &Value) -> Answer {
+    if target == "DescribeRepositories" {
+        let repositories: Vec<Value> = state
+            .repositories
+            .keys()
+            .map(|name| json!({"registryId": ACCOUNT, "repositoryName": name}))
+            .collect();
+        return Ok(json!({ "repositories": repositories }));
+    }
     let name = body["repositoryName"]
         .as_str()
         .unwrap_or_default()
