@@ -53,6 +53,7 @@ pub mod public;
 pub mod registry;
 
 use std::fmt;
+use std::future::Future;
 
 use aws_sdk_ecr::config::http::HttpResponse;
 use aws_sdk_ecr::error::{ProvideErrorMetadata, SdkError};
@@ -232,19 +233,31 @@ async fn set(
         }
         Err(error) => error,
     };
-    if !may_have_been_applied(&error, &watch) {
-        return Err(Error::from_sdk(
-            &repository.to_string(),
-            SdkFailure::SetRepositoryPolicy(error),
-        ));
-    }
-    // The policy may be on the repository or not: ask ECR what it holds now.
-    let deployed = drift(client, repository, policy).await;
-    Err(Error::unconfirmed(
+    Err(settle(
+        error,
+        &watch,
         &repository.to_string(),
-        SdkFailure::SetRepositoryPolicy(error),
-        deployed,
-    ))
+        SdkFailure::SetRepositoryPolicy,
+        || drift(client, repository, policy),
+    )
+    .await)
+}
+
+/// The error of a call setting a policy that failed: [`Error::Unconfirmed`] with what
+/// `read_back` finds when the request may have been carried out, else the call's own error.
+async fn settle<E, F: Future<Output = Result<Drift, Error>>>(
+    error: SdkError<E, HttpResponse>,
+    watch: &DeliveryWatch,
+    subject: &str,
+    failure: fn(SdkError<E, HttpResponse>) -> SdkFailure,
+    read_back: impl FnOnce() -> F,
+) -> Error {
+    if !may_have_been_applied(&error, watch) {
+        return Error::from_sdk(subject, failure(error));
+    }
+    // The policy may be in place or not: ask ECR what it holds now.
+    let deployed = read_back().await;
+    Error::unconfirmed(subject, failure(error), deployed)
 }
 
 /// The error code of an answer, from its body or else from its modelled type.

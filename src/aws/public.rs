@@ -46,8 +46,8 @@ use aws_config::SdkConfig;
 use super::delivery::DeliveryWatch;
 use super::env::{check_credentials, config_from_env, https_client};
 use super::{
-    checked_length, may_have_been_applied, Applied, DeployedPolicy, Drift, Error, Operation,
-    Repository, SdkFailure,
+    checked_length, settle, Applied, DeployedPolicy, Drift, Error, Operation, Repository,
+    SdkFailure,
 };
 use crate::catalogue::checks::action_covers_action;
 use crate::model::{
@@ -192,19 +192,14 @@ async fn set(
         }
         Err(error) => error,
     };
-    let name = repository.to_string();
-    if !may_have_been_applied(&error, &watch) {
-        return Err(Error::from_sdk(
-            &name,
-            SdkFailure::PublicSetRepositoryPolicy(error),
-        ));
-    }
-    let deployed = drift(client, repository, policy).await;
-    Err(Error::unconfirmed(
-        &name,
-        SdkFailure::PublicSetRepositoryPolicy(error),
-        deployed,
-    ))
+    Err(settle(
+        error,
+        &watch,
+        &repository.to_string(),
+        SdkFailure::PublicSetRepositoryPolicy,
+        || drift(client, repository, policy),
+    )
+    .await)
 }
 
 fn registry_id(repository: &Repository) -> Option<String> {

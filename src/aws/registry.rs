@@ -40,10 +40,7 @@
 //! ```
 
 use super::delivery::DeliveryWatch;
-use super::{
-    checked_length, may_have_been_applied, Applied, DeployedPolicy, Drift, Error, Operation,
-    SdkFailure,
-};
+use super::{checked_length, settle, Applied, DeployedPolicy, Drift, Error, Operation, SdkFailure};
 use crate::model::{AnyPolicy, RegistryPolicy};
 
 /// The text [`Error`] uses for the registry where it names a repository.
@@ -84,18 +81,14 @@ pub async fn apply(
         }
         Err(error) => error,
     };
-    if !may_have_been_applied(&error, &watch) {
-        return Err(Error::from_sdk(
-            REGISTRY,
-            SdkFailure::PutRegistryPolicy(error),
-        ));
-    }
-    let deployed = drift(client, policy).await;
-    Err(Error::unconfirmed(
+    Err(settle(
+        error,
+        &watch,
         REGISTRY,
-        SdkFailure::PutRegistryPolicy(error),
-        deployed,
-    ))
+        SdkFailure::PutRegistryPolicy,
+        || drift(client, policy),
+    )
+    .await)
 }
 
 /// The registry policy's Region against the client's: `PutRegistryPolicy` sets the policy of
