@@ -336,3 +336,49 @@ pub async fn delete(
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::locking_statement;
+    use crate::PolicyDocument;
+
+    fn statement(body: &str) -> Option<usize> {
+        let text = format!(r#"{{"Version":"2012-10-17","Statement":[{body}]}}"#);
+        locking_statement(&PolicyDocument::from_json(&text).unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    #[test]
+    fn a_deny_of_setting_the_policy_to_everyone_locks_out() {
+        for action in [
+            r#""Action":"ecr-public:SetRepositoryPolicy""#,
+            r#""Action":"ECR-PUBLIC:setrepositorypolicy""#,
+            r#""Action":["ecr-public:PutImage","ecr-public:Set*"]"#,
+            r#""Action":"*""#,
+            r#""NotAction":"ecr-public:PutImage""#,
+        ] {
+            for principal in [r#""Principal":"*""#, r#""Principal":{"AWS":"*"}"#] {
+                let body = format!(r#"{{"Effect":"Deny",{principal},{action}}}"#);
+                assert_eq!(statement(&body), Some(0), "{body}");
+            }
+        }
+    }
+
+    #[test]
+    fn what_spares_someone_or_allows_does_not_lock_out() {
+        for body in [
+            // An Allow.
+            r#"{"Effect":"Allow","Principal":"*","Action":"ecr-public:SetRepositoryPolicy"}"#,
+            // One principal only.
+            r#"{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"ecr-public:*"}"#,
+            // NotPrincipal spares an administrator.
+            r#"{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:role/admin"},"Action":"ecr-public:*"}"#,
+            // A condition.
+            r#"{"Effect":"Deny","Principal":"*","Action":"ecr-public:*","Condition":{"ArnNotEquals":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/admin"}}}"#,
+            // Other actions, or a NotAction that leaves setting the policy allowed.
+            r#"{"Effect":"Deny","Principal":"*","Action":"ecr-public:Put*"}"#,
+            r#"{"Effect":"Deny","Principal":"*","NotAction":"ecr-public:Set*"}"#,
+        ] {
+            assert_eq!(statement(body), None, "{body}");
+        }
+    }
+}
