@@ -61,7 +61,17 @@ mod tools;
 pub use analysis::access;
 pub use analysis::lint;
 pub use analysis::summary;
-pub use build::builder;
+pub mod builder {
+    //! The typed builders: [`PolicyBuilder`] and [`StatementBuilder`] for repository policies
+    //! (the policy's account bound in the types, [`PolicyTemplate`] until it is known), and the
+    //! builders of registry, ECR Public and identity policies with the resources they name
+    //! ([`Registry`], [`Repositories`], [`IdentityResource`]).
+    pub use crate::build::builder::*;
+    pub use crate::build::kinds::{
+        IdentityPolicyBuilder, IdentityResource, PublicRepositoryPolicyBuilder, Registry,
+        RegistryPolicyBuilder, Repositories,
+    };
+}
 pub use build::slot;
 pub use tools::assert;
 
