@@ -35,7 +35,8 @@ pub(crate) enum Test {
     /// `finite`: the values themselves, when they are the only strings the automaton takes
     /// (no wildcard, no case folding), so that a positive test can be solved by trying them.
     Text {
-        nfa: Nfa,
+        /// Shared: negating a test or copying a constraint does not copy its automaton.
+        nfa: std::rc::Rc<Nfa>,
         negated: bool,
         finite: Option<std::rc::Rc<Vec<String>>>,
     },
@@ -231,7 +232,7 @@ fn positive_test(op: Operator, values: &[String]) -> Test {
             let fold = matches!(op, O::StringEqualsIgnoreCase | O::StringNotEqualsIgnoreCase);
             let plain = !fold && (!like || !values.iter().any(|v| v.contains(['*', '?'])));
             Test::Text {
-                nfa: Nfa::strings(values.iter().map(String::as_str), like, fold),
+                nfa: std::rc::Rc::new(Nfa::strings(values.iter().map(String::as_str), like, fold)),
                 negated: false,
                 finite: plain.then(|| std::rc::Rc::new(values.to_vec())),
             }
@@ -239,7 +240,7 @@ fn positive_test(op: Operator, values: &[String]) -> Test {
         OperatorFamily::Arn => {
             let plain = !values.iter().any(|v| v.contains(['*', '?']));
             Test::Text {
-                nfa: Nfa::arns(values.iter().map(String::as_str)),
+                nfa: std::rc::Rc::new(Nfa::arns(values.iter().map(String::as_str))),
                 negated: false,
                 finite: plain.then(|| std::rc::Rc::new(values.to_vec())),
             }

@@ -25,7 +25,9 @@
 //! ```
 
 use policy_analysis::ir;
-pub use policy_analysis::{AccountClass, CallerClass, Certainty, Identity, Name, Route, Witness};
+pub use policy_analysis::{
+    AccountClass, Assumption, CallerClass, Certainty, Identity, Name, Route, Witness,
+};
 use policy_analysis::{Analyzer, IdentityPolicies, Options, Verdict};
 
 use crate::eval::{Caller, Evaluator, Outcome, Request};
@@ -527,6 +529,27 @@ impl AccessAnalysis {
         self.analyzer
             .decide_assuming_first(class, actions, assumed, false)
             .map(|(action, g)| (action, self.confirm(g, action)))
+    }
+
+    /// [`decide_assuming_first`](Self::decide_assuming_first) with the assumed conditions
+    /// lowered once (policy variables taken as text), for a situation asked about for many
+    /// classes.
+    #[must_use]
+    pub fn decide_assumed_first(
+        &self,
+        class: &CallerClass,
+        actions: &[Action],
+        assumed: &Assumption,
+    ) -> Option<(Action, ConfirmedGrant)> {
+        self.analyzer
+            .decide_assumed_first(class, actions, assumed)
+            .map(|(action, g)| (action, self.confirm(g, action)))
+    }
+
+    /// Whether some request of the class may perform the action, without the counterexample
+    /// [`decide`](Self::decide) builds and confirms.
+    pub(crate) fn allows(&self, class: &CallerClass, action: Action) -> bool {
+        matches!(self.analyzer.decide(class, action), Verdict::Allowed(_))
     }
 
     /// A request of the class meeting every one of `conditions` (policy variables taken as

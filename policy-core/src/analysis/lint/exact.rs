@@ -10,7 +10,8 @@ use policy_catalogue::{AccessLevel, Action, ConditionOperator, Operator, SetQual
 
 use super::finding::{Finding, LintCode};
 use crate::analysis::access::{
-    AccessAnalysis, AnalysisOptions, CallerClass, Certainty, ClassAccess, IdentityAssumption,
+    AccessAnalysis, AnalysisOptions, Assumption, CallerClass, Certainty, ClassAccess,
+    IdentityAssumption,
 };
 use crate::eval::{Evaluator, Outcome, Request};
 use crate::model::arn::RepositoryArn;
@@ -53,13 +54,38 @@ where
 /// The situations of a stranger: outside every organization or in one the policy does not
 /// name, from an IPv4 or IPv6 address on the internet or through a VPC endpoint the policy
 /// does not name. A condition that lets one of them through narrows nothing.
-fn stranger_probes(named_accounts: &[String]) -> Vec<Vec<ir::Condition>> {
+fn stranger_probes(named_accounts: &[String]) -> Vec<Assumption> {
+    thread_local! {
+        // The same six situations for every policy: lowered once.
+        static SITUATIONS: Vec<Assumption> = stranger_situations()
+            .iter()
+            .map(|p| Assumption::new(p, false))
+            .collect();
+    }
+    let account = (!named_accounts.is_empty()).then(|| {
+        Assumption::new(
+            &[cond(
+                op(Operator::StringNotEquals),
+                "aws:PrincipalAccount",
+                named_accounts.iter().cloned(),
+            )],
+            false,
+        )
+    });
+    SITUATIONS.with(|situations| {
+        situations
+            .iter()
+            .map(|s| match &account {
+                Some(a) => Assumption::join(&[a, s]),
+                None => s.clone(),
+            })
+            .collect()
+    })
+}
+
+/// The organizations and networks of [`stranger_probes`], without the account.
+fn stranger_situations() -> Vec<Vec<ir::Condition>> {
     let absent = |key: &str| cond(op(Operator::Null), key, ["true"]);
-    let account = cond(
-        op(Operator::StringNotEquals),
-        "aws:PrincipalAccount",
-        named_accounts.iter().cloned(),
-    );
     let orgs = [
         vec![
             absent("aws:PrincipalOrgID"),
@@ -102,9 +128,6 @@ fn stranger_probes(named_accounts: &[String]) -> Vec<Vec<ir::Condition>> {
     for o in &orgs {
         for n in &networks {
             let mut p = Vec::new();
-            if !named_accounts.is_empty() {
-                p.push(account.clone());
-            }
             p.extend(o.iter().cloned());
             p.extend(n.iter().cloned());
             probes.push(p);
@@ -246,7 +269,8 @@ fn outside(
     owner_known: bool,
     out: &mut Vec<ExactFinding>,
 ) {
-    let probes = stranger_probes(named);
+    // Lowered when a class outside the named accounts first needs them.
+    let mut probes: Option<Vec<Assumption>> = None;
     let mut public: BTreeSet<usize> = BTreeSet::new();
     // Statement -> what other accounts get through it.
     let mut external: BTreeMap<usize, Vec<&ClassAccess>> = BTreeMap::new();
@@ -262,8 +286,9 @@ fn outside(
         };
         if !account.named && !public.contains(&first) {
             let found = probes
+                .get_or_insert_with(|| stranger_probes(named))
                 .iter()
-                .find_map(|p| analysis.decide_assuming_first(&a.class, &a.actions, p));
+                .find_map(|p| analysis.decide_assumed_first(&a.class, &a.actions, p));
             if let Some((_, g)) = found {
                 let at = g.statements.first().copied().unwrap_or(first);
                 public.insert(at);
@@ -445,6 +470,18 @@ fn deputies(
 /// repository, the owner may be any account: the policy locks out only when it does so for an
 /// account it does not name and for each one it names.
 pub(super) fn locked_out(doc: &PolicyDocument, repository: Option<&RepositoryArn>) -> Vec<Action> {
+    // Without a Deny of `SetRepositoryPolicy` the owning account's root user can call it,
+    // whatever the owner: the analysis below would find that first.
+    let denies_set = crate::analysis::access::lower(doc)
+        .statements
+        .iter()
+        .any(|s| {
+            s.effect == ir::Effect::Deny
+                && s.actions.resolve().contains(Action::SetRepositoryPolicy)
+        });
+    if !denies_set {
+        return Vec::new();
+    }
     let mut owners: Vec<Option<RepositoryArn>> = vec![repository.cloned()];
     if repository.is_none() {
         let named = AccessAnalysis::new(doc, &AnalysisOptions::default());
@@ -462,29 +499,34 @@ pub(super) fn locked_out(doc: &PolicyDocument, repository: Option<&RepositoryArn
                 .map(Some)
         }));
     }
-    let can = |repository: &Option<RepositoryArn>, act: Action| {
-        let options = AnalysisOptions {
-            repository: repository.clone(),
-            identity: IdentityAssumption::AllowAll,
-            ..AnalysisOptions::default()
-        };
-        let analysis = AccessAnalysis::new(doc, &options);
+    let analyses: Vec<AccessAnalysis> = owners
+        .iter()
+        .map(|repository| {
+            let options = AnalysisOptions {
+                repository: repository.clone(),
+                identity: IdentityAssumption::AllowAll,
+                ..AnalysisOptions::default()
+            };
+            AccessAnalysis::new(doc, &options)
+        })
+        .collect();
+    let can = |analysis: &AccessAnalysis, act: Action| {
         analysis
             .classes()
             .iter()
             .filter(|c| c.account().is_some_and(|a| a.owner))
-            .any(|c| analysis.decide(c, act).is_some())
+            .any(|c| analysis.allows(c, act))
     };
     // While someone can set the policy, a deny of `DeleteRepositoryPolicy` can be replaced
     // away; without `SetRepositoryPolicy` nothing can change the policy again.
     let act = Action::SetRepositoryPolicy;
-    if owners.iter().any(|o| can(o, act)) {
+    if analyses.iter().any(|a| can(a, act)) {
         return Vec::new();
     }
     let mut locked = vec![act];
-    if !owners
+    if !analyses
         .iter()
-        .any(|o| can(o, Action::DeleteRepositoryPolicy))
+        .any(|a| can(a, Action::DeleteRepositoryPolicy))
     {
         locked.push(Action::DeleteRepositoryPolicy);
     }
