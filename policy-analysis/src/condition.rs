@@ -146,6 +146,18 @@ pub(crate) struct Constraint {
     /// Every value must pass (`true`) or one must (`false`).
     pub(crate) all: bool,
     pub(crate) test: Test,
+    /// What it was lowered from, and whether it is the negation: equal origins lower to
+    /// equal constraints, so answers about constraints can be remembered by their origins.
+    pub(crate) origin: (std::rc::Rc<Origin>, bool),
+}
+
+/// The condition a constraint was lowered from.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Origin {
+    operator: ConditionOperator,
+    key: String,
+    values: Vec<String>,
+    variables: bool,
 }
 
 impl Constraint {
@@ -154,6 +166,15 @@ impl Constraint {
     pub(crate) fn lower(c: &Condition, variables: bool) -> Constraint {
         let op: ConditionOperator = c.operator;
         let key = c.key.to_ascii_lowercase();
+        let origin = (
+            std::rc::Rc::new(Origin {
+                operator: op,
+                key: c.key.clone(),
+                values: c.values.clone(),
+                variables,
+            }),
+            false,
+        );
         if op.operator == Operator::Null {
             let parsed: Vec<Option<bool>> = c.values.iter().map(|v| parse_bool(v)).collect();
             return Constraint {
@@ -162,6 +183,7 @@ impl Constraint {
                 when_missing: parsed.contains(&Some(true)),
                 all: false,
                 test: Test::Const(parsed.contains(&Some(false))),
+                origin,
             };
         }
         let negated = op.operator.is_negated();
@@ -186,6 +208,7 @@ impl Constraint {
             when_missing: when_missing || op.if_exists,
             all,
             test,
+            origin,
         }
     }
 
@@ -197,6 +220,7 @@ impl Constraint {
             when_missing: !self.when_missing,
             all: !self.all,
             test: self.test.negate(),
+            origin: (self.origin.0.clone(), !self.origin.1),
         }
     }
 
