@@ -482,6 +482,11 @@ pub(super) fn locked_out(doc: &PolicyDocument, repository: Option<&RepositoryArn
     if !denies_set {
         return Vec::new();
     }
+    searched_locked_out(doc, repository)
+}
+
+/// [`locked_out`] by the analysis alone, without the syntactic exit.
+fn searched_locked_out(doc: &PolicyDocument, repository: Option<&RepositoryArn>) -> Vec<Action> {
     let mut owners: Vec<Option<RepositoryArn>> = vec![repository.cloned()];
     if repository.is_none() {
         let named = AccessAnalysis::new(doc, &AnalysisOptions::default());
@@ -617,5 +622,65 @@ fn dead(doc: &PolicyDocument, analysis: &AccessAnalysis, out: &mut Vec<ExactFind
                 None,
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::{Path, PathBuf};
+
+    /// Every policy file of the repository's test sets, and of the shared corpus when present.
+    fn policies() -> Vec<PolicyDocument> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut dirs: Vec<PathBuf> = vec![root.join("tests/findings"), root.join("tests/corpus")];
+        dirs.push(
+            std::env::var_os("ECR_POLICY_CORPUS")
+                .map_or_else(|| root.join("../shared/corpus"), PathBuf::from),
+        );
+        let mut files = Vec::new();
+        while let Some(dir) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "json") {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        files
+            .iter()
+            .filter_map(|f| PolicyDocument::from_json(&std::fs::read_to_string(f).ok()?).ok())
+            .collect()
+    }
+
+    #[test]
+    fn the_lock_out_exit_agrees_with_the_search() {
+        let repository: RepositoryArn = "arn:aws:ecr:us-east-1:111122223333:repository/app"
+            .parse()
+            .unwrap();
+        let docs = policies();
+        assert!(
+            docs.len() > 60,
+            "the test sets are missing: {} policies",
+            docs.len()
+        );
+        let mut locking = 0;
+        for doc in &docs {
+            for repo in [None, Some(&repository)] {
+                let searched = searched_locked_out(doc, repo);
+                assert_eq!(locked_out(doc, repo), searched, "{}", doc.to_json());
+                locking += usize::from(!searched.is_empty());
+            }
+        }
+        assert!(
+            locking > 0,
+            "no policy of the sets locks out: the test compares nothing"
+        );
     }
 }
