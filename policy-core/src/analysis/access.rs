@@ -546,6 +546,11 @@ impl AccessAnalysis {
             .map(|(action, g)| (action, self.confirm(g, action)))
     }
 
+    /// The evaluator of the repository policy alone.
+    pub(crate) fn evaluator(&self) -> &Evaluator {
+        &self.own
+    }
+
     /// Whether some request of the class may perform the action, without the counterexample
     /// [`decide`](Self::decide) builds and confirms.
     pub(crate) fn allows(&self, class: &CallerClass, action: Action) -> bool {

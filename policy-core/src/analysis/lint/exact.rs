@@ -13,7 +13,7 @@ use crate::analysis::access::{
     AccessAnalysis, AnalysisOptions, Assumption, CallerClass, Certainty, ClassAccess,
     IdentityAssumption,
 };
-use crate::eval::{Evaluator, Outcome, Request};
+use crate::eval::{Outcome, Request};
 use crate::model::arn::RepositoryArn;
 use crate::model::document::PolicyDocument;
 use crate::model::principal::Principal;
@@ -399,8 +399,18 @@ fn deputies(
     }
     let accounts: Vec<String> = accounts.into_iter().collect();
     let probes = deputy_probes(&accounts, &arns);
+    let has_service = doc.statements.iter().any(|s| {
+        s.principal.as_ref().is_some_and(|p| {
+            p.principals
+                .iter()
+                .any(|x| matches!(x, Principal::Service(_)))
+        })
+    });
+    if !has_service {
+        return;
+    }
     let lowered = crate::analysis::access::lower(doc);
-    let evaluator = Evaluator::new(doc);
+    let evaluator = analysis.evaluator();
     for (at, s) in doc.statements.iter().enumerate() {
         let Some(p) = s.principal.as_ref().filter(|p| !p.negated) else {
             continue;
@@ -569,8 +579,12 @@ fn lock_out(doc: &PolicyDocument, repository: Option<&RepositoryArn>, out: &mut 
 
 /// Statements and conditions no request can satisfy.
 fn dead(doc: &PolicyDocument, analysis: &AccessAnalysis, out: &mut Vec<ExactFinding>) {
+    let dead = analysis.dead_statements();
+    if dead.is_empty() {
+        return;
+    }
     let lowered = crate::analysis::access::lower(doc);
-    for i in analysis.dead_statements() {
+    for i in dead {
         let s = &doc.statements[i];
         // Principals the model cannot place have findings of their own.
         let placed = s.principal.as_ref().is_some_and(|p| {
