@@ -135,17 +135,36 @@ fn main() {
             .join()
             .unwrap();
         }),
-        // One policy at ECR's size limit (`shapes::at_limit`, STATEMENTS picks the shape).
+        // One policy at ECR's size limit (`shapes::at_limit`, STATEMENTS 1 to 5 picks the shape).
         "at_limit_parse_lint" => {
             let shapes = shapes::at_limit();
-            let text = &shapes[n % shapes.len()].1;
+            let text = &shapes[(n - 1) % shapes.len()].1;
             (0..iterations).for_each(|_| {
                 total += PolicyDocument::from_json(black_box(text)).map_or(0, |d| d.lint().len());
             });
         }
+        // One statement listing STATEMENTS action entries (`shapes::entries`).
+        "entries_parse_lint" => {
+            let text = shapes::entries(n);
+            (0..iterations).for_each(|_| {
+                total += PolicyDocument::from_json(black_box(&text)).map_or(0, |d| d.lint().len());
+            });
+        }
+        "entries_document" => {
+            let text = shapes::entries(n);
+            (0..iterations).for_each(|_| {
+                total +=
+                    PolicyDocument::from_json(black_box(&text)).map_or(0, |d| d.statements.len());
+            });
+        }
+        // Prints the policy of the shape, to lint it with the command line.
+        "at_limit_print" => {
+            let shapes = shapes::at_limit();
+            println!("{}", shapes[(n - 1) % shapes.len()].1);
+        }
         "at_limit_document" => {
             let shapes = shapes::at_limit();
-            let text = &shapes[n % shapes.len()].1;
+            let text = &shapes[(n - 1) % shapes.len()].1;
             (0..iterations).for_each(|_| {
                 total +=
                     PolicyDocument::from_json(black_box(text)).map_or(0, |d| d.statements.len());

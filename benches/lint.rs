@@ -44,8 +44,7 @@ fn lint(c: &mut Criterion) {
     // One policy at ECR's size limit per shape, parsed and linted.
     let mut group = c.benchmark_group("lint_at_limit");
     for (name, text) in shapes::at_limit() {
-        let doc = PolicyDocument::from_json(&text).unwrap();
-        assert!(!doc.lint().is_empty() || name == "many_accounts", "{name}");
+        assert!(PolicyDocument::from_json(&text).is_ok(), "{name}");
         group.bench_with_input(BenchmarkId::new(name, text.len()), &text, |b, text| {
             b.iter(|| {
                 PolicyDocument::from_json(black_box(text))

@@ -357,3 +357,23 @@ pub fn at_limit() -> Vec<(&'static str, String)> {
         ("action_patterns", patterns),
     ]
 }
+
+/// One statement whose `Action` lists `n` entries, patterns and names in turn: the growth of
+/// the lint with the length of a list.
+pub fn entries(n: usize) -> String {
+    let words = [
+        "Batch", "Get", "Put", "List", "Describe", "Upload", "Complete", "Initiate",
+    ];
+    let actions: Vec<String> = (0..n)
+        .map(|i| {
+            if i % 2 == 0 {
+                format!("ecr:{}*{}?", words[i % words.len()], i % 7)
+            } else {
+                ACTIONS[i % ACTIONS.len()].to_owned()
+            }
+        })
+        .collect();
+    serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": actions}]})
+    .to_string()
+}

@@ -158,33 +158,7 @@ impl AccessAnalysis {
         options: &AnalysisOptions,
         others: &[&PolicyDocument],
     ) -> Self {
-        let ir = lower(document);
-        let others: Vec<ir::Policy> = others.iter().map(|d| lower(d)).collect();
-        let other_refs: Vec<&ir::Policy> = others.iter().collect();
-        let identity = match &options.identity {
-            IdentityAssumption::Unknown => IdentityPolicies::Unknown,
-            IdentityAssumption::AllowAll => IdentityPolicies::AllowAll,
-            IdentityAssumption::Policy(p) => IdentityPolicies::Policy(lower(p)),
-        };
-        let engine_options = Options {
-            owner: options
-                .repository
-                .as_ref()
-                .map(|r| r.account().as_str().to_owned()),
-            trusted: options
-                .trusted
-                .iter()
-                .map(|a| a.as_str().to_owned())
-                .collect(),
-            partition: "aws".to_owned(),
-            region: options
-                .repository
-                .as_ref()
-                .map(|r| r.region().as_str().to_owned()),
-            repository: options.repository.as_ref().map(|r| r.as_str().to_owned()),
-            identity,
-        };
-        let analyzer = Analyzer::with_names_of(&ir, &engine_options, &other_refs);
+        let analyzer = engine(document, options, others);
         let repository = options.repository.clone().unwrap_or_else(|| {
             RepositoryArn::new(
                 Region::__checked("us-east-1"),
@@ -331,6 +305,42 @@ impl AccessAnalysis {
             request,
         }
     }
+}
+
+/// The analysis engine alone, without the evaluators that confirm counterexamples: for
+/// questions answered yes or no.
+pub(crate) fn engine(
+    document: &PolicyDocument,
+    options: &AnalysisOptions,
+    others: &[&PolicyDocument],
+) -> Analyzer {
+    let ir = lower(document);
+    let others: Vec<ir::Policy> = others.iter().map(|d| lower(d)).collect();
+    let other_refs: Vec<&ir::Policy> = others.iter().collect();
+    let identity = match &options.identity {
+        IdentityAssumption::Unknown => IdentityPolicies::Unknown,
+        IdentityAssumption::AllowAll => IdentityPolicies::AllowAll,
+        IdentityAssumption::Policy(p) => IdentityPolicies::Policy(lower(p)),
+    };
+    let engine_options = Options {
+        owner: options
+            .repository
+            .as_ref()
+            .map(|r| r.account().as_str().to_owned()),
+        trusted: options
+            .trusted
+            .iter()
+            .map(|a| a.as_str().to_owned())
+            .collect(),
+        partition: "aws".to_owned(),
+        region: options
+            .repository
+            .as_ref()
+            .map(|r| r.region().as_str().to_owned()),
+        repository: options.repository.as_ref().map(|r| r.as_str().to_owned()),
+        identity,
+    };
+    Analyzer::with_names_of(&ir, &engine_options, &other_refs)
 }
 
 /// An identity policy allowing every action on every resource.
@@ -549,12 +559,6 @@ impl AccessAnalysis {
     /// The evaluator of the repository policy alone.
     pub(crate) fn evaluator(&self) -> &Evaluator {
         &self.own
-    }
-
-    /// Whether some request of the class may perform the action, without the counterexample
-    /// [`decide`](Self::decide) builds and confirms.
-    pub(crate) fn allows(&self, class: &CallerClass, action: Action) -> bool {
-        matches!(self.analyzer.decide(class, action), Verdict::Allowed(_))
     }
 
     /// A request of the class meeting every one of `conditions` (policy variables taken as

@@ -5,12 +5,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use policy_analysis::ir;
+use policy_analysis::{ir, Analyzer, Verdict};
 use policy_catalogue::{AccessLevel, Action, ConditionOperator, Operator, SetQualifier};
 
 use super::finding::{Finding, LintCode};
 use crate::analysis::access::{
-    AccessAnalysis, AnalysisOptions, Assumption, CallerClass, Certainty, ClassAccess,
+    engine, AccessAnalysis, AnalysisOptions, Assumption, CallerClass, Certainty, ClassAccess,
     IdentityAssumption,
 };
 use crate::eval::{Outcome, Request};
@@ -499,7 +499,7 @@ pub(super) fn locked_out(doc: &PolicyDocument, repository: Option<&RepositoryArn
 fn searched_locked_out(doc: &PolicyDocument, repository: Option<&RepositoryArn>) -> Vec<Action> {
     let mut owners: Vec<Option<RepositoryArn>> = vec![repository.cloned()];
     if repository.is_none() {
-        let named = AccessAnalysis::new(doc, &AnalysisOptions::default());
+        let named = engine(doc, &AnalysisOptions::default(), &[]);
         let ids: BTreeSet<&str> = named
             .classes()
             .iter()
@@ -514,7 +514,8 @@ fn searched_locked_out(doc: &PolicyDocument, repository: Option<&RepositoryArn>)
                 .map(Some)
         }));
     }
-    let analyses: Vec<AccessAnalysis> = owners
+    // Yes or no: the engine alone, without evaluators to confirm counterexamples.
+    let analyses: Vec<Analyzer> = owners
         .iter()
         .map(|repository| {
             let options = AnalysisOptions {
@@ -522,15 +523,15 @@ fn searched_locked_out(doc: &PolicyDocument, repository: Option<&RepositoryArn>)
                 identity: IdentityAssumption::AllowAll,
                 ..AnalysisOptions::default()
             };
-            AccessAnalysis::new(doc, &options)
+            engine(doc, &options, &[])
         })
         .collect();
-    let can = |analysis: &AccessAnalysis, act: Action| {
+    let can = |analysis: &Analyzer, act: Action| {
         analysis
             .classes()
             .iter()
             .filter(|c| c.account().is_some_and(|a| a.owner))
-            .any(|c| analysis.allows(c, act))
+            .any(|c| matches!(analysis.decide(c, act), Verdict::Allowed(_)))
     };
     // While someone can set the policy, a deny of `DeleteRepositoryPolicy` can be replaced
     // away; without `SetRepositoryPolicy` nothing can change the policy again.
