@@ -3,6 +3,8 @@
 //! equivalence agrees with hashicorp/awspolicyequivalence's suite except where AWS itself
 //! disagrees with it. When the corpus is absent the tests say so and pass.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use ecr_policy::compare::equivalent;
@@ -28,13 +30,8 @@ fn corpus() -> Option<PathBuf> {
 }
 
 fn json_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.expect("directory entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .filter(|p| p.file_name().is_some_and(|n| n != "index.json"))
-        .collect();
-    files.sort();
+    let mut files = common::json_files(dir);
+    files.retain(|p| p.file_name().is_some_and(|n| n != "index.json"));
     files
 }
 
@@ -73,7 +70,7 @@ fn every_real_policy_parses_and_round_trips() {
         );
         assert_eq!(
             shaped,
-            compact_preserving_order(&text),
+            common::compact_preserving_order(&text),
             "{name}: order not kept"
         );
         assert!(equivalent(doc, &doc.normalize()), "{name}");
@@ -85,31 +82,6 @@ fn every_real_policy_parses_and_round_trips() {
         "{} policies parsed and round-tripped; {repository} are valid repository policies",
         files.len()
     );
-}
-
-/// The text without insignificant white space, keys in their original order.
-fn compact_preserving_order(text: &str) -> String {
-    let mut out = String::new();
-    let mut in_string = false;
-    let mut escaped = false;
-    for c in text.chars() {
-        if in_string {
-            out.push(c);
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
-        } else if c == '"' {
-            in_string = true;
-            out.push(c);
-        } else if !c.is_whitespace() {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[test]
@@ -206,5 +178,81 @@ fn equivalence_agrees_with_awspolicyequivalence_where_aws_does() {
         unexplained.is_empty(),
         "unexplained disagreements:\n{}",
         unexplained.join("\n")
+    );
+}
+
+/// The comparison of two documents holds together: `equivalent` is symmetric and holds exactly
+/// when `diff` is empty, and every change the analysis proves is a request one document
+/// allows and the other refuses. Returns whether the analysis decided the pair (its changes
+/// carry counterexamples, or it found none).
+fn comparison_holds(name: &str, a: &PolicyDocument, b: &PolicyDocument) -> usize {
+    let same = equivalent(a, b);
+    assert_eq!(same, equivalent(b, a), "{name}: not symmetric");
+    let d = ecr_policy::compare::diff(a, b);
+    assert_eq!(d.is_empty(), same, "{name}:\n{d}");
+    let mut proven = 0;
+    for (changes, with, without) in [(&d.added, b, a), (&d.removed, a, b)] {
+        for c in changes {
+            let Some(proof) = &c.counterexample else {
+                continue;
+            };
+            if proof.is_certain() {
+                proven += 1;
+                assert_eq!(
+                    proof.outcome(with),
+                    Some(ecr_policy::eval::Outcome::Allowed),
+                    "{name}: {proof}"
+                );
+                assert!(
+                    proof
+                        .outcome(without)
+                        .is_some_and(|o| o != ecr_policy::eval::Outcome::Allowed),
+                    "{name}: {proof}"
+                );
+            }
+        }
+    }
+    proven
+}
+
+#[test]
+fn comparisons_of_the_suites_pairs_and_the_real_policies_are_proven() {
+    let Some(dir) = corpus() else { return };
+    let text = std::fs::read_to_string(dir.join("equivalence/cases.json")).expect("cases.json");
+    let cases: Vec<serde_json::Value> = serde_json::from_str(&text).expect("cases.json is JSON");
+    let mut pairs = 0;
+    for case in &cases {
+        let name = case["name"].as_str().unwrap_or_default();
+        let read =
+            |key: &str| PolicyDocument::from_json(&adapt(case[key].as_str().unwrap_or_default()));
+        if let (Ok(a), Ok(b)) = (read("policy1"), read("policy2")) {
+            comparison_holds(name, &a, &b);
+            pairs += 1;
+        }
+    }
+    // Every pair of the real repository policies, each against the others.
+    let mut repository: Vec<(String, PolicyDocument)> = Vec::new();
+    for file in json_files(&dir.join("policies")) {
+        let text = std::fs::read_to_string(&file).expect("readable");
+        if let Ok(p) = RepositoryPolicy::from_json(&text) {
+            let name = file.file_name().unwrap().to_string_lossy().into_owned();
+            repository.push((name, p.document().clone()));
+        }
+    }
+    assert!(
+        repository.len() >= 10,
+        "{} repository policies",
+        repository.len()
+    );
+    let mut proven = 0;
+    for (i, (na, a)) in repository.iter().enumerate() {
+        for (nb, b) in &repository[i + 1..] {
+            proven += comparison_holds(&format!("{na} / {nb}"), a, b);
+        }
+    }
+    assert!(proven > 0);
+    eprintln!(
+        "{pairs} suite pairs and {} pairs of real repository policies compared; {proven} changes proven by a request",
+        repository.len() * (repository.len() - 1) / 2
     );
 }

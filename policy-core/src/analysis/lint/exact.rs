@@ -410,7 +410,7 @@ fn deputies(
         return;
     }
     let lowered = crate::analysis::access::lower(doc);
-    let evaluator = analysis.evaluator();
+    let evaluator = analysis.repository_evaluator();
     for (at, s) in doc.statements.iter().enumerate() {
         let Some(p) = s.principal.as_ref().filter(|p| !p.negated) else {
             continue;
@@ -499,7 +499,7 @@ pub(super) fn locked_out(doc: &PolicyDocument, repository: Option<&RepositoryArn
 fn searched_locked_out(doc: &PolicyDocument, repository: Option<&RepositoryArn>) -> Vec<Action> {
     let mut owners: Vec<Option<RepositoryArn>> = vec![repository.cloned()];
     if repository.is_none() {
-        let named = engine(doc, &AnalysisOptions::default(), &[]);
+        let named = engine(doc, &AnalysisOptions::default(), None, &[]);
         let ids: BTreeSet<&str> = named
             .classes()
             .iter()
@@ -523,7 +523,7 @@ fn searched_locked_out(doc: &PolicyDocument, repository: Option<&RepositoryArn>)
                 identity: IdentityAssumption::AllowAll,
                 ..AnalysisOptions::default()
             };
-            engine(doc, &options, &[])
+            engine(doc, &options, None, &[])
         })
         .collect();
     let can = |analysis: &Analyzer, act: Action| {
