@@ -110,6 +110,66 @@ fn main() {
                 total += PolicyDocument::from_json(black_box(t)).map_or(0, |d| d.lint().len());
             }
         }),
+        // The same on a fresh thread each time: nothing remembered from the pass before, as
+        // for policies the lint has not seen (the answers the analysis keeps per thread).
+        "corpus_parse_lint_cold" => (0..iterations).for_each(|_| {
+            total += std::thread::spawn({
+                let corpus = corpus.clone();
+                move || {
+                    corpus
+                        .iter()
+                        .map(|t| {
+                            PolicyDocument::from_json(black_box(t)).map_or(0, |d| d.lint().len())
+                        })
+                        .sum::<usize>()
+                }
+            })
+            .join()
+            .unwrap();
+        }),
+        "corpus_thread" => (0..iterations).for_each(|_| {
+            total += std::thread::spawn({
+                let corpus = corpus.clone();
+                move || corpus.len()
+            })
+            .join()
+            .unwrap();
+        }),
+        // One policy at ECR's size limit (`shapes::at_limit`, STATEMENTS 1 to 5 picks the shape).
+        "at_limit_parse_lint" => {
+            let shapes = shapes::at_limit();
+            let text = &shapes[(n - 1) % shapes.len()].1;
+            (0..iterations).for_each(|_| {
+                total += PolicyDocument::from_json(black_box(text)).map_or(0, |d| d.lint().len());
+            });
+        }
+        // One statement listing STATEMENTS action entries (`shapes::entries`).
+        "entries_parse_lint" => {
+            let text = shapes::entries(n);
+            (0..iterations).for_each(|_| {
+                total += PolicyDocument::from_json(black_box(&text)).map_or(0, |d| d.lint().len());
+            });
+        }
+        "entries_document" => {
+            let text = shapes::entries(n);
+            (0..iterations).for_each(|_| {
+                total +=
+                    PolicyDocument::from_json(black_box(&text)).map_or(0, |d| d.statements.len());
+            });
+        }
+        // Prints the policy of the shape, to lint it with the command line.
+        "at_limit_print" => {
+            let shapes = shapes::at_limit();
+            println!("{}", shapes[(n - 1) % shapes.len()].1);
+        }
+        "at_limit_document" => {
+            let shapes = shapes::at_limit();
+            let text = &shapes[(n - 1) % shapes.len()].1;
+            (0..iterations).for_each(|_| {
+                total +=
+                    PolicyDocument::from_json(black_box(text)).map_or(0, |d| d.statements.len());
+            });
+        }
         "corpus_value" => (0..iterations).for_each(|_| {
             for t in &corpus {
                 total += serde_json::from_str::<serde_json::Value>(black_box(t))

@@ -264,3 +264,116 @@ pub fn corpus() -> Vec<String> {
         .map(|p| std::fs::read_to_string(p).unwrap())
         .collect()
 }
+
+/// ECR's limit on a repository policy's text.
+pub const MAX_POLICY_LENGTH: usize = 10_240;
+
+/// Policies that fill ECR's size limit with the statements that cost the analysis most, one
+/// per name: public pulls behind wildcard conditions, denies by network, service principals
+/// with source conditions, one statement trusting many accounts, and one list of action
+/// patterns. Each holds as many statements (or entries) as fit in 10,240 characters.
+pub fn at_limit() -> Vec<(&'static str, String)> {
+    use serde_json::json;
+    let account = |i: usize| format!("{:012}", 100_000_000_000 + i * 7_919);
+    let fill = |make: &dyn Fn(usize) -> serde_json::Value| {
+        let mut statements: Vec<serde_json::Value> = Vec::new();
+        let mut text = String::new();
+        for i in 0.. {
+            statements.push(make(i));
+            let next = json!({"Version": "2012-10-17", "Statement": statements}).to_string();
+            if next.len() > MAX_POLICY_LENGTH {
+                break;
+            }
+            text = next;
+        }
+        text
+    };
+    let public = fill(&|i| {
+        json!({"Sid": format!("Public{i}"), "Effect": "Allow", "Principal": "*",
+            "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            "Condition": {"StringLike": {"aws:PrincipalOrgID": format!("o-{i}*")},
+                "ArnNotLike": {"aws:PrincipalArn": format!("arn:aws:iam::{}:role/*", account(i))}}})
+    });
+    let denies = fill(&|i| {
+        if i == 0 {
+            json!({"Effect": "Allow", "Principal": "*", "Action": "ecr:*"})
+        } else {
+            json!({"Sid": format!("Deny{i}"), "Effect": "Deny", "Principal": "*",
+                "Action": "ecr:*",
+                "Condition": {"NotIpAddress": {"aws:SourceIp": [format!("10.{i}.0.0/16"), format!("2001:db8:{i:x}::/48")]}}})
+        }
+    });
+    let services = fill(&|i| {
+        json!({"Sid": format!("Service{i}"), "Effect": "Allow",
+            "Principal": {"Service": format!("service{i}.amazonaws.com")},
+            "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            "Condition": {"StringEquals": {"aws:SourceAccount": account(i)},
+                "ArnLike": {"aws:SourceArn": format!("arn:aws:codebuild:us-east-1:{}:project/*", account(i))}}})
+    });
+    let accounts = {
+        let mut n = 1;
+        let mut text = String::new();
+        loop {
+            let roots: Vec<String> = (0..n)
+                .map(|i| format!("arn:aws:iam::{}:root", account(i)))
+                .collect();
+            let next = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Principal": {"AWS": roots}, "Action": ["ecr:BatchGetImage", "ecr:PutImage"],
+                "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}]})
+            .to_string();
+            if next.len() > MAX_POLICY_LENGTH {
+                break text;
+            }
+            text = next;
+            n += 1;
+        }
+    };
+    let patterns = {
+        let words = [
+            "Batch", "Get", "Put", "List", "Describe", "Upload", "Complete", "Initiate", "Delete",
+            "Set",
+        ];
+        let mut n = 1;
+        let mut text = String::new();
+        loop {
+            let actions: Vec<String> = (0..n)
+                .map(|i| format!("ecr:{}*{}?", words[i % words.len()], i % 7))
+                .collect();
+            let next = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": actions}]})
+            .to_string();
+            if next.len() > MAX_POLICY_LENGTH {
+                break text;
+            }
+            text = next;
+            n += 1;
+        }
+    };
+    vec![
+        ("public_conditions", public),
+        ("network_denies", denies),
+        ("service_sources", services),
+        ("many_accounts", accounts),
+        ("action_patterns", patterns),
+    ]
+}
+
+/// One statement whose `Action` lists `n` entries, patterns and names in turn: the growth of
+/// the lint with the length of a list.
+pub fn entries(n: usize) -> String {
+    let words = [
+        "Batch", "Get", "Put", "List", "Describe", "Upload", "Complete", "Initiate",
+    ];
+    let actions: Vec<String> = (0..n)
+        .map(|i| {
+            if i % 2 == 0 {
+                format!("ecr:{}*{}?", words[i % words.len()], i % 7)
+            } else {
+                ACTIONS[i % ACTIONS.len()].to_owned()
+            }
+        })
+        .collect();
+    serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": actions}]})
+    .to_string()
+}

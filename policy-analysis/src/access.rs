@@ -1404,11 +1404,31 @@ impl Analyzer {
         assumed: &[Condition],
         variables: bool,
     ) -> Option<(Action, Grant)> {
+        self.decide_assumed_first(class, actions, &Assumption::new(assumed, variables))
+    }
+
+    /// [`Analyzer::decide_assuming_first`] with the assumed conditions lowered once
+    /// ([`Assumption::new`]), for questions asked again and again.
+    ///
+    /// ```
+    /// use policy_analysis::{Analyzer, Assumption, CallerClass, Options};
+    /// use policy_analysis::ir::Policy;
+    /// use policy_catalogue::Action;
+    ///
+    /// let analyzer = Analyzer::new(&Policy::default(), &Options::default());
+    /// let nothing = Assumption::new(&[], false);
+    /// let actions = [Action::BatchGetImage];
+    /// assert!(analyzer.decide_assumed_first(&CallerClass::Anonymous, &actions, &nothing).is_none());
+    /// ```
+    #[must_use]
+    pub fn decide_assumed_first(
+        &self,
+        class: &CallerClass,
+        actions: &[Action],
+        assumed: &Assumption,
+    ) -> Option<(Action, Grant)> {
         let i = self.classes.iter().position(|c| c == class)?;
-        let assumed: Vec<Constraint> = assumed
-            .iter()
-            .map(|c| Constraint::lower(c, variables))
-            .collect();
+        let assumed = &assumed.0;
         let relevant = self.relevant(i);
         let who = &self.whos[i];
         // The verdict depends on the action only through its signature.
@@ -1450,5 +1470,30 @@ impl Analyzer {
             denied.push(sig);
         }
         None
+    }
+}
+
+/// Conditions lowered once for [`Analyzer::decide_assumed_first`]: a situation of the caller
+/// (outside every organization, from an address on the internet, ...) asked about for many
+/// classes and actions.
+#[derive(Clone, Debug)]
+pub struct Assumption(Vec<Constraint>);
+
+impl Assumption {
+    /// Lowers `conditions` (`variables`: `${...}` in values are policy variables).
+    #[must_use]
+    pub fn new(conditions: &[Condition], variables: bool) -> Assumption {
+        Assumption(
+            conditions
+                .iter()
+                .map(|c| Constraint::lower(c, variables))
+                .collect(),
+        )
+    }
+
+    /// The conditions of every part, in order, as one assumption.
+    #[must_use]
+    pub fn join(parts: &[&Assumption]) -> Assumption {
+        Assumption(parts.iter().flat_map(|p| p.0.iter().cloned()).collect())
     }
 }

@@ -25,7 +25,9 @@
 //! ```
 
 use policy_analysis::ir;
-pub use policy_analysis::{AccountClass, CallerClass, Certainty, Identity, Name, Route, Witness};
+pub use policy_analysis::{
+    AccountClass, Assumption, CallerClass, Certainty, Identity, Name, Route, Witness,
+};
 use policy_analysis::{Analyzer, IdentityPolicies, Options, Verdict};
 
 use crate::eval::{Caller, Evaluator, Outcome, Request};
@@ -189,35 +191,7 @@ impl AccessAnalysis {
         owner: Option<AccountId>,
         others: &[&PolicyDocument],
     ) -> Self {
-        let ir = lower(document);
-        let others: Vec<ir::Policy> = others.iter().map(|d| lower(d)).collect();
-        let other_refs: Vec<&ir::Policy> = others.iter().collect();
-        let identity = match &options.identity {
-            IdentityAssumption::Unknown => IdentityPolicies::Unknown,
-            IdentityAssumption::AllowAll => IdentityPolicies::AllowAll,
-            IdentityAssumption::Policy(p) => IdentityPolicies::Policy(lower(p)),
-        };
-        let engine_options = Options {
-            owner: options
-                .repository
-                .as_ref()
-                .map(|r| r.account())
-                .or(owner.as_ref())
-                .map(|a| a.as_str().to_owned()),
-            trusted: options
-                .trusted
-                .iter()
-                .map(|a| a.as_str().to_owned())
-                .collect(),
-            partition: "aws".to_owned(),
-            region: options
-                .repository
-                .as_ref()
-                .map(|r| r.region().as_str().to_owned()),
-            repository: options.repository.as_ref().map(|r| r.as_str().to_owned()),
-            identity,
-        };
-        let analyzer = Analyzer::with_names_of(&ir, &engine_options, &other_refs);
+        let analyzer = engine(document, options, owner.as_ref(), others);
         let repository = options.repository.clone().unwrap_or_else(|| {
             RepositoryArn::new(
                 Region::__checked("us-east-1"),
@@ -414,6 +388,45 @@ impl AccessAnalysis {
             request,
         }
     }
+}
+
+/// The analysis engine alone, without the evaluators that confirm counterexamples: for
+/// questions answered yes or no.
+pub(crate) fn engine(
+    document: &PolicyDocument,
+    options: &AnalysisOptions,
+    owner: Option<&AccountId>,
+    others: &[&PolicyDocument],
+) -> Analyzer {
+    let ir = lower(document);
+    let others: Vec<ir::Policy> = others.iter().map(|d| lower(d)).collect();
+    let other_refs: Vec<&ir::Policy> = others.iter().collect();
+    let identity = match &options.identity {
+        IdentityAssumption::Unknown => IdentityPolicies::Unknown,
+        IdentityAssumption::AllowAll => IdentityPolicies::AllowAll,
+        IdentityAssumption::Policy(p) => IdentityPolicies::Policy(lower(p)),
+    };
+    let engine_options = Options {
+        owner: options
+            .repository
+            .as_ref()
+            .map(|r| r.account())
+            .or(owner)
+            .map(|a| a.as_str().to_owned()),
+        trusted: options
+            .trusted
+            .iter()
+            .map(|a| a.as_str().to_owned())
+            .collect(),
+        partition: "aws".to_owned(),
+        region: options
+            .repository
+            .as_ref()
+            .map(|r| r.region().as_str().to_owned()),
+        repository: options.repository.as_ref().map(|r| r.as_str().to_owned()),
+        identity,
+    };
+    Analyzer::with_names_of(&ir, &engine_options, &other_refs)
 }
 
 /// An identity policy allowing every action on every resource.
@@ -630,6 +643,26 @@ impl AccessAnalysis {
         self.analyzer
             .decide_assuming_first(class, actions, assumed, false)
             .map(|(action, g)| (action, self.confirm(g, action)))
+    }
+
+    /// [`decide_assuming_first`](Self::decide_assuming_first) with the assumed conditions
+    /// lowered once (policy variables taken as text), for a situation asked about for many
+    /// classes.
+    #[must_use]
+    pub fn decide_assumed_first(
+        &self,
+        class: &CallerClass,
+        actions: &[Action],
+        assumed: &Assumption,
+    ) -> Option<(Action, ConfirmedGrant)> {
+        self.analyzer
+            .decide_assumed_first(class, actions, assumed)
+            .map(|(action, g)| (action, self.confirm(g, action)))
+    }
+
+    /// The evaluator of the repository policy alone.
+    pub(crate) fn repository_evaluator(&self) -> &Evaluator {
+        &self.own
     }
 
     /// A request of the class meeting every one of `conditions` (policy variables taken as

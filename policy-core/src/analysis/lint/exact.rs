@@ -5,14 +5,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use policy_analysis::ir;
+use policy_analysis::{ir, Analyzer, Verdict};
 use policy_catalogue::{AccessLevel, Action, ConditionOperator, Operator, SetQualifier};
 
 use super::finding::{Finding, LintCode};
 use crate::analysis::access::{
-    AccessAnalysis, AnalysisOptions, CallerClass, Certainty, ClassAccess, IdentityAssumption,
+    engine, AccessAnalysis, AnalysisOptions, Assumption, CallerClass, Certainty, ClassAccess,
+    IdentityAssumption,
 };
-use crate::eval::{Evaluator, Outcome, Request};
+use crate::eval::{Outcome, Request};
 use crate::model::arn::RepositoryArn;
 use crate::model::document::PolicyDocument;
 use crate::model::principal::Principal;
@@ -53,13 +54,38 @@ where
 /// The situations of a stranger: outside every organization or in one the policy does not
 /// name, from an IPv4 or IPv6 address on the internet or through a VPC endpoint the policy
 /// does not name. A condition that lets one of them through narrows nothing.
-fn stranger_probes(named_accounts: &[String]) -> Vec<Vec<ir::Condition>> {
+fn stranger_probes(named_accounts: &[String]) -> Vec<Assumption> {
+    thread_local! {
+        // The same six situations for every policy: lowered once.
+        static SITUATIONS: Vec<Assumption> = stranger_situations()
+            .iter()
+            .map(|p| Assumption::new(p, false))
+            .collect();
+    }
+    let account = (!named_accounts.is_empty()).then(|| {
+        Assumption::new(
+            &[cond(
+                op(Operator::StringNotEquals),
+                "aws:PrincipalAccount",
+                named_accounts.iter().cloned(),
+            )],
+            false,
+        )
+    });
+    SITUATIONS.with(|situations| {
+        situations
+            .iter()
+            .map(|s| match &account {
+                Some(a) => Assumption::join(&[a, s]),
+                None => s.clone(),
+            })
+            .collect()
+    })
+}
+
+/// The organizations and networks of [`stranger_probes`], without the account.
+fn stranger_situations() -> Vec<Vec<ir::Condition>> {
     let absent = |key: &str| cond(op(Operator::Null), key, ["true"]);
-    let account = cond(
-        op(Operator::StringNotEquals),
-        "aws:PrincipalAccount",
-        named_accounts.iter().cloned(),
-    );
     let orgs = [
         vec![
             absent("aws:PrincipalOrgID"),
@@ -102,9 +128,6 @@ fn stranger_probes(named_accounts: &[String]) -> Vec<Vec<ir::Condition>> {
     for o in &orgs {
         for n in &networks {
             let mut p = Vec::new();
-            if !named_accounts.is_empty() {
-                p.push(account.clone());
-            }
             p.extend(o.iter().cloned());
             p.extend(n.iter().cloned());
             probes.push(p);
@@ -246,7 +269,8 @@ fn outside(
     owner_known: bool,
     out: &mut Vec<ExactFinding>,
 ) {
-    let probes = stranger_probes(named);
+    // Lowered when a class outside the named accounts first needs them.
+    let mut probes: Option<Vec<Assumption>> = None;
     let mut public: BTreeSet<usize> = BTreeSet::new();
     // Statement -> what other accounts get through it.
     let mut external: BTreeMap<usize, Vec<&ClassAccess>> = BTreeMap::new();
@@ -262,8 +286,9 @@ fn outside(
         };
         if !account.named && !public.contains(&first) {
             let found = probes
+                .get_or_insert_with(|| stranger_probes(named))
                 .iter()
-                .find_map(|p| analysis.decide_assuming_first(&a.class, &a.actions, p));
+                .find_map(|p| analysis.decide_assumed_first(&a.class, &a.actions, p));
             if let Some((_, g)) = found {
                 let at = g.statements.first().copied().unwrap_or(first);
                 public.insert(at);
@@ -374,8 +399,18 @@ fn deputies(
     }
     let accounts: Vec<String> = accounts.into_iter().collect();
     let probes = deputy_probes(&accounts, &arns);
+    let has_service = doc.statements.iter().any(|s| {
+        s.principal.as_ref().is_some_and(|p| {
+            p.principals
+                .iter()
+                .any(|x| matches!(x, Principal::Service(_)))
+        })
+    });
+    if !has_service {
+        return;
+    }
     let lowered = crate::analysis::access::lower(doc);
-    let evaluator = Evaluator::new(doc);
+    let evaluator = analysis.repository_evaluator();
     for (at, s) in doc.statements.iter().enumerate() {
         let Some(p) = s.principal.as_ref().filter(|p| !p.negated) else {
             continue;
@@ -445,9 +480,26 @@ fn deputies(
 /// repository, the owner may be any account: the policy locks out only when it does so for an
 /// account it does not name and for each one it names.
 pub(super) fn locked_out(doc: &PolicyDocument, repository: Option<&RepositoryArn>) -> Vec<Action> {
+    // Without a Deny of `SetRepositoryPolicy` the owning account's root user can call it,
+    // whatever the owner: the analysis below would find that first.
+    let denies_set = crate::analysis::access::lower(doc)
+        .statements
+        .iter()
+        .any(|s| {
+            s.effect == ir::Effect::Deny
+                && s.actions.resolve().contains(Action::SetRepositoryPolicy)
+        });
+    if !denies_set {
+        return Vec::new();
+    }
+    searched_locked_out(doc, repository)
+}
+
+/// [`locked_out`] by the analysis alone, without the syntactic exit.
+fn searched_locked_out(doc: &PolicyDocument, repository: Option<&RepositoryArn>) -> Vec<Action> {
     let mut owners: Vec<Option<RepositoryArn>> = vec![repository.cloned()];
     if repository.is_none() {
-        let named = AccessAnalysis::new(doc, &AnalysisOptions::default());
+        let named = engine(doc, &AnalysisOptions::default(), None, &[]);
         let ids: BTreeSet<&str> = named
             .classes()
             .iter()
@@ -462,29 +514,35 @@ pub(super) fn locked_out(doc: &PolicyDocument, repository: Option<&RepositoryArn
                 .map(Some)
         }));
     }
-    let can = |repository: &Option<RepositoryArn>, act: Action| {
-        let options = AnalysisOptions {
-            repository: repository.clone(),
-            identity: IdentityAssumption::AllowAll,
-            ..AnalysisOptions::default()
-        };
-        let analysis = AccessAnalysis::new(doc, &options);
+    // Yes or no: the engine alone, without evaluators to confirm counterexamples.
+    let analyses: Vec<Analyzer> = owners
+        .iter()
+        .map(|repository| {
+            let options = AnalysisOptions {
+                repository: repository.clone(),
+                identity: IdentityAssumption::AllowAll,
+                ..AnalysisOptions::default()
+            };
+            engine(doc, &options, None, &[])
+        })
+        .collect();
+    let can = |analysis: &Analyzer, act: Action| {
         analysis
             .classes()
             .iter()
             .filter(|c| c.account().is_some_and(|a| a.owner))
-            .any(|c| analysis.decide(c, act).is_some())
+            .any(|c| matches!(analysis.decide(c, act), Verdict::Allowed(_)))
     };
     // While someone can set the policy, a deny of `DeleteRepositoryPolicy` can be replaced
     // away; without `SetRepositoryPolicy` nothing can change the policy again.
     let act = Action::SetRepositoryPolicy;
-    if owners.iter().any(|o| can(o, act)) {
+    if analyses.iter().any(|a| can(a, act)) {
         return Vec::new();
     }
     let mut locked = vec![act];
-    if !owners
+    if !analyses
         .iter()
-        .any(|o| can(o, Action::DeleteRepositoryPolicy))
+        .any(|a| can(a, Action::DeleteRepositoryPolicy))
     {
         locked.push(Action::DeleteRepositoryPolicy);
     }
@@ -522,8 +580,12 @@ fn lock_out(doc: &PolicyDocument, repository: Option<&RepositoryArn>, out: &mut 
 
 /// Statements and conditions no request can satisfy.
 fn dead(doc: &PolicyDocument, analysis: &AccessAnalysis, out: &mut Vec<ExactFinding>) {
+    let dead = analysis.dead_statements();
+    if dead.is_empty() {
+        return;
+    }
     let lowered = crate::analysis::access::lower(doc);
-    for i in analysis.dead_statements() {
+    for i in dead {
         let s = &doc.statements[i];
         // Principals the model cannot place have findings of their own.
         let placed = s.principal.as_ref().is_some_and(|p| {
@@ -575,5 +637,65 @@ fn dead(doc: &PolicyDocument, analysis: &AccessAnalysis, out: &mut Vec<ExactFind
                 None,
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::{Path, PathBuf};
+
+    /// Every policy file of the repository's test sets, and of the shared corpus when present.
+    fn policies() -> Vec<PolicyDocument> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut dirs: Vec<PathBuf> = vec![root.join("tests/findings"), root.join("tests/corpus")];
+        dirs.push(
+            std::env::var_os("ECR_POLICY_CORPUS")
+                .map_or_else(|| root.join("../shared/corpus"), PathBuf::from),
+        );
+        let mut files = Vec::new();
+        while let Some(dir) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "json") {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        files
+            .iter()
+            .filter_map(|f| PolicyDocument::from_json(&std::fs::read_to_string(f).ok()?).ok())
+            .collect()
+    }
+
+    #[test]
+    fn the_lock_out_exit_agrees_with_the_search() {
+        let repository: RepositoryArn = "arn:aws:ecr:us-east-1:111122223333:repository/app"
+            .parse()
+            .unwrap();
+        let docs = policies();
+        assert!(
+            docs.len() > 60,
+            "the test sets are missing: {} policies",
+            docs.len()
+        );
+        let mut locking = 0;
+        for doc in &docs {
+            for repo in [None, Some(&repository)] {
+                let searched = searched_locked_out(doc, repo);
+                assert_eq!(locked_out(doc, repo), searched, "{}", doc.to_json());
+                locking += usize::from(!searched.is_empty());
+            }
+        }
+        assert!(
+            locking > 0,
+            "no policy of the sets locks out: the test compares nothing"
+        );
     }
 }
