@@ -110,9 +110,9 @@ pub struct AccessAnalysis {
     analyzer: Analyzer,
     repository: RepositoryArn,
     /// Confirms grants that rest on the repository policy alone (the owning account).
-    own: Evaluator,
+    own: Evaluator<'static>,
     /// Confirms grants that need an identity policy.
-    with_identity: Evaluator,
+    with_identity: Evaluator<'static>,
 }
 
 impl AccessAnalysis {
@@ -192,9 +192,9 @@ impl AccessAnalysis {
                 RepositoryName::__checked("unnamed-repository"),
             )
         });
-        let own = Evaluator::new(document);
+        let own = Evaluator::new(document.clone());
         let with_identity = match &options.identity {
-            IdentityAssumption::Policy(p) => own.clone().with_identity_policy(p),
+            IdentityAssumption::Policy(p) => own.clone().with_identity_policy(p.clone()),
             _ => own.clone().with_identity_policy(allow_all()),
         };
         AccessAnalysis {

@@ -47,7 +47,9 @@ pub(crate) use prepared::{PreparedPolicy, PreparedStatement};
 pub(crate) use principal_match::{element_matches, principal_matches};
 
 pub use date::parse_date;
-pub use decision::{Decision, Evaluator, Mismatch, Outcome, Reason, StatementRef, StatementReport};
+pub use decision::{
+    Decision, EvaluatedPolicy, Evaluator, Mismatch, Outcome, Reason, StatementRef, StatementReport,
+};
 pub use principal_match::{PrincipalCover, PrincipalMatch};
 
 pub use request::{Caller, ContextValue, Request, RequestAction};
