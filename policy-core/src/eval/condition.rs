@@ -128,7 +128,7 @@ impl<'s> PreparedCondition<'s> {
     /// Evaluates the test against a context source.
     pub(crate) fn evaluate<C: ContextSource + ?Sized>(&self, context: &C) -> Tri {
         let op = self.operator;
-        let values = match context.lookup(&self.key) {
+        let values = match context.lookup(self.key) {
             Lookup::Unknown => return Tri::Unknown,
             Lookup::Values(v) if !v.is_empty() => v,
             Lookup::Absent | Lookup::Values(_) => return Tri::from_bool(self.when_missing()),
@@ -155,7 +155,7 @@ impl<'s> PreparedCondition<'s> {
     /// [`evaluate`](Self::evaluate) case for case.
     pub(crate) fn rule_that_holds(&self, request: &Request) -> Option<ConditionRule> {
         let op = self.operator;
-        let values = match request.lookup(&self.key) {
+        let values = match request.lookup(self.key) {
             Some(v) if !v.is_empty() => v,
             _ => {
                 if !self.when_missing() {

@@ -12,9 +12,10 @@ use crate::model::policy::RepositoryPolicy;
 use crate::model::version::Effect;
 
 use super::condition::{ContextSource, Lookup, Tri};
-use super::prepared::{CallerKeys, PreparedPolicy, PreparedStatement};
+use super::keys::CallerKeys;
+use super::prepared::{PreparedPolicy, PreparedStatement};
 use super::principal_match::{element_cover, PrincipalMatch};
-use super::request::{Caller, Request};
+use super::request::{Caller, Request, RequestAction};
 use super::why::{Applies, HeldCondition};
 
 /// The answer to "may this caller do this action on this repository?".
@@ -492,13 +493,23 @@ impl<'a> Evaluator<'a> {
     #[must_use]
     pub fn decide(&self, request: &Request) -> Outcome {
         let mut tally = Tally::default();
-        let keys = CallerKeys::of(&request.caller);
+        let keys = &request.keys;
         for policy in self.policies() {
             if !considered(policy.kind, request) {
                 continue;
             }
+            let identity = policy.kind == PolicyKind::Identity;
             for s in &policy.statements {
-                let m = applies(policy.kind, s, request, &keys);
+                // The two quick tests first: most statements are about other actions or
+                // other principals.
+                let action = match &request.action {
+                    RequestAction::Ecr(a) => s.covers_ecr_action(a.index()),
+                    other => s.covers_action(other),
+                };
+                if !action || !(identity || s.may_cover(keys)) {
+                    continue;
+                }
+                let m = applies(policy.kind, s, request, keys);
                 if m != PrincipalMatch::No {
                     tally.add(policy.kind, s.effect, m);
                     if tally.deny {
@@ -599,16 +610,13 @@ fn target(request: &Request) -> &str {
     }
 }
 
-/// How the statement applies to the request: `No` when it does not.
+/// How a statement that covers the action applies to the request: `No` when it does not.
 fn applies(
     kind: PolicyKind,
     s: &PreparedStatement<'_>,
     request: &Request,
     keys: &CallerKeys,
 ) -> PrincipalMatch {
-    if !s.covers_action(&request.action) {
-        return PrincipalMatch::No;
-    }
     let m = s.principal_match_keyed(kind, &request.caller, keys);
     if m == PrincipalMatch::No
         || !s.covers_resource(kind, target(request))

@@ -32,6 +32,7 @@
 mod condition;
 mod date;
 mod decision;
+mod keys;
 mod prepared;
 mod principal_match;
 mod request;

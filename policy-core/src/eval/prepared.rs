@@ -12,13 +12,13 @@ use policy_catalogue::{wildcard_match, Action};
 
 use crate::model::action::ActionItem;
 use crate::model::document::PolicyDocument;
-use crate::model::principal::{AwsPrincipal, Principal};
 use crate::model::statement::{PrincipalElement, Statement};
 use crate::model::version::Effect;
 
 use super::condition::{
     parse_policy_value, reads_as_text, ContextSource, Parsed, PreparedCondition, Tri,
 };
+use super::keys::{principal_key, CallerKeys, EVERYONE, NOBODY};
 use super::principal_match::{element_matches, principal_matches, PrincipalMatch};
 use super::request::{Caller, RequestAction};
 use crate::model::kind::PolicyKind;
@@ -87,7 +87,12 @@ pub(crate) struct PreparedStatement<'d> {
     has_action: bool,
     /// The catalogue actions the listed items cover, by [`Action::index`].
     action_bits: u128,
+    /// [`covers_action`](Self::covers_action) for every catalogue action, by [`Action::index`].
+    ecr_actions: u128,
     principals: Principals,
+    /// The bits of [`CallerKeys::mask`] a caller covered by the principal can have: all of
+    /// them for `"*"` and for principals only a comparison decides.
+    principal_mask: u64,
     /// The condition values of every test in order, read in their operator's type; empty
     /// when every test compares text, which needs nothing read.
     parsed: Box<[Parsed]>,
@@ -96,6 +101,20 @@ pub(crate) struct PreparedStatement<'d> {
 impl<'d> PreparedStatement<'d> {
     fn new(index: usize, statement: Cow<'d, Statement>) -> Self {
         let s: &Statement = &statement;
+        let principals = principals_of(s.principal.as_ref());
+        let principal_mask = match principals {
+            Principals::Absent => 0,
+            Principals::Keyed { len, keys } => {
+                keys[..usize::from(len)]
+                    .iter()
+                    .fold(0, |mask, key| match *key {
+                        EVERYONE => u64::MAX,
+                        NOBODY => mask,
+                        key => mask | CallerKeys::mask_bit(key),
+                    })
+            }
+            Principals::Compared => u64::MAX,
+        };
         let items: &[ActionItem] = s.action.as_ref().map_or(&[], |a| &a.actions[..]);
         let bits = items
             .iter()
@@ -119,7 +138,16 @@ impl<'d> PreparedStatement<'d> {
             action_negated: s.action.as_ref().is_some_and(|a| a.negated),
             has_action: !items.is_empty(),
             action_bits: bits,
-            principals: principals_of(s.principal.as_ref()),
+            ecr_actions: match (
+                items.is_empty(),
+                s.action.as_ref().is_some_and(|a| a.negated),
+            ) {
+                (true, _) => 0,
+                (false, false) => bits,
+                (false, true) => !bits & ALL_BITS,
+            },
+            principals,
+            principal_mask,
             parsed,
             statement,
         }
@@ -156,6 +184,18 @@ impl<'d> PreparedStatement<'d> {
             at += test.values.len();
             PreparedCondition::new(test, parsed)
         })
+    }
+
+    /// Whether `Action`/`NotAction` covers the catalogue action of this [`Action::index`].
+    #[inline]
+    pub(crate) fn covers_ecr_action(&self, index: usize) -> bool {
+        self.ecr_actions >> index & 1 != 0
+    }
+
+    /// Whether the principal may cover a caller with these keys: false only when it cannot.
+    #[inline]
+    pub(crate) fn may_cover(&self, keys: &CallerKeys) -> bool {
+        self.principal_mask & keys.mask() != 0
     }
 
     /// Whether `Action`/`NotAction` covers the action. Action names ignore case.
@@ -245,17 +285,6 @@ impl<'d> PreparedStatement<'d> {
     }
 }
 
-/// The key of a principal that no caller has: `Federated` and `CanonicalUser` principals.
-const NOBODY: u64 = 0;
-/// The key of `"*"`, which covers every caller.
-const EVERYONE: u64 = 1;
-
-const ACCOUNT: u64 = 2;
-const USER: u64 = 3;
-const ROLE: u64 = 4;
-const SESSION: u64 = 5;
-const SERVICE: u64 = 6;
-
 fn principals_of(element: Option<&PrincipalElement>) -> Principals {
     let Some(element) = element else {
         return Principals::Absent;
@@ -274,189 +303,6 @@ fn principals_of(element: Option<&PrincipalElement>) -> Principals {
         len: element.principals.len() as u8,
         keys,
     }
-}
-
-/// The key of a listed principal: equal to one of [`CallerKeys::of`] a caller whenever
-/// [`principal_matches`] covers that caller. `None` for a principal only a comparison decides
-/// (a federated user session's ARN, kept as written).
-fn principal_key(p: &Principal) -> Option<u64> {
-    Some(match p {
-        Principal::Anyone | Principal::Aws(AwsPrincipal::Everyone) => EVERYONE,
-        Principal::Federated(_) | Principal::CanonicalUser(_) => NOBODY,
-        Principal::Service(s) => Key::new(SERVICE).lower(s.as_str()).done(),
-        Principal::Aws(AwsPrincipal::Account {
-            partition, account, ..
-        }) => account_key(*partition as u64, account.as_str()),
-        Principal::Aws(AwsPrincipal::User {
-            partition,
-            account,
-            path,
-            name,
-        }) => Key::new(USER)
-            .word(*partition as u64)
-            .exact(account.as_str())
-            .exact(path.as_str())
-            .lower(name.as_str())
-            .done(),
-        Principal::Aws(AwsPrincipal::Role {
-            partition,
-            account,
-            path,
-            name,
-        }) => Key::new(ROLE)
-            .word(*partition as u64)
-            .exact(account.as_str())
-            .exact(path.as_str())
-            .lower(name.as_str())
-            .done(),
-        Principal::Aws(AwsPrincipal::AssumedRole {
-            partition,
-            account,
-            role,
-            session,
-        }) => Key::new(SESSION)
-            .word(*partition as u64)
-            .exact(account.as_str())
-            .lower(role.as_str())
-            .exact(session.as_str())
-            .done(),
-        Principal::Aws(AwsPrincipal::Other(_)) => return None,
-    })
-}
-
-fn account_key(partition: u64, account: &str) -> u64 {
-    Key::new(ACCOUNT).word(partition).exact(account).done()
-}
-
-/// The keys of the identities a caller has, each as [`principal_key`] makes it for a principal
-/// naming that identity: its account, and its user, or its role and session, or its service.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct CallerKeys {
-    len: usize,
-    keys: [u64; 3],
-}
-
-impl CallerKeys {
-    pub(crate) fn of(caller: &Caller) -> Self {
-        let mut keys = [NOBODY; 3];
-        let len = match caller {
-            Caller::User {
-                partition,
-                account,
-                path,
-                name,
-            } => {
-                let p = *partition as u64;
-                keys[0] = account_key(p, account.as_str());
-                keys[1] = Key::new(USER)
-                    .word(p)
-                    .exact(account.as_str())
-                    .exact(path.as_str())
-                    .lower(name.as_str())
-                    .done();
-                2
-            }
-            Caller::AssumedRole {
-                partition,
-                account,
-                role_path,
-                role,
-                session,
-                ..
-            } => {
-                let p = *partition as u64;
-                keys[0] = account_key(p, account.as_str());
-                keys[1] = Key::new(ROLE)
-                    .word(p)
-                    .exact(account.as_str())
-                    .exact(role_path.as_str())
-                    .lower(role.as_str())
-                    .done();
-                keys[2] = Key::new(SESSION)
-                    .word(p)
-                    .exact(account.as_str())
-                    .lower(role.as_str())
-                    .exact(session.as_str())
-                    .done();
-                3
-            }
-            Caller::FederatedUser {
-                partition, account, ..
-            }
-            | Caller::Root { partition, account } => {
-                keys[0] = account_key(*partition as u64, account.as_str());
-                1
-            }
-            Caller::Service(s) => {
-                keys[0] = Key::new(SERVICE).lower(s.as_str()).done();
-                1
-            }
-        };
-        CallerKeys { len, keys }
-    }
-
-    fn holds(&self, key: u64) -> bool {
-        self.keys[..self.len].contains(&key)
-    }
-}
-
-/// A hash of a principal's fields, eight bytes at a time: names that IAM compares ignoring
-/// case are folded to lower case first, as `eq_ignore_ascii_case` compares them. Keys only
-/// pick the principals worth comparing; a collision costs a comparison, never an answer.
-struct Key(u64);
-
-impl Key {
-    fn new(kind: u64) -> Self {
-        Key(kind)
-    }
-
-    fn word(self, w: u64) -> Self {
-        Key((self.0.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95))
-    }
-
-    fn text(mut self, s: &str, lower: bool) -> Self {
-        self = self.word(s.len() as u64);
-        let mut chunks = s.as_bytes().chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(chunk);
-            let w = u64::from_le_bytes(w);
-            self = self.word(if lower { ascii_lower(w) } else { w });
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            let w = u64::from_le_bytes(w);
-            self = self.word(if lower { ascii_lower(w) } else { w });
-        }
-        self
-    }
-
-    fn exact(self, s: &str) -> Self {
-        self.text(s, false)
-    }
-
-    fn lower(self, s: &str) -> Self {
-        self.text(s, true)
-    }
-
-    /// Never [`NOBODY`] or [`EVERYONE`].
-    fn done(self) -> u64 {
-        self.0 | 0b100 | 0b11 << 62
-    }
-}
-
-/// The eight bytes of `w` with `A`-`Z` made lower case, the others as they are.
-fn ascii_lower(w: u64) -> u64 {
-    const LOW: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let seven = w & !HIGH;
-    // High bit set in the bytes >= 'A', and in the bytes > 'Z' (of their low seven bits).
-    let from_a = seven.wrapping_add(LOW * u64::from(0x80 - b'A'));
-    let after_z = seven.wrapping_add(LOW * u64::from(0x7f - b'Z'));
-    let upper = (from_a ^ after_z) & !w & HIGH;
-    w | upper >> 2
 }
 
 /// Every catalogue action, as bits by [`Action::index`].
@@ -566,28 +412,7 @@ impl PreparedStatement<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ascii_lower_agrees_with_the_byte_at_a_time_form() {
-        for first in 0..=255u8 {
-            let bytes = [
-                first,
-                first ^ 0x20,
-                b'A',
-                b'z',
-                b'Z',
-                0xc4,
-                first.wrapping_add(1),
-                b'@',
-            ];
-            let lowered = bytes.map(|b| b.to_ascii_lowercase());
-            assert_eq!(
-                ascii_lower(u64::from_le_bytes(bytes)),
-                u64::from_le_bytes(lowered),
-                "{bytes:?}"
-            );
-        }
-    }
+    use crate::model::principal::{AwsPrincipal, Principal};
 
     /// Keys pick the principals worth comparing without changing any answer: every listed
     /// principal against every caller, keyed and compared one by one.
@@ -671,12 +496,14 @@ mod tests {
                 statement.principal = Some(element);
                 let prepared = PreparedStatement::new(0, Cow::Owned(statement));
                 for caller in &callers {
+                    let keys = caller.keys();
+                    let keyed = if prepared.may_cover(&keys) {
+                        prepared.principal_match_keyed(PolicyKind::Repository, caller, &keys)
+                    } else {
+                        PrincipalMatch::No
+                    };
                     assert_eq!(
-                        prepared.principal_match_keyed(
-                            PolicyKind::Repository,
-                            caller,
-                            &CallerKeys::of(caller)
-                        ),
+                        keyed,
                         prepared.principal_match(PolicyKind::Repository, caller),
                         "{principals:?} (negated: {negated}) for {caller}"
                     );

@@ -690,7 +690,7 @@ fn weaker_or_equal(weaker: &[PreparedCondition<'_>], stronger: &[PreparedConditi
 /// Whether test `s` being true makes test `w` true.
 fn implies(s: &PreparedCondition<'_>, w: &PreparedCondition<'_>) -> bool {
     let (so, wo) = (s.operator, w.operator);
-    if !s.key.eq_ignore_ascii_case(&w.key)
+    if !s.key.eq_ignore_ascii_case(w.key)
         || so.operator != wo.operator
         || so.qualifier != wo.qualifier
         || (so.if_exists && !wo.if_exists)
