@@ -35,6 +35,7 @@ while read -r what ours theirs sizes; do
     a=$(per_op "$ours" "$n")
     b=$(per_op "$theirs" "$n")
     label=$n; [[ $what == corpus* ]] && label="corpus (33 policies)"
+    [[ $what == corpus_decision* ]] && label="corpus ($("$bin" corpus_decision_count 1 0))"
     echo "| $what | $label | $a | $b | $(python3 -c "print(f'{$a/$b:.2f}x')") |"
   done
 done <<'PAIRS'
@@ -50,4 +51,6 @@ corpus_read_vs_value corpus_document corpus_value 1
 corpus_read_vs_derive corpus_document corpus_derive 1
 corpus_located_read_vs_read corpus_located_read corpus_document 1
 corpus_parse_lint_vs_parse corpus_parse_lint corpus_document 1
+corpus_decision_prepared_vs_iam_rs corpus_evaluator corpus_iam_rs 1
+corpus_decision_oneoff_vs_iam_rs corpus_evaluator_oneoff corpus_iam_rs_oneoff 1
 PAIRS
