@@ -158,16 +158,12 @@ impl Key {
         self = self.word(s.len() as u64);
         let mut chunks = s.as_bytes().chunks_exact(8);
         for chunk in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(chunk);
-            let w = u64::from_le_bytes(w);
+            let w = word(chunk);
             self = self.word(if lower { ascii_lower(w) } else { w });
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            let w = u64::from_le_bytes(w);
+            let w = word(rest);
             self = self.word(if lower { ascii_lower(w) } else { w });
         }
         self
@@ -187,6 +183,30 @@ impl Key {
     }
 }
 
+/// `a.eq_ignore_ascii_case(b)`, eight bytes at a time: names are short, and compared often.
+pub(crate) fn eq_ignore_ascii_case(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let same = |x: u64, y: u64| x == y || ascii_lower(x) == ascii_lower(y);
+    let (mut ca, mut cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    for (x, y) in (&mut ca).zip(&mut cb) {
+        if !same(word(x), word(y)) {
+            return false;
+        }
+    }
+    same(word(ca.remainder()), word(cb.remainder()))
+}
+
+/// Up to eight bytes as a word, zeros after them.
+fn word(bytes: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    let n = bytes.len().min(8);
+    w[..n].copy_from_slice(&bytes[..n]);
+    u64::from_le_bytes(w)
+}
+
 /// The eight bytes of `w` with `A`-`Z` made lower case, the others as they are.
 fn ascii_lower(w: u64) -> u64 {
     const LOW: u64 = 0x0101_0101_0101_0101;
@@ -202,6 +222,39 @@ fn ascii_lower(w: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ignoring_ascii_case_agrees_with_std() {
+        let names = [
+            "",
+            "a",
+            "A",
+            "ci",
+            "CI",
+            "ci-user-9",
+            "CI-USER-9",
+            "ci-user-8",
+            "continuous-integration",
+            "Continuous-Integration",
+            "continuous-integratioN",
+            "aws:SourceAccount",
+            "AWS:SOURCEACCOUNT",
+            "aws:PrincipalType",
+            "\u{c4}rger",
+            "\u{e4}rger",
+            "@[`{",
+            "`{@[",
+        ];
+        for a in names {
+            for b in names {
+                assert_eq!(
+                    eq_ignore_ascii_case(a, b),
+                    a.eq_ignore_ascii_case(b),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn ascii_lower_agrees_with_the_byte_at_a_time_form() {

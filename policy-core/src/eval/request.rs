@@ -12,7 +12,9 @@ use crate::model::names::{
 use crate::model::principal::AwsPrincipal;
 
 use super::date::{format_date, parse_date};
-use super::keys::{account_key, role_key, service_key, session_key, user_key, CallerKeys};
+use super::keys::{
+    account_key, eq_ignore_ascii_case, role_key, service_key, session_key, user_key, CallerKeys,
+};
 
 /// Who makes a request.
 ///
@@ -938,7 +940,7 @@ impl Request {
     pub(crate) fn lookup(&self, key: &str) -> Option<&[ContextValue]> {
         self.context
             .iter()
-            .find(|e| e.key.len() == key.len() && e.key.eq_ignore_ascii_case(key))
+            .find(|e| eq_ignore_ascii_case(&e.key, key))
             .map(|e| e.values.as_slice())
     }
 }
