@@ -12,16 +12,11 @@ use ecr_policy::json::ParsedPolicy;
 use ecr_policy::{PolicyDocument, RepositoryPolicy};
 
 fn files(sub: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/corpus")
-        .join(sub);
-    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    v.sort();
-    v
+    common::json_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/corpus")
+            .join(sub),
+    )
 }
 
 fn stem(p: &Path) -> String {

@@ -3,6 +3,8 @@
 //! equivalence agrees with hashicorp/awspolicyequivalence's suite except where AWS itself
 //! disagrees with it. When the corpus is absent the tests say so and pass.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use ecr_policy::compare::equivalent;
@@ -28,13 +30,8 @@ fn corpus() -> Option<PathBuf> {
 }
 
 fn json_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.expect("directory entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .filter(|p| p.file_name().is_some_and(|n| n != "index.json"))
-        .collect();
-    files.sort();
+    let mut files = common::json_files(dir);
+    files.retain(|p| p.file_name().is_some_and(|n| n != "index.json"));
     files
 }
 
@@ -73,7 +70,7 @@ fn every_real_policy_parses_and_round_trips() {
         );
         assert_eq!(
             shaped,
-            compact_preserving_order(&text),
+            common::compact_preserving_order(&text),
             "{name}: order not kept"
         );
         assert!(equivalent(doc, &doc.normalize()), "{name}");
@@ -85,31 +82,6 @@ fn every_real_policy_parses_and_round_trips() {
         "{} policies parsed and round-tripped; {repository} are valid repository policies",
         files.len()
     );
-}
-
-/// The text without insignificant white space, keys in their original order.
-fn compact_preserving_order(text: &str) -> String {
-    let mut out = String::new();
-    let mut in_string = false;
-    let mut escaped = false;
-    for c in text.chars() {
-        if in_string {
-            out.push(c);
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
-        } else if c == '"' {
-            in_string = true;
-            out.push(c);
-        } else if !c.is_whitespace() {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[test]

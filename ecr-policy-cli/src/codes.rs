@@ -42,52 +42,7 @@ impl Code {
         match self {
             Code::InvalidPolicy => "The policy text cannot be read: JSON that breaks the policy grammar.",
             Code::UnknownValue => "A value left to deployment time (an intrinsic function or a value known after apply): what depends on it is not checked.",
-            Code::Lint(c) => match c {
-                LintCode::UnknownAction => "An action the catalogue does not know.",
-                LintCode::NotARepositoryAction => "An ecr: action on the registry or on nothing, which a repository policy cannot grant.",
-                LintCode::AuthorizationTokenInRepositoryPolicy => "ecr:GetAuthorizationToken, which belongs in the caller's identity policy.",
-                LintCode::ForeignAction => "An action of another service.",
-                LintCode::ResourcePresent => "A Resource or NotResource element in a repository policy.",
-                LintCode::MissingPrincipal => "A statement without principal, or with an empty one.",
-                LintCode::MalformedPrincipal => "A principal that is not a valid AWS principal.",
-                LintCode::DeletedPrincipal => "A unique id (AIDA...) standing for a deleted user or role: the grant reaches nobody.",
-                LintCode::MissingAction => "A statement without actions.",
-                LintCode::DuplicateSid => "Two statements with the same Sid.",
-                LintCode::EmptySid => "An empty Sid.",
-                LintCode::EmptyList => "An empty list.",
-                LintCode::PublicAccess => "Principal \"*\" allowed with no narrowing condition.",
-                LintCode::ServicePrincipalWithoutSource => "A service principal allowed without aws:SourceAccount or aws:SourceArn.",
-                LintCode::AllowWithNotPrincipal => "Allow with NotPrincipal: everyone else gets access.",
-                LintCode::NotPrincipalDeniesListed => {
-                    "Deny with NotPrincipal that still denies a user or role it lists (a role's sessions, or a principal whose account is not listed)."
-                }
-                LintCode::ExternalPermissionsManagement => {
-                    "Another account or organization can manage the repository's permissions (or anything but the actions NotAction lists)."
-                }
-                LintCode::ExternalWrite => "Another account can push or delete.",
-                LintCode::ExternalRead => "Another account can read: a note for a reviewer.",
-                LintCode::DeadStatement => "A statement no request can meet.",
-                LintCode::DeadCondition => "A condition no request can meet.",
-                LintCode::WildcardAction => "A wildcard action in an Allow: it grants future actions too.",
-                LintCode::OperatorKeyMismatch => "A condition operator that does not fit the type of its key.",
-                LintCode::WildcardInNonLikeOperator => "* or ? in a value of an operator that takes them literally.",
-                LintCode::PolicyVariableInLegacyVersion => "A policy variable under Version 2008-10-17 (or no Version), where it is plain text.",
-                LintCode::MissingVersion => "No Version element.",
-                LintCode::PolicyTooLong => "More than the 10,240 characters ECR stores.",
-                LintCode::LocksOutPolicyChanges => "A policy that denies everyone ecr:SetRepositoryPolicy: ECR demands force.",
-                LintCode::ValueTypeMismatch => {
-                    "A condition value that does not fit its operator or key (not a number, a date or an ARN where one is needed)."
-                }
-                LintCode::RedundantAction => "An action listed twice or covered by a wildcard in the same list.",
-                LintCode::PublicActionInPrivatePolicy => "An ecr-public: action in a private repository or registry policy, where it has no effect.",
-                LintCode::PrivateActionInPublicPolicy => "An ecr: action in an ECR Public repository policy, where it has no effect.",
-                LintCode::MissingResource => "A statement of a registry or identity policy without Resource.",
-                LintCode::PrincipalInIdentityPolicy => "A Principal in an identity policy, which IAM refuses.",
-                LintCode::ResourceOutsideRegistry => "A Resource of a registry policy that names no repository of the registry.",
-                LintCode::ActionOutsideScopeV1 => "An action a registry of policy scope V1 refuses (an error when the scope is V1).",
-                LintCode::ActionNeedsWildcardResource => "An action without resource-level permissions granted on a Resource other than *, where it grants nothing.",
-                _ => "A finding of the ecr-policy lint.",
-            },
+            Code::Lint(c) => c.description(),
         }
     }
 }

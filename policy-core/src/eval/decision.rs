@@ -122,6 +122,23 @@ pub enum Reason {
     /// The action has no resource (`ecr:GetAuthorizationToken`, ...): only an identity policy
     /// allowing it on `"Resource": "*"` can grant it, and none does.
     ActionNeedsIdentityPolicy,
+    /// Same account: the registry policy names the caller, which is enough.
+    SameAccountRegistryAllow,
+    /// Across accounts: the identity policy and the registry policy both allow.
+    CrossAccountIdentityAndRegistryAllow,
+    /// The root user of another account, as the source account of cross-account replication
+    /// is: the registry policy allows its account.
+    CrossAccountRootRegistryAllow,
+    /// A service principal: the registry policy allows it, which is enough.
+    ServiceRegistryAllow,
+    /// Same account: the registry policy allows only the caller's whole account (`:root`),
+    /// which delegates to the account's identity policies, and none allows.
+    RegistryAccountGrantNeedsIdentityAllow,
+    /// Across accounts: the registry policy allows, but the caller's identity policy does not.
+    CrossAccountRegistryNoIdentityAllow,
+    /// Across accounts: the identity policy allows, but neither the registry policy nor a
+    /// repository policy AWS consults for the action allows the caller.
+    CrossAccountNoRegistryAllow,
 }
 
 impl Reason {
@@ -163,6 +180,27 @@ impl Reason {
             }
             Reason::ActionNeedsIdentityPolicy => {
                 "the action has no resource: only an identity policy allowing it on \"Resource\": \"*\" can grant it, and none does"
+            }
+            Reason::SameAccountRegistryAllow => {
+                "same account: the registry policy allows the caller, which is enough"
+            }
+            Reason::CrossAccountIdentityAndRegistryAllow => {
+                "another account: the identity policy and the registry policy both allow"
+            }
+            Reason::CrossAccountRootRegistryAllow => {
+                "the root user of another account (the source of replication): the registry policy allows its account"
+            }
+            Reason::ServiceRegistryAllow => {
+                "a service principal: the registry policy allows it, which is enough"
+            }
+            Reason::RegistryAccountGrantNeedsIdentityAllow => {
+                "the registry policy allows only the caller's whole account (:root), which leaves the decision to the account's identity policies, and none allows"
+            }
+            Reason::CrossAccountRegistryNoIdentityAllow => {
+                "another account: the registry policy allows, but the caller's identity policy must allow too, and it does not"
+            }
+            Reason::CrossAccountNoRegistryAllow => {
+                "another account: the identity policy allows, but the registry policy (or a repository policy, where AWS consults one for the action) must allow the caller too, and none does"
             }
         }
     }
@@ -248,6 +286,12 @@ pub enum Mismatch {
     },
     /// The action has no resource, so a repository policy cannot grant or deny it.
     NotARepositoryAction,
+    /// AWS does not consult this policy for the action (a registry policy of scope V1
+    /// outside the actions it enforces, a repository policy for `ecr:CreateRepository`).
+    NotConsulted {
+        /// Why, in words.
+        reason: &'static str,
+    },
 }
 
 impl fmt::Display for Mismatch {
@@ -272,6 +316,7 @@ impl fmt::Display for Mismatch {
             Mismatch::NotARepositoryAction => f.write_str(
                 "the action has no resource, so a repository policy does not apply to it",
             ),
+            Mismatch::NotConsulted { reason } => write!(f, "not consulted: {reason}"),
         }
     }
 }
@@ -509,7 +554,7 @@ impl<'a> Evaluator<'a> {
                 if !action || !(identity || s.may_cover(keys)) {
                     continue;
                 }
-                let m = applies(policy.kind, s, request, keys);
+                let m = applies_keyed(policy.kind, s, request, keys);
                 if m != PrincipalMatch::No {
                     tally.add(policy.kind, s.effect, m);
                     if tally.deny {
@@ -610,8 +655,20 @@ fn target(request: &Request) -> &str {
     }
 }
 
+/// How the statement applies to the request: `No` when it does not.
+pub(super) fn applies(
+    kind: PolicyKind,
+    s: &PreparedStatement<'_>,
+    request: &Request,
+) -> PrincipalMatch {
+    if !s.covers_action(&request.action) {
+        return PrincipalMatch::No;
+    }
+    applies_keyed(kind, s, request, &request.keys)
+}
+
 /// How a statement that covers the action applies to the request: `No` when it does not.
-fn applies(
+fn applies_keyed(
     kind: PolicyKind,
     s: &PreparedStatement<'_>,
     request: &Request,
@@ -627,7 +684,11 @@ fn applies(
     m
 }
 
-fn mismatches(kind: PolicyKind, s: &PreparedStatement<'_>, request: &Request) -> Vec<Mismatch> {
+pub(super) fn mismatches(
+    kind: PolicyKind,
+    s: &PreparedStatement<'_>,
+    request: &Request,
+) -> Vec<Mismatch> {
     let mut out = Vec::new();
     if s.principal_match(kind, &request.caller) == PrincipalMatch::No {
         out.push(Mismatch::Principal {
@@ -664,7 +725,7 @@ fn mismatches(kind: PolicyKind, s: &PreparedStatement<'_>, request: &Request) ->
 }
 
 /// Why a statement that applies does.
-fn why(
+pub(super) fn why(
     kind: PolicyKind,
     s: &PreparedStatement<'_>,
     request: &Request,

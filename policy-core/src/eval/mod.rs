@@ -2,7 +2,8 @@
 //! answered the way AWS combines a repository policy with the caller's identity policy
 //! (ECR-FACTS section 5), with an explanation naming the statements that decided and, for
 //! each statement that applies, why: the principal that covers the caller and the rule that
-//! made each condition hold.
+//! made each condition hold. [`RegistryEvaluator`] adds the private registry's policy, for
+//! cross-account replication, pull through cache and the registry policy scopes.
 //!
 //! ```
 //! use policy_core::eval::{Caller, Evaluator, Outcome, Reason, Request};
@@ -35,6 +36,7 @@ mod decision;
 mod keys;
 mod prepared;
 mod principal_match;
+mod registry;
 mod request;
 mod why;
 
@@ -52,6 +54,7 @@ pub use decision::{
     Decision, EvaluatedPolicy, Evaluator, Mismatch, Outcome, Reason, StatementRef, StatementReport,
 };
 pub use principal_match::{PrincipalCover, PrincipalMatch};
+pub use registry::RegistryEvaluator;
 
 pub use request::{Caller, ContextValue, Request, RequestAction};
 pub use why::{Applies, ConditionRule, HeldCondition};

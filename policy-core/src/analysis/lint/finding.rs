@@ -69,7 +69,7 @@ impl fmt::Display for Severity {
 }
 
 macro_rules! lint_codes {
-    ($( $(#[$doc:meta])* $variant:ident = $code:literal, $severity:ident; )*) => {
+    ($( $(#[$doc:meta])* $variant:ident = $code:literal, $severity:ident, $description:literal; )*) => {
         /// The stable code of a finding; its text (e.g. `unknown-action`) never changes.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
@@ -92,98 +92,147 @@ macro_rules! lint_codes {
             pub const fn severity(self) -> Severity {
                 match self { $(LintCode::$variant => Severity::$severity,)* }
             }
+
+            /// One line on what the code means, as the command line's `--list-codes` and
+            /// SARIF rules show it.
+            ///
+            /// ```
+            /// use policy_core::lint::LintCode;
+            /// assert_eq!(LintCode::MissingVersion.description(), "No Version element.");
+            /// ```
+            #[must_use]
+            pub const fn description(self) -> &'static str {
+                match self { $(LintCode::$variant => $description,)* }
+            }
         }
     };
 }
 
 lint_codes! {
     /// An action the catalogue does not know.
-    UnknownAction = "unknown-action", Error;
+    UnknownAction = "unknown-action", Error,
+        "An action the catalogue does not know.";
     /// An `ecr:` action on the registry or on nothing, which a repository policy cannot grant.
-    NotARepositoryAction = "not-a-repository-action", Error;
+    NotARepositoryAction = "not-a-repository-action", Error,
+        "An ecr: action on the registry or on nothing, which a repository policy cannot grant.";
     /// `ecr:GetAuthorizationToken`, which belongs in the caller's identity policy.
-    AuthorizationTokenInRepositoryPolicy = "authorization-token-in-repository-policy", Error;
+    AuthorizationTokenInRepositoryPolicy = "authorization-token-in-repository-policy", Error,
+        "ecr:GetAuthorizationToken, which belongs in the caller's identity policy.";
     /// An action of another service.
-    ForeignAction = "foreign-action", Warning;
+    ForeignAction = "foreign-action", Warning,
+        "An action of another service.";
     /// A `Resource` or `NotResource` element.
-    ResourcePresent = "resource-present", Error;
+    ResourcePresent = "resource-present", Error,
+        "A Resource or NotResource element in a repository policy.";
     /// A statement without principal, or with an empty one.
-    MissingPrincipal = "missing-principal", Error;
+    MissingPrincipal = "missing-principal", Error,
+        "A statement without principal, or with an empty one.";
     /// A principal that is not a valid AWS principal.
-    MalformedPrincipal = "malformed-principal", Error;
+    MalformedPrincipal = "malformed-principal", Error,
+        "A principal that is not a valid AWS principal.";
     /// A unique id (`AIDA...`) standing for a deleted user or role: the grant reaches nobody.
-    DeletedPrincipal = "deleted-principal", Warning;
+    DeletedPrincipal = "deleted-principal", Warning,
+        "A unique id (AIDA...) standing for a deleted user or role: the grant reaches nobody.";
     /// A statement without actions.
-    MissingAction = "missing-action", Error;
+    MissingAction = "missing-action", Error,
+        "A statement without actions.";
     /// Two statements with the same Sid.
-    DuplicateSid = "duplicate-sid", Error;
+    DuplicateSid = "duplicate-sid", Error,
+        "Two statements with the same Sid.";
     /// `"Sid": ""`.
-    EmptySid = "empty-sid", Suggestion;
+    EmptySid = "empty-sid", Suggestion,
+        "An empty Sid.";
     /// An empty list.
-    EmptyList = "empty-list", Suggestion;
+    EmptyList = "empty-list", Suggestion,
+        "An empty list.";
     /// A caller of any account, outside every organization and network the policy names, is
     /// allowed: `"*"` with no condition, or only conditions that narrow nothing
     /// (`StringLike aws:PrincipalArn "*"`, `IpAddress 0.0.0.0/0`, ...).
-    PublicAccess = "public-access", SecurityWarning;
+    PublicAccess = "public-access", SecurityWarning,
+        "Principal \"*\" allowed with no narrowing condition.";
     /// A service principal allowed acting for resources of any account (the confused
     /// deputy): no condition narrows `aws:SourceAccount` or `aws:SourceArn` to named accounts
     /// or ARNs.
-    ServicePrincipalWithoutSource = "service-principal-without-source", SecurityWarning;
+    ServicePrincipalWithoutSource = "service-principal-without-source", SecurityWarning,
+        "A service principal allowed without aws:SourceAccount or aws:SourceArn.";
     /// Another account (or every account of an organization) can manage the repository's
     /// policy, or is granted through `NotAction`.
-    ExternalPermissionsManagement = "external-permissions-management", SecurityWarning;
+    ExternalPermissionsManagement = "external-permissions-management", SecurityWarning,
+        "Another account or organization can manage the repository's permissions (or anything but the actions NotAction lists).";
     /// Another account can push, change or delete.
-    ExternalWrite = "external-write", Warning;
+    ExternalWrite = "external-write", Warning,
+        "Another account can push or delete.";
     /// Another account can read: a note for a reviewer.
-    ExternalRead = "external-read", Suggestion;
+    ExternalRead = "external-read", Suggestion,
+        "Another account can read: a note for a reviewer.";
     /// `Allow` with `NotPrincipal`: everyone else gets access.
-    AllowWithNotPrincipal = "allow-with-not-principal", SecurityWarning;
+    AllowWithNotPrincipal = "allow-with-not-principal", SecurityWarning,
+        "Allow with NotPrincipal: everyone else gets access.";
     /// `Deny` with `NotPrincipal` that still denies a user or role it lists: AWS spares a caller
     /// only when each of its identities (account, user; or account, role, session) is listed.
-    NotPrincipalDeniesListed = "not-principal-denies-listed", Warning;
+    NotPrincipalDeniesListed = "not-principal-denies-listed", Warning,
+        "Deny with NotPrincipal that still denies a user or role it lists (a role's sessions, or a principal whose account is not listed).";
     /// A wildcard action in an `Allow`: it grants future actions too.
-    WildcardAction = "wildcard-action", Warning;
+    WildcardAction = "wildcard-action", Warning,
+        "A wildcard action in an Allow: it grants future actions too.";
     /// A condition operator that does not fit the type of its key.
-    OperatorKeyMismatch = "operator-key-mismatch", Warning;
+    OperatorKeyMismatch = "operator-key-mismatch", Warning,
+        "A condition operator that does not fit the type of its key.";
     /// A condition value that does not fit its operator or key: not a number for a `Numeric`
     /// operator, not a date for a `Date` operator, neither an ARN nor an ARN pattern for
     /// `aws:SourceArn` or `aws:PrincipalArn` (the `policy!` macro refuses the same values).
-    ValueTypeMismatch = "value-type-mismatch", Warning;
+    ValueTypeMismatch = "value-type-mismatch", Warning,
+        "A condition value that does not fit its operator or key (not a number, a date or an ARN where one is needed).";
     /// `*` or `?` in a value of an operator that takes them literally.
-    WildcardInNonLikeOperator = "wildcard-in-non-like-operator", Warning;
+    WildcardInNonLikeOperator = "wildcard-in-non-like-operator", Warning,
+        "* or ? in a value of an operator that takes them literally.";
     /// A policy variable under Version `2008-10-17` (or no Version), where it is plain text.
-    PolicyVariableInLegacyVersion = "policy-variable-in-legacy-version", Warning;
+    PolicyVariableInLegacyVersion = "policy-variable-in-legacy-version", Warning,
+        "A policy variable under Version 2008-10-17 (or no Version), where it is plain text.";
     /// No `Version` element.
-    MissingVersion = "missing-version", Warning;
+    MissingVersion = "missing-version", Warning,
+        "No Version element.";
     /// More than the 10,240 characters ECR stores.
-    PolicyTooLong = "policy-too-long", Error;
+    PolicyTooLong = "policy-too-long", Error,
+        "More than the 10,240 characters ECR stores.";
     /// No identity of the owning account can call `ecr:SetRepositoryPolicy` or
     /// `ecr:DeleteRepositoryPolicy` any more: ECR demands `force`.
-    LocksOutPolicyChanges = "locks-out-policy-changes", Error;
+    LocksOutPolicyChanges = "locks-out-policy-changes", Error,
+        "A policy that denies everyone ecr:SetRepositoryPolicy: ECR demands force.";
     /// A statement no request can meet: its principal and conditions never hold together.
-    DeadStatement = "dead-statement", Warning;
+    DeadStatement = "dead-statement", Warning,
+        "A statement no request can meet.";
     /// A condition no request can meet, such as `aws:SourceArn` compared with an IAM role's
     /// ARN or `aws:PrincipalAccount` with a name.
-    DeadCondition = "dead-condition", Warning;
+    DeadCondition = "dead-condition", Warning,
+        "A condition no request can meet.";
     /// An action listed twice or covered by a wildcard in the same list.
-    RedundantAction = "redundant-action", Suggestion;
+    RedundantAction = "redundant-action", Suggestion,
+        "An action listed twice or covered by a wildcard in the same list.";
     /// An `ecr-public:` action in a private repository or registry policy, where it has no
     /// effect (the `policy!` macro refuses it).
-    PublicActionInPrivatePolicy = "public-action-in-private-policy", Error;
+    PublicActionInPrivatePolicy = "public-action-in-private-policy", Error,
+        "An ecr-public: action in a private repository or registry policy, where it has no effect.";
     /// An `ecr:` action in an ECR Public repository policy, where it has no effect.
-    PrivateActionInPublicPolicy = "private-action-in-public-policy", Error;
+    PrivateActionInPublicPolicy = "private-action-in-public-policy", Error,
+        "An ecr: action in an ECR Public repository policy, where it has no effect.";
     /// A statement of a registry or identity policy without `Resource`.
-    MissingResource = "missing-resource", Error;
+    MissingResource = "missing-resource", Error,
+        "A statement of a registry or identity policy without Resource.";
     /// A `Principal` in an identity policy, which IAM refuses.
-    PrincipalInIdentityPolicy = "principal-in-identity-policy", Error;
+    PrincipalInIdentityPolicy = "principal-in-identity-policy", Error,
+        "A Principal in an identity policy, which IAM refuses.";
     /// A `Resource` of a registry policy that names no repository of the registry.
-    ResourceOutsideRegistry = "resource-outside-registry", Error;
+    ResourceOutsideRegistry = "resource-outside-registry", Error,
+        "A Resource of a registry policy that names no repository of the registry.";
     /// An action a registry of policy scope V1 refuses: a note under the default scope V2,
     /// an error when the lint is told the registry is on V1.
-    ActionOutsideScopeV1 = "action-outside-scope-v1", Suggestion;
+    ActionOutsideScopeV1 = "action-outside-scope-v1", Suggestion,
+        "An action a registry of policy scope V1 refuses (an error when the scope is V1).";
     /// An action without resource-level permissions (`ecr:GetAuthorizationToken`, registry
     /// actions) in an identity-policy statement whose `Resource` is not `"*"`: it grants nothing.
-    ActionNeedsWildcardResource = "action-needs-wildcard-resource", Error;
+    ActionNeedsWildcardResource = "action-needs-wildcard-resource", Error,
+        "An action without resource-level permissions granted on a Resource other than *, where it grants nothing.";
 }
 
 impl fmt::Display for LintCode {
@@ -349,6 +398,25 @@ impl<'de> serde::Deserialize<'de> for Finding {
                 ],
             )),
             None => Ok(finding),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LintCode;
+
+    #[test]
+    fn every_code_has_its_own_one_line_description() {
+        let mut seen = std::collections::HashSet::new();
+        for code in LintCode::ALL {
+            let d = code.description();
+            assert!(!d.is_empty() && !d.contains('\n'), "{code}: {d:?}");
+            assert!(
+                d.ends_with('.'),
+                "{code}: a sentence, ending in a full stop: {d:?}"
+            );
+            assert!(seen.insert(d), "{code} shares its description {d:?}");
         }
     }
 }
