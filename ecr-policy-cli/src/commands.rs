@@ -119,6 +119,10 @@ fn change_json(c: &AccessChange) -> Value {
         "actions": c.actions,
         "resource": c.resource,
         "conditions": c.conditions,
+        "counterexample": c.counterexample.as_ref().map(|p| json!({
+            "request": p.to_string(),
+            "certain": p.is_certain(),
+        })),
     })
 }
 

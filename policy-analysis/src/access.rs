@@ -287,6 +287,9 @@ struct Prepared {
     resource: Option<bool>,
     constraints: Vec<Constraint>,
     negated: Vec<Constraint>,
+    /// The conditions as written, each with whether its values hold a policy variable:
+    /// two equal entries lower to the same constraint.
+    sources: Vec<(Condition, bool)>,
 }
 
 impl Prepared {
@@ -312,6 +315,15 @@ impl Prepared {
                     None => Some(!identity),
                     Some(r) => r.covers(repository),
                 };
+                let sources = s
+                    .conditions
+                    .iter()
+                    .map(|c| {
+                        let variable =
+                            policy.variables && c.values.iter().any(|v| v.contains("${"));
+                        (c.clone(), variable)
+                    })
+                    .collect();
                 Prepared {
                     index,
                     effect: s.effect,
@@ -320,6 +332,7 @@ impl Prepared {
                     resource,
                     constraints,
                     negated,
+                    sources,
                 }
             })
             .collect()
@@ -532,6 +545,7 @@ impl Analyzer {
                     resource: exact.then_some(true),
                     negated: constraints.iter().map(Constraint::negate).collect(),
                     constraints,
+                    sources: other.candidate_sources(c),
                 }
             })
             .collect();
@@ -555,8 +569,16 @@ impl Analyzer {
                 },
                 witness: solved.witness,
             };
-            if let Some(solved) = satisfy(who, base.clone(), &escape, &mention, &mut budget) {
-                return Some(grant(solved));
+            // A blocker whose every condition the candidate has too holds whenever the
+            // candidate does: no request escapes it, however inexact the solver is on them.
+            let sources = self.candidate_sources(&candidate);
+            let blocked = blockers
+                .iter()
+                .any(|b| b.resource == Some(true) && b.sources.iter().all(|c| sources.contains(c)));
+            if !blocked {
+                if let Some(solved) = satisfy(who, base.clone(), &escape, &mention, &mut budget) {
+                    return Some(grant(solved));
+                }
             }
             for d in &other_denies {
                 if d.resource.is_none() {
@@ -774,6 +796,15 @@ impl Analyzer {
             }
         }
         (base, exact)
+    }
+
+    /// The conditions of a candidate as written (see [`Prepared::sources`]).
+    fn candidate_sources(&self, (_, s, j): &Candidate) -> Vec<(Condition, bool)> {
+        [(false, s), (true, j)]
+            .into_iter()
+            .filter_map(|(id, k)| k.map(|k| self.statement(id, k)))
+            .flat_map(|p| p.sources.iter().cloned())
+            .collect()
     }
 
     /// Finds a request of class `i` that the statements of `sig` allow.

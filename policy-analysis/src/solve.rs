@@ -228,15 +228,19 @@ pub(crate) fn solve(
                     // A value no choice of the identity step changes: no caller of the class
                     // passes. Otherwise the choice may have missed one.
                     let account_fixed = matches!(who.account, Choice::Fixed(_));
-                    let determined = match *key {
-                        "aws:principalaccount" => account_fixed,
-                        "aws:principalarn" | "aws:username" => {
-                            account_fixed && (who.name.is_some() || who.kind == Kind::Root)
-                        }
-                        "aws:principalservicename" => who.name.is_some(),
-                        "aws:userid" => who.session.is_some() || who.kind != Kind::Session,
-                        _ => true,
-                    };
+                    // There is one anonymous caller, with no ARN, account name or service.
+                    let determined = who.kind == Kind::Anonymous
+                        || match *key {
+                            "aws:principalaccount" => account_fixed,
+                            "aws:principalarn" | "aws:username" => {
+                                account_fixed && (who.name.is_some() || who.kind == Kind::Root)
+                            }
+                            "aws:principalservicename" => {
+                                who.name.is_some() || who.kind != Kind::Service
+                            }
+                            "aws:userid" => who.session.is_some() || who.kind != Kind::Session,
+                            _ => true,
+                        };
                     if determined {
                         return None;
                     }
