@@ -55,6 +55,15 @@ fn main() {
         assert!(serde_json::from_str::<shapes::AnyDoc>(t).is_ok(), "{t}");
     }
     assert!(serde_json::from_str::<shapes::DocIn>(&text).is_ok());
+    let decisions = if op.starts_with("corpus_")
+        && ["evaluator", "iam_rs", "decision"]
+            .iter()
+            .any(|w| op.contains(w))
+    {
+        shapes::corpus_decisions()
+    } else {
+        Vec::new()
+    };
     let mut total = 0usize;
     match op.as_str() {
         "to_json" => (0..iterations).for_each(|_| total += black_box(&policy).to_json().len()),
@@ -218,6 +227,57 @@ fn main() {
                         == iam_rs::Decision::Allow,
                 )
             });
+        }
+        // The corpus's decisions (`shapes::corpus_decisions`): one operation decides every
+        // request kept, each policy prepared once beforehand, or once for each decision.
+        "corpus_evaluator" => {
+            let evaluators: Vec<_> = decisions.iter().map(|d| Evaluator::new(&d.ours)).collect();
+            (0..iterations).for_each(|_| {
+                for (e, d) in evaluators.iter().zip(&decisions) {
+                    for (r, _) in &d.requests {
+                        total += usize::from(e.decide(black_box(r)) == Outcome::Allowed);
+                    }
+                }
+            });
+        }
+        "corpus_evaluator_oneoff" => (0..iterations).for_each(|_| {
+            for d in &decisions {
+                for (r, _) in &d.requests {
+                    total += usize::from(
+                        Evaluator::new(black_box(&d.ours)).decide(black_box(r)) == Outcome::Allowed,
+                    );
+                }
+            }
+        }),
+        "corpus_iam_rs" => {
+            let evaluators: Vec<_> = decisions
+                .iter()
+                .map(|d| iam_rs::PolicyEvaluator::with_policies(vec![d.theirs.clone()]))
+                .collect();
+            (0..iterations).for_each(|_| {
+                for (e, d) in evaluators.iter().zip(&decisions) {
+                    for (_, r) in &d.requests {
+                        total += usize::from(
+                            e.evaluate(black_box(r)).unwrap().decision == iam_rs::Decision::Allow,
+                        );
+                    }
+                }
+            });
+        }
+        "corpus_iam_rs_oneoff" => (0..iterations).for_each(|_| {
+            for d in &decisions {
+                for (_, r) in &d.requests {
+                    total += usize::from(
+                        iam_rs::evaluate_policy(black_box(&d.theirs), black_box(r)).unwrap()
+                            == iam_rs::Decision::Allow,
+                    );
+                }
+            }
+        }),
+        "corpus_decision_count" => {
+            let kept: usize = decisions.iter().map(|d| d.requests.len()).sum();
+            println!("{} policies, {kept} requests", decisions.len());
+            return;
         }
         other => {
             eprintln!("unknown operation {other}");

@@ -376,4 +376,119 @@ pub fn entries(n: usize) -> String {
     serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
         "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": actions}]})
     .to_string()
+/// One policy of the corpus with the requests both evaluators answer alike.
+pub struct CorpusDecisions {
+    pub ours: ecr_policy::PolicyDocument,
+    pub theirs: iam_rs::IAMPolicy,
+    pub requests: Vec<(ecr_policy::eval::Request, iam_rs::IAMRequest)>,
+}
+
+/// The corpus's policies, each asked to pull, push and delete the repository by every principal
+/// it names (accounts as their root user, services as themselves) and by two strangers. A
+/// request is kept only where both evaluators give the same answer (allowed, explicitly denied,
+/// or neither): `iam-rs` reads a policy alone, so the cross-account grants that AWS completes
+/// with the caller's identity policy, `NotPrincipal` and a few operators differ, and a policy
+/// `iam-rs` cannot read is left out. `iam-rs`'s copy names the repository as `Resource` where a
+/// statement has none.
+pub fn corpus_decisions() -> Vec<CorpusDecisions> {
+    use ecr_policy::eval::{Caller, Evaluator, Outcome, Request};
+    use ecr_policy::{Action, PolicyDocument, ServiceName};
+    let repository: ecr_policy::model::RepositoryArn = REPOSITORY.parse().unwrap();
+    let mut out = Vec::new();
+    for text in corpus() {
+        let ours = PolicyDocument::from_json(&text).unwrap();
+        let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let statements = match &mut json["Statement"] {
+            serde_json::Value::Array(list) => list.iter_mut().collect::<Vec<_>>(),
+            one => vec![one],
+        };
+        let mut names: Vec<(bool, String)> = Vec::new();
+        for s in statements {
+            if s.get("Resource").is_none() && s.get("NotResource").is_none() {
+                s["Resource"] = serde_json::Value::from(REPOSITORY);
+            }
+            for (key, service) in [("AWS", false), ("Service", true)] {
+                match s.get("Principal").and_then(|p| p.get(key)) {
+                    Some(serde_json::Value::String(one)) => names.push((service, one.clone())),
+                    Some(serde_json::Value::Array(many)) => names.extend(
+                        many.iter()
+                            .filter_map(|v| v.as_str())
+                            .map(|v| (service, v.to_owned())),
+                    ),
+                    _ => {}
+                }
+            }
+        }
+        let Ok(theirs) = iam_rs::IAMPolicy::from_json(&json.to_string()) else {
+            continue;
+        };
+        names.push((false, format!("arn:aws:iam::{ACCOUNT}:user/someone")));
+        names.push((false, "arn:aws:iam::999999999999:user/stranger".to_owned()));
+        names.sort();
+        names.dedup();
+        let evaluator = Evaluator::new(&ours);
+        let prepared = iam_rs::PolicyEvaluator::with_policies(vec![theirs.clone()]);
+        let mut requests = Vec::new();
+        for (service, name) in names {
+            let arn = if !service && name.len() == 12 && name.bytes().all(|b| b.is_ascii_digit()) {
+                format!("arn:aws:iam::{name}:root")
+            } else {
+                name.clone()
+            };
+            let (caller, principal) = if service {
+                let Ok(s) = ServiceName::new(&name) else {
+                    continue;
+                };
+                (
+                    Caller::service(s),
+                    iam_rs::Principal::Service(iam_rs::PrincipalId::String(name.clone())),
+                )
+            } else {
+                let Ok(c) = Caller::from_arn(&arn) else {
+                    continue;
+                };
+                (
+                    c,
+                    iam_rs::Principal::Aws(iam_rs::PrincipalId::String(arn.clone())),
+                )
+            };
+            for action in [
+                Action::BatchGetImage,
+                Action::PutImage,
+                Action::DeleteRepository,
+            ] {
+                let ours_request = Request::new(caller.clone(), action, repository.clone());
+                let mut context = iam_rs::Context::new();
+                context.insert(
+                    "aws:PrincipalArn".to_owned(),
+                    iam_rs::ContextValue::String(caller.principal_arn()),
+                );
+                let theirs_request = iam_rs::IAMRequest::new_with_context(
+                    principal.clone(),
+                    action.as_str(),
+                    iam_rs::Arn::parse(REPOSITORY).unwrap(),
+                    context,
+                );
+                let Ok(result) = prepared.evaluate(&theirs_request) else {
+                    continue;
+                };
+                let same = match evaluator.decide(&ours_request) {
+                    Outcome::Allowed => result.decision == iam_rs::Decision::Allow,
+                    Outcome::ExplicitlyDenied => result.decision == iam_rs::Decision::Deny,
+                    Outcome::ImplicitlyDenied => result.decision == iam_rs::Decision::NotApplicable,
+                };
+                if same {
+                    requests.push((ours_request, theirs_request));
+                }
+            }
+        }
+        if !requests.is_empty() {
+            out.push(CorpusDecisions {
+                ours,
+                theirs,
+                requests,
+            });
+        }
+    }
+    out
 }

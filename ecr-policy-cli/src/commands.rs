@@ -232,7 +232,7 @@ pub fn explain(r: &ExplainRequest<'_>) -> u8 {
     let mut evaluator = Evaluator::new(&policy);
     if let Some(path) = r.identity_policy {
         match read_policy(path) {
-            Ok((_, identity)) => evaluator = evaluator.with_identity_policy(&identity),
+            Ok((_, identity)) => evaluator = evaluator.with_identity_policy(identity),
             Err(c) => return c,
         }
     }

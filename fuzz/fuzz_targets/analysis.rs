@@ -18,13 +18,13 @@ use policy_core::{Action, PolicyDocument};
 /// Larger inputs only slow the search down without reaching new code.
 const MAX_INPUT: usize = 4096;
 
-struct Evaluators {
-    own: Evaluator,
-    with_identity: Evaluator,
+struct Evaluators<'a> {
+    own: Evaluator<'a>,
+    with_identity: Evaluator<'a>,
 }
 
-impl Evaluators {
-    fn of(policy: &PolicyDocument, allow_all: &PolicyDocument) -> Self {
+impl<'a> Evaluators<'a> {
+    fn of(policy: &'a PolicyDocument, allow_all: &'a PolicyDocument) -> Self {
         Evaluators {
             own: Evaluator::new(policy),
             with_identity: Evaluator::new(policy).with_identity_policy(allow_all),

@@ -350,8 +350,8 @@ fn decided_otherwise(
 ) -> Option<String> {
     let evaluators = |d: &PolicyDocument| {
         [
-            Evaluator::new(d),
-            Evaluator::new(d).with_identity_policy(allow_all()),
+            Evaluator::new(d.clone()),
+            Evaluator::new(d.clone()).with_identity_policy(allow_all()),
         ]
     };
     let (ea, eb) = (evaluators(a), evaluators(b));
@@ -377,7 +377,7 @@ fn assert_proves(
         .request()
         .expect("a certain counterexample has a request");
     let evaluator = |d: &PolicyDocument| {
-        let e = Evaluator::new(d);
+        let e = Evaluator::new(d.clone());
         if proof.with_identity_policy {
             e.with_identity_policy(allow_all())
         } else {

@@ -117,9 +117,9 @@ pub struct AccessAnalysis {
     /// only other accounts' are, as [`IdentityAssumption::Unknown`] says).
     identity_given: bool,
     /// Confirms grants that rest on the repository policy alone (the owning account).
-    own: Evaluator,
+    own: Evaluator<'static>,
     /// Confirms grants that need an identity policy.
-    with_identity: Evaluator,
+    with_identity: Evaluator<'static>,
 }
 
 impl AccessAnalysis {
@@ -201,9 +201,9 @@ impl AccessAnalysis {
                 RepositoryName::__checked("unnamed-repository"),
             )
         });
-        let own = Evaluator::new(document);
+        let own = Evaluator::new(document.clone());
         let with_identity = match &options.identity {
-            IdentityAssumption::Policy(p) => own.clone().with_identity_policy(p),
+            IdentityAssumption::Policy(p) => own.clone().with_identity_policy(p.clone()),
             _ => own.clone().with_identity_policy(allow_all()),
         };
         AccessAnalysis {
@@ -227,7 +227,7 @@ impl AccessAnalysis {
                 ))
     }
 
-    fn evaluator(&self, with_identity: bool) -> &Evaluator {
+    fn evaluator(&self, with_identity: bool) -> &Evaluator<'static> {
         if with_identity {
             &self.with_identity
         } else {

@@ -744,17 +744,17 @@ fn fresh_account(named: &BTreeSet<(Partition, AccountId)>) -> AccountId {
     }
 }
 
-type Conds<'a> = Vec<&'a PreparedCondition>;
+type Conds<'a> = Vec<PreparedCondition<'a>>;
 
 /// What a policy does for one caller class and action: the statements that may apply, each
 /// with the conditions that could not be decided.
 struct Grant<'a> {
-    allows: Vec<(&'a PreparedStatement, PrincipalMatch, Conds<'a>)>,
-    denies: Vec<(&'a PreparedStatement, Conds<'a>)>,
+    allows: Vec<(&'a PreparedStatement<'a>, PrincipalMatch, Conds<'a>)>,
+    denies: Vec<(&'a PreparedStatement<'a>, Conds<'a>)>,
 }
 
 impl<'a> Grant<'a> {
-    fn of(policy: &'a PreparedPolicy, probe: &Probe, action: Action) -> Self {
+    fn of(policy: &'a PreparedPolicy<'a>, probe: &Probe, action: Action) -> Self {
         let mut grant = Grant {
             allows: Vec::new(),
             denies: Vec::new(),
@@ -769,7 +769,7 @@ impl<'a> Grant<'a> {
                 continue;
             }
             // A Resource in a repository policy other than "*" cannot be decided here.
-            let resource_known = match &s.resources {
+            let resource_known = match s.resources() {
                 None => true,
                 Some((negated, patterns)) => {
                     !negated
@@ -780,7 +780,7 @@ impl<'a> Grant<'a> {
             };
             let mut undecided = Vec::new();
             let mut applies = true;
-            for c in &s.conditions {
+            for c in s.conditions() {
                 match c.evaluate(probe) {
                     Tri::False => {
                         applies = false;
@@ -811,25 +811,24 @@ impl<'a> Grant<'a> {
 
 /// Whether condition set `weaker` holds whenever `stronger` does, judged by their text: every
 /// test of `weaker` is implied by a test of `stronger`.
-fn weaker_or_equal(weaker: &[&PreparedCondition], stronger: &[&PreparedCondition]) -> bool {
+fn weaker_or_equal(weaker: &[PreparedCondition<'_>], stronger: &[PreparedCondition<'_>]) -> bool {
     weaker
         .iter()
         .all(|w| stronger.iter().any(|s| implies(s, w)))
 }
 
 /// Whether test `s` being true makes test `w` true.
-fn implies(s: &PreparedCondition, w: &PreparedCondition) -> bool {
+fn implies(s: &PreparedCondition<'_>, w: &PreparedCondition<'_>) -> bool {
     let (so, wo) = (s.operator, w.operator);
-    if !s.key.eq_ignore_ascii_case(&w.key)
+    if !s.key.eq_ignore_ascii_case(w.key)
         || so.operator != wo.operator
         || so.qualifier != wo.qualifier
         || (so.if_exists && !wo.if_exists)
     {
         return false;
     }
-    let values = |c: &PreparedCondition| -> BTreeSet<String> {
-        c.values.iter().map(|v| v.text.clone()).collect()
-    };
+    let values =
+        |c: &PreparedCondition<'_>| -> BTreeSet<String> { c.texts().map(str::to_owned).collect() };
     let (sv, wv) = (values(s), values(w));
     if so.operator == Operator::Null {
         sv == wv
