@@ -376,6 +376,8 @@ pub fn entries(n: usize) -> String {
     serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
         "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": actions}]})
     .to_string()
+}
+
 /// One policy of the corpus with the requests both evaluators answer alike.
 pub struct CorpusDecisions {
     pub ours: ecr_policy::PolicyDocument,

@@ -661,7 +661,7 @@ impl AccessAnalysis {
     }
 
     /// The evaluator of the repository policy alone.
-    pub(crate) fn repository_evaluator(&self) -> &Evaluator {
+    pub(crate) fn repository_evaluator(&self) -> &Evaluator<'_> {
         &self.own
     }
 
