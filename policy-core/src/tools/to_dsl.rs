@@ -190,17 +190,8 @@ fn action(a: &ActionItem, kind: PolicyKind, on_any: bool) -> Result<String, Stri
             Ok(lit(text))
         }
         _ => Err(format!(
-            "the action \"{a}\" is not one the macro writes in {}", a_kind(kind)
+            "the action \"{a}\" is not one the macro writes in {}", kind.with_article()
         )),
-    }
-}
-
-/// "a repository policy", "an identity policy", ...
-fn a_kind(kind: PolicyKind) -> String {
-    match kind {
-        PolicyKind::Identity => format!("an {kind}"),
-        PolicyKind::PublicRepository => format!("an {kind}"),
-        _ => format!("a {kind}"),
     }
 }
 
@@ -213,12 +204,12 @@ fn repository_action(a: &ActionItem, kind: PolicyKind) -> Result<String, String>
         ActionItem::Ecr(x) => Err(format!(
             "{} takes no repository resource, so the macro refuses it in {}",
             x.as_str(),
-            a_kind(kind)
+            kind.with_article()
         )),
         ActionItem::Public(x) => Err(format!(
             "{} is an ECR Public action, which the macro refuses in {}",
             x.as_str(),
-            a_kind(kind)
+            kind.with_article()
         )),
         ActionItem::Pattern(p) if p.as_str() == "*" => Ok(lit("*")),
         ActionItem::Pattern(p) if p.service() == "ecr" && !p.matching_actions().is_empty() => {
