@@ -55,6 +55,15 @@ fn main() {
         assert!(serde_json::from_str::<shapes::AnyDoc>(t).is_ok(), "{t}");
     }
     assert!(serde_json::from_str::<shapes::DocIn>(&text).is_ok());
+    let decisions = if op.starts_with("corpus_")
+        && ["evaluator", "iam_rs", "decision"]
+            .iter()
+            .any(|w| op.contains(w))
+    {
+        shapes::corpus_decisions()
+    } else {
+        Vec::new()
+    };
     let mut total = 0usize;
     match op.as_str() {
         "to_json" => (0..iterations).for_each(|_| total += black_box(&policy).to_json().len()),
@@ -110,6 +119,66 @@ fn main() {
                 total += PolicyDocument::from_json(black_box(t)).map_or(0, |d| d.lint().len());
             }
         }),
+        // The same on a fresh thread each time: nothing remembered from the pass before, as
+        // for policies the lint has not seen (the answers the analysis keeps per thread).
+        "corpus_parse_lint_cold" => (0..iterations).for_each(|_| {
+            total += std::thread::spawn({
+                let corpus = corpus.clone();
+                move || {
+                    corpus
+                        .iter()
+                        .map(|t| {
+                            PolicyDocument::from_json(black_box(t)).map_or(0, |d| d.lint().len())
+                        })
+                        .sum::<usize>()
+                }
+            })
+            .join()
+            .unwrap();
+        }),
+        "corpus_thread" => (0..iterations).for_each(|_| {
+            total += std::thread::spawn({
+                let corpus = corpus.clone();
+                move || corpus.len()
+            })
+            .join()
+            .unwrap();
+        }),
+        // One policy at ECR's size limit (`shapes::at_limit`, STATEMENTS 1 to 5 picks the shape).
+        "at_limit_parse_lint" => {
+            let shapes = shapes::at_limit();
+            let text = &shapes[(n - 1) % shapes.len()].1;
+            (0..iterations).for_each(|_| {
+                total += PolicyDocument::from_json(black_box(text)).map_or(0, |d| d.lint().len());
+            });
+        }
+        // One statement listing STATEMENTS action entries (`shapes::entries`).
+        "entries_parse_lint" => {
+            let text = shapes::entries(n);
+            (0..iterations).for_each(|_| {
+                total += PolicyDocument::from_json(black_box(&text)).map_or(0, |d| d.lint().len());
+            });
+        }
+        "entries_document" => {
+            let text = shapes::entries(n);
+            (0..iterations).for_each(|_| {
+                total +=
+                    PolicyDocument::from_json(black_box(&text)).map_or(0, |d| d.statements.len());
+            });
+        }
+        // Prints the policy of the shape, to lint it with the command line.
+        "at_limit_print" => {
+            let shapes = shapes::at_limit();
+            println!("{}", shapes[(n - 1) % shapes.len()].1);
+        }
+        "at_limit_document" => {
+            let shapes = shapes::at_limit();
+            let text = &shapes[(n - 1) % shapes.len()].1;
+            (0..iterations).for_each(|_| {
+                total +=
+                    PolicyDocument::from_json(black_box(text)).map_or(0, |d| d.statements.len());
+            });
+        }
         "corpus_value" => (0..iterations).for_each(|_| {
             for t in &corpus {
                 total += serde_json::from_str::<serde_json::Value>(black_box(t))
@@ -158,6 +227,57 @@ fn main() {
                         == iam_rs::Decision::Allow,
                 )
             });
+        }
+        // The corpus's decisions (`shapes::corpus_decisions`): one operation decides every
+        // request kept, each policy prepared once beforehand, or once for each decision.
+        "corpus_evaluator" => {
+            let evaluators: Vec<_> = decisions.iter().map(|d| Evaluator::new(&d.ours)).collect();
+            (0..iterations).for_each(|_| {
+                for (e, d) in evaluators.iter().zip(&decisions) {
+                    for (r, _) in &d.requests {
+                        total += usize::from(e.decide(black_box(r)) == Outcome::Allowed);
+                    }
+                }
+            });
+        }
+        "corpus_evaluator_oneoff" => (0..iterations).for_each(|_| {
+            for d in &decisions {
+                for (r, _) in &d.requests {
+                    total += usize::from(
+                        Evaluator::new(black_box(&d.ours)).decide(black_box(r)) == Outcome::Allowed,
+                    );
+                }
+            }
+        }),
+        "corpus_iam_rs" => {
+            let evaluators: Vec<_> = decisions
+                .iter()
+                .map(|d| iam_rs::PolicyEvaluator::with_policies(vec![d.theirs.clone()]))
+                .collect();
+            (0..iterations).for_each(|_| {
+                for (e, d) in evaluators.iter().zip(&decisions) {
+                    for (_, r) in &d.requests {
+                        total += usize::from(
+                            e.evaluate(black_box(r)).unwrap().decision == iam_rs::Decision::Allow,
+                        );
+                    }
+                }
+            });
+        }
+        "corpus_iam_rs_oneoff" => (0..iterations).for_each(|_| {
+            for d in &decisions {
+                for (_, r) in &d.requests {
+                    total += usize::from(
+                        iam_rs::evaluate_policy(black_box(&d.theirs), black_box(r)).unwrap()
+                            == iam_rs::Decision::Allow,
+                    );
+                }
+            }
+        }),
+        "corpus_decision_count" => {
+            let kept: usize = decisions.iter().map(|d| d.requests.len()).sum();
+            println!("{} policies, {kept} requests", decisions.len());
+            return;
         }
         other => {
             eprintln!("unknown operation {other}");

@@ -88,5 +88,67 @@ fn decide(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, decide);
+/// The same four forms over the corpus's policies (`shapes::corpus_decisions`): one
+/// iteration decides every request both evaluators answer alike.
+fn decide_corpus(c: &mut Criterion) {
+    let mut group = c.benchmark_group("decide_corpus");
+    let decisions = shapes::corpus_decisions();
+    let ours: Vec<_> = decisions.iter().map(|d| Evaluator::new(&d.ours)).collect();
+    let theirs: Vec<_> = decisions
+        .iter()
+        .map(|d| iam_rs::PolicyEvaluator::with_policies(vec![d.theirs.clone()]))
+        .collect();
+    group.bench_function("evaluator", |b| {
+        b.iter(|| {
+            ours.iter()
+                .zip(&decisions)
+                .flat_map(|(e, d)| d.requests.iter().map(move |(r, _)| e.decide(black_box(r))))
+                .filter(|o| *o == Outcome::Allowed)
+                .count()
+        })
+    });
+    group.bench_function("iam_rs", |b| {
+        b.iter(|| {
+            theirs
+                .iter()
+                .zip(&decisions)
+                .flat_map(|(e, d)| {
+                    d.requests
+                        .iter()
+                        .map(move |(_, r)| e.evaluate(black_box(r)).unwrap().decision)
+                })
+                .filter(|o| *o == iam_rs::Decision::Allow)
+                .count()
+        })
+    });
+    group.bench_function("oneoff_evaluator", |b| {
+        b.iter(|| {
+            decisions
+                .iter()
+                .flat_map(|d| {
+                    d.requests
+                        .iter()
+                        .map(move |(r, _)| Evaluator::new(black_box(&d.ours)).decide(black_box(r)))
+                })
+                .filter(|o| *o == Outcome::Allowed)
+                .count()
+        })
+    });
+    group.bench_function("oneoff_iam_rs", |b| {
+        b.iter(|| {
+            decisions
+                .iter()
+                .flat_map(|d| {
+                    d.requests.iter().map(move |(_, r)| {
+                        iam_rs::evaluate_policy(black_box(&d.theirs), black_box(r)).unwrap()
+                    })
+                })
+                .filter(|o| *o == iam_rs::Decision::Allow)
+                .count()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, decide, decide_corpus);
 criterion_main!(benches);

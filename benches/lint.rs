@@ -41,6 +41,20 @@ fn lint(c: &mut Criterion) {
         },
     );
     group.finish();
+    // One policy at ECR's size limit per shape, parsed and linted.
+    let mut group = c.benchmark_group("lint_at_limit");
+    for (name, text) in shapes::at_limit() {
+        assert!(PolicyDocument::from_json(&text).is_ok(), "{name}");
+        group.bench_with_input(BenchmarkId::new(name, text.len()), &text, |b, text| {
+            b.iter(|| {
+                PolicyDocument::from_json(black_box(text))
+                    .unwrap()
+                    .lint()
+                    .len()
+            })
+        });
+    }
+    group.finish();
 }
 
 criterion_group!(benches, lint);

@@ -264,3 +264,233 @@ pub fn corpus() -> Vec<String> {
         .map(|p| std::fs::read_to_string(p).unwrap())
         .collect()
 }
+
+/// ECR's limit on a repository policy's text.
+pub const MAX_POLICY_LENGTH: usize = 10_240;
+
+/// Policies that fill ECR's size limit with the statements that cost the analysis most, one
+/// per name: public pulls behind wildcard conditions, denies by network, service principals
+/// with source conditions, one statement trusting many accounts, and one list of action
+/// patterns. Each holds as many statements (or entries) as fit in 10,240 characters.
+pub fn at_limit() -> Vec<(&'static str, String)> {
+    use serde_json::json;
+    let account = |i: usize| format!("{:012}", 100_000_000_000 + i * 7_919);
+    let fill = |make: &dyn Fn(usize) -> serde_json::Value| {
+        let mut statements: Vec<serde_json::Value> = Vec::new();
+        let mut text = String::new();
+        for i in 0.. {
+            statements.push(make(i));
+            let next = json!({"Version": "2012-10-17", "Statement": statements}).to_string();
+            if next.len() > MAX_POLICY_LENGTH {
+                break;
+            }
+            text = next;
+        }
+        text
+    };
+    let public = fill(&|i| {
+        json!({"Sid": format!("Public{i}"), "Effect": "Allow", "Principal": "*",
+            "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            "Condition": {"StringLike": {"aws:PrincipalOrgID": format!("o-{i}*")},
+                "ArnNotLike": {"aws:PrincipalArn": format!("arn:aws:iam::{}:role/*", account(i))}}})
+    });
+    let denies = fill(&|i| {
+        if i == 0 {
+            json!({"Effect": "Allow", "Principal": "*", "Action": "ecr:*"})
+        } else {
+            json!({"Sid": format!("Deny{i}"), "Effect": "Deny", "Principal": "*",
+                "Action": "ecr:*",
+                "Condition": {"NotIpAddress": {"aws:SourceIp": [format!("10.{i}.0.0/16"), format!("2001:db8:{i:x}::/48")]}}})
+        }
+    });
+    let services = fill(&|i| {
+        json!({"Sid": format!("Service{i}"), "Effect": "Allow",
+            "Principal": {"Service": format!("service{i}.amazonaws.com")},
+            "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            "Condition": {"StringEquals": {"aws:SourceAccount": account(i)},
+                "ArnLike": {"aws:SourceArn": format!("arn:aws:codebuild:us-east-1:{}:project/*", account(i))}}})
+    });
+    let accounts = {
+        let mut n = 1;
+        let mut text = String::new();
+        loop {
+            let roots: Vec<String> = (0..n)
+                .map(|i| format!("arn:aws:iam::{}:root", account(i)))
+                .collect();
+            let next = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Principal": {"AWS": roots}, "Action": ["ecr:BatchGetImage", "ecr:PutImage"],
+                "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}]})
+            .to_string();
+            if next.len() > MAX_POLICY_LENGTH {
+                break text;
+            }
+            text = next;
+            n += 1;
+        }
+    };
+    let patterns = {
+        let words = [
+            "Batch", "Get", "Put", "List", "Describe", "Upload", "Complete", "Initiate", "Delete",
+            "Set",
+        ];
+        let mut n = 1;
+        let mut text = String::new();
+        loop {
+            let actions: Vec<String> = (0..n)
+                .map(|i| format!("ecr:{}*{}?", words[i % words.len()], i % 7))
+                .collect();
+            let next = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": actions}]})
+            .to_string();
+            if next.len() > MAX_POLICY_LENGTH {
+                break text;
+            }
+            text = next;
+            n += 1;
+        }
+    };
+    vec![
+        ("public_conditions", public),
+        ("network_denies", denies),
+        ("service_sources", services),
+        ("many_accounts", accounts),
+        ("action_patterns", patterns),
+    ]
+}
+
+/// One statement whose `Action` lists `n` entries, patterns and names in turn: the growth of
+/// the lint with the length of a list.
+pub fn entries(n: usize) -> String {
+    let words = [
+        "Batch", "Get", "Put", "List", "Describe", "Upload", "Complete", "Initiate",
+    ];
+    let actions: Vec<String> = (0..n)
+        .map(|i| {
+            if i % 2 == 0 {
+                format!("ecr:{}*{}?", words[i % words.len()], i % 7)
+            } else {
+                ACTIONS[i % ACTIONS.len()].to_owned()
+            }
+        })
+        .collect();
+    serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": actions}]})
+    .to_string()
+}
+
+/// One policy of the corpus with the requests both evaluators answer alike.
+pub struct CorpusDecisions {
+    pub ours: ecr_policy::PolicyDocument,
+    pub theirs: iam_rs::IAMPolicy,
+    pub requests: Vec<(ecr_policy::eval::Request, iam_rs::IAMRequest)>,
+}
+
+/// The corpus's policies, each asked to pull, push and delete the repository by every principal
+/// it names (accounts as their root user, services as themselves) and by two strangers. A
+/// request is kept only where both evaluators give the same answer (allowed, explicitly denied,
+/// or neither): `iam-rs` reads a policy alone, so the cross-account grants that AWS completes
+/// with the caller's identity policy, `NotPrincipal` and a few operators differ, and a policy
+/// `iam-rs` cannot read is left out. `iam-rs`'s copy names the repository as `Resource` where a
+/// statement has none.
+pub fn corpus_decisions() -> Vec<CorpusDecisions> {
+    use ecr_policy::eval::{Caller, Evaluator, Outcome, Request};
+    use ecr_policy::{Action, PolicyDocument, ServiceName};
+    let repository: ecr_policy::model::RepositoryArn = REPOSITORY.parse().unwrap();
+    let mut out = Vec::new();
+    for text in corpus() {
+        let ours = PolicyDocument::from_json(&text).unwrap();
+        let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let statements = match &mut json["Statement"] {
+            serde_json::Value::Array(list) => list.iter_mut().collect::<Vec<_>>(),
+            one => vec![one],
+        };
+        let mut names: Vec<(bool, String)> = Vec::new();
+        for s in statements {
+            if s.get("Resource").is_none() && s.get("NotResource").is_none() {
+                s["Resource"] = serde_json::Value::from(REPOSITORY);
+            }
+            for (key, service) in [("AWS", false), ("Service", true)] {
+                match s.get("Principal").and_then(|p| p.get(key)) {
+                    Some(serde_json::Value::String(one)) => names.push((service, one.clone())),
+                    Some(serde_json::Value::Array(many)) => names.extend(
+                        many.iter()
+                            .filter_map(|v| v.as_str())
+                            .map(|v| (service, v.to_owned())),
+                    ),
+                    _ => {}
+                }
+            }
+        }
+        let Ok(theirs) = iam_rs::IAMPolicy::from_json(&json.to_string()) else {
+            continue;
+        };
+        names.push((false, format!("arn:aws:iam::{ACCOUNT}:user/someone")));
+        names.push((false, "arn:aws:iam::999999999999:user/stranger".to_owned()));
+        names.sort();
+        names.dedup();
+        let evaluator = Evaluator::new(&ours);
+        let prepared = iam_rs::PolicyEvaluator::with_policies(vec![theirs.clone()]);
+        let mut requests = Vec::new();
+        for (service, name) in names {
+            let arn = if !service && name.len() == 12 && name.bytes().all(|b| b.is_ascii_digit()) {
+                format!("arn:aws:iam::{name}:root")
+            } else {
+                name.clone()
+            };
+            let (caller, principal) = if service {
+                let Ok(s) = ServiceName::new(&name) else {
+                    continue;
+                };
+                (
+                    Caller::service(s),
+                    iam_rs::Principal::Service(iam_rs::PrincipalId::String(name.clone())),
+                )
+            } else {
+                let Ok(c) = Caller::from_arn(&arn) else {
+                    continue;
+                };
+                (
+                    c,
+                    iam_rs::Principal::Aws(iam_rs::PrincipalId::String(arn.clone())),
+                )
+            };
+            for action in [
+                Action::BatchGetImage,
+                Action::PutImage,
+                Action::DeleteRepository,
+            ] {
+                let ours_request = Request::new(caller.clone(), action, repository.clone());
+                let mut context = iam_rs::Context::new();
+                context.insert(
+                    "aws:PrincipalArn".to_owned(),
+                    iam_rs::ContextValue::String(caller.principal_arn()),
+                );
+                let theirs_request = iam_rs::IAMRequest::new_with_context(
+                    principal.clone(),
+                    action.as_str(),
+                    iam_rs::Arn::parse(REPOSITORY).unwrap(),
+                    context,
+                );
+                let Ok(result) = prepared.evaluate(&theirs_request) else {
+                    continue;
+                };
+                let same = match evaluator.decide(&ours_request) {
+                    Outcome::Allowed => result.decision == iam_rs::Decision::Allow,
+                    Outcome::ExplicitlyDenied => result.decision == iam_rs::Decision::Deny,
+                    Outcome::ImplicitlyDenied => result.decision == iam_rs::Decision::NotApplicable,
+                };
+                if same {
+                    requests.push((ours_request, theirs_request));
+                }
+            }
+        }
+        if !requests.is_empty() {
+            out.push(CorpusDecisions {
+                ours,
+                theirs,
+                requests,
+            });
+        }
+    }
+    out
+}

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Compile cost of `policy!` against `serde_json::json!`, and of a clean build of ecr-policy
-# against a crate that depends only on serde (derive) and serde_json.
+# Compile cost of `policy!` against `serde_json::json!`, and of a fresh user crate with
+# ecr-policy against one with serde (derive) + serde_json, and one with serde_json alone.
 #
-# Generates throwaway crates under $WORK (default: a temporary folder), then times with
-# hyperfine:
+# Generates throwaway crates under $WORK (default: a temporary folder), then times, in RUNS
+# interleaved rounds (default 5):
 #   1. the rebuild of a crate with 200 distinct `policy!` invocations after touching its source,
 #      against its twin with the same 200 policies written as `serde_json::json!`;
-#   2. a clean build of ecr-policy against a clean build of the serde + serde_json baseline.
-# Prints a Markdown table. Needs hyperfine (`apt-get install hyperfine`).
+#   2. the clean build of a fresh user crate with ecr-policy and one `policy!`, against one with
+#      serde (derive) + serde_json and one `json!`, and one with serde_json alone and that `json!`.
+# Prints Markdown tables: min and median, wall clock and CPU time.
 #
 #   scripts/compile-cost.sh [RUNS]
 set -euo pipefail
@@ -16,7 +17,6 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-5}
 work=${WORK:-$(mktemp -d)}
 count=200
-command -v hyperfine >/dev/null || { echo "hyperfine is missing: apt-get install hyperfine" >&2; exit 2; }
 
 mkdir -p "$work"
 echo "work folder: $work" >&2
@@ -112,60 +112,127 @@ serde_json = "1"
 [workspace]
 ''')
 
-# Clean-build pair: ecr-policy alone, and serde (derive) + serde_json alone.
-write(f"{work}/clean-ecr-policy/src/lib.rs", "pub use ecr_policy;\n")
-write(f"{work}/clean-ecr-policy/Cargo.toml", f'''[package]
-name = "clean-ecr-policy"
+# Fresh user crates for the clean builds: ecr-policy with one `policy!`; serde (with derive, which
+# nearly every Rust service already compiles) + serde_json with one `json!`; serde_json alone with
+# the same `json!`.
+one_policy = """pub fn policy() -> String {
+    ecr_policy::policy! {
+        account "123456789012";
+        sid "AllowPushPull" allow user "ci-user" push, pull on repo
+    }
+    .to_json()
+}
+"""
+one_json = """pub fn policy() -> String {
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "AllowPushPull",
+            "Effect": "Allow",
+            "Principal": { "AWS": "arn:aws:iam::123456789012:user/ci-user" },
+            "Action": ["ecr:BatchCheckLayerAvailability", "ecr:PutImage", "ecr:InitiateLayerUpload",
+                       "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:GetDownloadUrlForLayer",
+                       "ecr:BatchGetImage"]
+        }]
+    })
+    .to_string()
+}
+"""
+for name, lib, deps in [
+    ("clean-ecr-policy", one_policy, f'ecr-policy = {{ path = "{repo}" }}'),
+    ("clean-serde", one_json, 'serde = { version = "1", features = ["derive"] }\nserde_json = "1"'),
+    ("clean-serde-json", one_json, 'serde_json = "1"'),
+]:
+    write(f"{work}/{name}/src/lib.rs", lib)
+    write(f"{work}/{name}/Cargo.toml", f"""[package]
+name = "{name}"
 version = "0.0.0"
 edition = "2021"
 publish = false
 
 [dependencies]
-ecr-policy = {{ path = "{repo}" }}
+{deps}
 
 [workspace]
-''')
-write(f"{work}/clean-serde/src/lib.rs", "pub use serde;\npub use serde_json;\n")
-write(f"{work}/clean-serde/Cargo.toml", '''[package]
-name = "clean-serde"
-version = "0.0.0"
-edition = "2021"
-publish = false
-
-[dependencies]
-serde = { version = "1", features = ["derive"] }
-serde_json = "1"
-
-[workspace]
-''')
+""")
 PY
 
-# Same lock file versions for both sides where they share crates.
-for c in with-policy-macro with-json-macro clean-ecr-policy clean-serde; do
+# Same lock file versions for every side where they share crates.
+for c in with-policy-macro with-json-macro clean-ecr-policy clean-serde clean-serde-json; do
   cp "$repo/Cargo.lock" "$work/$c/Cargo.lock"
   (cd "$work/$c" && cargo build -q 2>/dev/null || cargo build)
 done
 
+# Interleaved runs: each round builds every side once, in an order that alternates from round to
+# round, so that a change of load on the shared machine falls on every side alike. Wall clock and
+# CPU time (user + system of the build and its children) of each build; min and median of each.
 cd "$work"
-hyperfine --style basic --runs "$runs" --export-json rebuild.json \
-  --prepare 'touch with-policy-macro/src/lib.rs' -n 'policy! x200 rebuild' 'cargo build -q --manifest-path with-policy-macro/Cargo.toml' \
-  --prepare 'touch with-json-macro/src/lib.rs' -n 'json! x200 rebuild' 'cargo build -q --manifest-path with-json-macro/Cargo.toml' >&2
+python3 - "$runs" "$count" <<'PY'
+import os, statistics, subprocess, sys, time
+runs, count = int(sys.argv[1]), int(sys.argv[2])
 
-hyperfine --style basic --runs "$runs" --export-json clean.json \
-  --prepare 'cargo clean -q --manifest-path clean-ecr-policy/Cargo.toml' -n 'ecr-policy clean build' 'cargo build -q --manifest-path clean-ecr-policy/Cargo.toml' \
-  --prepare 'cargo clean -q --manifest-path clean-serde/Cargo.toml' -n 'serde + serde_json clean build' 'cargo build -q --manifest-path clean-serde/Cargo.toml' >&2
+def timed(prepare, command):
+    subprocess.run(prepare, shell=True, check=True)
+    before = os.times()
+    start = time.perf_counter()
+    subprocess.run(command, shell=True, check=True)
+    wall = time.perf_counter() - start
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return wall, cpu
 
-python3 - "$count" <<'PY'
-import json, sys
-count = int(sys.argv[1])
-def load(name):
-    return {r["command"]: r for r in json.load(open(name))["results"]}
-rb, cl = load("rebuild.json"), load("clean.json")
-p, j = rb["policy! x200 rebuild"], rb["json! x200 rebuild"]
-e, s = cl["ecr-policy clean build"], cl["serde + serde_json clean build"]
-print("| measure | ours | alternative | ratio | target |")
-print("| --- | --- | --- | --- | --- |")
-print(f"| rebuild, 200 invocations (`policy!` vs `json!`) | {p['mean']:.2f} s ± {p['stddev']:.2f} | {j['mean']:.2f} s ± {j['stddev']:.2f} | {p['mean']/j['mean']:.2f}x | <= 1.0x |")
-print(f"| per invocation | {p['mean']/count*1000:.2f} ms | {j['mean']/count*1000:.2f} ms | | |")
-print(f"| clean build (`ecr-policy` vs serde + serde_json) | {e['mean']:.2f} s ± {e['stddev']:.2f} | {s['mean']:.2f} s ± {s['stddev']:.2f} | {e['mean']/s['mean']:.2f}x | <= 1.2x |")
+def build(crate):
+    return f"cargo build -q --manifest-path {crate}/Cargo.toml"
+
+def clean(crate):
+    return f"cargo clean -q --manifest-path {crate}/Cargo.toml"
+
+groups = {
+    "rebuild": [
+        ("policy! x200", "touch with-policy-macro/src/lib.rs", build("with-policy-macro")),
+        ("json! x200", "touch with-json-macro/src/lib.rs", build("with-json-macro")),
+    ],
+    "clean": [
+        ("ecr-policy + policy!", clean("clean-ecr-policy"), build("clean-ecr-policy")),
+        ("serde (derive) + serde_json + json!", clean("clean-serde"), build("clean-serde")),
+        ("serde_json + json!", clean("clean-serde-json"), build("clean-serde-json")),
+    ],
+}
+results = {}
+for group, sides in groups.items():
+    for r in range(runs):
+        order = sides if r % 2 == 0 else list(reversed(sides))
+        for name, prepare, command in order:
+            results.setdefault(name, []).append(timed(prepare, command))
+            wall, cpu = results[name][-1]
+            print(f"{group} round {r + 1}: {name}: {wall:.2f} s wall, {cpu:.2f} s CPU", file=sys.stderr)
+
+def stats(name, i):
+    xs = [x[i] for x in results[name]]
+    return min(xs), statistics.median(xs)
+
+print(f"{runs} interleaved rounds; seconds.")
+print()
+print("| build | wall min | wall median | CPU min | CPU median |")
+print("| --- | ---: | ---: | ---: | ---: |")
+for name in results:
+    wmin, wmed = stats(name, 0)
+    cmin, cmed = stats(name, 1)
+    print(f"| {name} | {wmin:.2f} | {wmed:.2f} | {cmin:.2f} | {cmed:.2f} |")
+print()
+print("| ratio | wall (min) | wall (median) | CPU (min) | CPU (median) | target |")
+print("| --- | ---: | ---: | ---: | ---: | --- |")
+for ours, theirs, target in [
+    ("policy! x200", "json! x200", "<= 0.5x"),
+    ("ecr-policy + policy!", "serde (derive) + serde_json + json!", "<= 1.1x"),
+    ("ecr-policy + policy!", "serde_json + json!", "reported"),
+]:
+    cells = []
+    for i in (0, 1):
+        (a_min, a_med), (b_min, b_med) = stats(ours, i), stats(theirs, i)
+        cells += [f"{a_min / b_min:.2f}x", f"{a_med / b_med:.2f}x"]
+    print(f"| {ours} vs {theirs} | {' | '.join(cells)} | {target} |")
+print()
+print(f"Per invocation (median wall): policy! {stats('policy! x200', 0)[1] / count * 1000:.2f} ms, "
+      f"json! {stats('json! x200', 0)[1] / count * 1000:.2f} ms.")
 PY

@@ -26,14 +26,18 @@ pub use policy_core::*;
 #[doc(hidden)]
 pub mod __private {
     //! What the expansion of `policy!` names, flat, whatever the public module of each item.
+    pub use policy_core::builder::{IdentityResource, Registry, Repositories};
+    pub use policy_core::catalogue::PublicAction;
     pub use policy_core::catalogue::{ActionPattern, ConditionOperator, Operator, SetQualifier};
     pub use policy_core::model::{
         ActionItem, AwsPrincipal, Condition, ConditionKey, ConditionValue, Principal,
     };
+    pub use policy_core::model::{IdentityPolicy, PublicRepositoryPolicy, RegistryPolicy};
     pub use policy_core::names::{
         AccountId, IamPath, OrgId, Partition, PolicyId, RoleName, ServiceName, SessionName, Sid,
         UserName,
     };
+    pub use policy_core::names::{Region, RepositoryName};
     pub use policy_core::slot;
     pub use policy_core::{Action, Bundle, RepositoryPolicy, StatementBuilder, Version};
     pub use policy_macros::policy_impl;
@@ -72,11 +76,23 @@ pub mod __private {
 /// header     := 'version' value ';'         "2012-10-17" (the default) or "2008-10-17"
 ///             | 'id' value ';'              the policy Id
 ///             | 'account' value ';'         the policy's account, for users, roles and sessions
-///                                           named without one
-/// statement  := ('sid' value)? mark* ('allow' | 'deny') principals actions 'on' 'repo' conditions*
+///                                           named without one; a registry's account
+///             | 'region' value ';'          a registry's Region (registry and identity policies)
+/// statement  := ('sid' value)? mark* ('allow' | 'deny') principals actions target conditions*
+///             | ('sid' value)? ('allow' | 'deny') actions resources conditions*
+///                                                      an identity policy: no principal
 ///             | {expr}                                 a StatementBuilder (e.g. of statement!)
 ///             | '..' {expr}                            statements: an iterator of them, a
 ///                                                      PolicyTemplate or a RepositoryPolicy
+/// target     := 'on' 'repo'                            a repository policy
+///             | 'on' 'public' 'repo'                   an ECR Public repository policy
+///             | 'on' 'registry' (repos (',' repos)*)?  a registry policy: every repository of
+///                                                      the registry, or those named
+/// resources  := 'on' resource (',' resource)*
+/// resource   := repos | '"*"'                          "*": every resource
+///             | 'arn' "arn:..."                        another resource by its ARN
+/// repos      := 'repo' value                           one repository, "team/app"
+///             | 'repos' value                          a pattern of names, "prod-*"
 /// mark       := 'public' | 'external' | 'any_source' | 'lockout'   what the statement means
 ///                                                      to grant; see "Judged at compile time"
 /// principals := principal (',' principal)*
@@ -135,6 +151,71 @@ pub mod __private {
 /// The builder does the same with [`StatementBuilder::spare`]. `allow anyone except` is
 /// refused: AWS does not support `NotPrincipal` with `Allow`.
 ///
+/// # Policy kinds
+///
+/// What the statements are `on` decides the kind of the policy, and all statements of a policy
+/// are of one kind. `on repo` writes a private repository policy, as above. The other kinds:
+///
+/// - `on registry`: the **registry policy** of a private registry
+///   ([`RegistryPolicy`](model::RegistryPolicy), set with `PutRegistryPolicy`), for
+///   cross-account replication and pull through cache. Its statements name principals and a
+///   `Resource` of repositories of the registry, so the policy needs the `account` and `region`
+///   headers: `on registry` is `arn:aws:ecr:REGION:ACCOUNT:repository/*`, `on registry repos
+///   "ecr-public/*"` a prefix, `on registry repo "team/app"` one repository. Its actions are
+///   `ecr:` actions on repositories; AWS documents `ecr:ReplicateImage`,
+///   `ecr:BatchImportUpstreamImage` and `ecr:CreateRepository` for it, the only ones a registry
+///   of policy scope V1 enforces
+///   ([registry permissions](https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html)).
+/// - `on public repo`: the repository policy of an **ECR Public** repository
+///   ([`PublicRepositoryPolicy`](model::PublicRepositoryPolicy)). Its actions are `ecr-public:`
+///   ones: names (`PutImage`), `ecr-public:Name`, patterns, and the bundles whose actions all have
+///   an ECR Public namesake (`push`); `pull` has none, since pulling from a public repository is
+///   open to everyone and no policy grants or denies it. Statements are written with
+///   `"Resource": "*"`, as in AWS's current examples
+///   ([ECR Public repository policies](https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policies.html)).
+///   Users, roles and sessions of the policy's account need the `account` header.
+/// - `on repo "name"`, `on repos "prefix*"`, `on "*"`: an **identity policy**
+///   ([`IdentityPolicy`](model::IdentityPolicy)), attached to a user, group or role, so its
+///   statements name no principal. `repo` and `repos` name repositories of the registry of the
+///   `account` and `region` headers, `arn "..."` any other resource (an ECR Public
+///   repository, `arn:aws:ecr-public::ACCOUNT:repository/NAME`); actions of other services are
+///   written as strings (`"sts:GetServiceBearerToken"`, which ECR Public's push needs); actions
+///   without a repository resource, such as `GetAuthorizationToken`, are granted only `on "*"`
+///   ([ECR and IAM](https://docs.aws.amazon.com/AmazonECR/latest/userguide/security_iam_service-with-iam.html)).
+///
+/// ```
+/// use ecr_policy::policy;
+///
+/// let registry = policy! {
+///     account "123456789012";
+///     region "us-west-2";
+///     sid "ReplicationAccessCrossAccount" allow account "210987654321" CreateRepository, ReplicateImage on registry;
+///     sid "PullThroughCache" allow user "ecr-pull-through-cache-user" CreateRepository, BatchImportUpstreamImage
+///         on registry repos "ecr-public/*"
+/// };
+/// assert!(registry.to_json().contains(r#""Resource":["arn:aws:ecr:us-west-2:123456789012:repository/ecr-public/*"]"#));
+///
+/// let public = policy! { sid "AllowPush" allow account "111122223333" push on public repo };
+/// assert!(public.to_json().contains(r#""ecr-public:PutImage""#));
+///
+/// let identity = policy! {
+///     account "123456789012";
+///     region "us-east-1";
+///     allow GetAuthorizationToken on "*";
+///     allow push, pull on repo "app", repos "team/*"
+/// };
+/// assert!(identity.to_json().contains(r#""Resource":["arn:aws:ecr:us-east-1:123456789012:repository/app","arn:aws:ecr:us-east-1:123456789012:repository/team/*"]"#));
+/// ```
+///
+/// Each kind has its builder (`RegistryPolicy::builder`, `PublicRepositoryPolicy::builder`,
+/// `IdentityPolicy::builder`, see [`builder`]), which the macro expands into. The kind's rules
+/// are checked at compile time, each mistake on its token: an action the kind cannot hold
+/// (`ecr:PutImage` in an ECR Public policy, `ecr-public:` actions in a registry policy,
+/// `GetAuthorizationToken` on a repository), a missing `account` or `region` header, a `region`
+/// in a repository policy, a principal in an identity policy, statements of two kinds. An
+/// action given as `{expr}` is checked by the kind's rules when the policy is built, so the
+/// policy is then a `Result`. `statement!` and splices are for repository policies.
+///
 /// # The value
 ///
 /// A [`RepositoryPolicy`], or a [`PolicyTemplate`] when a user, role or session is in "the
@@ -160,6 +241,9 @@ pub mod __private {
 /// | `arn` | [`AwsPrincipal`](model::AwsPrincipal) |
 /// | an action | [`ActionItem`](model::ActionItem) |
 /// | the key of the general condition form | [`ConditionKey`](model::ConditionKey) |
+/// | `region` | [`Region`](names::Region) |
+/// | `repo` | [`RepositoryName`] |
+/// | `repos` | [`Repositories`](builder::Repositories) |
 /// | other condition values | [`ConditionValue`](model::ConditionValue) |
 ///
 /// ```
@@ -384,7 +468,10 @@ macro_rules! policy {
 /// A `{expr}` in a principal slot (`account`, `user`, `role`, `session`, `service`, `arn`, `org`) or
 /// a condition value takes one value or a list. Since a list may be empty, and a statement without
 /// principal cannot be sent to ECR, a policy with a list is a `Result`: an empty list is an error
-/// naming the statement, never a statement dropped without a word.
+/// naming the statement, never a statement dropped without a word. The principals after `deny
+/// anyone except` take lists too (`user`, `role`, `account`, `service`); there an empty list is
+/// `BuildError::NothingSpared` when nothing else is spared, since sparing no one would deny everyone,
+/// the administrators included.
 ///
 /// ```
 /// use ecr_policy::{policy, AccountId, BuildError};

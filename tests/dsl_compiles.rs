@@ -1,5 +1,7 @@
 //! `to_dsl()` output compiles with the `policy!` macro and gives back the policy it came from,
-//! for every policy there is to try: the corpus (`tests/corpus/valid`), the shared real-world
+//! compared by the rules of its kind (repository, registry, ECR Public or identity policy),
+//! for every policy there is to try: the corpus (`tests/corpus/valid`, and `tests/corpus/kinds`
+//! of the other kinds), the shared real-world
 //! corpus (`../shared/corpus`, or the folder `ECR_POLICY_CORPUS` names) and the fuzz corpus (`fuzz/corpus`, `fuzz/artifacts`) when they
 //! are present, and a list of every form a repository policy takes.
 //!
@@ -11,6 +13,7 @@
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
+use ecr_policy::model::{AnyPolicy, PolicyKind};
 use ecr_policy::PolicyDocument;
 
 /// Every form of a repository policy, one or two statements each: principal kinds and
@@ -146,6 +149,42 @@ const FORMS: &[(&str, &str)] = &[
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:SourceVpce":[]}}}]}"#,
     ),
     (
+        "registry_replication",
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"ReplicationAccessCrossAccount","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":["ecr:CreateRepository","ecr:ReplicateImage"],"Resource":["arn:aws:ecr:us-west-2:444455556666:repository/*"]}]}"#,
+    ),
+    (
+        "registry_pull_through_cache_and_names",
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"PullThroughCache","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/ecr-pull-through-cache-user"},"Action":["ecr:CreateRepository","ecr:BatchImportUpstreamImage"],"Resource":["arn:aws:ecr:us-east-1:111122223333:repository/ecr-public/*","arn:aws:ecr:us-east-1:111122223333:repository/team/app"]},{"Effect":"Deny","Principal":"*","Action":"ecr:ReplicateImage","Resource":"arn:aws:ecr:us-east-1:111122223333:repository/*","Condition":{"StringNotEquals":{"aws:PrincipalAccount":"111122223333"}}}]}"#,
+    ),
+    (
+        "public_push_resource_star",
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"AllowPush","Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111122223333:user/push-pull-user-1","arn:aws:iam::111122223333:user/push-pull-user-2"]},"Action":["ecr-public:BatchCheckLayerAvailability","ecr-public:PutImage","ecr-public:InitiateLayerUpload","ecr-public:UploadLayerPart","ecr-public:CompleteLayerUpload"],"Resource":"*"}]}"#,
+    ),
+    (
+        "public_without_resource_2008",
+        r#"{"Version":"2008-10-17","Statement":[{"Sid":"AllowCrossAccountPush","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":["ecr-public:BatchCheckLayerAvailability","ecr-public:PutImage","ecr-public:Describe*"]}]}"#,
+    ),
+    (
+        "identity_token_and_repositories",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr:CompleteLayerUpload","ecr:PutImage","ecr:BatchGetImage"],"Resource":["arn:aws:ecr:us-east-1:123456789012:repository/my-repo","arn:aws:ecr:us-east-1:123456789012:repository/team/*"]},{"Effect":"Allow","Action":["ecr:GetAuthorizationToken","ecr-public:GetAuthorizationToken"],"Resource":"*"},{"Effect":"Deny","NotAction":"ecr:BatchGetImage","Resource":"*","Condition":{"StringEquals":{"ecr:ResourceTag/environment":"prod"}}}]}"#,
+    ),
+    (
+        "identity_tags_and_public",
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"All","Effect":"Allow","Action":["ecr:*","ecr-public:Describe*"],"Resource":"*"},{"Effect":"Deny","Action":"ecr:*","Resource":"*","Condition":{"StringEquals":{"ecr:ResourceTag/environment":"prod"}}}]}"#,
+    ),
+    (
+        "identity_other_service",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr-public:GetAuthorizationToken","sts:GetServiceBearerToken"],"Resource":"*"}]}"#,
+    ),
+    (
+        "identity_other_service_pattern",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}]}"#,
+    ),
+    (
+        "identity_two_registries",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:BatchGetImage","Resource":["arn:aws:ecr:us-east-1:123456789012:repository/a","arn:aws:ecr:eu-west-1:123456789012:repository/a"]}]}"#,
+    ),
+    (
         "duplicate_sids",
         r#"{"Version":"2012-10-17","Statement":[{"Sid":"S","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"},{"Sid":"S","Effect":"Deny","Principal":"*","Action":"ecr:PutImage"}]}"#,
     ),
@@ -182,6 +221,7 @@ fn policies(root: &Path) -> Vec<(String, String)> {
         }
     };
     add("corpus", files(&root.join("tests/corpus/valid"), true));
+    add("kinds", files(&root.join("tests/corpus/kinds"), true));
     let shared = std::env::var_os("ECR_POLICY_CORPUS")
         .map_or_else(|| root.join("../shared/corpus"), PathBuf::from)
         .join("policies");
@@ -215,27 +255,35 @@ fn dsl_of_every_policy_compiles_and_round_trips() {
     let mut program = String::from(
         "// Generated by tests/dsl_compiles.rs: the to_dsl() output of every policy tried.\n\
          #![allow(non_snake_case)]\n\n\
-         fn check(name: &str, built: &ecr_policy::PolicyDocument, json: &str) {\n    \
-             let doc = ecr_policy::PolicyDocument::from_json(json).unwrap();\n    \
-             assert!(ecr_policy::compare::equivalent(built, &doc), \"{name}: {}\", ecr_policy::compare::diff(&doc, built));\n\
+         use ecr_policy::model::{AnyPolicy, PolicyKind};\n\n\
+         fn check(name: &str, kind: PolicyKind, built: &ecr_policy::PolicyDocument, json: &str) {\n    \
+             let built = AnyPolicy::from_document_as(built.clone(), kind).unwrap();\n    \
+             let doc = AnyPolicy::from_json_as(json, kind).unwrap();\n    \
+             assert!(built.equivalent(&doc), \"{name}: {}\", doc.diff(&built));\n\
          }\n",
     );
     let mut main = String::from("\nfn main() {\n");
     let (mut expressible, mut not_expressible, mut read) = (0, 0, 0);
+    let mut by_kind: std::collections::BTreeMap<PolicyKind, usize> = Default::default();
     let mut refused = Vec::new();
     for (n, (name, json)) in policies(root).iter().enumerate() {
         let Ok(doc) = PolicyDocument::from_json(json) else {
             continue;
         };
         read += 1;
+        // The kind the document is written as: that of its shape when it follows that kind's
+        // rules, a repository policy otherwise.
+        let kind =
+            AnyPolicy::from_document(doc.clone()).map_or(PolicyKind::Repository, |p| p.kind());
         match doc.to_dsl() {
             Ok(dsl) => {
                 let f = ident(name, n);
                 let _ = write!(
                     program,
-                    "\nfn {f}() {{\n    let policy = ecr_policy::{dsl};\n    check({name:?}, policy.document(), {json:?});\n}}\n",
+                    "\nfn {f}() {{\n    let policy = ecr_policy::{dsl};\n    check({name:?}, PolicyKind::{kind:?}, policy.document(), {json:?});\n}}\n",
                     dsl = dsl.trim_end().replace('\n', "\n    "),
                 );
+                *by_kind.entry(kind).or_default() += 1;
                 let _ = writeln!(main, "    {f}();");
                 expressible += 1;
             }
@@ -249,9 +297,16 @@ fn dsl_of_every_policy_compiles_and_round_trips() {
     main.push_str("}\n");
     program.push_str(&main);
     eprintln!(
-        "{read} policies read: {expressible} written as policy! source, {not_expressible} not expressible:\n  {}",
+        "{read} policies read: {expressible} written as policy! source ({by_kind:?}), {not_expressible} not expressible:\n  {}",
         refused.join("\n  ")
     );
+    // Every kind is written, from the forms above and the corpus.
+    for kind in PolicyKind::ALL {
+        assert!(
+            by_kind.get(&kind).copied().unwrap_or(0) >= 2,
+            "{kind}: {by_kind:?}"
+        );
+    }
     assert!(
         expressible >= 40,
         "only {expressible} policies are expressible"
@@ -265,8 +320,8 @@ fn dsl_of_every_policy_compiles_and_round_trips() {
         "empty_condition_list",
         "duplicate_sids",
         "empty_sid",
-        "public_actions",
         "registry_action",
+        "identity_other_service_pattern",
     ] {
         assert!(
             refused

@@ -189,14 +189,24 @@ fn access_not_granted_sees_wildcards_denies_and_conditions() {
         .into_policy()
         .unwrap();
     let report = check_access_not_granted(&public, &[Action::BatchGetImage], &[]).unwrap_err();
+    // Every caller with a request form is proven; the anonymous caller has none.
+    for f in &report.findings {
+        let anonymous = f.caller == "an anonymous caller";
+        let expected = if anonymous {
+            Certainty::Possible
+        } else {
+            Certainty::Certain
+        };
+        assert_eq!(f.certainty, expected, "{f}");
+    }
     assert!(report
         .findings
         .iter()
-        .all(|f| f.certainty == Certainty::Certain));
+        .any(|f| f.caller == "an anonymous caller"));
     assert!(
         report
             .to_string()
-            .contains("an account the policies do not name"),
+            .contains("an account the policy does not name"),
         "{report}"
     );
 
@@ -214,7 +224,8 @@ fn access_not_granted_sees_wildcards_denies_and_conditions() {
         .unwrap();
     assert_access_not_granted(&denied, &[Action::BatchGetImage], &[]);
 
-    // An org condition: possible, not certain.
+    // An org condition: a member of the organization in any account, with a request that
+    // carries the organization.
     let org = RepositoryPolicy::builder()
         .statement(
             StatementBuilder::allow()
@@ -226,10 +237,16 @@ fn access_not_granted_sees_wildcards_denies_and_conditions() {
         .into_policy()
         .unwrap();
     let report = check_access_not_granted(&org, &[Action::BatchGetImage], &[]).unwrap_err();
-    assert!(report
-        .findings
-        .iter()
-        .all(|f| f.certainty == Certainty::Possible));
+    assert!(!report.findings.is_empty());
+    for f in &report.findings {
+        assert_eq!(f.certainty, Certainty::Certain, "{f}");
+        let proof = f.counterexample.as_ref().unwrap();
+        assert_eq!(
+            proof.witness.values("aws:PrincipalOrgID"),
+            Some(&["o-a1b2c3d4e5".to_owned()][..]),
+            "{f}"
+        );
+    }
 
     // A condition on the caller's account is decided exactly.
     let by_account = RepositoryPolicy::builder()
@@ -397,8 +414,16 @@ fn no_new_access() {
         org(&["o-a1b2c3d4e5", "o-f6g7h8i9j0"]),
     )
     .unwrap_err();
-    assert!(report
-        .findings
-        .iter()
-        .all(|f| f.certainty == Certainty::Possible));
+    // Proven by a member of the added organization, except for the anonymous caller (whose
+    // requests carry no organization at all: no finding).
+    assert!(!report.findings.is_empty());
+    for f in &report.findings {
+        assert_eq!(f.certainty, Certainty::Certain, "{f}");
+        let proof = f.counterexample.as_ref().unwrap();
+        assert_eq!(
+            proof.witness.values("aws:PrincipalOrgID"),
+            Some(&["o-f6g7h8i9j0".to_owned()][..]),
+            "{f}"
+        );
+    }
 }

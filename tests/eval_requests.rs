@@ -23,7 +23,7 @@ fn pull(caller: Caller) -> Request {
 }
 
 /// An `Allow` of pull to `"*"` under one condition.
-fn allow_when(condition: &str) -> Evaluator {
+fn allow_when(condition: &str) -> Evaluator<'static> {
     Evaluator::new(
         PolicyDocument::from_json(&format!(
             r#"{{"Statement": {{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage",

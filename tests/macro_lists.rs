@@ -356,3 +356,101 @@ fn action_names_in_any_letter_case_write_the_catalogue_spelling() {
     assert!(json.contains(r#""ecr:BatchGetImage""#), "{json}");
     assert!(!json.contains("putimage"), "{json}");
 }
+
+#[test]
+fn anyone_except_takes_lists_of_every_kind_it_spares() {
+    let admins = roles(&["platform-admin", "break-glass"]);
+    let auditors: Vec<UserName> = ["alice", "bob"].map(|u| UserName::new(u).unwrap()).to_vec();
+    let trusted = accounts(&["111122223333", "444455556666"]);
+    let services: Vec<ServiceName> = ["codebuild.amazonaws.com"]
+        .map(|s| ServiceName::new(s).unwrap())
+        .to_vec();
+    let from_macro: RepositoryPolicy = policy! {
+        account "123456789012";
+        deny anyone except role {admins.clone()}, user {auditors.clone()} in account "210987654321",
+            account {trusted.clone()}, service {services.clone()}
+        policy on repo
+    }
+    .unwrap();
+    let other = account("210987654321");
+    let expected = RepositoryPolicy::builder()
+        .account(account("123456789012"))
+        .statement(
+            StatementBuilder::deny()
+                .anyone()
+                .spare_roles(admins.clone())
+                .spares(auditors.iter().cloned().map(|name| AwsPrincipal::User {
+                    partition: Partition::Aws,
+                    account: other.clone(),
+                    path: IamPath::root(),
+                    name,
+                }))
+                .spare_accounts(trusted.clone())
+                .spare_services(services.clone())
+                .bundle(Bundle::Policy),
+        )
+        .build()
+        .unwrap();
+    assert_eq!(from_macro, expected);
+    // The lists spare exactly what the same principals written one by one spare.
+    let one_by_one = policy! {
+        account "123456789012";
+        deny anyone except role "platform-admin", role "break-glass",
+            user "alice" in account "210987654321", user "bob" in account "210987654321",
+            account "111122223333", account "444455556666", service "codebuild.amazonaws.com"
+        policy on repo
+    };
+    assert_eq!(from_macro, one_by_one);
+    // A template until the account is bound, like any principal of the policy's account.
+    let template: PolicyTemplate =
+        policy! { deny anyone except role {admins.clone()} policy on repo }.unwrap();
+    assert_eq!(
+        template.bind(account("123456789012")),
+        policy! { account "123456789012"; deny anyone except role "platform-admin", role "break-glass" policy on repo }
+    );
+}
+
+#[test]
+fn anyone_except_an_empty_list_is_an_error_not_a_deny_of_everyone() {
+    let nobody: Vec<RoleName> = Vec::new();
+    let err = policy! {
+        account "123456789012";
+        sid "ProtectPolicy" deny anyone except role {nobody.clone()} policy on repo
+    }
+    .unwrap_err();
+    assert_eq!(
+        err,
+        BuildError::NothingSpared {
+            statement: 0,
+            sid: Some("ProtectPolicy".into())
+        }
+    );
+    assert!(
+        err.to_string()
+            .starts_with("statement 0 (Sid \"ProtectPolicy\") denies everyone but the principals it spares, and spares none"),
+        "{err}"
+    );
+    let builder = RepositoryPolicy::builder()
+        .account(account("123456789012"))
+        .statement(
+            StatementBuilder::deny()
+                .sid(Sid::new("ProtectPolicy").unwrap())
+                .anyone()
+                .spare_roles(nobody.clone())
+                .bundle(Bundle::Policy),
+        )
+        .build()
+        .unwrap_err();
+    assert_eq!(builder, err);
+    // One empty list beside principals spared otherwise spares those.
+    let spared = policy! {
+        account "123456789012";
+        deny anyone except role {nobody}, account "111122223333" policy on repo
+    }
+    .unwrap();
+    assert_eq!(
+        spared,
+        // Literal, so judged at compile time: it locks the owner out, as meant here.
+        policy! { account "123456789012"; lockout deny anyone except account "111122223333" policy on repo }
+    );
+}

@@ -79,19 +79,24 @@ fn doc(text: &str) -> PolicyDocument {
 #[test]
 fn equivalence_and_diff_by_meaning() {
     let a = doc(
-        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:role/ci","210987654321"]},"Action":["ecr:BatchGetImage","ecr:PutImage"],"Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}}]}"#,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:role/ci","210987654321"]},"Action":["ecr:BatchGetImage","ecr:PutImage"],"Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1a2b3c4d"}}}]}"#,
     );
     let b = doc(r#"{"Version":"2012-10-17","Statement":[
-        {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210987654321:root"},"Action":["ecr:putimage","ECR:BatchGetImage"],"Condition":{"StringEquals":{"AWS:SOURCEVPCE":["vpce-1"]}}},
-        {"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:role/ci"]},"Action":["ecr:BatchGetImage","ecr:PutImage"],"Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}}]}"#);
+        {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210987654321:root"},"Action":["ecr:putimage","ECR:BatchGetImage"],"Condition":{"StringEquals":{"AWS:SOURCEVPCE":["vpce-1a2b3c4d"]}}},
+        {"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:role/ci"]},"Action":["ecr:BatchGetImage","ecr:PutImage"],"Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1a2b3c4d"}}}]}"#);
     assert!(equivalent(&a, &b));
     assert!(diff(&a, &b).is_empty());
-    // A changed condition value changes who can do what.
-    let c = doc(&a.to_json().replace("vpce-1", "vpce-2"));
+    // A changed condition value changes who can do what: each class of callers in either
+    // policy gains access through the new endpoint and loses it through the old one.
+    let c = doc(&a.to_json().replace("vpce-1a2b3c4d", "vpce-5e6f7a8b"));
     assert!(!equivalent(&a, &c));
     let d = diff(&a, &c).to_string();
-    assert!(d.contains("+ Allow arn:aws:iam::210987654321:root: ecr:batchgetimage, ecr:putimage when StringEquals aws:sourcevpce vpce-2"), "{d}");
-    assert!(d.contains("- Allow arn:aws:iam::123456789012:role/ci: ecr:batchgetimage, ecr:putimage when StringEquals aws:sourcevpce vpce-1"), "{d}");
+    assert!(d.contains("+ Allow the root user in account 210987654321: ecr:batchgetimage, ecr:putimage\n    e.g. arn:aws:iam::210987654321:root calls ecr:BatchGetImage on arn:aws:ecr:us-east-1:999999999999:repository/unnamed-repository, with aws:SourceVpce = \"vpce-5e6f7a8b\"\n"), "{d}");
+    assert!(d.contains("- Allow any session of role /ci in account 123456789012: ecr:batchgetimage, ecr:putimage\n    e.g. arn:aws:sts::123456789012:assumed-role/ci/unnamed-session calls ecr:BatchGetImage on arn:aws:ecr:us-east-1:999999999999:repository/unnamed-repository, with aws:SourceVpce = \"vpce-1a2b3c4d\"\n"), "{d}");
+    // Values no request can carry (an endpoint id is `vpce-` and 8 or 17 hex digits) grant
+    // nothing either way.
+    let dead = |v: &str| doc(&a.to_json().replace("vpce-1a2b3c4d", v));
+    assert!(equivalent(&dead("vpce-1"), &dead("vpce-2")));
     // A wildcard covers the actions it matches: adding one is a change, adding it twice is not.
     let wide = doc(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:*"}]}"#);
     let wider = doc(

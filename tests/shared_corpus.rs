@@ -180,3 +180,79 @@ fn equivalence_agrees_with_awspolicyequivalence_where_aws_does() {
         unexplained.join("\n")
     );
 }
+
+/// The comparison of two documents holds together: `equivalent` is symmetric and holds exactly
+/// when `diff` is empty, and every change the analysis proves is a request one document
+/// allows and the other refuses. Returns whether the analysis decided the pair (its changes
+/// carry counterexamples, or it found none).
+fn comparison_holds(name: &str, a: &PolicyDocument, b: &PolicyDocument) -> usize {
+    let same = equivalent(a, b);
+    assert_eq!(same, equivalent(b, a), "{name}: not symmetric");
+    let d = ecr_policy::compare::diff(a, b);
+    assert_eq!(d.is_empty(), same, "{name}:\n{d}");
+    let mut proven = 0;
+    for (changes, with, without) in [(&d.added, b, a), (&d.removed, a, b)] {
+        for c in changes {
+            let Some(proof) = &c.counterexample else {
+                continue;
+            };
+            if proof.is_certain() {
+                proven += 1;
+                assert_eq!(
+                    proof.outcome(with),
+                    Some(ecr_policy::eval::Outcome::Allowed),
+                    "{name}: {proof}"
+                );
+                assert!(
+                    proof
+                        .outcome(without)
+                        .is_some_and(|o| o != ecr_policy::eval::Outcome::Allowed),
+                    "{name}: {proof}"
+                );
+            }
+        }
+    }
+    proven
+}
+
+#[test]
+fn comparisons_of_the_suites_pairs_and_the_real_policies_are_proven() {
+    let Some(dir) = corpus() else { return };
+    let text = std::fs::read_to_string(dir.join("equivalence/cases.json")).expect("cases.json");
+    let cases: Vec<serde_json::Value> = serde_json::from_str(&text).expect("cases.json is JSON");
+    let mut pairs = 0;
+    for case in &cases {
+        let name = case["name"].as_str().unwrap_or_default();
+        let read =
+            |key: &str| PolicyDocument::from_json(&adapt(case[key].as_str().unwrap_or_default()));
+        if let (Ok(a), Ok(b)) = (read("policy1"), read("policy2")) {
+            comparison_holds(name, &a, &b);
+            pairs += 1;
+        }
+    }
+    // Every pair of the real repository policies, each against the others.
+    let mut repository: Vec<(String, PolicyDocument)> = Vec::new();
+    for file in json_files(&dir.join("policies")) {
+        let text = std::fs::read_to_string(&file).expect("readable");
+        if let Ok(p) = RepositoryPolicy::from_json(&text) {
+            let name = file.file_name().unwrap().to_string_lossy().into_owned();
+            repository.push((name, p.document().clone()));
+        }
+    }
+    assert!(
+        repository.len() >= 10,
+        "{} repository policies",
+        repository.len()
+    );
+    let mut proven = 0;
+    for (i, (na, a)) in repository.iter().enumerate() {
+        for (nb, b) in &repository[i + 1..] {
+            proven += comparison_holds(&format!("{na} / {nb}"), a, b);
+        }
+    }
+    assert!(proven > 0);
+    eprintln!(
+        "{pairs} suite pairs and {} pairs of real repository policies compared; {proven} changes proven by a request",
+        repository.len() * (repository.len() - 1) / 2
+    );
+}

@@ -5,10 +5,14 @@ pub use ecr_policy::aws;
 pub use ecr_policy::catalogue::{PublicAction, KNOWN_KEYS};
 pub use ecr_policy::compare::AccessChange;
 pub use ecr_policy::eval::{Caller, Evaluator, Outcome, Request, RequestAction};
+#[cfg(feature = "aws")]
+pub use ecr_policy::json::InvalidPolicy;
 pub use ecr_policy::json::ParsedPolicy;
 pub use ecr_policy::lint::{LintCode, LintConfig, Severity};
 pub use ecr_policy::model::PolicyKind as ModelKind;
 pub use ecr_policy::model::RepositoryArn;
+#[cfg(feature = "aws")]
+pub use ecr_policy::model::{PublicRepositoryPolicy, RegistryPolicy};
 #[cfg(feature = "aws")]
 pub use ecr_policy::names::{AccountId, RepositoryName};
 #[cfg(feature = "aws")]

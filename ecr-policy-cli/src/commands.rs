@@ -119,6 +119,10 @@ fn change_json(c: &AccessChange) -> Value {
         "actions": c.actions,
         "resource": c.resource,
         "conditions": c.conditions,
+        "counterexample": c.counterexample.as_ref().map(|p| json!({
+            "request": p.to_string(),
+            "certain": p.is_certain(),
+        })),
     })
 }
 
@@ -228,7 +232,7 @@ pub fn explain(r: &ExplainRequest<'_>) -> u8 {
     let mut evaluator = Evaluator::new(&policy);
     if let Some(path) = r.identity_policy {
         match read_policy(path) {
-            Ok((_, identity)) => evaluator = evaluator.with_identity_policy(&identity),
+            Ok((_, identity)) => evaluator = evaluator.with_identity_policy(identity),
             Err(c) => return c,
         }
     }

@@ -64,15 +64,18 @@ enum Command {
     ToDsl(ToDslArgs),
     /// List the actions, bundles and condition keys the crate knows
     Catalogue(CatalogueArgs),
-    /// Set a policy on a repository, or on every repository of a registry (SetRepositoryPolicy)
+    /// Set a policy on a repository, on every repository of a registry (SetRepositoryPolicy), or
+    /// on the registry (PutRegistryPolicy)
     #[cfg(feature = "aws")]
     #[command(after_help = AWS_HELP)]
     Apply(ApplyArgs),
-    /// Print the policy of a repository, or of every repository of a registry (GetRepositoryPolicy)
+    /// Print the policy of a repository, of every repository of a registry (GetRepositoryPolicy),
+    /// or of the registry (GetRegistryPolicy)
     #[cfg(feature = "aws")]
     #[command(after_help = AWS_HELP)]
     Fetch(FetchArgs),
-    /// Compare the policy on a repository, or on every repository, with a policy file by meaning
+    /// Compare the policy on a repository, on every repository, or on the registry, with a policy
+    /// file by meaning
     #[cfg(feature = "aws")]
     #[command(after_help = AWS_HELP)]
     Drift(DriftArgs),
@@ -82,8 +85,10 @@ enum Command {
 const AWS_HELP: &str = "\
 AWS: the region, credentials and endpoint come from the environment and profiles as for the AWS
 CLI (AWS_REGION, AWS_PROFILE, AWS_ACCESS_KEY_ID, web identity, SSO, AWS_ENDPOINT_URL_ECR...).
-A table of the repositories and their state (in sync, drifted, no policy, applied, error) ends
-the run; on a terminal a progress line is shown on standard error meanwhile.
+--public works on ECR Public repositories, always in us-east-1, where ECR Public's API is
+(AWS_ENDPOINT_URL_ECR_PUBLIC for another endpoint); --registry on the registry's own policy, in
+AWS_REGION. A table of the repositories and their state (in sync, drifted, no policy, applied,
+error) ends the run; on a terminal a progress line is shown on standard error meanwhile.
 
 Exit codes:
   0  applied (apply); fetched (fetch); in sync (drift)
@@ -98,7 +103,7 @@ struct TargetArgs {
     #[arg(
         long,
         value_name = "NAME",
-        required_unless_present = "all",
+        required_unless_present_any = ["all", "registry"],
         conflicts_with = "all"
     )]
     repository: Option<String>,
@@ -108,6 +113,13 @@ struct TargetArgs {
     /// The registry: the account id that owns it [default: the caller's account]
     #[arg(long, value_name = "ACCOUNT")]
     registry_id: Option<String>,
+    /// ECR Public repositories instead of private ones (ECR Public's API, in us-east-1)
+    #[arg(long)]
+    public: bool,
+    /// The registry's own policy instead of repositories' (PutRegistryPolicy, GetRegistryPolicy:
+    /// the caller's registry in AWS_REGION)
+    #[arg(long, conflicts_with_all = ["repository", "all", "registry_id", "public"])]
+    registry: bool,
     /// Repositories per DescribeRepositories page (1 to 1000)
     #[arg(long, hide = true, value_parser = clap::value_parser!(i32).range(1..=1000))]
     page_size: Option<i32>,
@@ -120,6 +132,13 @@ impl TargetArgs {
             repository: self.repository.as_deref(),
             registry_id: self.registry_id.as_deref(),
             page_size: self.page_size,
+            holder: if self.registry {
+                remote::Holder::Registry
+            } else if self.public {
+                remote::Holder::Public
+            } else {
+                remote::Holder::Repositories
+            },
         }
     }
 }
@@ -131,9 +150,9 @@ struct ApplyArgs {
     policy: String,
     #[command(flatten)]
     target: TargetArgs,
-    /// Set a policy that denies everyone ecr:SetRepositoryPolicy, which no one can change
-    /// afterwards (ECR's `force`)
-    #[arg(long)]
+    /// Set a policy that denies everyone ecr:SetRepositoryPolicy (ecr-public: with --public),
+    /// which no one can change afterwards (ECR's `force`)
+    #[arg(long, conflicts_with = "registry")]
     force: bool,
 }
 
@@ -142,8 +161,9 @@ struct ApplyArgs {
 struct FetchArgs {
     #[command(flatten)]
     target: TargetArgs,
-    /// Write each policy to DIR/REPOSITORY.json instead of standard output (with --all, standard
-    /// output gets one JSON object of the policies by repository name)
+    /// Write each policy to DIR/REPOSITORY.json (DIR/registry.json with --registry) instead of
+    /// standard output (with --all, standard output gets one JSON object of the policies by
+    /// repository name)
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
 }

@@ -8,6 +8,10 @@
 #[path = "../../tests/common/moto.rs"]
 mod moto;
 
+#[allow(dead_code)]
+#[path = "../../tests/common/ecr_public.rs"]
+mod ecr_public;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
@@ -164,6 +168,121 @@ fn apply_fetch_drift() {
         .code(2)
         .stdout_eq("")
         .stderr_eq(file!["aws/apply-broken.stderr"]);
+}
+
+/// `--registry`: the registry's own policy, in the client's Region (moto's registry is
+/// 123456789012 in us-east-1, and it takes only `ecr:CreateRepository` and
+/// `ecr:ReplicateImage` in a registry policy). moto keeps one registry policy, which the other
+/// test never touches.
+#[test]
+fn registry_policy() {
+    let server = match moto::server() {
+        Ok(s) => s,
+        Err(why) => {
+            moto::say_skipped("registry_policy", &why);
+            return;
+        }
+    };
+    let e = server.endpoint.as_str();
+    ecr_policy(e, &["drift", "registry.json", "--registry"])
+        .assert()
+        .code(1)
+        .stdout_eq(file!["aws/registry-drift-none.stdout"])
+        .stderr_eq("");
+    ecr_policy(e, &["apply", "registry.json", "--registry"])
+        .assert()
+        .code(0)
+        .stdout_eq(file!["aws/registry-apply.stdout"])
+        .stderr_eq("");
+    ecr_policy(e, &["fetch", "--registry"])
+        .assert()
+        .code(0)
+        .stdout_eq(file!["aws/registry-fetch.stdout"])
+        .stderr_eq("");
+    ecr_policy(e, &["drift", "registry.json", "--registry"])
+        .assert()
+        .code(0)
+        .stdout_eq(file!["aws/registry-drift.stdout"])
+        .stderr_eq("");
+    // Another account replicating: drift, in words.
+    let other = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/aws/fixtures/registry.json"
+    ))
+    .unwrap()
+    .replace("210987654321", "444455556666");
+    call(
+        e,
+        "PutRegistryPolicy",
+        &serde_json::json!({ "policyText": other }).to_string(),
+    );
+    ecr_policy(e, &["drift", "registry.json", "--registry"])
+        .assert()
+        .code(1)
+        .stdout_eq(file!["aws/registry-drifted.stdout"])
+        .stderr_eq("");
+}
+
+/// `--public`: ECR Public repositories, against the stand-in of ECR Public's API (moto has
+/// none), reached through `AWS_ENDPOINT_URL_ECR_PUBLIC`, whatever `AWS_REGION` says.
+#[test]
+fn public_repositories() {
+    let server =
+        ecr_public::FakeEcrPublic::start(&["base-images", "tools"], ecr_public::Mode::Serve);
+    let e = server.endpoint.as_str();
+    // The private ECR endpoint is moto's or nothing: every call here must go to ECR Public.
+    let public = |args: &[&str]| {
+        ecr_policy("http://127.0.0.1:9", args)
+            .env("AWS_ENDPOINT_URL_ECR_PUBLIC", e)
+            .env("AWS_REGION", "eu-west-1")
+    };
+    public(&["drift", "public-push.json", "--public", "--all"])
+        .assert()
+        .code(1)
+        .stdout_eq(file!["aws/public-drift-none.stdout"])
+        .stderr_eq("");
+    public(&[
+        "apply",
+        "public-push.json",
+        "--public",
+        "--repository",
+        "base-images",
+    ])
+    .assert()
+    .code(0)
+    .stdout_eq(file!["aws/public-apply.stdout"])
+    .stderr_eq("");
+    public(&["fetch", "--public", "--repository", "base-images"])
+        .assert()
+        .code(0)
+        .stdout_eq(file!["aws/public-fetch.stdout"])
+        .stderr_eq("");
+    public(&["drift", "public-push.json", "--public", "--all"])
+        .assert()
+        .code(1)
+        .stdout_eq(file!["aws/public-drift.stdout"])
+        .stderr_eq("");
+    let received = server.received();
+    assert!(
+        received.iter().all(|r| r
+            .authorization
+            .contains("/us-east-1/ecr-public/aws4_request")),
+        "{received:?}"
+    );
+    assert_eq!(
+        received
+            .iter()
+            .filter(|r| r.target == "SetRepositoryPolicy")
+            .count(),
+        1
+    );
+}
+
+/// The cases that stop before any request (`aws-cmd/*.toml`): a policy of the wrong kind, a
+/// refused lock-out, arguments that do not go together.
+#[test]
+fn refused_before_any_request() {
+    trycmd::TestCases::new().case("tests/aws-cmd/*.toml");
 }
 
 /// The help names the three commands and documents their exit codes.

@@ -287,6 +287,9 @@ struct Prepared {
     resource: Option<bool>,
     constraints: Vec<Constraint>,
     negated: Vec<Constraint>,
+    /// The conditions as written, each with whether its values hold a policy variable:
+    /// two equal entries lower to the same constraint.
+    sources: Vec<(Condition, bool)>,
 }
 
 impl Prepared {
@@ -312,6 +315,15 @@ impl Prepared {
                     None => Some(!identity),
                     Some(r) => r.covers(repository),
                 };
+                let sources = s
+                    .conditions
+                    .iter()
+                    .map(|c| {
+                        let variable =
+                            policy.variables && c.values.iter().any(|v| v.contains("${"));
+                        (c.clone(), variable)
+                    })
+                    .collect();
                 Prepared {
                     index,
                     effect: s.effect,
@@ -320,6 +332,7 @@ impl Prepared {
                     resource,
                     constraints,
                     negated,
+                    sources,
                 }
             })
             .collect()
@@ -550,6 +563,7 @@ impl Analyzer {
                     resource: exact.then_some(true),
                     negated: constraints.iter().map(Constraint::negate).collect(),
                     constraints,
+                    sources: other.candidate_sources(c),
                 }
             })
             .collect();
@@ -573,8 +587,16 @@ impl Analyzer {
                 },
                 witness: solved.witness,
             };
-            if let Some(solved) = satisfy(who, base.clone(), &escape, &mention, &mut budget) {
-                return Some(grant(solved));
+            // A blocker whose every condition the candidate has too holds whenever the
+            // candidate does: no request escapes it, however inexact the solver is on them.
+            let sources = self.candidate_sources(&candidate);
+            let blocked = blockers
+                .iter()
+                .any(|b| b.resource == Some(true) && b.sources.iter().all(|c| sources.contains(c)));
+            if !blocked {
+                if let Some(solved) = satisfy(who, base.clone(), &escape, &mention, &mut budget) {
+                    return Some(grant(solved));
+                }
             }
             for d in &other_denies {
                 if d.resource.is_none() {
@@ -792,6 +814,15 @@ impl Analyzer {
             }
         }
         (base, exact)
+    }
+
+    /// The conditions of a candidate as written (see [`Prepared::sources`]).
+    fn candidate_sources(&self, (_, s, j): &Candidate) -> Vec<(Condition, bool)> {
+        [(false, s), (true, j)]
+            .into_iter()
+            .filter_map(|(id, k)| k.map(|k| self.statement(id, k)))
+            .flat_map(|p| p.sources.iter().cloned())
+            .collect()
     }
 
     /// Finds a request of class `i` that the statements of `sig` allow.
@@ -1391,11 +1422,31 @@ impl Analyzer {
         assumed: &[Condition],
         variables: bool,
     ) -> Option<(Action, Grant)> {
+        self.decide_assumed_first(class, actions, &Assumption::new(assumed, variables))
+    }
+
+    /// [`Analyzer::decide_assuming_first`] with the assumed conditions lowered once
+    /// ([`Assumption::new`]), for questions asked again and again.
+    ///
+    /// ```
+    /// use policy_analysis::{Analyzer, Assumption, CallerClass, Options};
+    /// use policy_analysis::ir::Policy;
+    /// use policy_catalogue::Action;
+    ///
+    /// let analyzer = Analyzer::new(&Policy::default(), &Options::default());
+    /// let nothing = Assumption::new(&[], false);
+    /// let actions = [Action::BatchGetImage];
+    /// assert!(analyzer.decide_assumed_first(&CallerClass::Anonymous, &actions, &nothing).is_none());
+    /// ```
+    #[must_use]
+    pub fn decide_assumed_first(
+        &self,
+        class: &CallerClass,
+        actions: &[Action],
+        assumed: &Assumption,
+    ) -> Option<(Action, Grant)> {
         let i = self.classes.iter().position(|c| c == class)?;
-        let assumed: Vec<Constraint> = assumed
-            .iter()
-            .map(|c| Constraint::lower(c, variables))
-            .collect();
+        let assumed = &assumed.0;
         let relevant = self.relevant(i);
         let who = &self.whos[i];
         // The verdict depends on the action only through its signature.
@@ -1437,5 +1488,30 @@ impl Analyzer {
             denied.push(sig);
         }
         None
+    }
+}
+
+/// Conditions lowered once for [`Analyzer::decide_assumed_first`]: a situation of the caller
+/// (outside every organization, from an address on the internet, ...) asked about for many
+/// classes and actions.
+#[derive(Clone, Debug)]
+pub struct Assumption(Vec<Constraint>);
+
+impl Assumption {
+    /// Lowers `conditions` (`variables`: `${...}` in values are policy variables).
+    #[must_use]
+    pub fn new(conditions: &[Condition], variables: bool) -> Assumption {
+        Assumption(
+            conditions
+                .iter()
+                .map(|c| Constraint::lower(c, variables))
+                .collect(),
+        )
+    }
+
+    /// The conditions of every part, in order, as one assumption.
+    #[must_use]
+    pub fn join(parts: &[&Assumption]) -> Assumption {
+        Assumption(parts.iter().flat_map(|p| p.0.iter().cloned()).collect())
     }
 }

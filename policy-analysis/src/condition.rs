@@ -35,7 +35,8 @@ pub(crate) enum Test {
     /// `finite`: the values themselves, when they are the only strings the automaton takes
     /// (no wildcard, no case folding), so that a positive test can be solved by trying them.
     Text {
-        nfa: Nfa,
+        /// Shared: negating a test or copying a constraint does not copy its automaton.
+        nfa: std::rc::Rc<Nfa>,
         negated: bool,
         finite: Option<std::rc::Rc<Vec<String>>>,
     },
@@ -145,6 +146,18 @@ pub(crate) struct Constraint {
     /// Every value must pass (`true`) or one must (`false`).
     pub(crate) all: bool,
     pub(crate) test: Test,
+    /// What it was lowered from, and whether it is the negation: equal origins lower to
+    /// equal constraints, so answers about constraints can be remembered by their origins.
+    pub(crate) origin: (std::rc::Rc<Origin>, bool),
+}
+
+/// The condition a constraint was lowered from.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Origin {
+    operator: ConditionOperator,
+    key: String,
+    values: Vec<String>,
+    variables: bool,
 }
 
 impl Constraint {
@@ -153,6 +166,15 @@ impl Constraint {
     pub(crate) fn lower(c: &Condition, variables: bool) -> Constraint {
         let op: ConditionOperator = c.operator;
         let key = c.key.to_ascii_lowercase();
+        let origin = (
+            std::rc::Rc::new(Origin {
+                operator: op,
+                key: c.key.clone(),
+                values: c.values.clone(),
+                variables,
+            }),
+            false,
+        );
         if op.operator == Operator::Null {
             let parsed: Vec<Option<bool>> = c.values.iter().map(|v| parse_bool(v)).collect();
             return Constraint {
@@ -161,6 +183,7 @@ impl Constraint {
                 when_missing: parsed.contains(&Some(true)),
                 all: false,
                 test: Test::Const(parsed.contains(&Some(false))),
+                origin,
             };
         }
         let negated = op.operator.is_negated();
@@ -185,6 +208,7 @@ impl Constraint {
             when_missing: when_missing || op.if_exists,
             all,
             test,
+            origin,
         }
     }
 
@@ -196,6 +220,7 @@ impl Constraint {
             when_missing: !self.when_missing,
             all: !self.all,
             test: self.test.negate(),
+            origin: (self.origin.0.clone(), !self.origin.1),
         }
     }
 
@@ -231,7 +256,7 @@ fn positive_test(op: Operator, values: &[String]) -> Test {
             let fold = matches!(op, O::StringEqualsIgnoreCase | O::StringNotEqualsIgnoreCase);
             let plain = !fold && (!like || !values.iter().any(|v| v.contains(['*', '?'])));
             Test::Text {
-                nfa: Nfa::strings(values.iter().map(String::as_str), like, fold),
+                nfa: std::rc::Rc::new(Nfa::strings(values.iter().map(String::as_str), like, fold)),
                 negated: false,
                 finite: plain.then(|| std::rc::Rc::new(values.to_vec())),
             }
@@ -239,7 +264,7 @@ fn positive_test(op: Operator, values: &[String]) -> Test {
         OperatorFamily::Arn => {
             let plain = !values.iter().any(|v| v.contains(['*', '?']));
             Test::Text {
-                nfa: Nfa::arns(values.iter().map(String::as_str)),
+                nfa: std::rc::Rc::new(Nfa::arns(values.iter().map(String::as_str))),
                 negated: false,
                 finite: plain.then(|| std::rc::Rc::new(values.to_vec())),
             }

@@ -32,7 +32,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use policy_catalogue::{AccessLevel, Action, ConditionOperator, Operator, SetQualifier};
 
-use crate::access::{Access, Analyzer, CallerClass, Grant, IdentityPolicies, Options};
+use crate::access::{Access, Analyzer, Assumption, CallerClass, Grant, IdentityPolicies, Options};
 use crate::access::{Route, Verdict};
 use crate::ir::{self, Effect, PrincipalItem};
 
@@ -208,13 +208,38 @@ where
 /// The situations of a stranger: outside every organization or in one the policy does not
 /// name, from an IPv4 or IPv6 address on the internet or through a VPC endpoint the policy
 /// does not name. A condition that lets one of them through narrows nothing.
-fn stranger_probes(named_accounts: &[String]) -> Vec<Vec<ir::Condition>> {
+fn stranger_probes(named_accounts: &[String]) -> Vec<Assumption> {
+    thread_local! {
+        // The same six situations for every policy: lowered once.
+        static SITUATIONS: Vec<Assumption> = stranger_situations()
+            .iter()
+            .map(|p| Assumption::new(p, false))
+            .collect();
+    }
+    let account = (!named_accounts.is_empty()).then(|| {
+        Assumption::new(
+            &[cond(
+                op(Operator::StringNotEquals),
+                "aws:PrincipalAccount",
+                named_accounts.iter().cloned(),
+            )],
+            false,
+        )
+    });
+    SITUATIONS.with(|situations| {
+        situations
+            .iter()
+            .map(|s| match &account {
+                Some(a) => Assumption::join(&[a, s]),
+                None => s.clone(),
+            })
+            .collect()
+    })
+}
+
+/// The organizations and networks of [`stranger_probes`], without the account.
+fn stranger_situations() -> Vec<Vec<ir::Condition>> {
     let absent = |key: &str| cond(op(Operator::Null), key, ["true"]);
-    let account = cond(
-        op(Operator::StringNotEquals),
-        "aws:PrincipalAccount",
-        named_accounts.iter().cloned(),
-    );
     let orgs = [
         vec![
             absent("aws:PrincipalOrgID"),
@@ -257,9 +282,6 @@ fn stranger_probes(named_accounts: &[String]) -> Vec<Vec<ir::Condition>> {
     for o in &orgs {
         for n in &networks {
             let mut p = Vec::new();
-            if !named_accounts.is_empty() {
-                p.push(account.clone());
-            }
             p.extend(o.iter().cloned());
             p.extend(n.iter().cloned());
             probes.push(p);
@@ -381,7 +403,8 @@ fn outside(
     owner_known: bool,
     out: &mut Vec<Finding>,
 ) {
-    let probes = stranger_probes(named);
+    // Lowered when a class outside the named accounts first needs them.
+    let mut probes: Option<Vec<Assumption>> = None;
     let mut public: BTreeSet<usize> = BTreeSet::new();
     // Statement -> what other accounts get through it.
     let mut external: BTreeMap<usize, Vec<(&Access, Vec<Action>)>> = BTreeMap::new();
@@ -398,8 +421,9 @@ fn outside(
         let actions: Vec<Action> = a.actions.iter().collect();
         if !account.named && !public.contains(&first) {
             let found = probes
+                .get_or_insert_with(|| stranger_probes(named))
                 .iter()
-                .find_map(|p| analyzer.decide_assuming_first(&a.class, &actions, p, false));
+                .find_map(|p| analyzer.decide_assumed_first(&a.class, &actions, p));
             if let Some((action, g)) = found {
                 let at = g.statements.first().copied().unwrap_or(first);
                 public.insert(at);
@@ -492,6 +516,16 @@ fn deputies(
     named: &[String],
     out: &mut Vec<Finding>,
 ) {
+    let has_service = policy.statements.iter().any(|s| {
+        s.principal.as_ref().is_some_and(|p| {
+            p.items
+                .iter()
+                .any(|x| matches!(x, PrincipalItem::Service(_)))
+        })
+    });
+    if !has_service {
+        return;
+    }
     // The accounts and ARNs a guard names: a source in any of them is a named one.
     let mut arns: Vec<String> = Vec::new();
     let mut accounts: BTreeSet<String> = named.iter().cloned().collect();
@@ -606,6 +640,22 @@ fn deputies(
 /// ```
 #[must_use]
 pub fn locked_out(policy: &ir::Policy, options: &Options) -> Vec<Action> {
+    // Without a Deny of `SetRepositoryPolicy` the owning account's root user can call it,
+    // whatever the owner: the search would find that first.
+    let denies_set = policy.statements.iter().any(|s| {
+        s.effect == Effect::Deny && s.actions.resolve().contains(Action::SetRepositoryPolicy)
+    });
+    if !denies_set {
+        return Vec::new();
+    }
+    searched_locked_out(policy, options)
+}
+
+/// [`locked_out`] by the search alone, without its exit for policies that deny no one
+/// `ecr:SetRepositoryPolicy`: what the exit is checked against.
+#[doc(hidden)]
+#[must_use]
+pub fn searched_locked_out(policy: &ir::Policy, options: &Options) -> Vec<Action> {
     let mut owners: Vec<Options> = vec![Options {
         trusted: Vec::new(),
         identity: IdentityPolicies::AllowAll,
@@ -630,8 +680,8 @@ pub fn locked_out(policy: &ir::Policy, options: &Options) -> Vec<Action> {
             ..Options::default()
         }));
     }
-    let can = |owner: &Options, act: Action| {
-        let analyzer = Analyzer::new(policy, owner);
+    let analyzers: Vec<Analyzer> = owners.iter().map(|o| Analyzer::new(policy, o)).collect();
+    let can = |analyzer: &Analyzer, act: Action| {
         analyzer
             .classes()
             .iter()
@@ -641,13 +691,13 @@ pub fn locked_out(policy: &ir::Policy, options: &Options) -> Vec<Action> {
     // While someone can set the policy, a deny of `DeleteRepositoryPolicy` can be replaced
     // away; without `SetRepositoryPolicy` nothing can change the policy again.
     let act = Action::SetRepositoryPolicy;
-    if owners.iter().any(|o| can(o, act)) {
+    if analyzers.iter().any(|a| can(a, act)) {
         return Vec::new();
     }
     let mut locked = vec![act];
-    if !owners
+    if !analyzers
         .iter()
-        .any(|o| can(o, Action::DeleteRepositoryPolicy))
+        .any(|a| can(a, Action::DeleteRepositoryPolicy))
     {
         locked.push(Action::DeleteRepositoryPolicy);
     }

@@ -227,8 +227,13 @@ impl Actions {
             let cut = |c: char| c == '*' || c == '?';
             let prefix = &lower[..lower.find(cut).unwrap_or(lower.len())];
             let suffix = &lower[lower.rfind(cut).map_or(lower.len(), |i| i + 1)..];
+            // `ecr:*`, `ecr:Get*`: one wildcard at the end, a prefix test alone.
+            let trailing_star =
+                item.is_ascii() && prefix.len() + 1 == lower.len() && lower.ends_with('*');
             for (a, name) in Action::ALL.into_iter().zip(lower_names()) {
-                let hit = if item.is_ascii() {
+                let hit = if trailing_star {
+                    name.starts_with(prefix)
+                } else if item.is_ascii() {
                     name.starts_with(prefix)
                         && name.ends_with(suffix)
                         && wildcard_match(&lower, name, false)

@@ -10,7 +10,7 @@ use policy_catalogue::KeyType;
 use crate::text::{CharSet, Re};
 
 /// Whether a request of a caller class carries a key.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Presence {
     Always,
     Never,
@@ -20,7 +20,7 @@ pub(crate) enum Presence {
 }
 
 /// The kind of caller, for the presence of keys.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Kind {
     Root,
     User,

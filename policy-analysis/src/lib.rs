@@ -119,8 +119,8 @@ mod solve;
 pub mod text;
 
 pub use access::{
-    Access, AccountClass, Analyzer, CallerClass, Certainty, Grant, IdentityPolicies, Name, Options,
-    Route, Verdict,
+    Access, AccountClass, Analyzer, Assumption, CallerClass, Certainty, Grant, IdentityPolicies,
+    Name, Options, Route, Verdict,
 };
 pub use condition::{parse_bool, parse_number};
 pub use date::{format_date, parse_date};

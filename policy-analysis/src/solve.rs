@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use policy_catalogue::{KeyType, Operator};
 
-use crate::condition::{all_dates, Constraint, Family, Test};
+use crate::condition::{all_dates, Constraint, Family, Origin, Test};
 use crate::date::format_date;
 use crate::ir::Condition;
 use crate::keys::{
@@ -133,7 +133,7 @@ impl Witness {
 }
 
 /// Who a caller class allows the solver to pick.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Choice {
     Fixed(String),
     /// Any value but these (compared ignoring case for names).
@@ -141,7 +141,7 @@ pub(crate) enum Choice {
 }
 
 /// A caller class, as the solver sees it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Who {
     pub(crate) kind: Kind,
     pub(crate) partition: String,
@@ -216,7 +216,7 @@ pub(crate) fn solve(
     }
     let get = |k: &str| groups.get(k).map_or(&[][..], Vec::as_slice);
     let mut exact = true;
-    let (caller, identity_exact) = identity(who, &get)?;
+    let (caller, identity_exact) = remembered_identity(who, &get)?;
     exact &= identity_exact;
     let mut context = BTreeMap::new();
     for (key, cs) in &groups {
@@ -228,15 +228,19 @@ pub(crate) fn solve(
                     // A value no choice of the identity step changes: no caller of the class
                     // passes. Otherwise the choice may have missed one.
                     let account_fixed = matches!(who.account, Choice::Fixed(_));
-                    let determined = match *key {
-                        "aws:principalaccount" => account_fixed,
-                        "aws:principalarn" | "aws:username" => {
-                            account_fixed && (who.name.is_some() || who.kind == Kind::Root)
-                        }
-                        "aws:principalservicename" => who.name.is_some(),
-                        "aws:userid" => who.session.is_some() || who.kind != Kind::Session,
-                        _ => true,
-                    };
+                    // There is one anonymous caller, with no ARN, account name or service.
+                    let determined = who.kind == Kind::Anonymous
+                        || match *key {
+                            "aws:principalaccount" => account_fixed,
+                            "aws:principalarn" | "aws:username" => {
+                                account_fixed && (who.name.is_some() || who.kind == Kind::Root)
+                            }
+                            "aws:principalservicename" => {
+                                who.name.is_some() || who.kind != Kind::Service
+                            }
+                            "aws:userid" => who.session.is_some() || who.kind != Kind::Session,
+                            _ => true,
+                        };
                     if determined {
                         return None;
                     }
@@ -392,6 +396,51 @@ pub(crate) fn fresh_account(excluded: &[String]) -> String {
 
 fn exclusions(names: &[String]) -> Nfa {
     Nfa::strings(names.iter().map(String::as_str), false, true)
+}
+
+/// The keys [`identity`] reads.
+const CALLER_KEYS: [&str; 5] = [
+    "aws:principalservicename",
+    "aws:principalarn",
+    "aws:principalaccount",
+    "aws:username",
+    "aws:userid",
+];
+
+/// What [`identity`] depends on: the class and the conditions on [`CALLER_KEYS`].
+type CallerQuestion = (Who, Vec<(std::rc::Rc<Origin>, bool)>);
+
+thread_local! {
+    /// Answers of [`identity`]: one class is asked about again and again, under each probe
+    /// and each deny to escape, with the same constraints on its identity.
+    static CALLERS: std::cell::RefCell<
+        std::collections::HashMap<CallerQuestion, Option<(Identity, bool)>>,
+    > = std::cell::RefCell::default();
+}
+
+/// [`identity`], remembered per thread.
+fn remembered_identity<'a>(
+    who: &Who,
+    get: &dyn Fn(&str) -> &'a [&'a Constraint],
+) -> Option<(Identity, bool)> {
+    // An origin names its key, so the list says which constraint is on which key.
+    let origins = CALLER_KEYS
+        .iter()
+        .flat_map(|key| get(key).iter().map(|c| c.origin.clone()))
+        .collect();
+    let question: CallerQuestion = (who.clone(), origins);
+    if let Some(known) = CALLERS.with(|m| m.borrow().get(&question).cloned()) {
+        return known;
+    }
+    let answer = identity(who, get);
+    CALLERS.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= KEY_ANSWERS_KEPT {
+            m.clear();
+        }
+        m.insert(question, answer.clone());
+    });
+    answer
 }
 
 /// Picks the caller: its account, name and session, from the constraints on the keys AWS
@@ -681,8 +730,53 @@ fn solve_text_key(cs: &[&Constraint], domain: &Nfa, exclude: &[&Nfa]) -> Sat<Str
     }
 }
 
-/// Values (or absence) for a key that is not derived from the caller.
-fn solve_key(key: &str, cs: &[&Constraint], info: &KeyInfo) -> Option<(Option<Vec<String>>, bool)> {
+/// The answer of [`solve_key`]: values or absence, and whether it is exact; `None` when no
+/// request meets the constraints.
+type KeyAnswer = Option<(Option<Vec<String>>, bool)>;
+
+/// What [`solve_key`] depends on: the key, what is known of it, and the conditions its
+/// constraints were lowered from, in order.
+type KeyQuestion = (
+    String,
+    (Presence, bool, KeyType, bool),
+    Vec<(std::rc::Rc<Origin>, bool)>,
+);
+
+thread_local! {
+    /// Answers of [`solve_key`]: the same keys are asked about with the same conditions from
+    /// class to class, probe to probe and policy to policy (the situations of a stranger, a
+    /// deny by network).
+    static KEY_ANSWERS: std::cell::RefCell<std::collections::HashMap<KeyQuestion, KeyAnswer>> =
+        std::cell::RefCell::default();
+}
+
+/// Past this many questions the memory of [`solve_key`]'s answers starts again. Small: over
+/// 10,000 policy files, a memory of 4,096 answers made the lint twice as slow as one of 512.
+const KEY_ANSWERS_KEPT: usize = 512;
+
+/// Values (or absence) for a key that is not derived from the caller, remembered per thread
+/// (the answer depends only on the key, what is known of it and the constraints).
+fn solve_key(key: &str, cs: &[&Constraint], info: &KeyInfo) -> KeyAnswer {
+    let question: KeyQuestion = (
+        key.to_owned(),
+        (info.presence, info.multi, info.value_type, info.outside),
+        cs.iter().map(|c| c.origin.clone()).collect(),
+    );
+    if let Some(known) = KEY_ANSWERS.with(|m| m.borrow().get(&question).cloned()) {
+        return known;
+    }
+    let answer = solve_key_afresh(key, cs, info);
+    KEY_ANSWERS.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= KEY_ANSWERS_KEPT {
+            m.clear();
+        }
+        m.insert(question, answer.clone());
+    });
+    answer
+}
+
+fn solve_key_afresh(key: &str, cs: &[&Constraint], info: &KeyInfo) -> KeyAnswer {
     let absent_ok = info.presence != Presence::Always && cs.iter().all(|c| c.when_missing);
     if cs.is_empty() {
         return Some(match info.presence {

@@ -10,7 +10,6 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::rc::Rc;
 
 /// The answer of a satisfiability question.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -610,66 +609,116 @@ pub(crate) fn solve(all: &[&Nfa], none: &[&Nfa]) -> Sat<String> {
     sat
 }
 
-/// A state of the product automaton: the set of states of each component.
-type Product = Rc<[Vec<u32>]>;
+/// One component of the product, determinized as the search goes: each set of its states
+/// gets a number the first time it is reached, and each step from a set on a character is
+/// computed once, however many product states share the set.
+struct Component<'a> {
+    nfa: &'a Nfa,
+    marks: Marks,
+    ids: HashMap<Vec<u32>, u32, BuildHasherDefault<StateHasher>>,
+    accepting: Vec<bool>,
+    empty: Vec<bool>,
+    /// `next[set * sigma + c]`: the set reached, `u32::MAX` until computed.
+    next: Vec<u32>,
+    sets: Vec<Vec<u32>>,
+}
 
-/// The breadth-first walk of the product automaton behind [`solve`].
+impl<'a> Component<'a> {
+    fn new(nfa: &'a Nfa) -> Component<'a> {
+        Component {
+            nfa,
+            marks: Marks::new(nfa.states.len()),
+            ids: HashMap::default(),
+            accepting: Vec::new(),
+            empty: Vec::new(),
+            next: Vec::new(),
+            sets: Vec::new(),
+        }
+    }
+
+    fn intern(&mut self, set: Vec<u32>, sigma: usize) -> u32 {
+        if let Some(&id) = self.ids.get(&set) {
+            return id;
+        }
+        let id = self.sets.len() as u32;
+        self.accepting.push(self.nfa.accepts_set(&set));
+        self.empty.push(set.is_empty());
+        self.next.extend(std::iter::repeat_n(u32::MAX, sigma));
+        self.ids.insert(set.clone(), id);
+        self.sets.push(set);
+        id
+    }
+
+    fn start(&mut self, sigma: usize) -> u32 {
+        let set = self.nfa.start_set(&mut self.marks);
+        self.intern(set, sigma)
+    }
+
+    fn step(&mut self, id: u32, ci: usize, c: char, sigma: usize) -> u32 {
+        let slot = id as usize * sigma + ci;
+        if self.next[slot] != u32::MAX {
+            return self.next[slot];
+        }
+        let set = self.nfa.step(&self.sets[id as usize], c, &mut self.marks);
+        let to = self.intern(set, sigma);
+        self.next[slot] = to;
+        to
+    }
+}
+
+/// The breadth-first walk of the product automaton behind [`solve`]. A product state is the
+/// set of states of each component, numbered per component.
 fn search(all: &[&Nfa], none: &[&Nfa]) -> Sat<String> {
     let nfas = all.iter().chain(none.iter()).copied();
     let sigma = alphabet(nfas.clone());
-    let components: Vec<&Nfa> = nfas.collect();
+    let width = sigma.len();
+    let mut components: Vec<Component> = nfas.map(Component::new).collect();
     let positive = all.len();
-    let mut marks: Vec<Marks> = components
-        .iter()
-        .map(|n| Marks::new(n.states.len()))
-        .collect();
-    let start: Vec<Vec<u32>> = components
-        .iter()
-        .zip(marks.iter_mut())
-        .map(|(n, m)| n.start_set(m))
-        .collect();
-    let accepted = |sets: &[Vec<u32>]| {
-        sets.iter()
-            .zip(&components)
+    let start: Vec<u32> = components.iter_mut().map(|c| c.start(width)).collect();
+    let accepted = |components: &[Component], ids: &[u32]| {
+        ids.iter()
+            .zip(components)
             .enumerate()
-            .all(|(i, (s, n))| n.accepts_set(s) == (i < positive))
+            .all(|(i, (&id, c))| c.accepting[id as usize] == (i < positive))
     };
-    if start[..positive].iter().any(Vec::is_empty) {
+    if start[..positive]
+        .iter()
+        .zip(&components)
+        .any(|(&id, c)| c.empty[id as usize])
+    {
         return Sat::No;
     }
-    if accepted(&start) {
+    if accepted(&components, &start) {
         return Sat::Yes(String::new());
     }
     // Breadth-first: `seen` maps a product state to its index in `order`, which records how
     // each state was reached, for the witness.
-    let start: Product = start.into();
-    let mut order: Vec<(Product, usize, char)> = vec![(start.clone(), usize::MAX, ' ')];
-    let mut seen: HashMap<Product, usize, BuildHasherDefault<StateHasher>> = HashMap::default();
+    let start: Box<[u32]> = start.into();
+    let mut order: Vec<(Box<[u32]>, usize, char)> = vec![(start.clone(), usize::MAX, ' ')];
+    let mut seen: HashMap<Box<[u32]>, usize, BuildHasherDefault<StateHasher>> = HashMap::default();
     seen.insert(start, 0);
     let mut head = 0;
+    let mut ids: Vec<u32> = Vec::with_capacity(components.len());
     while head < order.len() {
         if order.len() > BUDGET {
             return Sat::Unknown;
         }
-        for &c in &sigma {
-            let mut sets: Vec<Vec<u32>> = Vec::with_capacity(components.len());
-            for (i, n) in components.iter().enumerate() {
-                let next = n.step(&order[head].0[i], c, &mut marks[i]);
-                if i < positive && next.is_empty() {
+        for (ci, &c) in sigma.iter().enumerate() {
+            ids.clear();
+            for (i, component) in components.iter_mut().enumerate() {
+                let next = component.step(order[head].0[i], ci, c, width);
+                if i < positive && component.empty[next as usize] {
                     break;
                 }
-                sets.push(next);
+                ids.push(next);
             }
-            if sets.len() < components.len() {
+            if ids.len() < components.len() || seen.contains_key(&ids[..]) {
                 continue;
             }
-            if seen.contains_key(&sets[..]) {
-                continue;
-            }
-            let done = accepted(&sets);
-            let sets: Product = sets.into();
-            seen.insert(sets.clone(), order.len());
-            order.push((sets, head, c));
+            let done = accepted(&components, &ids);
+            let state: Box<[u32]> = ids.as_slice().into();
+            seen.insert(state.clone(), order.len());
+            order.push((state, head, c));
             if done {
                 let mut text = Vec::new();
                 let mut at = order.len() - 1;

@@ -671,3 +671,74 @@ fn the_source_account_is_the_account_of_the_source_arn() {
     assert_eq!(arn.split(':').nth(4), Some(account.as_str()));
     assert_witness(&p, &g, Action::BatchGetImage);
 }
+
+#[test]
+fn a_policy_and_its_statements_swapped_have_no_difference() {
+    // An anonymous caller has no `aws:PrincipalArn`: a negated ARN test holds for it, and
+    // no request of it meets the positive one.
+    let public_pull = || allow(&["*"], PULL, vec![]);
+    let most = || {
+        let mut s = allow(
+            &["*"],
+            &[],
+            vec![cond(
+                "ArnNotLike",
+                "aws:PrincipalArn",
+                &["arn:aws:iam::*:role/ci*"],
+            )],
+        );
+        s.actions.negated = true;
+        s.actions.items = vec!["ecr:Delete*".into()];
+        s
+    };
+    let guarded_deny = || {
+        deny(
+            &["*"],
+            &["ecr:*"],
+            vec![cond(
+                "ArnLike",
+                "aws:PrincipalArn",
+                &["arn:aws:iam::4444*:*"],
+            )],
+        )
+    };
+    // A policy variable is outside the model, yet a statement still implies itself.
+    let own_tag = || {
+        allow(
+            &["*"],
+            &["ecr:PutImage"],
+            vec![cond(
+                "StringEquals",
+                "aws:PrincipalTag/owner",
+                &["${aws:username}"],
+            )],
+        )
+    };
+    for (x, y) in [
+        (public_pull(), most()),
+        (public_pull(), guarded_deny()),
+        (most(), guarded_deny()),
+        (own_tag(), guarded_deny()),
+        (own_tag(), public_pull()),
+    ] {
+        let (a, b) = pair(vec![x.clone(), y.clone()], vec![y, x]);
+        let (ab, ba) = (a.differences(&b), b.differences(&a));
+        assert!(ab.is_empty() && ba.is_empty(), "{ab:?}\n{ba:?}");
+    }
+}
+
+#[test]
+fn an_anonymous_caller_meets_no_test_of_a_principal_arn() {
+    let (_, a) = analyzer(vec![]);
+    for c in [
+        cond("ArnLike", "aws:PrincipalArn", &["arn:aws:iam::*:role/ci*"]),
+        cond("StringLike", "aws:PrincipalServiceName", &["*"]),
+        cond("StringLike", "aws:username", &["*"]),
+    ] {
+        assert_eq!(
+            a.satisfy(&CallerClass::Anonymous, std::slice::from_ref(&c), true),
+            None,
+            "{c:?}"
+        );
+    }
+}

@@ -370,6 +370,34 @@ pub fn check_partition(s: &str) -> Result<(), RuleViolation> {
     .fail(s, "is not a known partition")
 }
 
+/// A pattern of ECR repository names, as the end of a repository ARN in a `Resource`
+/// (`prod-*`, `ecr-public/*`, `*`): 1 to 256 characters, the characters of repository names
+/// (lowercase letters, digits, `.`, `_`, `-`, `/`) and at least one wildcard, `*` or `?`.
+///
+/// ```
+/// use policy_catalogue::rules::check_repository_pattern;
+/// assert!(check_repository_pattern("prod-*").is_ok());
+/// assert!(check_repository_pattern("*").is_ok());
+/// assert!(check_repository_pattern("prod").is_err());
+/// assert!(check_repository_pattern("Prod-*").is_err());
+/// ```
+///
+/// # Errors
+/// A [`RuleViolation`] saying what is wrong, when the text breaks this rule.
+pub fn check_repository_pattern(s: &str) -> Result<(), RuleViolation> {
+    let rule = Rule {
+        what: "repository pattern",
+        rule: "1 to 256 characters: lowercase letters, digits, ., _, -, / and at least one wildcard * or ?",
+    };
+    rule.chars(s, 1, 256, |c| {
+        c.is_ascii_lowercase() || c.is_ascii_digit() || "._-/*?".contains(c)
+    })?;
+    if !s.contains(['*', '?']) {
+        return rule.fail(s, "has no wildcard");
+    }
+    Ok(())
+}
+
 /// A region code as used in repository ARNs: two lowercase letters, one or more
 /// dash-separated lowercase words, and a dash and number, i.e.
 /// `[a-z]{2}(-[a-z]+)+-\d+` (`us-east-1`, `us-gov-west-1`, `cn-north-1`).

@@ -61,7 +61,17 @@ mod tools;
 pub use analysis::access;
 pub use analysis::lint;
 pub use analysis::summary;
-pub use build::builder;
+pub mod builder {
+    //! The typed builders: [`PolicyBuilder`] and [`StatementBuilder`] for repository policies
+    //! (the policy's account bound in the types, [`PolicyTemplate`] until it is known), and the
+    //! builders of registry, ECR Public and identity policies with the resources they name
+    //! ([`Registry`], [`Repositories`], [`IdentityResource`]).
+    pub use crate::build::builder::*;
+    pub use crate::build::kinds::{
+        IdentityPolicyBuilder, IdentityResource, PublicRepositoryPolicyBuilder, Registry,
+        RegistryPolicyBuilder, Repositories,
+    };
+}
 pub use build::slot;
 pub use tools::assert;
 
@@ -89,21 +99,30 @@ pub mod compare {
     //! Policies compared by what they grant, not by their text: [`equivalent`] says whether two
     //! grant the same access, [`diff`] says what changes, in words a reviewer understands.
     //!
-    //! A document is taken apart into grants: one effect for one principal, one action, one
-    //! resource, under one set of conditions. A statement naming two principals and three actions
-    //! is six grants; two documents are equivalent when their grants are the same, once grants
-    //! covered by a wider one (`ecr:*` covers `ecr:PutImage`, `"*"` covers every principal) are
-    //! left out. So the order of statements, actions, principals and values, a string versus a
-    //! one-element list, the letter case of actions and condition keys, and a bare account id
-    //! versus its root ARN make no difference; anything that changes who can do what does.
+    //! Two repository policies are compared by the access analysis: they are equivalent when
+    //! no request is allowed by one and refused by the other, on any repository and whatever
+    //! the callers' identity policies, and [`diff`] shows each class of callers and group of
+    //! actions that one allows and the other does not, with a [`Counterexample`]: a request
+    //! the evaluator allows under one policy and refuses under the other. So two policies that
+    //! grant the same access in other words (`ecr:Batch*` for the two `Batch` actions, a
+    //! condition that narrows nothing, a deny of the rest instead of a condition on the allow)
+    //! are equivalent.
     //!
-    //! The comparison is conservative: equivalent documents grant the same access, but two
-    //! documents that grant the same access through different conditions or overlapping patterns
-    //! may be reported as different.
+    //! Other documents (registry, ECR Public and identity policies, and repository policies
+    //! beyond the analysis, see [`equivalent`]) are taken apart into grants: one effect for
+    //! one principal, one action, one resource, under one set of conditions. Two documents are
+    //! equivalent when their grants are the same, once grants covered by a wider one (`ecr:*`
+    //! covers `ecr:PutImage`, `"*"` covers every principal) are left out. So the order of
+    //! statements, actions, principals and values, a string versus a one-element list, the
+    //! letter case of actions and condition keys, and a bare account id versus its root ARN
+    //! make no difference. That comparison is conservative: equivalent documents grant the same
+    //! access, but two that grant the same access through different conditions or overlapping
+    //! patterns may be reported as different.
     //!
-    //! [`exact_diff`] answers from the access analysis instead: what each side allows that the
-    //! other does not, with a request that proves it.
+    //! [`exact_diff`] answers from the access analysis for one repository and one reading of
+    //! the identity policies ([`AnalysisOptions`](crate::access::AnalysisOptions)).
     pub use crate::analysis::access::{exact_diff, ExactDiff};
+    pub use crate::analysis::changes::{Counterexample, MAX_OWNERS};
     pub use crate::analysis::diff::{diff, AccessChange, PolicyDiff};
     pub use crate::analysis::equivalence::equivalent;
 }

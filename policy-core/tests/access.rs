@@ -211,8 +211,10 @@ fn exact_diff_sees_through_wording_and_proves_each_change() {
         "Condition":{"StringEquals":{"aws:PrincipalAccount":"444455556666"}}}]}"#,
     )
     .unwrap();
-    assert!(!policy_core::compare::diff(&before, &reworded).is_empty());
     assert!(policy_core::compare::exact_diff(&before, &reworded, &options()).is_empty());
+    // `diff` and `equivalent` see through it too, on every repository.
+    assert!(policy_core::compare::diff(&before, &reworded).is_empty());
+    assert!(policy_core::compare::equivalent(&before, &reworded));
 
     // Push taken away: removed, with a request the old policy allows and the new refuses.
     let pull_only = PolicyDocument::from_json(
@@ -232,4 +234,67 @@ fn exact_diff_sees_through_wording_and_proves_each_change() {
         assert_eq!(old.decide(request), Outcome::Allowed, "{request}");
         assert_ne!(new.decide(request), Outcome::Allowed, "{request}");
     }
+}
+
+#[test]
+fn equivalence_holds_on_every_owner_and_reading_of_identity_policies() {
+    use policy_core::compare::{diff, equivalent};
+    let doc = |t: &str| PolicyDocument::from_json(t).unwrap();
+    // A deny that reaches only callers whose account starts 4444: the root user of such a
+    // repository's own account included, whom no allow is needed for.
+    let deny = doc(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"ecr:PutImage",
+        "Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::4444*:*"}}}]}"#,
+    );
+    let nothing = doc(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"codebuild.amazonaws.com"},"Action":"ecr:BatchGetImage",
+        "Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}}]}"#,
+    );
+    assert!(!equivalent(&deny, &nothing));
+    let d = diff(&deny, &nothing);
+    let proof = d.added[0].counterexample.as_ref().unwrap();
+    assert!(proof.is_certain(), "{d}");
+    assert!(
+        proof.repository.account().as_str().starts_with("4444"),
+        "{d}"
+    );
+    assert_eq!(proof.outcome(&nothing), Some(Outcome::Allowed));
+    assert_eq!(proof.outcome(&deny), Some(Outcome::ExplicitlyDenied));
+
+    // Naming a user of the owner's account, against trusting that account: the same for every
+    // other owner, and a change only when the account owns the repository and its identity
+    // policies allow nothing.
+    let by_account = doc(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"ecr:PutImage"},
+        {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/ci"},"Action":"ecr:PutImage"}]}"#,
+    );
+    let account_only = doc(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"ecr:PutImage"}]}"#,
+    );
+    let d = diff(&account_only, &by_account);
+    assert!(d.removed.is_empty(), "{d}");
+    let proof = d.added[0].counterexample.as_ref().unwrap();
+    assert_eq!(proof.repository.account().as_str(), "111122223333", "{d}");
+    assert!(!proof.with_identity_policy);
+    assert!(
+        d.to_string()
+            .contains("the user /ci in the owning account 111122223333"),
+        "{d}"
+    );
+
+    // A deny of the owner's own user, where nothing allows it: a change only when its
+    // identity policy allows.
+    let denied = doc(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::111122223333:user/ci"},"Action":"ecr:PutImage"}]}"#,
+    );
+    let d = diff(&denied, &nothing);
+    assert!(d.removed.is_empty(), "{d}");
+    let proof = d.added[0].counterexample.as_ref().unwrap();
+    assert!(proof.with_identity_policy && proof.is_certain(), "{d}");
+    assert_eq!(proof.repository.account().as_str(), "111122223333", "{d}");
+    assert!(
+        d.to_string()
+            .contains("with an identity policy that allows it"),
+        "{d}"
+    );
 }

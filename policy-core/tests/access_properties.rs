@@ -271,3 +271,278 @@ proptest! {
         }
     }
 }
+
+// ---- equivalent, diff and the policy checks, by the decisions of the evaluator ----
+
+use policy_core::assert::{check_access_not_granted, check_no_new_access};
+use policy_core::compare::{diff, equivalent, Counterexample};
+use policy_core::eval::{Caller, Request};
+use policy_core::{AccountId, RoleName, ServiceName, SessionName, UserName};
+
+/// Callers to probe with: named and unnamed identities of the accounts the statements name
+/// and of one they do not, and services.
+fn probe_callers() -> Vec<Caller> {
+    let a = |id: &str| AccountId::new(id).unwrap();
+    let session = |id: &str, role: &str| {
+        Caller::assumed_role(
+            a(id),
+            RoleName::new(role).unwrap(),
+            SessionName::new("s1").unwrap(),
+        )
+    };
+    vec![
+        Caller::root(a("111122223333")),
+        Caller::root(a("444455556666")),
+        Caller::root(a("777788889999")),
+        Caller::user(a("111122223333"), UserName::new("someone").unwrap()),
+        Caller::user(a("444455556666"), UserName::new("someone").unwrap()),
+        Caller::user(a("777788889999"), UserName::new("someone").unwrap()),
+        session("111122223333", "ci"),
+        session("111122223333", "other"),
+        session("444455556666", "ci-build"),
+        session("777788889999", "other"),
+        Caller::service(ServiceName::new("codebuild.amazonaws.com").unwrap()),
+        Caller::service(ServiceName::new("lambda.amazonaws.com").unwrap()),
+    ]
+}
+
+/// Repositories in the accounts the statements name and in one they do not.
+fn probe_repositories() -> Vec<RepositoryArn> {
+    ["111122223333", "444455556666", "777788889999"]
+        .iter()
+        .map(|id| {
+            format!("arn:aws:ecr:us-east-1:{id}:repository/app")
+                .parse()
+                .unwrap()
+        })
+        .collect()
+}
+
+/// Every probe request: each caller, a few actions, the contexts of `probe_contexts`, on each
+/// repository.
+fn probe_requests() -> Vec<Request> {
+    let mut out = Vec::new();
+    for repository in probe_repositories() {
+        for caller in probe_callers() {
+            for action in [
+                Action::BatchGetImage,
+                Action::PutImage,
+                Action::DeleteRepository,
+                Action::SetRepositoryPolicy,
+            ] {
+                out.extend(probe_contexts(Request::new(
+                    caller.clone(),
+                    action,
+                    repository.clone(),
+                )));
+            }
+        }
+    }
+    out
+}
+
+/// A request on which the two policies decide otherwise, with no identity policy or one
+/// allowing everything.
+fn decided_otherwise(
+    a: &PolicyDocument,
+    b: &PolicyDocument,
+    requests: &[Request],
+) -> Option<String> {
+    let evaluators = |d: &PolicyDocument| {
+        [
+            Evaluator::new(d.clone()),
+            Evaluator::new(d.clone()).with_identity_policy(allow_all()),
+        ]
+    };
+    let (ea, eb) = (evaluators(a), evaluators(b));
+    for r in requests {
+        for i in 0..2 {
+            let (x, y) = (ea[i].decide(r), eb[i].decide(r));
+            if x.is_allowed() != y.is_allowed() {
+                return Some(format!("{r} (identity policy: {}): {x} versus {y}", i == 1));
+            }
+        }
+    }
+    None
+}
+
+/// Checks a counterexample on its own: `with` allows its request and `without` does not,
+/// under the identity policy it names.
+fn assert_proves(
+    proof: &Counterexample,
+    with: &PolicyDocument,
+    without: &PolicyDocument,
+) -> Result<(), TestCaseError> {
+    let request = proof
+        .request()
+        .expect("a certain counterexample has a request");
+    let evaluator = |d: &PolicyDocument| {
+        let e = Evaluator::new(d.clone());
+        if proof.with_identity_policy {
+            e.with_identity_policy(allow_all())
+        } else {
+            e
+        }
+    };
+    prop_assert_eq!(
+        evaluator(with).decide(&request),
+        Outcome::Allowed,
+        "{}",
+        request
+    );
+    prop_assert_ne!(
+        evaluator(without).decide(&request),
+        Outcome::Allowed,
+        "{}",
+        request
+    );
+    Ok(())
+}
+
+/// How the second policy of a pair is made from the first.
+#[derive(Clone, Debug)]
+enum Second {
+    /// Another random policy.
+    Independent(Vec<(usize, usize)>),
+    /// The first with one statement repeated under one more condition: redundant, so
+    /// equivalent (a narrower allow or deny beside the wider one).
+    Narrowed { statement: usize, condition: usize },
+    /// The first plus a statement no request meets (an endpoint id no request carries).
+    WithDead(usize),
+}
+
+fn second_of(first: &[(usize, usize)], how: &Second) -> PolicyDocument {
+    match how {
+        Second::Independent(b) => document(b, true),
+        Second::Narrowed {
+            statement,
+            condition,
+        } => {
+            let k = statement % first.len();
+            let (s, _) = first[k];
+            let mut b = document(first, true);
+            let mut copy = b.statements[k].clone();
+            // The condition's tests join the copy's, unless one has the same operator and key.
+            let extra = document(&[(s, 1 + condition % (CONDITIONS.len() - 1))], true);
+            for t in extra.statements[0].condition.tests() {
+                if !copy
+                    .condition
+                    .tests()
+                    .iter()
+                    .any(|x| x.operator == t.operator && x.key == t.key)
+                {
+                    copy.condition.push(t.clone());
+                }
+            }
+            b.statements.push(copy);
+            b
+        }
+        Second::WithDead(s) => {
+            let dead = STATEMENTS[s % STATEMENTS.len()].replace(
+                "COND",
+                r#","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}"#,
+            );
+            let dead = PolicyDocument::from_json(&format!(r#"{{"Statement":[{dead}]}}"#)).unwrap();
+            let mut b = document(first, true);
+            b.statements.push(dead.statements[0].clone());
+            b
+        }
+    }
+}
+
+fn picks() -> impl Strategy<Value = Vec<(usize, usize)>> {
+    prop::collection::vec((0..STATEMENTS.len(), 0..CONDITIONS.len()), 1..4)
+}
+
+fn second() -> impl Strategy<Value = Second> {
+    prop_oneof![
+        2 => picks().prop_map(Second::Independent),
+        1 => (0..4usize, 0..CONDITIONS.len()).prop_map(|(statement, condition)| Second::Narrowed { statement, condition }),
+        1 => (0..STATEMENTS.len()).prop_map(Second::WithDead),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(120))]
+
+    /// `equivalent` holds exactly when no request is decided otherwise: equivalent policies
+    /// decide every probe request alike, and policies that are not equivalent have a change
+    /// the evaluator confirms (unless it rests on what the model leaves open: the anonymous
+    /// caller, a service's ARN, an organization id with its paths). `diff` is empty exactly when the
+    /// policies are equivalent, and every certain change is proven by its request, as is every
+    /// finding of `check_no_new_access`, which passes both ways exactly for equivalent
+    /// policies.
+    #[test]
+    fn equivalence_diff_and_no_new_access_follow_the_evaluator(a in picks(), how in second()) {
+        let da = document(&a, true);
+        let db = second_of(&a, &how);
+        let same = equivalent(&da, &db);
+        prop_assert_eq!(same, equivalent(&db, &da));
+        let changes = diff(&da, &db);
+        prop_assert_eq!(changes.is_empty(), same, "{}", changes);
+        let otherwise = decided_otherwise(&da, &db, &probe_requests());
+        if same {
+            prop_assert!(otherwise.is_none(), "equivalent, yet {}", otherwise.unwrap_or_default());
+        }
+        if !matches!(how, Second::Independent(_)) {
+            prop_assert!(same, "a redundant statement is a change:\n{}\n{}\n{}", da.to_json(), db.to_json(), changes);
+        }
+        for (c, with, without) in changes.added.iter().map(|c| (c, &db, &da))
+            .chain(changes.removed.iter().map(|c| (c, &da, &db)))
+        {
+            let proof = c.counterexample.as_ref().expect("repository policies are compared exactly");
+            if proof.is_certain() {
+                assert_proves(proof, with, without)?;
+            } else {
+                // What the model leaves open: anonymous callers, a service's ARN, and an
+                // organization with its paths (ids and paths are not tied to each other).
+                let open = matches!(proof.class, CallerClass::Anonymous | CallerClass::Service { .. })
+                    || (proof.witness.values("aws:PrincipalOrgID").is_some()
+                        && proof.witness.values("aws:PrincipalOrgPaths").is_some());
+                prop_assert!(open, "an unconfirmed change for {}: {}", proof.stands_for, proof);
+            }
+        }
+        if !same && otherwise.is_some() {
+            prop_assert!(changes.added.iter().chain(&changes.removed).any(|c| c.counterexample.as_ref().is_some_and(Counterexample::is_certain)));
+        }
+        let forward = check_no_new_access(&da, &db);
+        let backward = check_no_new_access(&db, &da);
+        prop_assert_eq!(forward.is_ok() && backward.is_ok(), same);
+        for (report, with, without) in [(forward, &db, &da), (backward, &da, &db)] {
+            for f in report.err().map(|r| r.findings).unwrap_or_default() {
+                let proof = f.counterexample.as_ref().expect("a counterexample");
+                prop_assert_eq!(proof.action, f.action);
+                if f.certainty == policy_core::assert::Certainty::Certain {
+                    assert_proves(proof, with, without)?;
+                }
+            }
+        }
+    }
+
+    /// Every certain finding of `check_access_not_granted` is a request the evaluator allows
+    /// to a caller outside the allowed principals.
+    #[test]
+    fn access_not_granted_findings_are_allowed(a in picks(), allowed in 0..3usize) {
+        let doc = document(&a, true);
+        let principals: Vec<policy_core::model::Principal> = [
+            vec![],
+            vec![policy_core::model::Principal::account(AccountId::new("111122223333").unwrap())],
+            vec![policy_core::model::Principal::account(AccountId::new("444455556666").unwrap())],
+        ][allowed].clone();
+        let actions = [Action::BatchGetImage, Action::PutImage, Action::SetRepositoryPolicy];
+        let Err(report) = check_access_not_granted(&doc, &actions, &principals) else { return Ok(()) };
+        for f in &report.findings {
+            let proof = f.counterexample.as_ref().expect("a counterexample");
+            if f.certainty != policy_core::assert::Certainty::Certain {
+                continue;
+            }
+            let request = proof.request().unwrap();
+            prop_assert_eq!(proof.outcome(&doc), Some(Outcome::Allowed));
+            let e = Evaluator::new(&doc).with_identity_policy(allow_all());
+            prop_assert_eq!(e.decide(&request), Outcome::Allowed, "{}", request);
+            for p in &principals {
+                prop_assert!(!request.caller().arn().contains(&p.to_string()), "{} is allowed", request);
+            }
+        }
+    }
+}

@@ -8,7 +8,8 @@
 //! `anyone except` adds). The policy's account (the `account` header, or the account a
 //! template is bound to) is taken as the repository's owner. A policy with any `{expr}` other
 //! than a Sid, or with a spliced statement, is only known at run time and is not judged here:
-//! the lint judges it there.
+//! the lint judges it there. Policies of other kinds (registry, ECR Public, identity) are not
+//! judged here either.
 
 use proc_macro2::{Ident, Punct, Spacing, Span, TokenStream, TokenTree};
 
@@ -42,6 +43,10 @@ pub fn is_mark(word: &str) -> bool {
 /// macro refuses, at its statement, unless the statement is marked. `syntax` is the tree
 /// `policy` was validated from, statement for statement.
 pub fn check(syntax: &ast::Policy, policy: &Policy) -> Vec<(usize, syn::Error)> {
+    // The findings judge repository policies; the other kinds are the lint's at run time.
+    if policy.kind != crate::kinds::Kind::Repository {
+        return Vec::new();
+    }
     let Some((lowered, owner)) = lower(policy) else {
         return Vec::new();
     };
@@ -246,7 +251,11 @@ fn statement(s: &Statement, account: &str) -> Option<ir::Statement> {
             ActionItem::Bundle(b) => actions.extend(b.actions().iter().map(|a| a.as_str().into())),
             ActionItem::Action(a) => actions.push(a.as_str().into()),
             ActionItem::Pattern(p) => actions.push(p.clone()),
-            ActionItem::Expr(_) => return None,
+            // Actions of other kinds, which are not judged here.
+            ActionItem::PublicBundle(_)
+            | ActionItem::Public(_)
+            | ActionItem::Other(_)
+            | ActionItem::Expr(_) => return None,
         }
     }
     for c in &s.conditions {

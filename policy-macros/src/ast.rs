@@ -45,6 +45,43 @@ pub enum Header {
     Version(Ident, Value),
     Id(Ident, Value),
     Account(Ident, Value),
+    /// The Region of the registry a registry or identity policy names.
+    Region(Ident, Value),
+}
+
+impl Header {
+    pub fn keyword(&self) -> &Ident {
+        match self {
+            Header::Version(k, _)
+            | Header::Id(k, _)
+            | Header::Account(k, _)
+            | Header::Region(k, _) => k,
+        }
+    }
+}
+
+/// Repositories after `on registry` or in an identity policy's `on`.
+pub enum Repos {
+    /// `repo "name"`.
+    Named(Value),
+    /// `repos "prefix*"`.
+    Matching(Value),
+    /// `"*"`, every resource (identity policies).
+    Any,
+    /// `arn "arn:..."`, any other resource by its ARN (identity policies).
+    Arn(LitStr),
+}
+
+/// What a statement is `on`, which decides the kind of the policy.
+pub enum Target {
+    /// `on repo`: the private repository the policy is attached to.
+    Repo,
+    /// `on public repo`: the ECR Public repository the policy is attached to.
+    PublicRepo,
+    /// `on registry`, with the repositories of the registry (none: all of them).
+    Registry(Vec<Repos>),
+    /// `on repo "name"`, `on repos "prefix*"`, `on "*"`: the resources of an identity policy.
+    Resources(Vec<Repos>),
 }
 
 pub enum PrincipalKind {
@@ -111,6 +148,8 @@ pub struct Statement {
     pub not_action: Option<Ident>,
     pub actions: Vec<Action>,
     pub conditions: Vec<Condition>,
+    /// The `on` keyword and what follows it.
+    pub target: Option<(Ident, Target)>,
 }
 
 pub struct Policy {
@@ -153,7 +192,7 @@ pub fn parse_policy(input: ParseStream, errors: &mut Vec<(usize, syn::Error)>) -
         order += 1;
         let mut header_errors = Vec::new();
         let result = match peek_word(input, 0).as_deref() {
-            Some("version" | "id" | "account") => {
+            Some("version" | "id" | "account" | "region") => {
                 parse_header(input, order, &mut policy, &mut header_errors)
             }
             _ => {
@@ -167,6 +206,7 @@ pub fn parse_policy(input: ParseStream, errors: &mut Vec<(usize, syn::Error)>) -
                     not_action: None,
                     actions: Vec::new(),
                     conditions: Vec::new(),
+                    target: None,
                 };
                 let result = parse_statement(input, &mut statement);
                 policy.statements.push((order, statement));
@@ -200,7 +240,7 @@ pub fn parse_policy(input: ParseStream, errors: &mut Vec<(usize, syn::Error)>) -
 fn starts_item(input: ParseStream) -> bool {
     matches!(
         peek_word(input, 0).as_deref(),
-        Some("version" | "id" | "account" | "sid" | "allow" | "deny")
+        Some("version" | "id" | "account" | "region" | "sid" | "allow" | "deny")
     ) || peek_word(input, 0).is_some_and(|w| crate::analyse::is_mark(&w))
 }
 
@@ -284,6 +324,7 @@ fn parse_header(
     let what = match name.as_str() {
         "version" => "the policy version, \"2012-10-17\" or \"2008-10-17\"",
         "id" => "the policy Id",
+        "region" => "the registry's Region, e.g. \"us-west-2\"",
         _ => "the policy's account id, e.g. \"123456789012\"",
     };
     let value = parse_value(input, what)?;
@@ -300,6 +341,7 @@ fn parse_header(
     let header = match name.as_str() {
         "version" => Header::Version(keyword, value),
         "id" => Header::Id(keyword, value),
+        "region" => Header::Region(keyword, value),
         _ => Header::Account(keyword, value),
     };
     policy.headers.push((order, header));
@@ -444,10 +486,21 @@ fn parse_statement(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
             ));
         }
     }
-    parse_principals(input, s)?;
-    parse_actions(input, s)?;
-    parse_on_repo(input)?;
-    parse_conditions(input, s)
+    let ahead = target_ahead(input);
+    let rest = (|| {
+        // An identity policy's statement names no principal: its actions come first.
+        if !(matches!(ahead, Some(Target::Resources(_))) && starts_actions(input)) {
+            parse_principals(input, s)?;
+        }
+        parse_actions(input, s)?;
+        s.target = Some(parse_target(input)?);
+        parse_conditions(input, s)
+    })();
+    if let (Err(_), None, Some(target)) = (&rest, &s.target, ahead) {
+        // The kind is known all the same, so that no error of another kind follows.
+        s.target = Some((Ident::new("on", Span::call_site()), target));
+    }
+    rest
 }
 
 fn parse_principals(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
@@ -508,8 +561,14 @@ fn parse_principal(input: ParseStream) -> syn::Result<Principal> {
         let message = if kind == "sid" {
             "`sid` comes before the effect: a statement reads `sid \"name\" allow ...`\nhelp: move `sid \"...\"` before `allow` or `deny`".to_owned()
         } else if kind == "on" || words::is_action_word(&kind) {
+            let policy = kind_ahead(input);
+            let identity = if policy == "repository policy" {
+                "\nhelp: an identity policy names none; it reads `allow pull on repo \"name\"`"
+            } else {
+                ""
+            };
             format!(
-                "this statement has no principal: ECR requires one in every statement of a repository policy\nhelp: say who it applies to before the actions, e.g. `user \"name\"`; one of: {kinds}"
+                "this statement has no principal: ECR requires one in every statement of a {policy}\nhelp: say who it applies to before the actions, e.g. `user \"name\"`; one of: {kinds}{identity}"
             )
         } else {
             format!(
@@ -703,19 +762,161 @@ fn parse_action(input: ParseStream) -> syn::Result<Action> {
     )))
 }
 
-fn parse_on_repo(input: ParseStream) -> syn::Result<()> {
+/// What the statement ahead is `on`, looking past the principals and actions to the first
+/// `on` (without the repositories it names): the kind of the statement, known even when a
+/// mistake before it stops the parser.
+fn target_ahead(input: ParseStream) -> Option<Target> {
+    let mut cursor = input.cursor();
+    while let Some((tt, next)) = cursor.token_tree() {
+        match &tt {
+            TokenTree::Punct(p) if p.as_char() == ';' => return None,
+            TokenTree::Ident(i) if i == "on" => {
+                let (after, rest) = next.token_tree()?;
+                return match &after {
+                    TokenTree::Ident(w) if w == "repos" || w == "arn" => {
+                        Some(Target::Resources(Vec::new()))
+                    }
+                    TokenTree::Ident(w) if w == "repo" => match rest.token_tree() {
+                        Some((TokenTree::Literal(_) | TokenTree::Group(_), _)) => {
+                            Some(Target::Resources(Vec::new()))
+                        }
+                        _ => Some(Target::Repo),
+                    },
+                    TokenTree::Ident(w) if w == "public" => Some(Target::PublicRepo),
+                    TokenTree::Ident(w) if w == "registry" => Some(Target::Registry(Vec::new())),
+                    TokenTree::Literal(_) => Some(Target::Resources(Vec::new())),
+                    _ => None,
+                };
+            }
+            _ => {}
+        }
+        cursor = next;
+    }
+    None
+}
+
+/// The kind of policy the `on` ahead names, in words.
+fn kind_ahead(input: ParseStream) -> &'static str {
+    match target_ahead(input) {
+        Some(Target::Registry(_)) => "registry policy",
+        Some(Target::PublicRepo) => "ECR Public repository policy",
+        _ => "repository policy",
+    }
+}
+
+/// Whether the next token begins an action list rather than a principal.
+fn starts_actions(input: ParseStream) -> bool {
+    match peek_word(input, 0) {
+        Some(w) => !words::PRINCIPAL_KINDS.contains(&w.as_str()),
+        None => input.peek(LitStr) || input.peek(syn::token::Brace),
+    }
+}
+
+/// `repo "name"`, `repos "prefix*"` or `"*"`, separated by `,`.
+fn parse_repos(input: ParseStream, first_any: bool) -> syn::Result<Vec<Repos>> {
+    let mut out = Vec::new();
+    loop {
+        match peek_word(input, 0).as_deref() {
+            Some("repo") => {
+                word(input)?;
+                out.push(Repos::Named(parse_value(input, "the repository name")?));
+            }
+            Some("repos") => {
+                word(input)?;
+                out.push(Repos::Matching(parse_value(
+                    input,
+                    "a pattern of repository names, e.g. \"prod-*\"",
+                )?));
+            }
+            Some("arn") if first_any => {
+                word(input)?;
+                if !input.peek(LitStr) {
+                    return Err(fail(
+                        input,
+                        format!(
+                            "expected the resource's ARN as a string after `arn`, found {}",
+                            describe_next(input)
+                        ),
+                    ));
+                }
+                out.push(Repos::Arn(input.parse()?));
+            }
+            _ if first_any && input.peek(LitStr) => {
+                let lit: LitStr = input.parse()?;
+                if lit.value() != "*" {
+                    return Err(syn::Error::new(
+                        lit.span(),
+                        format!(
+                            "expected `\"*\"`, `repo \"name\"` or `repos \"prefix*\"` after `on`, found {:?}\nhelp: name repositories with `repo` or `repos`; `\"*\"` is every resource",
+                            lit.value()
+                        ),
+                    ));
+                }
+                out.push(Repos::Any);
+            }
+            _ => {
+                return Err(fail(
+                    input,
+                    format!(
+                        "expected `repo \"name\"` or `repos \"prefix*\"` after `,`, found {}",
+                        describe_next(input)
+                    ),
+                ))
+            }
+        }
+        let more = peek_punct(input, 0, ',')
+            && (matches!(peek_word(input, 1).as_deref(), Some("repo" | "repos"))
+                || (first_any && peek_word(input, 1).as_deref() == Some("arn"))
+                || {
+                    let fork = input.fork();
+                    let _ = fork.parse::<Token![,]>();
+                    first_any && fork.peek(LitStr)
+                });
+        if !more {
+            return Ok(out);
+        }
+        input.parse::<Token![,]>()?;
+    }
+}
+
+fn parse_target(input: ParseStream) -> syn::Result<(Ident, Target)> {
     match peek_word(input, 0).as_deref() {
         Some("on") => {
-            word(input)?;
-            if peek_word(input, 0).as_deref() == Some("repo") {
-                word(input)?;
-                Ok(())
-            } else {
-                Err(fail(input, format!(
-                    "expected `repo` after `on`, found {}: a repository policy applies to the repository it is attached to",
-                    describe_next(input)
-                )))
-            }
+            let on = word(input)?;
+            let target = match peek_word(input, 0).as_deref() {
+                Some("repo") if input.peek2(LitStr) || input.peek2(syn::token::Brace) => {
+                    Target::Resources(parse_repos(input, true)?)
+                }
+                Some("repos" | "arn") => Target::Resources(parse_repos(input, true)?),
+                None if input.peek(LitStr) => Target::Resources(parse_repos(input, true)?),
+                Some("repo") => {
+                    word(input)?;
+                    Target::Repo
+                }
+                Some("public") if peek_word(input, 1).as_deref() == Some("repo") => {
+                    word(input)?;
+                    word(input)?;
+                    if input.peek(LitStr) || input.peek(syn::token::Brace) {
+                        return Err(fail(input, "an ECR Public repository policy names no repository: it applies to the repository it is attached to\nhelp: write `on public repo`, and set the policy on the repository"));
+                    }
+                    Target::PublicRepo
+                }
+                Some("registry") => {
+                    word(input)?;
+                    if matches!(peek_word(input, 0).as_deref(), Some("repo" | "repos")) {
+                        Target::Registry(parse_repos(input, false)?)
+                    } else {
+                        Target::Registry(Vec::new())
+                    }
+                }
+                _ => {
+                    return Err(fail(input, format!(
+                        "expected `repo` after `on`, found {}: a repository policy applies to the repository it is attached to\nhelp: the other kinds read `on public repo` (ECR Public), `on registry` (a registry policy), and `on repo \"name\"`, `on repos \"prefix*\"` or `on \"*\"` (an identity policy)",
+                        describe_next(input)
+                    )))
+                }
+            };
+            Ok((on, target))
         }
         _ if input.is_empty() || input.peek(Token![;]) => Err(fail(
             input,

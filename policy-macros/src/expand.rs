@@ -8,6 +8,7 @@ use proc_macro2::{Group, Ident, Literal, Span, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::arn::Arn;
+use crate::kinds::{Kind, Resource};
 use crate::validate::{
     ActionItem, CondVal, Condition, Policy, Principal, Statement, Val, VersionVal,
 };
@@ -37,7 +38,7 @@ impl Expander<'_> {
         let value = Ident::new("value", Span::mixed_site());
         // Spanned on the expression, so that a wrong type is reported there.
         let values = quote::quote_spanned! { group.span()=>
-            #krate::slot::values::<#krate::#ty, _>(#value)
+            #krate::slot::values::<#krate::#ty, _, _>(#value)
         };
         slots.push((name.clone(), quote! { { let #value = #group; #values } }));
         quote! { #name.values }
@@ -110,6 +111,19 @@ impl Expander<'_> {
     }
 
     pub fn policy(&self, policy: &Policy) -> TokenStream {
+        if policy.kind != Kind::Repository {
+            return self.kind_policy(policy);
+        }
+        let mut calls = self.headers(policy);
+        if let Some(account) = &policy.account {
+            let account = self.val("AccountId", account);
+            calls.extend(quote! { .account(#account) });
+        }
+        self.repository_statements(policy, calls)
+    }
+
+    /// The `version` and `id` headers, as builder calls.
+    fn headers(&self, policy: &Policy) -> TokenStream {
         let krate = self.krate;
         let mut calls = TokenStream::new();
         match &policy.version {
@@ -127,10 +141,80 @@ impl Expander<'_> {
             let id = self.val("PolicyId", id);
             calls.extend(quote! { .id(#id) });
         }
-        if let Some(account) = &policy.account {
-            let account = self.val("AccountId", account);
-            calls.extend(quote! { .account(#account) });
+        calls
+    }
+
+    /// A registry, ECR Public or identity policy: the kind's builder, each statement with its
+    /// resources. A `{expr}` action is checked by the kind's rules when built.
+    fn kind_policy(&self, policy: &Policy) -> TokenStream {
+        let krate = self.krate;
+        let mut calls = self.headers(policy);
+        let registry = Ident::new("registry", Span::mixed_site());
+        let registry_value = match (&policy.account, &policy.region) {
+            (Some(account), Some(region)) => {
+                let account = self.val("AccountId", account);
+                let region = self.val("Region", region);
+                Some(quote! { let #registry = #krate::Registry::new(#account, #region); })
+            }
+            _ => None,
+        };
+        let start = match policy.kind {
+            Kind::Registry => {
+                quote! { #krate::RegistryPolicy::builder(::core::clone::Clone::clone(&#registry)) }
+            }
+            Kind::PublicRepository => {
+                if let Some(account) = &policy.account {
+                    let account = self.val("AccountId", account);
+                    calls.extend(quote! { .account(#account) });
+                }
+                quote! { #krate::PublicRepositoryPolicy::builder() }
+            }
+            _ => quote! { #krate::IdentityPolicy::builder() },
+        };
+        for s in &policy.statements {
+            if s.actions.iter().any(|a| matches!(a, ActionItem::Expr(_))) {
+                self.spliced.set(true);
+            }
+            let statement = self.statement(s);
+            let resources = s.resources.iter().map(|r| {
+                let repos = |r: &Resource| match r {
+                    Resource::Named(name) => {
+                        let name = self.val("RepositoryName", name);
+                        quote! { #krate::Repositories::named(#name) }
+                    }
+                    Resource::Matching(Val::Lit(text)) => {
+                        quote! { #krate::Repositories::__checked(#text) }
+                    }
+                    Resource::Matching(Val::Expr(g)) => self.typed("Repositories", g),
+                    Resource::All | Resource::Any | Resource::Arn(_) => {
+                        quote! { #krate::Repositories::all() }
+                    }
+                };
+                match (policy.kind, r) {
+                    (Kind::Identity, Resource::Any) => quote! { #krate::IdentityResource::Any },
+                    (Kind::Identity, Resource::Arn(text)) => {
+                        quote! { #krate::IdentityResource::Arn(::std::string::String::from(#text)) }
+                    }
+                    (Kind::Identity, r) => {
+                        let r = repos(r);
+                        quote! { #krate::IdentityResource::Repositories(::core::clone::Clone::clone(&#registry), #r) }
+                    }
+                    (_, r) => repos(r),
+                }
+            });
+            calls.extend(match policy.kind {
+                Kind::PublicRepository => quote! { .statement(#statement) },
+                _ => quote! { .statement([#(#resources),*], #statement) },
+            });
         }
+        self.with_slots(
+            quote! { ({ #registry_value #start #calls }) },
+            Some((quote! { .__unchecked() }, quote! { AsKind })),
+        )
+    }
+
+    fn repository_statements(&self, policy: &Policy, mut calls: TokenStream) -> TokenStream {
+        let krate = self.krate;
         for s in &policy.statements {
             match &s.splice {
                 Some((false, g)) => {
@@ -170,8 +254,21 @@ impl Expander<'_> {
 
     /// A value of the macro's type for when the input has errors: the errors are the whole
     /// story, so this only has to type-check.
-    pub fn fallback(&self, template: bool) -> TokenStream {
+    pub fn fallback(&self, template: bool, kind: Kind) -> TokenStream {
         let krate = self.krate;
+        let registry = quote! {
+            #krate::Registry::new(#krate::AccountId::__checked("000000000000"), #krate::Region::__checked("us-east-1"))
+        };
+        match kind {
+            Kind::Registry => {
+                return quote! { #krate::RegistryPolicy::builder(#registry).__unchecked() }
+            }
+            Kind::PublicRepository => {
+                return quote! { #krate::PublicRepositoryPolicy::builder().__unchecked() }
+            }
+            Kind::Identity => return quote! { #krate::IdentityPolicy::builder().__unchecked() },
+            Kind::Repository => {}
+        }
         if template {
             quote! {
                 #krate::RepositoryPolicy::builder().__template()
@@ -376,26 +473,35 @@ impl Expander<'_> {
     }
 
     /// The builder call that spares `p` from a deny of everyone: the principal's own call
-    /// renamed (`.role(..)` to `.spare_role(..)`, `.principal(..)` to `.spare(..)`).
+    /// renamed (`.role(..)` to `.spare_role(..)`, `.roles(..)` to `.spare_roles(..)`,
+    /// `.principal(..)` to `.spare(..)`). A `{expr}` may be a list, as in any principal slot.
     fn spare(&self, p: &Principal) -> TokenStream {
         let krate = self.krate;
         match p {
+            Principal::Account(Val::Expr(g)) => {
+                let a = self.list("AccountId", g);
+                quote! { .spare_accounts(#a) }
+            }
             Principal::Account(a) => {
                 let a = self.val("AccountId", a);
                 quote! { .spare(#krate::Principal::account(#a)) }
+            }
+            Principal::Service(Val::Expr(g)) => {
+                let s = self.list("ServiceName", g);
+                quote! { .spare_services(#s) }
             }
             Principal::Service(s) => {
                 let s = self.val("ServiceName", s);
                 quote! { .spare(#krate::Principal::Service(#s)) }
             }
             _ => {
-                let call: Vec<TokenTree> = self.principal(p, false).into_iter().collect();
+                let call: Vec<TokenTree> = self.principal(p, true).into_iter().collect();
                 match call.as_slice() {
                     [dot, TokenTree::Ident(method), args] => {
-                        let method = if method == "principal" {
-                            ident("spare")
-                        } else {
-                            ident(&format!("spare_{method}"))
+                        let method = match method.to_string().as_str() {
+                            "principal" => ident("spare"),
+                            "principals" => ident("spares"),
+                            other => ident(&format!("spare_{other}")),
                         };
                         quote! { #dot #method #args }
                     }
@@ -470,6 +576,19 @@ impl Expander<'_> {
             ActionItem::Action(a) => {
                 let a = ident(a.name());
                 quote! { .action(#krate::Action::#a) }
+            }
+            ActionItem::Public(a) => {
+                let a = ident(a.name());
+                quote! { .action(#krate::PublicAction::#a) }
+            }
+            ActionItem::Other(text) => {
+                quote! { .action(#krate::ActionItem::Other(::std::string::String::from(#text))) }
+            }
+            ActionItem::PublicBundle(b) => {
+                let names = b.actions().iter().filter_map(|a| {
+                    policy_catalogue::PublicAction::from_name(a.name()).map(|p| ident(p.name()))
+                });
+                quote! { #(.action(#krate::PublicAction::#names))* }
             }
             ActionItem::Pattern(p) => quote! { .action(#krate::ActionPattern::__checked(#p)) },
             ActionItem::Expr(g) => {

@@ -124,7 +124,11 @@ fn statement(out: &mut String, s: &Statement, account: &str) -> Option<()> {
             ),
             ActionItem::Action(a) => actions.push((0, a.rank(), a.as_str().to_owned())),
             ActionItem::Pattern(p) => actions.push((2, 0, p.clone())),
-            ActionItem::Expr(_) => return None,
+            // Only repository policies are measured, and they hold no ECR Public action.
+            ActionItem::Expr(_)
+            | ActionItem::Public(_)
+            | ActionItem::PublicBundle(_)
+            | ActionItem::Other(_) => return None,
         }
     }
     actions.sort();

@@ -16,6 +16,7 @@ mod arn;
 mod ast;
 mod expand;
 mod json;
+mod kinds;
 mod validate;
 mod words;
 
@@ -95,7 +96,7 @@ fn run(input: TokenStream) -> TokenStream {
     // In source order of the headers and statements they belong to.
     errors.sort_by_key(|(order, _)| *order);
     let mut errors: Vec<syn::Error> = errors.into_iter().map(|(_, e)| e).collect();
-    let json = if errors.is_empty() {
+    let json = if errors.is_empty() && policy.kind == kinds::Kind::Repository {
         json::compact_json(&policy)
     } else {
         None
@@ -125,7 +126,8 @@ fn run(input: TokenStream) -> TokenStream {
         },
         Mode::Value if errors.is_empty() => expander.policy(&policy),
         Mode::Value | Mode::Statement => {
-            let fallback = expander.fallback(template || policy.is_template());
+            let fallback =
+                expander.fallback(template || policy.is_template(), kinds::kind_of(&syntax));
             quote! { { #compile_errors #fallback } }
         }
     }
@@ -138,8 +140,7 @@ fn lone_statement(
     mut errors: Vec<(usize, syn::Error)>,
 ) -> TokenStream {
     for (order, header) in &syntax.headers {
-        let (ast::Header::Version(k, _) | ast::Header::Id(k, _) | ast::Header::Account(k, _)) =
-            header;
+        let k = header.keyword();
         errors.push((
             *order,
             syn::Error::new(
@@ -162,6 +163,17 @@ fn lone_statement(
         ));
     }
     if let Some((order, s)) = syntax.statements.first() {
+        if let Some((on, target)) = &s.target {
+            if !matches!(target, ast::Target::Repo) {
+                let error = syn::Error::new(
+                    on.span(),
+                    "`statement!` takes a statement of a repository policy (`on repo`)\nhelp: write the statements of the other kinds in their `policy!`",
+                )
+                .to_compile_error();
+                let krate = expander.krate;
+                return quote! { { #error #krate::StatementBuilder::allow() } };
+            }
+        }
         if let Some(splice) = &s.splice {
             errors.push((
                 *order,

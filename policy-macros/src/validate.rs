@@ -12,13 +12,14 @@ use policy_catalogue::rules::{
 };
 use policy_catalogue::{
     known_key, Action, ActionPattern, Bundle, ConditionOperator, KeyType, Operator, OperatorFamily,
-    ResourceType, KNOWN_KEYS,
+    PublicAction, ResourceType, KNOWN_KEYS,
 };
 use proc_macro2::{Group, Span, TokenStream};
 use syn::LitStr;
 
 use crate::arn::{self, Arn};
 use crate::ast::{self, CondKind, CondValue, Header, PrincipalKind, Value};
+use crate::kinds::{self, Kind, Resource};
 use crate::words::{self, suggest};
 
 /// A naming rule of the catalogue, e.g. `check_account_id`.
@@ -73,7 +74,12 @@ impl Principal {
 
 pub enum ActionItem {
     Bundle(Bundle),
+    /// A bundle in an ECR Public repository policy: the `ecr-public:` actions of its names.
+    PublicBundle(Bundle),
     Action(Action),
+    Public(PublicAction),
+    /// Another service's action, in an identity policy (`"sts:GetServiceBearerToken"`).
+    Other(String),
     Pattern(String),
     Expr(Group),
 }
@@ -109,6 +115,8 @@ pub struct Statement {
     pub actions: Vec<ActionItem>,
     pub not_action: bool,
     pub conditions: Vec<Condition>,
+    /// The resources of a registry or identity policy's statement.
+    pub resources: Vec<Resource>,
 }
 
 pub enum VersionVal {
@@ -117,16 +125,19 @@ pub enum VersionVal {
 }
 
 pub struct Policy {
+    pub kind: Kind,
     pub version: Option<VersionVal>,
     pub id: Option<Val>,
     pub account: Option<Val>,
+    pub region: Option<Val>,
     pub statements: Vec<Statement>,
 }
 
 impl Policy {
     /// Whether the macro yields a `PolicyTemplate` (some principal waits for an account).
     pub fn is_template(&self) -> bool {
-        self.account.is_none()
+        self.kind == Kind::Repository
+            && self.account.is_none()
             && self.statements.iter().any(|s| {
                 s.splice.is_some()
                     || s.principals
@@ -140,6 +151,9 @@ impl Policy {
 /// Whether the syntax tree, even with errors, yields a `PolicyTemplate`: decides the type of
 /// the fallback value, so that an error causes no type errors elsewhere.
 pub fn syntax_is_template(policy: &ast::Policy) -> bool {
+    if kinds::kind_of(policy) != Kind::Repository {
+        return false;
+    }
     let has_account = policy
         .headers
         .iter()
@@ -159,14 +173,16 @@ pub fn syntax_is_template(policy: &ast::Policy) -> bool {
 }
 
 /// Errors with the position of the item (header or statement) they belong to.
-struct Errors {
+pub struct Errors {
     list: Vec<(usize, syn::Error)>,
-    item: usize,
+    pub item: usize,
+    /// The kind of the policy, which decides the actions it may hold.
+    pub kind: Kind,
 }
 
 /// Where an error points: one token, or a run of tokens (`ecr:Put Image`, `ForAnyValue:StringLike`).
 #[derive(Clone)]
-enum At {
+pub enum At {
     Token(Span),
     Tokens(TokenStream),
 }
@@ -184,7 +200,7 @@ impl From<&TokenStream> for At {
 }
 
 impl Errors {
-    fn at(&mut self, at: impl Into<At>, message: impl std::fmt::Display) {
+    pub fn at(&mut self, at: impl Into<At>, message: impl std::fmt::Display) {
         let error = match at.into() {
             At::Token(span) => syn::Error::new(span, message),
             At::Tokens(tokens) => syn::Error::new_spanned(tokens, message),
@@ -202,7 +218,7 @@ fn violation(e: &RuleViolation) -> String {
 }
 
 /// A literal checked by a catalogue rule (the same one the runtime constructor runs).
-fn checked(value: &Value, rule: Rule, errors: &mut Errors) -> Val {
+pub fn checked(value: &Value, rule: Rule, errors: &mut Errors) -> Val {
     match value {
         Value::Str(s) => {
             let text = s.value();
@@ -223,11 +239,14 @@ pub fn validate(policy: &ast::Policy, parsed_whole: bool) -> (Policy, Vec<(usize
     let mut errors = Errors {
         list: Vec::new(),
         item: 0,
+        kind: kinds::kind_of(policy),
     };
     let mut out = Policy {
+        kind: errors.kind,
         version: None,
         id: None,
         account: None,
+        region: None,
         statements: Vec::new(),
     };
     let mut seen_headers: HashMap<&'static str, Span> = HashMap::new();
@@ -237,6 +256,7 @@ pub fn validate(policy: &ast::Policy, parsed_whole: bool) -> (Policy, Vec<(usize
             Header::Version(k, _) => ("version", k),
             Header::Id(k, _) => ("id", k),
             Header::Account(k, _) => ("account", k),
+            Header::Region(k, _) => ("region", k),
         };
         if seen_headers.insert(name, keyword.span()).is_some() {
             errors.at(
@@ -258,6 +278,7 @@ pub fn validate(policy: &ast::Policy, parsed_whole: bool) -> (Policy, Vec<(usize
             Header::Version(_, Value::Expr(g)) => out.version = Some(VersionVal::Expr(g.clone())),
             Header::Id(_, v) => out.id = Some(checked(v, check_policy_id, &mut errors)),
             Header::Account(_, v) => out.account = Some(checked(v, check_account_id, &mut errors)),
+            Header::Region(_, v) => out.region = Some(checked(v, rules::check_region, &mut errors)),
         }
     }
     let mut sids: HashMap<String, Span> = HashMap::new();
@@ -271,6 +292,7 @@ pub fn validate(policy: &ast::Policy, parsed_whole: bool) -> (Policy, Vec<(usize
             &mut errors,
         ));
     }
+    kinds::check(policy, &mut out, &mut errors);
     if policy.statements.is_empty() && parsed_whole {
         errors.at(
             Span::call_site(),
@@ -298,6 +320,7 @@ fn statement_of(
             actions: Vec::new(),
             not_action: false,
             conditions: Vec::new(),
+            resources: Vec::new(),
         };
     }
     let sid = s.sid.as_ref().map(|v| {
@@ -371,6 +394,7 @@ fn statement_of(
         actions,
         not_action: s.not_action.is_some(),
         conditions,
+        resources: Vec::new(),
     }
 }
 
@@ -596,6 +620,9 @@ fn actions_of(s: &ast::Statement, errors: &mut Errors) -> Vec<ActionItem> {
                         .iter()
                         .find(|a| a.name().eq_ignore_ascii_case(name))
                     {
+                        Some(action) if errors.kind == Kind::PublicRepository => {
+                            kinds::private_action_in_public(action.name(), span.clone(), errors)
+                        }
                         Some(action) => repository_action(*action, span.clone(), errors),
                         None => {
                             let names: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
@@ -615,8 +642,17 @@ fn actions_of(s: &ast::Statement, errors: &mut Errors) -> Vec<ActionItem> {
                 };
                 (item, span)
             }
+            ast::Action::Public(name, tokens)
+                if matches!(errors.kind, Kind::PublicRepository | Kind::Identity) =>
+            {
+                let span = At::from(tokens);
+                (kinds::public_action(name, span.clone(), errors), span)
+            }
             ast::Action::Public(name, tokens) => {
-                errors.at(tokens, public_action_message(&format!("ecr-public:{name}")));
+                errors.at(
+                    tokens,
+                    public_action_message(&format!("ecr-public:{name}"), errors.kind),
+                );
                 continue;
             }
             ast::Action::Str(lit) => (action_string(lit, errors), At::from(lit.span())),
@@ -624,8 +660,12 @@ fn actions_of(s: &ast::Statement, errors: &mut Errors) -> Vec<ActionItem> {
         };
         let Some(item) = item else { continue };
         let key = match &item {
-            ActionItem::Bundle(b) => Some(format!("bundle `{}`", b.keyword())),
+            ActionItem::Bundle(b) | ActionItem::PublicBundle(b) => {
+                Some(format!("bundle `{}`", b.keyword()))
+            }
             ActionItem::Action(a) => Some(format!("action `{}`", a.name())),
+            ActionItem::Public(a) => Some(format!("action `{}`", a.as_str())),
+            ActionItem::Other(a) => Some(format!("action `{a}`")),
             ActionItem::Pattern(p) => Some(format!("pattern `{p}`")),
             ActionItem::Expr(_) => None,
         };
@@ -647,7 +687,13 @@ fn actions_of(s: &ast::Statement, errors: &mut Errors) -> Vec<ActionItem> {
 
 fn action_word(text: &str, span: Span, errors: &mut Errors) -> Option<ActionItem> {
     if let Some(bundle) = Bundle::ALL.iter().find(|b| b.keyword() == text) {
+        if errors.kind == Kind::PublicRepository {
+            return kinds::public_bundle(*bundle, span, errors);
+        }
         return Some(ActionItem::Bundle(*bundle));
+    }
+    if errors.kind == Kind::PublicRepository && PublicAction::from_name(text).is_some() {
+        return kinds::public_action(text, At::from(span), errors);
     }
     if let Some(action) = Action::ALL
         .iter()
@@ -674,19 +720,26 @@ fn repository_action(
     span: impl Into<At>,
     errors: &mut Errors,
 ) -> Option<ActionItem> {
-    if action.resource_type() == ResourceType::Repository {
+    if action.resource_type() == ResourceType::Repository || errors.kind == Kind::Identity {
         return Some(ActionItem::Action(action));
     }
+    if errors.kind == Kind::PublicRepository {
+        return kinds::private_action_in_public(action.name(), span.into(), errors);
+    }
     let help = if action == Action::GetAuthorizationToken {
-        "help: grant it in the caller's identity policy on \"Resource\": \"*\" (`docker login` needs it there)"
+        "help: grant it in the caller's identity policy, `policy! { allow GetAuthorizationToken on \"*\" }` (`docker login` needs it there)".to_owned()
     } else {
-        "help: it belongs in an identity policy on \"Resource\": \"*\", or in the registry policy"
+        format!(
+            "help: it belongs in an identity policy, on \"*\": `policy! {{ allow {} on \"*\" }}`",
+            action.name()
+        )
     };
     errors.at(
         span,
         format!(
-            "`{}` cannot be granted by a repository policy: it takes no repository resource\n{help}",
-            action.as_str()
+            "`{}` cannot be granted by a {}: it takes no repository resource\n{help}",
+            action.as_str(),
+            errors.kind.name()
         ),
     );
     None
@@ -694,11 +747,17 @@ fn repository_action(
 
 fn pattern(text: &str, span: impl Into<At>, errors: &mut Errors) -> Option<ActionItem> {
     let span = span.into();
+    if errors.kind != Kind::Repository && errors.kind != Kind::Registry {
+        return kinds::pattern(text, span, errors);
+    }
     match ActionPattern::new(text) {
         Err(e) => errors.at(span, e),
         Ok(p) if p.service() != "ecr" && p.as_str() != "*" => errors.at(
             span.clone(),
-            format!("`{text}` is not an ECR action pattern: a repository policy grants `ecr:` actions only"),
+            format!(
+                "`{text}` is not an ECR action pattern: a {} grants `ecr:` actions only",
+                errors.kind.name()
+            ),
         ),
         Ok(p) if p.matching_actions().is_empty() => errors.at(
             span.clone(),
@@ -709,9 +768,14 @@ fn pattern(text: &str, span: impl Into<At>, errors: &mut Errors) -> Option<Actio
     None
 }
 
-fn public_action_message(text: &str) -> String {
+fn public_action_message(text: &str, kind: Kind) -> String {
     let name = text.split_once(':').map_or(text, |(_, name)| name);
-    format!("`{text}` is an ECR Public action: it has no effect in the policy of a private ECR repository\nhelp: use the `ecr:` action of the same name, `ecr:{name}`")
+    let policy = if kind == Kind::Registry {
+        "a private registry's policy"
+    } else {
+        "the policy of a private ECR repository"
+    };
+    format!("`{text}` is an ECR Public action: it has no effect in {policy}\nhelp: use the `ecr:` action of the same name, `ecr:{name}`, or write the ECR Public repository's policy with `on public repo`")
 }
 
 fn action_string(lit: &LitStr, errors: &mut Errors) -> Option<ActionItem> {
@@ -720,8 +784,15 @@ fn action_string(lit: &LitStr, errors: &mut Errors) -> Option<ActionItem> {
         return pattern(&text, lit.span(), errors);
     }
     let service = text.split_once(':').map(|(s, _)| s);
+    if errors.kind == Kind::Identity && kinds::other_service_action(&text) {
+        return Some(ActionItem::Other(text));
+    }
     if service.is_some_and(|s| s.eq_ignore_ascii_case("ecr-public")) {
-        errors.at(lit.span(), public_action_message(&text));
+        if matches!(errors.kind, Kind::PublicRepository | Kind::Identity) {
+            let name = text.split_once(':').map_or("", |(_, n)| n);
+            return kinds::public_action(name, At::from(lit.span()), errors);
+        }
+        errors.at(lit.span(), public_action_message(&text, errors.kind));
         return None;
     }
     match text.parse::<Action>() {

@@ -83,18 +83,27 @@ pub fn https_client() -> SharedHttpClient {
 /// credential provider fails (the provider's error is the source), and when
 /// `AWS_MAX_ATTEMPTS`, `AWS_RETRY_MODE` or their profile settings are not valid.
 pub async fn client_from_env() -> Result<aws_sdk_ecr::Client, Error> {
+    let config = config_from_env(None).await?;
+    client_from_config(&config).await
+}
+
+/// The configuration [`client_from_env`] loads, in `region` when one is given.
+pub(crate) async fn config_from_env(
+    region: Option<aws_config::Region>,
+) -> Result<SdkConfig, Error> {
     check_retry_settings(&Env::real(), &Fs::real()).await?;
-    let config = aws_config::defaults(BehaviorVersion::latest())
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .http_client(https_client())
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(CONNECT_TIMEOUT)
                 .operation_timeout(OPERATION_TIMEOUT)
                 .build(),
-        )
-        .load()
-        .await;
-    client_from_config(&config).await
+        );
+    if let Some(region) = region {
+        loader = loader.region(region);
+    }
+    Ok(loader.load().await)
 }
 
 /// An ECR client for a configuration loaded by the caller, such as one from
@@ -128,12 +137,7 @@ pub async fn client_from_config(config: &SdkConfig) -> Result<aws_sdk_ecr::Clien
             source: None,
         });
     }
-    let Some(credentials) = config.credentials_provider() else {
-        return Err(no_credentials(None));
-    };
-    if let Err(e) = credentials.provide_credentials().await {
-        return Err(no_credentials(Some(Box::new(e))));
-    }
+    check_credentials(config).await?;
     let mut builder = aws_sdk_ecr::config::Builder::from(config);
     // The SDK panics when building a client without a behaviour version.
     if config.behavior_version().is_none() {
@@ -143,6 +147,17 @@ pub async fn client_from_config(config: &SdkConfig) -> Result<aws_sdk_ecr::Clien
         builder = builder.http_client(https_client());
     }
     Ok(aws_sdk_ecr::Client::from_conf(builder.build()))
+}
+
+/// Resolves the credentials once, to tell missing or refused credentials now.
+pub(crate) async fn check_credentials(config: &SdkConfig) -> Result<(), Error> {
+    let Some(credentials) = config.credentials_provider() else {
+        return Err(no_credentials(None));
+    };
+    if let Err(e) = credentials.provide_credentials().await {
+        return Err(no_credentials(Some(Box::new(e))));
+    }
+    Ok(())
 }
 
 fn no_credentials(source: Option<Box<dyn std::error::Error + Send + Sync>>) -> Error {

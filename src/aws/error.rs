@@ -1,15 +1,22 @@
-//! What can go wrong when setting or reading a repository policy, in ECR's own terms.
+//! What can go wrong when setting or reading a repository, registry or ECR Public repository
+//! policy, in ECR's own terms.
 
 use std::fmt;
 
 use aws_sdk_ecr::config::http::HttpResponse;
 use aws_sdk_ecr::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_ecr::operation::delete_registry_policy::DeleteRegistryPolicyError;
+use aws_sdk_ecr::operation::get_registry_policy::GetRegistryPolicyError;
 use aws_sdk_ecr::operation::get_repository_policy::GetRepositoryPolicyError;
+use aws_sdk_ecr::operation::put_registry_policy::PutRegistryPolicyError;
 use aws_sdk_ecr::operation::set_repository_policy::SetRepositoryPolicyError;
+use aws_sdk_ecrpublic::operation::delete_repository_policy::DeleteRepositoryPolicyError as PublicDeleteError;
+use aws_sdk_ecrpublic::operation::get_repository_policy::GetRepositoryPolicyError as PublicGetError;
+use aws_sdk_ecrpublic::operation::set_repository_policy::SetRepositoryPolicyError as PublicSetError;
 
 use super::Drift;
 
-/// An ECR API call, named as in the ECR API reference.
+/// An ECR or ECR Public API call, named as in its API reference.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Operation {
@@ -17,30 +24,138 @@ pub enum Operation {
     SetRepositoryPolicy,
     /// `GetRepositoryPolicy`.
     GetRepositoryPolicy,
+    /// `PutRegistryPolicy`.
+    PutRegistryPolicy,
+    /// `GetRegistryPolicy`.
+    GetRegistryPolicy,
+    /// `DeleteRegistryPolicy`.
+    DeleteRegistryPolicy,
+    /// `SetRepositoryPolicy` of ECR Public.
+    PublicSetRepositoryPolicy,
+    /// `GetRepositoryPolicy` of ECR Public.
+    PublicGetRepositoryPolicy,
+    /// `DeleteRepositoryPolicy` of ECR Public.
+    PublicDeleteRepositoryPolicy,
+}
+
+/// What an operation acts on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Holder {
+    Repository,
+    Registry,
+    PublicRepository,
 }
 
 impl Operation {
-    /// The operation's name in the ECR API.
+    /// The operation's name in its API (ECR's or ECR Public's).
     ///
     /// ```
-    /// assert_eq!(ecr_policy::aws::Operation::SetRepositoryPolicy.as_str(), "SetRepositoryPolicy");
+    /// use ecr_policy::aws::Operation;
+    /// assert_eq!(Operation::SetRepositoryPolicy.as_str(), "SetRepositoryPolicy");
+    /// assert_eq!(Operation::PublicSetRepositoryPolicy.as_str(), "SetRepositoryPolicy");
     /// ```
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
-            Operation::SetRepositoryPolicy => "SetRepositoryPolicy",
-            Operation::GetRepositoryPolicy => "GetRepositoryPolicy",
+            Operation::SetRepositoryPolicy | Operation::PublicSetRepositoryPolicy => {
+                "SetRepositoryPolicy"
+            }
+            Operation::GetRepositoryPolicy | Operation::PublicGetRepositoryPolicy => {
+                "GetRepositoryPolicy"
+            }
+            Operation::PutRegistryPolicy => "PutRegistryPolicy",
+            Operation::GetRegistryPolicy => "GetRegistryPolicy",
+            Operation::DeleteRegistryPolicy => "DeleteRegistryPolicy",
+            Operation::PublicDeleteRepositoryPolicy => "DeleteRepositoryPolicy",
+        }
+    }
+
+    /// The IAM action a caller needs for the call: `ecr:` or `ecr-public:` and the name.
+    ///
+    /// ```
+    /// use ecr_policy::aws::Operation;
+    /// assert_eq!(Operation::PutRegistryPolicy.action(), "ecr:PutRegistryPolicy");
+    /// assert_eq!(Operation::PublicGetRepositoryPolicy.action(), "ecr-public:GetRepositoryPolicy");
+    /// ```
+    #[must_use]
+    pub fn action(self) -> String {
+        let service = match self.holder() {
+            Holder::PublicRepository => "ecr-public",
+            Holder::Repository | Holder::Registry => "ecr",
+        };
+        format!("{service}:{}", self.as_str())
+    }
+
+    const fn holder(self) -> Holder {
+        match self {
+            Operation::SetRepositoryPolicy | Operation::GetRepositoryPolicy => Holder::Repository,
+            Operation::PutRegistryPolicy
+            | Operation::GetRegistryPolicy
+            | Operation::DeleteRegistryPolicy => Holder::Registry,
+            Operation::PublicSetRepositoryPolicy
+            | Operation::PublicGetRepositoryPolicy
+            | Operation::PublicDeleteRepositoryPolicy => Holder::PublicRepository,
+        }
+    }
+
+    /// Whether the call sets a policy (and is watched for a request that may have arrived).
+    const fn sets(self) -> bool {
+        matches!(
+            self,
+            Operation::SetRepositoryPolicy
+                | Operation::PutRegistryPolicy
+                | Operation::PublicSetRepositoryPolicy
+        )
+    }
+
+    const fn deletes(self) -> bool {
+        matches!(
+            self,
+            Operation::DeleteRegistryPolicy | Operation::PublicDeleteRepositoryPolicy
+        )
+    }
+
+    /// The call that reads back what a set or delete call changed.
+    const fn read_back(self) -> Operation {
+        match self.holder() {
+            Holder::Repository => Operation::GetRepositoryPolicy,
+            Holder::Registry => Operation::GetRegistryPolicy,
+            Holder::PublicRepository => Operation::PublicGetRepositoryPolicy,
+        }
+    }
+
+    /// What the call acts on, in words: `repository NAME`, `the registry`, `public repository
+    /// NAME`.
+    fn subject(self, repository: &str) -> String {
+        match self.holder() {
+            Holder::Repository => format!("repository {repository}"),
+            Holder::Registry => "the registry".to_owned(),
+            Holder::PublicRepository => format!("public repository {repository}"),
+        }
+    }
+
+    /// The kind of thing the call acts on: `repository`, `registry`, `public repository`.
+    fn noun(self) -> &'static str {
+        match self.holder() {
+            Holder::Repository => "repository",
+            Holder::Registry => "registry",
+            Holder::PublicRepository => "public repository",
         }
     }
 }
 
 impl fmt::Display for Operation {
+    /// The name in the API, with `ECR Public` before the calls of ECR Public.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.holder() == Holder::PublicRepository {
+            f.write_str("ECR Public ")?;
+        }
         f.write_str(self.as_str())
     }
 }
 
-/// The SDK's own error for a failed ECR call, kept whole as the [`source`] of an [`Error`].
+/// The SDK's own error for a failed ECR or ECR Public call, kept whole as the [`source`] of an
+/// [`Error`].
 ///
 /// [`source`]: std::error::Error::source
 ///
@@ -61,6 +176,34 @@ pub enum SdkFailure {
     SetRepositoryPolicy(SdkError<SetRepositoryPolicyError, HttpResponse>),
     /// The error of `GetRepositoryPolicy`.
     GetRepositoryPolicy(SdkError<GetRepositoryPolicyError, HttpResponse>),
+    /// The error of `PutRegistryPolicy`.
+    PutRegistryPolicy(SdkError<PutRegistryPolicyError, HttpResponse>),
+    /// The error of `GetRegistryPolicy`.
+    GetRegistryPolicy(SdkError<GetRegistryPolicyError, HttpResponse>),
+    /// The error of `DeleteRegistryPolicy`.
+    DeleteRegistryPolicy(SdkError<DeleteRegistryPolicyError, HttpResponse>),
+    /// The error of ECR Public's `SetRepositoryPolicy`.
+    PublicSetRepositoryPolicy(SdkError<PublicSetError, HttpResponse>),
+    /// The error of ECR Public's `GetRepositoryPolicy`.
+    PublicGetRepositoryPolicy(SdkError<PublicGetError, HttpResponse>),
+    /// The error of ECR Public's `DeleteRepositoryPolicy`.
+    PublicDeleteRepositoryPolicy(SdkError<PublicDeleteError, HttpResponse>),
+}
+
+/// `$body` with `$e` bound to the SDK error of whichever variant `$failure` is.
+macro_rules! each_failure {
+    ($failure:expr, $e:ident => $body:expr) => {
+        match $failure {
+            SdkFailure::SetRepositoryPolicy($e) => $body,
+            SdkFailure::GetRepositoryPolicy($e) => $body,
+            SdkFailure::PutRegistryPolicy($e) => $body,
+            SdkFailure::GetRegistryPolicy($e) => $body,
+            SdkFailure::DeleteRegistryPolicy($e) => $body,
+            SdkFailure::PublicSetRepositoryPolicy($e) => $body,
+            SdkFailure::PublicGetRepositoryPolicy($e) => $body,
+            SdkFailure::PublicDeleteRepositoryPolicy($e) => $body,
+        }
+    };
 }
 
 impl SdkFailure {
@@ -70,33 +213,30 @@ impl SdkFailure {
         match self {
             SdkFailure::SetRepositoryPolicy(_) => Operation::SetRepositoryPolicy,
             SdkFailure::GetRepositoryPolicy(_) => Operation::GetRepositoryPolicy,
+            SdkFailure::PutRegistryPolicy(_) => Operation::PutRegistryPolicy,
+            SdkFailure::GetRegistryPolicy(_) => Operation::GetRegistryPolicy,
+            SdkFailure::DeleteRegistryPolicy(_) => Operation::DeleteRegistryPolicy,
+            SdkFailure::PublicSetRepositoryPolicy(_) => Operation::PublicSetRepositoryPolicy,
+            SdkFailure::PublicGetRepositoryPolicy(_) => Operation::PublicGetRepositoryPolicy,
+            SdkFailure::PublicDeleteRepositoryPolicy(_) => Operation::PublicDeleteRepositoryPolicy,
         }
     }
 
-    /// The HTTP status of ECR's response, when a response came.
+    /// The HTTP status of the service's response, when a response came.
     #[must_use]
     pub fn http_status(&self) -> Option<u16> {
-        fn status<E>(error: &SdkError<E, HttpResponse>) -> Option<u16> {
-            error.raw_response().map(|r| r.status().as_u16())
-        }
-        match self {
-            SdkFailure::SetRepositoryPolicy(e) => status(e),
-            SdkFailure::GetRepositoryPolicy(e) => status(e),
-        }
+        each_failure!(self, e => e.raw_response().map(|r| r.status().as_u16()))
     }
 
     /// The SDK error as a plain error, to walk its causes.
     #[must_use]
     pub fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
-        match self {
-            SdkFailure::SetRepositoryPolicy(e) => e,
-            SdkFailure::GetRepositoryPolicy(e) => e,
-        }
+        each_failure!(self, e => e)
     }
 
-    /// The error code and message of an error ECR answered with; `None` when no answer could be
-    /// read as an error (no connection, a time-out, an unreadable response).
-    fn service_error(&self) -> Option<(Option<String>, Option<String>)> {
+    /// The error code and message of an error the service answered with; `None` when no
+    /// answer could be read as an error (no connection, a time-out, an unreadable response).
+    pub(crate) fn service_error(&self) -> Option<(Option<String>, Option<String>)> {
         fn parts<E>(error: &SdkError<E, HttpResponse>) -> Option<(Option<String>, Option<String>)>
         where
             E: ProvideErrorMetadata + ModelledCode,
@@ -105,20 +245,18 @@ impl SdkFailure {
             let code = e.code().or_else(|| e.modelled_code());
             Some((code.map(str::to_owned), e.message().map(str::to_owned)))
         }
-        match self {
-            SdkFailure::SetRepositoryPolicy(e) => parts(e),
-            SdkFailure::GetRepositoryPolicy(e) => parts(e),
-        }
+        each_failure!(self, e => parts(e))
     }
 }
 
 /// An error from [`apply`](super::apply), [`fetch`](super::fetch), [`drift`](super::drift),
+/// the calls of [`registry`](super::registry) and [`public`](super::public),
 /// [`client_from_env`](super::client_from_env) or
 /// [`client_from_config`](super::client_from_config).
 ///
 /// Errors ECR returns keep its message word for word ([`Error::aws_message`]), and every error
-/// of an ECR call keeps the SDK's error as its [`source`](std::error::Error::source)
-/// ([`Error::sdk_failure`]).
+/// of an ECR or ECR Public call keeps the SDK's error as its
+/// [`source`](std::error::Error::source) ([`Error::sdk_failure`]).
 ///
 /// ```no_run
 /// use ecr_policy::aws::{self, aws_sdk_ecr, Drift, Error};
@@ -145,13 +283,33 @@ pub enum Error {
         /// finding: which statement locks everyone out, and how to keep the policy changeable.
         finding: Box<crate::lint::Finding>,
     },
+    /// Refused before calling ECR Public: the policy denies `ecr-public:SetRepositoryPolicy` to
+    /// every principal without a condition, so no one could set the repository's policy
+    /// again. ECR Public refuses it as well unless `force` is set; use
+    /// [`public::apply_forced`](super::public::apply_forced) if that is really meant.
+    WouldLockOutPublic {
+        /// The ECR Public repository.
+        repository: String,
+        /// The statement that denies it, from 0.
+        statement: usize,
+    },
     /// Refused before calling ECR: the policy text is longer than ECR stores
     /// ([`MAX_POLICY_LENGTH`](crate::model::MAX_POLICY_LENGTH) characters).
     PolicyTooLong {
         /// The length of the policy text, in characters.
         length: usize,
     },
-    /// ECR has no such repository in the registry (`RepositoryNotFoundException`).
+    /// Refused before calling ECR: the registry policy names repositories of another Region
+    /// than the one the client calls, and `PutRegistryPolicy` sets the policy of the client's
+    /// Region only.
+    OtherRegion {
+        /// The Region of the policy's `Resource`.
+        policy_region: String,
+        /// The Region of the client.
+        client_region: String,
+    },
+    /// ECR (or ECR Public) has no such repository in the registry
+    /// (`RepositoryNotFoundException`).
     RepositoryNotFound {
         /// The repository.
         repository: String,
@@ -160,8 +318,9 @@ pub enum Error {
         /// The SDK's error.
         source: Box<SdkFailure>,
     },
-    /// ECR refused the policy (`InvalidParameterException` on `SetRepositoryPolicy`, usually
-    /// "Invalid repository policy provided").
+    /// ECR refused the policy (`InvalidParameterException` on `SetRepositoryPolicy`,
+    /// `PutRegistryPolicy` or ECR Public's `SetRepositoryPolicy`, usually "Invalid repository
+    /// policy provided" or "Invalid registry policy provided").
     InvalidPolicy {
         /// ECR's message.
         message: String,
@@ -187,7 +346,9 @@ pub enum Error {
     },
     /// The policy ECR holds is not one this crate can read.
     UnreadablePolicy {
-        /// The repository.
+        /// The call that read it: which repository or registry's policy it is.
+        operation: Operation,
+        /// The repository (empty for the registry's policy).
         repository: String,
         /// What is wrong with it, and where in `text`.
         error: Box<crate::json::ParseError>,
@@ -208,8 +369,8 @@ pub enum Error {
         source: Box<SdkFailure>,
     },
     /// The call got no answer from ECR that could be read (no connection, a time-out, an
-    /// unreadable response), and it changed nothing: for `SetRepositoryPolicy`, the request
-    /// was never sent (the connection failed, or the call failed before sending).
+    /// unreadable response). A call that sets a policy changed nothing: its request was never
+    /// sent (the connection failed, or the call failed before sending).
     Transport {
         /// The call that failed.
         operation: Operation,
@@ -218,13 +379,14 @@ pub enum Error {
         /// The SDK's error.
         source: Box<SdkFailure>,
     },
-    /// `SetRepositoryPolicy` was sent, but its answer never came (the connection broke, or a
+    /// A call that sets a policy (`SetRepositoryPolicy`, `PutRegistryPolicy`, ECR Public's
+    /// `SetRepositoryPolicy`) was sent, but its answer never came (the connection broke, or a
     /// time-out struck, after the request was written): the request may have reached ECR, so
-    /// the policy may or may not be applied. [`apply`](super::apply) then read the policy back
-    /// with `GetRepositoryPolicy`; `deployed` says what the repository holds now, compared by
-    /// meaning with the policy that was sent.
+    /// the policy may or may not be applied. The policy was then read back
+    /// (`GetRepositoryPolicy`, `GetRegistryPolicy`); `deployed` says what the repository or
+    /// registry holds now, compared by meaning with the policy that was sent.
     Unconfirmed {
-        /// The repository.
+        /// The repository (empty for the registry's policy).
         repository: String,
         /// What happened to the request, with its causes.
         detail: String,
@@ -232,7 +394,7 @@ pub enum Error {
         /// this request or already there), [`Drift::NotDeployed`] or [`Drift::Drifted`] when it
         /// does not, or the error of the read-back.
         deployed: Result<Drift, Box<Error>>,
-        /// The SDK's error of `SetRepositoryPolicy`.
+        /// The SDK's error of the call that set the policy.
         source: Box<SdkFailure>,
     },
     /// The configuration does not say where or as whom to connect, or says it wrongly
@@ -258,6 +420,8 @@ impl Error {
             | Error::AccessDenied { message, .. }
             | Error::Aws { message, .. } => Some(message),
             Error::WouldLockOut { .. }
+            | Error::WouldLockOutPublic { .. }
+            | Error::OtherRegion { .. }
             | Error::PolicyTooLong { .. }
             | Error::UnreadablePolicy { .. }
             | Error::Transport { .. }
@@ -278,6 +442,8 @@ impl Error {
             | Error::Transport { source, .. }
             | Error::Unconfirmed { source, .. } => Some(source),
             Error::WouldLockOut { .. }
+            | Error::WouldLockOutPublic { .. }
+            | Error::OtherRegion { .. }
             | Error::PolicyTooLong { .. }
             | Error::UnreadablePolicy { .. }
             | Error::Environment { .. } => None,
@@ -313,7 +479,7 @@ impl Error {
             Some("InvalidParameterException") if names_missing_principal(&message) => {
                 Error::PrincipalNotFound { message, source }
             }
-            Some("InvalidParameterException") if operation == Operation::SetRepositoryPolicy => {
+            Some("InvalidParameterException") if operation.sets() => {
                 Error::InvalidPolicy { message, source }
             }
             _ => Error::Aws {
@@ -341,7 +507,7 @@ impl Error {
         }
     }
 
-    /// The error of a `SetRepositoryPolicy` that may have reached ECR, with the read-back.
+    /// The error of a call setting a policy that may have reached ECR, with the read-back.
     pub(crate) fn unconfirmed(
         repository: &str,
         failure: SdkFailure,
@@ -383,33 +549,68 @@ pub(crate) trait ModelledCode {
     fn modelled_code(&self) -> Option<&'static str>;
 }
 
-impl ModelledCode for SetRepositoryPolicyError {
-    fn modelled_code(&self) -> Option<&'static str> {
-        if self.is_repository_not_found_exception() {
-            Some("RepositoryNotFoundException")
-        } else if self.is_invalid_parameter_exception() {
-            Some("InvalidParameterException")
-        } else if self.is_server_exception() {
-            Some("ServerException")
-        } else {
-            None
+/// `ModelledCode` for an operation's error: each `is_..` test with the code it stands for.
+macro_rules! modelled_codes {
+    ($($error:ty { $($test:ident => $code:literal),* $(,)? })*) => {$(
+        impl ModelledCode for $error {
+            fn modelled_code(&self) -> Option<&'static str> {
+                $(if self.$test() {
+                    return Some($code);
+                })*
+                None
+            }
         }
-    }
+    )*};
 }
 
-impl ModelledCode for GetRepositoryPolicyError {
-    fn modelled_code(&self) -> Option<&'static str> {
-        if self.is_repository_not_found_exception() {
-            Some("RepositoryNotFoundException")
-        } else if self.is_repository_policy_not_found_exception() {
-            Some("RepositoryPolicyNotFoundException")
-        } else if self.is_invalid_parameter_exception() {
-            Some("InvalidParameterException")
-        } else if self.is_server_exception() {
-            Some("ServerException")
-        } else {
-            None
-        }
+modelled_codes! {
+    SetRepositoryPolicyError {
+        is_repository_not_found_exception => "RepositoryNotFoundException",
+        is_invalid_parameter_exception => "InvalidParameterException",
+        is_server_exception => "ServerException",
+    }
+    GetRepositoryPolicyError {
+        is_repository_not_found_exception => "RepositoryNotFoundException",
+        is_repository_policy_not_found_exception => "RepositoryPolicyNotFoundException",
+        is_invalid_parameter_exception => "InvalidParameterException",
+        is_server_exception => "ServerException",
+    }
+    PutRegistryPolicyError {
+        is_invalid_parameter_exception => "InvalidParameterException",
+        is_validation_exception => "ValidationException",
+        is_server_exception => "ServerException",
+    }
+    GetRegistryPolicyError {
+        is_registry_policy_not_found_exception => "RegistryPolicyNotFoundException",
+        is_invalid_parameter_exception => "InvalidParameterException",
+        is_validation_exception => "ValidationException",
+        is_server_exception => "ServerException",
+    }
+    DeleteRegistryPolicyError {
+        is_registry_policy_not_found_exception => "RegistryPolicyNotFoundException",
+        is_invalid_parameter_exception => "InvalidParameterException",
+        is_validation_exception => "ValidationException",
+        is_server_exception => "ServerException",
+    }
+    PublicSetError {
+        is_repository_not_found_exception => "RepositoryNotFoundException",
+        is_invalid_parameter_exception => "InvalidParameterException",
+        is_unsupported_command_exception => "UnsupportedCommandException",
+        is_server_exception => "ServerException",
+    }
+    PublicGetError {
+        is_repository_not_found_exception => "RepositoryNotFoundException",
+        is_repository_policy_not_found_exception => "RepositoryPolicyNotFoundException",
+        is_invalid_parameter_exception => "InvalidParameterException",
+        is_unsupported_command_exception => "UnsupportedCommandException",
+        is_server_exception => "ServerException",
+    }
+    PublicDeleteError {
+        is_repository_not_found_exception => "RepositoryNotFoundException",
+        is_repository_policy_not_found_exception => "RepositoryPolicyNotFoundException",
+        is_invalid_parameter_exception => "InvalidParameterException",
+        is_unsupported_command_exception => "UnsupportedCommandException",
+        is_server_exception => "ServerException",
     }
 }
 
@@ -424,30 +625,79 @@ impl fmt::Display for Error {
                 "refused to set the policy of repository {repository}: {}: {}; {}, or apply it with force (apply_forced) if locking the policy is intended",
                 finding.path, finding.message, finding.hint
             ),
+            Error::WouldLockOutPublic {
+                repository,
+                statement,
+            } => write!(
+                f,
+                "refused to set the policy of public repository {repository}: Statement[{statement}] denies ecr-public:SetRepositoryPolicy to every principal without a condition, so no one could change the policy again; spare a role with NotPrincipal or a condition, or apply it with force (public::apply_forced) if locking the policy is intended"
+            ),
+            Error::OtherRegion {
+                policy_region,
+                client_region,
+            } => write!(
+                f,
+                "refused to put the registry policy: its Resource names repositories in {policy_region}, but the client calls ECR in {client_region}, whose registry the policy would be set on (set AWS_REGION={policy_region}, or change the Resource)"
+            ),
             Error::PolicyTooLong { length } => write!(
                 f,
                 "the policy text is {length} characters long; ECR stores at most {} (merge statements or principals to shorten it)",
                 crate::model::MAX_POLICY_LENGTH
             ),
-            Error::RepositoryNotFound { repository, message, .. } => write!(
-                f,
-                "repository {repository} not found: {message} (check the name, region and registry id, or create it first)"
-            ),
-            Error::InvalidPolicy { message, .. } => write!(
-                f,
-                "ECR refused the policy: {message} (ECR refuses, among others, Resource elements and unknown actions)"
-            ),
+            Error::RepositoryNotFound {
+                repository,
+                message,
+                source,
+            } => {
+                let subject = source.operation().subject(repository);
+                write!(
+                    f,
+                    "{subject} not found: {message} (check the name, region and registry id, or create it first)"
+                )
+            }
+            Error::InvalidPolicy { message, source } => {
+                let holder = source.operation().holder();
+                let service = if holder == Holder::PublicRepository {
+                    "ECR Public"
+                } else {
+                    "ECR"
+                };
+                let hint = match holder {
+                    Holder::Repository => "ECR refuses, among others, Resource elements and unknown actions",
+                    Holder::Registry => "a registry policy needs a principal and a Resource of the registry's repositories in every statement, and a registry of policy scope V1 takes only ecr:ReplicateImage, ecr:BatchImportUpstreamImage and ecr:CreateRepository",
+                    Holder::PublicRepository => "ECR Public takes ecr-public: actions only, and no Resource other than \"*\"",
+                };
+                write!(f, "{service} refused the policy: {message} ({hint})")
+            }
             Error::PrincipalNotFound { message, .. } => write!(
                 f,
                 "ECR refused the policy because a principal does not exist: {message} (create the IAM user or role first, or fix its name)"
             ),
-            Error::AccessDenied { operation, message, .. } => write!(
-                f,
-                "access denied to {operation}: {message} (the caller's identity policy must allow ecr:{operation} on the repository)"
-            ),
+            Error::AccessDenied {
+                operation, message, ..
+            } => {
+                write!(
+                    f,
+                    "access denied to {operation}: {message} (the caller's identity policy must allow {}",
+                    operation.action()
+                )?;
+                match operation.holder() {
+                    Holder::Registry => f.write_str(")"),
+                    Holder::Repository | Holder::PublicRepository => {
+                        f.write_str(" on the repository)")
+                    }
+                }
+            }
             Error::UnreadablePolicy {
-                repository, error, ..
-            } => write!(f, "the policy on repository {repository} cannot be read: {error}"),
+                operation,
+                repository,
+                error,
+                ..
+            } => write!(
+                f,
+                "the policy on {} cannot be read: {error}",
+                operation.subject(repository)
+            ),
             Error::Aws {
                 operation,
                 code,
@@ -461,19 +711,33 @@ impl fmt::Display for Error {
                     (None, Some(status)) => write!(f, "HTTP {status} and no error code")?,
                     (None, None) => write!(f, "no error code")?,
                 }
-                write!(f, ": {message}")
+                write!(f, ": {message}")?;
+                if code.as_deref() == Some("UnsupportedCommandException") {
+                    write!(
+                        f,
+                        " (ECR Public's API is in {}: make the client with public::client_from_env or public::client_from_config, which set that Region)",
+                        super::public::REGION
+                    )?;
+                }
+                Ok(())
             }
             Error::Transport {
                 operation,
                 detail,
                 source,
             } => {
-                write!(f, "{operation} got no answer from ECR: {detail}")?;
+                let service = match operation.holder() {
+                    Holder::PublicRepository => "ECR Public",
+                    Holder::Repository | Holder::Registry => "ECR",
+                };
+                write!(f, "{operation} got no answer from {service}: {detail}")?;
                 if let Some(status) = source.http_status() {
                     write!(f, " (HTTP {status})")?;
                 }
-                if *operation == Operation::SetRepositoryPolicy {
+                if operation.sets() {
                     f.write_str("; the request was not sent, so the policy is unchanged")?;
+                } else if operation.deletes() {
+                    f.write_str("; deleting again is safe")?;
                 }
                 f.write_str(" (check the network, the endpoint and the region)")
             }
@@ -483,22 +747,28 @@ impl fmt::Display for Error {
                 deployed,
                 source,
             } => {
+                let operation = source.operation();
                 write!(
                     f,
-                    "SetRepositoryPolicy on repository {repository} got no answer after the request was sent: {detail}"
+                    "{operation} on {} got no answer after the request was sent: {detail}",
+                    operation.subject(repository)
                 )?;
                 if let Some(status) = source.http_status() {
                     write!(f, " (HTTP {status})")?;
                 }
-                f.write_str(
-                    ". The request may have reached ECR; the policy may or may not be applied. Read back with GetRepositoryPolicy: ",
+                write!(
+                    f,
+                    ". The request may have reached ECR; the policy may or may not be applied. Read back with {}: ",
+                    operation.read_back()
                 )?;
                 match deployed {
                     Ok(Drift::InSync) => f.write_str(
                         "the deployed policy means what was sent, so it is in place (set by this request or already before)",
                     ),
-                    Ok(Drift::NotDeployed) => f.write_str(
-                        "the repository has no policy, so the policy sent is not in place; applying it again is safe",
+                    Ok(Drift::NotDeployed) => write!(
+                        f,
+                        "the {} has no policy, so the policy sent is not in place; applying it again is safe",
+                        operation.noun()
                     ),
                     Ok(Drift::Drifted(diff)) => {
                         f.write_str("the deployed policy is not the one sent, so the policy sent is not in place; applying it again is safe. What differs (+ only deployed, - only sent):")?;
@@ -538,12 +808,19 @@ mod tests {
 
     /// The SDK error kept as the source; its kind does not matter to the mapping by code.
     fn stand_in(operation: Operation) -> Box<SdkFailure> {
+        fn e<E>() -> SdkError<E, HttpResponse> {
+            SdkError::construction_failure("stand-in")
+        }
         Box::new(match operation {
-            Operation::SetRepositoryPolicy => {
-                SdkFailure::SetRepositoryPolicy(SdkError::construction_failure("stand-in"))
-            }
-            Operation::GetRepositoryPolicy => {
-                SdkFailure::GetRepositoryPolicy(SdkError::construction_failure("stand-in"))
+            Operation::SetRepositoryPolicy => SdkFailure::SetRepositoryPolicy(e()),
+            Operation::GetRepositoryPolicy => SdkFailure::GetRepositoryPolicy(e()),
+            Operation::PutRegistryPolicy => SdkFailure::PutRegistryPolicy(e()),
+            Operation::GetRegistryPolicy => SdkFailure::GetRegistryPolicy(e()),
+            Operation::DeleteRegistryPolicy => SdkFailure::DeleteRegistryPolicy(e()),
+            Operation::PublicSetRepositoryPolicy => SdkFailure::PublicSetRepositoryPolicy(e()),
+            Operation::PublicGetRepositoryPolicy => SdkFailure::PublicGetRepositoryPolicy(e()),
+            Operation::PublicDeleteRepositoryPolicy => {
+                SdkFailure::PublicDeleteRepositoryPolicy(e())
             }
         })
     }
@@ -747,6 +1024,7 @@ mod tests {
         let text = "{\n  \"Statement\" : [ {\n    \"Effect\" : \"Permit\"\n  } ]\n}";
         let error = crate::PolicyDocument::from_json(text).unwrap_err();
         let e = Error::UnreadablePolicy {
+            operation: Operation::GetRepositoryPolicy,
             repository: "app".into(),
             error: Box::new(error.clone()),
             text: text.into(),

@@ -1,6 +1,10 @@
 //! Put policies on real repositories, read them back, and catch drift, with the AWS SDK for
 //! Rust (feature `aws`).
 //!
+//! The functions at this level work on private repository policies. [`registry`] does the
+//! same for the registry's own policy (`PutRegistryPolicy`), and [`public`] for ECR Public
+//! repository policies, with the ECR Public client.
+//!
 //! - [`apply`] sets a policy with `SetRepositoryPolicy`, after refusing one that would lock
 //!   everyone out of the repository's policy; [`apply_forced`] sets it with `force`.
 //! - [`fetch`] reads the policy with `GetRepositoryPolicy` into the typed model: `None` when the
@@ -45,8 +49,11 @@
 mod delivery;
 mod env;
 mod error;
+pub mod public;
+pub mod registry;
 
 use std::fmt;
+use std::future::Future;
 
 use aws_sdk_ecr::config::http::HttpResponse;
 use aws_sdk_ecr::error::{ProvideErrorMetadata, SdkError};
@@ -57,6 +64,9 @@ pub use aws_config;
 /// The ECR client of the AWS SDK for Rust, as this crate uses it: every call here takes an
 /// [`aws_sdk_ecr::Client`], and [`SdkFailure`] holds its errors.
 pub use aws_sdk_ecr;
+/// The ECR Public client of the AWS SDK for Rust, as this crate uses it: the calls of
+/// [`public`] take an [`aws_sdk_ecrpublic::Client`].
+pub use aws_sdk_ecrpublic;
 pub use env::{client_from_config, client_from_env, https_client};
 pub use error::{Error, Operation, SdkFailure};
 
@@ -65,7 +75,9 @@ use delivery::DeliveryWatch;
 use crate::compare::PolicyDiff;
 use crate::json::{InvalidPolicy, ParsedPolicy};
 use crate::lint::LintCode;
-use crate::model::MAX_POLICY_LENGTH;
+use crate::model::{
+    AnyPolicy, PolicyKind, PublicRepositoryPolicy, RegistryPolicy, MAX_POLICY_LENGTH,
+};
 use crate::{AccountId, PolicyDocument, RepositoryName, RepositoryPolicy};
 
 /// A repository to put a policy on: its name and, for a registry other than the caller's
@@ -124,7 +136,8 @@ impl fmt::Display for Repository {
     }
 }
 
-/// What ECR answered to `SetRepositoryPolicy`.
+/// What ECR answered to `SetRepositoryPolicy` (or `PutRegistryPolicy`, or ECR Public's
+/// `SetRepositoryPolicy`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Applied {
@@ -194,11 +207,7 @@ async fn set(
     policy: &RepositoryPolicy,
     force: bool,
 ) -> Result<Applied, Error> {
-    let text = policy.to_json();
-    let length = text.chars().count();
-    if length > MAX_POLICY_LENGTH {
-        return Err(Error::PolicyTooLong { length });
-    }
+    let text = checked_length(policy.to_json())?;
     let mut request = client
         .set_repository_policy()
         .repository_name(repository.name.as_str())
@@ -224,22 +233,48 @@ async fn set(
         }
         Err(error) => error,
     };
-    if !may_have_been_applied(&error, &watch) {
-        return Err(Error::from_sdk(
-            &repository.to_string(),
-            SdkFailure::SetRepositoryPolicy(error),
-        ));
-    }
-    // The policy may be on the repository or not: ask ECR what it holds now.
-    let deployed = drift(client, repository, policy).await;
-    Err(Error::unconfirmed(
+    Err(settle(
+        error,
+        &watch,
         &repository.to_string(),
-        SdkFailure::SetRepositoryPolicy(error),
-        deployed,
-    ))
+        SdkFailure::SetRepositoryPolicy,
+        || drift(client, repository, policy),
+    )
+    .await)
 }
 
-/// Whether a failed `SetRepositoryPolicy` may still have been carried out by ECR.
+/// The error of a call setting a policy that failed: [`Error::Unconfirmed`] with what
+/// `read_back` finds when the request may have been carried out, else the call's own error.
+async fn settle<E, F: Future<Output = Result<Drift, Error>>>(
+    error: SdkError<E, HttpResponse>,
+    watch: &DeliveryWatch,
+    subject: &str,
+    failure: fn(SdkError<E, HttpResponse>) -> SdkFailure,
+    read_back: impl FnOnce() -> F,
+) -> Error {
+    if !may_have_been_applied(&error, watch) {
+        return Error::from_sdk(subject, failure(error));
+    }
+    // The policy may be in place or not: ask ECR what it holds now.
+    let deployed = read_back().await;
+    Error::unconfirmed(subject, failure(error), deployed)
+}
+
+/// The error code of an answer, from its body or else from its modelled type.
+fn code<E: ProvideErrorMetadata + error::ModelledCode>(e: &E) -> Option<&str> {
+    e.code().or_else(|| e.modelled_code())
+}
+
+/// The policy text, or [`Error::PolicyTooLong`] when ECR would not store it.
+fn checked_length(text: String) -> Result<String, Error> {
+    let length = text.chars().count();
+    if length > MAX_POLICY_LENGTH {
+        return Err(Error::PolicyTooLong { length });
+    }
+    Ok(text)
+}
+
+/// Whether a failed call setting a policy may still have been carried out by ECR.
 fn may_have_been_applied<E>(error: &SdkError<E, HttpResponse>, watch: &DeliveryWatch) -> bool {
     match error {
         // An answer that could not be read: ECR did handle the request, with whatever outcome.
@@ -253,7 +288,7 @@ fn may_have_been_applied<E>(error: &SdkError<E, HttpResponse>, watch: &DeliveryW
     }
 }
 
-/// A policy read from a repository.
+/// A policy read from a repository or a registry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeployedPolicy {
     registry_id: Option<String>,
@@ -262,7 +297,7 @@ pub struct DeployedPolicy {
 }
 
 impl DeployedPolicy {
-    /// The registry the repository is in, as ECR named it.
+    /// The registry the policy is in, as ECR named it.
     #[must_use]
     pub fn registry_id(&self) -> Option<&str> {
         self.registry_id.as_deref()
@@ -294,6 +329,59 @@ impl DeployedPolicy {
     /// [`InvalidPolicy`] with one error per broken rule, each located in [`text`](Self::text).
     pub fn repository_policy(&self) -> Result<RepositoryPolicy, InvalidPolicy> {
         self.parsed.clone().into_repository_policy()
+    }
+
+    /// The policy as a [`RegistryPolicy`] (of the default policy scope, V2), when it keeps
+    /// the rules of one.
+    ///
+    /// # Errors
+    /// [`InvalidPolicy`] with one error per broken rule, each located in [`text`](Self::text).
+    pub fn registry_policy(&self) -> Result<RegistryPolicy, InvalidPolicy> {
+        match self.policy_of_kind(PolicyKind::Registry)? {
+            AnyPolicy::Registry(policy) => Ok(policy),
+            _ => unreachable!("a policy read as a registry policy is one"),
+        }
+    }
+
+    /// The policy as a [`PublicRepositoryPolicy`], when it keeps the rules of one.
+    ///
+    /// # Errors
+    /// [`InvalidPolicy`] with one error per broken rule, each located in [`text`](Self::text).
+    pub fn public_repository_policy(&self) -> Result<PublicRepositoryPolicy, InvalidPolicy> {
+        match self.policy_of_kind(PolicyKind::PublicRepository)? {
+            AnyPolicy::PublicRepository(policy) => Ok(policy),
+            _ => unreachable!("a policy read as an ECR Public repository policy is one"),
+        }
+    }
+
+    /// The policy as one of `kind`, when it keeps the rules of that kind.
+    ///
+    /// # Errors
+    /// [`InvalidPolicy`] with one error per broken rule, each located in [`text`](Self::text).
+    pub fn policy_of_kind(&self, kind: PolicyKind) -> Result<AnyPolicy, InvalidPolicy> {
+        self.parsed.clone().into_policy_of_kind(kind)
+    }
+
+    /// Reads the `policyText` that `operation` returned.
+    fn read(
+        operation: Operation,
+        repository: &str,
+        registry_id: Option<String>,
+        text: String,
+    ) -> Result<Self, Error> {
+        match ParsedPolicy::parse(&text) {
+            Ok(parsed) => Ok(DeployedPolicy {
+                registry_id,
+                text,
+                parsed,
+            }),
+            Err(error) => Err(Error::UnreadablePolicy {
+                operation,
+                repository: repository.to_owned(),
+                error: Box::new(error),
+                text,
+            }),
+        }
     }
 }
 
@@ -338,21 +426,13 @@ pub async fn fetch(
     let Some(text) = output.policy_text else {
         return Ok(None);
     };
-    let parsed = match ParsedPolicy::parse(&text) {
-        Ok(parsed) => parsed,
-        Err(error) => {
-            return Err(Error::UnreadablePolicy {
-                repository: repository.to_string(),
-                error: Box::new(error),
-                text,
-            })
-        }
-    };
-    Ok(Some(DeployedPolicy {
-        registry_id: output.registry_id,
+    DeployedPolicy::read(
+        Operation::GetRepositoryPolicy,
+        &repository.to_string(),
+        output.registry_id,
         text,
-        parsed,
-    }))
+    )
+    .map(Some)
 }
 
 /// Whether the policy on a repository means what the policy in code means.
@@ -369,7 +449,7 @@ pub async fn fetch(
 pub enum Drift {
     /// The deployed policy grants and denies exactly what the code does.
     InSync,
-    /// The repository has no policy.
+    /// No policy is set (on the repository, or the registry).
     NotDeployed,
     /// The deployed policy differs: [`diff`](crate::compare::diff) from the code to the deployed policy,
     /// so its `added` access is what only the deployed policy grants or denies (`+` lines), and
@@ -402,9 +482,11 @@ impl Drift {
     /// let drift = Drift::between(Some(wider.document()), &code);
     /// let Drift::Drifted(diff) = &drift else { panic!("{drift}") };
     /// assert!(diff.removed.is_empty());
-    /// assert_eq!(diff.added[0].principal, "arn:aws:iam::123456789012:root");
+    /// assert_eq!(diff.added[0].principal, "the root user in account 123456789012");
     /// assert!(diff.added[0].actions.contains(&"ecr:putimage".to_owned()));
-    /// assert!(drift.to_string().contains("\n  + Allow arn:aws:iam::123456789012:root: "));
+    /// assert!(drift.to_string().contains("\n  + Allow the root user in account 123456789012: "));
+    /// // With a request that the deployed policy allows and the code refuses.
+    /// assert!(diff.added[0].counterexample.as_ref().is_some_and(|c| c.is_certain()));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -413,6 +495,37 @@ impl Drift {
             None => Drift::NotDeployed,
             Some(deployed) if code.document().equivalent(deployed) => Drift::InSync,
             Some(deployed) => Drift::Drifted(crate::compare::diff(code.document(), deployed)),
+        }
+    }
+
+    /// [`between`](Self::between) for a policy of any kind, compared by the rules of its kind
+    /// (so for an ECR Public repository policy `"Resource": "*"` is the same as no
+    /// `Resource`). A deployed document that breaks the rules of the kind is compared as a
+    /// plain document.
+    ///
+    /// ```
+    /// use ecr_policy::aws::Drift;
+    /// use ecr_policy::model::{AnyPolicy, PolicyKind};
+    ///
+    /// let code = AnyPolicy::from_json_as(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+    ///   "Principal":{"AWS":"arn:aws:iam::111122223333:user/pusher"},"Action":"ecr-public:PutImage"}]}"#,
+    ///   PolicyKind::PublicRepository)?;
+    /// let deployed = ecr_policy::PolicyDocument::from_json(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+    ///   "Principal":{"AWS":"arn:aws:iam::111122223333:user/pusher"},"Action":"ecr-public:PutImage","Resource":"*"}]}"#)?;
+    /// assert!(Drift::between_any(Some(&deployed), &code).is_in_sync());
+    /// assert_eq!(Drift::between_any(None, &code), Drift::NotDeployed);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn between_any(deployed: Option<&PolicyDocument>, code: &AnyPolicy) -> Self {
+        let Some(deployed) = deployed else {
+            return Drift::NotDeployed;
+        };
+        match AnyPolicy::from_document_as(deployed.clone(), code.kind()) {
+            Ok(deployed) if code.equivalent(&deployed) => Drift::InSync,
+            Ok(deployed) => Drift::Drifted(code.diff(&deployed)),
+            Err(_) if code.document().equivalent(deployed) => Drift::InSync,
+            Err(_) => Drift::Drifted(crate::compare::diff(code.document(), deployed)),
         }
     }
 
@@ -430,9 +543,9 @@ impl fmt::Display for Drift {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Drift::InSync => f.write_str("in sync: the deployed policy means what the code means"),
-            Drift::NotDeployed => f.write_str(
-                "drift: the repository has no policy; apply the policy in code to set it",
-            ),
+            Drift::NotDeployed => {
+                f.write_str("drift: no policy is set; apply the policy in code to set it")
+            }
             Drift::Drifted(diff) => {
                 write!(
                     f,

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use ecr_policy::AccountId;
 
+pub mod ecr_public;
 pub mod moto;
 
 /// insta settings that keep every snapshot in the top-level `snapshots/` folder.

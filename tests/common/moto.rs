@@ -118,7 +118,10 @@ exit 0"#,
     })
 }
 
-/// What a [`StandIn`] does with a `SetRepositoryPolicy` request.
+/// The calls that set a policy, on which a [`StandIn`] misbehaves.
+const SETS: [&str; 2] = ["SetRepositoryPolicy", "PutRegistryPolicy"];
+
+/// What a [`StandIn`] does with a `SetRepositoryPolicy` (or `PutRegistryPolicy`) request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OnSet {
     /// Passes it to the upstream server (which applies the policy), then hangs up without
@@ -135,7 +138,8 @@ pub enum OnSet {
     BadGateway,
 }
 
-/// A stand-in for ECR's endpoint on 127.0.0.1 that misbehaves on `SetRepositoryPolicy` as told
+/// A stand-in for ECR's endpoint on 127.0.0.1 that misbehaves on `SetRepositoryPolicy` and
+/// `PutRegistryPolicy` as told
 /// and passes every other request to an upstream server (moto), or answers it with `502` when
 /// there is none. It serves one connection at a time and stops by itself when dropped or after
 /// 60 s.
@@ -214,7 +218,7 @@ fn serve(
         .and_then(|t| t.rsplit('.').next().map(str::to_owned))
         .unwrap_or_default();
     seen.lock().unwrap().push(target.clone());
-    if target == "SetRepositoryPolicy" {
+    if SETS.contains(&target.as_str()) {
         match on_set {
             OnSet::ForwardThenHangUp => {
                 let _ = upstream.map(|u| forward(u, &head, &body));
@@ -246,7 +250,7 @@ const BAD_GATEWAY: &[u8] =
     b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
 
 /// One HTTP/1.1 request: its head (up to the blank line) and its body.
-fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
+pub fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
     use std::io::Read;
     let mut data = Vec::new();
     let mut buf = [0u8; 4096];
@@ -269,7 +273,7 @@ fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
     Some((head, body))
 }
 
-fn header(head: &str, name: &str) -> Option<String> {
+pub fn header(head: &str, name: &str) -> Option<String> {
     head.lines().skip(1).find_map(|line| {
         let (key, value) = line.split_once(':')?;
         key.trim()

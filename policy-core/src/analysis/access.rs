@@ -25,7 +25,9 @@
 //! ```
 
 use policy_analysis::ir;
-pub use policy_analysis::{AccountClass, CallerClass, Certainty, Identity, Name, Route, Witness};
+pub use policy_analysis::{
+    AccountClass, Assumption, CallerClass, Certainty, Identity, Name, Route, Witness,
+};
 use policy_analysis::{Analyzer, IdentityPolicies, Options, Verdict};
 
 use crate::eval::{Caller, Evaluator, Outcome, Request};
@@ -109,10 +111,15 @@ pub struct ClassAccess {
 pub struct AccessAnalysis {
     analyzer: Analyzer,
     repository: RepositoryArn,
+    /// Whether the repository was given (else its region follows the witness).
+    repository_given: bool,
+    /// Whether IAM callers' identity policies are given or taken to allow everything (else
+    /// only other accounts' are, as [`IdentityAssumption::Unknown`] says).
+    identity_given: bool,
     /// Confirms grants that rest on the repository policy alone (the owning account).
-    own: Evaluator,
+    own: Evaluator<'static>,
     /// Confirms grants that need an identity policy.
-    with_identity: Evaluator,
+    with_identity: Evaluator<'static>,
 }
 
 impl AccessAnalysis {
@@ -151,24 +158,40 @@ impl AccessAnalysis {
         )
     }
 
-    fn with_names_of(
+    /// Like [`pair`](Self::pair), with the owning account given apart from a repository
+    /// (`None`: one neither policy names), the region left open.
+    pub(crate) fn pair_with_owner(
+        a: &PolicyDocument,
+        b: &PolicyDocument,
+        options: &AnalysisOptions,
+        owner: Option<AccountId>,
+    ) -> (AccessAnalysis, AccessAnalysis) {
+        (
+            Self::with_owner(a, options, owner.clone(), &[b]),
+            Self::with_owner(b, options, owner, &[a]),
+        )
+    }
+
+    /// The analysis with the caller classes of `others` too (their principals split the
+    /// classes), as [`pair`](Self::pair) reads each policy.
+    pub(crate) fn with_names_of(
         document: &PolicyDocument,
         options: &AnalysisOptions,
         others: &[&PolicyDocument],
     ) -> Self {
-        let ir = lower(document);
-        let others: Vec<ir::Policy> = others.iter().map(|d| lower(d)).collect();
-        let other_refs: Vec<&ir::Policy> = others.iter().collect();
-        let identity = match &options.identity {
-            IdentityAssumption::Unknown => IdentityPolicies::Unknown,
-            IdentityAssumption::AllowAll => IdentityPolicies::AllowAll,
-            IdentityAssumption::Policy(p) => IdentityPolicies::Policy(lower(p)),
-        };
-        let engine_options = Options {
-            identity,
-            ..engine_options(options)
-        };
-        let analyzer = Analyzer::with_names_of(&ir, &engine_options, &other_refs);
+        let owner = options.repository.as_ref().map(|r| r.account().clone());
+        Self::with_owner(document, options, owner, others)
+    }
+
+    /// The analysis with the owning account given apart from the repository (whose region
+    /// then stays open); `options.repository`, when given, decides both.
+    fn with_owner(
+        document: &PolicyDocument,
+        options: &AnalysisOptions,
+        owner: Option<AccountId>,
+        others: &[&PolicyDocument],
+    ) -> Self {
+        let analyzer = engine(document, options, owner.as_ref(), others);
         let repository = options.repository.clone().unwrap_or_else(|| {
             RepositoryArn::new(
                 Region::__checked("us-east-1"),
@@ -178,16 +201,37 @@ impl AccessAnalysis {
                 RepositoryName::__checked("unnamed-repository"),
             )
         });
-        let own = Evaluator::new(document);
+        let own = Evaluator::new(document.clone());
         let with_identity = match &options.identity {
-            IdentityAssumption::Policy(p) => own.clone().with_identity_policy(p),
+            IdentityAssumption::Policy(p) => own.clone().with_identity_policy(p.clone()),
             _ => own.clone().with_identity_policy(allow_all()),
         };
         AccessAnalysis {
             analyzer,
             repository,
+            repository_given: options.repository.is_some(),
+            identity_given: !matches!(options.identity, IdentityAssumption::Unknown),
             own,
             with_identity,
+        }
+    }
+
+    /// Whether a grant of this route to this class is decided with the callers' identity
+    /// policy (given, or allowing everything) rather than with none.
+    pub(crate) fn uses_identity(&self, class: &CallerClass, route: Route) -> bool {
+        matches!(route, Route::CrossAccount | Route::IdentityPolicy)
+            || (self.identity_given
+                && matches!(
+                    class,
+                    CallerClass::User { .. } | CallerClass::Session { .. }
+                ))
+    }
+
+    fn evaluator(&self, with_identity: bool) -> &Evaluator<'static> {
+        if with_identity {
+            &self.with_identity
+        } else {
+            &self.own
         }
     }
 
@@ -251,11 +295,9 @@ impl AccessAnalysis {
             .into_iter()
             .map(|a| {
                 let actions: Vec<Action> = a.actions.iter().collect();
-                let mut grant = self.confirm(a.grant, actions[0]);
-                let theirs = match grant.route {
-                    Route::RootOfOwner | Route::RepositoryPolicy => &other.own,
-                    Route::CrossAccount | Route::IdentityPolicy => &other.with_identity,
-                };
+                let mut grant = self.confirm_for(&a.class, a.grant, actions[0]);
+                // The other policy is asked under the same identity policy.
+                let theirs = other.evaluator(self.uses_identity(&a.class, grant.route));
                 if grant
                     .request
                     .as_ref()
@@ -282,15 +324,26 @@ impl AccessAnalysis {
     /// anonymous caller or a name the model refuses.
     #[must_use]
     pub fn request(&self, witness: &Witness, action: Action) -> Option<Request> {
-        let caller = caller(&witness.caller)?;
-        let mut request = Request::new(caller, action, self.repository.clone());
-        for (key, values) in &witness.context {
-            request = match values {
-                Some(v) => request.context(key, v.iter().map(String::as_str)),
-                None => request.without(key),
-            };
+        request_of(witness, action, self.repository_for(witness))
+    }
+
+    /// The repository of a witness's request: the one given, or one in the owning account and
+    /// in the region the witness asks for (`aws:RequestedRegion`), `us-east-1` by default.
+    pub(crate) fn repository_for(&self, witness: &Witness) -> RepositoryArn {
+        if self.repository_given {
+            return self.repository.clone();
         }
-        Some(request)
+        match witness.values("aws:RequestedRegion") {
+            Some([region]) => match Region::new(region.as_str()) {
+                Ok(region) => RepositoryArn::new(
+                    region,
+                    self.repository.account().clone(),
+                    self.repository.name().clone(),
+                ),
+                Err(_) => self.repository.clone(),
+            },
+            _ => self.repository.clone(),
+        }
     }
 
     /// The engine underneath.
@@ -300,11 +353,31 @@ impl AccessAnalysis {
 
     /// The grant's witness as a request for `action`, confirmed by the evaluator of its route.
     pub(crate) fn confirm(&self, g: policy_analysis::Grant, action: Action) -> ConfirmedGrant {
-        let request = self.request(&g.witness, action);
         let evaluator = match g.route {
             Route::RootOfOwner | Route::RepositoryPolicy => &self.own,
             Route::CrossAccount | Route::IdentityPolicy => &self.with_identity,
         };
+        self.confirm_with(evaluator, g, action)
+    }
+
+    /// Like `confirm`, with the evaluator a comparison uses for the class.
+    fn confirm_for(
+        &self,
+        class: &CallerClass,
+        g: policy_analysis::Grant,
+        action: Action,
+    ) -> ConfirmedGrant {
+        let evaluator = self.evaluator(self.uses_identity(class, g.route));
+        self.confirm_with(evaluator, g, action)
+    }
+
+    fn confirm_with(
+        &self,
+        evaluator: &Evaluator,
+        g: policy_analysis::Grant,
+        action: Action,
+    ) -> ConfirmedGrant {
+        let request = self.request(&g.witness, action);
         let confirmed = request
             .as_ref()
             .is_some_and(|r| evaluator.decide(r) == Outcome::Allowed);
@@ -323,13 +396,38 @@ impl AccessAnalysis {
     }
 }
 
-/// The engine's options for `options`, without identity policies.
-pub(crate) fn engine_options(options: &AnalysisOptions) -> Options {
+/// The analysis engine alone, without the evaluators that confirm counterexamples: for
+/// questions answered yes or no.
+pub(crate) fn engine(
+    document: &PolicyDocument,
+    options: &AnalysisOptions,
+    owner: Option<&AccountId>,
+    others: &[&PolicyDocument],
+) -> Analyzer {
+    let ir = lower(document);
+    let others: Vec<ir::Policy> = others.iter().map(|d| lower(d)).collect();
+    let other_refs: Vec<&ir::Policy> = others.iter().collect();
+    let engine_options = Options {
+        identity: match &options.identity {
+            IdentityAssumption::Unknown => IdentityPolicies::Unknown,
+            IdentityAssumption::AllowAll => IdentityPolicies::AllowAll,
+            IdentityAssumption::Policy(p) => IdentityPolicies::Policy(lower(p)),
+        },
+        ..engine_options(options, owner)
+    };
+    Analyzer::with_names_of(&ir, &engine_options, &other_refs)
+}
+
+/// The engine's options for `options` (the owner `options.repository` names, else `owner`),
+/// without identity policies.
+pub(crate) fn engine_options(options: &AnalysisOptions, owner: Option<&AccountId>) -> Options {
     Options {
         owner: options
             .repository
             .as_ref()
-            .map(|r| r.account().as_str().to_owned()),
+            .map(|r| r.account())
+            .or(owner)
+            .map(|a| a.as_str().to_owned()),
         trusted: options
             .trusted
             .iter()
@@ -346,7 +444,7 @@ pub(crate) fn engine_options(options: &AnalysisOptions) -> Options {
 }
 
 /// An identity policy allowing every action on every resource.
-fn allow_all() -> PolicyDocument {
+pub(crate) fn allow_all() -> PolicyDocument {
     let mut statement = Statement::new(Effect::Allow);
     statement.action = Some(ActionElement {
         negated: false,
@@ -363,6 +461,24 @@ fn allow_all() -> PolicyDocument {
     let mut document = PolicyDocument::new(Version::V2012_10_17);
     document.statements.push(statement);
     document
+}
+
+/// The request a witness stands for on `repository`; `None` for an anonymous caller or a
+/// name the model refuses.
+pub(crate) fn request_of(
+    witness: &Witness,
+    action: Action,
+    repository: RepositoryArn,
+) -> Option<Request> {
+    let caller = caller(&witness.caller)?;
+    let mut request = Request::new(caller, action, repository);
+    for (key, values) in &witness.context {
+        request = match values {
+            Some(v) => request.context(key, v.iter().map(String::as_str)),
+            None => request.without(key),
+        };
+    }
+    Some(request)
 }
 
 fn caller(identity: &Identity) -> Option<Caller> {
@@ -540,6 +656,21 @@ impl AccessAnalysis {
     ) -> Option<(Action, ConfirmedGrant)> {
         self.analyzer
             .decide_assuming_first(class, actions, assumed, false)
+            .map(|(action, g)| (action, self.confirm(g, action)))
+    }
+
+    /// [`decide_assuming_first`](Self::decide_assuming_first) with the assumed conditions
+    /// lowered once (policy variables taken as text), for a situation asked about for many
+    /// classes.
+    #[must_use]
+    pub fn decide_assumed_first(
+        &self,
+        class: &CallerClass,
+        actions: &[Action],
+        assumed: &Assumption,
+    ) -> Option<(Action, ConfirmedGrant)> {
+        self.analyzer
+            .decide_assumed_first(class, actions, assumed)
             .map(|(action, g)| (action, self.confirm(g, action)))
     }
 

@@ -6,8 +6,8 @@
 
 use std::borrow::Cow;
 
-use crate::analysis::diff::{diff, PolicyDiff};
-use crate::analysis::equivalence::equivalent;
+use crate::analysis::diff::{diff, diff_by_grants, PolicyDiff};
+use crate::analysis::equivalence::{equivalent, equivalent_by_grants};
 use crate::model::document::PolicyDocument;
 use crate::model::kind::PolicyKind;
 use crate::model::kinds::{AnyPolicy, IdentityPolicy, PublicRepositoryPolicy, RegistryPolicy};
@@ -39,7 +39,7 @@ macro_rules! kind_compare {
             /// its kind.
             #[must_use]
             pub fn equivalent(&self, other: &$ty) -> bool {
-                equivalent(
+                equivalent_by_grants(
                     &as_read(self.document(), $kind),
                     &as_read(other.document(), $kind),
                 )
@@ -48,7 +48,7 @@ macro_rules! kind_compare {
             /// What access `other` adds to and removes from this policy.
             #[must_use]
             pub fn diff(&self, other: &$ty) -> PolicyDiff {
-                diff(
+                diff_by_grants(
                     &as_read(self.document(), $kind),
                     &as_read(other.document(), $kind),
                 )
@@ -83,21 +83,31 @@ impl AnyPolicy {
     /// ```
     #[must_use]
     pub fn equivalent(&self, other: &AnyPolicy) -> bool {
+        let (a, b) = (
+            as_read(self.document(), self.kind()),
+            as_read(other.document(), other.kind()),
+        );
         self.kind() == other.kind()
-            && equivalent(
-                &as_read(self.document(), self.kind()),
-                &as_read(other.document(), other.kind()),
-            )
+            && if self.kind() == PolicyKind::Repository {
+                equivalent(&a, &b)
+            } else {
+                equivalent_by_grants(&a, &b)
+            }
     }
 
     /// What access `other` adds to and removes from this policy, both read by the rules of
     /// this policy's kind.
     #[must_use]
     pub fn diff(&self, other: &AnyPolicy) -> PolicyDiff {
-        diff(
-            &as_read(self.document(), self.kind()),
-            &as_read(other.document(), self.kind()),
-        )
+        let (a, b) = (
+            as_read(self.document(), self.kind()),
+            as_read(other.document(), self.kind()),
+        );
+        if self.kind() == PolicyKind::Repository && other.kind() == PolicyKind::Repository {
+            diff(&a, &b)
+        } else {
+            diff_by_grants(&a, &b)
+        }
     }
 
     /// The policy as AWS stores it; see [`PolicyDocument::normalize`].

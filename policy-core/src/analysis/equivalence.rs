@@ -16,6 +16,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use policy_catalogue::checks::{action_covers_action, has_policy_variable};
 
+use crate::analysis::changes::changes;
+
 use crate::model::condition::{ConditionValue, Conditions};
 use crate::model::document::PolicyDocument;
 use crate::model::principal::{AwsPrincipal, Principal};
@@ -293,6 +295,16 @@ fn prune(grants: BTreeSet<Grant>) -> BTreeSet<Grant> {
 /// ```
 #[must_use]
 pub fn equivalent(a: &PolicyDocument, b: &PolicyDocument) -> bool {
+    let (ga, gb) = (Grants::of(a), Grants::of(b));
+    if ga == gb {
+        return true;
+    }
+    // Equal grants under another version: policy variables read otherwise.
+    ga.grants != gb.grants && changes(a, b).is_some_and(|c| c.is_empty())
+}
+
+/// [`equivalent`] by the grants as written, whatever the documents.
+pub(crate) fn equivalent_by_grants(a: &PolicyDocument, b: &PolicyDocument) -> bool {
     Grants::of(a) == Grants::of(b)
 }
 

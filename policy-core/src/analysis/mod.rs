@@ -3,6 +3,7 @@
 
 pub mod access;
 pub(crate) mod by_kind;
+pub(crate) mod changes;
 pub(crate) mod diff;
 pub(crate) mod equivalence;
 pub mod lint;

@@ -33,6 +33,7 @@ use std::marker::PhantomData;
 use crate::model::action::ActionItem;
 use crate::model::condition::{Condition, ConditionKey, ConditionValue, Conditions};
 use crate::model::document::PolicyDocument;
+use crate::model::kinds::NotAPolicyOfKind;
 use crate::model::list::{ListForm, ValueList};
 use crate::model::names::{
     AccountId, IamPath, OrgId, Partition, PolicyId, RoleName, ServiceName, SessionName, Sid,
@@ -173,6 +174,9 @@ pub(crate) struct Draft {
     conditions: Conditions,
     /// The principals a deny of everyone spares, by conditions written at the end.
     spared: Vec<Slot>,
+    /// Whether a `spare` method was called, even with an empty list: the statement then
+    /// denies everyone *but* someone, and sparing no one is an error, not a deny of everyone.
+    excepting: bool,
     /// Actions as they were read (a statement of an existing policy): not sorted.
     verbatim: bool,
 }
@@ -249,6 +253,7 @@ impl StatementBuilder {
                 action_form: ListForm::Array,
                 conditions: Conditions::new(),
                 spared: Vec::new(),
+                excepting: false,
                 verbatim: false,
             },
         }
@@ -267,11 +272,22 @@ impl StatementBuilder {
         self.draft.needs_account()
     }
 
-    fn spare_pending(mut self, pending: Pending) -> Self {
-        let slot = Slot::InPolicyAccount(pending);
+    fn spare_slot(mut self, slot: Slot) -> Self {
+        self.draft.excepting = true;
         if !self.draft.spared.contains(&slot) {
             self.draft.spared.push(slot);
         }
+        self
+    }
+
+    fn spare_pending(self, pending: Pending) -> Self {
+        self.spare_slot(Slot::InPolicyAccount(pending))
+    }
+
+    /// Marks the statement as sparing someone, for a list of spared principals that may be
+    /// empty.
+    fn excepting(mut self) -> Self {
+        self.draft.excepting = true;
         self
     }
 
@@ -311,17 +327,51 @@ impl StatementBuilder {
     /// assert!(json.contains(r#""StringNotEquals":{"aws:PrincipalAccount":"210987654321"}"#));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn spare(mut self, principal: impl Into<Principal>) -> Self {
-        let slot = Slot::Ready(principal.into());
-        if !self.draft.spared.contains(&slot) {
-            self.draft.spared.push(slot);
-        }
-        self
+    pub fn spare(self, principal: impl Into<Principal>) -> Self {
+        self.spare_slot(Slot::Ready(principal.into()))
+    }
+
+    /// Spares several principals that name their own accounts; see [`spare`](Self::spare).
+    ///
+    /// Every list form of sparing (`spares`, [`spare_users`](Self::spare_users),
+    /// [`spare_roles`](Self::spare_roles), [`spare_accounts`](Self::spare_accounts),
+    /// [`spare_services`](Self::spare_services)) marks the statement as sparing someone, even
+    /// when the list is empty. A statement that spares no one would deny everyone, its own
+    /// administrators included, so [`PolicyBuilder::build`] refuses it
+    /// ([`BuildError::NothingSpared`]) rather than widen the deny silently; write the deny
+    /// without sparing to mean everyone.
+    ///
+    /// ```
+    /// use policy_core::{AccountId, BuildError, Bundle, RepositoryPolicy, RoleName, StatementBuilder};
+    ///
+    /// let admins: Vec<RoleName> = Vec::new();
+    /// let err = RepositoryPolicy::builder()
+    ///     .account(AccountId::new("123456789012")?)
+    ///     .statement(StatementBuilder::deny().anyone().spare_roles(admins).bundle(Bundle::Policy))
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert_eq!(err, BuildError::NothingSpared { statement: 0, sid: None });
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn spares<I>(self, principals: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Principal>,
+    {
+        principals
+            .into_iter()
+            .fold(self.excepting(), |s, p| s.spare(p))
     }
 
     /// Spares an IAM user of the policy's account; see [`spare`](Self::spare).
     pub fn spare_user(self, name: UserName) -> Self {
         self.spare_pending(Pending::User(IamPath::root(), name))
+    }
+
+    /// Spares IAM users of the policy's account; see [`spares`](Self::spares) for an empty
+    /// list.
+    pub fn spare_users(self, names: impl IntoIterator<Item = UserName>) -> Self {
+        names.into_iter().fold(self.excepting(), Self::spare_user)
     }
 
     /// Spares an IAM user with a path, of the policy's account; see [`spare`](Self::spare).
@@ -335,9 +385,39 @@ impl StatementBuilder {
         self.spare_pending(Pending::Role(IamPath::root(), name))
     }
 
+    /// Spares IAM roles of the policy's account, and so all their sessions; see
+    /// [`spares`](Self::spares) for an empty list.
+    pub fn spare_roles(self, names: impl IntoIterator<Item = RoleName>) -> Self {
+        names.into_iter().fold(self.excepting(), Self::spare_role)
+    }
+
     /// Spares an IAM role with a path, of the policy's account; see [`spare`](Self::spare).
     pub fn spare_role_with_path(self, path: IamPath, name: RoleName) -> Self {
         self.spare_pending(Pending::Role(path, name))
+    }
+
+    /// Spares an account, everyone in it; see [`spare`](Self::spare).
+    pub fn spare_account(self, account: AccountId) -> Self {
+        self.spare(Principal::account(account))
+    }
+
+    /// Spares accounts, everyone in them; see [`spares`](Self::spares) for an empty list.
+    pub fn spare_accounts(self, accounts: impl IntoIterator<Item = AccountId>) -> Self {
+        accounts
+            .into_iter()
+            .fold(self.excepting(), Self::spare_account)
+    }
+
+    /// Spares a service principal; see [`spare`](Self::spare).
+    pub fn spare_service(self, service: ServiceName) -> Self {
+        self.spare(Principal::Service(service))
+    }
+
+    /// Spares service principals; see [`spares`](Self::spares) for an empty list.
+    pub fn spare_services(self, services: impl IntoIterator<Item = ServiceName>) -> Self {
+        services
+            .into_iter()
+            .fold(self.excepting(), Self::spare_service)
     }
 
     /// Sets the statement id.
@@ -532,6 +612,12 @@ impl StatementBuilder {
     }
 }
 
+impl StatementBuilder {
+    pub(crate) fn into_draft(self) -> Draft {
+        self.draft
+    }
+}
+
 impl From<Statement> for StatementBuilder {
     /// A statement of an existing policy, kept as it is written (actions in their order).
     /// `Resource` is dropped: a repository policy has none.
@@ -560,6 +646,7 @@ impl From<Statement> for StatementBuilder {
                 action_form,
                 conditions: s.condition,
                 spared: Vec::new(),
+                excepting: false,
                 verbatim: true,
             },
         }
@@ -585,7 +672,7 @@ fn can_spare(slot: &Slot) -> bool {
 impl Draft {
     /// The statement, with the policy's account given to pending principals. Without an
     /// account they are left out: callers check [`Draft::needs_account`] first.
-    fn finish(self, partition: Partition, account: Option<&AccountId>) -> Statement {
+    pub(crate) fn finish(self, partition: Partition, account: Option<&AccountId>) -> Statement {
         let mut d = self;
         let (mut arns, mut accounts, mut services) = (Vec::new(), Vec::new(), Vec::new());
         for slot in std::mem::take(&mut d.spared) {
@@ -661,7 +748,8 @@ impl Draft {
             && self.not_principal == other.not_principal
             && self.not_action == other.not_action
             && self.conditions == other.conditions
-            && self.spared == other.spared;
+            && self.spared == other.spared
+            && self.excepting == other.excepting;
         alike
             && match combine {
                 Combine::Principals => same_set(&self.actions, &other.actions),
@@ -698,7 +786,12 @@ impl Draft {
         self.sid.as_ref()
     }
 
-    fn needs_account(&self) -> bool {
+    /// Whether the statement names a principal (or spares one).
+    pub(crate) fn has_principal(&self) -> bool {
+        !self.principals.is_empty() || !self.spared.is_empty()
+    }
+
+    pub(crate) fn needs_account(&self) -> bool {
         self.principals
             .iter()
             .chain(&self.spared)
@@ -748,6 +841,41 @@ pub enum BuildError {
         /// The principal, or `None` when the statement is an `Allow`.
         principal: Option<String>,
     },
+    /// A statement denies everyone but the principals it spares, and spares none (a list of
+    /// them was empty): it would deny everyone, so it is refused rather than widened.
+    NothingSpared {
+        /// Index of the statement, from 0.
+        statement: usize,
+        /// Its Sid.
+        sid: Option<String>,
+    },
+    /// A statement of an identity policy names a principal: an identity policy applies to the
+    /// user, group or role it is attached to, and IAM refuses a `Principal` in it.
+    PrincipalInIdentityPolicy {
+        /// Index of the statement, from 0.
+        statement: usize,
+        /// Its Sid.
+        sid: Option<String>,
+    },
+    /// A statement of a registry or identity policy names no resource (a list of repositories
+    /// was empty); the kind requires a `Resource` in every statement.
+    MissingResource {
+        /// Index of the statement, from 0.
+        statement: usize,
+        /// Its Sid.
+        sid: Option<String>,
+    },
+    /// A statement names a user, role, session or root of the policy's account, and the
+    /// builder was given no account (see `PublicRepositoryPolicyBuilder::account`).
+    AccountNeeded {
+        /// Index of the statement, from 0.
+        statement: usize,
+        /// Its Sid.
+        sid: Option<String>,
+    },
+    /// The built document breaks a rule of its kind, e.g. an `ecr:` action in an ECR Public
+    /// repository policy (an action given as a value, which the builder cannot know).
+    NotOfKind(NotAPolicyOfKind),
     /// Two statements share a Sid; Sids must be unique within a policy.
     DuplicateSid {
         /// The Sid.
@@ -807,6 +935,27 @@ impl fmt::Display for BuildError {
                 f,
                 "statement {statement} spares {p}, which no condition on the caller singles out: spare users, roles, accounts and services (for a session, aws:PrincipalArn holds its role's ARN: spare the role)"
             ),
+            BuildError::NothingSpared { statement, sid } => write!(
+                f,
+                "{} denies everyone but the principals it spares, and spares none: it would deny everyone, administrators included (give at least one principal to spare, or leave the sparing out if everyone is meant; a list of spared principals may have been empty)",
+                named(*statement, sid.as_ref())
+            ),
+            BuildError::PrincipalInIdentityPolicy { statement, sid } => write!(
+                f,
+                "{} names a principal: an identity policy has none, it applies to the user, group or role it is attached to (leave the principals out)",
+                named(*statement, sid.as_ref())
+            ),
+            BuildError::MissingResource { statement, sid } => write!(
+                f,
+                "{} names no resource: every statement of a registry or identity policy needs one (a list of repositories may have been empty)",
+                named(*statement, sid.as_ref())
+            ),
+            BuildError::AccountNeeded { statement, sid } => write!(
+                f,
+                "{} names a user, role, session or root of the policy's account, and no account is given (give it with `.account(...)`, or name the principal with its account)",
+                named(*statement, sid.as_ref())
+            ),
+            BuildError::NotOfKind(e) => e.fmt(f),
             BuildError::DuplicateSid { sid, first, second } => write!(
                 f,
                 "statements {first} and {second} share the Sid \"{sid}\": Sids must be unique within a policy"
@@ -819,12 +968,18 @@ impl std::error::Error for BuildError {}
 
 /// Checks the statements of a policy, in order.
 fn check(statements: &[Draft]) -> Result<(), BuildError> {
+    check_statements(statements, true)
+}
+
+/// Checks the statements of a policy of any kind, in order; `principals` says whether each
+/// needs one (an identity policy's have none, which its builder checks).
+pub(crate) fn check_statements(statements: &[Draft], principals: bool) -> Result<(), BuildError> {
     if statements.is_empty() {
         return Err(BuildError::NoStatement);
     }
     for (i, s) in statements.iter().enumerate() {
         let sid = || s.sid.as_ref().map(|s| s.as_str().to_owned());
-        if s.principals.is_empty() {
+        if principals && s.principals.is_empty() {
             return Err(BuildError::MissingPrincipal {
                 statement: i,
                 sid: sid(),
@@ -843,10 +998,16 @@ fn check(statements: &[Draft]) -> Result<(), BuildError> {
                 key: test.key.as_str().to_owned(),
             });
         }
-        if !s.spared.is_empty() && s.effect == Effect::Allow {
+        if s.excepting && s.effect == Effect::Allow {
             return Err(BuildError::CannotSpare {
                 statement: i,
                 principal: None,
+            });
+        }
+        if s.excepting && s.spared.is_empty() {
+            return Err(BuildError::NothingSpared {
+                statement: i,
+                sid: sid(),
             });
         }
         if let Some(slot) = s.spared.iter().find(|slot| !can_spare(slot)) {

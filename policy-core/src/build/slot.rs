@@ -10,6 +10,7 @@ use std::marker::PhantomData;
 
 use crate::build::builder::state::{AccountState, NoAccount};
 use crate::build::builder::{BuildError, PolicyBuilder, PolicyTemplate};
+use crate::build::kinds::BuildKind;
 use crate::model::condition::ConditionValue;
 use crate::model::names::{AccountId, OrgId, RoleName, ServiceName, SessionName, UserName};
 use crate::model::policy::RepositoryPolicy;
@@ -144,6 +145,20 @@ impl Finish for AsTemplate {
     }
 }
 
+/// A builder of a registry, ECR Public or identity policy, finished by `policy!`.
+#[doc(hidden)]
+pub struct AsKind<B>(pub B);
+
+impl<B: BuildKind> Finish for AsKind<B> {
+    type Out = B::Out;
+    fn checked(self) -> Result<B::Out, BuildError> {
+        self.0.build_checked()
+    }
+    fn unchecked(self) -> B::Out {
+        self.0.build_unchecked()
+    }
+}
+
 /// The values of one slot, with their count in the type.
 #[doc(hidden)]
 pub struct Values<T, C> {
@@ -151,8 +166,11 @@ pub struct Values<T, C> {
     count: PhantomData<C>,
 }
 
+/// The count is a parameter of its own, not `S::Count`, so that the values have a concrete type
+/// even when `S` is a list of the wrong item type: the type error is then reported once, on
+/// the expression, and not again wherever the count is used.
 #[doc(hidden)]
-pub fn values<T, S: IntoSlot<T>>(slot: S) -> Values<T, S::Count> {
+pub fn values<T, C: Count, S: IntoSlot<T, Count = C>>(slot: S) -> Values<T, C> {
     Values {
         values: slot.into_values(),
         count: PhantomData,

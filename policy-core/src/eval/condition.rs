@@ -25,7 +25,7 @@ use std::net::IpAddr;
 
 use policy_catalogue::{wildcard_match, ConditionOperator, Operator, SetQualifier};
 
-use crate::model::condition::Condition;
+use crate::model::condition::{Condition, ConditionValue};
 
 use super::request::{parse_bool, parse_number, ContextValue, Request};
 use super::why::ConditionRule;
@@ -78,14 +78,8 @@ impl ContextSource for Request {
 }
 
 /// A policy value read once in the type its operator compares.
-#[derive(Clone, Debug)]
-pub(crate) struct PolicyValue {
-    pub(crate) text: String,
-    parsed: Parsed,
-}
-
 #[derive(Clone, Copy, Debug)]
-enum Parsed {
+pub(crate) enum Parsed {
     Text,
     Number(f64),
     Date(i64),
@@ -94,37 +88,47 @@ enum Parsed {
     Invalid,
 }
 
-/// One condition test, prepared for evaluation.
-#[derive(Clone, Debug)]
-pub(crate) struct PreparedCondition {
+/// One condition test of a prepared statement: the test as written, with its values read in
+/// the operator's type.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PreparedCondition<'s> {
     pub(crate) operator: ConditionOperator,
-    pub(crate) key: String,
-    pub(crate) values: Vec<PolicyValue>,
+    pub(crate) key: &'s str,
+    values: &'s [ConditionValue],
+    /// One for each value; empty when the operator compares text.
+    parsed: &'s [Parsed],
 }
 
-impl PreparedCondition {
-    pub(crate) fn new(condition: &Condition) -> Self {
-        let op = condition.operator.operator;
-        let values = condition
-            .values
-            .iter()
-            .map(|v| {
-                let text = v.as_text().into_owned();
-                let parsed = parse_policy_value(op, &text);
-                PolicyValue { text, parsed }
-            })
-            .collect();
+impl<'s> PreparedCondition<'s> {
+    pub(crate) fn new(condition: &'s Condition, parsed: &'s [Parsed]) -> Self {
         PreparedCondition {
             operator: condition.operator,
-            key: condition.key.as_str().to_owned(),
-            values,
+            key: condition.key.as_str(),
+            values: &condition.values[..],
+            parsed,
         }
+    }
+
+    /// The policy values as written.
+    pub(crate) fn texts(&self) -> impl Iterator<Item = &'s str> + 's {
+        self.values.iter().map(value_text)
+    }
+
+    /// The policy values, each with its reading.
+    fn policy_values(&self) -> impl Iterator<Item = (&'s str, Parsed)> + 's {
+        let parsed = self.parsed;
+        self.values.iter().enumerate().map(move |(i, v)| {
+            (
+                value_text(v),
+                parsed.get(i).copied().unwrap_or(Parsed::Text),
+            )
+        })
     }
 
     /// Evaluates the test against a context source.
     pub(crate) fn evaluate<C: ContextSource + ?Sized>(&self, context: &C) -> Tri {
         let op = self.operator;
-        let values = match context.lookup(&self.key) {
+        let values = match context.lookup(self.key) {
             Lookup::Unknown => return Tri::Unknown,
             Lookup::Values(v) if !v.is_empty() => v,
             Lookup::Absent | Lookup::Values(_) => return Tri::from_bool(self.when_missing()),
@@ -132,11 +136,11 @@ impl PreparedCondition {
         };
         if op.operator == Operator::Null {
             // Present: holds when the policy says `false` (the key must not be null).
-            return Tri::from_bool(self.values.iter().any(|p| p.parsed_bool() == Some(false)));
+            return Tri::from_bool(self.policy_values().any(|p| parsed_bool(p) == Some(false)));
         }
         let negated = op.operator.is_negated();
         let satisfies = |v: &ContextValue| {
-            let matched = self.values.iter().any(|p| base_match(op.operator, v, p));
+            let matched = self.policy_values().any(|p| base_match(op.operator, v, p));
             matched != negated
         };
         Tri::from_bool(match op.qualifier {
@@ -151,7 +155,7 @@ impl PreparedCondition {
     /// [`evaluate`](Self::evaluate) case for case.
     pub(crate) fn rule_that_holds(&self, request: &Request) -> Option<ConditionRule> {
         let op = self.operator;
-        let values = match request.lookup(&self.key) {
+        let values = match request.lookup(self.key) {
             Some(v) if !v.is_empty() => v,
             _ => {
                 if !self.when_missing() {
@@ -175,12 +179,11 @@ impl PreparedCondition {
             return Some(ConditionRule::NullPresent);
         }
         let first_match = |v: &ContextValue| {
-            self.values
-                .iter()
-                .find(|p| base_match(op.operator, v, p))
-                .map(|p| ConditionRule::Matches {
+            self.policy_values()
+                .find(|p| base_match(op.operator, v, *p))
+                .map(|(text, _)| ConditionRule::Matches {
                     found: v.text.clone(),
-                    value: p.text.clone(),
+                    value: text.to_owned(),
                 })
         };
         Some(match (op.qualifier, op.operator.is_negated()) {
@@ -188,7 +191,7 @@ impl PreparedCondition {
             (Some(SetQualifier::ForAnyValue), true) => ConditionRule::SomeValueMatchesNone {
                 found: values
                     .iter()
-                    .find(|v| !self.values.iter().any(|p| base_match(op.operator, v, p)))?
+                    .find(|v| !self.policy_values().any(|p| base_match(op.operator, v, p)))?
                     .text
                     .clone(),
             },
@@ -201,7 +204,7 @@ impl PreparedCondition {
     pub(crate) fn when_missing(&self) -> bool {
         let op = self.operator;
         if op.operator == Operator::Null {
-            return self.values.iter().any(|p| p.parsed_bool() == Some(true));
+            return self.policy_values().any(|p| parsed_bool(p) == Some(true));
         }
         if op.if_exists {
             return true;
@@ -218,7 +221,7 @@ impl PreparedCondition {
     fn when_opaque(&self) -> Tri {
         let op = self.operator.operator;
         if op == Operator::Null {
-            return Tri::from_bool(self.values.iter().any(|p| p.parsed_bool() == Some(false)));
+            return Tri::from_bool(self.policy_values().any(|p| parsed_bool(p) == Some(false)));
         }
         let exact = match op {
             Operator::StringEquals
@@ -231,7 +234,7 @@ impl PreparedCondition {
             | Operator::ArnEquals
             | Operator::ArnLike
             | Operator::ArnNotEquals
-            | Operator::ArnNotLike => !self.values.iter().any(|p| p.text.contains(['*', '?'])),
+            | Operator::ArnNotLike => !self.texts().any(|p| p.contains(['*', '?'])),
             _ => false,
         };
         if !exact {
@@ -242,16 +245,30 @@ impl PreparedCondition {
     }
 }
 
-impl PolicyValue {
-    fn parsed_bool(&self) -> Option<bool> {
-        match self.parsed {
-            Parsed::Bool(b) => Some(b),
-            _ => None,
-        }
+fn parsed_bool((_, parsed): (&str, Parsed)) -> Option<bool> {
+    match parsed {
+        Parsed::Bool(b) => Some(b),
+        _ => None,
     }
 }
 
-fn parse_policy_value(op: Operator, text: &str) -> Parsed {
+/// A condition value's text, as [`ConditionValue::as_text`] gives it, borrowed.
+fn value_text(v: &ConditionValue) -> &str {
+    match v {
+        ConditionValue::String(s) => s,
+        ConditionValue::Number(n) => n,
+        ConditionValue::Bool(true) => "true",
+        ConditionValue::Bool(false) => "false",
+    }
+}
+
+/// Whether the operator compares values as text, so that nothing is read ahead.
+pub(crate) fn reads_as_text(op: Operator) -> bool {
+    use policy_catalogue::OperatorFamily as F;
+    matches!(op.family(), F::String | F::Arn | F::Binary)
+}
+
+pub(crate) fn parse_policy_value(op: Operator, text: &str) -> Parsed {
     use policy_catalogue::OperatorFamily as F;
     let parsed = match op.family() {
         F::String | F::Arn | F::Binary => Some(Parsed::Text),
@@ -309,17 +326,17 @@ pub(crate) fn arn_match(pattern: &str, arn: &str) -> bool {
 }
 
 /// The positive comparison behind an operator (`StringNotEquals` compares like `StringEquals`).
-fn base_match(op: Operator, v: &ContextValue, p: &PolicyValue) -> bool {
+fn base_match(op: Operator, v: &ContextValue, (text, parsed): (&str, Parsed)) -> bool {
     use Operator as O;
-    match (op, p.parsed) {
+    match (op, parsed) {
         (_, Parsed::Invalid) => false,
-        (O::StringEquals | O::StringNotEquals | O::BinaryEquals, _) => v.text == p.text,
+        (O::StringEquals | O::StringNotEquals | O::BinaryEquals, _) => v.text == text,
         (O::StringEqualsIgnoreCase | O::StringNotEqualsIgnoreCase, _) => {
-            eq_ignore_case(&v.text, &p.text)
+            eq_ignore_case(&v.text, text)
         }
-        (O::StringLike | O::StringNotLike, _) => wildcard_match(&p.text, &v.text, false),
+        (O::StringLike | O::StringNotLike, _) => wildcard_match(text, &v.text, false),
         (O::ArnEquals | O::ArnLike | O::ArnNotEquals | O::ArnNotLike, _) => {
-            arn_match(&p.text, &v.text)
+            arn_match(text, &v.text)
         }
         (O::NumericEquals | O::NumericNotEquals, Parsed::Number(n)) => v.number == Some(n),
         (O::NumericLessThan, Parsed::Number(n)) => v.number.is_some_and(|x| x < n),

@@ -1,17 +1,21 @@
 //! The decision: allowed, explicitly denied or implicitly denied, and why.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use policy_catalogue::ConditionOperator;
 
 use crate::model::document::PolicyDocument;
 use crate::model::kind::PolicyKind;
+use crate::model::kinds::{AnyPolicy, IdentityPolicy, PublicRepositoryPolicy, RegistryPolicy};
+use crate::model::policy::RepositoryPolicy;
 use crate::model::version::Effect;
 
 use super::condition::{ContextSource, Lookup, Tri};
+use super::keys::CallerKeys;
 use super::prepared::{PreparedPolicy, PreparedStatement};
 use super::principal_match::{element_cover, PrincipalMatch};
-use super::request::{Caller, Request};
+use super::request::{Caller, Request, RequestAction};
 use super::why::{Applies, HeldCondition};
 
 /// The answer to "may this caller do this action on this repository?".
@@ -225,11 +229,11 @@ pub struct StatementRef {
 }
 
 impl StatementRef {
-    pub(crate) fn of(policy: PolicyKind, s: &PreparedStatement) -> Self {
+    pub(crate) fn of(policy: PolicyKind, s: &PreparedStatement<'_>) -> Self {
         StatementRef {
             policy,
             index: s.index,
-            sid: s.sid.clone(),
+            sid: s.sid().map(str::to_owned),
             description: s.description(),
             effect: s.effect,
         }
@@ -404,7 +408,9 @@ impl fmt::Display for Decision {
 /// - the root user of the repository's account may do anything not denied.
 ///
 /// Policies are read once; [`decide`](Evaluator::decide) then answers without allocating and
-/// [`explain`](Evaluator::explain) says why. Not modelled: SCPs, permission boundaries,
+/// [`explain`](Evaluator::explain) says why. The evaluator borrows a policy given by
+/// reference (`Evaluator::new(&policy)`, which copies nothing) and keeps one given by value
+/// (`Evaluator::new(policy)`, an `Evaluator<'static>`); see [`EvaluatedPolicy`]. Not modelled: SCPs, permission boundaries,
 /// session policies, VPC endpoint policies, and policy variables (`${aws:username}` is
 /// compared as written).
 ///
@@ -430,11 +436,66 @@ impl fmt::Display for Decision {
 /// assert!(decision.to_string().contains("action: does not cover ecr:PutImage"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// An evaluator kept in a struct names its lifetime: `Evaluator<'a>` when it borrows the
+/// policies, `Evaluator<'static>` when it was given them by value.
 #[derive(Clone, Debug)]
-pub struct Evaluator {
-    repository: PreparedPolicy,
-    identity: Option<PreparedPolicy>,
+pub struct Evaluator<'a> {
+    repository: PreparedPolicy<'a>,
+    identity: Option<PreparedPolicy<'a>>,
 }
+
+/// A policy an [`Evaluator`] reads: a reference to any policy type (borrowed for the
+/// evaluator's lifetime `'a`, nothing copied), or a policy document or policy type by value
+/// (kept by the evaluator, which then borrows nothing).
+///
+/// ```
+/// use policy_core::eval::Evaluator;
+/// use policy_core::{AccountId, Bundle, RepositoryPolicy, StatementBuilder, UserName};
+///
+/// let policy = RepositoryPolicy::builder()
+///     .account(AccountId::new("123456789012")?)
+///     .statement(StatementBuilder::allow().user(UserName::new("ci")?).bundle(Bundle::Pull))
+///     .build()?;
+/// let borrowing: Evaluator<'_> = Evaluator::new(&policy);
+/// let owning: Evaluator<'static> = Evaluator::new(policy.clone());
+/// # let _ = (borrowing, owning);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub trait EvaluatedPolicy<'a> {
+    /// The document, borrowed or owned.
+    fn into_document(self) -> Cow<'a, PolicyDocument>;
+}
+
+impl<'a, P: AsRef<PolicyDocument> + ?Sized> EvaluatedPolicy<'a> for &'a P {
+    fn into_document(self) -> Cow<'a, PolicyDocument> {
+        Cow::Borrowed(self.as_ref())
+    }
+}
+
+impl<'a> EvaluatedPolicy<'a> for PolicyDocument {
+    fn into_document(self) -> Cow<'a, PolicyDocument> {
+        Cow::Owned(self)
+    }
+}
+
+macro_rules! owned_policies {
+    ($($ty:ty),*) => {$(
+        impl<'a> EvaluatedPolicy<'a> for $ty {
+            fn into_document(self) -> Cow<'a, PolicyDocument> {
+                Cow::Owned(<$ty>::into_document(self))
+            }
+        }
+    )*};
+}
+
+owned_policies!(
+    RepositoryPolicy,
+    AnyPolicy,
+    IdentityPolicy,
+    PublicRepositoryPolicy,
+    RegistryPolicy
+);
 
 /// What the statements that apply add up to.
 #[derive(Clone, Copy, Debug, Default)]
@@ -444,13 +505,16 @@ struct Tally {
     identity_allow: bool,
 }
 
-impl Evaluator {
-    /// An evaluator for a repository policy (a [`RepositoryPolicy`](crate::model::policy::RepositoryPolicy)
-    /// or any [`PolicyDocument`], for example one read from JSON that carries a `Resource`).
+impl<'a> Evaluator<'a> {
+    /// An evaluator for a repository policy (a [`RepositoryPolicy`] or any [`PolicyDocument`],
+    /// for example one read from JSON that carries a `Resource`), by reference or by value.
     #[must_use]
-    pub fn new(repository_policy: impl AsRef<PolicyDocument>) -> Self {
+    pub fn new(repository_policy: impl EvaluatedPolicy<'a>) -> Self {
         Evaluator {
-            repository: PreparedPolicy::new(PolicyKind::Repository, repository_policy.as_ref()),
+            repository: PreparedPolicy::of(
+                PolicyKind::Repository,
+                repository_policy.into_document(),
+            ),
             identity: None,
         }
     }
@@ -458,15 +522,15 @@ impl Evaluator {
     /// Adds the caller's identity policy (statements with `Resource`, no `Principal`).
     /// Without one, callers are taken to have no identity-policy permissions.
     #[must_use]
-    pub fn with_identity_policy(mut self, identity_policy: impl AsRef<PolicyDocument>) -> Self {
-        self.identity = Some(PreparedPolicy::new(
+    pub fn with_identity_policy(mut self, identity_policy: impl EvaluatedPolicy<'a>) -> Self {
+        self.identity = Some(PreparedPolicy::of(
             PolicyKind::Identity,
-            identity_policy.as_ref(),
+            identity_policy.into_document(),
         ));
         self
     }
 
-    fn policies(&self) -> impl Iterator<Item = &PreparedPolicy> {
+    fn policies(&self) -> impl Iterator<Item = &PreparedPolicy<'a>> {
         std::iter::once(&self.repository).chain(self.identity.as_ref())
     }
 
@@ -474,12 +538,23 @@ impl Evaluator {
     #[must_use]
     pub fn decide(&self, request: &Request) -> Outcome {
         let mut tally = Tally::default();
+        let keys = &request.keys;
         for policy in self.policies() {
             if !considered(policy.kind, request) {
                 continue;
             }
+            let identity = policy.kind == PolicyKind::Identity;
             for s in &policy.statements {
-                let m = applies(policy.kind, s, request);
+                // The two quick tests first: most statements are about other actions or
+                // other principals.
+                let action = match &request.action {
+                    RequestAction::Ecr(a) => s.covers_ecr_action(a.index()),
+                    other => s.covers_action(other),
+                };
+                if !action || !(identity || s.may_cover(keys)) {
+                    continue;
+                }
+                let m = applies_keyed(policy.kind, s, request, keys);
                 if m != PrincipalMatch::No {
                     tally.add(policy.kind, s.effect, m);
                     if tally.deny {
@@ -583,13 +658,23 @@ fn target(request: &Request) -> &str {
 /// How the statement applies to the request: `No` when it does not.
 pub(super) fn applies(
     kind: PolicyKind,
-    s: &PreparedStatement,
+    s: &PreparedStatement<'_>,
     request: &Request,
 ) -> PrincipalMatch {
     if !s.covers_action(&request.action) {
         return PrincipalMatch::No;
     }
-    let m = s.principal_match(kind, &request.caller);
+    applies_keyed(kind, s, request, &request.keys)
+}
+
+/// How a statement that covers the action applies to the request: `No` when it does not.
+fn applies_keyed(
+    kind: PolicyKind,
+    s: &PreparedStatement<'_>,
+    request: &Request,
+    keys: &CallerKeys,
+) -> PrincipalMatch {
+    let m = s.principal_match_keyed(kind, &request.caller, keys);
     if m == PrincipalMatch::No
         || !s.covers_resource(kind, target(request))
         || s.conditions_hold(request) != Tri::True
@@ -601,7 +686,7 @@ pub(super) fn applies(
 
 pub(super) fn mismatches(
     kind: PolicyKind,
-    s: &PreparedStatement,
+    s: &PreparedStatement<'_>,
     request: &Request,
 ) -> Vec<Mismatch> {
     let mut out = Vec::new();
@@ -621,17 +706,17 @@ pub(super) fn mismatches(
             resource: target.to_owned(),
         });
     }
-    for (index, c) in s.conditions.iter().enumerate() {
+    for (index, c) in s.conditions().enumerate() {
         if c.evaluate(request) != Tri::True {
-            let found = match ContextSource::lookup(request, &c.key) {
+            let found = match ContextSource::lookup(request, c.key) {
                 Lookup::Values(v) => Some(v.iter().map(|v| v.as_str().to_owned()).collect()),
                 _ => None,
             };
             out.push(Mismatch::Condition {
                 index,
                 operator: c.operator,
-                key: c.key.clone(),
-                values: c.values.iter().map(|v| v.text.clone()).collect(),
+                key: c.key.to_owned(),
+                values: c.texts().map(str::to_owned).collect(),
                 found,
             });
         }
@@ -642,30 +727,28 @@ pub(super) fn mismatches(
 /// Why a statement that applies does.
 pub(super) fn why(
     kind: PolicyKind,
-    s: &PreparedStatement,
+    s: &PreparedStatement<'_>,
     request: &Request,
     m: PrincipalMatch,
 ) -> Applies {
     let principal_cover = match kind {
         PolicyKind::Identity => None,
         PolicyKind::Repository | PolicyKind::Registry | PolicyKind::PublicRepository => s
-            .principal
-            .as_ref()
+            .principal()
             .and_then(|p| element_cover(p, &request.caller)),
     };
     let conditions = s
-        .conditions
-        .iter()
+        .conditions()
         .enumerate()
         .filter_map(|(index, c)| {
             let rule = c.rule_that_holds(request)?;
             Some(HeldCondition {
                 index,
                 operator: c.operator,
-                key: c.key.clone(),
-                values: c.values.iter().map(|v| v.text.clone()).collect(),
+                key: c.key.to_owned(),
+                values: c.texts().map(str::to_owned).collect(),
                 found: request
-                    .lookup(&c.key)
+                    .lookup(c.key)
                     .map(|v| v.iter().map(|v| v.as_str().to_owned()).collect()),
                 rule,
             })

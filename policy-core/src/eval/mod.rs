@@ -33,6 +33,7 @@
 mod condition;
 mod date;
 mod decision;
+mod keys;
 mod prepared;
 mod principal_match;
 mod registry;
@@ -49,7 +50,9 @@ pub(crate) use prepared::{PreparedPolicy, PreparedStatement};
 pub(crate) use principal_match::{element_matches, principal_matches};
 
 pub use date::parse_date;
-pub use decision::{Decision, Evaluator, Mismatch, Outcome, Reason, StatementRef, StatementReport};
+pub use decision::{
+    Decision, EvaluatedPolicy, Evaluator, Mismatch, Outcome, Reason, StatementRef, StatementReport,
+};
 pub use principal_match::{PrincipalCover, PrincipalMatch};
 pub use registry::RegistryEvaluator;
 

@@ -1,4 +1,12 @@
 //! Policies read once into the form the evaluator checks requests against.
+//!
+//! A prepared statement borrows the statement it was made from (or owns it, when the evaluator
+//! was given the policy by value) and adds only what makes a decision quick: the catalogue
+//! actions its `Action` entries cover as one bit set, a key for each listed principal (so that
+//! a statement naming someone else is passed over without comparing names), and the parsed
+//! form of condition values that are not compared as text.
+
+use std::borrow::Cow;
 
 use policy_catalogue::{wildcard_match, Action};
 
@@ -7,8 +15,11 @@ use crate::model::document::PolicyDocument;
 use crate::model::statement::{PrincipalElement, Statement};
 use crate::model::version::Effect;
 
-use super::condition::{ContextSource, PreparedCondition, Tri};
-use super::principal_match::{element_matches, PrincipalMatch};
+use super::condition::{
+    parse_policy_value, reads_as_text, ContextSource, Parsed, PreparedCondition, Tri,
+};
+use super::keys::{principal_key, CallerKeys, EVERYONE, NOBODY};
+use super::principal_match::{element_matches, principal_matches, PrincipalMatch};
 use super::request::{Caller, RequestAction};
 use crate::model::kind::PolicyKind;
 
@@ -16,73 +27,175 @@ use crate::model::kind::PolicyKind;
 const _: () = assert!(Action::ALL.len() <= 128);
 
 #[derive(Clone, Debug)]
-pub(crate) struct PreparedPolicy {
+pub(crate) struct PreparedPolicy<'d> {
     pub(crate) kind: PolicyKind,
-    pub(crate) statements: Vec<PreparedStatement>,
+    pub(crate) statements: Vec<PreparedStatement<'d>>,
 }
 
-impl PreparedPolicy {
-    pub(crate) fn new(kind: PolicyKind, document: &PolicyDocument) -> Self {
-        PreparedPolicy {
-            kind,
-            statements: document
+impl<'d> PreparedPolicy<'d> {
+    pub(crate) fn new(kind: PolicyKind, document: &'d PolicyDocument) -> Self {
+        Self::of(kind, Cow::Borrowed(document))
+    }
+
+    /// A policy read from a borrowed document, or from an owned one whose statements it keeps.
+    pub(crate) fn of(kind: PolicyKind, document: Cow<'d, PolicyDocument>) -> Self {
+        let statements = match document {
+            Cow::Borrowed(d) => d
                 .statements
                 .iter()
                 .enumerate()
-                .map(|(i, s)| PreparedStatement::new(i, s))
+                .map(|(i, s)| PreparedStatement::new(i, Cow::Borrowed(s)))
                 .collect(),
-        }
+            Cow::Owned(d) => d
+                .statements
+                .into_iter()
+                .enumerate()
+                .map(|(i, s)| PreparedStatement::new(i, Cow::Owned(s)))
+                .collect(),
+        };
+        PreparedPolicy { kind, statements }
     }
 }
 
+/// The most principals a statement lists for which keys are kept; a statement listing more
+/// is matched by comparing each of them.
+const KEYED_PRINCIPALS: usize = 4;
+
+/// How a statement's `Principal` is matched.
+#[derive(Clone, Copy, Debug)]
+enum Principals {
+    /// No `Principal`/`NotPrincipal` element.
+    Absent,
+    /// A `Principal` of at most [`KEYED_PRINCIPALS`] entries, one key each
+    /// ([`principal_key`]), in the element's order.
+    Keyed {
+        len: u8,
+        keys: [u64; KEYED_PRINCIPALS],
+    },
+    /// `NotPrincipal`, more entries, or an entry only a comparison decides.
+    Compared,
+}
+
 #[derive(Clone, Debug)]
-pub(crate) struct PreparedStatement {
+pub(crate) struct PreparedStatement<'d> {
     pub(crate) index: usize,
-    pub(crate) sid: Option<String>,
     pub(crate) effect: Effect,
-    pub(crate) principal: Option<PrincipalElement>,
+    statement: Cow<'d, Statement>,
     /// `NotAction`.
     action_negated: bool,
     /// Whether the statement has a non-empty `Action`/`NotAction`.
     has_action: bool,
     /// The catalogue actions the listed items cover, by [`Action::index`].
     action_bits: u128,
-    pub(crate) action_items: Vec<ActionItem>,
-    /// `(NotResource, patterns)`.
-    pub(crate) resources: Option<(bool, Vec<String>)>,
-    pub(crate) conditions: Vec<PreparedCondition>,
+    /// [`covers_action`](Self::covers_action) for every catalogue action, by [`Action::index`].
+    ecr_actions: u128,
+    principals: Principals,
+    /// The bits of [`CallerKeys::mask`] a caller covered by the principal can have: all of
+    /// them for `"*"` and for principals only a comparison decides.
+    principal_mask: u64,
+    /// The condition values of every test in order, read in their operator's type; empty
+    /// when every test compares text, which needs nothing read.
+    parsed: Box<[Parsed]>,
 }
 
-impl PreparedStatement {
-    fn new(index: usize, s: &Statement) -> Self {
-        let items: Vec<ActionItem> = s
-            .action
-            .as_ref()
-            .map(|a| a.actions.to_vec())
-            .unwrap_or_default();
+impl<'d> PreparedStatement<'d> {
+    fn new(index: usize, statement: Cow<'d, Statement>) -> Self {
+        let s: &Statement = &statement;
+        let principals = principals_of(s.principal.as_ref());
+        let principal_mask = match principals {
+            Principals::Absent => 0,
+            Principals::Keyed { len, keys } => {
+                keys[..usize::from(len)]
+                    .iter()
+                    .fold(0, |mask, key| match *key {
+                        EVERYONE => u64::MAX,
+                        NOBODY => mask,
+                        key => mask | CallerKeys::mask_bit(key),
+                    })
+            }
+            Principals::Compared => u64::MAX,
+        };
+        let items: &[ActionItem] = s.action.as_ref().map_or(&[], |a| &a.actions[..]);
         let bits = items
             .iter()
             .fold(0u128, |bits, item| bits | covered_bits(item));
+        let tests = s.condition.tests();
+        let parsed: Box<[Parsed]> = if tests.iter().all(|t| reads_as_text(t.operator.operator)) {
+            Box::default()
+        } else {
+            tests
+                .iter()
+                .flat_map(|t| {
+                    t.values
+                        .iter()
+                        .map(|v| parse_policy_value(t.operator.operator, &v.as_text()))
+                })
+                .collect()
+        };
         PreparedStatement {
             index,
-            sid: s.sid.as_ref().map(|s| s.as_str().to_owned()),
             effect: s.effect,
-            principal: s.principal.clone(),
             action_negated: s.action.as_ref().is_some_and(|a| a.negated),
             has_action: !items.is_empty(),
             action_bits: bits,
-            action_items: items,
-            resources: s
-                .resource
-                .as_ref()
-                .map(|r| (r.negated, r.resources.to_vec())),
-            conditions: s
-                .condition
-                .tests()
-                .iter()
-                .map(PreparedCondition::new)
-                .collect(),
+            ecr_actions: match (
+                items.is_empty(),
+                s.action.as_ref().is_some_and(|a| a.negated),
+            ) {
+                (true, _) => 0,
+                (false, false) => bits,
+                (false, true) => !bits & ALL_BITS,
+            },
+            principals,
+            principal_mask,
+            parsed,
+            statement,
         }
+    }
+
+    pub(crate) fn sid(&self) -> Option<&str> {
+        self.statement.sid.as_ref().map(|s| s.as_str())
+    }
+
+    pub(crate) fn principal(&self) -> Option<&PrincipalElement> {
+        self.statement.principal.as_ref()
+    }
+
+    pub(crate) fn action_items(&self) -> &[ActionItem] {
+        self.statement
+            .action
+            .as_ref()
+            .map_or(&[], |a| &a.actions[..])
+    }
+
+    /// `(NotResource, patterns)`.
+    pub(crate) fn resources(&self) -> Option<(bool, &[String])> {
+        self.statement
+            .resource
+            .as_ref()
+            .map(|r| (r.negated, &r.resources[..]))
+    }
+
+    /// The condition tests, in order.
+    pub(crate) fn conditions(&self) -> impl Iterator<Item = PreparedCondition<'_>> + '_ {
+        let mut at = 0;
+        self.statement.condition.tests().iter().map(move |test| {
+            let parsed = self.parsed.get(at..at + test.values.len()).unwrap_or(&[]);
+            at += test.values.len();
+            PreparedCondition::new(test, parsed)
+        })
+    }
+
+    /// Whether `Action`/`NotAction` covers the catalogue action of this [`Action::index`].
+    #[inline]
+    pub(crate) fn covers_ecr_action(&self, index: usize) -> bool {
+        self.ecr_actions >> index & 1 != 0
+    }
+
+    /// Whether the principal may cover a caller with these keys: false only when it cannot.
+    #[inline]
+    pub(crate) fn may_cover(&self, keys: &CallerKeys) -> bool {
+        self.principal_mask & keys.mask() != 0
     }
 
     /// Whether `Action`/`NotAction` covers the action. Action names ignore case.
@@ -92,7 +205,7 @@ impl PreparedStatement {
         }
         let listed = match action {
             RequestAction::Ecr(a) => self.action_bits & (1 << a.index()) != 0,
-            RequestAction::Other(text) => self.action_items.iter().any(|i| item_covers(i, text)),
+            RequestAction::Other(text) => self.action_items().iter().any(|i| item_covers(i, text)),
         };
         listed != self.action_negated
     }
@@ -104,9 +217,39 @@ impl PreparedStatement {
         match kind {
             PolicyKind::Identity => PrincipalMatch::Direct,
             PolicyKind::Repository | PolicyKind::Registry | PolicyKind::PublicRepository => self
-                .principal
-                .as_ref()
+                .principal()
                 .map_or(PrincipalMatch::No, |p| element_matches(p, caller)),
+        }
+    }
+
+    /// [`principal_match`](Self::principal_match), comparing only the listed principals whose
+    /// key is one of the caller's: the others cannot cover it.
+    pub(crate) fn principal_match_keyed(
+        &self,
+        kind: PolicyKind,
+        caller: &Caller,
+        keys: &CallerKeys,
+    ) -> PrincipalMatch {
+        if kind == PolicyKind::Identity {
+            return PrincipalMatch::Direct;
+        }
+        match self.principals {
+            Principals::Absent => PrincipalMatch::No,
+            Principals::Compared => self.principal_match(kind, caller),
+            Principals::Keyed { len, keys: listed } => {
+                let mut best = PrincipalMatch::No;
+                for (j, key) in listed[..usize::from(len)].iter().enumerate() {
+                    if *key == EVERYONE {
+                        return PrincipalMatch::Direct;
+                    }
+                    if keys.holds(*key) {
+                        if let Some(p) = self.principal().and_then(|e| e.principals.get(j)) {
+                            best = best.max(principal_matches(p, caller));
+                        }
+                    }
+                }
+                best
+            }
         }
     }
 
@@ -114,7 +257,7 @@ impl PreparedStatement {
     /// action without a resource. A repository-policy statement without `Resource` is about
     /// its repository; an identity-policy statement without one covers nothing.
     pub(crate) fn covers_resource(&self, kind: PolicyKind, target: &str) -> bool {
-        let Some((negated, patterns)) = &self.resources else {
+        let Some((negated, patterns)) = self.resources() else {
             return kind == PolicyKind::Repository;
         };
         let listed = patterns.iter().any(|p| {
@@ -125,13 +268,13 @@ impl PreparedStatement {
                 wildcard_match(p, target, false)
             }
         });
-        listed != *negated
+        listed != negated
     }
 
     /// All conditions together: false if one is false, else unknown if one is unknown.
     pub(crate) fn conditions_hold<C: ContextSource + ?Sized>(&self, context: &C) -> Tri {
         let mut result = Tri::True;
-        for c in &self.conditions {
+        for c in self.conditions() {
             match c.evaluate(context) {
                 Tri::False => return Tri::False,
                 Tri::Unknown => result = Tri::Unknown,
@@ -139,6 +282,26 @@ impl PreparedStatement {
             }
         }
         result
+    }
+}
+
+fn principals_of(element: Option<&PrincipalElement>) -> Principals {
+    let Some(element) = element else {
+        return Principals::Absent;
+    };
+    if element.negated || element.principals.len() > KEYED_PRINCIPALS {
+        return Principals::Compared;
+    }
+    let mut keys = [NOBODY; KEYED_PRINCIPALS];
+    for (key, p) in keys.iter_mut().zip(element.principals.iter()) {
+        match principal_key(p) {
+            Some(k) => *key = k,
+            None => return Principals::Compared,
+        }
+    }
+    Principals::Keyed {
+        len: element.principals.len() as u8,
+        keys,
     }
 }
 
@@ -199,7 +362,7 @@ fn item_covers(item: &ActionItem, action: &str) -> bool {
     }
 }
 
-impl PreparedStatement {
+impl PreparedStatement<'_> {
     /// `Deny *: ecr:DeleteRepository, ecr:BatchDeleteImage`, `Allow everyone but
     /// arn:aws:iam::123456789012:role/admin: ecr:* on *`: the effect, the principal (the first
     /// of several), the actions (the first two) and the resource when there is one. Written
@@ -217,7 +380,7 @@ impl PreparedStatement {
             }
         }
         let mut out = self.effect.as_str().to_owned();
-        if let Some(p) = &self.principal {
+        if let Some(p) = self.principal() {
             out.push(' ');
             if p.negated {
                 out.push_str("everyone but ");
@@ -234,12 +397,12 @@ impl PreparedStatement {
             if self.action_negated {
                 out.push_str("every action but ");
             }
-            brief(&mut out, &self.action_items, 2);
+            brief(&mut out, self.action_items(), 2);
         } else {
             out.push_str("no action");
         }
-        if let Some((negated, resources)) = &self.resources {
-            out.push_str(if *negated { " on all but " } else { " on " });
+        if let Some((negated, resources)) = self.resources() {
+            out.push_str(if negated { " on all but " } else { " on " });
             brief(&mut out, resources, 1);
         }
         out
@@ -249,6 +412,105 @@ impl PreparedStatement {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::principal::{AwsPrincipal, Principal};
+
+    /// Keys pick the principals worth comparing without changing any answer: every listed
+    /// principal against every caller, keyed and compared one by one.
+    #[test]
+    fn keyed_principal_match_agrees_with_comparing_every_principal() {
+        use crate::model::names::{AccountId, RoleName, ServiceName, SessionName, UserName};
+        let account = || AccountId::new("123456789012").unwrap();
+        let other = || AccountId::new("210987654321").unwrap();
+        let principals = [
+            "*",
+            "123456789012",
+            "210987654321",
+            "arn:aws:iam::123456789012:root",
+            "arn:aws-cn:iam::123456789012:root",
+            "arn:aws:iam::123456789012:user/ci",
+            "arn:aws:iam::123456789012:user/CI",
+            "arn:aws:iam::123456789012:user/team/ci",
+            "arn:aws:iam::210987654321:user/ci",
+            "arn:aws:iam::123456789012:user/continuous-integration-user",
+            "arn:aws:iam::123456789012:role/deployer",
+            "arn:aws:iam::123456789012:role/Deployer",
+            "arn:aws:iam::123456789012:role/ops/deployer",
+            "arn:aws:sts::123456789012:assumed-role/deployer/run-42",
+            "arn:aws:sts::123456789012:assumed-role/DEPLOYER/run-42",
+            "arn:aws:sts::123456789012:assumed-role/deployer/RUN-42",
+            "arn:aws:sts::123456789012:federated-user/alice",
+            "AIDAEXAMPLEUNIQUEID",
+        ];
+        let callers = [
+            Caller::user(account(), UserName::new("ci").unwrap()),
+            Caller::user(account(), UserName::new("Ci").unwrap()),
+            Caller::user(other(), UserName::new("ci").unwrap()),
+            Caller::user(
+                account(),
+                UserName::new("continuous-integration-user").unwrap(),
+            ),
+            Caller::from_arn("arn:aws:iam::123456789012:user/team/ci").unwrap(),
+            Caller::assumed_role(
+                account(),
+                RoleName::new("deployer").unwrap(),
+                SessionName::new("run-42").unwrap(),
+            ),
+            Caller::assumed_role(
+                account(),
+                RoleName::new("Deployer").unwrap(),
+                SessionName::new("run-43").unwrap(),
+            ),
+            Caller::from_arn("arn:aws:sts::123456789012:assumed-role/deployer/RUN-42").unwrap(),
+            Caller::federated_user(account(), "alice").unwrap(),
+            Caller::root(account()),
+            Caller::root(other()),
+            Caller::service(ServiceName::new("codebuild.amazonaws.com").unwrap()),
+        ];
+        let listed: Vec<Principal> = principals
+            .iter()
+            .map(|p| {
+                Principal::Aws(
+                    p.parse()
+                        .unwrap_or_else(|_| AwsPrincipal::Other((*p).to_owned())),
+                )
+            })
+            .chain([
+                Principal::Anyone,
+                Principal::Service(ServiceName::new("codebuild.amazonaws.com").unwrap()),
+                Principal::Service(ServiceName::new("lambda.amazonaws.com").unwrap()),
+                Principal::Federated("cognito-identity.amazonaws.com".to_owned()),
+            ])
+            .collect();
+        // One principal at a time, then every window of three, then all of them (compared).
+        let mut elements: Vec<Vec<Principal>> = listed.iter().map(|p| vec![p.clone()]).collect();
+        elements.extend(listed.windows(3).map(<[Principal]>::to_vec));
+        elements.push(listed.clone());
+        for principals in elements {
+            for negated in [false, true] {
+                let element = PrincipalElement {
+                    negated,
+                    principals: principals.iter().cloned().collect(),
+                    empty_keys: Vec::new(),
+                };
+                let mut statement = Statement::new(Effect::Allow);
+                statement.principal = Some(element);
+                let prepared = PreparedStatement::new(0, Cow::Owned(statement));
+                for caller in &callers {
+                    let keys = caller.keys();
+                    let keyed = if prepared.may_cover(&keys) {
+                        prepared.principal_match_keyed(PolicyKind::Repository, caller, &keys)
+                    } else {
+                        PrincipalMatch::No
+                    };
+                    assert_eq!(
+                        keyed,
+                        prepared.principal_match(PolicyKind::Repository, caller),
+                        "{principals:?} (negated: {negated}) for {caller}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn covered_bits_agree_with_comparing_every_name() {

@@ -14,6 +14,7 @@ use std::fmt;
 use crate::model::principal::{AwsPrincipal, Principal};
 use crate::model::statement::PrincipalElement;
 
+use super::keys::eq_ignore_ascii_case;
 use super::request::Caller;
 
 /// How a statement's principal covers a caller.
@@ -110,7 +111,7 @@ pub(crate) fn principal_matches(principal: &Principal, caller: &Caller) -> Princ
     match (principal, caller) {
         (Principal::Anyone | Principal::Aws(AwsPrincipal::Everyone), _) => PrincipalMatch::Direct,
         (Principal::Service(s), Caller::Service(c)) => yes(
-            s.as_str().eq_ignore_ascii_case(c.as_str()),
+            eq_ignore_ascii_case(s.as_str(), c.as_str()),
             PrincipalMatch::Direct,
         ),
         (Principal::Aws(p), c) => aws_matches(p, c),
@@ -151,7 +152,7 @@ fn aws_matches(principal: &AwsPrincipal, caller: &Caller) -> PrincipalMatch {
         ) if partition == cp
             && account == ca
             && path == cpath
-            && name.as_str().eq_ignore_ascii_case(cname.as_str()) =>
+            && eq_ignore_ascii_case(name.as_str(), cname.as_str()) =>
         {
             Direct
         }
@@ -172,7 +173,7 @@ fn aws_matches(principal: &AwsPrincipal, caller: &Caller) -> PrincipalMatch {
         ) if partition == cp
             && account == ca
             && path == role_path
-            && name.as_str().eq_ignore_ascii_case(role.as_str()) =>
+            && eq_ignore_ascii_case(name.as_str(), role.as_str()) =>
         {
             Direct
         }
@@ -192,7 +193,7 @@ fn aws_matches(principal: &AwsPrincipal, caller: &Caller) -> PrincipalMatch {
             },
         ) if partition == cp
             && account == ca
-            && role.as_str().eq_ignore_ascii_case(crole.as_str())
+            && eq_ignore_ascii_case(role.as_str(), crole.as_str())
             && session == csession =>
         {
             Direct

@@ -4,6 +4,8 @@
 //!
 //! See [`RegistryEvaluator`] for the rules and the AWS pages they rest on.
 
+use std::borrow::Cow;
+
 use policy_catalogue::Action;
 
 use crate::model::arn::RepositoryArn;
@@ -108,10 +110,11 @@ use super::request::{Caller, Request, RequestAction};
 /// ```
 #[derive(Clone, Debug)]
 pub struct RegistryEvaluator {
-    registry: Option<PreparedPolicy>,
+    // Kept as copies, so that the evaluator borrows nothing.
+    registry: Option<PreparedPolicy<'static>>,
     scope: RegistryPolicyScope,
-    repository: Option<PreparedPolicy>,
-    identity: Option<PreparedPolicy>,
+    repository: Option<PreparedPolicy<'static>>,
+    identity: Option<PreparedPolicy<'static>>,
 }
 
 /// What the statements that apply add up to.
@@ -153,9 +156,9 @@ impl RegistryEvaluator {
     #[must_use]
     pub fn new(registry_policy: impl AsRef<PolicyDocument>) -> Self {
         RegistryEvaluator {
-            registry: Some(PreparedPolicy::new(
+            registry: Some(PreparedPolicy::of(
                 PolicyKind::Registry,
-                registry_policy.as_ref(),
+                Cow::Owned(registry_policy.as_ref().clone()),
             )),
             ..Self::without_registry_policy()
         }
@@ -200,9 +203,9 @@ impl RegistryEvaluator {
     /// `ecr:ReplicateImage`) and, for `ecr:ReplicateImage`, for its `Deny` statements.
     #[must_use]
     pub fn with_repository_policy(mut self, repository_policy: impl AsRef<PolicyDocument>) -> Self {
-        self.repository = Some(PreparedPolicy::new(
+        self.repository = Some(PreparedPolicy::of(
             PolicyKind::Repository,
-            repository_policy.as_ref(),
+            Cow::Owned(repository_policy.as_ref().clone()),
         ));
         self
     }
@@ -211,14 +214,14 @@ impl RegistryEvaluator {
     /// Without one, callers are taken to have no identity-policy permissions.
     #[must_use]
     pub fn with_identity_policy(mut self, identity_policy: impl AsRef<PolicyDocument>) -> Self {
-        self.identity = Some(PreparedPolicy::new(
+        self.identity = Some(PreparedPolicy::of(
             PolicyKind::Identity,
-            identity_policy.as_ref(),
+            Cow::Owned(identity_policy.as_ref().clone()),
         ));
         self
     }
 
-    fn policies(&self) -> impl Iterator<Item = &PreparedPolicy> {
+    fn policies(&self) -> impl Iterator<Item = &PreparedPolicy<'static>> {
         self.registry
             .iter()
             .chain(self.repository.as_ref())

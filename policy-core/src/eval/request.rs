@@ -12,6 +12,9 @@ use crate::model::names::{
 use crate::model::principal::AwsPrincipal;
 
 use super::date::{format_date, parse_date};
+use super::keys::{
+    account_key, eq_ignore_ascii_case, role_key, service_key, session_key, user_key, CallerKeys,
+};
 
 /// Who makes a request.
 ///
@@ -441,6 +444,49 @@ fn check_federated_user_name(name: &str) -> Result<(), RuleViolation> {
     }
 }
 
+impl Caller {
+    /// The keys of the caller's identities (its account, and its user, or its role and
+    /// session, or its service), each as a principal naming that identity has it.
+    pub(crate) fn keys(&self) -> CallerKeys {
+        match self {
+            Caller::User {
+                partition,
+                account,
+                path,
+                name,
+            } => {
+                let p = *partition as u64;
+                CallerKeys::new(&[
+                    account_key(p, account.as_str()),
+                    user_key(p, account.as_str(), path.as_str(), name.as_str()),
+                ])
+            }
+            Caller::AssumedRole {
+                partition,
+                account,
+                role_path,
+                role,
+                session,
+                ..
+            } => {
+                let p = *partition as u64;
+                CallerKeys::new(&[
+                    account_key(p, account.as_str()),
+                    role_key(p, account.as_str(), role_path.as_str(), role.as_str()),
+                    session_key(p, account.as_str(), role.as_str(), session.as_str()),
+                ])
+            }
+            Caller::FederatedUser {
+                partition, account, ..
+            }
+            | Caller::Root { partition, account } => {
+                CallerKeys::new(&[account_key(*partition as u64, account.as_str())])
+            }
+            Caller::Service(s) => CallerKeys::new(&[service_key(s.as_str())]),
+        }
+    }
+}
+
 impl fmt::Display for Caller {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.arn())
@@ -683,6 +729,9 @@ pub struct Request {
     pub(crate) action: RequestAction,
     pub(crate) repository: RepositoryArn,
     pub(crate) context: Vec<ContextEntry>,
+    /// The caller's keys, worked out with the request (as its context keys are) so that
+    /// every decision on it starts from them.
+    pub(crate) keys: CallerKeys,
 }
 
 impl Request {
@@ -696,6 +745,7 @@ impl Request {
         let mut request = Request {
             action: action.into(),
             context: Vec::new(),
+            keys: caller.keys(),
             caller,
             repository,
         };
@@ -890,7 +940,7 @@ impl Request {
     pub(crate) fn lookup(&self, key: &str) -> Option<&[ContextValue]> {
         self.context
             .iter()
-            .find(|e| e.key.len() == key.len() && e.key.eq_ignore_ascii_case(key))
+            .find(|e| eq_ignore_ascii_case(&e.key, key))
             .map(|e| e.values.as_slice())
     }
 }

@@ -51,6 +51,18 @@ impl PolicyKind {
         }
     }
 
+    /// The name with its article, as a sentence says it: `"a repository policy"`,
+    /// `"an identity policy"`, `"a registry policy"`, `"an ECR Public repository policy"`.
+    #[must_use]
+    pub const fn with_article(self) -> &'static str {
+        match self {
+            PolicyKind::Repository => "a repository policy",
+            PolicyKind::Identity => "an identity policy",
+            PolicyKind::Registry => "a registry policy",
+            PolicyKind::PublicRepository => "an ECR Public repository policy",
+        }
+    }
+
     /// Whether the policy is attached to a resource and so names its principals.
     #[must_use]
     pub const fn is_resource_based(self) -> bool {

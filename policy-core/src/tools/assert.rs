@@ -9,41 +9,48 @@
 //!
 //! # How exact the policy checks are
 //!
-//! The two policy checks reason about every possible caller, not one request. They divide
-//! callers into classes that the policies cannot tell apart: each user, role, session and
-//! service the policies name (in principals and in `aws:PrincipalArn` / `aws:PrincipalAccount`
-//! conditions), the root user, an unnamed user and an unnamed role session of each account
-//! named, the same three in an account no policy names, and an unnamed service. Each class is
-//! checked against each action of the catalogue that acts on a repository.
+//! The two policy checks reason about every possible caller and request, not one request:
+//! they ask the access analysis ([`access`](crate::access)), which divides callers into classes
+//! the policies cannot tell apart (each user, role, session and service the policies name, in
+//! principals and in `aws:PrincipalArn` / `aws:PrincipalAccount` conditions; the root user, an
+//! unnamed user and an unnamed role session of each account named and of an account no policy
+//! names; an unnamed service; the anonymous caller) and decides the conditions exactly (string
+//! and ARN patterns against each key's values, IP ranges, numbers, dates, `Null`,
+//! `...IfExists`, `ForAllValues:` / `ForAnyValue:`, keys AWS leaves out for some callers).
 //!
-//! Principals, actions and `NotPrincipal`/`NotAction` are decided exactly. Conditions on the
-//! caller's name and account (`aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:username`,
-//! `aws:PrincipalType`, ...) are decided exactly except for wildcard patterns matched against
-//! an unnamed caller. Any other condition (`aws:SourceIp`, `aws:PrincipalOrgID`, tags, ...)
-//! depends on the request and is taken as possibly true; such findings are marked
-//! [`Certainty::Possible`]. So the checks are **conservative**: they never miss a grant, and
-//! a finding marked `Certain` is a real grant, but a `Possible` one may be ruled out by a
-//! condition the check cannot decide. [`check_no_new_access`] compares conditions by their
-//! text: a new condition that is not literally the same as, or a narrowing of (fewer values
-//! for a positive operator, more for a negated one), an old one counts as possibly new
-//! access. Actions outside the catalogue (newer ECR actions) are not checked.
+//! Every finding carries a [`Counterexample`]: a request that the evaluator allows (and, for
+//! [`check_no_new_access`], that the old policy refuses). A finding is [`Certainty::Certain`]
+//! exactly when the evaluator confirms it. It is `Possible` when the request needs something
+//! the analysis does not model (tags, policy variables, keys the catalogue does not know, a
+//! `Resource` other than `*`) or is anonymous, which the evaluator has no request for: such a
+//! grant may be ruled out in practice. The checks never miss a grant the analysis models.
+//! Actions outside the catalogue (newer ECR actions) and federated principals are not checked.
+//!
+//! [`check_no_new_access`] falls back to comparing conditions by their text when the two
+//! policies name more than [`MAX_OWNERS`](crate::compare::MAX_OWNERS) accounts: a new condition
+//! that is not literally the same as, or a narrowing of, an old one then counts as possibly new
+//! access.
 
 use std::collections::BTreeSet;
 use std::fmt;
 
 use policy_catalogue::{Action, Operator};
 
+use crate::analysis::access::{allow_all, AccessAnalysis, AnalysisOptions};
+use crate::analysis::changes::{compare, Counterexample, Want};
 use crate::eval::condition_internals::PreparedCondition;
 use crate::eval::{
     principal_matches, Caller, ContextSource, Evaluator, Lookup, Outcome, PreparedPolicy,
-    PreparedStatement, PrincipalMatch, Request, RequestAction, StatementRef, Tri,
+    PreparedStatement, PrincipalMatch, Reason, Request, RequestAction, StatementRef, Tri,
 };
 use crate::model::arn::RepositoryArn;
 use crate::model::document::PolicyDocument;
 use crate::model::kind::PolicyKind;
+use crate::model::list::{ListForm, ValueList};
 use crate::model::names::{AccountId, Partition, RoleName, ServiceName, SessionName, UserName};
 use crate::model::principal::{AwsPrincipal, Principal};
-use crate::model::version::Effect;
+use crate::model::statement::{PrincipalElement, Statement};
+use crate::model::version::{Effect, Version};
 
 /// Panics unless the evaluator allows the request; the message shows the request and the
 /// explanation.
@@ -107,10 +114,11 @@ pub fn assert_denies(evaluator: &Evaluator, request: &Request) {
 /// How sure a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Certainty {
-    /// The grant holds whatever the request context.
+    /// The evaluator allows the finding's request ([`AccessFinding::counterexample`]): the
+    /// grant is real.
     Certain,
-    /// The grant holds for some request contexts: it depends on conditions the check cannot
-    /// decide.
+    /// The analysis could not rule the grant out, but its request rests on something it does
+    /// not model (see the [module docs](self)).
     Possible,
 }
 
@@ -129,19 +137,26 @@ pub struct AccessFinding {
     pub certainty: Certainty,
     /// What is wrong, in words.
     pub detail: String,
+    /// A request that proves the grant: allowed by the (new) policy, and for
+    /// [`check_no_new_access`] refused by the old one.
+    pub counterexample: Option<Counterexample>,
 }
 
 impl fmt::Display for AccessFinding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let how = match self.certainty {
             Certainty::Certain => "grants",
-            Certainty::Possible => "may grant (depending on conditions)",
+            Certainty::Possible => "may grant (not confirmed by the evaluator)",
         };
         write!(
             f,
             "{} {how} {} to {} ({}): {}",
             self.statement, self.action, self.caller, self.stands_for, self.detail
-        )
+        )?;
+        if let Some(proof) = &self.counterexample {
+            write!(f, "; for example {proof}")?;
+        }
+        Ok(())
     }
 }
 
@@ -181,10 +196,11 @@ impl std::error::Error for AccessReport {}
 /// `principals`. A principal covers itself; an account (`Principal::account`) covers every
 /// user, role and session in it; `Principal::Anyone` covers everyone.
 ///
-/// A grant is what the repository policy allows after its denies. For another account's
-/// callers that grant still needs their identity policy, which this repository's owner does
-/// not control, so it counts (as it does for Access Analyzer). See the [module docs](self)
-/// for how exact the check is.
+/// A grant is what the repository policy allows after its denies, in some request context.
+/// For another account's callers that grant still needs their identity policy, which this
+/// repository's owner does not control, so it counts (as it does for Access Analyzer). The
+/// repository's own account is not known here: callers are judged as callers of accounts other
+/// than the repository's. See the [module docs](self) for how exact the check is.
 ///
 /// ```
 /// use policy_core::assert::check_access_not_granted;
@@ -198,60 +214,94 @@ impl std::error::Error for AccessReport {}
 ///     .build()?.into_policy()?;
 /// // Only the team's account can push...
 /// assert!(check_access_not_granted(&policy, &[Action::PutImage], &[Principal::account(team.clone())]).is_ok());
-/// // ...but pulling is open to the organization, which the check cannot enumerate.
+/// // ...but any member of the organization can pull, as this request shows.
 /// let report = check_access_not_granted(&policy, &[Action::BatchGetImage], &[Principal::account(team)]).unwrap_err();
-/// assert!(report.to_string().contains("may grant (depending on conditions) ecr:BatchGetImage"));
+/// let text = report.to_string();
+/// assert!(text.contains("grants ecr:BatchGetImage to arn:aws:iam::999999999998:root"), "{text}");
+/// assert!(text.contains(r#"with aws:PrincipalOrgID = "o-a1b2c3d4e5""#), "{text}");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
 /// # Errors
-/// An [`AccessReport`] listing every class of caller outside `principals` that is or may be
-/// granted one of the actions.
+/// An [`AccessReport`] listing, for every class of caller outside `principals` and each of the
+/// actions granted to it, a request the policy allows.
 pub fn check_access_not_granted(
     repository_policy: impl AsRef<PolicyDocument>,
     actions: &[Action],
     principals: &[Principal],
 ) -> Result<(), AccessReport> {
     let document = repository_policy.as_ref();
+    // The principals split the caller classes too, so that each class is inside or outside.
+    let mut named = Statement::new(Effect::Allow);
+    named.principal = Some(PrincipalElement {
+        negated: false,
+        principals: ValueList::new(principals.to_vec(), ListForm::Array),
+        empty_keys: Vec::new(),
+    });
+    let mut others = PolicyDocument::new(Version::V2012_10_17);
+    others.statements.push(named);
+    let analysis = AccessAnalysis::with_names_of(document, &AnalysisOptions::default(), &[&others]);
     let policy = PreparedPolicy::new(PolicyKind::Repository, document);
-    let probes = probes(&[document], principals);
     let mut findings = Vec::new();
-    for probe in &probes {
-        if principals
-            .iter()
-            .any(|p| principal_matches(p, &probe.caller) != PrincipalMatch::No)
-        {
+    for class in analysis.classes() {
+        if class.account().is_some_and(|a| a.owner) {
             continue;
         }
         for &action in actions {
-            let grant = Grant::of(&policy, probe, action);
-            if grant.certain_deny() {
-                continue;
-            }
-            let Some((stmt, kind, conds)) = grant.strongest_allow() else {
+            let Some(grant) = analysis.decide(class, action) else {
                 continue;
             };
-            let certain = conds.is_empty() && grant.denies.is_empty();
+            let caller = grant.request.as_ref().map(|r| r.caller().clone());
+            let covered = match &caller {
+                Some(c) => principals
+                    .iter()
+                    .any(|p| principal_matches(p, c) != PrincipalMatch::No),
+                None => principals.iter().any(|p| {
+                    matches!(
+                        p,
+                        Principal::Anyone | Principal::Aws(AwsPrincipal::Everyone)
+                    )
+                }),
+            };
+            if covered {
+                continue;
+            }
+            let Some(stmt) = grant
+                .statements
+                .first()
+                .and_then(|&i| policy.statements.get(i))
+            else {
+                continue;
+            };
+            let by_account = caller.as_ref().is_some_and(|c| {
+                stmt.principal_match(PolicyKind::Repository, c) == PrincipalMatch::Account
+            });
+            let proof = Counterexample::of(&analysis, class, action, &grant, true);
             findings.push(AccessFinding {
-                caller: probe.caller.arn(),
-                stands_for: probe.stands_for.clone(),
+                caller: caller.map_or_else(|| "an anonymous caller".to_owned(), |c| c.arn()),
+                stands_for: class.describe(),
                 action,
                 statement: StatementRef::of(PolicyKind::Repository, stmt),
-                certainty: if certain {
-                    Certainty::Certain
+                certainty: certainty(&proof),
+                detail: if by_account {
+                    "granted to the caller's whole account, which is outside the allowed principals"
+                        .to_owned()
                 } else {
-                    Certainty::Possible
+                    "the caller is outside the allowed principals".to_owned()
                 },
-                detail: match kind {
-                    PrincipalMatch::Account => {
-                        "granted to the caller's whole account, which is outside the allowed principals".to_owned()
-                    }
-                    _ => "the caller is outside the allowed principals".to_owned(),
-                },
+                counterexample: Some(proof),
             });
         }
     }
     report("access not granted", findings)
+}
+
+fn certainty(proof: &Counterexample) -> Certainty {
+    if proof.is_certain() {
+        Certainty::Certain
+    } else {
+        Certainty::Possible
+    }
 }
 
 /// Panics unless [`check_access_not_granted`] passes; the message lists the callers and
@@ -270,9 +320,10 @@ pub fn assert_access_not_granted(
     }
 }
 
-/// Checks that the `new` repository policy grants nothing the `old` one did not: no action
-/// to a caller the old policy did not grant it to, no grant by name where the old one only
-/// trusted the caller's account, no weaker condition, no removed deny. See the
+/// Checks that the `new` repository policy grants nothing the `old` one did not: no request
+/// that the new policy allows and the old one refuses, on any repository and whatever the
+/// callers' identity policies (a removed deny, a wider principal or action, a weaker
+/// condition, a grant by name where the old policy only trusted the caller's account). See the
 /// [module docs](self) for how exact the check is.
 ///
 /// ```
@@ -292,6 +343,16 @@ pub fn assert_access_not_granted(
 ///     .build()?.into_policy()?;
 /// let report = check_no_new_access(&old, &wider).unwrap_err();
 /// assert!(report.to_string().contains("grants ecr:PutImage"));
+/// // Each finding shows a request the new policy allows and the old one refuses.
+/// let proof = report.findings[0].counterexample.as_ref().unwrap();
+/// assert_eq!(proof.outcome(wider.document()), Some(policy_core::eval::Outcome::Allowed));
+/// assert_ne!(proof.outcome(old.document()), Some(policy_core::eval::Outcome::Allowed));
+///
+/// // The same access in other words is no new access.
+/// let reworded = RepositoryPolicy::from_json(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+///   "Principal":{"AWS":"arn:aws:iam::210987654321:root"},"Action":"ecr:*",
+///   "Condition":{"StringEquals":{"aws:PrincipalAccount":"123456789012"}}}]}"#)?;
+/// assert!(check_no_new_access(&old, &reworded).is_ok());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
@@ -303,6 +364,82 @@ pub fn check_no_new_access(
     new: impl AsRef<PolicyDocument>,
 ) -> Result<(), AccessReport> {
     let (old_doc, new_doc) = (old.as_ref(), new.as_ref());
+    let Some(changes) = compare(old_doc, new_doc, Want::Added) else {
+        return no_new_access_by_text(old_doc, new_doc);
+    };
+    let new_policy = PreparedPolicy::new(PolicyKind::Repository, new_doc);
+    let old_policy = PreparedPolicy::new(PolicyKind::Repository, old_doc);
+    let mut findings = Vec::new();
+    for change in changes.added {
+        for &action in &change.access.actions {
+            let proof = if action == change.proof.action {
+                change.proof.clone()
+            } else {
+                change.proof.for_action(action, new_doc, old_doc)
+            };
+            let request = proof.request();
+            let old_decision = request.as_ref().map(|r| {
+                let e = Evaluator::new(old_doc);
+                if proof.with_identity_policy {
+                    e.with_identity_policy(allow_all()).explain(r)
+                } else {
+                    e.explain(r)
+                }
+            });
+            let old_deny = old_decision
+                .as_ref()
+                .filter(|d| d.outcome == Outcome::ExplicitlyDenied)
+                .and_then(|d| d.deciding.first().cloned());
+            let statement = change
+                .access
+                .grant
+                .statements
+                .first()
+                .and_then(|&i| new_policy.statements.get(i))
+                .map(|s| StatementRef::of(PolicyKind::Repository, s))
+                .or_else(|| old_deny.clone())
+                .or_else(|| {
+                    new_policy
+                        .statements
+                        .first()
+                        .or(old_policy.statements.first())
+                        .map(|s| StatementRef::of(PolicyKind::Repository, s))
+                });
+            let Some(statement) = statement else { continue };
+            let unneeded = if change.access.grant.statements.is_empty() {
+                "no allow is needed for this caller; "
+            } else {
+                ""
+            };
+            let detail = match (&old_deny, old_decision.as_ref().map(|d| d.reason)) {
+                (Some(d), _) => {
+                    format!("{unneeded}the old policy denied it with {d}, which the new policy does not keep")
+                }
+                (None, Some(Reason::AccountGrantNeedsIdentityAllow)) => "the old policy only trusted the caller's account (its identity policies had to allow too); the new one names the caller".to_owned(),
+                (None, Some(_)) => "the old policy does not grant this request".to_owned(),
+                (None, None) => "the old policy may not grant it (the evaluator has no request for this caller)".to_owned(),
+            };
+            findings.push(AccessFinding {
+                caller: request
+                    .map_or_else(|| "an anonymous caller".to_owned(), |r| r.caller().arn()),
+                stands_for: proof.stands_for.clone(),
+                action,
+                statement,
+                certainty: certainty(&proof),
+                detail,
+                counterexample: Some(proof),
+            });
+        }
+    }
+    report("no new access", findings)
+}
+
+/// [`check_no_new_access`] by conditions compared as text, for policies naming too many
+/// accounts to try each as the owner.
+fn no_new_access_by_text(
+    old_doc: &PolicyDocument,
+    new_doc: &PolicyDocument,
+) -> Result<(), AccessReport> {
     let old_policy = PreparedPolicy::new(PolicyKind::Repository, old_doc);
     let new_policy = PreparedPolicy::new(PolicyKind::Repository, new_doc);
     let mut findings = Vec::new();
@@ -353,6 +490,7 @@ pub fn check_no_new_access(
                         Certainty::Possible
                     },
                     detail,
+                    counterexample: None,
                 });
                 break;
             }
@@ -606,17 +744,17 @@ fn fresh_account(named: &BTreeSet<(Partition, AccountId)>) -> AccountId {
     }
 }
 
-type Conds<'a> = Vec<&'a PreparedCondition>;
+type Conds<'a> = Vec<PreparedCondition<'a>>;
 
 /// What a policy does for one caller class and action: the statements that may apply, each
 /// with the conditions that could not be decided.
 struct Grant<'a> {
-    allows: Vec<(&'a PreparedStatement, PrincipalMatch, Conds<'a>)>,
-    denies: Vec<(&'a PreparedStatement, Conds<'a>)>,
+    allows: Vec<(&'a PreparedStatement<'a>, PrincipalMatch, Conds<'a>)>,
+    denies: Vec<(&'a PreparedStatement<'a>, Conds<'a>)>,
 }
 
 impl<'a> Grant<'a> {
-    fn of(policy: &'a PreparedPolicy, probe: &Probe, action: Action) -> Self {
+    fn of(policy: &'a PreparedPolicy<'a>, probe: &Probe, action: Action) -> Self {
         let mut grant = Grant {
             allows: Vec::new(),
             denies: Vec::new(),
@@ -631,7 +769,7 @@ impl<'a> Grant<'a> {
                 continue;
             }
             // A Resource in a repository policy other than "*" cannot be decided here.
-            let resource_known = match &s.resources {
+            let resource_known = match s.resources() {
                 None => true,
                 Some((negated, patterns)) => {
                     !negated
@@ -642,7 +780,7 @@ impl<'a> Grant<'a> {
             };
             let mut undecided = Vec::new();
             let mut applies = true;
-            for c in &s.conditions {
+            for c in s.conditions() {
                 match c.evaluate(probe) {
                     Tri::False => {
                         applies = false;
@@ -669,37 +807,28 @@ impl<'a> Grant<'a> {
     fn certain_deny(&self) -> bool {
         self.denies.iter().any(|(_, c)| c.is_empty())
     }
-
-    /// The allow that grants most surely: unconditional first, by name before by account.
-    fn strongest_allow(&self) -> Option<(&'a PreparedStatement, PrincipalMatch, &Conds<'a>)> {
-        self.allows
-            .iter()
-            .min_by_key(|(_, m, c)| (!c.is_empty(), std::cmp::Reverse(*m)))
-            .map(|(s, m, c)| (*s, *m, c))
-    }
 }
 
 /// Whether condition set `weaker` holds whenever `stronger` does, judged by their text: every
 /// test of `weaker` is implied by a test of `stronger`.
-fn weaker_or_equal(weaker: &[&PreparedCondition], stronger: &[&PreparedCondition]) -> bool {
+fn weaker_or_equal(weaker: &[PreparedCondition<'_>], stronger: &[PreparedCondition<'_>]) -> bool {
     weaker
         .iter()
         .all(|w| stronger.iter().any(|s| implies(s, w)))
 }
 
 /// Whether test `s` being true makes test `w` true.
-fn implies(s: &PreparedCondition, w: &PreparedCondition) -> bool {
+fn implies(s: &PreparedCondition<'_>, w: &PreparedCondition<'_>) -> bool {
     let (so, wo) = (s.operator, w.operator);
-    if !s.key.eq_ignore_ascii_case(&w.key)
+    if !s.key.eq_ignore_ascii_case(w.key)
         || so.operator != wo.operator
         || so.qualifier != wo.qualifier
         || (so.if_exists && !wo.if_exists)
     {
         return false;
     }
-    let values = |c: &PreparedCondition| -> BTreeSet<String> {
-        c.values.iter().map(|v| v.text.clone()).collect()
-    };
+    let values =
+        |c: &PreparedCondition<'_>| -> BTreeSet<String> { c.texts().map(str::to_owned).collect() };
     let (sv, wv) = (values(s), values(w));
     if so.operator == Operator::Null {
         sv == wv

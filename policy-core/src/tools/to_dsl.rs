@@ -148,20 +148,68 @@ fn spared(s: &Statement, p: &PrincipalElement) -> Option<(Vec<String>, Vec<usize
     (!tests.is_empty()).then_some((spared, tests))
 }
 
-/// The action as a DSL action, or why the macro refuses it (the macro's own rules, so that
-/// what is written compiles).
-fn action(a: &ActionItem) -> Result<String, String> {
+/// The action as a DSL action in a policy of `kind`, or why the macro refuses it (the
+/// macro's own rules, so that what is written compiles). `on_any` says whether the statement
+/// is on `"*"` only (an identity policy's actions without a resource need it).
+fn action(a: &ActionItem, kind: PolicyKind, on_any: bool) -> Result<String, String> {
+    match (kind, a) {
+        (PolicyKind::Repository | PolicyKind::Registry, _) => repository_action(a, kind),
+        (PolicyKind::PublicRepository, ActionItem::Public(x))
+            if x.resource_type() == ResourceType::Repository =>
+        {
+            Ok(x.as_str().to_owned())
+        }
+        (PolicyKind::PublicRepository, ActionItem::Public(x)) => Err(format!(
+            "{x} takes no repository resource, so the macro refuses it in an ECR Public repository policy"
+        )),
+        (PolicyKind::Identity, ActionItem::Ecr(x))
+            if on_any || x.resource_type() == ResourceType::Repository =>
+        {
+            Ok(x.name().to_owned())
+        }
+        (PolicyKind::Identity, ActionItem::Public(x))
+            if on_any || x.resource_type() == ResourceType::Repository =>
+        {
+            Ok(x.as_str().to_owned())
+        }
+        (PolicyKind::Identity, ActionItem::Ecr(_) | ActionItem::Public(_)) => Err(format!(
+            "{a} takes no repository resource, and the macro grants it only in a statement on \"*\""
+        )),
+        (_, ActionItem::Pattern(p)) if p.as_str() == "*" => Ok(lit("*")),
+        (_, ActionItem::Pattern(p))
+            if p.service() == "ecr-public" && !p.matching_public_actions().is_empty() =>
+        {
+            Ok(lit(p.as_str()))
+        }
+        (PolicyKind::Identity, ActionItem::Pattern(p))
+            if p.service() == "ecr" && !p.matching_actions().is_empty() =>
+        {
+            Ok(lit(p.as_str()))
+        }
+        (PolicyKind::Identity, ActionItem::Other(text)) if other_service_action(text) => {
+            Ok(lit(text))
+        }
+        _ => Err(format!(
+            "the action \"{a}\" is not one the macro writes in {}", kind.with_article()
+        )),
+    }
+}
+
+/// An action of a repository or registry policy: `ecr:` actions with a repository resource.
+fn repository_action(a: &ActionItem, kind: PolicyKind) -> Result<String, String> {
     match a {
         ActionItem::Ecr(x) if x.resource_type() == ResourceType::Repository => {
             Ok(x.name().to_owned())
         }
         ActionItem::Ecr(x) => Err(format!(
-            "{} takes no repository resource, so the macro refuses it in a repository policy",
-            x.as_str()
+            "{} takes no repository resource, so the macro refuses it in {}",
+            x.as_str(),
+            kind.with_article()
         )),
         ActionItem::Public(x) => Err(format!(
-            "{} is an ECR Public action, which the macro refuses in a private repository's policy",
-            x.as_str()
+            "{} is an ECR Public action, which the macro refuses in {}",
+            x.as_str(),
+            kind.with_article()
         )),
         ActionItem::Pattern(p) if p.as_str() == "*" => Ok(lit("*")),
         ActionItem::Pattern(p) if p.service() == "ecr" && !p.matching_actions().is_empty() => {
@@ -181,23 +229,28 @@ fn statement(
     i: usize,
     s: &Statement,
     earlier: &[Statement],
+    kind: PolicyKind,
+    registry: Option<&Registry>,
     marks: &[&str],
 ) -> Result<(), NotExpressible> {
     let at = |rest: &str| format!("Statement[{i}]{rest}");
-    if let Some(r) = &s.resource {
-        let name = if r.negated { "NotResource" } else { "Resource" };
-        return fail(
-            at(&format!(".{name}")),
-            "the macro writes repository policies, which have no Resource",
-        );
-    }
-    let Some(p) = s.principal.as_ref().filter(|p| !p.principals.is_empty()) else {
-        return fail(at(".Principal"), "the statement names no principal");
-    };
+    let target = target(s, kind, registry).map_err(|(rest, reason)| NotExpressible {
+        path: at(rest),
+        reason,
+    })?;
+    let on_any = s
+        .resource
+        .as_ref()
+        .is_some_and(|r| r.resources.iter().all(|x| x == "*"));
     let Some(a) = s.action.as_ref().filter(|a| !a.actions.is_empty()) else {
         return fail(at(".Action"), "the statement names no action");
     };
-    if p.negated {
+    let p = match &s.principal {
+        _ if kind == PolicyKind::Identity => None,
+        Some(p) if !p.principals.is_empty() => Some(p),
+        _ => return fail(at(".Principal"), "the statement names no principal"),
+    };
+    if p.is_some_and(|p| p.negated) {
         // The macro writes `deny anyone except ...` as `"Principal": "*"` with tests of
         // aws:PrincipalArn, the form AWS recommends over NotPrincipal, which is another policy.
         return fail(
@@ -222,6 +275,34 @@ fn statement(
         Effect::Allow => "allow ",
         Effect::Deny => "deny ",
     });
+    let mut spare_tests = Vec::new();
+    if let Some(p) = p {
+        spare_tests = principals(out, &at, s, p)?;
+    }
+    let mut actions = Vec::new();
+    for x in a.actions.iter() {
+        match action(x, kind, on_any) {
+            Ok(text) if !actions.contains(&text) => actions.push(text),
+            Ok(_) => {}
+            Err(reason) => return fail(at(".Action"), &reason),
+        }
+    }
+    if a.negated {
+        out.push_str("except ");
+    }
+    out.push_str(&actions.join(", "));
+    out.push_str(&target);
+    conditions(out, &at, s, &spare_tests)
+}
+
+/// The principals of a resource-based policy's statement, and the indices of the tests that
+/// `anyone except` writes.
+fn principals(
+    out: &mut String,
+    at: &dyn Fn(&str) -> String,
+    s: &Statement,
+    p: &PrincipalElement,
+) -> Result<Vec<usize>, NotExpressible> {
     let mut principals = Vec::new();
     for x in p.principals.iter() {
         match principal(x) {
@@ -245,19 +326,16 @@ fn statement(
     }
     out.push_str(&principals.join(", "));
     out.push(' ');
-    let mut actions = Vec::new();
-    for x in a.actions.iter() {
-        match action(x) {
-            Ok(text) if !actions.contains(&text) => actions.push(text),
-            Ok(_) => {}
-            Err(reason) => return fail(at(".Action"), &reason),
-        }
-    }
-    if a.negated {
-        out.push_str("except ");
-    }
-    out.push_str(&actions.join(", "));
-    out.push_str(" on repo");
+    Ok(spare_tests)
+}
+
+/// The conditions of a statement but the tests `anyone except` writes.
+fn conditions(
+    out: &mut String,
+    at: &dyn Fn(&str) -> String,
+    s: &Statement,
+    spare_tests: &[usize],
+) -> Result<(), NotExpressible> {
     let tests = s
         .condition
         .tests()
@@ -314,6 +392,200 @@ fn statement(
     Ok(())
 }
 
+/// The registry of a registry or identity policy: its repositories' partition `aws`, Region
+/// and account, written as the `account` and `region` headers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Registry {
+    region: String,
+    account: String,
+}
+
+/// `arn:aws:ecr:REGION:ACCOUNT:repository/NAME`: the registry and the name (or pattern).
+fn repository_arn(text: &str) -> Option<(Registry, &str)> {
+    let mut f = text.splitn(6, ':');
+    let (Some("arn"), Some("aws"), Some("ecr"), Some(region), Some(account), Some(rest)) =
+        (f.next(), f.next(), f.next(), f.next(), f.next(), f.next())
+    else {
+        return None;
+    };
+    let name = rest.strip_prefix("repository/")?;
+    (policy_catalogue::rules::check_region(region).is_ok()
+        && policy_catalogue::rules::check_account_id(account).is_ok())
+    .then(|| {
+        (
+            Registry {
+                region: region.to_owned(),
+                account: account.to_owned(),
+            },
+            name,
+        )
+    })
+}
+
+/// The registry of the first repository ARN of the document, if any: the `account` and
+/// `region` headers. A registry policy's ARNs all name it; an identity policy's others are
+/// written `arn "..."`.
+fn registry_of(doc: &PolicyDocument) -> Option<Registry> {
+    doc.statements
+        .iter()
+        .filter_map(|s| s.resource.as_ref())
+        .flat_map(|r| r.resources.iter())
+        .find_map(|text| repository_arn(text).map(|(registry, _)| registry))
+}
+
+/// Whether the macro takes `text` as `arn "..."` in an identity policy:
+/// `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE` with a service and a resource.
+fn any_arn(text: &str) -> bool {
+    let fields: Vec<&str> = text.splitn(6, ':').collect();
+    fields.len() == 6 && fields[0] == "arn" && !fields[2].is_empty() && !fields[5].is_empty()
+}
+
+/// Whether the macro takes `text` as another service's action in an identity policy,
+/// `service:Name` (the macro's own rule).
+fn other_service_action(text: &str) -> bool {
+    let Some((service, name)) = text.split_once(':') else {
+        return false;
+    };
+    let ecr = service.eq_ignore_ascii_case("ecr") || service.eq_ignore_ascii_case("ecr-public");
+    !ecr && !service.is_empty()
+        && service
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// `name` as `repo "name"` or `repos "pattern"`.
+fn repos(name: &str) -> Option<String> {
+    if policy_catalogue::rules::check_repository_name(name).is_ok() {
+        Some(format!("repo {}", lit(name)))
+    } else if policy_catalogue::rules::check_repository_pattern(name).is_ok() {
+        Some(format!("repos {}", lit(name)))
+    } else {
+        None
+    }
+}
+
+/// What the statement is `on`, by the kind: ` on repo`, ` on public repo`, ` on registry ...`
+/// or the resources of an identity policy; or the path below the statement and why not.
+fn target(
+    s: &Statement,
+    kind: PolicyKind,
+    registry: Option<&Registry>,
+) -> Result<String, (&'static str, String)> {
+    let why = |reason: &str| Err((".Resource", reason.to_owned()));
+    match (kind, &s.resource) {
+        (_, Some(r)) if r.negated => Err((
+            ".NotResource",
+            "the macro has no form for NotResource".to_owned(),
+        )),
+        (PolicyKind::Repository, None) => Ok(" on repo".to_owned()),
+        (PolicyKind::Repository, Some(_)) => {
+            why("the macro writes repository policies, which have no Resource")
+        }
+        (PolicyKind::PublicRepository, r) => {
+            if r.as_ref()
+                .is_some_and(|r| r.resources.iter().any(|x| x != "*"))
+            {
+                return why("an ECR Public repository policy names no Resource but \"*\"");
+            }
+            Ok(" on public repo".to_owned())
+        }
+        (_, None) => why("the statement names no Resource"),
+        (PolicyKind::Registry | PolicyKind::Identity, Some(r)) => {
+            let mut items = Vec::new();
+            for text in r.resources.iter() {
+                if text == "*" && kind == PolicyKind::Identity {
+                    items.push(lit("*"));
+                    continue;
+                }
+                let item = repository_arn(text)
+                    .filter(|(reg, _)| Some(reg) == registry)
+                    .and_then(|(_, name)| repos(name))
+                    .or_else(|| {
+                        (kind == PolicyKind::Identity && any_arn(text))
+                            .then(|| format!("arn {}", lit(text)))
+                    });
+                match item {
+                    Some(item) if !items.contains(&item) => items.push(item),
+                    Some(_) => {}
+                    None => {
+                        return why(&format!(
+                            "\"{}\" is not a repository ARN the macro writes (arn:aws:ecr:REGION:ACCOUNT:repository/NAME, of the policy's registry)",
+                            text.escape_debug()
+                        ))
+                    }
+                }
+            }
+            if kind == PolicyKind::Registry {
+                if items == [String::from("repos \"*\"")] {
+                    return Ok(" on registry".to_owned());
+                }
+                return Ok(format!(" on registry {}", items.join(", ")));
+            }
+            Ok(format!(" on {}", items.join(", ")))
+        }
+    }
+}
+
+/// The document as source of `kind`, whose rules it follows.
+fn write(doc: &PolicyDocument, kind: PolicyKind) -> Result<String, NotExpressible> {
+    let mut out = String::from("policy! {\n");
+    if let Some(v) = doc.version {
+        let _ = writeln!(out, "    version {};", lit(v.as_str()));
+    }
+    if let Some(id) = &doc.id {
+        let _ = writeln!(out, "    id {};", lit(id.as_str()));
+    }
+    if doc.statements.is_empty() {
+        return fail("Statement".to_owned(), "the policy has no statement");
+    }
+    let registry = match kind {
+        PolicyKind::Registry | PolicyKind::Identity => registry_of(doc),
+        _ => None,
+    };
+    if let Some(r) = &registry {
+        let _ = writeln!(out, "    account {};", lit(&r.account));
+        let _ = writeln!(out, "    region {};", lit(&r.region));
+    }
+    // The marks the macro needs for what a repository policy is meant to grant: the same
+    // judgement as the macro's, which judges no other kind.
+    let meant: Vec<(usize, &str)> = if kind == PolicyKind::Repository {
+        policy_analysis::findings::findings(
+            &crate::analysis::access::lower(doc),
+            &policy_analysis::Options::default(),
+        )
+        .into_iter()
+        .filter(|f| f.code.refused_at_compile_time())
+        .filter_map(|f| Some((f.statement?, f.code.mark()?)))
+        .collect()
+    } else {
+        Vec::new()
+    };
+    for (i, s) in doc.statements.iter().enumerate() {
+        if i > 0 {
+            out.push_str(";\n");
+        }
+        let mut marks: Vec<&str> = Vec::new();
+        for (_, m) in meant.iter().filter(|(at, _)| *at == i) {
+            if !marks.contains(m) {
+                marks.push(m);
+            }
+        }
+        statement(
+            &mut out,
+            i,
+            s,
+            &doc.statements[..i],
+            kind,
+            registry.as_ref(),
+            &marks,
+        )?;
+    }
+    out.push_str("\n}\n");
+    Ok(out)
+}
+
 impl PolicyDocument {
     /// The document as `policy! { ... }` source for the `ecr-policy` crate's macro.
     ///
@@ -340,6 +612,27 @@ impl PolicyDocument {
     /// service without a source condition, a lock-out) carries the mark that says so
     /// (`public allow anyone ...`), so that the source compiles as the JSON stood.
     ///
+    /// A document of another kind by its shape ([`PolicyKind::detect`]) that follows that
+    /// kind's rules is written in the kind's form, as [`AnyPolicy::to_dsl`] writes it; any other
+    /// document is read as a repository policy.
+    ///
+    /// ```
+    /// use policy_core::PolicyDocument;
+    ///
+    /// let doc = PolicyDocument::from_json(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+    ///   "Action":"ecr:GetAuthorizationToken","Resource":"*"},{"Effect":"Allow","Action":"ecr:BatchGetImage",
+    ///   "Resource":"arn:aws:ecr:us-east-1:123456789012:repository/app"}]}"#)?;
+    /// assert_eq!(doc.to_dsl()?, r#"policy! {
+    ///     version "2012-10-17";
+    ///     account "123456789012";
+    ///     region "us-east-1";
+    ///     allow GetAuthorizationToken on "*";
+    ///     allow BatchGetImage on repo "app"
+    /// }
+    /// "#);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     /// [`NotExpressible`] naming the first part the grammar has no form for, or that the macro
     /// refuses: a `Resource`, a statement without principal or action, a `NotPrincipal`,
@@ -348,40 +641,17 @@ impl PolicyDocument {
     /// matching no ECR action, an empty or repeated Sid, conditions without values or whose
     /// operator does not fit the key. What is written compiles.
     pub fn to_dsl(&self) -> Result<String, NotExpressible> {
-        let mut out = String::from("policy! {\n");
-        if let Some(v) = self.version {
-            let _ = writeln!(out, "    version {};", lit(v.as_str()));
-        }
-        if let Some(id) = &self.id {
-            let _ = writeln!(out, "    id {};", lit(id.as_str()));
-        }
-        if self.statements.is_empty() {
-            return fail("Statement".to_owned(), "the policy has no statement");
-        }
-        // The marks the macro needs for what the policy is meant to grant: the same judgement
-        // as the macro's, on a policy without the `account` header.
-        let meant: Vec<(usize, &str)> = policy_analysis::findings::findings(
-            &crate::analysis::access::lower(self),
-            &policy_analysis::Options::default(),
-        )
-        .into_iter()
-        .filter(|f| f.code.refused_at_compile_time())
-        .filter_map(|f| Some((f.statement?, f.code.mark()?)))
-        .collect();
-        for (i, s) in self.statements.iter().enumerate() {
-            if i > 0 {
-                out.push_str(";\n");
-            }
-            let mut marks: Vec<&str> = Vec::new();
-            for (_, m) in meant.iter().filter(|(at, _)| *at == i) {
-                if !marks.contains(m) {
-                    marks.push(m);
+        match PolicyKind::detect(self) {
+            Some(kind) if kind != PolicyKind::Repository => {
+                match AnyPolicy::from_document_as(self.clone(), kind) {
+                    Ok(policy) => policy.to_dsl(),
+                    // Not a valid policy of the kind its shape suggests: read as a repository
+                    // policy, whose errors are the commonest.
+                    Err(_) => write(self, PolicyKind::Repository),
                 }
             }
-            statement(&mut out, i, s, &self.statements[..i], &marks)?;
+            _ => write(self, PolicyKind::Repository),
         }
-        out.push_str("\n}\n");
-        Ok(out)
     }
 }
 
@@ -391,54 +661,51 @@ impl RepositoryPolicy {
     /// # Errors
     /// [`NotExpressible`] for the parts the macro's grammar cannot write.
     pub fn to_dsl(&self) -> Result<String, NotExpressible> {
-        self.document().to_dsl()
+        write(self.document(), PolicyKind::Repository)
     }
 }
 
-/// `to_dsl` for the kinds the `policy!` macro does not write yet: always
-/// [`NotExpressible`], so that no source the macro refuses is ever returned.
 macro_rules! kind_to_dsl {
-    ($ty:ty, $kind:expr) => {
+    ($ty:ty, $kind:expr, $form:literal) => {
         impl $ty {
-            /// The policy as `policy! { ... }` source: not yet possible for this kind.
+            #[doc = concat!("The policy as `policy! { ... }` source, its statements `", $form, "`; see")]
+            /// [`PolicyDocument::to_dsl`].
             ///
             /// # Errors
-            /// Always [`NotExpressible`]: the macro writes private repository policies only.
+            /// [`NotExpressible`] for the parts the macro's grammar cannot write.
             pub fn to_dsl(&self) -> Result<String, NotExpressible> {
-                not_a_repository_policy($kind)
+                write(self.document(), $kind)
             }
         }
     };
 }
 
-fn not_a_repository_policy(kind: PolicyKind) -> Result<String, NotExpressible> {
-    fail(
-        String::new(),
-        &format!("the policy! macro writes repository policies, and this is a {kind}"),
-    )
-}
-
-kind_to_dsl!(RegistryPolicy, PolicyKind::Registry);
-kind_to_dsl!(PublicRepositoryPolicy, PolicyKind::PublicRepository);
-kind_to_dsl!(IdentityPolicy, PolicyKind::Identity);
+kind_to_dsl!(RegistryPolicy, PolicyKind::Registry, "on registry");
+kind_to_dsl!(
+    PublicRepositoryPolicy,
+    PolicyKind::PublicRepository,
+    "on public repo"
+);
+kind_to_dsl!(IdentityPolicy, PolicyKind::Identity, "on repo \"name\"");
 
 impl AnyPolicy {
-    /// The policy as `policy! { ... }` source, for a repository policy the macro can write.
+    /// The policy as `policy! { ... }` source in the form of its kind: `on repo`, `on public
+    /// repo`, `on registry` (with the `account` and `region` headers), or an identity policy's
+    /// `on repo "name"`, `on repos "prefix*"` and `on "*"`.
     ///
     /// ```
     /// use policy_core::model::AnyPolicy;
     /// let policy = AnyPolicy::from_json(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
     ///   "Principal":"*","Action":"ecr-public:PutImage"}]}"#)?;
-    /// assert!(policy.to_dsl().is_err());
+    /// assert_eq!(policy.to_dsl().unwrap(), "policy! {\n    version \"2012-10-17\";\n    allow anyone ecr-public:PutImage on public repo\n}\n");
     /// # Ok::<(), policy_core::json::InvalidPolicy>(())
     /// ```
     ///
     /// # Errors
-    /// [`NotExpressible`] for another kind, and as [`PolicyDocument::to_dsl`].
+    /// [`NotExpressible`] as [`PolicyDocument::to_dsl`], and for what the macro refuses in
+    /// the kind: repositories of several registries or outside the `aws` partition, other
+    /// resources, `NotResource`, actions of another service.
     pub fn to_dsl(&self) -> Result<String, NotExpressible> {
-        match self {
-            AnyPolicy::Repository(p) => p.to_dsl(),
-            other => not_a_repository_policy(other.kind()),
-        }
+        write(self.document(), self.kind())
     }
 }

@@ -52,32 +52,36 @@ pub fn exact_findings(
     };
     let analysis = AccessAnalysis::new(doc, &options);
     let lowered = lower(doc);
-    findings::findings_with(analysis.analyzer(), &lowered, &engine_options(&options))
-        .into_iter()
-        .map(|f| {
-            let (certainty, request) = match f.evidence {
-                Some(e) => {
-                    let g = analysis.confirm(e.grant, e.action);
-                    (g.certainty, g.request)
-                }
-                None => (Certainty::Certain, None),
-            };
-            ExactFinding {
-                finding: Finding {
-                    code: code_of(f.code),
-                    severity: code_of(f.code).severity(),
-                    statement: f.statement,
-                    path: f.path,
-                    location: None,
-                    message: f.message,
-                    hint: f.hint.to_owned(),
-                    counterexample: request.as_ref().map(ToString::to_string),
-                },
-                certainty,
-                request,
+    findings::findings_with(
+        analysis.analyzer(),
+        &lowered,
+        &engine_options(&options, None),
+    )
+    .into_iter()
+    .map(|f| {
+        let (certainty, request) = match f.evidence {
+            Some(e) => {
+                let g = analysis.confirm(e.grant, e.action);
+                (g.certainty, g.request)
             }
-        })
-        .collect()
+            None => (Certainty::Certain, None),
+        };
+        ExactFinding {
+            finding: Finding {
+                code: code_of(f.code),
+                severity: code_of(f.code).severity(),
+                statement: f.statement,
+                path: f.path,
+                location: None,
+                message: f.message,
+                hint: f.hint.to_owned(),
+                counterexample: request.as_ref().map(ToString::to_string),
+            },
+            certainty,
+            request,
+        }
+    })
+    .collect()
 }
 
 /// The lint's code for a code of the analysis (the same text).
@@ -103,13 +107,14 @@ pub(super) fn locked_out(doc: &PolicyDocument, repository: Option<&RepositoryArn
         repository: repository.cloned(),
         ..AnalysisOptions::default()
     };
-    findings::locked_out(&lower(doc), &engine_options(&options))
+    findings::locked_out(&lower(doc), &engine_options(&options, None))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::code_of;
+    use super::*;
     use policy_analysis::findings::Code;
+    use std::path::{Path, PathBuf};
 
     #[test]
     fn codes_of_the_analysis_are_lint_codes_with_their_text_and_severity() {
@@ -118,5 +123,64 @@ mod tests {
             assert_eq!(lint.as_str(), code.as_str());
             assert_eq!(lint.severity().as_str(), code.severity());
         }
+    }
+
+    /// Every policy file of the repository's test sets, and of the shared corpus when present.
+    fn policies() -> Vec<PolicyDocument> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut dirs: Vec<PathBuf> = vec![root.join("tests/findings"), root.join("tests/corpus")];
+        dirs.push(
+            std::env::var_os("ECR_POLICY_CORPUS")
+                .map_or_else(|| root.join("../shared/corpus"), PathBuf::from),
+        );
+        let mut files = Vec::new();
+        while let Some(dir) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "json") {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        files
+            .iter()
+            .filter_map(|f| PolicyDocument::from_json(&std::fs::read_to_string(f).ok()?).ok())
+            .collect()
+    }
+
+    #[test]
+    fn the_lock_out_exit_agrees_with_the_search() {
+        let repository: RepositoryArn = "arn:aws:ecr:us-east-1:111122223333:repository/app"
+            .parse()
+            .unwrap();
+        let docs = policies();
+        assert!(
+            docs.len() > 60,
+            "the test sets are missing: {} policies",
+            docs.len()
+        );
+        let mut locking = 0;
+        for doc in &docs {
+            for repo in [None, Some(&repository)] {
+                let options = AnalysisOptions {
+                    repository: repo.cloned(),
+                    ..AnalysisOptions::default()
+                };
+                let searched =
+                    findings::searched_locked_out(&lower(doc), &engine_options(&options, None));
+                assert_eq!(locked_out(doc, repo), searched, "{}", doc.to_json());
+                locking += usize::from(!searched.is_empty());
+            }
+        }
+        assert!(
+            locking > 0,
+            "no policy of the sets locks out: the test compares nothing"
+        );
     }
 }

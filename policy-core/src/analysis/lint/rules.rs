@@ -187,7 +187,7 @@ fn statement(
             LintCode::MissingResource,
             st,
             at(""),
-            format!("the statement has no Resource: every statement of a {} needs one", out.kind),
+            format!("the statement has no Resource: every statement of {} needs one", out.kind.with_article()),
             if out.kind == PolicyKind::Registry {
                 "add \"Resource\": \"arn:aws:ecr:REGION:ACCOUNT:repository/*\" (or a prefix such as repository/prod-*) naming repositories of the registry"
             } else {
@@ -537,8 +537,8 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
                 st,
                 path.clone(),
                 format!(
-                    "ecr:GetAuthorizationToken has no resource: a {} cannot grant it",
-                    out.kind
+                    "ecr:GetAuthorizationToken has no resource: {} cannot grant it",
+                    out.kind.with_article()
                 ),
                 "grant it in the caller's identity policy on \"Resource\": \"*\"",
             ),
@@ -556,8 +556,8 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
                 st,
                 path.clone(),
                 format!(
-                    "\"{text}\" is not an ECR action and has no effect in a {}",
-                    out.kind
+                    "\"{text}\" is not an ECR action and has no effect in {}",
+                    out.kind.with_article()
                 ),
                 "remove it",
             ),

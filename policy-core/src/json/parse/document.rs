@@ -662,8 +662,15 @@ impl<'a> DocumentReader<'a> {
             };
             return Err(self.invalid(at, e.to_string(), hint));
         }
+        let text = self.text.as_bytes().as_ptr_range();
         if let Some(s) = self.shape.as_mut().and_then(|s| s.statements.last_mut()) {
-            s.action_spellings.push(v.into_owned());
+            s.action_spellings.push(match v {
+                Cow::Borrowed(a) if text.contains(&a.as_ptr()) => {
+                    let at = a.as_ptr() as usize - text.start as usize;
+                    PathSegment::Span(at as u32, (at + a.len()) as u32)
+                }
+                a => PathSegment::Key(a.as_ref().into()),
+            });
         }
         Ok(item)
     }

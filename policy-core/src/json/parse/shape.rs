@@ -31,7 +31,8 @@ pub(crate) enum ElementName {
 pub(crate) struct StatementShape {
     pub keys: Vec<ElementName>,
     pub principal_keys: Vec<(PrincipalKey, bool)>,
-    pub action_spellings: Vec<String>,
+    /// Each action as written: by its byte range in the text when it stands there unescaped.
+    pub action_spellings: Vec<PathSegment>,
 }
 
 /// How a policy was written: the order of its elements, bare strings versus lists for every
@@ -215,7 +216,12 @@ pub(crate) fn render(doc: &PolicyDocument, shape: &SourceShape) -> String {
                         out.push(',');
                     }
                     let default = StatementShape::default();
-                    statement(&mut out, s, shape.statements.get(i).unwrap_or(&default));
+                    statement(
+                        &mut out,
+                        s,
+                        shape.statements.get(i).unwrap_or(&default),
+                        &shape.text,
+                    );
                 }
                 if !bare {
                     out.push(']');
@@ -227,7 +233,16 @@ pub(crate) fn render(doc: &PolicyDocument, shape: &SourceShape) -> String {
     out
 }
 
-fn statement(out: &mut String, s: &Statement, shape: &StatementShape) {
+/// The text of a recorded key or action spelling.
+fn spelling_of<'t>(text: &'t str, segment: &'t PathSegment) -> &'t str {
+    match segment {
+        PathSegment::Span(start, end) => text.get(*start as usize..*end as usize).unwrap_or(""),
+        PathSegment::Key(k) => k,
+        PathSegment::Index(_) => "",
+    }
+}
+
+fn statement(out: &mut String, s: &Statement, shape: &StatementShape, text: &str) {
     use ElementName as E;
     out.push('{');
     let mut first = true;
@@ -314,12 +329,12 @@ fn statement(out: &mut String, s: &Statement, shape: &StatementShape) {
                         && a.actions
                             .iter()
                             .zip(&shape.action_spellings)
-                            .all(|(item, text)| same_action(item, text));
+                            .all(|(item, spelling)| same_action(item, spelling_of(text, spelling)));
                     if spelt {
                         texts(
                             out,
                             a.actions.is_written_bare(),
-                            shape.action_spellings.iter().map(String::as_str),
+                            shape.action_spellings.iter().map(|a| spelling_of(text, a)),
                         );
                     } else {
                         texts(

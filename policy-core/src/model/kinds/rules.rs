@@ -121,7 +121,7 @@ impl KindRuleViolation {
                 "add \"Action\": [\"ecr:BatchGetImage\", ...]".to_owned()
             }
             KindRuleViolation::MissingResource { .. } => {
-                "add \"Resource\": the repository ARNs (arn:aws:ecr:REGION:ACCOUNT:repository/NAME), or \"*\" for actions without a resource".to_owned()
+                "add \"Resource\": the repository ARNs (arn:aws:ecr:REGION:ACCOUNT:repository/NAME, or repository/* for a whole registry); in an identity policy, \"*\" for actions without a resource such as ecr:GetAuthorizationToken".to_owned()
             }
             KindRuleViolation::ResourceRefused { kind: PolicyKind::PublicRepository, .. } => {
                 "remove the Resource, or write \"Resource\": \"*\": the policy applies to its repository".to_owned()
@@ -175,7 +175,7 @@ impl fmt::Display for KindRuleViolation {
                 "{path}: an ECR Public repository policy takes no Resource other than \"*\""
             ),
             KindRuleViolation::ResourceRefused { kind, .. } => {
-                write!(f, "{path}: a {kind} takes no Resource")
+                write!(f, "{path}: {} takes no Resource", kind.with_article())
             }
             KindRuleViolation::NotARepositoryArn { resource, .. } => write!(
                 f,
@@ -191,7 +191,8 @@ impl fmt::Display for KindRuleViolation {
             ),
             KindRuleViolation::ActionRefused { kind, action, .. } => write!(
                 f,
-                "{path}: a {kind} cannot hold \"{}\"",
+                "{path}: {} cannot hold \"{}\"",
+                kind.with_article(),
                 action.escape_debug()
             ),
         }
