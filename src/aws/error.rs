@@ -963,11 +963,11 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("\n  + Allow arn:aws:iam::210987654321:root: ecr:batchgetimage"),
+            text.contains("\n  + Allow the root user in account 210987654321: ecr:batchgetimage"),
             "{text}"
         );
         assert!(
-            text.contains("\n  - Allow arn:aws:iam::123456789012:root: ecr:batchgetimage"),
+            text.contains("\n  - Allow the root user in account 123456789012: ecr:batchgetimage"),
             "{text}"
         );
 
