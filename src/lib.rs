@@ -78,7 +78,7 @@ pub mod __private {
 ///             | 'account' value ';'         the policy's account, for users, roles and sessions
 ///                                           named without one; a registry's account
 ///             | 'region' value ';'          a registry's Region (registry and identity policies)
-/// statement  := ('sid' value)? ('allow' | 'deny') principals actions target conditions*
+/// statement  := ('sid' value)? mark* ('allow' | 'deny') principals actions target conditions*
 ///             | ('sid' value)? ('allow' | 'deny') actions resources conditions*
 ///                                                      an identity policy: no principal
 ///             | {expr}                                 a StatementBuilder (e.g. of statement!)
@@ -93,6 +93,8 @@ pub mod __private {
 ///             | 'arn' "arn:..."                        another resource by its ARN
 /// repos      := 'repo' value                           one repository, "team/app"
 ///             | 'repos' value                          a pattern of names, "prod-*"
+/// mark       := 'public' | 'external' | 'any_source' | 'lockout'   what the statement means
+///                                                      to grant; see "Judged at compile time"
 /// principals := principal (',' principal)*
 ///             | 'anyone' 'except' principal (',' principal)*      deny only; see below
 /// principal  := 'user' value ('in' 'account' value)?   "name" or "path/name"
@@ -274,9 +276,49 @@ pub mod __private {
 /// operator or key (a non-number for `Numeric...`, a non-date for `Date...`, text that is
 /// neither an ARN nor an ARN pattern for `aws:SourceArn` or `aws:PrincipalArn`); the same operator and
 /// key tested twice in a statement; `anyone` or `org` next to other principals; a fully
-/// literal policy whose JSON exceeds ECR's 10,240 characters; anything left over after a
-/// statement. All errors of one invocation are reported together, and the macro still
+/// literal policy whose JSON exceeds ECR's 10,240 characters; in a fully literal policy, public
+/// access, another account's policy management, a service without a source condition and a
+/// lock-out, unless the statement is marked (see below); anything left over after a statement. All errors of one invocation are reported together, and the macro still
 /// yields a value of its type, so no further errors follow from them.
+///
+/// # Judged at compile time
+///
+/// A fully literal policy is also judged by what it grants, with the analysis engine the lint
+/// uses ([`lint`]): each finding the lint rates a security-warning, and a lock-out, is a
+/// compile error on the statement, with the lint's code, message and hint, unless the
+/// statement says with a mark before its effect that it is meant:
+///
+/// | mark | the finding it answers |
+/// | --- | --- |
+/// | `public` | `public-access`: anyone with AWS credentials can call an action, also behind conditions that narrow nothing (`StringLike "aws:PrincipalArn" "*"`, `source_ip "0.0.0.0/0"`, a tag) |
+/// | `external` | `external-permissions-management`: another account can manage the repository's policy, or is granted through `except` actions (`NotAction`) |
+/// | `any_source` | `service-principal-without-source`: a service principal can act for resources of any account (the confused deputy) |
+/// | `lockout` | `locks-out-policy-changes`: no identity of the owning account could change the policy again (ECR then needs `force`) |
+///
+/// ```
+/// let policy = ecr_policy::policy! {
+///     sid "PublicPull" public allow anyone pull on repo;
+///     any_source allow service "codebuild.amazonaws.com" pull on repo
+/// };
+/// // The marks are for the reader and the compiler: the policy's JSON has no trace of them,
+/// // and its lint still reports what they mean.
+/// assert!(!policy.to_json().contains("public"));
+/// assert_eq!(policy.lint()[0].code.as_str(), "public-access");
+/// ```
+///
+/// ```compile_fail
+/// // security-warning[public-access]: anyone with AWS credentials ... can call ecr:BatchGetImage ...
+/// // help: if anyone is meant to have this access, write `public` before `allow`
+/// let policy = ecr_policy::policy! { allow anyone pull on repo };
+/// ```
+///
+/// The policy's account (the `account` header, or the account a template is bound to) is taken
+/// as the repository's owner, so grants to other accounts are judged when the policy has one.
+/// `allow-with-not-principal` has no mark: the grammar cannot write it (`allow anyone except`
+/// is refused). Only fully literal policies are judged: one with a spliced statement or any
+/// `{expr}` but a Sid is known at run time, where [`lint`] judges it, and so is a
+/// [`statement!`], whose policy is not known yet. A mark where the analysis finds nothing is
+/// accepted: it is the writer's word.
 ///
 /// Duplicates: a Sid used twice, the same principal twice in a statement, or the same
 /// action, bundle or pattern twice in a statement is an error marked at both places.
@@ -324,14 +366,15 @@ pub mod __private {
 /// assert!(json.contains("arn:aws:sts::123456789012:assumed-role/terraform-ci/ci-session"));
 /// ```
 ///
-/// Accounts, services, anyone, organizations and ARNs.
+/// Accounts, services, anyone, organizations and ARNs (a service without a source condition is
+/// marked `any_source`, public access `public`: see "Judged at compile time").
 ///
 /// ```
 /// let policy = ecr_policy::policy! {
-///     allow account "210987654321", service "lambda.amazonaws.com",
+///     any_source allow account "210987654321", service "lambda.amazonaws.com",
 ///         arn "arn:aws:iam::444455556666:role/reader"
 ///     pull on repo;
-///     allow anyone DescribeImages on repo;
+///     public allow anyone DescribeImages on repo;
 ///     allow org "o-a1b2c3d4e5" pull on repo
 /// };
 /// let json = policy.to_json();
@@ -340,13 +383,13 @@ pub mod __private {
 /// ```
 ///
 /// `anyone except` (`"Principal": "*"` with a condition on `aws:PrincipalArn`) and `except`
-/// actions (`NotAction`).
+/// actions (`NotAction`; granted to another account, it is marked `external`).
 ///
 /// ```
 /// let policy = ecr_policy::policy! {
 ///     account "123456789012";
 ///     deny anyone except role "platform-admin" policy on repo;
-///     allow account "210987654321" except delete on repo
+///     external allow account "210987654321" except delete on repo
 /// };
 /// let json = policy.to_json();
 /// assert!(json.contains(r#""Principal":"*""#));

@@ -121,7 +121,8 @@ fn the_access_summary_of_every_principal_and_condition_kind() {
             when source_account "123456789012" and source_arn "arn:aws:codebuild:us-east-1:123456789012:project/*";
         allow org "o-a1b2c3d4e5" pull on repo when principal_tag "team" = ["platform", "infra"];
         allow anyone ecr:ListImages, ecr:Describe* on repo when source_ip ["203.0.113.0/24", "198.51.100.0/24"] and secure_transport;
-        deny anyone except role "platform-admin", account "210987654321" policy on repo;
+        // With the deny below, no role of the account can change the policy: meant here.
+        lockout deny anyone except role "platform-admin", account "210987654321" policy on repo;
         deny anyone except delete on repo unless principal_arn "arn:aws:iam::123456789012:role/ops-*";
         allow role "auditor" all on repo when NumericLessThan "aws:MultiFactorAuthAge" 3600
     };

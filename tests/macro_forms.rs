@@ -185,7 +185,7 @@ fn accounts_and_services() {
     form!(
         "macro_accounts_and_services",
         {
-            allow
+            any_source allow
                 account "210987654321",
                 account "444455556666",
                 service "codebuild.amazonaws.com",
@@ -212,7 +212,7 @@ fn accounts_and_services() {
 fn anyone() {
     form!(
         "macro_anyone",
-        { allow anyone pull on repo },
+        { public allow anyone pull on repo },
         RepositoryPolicy::builder()
             .statement(StatementBuilder::allow().anyone().bundle(Bundle::Pull))
             .build()
@@ -747,7 +747,7 @@ fn escaping_in_the_computed_json() {
     form!(
         "macro_escaping",
         {
-            sid "Escapes" allow anyone pull on repo
+            sid "Escapes" public allow anyone pull on repo
                 when StringEquals "aws:PrincipalTag/note" ["a \"quoted\" \\ value", "tab\there\u{1}", "größe"]
         },
         RepositoryPolicy::builder()

@@ -450,6 +450,7 @@ fn anyone_except_an_empty_list_is_an_error_not_a_deny_of_everyone() {
     .unwrap();
     assert_eq!(
         spared,
-        policy! { account "123456789012"; deny anyone except account "111122223333" policy on repo }
+        // Literal, so judged at compile time: it locks the owner out, as meant here.
+        policy! { account "123456789012"; lockout deny anyone except account "111122223333" policy on repo }
     );
 }

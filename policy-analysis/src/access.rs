@@ -445,8 +445,26 @@ impl Analyzer {
     /// order. Actions whose statements are the same share one search.
     #[must_use]
     pub fn access(&self) -> Vec<Access> {
+        self.access_where(|_| true)
+    }
+
+    /// [`Analyzer::access`] for the classes `keep` accepts only, in class order.
+    ///
+    /// ```
+    /// use policy_analysis::{Analyzer, CallerClass, Options};
+    /// use policy_analysis::ir::Policy;
+    ///
+    /// let analyzer = Analyzer::new(&Policy::default(), &Options::default());
+    /// let services = analyzer.access_where(|c| matches!(c, CallerClass::Service { .. }));
+    /// assert!(services.is_empty());
+    /// ```
+    #[must_use]
+    pub fn access_where(&self, keep: impl Fn(&CallerClass) -> bool) -> Vec<Access> {
         let mut out = Vec::new();
         for i in 0..self.classes.len() {
+            if !keep(&self.classes[i]) {
+                continue;
+            }
             let relevant = self.relevant(i);
             // Partition refinement: actions no relevant statement tells apart share a group.
             let mut parts: Vec<u128> = vec![ActionSet::REPOSITORY.0];

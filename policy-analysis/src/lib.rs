@@ -23,6 +23,10 @@
 //! tells apart; [`Analyzer::dead_statements`] finds statements no request can satisfy;
 //! [`Analyzer::satisfy`] solves a list of conditions for a class.
 //!
+//! [`findings`] judges the answers: public access, other accounts' access by access level,
+//! the confused deputy, lock-outs and dead statements, each with its code and words, for the
+//! lint of `policy-core` and for the `policy!` macro alike.
+//!
 //! # Exact conditions
 //!
 //! Each condition test becomes a constraint on its key (see the `condition` rules): when the
@@ -107,6 +111,7 @@
 mod access;
 mod condition;
 mod date;
+pub mod findings;
 pub mod ir;
 mod keys;
 pub mod ranges;

@@ -140,6 +140,8 @@ pub struct Statement {
     /// A spliced statement or list of them, in place of the parts below.
     pub splice: Option<Splice>,
     pub sid: Option<Value>,
+    /// The marks before the effect (`public`, ...): findings the statement means.
+    pub marks: Vec<Ident>,
     pub effect: Option<Ident>,
     pub not_principal: Option<Ident>,
     pub principals: Vec<Principal>,
@@ -197,6 +199,7 @@ pub fn parse_policy(input: ParseStream, errors: &mut Vec<(usize, syn::Error)>) -
                 let mut statement = Statement {
                     splice: None,
                     sid: None,
+                    marks: Vec::new(),
                     effect: None,
                     not_principal: None,
                     principals: Vec::new(),
@@ -238,7 +241,7 @@ fn starts_item(input: ParseStream) -> bool {
     matches!(
         peek_word(input, 0).as_deref(),
         Some("version" | "id" | "account" | "region" | "sid" | "allow" | "deny")
-    )
+    ) || peek_word(input, 0).is_some_and(|w| crate::analyse::is_mark(&w))
 }
 
 fn leftover(input: ParseStream) -> syn::Error {
@@ -415,15 +418,49 @@ fn parse_statement(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
         word(input)?;
         s.sid = Some(parse_value(input, "the statement id (Sid)")?);
     }
+    while let Some(mark) = peek_word(input, 0).filter(|w| crate::analyse::is_mark(w)) {
+        let ident = word(input)?;
+        if s.marks.iter().any(|m| *m == mark) {
+            return Err(syn::Error::new(
+                ident.span(),
+                format!("`{mark}` is given twice: write it once before the effect"),
+            ));
+        }
+        s.marks.push(ident);
+    }
+    if s.sid.is_none() && peek_word(input, 0).as_deref() == Some("sid") && !s.marks.is_empty() {
+        return Err(fail(
+            input,
+            format!(
+                "`sid` comes first: write `sid \"name\" {} allow ...`",
+                s.marks[0]
+            ),
+        ));
+    }
     match peek_word(input, 0).as_deref() {
         Some("allow" | "deny") => s.effect = Some(word(input)?),
         Some(other) => {
-            let (expected, candidates): (&str, &[&str]) = if s.sid.is_some() {
-                ("`allow` or `deny` after the Sid", &["allow", "deny"])
+            let (expected, candidates): (&str, &[&str]) = if !s.marks.is_empty() {
+                ("`allow` or `deny` after the mark", &["allow", "deny"])
+            } else if s.sid.is_some() {
+                (
+                    "`allow` or `deny` after the Sid",
+                    &[
+                        "allow",
+                        "deny",
+                        "public",
+                        "external",
+                        "any_source",
+                        "lockout",
+                    ],
+                )
             } else {
                 (
                     "a statement starting with `allow`, `deny` or `sid` (or `version`, `id`, `account` before the statements)",
-                    &["allow", "deny", "sid", "version", "id", "account"],
+                    &[
+                        "allow", "deny", "sid", "version", "id", "account", "public", "external",
+                        "any_source", "lockout",
+                    ],
                 )
             };
             let message = format!(
@@ -433,7 +470,9 @@ fn parse_statement(input: ParseStream, s: &mut Statement) -> syn::Result<()> {
             return Err(fail(input, message));
         }
         None => {
-            let after = if s.sid.is_some() {
+            let after = if !s.marks.is_empty() {
+                " after the mark"
+            } else if s.sid.is_some() {
                 " after the Sid"
             } else {
                 ""

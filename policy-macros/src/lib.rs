@@ -5,10 +5,13 @@
 //!
 //! The pipeline: `ast` parses the DSL (recovering at each `;`, so all errors show in one
 //! compile), `validate` checks every literal with the catalogue's rules, `json` computes the
-//! exact JSON length of a fully literal policy, and `expand` emits builder calls.
+//! exact JSON length of a fully literal policy, `analyse` judges what a fully literal policy
+//! grants (a security-warning is an error unless the statement marks it as meant), and
+//! `expand` emits builder calls.
 
 #![forbid(unsafe_code)]
 
+mod analyse;
 mod arn;
 mod ast;
 mod expand;
@@ -109,6 +112,11 @@ fn run(input: TokenStream) -> TokenStream {
                 ),
             ));
         }
+    }
+    if errors.is_empty() {
+        let mut found = analyse::check(&syntax, &policy);
+        found.sort_by_key(|(order, _)| *order);
+        errors.extend(found.into_iter().map(|(_, e)| e));
     }
     let compile_errors: TokenStream = errors.iter().map(syn::Error::to_compile_error).collect();
     match mode {

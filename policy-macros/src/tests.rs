@@ -1,5 +1,6 @@
-//! Unit tests of the pipeline: no input makes it panic, and the compile-time reading of
-//! principal ARNs agrees with the runtime one.
+//! Unit tests of the pipeline: no input makes it panic, the compile-time reading of principal
+//! ARNs agrees with the runtime one, and the compile-time judgement of what a policy grants
+//! says what the lint says.
 
 use std::str::FromStr;
 
@@ -106,7 +107,7 @@ fn odd_inputs_do_not_panic() {
 #[test]
 fn compact_json_mode_without_errors_is_some() {
     let mut input: TokenStream = "(::ecr_policy) @compact_json".parse().unwrap();
-    input.extend(TokenStream::from_str("allow anyone pull on repo").unwrap());
+    input.extend(TokenStream::from_str("public allow anyone pull on repo").unwrap());
     let out = crate::run(input).to_string();
     assert!(out.contains("Some"), "{out}");
     assert!(out.contains(r#"\"Principal\":\"*\""#), "{out}");
@@ -164,4 +165,137 @@ fn arns_agree_with_the_runtime_reader() {
             _ => panic!("{text}: runtime {runtime:?}, compile time {compile_time:?}"),
         }
     }
+}
+
+/// The macro's errors for what a valid DSL policy grants, and its compact JSON.
+fn judged(dsl: &str) -> (Vec<String>, String) {
+    use syn::parse::Parser;
+    let mut errors = Vec::new();
+    let syntax =
+        (|input: syn::parse::ParseStream| Ok(crate::ast::parse_policy(input, &mut errors)))
+            .parse2(TokenStream::from_str(dsl).unwrap())
+            .unwrap();
+    let (policy, more) = crate::validate::validate(&syntax, true);
+    assert!(errors.is_empty() && more.is_empty(), "{dsl}");
+    let found = crate::analyse::check(&syntax, &policy)
+        .into_iter()
+        .map(|(_, e)| e.to_string())
+        .collect();
+    (
+        found,
+        crate::json::compact_json(&policy).expect("a literal policy"),
+    )
+}
+
+/// Each refused finding is an error with the lint's severity, code, message and hint, for
+/// the lint of the same policy on a repository of its account; marked, the error goes while
+/// the lint still reports it.
+#[test]
+fn compile_time_findings_are_the_lints() {
+    use policy_core::lint::{LintCode, LintConfig, Severity};
+    use policy_core::PolicyDocument;
+    let cases: &[(&str, Option<&str>, &[&str])] = &[
+        ("allow anyone pull on repo", None, &["public-access"]),
+        (
+            "allow anyone pull on repo when StringLike \"aws:PrincipalOrgID\" \"o-*\"",
+            None,
+            &["public-access"],
+        ),
+        ("allow anyone pull on repo when source_ip \"0.0.0.0/0\"", None, &["public-access"]),
+        ("allow org \"o-a1b2c3d4e5\" pull on repo", None, &[]),
+        (
+            "account \"111122223333\"; allow account \"444455556666\" policy on repo",
+            Some("111122223333"),
+            &["external-permissions-management"],
+        ),
+        (
+            "account \"111122223333\"; allow account \"444455556666\" except delete on repo",
+            Some("111122223333"),
+            &["external-permissions-management"],
+        ),
+        ("account \"111122223333\"; allow account \"444455556666\" push on repo", Some("111122223333"), &[]),
+        (
+            "allow service \"codebuild.amazonaws.com\" pull on repo",
+            None,
+            &["service-principal-without-source"],
+        ),
+        (
+            "allow service \"codebuild.amazonaws.com\" pull on repo when source_account \"123456789012\"",
+            None,
+            &[],
+        ),
+        (
+            "allow role \"ci\" push on repo; deny anyone policy on repo",
+            Some("000000000000"),
+            &["locks-out-policy-changes"],
+        ),
+        (
+            "account \"123456789012\"; deny anyone except role \"admin\" policy on repo",
+            Some("123456789012"),
+            &[],
+        ),
+    ];
+    for (dsl, owner, codes) in cases {
+        let (errors, json) = judged(dsl);
+        let doc = PolicyDocument::from_json(&json).unwrap();
+        let config = match owner {
+            Some(id) => LintConfig::default().repository(
+                format!("arn:aws:ecr:us-east-1:{id}:repository/unnamed-repository")
+                    .parse()
+                    .unwrap(),
+            ),
+            None => LintConfig::default(),
+        };
+        let refused: Vec<String> = doc
+            .lint_with(&config)
+            .into_iter()
+            .filter(|f| {
+                f.severity == Severity::SecurityWarning || f.code == LintCode::LocksOutPolicyChanges
+            })
+            .map(|f| {
+                format!(
+                    "{}[{}]: {}\nhelp: {}\n",
+                    f.severity, f.code, f.message, f.hint
+                )
+            })
+            .collect();
+        assert_eq!(
+            errors.len(),
+            refused.len(),
+            "{dsl}: {errors:?} vs {refused:?}"
+        );
+        for (error, lint) in errors.iter().zip(&refused) {
+            assert!(
+                error.starts_with(lint.as_str()),
+                "{dsl}:\n{error}\nvs\n{lint}"
+            );
+        }
+        let found: Vec<&str> = refused
+            .iter()
+            .map(|r| r[r.find('[').unwrap() + 1..r.find(']').unwrap()].as_ref())
+            .collect();
+        assert_eq!(&found, codes, "{dsl}");
+        // Each mark answers its code: marked, the statement compiles.
+        if !codes.is_empty() {
+            let marks: Vec<&str> = codes
+                .iter()
+                .map(|c| match *c {
+                    "public-access" => "public",
+                    "external-permissions-management" => "external",
+                    "service-principal-without-source" => "any_source",
+                    _ => "lockout",
+                })
+                .collect();
+            let marked = mark_statements(dsl, &marks);
+            let (errors, _) = judged(&marked);
+            assert!(errors.is_empty(), "{marked}: {errors:?}");
+        }
+    }
+}
+
+/// The DSL with `marks` before every effect.
+fn mark_statements(dsl: &str, marks: &[&str]) -> String {
+    let prefix = marks.join(" ");
+    dsl.replace("allow ", &format!("{prefix} allow "))
+        .replace("deny ", &format!("{prefix} deny "))
 }

@@ -346,7 +346,13 @@ impl AccessAnalysis {
         }
     }
 
-    fn confirm(&self, g: policy_analysis::Grant, action: Action) -> ConfirmedGrant {
+    /// The engine underneath.
+    pub(crate) fn analyzer(&self) -> &Analyzer {
+        &self.analyzer
+    }
+
+    /// The grant's witness as a request for `action`, confirmed by the evaluator of its route.
+    pub(crate) fn confirm(&self, g: policy_analysis::Grant, action: Action) -> ConfirmedGrant {
         let evaluator = match g.route {
             Route::RootOfOwner | Route::RepositoryPolicy => &self.own,
             Route::CrossAccount | Route::IdentityPolicy => &self.with_identity,
@@ -401,12 +407,21 @@ pub(crate) fn engine(
     let ir = lower(document);
     let others: Vec<ir::Policy> = others.iter().map(|d| lower(d)).collect();
     let other_refs: Vec<&ir::Policy> = others.iter().collect();
-    let identity = match &options.identity {
-        IdentityAssumption::Unknown => IdentityPolicies::Unknown,
-        IdentityAssumption::AllowAll => IdentityPolicies::AllowAll,
-        IdentityAssumption::Policy(p) => IdentityPolicies::Policy(lower(p)),
-    };
     let engine_options = Options {
+        identity: match &options.identity {
+            IdentityAssumption::Unknown => IdentityPolicies::Unknown,
+            IdentityAssumption::AllowAll => IdentityPolicies::AllowAll,
+            IdentityAssumption::Policy(p) => IdentityPolicies::Policy(lower(p)),
+        },
+        ..engine_options(options, owner)
+    };
+    Analyzer::with_names_of(&ir, &engine_options, &other_refs)
+}
+
+/// The engine's options for `options` (the owner `options.repository` names, else `owner`),
+/// without identity policies.
+pub(crate) fn engine_options(options: &AnalysisOptions, owner: Option<&AccountId>) -> Options {
+    Options {
         owner: options
             .repository
             .as_ref()
@@ -424,9 +439,8 @@ pub(crate) fn engine(
             .as_ref()
             .map(|r| r.region().as_str().to_owned()),
         repository: options.repository.as_ref().map(|r| r.as_str().to_owned()),
-        identity,
-    };
-    Analyzer::with_names_of(&ir, &engine_options, &other_refs)
+        identity: IdentityPolicies::Unknown,
+    }
 }
 
 /// An identity policy allowing every action on every resource.
@@ -658,11 +672,6 @@ impl AccessAnalysis {
         self.analyzer
             .decide_assumed_first(class, actions, assumed)
             .map(|(action, g)| (action, self.confirm(g, action)))
-    }
-
-    /// The evaluator of the repository policy alone.
-    pub(crate) fn repository_evaluator(&self) -> &Evaluator<'_> {
-        &self.own
     }
 
     /// A request of the class meeting every one of `conditions` (policy variables taken as

@@ -231,6 +231,7 @@ fn statement(
     earlier: &[Statement],
     kind: PolicyKind,
     registry: Option<&Registry>,
+    marks: &[&str],
 ) -> Result<(), NotExpressible> {
     let at = |rest: &str| format!("Statement[{i}]{rest}");
     let target = target(s, kind, registry).map_err(|(rest, reason)| NotExpressible {
@@ -266,6 +267,9 @@ fn statement(
             return fail(at(".Sid"), "the macro refuses a Sid used twice");
         }
         let _ = write!(out, "sid {} ", lit(sid.as_str()));
+    }
+    for mark in marks {
+        let _ = write!(out, "{mark} ");
     }
     out.push_str(match s.effect {
         Effect::Allow => "allow ",
@@ -544,9 +548,29 @@ fn write(doc: &PolicyDocument, kind: PolicyKind) -> Result<String, NotExpressibl
         let _ = writeln!(out, "    account {};", lit(&r.account));
         let _ = writeln!(out, "    region {};", lit(&r.region));
     }
+    // The marks the macro needs for what a repository policy is meant to grant: the same
+    // judgement as the macro's, which judges no other kind.
+    let meant: Vec<(usize, &str)> = if kind == PolicyKind::Repository {
+        policy_analysis::findings::findings(
+            &crate::analysis::access::lower(doc),
+            &policy_analysis::Options::default(),
+        )
+        .into_iter()
+        .filter(|f| f.code.refused_at_compile_time())
+        .filter_map(|f| Some((f.statement?, f.code.mark()?)))
+        .collect()
+    } else {
+        Vec::new()
+    };
     for (i, s) in doc.statements.iter().enumerate() {
         if i > 0 {
             out.push_str(";\n");
+        }
+        let mut marks: Vec<&str> = Vec::new();
+        for (_, m) in meant.iter().filter(|(at, _)| *at == i) {
+            if !marks.contains(m) {
+                marks.push(m);
+            }
         }
         statement(
             &mut out,
@@ -555,6 +579,7 @@ fn write(doc: &PolicyDocument, kind: PolicyKind) -> Result<String, NotExpressibl
             &doc.statements[..i],
             kind,
             registry.as_ref(),
+            &marks,
         )?;
     }
     out.push_str("\n}\n");
@@ -582,7 +607,10 @@ impl PolicyDocument {
     /// A statement that denies everyone but the callers its `ArnNotLike aws:PrincipalArn`,
     /// `StringNotEquals aws:PrincipalAccount` or `StringNotEquals aws:PrincipalServiceName`
     /// tests spare is written `deny anyone except ...`, the form the macro expands into those
-    /// tests; a `NotPrincipal` statement has no form.
+    /// tests; a `NotPrincipal` statement has no form. A statement that grants what the macro
+    /// refuses unless it is meant (public access, another account's policy management, a
+    /// service without a source condition, a lock-out) carries the mark that says so
+    /// (`public allow anyone ...`), so that the source compiles as the JSON stood.
     ///
     /// A document of another kind by its shape ([`PolicyKind::detect`]) that follows that
     /// kind's rules is written in the kind's form, as [`AnyPolicy::to_dsl`] writes it; any other

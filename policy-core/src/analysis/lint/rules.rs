@@ -265,12 +265,13 @@ fn principal(out: &mut Out, i: usize, s: &Statement, by_letters: bool) {
         not_principal_spares(out, i, p);
     }
     if p.negated && s.effect == Effect::Allow {
+        let f = policy_analysis::findings::allow_with_not_principal(i);
         out.push(
             LintCode::AllowWithNotPrincipal,
             st,
-            format!("Statement[{i}].NotPrincipal"),
-            "Allow with NotPrincipal grants access to everyone not listed, anonymous callers included".to_owned(),
-            "name the principals to allow in Principal instead",
+            f.path,
+            f.message,
+            f.hint,
         );
     }
     let mut index = std::collections::BTreeMap::<&str, usize>::new();

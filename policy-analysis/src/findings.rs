@@ -1,0 +1,804 @@
+//! What a repository policy grants, judged: public access, access from outside the owning
+//! account by access level, the confused deputy, lock-outs, and dead statements and
+//! conditions. The codes, their words and the judgement live here, once, for the two that
+//! report them: the lint of `policy_core` (which turns each witness into a request and has
+//! its evaluator confirm it) and the `policy!` macro (which refuses a security-warning at
+//! compile time).
+//!
+//! ```
+//! use policy_analysis::findings::{findings, Code};
+//! use policy_analysis::ir::{Actions, Effect, Policy, PrincipalItem, Principals, Statement};
+//! use policy_analysis::Options;
+//!
+//! let policy = Policy {
+//!     variables: true,
+//!     statements: vec![Statement {
+//!         sid: None,
+//!         effect: Effect::Allow,
+//!         principal: Some(Principals { negated: false, items: vec![PrincipalItem::Anyone] }),
+//!         actions: Actions { negated: false, items: vec!["ecr:BatchGetImage".into()] },
+//!         resources: None,
+//!         conditions: vec![],
+//!     }],
+//! };
+//! let found = findings(&policy, &Options::default());
+//! assert_eq!(found[0].code, Code::PublicAccess);
+//! assert_eq!(found[0].code.severity(), "security-warning");
+//! assert_eq!(found[0].path, "Statement[0].Principal");
+//! assert!(found[0].evidence.is_some());
+//! ```
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use policy_catalogue::{AccessLevel, Action, ConditionOperator, Operator, SetQualifier};
+
+use crate::access::{Access, Analyzer, Assumption, CallerClass, Grant, IdentityPolicies, Options};
+use crate::access::{Route, Verdict};
+use crate::ir::{self, Effect, PrincipalItem};
+
+/// The code of a finding about what a policy grants; its text is the lint's code.
+// Exhaustive on purpose: whoever reports these codes maps each one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Code {
+    /// `public-access`.
+    PublicAccess,
+    /// `service-principal-without-source`.
+    ServicePrincipalWithoutSource,
+    /// `external-permissions-management`.
+    ExternalPermissionsManagement,
+    /// `external-write`.
+    ExternalWrite,
+    /// `external-read`.
+    ExternalRead,
+    /// `allow-with-not-principal`.
+    AllowWithNotPrincipal,
+    /// `locks-out-policy-changes`.
+    LocksOutPolicyChanges,
+    /// `dead-statement`.
+    DeadStatement,
+    /// `dead-condition`.
+    DeadCondition,
+}
+
+impl Code {
+    /// Every code.
+    pub const ALL: &'static [Code] = &[
+        Code::PublicAccess,
+        Code::ServicePrincipalWithoutSource,
+        Code::ExternalPermissionsManagement,
+        Code::ExternalWrite,
+        Code::ExternalRead,
+        Code::AllowWithNotPrincipal,
+        Code::LocksOutPolicyChanges,
+        Code::DeadStatement,
+        Code::DeadCondition,
+    ];
+
+    /// The code's text, e.g. `public-access`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Code::PublicAccess => "public-access",
+            Code::ServicePrincipalWithoutSource => "service-principal-without-source",
+            Code::ExternalPermissionsManagement => "external-permissions-management",
+            Code::ExternalWrite => "external-write",
+            Code::ExternalRead => "external-read",
+            Code::AllowWithNotPrincipal => "allow-with-not-principal",
+            Code::LocksOutPolicyChanges => "locks-out-policy-changes",
+            Code::DeadStatement => "dead-statement",
+            Code::DeadCondition => "dead-condition",
+        }
+    }
+
+    /// The severity's text: `error`, `security-warning`, `warning` or `suggestion`.
+    #[must_use]
+    pub const fn severity(self) -> &'static str {
+        match self {
+            Code::PublicAccess
+            | Code::ServicePrincipalWithoutSource
+            | Code::ExternalPermissionsManagement
+            | Code::AllowWithNotPrincipal => "security-warning",
+            Code::LocksOutPolicyChanges => "error",
+            Code::ExternalWrite | Code::DeadStatement | Code::DeadCondition => "warning",
+            Code::ExternalRead => "suggestion",
+        }
+    }
+}
+
+impl Code {
+    /// Whether the `policy!` macro refuses a finding of this code in a literal policy: the
+    /// security-warnings and the lock-out.
+    #[must_use]
+    pub const fn refused_at_compile_time(self) -> bool {
+        matches!(
+            self,
+            Code::PublicAccess
+                | Code::ServicePrincipalWithoutSource
+                | Code::ExternalPermissionsManagement
+                | Code::AllowWithNotPrincipal
+                | Code::LocksOutPolicyChanges
+        )
+    }
+
+    /// The word a `policy!` statement writes before its effect to say that a finding of this
+    /// code is meant (`public allow anyone pull on repo`), for the codes the macro refuses;
+    /// `None` for the others, and for `allow-with-not-principal`, which the macro's grammar
+    /// cannot write.
+    ///
+    /// ```
+    /// use policy_analysis::findings::Code;
+    /// assert_eq!(Code::PublicAccess.mark(), Some("public"));
+    /// assert_eq!(Code::ExternalWrite.mark(), None);
+    /// ```
+    #[must_use]
+    pub const fn mark(self) -> Option<&'static str> {
+        match self {
+            Code::PublicAccess => Some("public"),
+            Code::ExternalPermissionsManagement => Some("external"),
+            Code::ServicePrincipalWithoutSource => Some("any_source"),
+            Code::LocksOutPolicyChanges => Some("lockout"),
+            _ => None,
+        }
+    }
+}
+
+/// What in the statement a finding is about: what its path names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Place {
+    /// The whole policy (a lock-out no single deny causes).
+    Policy,
+    /// The statement.
+    Statement,
+    /// Its `Principal` or `NotPrincipal`.
+    Principal,
+    /// The `n`th service principal of its `Principal`.
+    Service(usize),
+    /// Its `n`th condition test.
+    Condition(usize),
+}
+
+/// A grant that proves a finding: the engine's witness for `action`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Evidence {
+    /// The action the witness calls.
+    pub action: Action,
+    /// The grant, with the witness and how sure the engine is.
+    pub grant: Grant,
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// The code.
+    pub code: Code,
+    /// The statement, from 0; `None` for the whole policy.
+    pub statement: Option<usize>,
+    /// What in the statement it is about.
+    pub place: Place,
+    /// The JSON path, e.g. `Statement[0].Principal`.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: &'static str,
+    /// For findings of access, the grant that proves it (`None` for lock-outs and dead
+    /// statements, which are about what no request can do).
+    pub evidence: Option<Evidence>,
+}
+
+// Stand-ins for "some organization, endpoint or network the policy does not name".
+const FRESH_ORG: &str = "o-zz9unnamed9zz";
+const FRESH_VPCE: &str = "vpce-0fa1e0000000000ff";
+const FRESH_VPC: &str = "vpc-0fa1e0000000000ff";
+const INTERNET_V4: &str = "198.51.100.7/32";
+const INTERNET_V6: &str = "2001:db8::7/128";
+
+fn op(operator: Operator) -> ConditionOperator {
+    ConditionOperator::new(operator)
+}
+
+fn cond<I>(operator: ConditionOperator, key: &str, values: I) -> ir::Condition
+where
+    I: IntoIterator,
+    I::Item: Into<String>,
+{
+    ir::Condition::new(operator, key, values)
+}
+
+/// The situations of a stranger: outside every organization or in one the policy does not
+/// name, from an IPv4 or IPv6 address on the internet or through a VPC endpoint the policy
+/// does not name. A condition that lets one of them through narrows nothing.
+fn stranger_probes(named_accounts: &[String]) -> Vec<Assumption> {
+    thread_local! {
+        // The same six situations for every policy: lowered once.
+        static SITUATIONS: Vec<Assumption> = stranger_situations()
+            .iter()
+            .map(|p| Assumption::new(p, false))
+            .collect();
+    }
+    let account = (!named_accounts.is_empty()).then(|| {
+        Assumption::new(
+            &[cond(
+                op(Operator::StringNotEquals),
+                "aws:PrincipalAccount",
+                named_accounts.iter().cloned(),
+            )],
+            false,
+        )
+    });
+    SITUATIONS.with(|situations| {
+        situations
+            .iter()
+            .map(|s| match &account {
+                Some(a) => Assumption::join(&[a, s]),
+                None => s.clone(),
+            })
+            .collect()
+    })
+}
+
+/// The organizations and networks of [`stranger_probes`], without the account.
+fn stranger_situations() -> Vec<Vec<ir::Condition>> {
+    let absent = |key: &str| cond(op(Operator::Null), key, ["true"]);
+    let orgs = [
+        vec![
+            absent("aws:PrincipalOrgID"),
+            absent("aws:PrincipalOrgPaths"),
+        ],
+        vec![
+            cond(
+                op(Operator::StringEquals),
+                "aws:PrincipalOrgID",
+                [FRESH_ORG],
+            ),
+            cond(
+                ConditionOperator {
+                    qualifier: Some(SetQualifier::ForAllValues),
+                    ..op(Operator::StringLike)
+                },
+                "aws:PrincipalOrgPaths",
+                [format!("{FRESH_ORG}/*")],
+            ),
+        ],
+    ];
+    let networks = [
+        vec![
+            cond(op(Operator::IpAddress), "aws:SourceIp", [INTERNET_V4]),
+            absent("aws:SourceVpce"),
+            absent("aws:SourceVpc"),
+        ],
+        vec![
+            cond(op(Operator::IpAddress), "aws:SourceIp", [INTERNET_V6]),
+            absent("aws:SourceVpce"),
+            absent("aws:SourceVpc"),
+        ],
+        vec![
+            absent("aws:SourceIp"),
+            cond(op(Operator::StringEquals), "aws:SourceVpce", [FRESH_VPCE]),
+            cond(op(Operator::StringEquals), "aws:SourceVpc", [FRESH_VPC]),
+        ],
+    ];
+    let mut probes = Vec::new();
+    for o in &orgs {
+        for n in &networks {
+            let mut p = Vec::new();
+            p.extend(o.iter().cloned());
+            p.extend(n.iter().cloned());
+            probes.push(p);
+        }
+    }
+    probes
+}
+
+/// A service acting for a resource of an account the policy does not name, or for none.
+fn deputy_probes(named_accounts: &[String], named_arns: &[String]) -> Vec<Vec<ir::Condition>> {
+    let mut base = Vec::new();
+    if !named_accounts.is_empty() {
+        base.push(cond(
+            op(Operator::StringNotEquals),
+            "aws:SourceAccount",
+            named_accounts.iter().cloned(),
+        ));
+    }
+    let arns: Vec<String> = named_accounts
+        .iter()
+        .map(|a| format!("arn:*:*:*:{a}:*"))
+        .chain(named_arns.iter().cloned())
+        .collect();
+    if !arns.is_empty() {
+        base.push(cond(op(Operator::ArnNotLike), "aws:SourceArn", arns));
+    }
+    let orgs = [
+        cond(op(Operator::Null), "aws:SourceOrgID", ["true"]),
+        cond(op(Operator::StringEquals), "aws:SourceOrgID", [FRESH_ORG]),
+    ];
+    orgs.into_iter()
+        .map(|o| {
+            let mut p = base.clone();
+            p.push(o);
+            p
+        })
+        .collect()
+}
+
+fn principal_name(s: &ir::Statement) -> &'static str {
+    if s.principal.as_ref().is_some_and(|p| p.negated) {
+        "NotPrincipal"
+    } else {
+        "Principal"
+    }
+}
+
+fn list_actions(actions: &[Action]) -> String {
+    let names: Vec<&str> = actions.iter().map(|a| a.as_str()).collect();
+    if names.len() > 6 {
+        format!("{} and {} more", names[..6].join(", "), names.len() - 6)
+    } else {
+        names.join(", ")
+    }
+}
+
+fn finding(
+    code: Code,
+    statement: Option<usize>,
+    place: Place,
+    path: String,
+    message: String,
+    hint: &'static str,
+    evidence: Option<Evidence>,
+) -> Finding {
+    Finding {
+        code,
+        statement,
+        place,
+        path,
+        message,
+        hint,
+        evidence,
+    }
+}
+
+/// The findings of `policy` as [`Analyzer::new`] reads it with `options` (the owning account
+/// when known: without it, grants to the accounts the policy names are not judged, since one
+/// of them may be the owner). In the order the lint reports them: access from outside, the
+/// confused deputy, lock-outs, dead statements and conditions.
+#[must_use]
+pub fn findings(policy: &ir::Policy, options: &Options) -> Vec<Finding> {
+    findings_with(&Analyzer::new(policy, options), policy, options)
+}
+
+/// [`findings`] with the analyzer already built from `policy` and `options`.
+#[must_use]
+pub fn findings_with(analyzer: &Analyzer, policy: &ir::Policy, options: &Options) -> Vec<Finding> {
+    let mut named: BTreeSet<String> = analyzer
+        .classes()
+        .iter()
+        .filter_map(CallerClass::account)
+        .filter(|a| a.named || a.owner)
+        .map(|a| a.id.clone())
+        .collect();
+    named.insert(analyzer.owner().to_owned());
+    let named: Vec<String> = named.into_iter().collect();
+    let mut out = Vec::new();
+    let owner_known = options.owner.is_some();
+    // Only the classes the rules below judge: the owner's and trusted accounts' access, and
+    // named accounts' while the owner is not known, are nobody's concern here.
+    let access = analyzer.access_where(|c| match c.account() {
+        Some(a) => !a.trusted && (owner_known || !a.named),
+        None => matches!(c, CallerClass::Service { name: Some(_) }),
+    });
+    outside(policy, analyzer, &access, &named, owner_known, &mut out);
+    deputies(policy, analyzer, &access, &named, &mut out);
+    lock_out(policy, options, &mut out);
+    dead(policy, analyzer, &mut out);
+    out
+}
+
+/// Public access and access from other accounts.
+fn outside(
+    policy: &ir::Policy,
+    analyzer: &Analyzer,
+    access: &[Access],
+    named: &[String],
+    owner_known: bool,
+    out: &mut Vec<Finding>,
+) {
+    // Lowered when a class outside the named accounts first needs them.
+    let mut probes: Option<Vec<Assumption>> = None;
+    let mut public: BTreeSet<usize> = BTreeSet::new();
+    // Statement -> what other accounts get through it.
+    let mut external: BTreeMap<usize, Vec<(&Access, Vec<Action>)>> = BTreeMap::new();
+    for a in access {
+        let Some(account) = a.class.account() else {
+            continue;
+        };
+        if account.trusted || (account.named && !owner_known) {
+            continue;
+        }
+        let Some(&first) = a.grant.statements.first() else {
+            continue;
+        };
+        let actions: Vec<Action> = a.actions.iter().collect();
+        if !account.named && !public.contains(&first) {
+            let found = probes
+                .get_or_insert_with(|| stranger_probes(named))
+                .iter()
+                .find_map(|p| analyzer.decide_assumed_first(&a.class, &actions, p));
+            if let Some((action, g)) = found {
+                let at = g.statements.first().copied().unwrap_or(first);
+                public.insert(at);
+                let s = &policy.statements[at];
+                out.push(finding(
+                    Code::PublicAccess,
+                    Some(at),
+                    Place::Principal,
+                    format!("Statement[{at}].{}", principal_name(s)),
+                    format!(
+                        "anyone with AWS credentials, in any account and outside any organization the policy names, can call {}: no condition narrows the statement to named accounts, organizations or networks",
+                        list_actions(&actions),
+                    ),
+                    "name the accounts or roles in Principal, or add a condition that names them, such as StringEquals aws:PrincipalOrgID with your organization's id",
+                    Some(Evidence { action, grant: g }),
+                ));
+                continue;
+            }
+        }
+        external.entry(first).or_default().push((a, actions));
+    }
+    for (at, grants) in external {
+        if public.contains(&at) {
+            continue;
+        }
+        let s = &policy.statements[at];
+        let not_action = s.actions.negated;
+        let level = |a: &Action| match a.access_level() {
+            AccessLevel::PermissionsManagement => 3,
+            AccessLevel::Write | AccessLevel::Tagging => 2,
+            AccessLevel::Read | AccessLevel::List => 1,
+        };
+        let Some((top, top_actions)) = grants
+            .iter()
+            .max_by_key(|(_, actions)| actions.iter().map(level).max().unwrap_or(0))
+        else {
+            continue;
+        };
+        let top_level = top_actions.iter().map(level).max().unwrap_or(0);
+        let (code, hint) = if not_action || top_level == 3 {
+            (
+                Code::ExternalPermissionsManagement,
+                "another account must not manage this repository's policy: list the actions it needs (pull or push) instead",
+            )
+        } else if top_level == 2 {
+            (
+                Code::ExternalWrite,
+                "make sure the other account should change or delete images here; otherwise grant pull only",
+            )
+        } else {
+            (
+                Code::ExternalRead,
+                "a reviewer should confirm the other account may read these images",
+            )
+        };
+        let mut actions: BTreeSet<Action> = BTreeSet::new();
+        for (_, a) in &grants {
+            actions.extend(a.iter().copied());
+        }
+        let actions: Vec<Action> = actions.into_iter().collect();
+        let how = if not_action {
+            "through NotAction, "
+        } else {
+            ""
+        };
+        out.push(finding(
+            code,
+            Some(at),
+            Place::Principal,
+            format!("Statement[{at}].{}", principal_name(s)),
+            format!(
+                "{}, can call {how}{} on this repository",
+                top.class.describe(),
+                list_actions(&actions),
+            ),
+            hint,
+            top_actions.first().map(|&action| Evidence {
+                action,
+                grant: top.grant.clone(),
+            }),
+        ));
+    }
+}
+
+/// Service principals whose guard does not narrow to named accounts or ARNs.
+fn deputies(
+    policy: &ir::Policy,
+    analyzer: &Analyzer,
+    access: &[Access],
+    named: &[String],
+    out: &mut Vec<Finding>,
+) {
+    let has_service = policy.statements.iter().any(|s| {
+        s.principal.as_ref().is_some_and(|p| {
+            p.items
+                .iter()
+                .any(|x| matches!(x, PrincipalItem::Service(_)))
+        })
+    });
+    if !has_service {
+        return;
+    }
+    // The accounts and ARNs a guard names: a source in any of them is a named one.
+    let mut arns: Vec<String> = Vec::new();
+    let mut accounts: BTreeSet<String> = named.iter().cloned().collect();
+    let is_account = |x: &str| x.len() == 12 && x.bytes().all(|b| b.is_ascii_digit());
+    for s in &policy.statements {
+        for t in &s.conditions {
+            let key = t.key.as_str();
+            for v in &t.values {
+                if key.eq_ignore_ascii_case("aws:SourceArn") {
+                    if let Some(id) = v.split(':').nth(4).filter(|id| is_account(id)) {
+                        accounts.insert(id.to_owned());
+                    } else if !v.contains(['*', '?']) {
+                        arns.push(v.clone());
+                    }
+                } else if key.eq_ignore_ascii_case("aws:SourceAccount") && is_account(v) {
+                    accounts.insert(v.clone());
+                }
+            }
+        }
+    }
+    let accounts: Vec<String> = accounts.into_iter().collect();
+    let probes = deputy_probes(&accounts, &arns);
+    for (at, statement) in policy.statements.iter().enumerate() {
+        let Some(p) = statement.principal.as_ref().filter(|p| !p.negated) else {
+            continue;
+        };
+        if statement.effect != Effect::Allow {
+            continue;
+        }
+        let covered = statement.actions.resolve();
+        let services = p.items.iter().filter_map(|x| match x {
+            PrincipalItem::Service(svc) => Some(svc.clone()),
+            _ => None,
+        });
+        for (n, service) in services.enumerate() {
+            let wanted = CallerClass::Service {
+                name: Some(service.clone()),
+            };
+            let Some(class) = analyzer.classes().iter().find(|c| **c == wanted) else {
+                continue;
+            };
+            // What the service gets, among what this statement grants.
+            let actions: BTreeSet<Action> = access
+                .iter()
+                .filter(|a| a.class == *class)
+                .flat_map(|a| a.actions.iter())
+                .filter(|&act| covered.contains(act))
+                .collect();
+            let Some(&first) = actions.first() else {
+                continue;
+            };
+            let found = probes.iter().find_map(|probe| {
+                let mut cs = statement.conditions.clone();
+                cs.extend(probe.iter().cloned());
+                analyzer.satisfy(class, &cs, false)
+            });
+            let Some((witness, certainty)) = found else {
+                continue;
+            };
+            let actions: Vec<Action> = actions.into_iter().collect();
+            out.push(finding(
+                Code::ServicePrincipalWithoutSource,
+                Some(at),
+                Place::Service(n),
+                format!("Statement[{at}].Principal.Service[{n}]"),
+                format!(
+                    "service principal {service} can call {} acting for a resource of any account (the confused deputy): no condition narrows aws:SourceAccount or aws:SourceArn to named accounts or ARNs",
+                    list_actions(&actions),
+                ),
+                "add a condition StringEquals aws:SourceAccount (your account) or ArnLike aws:SourceArn with the ARN of your resource",
+                // A service principal needs the repository policy alone.
+                Some(Evidence {
+                    action: first,
+                    grant: Grant {
+                        route: Route::RepositoryPolicy,
+                        statements: vec![at],
+                        identity_statement: None,
+                        certainty,
+                        witness,
+                    },
+                }),
+            ));
+        }
+    }
+}
+
+/// The policy-changing actions no identity of the owning account can call any more (empty
+/// while one can call `ecr:SetRepositoryPolicy`), with every identity policy allowing
+/// everything. Without an owner in `options`, the owner may be any account: the policy locks
+/// out only when it does so for an account it does not name and for each one it names (in a
+/// repository of `us-east-1`).
+///
+/// ```
+/// use policy_analysis::findings::locked_out;
+/// use policy_analysis::ir::{Actions, Effect, Policy, PrincipalItem, Principals, Statement};
+/// use policy_analysis::Options;
+/// use policy_catalogue::Action;
+///
+/// let policy = Policy {
+///     variables: true,
+///     statements: vec![Statement {
+///         sid: None,
+///         effect: Effect::Deny,
+///         principal: Some(Principals { negated: false, items: vec![PrincipalItem::Anyone] }),
+///         actions: Actions { negated: false, items: vec!["ecr:*".into()] },
+///         resources: None,
+///         conditions: vec![],
+///     }],
+/// };
+/// let locked = locked_out(&policy, &Options::default());
+/// assert_eq!(locked, [Action::SetRepositoryPolicy, Action::DeleteRepositoryPolicy]);
+/// ```
+#[must_use]
+pub fn locked_out(policy: &ir::Policy, options: &Options) -> Vec<Action> {
+    // Without a Deny of `SetRepositoryPolicy` the owning account's root user can call it,
+    // whatever the owner: the search would find that first.
+    let denies_set = policy.statements.iter().any(|s| {
+        s.effect == Effect::Deny && s.actions.resolve().contains(Action::SetRepositoryPolicy)
+    });
+    if !denies_set {
+        return Vec::new();
+    }
+    searched_locked_out(policy, options)
+}
+
+/// [`locked_out`] by the search alone, without its exit for policies that deny no one
+/// `ecr:SetRepositoryPolicy`: what the exit is checked against.
+#[doc(hidden)]
+#[must_use]
+pub fn searched_locked_out(policy: &ir::Policy, options: &Options) -> Vec<Action> {
+    let mut owners: Vec<Options> = vec![Options {
+        trusted: Vec::new(),
+        identity: IdentityPolicies::AllowAll,
+        ..options.clone()
+    }];
+    if options.owner.is_none() {
+        let named = Analyzer::new(policy, &Options::default());
+        let ids: BTreeSet<&str> = named
+            .classes()
+            .iter()
+            .filter_map(CallerClass::account)
+            .filter(|a| a.named)
+            .map(|a| a.id.as_str())
+            .collect();
+        owners.extend(ids.into_iter().map(|id| Options {
+            owner: Some(id.to_owned()),
+            region: Some("us-east-1".to_owned()),
+            repository: Some(format!(
+                "arn:aws:ecr:us-east-1:{id}:repository/unnamed-repository"
+            )),
+            identity: IdentityPolicies::AllowAll,
+            ..Options::default()
+        }));
+    }
+    let analyzers: Vec<Analyzer> = owners.iter().map(|o| Analyzer::new(policy, o)).collect();
+    let can = |analyzer: &Analyzer, act: Action| {
+        analyzer
+            .classes()
+            .iter()
+            .filter(|c| c.account().is_some_and(|a| a.owner))
+            .any(|c| matches!(analyzer.decide(c, act), Verdict::Allowed(_)))
+    };
+    // While someone can set the policy, a deny of `DeleteRepositoryPolicy` can be replaced
+    // away; without `SetRepositoryPolicy` nothing can change the policy again.
+    let act = Action::SetRepositoryPolicy;
+    if analyzers.iter().any(|a| can(a, act)) {
+        return Vec::new();
+    }
+    let mut locked = vec![act];
+    if !analyzers
+        .iter()
+        .any(|a| can(a, Action::DeleteRepositoryPolicy))
+    {
+        locked.push(Action::DeleteRepositoryPolicy);
+    }
+    locked
+}
+
+fn lock_out(policy: &ir::Policy, options: &Options, out: &mut Vec<Finding>) {
+    let locked = locked_out(policy, options);
+    let Some(&act) = locked.first() else {
+        return;
+    };
+    let at = policy.statements.iter().position(|s| {
+        s.effect == Effect::Deny
+            && s.actions
+                .items
+                .iter()
+                .any(|x| policy_catalogue::checks::action_text_covers(x, act))
+                != s.actions.negated
+    });
+    let names: Vec<&str> = locked.iter().map(|a| a.as_str()).collect();
+    out.push(finding(
+        Code::LocksOutPolicyChanges,
+        at,
+        if at.is_some() {
+            Place::Statement
+        } else {
+            Place::Policy
+        },
+        at.map_or_else(String::new, |i| format!("Statement[{i}]")),
+        format!(
+            "no identity of the owning account, its root user included, can call {} any more, whatever its identity policies allow: nobody could change this policy again, and ECR refuses it unless `force` is set",
+            names.join(" or ")
+        ),
+        "leave an administrator role out of the deny (a condition ArnNotEquals aws:PrincipalArn with the role's ARN), or list the account, the role and its sessions in NotPrincipal",
+        None,
+    ));
+}
+
+/// Statements and conditions no request can satisfy.
+fn dead(policy: &ir::Policy, analyzer: &Analyzer, out: &mut Vec<Finding>) {
+    for i in analyzer.dead_statements() {
+        let s = &policy.statements[i];
+        // Principals the model cannot place have findings of their own.
+        let placed = s.principal.as_ref().is_some_and(|p| {
+            !p.items.is_empty()
+                && p.items
+                    .iter()
+                    .all(|x| !matches!(x, PrincipalItem::Federated(_) | PrincipalItem::Other(_)))
+        });
+        // So do empty lists.
+        let empty = s.conditions.iter().any(|t| t.values.is_empty());
+        if !placed || empty || s.actions.items.is_empty() {
+            continue;
+        }
+        let dead_one = s.conditions.iter().enumerate().find(|(_, c)| {
+            !analyzer.classes().iter().any(|class| {
+                analyzer
+                    .satisfy(class, std::slice::from_ref(c), false)
+                    .is_some()
+            })
+        });
+        match dead_one {
+            Some((k, t)) => out.push(finding(
+                Code::DeadCondition,
+                Some(i),
+                Place::Condition(k),
+                format!("Statement[{i}].Condition.{}.{}", t.operator, t.key),
+                format!(
+                    "no request can meet {} {}: the values cannot be values of the key, so statement {i} never applies",
+                    t.operator, t.key
+                ),
+                "compare the key with values of its own form (aws:SourceArn is the ARN of the resource a service acts for, aws:PrincipalAccount a 12-digit account id, aws:PrincipalOrgID an o-... id)",
+                None,
+            )),
+            None => out.push(finding(
+                Code::DeadStatement,
+                Some(i),
+                Place::Statement,
+                format!("Statement[{i}]"),
+                format!(
+                    "no request can meet statement {i}: its principal and conditions never hold together, so it never applies"
+                ),
+                "fix the principal or the conditions so that they agree, or remove the statement",
+                None,
+            )),
+        }
+    }
+}
+
+/// `Allow` with `NotPrincipal` in statement `i`: everyone not listed gets access. Decided by
+/// the letters of the statement, for every kind of policy.
+#[must_use]
+pub fn allow_with_not_principal(i: usize) -> Finding {
+    finding(
+        Code::AllowWithNotPrincipal,
+        Some(i),
+        Place::Principal,
+        format!("Statement[{i}].NotPrincipal"),
+        "Allow with NotPrincipal grants access to everyone not listed, anonymous callers included"
+            .to_owned(),
+        "name the principals to allow in Principal instead",
+        None,
+    )
+}
