@@ -1,8 +1,14 @@
-//! Keys of principals and callers: a hash of the fields by which a principal names a caller,
-//! so that the evaluator passes over a statement naming someone else without comparing names.
-//! Keys only pick the principals worth comparing; equal keys are always confirmed by
-//! comparing the principal with the caller, so a collision costs a comparison, never an
-//! answer.
+//! Keys of principals and callers, so that the evaluator passes over a statement naming
+//! someone else without comparing names, and slots of context keys, so that a condition finds
+//! its key in a request without comparing key names.
+//!
+//! An account's key is exact: the partition and the twelve digits of the account id as one
+//! number, so equal keys are the same account and nothing is compared. The keys of users,
+//! roles, sessions and services are a hash of the fields by which a principal names a caller;
+//! equal keys are confirmed by comparing the principal with the caller, so a collision costs
+//! a comparison, never an answer.
+
+use policy_catalogue::KNOWN_KEYS;
 
 use crate::model::principal::{AwsPrincipal, Principal};
 
@@ -65,8 +71,30 @@ pub(crate) fn principal_key(p: &Principal) -> Option<u64> {
     })
 }
 
+/// The key of an account: exact ([`is_exact_account`]) for an id of twelve digits, as every
+/// [`AccountId`](crate::model::names::AccountId) is.
 pub(crate) fn account_key(partition: u64, account: &str) -> u64 {
-    Key::new(ACCOUNT).word(partition).exact(account).done()
+    let digits = account.as_bytes();
+    if digits.len() == 12 && digits.iter().all(u8::is_ascii_digit) {
+        let number = digits
+            .iter()
+            .fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
+        // Twelve digits fit 40 bits; the partition sits above them.
+        EXACT_ACCOUNT | (partition & 0xff) << 40 | number
+    } else {
+        Key::new(ACCOUNT).word(partition).exact(account).done()
+    }
+}
+
+/// Bit 62 alone of the top two: the keys of [`account_key`] that are the account itself.
+/// Hashed keys have both top bits set ([`Key::done`]), [`NOBODY`] and [`EVERYONE`] neither.
+const EXACT_ACCOUNT: u64 = 1 << 62;
+
+/// Whether a key is an account's exact key: a caller holding it is of that partition and
+/// account, with nothing left to compare.
+#[inline]
+pub(crate) fn is_exact_account(key: u64) -> bool {
+    key >> 62 == 1
 }
 
 /// The key of a user, as [`principal_key`] makes it for a principal naming the user.
@@ -183,7 +211,24 @@ impl Key {
     }
 }
 
+/// `a == b`, eight bytes at a time, without a call: names are short, and compared often.
+#[inline]
+pub(crate) fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut ca, mut cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    for (x, y) in (&mut ca).zip(&mut cb) {
+        if word(x) != word(y) {
+            return false;
+        }
+    }
+    word(ca.remainder()) == word(cb.remainder())
+}
+
 /// `a.eq_ignore_ascii_case(b)`, eight bytes at a time: names are short, and compared often.
+#[inline]
 pub(crate) fn eq_ignore_ascii_case(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
@@ -199,15 +244,30 @@ pub(crate) fn eq_ignore_ascii_case(a: &str, b: &str) -> bool {
     same(word(ca.remainder()), word(cb.remainder()))
 }
 
-/// Up to eight bytes as a word, zeros after them.
+/// Up to eight bytes as a word, zeros after them. Loads of fixed size only: copying a
+/// slice of unknown length would call `memcpy`.
+#[inline]
 fn word(bytes: &[u8]) -> u64 {
-    let mut w = [0u8; 8];
-    let n = bytes.len().min(8);
-    w[..n].copy_from_slice(&bytes[..n]);
-    u64::from_le_bytes(w)
+    if let Some(eight) = bytes.first_chunk::<8>() {
+        return u64::from_le_bytes(*eight);
+    }
+    let (mut w, mut at) = (0u64, 0);
+    if let Some(four) = bytes.first_chunk::<4>() {
+        w = u64::from(u32::from_le_bytes(*four));
+        at = 4;
+    }
+    if let Some(two) = bytes[at..].first_chunk::<2>() {
+        w |= u64::from(u16::from_le_bytes(*two)) << (8 * at);
+        at += 2;
+    }
+    if let Some(one) = bytes.get(at) {
+        w |= u64::from(*one) << (8 * at);
+    }
+    w
 }
 
 /// The eight bytes of `w` with `A`-`Z` made lower case, the others as they are.
+#[inline]
 fn ascii_lower(w: u64) -> u64 {
     const LOW: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -217,6 +277,44 @@ fn ascii_lower(w: u64) -> u64 {
     let after_z = seven.wrapping_add(LOW * u64::from(0x7f - b'Z'));
     let upper = (from_a ^ after_z) & !w & HIGH;
     w | upper >> 2
+}
+
+/// The slot of a condition key that no slot stands for: a key the catalogue does not know,
+/// or one made of a prefix and a tag key (`aws:PrincipalTag/team`). Such keys are found by
+/// name.
+pub(crate) const NO_SLOT: u8 = u8::MAX;
+
+// A request records the slots it holds in one word.
+const _: () = assert!(KNOWN_KEYS.len() < 64);
+
+/// The slot of a condition key: its place in the catalogue's [`KNOWN_KEYS`], for a whole key
+/// the catalogue knows, matched ignoring ASCII case as IAM matches key names; [`NO_SLOT`]
+/// otherwise. Two keys have the same slot exactly when they are the same known key, so a
+/// condition and a request whose keys were given slots compare slots instead of names.
+pub(crate) const fn key_slot(name: &str) -> u8 {
+    let name = name.as_bytes();
+    let mut i = 0;
+    while i < KNOWN_KEYS.len() {
+        let known = KNOWN_KEYS[i].name.as_bytes();
+        if !KNOWN_KEYS[i].is_prefix && known.len() == name.len() {
+            let mut j = 0;
+            while j < name.len() && name[j].eq_ignore_ascii_case(&known[j]) {
+                j += 1;
+            }
+            if j == name.len() {
+                return i as u8;
+            }
+        }
+        i += 1;
+    }
+    NO_SLOT
+}
+
+/// [`key_slot`] of a key the catalogue is known to hold, checked when compiled.
+pub(crate) const fn known_slot(name: &str) -> u8 {
+    let slot = key_slot(name);
+    assert!(slot != NO_SLOT, "not a key of the catalogue");
+    slot
 }
 
 #[cfg(test)]
@@ -254,6 +352,80 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn words_are_the_bytes_then_zeros() {
+        let bytes = *b"abcdefghij";
+        for n in 0..=bytes.len() {
+            let mut w = [0u8; 8];
+            let k = n.min(8);
+            w[..k].copy_from_slice(&bytes[..k]);
+            assert_eq!(word(&bytes[..n]), u64::from_le_bytes(w), "{n}");
+        }
+    }
+
+    #[test]
+    fn exact_text_agrees_with_std() {
+        let names = [
+            "",
+            "a",
+            "/",
+            "/team/",
+            "ci-user-9",
+            "ci-user-8",
+            "ci-user-9x",
+            "123456789012",
+        ];
+        for a in names {
+            for b in names {
+                assert_eq!(same_text(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
+    }
+
+    /// Slots stand for the whole known keys, in any case, and for nothing else.
+    #[test]
+    fn slots_are_the_known_keys_ignoring_case() {
+        for (i, known) in KNOWN_KEYS.iter().enumerate() {
+            let name = known.name;
+            if known.is_prefix {
+                assert_eq!(key_slot(name), NO_SLOT, "{name}");
+                assert_eq!(key_slot(&format!("{name}team")), NO_SLOT, "{name}");
+                continue;
+            }
+            for spelling in [name.to_owned(), name.to_uppercase(), name.to_lowercase()] {
+                assert_eq!(usize::from(key_slot(&spelling)), i, "{spelling}");
+            }
+            // `aws:SourceVpc` is `aws:SourceVpce` cut short: another key, not this one.
+            assert_ne!(usize::from(key_slot(&name[..name.len() - 1])), i, "{name}");
+            assert_ne!(usize::from(key_slot(&format!("{name}x"))), i, "{name}");
+        }
+        assert_eq!(
+            key_slot("aws:SourceAccount"),
+            known_slot("AWS:SOURCEACCOUNT")
+        );
+        assert_eq!(key_slot("s3:prefix"), NO_SLOT);
+        assert_eq!(key_slot(""), NO_SLOT);
+    }
+
+    #[test]
+    fn account_keys_are_exact_for_account_ids() {
+        let key = account_key(0, "123456789012");
+        assert!(is_exact_account(key));
+        assert_ne!(key, account_key(1, "123456789012"));
+        assert_ne!(key, account_key(0, "123456789013"));
+        assert_eq!(key & ((1 << 40) - 1), 123_456_789_012);
+        for hashed in [
+            user_key(0, "123456789012", "/", "ci"),
+            role_key(0, "123456789012", "/", "ci"),
+            session_key(0, "123456789012", "ci", "s"),
+            service_key("codebuild.amazonaws.com"),
+            account_key(0, "12345678901x"),
+        ] {
+            assert!(!is_exact_account(hashed));
+        }
+        assert!(!is_exact_account(EVERYONE) && !is_exact_account(NOBODY));
     }
 
     #[test]

@@ -18,7 +18,9 @@ use crate::model::version::Effect;
 use super::condition::{
     parse_policy_value, reads_as_text, ContextSource, Parsed, PreparedCondition, Tri,
 };
-use super::keys::{principal_key, CallerKeys, EVERYONE, NOBODY};
+use super::keys::{
+    is_exact_account, key_slot, principal_key, CallerKeys, EVERYONE, NOBODY, NO_SLOT,
+};
 use super::principal_match::{element_matches, principal_matches, PrincipalMatch};
 use super::request::{Caller, RequestAction};
 use crate::model::kind::PolicyKind;
@@ -44,13 +46,13 @@ impl<'d> PreparedPolicy<'d> {
                 .statements
                 .iter()
                 .enumerate()
-                .map(|(i, s)| PreparedStatement::new(i, Cow::Borrowed(s)))
+                .map(|(i, s)| PreparedStatement::new(kind, i, Cow::Borrowed(s)))
                 .collect(),
             Cow::Owned(d) => d
                 .statements
                 .into_iter()
                 .enumerate()
-                .map(|(i, s)| PreparedStatement::new(i, Cow::Owned(s)))
+                .map(|(i, s)| PreparedStatement::new(kind, i, Cow::Owned(s)))
                 .collect(),
         };
         PreparedPolicy { kind, statements }
@@ -93,13 +95,22 @@ pub(crate) struct PreparedStatement<'d> {
     /// The bits of [`CallerKeys::mask`] a caller covered by the principal can have: all of
     /// them for `"*"` and for principals only a comparison decides.
     principal_mask: u64,
+    /// Whether `Resource`/`NotResource` covers every target, the repository of any request
+    /// and `"*"` alike: a repository policy's statement without one, or `"Resource": "*"`.
+    every_resource: bool,
+    /// The slots ([`key_slot`]) of the keys of the first [`SLOTTED_TESTS`] condition tests;
+    /// later tests find their key by name.
+    slots: [u8; SLOTTED_TESTS],
     /// The condition values of every test in order, read in their operator's type; empty
     /// when every test compares text, which needs nothing read.
     parsed: Box<[Parsed]>,
 }
 
+/// The condition tests of a statement whose key slots are kept.
+const SLOTTED_TESTS: usize = 4;
+
 impl<'d> PreparedStatement<'d> {
-    fn new(index: usize, statement: Cow<'d, Statement>) -> Self {
+    fn new(kind: PolicyKind, index: usize, statement: Cow<'d, Statement>) -> Self {
         let s: &Statement = &statement;
         let principals = principals_of(s.principal.as_ref());
         let principal_mask = match principals {
@@ -120,6 +131,19 @@ impl<'d> PreparedStatement<'d> {
             .iter()
             .fold(0u128, |bits, item| bits | covered_bits(item));
         let tests = s.condition.tests();
+        let mut slots = [NO_SLOT; SLOTTED_TESTS];
+        for (slot, test) in slots.iter_mut().zip(tests) {
+            *slot = key_slot(test.key.as_str());
+        }
+        let every_resource = match &s.resource {
+            None => kind == PolicyKind::Repository,
+            Some(r) => {
+                !r.negated
+                    && r.resources
+                        .iter()
+                        .any(|p| !p.is_empty() && p.bytes().all(|b| b == b'*'))
+            }
+        };
         let parsed: Box<[Parsed]> = if tests.iter().all(|t| reads_as_text(t.operator.operator)) {
             Box::default()
         } else {
@@ -148,6 +172,8 @@ impl<'d> PreparedStatement<'d> {
             },
             principals,
             principal_mask,
+            every_resource,
+            slots,
             parsed,
             statement,
         }
@@ -179,11 +205,17 @@ impl<'d> PreparedStatement<'d> {
     /// The condition tests, in order.
     pub(crate) fn conditions(&self) -> impl Iterator<Item = PreparedCondition<'_>> + '_ {
         let mut at = 0;
-        self.statement.condition.tests().iter().map(move |test| {
-            let parsed = self.parsed.get(at..at + test.values.len()).unwrap_or(&[]);
-            at += test.values.len();
-            PreparedCondition::new(test, parsed)
-        })
+        self.statement
+            .condition
+            .tests()
+            .iter()
+            .enumerate()
+            .map(move |(i, test)| {
+                let parsed = self.parsed.get(at..at + test.values.len()).unwrap_or(&[]);
+                at += test.values.len();
+                let slot = self.slots.get(i).copied().unwrap_or(NO_SLOT);
+                PreparedCondition::new(test, parsed).with_slot(slot)
+            })
     }
 
     /// Whether `Action`/`NotAction` covers the catalogue action of this [`Action::index`].
@@ -242,11 +274,26 @@ impl<'d> PreparedStatement<'d> {
                     if *key == EVERYONE {
                         return PrincipalMatch::Direct;
                     }
-                    if keys.holds(*key) {
-                        if let Some(p) = self.principal().and_then(|e| e.principals.get(j)) {
-                            best = best.max(principal_matches(p, caller));
-                        }
+                    if !keys.holds(*key) {
+                        continue;
                     }
+                    let m = if is_exact_account(*key) {
+                        // The caller's own account: nothing left to compare.
+                        if matches!(caller, Caller::Root { .. }) {
+                            PrincipalMatch::Direct
+                        } else {
+                            PrincipalMatch::Account
+                        }
+                    } else {
+                        match self.principal().and_then(|e| e.principals.get(j)) {
+                            Some(p) => principal_matches(p, caller),
+                            None => PrincipalMatch::No,
+                        }
+                    };
+                    if m == PrincipalMatch::Direct {
+                        return m;
+                    }
+                    best = best.max(m);
                 }
                 best
             }
@@ -257,6 +304,9 @@ impl<'d> PreparedStatement<'d> {
     /// action without a resource. A repository-policy statement without `Resource` is about
     /// its repository; an identity-policy statement without one covers nothing.
     pub(crate) fn covers_resource(&self, kind: PolicyKind, target: &str) -> bool {
+        if self.every_resource {
+            return true;
+        }
         let Some((negated, patterns)) = self.resources() else {
             return kind == PolicyKind::Repository;
         };
@@ -273,6 +323,9 @@ impl<'d> PreparedStatement<'d> {
 
     /// All conditions together: false if one is false, else unknown if one is unknown.
     pub(crate) fn conditions_hold<C: ContextSource + ?Sized>(&self, context: &C) -> Tri {
+        if self.statement.condition.is_empty() {
+            return Tri::True;
+        }
         let mut result = Tri::True;
         for c in self.conditions() {
             match c.evaluate(context) {
@@ -494,7 +547,8 @@ mod tests {
                 };
                 let mut statement = Statement::new(Effect::Allow);
                 statement.principal = Some(element);
-                let prepared = PreparedStatement::new(0, Cow::Owned(statement));
+                let prepared =
+                    PreparedStatement::new(PolicyKind::Repository, 0, Cow::Owned(statement));
                 for caller in &callers {
                     let keys = caller.keys();
                     let keyed = if prepared.may_cover(&keys) {
