@@ -191,7 +191,17 @@ fn main() {
                     .map_or(0, |d| usize::from(d.version.is_some()));
             }
         }),
+        // The evaluator first, then the request, as a prepared evaluator is used: the request
+        // finds the ids of the names the policy interned (`eval::keys`).
         "evaluator" => {
+            let evaluator = Evaluator::new(&policy);
+            let request = ours_request(n);
+            (0..iterations).for_each(|_| {
+                total += usize::from(evaluator.decide(black_box(&request)) == Outcome::Allowed)
+            });
+        }
+        // The request built before any policy naming its caller was prepared: names compared.
+        "evaluator_request_first" => {
             let request = ours_request(n);
             let evaluator = Evaluator::new(&policy);
             (0..iterations).for_each(|_| {

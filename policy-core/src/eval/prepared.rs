@@ -19,7 +19,8 @@ use super::condition::{
     parse_policy_value, reads_as_text, ContextSource, Parsed, PreparedCondition, Tri,
 };
 use super::keys::{
-    is_exact_account, key_slot, principal_key, CallerKeys, EVERYONE, NOBODY, NO_SLOT,
+    is_exact_account, key_slot, principal_id, principal_key, CallerKeys, EVERYONE, NOBODY,
+    NOT_INTERNED, NO_SLOT,
 };
 use super::principal_match::{element_matches, principal_matches, PrincipalMatch};
 use super::request::{Caller, RequestAction};
@@ -73,6 +74,8 @@ enum Principals {
     Keyed {
         len: u8,
         keys: [u64; KEYED_PRINCIPALS],
+        /// The interned id of each principal's identity ([`principal_id`]).
+        ids: [u32; KEYED_PRINCIPALS],
     },
     /// `NotPrincipal`, more entries, or an entry only a comparison decides.
     Compared,
@@ -115,7 +118,7 @@ impl<'d> PreparedStatement<'d> {
         let principals = principals_of(s.principal.as_ref());
         let principal_mask = match principals {
             Principals::Absent => 0,
-            Principals::Keyed { len, keys } => {
+            Principals::Keyed { len, keys, .. } => {
                 keys[..usize::from(len)]
                     .iter()
                     .fold(0, |mask, key| match *key {
@@ -265,18 +268,23 @@ impl<'d> PreparedStatement<'d> {
         if kind == PolicyKind::Identity {
             return PrincipalMatch::Direct;
         }
-        match self.principals {
+        match &self.principals {
             Principals::Absent => PrincipalMatch::No,
             Principals::Compared => self.principal_match(kind, caller),
-            Principals::Keyed { len, keys: listed } => {
+            Principals::Keyed {
+                len,
+                keys: listed,
+                ids,
+            } => {
                 let mut best = PrincipalMatch::No;
-                for (j, key) in listed[..usize::from(len)].iter().enumerate() {
+                for (j, key) in listed[..usize::from(*len)].iter().enumerate() {
                     if *key == EVERYONE {
                         return PrincipalMatch::Direct;
                     }
-                    if !keys.holds(*key) {
+                    let Some(at) = keys.position(*key) else {
                         continue;
-                    }
+                    };
+                    let (listed_id, caller_id) = (ids[j], keys.id(at));
                     let m = if is_exact_account(*key) {
                         // The caller's own account: nothing left to compare.
                         if matches!(caller, Caller::Root { .. }) {
@@ -284,11 +292,15 @@ impl<'d> PreparedStatement<'d> {
                         } else {
                             PrincipalMatch::Account
                         }
-                    } else {
-                        match self.principal().and_then(|e| e.principals.get(j)) {
-                            Some(p) => principal_matches(p, caller),
-                            None => PrincipalMatch::No,
+                    } else if listed_id != NOT_INTERNED && caller_id != NOT_INTERNED {
+                        // Both exact: the same id is the same user, role, session or service.
+                        if listed_id == caller_id {
+                            PrincipalMatch::Direct
+                        } else {
+                            PrincipalMatch::No
                         }
+                    } else {
+                        self.compare_listed(j, caller)
                     };
                     if m == PrincipalMatch::Direct {
                         return m;
@@ -300,13 +312,25 @@ impl<'d> PreparedStatement<'d> {
         }
     }
 
+    /// How the `j`th listed principal covers the caller, compared field by field: kept out of
+    /// the quick path, which compares keys and ids only.
+    #[inline(never)]
+    fn compare_listed(&self, j: usize, caller: &Caller) -> PrincipalMatch {
+        match self.principal().and_then(|e| e.principals.get(j)) {
+            Some(p) => principal_matches(p, caller),
+            None => PrincipalMatch::No,
+        }
+    }
+
     /// Whether `Resource`/`NotResource` covers the target: the repository ARN, or `"*"` for an
     /// action without a resource. A repository-policy statement without `Resource` is about
     /// its repository; an identity-policy statement without one covers nothing.
+    #[inline]
     pub(crate) fn covers_resource(&self, kind: PolicyKind, target: &str) -> bool {
-        if self.every_resource {
-            return true;
-        }
+        self.every_resource || self.resource_patterns_cover(kind, target)
+    }
+
+    fn resource_patterns_cover(&self, kind: PolicyKind, target: &str) -> bool {
         let Some((negated, patterns)) = self.resources() else {
             return kind == PolicyKind::Repository;
         };
@@ -322,10 +346,15 @@ impl<'d> PreparedStatement<'d> {
     }
 
     /// All conditions together: false if one is false, else unknown if one is unknown.
+    #[inline]
     pub(crate) fn conditions_hold<C: ContextSource + ?Sized>(&self, context: &C) -> Tri {
         if self.statement.condition.is_empty() {
             return Tri::True;
         }
+        self.every_condition_holds(context)
+    }
+
+    fn every_condition_holds<C: ContextSource + ?Sized>(&self, context: &C) -> Tri {
         let mut result = Tri::True;
         for c in self.conditions() {
             match c.evaluate(context) {
@@ -346,15 +375,20 @@ fn principals_of(element: Option<&PrincipalElement>) -> Principals {
         return Principals::Compared;
     }
     let mut keys = [NOBODY; KEYED_PRINCIPALS];
-    for (key, p) in keys.iter_mut().zip(element.principals.iter()) {
+    let mut ids = [NOT_INTERNED; KEYED_PRINCIPALS];
+    for ((key, id), p) in keys.iter_mut().zip(&mut ids).zip(element.principals.iter()) {
         match principal_key(p) {
-            Some(k) => *key = k,
+            Some(k) => {
+                *key = k;
+                *id = principal_id(p, k);
+            }
             None => return Principals::Compared,
         }
     }
     Principals::Keyed {
         len: element.principals.len() as u8,
         keys,
+        ids,
     }
 }
 
@@ -550,17 +584,20 @@ mod tests {
                 let prepared =
                     PreparedStatement::new(PolicyKind::Repository, 0, Cow::Owned(statement));
                 for caller in &callers {
-                    let keys = caller.keys();
-                    let keyed = if prepared.may_cover(&keys) {
-                        prepared.principal_match_keyed(PolicyKind::Repository, caller, &keys)
-                    } else {
-                        PrincipalMatch::No
-                    };
-                    assert_eq!(
-                        keyed,
-                        prepared.principal_match(PolicyKind::Repository, caller),
-                        "{principals:?} (negated: {negated}) for {caller}"
-                    );
+                    // With the ids of the names the statement interned, and without, as for
+                    // a request built before the policy was prepared.
+                    for keys in [caller.keys(), caller.keys().without_ids()] {
+                        let keyed = if prepared.may_cover(&keys) {
+                            prepared.principal_match_keyed(PolicyKind::Repository, caller, &keys)
+                        } else {
+                            PrincipalMatch::No
+                        };
+                        assert_eq!(
+                            keyed,
+                            prepared.principal_match(PolicyKind::Repository, caller),
+                            "{principals:?} (negated: {negated}) for {caller}"
+                        );
+                    }
                 }
             }
         }

@@ -14,7 +14,7 @@ use crate::model::principal::AwsPrincipal;
 use super::date::{format_date, parse_date};
 use super::keys::{
     account_key, eq_ignore_ascii_case, key_slot, known_slot, role_key, service_key, session_key,
-    user_key, CallerKeys, NO_SLOT,
+    user_key, CallerKeys, Identity, NO_SLOT,
 };
 
 /// Who makes a request.
@@ -457,9 +457,13 @@ impl Caller {
                 name,
             } => {
                 let p = *partition as u64;
+                let (account, path, name) = (account.as_str(), path.as_str(), name.as_str());
                 CallerKeys::new(&[
-                    account_key(p, account.as_str()),
-                    user_key(p, account.as_str(), path.as_str(), name.as_str()),
+                    (account_key(p, account), None),
+                    (
+                        user_key(p, account, path, name),
+                        Some(Identity::user(p, account, path, name)),
+                    ),
                 ])
             }
             Caller::AssumedRole {
@@ -471,19 +475,29 @@ impl Caller {
                 ..
             } => {
                 let p = *partition as u64;
+                let (account, path) = (account.as_str(), role_path.as_str());
+                let (role, session) = (role.as_str(), session.as_str());
                 CallerKeys::new(&[
-                    account_key(p, account.as_str()),
-                    role_key(p, account.as_str(), role_path.as_str(), role.as_str()),
-                    session_key(p, account.as_str(), role.as_str(), session.as_str()),
+                    (account_key(p, account), None),
+                    (
+                        role_key(p, account, path, role),
+                        Some(Identity::role(p, account, path, role)),
+                    ),
+                    (
+                        session_key(p, account, role, session),
+                        Some(Identity::session(p, account, role, session)),
+                    ),
                 ])
             }
             Caller::FederatedUser {
                 partition, account, ..
             }
             | Caller::Root { partition, account } => {
-                CallerKeys::new(&[account_key(*partition as u64, account.as_str())])
+                CallerKeys::new(&[(account_key(*partition as u64, account.as_str()), None)])
             }
-            Caller::Service(s) => CallerKeys::new(&[service_key(s.as_str())]),
+            Caller::Service(s) => {
+                CallerKeys::new(&[(service_key(s.as_str()), Some(Identity::service(s.as_str())))])
+            }
         }
     }
 }
