@@ -419,11 +419,13 @@ fn covered_bits(item: &ActionItem) -> u128 {
                 Some((service, _)) if service != "ecr" => 0,
                 Some((_, name)) if name.bytes().all(|b| b == b'*') => ALL_BITS,
                 None if text == "*" => ALL_BITS,
-                _ => matching(&|action| p.matches(action)),
+                _ => prefix_bits(text).unwrap_or_else(|| matching(&|action| p.matches(action))),
             }
         }
         ActionItem::Other(s) => {
-            if s.bytes().any(|b| b == b'*' || b == b'?' || !b.is_ascii()) {
+            if let Some(bits) = prefix_bits(s) {
+                bits
+            } else if s.bytes().any(|b| b == b'*' || b == b'?' || !b.is_ascii()) {
                 // Rare (`ECR:batch*`, or text whose Unicode case folding matters): compare
                 // with every name, as a request for it would.
                 matching(&|action| wildcard_match(s, action, true))
@@ -436,6 +438,28 @@ fn covered_bits(item: &ActionItem) -> u128 {
             }
         }
     }
+}
+
+/// For an entry that is ASCII text ending in its only wildcard, a `*` (`ecr:Batch*`), the
+/// catalogue actions whose names start with the rest, ignoring case: what matching it against
+/// every name gives, without matching. `None` for any other entry. Unicode case folding
+/// plays no part: the catalogue's names are ASCII, and so is the entry.
+fn prefix_bits(text: &str) -> Option<u128> {
+    let prefix = text.strip_suffix('*')?;
+    if !text.is_ascii() || prefix.bytes().any(|b| b == b'*' || b == b'?') {
+        return None;
+    }
+    Some(
+        Action::ALL
+            .iter()
+            .filter(|a| {
+                a.as_str()
+                    .as_bytes()
+                    .get(..prefix.len())
+                    .is_some_and(|start| start.eq_ignore_ascii_case(prefix.as_bytes()))
+            })
+            .fold(0u128, |bits, a| bits | 1 << a.index()),
+    )
 }
 
 /// Whether an `Action` entry covers an action name. Names ignore case; `*` and `?` are
@@ -613,6 +637,11 @@ mod tests {
             "ecr:*",
             "ecr:**",
             "ecr:Batch*",
+            "ecr:batch*",
+            "ECR:BATCHGET*",
+            "ecr:Batch*Image*",
+            "ecr:PutImage*",
+            "e*",
             "ecr:Get?*Policy",
             "ecr:?*",
             "ecr-public:*",
