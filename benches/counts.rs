@@ -217,6 +217,26 @@ fn main() {
                 )
             });
         }
+        // What building the request costs a user, on each side: ours derives the context keys
+        // AWS sets and the caller's keys (and ids, once its policy is prepared); iam-rs's
+        // parses the ARNs.
+        "request" => {
+            let _evaluator = Evaluator::new(&policy);
+            (0..iterations).for_each(|_| {
+                total += black_box(ours_request(n))
+                    .context_values("aws:SourceAccount")
+                    .map_or(0, |v| v.len())
+            });
+        }
+        "iam_rs_request" => {
+            let user = format!("ci-user-{}", n - 1);
+            (0..iterations).for_each(|_| {
+                total += black_box(shapes::iam_rs_request(&user, "ecr:PutImage"))
+                    .context
+                    .data
+                    .len()
+            });
+        }
         "iam_rs" => {
             let theirs = shapes::iam_rs_policy(n);
             let request = shapes::iam_rs_request(&format!("ci-user-{}", n - 1), "ecr:PutImage");

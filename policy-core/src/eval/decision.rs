@@ -607,7 +607,7 @@ impl<'a> Evaluator<'a> {
 impl Tally {
     /// Adds the statements of a policy that apply to the request; true as soon as a `Deny`
     /// does, which decides.
-    #[inline]
+    #[inline(always)]
     fn scan(&mut self, policy: &PreparedPolicy<'_>, request: &Request) -> bool {
         let kind = policy.kind;
         let identity = kind == PolicyKind::Identity;
@@ -685,6 +685,7 @@ pub(super) fn applies(
 }
 
 /// How a statement that covers the action applies to the request: `No` when it does not.
+#[inline]
 fn applies_keyed(
     kind: PolicyKind,
     s: &PreparedStatement<'_>,

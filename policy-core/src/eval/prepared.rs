@@ -259,6 +259,7 @@ impl<'d> PreparedStatement<'d> {
 
     /// [`principal_match`](Self::principal_match), comparing only the listed principals whose
     /// key is one of the caller's: the others cannot cover it.
+    #[inline]
     pub(crate) fn principal_match_keyed(
         &self,
         kind: PolicyKind,
