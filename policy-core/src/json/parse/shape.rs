@@ -27,13 +27,20 @@ pub(crate) enum ElementName {
     Condition,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Where one statement's shape stands in the document-wide lists of [`SourceShape`]: each a
+/// range `(start, end)` of indexes. A statement's entries are recorded while it is read, so
+/// they are contiguous, and the whole document needs three vectors rather than three per
+/// statement.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct StatementShape {
-    pub keys: Vec<ElementName>,
-    pub principal_keys: Vec<(PrincipalKey, bool)>,
+    pub keys: (u32, u32),
+    pub principal_keys: (u32, u32),
     /// Each action as written: by its byte range in the text when it stands there unescaped.
-    pub action_spellings: Vec<PathSegment>,
+    pub action_spellings: (u32, u32),
 }
+
+/// No path node: the path of the document itself, or a level not yet recorded.
+pub(crate) const NO_NODE: u32 = u32::MAX;
 
 /// How a policy was written: the order of its elements, bare strings versus lists for every
 /// principal key, the letter case of its actions, and where each value stands in
@@ -42,24 +49,38 @@ pub(crate) struct StatementShape {
 pub struct SourceShape {
     pub(crate) top_keys: Vec<ElementName>,
     pub(crate) statements: Vec<StatementShape>,
-    /// Each value's logical path (every list indexed), as a range of `segments`, and byte
-    /// offset. Paths are written out only when a location is looked up.
-    pub(crate) positions: Vec<(u32, u32, usize)>,
-    pub(crate) segments: Vec<PathSegment>,
+    /// The element order of every statement, one after the other (see [`StatementShape`]).
+    pub(crate) keys: Vec<ElementName>,
+    pub(crate) principal_keys: Vec<(PrincipalKey, bool)>,
+    pub(crate) action_spellings: Vec<PathSegment>,
+    /// Each value's path node in `nodes` and byte offset. Paths are written out only when a
+    /// location is looked up.
+    pub(crate) positions: Vec<(u32, u32)>,
+    /// The tree of recorded paths: each node is its parent (or [`NO_NODE`]) and one segment,
+    /// so that recording a value costs the same however deep it stands.
+    pub(crate) nodes: Vec<(u32, PathSegment)>,
+    /// Keys and action spellings written with escapes, decoded, one after the other.
+    pub(crate) decoded: String,
     /// The text read.
     pub(crate) text: String,
     /// Byte offset of the start of each line of `text`, for the line and column of an offset.
     pub(crate) line_starts: Vec<usize>,
 }
 
-/// One step of a recorded path.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One step of a recorded path, or a recorded spelling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum PathSegment {
     /// An object key as it stands in the text, by byte range.
     Span(u32, u32),
-    /// An object key written with escapes, decoded.
-    Key(Box<str>),
+    /// An object key written with escapes, decoded: a byte range of
+    /// [`SourceShape::decoded`].
+    Decoded(u32, u32),
     Index(u32),
+}
+
+/// A range of indexes as recorded in a [`StatementShape`].
+fn range((start, end): (u32, u32)) -> std::ops::Range<usize> {
+    start as usize..end as usize
 }
 
 impl SourceShape {
@@ -71,39 +92,48 @@ impl SourceShape {
         let mut written = String::new();
         let mut p = path;
         loop {
-            let found = self.positions.iter().find(|(start, end, _)| {
+            let found = self.positions.iter().find(|(node, _)| {
                 written.clear();
-                self.write_path(&mut written, *start as usize..*end as usize);
+                self.write_path(&mut written, *node);
                 written == p
             });
-            if let Some((_, _, offset)) = found {
-                return Some(self.line_column(*offset));
+            if let Some((_, offset)) = found {
+                return Some(self.line_column(*offset as usize));
             }
             let cut = p.rfind(['.', '['])?;
             p = &p[..cut];
         }
     }
 
-    fn write_path(&self, out: &mut String, range: std::ops::Range<usize>) {
-        for segment in self.segments.get(range).unwrap_or_default() {
-            let key = match segment {
-                PathSegment::Span(start, end) => self
-                    .text
-                    .get(*start as usize..*end as usize)
-                    .unwrap_or_default(),
-                PathSegment::Key(k) => k,
-                PathSegment::Index(i) => {
-                    out.push('[');
-                    out.push_str(&i.to_string());
-                    out.push(']');
-                    continue;
-                }
-            };
-            if !out.is_empty() {
-                out.push('.');
-            }
-            out.push_str(key);
+    /// Writes the path of `node`, its parents' first.
+    fn write_path(&self, out: &mut String, node: u32) {
+        let Some(&(parent, segment)) = self.nodes.get(node as usize) else {
+            return;
+        };
+        // A parent is always recorded before its children, so this ends.
+        if parent < node {
+            self.write_path(out, parent);
         }
+        if let PathSegment::Index(i) = segment {
+            out.push('[');
+            out.push_str(&i.to_string());
+            out.push(']');
+            return;
+        }
+        if !out.is_empty() {
+            out.push('.');
+        }
+        out.push_str(self.spelling(segment));
+    }
+
+    /// The text of a recorded key or action spelling.
+    pub(crate) fn spelling(&self, segment: PathSegment) -> &str {
+        match segment {
+            PathSegment::Span(start, end) => self.text.get(start as usize..end as usize),
+            PathSegment::Decoded(start, end) => self.decoded.get(start as usize..end as usize),
+            PathSegment::Index(_) => None,
+        }
+        .unwrap_or_default()
     }
 
     /// Line and column (from 1, in characters) of a byte offset, by a binary search of the
@@ -215,12 +245,11 @@ pub(crate) fn render(doc: &PolicyDocument, shape: &SourceShape) -> String {
                     if i > 0 {
                         out.push(',');
                     }
-                    let default = StatementShape::default();
                     statement(
                         &mut out,
                         s,
-                        shape.statements.get(i).unwrap_or(&default),
-                        &shape.text,
+                        shape,
+                        shape.statements.get(i).copied().unwrap_or_default(),
                     );
                 }
                 if !bare {
@@ -233,20 +262,20 @@ pub(crate) fn render(doc: &PolicyDocument, shape: &SourceShape) -> String {
     out
 }
 
-/// The text of a recorded key or action spelling.
-fn spelling_of<'t>(text: &'t str, segment: &'t PathSegment) -> &'t str {
-    match segment {
-        PathSegment::Span(start, end) => text.get(*start as usize..*end as usize).unwrap_or(""),
-        PathSegment::Key(k) => k,
-        PathSegment::Index(_) => "",
-    }
-}
-
-fn statement(out: &mut String, s: &Statement, shape: &StatementShape, text: &str) {
+fn statement(out: &mut String, s: &Statement, source: &SourceShape, shape: StatementShape) {
     use ElementName as E;
+    let keys = source.keys.get(range(shape.keys)).unwrap_or_default();
+    let principal_keys = source
+        .principal_keys
+        .get(range(shape.principal_keys))
+        .unwrap_or_default();
+    let action_spellings = source
+        .action_spellings
+        .get(range(shape.action_spellings))
+        .unwrap_or_default();
     out.push('{');
     let mut first = true;
-    let mut order = shape.keys.clone();
+    let mut order = keys.to_vec();
     for k in [
         E::Sid,
         E::Effect,
@@ -295,7 +324,7 @@ fn statement(out: &mut String, s: &Statement, shape: &StatementShape, text: &str
                     }
                     out.push('{');
                     let mut first_key = true;
-                    let mut keys: Vec<(PrincipalKey, bool)> = shape.principal_keys.clone();
+                    let mut keys: Vec<(PrincipalKey, bool)> = principal_keys.to_vec();
                     for pk in PrincipalKey::ALL {
                         if !keys.iter().any(|(k, _)| *k == pk) {
                             keys.push((
@@ -307,7 +336,7 @@ fn statement(out: &mut String, s: &Statement, shape: &StatementShape, text: &str
                     for (pk, bare) in keys {
                         let values: Vec<String> = p.with_key(pk).map(ToString::to_string).collect();
                         if values.is_empty()
-                            && !shape.principal_keys.iter().any(|(k, _)| *k == pk)
+                            && !principal_keys.iter().any(|(k, _)| *k == pk)
                             && !p.empty_keys.contains(&pk)
                         {
                             continue;
@@ -325,16 +354,16 @@ fn statement(out: &mut String, s: &Statement, shape: &StatementShape, text: &str
                         &mut first,
                         if a.negated { "NotAction" } else { "Action" },
                     );
-                    let spelt = a.actions.len() == shape.action_spellings.len()
+                    let spelt = a.actions.len() == action_spellings.len()
                         && a.actions
                             .iter()
-                            .zip(&shape.action_spellings)
-                            .all(|(item, spelling)| same_action(item, spelling_of(text, spelling)));
+                            .zip(action_spellings)
+                            .all(|(item, spelling)| same_action(item, source.spelling(*spelling)));
                     if spelt {
                         texts(
                             out,
                             a.actions.is_written_bare(),
-                            shape.action_spellings.iter().map(|a| spelling_of(text, a)),
+                            action_spellings.iter().map(|a| source.spelling(*a)),
                         );
                     } else {
                         texts(
