@@ -122,10 +122,11 @@ pub fn parse_principal_arn(text: &str) -> Result<PrincipalArn<'_>, RuleViolation
             bare: false,
         }),
         "iam" => {
-            let slash = resource.find('/').ok_or_else(shape)?;
+            // Byte searches: the resource is short, a searcher costs more to set up.
+            let slash = resource.bytes().position(|b| b == b'/').ok_or_else(shape)?;
             let kind = &resource[..slash];
             // The path runs from the slash after the kind to the last slash: `/` or `/a/b/`.
-            let last = resource.rfind('/').unwrap_or(slash);
+            let last = resource.bytes().rposition(|b| b == b'/').unwrap_or(slash);
             let (path, name) = (&resource[slash..=last], &resource[last + 1..]);
             check_iam_path(path)?;
             match kind {

@@ -237,7 +237,8 @@ impl<'a> DocumentReader<'a> {
         let mut first = true;
         while let Some((key, key_at)) = self.r.next_key(first).map_err(|e| self.syntax(e))? {
             first = false;
-            if seen.contains(&key) {
+            let bit = seen.bit(&key);
+            if seen.contains(bit, &key) {
                 return Err(self.error_at(
                     key_at,
                     ParseErrorKind::DuplicateElement {
@@ -258,7 +259,7 @@ impl<'a> DocumentReader<'a> {
             let result = member(self, &key, key_at, &seen);
             self.path.pop();
             result?;
-            seen.push(key);
+            seen.push(bit, key);
         }
         Ok(at)
     }
@@ -903,12 +904,18 @@ impl<'a> SeenKeys<'a> {
         }
     }
 
+    /// The bit of a fixed name; the length and first byte rule out the others before any
+    /// comparison of the whole name.
     fn bit(&self, key: &str) -> Option<u32> {
-        self.known.iter().position(|k| *k == key).map(|i| 1 << i)
+        let first = *key.as_bytes().first()?;
+        self.known
+            .iter()
+            .position(|k| k.len() == key.len() && k.as_bytes()[0] == first && *k == key)
+            .map(|i| 1 << i)
     }
 
-    fn contains(&self, key: &str) -> bool {
-        match self.bit(key) {
+    fn contains(&self, bit: Option<u32>, key: &str) -> bool {
+        match bit {
             Some(bit) => self.mask & bit != 0,
             None => self.names.iter().any(|k| k == key),
         }
@@ -923,8 +930,8 @@ impl<'a> SeenKeys<'a> {
         self.names.iter().map(AsRef::as_ref)
     }
 
-    fn push(&mut self, key: Cow<'a, str>) {
-        match self.bit(&key) {
+    fn push(&mut self, bit: Option<u32>, key: Cow<'a, str>) {
+        match bit {
             Some(bit) => self.mask |= bit,
             None => self.names.push(key),
         }

@@ -2,7 +2,9 @@
 //! principal key, the spelling of actions, and the position of every value.
 //! Rendering with a shape writes a document back the way it was read.
 
-use super::reader::{line_column, Reader};
+use std::sync::OnceLock;
+
+use super::reader::Reader;
 use crate::model::action::ActionItem;
 use crate::model::condition::{ConditionValue, Conditions};
 use crate::model::document::PolicyDocument;
@@ -45,7 +47,7 @@ pub(crate) const NO_NODE: u32 = u32::MAX;
 /// How a policy was written: the order of its elements, bare strings versus lists for every
 /// principal key, the letter case of its actions, and where each value stands in
 /// the text. Get one with [`ParsedPolicy::parse`](crate::json::parse::ParsedPolicy::parse).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceShape {
     pub(crate) top_keys: Vec<ElementName>,
     pub(crate) statements: Vec<StatementShape>,
@@ -63,9 +65,28 @@ pub struct SourceShape {
     pub(crate) decoded: String,
     /// The text read.
     pub(crate) text: String,
-    /// Byte offset of the start of each line of `text`, for the line and column of an offset.
-    pub(crate) line_starts: Vec<usize>,
+    /// Byte offset of the start of each line of `text`, for the line and column of an offset:
+    /// found on the first location asked for, since most reads ask for none.
+    pub(crate) line_starts: OnceLock<Vec<usize>>,
 }
+
+/// Shapes are equal when they record the same things: the line index is derived from the
+/// text, whether it has been found yet or not.
+impl PartialEq for SourceShape {
+    fn eq(&self, other: &Self) -> bool {
+        self.top_keys == other.top_keys
+            && self.statements == other.statements
+            && self.keys == other.keys
+            && self.principal_keys == other.principal_keys
+            && self.action_spellings == other.action_spellings
+            && self.positions == other.positions
+            && self.nodes == other.nodes
+            && self.decoded == other.decoded
+            && self.text == other.text
+    }
+}
+
+impl Eq for SourceShape {}
 
 /// One step of a recorded path, or a recorded spelling.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,26 +158,21 @@ impl SourceShape {
     }
 
     /// Line and column (from 1, in characters) of a byte offset, by a binary search of the
-    /// line starts; a shape without them counts from the start of the text.
+    /// line starts.
     fn line_column(&self, offset: usize) -> (usize, usize) {
-        if self.line_starts.is_empty() {
-            return line_column(&self.text, offset);
-        }
+        let line_starts = self.line_starts.get_or_init(|| line_starts(&self.text));
         let mut offset = offset.min(self.text.len());
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = self
-            .line_starts
-            .partition_point(|&start| start <= offset)
-            .max(1);
-        let start = self.line_starts[line - 1];
+        let line = line_starts.partition_point(|&start| start <= offset).max(1);
+        let start = line_starts.get(line - 1).copied().unwrap_or(0);
         (line, self.text[start..offset].chars().count() + 1)
     }
 }
 
 /// Byte offsets of the start of every line.
-pub(crate) fn line_starts(text: &str) -> Vec<usize> {
+fn line_starts(text: &str) -> Vec<usize> {
     std::iter::once(0)
         .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
         .collect()
