@@ -8,7 +8,7 @@ use policy_catalogue::{checks, closest, ConditionOperator};
 use super::error::{ParseError, ParseErrorKind};
 use super::limits::Limits;
 use super::reader::{line_column, Kind, Reader, SyntaxError};
-use super::shape::{ElementName, PathSegment, SourceShape, StatementShape, NO_NODE};
+use super::shape::{ElementName, PathSegment, Slots, SourceShape, StatementShape, NO_NODE};
 use crate::model::action::ActionItem;
 use crate::model::condition::{Condition, ConditionKey, ConditionValue, Conditions};
 use crate::model::document::PolicyDocument;
@@ -74,11 +74,12 @@ impl<'a> DocumentReader<'a> {
             r: Reader::new(text),
             path: Vec::with_capacity(8),
             limits,
-            // About one recorded value per 20 bytes of policy text, each two or three
-            // segments deep: reserved once rather than grown value by value.
+            // About one recorded value and one path node per 20 bytes of policy text, an action
+            // per 32 and a statement per 256: reserved once rather than grown value by value.
             shape: record_shape.then(|| SourceShape {
-                positions: Vec::with_capacity(text.len() / 20),
-                nodes: Vec::with_capacity(text.len() / 16),
+                nodes: Vec::with_capacity(text.len() / 10),
+                statements: Vec::with_capacity(text.len() / 256 + 1),
+                action_spellings: Vec::with_capacity(text.len() / 32),
                 ..SourceShape::default()
             }),
         }
@@ -183,7 +184,9 @@ impl<'a> DocumentReader<'a> {
             shape.nodes.push((parent, segment));
             parent = *node;
         }
-        shape.positions.push((parent, offset as u32));
+        shape
+            .nodes
+            .push((parent, PathSegment::Value(offset as u32)));
     }
 
     /// Records the position of the value about to be read.
@@ -390,7 +393,7 @@ impl<'a> DocumentReader<'a> {
 
     fn top_key(&mut self, name: ElementName) {
         if let Some(shape) = &mut self.shape {
-            shape.top_keys.push(name);
+            shape.top_keys.put(name);
         }
     }
 
@@ -427,8 +430,7 @@ impl<'a> DocumentReader<'a> {
     fn statement_key(&mut self, name: ElementName) {
         if let Some(shape) = &mut self.shape {
             if let Some(s) = shape.statements.last_mut() {
-                shape.keys.push(name);
-                s.keys.1 = shape.keys.len() as u32;
+                s.keys.put(name);
             }
         }
     }
@@ -468,8 +470,8 @@ impl<'a> DocumentReader<'a> {
         if let Some(shape) = &mut self.shape {
             let at = |n: usize| (n as u32, n as u32);
             shape.statements.push(StatementShape {
-                keys: at(shape.keys.len()),
-                principal_keys: at(shape.principal_keys.len()),
+                keys: Slots::default(),
+                principal_keys: Slots::default(),
                 action_spellings: at(shape.action_spellings.len()),
             });
         }
@@ -640,8 +642,7 @@ impl<'a> DocumentReader<'a> {
             all_bare &= bare || count != 1;
             if let Some(shape) = this.shape.as_mut() {
                 if let Some(s) = shape.statements.last_mut() {
-                    shape.principal_keys.push((pk, bare));
-                    s.principal_keys.1 = shape.principal_keys.len() as u32;
+                    s.principal_keys.put((pk, bare));
                 }
             }
             if count == 0 {

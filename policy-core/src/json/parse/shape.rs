@@ -29,16 +29,40 @@ pub(crate) enum ElementName {
     Condition,
 }
 
-/// Where one statement's shape stands in the document-wide lists of [`SourceShape`]: each a
-/// range `(start, end)` of indexes. A statement's entries are recorded while it is read, so
-/// they are contiguous, and the whole document needs three vectors rather than three per
-/// statement.
+/// How one statement was written. A statement has at most six elements and a principal at
+/// most four keys (the reader refuses repeats), so their order is kept inline; its action
+/// spellings are a range `(start, end)` of the document's list, recorded while the
+/// statement is read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct StatementShape {
-    pub keys: (u32, u32),
-    pub principal_keys: (u32, u32),
+    pub keys: Slots<ElementName, 6>,
+    pub principal_keys: Slots<(PrincipalKey, bool), 4>,
     /// Each action as written: by its byte range in the text when it stands there unescaped.
     pub action_spellings: (u32, u32),
+}
+
+/// Up to `N` values in the order they were put.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Slots<T, const N: usize>([Option<T>; N]);
+
+impl<T, const N: usize> Default for Slots<T, N> {
+    fn default() -> Self {
+        Slots([const { None }; N])
+    }
+}
+
+impl<T: Copy, const N: usize> Slots<T, N> {
+    /// Puts `value` after the others; past `N` values (which the grammar rules out) it is
+    /// dropped.
+    pub(crate) fn put(&mut self, value: T) {
+        if let Some(slot) = self.0.iter_mut().find(|s| s.is_none()) {
+            *slot = Some(value);
+        }
+    }
+
+    pub(crate) fn to_vec(self) -> Vec<T> {
+        self.0.into_iter().flatten().collect()
+    }
 }
 
 /// No path node: the path of the document itself, or a level not yet recorded.
@@ -49,17 +73,13 @@ pub(crate) const NO_NODE: u32 = u32::MAX;
 /// the text. Get one with [`ParsedPolicy::parse`](crate::json::parse::ParsedPolicy::parse).
 #[derive(Clone, Debug, Default)]
 pub struct SourceShape {
-    pub(crate) top_keys: Vec<ElementName>,
+    pub(crate) top_keys: Slots<ElementName, 3>,
     pub(crate) statements: Vec<StatementShape>,
-    /// The element order of every statement, one after the other (see [`StatementShape`]).
-    pub(crate) keys: Vec<ElementName>,
-    pub(crate) principal_keys: Vec<(PrincipalKey, bool)>,
     pub(crate) action_spellings: Vec<PathSegment>,
-    /// Each value's path node in `nodes` and byte offset. Paths are written out only when a
-    /// location is looked up.
-    pub(crate) positions: Vec<(u32, u32)>,
-    /// The tree of recorded paths: each node is its parent (or [`NO_NODE`]) and one segment,
-    /// so that recording a value costs the same however deep it stands.
+    /// The tree of recorded paths and the values recorded at them, in the order read: each
+    /// node is its parent (or [`NO_NODE`]) and one segment, so that recording a value costs
+    /// the same however deep it stands; a value is a [`PathSegment::Value`] under the node of
+    /// its path. Paths are written out only when a location is looked up.
     pub(crate) nodes: Vec<(u32, PathSegment)>,
     /// Keys and action spellings written with escapes, decoded, one after the other.
     pub(crate) decoded: String,
@@ -76,10 +96,7 @@ impl PartialEq for SourceShape {
     fn eq(&self, other: &Self) -> bool {
         self.top_keys == other.top_keys
             && self.statements == other.statements
-            && self.keys == other.keys
-            && self.principal_keys == other.principal_keys
             && self.action_spellings == other.action_spellings
-            && self.positions == other.positions
             && self.nodes == other.nodes
             && self.decoded == other.decoded
             && self.text == other.text
@@ -97,6 +114,8 @@ pub(crate) enum PathSegment {
     /// [`SourceShape::decoded`].
     Decoded(u32, u32),
     Index(u32),
+    /// Not a step: a value recorded at the path of its parent node, by its byte offset.
+    Value(u32),
 }
 
 /// A range of indexes as recorded in a [`StatementShape`].
@@ -113,13 +132,16 @@ impl SourceShape {
         let mut written = String::new();
         let mut p = path;
         loop {
-            let found = self.positions.iter().find(|(node, _)| {
+            let found = self.nodes.iter().find_map(|&(node, segment)| {
+                let PathSegment::Value(offset) = segment else {
+                    return None;
+                };
                 written.clear();
-                self.write_path(&mut written, *node);
-                written == p
+                self.write_path(&mut written, node);
+                (written == p).then_some(offset)
             });
-            if let Some((_, offset)) = found {
-                return Some(self.line_column(*offset as usize));
+            if let Some(offset) = found {
+                return Some(self.line_column(offset as usize));
             }
             let cut = p.rfind(['.', '['])?;
             p = &p[..cut];
@@ -152,7 +174,7 @@ impl SourceShape {
         match segment {
             PathSegment::Span(start, end) => self.text.get(start as usize..end as usize),
             PathSegment::Decoded(start, end) => self.decoded.get(start as usize..end as usize),
-            PathSegment::Index(_) => None,
+            PathSegment::Index(_) | PathSegment::Value(_) => None,
         }
         .unwrap_or_default()
     }
@@ -227,7 +249,7 @@ pub(crate) fn render(doc: &PolicyDocument, shape: &SourceShape) -> String {
     let mut out = String::with_capacity(512);
     out.push('{');
     let mut first = true;
-    let mut order: Vec<ElementName> = shape.top_keys.clone();
+    let mut order: Vec<ElementName> = shape.top_keys.to_vec();
     for k in [
         ElementName::Version,
         ElementName::Id,
@@ -280,18 +302,14 @@ pub(crate) fn render(doc: &PolicyDocument, shape: &SourceShape) -> String {
 
 fn statement(out: &mut String, s: &Statement, source: &SourceShape, shape: StatementShape) {
     use ElementName as E;
-    let keys = source.keys.get(range(shape.keys)).unwrap_or_default();
-    let principal_keys = source
-        .principal_keys
-        .get(range(shape.principal_keys))
-        .unwrap_or_default();
+    let principal_keys = &shape.principal_keys.to_vec()[..];
     let action_spellings = source
         .action_spellings
         .get(range(shape.action_spellings))
         .unwrap_or_default();
     out.push('{');
     let mut first = true;
-    let mut order = keys.to_vec();
+    let mut order = shape.keys.to_vec();
     for k in [
         E::Sid,
         E::Effect,
