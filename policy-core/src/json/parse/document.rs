@@ -941,18 +941,15 @@ impl<'a> SeenKeys<'a> {
 }
 
 /// A key or action spelling as the shape records it: its byte range in the text when it
-/// stands there unescaped, else its decoded text appended to `decoded`.
-fn spelling(text: &str, decoded: &mut String, s: &Cow<'_, str>) -> PathSegment {
+/// stands there (borrowed, unescaped), else its decoded text appended to `decoded`.
+fn spelling(text: &str, decoded: &mut String, s: &str) -> PathSegment {
     let range = text.as_bytes().as_ptr_range();
-    match s {
-        Cow::Borrowed(k) if range.contains(&k.as_ptr()) => {
-            let at = k.as_ptr() as usize - range.start as usize;
-            PathSegment::Span(at as u32, (at + k.len()) as u32)
-        }
-        k => {
-            let start = decoded.len() as u32;
-            decoded.push_str(k);
-            PathSegment::Decoded(start, decoded.len() as u32)
-        }
+    if range.contains(&s.as_ptr()) {
+        let at = s.as_ptr() as usize - range.start as usize;
+        PathSegment::Span(at as u32, (at + s.len()) as u32)
+    } else {
+        let start = decoded.len() as u32;
+        decoded.push_str(s);
+        PathSegment::Decoded(start, decoded.len() as u32)
     }
 }
