@@ -360,7 +360,7 @@ impl Resources {
 }
 
 /// One condition test: an operator, a key and its values, as written.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Condition {
     /// The operator, with its qualifier and `IfExists`.
     pub operator: ConditionOperator,
