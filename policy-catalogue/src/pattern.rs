@@ -90,6 +90,45 @@ fn ascii_wildcard_match(pattern: &[u8], text: &[u8], case_insensitive: bool) -> 
     pattern[pi..].iter().all(|&c| c == b'*')
 }
 
+/// The catalogue's `ecr:` actions that `pattern` matches as an `Action` entry does (`*` and
+/// `?` wildcards, ignoring case), as bits by [`Action::index`]. Remembered per thread: the
+/// lint's rules, the analysis engine and the evaluator each ask it for every entry of a
+/// policy, and a list of hundreds of patterns would otherwise be matched against the whole
+/// catalogue once for each.
+///
+/// ```
+/// use policy_catalogue::{action_bits, Action};
+///
+/// let bits = action_bits("ECR:batchget*");
+/// assert_eq!(bits, 1 << Action::BatchGetImage.index()
+///     | 1 << Action::BatchGetRepositoryScanningConfiguration.index());
+/// assert_eq!(action_bits("s3:*"), 0);
+/// ```
+#[must_use]
+pub fn action_bits(pattern: &str) -> u128 {
+    thread_local! {
+        static BITS: std::cell::RefCell<std::collections::HashMap<String, u128>> =
+            std::cell::RefCell::default();
+    }
+    /// Past this many patterns the memory starts again.
+    const KEPT: usize = 4096;
+    if let Some(bits) = BITS.with(|m| m.borrow().get(pattern).copied()) {
+        return bits;
+    }
+    let bits = Action::ALL
+        .iter()
+        .filter(|a| wildcard_match(pattern, a.as_str(), true))
+        .fold(0u128, |bits, a| bits | 1 << a.index());
+    BITS.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= KEPT {
+            m.clear();
+        }
+        m.insert(pattern.to_owned(), bits);
+    });
+    bits
+}
+
 /// A wildcard action pattern: `"*"` or `"<service>:<name>"` with at least one
 /// `*` or `?` in the name, such as `"ecr:*"`, `"ecr:Batch*"` or `"ecr:Get?*"`.
 ///
@@ -189,9 +228,10 @@ impl ActionPattern {
     /// The catalogue's `ecr:` actions the pattern matches, in canonical statement
     /// order (see [`Action::rank`]).
     pub fn matching_actions(&self) -> Vec<Action> {
+        let bits = action_bits(&self.text);
         let mut actions: Vec<Action> = Action::ALL
             .into_iter()
-            .filter(|a| self.matches(a.as_str()))
+            .filter(|a| bits & 1 << a.index() != 0)
             .collect();
         actions.sort_by_key(|a| a.rank());
         actions
