@@ -741,44 +741,65 @@ fn search(all: &[&Nfa], none: &[&Nfa]) -> Sat<String> {
     if accepted(&components, &start) {
         return Sat::Yes(String::new());
     }
-    // Breadth-first: `seen` maps a product state to its index in `order`, which records how
-    // each state was reached, for the witness.
-    let start: Box<[u32]> = start.into();
-    let mut order: Vec<(Box<[u32]>, usize, char)> = vec![(start.clone(), usize::MAX, ' ')];
-    let mut seen: HashMap<Box<[u32]>, usize, BuildHasherDefault<StateHasher>> = HashMap::default();
-    seen.insert(start, 0);
+    // Breadth-first. The product states live side by side in `states` (`w` numbers each),
+    // with how each was reached in `reached`, for the witness; `seen` finds a state by its
+    // hash (`chain` links the states of one hash), without a copy of it per state.
+    let w = components.len();
+    let mut states: Vec<u32> = start;
+    let mut reached: Vec<(usize, char)> = vec![(usize::MAX, ' ')];
+    let hash_of = |ids: &[u32]| {
+        let mut h = StateHasher::default();
+        for &x in ids {
+            h.add(u64::from(x));
+        }
+        h.finish()
+    };
+    let mut seen: HashMap<u64, u32, BuildHasherDefault<StateHasher>> = HashMap::default();
+    let mut chain: Vec<u32> = vec![u32::MAX];
+    seen.insert(hash_of(&states), 0);
     let mut head = 0;
     // The positive components are stepped smallest first: a pattern refuses most characters
     // before the larger domain is stepped at all. The order of stepping changes no answer.
-    let mut stepping: Vec<usize> = (0..components.len()).collect();
+    let mut stepping: Vec<usize> = (0..w).collect();
     stepping[..positive].sort_by_key(|&i| components[i].nfa.states.len());
-    let mut ids: Vec<u32> = vec![0; components.len()];
-    while head < order.len() {
-        if order.len() > BUDGET {
+    let mut ids: Vec<u32> = vec![0; w];
+    let mut current: Vec<u32> = vec![0; w];
+    while head < reached.len() {
+        if reached.len() > BUDGET {
             return Sat::Unknown;
         }
+        current.copy_from_slice(&states[head * w..(head + 1) * w]);
         'chars: for (ci, &c) in sigma.iter().enumerate() {
             for &i in &stepping {
                 let component = &mut components[i];
-                let next = component.step(order[head].0[i], ci, c, width);
+                let next = component.step(current[i], ci, c, width);
                 if i < positive && component.empty[next as usize] {
                     continue 'chars;
                 }
                 ids[i] = next;
             }
-            if seen.contains_key(&ids[..]) {
-                continue;
+            let hash = hash_of(&ids);
+            let first = seen.get(&hash).copied().unwrap_or(u32::MAX);
+            let mut at = first;
+            while at != u32::MAX {
+                let k = at as usize;
+                if states[k * w..(k + 1) * w] == ids[..] {
+                    continue 'chars;
+                }
+                at = chain[k];
             }
             let done = accepted(&components, &ids);
-            let state: Box<[u32]> = ids.as_slice().into();
-            seen.insert(state.clone(), order.len());
-            order.push((state, head, c));
+            let index = reached.len();
+            states.extend_from_slice(&ids);
+            reached.push((head, c));
+            chain.push(first);
+            seen.insert(hash, index as u32);
             if done {
                 let mut text = Vec::new();
-                let mut at = order.len() - 1;
+                let mut at = index;
                 while at != 0 {
-                    text.push(order[at].2);
-                    at = order[at].1;
+                    text.push(reached[at].1);
+                    at = reached[at].0;
                 }
                 return Sat::Yes(text.into_iter().rev().collect());
             }
