@@ -114,6 +114,7 @@ mod date;
 pub mod findings;
 pub mod ir;
 mod keys;
+pub mod literal;
 pub mod ranges;
 mod solve;
 pub mod text;

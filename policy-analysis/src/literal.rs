@@ -1,0 +1,563 @@
+//! The findings of policies whose answers their letters fix, without the solver's searches.
+//!
+//! Most repository policies name their principals, grant actions without conditions, guard a
+//! service with `StringEquals aws:SourceAccount` and a literal account, and deny by network
+//! with `NotIpAddress aws:SourceIp` and literal ranges. For those, who gets which action is a
+//! matter of set membership: an allow applies to the classes its principal covers, a deny is
+//! escaped exactly when one address lies in the ranges of every deny in the way, and a guard
+//! naming an account leaves a confused deputy no source. [`findings`] decides such policies
+//! that way and asks the solver only for the witness of each finding, with the very question
+//! the engine would ask ([`crate::findings::findings_with`]); anything else (wildcards or
+//! other keys in conditions, `ForAllValues:`, `...IfExists`, `Null`, `NotPrincipal`,
+//! `NotAction`, `Resource`, denies naming principals, a known owner, identity policies) is
+//! left to the engine. The findings are the same either way, word for word and witness for
+//! witness; the tests hold the two to that over every test policy and random ones.
+//!
+//! ```
+//! use policy_analysis::findings::{findings_with, Code};
+//! use policy_analysis::ir::{Actions, Effect, Policy, PrincipalItem, Principals, Statement};
+//! use policy_analysis::{literal, Analyzer, Options};
+//!
+//! let policy = Policy {
+//!     variables: true,
+//!     statements: vec![Statement {
+//!         sid: None,
+//!         effect: Effect::Allow,
+//!         principal: Some(Principals { negated: false, items: vec![PrincipalItem::Anyone] }),
+//!         actions: Actions { negated: false, items: vec!["ecr:BatchGetImage".into()] },
+//!         resources: None,
+//!         conditions: vec![],
+//!     }],
+//! };
+//! let options = Options::default();
+//! let judged = literal::findings(&policy, &options).expect("plain letters");
+//! assert_eq!(judged.findings[0].code, Code::PublicAccess);
+//! let engine = findings_with(&Analyzer::new(&policy, &options), &policy, &options);
+//! assert_eq!(judged.findings, engine);
+//! ```
+
+use std::cell::OnceCell;
+use std::collections::BTreeSet;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use policy_catalogue::{Action, ConditionOperator, Operator};
+
+use crate::access::{
+    satisfy, AccountClass, Assumption, CallerClass, Certainty, Grant, IdentityPolicies, Options,
+    Prepared, Route, SEARCH_BUDGET,
+};
+use crate::condition::Constraint;
+use crate::findings::{self, Finding, Granted};
+use crate::ir::{self, ActionSet, Effect, PrincipalItem};
+use crate::keys::Kind;
+use crate::ranges::IpSet;
+use crate::solve::{fresh_account, solve, Choice, Who};
+
+/// The findings of a policy decided by its letters, and the owning account they assume (the
+/// stand-in the engine picks when the options name none).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Judged {
+    /// The owning account.
+    pub owner: String,
+    /// The findings, as [`crate::findings::findings`] gives them.
+    pub findings: Vec<Finding>,
+}
+
+/// The findings of `policy` read with `options`, when its letters decide them (see the
+/// module); `None` for a policy the engine must search.
+#[must_use]
+pub fn findings(policy: &ir::Policy, options: &Options) -> Option<Judged> {
+    let plain = Plain::new(policy, options)?;
+    let mut out = Vec::new();
+    let access = plain.strangers_access()?;
+    let mut public_probe = |class: &CallerClass, actions: &[Action]| plain.probe(class, actions);
+    findings::outside(policy, &access, false, &mut public_probe, &mut out)?;
+    let service_actions = |class: &CallerClass| plain.service_actions(class);
+    let mut deputy = |class: &CallerClass, at: usize, cs: &[ir::Condition]| {
+        if !policy.statements[at].conditions.is_empty() {
+            // A guard naming accounts: the probe wants an account none of them.
+            return Some(None);
+        }
+        let CallerClass::Service { name: Some(name) } = class else {
+            return None;
+        };
+        let constraints: Vec<Constraint> = cs.iter().map(|c| Constraint::lower(c, false)).collect();
+        let refs: Vec<&Constraint> = constraints.iter().collect();
+        Some(solve(&plain.service(name), &refs, &[]).map(|s| {
+            let certainty = if s.exact {
+                Certainty::Certain
+            } else {
+                Certainty::Possible
+            };
+            (s.witness, certainty)
+        }))
+    };
+    findings::deputies(
+        policy,
+        &plain.named,
+        &service_actions,
+        &mut deputy,
+        &mut out,
+    )?;
+    // Lock-outs: `Plain::new` made sure the owner's root user escapes every deny of
+    // `SetRepositoryPolicy`. Dead statements: every plain statement has a class it applies to.
+    Some(Judged {
+        owner: plain.owner,
+        findings: out,
+    })
+}
+
+/// Where a request comes from, for the denies by network.
+#[derive(Clone, Copy)]
+enum Network {
+    /// Any address, or none: the request picks.
+    Free,
+    /// This address.
+    At(IpAddr),
+    /// No `aws:SourceIp` (through a VPC endpoint).
+    Hidden,
+}
+
+/// A policy of the plain shape, read once.
+struct Plain<'p> {
+    policy: &'p ir::Policy,
+    options: &'p Options,
+    /// Each statement's actions.
+    actions: Vec<ActionSet>,
+    /// For each deny, the addresses its `NotIpAddress` leaves out (a request from one escapes).
+    exempt: Vec<Option<IpSet>>,
+    /// Statements whose principal is `*`.
+    anyone: Vec<usize>,
+    owner: String,
+    /// Every account the classes know, the owner's included, in the engine's order.
+    ids: Vec<String>,
+    /// The accounts the policy names, and the owner.
+    named: Vec<String>,
+    /// The service classes (names in lowercase).
+    services: BTreeSet<String>,
+    /// The classes of an account the policy does not name: root, user, role session.
+    strangers: [CallerClass; 3],
+    /// The engine's form of the statements, built when a witness is first needed.
+    prepared: OnceCell<Vec<Prepared>>,
+    /// The stranger's account, lowered when a probe first needs it.
+    stranger_account: OnceCell<Option<Assumption>>,
+}
+
+fn is_account(v: &str) -> bool {
+    v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit())
+}
+
+impl<'p> Plain<'p> {
+    fn new(policy: &'p ir::Policy, options: &'p Options) -> Option<Plain<'p>> {
+        let plain_options = options.owner.is_none()
+            && options.trusted.is_empty()
+            && options.repository.is_none()
+            && matches!(options.identity, IdentityPolicies::Unknown);
+        if !plain_options || policy.statements.is_empty() {
+            return None;
+        }
+        let mut accounts: BTreeSet<(String, String)> = BTreeSet::new();
+        let mut services: BTreeSet<String> = BTreeSet::new();
+        let mut actions = Vec::with_capacity(policy.statements.len());
+        let mut exempt = Vec::with_capacity(policy.statements.len());
+        let mut anyone = Vec::new();
+        let (mut allows, mut denies) = (0usize, 0usize);
+        for (i, s) in policy.statements.iter().enumerate() {
+            let p = s.principal.as_ref()?;
+            if p.negated || p.items.is_empty() || s.actions.negated || s.actions.items.is_empty() {
+                return None;
+            }
+            if s.resources.is_some() {
+                return None;
+            }
+            let mut all_services = true;
+            let mut has_anyone = false;
+            for item in &p.items {
+                match item {
+                    PrincipalItem::Anyone => {
+                        has_anyone = true;
+                        all_services = false;
+                    }
+                    PrincipalItem::Account { partition, id } => {
+                        accounts.insert((partition.clone(), id.clone()));
+                        all_services = false;
+                    }
+                    PrincipalItem::User {
+                        partition, account, ..
+                    }
+                    | PrincipalItem::Role {
+                        partition, account, ..
+                    } => {
+                        accounts.insert((partition.clone(), account.clone()));
+                        all_services = false;
+                    }
+                    PrincipalItem::Service(name) => {
+                        services.insert(name.to_ascii_lowercase());
+                    }
+                    PrincipalItem::Session { .. }
+                    | PrincipalItem::Federated(_)
+                    | PrincipalItem::Other(_) => return None,
+                }
+            }
+            if has_anyone {
+                anyone.push(i);
+            }
+            match s.effect {
+                Effect::Allow => {
+                    allows += 1;
+                    exempt.push(None);
+                    match s.conditions.as_slice() {
+                        [] => {}
+                        // A service guarded by accounts it names.
+                        [c] if all_services
+                            && c.operator == ConditionOperator::new(Operator::StringEquals)
+                            && c.key.eq_ignore_ascii_case("aws:SourceAccount")
+                            && !c.values.is_empty()
+                            && c.values.iter().all(|v| is_account(v)) => {}
+                        _ => return None,
+                    }
+                }
+                Effect::Deny => {
+                    denies += 1;
+                    // Everyone, unless the request comes from the ranges named.
+                    if !p.items.iter().all(|x| *x == PrincipalItem::Anyone) {
+                        return None;
+                    }
+                    let [c] = s.conditions.as_slice() else {
+                        return None;
+                    };
+                    if c.operator != ConditionOperator::new(Operator::NotIpAddress)
+                        || !c.key.eq_ignore_ascii_case("aws:SourceIp")
+                        || c.values.is_empty()
+                    {
+                        return None;
+                    }
+                    exempt.push(Some(
+                        IpSet::from_cidrs(c.values.iter().map(String::as_str)).ok()?,
+                    ));
+                }
+            }
+            actions.push(s.actions.resolve());
+        }
+        // The engine gives up a search past its budget; stay far from it.
+        if allows * (denies + 1) >= SEARCH_BUDGET {
+            return None;
+        }
+        let principal_ids: Vec<String> = accounts.iter().map(|(_, a)| a.clone()).collect();
+        let owner = fresh_account(&principal_ids);
+        accounts.insert((options.partition.clone(), owner.clone()));
+        let ids: Vec<String> = accounts.iter().map(|(_, a)| a.clone()).collect();
+        let unnamed = fresh_account(&ids);
+        let named: Vec<String> = ids
+            .iter()
+            .cloned()
+            .collect::<BTreeSet<String>>()
+            .into_iter()
+            .collect();
+        let account = AccountClass {
+            partition: options.partition.clone(),
+            id: unnamed,
+            named: false,
+            owner: false,
+            trusted: false,
+        };
+        let strangers = [
+            CallerClass::Root {
+                account: account.clone(),
+            },
+            CallerClass::User {
+                account: account.clone(),
+                user: None,
+            },
+            CallerClass::Session {
+                account,
+                role: None,
+                session: None,
+            },
+        ];
+        let plain = Plain {
+            policy,
+            options,
+            actions,
+            exempt,
+            anyone,
+            owner,
+            ids,
+            named,
+            services,
+            strangers,
+            prepared: OnceCell::new(),
+            stranger_account: OnceCell::new(),
+        };
+        // The owner's root user needs no allow: it can set the policy unless the denies of
+        // `SetRepositoryPolicy` leave no address to come from. Otherwise the engine searches
+        // for a lock-out.
+        let set = plain.covering(
+            &(0..policy.statements.len()).collect::<Vec<_>>(),
+            Action::SetRepositoryPolicy,
+            Effect::Deny,
+        );
+        if !set.is_empty() && !plain.escapes(&set, Network::Free) {
+            return None;
+        }
+        Some(plain)
+    }
+
+    /// The statements of `relevant` with this effect that cover `action`.
+    fn covering(&self, relevant: &[usize], action: Action, effect: Effect) -> Vec<usize> {
+        relevant
+            .iter()
+            .copied()
+            .filter(|&i| {
+                self.policy.statements[i].effect == effect && self.actions[i].contains(action)
+            })
+            .collect()
+    }
+
+    /// Whether a request from `network` escapes every deny of `denies`.
+    fn escapes(&self, denies: &[usize], network: Network) -> bool {
+        let mut room = IpSet::all();
+        for &d in denies {
+            let Some(exempt) = &self.exempt[d] else {
+                return false;
+            };
+            match network {
+                Network::Free => room = room.intersect(exempt),
+                Network::At(ip) => {
+                    if !exempt.contains(ip) {
+                        return false;
+                    }
+                }
+                Network::Hidden => return false,
+            }
+        }
+        !room.is_empty()
+    }
+
+    /// Whether a request of a class that `relevant` covers can perform `action`, and the
+    /// first allow it goes through.
+    fn allowed(&self, relevant: &[usize], action: Action, network: Network) -> Option<usize> {
+        let allows = self.covering(relevant, action, Effect::Allow);
+        let first = *allows.first()?;
+        let denies = self.covering(relevant, action, Effect::Deny);
+        self.escapes(&denies, network).then_some(first)
+    }
+
+    fn prepared(&self) -> &[Prepared] {
+        self.prepared
+            .get_or_init(|| Prepared::new(self.policy, false, self.options.repository.as_deref()))
+    }
+
+    /// The solver's view of stranger class `k` (root, user, session).
+    fn stranger(&self, k: usize) -> Who {
+        let (kind, session) = match k {
+            0 => (Kind::Root, None),
+            1 => (Kind::User, None),
+            _ => (Kind::Session, Some("unnamed-session".to_owned())),
+        };
+        Who {
+            kind,
+            partition: self.options.partition.clone(),
+            account: Choice::Free(self.ids.clone()),
+            name: None,
+            excluded: Vec::new(),
+            session,
+            owner: self.owner.clone(),
+            region: self.options.region.clone(),
+        }
+    }
+
+    /// The solver's view of a named service.
+    fn service(&self, name: &str) -> Who {
+        Who {
+            kind: Kind::Service,
+            partition: self.options.partition.clone(),
+            account: Choice::Fixed(String::new()),
+            name: Some((String::new(), name.to_owned())),
+            excluded: Vec::new(),
+            session: None,
+            owner: self.owner.clone(),
+            region: self.options.region.clone(),
+        }
+    }
+
+    /// The grant the engine finds for stranger class `k` and `action`, under `assumed`: its
+    /// candidates (the allows covering the action, in order) tried against the denies in the
+    /// way, as [`crate::Analyzer`] tries them. `None` when none passes.
+    fn grant(&self, k: usize, action: Action, assumed: Option<&Assumption>) -> Option<Grant> {
+        let prepared = self.prepared();
+        let denies: Vec<&Prepared> = self
+            .covering(&self.anyone, action, Effect::Deny)
+            .into_iter()
+            .map(|d| &prepared[d])
+            .collect();
+        let mention: Vec<&Constraint> = denies.iter().flat_map(|d| d.constraints.iter()).collect();
+        let who = self.stranger(k);
+        let route = if k == 0 {
+            Route::RepositoryPolicy
+        } else {
+            Route::CrossAccount
+        };
+        let mut budget = SEARCH_BUDGET;
+        for s in self.covering(&self.anyone, action, Effect::Allow) {
+            let mut base: Vec<&Constraint> = prepared[s].constraints.iter().collect();
+            if let Some(a) = assumed {
+                base.extend(a.0.iter());
+            }
+            if let Some(solved) = satisfy(&who, base, &denies, &mention, &mut budget) {
+                return Some(Grant {
+                    route,
+                    statements: vec![s],
+                    identity_statement: None,
+                    certainty: if solved.exact {
+                        Certainty::Certain
+                    } else {
+                        Certainty::Possible
+                    },
+                    witness: solved.witness,
+                });
+            }
+        }
+        None
+    }
+
+    /// The access of the classes of an account the policy does not name, grouped as
+    /// [`crate::Analyzer::access`] groups it (witnesses left for later).
+    fn strangers_access(&self) -> Option<Vec<Pending<'_, 'p>>> {
+        // Partition refinement over the statements that cover strangers, as the engine does.
+        let mut parts: Vec<u128> = vec![ActionSet::REPOSITORY.0];
+        for &i in &self.anyone {
+            let mask = self.actions[i].0;
+            let mut next = Vec::with_capacity(parts.len() + 1);
+            for g in parts {
+                for half in [g & mask, g & !mask] {
+                    if half != 0 {
+                        next.push(half);
+                    }
+                }
+            }
+            parts = next;
+        }
+        // Each group allowed, with what fixes its witness: the allow and the denies.
+        let mut groups: Vec<(usize, Vec<usize>, Action, ActionSet)> = Vec::new();
+        for g in parts {
+            let set = ActionSet(g);
+            let first = set.iter().next()?;
+            let Some(allow) = self.allowed(&self.anyone, first, Network::Free) else {
+                continue;
+            };
+            let denies = self.covering(&self.anyone, first, Effect::Deny);
+            match groups.iter_mut().find(|(a, _, _, _)| *a == allow) {
+                Some((_, d, _, actions)) if *d == denies => actions.0 |= g,
+                // The same allow past other denies may or may not give the same witness.
+                Some(_) => return None,
+                None => groups.push((allow, denies, first, set)),
+            }
+        }
+        let mut out = Vec::new();
+        for (k, class) in self.strangers.iter().enumerate() {
+            for &(allow, _, first, actions) in &groups {
+                out.push(Pending {
+                    plain: self,
+                    k,
+                    class: class.clone(),
+                    actions,
+                    statement: allow,
+                    first,
+                });
+            }
+        }
+        Some(out)
+    }
+
+    /// The public probe for stranger class `class`: the first situation of a stranger (in the
+    /// engine's order) in which one of `actions` is allowed, with the first such action.
+    fn probe(&self, class: &CallerClass, actions: &[Action]) -> Option<Option<(Action, Grant)>> {
+        let k = self.strangers.iter().position(|c| c == class)?;
+        let v4 = Network::At(IpAddr::V4(Ipv4Addr::new(198, 51, 100, 7)));
+        let v6 = Network::At(IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 7)));
+        for index in 0..findings::STRANGER_SITUATIONS {
+            let network = [v4, v6, Network::Hidden][index % 3];
+            let Some(&action) = actions
+                .iter()
+                .find(|&&a| self.allowed(&self.anyone, a, network).is_some())
+            else {
+                continue;
+            };
+            let account = self
+                .stranger_account
+                .get_or_init(|| findings::stranger_account(&self.named));
+            let assumed = findings::stranger_probe(account.as_ref(), index);
+            // The letters said yes: the engine must agree, or it decides.
+            let grant = self.grant(k, action, Some(&assumed))?;
+            return Some(Some((action, grant)));
+        }
+        Some(None)
+    }
+
+    /// The actions a named service gets; `None` when it has no class (the engine's service
+    /// classes are named in lowercase).
+    fn service_actions(&self, class: &CallerClass) -> Option<BTreeSet<Action>> {
+        let CallerClass::Service { name: Some(name) } = class else {
+            return None;
+        };
+        if !self.services.contains(name) {
+            return None;
+        }
+        let relevant: Vec<usize> = self
+            .policy
+            .statements
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| {
+                s.principal.as_ref().is_some_and(|p| {
+                    p.items.iter().any(|x| match x {
+                        PrincipalItem::Anyone => true,
+                        PrincipalItem::Service(s) => s.eq_ignore_ascii_case(name),
+                        _ => false,
+                    })
+                })
+            })
+            .map(|(i, _)| i)
+            .collect();
+        Some(
+            ActionSet::REPOSITORY
+                .iter()
+                .filter(|&a| self.allowed(&relevant, a, Network::Free).is_some())
+                .collect(),
+        )
+    }
+}
+
+/// A stranger class's access to a group of actions, its witness found when asked for.
+struct Pending<'a, 'p> {
+    plain: &'a Plain<'p>,
+    /// Which stranger class (root, user, session).
+    k: usize,
+    class: CallerClass,
+    actions: ActionSet,
+    /// The allow it goes through.
+    statement: usize,
+    /// The action the engine's witness is for.
+    first: Action,
+}
+
+impl Granted for Pending<'_, '_> {
+    fn class(&self) -> &CallerClass {
+        &self.class
+    }
+
+    fn actions(&self) -> ActionSet {
+        self.actions
+    }
+
+    fn first_statement(&self) -> Option<usize> {
+        Some(self.statement)
+    }
+
+    fn grant(&self) -> Option<Grant> {
+        self.plain
+            .grant(self.k, self.first, None)
+            .filter(|g| g.statements == [self.statement])
+    }
+}
