@@ -26,6 +26,9 @@
 //! [`findings`] judges the answers: public access, other accounts' access by access level,
 //! the confused deputy, lock-outs and dead statements, each with its code and words, for the
 //! lint of `policy-core` and for the `policy!` macro alike.
+//! [`literal`] decides the policies whose answers their letters fix (named principals,
+//! allows without conditions, literal account guards and address ranges) without the
+//! searches, with the same findings.
 //!
 //! # Exact conditions
 //!

@@ -37,7 +37,7 @@
 //! ```
 
 use std::cell::OnceCell;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use policy_catalogue::{Action, ConditionOperator, Operator};
@@ -51,7 +51,7 @@ use crate::findings::{self, Finding, Granted};
 use crate::ir::{self, ActionSet, Effect, PrincipalItem};
 use crate::keys::Kind;
 use crate::ranges::IpSet;
-use crate::solve::{fresh_account, solve, Choice, Who};
+use crate::solve::{fresh_account, solve, Choice, Identity, Who, Witness};
 
 /// The findings of a policy decided by its letters, and the owning account they assume (the
 /// stand-in the engine picks when the options name none).
@@ -81,16 +81,25 @@ pub fn findings(policy: &ir::Policy, options: &Options) -> Option<Judged> {
         let CallerClass::Service { name: Some(name) } = class else {
             return None;
         };
-        let constraints: Vec<Constraint> = cs.iter().map(|c| Constraint::lower(c, false)).collect();
-        let refs: Vec<&Constraint> = constraints.iter().collect();
-        Some(solve(&plain.service(name), &refs, &[]).map(|s| {
-            let certainty = if s.exact {
-                Certainty::Certain
-            } else {
-                Certainty::Possible
-            };
-            (s.witness, certainty)
-        }))
+        let searched = || {
+            let constraints: Vec<Constraint> =
+                cs.iter().map(|c| Constraint::lower(c, false)).collect();
+            let refs: Vec<&Constraint> = constraints.iter().collect();
+            solve(&plain.service(name), &refs, &[]).map(|s| {
+                let certainty = if s.exact {
+                    Certainty::Certain
+                } else {
+                    Certainty::Possible
+                };
+                (s.witness, certainty)
+            })
+        };
+        let Some(witness) = plain.unguarded_deputy(name, cs) else {
+            return Some(searched());
+        };
+        let found = Some((witness, Certainty::Certain));
+        debug_assert_eq!(found, searched(), "the deputy's witness of {cs:?}");
+        Some(found)
     };
     findings::deputies(
         policy,
@@ -484,15 +493,134 @@ impl<'p> Plain<'p> {
             else {
                 continue;
             };
-            let account = self
-                .stranger_account
-                .get_or_init(|| findings::stranger_account(&self.named));
-            let assumed = findings::stranger_probe(account.as_ref(), index);
-            // The letters said yes: the engine must agree, or it decides.
-            let grant = self.grant(k, action, Some(&assumed))?;
+            let searched = || {
+                let account = self
+                    .stranger_account
+                    .get_or_init(|| findings::stranger_account(&self.named));
+                let assumed = findings::stranger_probe(account.as_ref(), index);
+                // The letters said yes: the engine must agree, or it decides.
+                self.grant(k, action, Some(&assumed))
+            };
+            let grant = match self.direct_public(k, action, index) {
+                Some(direct) => {
+                    debug_assert_eq!(Some(&direct), searched().as_ref(), "probe {index}");
+                    direct
+                }
+                None => searched()?,
+            };
             return Some(Some((action, grant)));
         }
         Some(None)
+    }
+
+    /// The grant the engine finds for stranger class `k` and `action` in the first two
+    /// situations of a stranger (outside every organization, from the internet over IPv4 or
+    /// IPv6), without its search: the first allow covering the action, a caller in the first
+    /// account (in the solver's order, see [`first_account_but`]) the policy does not name,
+    /// the address of the situation (inside the ranges of every deny in the way, or the
+    /// letters would not have said yes), and no organization or endpoint. `None` for the
+    /// other situations.
+    fn direct_public(&self, k: usize, action: Action, index: usize) -> Option<Grant> {
+        if self.named.is_empty() {
+            return None;
+        }
+        let address = match index {
+            0 => "198.51.100.7",
+            1 => "2001:db8::7",
+            _ => return None,
+        };
+        let statement = *self.covering(&self.anyone, action, Effect::Allow).first()?;
+        let account = first_account_but(&self.named);
+        let partition = self.options.partition.clone();
+        let (caller, route) = match k {
+            0 => (
+                Identity::Root { partition, account },
+                Route::RepositoryPolicy,
+            ),
+            1 => (
+                Identity::User {
+                    partition,
+                    account,
+                    path: "/".to_owned(),
+                    name: "unnamed-user".to_owned(),
+                },
+                Route::CrossAccount,
+            ),
+            _ => (
+                Identity::Session {
+                    partition,
+                    account,
+                    role_path: "/".to_owned(),
+                    role: "unnamed-role".to_owned(),
+                    session: "unnamed-session".to_owned(),
+                },
+                Route::CrossAccount,
+            ),
+        };
+        let mut context: BTreeMap<String, Option<Vec<String>>> = BTreeMap::new();
+        context.insert(
+            "aws:PrincipalAccount".to_owned(),
+            caller.account().map(|a| vec![a.to_owned()]),
+        );
+        for key in [
+            "aws:PrincipalOrgID",
+            "aws:PrincipalOrgPaths",
+            "aws:SourceVpce",
+            "aws:SourceVpc",
+        ] {
+            context.insert(key.to_owned(), None);
+        }
+        context.insert("aws:SourceIp".to_owned(), Some(vec![address.to_owned()]));
+        Some(Grant {
+            route,
+            statements: vec![statement],
+            identity_statement: None,
+            certainty: Certainty::Certain,
+            witness: Witness { caller, context },
+        })
+    }
+
+    /// The witness the engine finds for a service without a guard under the first deputy
+    /// probe (`cs`: a source account none of the accounts named, a source ARN in none of
+    /// them, no source organization), without its search; `None` for other probes.
+    ///
+    /// The solver gives the first of the shortest values in the order of its alphabet: the
+    /// characters the automata name, in order, then one of each class of the others
+    /// (`text::solve`). For the account that is the first twelve digits, in that order, that
+    /// are not one of the accounts. For the ARN the shortest ones have empty region and
+    /// account fields, which no account's pattern matches: its answer without accounts
+    /// stands, as long as its two free characters come before every digit.
+    fn unguarded_deputy(&self, name: &str, cs: &[ir::Condition]) -> Option<Witness> {
+        let [account, arn, org] = cs else {
+            return None;
+        };
+        let expected = |c: &ir::Condition, operator: Operator, key: &str| {
+            c.operator == ConditionOperator::new(operator) && c.key == key
+        };
+        if !expected(account, Operator::StringNotEquals, "aws:SourceAccount")
+            || !expected(arn, Operator::ArnNotLike, "aws:SourceArn")
+            || !expected(org, Operator::Null, "aws:SourceOrgID")
+            || org.values != ["true"]
+            || !account.values.iter().all(|a| is_account(a))
+            || account.values.len() != arn.values.len()
+            || !account
+                .values
+                .iter()
+                .zip(&arn.values)
+                .all(|(a, p)| *p == format!("arn:*:*:*:{a}:*"))
+        {
+            return None;
+        }
+        let source_arn = unguarded_source_arn(&self.options.partition)?;
+        let source_account = first_account_but(&account.values);
+        let mut context = BTreeMap::new();
+        context.insert(account.key.clone(), Some(vec![source_account]));
+        context.insert(arn.key.clone(), Some(vec![source_arn]));
+        context.insert(org.key.clone(), None);
+        Some(Witness {
+            caller: Identity::Service(name.to_owned()),
+            context,
+        })
     }
 
     /// The actions a named service gets; `None` when it has no class (the engine's service
@@ -559,5 +687,164 @@ impl Granted for Pending<'_, '_> {
         self.plain
             .grant(self.k, self.first, None)
             .filter(|g| g.statements == [self.statement])
+    }
+}
+
+/// The first twelve-digit string, in the solver's order, that is none of `excluded`: the digits
+/// the accounts hold in ascending order, then the least digit they do not hold.
+fn first_account_but(excluded: &[String]) -> String {
+    let mut held = [false; 10];
+    for a in excluded {
+        for b in a.bytes() {
+            held[usize::from(b - b'0')] = true;
+        }
+    }
+    let mut digits: Vec<u8> = (b'0'..=b'9')
+        .filter(|d| held[usize::from(d - b'0')])
+        .collect();
+    if let Some(other) = (b'0'..=b'9').find(|d| !held[usize::from(d - b'0')]) {
+        digits.push(other);
+    }
+    let excluded: BTreeSet<&[u8]> = excluded.iter().map(String::as_bytes).collect();
+    // An odometer over `digits`: at most one step more than there are accounts.
+    let mut at = [0usize; 12];
+    loop {
+        let candidate: Vec<u8> = at.iter().map(|&i| digits[i]).collect();
+        if !excluded.contains(candidate.as_slice()) {
+            return String::from_utf8(candidate).expect("digits");
+        }
+        let mut i = 11;
+        loop {
+            at[i] += 1;
+            if at[i] < digits.len() {
+                break;
+            }
+            at[i] = 0;
+            i -= 1;
+        }
+    }
+}
+
+/// The solver's `aws:SourceArn` for a service without a guard, in the partition, when it has
+/// the shape no account's pattern changes: `arn:P:S:::R` with `S` and `R` before every digit
+/// in the solver's order (asked once per thread and partition).
+fn unguarded_source_arn(partition: &str) -> Option<String> {
+    thread_local! {
+        static KNOWN: std::cell::RefCell<Vec<(String, Option<String>)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    if let Some(known) = KNOWN.with(|k| {
+        k.borrow()
+            .iter()
+            .find(|(p, _)| p == partition)
+            .map(|(_, a)| a.clone())
+    }) {
+        return known;
+    }
+    let probe = findings::deputy_probes(&["999999999999".to_owned()], &[]);
+    let constraints: Vec<Constraint> = probe[0]
+        .iter()
+        .map(|c| Constraint::lower(c, false))
+        .collect();
+    let refs: Vec<&Constraint> = constraints.iter().collect();
+    let who = Who {
+        kind: Kind::Service,
+        partition: partition.to_owned(),
+        account: Choice::Fixed(String::new()),
+        name: Some((String::new(), "unnamed.amazonaws.com".to_owned())),
+        excluded: Vec::new(),
+        session: None,
+        owner: "999999999999".to_owned(),
+        region: None,
+    };
+    let arn = solve(&who, &refs, &[]).and_then(|s| {
+        let v = s.witness.values("aws:SourceArn")?.first()?.clone();
+        let rest = v.strip_prefix(&format!("arn:{partition}:"))?.as_bytes();
+        // `S:::R`, with both characters before the digits.
+        let plain =
+            s.exact && rest.len() == 5 && &rest[1..4] == b":::" && rest[0] < b'0' && rest[4] < b'0';
+        plain.then_some(v)
+    });
+    KNOWN.with(|k| k.borrow_mut().push((partition.to_owned(), arn.clone())));
+    arn
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The witness of the first deputy probe, by the solver's search.
+    fn searched(accounts: &[String]) -> Option<Witness> {
+        let probe = findings::deputy_probes(accounts, &[]);
+        let constraints: Vec<Constraint> = probe[0]
+            .iter()
+            .map(|c| Constraint::lower(c, false))
+            .collect();
+        let refs: Vec<&Constraint> = constraints.iter().collect();
+        let options = Options::default();
+        let policy = ir::Policy::default();
+        let plain = Plain {
+            policy: &policy,
+            options: &options,
+            actions: Vec::new(),
+            exempt: Vec::new(),
+            anyone: Vec::new(),
+            owner: "999999999999".to_owned(),
+            ids: Vec::new(),
+            named: Vec::new(),
+            services: BTreeSet::new(),
+            strangers: [
+                CallerClass::Anonymous,
+                CallerClass::Anonymous,
+                CallerClass::Anonymous,
+            ],
+            prepared: OnceCell::new(),
+            stranger_account: OnceCell::new(),
+        };
+        let direct = plain.unguarded_deputy("codebuild.amazonaws.com", &probe[0]);
+        let solved = solve(&plain.service("codebuild.amazonaws.com"), &refs, &[])
+            .filter(|s| s.exact)
+            .map(|s| s.witness);
+        assert!(direct.is_some(), "{accounts:?}");
+        assert_eq!(direct, solved, "{accounts:?}");
+        direct
+    }
+
+    #[test]
+    fn the_unguarded_deputy_is_the_solvers_first_answer() {
+        let cases: &[&[&str]] = &[
+            &["999999999999"],
+            &["000000000000"],
+            &["000000000000", "000000000001", "111111111110"],
+            &["123456789012", "210987654321"],
+            &["555555555555", "555555555556", "555555555565"],
+            &["012345678901", "100000000000", "999999999998"],
+        ];
+        let mut seen = BTreeSet::new();
+        for accounts in cases {
+            let accounts: Vec<String> = accounts.iter().map(|a| (*a).to_owned()).collect();
+            let w = searched(&accounts).expect("a witness");
+            seen.insert(w.values("aws:SourceAccount").unwrap()[0].clone());
+        }
+        // Different accounts, different answers: the comparison is not of constants.
+        assert!(seen.len() > 3, "{seen:?}");
+        // Every digit held, each in turn.
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..40 {
+            let n = 1 + (rng % 6) as usize;
+            let accounts: Vec<String> = (0..n)
+                .map(|_| {
+                    (0..12)
+                        .map(|_| {
+                            rng ^= rng << 13;
+                            rng ^= rng >> 7;
+                            rng ^= rng << 17;
+                            char::from(b'0' + (rng % 4) as u8 * 3)
+                        })
+                        .collect()
+                })
+                .collect();
+            searched(&accounts);
+        }
     }
 }
