@@ -870,19 +870,24 @@ fn dead(policy: &ir::Policy, analyzer: &Analyzer, out: &mut Vec<Finding>) {
                 "compare the key with values of its own form (aws:SourceArn is the ARN of the resource a service acts for, aws:PrincipalAccount a 12-digit account id, aws:PrincipalOrgID an o-... id)",
                 None,
             )),
-            None => out.push(finding(
-                Code::DeadStatement,
-                Some(i),
-                Place::Statement,
-                format!("Statement[{i}]"),
-                format!(
-                    "no request can meet statement {i}: its principal and conditions never hold together, so it never applies"
-                ),
-                "fix the principal or the conditions so that they agree, or remove the statement",
-                None,
-            )),
+            None => out.push(dead_statement(i)),
         }
     }
+}
+
+/// Statement `i`, whose principal and conditions never hold together.
+pub(crate) fn dead_statement(i: usize) -> Finding {
+    finding(
+        Code::DeadStatement,
+        Some(i),
+        Place::Statement,
+        format!("Statement[{i}]"),
+        format!(
+            "no request can meet statement {i}: its principal and conditions never hold together, so it never applies"
+        ),
+        "fix the principal or the conditions so that they agree, or remove the statement",
+        None,
+    )
 }
 
 /// `Allow` with `NotPrincipal` in statement `i`: everyone not listed gets access. Decided by

@@ -109,7 +109,10 @@ pub fn findings(policy: &ir::Policy, options: &Options) -> Option<Judged> {
         &mut out,
     )?;
     // Lock-outs: `Plain::new` made sure the owner's root user escapes every deny of
-    // `SetRepositoryPolicy`. Dead statements: every plain statement has a class it applies to.
+    // `SetRepositoryPolicy`. Dead statements: the guarded allows of IAM principals alone (the
+    // guard alone is met by a service's request); every other plain statement has a class
+    // it applies to.
+    out.extend(plain.dead.iter().map(|&i| findings::dead_statement(i)));
     Some(Judged {
         owner: plain.owner,
         findings: out,
@@ -137,6 +140,10 @@ struct Plain<'p> {
     exempt: Vec<Option<IpSet>>,
     /// Statements whose principal is `*`.
     anyone: Vec<usize>,
+    /// Allows guarded by `aws:SourceAccount`, which only service principals' requests carry.
+    guarded: Vec<bool>,
+    /// Allows no class can meet: guarded, for principals none of which is a service.
+    dead: Vec<usize>,
     owner: String,
     /// Every account the classes know, the owner's included, in the engine's order.
     ids: Vec<String>,
@@ -170,6 +177,8 @@ impl<'p> Plain<'p> {
         let mut actions = Vec::with_capacity(policy.statements.len());
         let mut exempt = Vec::with_capacity(policy.statements.len());
         let mut anyone = Vec::new();
+        let mut guarded = Vec::with_capacity(policy.statements.len());
+        let mut dead = Vec::new();
         let (mut allows, mut denies) = (0usize, 0usize);
         for (i, s) in policy.statements.iter().enumerate() {
             let p = s.principal.as_ref()?;
@@ -179,17 +188,14 @@ impl<'p> Plain<'p> {
             if s.resources.is_some() {
                 return None;
             }
-            let mut all_services = true;
             let mut has_anyone = false;
             for item in &p.items {
                 match item {
                     PrincipalItem::Anyone => {
                         has_anyone = true;
-                        all_services = false;
                     }
                     PrincipalItem::Account { partition, id } => {
                         accounts.insert((partition.clone(), id.clone()));
-                        all_services = false;
                     }
                     PrincipalItem::User {
                         partition, account, ..
@@ -198,7 +204,6 @@ impl<'p> Plain<'p> {
                         partition, account, ..
                     } => {
                         accounts.insert((partition.clone(), account.clone()));
-                        all_services = false;
                     }
                     PrincipalItem::Service(name) => {
                         services.insert(name.to_ascii_lowercase());
@@ -216,18 +221,29 @@ impl<'p> Plain<'p> {
                     allows += 1;
                     exempt.push(None);
                     match s.conditions.as_slice() {
-                        [] => {}
+                        [] => guarded.push(false),
                         // A service guarded by accounts it names.
-                        [c] if all_services
-                            && c.operator == ConditionOperator::new(Operator::StringEquals)
+                        [c] if c.operator == ConditionOperator::new(Operator::StringEquals)
                             && c.key.eq_ignore_ascii_case("aws:SourceAccount")
                             && !c.values.is_empty()
-                            && c.values.iter().all(|v| is_account(v)) => {}
+                            && c.values.iter().all(|v| is_account(v)) =>
+                        {
+                            guarded.push(true);
+                            // No IAM caller's request carries the key.
+                            let service = p
+                                .items
+                                .iter()
+                                .any(|x| matches!(x, PrincipalItem::Service(_)));
+                            if !has_anyone && !service {
+                                dead.push(i);
+                            }
+                        }
                         _ => return None,
                     }
                 }
                 Effect::Deny => {
                     denies += 1;
+                    guarded.push(false);
                     // Everyone, unless the request comes from the ranges named.
                     if !p.items.iter().all(|x| *x == PrincipalItem::Anyone) {
                         return None;
@@ -290,6 +306,8 @@ impl<'p> Plain<'p> {
             actions,
             exempt,
             anyone,
+            guarded,
+            dead,
             owner,
             ids,
             named,
@@ -323,6 +341,16 @@ impl<'p> Plain<'p> {
             .collect()
     }
 
+    /// The allows of `relevant` covering `action` that a request of an IAM caller (or a
+    /// service) can meet, in order.
+    fn allows(&self, relevant: &[usize], action: Action, iam: bool) -> Vec<usize> {
+        let mut allows = self.covering(relevant, action, Effect::Allow);
+        if iam {
+            allows.retain(|&i| !self.guarded[i]);
+        }
+        allows
+    }
+
     /// Whether a request from `network` escapes every deny of `denies`.
     fn escapes(&self, denies: &[usize], network: Network) -> bool {
         let mut room = IpSet::all();
@@ -343,11 +371,16 @@ impl<'p> Plain<'p> {
         !room.is_empty()
     }
 
-    /// Whether a request of a class that `relevant` covers can perform `action`, and the
-    /// first allow it goes through.
-    fn allowed(&self, relevant: &[usize], action: Action, network: Network) -> Option<usize> {
-        let allows = self.covering(relevant, action, Effect::Allow);
-        let first = *allows.first()?;
+    /// Whether a request of a class that `relevant` covers (an IAM caller's, or a service's)
+    /// can perform `action`, and the first allow it goes through.
+    fn allowed(
+        &self,
+        relevant: &[usize],
+        action: Action,
+        network: Network,
+        iam: bool,
+    ) -> Option<usize> {
+        let first = self.allows(relevant, action, iam).into_iter().next()?;
         let denies = self.covering(relevant, action, Effect::Deny);
         self.escapes(&denies, network).then_some(first)
     }
@@ -408,7 +441,7 @@ impl<'p> Plain<'p> {
             Route::CrossAccount
         };
         let mut budget = SEARCH_BUDGET;
-        for s in self.covering(&self.anyone, action, Effect::Allow) {
+        for s in self.allows(&self.anyone, action, true) {
             let mut base: Vec<&Constraint> = prepared[s].constraints.iter().collect();
             if let Some(a) = assumed {
                 base.extend(a.0.iter());
@@ -452,7 +485,7 @@ impl<'p> Plain<'p> {
         for g in parts {
             let set = ActionSet(g);
             let first = set.iter().next()?;
-            let Some(allow) = self.allowed(&self.anyone, first, Network::Free) else {
+            let Some(allow) = self.allowed(&self.anyone, first, Network::Free, true) else {
                 continue;
             };
             let denies = self.covering(&self.anyone, first, Effect::Deny);
@@ -489,7 +522,7 @@ impl<'p> Plain<'p> {
             let network = [v4, v6, Network::Hidden][index % 3];
             let Some(&action) = actions
                 .iter()
-                .find(|&&a| self.allowed(&self.anyone, a, network).is_some())
+                .find(|&&a| self.allowed(&self.anyone, a, network, true).is_some())
             else {
                 continue;
             };
@@ -529,7 +562,7 @@ impl<'p> Plain<'p> {
             1 => "2001:db8::7",
             _ => return None,
         };
-        let statement = *self.covering(&self.anyone, action, Effect::Allow).first()?;
+        let statement = *self.allows(&self.anyone, action, true).first()?;
         let account = first_account_but(&self.named);
         let partition = self.options.partition.clone();
         let (caller, route) = match k {
@@ -651,7 +684,7 @@ impl<'p> Plain<'p> {
         Some(
             ActionSet::REPOSITORY
                 .iter()
-                .filter(|&a| self.allowed(&relevant, a, Network::Free).is_some())
+                .filter(|&a| self.allowed(&relevant, a, Network::Free, false).is_some())
                 .collect(),
         )
     }
@@ -789,6 +822,8 @@ mod tests {
             actions: Vec::new(),
             exempt: Vec::new(),
             anyone: Vec::new(),
+            guarded: Vec::new(),
+            dead: Vec::new(),
             owner: "999999999999".to_owned(),
             ids: Vec::new(),
             named: Vec::new(),

@@ -235,15 +235,21 @@ fn document(picks: &[(bool, usize, usize, usize)]) -> Option<PolicyDocument> {
     .ok()
 }
 
-/// A statement in the shortcut's reach: an allow without conditions, a service guarded by a
-/// literal account, or a deny of everyone outside literal ranges.
+/// A statement in the shortcut's reach: an allow without conditions or guarded by a literal
+/// source account, or a deny of everyone outside literal ranges.
 fn plain(deny: bool, p: usize, a: usize, c: usize) -> (bool, usize, usize, usize) {
     if deny {
         (true, p % 2, a, [6, 7, 8, 14][c % 4])
     } else if p % 3 == 0 {
         (false, 7, a, [0, 2, 3][c % 3])
     } else {
-        (false, [0, 1, 2, 3, 4, 5, 8][p % 7], a, 0)
+        // Guarded by a source account too: for services (and `*`), dead for IAM principals.
+        (
+            false,
+            [0, 1, 2, 3, 4, 5, 8][p % 7],
+            a,
+            if c % 5 == 0 { 2 } else { 0 },
+        )
     }
 }
 
