@@ -265,6 +265,29 @@ pub fn corpus() -> Vec<String> {
         .collect()
 }
 
+/// The policies of the shared corpus (`../shared/corpus/policies` beside the repository, or
+/// `ECR_POLICY_CORPUS`), those that read as policy documents; empty when it is absent.
+pub fn shared_corpus() -> Vec<String> {
+    let dir = std::env::var_os("ECR_POLICY_CORPUS").map_or_else(
+        || std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus")),
+        std::path::PathBuf::from,
+    );
+    let Ok(entries) = std::fs::read_dir(dir.join("policies")) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<_> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .filter(|t| ecr_policy::PolicyDocument::from_json(t).is_ok())
+        .collect()
+}
+
 /// ECR's limit on a repository policy's text.
 pub const MAX_POLICY_LENGTH: usize = 10_240;
 

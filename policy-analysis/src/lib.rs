@@ -26,6 +26,9 @@
 //! [`findings`] judges the answers: public access, other accounts' access by access level,
 //! the confused deputy, lock-outs and dead statements, each with its code and words, for the
 //! lint of `policy-core` and for the `policy!` macro alike.
+//! [`literal`] decides the policies whose answers their letters fix (named principals,
+//! allows without conditions, literal account guards and address ranges) without the
+//! searches, with the same findings.
 //!
 //! # Exact conditions
 //!
@@ -117,6 +120,7 @@ mod date;
 pub mod findings;
 pub mod ir;
 mod keys;
+pub mod literal;
 pub mod ranges;
 mod solve;
 pub mod text;

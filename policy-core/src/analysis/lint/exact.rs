@@ -4,11 +4,13 @@
 //! and its words are `policy_analysis::findings`, shared with the `policy!` macro; here each
 //! access finding's witness becomes a request that [`crate::eval::Evaluator::decide`] allows.
 
-use policy_analysis::findings;
+use policy_analysis::{findings, literal};
 use policy_catalogue::Action;
 
 use super::finding::{Finding, LintCode};
-use crate::analysis::access::{engine_options, lower, AccessAnalysis, AnalysisOptions, Certainty};
+use crate::analysis::access::{
+    engine_options, lower, AccessAnalysis, AnalysisOptions, Certainty, ConfirmedGrant, Confirmer,
+};
 use crate::eval::Request;
 use crate::model::arn::RepositoryArn;
 use crate::model::document::PolicyDocument;
@@ -50,38 +52,73 @@ pub fn exact_findings(
         repository: repository.cloned(),
         ..AnalysisOptions::default()
     };
-    let analysis = AccessAnalysis::new(doc, &options);
     let lowered = lower(doc);
-    findings::findings_with(
-        analysis.analyzer(),
-        &lowered,
-        &engine_options(&options, None),
-    )
-    .into_iter()
-    .map(|f| {
-        let (certainty, request) = match f.evidence {
-            Some(e) => {
-                let g = analysis.confirm(e.grant, e.action);
-                (g.certainty, g.request)
-            }
-            None => (Certainty::Certain, None),
-        };
-        ExactFinding {
-            finding: Finding {
-                code: code_of(f.code),
-                severity: code_of(f.code).severity(),
-                statement: f.statement,
-                path: f.path,
-                location: None,
-                message: f.message,
-                hint: f.hint.to_owned(),
-                counterexample: request.as_ref().map(ToString::to_string),
-            },
-            certainty,
-            request,
+    // Most policies are decided by their letters: no caller classes, no evaluator unless a
+    // finding needs its witness confirmed.
+    if let Some(judged) = literal::findings(&lowered, &engine_options(&options, None)) {
+        let confirmer = Confirmer::new(doc, repository, &judged.owner);
+        return judged
+            .findings
+            .into_iter()
+            .map(|f| exact_finding(f, |g, action| confirmer.confirm(g, action)))
+            .collect();
+    }
+    searched(doc, &options, &lowered)
+}
+
+/// [`exact_findings`] by the engine's searches alone, whatever the policy: what the findings
+/// decided by the letters of a policy are checked against.
+#[doc(hidden)]
+#[must_use]
+pub fn exact_findings_by_search(
+    doc: &PolicyDocument,
+    repository: Option<&RepositoryArn>,
+) -> Vec<ExactFinding> {
+    let options = AnalysisOptions {
+        repository: repository.cloned(),
+        ..AnalysisOptions::default()
+    };
+    searched(doc, &options, &lower(doc))
+}
+
+fn searched(
+    doc: &PolicyDocument,
+    options: &AnalysisOptions,
+    lowered: &policy_analysis::ir::Policy,
+) -> Vec<ExactFinding> {
+    let analysis = AccessAnalysis::new(doc, options);
+    findings::findings_with(analysis.analyzer(), lowered, &engine_options(options, None))
+        .into_iter()
+        .map(|f| exact_finding(f, |g, action| analysis.confirm(g, action)))
+        .collect()
+}
+
+/// The lint's finding for one of the analysis, its witness confirmed by `confirm`.
+fn exact_finding(
+    f: findings::Finding,
+    confirm: impl FnOnce(policy_analysis::Grant, Action) -> ConfirmedGrant,
+) -> ExactFinding {
+    let (certainty, request) = match f.evidence {
+        Some(e) => {
+            let g = confirm(e.grant, e.action);
+            (g.certainty, g.request)
         }
-    })
-    .collect()
+        None => (Certainty::Certain, None),
+    };
+    ExactFinding {
+        finding: Finding {
+            code: code_of(f.code),
+            severity: code_of(f.code).severity(),
+            statement: f.statement,
+            path: f.path,
+            location: None,
+            message: f.message,
+            hint: f.hint.to_owned(),
+            counterexample: request.as_ref().map(ToString::to_string),
+        },
+        certainty,
+        request,
+    }
 }
 
 /// The lint's code for a code of the analysis (the same text).
