@@ -46,13 +46,19 @@ fn main() {
     let text = policy.to_json();
     let corpus = if op.starts_with("corpus_") {
         shapes::corpus()
+    } else if op.starts_with("shared_") {
+        shapes::shared_corpus()
     } else {
         Vec::new()
     };
     // Every form read compared must read every policy: a failure is cheaper than a read.
     for t in corpus.iter().chain([&text]) {
         assert!(PolicyDocument::from_json(t).is_ok() && ParsedPolicy::parse(t).is_ok());
-        assert!(serde_json::from_str::<shapes::AnyDoc>(t).is_ok(), "{t}");
+        // The shared corpus holds shapes the derive structs do not read.
+        assert!(
+            op.starts_with("shared_") || serde_json::from_str::<shapes::AnyDoc>(t).is_ok(),
+            "{t}"
+        );
     }
     assert!(serde_json::from_str::<shapes::DocIn>(&text).is_ok());
     let decisions = if op.starts_with("corpus_")
@@ -119,6 +125,18 @@ fn main() {
                 total += PolicyDocument::from_json(black_box(t)).map_or(0, |d| d.lint().len());
             }
         }),
+        // The shared corpus (`../shared/corpus/policies`, when present): parse + lint, and the
+        // parse alone, once per policy per operation.
+        "shared_parse_lint" => (0..iterations).for_each(|_| {
+            for t in &corpus {
+                total += PolicyDocument::from_json(black_box(t)).map_or(0, |d| d.lint().len());
+            }
+        }),
+        "shared_document" => (0..iterations).for_each(|_| {
+            for t in &corpus {
+                total += PolicyDocument::from_json(black_box(t)).map_or(0, |d| d.statements.len());
+            }
+        }),
         // The same on a fresh thread each time: nothing remembered from the pass before, as
         // for policies the lint has not seen (the answers the analysis keeps per thread).
         "corpus_parse_lint_cold" => (0..iterations).for_each(|_| {
@@ -144,7 +162,7 @@ fn main() {
             .join()
             .unwrap();
         }),
-        // One policy at ECR's size limit (`shapes::at_limit`, STATEMENTS 1 to 5 picks the shape).
+        // One policy at ECR's size limit (`shapes::at_limit`, STATEMENTS 1 to 7 picks the shape).
         "at_limit_parse_lint" => {
             let shapes = shapes::at_limit();
             let text = &shapes[(n - 1) % shapes.len()].1;

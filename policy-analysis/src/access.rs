@@ -278,14 +278,14 @@ enum Match {
 }
 
 #[derive(Debug)]
-struct Prepared {
+pub(crate) struct Prepared {
     index: usize,
     effect: Effect,
     principal: Option<Principals>,
     actions: ActionSet,
     /// `Some(covers)`, or `None` when it cannot be decided.
     resource: Option<bool>,
-    constraints: Vec<Constraint>,
+    pub(crate) constraints: Vec<Constraint>,
     negated: Vec<Constraint>,
     /// The conditions as written, each with whether its values hold a policy variable:
     /// two equal entries lower to the same constraint.
@@ -293,7 +293,7 @@ struct Prepared {
 }
 
 impl Prepared {
-    fn new(policy: &Policy, identity: bool, repository: Option<&str>) -> Vec<Prepared> {
+    pub(crate) fn new(policy: &Policy, identity: bool, repository: Option<&str>) -> Vec<Prepared> {
         policy
             .statements
             .iter()
@@ -379,11 +379,14 @@ pub struct Analyzer {
     classes: Vec<CallerClass>,
     whos: Vec<Who>,
     owner: String,
+    /// Conditions lowered by [`Analyzer::satisfy`], by whether `${...}` are variables: the
+    /// same probes and conditions are asked about for class after class.
+    lowered: std::cell::RefCell<std::collections::HashMap<Condition, [Option<Constraint>; 2]>>,
 }
 
 /// At most this many solver calls for one class and group of actions; past it the answer is
 /// `Possible`.
-const SEARCH_BUDGET: usize = 256;
+pub(crate) const SEARCH_BUDGET: usize = 256;
 
 impl Analyzer {
     /// Reads the policy and works out its caller classes.
@@ -413,6 +416,7 @@ impl Analyzer {
             classes,
             whos,
             owner: names.owner,
+            lowered: std::cell::RefCell::default(),
         }
     }
 
@@ -664,10 +668,20 @@ impl Analyzer {
         variables: bool,
     ) -> Option<(Witness, Certainty)> {
         let i = self.classes.iter().position(|c| c == class)?;
-        let cs: Vec<Constraint> = conditions
-            .iter()
-            .map(|c| Constraint::lower(c, variables))
-            .collect();
+        let cs: Vec<Constraint> = {
+            let mut lowered = self.lowered.borrow_mut();
+            conditions
+                .iter()
+                .map(|c| {
+                    let slot = match lowered.get_mut(c) {
+                        Some(slots) => &mut slots[usize::from(variables)],
+                        None => &mut lowered.entry(c.clone()).or_default()[usize::from(variables)],
+                    };
+                    slot.get_or_insert_with(|| Constraint::lower(c, variables))
+                        .clone()
+                })
+                .collect()
+        };
         let refs: Vec<&Constraint> = cs.iter().collect();
         solve(&self.whos[i], &refs, &[]).map(|s| {
             let certainty = if s.exact {
@@ -872,7 +886,7 @@ struct Signature {
 
 /// Finds a context meeting `base` in which no deny applies: solve, find a deny that holds on
 /// the witness, and branch on which of its conditions to falsify.
-fn satisfy<'a>(
+pub(crate) fn satisfy<'a>(
     who: &Who,
     base: Vec<&'a Constraint>,
     denies: &[&'a Prepared],
@@ -1495,7 +1509,7 @@ impl Analyzer {
 /// (outside every organization, from an address on the internet, ...) asked about for many
 /// classes and actions.
 #[derive(Clone, Debug)]
-pub struct Assumption(Vec<Constraint>);
+pub struct Assumption(pub(crate) Vec<Constraint>);
 
 impl Assumption {
     /// Lowers `conditions` (`variables`: `${...}` in values are policy variables).

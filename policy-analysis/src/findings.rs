@@ -33,8 +33,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use policy_catalogue::{AccessLevel, Action, ConditionOperator, Operator, SetQualifier};
 
 use crate::access::{Access, Analyzer, Assumption, CallerClass, Grant, IdentityPolicies, Options};
-use crate::access::{Route, Verdict};
-use crate::ir::{self, Effect, PrincipalItem};
+use crate::access::{Certainty, Route, Verdict};
+use crate::ir::{self, ActionSet, Effect, PrincipalItem};
+use crate::solve::Witness;
 
 /// The code of a finding about what a policy grants; its text is the lint's code.
 // Exhaustive on purpose: whoever reports these codes maps each one.
@@ -209,14 +210,19 @@ where
 /// name, from an IPv4 or IPv6 address on the internet or through a VPC endpoint the policy
 /// does not name. A condition that lets one of them through narrows nothing.
 fn stranger_probes(named_accounts: &[String]) -> Vec<Assumption> {
-    thread_local! {
-        // The same six situations for every policy: lowered once.
-        static SITUATIONS: Vec<Assumption> = stranger_situations()
-            .iter()
-            .map(|p| Assumption::new(p, false))
-            .collect();
-    }
-    let account = (!named_accounts.is_empty()).then(|| {
+    let account = stranger_account(named_accounts);
+    (0..STRANGER_SITUATIONS)
+        .map(|i| stranger_probe(account.as_ref(), i))
+        .collect()
+}
+
+/// How many situations of a stranger there are: two organizations (none, one the policy does
+/// not name) times three networks (IPv4, IPv6, a VPC endpoint), in that order.
+pub(crate) const STRANGER_SITUATIONS: usize = 6;
+
+/// The stranger's account: none of the accounts the policy names.
+pub(crate) fn stranger_account(named_accounts: &[String]) -> Option<Assumption> {
+    (!named_accounts.is_empty()).then(|| {
         Assumption::new(
             &[cond(
                 op(Operator::StringNotEquals),
@@ -225,15 +231,21 @@ fn stranger_probes(named_accounts: &[String]) -> Vec<Assumption> {
             )],
             false,
         )
-    });
-    SITUATIONS.with(|situations| {
-        situations
+    })
+}
+
+/// Situation `index` of [`stranger_probes`], with the stranger's account.
+pub(crate) fn stranger_probe(account: Option<&Assumption>, index: usize) -> Assumption {
+    thread_local! {
+        // The same six situations for every policy: lowered once.
+        static SITUATIONS: Vec<Assumption> = stranger_situations()
             .iter()
-            .map(|s| match &account {
-                Some(a) => Assumption::join(&[a, s]),
-                None => s.clone(),
-            })
-            .collect()
+            .map(|p| Assumption::new(p, false))
+            .collect();
+    }
+    SITUATIONS.with(|situations| match account {
+        Some(a) => Assumption::join(&[a, &situations[index]]),
+        None => situations[index].clone(),
     })
 }
 
@@ -291,7 +303,10 @@ fn stranger_situations() -> Vec<Vec<ir::Condition>> {
 }
 
 /// A service acting for a resource of an account the policy does not name, or for none.
-fn deputy_probes(named_accounts: &[String], named_arns: &[String]) -> Vec<Vec<ir::Condition>> {
+pub(crate) fn deputy_probes(
+    named_accounts: &[String],
+    named_arns: &[String],
+) -> Vec<Vec<ir::Condition>> {
     let mut base = Vec::new();
     if !named_accounts.is_empty() {
         base.push(cond(
@@ -362,12 +377,19 @@ fn finding(
 /// when known: without it, grants to the accounts the policy names are not judged, since one
 /// of them may be the owner). In the order the lint reports them: access from outside, the
 /// confused deputy, lock-outs, dead statements and conditions.
+///
+/// Policies whose answers the letters fix ([`crate::literal`]) are judged without the
+/// solver's searches; the findings are the same.
 #[must_use]
 pub fn findings(policy: &ir::Policy, options: &Options) -> Vec<Finding> {
-    findings_with(&Analyzer::new(policy, options), policy, options)
+    match crate::literal::findings(policy, options) {
+        Some(judged) => judged.findings,
+        None => findings_with(&Analyzer::new(policy, options), policy, options),
+    }
 }
 
-/// [`findings`] with the analyzer already built from `policy` and `options`.
+/// [`findings`] with the analyzer already built from `policy` and `options`: the engine's
+/// searches for every answer.
 #[must_use]
 pub fn findings_with(analyzer: &Analyzer, policy: &ir::Policy, options: &Options) -> Vec<Finding> {
     let mut named: BTreeSet<String> = analyzer
@@ -387,44 +409,99 @@ pub fn findings_with(analyzer: &Analyzer, policy: &ir::Policy, options: &Options
         Some(a) => !a.trusted && (owner_known || !a.named),
         None => matches!(c, CallerClass::Service { name: Some(_) }),
     });
-    outside(policy, analyzer, &access, &named, owner_known, &mut out);
-    deputies(policy, analyzer, &access, &named, &mut out);
+    // Lowered when a class outside the named accounts first needs them.
+    let mut probes: Option<Vec<Assumption>> = None;
+    let mut public_probe = |class: &CallerClass, actions: &[Action]| {
+        Some(
+            probes
+                .get_or_insert_with(|| stranger_probes(&named))
+                .iter()
+                .find_map(|p| analyzer.decide_assumed_first(class, actions, p)),
+        )
+    };
+    let judged = outside(policy, &access, owner_known, &mut public_probe, &mut out);
+    debug_assert!(judged.is_some(), "the engine answers every question");
+    let service_actions = |wanted: &CallerClass| {
+        let class = analyzer.classes().iter().find(|c| *c == wanted)?;
+        Some(
+            access
+                .iter()
+                .filter(|a| a.class == *class)
+                .flat_map(|a| a.actions.iter())
+                .collect(),
+        )
+    };
+    let mut satisfy = |class: &CallerClass, _at: usize, cs: &[ir::Condition]| {
+        Some(analyzer.satisfy(class, cs, false))
+    };
+    deputies(policy, &named, &service_actions, &mut satisfy, &mut out);
     lock_out(policy, options, &mut out);
     dead(policy, analyzer, &mut out);
     out
 }
 
-/// Public access and access from other accounts.
-fn outside(
+/// A class's access to a group of actions, as the rules of access from outside read it: what
+/// the engine found ([`Access`]), or what [`crate::literal`] decided, whose witness it asks
+/// the solver for only when a finding needs it.
+pub(crate) trait Granted {
+    /// The class.
+    fn class(&self) -> &CallerClass;
+    /// The actions.
+    fn actions(&self) -> ActionSet;
+    /// The first statement of the grant.
+    fn first_statement(&self) -> Option<usize>;
+    /// The grant with its witness; `None` when it cannot be had without the engine.
+    fn grant(&self) -> Option<Grant>;
+}
+
+impl Granted for Access {
+    fn class(&self) -> &CallerClass {
+        &self.class
+    }
+
+    fn actions(&self) -> ActionSet {
+        self.actions
+    }
+
+    fn first_statement(&self) -> Option<usize> {
+        self.grant.statements.first().copied()
+    }
+
+    fn grant(&self) -> Option<Grant> {
+        Some(self.grant.clone())
+    }
+}
+
+/// Whether the public probe found access for a class: `None` when it cannot tell.
+pub(crate) type Probe<'a> =
+    dyn FnMut(&CallerClass, &[Action]) -> Option<Option<(Action, Grant)>> + 'a;
+
+/// Public access and access from other accounts. `public_probe` answers whether a stranger
+/// of the class can call one of the actions, the first of them it can with the grant.
+/// `None` when an answer could not be had.
+pub(crate) fn outside<G: Granted>(
     policy: &ir::Policy,
-    analyzer: &Analyzer,
-    access: &[Access],
-    named: &[String],
+    access: &[G],
     owner_known: bool,
+    public_probe: &mut Probe<'_>,
     out: &mut Vec<Finding>,
-) {
-    // Lowered when a class outside the named accounts first needs them.
-    let mut probes: Option<Vec<Assumption>> = None;
+) -> Option<()> {
     let mut public: BTreeSet<usize> = BTreeSet::new();
     // Statement -> what other accounts get through it.
-    let mut external: BTreeMap<usize, Vec<(&Access, Vec<Action>)>> = BTreeMap::new();
+    let mut external: BTreeMap<usize, Vec<(&G, Vec<Action>)>> = BTreeMap::new();
     for a in access {
-        let Some(account) = a.class.account() else {
+        let Some(account) = a.class().account() else {
             continue;
         };
         if account.trusted || (account.named && !owner_known) {
             continue;
         }
-        let Some(&first) = a.grant.statements.first() else {
+        let Some(first) = a.first_statement() else {
             continue;
         };
-        let actions: Vec<Action> = a.actions.iter().collect();
+        let actions: Vec<Action> = a.actions().iter().collect();
         if !account.named && !public.contains(&first) {
-            let found = probes
-                .get_or_insert_with(|| stranger_probes(named))
-                .iter()
-                .find_map(|p| analyzer.decide_assumed_first(&a.class, &actions, p));
-            if let Some((action, g)) = found {
+            if let Some((action, g)) = public_probe(a.class(), &actions)? {
                 let at = g.statements.first().copied().unwrap_or(first);
                 public.insert(at);
                 let s = &policy.statements[at];
@@ -489,6 +566,13 @@ fn outside(
         } else {
             ""
         };
+        let evidence = match top_actions.first() {
+            Some(&action) => Some(Evidence {
+                action,
+                grant: top.grant()?,
+            }),
+            None => None,
+        };
         out.push(finding(
             code,
             Some(at),
@@ -496,37 +580,19 @@ fn outside(
             format!("Statement[{at}].{}", principal_name(s)),
             format!(
                 "{}, can call {how}{} on this repository",
-                top.class.describe(),
+                top.class().describe(),
                 list_actions(&actions),
             ),
             hint,
-            top_actions.first().map(|&action| Evidence {
-                action,
-                grant: top.grant.clone(),
-            }),
+            evidence,
         ));
     }
+    Some(())
 }
 
-/// Service principals whose guard does not narrow to named accounts or ARNs.
-fn deputies(
-    policy: &ir::Policy,
-    analyzer: &Analyzer,
-    access: &[Access],
-    named: &[String],
-    out: &mut Vec<Finding>,
-) {
-    let has_service = policy.statements.iter().any(|s| {
-        s.principal.as_ref().is_some_and(|p| {
-            p.items
-                .iter()
-                .any(|x| matches!(x, PrincipalItem::Service(_)))
-        })
-    });
-    if !has_service {
-        return;
-    }
-    // The accounts and ARNs a guard names: a source in any of them is a named one.
+/// The accounts and ARNs the policy's guards name (with the accounts it names otherwise): a
+/// source in any of them is a named one.
+pub(crate) fn guarded_sources(policy: &ir::Policy, named: &[String]) -> (Vec<String>, Vec<String>) {
     let mut arns: Vec<String> = Vec::new();
     let mut accounts: BTreeSet<String> = named.iter().cloned().collect();
     let is_account = |x: &str| x.len() == 12 && x.bytes().all(|b| b.is_ascii_digit());
@@ -546,7 +612,36 @@ fn deputies(
             }
         }
     }
-    let accounts: Vec<String> = accounts.into_iter().collect();
+    (accounts.into_iter().collect(), arns)
+}
+
+/// What a service class gets: `None` when the policy has no such class.
+pub(crate) type ServiceActions<'a> = dyn Fn(&CallerClass) -> Option<BTreeSet<Action>> + 'a;
+
+/// A request of the class meeting statement `at`'s conditions with those given (a probe):
+/// `Some(None)` when none does, `None` when it cannot tell.
+pub(crate) type Satisfy<'a> =
+    dyn FnMut(&CallerClass, usize, &[ir::Condition]) -> Option<Option<(Witness, Certainty)>> + 'a;
+
+/// Service principals whose guard does not narrow to named accounts or ARNs.
+pub(crate) fn deputies(
+    policy: &ir::Policy,
+    named: &[String],
+    service_actions: &ServiceActions<'_>,
+    satisfy: &mut Satisfy<'_>,
+    out: &mut Vec<Finding>,
+) -> Option<()> {
+    let has_service = policy.statements.iter().any(|s| {
+        s.principal.as_ref().is_some_and(|p| {
+            p.items
+                .iter()
+                .any(|x| matches!(x, PrincipalItem::Service(_)))
+        })
+    });
+    if !has_service {
+        return Some(());
+    }
+    let (accounts, arns) = guarded_sources(policy, named);
     let probes = deputy_probes(&accounts, &arns);
     for (at, statement) in policy.statements.iter().enumerate() {
         let Some(p) = statement.principal.as_ref().filter(|p| !p.negated) else {
@@ -561,27 +656,29 @@ fn deputies(
             _ => None,
         });
         for (n, service) in services.enumerate() {
-            let wanted = CallerClass::Service {
+            let class = CallerClass::Service {
                 name: Some(service.clone()),
             };
-            let Some(class) = analyzer.classes().iter().find(|c| **c == wanted) else {
+            let Some(granted) = service_actions(&class) else {
                 continue;
             };
             // What the service gets, among what this statement grants.
-            let actions: BTreeSet<Action> = access
-                .iter()
-                .filter(|a| a.class == *class)
-                .flat_map(|a| a.actions.iter())
+            let actions: BTreeSet<Action> = granted
+                .into_iter()
                 .filter(|&act| covered.contains(act))
                 .collect();
             let Some(&first) = actions.first() else {
                 continue;
             };
-            let found = probes.iter().find_map(|probe| {
+            let mut found = None;
+            for probe in &probes {
                 let mut cs = statement.conditions.clone();
                 cs.extend(probe.iter().cloned());
-                analyzer.satisfy(class, &cs, false)
-            });
+                if let Some(f) = satisfy(&class, at, &cs)? {
+                    found = Some(f);
+                    break;
+                }
+            }
             let Some((witness, certainty)) = found else {
                 continue;
             };
@@ -610,6 +707,7 @@ fn deputies(
             ));
         }
     }
+    Some(())
 }
 
 /// The policy-changing actions no identity of the owning account can call any more (empty
@@ -772,19 +870,24 @@ fn dead(policy: &ir::Policy, analyzer: &Analyzer, out: &mut Vec<Finding>) {
                 "compare the key with values of its own form (aws:SourceArn is the ARN of the resource a service acts for, aws:PrincipalAccount a 12-digit account id, aws:PrincipalOrgID an o-... id)",
                 None,
             )),
-            None => out.push(finding(
-                Code::DeadStatement,
-                Some(i),
-                Place::Statement,
-                format!("Statement[{i}]"),
-                format!(
-                    "no request can meet statement {i}: its principal and conditions never hold together, so it never applies"
-                ),
-                "fix the principal or the conditions so that they agree, or remove the statement",
-                None,
-            )),
+            None => out.push(dead_statement(i)),
         }
     }
+}
+
+/// Statement `i`, whose principal and conditions never hold together.
+pub(crate) fn dead_statement(i: usize) -> Finding {
+    finding(
+        Code::DeadStatement,
+        Some(i),
+        Place::Statement,
+        format!("Statement[{i}]"),
+        format!(
+            "no request can meet statement {i}: its principal and conditions never hold together, so it never applies"
+        ),
+        "fix the principal or the conditions so that they agree, or remove the statement",
+        None,
+    )
 }
 
 /// `Allow` with `NotPrincipal` in statement `i`: everyone not listed gets access. Decided by

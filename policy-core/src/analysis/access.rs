@@ -24,6 +24,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::cell::OnceCell;
+
 use policy_analysis::ir;
 pub use policy_analysis::{
     AccountClass, Assumption, CallerClass, Certainty, Identity, Name, Route, Witness,
@@ -192,15 +194,7 @@ impl AccessAnalysis {
         others: &[&PolicyDocument],
     ) -> Self {
         let analyzer = engine(document, options, owner.as_ref(), others);
-        let repository = options.repository.clone().unwrap_or_else(|| {
-            RepositoryArn::new(
-                Region::__checked("us-east-1"),
-                // The engine's stand-in owner is twelve digits.
-                AccountId::new(analyzer.owner())
-                    .unwrap_or_else(|_| AccountId::__checked("999999999999")),
-                RepositoryName::__checked("unnamed-repository"),
-            )
-        });
+        let repository = analysed_repository(options.repository.as_ref(), analyzer.owner());
         let own = Evaluator::new(document.clone());
         let with_identity = match &options.identity {
             IdentityAssumption::Policy(p) => own.clone().with_identity_policy(p.clone()),
@@ -330,20 +324,7 @@ impl AccessAnalysis {
     /// The repository of a witness's request: the one given, or one in the owning account and
     /// in the region the witness asks for (`aws:RequestedRegion`), `us-east-1` by default.
     pub(crate) fn repository_for(&self, witness: &Witness) -> RepositoryArn {
-        if self.repository_given {
-            return self.repository.clone();
-        }
-        match witness.values("aws:RequestedRegion") {
-            Some([region]) => match Region::new(region.as_str()) {
-                Ok(region) => RepositoryArn::new(
-                    region,
-                    self.repository.account().clone(),
-                    self.repository.name().clone(),
-                ),
-                Err(_) => self.repository.clone(),
-            },
-            _ => self.repository.clone(),
-        }
+        repository_for(&self.repository, self.repository_given, witness)
     }
 
     /// The engine underneath.
@@ -377,22 +358,103 @@ impl AccessAnalysis {
         g: policy_analysis::Grant,
         action: Action,
     ) -> ConfirmedGrant {
-        let request = self.request(&g.witness, action);
-        let confirmed = request
-            .as_ref()
-            .is_some_and(|r| evaluator.decide(r) == Outcome::Allowed);
-        ConfirmedGrant {
-            route: g.route,
-            statements: g.statements,
-            identity_statement: g.identity_statement,
-            certainty: if confirmed && g.certainty == Certainty::Certain {
-                Certainty::Certain
-            } else {
-                Certainty::Possible
-            },
-            witness: g.witness,
-            request,
+        confirmed(evaluator, self.request(&g.witness, action), g)
+    }
+}
+
+/// The repository of a witness's request: `repository` when it was given, else one in its
+/// account and in the region the witness asks for (`aws:RequestedRegion`), `us-east-1` by
+/// default.
+fn repository_for(repository: &RepositoryArn, given: bool, witness: &Witness) -> RepositoryArn {
+    if given {
+        return repository.clone();
+    }
+    match witness.values("aws:RequestedRegion") {
+        Some([region]) => match Region::new(region.as_str()) {
+            Ok(region) => RepositoryArn::new(
+                region,
+                repository.account().clone(),
+                repository.name().clone(),
+            ),
+            Err(_) => repository.clone(),
+        },
+        _ => repository.clone(),
+    }
+}
+
+/// The grant with `request`, `Certain` when the engine was sure and `evaluator` allows it.
+fn confirmed(
+    evaluator: &Evaluator,
+    request: Option<Request>,
+    g: policy_analysis::Grant,
+) -> ConfirmedGrant {
+    let allowed = request
+        .as_ref()
+        .is_some_and(|r| evaluator.decide(r) == Outcome::Allowed);
+    ConfirmedGrant {
+        route: g.route,
+        statements: g.statements,
+        identity_statement: g.identity_statement,
+        certainty: if allowed && g.certainty == Certainty::Certain {
+            Certainty::Certain
+        } else {
+            Certainty::Possible
+        },
+        witness: g.witness,
+        request,
+    }
+}
+
+/// The repository the analysis's requests are made on: the one given, or a stand-in in the
+/// owning account the engine picked.
+fn analysed_repository(repository: Option<&RepositoryArn>, owner: &str) -> RepositoryArn {
+    repository.cloned().unwrap_or_else(|| {
+        RepositoryArn::new(
+            Region::__checked("us-east-1"),
+            // The engine's stand-in owner is twelve digits.
+            AccountId::new(owner).unwrap_or_else(|_| AccountId::__checked("999999999999")),
+            RepositoryName::__checked("unnamed-repository"),
+        )
+    })
+}
+
+/// Confirms grants the way [`AccessAnalysis`] does (without identity policies), for findings
+/// decided without it: each evaluator is built when a grant first needs it.
+pub(crate) struct Confirmer<'a> {
+    document: &'a PolicyDocument,
+    repository: RepositoryArn,
+    repository_given: bool,
+    own: OnceCell<Evaluator<'a>>,
+    with_identity: OnceCell<Evaluator<'a>>,
+}
+
+impl<'a> Confirmer<'a> {
+    /// For `document` on `repository` (when given), the engine's owner `owner` otherwise.
+    pub(crate) fn new(
+        document: &'a PolicyDocument,
+        repository: Option<&RepositoryArn>,
+        owner: &str,
+    ) -> Self {
+        Confirmer {
+            document,
+            repository: analysed_repository(repository, owner),
+            repository_given: repository.is_some(),
+            own: OnceCell::new(),
+            with_identity: OnceCell::new(),
         }
+    }
+
+    /// The grant's witness as a request for `action`, confirmed by the evaluator of its route.
+    pub(crate) fn confirm(&self, g: policy_analysis::Grant, action: Action) -> ConfirmedGrant {
+        let own = || Evaluator::new(self.document);
+        let evaluator = match g.route {
+            Route::RootOfOwner | Route::RepositoryPolicy => self.own.get_or_init(own),
+            Route::CrossAccount | Route::IdentityPolicy => self
+                .with_identity
+                .get_or_init(|| own().with_identity_policy(allow_all())),
+        };
+        let repository = repository_for(&self.repository, self.repository_given, &g.witness);
+        confirmed(evaluator, request_of(&g.witness, action, repository), g)
     }
 }
 

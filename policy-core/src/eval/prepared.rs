@@ -403,12 +403,6 @@ const ALL_BITS: u128 = if Action::ALL.len() == 128 {
 /// The catalogue actions an `Action` entry covers, by [`Action::index`]: the same answer as
 /// [`item_covers`] for every catalogue action, without comparing each name with the entry.
 fn covered_bits(item: &ActionItem) -> u128 {
-    let matching = |covers: &dyn Fn(&str) -> bool| {
-        Action::ALL
-            .iter()
-            .filter(|a| covers(a.as_str()))
-            .fold(0u128, |bits, a| bits | 1 << a.index())
-    };
     match item {
         ActionItem::Ecr(a) => 1 << a.index(),
         // `ecr-public:` names never equal `ecr:` names.
@@ -420,16 +414,14 @@ fn covered_bits(item: &ActionItem) -> u128 {
                 Some((service, _)) if service != "ecr" => 0,
                 Some((_, name)) if name.bytes().all(|b| b == b'*') => ALL_BITS,
                 None if text == "*" => ALL_BITS,
-                _ => prefix_bits(text).unwrap_or_else(|| matching(&|action| p.matches(action))),
+                _ => policy_catalogue::action_bits(text),
             }
         }
         ActionItem::Other(s) => {
-            if let Some(bits) = prefix_bits(s) {
-                bits
-            } else if s.bytes().any(|b| b == b'*' || b == b'?' || !b.is_ascii()) {
+            if s.bytes().any(|b| b == b'*' || b == b'?' || !b.is_ascii()) {
                 // Rare (`ECR:batch*`, or text whose Unicode case folding matters): compare
                 // with every name, as a request for it would.
-                matching(&|action| wildcard_match(s, action, true))
+                policy_catalogue::action_bits(s)
             } else {
                 // Without a wildcard the entry covers at most the action of that name.
                 s.get(..4)
@@ -439,28 +431,6 @@ fn covered_bits(item: &ActionItem) -> u128 {
             }
         }
     }
-}
-
-/// For an entry that is ASCII text ending in its only wildcard, a `*` (`ecr:Batch*`), the
-/// catalogue actions whose names start with the rest, ignoring case: what matching it against
-/// every name gives, without matching. `None` for any other entry. Unicode case folding
-/// plays no part: the catalogue's names are ASCII, and so is the entry.
-fn prefix_bits(text: &str) -> Option<u128> {
-    let prefix = text.strip_suffix('*')?;
-    if !text.is_ascii() || prefix.bytes().any(|b| b == b'*' || b == b'?') {
-        return None;
-    }
-    Some(
-        Action::ALL
-            .iter()
-            .filter(|a| {
-                a.as_str()
-                    .as_bytes()
-                    .get(..prefix.len())
-                    .is_some_and(|start| start.eq_ignore_ascii_case(prefix.as_bytes()))
-            })
-            .fold(0u128, |bits, a| bits | 1 << a.index()),
-    )
 }
 
 /// Whether an `Action` entry covers an action name. Names ignore case; `*` and `?` are

@@ -21,7 +21,7 @@ use crate::model::kinds::{
 use crate::model::names::AccountId;
 use crate::model::policy::RepositoryPolicy;
 
-pub use exact::{exact_findings, ExactFinding};
+pub use exact::{exact_findings, exact_findings_by_search, ExactFinding};
 pub use finding::{Finding, LintCode, Severity, StatementSelector};
 pub use rules::{locks_out_policy_changes, locks_out_policy_changes_of};
 

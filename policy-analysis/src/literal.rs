@@ -1,0 +1,885 @@
+//! The findings of policies whose answers their letters fix, without the solver's searches.
+//!
+//! Most repository policies name their principals, grant actions without conditions, guard a
+//! service with `StringEquals aws:SourceAccount` and a literal account, and deny by network
+//! with `NotIpAddress aws:SourceIp` and literal ranges. For those, who gets which action is a
+//! matter of set membership: an allow applies to the classes its principal covers, a deny is
+//! escaped exactly when one address lies in the ranges of every deny in the way, and a guard
+//! naming an account leaves a confused deputy no source. [`findings`] decides such policies
+//! that way and asks the solver only for the witness of each finding, with the very question
+//! the engine would ask ([`crate::findings::findings_with`]); anything else (wildcards or
+//! other keys in conditions, `ForAllValues:`, `...IfExists`, `Null`, `NotPrincipal`,
+//! `NotAction`, `Resource`, denies naming principals, a known owner, identity policies) is
+//! left to the engine. The findings are the same either way, word for word and witness for
+//! witness; the tests hold the two to that over every test policy and random ones.
+//!
+//! ```
+//! use policy_analysis::findings::{findings_with, Code};
+//! use policy_analysis::ir::{Actions, Effect, Policy, PrincipalItem, Principals, Statement};
+//! use policy_analysis::{literal, Analyzer, Options};
+//!
+//! let policy = Policy {
+//!     variables: true,
+//!     statements: vec![Statement {
+//!         sid: None,
+//!         effect: Effect::Allow,
+//!         principal: Some(Principals { negated: false, items: vec![PrincipalItem::Anyone] }),
+//!         actions: Actions { negated: false, items: vec!["ecr:BatchGetImage".into()] },
+//!         resources: None,
+//!         conditions: vec![],
+//!     }],
+//! };
+//! let options = Options::default();
+//! let judged = literal::findings(&policy, &options).expect("plain letters");
+//! assert_eq!(judged.findings[0].code, Code::PublicAccess);
+//! let engine = findings_with(&Analyzer::new(&policy, &options), &policy, &options);
+//! assert_eq!(judged.findings, engine);
+//! ```
+
+use std::cell::OnceCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use policy_catalogue::{Action, ConditionOperator, Operator};
+
+use crate::access::{
+    satisfy, AccountClass, Assumption, CallerClass, Certainty, Grant, IdentityPolicies, Options,
+    Prepared, Route, SEARCH_BUDGET,
+};
+use crate::condition::Constraint;
+use crate::findings::{self, Finding, Granted};
+use crate::ir::{self, ActionSet, Effect, PrincipalItem};
+use crate::keys::Kind;
+use crate::ranges::IpSet;
+use crate::solve::{fresh_account, solve, Choice, Identity, Who, Witness};
+
+/// The findings of a policy decided by its letters, and the owning account they assume (the
+/// stand-in the engine picks when the options name none).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Judged {
+    /// The owning account.
+    pub owner: String,
+    /// The findings, as [`crate::findings::findings`] gives them.
+    pub findings: Vec<Finding>,
+}
+
+/// The findings of `policy` read with `options`, when its letters decide them (see the
+/// module); `None` for a policy the engine must search.
+#[must_use]
+pub fn findings(policy: &ir::Policy, options: &Options) -> Option<Judged> {
+    let plain = Plain::new(policy, options)?;
+    let mut out = Vec::new();
+    let access = plain.strangers_access()?;
+    let mut public_probe = |class: &CallerClass, actions: &[Action]| plain.probe(class, actions);
+    findings::outside(policy, &access, false, &mut public_probe, &mut out)?;
+    let service_actions = |class: &CallerClass| plain.service_actions(class);
+    let mut deputy = |class: &CallerClass, at: usize, cs: &[ir::Condition]| {
+        if !policy.statements[at].conditions.is_empty() {
+            // A guard naming accounts: the probe wants an account none of them.
+            return Some(None);
+        }
+        let CallerClass::Service { name: Some(name) } = class else {
+            return None;
+        };
+        let searched = || {
+            let constraints: Vec<Constraint> =
+                cs.iter().map(|c| Constraint::lower(c, false)).collect();
+            let refs: Vec<&Constraint> = constraints.iter().collect();
+            solve(&plain.service(name), &refs, &[]).map(|s| {
+                let certainty = if s.exact {
+                    Certainty::Certain
+                } else {
+                    Certainty::Possible
+                };
+                (s.witness, certainty)
+            })
+        };
+        let Some(witness) = plain.unguarded_deputy(name, cs) else {
+            return Some(searched());
+        };
+        let found = Some((witness, Certainty::Certain));
+        debug_assert_eq!(found, searched(), "the deputy's witness of {cs:?}");
+        Some(found)
+    };
+    findings::deputies(
+        policy,
+        &plain.named,
+        &service_actions,
+        &mut deputy,
+        &mut out,
+    )?;
+    // Lock-outs: `Plain::new` made sure the owner's root user escapes every deny of
+    // `SetRepositoryPolicy`. Dead statements: the guarded allows of IAM principals alone (the
+    // guard alone is met by a service's request); every other plain statement has a class
+    // it applies to.
+    out.extend(plain.dead.iter().map(|&i| findings::dead_statement(i)));
+    Some(Judged {
+        owner: plain.owner,
+        findings: out,
+    })
+}
+
+/// Where a request comes from, for the denies by network.
+#[derive(Clone, Copy)]
+enum Network {
+    /// Any address, or none: the request picks.
+    Free,
+    /// This address.
+    At(IpAddr),
+    /// No `aws:SourceIp` (through a VPC endpoint).
+    Hidden,
+}
+
+/// A policy of the plain shape, read once.
+struct Plain<'p> {
+    policy: &'p ir::Policy,
+    options: &'p Options,
+    /// Each statement's actions.
+    actions: Vec<ActionSet>,
+    /// For each deny, the addresses its `NotIpAddress` leaves out (a request from one escapes).
+    exempt: Vec<Option<IpSet>>,
+    /// Statements whose principal is `*`.
+    anyone: Vec<usize>,
+    /// Allows guarded by `aws:SourceAccount`, which only service principals' requests carry.
+    guarded: Vec<bool>,
+    /// Allows no class can meet: guarded, for principals none of which is a service.
+    dead: Vec<usize>,
+    owner: String,
+    /// Every account the classes know, the owner's included, in the engine's order.
+    ids: Vec<String>,
+    /// The accounts the policy names, and the owner.
+    named: Vec<String>,
+    /// The service classes (names in lowercase).
+    services: BTreeSet<String>,
+    /// The classes of an account the policy does not name: root, user, role session.
+    strangers: [CallerClass; 3],
+    /// The engine's form of the statements, built when a witness is first needed.
+    prepared: OnceCell<Vec<Prepared>>,
+    /// The stranger's account, lowered when a probe first needs it.
+    stranger_account: OnceCell<Option<Assumption>>,
+}
+
+fn is_account(v: &str) -> bool {
+    v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit())
+}
+
+impl<'p> Plain<'p> {
+    fn new(policy: &'p ir::Policy, options: &'p Options) -> Option<Plain<'p>> {
+        let plain_options = options.owner.is_none()
+            && options.trusted.is_empty()
+            && options.repository.is_none()
+            && matches!(options.identity, IdentityPolicies::Unknown);
+        if !plain_options || policy.statements.is_empty() {
+            return None;
+        }
+        let mut accounts: BTreeSet<(String, String)> = BTreeSet::new();
+        let mut services: BTreeSet<String> = BTreeSet::new();
+        let mut actions = Vec::with_capacity(policy.statements.len());
+        let mut exempt = Vec::with_capacity(policy.statements.len());
+        let mut anyone = Vec::new();
+        let mut guarded = Vec::with_capacity(policy.statements.len());
+        let mut dead = Vec::new();
+        let (mut allows, mut denies) = (0usize, 0usize);
+        for (i, s) in policy.statements.iter().enumerate() {
+            let p = s.principal.as_ref()?;
+            if p.negated || p.items.is_empty() || s.actions.negated || s.actions.items.is_empty() {
+                return None;
+            }
+            if s.resources.is_some() {
+                return None;
+            }
+            let mut has_anyone = false;
+            for item in &p.items {
+                match item {
+                    PrincipalItem::Anyone => {
+                        has_anyone = true;
+                    }
+                    PrincipalItem::Account { partition, id } => {
+                        accounts.insert((partition.clone(), id.clone()));
+                    }
+                    PrincipalItem::User {
+                        partition, account, ..
+                    }
+                    | PrincipalItem::Role {
+                        partition, account, ..
+                    } => {
+                        accounts.insert((partition.clone(), account.clone()));
+                    }
+                    PrincipalItem::Service(name) => {
+                        services.insert(name.to_ascii_lowercase());
+                    }
+                    PrincipalItem::Session { .. }
+                    | PrincipalItem::Federated(_)
+                    | PrincipalItem::Other(_) => return None,
+                }
+            }
+            if has_anyone {
+                anyone.push(i);
+            }
+            match s.effect {
+                Effect::Allow => {
+                    allows += 1;
+                    exempt.push(None);
+                    match s.conditions.as_slice() {
+                        [] => guarded.push(false),
+                        // A service guarded by accounts it names.
+                        [c] if c.operator == ConditionOperator::new(Operator::StringEquals)
+                            && c.key.eq_ignore_ascii_case("aws:SourceAccount")
+                            && !c.values.is_empty()
+                            && c.values.iter().all(|v| is_account(v)) =>
+                        {
+                            guarded.push(true);
+                            // No IAM caller's request carries the key.
+                            let service = p
+                                .items
+                                .iter()
+                                .any(|x| matches!(x, PrincipalItem::Service(_)));
+                            if !has_anyone && !service {
+                                dead.push(i);
+                            }
+                        }
+                        _ => return None,
+                    }
+                }
+                Effect::Deny => {
+                    denies += 1;
+                    guarded.push(false);
+                    // Everyone, unless the request comes from the ranges named.
+                    if !p.items.iter().all(|x| *x == PrincipalItem::Anyone) {
+                        return None;
+                    }
+                    let [c] = s.conditions.as_slice() else {
+                        return None;
+                    };
+                    if c.operator != ConditionOperator::new(Operator::NotIpAddress)
+                        || !c.key.eq_ignore_ascii_case("aws:SourceIp")
+                        || c.values.is_empty()
+                    {
+                        return None;
+                    }
+                    exempt.push(Some(
+                        IpSet::from_cidrs(c.values.iter().map(String::as_str)).ok()?,
+                    ));
+                }
+            }
+            actions.push(s.actions.resolve());
+        }
+        // The engine gives up a search past its budget; stay far from it.
+        if allows * (denies + 1) >= SEARCH_BUDGET {
+            return None;
+        }
+        let principal_ids: Vec<String> = accounts.iter().map(|(_, a)| a.clone()).collect();
+        let owner = fresh_account(&principal_ids);
+        accounts.insert((options.partition.clone(), owner.clone()));
+        let ids: Vec<String> = accounts.iter().map(|(_, a)| a.clone()).collect();
+        let unnamed = fresh_account(&ids);
+        let named: Vec<String> = ids
+            .iter()
+            .cloned()
+            .collect::<BTreeSet<String>>()
+            .into_iter()
+            .collect();
+        let account = AccountClass {
+            partition: options.partition.clone(),
+            id: unnamed,
+            named: false,
+            owner: false,
+            trusted: false,
+        };
+        let strangers = [
+            CallerClass::Root {
+                account: account.clone(),
+            },
+            CallerClass::User {
+                account: account.clone(),
+                user: None,
+            },
+            CallerClass::Session {
+                account,
+                role: None,
+                session: None,
+            },
+        ];
+        let plain = Plain {
+            policy,
+            options,
+            actions,
+            exempt,
+            anyone,
+            guarded,
+            dead,
+            owner,
+            ids,
+            named,
+            services,
+            strangers,
+            prepared: OnceCell::new(),
+            stranger_account: OnceCell::new(),
+        };
+        // The owner's root user needs no allow: it can set the policy unless the denies of
+        // `SetRepositoryPolicy` leave no address to come from. Otherwise the engine searches
+        // for a lock-out.
+        let set = plain.covering(
+            &(0..policy.statements.len()).collect::<Vec<_>>(),
+            Action::SetRepositoryPolicy,
+            Effect::Deny,
+        );
+        if !set.is_empty() && !plain.escapes(&set, Network::Free) {
+            return None;
+        }
+        Some(plain)
+    }
+
+    /// The statements of `relevant` with this effect that cover `action`.
+    fn covering(&self, relevant: &[usize], action: Action, effect: Effect) -> Vec<usize> {
+        relevant
+            .iter()
+            .copied()
+            .filter(|&i| {
+                self.policy.statements[i].effect == effect && self.actions[i].contains(action)
+            })
+            .collect()
+    }
+
+    /// The allows of `relevant` covering `action` that a request of an IAM caller (or a
+    /// service) can meet, in order.
+    fn allows(&self, relevant: &[usize], action: Action, iam: bool) -> Vec<usize> {
+        let mut allows = self.covering(relevant, action, Effect::Allow);
+        if iam {
+            allows.retain(|&i| !self.guarded[i]);
+        }
+        allows
+    }
+
+    /// Whether a request from `network` escapes every deny of `denies`.
+    fn escapes(&self, denies: &[usize], network: Network) -> bool {
+        let mut room = IpSet::all();
+        for &d in denies {
+            let Some(exempt) = &self.exempt[d] else {
+                return false;
+            };
+            match network {
+                Network::Free => room = room.intersect(exempt),
+                Network::At(ip) => {
+                    if !exempt.contains(ip) {
+                        return false;
+                    }
+                }
+                Network::Hidden => return false,
+            }
+        }
+        !room.is_empty()
+    }
+
+    /// Whether a request of a class that `relevant` covers (an IAM caller's, or a service's)
+    /// can perform `action`, and the first allow it goes through.
+    fn allowed(
+        &self,
+        relevant: &[usize],
+        action: Action,
+        network: Network,
+        iam: bool,
+    ) -> Option<usize> {
+        let first = self.allows(relevant, action, iam).into_iter().next()?;
+        let denies = self.covering(relevant, action, Effect::Deny);
+        self.escapes(&denies, network).then_some(first)
+    }
+
+    fn prepared(&self) -> &[Prepared] {
+        self.prepared
+            .get_or_init(|| Prepared::new(self.policy, false, self.options.repository.as_deref()))
+    }
+
+    /// The solver's view of stranger class `k` (root, user, session).
+    fn stranger(&self, k: usize) -> Who {
+        let (kind, session) = match k {
+            0 => (Kind::Root, None),
+            1 => (Kind::User, None),
+            _ => (Kind::Session, Some("unnamed-session".to_owned())),
+        };
+        Who {
+            kind,
+            partition: self.options.partition.clone(),
+            account: Choice::Free(self.ids.clone()),
+            name: None,
+            excluded: Vec::new(),
+            session,
+            owner: self.owner.clone(),
+            region: self.options.region.clone(),
+        }
+    }
+
+    /// The solver's view of a named service.
+    fn service(&self, name: &str) -> Who {
+        Who {
+            kind: Kind::Service,
+            partition: self.options.partition.clone(),
+            account: Choice::Fixed(String::new()),
+            name: Some((String::new(), name.to_owned())),
+            excluded: Vec::new(),
+            session: None,
+            owner: self.owner.clone(),
+            region: self.options.region.clone(),
+        }
+    }
+
+    /// The grant the engine finds for stranger class `k` and `action`, under `assumed`: its
+    /// candidates (the allows covering the action, in order) tried against the denies in the
+    /// way, as [`crate::Analyzer`] tries them. `None` when none passes.
+    fn grant(&self, k: usize, action: Action, assumed: Option<&Assumption>) -> Option<Grant> {
+        let prepared = self.prepared();
+        let denies: Vec<&Prepared> = self
+            .covering(&self.anyone, action, Effect::Deny)
+            .into_iter()
+            .map(|d| &prepared[d])
+            .collect();
+        let mention: Vec<&Constraint> = denies.iter().flat_map(|d| d.constraints.iter()).collect();
+        let who = self.stranger(k);
+        let route = if k == 0 {
+            Route::RepositoryPolicy
+        } else {
+            Route::CrossAccount
+        };
+        let mut budget = SEARCH_BUDGET;
+        for s in self.allows(&self.anyone, action, true) {
+            let mut base: Vec<&Constraint> = prepared[s].constraints.iter().collect();
+            if let Some(a) = assumed {
+                base.extend(a.0.iter());
+            }
+            if let Some(solved) = satisfy(&who, base, &denies, &mention, &mut budget) {
+                return Some(Grant {
+                    route,
+                    statements: vec![s],
+                    identity_statement: None,
+                    certainty: if solved.exact {
+                        Certainty::Certain
+                    } else {
+                        Certainty::Possible
+                    },
+                    witness: solved.witness,
+                });
+            }
+        }
+        None
+    }
+
+    /// The access of the classes of an account the policy does not name, grouped as
+    /// [`crate::Analyzer::access`] groups it (witnesses left for later).
+    fn strangers_access(&self) -> Option<Vec<Pending<'_, 'p>>> {
+        // Partition refinement over the statements that cover strangers, as the engine does.
+        let mut parts: Vec<u128> = vec![ActionSet::REPOSITORY.0];
+        for &i in &self.anyone {
+            let mask = self.actions[i].0;
+            let mut next = Vec::with_capacity(parts.len() + 1);
+            for g in parts {
+                for half in [g & mask, g & !mask] {
+                    if half != 0 {
+                        next.push(half);
+                    }
+                }
+            }
+            parts = next;
+        }
+        // Each group allowed, with what fixes its witness: the allow and the denies.
+        let mut groups: Vec<(usize, Vec<usize>, Action, ActionSet)> = Vec::new();
+        for g in parts {
+            let set = ActionSet(g);
+            let first = set.iter().next()?;
+            let Some(allow) = self.allowed(&self.anyone, first, Network::Free, true) else {
+                continue;
+            };
+            let denies = self.covering(&self.anyone, first, Effect::Deny);
+            match groups.iter_mut().find(|(a, _, _, _)| *a == allow) {
+                Some((_, d, _, actions)) if *d == denies => actions.0 |= g,
+                // The same allow past other denies may or may not give the same witness.
+                Some(_) => return None,
+                None => groups.push((allow, denies, first, set)),
+            }
+        }
+        let mut out = Vec::new();
+        for (k, class) in self.strangers.iter().enumerate() {
+            for &(allow, _, first, actions) in &groups {
+                out.push(Pending {
+                    plain: self,
+                    k,
+                    class: class.clone(),
+                    actions,
+                    statement: allow,
+                    first,
+                });
+            }
+        }
+        Some(out)
+    }
+
+    /// The public probe for stranger class `class`: the first situation of a stranger (in the
+    /// engine's order) in which one of `actions` is allowed, with the first such action.
+    fn probe(&self, class: &CallerClass, actions: &[Action]) -> Option<Option<(Action, Grant)>> {
+        let k = self.strangers.iter().position(|c| c == class)?;
+        let v4 = Network::At(IpAddr::V4(Ipv4Addr::new(198, 51, 100, 7)));
+        let v6 = Network::At(IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 7)));
+        for index in 0..findings::STRANGER_SITUATIONS {
+            let network = [v4, v6, Network::Hidden][index % 3];
+            let Some(&action) = actions
+                .iter()
+                .find(|&&a| self.allowed(&self.anyone, a, network, true).is_some())
+            else {
+                continue;
+            };
+            let searched = || {
+                let account = self
+                    .stranger_account
+                    .get_or_init(|| findings::stranger_account(&self.named));
+                let assumed = findings::stranger_probe(account.as_ref(), index);
+                // The letters said yes: the engine must agree, or it decides.
+                self.grant(k, action, Some(&assumed))
+            };
+            let grant = match self.direct_public(k, action, index) {
+                Some(direct) => {
+                    debug_assert_eq!(Some(&direct), searched().as_ref(), "probe {index}");
+                    direct
+                }
+                None => searched()?,
+            };
+            return Some(Some((action, grant)));
+        }
+        Some(None)
+    }
+
+    /// The grant the engine finds for stranger class `k` and `action` in the first two
+    /// situations of a stranger (outside every organization, from the internet over IPv4 or
+    /// IPv6), without its search: the first allow covering the action, a caller in the first
+    /// account (in the solver's order, see [`first_account_but`]) the policy does not name,
+    /// the address of the situation (inside the ranges of every deny in the way, or the
+    /// letters would not have said yes), and no organization or endpoint. `None` for the
+    /// other situations.
+    fn direct_public(&self, k: usize, action: Action, index: usize) -> Option<Grant> {
+        if self.named.is_empty() {
+            return None;
+        }
+        let address = match index {
+            0 => "198.51.100.7",
+            1 => "2001:db8::7",
+            _ => return None,
+        };
+        let statement = *self.allows(&self.anyone, action, true).first()?;
+        let account = first_account_but(&self.named);
+        let partition = self.options.partition.clone();
+        let (caller, route) = match k {
+            0 => (
+                Identity::Root { partition, account },
+                Route::RepositoryPolicy,
+            ),
+            1 => (
+                Identity::User {
+                    partition,
+                    account,
+                    path: "/".to_owned(),
+                    name: "unnamed-user".to_owned(),
+                },
+                Route::CrossAccount,
+            ),
+            _ => (
+                Identity::Session {
+                    partition,
+                    account,
+                    role_path: "/".to_owned(),
+                    role: "unnamed-role".to_owned(),
+                    session: "unnamed-session".to_owned(),
+                },
+                Route::CrossAccount,
+            ),
+        };
+        let mut context: BTreeMap<String, Option<Vec<String>>> = BTreeMap::new();
+        context.insert(
+            "aws:PrincipalAccount".to_owned(),
+            caller.account().map(|a| vec![a.to_owned()]),
+        );
+        for key in [
+            "aws:PrincipalOrgID",
+            "aws:PrincipalOrgPaths",
+            "aws:SourceVpce",
+            "aws:SourceVpc",
+        ] {
+            context.insert(key.to_owned(), None);
+        }
+        context.insert("aws:SourceIp".to_owned(), Some(vec![address.to_owned()]));
+        Some(Grant {
+            route,
+            statements: vec![statement],
+            identity_statement: None,
+            certainty: Certainty::Certain,
+            witness: Witness { caller, context },
+        })
+    }
+
+    /// The witness the engine finds for a service without a guard under the first deputy
+    /// probe (`cs`: a source account none of the accounts named, a source ARN in none of
+    /// them, no source organization), without its search; `None` for other probes.
+    ///
+    /// The solver gives the first of the shortest values in the order of its alphabet: the
+    /// characters the automata name, in order, then one of each class of the others
+    /// (`text::solve`). For the account that is the first twelve digits, in that order, that
+    /// are not one of the accounts. For the ARN the shortest ones have empty region and
+    /// account fields, which no account's pattern matches: its answer without accounts
+    /// stands, as long as its two free characters come before every digit.
+    fn unguarded_deputy(&self, name: &str, cs: &[ir::Condition]) -> Option<Witness> {
+        let [account, arn, org] = cs else {
+            return None;
+        };
+        let expected = |c: &ir::Condition, operator: Operator, key: &str| {
+            c.operator == ConditionOperator::new(operator) && c.key == key
+        };
+        if !expected(account, Operator::StringNotEquals, "aws:SourceAccount")
+            || !expected(arn, Operator::ArnNotLike, "aws:SourceArn")
+            || !expected(org, Operator::Null, "aws:SourceOrgID")
+            || org.values != ["true"]
+            || !account.values.iter().all(|a| is_account(a))
+            || account.values.len() != arn.values.len()
+            || !account
+                .values
+                .iter()
+                .zip(&arn.values)
+                .all(|(a, p)| *p == format!("arn:*:*:*:{a}:*"))
+        {
+            return None;
+        }
+        let source_arn = unguarded_source_arn(&self.options.partition)?;
+        let source_account = first_account_but(&account.values);
+        let mut context = BTreeMap::new();
+        context.insert(account.key.clone(), Some(vec![source_account]));
+        context.insert(arn.key.clone(), Some(vec![source_arn]));
+        context.insert(org.key.clone(), None);
+        Some(Witness {
+            caller: Identity::Service(name.to_owned()),
+            context,
+        })
+    }
+
+    /// The actions a named service gets; `None` when it has no class (the engine's service
+    /// classes are named in lowercase).
+    fn service_actions(&self, class: &CallerClass) -> Option<BTreeSet<Action>> {
+        let CallerClass::Service { name: Some(name) } = class else {
+            return None;
+        };
+        if !self.services.contains(name) {
+            return None;
+        }
+        let relevant: Vec<usize> = self
+            .policy
+            .statements
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| {
+                s.principal.as_ref().is_some_and(|p| {
+                    p.items.iter().any(|x| match x {
+                        PrincipalItem::Anyone => true,
+                        PrincipalItem::Service(s) => s.eq_ignore_ascii_case(name),
+                        _ => false,
+                    })
+                })
+            })
+            .map(|(i, _)| i)
+            .collect();
+        Some(
+            ActionSet::REPOSITORY
+                .iter()
+                .filter(|&a| self.allowed(&relevant, a, Network::Free, false).is_some())
+                .collect(),
+        )
+    }
+}
+
+/// A stranger class's access to a group of actions, its witness found when asked for.
+struct Pending<'a, 'p> {
+    plain: &'a Plain<'p>,
+    /// Which stranger class (root, user, session).
+    k: usize,
+    class: CallerClass,
+    actions: ActionSet,
+    /// The allow it goes through.
+    statement: usize,
+    /// The action the engine's witness is for.
+    first: Action,
+}
+
+impl Granted for Pending<'_, '_> {
+    fn class(&self) -> &CallerClass {
+        &self.class
+    }
+
+    fn actions(&self) -> ActionSet {
+        self.actions
+    }
+
+    fn first_statement(&self) -> Option<usize> {
+        Some(self.statement)
+    }
+
+    fn grant(&self) -> Option<Grant> {
+        self.plain
+            .grant(self.k, self.first, None)
+            .filter(|g| g.statements == [self.statement])
+    }
+}
+
+/// The first twelve-digit string, in the solver's order, that is none of `excluded`: the digits
+/// the accounts hold in ascending order, then the least digit they do not hold.
+fn first_account_but(excluded: &[String]) -> String {
+    let mut held = [false; 10];
+    for a in excluded {
+        for b in a.bytes() {
+            held[usize::from(b - b'0')] = true;
+        }
+    }
+    let mut digits: Vec<u8> = (b'0'..=b'9')
+        .filter(|d| held[usize::from(d - b'0')])
+        .collect();
+    if let Some(other) = (b'0'..=b'9').find(|d| !held[usize::from(d - b'0')]) {
+        digits.push(other);
+    }
+    let excluded: BTreeSet<&[u8]> = excluded.iter().map(String::as_bytes).collect();
+    // An odometer over `digits`: at most one step more than there are accounts.
+    let mut at = [0usize; 12];
+    loop {
+        let candidate: Vec<u8> = at.iter().map(|&i| digits[i]).collect();
+        if !excluded.contains(candidate.as_slice()) {
+            return String::from_utf8(candidate).expect("digits");
+        }
+        let mut i = 11;
+        loop {
+            at[i] += 1;
+            if at[i] < digits.len() {
+                break;
+            }
+            at[i] = 0;
+            i -= 1;
+        }
+    }
+}
+
+/// The solver's `aws:SourceArn` for a service without a guard, in the partition, when it has
+/// the shape no account's pattern changes: `arn:P:S:::R` with `S` and `R` before every digit
+/// in the solver's order (asked once per thread and partition).
+fn unguarded_source_arn(partition: &str) -> Option<String> {
+    thread_local! {
+        static KNOWN: std::cell::RefCell<Vec<(String, Option<String>)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    if let Some(known) = KNOWN.with(|k| {
+        k.borrow()
+            .iter()
+            .find(|(p, _)| p == partition)
+            .map(|(_, a)| a.clone())
+    }) {
+        return known;
+    }
+    let probe = findings::deputy_probes(&["999999999999".to_owned()], &[]);
+    let constraints: Vec<Constraint> = probe[0]
+        .iter()
+        .map(|c| Constraint::lower(c, false))
+        .collect();
+    let refs: Vec<&Constraint> = constraints.iter().collect();
+    let who = Who {
+        kind: Kind::Service,
+        partition: partition.to_owned(),
+        account: Choice::Fixed(String::new()),
+        name: Some((String::new(), "unnamed.amazonaws.com".to_owned())),
+        excluded: Vec::new(),
+        session: None,
+        owner: "999999999999".to_owned(),
+        region: None,
+    };
+    let arn = solve(&who, &refs, &[]).and_then(|s| {
+        let v = s.witness.values("aws:SourceArn")?.first()?.clone();
+        let rest = v.strip_prefix(&format!("arn:{partition}:"))?.as_bytes();
+        // `S:::R`, with both characters before the digits.
+        let plain =
+            s.exact && rest.len() == 5 && &rest[1..4] == b":::" && rest[0] < b'0' && rest[4] < b'0';
+        plain.then_some(v)
+    });
+    KNOWN.with(|k| k.borrow_mut().push((partition.to_owned(), arn.clone())));
+    arn
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The witness of the first deputy probe, by the solver's search.
+    fn searched(accounts: &[String]) -> Option<Witness> {
+        let probe = findings::deputy_probes(accounts, &[]);
+        let constraints: Vec<Constraint> = probe[0]
+            .iter()
+            .map(|c| Constraint::lower(c, false))
+            .collect();
+        let refs: Vec<&Constraint> = constraints.iter().collect();
+        let options = Options::default();
+        let policy = ir::Policy::default();
+        let plain = Plain {
+            policy: &policy,
+            options: &options,
+            actions: Vec::new(),
+            exempt: Vec::new(),
+            anyone: Vec::new(),
+            guarded: Vec::new(),
+            dead: Vec::new(),
+            owner: "999999999999".to_owned(),
+            ids: Vec::new(),
+            named: Vec::new(),
+            services: BTreeSet::new(),
+            strangers: [
+                CallerClass::Anonymous,
+                CallerClass::Anonymous,
+                CallerClass::Anonymous,
+            ],
+            prepared: OnceCell::new(),
+            stranger_account: OnceCell::new(),
+        };
+        let direct = plain.unguarded_deputy("codebuild.amazonaws.com", &probe[0]);
+        let solved = solve(&plain.service("codebuild.amazonaws.com"), &refs, &[])
+            .filter(|s| s.exact)
+            .map(|s| s.witness);
+        assert!(direct.is_some(), "{accounts:?}");
+        assert_eq!(direct, solved, "{accounts:?}");
+        direct
+    }
+
+    #[test]
+    fn the_unguarded_deputy_is_the_solvers_first_answer() {
+        let cases: &[&[&str]] = &[
+            &["999999999999"],
+            &["000000000000"],
+            &["000000000000", "000000000001", "111111111110"],
+            &["123456789012", "210987654321"],
+            &["555555555555", "555555555556", "555555555565"],
+            &["012345678901", "100000000000", "999999999998"],
+        ];
+        let mut seen = BTreeSet::new();
+        for accounts in cases {
+            let accounts: Vec<String> = accounts.iter().map(|a| (*a).to_owned()).collect();
+            let w = searched(&accounts).expect("a witness");
+            seen.insert(w.values("aws:SourceAccount").unwrap()[0].clone());
+        }
+        // Different accounts, different answers: the comparison is not of constants.
+        assert!(seen.len() > 3, "{seen:?}");
+        // Every digit held, each in turn.
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..40 {
+            let n = 1 + (rng % 6) as usize;
+            let accounts: Vec<String> = (0..n)
+                .map(|_| {
+                    (0..12)
+                        .map(|_| {
+                            rng ^= rng << 13;
+                            rng ^= rng >> 7;
+                            rng ^= rng << 17;
+                            char::from(b'0' + (rng % 4) as u8 * 3)
+                        })
+                        .collect()
+                })
+                .collect();
+            searched(&accounts);
+        }
+    }
+}
