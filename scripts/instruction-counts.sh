@@ -48,6 +48,7 @@ parse_vs_derive repository_policy derive_from_str 1 10 100
 located_read_vs_read located_read document 1 10 100
 parse_lint_vs_parse parse_lint document 1 10 100
 decision_prepared_vs_iam_rs evaluator iam_rs 1 10 100
+decision_prepared_request_first_vs_iam_rs evaluator_request_first iam_rs 1 10 100
 decision_oneoff_vs_iam_rs evaluator_oneoff iam_rs_oneoff 1 10 100
 corpus_read_vs_value corpus_document corpus_value 1
 corpus_read_vs_derive corpus_document corpus_derive 1

@@ -27,6 +27,7 @@ use policy_catalogue::{wildcard_match, ConditionOperator, Operator, SetQualifier
 
 use crate::model::condition::{Condition, ConditionValue};
 
+use super::keys::NO_SLOT;
 use super::request::{parse_bool, parse_number, ContextValue, Request};
 use super::why::ConditionRule;
 
@@ -66,11 +67,26 @@ pub(crate) enum Lookup<'a> {
 /// Where condition keys are looked up: a concrete request, or a symbolic one.
 pub(crate) trait ContextSource {
     fn lookup(&self, key: &str) -> Lookup<'_>;
+
+    /// [`lookup`](Self::lookup) of a key whose slot ([`key_slot`](super::keys::key_slot)) is
+    /// known: a source that records slots finds the key without comparing names.
+    fn lookup_slot(&self, key: &str, slot: u8) -> Lookup<'_> {
+        let _ = slot;
+        self.lookup(key)
+    }
 }
 
 impl ContextSource for Request {
     fn lookup(&self, key: &str) -> Lookup<'_> {
         match Request::lookup(self, key) {
+            Some(values) => Lookup::Values(values),
+            None => Lookup::Absent,
+        }
+    }
+
+    #[inline]
+    fn lookup_slot(&self, key: &str, slot: u8) -> Lookup<'_> {
+        match Request::lookup_slot(self, key, slot) {
             Some(values) => Lookup::Values(values),
             None => Lookup::Absent,
         }
@@ -94,6 +110,8 @@ pub(crate) enum Parsed {
 pub(crate) struct PreparedCondition<'s> {
     pub(crate) operator: ConditionOperator,
     pub(crate) key: &'s str,
+    /// The key's slot, [`NO_SLOT`] when it has none or it was not worked out.
+    slot: u8,
     values: &'s [ConditionValue],
     /// One for each value; empty when the operator compares text.
     parsed: &'s [Parsed],
@@ -104,9 +122,15 @@ impl<'s> PreparedCondition<'s> {
         PreparedCondition {
             operator: condition.operator,
             key: condition.key.as_str(),
+            slot: NO_SLOT,
             values: &condition.values[..],
             parsed,
         }
+    }
+
+    /// The test with its key's slot, [`key_slot`](super::keys::key_slot) of its key.
+    pub(crate) fn with_slot(self, slot: u8) -> Self {
+        PreparedCondition { slot, ..self }
     }
 
     /// The policy values as written.
@@ -128,7 +152,7 @@ impl<'s> PreparedCondition<'s> {
     /// Evaluates the test against a context source.
     pub(crate) fn evaluate<C: ContextSource + ?Sized>(&self, context: &C) -> Tri {
         let op = self.operator;
-        let values = match context.lookup(self.key) {
+        let values = match context.lookup_slot(self.key, self.slot) {
             Lookup::Unknown => return Tri::Unknown,
             Lookup::Values(v) if !v.is_empty() => v,
             Lookup::Absent | Lookup::Values(_) => return Tri::from_bool(self.when_missing()),
@@ -140,7 +164,14 @@ impl<'s> PreparedCondition<'s> {
         }
         let negated = op.operator.is_negated();
         let satisfies = |v: &ContextValue| {
-            let matched = self.policy_values().any(|p| base_match(op.operator, v, p));
+            let matched = if self.parsed.is_empty() {
+                // Compared as text: nothing read ahead to pair with the values.
+                self.values
+                    .iter()
+                    .any(|p| base_match(op.operator, v, (value_text(p), Parsed::Text)))
+            } else {
+                self.policy_values().any(|p| base_match(op.operator, v, p))
+            };
             matched != negated
         };
         Tri::from_bool(match op.qualifier {

@@ -538,29 +538,14 @@ impl<'a> Evaluator<'a> {
     #[must_use]
     pub fn decide(&self, request: &Request) -> Outcome {
         let mut tally = Tally::default();
-        let keys = &request.keys;
-        for policy in self.policies() {
-            if !considered(policy.kind, request) {
-                continue;
-            }
-            let identity = policy.kind == PolicyKind::Identity;
-            for s in &policy.statements {
-                // The two quick tests first: most statements are about other actions or
-                // other principals.
-                let action = match &request.action {
-                    RequestAction::Ecr(a) => s.covers_ecr_action(a.index()),
-                    other => s.covers_action(other),
-                };
-                if !action || !(identity || s.may_cover(keys)) {
-                    continue;
-                }
-                let m = applies_keyed(policy.kind, s, request, keys);
-                if m != PrincipalMatch::No {
-                    tally.add(policy.kind, s.effect, m);
-                    if tally.deny {
-                        return Outcome::ExplicitlyDenied;
-                    }
-                }
+        // A repository policy takes part only in actions on a repository, an identity
+        // policy only for IAM users and role sessions (`considered`).
+        if request.on_repository && tally.scan(&self.repository, request) {
+            return Outcome::ExplicitlyDenied;
+        }
+        if let Some(identity) = &self.identity {
+            if request.caller.has_identity_policies() && tally.scan(identity, request) {
+                return Outcome::ExplicitlyDenied;
             }
         }
         conclude(&tally, request).0
@@ -620,6 +605,38 @@ impl<'a> Evaluator<'a> {
 }
 
 impl Tally {
+    /// Adds the statements of a policy that apply to the request; true as soon as a `Deny`
+    /// does, which decides.
+    #[inline(always)]
+    fn scan(&mut self, policy: &PreparedPolicy<'_>, request: &Request) -> bool {
+        let kind = policy.kind;
+        let identity = kind == PolicyKind::Identity;
+        let keys = &request.keys;
+        let ecr = match &request.action {
+            RequestAction::Ecr(a) => Some(a.index()),
+            RequestAction::Other(_) => None,
+        };
+        for s in &policy.statements {
+            // The two quick tests first: most statements are about other actions or other
+            // principals.
+            let action = match ecr {
+                Some(index) => s.covers_ecr_action(index),
+                None => s.covers_action(&request.action),
+            };
+            if !action || !(identity || s.may_cover(keys)) {
+                continue;
+            }
+            let m = applies_keyed(kind, s, request, keys);
+            if m != PrincipalMatch::No {
+                self.add(kind, s.effect, m);
+                if self.deny {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
     fn add(&mut self, kind: PolicyKind, effect: Effect, m: PrincipalMatch) {
         match (effect, kind) {
             (Effect::Deny, _) => self.deny = true,
@@ -641,14 +658,14 @@ impl Tally {
 fn considered(kind: PolicyKind, request: &Request) -> bool {
     match kind {
         PolicyKind::Repository | PolicyKind::Registry | PolicyKind::PublicRepository => {
-            request.action.is_repository_action()
+            request.on_repository
         }
         PolicyKind::Identity => request.caller.has_identity_policies(),
     }
 }
 
 fn target(request: &Request) -> &str {
-    if request.action.is_repository_action() {
+    if request.on_repository {
         request.repository.as_str()
     } else {
         "*"
@@ -668,6 +685,7 @@ pub(super) fn applies(
 }
 
 /// How a statement that covers the action applies to the request: `No` when it does not.
+#[inline]
 fn applies_keyed(
     kind: PolicyKind,
     s: &PreparedStatement<'_>,
@@ -766,33 +784,28 @@ fn conclude(tally: &Tally, request: &Request) -> (Outcome, Reason) {
     if tally.deny {
         return (ExplicitlyDenied, Reason::ExplicitDeny);
     }
-    let repository_account = request.repository.account();
     let repo = tally.repository_allow;
+    // Worked out with the request: whether the caller's account owns the repository.
+    let same = request.same_account;
     match &request.caller {
         Caller::Service(_) => match repo {
             Some(_) => (Allowed, Reason::ServiceRepositoryAllow),
             None => (ImplicitlyDenied, Reason::NoAllow),
         },
-        Caller::Root { account, .. } if account == repository_account => {
-            (Allowed, Reason::RootOfRepositoryAccount)
-        }
+        Caller::Root { .. } if same => (Allowed, Reason::RootOfRepositoryAccount),
         Caller::Root { .. } => match repo {
             Some(_) => (Allowed, Reason::CrossAccountRootRepositoryAllow),
-            None if !request.action.is_repository_action() => {
-                (ImplicitlyDenied, Reason::ActionNeedsIdentityPolicy)
-            }
+            None if !request.on_repository => (ImplicitlyDenied, Reason::ActionNeedsIdentityPolicy),
             None => (ImplicitlyDenied, Reason::NoAllow),
         },
-        caller if !request.action.is_repository_action() => {
+        _ if !request.on_repository => {
             if tally.identity_allow {
                 (Allowed, Reason::IdentityAllowsActionWithoutResource)
             } else {
-                let _ = caller;
                 (ImplicitlyDenied, Reason::ActionNeedsIdentityPolicy)
             }
         }
-        caller => {
-            let same = caller.account() == Some(repository_account);
+        _ => {
             let identity = tally.identity_allow;
             match (same, identity, repo) {
                 (true, _, Some(PrincipalMatch::Direct)) => {

@@ -18,7 +18,10 @@ use crate::model::version::Effect;
 use super::condition::{
     parse_policy_value, reads_as_text, ContextSource, Parsed, PreparedCondition, Tri,
 };
-use super::keys::{principal_key, CallerKeys, EVERYONE, NOBODY};
+use super::keys::{
+    is_exact_account, key_slot, principal_id, principal_key, CallerKeys, EVERYONE, NOBODY,
+    NOT_INTERNED, NO_SLOT,
+};
 use super::principal_match::{element_matches, principal_matches, PrincipalMatch};
 use super::request::{Caller, RequestAction};
 use crate::model::kind::PolicyKind;
@@ -44,13 +47,13 @@ impl<'d> PreparedPolicy<'d> {
                 .statements
                 .iter()
                 .enumerate()
-                .map(|(i, s)| PreparedStatement::new(i, Cow::Borrowed(s)))
+                .map(|(i, s)| PreparedStatement::new(kind, i, Cow::Borrowed(s)))
                 .collect(),
             Cow::Owned(d) => d
                 .statements
                 .into_iter()
                 .enumerate()
-                .map(|(i, s)| PreparedStatement::new(i, Cow::Owned(s)))
+                .map(|(i, s)| PreparedStatement::new(kind, i, Cow::Owned(s)))
                 .collect(),
         };
         PreparedPolicy { kind, statements }
@@ -71,6 +74,8 @@ enum Principals {
     Keyed {
         len: u8,
         keys: [u64; KEYED_PRINCIPALS],
+        /// The interned id of each principal's identity ([`principal_id`]).
+        ids: [u32; KEYED_PRINCIPALS],
     },
     /// `NotPrincipal`, more entries, or an entry only a comparison decides.
     Compared,
@@ -93,18 +98,27 @@ pub(crate) struct PreparedStatement<'d> {
     /// The bits of [`CallerKeys::mask`] a caller covered by the principal can have: all of
     /// them for `"*"` and for principals only a comparison decides.
     principal_mask: u64,
+    /// Whether `Resource`/`NotResource` covers every target, the repository of any request
+    /// and `"*"` alike: a repository policy's statement without one, or `"Resource": "*"`.
+    every_resource: bool,
+    /// The slots ([`key_slot`]) of the keys of the first [`SLOTTED_TESTS`] condition tests;
+    /// later tests find their key by name.
+    slots: [u8; SLOTTED_TESTS],
     /// The condition values of every test in order, read in their operator's type; empty
     /// when every test compares text, which needs nothing read.
     parsed: Box<[Parsed]>,
 }
 
+/// The condition tests of a statement whose key slots are kept.
+const SLOTTED_TESTS: usize = 4;
+
 impl<'d> PreparedStatement<'d> {
-    fn new(index: usize, statement: Cow<'d, Statement>) -> Self {
+    fn new(kind: PolicyKind, index: usize, statement: Cow<'d, Statement>) -> Self {
         let s: &Statement = &statement;
         let principals = principals_of(s.principal.as_ref());
         let principal_mask = match principals {
             Principals::Absent => 0,
-            Principals::Keyed { len, keys } => {
+            Principals::Keyed { len, keys, .. } => {
                 keys[..usize::from(len)]
                     .iter()
                     .fold(0, |mask, key| match *key {
@@ -120,6 +134,19 @@ impl<'d> PreparedStatement<'d> {
             .iter()
             .fold(0u128, |bits, item| bits | covered_bits(item));
         let tests = s.condition.tests();
+        let mut slots = [NO_SLOT; SLOTTED_TESTS];
+        for (slot, test) in slots.iter_mut().zip(tests) {
+            *slot = key_slot(test.key.as_str());
+        }
+        let every_resource = match &s.resource {
+            None => kind == PolicyKind::Repository,
+            Some(r) => {
+                !r.negated
+                    && r.resources
+                        .iter()
+                        .any(|p| !p.is_empty() && p.bytes().all(|b| b == b'*'))
+            }
+        };
         let parsed: Box<[Parsed]> = if tests.iter().all(|t| reads_as_text(t.operator.operator)) {
             Box::default()
         } else {
@@ -148,6 +175,8 @@ impl<'d> PreparedStatement<'d> {
             },
             principals,
             principal_mask,
+            every_resource,
+            slots,
             parsed,
             statement,
         }
@@ -179,11 +208,17 @@ impl<'d> PreparedStatement<'d> {
     /// The condition tests, in order.
     pub(crate) fn conditions(&self) -> impl Iterator<Item = PreparedCondition<'_>> + '_ {
         let mut at = 0;
-        self.statement.condition.tests().iter().map(move |test| {
-            let parsed = self.parsed.get(at..at + test.values.len()).unwrap_or(&[]);
-            at += test.values.len();
-            PreparedCondition::new(test, parsed)
-        })
+        self.statement
+            .condition
+            .tests()
+            .iter()
+            .enumerate()
+            .map(move |(i, test)| {
+                let parsed = self.parsed.get(at..at + test.values.len()).unwrap_or(&[]);
+                at += test.values.len();
+                let slot = self.slots.get(i).copied().unwrap_or(NO_SLOT);
+                PreparedCondition::new(test, parsed).with_slot(slot)
+            })
     }
 
     /// Whether `Action`/`NotAction` covers the catalogue action of this [`Action::index`].
@@ -224,6 +259,7 @@ impl<'d> PreparedStatement<'d> {
 
     /// [`principal_match`](Self::principal_match), comparing only the listed principals whose
     /// key is one of the caller's: the others cannot cover it.
+    #[inline]
     pub(crate) fn principal_match_keyed(
         &self,
         kind: PolicyKind,
@@ -233,30 +269,69 @@ impl<'d> PreparedStatement<'d> {
         if kind == PolicyKind::Identity {
             return PrincipalMatch::Direct;
         }
-        match self.principals {
+        match &self.principals {
             Principals::Absent => PrincipalMatch::No,
             Principals::Compared => self.principal_match(kind, caller),
-            Principals::Keyed { len, keys: listed } => {
+            Principals::Keyed {
+                len,
+                keys: listed,
+                ids,
+            } => {
                 let mut best = PrincipalMatch::No;
-                for (j, key) in listed[..usize::from(len)].iter().enumerate() {
+                for (j, key) in listed[..usize::from(*len)].iter().enumerate() {
                     if *key == EVERYONE {
                         return PrincipalMatch::Direct;
                     }
-                    if keys.holds(*key) {
-                        if let Some(p) = self.principal().and_then(|e| e.principals.get(j)) {
-                            best = best.max(principal_matches(p, caller));
+                    let Some(at) = keys.position(*key) else {
+                        continue;
+                    };
+                    let (listed_id, caller_id) = (ids[j], keys.id(at));
+                    let m = if is_exact_account(*key) {
+                        // The caller's own account: nothing left to compare.
+                        if matches!(caller, Caller::Root { .. }) {
+                            PrincipalMatch::Direct
+                        } else {
+                            PrincipalMatch::Account
                         }
+                    } else if listed_id != NOT_INTERNED && caller_id != NOT_INTERNED {
+                        // Both exact: the same id is the same user, role, session or service.
+                        if listed_id == caller_id {
+                            PrincipalMatch::Direct
+                        } else {
+                            PrincipalMatch::No
+                        }
+                    } else {
+                        self.compare_listed(j, caller)
+                    };
+                    if m == PrincipalMatch::Direct {
+                        return m;
                     }
+                    best = best.max(m);
                 }
                 best
             }
         }
     }
 
+    /// How the `j`th listed principal covers the caller, compared field by field: kept out of
+    /// the quick path, which compares keys and ids only.
+    #[inline(never)]
+    fn compare_listed(&self, j: usize, caller: &Caller) -> PrincipalMatch {
+        match self.principal().and_then(|e| e.principals.get(j)) {
+            Some(p) => principal_matches(p, caller),
+            None => PrincipalMatch::No,
+        }
+    }
+
     /// Whether `Resource`/`NotResource` covers the target: the repository ARN, or `"*"` for an
     /// action without a resource. A repository-policy statement without `Resource` is about
     /// its repository; an identity-policy statement without one covers nothing.
+    #[inline]
     pub(crate) fn covers_resource(&self, kind: PolicyKind, target: &str) -> bool {
+        self.every_resource || self.resource_patterns_cover(kind, target)
+    }
+
+    fn resource_patterns_cover(&self, kind: PolicyKind, target: &str) -> bool {
         let Some((negated, patterns)) = self.resources() else {
             return kind == PolicyKind::Repository;
         };
@@ -272,7 +347,15 @@ impl<'d> PreparedStatement<'d> {
     }
 
     /// All conditions together: false if one is false, else unknown if one is unknown.
+    #[inline]
     pub(crate) fn conditions_hold<C: ContextSource + ?Sized>(&self, context: &C) -> Tri {
+        if self.statement.condition.is_empty() {
+            return Tri::True;
+        }
+        self.every_condition_holds(context)
+    }
+
+    fn every_condition_holds<C: ContextSource + ?Sized>(&self, context: &C) -> Tri {
         let mut result = Tri::True;
         for c in self.conditions() {
             match c.evaluate(context) {
@@ -293,15 +376,20 @@ fn principals_of(element: Option<&PrincipalElement>) -> Principals {
         return Principals::Compared;
     }
     let mut keys = [NOBODY; KEYED_PRINCIPALS];
-    for (key, p) in keys.iter_mut().zip(element.principals.iter()) {
+    let mut ids = [NOT_INTERNED; KEYED_PRINCIPALS];
+    for ((key, id), p) in keys.iter_mut().zip(&mut ids).zip(element.principals.iter()) {
         match principal_key(p) {
-            Some(k) => *key = k,
+            Some(k) => {
+                *key = k;
+                *id = principal_id(p, k);
+            }
             None => return Principals::Compared,
         }
     }
     Principals::Keyed {
         len: element.principals.len() as u8,
         keys,
+        ids,
     }
 }
 
@@ -488,19 +576,23 @@ mod tests {
                 };
                 let mut statement = Statement::new(Effect::Allow);
                 statement.principal = Some(element);
-                let prepared = PreparedStatement::new(0, Cow::Owned(statement));
+                let prepared =
+                    PreparedStatement::new(PolicyKind::Repository, 0, Cow::Owned(statement));
                 for caller in &callers {
-                    let keys = caller.keys();
-                    let keyed = if prepared.may_cover(&keys) {
-                        prepared.principal_match_keyed(PolicyKind::Repository, caller, &keys)
-                    } else {
-                        PrincipalMatch::No
-                    };
-                    assert_eq!(
-                        keyed,
-                        prepared.principal_match(PolicyKind::Repository, caller),
-                        "{principals:?} (negated: {negated}) for {caller}"
-                    );
+                    // With the ids of the names the statement interned, and without, as for
+                    // a request built before the policy was prepared.
+                    for keys in [caller.keys(), caller.keys().without_ids()] {
+                        let keyed = if prepared.may_cover(&keys) {
+                            prepared.principal_match_keyed(PolicyKind::Repository, caller, &keys)
+                        } else {
+                            PrincipalMatch::No
+                        };
+                        assert_eq!(
+                            keyed,
+                            prepared.principal_match(PolicyKind::Repository, caller),
+                            "{principals:?} (negated: {negated}) for {caller}"
+                        );
+                    }
                 }
             }
         }
@@ -516,6 +608,11 @@ mod tests {
             "ecr:*",
             "ecr:**",
             "ecr:Batch*",
+            "ecr:batch*",
+            "ECR:BATCHGET*",
+            "ecr:Batch*Image*",
+            "ecr:PutImage*",
+            "e*",
             "ecr:Get?*Policy",
             "ecr:?*",
             "ecr-public:*",

@@ -14,7 +14,7 @@ use std::fmt;
 use crate::model::principal::{AwsPrincipal, Principal};
 use crate::model::statement::PrincipalElement;
 
-use super::keys::eq_ignore_ascii_case;
+use super::keys::{eq_ignore_ascii_case, same_text};
 use super::request::Caller;
 
 /// How a statement's principal covers a caller.
@@ -106,6 +106,7 @@ impl fmt::Display for PrincipalCover {
 }
 
 /// How one principal covers a caller.
+#[inline]
 pub(crate) fn principal_matches(principal: &Principal, caller: &Caller) -> PrincipalMatch {
     let yes = |b: bool, kind: PrincipalMatch| if b { kind } else { PrincipalMatch::No };
     match (principal, caller) {
@@ -150,8 +151,8 @@ fn aws_matches(principal: &AwsPrincipal, caller: &Caller) -> PrincipalMatch {
                 name: cname,
             },
         ) if partition == cp
-            && account == ca
-            && path == cpath
+            && same_text(account.as_str(), ca.as_str())
+            && same_text(path.as_str(), cpath.as_str())
             && eq_ignore_ascii_case(name.as_str(), cname.as_str()) =>
         {
             Direct
@@ -171,8 +172,8 @@ fn aws_matches(principal: &AwsPrincipal, caller: &Caller) -> PrincipalMatch {
                 ..
             },
         ) if partition == cp
-            && account == ca
-            && path == role_path
+            && same_text(account.as_str(), ca.as_str())
+            && same_text(path.as_str(), role_path.as_str())
             && eq_ignore_ascii_case(name.as_str(), role.as_str()) =>
         {
             Direct
@@ -192,9 +193,9 @@ fn aws_matches(principal: &AwsPrincipal, caller: &Caller) -> PrincipalMatch {
                 ..
             },
         ) if partition == cp
-            && account == ca
+            && same_text(account.as_str(), ca.as_str())
             && eq_ignore_ascii_case(role.as_str(), crole.as_str())
-            && session == csession =>
+            && same_text(session.as_str(), csession.as_str()) =>
         {
             Direct
         }

@@ -13,7 +13,8 @@ use crate::model::principal::AwsPrincipal;
 
 use super::date::{format_date, parse_date};
 use super::keys::{
-    account_key, eq_ignore_ascii_case, role_key, service_key, session_key, user_key, CallerKeys,
+    account_key, eq_ignore_ascii_case, key_slot, known_slot, role_key, service_key, session_key,
+    user_key, CallerKeys, Identity, NO_SLOT,
 };
 
 /// Who makes a request.
@@ -456,9 +457,13 @@ impl Caller {
                 name,
             } => {
                 let p = *partition as u64;
+                let (account, path, name) = (account.as_str(), path.as_str(), name.as_str());
                 CallerKeys::new(&[
-                    account_key(p, account.as_str()),
-                    user_key(p, account.as_str(), path.as_str(), name.as_str()),
+                    (account_key(p, account), None),
+                    (
+                        user_key(p, account, path, name),
+                        Some(Identity::user(p, account, path, name)),
+                    ),
                 ])
             }
             Caller::AssumedRole {
@@ -470,19 +475,29 @@ impl Caller {
                 ..
             } => {
                 let p = *partition as u64;
+                let (account, path) = (account.as_str(), role_path.as_str());
+                let (role, session) = (role.as_str(), session.as_str());
                 CallerKeys::new(&[
-                    account_key(p, account.as_str()),
-                    role_key(p, account.as_str(), role_path.as_str(), role.as_str()),
-                    session_key(p, account.as_str(), role.as_str(), session.as_str()),
+                    (account_key(p, account), None),
+                    (
+                        role_key(p, account, path, role),
+                        Some(Identity::role(p, account, path, role)),
+                    ),
+                    (
+                        session_key(p, account, role, session),
+                        Some(Identity::session(p, account, role, session)),
+                    ),
                 ])
             }
             Caller::FederatedUser {
                 partition, account, ..
             }
             | Caller::Root { partition, account } => {
-                CallerKeys::new(&[account_key(*partition as u64, account.as_str())])
+                CallerKeys::new(&[(account_key(*partition as u64, account.as_str()), None)])
             }
-            Caller::Service(s) => CallerKeys::new(&[service_key(s.as_str())]),
+            Caller::Service(s) => {
+                CallerKeys::new(&[(service_key(s.as_str()), Some(Identity::service(s.as_str())))])
+            }
         }
     }
 }
@@ -692,6 +707,8 @@ pub(crate) use policy_analysis::{parse_bool, parse_number};
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct ContextEntry {
     pub(crate) key: String,
+    /// [`key_slot`] of the key.
+    slot: u8,
     pub(crate) values: Vec<ContextValue>,
 }
 
@@ -732,7 +749,26 @@ pub struct Request {
     /// The caller's keys, worked out with the request (as its context keys are) so that
     /// every decision on it starts from them.
     pub(crate) keys: CallerKeys,
+    /// One bit for each slot ([`key_slot`]) of the context's keys: a condition on a known key
+    /// the request lacks needs no search.
+    slots: u64,
+    /// Whether the caller's account owns the repository.
+    pub(crate) same_account: bool,
+    /// Whether the action is on a repository
+    /// ([`RequestAction::is_repository_action`]).
+    pub(crate) on_repository: bool,
 }
+
+const PRINCIPAL_ARN: u8 = known_slot("aws:PrincipalArn");
+const PRINCIPAL_TYPE: u8 = known_slot("aws:PrincipalType");
+const PRINCIPAL_IS_AWS_SERVICE: u8 = known_slot("aws:PrincipalIsAWSService");
+const PRINCIPAL_ACCOUNT: u8 = known_slot("aws:PrincipalAccount");
+const USERNAME: u8 = known_slot("aws:username");
+const FEDERATED_PROVIDER: u8 = known_slot("aws:FederatedProvider");
+const USERID: u8 = known_slot("aws:userid");
+const PRINCIPAL_SERVICE_NAME: u8 = known_slot("aws:PrincipalServiceName");
+const RESOURCE_ACCOUNT: u8 = known_slot("aws:ResourceAccount");
+const REQUESTED_REGION: u8 = known_slot("aws:RequestedRegion");
 
 impl Request {
     /// A request with the context keys AWS derives from the caller and the repository.
@@ -742,43 +778,71 @@ impl Request {
         action: impl Into<RequestAction>,
         repository: RepositoryArn,
     ) -> Self {
+        let action = action.into();
         let mut request = Request {
-            action: action.into(),
-            context: Vec::new(),
+            on_repository: action.is_repository_action(),
+            same_account: caller.account() == Some(repository.account()),
+            action,
+            context: Vec::with_capacity(8),
             keys: caller.keys(),
+            slots: 0,
             caller,
             repository,
         };
-        let caller = request.caller.clone();
-        request = request
-            .context("aws:PrincipalArn", [caller.principal_arn()])
-            .context("aws:PrincipalType", [caller.principal_type()])
-            .context(
-                "aws:PrincipalIsAWSService",
-                [matches!(caller, Caller::Service(_))],
-            );
-        if let Some(account) = caller.account() {
-            request = request.context("aws:PrincipalAccount", [account.as_str()]);
-        }
-        match &caller {
-            Caller::User { name, .. } => request = request.context("aws:username", [name.as_str()]),
+        let caller = &request.caller;
+        let arn = caller.principal_arn();
+        let kind = ContextValue::new(caller.principal_type());
+        let service = ContextValue::from(matches!(caller, Caller::Service(_)));
+        let account = caller.account().map(|a| ContextValue::new(a.as_str()));
+        let own = match caller {
+            Caller::User { name, .. } => Some((USERNAME, "aws:username", name.as_str().to_owned())),
             Caller::AssumedRole {
                 federated_provider: Some(provider),
                 ..
-            } => request = request.context("aws:FederatedProvider", [provider.as_str()]),
+            } => Some((
+                FEDERATED_PROVIDER,
+                "aws:FederatedProvider",
+                provider.clone(),
+            )),
             Caller::FederatedUser { account, name, .. } => {
-                request = request.context("aws:userid", [format!("{account}:{name}")]);
+                Some((USERID, "aws:userid", format!("{account}:{name}")))
             }
-            Caller::Service(s) => {
-                request = request.context("aws:PrincipalServiceName", [s.as_str()]);
-            }
-            _ => {}
+            Caller::Service(s) => Some((
+                PRINCIPAL_SERVICE_NAME,
+                "aws:PrincipalServiceName",
+                s.as_str().to_owned(),
+            )),
+            _ => None,
+        };
+        let resource_account = ContextValue::new(request.repository.account().as_str());
+        let region = ContextValue::new(request.repository.region().as_str());
+        // The derived keys, each set once: their slots are known when compiled.
+        request.push(PRINCIPAL_ARN, "aws:PrincipalArn", ContextValue::new(arn));
+        request.push(PRINCIPAL_TYPE, "aws:PrincipalType", kind);
+        request.push(
+            PRINCIPAL_IS_AWS_SERVICE,
+            "aws:PrincipalIsAWSService",
+            service,
+        );
+        if let Some(account) = account {
+            request.push(PRINCIPAL_ACCOUNT, "aws:PrincipalAccount", account);
         }
-        let account = request.repository.account().as_str().to_owned();
-        let region = request.repository.region().as_str().to_owned();
+        if let Some((slot, key, value)) = own {
+            request.push(slot, key, ContextValue::new(value));
+        }
+        request.push(RESOURCE_ACCOUNT, "aws:ResourceAccount", resource_account);
+        request.push(REQUESTED_REGION, "aws:RequestedRegion", region);
         request
-            .context("aws:ResourceAccount", [account])
-            .context("aws:RequestedRegion", [region])
+    }
+
+    /// Adds a key the request does not hold yet.
+    fn push(&mut self, slot: u8, key: &str, value: ContextValue) {
+        self.slots |= slot_bit(slot);
+        self.context.push(ContextEntry {
+            key: key.to_owned(),
+            slot,
+            values: vec![value],
+        });
     }
 
     /// The caller.
@@ -826,16 +890,23 @@ impl Request {
     }
 
     fn set(mut self, key: &str, values: Vec<ContextValue>) -> Self {
-        match self
-            .context
-            .iter_mut()
-            .find(|e| e.key.eq_ignore_ascii_case(key))
-        {
+        let slot = key_slot(key);
+        match self.context.iter_mut().find(|e| {
+            if slot == NO_SLOT {
+                e.slot == NO_SLOT && e.key.eq_ignore_ascii_case(key)
+            } else {
+                e.slot == slot
+            }
+        }) {
             Some(entry) => entry.values = values,
-            None => self.context.push(ContextEntry {
-                key: key.to_owned(),
-                values,
-            }),
+            None => {
+                self.slots |= slot_bit(slot);
+                self.context.push(ContextEntry {
+                    key: key.to_owned(),
+                    slot,
+                    values,
+                });
+            }
         }
         self
     }
@@ -848,6 +919,7 @@ impl Request {
         let clock = is_clock_key(key);
         self.context
             .retain(|e| !(e.key.eq_ignore_ascii_case(key) || clock && is_clock_key(&e.key)));
+        self.slots = self.context.iter().fold(0, |s, e| s | slot_bit(e.slot));
         self
     }
 
@@ -943,6 +1015,27 @@ impl Request {
             .find(|e| eq_ignore_ascii_case(&e.key, key))
             .map(|e| e.values.as_slice())
     }
+
+    /// [`lookup`](Self::lookup) of a key whose [`key_slot`] is `slot`: by slot, or by name for
+    /// [`NO_SLOT`].
+    #[inline]
+    pub(crate) fn lookup_slot(&self, key: &str, slot: u8) -> Option<&[ContextValue]> {
+        if slot == NO_SLOT {
+            return self.lookup(key);
+        }
+        if self.slots & slot_bit(slot) == 0 {
+            return None;
+        }
+        self.context
+            .iter()
+            .find(|e| e.slot == slot)
+            .map(|e| e.values.as_slice())
+    }
+}
+
+/// The bit of a slot in [`Request::slots`]; none for [`NO_SLOT`].
+fn slot_bit(slot: u8) -> u64 {
+    1u64.checked_shl(u32::from(slot)).unwrap_or(0)
 }
 
 impl fmt::Display for Request {
