@@ -303,6 +303,7 @@ pub mod __private {
 /// // The marks are for the reader and the compiler: the policy's JSON has no trace of them,
 /// // and its lint still reports what they mean.
 /// assert!(!policy.to_json().contains("public"));
+/// # #[cfg(feature = "analysis")]
 /// assert_eq!(policy.lint()[0].code.as_str(), "public-access");
 /// ```
 ///

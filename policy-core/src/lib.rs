@@ -51,15 +51,21 @@
 pub mod model;
 
 mod build;
+#[cfg(feature = "eval")]
 pub mod eval;
 pub mod json;
 
+#[cfg(feature = "analysis")]
 mod analysis;
 
+#[cfg(feature = "analysis")]
 mod tools;
 
+#[cfg(feature = "analysis")]
 pub use analysis::access;
+#[cfg(feature = "analysis")]
 pub use analysis::lint;
+#[cfg(feature = "analysis")]
 pub use analysis::summary;
 pub mod builder {
     //! The typed builders: [`PolicyBuilder`] and [`StatementBuilder`] for repository policies
@@ -73,6 +79,7 @@ pub mod builder {
     };
 }
 pub use build::slot;
+#[cfg(feature = "analysis")]
 pub use tools::assert;
 
 pub use build::builder::{BuildError, PolicyBuilder, PolicyTemplate, StatementBuilder};
@@ -95,6 +102,7 @@ pub mod names {
     };
 }
 
+#[cfg(feature = "analysis")]
 pub mod compare {
     //! Policies compared by what they grant, not by their text: [`equivalent`] says whether two
     //! grant the same access, [`diff`] says what changes, in words a reviewer understands.
@@ -127,6 +135,7 @@ pub mod compare {
     pub use crate::analysis::equivalence::equivalent;
 }
 
+#[cfg(feature = "analysis")]
 pub mod dsl {
     //! Back to code: [`PolicyDocument::to_dsl`](crate::PolicyDocument::to_dsl) writes a policy
     //! as `policy! { ... }` source, or says with [`NotExpressible`] why the macro cannot.
