@@ -13,10 +13,10 @@
 #
 # The clean builds run with CARGO_INCREMENTAL=0: cargo compiles path dependencies (ecr-policy
 # here) incrementally, which costs a clean build about a quarter more, but crates from a registry
-# (serde, serde_json here, and ecr-policy for its users) never. Set GROUPS to run one group:
+# (serde, serde_json here, and ecr-policy for its users) never. Set COMPILE_GROUPS to run one group:
 #
 #   scripts/compile-cost.sh [RUNS]
-#   GROUPS=clean scripts/compile-cost.sh [RUNS]
+#   COMPILE_GROUPS=clean scripts/compile-cost.sh [RUNS]
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -167,7 +167,7 @@ PY
 
 # The default dev profile, as a user's crate has it.
 unset CARGO_PROFILE_DEV_DEBUG CARGO_INCREMENTAL
-groups=${GROUPS:-rebuild clean}
+groups=${COMPILE_GROUPS:-rebuild clean}
 
 # Same lock file versions for every side where they share crates; the rebuild crates built once,
 # the others' crates downloaded.

@@ -42,7 +42,16 @@
 //! println!("{}", policy.to_json_pretty());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Features
+//!
+//! `analysis` (default) brings [`lint`], [`access`], [`compare`], [`summary`],
+//! [`assert`](mod@assert) and [`dsl`], on the exact analysis engine (`policy-analysis`), and
+//! includes `eval`, the offline evaluator ([`eval`]). `serde` adds Serialize and Deserialize
+//! for the value types. With `default-features = false` the crate is the model, the builder
+//! and the JSON: what the expansion of `policy!` needs, at about half the compile time.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
