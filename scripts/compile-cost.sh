@@ -12,8 +12,9 @@
 # Prints Markdown tables: min and median, wall clock and CPU time, and the load average.
 #
 # The clean builds run with CARGO_INCREMENTAL=0: cargo compiles path dependencies (ecr-policy
-# here) incrementally, which costs a clean build about a quarter more, but crates from a registry
-# (serde, serde_json here, and ecr-policy for its users) never. Set COMPILE_GROUPS to run one group:
+# here) incrementally, which costs a clean build about a quarter more, but crates from a
+# registry (serde, serde_json here, and ecr-policy for its users) never. The default dev
+# profile (CARGO_PROFILE_DEV_DEBUG unset). Set COMPILE_GROUPS to run one group:
 #
 #   scripts/compile-cost.sh [RUNS]
 #   COMPILE_GROUPS=clean scripts/compile-cost.sh [RUNS]
