@@ -6,11 +6,18 @@
 # interleaved rounds (default 5):
 #   1. the rebuild of a crate with 200 distinct `policy!` invocations after touching its source,
 #      against its twin with the same 200 policies written as `serde_json::json!`;
-#   2. the clean build of a fresh user crate with ecr-policy and one `policy!`, against one with
-#      serde (derive) + serde_json and one `json!`, and one with serde_json alone and that `json!`.
-# Prints Markdown tables: min and median, wall clock and CPU time.
+#   2. the clean build of a fresh user crate with ecr-policy and one `policy!` (default features,
+#      and `default-features = false`), against one with serde (derive) + serde_json and one
+#      `json!`, and one with serde_json alone and that `json!`.
+# Prints Markdown tables: min and median, wall clock and CPU time, and the load average.
+#
+# The clean builds run with CARGO_INCREMENTAL=0: cargo compiles path dependencies (ecr-policy
+# here) incrementally, which costs a clean build about a quarter more, but crates from a
+# registry (serde, serde_json here, and ecr-policy for its users) never. The default dev
+# profile (CARGO_PROFILE_DEV_DEBUG unset). Set COMPILE_GROUPS to run one group:
 #
 #   scripts/compile-cost.sh [RUNS]
+#   COMPILE_GROUPS=clean scripts/compile-cost.sh [RUNS]
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -140,6 +147,8 @@ one_json = """pub fn policy() -> String {
 """
 for name, lib, deps in [
     ("clean-ecr-policy", one_policy, f'ecr-policy = {{ path = "{repo}" }}'),
+    ("clean-ecr-policy-minimal", one_policy,
+     f'ecr-policy = {{ path = "{repo}", default-features = false }}'),
     ("clean-serde", one_json, 'serde = { version = "1", features = ["derive"] }\nserde_json = "1"'),
     ("clean-serde-json", one_json, 'serde_json = "1"'),
 ]:
@@ -157,19 +166,29 @@ publish = false
 """)
 PY
 
-# Same lock file versions for every side where they share crates.
-for c in with-policy-macro with-json-macro clean-ecr-policy clean-serde clean-serde-json; do
+# The default dev profile, as a user's crate has it.
+unset CARGO_PROFILE_DEV_DEBUG CARGO_INCREMENTAL
+groups=${COMPILE_GROUPS:-rebuild clean}
+
+# Same lock file versions for every side where they share crates; the rebuild crates built once,
+# the others' crates downloaded.
+for c in with-policy-macro with-json-macro clean-ecr-policy clean-ecr-policy-minimal clean-serde clean-serde-json; do
   cp "$repo/Cargo.lock" "$work/$c/Cargo.lock"
-  (cd "$work/$c" && cargo build -q 2>/dev/null || cargo build)
+  if [[ "$c" != with-* ]]; then
+    (cd "$work/$c" && cargo fetch -q)
+  elif [[ " $groups " == *" rebuild "* ]]; then
+    (cd "$work/$c" && { cargo build -q 2>/dev/null || cargo build; })
+  fi
 done
 
 # Interleaved runs: each round builds every side once, in an order that alternates from round to
 # round, so that a change of load on the shared machine falls on every side alike. Wall clock and
 # CPU time (user + system of the build and its children) of each build; min and median of each.
 cd "$work"
-python3 - "$runs" "$count" <<'PY'
+python3 - "$runs" "$count" "$groups" <<'PY'
 import os, statistics, subprocess, sys, time
-runs, count = int(sys.argv[1]), int(sys.argv[2])
+runs, count, wanted = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3].split()
+loads = [os.getloadavg()[0]]
 
 def timed(prepare, command):
     subprocess.run(prepare, shell=True, check=True)
@@ -181,8 +200,9 @@ def timed(prepare, command):
     cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
     return wall, cpu
 
-def build(crate):
-    return f"cargo build -q --manifest-path {crate}/Cargo.toml"
+def build(crate, incremental=True):
+    env = "" if incremental else "CARGO_INCREMENTAL=0 "
+    return f"{env}cargo build -q --manifest-path {crate}/Cargo.toml"
 
 def clean(crate):
     return f"cargo clean -q --manifest-path {crate}/Cargo.toml"
@@ -193,25 +213,32 @@ groups = {
         ("json! x200", "touch with-json-macro/src/lib.rs", build("with-json-macro")),
     ],
     "clean": [
-        ("ecr-policy + policy!", clean("clean-ecr-policy"), build("clean-ecr-policy")),
-        ("serde (derive) + serde_json + json!", clean("clean-serde"), build("clean-serde")),
-        ("serde_json + json!", clean("clean-serde-json"), build("clean-serde-json")),
+        ("ecr-policy + policy!", clean("clean-ecr-policy"), build("clean-ecr-policy", False)),
+        ("ecr-policy (no default features) + policy!", clean("clean-ecr-policy-minimal"),
+         build("clean-ecr-policy-minimal", False)),
+        ("serde (derive) + serde_json + json!", clean("clean-serde"), build("clean-serde", False)),
+        ("serde_json + json!", clean("clean-serde-json"), build("clean-serde-json", False)),
     ],
 }
 results = {}
 for group, sides in groups.items():
+    if group not in wanted:
+        continue
     for r in range(runs):
         order = sides if r % 2 == 0 else list(reversed(sides))
         for name, prepare, command in order:
             results.setdefault(name, []).append(timed(prepare, command))
             wall, cpu = results[name][-1]
-            print(f"{group} round {r + 1}: {name}: {wall:.2f} s wall, {cpu:.2f} s CPU", file=sys.stderr)
+            loads.append(os.getloadavg()[0])
+            print(f"{group} round {r + 1}: {name}: {wall:.2f} s wall, {cpu:.2f} s CPU, "
+                  f"load {loads[-1]:.1f}", file=sys.stderr)
 
 def stats(name, i):
     xs = [x[i] for x in results[name]]
     return min(xs), statistics.median(xs)
 
-print(f"{runs} interleaved rounds; seconds.")
+print(f"{runs} interleaved rounds; seconds; load average (1 min) {min(loads):.1f} to "
+      f"{max(loads):.1f}, median {statistics.median(loads):.1f}.")
 print()
 print("| build | wall min | wall median | CPU min | CPU median |")
 print("| --- | ---: | ---: | ---: | ---: |")
@@ -225,14 +252,19 @@ print("| --- | ---: | ---: | ---: | ---: | --- |")
 for ours, theirs, target in [
     ("policy! x200", "json! x200", "<= 0.5x"),
     ("ecr-policy + policy!", "serde (derive) + serde_json + json!", "<= 1.1x"),
+    ("ecr-policy (no default features) + policy!", "serde (derive) + serde_json + json!", "<= 1.1x"),
     ("ecr-policy + policy!", "serde_json + json!", "reported"),
+    ("ecr-policy (no default features) + policy!", "serde_json + json!", "reported"),
 ]:
+    if ours not in results or theirs not in results:
+        continue
     cells = []
     for i in (0, 1):
         (a_min, a_med), (b_min, b_med) = stats(ours, i), stats(theirs, i)
         cells += [f"{a_min / b_min:.2f}x", f"{a_med / b_med:.2f}x"]
     print(f"| {ours} vs {theirs} | {' | '.join(cells)} | {target} |")
-print()
-print(f"Per invocation (median wall): policy! {stats('policy! x200', 0)[1] / count * 1000:.2f} ms, "
-      f"json! {stats('json! x200', 0)[1] / count * 1000:.2f} ms.")
+if "policy! x200" in results:
+    print()
+    print(f"Per invocation (median wall): policy! {stats('policy! x200', 0)[1] / count * 1000:.2f} ms, "
+          f"json! {stats('json! x200', 0)[1] / count * 1000:.2f} ms.")
 PY

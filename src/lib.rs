@@ -20,6 +20,23 @@
 //! assert!(policy.to_json().starts_with(r#"{"Version":"2008-10-17","Statement":[{"Sid":"AllowPushPullFromCICDUser""#));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Features
+//!
+//! - `analysis` (default): what a policy grants and whether it is safe: [`lint`], [`access`],
+//!   [`compare`], [`summary`], [`assert`](mod@assert) and [`dsl`], on the exact analysis
+//!   engine. Includes `eval`.
+//! - `eval` (default, through `analysis`): the offline evaluator, [`eval`].
+//! - `serde`: Serialize and Deserialize for the value types, each as its text.
+//! - `aws` (off): puts policies on repositories and registries with the AWS SDK for Rust and
+//!   reports drift (`aws`). Includes `analysis`.
+//!
+//! With `default-features = false` the crate builds, reads and writes policies (the model,
+//! the builder, [`json`], `policy!`), and a clean build compiles less (the README's
+//! "Features" gives the figures). `policy!` judges a literal policy by what it grants in every
+//! configuration: the compile-time analysis belongs to the macro, not to a feature.
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use policy_core::*;
 
@@ -303,6 +320,7 @@ pub mod __private {
 /// // The marks are for the reader and the compiler: the policy's JSON has no trace of them,
 /// // and its lint still reports what they mean.
 /// assert!(!policy.to_json().contains("public"));
+/// # #[cfg(feature = "analysis")]
 /// assert_eq!(policy.lint()[0].code.as_str(), "public-access");
 /// ```
 ///

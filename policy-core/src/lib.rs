@@ -42,7 +42,16 @@
 //! println!("{}", policy.to_json_pretty());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Features
+//!
+//! `analysis` (default) brings [`lint`], [`access`], [`compare`], [`summary`],
+//! [`assert`](mod@assert) and [`dsl`], on the exact analysis engine (`policy-analysis`), and
+//! includes `eval`, the offline evaluator ([`eval`]). `serde` adds Serialize and Deserialize
+//! for the value types. With `default-features = false` the crate is the model, the builder
+//! and the JSON: what the expansion of `policy!` needs, at about half the compile time.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -51,15 +60,21 @@
 pub mod model;
 
 mod build;
+#[cfg(feature = "eval")]
 pub mod eval;
 pub mod json;
 
+#[cfg(feature = "analysis")]
 mod analysis;
 
+#[cfg(feature = "analysis")]
 mod tools;
 
+#[cfg(feature = "analysis")]
 pub use analysis::access;
+#[cfg(feature = "analysis")]
 pub use analysis::lint;
+#[cfg(feature = "analysis")]
 pub use analysis::summary;
 pub mod builder {
     //! The typed builders: [`PolicyBuilder`] and [`StatementBuilder`] for repository policies
@@ -73,6 +88,7 @@ pub mod builder {
     };
 }
 pub use build::slot;
+#[cfg(feature = "analysis")]
 pub use tools::assert;
 
 pub use build::builder::{BuildError, PolicyBuilder, PolicyTemplate, StatementBuilder};
@@ -95,6 +111,7 @@ pub mod names {
     };
 }
 
+#[cfg(feature = "analysis")]
 pub mod compare {
     //! Policies compared by what they grant, not by their text: [`equivalent`] says whether two
     //! grant the same access, [`diff`] says what changes, in words a reviewer understands.
@@ -127,6 +144,7 @@ pub mod compare {
     pub use crate::analysis::equivalence::equivalent;
 }
 
+#[cfg(feature = "analysis")]
 pub mod dsl {
     //! Back to code: [`PolicyDocument::to_dsl`](crate::PolicyDocument::to_dsl) writes a policy
     //! as `policy! { ... }` source, or says with [`NotExpressible`] why the macro cannot.

@@ -30,6 +30,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+// Parts of the evaluator that only the analysis (feature `analysis`) calls.
+#![cfg_attr(not(feature = "analysis"), allow(dead_code))]
+
 mod condition;
 mod date;
 mod decision;
@@ -40,13 +43,18 @@ mod registry;
 mod request;
 mod why;
 
+// What the analysis and the tools above share with the evaluator (feature `analysis`).
+#[cfg(feature = "analysis")]
 pub(crate) use condition::{ContextSource, Lookup, Tri};
 
 /// Internals the policy checks of [`crate::tools::assert`] share.
+#[cfg(feature = "analysis")]
 pub(crate) mod condition_internals {
     pub(crate) use super::condition::PreparedCondition;
 }
+#[cfg(feature = "analysis")]
 pub(crate) use prepared::{PreparedPolicy, PreparedStatement};
+#[cfg(feature = "analysis")]
 pub(crate) use principal_match::{element_matches, principal_matches};
 
 pub use date::parse_date;

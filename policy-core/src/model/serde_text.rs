@@ -55,6 +55,8 @@ macro_rules! text_serde {
         }
     )*};
 }
+// Used by the floors above (`eval`, `analysis`), which are features.
+#[cfg(feature = "eval")]
 pub(crate) use text_serde;
 
 use crate::model::action::ActionItem;

@@ -7,6 +7,7 @@
 
 mod de;
 mod document;
+#[cfg(feature = "analysis")]
 pub(crate) use document::aws_principal;
 mod error;
 mod limits;
