@@ -7,17 +7,13 @@ use ecr_policy::access::{AccessAnalysis, AnalysisOptions};
 use ecr_policy::PolicyDocument;
 use std::hint::black_box;
 
+mod shapes;
+
+/// The repository's corpus in the model.
 fn corpus() -> Vec<PolicyDocument> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/corpus/valid");
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .expect("tests/corpus/valid")
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    paths.sort();
-    paths
+    shapes::corpus()
         .iter()
-        .map(|p| PolicyDocument::from_json(&std::fs::read_to_string(p).unwrap()).unwrap())
+        .map(|text| PolicyDocument::from_json(text).unwrap())
         .collect()
 }
 

@@ -144,7 +144,7 @@ fn main() {
             .join()
             .unwrap();
         }),
-        // One policy at ECR's size limit (`shapes::at_limit`, STATEMENTS 1 to 5 picks the shape).
+        // One policy at ECR's size limit (`shapes::at_limit`, STATEMENTS 1 to 7 picks the shape).
         "at_limit_parse_lint" => {
             let shapes = shapes::at_limit();
             let text = &shapes[(n - 1) % shapes.len()].1;

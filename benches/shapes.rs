@@ -270,8 +270,9 @@ pub const MAX_POLICY_LENGTH: usize = 10_240;
 
 /// Policies that fill ECR's size limit with the statements that cost the analysis most, one
 /// per name: public pulls behind wildcard conditions, denies by network, service principals
-/// with source conditions, one statement trusting many accounts, and one list of action
-/// patterns. Each holds as many statements (or entries) as fit in 10,240 characters.
+/// with source conditions, one statement trusting many accounts, one list of action
+/// patterns, a principal of its own in every statement, and denies with wildcard
+/// conditions. Each holds as many statements (or entries) as fit in 10,240 characters.
 pub fn at_limit() -> Vec<(&'static str, String)> {
     use serde_json::json;
     let account = |i: usize| format!("{:012}", 100_000_000_000 + i * 7_919);
@@ -349,12 +350,33 @@ pub fn at_limit() -> Vec<(&'static str, String)> {
             n += 1;
         }
     };
+    // Every statement names a principal of its own (a role of its own account): as many
+    // caller classes as statements, each decided against every statement.
+    let principals = fill(&|i| {
+        json!({"Sid": format!("Role{i}"), "Effect": "Allow",
+            "Principal": {"AWS": format!("arn:aws:iam::{}:role/deploy-{i}", account(i))},
+            "Action": ["ecr:BatchGetImage", "ecr:PutImage"]})
+    });
+    // A public pull beside denies whose conditions hold wildcards: each deny is escaped by
+    // falsifying one of its tests, for every class and probe.
+    let wildcard_denies = fill(&|i| {
+        if i == 0 {
+            json!({"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage"})
+        } else {
+            json!({"Sid": format!("Deny{i}"), "Effect": "Deny", "Principal": "*",
+                "Action": "ecr:*",
+                "Condition": {"StringLike": {"aws:PrincipalArn": format!("arn:aws:iam::*:role/team-{i}-*")},
+                    "StringNotLike": {"aws:userid": format!("*:ci-{i}-*")}}})
+        }
+    });
     vec![
         ("public_conditions", public),
         ("network_denies", denies),
         ("service_sources", services),
         ("many_accounts", accounts),
         ("action_patterns", patterns),
+        ("distinct_principals", principals),
+        ("wildcard_denies", wildcard_denies),
     ]
 }
 

@@ -953,9 +953,7 @@ mod against_moto {
                     "{text}"
                 );
                 assert!(
-                    text.contains(
-                        "\n  + Allow the user someone-else in the owning account 123456789012: "
-                    ),
+                    text.contains("\n  + Allow the user someone-else in "),
                     "{text}"
                 );
 

@@ -242,41 +242,28 @@ async fn list(
 ) -> Result<Vec<RepositoryName>, String> {
     let registry_id = registry.map(|id| id.as_str().to_owned());
     let mut listed: Vec<String> = Vec::new();
+    // The pages of ECR and of ECR Public: the same calls on the two SDKs' types.
+    macro_rules! list_pages {
+        ($client:expr, $sdk:ident) => {{
+            let mut pages = $client
+                .describe_repositories()
+                .set_registry_id(registry_id)
+                .set_max_results(page_size)
+                .into_paginator()
+                .send();
+            while let Some(page) = pages.next().await {
+                let page = page.map_err(|e| $sdk::error::DisplayErrorContext(e).to_string())?;
+                listed.extend(
+                    page.repositories()
+                        .iter()
+                        .filter_map(|r| r.repository_name().map(str::to_owned)),
+                );
+            }
+        }};
+    }
     match client {
-        Client::Private(client) => {
-            let mut pages = client
-                .describe_repositories()
-                .set_registry_id(registry_id)
-                .set_max_results(page_size)
-                .into_paginator()
-                .send();
-            while let Some(page) = pages.next().await {
-                let page =
-                    page.map_err(|e| aws_sdk_ecr::error::DisplayErrorContext(e).to_string())?;
-                listed.extend(
-                    page.repositories()
-                        .iter()
-                        .filter_map(|r| r.repository_name().map(str::to_owned)),
-                );
-            }
-        }
-        Client::Public(client) => {
-            let mut pages = client
-                .describe_repositories()
-                .set_registry_id(registry_id)
-                .set_max_results(page_size)
-                .into_paginator()
-                .send();
-            while let Some(page) = pages.next().await {
-                let page =
-                    page.map_err(|e| aws_sdk_ecrpublic::error::DisplayErrorContext(e).to_string())?;
-                listed.extend(
-                    page.repositories()
-                        .iter()
-                        .filter_map(|r| r.repository_name().map(str::to_owned)),
-                );
-            }
-        }
+        Client::Private(client) => list_pages!(client, aws_sdk_ecr),
+        Client::Public(client) => list_pages!(client, aws_sdk_ecrpublic),
     }
     let mut names = Vec::with_capacity(listed.len());
     for name in listed {

@@ -390,6 +390,9 @@ pub struct Analyzer {
     classes: Vec<CallerClass>,
     whos: Vec<Who>,
     owner: String,
+    /// Conditions lowered by [`Analyzer::satisfy`], by whether `${...}` are variables: the
+    /// same probes and conditions are asked about for class after class.
+    lowered: std::cell::RefCell<std::collections::HashMap<Condition, [Option<Constraint>; 2]>>,
 }
 
 /// At most this many solver calls for one class and group of actions; past it the answer is
@@ -424,6 +427,7 @@ impl Analyzer {
             classes,
             whos,
             owner: names.owner,
+            lowered: std::cell::RefCell::default(),
         }
     }
 
@@ -675,10 +679,20 @@ impl Analyzer {
         variables: bool,
     ) -> Option<(Witness, Certainty)> {
         let i = self.classes.iter().position(|c| c == class)?;
-        let cs: Vec<Constraint> = conditions
-            .iter()
-            .map(|c| Constraint::lower(c, variables))
-            .collect();
+        let cs: Vec<Constraint> = {
+            let mut lowered = self.lowered.borrow_mut();
+            conditions
+                .iter()
+                .map(|c| {
+                    let slot = match lowered.get_mut(c) {
+                        Some(slots) => &mut slots[usize::from(variables)],
+                        None => &mut lowered.entry(c.clone()).or_default()[usize::from(variables)],
+                    };
+                    slot.get_or_insert_with(|| Constraint::lower(c, variables))
+                        .clone()
+                })
+                .collect()
+        };
         let refs: Vec<&Constraint> = cs.iter().collect();
         solve(&self.whos[i], &refs, &[]).map(|s| {
             let certainty = if s.exact {

@@ -223,6 +223,13 @@ impl Actions {
                 }
                 continue;
             }
+            if item.is_ascii() {
+                // Matched against the catalogue once per thread, for the lint's rules and
+                // the evaluator too.
+                listed |= policy_catalogue::action_bits(item);
+                seen.insert(lower);
+                continue;
+            }
             // Case-insensitive by lowering both sides once (action names are ASCII).
             let cut = |c: char| c == '*' || c == '?';
             let prefix = &lower[..lower.find(cut).unwrap_or(lower.len())];
@@ -360,7 +367,7 @@ impl Resources {
 }
 
 /// One condition test: an operator, a key and its values, as written.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Condition {
     /// The operator, with its qualifier and `IfExists`.
     pub operator: ConditionOperator,

@@ -76,8 +76,11 @@
 //!
 //! Reading is linear in the policy (equal action entries are resolved once, a name without
 //! wildcards is a lookup); the analysis is linear in classes times relevant statements, with
-//! one search per group of actions. A policy at ECR's limit of 10,240 characters takes well
-//! under a millisecond for all classes and actions in a release build.
+//! one search per group of actions. What a search depends on is remembered per thread (the
+//! answers per key and per caller, lowered conditions, the automata of domains), so questions
+//! repeated across classes, probes and policies are asked once. A policy at ECR's limit of
+//! 10,240 characters takes a few milliseconds in a release build (BENCHMARKS.md, "Policies at
+//! ECR's size limit").
 //!
 //! ```
 //! use policy_analysis::ir::{Actions, Effect, Policy, PrincipalItem, Principals, Statement};

@@ -216,11 +216,30 @@ pub(crate) fn solve(
     }
     let get = |k: &str| groups.get(k).map_or(&[][..], Vec::as_slice);
     let mut exact = true;
+    // The keys not derived from the caller first: they are solved key by key (and
+    // remembered), so a request that no context can meet is refused before the dearer
+    // choice of the caller. The answer is the same in either order.
+    let mut independent: BTreeMap<&str, (Option<Vec<String>>, bool)> = BTreeMap::new();
+    for (key, cs) in &groups {
+        if is_derived(key, who) {
+            continue;
+        }
+        let info = key_info(key, who.kind);
+        let (values, key_exact) = solve_key(key, cs, &info)?;
+        let key_exact = key_exact && !(info.outside && values.is_some() && !cs.is_empty());
+        independent.insert(key, (values, key_exact));
+    }
     let (caller, identity_exact) = remembered_identity(who, &get)?;
     exact &= identity_exact;
+    debug_assert_eq!(caller.kind(), who.kind);
     let mut context = BTreeMap::new();
     for (key, cs) in &groups {
         let name = names[key].to_owned();
+        if let Some((values, key_exact)) = independent.remove(key) {
+            exact &= key_exact;
+            context.insert(name, values);
+            continue;
+        }
         if let Some(fixed) = derived(key, &caller, who) {
             match check(cs, fixed.as_deref()) {
                 Some(true) => {}
@@ -253,10 +272,7 @@ pub(crate) fn solve(
             }
             continue;
         }
-        let info = key_info(key, caller.kind());
-        let (values, key_exact) = solve_key(key, cs, &info)?;
-        exact &= key_exact && !(info.outside && values.is_some() && !cs.is_empty());
-        context.insert(name, values);
+        unreachable!("every key is derived or solved on its own: {key}");
     }
     // aws:SourceAccount is the account of aws:SourceArn, when the ARN has one: tie them by
     // solving one again with the other's account.
@@ -335,6 +351,11 @@ fn tie_source(
         return;
     }
     *exact = false;
+}
+
+/// Whether [`derived`] gives the key's value (for any caller of the class).
+fn is_derived(key: &str, who: &Who) -> bool {
+    IDENTITY_KEYS.contains(&key) && (key != "aws:requestedregion" || who.region.is_some())
 }
 
 /// The value AWS derives for a key from the caller and the repository: `Some(None)` for a key
@@ -462,7 +483,8 @@ fn identity<'a>(who: &Who, get: &dyn Fn(&str) -> &'a [&'a Constraint]) -> Option
                             &who.excluded,
                         )
                     } else {
-                        let domain = Nfa::from_re(&service_re());
+                        let domain =
+                            cached_nfa("service".to_owned(), || Nfa::from_re(&service_re()));
                         let ex = exclusions(&who.excluded);
                         match solve_text_key(&cs, &domain, &[&ex]) {
                             Sat::Yes(s) => s,
@@ -494,7 +516,7 @@ fn identity<'a>(who: &Who, get: &dyn Fn(&str) -> &'a [&'a Constraint]) -> Option
             if account_cs.is_empty() {
                 (fresh_account(excluded), true)
             } else {
-                let domain = Nfa::from_re(&account_re());
+                let domain = cached_nfa("account".to_owned(), || Nfa::from_re(&account_re()));
                 let ex = Nfa::strings(excluded.iter().map(String::as_str), false, false);
                 match solve_text_key(account_cs, &domain, &[&ex]) {
                     Sat::Yes(a) => (a, true),
@@ -558,7 +580,7 @@ fn identity<'a>(who: &Who, get: &dyn Fn(&str) -> &'a [&'a Constraint]) -> Option
                     .filter_map(|a| a.rsplit('/').next().map(str::to_owned))
                     .collect();
                 let ex = exclusions(&ex);
-                let domain = Nfa::from_re(&iam_name_re());
+                let domain = cached_nfa("iam name".to_owned(), || Nfa::from_re(&iam_name_re()));
                 match solve_text_key(username_cs, &domain, &[&ex]) {
                     Sat::Yes(n) => ("/".to_owned(), n),
                     Sat::No => return None,
@@ -570,7 +592,6 @@ fn identity<'a>(who: &Who, get: &dyn Fn(&str) -> &'a [&'a Constraint]) -> Option
             } else if arn_cs.is_empty() {
                 ("/".to_owned(), pick_role(&who.excluded, &account, &p))
             } else {
-                let tail = Re::Seq(vec![Re::Lit(format!(":{word}")), path_re(), iam_name_re()]);
                 let ex = exclusions(&who.excluded);
                 match solve_arn(
                     arn_cs,
@@ -578,7 +599,7 @@ fn identity<'a>(who: &Who, get: &dyn Fn(&str) -> &'a [&'a Constraint]) -> Option
                     who,
                     &mut account,
                     account_free,
-                    tail,
+                    word,
                     &ex,
                 ) {
                     Sat::Yes(arn) => split_arn(&arn, word),
@@ -599,7 +620,7 @@ fn identity<'a>(who: &Who, get: &dyn Fn(&str) -> &'a [&'a Constraint]) -> Option
             who,
             &mut account,
             account_free,
-            Re::lit(":root"),
+            "root",
             &none,
         ) {
             Sat::Yes(_) => {}
@@ -611,10 +632,12 @@ fn identity<'a>(who: &Who, get: &dyn Fn(&str) -> &'a [&'a Constraint]) -> Option
     let mut caller = make(&account, &path, &name);
     let userid_cs = get("aws:userid");
     if who.kind == Kind::Session && who.session.is_none() && !userid_cs.is_empty() {
-        let domain = Nfa::from_re(&Re::Seq(vec![
-            Re::lit("AROAEXAMPLEROLEID0001:"),
-            session_name_re(),
-        ]));
+        let domain = cached_nfa("user id".to_owned(), || {
+            Nfa::from_re(&Re::Seq(vec![
+                Re::lit("AROAEXAMPLEROLEID0001:"),
+                session_name_re(),
+            ]))
+        });
         match solve_text_key(userid_cs, &domain, &[]) {
             Sat::Yes(id) => {
                 if let (Identity::Session { session, .. }, Some((_, s))) =
@@ -630,27 +653,35 @@ fn identity<'a>(who: &Who, get: &dyn Fn(&str) -> &'a [&'a Constraint]) -> Option
     Some((caller, exact))
 }
 
-/// An ARN `arn:P:iam::ACCOUNT` + `tail` meeting the constraints on `aws:PrincipalArn`. With a
-/// free account, the account is read from the ARN (excluding the accounts the policy names)
-/// and must meet the constraints on `aws:PrincipalAccount`.
+/// An ARN `arn:P:iam::ACCOUNT:root`, or `...:user/path/name` or `...:role/path/name` by
+/// `word`, meeting the constraints on `aws:PrincipalArn`. With a free account, the account is
+/// read from the ARN (excluding the accounts the policy names) and must meet the constraints
+/// on `aws:PrincipalAccount`.
 fn solve_arn(
     arn_cs: &[&Constraint],
     account_cs: &[&Constraint],
     who: &Who,
     account: &mut String,
     account_free: bool,
-    tail: Re,
+    word: &str,
     exclude: &Nfa,
 ) -> Sat<String> {
     let p = &who.partition;
-    let domain = |account: Re| {
-        Nfa::from_re(&Re::Seq(vec![
-            Re::Lit(format!("arn:{p}:iam::")),
-            account,
-            tail.clone(),
-        ]))
+    let domain = |account: Option<&str>| {
+        cached_nfa(format!("arn {p} {} {word}", account.unwrap_or("*")), || {
+            let tail = if word == "root" {
+                Re::lit(":root")
+            } else {
+                Re::Seq(vec![Re::Lit(format!(":{word}")), path_re(), iam_name_re()])
+            };
+            Nfa::from_re(&Re::Seq(vec![
+                Re::Lit(format!("arn:{p}:iam::")),
+                account.map_or_else(account_re, Re::lit),
+                tail,
+            ]))
+        })
     };
-    let fixed = solve_text_key(arn_cs, &domain(Re::Lit(account.clone())), &[exclude]);
+    let fixed = solve_text_key(arn_cs, &domain(Some(account)), &[exclude]);
     if !account_free || fixed != Sat::No {
         return fixed;
     }
@@ -663,7 +694,7 @@ fn solve_arn(
         .map(|a| format!("arn:{p}:iam::{a}:*"))
         .collect();
     let named = Nfa::strings(named.iter().map(String::as_str), true, false);
-    match solve_text_key(arn_cs, &domain(account_re()), &[exclude, &named]) {
+    match solve_text_key(arn_cs, &domain(None), &[exclude, &named]) {
         Sat::Yes(arn) => {
             let other = arn.split(':').nth(4).unwrap_or("").to_owned();
             let v = [other.clone()];
@@ -792,11 +823,13 @@ fn solve_key_afresh(key: &str, cs: &[&Constraint], info: &KeyInfo) -> KeyAnswer 
     }
     let domain = cached_domain(key, info);
     let domain = &*domain;
-    let mut extra: Vec<Nfa> = Vec::new();
+    let mut extra: Vec<std::rc::Rc<Nfa>> = Vec::new();
     if key == "aws:sourcearn" {
-        extra.push(Nfa::strings(source_arn_exclusions(), true, false));
+        extra.push(cached_nfa("source arn exclusions".to_owned(), || {
+            Nfa::strings(source_arn_exclusions(), true, false)
+        }));
     }
-    let ex: Vec<&Nfa> = extra.iter().collect();
+    let ex: Vec<&Nfa> = extra.iter().map(|n| &**n).collect();
     let mut exact = true;
     let present = if info.multi {
         let all: Vec<&Test> = cs.iter().filter(|c| c.all).map(|c| &c.test).collect();
@@ -855,6 +888,27 @@ fn solve_key_afresh(key: &str, cs: &[&Constraint], info: &KeyInfo) -> KeyAnswer 
 thread_local! {
     static DOMAINS: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<Nfa>>> =
         std::cell::RefCell::default();
+}
+
+/// The automaton of a value domain of the caller's identity, built once per thread by a name
+/// that says all it depends on.
+fn cached_nfa(name: String, make: impl FnOnce() -> Nfa) -> std::rc::Rc<Nfa> {
+    thread_local! {
+        static IDENTITY_DOMAINS: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<Nfa>>> =
+            std::cell::RefCell::default();
+    }
+    IDENTITY_DOMAINS.with(|d| {
+        let mut d = d.borrow_mut();
+        if let Some(nfa) = d.get(&name) {
+            return nfa.clone();
+        }
+        if d.len() >= KEY_ANSWERS_KEPT {
+            d.clear();
+        }
+        let nfa = std::rc::Rc::new(make());
+        d.insert(name, nfa.clone());
+        nfa
+    })
 }
 
 /// The automaton of a key's domain, built once per thread (domains depend on the key alone).

@@ -387,6 +387,13 @@ impl Nfa {
 
     fn step(&self, set: &[u32], c: char, marks: &mut Marks) -> Vec<u32> {
         let mut out = Vec::new();
+        self.step_into(set, c, marks, &mut out);
+        out
+    }
+
+    /// [`Nfa::step`] into `out` (cleared first), which the search reuses.
+    fn step_into(&self, set: &[u32], c: char, marks: &mut Marks, out: &mut Vec<u32>) {
+        out.clear();
         marks.next();
         for &s in set {
             for &(cs, to) in &self.states[s as usize].next {
@@ -395,8 +402,9 @@ impl Nfa {
                 }
             }
         }
-        self.closure(&mut out, marks);
-        out
+        if !out.is_empty() {
+            self.closure(out, marks);
+        }
     }
 
     fn accepts_set(&self, set: &[u32]) -> bool {
@@ -498,18 +506,29 @@ fn alphabet<'a>(nfas: impl Iterator<Item = &'a Nfa> + Clone) -> Vec<char> {
     literals.sort_unstable();
     literals.dedup();
     let mut out = literals.clone();
-    let mut signatures: Vec<Vec<bool>> = Vec::new();
+    // A character's signature: which sets contain it, one bit a set (in words of 64).
+    let words = sets.len().div_ceil(64);
+    let mut signatures: Vec<u64> = Vec::new();
+    let mut sig: Vec<u64> = vec![0; words];
     for c in POOL.chars() {
         if literals.binary_search(&c).is_ok() {
             continue;
         }
-        let sig: Vec<bool> = sets.iter().map(|s| s.contains(c)).collect();
-        if !sig.iter().any(|b| *b) {
+        sig.iter_mut().for_each(|w| *w = 0);
+        for (k, set) in sets.iter().enumerate() {
+            if set.contains(c) {
+                sig[k / 64] |= 1 << (k % 64);
+            }
+        }
+        if sig.iter().all(|w| *w == 0) {
             // A character no set contains moves no automaton: useless to a witness.
             continue;
         }
-        if !signatures.contains(&sig) {
-            signatures.push(sig);
+        if !signatures
+            .chunks_exact(words)
+            .any(|known| known == sig.as_slice())
+        {
+            signatures.extend_from_slice(&sig);
             out.push(c);
         }
     }
@@ -621,6 +640,12 @@ struct Component<'a> {
     /// `next[set * sigma + c]`: the set reached, `u32::MAX` until computed.
     next: Vec<u32>,
     sets: Vec<Vec<u32>>,
+    /// The set a step computes, before it is known to be new.
+    scratch: Vec<u32>,
+    /// Per set: the only characters that leave it, when all its moves are on single
+    /// characters (the literal parts of a pattern), so that every other character is refused
+    /// without a step.
+    only: Vec<Option<Vec<char>>>,
 }
 
 impl<'a> Component<'a> {
@@ -633,6 +658,8 @@ impl<'a> Component<'a> {
             empty: Vec::new(),
             next: Vec::new(),
             sets: Vec::new(),
+            scratch: Vec::new(),
+            only: Vec::new(),
         }
     }
 
@@ -643,6 +670,16 @@ impl<'a> Component<'a> {
         let id = self.sets.len() as u32;
         self.accepting.push(self.nfa.accepts_set(&set));
         self.empty.push(set.is_empty());
+        let mut only = Some(Vec::new());
+        for &s in &set {
+            for &(cs, _) in &self.nfa.states[s as usize].next {
+                match (cs, &mut only) {
+                    (CharSet::Exact(c), Some(list)) => list.push(c),
+                    _ => only = None,
+                }
+            }
+        }
+        self.only.push(only);
         self.next.extend(std::iter::repeat_n(u32::MAX, sigma));
         self.ids.insert(set.clone(), id);
         self.sets.push(set);
@@ -659,8 +696,21 @@ impl<'a> Component<'a> {
         if self.next[slot] != u32::MAX {
             return self.next[slot];
         }
-        let set = self.nfa.step(&self.sets[id as usize], c, &mut self.marks);
-        let to = self.intern(set, sigma);
+        let mut set = std::mem::take(&mut self.scratch);
+        if self.only[id as usize]
+            .as_ref()
+            .is_some_and(|only| !only.contains(&c))
+        {
+            set.clear();
+        } else {
+            self.nfa
+                .step_into(&self.sets[id as usize], c, &mut self.marks, &mut set);
+        }
+        let to = match self.ids.get(set.as_slice()) {
+            Some(&known) => known,
+            None => self.intern(set.clone(), sigma),
+        };
+        self.scratch = set;
         self.next[slot] = to;
         to
     }
@@ -691,40 +741,65 @@ fn search(all: &[&Nfa], none: &[&Nfa]) -> Sat<String> {
     if accepted(&components, &start) {
         return Sat::Yes(String::new());
     }
-    // Breadth-first: `seen` maps a product state to its index in `order`, which records how
-    // each state was reached, for the witness.
-    let start: Box<[u32]> = start.into();
-    let mut order: Vec<(Box<[u32]>, usize, char)> = vec![(start.clone(), usize::MAX, ' ')];
-    let mut seen: HashMap<Box<[u32]>, usize, BuildHasherDefault<StateHasher>> = HashMap::default();
-    seen.insert(start, 0);
+    // Breadth-first. The product states live side by side in `states` (`w` numbers each),
+    // with how each was reached in `reached`, for the witness; `seen` finds a state by its
+    // hash (`chain` links the states of one hash), without a copy of it per state.
+    let w = components.len();
+    let mut states: Vec<u32> = start;
+    let mut reached: Vec<(usize, char)> = vec![(usize::MAX, ' ')];
+    let hash_of = |ids: &[u32]| {
+        let mut h = StateHasher::default();
+        for &x in ids {
+            h.add(u64::from(x));
+        }
+        h.finish()
+    };
+    let mut seen: HashMap<u64, u32, BuildHasherDefault<StateHasher>> = HashMap::default();
+    let mut chain: Vec<u32> = vec![u32::MAX];
+    seen.insert(hash_of(&states), 0);
     let mut head = 0;
-    let mut ids: Vec<u32> = Vec::with_capacity(components.len());
-    while head < order.len() {
-        if order.len() > BUDGET {
+    // The positive components are stepped smallest first: a pattern refuses most characters
+    // before the larger domain is stepped at all. The order of stepping changes no answer.
+    let mut stepping: Vec<usize> = (0..w).collect();
+    stepping[..positive].sort_by_key(|&i| components[i].nfa.states.len());
+    let mut ids: Vec<u32> = vec![0; w];
+    let mut current: Vec<u32> = vec![0; w];
+    while head < reached.len() {
+        if reached.len() > BUDGET {
             return Sat::Unknown;
         }
-        for (ci, &c) in sigma.iter().enumerate() {
-            ids.clear();
-            for (i, component) in components.iter_mut().enumerate() {
-                let next = component.step(order[head].0[i], ci, c, width);
+        current.copy_from_slice(&states[head * w..(head + 1) * w]);
+        'chars: for (ci, &c) in sigma.iter().enumerate() {
+            for &i in &stepping {
+                let component = &mut components[i];
+                let next = component.step(current[i], ci, c, width);
                 if i < positive && component.empty[next as usize] {
-                    break;
+                    continue 'chars;
                 }
-                ids.push(next);
+                ids[i] = next;
             }
-            if ids.len() < components.len() || seen.contains_key(&ids[..]) {
-                continue;
+            let hash = hash_of(&ids);
+            let first = seen.get(&hash).copied().unwrap_or(u32::MAX);
+            let mut at = first;
+            while at != u32::MAX {
+                let k = at as usize;
+                if states[k * w..(k + 1) * w] == ids[..] {
+                    continue 'chars;
+                }
+                at = chain[k];
             }
             let done = accepted(&components, &ids);
-            let state: Box<[u32]> = ids.as_slice().into();
-            seen.insert(state.clone(), order.len());
-            order.push((state, head, c));
+            let index = reached.len();
+            states.extend_from_slice(&ids);
+            reached.push((head, c));
+            chain.push(first);
+            seen.insert(hash, index as u32);
             if done {
                 let mut text = Vec::new();
-                let mut at = order.len() - 1;
+                let mut at = index;
                 while at != 0 {
-                    text.push(order[at].2);
-                    at = order[at].1;
+                    text.push(reached[at].1);
+                    at = reached[at].0;
                 }
                 return Sat::Yes(text.into_iter().rev().collect());
             }

@@ -88,6 +88,47 @@ pub fn is_repository_action(text: &str) -> bool {
     matches!(classify_action(text), ActionCheck::Repository(_))
 }
 
+/// Whether `text` is an action of a service other than ECR and ECR Public, `service:Name` (a
+/// service of `a-z 0-9 -`, a name of letters and digits that starts with a letter): what an
+/// identity policy may grant besides ECR's actions, such as `sts:GetServiceBearerToken`, which
+/// ECR Public's push needs.
+///
+/// ```
+/// use policy_catalogue::checks::is_other_service_action;
+/// assert!(is_other_service_action("sts:GetServiceBearerToken"));
+/// assert!(!is_other_service_action("ecr:BatchGetImage"));
+/// assert!(!is_other_service_action("ECR-Public:PutImage"));
+/// assert!(!is_other_service_action("s3:Get*"));
+/// ```
+pub fn is_other_service_action(text: &str) -> bool {
+    let Some((service, name)) = text.split_once(':') else {
+        return false;
+    };
+    let ecr = service.eq_ignore_ascii_case("ecr") || service.eq_ignore_ascii_case("ecr-public");
+    !ecr && !service.is_empty()
+        && service
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// Whether `text` has the shape of an ARN, `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`
+/// with a service and a resource: what an identity policy may name as a resource besides its
+/// registry's repositories.
+///
+/// ```
+/// use policy_catalogue::checks::is_arn;
+/// assert!(is_arn("arn:aws:s3:::bucket/key"));
+/// assert!(is_arn("arn:aws:ecr:us-east-1:111122223333:repository/app"));
+/// assert!(!is_arn("arn:aws::us-east-1:111122223333:thing"));
+/// assert!(!is_arn("repository/app"));
+/// ```
+pub fn is_arn(text: &str) -> bool {
+    let fields: Vec<&str> = text.splitn(6, ':').collect();
+    fields.len() == 6 && fields[0] == "arn" && !fields[2].is_empty() && !fields[5].is_empty()
+}
+
 /// The shape of an entry of an `Action` list: `"*"` or `service:name`, the service of
 /// `A-Z a-z 0-9 -`, the name of `A-Z a-z 0-9 * ?` (IAM's `action_string`).
 ///

@@ -48,7 +48,7 @@ pub use condition::{
     Operator, OperatorFamily, SetQualifier, KNOWN_KEYS,
 };
 pub use generated::{DATA_DATE, DATA_SOURCE};
-pub use pattern::{wildcard_match, ActionPattern, InvalidActionPattern};
+pub use pattern::{action_bits, wildcard_match, ActionPattern, InvalidActionPattern};
 pub use public_action::{PublicAction, UnknownPublicAction};
 pub use rules::{
     check_account_id, check_condition_key, check_iam_path, check_ip_or_cidr, check_organization_id,

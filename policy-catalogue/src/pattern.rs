@@ -20,6 +20,13 @@ use crate::{Action, PublicAction};
 /// assert!(!wildcard_match("ecr:Get?", "ecr:Get", false));
 /// ```
 pub fn wildcard_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
+    if pattern.is_ascii() && text.is_ascii() {
+        return ascii_wildcard_match(pattern.as_bytes(), text.as_bytes(), case_insensitive);
+    }
+    unicode_wildcard_match(pattern, text, case_insensitive)
+}
+
+fn unicode_wildcard_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
     // Byte offsets into both strings, always on character boundaries: no allocation, so the
     // evaluator can call this for every check.
     let same =
@@ -51,6 +58,75 @@ pub fn wildcard_match(pattern: &str, text: &str, case_insensitive: bool) -> bool
         }
     }
     pattern[pi..].bytes().all(|c| c == b'*')
+}
+
+/// [`wildcard_match`] on ASCII text, byte by byte: action names and most condition values
+/// are ASCII, and this is where the catalogue's patterns are matched thousands of times.
+/// For ASCII characters the Unicode lowercase is the ASCII one, so the answers are the same.
+fn ascii_wildcard_match(pattern: &[u8], text: &[u8], case_insensitive: bool) -> bool {
+    let same = |a: u8, b: u8| a == b || (case_insensitive && a.eq_ignore_ascii_case(&b));
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < text.len() {
+        match pattern.get(pi) {
+            Some(b'*') => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            Some(&c) if c == b'?' || same(c, text[ti]) => {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    star = Some((sp, st + 1));
+                    pi = sp + 1;
+                    ti = st + 1;
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern[pi..].iter().all(|&c| c == b'*')
+}
+
+/// The catalogue's `ecr:` actions that `pattern` matches as an `Action` entry does (`*` and
+/// `?` wildcards, ignoring case), as bits by [`Action::index`]. Remembered per thread: the
+/// lint's rules, the analysis engine and the evaluator each ask it for every entry of a
+/// policy, and a list of hundreds of patterns would otherwise be matched against the whole
+/// catalogue once for each.
+///
+/// ```
+/// use policy_catalogue::{action_bits, Action};
+///
+/// let bits = action_bits("ECR:batchget*");
+/// assert_eq!(bits, 1 << Action::BatchGetImage.index()
+///     | 1 << Action::BatchGetRepositoryScanningConfiguration.index());
+/// assert_eq!(action_bits("s3:*"), 0);
+/// ```
+#[must_use]
+pub fn action_bits(pattern: &str) -> u128 {
+    thread_local! {
+        static BITS: std::cell::RefCell<std::collections::HashMap<String, u128>> =
+            std::cell::RefCell::default();
+    }
+    /// Past this many patterns the memory starts again.
+    const KEPT: usize = 4096;
+    if let Some(bits) = BITS.with(|m| m.borrow().get(pattern).copied()) {
+        return bits;
+    }
+    let bits = Action::ALL
+        .iter()
+        .filter(|a| wildcard_match(pattern, a.as_str(), true))
+        .fold(0u128, |bits, a| bits | 1 << a.index());
+    BITS.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= KEPT {
+            m.clear();
+        }
+        m.insert(pattern.to_owned(), bits);
+    });
+    bits
 }
 
 /// A wildcard action pattern: `"*"` or `"<service>:<name>"` with at least one
@@ -152,9 +228,10 @@ impl ActionPattern {
     /// The catalogue's `ecr:` actions the pattern matches, in canonical statement
     /// order (see [`Action::rank`]).
     pub fn matching_actions(&self) -> Vec<Action> {
+        let bits = action_bits(&self.text);
         let mut actions: Vec<Action> = Action::ALL
             .into_iter()
-            .filter(|a| self.matches(a.as_str()))
+            .filter(|a| bits & 1 << a.index() != 0)
             .collect();
         actions.sort_by_key(|a| a.rank());
         actions
@@ -234,6 +311,33 @@ mod tests {
         assert!(wildcard_match("**a**", "bab", false));
         assert!(wildcard_match("*ab", "aab", false));
         assert!(!wildcard_match("ab", "abc", false));
+    }
+
+    #[test]
+    fn the_ascii_path_answers_as_the_unicode_one() {
+        let parts = [
+            "", "*", "?", "a", "A", "b", "ab", "*a", "?b", "a*", "*?*", "Ba", "ecr:",
+        ];
+        let mut words: Vec<String> = Vec::new();
+        for x in parts {
+            for y in parts {
+                for z in parts {
+                    words.push(format!("{x}{y}{z}"));
+                }
+            }
+        }
+        let texts: Vec<String> = words.iter().map(|w| w.replace(['*', '?'], "x")).collect();
+        let mut agreed = 0;
+        for p in &words {
+            for t in texts.iter().step_by(7) {
+                for fold in [false, true] {
+                    let ascii = ascii_wildcard_match(p.as_bytes(), t.as_bytes(), fold);
+                    assert_eq!(ascii, unicode_wildcard_match(p, t, fold), "{p} {t} {fold}");
+                    agreed += usize::from(ascii);
+                }
+            }
+        }
+        assert!(agreed > 1000, "too few matches to compare: {agreed}");
     }
 
     #[test]

@@ -87,21 +87,23 @@ pub fn parse_principal_arn(text: &str) -> Result<PrincipalArn<'_>, RuleViolation
             "is none of these",
         )
     };
-    // The five colons that separate an ARN's six fields (the resource may hold more).
-    let mut colons = text
-        .bytes()
-        .enumerate()
-        .filter(|&(_, b)| b == b':')
-        .map(|(i, _)| i);
-    let (Some(c1), Some(c2), Some(c3), Some(c4), Some(c5)) = (
-        colons.next(),
-        colons.next(),
-        colons.next(),
-        colons.next(),
-        colons.next(),
-    ) else {
+    // The five colons that separate an ARN's six fields (the resource may hold more), found
+    // in one pass that stops at the fifth.
+    let mut colons = [0usize; 5];
+    let mut found = 0;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if b == b':' {
+            colons[found] = i;
+            found += 1;
+            if found == colons.len() {
+                break;
+            }
+        }
+    }
+    let [c1, c2, c3, c4, c5] = colons;
+    if found < colons.len() {
         return Err(shape());
-    };
+    }
     let (prefix, partition, service, region, account, resource) = (
         &text[..c1],
         &text[c1 + 1..c2],
@@ -122,10 +124,11 @@ pub fn parse_principal_arn(text: &str) -> Result<PrincipalArn<'_>, RuleViolation
             bare: false,
         }),
         "iam" => {
-            let slash = resource.find('/').ok_or_else(shape)?;
+            // Byte searches: the resource is short, a searcher costs more to set up.
+            let slash = resource.bytes().position(|b| b == b'/').ok_or_else(shape)?;
             let kind = &resource[..slash];
             // The path runs from the slash after the kind to the last slash: `/` or `/a/b/`.
-            let last = resource.rfind('/').unwrap_or(slash);
+            let last = resource.bytes().rposition(|b| b == b'/').unwrap_or(slash);
             let (path, name) = (&resource[slash..=last], &resource[last + 1..]);
             check_iam_path(path)?;
             match kind {

@@ -91,6 +91,17 @@ impl Rule {
         max: usize,
         allowed: impl Fn(char) -> bool,
     ) -> Result<(), RuleViolation> {
+        // Names are almost always ASCII of allowed characters: one pass over the bytes, whose
+        // count is then the count of characters. Anything else takes the describing path.
+        let n = value.len();
+        if n >= min.max(1)
+            && n <= max
+            && value
+                .bytes()
+                .all(|b| b.is_ascii() && allowed(char::from(b)))
+        {
+            return Ok(());
+        }
         self.length(value, min, max)?;
         match bad_char(value, allowed) {
             Some(detail) => self.fail(value, detail),
@@ -131,7 +142,7 @@ fn bad_char(value: &str, allowed: impl Fn(char) -> bool) -> Option<String> {
 }
 
 fn is_name_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "+=,.@_-".contains(c)
+    c.is_ascii_alphanumeric() || matches!(c, '+' | '=' | ',' | '.' | '@' | '_' | '-')
 }
 
 /// An AWS account id: exactly 12 ASCII digits.

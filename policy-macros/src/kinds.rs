@@ -4,6 +4,7 @@
 //! (an identity policy). Here are the rules each kind adds to the checks of `validate`: the
 //! actions it may hold, its headers, its resources and whether it names principals.
 
+use policy_catalogue::checks::is_arn;
 use policy_catalogue::rules::{check_repository_name, check_repository_pattern};
 use policy_catalogue::{closest, ActionPattern, Bundle, PublicAction, ResourceType};
 use proc_macro2::Span;
@@ -206,9 +207,7 @@ fn resources(repos: &[Repos], errors: &mut Errors) -> Vec<Resource> {
             Repos::Any => Resource::Any,
             Repos::Arn(lit) => {
                 let text = lit.value();
-                // arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE
-                let fields = text.splitn(6, ':').collect::<Vec<_>>();
-                if fields.len() < 6 || fields[0] != "arn" || fields[2].is_empty() || fields[5].is_empty() {
+                if !is_arn(&text) {
                     errors.at(
                         lit.span(),
                         format!("\"{}\" is not an ARN: expected arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE\nhelp: name repositories of the policy's registry with `repo` or `repos`", text.escape_debug()),
@@ -218,21 +217,6 @@ fn resources(repos: &[Repos], errors: &mut Errors) -> Vec<Resource> {
             }
         })
         .collect()
-}
-
-/// Whether `text` is an action of a service other than ECR, `service:Name`, which an identity
-/// policy may hold (`sts:GetServiceBearerToken`, which ECR Public's push needs).
-pub fn other_service_action(text: &str) -> bool {
-    let Some((service, name)) = text.split_once(':') else {
-        return false;
-    };
-    let ecr = service.eq_ignore_ascii_case("ecr") || service.eq_ignore_ascii_case("ecr-public");
-    !ecr && !service.is_empty()
-        && service
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
-        && name.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// Whether an action takes no repository resource, so that only `"*"` grants it.

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use policy_catalogue::checks::{condition_value_problem, corrected_value};
+use policy_catalogue::checks::{condition_value_problem, corrected_value, is_other_service_action};
 use policy_catalogue::rules::{
     self, check_account_id, check_condition_key, check_iam_path, check_ip_or_cidr,
     check_organization_id, check_policy_id, check_role_name, check_service_principal,
@@ -784,7 +784,7 @@ fn action_string(lit: &LitStr, errors: &mut Errors) -> Option<ActionItem> {
         return pattern(&text, lit.span(), errors);
     }
     let service = text.split_once(':').map(|(s, _)| s);
-    if errors.kind == Kind::Identity && kinds::other_service_action(&text) {
+    if errors.kind == Kind::Identity && is_other_service_action(&text) {
         return Some(ActionItem::Other(text));
     }
     if service.is_some_and(|s| s.eq_ignore_ascii_case("ecr-public")) {

@@ -51,6 +51,7 @@ mod env;
 mod error;
 pub mod public;
 pub mod registry;
+mod repository;
 
 use std::fmt;
 use std::future::Future;
@@ -71,6 +72,7 @@ pub use env::{client_from_config, client_from_env, https_client};
 pub use error::{Error, Operation, SdkFailure};
 
 use delivery::DeliveryWatch;
+use repository::RepositoryClient;
 
 use crate::compare::{DiffOptions, PolicyDiff};
 use crate::json::{InvalidPolicy, ParsedPolicy};
@@ -173,20 +175,7 @@ pub async fn apply(
     repository: &Repository,
     policy: &RepositoryPolicy,
 ) -> Result<Applied, Error> {
-    if policy.locks_out_policy_changes() {
-        // The lint's finding names the statement and says how to keep the policy changeable.
-        if let Some(finding) = policy
-            .lint()
-            .into_iter()
-            .find(|f| f.code == LintCode::LocksOutPolicyChanges)
-        {
-            return Err(Error::WouldLockOut {
-                repository: repository.to_string(),
-                finding: Box::new(finding),
-            });
-        }
-    }
-    set(client, repository, policy, false).await
+    repository::apply(client, repository, policy).await
 }
 
 /// Sets `policy` on `repository` with `SetRepositoryPolicy` and `force`, even when it would
@@ -199,49 +188,37 @@ pub async fn apply_forced(
     repository: &Repository,
     policy: &RepositoryPolicy,
 ) -> Result<Applied, Error> {
-    set(client, repository, policy, true).await
+    repository::set(client, repository, policy, true).await
 }
 
-async fn set(
-    client: &aws_sdk_ecr::Client,
-    repository: &Repository,
-    policy: &RepositoryPolicy,
-    force: bool,
-) -> Result<Applied, Error> {
-    let text = checked_length(policy.to_json())?;
-    let mut request = client
-        .set_repository_policy()
-        .repository_name(repository.name.as_str())
-        .set_registry_id(
-            repository
-                .registry_id
-                .as_ref()
-                .map(|id| id.as_str().to_owned()),
-        )
-        .policy_text(text);
-    // `force` only when asked for: an absent flag and `false` mean the same to ECR, but the
-    // request then shows plainly that no guard was overridden.
-    if force {
-        request = request.force(true);
-    }
-    let watch = DeliveryWatch::default();
-    let error = match request.customize().interceptor(watch.clone()).send().await {
-        Ok(output) => {
-            return Ok(Applied {
-                registry_id: output.registry_id,
-                policy_text: output.policy_text,
-            })
+impl RepositoryClient for aws_sdk_ecr::Client {
+    type Policy = RepositoryPolicy;
+
+    fn check_lock_out(repository: &Repository, policy: &RepositoryPolicy) -> Result<(), Error> {
+        if !policy.locks_out_policy_changes() {
+            return Ok(());
         }
-        Err(error) => error,
-    };
-    Err(settle(
-        error,
-        &watch,
-        &repository.to_string(),
-        SdkFailure::SetRepositoryPolicy,
-        || drift(client, repository, policy),
-    )
-    .await)
+        // The lint's finding names the statement and says how to keep the policy changeable.
+        match policy
+            .lint()
+            .into_iter()
+            .find(|f| f.code == LintCode::LocksOutPolicyChanges)
+        {
+            Some(finding) => Err(Error::WouldLockOut {
+                repository: repository.to_string(),
+                finding: Box::new(finding),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    fn text(policy: &RepositoryPolicy) -> String {
+        policy.to_json()
+    }
+
+    fn compare(deployed: Option<&PolicyDocument>, code: &RepositoryPolicy) -> Drift {
+        Drift::between(deployed, code)
+    }
 }
 
 /// The error of a call setting a policy that failed: [`Error::Unconfirmed`] with what
@@ -397,43 +374,7 @@ pub async fn fetch(
     client: &aws_sdk_ecr::Client,
     repository: &Repository,
 ) -> Result<Option<DeployedPolicy>, Error> {
-    let result = client
-        .get_repository_policy()
-        .repository_name(repository.name.as_str())
-        .set_registry_id(
-            repository
-                .registry_id
-                .as_ref()
-                .map(|id| id.as_str().to_owned()),
-        )
-        .send()
-        .await;
-    let output = match result {
-        Ok(output) => output,
-        Err(e) => {
-            let no_policy = e.as_service_error().is_some_and(|s| {
-                s.is_repository_policy_not_found_exception()
-                    || s.code() == Some("RepositoryPolicyNotFoundException")
-            });
-            if no_policy {
-                return Ok(None);
-            }
-            return Err(Error::from_sdk(
-                &repository.to_string(),
-                SdkFailure::GetRepositoryPolicy(e),
-            ));
-        }
-    };
-    let Some(text) = output.policy_text else {
-        return Ok(None);
-    };
-    DeployedPolicy::read(
-        Operation::GetRepositoryPolicy,
-        &repository.to_string(),
-        output.registry_id,
-        text,
-    )
-    .map(Some)
+    repository::fetch(client, repository).await
 }
 
 /// Whether the policy on a repository means what the policy in code means.

@@ -43,12 +43,9 @@
 
 use aws_config::SdkConfig;
 
-use super::delivery::DeliveryWatch;
 use super::env::{check_credentials, config_from_env, https_client};
-use super::{
-    checked_length, settle, Applied, DeployedPolicy, Drift, Error, Operation, Repository,
-    SdkFailure,
-};
+use super::repository::{self, RepositoryClient};
+use super::{Applied, DeployedPolicy, Drift, Error, Repository, SdkFailure};
 use crate::catalogue::checks::action_covers_action;
 use crate::model::{
     ActionItem, AnyPolicy, AwsPrincipal, Principal, PublicRepositoryPolicy, Statement,
@@ -145,13 +142,7 @@ pub async fn apply(
     repository: &Repository,
     policy: &PublicRepositoryPolicy,
 ) -> Result<Applied, Error> {
-    if let Some(statement) = locking_statement(policy.document()) {
-        return Err(Error::WouldLockOutPublic {
-            repository: repository.to_string(),
-            statement,
-        });
-    }
-    set(client, repository, policy, false).await
+    repository::apply(client, repository, policy).await
 }
 
 /// Sets `policy` with `SetRepositoryPolicy` and `force`, even when it would lock everyone out
@@ -164,46 +155,33 @@ pub async fn apply_forced(
     repository: &Repository,
     policy: &PublicRepositoryPolicy,
 ) -> Result<Applied, Error> {
-    set(client, repository, policy, true).await
+    repository::set(client, repository, policy, true).await
 }
 
-async fn set(
-    client: &aws_sdk_ecrpublic::Client,
-    repository: &Repository,
-    policy: &PublicRepositoryPolicy,
-    force: bool,
-) -> Result<Applied, Error> {
-    let text = checked_length(policy.to_json())?;
-    let mut request = client
-        .set_repository_policy()
-        .repository_name(repository.name().as_str())
-        .set_registry_id(registry_id(repository))
-        .policy_text(text);
-    if force {
-        request = request.force(true);
-    }
-    let watch = DeliveryWatch::default();
-    let error = match request.customize().interceptor(watch.clone()).send().await {
-        Ok(output) => {
-            return Ok(Applied {
-                registry_id: output.registry_id,
-                policy_text: output.policy_text,
-            })
+impl RepositoryClient for aws_sdk_ecrpublic::Client {
+    type Policy = PublicRepositoryPolicy;
+
+    fn check_lock_out(
+        repository: &Repository,
+        policy: &PublicRepositoryPolicy,
+    ) -> Result<(), Error> {
+        match locking_statement(policy.document()) {
+            Some(statement) => Err(Error::WouldLockOutPublic {
+                repository: repository.to_string(),
+                statement,
+            }),
+            None => Ok(()),
         }
-        Err(error) => error,
-    };
-    Err(settle(
-        error,
-        &watch,
-        &repository.to_string(),
-        SdkFailure::PublicSetRepositoryPolicy,
-        || drift(client, repository, policy),
-    )
-    .await)
-}
+    }
 
-fn registry_id(repository: &Repository) -> Option<String> {
-    repository.registry_id().map(|id| id.as_str().to_owned())
+    fn text(policy: &PublicRepositoryPolicy) -> String {
+        policy.to_json()
+    }
+
+    /// By [`Drift::between_any`]: `"Resource": "*"` is the same as no `Resource`.
+    fn compare(deployed: Option<&PolicyDocument>, code: &PublicRepositoryPolicy) -> Drift {
+        Drift::between_any(deployed, &AnyPolicy::PublicRepository(code.clone()))
+    }
 }
 
 /// The first statement of `doc` that would stop anyone from setting an ECR Public
@@ -261,37 +239,7 @@ pub async fn fetch(
     client: &aws_sdk_ecrpublic::Client,
     repository: &Repository,
 ) -> Result<Option<DeployedPolicy>, Error> {
-    let result = client
-        .get_repository_policy()
-        .repository_name(repository.name().as_str())
-        .set_registry_id(registry_id(repository))
-        .send()
-        .await;
-    let name = repository.to_string();
-    let output = match result {
-        Ok(output) => output,
-        Err(e) if no_policy(e.as_service_error().and_then(super::code)) => return Ok(None),
-        Err(e) => {
-            return Err(Error::from_sdk(
-                &name,
-                SdkFailure::PublicGetRepositoryPolicy(e),
-            ))
-        }
-    };
-    let Some(text) = output.policy_text else {
-        return Ok(None);
-    };
-    DeployedPolicy::read(
-        Operation::PublicGetRepositoryPolicy,
-        &name,
-        output.registry_id,
-        text,
-    )
-    .map(Some)
-}
-
-fn no_policy(code: Option<&str>) -> bool {
-    code == Some("RepositoryPolicyNotFoundException")
+    repository::fetch(client, repository).await
 }
 
 /// Compares the policy on the ECR Public `repository` with `code` by meaning
@@ -304,11 +252,7 @@ pub async fn drift(
     repository: &Repository,
     code: &PublicRepositoryPolicy,
 ) -> Result<Drift, Error> {
-    let deployed = fetch(client, repository).await?;
-    Ok(Drift::between_any(
-        deployed.as_ref().map(DeployedPolicy::document),
-        &AnyPolicy::PublicRepository(code.clone()),
-    ))
+    repository::drift(client, repository, code).await
 }
 
 /// Deletes the policy of the ECR Public `repository` with `DeleteRepositoryPolicy`: the text
@@ -324,12 +268,12 @@ pub async fn delete(
     let result = client
         .delete_repository_policy()
         .repository_name(repository.name().as_str())
-        .set_registry_id(registry_id(repository))
+        .set_registry_id(repository::registry_id(repository))
         .send()
         .await;
     match result {
         Ok(output) => Ok(output.policy_text),
-        Err(e) if no_policy(e.as_service_error().and_then(super::code)) => Ok(None),
+        Err(e) if repository::no_policy(&e) => Ok(None),
         Err(e) => Err(Error::from_sdk(
             &repository.to_string(),
             SdkFailure::PublicDeleteRepositoryPolicy(e),

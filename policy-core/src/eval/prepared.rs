@@ -315,12 +315,6 @@ const ALL_BITS: u128 = if Action::ALL.len() == 128 {
 /// The catalogue actions an `Action` entry covers, by [`Action::index`]: the same answer as
 /// [`item_covers`] for every catalogue action, without comparing each name with the entry.
 fn covered_bits(item: &ActionItem) -> u128 {
-    let matching = |covers: &dyn Fn(&str) -> bool| {
-        Action::ALL
-            .iter()
-            .filter(|a| covers(a.as_str()))
-            .fold(0u128, |bits, a| bits | 1 << a.index())
-    };
     match item {
         ActionItem::Ecr(a) => 1 << a.index(),
         // `ecr-public:` names never equal `ecr:` names.
@@ -332,14 +326,14 @@ fn covered_bits(item: &ActionItem) -> u128 {
                 Some((service, _)) if service != "ecr" => 0,
                 Some((_, name)) if name.bytes().all(|b| b == b'*') => ALL_BITS,
                 None if text == "*" => ALL_BITS,
-                _ => matching(&|action| p.matches(action)),
+                _ => policy_catalogue::action_bits(text),
             }
         }
         ActionItem::Other(s) => {
             if s.bytes().any(|b| b == b'*' || b == b'?' || !b.is_ascii()) {
                 // Rare (`ECR:batch*`, or text whose Unicode case folding matters): compare
                 // with every name, as a request for it would.
-                matching(&|action| wildcard_match(s, action, true))
+                policy_catalogue::action_bits(s)
             } else {
                 // Without a wildcard the entry covers at most the action of that name.
                 s.get(..4)

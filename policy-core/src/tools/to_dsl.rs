@@ -7,6 +7,7 @@
 
 use std::fmt::{self, Write};
 
+use policy_catalogue::checks::{is_arn, is_other_service_action};
 use policy_catalogue::{Operator, ResourceType};
 
 use crate::model::action::ActionItem;
@@ -186,7 +187,7 @@ fn action(a: &ActionItem, kind: PolicyKind, on_any: bool) -> Result<String, Stri
         {
             Ok(lit(p.as_str()))
         }
-        (PolicyKind::Identity, ActionItem::Other(text)) if other_service_action(text) => {
+        (PolicyKind::Identity, ActionItem::Other(text)) if is_other_service_action(text) => {
             Ok(lit(text))
         }
         _ => Err(format!(
@@ -433,28 +434,6 @@ fn registry_of(doc: &PolicyDocument) -> Option<Registry> {
         .find_map(|text| repository_arn(text).map(|(registry, _)| registry))
 }
 
-/// Whether the macro takes `text` as `arn "..."` in an identity policy:
-/// `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE` with a service and a resource.
-fn any_arn(text: &str) -> bool {
-    let fields: Vec<&str> = text.splitn(6, ':').collect();
-    fields.len() == 6 && fields[0] == "arn" && !fields[2].is_empty() && !fields[5].is_empty()
-}
-
-/// Whether the macro takes `text` as another service's action in an identity policy,
-/// `service:Name` (the macro's own rule).
-fn other_service_action(text: &str) -> bool {
-    let Some((service, name)) = text.split_once(':') else {
-        return false;
-    };
-    let ecr = service.eq_ignore_ascii_case("ecr") || service.eq_ignore_ascii_case("ecr-public");
-    !ecr && !service.is_empty()
-        && service
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
-        && name.bytes().all(|b| b.is_ascii_alphanumeric())
-}
-
 /// `name` as `repo "name"` or `repos "pattern"`.
 fn repos(name: &str) -> Option<String> {
     if policy_catalogue::rules::check_repository_name(name).is_ok() {
@@ -503,7 +482,7 @@ fn target(
                     .filter(|(reg, _)| Some(reg) == registry)
                     .and_then(|(_, name)| repos(name))
                     .or_else(|| {
-                        (kind == PolicyKind::Identity && any_arn(text))
+                        (kind == PolicyKind::Identity && is_arn(text))
                             .then(|| format!("arn {}", lit(text)))
                     });
                 match item {

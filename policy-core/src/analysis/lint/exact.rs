@@ -113,6 +113,7 @@ pub(super) fn locked_out(doc: &PolicyDocument, repository: Option<&RepositoryArn
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::lint::LintConfig;
     use policy_analysis::findings::Code;
     use std::path::{Path, PathBuf};
 
@@ -125,8 +126,9 @@ mod tests {
         }
     }
 
-    /// Every policy file of the repository's test sets, and of the shared corpus when present.
-    fn policies() -> Vec<PolicyDocument> {
+    /// Every policy file of the repository's test sets, and of the shared corpus when present,
+    /// with its path.
+    fn policies() -> Vec<(PathBuf, PolicyDocument)> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut dirs: Vec<PathBuf> = vec![root.join("tests/findings"), root.join("tests/corpus")];
         dirs.push(
@@ -148,10 +150,19 @@ mod tests {
             }
         }
         files.sort();
-        files
-            .iter()
-            .filter_map(|f| PolicyDocument::from_json(&std::fs::read_to_string(f).ok()?).ok())
-            .collect()
+        let docs: Vec<_> = files
+            .into_iter()
+            .filter_map(|f| {
+                let doc = PolicyDocument::from_json(&std::fs::read_to_string(&f).ok()?).ok()?;
+                Some((f, doc))
+            })
+            .collect();
+        assert!(
+            docs.len() > 60,
+            "the test sets are missing: {} policies",
+            docs.len()
+        );
+        docs
     }
 
     #[test]
@@ -159,14 +170,8 @@ mod tests {
         let repository: RepositoryArn = "arn:aws:ecr:us-east-1:111122223333:repository/app"
             .parse()
             .unwrap();
-        let docs = policies();
-        assert!(
-            docs.len() > 60,
-            "the test sets are missing: {} policies",
-            docs.len()
-        );
         let mut locking = 0;
-        for doc in &docs {
+        for (_, doc) in &policies() {
             for repo in [None, Some(&repository)] {
                 let options = AnalysisOptions {
                     repository: repo.cloned(),
@@ -181,6 +186,60 @@ mod tests {
         assert!(
             locking > 0,
             "no policy of the sets locks out: the test compares nothing"
+        );
+    }
+
+    /// Everything the lint says about a policy, with and without the repository, and the exact
+    /// findings' certainty and counterexample requests.
+    fn judge(doc: &PolicyDocument) -> (Vec<Finding>, Vec<Finding>, Vec<String>) {
+        let repository: RepositoryArn = "arn:aws:ecr:us-east-1:111122223333:repository/app"
+            .parse()
+            .unwrap();
+        let exact = exact_findings(doc, None)
+            .into_iter()
+            .map(|f| format!("{:?} {:?}", f.certainty, f.request.map(|r| r.to_string())))
+            .collect();
+        (
+            doc.lint(),
+            doc.lint_with(&LintConfig::default().repository(repository)),
+            exact,
+        )
+    }
+
+    /// The lint remembers answers of the analysis per thread (the same keys, conditions and
+    /// callers recur from policy to policy). What it remembers must never change a finding:
+    /// each policy, linted alone on a fresh thread, gets exactly the findings, counterexamples
+    /// included, that it gets when all of them are linted one after another on one thread, in
+    /// either order.
+    #[test]
+    fn findings_do_not_depend_on_what_was_linted_before() {
+        let docs = policies();
+        let alone: Vec<_> = docs
+            .iter()
+            .map(|(_, d)| {
+                let d = d.clone();
+                std::thread::spawn(move || judge(&d)).join().unwrap()
+            })
+            .collect();
+        let in_turn: Vec<_> = docs.iter().map(|(_, d)| judge(d)).collect();
+        let backwards: Vec<_> = {
+            let mut v: Vec<_> = docs.iter().rev().map(|(_, d)| judge(d)).collect();
+            v.reverse();
+            v
+        };
+        for (i, (path, _)) in docs.iter().enumerate() {
+            assert_eq!(alone[i], in_turn[i], "{}", path.display());
+            assert_eq!(
+                alone[i],
+                backwards[i],
+                "{} (in reverse order)",
+                path.display()
+            );
+        }
+        let found: usize = alone.iter().map(|(a, b, _)| a.len() + b.len()).sum();
+        assert!(
+            found > 50,
+            "only {found} findings: the comparison says little"
         );
     }
 }

@@ -8,7 +8,7 @@ use policy_catalogue::{checks, closest, ConditionOperator};
 use super::error::{ParseError, ParseErrorKind};
 use super::limits::Limits;
 use super::reader::{line_column, Kind, Reader, SyntaxError};
-use super::shape::{ElementName, PathSegment, SourceShape, StatementShape};
+use super::shape::{ElementName, PathSegment, Slots, SourceShape, StatementShape, NO_NODE};
 use crate::model::action::ActionItem;
 use crate::model::condition::{Condition, ConditionKey, ConditionValue, Conditions};
 use crate::model::document::PolicyDocument;
@@ -46,11 +46,14 @@ const RESOURCE_PAIR: ElementPair = (
 pub(crate) struct DocumentReader<'a> {
     text: &'a str,
     r: Reader<'a>,
-    path: Vec<Seg<'a>>,
+    /// The path of the value being read, each level with its node in the shape's path tree
+    /// once a value under it is recorded ([`NO_NODE`] before).
+    path: Vec<(Seg<'a>, u32)>,
     limits: Limits,
     shape: Option<SourceShape>,
 }
 
+const PRINCIPAL_KEYS: [&str; 4] = ["AWS", "Service", "Federated", "CanonicalUser"];
 const TOP_ELEMENTS: [&str; 3] = ["Version", "Id", "Statement"];
 const STATEMENT_ELEMENTS: [&str; 9] = [
     "Sid",
@@ -71,11 +74,12 @@ impl<'a> DocumentReader<'a> {
             r: Reader::new(text),
             path: Vec::with_capacity(8),
             limits,
-            // About one recorded value per 20 bytes of policy text, each two or three
-            // segments deep: reserved once rather than grown value by value.
+            // About one recorded value and one path node per 20 bytes of policy text, an action
+            // per 32 and a statement per 256: reserved once rather than grown value by value.
             shape: record_shape.then(|| SourceShape {
-                positions: Vec::with_capacity(text.len() / 20),
-                segments: Vec::with_capacity(text.len() / 8),
+                nodes: Vec::with_capacity(text.len() / 10),
+                statements: Vec::with_capacity(text.len() / 256 + 1),
+                action_spellings: Vec::with_capacity(text.len() / 32),
                 ..SourceShape::default()
             }),
         }
@@ -110,7 +114,7 @@ impl<'a> DocumentReader<'a> {
     /// string read as a list not indexed. Written only for an error.
     fn json_path(&self) -> String {
         let mut out = String::new();
-        for seg in &self.path {
+        for (seg, _) in &self.path {
             match seg {
                 Seg::Key(k) => {
                     if !out.is_empty() {
@@ -152,27 +156,37 @@ impl<'a> DocumentReader<'a> {
         self.error_at(offset, ParseErrorKind::InvalidValue { message, hint })
     }
 
-    /// Records the position of the value at the current path.
+    /// Records the position of the value at the current path. The path is recorded as nodes
+    /// of the shape's path tree, each level once, so a value costs one node and one position
+    /// (or just the position, when its path was recorded before).
     fn mark(&mut self, offset: usize) {
         let Some(shape) = &mut self.shape else {
             return;
         };
-        // Shapes are recorded only under the default limits (1 MiB), so offsets fit a u32.
-        let text = self.text.as_bytes().as_ptr_range();
-        let start = shape.segments.len();
-        for seg in &self.path {
-            shape.segments.push(match seg {
-                Seg::Key(Cow::Borrowed(k)) if text.contains(&k.as_ptr()) => {
-                    let at = k.as_ptr() as usize - text.start as usize;
-                    PathSegment::Span(at as u32, (at + k.len()) as u32)
-                }
-                Seg::Key(k) => PathSegment::Key(k.as_ref().into()),
+        // Levels above a recorded one are recorded: start below the deepest recorded level.
+        let recorded = self
+            .path
+            .iter()
+            .rposition(|(_, node)| *node != NO_NODE)
+            .map_or(0, |level| level + 1);
+        let mut parent = match recorded {
+            0 => NO_NODE,
+            level => self.path[level - 1].1,
+        };
+        for (seg, node) in &mut self.path[recorded..] {
+            let segment = match seg {
+                Seg::Key(k) => spelling(self.text, &mut shape.decoded, k),
                 Seg::Index(i, _) => PathSegment::Index(*i as u32),
-            });
+            };
+            // Shapes are recorded only under the default limits (1 MiB), so indexes and
+            // offsets fit a u32.
+            *node = shape.nodes.len() as u32;
+            shape.nodes.push((parent, segment));
+            parent = *node;
         }
         shape
-            .positions
-            .push((start as u32, shape.segments.len() as u32, offset));
+            .nodes
+            .push((parent, PathSegment::Value(offset as u32)));
     }
 
     /// Records the position of the value about to be read.
@@ -211,20 +225,23 @@ impl<'a> DocumentReader<'a> {
         Ok((s, at))
     }
 
-    /// Reads an object, calling `member` for each key with the key pushed on the path.
-    /// Duplicate keys are refused.
+    /// Reads an object, calling `member` for each key with the key pushed on the path and
+    /// the keys before it. Duplicate keys are refused. `known` lists the member names the
+    /// object may have (any other is refused by `member`), or is empty for open names.
     fn object(
         &mut self,
         expected: &'static str,
-        mut member: impl FnMut(&mut Self, &str, usize) -> Result<()>,
+        known: &'static [&'static str],
+        mut member: impl FnMut(&mut Self, &str, usize, &SeenKeys<'a>) -> Result<()>,
     ) -> Result<usize> {
         let at = self.expect(Kind::Object, expected)?;
         self.r.begin_object().map_err(|e| self.syntax(e))?;
-        let mut seen = SeenKeys::default();
+        let mut seen = SeenKeys::new(known);
         let mut first = true;
         while let Some((key, key_at)) = self.r.next_key(first).map_err(|e| self.syntax(e))? {
             first = false;
-            if seen.contains(&key) {
+            let bit = seen.bit(&key);
+            if seen.contains(bit, &key) {
                 return Err(self.error_at(
                     key_at,
                     ParseErrorKind::DuplicateElement {
@@ -241,11 +258,11 @@ impl<'a> DocumentReader<'a> {
                     },
                 ));
             }
-            self.path.push(Seg::Key(key.clone()));
-            let result = member(self, &key, key_at);
+            self.path.push((Seg::Key(key.clone()), NO_NODE));
+            let result = member(self, &key, key_at, &seen);
             self.path.pop();
             result?;
-            seen.push(key);
+            seen.push(bit, key);
         }
         Ok(at)
     }
@@ -254,21 +271,39 @@ impl<'a> DocumentReader<'a> {
     fn list<T>(
         &mut self,
         what: &'static str,
-        mut item: impl FnMut(&mut Self) -> Result<T>,
+        item: impl FnMut(&mut Self) -> Result<T>,
     ) -> Result<ValueList<T>> {
         if self.r.peek() != Kind::Array {
-            self.path.push(Seg::Index(0, true));
-            let value = item(self);
-            self.path.pop();
-            return Ok(ValueList::new(vec![value?], ListForm::Compact));
+            return Ok(ValueList::new(vec![self.bare(item)?], ListForm::Compact));
         }
-        self.r.begin_array().map_err(|e| self.syntax(e))?;
         // Lists in policies are short; one allocation covers the usual action list.
         let mut items = Vec::with_capacity(8);
+        self.array(what, &mut items, item)?;
+        Ok(ValueList::new(items, ListForm::Array))
+    }
+
+    /// Reads a value written where a list may stand, with index 0 on the path.
+    fn bare<T>(&mut self, item: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        self.path.push((Seg::Index(0, true), NO_NODE));
+        let value = item(self);
+        self.path.pop();
+        value
+    }
+
+    /// Reads an array, appending each value `item` reads, with its index on the path, to
+    /// `items`; returns how many were read.
+    fn array<T>(
+        &mut self,
+        what: &'static str,
+        items: &mut Vec<T>,
+        mut item: impl FnMut(&mut Self) -> Result<T>,
+    ) -> Result<usize> {
+        self.r.begin_array().map_err(|e| self.syntax(e))?;
+        let mut count = 0;
         let mut first = true;
         while self.r.next_element(first).map_err(|e| self.syntax(e))? {
             first = false;
-            if items.len() >= self.limits.max_list {
+            if count >= self.limits.max_list {
                 let at = self.r.offset();
                 return Err(self.error_at(
                     at,
@@ -278,12 +313,13 @@ impl<'a> DocumentReader<'a> {
                     },
                 ));
             }
-            self.path.push(Seg::Index(items.len(), false));
+            self.path.push((Seg::Index(count, false), NO_NODE));
             let value = item(self);
             self.path.pop();
             items.push(value?);
+            count += 1;
         }
-        Ok(ValueList::new(items, ListForm::Array))
+        Ok(count)
     }
 
     fn unknown(&self, at: usize, name: &str, candidates: &[&'static str]) -> ParseError {
@@ -303,7 +339,7 @@ impl<'a> DocumentReader<'a> {
         let mut version = None;
         let mut id = None;
         let mut statements = None;
-        let at = self.object("a policy object {\"Version\": ..., \"Statement\": ...}", |this, key, key_at| {
+        let at = self.object("a policy object {\"Version\": ..., \"Statement\": ...}", &TOP_ELEMENTS, |this, key, key_at, _| {
             match key {
                 "Version" => {
                     this.top_key(ElementName::Version);
@@ -357,7 +393,7 @@ impl<'a> DocumentReader<'a> {
 
     fn top_key(&mut self, name: ElementName) {
         if let Some(shape) = &mut self.shape {
-            shape.top_keys.push(name);
+            shape.top_keys.put(name);
         }
     }
 
@@ -394,7 +430,7 @@ impl<'a> DocumentReader<'a> {
     fn statement_key(&mut self, name: ElementName) {
         if let Some(shape) = &mut self.shape {
             if let Some(s) = shape.statements.last_mut() {
-                s.keys.push(name);
+                s.keys.put(name);
             }
         }
     }
@@ -413,7 +449,7 @@ impl<'a> DocumentReader<'a> {
         }
         let limit = self.limits.max_statements;
         let list = self.list("statements", |this| {
-            if let Some(Seg::Index(i, _)) = this.path.last() {
+            if let Some((Seg::Index(i, _), _)) = this.path.last() {
                 if *i >= limit {
                     let at = this.r.offset();
                     return Err(this.error_at(
@@ -432,7 +468,12 @@ impl<'a> DocumentReader<'a> {
 
     fn statement(&mut self) -> Result<Statement> {
         if let Some(shape) = &mut self.shape {
-            shape.statements.push(StatementShape::default());
+            let at = |n: usize| (n as u32, n as u32);
+            shape.statements.push(StatementShape {
+                keys: Slots::default(),
+                principal_keys: Slots::default(),
+                action_spellings: at(shape.action_spellings.len()),
+            });
         }
         let mut sid = None;
         let mut effect = None;
@@ -443,17 +484,20 @@ impl<'a> DocumentReader<'a> {
         let mut principal_key: &'static str = "";
         let mut action_key: &'static str = "";
         let mut resource_key: &'static str = "";
-        let at = self.object("a statement object", |this, key, key_at| {
-            match key {
-                "Sid" => {
-                    this.statement_key(ElementName::Sid);
-                    let (v, at) = this.string("a string")?;
-                    this.mark(at);
-                    if v.is_empty() {
-                        sid = Some(Sid::empty());
-                    } else {
-                        sid = Some(Sid::new(v.as_ref()).map_err(|e| {
-                            this.invalid(
+        let at = self.object(
+            "a statement object",
+            &STATEMENT_ELEMENTS,
+            |this, key, key_at, _| {
+                match key {
+                    "Sid" => {
+                        this.statement_key(ElementName::Sid);
+                        let (v, at) = this.string("a string")?;
+                        this.mark(at);
+                        if v.is_empty() {
+                            sid = Some(Sid::empty());
+                        } else {
+                            sid = Some(Sid::new(v.as_ref()).map_err(|e| {
+                                this.invalid(
                                 at,
                                 e.to_string(),
                                 Some(
@@ -461,66 +505,69 @@ impl<'a> DocumentReader<'a> {
                                         .to_owned(),
                                 ),
                             )
-                        })?);
+                            })?);
+                        }
                     }
-                }
-                "Effect" => {
-                    this.statement_key(ElementName::Effect);
-                    let (v, at) = this.string("the string \"Allow\" or \"Deny\"")?;
-                    this.mark(at);
-                    effect = Some(match v.as_ref() {
-                        "Allow" => Effect::Allow,
-                        "Deny" => Effect::Deny,
-                        other => {
-                            let hint = closest(other, ["Allow", "Deny"]).map_or_else(
+                    "Effect" => {
+                        this.statement_key(ElementName::Effect);
+                        let (v, at) = this.string("the string \"Allow\" or \"Deny\"")?;
+                        this.mark(at);
+                        effect =
+                            Some(match v.as_ref() {
+                                "Allow" => Effect::Allow,
+                                "Deny" => Effect::Deny,
+                                other => {
+                                    let hint = closest(other, ["Allow", "Deny"]).map_or_else(
                                 || "write \"Allow\" or \"Deny\"".to_owned(),
                                 |s| format!("write \"{s}\" (values of Effect are case-sensitive)"),
                             );
-                            return Err(this.invalid(
-                                at,
-                                format!(
-                                    "Effect must be \"Allow\" or \"Deny\", not \"{}\"",
-                                    other.escape_debug()
-                                ),
-                                Some(hint),
-                            ));
-                        }
-                    });
-                }
-                "Principal" | "NotPrincipal" => {
-                    this.mark_here();
-                    let negated =
-                        this.claim_pair(&mut principal_key, key, key_at, PRINCIPAL_PAIR)?;
-                    let mut p = this.principal()?;
-                    p.negated = negated;
-                    principal = Some(p);
-                }
-                "Action" | "NotAction" => {
-                    this.mark_here();
-                    let negated = this.claim_pair(&mut action_key, key, key_at, ACTION_PAIR)?;
-                    let actions = this.list("actions", Self::action)?;
-                    action = Some(ActionElement { negated, actions });
-                }
-                "Resource" | "NotResource" => {
-                    let negated = this.claim_pair(&mut resource_key, key, key_at, RESOURCE_PAIR)?;
-                    let at = this.r.offset();
-                    this.mark(at);
-                    let resources = this.list("resources", |this| {
-                        let (v, at) = this.string("a resource ARN string")?;
+                                    return Err(this.invalid(
+                                        at,
+                                        format!(
+                                            "Effect must be \"Allow\" or \"Deny\", not \"{}\"",
+                                            other.escape_debug()
+                                        ),
+                                        Some(hint),
+                                    ));
+                                }
+                            });
+                    }
+                    "Principal" | "NotPrincipal" => {
+                        this.mark_here();
+                        let negated =
+                            this.claim_pair(&mut principal_key, key, key_at, PRINCIPAL_PAIR)?;
+                        let mut p = this.principal()?;
+                        p.negated = negated;
+                        principal = Some(p);
+                    }
+                    "Action" | "NotAction" => {
+                        this.mark_here();
+                        let negated = this.claim_pair(&mut action_key, key, key_at, ACTION_PAIR)?;
+                        let actions = this.list("actions", Self::action)?;
+                        action = Some(ActionElement { negated, actions });
+                    }
+                    "Resource" | "NotResource" => {
+                        let negated =
+                            this.claim_pair(&mut resource_key, key, key_at, RESOURCE_PAIR)?;
+                        let at = this.r.offset();
                         this.mark(at);
-                        Ok(v.into_owned())
-                    })?;
-                    resource = Some(ResourceElement { negated, resources });
+                        let resources = this.list("resources", |this| {
+                            let (v, at) = this.string("a resource ARN string")?;
+                            this.mark(at);
+                            Ok(v.into_owned())
+                        })?;
+                        resource = Some(ResourceElement { negated, resources });
+                    }
+                    "Condition" => {
+                        this.mark_here();
+                        this.statement_key(ElementName::Condition);
+                        condition = this.condition()?;
+                    }
+                    other => return Err(this.unknown(key_at, other, &STATEMENT_ELEMENTS)),
                 }
-                "Condition" => {
-                    this.mark_here();
-                    this.statement_key(ElementName::Condition);
-                    condition = this.condition()?;
-                }
-                other => return Err(this.unknown(key_at, other, &STATEMENT_ELEMENTS)),
-            }
-            Ok(())
-        })?;
+                Ok(())
+            },
+        )?;
         self.mark(at);
         let Some(effect) = effect else {
             return Err(self.error_at(at, ParseErrorKind::MissingElement { name: "Effect" }));
@@ -568,38 +615,39 @@ impl<'a> DocumentReader<'a> {
                 ));
             }
         }
-        let mut principals = Vec::new();
+        let mut principals = Vec::with_capacity(2);
         let mut empty_keys = Vec::new();
         let mut all_bare = true;
-        self.object("", |this, key, key_at| {
+        self.object("", &PRINCIPAL_KEYS, |this, key, key_at, _| {
             let pk = match key {
                 "AWS" => PrincipalKey::Aws,
                 "Service" => PrincipalKey::Service,
                 "Federated" => PrincipalKey::Federated,
                 "CanonicalUser" => PrincipalKey::CanonicalUser,
-                other => {
-                    return Err(this.unknown(
-                        key_at,
-                        other,
-                        &["AWS", "Service", "Federated", "CanonicalUser"],
-                    ))
-                }
+                other => return Err(this.unknown(key_at, other, &PRINCIPAL_KEYS)),
             };
-            let values = this.list("principals", |this| {
+            let value = |this: &mut Self| {
                 let (v, at) = this.string("a principal string")?;
                 this.mark(at);
                 this.principal_value(pk, v, at)
-            })?;
-            let bare = values.is_written_bare();
+            };
+            // Straight into the statement's list: no list per key.
+            let (bare, count) = if this.r.peek() == Kind::Array {
+                (false, this.array("principals", &mut principals, value)?)
+            } else {
+                principals.push(this.bare(value)?);
+                (true, 1)
+            };
             // An empty list says nothing about how the other keys are written.
-            all_bare &= bare || values.len() != 1;
-            if let Some(s) = this.shape.as_mut().and_then(|s| s.statements.last_mut()) {
-                s.principal_keys.push((pk, bare));
+            all_bare &= bare || count != 1;
+            if let Some(shape) = this.shape.as_mut() {
+                if let Some(s) = shape.statements.last_mut() {
+                    s.principal_keys.put((pk, bare));
+                }
             }
-            if values.is_empty() {
+            if count == 0 {
                 empty_keys.push(pk);
             }
-            principals.extend(values);
             Ok(())
         })?;
         Ok(PrincipalElement {
@@ -662,15 +710,12 @@ impl<'a> DocumentReader<'a> {
             };
             return Err(self.invalid(at, e.to_string(), hint));
         }
-        let text = self.text.as_bytes().as_ptr_range();
-        if let Some(s) = self.shape.as_mut().and_then(|s| s.statements.last_mut()) {
-            s.action_spellings.push(match v {
-                Cow::Borrowed(a) if text.contains(&a.as_ptr()) => {
-                    let at = a.as_ptr() as usize - text.start as usize;
-                    PathSegment::Span(at as u32, (at + a.len()) as u32)
-                }
-                a => PathSegment::Key(a.as_ref().into()),
-            });
+        if let Some(shape) = self.shape.as_mut() {
+            if let Some(s) = shape.statements.last_mut() {
+                let spelt = spelling(self.text, &mut shape.decoded, &v);
+                shape.action_spellings.push(spelt);
+                s.action_spellings.1 = shape.action_spellings.len() as u32;
+            }
         }
         Ok(item)
     }
@@ -679,7 +724,8 @@ impl<'a> DocumentReader<'a> {
         let mut conditions = Conditions::new();
         self.object(
             "a condition object {\"Operator\": {\"key\": value}}",
-            |this, op_text, op_at| {
+            &[],
+            |this, op_text, op_at, _| {
                 let operator: ConditionOperator =
                     op_text
                         .parse()
@@ -691,11 +737,11 @@ impl<'a> DocumentReader<'a> {
                 // AWS compares condition keys ignoring case, so two spellings of one key in an
                 // operator are the same key twice (the reader refuses the same spelling twice).
                 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
-                let mut keys: Vec<String> = Vec::new();
                 this.object(
                     "an object of condition keys and values",
-                    |this, key, key_at| {
-                        if let Some(first) = keys.iter().find(|k| k.eq_ignore_ascii_case(key)) {
+                    &[],
+                    |this, key, key_at, before| {
+                        if let Some(first) = before.names().find(|k| k.eq_ignore_ascii_case(key)) {
                             return Err(this.invalid(
                                 key_at,
                                 format!(
@@ -708,7 +754,6 @@ impl<'a> DocumentReader<'a> {
                                 ),
                             ));
                         }
-                        keys.push(key.to_owned());
                         let key = ConditionKey::new(key).map_err(|e| {
                             this.invalid(
                                 key_at,
@@ -839,35 +884,72 @@ fn is_unique_id(v: &str) -> bool {
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
-/// The member names of one object, to refuse repeated ones. Objects in policies have a handful
-/// of members, so the first few names live on the stack and only larger objects allocate.
-#[derive(Default)]
+/// The member names of one object, to refuse repeated ones. The names of the fixed
+/// objects (policy, statement, principal) are bits of a mask; an object of open names
+/// (condition operators and keys) keeps its names, allocating only when it has one.
 struct SeenKeys<'a> {
-    inline: [Cow<'a, str>; SeenKeys::INLINE],
+    known: &'static [&'static str],
+    mask: u32,
     count: usize,
-    more: Vec<Cow<'a, str>>,
+    names: Vec<Cow<'a, str>>,
 }
 
 impl<'a> SeenKeys<'a> {
-    const INLINE: usize = 8;
+    fn new(known: &'static [&'static str]) -> Self {
+        debug_assert!(known.len() <= 32);
+        SeenKeys {
+            known,
+            mask: 0,
+            count: 0,
+            names: Vec::new(),
+        }
+    }
 
-    fn contains(&self, key: &str) -> bool {
-        self.inline[..self.count.min(Self::INLINE)]
+    /// The bit of a fixed name; the length and first byte rule out the others before any
+    /// comparison of the whole name.
+    fn bit(&self, key: &str) -> Option<u32> {
+        let first = *key.as_bytes().first()?;
+        self.known
             .iter()
-            .chain(&self.more)
-            .any(|k| k == key)
+            .position(|k| k.len() == key.len() && k.as_bytes()[0] == first && *k == key)
+            .map(|i| 1 << i)
+    }
+
+    fn contains(&self, bit: Option<u32>, key: &str) -> bool {
+        match bit {
+            Some(bit) => self.mask & bit != 0,
+            None => self.names.iter().any(|k| k == key),
+        }
     }
 
     fn len(&self) -> usize {
         self.count
     }
 
-    fn push(&mut self, key: Cow<'a, str>) {
-        if let Some(slot) = self.inline.get_mut(self.count) {
-            *slot = key;
-        } else {
-            self.more.push(key);
+    /// The open names seen so far, in order.
+    fn names(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().map(AsRef::as_ref)
+    }
+
+    fn push(&mut self, bit: Option<u32>, key: Cow<'a, str>) {
+        match bit {
+            Some(bit) => self.mask |= bit,
+            None => self.names.push(key),
         }
         self.count += 1;
+    }
+}
+
+/// A key or action spelling as the shape records it: its byte range in the text when it
+/// stands there (borrowed, unescaped), else its decoded text appended to `decoded`.
+fn spelling(text: &str, decoded: &mut String, s: &str) -> PathSegment {
+    let range = text.as_bytes().as_ptr_range();
+    if range.contains(&s.as_ptr()) {
+        let at = s.as_ptr() as usize - range.start as usize;
+        PathSegment::Span(at as u32, (at + s.len()) as u32)
+    } else {
+        let start = decoded.len() as u32;
+        decoded.push_str(s);
+        PathSegment::Decoded(start, decoded.len() as u32)
     }
 }

@@ -146,7 +146,6 @@ impl ParsedPolicy {
             document::DocumentReader::new(text, Limits::default(), true).read()?;
         let mut shape = shape.unwrap_or_default();
         shape.text = text.to_owned();
-        shape.line_starts = shape::line_starts(text);
         Ok(ParsedPolicy { document, shape })
     }
 

@@ -171,19 +171,10 @@ impl<'a> Reader<'a> {
         }
         self.pos += 1;
         let start = self.pos;
-        // Fast path: no escapes. One tight scan to the first byte that needs attention.
+        // Fast path: no escapes. One scan, eight bytes at a time, to the first byte that needs
+        // attention (policy strings are short: a SIMD search costs more to set up than this).
         let rest = self.bytes.get(self.pos..).unwrap_or_default();
-        // memchr finds the quote or backslash with SIMD; control characters before it are
-        // rare, so the span is checked for them eight bytes at a time.
-        let stop = memchr::memchr2(b'"', b'\\', rest);
-        let span = &rest[..stop.unwrap_or(rest.len())];
-        let control = has_control_byte(span);
-        let stop = if control {
-            span.iter().position(|&b| b < 0x20)
-        } else {
-            stop
-        };
-        match stop.map(|i| (i, rest[i])) {
+        match string_stop(rest).map(|i| (i, rest[i])) {
             None => {
                 self.pos = self.bytes.len();
                 return self.fail("the closing '\"' of the string");
@@ -369,21 +360,34 @@ pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// Whether any byte is below 0x20 (a control character JSON requires escaped), tested a word
-/// at a time: a byte `b` has `b - 0x20` wrap into the high bit exactly when `b < 0x20` (the
-/// `!x` term rules out bytes that had the high bit set already).
-fn has_control_byte(bytes: &[u8]) -> bool {
+/// The position of the first byte that ends the plain run of a string: `"`, `\\` or a control
+/// byte (below 0x20, which JSON requires escaped). Eight bytes at a time: in `x ^ c` a byte
+/// equal to `c` is zero, and a byte `b` has `b - k` wrap into the high bit when `b < k` (the
+/// `!x` term rules out bytes that had the high bit set already). A borrow can flag a byte
+/// above a flagged one, never below, so the lowest flag is exact.
+fn string_stop(bytes: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    let below = |x: u64, k: u8| x.wrapping_sub(ONES * u64::from(k)) & !x;
     let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
     for chunk in &mut words {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
         let x = u64::from_le_bytes(word);
-        if x.wrapping_sub(ONES * 0x20) & !x & (ONES * 0x80) != 0 {
-            return true;
+        let quote = x ^ (ONES * u64::from(b'"'));
+        let backslash = x ^ (ONES * u64::from(b'\\'));
+        let flags = (below(quote, 1) | below(backslash, 1) | below(x, 0x20)) & HIGH;
+        if flags != 0 {
+            return Some(at + flags.trailing_zeros() as usize / 8);
         }
+        at += 8;
     }
-    words.remainder().iter().any(|&b| b < 0x20)
+    words
+        .remainder()
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .map(|i| at + i)
 }
 
 #[cfg(test)]
@@ -391,20 +395,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn control_bytes_are_found_in_every_position() {
+    fn the_first_stop_is_found_in_every_position() {
+        let slow = |t: &[u8]| t.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
         for len in 0..20 {
             let clean = vec![b'a'; len];
-            assert!(!has_control_byte(&clean));
+            assert_eq!(string_stop(&clean), None);
             for at in 0..len {
-                for bad in [0x00, 0x01, 0x0a, 0x1f] {
+                for bad in [0x00, 0x01, 0x0a, 0x1f, b'"', b'\\'] {
                     let mut text = clean.clone();
                     text[at] = bad;
-                    assert!(has_control_byte(&text), "{len} {at} {bad}");
+                    assert_eq!(string_stop(&text), Some(at), "{len} {at} {bad}");
+                    // Whatever follows the first stop (bytes that borrow, other stops), it
+                    // is the one found.
+                    for after in [0x00, 0x20, 0x21, b'"', b'\\', 0x80, 0xff] {
+                        for later in at + 1..len {
+                            let mut text = text.clone();
+                            text[later] = after;
+                            assert_eq!(string_stop(&text), slow(&text), "{len} {at} {later}");
+                        }
+                    }
                 }
-                for fine in [0x20, 0x7f, 0x80, 0xc3, 0xff] {
+                for fine in [
+                    0x20, 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0x80, 0xa2, 0xdc, 0xc3, 0xff,
+                ] {
                     let mut text = clean.clone();
                     text[at] = fine;
-                    assert!(!has_control_byte(&text), "{len} {at} {fine}");
+                    assert_eq!(string_stop(&text), None, "{len} {at} {fine}");
                 }
             }
         }

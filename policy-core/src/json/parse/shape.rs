@@ -2,7 +2,9 @@
 //! principal key, the spelling of actions, and the position of every value.
 //! Rendering with a shape writes a document back the way it was read.
 
-use super::reader::{line_column, Reader};
+use std::sync::OnceLock;
+
+use super::reader::Reader;
 use crate::model::action::ActionItem;
 use crate::model::condition::{ConditionValue, Conditions};
 use crate::model::document::PolicyDocument;
@@ -27,39 +29,98 @@ pub(crate) enum ElementName {
     Condition,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// How one statement was written. A statement has at most six elements and a principal at
+/// most four keys (the reader refuses repeats), so their order is kept inline; its action
+/// spellings are a range `(start, end)` of the document's list, recorded while the
+/// statement is read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct StatementShape {
-    pub keys: Vec<ElementName>,
-    pub principal_keys: Vec<(PrincipalKey, bool)>,
+    pub keys: Slots<ElementName, 6>,
+    pub principal_keys: Slots<(PrincipalKey, bool), 4>,
     /// Each action as written: by its byte range in the text when it stands there unescaped.
-    pub action_spellings: Vec<PathSegment>,
+    pub action_spellings: (u32, u32),
 }
+
+/// Up to `N` values in the order they were put.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Slots<T, const N: usize>([Option<T>; N]);
+
+impl<T, const N: usize> Default for Slots<T, N> {
+    fn default() -> Self {
+        Slots([const { None }; N])
+    }
+}
+
+impl<T: Copy, const N: usize> Slots<T, N> {
+    /// Puts `value` after the others; past `N` values (which the grammar rules out) it is
+    /// dropped.
+    pub(crate) fn put(&mut self, value: T) {
+        if let Some(slot) = self.0.iter_mut().find(|s| s.is_none()) {
+            *slot = Some(value);
+        }
+    }
+
+    pub(crate) fn to_vec(self) -> Vec<T> {
+        self.0.into_iter().flatten().collect()
+    }
+}
+
+/// No path node: the path of the document itself, or a level not yet recorded.
+pub(crate) const NO_NODE: u32 = u32::MAX;
 
 /// How a policy was written: the order of its elements, bare strings versus lists for every
 /// principal key, the letter case of its actions, and where each value stands in
 /// the text. Get one with [`ParsedPolicy::parse`](crate::json::parse::ParsedPolicy::parse).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceShape {
-    pub(crate) top_keys: Vec<ElementName>,
+    pub(crate) top_keys: Slots<ElementName, 3>,
     pub(crate) statements: Vec<StatementShape>,
-    /// Each value's logical path (every list indexed), as a range of `segments`, and byte
-    /// offset. Paths are written out only when a location is looked up.
-    pub(crate) positions: Vec<(u32, u32, usize)>,
-    pub(crate) segments: Vec<PathSegment>,
+    pub(crate) action_spellings: Vec<PathSegment>,
+    /// The tree of recorded paths and the values recorded at them, in the order read: each
+    /// node is its parent (or [`NO_NODE`]) and one segment, so that recording a value costs
+    /// the same however deep it stands; a value is a [`PathSegment::Value`] under the node of
+    /// its path. Paths are written out only when a location is looked up.
+    pub(crate) nodes: Vec<(u32, PathSegment)>,
+    /// Keys and action spellings written with escapes, decoded, one after the other.
+    pub(crate) decoded: String,
     /// The text read.
     pub(crate) text: String,
-    /// Byte offset of the start of each line of `text`, for the line and column of an offset.
-    pub(crate) line_starts: Vec<usize>,
+    /// Byte offset of the start of each line of `text`, for the line and column of an offset:
+    /// found on the first location asked for, since most reads ask for none.
+    pub(crate) line_starts: OnceLock<Vec<usize>>,
 }
 
-/// One step of a recorded path.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Shapes are equal when they record the same things: the line index is derived from the
+/// text, whether it has been found yet or not.
+impl PartialEq for SourceShape {
+    fn eq(&self, other: &Self) -> bool {
+        self.top_keys == other.top_keys
+            && self.statements == other.statements
+            && self.action_spellings == other.action_spellings
+            && self.nodes == other.nodes
+            && self.decoded == other.decoded
+            && self.text == other.text
+    }
+}
+
+impl Eq for SourceShape {}
+
+/// One step of a recorded path, or a recorded spelling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum PathSegment {
     /// An object key as it stands in the text, by byte range.
     Span(u32, u32),
-    /// An object key written with escapes, decoded.
-    Key(Box<str>),
+    /// An object key written with escapes, decoded: a byte range of
+    /// [`SourceShape::decoded`].
+    Decoded(u32, u32),
     Index(u32),
+    /// Not a step: a value recorded at the path of its parent node, by its byte offset.
+    Value(u32),
+}
+
+/// A range of indexes as recorded in a [`StatementShape`].
+fn range((start, end): (u32, u32)) -> std::ops::Range<usize> {
+    start as usize..end as usize
 }
 
 impl SourceShape {
@@ -71,62 +132,69 @@ impl SourceShape {
         let mut written = String::new();
         let mut p = path;
         loop {
-            let found = self.positions.iter().find(|(start, end, _)| {
+            let found = self.nodes.iter().find_map(|&(node, segment)| {
+                let PathSegment::Value(offset) = segment else {
+                    return None;
+                };
                 written.clear();
-                self.write_path(&mut written, *start as usize..*end as usize);
-                written == p
+                self.write_path(&mut written, node);
+                (written == p).then_some(offset)
             });
-            if let Some((_, _, offset)) = found {
-                return Some(self.line_column(*offset));
+            if let Some(offset) = found {
+                return Some(self.line_column(offset as usize));
             }
             let cut = p.rfind(['.', '['])?;
             p = &p[..cut];
         }
     }
 
-    fn write_path(&self, out: &mut String, range: std::ops::Range<usize>) {
-        for segment in self.segments.get(range).unwrap_or_default() {
-            let key = match segment {
-                PathSegment::Span(start, end) => self
-                    .text
-                    .get(*start as usize..*end as usize)
-                    .unwrap_or_default(),
-                PathSegment::Key(k) => k,
-                PathSegment::Index(i) => {
-                    out.push('[');
-                    out.push_str(&i.to_string());
-                    out.push(']');
-                    continue;
-                }
-            };
-            if !out.is_empty() {
-                out.push('.');
-            }
-            out.push_str(key);
+    /// Writes the path of `node`, its parents' first.
+    fn write_path(&self, out: &mut String, node: u32) {
+        let Some(&(parent, segment)) = self.nodes.get(node as usize) else {
+            return;
+        };
+        // A parent is always recorded before its children, so this ends.
+        if parent < node {
+            self.write_path(out, parent);
         }
+        if let PathSegment::Index(i) = segment {
+            out.push('[');
+            out.push_str(&i.to_string());
+            out.push(']');
+            return;
+        }
+        if !out.is_empty() {
+            out.push('.');
+        }
+        out.push_str(self.spelling(segment));
+    }
+
+    /// The text of a recorded key or action spelling.
+    pub(crate) fn spelling(&self, segment: PathSegment) -> &str {
+        match segment {
+            PathSegment::Span(start, end) => self.text.get(start as usize..end as usize),
+            PathSegment::Decoded(start, end) => self.decoded.get(start as usize..end as usize),
+            PathSegment::Index(_) | PathSegment::Value(_) => None,
+        }
+        .unwrap_or_default()
     }
 
     /// Line and column (from 1, in characters) of a byte offset, by a binary search of the
-    /// line starts; a shape without them counts from the start of the text.
+    /// line starts.
     fn line_column(&self, offset: usize) -> (usize, usize) {
-        if self.line_starts.is_empty() {
-            return line_column(&self.text, offset);
-        }
+        let line_starts = self.line_starts.get_or_init(|| line_starts(&self.text));
         let mut offset = offset.min(self.text.len());
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = self
-            .line_starts
-            .partition_point(|&start| start <= offset)
-            .max(1);
-        let start = self.line_starts[line - 1];
+        let line = line_starts.partition_point(|&start| start <= offset).max(1);
+        let start = line_starts.get(line - 1).copied().unwrap_or(0);
         (line, self.text[start..offset].chars().count() + 1)
     }
 }
 
 /// Byte offsets of the start of every line.
-pub(crate) fn line_starts(text: &str) -> Vec<usize> {
+fn line_starts(text: &str) -> Vec<usize> {
     std::iter::once(0)
         .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
         .collect()
@@ -181,7 +249,7 @@ pub(crate) fn render(doc: &PolicyDocument, shape: &SourceShape) -> String {
     let mut out = String::with_capacity(512);
     out.push('{');
     let mut first = true;
-    let mut order: Vec<ElementName> = shape.top_keys.clone();
+    let mut order: Vec<ElementName> = shape.top_keys.to_vec();
     for k in [
         ElementName::Version,
         ElementName::Id,
@@ -215,12 +283,11 @@ pub(crate) fn render(doc: &PolicyDocument, shape: &SourceShape) -> String {
                     if i > 0 {
                         out.push(',');
                     }
-                    let default = StatementShape::default();
                     statement(
                         &mut out,
                         s,
-                        shape.statements.get(i).unwrap_or(&default),
-                        &shape.text,
+                        shape,
+                        shape.statements.get(i).copied().unwrap_or_default(),
                     );
                 }
                 if !bare {
@@ -233,20 +300,16 @@ pub(crate) fn render(doc: &PolicyDocument, shape: &SourceShape) -> String {
     out
 }
 
-/// The text of a recorded key or action spelling.
-fn spelling_of<'t>(text: &'t str, segment: &'t PathSegment) -> &'t str {
-    match segment {
-        PathSegment::Span(start, end) => text.get(*start as usize..*end as usize).unwrap_or(""),
-        PathSegment::Key(k) => k,
-        PathSegment::Index(_) => "",
-    }
-}
-
-fn statement(out: &mut String, s: &Statement, shape: &StatementShape, text: &str) {
+fn statement(out: &mut String, s: &Statement, source: &SourceShape, shape: StatementShape) {
     use ElementName as E;
+    let principal_keys = &shape.principal_keys.to_vec()[..];
+    let action_spellings = source
+        .action_spellings
+        .get(range(shape.action_spellings))
+        .unwrap_or_default();
     out.push('{');
     let mut first = true;
-    let mut order = shape.keys.clone();
+    let mut order = shape.keys.to_vec();
     for k in [
         E::Sid,
         E::Effect,
@@ -295,7 +358,7 @@ fn statement(out: &mut String, s: &Statement, shape: &StatementShape, text: &str
                     }
                     out.push('{');
                     let mut first_key = true;
-                    let mut keys: Vec<(PrincipalKey, bool)> = shape.principal_keys.clone();
+                    let mut keys: Vec<(PrincipalKey, bool)> = principal_keys.to_vec();
                     for pk in PrincipalKey::ALL {
                         if !keys.iter().any(|(k, _)| *k == pk) {
                             keys.push((
@@ -307,7 +370,7 @@ fn statement(out: &mut String, s: &Statement, shape: &StatementShape, text: &str
                     for (pk, bare) in keys {
                         let values: Vec<String> = p.with_key(pk).map(ToString::to_string).collect();
                         if values.is_empty()
-                            && !shape.principal_keys.iter().any(|(k, _)| *k == pk)
+                            && !principal_keys.iter().any(|(k, _)| *k == pk)
                             && !p.empty_keys.contains(&pk)
                         {
                             continue;
@@ -325,16 +388,16 @@ fn statement(out: &mut String, s: &Statement, shape: &StatementShape, text: &str
                         &mut first,
                         if a.negated { "NotAction" } else { "Action" },
                     );
-                    let spelt = a.actions.len() == shape.action_spellings.len()
+                    let spelt = a.actions.len() == action_spellings.len()
                         && a.actions
                             .iter()
-                            .zip(&shape.action_spellings)
-                            .all(|(item, spelling)| same_action(item, spelling_of(text, spelling)));
+                            .zip(action_spellings)
+                            .all(|(item, spelling)| same_action(item, source.spelling(*spelling)));
                     if spelt {
                         texts(
                             out,
                             a.actions.is_written_bare(),
-                            shape.action_spellings.iter().map(|a| spelling_of(text, a)),
+                            action_spellings.iter().map(|a| source.spelling(*a)),
                         );
                     } else {
                         texts(
