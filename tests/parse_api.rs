@@ -91,8 +91,8 @@ fn equivalence_and_diff_by_meaning() {
     let c = doc(&a.to_json().replace("vpce-1a2b3c4d", "vpce-5e6f7a8b"));
     assert!(!equivalent(&a, &c));
     let d = diff(&a, &c).to_string();
-    assert!(d.contains("+ Allow the root user in account 210987654321: ecr:batchgetimage, ecr:putimage\n    e.g. arn:aws:iam::210987654321:root calls ecr:BatchGetImage on arn:aws:ecr:us-east-1:999999999999:repository/unnamed-repository, with aws:SourceVpce = \"vpce-5e6f7a8b\"\n"), "{d}");
-    assert!(d.contains("- Allow any session of role /ci in account 123456789012: ecr:batchgetimage, ecr:putimage\n    e.g. arn:aws:sts::123456789012:assumed-role/ci/unnamed-session calls ecr:BatchGetImage on arn:aws:ecr:us-east-1:999999999999:repository/unnamed-repository, with aws:SourceVpce = \"vpce-1a2b3c4d\"\n"), "{d}");
+    assert!(d.contains("+ Allow the role ci in account 123456789012; any principal in account 210987654321: ecr:BatchGetImage, ecr:PutImage\n    e.g. arn:aws:sts::123456789012:assumed-role/ci/unnamed-session calls ecr:BatchGetImage on arn:aws:ecr:us-east-1:999999999999:repository/unnamed-repository, with aws:SourceVpce = \"vpce-5e6f7a8b\"\n"), "{d}");
+    assert!(d.contains("- Allow the role ci in account 123456789012; any principal in account 210987654321: ecr:BatchGetImage, ecr:PutImage\n    e.g. arn:aws:sts::123456789012:assumed-role/ci/unnamed-session calls ecr:BatchGetImage on arn:aws:ecr:us-east-1:999999999999:repository/unnamed-repository, with aws:SourceVpce = \"vpce-1a2b3c4d\"\n"), "{d}");
     // Values no request can carry (an endpoint id is `vpce-` and 8 or 17 hex digits) grant
     // nothing either way.
     let dead = |v: &str| doc(&a.to_json().replace("vpce-1a2b3c4d", v));

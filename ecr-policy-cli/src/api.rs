@@ -3,7 +3,7 @@
 #[cfg(feature = "aws")]
 pub use ecr_policy::aws;
 pub use ecr_policy::catalogue::{PublicAction, KNOWN_KEYS};
-pub use ecr_policy::compare::AccessChange;
+pub use ecr_policy::compare::{AccessChange, DiffOptions};
 pub use ecr_policy::eval::{Caller, Evaluator, Outcome, Request, RequestAction};
 #[cfg(feature = "aws")]
 pub use ecr_policy::json::InvalidPolicy;
@@ -13,8 +13,9 @@ pub use ecr_policy::model::PolicyKind as ModelKind;
 pub use ecr_policy::model::RepositoryArn;
 #[cfg(feature = "aws")]
 pub use ecr_policy::model::{PublicRepositoryPolicy, RegistryPolicy};
+pub use ecr_policy::names::AccountId;
 #[cfg(feature = "aws")]
-pub use ecr_policy::names::{AccountId, RepositoryName};
+pub use ecr_policy::names::RepositoryName;
 #[cfg(feature = "aws")]
 pub use ecr_policy::RepositoryPolicy;
 pub use ecr_policy::{Action, Bundle, PolicyDocument};

@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use crate::api::{
-    AccessChange, Action, Bundle, Caller, Evaluator, Outcome, PolicyDocument, RepositoryArn,
-    Request, RequestAction, KNOWN_KEYS,
+    AccessChange, AccountId, Action, Bundle, Caller, DiffOptions, Evaluator, Outcome,
+    PolicyDocument, RepositoryArn, Request, RequestAction, KNOWN_KEYS,
 };
 use serde_json::{json, Value};
 
@@ -117,6 +117,7 @@ fn change_json(c: &AccessChange) -> Value {
         "effect": c.effect.to_string(),
         "principal": c.principal,
         "actions": c.actions,
+        "bundle": c.bundle.map(|b| b.keyword()),
         "resource": c.resource,
         "conditions": c.conditions,
         "counterexample": c.counterexample.as_ref().map(|p| json!({
@@ -126,12 +127,45 @@ fn change_json(c: &AccessChange) -> Value {
     })
 }
 
-pub fn diff(before: &str, after: &str, json_out: bool, only_verdict: bool) -> u8 {
-    let (a, b) = match (read_policy(before), read_policy(after)) {
+/// The parts of a `diff` or `equivalent`, as given on the command line.
+pub struct DiffRequest<'a> {
+    pub before: &'a str,
+    pub after: &'a str,
+    pub repo: Option<&'a str>,
+    pub account: Option<&'a str>,
+    pub json: bool,
+    pub only_verdict: bool,
+}
+
+pub fn diff(r: &DiffRequest<'_>) -> u8 {
+    let (json_out, only_verdict) = (r.json, r.only_verdict);
+    let mut options = DiffOptions::default();
+    if let Some(repo) = r.repo {
+        match repo.parse::<RepositoryArn>() {
+            Ok(arn) => options = DiffOptions::on(arn),
+            Err(e) => {
+                eprintln!("error: --repo: {e}");
+                eprintln!(
+                    "  help: give a repository ARN: arn:aws:ecr:REGION:ACCOUNT:repository/NAME"
+                );
+                return 2;
+            }
+        }
+    }
+    if let Some(account) = r.account {
+        match AccountId::new(account) {
+            Ok(id) => options = DiffOptions::in_account(id),
+            Err(e) => {
+                eprintln!("error: --account: {e}");
+                return 2;
+            }
+        }
+    }
+    let (a, b) = match (read_policy(r.before), read_policy(r.after)) {
         (Ok((_, a)), Ok((_, b))) => (a, b),
         (Err(c), _) | (_, Err(c)) => return c,
     };
-    let d = a.diff(&b);
+    let d = a.diff_with(&b, &options);
     let same = d.is_empty();
     if json_out {
         let mut v = json!({ "equivalent": same });

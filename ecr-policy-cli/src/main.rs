@@ -55,7 +55,7 @@ enum Command {
     Diff(DiffArgs),
     /// Whether two policies grant the same access (exit 1 when not)
     #[command(after_help = EXIT_CODES)]
-    Equivalent(DiffArgs),
+    Equivalent(EquivalentArgs),
     /// Decide one request against a repository policy, and say why (exit 1 when denied)
     #[command(after_help = EXIT_CODES)]
     Explain(ExplainArgs),
@@ -272,6 +272,23 @@ struct DiffArgs {
     before: String,
     /// The policy after
     after: String,
+    /// The repository the policies are on: the requests that prove each change are made on it
+    #[arg(long, value_name = "ARN")]
+    repo: Option<String>,
+    /// The account that owns the repository, when --repo is not given
+    #[arg(long, value_name = "ID", conflicts_with = "repo")]
+    account: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+#[derive(Args)]
+struct EquivalentArgs {
+    /// The policy before (a JSON policy file, or - for standard input)
+    before: String,
+    /// The policy after
+    after: String,
     /// Output format
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
@@ -332,12 +349,22 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Lint(a) => run_lint(a),
         Command::Fmt(a) => commands::fmt(&a.paths, a.aws, a.check),
-        Command::Diff(a) => {
-            commands::diff(&a.before, &a.after, matches!(a.format, Format::Json), false)
-        }
-        Command::Equivalent(a) => {
-            commands::diff(&a.before, &a.after, matches!(a.format, Format::Json), true)
-        }
+        Command::Diff(a) => commands::diff(&commands::DiffRequest {
+            before: &a.before,
+            after: &a.after,
+            repo: a.repo.as_deref(),
+            account: a.account.as_deref(),
+            json: matches!(a.format, Format::Json),
+            only_verdict: false,
+        }),
+        Command::Equivalent(a) => commands::diff(&commands::DiffRequest {
+            before: &a.before,
+            after: &a.after,
+            repo: None,
+            account: None,
+            json: matches!(a.format, Format::Json),
+            only_verdict: true,
+        }),
         Command::Explain(a) => commands::explain(&commands::ExplainRequest {
             policy: &a.policy,
             caller: &a.caller,

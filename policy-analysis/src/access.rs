@@ -97,68 +97,79 @@ impl CallerClass {
         self.account().is_some_and(|a| a.trusted)
     }
 
-    /// The class in words, e.g. "any session of a role the policy does not name, in an account
-    /// the policy does not name".
+    /// The class in words, e.g. "the role deploy in account 123456789012", "the user ci
+    /// (path /team/) in the owning account 111122223333", "any role the policy does not name,
+    /// in an account the policy does not name": the form lint, diff and assert messages share.
     #[must_use]
     pub fn describe(&self) -> String {
-        let place = |a: &AccountClass| {
-            if a.owner {
-                format!("in the owning account {}", a.id)
-            } else if a.named {
-                format!("in account {}", a.id)
-            } else {
-                "in an account the policy does not name".to_owned()
-            }
-        };
         match self {
-            CallerClass::Root { account } => format!("the root user {}", place(account)),
+            CallerClass::Root { account } => format!("the root user {}", account.place()),
             CallerClass::User {
                 account,
                 user: Some(u),
-            } => {
-                format!("the user {}{} {}", u.path, u.name, place(account))
-            }
+            } => format!("the user {} {}", u.words(), account.place()),
             CallerClass::User {
                 account,
                 user: None,
-            } => {
-                format!("any user the policy does not name, {}", place(account))
-            }
+            } => format!("any user the policy does not name, {}", account.place()),
             CallerClass::Session {
                 account,
                 role: Some(r),
                 session: Some(s),
             } => format!(
-                "the session {s} of role {}{} {}",
-                r.path,
-                r.name,
-                place(account)
+                "the session {s} of the role {} {}",
+                r.words(),
+                account.place()
             ),
             CallerClass::Session {
                 account,
                 role: Some(r),
                 session: None,
-            } => format!(
-                "any session of role {}{} {}",
-                r.path,
-                r.name,
-                place(account)
-            ),
+            } => format!("the role {} {}", r.words(), account.place()),
             CallerClass::Session {
                 account,
                 role: None,
                 ..
-            } => {
-                format!(
-                    "any session of a role the policy does not name, {}",
-                    place(account)
-                )
-            }
+            } => format!("any role the policy does not name, {}", account.place()),
             CallerClass::Service { name: Some(n) } => format!("the service {n}"),
             CallerClass::Service { name: None } => {
                 "any service principal the policy does not name".to_owned()
             }
             CallerClass::Anonymous => "an anonymous caller".to_owned(),
+        }
+    }
+}
+
+impl AccountClass {
+    /// Where a caller of the account is, in words: "in the owning account 111122223333", "in
+    /// account 444455556666", "in an account the policy does not name".
+    #[must_use]
+    pub fn place(&self) -> String {
+        if self.owner {
+            format!("in the owning account {}", self.id)
+        } else if self.named {
+            format!("in account {}", self.id)
+        } else {
+            "in an account the policy does not name".to_owned()
+        }
+    }
+}
+
+impl Name {
+    /// The name, with its path when it has one: `ci`, `ci (path /team/)`.
+    ///
+    /// ```
+    /// use policy_analysis::Name;
+    /// let name = |path: &str| Name { path: path.to_owned(), name: "ci".to_owned() };
+    /// assert_eq!(name("/").words(), "ci");
+    /// assert_eq!(name("/team/").words(), "ci (path /team/)");
+    /// ```
+    #[must_use]
+    pub fn words(&self) -> String {
+        if self.path == "/" || self.path.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{} (path {})", self.name, self.path)
         }
     }
 }

@@ -140,7 +140,7 @@ pub mod compare {
     //! the identity policies ([`AnalysisOptions`](crate::access::AnalysisOptions)).
     pub use crate::analysis::access::{exact_diff, ExactDiff};
     pub use crate::analysis::changes::{Counterexample, MAX_OWNERS};
-    pub use crate::analysis::diff::{diff, AccessChange, PolicyDiff};
+    pub use crate::analysis::diff::{diff, diff_with, AccessChange, DiffOptions, PolicyDiff};
     pub use crate::analysis::equivalence::equivalent;
 }
 

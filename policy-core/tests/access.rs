@@ -278,7 +278,7 @@ fn equivalence_holds_on_every_owner_and_reading_of_identity_policies() {
     assert!(!proof.with_identity_policy);
     assert!(
         d.to_string()
-            .contains("the user /ci in the owning account 111122223333"),
+            .contains("the user ci in the owning account 111122223333"),
         "{d}"
     );
 

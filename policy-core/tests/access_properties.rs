@@ -546,3 +546,51 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(120))]
+
+    /// Grouping hides no difference: on a repository given, `diff_with`'s entries hold
+    /// exactly the classes whose access changes (each in one entry, with exactly its changed
+    /// actions), and each entry's example is a class of the entry asking for one of its
+    /// actions, a request one policy allows and the other refuses when it is certain.
+    #[test]
+    fn diff_entries_cover_exactly_the_changed_classes(a in picks(), how in second()) {
+        use std::collections::{BTreeMap, BTreeSet};
+        use policy_core::compare::{diff_with, exact_diff, DiffOptions};
+        let da = document(&a, true);
+        let db = second_of(&a, &how);
+        let exact = exact_diff(&da, &db, &options());
+        prop_assume!(!exact.is_empty());
+        let repository = options().repository.unwrap();
+        let d = diff_with(&da, &db, &DiffOptions::on(repository.clone()));
+        let changed = |list: &[policy_core::access::ClassAccess]| {
+            let mut map: BTreeMap<CallerClass, BTreeSet<String>> = BTreeMap::new();
+            for c in list {
+                map.entry(c.class.clone()).or_default().extend(c.actions.iter().map(|a| a.as_str().to_owned()));
+            }
+            map
+        };
+        for (entries, expected, with, without) in [
+            (&d.added, changed(&exact.added), &db, &da),
+            (&d.removed, changed(&exact.removed), &da, &db),
+        ] {
+            let mut seen: BTreeMap<CallerClass, BTreeSet<String>> = BTreeMap::new();
+            for e in entries.iter() {
+                prop_assert!(!e.classes.is_empty(), "{}", e);
+                let actions: BTreeSet<String> = e.actions.iter().cloned().collect();
+                for class in &e.classes {
+                    prop_assert!(seen.insert(class.clone(), actions.clone()).is_none(), "{} in two entries", class.describe());
+                }
+                let proof = e.counterexample.as_ref().expect("a counterexample");
+                prop_assert!(e.classes.contains(&proof.class), "{}: example of another class", e);
+                prop_assert!(actions.contains(proof.action.as_str()), "{}: example of another action", e);
+                prop_assert_eq!(&proof.repository, &repository);
+                if proof.is_certain() {
+                    assert_proves(proof, with, without)?;
+                }
+            }
+            prop_assert_eq!(seen, expected, "\n{}", d);
+        }
+    }
+}

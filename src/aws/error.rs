@@ -963,11 +963,11 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("\n  + Allow the root user in account 210987654321: ecr:batchgetimage"),
+            text.contains("\n  + Allow any principal in account 210987654321: ecr:BatchGetImage"),
             "{text}"
         );
         assert!(
-            text.contains("\n  - Allow the root user in account 123456789012: ecr:batchgetimage"),
+            text.contains("\n  - Allow any principal in account 123456789012: ecr:BatchGetImage"),
             "{text}"
         );
 

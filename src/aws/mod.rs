@@ -74,12 +74,13 @@ pub use error::{Error, Operation, SdkFailure};
 use delivery::DeliveryWatch;
 use repository::RepositoryClient;
 
-use crate::compare::PolicyDiff;
+use crate::compare::{DiffOptions, PolicyDiff};
 use crate::json::{InvalidPolicy, ParsedPolicy};
 use crate::lint::LintCode;
 use crate::model::{
-    AnyPolicy, PolicyKind, PublicRepositoryPolicy, RegistryPolicy, MAX_POLICY_LENGTH,
+    AnyPolicy, PolicyKind, PublicRepositoryPolicy, RegistryPolicy, RepositoryArn, MAX_POLICY_LENGTH,
 };
+use crate::names::Region;
 use crate::{AccountId, PolicyDocument, RepositoryName, RepositoryPolicy};
 
 /// A repository to put a policy on: its name and, for a registry other than the caller's
@@ -423,19 +424,50 @@ impl Drift {
     /// let drift = Drift::between(Some(wider.document()), &code);
     /// let Drift::Drifted(diff) = &drift else { panic!("{drift}") };
     /// assert!(diff.removed.is_empty());
-    /// assert_eq!(diff.added[0].principal, "the root user in account 123456789012");
-    /// assert!(diff.added[0].actions.contains(&"ecr:putimage".to_owned()));
-    /// assert!(drift.to_string().contains("\n  + Allow the root user in account 123456789012: "));
+    /// assert_eq!(diff.added[0].principal, "any principal in account 123456789012");
+    /// assert!(diff.added[0].actions.contains(&"ecr:PutImage".to_owned()));
+    /// assert!(drift.to_string().contains("\n  + Allow any principal in account 123456789012: "));
     /// // With a request that the deployed policy allows and the code refuses.
     /// assert!(diff.added[0].counterexample.as_ref().is_some_and(|c| c.is_certain()));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn between(deployed: Option<&PolicyDocument>, code: &RepositoryPolicy) -> Self {
+        Self::between_with(deployed, code, &DiffOptions::default())
+    }
+
+    /// [`between`](Self::between) for the policy of a known repository: the requests that
+    /// prove each change are made on it ([`diff_with`](crate::compare::diff_with)).
+    ///
+    /// ```
+    /// use ecr_policy::aws::Drift;
+    /// use ecr_policy::compare::DiffOptions;
+    /// use ecr_policy::RepositoryPolicy;
+    ///
+    /// let code = RepositoryPolicy::from_json(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+    ///   "Principal":{"AWS":"210987654321"},"Action":"ecr:BatchGetImage"}]}"#)?;
+    /// let deployed = ecr_policy::PolicyDocument::from_json(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+    ///   "Principal":"*","Action":"ecr:BatchGetImage"}]}"#)?;
+    /// let on = DiffOptions::on("arn:aws:ecr:us-east-1:123456789012:repository/base".parse()?);
+    /// let report = Drift::between_with(Some(&deployed), &code, &on).to_string();
+    /// assert!(report.contains("\n  + Allow anyone, anonymous callers included, except any principal in account 210987654321: ecr:BatchGetImage\n"), "{report}");
+    /// assert!(report.contains(" on arn:aws:ecr:us-east-1:123456789012:repository/base"), "{report}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn between_with(
+        deployed: Option<&PolicyDocument>,
+        code: &RepositoryPolicy,
+        options: &DiffOptions,
+    ) -> Self {
         match deployed {
             None => Drift::NotDeployed,
             Some(deployed) if code.document().equivalent(deployed) => Drift::InSync,
-            Some(deployed) => Drift::Drifted(crate::compare::diff(code.document(), deployed)),
+            Some(deployed) => Drift::Drifted(crate::compare::diff_with(
+                code.document(),
+                deployed,
+                options,
+            )),
         }
     }
 
@@ -510,7 +542,32 @@ pub async fn drift(
     repository: &Repository,
     code: &RepositoryPolicy,
 ) -> Result<Drift, Error> {
-    repository::drift(client, repository, code).await
+    let deployed = fetch(client, repository).await?;
+    // The requests that prove a change are made on this repository, when its account is known.
+    let account = repository.registry_id().cloned().or_else(|| {
+        deployed
+            .as_ref()
+            .and_then(DeployedPolicy::registry_id)
+            .and_then(|id| AccountId::new(id).ok())
+    });
+    let region = client
+        .config()
+        .region()
+        .and_then(|r| Region::new(r.as_ref()).ok());
+    let options = match (region, account) {
+        (Some(region), Some(account)) => DiffOptions::on(RepositoryArn::new(
+            region,
+            account,
+            repository.name().clone(),
+        )),
+        (None, Some(account)) => DiffOptions::in_account(account),
+        _ => DiffOptions::default(),
+    };
+    Ok(Drift::between_with(
+        deployed.as_ref().map(DeployedPolicy::document),
+        code,
+        &options,
+    ))
 }
 
 #[cfg(test)]

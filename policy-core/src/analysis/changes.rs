@@ -9,10 +9,11 @@
 //! account (the owner's root user needs no allow; a principal naming the owner's account
 //! delegates to its identity policies). The comparison is made with the owner as an account
 //! neither policy names, then as each account they name (principals, `aws:PrincipalAccount`,
-//! `aws:PrincipalArn`, `aws:ResourceAccount`) and one account for each partial account
-//! pattern in those keys (`arn:aws:iam::4444*:root` stands for the accounts starting `4444`),
-//! with the region open. Patterns are not split further (`4444*` but not `44440*`): a
-//! difference that only an owner in such a gap sees is not found. The callers' identity
+//! `aws:PrincipalArn`, `aws:ResourceAccount`) and the two accounts at the ends of each
+//! partial account pattern in those keys (`arn:aws:iam::4444*:root` stands for the accounts
+//! from `444400000000` to `444499999999`), with the region open. One pattern inside another
+//! (`44440*` inside `4444*`) leaves an end of the wider one outside the narrower, so an owner
+//! between the two is tried. The callers' identity
 //! policies are a yes or no for each request, so two readings cover them: the owner's allow
 //! nothing (other accounts' everything), then every identity policy allows everything. The
 //! first reading that tells the policies apart is the one reported.
@@ -27,8 +28,9 @@
 //! `*`, or, with the other policy, more than [`MAX_OWNERS`] accounts, is compared by its grants
 //! instead (the conservative comparison).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::rc::Rc;
 
 use policy_analysis::ir;
 use policy_catalogue::Action;
@@ -184,12 +186,50 @@ pub(crate) struct Change {
 pub(crate) struct Changes {
     pub(crate) added: Vec<Change>,
     pub(crate) removed: Vec<Change>,
+    /// The reading that told the policies apart.
+    pub(crate) reading: Option<Rc<Reading>>,
+}
+
+/// The two analyses of the reading that tells two policies apart.
+#[derive(Debug)]
+pub(crate) struct Reading {
+    pub(crate) before: AccessAnalysis,
+    pub(crate) after: AccessAnalysis,
+    /// Whether the owner is a real account (given, or one the policies name).
+    pub(crate) owner_named: bool,
+}
+
+impl Reading {
+    /// For each class, the actions both policies allow it.
+    pub(crate) fn shared(&self) -> BTreeMap<CallerClass, BTreeSet<Action>> {
+        let allowed = |analysis: &AccessAnalysis| {
+            let mut map: BTreeMap<CallerClass, BTreeSet<Action>> = BTreeMap::new();
+            for a in analysis.access() {
+                map.entry(a.class).or_default().extend(a.actions);
+            }
+            map
+        };
+        let before = allowed(&self.before);
+        let mut after = allowed(&self.after);
+        after.retain(|class, actions| {
+            actions.retain(|a| before.get(class).is_some_and(|b| b.contains(a)));
+            !actions.is_empty()
+        });
+        after
+    }
 }
 
 impl Changes {
     pub(crate) fn is_empty(&self) -> bool {
         self.added.is_empty() && self.removed.is_empty()
     }
+}
+
+/// What the compared policies are known to be set on: the repository, or only its account.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Setting {
+    pub(crate) repository: Option<RepositoryArn>,
+    pub(crate) owner: Option<AccountId>,
 }
 
 /// Whether the analysis decides everything the document grants (see the module docs).
@@ -243,10 +283,11 @@ fn owners(analysis: &AccessAnalysis, docs: [&PolicyDocument; 2]) -> Option<Vec<A
                         "aws:principalarn" => v.split(':').nth(4),
                         _ => None,
                     };
-                    // An account pattern that some accounts match and others do not: one
-                    // account it matches stands for them.
-                    if let Some(id) = account.and_then(instance) {
-                        ids.insert(id);
+                    // An account pattern that some accounts match and others do not: the
+                    // accounts at its ends stand for them.
+                    let ends = account.map(instances).unwrap_or_default();
+                    if !ends.is_empty() {
+                        ids.extend(ends);
                     } else if key == "aws:resourceaccount" {
                         ids.insert(v.into_owned());
                     }
@@ -261,28 +302,41 @@ fn owners(analysis: &AccessAnalysis, docs: [&PolicyDocument; 2]) -> Option<Vec<A
     (ids.len() <= MAX_OWNERS).then_some(ids)
 }
 
-/// A 12-digit account a partial account pattern (`4444*`, `1234567890??`) matches: the
-/// first `*` takes the digits missing, the others none, each `?` a `0`; `None` for a pattern
-/// without wildcards or of wildcards only, or one no account matches.
-fn instance(pattern: &str) -> Option<String> {
+/// The 12-digit accounts at the two ends of a partial account pattern (`4444*`,
+/// `1234567890??`): its wildcards filled with `0`s, then with `9`s (the first `*` takes the
+/// digits missing, the others none). Both ends are tried as the owner, so that a pattern
+/// inside another (`44440*` inside `4444*`) leaves the wider one's other end outside it.
+/// Empty for a pattern without wildcards or of wildcards only, or one no account matches.
+fn instances(pattern: &str) -> Vec<String> {
     if !pattern.contains(['*', '?']) || pattern.chars().all(|c| c == '*') {
-        return None;
+        return Vec::new();
     }
     let fixed = pattern.chars().filter(|&c| c != '*').count();
-    let mut out = String::new();
-    let mut first = true;
-    for c in pattern.chars() {
-        match c {
-            '*' if first => {
-                first = false;
-                out.extend(std::iter::repeat_n('0', 12usize.checked_sub(fixed)?));
+    let Some(missing) = 12usize.checked_sub(fixed) else {
+        return Vec::new();
+    };
+    let fill = |digit: char| {
+        let mut out = String::new();
+        let mut first = true;
+        for c in pattern.chars() {
+            match c {
+                '*' if first => {
+                    first = false;
+                    out.extend(std::iter::repeat_n(digit, missing));
+                }
+                '*' => {}
+                '?' => out.push(digit),
+                c => out.push(c),
             }
-            '*' => {}
-            '?' => out.push('0'),
-            c => out.push(c),
         }
-    }
-    (out.len() == 12 && out.bytes().all(|b| b.is_ascii_digit())).then_some(out)
+        out
+    };
+    let mut out: Vec<String> = [fill('0'), fill('9')]
+        .into_iter()
+        .filter(|id| id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()))
+        .collect();
+    out.dedup();
+    out
 }
 
 /// The class in words, for two policies, the stand-in owner said as such.
@@ -366,22 +420,44 @@ pub(crate) enum Want {
 /// What `after` adds to and removes from `before`, from the first reading (owner, identity
 /// policies) that tells them apart; `None` when either is not [`comparable`] or they name too
 /// many accounts.
-pub(crate) fn changes(before: &PolicyDocument, after: &PolicyDocument) -> Option<Changes> {
+pub(crate) fn changes(
+    before: &PolicyDocument,
+    after: &PolicyDocument,
+    on: &Setting,
+) -> Option<Changes> {
     if !comparable(before) || !comparable(after) {
         return None;
     }
-    compare(before, after, Want::Both)
+    compare(before, after, Want::Both, on)
 }
 
 /// Like [`changes`], for any two documents (what the analysis does not model is not
 /// compared); `None` only when they name more than [`MAX_OWNERS`] accounts.
+///
+/// The repository or owner `on` gives is read first; when it shows no change, every owner
+/// is tried as without it, so that no change means the policies are equivalent.
 pub(crate) fn compare(
     before: &PolicyDocument,
     after: &PolicyDocument,
     want: Want,
+    on: &Setting,
 ) -> Option<Changes> {
+    let identities = [IdentityAssumption::Unknown, IdentityAssumption::AllowAll];
+    if on.repository.is_some() || on.owner.is_some() {
+        for identity in identities.clone() {
+            let options = AnalysisOptions {
+                identity,
+                repository: on.repository.clone(),
+                ..AnalysisOptions::default()
+            };
+            let pair = AccessAnalysis::pair_with_owner(before, after, &options, on.owner.clone());
+            if let Some(found) = tell_apart(pair, want, true) {
+                return Some(found);
+            }
+        }
+    }
     let mut owners_to_try: Option<Vec<Option<AccountId>>> = None;
-    for identity in [IdentityAssumption::Unknown, IdentityAssumption::AllowAll] {
+    for identity in identities {
         let options = AnalysisOptions {
             identity,
             ..AnalysisOptions::default()
@@ -398,19 +474,36 @@ pub(crate) fn compare(
         };
         let mut first = Some((b, a));
         for owner in owners {
-            let (b, a) = match first.take() {
+            let pair = match first.take() {
                 Some(pair) => pair,
                 None => AccessAnalysis::pair_with_owner(before, after, &options, owner.clone()),
             };
-            let mut found = Changes::default();
-            proven(&a, &b, owner.is_some(), &mut found.added);
-            if want == Want::Both {
-                proven(&b, &a, owner.is_some(), &mut found.removed);
-            }
-            if !found.is_empty() {
+            if let Some(found) = tell_apart(pair, want, owner.is_some()) {
                 return Some(found);
             }
         }
     }
     Some(Changes::default())
+}
+
+/// The changes of one reading, `None` when it finds none.
+fn tell_apart(
+    (b, a): (AccessAnalysis, AccessAnalysis),
+    want: Want,
+    owner_named: bool,
+) -> Option<Changes> {
+    let mut found = Changes::default();
+    proven(&a, &b, owner_named, &mut found.added);
+    if want == Want::Both {
+        proven(&b, &a, owner_named, &mut found.removed);
+    }
+    if found.is_empty() {
+        return None;
+    }
+    found.reading = Some(Rc::new(Reading {
+        before: b,
+        after: a,
+        owner_named,
+    }));
+    Some(found)
 }

@@ -4,16 +4,23 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::analysis::changes::{changes, Change, Counterexample};
+use policy_catalogue::{Action, Bundle, PublicAction};
+
+use crate::analysis::access::CallerClass;
+use crate::analysis::changes::{changes, Change, Changes, Counterexample, Setting};
 use crate::analysis::equivalence::{Grant, Grants, Target, Test};
+use crate::analysis::groups::{group as group_classes, Context, Group};
+use crate::model::arn::RepositoryArn;
 use crate::model::document::PolicyDocument;
+use crate::model::names::AccountId;
 use crate::model::version::Effect;
 
 /// Access that one side grants (or denies) and the other does not.
 ///
-/// Between two repository policies the access analysis decides it: a class of callers that
-/// may now (or no longer) perform some actions, `effect` `Allow`, the class in `principal`, no
-/// resource or conditions, and the request that proves it in
+/// Between two repository policies the access analysis decides it: the caller classes that
+/// may now (or no longer) perform the same actions, `effect` `Allow`, the classes in
+/// [`classes`](Self::classes) and their union in words in `principal`, no resource or
+/// conditions, and a request that proves it for one of them in
 /// [`counterexample`](Self::counterexample). Between other documents (or repository policies
 /// the analysis does not decide, see [`equivalent`](crate::compare::equivalent)) it is one
 /// effect for one principal, on some actions, under some conditions, as written, without a
@@ -25,11 +32,20 @@ pub struct AccessChange {
     pub effect: Effect,
     /// Who: a principal ARN, `*` for everyone, `service codebuild.amazonaws.com`,
     /// `everyone except ...`, or `the policy's holder` for a statement without a principal;
-    /// for a change the analysis found, the class of callers in words (`any session of a role
-    /// the policy does not name, in account 444455556666`).
+    /// for a change the analysis found, the classes of callers in words (`anyone, anonymous
+    /// callers included`, `any principal in account 444455556666`, `the role deploy in account
+    /// 123456789012; the service codebuild.amazonaws.com`).
     pub principal: String,
-    /// The actions, in lowercase as compared (`ecr:putimage`), or `every action except ...`.
+    /// The caller classes of a change the analysis found, each of whose access changes by
+    /// exactly [`actions`](Self::actions); empty for a change of grants as written.
+    pub classes: Vec<CallerClass>,
+    /// The actions in the catalogue's spelling (`ecr:PutImage`), sorted, or as written when
+    /// the catalogue does not know them (`ecr:batch*`, `every action except ...`).
     pub actions: Vec<String>,
+    /// The bundle whose actions [`actions`](Self::actions) are exactly, if any: `pull` is
+    /// shown as `pull (ecr:BatchCheckLayerAvailability, ecr:BatchGetImage,
+    /// ecr:GetDownloadUrlForLayer)`.
+    pub bundle: Option<Bundle>,
     /// The resource, when the statement names one.
     pub resource: Option<String>,
     /// The conditions, each as `Operator key value`, all of which must hold.
@@ -53,10 +69,8 @@ pub struct AccessChange {
 ///     "Principal": {"AWS": "arn:aws:iam::123456789012:role/ci"}, "Action": ["ecr:BatchGetImage", "ecr:BatchDeleteImage"]}]}"#)?;
 /// let d = diff(&before, &after);
 /// let text = d.to_string();
-/// assert!(text.starts_with(
-///     "+ Allow any session of role /ci in account 123456789012: ecr:batchdeleteimage\n"
-/// ));
-/// assert!(text.contains("- Allow any session of role /ci in account 123456789012: ecr:putimage\n"));
+/// assert!(text.starts_with("+ Allow the role ci in account 123456789012: ecr:BatchDeleteImage\n"));
+/// assert!(text.contains("- Allow the role ci in account 123456789012: ecr:PutImage\n"));
 /// // Each change comes with a request one policy allows and the other refuses.
 /// let proof = d.added[0].counterexample.as_ref().unwrap();
 /// assert!(proof.is_certain());
@@ -131,7 +145,9 @@ fn group(grants: Vec<&Grant>) -> Vec<AccessChange> {
             |((effect, principal, resource, conditions), actions)| AccessChange {
                 effect,
                 principal: describe_target(principal, "the policy's holder", "everyone except"),
-                actions,
+                classes: Vec::new(),
+                bundle: None,
+                actions: spelled(actions),
                 resource: match resource {
                     Target::Unspecified => None,
                     r => Some(describe_target(r, "", "every resource except")),
@@ -143,45 +159,175 @@ fn group(grants: Vec<&Grant>) -> Vec<AccessChange> {
         .collect()
 }
 
-/// A change the analysis found, in words.
-fn exact_change(c: Change) -> AccessChange {
+/// Action names in the catalogue's spelling where it knows them, sorted and without
+/// repeats.
+fn spelled(actions: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = actions
+        .into_iter()
+        .map(|a| {
+            if a.contains(['*', '?', ' ']) {
+                a
+            } else if let Ok(known) = a.parse::<Action>() {
+                known.as_str().to_owned()
+            } else if let Ok(known) = a.parse::<PublicAction>() {
+                known.to_string()
+            } else {
+                a
+            }
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The changes the analysis found, grouped and in words.
+fn exact_changes(c: Changes) -> (Vec<AccessChange>, Vec<AccessChange>) {
+    let Some(reading) = c.reading.clone() else {
+        return (Vec::new(), Vec::new());
+    };
+    let shared = reading.shared();
+    let cx = Context {
+        universe: reading.after.classes(),
+        shared: &shared,
+        owner_named: reading.owner_named,
+    };
+    let entries = |changes: &[Change]| {
+        group_classes(changes, &cx)
+            .into_iter()
+            .map(exact_change)
+            .collect::<Vec<_>>()
+    };
+    (entries(&c.added), entries(&c.removed))
+}
+
+/// An entry of changes the analysis found.
+fn exact_change(g: Group) -> AccessChange {
+    let mut actions = g.actions;
+    actions.sort_by_key(|a| a.as_str());
+    let bundle = Bundle::ALL.into_iter().find(|b| {
+        let mut members = b.actions().to_vec();
+        members.sort_by_key(|a| a.as_str());
+        members == actions
+    });
     AccessChange {
         effect: Effect::Allow,
-        principal: c.proof.stands_for.clone(),
-        actions: c
-            .access
-            .actions
-            .iter()
-            .map(|a| a.as_str().to_ascii_lowercase())
-            .collect(),
+        principal: g.words,
+        classes: g.classes,
+        actions: actions.iter().map(|a| a.as_str().to_owned()).collect(),
+        bundle,
         resource: None,
         conditions: Vec::new(),
-        counterexample: Some(c.proof),
+        counterexample: Some(g.proof),
     }
+}
+
+/// What the compared policies are known to be set on, for [`diff_with`]: the example
+/// requests are made on the repository (or in the account) given, and the comparison reads
+/// it first.
+///
+/// ```
+/// use policy_core::compare::DiffOptions;
+/// use policy_core::model::RepositoryArn;
+/// use policy_core::AccountId;
+///
+/// let arn: RepositoryArn = "arn:aws:ecr:eu-west-1:123456789012:repository/app".parse()?;
+/// let on_repository = DiffOptions::on(arn);
+/// let in_account = DiffOptions::in_account(AccountId::new("123456789012")?);
+/// assert_eq!(on_repository.repository.unwrap().account(), in_account.owner.as_ref().unwrap());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DiffOptions {
+    /// The repository both policies are (to be) set on: its account owns it, its region is
+    /// the one requested.
+    pub repository: Option<RepositoryArn>,
+    /// The owning account, when the repository itself is not known; ignored when
+    /// [`repository`](Self::repository) is given.
+    pub owner: Option<AccountId>,
+}
+
+impl DiffOptions {
+    /// The policies of `repository`.
+    #[must_use]
+    pub fn on(repository: RepositoryArn) -> Self {
+        DiffOptions {
+            repository: Some(repository),
+            owner: None,
+        }
+    }
+
+    /// The policies of a repository of `owner`.
+    #[must_use]
+    pub fn in_account(owner: AccountId) -> Self {
+        DiffOptions {
+            repository: None,
+            owner: Some(owner),
+        }
+    }
+}
+
+/// What access `b` adds to and removes from `a`, as [`diff`] says it, for the repository (or
+/// account) `options` names: the comparison reads that repository first and its example
+/// requests are made on it. A difference that repository does not see (one only another
+/// owner or region would) is still shown, with a request on another repository, so the diff
+/// is empty exactly when the policies are [equivalent](crate::compare::equivalent).
+///
+/// ```
+/// use policy_core::compare::{diff_with, DiffOptions};
+/// use policy_core::PolicyDocument;
+///
+/// let code = PolicyDocument::from_json(r#"{"Statement": [{"Effect": "Allow",
+///     "Principal": {"AWS": "210987654321"}, "Action": ["ecr:BatchGetImage", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer"]}]}"#)?;
+/// let deployed = PolicyDocument::from_json(r#"{"Statement": [{"Effect": "Allow",
+///     "Principal": "*", "Action": "ecr:BatchGetImage"}]}"#)?;
+/// let repository = "arn:aws:ecr:eu-west-1:123456789012:repository/base".parse()?;
+/// let d = diff_with(&code, &deployed, &DiffOptions::on(repository));
+/// let text = d.to_string();
+/// assert!(text.starts_with("+ Allow anyone, anonymous callers included: ecr:BatchGetImage\n"), "{text}");
+/// assert!(text.contains(" on arn:aws:ecr:eu-west-1:123456789012:repository/base"), "{text}");
+/// assert!(text.contains("- Allow any principal in account 210987654321: \
+///     ecr:BatchCheckLayerAvailability, ecr:GetDownloadUrlForLayer\n"), "{text}");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[must_use]
+pub fn diff_with(a: &PolicyDocument, b: &PolicyDocument, options: &DiffOptions) -> PolicyDiff {
+    let ga = Grants::of(a);
+    let gb = Grants::of(b);
+    if ga.grants != gb.grants {
+        let on = Setting {
+            owner: options
+                .repository
+                .as_ref()
+                .map(|r| r.account().clone())
+                .or_else(|| options.owner.clone()),
+            repository: options.repository.clone(),
+        };
+        if let Some(c) = changes(a, b, &on) {
+            let (added, removed) = exact_changes(c);
+            return PolicyDiff {
+                added,
+                removed,
+                version_changed: false,
+            };
+        }
+    }
+    diff_grants(&ga, &gb)
 }
 
 /// What access `b` adds to and removes from `a`.
 ///
 /// Between two repository policies the access analysis answers (see
 /// [`equivalent`](crate::compare::equivalent) for when and over which repositories): one
-/// change for each class of callers and group of actions that one policy allows and the other
-/// does not, with a request that proves it. Otherwise the grants are compared as written: a
+/// change for each set of actions that one policy allows some callers and the other does
+/// not, the callers said together ("anyone, anonymous callers included", "any principal in
+/// account 444455556666"), with a request that proves it. [`diff_with`] says which repository
+/// the policies are on, for requests on it. Otherwise the grants are compared as written: a
 /// grant counts as added only when `a` does not already grant it, directly or through a wider
 /// grant (and likewise for removed).
 #[must_use]
 pub fn diff(a: &PolicyDocument, b: &PolicyDocument) -> PolicyDiff {
-    let ga = Grants::of(a);
-    let gb = Grants::of(b);
-    if ga.grants != gb.grants {
-        if let Some(c) = changes(a, b) {
-            return PolicyDiff {
-                added: c.added.into_iter().map(exact_change).collect(),
-                removed: c.removed.into_iter().map(exact_change).collect(),
-                version_changed: false,
-            };
-        }
-    }
-    diff_grants(&ga, &gb)
+    diff_with(a, b, &DiffOptions::default())
 }
 
 /// [`diff`] by the grants as written, whatever the documents.
@@ -208,17 +354,22 @@ impl PolicyDocument {
     pub fn diff(&self, other: &PolicyDocument) -> PolicyDiff {
         diff(self, other)
     }
+
+    /// What access `other` adds to and removes from this document on the repository `options`
+    /// names; see [`diff_with`].
+    #[must_use]
+    pub fn diff_with(&self, other: &PolicyDocument, options: &DiffOptions) -> PolicyDiff {
+        diff_with(self, other, options)
+    }
 }
 
 impl fmt::Display for AccessChange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {}: {}",
-            self.effect,
-            self.principal,
-            self.actions.join(", ")
-        )?;
+        write!(f, "{} {}: ", self.effect, self.principal)?;
+        match self.bundle {
+            Some(b) => write!(f, "{b} ({})", self.actions.join(", "))?,
+            None => f.write_str(&self.actions.join(", "))?,
+        }
         if let Some(r) = &self.resource {
             write!(f, " on {r}")?;
         }

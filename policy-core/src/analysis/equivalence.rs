@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use policy_catalogue::checks::{action_covers_action, has_policy_variable};
 
-use crate::analysis::changes::changes;
+use crate::analysis::changes::{changes, Setting};
 
 use crate::model::condition::{ConditionValue, Conditions};
 use crate::model::document::PolicyDocument;
@@ -300,7 +300,7 @@ pub fn equivalent(a: &PolicyDocument, b: &PolicyDocument) -> bool {
         return true;
     }
     // Equal grants under another version: policy variables read otherwise.
-    ga.grants != gb.grants && changes(a, b).is_some_and(|c| c.is_empty())
+    ga.grants != gb.grants && changes(a, b, &Setting::default()).is_some_and(|c| c.is_empty())
 }
 
 /// [`equivalent`] by the grants as written, whatever the documents.

@@ -6,6 +6,7 @@ pub(crate) mod by_kind;
 pub(crate) mod changes;
 pub(crate) mod diff;
 pub(crate) mod equivalence;
+pub(crate) mod groups;
 pub mod lint;
 pub(crate) mod normalize;
 pub mod summary;

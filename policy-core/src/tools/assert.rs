@@ -37,7 +37,7 @@ use std::fmt;
 use policy_catalogue::{Action, Operator};
 
 use crate::analysis::access::{allow_all, AccessAnalysis, AnalysisOptions};
-use crate::analysis::changes::{compare, Counterexample, Want};
+use crate::analysis::changes::{compare, Counterexample, Setting, Want};
 use crate::eval::condition_internals::PreparedCondition;
 use crate::eval::{
     principal_matches, Caller, ContextSource, Evaluator, Lookup, Outcome, PreparedPolicy,
@@ -364,7 +364,7 @@ pub fn check_no_new_access(
     new: impl AsRef<PolicyDocument>,
 ) -> Result<(), AccessReport> {
     let (old_doc, new_doc) = (old.as_ref(), new.as_ref());
-    let Some(changes) = compare(old_doc, new_doc, Want::Added) else {
+    let Some(changes) = compare(old_doc, new_doc, Want::Added, &Setting::default()) else {
         return no_new_access_by_text(old_doc, new_doc);
     };
     let new_policy = PreparedPolicy::new(PolicyKind::Repository, new_doc);
