@@ -5,7 +5,7 @@
 //! with `NotIpAddress aws:SourceIp` and literal ranges. For those, who gets which action is a
 //! matter of set membership: an allow applies to the classes its principal covers, a deny is
 //! escaped exactly when one address lies in the ranges of every deny in the way, and a guard
-//! naming an account leaves a confused deputy no source. [`findings`] decides such policies
+//! naming an account leaves a confused deputy no source. [`findings()`] decides such policies
 //! that way and asks the solver only for the witness of each finding, with the very question
 //! the engine would ask ([`crate::findings::findings_with`]); anything else (wildcards or
 //! other keys in conditions, `ForAllValues:`, `...IfExists`, `Null`, `NotPrincipal`,
