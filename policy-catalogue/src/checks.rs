@@ -492,6 +492,22 @@ pub fn corrected_value(violation: &RuleViolation) -> Option<String> {
     (fits && candidate != violation.value).then_some(candidate)
 }
 
+/// How `deny anyone except ...` spares each kind of principal from a `"Principal": "*"` deny:
+/// the condition that leaves it out, for users and roles (by ARN, so that a role's sessions are
+/// spared with it), accounts and services, in that order. The builder, the macro's expansion
+/// and its compile-time analysis all write these conditions from this one table.
+///
+/// ```
+/// use policy_catalogue::checks::SPARED_BY;
+/// use policy_catalogue::Operator;
+/// assert_eq!(SPARED_BY[1], (Operator::StringNotEquals, "aws:PrincipalAccount"));
+/// ```
+pub const SPARED_BY: [(Operator, &str); 3] = [
+    (Operator::ArnNotLike, "aws:PrincipalArn"),
+    (Operator::StringNotEquals, "aws:PrincipalAccount"),
+    (Operator::StringNotEquals, "aws:PrincipalServiceName"),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

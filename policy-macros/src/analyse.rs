@@ -16,6 +16,7 @@ use proc_macro2::{Ident, Punct, Spacing, Span, TokenStream, TokenTree};
 use policy_analysis::findings::{self, Code, Place};
 use policy_analysis::ir;
 use policy_analysis::Options;
+use policy_catalogue::checks::SPARED_BY;
 use policy_catalogue::{ConditionOperator, Operator};
 
 use crate::ast::{self, PrincipalKind, Value};
@@ -283,15 +284,7 @@ fn statement(s: &Statement, account: &str) -> Option<ir::Statement> {
             _ => return None,
         }
     }
-    for (operator, key, values) in [
-        (Operator::ArnNotLike, "aws:PrincipalArn", arns),
-        (Operator::StringNotEquals, "aws:PrincipalAccount", accounts),
-        (
-            Operator::StringNotEquals,
-            "aws:PrincipalServiceName",
-            services,
-        ),
-    ] {
+    for ((operator, key), values) in SPARED_BY.into_iter().zip([arns, accounts, services]) {
         if !values.is_empty() {
             push(
                 &mut conditions,

@@ -3,7 +3,8 @@
 //! order, merging of condition tests) and the compact renderer of policy-core; a test in the
 //! root package checks the text against `to_json()` for every grammar form.
 
-use policy_catalogue::{ConditionOperator, Operator};
+use policy_catalogue::checks::SPARED_BY;
+use policy_catalogue::ConditionOperator;
 
 use crate::arn::Arn;
 
@@ -170,15 +171,7 @@ fn statement(out: &mut String, s: &Statement, account: &str) -> Option<()> {
             _ => return None,
         }
     }
-    for (operator, key, values) in [
-        (Operator::ArnNotLike, "aws:PrincipalArn", arns),
-        (Operator::StringNotEquals, "aws:PrincipalAccount", accounts),
-        (
-            Operator::StringNotEquals,
-            "aws:PrincipalServiceName",
-            services,
-        ),
-    ] {
+    for ((operator, key), values) in SPARED_BY.into_iter().zip([arns, accounts, services]) {
         if !values.is_empty() {
             push_condition(
                 &mut conditions,

@@ -43,6 +43,7 @@ use crate::model::policy::RepositoryPolicy;
 use crate::model::principal::{AwsPrincipal, Principal};
 use crate::model::statement::{ActionElement, PrincipalElement, Statement};
 use crate::model::version::{Effect, Version};
+use policy_catalogue::checks::SPARED_BY;
 use policy_catalogue::{Bundle, Operator};
 
 /// Type-level states of the policy's account.
@@ -688,15 +689,7 @@ impl Draft {
                 _ => {}
             }
         }
-        for (operator, key, values) in [
-            (Operator::ArnNotLike, "aws:PrincipalArn", arns),
-            (Operator::StringNotEquals, "aws:PrincipalAccount", accounts),
-            (
-                Operator::StringNotEquals,
-                "aws:PrincipalServiceName",
-                services,
-            ),
-        ] {
+        for ((operator, key), values) in SPARED_BY.into_iter().zip([arns, accounts, services]) {
             if !values.is_empty() {
                 d.conditions.push(Condition::new(
                     crate::model::condition::plain(operator),
