@@ -481,7 +481,13 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
     let path = |j: usize| format!("Statement[{i}].{name}[{j}]");
     for (j, item) in a.actions.iter().enumerate() {
         let text = &item.as_str();
-        match classify_item(item) {
+        // Only a wildcard finding of an allowing `Action` names what a pattern matches.
+        let named = s.effect == Effect::Allow && !a.negated;
+        let Some(check) = classify_item(item, named) else {
+            continue_redundant(out, st, redundant.as_deref(), j, text, path);
+            continue;
+        };
+        match check {
             ActionCheck::Unknown { suggestion } => out.push(
                 LintCode::UnknownAction,
                 st,
@@ -626,35 +632,59 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
             }
             _ => {}
         }
-        if redundant.as_ref().is_some_and(|r| r[j]) {
-            out.push(
-                LintCode::RedundantAction,
-                st,
-                path(j),
-                format!("\"{text}\" is already covered by another entry of the list"),
-                "remove it",
-            );
-        }
+        continue_redundant(out, st, redundant.as_deref(), j, text, path);
     }
 }
 
-/// [`classify_action`] of an entry: the catalogue's actions are known by their variant, so
-/// only patterns and other text are looked up by name.
-fn classify_item(item: &ActionItem) -> ActionCheck {
-    match item {
+/// The finding of entry `j` when another entry of its list covers it.
+fn continue_redundant(
+    out: &mut Out,
+    st: Option<usize>,
+    redundant: Option<&[bool]>,
+    j: usize,
+    text: &str,
+    path: impl Fn(usize) -> String,
+) {
+    if redundant.is_some_and(|r| r[j]) {
+        out.push(
+            LintCode::RedundantAction,
+            st,
+            path(j),
+            format!("\"{text}\" is already covered by another entry of the list"),
+            "remove it",
+        );
+    }
+}
+
+/// [`classify_action`] of an entry: the catalogue's actions are known by their variant, and a
+/// pattern's matches are listed only when `named` (a finding may name them); `None` for a
+/// pattern that matches some action when they are not, which no rule reports.
+fn classify_item(item: &ActionItem, named: bool) -> Option<ActionCheck> {
+    Some(match item {
+        ActionItem::Pattern(p) if !named => {
+            if policy_catalogue::action_bits(p.as_str()) != 0 {
+                return None;
+            }
+            ActionCheck::Pattern(Vec::new())
+        }
+        ActionItem::Pattern(p) => ActionCheck::Pattern(p.matching_actions()),
         ActionItem::Ecr(policy_catalogue::Action::GetAuthorizationToken) => {
             ActionCheck::AuthorizationToken
         }
         ActionItem::Ecr(a) if a.is_repository_action() => ActionCheck::Repository(*a),
         ActionItem::Ecr(a) => ActionCheck::NotRepositoryAction(*a),
         ActionItem::Public(a) => ActionCheck::Public(*a),
-        ActionItem::Pattern(_) | ActionItem::Other(_) => classify_action(item.as_str()),
-    }
+        ActionItem::Other(text) => classify_action(text),
+    })
 }
 
 /// [`redundant_entries`] of a list, `None` when no entry is redundant. A list of catalogue
 /// actions alone can only repeat one (no entry has a wildcard), which a bit per action finds.
 fn redundant_items(items: &ValueList<ActionItem>) -> Option<Vec<bool>> {
+    // An entry alone neither repeats nor is covered by another.
+    if items.len() < 2 {
+        return None;
+    }
     let (mut ecr, mut public) = (0u128, 0u128);
     let mut repeats: Option<Vec<bool>> = None;
     for (j, item) in items.iter().enumerate() {
@@ -1013,7 +1043,7 @@ mod tests {
     use super::{classify_item, redundant_entries, redundant_items};
     use crate::model::action::ActionItem;
     use crate::model::list::ValueList;
-    use policy_catalogue::checks::{action_covers_action, classify_action};
+    use policy_catalogue::checks::{action_covers_action, classify_action, ActionCheck};
     use policy_catalogue::{Action, PublicAction};
 
     #[test]
@@ -1025,21 +1055,36 @@ mod tests {
             .chain(
                 [
                     "ecr:Batch*",
+                    "ecr:bAtCh*",
+                    "ECR:Batch*",
+                    "ecr:Get*Policy",
+                    "ecr:Nothing*",
                     "ecr:putimages",
                     "s3:GetObject",
+                    "s3:*",
                     "*",
                     "ecr-public:*",
                 ]
                 .map(String::from),
             );
+        let mut unnamed_patterns = 0;
         for text in texts {
             let item = ActionItem::parse(&text);
-            assert_eq!(
-                classify_item(&item),
-                classify_action(item.as_str()),
-                "{text}"
-            );
+            let check = classify_action(item.as_str());
+            assert_eq!(classify_item(&item, true).as_ref(), Some(&check), "{text}");
+            // Without names, a pattern that matches something has no class.
+            match classify_item(&item, false) {
+                None => {
+                    assert!(
+                        matches!(&check, ActionCheck::Pattern(m) if !m.is_empty()),
+                        "{text}"
+                    );
+                    unnamed_patterns += 1;
+                }
+                unnamed => assert_eq!(unnamed.as_ref(), Some(&check), "{text}"),
+            }
         }
+        assert_eq!(unnamed_patterns, 4);
     }
 
     #[test]
@@ -1056,14 +1101,16 @@ mod tests {
         for a in pool {
             for b in pool {
                 for c in pool {
-                    let texts = [a, b, c];
-                    let items: Vec<ActionItem> =
-                        texts.iter().map(|t| ActionItem::parse(t)).collect();
-                    let listed: Vec<&str> = items.iter().map(ActionItem::as_str).collect();
-                    let expected = redundant_entries(&listed);
-                    let got = redundant_items(&items.into_iter().collect::<ValueList<_>>())
-                        .unwrap_or_else(|| vec![false; texts.len()]);
-                    assert_eq!(got, expected, "{texts:?}");
+                    // Lists of one, two and three entries.
+                    for texts in [&[a][..], &[a, b], &[a, b, c]] {
+                        let items: Vec<ActionItem> =
+                            texts.iter().map(|t| ActionItem::parse(t)).collect();
+                        let listed: Vec<&str> = items.iter().map(ActionItem::as_str).collect();
+                        let expected = redundant_entries(&listed);
+                        let got = redundant_items(&items.into_iter().collect::<ValueList<_>>())
+                            .unwrap_or_else(|| vec![false; texts.len()]);
+                        assert_eq!(got, expected, "{texts:?}");
+                    }
                 }
             }
         }
