@@ -484,7 +484,7 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
         // Only a wildcard finding of an allowing `Action` names what a pattern matches.
         let named = s.effect == Effect::Allow && !a.negated;
         let Some(check) = classify_item(item, named) else {
-            continue_redundant(out, st, redundant.as_deref(), j, text, path);
+            redundant_finding(out, st, redundant.as_deref(), j, text, path);
             continue;
         };
         match check {
@@ -632,12 +632,12 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
             }
             _ => {}
         }
-        continue_redundant(out, st, redundant.as_deref(), j, text, path);
+        redundant_finding(out, st, redundant.as_deref(), j, text, path);
     }
 }
 
 /// The finding of entry `j` when another entry of its list covers it.
-fn continue_redundant(
+fn redundant_finding(
     out: &mut Out,
     st: Option<usize>,
     redundant: Option<&[bool]>,
@@ -667,7 +667,7 @@ fn classify_item(item: &ActionItem, named: bool) -> Option<ActionCheck> {
             }
             ActionCheck::Pattern(Vec::new())
         }
-        ActionItem::Pattern(p) => ActionCheck::Pattern(p.matching_actions()),
+        ActionItem::Pattern(p) => ActionCheck::Pattern(matching_actions(p.as_str())),
         ActionItem::Ecr(policy_catalogue::Action::GetAuthorizationToken) => {
             ActionCheck::AuthorizationToken
         }
@@ -676,6 +676,24 @@ fn classify_item(item: &ActionItem, named: bool) -> Option<ActionCheck> {
         ActionItem::Public(a) => ActionCheck::Public(*a),
         ActionItem::Other(text) => classify_action(text),
     })
+}
+
+/// [`policy_catalogue::ActionPattern::matching_actions`]: the catalogue's actions `pattern`
+/// matches, in rank order, read off the actions sorted by rank once.
+fn matching_actions(pattern: &str) -> Vec<policy_catalogue::Action> {
+    use policy_catalogue::Action;
+    static BY_RANK: std::sync::OnceLock<[Action; Action::ALL.len()]> = std::sync::OnceLock::new();
+    let by_rank = BY_RANK.get_or_init(|| {
+        let mut all = Action::ALL;
+        all.sort_by_key(|a| a.rank());
+        all
+    });
+    let bits = policy_catalogue::action_bits(pattern);
+    by_rank
+        .iter()
+        .copied()
+        .filter(|a| bits & 1 << a.index() != 0)
+        .collect()
 }
 
 /// [`redundant_entries`] of a list, `None` when no entry is redundant. A list of catalogue
