@@ -565,12 +565,12 @@ impl<'a> Evaluator<'a> {
                 }
             },
             |tally: &Tally| conclude(tally, request),
-            |reason, s, m| {
-                !(reason == Reason::SameAccountRepositoryAllow && m == PrincipalMatch::Account)
-                    && !(reason == Reason::SameAccountIdentityAllow
-                        && s.policy == PolicyKind::Repository)
-                    && !(reason == Reason::SameAccountRepositoryAllow
-                        && s.policy == PolicyKind::Identity)
+            |reason, s, m| match reason {
+                Reason::SameAccountRepositoryAllow => {
+                    m != PrincipalMatch::Account && s.policy != PolicyKind::Identity
+                }
+                Reason::SameAccountIdentityAllow => s.policy != PolicyKind::Repository,
+                _ => true,
             },
         )
     }
