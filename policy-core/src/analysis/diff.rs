@@ -204,10 +204,10 @@ fn exact_changes(c: Changes) -> (Vec<AccessChange>, Vec<AccessChange>) {
 /// An entry of changes the analysis found.
 fn exact_change(g: Group) -> AccessChange {
     let mut actions = g.actions;
-    actions.sort_by_key(|a| a.as_str());
+    crate::model::order::sort_by_key(&mut actions, |a| a.as_str());
     let bundle = Bundle::ALL.into_iter().find(|b| {
         let mut members = b.actions().to_vec();
-        members.sort_by_key(|a| a.as_str());
+        crate::model::order::sort_by_key(&mut members, |a| a.as_str());
         members == actions
     });
     AccessChange {

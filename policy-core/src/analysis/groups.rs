@@ -63,7 +63,7 @@ pub(crate) fn group(changes: &[Change], cx: &Context<'_>) -> Vec<Group> {
     let mut groups: Vec<(usize, Group)> = by_actions
         .into_iter()
         .map(|(actions, mut classes)| {
-            classes.sort_by_key(|c| position(c));
+            crate::model::order::sort_by_key(&mut classes, |c| position(c));
             let changed: BTreeSet<&CallerClass> = classes.iter().copied().collect();
             // A certain proof first, from the most outside caller: another account's rather
             // than the owner's, an IAM caller rather than a service or an anonymous one.
@@ -92,7 +92,7 @@ pub(crate) fn group(changes: &[Change], cx: &Context<'_>) -> Vec<Group> {
             )
         })
         .collect();
-    groups.sort_by_key(|(first, _)| *first);
+    crate::model::order::sort_by_key(&mut groups, |(first, _)| *first);
     groups.into_iter().map(|(_, g)| g).collect()
 }
 
@@ -186,7 +186,7 @@ fn words(changed: &BTreeSet<&CallerClass>, actions: &BTreeSet<Action>, cx: &Cont
             _ => None,
         })
         .collect();
-    accounts.sort_by_key(|(a, _)| (!a.owner, !a.named, a.id.clone()));
+    crate::model::order::sort_by_key(&mut accounts, |(a, _)| (!a.owner, !a.named, a.id.clone()));
     let place = |a: &AccountClass| place(a, cx.owner_named);
 
     // "anyone outside account X": every class outside some named accounts.

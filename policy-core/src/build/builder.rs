@@ -700,7 +700,7 @@ impl Draft {
         }
         let mut actions = d.actions;
         if !d.verbatim {
-            actions.sort();
+            crate::model::order::sort(&mut actions);
             actions.dedup();
         }
         let principals: Vec<Principal> = d
@@ -730,9 +730,9 @@ impl Draft {
         fn same_set<T: Ord + Clone>(a: &[T], b: &[T]) -> bool {
             let mut a = a.to_vec();
             let mut b = b.to_vec();
-            a.sort();
+            crate::model::order::sort(&mut a);
             a.dedup();
-            b.sort();
+            crate::model::order::sort(&mut b);
             b.dedup();
             a == b
         }
