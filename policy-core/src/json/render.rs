@@ -402,22 +402,24 @@ impl Serialize for ConditionValue {
     }
 }
 
-/// Writes `doc` in `layout` into a buffer sized for typical statements, so that long policies
-/// are not copied over and over as the buffer grows.
-///
-/// One formatter type for the three layouts, so that the serialisation of the model and
-/// serde_json's serializer are compiled once rather than once per layout.
+/// Writes `doc` with `formatter` into a buffer sized for typical statements, so that long
+/// policies are not copied over and over as the buffer grows.
 #[allow(unsafe_code)]
-fn write(doc: &PolicyDocument, style: Style, per_statement: usize, layout: Layout) -> String {
+fn write<F: serde_json::ser::Formatter>(
+    doc: &PolicyDocument,
+    style: Style,
+    per_statement: usize,
+    formatter: F,
+) -> String {
     let mut out = Vec::with_capacity(64 + per_statement * doc.statements.len());
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, layout);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
     // Serialising the model cannot fail: every map key is a string and no value reports an
     // error. The empty string is never returned.
     if styled(doc, style).serialize(&mut ser).is_err() {
         return String::new();
     }
     // SAFETY: serde_json writes only UTF-8: every string it writes comes from a `&str`
-    // (escaped or copied whole), numbers and punctuation are ASCII, and the three layouts
+    // (escaped or copied whole), numbers and punctuation are ASCII, and the three formatters
     // used here write only ASCII. serde_json's own `to_string` relies on the same fact.
     unsafe { String::from_utf8_unchecked(out) }
 }
@@ -543,7 +545,12 @@ kind_json!(
 );
 
 pub(crate) fn to_json(doc: &PolicyDocument) -> String {
-    write(doc, Style { aws: false }, 384, Layout::Compact)
+    write(
+        doc,
+        Style { aws: false },
+        384,
+        serde_json::ser::CompactFormatter,
+    )
 }
 
 pub(crate) fn to_json_pretty(doc: &PolicyDocument) -> String {
@@ -551,55 +558,12 @@ pub(crate) fn to_json_pretty(doc: &PolicyDocument) -> String {
         doc,
         Style { aws: false },
         640,
-        Layout::Pretty(serde_json::ser::PrettyFormatter::with_indent(b"  ")),
+        serde_json::ser::PrettyFormatter::with_indent(b"  "),
     )
 }
 
 pub(crate) fn to_aws_json(doc: &PolicyDocument) -> String {
-    write(
-        doc,
-        Style { aws: true },
-        512,
-        Layout::Aws(AwsFormatter::default()),
-    )
-}
-
-/// The three layouts behind one `Formatter`: each structural call goes to the layout's own
-/// formatter (serde_json's compact and pretty ones, or AWS's), and everything else (strings,
-/// numbers, literals) is written the same way by all three, by the trait's defaults.
-enum Layout {
-    Compact,
-    Pretty(serde_json::ser::PrettyFormatter<'static>),
-    Aws(AwsFormatter),
-}
-
-/// Forwards a structural `Formatter` method to the layout's formatter.
-macro_rules! forward {
-    ($($name:ident($($arg:ident: $ty:ty),*);)*) => {$(
-        fn $name<W: ?Sized + io::Write>(&mut self, writer: &mut W $(, $arg: $ty)*) -> io::Result<()> {
-            use serde_json::ser::CompactFormatter;
-            match self {
-                Layout::Compact => CompactFormatter.$name(writer $(, $arg)*),
-                Layout::Pretty(f) => f.$name(writer $(, $arg)*),
-                Layout::Aws(f) => f.$name(writer $(, $arg)*),
-            }
-        }
-    )*};
-}
-
-impl serde_json::ser::Formatter for Layout {
-    forward! {
-        begin_object();
-        end_object();
-        begin_object_key(first: bool);
-        end_object_key();
-        begin_object_value();
-        end_object_value();
-        begin_array();
-        end_array();
-        begin_array_value(first: bool);
-        end_array_value();
-    }
+    write(doc, Style { aws: true }, 512, AwsFormatter::default())
 }
 
 /// The layout of Jackson's `DefaultPrettyPrinter`, which AWS uses for stored policies: objects
