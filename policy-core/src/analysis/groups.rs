@@ -56,10 +56,12 @@ pub(crate) fn group(changes: &[Change], cx: &Context<'_>) -> Vec<Group> {
             .position(|u| u == class)
             .unwrap_or(usize::MAX)
     };
-    let mut by_actions: BTreeMap<BTreeSet<Action>, Vec<&CallerClass>> = BTreeMap::new();
-    for (class, (actions, _)) in &per_class {
-        by_actions.entry(actions.clone()).or_default().push(class);
-    }
+    let by_actions = crate::model::order::group(
+        per_class
+            .iter()
+            .map(|(class, (actions, _))| (actions.clone(), *class))
+            .collect(),
+    );
     let mut groups: Vec<(usize, Group)> = by_actions
         .into_iter()
         .map(|(actions, mut classes)| {
@@ -174,10 +176,7 @@ fn words(changed: &BTreeSet<&CallerClass>, actions: &BTreeSet<Action>, cx: &Cont
             join(&names, " and ")
         );
     }
-    let mut scopes: BTreeMap<Scope, Vec<&CallerClass>> = BTreeMap::new();
-    for c in &all {
-        scopes.entry(scope(c)).or_default().push(c);
-    }
+    let scopes = crate::model::order::group(all.iter().map(|c| (scope(c), *c)).collect());
     // Accounts in the order a reader expects: the owner, the named ones, the others.
     let mut accounts: Vec<(&AccountClass, &Vec<&CallerClass>)> = scopes
         .iter()
@@ -230,7 +229,7 @@ fn words(changed: &BTreeSet<&CallerClass>, actions: &BTreeSet<Action>, cx: &Cont
         pieces.push(format!("{} {}", join(&within, " and "), place(account)));
     }
     if !outside_phrase {
-        if let Some(services) = scopes.get(&Scope::Services) {
+        if let Some(services) = crate::model::order::values_of(&scopes, &Scope::Services) {
             if services.iter().any(|c| cover.changes(c)) {
                 if services.len() > 1 && cover.phrase(services) {
                     pieces.push("any service principal".to_owned());

@@ -700,7 +700,7 @@ impl Draft {
         }
         let mut actions = d.actions;
         if !d.verbatim {
-            crate::model::order::sort(&mut actions);
+            actions.sort();
             actions.dedup();
         }
         let principals: Vec<Principal> = d
@@ -730,9 +730,9 @@ impl Draft {
         fn same_set<T: Ord + Clone>(a: &[T], b: &[T]) -> bool {
             let mut a = a.to_vec();
             let mut b = b.to_vec();
-            crate::model::order::sort(&mut a);
+            a.sort();
             a.dedup();
-            crate::model::order::sort(&mut b);
+            b.sort();
             b.dedup();
             a == b
         }
