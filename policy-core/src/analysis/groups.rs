@@ -43,13 +43,8 @@ pub(crate) struct Context<'a> {
 
 /// The changes grouped by their actions, in the order of their first class.
 pub(crate) fn group(changes: &[Change], cx: &Context<'_>) -> Vec<Group> {
-    let mut per_class: BTreeMap<&CallerClass, (BTreeSet<Action>, Vec<&Counterexample>)> =
-        BTreeMap::new();
-    for c in changes {
-        let entry = per_class.entry(&c.access.class).or_default();
-        entry.0.extend(c.access.actions.iter().copied());
-        entry.1.push(&c.proof);
-    }
+    let per_class =
+        crate::model::order::group(changes.iter().map(|c| (&c.access.class, c)).collect());
     let position = |class: &CallerClass| {
         cx.universe
             .iter()
@@ -59,7 +54,13 @@ pub(crate) fn group(changes: &[Change], cx: &Context<'_>) -> Vec<Group> {
     let by_actions = crate::model::order::group(
         per_class
             .iter()
-            .map(|(class, (actions, _))| (actions.clone(), *class))
+            .map(|(class, changes)| {
+                let actions: BTreeSet<Action> = changes
+                    .iter()
+                    .flat_map(|c| c.access.actions.iter().copied())
+                    .collect();
+                (actions, *class)
+            })
             .collect(),
     );
     let mut groups: Vec<(usize, Group)> = by_actions
@@ -71,7 +72,8 @@ pub(crate) fn group(changes: &[Change], cx: &Context<'_>) -> Vec<Group> {
             // than the owner's, an IAM caller rather than a service or an anonymous one.
             let proof = classes
                 .iter()
-                .flat_map(|c| per_class[c].1.iter().copied())
+                .flat_map(|c| crate::model::order::values_of(&per_class, c).unwrap_or_default())
+                .map(|c| &c.proof)
                 .min_by_key(|p| {
                     (
                         p.certainty != Certainty::Certain,
