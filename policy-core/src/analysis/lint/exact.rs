@@ -55,12 +55,16 @@ pub fn exact_findings(
     let lowered = lower(doc);
     // Most policies are decided by their letters: no caller classes, no evaluator unless a
     // finding needs its witness confirmed.
-    if let Some(judged) = literal::findings(&lowered, &engine_options(&options, None)) {
-        let confirmer = Confirmer::new(doc, repository, &judged.owner);
-        return judged
-            .findings
+    if let Some(literal::Judged {
+        owner, findings, ..
+    }) = literal::findings(&lowered, &engine_options(&options, None))
+    {
+        // Made for the first finding with a witness: most policies have none.
+        let confirmer = std::cell::OnceCell::new();
+        let confirmer = || confirmer.get_or_init(|| Confirmer::new(doc, repository, &owner));
+        return findings
             .into_iter()
-            .map(|f| exact_finding(f, |g, action| confirmer.confirm(g, action)))
+            .map(|f| exact_finding(f, |g, action| confirmer().confirm(g, action)))
             .collect();
     }
     searched(doc, &options, &lowered)

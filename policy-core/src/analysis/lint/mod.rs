@@ -9,6 +9,7 @@
 
 mod exact;
 mod finding;
+mod length;
 mod rules;
 
 use crate::json::parse::ParsedPolicy;

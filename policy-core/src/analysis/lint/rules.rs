@@ -10,15 +10,22 @@ use policy_catalogue::wildcard_match;
 
 use super::finding::{Finding, LintCode};
 use crate::eval::{element_matches, Caller, PrincipalMatch};
+use crate::model::action::ActionItem;
 use crate::model::arn::RepositoryArn;
 use crate::model::condition::ConditionValue;
 use crate::model::document::PolicyDocument;
 use crate::model::kind::{is_private_repository_arn, PolicyKind};
 use crate::model::kinds::{RegistryPolicy, RegistryPolicyScope};
+use crate::model::list::ValueList;
 use crate::model::names::{AccountId, RoleName, SessionName, Sid};
-use crate::model::principal::{AwsPrincipal, Principal};
+use crate::model::principal::{AwsPrincipal, Principal, PrincipalKey};
 use crate::model::statement::{PrincipalElement, Statement};
 use crate::model::version::{Effect, Version};
+
+// A bit per catalogue action (`redundant_items`).
+const _: () = assert!(
+    policy_catalogue::Action::ALL.len() <= 128 && policy_catalogue::PublicAction::ALL.len() <= 128
+);
 
 struct Out {
     findings: Vec<Finding>,
@@ -81,9 +88,14 @@ pub(super) fn check(
     }
     let legacy = doc.version.unwrap_or(Version::V2008_10_17) == Version::V2008_10_17;
     // One pass over the Sids: a repeat is a statement whose Sid an earlier one has.
-    let mut sids = std::collections::HashSet::new();
+    let mut sids = std::collections::HashSet::with_capacity(if doc.statements.len() > 1 {
+        doc.statements.len()
+    } else {
+        0
+    });
     for (i, s) in doc.statements.iter().enumerate() {
-        let repeated = s.sid.as_ref().is_some_and(|sid| !sids.insert(sid.as_str()));
+        let repeated = doc.statements.len() > 1
+            && s.sid.as_ref().is_some_and(|sid| !sids.insert(sid.as_str()));
         statement(
             &mut out,
             repeated,
@@ -93,9 +105,13 @@ pub(super) fn check(
             kind != PolicyKind::Repository,
         );
     }
-    let length = doc.to_json().chars().count();
     // ECR's limit; IAM's for identity policies depends on how the policy is attached.
-    if kind.is_resource_based() && length > crate::model::policy::MAX_POLICY_LENGTH {
+    let length = if kind.is_resource_based() {
+        super::length::json_length(doc)
+    } else {
+        0
+    };
+    if length > crate::model::policy::MAX_POLICY_LENGTH {
         out.push(
             LintCode::PolicyTooLong,
             None,
@@ -274,34 +290,36 @@ fn principal(out: &mut Out, i: usize, s: &Statement, by_letters: bool) {
             f.hint,
         );
     }
-    let mut index = std::collections::BTreeMap::<&str, usize>::new();
+    // How many principals of each key came before, for the paths of findings.
+    let mut index = [0usize; PrincipalKey::ALL.len()];
     for x in p.principals.iter() {
         let (key, n) = match x.key() {
             Some(k) => {
-                let n = index.entry(k.as_str()).or_default();
-                *n += 1;
-                (k.as_str(), *n - 1)
+                index[k as usize] += 1;
+                (k.as_str(), index[k as usize] - 1)
             }
             None => ("", 0),
         };
-        let path = if key.is_empty() {
-            format!("Statement[{i}].{name}")
-        } else {
-            format!("Statement[{i}].{name}.{key}[{n}]")
+        let path = || {
+            if key.is_empty() {
+                format!("Statement[{i}].{name}")
+            } else {
+                format!("Statement[{i}].{name}.{key}[{n}]")
+            }
         };
         if let Principal::Aws(AwsPrincipal::Other(text)) = x {
             match crate::json::parse::aws_principal(text) {
                 Err((message, hint)) => out.push(
                     LintCode::MalformedPrincipal,
                     Some(i),
-                    path,
+                    path(),
                     message,
                     hint.unwrap_or_default(),
                 ),
                 Ok(_) if !text.starts_with("arn:") => out.push(
                     LintCode::DeletedPrincipal,
                     Some(i),
-                    path,
+                    path(),
                     format!("\"{text}\" is a unique id: AWS shows one once the user or role it names is deleted, and the grant reaches nobody"),
                     "name the user or role again by ARN, or remove it",
                 ),
@@ -458,19 +476,22 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
             "list the actions, or remove the statement",
         );
     }
-    let texts: Vec<&str> = a
-        .actions
-        .iter()
-        .map(crate::model::action::ActionItem::as_str)
-        .collect();
-    let redundant = redundant_entries(&texts);
-    for (j, text) in texts.iter().enumerate() {
-        let path = format!("Statement[{i}].{name}[{j}]");
-        match classify_action(text) {
+    let redundant = redundant_items(&a.actions);
+    // Paths are written only for the entries with a finding.
+    let path = |j: usize| format!("Statement[{i}].{name}[{j}]");
+    for (j, item) in a.actions.iter().enumerate() {
+        let text = &item.as_str();
+        // Only a wildcard finding of an allowing `Action` names what a pattern matches.
+        let named = s.effect == Effect::Allow && !a.negated;
+        let Some(check) = classify_item(item, named) else {
+            redundant_finding(out, st, redundant.as_deref(), j, text, path);
+            continue;
+        };
+        match check {
             ActionCheck::Unknown { suggestion } => out.push(
                 LintCode::UnknownAction,
                 st,
-                path.clone(),
+                path(j),
                 format!("unknown action \"{text}\""),
                 suggestion.map_or_else(
                     || "see the ECR actions in the Service Authorization Reference".to_owned(),
@@ -486,7 +507,7 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
                 out.push(
                     LintCode::PublicActionInPrivatePolicy,
                     st,
-                    path.clone(),
+                    path(j),
                     format!("\"{text}\" is an ECR Public action: it has no effect in the {} of a private registry", if out.kind == PolicyKind::Registry { "registry policy" } else { "policy of a repository" }),
                     format!("use the ecr: action of the same name, \"ecr:{name}\""),
                 );
@@ -500,7 +521,7 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
                 out.push(
                     LintCode::PrivateActionInPublicPolicy,
                     st,
-                    path.clone(),
+                    path(j),
                     format!("\"{text}\" is an action of private ECR: it has no effect in an ECR Public repository policy"),
                     format!("use the ecr-public: action of the same name, \"ecr-public:{name}\""),
                 );
@@ -514,7 +535,7 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
                 out.push(
                     LintCode::ActionOutsideScopeV1,
                     st,
-                    path.clone(),
+                    path(j),
                     if v1 {
                         format!("{act} is refused by a registry of policy scope V1, which enforces only ecr:ReplicateImage, ecr:BatchImportUpstreamImage and ecr:CreateRepository")
                     } else {
@@ -535,7 +556,7 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
             ActionCheck::AuthorizationToken if !a.negated => out.push(
                 LintCode::AuthorizationTokenInRepositoryPolicy,
                 st,
-                path.clone(),
+                path(j),
                 format!(
                     "ecr:GetAuthorizationToken has no resource: {} cannot grant it",
                     out.kind.with_article()
@@ -545,7 +566,7 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
             ActionCheck::NotRepositoryAction(act) if !a.negated => out.push(
                 LintCode::NotARepositoryAction,
                 st,
-                path.clone(),
+                path(j),
                 format!(
                     "{act} does not apply to a repository: a repository policy cannot grant it"
                 ),
@@ -554,7 +575,7 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
             ActionCheck::OtherService if !a.negated && *text != "*" => out.push(
                 LintCode::ForeignAction,
                 st,
-                path.clone(),
+                path(j),
                 format!(
                     "\"{text}\" is not an ECR action and has no effect in {}",
                     out.kind.with_article()
@@ -573,7 +594,7 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
                     out.push(
                         LintCode::ForeignAction,
                         st,
-                        path.clone(),
+                        path(j),
                         format!(
                             "\"{text}\" is a pattern for actions of another service ({service}) and matches no ECR action: it has no effect in a repository policy"
                         ),
@@ -583,7 +604,7 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
                     out.push(
                         LintCode::WildcardAction,
                         st,
-                        path.clone(),
+                        path(j),
                         format!(
                             "\"{text}\" matches no ECR action today, and will match every action AWS adds later that fits it"
                         ),
@@ -601,7 +622,7 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
                 out.push(
                     LintCode::WildcardAction,
                     st,
-                    path.clone(),
+                    path(j),
                     format!(
                         "\"{text}\" matches {} ECR actions today ({shown}) and will match every action AWS adds later",
                         today.len()
@@ -611,16 +632,95 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
             }
             _ => {}
         }
-        if redundant[j] {
-            out.push(
-                LintCode::RedundantAction,
-                st,
-                path,
-                format!("\"{text}\" is already covered by another entry of the list"),
-                "remove it",
-            );
-        }
+        redundant_finding(out, st, redundant.as_deref(), j, text, path);
     }
+}
+
+/// The finding of entry `j` when another entry of its list covers it.
+fn redundant_finding(
+    out: &mut Out,
+    st: Option<usize>,
+    redundant: Option<&[bool]>,
+    j: usize,
+    text: &str,
+    path: impl Fn(usize) -> String,
+) {
+    if redundant.is_some_and(|r| r[j]) {
+        out.push(
+            LintCode::RedundantAction,
+            st,
+            path(j),
+            format!("\"{text}\" is already covered by another entry of the list"),
+            "remove it",
+        );
+    }
+}
+
+/// [`classify_action`] of an entry: the catalogue's actions are known by their variant, and a
+/// pattern's matches are listed only when `named` (a finding may name them); `None` for a
+/// pattern that matches some action when they are not, which no rule reports.
+fn classify_item(item: &ActionItem, named: bool) -> Option<ActionCheck> {
+    Some(match item {
+        ActionItem::Pattern(p) if !named => {
+            if policy_catalogue::action_bits(p.as_str()) != 0 {
+                return None;
+            }
+            ActionCheck::Pattern(Vec::new())
+        }
+        ActionItem::Pattern(p) => ActionCheck::Pattern(matching_actions(p.as_str())),
+        ActionItem::Ecr(policy_catalogue::Action::GetAuthorizationToken) => {
+            ActionCheck::AuthorizationToken
+        }
+        ActionItem::Ecr(a) if a.is_repository_action() => ActionCheck::Repository(*a),
+        ActionItem::Ecr(a) => ActionCheck::NotRepositoryAction(*a),
+        ActionItem::Public(a) => ActionCheck::Public(*a),
+        ActionItem::Other(text) => classify_action(text),
+    })
+}
+
+/// [`policy_catalogue::ActionPattern::matching_actions`]: the catalogue's actions `pattern`
+/// matches, in rank order, read off the actions sorted by rank once.
+fn matching_actions(pattern: &str) -> Vec<policy_catalogue::Action> {
+    use policy_catalogue::Action;
+    static BY_RANK: std::sync::OnceLock<[Action; Action::ALL.len()]> = std::sync::OnceLock::new();
+    let by_rank = BY_RANK.get_or_init(|| {
+        let mut all = Action::ALL;
+        all.sort_by_key(|a| a.rank());
+        all
+    });
+    let bits = policy_catalogue::action_bits(pattern);
+    by_rank
+        .iter()
+        .copied()
+        .filter(|a| bits & 1 << a.index() != 0)
+        .collect()
+}
+
+/// [`redundant_entries`] of a list, `None` when no entry is redundant. A list of catalogue
+/// actions alone can only repeat one (no entry has a wildcard), which a bit per action finds.
+fn redundant_items(items: &ValueList<ActionItem>) -> Option<Vec<bool>> {
+    // An entry alone neither repeats nor is covered by another.
+    if items.len() < 2 {
+        return None;
+    }
+    let (mut ecr, mut public) = (0u128, 0u128);
+    let mut repeats: Option<Vec<bool>> = None;
+    for (j, item) in items.iter().enumerate() {
+        let (seen, bit) = match item {
+            ActionItem::Ecr(a) => (&mut ecr, 1u128 << a.index()),
+            ActionItem::Public(a) => (&mut public, 1u128 << a.index()),
+            ActionItem::Pattern(_) | ActionItem::Other(_) => {
+                let texts: Vec<&str> = items.iter().map(ActionItem::as_str).collect();
+                let redundant = redundant_entries(&texts);
+                return redundant.contains(&true).then_some(redundant);
+            }
+        };
+        if *seen & bit != 0 {
+            repeats.get_or_insert_with(|| vec![false; items.len()])[j] = true;
+        }
+        *seen |= bit;
+    }
+    repeats
 }
 
 /// For each entry, whether it repeats an earlier one (in any letter case) or a wildcard entry
@@ -647,6 +747,10 @@ fn redundant_entries(texts: &[&str]) -> Vec<bool> {
         }
         by_prefix.entry(prefix).or_default().push(text);
     }
+    // Only prefixes as long as a pattern's literal start can name one.
+    let mut lengths: Vec<usize> = by_prefix.keys().map(String::len).collect();
+    lengths.sort_unstable();
+    lengths.dedup();
     let mut seen: HashSet<String> = HashSet::new();
     texts
         .iter()
@@ -655,7 +759,10 @@ fn redundant_entries(texts: &[&str]) -> Vec<bool> {
             if !seen.insert(lower.clone()) {
                 return true;
             }
-            let ends = lower.char_indices().map(|(k, _)| k).chain([lower.len()]);
+            let ends = lengths
+                .iter()
+                .copied()
+                .filter(|&k| lower.is_char_boundary(k));
             for k in ends {
                 let prefix = &lower[..k];
                 // `prefix*` covers every other entry that starts with `prefix`.
@@ -679,13 +786,13 @@ fn conditions(out: &mut Out, i: usize, s: &Statement, legacy: bool) {
     for t in s.condition.tests() {
         let op = t.operator;
         let key = t.key.as_str();
-        let path = format!("Statement[{i}].Condition.{op}.{key}");
+        let path = || format!("Statement[{i}].Condition.{op}.{key}");
         if operator_fits_key_name(op.operator, key) == Some(false) {
             let ty = t.key.known().map_or("", |k| key_type_name(k.value_type));
             out.push(
                 LintCode::OperatorKeyMismatch,
                 st,
-                path.clone(),
+                path(),
                 format!("{op} does not fit {key}, whose values are {ty}"),
                 suggest_operator(t.key.known().map(|k| k.value_type)),
             );
@@ -694,7 +801,7 @@ fn conditions(out: &mut Out, i: usize, s: &Statement, legacy: bool) {
             out.push(
                 LintCode::EmptyList,
                 st,
-                path.clone(),
+                path(),
                 format!("{key} has no values"),
                 "give it a value, or remove the test",
             );
@@ -719,7 +826,7 @@ fn conditions(out: &mut Out, i: usize, s: &Statement, legacy: bool) {
                 out.push(
                     LintCode::ValueTypeMismatch,
                     st,
-                    format!("{path}[{j}]"),
+                    format!("{}[{j}]", path()),
                     message.replace('`', ""),
                     hint,
                 );
@@ -728,7 +835,7 @@ fn conditions(out: &mut Out, i: usize, s: &Statement, legacy: bool) {
                 out.push(
                     LintCode::WildcardInNonLikeOperator,
                     st,
-                    format!("{path}[{j}]"),
+                    format!("{}[{j}]", path()),
                     format!("{op} takes \"{text}\" literally: * and ? are wildcards only for Like operators"),
                     format!("use {} if a wildcard is meant", like_of(op.operator)),
                 );
@@ -737,7 +844,7 @@ fn conditions(out: &mut Out, i: usize, s: &Statement, legacy: bool) {
                 out.push(
                     LintCode::PolicyVariableInLegacyVersion,
                     st,
-                    format!("{path}[{j}]"),
+                    format!("{}[{j}]", path()),
                     format!(
                         "under Version 2008-10-17 \"{text}\" is plain text, not a policy variable"
                     ),
@@ -951,8 +1058,81 @@ pub fn locks_out_policy_changes_of(doc: &PolicyDocument, repository: &Repository
 
 #[cfg(test)]
 mod tests {
-    use super::redundant_entries;
-    use policy_catalogue::checks::action_covers_action;
+    use super::{classify_item, redundant_entries, redundant_items};
+    use crate::model::action::ActionItem;
+    use crate::model::list::ValueList;
+    use policy_catalogue::checks::{action_covers_action, classify_action, ActionCheck};
+    use policy_catalogue::{Action, PublicAction};
+
+    #[test]
+    fn entries_are_classified_as_their_text() {
+        let texts = Action::ALL
+            .iter()
+            .map(|a| a.as_str().to_owned())
+            .chain(PublicAction::ALL.iter().map(|a| a.as_str().to_owned()))
+            .chain(
+                [
+                    "ecr:Batch*",
+                    "ecr:bAtCh*",
+                    "ECR:Batch*",
+                    "ecr:Get*Policy",
+                    "ecr:Nothing*",
+                    "ecr:putimages",
+                    "s3:GetObject",
+                    "s3:*",
+                    "*",
+                    "ecr-public:*",
+                ]
+                .map(String::from),
+            );
+        let mut unnamed_patterns = 0;
+        for text in texts {
+            let item = ActionItem::parse(&text);
+            let check = classify_action(item.as_str());
+            assert_eq!(classify_item(&item, true).as_ref(), Some(&check), "{text}");
+            // Without names, a pattern that matches something has no class.
+            match classify_item(&item, false) {
+                None => {
+                    assert!(
+                        matches!(&check, ActionCheck::Pattern(m) if !m.is_empty()),
+                        "{text}"
+                    );
+                    unnamed_patterns += 1;
+                }
+                unnamed => assert_eq!(unnamed.as_ref(), Some(&check), "{text}"),
+            }
+        }
+        assert_eq!(unnamed_patterns, 4);
+    }
+
+    #[test]
+    fn redundant_items_are_the_redundant_entries() {
+        let pool = [
+            "ecr:PutImage",
+            "ecr:putimage",
+            "ecr:BatchGetImage",
+            "ecr-public:PutImage",
+            "ECR-PUBLIC:putimage",
+            "ecr:Batch*",
+            "s3:GetObject",
+        ];
+        for a in pool {
+            for b in pool {
+                for c in pool {
+                    // Lists of one, two and three entries.
+                    for texts in [&[a][..], &[a, b], &[a, b, c]] {
+                        let items: Vec<ActionItem> =
+                            texts.iter().map(|t| ActionItem::parse(t)).collect();
+                        let listed: Vec<&str> = items.iter().map(ActionItem::as_str).collect();
+                        let expected = redundant_entries(&listed);
+                        let got = redundant_items(&items.into_iter().collect::<ValueList<_>>())
+                            .unwrap_or_else(|| vec![false; texts.len()]);
+                        assert_eq!(got, expected, "{texts:?}");
+                    }
+                }
+            }
+        }
+    }
 
     /// The definition, pair by pair.
     fn naive(texts: &[&str]) -> Vec<bool> {
