@@ -158,6 +158,25 @@ pub(crate) struct Nfa {
     states: Vec<State>,
     start: u32,
     accept: u32,
+    /// [`Nfa::distances`], worked out the first time they are asked for.
+    distances: Derived,
+}
+
+/// What is worked out from an automaton once it is built: no part of what it accepts, so
+/// two automata with the same states are equal and hash alike whatever either has worked out.
+#[derive(Clone, Debug, Default)]
+struct Derived(std::cell::OnceCell<Vec<u32>>);
+
+impl PartialEq for Derived {
+    fn eq(&self, _: &Derived) -> bool {
+        true
+    }
+}
+
+impl Eq for Derived {}
+
+impl std::hash::Hash for Derived {
+    fn hash<H: Hasher>(&self, _: &mut H) {}
 }
 
 /// A regular expression over character sets, for value domains.
@@ -197,6 +216,7 @@ impl Nfa {
             states: vec![State::default(), State::default()],
             start: 0,
             accept: 1,
+            distances: Derived::default(),
         }
     }
 
@@ -422,7 +442,11 @@ impl Nfa {
 
     /// For each state, the fewest characters that lead from it to acceptance (`u32::MAX` when
     /// none do): a walk backwards from the accepting state, empty moves costing nothing.
-    fn distances(&self) -> Vec<u32> {
+    fn distances(&self) -> &[u32] {
+        self.distances.0.get_or_init(|| self.count_distances())
+    }
+
+    fn count_distances(&self) -> Vec<u32> {
         let n = self.states.len();
         // The moves reversed, as lists side by side: `into[starts[t]..starts[t + 1]]` are the
         // states with a move to `t`, each with its cost.
@@ -658,7 +682,14 @@ pub(crate) fn quick(all: &[&Nfa], none: &[&Nfa]) -> Option<String> {
     if all.is_empty() {
         return None;
     }
-    let distances: Vec<Vec<u32>> = all.iter().map(|n| n.distances()).collect();
+    if all.iter().any(|n| n.single().is_some()) {
+        // Matching the one string is as quick, and says no as well.
+        return match solve(all, none) {
+            Sat::Yes(text) => Some(text),
+            _ => None,
+        };
+    }
+    let distances: Vec<&[u32]> = all.iter().map(|n| n.distances()).collect();
     let mut marks: Vec<Marks> = all.iter().map(|n| Marks::new(n.states.len())).collect();
     let mut sets: Vec<Vec<u32>> = all
         .iter()
@@ -706,6 +737,19 @@ pub(crate) fn quick(all: &[&Nfa], none: &[&Nfa]) -> Option<String> {
         }
         let mut chosen: Option<(u32, char)> = None;
         for &c in &candidates {
+            // A character some positive automaton has no move on ends the walk: refused
+            // before any step.
+            let moves = |(set, n): (&Vec<u32>, &&Nfa)| {
+                set.iter().any(|&s| {
+                    n.states[s as usize]
+                        .next
+                        .iter()
+                        .any(|(cs, _)| cs.contains(c))
+                })
+            };
+            if !sets.iter().zip(all).all(moves) {
+                continue;
+            }
             let mut alive = true;
             for (i, n) in all.iter().enumerate() {
                 n.step_into(&sets[i], c, &mut marks[i], &mut trial[i]);
@@ -749,12 +793,14 @@ pub(crate) fn solve(all: &[&Nfa], none: &[&Nfa]) -> Sat<String> {
     // A positive automaton of one string leaves that string or nothing: matching it is the
     // search's answer (its characters are literals of the alphabet, so the walk would find
     // it, and it is the only one).
-    if let Some(text) = all
+    let single = all
         .iter()
-        .find_map(|n| n.single())
-        .filter(|t| t.len() < SINGLE_MAX)
-    {
-        return if all.iter().all(|n| n.matches(&text)) && !none.iter().any(|n| n.matches(&text)) {
+        .enumerate()
+        .find_map(|(i, n)| n.single().map(|t| (i, t)));
+    if let Some((i, text)) = single.filter(|(_, t)| t.len() < SINGLE_MAX) {
+        // The one automaton accepts it: the others are left to match.
+        let mut others = all.iter().enumerate().filter(|&(j, _)| j != i);
+        return if others.all(|(_, n)| n.matches(&text)) && !none.iter().any(|n| n.matches(&text)) {
             Sat::Yes(text)
         } else {
             Sat::No
