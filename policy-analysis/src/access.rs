@@ -17,7 +17,7 @@ use policy_catalogue::Action;
 use crate::condition::Constraint;
 use crate::ir::{ActionSet, Condition, Effect, Policy, PrincipalItem, Principals};
 use crate::keys::Kind;
-use crate::solve::{fresh_account, solve, Choice, Solved, Who, Witness};
+use crate::solve::{fresh_account, live, solve, Choice, Solved, Who, Witness};
 
 /// An account as a caller class sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -714,7 +714,7 @@ impl Analyzer {
             let live = self.classes.iter().enumerate().any(|(i, c)| {
                 principal_match(s.principal.as_ref(), c) != Match::No && {
                     let cs: Vec<&Constraint> = s.constraints.iter().collect();
-                    solve(&self.whos[i], &cs, &[]).is_some()
+                    live(&self.whos[i], &cs)
                 }
             });
             if !live {
@@ -1538,5 +1538,128 @@ impl Assumption {
     #[must_use]
     pub fn join(parts: &[&Assumption]) -> Assumption {
         Assumption(parts.iter().flat_map(|p| p.0.iter().cloned()).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Actions, Statement};
+    use policy_catalogue::ConditionOperator;
+
+    fn cond(op: &str, key: &str, values: &[&str]) -> Condition {
+        let operator: ConditionOperator = op.parse().expect("an operator");
+        Condition::new(operator, key, values.iter().copied())
+    }
+
+    fn statement(effect: Effect, principals: &[&str], conditions: Vec<Condition>) -> Statement {
+        Statement {
+            sid: None,
+            effect,
+            principal: Some(Principals {
+                negated: false,
+                items: principals
+                    .iter()
+                    .map(|p| match p.strip_prefix("service:") {
+                        Some(s) => PrincipalItem::Service(s.to_owned()),
+                        None => PrincipalItem::aws(p),
+                    })
+                    .collect(),
+            }),
+            actions: Actions {
+                negated: false,
+                items: vec!["ecr:*".to_owned()],
+            },
+            resources: None,
+            conditions,
+        }
+    }
+
+    /// The dead-statement check's question without a witness answers as the solver does, for
+    /// every statement and class: live and dead statements, keys the caller fixes and keys
+    /// it does not, names and accounts the class leaves free.
+    #[test]
+    fn live_answers_as_the_solver() {
+        let deny = |c| statement(Effect::Deny, &["*"], c);
+        let statements = vec![
+            statement(Effect::Allow, &["*"], vec![]),
+            deny(vec![
+                cond(
+                    "StringLike",
+                    "aws:PrincipalArn",
+                    &["arn:aws:iam::*:role/team-1-*"],
+                ),
+                cond("StringNotLike", "aws:userid", &["*:ci-1-*"]),
+            ]),
+            deny(vec![cond(
+                "ArnLike",
+                "aws:PrincipalArn",
+                &["arn:aws:iam::*:user/ci/*"],
+            )]),
+            deny(vec![cond(
+                "StringLike",
+                "aws:PrincipalArn",
+                &["arn:aws:iam::*:ro?t"],
+            )]),
+            deny(vec![cond(
+                "StringEquals",
+                "aws:PrincipalAccount",
+                &["not-an-account"],
+            )]),
+            deny(vec![
+                cond("StringLike", "aws:userid", &["4444*"]),
+                cond("StringLike", "aws:PrincipalAccount", &["*5"]),
+            ]),
+            deny(vec![
+                cond("IpAddress", "aws:SourceIp", &["10.0.0.0/8"]),
+                cond("NotIpAddress", "aws:SourceIp", &["10.0.0.0/8"]),
+            ]),
+            deny(vec![cond("StringLike", "aws:username", &["ci-*"])]),
+            deny(vec![cond(
+                "StringEquals",
+                "aws:PrincipalServiceName",
+                &["x"],
+            )]),
+            statement(
+                Effect::Allow,
+                &[
+                    "arn:aws:iam::444455556666:root",
+                    "service:codebuild.amazonaws.com",
+                ],
+                vec![cond("ArnLike", "aws:SourceArn", &["arn:aws:iam::*:role/*"])],
+            ),
+            statement(
+                Effect::Allow,
+                &["arn:aws:iam::444455556666:role/deploy"],
+                vec![cond("StringNotLike", "aws:PrincipalArn", &["*deploy"])],
+            ),
+        ];
+        let policy = Policy {
+            variables: true,
+            statements,
+        };
+        let options = Options {
+            owner: Some("111122223333".to_owned()),
+            ..Options::default()
+        };
+        let analyzer = Analyzer::new(&policy, &options);
+        let (mut live_ones, mut dead_ones) = (0, 0);
+        for s in &analyzer.repository {
+            let cs: Vec<&Constraint> = s.constraints.iter().collect();
+            for (i, class) in analyzer.classes.iter().enumerate() {
+                if principal_match(s.principal.as_ref(), class) == Match::No {
+                    continue;
+                }
+                let who = &analyzer.whos[i];
+                let solved = solve(who, &cs, &[]).is_some();
+                assert_eq!(live(who, &cs), solved, "statement {} {class:?}", s.index);
+                if solved {
+                    live_ones += 1;
+                } else {
+                    dead_ones += 1;
+                }
+            }
+        }
+        assert!(live_ones > 10 && dead_ones > 10, "{live_ones} {dead_ones}");
     }
 }

@@ -21,7 +21,7 @@ use crate::keys::{
     KeyInfo, Kind, Presence,
 };
 use crate::ranges::{all_numbers, format_number, pick_number, IpSet};
-use crate::text::{solve as solve_text, Nfa, Re, Sat};
+use crate::text::{quick as quick_text, solve as solve_text, Nfa, Re, Sat};
 
 /// A caller the witness names.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -204,6 +204,28 @@ pub(crate) fn solve(
     constraints: &[&Constraint],
     mention: &[&Constraint],
 ) -> Option<Solved> {
+    solve_with(who, constraints, mention, false)
+}
+
+/// Whether some request of the class meets the constraints: `solve(...).is_some()`, without
+/// its witness. The caller's values are found by [`crate::text::quick`] where that cannot
+/// change the answer: whether [`solve`] refuses rests on searches that find nothing (which
+/// the quick walk never claims) and on values the class fixes, except the `aws:userid` of a
+/// root user whose account is free (the account its witness picks).
+pub(crate) fn live(who: &Who, constraints: &[&Constraint]) -> bool {
+    let root_id = who.kind == Kind::Root
+        && matches!(who.account, Choice::Free(_))
+        && constraints.iter().any(|c| c.key == "aws:userid");
+    solve_with(who, constraints, &[], !root_id).is_some()
+}
+
+/// [`solve`]; `quick`: the caller's values may be any that pass, not the witness's.
+fn solve_with(
+    who: &Who,
+    constraints: &[&Constraint],
+    mention: &[&Constraint],
+    quick: bool,
+) -> Option<Solved> {
     let mut groups: Groups = BTreeMap::new();
     let mut names: BTreeMap<&str, &str> = BTreeMap::new();
     for c in constraints {
@@ -229,7 +251,7 @@ pub(crate) fn solve(
         let key_exact = key_exact && !(info.outside && values.is_some() && !cs.is_empty());
         independent.insert(key, (values, key_exact));
     }
-    let (caller, identity_exact) = remembered_identity(who, &get)?;
+    let (caller, identity_exact) = remembered_identity(who, &get, quick)?;
     exact &= identity_exact;
     debug_assert_eq!(caller.kind(), who.kind);
     let mut context = BTreeMap::new();
@@ -443,6 +465,7 @@ thread_local! {
 fn remembered_identity<'a>(
     who: &Who,
     get: &dyn Fn(&str) -> &'a [&'a Constraint],
+    quick: bool,
 ) -> Option<(Identity, bool)> {
     // An origin names its key, so the list says which constraint is on which key.
     let origins = CALLER_KEYS
@@ -453,7 +476,11 @@ fn remembered_identity<'a>(
     if let Some(known) = CALLERS.with(|m| m.borrow().get(&question).cloned()) {
         return known;
     }
-    let answer = identity(who, get);
+    let answer = identity(who, get, quick);
+    if quick {
+        // Not the witness [`identity`] gives: not for the memory of witnesses.
+        return answer;
+    }
     CALLERS.with(|m| {
         let mut m = m.borrow_mut();
         if m.len() >= KEY_ANSWERS_KEPT {
@@ -466,7 +493,11 @@ fn remembered_identity<'a>(
 
 /// Picks the caller: its account, name and session, from the constraints on the keys AWS
 /// derives from them.
-fn identity<'a>(who: &Who, get: &dyn Fn(&str) -> &'a [&'a Constraint]) -> Option<(Identity, bool)> {
+fn identity<'a>(
+    who: &Who,
+    get: &dyn Fn(&str) -> &'a [&'a Constraint],
+    quick: bool,
+) -> Option<(Identity, bool)> {
     let p = who.partition.clone();
     let mut exact = true;
     match who.kind {
@@ -486,7 +517,7 @@ fn identity<'a>(who: &Who, get: &dyn Fn(&str) -> &'a [&'a Constraint]) -> Option
                         let domain =
                             cached_nfa("service".to_owned(), || Nfa::from_re(&service_re()));
                         let ex = exclusions(&who.excluded);
-                        match solve_text_key(&cs, &domain, &[&ex]) {
+                        match solve_text_key(&cs, &domain, &[&ex], quick) {
                             Sat::Yes(s) => s,
                             Sat::No => return None,
                             Sat::Unknown => {
@@ -518,7 +549,7 @@ fn identity<'a>(who: &Who, get: &dyn Fn(&str) -> &'a [&'a Constraint]) -> Option
             } else {
                 let domain = cached_nfa("account".to_owned(), || Nfa::from_re(&account_re()));
                 let ex = Nfa::strings(excluded.iter().map(String::as_str), false, false);
-                match solve_text_key(account_cs, &domain, &[&ex]) {
+                match solve_text_key(account_cs, &domain, &[&ex], quick) {
                     Sat::Yes(a) => (a, true),
                     Sat::No => return None,
                     Sat::Unknown => {
@@ -581,7 +612,7 @@ fn identity<'a>(who: &Who, get: &dyn Fn(&str) -> &'a [&'a Constraint]) -> Option
                     .collect();
                 let ex = exclusions(&ex);
                 let domain = cached_nfa("iam name".to_owned(), || Nfa::from_re(&iam_name_re()));
-                match solve_text_key(username_cs, &domain, &[&ex]) {
+                match solve_text_key(username_cs, &domain, &[&ex], quick) {
                     Sat::Yes(n) => ("/".to_owned(), n),
                     Sat::No => return None,
                     Sat::Unknown => {
@@ -601,6 +632,7 @@ fn identity<'a>(who: &Who, get: &dyn Fn(&str) -> &'a [&'a Constraint]) -> Option
                     account_free,
                     word,
                     &ex,
+                    quick,
                 ) {
                     Sat::Yes(arn) => split_arn(&arn, word),
                     Sat::No => return None,
@@ -622,6 +654,7 @@ fn identity<'a>(who: &Who, get: &dyn Fn(&str) -> &'a [&'a Constraint]) -> Option
             account_free,
             "root",
             &none,
+            quick,
         ) {
             Sat::Yes(_) => {}
             Sat::No => return None,
@@ -638,7 +671,7 @@ fn identity<'a>(who: &Who, get: &dyn Fn(&str) -> &'a [&'a Constraint]) -> Option
                 session_name_re(),
             ]))
         });
-        match solve_text_key(userid_cs, &domain, &[]) {
+        match solve_text_key(userid_cs, &domain, &[], quick) {
             Sat::Yes(id) => {
                 if let (Identity::Session { session, .. }, Some((_, s))) =
                     (&mut caller, id.split_once(':'))
@@ -657,6 +690,7 @@ fn identity<'a>(who: &Who, get: &dyn Fn(&str) -> &'a [&'a Constraint]) -> Option
 /// `word`, meeting the constraints on `aws:PrincipalArn`. With a free account, the account is
 /// read from the ARN (excluding the accounts the policy names) and must meet the constraints
 /// on `aws:PrincipalAccount`.
+#[allow(clippy::too_many_arguments)]
 fn solve_arn(
     arn_cs: &[&Constraint],
     account_cs: &[&Constraint],
@@ -665,6 +699,7 @@ fn solve_arn(
     account_free: bool,
     word: &str,
     exclude: &Nfa,
+    quick: bool,
 ) -> Sat<String> {
     let p = &who.partition;
     let domain = |account: Option<&str>| {
@@ -681,7 +716,7 @@ fn solve_arn(
             ]))
         })
     };
-    let fixed = solve_text_key(arn_cs, &domain(Some(account)), &[exclude]);
+    let fixed = solve_text_key(arn_cs, &domain(Some(account)), &[exclude], quick);
     if !account_free || fixed != Sat::No {
         return fixed;
     }
@@ -694,7 +729,7 @@ fn solve_arn(
         .map(|a| format!("arn:{p}:iam::{a}:*"))
         .collect();
     let named = Nfa::strings(named.iter().map(String::as_str), true, false);
-    match solve_text_key(arn_cs, &domain(None), &[exclude, &named]) {
+    match solve_text_key(arn_cs, &domain(None), &[exclude, &named], quick) {
         Sat::Yes(arn) => {
             let other = arn.split(':').nth(4).unwrap_or("").to_owned();
             let v = [other.clone()];
@@ -745,7 +780,7 @@ fn split_arn(arn: &str, word: &str) -> (String, String) {
 }
 
 /// One value that passes every constraint's test, within a text domain.
-fn solve_text_key(cs: &[&Constraint], domain: &Nfa, exclude: &[&Nfa]) -> Sat<String> {
+fn solve_text_key(cs: &[&Constraint], domain: &Nfa, exclude: &[&Nfa], quick: bool) -> Sat<String> {
     let tests: Vec<&Test> = cs.iter().map(|c| &c.test).collect();
     // The key is present: constraints that hold only when it is missing cannot.
     let info = KeyInfo {
@@ -755,7 +790,7 @@ fn solve_text_key(cs: &[&Constraint], domain: &Nfa, exclude: &[&Nfa]) -> Sat<Str
         outside: false,
         domain: || Re::lit(""),
     };
-    match solve_values(&tests, &info, domain, exclude, "") {
+    match solve_values(&tests, &info, domain, exclude, "", quick) {
         (Sat::Yes(_), true) => Sat::Unknown,
         (sat, _) => sat,
     }
@@ -835,7 +870,7 @@ fn solve_key_afresh(key: &str, cs: &[&Constraint], info: &KeyInfo) -> KeyAnswer 
         let all: Vec<&Test> = cs.iter().filter(|c| c.all).map(|c| &c.test).collect();
         let any: Vec<&Test> = cs.iter().filter(|c| !c.all).map(|c| &c.test).collect();
         if any.is_empty() {
-            let (sat, unknown) = solve_values(&all, info, domain, &ex, key);
+            let (sat, unknown) = solve_values(&all, info, domain, &ex, key, false);
             exact &= !unknown;
             sat.map(|v| vec![v])
         } else {
@@ -844,7 +879,7 @@ fn solve_key_afresh(key: &str, cs: &[&Constraint], info: &KeyInfo) -> KeyAnswer 
             for t in any {
                 let mut tests = all.clone();
                 tests.push(t);
-                let (sat, unknown) = solve_values(&tests, info, domain, &ex, key);
+                let (sat, unknown) = solve_values(&tests, info, domain, &ex, key, false);
                 exact &= !unknown;
                 match sat {
                     Sat::Yes(v) => {
@@ -871,7 +906,7 @@ fn solve_key_afresh(key: &str, cs: &[&Constraint], info: &KeyInfo) -> KeyAnswer 
         }
     } else {
         let tests: Vec<&Test> = cs.iter().map(|c| &c.test).collect();
-        let (sat, unknown) = solve_values(&tests, info, domain, &ex, key);
+        let (sat, unknown) = solve_values(&tests, info, domain, &ex, key, false);
         exact &= !unknown;
         sat.map(|v| vec![v])
     };
@@ -945,7 +980,15 @@ fn solve_values(
     domain: &Nfa,
     exclude: &[&Nfa],
     key: &str,
+    quick: bool,
 ) -> (Sat<String>, bool) {
+    let solve_text = |all: &[&Nfa], none: &[&Nfa]| {
+        if quick {
+            quick_text(all, none).map_or_else(|| solve_text(all, none), Sat::Yes)
+        } else {
+            solve_text(all, none)
+        }
+    };
     let mut families: Vec<Family> = Vec::new();
     let mut unknown = false;
     for t in tests {

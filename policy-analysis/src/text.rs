@@ -158,6 +158,25 @@ pub(crate) struct Nfa {
     states: Vec<State>,
     start: u32,
     accept: u32,
+    /// [`Nfa::distances`], worked out the first time they are asked for.
+    distances: Derived,
+}
+
+/// What is worked out from an automaton once it is built: no part of what it accepts, so
+/// two automata with the same states are equal and hash alike whatever either has worked out.
+#[derive(Clone, Debug, Default)]
+struct Derived(std::cell::OnceCell<Vec<u32>>);
+
+impl PartialEq for Derived {
+    fn eq(&self, _: &Derived) -> bool {
+        true
+    }
+}
+
+impl Eq for Derived {}
+
+impl std::hash::Hash for Derived {
+    fn hash<H: Hasher>(&self, _: &mut H) {}
 }
 
 /// A regular expression over character sets, for value domains.
@@ -197,6 +216,7 @@ impl Nfa {
             states: vec![State::default(), State::default()],
             start: 0,
             accept: 1,
+            distances: Derived::default(),
         }
     }
 
@@ -385,13 +405,7 @@ impl Nfa {
         s
     }
 
-    fn step(&self, set: &[u32], c: char, marks: &mut Marks) -> Vec<u32> {
-        let mut out = Vec::new();
-        self.step_into(set, c, marks, &mut out);
-        out
-    }
-
-    /// [`Nfa::step`] into `out` (cleared first), which the search reuses.
+    /// The states `set` moves to on `c`, into `out` (cleared first), which the caller reuses.
     fn step_into(&self, set: &[u32], c: char, marks: &mut Marks, out: &mut Vec<u32>) {
         out.clear();
         marks.next();
@@ -415,13 +429,93 @@ impl Nfa {
     pub(crate) fn matches(&self, text: &str) -> bool {
         let mut marks = Marks::new(self.states.len());
         let mut set = self.start_set(&mut marks);
+        let mut next = Vec::with_capacity(set.len());
         for c in text.chars() {
-            set = self.step(&set, c, &mut marks);
-            if set.is_empty() {
+            self.step_into(&set, c, &mut marks, &mut next);
+            if next.is_empty() {
                 return false;
             }
+            std::mem::swap(&mut set, &mut next);
         }
         self.accepts_set(&set)
+    }
+
+    /// For each state, the fewest characters that lead from it to acceptance (`u32::MAX` when
+    /// none do): a walk backwards from the accepting state, empty moves costing nothing.
+    fn distances(&self) -> &[u32] {
+        self.distances.0.get_or_init(|| self.count_distances())
+    }
+
+    fn count_distances(&self) -> Vec<u32> {
+        let n = self.states.len();
+        // The moves reversed, as lists side by side: `into[starts[t]..starts[t + 1]]` are the
+        // states with a move to `t`, each with its cost.
+        let mut starts = vec![0usize; n + 1];
+        for state in &self.states {
+            for &t in &state.eps {
+                starts[t as usize + 1] += 1;
+            }
+            for &(_, t) in &state.next {
+                starts[t as usize + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            starts[i + 1] += starts[i];
+        }
+        let mut fill = starts.clone();
+        let mut into = vec![(0u32, 0u32); starts[n]];
+        for (s, state) in self.states.iter().enumerate() {
+            let moves = state
+                .eps
+                .iter()
+                .map(|&t| (t, 0))
+                .chain(state.next.iter().map(|&(_, t)| (t, 1)));
+            for (t, cost) in moves {
+                into[fill[t as usize]] = (s as u32, cost);
+                fill[t as usize] += 1;
+            }
+        }
+        let mut dist = vec![u32::MAX; n];
+        let mut queue = std::collections::VecDeque::new();
+        dist[self.accept as usize] = 0;
+        queue.push_back(self.accept);
+        while let Some(t) = queue.pop_front() {
+            let d = dist[t as usize];
+            for &(s, cost) in &into[starts[t as usize]..starts[t as usize + 1]] {
+                if d + cost < dist[s as usize] {
+                    dist[s as usize] = d + cost;
+                    if cost == 0 {
+                        queue.push_front(s);
+                    } else {
+                        queue.push_back(s);
+                    }
+                }
+            }
+        }
+        dist
+    }
+
+    /// The one string the automaton accepts, when it is a chain of single characters
+    /// (a domain of one value, such as the root user of a given account); `None` when it is
+    /// not such a chain, whatever it accepts. Only `Exact` moves count: `?`, `*`, classes and
+    /// letters compared ignoring case branch.
+    fn single(&self) -> Option<String> {
+        let mut text = String::new();
+        let mut at = self.start;
+        // A chain visits each state once; more steps mean a cycle of empty moves.
+        for _ in 0..=self.states.len() {
+            let state = &self.states[at as usize];
+            match (state.eps.as_slice(), state.next.as_slice()) {
+                ([], []) => return (at == self.accept).then_some(text),
+                ([to], []) if at != self.accept => at = *to,
+                ([], [(CharSet::Exact(c), to)]) if at != self.accept => {
+                    text.push(*c);
+                    at = *to;
+                }
+                _ => return None,
+            }
+        }
+        None
     }
 
     fn char_sets(&self) -> impl Iterator<Item = CharSet> + '_ {
@@ -575,6 +669,112 @@ impl Hasher for StateHasher {
     }
 }
 
+/// The longest single string [`solve`] matches instead of walking: far below [`BUDGET`], so
+/// that a walk that would have run out of budget still does.
+const SINGLE_MAX: usize = 10_000;
+
+/// A string every automaton of `all` accepts and none of `none` does, found by a greedy walk
+/// of the product that takes at each step the character bringing the positive automata
+/// closest to acceptance; `None` when the walk does not find one (which proves nothing: ask
+/// [`solve`]). Not the shortest string, nor [`solve`]'s: for questions that need only
+/// whether there is one.
+pub(crate) fn quick(all: &[&Nfa], none: &[&Nfa]) -> Option<String> {
+    if all.is_empty() {
+        return None;
+    }
+    if all.iter().any(|n| n.single().is_some()) {
+        // Matching the one string is as quick, and says no as well.
+        return match solve(all, none) {
+            Sat::Yes(text) => Some(text),
+            _ => None,
+        };
+    }
+    let distances: Vec<&[u32]> = all.iter().map(|n| n.distances()).collect();
+    let mut marks: Vec<Marks> = all.iter().map(|n| Marks::new(n.states.len())).collect();
+    let mut sets: Vec<Vec<u32>> = all
+        .iter()
+        .zip(&mut marks)
+        .map(|(n, m)| n.start_set(m))
+        .collect();
+    let remaining = |sets: &[Vec<u32>]| {
+        sets.iter()
+            .zip(&distances)
+            .map(|(set, d)| set.iter().map(|&s| d[s as usize]).min().unwrap_or(u32::MAX))
+            .max()
+            .unwrap_or(0)
+    };
+    let start = remaining(&sets);
+    if start == u32::MAX {
+        return None;
+    }
+    // The walk's sets are the positive automata's own: only the negative ones are left to
+    // match.
+    let refused = |text: &str| !none.iter().any(|n| n.matches(text));
+    let mut text = String::new();
+    let mut candidates: Vec<char> = Vec::new();
+    let mut best: Vec<Vec<u32>> = Vec::new();
+    let mut trial: Vec<Vec<u32>> = vec![Vec::new(); all.len()];
+    for _ in 0..2 * start as usize + 16 {
+        if remaining(&sets) == 0
+            && sets.iter().zip(all).all(|(set, n)| n.accepts_set(set))
+            && refused(&text)
+        {
+            return Some(text);
+        }
+        candidates.clear();
+        for (set, n) in sets.iter().zip(all) {
+            for &s in set {
+                for &(cs, _) in &n.states[s as usize].next {
+                    let c = match cs {
+                        CharSet::Exact(c) | CharSet::Fold(c) => Some(c),
+                        set @ CharSet::Set { .. } => POOL.chars().find(|&c| set.contains(c)),
+                    };
+                    if let Some(c) = c.filter(|c| !candidates.contains(c)) {
+                        candidates.push(c);
+                    }
+                }
+            }
+        }
+        let mut chosen: Option<(u32, char)> = None;
+        for &c in &candidates {
+            // A character some positive automaton has no move on ends the walk: refused
+            // before any step.
+            let moves = |(set, n): (&Vec<u32>, &&Nfa)| {
+                set.iter().any(|&s| {
+                    n.states[s as usize]
+                        .next
+                        .iter()
+                        .any(|(cs, _)| cs.contains(c))
+                })
+            };
+            if !sets.iter().zip(all).all(moves) {
+                continue;
+            }
+            let mut alive = true;
+            for (i, n) in all.iter().enumerate() {
+                n.step_into(&sets[i], c, &mut marks[i], &mut trial[i]);
+                if trial[i].is_empty() {
+                    alive = false;
+                    break;
+                }
+            }
+            if !alive {
+                continue;
+            }
+            let left = remaining(&trial);
+            if left != u32::MAX && chosen.is_none_or(|(best_left, _)| left < best_left) {
+                chosen = Some((left, c));
+                std::mem::swap(&mut best, &mut trial);
+                trial.resize_with(all.len(), Vec::new);
+            }
+        }
+        let (_, c) = chosen?;
+        text.push(c);
+        std::mem::swap(&mut sets, &mut best);
+    }
+    None
+}
+
 /// Answers of [`search`] by the automata asked about: a directory of policies asks the same
 /// questions again and again (the same probes, the same patterns), and each search walks a
 /// product automaton. Keyed by a hash, with the automata kept to compare in full.
@@ -590,6 +790,22 @@ const ANSWERS_KEPT: usize = 4096;
 /// A string every automaton of `all` accepts and none of `none` does (the shortest, first by
 /// character order), as [`search`] finds it, remembered per thread.
 pub(crate) fn solve(all: &[&Nfa], none: &[&Nfa]) -> Sat<String> {
+    // A positive automaton of one string leaves that string or nothing: matching it is the
+    // search's answer (its characters are literals of the alphabet, so the walk would find
+    // it, and it is the only one).
+    let single = all
+        .iter()
+        .enumerate()
+        .find_map(|(i, n)| n.single().map(|t| (i, t)));
+    if let Some((i, text)) = single.filter(|(_, t)| t.len() < SINGLE_MAX) {
+        // The one automaton accepts it: the others are left to match.
+        let mut others = all.iter().enumerate().filter(|&(j, _)| j != i);
+        return if others.all(|(_, n)| n.matches(&text)) && !none.iter().any(|n| n.matches(&text)) {
+            Sat::Yes(text)
+        } else {
+            Sat::No
+        };
+    }
     let hash = {
         let mut h = StateHasher::default();
         std::hash::Hash::hash(&all.len(), &mut h);
@@ -834,6 +1050,114 @@ mod tests {
         assert!(arn.matches("arn:aws:iam::123456789012:role/x:y"));
         assert!(!arn.matches("arn:aws:iam::1:2:role/x"));
         assert!(!Nfa::arns(["*"]).matches("arn:aws:s3:::b"));
+    }
+
+    fn arn_domain(word: &str) -> Nfa {
+        use crate::keys::{account_re, iam_name_re, path_re};
+        Nfa::from_re(&Re::Seq(vec![
+            Re::lit("arn:aws:iam::"),
+            account_re(),
+            Re::Lit(format!(":{word}")),
+            path_re(),
+            iam_name_re(),
+        ]))
+    }
+
+    /// Conjunctions over the domains the solver asks about, patterns with and without
+    /// wildcards beside them: `(positive, negative)`.
+    fn questions() -> Vec<(Vec<Nfa>, Vec<Nfa>)> {
+        let root = || Nfa::from_re(&Re::lit("arn:aws:iam::111122223333:root"));
+        let role = || Nfa::arns(["arn:aws:iam::*:role/team-1-*"]);
+        vec![
+            (vec![root(), like("arn:aws:iam::*:role/*")], vec![]),
+            (vec![root(), like("arn:aws:iam::*:ro?t")], vec![]),
+            (
+                vec![root(), like("arn:aws:iam::*:ro?t")],
+                vec![like("*1111*")],
+            ),
+            (vec![root(), like("*")], vec![like("*:root")]),
+            (vec![root(), role()], vec![]),
+            (
+                vec![root()],
+                vec![Nfa::strings(
+                    ["ARN:AWS:IAM::111122223333:ROOT"],
+                    false,
+                    true,
+                )],
+            ),
+            (vec![like("a?c")], vec![like("aac")]),
+            (vec![like("a*c")], vec![like("ac"), like("a?c")]),
+            (vec![like("a")], vec![like("a")]),
+            (vec![like("a*")], vec![like("a")]),
+            (vec![like("a*b*c")], vec![like("*b*")]),
+            (vec![like("a*b*c")], vec![like("*bb*")]),
+            (
+                vec![arn_domain("user"), like("arn:aws:iam::*:role/team-1-*")],
+                vec![],
+            ),
+            (
+                vec![arn_domain("role"), like("arn:aws:iam::*:role/team-1-*")],
+                vec![like("*:role/team-1-a*")],
+            ),
+            (
+                vec![arn_domain("role"), role()],
+                vec![like("arn:aws:iam::?*")],
+            ),
+            (vec![arn_domain("user"), role()], vec![]),
+            (
+                vec![Nfa::from_re(&crate::keys::account_re()), like("1*2")],
+                vec![like("1?*")],
+            ),
+        ]
+    }
+
+    #[test]
+    fn one_string_is_decided_as_the_walk_decides() {
+        assert_eq!(like("abc").single().as_deref(), Some("abc"));
+        assert_eq!(
+            Nfa::strings(["a*?"], false, false).single().as_deref(),
+            Some("a*?")
+        );
+        // Wildcards, letters ignoring case, classes and alternatives branch.
+        for n in [
+            like("a?c"),
+            like("a*"),
+            Nfa::strings(["abc"], false, true),
+            Nfa::strings(["ab", "ac"], false, false),
+            Nfa::from_re(&crate::keys::account_re()),
+            Nfa::arns(["arn:aws:iam::*:root"]),
+        ] {
+            assert_eq!(n.single(), None, "{n:?}");
+        }
+        for (all, none) in questions() {
+            let all: Vec<&Nfa> = all.iter().collect();
+            let none: Vec<&Nfa> = none.iter().collect();
+            assert_eq!(solve(&all, &none), search(&all, &none), "{all:?} {none:?}");
+        }
+    }
+
+    #[test]
+    fn the_quick_walk_finds_only_what_there_is() {
+        let mut found = 0;
+        for (all, none) in questions() {
+            let all: Vec<&Nfa> = all.iter().collect();
+            let none: Vec<&Nfa> = none.iter().collect();
+            match (quick(&all, &none), search(&all, &none)) {
+                (Some(w), Sat::Yes(_)) => {
+                    assert!(all.iter().all(|n| n.matches(&w)), "{w:?}: {all:?}");
+                    assert!(!none.iter().any(|n| n.matches(&w)), "{w:?}: {none:?}");
+                    found += 1;
+                }
+                (None, _) => {}
+                (Some(w), other) => panic!("{w:?} where the walk says {other:?}: {all:?}"),
+            }
+        }
+        // The ARN questions the dead-statement check asks are found without the walk.
+        let domain = arn_domain("user");
+        let pattern = like("arn:aws:iam::*:role/team-1-*");
+        assert!(quick(&[&domain, &pattern], &[]).is_some());
+        assert!(quick(&[&like("a*")], &[&like("a")]).is_some_and(|w| w != "a"));
+        assert!(found >= 5, "{found}");
     }
 
     #[test]
