@@ -7,10 +7,13 @@
 //! escaped exactly when one address lies in the ranges of every deny in the way, and a guard
 //! naming an account leaves a confused deputy no source. [`findings()`] decides such policies
 //! that way and asks the solver only for the witness of each finding, with the very question
-//! the engine would ask ([`crate::findings::findings_with`]); anything else (wildcards or
-//! other keys in conditions, `ForAllValues:`, `...IfExists`, `Null`, `NotPrincipal`,
-//! `NotAction`, `Resource`, denies naming principals, a known owner, identity policies) is
-//! left to the engine. The findings are the same either way, word for word and witness for
+//! the engine would ask ([`crate::findings::findings_with`]). Statements without a principal
+//! cover no caller; `Resource: "*"` covers the repository, and an ARN pattern on an allow
+//! makes its grants possible, not certain, as the engine judges them while the repository is
+//! unknown; a deny without conditions lets nobody past. Anything else (wildcards or other
+//! keys in conditions, `ForAllValues:`, `...IfExists`, `Null`, `NotPrincipal`, `NotAction`,
+//! denies naming principals or on ARN patterns, a known owner, identity policies) is left to
+//! the engine. The findings are the same either way, word for word and witness for
 //! witness; the tests hold the two to that over every test policy and random ones.
 //!
 //! ```
@@ -67,7 +70,7 @@ pub struct Judged {
 /// module); `None` for a policy the engine must search.
 #[must_use]
 pub fn findings(policy: &ir::Policy, options: &Options) -> Option<Judged> {
-    let plain = Plain::new(policy, options)?;
+    let plain = Plain::new(policy, options).ok()?;
     let mut out = Vec::new();
     let access = plain.strangers_access()?;
     let mut public_probe = |class: &CallerClass, actions: &[Action]| plain.probe(class, actions);
@@ -119,6 +122,47 @@ pub fn findings(policy: &ir::Policy, options: &Options) -> Option<Judged> {
     })
 }
 
+/// Why the letters of `policy` do not decide it, in a few words (the first statement's
+/// shape the letters leave to the engine, or the question they could not answer); `None`
+/// when they decide it. For measuring which shapes fall back.
+#[doc(hidden)]
+#[must_use]
+pub fn fallback(policy: &ir::Policy, options: &Options) -> Option<&'static str> {
+    match Plain::new(policy, options) {
+        Err(why) => Some(why),
+        Ok(_) if findings(policy, options).is_none() => Some("search"),
+        Ok(_) => None,
+    }
+}
+
+/// Whether the engine takes names of callers from a condition on `key` (literal values of
+/// `aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:PrincipalServiceName`).
+fn names_callers(key: &str) -> bool {
+    [
+        "aws:PrincipalArn",
+        "aws:PrincipalAccount",
+        "aws:PrincipalServiceName",
+    ]
+    .iter()
+    .any(|k| key.eq_ignore_ascii_case(k))
+}
+
+/// The shape of an allow's conditions the letters leave to the engine, for [`fallback`].
+fn allow_condition(conditions: &[ir::Condition]) -> &'static str {
+    if conditions.len() > 1 {
+        return "allow with several conditions";
+    }
+    let key = conditions[0].key.to_ascii_lowercase();
+    match key.as_str() {
+        "aws:principalorgid" | "aws:principalorgpaths" => "allow on organization",
+        "aws:sourcearn" => "allow on source ARN",
+        "aws:sourceaccount" => "allow on source account",
+        "aws:principalarn" | "aws:principalaccount" => "allow on principal",
+        "aws:sourceip" => "allow on address",
+        _ => "allow on another key",
+    }
+}
+
 /// Where a request comes from, for the denies by network.
 #[derive(Clone, Copy)]
 enum Network {
@@ -144,6 +188,9 @@ struct Plain<'p> {
     guarded: Vec<bool>,
     /// Allows no class can meet: guarded, for principals none of which is a service.
     dead: Vec<usize>,
+    /// Whether each statement's `Resource` is known to cover the repository (as the engine
+    /// judges it: its grants are certain only then).
+    known: Vec<bool>,
     owner: String,
     /// Every account the classes know, the owner's included, in the engine's order.
     ids: Vec<String>,
@@ -164,13 +211,16 @@ fn is_account(v: &str) -> bool {
 }
 
 impl<'p> Plain<'p> {
-    fn new(policy: &'p ir::Policy, options: &'p Options) -> Option<Plain<'p>> {
+    fn new(policy: &'p ir::Policy, options: &'p Options) -> Result<Plain<'p>, &'static str> {
         let plain_options = options.owner.is_none()
             && options.trusted.is_empty()
             && options.repository.is_none()
             && matches!(options.identity, IdentityPolicies::Unknown);
-        if !plain_options || policy.statements.is_empty() {
-            return None;
+        if !plain_options {
+            return Err("options");
+        }
+        if policy.statements.is_empty() {
+            return Err("no statement");
         }
         let mut accounts: BTreeSet<(String, String)> = BTreeSet::new();
         let mut services: BTreeSet<String> = BTreeSet::new();
@@ -180,14 +230,38 @@ impl<'p> Plain<'p> {
         let mut guarded = Vec::with_capacity(policy.statements.len());
         let mut dead = Vec::new();
         let (mut allows, mut denies) = (0usize, 0usize);
+        let mut known = Vec::with_capacity(policy.statements.len());
+        let mut placed = Vec::with_capacity(policy.statements.len());
         for (i, s) in policy.statements.iter().enumerate() {
-            let p = s.principal.as_ref()?;
-            if p.negated || p.items.is_empty() || s.actions.negated || s.actions.items.is_empty() {
-                return None;
+            // Without a principal a statement of a repository policy covers no caller; its
+            // conditions still give the engine's classes names.
+            let Some(p) = s.principal.as_ref() else {
+                if s.conditions.iter().any(|c| names_callers(&c.key)) {
+                    return Err("no principal");
+                }
+                actions.push(s.actions.resolve());
+                exempt.push(None);
+                guarded.push(false);
+                known.push(true);
+                continue;
+            };
+            placed.push(i);
+            if p.negated {
+                return Err("NotPrincipal");
             }
-            if s.resources.is_some() {
-                return None;
+            if s.actions.negated {
+                return Err("NotAction");
             }
+            if p.items.is_empty() || s.actions.items.is_empty() {
+                return Err("empty list");
+            }
+            // `Resource: "*"` covers the repository; a pattern covers it or not, the ARN
+            // being unknown, so that what it grants is possible, not certain.
+            known.push(match s.resources.as_ref().map(|r| r.covers(None)) {
+                None | Some(Some(true)) => true,
+                Some(None) => false,
+                Some(Some(false)) => return Err("Resource"),
+            });
             let mut has_anyone = false;
             for item in &p.items {
                 match item {
@@ -202,15 +276,18 @@ impl<'p> Plain<'p> {
                     }
                     | PrincipalItem::Role {
                         partition, account, ..
+                    }
+                    | PrincipalItem::Session {
+                        partition, account, ..
                     } => {
                         accounts.insert((partition.clone(), account.clone()));
                     }
                     PrincipalItem::Service(name) => {
                         services.insert(name.to_ascii_lowercase());
                     }
-                    PrincipalItem::Session { .. }
-                    | PrincipalItem::Federated(_)
-                    | PrincipalItem::Other(_) => return None,
+                    PrincipalItem::Federated(_) | PrincipalItem::Other(_) => {
+                        return Err("principal kind")
+                    }
                 }
             }
             if has_anyone {
@@ -238,27 +315,40 @@ impl<'p> Plain<'p> {
                                 dead.push(i);
                             }
                         }
-                        _ => return None,
+                        _ => return Err(allow_condition(&s.conditions)),
                     }
                 }
                 Effect::Deny => {
                     denies += 1;
+                    // The engine lets a request past a deny that may not cover the
+                    // repository, unsure.
+                    if known.last() == Some(&false) {
+                        return Err("deny on a Resource pattern");
+                    }
                     guarded.push(false);
                     // Everyone, unless the request comes from the ranges named.
                     if !p.items.iter().all(|x| *x == PrincipalItem::Anyone) {
-                        return None;
+                        return Err("deny naming principals");
                     }
-                    let [c] = s.conditions.as_slice() else {
-                        return None;
+                    let c = match s.conditions.as_slice() {
+                        // Nobody escapes it.
+                        [] => {
+                            exempt.push(Some(IpSet::empty()));
+                            actions.push(s.actions.resolve());
+                            continue;
+                        }
+                        [c] => c,
+                        _ => return Err("deny with several conditions"),
                     };
                     if c.operator != ConditionOperator::new(Operator::NotIpAddress)
                         || !c.key.eq_ignore_ascii_case("aws:SourceIp")
                         || c.values.is_empty()
                     {
-                        return None;
+                        return Err("deny condition");
                     }
                     exempt.push(Some(
-                        IpSet::from_cidrs(c.values.iter().map(String::as_str)).ok()?,
+                        IpSet::from_cidrs(c.values.iter().map(String::as_str))
+                            .map_err(|_| "deny ranges")?,
                     ));
                 }
             }
@@ -266,7 +356,7 @@ impl<'p> Plain<'p> {
         }
         // The engine gives up a search past its budget; stay far from it.
         if allows * (denies + 1) >= SEARCH_BUDGET {
-            return None;
+            return Err("search budget");
         }
         let principal_ids: Vec<String> = accounts.iter().map(|(_, a)| a.clone()).collect();
         let owner = fresh_account(&principal_ids);
@@ -308,6 +398,7 @@ impl<'p> Plain<'p> {
             anyone,
             guarded,
             dead,
+            known,
             owner,
             ids,
             named,
@@ -319,15 +410,11 @@ impl<'p> Plain<'p> {
         // The owner's root user needs no allow: it can set the policy unless the denies of
         // `SetRepositoryPolicy` leave no address to come from. Otherwise the engine searches
         // for a lock-out.
-        let set = plain.covering(
-            &(0..policy.statements.len()).collect::<Vec<_>>(),
-            Action::SetRepositoryPolicy,
-            Effect::Deny,
-        );
+        let set = plain.covering(&placed, Action::SetRepositoryPolicy, Effect::Deny);
         if !set.is_empty() && !plain.escapes(&set, Network::Free) {
-            return None;
+            return Err("lock-out");
         }
-        Some(plain)
+        Ok(plain)
     }
 
     /// The statements of `relevant` with this effect that cover `action`.
@@ -451,7 +538,7 @@ impl<'p> Plain<'p> {
                     route,
                     statements: vec![s],
                     identity_statement: None,
-                    certainty: if solved.exact {
+                    certainty: if solved.exact && self.known[s] {
                         Certainty::Certain
                     } else {
                         Certainty::Possible
@@ -608,7 +695,11 @@ impl<'p> Plain<'p> {
             route,
             statements: vec![statement],
             identity_statement: None,
-            certainty: Certainty::Certain,
+            certainty: if self.known[statement] {
+                Certainty::Certain
+            } else {
+                Certainty::Possible
+            },
             witness: Witness { caller, context },
         })
     }
@@ -824,6 +915,7 @@ mod tests {
             anyone: Vec::new(),
             guarded: Vec::new(),
             dead: Vec::new(),
+            known: Vec::new(),
             owner: "999999999999".to_owned(),
             ids: Vec::new(),
             named: Vec::new(),
