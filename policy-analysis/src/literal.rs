@@ -10,11 +10,13 @@
 //! the engine would ask ([`crate::findings::findings_with`]). Statements without a principal
 //! cover no caller; `Resource: "*"` covers the repository, and an ARN pattern on an allow
 //! makes its grants possible, not certain, as the engine judges them while the repository is
-//! unknown; a deny without conditions lets nobody past. Anything else (wildcards or other
-//! keys in conditions, `ForAllValues:`, `...IfExists`, `Null`, `NotPrincipal`, `NotAction`,
-//! denies naming principals or on ARN patterns, a known owner, identity policies) is left to
-//! the engine. The findings are the same either way, word for word and witness for
-//! witness; the tests hold the two to that over every test policy and random ones.
+//! unknown; a deny without conditions lets nobody past; `StringEquals aws:PrincipalOrgID`
+//! with organization ids admits IAM callers inside them, never a service or a stranger.
+//! Anything else (wildcards or other keys in conditions, `ForAllValues:`, `...IfExists`,
+//! `Null`, `NotPrincipal`, `NotAction`, denies naming principals or on ARN patterns, a known
+//! owner, identity policies) is left to the engine. The findings are the same either way,
+//! word for word and witness for witness; the tests hold the two to that over every test
+//! policy and random ones.
 //!
 //! ```
 //! use policy_analysis::findings::{findings_with, Code};
@@ -163,6 +165,63 @@ fn allow_condition(conditions: &[ir::Condition]) -> &'static str {
     }
 }
 
+/// What the one condition of an allow asks of a request.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Guard {
+    /// Nothing: no condition.
+    None,
+    /// `StringEquals aws:SourceAccount` with accounts: a service acting for one of them
+    /// (only services' requests carry the key).
+    Source,
+    /// `StringEquals aws:PrincipalOrgID` with organization ids: an IAM caller in one of them
+    /// (only IAM callers' requests carry the key, and only inside an organization), never a
+    /// stranger's, who is outside every organization or in one the policy does not name.
+    Organization,
+}
+
+impl Guard {
+    /// The guard of a condition, when the letters decide it.
+    fn of(c: &ir::Condition) -> Option<Guard> {
+        if c.operator != ConditionOperator::new(Operator::StringEquals) || c.values.is_empty() {
+            return None;
+        }
+        if c.key.eq_ignore_ascii_case("aws:SourceAccount") && c.values.iter().all(|v| is_account(v))
+        {
+            return Some(Guard::Source);
+        }
+        if c.key.eq_ignore_ascii_case("aws:PrincipalOrgID")
+            && c.values
+                .iter()
+                .all(|v| is_org(v) && v != findings::FRESH_ORG)
+        {
+            return Some(Guard::Organization);
+        }
+        None
+    }
+}
+
+/// Whose request an allow is asked about.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Requester {
+    /// An IAM caller's, in any situation.
+    Iam,
+    /// An IAM caller's in a stranger's situation ([`findings::stranger_probe`]).
+    Stranger,
+    /// A service's.
+    Service,
+}
+
+/// Whether `v` is an organization id, as `aws:PrincipalOrgID` holds them: `o-` and 10 to 32
+/// lowercase letters or digits.
+fn is_org(v: &str) -> bool {
+    v.strip_prefix("o-").is_some_and(|id| {
+        (10..=32).contains(&id.len())
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    })
+}
+
 /// Where a request comes from, for the denies by network.
 #[derive(Clone, Copy)]
 enum Network {
@@ -184,9 +243,9 @@ struct Plain<'p> {
     exempt: Vec<Option<IpSet>>,
     /// Statements whose principal is `*`.
     anyone: Vec<usize>,
-    /// Allows guarded by `aws:SourceAccount`, which only service principals' requests carry.
-    guarded: Vec<bool>,
-    /// Allows no class can meet: guarded, for principals none of which is a service.
+    /// What each allow's condition asks of a request.
+    guards: Vec<Guard>,
+    /// Allows no class can meet: guarded for principals none of which can meet the guard.
     dead: Vec<usize>,
     /// Whether each statement's `Resource` is known to cover the repository (as the engine
     /// judges it: its grants are certain only then).
@@ -227,7 +286,7 @@ impl<'p> Plain<'p> {
         let mut actions = Vec::with_capacity(policy.statements.len());
         let mut exempt = Vec::with_capacity(policy.statements.len());
         let mut anyone = Vec::new();
-        let mut guarded = Vec::with_capacity(policy.statements.len());
+        let mut guards = Vec::with_capacity(policy.statements.len());
         let mut dead = Vec::new();
         let (mut allows, mut denies) = (0usize, 0usize);
         let mut known = Vec::with_capacity(policy.statements.len());
@@ -241,7 +300,7 @@ impl<'p> Plain<'p> {
                 }
                 actions.push(s.actions.resolve());
                 exempt.push(None);
-                guarded.push(false);
+                guards.push(Guard::None);
                 known.push(true);
                 continue;
             };
@@ -297,26 +356,26 @@ impl<'p> Plain<'p> {
                 Effect::Allow => {
                     allows += 1;
                     exempt.push(None);
-                    match s.conditions.as_slice() {
-                        [] => guarded.push(false),
-                        // A service guarded by accounts it names.
-                        [c] if c.operator == ConditionOperator::new(Operator::StringEquals)
-                            && c.key.eq_ignore_ascii_case("aws:SourceAccount")
-                            && !c.values.is_empty()
-                            && c.values.iter().all(|v| is_account(v)) =>
-                        {
-                            guarded.push(true);
-                            // No IAM caller's request carries the key.
-                            let service = p
-                                .items
-                                .iter()
-                                .any(|x| matches!(x, PrincipalItem::Service(_)));
-                            if !has_anyone && !service {
-                                dead.push(i);
-                            }
-                        }
+                    let guard = match s.conditions.as_slice() {
+                        [] => Guard::None,
+                        [c] => Guard::of(c).ok_or_else(|| allow_condition(&s.conditions))?,
                         _ => return Err(allow_condition(&s.conditions)),
+                    };
+                    let meets = |service: bool| {
+                        p.items.iter().any(|x| {
+                            *x == PrincipalItem::Anyone
+                                || matches!(x, PrincipalItem::Service(_)) == service
+                        })
+                    };
+                    match guard {
+                        Guard::None => {}
+                        // No IAM caller's request carries the key.
+                        Guard::Source if !meets(true) => dead.push(i),
+                        // No service's request carries the key.
+                        Guard::Organization if !meets(false) => dead.push(i),
+                        Guard::Source | Guard::Organization => {}
                     }
+                    guards.push(guard);
                 }
                 Effect::Deny => {
                     denies += 1;
@@ -325,7 +384,7 @@ impl<'p> Plain<'p> {
                     if known.last() == Some(&false) {
                         return Err("deny on a Resource pattern");
                     }
-                    guarded.push(false);
+                    guards.push(Guard::None);
                     // Everyone, unless the request comes from the ranges named.
                     if !p.items.iter().all(|x| *x == PrincipalItem::Anyone) {
                         return Err("deny naming principals");
@@ -396,7 +455,7 @@ impl<'p> Plain<'p> {
             actions,
             exempt,
             anyone,
-            guarded,
+            guards,
             dead,
             known,
             owner,
@@ -428,13 +487,16 @@ impl<'p> Plain<'p> {
             .collect()
     }
 
-    /// The allows of `relevant` covering `action` that a request of an IAM caller (or a
-    /// service) can meet, in order.
-    fn allows(&self, relevant: &[usize], action: Action, iam: bool) -> Vec<usize> {
+    /// The allows of `relevant` covering `action` that a request of `caller` can meet, in
+    /// the order the engine tries them: those without conditions first.
+    fn allows(&self, relevant: &[usize], action: Action, caller: Requester) -> Vec<usize> {
         let mut allows = self.covering(relevant, action, Effect::Allow);
-        if iam {
-            allows.retain(|&i| !self.guarded[i]);
-        }
+        allows.retain(|&i| match (self.guards[i], caller) {
+            (Guard::None, _) => true,
+            (Guard::Source, r) => r == Requester::Service,
+            (Guard::Organization, r) => r == Requester::Iam,
+        });
+        allows.sort_by_key(|&i| self.policy.statements[i].conditions.len());
         allows
     }
 
@@ -458,16 +520,16 @@ impl<'p> Plain<'p> {
         !room.is_empty()
     }
 
-    /// Whether a request of a class that `relevant` covers (an IAM caller's, or a service's)
-    /// can perform `action`, and the first allow it goes through.
+    /// Whether a request of `caller`, of a class that `relevant` covers, can perform
+    /// `action`, and the first allow it goes through.
     fn allowed(
         &self,
         relevant: &[usize],
         action: Action,
         network: Network,
-        iam: bool,
+        caller: Requester,
     ) -> Option<usize> {
-        let first = self.allows(relevant, action, iam).into_iter().next()?;
+        let first = self.allows(relevant, action, caller).into_iter().next()?;
         let denies = self.covering(relevant, action, Effect::Deny);
         self.escapes(&denies, network).then_some(first)
     }
@@ -528,7 +590,7 @@ impl<'p> Plain<'p> {
             Route::CrossAccount
         };
         let mut budget = SEARCH_BUDGET;
-        for s in self.allows(&self.anyone, action, true) {
+        for s in self.allows(&self.anyone, action, Requester::Iam) {
             let mut base: Vec<&Constraint> = prepared[s].constraints.iter().collect();
             if let Some(a) = assumed {
                 base.extend(a.0.iter());
@@ -572,7 +634,8 @@ impl<'p> Plain<'p> {
         for g in parts {
             let set = ActionSet(g);
             let first = set.iter().next()?;
-            let Some(allow) = self.allowed(&self.anyone, first, Network::Free, true) else {
+            let Some(allow) = self.allowed(&self.anyone, first, Network::Free, Requester::Iam)
+            else {
                 continue;
             };
             let denies = self.covering(&self.anyone, first, Effect::Deny);
@@ -607,10 +670,10 @@ impl<'p> Plain<'p> {
         let v6 = Network::At(IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 7)));
         for index in 0..findings::STRANGER_SITUATIONS {
             let network = [v4, v6, Network::Hidden][index % 3];
-            let Some(&action) = actions
-                .iter()
-                .find(|&&a| self.allowed(&self.anyone, a, network, true).is_some())
-            else {
+            let Some(&action) = actions.iter().find(|&&a| {
+                self.allowed(&self.anyone, a, network, Requester::Stranger)
+                    .is_some()
+            }) else {
                 continue;
             };
             let searched = || {
@@ -649,7 +712,9 @@ impl<'p> Plain<'p> {
             1 => "2001:db8::7",
             _ => return None,
         };
-        let statement = *self.allows(&self.anyone, action, true).first()?;
+        let statement = *self
+            .allows(&self.anyone, action, Requester::Stranger)
+            .first()?;
         let account = first_account_but(&self.named);
         let partition = self.options.partition.clone();
         let (caller, route) = match k {
@@ -775,7 +840,10 @@ impl<'p> Plain<'p> {
         Some(
             ActionSet::REPOSITORY
                 .iter()
-                .filter(|&a| self.allowed(&relevant, a, Network::Free, false).is_some())
+                .filter(|&a| {
+                    self.allowed(&relevant, a, Network::Free, Requester::Service)
+                        .is_some()
+                })
                 .collect(),
         )
     }
@@ -913,7 +981,7 @@ mod tests {
             actions: Vec::new(),
             exempt: Vec::new(),
             anyone: Vec::new(),
-            guarded: Vec::new(),
+            guards: Vec::new(),
             dead: Vec::new(),
             known: Vec::new(),
             owner: "999999999999".to_owned(),

@@ -234,6 +234,9 @@ const CONDITIONS: &[&str] = &[
     r#","Condition":{"NotIpAddress":{"aws:SourceIp":["2001:db8::/32","10.0.0.0/8"]}}"#,
     r#","Condition":{"StringEquals":{"aws:PrincipalAccount":"000000000000"}}"#,
     r#","Condition":{"ArnEquals":{"aws:PrincipalArn":"arn:aws:iam::000000000001:role/r"}}"#,
+    r#","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}"#,
+    r#","Condition":{"StringEquals":{"aws:PrincipalOrgID":["o-a1b2c3d4e5","o-0123456789abcdef"]}}"#,
+    r#","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-short"}}"#,
 ];
 
 /// A statement: whether it denies, and its principal, actions, condition and resource.
@@ -268,15 +271,17 @@ fn plain(deny: bool, p: usize, a: usize, c: usize) -> Pick {
     if deny {
         (true, p % 2, a, [6, 7, 8, 14, 0][c % 5], (p / 2) % 2)
     } else if p % 3 == 0 {
-        (false, 7, a, [0, 2, 3][c % 3], (c / 3) % 4)
+        // Services; dead when guarded by an organization.
+        (false, [7, 8][p % 2], a, [0, 2, 3, 17][c % 4], (c / 4) % 4)
     } else {
-        // Guarded by a source account too: for services (and `*`), dead for IAM principals.
+        // Guarded by a source account too: for services (and `*`), dead for IAM principals;
+        // or by organizations, which services and strangers are never in.
         (
             false,
-            [0, 1, 2, 3, 4, 5, 6, 8][p % 8],
+            [0, 1, 2, 3, 4, 5, 6, 8, 9][p % 9],
             a,
-            if c % 5 == 0 { 2 } else { 0 },
-            (p / 8) % 4,
+            [2, 17, 18, 0, 0, 0, 0][c % 7],
+            (p / 9) % 4,
         )
     }
 }
@@ -338,4 +343,33 @@ fn random_policies_reach_the_shortcut() {
         decided * 2 > read,
         "the shortcut decided {decided} of {read} random policies"
     );
+}
+
+/// Shapes that random policies meet rarely, each decided by the letters.
+#[test]
+fn the_shortcut_agrees_with_the_engine_on_chosen_shapes() {
+    let cases = [
+        // An organization's allow before one without conditions: the engine tries the
+        // latter first.
+        r#"[{"Effect":"Allow","Principal":"*","Action":["ecr:PutImage","ecr:BatchGetImage"],"Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}},
+            {"Effect":"Allow","Principal":{"AWS":"*"},"Action":"ecr:PutImage"}]"#,
+        r#"[{"Effect":"Allow","Principal":"*","Action":"ecr:*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}},
+            {"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"},
+            {"Effect":"Deny","Principal":"*","Action":"ecr:*","Condition":{"NotIpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]"#,
+        // A service guarded by its account beside an organization's allow to everyone.
+        r#"[{"Effect":"Allow","Principal":{"Service":"codebuild.amazonaws.com"},"Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}},
+            {"Effect":"Allow","Principal":"*","Action":["ecr:BatchGetImage","ecr:PutImage"],"Condition":{"StringEquals":{"aws:PrincipalOrgID":["o-a1b2c3d4e5","o-f6g7h8i9j0"]}}}]"#,
+        // Statements without a principal, with a Resource, and a deny without conditions.
+        r#"[{"Effect":"Allow","Action":"ecr:*","Resource":"*"},
+            {"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Resource":"arn:aws:ecr:*:*:repository/app"},
+            {"Effect":"Deny","Principal":"*","Action":"ecr:DeleteRepository","Resource":"*"}]"#,
+    ];
+    for (n, statements) in cases.iter().enumerate() {
+        let text = format!(r#"{{"Version":"2012-10-17","Statement":{statements}}}"#);
+        let doc = PolicyDocument::from_json(&text).unwrap();
+        assert!(
+            agrees(&doc, &format!("case {n}")),
+            "case {n} left to the engine"
+        );
+    }
 }
