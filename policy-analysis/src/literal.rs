@@ -11,7 +11,9 @@
 //! cover no caller; `Resource: "*"` covers the repository, and an ARN pattern on an allow
 //! makes its grants possible, not certain, as the engine judges them while the repository is
 //! unknown; a deny without conditions lets nobody past; `StringEquals aws:PrincipalOrgID`
-//! with organization ids admits IAM callers inside them, never a service or a stranger.
+//! with organization ids admits IAM callers inside them, never a service or a stranger;
+//! `aws:SourceArn` patterns admit the services named, each once the solver finds it a source
+//! (the confused-deputy probe of such a guard is the solver's, as in the engine).
 //! Anything else (wildcards or other keys in conditions, `ForAllValues:`, `...IfExists`,
 //! `Null`, `NotPrincipal`, `NotAction`, denies naming principals or on ARN patterns, a known
 //! owner, identity policies) is left to the engine. The findings are the same either way,
@@ -79,8 +81,9 @@ pub fn findings(policy: &ir::Policy, options: &Options) -> Option<Judged> {
     findings::outside(policy, &access, false, &mut public_probe, &mut out)?;
     let service_actions = |class: &CallerClass| plain.service_actions(class);
     let mut deputy = |class: &CallerClass, at: usize, cs: &[ir::Condition]| {
-        if !policy.statements[at].conditions.is_empty() {
-            // A guard naming accounts: the probe wants an account none of them.
+        if !policy.statements[at].conditions.is_empty() && plain.guards[at] != Guard::SourceArn {
+            // A guard naming accounts: the probe wants an account none of them. (A guard of
+            // organizations no service meets.)
             return Some(None);
         }
         let CallerClass::Service { name: Some(name) } = class else {
@@ -173,6 +176,10 @@ enum Guard {
     /// `StringEquals aws:SourceAccount` with accounts: a service acting for one of them
     /// (only services' requests carry the key).
     Source,
+    /// `aws:SourceArn` compared with ARNs or patterns (`StringEquals`, `StringLike`,
+    /// `ArnEquals`, `ArnLike`), with or without `StringEquals aws:SourceAccount`: a service
+    /// acting for a resource the patterns match (only services' requests carry the keys).
+    SourceArn,
     /// `StringEquals aws:PrincipalOrgID` with organization ids: an IAM caller in one of them
     /// (only IAM callers' requests carry the key, and only inside an organization), never a
     /// stranger's, who is outside every organization or in one the policy does not name.
@@ -180,8 +187,38 @@ enum Guard {
 }
 
 impl Guard {
+    /// The guard of an allow's conditions, when the letters decide it.
+    fn of_all(cs: &[ir::Condition]) -> Option<Guard> {
+        match cs {
+            [] => Some(Guard::None),
+            [c] => Guard::of(c),
+            _ => {
+                let guards: Vec<Guard> = cs.iter().map(Guard::of).collect::<Option<_>>()?;
+                let service = guards
+                    .iter()
+                    .all(|g| matches!(g, Guard::Source | Guard::SourceArn));
+                (service && guards.contains(&Guard::SourceArn)).then_some(Guard::SourceArn)
+            }
+        }
+    }
+
     /// The guard of a condition, when the letters decide it.
     fn of(c: &ir::Condition) -> Option<Guard> {
+        let arn_operators = [
+            Operator::StringEquals,
+            Operator::StringLike,
+            Operator::ArnEquals,
+            Operator::ArnLike,
+        ];
+        if c.key.eq_ignore_ascii_case("aws:SourceArn")
+            && arn_operators
+                .iter()
+                .any(|&o| c.operator == ConditionOperator::new(o))
+            && !c.values.is_empty()
+            && c.values.iter().all(|v| !v.contains('$'))
+        {
+            return Some(Guard::SourceArn);
+        }
         if c.operator != ConditionOperator::new(Operator::StringEquals) || c.values.is_empty() {
             return None;
         }
@@ -290,6 +327,7 @@ impl<'p> Plain<'p> {
         let mut dead = Vec::new();
         let (mut allows, mut denies) = (0usize, 0usize);
         let mut known = Vec::with_capacity(policy.statements.len());
+        let mut source_arns = Vec::new();
         let mut placed = Vec::with_capacity(policy.statements.len());
         for (i, s) in policy.statements.iter().enumerate() {
             // Without a principal a statement of a repository policy covers no caller; its
@@ -356,11 +394,8 @@ impl<'p> Plain<'p> {
                 Effect::Allow => {
                     allows += 1;
                     exempt.push(None);
-                    let guard = match s.conditions.as_slice() {
-                        [] => Guard::None,
-                        [c] => Guard::of(c).ok_or_else(|| allow_condition(&s.conditions))?,
-                        _ => return Err(allow_condition(&s.conditions)),
-                    };
+                    let guard = Guard::of_all(&s.conditions)
+                        .ok_or_else(|| allow_condition(&s.conditions))?;
                     let meets = |service: bool| {
                         p.items.iter().any(|x| {
                             *x == PrincipalItem::Anyone
@@ -374,6 +409,12 @@ impl<'p> Plain<'p> {
                         // No service's request carries the key.
                         Guard::Organization if !meets(false) => dead.push(i),
                         Guard::Source | Guard::Organization => {}
+                        // Services alone meet it, each when the patterns let it: asked of the
+                        // solver below.
+                        Guard::SourceArn if has_anyone || !meets(true) => {
+                            return Err("allow on source ARN for callers other than services");
+                        }
+                        Guard::SourceArn => source_arns.push(i),
                     }
                     guards.push(guard);
                 }
@@ -473,6 +514,26 @@ impl<'p> Plain<'p> {
         if !set.is_empty() && !plain.escapes(&set, Network::Free) {
             return Err("lock-out");
         }
+        // Every service of an allow on `aws:SourceArn` must be able to meet it: the engine's
+        // answers for one that cannot (a dead statement or condition) are its own.
+        for &i in &source_arns {
+            let s = &policy.statements[i];
+            let constraints: Vec<Constraint> = s
+                .conditions
+                .iter()
+                .map(|c| Constraint::lower(c, false))
+                .collect();
+            let refs: Vec<&Constraint> = constraints.iter().collect();
+            let items = s.principal.iter().flat_map(|p| p.items.iter());
+            for item in items {
+                if let PrincipalItem::Service(name) = item {
+                    let who = plain.service(&name.to_ascii_lowercase());
+                    if solve(&who, &refs, &[]).is_none() {
+                        return Err("allow on a source ARN a service cannot meet");
+                    }
+                }
+            }
+        }
         Ok(plain)
     }
 
@@ -493,7 +554,7 @@ impl<'p> Plain<'p> {
         let mut allows = self.covering(relevant, action, Effect::Allow);
         allows.retain(|&i| match (self.guards[i], caller) {
             (Guard::None, _) => true,
-            (Guard::Source, r) => r == Requester::Service,
+            (Guard::Source | Guard::SourceArn, r) => r == Requester::Service,
             (Guard::Organization, r) => r == Requester::Iam,
         });
         allows.sort_by_key(|&i| self.policy.statements[i].conditions.len());

@@ -237,6 +237,10 @@ const CONDITIONS: &[&str] = &[
     r#","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}"#,
     r#","Condition":{"StringEquals":{"aws:PrincipalOrgID":["o-a1b2c3d4e5","o-0123456789abcdef"]}}"#,
     r#","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-short"}}"#,
+    r#","Condition":{"StringLike":{"aws:SourceArn":"arn:aws:lambda:*:444455556666:function:*"}}"#,
+    r#","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:codebuild:us-east-1:123456789012:project/p"},"StringEquals":{"aws:SourceAccount":"123456789012"}}"#,
+    r#","Condition":{"ArnEquals":{"aws:SourceArn":"arn:aws:iam::123456789012:role/r"}}"#,
+    r#","Condition":{"StringEquals":{"aws:sourceARN":["arn:aws:s3:::bucket","arn:aws:sns:us-east-1:111122223333:t"]}}"#,
 ];
 
 /// A statement: whether it denies, and its principal, actions, condition and resource.
@@ -272,7 +276,8 @@ fn plain(deny: bool, p: usize, a: usize, c: usize) -> Pick {
         (true, p % 2, a, [6, 7, 8, 14, 0][c % 5], (p / 2) % 2)
     } else if p % 3 == 0 {
         // Services; dead when guarded by an organization.
-        (false, [7, 8][p % 2], a, [0, 2, 3, 17][c % 4], (c / 4) % 4)
+        let c = [0, 2, 3, 17, 20, 21, 22, 23][c % 8];
+        (false, [7, 8][p % 2], a, c, (p / 2) % 4)
     } else {
         // Guarded by a source account too: for services (and `*`), dead for IAM principals;
         // or by organizations, which services and strangers are never in.
