@@ -103,7 +103,11 @@ pub fn findings(policy: &ir::Policy, options: &Options) -> Option<Judged> {
             })
         };
         let Some(witness) = plain.unguarded_deputy(name, cs) else {
-            return Some(searched());
+            let found = searched();
+            if found.is_some() {
+                plain.met.borrow_mut().insert((at, name.clone()));
+            }
+            return Some(found);
         };
         let found = Some((witness, Certainty::Certain));
         debug_assert_eq!(found, searched(), "the deputy's witness of {cs:?}");
@@ -121,6 +125,9 @@ pub fn findings(policy: &ir::Policy, options: &Options) -> Option<Judged> {
     // guard alone is met by a service's request); every other plain statement has a class
     // it applies to.
     out.extend(plain.dead.iter().map(|&i| findings::dead_statement(i)));
+    if !plain.sources_met() {
+        return None;
+    }
     Some(Judged {
         owner: plain.owner,
         findings: out,
@@ -300,6 +307,11 @@ struct Plain<'p> {
     prepared: OnceCell<Vec<Prepared>>,
     /// The stranger's account, lowered when a probe first needs it.
     stranger_account: OnceCell<Option<Assumption>>,
+    /// The allows guarded by `aws:SourceArn`, taken as met by each of their services until
+    /// [`Plain::sources_met`] asks.
+    source_arns: Vec<usize>,
+    /// The services (statement, name) a deputy probe found a source for: they meet the guard.
+    met: std::cell::RefCell<BTreeSet<(usize, String)>>,
 }
 
 fn is_account(v: &str) -> bool {
@@ -506,6 +518,8 @@ impl<'p> Plain<'p> {
             strangers,
             prepared: OnceCell::new(),
             stranger_account: OnceCell::new(),
+            source_arns,
+            met: std::cell::RefCell::default(),
         };
         // The owner's root user needs no allow: it can set the policy unless the denies of
         // `SetRepositoryPolicy` leave no address to come from. Otherwise the engine searches
@@ -514,27 +528,37 @@ impl<'p> Plain<'p> {
         if !set.is_empty() && !plain.escapes(&set, Network::Free) {
             return Err("lock-out");
         }
-        // Every service of an allow on `aws:SourceArn` must be able to meet it: the engine's
-        // answers for one that cannot (a dead statement or condition) are its own.
-        for &i in &source_arns {
-            let s = &policy.statements[i];
-            let constraints: Vec<Constraint> = s
-                .conditions
-                .iter()
-                .map(|c| Constraint::lower(c, false))
-                .collect();
-            let refs: Vec<&Constraint> = constraints.iter().collect();
-            let items = s.principal.iter().flat_map(|p| p.items.iter());
-            for item in items {
-                if let PrincipalItem::Service(name) = item {
-                    let who = plain.service(&name.to_ascii_lowercase());
-                    if solve(&who, &refs, &[]).is_none() {
-                        return Err("allow on a source ARN a service cannot meet");
-                    }
-                }
-            }
-        }
         Ok(plain)
+    }
+
+    /// Whether every service of an allow on `aws:SourceArn` can meet its guard, as the
+    /// letters took it: the engine's answers for one that cannot (a dead statement or
+    /// condition) are its own. The deputy probes found most of them a source already.
+    fn sources_met(&self) -> bool {
+        let met = self.met.borrow();
+        self.source_arns.iter().all(|&i| {
+            let s = &self.policy.statements[i];
+            let mut constraints: Option<Vec<Constraint>> = None;
+            s.principal
+                .iter()
+                .flat_map(|p| p.items.iter())
+                .all(|item| match item {
+                    PrincipalItem::Service(name) => {
+                        let name = name.to_ascii_lowercase();
+                        met.contains(&(i, name.clone())) || {
+                            let cs = constraints.get_or_insert_with(|| {
+                                s.conditions
+                                    .iter()
+                                    .map(|c| Constraint::lower(c, false))
+                                    .collect()
+                            });
+                            let refs: Vec<&Constraint> = cs.iter().collect();
+                            solve(&self.service(&name), &refs, &[]).is_some()
+                        }
+                    }
+                    _ => true,
+                })
+        })
     }
 
     /// The statements of `relevant` with this effect that cover `action`.
@@ -1056,6 +1080,8 @@ mod tests {
             ],
             prepared: OnceCell::new(),
             stranger_account: OnceCell::new(),
+            source_arns: Vec::new(),
+            met: std::cell::RefCell::default(),
         };
         let direct = plain.unguarded_deputy("codebuild.amazonaws.com", &probe[0]);
         let solved = solve(&plain.service("codebuild.amazonaws.com"), &refs, &[])
