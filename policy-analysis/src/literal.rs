@@ -10,7 +10,8 @@
 //! the engine would ask ([`crate::findings::findings_with`]). Statements without a principal
 //! cover no caller; `Resource: "*"` covers the repository, and an ARN pattern on an allow
 //! makes its grants possible, not certain, as the engine judges them while the repository is
-//! unknown; a deny without conditions lets nobody past; `StringEquals aws:PrincipalOrgID`
+//! unknown; a deny without conditions lets nobody past, or lets everyone past unsure when its
+//! `Resource` is a pattern; `StringEquals aws:PrincipalOrgID`
 //! with organization ids admits IAM callers inside them, never a service or a stranger;
 //! `aws:SourceArn` patterns admit the services named, each once the solver finds it a source
 //! (the confused-deputy probe of such a guard is the solver's, as in the engine).
@@ -433,8 +434,9 @@ impl<'p> Plain<'p> {
                 Effect::Deny => {
                     denies += 1;
                     // The engine lets a request past a deny that may not cover the
-                    // repository, unsure.
-                    if known.last() == Some(&false) {
+                    // repository, unsure: taken without conditions only, which hold on
+                    // every request.
+                    if known.last() == Some(&false) && !s.conditions.is_empty() {
                         return Err("deny on a Resource pattern");
                     }
                     guards.push(Guard::None);
@@ -589,6 +591,9 @@ impl<'p> Plain<'p> {
     fn escapes(&self, denies: &[usize], network: Network) -> bool {
         let mut room = IpSet::all();
         for &d in denies {
+            if !self.known[d] {
+                continue;
+            }
             let Some(exempt) = &self.exempt[d] else {
                 return false;
             };
@@ -714,8 +719,10 @@ impl<'p> Plain<'p> {
             }
             parts = next;
         }
-        // Each group allowed, with what fixes its witness: the allow and the denies.
-        let mut groups: Vec<(usize, Vec<usize>, Action, ActionSet)> = Vec::new();
+        // Each group allowed, with what fixes its witness (the allow and the denies known to
+        // cover the repository) and its certainty (whether a deny that may cover it is in
+        // the way).
+        let mut groups: Vec<(usize, Vec<usize>, bool, Action, ActionSet)> = Vec::new();
         for g in parts {
             let set = ActionSet(g);
             let first = set.iter().next()?;
@@ -723,17 +730,26 @@ impl<'p> Plain<'p> {
             else {
                 continue;
             };
-            let denies = self.covering(&self.anyone, first, Effect::Deny);
-            match groups.iter_mut().find(|(a, _, _, _)| *a == allow) {
-                Some((_, d, _, actions)) if *d == denies => actions.0 |= g,
-                // The same allow past other denies may or may not give the same witness.
-                Some(_) => return None,
-                None => groups.push((allow, denies, first, set)),
+            let (denies, unsure): (Vec<usize>, Vec<usize>) = self
+                .covering(&self.anyone, first, Effect::Deny)
+                .into_iter()
+                .partition(|&d| self.known[d]);
+            let unsure = !unsure.is_empty();
+            // The same allow past other denies may or may not give the same witness.
+            if groups.iter().any(|(a, d, ..)| *a == allow && *d != denies) {
+                return None;
+            }
+            match groups
+                .iter_mut()
+                .find(|(a, _, u, ..)| *a == allow && *u == unsure)
+            {
+                Some((.., actions)) => actions.0 |= g,
+                None => groups.push((allow, denies, unsure, first, set)),
             }
         }
         let mut out = Vec::new();
         for (k, class) in self.strangers.iter().enumerate() {
-            for &(allow, _, first, actions) in &groups {
+            for &(allow, _, _, first, actions) in &groups {
                 out.push(Pending {
                     plain: self,
                     k,
@@ -800,6 +816,11 @@ impl<'p> Plain<'p> {
         let statement = *self
             .allows(&self.anyone, action, Requester::Stranger)
             .first()?;
+        // A deny that may not cover the repository lets the request past, unsure.
+        let unsure = self
+            .covering(&self.anyone, action, Effect::Deny)
+            .iter()
+            .any(|&d| !self.known[d]);
         let account = first_account_but(&self.named);
         let partition = self.options.partition.clone();
         let (caller, route) = match k {
@@ -845,7 +866,7 @@ impl<'p> Plain<'p> {
             route,
             statements: vec![statement],
             identity_statement: None,
-            certainty: if self.known[statement] {
+            certainty: if self.known[statement] && !unsure {
                 Certainty::Certain
             } else {
                 Certainty::Possible
