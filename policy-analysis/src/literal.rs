@@ -13,7 +13,8 @@
 //! unknown; a deny without conditions lets nobody past, or lets everyone past unsure when its
 //! `Resource` is a pattern; `StringEquals aws:PrincipalOrgID`
 //! with organization ids admits IAM callers inside them, never a service or a stranger;
-//! `aws:SourceArn` patterns admit the services named, each once the solver finds it a source
+//! `IpAddress` and `NotIpAddress` on `aws:SourceIp` with literal ranges admit the addresses
+//! they leave; `aws:SourceArn` patterns admit the services named, each once the solver finds it a source
 //! (the confused-deputy probe of such a guard is the solver's, as in the engine).
 //! Anything else (wildcards or other keys in conditions, `ForAllValues:`, `...IfExists`,
 //! `Null`, `NotPrincipal`, `NotAction`, denies naming principals or on ARN patterns, a known
@@ -82,7 +83,9 @@ pub fn findings(policy: &ir::Policy, options: &Options) -> Option<Judged> {
     findings::outside(policy, &access, false, &mut public_probe, &mut out)?;
     let service_actions = |class: &CallerClass| plain.service_actions(class);
     let mut deputy = |class: &CallerClass, at: usize, cs: &[ir::Condition]| {
-        if !policy.statements[at].conditions.is_empty() && plain.guards[at] != Guard::SourceArn {
+        if !policy.statements[at].conditions.is_empty()
+            && !matches!(plain.guards[at], Guard::SourceArn | Guard::Network)
+        {
             // A guard naming accounts: the probe wants an account none of them. (A guard of
             // organizations no service meets.)
             return Some(None);
@@ -188,6 +191,10 @@ enum Guard {
     /// `ArnEquals`, `ArnLike`), with or without `StringEquals aws:SourceAccount`: a service
     /// acting for a resource the patterns match (only services' requests carry the keys).
     SourceArn,
+    /// `IpAddress` and `NotIpAddress` on `aws:SourceIp` with literal ranges: a request from
+    /// an address in all the first and none of the second (or, without `IpAddress`, one
+    /// through a VPC endpoint, which carries no address).
+    Network,
     /// `StringEquals aws:PrincipalOrgID` with organization ids: an IAM caller in one of them
     /// (only IAM callers' requests carry the key, and only inside an organization), never a
     /// stranger's, who is outside every organization or in one the policy does not name.
@@ -202,6 +209,9 @@ impl Guard {
             [c] => Guard::of(c),
             _ => {
                 let guards: Vec<Guard> = cs.iter().map(Guard::of).collect::<Option<_>>()?;
+                if guards.iter().all(|&g| g == Guard::Network) {
+                    return Some(Guard::Network);
+                }
                 let service = guards
                     .iter()
                     .all(|g| matches!(g, Guard::Source | Guard::SourceArn));
@@ -226,6 +236,14 @@ impl Guard {
             && c.values.iter().all(|v| !v.contains('$'))
         {
             return Some(Guard::SourceArn);
+        }
+        if c.key.eq_ignore_ascii_case("aws:SourceIp")
+            && [Operator::IpAddress, Operator::NotIpAddress]
+                .iter()
+                .any(|&o| c.operator == ConditionOperator::new(o))
+            && !c.values.is_empty()
+        {
+            return Some(Guard::Network);
         }
         if c.operator != ConditionOperator::new(Operator::StringEquals) || c.values.is_empty() {
             return None;
@@ -290,6 +308,9 @@ struct Plain<'p> {
     anyone: Vec<usize>,
     /// What each allow's condition asks of a request.
     guards: Vec<Guard>,
+    /// For each allow guarded by network, the addresses it admits, and whether it admits a
+    /// request without one.
+    addresses: Vec<Option<(IpSet, bool)>>,
     /// Allows no class can meet: guarded for principals none of which can meet the guard.
     dead: Vec<usize>,
     /// Whether each statement's `Resource` is known to cover the repository (as the engine
@@ -341,6 +362,7 @@ impl<'p> Plain<'p> {
         let (mut allows, mut denies) = (0usize, 0usize);
         let mut known = Vec::with_capacity(policy.statements.len());
         let mut source_arns = Vec::new();
+        let mut addresses = Vec::new();
         let mut placed = Vec::with_capacity(policy.statements.len());
         for (i, s) in policy.statements.iter().enumerate() {
             // Without a principal a statement of a repository policy covers no caller; its
@@ -428,6 +450,25 @@ impl<'p> Plain<'p> {
                             return Err("allow on source ARN for callers other than services");
                         }
                         Guard::SourceArn => source_arns.push(i),
+                        Guard::Network => {
+                            let mut set = IpSet::all();
+                            let mut hidden = true;
+                            for c in &s.conditions {
+                                let ranges = IpSet::from_cidrs(c.values.iter().map(String::as_str))
+                                    .map_err(|_| "allow ranges")?;
+                                if c.operator == ConditionOperator::new(Operator::IpAddress) {
+                                    set = set.intersect(&ranges);
+                                    hidden = false;
+                                } else {
+                                    set = set.intersect(&ranges.complement());
+                                }
+                            }
+                            if set.is_empty() && !hidden {
+                                return Err("allow on no address");
+                            }
+                            addresses.resize(i, None);
+                            addresses.push(Some((set, hidden)));
+                        }
                     }
                     guards.push(guard);
                 }
@@ -504,9 +545,11 @@ impl<'p> Plain<'p> {
                 session: None,
             },
         ];
+        addresses.resize(policy.statements.len(), None);
         let plain = Plain {
             policy,
             options,
+            addresses,
             actions,
             exempt,
             anyone,
@@ -579,7 +622,7 @@ impl<'p> Plain<'p> {
     fn allows(&self, relevant: &[usize], action: Action, caller: Requester) -> Vec<usize> {
         let mut allows = self.covering(relevant, action, Effect::Allow);
         allows.retain(|&i| match (self.guards[i], caller) {
-            (Guard::None, _) => true,
+            (Guard::None | Guard::Network, _) => true,
             (Guard::Source | Guard::SourceArn, r) => r == Requester::Service,
             (Guard::Organization, r) => r == Requester::Iam,
         });
@@ -589,25 +632,43 @@ impl<'p> Plain<'p> {
 
     /// Whether a request from `network` escapes every deny of `denies`.
     fn escapes(&self, denies: &[usize], network: Network) -> bool {
+        match network {
+            Network::Free => !self.room(denies).is_empty(),
+            Network::At(ip) => self.room(denies).contains(ip),
+            // Every deny by network holds on a request without an address.
+            Network::Hidden => denies.iter().all(|&d| !self.known[d]),
+        }
+    }
+
+    /// The addresses a request can come from to escape every deny of `denies`.
+    fn room(&self, denies: &[usize]) -> IpSet {
         let mut room = IpSet::all();
         for &d in denies {
             if !self.known[d] {
                 continue;
             }
-            let Some(exempt) = &self.exempt[d] else {
-                return false;
-            };
-            match network {
-                Network::Free => room = room.intersect(exempt),
-                Network::At(ip) => {
-                    if !exempt.contains(ip) {
-                        return false;
-                    }
-                }
-                Network::Hidden => return false,
+            match &self.exempt[d] {
+                Some(exempt) => room = room.intersect(exempt),
+                None => return IpSet::empty(),
             }
         }
-        !room.is_empty()
+        room
+    }
+
+    /// Whether a request from `network` meets allow `allow` and escapes every deny of
+    /// `denies`.
+    fn passes(&self, allow: usize, denies: &[usize], network: Network) -> bool {
+        let Some((addresses, hidden)) = &self.addresses[allow] else {
+            return self.escapes(denies, network);
+        };
+        match network {
+            Network::Free => {
+                (*hidden && self.escapes(denies, Network::Hidden))
+                    || !self.room(denies).intersect(addresses).is_empty()
+            }
+            Network::At(ip) => addresses.contains(ip) && self.escapes(denies, network),
+            Network::Hidden => *hidden && self.escapes(denies, network),
+        }
     }
 
     /// Whether a request of `caller`, of a class that `relevant` covers, can perform
@@ -619,9 +680,10 @@ impl<'p> Plain<'p> {
         network: Network,
         caller: Requester,
     ) -> Option<usize> {
-        let first = self.allows(relevant, action, caller).into_iter().next()?;
         let denies = self.covering(relevant, action, Effect::Deny);
-        self.escapes(&denies, network).then_some(first)
+        self.allows(relevant, action, caller)
+            .into_iter()
+            .find(|&a| self.passes(a, &denies, network))
     }
 
     fn prepared(&self) -> &[Prepared] {
@@ -816,6 +878,10 @@ impl<'p> Plain<'p> {
         let statement = *self
             .allows(&self.anyone, action, Requester::Stranger)
             .first()?;
+        // The solver's witness of an allow by network may spell the key as the policy does.
+        if self.guards[statement] == Guard::Network {
+            return None;
+        }
         // A deny that may not cover the repository lets the request past, unsure.
         let unsure = self
             .covering(&self.anyone, action, Effect::Deny)
@@ -1084,6 +1150,7 @@ mod tests {
         let plain = Plain {
             policy: &policy,
             options: &options,
+            addresses: Vec::new(),
             actions: Vec::new(),
             exempt: Vec::new(),
             anyone: Vec::new(),

@@ -244,6 +244,10 @@ const CONDITIONS: &[&str] = &[
     r#","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:codebuild:us-east-1:123456789012:project/p"},"StringEquals":{"aws:SourceAccount":"123456789012"}}"#,
     r#","Condition":{"ArnEquals":{"aws:SourceArn":"arn:aws:iam::123456789012:role/r"}}"#,
     r#","Condition":{"StringEquals":{"aws:sourceARN":["arn:aws:s3:::bucket","arn:aws:sns:us-east-1:111122223333:t"]}}"#,
+    r#","Condition":{"NotIpAddress":{"aws:SourceIp":"54.240.143.188/32"},"IpAddress":{"aws:SourceIp":"54.240.143.0/24"}}"#,
+    r#","Condition":{"IpAddress":{"aws:sourceip":"198.51.100.0/24"}}"#,
+    r#","Condition":{"IpAddress":{"aws:SourceIp":["0.0.0.0/0","::/0"]}}"#,
+    r#","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"},"NotIpAddress":{"aws:SourceIp":"10.0.0.0/8"}}"#,
 ];
 
 /// A statement: whether it denies, and its principal, actions, condition and resource.
@@ -281,7 +285,7 @@ fn plain(deny: bool, p: usize, a: usize, c: usize) -> Pick {
         (true, p % 2, a, [6, 7, 8, 14, 0][c % 5], (p / 2) % 3)
     } else if p % 3 == 0 {
         // Services; dead when guarded by an organization.
-        let c = [0, 2, 3, 17, 20, 21, 22, 23][c % 8];
+        let c = [0, 2, 3, 17, 20, 21, 22, 23, 10, 24][c % 10];
         (false, [7, 8][p % 2], a, c, (p / 2) % 4)
     } else {
         // Guarded by a source account too: for services (and `*`), dead for IAM principals;
@@ -290,7 +294,7 @@ fn plain(deny: bool, p: usize, a: usize, c: usize) -> Pick {
             false,
             [0, 1, 2, 3, 4, 5, 6, 8, 9][p % 9],
             a,
-            [2, 17, 18, 0, 0, 0, 0][c % 7],
+            [2, 17, 18, 0, 0, 0, 0, 6, 10, 24, 25, 26, 27][c % 13],
             (p / 9) % 4,
         )
     }
@@ -380,6 +384,12 @@ fn the_shortcut_agrees_with_the_engine_on_chosen_shapes() {
             {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/r"},"Action":"ecr:BatchGetImage","Resource":"*"}]"#,
         r#"[{"Effect":"Allow","Principal":"*","Action":"ecr:PutImage"},
             {"Effect":"Deny","Principal":"*","Action":"ecr:*","Resource":"arn:aws:ecr:*:*:repository/prod-*"}]"#,
+        // Allows by network: from a private range (no stranger's address), past a deny of
+        // addresses outside part of it; and outside a range (through a VPC endpoint too).
+        r#"[{"Effect":"Allow","Principal":"*","Action":"ecr:PutImage","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]"#,
+        r#"[{"Effect":"Allow","Principal":"*","Action":["ecr:PutImage","ecr:BatchGetImage"],"Condition":{"IpAddress":{"aws:SourceIp":["10.0.0.0/8","2001:db8:1::/48"]}}},
+            {"Effect":"Deny","Principal":"*","Action":"ecr:*","Condition":{"NotIpAddress":{"aws:SourceIp":"10.1.0.0/16"}}}]"#,
+        r#"[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"NotIpAddress":{"aws:SourceIp":["0.0.0.0/0","::/0"]}}}]"#,
     ];
     for (n, statements) in cases.iter().enumerate() {
         let text = format!(r#"{{"Version":"2012-10-17","Statement":{statements}}}"#);
