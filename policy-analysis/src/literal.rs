@@ -767,20 +767,7 @@ impl<'p> Plain<'p> {
     /// The access of the classes of an account the policy does not name, grouped as
     /// [`crate::Analyzer::access`] groups it (witnesses left for later).
     fn strangers_access(&self) -> Option<Vec<Pending<'_, 'p>>> {
-        // Partition refinement over the statements that cover strangers, as the engine does.
-        let mut parts: Vec<u128> = vec![ActionSet::REPOSITORY.0];
-        for &i in &self.anyone {
-            let mask = self.actions[i].0;
-            let mut next = Vec::with_capacity(parts.len() + 1);
-            for g in parts {
-                for half in [g & mask, g & !mask] {
-                    if half != 0 {
-                        next.push(half);
-                    }
-                }
-            }
-            parts = next;
-        }
+        let parts = self.partition(&self.anyone);
         // Each group allowed, with what fixes its witness (the allow and the denies known to
         // cover the repository) and its certainty (whether a deny that may cover it is in
         // the way).
@@ -796,7 +783,8 @@ impl<'p> Plain<'p> {
                 .covering(&self.anyone, first, Effect::Deny)
                 .into_iter()
                 .partition(|&d| self.known[d]);
-            let unsure = !unsure.is_empty();
+            // The engine merges groups of one allow with the same witness and certainty.
+            let unsure = !unsure.is_empty() || !self.known[allow];
             // The same allow past other denies may or may not give the same witness.
             if groups.iter().any(|(a, d, ..)| *a == allow && *d != denies) {
                 return None;
@@ -1009,15 +997,39 @@ impl<'p> Plain<'p> {
             })
             .map(|(i, _)| i)
             .collect();
-        Some(
-            ActionSet::REPOSITORY
-                .iter()
-                .filter(|&a| {
-                    self.allowed(&relevant, a, Network::Free, Requester::Service)
-                        .is_some()
-                })
-                .collect(),
-        )
+        // One question per group of actions the statements do not tell apart.
+        let mut out = BTreeSet::new();
+        for g in self.partition(&relevant) {
+            let set = ActionSet(g);
+            let first = set.iter().next()?;
+            if self
+                .allowed(&relevant, first, Network::Free, Requester::Service)
+                .is_some()
+            {
+                out.extend(set.iter());
+            }
+        }
+        Some(out)
+    }
+
+    /// The repository's actions in groups that the statements of `relevant` do not tell
+    /// apart (each covers all of a group or none), in the engine's order: partition
+    /// refinement.
+    fn partition(&self, relevant: &[usize]) -> Vec<u128> {
+        let mut parts: Vec<u128> = vec![ActionSet::REPOSITORY.0];
+        for &i in relevant {
+            let mask = self.actions[i].0;
+            let mut next = Vec::with_capacity(parts.len() + 1);
+            for g in parts {
+                for half in [g & mask, g & !mask] {
+                    if half != 0 {
+                        next.push(half);
+                    }
+                }
+            }
+            parts = next;
+        }
+        parts
     }
 }
 

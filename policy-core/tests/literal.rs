@@ -384,6 +384,9 @@ fn the_shortcut_agrees_with_the_engine_on_chosen_shapes() {
             {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/r"},"Action":"ecr:BatchGetImage","Resource":"*"}]"#,
         r#"[{"Effect":"Allow","Principal":"*","Action":"ecr:PutImage"},
             {"Effect":"Deny","Principal":"*","Action":"ecr:*","Resource":"arn:aws:ecr:*:*:repository/prod-*"}]"#,
+        // Past such a deny or not, an allow on a Resource pattern grants possibly: one group.
+        r#"[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"ecr:*","Resource":"arn:aws:ecr:us-east-1:111122223333:repository/*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}},
+            {"Effect":"Deny","Principal":"*","Action":["ecr:SetRepositoryPolicy","ecr:DeleteRepositoryPolicy"],"Resource":"arn:aws:ecr:us-east-1:111122223333:repository/*"}]"#,
         // Allows by network: from a private range (no stranger's address), past a deny of
         // addresses outside part of it; and outside a range (through a VPC endpoint too).
         r#"[{"Effect":"Allow","Principal":"*","Action":"ecr:PutImage","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]"#,
