@@ -94,8 +94,7 @@ pub fn findings(policy: &ir::Policy, options: &Options) -> Option<Judged> {
             return None;
         };
         let searched = || {
-            let constraints: Vec<Constraint> =
-                cs.iter().map(|c| Constraint::lower(c, false)).collect();
+            let constraints: Vec<Constraint> = cs.iter().map(lowered).collect();
             let refs: Vec<&Constraint> = constraints.iter().collect();
             solve(&plain.service(name), &refs, &[]).map(|s| {
                 let certainty = if s.exact {
@@ -149,6 +148,30 @@ pub fn fallback(policy: &ir::Policy, options: &Options) -> Option<&'static str> 
         Ok(_) if findings(policy, options).is_none() => Some("search"),
         Ok(_) => None,
     }
+}
+
+/// `c` lowered (without policy variables), remembered per thread: the deputy probes of one
+/// policy's services share their conditions, and policies share their guards. Lowering
+/// builds the condition's automaton; the copy shares it.
+fn lowered(c: &ir::Condition) -> Constraint {
+    thread_local! {
+        static LOWERED: std::cell::RefCell<std::collections::HashMap<ir::Condition, Constraint>> =
+            std::cell::RefCell::default();
+    }
+    /// Past this many conditions the memory starts again.
+    const KEPT: usize = 256;
+    if let Some(known) = LOWERED.with(|m| m.borrow().get(c).cloned()) {
+        return known;
+    }
+    let constraint = Constraint::lower(c, false);
+    LOWERED.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= KEPT {
+            m.clear();
+        }
+        m.insert(c.clone(), constraint.clone());
+    });
+    constraint
 }
 
 /// Whether the engine takes names of callers from a condition on `key` (literal values of
@@ -591,12 +614,8 @@ impl<'p> Plain<'p> {
                     PrincipalItem::Service(name) => {
                         let name = name.to_ascii_lowercase();
                         met.contains(&(i, name.clone())) || {
-                            let cs = constraints.get_or_insert_with(|| {
-                                s.conditions
-                                    .iter()
-                                    .map(|c| Constraint::lower(c, false))
-                                    .collect()
-                            });
+                            let cs = constraints
+                                .get_or_insert_with(|| s.conditions.iter().map(lowered).collect());
                             let refs: Vec<&Constraint> = cs.iter().collect();
                             solve(&self.service(&name), &refs, &[]).is_some()
                         }
