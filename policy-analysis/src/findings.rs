@@ -188,7 +188,7 @@ pub struct Finding {
 }
 
 // Stand-ins for "some organization, endpoint or network the policy does not name".
-const FRESH_ORG: &str = "o-zz9unnamed9zz";
+pub(crate) const FRESH_ORG: &str = "o-zz9unnamed9zz";
 const FRESH_VPCE: &str = "vpce-0fa1e0000000000ff";
 const FRESH_VPC: &str = "vpc-0fa1e0000000000ff";
 const INTERNET_V4: &str = "198.51.100.7/32";

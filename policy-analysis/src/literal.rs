@@ -7,11 +7,20 @@
 //! escaped exactly when one address lies in the ranges of every deny in the way, and a guard
 //! naming an account leaves a confused deputy no source. [`findings()`] decides such policies
 //! that way and asks the solver only for the witness of each finding, with the very question
-//! the engine would ask ([`crate::findings::findings_with`]); anything else (wildcards or
-//! other keys in conditions, `ForAllValues:`, `...IfExists`, `Null`, `NotPrincipal`,
-//! `NotAction`, `Resource`, denies naming principals, a known owner, identity policies) is
-//! left to the engine. The findings are the same either way, word for word and witness for
-//! witness; the tests hold the two to that over every test policy and random ones.
+//! the engine would ask ([`crate::findings::findings_with`]). Statements without a principal
+//! cover no caller; `Resource: "*"` covers the repository, and an ARN pattern on an allow
+//! makes its grants possible, not certain, as the engine judges them while the repository is
+//! unknown; a deny without conditions lets nobody past, or lets everyone past unsure when its
+//! `Resource` is a pattern; `StringEquals aws:PrincipalOrgID`
+//! with organization ids admits IAM callers inside them, never a service or a stranger;
+//! `IpAddress` and `NotIpAddress` on `aws:SourceIp` with literal ranges admit the addresses
+//! they leave; `aws:SourceArn` patterns admit the services named, each once the solver finds it a source
+//! (the confused-deputy probe of such a guard is the solver's, as in the engine).
+//! Anything else (wildcards or other keys in conditions, `ForAllValues:`, `...IfExists`,
+//! `Null`, `NotPrincipal`, `NotAction`, denies naming principals or on ARN patterns, a known
+//! owner, identity policies) is left to the engine. The findings are the same either way,
+//! word for word and witness for witness; the tests hold the two to that over every test
+//! policy and random ones.
 //!
 //! ```
 //! use policy_analysis::findings::{findings_with, Code};
@@ -67,23 +76,25 @@ pub struct Judged {
 /// module); `None` for a policy the engine must search.
 #[must_use]
 pub fn findings(policy: &ir::Policy, options: &Options) -> Option<Judged> {
-    let plain = Plain::new(policy, options)?;
+    let plain = Plain::new(policy, options).ok()?;
     let mut out = Vec::new();
     let access = plain.strangers_access()?;
     let mut public_probe = |class: &CallerClass, actions: &[Action]| plain.probe(class, actions);
     findings::outside(policy, &access, false, &mut public_probe, &mut out)?;
     let service_actions = |class: &CallerClass| plain.service_actions(class);
     let mut deputy = |class: &CallerClass, at: usize, cs: &[ir::Condition]| {
-        if !policy.statements[at].conditions.is_empty() {
-            // A guard naming accounts: the probe wants an account none of them.
+        if !policy.statements[at].conditions.is_empty()
+            && !matches!(plain.guards[at], Guard::SourceArn | Guard::Network)
+        {
+            // A guard naming accounts: the probe wants an account none of them. (A guard of
+            // organizations no service meets.)
             return Some(None);
         }
         let CallerClass::Service { name: Some(name) } = class else {
             return None;
         };
         let searched = || {
-            let constraints: Vec<Constraint> =
-                cs.iter().map(|c| Constraint::lower(c, false)).collect();
+            let constraints: Vec<Constraint> = cs.iter().map(lowered).collect();
             let refs: Vec<&Constraint> = constraints.iter().collect();
             solve(&plain.service(name), &refs, &[]).map(|s| {
                 let certainty = if s.exact {
@@ -95,7 +106,11 @@ pub fn findings(policy: &ir::Policy, options: &Options) -> Option<Judged> {
             })
         };
         let Some(witness) = plain.unguarded_deputy(name, cs) else {
-            return Some(searched());
+            let found = searched();
+            if found.is_some() {
+                plain.met.borrow_mut().insert((at, name.clone()));
+            }
+            return Some(found);
         };
         let found = Some((witness, Certainty::Certain));
         debug_assert_eq!(found, searched(), "the deputy's witness of {cs:?}");
@@ -113,9 +128,183 @@ pub fn findings(policy: &ir::Policy, options: &Options) -> Option<Judged> {
     // guard alone is met by a service's request); every other plain statement has a class
     // it applies to.
     out.extend(plain.dead.iter().map(|&i| findings::dead_statement(i)));
+    if !plain.sources_met() {
+        return None;
+    }
     Some(Judged {
         owner: plain.owner,
         findings: out,
+    })
+}
+
+/// Why the letters of `policy` do not decide it, in a few words (the first statement's
+/// shape the letters leave to the engine, or the question they could not answer); `None`
+/// when they decide it. For measuring which shapes fall back.
+#[doc(hidden)]
+#[must_use]
+pub fn fallback(policy: &ir::Policy, options: &Options) -> Option<&'static str> {
+    match Plain::new(policy, options) {
+        Err(why) => Some(why),
+        Ok(_) if findings(policy, options).is_none() => Some("search"),
+        Ok(_) => None,
+    }
+}
+
+/// `c` lowered (without policy variables), remembered per thread: the deputy probes of one
+/// policy's services share their conditions, and policies share their guards. Lowering
+/// builds the condition's automaton; the copy shares it.
+fn lowered(c: &ir::Condition) -> Constraint {
+    thread_local! {
+        static LOWERED: std::cell::RefCell<std::collections::HashMap<ir::Condition, Constraint>> =
+            std::cell::RefCell::default();
+    }
+    /// Past this many conditions the memory starts again.
+    const KEPT: usize = 256;
+    if let Some(known) = LOWERED.with(|m| m.borrow().get(c).cloned()) {
+        return known;
+    }
+    let constraint = Constraint::lower(c, false);
+    LOWERED.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= KEPT {
+            m.clear();
+        }
+        m.insert(c.clone(), constraint.clone());
+    });
+    constraint
+}
+
+/// Whether the engine takes names of callers from a condition on `key` (literal values of
+/// `aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:PrincipalServiceName`).
+fn names_callers(key: &str) -> bool {
+    [
+        "aws:PrincipalArn",
+        "aws:PrincipalAccount",
+        "aws:PrincipalServiceName",
+    ]
+    .iter()
+    .any(|k| key.eq_ignore_ascii_case(k))
+}
+
+/// The shape of an allow's conditions the letters leave to the engine, for [`fallback`].
+fn allow_condition(conditions: &[ir::Condition]) -> &'static str {
+    if conditions.len() > 1 {
+        return "allow with several conditions";
+    }
+    let key = conditions[0].key.to_ascii_lowercase();
+    match key.as_str() {
+        "aws:principalorgid" | "aws:principalorgpaths" => "allow on organization",
+        "aws:sourcearn" => "allow on source ARN",
+        "aws:sourceaccount" => "allow on source account",
+        "aws:principalarn" | "aws:principalaccount" => "allow on principal",
+        "aws:sourceip" => "allow on address",
+        _ => "allow on another key",
+    }
+}
+
+/// What the one condition of an allow asks of a request.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Guard {
+    /// Nothing: no condition.
+    None,
+    /// `StringEquals aws:SourceAccount` with accounts: a service acting for one of them
+    /// (only services' requests carry the key).
+    Source,
+    /// `aws:SourceArn` compared with ARNs or patterns (`StringEquals`, `StringLike`,
+    /// `ArnEquals`, `ArnLike`), with or without `StringEquals aws:SourceAccount`: a service
+    /// acting for a resource the patterns match (only services' requests carry the keys).
+    SourceArn,
+    /// `IpAddress` and `NotIpAddress` on `aws:SourceIp` with literal ranges: a request from
+    /// an address in all the first and none of the second (or, without `IpAddress`, one
+    /// through a VPC endpoint, which carries no address).
+    Network,
+    /// `StringEquals aws:PrincipalOrgID` with organization ids: an IAM caller in one of them
+    /// (only IAM callers' requests carry the key, and only inside an organization), never a
+    /// stranger's, who is outside every organization or in one the policy does not name.
+    Organization,
+}
+
+impl Guard {
+    /// The guard of an allow's conditions, when the letters decide it.
+    fn of_all(cs: &[ir::Condition]) -> Option<Guard> {
+        match cs {
+            [] => Some(Guard::None),
+            [c] => Guard::of(c),
+            _ => {
+                let guards: Vec<Guard> = cs.iter().map(Guard::of).collect::<Option<_>>()?;
+                if guards.iter().all(|&g| g == Guard::Network) {
+                    return Some(Guard::Network);
+                }
+                let service = guards
+                    .iter()
+                    .all(|g| matches!(g, Guard::Source | Guard::SourceArn));
+                (service && guards.contains(&Guard::SourceArn)).then_some(Guard::SourceArn)
+            }
+        }
+    }
+
+    /// The guard of a condition, when the letters decide it.
+    fn of(c: &ir::Condition) -> Option<Guard> {
+        let arn_operators = [
+            Operator::StringEquals,
+            Operator::StringLike,
+            Operator::ArnEquals,
+            Operator::ArnLike,
+        ];
+        if c.key.eq_ignore_ascii_case("aws:SourceArn")
+            && arn_operators
+                .iter()
+                .any(|&o| c.operator == ConditionOperator::new(o))
+            && !c.values.is_empty()
+            && c.values.iter().all(|v| !v.contains('$'))
+        {
+            return Some(Guard::SourceArn);
+        }
+        if c.key.eq_ignore_ascii_case("aws:SourceIp")
+            && [Operator::IpAddress, Operator::NotIpAddress]
+                .iter()
+                .any(|&o| c.operator == ConditionOperator::new(o))
+            && !c.values.is_empty()
+        {
+            return Some(Guard::Network);
+        }
+        if c.operator != ConditionOperator::new(Operator::StringEquals) || c.values.is_empty() {
+            return None;
+        }
+        if c.key.eq_ignore_ascii_case("aws:SourceAccount") && c.values.iter().all(|v| is_account(v))
+        {
+            return Some(Guard::Source);
+        }
+        if c.key.eq_ignore_ascii_case("aws:PrincipalOrgID")
+            && c.values
+                .iter()
+                .all(|v| is_org(v) && v != findings::FRESH_ORG)
+        {
+            return Some(Guard::Organization);
+        }
+        None
+    }
+}
+
+/// Whose request an allow is asked about.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Requester {
+    /// An IAM caller's, in any situation.
+    Iam,
+    /// An IAM caller's in a stranger's situation ([`findings::stranger_probe`]).
+    Stranger,
+    /// A service's.
+    Service,
+}
+
+/// Whether `v` is an organization id, as `aws:PrincipalOrgID` holds them: `o-` and 10 to 32
+/// lowercase letters or digits.
+fn is_org(v: &str) -> bool {
+    v.strip_prefix("o-").is_some_and(|id| {
+        (10..=32).contains(&id.len())
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
     })
 }
 
@@ -140,10 +329,16 @@ struct Plain<'p> {
     exempt: Vec<Option<IpSet>>,
     /// Statements whose principal is `*`.
     anyone: Vec<usize>,
-    /// Allows guarded by `aws:SourceAccount`, which only service principals' requests carry.
-    guarded: Vec<bool>,
-    /// Allows no class can meet: guarded, for principals none of which is a service.
+    /// What each allow's condition asks of a request.
+    guards: Vec<Guard>,
+    /// For each allow guarded by network, the addresses it admits, and whether it admits a
+    /// request without one.
+    addresses: Vec<Option<(IpSet, bool)>>,
+    /// Allows no class can meet: guarded for principals none of which can meet the guard.
     dead: Vec<usize>,
+    /// Whether each statement's `Resource` is known to cover the repository (as the engine
+    /// judges it: its grants are certain only then).
+    known: Vec<bool>,
     owner: String,
     /// Every account the classes know, the owner's included, in the engine's order.
     ids: Vec<String>,
@@ -157,6 +352,11 @@ struct Plain<'p> {
     prepared: OnceCell<Vec<Prepared>>,
     /// The stranger's account, lowered when a probe first needs it.
     stranger_account: OnceCell<Option<Assumption>>,
+    /// The allows guarded by `aws:SourceArn`, taken as met by each of their services until
+    /// [`Plain::sources_met`] asks.
+    source_arns: Vec<usize>,
+    /// The services (statement, name) a deputy probe found a source for: they meet the guard.
+    met: std::cell::RefCell<BTreeSet<(usize, String)>>,
 }
 
 fn is_account(v: &str) -> bool {
@@ -164,30 +364,59 @@ fn is_account(v: &str) -> bool {
 }
 
 impl<'p> Plain<'p> {
-    fn new(policy: &'p ir::Policy, options: &'p Options) -> Option<Plain<'p>> {
+    fn new(policy: &'p ir::Policy, options: &'p Options) -> Result<Plain<'p>, &'static str> {
         let plain_options = options.owner.is_none()
             && options.trusted.is_empty()
             && options.repository.is_none()
             && matches!(options.identity, IdentityPolicies::Unknown);
-        if !plain_options || policy.statements.is_empty() {
-            return None;
+        if !plain_options {
+            return Err("options");
+        }
+        if policy.statements.is_empty() {
+            return Err("no statement");
         }
         let mut accounts: BTreeSet<(String, String)> = BTreeSet::new();
         let mut services: BTreeSet<String> = BTreeSet::new();
         let mut actions = Vec::with_capacity(policy.statements.len());
         let mut exempt = Vec::with_capacity(policy.statements.len());
         let mut anyone = Vec::new();
-        let mut guarded = Vec::with_capacity(policy.statements.len());
+        let mut guards = Vec::with_capacity(policy.statements.len());
         let mut dead = Vec::new();
         let (mut allows, mut denies) = (0usize, 0usize);
+        let mut known = Vec::with_capacity(policy.statements.len());
+        let mut source_arns = Vec::new();
+        let mut addresses = Vec::new();
+        let mut placed = Vec::with_capacity(policy.statements.len());
         for (i, s) in policy.statements.iter().enumerate() {
-            let p = s.principal.as_ref()?;
-            if p.negated || p.items.is_empty() || s.actions.negated || s.actions.items.is_empty() {
-                return None;
+            // Without a principal a statement of a repository policy covers no caller; its
+            // conditions still give the engine's classes names.
+            let Some(p) = s.principal.as_ref() else {
+                if s.conditions.iter().any(|c| names_callers(&c.key)) {
+                    return Err("no principal");
+                }
+                actions.push(s.actions.resolve());
+                exempt.push(None);
+                guards.push(Guard::None);
+                known.push(true);
+                continue;
+            };
+            placed.push(i);
+            if p.negated {
+                return Err("NotPrincipal");
             }
-            if s.resources.is_some() {
-                return None;
+            if s.actions.negated {
+                return Err("NotAction");
             }
+            if p.items.is_empty() || s.actions.items.is_empty() {
+                return Err("empty list");
+            }
+            // `Resource: "*"` covers the repository; a pattern covers it or not, the ARN
+            // being unknown, so that what it grants is possible, not certain.
+            known.push(match s.resources.as_ref().map(|r| r.covers(None)) {
+                None | Some(Some(true)) => true,
+                Some(None) => false,
+                Some(Some(false)) => return Err("Resource"),
+            });
             let mut has_anyone = false;
             for item in &p.items {
                 match item {
@@ -202,15 +431,18 @@ impl<'p> Plain<'p> {
                     }
                     | PrincipalItem::Role {
                         partition, account, ..
+                    }
+                    | PrincipalItem::Session {
+                        partition, account, ..
                     } => {
                         accounts.insert((partition.clone(), account.clone()));
                     }
                     PrincipalItem::Service(name) => {
                         services.insert(name.to_ascii_lowercase());
                     }
-                    PrincipalItem::Session { .. }
-                    | PrincipalItem::Federated(_)
-                    | PrincipalItem::Other(_) => return None,
+                    PrincipalItem::Federated(_) | PrincipalItem::Other(_) => {
+                        return Err("principal kind")
+                    }
                 }
             }
             if has_anyone {
@@ -220,45 +452,81 @@ impl<'p> Plain<'p> {
                 Effect::Allow => {
                     allows += 1;
                     exempt.push(None);
-                    match s.conditions.as_slice() {
-                        [] => guarded.push(false),
-                        // A service guarded by accounts it names.
-                        [c] if c.operator == ConditionOperator::new(Operator::StringEquals)
-                            && c.key.eq_ignore_ascii_case("aws:SourceAccount")
-                            && !c.values.is_empty()
-                            && c.values.iter().all(|v| is_account(v)) =>
-                        {
-                            guarded.push(true);
-                            // No IAM caller's request carries the key.
-                            let service = p
-                                .items
-                                .iter()
-                                .any(|x| matches!(x, PrincipalItem::Service(_)));
-                            if !has_anyone && !service {
-                                dead.push(i);
-                            }
+                    let guard = Guard::of_all(&s.conditions)
+                        .ok_or_else(|| allow_condition(&s.conditions))?;
+                    let meets = |service: bool| {
+                        p.items.iter().any(|x| {
+                            *x == PrincipalItem::Anyone
+                                || matches!(x, PrincipalItem::Service(_)) == service
+                        })
+                    };
+                    match guard {
+                        Guard::None => {}
+                        // No IAM caller's request carries the key.
+                        Guard::Source if !meets(true) => dead.push(i),
+                        // No service's request carries the key.
+                        Guard::Organization if !meets(false) => dead.push(i),
+                        Guard::Source | Guard::Organization => {}
+                        // Services alone meet it, each when the patterns let it: asked of the
+                        // solver below.
+                        Guard::SourceArn if has_anyone || !meets(true) => {
+                            return Err("allow on source ARN for callers other than services");
                         }
-                        _ => return None,
+                        Guard::SourceArn => source_arns.push(i),
+                        Guard::Network => {
+                            let mut set = IpSet::all();
+                            let mut hidden = true;
+                            for c in &s.conditions {
+                                let ranges = IpSet::from_cidrs(c.values.iter().map(String::as_str))
+                                    .map_err(|_| "allow ranges")?;
+                                if c.operator == ConditionOperator::new(Operator::IpAddress) {
+                                    set = set.intersect(&ranges);
+                                    hidden = false;
+                                } else {
+                                    set = set.intersect(&ranges.complement());
+                                }
+                            }
+                            if set.is_empty() && !hidden {
+                                return Err("allow on no address");
+                            }
+                            addresses.resize(i, None);
+                            addresses.push(Some((set, hidden)));
+                        }
                     }
+                    guards.push(guard);
                 }
                 Effect::Deny => {
                     denies += 1;
-                    guarded.push(false);
+                    // The engine lets a request past a deny that may not cover the
+                    // repository, unsure: taken without conditions only, which hold on
+                    // every request.
+                    if known.last() == Some(&false) && !s.conditions.is_empty() {
+                        return Err("deny on a Resource pattern");
+                    }
+                    guards.push(Guard::None);
                     // Everyone, unless the request comes from the ranges named.
                     if !p.items.iter().all(|x| *x == PrincipalItem::Anyone) {
-                        return None;
+                        return Err("deny naming principals");
                     }
-                    let [c] = s.conditions.as_slice() else {
-                        return None;
+                    let c = match s.conditions.as_slice() {
+                        // Nobody escapes it.
+                        [] => {
+                            exempt.push(Some(IpSet::empty()));
+                            actions.push(s.actions.resolve());
+                            continue;
+                        }
+                        [c] => c,
+                        _ => return Err("deny with several conditions"),
                     };
                     if c.operator != ConditionOperator::new(Operator::NotIpAddress)
                         || !c.key.eq_ignore_ascii_case("aws:SourceIp")
                         || c.values.is_empty()
                     {
-                        return None;
+                        return Err("deny condition");
                     }
                     exempt.push(Some(
-                        IpSet::from_cidrs(c.values.iter().map(String::as_str)).ok()?,
+                        IpSet::from_cidrs(c.values.iter().map(String::as_str))
+                            .map_err(|_| "deny ranges")?,
                     ));
                 }
             }
@@ -266,7 +534,7 @@ impl<'p> Plain<'p> {
         }
         // The engine gives up a search past its budget; stay far from it.
         if allows * (denies + 1) >= SEARCH_BUDGET {
-            return None;
+            return Err("search budget");
         }
         let principal_ids: Vec<String> = accounts.iter().map(|(_, a)| a.clone()).collect();
         let owner = fresh_account(&principal_ids);
@@ -300,14 +568,17 @@ impl<'p> Plain<'p> {
                 session: None,
             },
         ];
+        addresses.resize(policy.statements.len(), None);
         let plain = Plain {
             policy,
             options,
+            addresses,
             actions,
             exempt,
             anyone,
-            guarded,
+            guards,
             dead,
+            known,
             owner,
             ids,
             named,
@@ -315,19 +586,43 @@ impl<'p> Plain<'p> {
             strangers,
             prepared: OnceCell::new(),
             stranger_account: OnceCell::new(),
+            source_arns,
+            met: std::cell::RefCell::default(),
         };
         // The owner's root user needs no allow: it can set the policy unless the denies of
         // `SetRepositoryPolicy` leave no address to come from. Otherwise the engine searches
         // for a lock-out.
-        let set = plain.covering(
-            &(0..policy.statements.len()).collect::<Vec<_>>(),
-            Action::SetRepositoryPolicy,
-            Effect::Deny,
-        );
+        let set = plain.covering(&placed, Action::SetRepositoryPolicy, Effect::Deny);
         if !set.is_empty() && !plain.escapes(&set, Network::Free) {
-            return None;
+            return Err("lock-out");
         }
-        Some(plain)
+        Ok(plain)
+    }
+
+    /// Whether every service of an allow on `aws:SourceArn` can meet its guard, as the
+    /// letters took it: the engine's answers for one that cannot (a dead statement or
+    /// condition) are its own. The deputy probes found most of them a source already.
+    fn sources_met(&self) -> bool {
+        let met = self.met.borrow();
+        self.source_arns.iter().all(|&i| {
+            let s = &self.policy.statements[i];
+            let mut constraints: Option<Vec<Constraint>> = None;
+            s.principal
+                .iter()
+                .flat_map(|p| p.items.iter())
+                .all(|item| match item {
+                    PrincipalItem::Service(name) => {
+                        let name = name.to_ascii_lowercase();
+                        met.contains(&(i, name.clone())) || {
+                            let cs = constraints
+                                .get_or_insert_with(|| s.conditions.iter().map(lowered).collect());
+                            let refs: Vec<&Constraint> = cs.iter().collect();
+                            solve(&self.service(&name), &refs, &[]).is_some()
+                        }
+                    }
+                    _ => true,
+                })
+        })
     }
 
     /// The statements of `relevant` with this effect that cover `action`.
@@ -341,48 +636,73 @@ impl<'p> Plain<'p> {
             .collect()
     }
 
-    /// The allows of `relevant` covering `action` that a request of an IAM caller (or a
-    /// service) can meet, in order.
-    fn allows(&self, relevant: &[usize], action: Action, iam: bool) -> Vec<usize> {
+    /// The allows of `relevant` covering `action` that a request of `caller` can meet, in
+    /// the order the engine tries them: those without conditions first.
+    fn allows(&self, relevant: &[usize], action: Action, caller: Requester) -> Vec<usize> {
         let mut allows = self.covering(relevant, action, Effect::Allow);
-        if iam {
-            allows.retain(|&i| !self.guarded[i]);
-        }
+        allows.retain(|&i| match (self.guards[i], caller) {
+            (Guard::None | Guard::Network, _) => true,
+            (Guard::Source | Guard::SourceArn, r) => r == Requester::Service,
+            (Guard::Organization, r) => r == Requester::Iam,
+        });
+        allows.sort_by_key(|&i| self.policy.statements[i].conditions.len());
         allows
     }
 
     /// Whether a request from `network` escapes every deny of `denies`.
     fn escapes(&self, denies: &[usize], network: Network) -> bool {
-        let mut room = IpSet::all();
-        for &d in denies {
-            let Some(exempt) = &self.exempt[d] else {
-                return false;
-            };
-            match network {
-                Network::Free => room = room.intersect(exempt),
-                Network::At(ip) => {
-                    if !exempt.contains(ip) {
-                        return false;
-                    }
-                }
-                Network::Hidden => return false,
-            }
+        match network {
+            Network::Free => !self.room(denies).is_empty(),
+            Network::At(ip) => self.room(denies).contains(ip),
+            // Every deny by network holds on a request without an address.
+            Network::Hidden => denies.iter().all(|&d| !self.known[d]),
         }
-        !room.is_empty()
     }
 
-    /// Whether a request of a class that `relevant` covers (an IAM caller's, or a service's)
-    /// can perform `action`, and the first allow it goes through.
+    /// The addresses a request can come from to escape every deny of `denies`.
+    fn room(&self, denies: &[usize]) -> IpSet {
+        let mut room = IpSet::all();
+        for &d in denies {
+            if !self.known[d] {
+                continue;
+            }
+            match &self.exempt[d] {
+                Some(exempt) => room = room.intersect(exempt),
+                None => return IpSet::empty(),
+            }
+        }
+        room
+    }
+
+    /// Whether a request from `network` meets allow `allow` and escapes every deny of
+    /// `denies`.
+    fn passes(&self, allow: usize, denies: &[usize], network: Network) -> bool {
+        let Some((addresses, hidden)) = &self.addresses[allow] else {
+            return self.escapes(denies, network);
+        };
+        match network {
+            Network::Free => {
+                (*hidden && self.escapes(denies, Network::Hidden))
+                    || !self.room(denies).intersect(addresses).is_empty()
+            }
+            Network::At(ip) => addresses.contains(ip) && self.escapes(denies, network),
+            Network::Hidden => *hidden && self.escapes(denies, network),
+        }
+    }
+
+    /// Whether a request of `caller`, of a class that `relevant` covers, can perform
+    /// `action`, and the first allow it goes through.
     fn allowed(
         &self,
         relevant: &[usize],
         action: Action,
         network: Network,
-        iam: bool,
+        caller: Requester,
     ) -> Option<usize> {
-        let first = self.allows(relevant, action, iam).into_iter().next()?;
         let denies = self.covering(relevant, action, Effect::Deny);
-        self.escapes(&denies, network).then_some(first)
+        self.allows(relevant, action, caller)
+            .into_iter()
+            .find(|&a| self.passes(a, &denies, network))
     }
 
     fn prepared(&self) -> &[Prepared] {
@@ -441,7 +761,7 @@ impl<'p> Plain<'p> {
             Route::CrossAccount
         };
         let mut budget = SEARCH_BUDGET;
-        for s in self.allows(&self.anyone, action, true) {
+        for s in self.allows(&self.anyone, action, Requester::Iam) {
             let mut base: Vec<&Constraint> = prepared[s].constraints.iter().collect();
             if let Some(a) = assumed {
                 base.extend(a.0.iter());
@@ -451,7 +771,7 @@ impl<'p> Plain<'p> {
                     route,
                     statements: vec![s],
                     identity_statement: None,
-                    certainty: if solved.exact {
+                    certainty: if solved.exact && self.known[s] {
                         Certainty::Certain
                     } else {
                         Certainty::Possible
@@ -466,39 +786,39 @@ impl<'p> Plain<'p> {
     /// The access of the classes of an account the policy does not name, grouped as
     /// [`crate::Analyzer::access`] groups it (witnesses left for later).
     fn strangers_access(&self) -> Option<Vec<Pending<'_, 'p>>> {
-        // Partition refinement over the statements that cover strangers, as the engine does.
-        let mut parts: Vec<u128> = vec![ActionSet::REPOSITORY.0];
-        for &i in &self.anyone {
-            let mask = self.actions[i].0;
-            let mut next = Vec::with_capacity(parts.len() + 1);
-            for g in parts {
-                for half in [g & mask, g & !mask] {
-                    if half != 0 {
-                        next.push(half);
-                    }
-                }
-            }
-            parts = next;
-        }
-        // Each group allowed, with what fixes its witness: the allow and the denies.
-        let mut groups: Vec<(usize, Vec<usize>, Action, ActionSet)> = Vec::new();
+        let parts = self.partition(&self.anyone);
+        // Each group allowed, with what fixes its witness (the allow and the denies known to
+        // cover the repository) and its certainty (whether a deny that may cover it is in
+        // the way).
+        let mut groups: Vec<(usize, Vec<usize>, bool, Action, ActionSet)> = Vec::new();
         for g in parts {
             let set = ActionSet(g);
             let first = set.iter().next()?;
-            let Some(allow) = self.allowed(&self.anyone, first, Network::Free, true) else {
+            let Some(allow) = self.allowed(&self.anyone, first, Network::Free, Requester::Iam)
+            else {
                 continue;
             };
-            let denies = self.covering(&self.anyone, first, Effect::Deny);
-            match groups.iter_mut().find(|(a, _, _, _)| *a == allow) {
-                Some((_, d, _, actions)) if *d == denies => actions.0 |= g,
-                // The same allow past other denies may or may not give the same witness.
-                Some(_) => return None,
-                None => groups.push((allow, denies, first, set)),
+            let (denies, unsure): (Vec<usize>, Vec<usize>) = self
+                .covering(&self.anyone, first, Effect::Deny)
+                .into_iter()
+                .partition(|&d| self.known[d]);
+            // The engine merges groups of one allow with the same witness and certainty.
+            let unsure = !unsure.is_empty() || !self.known[allow];
+            // The same allow past other denies may or may not give the same witness.
+            if groups.iter().any(|(a, d, ..)| *a == allow && *d != denies) {
+                return None;
+            }
+            match groups
+                .iter_mut()
+                .find(|(a, _, u, ..)| *a == allow && *u == unsure)
+            {
+                Some((.., actions)) => actions.0 |= g,
+                None => groups.push((allow, denies, unsure, first, set)),
             }
         }
         let mut out = Vec::new();
         for (k, class) in self.strangers.iter().enumerate() {
-            for &(allow, _, first, actions) in &groups {
+            for &(allow, _, _, first, actions) in &groups {
                 out.push(Pending {
                     plain: self,
                     k,
@@ -520,10 +840,10 @@ impl<'p> Plain<'p> {
         let v6 = Network::At(IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 7)));
         for index in 0..findings::STRANGER_SITUATIONS {
             let network = [v4, v6, Network::Hidden][index % 3];
-            let Some(&action) = actions
-                .iter()
-                .find(|&&a| self.allowed(&self.anyone, a, network, true).is_some())
-            else {
+            let Some(&action) = actions.iter().find(|&&a| {
+                self.allowed(&self.anyone, a, network, Requester::Stranger)
+                    .is_some()
+            }) else {
                 continue;
             };
             let searched = || {
@@ -562,7 +882,18 @@ impl<'p> Plain<'p> {
             1 => "2001:db8::7",
             _ => return None,
         };
-        let statement = *self.allows(&self.anyone, action, true).first()?;
+        let statement = *self
+            .allows(&self.anyone, action, Requester::Stranger)
+            .first()?;
+        // The solver's witness of an allow by network may spell the key as the policy does.
+        if self.guards[statement] == Guard::Network {
+            return None;
+        }
+        // A deny that may not cover the repository lets the request past, unsure.
+        let unsure = self
+            .covering(&self.anyone, action, Effect::Deny)
+            .iter()
+            .any(|&d| !self.known[d]);
         let account = first_account_but(&self.named);
         let partition = self.options.partition.clone();
         let (caller, route) = match k {
@@ -608,7 +939,11 @@ impl<'p> Plain<'p> {
             route,
             statements: vec![statement],
             identity_statement: None,
-            certainty: Certainty::Certain,
+            certainty: if self.known[statement] && !unsure {
+                Certainty::Certain
+            } else {
+                Certainty::Possible
+            },
             witness: Witness { caller, context },
         })
     }
@@ -681,12 +1016,39 @@ impl<'p> Plain<'p> {
             })
             .map(|(i, _)| i)
             .collect();
-        Some(
-            ActionSet::REPOSITORY
-                .iter()
-                .filter(|&a| self.allowed(&relevant, a, Network::Free, false).is_some())
-                .collect(),
-        )
+        // One question per group of actions the statements do not tell apart.
+        let mut out = BTreeSet::new();
+        for g in self.partition(&relevant) {
+            let set = ActionSet(g);
+            let first = set.iter().next()?;
+            if self
+                .allowed(&relevant, first, Network::Free, Requester::Service)
+                .is_some()
+            {
+                out.extend(set.iter());
+            }
+        }
+        Some(out)
+    }
+
+    /// The repository's actions in groups that the statements of `relevant` do not tell
+    /// apart (each covers all of a group or none), in the engine's order: partition
+    /// refinement.
+    fn partition(&self, relevant: &[usize]) -> Vec<u128> {
+        let mut parts: Vec<u128> = vec![ActionSet::REPOSITORY.0];
+        for &i in relevant {
+            let mask = self.actions[i].0;
+            let mut next = Vec::with_capacity(parts.len() + 1);
+            for g in parts {
+                for half in [g & mask, g & !mask] {
+                    if half != 0 {
+                        next.push(half);
+                    }
+                }
+            }
+            parts = next;
+        }
+        parts
     }
 }
 
@@ -819,11 +1181,13 @@ mod tests {
         let plain = Plain {
             policy: &policy,
             options: &options,
+            addresses: Vec::new(),
             actions: Vec::new(),
             exempt: Vec::new(),
             anyone: Vec::new(),
-            guarded: Vec::new(),
+            guards: Vec::new(),
             dead: Vec::new(),
+            known: Vec::new(),
             owner: "999999999999".to_owned(),
             ids: Vec::new(),
             named: Vec::new(),
@@ -835,6 +1199,8 @@ mod tests {
             ],
             prepared: OnceCell::new(),
             stranger_account: OnceCell::new(),
+            source_arns: Vec::new(),
+            met: std::cell::RefCell::default(),
         };
         let direct = plain.unguarded_deputy("codebuild.amazonaws.com", &probe[0]);
         let solved = solve(&plain.service("codebuild.amazonaws.com"), &refs, &[])
