@@ -886,13 +886,19 @@ fn is_unique_id(v: &str) -> bool {
 
 /// The member names of one object, to refuse repeated ones. The names of the fixed
 /// objects (policy, statement, principal) are bits of a mask; an object of open names
-/// (condition operators and keys) keeps its names, allocating only when it has one.
+/// (condition operators and keys) keeps its names: the first few borrowed from the text in
+/// place, so that the usual condition (one operator, one or two keys) allocates nothing for
+/// them, the rest (and names with escapes) in a list.
 struct SeenKeys<'a> {
     known: &'static [&'static str],
     mask: u32,
     count: usize,
-    names: Vec<Cow<'a, str>>,
+    borrowed: usize,
+    inline: [&'a str; INLINE_NAMES],
+    others: Vec<Cow<'a, str>>,
 }
+
+const INLINE_NAMES: usize = 4;
 
 impl<'a> SeenKeys<'a> {
     fn new(known: &'static [&'static str]) -> Self {
@@ -901,7 +907,9 @@ impl<'a> SeenKeys<'a> {
             known,
             mask: 0,
             count: 0,
-            names: Vec::new(),
+            borrowed: 0,
+            inline: [""; INLINE_NAMES],
+            others: Vec::new(),
         }
     }
 
@@ -918,7 +926,7 @@ impl<'a> SeenKeys<'a> {
     fn contains(&self, bit: Option<u32>, key: &str) -> bool {
         match bit {
             Some(bit) => self.mask & bit != 0,
-            None => self.names.iter().any(|k| k == key),
+            None => self.names().any(|k| k == key),
         }
     }
 
@@ -926,15 +934,24 @@ impl<'a> SeenKeys<'a> {
         self.count
     }
 
-    /// The open names seen so far, in order.
+    /// The open names seen so far. Not in the order they came when some had escapes; no
+    /// caller needs the order (of the names seen, at most one is any given name ignoring
+    /// case, or the object would have been refused at the second).
     fn names(&self) -> impl Iterator<Item = &str> {
-        self.names.iter().map(AsRef::as_ref)
+        self.inline[..self.borrowed]
+            .iter()
+            .copied()
+            .chain(self.others.iter().map(AsRef::as_ref))
     }
 
     fn push(&mut self, bit: Option<u32>, key: Cow<'a, str>) {
-        match bit {
-            Some(bit) => self.mask |= bit,
-            None => self.names.push(key),
+        match (bit, key) {
+            (Some(bit), _) => self.mask |= bit,
+            (None, Cow::Borrowed(name)) if self.borrowed < INLINE_NAMES => {
+                self.inline[self.borrowed] = name;
+                self.borrowed += 1;
+            }
+            (None, key) => self.others.push(key),
         }
         self.count += 1;
     }
