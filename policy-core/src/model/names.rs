@@ -386,7 +386,13 @@ mod tests {
         ids.sort();
         let texts: Vec<&str> = ids.iter().map(AccountId::as_str).collect();
         assert_eq!(texts, ["000000000001", "123456789012", "999999999999"]);
-        for bad in ["", "12345678901", "1234567890123", "12345678901a", "١٢٣٤٥٦٧٨٩٠١٢"] {
+        for bad in [
+            "",
+            "12345678901",
+            "1234567890123",
+            "12345678901a",
+            "١٢٣٤٥٦٧٨٩٠١٢",
+        ] {
             assert!(AccountId::new(bad).is_err(), "{bad}");
         }
     }
