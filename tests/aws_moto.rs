@@ -952,9 +952,30 @@ mod against_moto {
                     text.contains("so the policy sent is not in place; applying it again is safe"),
                     "{text}"
                 );
+                // In the words of `aws::drift` on the repository: its owning account, its ARN,
+                // and requests made on it.
                 assert!(
-                    text.contains("\n  + Allow the user someone-else in "),
+                    text.contains(
+                        "\n  + Allow the user someone-else in the owning account 123456789012: "
+                    ),
                     "{text}"
+                );
+                let arn = "arn:aws:ecr:us-east-1:123456789012:repository/lost-request";
+                assert!(text.contains(&format!(" on {arn}")), "{text}");
+                for change in diff.added.iter().chain(&diff.removed) {
+                    let example = change
+                        .counterexample
+                        .as_ref()
+                        .expect("a request per change");
+                    assert_eq!(example.repository.as_str(), arn, "{change:?}");
+                }
+                assert_eq!(
+                    *diff,
+                    match aws::drift(&moto, &repo, &seed()).await.unwrap() {
+                        Drift::Drifted(read) => read,
+                        other => panic!("{other}"),
+                    },
+                    "the read-back says what aws::drift says"
                 );
 
                 // A repository without a policy.

@@ -4,8 +4,6 @@
 //! the shared corpus when present, the shapes of the command line's benchmark, and random
 //! policies across the shapes the shortcut takes and those it leaves to the engine.
 
-use std::path::{Path, PathBuf};
-
 use policy_analysis::findings::findings_with;
 use policy_analysis::{literal, Analyzer, Options};
 use policy_core::access::lower;
@@ -46,30 +44,10 @@ fn agrees(doc: &PolicyDocument, what: &str) -> bool {
     shortcut.is_some()
 }
 
-fn files() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut dirs: Vec<PathBuf> = vec![root.join("tests/findings"), root.join("tests/corpus")];
-    dirs.push(
-        std::env::var_os("ECR_POLICY_CORPUS")
-            .map_or_else(|| root.join("../shared/corpus"), PathBuf::from),
-    );
-    let mut files = Vec::new();
-    while let Some(dir) = dirs.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "json") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
-}
+#[path = "support/test_sets.rs"]
+mod test_sets;
+
+use test_sets::policy_files as files;
 
 #[test]
 fn the_shortcut_agrees_with_the_engine_on_the_test_sets() {

@@ -216,8 +216,33 @@ impl RepositoryClient for aws_sdk_ecr::Client {
         policy.to_json()
     }
 
-    fn compare(deployed: Option<&PolicyDocument>, code: &RepositoryPolicy) -> Drift {
-        Drift::between(deployed, code)
+    /// By [`Drift::between_with`] on the repository, when its account and Region are known,
+    /// so that the words and the requests that prove a change name it.
+    fn compare(
+        &self,
+        repository: &Repository,
+        deployed: Option<&DeployedPolicy>,
+        code: &RepositoryPolicy,
+    ) -> Drift {
+        let account = repository.registry_id().cloned().or_else(|| {
+            deployed
+                .and_then(DeployedPolicy::registry_id)
+                .and_then(|id| AccountId::new(id).ok())
+        });
+        let region = self
+            .config()
+            .region()
+            .and_then(|r| Region::new(r.as_ref()).ok());
+        let options = match (region, account) {
+            (Some(region), Some(account)) => DiffOptions::on(RepositoryArn::new(
+                region,
+                account,
+                repository.name().clone(),
+            )),
+            (None, Some(account)) => DiffOptions::in_account(account),
+            _ => DiffOptions::default(),
+        };
+        Drift::between_with(deployed.map(DeployedPolicy::document), code, &options)
     }
 }
 
@@ -534,7 +559,9 @@ impl fmt::Display for Drift {
     }
 }
 
-/// Compares the policy on `repository` with `code` by meaning ([`Drift::between`]).
+/// Compares the policy on `repository` with `code` by meaning ([`Drift::between_with`]):
+/// when the repository's account (its registry id, or the one ECR answers) and the client's
+/// Region are known, the words and the requests that prove each change name the repository.
 ///
 /// # Errors
 /// As [`fetch`].
@@ -543,32 +570,7 @@ pub async fn drift(
     repository: &Repository,
     code: &RepositoryPolicy,
 ) -> Result<Drift, Error> {
-    let deployed = fetch(client, repository).await?;
-    // The requests that prove a change are made on this repository, when its account is known.
-    let account = repository.registry_id().cloned().or_else(|| {
-        deployed
-            .as_ref()
-            .and_then(DeployedPolicy::registry_id)
-            .and_then(|id| AccountId::new(id).ok())
-    });
-    let region = client
-        .config()
-        .region()
-        .and_then(|r| Region::new(r.as_ref()).ok());
-    let options = match (region, account) {
-        (Some(region), Some(account)) => DiffOptions::on(RepositoryArn::new(
-            region,
-            account,
-            repository.name().clone(),
-        )),
-        (None, Some(account)) => DiffOptions::in_account(account),
-        _ => DiffOptions::default(),
-    };
-    Ok(Drift::between_with(
-        deployed.as_ref().map(DeployedPolicy::document),
-        code,
-        &options,
-    ))
+    repository::drift(client, repository, code).await
 }
 
 #[cfg(test)]

@@ -179,8 +179,16 @@ impl RepositoryClient for aws_sdk_ecrpublic::Client {
     }
 
     /// By [`Drift::between_any`]: `"Resource": "*"` is the same as no `Resource`.
-    fn compare(deployed: Option<&PolicyDocument>, code: &PublicRepositoryPolicy) -> Drift {
-        Drift::between_any(deployed, &AnyPolicy::PublicRepository(code.clone()))
+    fn compare(
+        &self,
+        _: &Repository,
+        deployed: Option<&DeployedPolicy>,
+        code: &PublicRepositoryPolicy,
+    ) -> Drift {
+        Drift::between_any(
+            deployed.map(DeployedPolicy::document),
+            &AnyPolicy::PublicRepository(code.clone()),
+        )
     }
 }
 

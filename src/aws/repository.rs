@@ -15,7 +15,6 @@ use super::{
     checked_length, code, settle, Applied, DeployedPolicy, Drift, Error, Operation, Repository,
     SdkFailure,
 };
-use crate::PolicyDocument;
 
 /// The error code ECR and ECR Public answer for a repository without a policy.
 const NO_POLICY: &str = "RepositoryPolicyNotFoundException";
@@ -136,8 +135,13 @@ pub(super) trait RepositoryClient: RepositoryCalls {
     /// The policy text sent.
     fn text(policy: &Self::Policy) -> String;
 
-    /// The deployed policy against the code, by meaning.
-    fn compare(deployed: Option<&PolicyDocument>, code: &Self::Policy) -> Drift;
+    /// The policy deployed on `repository` against the code, by meaning.
+    fn compare(
+        &self,
+        repository: &Repository,
+        deployed: Option<&DeployedPolicy>,
+        code: &Self::Policy,
+    ) -> Drift;
 }
 
 /// The registry id of a request on `repository`: `None` for the caller's own registry.
@@ -212,10 +216,7 @@ pub(super) async fn drift<C: RepositoryClient>(
     code: &C::Policy,
 ) -> Result<Drift, Error> {
     let deployed = fetch(client, repository).await?;
-    Ok(C::compare(
-        deployed.as_ref().map(DeployedPolicy::document),
-        code,
-    ))
+    Ok(client.compare(repository, deployed.as_ref(), code))
 }
 
 #[cfg(test)]

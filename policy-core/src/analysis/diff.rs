@@ -1,7 +1,6 @@
 //! What access changes between two policies, in words a reviewer understands, each change of a
 //! repository policy with a request that proves it.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use policy_catalogue::{Action, Bundle, PublicAction};
@@ -126,20 +125,15 @@ fn describe_test((op, key, values): &Test) -> String {
 
 /// Groups grants by effect, principal, resource and conditions, listing their actions.
 fn group(grants: Vec<&Grant>) -> Vec<AccessChange> {
-    let mut groups: BTreeMap<(Effect, &Target, &Target, Vec<String>), Vec<String>> =
-        BTreeMap::new();
-    for g in grants {
-        let when: Vec<String> = g.when.iter().map(describe_test).collect();
-        groups
-            .entry((g.effect, &g.principal, &g.resource, when))
-            .or_default()
-            .push(describe_target(
-                &g.action,
-                "no action",
-                "every action except",
-            ));
-    }
-    groups
+    let pairs = grants
+        .into_iter()
+        .map(|g| {
+            let when: Vec<String> = g.when.iter().map(describe_test).collect();
+            let action = describe_target(&g.action, "no action", "every action except");
+            ((g.effect, &g.principal, &g.resource, when), action)
+        })
+        .collect();
+    crate::model::order::group(pairs)
         .into_iter()
         .map(
             |((effect, principal, resource, conditions), actions)| AccessChange {
@@ -204,10 +198,10 @@ fn exact_changes(c: Changes) -> (Vec<AccessChange>, Vec<AccessChange>) {
 /// An entry of changes the analysis found.
 fn exact_change(g: Group) -> AccessChange {
     let mut actions = g.actions;
-    actions.sort_by_key(|a| a.as_str());
+    crate::model::order::sort_by_key(&mut actions, |a| a.as_str());
     let bundle = Bundle::ALL.into_iter().find(|b| {
         let mut members = b.actions().to_vec();
-        members.sort_by_key(|a| a.as_str());
+        crate::model::order::sort_by_key(&mut members, |a| a.as_str());
         members == actions
     });
     AccessChange {

@@ -12,7 +12,7 @@
 //! documents that grant the same access through different conditions or overlapping patterns
 //! may be reported as different.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use policy_catalogue::checks::{action_covers_action, has_policy_variable};
 
@@ -259,18 +259,15 @@ fn prune(grants: BTreeSet<Grant>) -> BTreeSet<Grant> {
     if wide.is_empty() {
         return grants;
     }
-    let mut by_context: BTreeMap<(Effect, &Target, &BTreeSet<Test>), Vec<&Grant>> = BTreeMap::new();
-    for w in wide {
-        by_context
-            .entry((w.effect, &w.resource, &w.when))
-            .or_default()
-            .push(w);
-    }
+    let by_context = crate::model::order::group(
+        wide.into_iter()
+            .map(|w| ((w.effect, &w.resource, &w.when), w))
+            .collect(),
+    );
     grants
         .iter()
         .filter(|g| {
-            !by_context
-                .get(&(g.effect, &g.resource, &g.when))
+            !crate::model::order::values_of(&by_context, &(g.effect, &g.resource, &g.when))
                 .is_some_and(|ws| ws.iter().any(|w| covers(w, g)))
         })
         .cloned()

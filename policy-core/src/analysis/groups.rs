@@ -43,33 +43,37 @@ pub(crate) struct Context<'a> {
 
 /// The changes grouped by their actions, in the order of their first class.
 pub(crate) fn group(changes: &[Change], cx: &Context<'_>) -> Vec<Group> {
-    let mut per_class: BTreeMap<&CallerClass, (BTreeSet<Action>, Vec<&Counterexample>)> =
-        BTreeMap::new();
-    for c in changes {
-        let entry = per_class.entry(&c.access.class).or_default();
-        entry.0.extend(c.access.actions.iter().copied());
-        entry.1.push(&c.proof);
-    }
+    let per_class =
+        crate::model::order::group(changes.iter().map(|c| (&c.access.class, c)).collect());
     let position = |class: &CallerClass| {
         cx.universe
             .iter()
             .position(|u| u == class)
             .unwrap_or(usize::MAX)
     };
-    let mut by_actions: BTreeMap<BTreeSet<Action>, Vec<&CallerClass>> = BTreeMap::new();
-    for (class, (actions, _)) in &per_class {
-        by_actions.entry(actions.clone()).or_default().push(class);
-    }
+    let by_actions = crate::model::order::group(
+        per_class
+            .iter()
+            .map(|(class, changes)| {
+                let actions: BTreeSet<Action> = changes
+                    .iter()
+                    .flat_map(|c| c.access.actions.iter().copied())
+                    .collect();
+                (actions, *class)
+            })
+            .collect(),
+    );
     let mut groups: Vec<(usize, Group)> = by_actions
         .into_iter()
         .map(|(actions, mut classes)| {
-            classes.sort_by_key(|c| position(c));
+            crate::model::order::sort_by_key(&mut classes, |c| position(c));
             let changed: BTreeSet<&CallerClass> = classes.iter().copied().collect();
             // A certain proof first, from the most outside caller: another account's rather
             // than the owner's, an IAM caller rather than a service or an anonymous one.
             let proof = classes
                 .iter()
-                .flat_map(|c| per_class[c].1.iter().copied())
+                .flat_map(|c| crate::model::order::values_of(&per_class, c).unwrap_or_default())
+                .map(|c| &c.proof)
                 .min_by_key(|p| {
                     (
                         p.certainty != Certainty::Certain,
@@ -92,7 +96,7 @@ pub(crate) fn group(changes: &[Change], cx: &Context<'_>) -> Vec<Group> {
             )
         })
         .collect();
-    groups.sort_by_key(|(first, _)| *first);
+    crate::model::order::sort_by_key(&mut groups, |(first, _)| *first);
     groups.into_iter().map(|(_, g)| g).collect()
 }
 
@@ -174,10 +178,7 @@ fn words(changed: &BTreeSet<&CallerClass>, actions: &BTreeSet<Action>, cx: &Cont
             join(&names, " and ")
         );
     }
-    let mut scopes: BTreeMap<Scope, Vec<&CallerClass>> = BTreeMap::new();
-    for c in &all {
-        scopes.entry(scope(c)).or_default().push(c);
-    }
+    let scopes = crate::model::order::group(all.iter().map(|c| (scope(c), *c)).collect());
     // Accounts in the order a reader expects: the owner, the named ones, the others.
     let mut accounts: Vec<(&AccountClass, &Vec<&CallerClass>)> = scopes
         .iter()
@@ -186,7 +187,7 @@ fn words(changed: &BTreeSet<&CallerClass>, actions: &BTreeSet<Action>, cx: &Cont
             _ => None,
         })
         .collect();
-    accounts.sort_by_key(|(a, _)| (!a.owner, !a.named, a.id.clone()));
+    crate::model::order::sort_by_key(&mut accounts, |(a, _)| (!a.owner, !a.named, a.id.clone()));
     let place = |a: &AccountClass| place(a, cx.owner_named);
 
     // "anyone outside account X": every class outside some named accounts.
@@ -230,7 +231,7 @@ fn words(changed: &BTreeSet<&CallerClass>, actions: &BTreeSet<Action>, cx: &Cont
         pieces.push(format!("{} {}", join(&within, " and "), place(account)));
     }
     if !outside_phrase {
-        if let Some(services) = scopes.get(&Scope::Services) {
+        if let Some(services) = crate::model::order::values_of(&scopes, &Scope::Services) {
             if services.iter().any(|c| cover.changes(c)) {
                 if services.len() > 1 && cover.phrase(services) {
                     pieces.push("any service principal".to_owned());

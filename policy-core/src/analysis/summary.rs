@@ -170,7 +170,7 @@ fn actions(s: &Statement) -> String {
     }
     // Whole bundles, widest first, each only if it adds actions to those named so far.
     let mut bundles: Vec<Bundle> = Bundle::ALL.to_vec();
-    bundles.sort_by_key(|b| std::cmp::Reverse(b.actions().len()));
+    crate::model::order::sort_by_key(&mut bundles, |b| std::cmp::Reverse(b.actions().len()));
     let mut covered: Vec<Action> = Vec::new();
     let mut words: Vec<Bundle> = Vec::new();
     for b in bundles {
@@ -182,7 +182,7 @@ fn actions(s: &Statement) -> String {
         }
     }
     // In the order of the documentation, then the single actions in catalogue order.
-    words.sort_by_key(|b| Bundle::ALL.iter().position(|x| x == b));
+    crate::model::order::sort_by_key(&mut words, |b| Bundle::ALL.iter().position(|x| x == b));
     let mut parts: Vec<String> = words.iter().map(|b| b.keyword().to_owned()).collect();
     let mut single: Vec<Action> = ecr.into_iter().filter(|a| !covered.contains(a)).collect();
     single.sort();

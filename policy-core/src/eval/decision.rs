@@ -554,53 +554,84 @@ impl<'a> Evaluator<'a> {
     /// Decides the request and explains the decision statement by statement.
     #[must_use]
     pub fn explain(&self, request: &Request) -> Decision {
-        let mut tally = Tally::default();
-        let mut statements = Vec::new();
-        let mut applying: Vec<(StatementRef, PrincipalMatch)> = Vec::new();
-        for policy in self.policies() {
-            let considered = considered(policy.kind, request);
-            for s in &policy.statements {
-                let statement = StatementRef::of(policy.kind, s);
-                let result = if considered {
-                    let mismatches = mismatches(policy.kind, s, request);
-                    if mismatches.is_empty() {
+        explain(
+            self.policies(),
+            request,
+            |kind, _| {
+                if considered(kind, request) {
+                    Ok(())
+                } else {
+                    Err(Mismatch::NotARepositoryAction)
+                }
+            },
+            |tally: &Tally| conclude(tally, request),
+            |reason, s, m| match reason {
+                Reason::SameAccountRepositoryAllow => {
+                    m != PrincipalMatch::Account && s.policy != PolicyKind::Identity
+                }
+                Reason::SameAccountIdentityAllow => s.policy != PolicyKind::Repository,
+                _ => true,
+            },
+        )
+    }
+}
+
+/// What an evaluator's statements that apply add up to.
+pub(super) trait Tallies: Default {
+    /// Counts a statement of `kind` that applies, covering the caller as `m`.
+    fn add(&mut self, kind: PolicyKind, effect: Effect, m: PrincipalMatch);
+}
+
+/// Decides the request and explains it statement by statement, in the order of `policies`:
+/// the explanation of every evaluator. `consulted` says whether AWS consults the statements
+/// of `effect` of a policy of a kind for the request, and if not, what the report says;
+/// `conclude` decides from the tally; `rests_on` says whether an applying `Allow` statement,
+/// covering the caller as given, is one an allowed outcome for its reason rests on.
+pub(super) fn explain<'p, 'a: 'p, T: Tallies>(
+    policies: impl IntoIterator<Item = &'p PreparedPolicy<'a>>,
+    request: &Request,
+    consulted: impl Fn(PolicyKind, Effect) -> Result<(), Mismatch>,
+    conclude: impl FnOnce(&T) -> (Outcome, Reason),
+    rests_on: impl Fn(Reason, &StatementRef, PrincipalMatch) -> bool,
+) -> Decision {
+    let mut tally = T::default();
+    let mut statements = Vec::new();
+    let mut applying: Vec<(StatementRef, PrincipalMatch)> = Vec::new();
+    for policy in policies {
+        for s in &policy.statements {
+            let statement = StatementRef::of(policy.kind, s);
+            let result = match consulted(policy.kind, s.effect) {
+                Err(skipped) => Err(vec![skipped]),
+                Ok(()) => {
+                    let found = mismatches(policy.kind, s, request);
+                    if found.is_empty() {
                         let m = s.principal_match(policy.kind, &request.caller);
                         tally.add(policy.kind, s.effect, m);
                         applying.push((statement.clone(), m));
                         Ok(why(policy.kind, s, request, m))
                     } else {
-                        Err(mismatches)
+                        Err(found)
                     }
-                } else {
-                    Err(vec![Mismatch::NotARepositoryAction])
-                };
-                statements.push(StatementReport { statement, result });
-            }
-        }
-        let (outcome, reason) = conclude(&tally, request);
-        let deciding = applying
-            .into_iter()
-            .filter(|(s, m)| match outcome {
-                Outcome::ExplicitlyDenied => s.effect == Effect::Deny,
-                Outcome::Allowed => {
-                    s.effect == Effect::Allow
-                        && !(reason == Reason::SameAccountRepositoryAllow
-                            && *m == PrincipalMatch::Account)
-                        && !(reason == Reason::SameAccountIdentityAllow
-                            && s.policy == PolicyKind::Repository)
-                        && !(reason == Reason::SameAccountRepositoryAllow
-                            && s.policy == PolicyKind::Identity)
                 }
-                Outcome::ImplicitlyDenied => s.effect == Effect::Allow,
-            })
-            .map(|(s, _)| s)
-            .collect();
-        Decision {
-            outcome,
-            reason,
-            deciding,
-            statements,
+            };
+            statements.push(StatementReport { statement, result });
         }
+    }
+    let (outcome, reason) = conclude(&tally);
+    let deciding = applying
+        .into_iter()
+        .filter(|(s, m)| match outcome {
+            Outcome::ExplicitlyDenied => s.effect == Effect::Deny,
+            Outcome::Allowed => s.effect == Effect::Allow && rests_on(reason, s, *m),
+            Outcome::ImplicitlyDenied => s.effect == Effect::Allow,
+        })
+        .map(|(s, _)| s)
+        .collect();
+    Decision {
+        outcome,
+        reason,
+        deciding,
+        statements,
     }
 }
 
@@ -636,7 +667,9 @@ impl Tally {
         }
         false
     }
+}
 
+impl Tallies for Tally {
     fn add(&mut self, kind: PolicyKind, effect: Effect, m: PrincipalMatch) {
         match (effect, kind) {
             (Effect::Deny, _) => self.deny = true,

@@ -38,41 +38,51 @@ pub(crate) fn principal_key(p: &Principal) -> Option<u64> {
         Principal::Aws(AwsPrincipal::Account {
             partition, account, ..
         }) => account_key(*partition as u64, account.as_str()),
-        Principal::Aws(AwsPrincipal::User {
+        Principal::Aws(_) => match named(p) {
+            Some((USER, partition, account, path, name)) => {
+                user_key(partition, account, path, name)
+            }
+            Some((ROLE, partition, account, path, name)) => {
+                role_key(partition, account, path, name)
+            }
+            Some((_, partition, account, role, session)) => {
+                session_key(partition, account, role, session)
+            }
+            None => return None,
+        },
+    })
+}
+
+/// A principal that names a user, role or role session, by the fields its key and its identity
+/// are made of: the kind (`USER`, `ROLE` or `SESSION`), partition and account, then the path
+/// and name of a user or role, or the role and session names of a session.
+fn named(p: &Principal) -> Option<(u64, u64, &str, &str, &str)> {
+    let Principal::Aws(aws) = p else {
+        return None;
+    };
+    let (kind, partition, first, second) = match aws {
+        AwsPrincipal::User {
             partition,
-            account,
             path,
             name,
-        }) => user_key(
-            *partition as u64,
-            account.as_str(),
-            path.as_str(),
-            name.as_str(),
-        ),
-        Principal::Aws(AwsPrincipal::Role {
+            ..
+        } => (USER, partition, path.as_str(), name.as_str()),
+        AwsPrincipal::Role {
             partition,
-            account,
             path,
             name,
-        }) => role_key(
-            *partition as u64,
-            account.as_str(),
-            path.as_str(),
-            name.as_str(),
-        ),
-        Principal::Aws(AwsPrincipal::AssumedRole {
+            ..
+        } => (ROLE, partition, path.as_str(), name.as_str()),
+        AwsPrincipal::AssumedRole {
             partition,
-            account,
             role,
             session,
-        }) => session_key(
-            *partition as u64,
-            account.as_str(),
-            role.as_str(),
-            session.as_str(),
-        ),
-        Principal::Aws(AwsPrincipal::Other(_)) => return None,
-    })
+            ..
+        } => (SESSION, partition, role.as_str(), session.as_str()),
+        _ => return None,
+    };
+    let account = aws.account()?;
+    Some((kind, *partition as u64, account.as_str(), first, second))
 }
 
 /// The key of an account: exact ([`is_exact_account`]) for an id of twelve digits, as every
@@ -142,40 +152,18 @@ pub(crate) fn service_key(name: &str) -> u64 {
 pub(crate) fn principal_id(p: &Principal, key: u64) -> u32 {
     let identity = match p {
         Principal::Service(s) => Identity::service(s.as_str()),
-        Principal::Aws(AwsPrincipal::User {
-            partition,
-            account,
-            path,
-            name,
-        }) => Identity::user(
-            *partition as u64,
-            account.as_str(),
-            path.as_str(),
-            name.as_str(),
-        ),
-        Principal::Aws(AwsPrincipal::Role {
-            partition,
-            account,
-            path,
-            name,
-        }) => Identity::role(
-            *partition as u64,
-            account.as_str(),
-            path.as_str(),
-            name.as_str(),
-        ),
-        Principal::Aws(AwsPrincipal::AssumedRole {
-            partition,
-            account,
-            role,
-            session,
-        }) => Identity::session(
-            *partition as u64,
-            account.as_str(),
-            role.as_str(),
-            session.as_str(),
-        ),
-        _ => return NOT_INTERNED,
+        _ => match named(p) {
+            Some((USER, partition, account, path, name)) => {
+                Identity::user(partition, account, path, name)
+            }
+            Some((ROLE, partition, account, path, name)) => {
+                Identity::role(partition, account, path, name)
+            }
+            Some((_, partition, account, role, session)) => {
+                Identity::session(partition, account, role, session)
+            }
+            None => return NOT_INTERNED,
+        },
     };
     intern(key, &identity)
 }

@@ -15,9 +15,7 @@ use crate::model::kinds::RegistryPolicyScope;
 use crate::model::names::AccountId;
 use crate::model::version::Effect;
 
-use super::decision::{
-    applies, mismatches, why, Decision, Mismatch, Outcome, Reason, StatementRef, StatementReport,
-};
+use super::decision::{applies, explain, Decision, Mismatch, Outcome, Reason, Tallies};
 use super::prepared::PreparedPolicy;
 use super::principal_match::PrincipalMatch;
 use super::request::{Caller, Request, RequestAction};
@@ -126,7 +124,7 @@ struct Tally {
     identity_allow: bool,
 }
 
-impl Tally {
+impl Tallies for Tally {
     fn add(&mut self, kind: PolicyKind, effect: Effect, m: PrincipalMatch) {
         match (effect, kind) {
             (Effect::Deny, _) => self.deny = true,
@@ -287,45 +285,16 @@ impl RegistryEvaluator {
     /// policy's statements first, then the repository policy's, then the identity policy's.
     #[must_use]
     pub fn explain(&self, request: &Request) -> Decision {
-        let mut tally = Tally::default();
-        let mut statements = Vec::new();
-        let mut applying: Vec<(StatementRef, PrincipalMatch)> = Vec::new();
-        for policy in self.policies() {
-            for s in &policy.statements {
-                let statement = StatementRef::of(policy.kind, s);
-                let result = match self.consulted(policy.kind, s.effect, request) {
-                    Err(reason) => Err(vec![Mismatch::NotConsulted { reason }]),
-                    Ok(()) => {
-                        let found = mismatches(policy.kind, s, request);
-                        if found.is_empty() {
-                            let m = s.principal_match(policy.kind, &request.caller);
-                            tally.add(policy.kind, s.effect, m);
-                            applying.push((statement.clone(), m));
-                            Ok(why(policy.kind, s, request, m))
-                        } else {
-                            Err(found)
-                        }
-                    }
-                };
-                statements.push(StatementReport { statement, result });
-            }
-        }
-        let (outcome, reason) = self.conclude(&tally, request);
-        let deciding = applying
-            .into_iter()
-            .filter(|(s, m)| match outcome {
-                Outcome::ExplicitlyDenied => s.effect == Effect::Deny,
-                Outcome::Allowed => s.effect == Effect::Allow && rests_on(reason, s.policy, *m),
-                Outcome::ImplicitlyDenied => s.effect == Effect::Allow,
-            })
-            .map(|(s, _)| s)
-            .collect();
-        Decision {
-            outcome,
-            reason,
-            deciding,
-            statements,
-        }
+        explain(
+            self.policies(),
+            request,
+            |kind, effect| {
+                self.consulted(kind, effect, request)
+                    .map_err(|reason| Mismatch::NotConsulted { reason })
+            },
+            |tally: &Tally| self.conclude(tally, request),
+            |reason, s, m| rests_on(reason, s.policy, m),
+        )
     }
 
     /// Whether the registry policy is the resource-based policy a request from another

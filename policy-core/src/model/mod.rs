@@ -17,6 +17,7 @@ pub(crate) mod kind;
 pub(crate) mod kinds;
 pub(crate) mod list;
 pub(crate) mod names;
+pub(crate) mod order;
 pub(crate) mod policy;
 pub(crate) mod principal;
 #[cfg(feature = "serde")]

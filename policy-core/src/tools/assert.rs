@@ -515,7 +515,7 @@ fn report(check: &'static str, mut findings: Vec<AccessFinding>) -> Result<(), A
     if findings.is_empty() {
         return Ok(());
     }
-    findings.sort_by_key(|f| f.certainty);
+    crate::model::order::sort_by_key(&mut findings, |f| f.certainty);
     Err(AccessReport { check, findings })
 }
 

@@ -148,11 +148,15 @@ pub(super) fn locked_out(doc: &PolicyDocument, repository: Option<&RepositoryArn
 }
 
 #[cfg(test)]
+#[path = "../../../tests/support/test_sets.rs"]
+mod test_sets;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::analysis::lint::LintConfig;
     use policy_analysis::findings::Code;
-    use std::path::{Path, PathBuf};
+    use std::path::PathBuf;
 
     #[test]
     fn codes_of_the_analysis_are_lint_codes_with_their_text_and_severity() {
@@ -166,27 +170,7 @@ mod tests {
     /// Every policy file of the repository's test sets, and of the shared corpus when present,
     /// with its path.
     fn policies() -> Vec<(PathBuf, PolicyDocument)> {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let mut dirs: Vec<PathBuf> = vec![root.join("tests/findings"), root.join("tests/corpus")];
-        dirs.push(
-            std::env::var_os("ECR_POLICY_CORPUS")
-                .map_or_else(|| root.join("../shared/corpus"), PathBuf::from),
-        );
-        let mut files = Vec::new();
-        while let Some(dir) = dirs.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|e| e == "json") {
-                    files.push(path);
-                }
-            }
-        }
-        files.sort();
+        let files = test_sets::policy_files();
         let docs: Vec<_> = files
             .into_iter()
             .filter_map(|f| {

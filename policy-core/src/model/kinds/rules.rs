@@ -270,7 +270,9 @@ pub(crate) fn finish(
     if violations.is_empty() {
         return Ok(());
     }
-    violations.sort_by_key(|v| statement_of(v).map_or((0, 0), |s| (1, s)));
+    crate::model::order::sort_by_key(&mut violations, |v| {
+        statement_of(v).map_or((0, 0), |s| (1, s))
+    });
     Err(NotAPolicyOfKind { kind, violations })
 }
 
