@@ -101,113 +101,10 @@ macro_rules! validated_name {
     };
 }
 
-/// An AWS account id: exactly 12 digits (leading zeros are significant).
-///
-/// Held inline, the twelve digits themselves: reading a principal ARN copies them without an
-/// allocation of their own.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct AccountId([u8; 12]);
-
-impl AccountId {
-    /// Checks `value` and wraps it.
-    ///
-    /// # Errors
-    /// A [`RuleViolation`] naming the value and the rule it breaks.
-    ///
-    /// # Examples
-    /// ```
-    /// use policy_core::names::AccountId;
-    /// let value = AccountId::new("123456789012")?;
-    /// assert_eq!(value.as_str(), "123456789012");
-    /// assert!(AccountId::new("12345").is_err());
-    /// # Ok::<(), policy_core::RuleViolation>(())
-    /// ```
-    pub fn new(value: impl Into<String>) -> Result<Self, RuleViolation> {
-        let value = value.into();
-        rules::check_account_id(&value)?;
-        Ok(Self::from_checked(&value))
-    }
-
-    /// Wraps a literal that the `policy!` macro has already checked at compile time.
-    ///
-    /// # Panics
-    /// When `value` is not 12 bytes long, which a checked account id always is.
-    #[doc(hidden)]
-    #[must_use]
-    pub const fn __checked(value: &'static str) -> Self {
-        match value.as_bytes().first_chunk::<12>() {
-            Some(digits) if value.len() == 12 => Self(*digits),
-            _ => panic!("AccountId::__checked takes an account id the macro has checked"),
-        }
-    }
-
-    /// Wraps text that [`rules::check_account_id`] has already accepted: 12 ASCII digits.
-    pub(crate) fn from_checked(value: &str) -> Self {
-        let mut digits = [b'0'; 12];
-        let n = value.len().min(12);
-        digits[..n].copy_from_slice(&value.as_bytes()[..n]);
-        Self(digits)
-    }
-
-    /// The text as it appears in the policy.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        // Only checked text gets here: 12 ASCII digits are always UTF-8.
-        std::str::from_utf8(&self.0).unwrap_or_default()
-    }
-}
-
-impl fmt::Debug for AccountId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("AccountId").field(&self.as_str()).finish()
-    }
-}
-
-impl std::hash::Hash for AccountId {
-    /// Hashes as the text does, as when the id was held as a string.
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state);
-    }
-}
-
-impl fmt::Display for AccountId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for AccountId {
-    type Err = RuleViolation;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::new(s)
-    }
-}
-
-impl From<AccountId> for String {
-    fn from(id: AccountId) -> String {
-        id.as_str().to_owned()
-    }
-}
-
-impl TryFrom<&str> for AccountId {
-    type Error = RuleViolation;
-    fn try_from(s: &str) -> Result<Self, Self::Error> {
-        Self::new(s)
-    }
-}
-
-impl TryFrom<String> for AccountId {
-    type Error = RuleViolation;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::new(s)
-    }
-}
-
-impl AsRef<str> for AccountId {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
+validated_name!(
+    /// An AWS account id: exactly 12 digits (leading zeros are significant).
+    AccountId, rules::check_account_id, "123456789012"
+);
 validated_name!(
     /// An IAM user name: 1 to 64 characters of `A-Z a-z 0-9 + = , . @ _ -`.
     UserName, rules::check_user_name, "fcj-ecr-ci-cd-user"
@@ -372,7 +269,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_account_id_held_inline_reads_writes_and_compares_as_its_text() {
+    fn an_account_id_reads_writes_and_compares_as_its_text() {
         let id = AccountId::new("012345678901").unwrap();
         assert_eq!(id.as_str(), "012345678901");
         assert_eq!(id.to_string(), "012345678901");
