@@ -5,6 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use crate::generated::Action;
+use crate::name_hash;
 use crate::suggest::closest;
 
 /// The access level AWS assigns an action in the Service Authorization Reference.
@@ -190,7 +191,7 @@ impl Action {
     /// ```
     #[must_use]
     pub fn from_name(name: &str) -> Option<Action> {
-        ACTION_INDEX.find(name).map(|i| Action::ALL[i])
+        Action::by_name_slot(name.as_bytes()).filter(|a| name_hash::same_name(a.name(), name))
     }
 
     /// Position in [`Action::ALL`]; dense, so usable as a bit index.
@@ -214,78 +215,6 @@ pub(crate) fn split_service(input: &str) -> (Option<&str>, &str) {
         None => (None, input),
     }
 }
-
-/// A hash index of catalogue names, built at compile time: names are looked up on every
-/// action a policy mentions, so the lookup is one hash of the (case-folded) name and, almost
-/// always, one comparison.
-pub(crate) struct NameIndex<const N: usize> {
-    names: [&'static str; N],
-    slots: [u8; INDEX_SLOTS],
-}
-
-const INDEX_SLOTS: usize = 256;
-const EMPTY: u8 = u8::MAX;
-
-/// A hash of the length and four case-folded bytes: enough to spread the catalogue's names,
-/// and constant time whatever the length of the text looked up.
-const fn fold_hash(bytes: &[u8]) -> usize {
-    let n = bytes.len();
-    if n == 0 {
-        return 0;
-    }
-    let picks = [0, n / 3, n / 2, n - 1];
-    let mut h: u32 = 0x811c_9dc5 ^ n as u32;
-    let mut i = 0;
-    while i < picks.len() {
-        h = (h ^ bytes[picks[i]].to_ascii_lowercase() as u32).wrapping_mul(0x0100_0193);
-        i += 1;
-    }
-    (h ^ (h >> 16)) as usize % INDEX_SLOTS
-}
-
-impl<const N: usize> NameIndex<N> {
-    /// Indexes `names` (at most 255, all distinct ignoring case) by open addressing.
-    pub(crate) const fn new(names: [&'static str; N]) -> Self {
-        let mut slots = [EMPTY; INDEX_SLOTS];
-        let mut i = 0;
-        while i < N {
-            let mut slot = fold_hash(names[i].as_bytes());
-            while slots[slot] != EMPTY {
-                slot = (slot + 1) % INDEX_SLOTS;
-            }
-            slots[slot] = i as u8;
-            i += 1;
-        }
-        NameIndex { names, slots }
-    }
-
-    /// The position of `name` in the indexed list, ignoring ASCII letter case.
-    pub(crate) fn find(&self, name: &str) -> Option<usize> {
-        let mut slot = fold_hash(name.as_bytes());
-        loop {
-            let i = usize::from(self.slots[slot]);
-            let candidate = self.names.get(i)?;
-            // The exact spelling first: a plain comparison is cheaper than folding case.
-            if *candidate == name || candidate.eq_ignore_ascii_case(name) {
-                return Some(i);
-            }
-            slot = (slot + 1) % INDEX_SLOTS;
-        }
-    }
-}
-
-/// The names of `Action::ALL`, in order.
-const ACTION_NAMES: [&str; 60] = {
-    let mut names = [""; 60];
-    let mut i = 0;
-    while i < 60 {
-        names[i] = Action::ALL[i].name();
-        i += 1;
-    }
-    names
-};
-
-static ACTION_INDEX: NameIndex<60> = NameIndex::new(ACTION_NAMES);
 
 /// Suggests the closest catalogue entry for a misspelt name, returning its full text.
 pub(crate) fn suggest<T: Copy>(
@@ -398,8 +327,35 @@ mod tests {
                 Some(p)
             );
         }
-        for junk in ["", "ecr:PutImage", "Put Image", "é", "PutImage\0"] {
+        for junk in [
+            "",
+            "ecr:PutImage",
+            "Put Image",
+            "é",
+            "PutImage\0",
+            "P",
+            "PutImag",
+        ] {
             assert_eq!(Action::from_name(junk), None, "{junk:?}");
+        }
+        // Every spelling ignoring case, and nothing that differs in any other way: the hash
+        // folds only bit 5, which the comparison after it checks.
+        for a in Action::ALL {
+            let name = a.name();
+            for i in 0..name.len() {
+                let mut flipped = name.as_bytes().to_vec();
+                flipped[i] ^= 0x20;
+                assert_eq!(
+                    Action::from_name(std::str::from_utf8(&flipped).unwrap()),
+                    Some(a)
+                );
+                for other in [b'@', b'`', b'[', b'{', b'0', 0x10] {
+                    let mut changed = name.as_bytes().to_vec();
+                    changed[i] = other;
+                    let changed = String::from_utf8(changed).unwrap();
+                    assert_eq!(Action::from_name(&changed), None, "{changed:?}");
+                }
+            }
         }
     }
 

@@ -563,6 +563,33 @@ impl Action {
     }
 }
 
+impl Action {
+    /// The only action that `name` can be, ignoring ASCII letter case: the one in its slot
+    /// of a perfect hash of the names (`name_hash.rs`). The caller compares the names.
+    #[inline]
+    pub(crate) fn by_name_slot(name: &[u8]) -> Option<Self> {
+        const SLOTS: [u8; 256] = [
+            255, 35, 255, 255, 255, 255, 255, 255, 255, 46, 255, 255, 24, 255, 255, 10, 255, 255,
+            255, 255, 11, 52, 255, 41, 255, 255, 255, 255, 255, 255, 255, 255, 255, 4, 255, 255,
+            255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 1, 255, 255, 18, 255, 3, 31, 255,
+            255, 255, 8, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+            40, 255, 255, 255, 255, 29, 255, 255, 255, 255, 255, 255, 255, 51, 16, 255, 255, 255,
+            255, 255, 42, 255, 255, 9, 255, 255, 7, 255, 25, 255, 255, 255, 255, 255, 255, 255, 23,
+            255, 255, 19, 255, 255, 255, 255, 255, 255, 12, 21, 255, 47, 17, 30, 255, 255, 255,
+            255, 255, 255, 255, 255, 255, 53, 255, 39, 255, 255, 255, 45, 255, 255, 255, 20, 38,
+            55, 33, 255, 255, 255, 36, 255, 255, 255, 255, 255, 255, 255, 255, 43, 28, 255, 255,
+            255, 255, 27, 255, 255, 255, 255, 255, 255, 255, 255, 255, 58, 255, 255, 255, 255, 37,
+            22, 255, 255, 255, 255, 255, 255, 44, 255, 59, 255, 255, 255, 49, 255, 255, 255, 255,
+            2, 0, 255, 255, 255, 255, 32, 255, 255, 255, 255, 255, 255, 255, 48, 255, 255, 50, 255,
+            255, 255, 255, 255, 14, 56, 5, 255, 255, 54, 255, 255, 255, 255, 255, 34, 255, 255,
+            255, 255, 255, 255, 255, 6, 255, 255, 13, 255, 15, 255, 255, 255, 255, 255, 255, 26,
+            255, 57,
+        ];
+        let i = SLOTS[crate::name_hash::slot(name, 0x64da73f83a1654d7, 8)];
+        Self::ALL.get(usize::from(i)).copied()
+    }
+}
+
 /// An IAM action of the `ecr-public` service prefix (Amazon ECR Public): the 23 actions
 /// of the catalogue. The variant is the action name without the `ecr-public:` prefix.
 ///
@@ -826,5 +853,25 @@ impl PublicAction {
     /// Whether the action is a permission only, with no API operation of that name.
     pub const fn is_permission_only(self) -> bool {
         false
+    }
+}
+
+impl PublicAction {
+    /// The only action that `name` can be, ignoring ASCII letter case: the one in its slot
+    /// of a perfect hash of the names (`name_hash.rs`). The caller compares the names.
+    #[inline]
+    pub(crate) fn by_name_slot(name: &[u8]) -> Option<Self> {
+        const SLOTS: [u8; 128] = [
+            255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 15, 255,
+            255, 255, 255, 255, 255, 255, 255, 14, 255, 255, 22, 20, 255, 5, 255, 255, 255, 255,
+            255, 255, 13, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 3, 255, 255,
+            255, 255, 0, 255, 255, 255, 21, 255, 255, 255, 255, 255, 255, 255, 255, 255, 10, 255,
+            255, 12, 8, 16, 255, 255, 255, 255, 255, 255, 255, 19, 255, 255, 255, 255, 255, 255,
+            255, 11, 255, 255, 255, 18, 255, 255, 9, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+            2, 255, 255, 255, 255, 6, 7, 255, 255, 4, 255, 255, 255, 255, 255, 255, 1, 255, 255,
+            255, 17,
+        ];
+        let i = SLOTS[crate::name_hash::slot(name, 0xf88bb8a8724c81ed, 7)];
+        Self::ALL.get(usize::from(i)).copied()
     }
 }

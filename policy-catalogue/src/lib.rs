@@ -33,6 +33,7 @@ pub mod bundle;
 pub mod checks;
 pub mod condition;
 mod generated;
+mod name_hash;
 pub mod pattern;
 pub mod principal_arn;
 pub mod public_action;

@@ -87,36 +87,10 @@ pub fn parse_principal_arn(text: &str) -> Result<PrincipalArn<'_>, RuleViolation
             "is none of these",
         )
     };
-    // The five colons that separate an ARN's six fields (the resource may hold more), found
-    // in one pass that stops at the fifth.
-    let mut colons = [0usize; 5];
-    let mut found = 0;
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        if b == b':' {
-            colons[found] = i;
-            found += 1;
-            if found == colons.len() {
-                break;
-            }
-        }
-    }
-    let [c1, c2, c3, c4, c5] = colons;
-    if found < colons.len() {
-        return Err(shape());
-    }
-    let (prefix, partition, service, region, account, resource) = (
-        &text[..c1],
-        &text[c1 + 1..c2],
-        &text[c2 + 1..c3],
-        &text[c3 + 1..c4],
-        &text[c4 + 1..c5],
-        &text[c5 + 1..],
-    );
-    if prefix != "arn" || !region.is_empty() {
-        return Err(shape());
-    }
-    check_partition(partition)?;
-    check_account_id(account)?;
+    let (partition, service, account, resource) = match iam_or_sts_fields(text) {
+        Some(fields) => fields,
+        None => fields(text, shape)?,
+    };
     match service {
         "iam" if resource == "root" => Ok(PrincipalArn::Account {
             partition,
@@ -129,8 +103,11 @@ pub fn parse_principal_arn(text: &str) -> Result<PrincipalArn<'_>, RuleViolation
             let kind = &resource[..slash];
             // The path runs from the slash after the kind to the last slash: `/` or `/a/b/`.
             let last = resource.bytes().rposition(|b| b == b'/').unwrap_or(slash);
-            let (path, name) = (&resource[slash..=last], &resource[last + 1..]);
-            check_iam_path(path)?;
+            let (path, name) = (&resource[slash..last + 1], &resource[last + 1..]);
+            // The root path, which nearly every principal has, is valid as it is.
+            if path != "/" {
+                check_iam_path(path)?;
+            }
             match kind {
                 "user" => {
                     check_user_name(name)?;
@@ -169,9 +146,111 @@ pub fn parse_principal_arn(text: &str) -> Result<PrincipalArn<'_>, RuleViolation
     }
 }
 
+/// The partition, service, account and resource of an ARN, the partition and account
+/// checked.
+type Fields<'a> = (&'a str, &'a str, &'a str, &'a str);
+
+/// The fields of the usual principal ARN, `arn:PARTITION:iam::ACCOUNT:...` or `sts`, read
+/// at the places they must stand, when every check of [`fields`] passes; `None` for anything
+/// else, which [`fields`] then reads (and refuses with its reason).
+fn iam_or_sts_fields(text: &str) -> Option<Fields<'_>> {
+    let rest = text.strip_prefix("arn:")?;
+    let end = rest.bytes().position(|b| b == b':')?;
+    let partition = &rest[..end];
+    if check_partition(partition).is_err() {
+        return None;
+    }
+    // `iam::` or `sts::` (the region is empty), the twelve digits, a colon.
+    let rest = rest.get(end + 1..)?;
+    let service = rest.get(..3).filter(|s| matches!(*s, "iam" | "sts"))?;
+    let rest = rest.strip_prefix(service)?.strip_prefix("::")?;
+    let account = rest.get(..12)?;
+    if !account.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let resource = rest[12..].strip_prefix(':')?;
+    Some((partition, service, account, resource))
+}
+
+/// The fields of any ARN: the five colons that separate its six fields (the resource may hold
+/// more), found in one pass that stops at the fifth, then the prefix, region, partition and
+/// account checked.
+fn fields(text: &str, shape: impl Fn() -> RuleViolation) -> Result<Fields<'_>, RuleViolation> {
+    let mut colons = [0usize; 5];
+    let mut found = 0;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if b == b':' {
+            colons[found] = i;
+            found += 1;
+            if found == colons.len() {
+                break;
+            }
+        }
+    }
+    let [c1, c2, c3, c4, c5] = colons;
+    if found < colons.len() {
+        return Err(shape());
+    }
+    let (prefix, partition, service, region, account, resource) = (
+        &text[..c1],
+        &text[c1 + 1..c2],
+        &text[c2 + 1..c3],
+        &text[c3 + 1..c4],
+        &text[c4 + 1..c5],
+        &text[c5 + 1..],
+    );
+    if prefix != "arn" || !region.is_empty() {
+        return Err(shape());
+    }
+    check_partition(partition)?;
+    check_account_id(account)?;
+    Ok((partition, service, account, resource))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_usual_fields_are_read_as_the_general_reading_reads_them() {
+        let shape = || RuleViolation::new("principal ARN", "", "", "");
+        let mut read = 0;
+        for partition in [
+            "aws",
+            "aws-cn",
+            "aws-us-gov",
+            "aws-iso-f",
+            "mars",
+            "",
+            "aws:x",
+        ] {
+            for service in ["iam", "sts", "s3", "IAM", "iam:", "ia", ""] {
+                for region in ["", "us-east-1", ":"] {
+                    for account in [
+                        "123456789012",
+                        "12345678901",
+                        "1234567890123",
+                        "12345678901a",
+                        "*",
+                    ] {
+                        for resource in ["root", "user/a", "", ":x", "role/p/r"] {
+                            let text =
+                                format!("arn:{partition}:{service}:{region}:{account}:{resource}");
+                            let general = fields(&text, shape).ok();
+                            let usual = iam_or_sts_fields(&text);
+                            if usual.is_some() {
+                                read += 1;
+                                assert_eq!(usual, general, "{text}");
+                            } else if matches!(service, "iam" | "sts") {
+                                assert_eq!(general, None, "{text}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(read > 0);
+    }
 
     #[test]
     fn shapes_and_parts() {

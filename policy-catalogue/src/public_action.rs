@@ -3,22 +3,10 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::action::{foreign_service, split_service, suggest, NameIndex};
+use crate::action::{foreign_service, split_service, suggest};
 pub use crate::generated::PublicAction;
+use crate::name_hash;
 use crate::ResourceType;
-
-/// The names of `PublicAction::ALL`, in order.
-const PUBLIC_ACTION_NAMES: [&str; 23] = {
-    let mut names = [""; 23];
-    let mut i = 0;
-    while i < 23 {
-        names[i] = PublicAction::ALL[i].name();
-        i += 1;
-    }
-    names
-};
-
-static PUBLIC_ACTION_INDEX: NameIndex<23> = NameIndex::new(PUBLIC_ACTION_NAMES);
 
 impl PublicAction {
     /// The action with this name (without the `ecr-public:` prefix), in any ASCII letter case.
@@ -29,7 +17,7 @@ impl PublicAction {
     /// ```
     #[must_use]
     pub fn from_name(name: &str) -> Option<PublicAction> {
-        PUBLIC_ACTION_INDEX.find(name).map(|i| PublicAction::ALL[i])
+        PublicAction::by_name_slot(name.as_bytes()).filter(|a| name_hash::same_name(a.name(), name))
     }
 
     /// Whether the action applies to a repository (rather than a registry or nothing).

@@ -21,6 +21,10 @@ const HEADER: &str =
 #[path = "../scripts/refresh_catalogue/convert.rs"]
 mod convert;
 
+// The hash the generated look-up tables are built for, the same file the crate compiles.
+#[path = "../src/name_hash.rs"]
+mod name_hash;
+
 /// Where the data comes from and its date: the `# source:` and `# date:` lines of the
 /// data file's header.
 struct Meta {
@@ -253,6 +257,67 @@ fn render_enum(out: &mut String, ty: &str, service: &str, what: &str, rows: &[Ro
     out.push_str("}\n");
 }
 
+/// Finds a seed under which every name of `rows` has a slot of its own in a table of at least
+/// four slots a name, and renders the look-up: `name_hash.rs` hashes, the table gives the
+/// action to compare with. The search is deterministic, so the output is too.
+fn render_name_slots(out: &mut String, ty: &str, rows: &[Row]) {
+    assert!(
+        rows.len() < 255,
+        "a slot holds the index of a {ty} in a byte"
+    );
+    for row in rows {
+        // `name_hash::same_name` compares eight bytes at a time, folding case by one bit,
+        // which is right for letters only.
+        assert!(
+            row.name.bytes().all(|b| b.is_ascii_alphabetic()),
+            "{ty} name {:?} is not ASCII letters only: name_hash::same_name needs a byte by \
+             byte comparison for it",
+            row.name
+        );
+        assert!(name_hash::same_name(
+            &row.name,
+            &row.name.to_ascii_lowercase()
+        ));
+    }
+    let bits = (rows.len() * 4).next_power_of_two().trailing_zeros().max(4);
+    let mut state: u64 = 0;
+    let (seed, slots) = (0..1_000_000)
+        .find_map(|_| {
+            // splitmix64: a fixed sequence of well-mixed odd multipliers.
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            let seed = (z ^ (z >> 31)) | 1;
+            let mut slots = vec![u8::MAX; 1 << bits];
+            for (i, row) in rows.iter().enumerate() {
+                let slot = &mut slots[name_hash::slot(row.name.as_bytes(), seed, bits)];
+                if *slot != u8::MAX {
+                    return None;
+                }
+                *slot = i as u8;
+            }
+            Some((seed, slots))
+        })
+        .unwrap_or_else(|| panic!("no seed gives every {ty} name a slot of its own"));
+    let slots: Vec<String> = slots.iter().map(u8::to_string).collect();
+    let _ = writeln!(
+        out,
+        "\nimpl {ty} {{\n\
+         /// The only action that `name` can be, ignoring ASCII letter case: the one in its slot\n\
+         /// of a perfect hash of the names (`name_hash.rs`). The caller compares the names.\n\
+         #[inline]\n\
+         pub(crate) fn by_name_slot(name: &[u8]) -> Option<Self> {{\n\
+         const SLOTS: [u8; {}] = [{}];\n\
+         let i = SLOTS[crate::name_hash::slot(name, {seed:#018x}, {bits})];\n\
+         Self::ALL.get(usize::from(i)).copied()\n\
+         }}\n\
+         }}",
+        1 << bits,
+        slots.join(", ")
+    );
+}
+
 fn render_meta(out: &mut String, meta: &Meta) {
     let _ = write!(
         out,
@@ -334,6 +399,7 @@ fn render(meta: &Meta, rows: &[Row]) -> String {
         ),
         &ecr,
     );
+    render_name_slots(&mut out, "Action", &ecr);
     render_enum(
         &mut out,
         "PublicAction",
@@ -354,6 +420,7 @@ fn render(meta: &Meta, rows: &[Row]) -> String {
         ),
         &public,
     );
+    render_name_slots(&mut out, "PublicAction", &public);
     out
 }
 

@@ -501,3 +501,11 @@ fn condition_key() {
         ],
     );
 }
+
+#[test]
+fn name_characters_are_the_documented_set() {
+    for c in (0..0x300u32).filter_map(char::from_u32) {
+        let documented = c.is_ascii_alphanumeric() || "+=,.@_-".contains(c);
+        assert_eq!(super::is_name_char(c), documented, "{c:?}");
+    }
+}

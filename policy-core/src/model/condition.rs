@@ -42,6 +42,11 @@ impl ConditionKey {
         Self(Cow::Borrowed(key))
     }
 
+    /// Wraps a key that [`rules::check_condition_key`] would accept.
+    pub(crate) fn from_checked(key: &str) -> Self {
+        Self(Cow::Owned(key.to_owned()))
+    }
+
     /// The key as written.
     #[must_use]
     pub fn as_str(&self) -> &str {

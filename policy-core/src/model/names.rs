@@ -239,6 +239,11 @@ impl Partition {
             Partition::AwsIsoF => "aws-iso-f",
         }
     }
+
+    /// The partition written `s`, if it is one; `aws` comes first.
+    pub(crate) fn find(s: &str) -> Option<Self> {
+        Partition::ALL.into_iter().find(|p| p.as_str() == s)
+    }
 }
 
 impl fmt::Display for Partition {
@@ -253,11 +258,39 @@ impl FromStr for Partition {
     /// Parses `aws`, `aws-cn`, `aws-us-gov`, `aws-iso`, `aws-iso-b`, `aws-iso-e` or `aws-iso-f`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         rules::check_partition(s)?;
-        Partition::ALL
+        Partition::find(s).ok_or_else(|| {
+            RuleViolation::new("partition", "one of the AWS partitions", s, "unknown")
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_account_id_reads_writes_and_compares_as_its_text() {
+        let id = AccountId::new("012345678901").unwrap();
+        assert_eq!(id.as_str(), "012345678901");
+        assert_eq!(id.to_string(), "012345678901");
+        assert_eq!(format!("{id:?}"), r#"AccountId("012345678901")"#);
+        assert_eq!(String::from(id.clone()), "012345678901");
+        assert_eq!(AccountId::__checked("012345678901"), id);
+        let mut ids: Vec<AccountId> = ["999999999999", "000000000001", "123456789012"]
             .into_iter()
-            .find(|p| p.as_str() == s)
-            .ok_or_else(|| {
-                RuleViolation::new("partition", "one of the AWS partitions", s, "unknown")
-            })
+            .map(|t| AccountId::new(t).unwrap())
+            .collect();
+        ids.sort();
+        let texts: Vec<&str> = ids.iter().map(AccountId::as_str).collect();
+        assert_eq!(texts, ["000000000001", "123456789012", "999999999999"]);
+        for bad in [
+            "",
+            "12345678901",
+            "1234567890123",
+            "12345678901a",
+            "١٢٣٤٥٦٧٨٩٠١٢",
+        ] {
+            assert!(AccountId::new(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -198,7 +198,8 @@ impl AwsPrincipal {
     /// # Errors
     /// A [`RuleViolation`] when the text is none of these shapes or one of its parts is invalid.
     pub fn from_arn(text: &str) -> Result<Self, RuleViolation> {
-        let partition = |p: &str| p.parse::<Partition>();
+        // The partition is checked already: find its variant without checking it again.
+        let partition = |p: &str| Partition::find(p).map_or_else(|| p.parse::<Partition>(), Ok);
         Ok(match parse_principal_arn(text)? {
             PrincipalArn::Account {
                 partition: p,

@@ -159,7 +159,16 @@ impl<'a> DocumentReader<'a> {
     /// Records the position of the value at the current path. The path is recorded as nodes
     /// of the shape's path tree, each level once, so a value costs one node and one position
     /// (or just the position, when its path was recorded before).
+    #[inline]
     fn mark(&mut self, offset: usize) {
+        // A plain read records nothing: the test is inlined, the recording is not.
+        if self.shape.is_some() {
+            self.record(offset);
+        }
+    }
+
+    #[inline(never)]
+    fn record(&mut self, offset: usize) {
         let Some(shape) = &mut self.shape else {
             return;
         };
@@ -495,6 +504,8 @@ impl<'a> DocumentReader<'a> {
                         this.mark(at);
                         if v.is_empty() {
                             sid = Some(Sid::empty());
+                        } else if plain_sid(&v) {
+                            sid = Some(Sid::from_checked(&v));
                         } else {
                             sid = Some(Sid::new(v.as_ref()).map_err(|e| {
                                 this.invalid(
@@ -754,13 +765,17 @@ impl<'a> DocumentReader<'a> {
                                 ),
                             ));
                         }
-                        let key = ConditionKey::new(key).map_err(|e| {
+                        let key = if plain_condition_key(key) {
+                            ConditionKey::from_checked(key)
+                        } else {
+                            ConditionKey::new(key).map_err(|e| {
                             this.invalid(
                                 key_at,
                                 e.to_string(),
                                 Some("condition keys look like \"aws:SourceAccount\"".to_owned()),
                             )
-                        })?;
+                            })?
+                        };
                         this.mark(key_at);
                         let values = this.list("condition values", Self::condition_value)?;
                         conditions.push(Condition {
@@ -872,6 +887,31 @@ pub(crate) fn aws_principal(
     ))
 }
 
+/// Whether `v` meets the rule of Sids ([`policy_catalogue::rules::check_sid`]: 1 to 128
+/// printable ASCII characters other than `"`), in one pass of byte comparisons. Only a yes is
+/// final: the rule itself checks, and explains, anything else.
+fn plain_sid(v: &str) -> bool {
+    !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'"')
+}
+
+/// Whether `key` meets the rule of condition keys
+/// ([`policy_catalogue::rules::check_condition_key`]: `service:name`, at most 256
+/// characters without white space, the service of ASCII letters, digits and `-`, neither part
+/// empty) in its usual form, printable ASCII without spaces, in one pass of byte comparisons.
+/// Only a yes is final: the rule itself checks, and explains, anything else.
+fn plain_condition_key(key: &str) -> bool {
+    let bytes = key.as_bytes();
+    let service = bytes
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-'))
+        .unwrap_or(bytes.len());
+    key.len() <= 256
+        && service > 0
+        && bytes.get(service) == Some(&b':')
+        && service + 1 < bytes.len()
+        && bytes.iter().all(|&b| (b'!'..=b'~').contains(&b))
+}
+
 /// An IAM unique id (`AIDA...` user, `AROA...` role, ...): what AWS shows once a principal a
 /// policy names is deleted (ECR-FACTS section 4).
 fn is_unique_id(v: &str) -> bool {
@@ -886,13 +926,19 @@ fn is_unique_id(v: &str) -> bool {
 
 /// The member names of one object, to refuse repeated ones. The names of the fixed
 /// objects (policy, statement, principal) are bits of a mask; an object of open names
-/// (condition operators and keys) keeps its names, allocating only when it has one.
+/// (condition operators and keys) keeps its names: the first few borrowed from the text in
+/// place, so that the usual condition (one operator, one or two keys) allocates nothing for
+/// them, the rest (and names with escapes) in a list.
 struct SeenKeys<'a> {
     known: &'static [&'static str],
     mask: u32,
     count: usize,
-    names: Vec<Cow<'a, str>>,
+    borrowed: usize,
+    inline: [&'a str; INLINE_NAMES],
+    others: Vec<Cow<'a, str>>,
 }
+
+const INLINE_NAMES: usize = 4;
 
 impl<'a> SeenKeys<'a> {
     fn new(known: &'static [&'static str]) -> Self {
@@ -901,7 +947,9 @@ impl<'a> SeenKeys<'a> {
             known,
             mask: 0,
             count: 0,
-            names: Vec::new(),
+            borrowed: 0,
+            inline: [""; INLINE_NAMES],
+            others: Vec::new(),
         }
     }
 
@@ -918,7 +966,7 @@ impl<'a> SeenKeys<'a> {
     fn contains(&self, bit: Option<u32>, key: &str) -> bool {
         match bit {
             Some(bit) => self.mask & bit != 0,
-            None => self.names.iter().any(|k| k == key),
+            None => self.names().any(|k| k == key),
         }
     }
 
@@ -926,15 +974,24 @@ impl<'a> SeenKeys<'a> {
         self.count
     }
 
-    /// The open names seen so far, in order.
+    /// The open names seen so far. Not in the order they came when some had escapes; no
+    /// caller needs the order (of the names seen, at most one is any given name ignoring
+    /// case, or the object would have been refused at the second).
     fn names(&self) -> impl Iterator<Item = &str> {
-        self.names.iter().map(AsRef::as_ref)
+        self.inline[..self.borrowed]
+            .iter()
+            .copied()
+            .chain(self.others.iter().map(AsRef::as_ref))
     }
 
     fn push(&mut self, bit: Option<u32>, key: Cow<'a, str>) {
-        match bit {
-            Some(bit) => self.mask |= bit,
-            None => self.names.push(key),
+        match (bit, key) {
+            (Some(bit), _) => self.mask |= bit,
+            (None, Cow::Borrowed(name)) if self.borrowed < INLINE_NAMES => {
+                self.inline[self.borrowed] = name;
+                self.borrowed += 1;
+            }
+            (None, key) => self.others.push(key),
         }
         self.count += 1;
     }
@@ -951,5 +1008,66 @@ fn spelling(text: &str, decoded: &mut String, s: &str) -> PathSegment {
         let start = decoded.len() as u32;
         decoded.push_str(s);
         PathSegment::Decoded(start, decoded.len() as u32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use policy_catalogue::rules;
+
+    /// Texts around the rules' edges: every byte in every place, lengths at the limits, colons
+    /// and services of every shape.
+    fn texts() -> Vec<String> {
+        let mut out = Vec::new();
+        for c in (0u8..0x80)
+            .map(char::from)
+            .chain(['é', '\u{a0}', '\u{2003}'])
+        {
+            for base in [
+                "AllowPull",
+                "aws:SourceAccount",
+                "ecr-x:k",
+                ":k",
+                "aws:",
+                "a",
+            ] {
+                for at in 0..=base.len() {
+                    let mut t = base.to_owned();
+                    t.insert(at, c);
+                    out.push(t);
+                }
+            }
+        }
+        for n in [127, 128, 129, 255, 256, 257] {
+            out.push("a".repeat(n));
+            out.push(format!("aws:{}", "k".repeat(n - 4)));
+        }
+        out.extend(["", ":", "aws::", "a:b:c", "-:x", "aws:Source Account"].map(String::from));
+        out
+    }
+
+    #[test]
+    fn the_plain_checks_say_yes_only_where_the_rules_do() {
+        let (mut sids, mut keys) = (0, 0);
+        for t in texts() {
+            if plain_sid(&t) {
+                sids += 1;
+                assert!(rules::check_sid(&t).is_ok(), "Sid {t:?}");
+            }
+            if plain_condition_key(&t) {
+                keys += 1;
+                assert!(
+                    rules::check_condition_key(&t).is_ok(),
+                    "condition key {t:?}"
+                );
+            }
+        }
+        // The usual forms take the plain path.
+        assert!(plain_sid("AllowPushPull") && plain_sid("new statement"));
+        assert!(
+            plain_condition_key("aws:SourceAccount") && plain_condition_key("ecr:ResourceTag/team")
+        );
+        assert!(sids > 500 && keys > 100, "{sids} {keys}");
     }
 }
