@@ -604,7 +604,7 @@ fn lower_statement(s: &Statement) -> ir::Statement {
             .as_ref()
             .map(|a| ir::Actions {
                 negated: a.negated,
-                items: a.actions.iter().map(ToString::to_string).collect(),
+                items: a.actions.iter().map(|x| x.as_str().to_owned()).collect(),
             })
             .unwrap_or_default(),
         resources: s.resource.as_ref().map(|r| ir::Resources {
