@@ -62,7 +62,8 @@
 //!   free text, but an answer that needs them present is `Possible` (one that needs them absent
 //!   is not: a caller without tags exists);
 //! - policy variables (`${aws:username}`) in values, under version `2012-10-17`;
-//! - conditions on `aws:PrincipalArn` for a service principal (AWS does not document its value);
+//! - conditions on `aws:PrincipalArn` for a service principal (AWS does not document its value)
+//!   that the key's absence and the service name do not both meet;
 //! - pairs of keys the solver does not tie together when both are constrained
 //!   (`aws:CurrentTime` with `aws:EpochTime`, `aws:PrincipalOrgID` with
 //!   `aws:PrincipalOrgPaths`), when the witness is inconsistent (`aws:SourceAccount` and the

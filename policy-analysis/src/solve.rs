@@ -531,8 +531,17 @@ fn identity<'a>(
                     }
                 }
             };
-            if !get("aws:principalarn").is_empty() {
-                // What AWS puts in aws:PrincipalArn for a service principal is not documented.
+            // What AWS puts in aws:PrincipalArn for a service principal is not documented:
+            // the key's documented principal types leave services out (absent), and
+            // `policy_core::eval` gives the service name. Only an answer that rests on which
+            // of the two it is stays open; one both readings meet (a negated test such as
+            // `ArnNotLike` on IAM role ARNs) holds either way.
+            // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+            let arn_cs = get("aws:principalarn");
+            if !arn_cs.is_empty()
+                && (check(arn_cs, None) != Some(true)
+                    || check(arn_cs, Some(std::slice::from_ref(&name))) != Some(true))
+            {
                 exact = false;
             }
             return Some((Identity::Service(name), exact));

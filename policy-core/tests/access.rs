@@ -298,3 +298,58 @@ fn equivalence_holds_on_every_owner_and_reading_of_identity_policies() {
         "{d}"
     );
 }
+
+/// A service's grant under a negated test on `aws:PrincipalArn` holds whether AWS leaves the
+/// key out for a service or gives it the service name, so taking it away is a certain change
+/// (its request proven by the evaluators); under a positive test it rests on that value and
+/// stays `Possible`.
+#[test]
+fn diff_proves_a_service_grant_a_negated_principal_arn_test_cannot_refuse() {
+    let service = |condition: &str| {
+        PolicyDocument::from_json(&format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow",
+            "Principal":{{"Service":"codebuild.amazonaws.com"}},"Action":"ecr:BatchGetImage",
+            "Condition":{condition}}}]}}"#
+        ))
+        .unwrap()
+    };
+    let negated = service(r#"{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/ci*"}}"#);
+    let deny_only = PolicyDocument::from_json(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*",
+        "Action":["ecr:Delete*","ecr:SetRepositoryPolicy","ecr:PutImage"],
+        "Condition":{"StringEquals":{"aws:PrincipalType":"AssumedRole"},
+        "NumericLessThan":{"aws:MultiFactorAuthAge":"3600"}}}]}"#,
+    )
+    .unwrap();
+    let changes = policy_core::compare::diff(&negated, &deny_only);
+    assert!(changes.added.is_empty(), "{changes}");
+    let [change] = changes.removed.as_slice() else {
+        panic!("{changes}")
+    };
+    let proof = change.counterexample.as_ref().unwrap();
+    assert!(proof.is_certain(), "{proof}");
+    let request = proof.request().unwrap();
+    assert_eq!(
+        Evaluator::new(&negated).decide(&request),
+        Outcome::Allowed,
+        "{request}"
+    );
+    assert_ne!(
+        Evaluator::new(&deny_only).decide(&request),
+        Outcome::Allowed,
+        "{request}"
+    );
+    assert!(policy_core::assert::check_no_new_access(&deny_only, &negated).is_err());
+
+    let positive = service(r#"{"StringLike":{"aws:PrincipalArn":"*"}}"#);
+    let changes = policy_core::compare::diff(&positive, &deny_only);
+    let change = changes
+        .removed
+        .iter()
+        .find(|c| matches!(c.classes.as_slice(), [CallerClass::Service { .. }]))
+        .unwrap_or_else(|| panic!("{changes}"));
+    assert!(
+        !change.counterexample.as_ref().unwrap().is_certain(),
+        "{changes}"
+    );
+}
