@@ -18,8 +18,15 @@
 /// assert_eq!(closest("xyz", ["push", "pull"]), None);
 /// ```
 pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let input: Vec<char> = input.chars().map(|c| c.to_ascii_lowercase()).collect();
-    let limit = (input.len() / 3).max(1);
+    let lower = |s: &str| -> Vec<char> { s.chars().map(|c| c.to_ascii_lowercase()).collect() };
+    let input_chars = lower(input);
+    let limit = (input_chars.len() / 3).max(1);
+    // Names are ASCII almost always: compare bytes then, without a vector per candidate.
+    let input_bytes = input
+        .is_ascii()
+        .then(|| input.to_ascii_lowercase().into_bytes());
+    let mut rows = Rows::default();
+    let mut candidate_bytes = Vec::new();
     let mut best: Option<(usize, &'a str)> = None;
     for candidate in candidates {
         // Only a strictly better distance replaces the current best, so ties keep
@@ -28,25 +35,53 @@ pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
         if best.is_some_and(|(d, _)| d == 0) {
             break;
         }
-        if let Some(d) = bounded_distance(&input, candidate, bound) {
+        let d = match &input_bytes {
+            Some(a) if candidate.is_ascii() => {
+                candidate_bytes.clear();
+                candidate_bytes.extend(candidate.bytes().map(|b| b.to_ascii_lowercase()));
+                bounded_distance(a, &candidate_bytes, bound, &mut rows)
+            }
+            _ => bounded_distance(&input_chars, &lower(candidate), bound, &mut rows),
+        };
+        if let Some(d) = d {
             best = Some((d, candidate));
         }
     }
     best.map(|(_, c)| c)
 }
 
-/// The OSA distance between `a` (already lowercased) and `b`, or `None` when it
+/// The three rows of the distance table, kept from one candidate to the next.
+#[derive(Default)]
+struct Rows {
+    before: Vec<usize>,
+    last: Vec<usize>,
+    current: Vec<usize>,
+}
+
+/// The OSA distance between `a` and `b` (both already lowercased), or `None` when it
 /// exceeds `bound`. Bounding keeps long inputs cheap: a length difference above the
 /// bound is rejected at once, and a row whose minimum exceeds it stops the scan.
-fn bounded_distance(a: &[char], b: &str, bound: usize) -> Option<usize> {
-    let b: Vec<char> = b.chars().map(|c| c.to_ascii_lowercase()).collect();
+fn bounded_distance<T: PartialEq>(
+    a: &[T],
+    b: &[T],
+    bound: usize,
+    rows: &mut Rows,
+) -> Option<usize> {
     if a.len().abs_diff(b.len()) > bound {
         return None;
     }
     // Three rows: the one before last (for swaps), the last, and the current.
-    let mut before: Vec<usize> = vec![0; b.len() + 1];
-    let mut last: Vec<usize> = (0..=b.len()).collect();
-    let mut current: Vec<usize> = vec![0; b.len() + 1];
+    let Rows {
+        before,
+        last,
+        current,
+    } = rows;
+    before.clear();
+    before.resize(b.len() + 1, 0);
+    last.clear();
+    last.extend(0..=b.len());
+    current.clear();
+    current.resize(b.len() + 1, 0);
     for i in 1..=a.len() {
         current[0] = i;
         let mut row_min = i;
@@ -64,8 +99,8 @@ fn bounded_distance(a: &[char], b: &str, bound: usize) -> Option<usize> {
         if row_min > bound {
             return None;
         }
-        std::mem::swap(&mut before, &mut last);
-        std::mem::swap(&mut last, &mut current);
+        std::mem::swap(before, last);
+        std::mem::swap(last, current);
     }
     let d = last[b.len()];
     (d <= bound).then_some(d)
@@ -76,8 +111,40 @@ mod tests {
     use super::*;
 
     fn distance(a: &str, b: &str) -> Option<usize> {
-        let a: Vec<char> = a.chars().map(|c| c.to_ascii_lowercase()).collect();
-        bounded_distance(&a, b, usize::MAX / 2)
+        let lower = |s: &str| -> Vec<char> { s.chars().map(|c| c.to_ascii_lowercase()).collect() };
+        bounded_distance(&lower(a), &lower(b), usize::MAX / 2, &mut Rows::default())
+    }
+
+    #[test]
+    fn bytes_and_characters_give_one_distance() {
+        // Rows are reused across pairs of different lengths, as `closest` does.
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "push",
+            "pull",
+            "PutImage",
+            "PutImge",
+            "pIutmage",
+            "GetImage",
+            "BatchGetImage",
+            "BatchGetImages",
+            "DescribeImages",
+            "DescribeImageScanFindings",
+        ];
+        let mut rows = Rows::default();
+        for a in words {
+            for b in words {
+                let lower = |s: &str| s.to_ascii_lowercase().into_bytes();
+                let chars = distance(a, b);
+                for bound in [0, 1, 2, 3, usize::MAX / 2] {
+                    let bytes = bounded_distance(&lower(a), &lower(b), bound, &mut rows);
+                    assert_eq!(bytes, chars.filter(|&d| d <= bound), "{a:?} {b:?} {bound}");
+                }
+            }
+        }
     }
 
     #[test]
