@@ -481,20 +481,8 @@ impl Analyzer {
                 continue;
             }
             let relevant = self.relevant(i);
-            // Partition refinement: actions no relevant statement tells apart share a group.
-            let mut parts: Vec<u128> = vec![ActionSet::REPOSITORY.0];
-            for (_, s, _) in &relevant {
-                let mask = s.actions.0;
-                let mut next = Vec::with_capacity(parts.len() + 1);
-                for g in parts {
-                    for half in [g & mask, g & !mask] {
-                        if half != 0 {
-                            next.push(half);
-                        }
-                    }
-                }
-                parts = next;
-            }
+            // Actions no relevant statement tells apart share a group.
+            let parts = ActionSet::repository_groups(relevant.iter().map(|(_, s, _)| s.actions.0));
             let groups: Vec<(Signature, ActionSet)> = parts
                 .into_iter()
                 .map(|g| {
@@ -634,7 +622,6 @@ impl Analyzer {
     pub fn differences(&self, other: &Analyzer) -> Vec<Access> {
         let mut out = Vec::new();
         for (i, class) in self.classes.iter().enumerate() {
-            let mut parts: Vec<u128> = vec![ActionSet::REPOSITORY.0];
             let mut masks: Vec<u128> = self
                 .relevant(i)
                 .iter()
@@ -643,18 +630,7 @@ impl Analyzer {
             if let Some(j) = other.classes.iter().position(|c| c == class) {
                 masks.extend(other.relevant(j).iter().map(|(_, s, _)| s.actions.0));
             }
-            for mask in masks {
-                let mut next = Vec::with_capacity(parts.len() + 1);
-                for g in parts {
-                    for half in [g & mask, g & !mask] {
-                        if half != 0 {
-                            next.push(half);
-                        }
-                    }
-                }
-                parts = next;
-            }
-            for g in parts {
+            for g in ActionSet::repository_groups(masks) {
                 let set = ActionSet(g);
                 let first = set.iter().next().expect("a non-empty group");
                 if let Some(grant) = self.difference(other, class, first) {

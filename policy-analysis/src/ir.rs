@@ -281,6 +281,24 @@ const _: () = assert!(Action::ALL.len() <= 128);
 pub struct ActionSet(pub u128);
 
 impl ActionSet {
+    /// The repository's actions in groups that `masks` do not tell apart (each mask covers
+    /// all of a group or none), in order: partition refinement.
+    pub(crate) fn repository_groups(masks: impl IntoIterator<Item = u128>) -> Vec<u128> {
+        let mut parts: Vec<u128> = vec![ActionSet::REPOSITORY.0];
+        for mask in masks {
+            let mut next = Vec::with_capacity(parts.len() + 1);
+            for g in parts {
+                for half in [g & mask, g & !mask] {
+                    if half != 0 {
+                        next.push(half);
+                    }
+                }
+            }
+            parts = next;
+        }
+        parts
+    }
+
     /// Every catalogue action.
     pub const ALL: ActionSet = ActionSet(if Action::ALL.len() == 128 {
         u128::MAX

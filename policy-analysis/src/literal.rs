@@ -1035,20 +1035,7 @@ impl<'p> Plain<'p> {
     /// apart (each covers all of a group or none), in the engine's order: partition
     /// refinement.
     fn partition(&self, relevant: &[usize]) -> Vec<u128> {
-        let mut parts: Vec<u128> = vec![ActionSet::REPOSITORY.0];
-        for &i in relevant {
-            let mask = self.actions[i].0;
-            let mut next = Vec::with_capacity(parts.len() + 1);
-            for g in parts {
-                for half in [g & mask, g & !mask] {
-                    if half != 0 {
-                        next.push(half);
-                    }
-                }
-            }
-            parts = next;
-        }
-        parts
+        ActionSet::repository_groups(relevant.iter().map(|&i| self.actions[i].0))
     }
 }
 

@@ -181,22 +181,17 @@ pub(crate) struct Identity<'a> {
 
 impl<'a> Identity<'a> {
     pub(crate) fn user(partition: u64, account: &'a str, path: &'a str, name: &'a str) -> Self {
-        Self::of(
-            b'u',
-            partition,
-            [
-                (account, false),
-                (":", false),
-                (path, false),
-                (name, true),
-                ("", false),
-            ],
-        )
+        Self::named(b'u', partition, account, path, name)
     }
 
     pub(crate) fn role(partition: u64, account: &'a str, path: &'a str, name: &'a str) -> Self {
+        Self::named(b'r', partition, account, path, name)
+    }
+
+    /// A user (`u`) or a role (`r`): the account, `:`, the path, then the name folded.
+    fn named(tag: u8, partition: u64, account: &'a str, path: &'a str, name: &'a str) -> Self {
         Self::of(
-            b'r',
+            tag,
             partition,
             [
                 (account, false),

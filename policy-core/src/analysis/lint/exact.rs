@@ -48,10 +48,7 @@ pub fn exact_findings(
     doc: &PolicyDocument,
     repository: Option<&RepositoryArn>,
 ) -> Vec<ExactFinding> {
-    let options = AnalysisOptions {
-        repository: repository.cloned(),
-        ..AnalysisOptions::default()
-    };
+    let options = options_on(repository);
     let lowered = lower(doc);
     // Most policies are decided by their letters: no caller classes, no evaluator unless a
     // finding needs its witness confirmed.
@@ -78,11 +75,16 @@ pub fn exact_findings_by_search(
     doc: &PolicyDocument,
     repository: Option<&RepositoryArn>,
 ) -> Vec<ExactFinding> {
-    let options = AnalysisOptions {
+    let options = options_on(repository);
+    searched(doc, &options, &lower(doc))
+}
+
+/// The analysis of a policy, on `repository` when it is known.
+fn options_on(repository: Option<&RepositoryArn>) -> AnalysisOptions {
+    AnalysisOptions {
         repository: repository.cloned(),
         ..AnalysisOptions::default()
-    };
-    searched(doc, &options, &lower(doc))
+    }
 }
 
 fn searched(
@@ -144,10 +146,7 @@ pub(super) fn code_of(code: findings::Code) -> LintCode {
 /// The policy-changing actions no identity of the owning account can call any more (see
 /// [`findings::locked_out`]).
 pub(super) fn locked_out(doc: &PolicyDocument, repository: Option<&RepositoryArn>) -> Vec<Action> {
-    let options = AnalysisOptions {
-        repository: repository.cloned(),
-        ..AnalysisOptions::default()
-    };
+    let options = options_on(repository);
     findings::locked_out(&lower(doc), &engine_options(&options, None))
 }
 
