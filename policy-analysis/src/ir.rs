@@ -209,10 +209,7 @@ impl Actions {
             if listed == ActionSet::ALL.0 {
                 break;
             }
-            let lower = item.to_ascii_lowercase();
-            if seen.contains(&lower) {
-                continue;
-            }
+            // A name is a lookup, repeated or not: no lowered copy to compare.
             if !item.contains(['*', '?']) {
                 if let Some(a) = item
                     .get(..4)
@@ -221,6 +218,10 @@ impl Actions {
                 {
                     listed |= 1 << a.index();
                 }
+                continue;
+            }
+            let lower = item.to_ascii_lowercase();
+            if seen.contains(&lower) {
                 continue;
             }
             if item.is_ascii() {
@@ -413,6 +414,57 @@ impl Condition {
             operator,
             key: key.to_owned(),
             values: values.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `resolve` by the definition: every catalogue action some entry matches, without
+    /// letter case, a name by its text.
+    fn by_definition(a: &Actions) -> ActionSet {
+        let listed: u128 = Action::ALL
+            .into_iter()
+            .filter(|x| a.items.iter().any(|i| wildcard_match(i, x.as_str(), true)))
+            .fold(0, |b, x| b | 1 << x.index());
+        let listed = if a.negated {
+            !listed & ActionSet::ALL.0
+        } else {
+            listed
+        };
+        ActionSet(listed & ActionSet::REPOSITORY.0)
+    }
+
+    #[test]
+    fn resolve_is_the_definition_with_repeats_and_letter_case() {
+        let lists: &[&[&str]] = &[
+            &["ecr:PutImage", "ecr:PutImage"],
+            &["ECR:putimage", "ecr:BatchGetImage", "ecr:PutImage"],
+            &["ecr:Get*", "ECR:GET*", "ecr:GetAuthorizationToken"],
+            &[
+                "ecr:Batch*",
+                "ecr:batch*",
+                "ecr:BatchGetImage",
+                "s3:GetObject",
+            ],
+            &["ecr:*Image", "ecr:PutImage", "ecr:Describe?mages"],
+            &[
+                "ecr:NoSuchAction",
+                "ecr:InitiateLayerUpload",
+                "ecr:initiatelayerupload",
+            ],
+            &["*", "ecr:PutImage"],
+        ];
+        for items in lists {
+            for negated in [false, true] {
+                let a = Actions {
+                    negated,
+                    items: items.iter().map(|s| (*s).to_owned()).collect(),
+                };
+                assert_eq!(a.resolve(), by_definition(&a), "{a:?}");
+            }
         }
     }
 }

@@ -541,12 +541,10 @@ impl<'p> Plain<'p> {
         accounts.insert((options.partition.clone(), owner.clone()));
         let ids: Vec<String> = accounts.iter().map(|(_, a)| a.clone()).collect();
         let unnamed = fresh_account(&ids);
-        let named: Vec<String> = ids
-            .iter()
-            .cloned()
-            .collect::<BTreeSet<String>>()
-            .into_iter()
-            .collect();
+        // Sorted and without repeats (an id may stand in two partitions).
+        let mut named = ids.clone();
+        named.sort_unstable();
+        named.dedup();
         let account = AccountClass {
             partition: options.partition.clone(),
             id: unnamed,
