@@ -115,10 +115,7 @@ pub fn action_bits(pattern: &str) -> u128 {
     if let Some(bits) = BITS.with(|m| m.borrow().get(pattern).copied()) {
         return bits;
     }
-    let bits = Action::ALL
-        .iter()
-        .filter(|a| wildcard_match(pattern, a.as_str(), true))
-        .fold(0u128, |bits, a| bits | 1 << a.index());
+    let bits = catalogue_bits(pattern);
     BITS.with(|m| {
         let mut m = m.borrow_mut();
         if m.len() >= KEPT {
@@ -127,6 +124,26 @@ pub fn action_bits(pattern: &str) -> u128 {
         m.insert(pattern.to_owned(), bits);
     });
     bits
+}
+
+/// [`action_bits`] without the memory. An action a pattern matches starts with the pattern's
+/// text before its first wildcard (ignoring ASCII case: the catalogue's names are ASCII), so
+/// only the actions with that start are matched in full.
+fn catalogue_bits(pattern: &str) -> u128 {
+    let start = pattern
+        .as_bytes()
+        .iter()
+        .position(|&b| b == b'*' || b == b'?')
+        .map_or(pattern.as_bytes(), |cut| &pattern.as_bytes()[..cut]);
+    Action::ALL
+        .iter()
+        .filter(|a| {
+            let name = a.as_str().as_bytes();
+            name.len() >= start.len()
+                && name[..start.len()].eq_ignore_ascii_case(start)
+                && wildcard_match(pattern, a.as_str(), true)
+        })
+        .fold(0u128, |bits, a| bits | 1 << a.index())
 }
 
 /// A wildcard action pattern: `"*"` or `"<service>:<name>"` with at least one
@@ -293,6 +310,45 @@ impl std::error::Error for InvalidActionPattern {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The start test of [`catalogue_bits`] against matching every action: patterns cut from
+    /// every catalogue name at every place, in both cases, with `*` or `?` there, a few
+    /// foreign and non-ASCII ones.
+    #[test]
+    fn catalogue_bits_match_every_action_as_the_general_path() {
+        let every = |pattern: &str| {
+            Action::ALL
+                .iter()
+                .filter(|a| wildcard_match(pattern, a.as_str(), true))
+                .fold(0u128, |bits, a| bits | 1 << a.index())
+        };
+        let mut patterns: Vec<String> = ["*", "?", "", "s3:*", "ecr:*", "ECR:*", "e?r:*Image"]
+            .iter()
+            .map(|p| (*p).to_owned())
+            .collect();
+        patterns.extend(["ecr:\u{212a}*", "ecr:Ä*", "*Image", "ecr:?etImage"].map(String::from));
+        for a in Action::ALL {
+            let name = a.as_str();
+            for cut in 0..=name.len() {
+                for (head, tail) in [
+                    (name[..cut].to_owned(), &name[cut..]),
+                    (name[..cut].to_ascii_uppercase(), &name[cut..]),
+                    (name[..cut].to_ascii_lowercase(), &name[cut..]),
+                ] {
+                    patterns.push(format!("{head}*"));
+                    patterns.push(format!("{head}?{}", tail.get(1..).unwrap_or("")));
+                    patterns.push(format!("{head}*{}", tail.get(2..).unwrap_or("")));
+                }
+            }
+        }
+        let mut matched = 0;
+        for p in &patterns {
+            let bits = catalogue_bits(p);
+            assert_eq!(bits, every(p), "{p}");
+            matched += u32::from(bits != 0);
+        }
+        assert!(matched > 1000, "{matched}");
+    }
 
     #[test]
     fn glob_basics() {
