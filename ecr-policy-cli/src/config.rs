@@ -68,11 +68,15 @@ impl Config {
         let Some(sid) = sid else {
             return false;
         };
-        let relative = self.relative(file);
+        // The relative name (the current directory, an allocation) only for a statement
+        // that could allow the code: most findings have none.
+        let mut relative = None;
         self.statements.iter().any(|s| {
             s.sid == sid
                 && s.codes.contains(&code)
-                && s.file.as_ref().is_none_or(|p| p.matches(&relative))
+                && s.file
+                    .as_ref()
+                    .is_none_or(|p| p.matches(relative.get_or_insert_with(|| self.relative(file))))
         })
     }
 

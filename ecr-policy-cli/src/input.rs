@@ -27,7 +27,9 @@ impl SourceFile {
         (line, before[start..].chars().count() + 1)
     }
 
-    /// The text of line `line` (from 1), without its line break.
+    /// The text of line `line` (from 1), without its line break: [`Lines::line_text`]
+    /// without the index, to test it against.
+    #[cfg(test)]
     pub fn line_text(&self, line: usize) -> &str {
         self.text
             .split('\n')
@@ -36,7 +38,9 @@ impl SourceFile {
             .trim_end_matches('\r')
     }
 
-    /// The byte offset of a line and column given in characters (from 1) in `text`.
+    /// The byte offset of a line and column given in characters (from 1) in `text`:
+    /// [`Lines::offset`] without the index, to test it against.
+    #[cfg(test)]
     pub fn offset_in(text: &str, line: usize, column: usize) -> usize {
         let mut start = 0;
         for _ in 1..line {
@@ -54,8 +58,85 @@ impl SourceFile {
     }
 
     pub fn is_yaml_name(&self) -> bool {
-        let n = self.name.to_ascii_lowercase();
-        n.ends_with(".yaml") || n.ends_with(".yml")
+        has_extension(&self.name, ".yaml") || has_extension(&self.name, ".yml")
+    }
+}
+
+/// Whether `name` ends with `ext` (lower case), in any case.
+pub fn has_extension(name: &str, ext: &str) -> bool {
+    name.len() >= ext.len()
+        && name.as_bytes()[name.len() - ext.len()..].eq_ignore_ascii_case(ext.as_bytes())
+}
+
+/// A text with the offsets of its lines, found once (on first use) for all the findings in
+/// it: locating a finding then takes no scan of the lines before it.
+pub struct Lines<'a> {
+    pub text: &'a str,
+    /// The offset of every line's first byte: 0, then one past every line feed.
+    starts: std::cell::OnceCell<Vec<usize>>,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Lines {
+            text,
+            starts: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn starts(&self) -> &[usize] {
+        self.starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
+                .collect()
+        })
+    }
+
+    /// The end of line `index` (from 0), before its line feed.
+    fn end(&self, starts: &[usize], index: usize) -> usize {
+        starts.get(index + 1).map_or(self.text.len(), |s| s - 1)
+    }
+
+    /// The byte offset of a line and column given in characters (from 1); past the last
+    /// line, the end of the text; past the end of a line, on into the lines after it.
+    pub fn offset(&self, line: usize, column: usize) -> usize {
+        let starts = self.starts();
+        let index = line.saturating_sub(1);
+        let Some(&start) = starts.get(index) else {
+            return self.text.len();
+        };
+        let skip = column.saturating_sub(1);
+        let end = self.end(starts, index);
+        // In the line and in ASCII: a character is a byte.
+        if skip <= end - start && self.text.as_bytes()[start..start + skip].is_ascii() {
+            return start + skip;
+        }
+        let rest = &self.text[start..];
+        start + rest.char_indices().nth(skip).map_or(rest.len(), |(i, _)| i)
+    }
+
+    /// Line and column (from 1, the column in characters) of a byte offset.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let starts = self.starts();
+        // Lines that start at or before the offset; the first starts at 0.
+        let line = starts.partition_point(|&s| s <= offset);
+        let start = starts[line - 1];
+        (line, self.text[start..offset].chars().count() + 1)
+    }
+
+    /// The text of line `line` (from 1), without its line break (a line feed, and any
+    /// carriage returns before it); past the last line, empty.
+    pub fn line_text(&self, line: usize) -> &'a str {
+        let starts = self.starts();
+        let index = line.saturating_sub(1);
+        match starts.get(index) {
+            Some(&start) => self.text[start..self.end(starts, index)].trim_end_matches('\r'),
+            None => "",
+        }
     }
 }
 
@@ -70,13 +151,11 @@ const MAX_FILE: u64 = 64 << 20;
 
 /// Which files to consider while walking a directory.
 fn walk_candidate(path: &Path) -> bool {
-    matches!(
-        path.extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref(),
-        Some("json" | "yaml" | "yml" | "template")
-    )
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["json", "yaml", "yml", "template"]
+            .iter()
+            .any(|c| e.eq_ignore_ascii_case(c))
+    })
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<ReadError>) {
@@ -92,16 +171,14 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<ReadError>) {
     };
     // The entry's own type: no further system call, and symbolic links to directories are
     // not followed, so a link loop cannot trap the walk.
-    let mut paths: Vec<(std::ffi::OsString, PathBuf, std::fs::FileType)> = entries
-        .filter_map(|e| {
-            e.ok()
-                .and_then(|e| Some((e.file_name(), e.path(), e.file_type().ok()?)))
-        })
+    let mut paths: Vec<(PathBuf, std::fs::FileType)> = entries
+        .filter_map(|e| e.ok().and_then(|e| Some((e.path(), e.file_type().ok()?))))
         .collect();
-    // The entries share their folder: by name is the order of their paths, without comparing
-    // the folder's components again for every pair. Names in a folder are unique.
-    paths.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    for (_, path, kind) in paths {
+    // The entries share their folder: the order of their names is that of their paths as
+    // strings, compared without splitting the paths into components. Names in a folder are
+    // unique.
+    paths.sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
+    for (path, kind) in paths {
         let hidden = path
             .file_name()
             .and_then(|n| n.to_str())
@@ -169,7 +246,8 @@ pub fn read(path: &Path, walked: bool, stdin_name: &str) -> Result<SourceFile, R
     let name = if is_stdin {
         stdin_name.to_owned()
     } else {
-        path.display().to_string()
+        // What `display` writes, without the formatting machinery.
+        path.to_string_lossy().into_owned()
     };
     let err = |message: String| ReadError {
         name: name.clone(),
@@ -214,5 +292,65 @@ fn describe_io(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "no such file or directory".to_owned(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
         _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The index of lines against the scans it replaces, on every line and column around the
+    /// text's lines: line breaks of both kinds, characters of several bytes, a last line with
+    /// and without its line feed, empty lines, columns past a line's end.
+    #[test]
+    fn lines_locate_as_the_scans_do() {
+        let texts = [
+            "",
+            "\n",
+            "{}",
+            "{\n  \"a\": 1\n}\n",
+            "{\r\n  \"é\": \"ü✓\",\r\n\r\n  \"b\": [1,\t2]\r\n}",
+            "a\n\nb\r\r\nc",
+            "ü\nä\n",
+        ];
+        for text in texts {
+            let file = SourceFile {
+                name: "t.json".to_owned(),
+                text: text.to_owned(),
+                walked: false,
+            };
+            let lines = Lines::new(text);
+            for offset in 0..=text.len() + 2 {
+                assert_eq!(
+                    lines.line_column(offset),
+                    file.line_column(offset),
+                    "{text:?} at {offset}"
+                );
+            }
+            for line in 0..=text.lines().count() + 3 {
+                assert_eq!(
+                    lines.line_text(line),
+                    file.line_text(line),
+                    "{text:?} line {line}"
+                );
+                for column in 0..=text.len() + 3 {
+                    assert_eq!(
+                        lines.offset(line, column),
+                        SourceFile::offset_in(text, line, column),
+                        "{text:?} at {line}:{column}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn extensions_in_any_case() {
+        assert!(has_extension("a/B.JSON", ".json"));
+        assert!(has_extension(".yml", ".yml"));
+        assert!(!has_extension("yml", ".yml"));
+        assert!(!has_extension("a.json.txt", ".json"));
+        assert!(walk_candidate(Path::new("x/p.Template")));
+        assert!(!walk_candidate(Path::new("x/p.txt")));
     }
 }

@@ -6,7 +6,7 @@ use crate::api::{LintCode, LintConfig, ModelKind, ParsedPolicy, PublicAction, Se
 use crate::codes::Code;
 use crate::config::Config;
 use crate::extract::{self, Body, Embedded, FileKind, OffsetMap, PolicyKind, Unknown};
-use crate::input::{ReadError, SourceFile};
+use crate::input::{self, Lines, ReadError, SourceFile};
 use crate::tree::{self, Node};
 
 /// One finding, located in its file.
@@ -40,7 +40,7 @@ pub enum Outcome {
 /// Reads the file as JSON or YAML: by its name, else by its first character.
 fn parse_tree(file: &SourceFile) -> Result<Node, tree::SyntaxError> {
     let json = !file.is_yaml_name()
-        && (file.name.to_ascii_lowercase().ends_with(".json")
+        && (input::has_extension(&file.name, ".json")
             || matches!(file.text.trim_start().as_bytes().first(), Some(b'{' | b'[')));
     if json {
         tree::parse_json(&file.text)
@@ -72,16 +72,21 @@ fn may_be_policy_file(file: &SourceFile) -> bool {
 /// Lints every policy of `file`; `kind` is what a policy file (not a template or plan, which
 /// say it themselves) holds.
 pub fn check(file: &SourceFile, config: &Config, kind: PolicyKind) -> Result<Outcome, ReadError> {
+    let lines = Lines::new(&file.text);
     if may_be_policy_file(file) {
         if let Ok(parsed) = ParsedPolicy::parse(&file.text) {
             let mut reports = Vec::new();
-            let at = At { file, label: &None };
+            let at = At {
+                file,
+                lines: &lines,
+                label: &None,
+            };
             let identity = OffsetMap::default();
             lint_parsed(
                 &at,
                 config,
                 kind,
-                &file.text,
+                &lines,
                 &identity,
                 &[],
                 &parsed,
@@ -126,7 +131,7 @@ pub fn check(file: &SourceFile, config: &Config, kind: PolicyKind) -> Result<Out
     };
     let mut reports = Vec::new();
     for e in &embedded {
-        check_policy(file, config, e, &mut reports);
+        check_policy(file, &lines, config, e, &mut reports);
     }
     sort(&mut reports);
     Ok(Outcome::Checked(reports))
@@ -187,6 +192,8 @@ fn swayed_by(path: &str, code: LintCode, unknowns: &[Unknown]) -> bool {
 /// A finding at a byte offset of the file.
 struct At<'a> {
     file: &'a SourceFile,
+    /// The lines of the file's text.
+    lines: &'a Lines<'a>,
     label: &'a Option<String>,
 }
 
@@ -199,7 +206,7 @@ impl At<'_> {
         path: String,
         (offset, approximate): (usize, bool),
     ) -> Report {
-        let (line, column) = self.file.line_column(offset);
+        let (line, column) = self.lines.line_column(offset);
         Report {
             file: self.file.name.clone(),
             code,
@@ -211,14 +218,21 @@ impl At<'_> {
             line,
             column,
             approximate,
-            line_text: self.file.line_text(line).to_owned(),
+            line_text: self.lines.line_text(line).to_owned(),
         }
     }
 }
 
-fn check_policy(file: &SourceFile, config: &Config, e: &Embedded, out: &mut Vec<Report>) {
+fn check_policy(
+    file: &SourceFile,
+    lines: &Lines<'_>,
+    config: &Config,
+    e: &Embedded,
+    out: &mut Vec<Report>,
+) {
     let at = At {
         file,
+        lines,
         label: &e.label,
     };
     let allowed = |code| config.allows_in(&file.name, None, code);
@@ -269,11 +283,12 @@ fn check_policy(file: &SourceFile, config: &Config, e: &Embedded, out: &mut Vec<
             ));
         }
     }
-    match ParsedPolicy::parse(text) {
-        Ok(parsed) => lint_parsed(&at, config, e.kind, text, map, unknowns, &parsed, out),
+    let text = Lines::new(text);
+    match ParsedPolicy::parse(text.text) {
+        Ok(parsed) => lint_parsed(&at, config, e.kind, &text, map, unknowns, &parsed, out),
         Err(err) => {
             if !allowed(Code::InvalidPolicy) {
-                let offset = map.map(SourceFile::offset_in(text, err.line(), err.column()));
+                let offset = map.map(text.offset(err.line(), err.column()));
                 out.push(at.report(
                     Code::InvalidPolicy,
                     err.message(),
@@ -287,12 +302,13 @@ fn check_policy(file: &SourceFile, config: &Config, e: &Embedded, out: &mut Vec<
 }
 
 /// The lint's findings on a policy read from `text`, located in the file through `map`.
+/// `text` is the file's own lines for a policy file.
 #[allow(clippy::too_many_arguments)]
 fn lint_parsed(
     at: &At<'_>,
     config: &Config,
     kind: PolicyKind,
-    text: &str,
+    text: &Lines<'_>,
     map: &OffsetMap,
     unknowns: &[Unknown],
     parsed: &ParsedPolicy,
@@ -319,7 +335,7 @@ fn lint_parsed(
             continue;
         }
         let offset = match f.location {
-            Some((line, column)) => map.map(SourceFile::offset_in(text, line, column)),
+            Some((line, column)) => map.map(text.offset(line, column)),
             None => map.map(0),
         };
         out.push(at.report(code, f.message, Some(f.hint), f.path, offset));
