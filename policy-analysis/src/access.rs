@@ -1061,6 +1061,30 @@ fn item_match(p: &PrincipalItem, class: &CallerClass) -> Match {
     }
 }
 
+/// `(partition, account)` of an `aws:PrincipalArn` pattern whose partition, service, Region
+/// and account are written out (`arn:aws:iam::444455556666:role/*`): with nothing wild
+/// before it, the account field is literal under `ArnLike` and `StringLike` alike.
+fn pattern_account(value: &str) -> Option<(String, String)> {
+    let mut fields = value.splitn(6, ':');
+    let (arn, partition, service, region, account) = (
+        fields.next()?,
+        fields.next()?,
+        fields.next()?,
+        fields.next()?,
+        fields.next()?,
+    );
+    fields.next()?;
+    let literal = |f: &str| !f.contains(['*', '?', '$']);
+    (arn == "arn"
+        && literal(partition)
+        && !partition.is_empty()
+        && matches!(service, "iam" | "sts")
+        && region.is_empty()
+        && account.len() == 12
+        && account.bytes().all(|b| b.is_ascii_digit()))
+    .then(|| (partition.to_owned(), account.to_owned()))
+}
+
 /// The names a policy mentions, from which its caller classes follow.
 struct Names {
     owner: String,
@@ -1162,6 +1186,13 @@ impl Names {
                 let key = c.key.to_ascii_lowercase();
                 for v in &c.values {
                     if v.contains(['*', '?', '$']) {
+                        // A pattern such as `arn:aws:iam::444455556666:role/*` still names
+                        // its account: callers of that account are not strangers.
+                        if key == "aws:principalarn" {
+                            if let Some(account) = pattern_account(v) {
+                                n.accounts.insert(account);
+                            }
+                        }
                         continue;
                     }
                     match key.as_str() {

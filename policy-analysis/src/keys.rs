@@ -178,6 +178,12 @@ fn number_re() -> Re {
     ])
 }
 
+/// Seconds since a moment in the past (`aws:EpochTime`, `aws:MultiFactorAuthAge`): never
+/// negative, so a condition such as `NumericGreaterThanEquals aws:EpochTime 0` always holds.
+fn seconds_re() -> Re {
+    Re::class("0-9", 1, 19)
+}
+
 /// `2026-01-01T00:00:00Z`, the form of `aws:CurrentTime`.
 fn date_re() -> Re {
     let d = |n| Re::class("0-9", n, n);
@@ -285,10 +291,10 @@ pub(crate) fn key_info(key: &str, kind: Kind) -> KeyInfo {
         // "always included"
         "aws:securetransport" => info(Always, false, T::Bool, bool_re),
         "aws:currenttime" => info(Always, false, T::Date, date_re),
-        "aws:epochtime" => info(Always, false, T::Date, number_re),
+        "aws:epochtime" => info(Always, false, T::Date, seconds_re),
         "aws:viaawsservice" => info(when(kind != Kind::Anonymous), false, T::Bool, bool_re),
         "aws:multifactorauthpresent" => info(when(iam), false, T::Bool, bool_re),
-        "aws:multifactorauthage" => info(when(iam), false, T::Numeric, number_re),
+        "aws:multifactorauthage" => info(when(iam), false, T::Numeric, seconds_re),
         "aws:tokenissuetime" => info(when(iam), false, T::Date, date_re),
         // Present "when a service ... uses the credentials of an IAM principal".
         "aws:calledvia" => info(when(iam), true, T::String, service_re),

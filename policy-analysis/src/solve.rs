@@ -13,14 +13,14 @@ use std::collections::BTreeMap;
 
 use policy_catalogue::{KeyType, Operator};
 
-use crate::condition::{all_dates, Constraint, Family, Origin, Test};
+use crate::condition::{all_dates, Constraint, Family, Origin, Test, DATE_MAX};
 use crate::date::format_date;
 use crate::ir::Condition;
 use crate::keys::{
     account_re, iam_name_re, key_info, path_re, service_re, session_name_re, source_arn_exclusions,
     KeyInfo, Kind, Presence,
 };
-use crate::ranges::{all_numbers, format_number, pick_number, IpSet};
+use crate::ranges::{all_numbers, format_number, number_key, pick_number, IpSet, Ranges};
 use crate::text::{quick as quick_text, solve as solve_text, Nfa, Re, Sat};
 
 /// A caller the witness names.
@@ -1099,9 +1099,15 @@ fn typed_witness(
         KeyType::String | KeyType::Arn | KeyType::Binary
     );
     let mut other = untyped;
+    // Seconds since a past moment are never negative (the key's domain, `keys.rs`).
+    let seconds = matches!(key, "aws:epochtime" | "aws:multifactorauthage");
     let value = match family {
         Family::Number => {
-            let mut set = all_numbers();
+            let mut set = if seconds {
+                Ranges::span(0, number_key(f64::INFINITY))
+            } else {
+                all_numbers()
+            };
             for t in tests {
                 if let Test::Numbers { set: s, other: o } = t {
                     set = set.intersect(s);
@@ -1111,7 +1117,11 @@ fn typed_witness(
             pick_number(&set).map(format_number)
         }
         Family::Date => {
-            let mut set = all_dates();
+            let mut set = if seconds {
+                Ranges::span(0, DATE_MAX)
+            } else {
+                all_dates()
+            };
             for t in tests {
                 if let Test::Dates { set: s, other: o } = t {
                     set = set.intersect(s);
