@@ -12,6 +12,7 @@
 use std::collections::BTreeSet;
 
 use policy_catalogue::principal_arn::{parse_principal_arn, PrincipalArn};
+use policy_catalogue::rules::check_account_id;
 use policy_catalogue::Action;
 
 use crate::condition::Constraint;
@@ -1080,8 +1081,7 @@ fn pattern_account(value: &str) -> Option<(String, String)> {
         && !partition.is_empty()
         && matches!(service, "iam" | "sts")
         && region.is_empty()
-        && account.len() == 12
-        && account.bytes().all(|b| b.is_ascii_digit()))
+        && check_account_id(account).is_ok())
     .then(|| (partition.to_owned(), account.to_owned()))
 }
 
@@ -1206,9 +1206,7 @@ impl Names {
                                 add(&mut n, &PrincipalItem::aws(v));
                             }
                         }
-                        "aws:principalaccount"
-                            if v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit()) =>
-                        {
+                        "aws:principalaccount" if check_account_id(v).is_ok() => {
                             n.accounts.insert((options.partition.clone(), v.clone()));
                         }
                         "aws:principalservicename" => {
