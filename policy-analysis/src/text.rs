@@ -830,7 +830,7 @@ pub(crate) fn solve(all: &[&Nfa], none: &[&Nfa]) -> Sat<String> {
     if let Some(sat) = known {
         return sat;
     }
-    let sat = search(all, none);
+    let sat = search(all, none, true);
     ANSWERS.with(|m| {
         let mut m = m.borrow_mut();
         if m.len() >= ANSWERS_KEPT {
@@ -858,16 +858,18 @@ struct Component<'a> {
     sets: Vec<Vec<u32>>,
     /// The set a step computes, before it is known to be new.
     scratch: Vec<u32>,
-    /// Per set: the only characters that leave it, when all its moves are on single
-    /// characters (the literal parts of a pattern), so that every other character is refused
-    /// without a step.
-    only: Vec<Option<Vec<char>>>,
+    /// Per set: the only characters that leave it, as their places in the alphabet in
+    /// order, when all its moves are on single characters (the literal parts of a pattern):
+    /// every other character is refused without a step, and the search tries only these.
+    only: Vec<Option<Vec<u32>>>,
+    sigma: &'a [char],
 }
 
 impl<'a> Component<'a> {
-    fn new(nfa: &'a Nfa) -> Component<'a> {
+    fn new(nfa: &'a Nfa, sigma: &'a [char]) -> Component<'a> {
         Component {
             nfa,
+            sigma,
             marks: Marks::new(nfa.states.len()),
             ids: HashMap::default(),
             accepting: Vec::new(),
@@ -890,10 +892,21 @@ impl<'a> Component<'a> {
         for &s in &set {
             for &(cs, _) in &self.nfa.states[s as usize].next {
                 match (cs, &mut only) {
-                    (CharSet::Exact(c), Some(list)) => list.push(c),
+                    // Every literal is in the alphabet; one that is not (never) keeps the
+                    // set out of the shortcut.
+                    (CharSet::Exact(c), Some(list)) => {
+                        match self.sigma.iter().position(|&x| x == c) {
+                            Some(at) => list.push(at as u32),
+                            None => only = None,
+                        }
+                    }
                     _ => only = None,
                 }
             }
+        }
+        if let Some(list) = &mut only {
+            list.sort_unstable();
+            list.dedup();
         }
         self.only.push(only);
         self.next.extend(std::iter::repeat_n(u32::MAX, sigma));
@@ -915,7 +928,7 @@ impl<'a> Component<'a> {
         let mut set = std::mem::take(&mut self.scratch);
         if self.only[id as usize]
             .as_ref()
-            .is_some_and(|only| !only.contains(&c))
+            .is_some_and(|only| only.binary_search(&(ci as u32)).is_err())
         {
             set.clear();
         } else {
@@ -934,11 +947,13 @@ impl<'a> Component<'a> {
 
 /// The breadth-first walk of the product automaton behind [`solve`]. A product state is the
 /// set of states of each component, numbered per component.
-fn search(all: &[&Nfa], none: &[&Nfa]) -> Sat<String> {
+/// `narrow`: try only the characters a literal state moves on (the same answer, fewer steps;
+/// false for the tests that compare the two).
+fn search(all: &[&Nfa], none: &[&Nfa], narrow: bool) -> Sat<String> {
     let nfas = all.iter().chain(none.iter()).copied();
     let sigma = alphabet(nfas.clone());
     let width = sigma.len();
-    let mut components: Vec<Component> = nfas.map(Component::new).collect();
+    let mut components: Vec<Component> = nfas.map(|n| Component::new(n, &sigma)).collect();
     let positive = all.len();
     let start: Vec<u32> = components.iter_mut().map(|c| c.start(width)).collect();
     let accepted = |components: &[Component], ids: &[u32]| {
@@ -980,12 +995,27 @@ fn search(all: &[&Nfa], none: &[&Nfa]) -> Sat<String> {
     stepping[..positive].sort_by_key(|&i| components[i].nfa.states.len());
     let mut ids: Vec<u32> = vec![0; w];
     let mut current: Vec<u32> = vec![0; w];
+    let mut tried: Vec<u32> = Vec::with_capacity(width);
     while head < reached.len() {
         if reached.len() > BUDGET {
             return Sat::Unknown;
         }
         current.copy_from_slice(&states[head * w..(head + 1) * w]);
-        'chars: for (ci, &c) in sigma.iter().enumerate() {
+        // A positive component whose set moves on literals alone refuses every other
+        // character: only those are tried, in the alphabet's order, so the walk and its
+        // witness are the same as over the whole alphabet.
+        tried.clear();
+        let narrowest = (0..positive)
+            .filter_map(|i| components[i].only[current[i] as usize].as_ref())
+            .min_by_key(|list| list.len())
+            .filter(|_| narrow);
+        match narrowest {
+            Some(list) => tried.extend_from_slice(list),
+            None => tried.extend(0..width as u32),
+        }
+        'chars: for &ci in &tried {
+            let ci = ci as usize;
+            let c = sigma[ci];
             for &i in &stepping {
                 let component = &mut components[i];
                 let next = component.step(current[i], ci, c, width);
@@ -1132,7 +1162,11 @@ mod tests {
         for (all, none) in questions() {
             let all: Vec<&Nfa> = all.iter().collect();
             let none: Vec<&Nfa> = none.iter().collect();
-            assert_eq!(solve(&all, &none), search(&all, &none), "{all:?} {none:?}");
+            assert_eq!(
+                solve(&all, &none),
+                search(&all, &none, true),
+                "{all:?} {none:?}"
+            );
         }
     }
 
@@ -1142,7 +1176,7 @@ mod tests {
         for (all, none) in questions() {
             let all: Vec<&Nfa> = all.iter().collect();
             let none: Vec<&Nfa> = none.iter().collect();
-            match (quick(&all, &none), search(&all, &none)) {
+            match (quick(&all, &none), search(&all, &none, true)) {
                 (Some(w), Sat::Yes(_)) => {
                     assert!(all.iter().all(|n| n.matches(&w)), "{w:?}: {all:?}");
                     assert!(!none.iter().any(|n| n.matches(&w)), "{w:?}: {none:?}");
@@ -1181,5 +1215,99 @@ mod tests {
             Sat::Yes("aa".into())
         );
         assert!(solve(&[&like("??*")], &[&like("??")]).is_yes());
+    }
+
+    /// Questions of patterns over a few characters, ARN patterns and the `aws:SourceArn`
+    /// domain, with and without case folding.
+    fn random_questions(n: usize) -> Vec<(Vec<Nfa>, Vec<Nfa>)> {
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |m: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % m
+        };
+        let glob = |next: &mut dyn FnMut(u64) -> u64, pieces: &[&str]| {
+            let len = 1 + next(6) as usize;
+            (0..len)
+                .map(|_| pieces[next(pieces.len() as u64) as usize])
+                .collect::<String>()
+        };
+        let source_arn = || {
+            Nfa::from_re(&(crate::keys::key_info(
+                "aws:sourcearn",
+                crate::keys::Kind::Service,
+            )
+            .domain)())
+        };
+        let mut out = Vec::new();
+        for k in 0..n {
+            let mut all = Vec::new();
+            let mut none = Vec::new();
+            if k % 3 == 0 {
+                let account = ["111122223333", "123456789012", "1*", "*"][next(4) as usize];
+                let service = ["codebuild", "lambda", "*", "s3"][next(4) as usize];
+                let region = ["us-east-1", "*", "", "eu-*"][next(4) as usize];
+                let rest = ["project/*", "function:*", "*", "x?y", "project/a"][next(5) as usize];
+                let p = format!("arn:aws:{service}:{region}:{account}:{rest}");
+                all.push(source_arn());
+                all.push(if next(2) == 0 {
+                    Nfa::arns([p.as_str()])
+                } else {
+                    like(&p)
+                });
+                none.push(Nfa::strings(
+                    crate::keys::source_arn_exclusions(),
+                    true,
+                    false,
+                ));
+                for _ in 0..next(3) {
+                    let a = ["111122223333", "123456789012", "210987654321"][next(3) as usize];
+                    none.push(Nfa::arns([format!("arn:*:*:*:{a}:*").as_str()]));
+                }
+                if next(3) == 0 {
+                    none.push(like("arn:aws:codebuild:us-east-1:*"));
+                }
+            } else {
+                let pieces = ["a", "b", "ab", "*", "?", "A", ":"];
+                for _ in 0..1 + next(3) {
+                    // Several values: a state with moves on several literals.
+                    let values: Vec<String> =
+                        (0..1 + next(3)).map(|_| glob(&mut next, &pieces)).collect();
+                    all.push(Nfa::strings(
+                        values.iter().map(String::as_str),
+                        next(3) != 0,
+                        next(4) == 0,
+                    ));
+                }
+                for _ in 0..next(3) {
+                    let g = glob(&mut next, &pieces);
+                    none.push(Nfa::strings([g.as_str()], true, next(4) == 0));
+                }
+            }
+            out.push((all, none));
+        }
+        out
+    }
+
+    #[test]
+    fn trying_only_literal_moves_finds_what_the_whole_alphabet_finds() {
+        let mut yes = 0;
+        let mut no = 0;
+        let mut fixed = questions();
+        fixed.extend(random_questions(600));
+        for (all, none) in &fixed {
+            let all: Vec<&Nfa> = all.iter().collect();
+            let none: Vec<&Nfa> = none.iter().collect();
+            let narrow = search(&all, &none, true);
+            match &narrow {
+                Sat::Yes(_) => yes += 1,
+                Sat::No => no += 1,
+                Sat::Unknown => {}
+            }
+            assert_eq!(narrow, search(&all, &none, false), "{all:?} {none:?}");
+        }
+        // Both answers are asked about, many times.
+        assert!(yes > 100 && no > 50, "{yes} {no}");
     }
 }
