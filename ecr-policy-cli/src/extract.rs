@@ -152,8 +152,9 @@ pub fn classify(root: &Node) -> FileKind {
     }
 }
 
-/// The policies of a CloudFormation template.
-pub fn cloudformation(file: &str, root: &Node) -> Vec<Embedded> {
+/// The policies of a CloudFormation template; `json` when the file was read as JSON (a YAML
+/// flow mapping starts with `{` too, but is not JSON text).
+pub fn cloudformation(file: &str, root: &Node, json: bool) -> Vec<Embedded> {
     let mut out = Vec::new();
     let Some(resources) = root.get("Resources") else {
         return out;
@@ -173,14 +174,14 @@ pub fn cloudformation(file: &str, root: &Node) -> Vec<Embedded> {
         out.push(Embedded {
             label: Some(format!("Resources.{name}.Properties.{property}")),
             kind,
-            body: template_body(file, policy),
+            body: template_body(file, policy, json),
         });
     }
     out
 }
 
 /// The policies of a Terraform plan: the planned values of `resource_changes` (or of
-/// `planned_values` when the plan has no changes list).
+/// `planned_values` when the plan has no changes list), or of a state's `values`.
 pub fn terraform(file: &str, root: &Node) -> Vec<Embedded> {
     let mut out = Vec::new();
     let kind_of = |t: &str| match t {
@@ -281,7 +282,7 @@ fn has_intrinsic(node: &Node) -> bool {
 }
 
 /// The policy of a template property: an object, a JSON string, or an intrinsic.
-fn template_body(file: &str, node: &Node) -> Body {
+fn template_body(file: &str, node: &Node, json: bool) -> Body {
     if let Some((what, inner)) = intrinsic(node) {
         if what == "!Sub" || what == "Fn::Sub" {
             // `Fn::Sub` takes a string or [string, variables].
@@ -302,9 +303,7 @@ fn template_body(file: &str, node: &Node) -> Body {
     }
     match &node.value {
         Value::Str(..) => string_body(file, node, None),
-        Value::Object(_)
-            if matches!(file.as_bytes().get(node.start), Some(b'{')) && !has_intrinsic(node) =>
-        {
+        Value::Object(_) if json && !has_intrinsic(node) => {
             // A JSON object in a JSON file: the text as written.
             let mut map = OffsetMap::default();
             map.push(Seg {
@@ -810,7 +809,7 @@ mod tests {
     fn intrinsics_become_unknowns_with_their_scope() {
         let file = "P:\n  Statement:\n    - Effect: Allow\n      Principal:\n        AWS: !Sub 'arn:aws:iam::${AWS::AccountId}:root'\n      Action: [ecr:BatchGetImage, !Ref Extra]\n";
         let root = parse_yaml(file).unwrap();
-        let body = template_body(file, root.get("P").unwrap());
+        let body = template_body(file, root.get("P").unwrap(), false);
         let (text, _, unknowns) = text_of(&body);
         assert!(
             text.contains(r#""AWS":"arn:aws:iam::000000000000:root""#),
@@ -838,7 +837,7 @@ mod tests {
     fn sub_templates_leave_variables_unknown() {
         let file = "P: !Sub |\n  {\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::${AWS::AccountId}:root\"}, \"Action\": \"ecr:*\", \"Sid\": \"${!Literal}\"}]}\n";
         let root = parse_yaml(file).unwrap();
-        let body = template_body(file, root.get("P").unwrap());
+        let body = template_body(file, root.get("P").unwrap(), false);
         let (text, _, unknowns) = text_of(&body);
         assert_eq!(unknowns.len(), 1);
         assert_eq!(unknowns[0].what, "!Sub variable ${AWS::AccountId}");
@@ -850,7 +849,7 @@ mod tests {
     fn a_whole_policy_left_to_deployment() {
         let file = r#"{"P": {"Fn::If": ["C", {}, {}]}}"#;
         let root = parse_json(file).unwrap();
-        match template_body(file, root.get("P").unwrap()) {
+        match template_body(file, root.get("P").unwrap(), true) {
             Body::Unknown(u) => assert_eq!(u.what, "Fn::If"),
             other => panic!("{other:?}"),
         }

@@ -37,15 +37,16 @@ pub enum Outcome {
     NotRecognised,
 }
 
-/// Reads the file as JSON or YAML: by its name, else by its first character.
-fn parse_tree(file: &SourceFile) -> Result<Node, tree::SyntaxError> {
+/// Reads the file as JSON or YAML: by its name, else by its first character; true with the
+/// tree when it was read as JSON.
+fn parse_tree(file: &SourceFile) -> Result<(Node, bool), tree::SyntaxError> {
     let json = !file.is_yaml_name()
         && (input::has_extension(&file.name, ".json")
             || matches!(file.text.trim_start().as_bytes().first(), Some(b'{' | b'[')));
     if json {
-        tree::parse_json(&file.text)
+        tree::parse_json(&file.text).map(|n| (n, true))
     } else {
-        tree::parse_yaml(&file.text)
+        tree::parse_yaml(&file.text).map(|n| (n, false))
     }
 }
 
@@ -96,8 +97,8 @@ pub fn check(file: &SourceFile, config: &Config, kind: PolicyKind) -> Result<Out
             return Ok(Outcome::Checked(reports));
         }
     }
-    let root = match parse_tree(file) {
-        Ok(root) => root,
+    let (root, json) = match parse_tree(file) {
+        Ok(parsed) => parsed,
         Err(_) if file.walked && !looks_relevant(&file.text) => return Ok(Outcome::NotRecognised),
         Err(e) => {
             let (line, column) = file.line_column(e.offset);
@@ -109,7 +110,7 @@ pub fn check(file: &SourceFile, config: &Config, kind: PolicyKind) -> Result<Out
     };
     let embedded = match extract::classify(&root) {
         FileKind::Policy => {
-            let body = if matches!(file.text.as_bytes().get(root.start), Some(b'{')) {
+            let body = if json {
                 Body::Text {
                     text: file.text.clone(),
                     map: OffsetMap::default(),
@@ -125,7 +126,7 @@ pub fn check(file: &SourceFile, config: &Config, kind: PolicyKind) -> Result<Out
                 body,
             }]
         }
-        FileKind::CloudFormation => extract::cloudformation(&file.text, &root),
+        FileKind::CloudFormation => extract::cloudformation(&file.text, &root, json),
         FileKind::TerraformPlan => extract::terraform(&file.text, &root),
         FileKind::Other => return Ok(Outcome::NotRecognised),
     };
