@@ -250,8 +250,11 @@ pub fn terraform(file: &str, root: &Node) -> Vec<Embedded> {
             walk(file, child, out, kind_of);
         }
     }
+    // A plan's planned values, or the values of a state (`terraform show -json` without a
+    // plan file).
     if let Some(module) = root
         .get("planned_values")
+        .or_else(|| root.get("values"))
         .and_then(|p| p.get("root_module"))
     {
         walk(file, module, &mut out, &kind_of);
