@@ -260,7 +260,14 @@ pub fn read(path: &Path, walked: bool, stdin_name: &str) -> Result<SourceFile, R
             .read_to_end(&mut bytes)
             .map_err(|e| err(e.to_string()))?;
     } else {
-        let file = std::fs::File::open(path).map_err(|e| err(describe_io(&e)))?;
+        let file = std::fs::File::open(path).map_err(|e| match std::fs::read_link(path) {
+            // A link whose target is gone: `ls` shows the name, so say what is missing.
+            Ok(target) if e.kind() == std::io::ErrorKind::NotFound => err(format!(
+                "a symbolic link to {}, which does not exist",
+                target.display()
+            )),
+            _ => err(describe_io(&e)),
+        })?;
         let meta = file.metadata().map_err(|e| err(describe_io(&e)))?;
         if meta.is_dir() {
             return Err(err("is a directory".to_owned()));
