@@ -223,10 +223,15 @@ fn is_access_judgement(code: LintCode) -> bool {
     )
 }
 
-/// The statement a path is in: 3 for `Statement[3].Action[0]`.
+/// The statement a path is in, 3 for `Statement[3].Action[0]`; none for its Sid, which
+/// grants nothing.
 fn statement_index(path: &str) -> Option<usize> {
     let rest = path.strip_prefix("Statement[")?;
-    rest[..rest.find(']')?].parse().ok()
+    let end = rest.find(']')?;
+    if rest[end + 1..] == *".Sid" {
+        return None;
+    }
+    rest[..end].parse().ok()
 }
 
 /// A finding at a byte offset of the file.
@@ -480,6 +485,7 @@ mod tests {
         ));
         assert_eq!(statement_index("Statement[12].Condition"), Some(12));
         assert_eq!(statement_index("Statement"), None);
+        assert_eq!(statement_index("Statement[1].Sid"), None);
     }
 
     #[test]
