@@ -435,12 +435,23 @@ fn string_map(file: &str, node: &Node, text: &str, source: StrSource) -> OffsetM
             }
         }
         StrSource::Yaml(style) => {
-            let raw = &file[node.start.min(file.len())..node.end.min(file.len())];
+            let mut start = node.start.min(file.len());
+            let raw = &file[start..node.end.min(file.len()).max(start)];
+            // The span of a tagged or anchored scalar (`!Sub '...'`) starts at its tag.
+            let mut raw = raw;
+            while matches!(raw.as_bytes().first(), Some(b'!' | b'&')) {
+                let Some(gap) = raw.find([' ', '\t', '\n', '\r']) else {
+                    break;
+                };
+                let value = raw[gap..].trim_start_matches([' ', '\t', '\n', '\r']);
+                start += raw.len() - value.len();
+                raw = value;
+            }
             let inner = match style {
                 ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted if raw.len() >= 2 => {
-                    Some((node.start + 1, &raw[1..raw.len() - 1]))
+                    Some((start + 1, &raw[1..raw.len() - 1]))
                 }
-                ScalarStyle::Plain => Some((node.start, raw)),
+                ScalarStyle::Plain => Some((start, raw)),
                 _ => None,
             };
             match inner {
@@ -680,12 +691,34 @@ impl Gen<'_> {
             Value::Object(entries) => {
                 self.mark(node.start);
                 self.out.push('{');
-                for (i, (key, key_at, v)) in entries.iter().enumerate() {
-                    if i > 0 {
+                let mut first = true;
+                for (key, key_at, v) in entries {
+                    if let Some(sub) = self.sub {
+                        if let Some(var) = sub_variable(key) {
+                            // A key left to deployment: the entry is left out, and what holds
+                            // it is unknown (`scope`, the path without the key).
+                            parts.push(Part::Key(key.clone()));
+                            let path = path_text(parts);
+                            parts.pop();
+                            self.unknowns.push(Unknown {
+                                what: format!("{sub} variable ${{{var}}}"),
+                                path,
+                                scope: path_text(parts),
+                                offset: *key_at,
+                            });
+                            continue;
+                        }
+                    }
+                    if !first {
                         self.out.push(',');
                     }
+                    first = false;
                     self.mark(*key_at);
-                    self.string(key);
+                    if self.sub.is_some() {
+                        self.string(&key.replace("${!", "${"));
+                    } else {
+                        self.string(key);
+                    }
                     self.out.push(':');
                     parts.push(Part::Key(key.clone()));
                     self.value(v, parts);
@@ -846,6 +879,22 @@ mod tests {
         assert_eq!(unknowns[0].what, "!Sub variable ${AWS::AccountId}");
         assert!(text.contains(r#""Sid":"${Literal}""#));
         assert_eq!(&file[unknowns[0].offset..unknowns[0].offset + 5], "\"arn:");
+    }
+
+    #[test]
+    fn sub_variables_in_keys_leave_their_entry_unknown() {
+        let file = "P: !Sub '{\"Statement\": [{\"Condition\": {\"StringEquals\": {\"aws:PrincipalTag/${K}\": \"a\", \"aws:ResourceTag/${!k}\": \"b\"}}}]}'\n";
+        let root = parse_yaml(file).unwrap();
+        let body = template_body(file, root.get("P").unwrap(), false);
+        let (text, _, unknowns) = text_of(&body);
+        assert_eq!(
+            text,
+            r#"{"Statement":[{"Condition":{"StringEquals":{"aws:ResourceTag/${k}":"b"}}}]}"#
+        );
+        assert_eq!(unknowns.len(), 1);
+        assert_eq!(unknowns[0].what, "!Sub variable ${K}");
+        assert_eq!(unknowns[0].scope, "Statement[0].Condition.StringEquals");
+        assert_eq!(&file[unknowns[0].offset..unknowns[0].offset + 5], "\"aws:");
     }
 
     #[test]
