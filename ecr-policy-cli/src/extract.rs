@@ -166,6 +166,12 @@ pub fn cloudformation(file: &str, root: &Node, json: bool) -> Vec<Embedded> {
             Some("AWS::ECR::PublicRepository") => {
                 (PolicyKind::PublicRepository, "RepositoryPolicyText")
             }
+            // The repository policy of the repositories ECR creates from the template (pull
+            // through cache, replication, create on push): a JSON string.
+            // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repositorycreationtemplate.html
+            Some("AWS::ECR::RepositoryCreationTemplate") => {
+                (PolicyKind::Repository, "RepositoryPolicy")
+            }
             _ => continue,
         };
         let Some(policy) = resource.get("Properties").and_then(|p| p.get(property)) else {
@@ -184,30 +190,40 @@ pub fn cloudformation(file: &str, root: &Node, json: bool) -> Vec<Embedded> {
 /// `planned_values` when the plan has no changes list), or of a state's `values`.
 pub fn terraform(file: &str, root: &Node) -> Vec<Embedded> {
     let mut out = Vec::new();
+    // The kind of policy a resource type holds, and the attribute that holds it.
     let kind_of = |t: &str| match t {
-        "aws_ecr_repository_policy" => Some(PolicyKind::Repository),
-        "aws_ecr_registry_policy" => Some(PolicyKind::Registry),
-        "aws_ecrpublic_repository_policy" => Some(PolicyKind::PublicRepository),
+        "aws_ecr_repository_policy" => Some((PolicyKind::Repository, "policy")),
+        "aws_ecr_registry_policy" => Some((PolicyKind::Registry, "policy")),
+        "aws_ecrpublic_repository_policy" => Some((PolicyKind::PublicRepository, "policy")),
+        // The policy of the repositories ECR creates from the template; optional, and an
+        // empty string when not set.
+        "aws_ecr_repository_creation_template" => {
+            Some((PolicyKind::Repository, "repository_policy"))
+        }
         _ => None,
     };
+    // An empty string is no policy: an optional attribute left unset.
+    let given = |p: &Node| p.as_str().is_some_and(|s| !s.trim().is_empty());
     if let Some(changes) = root.get("resource_changes") {
         for change in changes.items() {
-            let Some(kind) = change.get("type").and_then(Node::as_str).and_then(kind_of) else {
+            let Some((kind, attribute)) =
+                change.get("type").and_then(Node::as_str).and_then(kind_of)
+            else {
                 continue;
             };
             let address = change.get("address").and_then(Node::as_str).unwrap_or("?");
             let Some(c) = change.get("change") else {
                 continue;
             };
-            let label = Some(format!("{address}.policy"));
-            match c.get("after").and_then(|a| a.get("policy")) {
-                Some(policy) if policy.as_str().is_some() => out.push(Embedded {
+            let label = Some(format!("{address}.{attribute}"));
+            match c.get("after").and_then(|a| a.get(attribute)) {
+                Some(policy) if given(policy) => out.push(Embedded {
                     label,
                     kind,
                     body: string_body(file, policy, None),
                 }),
                 _ => {
-                    let unknown = c.get("after_unknown").and_then(|a| a.get("policy"));
+                    let unknown = c.get("after_unknown").and_then(|a| a.get(attribute));
                     if let Some(u) = unknown.filter(|u| u.value == Value::Bool(true)) {
                         out.push(Embedded {
                             label,
@@ -229,17 +245,19 @@ pub fn terraform(file: &str, root: &Node) -> Vec<Embedded> {
         file: &str,
         module: &Node,
         out: &mut Vec<Embedded>,
-        kind_of: &dyn Fn(&str) -> Option<PolicyKind>,
+        kind_of: &dyn Fn(&str) -> Option<(PolicyKind, &'static str)>,
+        given: &dyn Fn(&Node) -> bool,
     ) {
         for r in module.get("resources").map(Node::items).unwrap_or(&[]) {
-            let Some(kind) = r.get("type").and_then(Node::as_str).and_then(kind_of) else {
+            let Some((kind, attribute)) = r.get("type").and_then(Node::as_str).and_then(kind_of)
+            else {
                 continue;
             };
             let address = r.get("address").and_then(Node::as_str).unwrap_or("?");
-            if let Some(policy) = r.get("values").and_then(|v| v.get("policy")) {
-                if policy.as_str().is_some() {
+            if let Some(policy) = r.get("values").and_then(|v| v.get(attribute)) {
+                if given(policy) {
                     out.push(Embedded {
-                        label: Some(format!("{address}.policy")),
+                        label: Some(format!("{address}.{attribute}")),
                         kind,
                         body: string_body(file, policy, None),
                     });
@@ -247,7 +265,7 @@ pub fn terraform(file: &str, root: &Node) -> Vec<Embedded> {
             }
         }
         for child in module.get("child_modules").map(Node::items).unwrap_or(&[]) {
-            walk(file, child, out, kind_of);
+            walk(file, child, out, kind_of, given);
         }
     }
     // A plan's planned values, or the values of a state (`terraform show -json` without a
@@ -257,7 +275,7 @@ pub fn terraform(file: &str, root: &Node) -> Vec<Embedded> {
         .or_else(|| root.get("values"))
         .and_then(|p| p.get("root_module"))
     {
-        walk(file, module, &mut out, &kind_of);
+        walk(file, module, &mut out, &kind_of, &given);
     }
     out
 }
