@@ -305,6 +305,12 @@ fn has_intrinsic(node: &Node) -> bool {
 /// The policy of a template property: an object, a JSON string, or an intrinsic.
 fn template_body(file: &str, node: &Node, json: bool) -> Body {
     if let Some((what, inner)) = intrinsic(node) {
+        // The object as JSON text, values and all (`AWS::LanguageExtensions`): the policy is
+        // the object. A string property such as a creation template's `RepositoryPolicy`.
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-ToJsonString.html
+        if what == "Fn::ToJsonString" && matches!(inner.value, Value::Object(_)) {
+            return template_body(file, inner, json);
+        }
         if what == "!Sub" || what == "Fn::Sub" {
             // `Fn::Sub` takes a string or [string, variables].
             let template = match &inner.value {
