@@ -281,6 +281,16 @@ pub fn read(path: &Path, walked: bool, stdin_name: &str) -> Result<SourceFile, R
     if bytes.len() as u64 > MAX_FILE {
         return Err(err(format!("larger than {} MiB", MAX_FILE >> 20)));
     }
+    // What Windows tools (PowerShell's Out-File, some editors) write: say so, not which byte.
+    if let Some(order) = [[0xFF, 0xFE], [0xFE, 0xFF]]
+        .iter()
+        .find(|bom| bytes.starts_with(&bom[..]))
+    {
+        return Err(err(format!(
+            "UTF-16 text (byte order mark {:02X} {:02X}), not UTF-8: save it as UTF-8",
+            order[0], order[1]
+        )));
+    }
     let mut text = String::from_utf8(bytes).map_err(|e| {
         err(format!(
             "not UTF-8 text (invalid byte at offset {})",
