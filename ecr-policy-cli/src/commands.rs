@@ -51,6 +51,7 @@ fn not_a_policy_file(file: &SourceFile) -> Option<String> {
     let what = match extract::classify(&root) {
         FileKind::CloudFormation => "a CloudFormation template",
         FileKind::TerraformPlan => "Terraform JSON (a plan or a state)",
+        FileKind::TerraformConfig => "Terraform configuration in JSON",
         FileKind::Policy if !json => "a policy written in YAML",
         _ => return None,
     };

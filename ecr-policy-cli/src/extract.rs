@@ -134,6 +134,8 @@ pub enum FileKind {
     Policy,
     CloudFormation,
     TerraformPlan,
+    /// Terraform's JSON configuration syntax (`*.tf.json`, CDK for Terraform's `cdk.tf.json`).
+    TerraformConfig,
     Other,
 }
 
@@ -147,6 +149,11 @@ pub fn classify(root: &Node) -> FileKind {
         || root.get("terraform_version").is_some()
     {
         FileKind::TerraformPlan
+    } else if blocks(root.get("resource"))
+        .iter()
+        .any(|b| b.entries().iter().any(|(t, _, _)| t.starts_with("aws_")))
+    {
+        FileKind::TerraformConfig
     } else {
         FileKind::Other
     }
@@ -186,12 +193,9 @@ pub fn cloudformation(file: &str, root: &Node, json: bool) -> Vec<Embedded> {
     out
 }
 
-/// The policies of a Terraform plan: the planned values of `resource_changes` (or of
-/// `planned_values` when the plan has no changes list), or of a state's `values`.
-pub fn terraform(file: &str, root: &Node) -> Vec<Embedded> {
-    let mut out = Vec::new();
-    // The kind of policy a resource type holds, and the attribute that holds it.
-    let kind_of = |t: &str| match t {
+/// The kind of policy a Terraform resource type holds, and the attribute that holds it.
+fn terraform_kind(t: &str) -> Option<(PolicyKind, &'static str)> {
+    match t {
         "aws_ecr_repository_policy" => Some((PolicyKind::Repository, "policy")),
         "aws_ecr_registry_policy" => Some((PolicyKind::Registry, "policy")),
         "aws_ecrpublic_repository_policy" => Some((PolicyKind::PublicRepository, "policy")),
@@ -201,7 +205,88 @@ pub fn terraform(file: &str, root: &Node) -> Vec<Embedded> {
             Some((PolicyKind::Repository, "repository_policy"))
         }
         _ => None,
-    };
+    }
+}
+
+/// The blocks of a Terraform JSON value: an object, or a list of objects.
+fn blocks(node: Option<&Node>) -> Vec<&Node> {
+    match node.map(|n| &n.value) {
+        Some(Value::Object(_)) => node.into_iter().collect(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter(|i| matches!(i.value, Value::Object(_)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The policies of Terraform's JSON configuration syntax: `resource.TYPE.NAME.ATTRIBUTE`
+/// strings. A string with `${...}` interpolations is a template whose interpolations are
+/// unknown; `"${jsonencode(...)}"` or `"${data.aws_iam_policy_document.x.json}"` leaves the
+/// whole policy to Terraform.
+/// https://developer.hashicorp.com/terraform/language/syntax/json
+pub fn terraform_config(file: &str, root: &Node) -> Vec<Embedded> {
+    let mut out = Vec::new();
+    for block in blocks(root.get("resource")) {
+        for (t, _, by_name) in block.entries() {
+            let Some((kind, attribute)) = terraform_kind(t) else {
+                continue;
+            };
+            for named in blocks(Some(by_name)) {
+                for (name, _, body) in named.entries() {
+                    for resource in blocks(Some(body)) {
+                        let Some(policy) = resource.get(attribute) else {
+                            continue;
+                        };
+                        let Some(text) = policy.as_str().filter(|s| !s.trim().is_empty()) else {
+                            continue;
+                        };
+                        let whole = text.trim();
+                        let body = if whole.starts_with("${")
+                            && whole.ends_with('}')
+                            && whole[2..].find("${").is_none()
+                        {
+                            Body::Unknown(Unknown {
+                                what: format!("Terraform expression {whole}"),
+                                path: String::new(),
+                                scope: String::new(),
+                                offset: policy.start,
+                            })
+                        } else if text.contains("${") || text.contains("%{") {
+                            string_body(file, policy, Some(TERRAFORM))
+                        } else {
+                            string_body(file, policy, None)
+                        };
+                        out.push(Embedded {
+                            label: Some(format!("{t}.{name}.{attribute}")),
+                            kind,
+                            body,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Stands for Terraform's string templates where `Fn::Sub` names its intrinsic.
+const TERRAFORM: &str = "Terraform";
+
+/// How an unknown `${...}` of a string template is reported.
+fn variable_text(sub: &str, var: &str) -> String {
+    if sub == TERRAFORM {
+        format!("Terraform interpolation ${{{var}}}")
+    } else {
+        format!("{sub} variable ${{{var}}}")
+    }
+}
+
+/// The policies of a Terraform plan: the planned values of `resource_changes` (or of
+/// `planned_values` when the plan has no changes list), or of a state's `values`.
+pub fn terraform(file: &str, root: &Node) -> Vec<Embedded> {
+    let mut out = Vec::new();
+    let kind_of = terraform_kind;
     // An empty string is no policy: an optional attribute left unset.
     let given = |p: &Node| p.as_str().is_some_and(|s| !s.trim().is_empty());
     if let Some(changes) = root.get("resource_changes") {
@@ -725,7 +810,7 @@ impl Gen<'_> {
                             let path = path_text(parts);
                             parts.pop();
                             self.unknowns.push(Unknown {
-                                what: format!("{sub} variable ${{{var}}}"),
+                                what: variable_text(sub, var),
                                 path,
                                 scope: path_text(parts),
                                 offset: *key_at,
@@ -766,7 +851,7 @@ impl Gen<'_> {
             Value::Str(s, _) => {
                 if let Some(sub) = self.sub {
                     if let Some(var) = sub_variable(s) {
-                        self.unknown(format!("{sub} variable ${{{var}}}"), node.start, parts);
+                        self.unknown(variable_text(sub, var), node.start, parts);
                         return;
                     }
                     self.mark(node.start);

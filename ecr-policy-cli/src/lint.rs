@@ -128,6 +128,7 @@ pub fn check(file: &SourceFile, config: &Config, kind: PolicyKind) -> Result<Out
         }
         FileKind::CloudFormation => extract::cloudformation(&file.text, &root, json),
         FileKind::TerraformPlan => extract::terraform(&file.text, &root),
+        FileKind::TerraformConfig => extract::terraform_config(&file.text, &root),
         FileKind::Other => return Ok(Outcome::NotRecognised),
     };
     let mut reports = Vec::new();
