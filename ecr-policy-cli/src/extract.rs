@@ -472,6 +472,27 @@ fn string_body(file: &str, node: &Node, sub: Option<&str>) -> Body {
         };
     };
     match parse_json(text) {
+        // A variable where a value goes (`"AWS": ${ReaderArns}`), or a Terraform directive
+        // (`%{ for ... }`): the JSON is known only once it is substituted.
+        Err(e)
+            if text
+                .get(e.offset..)
+                .is_some_and(|r| r.starts_with("${") || r.starts_with("%{")) =>
+        {
+            let rest = &text[e.offset + 2..];
+            let var = &rest[..rest.find('}').unwrap_or(rest.len())];
+            let what = if text[e.offset..].starts_with('%') {
+                format!("{sub} directive %{{{var}}}")
+            } else {
+                variable_text(sub, var)
+            };
+            Body::Unknown(Unknown {
+                what,
+                path: String::new(),
+                scope: String::new(),
+                offset: map.map(e.offset).0,
+            })
+        }
         // Not JSON: the reader reports the error, positioned through the map.
         Err(_) => Body::Text {
             text: text.clone(),
