@@ -37,16 +37,16 @@ pub enum Outcome {
     NotRecognised,
 }
 
-/// Reads the file as JSON or YAML: by its name, else by its first character; true with the
-/// tree when it was read as JSON.
-fn parse_tree(file: &SourceFile) -> Result<(Node, bool), tree::SyntaxError> {
+/// Reads the file as JSON or YAML: by its name, else by its first character; every YAML
+/// document, and true with them when it was read as JSON.
+fn parse_tree(file: &SourceFile) -> Result<(Vec<Node>, bool), tree::SyntaxError> {
     let json = !file.is_yaml_name()
         && (input::has_extension(&file.name, ".json")
             || matches!(file.text.trim_start().as_bytes().first(), Some(b'{' | b'[')));
     if json {
-        tree::parse_json(&file.text).map(|n| (n, true))
+        tree::parse_json(&file.text).map(|n| (vec![n], true))
     } else {
-        tree::parse_yaml(&file.text).map(|n| (n, false))
+        tree::parse_yaml_documents(&file.text).map(|d| (d, false))
     }
 }
 
@@ -97,7 +97,7 @@ pub fn check(file: &SourceFile, config: &Config, kind: PolicyKind) -> Result<Out
             return Ok(Outcome::Checked(reports));
         }
     }
-    let (root, json) = match parse_tree(file) {
+    let (roots, json) = match parse_tree(file) {
         Ok(parsed) => parsed,
         Err(_) if file.walked && !looks_relevant(&file.text) => return Ok(Outcome::NotRecognised),
         Err(e) => {
@@ -108,29 +108,48 @@ pub fn check(file: &SourceFile, config: &Config, kind: PolicyKind) -> Result<Out
             });
         }
     };
-    let embedded = match extract::classify(&root) {
-        FileKind::Policy => {
-            let body = if json {
-                Body::Text {
-                    text: file.text.clone(),
-                    map: OffsetMap::default(),
-                    unknowns: Vec::new(),
-                }
-            } else {
-                // A policy written in YAML.
-                extract::generate(&root, None)
-            };
-            vec![Embedded {
-                label: None,
-                kind,
-                body,
-            }]
+    let mut embedded = Vec::new();
+    let mut recognised = false;
+    for (i, root) in roots.iter().enumerate() {
+        let mut found = match extract::classify(root) {
+            FileKind::Policy => {
+                let body = if json {
+                    Body::Text {
+                        text: file.text.clone(),
+                        map: OffsetMap::default(),
+                        unknowns: Vec::new(),
+                    }
+                } else {
+                    // A policy written in YAML.
+                    extract::generate(root, None)
+                };
+                vec![Embedded {
+                    label: None,
+                    kind,
+                    body,
+                }]
+            }
+            FileKind::CloudFormation => extract::cloudformation(&file.text, root, json),
+            FileKind::TerraformPlan => extract::terraform(&file.text, root),
+            FileKind::TerraformConfig => extract::terraform_config(&file.text, root),
+            FileKind::Other => continue,
+        };
+        recognised = true;
+        if roots.len() > 1 {
+            // Several YAML documents: say which one a policy is in.
+            for e in &mut found {
+                let n = i + 1;
+                e.label = Some(match &e.label {
+                    Some(l) => format!("document {n}: {l}"),
+                    None => format!("document {n}"),
+                });
+            }
         }
-        FileKind::CloudFormation => extract::cloudformation(&file.text, &root, json),
-        FileKind::TerraformPlan => extract::terraform(&file.text, &root),
-        FileKind::TerraformConfig => extract::terraform_config(&file.text, &root),
-        FileKind::Other => return Ok(Outcome::NotRecognised),
-    };
+        embedded.extend(found);
+    }
+    if !recognised {
+        return Ok(Outcome::NotRecognised);
+    }
     let mut reports = Vec::new();
     for e in &embedded {
         check_policy(file, &lines, config, e, &mut reports);

@@ -361,6 +361,16 @@ pub fn decode_json_string(
 
 /// Reads the first YAML document of `text`.
 pub fn parse_yaml(text: &str) -> Result<Node, SyntaxError> {
+    let mut docs = yaml_documents(text, false)?;
+    Ok(docs.swap_remove(0))
+}
+
+/// Reads every YAML document of `text` (`---` between them), in order; at least one.
+pub fn parse_yaml_documents(text: &str) -> Result<Vec<Node>, SyntaxError> {
+    yaml_documents(text, true)
+}
+
+fn yaml_documents(text: &str, all: bool) -> Result<Vec<Node>, SyntaxError> {
     let offsets = CharOffsets::new(text);
     let mut b = YamlBuilder {
         offsets: &offsets,
@@ -369,19 +379,27 @@ pub fn parse_yaml(text: &str) -> Result<Node, SyntaxError> {
         nodes: 0,
         root: None,
     };
+    let mut docs = Vec::new();
     for item in Parser::new_from_str(text) {
         let (event, span) = item.map_err(|e| SyntaxError {
             offset: offsets.byte(e.marker().index()),
             message: format!("invalid YAML: {}", e.info()),
         })?;
         if b.event(event, span)? {
-            break;
+            docs.extend(b.root.take());
+            if !all {
+                break;
+            }
         }
     }
-    b.root.ok_or(SyntaxError {
-        offset: 0,
-        message: "the YAML text has no document".to_owned(),
-    })
+    docs.extend(b.root.take());
+    if docs.is_empty() {
+        return Err(SyntaxError {
+            offset: 0,
+            message: "the YAML text has no document".to_owned(),
+        });
+    }
+    Ok(docs)
 }
 
 /// Character index to byte offset (saphyr counts characters).
@@ -680,6 +698,18 @@ mod tests {
         assert_eq!(m.get("Action").unwrap().start, text.find("x}").unwrap());
         // A quoted "<<" is a plain key.
         assert!(node.get("q").unwrap().get("<<").is_some());
+    }
+
+    #[test]
+    fn yaml_documents_are_read_in_order() {
+        let text = "# c\n---\na: 1\n---\nb: 2\n...\n";
+        let docs = parse_yaml_documents(text).unwrap();
+        assert_eq!(docs.len(), 2);
+        assert!(docs[0].get("a").is_some() && docs[1].get("b").is_some());
+        assert_eq!(docs[1].start, text.find("b:").unwrap());
+        // The first document alone, as before.
+        assert!(parse_yaml(text).unwrap().get("a").is_some());
+        assert!(parse_yaml_documents("# only a comment\n").is_err());
     }
 
     #[test]
