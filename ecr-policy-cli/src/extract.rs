@@ -163,10 +163,23 @@ pub fn classify(root: &Node) -> FileKind {
 /// flow mapping starts with `{` too, but is not JSON text).
 pub fn cloudformation(file: &str, root: &Node, json: bool) -> Vec<Embedded> {
     let mut out = Vec::new();
-    let Some(resources) = root.get("Resources") else {
-        return out;
-    };
+    if let Some(resources) = root.get("Resources") {
+        resources_of(file, resources, "Resources", json, &mut out);
+    }
+    out
+}
+
+/// The policies of a `Resources` mapping, or of the resources a `Fn::ForEach` loop writes
+/// (`AWS::LanguageExtensions`: `[Identifier, Collection, {NAME: resource}]`), under `at`.
+/// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-foreach.html
+fn resources_of(file: &str, resources: &Node, at: &str, json: bool, out: &mut Vec<Embedded>) {
     for (name, _, resource) in resources.entries() {
+        if name.starts_with("Fn::ForEach::") {
+            if let Some(fragment) = resource.items().get(2) {
+                resources_of(file, fragment, &format!("{at}.{name}"), json, out);
+            }
+            continue;
+        }
         let (kind, property) = match resource.get("Type").and_then(Node::as_str) {
             Some("AWS::ECR::Repository") => (PolicyKind::Repository, "RepositoryPolicyText"),
             Some("AWS::ECR::RegistryPolicy") => (PolicyKind::Registry, "PolicyText"),
@@ -185,12 +198,11 @@ pub fn cloudformation(file: &str, root: &Node, json: bool) -> Vec<Embedded> {
             continue;
         };
         out.push(Embedded {
-            label: Some(format!("Resources.{name}.Properties.{property}")),
+            label: Some(format!("{at}.{name}.Properties.{property}")),
             kind,
             body: template_body(file, policy, json),
         });
     }
-    out
 }
 
 /// The kind of policy a Terraform resource type holds, and the attribute that holds it.
