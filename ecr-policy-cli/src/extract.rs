@@ -487,9 +487,9 @@ fn string_body(file: &str, node: &Node, sub: Option<&str>) -> Body {
         // A variable where a value goes (`"AWS": ${ReaderArns}`), or a Terraform directive
         // (`%{ for ... }`): the JSON is known only once it is substituted.
         Err(e)
-            if text
-                .get(e.offset..)
-                .is_some_and(|r| r.starts_with("${") || r.starts_with("%{")) =>
+            if text.get(e.offset..).is_some_and(|r| {
+                r.starts_with("${") || (sub == TERRAFORM && r.starts_with("%{"))
+            }) =>
         {
             let rest = &text[e.offset + 2..];
             let var = &rest[..rest.find('}').unwrap_or(rest.len())];
