@@ -548,32 +548,9 @@ fn string_map(file: &str, node: &Node, text: &str, source: StrSource) -> OffsetM
     };
     match source {
         StrSource::Json => {
-            let mut chars: Vec<(usize, usize)> = Vec::new();
-            if decode_json_string(file, node.start, |t, f| chars.push((t, f))).is_err() {
+            if json_string_map(file, node.start, &mut map).is_none() {
                 point(&mut map);
                 return map;
-            }
-            for (k, &(t, f)) in chars.iter().enumerate() {
-                let next_t = chars.get(k + 1).map_or(text.len(), |c| c.0);
-                let len = next_t - t;
-                // An escape (`\n`, `\u00e9`) maps as one point; a plain character maps
-                // byte for byte.
-                let plain = file.as_bytes().get(f) != Some(&b'\\');
-                if plain {
-                    map.push(Seg {
-                        text: t,
-                        file: f,
-                        len,
-                        approximate: false,
-                    });
-                } else {
-                    map.push(Seg {
-                        text: t,
-                        file: f,
-                        len: 0,
-                        approximate: false,
-                    });
-                }
             }
         }
         StrSource::Yaml(style) => {
@@ -603,6 +580,16 @@ fn string_map(file: &str, node: &Node, text: &str, source: StrSource) -> OffsetM
                     len: text.len(),
                     approximate: false,
                 }),
+                // A double-quoted YAML string on one line with JSON's escapes (`\"`) decodes
+                // as the JSON string literal it also is.
+                _ if style == ScalarStyle::DoubleQuoted && !raw.contains('\n') && {
+                    let mut exact = OffsetMap::default();
+                    let same = json_string_map(file, start, &mut exact).is_some_and(|s| s == *text);
+                    if same {
+                        map = exact;
+                    }
+                    same
+                } => {}
                 _ if style == ScalarStyle::Literal => {
                     if !literal_map(file, node, text, &mut map) {
                         map = OffsetMap::default();
@@ -617,6 +604,26 @@ fn string_map(file: &str, node: &Node, text: &str, source: StrSource) -> OffsetM
         point(&mut map);
     }
     map
+}
+
+/// Maps the JSON string literal at `quote` (its opening quote) into `map`, and gives its
+/// decoded text; none when it is no JSON string literal (and `map` may hold part of it).
+fn json_string_map(file: &str, quote: usize, map: &mut OffsetMap) -> Option<String> {
+    let mut chars: Vec<(usize, usize)> = Vec::new();
+    let (decoded, _) = decode_json_string(file, quote, |t, f| chars.push((t, f))).ok()?;
+    for (k, &(t, f)) in chars.iter().enumerate() {
+        let next_t = chars.get(k + 1).map_or(decoded.len(), |c| c.0);
+        // An escape (`\n`, `\u00e9`) maps as one point; a plain character maps byte for
+        // byte.
+        let plain = file.as_bytes().get(f) != Some(&b'\\');
+        map.push(Seg {
+            text: t,
+            file: f,
+            len: if plain { next_t - t } else { 0 },
+            approximate: false,
+        });
+    }
+    Some(decoded)
 }
 
 /// A literal block scalar (`|`) keeps its lines: decoded line k is line k of the block, less
@@ -971,6 +978,22 @@ mod tests {
         let (off, approximate) = map.map(text.find("Statement").unwrap());
         assert!(!approximate);
         assert_eq!(&file[off..off + 9], "Statement");
+    }
+
+    #[test]
+    fn yaml_double_quoted_strings_map_through_json_escapes() {
+        let file = "P: \"{\\\"Statement\\\": []}\"\nQ: \"{\\x22Statement\\x22: []}\"\n";
+        let root = parse_yaml(file).unwrap();
+        let body = string_body(file, root.get("P").unwrap(), None);
+        let (text, map, _) = text_of(&body);
+        let (off, approximate) = map.map(text.find("Statement").unwrap());
+        assert!(!approximate, "{map:?}");
+        assert_eq!(&file[off..off + 9], "Statement");
+        // A YAML escape JSON does not have: the string's start.
+        let q = root.get("Q").unwrap();
+        let body = string_body(file, q, None);
+        let (_, map, _) = text_of(&body);
+        assert_eq!(map.map(3), (q.start, true));
     }
 
     #[test]
