@@ -197,12 +197,47 @@ fn resources_of(file: &str, resources: &Node, at: &str, json: bool, out: &mut Ve
         let Some(policy) = resource.get("Properties").and_then(|p| p.get(property)) else {
             continue;
         };
+        let label = format!("{at}.{name}.Properties.{property}");
+        if let Some((condition, branches)) = written_branches(policy) {
+            // Each policy the condition can choose is checked, named by its condition.
+            for (when, branch) in [("if", branches[0]), ("unless", branches[1])] {
+                if !is_no_value(branch) {
+                    out.push(Embedded {
+                        label: Some(format!("{label} ({when} {condition})")),
+                        kind,
+                        body: template_body(file, branch, json),
+                    });
+                }
+            }
+            continue;
+        }
         out.push(Embedded {
-            label: Some(format!("{at}.{name}.Properties.{property}")),
+            label: Some(label),
             kind,
             body: template_body(file, policy, json),
         });
     }
+}
+
+/// The condition and the two values of `Fn::If` when at least one of them is written out
+/// (not itself left to deployment); otherwise the whole value is unknown.
+fn written_branches(node: &Node) -> Option<(&str, [&Node; 2])> {
+    let (what, inner) = intrinsic(node)?;
+    if what != "!If" && what != "Fn::If" {
+        return None;
+    }
+    let [condition, yes, no] = inner.items() else {
+        return None;
+    };
+    let written = |n: &Node| intrinsic(n).is_none_or(|(w, _)| w.ends_with("Sub"));
+    (written(yes) || written(no)).then_some((condition.as_str()?, [yes, no]))
+}
+
+/// `Ref AWS::NoValue`: the property is left out.
+fn is_no_value(node: &Node) -> bool {
+    intrinsic(node).is_some_and(|(w, inner)| {
+        (w == "Ref" || w == "!Ref") && inner.as_str() == Some("AWS::NoValue")
+    })
 }
 
 /// The kind of policy a Terraform resource type holds, and the attribute that holds it.
