@@ -336,7 +336,12 @@ pub fn terraform(file: &str, root: &Node) -> Vec<Embedded> {
     let kind_of = terraform_kind;
     // An empty string is no policy: an optional attribute left unset.
     let given = |p: &Node| p.as_str().is_some_and(|s| !s.trim().is_empty());
-    if let Some(changes) = root.get("resource_changes") {
+    // A plan with an empty changes list changes nothing: its planned values hold the
+    // policies.
+    if let Some(changes) = root
+        .get("resource_changes")
+        .filter(|c| !c.items().is_empty())
+    {
         for change in changes.items() {
             let Some((kind, attribute)) =
                 change.get("type").and_then(Node::as_str).and_then(kind_of)
