@@ -18,4 +18,4 @@ pub use ecr_policy::names::AccountId;
 pub use ecr_policy::names::RepositoryName;
 #[cfg(feature = "aws")]
 pub use ecr_policy::RepositoryPolicy;
-pub use ecr_policy::{Action, Bundle, PolicyDocument};
+pub use ecr_policy::{Action, Bundle, Effect, PolicyDocument};

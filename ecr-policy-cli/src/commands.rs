@@ -9,8 +9,10 @@ use crate::api::{
 };
 use serde_json::{json, Value};
 
+use crate::extract::{self, FileKind};
 use crate::input::{self, SourceFile};
 use crate::print;
+use crate::tree;
 
 /// Reads a JSON policy file; on error prints it (naming the file, line and column) and gives
 /// exit code 2.
@@ -29,12 +31,33 @@ pub(crate) fn read_policy(arg: &str) -> Result<(SourceFile, PolicyDocument), u8>
                 e.column(),
                 e.message()
             );
-            if let Some(h) = e.hint() {
+            if let Some(h) = not_a_policy_file(&file).or_else(|| e.hint()) {
                 eprintln!("  help: {h}");
             }
             Err(2)
         }
     }
+}
+
+/// What a file that is no JSON policy holds, when it is something `lint` reads: a template,
+/// a plan or state, or a policy in YAML.
+fn not_a_policy_file(file: &SourceFile) -> Option<String> {
+    let json = file.text.trim_start().starts_with(['{', '[']);
+    let root = if json {
+        tree::parse_json(&file.text).ok()?
+    } else {
+        tree::parse_yaml(&file.text).ok()?
+    };
+    let what = match extract::classify(&root) {
+        FileKind::CloudFormation => "a CloudFormation template",
+        FileKind::TerraformPlan => "Terraform JSON (a plan or a state)",
+        FileKind::TerraformConfig => "Terraform configuration in JSON",
+        FileKind::Policy if !json => "a policy written in YAML",
+        _ => return None,
+    };
+    Some(format!(
+        "the file is {what}: this command reads one policy as JSON; `ecr-policy lint` checks the policies of templates, plans and YAML files"
+    ))
 }
 
 pub fn fmt(paths: &[String], aws: bool, check: bool) -> u8 {

@@ -134,6 +134,8 @@ pub enum FileKind {
     Policy,
     CloudFormation,
     TerraformPlan,
+    /// Terraform's JSON configuration syntax (`*.tf.json`, CDK for Terraform's `cdk.tf.json`).
+    TerraformConfig,
     Other,
 }
 
@@ -147,66 +149,218 @@ pub fn classify(root: &Node) -> FileKind {
         || root.get("terraform_version").is_some()
     {
         FileKind::TerraformPlan
+    } else if blocks(root.get("resource"))
+        .iter()
+        .any(|b| b.entries().iter().any(|(t, _, _)| t.starts_with("aws_")))
+    {
+        FileKind::TerraformConfig
     } else {
         FileKind::Other
     }
 }
 
-/// The policies of a CloudFormation template.
-pub fn cloudformation(file: &str, root: &Node) -> Vec<Embedded> {
+/// The policies of a CloudFormation template; `json` when the file was read as JSON (a YAML
+/// flow mapping starts with `{` too, but is not JSON text).
+pub fn cloudformation(file: &str, root: &Node, json: bool) -> Vec<Embedded> {
     let mut out = Vec::new();
-    let Some(resources) = root.get("Resources") else {
-        return out;
-    };
+    if let Some(resources) = root.get("Resources") {
+        resources_of(file, resources, "Resources", json, &mut out);
+    }
+    out
+}
+
+/// The policies of a `Resources` mapping, or of the resources a `Fn::ForEach` loop writes
+/// (`AWS::LanguageExtensions`: `[Identifier, Collection, {NAME: resource}]`), under `at`.
+/// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-foreach.html
+fn resources_of(file: &str, resources: &Node, at: &str, json: bool, out: &mut Vec<Embedded>) {
     for (name, _, resource) in resources.entries() {
+        if name.starts_with("Fn::ForEach::") {
+            if let Some(fragment) = resource.items().get(2) {
+                resources_of(file, fragment, &format!("{at}.{name}"), json, out);
+            }
+            continue;
+        }
         let (kind, property) = match resource.get("Type").and_then(Node::as_str) {
             Some("AWS::ECR::Repository") => (PolicyKind::Repository, "RepositoryPolicyText"),
             Some("AWS::ECR::RegistryPolicy") => (PolicyKind::Registry, "PolicyText"),
             Some("AWS::ECR::PublicRepository") => {
                 (PolicyKind::PublicRepository, "RepositoryPolicyText")
             }
+            // The repository policy of the repositories ECR creates from the template (pull
+            // through cache, replication, create on push): a JSON string.
+            // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repositorycreationtemplate.html
+            Some("AWS::ECR::RepositoryCreationTemplate") => {
+                (PolicyKind::Repository, "RepositoryPolicy")
+            }
             _ => continue,
         };
         let Some(policy) = resource.get("Properties").and_then(|p| p.get(property)) else {
             continue;
         };
+        let label = format!("{at}.{name}.Properties.{property}");
+        if let Some((condition, branches)) = written_branches(policy) {
+            // Each policy the condition can choose is checked, named by its condition.
+            for (when, branch) in [("if", branches[0]), ("unless", branches[1])] {
+                if !is_no_value(branch) {
+                    out.push(Embedded {
+                        label: Some(format!("{label} ({when} {condition})")),
+                        kind,
+                        body: template_body(file, branch, json),
+                    });
+                }
+            }
+            continue;
+        }
         out.push(Embedded {
-            label: Some(format!("Resources.{name}.Properties.{property}")),
+            label: Some(label),
             kind,
-            body: template_body(file, policy),
+            body: template_body(file, policy, json),
         });
+    }
+}
+
+/// The condition and the two values of `Fn::If` when at least one of them is written out
+/// (not itself left to deployment); otherwise the whole value is unknown.
+fn written_branches(node: &Node) -> Option<(&str, [&Node; 2])> {
+    let (what, inner) = intrinsic(node)?;
+    if what != "!If" && what != "Fn::If" {
+        return None;
+    }
+    let [condition, yes, no] = inner.items() else {
+        return None;
+    };
+    let written = |n: &Node| intrinsic(n).is_none_or(|(w, _)| w.ends_with("Sub"));
+    (written(yes) || written(no)).then_some((condition.as_str()?, [yes, no]))
+}
+
+/// `Ref AWS::NoValue`: the property is left out.
+fn is_no_value(node: &Node) -> bool {
+    intrinsic(node).is_some_and(|(w, inner)| {
+        (w == "Ref" || w == "!Ref") && inner.as_str() == Some("AWS::NoValue")
+    })
+}
+
+/// The kind of policy a Terraform resource type holds, and the attribute that holds it.
+fn terraform_kind(t: &str) -> Option<(PolicyKind, &'static str)> {
+    match t {
+        "aws_ecr_repository_policy" => Some((PolicyKind::Repository, "policy")),
+        "aws_ecr_registry_policy" => Some((PolicyKind::Registry, "policy")),
+        "aws_ecrpublic_repository_policy" => Some((PolicyKind::PublicRepository, "policy")),
+        // The policy of the repositories ECR creates from the template; optional, and an
+        // empty string when not set.
+        "aws_ecr_repository_creation_template" => {
+            Some((PolicyKind::Repository, "repository_policy"))
+        }
+        _ => None,
+    }
+}
+
+/// The blocks of a Terraform JSON value: an object, or a list of objects.
+fn blocks(node: Option<&Node>) -> Vec<&Node> {
+    match node.map(|n| &n.value) {
+        Some(Value::Object(_)) => node.into_iter().collect(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter(|i| matches!(i.value, Value::Object(_)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The policies of Terraform's JSON configuration syntax: `resource.TYPE.NAME.ATTRIBUTE`
+/// strings. A string with `${...}` interpolations is a template whose interpolations are
+/// unknown; `"${jsonencode(...)}"` or `"${data.aws_iam_policy_document.x.json}"` leaves the
+/// whole policy to Terraform.
+/// https://developer.hashicorp.com/terraform/language/syntax/json
+pub fn terraform_config(file: &str, root: &Node) -> Vec<Embedded> {
+    let mut out = Vec::new();
+    for block in blocks(root.get("resource")) {
+        for (t, _, by_name) in block.entries() {
+            let Some((kind, attribute)) = terraform_kind(t) else {
+                continue;
+            };
+            for named in blocks(Some(by_name)) {
+                for (name, _, body) in named.entries() {
+                    for resource in blocks(Some(body)) {
+                        let Some(policy) = resource.get(attribute) else {
+                            continue;
+                        };
+                        let Some(text) = policy.as_str().filter(|s| !s.trim().is_empty()) else {
+                            continue;
+                        };
+                        let whole = text.trim();
+                        let body = if whole.starts_with("${")
+                            && whole.ends_with('}')
+                            && whole[2..].find("${").is_none()
+                        {
+                            Body::Unknown(Unknown {
+                                what: format!("Terraform expression {whole}"),
+                                path: String::new(),
+                                scope: String::new(),
+                                offset: policy.start,
+                            })
+                        } else if text.contains("${") || text.contains("%{") {
+                            string_body(file, policy, Some(TERRAFORM))
+                        } else {
+                            string_body(file, policy, None)
+                        };
+                        out.push(Embedded {
+                            label: Some(format!("{t}.{name}.{attribute}")),
+                            kind,
+                            body,
+                        });
+                    }
+                }
+            }
+        }
     }
     out
 }
 
+/// Stands for Terraform's string templates where `Fn::Sub` names its intrinsic.
+const TERRAFORM: &str = "Terraform";
+
+/// How an unknown `${...}` of a string template is reported.
+fn variable_text(sub: &str, var: &str) -> String {
+    if sub == TERRAFORM {
+        format!("Terraform interpolation ${{{var}}}")
+    } else {
+        format!("{sub} variable ${{{var}}}")
+    }
+}
+
 /// The policies of a Terraform plan: the planned values of `resource_changes` (or of
-/// `planned_values` when the plan has no changes list).
+/// `planned_values` when the plan has no changes list), or of a state's `values`.
 pub fn terraform(file: &str, root: &Node) -> Vec<Embedded> {
     let mut out = Vec::new();
-    let kind_of = |t: &str| match t {
-        "aws_ecr_repository_policy" => Some(PolicyKind::Repository),
-        "aws_ecr_registry_policy" => Some(PolicyKind::Registry),
-        "aws_ecrpublic_repository_policy" => Some(PolicyKind::PublicRepository),
-        _ => None,
-    };
-    if let Some(changes) = root.get("resource_changes") {
+    let kind_of = terraform_kind;
+    // An empty string is no policy: an optional attribute left unset.
+    let given = |p: &Node| p.as_str().is_some_and(|s| !s.trim().is_empty());
+    // A plan with an empty changes list changes nothing: its planned values hold the
+    // policies.
+    if let Some(changes) = root
+        .get("resource_changes")
+        .filter(|c| !c.items().is_empty())
+    {
         for change in changes.items() {
-            let Some(kind) = change.get("type").and_then(Node::as_str).and_then(kind_of) else {
+            let Some((kind, attribute)) =
+                change.get("type").and_then(Node::as_str).and_then(kind_of)
+            else {
                 continue;
             };
             let address = change.get("address").and_then(Node::as_str).unwrap_or("?");
             let Some(c) = change.get("change") else {
                 continue;
             };
-            let label = Some(format!("{address}.policy"));
-            match c.get("after").and_then(|a| a.get("policy")) {
-                Some(policy) if policy.as_str().is_some() => out.push(Embedded {
+            let label = Some(format!("{address}.{attribute}"));
+            match c.get("after").and_then(|a| a.get(attribute)) {
+                Some(policy) if given(policy) => out.push(Embedded {
                     label,
                     kind,
                     body: string_body(file, policy, None),
                 }),
                 _ => {
-                    let unknown = c.get("after_unknown").and_then(|a| a.get("policy"));
+                    let unknown = c.get("after_unknown").and_then(|a| a.get(attribute));
                     if let Some(u) = unknown.filter(|u| u.value == Value::Bool(true)) {
                         out.push(Embedded {
                             label,
@@ -228,17 +382,19 @@ pub fn terraform(file: &str, root: &Node) -> Vec<Embedded> {
         file: &str,
         module: &Node,
         out: &mut Vec<Embedded>,
-        kind_of: &dyn Fn(&str) -> Option<PolicyKind>,
+        kind_of: &dyn Fn(&str) -> Option<(PolicyKind, &'static str)>,
+        given: &dyn Fn(&Node) -> bool,
     ) {
         for r in module.get("resources").map(Node::items).unwrap_or(&[]) {
-            let Some(kind) = r.get("type").and_then(Node::as_str).and_then(kind_of) else {
+            let Some((kind, attribute)) = r.get("type").and_then(Node::as_str).and_then(kind_of)
+            else {
                 continue;
             };
             let address = r.get("address").and_then(Node::as_str).unwrap_or("?");
-            if let Some(policy) = r.get("values").and_then(|v| v.get("policy")) {
-                if policy.as_str().is_some() {
+            if let Some(policy) = r.get("values").and_then(|v| v.get(attribute)) {
+                if given(policy) {
                     out.push(Embedded {
-                        label: Some(format!("{address}.policy")),
+                        label: Some(format!("{address}.{attribute}")),
                         kind,
                         body: string_body(file, policy, None),
                     });
@@ -246,14 +402,17 @@ pub fn terraform(file: &str, root: &Node) -> Vec<Embedded> {
             }
         }
         for child in module.get("child_modules").map(Node::items).unwrap_or(&[]) {
-            walk(file, child, out, kind_of);
+            walk(file, child, out, kind_of, given);
         }
     }
+    // A plan's planned values, or the values of a state (`terraform show -json` without a
+    // plan file).
     if let Some(module) = root
         .get("planned_values")
+        .or_else(|| root.get("values"))
         .and_then(|p| p.get("root_module"))
     {
-        walk(file, module, &mut out, &kind_of);
+        walk(file, module, &mut out, &kind_of, &given);
     }
     out
 }
@@ -281,8 +440,14 @@ fn has_intrinsic(node: &Node) -> bool {
 }
 
 /// The policy of a template property: an object, a JSON string, or an intrinsic.
-fn template_body(file: &str, node: &Node) -> Body {
+fn template_body(file: &str, node: &Node, json: bool) -> Body {
     if let Some((what, inner)) = intrinsic(node) {
+        // The object as JSON text, values and all (`AWS::LanguageExtensions`): the policy is
+        // the object. A string property such as a creation template's `RepositoryPolicy`.
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-ToJsonString.html
+        if what == "Fn::ToJsonString" && matches!(inner.value, Value::Object(_)) {
+            return template_body(file, inner, json);
+        }
         if what == "!Sub" || what == "Fn::Sub" {
             // `Fn::Sub` takes a string or [string, variables].
             let template = match &inner.value {
@@ -302,9 +467,7 @@ fn template_body(file: &str, node: &Node) -> Body {
     }
     match &node.value {
         Value::Str(..) => string_body(file, node, None),
-        Value::Object(_)
-            if matches!(file.as_bytes().get(node.start), Some(b'{')) && !has_intrinsic(node) =>
-        {
+        Value::Object(_) if json && !has_intrinsic(node) => {
             // A JSON object in a JSON file: the text as written.
             let mut map = OffsetMap::default();
             map.push(Seg {
@@ -361,6 +524,27 @@ fn string_body(file: &str, node: &Node, sub: Option<&str>) -> Body {
         };
     };
     match parse_json(text) {
+        // A variable where a value goes (`"AWS": ${ReaderArns}`), or a Terraform directive
+        // (`%{ for ... }`): the JSON is known only once it is substituted.
+        Err(e)
+            if text.get(e.offset..).is_some_and(|r| {
+                r.starts_with("${") || (sub == TERRAFORM && r.starts_with("%{"))
+            }) =>
+        {
+            let rest = &text[e.offset + 2..];
+            let var = &rest[..rest.find('}').unwrap_or(rest.len())];
+            let what = if text[e.offset..].starts_with('%') {
+                format!("{sub} directive %{{{var}}}")
+            } else {
+                variable_text(sub, var)
+            };
+            Body::Unknown(Unknown {
+                what,
+                path: String::new(),
+                scope: String::new(),
+                offset: map.map(e.offset).0,
+            })
+        }
         // Not JSON: the reader reports the error, positioned through the map.
         Err(_) => Body::Text {
             text: text.clone(),
@@ -404,41 +588,29 @@ fn string_map(file: &str, node: &Node, text: &str, source: StrSource) -> OffsetM
     };
     match source {
         StrSource::Json => {
-            let mut chars: Vec<(usize, usize)> = Vec::new();
-            if decode_json_string(file, node.start, |t, f| chars.push((t, f))).is_err() {
+            if json_string_map(file, node.start, &mut map).is_none() {
                 point(&mut map);
                 return map;
             }
-            for (k, &(t, f)) in chars.iter().enumerate() {
-                let next_t = chars.get(k + 1).map_or(text.len(), |c| c.0);
-                let len = next_t - t;
-                // An escape (`\n`, `\u00e9`) maps as one point; a plain character maps
-                // byte for byte.
-                let plain = file.as_bytes().get(f) != Some(&b'\\');
-                if plain {
-                    map.push(Seg {
-                        text: t,
-                        file: f,
-                        len,
-                        approximate: false,
-                    });
-                } else {
-                    map.push(Seg {
-                        text: t,
-                        file: f,
-                        len: 0,
-                        approximate: false,
-                    });
-                }
-            }
         }
         StrSource::Yaml(style) => {
-            let raw = &file[node.start.min(file.len())..node.end.min(file.len())];
+            let mut start = node.start.min(file.len());
+            let raw = &file[start..node.end.min(file.len()).max(start)];
+            // The span of a tagged or anchored scalar (`!Sub '...'`) starts at its tag.
+            let mut raw = raw;
+            while matches!(raw.as_bytes().first(), Some(b'!' | b'&')) {
+                let Some(gap) = raw.find([' ', '\t', '\n', '\r']) else {
+                    break;
+                };
+                let value = raw[gap..].trim_start_matches([' ', '\t', '\n', '\r']);
+                start += raw.len() - value.len();
+                raw = value;
+            }
             let inner = match style {
                 ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted if raw.len() >= 2 => {
-                    Some((node.start + 1, &raw[1..raw.len() - 1]))
+                    Some((start + 1, &raw[1..raw.len() - 1]))
                 }
-                ScalarStyle::Plain => Some((node.start, raw)),
+                ScalarStyle::Plain => Some((start, raw)),
                 _ => None,
             };
             match inner {
@@ -448,6 +620,16 @@ fn string_map(file: &str, node: &Node, text: &str, source: StrSource) -> OffsetM
                     len: text.len(),
                     approximate: false,
                 }),
+                // A double-quoted YAML string on one line with JSON's escapes (`\"`) decodes
+                // as the JSON string literal it also is.
+                _ if style == ScalarStyle::DoubleQuoted && !raw.contains('\n') && {
+                    let mut exact = OffsetMap::default();
+                    let same = json_string_map(file, start, &mut exact).is_some_and(|s| s == *text);
+                    if same {
+                        map = exact;
+                    }
+                    same
+                } => {}
                 _ if style == ScalarStyle::Literal => {
                     if !literal_map(file, node, text, &mut map) {
                         map = OffsetMap::default();
@@ -462,6 +644,26 @@ fn string_map(file: &str, node: &Node, text: &str, source: StrSource) -> OffsetM
         point(&mut map);
     }
     map
+}
+
+/// Maps the JSON string literal at `quote` (its opening quote) into `map`, and gives its
+/// decoded text; none when it is no JSON string literal (and `map` may hold part of it).
+fn json_string_map(file: &str, quote: usize, map: &mut OffsetMap) -> Option<String> {
+    let mut chars: Vec<(usize, usize)> = Vec::new();
+    let (decoded, _) = decode_json_string(file, quote, |t, f| chars.push((t, f))).ok()?;
+    for (k, &(t, f)) in chars.iter().enumerate() {
+        let next_t = chars.get(k + 1).map_or(decoded.len(), |c| c.0);
+        // An escape (`\n`, `\u00e9`) maps as one point; a plain character maps byte for
+        // byte.
+        let plain = file.as_bytes().get(f) != Some(&b'\\');
+        map.push(Seg {
+            text: t,
+            file: f,
+            len: if plain { next_t - t } else { 0 },
+            approximate: false,
+        });
+    }
+    Some(decoded)
 }
 
 /// A literal block scalar (`|`) keeps its lines: decoded line k is line k of the block, less
@@ -678,12 +880,34 @@ impl Gen<'_> {
             Value::Object(entries) => {
                 self.mark(node.start);
                 self.out.push('{');
-                for (i, (key, key_at, v)) in entries.iter().enumerate() {
-                    if i > 0 {
+                let mut first = true;
+                for (key, key_at, v) in entries {
+                    if let Some(sub) = self.sub {
+                        if let Some(var) = sub_variable(key) {
+                            // A key left to deployment: the entry is left out, and what holds
+                            // it is unknown (`scope`, the path without the key).
+                            parts.push(Part::Key(key.clone()));
+                            let path = path_text(parts);
+                            parts.pop();
+                            self.unknowns.push(Unknown {
+                                what: variable_text(sub, var),
+                                path,
+                                scope: path_text(parts),
+                                offset: *key_at,
+                            });
+                            continue;
+                        }
+                    }
+                    if !first {
                         self.out.push(',');
                     }
+                    first = false;
                     self.mark(*key_at);
-                    self.string(key);
+                    if self.sub.is_some() {
+                        self.string(&key.replace("${!", "${"));
+                    } else {
+                        self.string(key);
+                    }
                     self.out.push(':');
                     parts.push(Part::Key(key.clone()));
                     self.value(v, parts);
@@ -707,7 +931,7 @@ impl Gen<'_> {
             Value::Str(s, _) => {
                 if let Some(sub) = self.sub {
                     if let Some(var) = sub_variable(s) {
-                        self.unknown(format!("{sub} variable ${{{var}}}"), node.start, parts);
+                        self.unknown(variable_text(sub, var), node.start, parts);
                         return;
                     }
                     self.mark(node.start);
@@ -797,6 +1021,22 @@ mod tests {
     }
 
     #[test]
+    fn yaml_double_quoted_strings_map_through_json_escapes() {
+        let file = "P: \"{\\\"Statement\\\": []}\"\nQ: \"{\\x22Statement\\x22: []}\"\n";
+        let root = parse_yaml(file).unwrap();
+        let body = string_body(file, root.get("P").unwrap(), None);
+        let (text, map, _) = text_of(&body);
+        let (off, approximate) = map.map(text.find("Statement").unwrap());
+        assert!(!approximate, "{map:?}");
+        assert_eq!(&file[off..off + 9], "Statement");
+        // A YAML escape JSON does not have: the string's start.
+        let q = root.get("Q").unwrap();
+        let body = string_body(file, q, None);
+        let (_, map, _) = text_of(&body);
+        assert_eq!(map.map(3), (q.start, true));
+    }
+
+    #[test]
     fn folded_strings_point_at_their_start() {
         let file = "P: >\n  {\"Statement\":\n  []}\n";
         let root = parse_yaml(file).unwrap();
@@ -810,7 +1050,7 @@ mod tests {
     fn intrinsics_become_unknowns_with_their_scope() {
         let file = "P:\n  Statement:\n    - Effect: Allow\n      Principal:\n        AWS: !Sub 'arn:aws:iam::${AWS::AccountId}:root'\n      Action: [ecr:BatchGetImage, !Ref Extra]\n";
         let root = parse_yaml(file).unwrap();
-        let body = template_body(file, root.get("P").unwrap());
+        let body = template_body(file, root.get("P").unwrap(), false);
         let (text, _, unknowns) = text_of(&body);
         assert!(
             text.contains(r#""AWS":"arn:aws:iam::000000000000:root""#),
@@ -838,7 +1078,7 @@ mod tests {
     fn sub_templates_leave_variables_unknown() {
         let file = "P: !Sub |\n  {\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::${AWS::AccountId}:root\"}, \"Action\": \"ecr:*\", \"Sid\": \"${!Literal}\"}]}\n";
         let root = parse_yaml(file).unwrap();
-        let body = template_body(file, root.get("P").unwrap());
+        let body = template_body(file, root.get("P").unwrap(), false);
         let (text, _, unknowns) = text_of(&body);
         assert_eq!(unknowns.len(), 1);
         assert_eq!(unknowns[0].what, "!Sub variable ${AWS::AccountId}");
@@ -847,10 +1087,26 @@ mod tests {
     }
 
     #[test]
+    fn sub_variables_in_keys_leave_their_entry_unknown() {
+        let file = "P: !Sub '{\"Statement\": [{\"Condition\": {\"StringEquals\": {\"aws:PrincipalTag/${K}\": \"a\", \"aws:ResourceTag/${!k}\": \"b\"}}}]}'\n";
+        let root = parse_yaml(file).unwrap();
+        let body = template_body(file, root.get("P").unwrap(), false);
+        let (text, _, unknowns) = text_of(&body);
+        assert_eq!(
+            text,
+            r#"{"Statement":[{"Condition":{"StringEquals":{"aws:ResourceTag/${k}":"b"}}}]}"#
+        );
+        assert_eq!(unknowns.len(), 1);
+        assert_eq!(unknowns[0].what, "!Sub variable ${K}");
+        assert_eq!(unknowns[0].scope, "Statement[0].Condition.StringEquals");
+        assert_eq!(&file[unknowns[0].offset..unknowns[0].offset + 5], "\"aws:");
+    }
+
+    #[test]
     fn a_whole_policy_left_to_deployment() {
         let file = r#"{"P": {"Fn::If": ["C", {}, {}]}}"#;
         let root = parse_json(file).unwrap();
-        match template_body(file, root.get("P").unwrap()) {
+        match template_body(file, root.get("P").unwrap(), true) {
             Body::Unknown(u) => assert_eq!(u.what, "Fn::If"),
             other => panic!("{other:?}"),
         }

@@ -260,7 +260,14 @@ pub fn read(path: &Path, walked: bool, stdin_name: &str) -> Result<SourceFile, R
             .read_to_end(&mut bytes)
             .map_err(|e| err(e.to_string()))?;
     } else {
-        let file = std::fs::File::open(path).map_err(|e| err(describe_io(&e)))?;
+        let file = std::fs::File::open(path).map_err(|e| match std::fs::read_link(path) {
+            // A link whose target is gone: `ls` shows the name, so say what is missing.
+            Ok(target) if e.kind() == std::io::ErrorKind::NotFound => err(format!(
+                "a symbolic link to {}, which does not exist",
+                target.display()
+            )),
+            _ => err(describe_io(&e)),
+        })?;
         let meta = file.metadata().map_err(|e| err(describe_io(&e)))?;
         if meta.is_dir() {
             return Err(err("is a directory".to_owned()));
@@ -273,6 +280,16 @@ pub fn read(path: &Path, walked: bool, stdin_name: &str) -> Result<SourceFile, R
     }
     if bytes.len() as u64 > MAX_FILE {
         return Err(err(format!("larger than {} MiB", MAX_FILE >> 20)));
+    }
+    // What Windows tools (PowerShell's Out-File, some editors) write: say so, not which byte.
+    if let Some(order) = [[0xFF, 0xFE], [0xFE, 0xFF]]
+        .iter()
+        .find(|bom| bytes.starts_with(&bom[..]))
+    {
+        return Err(err(format!(
+            "UTF-16 text (byte order mark {:02X} {:02X}), not UTF-8: save it as UTF-8",
+            order[0], order[1]
+        )));
     }
     let mut text = String::from_utf8(bytes).map_err(|e| {
         err(format!(

@@ -1,7 +1,7 @@
 //! `lint`: every policy of a file, judged by the library's lint, each finding located in the
 //! file the user wrote.
 
-use crate::api::{LintCode, LintConfig, ModelKind, ParsedPolicy, PublicAction, Severity};
+use crate::api::{Effect, LintCode, LintConfig, ModelKind, ParsedPolicy, PublicAction, Severity};
 
 use crate::codes::Code;
 use crate::config::Config;
@@ -37,15 +37,16 @@ pub enum Outcome {
     NotRecognised,
 }
 
-/// Reads the file as JSON or YAML: by its name, else by its first character.
-fn parse_tree(file: &SourceFile) -> Result<Node, tree::SyntaxError> {
+/// Reads the file as JSON or YAML: by its name, else by its first character; every YAML
+/// document, and true with them when it was read as JSON.
+fn parse_tree(file: &SourceFile) -> Result<(Vec<Node>, bool), tree::SyntaxError> {
     let json = !file.is_yaml_name()
         && (input::has_extension(&file.name, ".json")
             || matches!(file.text.trim_start().as_bytes().first(), Some(b'{' | b'[')));
     if json {
-        tree::parse_json(&file.text)
+        tree::parse_json(&file.text).map(|n| (vec![n], true))
     } else {
-        tree::parse_yaml(&file.text)
+        tree::parse_yaml_documents(&file.text).map(|d| (d, false))
     }
 }
 
@@ -96,8 +97,8 @@ pub fn check(file: &SourceFile, config: &Config, kind: PolicyKind) -> Result<Out
             return Ok(Outcome::Checked(reports));
         }
     }
-    let root = match parse_tree(file) {
-        Ok(root) => root,
+    let (roots, json) = match parse_tree(file) {
+        Ok(parsed) => parsed,
         Err(_) if file.walked && !looks_relevant(&file.text) => return Ok(Outcome::NotRecognised),
         Err(e) => {
             let (line, column) = file.line_column(e.offset);
@@ -107,28 +108,48 @@ pub fn check(file: &SourceFile, config: &Config, kind: PolicyKind) -> Result<Out
             });
         }
     };
-    let embedded = match extract::classify(&root) {
-        FileKind::Policy => {
-            let body = if matches!(file.text.as_bytes().get(root.start), Some(b'{')) {
-                Body::Text {
-                    text: file.text.clone(),
-                    map: OffsetMap::default(),
-                    unknowns: Vec::new(),
-                }
-            } else {
-                // A policy written in YAML.
-                extract::generate(&root, None)
-            };
-            vec![Embedded {
-                label: None,
-                kind,
-                body,
-            }]
+    let mut embedded = Vec::new();
+    let mut recognised = false;
+    for (i, root) in roots.iter().enumerate() {
+        let mut found = match extract::classify(root) {
+            FileKind::Policy => {
+                let body = if json {
+                    Body::Text {
+                        text: file.text.clone(),
+                        map: OffsetMap::default(),
+                        unknowns: Vec::new(),
+                    }
+                } else {
+                    // A policy written in YAML.
+                    extract::generate(root, None)
+                };
+                vec![Embedded {
+                    label: None,
+                    kind,
+                    body,
+                }]
+            }
+            FileKind::CloudFormation => extract::cloudformation(&file.text, root, json),
+            FileKind::TerraformPlan => extract::terraform(&file.text, root),
+            FileKind::TerraformConfig => extract::terraform_config(&file.text, root),
+            FileKind::Other => continue,
+        };
+        recognised = true;
+        if roots.len() > 1 {
+            // Several YAML documents: say which one a policy is in.
+            for e in &mut found {
+                let n = i + 1;
+                e.label = Some(match &e.label {
+                    Some(l) => format!("document {n}: {l}"),
+                    None => format!("document {n}"),
+                });
+            }
         }
-        FileKind::CloudFormation => extract::cloudformation(&file.text, &root),
-        FileKind::TerraformPlan => extract::terraform(&file.text, &root),
-        FileKind::Other => return Ok(Outcome::NotRecognised),
-    };
+        embedded.extend(found);
+    }
+    if !recognised {
+        return Ok(Outcome::NotRecognised);
+    }
     let mut reports = Vec::new();
     for e in &embedded {
         check_policy(file, &lines, config, e, &mut reports);
@@ -177,16 +198,60 @@ fn quoted(message: &str) -> Option<&str> {
 /// Whether a finding can depend on an unknown value: it is at or under the value's scope, or
 /// it is about an element that holds the value. Findings about the presence of an element
 /// hold whatever the value.
-fn swayed_by(path: &str, code: LintCode, unknowns: &[Unknown]) -> bool {
+///
+/// A judgement of access (`statement` is the finding's statement) weighs the whole statement
+/// (its actions and conditions too) and every Deny of the policy: an unknown in the same
+/// statement, or in a statement that `denies` (a placeholder Effect is a Deny), sways it.
+fn swayed_by(
+    path: &str,
+    code: LintCode,
+    statement: Option<usize>,
+    unknowns: &[Unknown],
+    denies: &dyn Fn(usize) -> bool,
+) -> bool {
     if matches!(code, LintCode::MissingVersion | LintCode::ResourcePresent) {
         return false;
     }
     let under = |a: &str, b: &str| {
         a == b || (a.starts_with(b) && matches!(a.as_bytes().get(b.len()), Some(b'.' | b'[')))
     };
-    unknowns
-        .iter()
-        .any(|u| path.is_empty() || under(path, &u.scope) || under(&u.scope, path))
+    let access = is_access_judgement(code);
+    unknowns.iter().any(|u| {
+        path.is_empty()
+            || under(path, &u.scope)
+            || under(&u.scope, path)
+            || (access
+                && statement_index(&u.path).is_some_and(|i| Some(i) == statement || denies(i)))
+    })
+}
+
+/// The codes that judge what the policy grants as a whole (`policy_analysis::findings`), whose
+/// messages name the actions and callers a statement reaches.
+fn is_access_judgement(code: LintCode) -> bool {
+    matches!(
+        code,
+        LintCode::PublicAccess
+            | LintCode::ServicePrincipalWithoutSource
+            | LintCode::ExternalPermissionsManagement
+            | LintCode::ExternalWrite
+            | LintCode::ExternalRead
+            | LintCode::AllowWithNotPrincipal
+            | LintCode::NotPrincipalDeniesListed
+            | LintCode::LocksOutPolicyChanges
+            | LintCode::DeadStatement
+            | LintCode::DeadCondition
+    )
+}
+
+/// The statement a path is in, 3 for `Statement[3].Action[0]`; none for its Sid, which
+/// grants nothing.
+fn statement_index(path: &str) -> Option<usize> {
+    let rest = path.strip_prefix("Statement[")?;
+    let end = rest.find(']')?;
+    if rest[end + 1..] == *".Sid" {
+        return None;
+    }
+    rest[..end].parse().ok()
 }
 
 /// A finding at a byte offset of the file.
@@ -320,8 +385,15 @@ fn lint_parsed(
         PolicyKind::PublicRepository => ModelKind::PublicRepository,
     };
     for f in parsed.lint_with(&LintConfig::default().kind(judged)) {
+        let denies = |i: usize| {
+            parsed
+                .document
+                .statements
+                .get(i)
+                .is_some_and(|s| s.effect == Effect::Deny)
+        };
         if !applies_to(kind, f.code, &f.message)
-            || (!unknowns.is_empty() && swayed_by(&f.path, f.code, unknowns))
+            || (!unknowns.is_empty() && swayed_by(&f.path, f.code, f.statement, unknowns, &denies))
         {
             continue;
         }
@@ -359,26 +431,81 @@ mod tests {
     fn an_unknown_value_sways_the_findings_at_under_and_above_it() {
         let u = [unknown("Statement[0].Principal")];
         let public = LintCode::PublicAccess;
-        assert!(swayed_by("Statement[0].Principal", public, &u));
-        assert!(swayed_by("Statement[0].Principal.AWS[1]", public, &u));
-        assert!(swayed_by("Statement[0]", LintCode::MissingPrincipal, &u));
+        let allows = |_: usize| false;
+        let sway = |path, code, statement| swayed_by(path, code, statement, &u, &allows);
+        assert!(sway("Statement[0].Principal", public, Some(0)));
+        assert!(sway("Statement[0].Principal.AWS[1]", public, Some(0)));
+        assert!(sway("Statement[0]", LintCode::MissingPrincipal, Some(0)));
         // Not a statement's other elements, nor other statements, nor `Statement[0].PrincipalX`.
-        assert!(!swayed_by(
-            "Statement[0].Action[1]",
-            LintCode::WildcardAction,
-            &u
+        let wildcard = LintCode::WildcardAction;
+        assert!(!sway("Statement[0].Action[1]", wildcard, Some(0)));
+        assert!(!sway("Statement[1].Principal", public, Some(1)));
+        assert!(!sway(
+            "Statement[0].PrincipalX",
+            LintCode::EmptyList,
+            Some(0)
         ));
-        assert!(!swayed_by("Statement[1].Principal", public, &u));
-        assert!(!swayed_by("Statement[0].PrincipalX", public, &u));
         // A finding about the whole policy may depend on any value; the presence of an
         // element does not.
-        assert!(swayed_by("", LintCode::PolicyTooLong, &u));
-        assert!(!swayed_by("", LintCode::MissingVersion, &u));
-        assert!(!swayed_by(
+        assert!(sway("", LintCode::PolicyTooLong, None));
+        assert!(!sway("", LintCode::MissingVersion, None));
+        assert!(!sway(
             "Statement[0].Principal",
             LintCode::ResourcePresent,
-            &u
+            Some(0)
         ));
+    }
+
+    #[test]
+    fn a_judgement_of_access_weighs_its_statement_and_every_deny() {
+        let action = Unknown {
+            path: "Statement[2].Action[0]".to_owned(),
+            ..unknown("Statement[2].Action")
+        };
+        let u = [action];
+        let public = LintCode::PublicAccess;
+        let none = |_: usize| false;
+        // The statement's own actions and conditions decide what it grants.
+        assert!(swayed_by(
+            "Statement[2].Principal",
+            public,
+            Some(2),
+            &u,
+            &none
+        ));
+        assert!(!swayed_by(
+            "Statement[2].Principal",
+            LintCode::MalformedPrincipal,
+            Some(2),
+            &u,
+            &none
+        ));
+        assert!(!swayed_by(
+            "Statement[1].Principal",
+            public,
+            Some(1),
+            &u,
+            &none
+        ));
+        // A Deny with an unknown value may take away what any statement grants.
+        let deny_two = |i: usize| i == 2;
+        assert!(swayed_by(
+            "Statement[1].Principal",
+            public,
+            Some(1),
+            &u,
+            &deny_two
+        ));
+        assert!(!swayed_by(
+            "Statement[1].Action[0]",
+            LintCode::WildcardAction,
+            Some(1),
+            &u,
+            &deny_two
+        ));
+        assert_eq!(statement_index("Statement[12].Condition"), Some(12));
+        assert_eq!(statement_index("Statement"), None);
+        assert_eq!(statement_index("Statement[1].Sid"), None);
     }
 
     #[test]

@@ -361,6 +361,16 @@ pub fn decode_json_string(
 
 /// Reads the first YAML document of `text`.
 pub fn parse_yaml(text: &str) -> Result<Node, SyntaxError> {
+    let mut docs = yaml_documents(text, false)?;
+    Ok(docs.swap_remove(0))
+}
+
+/// Reads every YAML document of `text` (`---` between them), in order; at least one.
+pub fn parse_yaml_documents(text: &str) -> Result<Vec<Node>, SyntaxError> {
+    yaml_documents(text, true)
+}
+
+fn yaml_documents(text: &str, all: bool) -> Result<Vec<Node>, SyntaxError> {
     let offsets = CharOffsets::new(text);
     let mut b = YamlBuilder {
         offsets: &offsets,
@@ -369,19 +379,27 @@ pub fn parse_yaml(text: &str) -> Result<Node, SyntaxError> {
         nodes: 0,
         root: None,
     };
+    let mut docs = Vec::new();
     for item in Parser::new_from_str(text) {
         let (event, span) = item.map_err(|e| SyntaxError {
             offset: offsets.byte(e.marker().index()),
             message: format!("invalid YAML: {}", e.info()),
         })?;
         if b.event(event, span)? {
-            break;
+            docs.extend(b.root.take());
+            if !all {
+                break;
+            }
         }
     }
-    b.root.ok_or(SyntaxError {
-        offset: 0,
-        message: "the YAML text has no document".to_owned(),
-    })
+    docs.extend(b.root.take());
+    if docs.is_empty() {
+        return Err(SyntaxError {
+            offset: 0,
+            message: "the YAML text has no document".to_owned(),
+        });
+    }
+    Ok(docs)
 }
 
 /// Character index to byte offset (saphyr counts characters).
@@ -408,7 +426,15 @@ impl CharOffsets {
 
 enum Open {
     Seq(Node, usize, Option<String>),
-    Map(Node, usize, Option<String>, Option<(String, usize)>),
+    /// A mapping, its anchor and tag, the key waiting for its value, and the values of its
+    /// merge keys (`<<: *base`), merged in at its end.
+    Map(
+        Node,
+        usize,
+        Option<String>,
+        Option<(String, usize)>,
+        Vec<Node>,
+    ),
 }
 
 struct YamlBuilder<'o> {
@@ -471,12 +497,17 @@ impl YamlBuilder<'_> {
                     anchor,
                     tag_name(tag),
                     None,
+                    Vec::new(),
                 ));
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 if let Some(open) = self.stack.pop() {
                     let (mut node, anchor, tag) = match open {
-                        Open::Seq(n, a, t) | Open::Map(n, a, t, _) => (n, a, t),
+                        Open::Seq(n, a, t) => (n, a, t),
+                        Open::Map(mut n, a, t, _, merges) => {
+                            merge(&mut n, merges);
+                            (n, a, t)
+                        }
                     };
                     node.end = end.max(node.start);
                     self.finish(wrap(node, tag), anchor)?;
@@ -527,8 +558,15 @@ impl YamlBuilder<'_> {
                     items.push(node);
                 }
             }
-            Some(Open::Map(map, _, _, pending)) => match pending.take() {
+            Some(Open::Map(map, _, _, pending, merges)) => match pending.take() {
                 None => {
+                    if matches!(&node.value, Value::Str(k, StrSource::Yaml(ScalarStyle::Plain)) if k == "<<")
+                    {
+                        // The merge key of YAML 1.1, which tools that expand templates
+                        // (`aws cloudformation package`) apply.
+                        *pending = Some((MERGE_KEY.to_owned(), node.start));
+                        return Ok(());
+                    }
                     let key = match &node.value {
                         Value::Str(s, _) | Value::Number(s) => s.clone(),
                         Value::Bool(b) => b.to_string(),
@@ -537,6 +575,11 @@ impl YamlBuilder<'_> {
                     };
                     *pending = Some((key, node.start));
                 }
+                Some((key, _)) if key == MERGE_KEY => match node.value {
+                    // A list of mappings: the first that has a key gives its value.
+                    Value::Array(items) => merges.extend(items),
+                    _ => merges.push(node),
+                },
                 Some((key, key_at)) => {
                     if let Value::Object(entries) = &mut map.value {
                         entries.push((key, key_at, node));
@@ -545,6 +588,30 @@ impl YamlBuilder<'_> {
             },
         }
         Ok(())
+    }
+}
+
+/// Stands for a plain `<<` key while its value is read; no key read from a file has it.
+const MERGE_KEY: &str = "\u{0}<<";
+
+/// Adds, after its own entries, the entries of the merged mappings whose keys `map` does not
+/// have (the first merged mapping wins), keeping their own positions (in the anchored mapping). A merged value that is no mapping is kept
+/// as a `<<` entry, for the reader to refuse.
+fn merge(map: &mut Node, merges: Vec<Node>) {
+    let Value::Object(entries) = &mut map.value else {
+        return;
+    };
+    for source in merges {
+        match source.value {
+            Value::Object(merged) => {
+                for entry in merged {
+                    if !entries.iter().any(|e| e.0 == entry.0) {
+                        entries.push(entry);
+                    }
+                }
+            }
+            _ => entries.push(("<<".to_owned(), source.start, source)),
+        }
     }
 }
 
@@ -616,6 +683,33 @@ mod tests {
         assert_eq!(inner.as_str(), Some("arn:${X}"));
         let c = node.get("A").unwrap().get("C").unwrap();
         assert_eq!(c.items()[1].start, text.find("two").unwrap());
+    }
+
+    #[test]
+    fn yaml_merge_keys_add_what_the_mapping_lacks() {
+        let text = "b: &b {Effect: Deny, Sid: B}\nc: &c {Sid: C, Action: x}\nm:\n  <<: [*b, *c]\n  Effect: Allow\nq:\n  \"<<\": *b\n";
+        let node = parse_yaml(text).unwrap();
+        let m = node.get("m").unwrap();
+        let keys: Vec<&str> = m.entries().iter().map(|e| e.0.as_str()).collect();
+        assert_eq!(keys, ["Effect", "Sid", "Action"]);
+        assert_eq!(m.get("Effect").unwrap().as_str(), Some("Allow"));
+        assert_eq!(m.get("Sid").unwrap().as_str(), Some("B"));
+        // Merged entries point into the anchored mapping.
+        assert_eq!(m.get("Action").unwrap().start, text.find("x}").unwrap());
+        // A quoted "<<" is a plain key.
+        assert!(node.get("q").unwrap().get("<<").is_some());
+    }
+
+    #[test]
+    fn yaml_documents_are_read_in_order() {
+        let text = "# c\n---\na: 1\n---\nb: 2\n...\n";
+        let docs = parse_yaml_documents(text).unwrap();
+        assert_eq!(docs.len(), 2);
+        assert!(docs[0].get("a").is_some() && docs[1].get("b").is_some());
+        assert_eq!(docs[1].start, text.find("b:").unwrap());
+        // The first document alone, as before.
+        assert!(parse_yaml(text).unwrap().get("a").is_some());
+        assert!(parse_yaml_documents("# only a comment\n").is_err());
     }
 
     #[test]
