@@ -666,3 +666,184 @@ fn a_pull_only_identity_imports_into_a_cache_but_does_not_create_it() {
         (Outcome::Allowed, Reason::SameAccountRegistryAllow)
     );
 }
+
+/// Registry policies of our own (tests/policy_kinds.rs lints them) decided: anyone may
+/// replicate into a registry whose policy names `"*"`; a `Deny` on a prefix stops replication
+/// into it alone; `NotResource` spares what it names; an action without a repository
+/// (`ecr:CreatePullThroughCacheRule`, which "must be granted via an identity-based IAM
+/// policy", <https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html>)
+/// is not granted by the registry policy that lists it.
+#[test]
+fn registry_policies_of_our_own_decide() {
+    let anyone = RegistryEvaluator::new(doc(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",
+        "Action":["ecr:ReplicateImage","ecr:CreateRepository"],
+        "Resource":"arn:aws:ecr:us-west-2:444455556666:repository/*"}]}"#,
+    ));
+    let stranger = account("999988887777");
+    for action in [Action::ReplicateImage, Action::CreateRepository] {
+        let request = Request::replication(stranger.clone(), action, destination("app"));
+        assert_eq!(
+            decided(&anyone, &request),
+            (Outcome::Allowed, Reason::CrossAccountRootRegistryAllow)
+        );
+    }
+
+    let except_secrets = RegistryEvaluator::new(doc(r#"{"Version":"2012-10-17","Statement":[
+        {"Sid":"Replicate","Effect":"Allow","Principal":{"AWS":"210987654321"},"Action":"ecr:ReplicateImage","Resource":"arn:aws:ecr:us-west-2:444455556666:repository/*"},
+        {"Sid":"NotIntoSecrets","Effect":"Deny","Principal":"*","Action":"ecr:ReplicateImage","Resource":"arn:aws:ecr:us-west-2:444455556666:repository/secret-*"}]}"#));
+    let source = account("210987654321");
+    let into = |name: &str| {
+        Request::replication(source.clone(), Action::ReplicateImage, destination(name))
+    };
+    assert_eq!(decided(&except_secrets, &into("app")).0, Outcome::Allowed);
+    assert_eq!(
+        decided(&except_secrets, &into("secret-keys")),
+        (Outcome::ExplicitlyDenied, Reason::ExplicitDeny)
+    );
+    // Creating is not granted: the policy lists only replication.
+    let create = Request::replication(source.clone(), Action::CreateRepository, destination("app"));
+    assert_eq!(
+        decided(&except_secrets, &create).0,
+        Outcome::ImplicitlyDenied
+    );
+
+    let not_resource = RegistryEvaluator::new(doc(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"210987654321"},
+        "Action":"ecr:ReplicateImage","NotResource":"arn:aws:ecr:us-west-2:444455556666:repository/secret-*"}]}"#,
+    ));
+    assert_eq!(decided(&not_resource, &into("app")).0, Outcome::Allowed);
+    assert_eq!(
+        decided(&not_resource, &into("secret-keys")).0,
+        Outcome::ImplicitlyDenied
+    );
+
+    let admin_role = Caller::assumed_role(
+        account("444455556666"),
+        "admin".parse().unwrap(),
+        "run".parse().unwrap(),
+    );
+    let rules = RegistryEvaluator::new(doc(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:role/admin"},
+        "Action":["ecr:CreatePullThroughCacheRule","ecr:PutReplicationConfiguration"],
+        "Resource":"arn:aws:ecr:us-west-2:444455556666:repository/*"}]}"#,
+    ));
+    for action in [
+        Action::CreatePullThroughCacheRule,
+        Action::PutReplicationConfiguration,
+    ] {
+        let request = Request::new(admin_role.clone(), action, destination("app"));
+        let decision = rules.explain(&request);
+        assert_eq!(
+            (decision.outcome, decision.reason),
+            (Outcome::ImplicitlyDenied, Reason::ActionNeedsIdentityPolicy),
+            "{decision}"
+        );
+        assert!(matches!(
+            decision.statements[0].result.as_ref().unwrap_err()[..],
+            [Mismatch::NotConsulted { .. }]
+        ));
+        // The identity policy on "*" is what grants it.
+        let with_identity = rules.clone().with_identity_policy(doc(&format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"{action}","Resource":"*"}}]}}"#
+        )));
+        assert_eq!(
+            decided(&with_identity, &request),
+            (
+                Outcome::Allowed,
+                Reason::IdentityAllowsActionWithoutResource
+            )
+        );
+    }
+}
+
+/// ECR Public repository policies decided: the policy grants push to whom it names (within
+/// the account alone, across accounts with the caller's identity policy too); it does not
+/// grant `ecr-public:GetAuthorizationToken` (no resource; granted "through an IAM policy",
+/// <https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policy-examples.html>)
+/// nor the registry's actions (resource type `registry`,
+/// <https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerregistrypublic.html>).
+/// Evaluation as in "Repository policies in Amazon ECR Public",
+/// <https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policies.html>.
+#[test]
+fn public_repository_policies_decide() {
+    use ecr_policy::model::PublicRepositoryPolicy;
+    let policy = PublicRepositoryPolicy::from_json(
+        r#"{"Version":"2012-10-17","Statement":[
+        {"Sid":"Push","Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111122223333:user/pusher","210987654321"]},
+         "Action":["ecr-public:GetAuthorizationToken","ecr-public:InitiateLayerUpload","ecr-public:UploadLayerPart","ecr-public:CompleteLayerUpload","ecr-public:PutImage","ecr-public:DescribeRegistries","ecr-public:PutRegistryCatalogData"]},
+        {"Sid":"Keep","Effect":"Deny","Principal":"*","Action":"ecr-public:DeleteRepository"}]}"#,
+    )
+    .unwrap();
+    // The evaluator names the repository by a private-form ARN of the owner's account.
+    let repository = cache("app");
+    let evaluator = Evaluator::new(&policy);
+    let pusher = user("111122223333", "pusher");
+    let request =
+        |caller: &Caller, action: &str| Request::new(caller.clone(), action, repository.clone());
+    let d = evaluator.explain(&request(&pusher, "ecr-public:PutImage"));
+    assert_eq!(
+        (d.outcome, d.reason),
+        (Outcome::Allowed, Reason::SameAccountRepositoryAllow),
+        "{d}"
+    );
+    let other = user("111122223333", "other");
+    assert_eq!(
+        evaluator.decide(&request(&other, "ecr-public:PutImage")),
+        Outcome::ImplicitlyDenied
+    );
+    // Another account: its identity policy must allow too.
+    let remote = user("210987654321", "ci");
+    assert_eq!(
+        evaluator
+            .explain(&request(&remote, "ecr-public:PutImage"))
+            .reason,
+        Reason::CrossAccountNoIdentityAllow
+    );
+    let identity = doc(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr-public:PutImage","Resource":"*"}]}"#,
+    );
+    assert_eq!(
+        evaluator
+            .clone()
+            .with_identity_policy(&identity)
+            .explain(&request(&remote, "ecr-public:PutImage"))
+            .reason,
+        Reason::CrossAccountBothAllow
+    );
+    // Listed, yet not granted: an action without a repository.
+    for action in [
+        "ecr-public:GetAuthorizationToken",
+        "ecr-public:DescribeRegistries",
+        "ecr-public:PutRegistryCatalogData",
+    ] {
+        let d = evaluator.explain(&request(&pusher, action));
+        assert_eq!(
+            (d.outcome, d.reason),
+            (Outcome::ImplicitlyDenied, Reason::ActionNeedsIdentityPolicy),
+            "{action}: {d}"
+        );
+        assert_eq!(evaluator.decide(&request(&pusher, action)), d.outcome);
+    }
+    let login = doc(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr-public:GetAuthorizationToken","sts:GetServiceBearerToken"],"Resource":"*"}]}"#,
+    );
+    assert_eq!(
+        evaluator
+            .clone()
+            .with_identity_policy(&login)
+            .explain(&request(&remote, "ecr-public:GetAuthorizationToken"))
+            .reason,
+        Reason::IdentityAllowsActionWithoutResource
+    );
+    // A Deny wins, over the root user of the owner too.
+    let root = Caller::root(account("111122223333"));
+    assert_eq!(
+        evaluator.decide(&request(&root, "ecr-public:DeleteRepository")),
+        Outcome::ExplicitlyDenied
+    );
+    assert_eq!(
+        evaluator.decide(&request(&root, "ecr-public:PutImage")),
+        Outcome::Allowed
+    );
+}

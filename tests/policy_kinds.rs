@@ -300,3 +300,346 @@ fn kinds_go_through_serde_with_their_rules() {
         PUBLIC_ALLOW_PUSH
     );
 }
+
+/// A document of the given statements, Version 2012-10-17.
+fn statements(s: &str) -> String {
+    format!(r#"{{"Version":"2012-10-17","Statement":[{s}]}}"#)
+}
+
+/// Registry policies of our own for the registry of 444455556666 in us-west-2, risky and
+/// safe: whether the kind's rules accept each (the paths of what they refuse) and the lint's
+/// findings. Rules: "Private registry permissions" and its examples,
+/// <https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html>,
+/// <https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-examples.html>;
+/// "IAM permissions required to sync an upstream registry",
+/// <https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html>.
+#[test]
+fn registry_policies_of_our_own() {
+    const ALL: &str = "arn:aws:ecr:us-west-2:444455556666:repository/*";
+    let cases: Vec<(&str, String, &[&str], &[&str])> = vec![
+        (
+            "replication, one source account",
+            statements(&format!(
+                r#"{{"Sid":"ReplicateFromBuild","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::210987654321:root"}},"Action":"ecr:ReplicateImage","Resource":"{ALL}"}}"#
+            )),
+            &[],
+            &[],
+        ),
+        (
+            "replication into a prefix, bare account id",
+            statements(
+                r#"{"Effect":"Allow","Principal":{"AWS":"210987654321"},"Action":["ecr:ReplicateImage","ecr:CreateRepository"],"Resource":["arn:aws:ecr:us-west-2:444455556666:repository/mirror/*"]}"#,
+            ),
+            &[],
+            &[],
+        ),
+        (
+            "pull through cache for an own role",
+            statements(
+                r#"{"Sid":"CacheForBuilders","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:role/builder"},"Action":["ecr:BatchImportUpstreamImage","ecr:CreateRepository"],"Resource":"arn:aws:ecr:us-west-2:444455556666:repository/dockerhub/*"}"#,
+            ),
+            &[],
+            &[],
+        ),
+        (
+            "anyone may replicate and create",
+            statements(&format!(
+                r#"{{"Effect":"Allow","Principal":"*","Action":["ecr:ReplicateImage","ecr:CreateRepository"],"Resource":"{ALL}"}}"#
+            )),
+            &[],
+            &["public-access"],
+        ),
+        (
+            "cache for the organization",
+            statements(
+                r#"{"Effect":"Allow","Principal":{"AWS":"*"},"Action":["ecr:BatchImportUpstreamImage","ecr:CreateRepository"],"Resource":"arn:aws:ecr:us-west-2:444455556666:repository/quay/*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abcd1234ef"}}}"#,
+            ),
+            &[],
+            &[],
+        ),
+        (
+            "ecr:* to another account",
+            statements(&format!(
+                r#"{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::210987654321:root"}},"Action":"ecr:*","Resource":"{ALL}"}}"#
+            )),
+            &[],
+            &["wildcard-action"],
+        ),
+        (
+            "no Resource",
+            statements(
+                r#"{"Effect":"Allow","Principal":{"AWS":"210987654321"},"Action":"ecr:ReplicateImage"}"#,
+            ),
+            &["Statement[0].Resource"],
+            &["missing-resource"],
+        ),
+        (
+            "Resource \"*\"",
+            statements(
+                r#"{"Effect":"Allow","Principal":{"AWS":"210987654321"},"Action":"ecr:ReplicateImage","Resource":"*"}"#,
+            ),
+            &["Statement[0].Resource"],
+            &["resource-outside-registry"],
+        ),
+        (
+            "two Regions",
+            statements(&format!(
+                r#"{{"Effect":"Allow","Principal":{{"AWS":"210987654321"}},"Action":"ecr:ReplicateImage","Resource":["{ALL}","arn:aws:ecr:us-east-1:444455556666:repository/*"]}}"#
+            )),
+            &["Statement[0].Resource[1]"],
+            &["resource-outside-registry"],
+        ),
+        (
+            "a registry ARN",
+            statements(
+                r#"{"Effect":"Allow","Principal":{"AWS":"210987654321"},"Action":"ecr:ReplicateImage","Resource":"arn:aws:ecr:us-west-2:444455556666:registry/444455556666"}"#,
+            ),
+            &["Statement[0].Resource"],
+            &["resource-outside-registry"],
+        ),
+        (
+            "an ECR Public action",
+            statements(&format!(
+                r#"{{"Effect":"Allow","Principal":{{"AWS":"210987654321"}},"Action":["ecr:ReplicateImage","ecr-public:PutImage"],"Resource":"{ALL}"}}"#
+            )),
+            &["Statement[0].Action[1]"],
+            &["public-action-in-private-policy"],
+        ),
+        (
+            "the authorization token",
+            statements(&format!(
+                r#"{{"Effect":"Allow","Principal":{{"AWS":"210987654321"}},"Action":["ecr:GetAuthorizationToken","ecr:BatchGetImage"],"Resource":"{ALL}"}}"#
+            )),
+            &[],
+            &[
+                "authorization-token-in-repository-policy",
+                "action-outside-scope-v1",
+            ],
+        ),
+        (
+            "replication except into secret-*",
+            statements(&format!(
+                r#"{{"Sid":"Replicate","Effect":"Allow","Principal":{{"AWS":"210987654321"}},"Action":"ecr:ReplicateImage","Resource":"{ALL}"}},{{"Sid":"NotIntoSecrets","Effect":"Deny","Principal":"*","Action":"ecr:ReplicateImage","Resource":"arn:aws:ecr:us-west-2:444455556666:repository/secret-*"}}"#
+            )),
+            &[],
+            &[],
+        ),
+        (
+            "cross-account pull under V2",
+            statements(
+                r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210987654321:role/reader"},"Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"],"Resource":"arn:aws:ecr:us-west-2:444455556666:repository/shared/*"}"#,
+            ),
+            &[],
+            &["action-outside-scope-v1", "action-outside-scope-v1"],
+        ),
+        (
+            "a repository name with capitals",
+            statements(
+                r#"{"Effect":"Allow","Principal":{"AWS":"210987654321"},"Action":"ecr:ReplicateImage","Resource":"arn:aws:ecr:us-west-2:444455556666:repository/App"}"#,
+            ),
+            &["Statement[0].Resource"],
+            &["resource-outside-registry"],
+        ),
+        (
+            "actions without a repository",
+            statements(&format!(
+                r#"{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::444455556666:role/admin"}},"Action":["ecr:CreatePullThroughCacheRule","ecr:PutReplicationConfiguration"],"Resource":"{ALL}"}}"#
+            )),
+            &[],
+            &["not-a-repository-action", "not-a-repository-action"],
+        ),
+        (
+            "a service principal without a source",
+            statements(&format!(
+                r#"{{"Effect":"Allow","Principal":{{"Service":"ecr.amazonaws.com"}},"Action":"ecr:CreateRepository","Resource":"{ALL}"}}"#
+            )),
+            &[],
+            &["service-principal-without-source"],
+        ),
+        (
+            "an ECR Public repository ARN",
+            statements(
+                r#"{"Effect":"Allow","Principal":{"AWS":"210987654321"},"Action":"ecr:ReplicateImage","Resource":"arn:aws:ecr-public::444455556666:repository/app"}"#,
+            ),
+            &["Statement[0].Resource"],
+            &["resource-outside-registry"],
+        ),
+        (
+            "NotResource",
+            statements(
+                r#"{"Effect":"Allow","Principal":{"AWS":"210987654321"},"Action":"ecr:ReplicateImage","NotResource":"arn:aws:ecr:us-west-2:444455556666:repository/secret-*"}"#,
+            ),
+            &[],
+            &[],
+        ),
+    ];
+    assert!(cases.len() >= 15);
+    for (what, text, refused, expected) in &cases {
+        let paths: Vec<String> = match RegistryPolicy::from_json(text) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.errors.iter().map(|e| e.path().to_owned()).collect(),
+        };
+        assert_eq!(paths, *refused, "{what}: {text}");
+        let lint = PolicyDocument::from_json(text)
+            .unwrap()
+            .lint_as(PolicyKind::Registry);
+        assert_eq!(codes(&lint), *expected, "{what}: {lint:#?}");
+    }
+    // Under scope V1 the actions outside its three are refused, the others accepted; "ecr:*"
+    // is too, as the V1 text said it "is possible".
+    for (what, text, refused, _) in &cases {
+        let v1 = RegistryPolicy::from_json_with_scope(text, RegistryPolicyScope::V1);
+        let outside = [
+            "BatchGetImage",
+            "CreatePullThroughCacheRule",
+            "GetAuthorizationToken",
+        ]
+        .iter()
+        .any(|a| text.contains(a));
+        assert_eq!(v1.is_ok(), refused.is_empty() && !outside, "{what}");
+    }
+    // Under V1 an action without a repository is the refusal, an error, and nothing more.
+    let (_, text, _, _) = &cases[15];
+    let v1 = PolicyDocument::from_json(text).unwrap().lint_with(
+        &LintConfig::default()
+            .kind(PolicyKind::Registry)
+            .registry_scope(RegistryPolicyScope::V1),
+    );
+    assert_eq!(
+        codes(&v1),
+        ["action-outside-scope-v1", "action-outside-scope-v1"]
+    );
+    assert!(v1.iter().all(|f| f.severity == Severity::Error));
+    // Under V2 a warning: AWS's pages disagree on whether a registry policy grants them.
+    let v2 = PolicyDocument::from_json(text)
+        .unwrap()
+        .lint_as(PolicyKind::Registry);
+    assert!(
+        v2.iter().all(|f| f.severity == Severity::Warning),
+        "{v2:#?}"
+    );
+}
+
+/// ECR Public repository policies of our own, risky and safe. Pull is public and a policy
+/// cannot restrict it; the policy grants push and management, with `ecr-public:` actions
+/// ("Repository policies in Amazon ECR Public",
+/// <https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policies.html>);
+/// authentication needs `ecr-public:GetAuthorizationToken` and `sts:GetServiceBearerToken`
+/// "through an IAM policy"
+/// (<https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policy-examples.html>);
+/// resource types from
+/// <https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerregistrypublic.html>.
+#[test]
+fn public_repository_policies_of_our_own() {
+    const PUSH: &str = r#"["ecr-public:BatchCheckLayerAvailability","ecr-public:InitiateLayerUpload","ecr-public:UploadLayerPart","ecr-public:CompleteLayerUpload","ecr-public:PutImage"]"#;
+    let cases: Vec<(&str, String, &[&str], &[&str])> = vec![
+        (
+            "push for a role",
+            statements(&format!(
+                r#"{{"Sid":"ReleasePush","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::111122223333:role/release"}},"Action":{PUSH},"Resource":"*"}}"#
+            )),
+            &[],
+            &[],
+        ),
+        (
+            "cross-account push, 2008, no Resource",
+            format!(
+                r#"{{"Version":"2008-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"210987654321"}},"Action":{PUSH}}}]}}"#
+            ),
+            &[],
+            &[],
+        ),
+        (
+            "anyone may push",
+            statements(&format!(
+                r#"{{"Effect":"Allow","Principal":"*","Action":{PUSH}}}"#
+            )),
+            &[],
+            &["public-access"],
+        ),
+        (
+            "every AWS principal, every action",
+            statements(
+                r#"{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"ecr-public:*","Resource":"*"}"#,
+            ),
+            &[],
+            &["public-access"],
+        ),
+        (
+            "a Deny beside a grant",
+            statements(
+                r#"{"Effect":"Deny","Principal":"*","Action":"ecr-public:DeleteRepository"},{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"ecr-public:PutImage"}"#,
+            ),
+            &[],
+            &[],
+        ),
+        (
+            "the repository's ARN as Resource",
+            statements(
+                r#"{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"ecr-public:PutImage","Resource":"arn:aws:ecr-public::111122223333:repository/app"}"#,
+            ),
+            &["Statement[0].Resource"],
+            &["resource-present"],
+        ),
+        (
+            "authentication in the repository policy",
+            statements(
+                r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/pusher"},"Action":["ecr-public:GetAuthorizationToken","sts:GetServiceBearerToken","ecr-public:PutImage"]}"#,
+            ),
+            &[],
+            &["authorization-token-in-repository-policy", "foreign-action"],
+        ),
+        (
+            "a service principal without a source",
+            statements(&format!(
+                r#"{{"Effect":"Allow","Principal":{{"Service":"codebuild.amazonaws.com"}},"Action":{PUSH}}}"#
+            )),
+            &[],
+            &["service-principal-without-source"],
+        ),
+        (
+            "push for the organization",
+            statements(
+                r#"{"Effect":"Allow","Principal":"*","Action":"ecr-public:PutImage","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abcd1234ef"}}}"#,
+            ),
+            &[],
+            &[],
+        ),
+        (
+            "registry actions",
+            statements(
+                r#"{"Effect":"Allow","Principal":{"AWS":"210987654321"},"Action":["ecr-public:DescribeRegistries","ecr-public:PutRegistryCatalogData","ecr-public:DescribeImageTags"]}"#,
+            ),
+            &[],
+            &["not-a-repository-action", "not-a-repository-action"],
+        ),
+        (
+            "a private ECR action",
+            statements(
+                r#"{"Effect":"Allow","Principal":{"AWS":"210987654321"},"Action":["ecr:BatchGetImage","ecr-public:PutImage"]}"#,
+            ),
+            &["Statement[0].Action[0]"],
+            &["private-action-in-public-policy"],
+        ),
+        (
+            "a private repository ARN",
+            statements(
+                r#"{"Effect":"Allow","Principal":{"AWS":"210987654321"},"Action":"ecr-public:PutImage","Resource":"arn:aws:ecr:us-east-1:111122223333:repository/app"}"#,
+            ),
+            &["Statement[0].Resource"],
+            &["resource-present"],
+        ),
+    ];
+    assert!(cases.len() >= 10);
+    for (what, text, refused, expected) in &cases {
+        let paths: Vec<String> = match PublicRepositoryPolicy::from_json(text) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.errors.iter().map(|e| e.path().to_owned()).collect(),
+        };
+        assert_eq!(paths, *refused, "{what}: {text}");
+        let lint = PolicyDocument::from_json(text)
+            .unwrap()
+            .lint_as(PolicyKind::PublicRepository);
+        assert_eq!(codes(&lint), *expected, "{what}: {lint:#?}");
+    }
+}

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::net::IpAddr;
 
-use policy_catalogue::{Action, ResourceType, RuleViolation};
+use policy_catalogue::{Action, PublicAction, ResourceType, RuleViolation};
 
 use crate::model::arn::RepositoryArn;
 use crate::model::names::{
@@ -528,12 +528,20 @@ impl RequestAction {
     }
 
     /// Whether the action is on a repository (and so can be granted by a repository policy).
-    /// Actions outside the catalogue are assumed to be.
+    /// An `ecr-public:` action is when the catalogue gives it the resource type `repository`:
+    /// not `ecr-public:GetAuthorizationToken` (no resource; authentication is granted
+    /// "through an IAM policy",
+    /// <https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policy-examples.html>)
+    /// nor the registry actions such as `ecr-public:PutRegistryCatalogData`
+    /// (<https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerregistrypublic.html>).
+    /// Other actions outside the catalogue are assumed to be.
     #[must_use]
     pub fn is_repository_action(&self) -> bool {
         match self {
             RequestAction::Ecr(a) => a.resource_type() == ResourceType::Repository,
-            RequestAction::Other(_) => true,
+            RequestAction::Other(s) => s
+                .parse::<PublicAction>()
+                .map_or(true, PublicAction::is_repository_action),
         }
     }
 }

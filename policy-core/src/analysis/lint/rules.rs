@@ -512,6 +512,60 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
                     format!("use the ecr: action of the same name, \"ecr:{name}\""),
                 );
             }
+            // `ecr-public:GetAuthorizationToken` has no resource and the registry actions
+            // act on the public registry: a repository's policy grants neither, which is
+            // how the evaluator decides them (`RequestAction::is_repository_action`).
+            // Authentication "through an IAM policy":
+            // <https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policy-examples.html>;
+            // resource types:
+            // <https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerregistrypublic.html>.
+            ActionCheck::Public(act)
+                if !a.negated
+                    && out.kind == PolicyKind::PublicRepository
+                    && !act.is_repository_action() =>
+            {
+                if act == policy_catalogue::PublicAction::GetAuthorizationToken {
+                    out.push(
+                        LintCode::AuthorizationTokenInRepositoryPolicy,
+                        st,
+                        path(j),
+                        format!("{act} has no resource: an ECR Public repository policy cannot grant it"),
+                        "grant it, with sts:GetServiceBearerToken, in the caller's identity policy on \"Resource\": \"*\"",
+                    );
+                } else {
+                    out.push(
+                        LintCode::NotARepositoryAction,
+                        st,
+                        path(j),
+                        format!("{act} applies to the public registry, not to a repository: an ECR Public repository policy cannot grant it"),
+                        "grant it in an identity policy",
+                    );
+                }
+            }
+            // An action without a repository resource in a registry policy, whose `Resource`
+            // names repositories: the evaluator does not consult the registry policy for it
+            // (`eval/registry.rs`). `ecr:CreatePullThroughCacheRule` "must be granted via an
+            // identity-based IAM policy"
+            // (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html>),
+            // although the newest "Private registry permissions" page speaks of granting
+            // "pull-through cache rule creation" in a registry policy: a warning, not an
+            // error. Under scope V1 the arm below reports the refusal instead.
+            ActionCheck::NotRepositoryAction(act)
+                if !a.negated
+                    && out.kind == PolicyKind::Registry
+                    && out.scope == RegistryPolicyScope::V2 =>
+            {
+                out.push(
+                    LintCode::NotARepositoryAction,
+                    st,
+                    path(j),
+                    format!("{act} does not apply to a repository: a registry policy, whose Resource names repositories, does not grant it"),
+                    "grant it in an identity policy on \"Resource\": \"*\"",
+                );
+                if let Some(f) = out.findings.last_mut() {
+                    f.severity = super::finding::Severity::Warning;
+                }
+            }
             ActionCheck::Repository(_)
             | ActionCheck::NotRepositoryAction(_)
             | ActionCheck::AuthorizationToken
