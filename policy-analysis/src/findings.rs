@@ -680,7 +680,29 @@ pub(crate) fn deputies(
         return Some(());
     }
     let (accounts, arns) = guarded_sources(policy, named);
-    let probes = deputy_probes(&accounts, &arns);
+    let mut probes = deputy_probes(&accounts, &arns);
+    // The source's organization paths go with its organization: none outside every
+    // organization, and those of the organization the probe names (as for a stranger's
+    // aws:PrincipalOrgPaths). Added only where the policy tests the key, so that the
+    // probes of the others stay the three conditions the letters know.
+    let mentions_paths = policy.statements.iter().any(|s| {
+        s.conditions
+            .iter()
+            .any(|c| c.key.eq_ignore_ascii_case("aws:SourceOrgPaths"))
+    });
+    if mentions_paths {
+        if let [outside, fresh] = probes.as_mut_slice() {
+            outside.push(cond(op(Operator::Null), "aws:SourceOrgPaths", ["true"]));
+            fresh.push(cond(
+                ConditionOperator {
+                    qualifier: Some(SetQualifier::ForAllValues),
+                    ..op(Operator::StringLike)
+                },
+                "aws:SourceOrgPaths",
+                [format!("{FRESH_ORG}/*")],
+            ));
+        }
+    }
     for (at, statement) in policy.statements.iter().enumerate() {
         let Some(p) = statement.principal.as_ref().filter(|p| !p.negated) else {
             continue;

@@ -118,8 +118,17 @@ pub fn findings(policy: &ir::Policy, options: &Options) -> Option<Judged> {
     };
     // A guarded allow of `Principal "*"` lets in no service acting for an unnamed account
     // here: its guard names organizations (no service is in one) or source accounts, or it
-    // is by network (a service's request carries no address), or it was left to the engine
-    // (`aws:SourceArn`).
+    // asks for an address (a service's request carries none), or it was left to the engine
+    // (`aws:SourceArn`). One met without an address is public, or left to the engine.
+    if plain.anyone.iter().any(|&i| {
+        plain.guards[i] == Guard::Network
+            && plain.addresses[i].as_ref().is_some_and(|a| a.1)
+            && !out
+                .iter()
+                .any(|f| f.code == findings::Code::PublicAccess && f.statement == Some(i))
+    }) {
+        return None;
+    }
     findings::deputies(
         policy,
         &plain.named,
