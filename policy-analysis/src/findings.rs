@@ -403,11 +403,18 @@ pub fn findings_with(analyzer: &Analyzer, policy: &ir::Policy, options: &Options
     let named: Vec<String> = named.into_iter().collect();
     let mut out = Vec::new();
     let owner_known = options.owner.is_some();
+    // Any service principal's access matters only where a guarded `Principal "*"` may let
+    // one in.
+    let anyone_services = policy.statements.iter().any(guarded_anyone);
     // Only the classes the rules below judge: the owner's and trusted accounts' access, and
     // named accounts' while the owner is not known, are nobody's concern here.
     let access = analyzer.access_where(|c| match c.account() {
         Some(a) => !a.trusted && (owner_known || !a.named),
-        None => matches!(c, CallerClass::Service { name: Some(_) }),
+        None => match c {
+            CallerClass::Service { name: Some(_) } => true,
+            CallerClass::Service { name: None } => anyone_services,
+            _ => false,
+        },
     });
     // Lowered when a class outside the named accounts first needs them.
     let mut probes: Option<Vec<Assumption>> = None;
@@ -434,7 +441,24 @@ pub fn findings_with(analyzer: &Analyzer, policy: &ir::Policy, options: &Options
     let mut satisfy = |class: &CallerClass, _at: usize, cs: &[ir::Condition]| {
         Some(analyzer.satisfy(class, cs, false))
     };
-    deputies(policy, &named, &service_actions, &mut satisfy, &mut out);
+    let services: Vec<CallerClass> = if anyone_services {
+        analyzer
+            .classes()
+            .iter()
+            .filter(|c| matches!(c, CallerClass::Service { .. }))
+            .cloned()
+            .collect()
+    } else {
+        Vec::new()
+    };
+    deputies(
+        policy,
+        &named,
+        &services,
+        &service_actions,
+        &mut satisfy,
+        &mut out,
+    );
     lock_out(policy, options, &mut out);
     dead(policy, analyzer, &mut out);
     out
@@ -623,10 +647,24 @@ pub(crate) type ServiceActions<'a> = dyn Fn(&CallerClass) -> Option<BTreeSet<Act
 pub(crate) type Satisfy<'a> =
     dyn FnMut(&CallerClass, usize, &[ir::Condition]) -> Option<Option<(Witness, Certainty)>> + 'a;
 
-/// Service principals whose guard does not narrow to named accounts or ARNs.
+/// Whether statement `s` is an allow of `Principal "*"` (or `{"AWS": "*"}`) with conditions:
+/// one whose guard a service principal may meet, as `aws:SourceArn` patterns or
+/// `aws:PrincipalServiceName` do, while no IAM caller outside the policy's accounts does.
+pub(crate) fn guarded_anyone(s: &ir::Statement) -> bool {
+    s.effect == Effect::Allow
+        && !s.conditions.is_empty()
+        && s.principal
+            .as_ref()
+            .is_some_and(|p| !p.negated && p.items.contains(&PrincipalItem::Anyone))
+}
+
+/// Service principals whose guard does not narrow to named accounts or ARNs: those a
+/// statement names, and for a guarded allow of `Principal "*"` not already public, the
+/// classes of `anyone_services` (every service principal, named or not).
 pub(crate) fn deputies(
     policy: &ir::Policy,
     named: &[String],
+    anyone_services: &[CallerClass],
     service_actions: &ServiceActions<'_>,
     satisfy: &mut Satisfy<'_>,
     out: &mut Vec<Finding>,
@@ -636,13 +674,35 @@ pub(crate) fn deputies(
             p.items
                 .iter()
                 .any(|x| matches!(x, PrincipalItem::Service(_)))
-        })
+        }) || (!anyone_services.is_empty() && guarded_anyone(s))
     });
     if !has_service {
         return Some(());
     }
     let (accounts, arns) = guarded_sources(policy, named);
-    let probes = deputy_probes(&accounts, &arns);
+    let mut probes = deputy_probes(&accounts, &arns);
+    // The source's organization paths go with its organization: none outside every
+    // organization, and those of the organization the probe names (as for a stranger's
+    // aws:PrincipalOrgPaths). Added only where the policy tests the key, so that the
+    // probes of the others stay the three conditions the letters know.
+    let mentions_paths = policy.statements.iter().any(|s| {
+        s.conditions
+            .iter()
+            .any(|c| c.key.eq_ignore_ascii_case("aws:SourceOrgPaths"))
+    });
+    if mentions_paths {
+        if let [outside, fresh] = probes.as_mut_slice() {
+            outside.push(cond(op(Operator::Null), "aws:SourceOrgPaths", ["true"]));
+            fresh.push(cond(
+                ConditionOperator {
+                    qualifier: Some(SetQualifier::ForAllValues),
+                    ..op(Operator::StringLike)
+                },
+                "aws:SourceOrgPaths",
+                [format!("{FRESH_ORG}/*")],
+            ));
+        }
+    }
     for (at, statement) in policy.statements.iter().enumerate() {
         let Some(p) = statement.principal.as_ref().filter(|p| !p.negated) else {
             continue;
@@ -651,6 +711,21 @@ pub(crate) fn deputies(
             continue;
         }
         let covered = statement.actions.resolve();
+        // Public access is reported already and takes in every service.
+        let public = out
+            .iter()
+            .any(|f| f.code == Code::PublicAccess && f.statement == Some(at));
+        if guarded_anyone(statement) && !public {
+            anyone_deputy(
+                at,
+                statement,
+                anyone_services,
+                &probes,
+                service_actions,
+                satisfy,
+                out,
+            )?;
+        }
         let services = p.items.iter().filter_map(|x| match x {
             PrincipalItem::Service(svc) => Some(svc.clone()),
             _ => None,
@@ -706,6 +781,83 @@ pub(crate) fn deputies(
                 }),
             ));
         }
+    }
+    Some(())
+}
+
+/// The confused deputy through allow `at` of `Principal "*"` (`statement`): the
+/// first of `services` (a statement's own service principals are judged apart) that gets
+/// one of the actions and meets the statement's conditions acting for a resource of an
+/// account the policy does not name (a probe of `probes`). Reported as for a service
+/// principal with such a guard: AWS's confused-deputy advice is to compare `aws:SourceArn`
+/// or `aws:SourceAccount` with your own resources
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html>).
+fn anyone_deputy(
+    at: usize,
+    statement: &ir::Statement,
+    services: &[CallerClass],
+    probes: &[Vec<ir::Condition>],
+    service_actions: &ServiceActions<'_>,
+    satisfy: &mut Satisfy<'_>,
+    out: &mut Vec<Finding>,
+) -> Option<()> {
+    let listed = |name: &str| {
+        statement.principal.as_ref().is_some_and(|p| {
+            p.items
+                .iter()
+                .any(|x| matches!(x, PrincipalItem::Service(s) if s.eq_ignore_ascii_case(name)))
+        })
+    };
+    let covered = statement.actions.resolve();
+    for class in services {
+        if matches!(class, CallerClass::Service { name: Some(n) } if listed(n)) {
+            continue;
+        }
+        let Some(granted) = service_actions(class) else {
+            continue;
+        };
+        let actions: Vec<Action> = granted
+            .into_iter()
+            .filter(|&act| covered.contains(act))
+            .collect();
+        let Some(&first) = actions.first() else {
+            continue;
+        };
+        let mut found = None;
+        for probe in probes {
+            let mut cs = statement.conditions.clone();
+            cs.extend(probe.iter().cloned());
+            if let Some(f) = satisfy(class, at, &cs)? {
+                found = Some(f);
+                break;
+            }
+        }
+        let Some((witness, certainty)) = found else {
+            continue;
+        };
+        out.push(finding(
+            Code::ServicePrincipalWithoutSource,
+            Some(at),
+            Place::Principal,
+            format!("Statement[{at}].Principal"),
+            format!(
+                "{} can call {} through Principal \"*\" acting for a resource of any account (the confused deputy): no condition narrows aws:SourceAccount or aws:SourceArn to named accounts or ARNs",
+                class.describe(),
+                list_actions(&actions),
+            ),
+            "add a condition StringEquals aws:SourceAccount (your account) or ArnLike aws:SourceArn with the ARN of your resource",
+            Some(Evidence {
+                action: first,
+                grant: Grant {
+                    route: Route::RepositoryPolicy,
+                    statements: vec![at],
+                    identity_statement: None,
+                    certainty,
+                    witness,
+                },
+            }),
+        ));
+        return Some(());
     }
     Some(())
 }

@@ -271,8 +271,11 @@ pub(crate) fn key_info(key: &str, kind: Kind) -> KeyInfo {
         // organization"
         "aws:principalorgid" => info(when(iam), false, T::String, org_id_re),
         "aws:principalorgpaths" => info(when(iam), true, T::String, org_path_re),
-        // "included in the request context, except when the requester uses a VPC endpoint"
-        "aws:sourceip" => info(Maybe, false, T::Ip, ipv4_re),
+        // "included in the request context, except when the requester uses a VPC endpoint";
+        // like the other network keys, redacted from the calls of service principals
+        // ("certain network-specific authorization context is redacted"). Its values are
+        // public addresses only (`IpSet::public`).
+        "aws:sourceip" => info(when(!service), false, T::Ip, ipv4_re),
         "aws:vpcsourceip" => info(when(!service), false, T::Ip, ipv4_re),
         // "included ... only if the requester uses a VPC endpoint"
         "aws:sourcevpc" => info(when(!service), false, T::String, || {

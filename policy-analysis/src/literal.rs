@@ -116,9 +116,23 @@ pub fn findings(policy: &ir::Policy, options: &Options) -> Option<Judged> {
         debug_assert_eq!(found, searched(), "the deputy's witness of {cs:?}");
         Some(found)
     };
+    // A guarded allow of `Principal "*"` lets in no service acting for an unnamed account
+    // here: its guard names organizations (no service is in one) or source accounts, or it
+    // asks for an address (a service's request carries none), or it was left to the engine
+    // (`aws:SourceArn`). One met without an address is public, or left to the engine.
+    if plain.anyone.iter().any(|&i| {
+        plain.guards[i] == Guard::Network
+            && plain.addresses[i].as_ref().is_some_and(|a| a.1)
+            && !out
+                .iter()
+                .any(|f| f.code == findings::Code::PublicAccess && f.statement == Some(i))
+    }) {
+        return None;
+    }
     findings::deputies(
         policy,
         &plain.named,
+        &[],
         &service_actions,
         &mut deputy,
         &mut out,
@@ -474,7 +488,7 @@ impl<'p> Plain<'p> {
                         }
                         Guard::SourceArn => source_arns.push(i),
                         Guard::Network => {
-                            let mut set = IpSet::all();
+                            let mut set = IpSet::public();
                             let mut hidden = true;
                             for c in &s.conditions {
                                 let ranges = IpSet::from_cidrs(c.values.iter().map(String::as_str))
@@ -488,6 +502,10 @@ impl<'p> Plain<'p> {
                             }
                             if set.is_empty() && !hidden {
                                 return Err("allow on no address");
+                            }
+                            // A service's request carries no `aws:SourceIp` (`keys.rs`).
+                            if !hidden && !meets(false) {
+                                dead.push(i);
                             }
                             addresses.resize(i, None);
                             addresses.push(Some((set, hidden)));
@@ -659,7 +677,8 @@ impl<'p> Plain<'p> {
 
     /// The addresses a request can come from to escape every deny of `denies`.
     fn room(&self, denies: &[usize]) -> IpSet {
-        let mut room = IpSet::all();
+        // `aws:SourceIp` holds public addresses only.
+        let mut room = IpSet::public();
         for &d in denies {
             if !self.known[d] {
                 continue;
@@ -1019,8 +1038,9 @@ impl<'p> Plain<'p> {
         for g in self.partition(&relevant) {
             let set = ActionSet(g);
             let first = set.iter().next()?;
+            // A service principal's request carries no `aws:SourceIp` (`keys.rs`).
             if self
-                .allowed(&relevant, first, Network::Free, Requester::Service)
+                .allowed(&relevant, first, Network::Hidden, Requester::Service)
                 .is_some()
             {
                 out.extend(set.iter());

@@ -214,6 +214,45 @@ impl IpSet {
         }
     }
 
+    /// The addresses `aws:SourceIp` can hold: public ones. AWS: "Only public IP addresses or
+    /// public IP ranges are supported"
+    /// (<https://repost.aws/knowledge-center/iam-restrict-access-policy>); a request through a
+    /// VPC endpoint carries no `aws:SourceIp` at all, its private address is `aws:VpcSourceIp`
+    /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html>).
+    /// Left out: the blocks of the IANA special-purpose registries that are not globally
+    /// reachable (private use, shared address space, loopback, link-local, unique local,
+    /// multicast, reserved), except the documentation blocks (`192.0.2.0/24`,
+    /// `198.51.100.0/24`, `203.0.113.0/24`, `2001:db8::/32`), which stand for public addresses
+    /// in examples and witnesses.
+    #[must_use]
+    pub fn public() -> Self {
+        const NOT_PUBLIC: &[&str] = &[
+            "0.0.0.0/8",
+            "10.0.0.0/8",
+            "100.64.0.0/10",
+            "127.0.0.0/8",
+            "169.254.0.0/16",
+            "172.16.0.0/12",
+            "192.0.0.0/24",
+            "192.168.0.0/16",
+            "198.18.0.0/15",
+            "224.0.0.0/3",
+            "::/127",
+            "::ffff:0:0/96",
+            "fc00::/7",
+            "fe80::/10",
+            "ff00::/8",
+        ];
+        static PUBLIC: std::sync::OnceLock<IpSet> = std::sync::OnceLock::new();
+        PUBLIC
+            .get_or_init(|| {
+                IpSet::from_cidrs(NOT_PUBLIC.iter().copied())
+                    .unwrap_or_else(|_| IpSet::empty())
+                    .complement()
+            })
+            .clone()
+    }
+
     /// The union of CIDR blocks (`10.0.0.0/8`, `2001:db8::/32`, or an address alone), read as
     /// the evaluator reads them; `None` names the first block that cannot be read.
     pub fn from_cidrs<'a>(blocks: impl IntoIterator<Item = &'a str>) -> Result<Self, &'a str> {
@@ -398,6 +437,41 @@ mod tests {
         assert!(Ranges::<u32>::all().complement().is_empty());
         assert_eq!(Ranges::<u32>::empty().complement(), Ranges::all());
         assert!(a.contains(20) && !a.contains(15) && !a.contains(31));
+    }
+
+    #[test]
+    fn public_addresses_leave_out_private_and_reserved_blocks() {
+        let public = IpSet::public();
+        for ip in [
+            "10.1.2.3",
+            "172.31.0.1",
+            "192.168.1.1",
+            "127.0.0.1",
+            "100.64.0.1",
+            "169.254.169.254",
+            "224.0.0.1",
+            "255.255.255.255",
+            "0.0.0.0",
+            "fd00::1",
+            "fe80::1",
+            "::1",
+            "::ffff:8.8.8.8",
+            "ff02::1",
+        ] {
+            assert!(!public.contains(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in [
+            "198.51.100.7",
+            "203.0.113.9",
+            "8.8.8.8",
+            "172.32.0.1",
+            "223.255.255.255",
+            "2001:db8::7",
+            "2600::1",
+        ] {
+            assert!(public.contains(ip.parse().unwrap()), "{ip}");
+        }
+        assert_eq!(public.witness().unwrap().to_string(), "1.0.0.0");
     }
 
     #[test]

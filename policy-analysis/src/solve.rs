@@ -1156,7 +1156,12 @@ fn typed_witness(
             }
         }
         Family::Ip => {
-            let mut set = IpSet::all();
+            // `aws:SourceIp` holds public addresses only (the key's domain, `IpSet::public`).
+            let mut set = if key == "aws:sourceip" {
+                IpSet::public()
+            } else {
+                IpSet::all()
+            };
             for t in tests {
                 if let Test::Ips { set: s, other: o } = t {
                     set = set.intersect(s);

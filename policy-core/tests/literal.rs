@@ -347,7 +347,7 @@ fn the_shortcut_agrees_with_the_engine_on_chosen_shapes() {
             {"Effect":"Allow","Principal":{"AWS":"*"},"Action":"ecr:PutImage"}]"#,
         r#"[{"Effect":"Allow","Principal":"*","Action":"ecr:*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}},
             {"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"},
-            {"Effect":"Deny","Principal":"*","Action":"ecr:*","Condition":{"NotIpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]"#,
+            {"Effect":"Deny","Principal":"*","Action":"ecr:*","Condition":{"NotIpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}]"#,
         // A service guarded by its account beside an organization's allow to everyone.
         r#"[{"Effect":"Allow","Principal":{"Service":"codebuild.amazonaws.com"},"Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}},
             {"Effect":"Allow","Principal":"*","Action":["ecr:BatchGetImage","ecr:PutImage"],"Condition":{"StringEquals":{"aws:PrincipalOrgID":["o-a1b2c3d4e5","o-f6g7h8i9j0"]}}}]"#,
@@ -365,11 +365,16 @@ fn the_shortcut_agrees_with_the_engine_on_chosen_shapes() {
         // Past such a deny or not, an allow on a Resource pattern grants possibly: one group.
         r#"[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"ecr:*","Resource":"arn:aws:ecr:us-east-1:111122223333:repository/*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}},
             {"Effect":"Deny","Principal":"*","Action":["ecr:SetRepositoryPolicy","ecr:DeleteRepositoryPolicy"],"Resource":"arn:aws:ecr:us-east-1:111122223333:repository/*"}]"#,
-        // Allows by network: from a private range (no stranger's address), past a deny of
+        // Allows by network: from a range without the stranger's address, past a deny of
         // addresses outside part of it; and outside a range (through a VPC endpoint too).
-        r#"[{"Effect":"Allow","Principal":"*","Action":"ecr:PutImage","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]"#,
-        r#"[{"Effect":"Allow","Principal":"*","Action":["ecr:PutImage","ecr:BatchGetImage"],"Condition":{"IpAddress":{"aws:SourceIp":["10.0.0.0/8","2001:db8:1::/48"]}}},
-            {"Effect":"Deny","Principal":"*","Action":"ecr:*","Condition":{"NotIpAddress":{"aws:SourceIp":"10.1.0.0/16"}}}]"#,
+        // (`aws:SourceIp` holds public addresses only: a private range admits no request.)
+        r#"[{"Effect":"Allow","Principal":"*","Action":"ecr:PutImage","Condition":{"IpAddress":{"aws:SourceIp":"192.0.2.0/24"}}}]"#,
+        r#"[{"Effect":"Allow","Principal":"*","Action":["ecr:PutImage","ecr:BatchGetImage"],"Condition":{"IpAddress":{"aws:SourceIp":["192.0.2.0/24","2001:db8:1::/48"]}}},
+            {"Effect":"Deny","Principal":"*","Action":"ecr:*","Condition":{"NotIpAddress":{"aws:SourceIp":"192.0.2.0/25"}}}]"#,
+        // A service's request carries no address: its allow by address is dead, its allow
+        // outside a range is met.
+        r#"[{"Effect":"Allow","Principal":{"Service":"codebuild.amazonaws.com"},"Action":"ecr:BatchGetImage","Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}},
+            {"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"ecr:BatchGetImage","Condition":{"NotIpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}]"#,
         r#"[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"NotIpAddress":{"aws:SourceIp":["0.0.0.0/0","::/0"]}}}]"#,
     ];
     for (n, statements) in cases.iter().enumerate() {
