@@ -19,6 +19,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// Small per-file allocations on every worker thread: see BENCHMARKS.md, "Command line".
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0  no finding at or above the --deny level (lint); no change (fmt --check, diff, equivalent);
