@@ -281,7 +281,14 @@ mod tests {
     fn the_window_is_the_one_of_a_vector_of_characters() {
         let long: String = "ab\tcdé€".repeat(40);
         let first = |n: usize| long.chars().take(n).collect::<String>();
-        let lines = ["", "short\tline", "é", &long, &first(120), &first(121)].map(str::to_owned);
+        let lines = [
+            String::new(),
+            "short\tline".to_owned(),
+            "é".to_owned(),
+            long.clone(),
+            first(120),
+            first(121),
+        ];
         for line in &lines {
             for column in [
                 0, 1, 2, 10, 49, 50, 51, 52, 60, 100, 119, 120, 121, 200, 400,
