@@ -61,13 +61,27 @@ fn looks_relevant(text: &str) -> bool {
 fn may_be_policy_file(file: &SourceFile) -> bool {
     !file.is_yaml_name()
         && file.text.trim_start().starts_with('{')
-        && ![
-            "\"Resources\"",
-            "\"resource_changes\"",
-            "\"planned_values\"",
-        ]
-        .iter()
-        .any(|k| file.text.contains(k))
+        && !names_template_key(&file.text)
+}
+
+/// The keys of templates and plans, quoted.
+const TEMPLATE_KEYS: [&str; 3] = [
+    "\"Resources\"",
+    "\"resource_changes\"",
+    "\"planned_values\"",
+];
+
+/// Whether `text` holds one of [`TEMPLATE_KEYS`]: one pass over the quotes of the text
+/// rather than a scan for each key.
+fn names_template_key(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    // Most quotes open another key or value: the letter after it rules them out.
+    memchr::memchr_iter(b'"', bytes).any(|i| {
+        matches!(bytes.get(i + 1), Some(b'R' | b'r' | b'p'))
+            && TEMPLATE_KEYS
+                .iter()
+                .any(|k| bytes[i..].starts_with(k.as_bytes()))
+    })
 }
 
 /// Lints every policy of `file`; `kind` is what a policy file (not a template or plan, which
@@ -506,6 +520,25 @@ mod tests {
         assert_eq!(statement_index("Statement[12].Condition"), Some(12));
         assert_eq!(statement_index("Statement"), None);
         assert_eq!(statement_index("Statement[1].Sid"), None);
+    }
+
+    #[test]
+    fn template_keys_are_found_as_by_a_scan_for_each() {
+        let texts = [
+            "",
+            "\"",
+            "{\"Statement\": []}",
+            "{\"Resources\": {}}",
+            "{\"a\": \"x\", \"resource_changes\"",
+            "\"planned_values",
+            "x\"planned_values\"",
+            "\"\"Resources\"\"",
+            "{\"Resource\": \"s\"}",
+        ];
+        for t in texts {
+            let scans = TEMPLATE_KEYS.iter().any(|k| t.contains(k));
+            assert_eq!(names_template_key(t), scans, "{t:?}");
+        }
     }
 
     #[test]

@@ -19,6 +19,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// Small per-file allocations on every worker thread: see BENCHMARKS.md, "Command line".
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0  no finding at or above the --deny level (lint); no change (fmt --check, diff, equivalent);
@@ -443,6 +447,14 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
     parts.into_iter().flat_map(|(_, r)| r).collect()
 }
 
+/// A file's findings, as the output format needs them.
+enum Checked {
+    /// Their severities and their text, written where they were found.
+    Text(Vec<api::Severity>, String),
+    Reports(Vec<lint::Report>),
+    NotRecognised,
+}
+
 /// Writes to standard output; a closed pipe (`| head`) ends quietly.
 pub fn print(text: &str) {
     let mut out = std::io::stdout().lock();
@@ -507,23 +519,50 @@ fn run_lint(a: LintArgs) -> u8 {
         Kind::Public => extract::PolicyKind::PublicRepository,
     };
     let stdin_name = a.stdin_name.as_str();
+    let text = matches!(a.format, Format::Text);
     let results = parallel_map(&files, |(path, walked)| {
         let walked = *walked || skip;
-        input::read(path, walked, stdin_name)
-            .and_then(|file| lint::check(&file, &config, kind).map(|o| (file.name, walked, o)))
+        input::read(path, walked, stdin_name).and_then(|file| {
+            lint::check(&file, &config, kind).map(|o| {
+                // Text is written on the thread that found the findings, which also frees
+                // them: the allocator's memory stays with the thread that took it.
+                let o = match o {
+                    lint::Outcome::Checked(r) if text => Checked::Text(
+                        r.iter().map(|r| r.severity).collect(),
+                        r.iter().fold(String::new(), |mut out, r| {
+                            report::text_into(&mut out, r);
+                            out
+                        }),
+                    ),
+                    lint::Outcome::Checked(r) => Checked::Reports(r),
+                    lint::Outcome::NotRecognised => Checked::NotRecognised,
+                };
+                (file.name, walked, o)
+            })
+        })
     });
     let mut reports = Vec::new();
+    let mut severities = Vec::new();
+    let mut shown = String::new();
     let mut with_findings = 0;
     let mut notes = Vec::new();
     for result in results {
         match result {
-            Ok((_, _, lint::Outcome::Checked(r))) => {
+            Ok((_, _, Checked::Reports(r))) => {
                 if !r.is_empty() {
                     with_findings += 1;
                 }
+                severities.extend(r.iter().map(|r| r.severity));
                 reports.extend(r);
             }
-            Ok((name, walked, lint::Outcome::NotRecognised)) => {
+            Ok((_, _, Checked::Text(s, t))) => {
+                if !s.is_empty() {
+                    with_findings += 1;
+                }
+                severities.extend(s);
+                shown.push_str(&t);
+            }
+            Ok((name, walked, Checked::NotRecognised)) => {
                 if !walked {
                     notes.push(format!(
                         "note: {name}: not a policy, a CloudFormation template or a Terraform plan; nothing to check"
@@ -536,21 +575,20 @@ fn run_lint(a: LintArgs) -> u8 {
     for n in &notes {
         eprintln!("{n}");
     }
-    let out = match a.format {
-        Format::Text => report::text(&reports),
-        Format::Json => report::json(&reports),
-        Format::Sarif => report::sarif(&reports),
-    };
-    print(&out);
+    match a.format {
+        Format::Text => print(&shown),
+        Format::Json => print(&report::json(&reports)),
+        Format::Sarif => print(&report::sarif(&reports)),
+    }
     for e in &errors {
         eprintln!("error: {}: {}", e.name, e.message);
     }
-    if !reports.is_empty() && matches!(a.format, Format::Text) {
-        eprintln!("{}", report::summary(&reports, with_findings, deny));
+    if !severities.is_empty() && text {
+        eprintln!("{}", report::summary(&severities, with_findings, deny));
     }
     if !errors.is_empty() {
         2
-    } else if deny.is_some_and(|d| reports.iter().any(|r| r.severity <= d)) {
+    } else if deny.is_some_and(|d| severities.iter().any(|&s| s <= d)) {
         1
     } else {
         0

@@ -8,50 +8,97 @@ use serde_json::{json, Value};
 use crate::codes::Code;
 use crate::lint::Report;
 
-/// rustc's layout: the finding, the place, the source line with a caret, the help.
-pub fn text(reports: &[Report]) -> String {
-    let mut out = String::new();
-    for r in reports {
-        let _ = writeln!(out, "{}[{}]: {}", r.severity, r.code.as_str(), r.message);
-        let width = r.line.to_string().len();
-        let pad = " ".repeat(width);
-        let _ = write!(out, "{pad}--> {}:{}:{}", r.file, r.line, r.column);
-        if let Some(p) = &r.policy {
-            let _ = write!(out, " (in {p})");
-        }
-        out.push('\n');
-        let _ = writeln!(out, "{pad} |");
-        let (shown, caret) = window(&r.line_text, r.column);
-        let _ = writeln!(out, "{} | {}", r.line, shown);
-        // Tabs before the caret stay tabs, so that it lines up with the source line.
-        let lead: String = shown
-            .chars()
-            .take(caret)
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
-        let _ = writeln!(out, "{pad} | {lead}^");
-        if r.approximate {
-            let _ = writeln!(
-                out,
-                "{pad} = note: inside a string whose positions cannot be mapped; the caret marks the string's start"
-            );
-        }
-        if !r.path.is_empty() {
-            let _ = writeln!(out, "{pad} = at: {}", r.path);
-        }
-        if let Some(h) = &r.hint {
-            let _ = writeln!(out, "{pad} = help: {h}");
-        }
-        out.push('\n');
+/// One finding in rustc's layout, appended to `out`: the finding, the place, the source line
+/// with a caret, the help.
+pub fn text_into(out: &mut String, r: &Report) {
+    let _ = writeln!(out, "{}[{}]: {}", r.severity, r.code.as_str(), r.message);
+    let width = digits(r.line);
+    let pad = |out: &mut String| out.extend(std::iter::repeat_n(' ', width));
+    pad(out);
+    let _ = write!(out, "--> {}:{}:{}", r.file, r.line, r.column);
+    if let Some(p) = &r.policy {
+        let _ = write!(out, " (in {p})");
     }
-    out
+    out.push('\n');
+    pad(out);
+    out.push_str(" |\n");
+    let _ = write!(out, "{} | ", r.line);
+    let shown_at = out.len();
+    let caret = window_into(out, &r.line_text, r.column);
+    let shown_end = out.len();
+    out.push('\n');
+    pad(out);
+    out.push_str(" | ");
+    // Tabs before the caret stay tabs, so that it lines up with the source line, which is in
+    // `out` itself at `shown_at..shown_end`.
+    let mut at = shown_at;
+    for _ in 0..caret {
+        let Some(c) = out[at..shown_end].chars().next() else {
+            break;
+        };
+        at += c.len_utf8();
+        out.push(if c == '\t' { '\t' } else { ' ' });
+    }
+    out.push_str("^\n");
+    if r.approximate {
+        pad(out);
+        out.push_str(" = note: inside a string whose positions cannot be mapped; the caret marks the string's start\n");
+    }
+    if !r.path.is_empty() {
+        pad(out);
+        let _ = writeln!(out, " = at: {}", r.path);
+    }
+    if let Some(h) = &r.hint {
+        pad(out);
+        let _ = writeln!(out, " = help: {h}");
+    }
+    out.push('\n');
 }
 
-/// The part of a long line around the column (from 1) and the caret's place in it, in
-/// characters: a plan's policy string is one line of thousands of characters.
+/// The number of decimal digits of `n`.
+fn digits(mut n: usize) -> usize {
+    let mut d = 1;
+    while n >= 10 {
+        n /= 10;
+        d += 1;
+    }
+    d
+}
+
+const BEFORE: usize = 50;
+const AFTER: usize = 50;
+
+/// Appends the part of a long line around the column (from 1) and returns the caret's place
+/// in it, in characters: a plan's policy string is one line of thousands of characters.
+fn window_into(out: &mut String, line: &str, column: usize) -> usize {
+    // A line of at most that many bytes has at most that many characters: shown whole.
+    let whole = BEFORE + AFTER + 20;
+    let count = if line.len() <= whole {
+        line.len().min(line.chars().count())
+    } else {
+        line.chars().count()
+    };
+    let at = column.saturating_sub(1).min(count);
+    if count <= whole {
+        out.push_str(line);
+        return at;
+    }
+    let from = at.saturating_sub(BEFORE);
+    let to = (at + AFTER).min(count);
+    let byte = |n: usize| line.char_indices().nth(n).map_or(line.len(), |(i, _)| i);
+    if from > 0 {
+        out.push_str("...");
+    }
+    out.push_str(&line[byte(from)..byte(to)]);
+    if to < count {
+        out.push_str("...");
+    }
+    at - from + if from > 0 { 3 } else { 0 }
+}
+
+/// [`window_into`] as it was first written, on a vector of characters, to test it against.
+#[cfg(test)]
 fn window(line: &str, column: usize) -> (String, usize) {
-    const BEFORE: usize = 50;
-    const AFTER: usize = 50;
     let chars: Vec<char> = line.chars().collect();
     let at = column.saturating_sub(1).min(chars.len());
     if chars.len() <= BEFORE + AFTER + 20 {
@@ -71,25 +118,25 @@ fn window(line: &str, column: usize) -> (String, usize) {
 }
 
 /// The summary line on standard error, when there are findings.
-pub fn summary(reports: &[Report], files: usize, deny: Option<Severity>) -> String {
+pub fn summary(severities: &[Severity], files: usize, deny: Option<Severity>) -> String {
     let failing = match deny {
         Some(deny) => {
-            let n = reports.iter().filter(|r| r.severity <= deny).count();
+            let n = severities.iter().filter(|&&r| r <= deny).count();
             format!("{n} at or above {deny}")
         }
         None => "none fails the run (--deny never)".to_owned(),
     };
     let mut by: Vec<String> = Vec::new();
     for s in crate::codes::SEVERITIES {
-        let n = reports.iter().filter(|r| r.severity == s).count();
+        let n = severities.iter().filter(|&&r| r == s).count();
         if n > 0 {
             by.push(format!("{n} {s}{}", if n == 1 { "" } else { "s" }));
         }
     }
     format!(
         "{} finding{} ({}) in {} file{}; {failing}",
-        reports.len(),
-        if reports.len() == 1 { "" } else { "s" },
+        severities.len(),
+        if severities.len() == 1 { "" } else { "s" },
         by.join(", "),
         files,
         if files == 1 { "" } else { "s" },
@@ -224,4 +271,36 @@ fn uri(file: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_is_the_one_of_a_vector_of_characters() {
+        let long: String = "ab\tcdé€".repeat(40);
+        let first = |n: usize| long.chars().take(n).collect::<String>();
+        let lines = [
+            String::new(),
+            "short\tline".to_owned(),
+            "é".to_owned(),
+            long.clone(),
+            first(120),
+            first(121),
+        ];
+        for line in &lines {
+            for column in [
+                0, 1, 2, 10, 49, 50, 51, 52, 60, 100, 119, 120, 121, 200, 400,
+            ] {
+                let mut out = String::from("x");
+                let caret = window_into(&mut out, line, column);
+                assert_eq!(
+                    (out[1..].to_owned(), caret),
+                    window(line, column),
+                    "{line:?} {column}"
+                );
+            }
+        }
+    }
 }
