@@ -220,35 +220,20 @@ impl Actions {
                 }
                 continue;
             }
+            if item.is_ascii() {
+                // Matched against the catalogue once per thread, for the lint's rules and
+                // the evaluator too; a repeat adds the same bits, so no lowered copy to
+                // compare.
+                listed |= policy_catalogue::action_bits(item);
+                continue;
+            }
             let lower = item.to_ascii_lowercase();
             if seen.contains(&lower) {
                 continue;
             }
-            if item.is_ascii() {
-                // Matched against the catalogue once per thread, for the lint's rules and
-                // the evaluator too.
-                listed |= policy_catalogue::action_bits(item);
-                seen.insert(lower);
-                continue;
-            }
-            // Case-insensitive by lowering both sides once (action names are ASCII).
-            let cut = |c: char| c == '*' || c == '?';
-            let prefix = &lower[..lower.find(cut).unwrap_or(lower.len())];
-            let suffix = &lower[lower.rfind(cut).map_or(lower.len(), |i| i + 1)..];
-            // `ecr:*`, `ecr:Get*`: one wildcard at the end, a prefix test alone.
-            let trailing_star =
-                item.is_ascii() && prefix.len() + 1 == lower.len() && lower.ends_with('*');
-            for (a, name) in Action::ALL.into_iter().zip(lower_names()) {
-                let hit = if trailing_star {
-                    name.starts_with(prefix)
-                } else if item.is_ascii() {
-                    name.starts_with(prefix)
-                        && name.ends_with(suffix)
-                        && wildcard_match(&lower, name, false)
-                } else {
-                    wildcard_match(item, a.as_str(), true)
-                };
-                if hit {
+            // Not ASCII: matched ignoring case against each name.
+            for a in Action::ALL {
+                if wildcard_match(item, a.as_str(), true) {
                     listed |= 1 << a.index();
                 }
             }
@@ -261,17 +246,6 @@ impl Actions {
         };
         ActionSet(listed & ActionSet::REPOSITORY.0)
     }
-}
-
-/// The catalogue's action names in lowercase.
-fn lower_names() -> &'static [String] {
-    static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    NAMES.get_or_init(|| {
-        Action::ALL
-            .iter()
-            .map(|a| a.as_str().to_ascii_lowercase())
-            .collect()
-    })
 }
 
 // The catalogue's actions fit one bit set.

@@ -358,8 +358,8 @@ struct Plain<'p> {
     ids: Vec<String>,
     /// The accounts the policy names, and the owner.
     named: Vec<String>,
-    /// The service classes (names in lowercase).
-    services: BTreeSet<String>,
+    /// The service classes (names in lowercase), sorted.
+    services: Vec<String>,
     /// The classes of an account the policy does not name: root, user, role session.
     strangers: [CallerClass; 3],
     /// The engine's form of the statements, built when a witness is first needed.
@@ -389,8 +389,10 @@ impl<'p> Plain<'p> {
         if policy.statements.is_empty() {
             return Err("no statement");
         }
-        let mut accounts: BTreeSet<(String, String)> = BTreeSet::new();
-        let mut services: BTreeSet<String> = BTreeSet::new();
+        // (partition, account) of every principal, sorted and without repeats below: the
+        // engine's order, as a `BTreeSet` of the pairs would give it, without copying them.
+        let mut accounts: Vec<(&str, &str)> = Vec::new();
+        let mut services: Vec<String> = Vec::new();
         let mut actions = Vec::with_capacity(policy.statements.len());
         let mut exempt = Vec::with_capacity(policy.statements.len());
         let mut anyone = Vec::new();
@@ -438,7 +440,7 @@ impl<'p> Plain<'p> {
                         has_anyone = true;
                     }
                     PrincipalItem::Account { partition, id } => {
-                        accounts.insert((partition.clone(), id.clone()));
+                        accounts.push((partition, id));
                     }
                     PrincipalItem::User {
                         partition, account, ..
@@ -449,10 +451,10 @@ impl<'p> Plain<'p> {
                     | PrincipalItem::Session {
                         partition, account, ..
                     } => {
-                        accounts.insert((partition.clone(), account.clone()));
+                        accounts.push((partition, account));
                     }
                     PrincipalItem::Service(name) => {
-                        services.insert(name.to_ascii_lowercase());
+                        services.push(name.to_ascii_lowercase());
                     }
                     PrincipalItem::Federated(_) | PrincipalItem::Other(_) => {
                         return Err("principal kind")
@@ -554,10 +556,15 @@ impl<'p> Plain<'p> {
         if allows * (denies + 1) >= SEARCH_BUDGET {
             return Err("search budget");
         }
-        let principal_ids: Vec<String> = accounts.iter().map(|(_, a)| a.clone()).collect();
-        let owner = fresh_account(&principal_ids);
-        accounts.insert((options.partition.clone(), owner.clone()));
-        let ids: Vec<String> = accounts.iter().map(|(_, a)| a.clone()).collect();
+        accounts.sort_unstable();
+        accounts.dedup();
+        services.sort_unstable();
+        services.dedup();
+        let mut ids: Vec<String> = accounts.iter().map(|&(_, a)| a.to_owned()).collect();
+        let owner = fresh_account(&ids);
+        if let Err(at) = accounts.binary_search(&(options.partition.as_str(), owner.as_str())) {
+            ids.insert(at, owner.clone());
+        }
         let unnamed = fresh_account(&ids);
         // Sorted and without repeats (an id may stand in two partitions).
         let mut named = ids.clone();
@@ -834,12 +841,11 @@ impl<'p> Plain<'p> {
             }
         }
         let mut out = Vec::new();
-        for (k, class) in self.strangers.iter().enumerate() {
+        for k in 0..self.strangers.len() {
             for &(allow, _, _, first, actions) in &groups {
                 out.push(Pending {
                     plain: self,
                     k,
-                    class: class.clone(),
                     actions,
                     statement: allow,
                     first,
@@ -1014,7 +1020,7 @@ impl<'p> Plain<'p> {
         let CallerClass::Service { name: Some(name) } = class else {
             return None;
         };
-        if !self.services.contains(name) {
+        if self.services.binary_search(name).is_err() {
             return None;
         }
         let relevant: Vec<usize> = self
@@ -1062,7 +1068,6 @@ struct Pending<'a, 'p> {
     plain: &'a Plain<'p>,
     /// Which stranger class (root, user, session).
     k: usize,
-    class: CallerClass,
     actions: ActionSet,
     /// The allow it goes through.
     statement: usize,
@@ -1072,7 +1077,7 @@ struct Pending<'a, 'p> {
 
 impl Granted for Pending<'_, '_> {
     fn class(&self) -> &CallerClass {
-        &self.class
+        &self.plain.strangers[self.k]
     }
 
     fn actions(&self) -> ActionSet {
@@ -1105,13 +1110,18 @@ fn first_account_but(excluded: &[String]) -> String {
     if let Some(other) = (b'0'..=b'9').find(|d| !held[usize::from(d - b'0')]) {
         digits.push(other);
     }
-    let excluded: BTreeSet<&[u8]> = excluded.iter().map(String::as_bytes).collect();
+    // Sorted once (the named accounts come sorted already) and searched by halves.
+    let mut excluded: Vec<&[u8]> = excluded.iter().map(String::as_bytes).collect();
+    excluded.sort_unstable();
     // An odometer over `digits`: at most one step more than there are accounts.
     let mut at = [0usize; 12];
     loop {
-        let candidate: Vec<u8> = at.iter().map(|&i| digits[i]).collect();
-        if !excluded.contains(candidate.as_slice()) {
-            return String::from_utf8(candidate).expect("digits");
+        let mut candidate = [0u8; 12];
+        for (c, &i) in candidate.iter_mut().zip(&at) {
+            *c = digits[i];
+        }
+        if excluded.binary_search(&candidate.as_slice()).is_err() {
+            return candidate.iter().map(|&b| char::from(b)).collect();
         }
         let mut i = 11;
         loop {
@@ -1196,7 +1206,7 @@ mod tests {
             owner: "999999999999".to_owned(),
             ids: Vec::new(),
             named: Vec::new(),
-            services: BTreeSet::new(),
+            services: Vec::new(),
             strangers: [
                 CallerClass::Anonymous,
                 CallerClass::Anonymous,
@@ -1225,6 +1235,8 @@ mod tests {
             &["123456789012", "210987654321"],
             &["555555555555", "555555555556", "555555555565"],
             &["012345678901", "100000000000", "999999999998"],
+            // Out of order, the first two candidates taken.
+            &["000000000000", "999999999999", "000000000001"],
         ];
         let mut seen = BTreeSet::new();
         for accounts in cases {

@@ -39,7 +39,8 @@ use crate::model::action::ActionItem;
 use crate::model::arn::RepositoryArn;
 use crate::model::document::PolicyDocument;
 use crate::model::names::{
-    AccountId, IamPath, Region, RepositoryName, RoleName, ServiceName, SessionName, UserName,
+    AccountId, IamPath, Partition, Region, RepositoryName, RoleName, ServiceName, SessionName,
+    UserName,
 };
 use crate::model::principal::{AwsPrincipal, Principal};
 use crate::model::statement::{ActionElement, ResourceElement, Statement};
@@ -626,7 +627,8 @@ fn lower_statement(s: &Statement) -> ir::Statement {
 
 fn lower_principal(p: &Principal) -> ir::PrincipalItem {
     use ir::PrincipalItem as I;
-    let s = |x: &dyn std::fmt::Display| x.to_string();
+    // The partition's name copied directly: `to_string` goes through a formatter.
+    let s = |x: &Partition| x.as_str().to_owned();
     match p {
         Principal::Anyone | Principal::Aws(AwsPrincipal::Everyone) => I::Anyone,
         Principal::Aws(AwsPrincipal::Account {
