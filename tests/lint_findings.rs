@@ -26,13 +26,20 @@ fn repository() -> RepositoryArn {
 
 /// (name, code, severity) from the index.
 fn index() -> Vec<(String, String, String)> {
+    rows().into_iter().map(|(n, c, s, _)| (n, c, s)).collect()
+}
+
+/// The index's rows with their fourth column, the actions the findings of the code name
+/// (one finding's list per `;`), empty when not checked.
+fn rows() -> Vec<(String, String, String, String)> {
     std::fs::read_to_string(dir().join("index.tsv"))
         .unwrap()
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| {
             let mut f = l.split('\t').map(str::to_owned);
-            (f.next().unwrap(), f.next().unwrap(), f.next().unwrap())
+            let (name, code, severity) = (f.next().unwrap(), f.next().unwrap(), f.next().unwrap());
+            (name, code, severity, f.next().unwrap_or_default())
         })
         .collect()
 }
@@ -77,6 +84,59 @@ fn every_risky_policy_gets_its_code_at_its_severity() {
         missed.len(),
         missed.join("\n")
     );
+}
+
+/// The actions a grant's message names ("can call A, B: ..." or "can call A, B on this
+/// repository"), sorted.
+fn named_actions(message: &str) -> Vec<String> {
+    let (_, rest) = message.split_once("can call ").unwrap();
+    let rest = rest.strip_prefix("through NotAction, ").unwrap_or(rest);
+    let end = [rest.find(": "), rest.find(" on this repository")]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap();
+    let mut v: Vec<String> = rest[..end].split(", ").map(str::to_owned).collect();
+    v.sort();
+    v
+}
+
+/// A grant's finding names every action the caller can call, and no other: a Deny of some
+/// of them, with or without a condition, through Action or NotAction, changes the list only
+/// by those it always denies.
+#[test]
+fn grants_name_every_action_they_give() {
+    let config = LintConfig::default().repository(repository());
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    for (name, code, _, actions) in rows() {
+        if actions.is_empty() {
+            continue;
+        }
+        let doc = read(&dir().join("risky").join(format!("{name}.json")));
+        let mut got: Vec<Vec<String>> = doc
+            .lint_with(&config)
+            .iter()
+            .filter(|f| f.code.as_str() == code)
+            .map(|f| named_actions(&f.message))
+            .collect();
+        got.sort();
+        let mut expected: Vec<Vec<String>> = actions
+            .split(';')
+            .map(|l| {
+                let mut v: Vec<String> = l.split(',').map(str::to_owned).collect();
+                v.sort();
+                v
+            })
+            .collect();
+        expected.sort();
+        if got != expected {
+            wrong.push(format!("{name}: expected {expected:?}, got {got:?}"));
+        }
+        checked += 1;
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(checked >= 7);
 }
 
 #[test]

@@ -510,7 +510,13 @@ pub(crate) fn outside<G: Granted>(
     public_probe: &mut Probe<'_>,
     out: &mut Vec<Finding>,
 ) -> Option<()> {
-    let mut public: BTreeSet<usize> = BTreeSet::new();
+    // Statement -> what anyone gets through it: the evidence of the first group found, and
+    // the actions of every group found (a deny of some actions under a condition gives those
+    // a grant of their own, with another witness).
+    let mut public: Vec<(usize, Action, Grant, BTreeSet<Action>)> = Vec::new();
+    let listed = |public: &[(usize, Action, Grant, BTreeSet<Action>)], at: usize| {
+        public.iter().position(|p| p.0 == at)
+    };
     // Statement -> what other accounts get through it.
     let mut external: BTreeMap<usize, Vec<(&G, Vec<Action>)>> = BTreeMap::new();
     for a in access {
@@ -524,30 +530,40 @@ pub(crate) fn outside<G: Granted>(
             continue;
         };
         let actions: Vec<Action> = a.actions().iter().collect();
-        if !account.named && !public.contains(&first) {
+        // A group whose actions the statement's finding names already needs no probe.
+        let known =
+            listed(&public, first).is_some_and(|i| actions.iter().all(|x| public[i].3.contains(x)));
+        if !account.named && !known {
             if let Some((action, g)) = public_probe(a.class(), &actions)? {
                 let at = g.statements.first().copied().unwrap_or(first);
-                public.insert(at);
-                let s = &policy.statements[at];
-                out.push(finding(
-                    Code::PublicAccess,
-                    Some(at),
-                    Place::Principal,
-                    format!("Statement[{at}].{}", principal_name(s)),
-                    format!(
-                        "anyone with AWS credentials, in any account and outside any organization the policy names, can call {}: no condition narrows the statement to named accounts, organizations or networks",
-                        list_actions(&actions),
-                    ),
-                    "name the accounts or roles in Principal, or add a condition that names them, such as StringEquals aws:PrincipalOrgID with your organization's id",
-                    Some(Evidence { action, grant: g }),
-                ));
+                match listed(&public, at) {
+                    Some(i) => public[i].3.extend(actions.iter().copied()),
+                    None => public.push((at, action, g, actions.iter().copied().collect())),
+                }
                 continue;
             }
         }
         external.entry(first).or_default().push((a, actions));
     }
+    for (at, action, g, actions) in &public {
+        let at = *at;
+        let s = &policy.statements[at];
+        let actions: Vec<Action> = actions.iter().copied().collect();
+        out.push(finding(
+            Code::PublicAccess,
+            Some(at),
+            Place::Principal,
+            format!("Statement[{at}].{}", principal_name(s)),
+            format!(
+                "anyone with AWS credentials, in any account and outside any organization the policy names, can call {}: no condition narrows the statement to named accounts, organizations or networks",
+                list_actions(&actions),
+            ),
+            "name the accounts or roles in Principal, or add a condition that names them, such as StringEquals aws:PrincipalOrgID with your organization's id",
+            Some(Evidence { action: *action, grant: g.clone() }),
+        ));
+    }
     for (at, grants) in external {
-        if public.contains(&at) {
+        if listed(&public, at).is_some() {
             continue;
         }
         let s = &policy.statements[at];

@@ -742,3 +742,41 @@ fn an_anonymous_caller_meets_no_test_of_a_principal_arn() {
         );
     }
 }
+
+/// A public grant's finding names every action anyone can call: a conditional deny of some
+/// of them gives those a witness of their own (the deny escaped), and they stay in the list;
+/// an unconditional deny takes its actions out.
+#[test]
+fn public_findings_name_every_action_past_the_denies() {
+    use policy_analysis::findings::{findings, Code};
+    let actions = [
+        "ecr:BatchGetImage",
+        "ecr:GetDownloadUrlForLayer",
+        "ecr:ListImages",
+    ];
+    let insecure = || vec![cond("Bool", "aws:SecureTransport", &["false"])];
+    for (deny, named) in [
+        (
+            deny(&["*"], &["ecr:GetDownloadUrlForLayer"], insecure()),
+            "ecr:BatchGetImage, ecr:GetDownloadUrlForLayer, ecr:ListImages:",
+        ),
+        (
+            deny(&["*"], &["ecr:ListImages"], vec![]),
+            "ecr:BatchGetImage, ecr:GetDownloadUrlForLayer:",
+        ),
+    ] {
+        let p = policy(vec![allow(&["*"], &actions, vec![]), deny]);
+        let found: Vec<_> = findings(&p, &options())
+            .into_iter()
+            .filter(|f| f.code == Code::PublicAccess)
+            .collect();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].message.contains(&format!("can call {named}")),
+            "{}",
+            found[0].message
+        );
+        let evidence = found[0].evidence.as_ref().unwrap();
+        assert_witness(&p, &evidence.grant, evidence.action);
+    }
+}
