@@ -822,9 +822,9 @@ fn other_accounts_in_registry_and_public_policies() {
         ),
         (
             "push by another account, deletion denied",
-            statements(&format!(
-                r#"{{"Effect":"Allow","Principal":{{"AWS":"210987654321"}},"Action":["ecr-public:PutImage","ecr-public:DeleteRepository"]}},{{"Effect":"Deny","Principal":"*","Action":"ecr-public:DeleteRepository"}}"#
-            )),
+            statements(
+                r#"{"Effect":"Allow","Principal":{"AWS":"210987654321"},"Action":["ecr-public:PutImage","ecr-public:DeleteRepository"]},{"Effect":"Deny","Principal":"*","Action":"ecr-public:DeleteRepository"}"#,
+            ),
             &["external-write"],
         ),
     ];
