@@ -141,7 +141,8 @@ fn registry_policy_scope_v1_is_a_note_unless_stated() {
     let text = r#"{"Version":"2012-10-17","Statement":[{"Sid":"CrossAccountPull","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":["ecr:BatchGetImage","ecr:ReplicateImage"],"Resource":"arn:aws:ecr:us-west-2:444455556666:repository/prod-*"}]}"#;
     let v2 = RegistryPolicy::from_json(text).unwrap();
     let note = v2.lint();
-    assert_eq!(codes(&note), ["action-outside-scope-v1"]);
+    // The other account's pull is a note too (`tests/policy_kinds.rs`, other accounts).
+    assert_eq!(codes(&note), ["action-outside-scope-v1", "external-read"]);
     assert_eq!(note[0].severity, Severity::Suggestion);
     assert_eq!(note[0].path, "Statement[0].Action[0]");
     let v1 = v2.lint_with(&LintConfig::default().registry_scope(RegistryPolicyScope::V1));
@@ -363,7 +364,7 @@ fn registry_policies_of_our_own() {
                 r#"{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::210987654321:root"}},"Action":"ecr:*","Resource":"{ALL}"}}"#
             )),
             &[],
-            &["wildcard-action"],
+            &["wildcard-action", "external-permissions-management"],
         ),
         (
             "no Resource",
@@ -414,6 +415,7 @@ fn registry_policies_of_our_own() {
             &[
                 "authorization-token-in-repository-policy",
                 "action-outside-scope-v1",
+                "external-read",
             ],
         ),
         (
@@ -430,7 +432,11 @@ fn registry_policies_of_our_own() {
                 r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210987654321:role/reader"},"Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"],"Resource":"arn:aws:ecr:us-west-2:444455556666:repository/shared/*"}"#,
             ),
             &[],
-            &["action-outside-scope-v1", "action-outside-scope-v1"],
+            &[
+                "action-outside-scope-v1",
+                "action-outside-scope-v1",
+                "external-read",
+            ],
         ),
         (
             "a repository name with capitals",
@@ -641,5 +647,237 @@ fn public_repository_policies_of_our_own() {
             .unwrap()
             .lint_as(PolicyKind::PublicRepository);
         assert_eq!(codes(&lint), *expected, "{what}: {lint:#?}");
+    }
+}
+
+/// Access from other accounts in registry and ECR Public repository policies, with its
+/// severity, and the request that shows it allowed by the kind's evaluator. A registry
+/// policy exists to let other accounts replicate and fill pull through caches ("Private
+/// registry permissions",
+/// <https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html>): those
+/// grants are no finding, any other repository action is judged as in a repository policy.
+/// Anyone may pull from an ECR Public repository ("Public repository policies in Amazon ECR
+/// Public", <https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policies.html>):
+/// only push, delete and policy management are findings.
+#[test]
+fn other_accounts_in_registry_and_public_policies() {
+    use ecr_policy::eval::{Caller, Evaluator, Outcome, RegistryEvaluator, Request};
+    const ALL: &str = "arn:aws:ecr:us-west-2:444455556666:repository/*";
+    let registry: Vec<(&str, String, &[&str], Option<&str>)> = vec![
+        (
+            "ecr:* to another account",
+            statements(&format!(
+                r#"{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::210987654321:root"}},"Action":"ecr:*","Resource":"{ALL}"}}"#
+            )),
+            &["wildcard-action", "external-permissions-management"],
+            Some("ecr:SetRepositoryPolicy"),
+        ),
+        (
+            "all but DeleteRepository to another account",
+            statements(&format!(
+                r#"{{"Effect":"Allow","Principal":{{"AWS":"210987654321"}},"NotAction":"ecr:DeleteRepository","Resource":"{ALL}"}}"#
+            )),
+            &["external-permissions-management"],
+            Some("ecr:SetRepositoryPolicy"),
+        ),
+        (
+            "policy management for another account's role",
+            statements(
+                r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210987654321:role/admin"},"Action":["ecr:ReplicateImage","ecr:SetRepositoryPolicy"],"Resource":"arn:aws:ecr:us-west-2:444455556666:repository/mirror/*"}"#,
+            ),
+            &["action-outside-scope-v1", "external-permissions-management"],
+            Some("ecr:SetRepositoryPolicy"),
+        ),
+        (
+            "push beside replication",
+            statements(&format!(
+                r#"{{"Effect":"Allow","Principal":{{"AWS":"210987654321"}},"Action":["ecr:ReplicateImage","ecr:CreateRepository","ecr:PutImage"],"Resource":"{ALL}"}}"#
+            )),
+            &["action-outside-scope-v1", "external-write"],
+            Some("ecr:PutImage"),
+        ),
+        (
+            "replication and cache for another account",
+            statements(&format!(
+                r#"{{"Effect":"Allow","Principal":{{"AWS":"210987654321"}},"Action":["ecr:ReplicateImage","ecr:CreateRepository","ecr:BatchImportUpstreamImage"],"Resource":"{ALL}"}}"#
+            )),
+            &[],
+            None,
+        ),
+        (
+            "ecr:* for the own account",
+            statements(&format!(
+                r#"{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::444455556666:role/admin"}},"Action":"ecr:*","Resource":"{ALL}"}}"#
+            )),
+            &["wildcard-action"],
+            None,
+        ),
+        (
+            "ecr:* to another account, denied again",
+            statements(&format!(
+                r#"{{"Effect":"Allow","Principal":{{"AWS":"210987654321"}},"Action":"ecr:*","Resource":"{ALL}"}},{{"Effect":"Deny","Principal":"*","NotAction":["ecr:ReplicateImage","ecr:CreateRepository"],"Resource":"{ALL}"}}"#
+            )),
+            &["wildcard-action"],
+            None,
+        ),
+        (
+            "ecr:* to another account under a condition",
+            statements(&format!(
+                r#"{{"Effect":"Allow","Principal":{{"AWS":"210987654321"}},"Action":"ecr:*","Resource":"{ALL}","Condition":{{"StringEquals":{{"aws:SourceVpce":"vpce-1a2b3c4d"}}}}}}"#
+            )),
+            &["wildcard-action"],
+            None,
+        ),
+    ];
+    let destination: ecr_policy::model::RepositoryArn =
+        "arn:aws:ecr:us-west-2:444455556666:repository/app"
+            .parse()
+            .unwrap();
+    for (what, text, expected, action) in &registry {
+        let doc = PolicyDocument::from_json(text).unwrap();
+        let lint = doc.lint_as(PolicyKind::Registry);
+        assert_eq!(codes(&lint), *expected, "{what}: {lint:#?}");
+        let external: Vec<_> = lint
+            .iter()
+            .filter(|f| f.code.as_str().starts_with("external-"))
+            .collect();
+        assert_eq!(external.len(), usize::from(action.is_some()), "{what}");
+        for f in external {
+            let action = action.unwrap();
+            let counterexample = f.counterexample.as_deref().unwrap_or_default();
+            assert!(counterexample.contains(action), "{what}: {counterexample}");
+            let sev = if f.code.as_str() == "external-permissions-management" {
+                Severity::SecurityWarning
+            } else {
+                Severity::Warning
+            };
+            assert_eq!(f.severity, sev, "{what}");
+        }
+    }
+    // The registry's account from the options: grants to it are its own.
+    let (_, text, _, _) = &registry[0];
+    let ours = LintConfig::default()
+        .kind(PolicyKind::Registry)
+        .registry_account("210987654321".parse().unwrap());
+    let mine = PolicyDocument::from_json(text).unwrap().lint_with(&ours);
+    assert!(
+        !codes(&mine).contains(&"external-permissions-management"),
+        "{mine:#?}"
+    );
+    // The documented examples stay clean; each request the lint shows is allowed.
+    for text in [REGISTRY_REPLICATION, REGISTRY_PULL_THROUGH_CACHE] {
+        let doc = PolicyDocument::from_json(text).unwrap();
+        assert!(doc.lint_as(PolicyKind::Registry).is_empty());
+    }
+    let remote = Caller::root("210987654321".parse().unwrap());
+    let doc = PolicyDocument::from_json(&registry[1].1).unwrap();
+    let request = Request::new(
+        remote.clone(),
+        ecr_policy::Action::SetRepositoryPolicy,
+        destination,
+    );
+    assert_eq!(
+        RegistryEvaluator::new(&doc).decide(&request),
+        Outcome::Allowed
+    );
+    let found = doc.lint_as(PolicyKind::Registry);
+    assert_eq!(found[0].counterexample, Some(request.to_string()));
+
+    const PUSH: &str = r#"["ecr-public:BatchCheckLayerAvailability","ecr-public:InitiateLayerUpload","ecr-public:UploadLayerPart","ecr-public:CompleteLayerUpload","ecr-public:PutImage"]"#;
+    let public: Vec<(&str, String, &[&str])> = vec![
+        (
+            "policy management and deletion by another account",
+            statements(
+                r#"{"Effect":"Allow","Principal":{"AWS":"210987654321"},"Action":["ecr-public:SetRepositoryPolicy","ecr-public:DeleteRepository"]}"#,
+            ),
+            &["external-permissions-management"],
+        ),
+        (
+            "another account may push",
+            statements(&format!(
+                r#"{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::210987654321:role/release"}},"Action":{PUSH},"Resource":"*"}}"#
+            )),
+            &["external-write"],
+        ),
+        (
+            "another account may delete images",
+            statements(
+                r#"{"Effect":"Allow","Principal":{"AWS":"210987654321"},"Action":"ecr-public:BatchDeleteImage"}"#,
+            ),
+            &["external-write"],
+        ),
+        (
+            "another account may read what anyone may",
+            statements(
+                r#"{"Effect":"Allow","Principal":{"AWS":"210987654321"},"Action":["ecr-public:BatchCheckLayerAvailability","ecr-public:DescribeImages","ecr-public:DescribeImageTags"]}"#,
+            ),
+            &[],
+        ),
+        (
+            "the own account may do everything",
+            statements(
+                r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/admin"},"Action":"ecr-public:*"}"#,
+            ),
+            &[],
+        ),
+        (
+            "push by another account, deletion denied",
+            statements(
+                r#"{"Effect":"Allow","Principal":{"AWS":"210987654321"},"Action":["ecr-public:PutImage","ecr-public:DeleteRepository"]},{"Effect":"Deny","Principal":"*","Action":"ecr-public:DeleteRepository"}"#,
+            ),
+            &["external-write"],
+        ),
+    ];
+    let owner = LintConfig::default()
+        .kind(PolicyKind::PublicRepository)
+        .registry_account("111122223333".parse().unwrap());
+    for (what, text, expected) in &public {
+        let doc = PolicyDocument::from_json(text).unwrap();
+        let lint = doc.lint_with(&owner);
+        assert_eq!(codes(&lint), *expected, "{what}: {lint:#?}");
+        for f in lint
+            .iter()
+            .filter(|f| f.code.as_str().starts_with("external-"))
+        {
+            let sev = if f.code.as_str() == "external-permissions-management" {
+                Severity::SecurityWarning
+            } else {
+                Severity::Warning
+            };
+            assert_eq!(f.severity, sev, "{what}");
+            assert!(f.counterexample.is_some(), "{what}");
+        }
+        // Without the owner, a named account may be the owner's: nothing is judged.
+        let unknown = doc.lint_as(PolicyKind::PublicRepository);
+        assert!(
+            !codes(&unknown).iter().any(|c| c.starts_with("external-")),
+            "{what}"
+        );
+    }
+    // The request of the first, allowed by the evaluator of ECR Public policies.
+    let doc = PolicyDocument::from_json(&public[0].1).unwrap();
+    let on: ecr_policy::model::RepositoryArn = "arn:aws:ecr:us-east-1:111122223333:repository/app"
+        .parse()
+        .unwrap();
+    let request = Request::new(remote, "ecr-public:SetRepositoryPolicy", on);
+    let identity = PolicyDocument::from_json(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        Evaluator::new(&doc)
+            .with_identity_policy(&identity)
+            .decide(&request),
+        Outcome::Allowed
+    );
+    assert_eq!(
+        doc.lint_with(&owner)[0].counterexample,
+        Some(request.to_string())
+    );
+    // The documented ECR Public examples stay clean for their own account.
+    for text in [PUBLIC_ALLOW_PUSH, PUBLIC_CROSS_ACCOUNT_OLD] {
+        let doc = PolicyDocument::from_json(text).unwrap();
+        let lint = doc.lint_with(&owner);
+        assert!(lint.is_empty(), "{lint:#?}");
     }
 }

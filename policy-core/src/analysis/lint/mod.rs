@@ -9,6 +9,7 @@
 
 mod exact;
 mod finding;
+mod kinds;
 mod length;
 mod rules;
 
@@ -103,6 +104,10 @@ impl LintConfig {
     /// The account whose registry a registry policy is for: every repository its `Resource`
     /// names must be in it (`PutRegistryPolicy` always sets the caller's own registry,
     /// <https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutRegistryPolicy.html>).
+    /// Grants to other accounts are judged against it (`external-*` codes); without it, a
+    /// registry policy's owner is the account of the repositories a statement names, and an
+    /// ECR Public repository policy, which names none, has grants to other accounts judged
+    /// only with this account (or [`repository`](Self::repository)) given.
     ///
     /// ```
     /// use policy_core::AccountId;
@@ -176,13 +181,22 @@ fn run(doc: &PolicyDocument, config: &LintConfig, parsed: Option<&ParsedPolicy>)
         config.scope,
         config.account.as_ref(),
     );
-    // What a policy grants is analysed for repository policies.
-    if config.judged_kind() == PolicyKind::Repository {
-        findings.extend(
+    // What a policy grants is analysed for repository policies; for registry and ECR Public
+    // policies, access from other accounts is asked of their evaluators.
+    match config.judged_kind() {
+        PolicyKind::Repository => findings.extend(
             exact::exact_findings(doc, config.repository.as_ref())
                 .into_iter()
                 .map(|f| f.finding),
-        );
+        ),
+        kind @ (PolicyKind::Registry | PolicyKind::PublicRepository) => {
+            let owner = config
+                .account
+                .as_ref()
+                .or(config.repository.as_ref().map(RepositoryArn::account));
+            findings.extend(kinds::external_findings(doc, kind, config.scope, owner));
+        }
+        PolicyKind::Identity => {}
     }
     findings.retain(|f| config.keeps(doc, f));
     if let Some(p) = parsed {
