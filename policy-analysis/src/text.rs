@@ -158,14 +158,18 @@ pub(crate) struct Nfa {
     states: Vec<State>,
     start: u32,
     accept: u32,
-    /// [`Nfa::distances`], worked out the first time they are asked for.
-    distances: Derived,
+    /// [`Nfa::distances`] and [`Nfa::shortest_unique`], worked out the first time they are
+    /// asked for.
+    derived: Derived,
 }
 
 /// What is worked out from an automaton once it is built: no part of what it accepts, so
 /// two automata with the same states are equal and hash alike whatever either has worked out.
 #[derive(Clone, Debug, Default)]
-struct Derived(std::cell::OnceCell<Vec<u32>>);
+struct Derived {
+    distances: std::cell::OnceCell<Vec<u32>>,
+    shortest: std::cell::OnceCell<Option<String>>,
+}
 
 impl PartialEq for Derived {
     fn eq(&self, _: &Derived) -> bool {
@@ -216,7 +220,7 @@ impl Nfa {
             states: vec![State::default(), State::default()],
             start: 0,
             accept: 1,
-            distances: Derived::default(),
+            derived: Derived::default(),
         }
     }
 
@@ -443,7 +447,9 @@ impl Nfa {
     /// For each state, the fewest characters that lead from it to acceptance (`u32::MAX` when
     /// none do): a walk backwards from the accepting state, empty moves costing nothing.
     fn distances(&self) -> &[u32] {
-        self.distances.0.get_or_init(|| self.count_distances())
+        self.derived
+            .distances
+            .get_or_init(|| self.count_distances())
     }
 
     fn count_distances(&self) -> Vec<u32> {
@@ -516,6 +522,53 @@ impl Nfa {
             }
         }
         None
+    }
+
+    /// The automaton's shortest string when it has only one, each of its characters taken by
+    /// `Exact` moves alone (a pattern's literal parts, its `*`s taken empty, such as
+    /// `arn:aws:codebuild:us-east-1:111122223333:project/` of `...:project/*`); `None`
+    /// otherwise (a `?`, a class or letters ignoring case on a shortest path, or two shortest
+    /// strings), whatever it accepts. A walk down the distances to acceptance: at each step
+    /// only the moves that bring the set one character closer count.
+    fn shortest_unique(&self) -> Option<&str> {
+        self.derived
+            .shortest
+            .get_or_init(|| self.find_shortest_unique())
+            .as_deref()
+    }
+
+    fn find_shortest_unique(&self) -> Option<String> {
+        let dist = self.distances();
+        let mut marks = Marks::new(self.states.len());
+        let mut set = self.start_set(&mut marks);
+        let least = |set: &[u32]| set.iter().map(|&s| dist[s as usize]).min();
+        let mut left = least(&set).filter(|&d| d != u32::MAX)?;
+        let mut text = String::new();
+        let mut next = Vec::new();
+        while left > 0 {
+            let mut only: Option<char> = None;
+            for &s in &set {
+                if dist[s as usize] != left {
+                    continue;
+                }
+                for &(cs, t) in &self.states[s as usize].next {
+                    if dist[t as usize] != left - 1 {
+                        continue;
+                    }
+                    match (cs, only) {
+                        (CharSet::Exact(c), None) => only = Some(c),
+                        (CharSet::Exact(c), Some(o)) if c == o => {}
+                        _ => return None,
+                    }
+                }
+            }
+            let c = only?;
+            text.push(c);
+            self.step_into(&set, c, &mut marks, &mut next);
+            std::mem::swap(&mut set, &mut next);
+            left = least(&set)?;
+        }
+        Some(text)
     }
 
     fn char_sets(&self) -> impl Iterator<Item = CharSet> + '_ {
@@ -830,6 +883,17 @@ pub(crate) fn solve(all: &[&Nfa], none: &[&Nfa]) -> Sat<String> {
     if let Some(sat) = known {
         return sat;
     }
+    // A positive automaton whose shortest string is its only one (a pattern of literals and
+    // `*`s): when every other automaton takes that string as well, no shorter string passes
+    // and none other of its length, so it is the search's answer, found without the walk
+    // (its characters are literals of the alphabet). The walk keeps every other question; a
+    // question asked before is answered from memory first, which is cheaper. Where the walk
+    // would run out of budget first (a string longer than the budget's depth) this answers
+    // Yes where the walk says Unknown: still a true Yes, the string being checked against
+    // every automaton. It never says No.
+    if let Some(text) = shortest_passing(all, none) {
+        return Sat::Yes(text);
+    }
     let sat = search(all, none, true);
     ANSWERS.with(|m| {
         let mut m = m.borrow_mut();
@@ -842,6 +906,22 @@ pub(crate) fn solve(all: &[&Nfa], none: &[&Nfa]) -> Sat<String> {
             .push((nfas, all.len(), sat.clone()));
     });
     sat
+}
+
+/// The shortcut of [`solve`]: the only shortest string of some positive automaton, when every
+/// automaton of `all` accepts it and none of `none` does. That automaton accepts it by
+/// construction (the walk of [`Nfa::shortest_unique`] ends in its accepting state); the
+/// others are matched here, so a string returned passes whatever the search's budget.
+fn shortest_passing(all: &[&Nfa], none: &[&Nfa]) -> Option<String> {
+    all.iter().enumerate().find_map(|(i, n)| {
+        let text = n.shortest_unique()?;
+        let passes = all
+            .iter()
+            .enumerate()
+            .all(|(j, m)| j == i || m.matches(text))
+            && !none.iter().any(|m| m.matches(text));
+        passes.then(|| text.to_owned())
+    })
 }
 
 /// One component of the product, determinized as the search goes: each set of its states
@@ -1309,5 +1389,90 @@ mod tests {
         }
         // Both answers are asked about, many times.
         assert!(yes > 100 && no > 50, "{yes} {no}");
+    }
+
+    #[test]
+    fn the_only_shortest_string_is_what_the_walk_finds() {
+        assert_eq!(
+            Nfa::arns(["arn:aws:codebuild:us-east-1:111122223333:project/*"]).shortest_unique(),
+            Some("arn:aws:codebuild:us-east-1:111122223333:project/")
+        );
+        assert_eq!(like("a*b*").shortest_unique(), Some("ab"));
+        // Two shortest strings, or a shortest path through `?`, a class or letters ignoring
+        // case: not this shortcut's.
+        for n in [
+            Nfa::strings(["ab", "ac"], false, false),
+            like("a?c*"),
+            Nfa::strings(["abc*"], true, true),
+            Nfa::from_re(&crate::keys::account_re()),
+        ] {
+            assert_eq!(n.shortest_unique(), None, "{n:?}");
+        }
+        // Two patterns of one shortest string each: still one shortest string.
+        assert_eq!(
+            Nfa::strings(["ab*", "a*b"], true, false).shortest_unique(),
+            Some("ab")
+        );
+        let mut questions = questions();
+        questions.extend(random_questions(600));
+        // Patterns of literals and `*`s beside the same negatives, where the shortcut applies.
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |m: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % m
+        };
+        let pieces = ["a", "b", "ab", "*", ":", "b*"];
+        for _ in 0..600 {
+            // The counts drawn first: `glob` holds the generator while it lives.
+            let (positives, negatives) = (1 + next(2), next(3));
+            let mut glob = || {
+                (0..1 + next(5))
+                    .map(|_| pieces[next(pieces.len() as u64) as usize])
+                    .collect::<String>()
+            };
+            let all: Vec<Nfa> = (0..positives).map(|_| like(&glob())).collect();
+            let none: Vec<Nfa> = (0..negatives).map(|_| like(&glob())).collect();
+            questions.push((all, none));
+        }
+        let mut taken = 0;
+        for (all, none) in &questions {
+            for n in all.iter().chain(none) {
+                if let Some(text) = n.shortest_unique() {
+                    assert!(n.matches(text), "{text:?}: {n:?}");
+                }
+            }
+            let all: Vec<&Nfa> = all.iter().collect();
+            let none: Vec<&Nfa> = none.iter().collect();
+            if let Some(text) = shortest_passing(&all, &none) {
+                assert_eq!(
+                    Sat::Yes(text),
+                    search(&all, &none, true),
+                    "{all:?} {none:?}"
+                );
+                taken += 1;
+            }
+            assert_eq!(solve(&all, &none), search(&all, &none, true));
+        }
+        assert!(taken > 200, "{taken}");
+    }
+
+    #[test]
+    fn past_the_budget_the_shortcut_answers_only_what_passes() {
+        // A string deeper than the walk's budget: the walk gives up, the shortcut's string
+        // passes every automaton.
+        let long = "a".repeat(BUDGET + 10);
+        let all = [like(&format!("{long}*")), like("a*")];
+        let none = [like("*b*")];
+        let all: Vec<&Nfa> = all.iter().collect();
+        let none: Vec<&Nfa> = none.iter().collect();
+        assert_eq!(search(&all, &none, true), Sat::Unknown);
+        assert_eq!(solve(&all, &none), Sat::Yes(long.clone()));
+        // A negative taking the string: no answer from the shortcut, the walk's Unknown.
+        let none = [like("a*")];
+        let none: Vec<&Nfa> = none.iter().collect();
+        assert_eq!(shortest_passing(&all, &none), None);
+        assert_eq!(solve(&all, &none), Sat::Unknown);
     }
 }
