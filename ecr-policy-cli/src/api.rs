@@ -8,7 +8,7 @@ pub use ecr_policy::eval::{Caller, Evaluator, Outcome, Request, RequestAction};
 #[cfg(feature = "aws")]
 pub use ecr_policy::json::InvalidPolicy;
 pub use ecr_policy::json::ParsedPolicy;
-pub use ecr_policy::lint::{LintCode, LintConfig, Severity};
+pub use ecr_policy::lint::{Finding, LintCode, LintConfig, Severity};
 pub use ecr_policy::model::PolicyKind as ModelKind;
 pub use ecr_policy::model::RepositoryArn;
 #[cfg(feature = "aws")]

@@ -104,6 +104,21 @@ pub struct Unknown {
     pub offset: usize,
 }
 
+/// A value CloudFormation reads otherwise than it is written: an unquoted `012345670123` is
+/// the octal number 1402433619 in YAML 1.1, the version CloudFormation reads. The policy is
+/// checked with the value CloudFormation reads; this is reported as an error.
+/// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Misread {
+    /// As written.
+    pub written: String,
+    /// As CloudFormation reads it.
+    pub read: String,
+    /// The JSON path in the policy.
+    pub path: String,
+    pub offset: usize,
+}
+
 /// The policy text, or why there is none.
 #[derive(Clone, Debug)]
 pub enum Body {
@@ -112,6 +127,7 @@ pub enum Body {
         text: String,
         map: OffsetMap,
         unknowns: Vec<Unknown>,
+        misread: Vec<Misread>,
     },
     /// The whole policy is left to deployment time.
     Unknown(Unknown),
@@ -127,6 +143,10 @@ pub struct Embedded {
     pub label: Option<String>,
     pub kind: PolicyKind,
     pub body: Body,
+    /// The choice of `Fn::If` conditions this reading of the policy makes (`if A, unless B`),
+    /// when statements of its list are chosen by conditions; the findings every reading has
+    /// are reported once, without it.
+    pub when: Option<String>,
 }
 
 /// What a file is.
@@ -206,8 +226,22 @@ fn resources_of(file: &str, resources: &Node, at: &str, json: bool, out: &mut Ve
                         label: Some(format!("{label} ({when} {condition})")),
                         kind,
                         body: template_body(file, branch, json),
+                        when: None,
                     });
                 }
+            }
+            continue;
+        }
+        if let Some(readings) = statement_choices(policy) {
+            // Statements of the list chosen by conditions: each reading of the policy is
+            // checked.
+            for (when, reading) in readings {
+                out.push(Embedded {
+                    label: Some(label.clone()),
+                    kind,
+                    body: generate(&reading, None, !json),
+                    when: Some(when),
+                });
             }
             continue;
         }
@@ -215,8 +249,83 @@ fn resources_of(file: &str, resources: &Node, at: &str, json: bool, out: &mut Ve
             label: Some(label),
             kind,
             body: template_body(file, policy, json),
+            when: None,
         });
     }
+}
+
+/// The most conditions whose statements are chosen, each reading checked: 2^3 readings.
+const MAX_STATEMENT_CONDITIONS: usize = 3;
+
+/// An item of a `Statement` list chosen by a condition: its condition and its two values, each
+/// a statement written out or `AWS::NoValue`.
+fn chosen_statement(item: &Node) -> Option<(&str, [&Node; 2])> {
+    let (what, inner) = intrinsic(item)?;
+    if what != "!If" && what != "Fn::If" {
+        return None;
+    }
+    let [condition, yes, no] = inner.items() else {
+        return None;
+    };
+    let written = |n: &Node| {
+        is_no_value(n) || (matches!(n.value, Value::Object(_)) && intrinsic(n).is_none())
+    };
+    (written(yes) && written(no)).then_some((condition.as_str()?, [yes, no]))
+}
+
+/// The readings of a policy whose `Statement` list holds `Fn::If [Cond, statement,
+/// statement or AWS::NoValue]` items: for every choice of the conditions, the policy with each
+/// item replaced by its chosen statement or left out, and the choice in words (`if A, unless
+/// B`). None when no item is chosen so, or more than [`MAX_STATEMENT_CONDITIONS`] conditions
+/// choose them (the items then stay unknown).
+/// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-conditions.html#intrinsic-function-reference-conditions-if
+fn statement_choices(policy: &Node) -> Option<Vec<(String, Node)>> {
+    let statements = policy.get("Statement")?;
+    let mut conditions: Vec<String> = Vec::new();
+    for item in statements.items() {
+        if let Some((c, _)) = chosen_statement(item) {
+            if !conditions.iter().any(|x| x == c) {
+                conditions.push(c.to_owned());
+            }
+        }
+    }
+    if conditions.is_empty() || conditions.len() > MAX_STATEMENT_CONDITIONS {
+        return None;
+    }
+    let mut readings = Vec::new();
+    for choice in 0..1usize << conditions.len() {
+        // Bit k clear: condition k holds; the first reading takes every statement's `if`.
+        let holds = |c: &str| {
+            let k = conditions.iter().position(|x| x == c).unwrap_or(0);
+            choice & (1 << k) == 0
+        };
+        let mut items = Vec::new();
+        for item in statements.items() {
+            match chosen_statement(item) {
+                Some((c, [yes, no])) => {
+                    let branch = if holds(c) { yes } else { no };
+                    if !is_no_value(branch) {
+                        items.push(branch.clone());
+                    }
+                }
+                None => items.push(item.clone()),
+            }
+        }
+        let when: Vec<String> = conditions
+            .iter()
+            .map(|c| format!("{} {c}", if holds(c) { "if" } else { "unless" }))
+            .collect();
+        let mut reading = policy.clone();
+        if let Value::Object(entries) = &mut reading.value {
+            for (key, _, value) in entries.iter_mut() {
+                if key == "Statement" {
+                    value.value = Value::Array(items.clone());
+                }
+            }
+        }
+        readings.push((when.join(", "), reading));
+    }
+    Some(readings)
 }
 
 /// The condition and the two values of `Fn::If` when at least one of them is written out
@@ -308,6 +417,7 @@ pub fn terraform_config(file: &str, root: &Node) -> Vec<Embedded> {
                             label: Some(format!("{t}.{name}.{attribute}")),
                             kind,
                             body,
+                            when: None,
                         });
                     }
                 }
@@ -358,6 +468,7 @@ pub fn terraform(file: &str, root: &Node) -> Vec<Embedded> {
                     label,
                     kind,
                     body: string_body(file, policy, None),
+                    when: None,
                 }),
                 _ => {
                     let unknown = c.get("after_unknown").and_then(|a| a.get(attribute));
@@ -371,6 +482,7 @@ pub fn terraform(file: &str, root: &Node) -> Vec<Embedded> {
                                 scope: String::new(),
                                 offset: u.start,
                             }),
+                            when: None,
                         });
                     }
                 }
@@ -397,6 +509,7 @@ pub fn terraform(file: &str, root: &Node) -> Vec<Embedded> {
                         label: Some(format!("{address}.{attribute}")),
                         kind,
                         body: string_body(file, policy, None),
+                        when: None,
                     });
                 }
             }
@@ -480,9 +593,10 @@ fn template_body(file: &str, node: &Node, json: bool) -> Body {
                 text: file[node.start..node.end].to_owned(),
                 map,
                 unknowns: Vec::new(),
+                misread: Vec::new(),
             }
         }
-        Value::Object(_) => generate(node, None),
+        Value::Object(_) => generate(node, None, !json),
         Value::Null => Body::NotAPolicy {
             offset: node.start,
             found: "null",
@@ -521,6 +635,7 @@ fn string_body(file: &str, node: &Node, sub: Option<&str>) -> Body {
             text: text.clone(),
             map,
             unknowns: Vec::new(),
+            misread: Vec::new(),
         };
     };
     match parse_json(text) {
@@ -550,12 +665,14 @@ fn string_body(file: &str, node: &Node, sub: Option<&str>) -> Body {
             text: text.clone(),
             map,
             unknowns: Vec::new(),
+            misread: Vec::new(),
         },
-        Ok(tree) => match generate(&tree, Some(sub)) {
+        Ok(tree) => match generate(&tree, Some(sub), false) {
             Body::Text {
                 text,
                 map: inner,
                 mut unknowns,
+                misread,
             } => {
                 for u in &mut unknowns {
                     u.offset = map.map(u.offset).0;
@@ -564,6 +681,7 @@ fn string_body(file: &str, node: &Node, sub: Option<&str>) -> Body {
                     text,
                     map: map.compose(&inner),
                     unknowns,
+                    misread,
                 }
             }
             Body::Unknown(mut u) => {
@@ -710,6 +828,8 @@ fn literal_map(file: &str, node: &Node, text: &str, map: &mut OffsetMap) -> bool
     true
 }
 
+const PLAIN: StrSource = StrSource::Yaml(ScalarStyle::Plain);
+
 /// Logical position of a value, for placeholders and the lint's paths.
 #[derive(Clone)]
 enum Part {
@@ -792,12 +912,16 @@ struct Gen<'s> {
     out: String,
     map: OffsetMap,
     unknowns: Vec<Unknown>,
+    misread: Vec<Misread>,
     sub: Option<&'s str>,
+    /// The tree was read from YAML, whose scalars CloudFormation takes as strings.
+    yaml: bool,
 }
 
 /// Writes the tree as JSON text, recording where each value came from; intrinsics become
-/// placeholders and [`Unknown`]s.
-pub fn generate(node: &Node, sub: Option<&str>) -> Body {
+/// placeholders and [`Unknown`]s. `yaml` when the tree is a YAML template's or policy's: a
+/// number is then the string written (`AWS: 123456789012`), as CloudFormation reads it.
+pub fn generate(node: &Node, sub: Option<&str>, yaml: bool) -> Body {
     if let Some((what, _)) = intrinsic(node) {
         return Body::Unknown(Unknown {
             what,
@@ -810,7 +934,9 @@ pub fn generate(node: &Node, sub: Option<&str>) -> Body {
         out: String::new(),
         map: OffsetMap::default(),
         unknowns: Vec::new(),
+        misread: Vec::new(),
         sub,
+        yaml,
     };
     g.value(node, &mut Vec::new());
     if let Some(u) = g
@@ -824,6 +950,37 @@ pub fn generate(node: &Node, sub: Option<&str>) -> Body {
         text: g.out,
         map: g.map,
         unknowns: g.unknowns,
+        misread: g.misread,
+    }
+}
+
+/// The number YAML 1.1 reads in a plain scalar written as an octal integer there (`0`, then
+/// octal digits and `_`), which YAML 1.2 (this reader) takes as a string: an account id with a
+/// leading zero and no 8 or 9, unquoted. CloudFormation reads YAML 1.1, and such an id is
+/// another number to it (`012345670123` is 1402433619).
+/// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html
+fn yaml11_octal(s: &str) -> Option<String> {
+    let (sign, unsigned) = match s.as_bytes().first() {
+        Some(b'-') => ("-", &s[1..]),
+        Some(b'+') => ("", &s[1..]),
+        _ => ("", s),
+    };
+    let digits = unsigned.strip_prefix('0')?;
+    if !digits.bytes().all(|b| matches!(b, b'0'..=b'7' | b'_')) || !digits.contains(|c| c != '_') {
+        return None;
+    }
+    let mut value: u128 = 0;
+    for b in digits.bytes().filter(|&b| b != b'_') {
+        value = value.checked_mul(8)?.checked_add(u128::from(b - b'0'))?;
+    }
+    Some(format!("{sign}{value}"))
+}
+
+/// How an intrinsic that leaves a value unknown is named: `!Ref AWS::AccountId`, `Fn::GetAtt`.
+fn intrinsic_text(what: &str, inner: &Node) -> String {
+    match inner.as_str() {
+        Some(name) if what == "!Ref" || what == "Ref" => format!("{what} {name}"),
+        _ => what.to_owned(),
     }
 }
 
@@ -873,6 +1030,22 @@ impl Gen<'_> {
             return;
         }
         if let Some((what, _)) = intrinsic(node) {
+            // A string built from literals is the string (`!Join ['', [...]]`, a `!Sub`
+            // without variables); a `!Join` with an unknown part is named by that part.
+            if self.sub.is_none() && (what.ends_with("Join") || what.ends_with("Sub")) {
+                match self.text_of(node, parts) {
+                    Ok(text) => {
+                        self.mark(node.start);
+                        self.string(&text);
+                        return;
+                    }
+                    Err(part) if what.ends_with("Join") => {
+                        self.unknown(part, node.start, parts);
+                        return;
+                    }
+                    Err(_) => {}
+                }
+            }
             self.unknown(what, node.start, parts);
             return;
         }
@@ -883,7 +1056,7 @@ impl Gen<'_> {
                 let mut first = true;
                 for (key, key_at, v) in entries {
                     if let Some(sub) = self.sub {
-                        if let Some(var) = sub_variable(key) {
+                        if let Some(var) = sub_variable(key, sub) {
                             // A key left to deployment: the entry is left out, and what holds
                             // it is unknown (`scope`, the path without the key).
                             parts.push(Part::Key(key.clone()));
@@ -904,7 +1077,7 @@ impl Gen<'_> {
                     first = false;
                     self.mark(*key_at);
                     if self.sub.is_some() {
-                        self.string(&key.replace("${!", "${"));
+                        self.string(&sub_literal(key, self.sub));
                     } else {
                         self.string(key);
                     }
@@ -930,16 +1103,21 @@ impl Gen<'_> {
             }
             Value::Str(s, _) => {
                 if let Some(sub) = self.sub {
-                    if let Some(var) = sub_variable(s) {
+                    if let Some(var) = sub_variable(s, sub) {
                         self.unknown(variable_text(sub, var), node.start, parts);
                         return;
                     }
                     self.mark(node.start);
-                    self.string(&s.replace("${!", "${"));
+                    self.string(&sub_literal(s, Some(sub)));
                     return;
                 }
+                let text = self.scalar(node, s, parts);
                 self.mark(node.start);
-                self.string(s);
+                self.string(&text);
+            }
+            Value::Number(n) if self.yaml => {
+                self.mark(node.start);
+                self.string(n);
             }
             Value::Number(n) => {
                 self.mark(node.start);
@@ -957,14 +1135,121 @@ impl Gen<'_> {
         }
     }
 
+    /// A string scalar as CloudFormation reads it (see [`yaml11_octal`]).
+    fn scalar(&mut self, node: &Node, s: &str, parts: &[Part]) -> String {
+        if self.yaml && matches!(node.value, Value::Str(_, PLAIN)) {
+            if let Some(read) = yaml11_octal(s) {
+                self.misread.push(Misread {
+                    written: s.to_owned(),
+                    read: read.clone(),
+                    path: path_text(parts),
+                    offset: node.start,
+                });
+                return read;
+            }
+        }
+        s.to_owned()
+    }
+
+    /// The text of a string CloudFormation builds from literals: a scalar, `Fn::Join` of such
+    /// texts, `Fn::Sub` whose variables its own map gives as such texts; otherwise the
+    /// intrinsic that leaves it unknown.
+    /// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-join.html
+    /// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-sub.html
+    fn text_of(&mut self, node: &Node, parts: &[Part]) -> Result<String, String> {
+        let Some((what, inner)) = intrinsic(node) else {
+            return match &node.value {
+                Value::Str(s, _) => Ok(self.scalar(node, s, parts)),
+                Value::Number(n) => Ok(n.clone()),
+                Value::Bool(b) if self.yaml => Ok(b.to_string()),
+                _ => Err("a value that is no string".to_owned()),
+            };
+        };
+        match what.as_str() {
+            "!Join" | "Fn::Join" => {
+                let [delimiter, list] = inner.items() else {
+                    return Err(what);
+                };
+                let delimiter = self.text_of(delimiter, parts).map_err(|_| what.clone())?;
+                let Value::Array(items) = &list.value else {
+                    let of =
+                        intrinsic(list).map_or_else(String::new, |(w, i)| intrinsic_text(&w, i));
+                    return Err(format!("{what} list {of}").trim_end().to_owned());
+                };
+                let mut text = String::new();
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        text.push_str(&delimiter);
+                    }
+                    let part = self
+                        .text_of(item, parts)
+                        .map_err(|e| format!("{what} part {e}"))?;
+                    text.push_str(&part);
+                }
+                Ok(text)
+            }
+            "!Sub" | "Fn::Sub" => {
+                let (template, vars) = match &inner.value {
+                    Value::Array(items) => (items.first(), items.get(1)),
+                    _ => (Some(inner), None),
+                };
+                let Some(template) = template.and_then(Node::as_str) else {
+                    return Err(what);
+                };
+                let mut text = String::new();
+                let mut rest = template;
+                while let Some(i) = rest.find("${") {
+                    text.push_str(&rest[..i]);
+                    let after = &rest[i + 2..];
+                    if let Some(literal) = after.strip_prefix('!') {
+                        text.push_str("${");
+                        rest = literal;
+                        continue;
+                    }
+                    let Some(end) = after.find('}') else {
+                        text.push_str(&rest[i..]);
+                        rest = "";
+                        break;
+                    };
+                    let var = &after[..end];
+                    let value = vars
+                        .and_then(|v| v.get(var))
+                        .ok_or_else(|| format!("{what} variable ${{{var}}}"))?;
+                    text.push_str(&self.text_of(value, parts)?);
+                    rest = &after[end + 1..];
+                }
+                text.push_str(rest);
+                Ok(text)
+            }
+            _ => Err(intrinsic_text(&what, inner)),
+        }
+    }
+
     fn string(&mut self, s: &str) {
         self.out
             .push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned()));
     }
 }
 
-/// The first `${Name}` of a `Fn::Sub` template string; `${!Name}` is literal text.
-fn sub_variable(s: &str) -> Option<&str> {
+/// The first `${Name}` of a `Fn::Sub` template string; `${!Name}` is literal text. In a
+/// Terraform template (`sub` is [`TERRAFORM`]) `$${` is the literal text `${`.
+/// https://developer.hashicorp.com/terraform/language/expressions/strings#escape-sequences
+fn sub_variable<'t>(s: &'t str, sub: &str) -> Option<&'t str> {
+    if sub == TERRAFORM {
+        let mut i = 0;
+        while let Some(at) = s[i..].find('$').map(|a| a + i) {
+            let rest = &s[at..];
+            if rest.starts_with("$${") {
+                i = at + 3;
+            } else if let Some(after) = rest.strip_prefix("${") {
+                let end = after.find('}')?;
+                return Some(&after[..end]);
+            } else {
+                i = at + 1;
+            }
+        }
+        return None;
+    }
     let mut rest = s;
     while let Some(i) = rest.find("${") {
         let after = &rest[i + 2..];
@@ -978,6 +1263,16 @@ fn sub_variable(s: &str) -> Option<&str> {
     None
 }
 
+/// The text of a template string without variables: `${!` is `${` in `Fn::Sub`, and `$${`
+/// and `%%{` are `${` and `%{` in Terraform.
+fn sub_literal(s: &str, sub: Option<&str>) -> String {
+    match sub {
+        Some(TERRAFORM) => s.replace("$${", "${").replace("%%{", "%{"),
+        Some(_) => s.replace("${!", "${"),
+        None => s.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -989,6 +1284,7 @@ mod tests {
                 text,
                 map,
                 unknowns,
+                ..
             } => (text, map, unknowns),
             other => panic!("{other:?}"),
         }
@@ -1100,6 +1396,115 @@ mod tests {
         assert_eq!(unknowns[0].what, "!Sub variable ${K}");
         assert_eq!(unknowns[0].scope, "Statement[0].Condition.StringEquals");
         assert_eq!(&file[unknowns[0].offset..unknowns[0].offset + 5], "\"aws:");
+    }
+
+    #[test]
+    fn yaml_scalars_are_read_as_cloudformation_reads_them() {
+        assert_eq!(yaml11_octal("012345670123").as_deref(), Some("1402433619"));
+        assert_eq!(yaml11_octal("-0_17").as_deref(), Some("-15"));
+        // An 8 or a 9 makes it no octal number: a string, as written.
+        for s in ["012345678901", "0", "0_", "00x", "123", "0o17", ""] {
+            assert_eq!(yaml11_octal(s), None, "{s}");
+        }
+        let file = "P:\n  Statement:\n    - Principal: {AWS: [123456789012, 012345670123, '012345670123']}\n";
+        let root = parse_yaml(file).unwrap();
+        let body = template_body(file, root.get("P").unwrap(), false);
+        let Body::Text { text, misread, .. } = &body else {
+            panic!("{body:?}")
+        };
+        assert_eq!(
+            text,
+            r#"{"Statement":[{"Principal":{"AWS":["123456789012","1402433619","012345670123"]}}]}"#
+        );
+        assert_eq!(misread.len(), 1);
+        assert_eq!(misread[0].path, "Statement[0].Principal.AWS[1]");
+        assert_eq!(&file[misread[0].offset..misread[0].offset + 3], "012");
+        // JSON numbers stay numbers, for the reader to refuse where a string goes.
+        let file =
+            r#"{"P": {"Statement": [{"Principal": {"AWS": 123456789012}, "Sid": {"Ref": "S"}}]}}"#;
+        let root = parse_json(file).unwrap();
+        let body = template_body(file, root.get("P").unwrap(), true);
+        let (text, _, _) = text_of(&body);
+        assert!(text.contains(r#""AWS":123456789012"#), "{text}");
+    }
+
+    #[test]
+    fn joined_strings_are_built_from_their_parts() {
+        let file = concat!(
+            "P:\n  Statement:\n",
+            "    - Sid: !Join ['', [a, !Sub 'b${!c}', 1, !Join ['-', [d, e]]]]\n",
+            "      Action: {Fn::Join: [':', [ecr, !Sub ['${A}', {A: ListImages}]]]}\n",
+            "      Principal: {AWS: !Join ['', ['arn:aws:iam::', !Ref AWS::AccountId, ':root']]}\n",
+            "      Resource: [!Join ['', !Ref Parts], !Join [',', [!Sub '${X}']]]\n",
+        );
+        let root = parse_yaml(file).unwrap();
+        let body = template_body(file, root.get("P").unwrap(), false);
+        let (text, _, unknowns) = text_of(&body);
+        assert!(text.contains(r#""Sid":"ab${c}1d-e""#), "{text}");
+        assert!(text.contains(r#""Action":"ecr:ListImages""#), "{text}");
+        let what: Vec<&str> = unknowns.iter().map(|u| u.what.as_str()).collect();
+        assert_eq!(
+            what,
+            [
+                "!Join part !Ref AWS::AccountId",
+                "!Join list !Ref Parts",
+                "!Join part !Sub variable ${X}"
+            ]
+        );
+        // A `!Sub` with a variable on its own stays named as before.
+        let file = "P: {Statement: [{Sid: !Sub '${X}'}]}\n";
+        let root = parse_yaml(file).unwrap();
+        let body = template_body(file, root.get("P").unwrap(), false);
+        let (_, _, unknowns) = text_of(&body);
+        assert_eq!(unknowns[0].what, "!Sub");
+    }
+
+    #[test]
+    fn terraform_escapes_are_literal_text() {
+        assert_eq!(sub_variable("a$${b}c", TERRAFORM), None);
+        assert_eq!(sub_variable("$$${b}", TERRAFORM), None);
+        assert_eq!(sub_variable("$${a}${b}", TERRAFORM), Some("b"));
+        assert_eq!(sub_variable("$x${!b}", TERRAFORM), Some("!b"));
+        assert_eq!(sub_variable("${!b}${c}", "!Sub"), Some("c"));
+        assert_eq!(sub_literal("$${a}%%{b}", Some(TERRAFORM)), "${a}%{b}");
+        assert_eq!(sub_literal("${!a}", Some("Fn::Sub")), "${a}");
+    }
+
+    #[test]
+    fn statements_chosen_by_conditions_give_each_reading() {
+        let file = concat!(
+            "P:\n  Statement:\n",
+            "    - {Sid: A}\n",
+            "    - !If [C, {Sid: B}, !Ref AWS::NoValue]\n",
+            "    - Fn::If: [D, {Sid: E}, {Sid: F}]\n",
+            "    - !If [C, {Sid: G}, {Sid: H}]\n",
+        );
+        let root = parse_yaml(file).unwrap();
+        let readings = statement_choices(root.get("P").unwrap()).unwrap();
+        let got: Vec<(String, String)> = readings
+            .iter()
+            .map(|(when, r)| {
+                let sids = r.get("Statement").unwrap().items().iter();
+                let sids = sids.map(|s| s.get("Sid").and_then(Node::as_str).unwrap_or("?"));
+                (when.clone(), sids.collect::<Vec<_>>().join(""))
+            })
+            .collect();
+        let want = [
+            ("if C, if D", "ABEG"),
+            ("unless C, if D", "AEH"),
+            ("if C, unless D", "ABFG"),
+            ("unless C, unless D", "AFH"),
+        ];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(w, s)| ((*w).to_owned(), (*s).to_owned()))
+            .collect();
+        assert_eq!(got, want);
+        // A branch left to deployment, or too many conditions: no readings.
+        let file = "P: {Statement: [!If [C, !Ref S, !Ref AWS::NoValue]]}\n";
+        assert!(statement_choices(parse_yaml(file).unwrap().get("P").unwrap()).is_none());
+        let file = "P: {Statement: [!If [A, {}, {}], !If [B, {}, {}], !If [C, {}, {}], !If [D, {}, {}]]}\n";
+        assert!(statement_choices(parse_yaml(file).unwrap().get("P").unwrap()).is_none());
     }
 
     #[test]

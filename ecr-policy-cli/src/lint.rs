@@ -1,7 +1,9 @@
 //! `lint`: every policy of a file, judged by the library's lint, each finding located in the
 //! file the user wrote.
 
-use crate::api::{Effect, LintCode, LintConfig, ModelKind, ParsedPolicy, PublicAction, Severity};
+use crate::api::{
+    Effect, Finding, LintCode, LintConfig, ModelKind, ParsedPolicy, PublicAction, Severity,
+};
 
 use crate::codes::Code;
 use crate::config::Config;
@@ -132,15 +134,17 @@ pub fn check(file: &SourceFile, config: &Config, kind: PolicyKind) -> Result<Out
                         text: file.text.clone(),
                         map: OffsetMap::default(),
                         unknowns: Vec::new(),
+                        misread: Vec::new(),
                     }
                 } else {
                     // A policy written in YAML.
-                    extract::generate(root, None)
+                    extract::generate(root, None, true)
                 };
                 vec![Embedded {
                     label: None,
                     kind,
                     body,
+                    when: None,
                 }]
             }
             FileKind::CloudFormation => extract::cloudformation(&file.text, root, json),
@@ -165,8 +169,53 @@ pub fn check(file: &SourceFile, config: &Config, kind: PolicyKind) -> Result<Out
         return Ok(Outcome::NotRecognised);
     }
     let mut reports = Vec::new();
-    for e in &embedded {
-        check_policy(file, &lines, config, e, &mut reports);
+    let mut i = 0;
+    while i < embedded.len() {
+        let e = &embedded[i];
+        // The readings of one policy whose statements conditions choose: a finding every
+        // reading has is reported once, for the policy.
+        let n = embedded[i..]
+            .iter()
+            .take_while(|r| r.when.is_some() && r.label == e.label)
+            .count();
+        if n < 2 {
+            check_policy(file, &lines, config, e, &mut reports);
+            i += 1;
+            continue;
+        }
+        let mut each: Vec<Vec<Report>> = embedded[i..i + n]
+            .iter()
+            .map(|r| {
+                let mut found = Vec::new();
+                check_policy(file, &lines, config, r, &mut found);
+                found
+            })
+            .collect();
+        // The same finding at the same place; its path (and the message that names it) may
+        // differ, a statement left out shifting the later ones.
+        let same = |a: &Report, b: &Report| {
+            (a.code, a.line, a.column) == (b.code, b.line, b.column)
+                && (a.message == b.message
+                    || (!a.path.is_empty()
+                        && a.message.replace(&a.path, "") == b.message.replace(&b.path, "")))
+        };
+        let Some((first, rest)) = each.split_first_mut() else {
+            break;
+        };
+        for mut r in first.drain(..) {
+            let everywhere = rest.iter().all(|o| o.iter().any(|x| same(x, &r)));
+            if everywhere {
+                for o in rest.iter_mut() {
+                    if let Some(k) = o.iter().position(|x| same(x, &r)) {
+                        o.remove(k);
+                    }
+                }
+                r.policy = e.label.clone();
+            }
+            reports.push(r);
+        }
+        reports.extend(rest.iter_mut().flat_map(std::mem::take));
+        i += n;
     }
     sort(&mut reports);
     Ok(Outcome::Checked(reports))
@@ -309,10 +358,14 @@ fn check_policy(
     e: &Embedded,
     out: &mut Vec<Report>,
 ) {
+    let label = match &e.when {
+        Some(when) => e.label.as_ref().map(|l| format!("{l} ({when})")),
+        None => e.label.clone(),
+    };
     let at = At {
         file,
         lines,
-        label: &e.label,
+        label: &label,
     };
     let allowed = |code| config.allows_in(&file.name, None, code);
     let (text, map, unknowns) = match &e.body {
@@ -349,7 +402,24 @@ fn check_policy(
             text,
             map,
             unknowns,
-        } => (text, map, unknowns),
+            misread,
+        } => {
+            for m in misread {
+                if !allowed(Code::InvalidPolicy) {
+                    out.push(at.report(
+                        Code::InvalidPolicy,
+                        format!(
+                            "unquoted {} is the octal number {} in YAML 1.1, which CloudFormation reads: the policy is checked with {}",
+                            m.written, m.read, m.read
+                        ),
+                        Some(format!("quote it (\"{}\") to keep it as written", m.written)),
+                        m.path.clone(),
+                        (m.offset, false),
+                    ));
+                }
+            }
+            (text, map, unknowns)
+        }
     };
     for u in unknowns {
         if !allowed(Code::UnknownValue) {
@@ -398,19 +468,33 @@ fn lint_parsed(
         PolicyKind::Registry => ModelKind::Registry,
         PolicyKind::PublicRepository => ModelKind::PublicRepository,
     };
-    for f in parsed.lint_with(&LintConfig::default().kind(judged)) {
-        let denies = |i: usize| {
-            parsed
-                .document
-                .statements
-                .get(i)
-                .is_some_and(|s| s.effect == Effect::Deny)
-        };
-        if !applies_to(kind, f.code, &f.message)
-            || (!unknowns.is_empty() && swayed_by(&f.path, f.code, f.statement, unknowns, &denies))
-        {
-            continue;
-        }
+    let lint = LintConfig::default().kind(judged);
+    let denies = |i: usize| {
+        parsed
+            .document
+            .statements
+            .get(i)
+            .is_some_and(|s| s.effect == Effect::Deny)
+    };
+    let mut findings: Vec<Finding> = parsed
+        .lint_with(&lint)
+        .into_iter()
+        .filter(|f| {
+            applies_to(kind, f.code, &f.message)
+                && (unknowns.is_empty()
+                    || !swayed_by(&f.path, f.code, f.statement, unknowns, &denies))
+        })
+        .collect();
+    if let Some((widened, rest)) = widen_denies(parsed, unknowns) {
+        // What is granted past the widest reach of those Denies is granted whatever their
+        // unknown values are.
+        findings.extend(widened.lint_with(&lint).into_iter().filter(|f| {
+            is_grant(f.code)
+                && applies_to(kind, f.code, &f.message)
+                && !swayed_by(&f.path, f.code, f.statement, &rest, &denies)
+        }));
+    }
+    for f in findings {
         let sid = f
             .statement
             .and_then(|i| parsed.document.statements.get(i))
@@ -426,6 +510,85 @@ fn lint_parsed(
         };
         out.push(at.report(code, f.message, Some(f.hint), f.path, offset));
     }
+}
+
+/// The codes that say a caller is allowed something: a wider Deny can only take them away,
+/// so one found with a Deny at its widest holds with the Deny as it will be deployed.
+fn is_grant(code: LintCode) -> bool {
+    matches!(
+        code,
+        LintCode::PublicAccess
+            | LintCode::ServicePrincipalWithoutSource
+            | LintCode::ExternalPermissionsManagement
+            | LintCode::ExternalWrite
+            | LintCode::ExternalRead
+    )
+}
+
+/// The policy with each Deny whose unknown values are all in its `Condition` at its widest:
+/// without the tests that hold them (every test must hold for a Deny to apply, so one test
+/// fewer denies at least as much), and the unknowns left elsewhere. None when no Deny is so.
+/// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_multi-value-conditions.html
+fn widen_denies(
+    parsed: &ParsedPolicy,
+    unknowns: &[Unknown],
+) -> Option<(ParsedPolicy, Vec<Unknown>)> {
+    // `Statement[2].Condition.StringEquals.aws:SourceAccount[0]` gives 2 and
+    // `.StringEquals.aws:SourceAccount[0]`.
+    let in_condition = |u: &Unknown| -> Option<(usize, String)> {
+        let i = statement_index(&u.path)?;
+        let rest = u.path.strip_prefix(&format!("Statement[{i}].Condition"))?;
+        (rest.is_empty() || rest.starts_with('.')).then(|| (i, rest.to_owned()))
+    };
+    let widens = |i: usize| {
+        parsed
+            .document
+            .statements
+            .get(i)
+            .is_some_and(|s| s.effect == Effect::Deny)
+            && unknowns
+                .iter()
+                .filter(|u| statement_index(&u.path) == Some(i))
+                .all(|u| in_condition(u).is_some())
+    };
+    if !unknowns
+        .iter()
+        .any(|u| in_condition(u).is_some_and(|(i, _)| widens(i)))
+    {
+        return None;
+    }
+    let mut widened = parsed.clone();
+    let mut rest = Vec::new();
+    for u in unknowns {
+        let Some((i, at)) = in_condition(u).filter(|(i, _)| widens(*i)) else {
+            rest.push(u.clone());
+            continue;
+        };
+        let statement = widened.document.statements.items_mut().get_mut(i)?;
+        let mut parts = at.trim_start_matches('.').splitn(2, '.');
+        let operator = parts.next().filter(|o| !o.is_empty());
+        // A value of a test: the key before its index.
+        let key = parts.next().map(|k| k.split('[').next().unwrap_or(k));
+        let before = statement.condition.tests().len();
+        statement.condition = statement
+            .condition
+            .tests()
+            .iter()
+            .filter(|t| {
+                let op = operator.is_none_or(|o| t.operator.to_string() == o);
+                let k = key.is_none_or(|k| t.key.as_str().eq_ignore_ascii_case(k));
+                !(op && k)
+            })
+            .cloned()
+            .collect();
+        // A value whose test is not found: the text and the document disagree, no widening.
+        if key.is_some_and(|k| at.ends_with(']') && !k.contains("${"))
+            && statement.condition.tests().len() == before
+        {
+            return None;
+        }
+    }
+    Some((widened, rest))
 }
 
 #[cfg(test)]
@@ -520,6 +683,43 @@ mod tests {
         assert_eq!(statement_index("Statement[12].Condition"), Some(12));
         assert_eq!(statement_index("Statement"), None);
         assert_eq!(statement_index("Statement[1].Sid"), None);
+    }
+
+    #[test]
+    fn a_deny_unknown_only_in_its_condition_is_judged_at_its_widest() {
+        let text = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:*"},{"Effect":"Deny","Principal":"*","Action":"ecr:PutImage","Condition":{"StringNotEquals":{"aws:SourceVpce":["vpce-1","unknown"],"aws:SourceAccount":"111122223333"},"Bool":{"aws:SecureTransport":"false"}}}]}"#;
+        let parsed = ParsedPolicy::parse(text).unwrap();
+        let at = |path: &str| Unknown {
+            path: path.to_owned(),
+            ..unknown("")
+        };
+        let vpce = at("Statement[1].Condition.StringNotEquals.aws:SourceVpce[1]");
+        let (widened, rest) = widen_denies(&parsed, std::slice::from_ref(&vpce)).unwrap();
+        assert!(rest.is_empty());
+        let keys: Vec<&str> = widened.document.statements[1]
+            .condition
+            .tests()
+            .iter()
+            .map(|t| t.key.as_str())
+            .collect();
+        assert_eq!(keys, ["aws:SourceAccount", "aws:SecureTransport"]);
+        // A whole operator, or the whole element.
+        let (widened, _) =
+            widen_denies(&parsed, &[at("Statement[1].Condition.StringNotEquals")]).unwrap();
+        assert_eq!(widened.document.statements[1].condition.tests().len(), 1);
+        let (widened, _) = widen_denies(&parsed, &[at("Statement[1].Condition")]).unwrap();
+        assert!(widened.document.statements[1].condition.is_empty());
+        // An unknown elsewhere in the Deny, or in an Allow's condition: not widened.
+        let action = at("Statement[1].Action[0]");
+        assert!(widen_denies(&parsed, &[vpce.clone(), action.clone()]).is_none());
+        assert!(widen_denies(&parsed, &[at("Statement[0].Condition")]).is_none());
+        // The other unknowns still sway what they touch.
+        let sid = at("Statement[0].Principal");
+        let (_, rest) = widen_denies(&parsed, &[vpce, sid]).unwrap();
+        assert_eq!(rest.len(), 1);
+        // A value the document does not hold: no widening.
+        let missing = at("Statement[1].Condition.StringNotEquals.aws:SourceIp[0]");
+        assert!(widen_denies(&parsed, &[missing]).is_none());
     }
 
     #[test]
