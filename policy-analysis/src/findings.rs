@@ -438,9 +438,10 @@ pub fn findings_with(analyzer: &Analyzer, policy: &ir::Policy, options: &Options
                 .collect(),
         )
     };
-    let mut satisfy = |class: &CallerClass, _at: usize, cs: &[ir::Condition]| {
-        Some(analyzer.satisfy(class, cs, false))
-    };
+    let mut satisfy =
+        |class: &CallerClass, _at: usize, actions: &[Action], cs: &[ir::Condition]| {
+            Some(analyzer.satisfy_past_denies(class, actions, cs, false))
+        };
     let services: Vec<CallerClass> = if anyone_services {
         analyzer
             .classes()
@@ -658,10 +659,17 @@ pub(crate) fn guarded_sources(policy: &ir::Policy, named: &[String]) -> (Vec<Str
 /// What a service class gets: `None` when the policy has no such class.
 pub(crate) type ServiceActions<'a> = dyn Fn(&CallerClass) -> Option<BTreeSet<Action>> + 'a;
 
-/// A request of the class meeting statement `at`'s conditions with those given (a probe):
-/// `Some(None)` when none does, `None` when it cannot tell.
-pub(crate) type Satisfy<'a> =
-    dyn FnMut(&CallerClass, usize, &[ir::Condition]) -> Option<Option<(Witness, Certainty)>> + 'a;
+/// The actions among those given (in their order) that a request of the class can call
+/// meeting statement `at`'s conditions with those given (a probe), past the policy's denies,
+/// with such a request for the first of them: `Some(None)` when there are none, `None` when
+/// it cannot tell.
+pub(crate) type Satisfy<'a> = dyn FnMut(
+        &CallerClass,
+        usize,
+        &[Action],
+        &[ir::Condition],
+    ) -> Option<Option<(Vec<Action>, Witness, Certainty)>>
+    + 'a;
 
 /// Whether statement `s` is an allow of `Principal "*"` (or `{"AWS": "*"}`) with conditions:
 /// one whose guard a service principal may meet, as `aws:SourceArn` patterns or
@@ -753,52 +761,85 @@ pub(crate) fn deputies(
             let Some(granted) = service_actions(&class) else {
                 continue;
             };
-            // What the service gets, among what this statement grants.
-            let actions: BTreeSet<Action> = granted
-                .into_iter()
-                .filter(|&act| covered.contains(act))
-                .collect();
-            let Some(&first) = actions.first() else {
+            let Some(deputy) =
+                deputy_probe(&class, at, statement, covered, granted, &probes, satisfy)?
+            else {
                 continue;
             };
-            let mut found = None;
-            for probe in &probes {
-                let mut cs = statement.conditions.clone();
-                cs.extend(probe.iter().cloned());
-                if let Some(f) = satisfy(&class, at, &cs)? {
-                    found = Some(f);
-                    break;
-                }
-            }
-            let Some((witness, certainty)) = found else {
-                continue;
-            };
-            let actions: Vec<Action> = actions.into_iter().collect();
-            out.push(finding(
-                Code::ServicePrincipalWithoutSource,
-                Some(at),
+            let message = format!(
+                "service principal {service} can call {} acting for a resource of any account (the confused deputy): no condition narrows aws:SourceAccount or aws:SourceArn to named accounts or ARNs",
+                list_actions(&deputy.0),
+            );
+            out.push(deputy_finding(
+                at,
                 Place::Service(n),
                 format!("Statement[{at}].Principal.Service[{n}]"),
-                format!(
-                    "service principal {service} can call {} acting for a resource of any account (the confused deputy): no condition narrows aws:SourceAccount or aws:SourceArn to named accounts or ARNs",
-                    list_actions(&actions),
-                ),
-                "add a condition StringEquals aws:SourceAccount (your account) or ArnLike aws:SourceArn with the ARN of your resource",
-                // A service principal needs the repository policy alone.
-                Some(Evidence {
-                    action: first,
-                    grant: Grant {
-                        route: Route::RepositoryPolicy,
-                        statements: vec![at],
-                        identity_statement: None,
-                        certainty,
-                        witness,
-                    },
-                }),
+                message,
+                deputy,
             ));
         }
     }
     Some(())
+}
+
+/// What `class` gets through allow `at` (`statement`, which covers the actions `covered`)
+/// acting for a resource of an account the policy does not name: the actions of `granted`
+/// the statement covers that a request meeting its conditions and a probe of `probes` can
+/// call past the denies, in order, with such a request for the first. `Some(None)` when no
+/// probe gets one, `None` when it cannot tell.
+fn deputy_probe(
+    class: &CallerClass,
+    at: usize,
+    statement: &ir::Statement,
+    covered: ActionSet,
+    granted: BTreeSet<Action>,
+    probes: &[Vec<ir::Condition>],
+    satisfy: &mut Satisfy<'_>,
+) -> Option<Option<(Vec<Action>, Witness, Certainty)>> {
+    let actions: Vec<Action> = granted
+        .into_iter()
+        .filter(|&act| covered.contains(act))
+        .collect();
+    if actions.is_empty() {
+        return Some(None);
+    }
+    for probe in probes {
+        let mut cs = statement.conditions.clone();
+        cs.extend(probe.iter().cloned());
+        if let Some(f) = satisfy(class, at, &actions, &cs)? {
+            return Some(Some(f));
+        }
+    }
+    Some(None)
+}
+
+/// The confused-deputy finding of allow `at` at `place`, from what [`deputy_probe`] found:
+/// its first action's request is the evidence (a service needs the repository policy alone).
+fn deputy_finding(
+    at: usize,
+    place: Place,
+    path: String,
+    message: String,
+    (actions, witness, certainty): (Vec<Action>, Witness, Certainty),
+) -> Finding {
+    finding(
+        Code::ServicePrincipalWithoutSource,
+        Some(at),
+        place,
+        path,
+        message,
+        "add a condition StringEquals aws:SourceAccount (your account) or ArnLike aws:SourceArn with the ARN of your resource",
+        actions.first().map(|&action| Evidence {
+            action,
+            grant: Grant {
+                route: Route::RepositoryPolicy,
+                statements: vec![at],
+                identity_statement: None,
+                certainty,
+                witness,
+            },
+        }),
+    )
 }
 
 /// The confused deputy through allow `at` of `Principal "*"` (`statement`): the
@@ -832,46 +873,21 @@ fn anyone_deputy(
         let Some(granted) = service_actions(class) else {
             continue;
         };
-        let actions: Vec<Action> = granted
-            .into_iter()
-            .filter(|&act| covered.contains(act))
-            .collect();
-        let Some(&first) = actions.first() else {
+        let Some(deputy) = deputy_probe(class, at, statement, covered, granted, probes, satisfy)?
+        else {
             continue;
         };
-        let mut found = None;
-        for probe in probes {
-            let mut cs = statement.conditions.clone();
-            cs.extend(probe.iter().cloned());
-            if let Some(f) = satisfy(class, at, &cs)? {
-                found = Some(f);
-                break;
-            }
-        }
-        let Some((witness, certainty)) = found else {
-            continue;
-        };
-        out.push(finding(
-            Code::ServicePrincipalWithoutSource,
-            Some(at),
+        let message = format!(
+            "{} can call {} through Principal \"*\" acting for a resource of any account (the confused deputy): no condition narrows aws:SourceAccount or aws:SourceArn to named accounts or ARNs",
+            class.describe(),
+            list_actions(&deputy.0),
+        );
+        out.push(deputy_finding(
+            at,
             Place::Principal,
             format!("Statement[{at}].Principal"),
-            format!(
-                "{} can call {} through Principal \"*\" acting for a resource of any account (the confused deputy): no condition narrows aws:SourceAccount or aws:SourceArn to named accounts or ARNs",
-                class.describe(),
-                list_actions(&actions),
-            ),
-            "add a condition StringEquals aws:SourceAccount (your account) or ArnLike aws:SourceArn with the ARN of your resource",
-            Some(Evidence {
-                action: first,
-                grant: Grant {
-                    route: Route::RepositoryPolicy,
-                    statements: vec![at],
-                    identity_statement: None,
-                    certainty,
-                    witness,
-                },
-            }),
+            message,
+            deputy,
         ));
         return Some(());
     }
