@@ -28,6 +28,7 @@
 //! assert!(found[0].evidence.is_some());
 //! ```
 
+use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
 
 use policy_catalogue::{AccessLevel, Action, ConditionOperator, Operator, SetQualifier};
@@ -569,33 +570,23 @@ pub(crate) fn outside<G: Granted>(
         }
         let s = &policy.statements[at];
         let not_action = s.actions.negated;
-        let level = |a: &Action| match a.access_level() {
-            AccessLevel::PermissionsManagement => 3,
-            AccessLevel::Write | AccessLevel::Tagging => 2,
-            AccessLevel::Read | AccessLevel::List => 1,
-        };
+        // Higher access levels have earlier codes.
+        let level = |a: &Action| Reverse(external_code(a.access_level(), false));
         let Some((top, top_actions)) = grants
             .iter()
-            .max_by_key(|(_, actions)| actions.iter().map(level).max().unwrap_or(0))
+            .max_by_key(|(_, actions)| actions.iter().map(level).max())
         else {
             continue;
         };
-        let top_level = top_actions.iter().map(level).max().unwrap_or(0);
-        let (code, hint) = if not_action || top_level == 3 {
-            (
-                Code::ExternalPermissionsManagement,
-                "another account must not manage this repository's policy: list the actions it needs (pull or push) instead",
-            )
-        } else if top_level == 2 {
-            (
-                Code::ExternalWrite,
-                "make sure the other account should change or delete images here; otherwise grant pull only",
-            )
-        } else {
-            (
-                Code::ExternalRead,
-                "a reviewer should confirm the other account may read these images",
-            )
+        let code = match top_actions.iter().map(level).max() {
+            _ if not_action => Code::ExternalPermissionsManagement,
+            Some(Reverse(code)) => code,
+            None => Code::ExternalRead,
+        };
+        let hint = match code {
+            Code::ExternalPermissionsManagement => "another account must not manage this repository's policy: list the actions it needs (pull or push) instead",
+            Code::ExternalWrite => "make sure the other account should change or delete images here; otherwise grant pull only",
+            _ => "a reviewer should confirm the other account may read these images",
         };
         let mut actions: BTreeSet<Action> = BTreeSet::new();
         for (_, a) in &grants {
@@ -629,6 +620,27 @@ pub(crate) fn outside<G: Granted>(
         ));
     }
     Some(())
+}
+
+/// The code of another account's access to an action of `level`, granted through `NotAction`
+/// when `not_action` (which takes in policy management): permissions management, write (with
+/// tagging), or read (with list). The code of higher levels comes first in [`Code`]'s order.
+/// Registry and ECR Public policies' grants are judged with it too.
+///
+/// ```
+/// use policy_analysis::findings::{external_code, Code};
+/// use policy_catalogue::AccessLevel;
+/// assert_eq!(external_code(AccessLevel::Tagging, false), Code::ExternalWrite);
+/// assert_eq!(external_code(AccessLevel::List, true), Code::ExternalPermissionsManagement);
+/// ```
+#[must_use]
+pub fn external_code(level: AccessLevel, not_action: bool) -> Code {
+    match level {
+        _ if not_action => Code::ExternalPermissionsManagement,
+        AccessLevel::PermissionsManagement => Code::ExternalPermissionsManagement,
+        AccessLevel::Write | AccessLevel::Tagging => Code::ExternalWrite,
+        AccessLevel::Read | AccessLevel::List => Code::ExternalRead,
+    }
 }
 
 /// The accounts and ARNs the policy's guards name (with the accounts it names otherwise): a
