@@ -258,23 +258,127 @@ fn stranger_situations() -> Vec<Vec<ir::Condition>> {
             absent("aws:PrincipalOrgID"),
             absent("aws:PrincipalOrgPaths"),
         ],
-        vec![
-            cond(
-                op(Operator::StringEquals),
-                "aws:PrincipalOrgID",
-                [FRESH_ORG],
-            ),
-            cond(
-                ConditionOperator {
-                    qualifier: Some(SetQualifier::ForAllValues),
-                    ..op(Operator::StringLike)
-                },
-                "aws:PrincipalOrgPaths",
-                [format!("{FRESH_ORG}/*")],
-            ),
-        ],
+        in_organization(FRESH_ORG),
     ];
-    let networks = [
+    let networks = networks();
+    let mut probes = Vec::new();
+    for o in &orgs {
+        for n in &networks {
+            let mut p = Vec::new();
+            p.extend(o.iter().cloned());
+            p.extend(n.iter().cloned());
+            probes.push(p);
+        }
+    }
+    probes
+}
+
+/// A caller in organization `org`, its paths in it.
+fn in_organization(org: &str) -> Vec<ir::Condition> {
+    vec![
+        cond(op(Operator::StringEquals), "aws:PrincipalOrgID", [org]),
+        cond(
+            ConditionOperator {
+                qualifier: Some(SetQualifier::ForAllValues),
+                ..op(Operator::StringLike)
+            },
+            "aws:PrincipalOrgPaths",
+            [format!("{org}/*")],
+        ),
+    ]
+}
+
+/// The situations of a stranger in an organization the policy's patterns of
+/// `aws:PrincipalOrgID` or `aws:PrincipalOrgPaths` admit without naming it, such as
+/// `o-a1b2c3d4e5zz9unnamed9zz` for `StringLike aws:PrincipalOrgID "o-a1b2c3d4e5*"`, from each
+/// network of [`stranger_probes`], with the stranger's account. Organization ids are made by
+/// AWS, "o-" and 10 to 32 lowercase letters or digits ("Organization",
+/// <https://docs.aws.amazon.com/organizations/latest/APIReference/API_Organization.html>), so
+/// a pattern over them names no organization: a caller in another one it admits is a
+/// stranger, as under `o-*`. Empty for a policy without such patterns, or whose patterns
+/// admit only the organization of the first stranger probes.
+pub(crate) fn patterned_org_probes(
+    policy: &ir::Policy,
+    account: Option<&Assumption>,
+) -> Vec<Assumption> {
+    let mut named: BTreeSet<String> = BTreeSet::new();
+    let mut patterns: Vec<&str> = Vec::new();
+    for t in policy.statements.iter().flat_map(|s| &s.conditions) {
+        let paths = t.key.eq_ignore_ascii_case("aws:PrincipalOrgPaths");
+        if !paths && !t.key.eq_ignore_ascii_case("aws:PrincipalOrgID") {
+            continue;
+        }
+        for v in &t.values {
+            // The organization of a path is its first segment.
+            let org = if paths {
+                v.split('/').next().unwrap_or_default()
+            } else {
+                v.as_str()
+            };
+            if org.contains(['*', '?']) {
+                patterns.push(org);
+            } else {
+                named.insert(org.to_ascii_lowercase());
+            }
+        }
+    }
+    let mut orgs: BTreeSet<String> = BTreeSet::new();
+    for p in patterns {
+        if let Some(org) = unnamed_org_like(p) {
+            if org != FRESH_ORG && !named.contains(&org) {
+                orgs.insert(org);
+            }
+        }
+    }
+    let networks = networks();
+    let mut out = Vec::new();
+    for org in &orgs {
+        let place = in_organization(org);
+        for n in &networks {
+            let mut p = place.clone();
+            p.extend(n.iter().cloned());
+            let situation = Assumption::new(&p, false);
+            out.push(match account {
+                Some(a) => Assumption::join(&[a, &situation]),
+                None => situation,
+            });
+        }
+    }
+    out
+}
+
+/// An organization id that `pattern` (with `*` and `?`) matches: its last `*` stands for
+/// letters no policy names, its other wildcards for as little as they can; `None` when no
+/// valid id comes out that way.
+fn unnamed_org_like(pattern: &str) -> Option<String> {
+    const FILL: &str = "zz9unnamed9zz";
+    let last = pattern.rfind('*');
+    let fixed = pattern.chars().filter(|&c| c != '*').count();
+    let mut out = String::new();
+    for (i, c) in pattern.char_indices() {
+        match c {
+            '*' if Some(i) == last => {
+                let room = (2 + 32usize).saturating_sub(fixed).min(FILL.len());
+                out.push_str(&FILL[..room]);
+            }
+            '*' => {}
+            '?' => out.push('z'),
+            c => out.push(c.to_ascii_lowercase()),
+        }
+    }
+    let id = out.strip_prefix("o-")?;
+    let valid = (10..=32).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    valid.then_some(out)
+}
+
+/// The networks of a stranger: an IPv4 or IPv6 address on the internet, or a VPC endpoint
+/// the policy does not name.
+fn networks() -> [Vec<ir::Condition>; 3] {
+    let absent = |key: &str| cond(op(Operator::Null), key, ["true"]);
+    [
         vec![
             cond(op(Operator::IpAddress), "aws:SourceIp", [INTERNET_V4]),
             absent("aws:SourceVpce"),
@@ -290,17 +394,7 @@ fn stranger_situations() -> Vec<Vec<ir::Condition>> {
             cond(op(Operator::StringEquals), "aws:SourceVpce", [FRESH_VPCE]),
             cond(op(Operator::StringEquals), "aws:SourceVpc", [FRESH_VPC]),
         ],
-    ];
-    let mut probes = Vec::new();
-    for o in &orgs {
-        for n in &networks {
-            let mut p = Vec::new();
-            p.extend(o.iter().cloned());
-            p.extend(n.iter().cloned());
-            probes.push(p);
-        }
-    }
-    probes
+    ]
 }
 
 /// A service acting for a resource of an account the policy does not name, or for none.
@@ -422,7 +516,12 @@ pub fn findings_with(analyzer: &Analyzer, policy: &ir::Policy, options: &Options
     let mut public_probe = |class: &CallerClass, actions: &[Action]| {
         Some(
             probes
-                .get_or_insert_with(|| stranger_probes(&named))
+                .get_or_insert_with(|| {
+                    let mut all = stranger_probes(&named);
+                    let account = stranger_account(&named);
+                    all.extend(patterned_org_probes(policy, account.as_ref()));
+                    all
+                })
                 .iter()
                 .find_map(|p| analyzer.decide_assumed_first(class, actions, p)),
         )

@@ -858,3 +858,52 @@ fn deputies_are_judged_past_the_denies() {
         assert_ne!(w.values("aws:SourceAccount"), Some(&[OWNER.to_owned()][..]));
     }
 }
+
+/// A pattern over organization ids, accounts or ARNs that names no organization or account
+/// lets in strangers: public access, with a request from an organization the pattern admits
+/// but the policy does not name.
+#[test]
+fn prefixes_of_organizations_and_accounts_are_public() {
+    use policy_analysis::findings::{findings, Code};
+    let public = [
+        cond("StringLike", "aws:PrincipalOrgID", &["o-a1b2c3d4e5*"]),
+        cond("StringLike", "aws:PrincipalOrgID", &["o-a1b2c3d4e5??*"]),
+        cond(
+            "ForAnyValue:StringLike",
+            "aws:PrincipalOrgPaths",
+            &["o-a1b2c3d4e5*/*"],
+        ),
+        cond("StringLike", "aws:PrincipalAccount", &["1111*"]),
+        cond(
+            "StringLike",
+            "aws:PrincipalArn",
+            &["arn:aws:iam::*:role/ci-*"],
+        ),
+    ];
+    let quiet = [
+        cond("StringEquals", "aws:PrincipalOrgID", &["o-a1b2c3d4e5"]),
+        cond("StringLike", "aws:PrincipalOrgID", &["o-a1b2c3d4e5"]),
+        cond(
+            "ForAnyValue:StringLike",
+            "aws:PrincipalOrgPaths",
+            &["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"],
+        ),
+    ];
+    let public_finding = |c: &policy_analysis::ir::Condition| {
+        let p = policy(vec![allow(&["*"], PULL, vec![c.clone()])]);
+        findings(&p, &options())
+            .into_iter()
+            .find(|f| f.code == Code::PublicAccess)
+            .map(|f| (p, f.evidence.expect("a public finding's evidence")))
+    };
+    for c in &public {
+        let (p, e) = public_finding(c).unwrap_or_else(|| panic!("{c:?}"));
+        assert_witness(&p, &e.grant, e.action);
+        if let Some(org) = e.grant.witness.values("aws:PrincipalOrgID") {
+            assert!(org[0].starts_with("o-a1b2c3d4e5") && org[0] != "o-a1b2c3d4e5");
+        }
+    }
+    for c in &quiet {
+        assert!(public_finding(c).is_none(), "{c:?}");
+    }
+}
