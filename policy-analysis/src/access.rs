@@ -702,12 +702,12 @@ impl Analyzer {
         let cs = self.lowered(conditions, variables);
         let relevant = self.relevant(i);
         let who = &self.whos[i];
-        let mut searched: Vec<(Vec<(bool, usize)>, Option<Solved>)> = Vec::new();
+        let mut searched: Vec<(Signature, Option<Solved>)> = Vec::new();
         let mut first: Option<Solved> = None;
         let mut allowed = Vec::new();
         for &action in actions {
             let sig = self.signature(&relevant, action);
-            let known = searched.iter().position(|(d, _)| *d == sig.denies);
+            let known = searched.iter().position(|(s, _)| s.denies == sig.denies);
             let at = match known {
                 Some(at) => at,
                 None => {
@@ -720,7 +720,7 @@ impl Analyzer {
                         denies.iter().flat_map(|d| d.constraints.iter()).collect();
                     let mut budget = SEARCH_BUDGET;
                     let solved = satisfy(who, cs.iter().collect(), &denies, &mention, &mut budget);
-                    searched.push((sig.denies, solved));
+                    searched.push((sig, solved));
                     searched.len() - 1
                 }
             };

@@ -72,7 +72,7 @@ pub(super) fn external_findings(
         // policy.
         let alone = Judge::new(
             PolicyDocument {
-                version: doc.version.clone(),
+                version: doc.version,
                 id: doc.id.clone(),
                 statements: std::iter::once(s.clone()).collect(),
             },
