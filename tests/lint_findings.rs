@@ -86,16 +86,21 @@ fn every_risky_policy_gets_its_code_at_its_severity() {
     );
 }
 
-/// The actions a grant's message names ("can call A, B: ..." or "can call A, B on this
-/// repository"), sorted.
+/// The actions a grant's message names ("can call A, B: ...", "can call A, B on this
+/// repository" or "can call A, B acting for ..."), sorted.
 fn named_actions(message: &str) -> Vec<String> {
     let (_, rest) = message.split_once("can call ").unwrap();
     let rest = rest.strip_prefix("through NotAction, ").unwrap_or(rest);
-    let end = [rest.find(": "), rest.find(" on this repository")]
-        .into_iter()
-        .flatten()
-        .min()
-        .unwrap();
+    let end = [
+        rest.find(": "),
+        rest.find(" on this repository"),
+        rest.find(" acting for"),
+        rest.find(" through Principal"),
+    ]
+    .into_iter()
+    .flatten()
+    .min()
+    .unwrap();
     let mut v: Vec<String> = rest[..end].split(", ").map(str::to_owned).collect();
     v.sort();
     v

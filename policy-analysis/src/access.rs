@@ -656,20 +656,7 @@ impl Analyzer {
         variables: bool,
     ) -> Option<(Witness, Certainty)> {
         let i = self.classes.iter().position(|c| c == class)?;
-        let cs: Vec<Constraint> = {
-            let mut lowered = self.lowered.borrow_mut();
-            conditions
-                .iter()
-                .map(|c| {
-                    let slot = match lowered.get_mut(c) {
-                        Some(slots) => &mut slots[usize::from(variables)],
-                        None => &mut lowered.entry(c.clone()).or_default()[usize::from(variables)],
-                    };
-                    slot.get_or_insert_with(|| Constraint::lower(c, variables))
-                        .clone()
-                })
-                .collect()
-        };
+        let cs = self.lowered(conditions, variables);
         let refs: Vec<&Constraint> = cs.iter().collect();
         solve(&self.whos[i], &refs, &[]).map(|s| {
             let certainty = if s.exact {
@@ -679,6 +666,76 @@ impl Analyzer {
             };
             (s.witness, certainty)
         })
+    }
+
+    /// `conditions` lowered as in this policy, from the cache of earlier questions.
+    fn lowered(&self, conditions: &[Condition], variables: bool) -> Vec<Constraint> {
+        let mut lowered = self.lowered.borrow_mut();
+        conditions
+            .iter()
+            .map(|c| {
+                let slot = match lowered.get_mut(c) {
+                    Some(slots) => &mut slots[usize::from(variables)],
+                    None => &mut lowered.entry(c.clone()).or_default()[usize::from(variables)],
+                };
+                slot.get_or_insert_with(|| Constraint::lower(c, variables))
+                    .clone()
+            })
+            .collect()
+    }
+
+    /// [`Analyzer::satisfy`] past the denies: the actions of `actions` (in their order) for
+    /// which a request of the class meets all of `conditions` and escapes every deny that
+    /// covers the class and the action, with such a request for the first of them; `None`
+    /// when there is none. With the conditions of an allow among `conditions`, the request is
+    /// one [`Analyzer::decide`] allows through that allow (for a caller the repository policy
+    /// alone lets in, such as a service). Actions the same denies cover share one search.
+    #[must_use]
+    pub fn satisfy_past_denies(
+        &self,
+        class: &CallerClass,
+        actions: &[Action],
+        conditions: &[Condition],
+        variables: bool,
+    ) -> Option<(Vec<Action>, Witness, Certainty)> {
+        let i = self.classes.iter().position(|c| c == class)?;
+        let cs = self.lowered(conditions, variables);
+        let relevant = self.relevant(i);
+        let who = &self.whos[i];
+        let mut searched: Vec<(Signature, Option<Solved>)> = Vec::new();
+        let mut first: Option<Solved> = None;
+        let mut allowed = Vec::new();
+        for &action in actions {
+            let sig = self.signature(&relevant, action);
+            let known = searched.iter().position(|(s, _)| s.denies == sig.denies);
+            let at = match known {
+                Some(at) => at,
+                None => {
+                    let denies: Vec<&Prepared> = sig
+                        .denies
+                        .iter()
+                        .map(|&(id, k)| self.statement(id, k))
+                        .collect();
+                    let mention: Vec<&Constraint> =
+                        denies.iter().flat_map(|d| d.constraints.iter()).collect();
+                    let mut budget = SEARCH_BUDGET;
+                    let solved = satisfy(who, cs.iter().collect(), &denies, &mention, &mut budget);
+                    searched.push((sig, solved));
+                    searched.len() - 1
+                }
+            };
+            if let Some(solved) = &searched[at].1 {
+                first.get_or_insert_with(|| solved.clone());
+                allowed.push(action);
+            }
+        }
+        let solved = first?;
+        let certainty = if solved.exact {
+            Certainty::Certain
+        } else {
+            Certainty::Possible
+        };
+        Some((allowed, solved.witness, certainty))
     }
 
     /// The statements of the repository policy that no request of any class can satisfy

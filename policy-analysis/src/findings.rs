@@ -28,6 +28,7 @@
 //! assert!(found[0].evidence.is_some());
 //! ```
 
+use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
 
 use policy_catalogue::{AccessLevel, Action, ConditionOperator, Operator, SetQualifier};
@@ -257,23 +258,127 @@ fn stranger_situations() -> Vec<Vec<ir::Condition>> {
             absent("aws:PrincipalOrgID"),
             absent("aws:PrincipalOrgPaths"),
         ],
-        vec![
-            cond(
-                op(Operator::StringEquals),
-                "aws:PrincipalOrgID",
-                [FRESH_ORG],
-            ),
-            cond(
-                ConditionOperator {
-                    qualifier: Some(SetQualifier::ForAllValues),
-                    ..op(Operator::StringLike)
-                },
-                "aws:PrincipalOrgPaths",
-                [format!("{FRESH_ORG}/*")],
-            ),
-        ],
+        in_organization(FRESH_ORG),
     ];
-    let networks = [
+    let networks = networks();
+    let mut probes = Vec::new();
+    for o in &orgs {
+        for n in &networks {
+            let mut p = Vec::new();
+            p.extend(o.iter().cloned());
+            p.extend(n.iter().cloned());
+            probes.push(p);
+        }
+    }
+    probes
+}
+
+/// A caller in organization `org`, its paths in it.
+fn in_organization(org: &str) -> Vec<ir::Condition> {
+    vec![
+        cond(op(Operator::StringEquals), "aws:PrincipalOrgID", [org]),
+        cond(
+            ConditionOperator {
+                qualifier: Some(SetQualifier::ForAllValues),
+                ..op(Operator::StringLike)
+            },
+            "aws:PrincipalOrgPaths",
+            [format!("{org}/*")],
+        ),
+    ]
+}
+
+/// The situations of a stranger in an organization the policy's patterns of
+/// `aws:PrincipalOrgID` or `aws:PrincipalOrgPaths` admit without naming it, such as
+/// `o-a1b2c3d4e5zz9unnamed9zz` for `StringLike aws:PrincipalOrgID "o-a1b2c3d4e5*"`, from each
+/// network of [`stranger_probes`], with the stranger's account. Organization ids are made by
+/// AWS, "o-" and 10 to 32 lowercase letters or digits ("Organization",
+/// <https://docs.aws.amazon.com/organizations/latest/APIReference/API_Organization.html>), so
+/// a pattern over them names no organization: a caller in another one it admits is a
+/// stranger, as under `o-*`. Empty for a policy without such patterns, or whose patterns
+/// admit only the organization of the first stranger probes.
+pub(crate) fn patterned_org_probes(
+    policy: &ir::Policy,
+    account: Option<&Assumption>,
+) -> Vec<Assumption> {
+    let mut named: BTreeSet<String> = BTreeSet::new();
+    let mut patterns: Vec<&str> = Vec::new();
+    for t in policy.statements.iter().flat_map(|s| &s.conditions) {
+        let paths = t.key.eq_ignore_ascii_case("aws:PrincipalOrgPaths");
+        if !paths && !t.key.eq_ignore_ascii_case("aws:PrincipalOrgID") {
+            continue;
+        }
+        for v in &t.values {
+            // The organization of a path is its first segment.
+            let org = if paths {
+                v.split('/').next().unwrap_or_default()
+            } else {
+                v.as_str()
+            };
+            if org.contains(['*', '?']) {
+                patterns.push(org);
+            } else {
+                named.insert(org.to_ascii_lowercase());
+            }
+        }
+    }
+    let mut orgs: BTreeSet<String> = BTreeSet::new();
+    for p in patterns {
+        if let Some(org) = unnamed_org_like(p) {
+            if org != FRESH_ORG && !named.contains(&org) {
+                orgs.insert(org);
+            }
+        }
+    }
+    let networks = networks();
+    let mut out = Vec::new();
+    for org in &orgs {
+        let place = in_organization(org);
+        for n in &networks {
+            let mut p = place.clone();
+            p.extend(n.iter().cloned());
+            let situation = Assumption::new(&p, false);
+            out.push(match account {
+                Some(a) => Assumption::join(&[a, &situation]),
+                None => situation,
+            });
+        }
+    }
+    out
+}
+
+/// An organization id that `pattern` (with `*` and `?`) matches: its last `*` stands for
+/// letters no policy names, its other wildcards for as little as they can; `None` when no
+/// valid id comes out that way.
+fn unnamed_org_like(pattern: &str) -> Option<String> {
+    const FILL: &str = "zz9unnamed9zz";
+    let last = pattern.rfind('*');
+    let fixed = pattern.chars().filter(|&c| c != '*').count();
+    let mut out = String::new();
+    for (i, c) in pattern.char_indices() {
+        match c {
+            '*' if Some(i) == last => {
+                let room = (2 + 32usize).saturating_sub(fixed).min(FILL.len());
+                out.push_str(&FILL[..room]);
+            }
+            '*' => {}
+            '?' => out.push('z'),
+            c => out.push(c.to_ascii_lowercase()),
+        }
+    }
+    let id = out.strip_prefix("o-")?;
+    let valid = (10..=32).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    valid.then_some(out)
+}
+
+/// The networks of a stranger: an IPv4 or IPv6 address on the internet, or a VPC endpoint
+/// the policy does not name.
+fn networks() -> [Vec<ir::Condition>; 3] {
+    let absent = |key: &str| cond(op(Operator::Null), key, ["true"]);
+    [
         vec![
             cond(op(Operator::IpAddress), "aws:SourceIp", [INTERNET_V4]),
             absent("aws:SourceVpce"),
@@ -289,17 +394,7 @@ fn stranger_situations() -> Vec<Vec<ir::Condition>> {
             cond(op(Operator::StringEquals), "aws:SourceVpce", [FRESH_VPCE]),
             cond(op(Operator::StringEquals), "aws:SourceVpc", [FRESH_VPC]),
         ],
-    ];
-    let mut probes = Vec::new();
-    for o in &orgs {
-        for n in &networks {
-            let mut p = Vec::new();
-            p.extend(o.iter().cloned());
-            p.extend(n.iter().cloned());
-            probes.push(p);
-        }
-    }
-    probes
+    ]
 }
 
 /// A service acting for a resource of an account the policy does not name, or for none.
@@ -421,7 +516,12 @@ pub fn findings_with(analyzer: &Analyzer, policy: &ir::Policy, options: &Options
     let mut public_probe = |class: &CallerClass, actions: &[Action]| {
         Some(
             probes
-                .get_or_insert_with(|| stranger_probes(&named))
+                .get_or_insert_with(|| {
+                    let mut all = stranger_probes(&named);
+                    let account = stranger_account(&named);
+                    all.extend(patterned_org_probes(policy, account.as_ref()));
+                    all
+                })
                 .iter()
                 .find_map(|p| analyzer.decide_assumed_first(class, actions, p)),
         )
@@ -438,9 +538,10 @@ pub fn findings_with(analyzer: &Analyzer, policy: &ir::Policy, options: &Options
                 .collect(),
         )
     };
-    let mut satisfy = |class: &CallerClass, _at: usize, cs: &[ir::Condition]| {
-        Some(analyzer.satisfy(class, cs, false))
-    };
+    let mut satisfy =
+        |class: &CallerClass, _at: usize, actions: &[Action], cs: &[ir::Condition]| {
+            Some(analyzer.satisfy_past_denies(class, actions, cs, false))
+        };
     let services: Vec<CallerClass> = if anyone_services {
         analyzer
             .classes()
@@ -568,33 +669,23 @@ pub(crate) fn outside<G: Granted>(
         }
         let s = &policy.statements[at];
         let not_action = s.actions.negated;
-        let level = |a: &Action| match a.access_level() {
-            AccessLevel::PermissionsManagement => 3,
-            AccessLevel::Write | AccessLevel::Tagging => 2,
-            AccessLevel::Read | AccessLevel::List => 1,
-        };
+        // Higher access levels have earlier codes.
+        let level = |a: &Action| Reverse(external_code(a.access_level(), false));
         let Some((top, top_actions)) = grants
             .iter()
-            .max_by_key(|(_, actions)| actions.iter().map(level).max().unwrap_or(0))
+            .max_by_key(|(_, actions)| actions.iter().map(level).max())
         else {
             continue;
         };
-        let top_level = top_actions.iter().map(level).max().unwrap_or(0);
-        let (code, hint) = if not_action || top_level == 3 {
-            (
-                Code::ExternalPermissionsManagement,
-                "another account must not manage this repository's policy: list the actions it needs (pull or push) instead",
-            )
-        } else if top_level == 2 {
-            (
-                Code::ExternalWrite,
-                "make sure the other account should change or delete images here; otherwise grant pull only",
-            )
-        } else {
-            (
-                Code::ExternalRead,
-                "a reviewer should confirm the other account may read these images",
-            )
+        let code = match top_actions.iter().map(level).max() {
+            _ if not_action => Code::ExternalPermissionsManagement,
+            Some(Reverse(code)) => code,
+            None => Code::ExternalRead,
+        };
+        let hint = match code {
+            Code::ExternalPermissionsManagement => "another account must not manage this repository's policy: list the actions it needs (pull or push) instead",
+            Code::ExternalWrite => "make sure the other account should change or delete images here; otherwise grant pull only",
+            _ => "a reviewer should confirm the other account may read these images",
         };
         let mut actions: BTreeSet<Action> = BTreeSet::new();
         for (_, a) in &grants {
@@ -630,6 +721,27 @@ pub(crate) fn outside<G: Granted>(
     Some(())
 }
 
+/// The code of another account's access to an action of `level`, granted through `NotAction`
+/// when `not_action` (which takes in policy management): permissions management, write (with
+/// tagging), or read (with list). The code of higher levels comes first in [`Code`]'s order.
+/// Registry and ECR Public policies' grants are judged with it too.
+///
+/// ```
+/// use policy_analysis::findings::{external_code, Code};
+/// use policy_catalogue::AccessLevel;
+/// assert_eq!(external_code(AccessLevel::Tagging, false), Code::ExternalWrite);
+/// assert_eq!(external_code(AccessLevel::List, true), Code::ExternalPermissionsManagement);
+/// ```
+#[must_use]
+pub fn external_code(level: AccessLevel, not_action: bool) -> Code {
+    match level {
+        _ if not_action => Code::ExternalPermissionsManagement,
+        AccessLevel::PermissionsManagement => Code::ExternalPermissionsManagement,
+        AccessLevel::Write | AccessLevel::Tagging => Code::ExternalWrite,
+        AccessLevel::Read | AccessLevel::List => Code::ExternalRead,
+    }
+}
+
 /// The accounts and ARNs the policy's guards name (with the accounts it names otherwise): a
 /// source in any of them is a named one.
 pub(crate) fn guarded_sources(policy: &ir::Policy, named: &[String]) -> (Vec<String>, Vec<String>) {
@@ -658,10 +770,17 @@ pub(crate) fn guarded_sources(policy: &ir::Policy, named: &[String]) -> (Vec<Str
 /// What a service class gets: `None` when the policy has no such class.
 pub(crate) type ServiceActions<'a> = dyn Fn(&CallerClass) -> Option<BTreeSet<Action>> + 'a;
 
-/// A request of the class meeting statement `at`'s conditions with those given (a probe):
-/// `Some(None)` when none does, `None` when it cannot tell.
-pub(crate) type Satisfy<'a> =
-    dyn FnMut(&CallerClass, usize, &[ir::Condition]) -> Option<Option<(Witness, Certainty)>> + 'a;
+/// The actions among those given (in their order) that a request of the class can call
+/// meeting statement `at`'s conditions with those given (a probe), past the policy's denies,
+/// with such a request for the first of them: `Some(None)` when there are none, `None` when
+/// it cannot tell.
+pub(crate) type Satisfy<'a> = dyn FnMut(
+        &CallerClass,
+        usize,
+        &[Action],
+        &[ir::Condition],
+    ) -> Option<Option<(Vec<Action>, Witness, Certainty)>>
+    + 'a;
 
 /// Whether statement `s` is an allow of `Principal "*"` (or `{"AWS": "*"}`) with conditions:
 /// one whose guard a service principal may meet, as `aws:SourceArn` patterns or
@@ -753,52 +872,85 @@ pub(crate) fn deputies(
             let Some(granted) = service_actions(&class) else {
                 continue;
             };
-            // What the service gets, among what this statement grants.
-            let actions: BTreeSet<Action> = granted
-                .into_iter()
-                .filter(|&act| covered.contains(act))
-                .collect();
-            let Some(&first) = actions.first() else {
+            let Some(deputy) =
+                deputy_probe(&class, at, statement, covered, granted, &probes, satisfy)?
+            else {
                 continue;
             };
-            let mut found = None;
-            for probe in &probes {
-                let mut cs = statement.conditions.clone();
-                cs.extend(probe.iter().cloned());
-                if let Some(f) = satisfy(&class, at, &cs)? {
-                    found = Some(f);
-                    break;
-                }
-            }
-            let Some((witness, certainty)) = found else {
-                continue;
-            };
-            let actions: Vec<Action> = actions.into_iter().collect();
-            out.push(finding(
-                Code::ServicePrincipalWithoutSource,
-                Some(at),
+            let message = format!(
+                "service principal {service} can call {} acting for a resource of any account (the confused deputy): no condition narrows aws:SourceAccount or aws:SourceArn to named accounts or ARNs",
+                list_actions(&deputy.0),
+            );
+            out.push(deputy_finding(
+                at,
                 Place::Service(n),
                 format!("Statement[{at}].Principal.Service[{n}]"),
-                format!(
-                    "service principal {service} can call {} acting for a resource of any account (the confused deputy): no condition narrows aws:SourceAccount or aws:SourceArn to named accounts or ARNs",
-                    list_actions(&actions),
-                ),
-                "add a condition StringEquals aws:SourceAccount (your account) or ArnLike aws:SourceArn with the ARN of your resource",
-                // A service principal needs the repository policy alone.
-                Some(Evidence {
-                    action: first,
-                    grant: Grant {
-                        route: Route::RepositoryPolicy,
-                        statements: vec![at],
-                        identity_statement: None,
-                        certainty,
-                        witness,
-                    },
-                }),
+                message,
+                deputy,
             ));
         }
     }
     Some(())
+}
+
+/// What `class` gets through allow `at` (`statement`, which covers the actions `covered`)
+/// acting for a resource of an account the policy does not name: the actions of `granted`
+/// the statement covers that a request meeting its conditions and a probe of `probes` can
+/// call past the denies, in order, with such a request for the first. `Some(None)` when no
+/// probe gets one, `None` when it cannot tell.
+fn deputy_probe(
+    class: &CallerClass,
+    at: usize,
+    statement: &ir::Statement,
+    covered: ActionSet,
+    granted: BTreeSet<Action>,
+    probes: &[Vec<ir::Condition>],
+    satisfy: &mut Satisfy<'_>,
+) -> Option<Option<(Vec<Action>, Witness, Certainty)>> {
+    let actions: Vec<Action> = granted
+        .into_iter()
+        .filter(|&act| covered.contains(act))
+        .collect();
+    if actions.is_empty() {
+        return Some(None);
+    }
+    for probe in probes {
+        let mut cs = statement.conditions.clone();
+        cs.extend(probe.iter().cloned());
+        if let Some(f) = satisfy(class, at, &actions, &cs)? {
+            return Some(Some(f));
+        }
+    }
+    Some(None)
+}
+
+/// The confused-deputy finding of allow `at` at `place`, from what [`deputy_probe`] found:
+/// its first action's request is the evidence (a service needs the repository policy alone).
+fn deputy_finding(
+    at: usize,
+    place: Place,
+    path: String,
+    message: String,
+    (actions, witness, certainty): (Vec<Action>, Witness, Certainty),
+) -> Finding {
+    finding(
+        Code::ServicePrincipalWithoutSource,
+        Some(at),
+        place,
+        path,
+        message,
+        "add a condition StringEquals aws:SourceAccount (your account) or ArnLike aws:SourceArn with the ARN of your resource",
+        actions.first().map(|&action| Evidence {
+            action,
+            grant: Grant {
+                route: Route::RepositoryPolicy,
+                statements: vec![at],
+                identity_statement: None,
+                certainty,
+                witness,
+            },
+        }),
+    )
 }
 
 /// The confused deputy through allow `at` of `Principal "*"` (`statement`): the
@@ -832,46 +984,21 @@ fn anyone_deputy(
         let Some(granted) = service_actions(class) else {
             continue;
         };
-        let actions: Vec<Action> = granted
-            .into_iter()
-            .filter(|&act| covered.contains(act))
-            .collect();
-        let Some(&first) = actions.first() else {
+        let Some(deputy) = deputy_probe(class, at, statement, covered, granted, probes, satisfy)?
+        else {
             continue;
         };
-        let mut found = None;
-        for probe in probes {
-            let mut cs = statement.conditions.clone();
-            cs.extend(probe.iter().cloned());
-            if let Some(f) = satisfy(class, at, &cs)? {
-                found = Some(f);
-                break;
-            }
-        }
-        let Some((witness, certainty)) = found else {
-            continue;
-        };
-        out.push(finding(
-            Code::ServicePrincipalWithoutSource,
-            Some(at),
+        let message = format!(
+            "{} can call {} through Principal \"*\" acting for a resource of any account (the confused deputy): no condition narrows aws:SourceAccount or aws:SourceArn to named accounts or ARNs",
+            class.describe(),
+            list_actions(&deputy.0),
+        );
+        out.push(deputy_finding(
+            at,
             Place::Principal,
             format!("Statement[{at}].Principal"),
-            format!(
-                "{} can call {} through Principal \"*\" acting for a resource of any account (the confused deputy): no condition narrows aws:SourceAccount or aws:SourceArn to named accounts or ARNs",
-                class.describe(),
-                list_actions(&actions),
-            ),
-            "add a condition StringEquals aws:SourceAccount (your account) or ArnLike aws:SourceArn with the ARN of your resource",
-            Some(Evidence {
-                action: first,
-                grant: Grant {
-                    route: Route::RepositoryPolicy,
-                    statements: vec![at],
-                    identity_statement: None,
-                    certainty,
-                    witness,
-                },
-            }),
+            message,
+            deputy,
         ));
         return Some(());
     }

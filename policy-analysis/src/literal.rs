@@ -82,7 +82,10 @@ pub fn findings(policy: &ir::Policy, options: &Options) -> Option<Judged> {
     let mut public_probe = |class: &CallerClass, actions: &[Action]| plain.probe(class, actions);
     findings::outside(policy, &access, false, &mut public_probe, &mut out)?;
     let service_actions = |class: &CallerClass| plain.service_actions(class);
-    let mut deputy = |class: &CallerClass, at: usize, cs: &[ir::Condition]| {
+    // The denies the letters decide (without conditions, or by network) are the same for
+    // every source of a service's request: its actions, which `service_actions` gives past
+    // them, are all it can call as the deputy too.
+    let mut deputy = |class: &CallerClass, at: usize, actions: &[Action], cs: &[ir::Condition]| {
         if !policy.statements[at].conditions.is_empty()
             && !matches!(plain.guards[at], Guard::SourceArn | Guard::Network)
         {
@@ -110,11 +113,11 @@ pub fn findings(policy: &ir::Policy, options: &Options) -> Option<Judged> {
             if found.is_some() {
                 plain.met.borrow_mut().insert((at, name.clone()));
             }
-            return Some(found);
+            return Some(found.map(|(w, c)| (actions.to_vec(), w, c)));
         };
         let found = Some((witness, Certainty::Certain));
         debug_assert_eq!(found, searched(), "the deputy's witness of {cs:?}");
-        Some(found)
+        Some(found.map(|(w, c)| (actions.to_vec(), w, c)))
     };
     // A guarded allow of `Principal "*"` lets in no service acting for an unnamed account
     // here: its guard names organizations (no service is in one) or source accounts, or it

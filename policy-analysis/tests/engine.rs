@@ -780,3 +780,130 @@ fn public_findings_name_every_action_past_the_denies() {
         assert_witness(&p, &evidence.grant, evidence.action);
     }
 }
+
+/// The confused deputy is judged past the denies: a service allowed without a guard, beside a
+/// deny of every source but the own account, is no deputy; a deny it can escape leaves one,
+/// and its request escapes the deny.
+#[test]
+fn deputies_are_judged_past_the_denies() {
+    use policy_analysis::findings::{findings, Code};
+    let svc = &["service:ecr.amazonaws.com"][..];
+    let all = &["ecr:*"][..];
+    let not_own = || cond("StringNotEquals", "aws:SourceAccount", &[OWNER]);
+    let safe = [
+        vec![deny(&["*"], all, vec![not_own()])],
+        vec![deny(&["*"], PULL, vec![not_own()])],
+        vec![
+            deny(svc, all, vec![not_own()]),
+            deny(svc, all, vec![cond("Null", "aws:SourceAccount", &["true"])]),
+        ],
+        vec![deny(
+            &["*"],
+            all,
+            vec![cond(
+                "ArnNotLike",
+                "aws:SourceArn",
+                &["arn:aws:*:*:111122223333:*"],
+            )],
+        )],
+        vec![deny(
+            svc,
+            all,
+            vec![cond(
+                "StringNotEquals",
+                "aws:SourceOrgID",
+                &["o-a1b2c3d4e5"],
+            )],
+        )],
+    ];
+    let risky = [
+        vec![deny(
+            svc,
+            all,
+            vec![cond("Null", "aws:SourceAccount", &["true"])],
+        )],
+        vec![deny(svc, &["ecr:PutImage"], vec![not_own()])],
+        vec![deny(
+            svc,
+            all,
+            vec![
+                cond("StringNotEquals", "aws:SourceOrgID", &["o-a1b2c3d4e5"]),
+                cond("Null", "aws:SourceOrgID", &["false"]),
+            ],
+        )],
+    ];
+    let deputy = |denies: &[policy_analysis::ir::Statement]| {
+        let mut statements = vec![allow(svc, PULL, vec![])];
+        statements.extend(denies.iter().cloned());
+        let p = policy(statements);
+        let found = findings(&p, &options());
+        let f = found
+            .into_iter()
+            .find(|f| f.code == Code::ServicePrincipalWithoutSource)?;
+        let e = f.evidence.expect("a deputy's evidence");
+        // The request escapes every deny: the engine's own verdict agrees.
+        let a = policy_analysis::Analyzer::new(&p, &options());
+        let class = CallerClass::Service {
+            name: Some("ecr.amazonaws.com".to_owned()),
+        };
+        assert!(matches!(a.decide(&class, e.action), Verdict::Allowed(_)));
+        Some((f.message, e.grant.witness))
+    };
+    for denies in &safe {
+        assert_eq!(deputy(denies), None, "{denies:?}");
+    }
+    for denies in &risky {
+        let (message, w) = deputy(denies).unwrap_or_else(|| panic!("{denies:?}"));
+        assert!(!message.contains("PutImage"), "{message}");
+        assert_ne!(w.values("aws:SourceAccount"), Some(&[OWNER.to_owned()][..]));
+    }
+}
+
+/// A pattern over organization ids, accounts or ARNs that names no organization or account
+/// lets in strangers: public access, with a request from an organization the pattern admits
+/// but the policy does not name.
+#[test]
+fn prefixes_of_organizations_and_accounts_are_public() {
+    use policy_analysis::findings::{findings, Code};
+    let public = [
+        cond("StringLike", "aws:PrincipalOrgID", &["o-a1b2c3d4e5*"]),
+        cond("StringLike", "aws:PrincipalOrgID", &["o-a1b2c3d4e5??*"]),
+        cond(
+            "ForAnyValue:StringLike",
+            "aws:PrincipalOrgPaths",
+            &["o-a1b2c3d4e5*/*"],
+        ),
+        cond("StringLike", "aws:PrincipalAccount", &["1111*"]),
+        cond(
+            "StringLike",
+            "aws:PrincipalArn",
+            &["arn:aws:iam::*:role/ci-*"],
+        ),
+    ];
+    let quiet = [
+        cond("StringEquals", "aws:PrincipalOrgID", &["o-a1b2c3d4e5"]),
+        cond("StringLike", "aws:PrincipalOrgID", &["o-a1b2c3d4e5"]),
+        cond(
+            "ForAnyValue:StringLike",
+            "aws:PrincipalOrgPaths",
+            &["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"],
+        ),
+    ];
+    let public_finding = |c: &policy_analysis::ir::Condition| {
+        let p = policy(vec![allow(&["*"], PULL, vec![c.clone()])]);
+        findings(&p, &options())
+            .into_iter()
+            .find(|f| f.code == Code::PublicAccess)
+            .map(|f| (p, f.evidence.expect("a public finding's evidence")))
+    };
+    for c in &public {
+        let (p, e) = public_finding(c).unwrap_or_else(|| panic!("{c:?}"));
+        assert_witness(&p, &e.grant, e.action);
+        if let Some(org) = e.grant.witness.values("aws:PrincipalOrgID") {
+            assert!(org[0].starts_with("o-a1b2c3d4e5") && org[0] != "o-a1b2c3d4e5");
+        }
+    }
+    for c in &quiet {
+        assert!(public_finding(c).is_none(), "{c:?}");
+    }
+}

@@ -17,11 +17,15 @@
 //!   read and list grants are no finding; push or delete is `external-write`, policy
 //!   management `external-permissions-management`.
 
+use std::cmp::Reverse;
+
+use policy_analysis::findings::external_code;
 use policy_catalogue::{AccessLevel, Action, PublicAction};
 
+use super::exact::code_of;
 use super::finding::{Finding, LintCode};
 use crate::analysis::access::allow_all;
-use crate::eval::{Caller, Evaluator, Outcome, RegistryEvaluator, Request};
+use crate::eval::{Caller, EvaluatedPolicy, Evaluator, Outcome, RegistryEvaluator, Request};
 use crate::model::arn::RepositoryArn;
 use crate::model::document::PolicyDocument;
 use crate::model::kind::PolicyKind;
@@ -47,6 +51,8 @@ pub(super) fn external_findings(
     owner: Option<&AccountId>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
+    // The evaluator of the whole policy, made for the first statement that needs it.
+    let whole = std::cell::OnceCell::new();
     for (i, s) in doc.statements.iter().enumerate() {
         if s.effect != Effect::Allow {
             continue;
@@ -62,23 +68,18 @@ pub(super) fn external_findings(
         let Some(repository) = repository else {
             continue;
         };
-        let mut alone = doc.clone();
-        alone.statements = std::iter::once(s.clone()).collect();
-        let allows = |document: &PolicyDocument, request: &Request| match kind {
-            PolicyKind::Registry => {
-                RegistryEvaluator::new(document)
-                    .scope(scope)
-                    .with_identity_policy(allow_all())
-                    .decide(request)
-                    == Outcome::Allowed
-            }
-            _ => {
-                Evaluator::new(document)
-                    .with_identity_policy(allow_all())
-                    .decide(request)
-                    == Outcome::Allowed
-            }
-        };
+        // The statement alone, as a document of its own: the statement is copied, not the
+        // policy.
+        let alone = Judge::new(
+            PolicyDocument {
+                version: doc.version,
+                id: doc.id.clone(),
+                statements: std::iter::once(s.clone()).collect(),
+            },
+            kind,
+            scope,
+        );
+        let whole = whole.get_or_init(|| Judge::new(doc, kind, scope));
         let mut n = 0;
         for x in p.principals.iter() {
             let Principal::Aws(aws) = x else { continue };
@@ -111,34 +112,24 @@ pub(super) fn external_findings(
             let mut granted: Vec<(String, AccessLevel, Request)> = Vec::new();
             for (action, level) in candidates {
                 let request = Request::new(caller.clone(), action.as_str(), repository.clone());
-                if allows(&alone, &request) && allows(doc, &request) {
+                if alone.allows(&request) && whole.allows(&request) {
                     granted.push((action, level, request));
                 }
             }
-            let rank = |l: AccessLevel| match l {
-                AccessLevel::PermissionsManagement => 3,
-                AccessLevel::Write | AccessLevel::Tagging => 2,
-                AccessLevel::Read | AccessLevel::List => 1,
-            };
-            let Some(top) = granted.iter().max_by_key(|(_, l, _)| rank(*l)) else {
+            // The codes of repository policies, by the same mapping: higher access levels
+            // have earlier codes.
+            let Some(top) = granted
+                .iter()
+                .max_by_key(|(_, l, _)| Reverse(external_code(*l, false)))
+            else {
                 continue;
             };
             let negated = s.action.as_ref().is_some_and(|a| a.negated);
-            let (code, hint) = if negated || rank(top.1) == 3 {
-                (
-                    LintCode::ExternalPermissionsManagement,
-                    "another account must not manage these repositories' policies: list the actions it needs instead",
-                )
-            } else if rank(top.1) == 2 {
-                (
-                    LintCode::ExternalWrite,
-                    "make sure the other account should push, change or delete here; otherwise remove the grant",
-                )
-            } else {
-                (
-                    LintCode::ExternalRead,
-                    "a reviewer should confirm the other account may read these images",
-                )
+            let code = code_of(external_code(top.1, negated));
+            let hint = match code {
+                LintCode::ExternalPermissionsManagement => "another account must not manage these repositories' policies: list the actions it needs instead",
+                LintCode::ExternalWrite => "make sure the other account should push, change or delete here; otherwise remove the grant",
+                _ => "a reviewer should confirm the other account may read these images",
             };
             let how = if negated { "through NotAction, " } else { "" };
             let names: Vec<&str> = granted.iter().map(|(a, _, _)| a.as_str()).collect();
@@ -164,6 +155,36 @@ pub(super) fn external_findings(
         }
     }
     out
+}
+
+/// The evaluator of a policy of `kind`, with identity policies that allow everything.
+enum Judge<'a> {
+    Registry(RegistryEvaluator),
+    Repository(Evaluator<'a>),
+}
+
+impl<'a> Judge<'a> {
+    fn new<P>(policy: P, kind: PolicyKind, scope: RegistryPolicyScope) -> Self
+    where
+        P: AsRef<PolicyDocument> + EvaluatedPolicy<'a>,
+    {
+        match kind {
+            PolicyKind::Registry => Judge::Registry(
+                RegistryEvaluator::new(policy)
+                    .scope(scope)
+                    .with_identity_policy(allow_all()),
+            ),
+            _ => Judge::Repository(Evaluator::new(policy).with_identity_policy(allow_all())),
+        }
+    }
+
+    fn allows(&self, request: &Request) -> bool {
+        let outcome = match self {
+            Judge::Registry(e) => e.decide(request),
+            Judge::Repository(e) => e.decide(request),
+        };
+        outcome == Outcome::Allowed
+    }
 }
 
 /// A repository of the owner's registry the statement names: the first `Resource` entry in
