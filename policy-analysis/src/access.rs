@@ -314,7 +314,7 @@ impl Prepared {
                 let constraints: Vec<Constraint> = s
                     .conditions
                     .iter()
-                    .map(|c| Constraint::lower(c, policy.variables))
+                    .map(|c| lowered_once(c, policy.variables))
                     .collect();
                 // Only denies are escaped by negating a condition.
                 let negated = if s.effect == Effect::Deny {
@@ -349,6 +349,37 @@ impl Prepared {
             })
             .collect()
     }
+}
+
+thread_local! {
+    /// Conditions lowered by [`Prepared::new`], by whether `${...}` are variables: the lint
+    /// reads one policy into several analyzers (its findings, the lock-out check's owners),
+    /// and lowering a pattern builds its automaton.
+    static LOWERED: std::cell::RefCell<std::collections::HashMap<Condition, [Option<Constraint>; 2]>> =
+        std::cell::RefCell::default();
+}
+
+/// Past this many conditions the memory of [`lowered_once`] starts again: a policy at ECR's
+/// size limit holds about a hundred.
+const LOWERED_KEPT: usize = 1024;
+
+/// [`Constraint::lower`], remembered per thread: the same constraint, its automaton shared.
+pub(crate) fn lowered_once(c: &Condition, variables: bool) -> Constraint {
+    LOWERED.with(|m| {
+        let mut m = m.borrow_mut();
+        if let Some(known) = m
+            .get(c)
+            .and_then(|slots| slots[usize::from(variables)].as_ref())
+        {
+            return known.clone();
+        }
+        if m.len() >= LOWERED_KEPT {
+            m.clear();
+        }
+        let lowered = Constraint::lower(c, variables);
+        m.entry(c.clone()).or_default()[usize::from(variables)] = Some(lowered.clone());
+        lowered
+    })
 }
 
 /// A policy read for analysis, with its caller classes. Reading is linear in the policy;
@@ -1634,6 +1665,141 @@ mod tests {
             },
             resources: None,
             conditions,
+        }
+    }
+
+    /// Two constraints alike: key, quantifiers, origin and test (automata compared by their
+    /// states, other sets as written out).
+    fn same(a: &Constraint, b: &Constraint) -> bool {
+        use crate::condition::Test;
+        let tests = match (&a.test, &b.test) {
+            (
+                Test::Text {
+                    nfa,
+                    negated,
+                    finite,
+                },
+                Test::Text {
+                    nfa: other,
+                    negated: n,
+                    finite: f,
+                },
+            ) => nfa == other && negated == n && finite == f,
+            (x, y) => format!("{x:?}") == format!("{y:?}"),
+        };
+        tests
+            && a.key == b.key
+            && a.name == b.name
+            && a.when_missing == b.when_missing
+            && a.all == b.all
+            && a.origin == b.origin
+    }
+
+    /// A condition lowered from the memory of [`lowered_once`] is the one lowered afresh, for
+    /// fixed conditions that differ only in their operator, qualifier, key case, values or
+    /// reading of `${...}`, and 600 random ones, each asked for in turn and again.
+    #[test]
+    fn remembered_lowering_is_lowering_afresh() {
+        let mut conditions = vec![
+            cond(
+                "StringLike",
+                "aws:PrincipalArn",
+                &["arn:aws:iam::*:role/team-1-*"],
+            ),
+            cond(
+                "StringNotLike",
+                "aws:PrincipalArn",
+                &["arn:aws:iam::*:role/team-1-*"],
+            ),
+            cond(
+                "ArnLike",
+                "aws:PrincipalArn",
+                &["arn:aws:iam::*:role/team-1-*"],
+            ),
+            cond(
+                "StringLike",
+                "aws:principalarn",
+                &["arn:aws:iam::*:role/team-1-*"],
+            ),
+            cond(
+                "ForAllValues:StringLike",
+                "aws:PrincipalArn",
+                &["arn:aws:iam::*:role/team-1-*"],
+            ),
+            cond(
+                "StringLikeIfExists",
+                "aws:PrincipalArn",
+                &["arn:aws:iam::*:role/team-1-*"],
+            ),
+            cond(
+                "StringLike",
+                "aws:PrincipalArn",
+                &["arn:aws:iam::*:role/team-2-*"],
+            ),
+            cond("StringEquals", "aws:username", &["${aws:username}"]),
+            cond("StringEqualsIgnoreCase", "aws:username", &["CI"]),
+            cond("StringEquals", "aws:username", &["CI"]),
+            cond("IpAddress", "aws:SourceIp", &["10.0.0.0/8"]),
+            cond("NotIpAddress", "aws:SourceIp", &["10.0.0.0/8"]),
+            cond("NumericLessThan", "aws:MultiFactorAuthAge", &["3600"]),
+            cond(
+                "DateGreaterThan",
+                "aws:CurrentTime",
+                &["2026-01-01T00:00:00Z"],
+            ),
+            cond("Bool", "aws:SecureTransport", &["false"]),
+            cond("Null", "aws:PrincipalOrgID", &["true"]),
+            cond("Null", "aws:PrincipalOrgID", &["false"]),
+        ];
+        let mut rng = 0x5851_f42d_4c95_7f2du64;
+        let mut next = move |m: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % m
+        };
+        let operators = [
+            "StringLike",
+            "StringNotLike",
+            "StringEquals",
+            "StringNotEqualsIgnoreCase",
+            "ForAnyValue:StringLike",
+            "ArnLike",
+            "ArnNotLikeIfExists",
+        ];
+        let keys = [
+            "aws:PrincipalArn",
+            "aws:userid",
+            "aws:PrincipalOrgID",
+            "aws:USERID",
+        ];
+        let pieces = ["a", "*", "?", ":", "${aws:username}", "role/", "o-"];
+        for _ in 0..600 {
+            let values: Vec<String> = (0..1 + next(2))
+                .map(|_| {
+                    (0..1 + next(3))
+                        .map(|_| pieces[next(pieces.len() as u64) as usize])
+                        .collect()
+                })
+                .collect();
+            let values: Vec<&str> = values.iter().map(String::as_str).collect();
+            conditions.push(cond(
+                operators[next(operators.len() as u64) as usize],
+                keys[next(keys.len() as u64) as usize],
+                &values,
+            ));
+        }
+        for round in 0..2 {
+            for (k, c) in conditions.iter().enumerate() {
+                for variables in [k % 2 == 0, k % 2 != 0] {
+                    let remembered = lowered_once(c, variables);
+                    let afresh = Constraint::lower(c, variables);
+                    assert!(
+                        same(&remembered, &afresh),
+                        "round {round}: {c:?} {variables}"
+                    );
+                }
+            }
         }
     }
 

@@ -247,7 +247,11 @@ fn solve_with(
             continue;
         }
         let info = key_info(key, who.kind);
-        let (values, key_exact) = solve_key(key, cs, &info)?;
+        let (values, key_exact) = if quick {
+            solve_key_live(key, cs, &info)?
+        } else {
+            solve_key(key, cs, &info)?
+        };
         let key_exact = key_exact && !(info.outside && values.is_some() && !cs.is_empty());
         independent.insert(key, (values, key_exact));
     }
@@ -851,7 +855,7 @@ fn solve_key(key: &str, cs: &[&Constraint], info: &KeyInfo) -> KeyAnswer {
     if let Some(known) = KEY_ANSWERS.with(|m| m.borrow().get(&question).cloned()) {
         return known;
     }
-    let answer = solve_key_afresh(key, cs, info);
+    let answer = solve_key_afresh(key, cs, info, false);
     KEY_ANSWERS.with(|m| {
         let mut m = m.borrow_mut();
         if m.len() >= KEY_ANSWERS_KEPT {
@@ -862,7 +866,27 @@ fn solve_key(key: &str, cs: &[&Constraint], info: &KeyInfo) -> KeyAnswer {
     answer
 }
 
-fn solve_key_afresh(key: &str, cs: &[&Constraint], info: &KeyInfo) -> KeyAnswer {
+/// [`solve_key`] for a question that needs only whether some value (or absence) passes, not
+/// which: the answer remembered when there is one, else values found by the quick walk
+/// ([`crate::text::quick`]), not remembered. `None` exactly when [`solve_key`] says `None`:
+/// that rests on searches that find nothing, which the quick walk never claims (it falls back
+/// to the search when it finds nothing), and whatever it finds passes every test. The
+/// values of an independent key are not read by the rest of [`solve_with`] but for the
+/// witness (and [`tie_source`], which never refuses).
+fn solve_key_live(key: &str, cs: &[&Constraint], info: &KeyInfo) -> KeyAnswer {
+    let question: KeyQuestion = (
+        key.to_owned(),
+        (info.presence, info.multi, info.value_type, info.outside),
+        cs.iter().map(|c| c.origin.clone()).collect(),
+    );
+    if let Some(known) = KEY_ANSWERS.with(|m| m.borrow().get(&question).cloned()) {
+        return known;
+    }
+    solve_key_afresh(key, cs, info, true)
+}
+
+/// `quick`: the values may be any that pass ([`solve_key_live`]), not the witness's.
+fn solve_key_afresh(key: &str, cs: &[&Constraint], info: &KeyInfo, quick: bool) -> KeyAnswer {
     let absent_ok = info.presence != Presence::Always && cs.iter().all(|c| c.when_missing);
     if cs.is_empty() {
         return Some(match info.presence {
@@ -890,7 +914,7 @@ fn solve_key_afresh(key: &str, cs: &[&Constraint], info: &KeyInfo) -> KeyAnswer 
         let all: Vec<&Test> = cs.iter().filter(|c| c.all).map(|c| &c.test).collect();
         let any: Vec<&Test> = cs.iter().filter(|c| !c.all).map(|c| &c.test).collect();
         if any.is_empty() {
-            let (sat, unknown) = solve_values(&all, info, domain, &ex, key, false);
+            let (sat, unknown) = solve_values(&all, info, domain, &ex, key, quick);
             exact &= !unknown;
             sat.map(|v| vec![v])
         } else {
@@ -899,7 +923,7 @@ fn solve_key_afresh(key: &str, cs: &[&Constraint], info: &KeyInfo) -> KeyAnswer 
             for t in any {
                 let mut tests = all.clone();
                 tests.push(t);
-                let (sat, unknown) = solve_values(&tests, info, domain, &ex, key, false);
+                let (sat, unknown) = solve_values(&tests, info, domain, &ex, key, quick);
                 exact &= !unknown;
                 match sat {
                     Sat::Yes(v) => {
@@ -926,7 +950,7 @@ fn solve_key_afresh(key: &str, cs: &[&Constraint], info: &KeyInfo) -> KeyAnswer 
         }
     } else {
         let tests: Vec<&Test> = cs.iter().map(|c| &c.test).collect();
-        let (sat, unknown) = solve_values(&tests, info, domain, &ex, key, false);
+        let (sat, unknown) = solve_values(&tests, info, domain, &ex, key, quick);
         exact &= !unknown;
         sat.map(|v| vec![v])
     };
@@ -1205,5 +1229,152 @@ mod tests {
         // Accounts below the count or out of order do not matter.
         let excluded = ["000000000001".to_owned(), "999999999999".to_owned()];
         assert_eq!(fresh_account(&excluded), "999999999998");
+    }
+
+    /// The values of a key not derived from the caller, found by the quick walk for the
+    /// dead-statement check, pass or fail with the search's, over fixed and 600 random
+    /// conjunctions of text tests (organizations, organization paths, source ARNs and
+    /// accounts, endpoints), with and without qualifiers and `IfExists`, for every kind of
+    /// caller. Asked afresh, outside the memory of answers.
+    #[test]
+    fn quick_key_values_refuse_as_the_search_refuses() {
+        let cond = |op: &str, key: &str, values: &[String]| {
+            let operator: policy_catalogue::ConditionOperator = op.parse().expect("an operator");
+            Condition::new(operator, key, values.iter().cloned())
+        };
+        let s = |v: &[&str]| v.iter().map(|x| (*x).to_owned()).collect::<Vec<String>>();
+        let mut questions: Vec<(&str, Vec<Condition>)> = vec![
+            (
+                "aws:PrincipalOrgID",
+                vec![cond("StringLike", "aws:PrincipalOrgID", &s(&["o-7*"]))],
+            ),
+            (
+                "aws:PrincipalOrgID",
+                vec![
+                    cond("StringLike", "aws:PrincipalOrgID", &s(&["o-7*"])),
+                    cond("StringNotLike", "aws:PrincipalOrgID", &s(&["o-7?*"])),
+                ],
+            ),
+            (
+                "aws:PrincipalOrgID",
+                vec![cond("StringLike", "aws:PrincipalOrgID", &s(&["o-*-*"]))],
+            ),
+            (
+                "aws:PrincipalOrgID",
+                vec![cond("StringLike", "aws:PrincipalOrgID", &s(&["x-*"]))],
+            ),
+            (
+                "aws:SourceArn",
+                vec![
+                    cond(
+                        "ArnLike",
+                        "aws:SourceArn",
+                        &s(&["arn:aws:codebuild:us-east-1:111122223333:project/*"]),
+                    ),
+                    cond(
+                        "ArnNotLike",
+                        "aws:SourceArn",
+                        &s(&["arn:*:*:*:111122223333:*"]),
+                    ),
+                ],
+            ),
+            (
+                "aws:SourceArn",
+                vec![cond(
+                    "ArnLike",
+                    "aws:SourceArn",
+                    &s(&["arn:aws:iam::*:role/*"]),
+                )],
+            ),
+            (
+                "aws:PrincipalOrgPaths",
+                vec![cond(
+                    "ForAnyValue:StringLike",
+                    "aws:PrincipalOrgPaths",
+                    &s(&["o-a1b2c3d4e5/r-ab12/*"]),
+                )],
+            ),
+        ];
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |m: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % m
+        };
+        let keys = [
+            ("aws:PrincipalOrgID", ["o-", "a1", "7", "*", "?", "-", "b"]),
+            (
+                "aws:PrincipalOrgPaths",
+                ["o-a1b2c3d4e5/", "r-", "ou-", "*", "?", "/", "1"],
+            ),
+            (
+                "aws:SourceArn",
+                ["arn:aws:", "s3", ":::", "111122223333", ":*", "*", "?"],
+            ),
+            (
+                "aws:SourceAccount",
+                ["1111", "2222", "3333", "*", "?", "x", "0"],
+            ),
+            ("aws:SourceVpce", ["vpce-", "0a", "*", "?", "1", "b", "-"]),
+        ];
+        let operators = [
+            "StringLike",
+            "StringNotLike",
+            "StringEquals",
+            "StringNotEquals",
+            "StringLikeIfExists",
+            "ForAnyValue:StringLike",
+            "ForAllValues:StringNotLike",
+            "ArnLike",
+            "ArnNotLike",
+        ];
+        for _ in 0..600 {
+            let (key, pieces) = keys[next(keys.len() as u64) as usize];
+            let conditions = (0..1 + next(3))
+                .map(|_| {
+                    let values: Vec<String> = (0..1 + next(2))
+                        .map(|_| {
+                            (0..1 + next(5))
+                                .map(|_| pieces[next(pieces.len() as u64) as usize])
+                                .collect()
+                        })
+                        .collect();
+                    cond(
+                        operators[next(operators.len() as u64) as usize],
+                        key,
+                        &values,
+                    )
+                })
+                .collect();
+            questions.push((key, conditions));
+        }
+        let (mut yes, mut no) = (0, 0);
+        for (key, conditions) in &questions {
+            let lowered: Vec<Constraint> = conditions
+                .iter()
+                .map(|c| Constraint::lower(c, false))
+                .collect();
+            let cs: Vec<&Constraint> = lowered.iter().collect();
+            let key = key.to_ascii_lowercase();
+            for kind in [
+                Kind::Root,
+                Kind::User,
+                Kind::Session,
+                Kind::Service,
+                Kind::Anonymous,
+            ] {
+                let info = key_info(&key, kind);
+                let searched = solve_key_afresh(&key, &cs, &info, false).is_some();
+                let quick = solve_key_afresh(&key, &cs, &info, true).is_some();
+                assert_eq!(quick, searched, "{kind:?} {conditions:?}");
+                if searched {
+                    yes += 1;
+                } else {
+                    no += 1;
+                }
+            }
+        }
+        assert!(yes > 300 && no > 300, "{yes} {no}");
     }
 }
