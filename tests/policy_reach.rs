@@ -1,8 +1,11 @@
 //! What a repository policy cannot reach: the actions on a repository that AWS takes from
 //! identity and registry policies (`ecr:CreateRepository`, `ecr:ReplicateImage`), judged alike
-//! by the catalogue, the evaluator, the analysis and the lint.
+//! by the catalogue, the evaluator, the analysis and the lint; and tests of the clock settled
+//! for requests made from a given instant on (`LintConfig::requests_from`).
 
 mod common;
+
+use std::time::{Duration, UNIX_EPOCH};
 
 use common::account;
 
@@ -165,6 +168,77 @@ fn public_access_names_only_what_a_repository_policy_grants() {
         "{}",
         public.message
     );
+}
+
+/// 2026-01-01T00:00:00Z.
+fn new_year_2026() -> LintConfig {
+    LintConfig::default()
+        .repository(repo())
+        .requests_from(UNIX_EPOCH + Duration::from_secs(1_767_225_600))
+}
+
+#[test]
+fn a_deny_from_a_past_date_on_locks_out_for_requests_made_since() {
+    let policy = doc(&format!(
+        r#"{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{OWNER}:role/admin"}},"Action":"ecr:*"}},{{"Sid":"Freeze","Effect":"Deny","Principal":"*","Action":"ecr:*","Condition":{{"DateGreaterThan":{{"aws:CurrentTime":"2025-06-01T00:00:00Z"}}}}}}"#
+    ));
+    // With every instant possible, a request made before the date escapes the Deny.
+    let timeless = policy.lint_with(&LintConfig::default().repository(repo()));
+    assert!(
+        !codes(&timeless).contains(&"locks-out-policy-changes"),
+        "{timeless:#?}"
+    );
+    assert!(!codes(&timeless).contains(&"settled-date-condition"));
+    let found = policy.lint_with(&new_year_2026());
+    let settled = found
+        .iter()
+        .find(|f| f.code == LintCode::SettledDateCondition)
+        .expect("settled");
+    assert_eq!(settled.statement, Some(1));
+    assert_eq!(
+        settled.path,
+        "Statement[1].Condition.DateGreaterThan.aws:CurrentTime"
+    );
+    assert!(
+        settled.message.contains("always holds"),
+        "{}",
+        settled.message
+    );
+    assert!(
+        codes(&found).contains(&"locks-out-policy-changes"),
+        "{found:#?}"
+    );
+    // An EpochTime test of the same date, as a number of seconds.
+    let epoch = doc(&format!(
+        r#"{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{OWNER}:role/admin"}},"Action":"ecr:*"}},{{"Effect":"Deny","Principal":"*","Action":"ecr:*","Condition":{{"NumericGreaterThanEquals":{{"aws:EpochTime":"1748736000"}}}}}}"#
+    ));
+    assert!(codes(&epoch.lint_with(&new_year_2026())).contains(&"locks-out-policy-changes"));
+}
+
+#[test]
+fn an_allow_until_a_past_date_is_dead_and_one_until_a_later_date_is_not() {
+    let until = |date: &str| {
+        doc(&format!(
+            r#"{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{SOURCE}:root"}},"Action":"ecr:PutImage","Condition":{{"DateLessThan":{{"aws:CurrentTime":"{date}"}}}}}}"#
+        ))
+    };
+    let expired = until("2025-12-31T23:59:59Z").lint_with(&new_year_2026());
+    assert_eq!(codes(&expired), ["settled-date-condition"], "{expired:#?}");
+    assert!(
+        expired[0].message.contains("never holds"),
+        "{}",
+        expired[0].message
+    );
+    assert!(expired[0].message.contains("from 2026-01-01T00:00:00Z on"));
+    // The same instant as the date: `<` no longer holds.
+    let now = until("2026-01-01T00:00:00Z").lint_with(&new_year_2026());
+    assert_eq!(codes(&now), ["settled-date-condition"], "{now:#?}");
+    // Still open: the grant to another account is judged as before.
+    let open = until("2030-01-01T00:00:00Z");
+    let later = open.lint_with(&new_year_2026());
+    let timeless = open.lint_with(&LintConfig::default().repository(repo()));
+    assert_eq!(codes(&later), codes(&timeless));
+    assert_eq!(codes(&later), ["external-write"], "{later:#?}");
 }
 
 #[test]

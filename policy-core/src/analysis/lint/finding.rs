@@ -200,6 +200,10 @@ lint_codes! {
     /// More than the 10,240 characters ECR stores.
     PolicyTooLong = "policy-too-long", Error,
         "More than the 10,240 characters ECR stores.";
+    /// A test of `aws:CurrentTime` or `aws:EpochTime` that, for requests made from the
+    /// instant `LintConfig::requests_from` gives, always holds or never holds.
+    SettledDateCondition = "settled-date-condition", Warning,
+        "A date condition that, for requests from the given instant on, always or never holds (an expired Allow, a Deny in force for good).";
     /// No identity of the owning account can call `ecr:SetRepositoryPolicy` or
     /// `ecr:DeleteRepositoryPolicy` any more: ECR demands `force`.
     LocksOutPolicyChanges = "locks-out-policy-changes", Error,
