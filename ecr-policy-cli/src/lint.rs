@@ -198,7 +198,9 @@ fn applies_to(kind: PolicyKind, code: LintCode, message: &str) -> bool {
         }
         PolicyKind::Registry => !matches!(
             code,
-            LintCode::ResourcePresent | LintCode::NotARepositoryAction
+            LintCode::ResourcePresent
+                | LintCode::NotARepositoryAction
+                | LintCode::NotGrantedByRepositoryPolicy
         ),
     }
 }
