@@ -344,3 +344,27 @@ fn an_identity_policy_with_other_resources_and_services() {
     );
     assert!(dsl.contains(r#""sts:GetServiceBearerToken""#), "{dsl}");
 }
+
+#[test]
+fn create_repository_and_replicate_image_go_where_the_refusal_says() {
+    // The identity policy the refusal of `CreateRepository ... on repo` points to.
+    let create: IdentityPolicy = policy! {
+        account "123456789012";
+        region "us-east-1";
+        allow CreateRepository on repo "app"
+    };
+    assert!(create
+        .to_json()
+        .contains(r#""Action":["ecr:CreateRepository"]"#));
+    // A repository policy still denies replication, and `ecr:*` grants the rest.
+    let repository = policy! {
+        account "123456789012";
+        deny anyone ReplicateImage on repo;
+        allow role "admin" "ecr:*" on repo
+    };
+    let json = repository.to_json();
+    assert!(
+        json.contains(r#""Effect":"Deny","Principal":"*","Action":["ecr:ReplicateImage"]"#),
+        "{json}"
+    );
+}

@@ -247,7 +247,9 @@ fn applies_to(kind: PolicyKind, code: LintCode, message: &str) -> bool {
         }
         PolicyKind::Registry => !matches!(
             code,
-            LintCode::ResourcePresent | LintCode::NotARepositoryAction
+            LintCode::ResourcePresent
+                | LintCode::NotARepositoryAction
+                | LintCode::NotGrantedByRepositoryPolicy
         ),
     }
 }

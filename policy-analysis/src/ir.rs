@@ -281,12 +281,15 @@ impl ActionSet {
         (1u128 << Action::ALL.len()) - 1
     });
 
-    /// Every action a repository policy can grant.
+    /// Every action a repository policy can grant: the catalogue's
+    /// [`Action::is_granted_by_repository_policy`], which leaves out the actions without a
+    /// repository and `ecr:CreateRepository` and `ecr:ReplicateImage`, which AWS takes from
+    /// identity and registry policies (`ecr:*` grants every other one).
     pub const REPOSITORY: ActionSet = {
         let mut bits = 0u128;
         let mut i = 0;
         while i < Action::ALL.len() {
-            if Action::ALL[i].is_repository_action() {
+            if Action::ALL[i].is_granted_by_repository_policy() {
                 bits |= 1 << i;
             }
             i += 1;

@@ -153,13 +153,45 @@ pub(crate) const fn canonical<const N: usize>(mut actions: [Action; N]) -> [Acti
 }
 
 impl Action {
-    /// Whether a repository policy can grant the action: true exactly when
+    /// Whether the action applies to a repository: true exactly when
     /// [`resource_type`](Self::resource_type) is [`ResourceType::Repository`].
     ///
     /// Actions without a resource (such as `ecr:GetAuthorizationToken`, which
-    /// `docker login` needs) must come from the caller's identity policy instead.
+    /// `docker login` needs) must come from the caller's identity policy instead. Two
+    /// actions on a repository are still not granted by a repository policy: see
+    /// [`is_granted_by_repository_policy`](Self::is_granted_by_repository_policy).
     pub const fn is_repository_action(self) -> bool {
         matches!(self.resource_type(), ResourceType::Repository)
+    }
+
+    /// Whether an `Allow` of a repository policy grants the action: it applies to a
+    /// repository ([`is_repository_action`](Self::is_repository_action)) and AWS does not
+    /// leave it to other policies ([`is_excluded_from_repository_policies`](Self::is_excluded_from_repository_policies),
+    /// the data's `not_granted_by` column). The two exceptions:
+    ///
+    /// - `ecr:CreateRepository` "can be granted by either an identity-based IAM policy or the
+    ///   private registry permissions policy"
+    ///   (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html>):
+    ///   the repository it would create has no policy yet;
+    /// - `ecr:ReplicateImage`: "A registry policy must grant permission for the
+    ///   `ecr:ReplicateImage` API action"
+    ///   (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-create-replication.html>),
+    ///   the destination registry's policy, not a repository's.
+    ///
+    /// A pattern such as `ecr:*` in a repository policy therefore grants every other
+    /// repository action and not these.
+    ///
+    /// ```
+    /// use policy_catalogue::Action;
+    ///
+    /// assert!(Action::BatchGetImage.is_granted_by_repository_policy());
+    /// assert!(Action::CreateRepository.is_repository_action());
+    /// assert!(!Action::CreateRepository.is_granted_by_repository_policy());
+    /// assert!(!Action::ReplicateImage.is_granted_by_repository_policy());
+    /// assert!(!Action::GetAuthorizationToken.is_granted_by_repository_policy());
+    /// ```
+    pub const fn is_granted_by_repository_policy(self) -> bool {
+        self.is_repository_action() && !self.is_excluded_from_repository_policies()
     }
 
     /// Rank in the canonical statement order, `0` first.

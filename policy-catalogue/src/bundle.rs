@@ -148,14 +148,15 @@ const SCAN: [Action; 4] = canonical([
     Action::BatchGetRepositoryScanningConfiguration,
 ]);
 
-const ALL_REPOSITORY: [Action; 35] = canonical([
+// Not ecr:CreateRepository nor ecr:ReplicateImage, which AWS takes from identity and registry
+// policies (`Action::is_granted_by_repository_policy`).
+const ALL_REPOSITORY: [Action; 33] = canonical([
     Action::BatchCheckLayerAvailability,
     Action::BatchDeleteImage,
     Action::BatchGetImage,
     Action::BatchGetRepositoryScanningConfiguration,
     Action::BatchImportUpstreamImage,
     Action::CompleteLayerUpload,
-    Action::CreateRepository,
     Action::DeleteLifecyclePolicy,
     Action::DeleteRepository,
     Action::DeleteRepositoryPolicy,
@@ -176,7 +177,6 @@ const ALL_REPOSITORY: [Action; 35] = canonical([
     Action::PutImageScanningConfiguration,
     Action::PutImageTagMutability,
     Action::PutLifecyclePolicy,
-    Action::ReplicateImage,
     Action::SetRepositoryPolicy,
     Action::StartImageScan,
     Action::StartLifecyclePolicyPreview,
@@ -379,7 +379,7 @@ mod tests {
         // Fails when the catalogue gains or loses a repository action: review the list.
         let mut expected: Vec<Action> = Action::ALL
             .into_iter()
-            .filter(|a| a.is_repository_action())
+            .filter(|a| a.is_granted_by_repository_policy())
             .collect();
         expected.sort_by_key(|a| a.rank());
         assert_eq!(Bundle::All.actions(), expected);

@@ -53,7 +53,7 @@ pub enum Action {
     CompleteLayerUpload,
     /// `ecr:CreatePullThroughCacheRule`: access level Write; takes no resource (only `"Resource": "*"`).
     CreatePullThroughCacheRule,
-    /// `ecr:CreateRepository`: access level Write; applies to a repository.
+    /// `ecr:CreateRepository`: access level Write; applies to a repository. A repository policy cannot grant it.
     CreateRepository,
     /// `ecr:CreateRepositoryCreationTemplate`: access level Write; takes no resource (only `"Resource": "*"`).
     CreateRepositoryCreationTemplate,
@@ -143,7 +143,7 @@ pub enum Action {
     PutSigningConfiguration,
     /// `ecr:RegisterPullTimeUpdateExclusion`: access level Write; takes no resource (only `"Resource": "*"`).
     RegisterPullTimeUpdateExclusion,
-    /// `ecr:ReplicateImage`: access level Write; applies to a repository. Permission only (no API operation of that name).
+    /// `ecr:ReplicateImage`: access level Write; applies to a repository. Permission only (no API operation of that name). A repository policy cannot grant it.
     ReplicateImage,
     /// `ecr:SetRepositoryPolicy`: access level Permissions management; applies to a repository.
     ///
@@ -561,6 +561,12 @@ impl Action {
             Self::BatchImportUpstreamImage | Self::GetImageCopyStatus | Self::ReplicateImage
         )
     }
+
+    /// Whether AWS leaves the grant of the action to other policies than a repository
+    /// policy although it applies to a repository (the data's `not_granted_by`).
+    pub const fn is_excluded_from_repository_policies(self) -> bool {
+        matches!(self, Self::CreateRepository | Self::ReplicateImage)
+    }
 }
 
 impl Action {
@@ -852,6 +858,12 @@ impl PublicAction {
 
     /// Whether the action is a permission only, with no API operation of that name.
     pub const fn is_permission_only(self) -> bool {
+        false
+    }
+
+    /// Whether AWS leaves the grant of the action to other policies than a repository
+    /// policy although it applies to a repository (the data's `not_granted_by`).
+    pub const fn is_excluded_from_repository_policies(self) -> bool {
         false
     }
 }

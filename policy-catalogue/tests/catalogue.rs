@@ -35,7 +35,9 @@ fn every_row_matches_the_api() {
     let rows = rows();
     let (mut ecr, mut public) = (0, 0);
     for row in &rows {
-        let [action, access, resources, keys, _sources, perm, deps, res_keys, ..] = &row[..] else {
+        let [action, access, resources, keys, _sources, perm, deps, res_keys, _label, not_granted_by] =
+            &row[..]
+        else {
             panic!("short row {row:?}");
         };
         if action.starts_with("ecr-public:") {
@@ -61,6 +63,11 @@ fn every_row_matches_the_api() {
             assert_eq!(a.resource_condition_keys(), list(res_keys), "{action}");
             assert_eq!(a.dependent_actions(), list(deps), "{action}");
             assert_eq!(a.is_permission_only(), perm == "yes", "{action}");
+            assert_eq!(
+                a.is_granted_by_repository_policy(),
+                resources.starts_with("repository") && not_granted_by != "repository",
+                "{action}"
+            );
             assert_eq!(Action::ALL[ecr], a, "catalogue order");
             ecr += 1;
         }

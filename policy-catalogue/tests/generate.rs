@@ -46,6 +46,9 @@ struct Row {
     /// The reference's label where it names two levels ("Permissions management,
     /// Write"); `access_level` is the first of them.
     access_level_label: String,
+    /// Whether a repository policy's `Allow` cannot grant the action although it applies
+    /// to a repository (`not_granted_by` names `repository`).
+    not_granted_by_repository_policy: bool,
 }
 
 fn crate_dir() -> PathBuf {
@@ -69,6 +72,10 @@ fn parse(tsv: &str) -> (Meta, Vec<Row>) {
                 dependent_actions: r.dependent_actions,
                 permission_only: r.permission_only,
                 access_level_label: r.access_level_label,
+                not_granted_by_repository_policy: r
+                    .not_granted_by
+                    .iter()
+                    .any(|k| k == "repository"),
             }
         })
         .collect();
@@ -167,6 +174,9 @@ fn variant_doc(row: &Row) -> String {
     if row.permission_only {
         doc.push_str(" Permission only (no API operation of that name).");
     }
+    if row.not_granted_by_repository_policy {
+        doc.push_str(" A repository policy cannot grant it.");
+    }
     if !row.access_level_label.is_empty() && row.access_level_label != row.access_level {
         let _ = write!(
             doc,
@@ -251,8 +261,15 @@ fn render_enum(out: &mut String, ty: &str, service: &str, what: &str, rows: &[Ro
     let _ = writeln!(
         out,
         "/// Whether the action is a permission only, with no API operation of that name.\n\
-         pub const fn is_permission_only(self) -> bool {{ {} }}",
+         pub const fn is_permission_only(self) -> bool {{ {} }}\n",
         matches_any(rows, |r| r.permission_only)
+    );
+    let _ = writeln!(
+        out,
+        "/// Whether AWS leaves the grant of the action to other policies than a repository\n\
+         /// policy although it applies to a repository (the data's `not_granted_by`).\n\
+         pub const fn is_excluded_from_repository_policies(self) -> bool {{ {} }}",
+        matches_any(rows, |r| r.not_granted_by_repository_policy)
     );
     out.push_str("}\n");
 }

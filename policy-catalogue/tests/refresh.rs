@@ -74,6 +74,11 @@ fn check_common(new: &convert::Catalogue, tag: &str) {
     // Kept from the current file: neither source has them.
     assert!(row(new, "ecr:ReplicateImage").permission_only);
     assert_eq!(
+        row(new, "ecr:ReplicateImage").not_granted_by,
+        ["repository"]
+    );
+    assert!(row(new, "ecr:BatchGetImage").not_granted_by.is_empty());
+    assert_eq!(
         row(new, "ecr:CreateRepository").dependent_actions,
         ["ecr:TagResource"]
     );

@@ -178,6 +178,9 @@ pub struct Errors {
     pub item: usize,
     /// The kind of the policy, which decides the actions it may hold.
     pub kind: Kind,
+    /// Whether the statement being read grants the actions it lists (an `allow` without
+    /// `except`), which a repository policy cannot do for some of them.
+    pub grants: bool,
 }
 
 /// Where an error points: one token, or a run of tokens (`ecr:Put Image`, `ForAnyValue:StringLike`).
@@ -240,6 +243,7 @@ pub fn validate(policy: &ast::Policy, parsed_whole: bool) -> (Policy, Vec<(usize
         list: Vec::new(),
         item: 0,
         kind: kinds::kind_of(policy),
+        grants: false,
     };
     let mut out = Policy {
         kind: errors.kind,
@@ -347,7 +351,9 @@ fn statement_of(
         );
     }
     let (mut principals, principal_spans) = principals_of(s, policy_account, errors);
+    errors.grants = !deny && s.not_action.is_none();
     let actions = actions_of(s, errors);
+    errors.grants = false;
     let mut conditions = Vec::new();
     let mut tested: Vec<(ConditionOperator, String)> = Vec::new();
     for p in &s.principals {
@@ -720,6 +726,27 @@ fn repository_action(
     span: impl Into<At>,
     errors: &mut Errors,
 ) -> Option<ActionItem> {
+    if errors.kind == Kind::Repository
+        && errors.grants
+        && action.is_repository_action()
+        && !action.is_granted_by_repository_policy()
+    {
+        // The catalogue's judgement, which the lint's not-granted-by-repository-policy and
+        // the analysis share.
+        let (why, help) = if action == Action::ReplicateImage {
+            ("AWS requires the destination registry's policy to grant replication", "help: grant it to the source account in the destination's registry policy, with its `account` and `region` headers: `allow account \"SOURCE\" ReplicateImage, CreateRepository on registry`")
+        } else {
+            ("the repository it would create has no policy yet; identity policies and the registry policy grant it", "help: grant it in the caller's identity policy, with its `account` and `region` headers: `allow CreateRepository on repo \"NAME\"`; or in the registry policy (`on registry`)")
+        };
+        errors.at(
+            span,
+            format!(
+                "`{}` cannot be granted by a repository policy: {why}\n{help}",
+                action.as_str()
+            ),
+        );
+        return None;
+    }
     if action.resource_type() == ResourceType::Repository || errors.kind == Kind::Identity {
         return Some(ActionItem::Action(action));
     }

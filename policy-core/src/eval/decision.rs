@@ -15,7 +15,7 @@ use super::condition::{ContextSource, Lookup, Tri};
 use super::keys::CallerKeys;
 use super::prepared::{PreparedPolicy, PreparedStatement};
 use super::principal_match::{element_cover, PrincipalMatch};
-use super::request::{Caller, Request, RequestAction};
+use super::request::{repository_policy_consulted, Caller, Request, RequestAction};
 use super::why::{Applies, HeldCondition};
 
 /// The answer to "may this caller do this action on this repository?".
@@ -538,9 +538,10 @@ impl<'a> Evaluator<'a> {
     #[must_use]
     pub fn decide(&self, request: &Request) -> Outcome {
         let mut tally = Tally::default();
-        // A repository policy takes part only in actions on a repository, an identity
-        // policy only for IAM users and role sessions (`considered`).
-        if request.on_repository && tally.scan(&self.repository, request) {
+        // A repository policy takes part only in actions on a repository it can grant (its
+        // Deny statements in ecr:ReplicateImage), an identity policy only for IAM users and
+        // role sessions (`considered`).
+        if request.repository_denies && tally.scan(&self.repository, request) {
             return Outcome::ExplicitlyDenied;
         }
         if let Some(identity) = &self.identity {
@@ -557,11 +558,14 @@ impl<'a> Evaluator<'a> {
         explain(
             self.policies(),
             request,
-            |kind, _| {
-                if considered(kind, request) {
+            |kind, effect| {
+                if !considered(kind, request) {
+                    Err(Mismatch::NotARepositoryAction)
+                } else if kind == PolicyKind::Identity {
                     Ok(())
                 } else {
-                    Err(Mismatch::NotARepositoryAction)
+                    repository_policy_consulted(&request.action, effect)
+                        .map_err(|reason| Mismatch::NotConsulted { reason })
                 }
             },
             |tally: &Tally| conclude(tally, request),
@@ -642,6 +646,8 @@ impl Tally {
     fn scan(&mut self, policy: &PreparedPolicy<'_>, request: &Request) -> bool {
         let kind = policy.kind;
         let identity = kind == PolicyKind::Identity;
+        // A repository policy's Allow statements are left out of the actions it cannot grant.
+        let allows = identity || request.repository_allows;
         let keys = &request.keys;
         let ecr = match &request.action {
             RequestAction::Ecr(a) => Some(a.index()),
@@ -654,7 +660,8 @@ impl Tally {
                 Some(index) => s.covers_ecr_action(index),
                 None => s.covers_action(&request.action),
             };
-            if !action || !(identity || s.may_cover(keys)) {
+            if !action || !(identity || s.may_cover(keys)) || (!allows && s.effect == Effect::Allow)
+            {
                 continue;
             }
             let m = applies_keyed(kind, s, request, keys);

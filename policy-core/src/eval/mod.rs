@@ -53,6 +53,8 @@ pub(crate) mod condition_internals {
     pub(crate) use super::condition::PreparedCondition;
 }
 #[cfg(feature = "analysis")]
+pub(crate) use date::format_date;
+#[cfg(feature = "analysis")]
 pub(crate) use prepared::{PreparedPolicy, PreparedStatement};
 #[cfg(feature = "analysis")]
 pub(crate) use principal_match::{element_matches, principal_matches};

@@ -18,7 +18,7 @@ use crate::model::version::Effect;
 use super::decision::{applies, explain, Decision, Mismatch, Outcome, Reason, Tallies};
 use super::prepared::PreparedPolicy;
 use super::principal_match::PrincipalMatch;
-use super::request::{Caller, Request, RequestAction};
+use super::request::{repository_policy_consulted, Caller, Request, RequestAction, NO_RESOURCE};
 
 /// Decides requests on a private registry's repositories against its registry policy, under
 /// its registry policy scope, together with the repository policy and the caller's identity
@@ -140,12 +140,7 @@ impl Tallies for Tally {
 }
 
 const V1_ONLY: &str = "a registry of policy scope V1 enforces only ecr:ReplicateImage, ecr:BatchImportUpstreamImage and ecr:CreateRepository";
-const NO_RESOURCE: &str =
-    "the action has no resource, and only an identity policy grants such an action";
 const PUBLIC_ACTION: &str = "an ECR Public action does not reach a private registry";
-const NOT_YET_CREATED: &str = "the repository ecr:CreateRepository would create has no policy yet; the registry or identity policy grants it";
-const REPLICATION: &str =
-    "AWS requires the registry policy to grant ecr:ReplicateImage; an Allow of the repository policy does not";
 const NO_IDENTITY: &str = "the caller (a root user or a service) has no identity policies";
 
 impl RegistryEvaluator {
@@ -244,17 +239,9 @@ impl RegistryEvaluator {
                 RequestAction::Other(_) if self.scope == RegistryPolicyScope::V1 => Err(V1_ONLY),
                 RequestAction::Other(_) => Ok(()),
             },
-            PolicyKind::Repository | PolicyKind::PublicRepository => match action {
-                _ if !action.is_repository_action() => Err(NO_RESOURCE),
-                RequestAction::Ecr(Action::CreateRepository) => Err(NOT_YET_CREATED),
-                // AWS asks the registry policy to grant replication and says nothing of the
-                // destination repository's policy; a Deny wins wherever it stands, so its
-                // Deny statements are taken to count.
-                RequestAction::Ecr(Action::ReplicateImage) if effect == Effect::Allow => {
-                    Err(REPLICATION)
-                }
-                _ => Ok(()),
-            },
+            PolicyKind::Repository | PolicyKind::PublicRepository => {
+                repository_policy_consulted(action, effect)
+            }
             PolicyKind::Identity if request.caller.has_identity_policies() => Ok(()),
             PolicyKind::Identity => Err(NO_IDENTITY),
         }

@@ -10,6 +10,7 @@ use crate::model::names::{
     AccountId, IamPath, Partition, RoleName, ServiceName, SessionName, UserName,
 };
 use crate::model::principal::AwsPrincipal;
+use crate::model::version::Effect;
 
 use super::date::{format_date, parse_date};
 use super::keys::{
@@ -546,6 +547,51 @@ impl RequestAction {
     }
 }
 
+/// Why a repository policy's statements are left out of a decision: the action has no
+/// repository.
+pub(crate) const NO_RESOURCE: &str =
+    "the action has no resource, and only an identity policy grants such an action";
+/// Why a repository policy is left out of `ecr:CreateRepository`.
+pub(crate) const NOT_YET_CREATED: &str = "the repository ecr:CreateRepository would create has no policy yet; the registry or identity policy grants it";
+/// Why a repository policy's `Allow` is left out of `ecr:ReplicateImage`.
+pub(crate) const REPLICATION: &str =
+    "AWS requires the registry policy to grant ecr:ReplicateImage; an Allow of the repository policy does not";
+
+/// Whether AWS consults the statements of `effect` of a repository policy (of a private or an
+/// ECR Public repository) for the action, and if not, why: the rule both evaluators share.
+///
+/// - An action without a repository resource: never (only an identity policy grants it).
+/// - The actions on a repository that a repository policy cannot grant
+///   ([`Action::is_granted_by_repository_policy`], the catalogue's `not_granted_by`):
+///   `ecr:CreateRepository` "can be granted by either an identity-based IAM policy or the
+///   private registry permissions policy"
+///   (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html>)
+///   and names a repository that has no policy yet, so none of the policy's statements take
+///   part; for `ecr:ReplicateImage` "A registry policy must grant permission"
+///   (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-create-replication.html>)
+///   and AWS says nothing of the destination repository's policy: a `Deny` wins wherever it
+///   stands, so its `Deny` statements are taken to count, its `Allow` statements not.
+pub(crate) fn repository_policy_consulted(
+    action: &RequestAction,
+    effect: Effect,
+) -> Result<(), &'static str> {
+    match action {
+        _ if !action.is_repository_action() => Err(NO_RESOURCE),
+        RequestAction::Ecr(a) if !a.is_granted_by_repository_policy() => {
+            if *a == Action::ReplicateImage {
+                if effect == Effect::Allow {
+                    Err(REPLICATION)
+                } else {
+                    Ok(())
+                }
+            } else {
+                Err(NOT_YET_CREATED)
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
 impl From<Action> for RequestAction {
     fn from(a: Action) -> Self {
         RequestAction::Ecr(a)
@@ -765,6 +811,10 @@ pub struct Request {
     /// Whether the action is on a repository
     /// ([`RequestAction::is_repository_action`]).
     pub(crate) on_repository: bool,
+    /// Whether the repository policy's `Allow` and `Deny` statements take part in the
+    /// decision ([`repository_policy_consulted`]).
+    pub(crate) repository_allows: bool,
+    pub(crate) repository_denies: bool,
 }
 
 const PRINCIPAL_ARN: u8 = known_slot("aws:PrincipalArn");
@@ -789,6 +839,8 @@ impl Request {
         let action = action.into();
         let mut request = Request {
             on_repository: action.is_repository_action(),
+            repository_allows: repository_policy_consulted(&action, Effect::Allow).is_ok(),
+            repository_denies: repository_policy_consulted(&action, Effect::Deny).is_ok(),
             same_account: caller.account() == Some(repository.account()),
             action,
             context: Vec::with_capacity(8),

@@ -282,6 +282,25 @@ fn statement(
     }
     let mut actions = Vec::new();
     for x in a.actions.iter() {
+        // The macro refuses a repository policy's grant of what it cannot grant.
+        let refused = match x {
+            ActionItem::Ecr(e) => {
+                kind == PolicyKind::Repository
+                    && s.effect == Effect::Allow
+                    && !a.negated
+                    && e.is_repository_action()
+                    && !e.is_granted_by_repository_policy()
+            }
+            _ => false,
+        };
+        if refused {
+            return fail(
+                at(".Action"),
+                &format!(
+                    "{x} is not granted by a repository policy, so the macro refuses it there"
+                ),
+            );
+        }
         match action(x, kind, on_any) {
             Ok(text) if !actions.contains(&text) => actions.push(text),
             Ok(_) => {}
@@ -616,7 +635,8 @@ impl PolicyDocument {
     /// [`NotExpressible`] naming the first part the grammar has no form for, or that the macro
     /// refuses: a `Resource`, a statement without principal or action, a `NotPrincipal`,
     /// federated, canonical-user or unique-id principals, actions of other services, ECR Public
-    /// actions, actions without a repository resource (`ecr:GetAuthorizationToken`), patterns
+    /// actions, actions without a repository resource (`ecr:GetAuthorizationToken`), an `Allow`
+    /// of `ecr:CreateRepository` or `ecr:ReplicateImage` in a repository policy, patterns
     /// matching no ECR action, an empty or repeated Sid, conditions without values or whose
     /// operator does not fit the key. What is written compiles.
     pub fn to_dsl(&self) -> Result<String, NotExpressible> {

@@ -118,6 +118,11 @@ lint_codes! {
     /// `ecr:GetAuthorizationToken`, which belongs in the caller's identity policy.
     AuthorizationTokenInRepositoryPolicy = "authorization-token-in-repository-policy", Error,
         "ecr:GetAuthorizationToken, which belongs in the caller's identity policy.";
+    /// `ecr:CreateRepository` or `ecr:ReplicateImage` allowed by a repository policy: they
+    /// apply to a repository, but AWS takes them from identity policies and the registry
+    /// policy only (`Action::is_granted_by_repository_policy`).
+    NotGrantedByRepositoryPolicy = "not-granted-by-repository-policy", Error,
+        "ecr:CreateRepository or ecr:ReplicateImage in a repository policy, which cannot grant them (identity and registry policies do).";
     /// An action of another service.
     ForeignAction = "foreign-action", Warning,
         "An action of another service.";
@@ -195,6 +200,10 @@ lint_codes! {
     /// More than the 10,240 characters ECR stores.
     PolicyTooLong = "policy-too-long", Error,
         "More than the 10,240 characters ECR stores.";
+    /// A test of `aws:CurrentTime` or `aws:EpochTime` that, for requests made from the
+    /// instant `LintConfig::requests_from` gives, always holds or never holds.
+    SettledDateCondition = "settled-date-condition", Warning,
+        "A date condition that, for requests from the given instant on, always or never holds (an expired Allow, a Deny in force for good).";
     /// No identity of the owning account can call `ecr:SetRepositoryPolicy` or
     /// `ecr:DeleteRepositoryPolicy` any more: ECR demands `force`.
     LocksOutPolicyChanges = "locks-out-policy-changes", Error,

@@ -7,6 +7,7 @@
 //! carries a request the evaluator allows. Give the repository
 //! ([`LintConfig::repository`]) to have grants to the accounts the policy names judged.
 
+mod clock;
 mod exact;
 mod finding;
 mod kinds;
@@ -49,6 +50,8 @@ pub struct LintConfig {
     kind: Option<PolicyKind>,
     scope: RegistryPolicyScope,
     account: Option<AccountId>,
+    /// Requests are made at or after this instant (milliseconds since 1970).
+    requests_from: Option<i64>,
 }
 
 impl LintConfig {
@@ -128,6 +131,42 @@ impl LintConfig {
         self
     }
 
+    /// Judges a repository policy for requests made at or after `instant`: a test of
+    /// `aws:CurrentTime` or `aws:EpochTime` whose answer no longer changes from then on is
+    /// settled. It gets a `settled-date-condition` finding, and what the policy grants is
+    /// analysed with it settled: a `Deny` on `DateGreaterThan aws:CurrentTime` with a past
+    /// date then denies every request it covers (a lock-out when it covers
+    /// `ecr:SetRepositoryPolicy` and `ecr:DeleteRepositoryPolicy`), and an `Allow` on
+    /// `DateLessThan` a past date is dead. Without it (the default) every instant is
+    /// possible, and the findings never depend on when the lint runs; pass
+    /// `SystemTime::now()` to judge the policy from now on.
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use policy_core::PolicyDocument;
+    /// use policy_core::lint::{LintCode, LintConfig};
+    ///
+    /// let doc = PolicyDocument::from_json(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+    ///   "Principal":{"AWS":"arn:aws:iam::111122223333:role/ci"},"Action":"ecr:BatchGetImage",
+    ///   "Condition":{"DateLessThan":{"aws:CurrentTime":"2025-01-01T00:00:00Z"}}}]}"#)?;
+    /// assert!(doc.lint().is_empty());
+    /// // 2026-01-01T00:00:00Z
+    /// let later = LintConfig::default().requests_from(UNIX_EPOCH + Duration::from_secs(1_767_225_600));
+    /// let found = doc.lint_with(&later);
+    /// assert_eq!(found[0].code, LintCode::SettledDateCondition);
+    /// assert!(found[0].message.contains("from 2026-01-01T00:00:00Z on"), "{}", found[0].message);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn requests_from(mut self, instant: std::time::SystemTime) -> Self {
+        let millis = match instant.duration_since(std::time::UNIX_EPOCH) {
+            Ok(d) => i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
+            Err(e) => i64::try_from(e.duration().as_millis()).map_or(i64::MIN, |m| -m),
+        };
+        self.requests_from = Some(millis);
+        self
+    }
+
     /// The kind the document is judged as.
     #[must_use]
     pub fn judged_kind(&self) -> PolicyKind {
@@ -184,11 +223,33 @@ fn run(doc: &PolicyDocument, config: &LintConfig, parsed: Option<&ParsedPolicy>)
     // What a policy grants is analysed for repository policies; for registry and ECR Public
     // policies, access from other accounts is asked of their evaluators.
     match config.judged_kind() {
-        PolicyKind::Repository => findings.extend(
-            exact::exact_findings(doc, config.repository.as_ref())
-                .into_iter()
-                .map(|f| f.finding),
-        ),
+        PolicyKind::Repository => {
+            let settled = config
+                .requests_from
+                .and_then(|from| clock::settle(doc, from, &crate::eval::format_date(from)));
+            match settled {
+                None => findings.extend(
+                    exact::exact_findings(doc, config.repository.as_ref())
+                        .into_iter()
+                        .map(|f| f.finding),
+                ),
+                Some(settled) => {
+                    findings.extend(settled.findings);
+                    // A statement the clock made dead is said so by its own finding.
+                    findings.extend(
+                        exact::exact_findings(&settled.document, config.repository.as_ref())
+                            .into_iter()
+                            .map(|f| f.finding)
+                            .filter(|f| {
+                                !(matches!(
+                                    f.code,
+                                    LintCode::DeadStatement | LintCode::DeadCondition
+                                ) && f.statement.is_some_and(|i| settled.never.contains(&i)))
+                            }),
+                    );
+                }
+            }
+        }
         kind @ (PolicyKind::Registry | PolicyKind::PublicRepository) => {
             let owner = config
                 .account

@@ -566,6 +566,23 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
                     f.severity = super::finding::Severity::Warning;
                 }
             }
+            // Actions on a repository that AWS takes from other policies: the evaluator
+            // leaves a repository policy's Allow of them out, and so does the analysis.
+            ActionCheck::Repository(act)
+                if !a.negated
+                    && s.effect == Effect::Allow
+                    && out.kind == PolicyKind::Repository
+                    && !act.is_granted_by_repository_policy() =>
+            {
+                let (why, fix) = not_granted_words(act);
+                out.push(
+                    LintCode::NotGrantedByRepositoryPolicy,
+                    st,
+                    path(j),
+                    format!("{act} is not granted by a repository policy: {why}; this entry grants nothing"),
+                    fix,
+                );
+            }
             ActionCheck::Repository(_)
             | ActionCheck::NotRepositoryAction(_)
             | ActionCheck::AuthorizationToken
@@ -687,6 +704,25 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
             _ => {}
         }
         redundant_finding(out, st, redundant.as_deref(), j, text, path);
+    }
+}
+
+/// Why a repository policy does not grant `act` (one of the actions
+/// [`is_granted_by_repository_policy`](policy_catalogue::Action::is_granted_by_repository_policy)
+/// leaves out), and where to grant it instead.
+fn not_granted_words(act: policy_catalogue::Action) -> (&'static str, &'static str) {
+    use policy_catalogue::Action;
+    match act {
+        // <https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-create-replication.html>
+        Action::ReplicateImage => (
+            "AWS requires the destination registry's policy to grant replication",
+            "grant it to the source account in the registry policy of the destination registry (PutRegistryPolicy), with ecr:CreateRepository if repositories are to be created",
+        ),
+        // <https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html>
+        _ => (
+            "the repository it would create has no policy yet, and AWS takes it from an identity policy or the registry policy",
+            "grant it in the caller's identity policy, or in the registry policy for replication and pull through cache",
+        ),
     }
 }
 
