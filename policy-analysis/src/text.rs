@@ -452,6 +452,28 @@ impl Nfa {
             .get_or_init(|| self.count_distances())
     }
 
+    /// Whether a set (closed under empty moves) accepts every continuation: it holds a state
+    /// looping on every character with the accepting state among its empty moves (a
+    /// pattern's final `*` reached).
+    fn takes_all(&self, set: &[u32]) -> bool {
+        set.iter().any(|&s| {
+            let state = &self.states[s as usize];
+            state.next.contains(&(CharSet::ANY, s))
+                && (s == self.accept || state.eps.contains(&self.accept))
+        })
+    }
+
+    /// The fewest characters of a string the automaton accepts (`u32::MAX` when none).
+    fn fewest(&self) -> u32 {
+        let dist = self.distances();
+        let mut marks = Marks::new(self.states.len());
+        let set = self.start_set(&mut marks);
+        set.iter()
+            .map(|&s| dist[s as usize])
+            .min()
+            .unwrap_or(u32::MAX)
+    }
+
     fn count_distances(&self) -> Vec<u32> {
         let n = self.states.len();
         // The moves reversed, as lists side by side: `into[starts[t]..starts[t + 1]]` are the
@@ -722,6 +744,10 @@ impl Hasher for StateHasher {
     }
 }
 
+/// The most characters a positive automaton may need for [`solve`] to ask [`quick`] for a
+/// limit on the walk: ARNs and the like, far below a pattern that fills a policy.
+const QUICK_MAX: u32 = 256;
+
 /// The longest single string [`solve`] matches instead of walking: far below [`BUDGET`], so
 /// that a walk that would have run out of budget still does.
 const SINGLE_MAX: usize = 10_000;
@@ -760,17 +786,26 @@ pub(crate) fn quick(all: &[&Nfa], none: &[&Nfa]) -> Option<String> {
     if start == u32::MAX {
         return None;
     }
-    // The walk's sets are the positive automata's own: only the negative ones are left to
-    // match.
-    let refused = |text: &str| !none.iter().any(|n| n.matches(text));
+    // The negative automata are stepped along: a string is refused when none accepts it, and
+    // once one takes every continuation the walk cannot succeed.
+    let mut neg_marks: Vec<Marks> = none.iter().map(|n| Marks::new(n.states.len())).collect();
+    let mut neg_sets: Vec<Vec<u32>> = none
+        .iter()
+        .zip(&mut neg_marks)
+        .map(|(n, m)| n.start_set(m))
+        .collect();
+    let mut neg_next: Vec<u32> = Vec::new();
     let mut text = String::new();
     let mut candidates: Vec<char> = Vec::new();
     let mut best: Vec<Vec<u32>> = Vec::new();
     let mut trial: Vec<Vec<u32>> = vec![Vec::new(); all.len()];
     for _ in 0..2 * start as usize + 16 {
+        if neg_sets.iter().zip(none).any(|(set, n)| n.takes_all(set)) {
+            return None;
+        }
         if remaining(&sets) == 0
             && sets.iter().zip(all).all(|(set, n)| n.accepts_set(set))
-            && refused(&text)
+            && !neg_sets.iter().zip(none).any(|(set, n)| n.accepts_set(set))
         {
             return Some(text);
         }
@@ -824,6 +859,12 @@ pub(crate) fn quick(all: &[&Nfa], none: &[&Nfa]) -> Option<String> {
         let (_, c) = chosen?;
         text.push(c);
         std::mem::swap(&mut sets, &mut best);
+        for ((set, n), m) in neg_sets.iter_mut().zip(none).zip(&mut neg_marks) {
+            if !set.is_empty() {
+                n.step_into(set, c, m, &mut neg_next);
+                std::mem::swap(set, &mut neg_next);
+            }
+        }
     }
     None
 }
@@ -894,7 +935,16 @@ pub(crate) fn solve(all: &[&Nfa], none: &[&Nfa]) -> Sat<String> {
     if let Some(text) = shortest_passing(all, none) {
         return Sat::Yes(text);
     }
-    let sat = search(all, none, true);
+    // A string the greedy walk finds bounds the answer's length: the walk below then leaves
+    // out every product state that cannot reach acceptance within it (see [`walk`]).
+    // Asked only of automata whose strings are short (the greedy walk matches the negative
+    // automata at each step past acceptance).
+    let near = all.iter().all(|n| n.fewest() <= QUICK_MAX);
+    let limit = near
+        .then(|| quick(all, none))
+        .flatten()
+        .map(|w| w.chars().count());
+    let sat = walk(all, none, true, limit, true);
     ANSWERS.with(|m| {
         let mut m = m.borrow_mut();
         if m.len() >= ANSWERS_KEPT {
@@ -938,6 +988,11 @@ struct Component<'a> {
     sets: Vec<Vec<u32>>,
     /// The set a step computes, before it is known to be new.
     scratch: Vec<u32>,
+    /// Per set: the fewest characters to acceptance from it (`u32::MAX` when none).
+    least: Vec<u32>,
+    /// Per set, for a negative component: whether it holds a state that accepts every
+    /// continuation (a pattern's final `*` reached), so that no string through it passes.
+    universal: Vec<bool>,
     /// Per set: the only characters that leave it, as their places in the alphabet in
     /// order, when all its moves are on single characters (the literal parts of a pattern):
     /// every other character is refused without a step, and the search tries only these.
@@ -957,6 +1012,8 @@ impl<'a> Component<'a> {
             next: Vec::new(),
             sets: Vec::new(),
             scratch: Vec::new(),
+            least: Vec::new(),
+            universal: Vec::new(),
             only: Vec::new(),
         }
     }
@@ -968,6 +1025,14 @@ impl<'a> Component<'a> {
         let id = self.sets.len() as u32;
         self.accepting.push(self.nfa.accepts_set(&set));
         self.empty.push(set.is_empty());
+        let dist = self.nfa.distances();
+        self.least.push(
+            set.iter()
+                .map(|&s| dist[s as usize])
+                .min()
+                .unwrap_or(u32::MAX),
+        );
+        self.universal.push(self.nfa.takes_all(&set));
         let mut only = Some(Vec::new());
         for &s in &set {
             for &(cs, _) in &self.nfa.states[s as usize].next {
@@ -1025,11 +1090,33 @@ impl<'a> Component<'a> {
     }
 }
 
-/// The breadth-first walk of the product automaton behind [`solve`]. A product state is the
-/// set of states of each component, numbered per component.
+/// The breadth-first walk of the product automaton behind [`solve`], over every product state.
 /// `narrow`: try only the characters a literal state moves on (the same answer, fewer steps;
 /// false for the tests that compare the two).
+#[cfg(test)]
 fn search(all: &[&Nfa], none: &[&Nfa], narrow: bool) -> Sat<String> {
+    walk(all, none, narrow, None, false)
+}
+
+/// The breadth-first walk of the product automaton behind [`solve`]. A product state is the
+/// set of states of each component, numbered per component.
+/// `narrow`: try only the characters a literal state moves on (the same answer, fewer steps).
+/// `limit`: the length of some string known to pass; `prune`: leave out the product states
+/// no passing string goes through: a positive component that cannot reach acceptance, a
+/// negative one that accepts every continuation, and (with `limit`) a state whose depth and
+/// fewest characters still needed (the most any positive component needs) exceed the
+/// limit. A state left out has only such states after it (distances fall by at most one a
+/// character, and a negative that takes every continuation keeps doing so), so every other
+/// state is reached first by the same string as without pruning, and the walk gives the
+/// same witness: the shortest passing string, first in the alphabet's order, whose length is
+/// within the limit. Only the budget differs, counting fewer states.
+fn walk(
+    all: &[&Nfa],
+    none: &[&Nfa],
+    narrow: bool,
+    limit: Option<usize>,
+    prune: bool,
+) -> Sat<String> {
     let nfas = all.iter().chain(none.iter()).copied();
     let sigma = alphabet(nfas.clone());
     let width = sigma.len();
@@ -1042,10 +1129,28 @@ fn search(all: &[&Nfa], none: &[&Nfa], narrow: bool) -> Sat<String> {
             .enumerate()
             .all(|(i, (&id, c))| c.accepting[id as usize] == (i < positive))
     };
+    let dead = |components: &[Component], ids: &[u32], depth: usize| {
+        let mut needed = 0u32;
+        for (i, (&id, c)) in ids.iter().zip(components).enumerate() {
+            if i < positive {
+                if c.least[id as usize] == u32::MAX {
+                    return true;
+                }
+                needed = needed.max(c.least[id as usize]);
+            } else if c.universal[id as usize] {
+                return true;
+            }
+        }
+        limit.is_some_and(|l| depth + needed as usize > l)
+    };
+    // Whether a state was left out: then a walk that ends without a string (which a true
+    // limit never lets happen) says Unknown, not No.
+    let mut left_out = false;
     if start[..positive]
         .iter()
         .zip(&components)
         .any(|(&id, c)| c.empty[id as usize])
+        || (prune && dead(&components, &start, 0))
     {
         return Sat::No;
     }
@@ -1058,6 +1163,8 @@ fn search(all: &[&Nfa], none: &[&Nfa], narrow: bool) -> Sat<String> {
     let w = components.len();
     let mut states: Vec<u32> = start;
     let mut reached: Vec<(usize, char)> = vec![(usize::MAX, ' ')];
+    // The depth of each product state, for `limit`.
+    let mut depths: Vec<u32> = vec![0];
     let hash_of = |ids: &[u32]| {
         let mut h = StateHasher::default();
         for &x in ids {
@@ -1104,6 +1211,10 @@ fn search(all: &[&Nfa], none: &[&Nfa], narrow: bool) -> Sat<String> {
                 }
                 ids[i] = next;
             }
+            if prune && dead(&components, &ids, depths[head] as usize + 1) {
+                left_out |= limit.is_some();
+                continue 'chars;
+            }
             let hash = hash_of(&ids);
             let first = seen.get(&hash).copied().unwrap_or(u32::MAX);
             let mut at = first;
@@ -1118,6 +1229,7 @@ fn search(all: &[&Nfa], none: &[&Nfa], narrow: bool) -> Sat<String> {
             let index = reached.len();
             states.extend_from_slice(&ids);
             reached.push((head, c));
+            depths.push(depths[head] + 1);
             chain.push(first);
             seen.insert(hash, index as u32);
             if done {
@@ -1132,7 +1244,11 @@ fn search(all: &[&Nfa], none: &[&Nfa], narrow: bool) -> Sat<String> {
         }
         head += 1;
     }
-    Sat::No
+    if left_out {
+        Sat::Unknown
+    } else {
+        Sat::No
+    }
 }
 
 #[cfg(test)]
@@ -1459,6 +1575,85 @@ mod tests {
     }
 
     #[test]
+    fn leaving_out_dead_states_finds_what_the_whole_walk_finds() {
+        let mut fixed = questions();
+        fixed.extend(random_questions(600));
+        // The confused-deputy probes: a source ARN pattern beside the exclusions and the
+        // named accounts, the account of the pattern among them or not.
+        let source_arn = Nfa::from_re(&(crate::keys::key_info(
+            "aws:sourcearn",
+            crate::keys::Kind::Service,
+        )
+        .domain)());
+        for pattern in [
+            "arn:aws:lambda:*:210987654321:function:*",
+            "arn:aws:codebuild:us-east-1:111122223333:project/*",
+            "arn:*:*:*:*:*",
+        ] {
+            for named in [&["210987654321"][..], &["111122223333", "123456789012"]] {
+                let mut none = vec![Nfa::strings(
+                    crate::keys::source_arn_exclusions(),
+                    true,
+                    false,
+                )];
+                let arns: Vec<String> = named.iter().map(|a| format!("arn:*:*:*:{a}:*")).collect();
+                none.push(Nfa::arns(arns.iter().map(String::as_str)));
+                for p in [Nfa::arns([pattern]), like(pattern)] {
+                    fixed.push((vec![source_arn.clone(), p], none.clone()));
+                }
+            }
+        }
+        let (mut yes, mut no, mut bounded) = (0, 0, 0);
+        for (all, none) in &fixed {
+            let all: Vec<&Nfa> = all.iter().collect();
+            let none: Vec<&Nfa> = none.iter().collect();
+            let whole = search(&all, &none, true);
+            assert_eq!(whole, search(&all, &none, false), "{all:?} {none:?}");
+            assert_eq!(
+                whole,
+                walk(&all, &none, true, None, true),
+                "{all:?} {none:?}"
+            );
+            assert_eq!(
+                whole,
+                walk(&all, &none, false, None, true),
+                "{all:?} {none:?}"
+            );
+            match &whole {
+                Sat::Yes(w) => {
+                    yes += 1;
+                    // Any true limit: the greedy walk's, the answer's own, one more.
+                    let n = w.chars().count();
+                    let mut limits = vec![n, n + 1, n + 7];
+                    if let Some(q) = quick(&all, &none) {
+                        assert!(all.iter().all(|n| n.matches(&q)), "{q:?}: {all:?}");
+                        assert!(!none.iter().any(|n| n.matches(&q)), "{q:?}: {none:?}");
+                        limits.push(q.chars().count());
+                        bounded += 1;
+                    }
+                    for l in limits {
+                        assert_eq!(
+                            whole,
+                            walk(&all, &none, true, Some(l), true),
+                            "{l}: {all:?} {none:?}"
+                        );
+                    }
+                }
+                Sat::No => {
+                    assert_eq!(quick(&all, &none), None, "{all:?} {none:?}");
+                    no += 1;
+                }
+                Sat::Unknown => {}
+            }
+            assert_eq!(solve(&all, &none), whole, "{all:?} {none:?}");
+        }
+        assert!(
+            yes > 100 && no > 50 && bounded > 100,
+            "{yes} {no} {bounded}"
+        );
+    }
+
+    #[test]
     fn past_the_budget_the_shortcut_answers_only_what_passes() {
         // A string deeper than the walk's budget: the walk gives up, the shortcut's string
         // passes every automaton.
@@ -1469,8 +1664,9 @@ mod tests {
         let none: Vec<&Nfa> = none.iter().collect();
         assert_eq!(search(&all, &none, true), Sat::Unknown);
         assert_eq!(solve(&all, &none), Sat::Yes(long.clone()));
-        // A negative taking the string: no answer from the shortcut, the walk's Unknown.
-        let none = [like("a*")];
+        // A negative taking the string (and not every string after it): no answer from the
+        // shortcut, the walk's Unknown.
+        let none = [like("a*a")];
         let none: Vec<&Nfa> = none.iter().collect();
         assert_eq!(shortest_passing(&all, &none), None);
         assert_eq!(solve(&all, &none), Sat::Unknown);
