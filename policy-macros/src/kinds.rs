@@ -31,7 +31,7 @@ impl Kind {
         }
     }
 
-    fn of(target: &Target) -> Kind {
+    pub(crate) fn of(target: &Target) -> Kind {
         match target {
             Target::Repo => Kind::Repository,
             Target::PublicRepo => Kind::PublicRepository,

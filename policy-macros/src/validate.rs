@@ -351,7 +351,13 @@ fn statement_of(
         );
     }
     let (mut principals, principal_spans) = principals_of(s, policy_account, errors);
-    errors.grants = !deny && s.not_action.is_none();
+    // A statement of another kind than the policy's is refused as such (`kinds`): its actions
+    // are not judged as the policy's kind would grant them, one error instead of two.
+    errors.grants = !deny
+        && s.not_action.is_none()
+        && s.target
+            .as_ref()
+            .is_none_or(|(_, t)| Kind::of(t) == errors.kind);
     let actions = actions_of(s, errors);
     errors.grants = false;
     let mut conditions = Vec::new();
