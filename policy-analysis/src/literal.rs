@@ -666,13 +666,18 @@ impl<'p> Plain<'p> {
     /// the order the engine tries them: those without conditions first.
     fn allows(&self, relevant: &[usize], action: Action, caller: Requester) -> Vec<usize> {
         let mut allows = self.covering(relevant, action, Effect::Allow);
-        allows.retain(|&i| match (self.guards[i], caller) {
+        allows.retain(|&i| self.meets(i, caller));
+        allows.sort_by_key(|&i| self.policy.statements[i].conditions.len());
+        allows
+    }
+
+    /// Whether a request of `caller` can meet the guard of allow `i`.
+    fn meets(&self, i: usize, caller: Requester) -> bool {
+        match (self.guards[i], caller) {
             (Guard::None | Guard::Network, _) => true,
             (Guard::Source | Guard::SourceArn, r) => r == Requester::Service,
             (Guard::Organization, r) => r == Requester::Iam,
-        });
-        allows.sort_by_key(|&i| self.policy.statements[i].conditions.len());
-        allows
+        }
     }
 
     /// Whether a request from `network` escapes every deny of `denies`.
@@ -726,10 +731,38 @@ impl<'p> Plain<'p> {
         network: Network,
         caller: Requester,
     ) -> Option<usize> {
-        let denies = self.covering(relevant, action, Effect::Deny);
-        self.allows(relevant, action, caller)
-            .into_iter()
-            .find(|&a| self.passes(a, &denies, network))
+        // The first of `allows` that passes, without its sorted list: the passing allow with
+        // the fewest conditions, the earliest of those. The probes ask this for every action
+        // of a group in each situation.
+        let mut denies: Option<Vec<usize>> = None;
+        let mut best: Option<(usize, usize)> = None;
+        for &i in relevant {
+            let conditions = self.policy.statements[i].conditions.len();
+            if best.is_some_and(|(fewest, _)| fewest <= conditions)
+                || self.policy.statements[i].effect != Effect::Allow
+                || !self.actions[i].contains(action)
+                || !self.meets(i, caller)
+            {
+                continue;
+            }
+            let denies =
+                denies.get_or_insert_with(|| self.covering(relevant, action, Effect::Deny));
+            if self.passes(i, denies, network) {
+                best = Some((conditions, i));
+            }
+        }
+        let found = best.map(|(_, i)| i);
+        debug_assert_eq!(
+            found,
+            {
+                let denies = self.covering(relevant, action, Effect::Deny);
+                self.allows(relevant, action, caller)
+                    .into_iter()
+                    .find(|&a| self.passes(a, &denies, network))
+            },
+            "the first allow past the denies"
+        );
+        found
     }
 
     fn prepared(&self) -> &[Prepared] {
@@ -864,12 +897,23 @@ impl<'p> Plain<'p> {
         let k = self.strangers.iter().position(|c| c == class)?;
         let v4 = Network::At(IpAddr::V4(Ipv4Addr::new(198, 51, 100, 7)));
         let v6 = Network::At(IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 7)));
-        for index in 0..findings::STRANGER_SITUATIONS {
-            let network = [v4, v6, Network::Hidden][index % 3];
-            let Some(&action) = actions.iter().find(|&&a| {
+        let networks = [v4, v6, Network::Hidden];
+        let allowed = |network: Network| {
+            actions.iter().copied().find(|&a| {
                 self.allowed(&self.anyone, a, network, Requester::Stranger)
                     .is_some()
-            }) else {
+            })
+        };
+        // The letters' answer depends on the situation's network alone, and the situations
+        // after the first three repeat their networks (in an organization the policy does not
+        // name, which no allow the letters take asks about): an action none of the first three
+        // allows, none of the others does.
+        for (index, &network) in networks
+            .iter()
+            .enumerate()
+            .take(findings::STRANGER_SITUATIONS)
+        {
+            let Some(action) = allowed(network) else {
                 continue;
             };
             let searched = || {

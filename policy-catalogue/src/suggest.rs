@@ -39,7 +39,11 @@ pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
             Some(a) if candidate.is_ascii() => {
                 candidate_bytes.clear();
                 candidate_bytes.extend(candidate.bytes().map(|b| b.to_ascii_lowercase()));
-                bounded_distance(a, &candidate_bytes, bound, &mut rows)
+                if bag_distance(a, &candidate_bytes) > bound {
+                    None
+                } else {
+                    bounded_distance(a, &candidate_bytes, bound, &mut rows)
+                }
             }
             _ => bounded_distance(&input_chars, &lower(candidate), bound, &mut rows),
         };
@@ -48,6 +52,29 @@ pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
         }
     }
     best.map(|(_, c)| c)
+}
+
+/// A lower bound of the OSA distance between `a` and `b`, read off their letters alone: the
+/// letters one has more of than the other, the larger count of the two sides. An insertion,
+/// deletion or substitution changes each side by at most one and a swap by none, so the
+/// distance is at least this. Most candidates are rejected by it, at a few instructions a
+/// letter instead of a table.
+fn bag_distance(a: &[u8], b: &[u8]) -> usize {
+    let mut count = [0i32; 256];
+    for &x in a {
+        count[usize::from(x)] += 1;
+    }
+    for &x in b {
+        count[usize::from(x)] -= 1;
+    }
+    // The surplus of `a`, each letter taken once; the surplus of `b` follows from the lengths.
+    let mut surplus = 0usize;
+    for &x in a {
+        let c = &mut count[usize::from(x)];
+        surplus += usize::try_from(*c).unwrap_or(0);
+        *c = 0;
+    }
+    surplus.max((surplus + b.len()).saturating_sub(a.len()))
 }
 
 /// The three rows of the distance table, kept from one candidate to the next.
@@ -184,6 +211,63 @@ mod tests {
         assert_eq!(closest("pxsh", ["push", "pash"]), Some("push"));
         assert_eq!(closest("pxsh", ["pash", "push"]), Some("pash"));
         assert_eq!(closest("push", ["pusha", "push"]), Some("push"));
+    }
+
+    /// `closest` by the whole table of every candidate, over characters.
+    fn closest_by_table<'a>(input: &str, candidates: &[&'a str]) -> Option<&'a str> {
+        let limit = (input.chars().count() / 3).max(1);
+        let mut best: Option<(usize, &'a str)> = None;
+        for &c in candidates {
+            let d = distance(input, c).expect("unbounded");
+            if d <= limit && best.is_none_or(|(b, _)| d < b) {
+                best = Some((d, c));
+            }
+        }
+        best.map(|(_, c)| c)
+    }
+
+    #[test]
+    fn the_letter_count_bound_rejects_no_nearest_name() {
+        let names: Vec<&str> = crate::Action::ALL
+            .iter()
+            .map(|a| a.name())
+            .chain(crate::PublicAction::ALL.iter().map(|a| a.name()))
+            .collect();
+        // Every other name, and each with one letter dropped, doubled, swapped with the next
+        // or changed (first, middle and last), and two such changes; also in capitals.
+        let mut inputs: Vec<String> = Vec::new();
+        for name in names.iter().step_by(2) {
+            let b = name.as_bytes();
+            inputs.push((*name).to_owned());
+            inputs.push(name.to_ascii_uppercase());
+            for i in [0, b.len() / 2, b.len() - 1] {
+                let mut dropped = b.to_vec();
+                dropped.remove(i);
+                let mut doubled = b.to_vec();
+                doubled.insert(i, b[i]);
+                let mut changed = b.to_vec();
+                changed[i] = b'q';
+                let mut both = changed.clone();
+                both.remove(b.len() / 2);
+                inputs.extend(
+                    [dropped, doubled, changed, both].map(|v| String::from_utf8(v).unwrap()),
+                );
+                if i + 1 < b.len() {
+                    let mut swapped = b.to_vec();
+                    swapped.swap(i, i + 1);
+                    inputs.push(String::from_utf8(swapped).unwrap());
+                }
+            }
+        }
+        inputs.extend(["", "x", "Image", "ListImage", "DescribeRepo"].map(str::to_owned));
+        let mut found = 0;
+        for input in &inputs {
+            let expected = closest_by_table(input, &names);
+            assert_eq!(closest(input, names.iter().copied()), expected, "{input:?}");
+            found += usize::from(expected.is_some());
+        }
+        // Most of them have a nearest name: the comparison is not of `None`s.
+        assert!(found * 2 > inputs.len(), "{found} of {}", inputs.len());
     }
 
     #[test]

@@ -1109,19 +1109,78 @@ impl fmt::Display for Request {
         for entry in &self.context {
             write!(f, "\n    {} = ", entry.key)?;
             match entry.values.as_slice() {
-                [one] => write!(f, "{:?}", one.text)?,
+                [one] => quoted(f, &one.text)?,
                 many => {
                     f.write_str("[")?;
                     for (i, v) in many.iter().enumerate() {
                         if i > 0 {
                             f.write_str(", ")?;
                         }
-                        write!(f, "{:?}", v.text)?;
+                        quoted(f, &v.text)?;
                     }
                     f.write_str("]")?;
                 }
             }
         }
         Ok(())
+    }
+}
+
+/// `text` as `{:?}` writes it. Text of printable ASCII without `"` or `\` (nearly every
+/// value a witness holds) is its own escape, written without `Debug`'s walk over characters.
+fn quoted(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    if text
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+    {
+        f.write_str("\"")?;
+        f.write_str(text)?;
+        f.write_str("\"")
+    } else {
+        write!(f, "{text:?}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `quoted` through `Display`.
+    struct Quoted<'a>(&'a str);
+
+    impl fmt::Display for Quoted<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            quoted(f, self.0)
+        }
+    }
+
+    #[test]
+    fn quoted_text_is_its_debug_form() {
+        // Every ASCII byte alone and inside text, and text beyond ASCII.
+        let mut texts: Vec<String> = (0u8..=127)
+            .flat_map(|b| {
+                let c = char::from(b);
+                [
+                    c.to_string(),
+                    format!("arn:aws:iam::{c}:root"),
+                    format!("{c}{c}x"),
+                ]
+            })
+            .collect();
+        texts.extend(
+            [
+                "",
+                "10.0.0.0/8",
+                "o-a1b2c3d4e5",
+                "caf\u{e9}",
+                "\u{301}x",
+                "a\u{200b}b",
+                "\u{1f600}",
+            ]
+            .map(str::to_owned),
+        );
+        for t in &texts {
+            assert_eq!(Quoted(t).to_string(), format!("{t:?}"), "{t:?}");
+        }
     }
 }
