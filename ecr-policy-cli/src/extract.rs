@@ -1621,6 +1621,22 @@ mod tests {
     }
 
     #[test]
+    fn the_stand_in_account_is_one_the_policy_does_not_name() {
+        let file = "P: {Statement: [{Principal: {AWS: [!Sub 'arn:aws:iam::${AWS::AccountId}:root', '999999999999']}}]}\n";
+        let tree = parse_yaml(file).unwrap();
+        let body = generate(tree.get("P").unwrap(), None, true);
+        let Body::Text { text, pseudo, .. } = &body else {
+            panic!("{body:?}");
+        };
+        let account = pseudo.account.as_deref().unwrap();
+        assert_ne!(account, "999999999999");
+        assert!(
+            text.contains(&format!("arn:aws:iam::{account}:root")),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn a_whole_policy_left_to_deployment() {
         let file = r#"{"P": {"Fn::If": ["C", {}, {}]}}"#;
         let root = parse_json(file).unwrap();
