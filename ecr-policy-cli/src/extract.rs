@@ -119,6 +119,23 @@ pub struct Misread {
     pub offset: usize,
 }
 
+/// The pseudo parameters a policy text reads as values: `AWS::AccountId` is the account the
+/// stack deploys into, the account of the repository, registry or creation template the
+/// policy belongs to; `AWS::Partition` the partition of its resources.
+/// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Pseudo {
+    /// The stand-in account id written for `AWS::AccountId`, which the policy names nowhere
+    /// else: the policy's owner.
+    pub account: Option<String>,
+    /// `AWS::Partition` was read as `aws`.
+    pub partition: bool,
+}
+
+/// The pseudo parameters read as values.
+const ACCOUNT_ID: &str = "AWS::AccountId";
+const PARTITION: &str = "AWS::Partition";
+
 /// The policy text, or why there is none.
 #[derive(Clone, Debug)]
 pub enum Body {
@@ -128,6 +145,7 @@ pub enum Body {
         map: OffsetMap,
         unknowns: Vec<Unknown>,
         misread: Vec<Misread>,
+        pseudo: Pseudo,
     },
     /// The whole policy is left to deployment time.
     Unknown(Unknown),
@@ -594,6 +612,7 @@ fn template_body(file: &str, node: &Node, json: bool) -> Body {
                 map,
                 unknowns: Vec::new(),
                 misread: Vec::new(),
+                pseudo: Pseudo::default(),
             }
         }
         Value::Object(_) => generate(node, None, !json),
@@ -636,6 +655,7 @@ fn string_body(file: &str, node: &Node, sub: Option<&str>) -> Body {
             map,
             unknowns: Vec::new(),
             misread: Vec::new(),
+            pseudo: Pseudo::default(),
         };
     };
     match parse_json(text) {
@@ -666,6 +686,7 @@ fn string_body(file: &str, node: &Node, sub: Option<&str>) -> Body {
             map,
             unknowns: Vec::new(),
             misread: Vec::new(),
+            pseudo: Pseudo::default(),
         },
         Ok(tree) => match generate(&tree, Some(sub), false) {
             Body::Text {
@@ -673,6 +694,7 @@ fn string_body(file: &str, node: &Node, sub: Option<&str>) -> Body {
                 map: inner,
                 mut unknowns,
                 misread,
+                pseudo,
             } => {
                 for u in &mut unknowns {
                     u.offset = map.map(u.offset).0;
@@ -682,6 +704,7 @@ fn string_body(file: &str, node: &Node, sub: Option<&str>) -> Body {
                     map: map.compose(&inner),
                     unknowns,
                     misread,
+                    pseudo,
                 }
             }
             Body::Unknown(mut u) => {
@@ -916,6 +939,12 @@ struct Gen<'s> {
     sub: Option<&'s str>,
     /// The tree was read from YAML, whose scalars CloudFormation takes as strings.
     yaml: bool,
+    /// The account id written for `AWS::AccountId`.
+    stand_in: String,
+    /// Whether `AWS::Partition` may be read as `aws`.
+    partition: bool,
+    /// The pseudo parameters read as values.
+    pseudo: Pseudo,
 }
 
 /// Writes the tree as JSON text, recording where each value came from; intrinsics become
@@ -930,15 +959,39 @@ pub fn generate(node: &Node, sub: Option<&str>, yaml: bool) -> Body {
             offset: node.start,
         });
     }
-    let mut g = Gen {
-        out: String::new(),
-        map: OffsetMap::default(),
-        unknowns: Vec::new(),
-        misread: Vec::new(),
-        sub,
-        yaml,
+    let gen = |k: u64, partition: bool| {
+        let mut g = Gen {
+            out: String::new(),
+            map: OffsetMap::default(),
+            unknowns: Vec::new(),
+            misread: Vec::new(),
+            sub,
+            yaml,
+            stand_in: (999_999_999_999 - k).to_string(),
+            partition,
+            pseudo: Pseudo::default(),
+        };
+        g.value(node, &mut Vec::new());
+        g
     };
-    g.value(node, &mut Vec::new());
+    let mut g = gen(0, true);
+    let mut k = 0;
+    // The stand-in must be an account the policy does not name, to stay its owner only.
+    while g.pseudo.account.is_some() && names(node, &g.stand_in) {
+        k += 1;
+        g = gen(k, true);
+    }
+    // `AWS::Partition` is read as `aws` only when the policy writes no other partition. The
+    // lint compares ARNs by their text, and a partition the policy names only through the
+    // pseudo parameter (or as `aws`) is the same text in every ARN it compares: another name
+    // for it, the same in all of them, changes no finding. (Principals and resources of
+    // another partition than the policy's are not in it: `arn:aws:` written literally means
+    // the stack deploys in `aws`.) A literal `aws-cn` or `aws-us-gov` beside it would compare
+    // differently in another partition: the partition then stays unknown.
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
+    if g.pseudo.partition && g.out.contains("arn:aws-") {
+        g = gen(k, false);
+    }
     if let Some(u) = g
         .unknowns
         .iter()
@@ -951,6 +1004,20 @@ pub fn generate(node: &Node, sub: Option<&str>, yaml: bool) -> Body {
         map: g.map,
         unknowns: g.unknowns,
         misread: g.misread,
+        pseudo: g.pseudo,
+    }
+}
+
+/// Whether a string or key of the tree holds `text`.
+fn names(node: &Node, text: &str) -> bool {
+    match &node.value {
+        Value::Str(s, _) | Value::Number(s) => s.contains(text),
+        Value::Array(items) => items.iter().any(|i| names(i, text)),
+        Value::Object(entries) => entries
+            .iter()
+            .any(|(k, _, v)| k.contains(text) || names(v, text)),
+        Value::Tagged(_, inner) => names(inner, text),
+        _ => false,
     }
 }
 
@@ -985,6 +1052,35 @@ fn intrinsic_text(what: &str, inner: &Node) -> String {
 }
 
 impl Gen<'_> {
+    /// The value read for a pseudo parameter (see [`Pseudo`]), if it is read as one.
+    fn pseudo_value(&mut self, name: &str) -> Option<String> {
+        match name {
+            ACCOUNT_ID => {
+                self.pseudo.account = Some(self.stand_in.clone());
+                Some(self.stand_in.clone())
+            }
+            PARTITION if self.partition => {
+                self.pseudo.partition = true;
+                Some("aws".to_owned())
+            }
+            _ => None,
+        }
+    }
+
+    /// A string of a `Fn::Sub` policy text with its pseudo parameters read as values.
+    fn sub_pseudo(&mut self, s: &str) -> String {
+        let mut out = s.to_owned();
+        for name in [ACCOUNT_ID, PARTITION] {
+            let var = format!("${{{name}}}");
+            if out.contains(&var) {
+                if let Some(value) = self.pseudo_value(name) {
+                    out = out.replace(&var, &value);
+                }
+            }
+        }
+        out
+    }
+
     fn mark(&mut self, at: usize) {
         self.map.segs.push(Seg {
             text: self.out.len(),
@@ -1032,7 +1128,9 @@ impl Gen<'_> {
         if let Some((what, _)) = intrinsic(node) {
             // A string built from literals is the string (`!Join ['', [...]]`, a `!Sub`
             // without variables); a `!Join` with an unknown part is named by that part.
-            if self.sub.is_none() && (what.ends_with("Join") || what.ends_with("Sub")) {
+            if self.sub.is_none()
+                && (what.ends_with("Join") || what.ends_with("Sub") || what.ends_with("Ref"))
+            {
                 match self.text_of(node, parts) {
                     Ok(text) => {
                         self.mark(node.start);
@@ -1103,6 +1201,13 @@ impl Gen<'_> {
             }
             Value::Str(s, _) => {
                 if let Some(sub) = self.sub {
+                    let pseudo;
+                    let s = if sub != TERRAFORM && s.contains("${AWS::") {
+                        pseudo = self.sub_pseudo(s);
+                        &pseudo
+                    } else {
+                        s
+                    };
                     if let Some(var) = sub_variable(s, sub) {
                         self.unknown(variable_text(sub, var), node.start, parts);
                         return;
@@ -1212,15 +1317,23 @@ impl Gen<'_> {
                         break;
                     };
                     let var = &after[..end];
-                    let value = vars
-                        .and_then(|v| v.get(var))
-                        .ok_or_else(|| format!("{what} variable ${{{var}}}"))?;
-                    text.push_str(&self.text_of(value, parts)?);
+                    match vars.and_then(|v| v.get(var)) {
+                        Some(value) => text.push_str(&self.text_of(value, parts)?),
+                        None => text.push_str(
+                            &self
+                                .pseudo_value(var)
+                                .ok_or_else(|| format!("{what} variable ${{{var}}}"))?,
+                        ),
+                    }
                     rest = &after[end + 1..];
                 }
                 text.push_str(rest);
                 Ok(text)
             }
+            "!Ref" | "Ref" => inner
+                .as_str()
+                .and_then(|name| self.pseudo_value(name))
+                .ok_or_else(|| intrinsic_text(&what, inner)),
             _ => Err(intrinsic_text(&what, inner)),
         }
     }
@@ -1344,7 +1457,7 @@ mod tests {
 
     #[test]
     fn intrinsics_become_unknowns_with_their_scope() {
-        let file = "P:\n  Statement:\n    - Effect: Allow\n      Principal:\n        AWS: !Sub 'arn:aws:iam::${AWS::AccountId}:root'\n      Action: [ecr:BatchGetImage, !Ref Extra]\n";
+        let file = "P:\n  Statement:\n    - Effect: Allow\n      Principal:\n        AWS: !Sub 'arn:aws:iam::${Owner}:root'\n      Action: [ecr:BatchGetImage, !Ref Extra]\n";
         let root = parse_yaml(file).unwrap();
         let body = template_body(file, root.get("P").unwrap(), false);
         let (text, _, unknowns) = text_of(&body);
@@ -1372,12 +1485,12 @@ mod tests {
 
     #[test]
     fn sub_templates_leave_variables_unknown() {
-        let file = "P: !Sub |\n  {\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::${AWS::AccountId}:root\"}, \"Action\": \"ecr:*\", \"Sid\": \"${!Literal}\"}]}\n";
+        let file = "P: !Sub |\n  {\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::${Owner}:root\"}, \"Action\": \"ecr:*\", \"Sid\": \"${!Literal}\"}]}\n";
         let root = parse_yaml(file).unwrap();
         let body = template_body(file, root.get("P").unwrap(), false);
         let (text, _, unknowns) = text_of(&body);
         assert_eq!(unknowns.len(), 1);
-        assert_eq!(unknowns[0].what, "!Sub variable ${AWS::AccountId}");
+        assert_eq!(unknowns[0].what, "!Sub variable ${Owner}");
         assert!(text.contains(r#""Sid":"${Literal}""#));
         assert_eq!(&file[unknowns[0].offset..unknowns[0].offset + 5], "\"arn:");
     }
@@ -1434,7 +1547,7 @@ mod tests {
             "P:\n  Statement:\n",
             "    - Sid: !Join ['', [a, !Sub 'b${!c}', 1, !Join ['-', [d, e]]]]\n",
             "      Action: {Fn::Join: [':', [ecr, !Sub ['${A}', {A: ListImages}]]]}\n",
-            "      Principal: {AWS: !Join ['', ['arn:aws:iam::', !Ref AWS::AccountId, ':root']]}\n",
+            "      Principal: {AWS: !Join ['', ['arn:aws:iam::', !Ref Owner, ':root']]}\n",
             "      Resource: [!Join ['', !Ref Parts], !Join [',', [!Sub '${X}']]]\n",
         );
         let root = parse_yaml(file).unwrap();
@@ -1446,7 +1559,7 @@ mod tests {
         assert_eq!(
             what,
             [
-                "!Join part !Ref AWS::AccountId",
+                "!Join part !Ref Owner",
                 "!Join list !Ref Parts",
                 "!Join part !Sub variable ${X}"
             ]
@@ -1505,6 +1618,22 @@ mod tests {
         assert!(statement_choices(parse_yaml(file).unwrap().get("P").unwrap()).is_none());
         let file = "P: {Statement: [!If [A, {}, {}], !If [B, {}, {}], !If [C, {}, {}], !If [D, {}, {}]]}\n";
         assert!(statement_choices(parse_yaml(file).unwrap().get("P").unwrap()).is_none());
+    }
+
+    #[test]
+    fn the_stand_in_account_is_one_the_policy_does_not_name() {
+        let file = "P: {Statement: [{Principal: {AWS: [!Sub 'arn:aws:iam::${AWS::AccountId}:root', '999999999999']}}]}\n";
+        let tree = parse_yaml(file).unwrap();
+        let body = generate(tree.get("P").unwrap(), None, true);
+        let Body::Text { text, pseudo, .. } = &body else {
+            panic!("{body:?}");
+        };
+        let account = pseudo.account.as_deref().unwrap();
+        assert_ne!(account, "999999999999");
+        assert!(
+            text.contains(&format!("arn:aws:iam::{account}:root")),
+            "{text}"
+        );
     }
 
     #[test]

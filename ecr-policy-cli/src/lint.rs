@@ -2,12 +2,13 @@
 //! file the user wrote.
 
 use crate::api::{
-    Effect, Finding, LintCode, LintConfig, ModelKind, ParsedPolicy, PublicAction, Severity,
+    AccountId, Effect, Finding, LintCode, LintConfig, ModelKind, ParsedPolicy, PublicAction,
+    RepositoryArn, Severity,
 };
 
 use crate::codes::Code;
 use crate::config::Config;
-use crate::extract::{self, Body, Embedded, FileKind, OffsetMap, PolicyKind, Unknown};
+use crate::extract::{self, Body, Embedded, FileKind, OffsetMap, PolicyKind, Pseudo, Unknown};
 use crate::input::{self, Lines, ReadError, SourceFile};
 use crate::tree::{self, Node};
 
@@ -103,6 +104,7 @@ pub fn check(file: &SourceFile, config: &Config, kind: PolicyKind) -> Result<Out
                 &at,
                 config,
                 kind,
+                &lint_config(kind, None, &parsed),
                 &lines,
                 &identity,
                 &[],
@@ -135,6 +137,7 @@ pub fn check(file: &SourceFile, config: &Config, kind: PolicyKind) -> Result<Out
                         map: OffsetMap::default(),
                         unknowns: Vec::new(),
                         misread: Vec::new(),
+                        pseudo: Pseudo::default(),
                     }
                 } else {
                     // A policy written in YAML.
@@ -370,7 +373,7 @@ fn check_policy(
         label: &label,
     };
     let allowed = |code| config.allows_in(&file.name, None, code);
-    let (text, map, unknowns) = match &e.body {
+    let (text, map, unknowns, pseudo) = match &e.body {
         Body::Unknown(u) => {
             if !allowed(Code::UnknownValue) {
                 let place = if u.path.is_empty() {
@@ -405,6 +408,7 @@ fn check_policy(
             map,
             unknowns,
             misread,
+            pseudo,
         } => {
             for m in misread {
                 if !allowed(Code::InvalidPolicy) {
@@ -420,7 +424,7 @@ fn check_policy(
                     ));
                 }
             }
-            (text, map, unknowns)
+            (text, map, unknowns, pseudo)
         }
     };
     for u in unknowns {
@@ -436,7 +440,23 @@ fn check_policy(
     }
     let text = Lines::new(text);
     match ParsedPolicy::parse(text.text) {
-        Ok(parsed) => lint_parsed(&at, config, e.kind, &text, map, unknowns, &parsed, out),
+        Ok(parsed) => {
+            let owner = pseudo.account.as_deref();
+            let lint = lint_config(e.kind, owner, &parsed);
+            let start = out.len();
+            lint_parsed(
+                &at, config, e.kind, &lint, &text, map, unknowns, &parsed, out,
+            );
+            if let Some(account) = owner {
+                // The stand-in is no account of the file: findings say what was written.
+                for r in &mut out[start..] {
+                    r.message = r.message.replace(account, "${AWS::AccountId}");
+                    if let Some(h) = &mut r.hint {
+                        *h = h.replace(account, "${AWS::AccountId}");
+                    }
+                }
+            }
+        }
         Err(err) => {
             if !allowed(Code::InvalidPolicy) {
                 let offset = map.map(text.offset(err.line(), err.column()));
@@ -459,18 +479,13 @@ fn lint_parsed(
     at: &At<'_>,
     config: &Config,
     kind: PolicyKind,
+    lint: &LintConfig,
     text: &Lines<'_>,
     map: &OffsetMap,
     unknowns: &[Unknown],
     parsed: &ParsedPolicy,
     out: &mut Vec<Report>,
 ) {
-    let judged = match kind {
-        PolicyKind::Repository => ModelKind::Repository,
-        PolicyKind::Registry => ModelKind::Registry,
-        PolicyKind::PublicRepository => ModelKind::PublicRepository,
-    };
-    let lint = LintConfig::default().kind(judged);
     let denies = |i: usize| {
         parsed
             .document
@@ -479,7 +494,7 @@ fn lint_parsed(
             .is_some_and(|s| s.effect == Effect::Deny)
     };
     let mut findings: Vec<Finding> = parsed
-        .lint_with(&lint)
+        .lint_with(lint)
         .into_iter()
         .filter(|f| {
             applies_to(kind, f.code, &f.message)
@@ -490,7 +505,7 @@ fn lint_parsed(
     if let Some((widened, rest)) = widen_denies(parsed, unknowns) {
         // What is granted past the widest reach of those Denies is granted whatever their
         // unknown values are.
-        findings.extend(widened.lint_with(&lint).into_iter().filter(|f| {
+        findings.extend(widened.lint_with(lint).into_iter().filter(|f| {
             is_grant(f.code)
                 && applies_to(kind, f.code, &f.message)
                 && !swayed_by(&f.path, f.code, f.statement, &rest, &denies)
@@ -511,6 +526,41 @@ fn lint_parsed(
             None => map.map(0),
         };
         out.push(at.report(code, f.message, Some(f.hint), f.path, offset));
+    }
+}
+
+/// How a policy of `kind` is linted; `owner`, the account it belongs to when the file says
+/// it only through `AWS::AccountId` (a repository in it, or its registry).
+fn lint_config(kind: PolicyKind, owner: Option<&str>, parsed: &ParsedPolicy) -> LintConfig {
+    let judged = match kind {
+        PolicyKind::Repository => ModelKind::Repository,
+        PolicyKind::Registry => ModelKind::Registry,
+        PolicyKind::PublicRepository => ModelKind::PublicRepository,
+    };
+    let lint = LintConfig::default().kind(judged);
+    let Some(owner) = owner else {
+        return lint;
+    };
+    match kind {
+        PolicyKind::Repository => {
+            // The repository's partition: the one its ARNs write, `aws` by default. Its
+            // region and name are not compared with the policy's own ARNs, which name none.
+            let text = parsed.document.to_json();
+            let partition = ["aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b"]
+                .into_iter()
+                .find(|p| text.contains(&format!("arn:{p}:")))
+                .unwrap_or("aws");
+            match format!("arn:{partition}:ecr:us-east-1:{owner}:repository/stack")
+                .parse::<RepositoryArn>()
+            {
+                Ok(arn) => lint.repository(arn),
+                Err(_) => lint,
+            }
+        }
+        PolicyKind::Registry | PolicyKind::PublicRepository => match AccountId::new(owner) {
+            Ok(account) => lint.registry_account(account),
+            Err(_) => lint,
+        },
     }
 }
 
