@@ -1,0 +1,1 @@
+//! Holds only the compile-fail cases (`ui.rs`).
