@@ -1,7 +1,7 @@
 //! The marks of `policy!` (`public`, `external`, `any_source`, `lockout`): a statement that
 //! says it means what the analysis would refuse compiles, into the same policy as without the
 //! mark (the builder's), and the lint of that policy still reports the finding the mark
-//! answers. The refusals themselves are trybuild cases in `tests/compile-fail/tests/ui`.
+//! answers. The refusals themselves are trybuild cases in `tests/trybuild/tests/ui`.
 
 mod common;
 

@@ -71,7 +71,7 @@ fn aws_examples_are_read_detected_linted_and_written_back() {
             assert_eq!(AnyPolicy::from_json_as(&form, kind).unwrap(), policy);
         }
         assert!(policy.normalize().equivalent(&policy));
-        // Each is written in the macro's form of its kind (tests/dsl_compiles.rs compiles it).
+        // Each is written in the macro's form of its kind (tests/trybuild/tests/dsl_compiles.rs compiles it).
         let dsl = policy.to_dsl().unwrap_or_else(|e| panic!("{e}\n{text}"));
         let on = match kind {
             PolicyKind::Registry => " on registry",

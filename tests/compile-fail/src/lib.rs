@@ -1,1 +1,0 @@
-//! Holds only the compile-fail cases (`ui.rs`).

@@ -1,0 +1,1 @@
+//! Holds only the programs trybuild compiles (`tests/`).
