@@ -742,13 +742,7 @@ impl Analyzer {
             let at = match known {
                 Some(at) => at,
                 None => {
-                    let denies: Vec<&Prepared> = sig
-                        .denies
-                        .iter()
-                        .map(|&(id, k)| self.statement(id, k))
-                        .collect();
-                    let mention: Vec<&Constraint> =
-                        denies.iter().flat_map(|d| d.constraints.iter()).collect();
+                    let (denies, mention) = self.denies_of(&sig);
                     let mut budget = SEARCH_BUDGET;
                     let solved = satisfy(who, cs.iter().collect(), &denies, &mention, &mut budget);
                     searched.push((sig, solved));
@@ -825,6 +819,17 @@ impl Analyzer {
             }
         }
         sig
+    }
+
+    /// The denies of `sig`, and every constraint they hold (what a search must keep false).
+    fn denies_of(&self, sig: &Signature) -> (Vec<&Prepared>, Vec<&Constraint>) {
+        let denies: Vec<&Prepared> = sig
+            .denies
+            .iter()
+            .map(|&(id, k)| self.statement(id, k))
+            .collect();
+        let mention = denies.iter().flat_map(|d| d.constraints.iter()).collect();
+        (denies, mention)
     }
 
     fn statement(&self, identity: bool, index: usize) -> &Prepared {
@@ -919,12 +924,7 @@ impl Analyzer {
     fn search(&self, i: usize, sig: &Signature) -> Verdict {
         let who = &self.whos[i];
         let candidates = self.candidates(i, sig);
-        let denies: Vec<&Prepared> = sig
-            .denies
-            .iter()
-            .map(|&(id, k)| self.statement(id, k))
-            .collect();
-        let mention: Vec<&Constraint> = denies.iter().flat_map(|d| d.constraints.iter()).collect();
+        let (denies, mention) = self.denies_of(sig);
         let mut budget = SEARCH_BUDGET;
         for candidate in candidates {
             let (route, s, j) = candidate;
@@ -1574,13 +1574,7 @@ impl Analyzer {
             if denied.contains(&sig) {
                 continue;
             }
-            let denies: Vec<&Prepared> = sig
-                .denies
-                .iter()
-                .map(|&(id, k)| self.statement(id, k))
-                .collect();
-            let mention: Vec<&Constraint> =
-                denies.iter().flat_map(|d| d.constraints.iter()).collect();
+            let (denies, mention) = self.denies_of(&sig);
             let mut budget = SEARCH_BUDGET;
             for candidate in self.candidates(i, &sig) {
                 let (route, s, j) = candidate;

@@ -832,6 +832,14 @@ type KeyQuestion = (
     Vec<(std::rc::Rc<Origin>, bool)>,
 );
 
+fn key_question(key: &str, cs: &[&Constraint], info: &KeyInfo) -> KeyQuestion {
+    (
+        key.to_owned(),
+        (info.presence, info.multi, info.value_type, info.outside),
+        cs.iter().map(|c| c.origin.clone()).collect(),
+    )
+}
+
 thread_local! {
     /// Answers of [`solve_key`]: the same keys are asked about with the same conditions from
     /// class to class, probe to probe and policy to policy (the situations of a stranger, a
@@ -847,11 +855,7 @@ const KEY_ANSWERS_KEPT: usize = 512;
 /// Values (or absence) for a key that is not derived from the caller, remembered per thread
 /// (the answer depends only on the key, what is known of it and the constraints).
 fn solve_key(key: &str, cs: &[&Constraint], info: &KeyInfo) -> KeyAnswer {
-    let question: KeyQuestion = (
-        key.to_owned(),
-        (info.presence, info.multi, info.value_type, info.outside),
-        cs.iter().map(|c| c.origin.clone()).collect(),
-    );
+    let question = key_question(key, cs, info);
     if let Some(known) = KEY_ANSWERS.with(|m| m.borrow().get(&question).cloned()) {
         return known;
     }
@@ -874,11 +878,7 @@ fn solve_key(key: &str, cs: &[&Constraint], info: &KeyInfo) -> KeyAnswer {
 /// values of an independent key are not read by the rest of [`solve_with`] but for the
 /// witness (and [`tie_source`], which never refuses).
 fn solve_key_live(key: &str, cs: &[&Constraint], info: &KeyInfo) -> KeyAnswer {
-    let question: KeyQuestion = (
-        key.to_owned(),
-        (info.presence, info.multi, info.value_type, info.outside),
-        cs.iter().map(|c| c.origin.clone()).collect(),
-    );
+    let question = key_question(key, cs, info);
     if let Some(known) = KEY_ANSWERS.with(|m| m.borrow().get(&question).cloned()) {
         return known;
     }
