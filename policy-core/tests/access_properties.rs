@@ -26,8 +26,10 @@ const CONDITIONS: &[&str] = &[
     r#","Condition":{"StringEquals":{"aws:PrincipalAccount":["111122223333","444455556666"]}}"#,
     r#","Condition":{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/ci*"}}"#,
     r#","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::4444*:*"}}"#,
+    r#","Condition":{"NotIpAddress":{"aws:SourceIp":["203.0.113.0/24"]}}"#,
+    r#","Condition":{"IpAddress":{"aws:SourceIp":["203.0.113.0/24","2001:db8::/32"]}}"#,
+    // A private range: no `aws:SourceIp` is in it, so this always holds.
     r#","Condition":{"NotIpAddress":{"aws:SourceIp":["10.0.0.0/8"]}}"#,
-    r#","Condition":{"IpAddress":{"aws:SourceIp":["10.0.0.0/8","2001:db8::/32"]}}"#,
     r#","Condition":{"Bool":{"aws:SecureTransport":"false"}}"#,
     r#","Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}"#,
     r#","Condition":{"StringLike":{"aws:SourceArn":"arn:aws:codebuild:*:*:project/*"}}"#,
@@ -179,7 +181,8 @@ fn allowed(
 /// Context changes made on top of each class's plain request: the keys the conditions above
 /// test, set to values on both sides of each test, and removed; only keys AWS can set for the
 /// caller (a service's request carries its source, an IAM caller's its organization, network
-/// and MFA; see ECR-FACTS section 11).
+/// and MFA; see ECR-FACTS section 11), with values AWS can set (`aws:SourceIp` is a public
+/// address: a private one is never compared, see `IpSet::public`).
 fn probe_contexts(request: policy_core::eval::Request) -> Vec<policy_core::eval::Request> {
     let set = |k: &str, v: &[&str]| request.clone().context(k, v.iter().copied());
     if matches!(request.caller(), policy_core::eval::Caller::Service(_)) {
@@ -207,8 +210,8 @@ fn probe_contexts(request: policy_core::eval::Request) -> Vec<policy_core::eval:
         ),
         set("aws:PrincipalOrgID", &["o-zzzzzzzzzz"]),
         request.clone().without("aws:PrincipalOrgID"),
-        set("aws:SourceIp", &["10.1.2.3"]),
         set("aws:SourceIp", &["203.0.113.7"]),
+        set("aws:SourceIp", &["198.51.100.7"]),
         set("aws:SourceIp", &["2001:db8::1"]),
         set("aws:SecureTransport", &["false"]),
         set("aws:SecureTransport", &["true"]),
