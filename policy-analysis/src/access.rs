@@ -573,16 +573,8 @@ impl Analyzer {
         let who = &self.whos[i];
         let sig = self.signature(&self.relevant(i), action);
         let other_sig = other.signature(&other.relevant(j), action);
-        let denies: Vec<&Prepared> = sig
-            .denies
-            .iter()
-            .map(|&(id, k)| self.statement(id, k))
-            .collect();
-        let other_denies: Vec<&Prepared> = other_sig
-            .denies
-            .iter()
-            .map(|&(id, k)| other.statement(id, k))
-            .collect();
+        let (denies, mut mention) = self.denies_of(&sig);
+        let (other_denies, other_mention) = other.denies_of(&other_sig);
         // `other`'s ways to be allowed, as statements to escape.
         let blockers: Vec<Prepared> = other
             .candidates(j, &other_sig)
@@ -604,9 +596,8 @@ impl Analyzer {
             .collect();
         let mut escape: Vec<&Prepared> = denies.clone();
         escape.extend(blockers.iter());
-        let mut mention: Vec<&Constraint> =
-            escape.iter().flat_map(|d| d.constraints.iter()).collect();
-        mention.extend(other_denies.iter().flat_map(|d| d.constraints.iter()));
+        mention.extend(blockers.iter().flat_map(|d| d.constraints.iter()));
+        mention.extend(other_mention);
         let mut budget = SEARCH_BUDGET;
         for candidate in self.candidates(i, &sig) {
             let (route, s, id) = candidate;

@@ -832,6 +832,8 @@ type KeyQuestion = (
     Vec<(std::rc::Rc<Origin>, bool)>,
 );
 
+/// The question [`solve_key`]'s answers are remembered under: equal origins lower to equal
+/// constraints, so the conditions as written stand for them.
 fn key_question(key: &str, cs: &[&Constraint], info: &KeyInfo) -> KeyQuestion {
     (
         key.to_owned(),
