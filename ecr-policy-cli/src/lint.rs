@@ -104,7 +104,7 @@ pub fn check(file: &SourceFile, config: &Config, kind: PolicyKind) -> Result<Out
                 &at,
                 config,
                 kind,
-                &lint_config(kind, None, &parsed),
+                &lint_config(kind, None, &parsed, config),
                 &lines,
                 &identity,
                 &[],
@@ -442,7 +442,7 @@ fn check_policy(
     match ParsedPolicy::parse(text.text) {
         Ok(parsed) => {
             let owner = pseudo.account.as_deref();
-            let lint = lint_config(e.kind, owner, &parsed);
+            let lint = lint_config(e.kind, owner, &parsed, config);
             let start = out.len();
             lint_parsed(
                 &at, config, e.kind, &lint, &text, map, unknowns, &parsed, out,
@@ -531,13 +531,21 @@ fn lint_parsed(
 
 /// How a policy of `kind` is linted; `owner`, the account it belongs to when the file says
 /// it only through `AWS::AccountId` (a repository in it, or its registry).
-fn lint_config(kind: PolicyKind, owner: Option<&str>, parsed: &ParsedPolicy) -> LintConfig {
+fn lint_config(
+    kind: PolicyKind,
+    owner: Option<&str>,
+    parsed: &ParsedPolicy,
+    config: &Config,
+) -> LintConfig {
     let judged = match kind {
         PolicyKind::Repository => ModelKind::Repository,
         PolicyKind::Registry => ModelKind::Registry,
         PolicyKind::PublicRepository => ModelKind::PublicRepository,
     };
-    let lint = LintConfig::default().kind(judged);
+    let mut lint = LintConfig::default().kind(judged);
+    if let Some(instant) = config.requests_from {
+        lint = lint.requests_from(instant);
+    }
     let Some(owner) = owner else {
         return lint;
     };
