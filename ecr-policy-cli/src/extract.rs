@@ -120,8 +120,13 @@ pub struct Misread {
 }
 
 /// The pseudo parameters a policy text reads as values: `AWS::AccountId` is the account the
-/// stack deploys into, the account of the repository, registry or creation template the
-/// policy belongs to; `AWS::Partition` the partition of its resources.
+/// stack deploys into, the account of the repository, registry or creation template the policy
+/// belongs to; `AWS::Partition` the partition of its resources. `AWS::Region`,
+/// `AWS::URLSuffix`, `AWS::StackName` and `AWS::StackId` are read as stand-ins (a region of
+/// the partition, its domain suffix, a stack name the policy does not write, and the stack's
+/// ARN built from them), and the policy is read again with each of them otherwise
+/// ([`Pseudo::alternatives`]): a finding that not every reading has rests on a stand-in.
+/// `AWS::NoValue` leaves its entry or list item out.
 /// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Pseudo {
@@ -130,11 +135,93 @@ pub struct Pseudo {
     pub account: Option<String>,
     /// `AWS::Partition` was read as `aws`.
     pub partition: bool,
+    /// The other stand-ins read, as `AWS::Region as us-east-1`.
+    pub stand_ins: Vec<String>,
+    /// The policy text read with one stand-in otherwise.
+    pub alternatives: Vec<Alternative>,
+}
+
+/// The policy text read with another value for one pseudo parameter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Alternative {
+    /// The value read, as `AWS::Region as eu-west-1`.
+    pub reading: String,
+    pub text: String,
+    pub map: OffsetMap,
 }
 
 /// The pseudo parameters read as values.
 const ACCOUNT_ID: &str = "AWS::AccountId";
 const PARTITION: &str = "AWS::Partition";
+const REGION: &str = "AWS::Region";
+const URL_SUFFIX: &str = "AWS::URLSuffix";
+const STACK_NAME: &str = "AWS::StackName";
+const STACK_ID: &str = "AWS::StackId";
+const NO_VALUE: &str = "AWS::NoValue";
+
+/// Pseudo parameters a `Fn::Sub` policy text may name.
+const PSEUDO: [&str; 6] = [
+    ACCOUNT_ID, PARTITION, REGION, URL_SUFFIX, STACK_NAME, STACK_ID,
+];
+
+/// The values read for `AWS::Region`, `AWS::URLSuffix` and `AWS::StackName`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct StandIns {
+    region: String,
+    url_suffix: String,
+    stack_name: String,
+}
+
+/// The regions of a partition, the first ones read as stand-ins, and its domain suffix
+/// (`amazonaws.com`, `amazonaws.com.cn` in the China Regions).
+/// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html
+fn partition_regions(partition: &str) -> (&'static [&'static str], &'static str) {
+    match partition {
+        "aws-cn" => (&["cn-north-1", "cn-northwest-1"], "amazonaws.com.cn"),
+        "aws-us-gov" => (&["us-gov-west-1", "us-gov-east-1"], "amazonaws.com"),
+        _ => (
+            &["us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2"],
+            "amazonaws.com",
+        ),
+    }
+}
+
+/// Region names written in the tree's strings (`eu-central-1` in an ARN or a condition):
+/// words of letters, a dash, letters (and `-gov`), a dash and a number.
+fn written_regions(node: &Node, out: &mut Vec<String>) {
+    match &node.value {
+        Value::Str(s, _) => {
+            let letters =
+                |w: &str, n: usize| w.len() >= n && w.bytes().all(|c| c.is_ascii_lowercase());
+            let number =
+                |w: &str| (1..=2).contains(&w.len()) && w.bytes().all(|c| c.is_ascii_digit());
+            for word in s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')) {
+                let parts: Vec<&str> = word.split('-').collect();
+                // `eu-central-1`, `us-gov-west-1`, also inside `vpce-eu-central-1`.
+                for (i, first) in parts.iter().enumerate() {
+                    let gov = parts.get(i + 1) == Some(&"gov");
+                    let rest = if gov { i + 2 } else { i + 1 };
+                    let (Some(middle), Some(n)) = (parts.get(rest), parts.get(rest + 1)) else {
+                        continue;
+                    };
+                    if first.len() == 2 && letters(first, 2) && letters(middle, 3) && number(n) {
+                        let region = parts[i..rest + 2].join("-");
+                        if !out.contains(&region) {
+                            out.push(region);
+                        }
+                    }
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| written_regions(i, out)),
+        Value::Object(entries) => entries.iter().for_each(|e| written_regions(&e.2, out)),
+        Value::Tagged(_, inner) => written_regions(inner, out),
+        _ => {}
+    }
+}
+
+/// The most regions the policy writes that `AWS::Region` is read as, besides its stand-in.
+const MAX_REGION_READINGS: usize = 3;
 
 /// The policy text, or why there is none.
 #[derive(Clone, Debug)]
@@ -362,9 +449,8 @@ fn written_branches(node: &Node) -> Option<(&str, [&Node; 2])> {
 
 /// `Ref AWS::NoValue`: the property is left out.
 fn is_no_value(node: &Node) -> bool {
-    intrinsic(node).is_some_and(|(w, inner)| {
-        (w == "Ref" || w == "!Ref") && inner.as_str() == Some("AWS::NoValue")
-    })
+    intrinsic(node)
+        .is_some_and(|(w, inner)| (w == "Ref" || w == "!Ref") && inner.as_str() == Some(NO_VALUE))
 }
 
 /// The kind of policy a Terraform resource type holds, and the attribute that holds it.
@@ -694,10 +780,13 @@ fn string_body(file: &str, node: &Node, sub: Option<&str>) -> Body {
                 map: inner,
                 mut unknowns,
                 misread,
-                pseudo,
+                mut pseudo,
             } => {
                 for u in &mut unknowns {
                     u.offset = map.map(u.offset).0;
+                }
+                for a in &mut pseudo.alternatives {
+                    a.map = map.compose(&a.map);
                 }
                 Body::Text {
                     text,
@@ -943,6 +1032,8 @@ struct Gen<'s> {
     stand_in: String,
     /// Whether `AWS::Partition` may be read as `aws`.
     partition: bool,
+    /// The values read for the other pseudo parameters.
+    stand_ins: StandIns,
     /// The pseudo parameters read as values.
     pseudo: Pseudo,
 }
@@ -959,7 +1050,30 @@ pub fn generate(node: &Node, sub: Option<&str>, yaml: bool) -> Body {
             offset: node.start,
         });
     }
-    let gen = |k: u64, partition: bool| {
+    // The partition the policy writes literally, whose regions stand in for `AWS::Region`.
+    let written_partition = ["aws-cn", "aws-us-gov"]
+        .into_iter()
+        .find(|p| names(node, &format!("arn:{p}:")))
+        .unwrap_or("aws");
+    let (regions, url_suffix) = partition_regions(written_partition);
+    let mut named_regions = Vec::new();
+    written_regions(node, &mut named_regions);
+    let fresh_regions: Vec<&str> = regions
+        .iter()
+        .copied()
+        .filter(|r| !named_regions.iter().any(|n| n == r))
+        .collect();
+    let stack_names = ["StandInStack", "OtherStandInStack", "ThirdStandInStack"];
+    let fresh_stacks: Vec<&str> = stack_names
+        .into_iter()
+        .filter(|n| !names(node, n))
+        .collect();
+    let primary = StandIns {
+        region: fresh_regions.first().unwrap_or(&regions[0]).to_string(),
+        url_suffix: url_suffix.to_owned(),
+        stack_name: fresh_stacks.first().unwrap_or(&stack_names[0]).to_string(),
+    };
+    let gen_with = |k: u64, partition: bool, stand_ins: StandIns| {
         let mut g = Gen {
             out: String::new(),
             map: OffsetMap::default(),
@@ -969,11 +1083,13 @@ pub fn generate(node: &Node, sub: Option<&str>, yaml: bool) -> Body {
             yaml,
             stand_in: (999_999_999_999 - k).to_string(),
             partition,
+            stand_ins,
             pseudo: Pseudo::default(),
         };
         g.value(node, &mut Vec::new());
         g
     };
+    let gen = |k: u64, partition: bool| gen_with(k, partition, primary.clone());
     let mut g = gen(0, true);
     let mut k = 0;
     // The stand-in must be an account the policy does not name, to stay its owner only.
@@ -998,6 +1114,60 @@ pub fn generate(node: &Node, sub: Option<&str>, yaml: bool) -> Body {
         .find(|u| u.scope.is_empty() || u.scope == "Statement")
     {
         return Body::Unknown(u.clone());
+    }
+    // Each other stand-in once: another region of the partition and each region the policy
+    // writes, the other domain suffix when the policy writes no partition, another stack
+    // name.
+    let mut others: Vec<(String, StandIns)> = Vec::new();
+    let used = |name: &str| g.pseudo.stand_ins.iter().any(|u| u.starts_with(name));
+    if used(REGION) {
+        let mut regions: Vec<&str> = fresh_regions.iter().skip(1).take(1).copied().collect();
+        regions.extend(
+            named_regions
+                .iter()
+                .map(String::as_str)
+                .take(MAX_REGION_READINGS),
+        );
+        for r in regions {
+            let region = r.to_owned();
+            others.push((
+                format!("{REGION} as {r}"),
+                StandIns {
+                    region,
+                    ..primary.clone()
+                },
+            ));
+        }
+    }
+    if used(URL_SUFFIX) && !names(node, "arn:aws:") && written_partition == "aws" {
+        let (cn, suffix) = partition_regions("aws-cn");
+        let stand_ins = StandIns {
+            region: cn[0].to_owned(),
+            url_suffix: suffix.to_owned(),
+            ..primary.clone()
+        };
+        others.push((
+            format!("{URL_SUFFIX} as {suffix} (with {REGION} as {})", cn[0]),
+            stand_ins,
+        ));
+    }
+    if used(STACK_NAME) || used(STACK_ID) {
+        if let Some(n) = fresh_stacks.get(1) {
+            let stand_ins = StandIns {
+                stack_name: (*n).to_owned(),
+                ..primary.clone()
+            };
+            others.push((format!("{STACK_NAME} as {n}"), stand_ins));
+        }
+    }
+    let partition = g.partition;
+    for (reading, stand_ins) in others {
+        let other = gen_with(k, partition, stand_ins);
+        g.pseudo.alternatives.push(Alternative {
+            reading,
+            text: other.out,
+            map: other.map,
+        });
     }
     Body::Text {
         text: g.out,
@@ -1063,14 +1233,37 @@ impl Gen<'_> {
                 self.pseudo.partition = true;
                 Some("aws".to_owned())
             }
+            REGION => Some(self.stand_in_value(REGION, self.stand_ins.region.clone())),
+            URL_SUFFIX => Some(self.stand_in_value(URL_SUFFIX, self.stand_ins.url_suffix.clone())),
+            STACK_NAME => Some(self.stand_in_value(STACK_NAME, self.stand_ins.stack_name.clone())),
+            STACK_ID => {
+                // arn:aws:cloudformation:us-west-2:123456789012:stack/teststack/51af3dc0-...
+                let partition = if self.partition { "aws" } else { return None };
+                let region = self.pseudo_value(REGION)?;
+                let account = self.pseudo_value(ACCOUNT_ID)?;
+                let name = self.pseudo_value(STACK_NAME)?;
+                let id = format!(
+                    "arn:{partition}:cloudformation:{region}:{account}:stack/{name}/00000000-0000-0000-0000-000000000000"
+                );
+                Some(self.stand_in_value(STACK_ID, id))
+            }
             _ => None,
         }
+    }
+
+    /// `value`, the stand-in for `name`, recorded as read.
+    fn stand_in_value(&mut self, name: &str, value: String) -> String {
+        let read = format!("{name} as {value}");
+        if !self.pseudo.stand_ins.contains(&read) {
+            self.pseudo.stand_ins.push(read);
+        }
+        value
     }
 
     /// A string of a `Fn::Sub` policy text with its pseudo parameters read as values.
     fn sub_pseudo(&mut self, s: &str) -> String {
         let mut out = s.to_owned();
-        for name in [ACCOUNT_ID, PARTITION] {
+        for name in PSEUDO {
             let var = format!("${{{name}}}");
             if out.contains(&var) {
                 if let Some(value) = self.pseudo_value(name) {
@@ -1153,6 +1346,10 @@ impl Gen<'_> {
                 self.out.push('{');
                 let mut first = true;
                 for (key, key_at, v) in entries {
+                    // `Ref AWS::NoValue`: the entry is left out.
+                    if is_no_value(v) {
+                        continue;
+                    }
                     if let Some(sub) = self.sub {
                         if let Some(var) = sub_variable(key, sub) {
                             // A key left to deployment: the entry is left out, and what holds
@@ -1189,7 +1386,9 @@ impl Gen<'_> {
             Value::Array(items) => {
                 self.mark(node.start);
                 self.out.push('[');
-                for (i, v) in items.iter().enumerate() {
+                // `Ref AWS::NoValue`: the item is left out, the later ones counted without it.
+                let kept = items.iter().filter(|v| !is_no_value(v));
+                for (i, v) in kept.enumerate() {
                     if i > 0 {
                         self.out.push(',');
                     }
@@ -1634,6 +1833,46 @@ mod tests {
             text.contains(&format!("arn:aws:iam::{account}:root")),
             "{text}"
         );
+    }
+
+    #[test]
+    fn regions_are_found_inside_the_words_that_hold_them() {
+        let file = "P: [vpce-eu-central-1, 'arn:aws:ecr:us-gov-west-1:1:x', us-east, ab-cdef-123, eu-west-1]\n";
+        let mut found = Vec::new();
+        written_regions(parse_yaml(file).unwrap().get("P").unwrap(), &mut found);
+        assert_eq!(found, ["eu-central-1", "us-gov-west-1", "eu-west-1"]);
+    }
+
+    #[test]
+    fn stand_ins_are_read_again_otherwise() {
+        let file = "P: {Statement: [{Sid: !Ref AWS::StackName, Principal: {Service: !Sub 'codebuild.${AWS::URLSuffix}'}, Condition: {StringEquals: {aws:PrincipalTag/r: [!Ref AWS::Region, us-east-1]}}}]}\n";
+        let tree = parse_yaml(file).unwrap();
+        let Body::Text { text, pseudo, .. } = generate(tree.get("P").unwrap(), None, true) else {
+            panic!();
+        };
+        // us-east-1 is written: the stand-in is another region.
+        assert!(text.contains(r#"["eu-west-1","us-east-1"]"#), "{text}");
+        assert!(text.contains("codebuild.amazonaws.com\""), "{text}");
+        let readings: Vec<&str> = pseudo
+            .alternatives
+            .iter()
+            .map(|a| a.reading.as_str())
+            .collect();
+        assert_eq!(
+            readings,
+            [
+                "AWS::Region as ap-southeast-2",
+                "AWS::Region as us-east-1",
+                "AWS::URLSuffix as amazonaws.com.cn (with AWS::Region as cn-north-1)",
+                "AWS::StackName as OtherStandInStack"
+            ]
+        );
+        assert!(pseudo.alternatives[1]
+            .text
+            .contains(r#"["us-east-1","us-east-1"]"#));
+        assert!(pseudo.alternatives[2]
+            .text
+            .contains("codebuild.amazonaws.com.cn"));
     }
 
     #[test]

@@ -31,6 +31,11 @@ pub struct Report {
     /// string's start.
     pub approximate: bool,
     pub line_text: String,
+    /// The finding rests on a value the file leaves open (a stand-in, a Deny that cannot be
+    /// read): it may not hold once deployed, or hold only then.
+    pub possible: bool,
+    /// What the finding was judged with, and why it is only possible.
+    pub notes: Vec<String>,
 }
 
 /// What reading a file gave.
@@ -352,6 +357,8 @@ impl At<'_> {
             column,
             approximate,
             line_text: self.lines.line_text(line).to_owned(),
+            possible: false,
+            notes: Vec::new(),
         }
     }
 }
@@ -438,15 +445,116 @@ fn check_policy(
             ));
         }
     }
+    let start = out.len();
+    lint_text(&at, config, e.kind, text, map, unknowns, pseudo, out);
+    if pseudo.stand_ins.is_empty() {
+        return;
+    }
+    // Read with other stand-ins: a finding not every reading has rests on a stand-in.
+    let main: Vec<Report> = out.drain(start..).collect();
+    let mut others: Vec<(&str, Vec<Report>)> = pseudo
+        .alternatives
+        .iter()
+        .map(|a| {
+            let mut found = Vec::new();
+            lint_text(
+                &at, config, e.kind, &a.text, &a.map, unknowns, pseudo, &mut found,
+            );
+            (a.reading.as_str(), found)
+        })
+        .collect();
+    let mut read_with = format!("read with stand-ins: {}", pseudo.stand_ins.join(", "));
+    if let Some(account) = &pseudo.account {
+        read_with = read_with.replace(account.as_str(), "${AWS::AccountId}");
+    }
+    // The same finding at the same place, its message with the stand-ins' values left out.
+    let mut values: Vec<&str> = pseudo
+        .stand_ins
+        .iter()
+        .chain(pseudo.alternatives.iter().map(|a| &a.reading))
+        .filter_map(|r| {
+            r.split_once(" as ")
+                .map(|(_, v)| v.split(' ').next().unwrap_or(v))
+        })
+        .collect();
+    // The longer first: `amazonaws.com.cn` before `amazonaws.com`.
+    values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    let plain = |m: &str| {
+        let mut m = m.to_owned();
+        for v in &values {
+            m = m.replace(v, "");
+        }
+        m
+    };
+    let same = |a: &Report, b: &Report| {
+        (a.code, a.line, a.column, &a.path) == (b.code, b.line, b.column, &b.path)
+            && plain(&a.message) == plain(&b.message)
+    };
+    for mut r in main {
+        let missing: Vec<&str> = others
+            .iter_mut()
+            .filter_map(
+                |(reading, found)| match found.iter().position(|x| same(x, &r)) {
+                    Some(k) => {
+                        found.remove(k);
+                        None
+                    }
+                    None => Some(*reading),
+                },
+            )
+            .collect();
+        if !missing.is_empty() {
+            r.possible = true;
+            r.notes.push(format!(
+                "possible: rests on a stand-in; not found when read with {}",
+                missing.join(", ")
+            ));
+        }
+        r.notes.push(read_with.clone());
+        out.push(r);
+    }
+    // Findings only other stand-ins give: once, with the readings that give them.
+    let mut extra: Vec<(Report, Vec<&str>)> = Vec::new();
+    for (reading, found) in others {
+        for r in found {
+            match extra.iter_mut().find(|(x, _)| same(x, &r)) {
+                Some((_, readings)) => readings.push(reading),
+                None => extra.push((r, vec![reading])),
+            }
+        }
+    }
+    for (mut r, readings) in extra {
+        r.possible = true;
+        r.notes.push(format!(
+            "possible: rests on a stand-in; found only when read with {}",
+            readings.join(", ")
+        ));
+        r.notes.push(read_with.clone());
+        out.push(r);
+    }
+}
+
+/// The findings on the policy text `text` (read with the stand-ins of `pseudo`), or the error
+/// that it is no policy.
+#[allow(clippy::too_many_arguments)]
+fn lint_text(
+    at: &At<'_>,
+    config: &Config,
+    kind: PolicyKind,
+    text: &str,
+    map: &OffsetMap,
+    unknowns: &[Unknown],
+    pseudo: &Pseudo,
+    out: &mut Vec<Report>,
+) {
+    let allowed = |code| config.allows_in(&at.file.name, None, code);
     let text = Lines::new(text);
     match ParsedPolicy::parse(text.text) {
         Ok(parsed) => {
             let owner = pseudo.account.as_deref();
-            let lint = lint_config(e.kind, owner, &parsed, config);
+            let lint = lint_config(kind, owner, &parsed, config);
             let start = out.len();
-            lint_parsed(
-                &at, config, e.kind, &lint, &text, map, unknowns, &parsed, out,
-            );
+            lint_parsed(at, config, kind, &lint, &text, map, unknowns, &parsed, out);
             if let Some(account) = owner {
                 // The stand-in is no account of the file: findings say what was written.
                 for r in &mut out[start..] {
