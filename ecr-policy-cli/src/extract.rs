@@ -353,13 +353,14 @@ fn resources_of(file: &str, resources: &Node, at: &str, json: bool, out: &mut Ve
         out.push(Embedded {
             label: Some(label),
             kind,
-            body: template_body(file, policy, json),
+            body: too_many_choices(policy, template_body(file, policy, json)),
             when: None,
         });
     }
 }
 
-/// The most conditions whose statements are chosen, each reading checked: 2^3 readings.
+/// The most conditions whose statements or values are chosen, each reading checked: 2^3
+/// readings.
 const MAX_STATEMENT_CONDITIONS: usize = 3;
 
 /// An item of a `Statement` list chosen by a condition: its condition and its two values, each
@@ -378,28 +379,77 @@ fn chosen_statement(item: &Node) -> Option<(&str, [&Node; 2])> {
     (written(yes) && written(no)).then_some((condition.as_str()?, [yes, no]))
 }
 
-/// The readings of a policy whose `Statement` list holds `Fn::If [Cond, statement,
-/// statement or AWS::NoValue]` items: for every choice of the conditions, the policy with each
-/// item replaced by its chosen statement or left out, and the choice in words (`if A, unless
-/// B`). None when no item is chosen so, or more than [`MAX_STATEMENT_CONDITIONS`] conditions
-/// choose them (the items then stay unknown).
+/// `Fn::If [Cond, a, b]` with a condition name: the condition and its two values.
+fn if_of(node: &Node) -> Option<(&str, [&Node; 2])> {
+    let (what, inner) = intrinsic(node)?;
+    if what != "!If" && what != "Fn::If" {
+        return None;
+    }
+    let [condition, yes, no] = inner.items() else {
+        return None;
+    };
+    Some((condition.as_str()?, [yes, no]))
+}
+
+/// The conditions of the `Fn::If`s inside a value (a statement, an element of one), nested
+/// ones too, in the order written.
+fn value_conditions(node: &Node, out: &mut Vec<String>) {
+    if let Some((c, branches)) = if_of(node) {
+        if !out.iter().any(|x| x == c) {
+            out.push(c.to_owned());
+        }
+        branches.iter().for_each(|b| value_conditions(b, out));
+        return;
+    }
+    match &node.value {
+        Value::Array(items) => items.iter().for_each(|i| value_conditions(i, out)),
+        Value::Object(entries) => entries.iter().for_each(|e| value_conditions(&e.2, out)),
+        Value::Tagged(_, inner) => value_conditions(inner, out),
+        _ => {}
+    }
+}
+
+/// The value with each `Fn::If` replaced by the value its condition chooses (`holds`); a
+/// chosen `AWS::NoValue` stays, for the entry or item to be left out.
+fn chosen_value(node: &Node, holds: &dyn Fn(&str) -> bool) -> Node {
+    if let Some((c, [yes, no])) = if_of(node) {
+        return chosen_value(if holds(c) { yes } else { no }, holds);
+    }
+    let mut out = node.clone();
+    match &mut out.value {
+        Value::Array(items) => {
+            for i in items.iter_mut() {
+                *i = chosen_value(i, holds);
+            }
+        }
+        Value::Object(entries) => {
+            for e in entries.iter_mut() {
+                e.2 = chosen_value(&e.2, holds);
+            }
+        }
+        Value::Tagged(_, inner) => **inner = chosen_value(inner, holds),
+        _ => {}
+    }
+    out
+}
+
+/// The readings of a policy whose statements are chosen by conditions (`Fn::If [Cond,
+/// statement, statement or AWS::NoValue]` items of its `Statement` list) or hold values so
+/// chosen (`Fn::If` in an action list, a principal, a condition): for every choice of the
+/// conditions, the policy with each chosen value in place (an item or entry whose value is
+/// `AWS::NoValue` left out), and the choice in words (`if A, unless B`). None when no value is
+/// chosen so, or more than [`MAX_STATEMENT_CONDITIONS`] conditions choose them (the values
+/// then stay unknown).
 /// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-conditions.html#intrinsic-function-reference-conditions-if
 fn statement_choices(policy: &Node) -> Option<Vec<(String, Node)>> {
     let statements = policy.get("Statement")?;
-    let mut conditions: Vec<String> = Vec::new();
-    for item in statements.items() {
-        if let Some((c, _)) = chosen_statement(item) {
-            if !conditions.iter().any(|x| x == c) {
-                conditions.push(c.to_owned());
-            }
-        }
-    }
+    let conditions = choice_conditions(policy);
     if conditions.is_empty() || conditions.len() > MAX_STATEMENT_CONDITIONS {
         return None;
     }
     let mut readings = Vec::new();
     for choice in 0..1usize << conditions.len() {
-        // Bit k clear: condition k holds; the first reading takes every statement's `if`.
+        // Bit k clear: condition k holds; the first reading takes every `if`.
         let holds = |c: &str| {
             let k = conditions.iter().position(|x| x == c).unwrap_or(0);
             choice & (1 << k) == 0
@@ -410,10 +460,11 @@ fn statement_choices(policy: &Node) -> Option<Vec<(String, Node)>> {
                 Some((c, [yes, no])) => {
                     let branch = if holds(c) { yes } else { no };
                     if !is_no_value(branch) {
-                        items.push(branch.clone());
+                        items.push(chosen_value(branch, &holds));
                     }
                 }
-                None => items.push(item.clone()),
+                None if intrinsic(item).is_some() => items.push(item.clone()),
+                None => items.push(chosen_value(item, &holds)),
             }
         }
         let when: Vec<String> = conditions
@@ -431,6 +482,48 @@ fn statement_choices(policy: &Node) -> Option<Vec<(String, Node)>> {
         readings.push((when.join(", "), reading));
     }
     Some(readings)
+}
+
+/// The policy's `Fn::If`s left unknown, more conditions choosing its values than
+/// [`MAX_STATEMENT_CONDITIONS`], say so.
+fn too_many_choices(policy: &Node, mut body: Body) -> Body {
+    let n = choice_conditions(policy).len();
+    if n > MAX_STATEMENT_CONDITIONS {
+        if let Body::Text { unknowns, .. } = &mut body {
+            for u in unknowns.iter_mut().filter(|u| u.what.ends_with("If")) {
+                u.what = format!(
+                    "{} ({n} conditions choose values of this policy, more than the {MAX_STATEMENT_CONDITIONS} whose readings are checked)",
+                    u.what
+                );
+            }
+        }
+    }
+    body
+}
+
+/// The conditions that choose statements of the policy or values in them, in the order
+/// written.
+fn choice_conditions(policy: &Node) -> Vec<String> {
+    let mut conditions: Vec<String> = Vec::new();
+    let Some(statements) = policy.get("Statement") else {
+        return conditions;
+    };
+    for item in statements.items() {
+        match chosen_statement(item) {
+            Some((c, branches)) => {
+                if !conditions.iter().any(|x| x == c) {
+                    conditions.push(c.to_owned());
+                }
+                branches
+                    .iter()
+                    .for_each(|b| value_conditions(b, &mut conditions));
+            }
+            // An item left to deployment as a whole stays unknown.
+            None if intrinsic(item).is_some() => {}
+            None => value_conditions(item, &mut conditions),
+        }
+    }
+    conditions
 }
 
 /// The condition and the two values of `Fn::If` when at least one of them is written out
@@ -1817,6 +1910,63 @@ mod tests {
         assert!(statement_choices(parse_yaml(file).unwrap().get("P").unwrap()).is_none());
         let file = "P: {Statement: [!If [A, {}, {}], !If [B, {}, {}], !If [C, {}, {}], !If [D, {}, {}]]}\n";
         assert!(statement_choices(parse_yaml(file).unwrap().get("P").unwrap()).is_none());
+    }
+
+    #[test]
+    fn values_chosen_by_conditions_give_each_reading() {
+        let file = concat!(
+            "P:\n  Statement:\n",
+            "    - Action: [a, !If [C, b, !Ref AWS::NoValue]]\n",
+            "      Principal: !If [D, '*', {AWS: x}]\n",
+            "    - !If [C, {Condition: {StringEquals: {k: !If [D, v, w]}}}, !Ref AWS::NoValue]\n",
+        );
+        let root = parse_yaml(file).unwrap();
+        let readings = statement_choices(root.get("P").unwrap()).unwrap();
+        let got: Vec<(String, String)> = readings
+            .iter()
+            .map(|(when, r)| match generate(r, None, true) {
+                Body::Text { text, unknowns, .. } => {
+                    assert!(unknowns.is_empty(), "{unknowns:?}");
+                    (when.clone(), text)
+                }
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        let want = [
+            (
+                "if C, if D",
+                r#"{"Statement":[{"Action":["a","b"],"Principal":"*"},{"Condition":{"StringEquals":{"k":"v"}}}]}"#,
+            ),
+            (
+                "unless C, if D",
+                r#"{"Statement":[{"Action":["a"],"Principal":"*"}]}"#,
+            ),
+            (
+                "if C, unless D",
+                r#"{"Statement":[{"Action":["a","b"],"Principal":{"AWS":"x"}},{"Condition":{"StringEquals":{"k":"w"}}}]}"#,
+            ),
+            (
+                "unless C, unless D",
+                r#"{"Statement":[{"Action":["a"],"Principal":{"AWS":"x"}}]}"#,
+            ),
+        ];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(w, t)| ((*w).to_owned(), (*t).to_owned()))
+            .collect();
+        assert_eq!(got, want);
+        // Four conditions: the values stay unknown, and say why.
+        let file = "P: {Statement: [{Action: [!If [A, a, b], !If [B, a, b], !If [C, a, b], !If [D, a, b]]}]}\n";
+        let p = parse_yaml(file).unwrap();
+        let p = p.get("P").unwrap();
+        assert!(statement_choices(p).is_none());
+        let body = too_many_choices(p, generate(p, None, true));
+        let (_, _, unknowns) = text_of(&body);
+        assert_eq!(unknowns.len(), 4);
+        assert!(
+            unknowns[0].what.starts_with("!If (4 conditions"),
+            "{unknowns:?}"
+        );
     }
 
     #[test]
