@@ -326,13 +326,31 @@ fn resources_of(file: &str, resources: &Node, at: &str, json: bool, out: &mut Ve
         if let Some((condition, branches)) = written_branches(policy) {
             // Each policy the condition can choose is checked, named by its condition.
             for (when, branch) in [("if", branches[0]), ("unless", branches[1])] {
-                if !is_no_value(branch) {
-                    out.push(Embedded {
-                        label: Some(format!("{label} ({when} {condition})")),
+                if is_no_value(branch) {
+                    continue;
+                }
+                let label = format!("{label} ({when} {condition})");
+                // A policy written out whose statements or values other conditions choose.
+                let readings = matches!(branch.value, Value::Object(_))
+                    .then(|| statement_choices(branch))
+                    .flatten();
+                match readings {
+                    Some(readings) => {
+                        for (when, reading) in readings {
+                            out.push(Embedded {
+                                label: Some(label.clone()),
+                                kind,
+                                body: generate(&reading, None, !json),
+                                when: Some(when),
+                            });
+                        }
+                    }
+                    None => out.push(Embedded {
+                        label: Some(label),
                         kind,
-                        body: template_body(file, branch, json),
+                        body: too_many_choices(branch, template_body(file, branch, json)),
                         when: None,
-                    });
+                    }),
                 }
             }
             continue;
