@@ -679,7 +679,11 @@ fn unread_denies(
         let Some(i) = statement_index(&u.path) else {
             continue;
         };
-        let element = u.path[format!("Statement[{i}]").len()..].trim_start_matches('.');
+        let element = u
+            .path
+            .split_once(']')
+            .map_or("", |(_, rest)| rest)
+            .trim_start_matches('.');
         let reads = ["Action", "NotAction", "Principal", "NotPrincipal"]
             .iter()
             .any(|e| element.starts_with(e));
