@@ -4,7 +4,7 @@
 pub use ecr_policy::aws;
 pub use ecr_policy::catalogue::{PublicAction, KNOWN_KEYS};
 pub use ecr_policy::compare::{AccessChange, DiffOptions};
-pub use ecr_policy::eval::{Caller, Evaluator, Outcome, Request, RequestAction};
+pub use ecr_policy::eval::{parse_date, Caller, Evaluator, Outcome, Request, RequestAction};
 #[cfg(feature = "aws")]
 pub use ecr_policy::json::InvalidPolicy;
 pub use ecr_policy::json::ParsedPolicy;

@@ -36,6 +36,8 @@ pub struct Config {
     pub statements: Vec<StatementAllow>,
     /// The folder of the config file: `file` patterns are relative to it.
     pub base: Option<PathBuf>,
+    /// Requests are judged as made at or after this instant (`--requests-from`).
+    pub requests_from: Option<std::time::SystemTime>,
 }
 
 impl Config {

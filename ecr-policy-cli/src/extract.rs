@@ -120,8 +120,13 @@ pub struct Misread {
 }
 
 /// The pseudo parameters a policy text reads as values: `AWS::AccountId` is the account the
-/// stack deploys into, the account of the repository, registry or creation template the
-/// policy belongs to; `AWS::Partition` the partition of its resources.
+/// stack deploys into, the account of the repository, registry or creation template the policy
+/// belongs to; `AWS::Partition` the partition of its resources. `AWS::Region`,
+/// `AWS::URLSuffix`, `AWS::StackName` and `AWS::StackId` are read as stand-ins (a region of
+/// the partition, its domain suffix, a stack name the policy does not write, and the stack's
+/// ARN built from them), and the policy is read again with each of them otherwise
+/// ([`Pseudo::alternatives`]): a finding that not every reading has rests on a stand-in.
+/// `AWS::NoValue` leaves its entry or list item out.
 /// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Pseudo {
@@ -130,11 +135,93 @@ pub struct Pseudo {
     pub account: Option<String>,
     /// `AWS::Partition` was read as `aws`.
     pub partition: bool,
+    /// The other stand-ins read, as `AWS::Region as us-east-1`.
+    pub stand_ins: Vec<String>,
+    /// The policy text read with one stand-in otherwise.
+    pub alternatives: Vec<Alternative>,
+}
+
+/// The policy text read with another value for one pseudo parameter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Alternative {
+    /// The value read, as `AWS::Region as eu-west-1`.
+    pub reading: String,
+    pub text: String,
+    pub map: OffsetMap,
 }
 
 /// The pseudo parameters read as values.
 const ACCOUNT_ID: &str = "AWS::AccountId";
 const PARTITION: &str = "AWS::Partition";
+const REGION: &str = "AWS::Region";
+const URL_SUFFIX: &str = "AWS::URLSuffix";
+const STACK_NAME: &str = "AWS::StackName";
+const STACK_ID: &str = "AWS::StackId";
+const NO_VALUE: &str = "AWS::NoValue";
+
+/// Pseudo parameters a `Fn::Sub` policy text may name.
+const PSEUDO: [&str; 6] = [
+    ACCOUNT_ID, PARTITION, REGION, URL_SUFFIX, STACK_NAME, STACK_ID,
+];
+
+/// The values read for `AWS::Region`, `AWS::URLSuffix` and `AWS::StackName`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct StandIns {
+    region: String,
+    url_suffix: String,
+    stack_name: String,
+}
+
+/// The regions of a partition, the first ones read as stand-ins, and its domain suffix
+/// (`amazonaws.com`, `amazonaws.com.cn` in the China Regions).
+/// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html
+fn partition_regions(partition: &str) -> (&'static [&'static str], &'static str) {
+    match partition {
+        "aws-cn" => (&["cn-north-1", "cn-northwest-1"], "amazonaws.com.cn"),
+        "aws-us-gov" => (&["us-gov-west-1", "us-gov-east-1"], "amazonaws.com"),
+        _ => (
+            &["us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2"],
+            "amazonaws.com",
+        ),
+    }
+}
+
+/// Region names written in the tree's strings (`eu-central-1` in an ARN or a condition):
+/// words of letters, a dash, letters (and `-gov`), a dash and a number.
+fn written_regions(node: &Node, out: &mut Vec<String>) {
+    match &node.value {
+        Value::Str(s, _) => {
+            let letters =
+                |w: &str, n: usize| w.len() >= n && w.bytes().all(|c| c.is_ascii_lowercase());
+            let number =
+                |w: &str| (1..=2).contains(&w.len()) && w.bytes().all(|c| c.is_ascii_digit());
+            for word in s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')) {
+                let parts: Vec<&str> = word.split('-').collect();
+                // `eu-central-1`, `us-gov-west-1`, also inside `vpce-eu-central-1`.
+                for (i, first) in parts.iter().enumerate() {
+                    let gov = parts.get(i + 1) == Some(&"gov");
+                    let rest = if gov { i + 2 } else { i + 1 };
+                    let (Some(middle), Some(n)) = (parts.get(rest), parts.get(rest + 1)) else {
+                        continue;
+                    };
+                    if first.len() == 2 && letters(first, 2) && letters(middle, 3) && number(n) {
+                        let region = parts[i..rest + 2].join("-");
+                        if !out.contains(&region) {
+                            out.push(region);
+                        }
+                    }
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| written_regions(i, out)),
+        Value::Object(entries) => entries.iter().for_each(|e| written_regions(&e.2, out)),
+        Value::Tagged(_, inner) => written_regions(inner, out),
+        _ => {}
+    }
+}
+
+/// The most regions the policy writes that `AWS::Region` is read as, besides its stand-in.
+const MAX_REGION_READINGS: usize = 3;
 
 /// The policy text, or why there is none.
 #[derive(Clone, Debug)]
@@ -239,13 +326,31 @@ fn resources_of(file: &str, resources: &Node, at: &str, json: bool, out: &mut Ve
         if let Some((condition, branches)) = written_branches(policy) {
             // Each policy the condition can choose is checked, named by its condition.
             for (when, branch) in [("if", branches[0]), ("unless", branches[1])] {
-                if !is_no_value(branch) {
-                    out.push(Embedded {
-                        label: Some(format!("{label} ({when} {condition})")),
+                if is_no_value(branch) {
+                    continue;
+                }
+                let label = format!("{label} ({when} {condition})");
+                // A policy written out whose statements or values other conditions choose.
+                let readings = matches!(branch.value, Value::Object(_))
+                    .then(|| statement_choices(branch))
+                    .flatten();
+                match readings {
+                    Some(readings) => {
+                        for (when, reading) in readings {
+                            out.push(Embedded {
+                                label: Some(label.clone()),
+                                kind,
+                                body: generate(&reading, None, !json),
+                                when: Some(when),
+                            });
+                        }
+                    }
+                    None => out.push(Embedded {
+                        label: Some(label),
                         kind,
-                        body: template_body(file, branch, json),
+                        body: too_many_choices(branch, template_body(file, branch, json)),
                         when: None,
-                    });
+                    }),
                 }
             }
             continue;
@@ -266,13 +371,14 @@ fn resources_of(file: &str, resources: &Node, at: &str, json: bool, out: &mut Ve
         out.push(Embedded {
             label: Some(label),
             kind,
-            body: template_body(file, policy, json),
+            body: too_many_choices(policy, template_body(file, policy, json)),
             when: None,
         });
     }
 }
 
-/// The most conditions whose statements are chosen, each reading checked: 2^3 readings.
+/// The most conditions whose statements or values are chosen, each reading checked: 2^3
+/// readings.
 const MAX_STATEMENT_CONDITIONS: usize = 3;
 
 /// An item of a `Statement` list chosen by a condition: its condition and its two values, each
@@ -291,28 +397,77 @@ fn chosen_statement(item: &Node) -> Option<(&str, [&Node; 2])> {
     (written(yes) && written(no)).then_some((condition.as_str()?, [yes, no]))
 }
 
-/// The readings of a policy whose `Statement` list holds `Fn::If [Cond, statement,
-/// statement or AWS::NoValue]` items: for every choice of the conditions, the policy with each
-/// item replaced by its chosen statement or left out, and the choice in words (`if A, unless
-/// B`). None when no item is chosen so, or more than [`MAX_STATEMENT_CONDITIONS`] conditions
-/// choose them (the items then stay unknown).
+/// `Fn::If [Cond, a, b]` with a condition name: the condition and its two values.
+fn if_of(node: &Node) -> Option<(&str, [&Node; 2])> {
+    let (what, inner) = intrinsic(node)?;
+    if what != "!If" && what != "Fn::If" {
+        return None;
+    }
+    let [condition, yes, no] = inner.items() else {
+        return None;
+    };
+    Some((condition.as_str()?, [yes, no]))
+}
+
+/// The conditions of the `Fn::If`s inside a value (a statement, an element of one), nested
+/// ones too, in the order written.
+fn value_conditions(node: &Node, out: &mut Vec<String>) {
+    if let Some((c, branches)) = if_of(node) {
+        if !out.iter().any(|x| x == c) {
+            out.push(c.to_owned());
+        }
+        branches.iter().for_each(|b| value_conditions(b, out));
+        return;
+    }
+    match &node.value {
+        Value::Array(items) => items.iter().for_each(|i| value_conditions(i, out)),
+        Value::Object(entries) => entries.iter().for_each(|e| value_conditions(&e.2, out)),
+        Value::Tagged(_, inner) => value_conditions(inner, out),
+        _ => {}
+    }
+}
+
+/// The value with each `Fn::If` replaced by the value its condition chooses (`holds`); a
+/// chosen `AWS::NoValue` stays, for the entry or item to be left out.
+fn chosen_value(node: &Node, holds: &dyn Fn(&str) -> bool) -> Node {
+    if let Some((c, [yes, no])) = if_of(node) {
+        return chosen_value(if holds(c) { yes } else { no }, holds);
+    }
+    let mut out = node.clone();
+    match &mut out.value {
+        Value::Array(items) => {
+            for i in items.iter_mut() {
+                *i = chosen_value(i, holds);
+            }
+        }
+        Value::Object(entries) => {
+            for e in entries.iter_mut() {
+                e.2 = chosen_value(&e.2, holds);
+            }
+        }
+        Value::Tagged(_, inner) => **inner = chosen_value(inner, holds),
+        _ => {}
+    }
+    out
+}
+
+/// The readings of a policy whose statements are chosen by conditions (`Fn::If [Cond,
+/// statement, statement or AWS::NoValue]` items of its `Statement` list) or hold values so
+/// chosen (`Fn::If` in an action list, a principal, a condition): for every choice of the
+/// conditions, the policy with each chosen value in place (an item or entry whose value is
+/// `AWS::NoValue` left out), and the choice in words (`if A, unless B`). None when no value is
+/// chosen so, or more than [`MAX_STATEMENT_CONDITIONS`] conditions choose them (the values
+/// then stay unknown).
 /// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-conditions.html#intrinsic-function-reference-conditions-if
 fn statement_choices(policy: &Node) -> Option<Vec<(String, Node)>> {
     let statements = policy.get("Statement")?;
-    let mut conditions: Vec<String> = Vec::new();
-    for item in statements.items() {
-        if let Some((c, _)) = chosen_statement(item) {
-            if !conditions.iter().any(|x| x == c) {
-                conditions.push(c.to_owned());
-            }
-        }
-    }
+    let conditions = choice_conditions(policy);
     if conditions.is_empty() || conditions.len() > MAX_STATEMENT_CONDITIONS {
         return None;
     }
     let mut readings = Vec::new();
     for choice in 0..1usize << conditions.len() {
-        // Bit k clear: condition k holds; the first reading takes every statement's `if`.
+        // Bit k clear: condition k holds; the first reading takes every `if`.
         let holds = |c: &str| {
             let k = conditions.iter().position(|x| x == c).unwrap_or(0);
             choice & (1 << k) == 0
@@ -323,10 +478,11 @@ fn statement_choices(policy: &Node) -> Option<Vec<(String, Node)>> {
                 Some((c, [yes, no])) => {
                     let branch = if holds(c) { yes } else { no };
                     if !is_no_value(branch) {
-                        items.push(branch.clone());
+                        items.push(chosen_value(branch, &holds));
                     }
                 }
-                None => items.push(item.clone()),
+                None if intrinsic(item).is_some() => items.push(item.clone()),
+                None => items.push(chosen_value(item, &holds)),
             }
         }
         let when: Vec<String> = conditions
@@ -346,6 +502,48 @@ fn statement_choices(policy: &Node) -> Option<Vec<(String, Node)>> {
     Some(readings)
 }
 
+/// The policy's `Fn::If`s left unknown, more conditions choosing its values than
+/// [`MAX_STATEMENT_CONDITIONS`], say so.
+fn too_many_choices(policy: &Node, mut body: Body) -> Body {
+    let n = choice_conditions(policy).len();
+    if n > MAX_STATEMENT_CONDITIONS {
+        if let Body::Text { unknowns, .. } = &mut body {
+            for u in unknowns.iter_mut().filter(|u| u.what.ends_with("If")) {
+                u.what = format!(
+                    "{} ({n} conditions choose values of this policy, more than the {MAX_STATEMENT_CONDITIONS} whose readings are checked)",
+                    u.what
+                );
+            }
+        }
+    }
+    body
+}
+
+/// The conditions that choose statements of the policy or values in them, in the order
+/// written.
+fn choice_conditions(policy: &Node) -> Vec<String> {
+    let mut conditions: Vec<String> = Vec::new();
+    let Some(statements) = policy.get("Statement") else {
+        return conditions;
+    };
+    for item in statements.items() {
+        match chosen_statement(item) {
+            Some((c, branches)) => {
+                if !conditions.iter().any(|x| x == c) {
+                    conditions.push(c.to_owned());
+                }
+                branches
+                    .iter()
+                    .for_each(|b| value_conditions(b, &mut conditions));
+            }
+            // An item left to deployment as a whole stays unknown.
+            None if intrinsic(item).is_some() => {}
+            None => value_conditions(item, &mut conditions),
+        }
+    }
+    conditions
+}
+
 /// The condition and the two values of `Fn::If` when at least one of them is written out
 /// (not itself left to deployment); otherwise the whole value is unknown.
 fn written_branches(node: &Node) -> Option<(&str, [&Node; 2])> {
@@ -362,9 +560,8 @@ fn written_branches(node: &Node) -> Option<(&str, [&Node; 2])> {
 
 /// `Ref AWS::NoValue`: the property is left out.
 fn is_no_value(node: &Node) -> bool {
-    intrinsic(node).is_some_and(|(w, inner)| {
-        (w == "Ref" || w == "!Ref") && inner.as_str() == Some("AWS::NoValue")
-    })
+    intrinsic(node)
+        .is_some_and(|(w, inner)| (w == "Ref" || w == "!Ref") && inner.as_str() == Some(NO_VALUE))
 }
 
 /// The kind of policy a Terraform resource type holds, and the attribute that holds it.
@@ -694,10 +891,13 @@ fn string_body(file: &str, node: &Node, sub: Option<&str>) -> Body {
                 map: inner,
                 mut unknowns,
                 misread,
-                pseudo,
+                mut pseudo,
             } => {
                 for u in &mut unknowns {
                     u.offset = map.map(u.offset).0;
+                }
+                for a in &mut pseudo.alternatives {
+                    a.map = map.compose(&a.map);
                 }
                 Body::Text {
                     text,
@@ -943,6 +1143,8 @@ struct Gen<'s> {
     stand_in: String,
     /// Whether `AWS::Partition` may be read as `aws`.
     partition: bool,
+    /// The values read for the other pseudo parameters.
+    stand_ins: StandIns,
     /// The pseudo parameters read as values.
     pseudo: Pseudo,
 }
@@ -959,7 +1161,30 @@ pub fn generate(node: &Node, sub: Option<&str>, yaml: bool) -> Body {
             offset: node.start,
         });
     }
-    let gen = |k: u64, partition: bool| {
+    // The partition the policy writes literally, whose regions stand in for `AWS::Region`.
+    let written_partition = ["aws-cn", "aws-us-gov"]
+        .into_iter()
+        .find(|p| names(node, &format!("arn:{p}:")))
+        .unwrap_or("aws");
+    let (regions, url_suffix) = partition_regions(written_partition);
+    let mut named_regions = Vec::new();
+    written_regions(node, &mut named_regions);
+    let fresh_regions: Vec<&str> = regions
+        .iter()
+        .copied()
+        .filter(|r| !named_regions.iter().any(|n| n == r))
+        .collect();
+    let stack_names = ["StandInStack", "OtherStandInStack", "ThirdStandInStack"];
+    let fresh_stacks: Vec<&str> = stack_names
+        .into_iter()
+        .filter(|n| !names(node, n))
+        .collect();
+    let primary = StandIns {
+        region: fresh_regions.first().unwrap_or(&regions[0]).to_string(),
+        url_suffix: url_suffix.to_owned(),
+        stack_name: fresh_stacks.first().unwrap_or(&stack_names[0]).to_string(),
+    };
+    let gen_with = |k: u64, partition: bool, stand_ins: StandIns| {
         let mut g = Gen {
             out: String::new(),
             map: OffsetMap::default(),
@@ -969,11 +1194,13 @@ pub fn generate(node: &Node, sub: Option<&str>, yaml: bool) -> Body {
             yaml,
             stand_in: (999_999_999_999 - k).to_string(),
             partition,
+            stand_ins,
             pseudo: Pseudo::default(),
         };
         g.value(node, &mut Vec::new());
         g
     };
+    let gen = |k: u64, partition: bool| gen_with(k, partition, primary.clone());
     let mut g = gen(0, true);
     let mut k = 0;
     // The stand-in must be an account the policy does not name, to stay its owner only.
@@ -998,6 +1225,60 @@ pub fn generate(node: &Node, sub: Option<&str>, yaml: bool) -> Body {
         .find(|u| u.scope.is_empty() || u.scope == "Statement")
     {
         return Body::Unknown(u.clone());
+    }
+    // Each other stand-in once: another region of the partition and each region the policy
+    // writes, the other domain suffix when the policy writes no partition, another stack
+    // name.
+    let mut others: Vec<(String, StandIns)> = Vec::new();
+    let used = |name: &str| g.pseudo.stand_ins.iter().any(|u| u.starts_with(name));
+    if used(REGION) {
+        let mut regions: Vec<&str> = fresh_regions.iter().skip(1).take(1).copied().collect();
+        regions.extend(
+            named_regions
+                .iter()
+                .map(String::as_str)
+                .take(MAX_REGION_READINGS),
+        );
+        for r in regions {
+            let region = r.to_owned();
+            others.push((
+                format!("{REGION} as {r}"),
+                StandIns {
+                    region,
+                    ..primary.clone()
+                },
+            ));
+        }
+    }
+    if used(URL_SUFFIX) && !names(node, "arn:aws:") && written_partition == "aws" {
+        let (cn, suffix) = partition_regions("aws-cn");
+        let stand_ins = StandIns {
+            region: cn[0].to_owned(),
+            url_suffix: suffix.to_owned(),
+            ..primary.clone()
+        };
+        others.push((
+            format!("{URL_SUFFIX} as {suffix} (with {REGION} as {})", cn[0]),
+            stand_ins,
+        ));
+    }
+    if used(STACK_NAME) || used(STACK_ID) {
+        if let Some(n) = fresh_stacks.get(1) {
+            let stand_ins = StandIns {
+                stack_name: (*n).to_owned(),
+                ..primary.clone()
+            };
+            others.push((format!("{STACK_NAME} as {n}"), stand_ins));
+        }
+    }
+    let partition = g.partition;
+    for (reading, stand_ins) in others {
+        let other = gen_with(k, partition, stand_ins);
+        g.pseudo.alternatives.push(Alternative {
+            reading,
+            text: other.out,
+            map: other.map,
+        });
     }
     Body::Text {
         text: g.out,
@@ -1063,14 +1344,37 @@ impl Gen<'_> {
                 self.pseudo.partition = true;
                 Some("aws".to_owned())
             }
+            REGION => Some(self.stand_in_value(REGION, self.stand_ins.region.clone())),
+            URL_SUFFIX => Some(self.stand_in_value(URL_SUFFIX, self.stand_ins.url_suffix.clone())),
+            STACK_NAME => Some(self.stand_in_value(STACK_NAME, self.stand_ins.stack_name.clone())),
+            STACK_ID => {
+                // arn:aws:cloudformation:us-west-2:123456789012:stack/teststack/51af3dc0-...
+                let partition = if self.partition { "aws" } else { return None };
+                let region = self.pseudo_value(REGION)?;
+                let account = self.pseudo_value(ACCOUNT_ID)?;
+                let name = self.pseudo_value(STACK_NAME)?;
+                let id = format!(
+                    "arn:{partition}:cloudformation:{region}:{account}:stack/{name}/00000000-0000-0000-0000-000000000000"
+                );
+                Some(self.stand_in_value(STACK_ID, id))
+            }
             _ => None,
         }
+    }
+
+    /// `value`, the stand-in for `name`, recorded as read.
+    fn stand_in_value(&mut self, name: &str, value: String) -> String {
+        let read = format!("{name} as {value}");
+        if !self.pseudo.stand_ins.contains(&read) {
+            self.pseudo.stand_ins.push(read);
+        }
+        value
     }
 
     /// A string of a `Fn::Sub` policy text with its pseudo parameters read as values.
     fn sub_pseudo(&mut self, s: &str) -> String {
         let mut out = s.to_owned();
-        for name in [ACCOUNT_ID, PARTITION] {
+        for name in PSEUDO {
             let var = format!("${{{name}}}");
             if out.contains(&var) {
                 if let Some(value) = self.pseudo_value(name) {
@@ -1153,6 +1457,10 @@ impl Gen<'_> {
                 self.out.push('{');
                 let mut first = true;
                 for (key, key_at, v) in entries {
+                    // `Ref AWS::NoValue`: the entry is left out.
+                    if is_no_value(v) {
+                        continue;
+                    }
                     if let Some(sub) = self.sub {
                         if let Some(var) = sub_variable(key, sub) {
                             // A key left to deployment: the entry is left out, and what holds
@@ -1189,7 +1497,9 @@ impl Gen<'_> {
             Value::Array(items) => {
                 self.mark(node.start);
                 self.out.push('[');
-                for (i, v) in items.iter().enumerate() {
+                // `Ref AWS::NoValue`: the item is left out, the later ones counted without it.
+                let kept = items.iter().filter(|v| !is_no_value(v));
+                for (i, v) in kept.enumerate() {
                     if i > 0 {
                         self.out.push(',');
                     }
@@ -1621,6 +1931,63 @@ mod tests {
     }
 
     #[test]
+    fn values_chosen_by_conditions_give_each_reading() {
+        let file = concat!(
+            "P:\n  Statement:\n",
+            "    - Action: [a, !If [C, b, !Ref AWS::NoValue]]\n",
+            "      Principal: !If [D, '*', {AWS: x}]\n",
+            "    - !If [C, {Condition: {StringEquals: {k: !If [D, v, w]}}}, !Ref AWS::NoValue]\n",
+        );
+        let root = parse_yaml(file).unwrap();
+        let readings = statement_choices(root.get("P").unwrap()).unwrap();
+        let got: Vec<(String, String)> = readings
+            .iter()
+            .map(|(when, r)| match generate(r, None, true) {
+                Body::Text { text, unknowns, .. } => {
+                    assert!(unknowns.is_empty(), "{unknowns:?}");
+                    (when.clone(), text)
+                }
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        let want = [
+            (
+                "if C, if D",
+                r#"{"Statement":[{"Action":["a","b"],"Principal":"*"},{"Condition":{"StringEquals":{"k":"v"}}}]}"#,
+            ),
+            (
+                "unless C, if D",
+                r#"{"Statement":[{"Action":["a"],"Principal":"*"}]}"#,
+            ),
+            (
+                "if C, unless D",
+                r#"{"Statement":[{"Action":["a","b"],"Principal":{"AWS":"x"}},{"Condition":{"StringEquals":{"k":"w"}}}]}"#,
+            ),
+            (
+                "unless C, unless D",
+                r#"{"Statement":[{"Action":["a"],"Principal":{"AWS":"x"}}]}"#,
+            ),
+        ];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(w, t)| ((*w).to_owned(), (*t).to_owned()))
+            .collect();
+        assert_eq!(got, want);
+        // Four conditions: the values stay unknown, and say why.
+        let file = "P: {Statement: [{Action: [!If [A, a, b], !If [B, a, b], !If [C, a, b], !If [D, a, b]]}]}\n";
+        let p = parse_yaml(file).unwrap();
+        let p = p.get("P").unwrap();
+        assert!(statement_choices(p).is_none());
+        let body = too_many_choices(p, generate(p, None, true));
+        let (_, _, unknowns) = text_of(&body);
+        assert_eq!(unknowns.len(), 4);
+        assert!(
+            unknowns[0].what.starts_with("!If (4 conditions"),
+            "{unknowns:?}"
+        );
+    }
+
+    #[test]
     fn the_stand_in_account_is_one_the_policy_does_not_name() {
         let file = "P: {Statement: [{Principal: {AWS: [!Sub 'arn:aws:iam::${AWS::AccountId}:root', '999999999999']}}]}\n";
         let tree = parse_yaml(file).unwrap();
@@ -1634,6 +2001,46 @@ mod tests {
             text.contains(&format!("arn:aws:iam::{account}:root")),
             "{text}"
         );
+    }
+
+    #[test]
+    fn regions_are_found_inside_the_words_that_hold_them() {
+        let file = "P: [vpce-eu-central-1, 'arn:aws:ecr:us-gov-west-1:1:x', us-east, ab-cdef-123, eu-west-1]\n";
+        let mut found = Vec::new();
+        written_regions(parse_yaml(file).unwrap().get("P").unwrap(), &mut found);
+        assert_eq!(found, ["eu-central-1", "us-gov-west-1", "eu-west-1"]);
+    }
+
+    #[test]
+    fn stand_ins_are_read_again_otherwise() {
+        let file = "P: {Statement: [{Sid: !Ref AWS::StackName, Principal: {Service: !Sub 'codebuild.${AWS::URLSuffix}'}, Condition: {StringEquals: {aws:PrincipalTag/r: [!Ref AWS::Region, us-east-1]}}}]}\n";
+        let tree = parse_yaml(file).unwrap();
+        let Body::Text { text, pseudo, .. } = generate(tree.get("P").unwrap(), None, true) else {
+            panic!();
+        };
+        // us-east-1 is written: the stand-in is another region.
+        assert!(text.contains(r#"["eu-west-1","us-east-1"]"#), "{text}");
+        assert!(text.contains("codebuild.amazonaws.com\""), "{text}");
+        let readings: Vec<&str> = pseudo
+            .alternatives
+            .iter()
+            .map(|a| a.reading.as_str())
+            .collect();
+        assert_eq!(
+            readings,
+            [
+                "AWS::Region as ap-southeast-2",
+                "AWS::Region as us-east-1",
+                "AWS::URLSuffix as amazonaws.com.cn (with AWS::Region as cn-north-1)",
+                "AWS::StackName as OtherStandInStack"
+            ]
+        );
+        assert!(pseudo.alternatives[1]
+            .text
+            .contains(r#"["us-east-1","us-east-1"]"#));
+        assert!(pseudo.alternatives[2]
+            .text
+            .contains("codebuild.amazonaws.com.cn"));
     }
 
     #[test]

@@ -31,6 +31,11 @@ pub struct Report {
     /// string's start.
     pub approximate: bool,
     pub line_text: String,
+    /// The finding rests on a value the file leaves open (a stand-in, a Deny that cannot be
+    /// read): it may not hold once deployed, or hold only then.
+    pub possible: bool,
+    /// What the finding was judged with, and why it is only possible.
+    pub notes: Vec<String>,
 }
 
 /// What reading a file gave.
@@ -104,7 +109,7 @@ pub fn check(file: &SourceFile, config: &Config, kind: PolicyKind) -> Result<Out
                 &at,
                 config,
                 kind,
-                &lint_config(kind, None, &parsed),
+                &lint_config(kind, None, &parsed, config),
                 &lines,
                 &identity,
                 &[],
@@ -352,6 +357,8 @@ impl At<'_> {
             column,
             approximate,
             line_text: self.lines.line_text(line).to_owned(),
+            possible: false,
+            notes: Vec::new(),
         }
     }
 }
@@ -438,15 +445,116 @@ fn check_policy(
             ));
         }
     }
+    let start = out.len();
+    lint_text(&at, config, e.kind, text, map, unknowns, pseudo, out);
+    if pseudo.stand_ins.is_empty() {
+        return;
+    }
+    // Read with other stand-ins: a finding not every reading has rests on a stand-in.
+    let main: Vec<Report> = out.drain(start..).collect();
+    let mut others: Vec<(&str, Vec<Report>)> = pseudo
+        .alternatives
+        .iter()
+        .map(|a| {
+            let mut found = Vec::new();
+            lint_text(
+                &at, config, e.kind, &a.text, &a.map, unknowns, pseudo, &mut found,
+            );
+            (a.reading.as_str(), found)
+        })
+        .collect();
+    let mut read_with = format!("read with stand-ins: {}", pseudo.stand_ins.join(", "));
+    if let Some(account) = &pseudo.account {
+        read_with = read_with.replace(account.as_str(), "${AWS::AccountId}");
+    }
+    // The same finding at the same place, its message with the stand-ins' values left out.
+    let mut values: Vec<&str> = pseudo
+        .stand_ins
+        .iter()
+        .chain(pseudo.alternatives.iter().map(|a| &a.reading))
+        .filter_map(|r| {
+            r.split_once(" as ")
+                .map(|(_, v)| v.split(' ').next().unwrap_or(v))
+        })
+        .collect();
+    // The longer first: `amazonaws.com.cn` before `amazonaws.com`.
+    values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    let plain = |m: &str| {
+        let mut m = m.to_owned();
+        for v in &values {
+            m = m.replace(v, "");
+        }
+        m
+    };
+    let same = |a: &Report, b: &Report| {
+        (a.code, a.line, a.column, &a.path) == (b.code, b.line, b.column, &b.path)
+            && plain(&a.message) == plain(&b.message)
+    };
+    for mut r in main {
+        let missing: Vec<&str> = others
+            .iter_mut()
+            .filter_map(
+                |(reading, found)| match found.iter().position(|x| same(x, &r)) {
+                    Some(k) => {
+                        found.remove(k);
+                        None
+                    }
+                    None => Some(*reading),
+                },
+            )
+            .collect();
+        if !missing.is_empty() {
+            r.possible = true;
+            r.notes.push(format!(
+                "possible: rests on a stand-in; not found when read with {}",
+                missing.join(", ")
+            ));
+        }
+        r.notes.push(read_with.clone());
+        out.push(r);
+    }
+    // Findings only other stand-ins give: once, with the readings that give them.
+    let mut extra: Vec<(Report, Vec<&str>)> = Vec::new();
+    for (reading, found) in others {
+        for r in found {
+            match extra.iter_mut().find(|(x, _)| same(x, &r)) {
+                Some((_, readings)) => readings.push(reading),
+                None => extra.push((r, vec![reading])),
+            }
+        }
+    }
+    for (mut r, readings) in extra {
+        r.possible = true;
+        r.notes.push(format!(
+            "possible: rests on a stand-in; found only when read with {}",
+            readings.join(", ")
+        ));
+        r.notes.push(read_with.clone());
+        out.push(r);
+    }
+}
+
+/// The findings on the policy text `text` (read with the stand-ins of `pseudo`), or the error
+/// that it is no policy.
+#[allow(clippy::too_many_arguments)]
+fn lint_text(
+    at: &At<'_>,
+    config: &Config,
+    kind: PolicyKind,
+    text: &str,
+    map: &OffsetMap,
+    unknowns: &[Unknown],
+    pseudo: &Pseudo,
+    out: &mut Vec<Report>,
+) {
+    let allowed = |code| config.allows_in(&at.file.name, None, code);
     let text = Lines::new(text);
     match ParsedPolicy::parse(text.text) {
         Ok(parsed) => {
             let owner = pseudo.account.as_deref();
-            let lint = lint_config(e.kind, owner, &parsed);
+            let lint = lint_config(kind, owner, &parsed, config);
             let start = out.len();
-            lint_parsed(
-                &at, config, e.kind, &lint, &text, map, unknowns, &parsed, out,
-            );
+            lint_parsed(at, config, kind, &lint, &text, map, unknowns, &parsed, out);
             if let Some(account) = owner {
                 // The stand-in is no account of the file: findings say what was written.
                 for r in &mut out[start..] {
@@ -502,7 +610,28 @@ fn lint_parsed(
                     || !swayed_by(&f.path, f.code, f.statement, unknowns, &denies))
         })
         .collect();
-    if let Some((widened, rest)) = widen_denies(parsed, unknowns) {
+    let mut possible: Vec<(Finding, String)> = Vec::new();
+    if let Some(unread) = unread_denies(parsed, unknowns) {
+        // Denies whose actions or principals cannot be read: what is granted past them at
+        // their widest holds whatever they are; what they leave granted only when they take
+        // nothing away may hold.
+        let (certain, maybe) = past_unread_denies(parsed, lint, &unread, unknowns, &|f| {
+            is_grant(f.code) && applies_to(kind, f.code, &f.message)
+        });
+        findings.extend(certain);
+        let named: Vec<String> = unread
+            .iter()
+            .map(|(i, what, offset)| {
+                let (line, column) = at.lines.line_column(*offset);
+                format!("the Deny of Statement[{i}] ({what}, line {line} column {column})")
+            })
+            .collect();
+        let note = format!(
+            "possible: {} cannot be read and may take this away",
+            named.join(", ")
+        );
+        possible.extend(maybe.into_iter().map(|f| (f, note.clone())));
+    } else if let Some((widened, rest)) = widen_denies(parsed, unknowns) {
         // What is granted past the widest reach of those Denies is granted whatever their
         // unknown values are.
         findings.extend(widened.lint_with(lint).into_iter().filter(|f| {
@@ -511,7 +640,11 @@ fn lint_parsed(
                 && !swayed_by(&f.path, f.code, f.statement, &rest, &denies)
         }));
     }
-    for f in findings {
+    let findings = findings
+        .into_iter()
+        .map(|f| (f, None))
+        .chain(possible.into_iter().map(|(f, n)| (f, Some(n))));
+    for (f, note) in findings {
         let sid = f
             .statement
             .and_then(|i| parsed.document.statements.get(i))
@@ -525,19 +658,190 @@ fn lint_parsed(
             Some((line, column)) => map.map(text.offset(line, column)),
             None => map.map(0),
         };
-        out.push(at.report(code, f.message, Some(f.hint), f.path, offset));
+        let mut r = at.report(code, f.message, Some(f.hint), f.path, offset);
+        if let Some(n) = note {
+            r.possible = true;
+            r.notes.push(n);
+        }
+        out.push(r);
     }
+}
+
+/// The Denies (of a written `Effect`) with an unknown in their `Action`, `NotAction`,
+/// `Principal` or `NotPrincipal`: their index, the first such unknown as written and its
+/// place in the file. None when there is none.
+fn unread_denies(
+    parsed: &ParsedPolicy,
+    unknowns: &[Unknown],
+) -> Option<Vec<(usize, String, usize)>> {
+    let mut out: Vec<(usize, String, usize)> = Vec::new();
+    for u in unknowns {
+        let Some(i) = statement_index(&u.path) else {
+            continue;
+        };
+        let element = u
+            .path
+            .split_once(']')
+            .map_or("", |(_, rest)| rest)
+            .trim_start_matches('.');
+        let reads = ["Action", "NotAction", "Principal", "NotPrincipal"]
+            .iter()
+            .any(|e| element.starts_with(e));
+        let deny = parsed
+            .document
+            .statements
+            .get(i)
+            .is_some_and(|s| s.effect == Effect::Deny);
+        let effect_unknown = unknowns
+            .iter()
+            .any(|v| v.path == format!("Statement[{i}].Effect"));
+        if reads && deny && !effect_unknown && !out.iter().any(|(k, _, _)| *k == i) {
+            out.push((i, format!("{} at {}", u.what, u.path), u.offset));
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// The findings `keep` selects past the unread Denies (see [`unread_denies`]): those of the
+/// policy with each of them at its widest (every principal, every action, no condition when
+/// its condition is unknown too), which hold whatever they are, and those of the policy
+/// without them which the widest reading does not have, with the Deny that may take each
+/// away. Findings that other unknowns sway are left out of both.
+fn past_unread_denies(
+    parsed: &ParsedPolicy,
+    lint: &LintConfig,
+    unread: &[(usize, String, usize)],
+    unknowns: &[Unknown],
+    keep: &dyn Fn(&Finding) -> bool,
+) -> (Vec<Finding>, Vec<Finding>) {
+    let is_unread = |i: usize| unread.iter().any(|(k, _, _)| *k == i);
+    let rest: Vec<Unknown> = unknowns
+        .iter()
+        .filter(|u| !statement_index(&u.path).is_some_and(is_unread))
+        .cloned()
+        .collect();
+    let denies = |i: usize| {
+        parsed
+            .document
+            .statements
+            .get(i)
+            .is_some_and(|s| s.effect == Effect::Deny)
+    };
+    let Ok(serde_json::Value::Object(doc)) =
+        serde_json::from_str::<serde_json::Value>(&parsed.document.to_json())
+    else {
+        return (Vec::new(), Vec::new());
+    };
+    let lint_doc = |doc: &serde_json::Map<String, serde_json::Value>| -> Vec<Finding> {
+        let text = serde_json::Value::Object(doc.clone()).to_string();
+        ParsedPolicy::parse(&text)
+            .map(|p| p.document.lint_with(lint))
+            .unwrap_or_default()
+    };
+    let statements =
+        |doc: &mut serde_json::Map<String, serde_json::Value>| match doc.get_mut("Statement") {
+            Some(serde_json::Value::Array(items)) => std::mem::take(items),
+            Some(one @ serde_json::Value::Object(_)) => vec![one.take()],
+            _ => Vec::new(),
+        };
+    // At their widest.
+    let mut wide = doc.clone();
+    let mut items = statements(&mut wide);
+    for (i, item) in items.iter_mut().enumerate() {
+        let serde_json::Value::Object(st) = item else {
+            continue;
+        };
+        if !is_unread(i) {
+            continue;
+        }
+        // Only the elements that cannot be read: a known Action still bounds the Deny.
+        let unknown_in = |e: &str| {
+            let prefix = format!("Statement[{i}].{e}");
+            unknowns.iter().any(|u| {
+                u.path.starts_with(&prefix)
+                    && matches!(
+                        u.path.as_bytes().get(prefix.len()),
+                        None | Some(b'.' | b'[')
+                    )
+            })
+        };
+        for (element, not) in [("Action", "NotAction"), ("Principal", "NotPrincipal")] {
+            if unknown_in(element) || unknown_in(not) {
+                st.remove(not);
+                st.insert(element.into(), serde_json::Value::from("*"));
+            }
+        }
+        if unknown_in("Condition") {
+            st.remove("Condition");
+        }
+    }
+    wide.insert("Statement".into(), serde_json::Value::Array(items.clone()));
+    let located = |mut f: Finding| {
+        f.location = parsed.shape.locate(&f.path);
+        f
+    };
+    let certain: Vec<Finding> = lint_doc(&wide)
+        .into_iter()
+        .filter(|f| keep(f) && !swayed_by(&f.path, f.code, f.statement, &rest, &denies))
+        .map(located)
+        .collect();
+    // Without them: statement k of that policy is statement `kept[k]` of the written one.
+    let mut narrow = doc;
+    let kept: Vec<usize> = (0..items.len()).filter(|&i| !is_unread(i)).collect();
+    let without: Vec<serde_json::Value> = statements(&mut {
+        let mut d = narrow.clone();
+        d.insert("Statement".into(), serde_json::Value::Array(items));
+        d
+    })
+    .into_iter()
+    .enumerate()
+    .filter(|(i, _)| !is_unread(*i))
+    .map(|(_, v)| v)
+    .collect();
+    narrow.insert("Statement".into(), serde_json::Value::Array(without));
+    let mut maybe = Vec::new();
+    for mut f in lint_doc(&narrow) {
+        if let Some(k) = f.statement {
+            let Some(&i) = kept.get(k) else {
+                continue;
+            };
+            let from = format!("Statement[{k}]");
+            if let Some(tail) = f.path.strip_prefix(&from) {
+                f.path = format!("Statement[{i}]{tail}");
+            }
+            f.statement = Some(i);
+        }
+        if !keep(&f)
+            || swayed_by(&f.path, f.code, f.statement, &rest, &denies)
+            || certain
+                .iter()
+                .any(|c| (c.code, &c.path, &c.message) == (f.code, &f.path, &f.message))
+        {
+            continue;
+        }
+        let f = located(f);
+        maybe.push(f);
+    }
+    (certain, maybe)
 }
 
 /// How a policy of `kind` is linted; `owner`, the account it belongs to when the file says
 /// it only through `AWS::AccountId` (a repository in it, or its registry).
-fn lint_config(kind: PolicyKind, owner: Option<&str>, parsed: &ParsedPolicy) -> LintConfig {
+fn lint_config(
+    kind: PolicyKind,
+    owner: Option<&str>,
+    parsed: &ParsedPolicy,
+    config: &Config,
+) -> LintConfig {
     let judged = match kind {
         PolicyKind::Repository => ModelKind::Repository,
         PolicyKind::Registry => ModelKind::Registry,
         PolicyKind::PublicRepository => ModelKind::PublicRepository,
     };
-    let lint = LintConfig::default().kind(judged);
+    let mut lint = LintConfig::default().kind(judged);
+    if let Some(instant) = config.requests_from {
+        lint = lint.requests_from(instant);
+    }
     let Some(owner) = owner else {
         return lint;
     };
@@ -772,6 +1076,36 @@ mod tests {
         // A value the document does not hold: no widening.
         let missing = at("Statement[1].Condition.StringNotEquals.aws:SourceIp[0]");
         assert!(widen_denies(&parsed, &[missing]).is_none());
+    }
+
+    #[test]
+    fn a_deny_that_cannot_be_read_makes_only_what_it_could_take_possible() {
+        let text = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"},{"Effect":"Allow","Principal":"*","Action":"ecr:PutImage"},{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::000000000000:root"},"Action":"ecr:PutImage"}]}"#;
+        let parsed = ParsedPolicy::parse(text).unwrap();
+        let principal = Unknown {
+            path: "Statement[2].Principal.AWS[0]".to_owned(),
+            ..unknown("Statement[2].Principal")
+        };
+        let unknowns = [principal];
+        let unread = unread_denies(&parsed, &unknowns).unwrap();
+        assert_eq!(unread[0].0, 2);
+        let grants = |f: &Finding| is_grant(f.code);
+        let (certain, maybe) =
+            past_unread_denies(&parsed, &LintConfig::default(), &unread, &unknowns, &grants);
+        let paths = |f: &[Finding]| f.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
+        assert_eq!(paths(&certain), ["Statement[0].Principal"]);
+        assert_eq!(paths(&maybe), ["Statement[1].Principal"]);
+        // An Allow, or a Deny whose Effect is unknown, may grant: not read so.
+        let effect = Unknown {
+            path: "Statement[2].Effect".to_owned(),
+            ..unknown("Statement[2]")
+        };
+        assert!(unread_denies(&parsed, &[unknowns[0].clone(), effect]).is_none());
+        let allow = Unknown {
+            path: "Statement[0].Action[0]".to_owned(),
+            ..unknown("Statement[0].Action")
+        };
+        assert!(unread_denies(&parsed, &[allow]).is_none());
     }
 
     #[test]

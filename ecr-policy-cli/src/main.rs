@@ -252,9 +252,60 @@ struct LintArgs {
     /// What the policy files hold (templates and plans say it themselves)
     #[arg(long, value_enum, default_value = "repository")]
     kind: Kind,
+    /// Judge date conditions (aws:CurrentTime, aws:EpochTime) for requests made at or after
+    /// this instant, an RFC 3339 date and time such as 2026-01-01T00:00:00Z [default: any
+    /// instant]
+    #[arg(long, value_name = "INSTANT", value_parser = parse_instant)]
+    requests_from: Option<std::time::SystemTime>,
     /// List the lint codes and their severities, then exit
     #[arg(long)]
     list_codes: bool,
+}
+
+/// An RFC 3339 date and time (`2026-01-01T00:00:00Z`, `2026-01-01T02:00:00.5+02:00`): the
+/// date, `T`, the time with seconds, and `Z` or an offset.
+/// https://www.rfc-editor.org/rfc/rfc3339#section-5.6
+fn parse_instant(text: &str) -> Result<std::time::SystemTime, String> {
+    const EXPECTED: &str = "expected an RFC 3339 date and time such as 2026-01-01T00:00:00Z";
+    let b = text.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let shaped = digits(0..4)
+        && b.get(4) == Some(&b'-')
+        && digits(5..7)
+        && b.get(7) == Some(&b'-')
+        && digits(8..10)
+        && matches!(b.get(10), Some(b'T' | b't'))
+        && digits(11..13)
+        && b.get(13) == Some(&b':')
+        && digits(14..16)
+        && b.get(16) == Some(&b':')
+        && digits(17..19)
+        && {
+            let mut rest = &text[19.min(text.len())..];
+            if let Some(frac) = rest.strip_prefix('.') {
+                let n = frac.bytes().take_while(u8::is_ascii_digit).count();
+                rest = if n > 0 { &frac[n..] } else { "." };
+            }
+            let o = rest.as_bytes();
+            matches!(rest, "Z" | "z")
+                || (o.len() == 6
+                    && matches!(o[0], b'+' | b'-')
+                    && o[1..3].iter().all(u8::is_ascii_digit)
+                    && o[3] == b':'
+                    && o[4..6].iter().all(u8::is_ascii_digit))
+        };
+    let millis = shaped
+        .then(|| api::parse_date(text))
+        .flatten()
+        .ok_or_else(|| EXPECTED.to_owned())?;
+    let at = std::time::Duration::from_millis(millis.unsigned_abs());
+    let instant = if millis >= 0 {
+        std::time::UNIX_EPOCH.checked_add(at)
+    } else {
+        std::time::UNIX_EPOCH.checked_sub(at)
+    };
+    instant.ok_or_else(|| EXPECTED.to_owned())
 }
 
 #[derive(Args)]
@@ -518,6 +569,7 @@ fn run_lint(a: LintArgs) -> u8 {
         Kind::Registry => extract::PolicyKind::Registry,
         Kind::Public => extract::PolicyKind::PublicRepository,
     };
+    config.requests_from = a.requests_from;
     let stdin_name = a.stdin_name.as_str();
     let text = matches!(a.format, Format::Text);
     let results = parallel_map(&files, |(path, walked)| {

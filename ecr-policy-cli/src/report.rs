@@ -48,6 +48,10 @@ pub fn text_into(out: &mut String, r: &Report) {
         pad(out);
         let _ = writeln!(out, " = at: {}", r.path);
     }
+    for n in &r.notes {
+        pad(out);
+        let _ = writeln!(out, " = note: {n}");
+    }
     if let Some(h) = &r.hint {
         pad(out);
         let _ = writeln!(out, " = help: {h}");
@@ -147,7 +151,7 @@ pub fn json(reports: &[Report]) -> String {
     let findings: Vec<Value> = reports
         .iter()
         .map(|r| {
-            json!({
+            let mut finding = json!({
                 "file": r.file,
                 "line": r.line,
                 "column": r.column,
@@ -158,7 +162,15 @@ pub fn json(reports: &[Report]) -> String {
                 "path": r.path,
                 "policy": r.policy,
                 "approximate": r.approximate,
-            })
+            });
+            // Only findings that rest on what the file leaves open carry these.
+            if r.possible {
+                finding["certainty"] = json!("possible");
+            }
+            if !r.notes.is_empty() {
+                finding["notes"] = json!(r.notes);
+            }
+            finding
         })
         .collect();
     let mut s = serde_json::to_string_pretty(&json!({ "findings": findings })).unwrap_or_default();
@@ -227,6 +239,12 @@ pub fn sarif(reports: &[Report]) -> String {
             }
             if let Some(p) = &r.policy {
                 props.insert("policy".into(), json!(p));
+            }
+            if r.possible {
+                props.insert("certainty".into(), json!("possible"));
+            }
+            if !r.notes.is_empty() {
+                props.insert("notes".into(), json!(r.notes));
             }
             if !props.is_empty() {
                 result["properties"] = Value::Object(props);
