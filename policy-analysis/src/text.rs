@@ -169,7 +169,22 @@ pub(crate) struct Nfa {
 struct Derived {
     distances: std::cell::OnceCell<Vec<u32>>,
     shortest: std::cell::OnceCell<Option<String>>,
+    /// [`Nfa::bits`].
+    bits: std::cell::OnceCell<Option<Bits>>,
 }
+
+/// Sets of an automaton's states as bit sets, for [`Nfa::matches`]: for each state, the
+/// states its empty moves reach (itself included), `words` words a state, and the start's.
+#[derive(Clone, Debug)]
+struct Bits {
+    words: usize,
+    closures: Vec<u64>,
+    start: Vec<u64>,
+}
+
+/// The most states an automaton may have for [`Nfa::matches`] to step bit sets (of at most
+/// [`BITS_WORDS`] words): patterns and the caller's domains, not a list of thousands.
+const BITS_WORDS: usize = 8;
 
 impl PartialEq for Derived {
     fn eq(&self, _: &Derived) -> bool {
@@ -429,8 +444,110 @@ impl Nfa {
         set.binary_search(&self.accept).is_ok()
     }
 
+    /// The closures of [`Bits`], worked out the first time they are asked for; `None` past
+    /// [`BITS_WORDS`] words a set.
+    fn bits(&self) -> Option<&Bits> {
+        self.derived
+            .bits
+            .get_or_init(|| {
+                let n = self.states.len();
+                let words = n.div_ceil(64);
+                if words > BITS_WORDS {
+                    return None;
+                }
+                let mut marks = Marks::new(n);
+                let mut closures = vec![0u64; n * words];
+                let mut set = Vec::new();
+                for s in 0..n {
+                    set.clear();
+                    set.push(s as u32);
+                    self.closure(&mut set, &mut marks);
+                    for &t in &set {
+                        closures[s * words + t as usize / 64] |= 1 << (t % 64);
+                    }
+                }
+                let start = self.start as usize * words;
+                let start = closures[start..start + words].to_vec();
+                Some(Bits {
+                    words,
+                    closures,
+                    start,
+                })
+            })
+            .as_ref()
+    }
+
     /// Whether the automaton accepts `text`.
     pub(crate) fn matches(&self, text: &str) -> bool {
+        match self.bits() {
+            Some(bits) => self.matches_bits(bits, text),
+            None => self.matches_sets(text),
+        }
+    }
+
+    /// [`Nfa::matches`] over bit sets: the states a step reaches, each with its closure.
+    fn matches_bits(&self, bits: &Bits, text: &str) -> bool {
+        let words = bits.words;
+        if words == 1 {
+            // One word a set (most patterns): the same steps on a plain number.
+            let mut set = bits.start[0];
+            for c in text.chars() {
+                let mut next = 0u64;
+                let mut moved = false;
+                let mut word = set;
+                while word != 0 {
+                    let s = word.trailing_zeros() as usize;
+                    word &= word - 1;
+                    for &(cs, to) in &self.states[s].next {
+                        if cs.contains(c) {
+                            moved = true;
+                            next |= bits.closures[to as usize];
+                        }
+                    }
+                }
+                if !moved {
+                    return false;
+                }
+                set = next;
+            }
+            return set & (1 << self.accept) != 0;
+        }
+        let mut set = [0u64; BITS_WORDS];
+        let mut next = [0u64; BITS_WORDS];
+        set[..words].copy_from_slice(&bits.start);
+        for c in text.chars() {
+            next[..words].fill(0);
+            let mut moved = false;
+            for (w, &word) in set[..words].iter().enumerate() {
+                let mut word = word;
+                while word != 0 {
+                    let s = w * 64 + word.trailing_zeros() as usize;
+                    word &= word - 1;
+                    for &(cs, to) in &self.states[s].next {
+                        if cs.contains(c) {
+                            moved = true;
+                            let from = to as usize * words;
+                            for (n, &b) in next[..words]
+                                .iter_mut()
+                                .zip(&bits.closures[from..from + words])
+                            {
+                                *n |= b;
+                            }
+                        }
+                    }
+                }
+            }
+            if !moved {
+                return false;
+            }
+            std::mem::swap(&mut set, &mut next);
+        }
+        let a = self.accept as usize;
+        set[a / 64] & (1 << (a % 64)) != 0
+    }
+
+    /// [`Nfa::matches`] over lists of states, for automata too large for [`Bits`].
+    fn matches_sets(&self, text: &str) -> bool {
         let mut marks = Marks::new(self.states.len());
         let mut set = self.start_set(&mut marks);
         let mut next = Vec::with_capacity(set.len());
@@ -1276,6 +1393,50 @@ mod tests {
         assert!(arn.matches("arn:aws:iam::123456789012:role/x:y"));
         assert!(!arn.matches("arn:aws:iam::1:2:role/x"));
         assert!(!Nfa::arns(["*"]).matches("arn:aws:s3:::b"));
+    }
+
+    /// Matching by bit sets answers as matching by lists of states, for every automaton of
+    /// the fixed and the random questions, on the strings their searches find and on those
+    /// strings cut, grown and changed.
+    #[test]
+    fn matching_by_bit_sets_is_matching_by_lists() {
+        let mut questions = questions();
+        questions.extend(random_questions(600));
+        let mut compared = 0;
+        let mut accepted = 0;
+        for (all, none) in &questions {
+            let a: Vec<&Nfa> = all.iter().collect();
+            let n: Vec<&Nfa> = none.iter().collect();
+            let mut texts: Vec<String> = vec![String::new(), "a".into(), "ab:".into()];
+            for x in [solve(&a, &n), solve(&a, &[])] {
+                if let Sat::Yes(t) = x {
+                    let chars: Vec<char> = t.chars().collect();
+                    for cut in [0, chars.len() / 2, chars.len().saturating_sub(1)] {
+                        texts.push(chars[..cut].iter().collect());
+                    }
+                    texts.push(format!("{t}a"));
+                    texts.push(format!("{t}\u{e9}"));
+                    texts.push(t.to_uppercase());
+                    texts.push(t.replace(':', "/"));
+                    texts.push(t);
+                }
+            }
+            for nfa in all.iter().chain(none) {
+                if nfa.bits().is_none() {
+                    continue;
+                }
+                for t in &texts {
+                    let by_lists = nfa.matches_sets(t);
+                    assert_eq!(nfa.matches(t), by_lists, "{t:?}");
+                    compared += 1;
+                    accepted += usize::from(by_lists);
+                }
+            }
+        }
+        assert!(
+            compared > 10_000 && accepted > 1_000,
+            "{compared} {accepted}"
+        );
     }
 
     fn arn_domain(word: &str) -> Nfa {
