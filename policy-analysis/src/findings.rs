@@ -917,12 +917,51 @@ fn deputy_probe(
     for probe in probes {
         let mut cs = statement.conditions.clone();
         cs.extend(probe.iter().cloned());
+        let Some(f) = satisfy(class, at, &actions, &cs)? else {
+            continue;
+        };
+        // A request without the source keys is not one the service makes for a resource:
+        // ask again for one that carries them.
+        let absent: Vec<&str> = SOURCE_KEYS
+            .into_iter()
+            .filter(|key| {
+                f.1.context
+                    .iter()
+                    .any(|(k, v)| k.eq_ignore_ascii_case(key) && v.is_none())
+            })
+            .collect();
+        if absent.is_empty() {
+            return Some(Some(f));
+        }
+        cs.extend(
+            absent
+                .into_iter()
+                .map(|key| cond(op(Operator::Null), key, ["false"])),
+        );
         if let Some(f) = satisfy(class, at, &actions, &cs)? {
             return Some(Some(f));
         }
     }
     Some(None)
 }
+
+/// The keys AWS puts in a service's request only when the service acts for a resource, which
+/// the request of a confused deputy is taken to carry: the IAM user guide's global condition
+/// keys say
+/// `aws:SourceAccount` "is only available when the call to your resource is made directly
+/// by an AWS service principal", and give `aws:SourceAccount` and `aws:SourceArn` the same
+/// availability: a call the service makes on behalf of a resource whose configuration
+/// triggered it
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceaccount>,
+/// `#condition-keys-sourcearn`). A call the service makes for no resource carries neither,
+/// and acts for no other customer: the confused deputy is a service made "to act on another
+/// customer's resources"
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html>). So a deny
+/// written `StringNotEquals aws:SourceAccount` (or `ArnNotLike aws:SourceArn`) with `Null`
+/// `false` on the key, which spares only requests without it, closes the deputy: the probes
+/// ([`deputy_probe`]) look for a request that carries the keys. Such a request without them
+/// is still a grant of the service's class where the evaluator allows it.
+const SOURCE_KEYS: [&str; 2] = ["aws:SourceAccount", "aws:SourceArn"];
 
 /// The confused-deputy finding of allow `at` at `place`, from what [`deputy_probe`] found:
 /// its first action's request is the evidence (a service needs the repository policy alone).
