@@ -601,6 +601,20 @@ impl Granted for Access {
 pub(crate) type Probe<'a> =
     dyn FnMut(&CallerClass, &[Action]) -> Option<Option<(Action, Grant)>> + 'a;
 
+/// Whether the caller of `g` has an ARN a reader takes for what it is: no `:` past the one
+/// before the resource (`arn:aws:iam::111111111111:role/ci-`), where a pattern such as
+/// `arn:aws:iam::*:role/ci-*` also admits a user whose path holds the rest
+/// (`arn:aws:iam::111111111111:user/:role/ci-`). IAM paths may hold any ASCII character from
+/// `!` on, `:` among them, so both are callers the pattern lets in
+/// (<https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateUser.html>); the finding
+/// shows the first kind when a class of its callers has one.
+fn plain_arn(g: &Grant) -> bool {
+    g.witness
+        .caller
+        .principal_arn()
+        .is_none_or(|arn| arn.bytes().filter(|&b| b == b':').count() <= 5)
+}
+
 /// Public access and access from other accounts. `public_probe` answers whether a stranger
 /// of the class can call one of the actions, the first of them it can with the grant.
 /// `None` when an answer could not be had.
@@ -631,14 +645,22 @@ pub(crate) fn outside<G: Granted>(
             continue;
         };
         let actions: Vec<Action> = a.actions().iter().collect();
-        // A group whose actions the statement's finding names already needs no probe.
-        let known =
-            listed(&public, first).is_some_and(|i| actions.iter().all(|x| public[i].3.contains(x)));
+        // A group whose actions the statement's finding names already needs no probe, unless
+        // the finding's caller has an odd ARN that another class may better.
+        let known = listed(&public, first).is_some_and(|i| {
+            actions.iter().all(|x| public[i].3.contains(x)) && plain_arn(&public[i].2)
+        });
         if !account.named && !known {
             if let Some((action, g)) = public_probe(a.class(), &actions)? {
                 let at = g.statements.first().copied().unwrap_or(first);
                 match listed(&public, at) {
-                    Some(i) => public[i].3.extend(actions.iter().copied()),
+                    Some(i) => {
+                        public[i].3.extend(actions.iter().copied());
+                        if !plain_arn(&public[i].2) && plain_arn(&g) {
+                            public[i].1 = action;
+                            public[i].2 = g;
+                        }
+                    }
                     None => public.push((at, action, g, actions.iter().copied().collect())),
                 }
                 continue;

@@ -975,6 +975,36 @@ fn guards_of_a_present_source_close_the_deputy() {
     }
 }
 
+/// A pattern over principal ARNs whose `*` may stand for an account and a resource type
+/// (`arn:aws:iam::*:role/ci-*` also admits the user `arn:aws:iam::A:user/:role/ci-`, its
+/// path holding `:role/`) shows the caller a reader expects: a role, or a user, with nothing
+/// past the resource's own separator, and a request the engine allows.
+#[test]
+fn public_access_shows_a_plain_principal_arn() {
+    use policy_analysis::findings::{findings, Code};
+    for (pattern, word) in [
+        ("arn:aws:iam::*:role/ci-*", ":role/ci-"),
+        ("arn:aws:iam::*:role/*", ":role/"),
+        ("arn:aws:iam::*:user/*", ":user/"),
+        ("arn:aws:iam::*:role/ci-*/x", ":role/ci-"),
+    ] {
+        let p = policy(vec![allow(
+            &["*"],
+            PULL,
+            vec![cond("StringLike", "aws:PrincipalArn", &[pattern])],
+        )]);
+        let f = findings(&p, &options())
+            .into_iter()
+            .find(|f| f.code == Code::PublicAccess)
+            .unwrap_or_else(|| panic!("{pattern}: no public access"));
+        let e = f.evidence.expect("a public finding's evidence");
+        assert_witness(&p, &e.grant, e.action);
+        let arn = e.grant.witness.caller.principal_arn().expect("an ARN");
+        assert_eq!(arn.matches(':').count(), 5, "{pattern}: {arn}");
+        assert!(arn.contains(word), "{pattern}: {arn}");
+    }
+}
+
 /// A pattern over organization ids, accounts or ARNs that names no organization or account
 /// lets in strangers: public access, with a request from an organization the pattern admits
 /// but the policy does not name.
