@@ -11,7 +11,7 @@ use common::account;
 
 use ecr_policy::eval::{Caller, Evaluator, Mismatch, Outcome, Reason, RegistryEvaluator, Request};
 use ecr_policy::lint::{LintCode, LintConfig, Severity};
-use ecr_policy::model::{PolicyKind, RepositoryArn};
+use ecr_policy::model::{PolicyKind, PublicRepositoryPolicy, RepositoryArn};
 use ecr_policy::{Action, PolicyDocument, UserName};
 
 const OWNER: &str = "111122223333";
@@ -324,4 +324,26 @@ fn to_dsl_writes_only_what_the_macro_accepts() {
         .to_dsl()
         .unwrap()
         .contains("deny anyone ReplicateImage on repo"));
+    // The same of ECR Public's repository policies.
+    let public = |statement: &str| {
+        PublicRepositoryPolicy::from_json(&format!(
+            r#"{{"Version":"2012-10-17","Statement":[{statement}]}}"#
+        ))
+        .unwrap()
+    };
+    let allow = public(
+        r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/builder"},"Action":["ecr-public:PutImage","ecr-public:CreateRepository"]}"#,
+    );
+    let err = allow.to_dsl().unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("ecr-public:CreateRepository is not granted by a repository policy"),
+        "{err}"
+    );
+    let deny =
+        public(r#"{"Effect":"Deny","Principal":"*","Action":"ecr-public:CreateRepository"}"#);
+    assert!(deny
+        .to_dsl()
+        .unwrap()
+        .contains("ecr-public:CreateRepository on public repo"));
 }
