@@ -11,7 +11,7 @@ use common::account;
 
 use ecr_policy::eval::{Caller, Evaluator, Mismatch, Outcome, Reason, RegistryEvaluator, Request};
 use ecr_policy::lint::{LintCode, LintConfig, Severity};
-use ecr_policy::model::RepositoryArn;
+use ecr_policy::model::{PolicyKind, PublicRepositoryPolicy, RepositoryArn};
 use ecr_policy::{Action, PolicyDocument, UserName};
 
 const OWNER: &str = "111122223333";
@@ -126,6 +126,73 @@ fn the_lint_names_the_entry_that_grants_nothing_and_where_it_belongs() {
     // A wildcard does not start failing, and a Deny is not reported.
     let wide = doc(&format!(
         r#"{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{OWNER}:root"}},"Action":"ecr:*"}},{{"Effect":"Deny","Principal":"*","Action":"ecr:ReplicateImage","Condition":{{"StringNotEquals":{{"aws:PrincipalAccount":"{SOURCE}"}}}}}}"#
+    ));
+    let found = wide.lint_with(&config);
+    assert!(
+        !codes(&found).contains(&"not-granted-by-repository-policy"),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn an_ecr_public_repository_policy_does_not_grant_ecr_public_create_repository() {
+    let policy = doc(&format!(
+        r#"{{"Sid":"Partner","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{SOURCE}:root"}},"Action":["ecr-public:CreateRepository","ecr-public:PutImage"]}}"#
+    ));
+    let config = LintConfig::default()
+        .kind(PolicyKind::PublicRepository)
+        .registry_account(account(OWNER));
+    let found = policy.lint_with(&config);
+    let ours: Vec<_> = found
+        .iter()
+        .filter(|f| f.code == LintCode::NotGrantedByRepositoryPolicy)
+        .collect();
+    assert_eq!(ours.len(), 1, "{found:#?}");
+    assert_eq!(ours[0].path, "Statement[0].Action[0]");
+    assert_eq!(ours[0].severity, Severity::Error);
+    assert!(ours[0]
+        .message
+        .starts_with("ecr-public:CreateRepository is not granted by a repository policy"));
+    assert!(ours[0].hint.contains("identity policy"), "{}", ours[0].hint);
+    // The other account's access is the push only.
+    let external: Vec<_> = found
+        .iter()
+        .filter(|f| f.code.as_str().starts_with("external-"))
+        .collect();
+    assert_eq!(external.len(), 1, "{found:#?}");
+    assert!(
+        external[0].message.contains("ecr-public:PutImage")
+            && !external[0].message.contains("CreateRepository"),
+        "{}",
+        external[0].message
+    );
+    // The evaluator agrees: the Allow is not consulted for the creation, for the other
+    // account and for the owner's own user alike; the owner's identity policy grants it.
+    let evaluator = Evaluator::new(&policy);
+    let remote = Caller::user(account(SOURCE), UserName::new("pusher").unwrap());
+    let everything = doc(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#);
+    for caller in [remote.clone(), builder()] {
+        let create = Request::new(caller.clone(), "ecr-public:CreateRepository", repo());
+        assert_eq!(evaluator.decide(&create), Outcome::ImplicitlyDenied);
+        let d = evaluator.explain(&create);
+        assert_eq!(d.outcome, Outcome::ImplicitlyDenied);
+        assert!(
+            matches!(&d.statements[0].result, Err(m) if matches!(m[..], [Mismatch::NotConsulted { .. }])),
+            "{d}"
+        );
+    }
+    let remote_push = Request::new(remote, "ecr-public:PutImage", repo());
+    let with_identity = Evaluator::new(&policy).with_identity_policy(&everything);
+    assert_eq!(with_identity.decide(&remote_push), Outcome::Allowed);
+    let own_create = Request::new(builder(), "ecr-public:CreateRepository", repo());
+    assert_eq!(with_identity.decide(&own_create), Outcome::Allowed);
+    assert_eq!(
+        with_identity.explain(&own_create).reason,
+        Reason::SameAccountIdentityAllow
+    );
+    // A pattern does not start failing, and a Deny of it is not reported.
+    let wide = doc(&format!(
+        r#"{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{OWNER}:root"}},"Action":"ecr-public:*"}},{{"Effect":"Deny","Principal":"*","Action":"ecr-public:CreateRepository","Condition":{{"StringNotEquals":{{"aws:PrincipalAccount":"{OWNER}"}}}}}}"#
     ));
     let found = wide.lint_with(&config);
     assert!(
@@ -257,4 +324,26 @@ fn to_dsl_writes_only_what_the_macro_accepts() {
         .to_dsl()
         .unwrap()
         .contains("deny anyone ReplicateImage on repo"));
+    // The same of ECR Public's repository policies.
+    let public = |statement: &str| {
+        PublicRepositoryPolicy::from_json(&format!(
+            r#"{{"Version":"2012-10-17","Statement":[{statement}]}}"#
+        ))
+        .unwrap()
+    };
+    let allow = public(
+        r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/builder"},"Action":["ecr-public:PutImage","ecr-public:CreateRepository"]}"#,
+    );
+    let err = allow.to_dsl().unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("ecr-public:CreateRepository is not granted by a repository policy"),
+        "{err}"
+    );
+    let deny =
+        public(r#"{"Effect":"Deny","Principal":"*","Action":"ecr-public:CreateRepository"}"#);
+    assert!(deny
+        .to_dsl()
+        .unwrap()
+        .contains("ecr-public:CreateRepository on public repo"));
 }

@@ -601,6 +601,20 @@ impl Granted for Access {
 pub(crate) type Probe<'a> =
     dyn FnMut(&CallerClass, &[Action]) -> Option<Option<(Action, Grant)>> + 'a;
 
+/// Whether the caller of `g` has an ARN a reader takes for what it is: no `:` past the one
+/// before the resource (`arn:aws:iam::111111111111:role/ci-`), where a pattern such as
+/// `arn:aws:iam::*:role/ci-*` also admits a user whose path holds the rest
+/// (`arn:aws:iam::111111111111:user/:role/ci-`). IAM paths may hold any ASCII character from
+/// `!` on, `:` among them, so both are callers the pattern lets in
+/// (<https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateUser.html>); the finding
+/// shows the first kind when a class of its callers has one.
+fn plain_arn(g: &Grant) -> bool {
+    g.witness
+        .caller
+        .principal_arn()
+        .is_none_or(|arn| arn.bytes().filter(|&b| b == b':').count() <= 5)
+}
+
 /// Public access and access from other accounts. `public_probe` answers whether a stranger
 /// of the class can call one of the actions, the first of them it can with the grant.
 /// `None` when an answer could not be had.
@@ -631,14 +645,22 @@ pub(crate) fn outside<G: Granted>(
             continue;
         };
         let actions: Vec<Action> = a.actions().iter().collect();
-        // A group whose actions the statement's finding names already needs no probe.
-        let known =
-            listed(&public, first).is_some_and(|i| actions.iter().all(|x| public[i].3.contains(x)));
+        // A group whose actions the statement's finding names already needs no probe, unless
+        // the finding's caller has an odd ARN that another class may better.
+        let known = listed(&public, first).is_some_and(|i| {
+            actions.iter().all(|x| public[i].3.contains(x)) && plain_arn(&public[i].2)
+        });
         if !account.named && !known {
             if let Some((action, g)) = public_probe(a.class(), &actions)? {
                 let at = g.statements.first().copied().unwrap_or(first);
                 match listed(&public, at) {
-                    Some(i) => public[i].3.extend(actions.iter().copied()),
+                    Some(i) => {
+                        public[i].3.extend(actions.iter().copied());
+                        if !plain_arn(&public[i].2) && plain_arn(&g) {
+                            public[i].1 = action;
+                            public[i].2 = g;
+                        }
+                    }
                     None => public.push((at, action, g, actions.iter().copied().collect())),
                 }
                 continue;
@@ -917,12 +939,51 @@ fn deputy_probe(
     for probe in probes {
         let mut cs = statement.conditions.clone();
         cs.extend(probe.iter().cloned());
+        let Some(f) = satisfy(class, at, &actions, &cs)? else {
+            continue;
+        };
+        // A request without the source keys is not one the service makes for a resource:
+        // ask again for one that carries them.
+        let absent: Vec<&str> = SOURCE_KEYS
+            .into_iter()
+            .filter(|key| {
+                f.1.context
+                    .iter()
+                    .any(|(k, v)| k.eq_ignore_ascii_case(key) && v.is_none())
+            })
+            .collect();
+        if absent.is_empty() {
+            return Some(Some(f));
+        }
+        cs.extend(
+            absent
+                .into_iter()
+                .map(|key| cond(op(Operator::Null), key, ["false"])),
+        );
         if let Some(f) = satisfy(class, at, &actions, &cs)? {
             return Some(Some(f));
         }
     }
     Some(None)
 }
+
+/// The keys AWS puts in a service's request only when the service acts for a resource, which
+/// the request of a confused deputy is taken to carry: the IAM user guide's global condition
+/// keys say
+/// `aws:SourceAccount` "is only available when the call to your resource is made directly
+/// by an AWS service principal", and give `aws:SourceAccount` and `aws:SourceArn` the same
+/// availability: a call the service makes on behalf of a resource whose configuration
+/// triggered it
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceaccount>,
+/// `#condition-keys-sourcearn`). A call the service makes for no resource carries neither,
+/// and acts for no other customer: the confused deputy is a service made "to act on another
+/// customer's resources"
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html>). So a deny
+/// written `StringNotEquals aws:SourceAccount` (or `ArnNotLike aws:SourceArn`) with `Null`
+/// `false` on the key, which spares only requests without it, closes the deputy: the probes
+/// ([`deputy_probe`]) look for a request that carries the keys. Such a request without them
+/// is still a grant of the service's class where the evaluator allows it.
+const SOURCE_KEYS: [&str; 2] = ["aws:SourceAccount", "aws:SourceArn"];
 
 /// The confused-deputy finding of allow `at` at `place`, from what [`deputy_probe`] found:
 /// its first action's request is the evidence (a service needs the repository policy alone).

@@ -859,6 +859,152 @@ fn deputies_are_judged_past_the_denies() {
     }
 }
 
+/// A service acting for a resource carries aws:SourceAccount and aws:SourceArn, and a call it
+/// makes for no resource carries neither and acts for no other customer: a guard that denies
+/// other sources only when the key is present (`Null` `false`, or the Allow's `...IfExists`)
+/// leaves no deputy. The service still gets the access without the keys, and the engine's
+/// answer keeps that grant.
+#[test]
+fn guards_of_a_present_source_close_the_deputy() {
+    use policy_analysis::findings::{findings, Code};
+    let svc = &["service:codebuild.amazonaws.com"][..];
+    let all = &["ecr:*"][..];
+    let present = |key: &str| cond("Null", key, &["false"]);
+    let own_arn = "arn:aws:codebuild:us-east-1:111122223333:project/*";
+    // (the statements beside the service's allow, the allow's own conditions)
+    let safe = [
+        (
+            vec![deny(
+                &["*"],
+                all,
+                vec![
+                    cond("StringNotEquals", "aws:SourceAccount", &[OWNER]),
+                    present("aws:SourceAccount"),
+                ],
+            )],
+            vec![],
+        ),
+        (
+            vec![deny(
+                svc,
+                all,
+                vec![
+                    cond("ArnNotLike", "aws:SourceArn", &[own_arn]),
+                    present("aws:SourceArn"),
+                ],
+            )],
+            vec![],
+        ),
+        (
+            vec![deny(
+                &["*"],
+                all,
+                vec![cond(
+                    "StringNotEqualsIfExists",
+                    "aws:SourceAccount",
+                    &[OWNER],
+                )],
+            )],
+            vec![],
+        ),
+        (
+            vec![],
+            vec![cond("StringEqualsIfExists", "aws:SourceAccount", &[OWNER])],
+        ),
+        (
+            vec![],
+            vec![cond("ArnLikeIfExists", "aws:SourceArn", &[own_arn])],
+        ),
+    ];
+    // A deny that a source outside every organization escapes, and an allow of any other
+    // source: still a deputy.
+    let risky = [
+        (
+            vec![deny(
+                &["*"],
+                all,
+                vec![
+                    cond("StringNotEquals", "aws:SourceAccount", &[OWNER]),
+                    present("aws:SourceOrgID"),
+                ],
+            )],
+            vec![],
+        ),
+        (
+            vec![],
+            vec![cond(
+                "StringNotEqualsIfExists",
+                "aws:SourceAccount",
+                &[OWNER],
+            )],
+        ),
+    ];
+    let class = CallerClass::Service {
+        name: Some("codebuild.amazonaws.com".to_owned()),
+    };
+    let judged = |(others, guard): &(Vec<policy_analysis::ir::Statement>, Vec<_>)| {
+        let mut statements = vec![allow(svc, PULL, guard.clone())];
+        statements.extend(others.iter().cloned());
+        let p = policy(statements);
+        let deputy = findings(&p, &options())
+            .into_iter()
+            .find(|f| f.code == Code::ServicePrincipalWithoutSource);
+        (p, deputy)
+    };
+    for case in &safe {
+        let (p, deputy) = judged(case);
+        assert!(deputy.is_none(), "{case:?}: {deputy:?}");
+        // The grant without the source keys stays in the engine's answer.
+        let a = policy_analysis::Analyzer::new(&p, &options());
+        let Verdict::Allowed(grant) = a.decide(&class, Action::BatchGetImage) else {
+            panic!("{case:?}: no grant");
+        };
+        assert_witness(&p, &grant, Action::BatchGetImage);
+    }
+    for case in &risky {
+        let (p, deputy) = judged(case);
+        let f = deputy.unwrap_or_else(|| panic!("{case:?}"));
+        let e = f.evidence.expect("a deputy's evidence");
+        assert_witness(&p, &e.grant, e.action);
+        let account = e.grant.witness.values("aws:SourceAccount");
+        assert!(
+            account.is_some_and(|a| a != [OWNER.to_owned()]),
+            "{case:?}: {:?}",
+            e.grant.witness
+        );
+    }
+}
+
+/// A pattern over principal ARNs whose `*` may stand for an account and a resource type
+/// (`arn:aws:iam::*:role/ci-*` also admits the user `arn:aws:iam::A:user/:role/ci-`, its
+/// path holding `:role/`) shows the caller a reader expects: a role, or a user, with nothing
+/// past the resource's own separator, and a request the engine allows.
+#[test]
+fn public_access_shows_a_plain_principal_arn() {
+    use policy_analysis::findings::{findings, Code};
+    for (pattern, word) in [
+        ("arn:aws:iam::*:role/ci-*", ":role/ci-"),
+        ("arn:aws:iam::*:role/*", ":role/"),
+        ("arn:aws:iam::*:user/*", ":user/"),
+        ("arn:aws:iam::*:role/ci-*/x", ":role/ci-"),
+    ] {
+        let p = policy(vec![allow(
+            &["*"],
+            PULL,
+            vec![cond("StringLike", "aws:PrincipalArn", &[pattern])],
+        )]);
+        let f = findings(&p, &options())
+            .into_iter()
+            .find(|f| f.code == Code::PublicAccess)
+            .unwrap_or_else(|| panic!("{pattern}: no public access"));
+        let e = f.evidence.expect("a public finding's evidence");
+        assert_witness(&p, &e.grant, e.action);
+        let arn = e.grant.witness.caller.principal_arn().expect("an ARN");
+        assert_eq!(arn.matches(':').count(), 5, "{pattern}: {arn}");
+        assert!(arn.contains(word), "{pattern}: {arn}");
+    }
+}
+
 /// A pattern over organization ids, accounts or ARNs that names no organization or account
 /// lets in strangers: public access, with a request from an organization the pattern admits
 /// but the policy does not name.

@@ -616,7 +616,7 @@ pub enum PublicAction {
     BatchDeleteImage,
     /// `ecr-public:CompleteLayerUpload`: access level Write; applies to a repository.
     CompleteLayerUpload,
-    /// `ecr-public:CreateRepository`: access level Write; applies to a repository.
+    /// `ecr-public:CreateRepository`: access level Write; applies to a repository. A repository policy cannot grant it.
     CreateRepository,
     /// `ecr-public:DeleteRepository`: access level Write; applies to a repository.
     DeleteRepository,
@@ -864,7 +864,7 @@ impl PublicAction {
     /// Whether AWS leaves the grant of the action to other policies than a repository
     /// policy although it applies to a repository (the data's `not_granted_by`).
     pub const fn is_excluded_from_repository_policies(self) -> bool {
-        false
+        matches!(self, Self::CreateRepository)
     }
 }
 

@@ -25,6 +25,33 @@ impl PublicAction {
         matches!(self.resource_type(), ResourceType::Repository)
     }
 
+    /// Whether an `Allow` of an ECR Public repository policy grants the action: it applies to
+    /// a repository ([`is_repository_action`](Self::is_repository_action)) and is not left to
+    /// other policies ([`is_excluded_from_repository_policies`](Self::is_excluded_from_repository_policies),
+    /// the data's `not_granted_by` column).
+    ///
+    /// The one exception is `ecr-public:CreateRepository`, as `ecr:CreateRepository` is for
+    /// private repositories: the repository it would create has no policy yet. ECR Public's
+    /// only resource-based policy is the repository policy, "scoped for and specifically used
+    /// for controlling access to individual Amazon ECR repositories"
+    /// (<https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policies.html>),
+    /// and to create a repository "you include the `ecr-public:CreateRepository` action in
+    /// their policy", an identity-based one
+    /// (<https://docs.aws.amazon.com/AmazonECR/latest/public/security_iam_service-with-iam.html>).
+    ///
+    /// ```
+    /// use policy_catalogue::PublicAction;
+    ///
+    /// assert!(PublicAction::PutImage.is_granted_by_repository_policy());
+    /// assert!(PublicAction::CreateRepository.is_repository_action());
+    /// assert!(!PublicAction::CreateRepository.is_granted_by_repository_policy());
+    /// assert!(!PublicAction::PutRegistryCatalogData.is_granted_by_repository_policy());
+    /// assert!(!PublicAction::GetAuthorizationToken.is_granted_by_repository_policy());
+    /// ```
+    pub const fn is_granted_by_repository_policy(self) -> bool {
+        self.is_repository_action() && !self.is_excluded_from_repository_policies()
+    }
+
     /// Position in [`PublicAction::ALL`].
     pub const fn index(self) -> usize {
         // The generated enum declares its variants in `ALL` order.

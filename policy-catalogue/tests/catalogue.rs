@@ -49,6 +49,11 @@ fn every_row_matches_the_api() {
             assert_eq!(a.resource_condition_keys(), list(res_keys), "{action}");
             assert_eq!(a.dependent_actions(), list(deps), "{action}");
             assert_eq!(a.is_permission_only(), perm == "yes", "{action}");
+            assert_eq!(
+                a.is_granted_by_repository_policy(),
+                resources.starts_with("repository") && not_granted_by != "repository",
+                "{action}"
+            );
             public += 1;
         } else {
             let a: Action = action.parse().unwrap();

@@ -115,6 +115,22 @@ pub fn public_action(name: &str, at: At, errors: &mut Errors) -> Option<ActionIt
         );
         return None;
     }
+    // The catalogue's judgement, which the lint's not-granted-by-repository-policy and the
+    // evaluator share (`PublicAction::is_granted_by_repository_policy`).
+    if errors.kind == Kind::PublicRepository
+        && errors.grants
+        && !action.is_granted_by_repository_policy()
+    {
+        errors.at(
+            at,
+            format!(
+                "`{}` cannot be granted by an ECR Public repository policy: the repository it would create has no policy yet; an identity policy grants it\nhelp: grant it in the caller's identity policy, e.g. `allow {} on \"*\"`",
+                action.as_str(),
+                action.as_str()
+            ),
+        );
+        return None;
+    }
     Some(ActionItem::Public(action))
 }
 

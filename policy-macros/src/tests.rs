@@ -299,3 +299,28 @@ fn mark_statements(dsl: &str, marks: &[&str]) -> String {
     dsl.replace("allow ", &format!("{prefix} allow "))
         .replace("deny ", &format!("{prefix} deny "))
 }
+
+/// `ecr-public:CreateRepository` in an ECR Public repository policy: an allow of it is refused
+/// as the lint's not-granted-by-repository-policy says, a deny of it and a pattern are not.
+#[test]
+fn an_ecr_public_repository_policy_does_not_grant_create_repository() {
+    let refused = r#"account "111122223333"; allow account "210987654321" ecr-public:PutImage, ecr-public:CreateRepository on public repo"#;
+    let out = expand(&refused.parse().unwrap());
+    assert!(
+        out.contains(
+            "`ecr-public:CreateRepository` cannot be granted by an ECR Public repository policy"
+        ),
+        "{out}"
+    );
+    assert_eq!(out.matches("compile_error").count(), 1, "{out}");
+    for accepted in [
+        r#"account "111122223333"; deny anyone ecr-public:CreateRepository on public repo"#,
+        r#"account "111122223333"; allow role "admin" ecr-public:* on public repo"#,
+    ] {
+        let out = expand(&accepted.parse().unwrap());
+        assert!(
+            !out.contains("CreateRepository` cannot"),
+            "{accepted}: {out}"
+        );
+    }
+}

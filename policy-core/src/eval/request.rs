@@ -553,6 +553,8 @@ pub(crate) const NO_RESOURCE: &str =
     "the action has no resource, and only an identity policy grants such an action";
 /// Why a repository policy is left out of `ecr:CreateRepository`.
 pub(crate) const NOT_YET_CREATED: &str = "the repository ecr:CreateRepository would create has no policy yet; the registry or identity policy grants it";
+/// Why an ECR Public repository policy is left out of `ecr-public:CreateRepository`.
+pub(crate) const PUBLIC_NOT_YET_CREATED: &str = "the repository ecr-public:CreateRepository would create has no policy yet; the identity policy grants it";
 /// Why a repository policy's `Allow` is left out of `ecr:ReplicateImage`.
 pub(crate) const REPLICATION: &str =
     "AWS requires the registry policy to grant ecr:ReplicateImage; an Allow of the repository policy does not";
@@ -571,6 +573,12 @@ pub(crate) const REPLICATION: &str =
 ///   (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-create-replication.html>)
 ///   and AWS says nothing of the destination repository's policy: a `Deny` wins wherever it
 ///   stands, so its `Deny` statements are taken to count, its `Allow` statements not.
+/// - `ecr-public:CreateRepository` ([`PublicAction::is_granted_by_repository_policy`]): as
+///   `ecr:CreateRepository`, it names a repository that has no policy yet; ECR Public's only
+///   resource-based policy is the repository policy
+///   (<https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policies.html>),
+///   and the permission to create one goes "in their policy", the caller's identity policy
+///   (<https://docs.aws.amazon.com/AmazonECR/latest/public/security_iam_service-with-iam.html>).
 pub(crate) fn repository_policy_consulted(
     action: &RequestAction,
     effect: Effect,
@@ -587,6 +595,12 @@ pub(crate) fn repository_policy_consulted(
             } else {
                 Err(NOT_YET_CREATED)
             }
+        }
+        RequestAction::Other(s)
+            if s.parse::<PublicAction>()
+                .is_ok_and(|a| !a.is_granted_by_repository_policy()) =>
+        {
+            Err(PUBLIC_NOT_YET_CREATED)
         }
         _ => Ok(()),
     }

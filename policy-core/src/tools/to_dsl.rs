@@ -291,6 +291,13 @@ fn statement(
                     && e.is_repository_action()
                     && !e.is_granted_by_repository_policy()
             }
+            ActionItem::Public(e) => {
+                kind == PolicyKind::PublicRepository
+                    && s.effect == Effect::Allow
+                    && !a.negated
+                    && e.is_repository_action()
+                    && !e.is_granted_by_repository_policy()
+            }
             _ => false,
         };
         if refused {

@@ -118,11 +118,12 @@ lint_codes! {
     /// `ecr:GetAuthorizationToken`, which belongs in the caller's identity policy.
     AuthorizationTokenInRepositoryPolicy = "authorization-token-in-repository-policy", Error,
         "ecr:GetAuthorizationToken, which belongs in the caller's identity policy.";
-    /// `ecr:CreateRepository` or `ecr:ReplicateImage` allowed by a repository policy: they
-    /// apply to a repository, but AWS takes them from identity policies and the registry
-    /// policy only (`Action::is_granted_by_repository_policy`).
+    /// `ecr:CreateRepository` or `ecr:ReplicateImage` allowed by a repository policy, or
+    /// `ecr-public:CreateRepository` by an ECR Public one: they apply to a repository, but AWS
+    /// takes them from identity policies and the registry policy only
+    /// (`Action::is_granted_by_repository_policy`, `PublicAction::is_granted_by_repository_policy`).
     NotGrantedByRepositoryPolicy = "not-granted-by-repository-policy", Error,
-        "ecr:CreateRepository or ecr:ReplicateImage in a repository policy, which cannot grant them (identity and registry policies do).";
+        "ecr:CreateRepository, ecr:ReplicateImage or ecr-public:CreateRepository in a repository policy, which cannot grant them (identity and registry policies do).";
     /// An action of another service.
     ForeignAction = "foreign-action", Warning,
         "An action of another service.";

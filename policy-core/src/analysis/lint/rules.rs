@@ -542,6 +542,24 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
                     );
                 }
             }
+            // `ecr-public:CreateRepository` names a repository that has no policy yet, as
+            // `ecr:CreateRepository` does: the evaluator leaves an ECR Public repository
+            // policy's Allow of it out (`PublicAction::is_granted_by_repository_policy`, with
+            // the pages it rests on), and the lint says so as it does for the private action.
+            ActionCheck::Public(act)
+                if !a.negated
+                    && s.effect == Effect::Allow
+                    && out.kind == PolicyKind::PublicRepository
+                    && !act.is_granted_by_repository_policy() =>
+            {
+                out.push(
+                    LintCode::NotGrantedByRepositoryPolicy,
+                    st,
+                    path(j),
+                    format!("{act} is not granted by a repository policy: the repository it would create has no policy yet, and AWS takes it from an identity policy; this entry grants nothing"),
+                    "grant it in the caller's identity policy",
+                );
+            }
             // An action without a repository resource in a registry policy, whose `Resource`
             // names repositories: the evaluator does not consult the registry policy for it
             // (`eval/registry.rs`). `ecr:CreatePullThroughCacheRule` "must be granted via an
