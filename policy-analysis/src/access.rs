@@ -355,7 +355,7 @@ thread_local! {
     /// Conditions lowered by [`Prepared::new`], by whether `${...}` are variables: the lint
     /// reads one policy into several analyzers (its findings, the lock-out check's owners),
     /// and lowering a pattern builds its automaton.
-    static LOWERED: std::cell::RefCell<std::collections::HashMap<Condition, [Option<Constraint>; 2]>> =
+    static LOWERED: std::cell::RefCell<crate::text::FastMap<Condition, [Option<Constraint>; 2]>> =
         std::cell::RefCell::default();
 }
 
@@ -424,7 +424,7 @@ pub struct Analyzer {
     owner: String,
     /// Conditions lowered by [`Analyzer::satisfy`], by whether `${...}` are variables: the
     /// same probes and conditions are asked about for class after class.
-    lowered: std::cell::RefCell<std::collections::HashMap<Condition, [Option<Constraint>; 2]>>,
+    lowered: std::cell::RefCell<crate::text::FastMap<Condition, [Option<Constraint>; 2]>>,
 }
 
 /// At most this many solver calls for one class and group of actions; past it the answer is

@@ -472,7 +472,7 @@ thread_local! {
     /// Answers of [`identity`]: one class is asked about again and again, under each probe
     /// and each deny to escape, with the same constraints on its identity.
     static CALLERS: std::cell::RefCell<
-        std::collections::HashMap<CallerQuestion, Option<(Identity, bool)>>,
+        crate::text::FastMap<CallerQuestion, Option<(Identity, bool)>>,
     > = std::cell::RefCell::default();
 }
 
@@ -846,7 +846,7 @@ thread_local! {
     /// Answers of [`solve_key`]: the same keys are asked about with the same conditions from
     /// class to class, probe to probe and policy to policy (the situations of a stranger, a
     /// deny by network).
-    static KEY_ANSWERS: std::cell::RefCell<std::collections::HashMap<KeyQuestion, KeyAnswer>> =
+    static KEY_ANSWERS: std::cell::RefCell<crate::text::FastMap<KeyQuestion, KeyAnswer>> =
         std::cell::RefCell::default();
 }
 

@@ -710,9 +710,14 @@ fn alphabet<'a>(nfas: impl Iterator<Item = &'a Nfa> + Clone) -> Vec<char> {
 /// `none` accepts.
 /// Hashes the product states of [`solve`]: short lists of state numbers the automata bound,
 /// hashed many times per search, where the standard hasher's flood resistance costs most of
-/// the time and buys nothing.
+/// the time and buys nothing. The solver's memories of answers (keyed by the conditions as
+/// written, which come from the policy, not from an adversary who sees the table) use it too.
 #[derive(Default)]
-struct StateHasher(u64);
+pub(crate) struct StateHasher(u64);
+
+/// A map with [`StateHasher`]: for memories looked up far more often than filled, never
+/// iterated, so the hasher changes no answer.
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<StateHasher>>;
 
 impl StateHasher {
     fn add(&mut self, x: u64) {
