@@ -18,7 +18,7 @@ use policy_catalogue::Action;
 use crate::condition::Constraint;
 use crate::ir::{ActionSet, Condition, Effect, Policy, PrincipalItem, Principals};
 use crate::keys::Kind;
-use crate::solve::{fresh_account, live, solve, Choice, Solved, Who, Witness};
+use crate::solve::{fresh_account, live, refused_on_context, solve, Choice, Solved, Who, Witness};
 
 /// An account as a caller class sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1570,6 +1570,11 @@ impl Analyzer {
             for candidate in self.candidates(i, &sig) {
                 let (route, s, j) = candidate;
                 let (mut base, exact) = self.candidate_constraints(&candidate);
+                if refused_on_context(who, &base, assumed) {
+                    // What `satisfy` would spend on the refusal.
+                    budget = budget.saturating_sub(1);
+                    continue;
+                }
                 base.extend(assumed.iter());
                 if let Some(solved) = satisfy(who, base, &denies, &mention, &mut budget) {
                     return Some((
