@@ -889,6 +889,13 @@ const ANSWERS_KEPT: usize = 4096;
 /// A string every automaton of `all` accepts and none of `none` does (the shortest, first by
 /// character order), as [`search`] finds it, remembered per thread.
 pub(crate) fn solve(all: &[&Nfa], none: &[&Nfa]) -> Sat<String> {
+    // An automaton listed twice on one side (the accounts a condition excludes and the
+    // accounts the caller's class leaves out, when they are the same) asks nothing the first
+    // does not: each product state holds the same set for both, so the walk, its budget and
+    // its witness are those without the copy, which costs a step per state.
+    if twins(all) || twins(none) {
+        return solve(&distinct(all), &distinct(none));
+    }
     // A positive automaton of one string leaves that string or nothing: matching it is the
     // search's answer (its characters are literals of the alphabet, so the walk would find
     // it, and it is the only one).
@@ -961,6 +968,24 @@ pub(crate) fn solve(all: &[&Nfa], none: &[&Nfa]) -> Sat<String> {
             .push((nfas, all.len(), sat.clone()));
     });
     sat
+}
+
+/// Whether an automaton of `nfas` is listed twice.
+fn twins(nfas: &[&Nfa]) -> bool {
+    nfas.iter()
+        .enumerate()
+        .any(|(i, a)| nfas[..i].iter().any(|b| a == b))
+}
+
+/// `nfas` without the second and later copies of an automaton, in order.
+fn distinct<'a>(nfas: &[&'a Nfa]) -> Vec<&'a Nfa> {
+    let mut out: Vec<&Nfa> = Vec::with_capacity(nfas.len());
+    for &n in nfas {
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out
 }
 
 /// The shortcut of [`solve`]: the only shortest string of some positive automaton, when every
