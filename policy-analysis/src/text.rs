@@ -1538,6 +1538,35 @@ mod tests {
     }
 
     #[test]
+    fn an_automaton_listed_twice_changes_no_answer() {
+        let accounts = ["111122223333", "444455556666", "111122224444"];
+        let mut questions = questions();
+        questions.extend(random_questions(300));
+        questions.push((
+            vec![Nfa::from_re(&crate::keys::account_re())],
+            vec![Nfa::strings(accounts, false, false)],
+        ));
+        for (all, none) in questions {
+            let all: Vec<&Nfa> = all.iter().collect();
+            let none: Vec<&Nfa> = none.iter().collect();
+            let once = walk(&all, &none, true, None, true);
+            let asked = solve(&all, &none);
+            let mut all2 = all.clone();
+            all2.extend(all.first().copied());
+            let mut none2 = none.clone();
+            none2.extend(none.last().copied());
+            // The walk over the copies is the walk without them; the search asks once.
+            assert_eq!(
+                walk(&all2, &none2, true, None, true),
+                once,
+                "{all:?} {none:?}"
+            );
+            assert!(twins(&none2) || none.is_empty());
+            assert_eq!(solve(&all2, &none2), asked, "{all:?} {none:?}");
+        }
+    }
+
+    #[test]
     fn the_only_shortest_string_is_what_the_walk_finds() {
         assert_eq!(
             Nfa::arns(["arn:aws:codebuild:us-east-1:111122223333:project/*"]).shortest_unique(),
