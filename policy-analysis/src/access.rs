@@ -18,7 +18,7 @@ use policy_catalogue::Action;
 use crate::condition::Constraint;
 use crate::ir::{ActionSet, Condition, Effect, Policy, PrincipalItem, Principals};
 use crate::keys::Kind;
-use crate::solve::{fresh_account, live, solve, Choice, Solved, Who, Witness};
+use crate::solve::{fresh_account, live, refused_on_context, solve, Choice, Solved, Who, Witness};
 
 /// An account as a caller class sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -355,7 +355,7 @@ thread_local! {
     /// Conditions lowered by [`Prepared::new`], by whether `${...}` are variables: the lint
     /// reads one policy into several analyzers (its findings, the lock-out check's owners),
     /// and lowering a pattern builds its automaton.
-    static LOWERED: std::cell::RefCell<std::collections::HashMap<Condition, [Option<Constraint>; 2]>> =
+    static LOWERED: std::cell::RefCell<crate::text::FastMap<Condition, [Option<Constraint>; 2]>> =
         std::cell::RefCell::default();
 }
 
@@ -424,7 +424,7 @@ pub struct Analyzer {
     owner: String,
     /// Conditions lowered by [`Analyzer::satisfy`], by whether `${...}` are variables: the
     /// same probes and conditions are asked about for class after class.
-    lowered: std::cell::RefCell<std::collections::HashMap<Condition, [Option<Constraint>; 2]>>,
+    lowered: std::cell::RefCell<crate::text::FastMap<Condition, [Option<Constraint>; 2]>>,
 }
 
 /// At most this many solver calls for one class and group of actions; past it the answer is
@@ -1578,6 +1578,11 @@ impl Analyzer {
             for candidate in self.candidates(i, &sig) {
                 let (route, s, j) = candidate;
                 let (mut base, exact) = self.candidate_constraints(&candidate);
+                if refused_on_context(who, &base, assumed) {
+                    // What `satisfy` would spend on the refusal.
+                    budget = budget.saturating_sub(1);
+                    continue;
+                }
                 base.extend(assumed.iter());
                 if let Some(solved) = satisfy(who, base, &denies, &mention, &mut budget) {
                     return Some((

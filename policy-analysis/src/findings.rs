@@ -288,19 +288,17 @@ fn in_organization(org: &str) -> Vec<ir::Condition> {
     ]
 }
 
-/// The situations of a stranger in an organization the policy's patterns of
-/// `aws:PrincipalOrgID` or `aws:PrincipalOrgPaths` admit without naming it, such as
-/// `o-a1b2c3d4e5zz9unnamed9zz` for `StringLike aws:PrincipalOrgID "o-a1b2c3d4e5*"`, from each
-/// network of [`stranger_probes`], with the stranger's account. Organization ids are made by
-/// AWS, "o-" and 10 to 32 lowercase letters or digits ("Organization",
+/// The organizations of the situations of a stranger in an organization the policy's
+/// patterns of `aws:PrincipalOrgID` or `aws:PrincipalOrgPaths` admit without naming it, such
+/// as `o-a1b2c3d4e5zz9unnamed9zz` for `StringLike aws:PrincipalOrgID "o-a1b2c3d4e5*"`, in
+/// order ([`StrangerProbes`] asks each from every network of [`stranger_probes`]).
+/// Organization ids are made by AWS, "o-" and 10 to 32 lowercase letters or digits
+/// ("Organization",
 /// <https://docs.aws.amazon.com/organizations/latest/APIReference/API_Organization.html>), so
 /// a pattern over them names no organization: a caller in another one it admits is a
 /// stranger, as under `o-*`. Empty for a policy without such patterns, or whose patterns
 /// admit only the organization of the first stranger probes.
-pub(crate) fn patterned_org_probes(
-    policy: &ir::Policy,
-    account: Option<&Assumption>,
-) -> Vec<Assumption> {
+pub(crate) fn patterned_orgs(policy: &ir::Policy) -> Vec<String> {
     let mut named: BTreeSet<String> = BTreeSet::new();
     let mut patterns: Vec<&str> = Vec::new();
     for t in policy.statements.iter().flat_map(|s| &s.conditions) {
@@ -330,21 +328,64 @@ pub(crate) fn patterned_org_probes(
             }
         }
     }
-    let networks = networks();
-    let mut out = Vec::new();
-    for org in &orgs {
-        let place = in_organization(org);
-        for n in &networks {
-            let mut p = place.clone();
-            p.extend(n.iter().cloned());
-            let situation = Assumption::new(&p, false);
-            out.push(match account {
-                Some(a) => Assumption::join(&[a, &situation]),
-                None => situation,
-            });
+    orgs.into_iter().collect()
+}
+
+/// The situations a stranger is probed in, in order: those of [`stranger_probes`], then
+/// those in the organizations of [`patterned_orgs`] from each network. A probe is lowered
+/// when it is first asked: the first that lets the stranger in ends the asking, and the
+/// patterned organizations may be many.
+pub(crate) struct StrangerProbes {
+    account: Option<Assumption>,
+    first: Vec<Assumption>,
+    orgs: Vec<String>,
+    /// The probes in the organizations of `orgs` lowered so far, in order.
+    patterned: Vec<Assumption>,
+}
+
+impl StrangerProbes {
+    pub(crate) fn new(policy: &ir::Policy, named_accounts: &[String]) -> StrangerProbes {
+        StrangerProbes {
+            account: stranger_account(named_accounts),
+            first: stranger_probes(named_accounts),
+            orgs: patterned_orgs(policy),
+            patterned: Vec::new(),
         }
     }
-    out
+
+    /// How many probes there are.
+    pub(crate) fn len(&self) -> usize {
+        self.first.len() + self.orgs.len() * NETWORKS
+    }
+
+    /// Probe `index` (below [`StrangerProbes::len`]), lowered now if it was not yet.
+    pub(crate) fn get(&mut self, index: usize) -> &Assumption {
+        let Some(at) = index.checked_sub(self.first.len()) else {
+            return &self.first[index];
+        };
+        while self.patterned.len() <= at {
+            let next = self.patterned.len();
+            let place = Assumption::new(&in_organization(&self.orgs[next / NETWORKS]), false);
+            let probe = LOWERED_NETWORKS.with(|networks| {
+                let network = &networks[next % NETWORKS];
+                match &self.account {
+                    Some(a) => Assumption::join(&[a, &place, network]),
+                    None => Assumption::join(&[&place, network]),
+                }
+            });
+            self.patterned.push(probe);
+        }
+        &self.patterned[at]
+    }
+}
+
+/// How many networks [`networks`] lists.
+const NETWORKS: usize = 3;
+
+thread_local! {
+    /// The networks of a stranger, lowered once.
+    static LOWERED_NETWORKS: Vec<Assumption> =
+        networks().iter().map(|n| Assumption::new(n, false)).collect();
 }
 
 /// An organization id that `pattern` (with `*` and `?`) matches: its last `*` stands for
@@ -376,7 +417,7 @@ fn unnamed_org_like(pattern: &str) -> Option<String> {
 
 /// The networks of a stranger: an IPv4 or IPv6 address on the internet, or a VPC endpoint
 /// the policy does not name.
-fn networks() -> [Vec<ir::Condition>; 3] {
+fn networks() -> [Vec<ir::Condition>; NETWORKS] {
     let absent = |key: &str| cond(op(Operator::Null), key, ["true"]);
     [
         vec![
@@ -511,19 +552,13 @@ pub fn findings_with(analyzer: &Analyzer, policy: &ir::Policy, options: &Options
             _ => false,
         },
     });
-    // Lowered when a class outside the named accounts first needs them.
-    let mut probes: Option<Vec<Assumption>> = None;
+    // Made when a class outside the named accounts first needs them.
+    let mut probes: Option<StrangerProbes> = None;
     let mut public_probe = |class: &CallerClass, actions: &[Action]| {
+        let probes = probes.get_or_insert_with(|| StrangerProbes::new(policy, &named));
         Some(
-            probes
-                .get_or_insert_with(|| {
-                    let mut all = stranger_probes(&named);
-                    let account = stranger_account(&named);
-                    all.extend(patterned_org_probes(policy, account.as_ref()));
-                    all
-                })
-                .iter()
-                .find_map(|p| analyzer.decide_assumed_first(class, actions, p)),
+            (0..probes.len())
+                .find_map(|i| analyzer.decide_assumed_first(class, actions, probes.get(i))),
         )
     };
     let judged = outside(policy, &access, owner_known, &mut public_probe, &mut out);

@@ -172,7 +172,7 @@ pub fn fallback(policy: &ir::Policy, options: &Options) -> Option<&'static str> 
 /// builds the condition's automaton; the copy shares it.
 fn lowered(c: &ir::Condition) -> Constraint {
     thread_local! {
-        static LOWERED: std::cell::RefCell<std::collections::HashMap<ir::Condition, Constraint>> =
+        static LOWERED: std::cell::RefCell<crate::text::FastMap<ir::Condition, Constraint>> =
             std::cell::RefCell::default();
     }
     /// Past this many conditions the memory starts again.

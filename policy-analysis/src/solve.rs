@@ -219,6 +219,33 @@ pub(crate) fn live(who: &Who, constraints: &[&Constraint]) -> bool {
     solve_with(who, constraints, &[], !root_id).is_some()
 }
 
+/// Whether [`solve`] refuses `base` followed by `assumed` on a key of `assumed` that `base`
+/// constrains too and that is not derived from the caller: the question [`solve_with`] asks
+/// of such a key, asked alone (and remembered as it would be), without lowering the rest. A
+/// situation of the caller (outside every organization, say) against a statement that asks
+/// for another is refused so, candidate after candidate and network after network. `false`
+/// says nothing: the whole question decides.
+pub(crate) fn refused_on_context(who: &Who, base: &[&Constraint], assumed: &[Constraint]) -> bool {
+    let mut asked: Vec<&str> = Vec::new();
+    for a in assumed {
+        let key = a.key.as_str();
+        if asked.contains(&key) || is_derived(key, who) || !base.iter().any(|c| c.key == key) {
+            continue;
+        }
+        asked.push(key);
+        let cs: Vec<&Constraint> = base
+            .iter()
+            .copied()
+            .chain(assumed)
+            .filter(|c| c.key == key)
+            .collect();
+        if solve_key(key, &cs, &key_info(key, who.kind)).is_none() {
+            return true;
+        }
+    }
+    false
+}
+
 /// [`solve`]; `quick`: the caller's values may be any that pass, not the witness's.
 fn solve_with(
     who: &Who,
@@ -472,7 +499,7 @@ thread_local! {
     /// Answers of [`identity`]: one class is asked about again and again, under each probe
     /// and each deny to escape, with the same constraints on its identity.
     static CALLERS: std::cell::RefCell<
-        std::collections::HashMap<CallerQuestion, Option<(Identity, bool)>>,
+        crate::text::FastMap<CallerQuestion, Option<(Identity, bool)>>,
     > = std::cell::RefCell::default();
 }
 
@@ -846,7 +873,7 @@ thread_local! {
     /// Answers of [`solve_key`]: the same keys are asked about with the same conditions from
     /// class to class, probe to probe and policy to policy (the situations of a stranger, a
     /// deny by network).
-    static KEY_ANSWERS: std::cell::RefCell<std::collections::HashMap<KeyQuestion, KeyAnswer>> =
+    static KEY_ANSWERS: std::cell::RefCell<crate::text::FastMap<KeyQuestion, KeyAnswer>> =
         std::cell::RefCell::default();
 }
 

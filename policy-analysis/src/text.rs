@@ -827,9 +827,14 @@ fn alphabet<'a>(nfas: impl Iterator<Item = &'a Nfa> + Clone) -> Vec<char> {
 /// `none` accepts.
 /// Hashes the product states of [`solve`]: short lists of state numbers the automata bound,
 /// hashed many times per search, where the standard hasher's flood resistance costs most of
-/// the time and buys nothing.
+/// the time and buys nothing. The solver's memories of answers (keyed by the conditions as
+/// written, which come from the policy, not from an adversary who sees the table) use it too.
 #[derive(Default)]
-struct StateHasher(u64);
+pub(crate) struct StateHasher(u64);
+
+/// A map with [`StateHasher`]: for memories looked up far more often than filled, never
+/// iterated, so the hasher changes no answer.
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<StateHasher>>;
 
 impl StateHasher {
     fn add(&mut self, x: u64) {
@@ -1001,6 +1006,13 @@ const ANSWERS_KEPT: usize = 4096;
 /// A string every automaton of `all` accepts and none of `none` does (the shortest, first by
 /// character order), as [`search`] finds it, remembered per thread.
 pub(crate) fn solve(all: &[&Nfa], none: &[&Nfa]) -> Sat<String> {
+    // An automaton listed twice on one side (the accounts a condition excludes and the
+    // accounts the caller's class leaves out, when they are the same) asks nothing the first
+    // does not: each product state holds the same set for both, so the walk, its budget and
+    // its witness are those without the copy, which costs a step per state.
+    if twins(all) || twins(none) {
+        return solve(&distinct(all), &distinct(none));
+    }
     // A positive automaton of one string leaves that string or nothing: matching it is the
     // search's answer (its characters are literals of the alphabet, so the walk would find
     // it, and it is the only one).
@@ -1073,6 +1085,24 @@ pub(crate) fn solve(all: &[&Nfa], none: &[&Nfa]) -> Sat<String> {
             .push((nfas, all.len(), sat.clone()));
     });
     sat
+}
+
+/// Whether an automaton of `nfas` is listed twice.
+fn twins(nfas: &[&Nfa]) -> bool {
+    nfas.iter()
+        .enumerate()
+        .any(|(i, a)| nfas[..i].iter().any(|b| a == b))
+}
+
+/// `nfas` without the second and later copies of an automaton, in order.
+fn distinct<'a>(nfas: &[&'a Nfa]) -> Vec<&'a Nfa> {
+    let mut out: Vec<&Nfa> = Vec::with_capacity(nfas.len());
+    for &n in nfas {
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out
 }
 
 /// The shortcut of [`solve`]: the only shortest string of some positive automaton, when every
@@ -1666,6 +1696,35 @@ mod tests {
         }
         // Both answers are asked about, many times.
         assert!(yes > 100 && no > 50, "{yes} {no}");
+    }
+
+    #[test]
+    fn an_automaton_listed_twice_changes_no_answer() {
+        let accounts = ["111122223333", "444455556666", "111122224444"];
+        let mut questions = questions();
+        questions.extend(random_questions(300));
+        questions.push((
+            vec![Nfa::from_re(&crate::keys::account_re())],
+            vec![Nfa::strings(accounts, false, false)],
+        ));
+        for (all, none) in questions {
+            let all: Vec<&Nfa> = all.iter().collect();
+            let none: Vec<&Nfa> = none.iter().collect();
+            let once = walk(&all, &none, true, None, true);
+            let asked = solve(&all, &none);
+            let mut all2 = all.clone();
+            all2.extend(all.first().copied());
+            let mut none2 = none.clone();
+            none2.extend(none.last().copied());
+            // The walk over the copies is the walk without them; the search asks once.
+            assert_eq!(
+                walk(&all2, &none2, true, None, true),
+                once,
+                "{all:?} {none:?}"
+            );
+            assert!(twins(&none2) || none.is_empty());
+            assert_eq!(solve(&all2, &none2), asked, "{all:?} {none:?}");
+        }
     }
 
     #[test]
