@@ -479,8 +479,8 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
     let entries = Entries::new(&a.actions);
     let redundant = entries.redundant(&a.actions);
     // Paths are written only for the entries with a finding, from the start they share.
-    let start = entry_path_start(i, name);
-    let path = |j: usize| entry_path(&start, j);
+    let start = std::cell::OnceCell::new();
+    let path = |j: usize| entry_path(start.get_or_init(|| entry_path_start(i, name)), j);
     if a.actions.len() > 16 {
         // Long lists are where most entries have findings (lists of patterns).
         out.findings.reserve(a.actions.len());
