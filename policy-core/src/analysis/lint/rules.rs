@@ -22,7 +22,7 @@ use crate::model::principal::{AwsPrincipal, Principal, PrincipalKey};
 use crate::model::statement::{PrincipalElement, Statement};
 use crate::model::version::{Effect, Version};
 
-// A bit per catalogue action (`redundant_items`).
+// A bit per catalogue action (`Entries`).
 const _: () = assert!(
     policy_catalogue::Action::ALL.len() <= 128 && policy_catalogue::PublicAction::ALL.len() <= 128
 );
@@ -753,9 +753,7 @@ fn redundant_finding(
     }
 }
 
-/// [`classify_action`] of an entry: the catalogue's actions are known by their variant, and a
-/// pattern's matches are listed only when `named` (a finding may name them); `None` for a
-/// pattern that matches some action when they are not, which no rule reports.
+/// [`classify_entry`] of an entry, asking the catalogue what a pattern matches.
 #[cfg(test)]
 fn classify_item(item: &ActionItem, named: bool) -> Option<ActionCheck> {
     let bits = match item {
@@ -765,8 +763,10 @@ fn classify_item(item: &ActionItem, named: bool) -> Option<ActionCheck> {
     classify_entry(item, named, bits)
 }
 
-/// [`classify_item`] with the catalogue actions a pattern entry matches given as `bits`
-/// ([`policy_catalogue::action_bits`] of its text; unused for other entries).
+/// [`classify_action`] of an entry: the catalogue's actions are known by their variant, and a
+/// pattern's matches (`bits`, [`policy_catalogue::action_bits`] of its text; unused for other
+/// entries) are listed only when `named` (a finding may name them); `None` for a pattern that
+/// matches some action when they are not, which no rule reports.
 fn classify_entry(item: &ActionItem, named: bool, bits: u128) -> Option<ActionCheck> {
     Some(match item {
         ActionItem::Pattern(_) if !named => {
@@ -950,7 +950,9 @@ impl Entries {
         self.repeats.get(j).copied().unwrap_or(false)
     }
 
-    /// [`redundant_entries`] of the list, `None` when no entry is redundant. An entry that
+    /// For each entry, whether it repeats an earlier one (in any letter case) or a wildcard
+    /// entry of the list covers it ([`action_covers_action`]); `None` when no entry is
+    /// redundant. An entry that
     /// repeats an earlier one is known; a catalogue action is covered exactly when a wildcard
     /// entry matches it, which is its bit in the union of the wildcard entries' catalogue
     /// bits; any other entry is looked up among the wildcard entries by its text.
