@@ -22,7 +22,7 @@ use crate::model::principal::{AwsPrincipal, Principal, PrincipalKey};
 use crate::model::statement::{PrincipalElement, Statement};
 use crate::model::version::{Effect, Version};
 
-// A bit per catalogue action (`redundant_items`).
+// A bit per catalogue action (`Entries`).
 const _: () = assert!(
     policy_catalogue::Action::ALL.len() <= 128 && policy_catalogue::PublicAction::ALL.len() <= 128
 );
@@ -476,14 +476,20 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
             "list the actions, or remove the statement",
         );
     }
-    let redundant = redundant_items(&a.actions);
-    // Paths are written only for the entries with a finding.
-    let path = |j: usize| format!("Statement[{i}].{name}[{j}]");
+    let entries = Entries::new(&a.actions);
+    let redundant = entries.redundant(&a.actions);
+    // Paths are written only for the entries with a finding, from the start they share.
+    let start = std::cell::OnceCell::new();
+    let path = |j: usize| entry_path(start.get_or_init(|| entry_path_start(i, name)), j);
+    if a.actions.len() > 16 {
+        // Long lists are where most entries have findings (lists of patterns).
+        out.findings.reserve(a.actions.len());
+    }
     for (j, item) in a.actions.iter().enumerate() {
         let text = &item.as_str();
         // Only a wildcard finding of an allowing `Action` names what a pattern matches.
         let named = s.effect == Effect::Allow && !a.negated;
-        let Some(check) = classify_item(item, named) else {
+        let Some(check) = classify_entry(item, named, entries.bits(j)) else {
             redundant_finding(out, st, redundant.as_deref(), j, text, path);
             continue;
         };
@@ -694,8 +700,9 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
                         LintCode::WildcardAction,
                         st,
                         path(j),
-                        format!(
-                            "\"{text}\" matches no ECR action today, and will match every action AWS adds later that fits it"
+                        quoted(
+                            text,
+                            " matches no ECR action today, and will match every action AWS adds later that fits it",
                         ),
                         "list the actions, or use a bundle such as pull or push",
                     );
@@ -758,24 +765,35 @@ fn redundant_finding(
             LintCode::RedundantAction,
             st,
             path(j),
-            format!("\"{text}\" is already covered by another entry of the list"),
+            quoted(text, " is already covered by another entry of the list"),
             "remove it",
         );
     }
 }
 
-/// [`classify_action`] of an entry: the catalogue's actions are known by their variant, and a
-/// pattern's matches are listed only when `named` (a finding may name them); `None` for a
-/// pattern that matches some action when they are not, which no rule reports.
+/// [`classify_entry`] of an entry, asking the catalogue what a pattern matches.
+#[cfg(test)]
 fn classify_item(item: &ActionItem, named: bool) -> Option<ActionCheck> {
+    let bits = match item {
+        ActionItem::Pattern(p) => policy_catalogue::action_bits(p.as_str()),
+        _ => 0,
+    };
+    classify_entry(item, named, bits)
+}
+
+/// [`classify_action`] of an entry: the catalogue's actions are known by their variant, and a
+/// pattern's matches (`bits`, [`policy_catalogue::action_bits`] of its text; unused for other
+/// entries) are listed only when `named` (a finding may name them); `None` for a pattern that
+/// matches some action when they are not, which no rule reports.
+fn classify_entry(item: &ActionItem, named: bool, bits: u128) -> Option<ActionCheck> {
     Some(match item {
-        ActionItem::Pattern(p) if !named => {
-            if policy_catalogue::action_bits(p.as_str()) != 0 {
+        ActionItem::Pattern(_) if !named => {
+            if bits != 0 {
                 return None;
             }
             ActionCheck::Pattern(Vec::new())
         }
-        ActionItem::Pattern(p) => ActionCheck::Pattern(matching_actions(p.as_str())),
+        ActionItem::Pattern(_) => ActionCheck::Pattern(matching_actions(bits)),
         ActionItem::Ecr(policy_catalogue::Action::GetAuthorizationToken) => {
             ActionCheck::AuthorizationToken
         }
@@ -786,17 +804,20 @@ fn classify_item(item: &ActionItem, named: bool) -> Option<ActionCheck> {
     })
 }
 
-/// [`policy_catalogue::ActionPattern::matching_actions`]: the catalogue's actions `pattern`
-/// matches, in rank order, read off the actions sorted by rank once.
-fn matching_actions(pattern: &str) -> Vec<policy_catalogue::Action> {
+/// [`policy_catalogue::ActionPattern::matching_actions`]: the catalogue's actions of `bits`
+/// (a pattern's [`policy_catalogue::action_bits`]), in rank order, read off the actions sorted
+/// by rank once.
+fn matching_actions(bits: u128) -> Vec<policy_catalogue::Action> {
     use policy_catalogue::Action;
     static BY_RANK: std::sync::OnceLock<[Action; Action::ALL.len()]> = std::sync::OnceLock::new();
+    if bits == 0 {
+        return Vec::new();
+    }
     let by_rank = BY_RANK.get_or_init(|| {
         let mut all = Action::ALL;
         all.sort_by_key(|a| a.rank());
         all
     });
-    let bits = policy_catalogue::action_bits(pattern);
     by_rank
         .iter()
         .copied()
@@ -804,89 +825,323 @@ fn matching_actions(pattern: &str) -> Vec<policy_catalogue::Action> {
         .collect()
 }
 
-/// [`redundant_entries`] of a list, `None` when no entry is redundant. A list of catalogue
-/// actions alone can only repeat one (no entry has a wildcard), which a bit per action finds.
-fn redundant_items(items: &ValueList<ActionItem>) -> Option<Vec<bool>> {
-    // An entry alone neither repeats nor is covered by another.
-    if items.len() < 2 {
-        return None;
+/// Text compared and hashed ignoring ASCII letter case, without a lowercase copy: two texts
+/// are equal exactly when their `to_ascii_lowercase` are.
+#[derive(Clone, Copy)]
+struct Folded<'a>(&'a str);
+
+impl PartialEq for Folded<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0 || self.0.eq_ignore_ascii_case(other.0)
     }
-    let (mut ecr, mut public) = (0u128, 0u128);
-    let mut repeats: Option<Vec<bool>> = None;
-    for (j, item) in items.iter().enumerate() {
-        let (seen, bit) = match item {
-            ActionItem::Ecr(a) => (&mut ecr, 1u128 << a.index()),
-            ActionItem::Public(a) => (&mut public, 1u128 << a.index()),
-            ActionItem::Pattern(_) | ActionItem::Other(_) => {
-                let texts: Vec<&str> = items.iter().map(ActionItem::as_str).collect();
-                let redundant = redundant_entries(&texts);
-                return redundant.contains(&true).then_some(redundant);
-            }
-        };
-        if *seen & bit != 0 {
-            repeats.get_or_insert_with(|| vec![false; items.len()])[j] = true;
+}
+
+impl Eq for Folded<'_> {}
+
+impl std::hash::Hash for Folded<'_> {
+    /// Eight bytes at a time with bit 5 of every byte set, which the two cases of a letter
+    /// share: texts equal ignoring ASCII case hash alike.
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        const FOLD: u64 = 0x2020_2020_2020_2020;
+        let mut key = self.0.len() as u64;
+        for chunk in self.0.as_bytes().chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            key = (key.rotate_left(5) ^ (u64::from_le_bytes(word) | FOLD))
+                .wrapping_mul(0x517c_c1b7_2722_0a95);
         }
-        *seen |= bit;
+        h.write_u64(key ^ (key >> 29));
     }
-    repeats
+}
+
+/// The hasher of maps keyed by [`Folded`], which hashes itself.
+#[derive(Default)]
+struct FoldedHasher(u64);
+
+impl std::hash::Hasher for FoldedHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
+    }
+}
+
+type FoldedMap<'a, V> =
+    std::collections::HashMap<Folded<'a>, V, std::hash::BuildHasherDefault<FoldedHasher>>;
+
+/// What the rules need to know of each entry of an `Action` list beside its own text, found
+/// in one pass over the list: whether an earlier entry has the same text ignoring ASCII case,
+/// and for a pattern the catalogue actions it matches, asked of the catalogue once per
+/// spelling rather than once per entry.
+struct Entries {
+    /// Empty when no entry repeats an earlier one.
+    repeats: Vec<bool>,
+    /// [`policy_catalogue::action_bits`] of each pattern entry (0 for the others); empty when
+    /// the list holds no pattern.
+    bits: Vec<u128>,
+}
+
+impl Entries {
+    fn new(items: &ValueList<ActionItem>) -> Entries {
+        use std::collections::hash_map::Entry;
+        let n = items.len();
+        let mut entries = Entries {
+            repeats: Vec::new(),
+            bits: Vec::new(),
+        };
+        let (mut ecr, mut public) = (0u128, 0u128);
+        // The first entry of each spelling that is not a catalogue action, by its text.
+        let mut firsts: Option<FoldedMap<'_, usize>> = None;
+        for (j, item) in items.iter().enumerate() {
+            let repeat = match item {
+                ActionItem::Ecr(a) => {
+                    let bit = 1u128 << a.index();
+                    let seen = ecr & bit != 0;
+                    ecr |= bit;
+                    seen
+                }
+                ActionItem::Public(a) => {
+                    let bit = 1u128 << a.index();
+                    let seen = public & bit != 0;
+                    public |= bit;
+                    seen
+                }
+                ActionItem::Pattern(_) | ActionItem::Other(_) => {
+                    let pattern = match item {
+                        ActionItem::Pattern(p) => Some(p.as_str()),
+                        _ => None,
+                    };
+                    if pattern.is_some() && entries.bits.is_empty() {
+                        entries.bits = vec![0; n];
+                    }
+                    let first = if n < 2 {
+                        None
+                    } else {
+                        match firsts
+                            .get_or_insert_with(FoldedMap::default)
+                            .entry(Folded(item.as_str()))
+                        {
+                            Entry::Occupied(e) => Some(*e.get()),
+                            Entry::Vacant(e) => {
+                                e.insert(j);
+                                None
+                            }
+                        }
+                    };
+                    if let Some(p) = pattern {
+                        // A repeat in another letter case matches what its first spelling
+                        // does; that spelling may be other text (`ECR:Batch*` is no pattern).
+                        entries.bits[j] = match first {
+                            Some(k) if matches!(items[k], ActionItem::Pattern(_)) => {
+                                entries.bits[k]
+                            }
+                            _ => policy_catalogue::action_bits(p),
+                        };
+                    }
+                    first.is_some()
+                }
+            };
+            if repeat {
+                if entries.repeats.is_empty() {
+                    entries.repeats = vec![false; n];
+                }
+                entries.repeats[j] = true;
+            }
+        }
+        entries
+    }
+
+    /// The catalogue actions entry `j` matches when it is a pattern.
+    fn bits(&self, j: usize) -> u128 {
+        self.bits.get(j).copied().unwrap_or(0)
+    }
+
+    fn repeats(&self, j: usize) -> bool {
+        self.repeats.get(j).copied().unwrap_or(false)
+    }
+
+    /// For each entry, whether it repeats an earlier one (in any letter case) or a wildcard
+    /// entry of the list covers it ([`action_covers_action`]); `None` when no entry is
+    /// redundant. An entry that
+    /// repeats an earlier one is known; a catalogue action is covered exactly when a wildcard
+    /// entry matches it, which is its bit in the union of the wildcard entries' catalogue
+    /// bits; any other entry is looked up among the wildcard entries by its text.
+    fn redundant(&self, items: &ValueList<ActionItem>) -> Option<Vec<bool>> {
+        // An entry alone neither repeats nor is covered by another.
+        if items.len() < 2 {
+            return None;
+        }
+        let wild = |text: &str| text.contains(['*', '?']);
+        let mut redundant = self.repeats.clone();
+        // The first spelling of each wildcard entry: only those cover others.
+        let wide: Vec<(usize, &str)> = items
+            .iter()
+            .enumerate()
+            .filter(|&(j, item)| {
+                !matches!(item, ActionItem::Ecr(_) | ActionItem::Public(_))
+                    && !self.repeats(j)
+                    && wild(item.as_str())
+            })
+            .map(|(j, item)| (j, item.as_str()))
+            .collect();
+        if !wide.is_empty() {
+            let index = Wide::new(wide.iter().map(|&(_, w)| w));
+            // The catalogue's bits read a wildcard as `wildcard_match` does for ASCII text.
+            let by_bits = wide.iter().all(|(_, w)| w.is_ascii());
+            let mut covered_actions: Option<u128> = None;
+            for (j, item) in items.iter().enumerate() {
+                if self.repeats(j) {
+                    continue;
+                }
+                let covered = match item {
+                    ActionItem::Ecr(a) if by_bits => {
+                        let union = *covered_actions.get_or_insert_with(|| {
+                            wide.iter().fold(0, |union, &(k, w)| {
+                                union
+                                    | match &items[k] {
+                                        ActionItem::Pattern(_) => self.bits(k),
+                                        _ => policy_catalogue::action_bits(w),
+                                    }
+                            })
+                        });
+                        union & 1 << a.index() != 0
+                    }
+                    _ => index.covers(item.as_str()),
+                };
+                if covered {
+                    if redundant.is_empty() {
+                        redundant = vec![false; items.len()];
+                    }
+                    redundant[j] = true;
+                }
+            }
+        }
+        (!redundant.is_empty()).then_some(redundant)
+    }
+}
+
+/// Wildcard entries grouped by their literal text before the first wildcard, ignoring ASCII
+/// case: an entry is compared only with the patterns whose literal start it begins with, and
+/// a pattern of the form `prefix*` answers by a lookup.
+struct Wide<'a> {
+    /// For each literal start: whether `start*` is one of the patterns, and the patterns.
+    by_prefix: FoldedMap<'a, (bool, Vec<&'a str>)>,
+    /// The lengths of the literal starts: only prefixes that long can name a group.
+    lengths: Vec<usize>,
+}
+
+impl<'a> Wide<'a> {
+    /// `patterns`: texts with a wildcard, each spelling once.
+    fn new(patterns: impl Iterator<Item = &'a str>) -> Wide<'a> {
+        let mut by_prefix: FoldedMap<'a, (bool, Vec<&'a str>)> = FoldedMap::default();
+        for text in patterns {
+            let Some(cut) = text.find(['*', '?']) else {
+                continue;
+            };
+            let group = by_prefix.entry(Folded(&text[..cut])).or_default();
+            group.0 |= &text[cut..] == "*";
+            group.1.push(text);
+        }
+        let mut lengths: Vec<usize> = by_prefix.keys().map(|k| k.0.len()).collect();
+        lengths.sort_unstable();
+        lengths.dedup();
+        Wide { by_prefix, lengths }
+    }
+
+    /// Whether one of the patterns covers `text` ([`action_covers_action`]).
+    fn covers(&self, text: &str) -> bool {
+        self.lengths
+            .iter()
+            .copied()
+            .filter(|&k| text.is_char_boundary(k))
+            .any(|k| {
+                self.by_prefix
+                    .get(&Folded(&text[..k]))
+                    .is_some_and(|(star, ws)| {
+                        // `prefix*` covers every other entry that starts with `prefix`.
+                        (*star && text[k..] != *"*")
+                            || ws.iter().any(|w| action_covers_action(w, text))
+                    })
+            })
+    }
+}
+
+/// [`Entries::redundant`] of a list.
+#[cfg(test)]
+fn redundant_items(items: &ValueList<ActionItem>) -> Option<Vec<bool>> {
+    Entries::new(items).redundant(items)
 }
 
 /// For each entry, whether it repeats an earlier one (in any letter case) or a wildcard entry
-/// of the list covers it ([`action_covers_action`]). Repeats are found with a hash set; the
-/// wildcard entries are grouped by the literal text before their first wildcard, so an entry
-/// is compared only with the patterns whose literal start it begins with, and a pattern of
-/// the form `prefix*` answers by a lookup.
+/// of the list covers it ([`action_covers_action`]), each entry looked up once (see [`Wide`]).
+#[cfg(test)]
 fn redundant_entries(texts: &[&str]) -> Vec<bool> {
-    use std::collections::{HashMap, HashSet};
-    let mut by_prefix: HashMap<String, Vec<&str>> = HashMap::new();
-    let mut star_prefixes: HashSet<String> = HashSet::new();
-    let mut patterns: HashSet<String> = HashSet::new();
-    for text in texts {
-        let Some(cut) = text.find(['*', '?']) else {
-            continue;
-        };
-        let lower = text.to_ascii_lowercase();
-        if !patterns.insert(lower.clone()) {
-            continue;
-        }
-        let prefix = lower[..cut].to_owned();
-        if &lower[cut..] == "*" {
-            star_prefixes.insert(prefix.clone());
-        }
-        by_prefix.entry(prefix).or_default().push(text);
-    }
-    // Only prefixes as long as a pattern's literal start can name one.
-    let mut lengths: Vec<usize> = by_prefix.keys().map(String::len).collect();
-    lengths.sort_unstable();
-    lengths.dedup();
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: FoldedMap<'_, ()> = FoldedMap::default();
+    let repeats: Vec<bool> = texts
+        .iter()
+        .map(|t| seen.insert(Folded(t), ()).is_some())
+        .collect();
+    let index = Wide::new(
+        texts
+            .iter()
+            .zip(&repeats)
+            .filter(|&(_, &r)| !r)
+            .map(|(t, _)| *t),
+    );
     texts
         .iter()
-        .map(|text| {
-            let lower = text.to_ascii_lowercase();
-            if !seen.insert(lower.clone()) {
-                return true;
-            }
-            let ends = lengths
-                .iter()
-                .copied()
-                .filter(|&k| lower.is_char_boundary(k));
-            for k in ends {
-                let prefix = &lower[..k];
-                // `prefix*` covers every other entry that starts with `prefix`.
-                if star_prefixes.contains(prefix) && lower[k..] != *"*" {
-                    return true;
-                }
-                if by_prefix
-                    .get(prefix)
-                    .is_some_and(|ws| ws.iter().any(|w| action_covers_action(w, text)))
-                {
-                    return true;
-                }
-            }
-            false
-        })
+        .zip(&repeats)
+        .map(|(t, &r)| r || index.covers(t))
         .collect()
+}
+
+/// `Statement[i].{name}[`: what the paths of a list's entries start with.
+fn entry_path_start(i: usize, name: &str) -> String {
+    let mut start = String::with_capacity(16 + name.len());
+    start.push_str("Statement[");
+    push_number(&mut start, i);
+    start.push_str("].");
+    start.push_str(name);
+    start.push('[');
+    start
+}
+
+/// `Statement[i].{name}[j]` from its start ([`entry_path_start`]), written without the
+/// formatting machinery: the lint writes one for every finding on an entry, and a list can
+/// hold hundreds.
+fn entry_path(start: &str, j: usize) -> String {
+    let mut path = String::with_capacity(start.len() + 6);
+    path.push_str(start);
+    push_number(&mut path, j);
+    path.push(']');
+    path
+}
+
+fn push_number(s: &mut String, n: usize) {
+    if n < 10 {
+        s.push(char::from(b'0' + n as u8));
+        return;
+    }
+    push_number(s, n / 10);
+    s.push(char::from(b'0' + (n % 10) as u8));
+}
+
+/// `"text"` followed by `rest`.
+fn quoted(text: &str, rest: &str) -> String {
+    let mut s = String::with_capacity(text.len() + rest.len() + 2);
+    s.push('"');
+    s.push_str(text);
+    s.push('"');
+    s.push_str(rest);
+    s
 }
 
 fn conditions(out: &mut Out, i: usize, s: &Statement, legacy: bool) {
@@ -1166,7 +1421,7 @@ pub fn locks_out_policy_changes_of(doc: &PolicyDocument, repository: &Repository
 
 #[cfg(test)]
 mod tests {
-    use super::{classify_item, redundant_entries, redundant_items};
+    use super::{classify_entry, classify_item, redundant_entries, redundant_items, Entries};
     use crate::model::action::ActionItem;
     use crate::model::list::ValueList;
     use policy_catalogue::checks::{action_covers_action, classify_action, ActionCheck};
@@ -1223,6 +1478,15 @@ mod tests {
             "ECR-PUBLIC:putimage",
             "ecr:Batch*",
             "s3:GetObject",
+            "ECR:batch*",
+            "ecr:*",
+            "ecr*",
+            "*",
+            "ecr-public:*",
+            "ecr:Get*Policy",
+            "ecr:GetRepositoryPolicy",
+            "ecr:Nothing?",
+            "ecr:bAtCh*",
         ];
         for a in pool {
             for b in pool {
@@ -1233,9 +1497,21 @@ mod tests {
                             texts.iter().map(|t| ActionItem::parse(t)).collect();
                         let listed: Vec<&str> = items.iter().map(ActionItem::as_str).collect();
                         let expected = redundant_entries(&listed);
-                        let got = redundant_items(&items.into_iter().collect::<ValueList<_>>())
-                            .unwrap_or_else(|| vec![false; texts.len()]);
+                        let items = items.into_iter().collect::<ValueList<_>>();
+                        let got =
+                            redundant_items(&items).unwrap_or_else(|| vec![false; texts.len()]);
                         assert_eq!(got, expected, "{texts:?}");
+                        // What a pattern matches, asked once per spelling, is its own.
+                        let entries = Entries::new(&items);
+                        for (j, item) in items.iter().enumerate() {
+                            for named in [true, false] {
+                                assert_eq!(
+                                    classify_entry(item, named, entries.bits(j)),
+                                    classify_item(item, named),
+                                    "{texts:?}"
+                                );
+                            }
+                        }
                     }
                 }
             }
