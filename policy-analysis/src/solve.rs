@@ -966,6 +966,25 @@ fn solve_key_afresh(key: &str, cs: &[&Constraint], info: &KeyInfo, quick: bool) 
     }
 }
 
+/// Whether `value` is one [`solve_key`] may give key `key` (lowercased) of a `kind` caller's
+/// request: the key can be present, and the value lies in its domain and outside its
+/// exclusions. A value of a key's only constraint that passes it and that this admits makes
+/// [`solve_key`]'s answer `Some` (a search never refuses where a value passes).
+pub(crate) fn admits(key: &str, kind: Kind, value: &str) -> bool {
+    let info = key_info(key, kind);
+    if info.presence == Presence::Never {
+        return false;
+    }
+    if !cached_domain(key, &info).matches(value) {
+        return false;
+    }
+    key != "aws:sourcearn"
+        || !cached_nfa("source arn exclusions".to_owned(), || {
+            Nfa::strings(source_arn_exclusions(), true, false)
+        })
+        .matches(value)
+}
+
 thread_local! {
     static DOMAINS: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<Nfa>>> =
         std::cell::RefCell::default();
