@@ -1005,7 +1005,7 @@ fn cached_nfa(name: String, make: impl FnOnce() -> Nfa) -> std::rc::Rc<Nfa> {
         if d.len() >= KEY_ANSWERS_KEPT {
             d.clear();
         }
-        let nfa = std::rc::Rc::new(make());
+        let nfa = std::rc::Rc::new(make().remembering());
         d.insert(name, nfa.clone());
         nfa
     })
@@ -1016,7 +1016,7 @@ fn cached_domain(key: &str, info: &KeyInfo) -> std::rc::Rc<Nfa> {
     DOMAINS.with(|d| {
         d.borrow_mut()
             .entry(key.to_owned())
-            .or_insert_with(|| std::rc::Rc::new(Nfa::from_re(&(info.domain)())))
+            .or_insert_with(|| std::rc::Rc::new(Nfa::from_re(&(info.domain)()).remembering()))
             .clone()
     })
 }
