@@ -972,8 +972,16 @@ fn deputy_probe(
         return Some(None);
     }
     for probe in probes {
+        let refused = source_refused(&statement.conditions, probe);
+        if refused && !cfg!(debug_assertions) {
+            continue;
+        }
         let mut cs = statement.conditions.clone();
         cs.extend(probe.iter().cloned());
+        if refused {
+            debug_assert_eq!(satisfy(class, at, &actions, &cs)?, None, "{cs:?}");
+            continue;
+        }
         let Some(f) = satisfy(class, at, &actions, &cs)? else {
             continue;
         };
@@ -1019,6 +1027,30 @@ fn deputy_probe(
 /// ([`deputy_probe`]) look for a request that carries the keys. Such a request without them
 /// is still a grant of the service's class where the evaluator allows it.
 const SOURCE_KEYS: [&str; 2] = ["aws:SourceAccount", "aws:SourceArn"];
+
+/// Whether a guard of `conditions` refuses every request of `probe` by its letters: a
+/// `StringEquals aws:SourceAccount` whose accounts the probe's `StringNotEquals
+/// aws:SourceAccount` all excludes. The first wants the key present with one of its
+/// accounts, the second no value among its own: no request meets both, whatever its other
+/// keys, so the solver would find none (the accounts a guard names are among those the
+/// probes exclude, [`guarded_sources`]).
+fn source_refused(conditions: &[ir::Condition], probe: &[ir::Condition]) -> bool {
+    let source = |c: &&ir::Condition, operator: Operator| {
+        c.operator == op(operator) && c.key.eq_ignore_ascii_case("aws:SourceAccount")
+    };
+    let is_account = |v: &String| v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit());
+    conditions
+        .iter()
+        .filter(|c| source(c, Operator::StringEquals))
+        .any(|guard| {
+            !guard.values.is_empty()
+                && guard.values.iter().all(is_account)
+                && probe
+                    .iter()
+                    .filter(|c| source(c, Operator::StringNotEquals))
+                    .any(|p| guard.values.iter().all(|v| p.values.contains(v)))
+        })
+}
 
 /// The confused-deputy finding of allow `at` at `place`, from what [`deputy_probe`] found:
 /// its first action's request is the evidence (a service needs the repository policy alone).

@@ -376,6 +376,45 @@ struct Plain<'p> {
     met: std::cell::RefCell<BTreeSet<(usize, String)>>,
 }
 
+/// Whether the letters of an allow's guard show a service's request that meets it, as the
+/// solver would find one: each key under one condition of a positive operator without
+/// qualifier (`StringEquals`, `StringLike`, `ArnEquals`, `ArnLike`), one of whose values, its
+/// `*`s taken empty, is a value the solver admits for the key. That value passes its own
+/// condition (a `*` matches nothing as well; a value with `?` is not tried), and a key with a
+/// passing value the solver admits is never refused, nor is a named service's identity or
+/// the tie of `aws:SourceAccount` to the account of `aws:SourceArn`. `false` says nothing.
+fn source_passes(conditions: &[ir::Condition]) -> bool {
+    let positive = [
+        Operator::StringEquals,
+        Operator::StringLike,
+        Operator::ArnEquals,
+        Operator::ArnLike,
+    ];
+    conditions.iter().enumerate().all(|(i, c)| {
+        let key = c.key.to_ascii_lowercase();
+        let Some(&operator) = positive
+            .iter()
+            .find(|&&o| c.operator == ConditionOperator::new(o))
+        else {
+            return false;
+        };
+        let alone = conditions
+            .iter()
+            .enumerate()
+            .all(|(j, d)| j == i || !d.key.eq_ignore_ascii_case(&c.key));
+        alone
+            && c.values.iter().any(|v| {
+                if operator == Operator::StringEquals {
+                    return crate::solve::admits(&key, Kind::Service, v);
+                }
+                let fields = operator == Operator::StringLike || v.splitn(6, ':').count() == 6;
+                fields
+                    && !v.contains(['?', '$'])
+                    && crate::solve::admits(&key, Kind::Service, &v.replace('*', ""))
+            })
+    })
+}
+
 fn is_account(v: &str) -> bool {
     v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit())
 }
@@ -633,18 +672,29 @@ impl<'p> Plain<'p> {
         self.source_arns.iter().all(|&i| {
             let s = &self.policy.statements[i];
             let mut constraints: Option<Vec<Constraint>> = None;
+            // The letters decide the guard for every service alike, when they do.
+            let passes = OnceCell::new();
             s.principal
                 .iter()
                 .flat_map(|p| p.items.iter())
                 .all(|item| match item {
                     PrincipalItem::Service(name) => {
                         let name = name.to_ascii_lowercase();
-                        met.contains(&(i, name.clone())) || {
+                        if met.contains(&(i, name.clone())) {
+                            return true;
+                        }
+                        let letters = *passes.get_or_init(|| source_passes(&s.conditions));
+                        let mut searched = || {
                             let cs = constraints
                                 .get_or_insert_with(|| s.conditions.iter().map(lowered).collect());
                             let refs: Vec<&Constraint> = cs.iter().collect();
                             solve(&self.service(&name), &refs, &[]).is_some()
+                        };
+                        if letters {
+                            debug_assert!(searched(), "the guard of {:?}", s.conditions);
+                            return true;
                         }
+                        searched()
                     }
                     _ => true,
                 })

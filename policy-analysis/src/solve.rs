@@ -993,6 +993,25 @@ fn solve_key_afresh(key: &str, cs: &[&Constraint], info: &KeyInfo, quick: bool) 
     }
 }
 
+/// Whether `value` is one [`solve_key`] may give key `key` (lowercased) of a `kind` caller's
+/// request: the key can be present, and the value lies in its domain and outside its
+/// exclusions. A value of a key's only constraint that passes it and that this admits makes
+/// [`solve_key`]'s answer `Some` (a search never refuses where a value passes).
+pub(crate) fn admits(key: &str, kind: Kind, value: &str) -> bool {
+    let info = key_info(key, kind);
+    if info.presence == Presence::Never {
+        return false;
+    }
+    if !cached_domain(key, &info).matches(value) {
+        return false;
+    }
+    key != "aws:sourcearn"
+        || !cached_nfa("source arn exclusions".to_owned(), || {
+            Nfa::strings(source_arn_exclusions(), true, false)
+        })
+        .matches(value)
+}
+
 thread_local! {
     static DOMAINS: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<Nfa>>> =
         std::cell::RefCell::default();
@@ -1013,7 +1032,7 @@ fn cached_nfa(name: String, make: impl FnOnce() -> Nfa) -> std::rc::Rc<Nfa> {
         if d.len() >= KEY_ANSWERS_KEPT {
             d.clear();
         }
-        let nfa = std::rc::Rc::new(make());
+        let nfa = std::rc::Rc::new(make().remembering());
         d.insert(name, nfa.clone());
         nfa
     })
@@ -1024,7 +1043,7 @@ fn cached_domain(key: &str, info: &KeyInfo) -> std::rc::Rc<Nfa> {
     DOMAINS.with(|d| {
         d.borrow_mut()
             .entry(key.to_owned())
-            .or_insert_with(|| std::rc::Rc::new(Nfa::from_re(&(info.domain)())))
+            .or_insert_with(|| std::rc::Rc::new(Nfa::from_re(&(info.domain)()).remembering()))
             .clone()
     })
 }

@@ -165,12 +165,87 @@ pub(crate) struct Nfa {
 
 /// What is worked out from an automaton once it is built: no part of what it accepts, so
 /// two automata with the same states are equal and hash alike whatever either has worked out.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 struct Derived {
     distances: std::cell::OnceCell<Vec<u32>>,
     shortest: std::cell::OnceCell<Option<String>>,
     /// [`Nfa::bits`].
     bits: std::cell::OnceCell<Option<Bits>>,
+    /// The steps [`Nfa::matches`] took, for an automaton asked about again and again (a
+    /// key's domain, kept per thread): see [`Nfa::remembering`].
+    steps: std::cell::RefCell<Option<Steps>>,
+}
+
+/// The automaton determinized as far as [`Nfa::matches`] walked it: each set of states it
+/// reached, numbered (the start set is 0), and each step taken from one on a character.
+#[derive(Debug)]
+struct Steps {
+    ids: HashMap<Vec<u32>, u32, BuildHasherDefault<StateHasher>>,
+    sets: Vec<Vec<u32>>,
+    next: HashMap<(u32, char), u32, BuildHasherDefault<StateHasher>>,
+    marks: Marks,
+    scratch: Vec<u32>,
+}
+
+/// Past this many steps remembered, [`Nfa::matches`] walks the sets again without
+/// remembering more.
+const STEPS_KEPT: usize = 4096;
+
+impl Steps {
+    fn new(nfa: &Nfa) -> Steps {
+        let mut marks = Marks::new(nfa.states.len());
+        let start = nfa.start_set(&mut marks);
+        let mut ids = HashMap::default();
+        ids.insert(start.clone(), 0);
+        Steps {
+            ids,
+            sets: vec![start],
+            next: HashMap::default(),
+            marks,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// The set reached from set `at` on `c`; `None` past [`STEPS_KEPT`] for a step not
+    /// taken before.
+    fn step(&mut self, nfa: &Nfa, at: u32, c: char) -> Option<u32> {
+        if let Some(&to) = self.next.get(&(at, c)) {
+            return Some(to);
+        }
+        if self.next.len() >= STEPS_KEPT {
+            return None;
+        }
+        nfa.step_into(
+            &self.sets[at as usize],
+            c,
+            &mut self.marks,
+            &mut self.scratch,
+        );
+        let to = match self.ids.get(self.scratch.as_slice()) {
+            Some(&known) => known,
+            None => {
+                let id = self.sets.len() as u32;
+                self.ids.insert(self.scratch.clone(), id);
+                self.sets.push(self.scratch.clone());
+                id
+            }
+        };
+        self.next.insert((at, c), to);
+        Some(to)
+    }
+}
+
+/// A copy keeps what was worked out but not the steps remembered: copies are kept to compare
+/// automata by (the memory of [`solve`]'s answers), not to match strings again and again.
+impl Clone for Derived {
+    fn clone(&self) -> Derived {
+        Derived {
+            distances: self.distances.clone(),
+            shortest: self.shortest.clone(),
+            bits: self.bits.clone(),
+            steps: std::cell::RefCell::default(),
+        }
+    }
 }
 
 /// Sets of an automaton's states as bit sets, for [`Nfa::matches`]: for each state, the
@@ -444,6 +519,35 @@ impl Nfa {
         set.binary_search(&self.accept).is_ok()
     }
 
+    /// The automaton, remembering the steps [`Nfa::matches`] takes ([`Steps`]): for one
+    /// matched against many strings, such as a key's domain. Most automata are matched once
+    /// or twice, where remembering costs more than it saves.
+    pub(crate) fn remembering(self) -> Nfa {
+        *self.derived.steps.borrow_mut() = Some(Steps::new(&self));
+        self
+    }
+
+    /// Whether the automaton accepts `text`; along the steps remembered when it remembers
+    /// them ([`Nfa::remembering`]): the same sets as the walk of [`Nfa::walk_matches`].
+    pub(crate) fn matches(&self, text: &str) -> bool {
+        let mut steps = self.derived.steps.borrow_mut();
+        let Some(steps) = steps.as_mut() else {
+            drop(steps);
+            return self.walk_matches(text);
+        };
+        let mut at = 0;
+        for c in text.chars() {
+            let Some(to) = steps.step(self, at, c) else {
+                return self.walk_matches(text);
+            };
+            if steps.sets[to as usize].is_empty() {
+                return false;
+            }
+            at = to;
+        }
+        self.accepts_set(&steps.sets[at as usize])
+    }
+
     /// The closures of [`Bits`], worked out the first time they are asked for; `None` past
     /// [`BITS_WORDS`] words a set.
     fn bits(&self) -> Option<&Bits> {
@@ -477,8 +581,9 @@ impl Nfa {
             .as_ref()
     }
 
-    /// Whether the automaton accepts `text`.
-    pub(crate) fn matches(&self, text: &str) -> bool {
+    /// Whether the automaton accepts `text`, its sets walked afresh: as bit sets where they
+    /// fit ([`Bits`]), else as lists.
+    fn walk_matches(&self, text: &str) -> bool {
         match self.bits() {
             Some(bits) => self.matches_bits(bits, text),
             None => self.matches_sets(text),
@@ -718,6 +823,7 @@ impl Nfa {
 }
 
 /// One stamp per state: a state is marked when its stamp is the current one.
+#[derive(Debug)]
 struct Marks {
     stamps: Vec<u32>,
     current: u32,
@@ -1890,5 +1996,51 @@ mod tests {
         let none: Vec<&Nfa> = none.iter().collect();
         assert_eq!(shortest_passing(&all, &none), None);
         assert_eq!(solve(&all, &none), Sat::Unknown);
+    }
+
+    #[test]
+    fn remembered_steps_match_as_the_walk_does() {
+        let texts: Vec<String> = {
+            let pieces = ["a", "b", ":", "arn", "aws", "1", "/", "*", "x", "ab"];
+            let mut rng = 0x2545_f491_4f6c_dd1du64;
+            (0..300)
+                .map(|_| {
+                    rng ^= rng << 13;
+                    rng ^= rng >> 7;
+                    rng ^= rng << 17;
+                    let len = (rng % 12) as usize;
+                    (0..len)
+                        .map(|i| pieces[((rng >> (i * 4)) % pieces.len() as u64) as usize])
+                        .collect()
+                })
+                .chain(
+                    [
+                        "arn:aws:s3:::b",
+                        "arn:aws:codebuild:us-east-1:111122223333:project/",
+                    ]
+                    .map(str::to_owned),
+                )
+                .collect()
+        };
+        for (all, none) in random_questions(60).iter().chain(&questions()) {
+            for n in all.iter().chain(none) {
+                let n = n.clone().remembering();
+                for round in 0..3 {
+                    for t in &texts {
+                        assert_eq!(n.matches(t), n.walk_matches(t), "{t:?} ({round}): {n:?}");
+                    }
+                }
+            }
+        }
+        // Past the steps it keeps, an automaton walks its sets again.
+        let any = Nfa::strings(["a*"], true, false).remembering();
+        let many: Vec<String> = (0..2 * STEPS_KEPT as u32)
+            .filter_map(|i| char::from_u32(0x100 + i))
+            .map(|c| format!("a{c}"))
+            .collect();
+        for t in many.iter().chain(&many) {
+            assert!(any.matches(t), "{t:?}");
+            assert!(!any.matches(&t[1..]), "{t:?}");
+        }
     }
 }
