@@ -787,7 +787,7 @@ fn template_body(file: &str, node: &Node, json: bool) -> Body {
             }
         }
         return Body::Unknown(Unknown {
-            what,
+            what: intrinsic_text(&what, inner),
             path: String::new(),
             scope: String::new(),
             offset: node.start,
@@ -1153,9 +1153,9 @@ struct Gen<'s> {
 /// placeholders and [`Unknown`]s. `yaml` when the tree is a YAML template's or policy's: a
 /// number is then the string written (`AWS: 123456789012`), as CloudFormation reads it.
 pub fn generate(node: &Node, sub: Option<&str>, yaml: bool) -> Body {
-    if let Some((what, _)) = intrinsic(node) {
+    if let Some((what, inner)) = intrinsic(node) {
         return Body::Unknown(Unknown {
-            what,
+            what: intrinsic_text(&what, inner),
             path: String::new(),
             scope: String::new(),
             offset: node.start,
@@ -1324,10 +1324,38 @@ fn yaml11_octal(s: &str) -> Option<String> {
     Some(format!("{sign}{value}"))
 }
 
-/// How an intrinsic that leaves a value unknown is named: `!Ref AWS::AccountId`, `Fn::GetAtt`.
+/// How an intrinsic that leaves a value unknown is named, with what it reads as far as the
+/// file writes it: `!Ref RepoArnParam`, `Fn::GetAtt Role.Arn` (of `[Role, Arn]` or `Role.Arn`),
+/// `Fn::ImportValue SharedRepoArn`, `Fn::ImportValue !Sub ${Env}-repo-arn`; otherwise the
+/// function alone (`Fn::Select`).
+/// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getatt.html
+/// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html
 fn intrinsic_text(what: &str, inner: &Node) -> String {
-    match inner.as_str() {
-        Some(name) if what == "!Ref" || what == "Ref" => format!("{what} {name}"),
+    let function = what.trim_start_matches('!').trim_start_matches("Fn::");
+    match function {
+        "Ref" | "ImportValue" => match inner.as_str() {
+            Some(name) => format!("{what} {name}"),
+            None => match intrinsic(inner) {
+                // The name built by another function: `Fn::ImportValue !Sub ${Env}-arn`.
+                Some((w, i)) if function == "ImportValue" => {
+                    let named = intrinsic_text(&w, i);
+                    match (named == w, i.as_str()) {
+                        (true, Some(template)) => format!("{what} {w} {template}"),
+                        _ => format!("{what} {named}"),
+                    }
+                }
+                _ => what.to_owned(),
+            },
+        },
+        "GetAtt" => match (inner.as_str(), inner.items()) {
+            (Some(name), _) => format!("{what} {name}"),
+            (None, [resource, attribute]) => match (resource.as_str(), attribute.as_str()) {
+                (Some(r), Some(a)) => format!("{what} {r}.{a}"),
+                (Some(r), None) => format!("{what} {r}"),
+                _ => what.to_owned(),
+            },
+            _ => what.to_owned(),
+        },
         _ => what.to_owned(),
     }
 }
@@ -1441,14 +1469,16 @@ impl Gen<'_> {
                         self.string(&text);
                         return;
                     }
-                    Err(part) if what.ends_with("Join") => {
+                    // `!Ref RepoArnParam`.
+                    Err(part) if what.ends_with("Join") || what.ends_with("Ref") => {
                         self.unknown(part, node.start, parts);
                         return;
                     }
                     Err(_) => {}
                 }
             }
-            self.unknown(what, node.start, parts);
+            let named = intrinsic(node).map_or(what, |(w, inner)| intrinsic_text(&w, inner));
+            self.unknown(named, node.start, parts);
             return;
         }
         match &node.value {
@@ -1787,10 +1817,44 @@ mod tests {
                     "Statement[0].Principal.AWS[0]",
                     "Statement[0].Principal"
                 ),
-                ("!Ref", "Statement[0].Action[1]", "Statement[0].Action"),
+                (
+                    "!Ref Extra",
+                    "Statement[0].Action[1]",
+                    "Statement[0].Action"
+                ),
             ]
         );
         assert_eq!(&file[unknowns[1].offset..unknowns[1].offset + 4], "!Ref");
+    }
+
+    #[test]
+    fn unknowns_name_what_they_read() {
+        let file = "P: [!Ref Param, {Ref: Other}, !GetAtt Role.Arn, {'Fn::GetAtt': [Role, Arn]}, !ImportValue Shared, {'Fn::ImportValue': !Sub '${Env}-arn'}, {'Fn::ImportValue': {'Fn::Join': ['-', [a, b]]}}, !GetAtt [Role], !Select [0, [a]]]\n";
+        let root = parse_yaml(file).unwrap();
+        let named: Vec<String> = root
+            .get("P")
+            .unwrap()
+            .items()
+            .iter()
+            .map(|n| {
+                let (what, inner) = intrinsic(n).unwrap();
+                intrinsic_text(&what, inner)
+            })
+            .collect();
+        assert_eq!(
+            named,
+            [
+                "!Ref Param",
+                "Ref Other",
+                "!GetAtt Role.Arn",
+                "Fn::GetAtt Role.Arn",
+                "!ImportValue Shared",
+                "Fn::ImportValue !Sub ${Env}-arn",
+                "Fn::ImportValue Fn::Join",
+                "!GetAtt",
+                "!Select"
+            ]
+        );
     }
 
     #[test]
