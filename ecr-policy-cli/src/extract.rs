@@ -126,6 +126,9 @@ pub struct Misread {
 /// the partition, its domain suffix, a stack name the policy does not write, and the stack's
 /// ARN built from them), and the policy is read again with each of them otherwise
 /// ([`Pseudo::alternatives`]): a finding that not every reading has rests on a stand-in.
+/// `AWS::AccountId` is read as a stand-in account the policy names nowhere, and again as each
+/// account the policy names (up to [`MAX_ACCOUNT_READINGS`]), which may be the stack's own: an
+/// account that is the policy's owner is no external account.
 /// `AWS::NoValue` leaves its entry or list item out.
 /// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -139,6 +142,9 @@ pub struct Pseudo {
     pub stand_ins: Vec<String>,
     /// The policy text read with one stand-in otherwise.
     pub alternatives: Vec<Alternative>,
+    /// The accounts the policy names that `AWS::AccountId` is not read as, past
+    /// [`MAX_ACCOUNT_READINGS`].
+    pub accounts_not_read: usize,
 }
 
 /// The policy text read with another value for one pseudo parameter.
@@ -148,6 +154,9 @@ pub struct Alternative {
     pub reading: String,
     pub text: String,
     pub map: OffsetMap,
+    /// The account `AWS::AccountId` is read as in this reading, when it is one the policy
+    /// names (not a stand-in): the policy's owner.
+    pub account: Option<String>,
 }
 
 /// The pseudo parameters read as values.
@@ -222,6 +231,28 @@ fn written_regions(node: &Node, out: &mut Vec<String>) {
 
 /// The most regions the policy writes that `AWS::Region` is read as, besides its stand-in.
 const MAX_REGION_READINGS: usize = 3;
+
+/// The most accounts the policy names that `AWS::AccountId` is read as, besides its stand-in.
+pub const MAX_ACCOUNT_READINGS: usize = 3;
+
+/// The account ids written in the tree's strings and numbers: words of exactly 12 digits
+/// (`111122223333` alone, in an ARN or in a condition).
+/// https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html
+fn written_accounts(node: &Node, out: &mut Vec<String>) {
+    match &node.value {
+        Value::Str(s, _) | Value::Number(s) => {
+            for word in s.split(|c: char| !c.is_ascii_digit()) {
+                if word.len() == 12 && !out.iter().any(|a| a == word) {
+                    out.push(word.to_owned());
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| written_accounts(i, out)),
+        Value::Object(entries) => entries.iter().for_each(|e| written_accounts(&e.2, out)),
+        Value::Tagged(_, inner) => written_accounts(inner, out),
+        _ => {}
+    }
+}
 
 /// The policy text, or why there is none.
 #[derive(Clone, Debug)]
@@ -1184,7 +1215,7 @@ pub fn generate(node: &Node, sub: Option<&str>, yaml: bool) -> Body {
         url_suffix: url_suffix.to_owned(),
         stack_name: fresh_stacks.first().unwrap_or(&stack_names[0]).to_string(),
     };
-    let gen_with = |k: u64, partition: bool, stand_ins: StandIns| {
+    let gen_with = |account: String, partition: bool, stand_ins: StandIns| {
         let mut g = Gen {
             out: String::new(),
             map: OffsetMap::default(),
@@ -1192,7 +1223,7 @@ pub fn generate(node: &Node, sub: Option<&str>, yaml: bool) -> Body {
             misread: Vec::new(),
             sub,
             yaml,
-            stand_in: (999_999_999_999 - k).to_string(),
+            stand_in: account,
             partition,
             stand_ins,
             pseudo: Pseudo::default(),
@@ -1200,7 +1231,8 @@ pub fn generate(node: &Node, sub: Option<&str>, yaml: bool) -> Body {
         g.value(node, &mut Vec::new());
         g
     };
-    let gen = |k: u64, partition: bool| gen_with(k, partition, primary.clone());
+    let stand_in = |k: u64| (999_999_999_999 - k).to_string();
+    let gen = |k: u64, partition: bool| gen_with(stand_in(k), partition, primary.clone());
     let mut g = gen(0, true);
     let mut k = 0;
     // The stand-in must be an account the policy does not name, to stay its owner only.
@@ -1273,12 +1305,28 @@ pub fn generate(node: &Node, sub: Option<&str>, yaml: bool) -> Body {
     }
     let partition = g.partition;
     for (reading, stand_ins) in others {
-        let other = gen_with(k, partition, stand_ins);
+        let other = gen_with(stand_in(k), partition, stand_ins);
         g.pseudo.alternatives.push(Alternative {
             reading,
             text: other.out,
             map: other.map,
+            account: None,
         });
+    }
+    // Each account the policy names may be the stack's own.
+    if g.pseudo.account.is_some() {
+        let mut accounts = Vec::new();
+        written_accounts(node, &mut accounts);
+        g.pseudo.accounts_not_read = accounts.len().saturating_sub(MAX_ACCOUNT_READINGS);
+        for account in accounts.into_iter().take(MAX_ACCOUNT_READINGS) {
+            let other = gen_with(account.clone(), partition, primary.clone());
+            g.pseudo.alternatives.push(Alternative {
+                reading: format!("{ACCOUNT_ID} as {account}"),
+                text: other.out,
+                map: other.map,
+                account: Some(account),
+            });
+        }
     }
     Body::Text {
         text: g.out,
@@ -2065,6 +2113,45 @@ mod tests {
             text.contains(&format!("arn:aws:iam::{account}:root")),
             "{text}"
         );
+    }
+
+    #[test]
+    fn the_account_id_is_read_again_as_each_account_the_policy_names() {
+        let file = "P: {Statement: [{Principal: {AWS: [!Sub 'arn:aws:iam::${AWS::AccountId}:root', 'arn:aws:iam::111122223333:root', 210987654321, '1234567890123']}, Condition: {StringEquals: {aws:SourceAccount: ['444455556666', '777788889999']}}}]}\n";
+        let tree = parse_yaml(file).unwrap();
+        let Body::Text { text, pseudo, .. } = generate(tree.get("P").unwrap(), None, true) else {
+            panic!();
+        };
+        let stand_in = pseudo.account.clone().unwrap();
+        assert!(
+            text.contains(&format!("arn:aws:iam::{stand_in}:root")),
+            "{text}"
+        );
+        // Words of exactly 12 digits, the first three of them; a 13-digit number is none.
+        let read: Vec<(&str, Option<&str>)> = pseudo
+            .alternatives
+            .iter()
+            .map(|a| (a.reading.as_str(), a.account.as_deref()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("AWS::AccountId as 111122223333", Some("111122223333")),
+                ("AWS::AccountId as 210987654321", Some("210987654321")),
+                ("AWS::AccountId as 444455556666", Some("444455556666")),
+            ]
+        );
+        assert_eq!(pseudo.accounts_not_read, 1);
+        assert!(pseudo.alternatives[1]
+            .text
+            .contains("arn:aws:iam::210987654321:root"));
+        // Without `AWS::AccountId`, no reading.
+        let file = "P: {Statement: [{Principal: {AWS: 'arn:aws:iam::111122223333:root'}}]}\n";
+        let tree = parse_yaml(file).unwrap();
+        let Body::Text { pseudo, .. } = generate(tree.get("P").unwrap(), None, true) else {
+            panic!();
+        };
+        assert!(pseudo.alternatives.is_empty());
     }
 
     #[test]

@@ -8,7 +8,9 @@ use crate::api::{
 
 use crate::codes::Code;
 use crate::config::Config;
-use crate::extract::{self, Body, Embedded, FileKind, OffsetMap, PolicyKind, Pseudo, Unknown};
+use crate::extract::{
+    self, Body, Embedded, FileKind, OffsetMap, PolicyKind, Pseudo, Unknown, MAX_ACCOUNT_READINGS,
+};
 use crate::input::{self, Lines, ReadError, SourceFile};
 use crate::tree::{self, Node};
 
@@ -446,27 +448,41 @@ fn check_policy(
         }
     }
     let start = out.len();
-    lint_text(&at, config, e.kind, text, map, unknowns, pseudo, out);
-    if pseudo.stand_ins.is_empty() {
+    let owner = pseudo.account.as_deref().map(|a| (a, true));
+    lint_text(&at, config, e.kind, text, map, unknowns, owner, out);
+    if pseudo.stand_ins.is_empty() && pseudo.alternatives.is_empty() {
         return;
     }
-    // Read with other stand-ins: a finding not every reading has rests on a stand-in.
+    // Read with other stand-ins, and with `AWS::AccountId` as each account the policy names:
+    // a finding not every reading has rests on a stand-in.
     let main: Vec<Report> = out.drain(start..).collect();
     let mut others: Vec<(&str, Vec<Report>)> = pseudo
         .alternatives
         .iter()
         .map(|a| {
             let mut found = Vec::new();
+            let owner = match &a.account {
+                Some(account) => Some((account.as_str(), false)),
+                None => owner,
+            };
             lint_text(
-                &at, config, e.kind, &a.text, &a.map, unknowns, pseudo, &mut found,
+                &at, config, e.kind, &a.text, &a.map, unknowns, owner, &mut found,
             );
             (a.reading.as_str(), found)
         })
         .collect();
-    let mut read_with = format!("read with stand-ins: {}", pseudo.stand_ins.join(", "));
-    if let Some(account) = &pseudo.account {
-        read_with = read_with.replace(account.as_str(), "${AWS::AccountId}");
+    let mut read_with = (!pseudo.stand_ins.is_empty())
+        .then(|| format!("read with stand-ins: {}", pseudo.stand_ins.join(", ")));
+    if let (Some(account), Some(r)) = (&pseudo.account, &mut read_with) {
+        *r = r.replace(account.as_str(), "${AWS::AccountId}");
     }
+    // Past the bound, the accounts `AWS::AccountId` is not read as.
+    let not_read = (pseudo.accounts_not_read > 0).then(|| {
+        format!(
+            "AWS::AccountId read as the first {MAX_ACCOUNT_READINGS} of the {} accounts the policy names",
+            MAX_ACCOUNT_READINGS + pseudo.accounts_not_read
+        )
+    });
     // The same finding at the same place, its message with the stand-ins' values left out.
     let mut values: Vec<&str> = pseudo
         .stand_ins
@@ -477,6 +493,8 @@ fn check_policy(
                 .map(|(_, v)| v.split(' ').next().unwrap_or(v))
         })
         .collect();
+    // The account the policy's owner is written as, in the stand-in reading.
+    values.push("${AWS::AccountId}");
     // The longer first: `amazonaws.com.cn` before `amazonaws.com`.
     values.sort_by_key(|v| std::cmp::Reverse(v.len()));
     let plain = |m: &str| {
@@ -510,7 +528,8 @@ fn check_policy(
                 missing.join(", ")
             ));
         }
-        r.notes.push(read_with.clone());
+        r.notes.extend(read_with.clone());
+        r.notes.extend(not_read.clone());
         out.push(r);
     }
     // Findings only other stand-ins give: once, with the readings that give them.
@@ -529,13 +548,15 @@ fn check_policy(
             "possible: rests on a stand-in; found only when read with {}",
             readings.join(", ")
         ));
-        r.notes.push(read_with.clone());
+        r.notes.extend(read_with.clone());
+        r.notes.extend(not_read.clone());
         out.push(r);
     }
 }
 
-/// The findings on the policy text `text` (read with the stand-ins of `pseudo`), or the error
-/// that it is no policy.
+/// The findings on the policy text `text`, or the error that it is no policy. `owner`: the
+/// account `AWS::AccountId` is read as, the policy's owner, and whether it is a stand-in (the
+/// findings then write `${AWS::AccountId}` for it).
 #[allow(clippy::too_many_arguments)]
 fn lint_text(
     at: &At<'_>,
@@ -544,18 +565,17 @@ fn lint_text(
     text: &str,
     map: &OffsetMap,
     unknowns: &[Unknown],
-    pseudo: &Pseudo,
+    owner: Option<(&str, bool)>,
     out: &mut Vec<Report>,
 ) {
     let allowed = |code| config.allows_in(&at.file.name, None, code);
     let text = Lines::new(text);
     match ParsedPolicy::parse(text.text) {
         Ok(parsed) => {
-            let owner = pseudo.account.as_deref();
-            let lint = lint_config(kind, owner, &parsed, config);
+            let lint = lint_config(kind, owner.map(|(a, _)| a), &parsed, config);
             let start = out.len();
             lint_parsed(at, config, kind, &lint, &text, map, unknowns, &parsed, out);
-            if let Some(account) = owner {
+            if let Some((account, true)) = owner {
                 // The stand-in is no account of the file: findings say what was written.
                 for r in &mut out[start..] {
                     r.message = r.message.replace(account, "${AWS::AccountId}");
