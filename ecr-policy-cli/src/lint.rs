@@ -652,7 +652,8 @@ fn lint_parsed(
             note = format!("possible: {note} cannot be read and may take this away");
             if unread.len() > MAX_UNREAD_ATTRIBUTED {
                 note.push_str(&format!(
-                    " (more than {MAX_UNREAD_ATTRIBUTED} Denies cannot be read: not told apart)"
+                    " ({} Denies cannot be read, more than the {MAX_UNREAD_ATTRIBUTED} read one by one: which of them may is not told)",
+                    unread.len()
                 ));
             }
             possible.push((f, note));
