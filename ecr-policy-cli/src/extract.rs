@@ -235,21 +235,28 @@ const MAX_REGION_READINGS: usize = 3;
 /// The most accounts the policy names that `AWS::AccountId` is read as, besides its stand-in.
 pub const MAX_ACCOUNT_READINGS: usize = 3;
 
-/// The account ids written in the tree's strings and numbers: words of exactly 12 digits
-/// (`111122223333` alone, in an ARN or in a condition).
+/// The account ids written in the tree's strings and numbers, in the order written: words of
+/// exactly 12 digits (`111122223333` alone, in an ARN or in a condition). `seen` holds them
+/// too, so that a file of many accounts is read in linear time.
 /// https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html
-fn written_accounts(node: &Node, out: &mut Vec<String>) {
+fn written_accounts<'n>(
+    node: &'n Node,
+    out: &mut Vec<&'n str>,
+    seen: &mut std::collections::HashSet<&'n str>,
+) {
     match &node.value {
         Value::Str(s, _) | Value::Number(s) => {
             for word in s.split(|c: char| !c.is_ascii_digit()) {
-                if word.len() == 12 && !out.iter().any(|a| a == word) {
-                    out.push(word.to_owned());
+                if word.len() == 12 && seen.insert(word) {
+                    out.push(word);
                 }
             }
         }
-        Value::Array(items) => items.iter().for_each(|i| written_accounts(i, out)),
-        Value::Object(entries) => entries.iter().for_each(|e| written_accounts(&e.2, out)),
-        Value::Tagged(_, inner) => written_accounts(inner, out),
+        Value::Array(items) => items.iter().for_each(|i| written_accounts(i, out, seen)),
+        Value::Object(entries) => entries
+            .iter()
+            .for_each(|e| written_accounts(&e.2, out, seen)),
+        Value::Tagged(_, inner) => written_accounts(inner, out, seen),
         _ => {}
     }
 }
@@ -1316,9 +1323,10 @@ pub fn generate(node: &Node, sub: Option<&str>, yaml: bool) -> Body {
     // Each account the policy names may be the stack's own.
     if g.pseudo.account.is_some() {
         let mut accounts = Vec::new();
-        written_accounts(node, &mut accounts);
+        written_accounts(node, &mut accounts, &mut Default::default());
         g.pseudo.accounts_not_read = accounts.len().saturating_sub(MAX_ACCOUNT_READINGS);
         for account in accounts.into_iter().take(MAX_ACCOUNT_READINGS) {
+            let account = account.to_owned();
             let other = gen_with(account.clone(), partition, primary.clone());
             g.pseudo.alternatives.push(Alternative {
                 reading: format!("{ACCOUNT_ID} as {account}"),
