@@ -126,6 +126,9 @@ pub struct Misread {
 /// the partition, its domain suffix, a stack name the policy does not write, and the stack's
 /// ARN built from them), and the policy is read again with each of them otherwise
 /// ([`Pseudo::alternatives`]): a finding that not every reading has rests on a stand-in.
+/// `AWS::AccountId` is read as a stand-in account the policy names nowhere, and again as each
+/// account the policy names (up to [`MAX_ACCOUNT_READINGS`]), which may be the stack's own: an
+/// account that is the policy's owner is no external account.
 /// `AWS::NoValue` leaves its entry or list item out.
 /// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -139,6 +142,9 @@ pub struct Pseudo {
     pub stand_ins: Vec<String>,
     /// The policy text read with one stand-in otherwise.
     pub alternatives: Vec<Alternative>,
+    /// The accounts the policy names that `AWS::AccountId` is not read as, past
+    /// [`MAX_ACCOUNT_READINGS`].
+    pub accounts_not_read: usize,
 }
 
 /// The policy text read with another value for one pseudo parameter.
@@ -148,6 +154,9 @@ pub struct Alternative {
     pub reading: String,
     pub text: String,
     pub map: OffsetMap,
+    /// The account `AWS::AccountId` is read as in this reading, when it is one the policy
+    /// names (not a stand-in): the policy's owner.
+    pub account: Option<String>,
 }
 
 /// The pseudo parameters read as values.
@@ -222,6 +231,35 @@ fn written_regions(node: &Node, out: &mut Vec<String>) {
 
 /// The most regions the policy writes that `AWS::Region` is read as, besides its stand-in.
 const MAX_REGION_READINGS: usize = 3;
+
+/// The most accounts the policy names that `AWS::AccountId` is read as, besides its stand-in.
+pub const MAX_ACCOUNT_READINGS: usize = 3;
+
+/// The account ids written in the tree's strings and numbers, in the order written: words of
+/// exactly 12 digits (`111122223333` alone, in an ARN or in a condition). `seen` holds them
+/// too, so that a file of many accounts is read in linear time.
+/// https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html
+fn written_accounts<'n>(
+    node: &'n Node,
+    out: &mut Vec<&'n str>,
+    seen: &mut std::collections::HashSet<&'n str>,
+) {
+    match &node.value {
+        Value::Str(s, _) | Value::Number(s) => {
+            for word in s.split(|c: char| !c.is_ascii_digit()) {
+                if word.len() == 12 && seen.insert(word) {
+                    out.push(word);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| written_accounts(i, out, seen)),
+        Value::Object(entries) => entries
+            .iter()
+            .for_each(|e| written_accounts(&e.2, out, seen)),
+        Value::Tagged(_, inner) => written_accounts(inner, out, seen),
+        _ => {}
+    }
+}
 
 /// The policy text, or why there is none.
 #[derive(Clone, Debug)]
@@ -787,7 +825,7 @@ fn template_body(file: &str, node: &Node, json: bool) -> Body {
             }
         }
         return Body::Unknown(Unknown {
-            what,
+            what: intrinsic_text(&what, inner),
             path: String::new(),
             scope: String::new(),
             offset: node.start,
@@ -1153,9 +1191,9 @@ struct Gen<'s> {
 /// placeholders and [`Unknown`]s. `yaml` when the tree is a YAML template's or policy's: a
 /// number is then the string written (`AWS: 123456789012`), as CloudFormation reads it.
 pub fn generate(node: &Node, sub: Option<&str>, yaml: bool) -> Body {
-    if let Some((what, _)) = intrinsic(node) {
+    if let Some((what, inner)) = intrinsic(node) {
         return Body::Unknown(Unknown {
-            what,
+            what: intrinsic_text(&what, inner),
             path: String::new(),
             scope: String::new(),
             offset: node.start,
@@ -1184,7 +1222,7 @@ pub fn generate(node: &Node, sub: Option<&str>, yaml: bool) -> Body {
         url_suffix: url_suffix.to_owned(),
         stack_name: fresh_stacks.first().unwrap_or(&stack_names[0]).to_string(),
     };
-    let gen_with = |k: u64, partition: bool, stand_ins: StandIns| {
+    let gen_with = |account: String, partition: bool, stand_ins: StandIns| {
         let mut g = Gen {
             out: String::new(),
             map: OffsetMap::default(),
@@ -1192,7 +1230,7 @@ pub fn generate(node: &Node, sub: Option<&str>, yaml: bool) -> Body {
             misread: Vec::new(),
             sub,
             yaml,
-            stand_in: (999_999_999_999 - k).to_string(),
+            stand_in: account,
             partition,
             stand_ins,
             pseudo: Pseudo::default(),
@@ -1200,7 +1238,8 @@ pub fn generate(node: &Node, sub: Option<&str>, yaml: bool) -> Body {
         g.value(node, &mut Vec::new());
         g
     };
-    let gen = |k: u64, partition: bool| gen_with(k, partition, primary.clone());
+    let stand_in = |k: u64| (999_999_999_999 - k).to_string();
+    let gen = |k: u64, partition: bool| gen_with(stand_in(k), partition, primary.clone());
     let mut g = gen(0, true);
     let mut k = 0;
     // The stand-in must be an account the policy does not name, to stay its owner only.
@@ -1273,12 +1312,29 @@ pub fn generate(node: &Node, sub: Option<&str>, yaml: bool) -> Body {
     }
     let partition = g.partition;
     for (reading, stand_ins) in others {
-        let other = gen_with(k, partition, stand_ins);
+        let other = gen_with(stand_in(k), partition, stand_ins);
         g.pseudo.alternatives.push(Alternative {
             reading,
             text: other.out,
             map: other.map,
+            account: None,
         });
+    }
+    // Each account the policy names may be the stack's own.
+    if g.pseudo.account.is_some() {
+        let mut accounts = Vec::new();
+        written_accounts(node, &mut accounts, &mut Default::default());
+        g.pseudo.accounts_not_read = accounts.len().saturating_sub(MAX_ACCOUNT_READINGS);
+        for account in accounts.into_iter().take(MAX_ACCOUNT_READINGS) {
+            let account = account.to_owned();
+            let other = gen_with(account.clone(), partition, primary.clone());
+            g.pseudo.alternatives.push(Alternative {
+                reading: format!("{ACCOUNT_ID} as {account}"),
+                text: other.out,
+                map: other.map,
+                account: Some(account),
+            });
+        }
     }
     Body::Text {
         text: g.out,
@@ -1324,10 +1380,38 @@ fn yaml11_octal(s: &str) -> Option<String> {
     Some(format!("{sign}{value}"))
 }
 
-/// How an intrinsic that leaves a value unknown is named: `!Ref AWS::AccountId`, `Fn::GetAtt`.
+/// How an intrinsic that leaves a value unknown is named, with what it reads as far as the
+/// file writes it: `!Ref RepoArnParam`, `Fn::GetAtt Role.Arn` (of `[Role, Arn]` or `Role.Arn`),
+/// `Fn::ImportValue SharedRepoArn`, `Fn::ImportValue !Sub ${Env}-repo-arn`; otherwise the
+/// function alone (`Fn::Select`).
+/// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getatt.html
+/// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html
 fn intrinsic_text(what: &str, inner: &Node) -> String {
-    match inner.as_str() {
-        Some(name) if what == "!Ref" || what == "Ref" => format!("{what} {name}"),
+    let function = what.trim_start_matches('!').trim_start_matches("Fn::");
+    match function {
+        "Ref" | "ImportValue" => match inner.as_str() {
+            Some(name) => format!("{what} {name}"),
+            None => match intrinsic(inner) {
+                // The name built by another function: `Fn::ImportValue !Sub ${Env}-arn`.
+                Some((w, i)) if function == "ImportValue" => {
+                    let named = intrinsic_text(&w, i);
+                    match (named == w, i.as_str()) {
+                        (true, Some(template)) => format!("{what} {w} {template}"),
+                        _ => format!("{what} {named}"),
+                    }
+                }
+                _ => what.to_owned(),
+            },
+        },
+        "GetAtt" => match (inner.as_str(), inner.items()) {
+            (Some(name), _) => format!("{what} {name}"),
+            (None, [resource, attribute]) => match (resource.as_str(), attribute.as_str()) {
+                (Some(r), Some(a)) => format!("{what} {r}.{a}"),
+                (Some(r), None) => format!("{what} {r}"),
+                _ => what.to_owned(),
+            },
+            _ => what.to_owned(),
+        },
         _ => what.to_owned(),
     }
 }
@@ -1441,14 +1525,16 @@ impl Gen<'_> {
                         self.string(&text);
                         return;
                     }
-                    Err(part) if what.ends_with("Join") => {
+                    // `!Ref RepoArnParam`.
+                    Err(part) if what.ends_with("Join") || what.ends_with("Ref") => {
                         self.unknown(part, node.start, parts);
                         return;
                     }
                     Err(_) => {}
                 }
             }
-            self.unknown(what, node.start, parts);
+            let named = intrinsic(node).map_or(what, |(w, inner)| intrinsic_text(&w, inner));
+            self.unknown(named, node.start, parts);
             return;
         }
         match &node.value {
@@ -1787,10 +1873,44 @@ mod tests {
                     "Statement[0].Principal.AWS[0]",
                     "Statement[0].Principal"
                 ),
-                ("!Ref", "Statement[0].Action[1]", "Statement[0].Action"),
+                (
+                    "!Ref Extra",
+                    "Statement[0].Action[1]",
+                    "Statement[0].Action"
+                ),
             ]
         );
         assert_eq!(&file[unknowns[1].offset..unknowns[1].offset + 4], "!Ref");
+    }
+
+    #[test]
+    fn unknowns_name_what_they_read() {
+        let file = "P: [!Ref Param, {Ref: Other}, !GetAtt Role.Arn, {'Fn::GetAtt': [Role, Arn]}, !ImportValue Shared, {'Fn::ImportValue': !Sub '${Env}-arn'}, {'Fn::ImportValue': {'Fn::Join': ['-', [a, b]]}}, !GetAtt [Role], !Select [0, [a]]]\n";
+        let root = parse_yaml(file).unwrap();
+        let named: Vec<String> = root
+            .get("P")
+            .unwrap()
+            .items()
+            .iter()
+            .map(|n| {
+                let (what, inner) = intrinsic(n).unwrap();
+                intrinsic_text(&what, inner)
+            })
+            .collect();
+        assert_eq!(
+            named,
+            [
+                "!Ref Param",
+                "Ref Other",
+                "!GetAtt Role.Arn",
+                "Fn::GetAtt Role.Arn",
+                "!ImportValue Shared",
+                "Fn::ImportValue !Sub ${Env}-arn",
+                "Fn::ImportValue Fn::Join",
+                "!GetAtt",
+                "!Select"
+            ]
+        );
     }
 
     #[test]
@@ -2001,6 +2121,45 @@ mod tests {
             text.contains(&format!("arn:aws:iam::{account}:root")),
             "{text}"
         );
+    }
+
+    #[test]
+    fn the_account_id_is_read_again_as_each_account_the_policy_names() {
+        let file = "P: {Statement: [{Principal: {AWS: [!Sub 'arn:aws:iam::${AWS::AccountId}:root', 'arn:aws:iam::111122223333:root', 210987654321, '1234567890123']}, Condition: {StringEquals: {aws:SourceAccount: ['444455556666', '777788889999']}}}]}\n";
+        let tree = parse_yaml(file).unwrap();
+        let Body::Text { text, pseudo, .. } = generate(tree.get("P").unwrap(), None, true) else {
+            panic!();
+        };
+        let stand_in = pseudo.account.clone().unwrap();
+        assert!(
+            text.contains(&format!("arn:aws:iam::{stand_in}:root")),
+            "{text}"
+        );
+        // Words of exactly 12 digits, the first three of them; a 13-digit number is none.
+        let read: Vec<(&str, Option<&str>)> = pseudo
+            .alternatives
+            .iter()
+            .map(|a| (a.reading.as_str(), a.account.as_deref()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("AWS::AccountId as 111122223333", Some("111122223333")),
+                ("AWS::AccountId as 210987654321", Some("210987654321")),
+                ("AWS::AccountId as 444455556666", Some("444455556666")),
+            ]
+        );
+        assert_eq!(pseudo.accounts_not_read, 1);
+        assert!(pseudo.alternatives[1]
+            .text
+            .contains("arn:aws:iam::210987654321:root"));
+        // Without `AWS::AccountId`, no reading.
+        let file = "P: {Statement: [{Principal: {AWS: 'arn:aws:iam::111122223333:root'}}]}\n";
+        let tree = parse_yaml(file).unwrap();
+        let Body::Text { pseudo, .. } = generate(tree.get("P").unwrap(), None, true) else {
+            panic!();
+        };
+        assert!(pseudo.alternatives.is_empty());
     }
 
     #[test]

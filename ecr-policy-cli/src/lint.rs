@@ -8,7 +8,9 @@ use crate::api::{
 
 use crate::codes::Code;
 use crate::config::Config;
-use crate::extract::{self, Body, Embedded, FileKind, OffsetMap, PolicyKind, Pseudo, Unknown};
+use crate::extract::{
+    self, Body, Embedded, FileKind, OffsetMap, PolicyKind, Pseudo, Unknown, MAX_ACCOUNT_READINGS,
+};
 use crate::input::{self, Lines, ReadError, SourceFile};
 use crate::tree::{self, Node};
 
@@ -446,27 +448,41 @@ fn check_policy(
         }
     }
     let start = out.len();
-    lint_text(&at, config, e.kind, text, map, unknowns, pseudo, out);
-    if pseudo.stand_ins.is_empty() {
+    let owner = pseudo.account.as_deref().map(|a| (a, true));
+    lint_text(&at, config, e.kind, text, map, unknowns, owner, out);
+    if pseudo.stand_ins.is_empty() && pseudo.alternatives.is_empty() {
         return;
     }
-    // Read with other stand-ins: a finding not every reading has rests on a stand-in.
+    // Read with other stand-ins, and with `AWS::AccountId` as each account the policy names:
+    // a finding not every reading has rests on a stand-in.
     let main: Vec<Report> = out.drain(start..).collect();
     let mut others: Vec<(&str, Vec<Report>)> = pseudo
         .alternatives
         .iter()
         .map(|a| {
             let mut found = Vec::new();
+            let owner = match &a.account {
+                Some(account) => Some((account.as_str(), false)),
+                None => owner,
+            };
             lint_text(
-                &at, config, e.kind, &a.text, &a.map, unknowns, pseudo, &mut found,
+                &at, config, e.kind, &a.text, &a.map, unknowns, owner, &mut found,
             );
             (a.reading.as_str(), found)
         })
         .collect();
-    let mut read_with = format!("read with stand-ins: {}", pseudo.stand_ins.join(", "));
-    if let Some(account) = &pseudo.account {
-        read_with = read_with.replace(account.as_str(), "${AWS::AccountId}");
+    let mut read_with = (!pseudo.stand_ins.is_empty())
+        .then(|| format!("read with stand-ins: {}", pseudo.stand_ins.join(", ")));
+    if let (Some(account), Some(r)) = (&pseudo.account, &mut read_with) {
+        *r = r.replace(account.as_str(), "${AWS::AccountId}");
     }
+    // Past the bound, the accounts `AWS::AccountId` is not read as.
+    let not_read = (pseudo.accounts_not_read > 0).then(|| {
+        format!(
+            "AWS::AccountId read as the first {MAX_ACCOUNT_READINGS} of the {} accounts the policy names",
+            MAX_ACCOUNT_READINGS + pseudo.accounts_not_read
+        )
+    });
     // The same finding at the same place, its message with the stand-ins' values left out.
     let mut values: Vec<&str> = pseudo
         .stand_ins
@@ -477,6 +493,8 @@ fn check_policy(
                 .map(|(_, v)| v.split(' ').next().unwrap_or(v))
         })
         .collect();
+    // The account the policy's owner is written as, in the stand-in reading.
+    values.push("${AWS::AccountId}");
     // The longer first: `amazonaws.com.cn` before `amazonaws.com`.
     values.sort_by_key(|v| std::cmp::Reverse(v.len()));
     let plain = |m: &str| {
@@ -510,7 +528,8 @@ fn check_policy(
                 missing.join(", ")
             ));
         }
-        r.notes.push(read_with.clone());
+        r.notes.extend(read_with.clone());
+        r.notes.extend(not_read.clone());
         out.push(r);
     }
     // Findings only other stand-ins give: once, with the readings that give them.
@@ -529,13 +548,15 @@ fn check_policy(
             "possible: rests on a stand-in; found only when read with {}",
             readings.join(", ")
         ));
-        r.notes.push(read_with.clone());
+        r.notes.extend(read_with.clone());
+        r.notes.extend(not_read.clone());
         out.push(r);
     }
 }
 
-/// The findings on the policy text `text` (read with the stand-ins of `pseudo`), or the error
-/// that it is no policy.
+/// The findings on the policy text `text`, or the error that it is no policy. `owner`: the
+/// account `AWS::AccountId` is read as, the policy's owner, and whether it is a stand-in (the
+/// findings then write `${AWS::AccountId}` for it).
 #[allow(clippy::too_many_arguments)]
 fn lint_text(
     at: &At<'_>,
@@ -544,18 +565,17 @@ fn lint_text(
     text: &str,
     map: &OffsetMap,
     unknowns: &[Unknown],
-    pseudo: &Pseudo,
+    owner: Option<(&str, bool)>,
     out: &mut Vec<Report>,
 ) {
     let allowed = |code| config.allows_in(&at.file.name, None, code);
     let text = Lines::new(text);
     match ParsedPolicy::parse(text.text) {
         Ok(parsed) => {
-            let owner = pseudo.account.as_deref();
-            let lint = lint_config(kind, owner, &parsed, config);
+            let lint = lint_config(kind, owner.map(|(a, _)| a), &parsed, config);
             let start = out.len();
             lint_parsed(at, config, kind, &lint, &text, map, unknowns, &parsed, out);
-            if let Some(account) = owner {
+            if let Some((account, true)) = owner {
                 // The stand-in is no account of the file: findings say what was written.
                 for r in &mut out[start..] {
                     r.message = r.message.replace(account, "${AWS::AccountId}");
@@ -619,18 +639,25 @@ fn lint_parsed(
             is_grant(f.code) && applies_to(kind, f.code, &f.message)
         });
         findings.extend(certain);
-        let named: Vec<String> = unread
-            .iter()
-            .map(|(i, what, offset)| {
-                let (line, column) = at.lines.line_column(*offset);
-                format!("the Deny of Statement[{i}] ({what}, line {line} column {column})")
-            })
-            .collect();
-        let note = format!(
-            "possible: {} cannot be read and may take this away",
-            named.join(", ")
-        );
-        possible.extend(maybe.into_iter().map(|f| (f, note.clone())));
+        let name = |k: usize| {
+            let (i, what, offset) = &unread[k];
+            let (line, column) = at.lines.line_column(*offset);
+            format!("the Deny of Statement[{i}] ({what}, line {line} column {column})")
+        };
+        for (f, by) in maybe {
+            let mut note = match by.as_slice() {
+                [] => (0..unread.len()).map(name).collect::<Vec<_>>().join(", "),
+                by => by.iter().map(|&k| name(k)).collect::<Vec<_>>().join(", "),
+            };
+            note = format!("possible: {note} cannot be read and may take this away");
+            if unread.len() > MAX_UNREAD_ATTRIBUTED {
+                note.push_str(&format!(
+                    " ({} Denies cannot be read, more than the {MAX_UNREAD_ATTRIBUTED} read one by one: which of them may is not told)",
+                    unread.len()
+                ));
+            }
+            possible.push((f, note));
+        }
     } else if let Some((widened, rest)) = widen_denies(parsed, unknowns) {
         // What is granted past the widest reach of those Denies is granted whatever their
         // unknown values are.
@@ -699,21 +726,58 @@ fn unread_denies(
             out.push((i, format!("{} at {}", u.what, u.path), u.offset));
         }
     }
-    (!out.is_empty()).then_some(out)
+    if out.is_empty() {
+        return None;
+    }
+    // Beside them, a Deny whose unknowns are all in its `Condition` is read the same way: at
+    // its widest (no condition: it always applies) and without it, so that what it could
+    // take away is possible and what it cannot touch certain. (Alone, it is widened by
+    // [`widen_denies`] instead.)
+    for u in unknowns {
+        let Some(i) = statement_index(&u.path) else {
+            continue;
+        };
+        let in_condition = |v: &Unknown| {
+            v.path
+                .strip_prefix(&format!("Statement[{i}].Condition"))
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        };
+        let deny = parsed
+            .document
+            .statements
+            .get(i)
+            .is_some_and(|s| s.effect == Effect::Deny);
+        let only_condition = unknowns
+            .iter()
+            .filter(|v| statement_index(&v.path) == Some(i))
+            .all(in_condition);
+        if deny && only_condition && !out.iter().any(|(k, _, _)| *k == i) {
+            out.push((i, format!("{} at {}", u.what, u.path), u.offset));
+        }
+    }
+    out.sort_by_key(|(i, _, _)| *i);
+    Some(out)
 }
+
+/// The most Denies that cannot be read which are each read alone at their widest, to tell
+/// which of them may take a finding away: past it, a possible finding names them all.
+const MAX_UNREAD_ATTRIBUTED: usize = 4;
 
 /// The findings `keep` selects past the unread Denies (see [`unread_denies`]): those of the
 /// policy with each of them at its widest (every principal, every action, no condition when
 /// its condition is unknown too), which hold whatever they are, and those of the policy
-/// without them which the widest reading does not have, with the Deny that may take each
-/// away. Findings that other unknowns sway are left out of both.
+/// without them which the widest reading does not have, with the Denies that may take each
+/// away (indices into `unread`; empty for all of them). Up to [`MAX_UNREAD_ATTRIBUTED`]
+/// Denies, each is also read alone at its widest, the others left out, and names the
+/// findings that reading does not have: at most that many readings more, past it none.
+/// Findings that other unknowns sway are left out of both.
 fn past_unread_denies(
     parsed: &ParsedPolicy,
     lint: &LintConfig,
     unread: &[(usize, String, usize)],
     unknowns: &[Unknown],
     keep: &dyn Fn(&Finding) -> bool,
-) -> (Vec<Finding>, Vec<Finding>) {
+) -> (Vec<Finding>, Vec<(Finding, Vec<usize>)>) {
     let is_unread = |i: usize| unread.iter().any(|(k, _, _)| *k == i);
     let rest: Vec<Unknown> = unknowns
         .iter()
@@ -785,42 +849,58 @@ fn past_unread_denies(
         .filter(|f| keep(f) && !swayed_by(&f.path, f.code, f.statement, &rest, &denies))
         .map(located)
         .collect();
-    // Without them: statement k of that policy is statement `kept[k]` of the written one.
-    let mut narrow = doc;
-    let kept: Vec<usize> = (0..items.len()).filter(|&i| !is_unread(i)).collect();
-    let without: Vec<serde_json::Value> = statements(&mut {
-        let mut d = narrow.clone();
-        d.insert("Statement".into(), serde_json::Value::Array(items));
-        d
-    })
-    .into_iter()
-    .enumerate()
-    .filter(|(i, _)| !is_unread(*i))
-    .map(|(_, v)| v)
-    .collect();
-    narrow.insert("Statement".into(), serde_json::Value::Array(without));
-    let mut maybe = Vec::new();
-    for mut f in lint_doc(&narrow) {
-        if let Some(k) = f.statement {
+    // The policy with only the unread Denies `with` (at their widest), the others left out;
+    // its findings' statements and paths those of the written policy.
+    let only = |with: &[usize]| -> Vec<Finding> {
+        let mut d = doc.clone();
+        let kept: Vec<usize> = (0..items.len())
+            .filter(|&i| !is_unread(i) || with.contains(&i))
+            .collect();
+        let chosen: Vec<serde_json::Value> = kept.iter().map(|&i| items[i].clone()).collect();
+        d.insert("Statement".into(), serde_json::Value::Array(chosen));
+        let mut found = lint_doc(&d);
+        // Statement k of that policy is statement `kept[k]` of the written one.
+        found.retain_mut(|f| {
+            let Some(k) = f.statement else {
+                return true;
+            };
             let Some(&i) = kept.get(k) else {
-                continue;
+                return false;
             };
             let from = format!("Statement[{k}]");
             if let Some(tail) = f.path.strip_prefix(&from) {
                 f.path = format!("Statement[{i}]{tail}");
             }
             f.statement = Some(i);
+            true
+        });
+        found
+    };
+    let same =
+        |a: &Finding, b: &Finding| (a.code, &a.path, &a.message) == (b.code, &b.path, &b.message);
+    let mut maybe: Vec<(Finding, Vec<usize>)> = only(&[])
+        .into_iter()
+        .filter(|f| {
+            keep(f)
+                && !swayed_by(&f.path, f.code, f.statement, &rest, &denies)
+                && !certain.iter().any(|c| same(c, f))
+        })
+        .map(|f| (located(f), Vec::new()))
+        .collect();
+    if maybe.is_empty() {
+        return (certain, maybe);
+    }
+    if unread.len() == 1 {
+        maybe.iter_mut().for_each(|(_, by)| by.push(0));
+    } else if unread.len() <= MAX_UNREAD_ATTRIBUTED {
+        for (k, (i, _, _)) in unread.iter().enumerate() {
+            let alone = only(&[*i]);
+            for (f, by) in &mut maybe {
+                if !alone.iter().any(|a| same(a, f)) {
+                    by.push(k);
+                }
+            }
         }
-        if !keep(&f)
-            || swayed_by(&f.path, f.code, f.statement, &rest, &denies)
-            || certain
-                .iter()
-                .any(|c| (c.code, &c.path, &c.message) == (f.code, &f.path, &f.message))
-        {
-            continue;
-        }
-        let f = located(f);
-        maybe.push(f);
     }
     (certain, maybe)
 }
@@ -1094,7 +1174,9 @@ mod tests {
             past_unread_denies(&parsed, &LintConfig::default(), &unread, &unknowns, &grants);
         let paths = |f: &[Finding]| f.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
         assert_eq!(paths(&certain), ["Statement[0].Principal"]);
-        assert_eq!(paths(&maybe), ["Statement[1].Principal"]);
+        let maybe_paths: Vec<&str> = maybe.iter().map(|(f, _)| f.path.as_str()).collect();
+        assert_eq!(maybe_paths, ["Statement[1].Principal"]);
+        assert_eq!(maybe[0].1, [0]);
         // An Allow, or a Deny whose Effect is unknown, may grant: not read so.
         let effect = Unknown {
             path: "Statement[2].Effect".to_owned(),
@@ -1106,6 +1188,43 @@ mod tests {
             ..unknown("Statement[0].Action")
         };
         assert!(unread_denies(&parsed, &[allow]).is_none());
+    }
+
+    #[test]
+    fn a_deny_unknown_in_its_condition_beside_an_unread_one_makes_what_it_could_take_possible() {
+        // Statement[3]'s principal and Statement[4]'s condition are unknown.
+        let text = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"},{"Effect":"Allow","Principal":"*","Action":"ecr:PutImage"},{"Effect":"Allow","Principal":"*","Action":"ecr:BatchDeleteImage"},{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::000000000000:root"},"Action":"ecr:BatchDeleteImage"},{"Effect":"Deny","Principal":"*","Action":"ecr:PutImage","Condition":{"StringNotEquals":{"aws:SourceVpce":"unknown"}}}]}"#;
+        let parsed = ParsedPolicy::parse(text).unwrap();
+        let at = |path: &str| Unknown {
+            path: path.to_owned(),
+            ..unknown("")
+        };
+        let unknowns = [
+            at("Statement[3].Principal.AWS[0]"),
+            at("Statement[4].Condition.StringNotEquals.aws:SourceVpce[0]"),
+        ];
+        let unread = unread_denies(&parsed, &unknowns).unwrap();
+        let read: Vec<usize> = unread.iter().map(|u| u.0).collect();
+        assert_eq!(read, [3, 4]);
+        let grants = |f: &Finding| is_grant(f.code);
+        let (certain, maybe) =
+            past_unread_denies(&parsed, &LintConfig::default(), &unread, &unknowns, &grants);
+        let paths = |f: &[Finding]| f.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
+        assert_eq!(paths(&certain), ["Statement[0].Principal"]);
+        let maybe: Vec<(&str, &[usize])> = maybe
+            .iter()
+            .map(|(f, by)| (f.path.as_str(), by.as_slice()))
+            .collect();
+        // Each possible grant names the one Deny that may take it away.
+        assert_eq!(
+            maybe,
+            [
+                ("Statement[1].Principal", &[1][..]),
+                ("Statement[2].Principal", &[0][..])
+            ]
+        );
+        // Alone, a Deny unknown only in its condition is widened, not read so.
+        assert!(unread_denies(&parsed, &unknowns[1..]).is_none());
     }
 
     #[test]
