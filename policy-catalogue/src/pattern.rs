@@ -256,28 +256,34 @@ impl ActionPattern {
                 text: pattern.to_string(),
             });
         }
-        let Some((service, name)) = pattern.split_once(':') else {
+        // One pass over the bytes each side of the first ':', in the order the reasons are
+        // given (a list holds hundreds of patterns, each read once).
+        let bytes = pattern.as_bytes();
+        let Some(colon) = bytes.iter().position(|&b| b == b':') else {
             return fail("expected \"*\" or \"service:name\" with a wildcard in the name");
         };
+        let (service, name) = (&bytes[..colon], &bytes[colon + 1..]);
         if service.is_empty() {
             return fail("the service prefix is empty");
         }
         if !service
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            .iter()
+            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         {
             return fail("the service prefix may contain only a-z, 0-9 and -");
         }
         if name.is_empty() {
             return fail("the action name is empty");
         }
-        if !name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'*' || b == b'?')
-        {
-            return fail("the action name may contain only A-Z, a-z, 0-9, * and ?");
+        let mut wildcard = false;
+        for &b in name {
+            if b == b'*' || b == b'?' {
+                wildcard = true;
+            } else if !b.is_ascii_alphanumeric() {
+                return fail("the action name may contain only A-Z, a-z, 0-9, * and ?");
+            }
         }
-        if !name.contains(['*', '?']) {
+        if !wildcard {
             return fail("it has no wildcard: it is an action, not a pattern");
         }
         Ok(ActionPattern {
@@ -473,6 +479,59 @@ mod tests {
             }
         }
         assert!(agreed > 1000, "too few matches to compare: {agreed}");
+    }
+
+    /// Every text of up to five bytes from an alphabet of the characters each rule turns on:
+    /// the reasons come in the order the checks are documented, and a pattern is always valid
+    /// action text (the document reader leans on it to check a pattern once).
+    #[test]
+    fn patterns_are_checked_in_order_and_are_action_text() {
+        let alphabet = [b'*', b'?', b':', b'a', b'B', b'0', b'-', b'_', b' '];
+        let mut accepted = 0;
+        for len in 0..=5u32 {
+            for mut n in 0..alphabet.len().pow(len) {
+                let mut text = String::new();
+                for _ in 0..len {
+                    text.push(char::from(alphabet[n % alphabet.len()]));
+                    n /= alphabet.len();
+                }
+                let expected = if text == "*" {
+                    None
+                } else if let Some((service, name)) = text.split_once(':') {
+                    if service.is_empty() {
+                        Some("the service prefix is empty")
+                    } else if !service
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    {
+                        Some("the service prefix may contain only a-z, 0-9 and -")
+                    } else if name.is_empty() {
+                        Some("the action name is empty")
+                    } else if !name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '*' || c == '?')
+                    {
+                        Some("the action name may contain only A-Z, a-z, 0-9, * and ?")
+                    } else if !name.contains(['*', '?']) {
+                        Some("it has no wildcard: it is an action, not a pattern")
+                    } else {
+                        None
+                    }
+                } else {
+                    Some("expected \"*\" or \"service:name\" with a wildcard in the name")
+                };
+                match ActionPattern::new(&text) {
+                    Ok(p) => {
+                        assert_eq!(expected, None, "{text:?}");
+                        assert_eq!(p.as_str(), text);
+                        assert!(crate::checks::check_action_text(&text).is_ok(), "{text:?}");
+                        accepted += 1;
+                    }
+                    Err(e) => assert_eq!(Some(e.reason), expected, "{text:?}"),
+                }
+            }
+        }
+        assert!(accepted > 500, "too few patterns: {accepted}");
     }
 
     #[test]

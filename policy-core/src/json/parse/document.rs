@@ -700,8 +700,13 @@ impl<'a> DocumentReader<'a> {
         let (v, at) = self.string("an action string such as \"ecr:BatchGetImage\"")?;
         self.mark(at);
         let item = ActionItem::parse(&v);
-        // A catalogue action is well-formed by definition; check the text of anything else.
-        let known = matches!(item, ActionItem::Ecr(_) | ActionItem::Public(_));
+        // A catalogue action is well-formed by definition, and so is a pattern: its rules
+        // (`*`, or a service of a-z, 0-9 and - and a name of letters, digits, `*` and `?`) are
+        // narrower than those of the action text. Check the text of anything else.
+        let known = matches!(
+            item,
+            ActionItem::Ecr(_) | ActionItem::Public(_) | ActionItem::Pattern(_)
+        );
         let checked = if known {
             Ok(())
         } else {
