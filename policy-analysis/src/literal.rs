@@ -60,7 +60,7 @@ use crate::findings::{self, Finding, Granted};
 use crate::ir::{self, ActionSet, Effect, PrincipalItem};
 use crate::keys::Kind;
 use crate::ranges::IpSet;
-use crate::solve::{fresh_account, solve, Choice, Identity, Who, Witness};
+use crate::solve::{first_account_but, fresh_account, solve, Choice, Identity, Who, Witness};
 
 /// The findings of a policy decided by its letters, and the owning account they assume (the
 /// stand-in the engine picks when the options name none).
@@ -1189,46 +1189,6 @@ impl Granted for Pending<'_, '_> {
         self.plain
             .grant(self.k, self.first, None)
             .filter(|g| g.statements == [self.statement])
-    }
-}
-
-/// The first twelve-digit string, in the solver's order, that is none of `excluded`: the digits
-/// the accounts hold in ascending order, then the least digit they do not hold.
-fn first_account_but(excluded: &[String]) -> String {
-    let mut held = [false; 10];
-    for a in excluded {
-        for b in a.bytes() {
-            held[usize::from(b - b'0')] = true;
-        }
-    }
-    let mut digits: Vec<u8> = (b'0'..=b'9')
-        .filter(|d| held[usize::from(d - b'0')])
-        .collect();
-    if let Some(other) = (b'0'..=b'9').find(|d| !held[usize::from(d - b'0')]) {
-        digits.push(other);
-    }
-    // Sorted once (the named accounts come sorted already) and searched by halves.
-    let mut excluded: Vec<&[u8]> = excluded.iter().map(String::as_bytes).collect();
-    excluded.sort_unstable();
-    // An odometer over `digits`: at most one step more than there are accounts.
-    let mut at = [0usize; 12];
-    loop {
-        let mut candidate = [0u8; 12];
-        for (c, &i) in candidate.iter_mut().zip(&at) {
-            *c = digits[i];
-        }
-        if excluded.binary_search(&candidate.as_slice()).is_err() {
-            return candidate.iter().map(|&b| char::from(b)).collect();
-        }
-        let mut i = 11;
-        loop {
-            at[i] += 1;
-            if at[i] < digits.len() {
-                break;
-            }
-            at[i] = 0;
-            i -= 1;
-        }
     }
 }
 

@@ -282,9 +282,28 @@ fn solve_with(
         let key_exact = key_exact && !(info.outside && values.is_some() && !cs.is_empty());
         independent.insert(key, (values, key_exact));
     }
-    let (caller, identity_exact) = remembered_identity(who, &get, quick)?;
+    // Whether some caller passes needs one that does: the first one found for the class may.
+    let (earlier, known) = if quick {
+        live_caller(who, &groups)
+    } else {
+        (None, false)
+    };
+    let from_earlier = earlier.is_some();
+    let (caller, identity_exact) = match earlier {
+        Some(caller) => (caller, false),
+        None => remembered_identity(who, &get, quick)?,
+    };
     exact &= identity_exact;
     debug_assert_eq!(caller.kind(), who.kind);
+    if quick && !known && !from_earlier && identity_exact && meets_derived(who, &groups, &caller) {
+        LIVE_CALLER.with(|l| {
+            *l.borrow_mut() = Some(Earlier {
+                who: who.clone(),
+                caller: caller.clone(),
+                misses: 0,
+            });
+        });
+    }
     let mut context = BTreeMap::new();
     for (key, cs) in &groups {
         let name = names[key].to_owned();
@@ -352,6 +371,60 @@ fn solve_with(
     })
 }
 
+thread_local! {
+    /// The first caller [`live`] found for a class that meets, by its values, every
+    /// constraint on the keys derived from it: the statements of a policy often ask one class
+    /// for callers that one caller can be for many of them.
+    static LIVE_CALLER: std::cell::RefCell<Option<Earlier>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// A caller [`live`] found, for [`live_caller`].
+struct Earlier {
+    who: Who,
+    caller: Identity,
+    /// How many questions it has not met: past [`LIVE_MISSES`] it is not tried again.
+    misses: u8,
+}
+
+/// How many questions a remembered caller may fail before [`live_caller`] stops trying it
+/// (statements that each ask for other callers, say roles named after them).
+const LIVE_MISSES: u8 = 2;
+
+/// The caller [`LIVE_CALLER`] holds for class `who`, when its values meet every constraint of
+/// `groups` on a key derived from the caller, and whether it holds one for the class. A
+/// caller of the class that meets them proves that the identity step would not refuse (it
+/// refuses only when none does); the keys not derived from the caller are solved on their
+/// own either way.
+fn live_caller(who: &Who, groups: &Groups) -> (Option<Identity>, bool) {
+    LIVE_CALLER.with(|l| {
+        let mut l = l.borrow_mut();
+        let Some(earlier) = l.as_mut().filter(|e| e.who == *who) else {
+            return (None, false);
+        };
+        if earlier.misses >= LIVE_MISSES {
+            return (None, true);
+        }
+        if meets_derived(who, groups, &earlier.caller) {
+            (Some(earlier.caller.clone()), true)
+        } else {
+            earlier.misses += 1;
+            (None, true)
+        }
+    })
+}
+
+/// Whether the caller's values meet, certainly, every constraint of `groups` on a key
+/// derived from the caller.
+fn meets_derived(who: &Who, groups: &Groups, caller: &Identity) -> bool {
+    groups
+        .iter()
+        .filter(|(key, _)| is_derived(key, who))
+        .all(|(key, cs)| {
+            derived(key, caller, who).is_some_and(|v| check(cs, v.as_deref()) == Some(true))
+        })
+}
+
 type Context = BTreeMap<String, Option<Vec<String>>>;
 
 /// Makes `aws:SourceAccount` the account of `aws:SourceArn` when both are present and the
@@ -404,6 +477,74 @@ fn tie_source(
         return;
     }
     *exact = false;
+}
+
+/// At most this many accounts in all for [`account_outside`]: the search for them walks
+/// about twelve product states an account, far below [`crate::text`]'s budget.
+const ACCOUNTS_ANSWERED: usize = 1_000;
+
+/// The account [`solve_text_key`] picks for a caller of a free account that must be none of
+/// some twelve-digit accounts (tests `StringNotEquals` lowers to, as the stranger's account
+/// is asked) and none of the class's `excluded` ones, without its search:
+/// [`first_account_but`] of them all (the domain's automaton names no digit, the others
+/// name the digits of these accounts). `None` for other tests, other values, none or too
+/// many.
+fn account_outside(excluded: &[String], cs: &[&Constraint]) -> Option<String> {
+    let twelve = |a: &str| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit());
+    let mut all: Vec<String> = excluded.to_vec();
+    for c in cs {
+        let Test::Text {
+            negated: true,
+            finite: Some(values),
+            ..
+        } = &c.test
+        else {
+            return None;
+        };
+        all.extend(values.iter().cloned());
+    }
+    (!all.is_empty() && all.len() <= ACCOUNTS_ANSWERED && all.iter().all(|a| twelve(a)))
+        .then(|| first_account_but(&all))
+}
+
+/// The first twelve-digit string, in the solver's order, that is none of `excluded`: the digits
+/// the accounts hold in ascending order, then the least digit they do not hold.
+pub(crate) fn first_account_but(excluded: &[String]) -> String {
+    let mut held = [false; 10];
+    for a in excluded {
+        for b in a.bytes() {
+            held[usize::from(b - b'0')] = true;
+        }
+    }
+    let mut digits: Vec<u8> = (b'0'..=b'9')
+        .filter(|d| held[usize::from(d - b'0')])
+        .collect();
+    if let Some(other) = (b'0'..=b'9').find(|d| !held[usize::from(d - b'0')]) {
+        digits.push(other);
+    }
+    // Sorted once (the named accounts come sorted already) and searched by halves.
+    let mut excluded: Vec<&[u8]> = excluded.iter().map(String::as_bytes).collect();
+    excluded.sort_unstable();
+    // An odometer over `digits`: at most one step more than there are accounts.
+    let mut at = [0usize; 12];
+    loop {
+        let mut candidate = [0u8; 12];
+        for (c, &i) in candidate.iter_mut().zip(&at) {
+            *c = digits[i];
+        }
+        if excluded.binary_search(&candidate.as_slice()).is_err() {
+            return candidate.iter().map(|&b| char::from(b)).collect();
+        }
+        let mut i = 11;
+        loop {
+            at[i] += 1;
+            if at[i] < digits.len() {
+                break;
+            }
+            at[i] = 0;
+            i -= 1;
+        }
+    }
 }
 
 /// Whether [`derived`] gives the key's value (for any caller of the class).
@@ -598,14 +739,18 @@ fn identity<'a>(
             if account_cs.is_empty() {
                 (fresh_account(excluded), true)
             } else {
-                let domain = cached_nfa("account".to_owned(), || Nfa::from_re(&account_re()));
-                let ex = Nfa::strings(excluded.iter().map(String::as_str), false, false);
-                match solve_text_key(account_cs, &domain, &[&ex], quick) {
-                    Sat::Yes(a) => (a, true),
-                    Sat::No => return None,
-                    Sat::Unknown => {
-                        exact = false;
-                        (fresh_account(excluded), true)
+                if let Some(a) = account_outside(excluded, account_cs) {
+                    (a, true)
+                } else {
+                    let domain = cached_nfa("account".to_owned(), || Nfa::from_re(&account_re()));
+                    let ex = Nfa::strings(excluded.iter().map(String::as_str), false, false);
+                    match solve_text_key(account_cs, &domain, &[&ex], quick) {
+                        Sat::Yes(a) => (a, true),
+                        Sat::No => return None,
+                        Sat::Unknown => {
+                            exact = false;
+                            (fresh_account(excluded), true)
+                        }
                     }
                 }
             }
@@ -1277,6 +1422,101 @@ mod tests {
         // Accounts below the count or out of order do not matter.
         let excluded = ["000000000001".to_owned(), "999999999999".to_owned()];
         assert_eq!(fresh_account(&excluded), "999999999998");
+    }
+
+    /// The stranger's account picked without the search is the search's, over 400 sets of
+    /// accounts (few digits or many, the first candidates taken, some excluded by the class
+    /// and the others by one or two `StringNotEquals`), and other tests, and none, are left
+    /// to it.
+    #[test]
+    fn accounts_outside_are_the_searched_ones() {
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % n
+        };
+        let not_equal = |values: &[String]| {
+            Constraint::lower(
+                &Condition::new(
+                    Operator::StringNotEquals.into(),
+                    "aws:PrincipalAccount",
+                    values.iter().cloned(),
+                ),
+                false,
+            )
+        };
+        let domain = Nfa::from_re(&account_re());
+        let mut first_taken = 0;
+        for case in 0..400 {
+            // A few digits, so that the first candidates are often taken.
+            let digits: Vec<u8> = (0..1 + next(4)).map(|_| b'0' + next(10) as u8).collect();
+            let mut accounts: Vec<String> = Vec::new();
+            for _ in 0..next(40) {
+                let account: String = if next(3) == 0 {
+                    // Near the solver's first candidates.
+                    let low = digits.iter().min().copied().unwrap_or(b'0');
+                    let mut a = vec![low; 12];
+                    a[11] = digits[next(digits.len() as u64) as usize];
+                    a[10] = digits[next(digits.len() as u64) as usize];
+                    String::from_utf8(a).expect("digits")
+                } else {
+                    (0..12)
+                        .map(|_| char::from(digits[next(digits.len() as u64) as usize]))
+                        .collect()
+                };
+                accounts.push(account);
+            }
+            let split = next(accounts.len() as u64 + 1) as usize;
+            let excluded = accounts[..split].to_vec();
+            let rest = &accounts[split..];
+            let middle = next(rest.len() as u64 + 1) as usize;
+            let lowered: Vec<Constraint> = if case % 2 == 0 {
+                vec![not_equal(rest)]
+            } else {
+                vec![not_equal(&rest[..middle]), not_equal(&rest[middle..])]
+            };
+            let cs: Vec<&Constraint> = lowered.iter().collect();
+            let ex = Nfa::strings(excluded.iter().map(String::as_str), false, false);
+            let searched = match solve_text_key(&cs, &domain, &[&ex], false) {
+                Sat::Yes(a) => a,
+                other => panic!("case {case}: {other:?}"),
+            };
+            let direct = account_outside(&excluded, &cs);
+            // Without any account the search answers alone.
+            let expected = (!accounts.is_empty()).then_some(&searched);
+            assert_eq!(direct.as_ref(), expected, "case {case}: {accounts:?}");
+            if accounts
+                .iter()
+                .any(|a| a.bytes().all(|b| Some(&b) == digits.iter().min()))
+            {
+                first_taken += 1;
+            }
+        }
+        // The first candidate was taken in some cases.
+        assert!(first_taken > 20, "{first_taken}");
+        // A wildcard or a positive test is the search's to answer.
+        let like = Constraint::lower(
+            &Condition::new(
+                Operator::StringNotLike.into(),
+                "aws:PrincipalAccount",
+                ["1111*".to_owned()],
+            ),
+            false,
+        );
+        let equal = Constraint::lower(
+            &Condition::new(
+                Operator::StringEquals.into(),
+                "aws:PrincipalAccount",
+                ["111122223333".to_owned()],
+            ),
+            false,
+        );
+        assert_eq!(account_outside(&[], &[&like]), None);
+        assert_eq!(account_outside(&[], &[&equal]), None);
+        let short = not_equal(&["1234".to_owned()]);
+        assert_eq!(account_outside(&[], &[&short]), None);
     }
 
     /// The values of a key not derived from the caller, found by the quick walk for the
