@@ -481,12 +481,20 @@ fn principal_name(s: &ir::Statement) -> &'static str {
 }
 
 fn list_actions(actions: &[Action]) -> String {
-    let names: Vec<&str> = actions.iter().map(|a| a.as_str()).collect();
-    if names.len() > 6 {
-        format!("{} and {} more", names[..6].join(", "), names.len() - 6)
-    } else {
-        names.join(", ")
+    // Into one buffer, without a list of the names or a `format!`.
+    let mut list = String::with_capacity(28 * actions.len().min(6) + 16);
+    for (k, a) in actions.iter().take(6).enumerate() {
+        if k > 0 {
+            list.push_str(", ");
+        }
+        list.push_str(a.as_str());
     }
+    if actions.len() > 6 {
+        list.push_str(" and ");
+        list.push_str(&(actions.len() - 6).to_string());
+        list.push_str(" more");
+    }
+    list
 }
 
 fn finding(
@@ -703,8 +711,9 @@ pub(crate) fn outside<G: Granted>(
         }
         external.entry(first).or_default().push((a, actions));
     }
-    for (at, action, g, actions) in &public {
-        let at = *at;
+    // The grants move into the findings: what remains to know is which statements had one.
+    let public_at: Vec<usize> = public.iter().map(|p| p.0).collect();
+    for (at, action, g, actions) in public {
         let s = &policy.statements[at];
         let actions: Vec<Action> = actions.iter().copied().collect();
         out.push(finding(
@@ -717,11 +726,11 @@ pub(crate) fn outside<G: Granted>(
                 list_actions(&actions),
             ),
             "name the accounts or roles in Principal, or add a condition that names them, such as StringEquals aws:PrincipalOrgID with your organization's id",
-            Some(Evidence { action: *action, grant: g.clone() }),
+            Some(Evidence { action, grant: g }),
         ));
     }
     for (at, grants) in external {
-        if listed(&public, at).is_some() {
+        if public_at.contains(&at) {
             continue;
         }
         let s = &policy.statements[at];

@@ -604,7 +604,7 @@ pub(crate) fn fresh_account(excluded: &[String]) -> String {
         // The twelve digits written by hand: `format!` costs more than the search.
         let candidate = twelve_digits(n);
         if !excluded.iter().any(|e| e.as_bytes() == candidate) {
-            return candidate.iter().map(|&b| char::from(b)).collect();
+            return String::from_utf8(candidate.to_vec()).unwrap_or_default();
         }
         n -= 1;
     }

@@ -342,26 +342,61 @@ impl Caller {
     /// The caller's own ARN: the user, session or root ARN, or the service name.
     #[must_use]
     pub fn arn(&self) -> String {
+        // Written by concatenation: the same text as `format!`, in one allocation.
         match self {
             Caller::User {
                 partition,
                 account,
                 path,
                 name,
-            } => format!("arn:{partition}:iam::{account}:user{path}{name}"),
+            } => [
+                "arn:",
+                partition.as_str(),
+                ":iam::",
+                account.as_str(),
+                ":user",
+                path.as_str(),
+                name.as_str(),
+            ]
+            .concat(),
             Caller::AssumedRole {
                 partition,
                 account,
                 role,
                 session,
                 ..
-            } => format!("arn:{partition}:sts::{account}:assumed-role/{role}/{session}"),
+            } => [
+                "arn:",
+                partition.as_str(),
+                ":sts::",
+                account.as_str(),
+                ":assumed-role/",
+                role.as_str(),
+                "/",
+                session.as_str(),
+            ]
+            .concat(),
             Caller::FederatedUser {
                 partition,
                 account,
                 name,
-            } => format!("arn:{partition}:sts::{account}:federated-user/{name}"),
-            Caller::Root { partition, account } => format!("arn:{partition}:iam::{account}:root"),
+            } => [
+                "arn:",
+                partition.as_str(),
+                ":sts::",
+                account.as_str(),
+                ":federated-user/",
+                name,
+            ]
+            .concat(),
+            Caller::Root { partition, account } => [
+                "arn:",
+                partition.as_str(),
+                ":iam::",
+                account.as_str(),
+                ":root",
+            ]
+            .concat(),
             Caller::Service(s) => s.as_str().to_owned(),
         }
     }
@@ -377,7 +412,16 @@ impl Caller {
                 role_path,
                 role,
                 ..
-            } => format!("arn:{partition}:iam::{account}:role{role_path}{role}"),
+            } => [
+                "arn:",
+                partition.as_str(),
+                ":iam::",
+                account.as_str(),
+                ":role",
+                role_path.as_str(),
+                role.as_str(),
+            ]
+            .concat(),
             other => other.arn(),
         }
     }
@@ -663,10 +707,24 @@ impl ContextValue {
     #[must_use]
     pub fn new(text: impl Into<String>) -> Self {
         let text = text.into();
-        let number = parse_number(&text);
-        let date = parse_date(&text);
+        // Most values are names and ARNs: a first letter other than `e` is no number and no
+        // date (both start with a digit, a sign or a dot once trimmed, and trimming leaves an
+        // ASCII letter in place), and a byte outside hex digits, `.` and `:` no address.
+        let letter = text
+            .as_bytes()
+            .first()
+            .is_some_and(|b| b.is_ascii_alphabetic() && !matches!(b, b'e' | b'E'));
+        let number = if letter { None } else { parse_number(&text) };
+        let date = if letter { None } else { parse_date(&text) };
         let boolean = parse_bool(&text);
-        let ip = text.parse().ok();
+        let ip = if text
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b':')
+        {
+            text.parse().ok()
+        } else {
+            None
+        };
         ContextValue {
             text,
             number,
@@ -1115,13 +1173,16 @@ fn slot_bit(slot: u8) -> u64 {
 impl fmt::Display for Request {
     /// `arn:... -> ecr:Action on arn:...` followed by the context keys.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} calls {} on {}",
-            self.caller, self.action, self.repository
-        )?;
+        // Written piece by piece: no formatting to do but the quoting.
+        f.write_str(&self.caller.arn())?;
+        f.write_str(" calls ")?;
+        f.write_str(self.action.as_str())?;
+        f.write_str(" on ")?;
+        f.write_str(self.repository.as_str())?;
         for entry in &self.context {
-            write!(f, "\n    {} = ", entry.key)?;
+            f.write_str("\n    ")?;
+            f.write_str(&entry.key)?;
+            f.write_str(" = ")?;
             match entry.values.as_slice() {
                 [one] => quoted(f, &one.text)?,
                 many => {

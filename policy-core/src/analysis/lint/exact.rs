@@ -120,11 +120,20 @@ fn exact_finding(
             location: None,
             message: f.message,
             hint: f.hint.to_owned(),
-            counterexample: request.as_ref().map(ToString::to_string),
+            counterexample: request.as_ref().map(counterexample),
         },
         certainty,
         request,
     }
+}
+
+/// A request as a finding shows it: written into one buffer of a size that holds most, not
+/// grown from empty.
+fn counterexample(request: &Request) -> String {
+    use std::fmt::Write as _;
+    let mut text = String::with_capacity(256);
+    let _ = write!(text, "{request}");
+    text
 }
 
 /// The lint's code for a code of the analysis (the same text).

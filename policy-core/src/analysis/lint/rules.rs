@@ -709,20 +709,32 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
                 }
             }
             ActionCheck::Pattern(matches) if s.effect == Effect::Allow && !a.negated => {
+                // Written without the formatting machinery: a list of patterns has one of
+                // these for each entry.
                 let today: Vec<&str> = matches.iter().map(|m| m.name()).collect();
-                let shown = if today.len() > 8 {
-                    format!("{} and {} more", today[..8].join(", "), today.len() - 8)
-                } else {
-                    today.join(", ")
-                };
+                let mut message = String::with_capacity(text.len() + 16 * today.len().min(8) + 96);
+                message.push('"');
+                message.push_str(text);
+                message.push_str("\" matches ");
+                push_number(&mut message, today.len());
+                message.push_str(" ECR actions today (");
+                for (k, name) in today.iter().take(8).enumerate() {
+                    if k > 0 {
+                        message.push_str(", ");
+                    }
+                    message.push_str(name);
+                }
+                if today.len() > 8 {
+                    message.push_str(" and ");
+                    push_number(&mut message, today.len() - 8);
+                    message.push_str(" more");
+                }
+                message.push_str(") and will match every action AWS adds later");
                 out.push(
                     LintCode::WildcardAction,
                     st,
                     path(j),
-                    format!(
-                        "\"{text}\" matches {} ECR actions today ({shown}) and will match every action AWS adds later",
-                        today.len()
-                    ),
+                    message,
                     "list the actions, or use a bundle such as pull or push",
                 );
             }
