@@ -375,7 +375,7 @@ impl Nfa {
     }
 
     /// Adds a path for `tokens` from the start to the accepting state.
-    fn add_tokens(&mut self, tokens: &[Token], any: CharSet, fold: bool) {
+    fn add_tokens(&mut self, tokens: impl Iterator<Item = Token>, any: CharSet, fold: bool) {
         let mut at = self.start;
         for t in tokens {
             match t {
@@ -393,9 +393,9 @@ impl Nfa {
                 Token::Lit(c) => {
                     let n = self.add();
                     let set = if fold {
-                        CharSet::Fold(*c)
+                        CharSet::Fold(c)
                     } else {
-                        CharSet::Exact(*c)
+                        CharSet::Exact(c)
                     };
                     self.states[at as usize].next.push((set, n));
                     at = n;
@@ -415,15 +415,14 @@ impl Nfa {
     ) -> Nfa {
         let mut n = Nfa::empty();
         for p in patterns {
-            let tokens: Vec<Token> = p
-                .chars()
-                .map(|c| match c {
-                    '*' if wildcards => Token::Star,
-                    '?' if wildcards => Token::One,
-                    c => Token::Lit(c),
-                })
-                .collect();
-            n.add_tokens(&tokens, CharSet::ANY, fold);
+            // A state a character: room for them at once.
+            n.states.reserve(p.len());
+            let tokens = p.chars().map(|c| match c {
+                '*' if wildcards => Token::Star,
+                '?' if wildcards => Token::One,
+                c => Token::Lit(c),
+            });
+            n.add_tokens(tokens, CharSet::ANY, fold);
         }
         n
     }
