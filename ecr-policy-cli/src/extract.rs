@@ -125,7 +125,8 @@ pub struct Misread {
 /// `AWS::URLSuffix`, `AWS::StackName` and `AWS::StackId` are read as stand-ins (a region of
 /// the partition, its domain suffix, a stack name the policy does not write, and the stack's
 /// ARN built from them), and the policy is read again with each of them otherwise
-/// ([`Pseudo::alternatives`]): a finding that not every reading has rests on a stand-in.
+/// ([`Pseudo::alternatives`]): a finding that not every reading has rests on the value of a
+/// pseudo parameter.
 /// `AWS::AccountId` is read as a stand-in account the policy names nowhere, and again as each
 /// account the policy names (up to [`MAX_ACCOUNT_READINGS`]), which may be the stack's own: an
 /// account that is the policy's owner is no external account.

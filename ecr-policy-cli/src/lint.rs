@@ -454,7 +454,7 @@ fn check_policy(
         return;
     }
     // Read with other stand-ins, and with `AWS::AccountId` as each account the policy names:
-    // a finding not every reading has rests on a stand-in.
+    // a finding not every reading has rests on the value of a pseudo parameter.
     let main: Vec<Report> = out.drain(start..).collect();
     let mut others: Vec<(&str, Vec<Report>)> = pseudo
         .alternatives
@@ -524,7 +524,7 @@ fn check_policy(
         if !missing.is_empty() {
             r.possible = true;
             r.notes.push(format!(
-                "possible: rests on a stand-in; not found when read with {}",
+                "possible: rests on the value of a pseudo parameter; not found when read with {}",
                 missing.join(", ")
             ));
         }
@@ -545,7 +545,7 @@ fn check_policy(
     for (mut r, readings) in extra {
         r.possible = true;
         r.notes.push(format!(
-            "possible: rests on a stand-in; found only when read with {}",
+            "possible: rests on the value of a pseudo parameter; found only when read with {}",
             readings.join(", ")
         ));
         r.notes.extend(read_with.clone());
