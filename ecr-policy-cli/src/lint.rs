@@ -508,7 +508,18 @@ fn check_policy(
         (a.code, a.line, a.column, &a.path) == (b.code, b.line, b.column, &b.path)
             && plain(&a.message) == plain(&b.message)
     };
-    for mut r in main {
+    // Every finding of the readings ends here: possible with `note` when not every reading
+    // gives it, with the notes on what was read.
+    let mut finish = |mut r: Report, note: Option<String>| {
+        if let Some(note) = note {
+            r.possible = true;
+            r.notes.push(note);
+        }
+        r.notes.extend(read_with.iter().cloned());
+        r.notes.extend(not_read.iter().cloned());
+        out.push(r);
+    };
+    for r in main {
         let missing: Vec<&str> = others
             .iter_mut()
             .filter_map(
@@ -521,16 +532,13 @@ fn check_policy(
                 },
             )
             .collect();
-        if !missing.is_empty() {
-            r.possible = true;
-            r.notes.push(format!(
+        let note = (!missing.is_empty()).then(|| {
+            format!(
                 "possible: rests on the value of a pseudo parameter; not found when read with {}",
                 missing.join(", ")
-            ));
-        }
-        r.notes.extend(read_with.clone());
-        r.notes.extend(not_read.clone());
-        out.push(r);
+            )
+        });
+        finish(r, note);
     }
     // Findings only other stand-ins give: once, with the readings that give them.
     let mut extra: Vec<(Report, Vec<&str>)> = Vec::new();
@@ -542,15 +550,12 @@ fn check_policy(
             }
         }
     }
-    for (mut r, readings) in extra {
-        r.possible = true;
-        r.notes.push(format!(
+    for (r, readings) in extra {
+        let note = format!(
             "possible: rests on the value of a pseudo parameter; found only when read with {}",
             readings.join(", ")
-        ));
-        r.notes.extend(read_with.clone());
-        r.notes.extend(not_read.clone());
-        out.push(r);
+        );
+        finish(r, Some(note));
     }
 }
 
