@@ -1526,12 +1526,12 @@ impl Gen<'_> {
                         self.string(&text);
                         return;
                     }
-                    // `!Ref RepoArnParam`.
-                    Err(part) if what.ends_with("Join") || what.ends_with("Ref") => {
+                    // `!Ref RepoArnParam`, `!Sub 'arn:aws:iam::${Consumer}:root'`: named by
+                    // what is left to deployment.
+                    Err(part) => {
                         self.unknown(part, node.start, parts);
                         return;
                     }
-                    Err(_) => {}
                 }
             }
             let named = intrinsic(node).map_or(what, |(w, inner)| intrinsic_text(&w, inner));
@@ -1870,7 +1870,7 @@ mod tests {
             got,
             [
                 (
-                    "!Sub",
+                    "!Sub variable ${Owner}",
                     "Statement[0].Principal.AWS[0]",
                     "Statement[0].Principal"
                 ),
@@ -1995,12 +1995,14 @@ mod tests {
                 "!Join part !Sub variable ${X}"
             ]
         );
-        // A `!Sub` with a variable on its own stays named as before.
-        let file = "P: {Statement: [{Sid: !Sub '${X}'}]}\n";
+        // A `!Sub` with a variable on its own is named by the variable.
+        let file =
+            "P: {Statement: [{Sid: !Sub '${X}'}, {Sid: !Sub ['a${Y}', {}]}, {Sid: !Sub [[x]]}]}\n";
         let root = parse_yaml(file).unwrap();
         let body = template_body(file, root.get("P").unwrap(), false);
         let (_, _, unknowns) = text_of(&body);
-        assert_eq!(unknowns[0].what, "!Sub");
+        let what: Vec<&str> = unknowns.iter().map(|u| u.what.as_str()).collect();
+        assert_eq!(what, ["!Sub variable ${X}", "!Sub variable ${Y}", "!Sub"]);
     }
 
     #[test]
