@@ -690,7 +690,7 @@ fn lint_parsed(
             Some((line, column)) => map.map(text.offset(line, column)),
             None => map.map(0),
         };
-        let mut r = at.report(code, f.message, Some(f.hint), f.path, offset);
+        let mut r = at.report(code, f.message, Some(f.hint.into_owned()), f.path, offset);
         if let Some(n) = note {
             r.possible = true;
             r.notes.push(n);

@@ -181,15 +181,52 @@ fn catalogue_bits(pattern: &str) -> u128 {
         .rposition(|&b| b == b'*')
         .filter(|_| pattern.is_ascii())
         .map_or(&[][..], |star| &pattern.as_bytes()[star + 1..]);
-    Action::ALL
-        .iter()
-        .filter(|a| {
+    let mut candidates = candidates(start);
+    let mut bits = 0u128;
+    while candidates != 0 {
+        let a = Action::ALL[candidates.trailing_zeros() as usize];
+        candidates &= candidates - 1;
+        let name = a.as_str().as_bytes();
+        if starts_with_ignore_case(name, start)
+            && ends_like(name, end)
+            && wildcard_match(pattern, a.as_str(), true)
+        {
+            bits |= 1 << a.index();
+        }
+    }
+    bits
+}
+
+/// The catalogue's actions that may start with `start` ignoring ASCII case, as bits: every
+/// name is `ecr:` and a name, so past those four bytes only the names whose first letter is
+/// the start's fifth byte (ignoring ASCII case) can, read off a table built once; a start of
+/// four bytes or more that is not `ecr:` fits none.
+fn candidates(start: &[u8]) -> u128 {
+    static BY_LETTER: std::sync::OnceLock<[u128; 256]> = std::sync::OnceLock::new();
+    const ALL: u128 = u128::MAX >> (128 - Action::ALL.len());
+    if start.len() < 4 {
+        return ALL;
+    }
+    if !start[..4].eq_ignore_ascii_case(b"ecr:") {
+        return 0;
+    }
+    let Some(&letter) = start.get(4) else {
+        return ALL;
+    };
+    let by_letter = BY_LETTER.get_or_init(|| {
+        let mut table = [0u128; 256];
+        for a in Action::ALL {
             let name = a.as_str().as_bytes();
-            starts_with_ignore_case(name, start)
-                && ends_like(name, end)
-                && wildcard_match(pattern, a.as_str(), true)
-        })
-        .fold(0u128, |bits, a| bits | 1 << a.index())
+            debug_assert!(
+                name.starts_with(b"ecr:") && name.len() > 4,
+                "{}",
+                a.as_str()
+            );
+            table[usize::from(name[4].to_ascii_lowercase())] |= 1 << a.index();
+        }
+        table
+    });
+    by_letter[usize::from(letter.to_ascii_lowercase())]
 }
 
 /// Whether the end of `name` matches `end`, text without `*` in which `?` matches any byte,
@@ -426,6 +463,8 @@ mod tests {
                 }
             }
         }
+        patterns
+            .extend(["ecr", "ecr:", "ECR:", "ecr:z*", "ecx:*", "ecr\u{212a}:*"].map(String::from));
         let mut matched = 0;
         for p in &patterns {
             let bits = catalogue_bits(p);

@@ -85,7 +85,7 @@ pub(super) fn settle(doc: &PolicyDocument, from: i64, from_text: &str) -> Option
                 path: format!("Statement[{i}].Condition.{}.{}", t.operator, t.key.as_str()),
                 location: None,
                 message,
-                hint: hint.to_owned(),
+                hint: hint.into(),
                 counterexample: None,
             });
             if settled == Settled::Never && !never.contains(&i) {

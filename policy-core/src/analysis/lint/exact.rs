@@ -119,7 +119,7 @@ fn exact_finding(
             path: f.path,
             location: None,
             message: f.message,
-            hint: f.hint.to_owned(),
+            hint: f.hint.into(),
             counterexample: request.as_ref().map(counterexample),
         },
         certainty,

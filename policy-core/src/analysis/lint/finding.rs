@@ -1,5 +1,6 @@
 //! What the lint reports: findings, their codes and severities.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -299,8 +300,9 @@ pub struct Finding {
     pub location: Option<(usize, usize)>,
     /// What is wrong.
     pub message: String,
-    /// How to fix it.
-    pub hint: String,
+    /// How to fix it: most hints are fixed texts, kept without a copy (a list of patterns
+    /// has a finding for each entry).
+    pub hint: Cow<'static, str>,
     /// For a finding of access, a request the policy allows (confirmed by the evaluator when
     /// the finding is certain; see [`exact_findings`](super::exact_findings)).
     pub counterexample: Option<String>,
@@ -385,7 +387,7 @@ impl<'de> serde::Deserialize<'de> for Finding {
                 .map_err(|e| D::Error::custom(format!("location: {e}")))?
                 .flatten(),
             message: field(&mut map, "message")?,
-            hint: field(&mut map, "hint")?,
+            hint: Cow::Owned(field(&mut map, "hint")?),
             counterexample: map
                 .remove("counterexample")
                 .map(serde_json::from_value)

@@ -149,7 +149,7 @@ pub(super) fn external_findings(
                     repository.account(),
                     names.join(", "),
                 ),
-                hint: hint.to_owned(),
+                hint: hint.into(),
                 counterexample: Some(request.to_string()),
             });
         }

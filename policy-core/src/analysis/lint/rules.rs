@@ -40,7 +40,7 @@ impl Out {
         statement: Option<usize>,
         path: String,
         message: String,
-        hint: impl Into<String>,
+        hint: impl Into<std::borrow::Cow<'static, str>>,
     ) {
         self.findings.push(Finding {
             code,
@@ -431,7 +431,8 @@ fn not_principal_spares(out: &mut Out, i: usize, p: &PrincipalElement) {
                 "write \"Principal\": \"*\" with ArnNotLike aws:PrincipalArn \"{x}\" instead \
                  (`deny anyone except ...` in policy!): aws:PrincipalArn of a session is its \
                  role's ARN, so the role's sessions are spared too"
-            ),
+            )
+            .into(),
             counterexample: Some(caller.arn()),
         });
     }
@@ -1203,7 +1204,7 @@ fn conditions(out: &mut Out, i: usize, s: &Statement, legacy: bool) {
                     st,
                     format!("{}[{j}]", path()),
                     message.replace('`', ""),
-                    hint,
+                    hint.to_owned(),
                 );
             }
             if wildcard_in_non_like(op.operator, &text) {
