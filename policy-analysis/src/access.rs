@@ -311,17 +311,18 @@ impl Prepared {
             .iter()
             .enumerate()
             .map(|(index, s)| {
-                let constraints: Vec<Constraint> = s
-                    .conditions
-                    .iter()
-                    .map(|c| lowered_once(c, policy.variables))
-                    .collect();
                 // Only denies are escaped by negating a condition.
-                let negated = if s.effect == Effect::Deny {
-                    constraints.iter().map(Constraint::negate).collect()
-                } else {
-                    Vec::new()
-                };
+                let deny = s.effect == Effect::Deny;
+                let mut constraints: Vec<Constraint> = Vec::with_capacity(s.conditions.len());
+                let mut negated: Vec<Constraint> = Vec::new();
+                if deny {
+                    negated.reserve_exact(s.conditions.len());
+                }
+                for c in &s.conditions {
+                    let (constraint, negation) = lowered_once_with(c, policy.variables, deny);
+                    constraints.push(constraint);
+                    negated.extend(negation);
+                }
                 let resource = match &s.resources {
                     // An identity-policy statement without `Resource` covers nothing.
                     None => Some(!identity),
@@ -355,7 +356,7 @@ thread_local! {
     /// Conditions lowered by [`Prepared::new`], by whether `${...}` are variables: the lint
     /// reads one policy into several analyzers (its findings, the lock-out check's owners),
     /// and lowering a pattern builds its automaton.
-    static LOWERED: std::cell::RefCell<crate::text::FastMap<Condition, [Option<Constraint>; 2]>> =
+    static LOWERED: std::cell::RefCell<crate::text::FastMap<Condition, [Option<Lowered>; 2]>> =
         std::cell::RefCell::default();
 }
 
@@ -363,22 +364,45 @@ thread_local! {
 /// size limit holds about a hundred.
 const LOWERED_KEPT: usize = 1024;
 
+/// A condition lowered, and its negation once a deny asked for it.
+struct Lowered {
+    constraint: Constraint,
+    negation: Option<Constraint>,
+}
+
 /// [`Constraint::lower`], remembered per thread: the same constraint, its automaton shared.
+#[cfg(test)]
 pub(crate) fn lowered_once(c: &Condition, variables: bool) -> Constraint {
+    lowered_once_with(c, variables, false).0
+}
+
+/// [`lowered_once`], with the constraint's negation ([`Constraint::negate`], remembered with
+/// it) when `negated` asks for it: an IP set's or an interval's complement is worked out once.
+pub(crate) fn lowered_once_with(
+    c: &Condition,
+    variables: bool,
+    negated: bool,
+) -> (Constraint, Option<Constraint>) {
     LOWERED.with(|m| {
         let mut m = m.borrow_mut();
-        if let Some(known) = m
-            .get(c)
-            .and_then(|slots| slots[usize::from(variables)].as_ref())
-        {
-            return known.clone();
-        }
-        if m.len() >= LOWERED_KEPT {
+        if !m.contains_key(c) && m.len() >= LOWERED_KEPT {
             m.clear();
         }
-        let lowered = Constraint::lower(c, variables);
-        m.entry(c.clone()).or_default()[usize::from(variables)] = Some(lowered.clone());
-        lowered
+        let slot = match m.get_mut(c) {
+            Some(slots) => &mut slots[usize::from(variables)],
+            None => &mut m.entry(c.clone()).or_default()[usize::from(variables)],
+        };
+        let known = slot.get_or_insert_with(|| Lowered {
+            constraint: Constraint::lower(c, variables),
+            negation: None,
+        });
+        let negation = negated.then(|| {
+            known
+                .negation
+                .get_or_insert_with(|| known.constraint.negate())
+                .clone()
+        });
+        (known.constraint.clone(), negation)
     })
 }
 
@@ -1796,6 +1820,16 @@ mod tests {
                         same(&remembered, &afresh),
                         "round {round}: {c:?} {variables}"
                     );
+                    // And the negation remembered with it is the negation afresh, whether
+                    // it was asked for first (the second round) or remembered.
+                    let (constraint, negation) = lowered_once_with(c, variables, k % 3 != 0);
+                    assert!(same(&constraint, &afresh), "round {round}: {c:?}");
+                    if let Some(negation) = negation {
+                        assert!(
+                            same(&negation, &afresh.negate()),
+                            "round {round}: {c:?} {variables} negated"
+                        );
+                    }
                 }
             }
         }

@@ -137,10 +137,11 @@ impl Test {
 /// One condition test as a constraint on its key.
 #[derive(Clone, Debug)]
 pub(crate) struct Constraint {
-    /// The key, lowercased (keys ignore case).
-    pub(crate) key: String,
+    /// The key, lowercased (keys ignore case). Shared, as the key as written is: copies of a
+    /// constraint (each analyzer of a policy takes its own) copy no text.
+    pub(crate) key: SharedText,
     /// The key as written.
-    pub(crate) name: String,
+    pub(crate) name: SharedText,
     /// Whether the test holds when the key is missing or empty.
     pub(crate) when_missing: bool,
     /// Every value must pass (`true`) or one must (`false`).
@@ -149,6 +150,54 @@ pub(crate) struct Constraint {
     /// What it was lowered from, and whether it is the negation: equal origins lower to
     /// equal constraints, so answers about constraints can be remembered by their origins.
     pub(crate) origin: (std::rc::Rc<Origin>, bool),
+}
+
+/// Text shared by the copies of what holds it, read as a `&str`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct SharedText(std::rc::Rc<str>);
+
+impl SharedText {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for SharedText {
+    fn from(s: &str) -> SharedText {
+        SharedText(s.into())
+    }
+}
+
+impl std::ops::Deref for SharedText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for SharedText {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for SharedText {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for SharedText {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl std::fmt::Display for SharedText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 /// The condition a constraint was lowered from.
@@ -178,8 +227,8 @@ impl Constraint {
         if op.operator == Operator::Null {
             let parsed: Vec<Option<bool>> = c.values.iter().map(|v| parse_bool(v)).collect();
             return Constraint {
-                key,
-                name: c.key.clone(),
+                key: key.as_str().into(),
+                name: c.key.as_str().into(),
                 when_missing: parsed.contains(&Some(true)),
                 all: false,
                 test: Test::Const(parsed.contains(&Some(false))),
@@ -203,8 +252,8 @@ impl Constraint {
             None => (negated, negated || op.if_exists),
         };
         Constraint {
-            key,
-            name: c.key.clone(),
+            key: key.as_str().into(),
+            name: c.key.as_str().into(),
             when_missing: when_missing || op.if_exists,
             all,
             test,

@@ -146,16 +146,16 @@ pub(crate) fn fold_eq(a: char, b: char) -> bool {
     a == b || a.to_lowercase().eq(b.to_lowercase())
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-struct State {
-    eps: Vec<u32>,
-    next: Vec<(CharSet, u32)>,
-}
-
-/// A nondeterministic automaton with one start and one accepting state.
+/// A nondeterministic automaton with one start and one accepting state. Its moves lie in two
+/// lists for the whole automaton, each state's side by side: state `s`'s empty moves are
+/// `eps[at[s][0]..at[s][1]]` and its moves on characters `next[at[s][2]..at[s][3]]`, in the
+/// order they were added. One allocation a list, not two a state.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Nfa {
-    states: Vec<State>,
+    /// Where each state's moves start and end in `eps` and in `next`.
+    at: Vec<[u32; 4]>,
+    eps: Vec<u32>,
+    next: Vec<(CharSet, u32)>,
     start: u32,
     accept: u32,
     /// [`Nfa::distances`] and [`Nfa::shortest_unique`], worked out the first time they are
@@ -193,7 +193,7 @@ const STEPS_KEPT: usize = 4096;
 
 impl Steps {
     fn new(nfa: &Nfa) -> Steps {
-        let mut marks = Marks::new(nfa.states.len());
+        let mut marks = Marks::new(nfa.len());
         let start = nfa.start_set(&mut marks);
         let mut ids = HashMap::default();
         ids.insert(start.clone(), 0);
@@ -304,19 +304,35 @@ enum Token {
     Lit(char),
 }
 
-impl Nfa {
-    fn empty() -> Nfa {
-        Nfa {
-            states: vec![State::default(), State::default()],
-            start: 0,
-            accept: 1,
-            derived: Derived::default(),
+/// The moves of an automaton as they are added, in any order of states: [`Builder::finish`]
+/// lays them out by state ([`Nfa`]), keeping the order of each state's moves.
+struct Builder {
+    states: u32,
+    eps: Vec<(u32, u32)>,
+    next: Vec<(u32, CharSet, u32)>,
+}
+
+impl Builder {
+    /// The start (0) and the accepting state (1), without moves.
+    fn new() -> Builder {
+        Builder {
+            states: 2,
+            eps: Vec::new(),
+            next: Vec::new(),
         }
     }
 
     fn add(&mut self) -> u32 {
-        self.states.push(State::default());
-        (self.states.len() - 1) as u32
+        self.states += 1;
+        self.states - 1
+    }
+
+    fn eps(&mut self, from: u32, to: u32) {
+        self.eps.push((from, to));
+    }
+
+    fn step(&mut self, from: u32, set: CharSet, to: u32) {
+        self.next.push((from, set, to));
     }
 
     /// Compiles `re` between states `from` and `to`.
@@ -326,22 +342,22 @@ impl Nfa {
                 let mut at = from;
                 for c in s.chars() {
                     let n = self.add();
-                    self.states[at as usize].next.push((CharSet::Exact(c), n));
+                    self.step(at, CharSet::Exact(c), n);
                     at = n;
                 }
-                self.states[at as usize].eps.push(to);
+                self.eps(at, to);
             }
             Re::Rep(set, min, max) => {
                 let mut at = from;
                 for i in 0..*max {
                     if i >= *min {
-                        self.states[at as usize].eps.push(to);
+                        self.eps(at, to);
                     }
                     let n = self.add();
-                    self.states[at as usize].next.push((*set, n));
+                    self.step(at, *set, n);
                     at = n;
                 }
-                self.states[at as usize].eps.push(to);
+                self.eps(at, to);
             }
             Re::Seq(parts) => {
                 let mut at = from;
@@ -350,7 +366,7 @@ impl Nfa {
                     self.build(p, at, n);
                     at = n;
                 }
-                self.states[at as usize].eps.push(to);
+                self.eps(at, to);
             }
             Re::Alt(parts) => {
                 for p in parts {
@@ -359,35 +375,29 @@ impl Nfa {
             }
             Re::Star(inner) => {
                 let hub = self.add();
-                self.states[from as usize].eps.push(hub);
-                self.states[hub as usize].eps.push(to);
+                self.eps(from, hub);
+                self.eps(hub, to);
                 let back = self.add();
                 self.build(inner, hub, back);
-                self.states[back as usize].eps.push(hub);
+                self.eps(back, hub);
             }
         }
     }
 
-    pub(crate) fn from_re(re: &Re) -> Nfa {
-        let mut n = Nfa::empty();
-        n.build(re, 0, 1);
-        n
-    }
-
     /// Adds a path for `tokens` from the start to the accepting state.
     fn add_tokens(&mut self, tokens: impl Iterator<Item = Token>, any: CharSet, fold: bool) {
-        let mut at = self.start;
+        let mut at = 0;
         for t in tokens {
             match t {
                 Token::Star => {
                     let n = self.add();
-                    self.states[at as usize].eps.push(n);
-                    self.states[n as usize].next.push((any, n));
+                    self.eps(at, n);
+                    self.step(n, any, n);
                     at = n;
                 }
                 Token::One => {
                     let n = self.add();
-                    self.states[at as usize].next.push((any, n));
+                    self.step(at, any, n);
                     at = n;
                 }
                 Token::Lit(c) => {
@@ -397,13 +407,79 @@ impl Nfa {
                     } else {
                         CharSet::Exact(c)
                     };
-                    self.states[at as usize].next.push((set, n));
+                    self.step(at, set, n);
                     at = n;
                 }
             }
         }
-        let accept = self.accept;
-        self.states[at as usize].eps.push(accept);
+        self.eps(at, 1);
+    }
+
+    /// The automaton from state 0 to state 1, each state's moves side by side (a counting
+    /// sort by state, which keeps the order they were added in).
+    fn finish(self) -> Nfa {
+        let n = self.states as usize;
+        // Counts first, in the ends' places; then each state's start is the previous end, and
+        // its end grows back to its place as its moves are laid out.
+        let mut at = vec![[0u32; 4]; n];
+        for &(from, _) in &self.eps {
+            at[from as usize][1] += 1;
+        }
+        for &(from, _, _) in &self.next {
+            at[from as usize][3] += 1;
+        }
+        let (mut eps_end, mut next_end) = (0, 0);
+        for range in &mut at {
+            let [_, eps_count, _, next_count] = *range;
+            *range = [eps_end, eps_end, next_end, next_end];
+            eps_end += eps_count;
+            next_end += next_count;
+        }
+        let mut eps = vec![0u32; self.eps.len()];
+        for &(from, to) in &self.eps {
+            let end = &mut at[from as usize][1];
+            eps[*end as usize] = to;
+            *end += 1;
+        }
+        let mut next = vec![(CharSet::ANY, 0u32); self.next.len()];
+        for &(from, set, to) in &self.next {
+            let end = &mut at[from as usize][3];
+            next[*end as usize] = (set, to);
+            *end += 1;
+        }
+        Nfa {
+            at,
+            eps,
+            next,
+            start: 0,
+            accept: 1,
+            derived: Derived::default(),
+        }
+    }
+}
+
+impl Nfa {
+    /// The number of states.
+    fn len(&self) -> usize {
+        self.at.len()
+    }
+
+    /// The empty moves of state `s`.
+    fn eps(&self, s: u32) -> &[u32] {
+        let [from, to, _, _] = self.at[s as usize];
+        &self.eps[from as usize..to as usize]
+    }
+
+    /// The moves on characters of state `s`.
+    fn moves(&self, s: u32) -> &[(CharSet, u32)] {
+        let [_, _, from, to] = self.at[s as usize];
+        &self.next[from as usize..to as usize]
+    }
+
+    pub(crate) fn from_re(re: &Re) -> Nfa {
+        let mut b = Builder::new();
+        b.build(re, 0, 1);
+        b.finish()
     }
 
     /// The union of string patterns. `wildcards`: `*` and `?` are wildcards (`StringLike`);
@@ -413,32 +489,33 @@ impl Nfa {
         wildcards: bool,
         fold: bool,
     ) -> Nfa {
-        let mut n = Nfa::empty();
+        let mut b = Builder::new();
         for p in patterns {
-            // A state a character: room for them at once.
-            n.states.reserve(p.len());
+            // A move a character, and one empty move for each `*` and the end.
+            b.next.reserve(p.len());
+            b.eps.reserve(1);
             let tokens = p.chars().map(|c| match c {
                 '*' if wildcards => Token::Star,
                 '?' if wildcards => Token::One,
                 c => Token::Lit(c),
             });
-            n.add_tokens(tokens, CharSet::ANY, fold);
+            b.add_tokens(tokens, CharSet::ANY, fold);
         }
-        n
+        b.finish()
     }
 
     /// The union of `ArnLike` patterns: six colon-separated fields, each a glob that cannot
     /// cross a colon, except the last, which takes the rest (as `policy_core::eval` matches).
     /// A pattern with fewer than six fields matches nothing.
     pub(crate) fn arns<'a>(patterns: impl IntoIterator<Item = &'a str>) -> Nfa {
-        let mut n = Nfa::empty();
+        let mut b = Builder::new();
         for p in patterns {
-            let fields: Vec<&str> = p.splitn(6, ':').collect();
-            if fields.len() < 6 {
+            if p.bytes().filter(|&c| c == b':').count() < 5 {
                 continue;
             }
-            let mut at = n.start;
-            for (i, field) in fields.iter().enumerate() {
+            b.next.reserve(p.len());
+            let mut at = 0;
+            for (i, field) in p.splitn(6, ':').enumerate() {
                 let any = if i < 5 {
                     CharSet::any_but(b':')
                 } else {
@@ -447,29 +524,28 @@ impl Nfa {
                 for c in field.chars() {
                     match c {
                         '*' => {
-                            let s = n.add();
-                            n.states[at as usize].eps.push(s);
-                            n.states[s as usize].next.push((any, s));
+                            let s = b.add();
+                            b.eps(at, s);
+                            b.step(s, any, s);
                             at = s;
                         }
                         c => {
-                            let s = n.add();
+                            let s = b.add();
                             let set = if c == '?' { any } else { CharSet::Exact(c) };
-                            n.states[at as usize].next.push((set, s));
+                            b.step(at, set, s);
                             at = s;
                         }
                     }
                 }
                 if i < 5 {
-                    let s = n.add();
-                    n.states[at as usize].next.push((CharSet::Exact(':'), s));
+                    let s = b.add();
+                    b.step(at, CharSet::Exact(':'), s);
                     at = s;
                 }
             }
-            let accept = n.accept;
-            n.states[at as usize].eps.push(accept);
+            b.eps(at, 1);
         }
-        n
+        b.finish()
     }
 
     /// Adds the states reachable by empty moves; `marks` is scratch space of one stamp per
@@ -482,7 +558,7 @@ impl Nfa {
         let mut i = 0;
         while i < set.len() {
             let s = set[i];
-            for &e in &self.states[s as usize].eps {
+            for &e in self.eps(s) {
                 if marks.set(e) {
                     set.push(e);
                 }
@@ -503,7 +579,7 @@ impl Nfa {
         out.clear();
         marks.next();
         for &s in set {
-            for &(cs, to) in &self.states[s as usize].next {
+            for &(cs, to) in self.moves(s) {
                 if cs.contains(c) && marks.set(to) {
                     out.push(to);
                 }
@@ -553,7 +629,7 @@ impl Nfa {
         self.derived
             .bits
             .get_or_init(|| {
-                let n = self.states.len();
+                let n = self.len();
                 let words = n.div_ceil(64);
                 if words > BITS_WORDS {
                     return None;
@@ -602,7 +678,7 @@ impl Nfa {
                 while word != 0 {
                     let s = word.trailing_zeros() as usize;
                     word &= word - 1;
-                    for &(cs, to) in &self.states[s].next {
+                    for &(cs, to) in self.moves(s as u32) {
                         if cs.contains(c) {
                             moved = true;
                             next |= bits.closures[to as usize];
@@ -627,7 +703,7 @@ impl Nfa {
                 while word != 0 {
                     let s = w * 64 + word.trailing_zeros() as usize;
                     word &= word - 1;
-                    for &(cs, to) in &self.states[s].next {
+                    for &(cs, to) in self.moves(s as u32) {
                         if cs.contains(c) {
                             moved = true;
                             let from = to as usize * words;
@@ -652,7 +728,7 @@ impl Nfa {
 
     /// [`Nfa::matches`] over lists of states, for automata too large for [`Bits`].
     fn matches_sets(&self, text: &str) -> bool {
-        let mut marks = Marks::new(self.states.len());
+        let mut marks = Marks::new(self.len());
         let mut set = self.start_set(&mut marks);
         let mut next = Vec::with_capacity(set.len());
         for c in text.chars() {
@@ -678,16 +754,15 @@ impl Nfa {
     /// pattern's final `*` reached).
     fn takes_all(&self, set: &[u32]) -> bool {
         set.iter().any(|&s| {
-            let state = &self.states[s as usize];
-            state.next.contains(&(CharSet::ANY, s))
-                && (s == self.accept || state.eps.contains(&self.accept))
+            self.moves(s).contains(&(CharSet::ANY, s))
+                && (s == self.accept || self.eps(s).contains(&self.accept))
         })
     }
 
     /// The fewest characters of a string the automaton accepts (`u32::MAX` when none).
     fn fewest(&self) -> u32 {
         let dist = self.distances();
-        let mut marks = Marks::new(self.states.len());
+        let mut marks = Marks::new(self.len());
         let set = self.start_set(&mut marks);
         set.iter()
             .map(|&s| dist[s as usize])
@@ -696,31 +771,29 @@ impl Nfa {
     }
 
     fn count_distances(&self) -> Vec<u32> {
-        let n = self.states.len();
+        let n = self.len();
         // The moves reversed, as lists side by side: `into[starts[t]..starts[t + 1]]` are the
         // states with a move to `t`, each with its cost.
         let mut starts = vec![0usize; n + 1];
-        for state in &self.states {
-            for &t in &state.eps {
-                starts[t as usize + 1] += 1;
-            }
-            for &(_, t) in &state.next {
-                starts[t as usize + 1] += 1;
-            }
+        for &t in &self.eps {
+            starts[t as usize + 1] += 1;
+        }
+        for &(_, t) in &self.next {
+            starts[t as usize + 1] += 1;
         }
         for i in 0..n {
             starts[i + 1] += starts[i];
         }
         let mut fill = starts.clone();
         let mut into = vec![(0u32, 0u32); starts[n]];
-        for (s, state) in self.states.iter().enumerate() {
-            let moves = state
-                .eps
+        for s in 0..n as u32 {
+            let moves = self
+                .eps(s)
                 .iter()
                 .map(|&t| (t, 0))
-                .chain(state.next.iter().map(|&(_, t)| (t, 1)));
+                .chain(self.moves(s).iter().map(|&(_, t)| (t, 1)));
             for (t, cost) in moves {
-                into[fill[t as usize]] = (s as u32, cost);
+                into[fill[t as usize]] = (s, cost);
                 fill[t as usize] += 1;
             }
         }
@@ -752,9 +825,8 @@ impl Nfa {
         let mut text = String::new();
         let mut at = self.start;
         // A chain visits each state once; more steps mean a cycle of empty moves.
-        for _ in 0..=self.states.len() {
-            let state = &self.states[at as usize];
-            match (state.eps.as_slice(), state.next.as_slice()) {
+        for _ in 0..=self.len() {
+            match (self.eps(at), self.moves(at)) {
                 ([], []) => return (at == self.accept).then_some(text),
                 ([to], []) if at != self.accept => at = *to,
                 ([], [(CharSet::Exact(c), to)]) if at != self.accept => {
@@ -782,7 +854,7 @@ impl Nfa {
 
     fn find_shortest_unique(&self) -> Option<String> {
         let dist = self.distances();
-        let mut marks = Marks::new(self.states.len());
+        let mut marks = Marks::new(self.len());
         let mut set = self.start_set(&mut marks);
         let least = |set: &[u32]| set.iter().map(|&s| dist[s as usize]).min();
         let mut left = least(&set).filter(|&d| d != u32::MAX)?;
@@ -794,7 +866,7 @@ impl Nfa {
                 if dist[s as usize] != left {
                     continue;
                 }
-                for &(cs, t) in &self.states[s as usize].next {
+                for &(cs, t) in self.moves(s) {
                     if dist[t as usize] != left - 1 {
                         continue;
                     }
@@ -815,9 +887,7 @@ impl Nfa {
     }
 
     fn char_sets(&self) -> impl Iterator<Item = CharSet> + '_ {
-        self.states
-            .iter()
-            .flat_map(|s| s.next.iter().map(|(c, _)| *c))
+        self.next.iter().map(|(c, _)| *c)
     }
 }
 
@@ -996,7 +1066,7 @@ pub(crate) fn quick(all: &[&Nfa], none: &[&Nfa]) -> Option<String> {
         };
     }
     let distances: Vec<&[u32]> = all.iter().map(|n| n.distances()).collect();
-    let mut marks: Vec<Marks> = all.iter().map(|n| Marks::new(n.states.len())).collect();
+    let mut marks: Vec<Marks> = all.iter().map(|n| Marks::new(n.len())).collect();
     let mut sets: Vec<Vec<u32>> = all
         .iter()
         .zip(&mut marks)
@@ -1015,7 +1085,7 @@ pub(crate) fn quick(all: &[&Nfa], none: &[&Nfa]) -> Option<String> {
     }
     // The negative automata are stepped along: a string is refused when none accepts it, and
     // once one takes every continuation the walk cannot succeed.
-    let mut neg_marks: Vec<Marks> = none.iter().map(|n| Marks::new(n.states.len())).collect();
+    let mut neg_marks: Vec<Marks> = none.iter().map(|n| Marks::new(n.len())).collect();
     let mut neg_sets: Vec<Vec<u32>> = none
         .iter()
         .zip(&mut neg_marks)
@@ -1039,7 +1109,7 @@ pub(crate) fn quick(all: &[&Nfa], none: &[&Nfa]) -> Option<String> {
         candidates.clear();
         for (set, n) in sets.iter().zip(all) {
             for &s in set {
-                for &(cs, _) in &n.states[s as usize].next {
+                for &(cs, _) in n.moves(s) {
                     let c = match cs {
                         CharSet::Exact(c) | CharSet::Fold(c) => Some(c),
                         set @ CharSet::Set { .. } => POOL.chars().find(|&c| set.contains(c)),
@@ -1055,12 +1125,8 @@ pub(crate) fn quick(all: &[&Nfa], none: &[&Nfa]) -> Option<String> {
             // A character some positive automaton has no move on ends the walk: refused
             // before any step.
             let moves = |(set, n): (&Vec<u32>, &&Nfa)| {
-                set.iter().any(|&s| {
-                    n.states[s as usize]
-                        .next
-                        .iter()
-                        .any(|(cs, _)| cs.contains(c))
-                })
+                set.iter()
+                    .any(|&s| n.moves(s).iter().any(|(cs, _)| cs.contains(c)))
             };
             if !sets.iter().zip(all).all(moves) {
                 continue;
@@ -1257,7 +1323,7 @@ impl<'a> Component<'a> {
         Component {
             nfa,
             sigma,
-            marks: Marks::new(nfa.states.len()),
+            marks: Marks::new(nfa.len()),
             ids: HashMap::default(),
             accepting: Vec::new(),
             empty: Vec::new(),
@@ -1287,7 +1353,7 @@ impl<'a> Component<'a> {
         self.universal.push(self.nfa.takes_all(&set));
         let mut only = Some(Vec::new());
         for &s in &set {
-            for &(cs, _) in &self.nfa.states[s as usize].next {
+            for &(cs, _) in self.nfa.moves(s) {
                 match (cs, &mut only) {
                     // Every literal is in the alphabet; one that is not (never) keeps the
                     // set out of the shortcut.
@@ -1431,7 +1497,7 @@ fn walk(
     // The positive components are stepped smallest first: a pattern refuses most characters
     // before the larger domain is stepped at all. The order of stepping changes no answer.
     let mut stepping: Vec<usize> = (0..w).collect();
-    stepping[..positive].sort_by_key(|&i| components[i].nfa.states.len());
+    stepping[..positive].sort_by_key(|&i| components[i].nfa.len());
     let mut ids: Vec<u32> = vec![0; w];
     let mut current: Vec<u32> = vec![0; w];
     let mut tried: Vec<u32> = Vec::with_capacity(width);
@@ -2040,6 +2106,283 @@ mod tests {
         for t in many.iter().chain(&many) {
             assert!(any.matches(t), "{t:?}");
             assert!(!any.matches(&t[1..]), "{t:?}");
+        }
+    }
+
+    /// The automata as they were laid out before their moves were put in two lists for the
+    /// whole automaton: a list of empty moves and one of moves on characters per state.
+    mod per_state {
+        use super::super::{CharSet, Re};
+
+        #[derive(Clone, Debug, Default, PartialEq, Eq)]
+        pub(super) struct State {
+            pub(super) eps: Vec<u32>,
+            pub(super) next: Vec<(CharSet, u32)>,
+        }
+
+        pub(super) struct Old {
+            pub(super) states: Vec<State>,
+        }
+
+        impl Old {
+            fn empty() -> Old {
+                Old {
+                    states: vec![State::default(), State::default()],
+                }
+            }
+
+            fn add(&mut self) -> u32 {
+                self.states.push(State::default());
+                (self.states.len() - 1) as u32
+            }
+
+            fn build(&mut self, re: &Re, from: u32, to: u32) {
+                match re {
+                    Re::Lit(s) => {
+                        let mut at = from;
+                        for c in s.chars() {
+                            let n = self.add();
+                            self.states[at as usize].next.push((CharSet::Exact(c), n));
+                            at = n;
+                        }
+                        self.states[at as usize].eps.push(to);
+                    }
+                    Re::Rep(set, min, max) => {
+                        let mut at = from;
+                        for i in 0..*max {
+                            if i >= *min {
+                                self.states[at as usize].eps.push(to);
+                            }
+                            let n = self.add();
+                            self.states[at as usize].next.push((*set, n));
+                            at = n;
+                        }
+                        self.states[at as usize].eps.push(to);
+                    }
+                    Re::Seq(parts) => {
+                        let mut at = from;
+                        for p in parts {
+                            let n = self.add();
+                            self.build(p, at, n);
+                            at = n;
+                        }
+                        self.states[at as usize].eps.push(to);
+                    }
+                    Re::Alt(parts) => {
+                        for p in parts {
+                            self.build(p, from, to);
+                        }
+                    }
+                    Re::Star(inner) => {
+                        let hub = self.add();
+                        self.states[from as usize].eps.push(hub);
+                        self.states[hub as usize].eps.push(to);
+                        let back = self.add();
+                        self.build(inner, hub, back);
+                        self.states[back as usize].eps.push(hub);
+                    }
+                }
+            }
+
+            pub(super) fn from_re(re: &Re) -> Old {
+                let mut n = Old::empty();
+                n.build(re, 0, 1);
+                n
+            }
+
+            pub(super) fn strings(patterns: &[&str], wildcards: bool, fold: bool) -> Old {
+                let mut n = Old::empty();
+                for p in patterns {
+                    let mut at = 0;
+                    for c in p.chars() {
+                        let s = n.add();
+                        match c {
+                            '*' if wildcards => {
+                                n.states[at as usize].eps.push(s);
+                                n.states[s as usize].next.push((CharSet::ANY, s));
+                            }
+                            '?' if wildcards => {
+                                n.states[at as usize].next.push((CharSet::ANY, s));
+                            }
+                            c => {
+                                let set = if fold {
+                                    CharSet::Fold(c)
+                                } else {
+                                    CharSet::Exact(c)
+                                };
+                                n.states[at as usize].next.push((set, s));
+                            }
+                        }
+                        at = s;
+                    }
+                    n.states[at as usize].eps.push(1);
+                }
+                n
+            }
+
+            pub(super) fn arns(patterns: &[&str]) -> Old {
+                let mut n = Old::empty();
+                for p in patterns {
+                    let fields: Vec<&str> = p.splitn(6, ':').collect();
+                    if fields.len() < 6 {
+                        continue;
+                    }
+                    let mut at = 0;
+                    for (i, field) in fields.iter().enumerate() {
+                        let any = if i < 5 {
+                            CharSet::any_but(b':')
+                        } else {
+                            CharSet::ANY
+                        };
+                        for c in field.chars() {
+                            let s = n.add();
+                            match c {
+                                '*' => {
+                                    n.states[at as usize].eps.push(s);
+                                    n.states[s as usize].next.push((any, s));
+                                }
+                                c => {
+                                    let set = if c == '?' { any } else { CharSet::Exact(c) };
+                                    n.states[at as usize].next.push((set, s));
+                                }
+                            }
+                            at = s;
+                        }
+                        if i < 5 {
+                            let s = n.add();
+                            n.states[at as usize].next.push((CharSet::Exact(':'), s));
+                            at = s;
+                        }
+                    }
+                    n.states[at as usize].eps.push(1);
+                }
+                n
+            }
+        }
+    }
+
+    /// Whether an automaton has exactly the states and moves, in the same order, of the
+    /// per-state layout.
+    fn same_as_per_state(new: &Nfa, old: &per_state::Old) -> bool {
+        new.start == 0
+            && new.accept == 1
+            && new.len() == old.states.len()
+            && old
+                .states
+                .iter()
+                .enumerate()
+                .all(|(s, st)| new.eps(s as u32) == st.eps && new.moves(s as u32) == st.next)
+    }
+
+    /// Laying the moves out in two lists keeps every state and move of the per-state layout,
+    /// in order: for string patterns (with and without wildcards, ignoring case or not, one
+    /// value or several), `ArnLike` patterns (fewer than six fields among them), every key's
+    /// domain and random expressions.
+    #[test]
+    fn flat_moves_are_the_moves_per_state() {
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |m: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % m
+        };
+        let pieces = [
+            "a", "b", "ab", "*", "?", "A", ":", "arn", "role/", "\u{e9}", "::", "1",
+        ];
+        for _ in 0..600 {
+            let values: Vec<String> = (0..1 + next(4))
+                .map(|_| {
+                    (0..next(12))
+                        .map(|_| pieces[next(pieces.len() as u64) as usize])
+                        .collect()
+                })
+                .collect();
+            let values: Vec<&str> = values.iter().map(String::as_str).collect();
+            let (wildcards, fold) = (next(3) != 0, next(4) == 0);
+            assert!(same_as_per_state(
+                &Nfa::strings(values.iter().copied(), wildcards, fold),
+                &per_state::Old::strings(&values, wildcards, fold),
+            ));
+            assert!(same_as_per_state(
+                &Nfa::arns(values.iter().copied()),
+                &per_state::Old::arns(&values),
+            ));
+        }
+        for p in [
+            "arn:aws:iam::*:role/*",
+            "arn:aws:codebuild:us-east-1:111122223333:project/*",
+            "arn:*:*:*:123456789012:*",
+            "arn:aws:iam::1:2:role/x",
+            "*",
+            "",
+        ] {
+            assert!(same_as_per_state(
+                &Nfa::arns([p]),
+                &per_state::Old::arns(&[p])
+            ));
+        }
+        let keys = [
+            "aws:principalorgid",
+            "aws:principalorgpaths",
+            "aws:sourceip",
+            "aws:sourcevpc",
+            "aws:sourcevpce",
+            "aws:sourcevpcarn",
+            "aws:sourceaccount",
+            "aws:sourcearn",
+            "aws:securetransport",
+            "aws:currenttime",
+            "aws:epochtime",
+            "aws:multifactorauthage",
+            "aws:calledvia",
+            "aws:useragent",
+            "aws:principalarn",
+            "aws:userid",
+            "aws:username",
+            "aws:principaltag/team",
+            "s3:prefix",
+        ];
+        let kinds = [
+            crate::keys::Kind::Root,
+            crate::keys::Kind::User,
+            crate::keys::Kind::Session,
+            crate::keys::Kind::Service,
+            crate::keys::Kind::Anonymous,
+        ];
+        let mut res: Vec<Re> = vec![
+            crate::keys::account_re(),
+            crate::keys::partition_re(),
+            crate::keys::iam_name_re(),
+            crate::keys::session_name_re(),
+            crate::keys::path_re(),
+            crate::keys::service_re(),
+        ];
+        for key in keys {
+            for kind in kinds {
+                res.push((crate::keys::key_info(key, kind).domain)());
+            }
+        }
+        fn random_re(next: &mut dyn FnMut(u64) -> u64, depth: u32) -> Re {
+            match next(if depth == 0 { 2 } else { 5 }) {
+                0 => Re::lit(["", "a", "arn:", "role/"][next(4) as usize]),
+                1 => {
+                    let min = next(3) as usize;
+                    Re::class("a-z0-9", min, min + next(3) as usize)
+                }
+                2 => Re::Seq((0..next(4)).map(|_| random_re(next, depth - 1)).collect()),
+                3 => Re::Alt((0..next(4)).map(|_| random_re(next, depth - 1)).collect()),
+                _ => Re::Star(Box::new(random_re(next, depth - 1))),
+            }
+        }
+        for _ in 0..600 {
+            res.push(random_re(&mut next, 4));
+        }
+        for re in &res {
+            assert!(same_as_per_state(
+                &Nfa::from_re(re),
+                &per_state::Old::from_re(re)
+            ));
         }
     }
 }

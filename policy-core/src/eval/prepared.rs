@@ -1,7 +1,7 @@
 //! Policies read once into the form the evaluator checks requests against.
 //!
 //! A prepared statement borrows the statement it was made from (or owns it, when the evaluator
-//! was given the policy by value) and adds only what makes a decision quick: the catalogue
+//! was given the policy by value, shared by the evaluator's copies) and adds only what makes a decision quick: the catalogue
 //! actions its `Action` entries cover as one bit set, a key for each listed principal (so that
 //! a statement naming someone else is passed over without comparing names), and the parsed
 //! form of condition values that are not compared as text.
@@ -85,7 +85,7 @@ enum Principals {
 pub(crate) struct PreparedStatement<'d> {
     pub(crate) index: usize,
     pub(crate) effect: Effect,
-    statement: Cow<'d, Statement>,
+    statement: Held<'d>,
     /// `NotAction`.
     action_negated: bool,
     /// Whether the statement has a non-empty `Action`/`NotAction`.
@@ -111,6 +111,25 @@ pub(crate) struct PreparedStatement<'d> {
 
 /// The condition tests of a statement whose key slots are kept.
 const SLOTTED_TESTS: usize = 4;
+
+/// The statement a prepared statement reads: borrowed, or owned and shared, so that a copy of
+/// an evaluator that was given its policy by value copies no statement.
+#[derive(Clone, Debug)]
+enum Held<'d> {
+    Borrowed(&'d Statement),
+    Shared(std::sync::Arc<Statement>),
+}
+
+impl std::ops::Deref for Held<'_> {
+    type Target = Statement;
+
+    fn deref(&self) -> &Statement {
+        match self {
+            Held::Borrowed(s) => s,
+            Held::Shared(s) => s,
+        }
+    }
+}
 
 impl<'d> PreparedStatement<'d> {
     fn new(kind: PolicyKind, index: usize, statement: Cow<'d, Statement>) -> Self {
@@ -178,7 +197,10 @@ impl<'d> PreparedStatement<'d> {
             every_resource,
             slots,
             parsed,
-            statement,
+            statement: match statement {
+                Cow::Borrowed(s) => Held::Borrowed(s),
+                Cow::Owned(s) => Held::Shared(std::sync::Arc::new(s)),
+            },
         }
     }
 
