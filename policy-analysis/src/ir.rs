@@ -204,13 +204,15 @@ impl Actions {
     #[must_use]
     pub fn resolve(&self) -> ActionSet {
         let mut listed = 0u128;
-        let mut seen = std::collections::HashSet::new();
+        // Only entries outside ASCII are remembered, and those are rare: made for the first.
+        let mut seen: Option<std::collections::HashSet<String>> = None;
         for item in &self.items {
             if listed == ActionSet::ALL.0 {
                 break;
             }
-            // A name is a lookup, repeated or not: no lowered copy to compare.
-            if !item.contains(['*', '?']) {
+            // A name is a lookup, repeated or not: no lowered copy to compare. (`*` and `?`
+            // are ASCII: looked for byte by byte, not character by character.)
+            if !item.bytes().any(|b| b == b'*' || b == b'?') {
                 if let Some(a) = item
                     .get(..4)
                     .filter(|p| p.eq_ignore_ascii_case("ecr:"))
@@ -228,6 +230,7 @@ impl Actions {
                 continue;
             }
             let lower = item.to_ascii_lowercase();
+            let seen = seen.get_or_insert_with(std::collections::HashSet::new);
             if seen.contains(&lower) {
                 continue;
             }

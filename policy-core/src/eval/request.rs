@@ -717,9 +717,13 @@ impl ContextValue {
         let number = if letter { None } else { parse_number(&text) };
         let date = if letter { None } else { parse_date(&text) };
         let boolean = parse_bool(&text);
-        let ip = if text
-            .bytes()
-            .all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b':')
+        // An address has a `.` (IPv4, or IPv6 ending in one) or a `:` (IPv6): hex digits
+        // alone (an account id) are none.
+        let mut separated = false;
+        let ip = if text.bytes().all(|b| {
+            separated |= b == b'.' || b == b':';
+            b.is_ascii_hexdigit() || b == b'.' || b == b':'
+        }) && separated
         {
             text.parse().ok()
         } else {
@@ -1226,6 +1230,65 @@ mod tests {
     impl fmt::Display for Quoted<'_> {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             quoted(f, self.0)
+        }
+    }
+
+    /// A value's readings are what reading its text in every type gives: the address (read
+    /// only from hex digits with a `.` or `:`), the number and the date, over fixed texts and
+    /// 2,000 random ones of digits, hex letters, separators and signs.
+    #[test]
+    fn context_values_read_as_their_text_reads() {
+        let mut texts: Vec<String> = [
+            "",
+            "0",
+            "123456789012",
+            "999999999999",
+            "1234567890123456789012",
+            "10.0.0.1",
+            "::",
+            "::1",
+            "2001:db8::7",
+            "::ffff:10.0.0.1",
+            "abc",
+            "ab.cd",
+            "1.5",
+            "1e3",
+            "2026-12-03",
+            "-12",
+            " 12 ",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        let mut seed = 20_261_203u64;
+        let alphabet = b"0123456789abcdefABCDEF.:-+eT ";
+        for _ in 0..2000 {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let len = usize::try_from(seed >> 60).unwrap_or(0) + 1;
+            let mut t = String::new();
+            for k in 0..len {
+                let at = (seed >> (4 * k % 56)) as usize % alphabet.len();
+                // Mostly digits, as account ids and ports are.
+                let at = if (seed >> (k % 60)) & 3 == 0 {
+                    at
+                } else {
+                    at % 10
+                };
+                t.push(char::from(alphabet[at]));
+            }
+            texts.push(t);
+        }
+        for t in &texts {
+            let v = ContextValue::new(t.as_str());
+            assert_eq!(v.ip, t.parse::<IpAddr>().ok(), "{t:?}");
+            assert_eq!(v.date, parse_date(t), "{t:?}");
+            let number = t.trim().parse::<f64>().ok().filter(|_| {
+                t.trim()
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b"-+.eE".contains(&b))
+            });
+            assert_eq!(v.number, number, "{t:?}");
         }
     }
 

@@ -48,6 +48,32 @@ pub fn exact_findings(
     doc: &PolicyDocument,
     repository: Option<&RepositoryArn>,
 ) -> Vec<ExactFinding> {
+    let mut out = Vec::new();
+    each_exact_finding(doc, repository, &mut out, Some);
+    out
+}
+
+/// The lint's findings of [`exact_findings`] that `keep` keeps, appended to `out`: each
+/// request dropped once its finding is written, without a list of [`ExactFinding`]s.
+pub(super) fn exact_findings_into(
+    doc: &PolicyDocument,
+    repository: Option<&RepositoryArn>,
+    keep: impl Fn(&Finding) -> bool,
+    out: &mut Vec<Finding>,
+) {
+    each_exact_finding(doc, repository, out, |f| {
+        keep(&f.finding).then_some(f.finding)
+    });
+}
+
+/// Each finding of [`exact_findings`], in its order, as `each` maps it (`None`: left out),
+/// appended to `out`.
+fn each_exact_finding<T>(
+    doc: &PolicyDocument,
+    repository: Option<&RepositoryArn>,
+    out: &mut Vec<T>,
+    mut each: impl FnMut(ExactFinding) -> Option<T>,
+) {
     let options = options_on(repository);
     let lowered = lower(doc);
     // Most policies are decided by their letters: no caller classes, no evaluator unless a
@@ -59,12 +85,15 @@ pub fn exact_findings(
         // Made for the first finding with a witness: most policies have none.
         let confirmer = std::cell::OnceCell::new();
         let confirmer = || confirmer.get_or_init(|| Confirmer::new(doc, repository, &owner));
-        return findings
-            .into_iter()
-            .map(|f| exact_finding(f, |g, action| confirmer().confirm(g, action)))
-            .collect();
+        out.reserve(findings.len());
+        out.extend(
+            findings
+                .into_iter()
+                .filter_map(|f| each(exact_finding(f, |g, action| confirmer().confirm(g, action)))),
+        );
+        return;
     }
-    searched(doc, &options, &lowered)
+    searched(doc, &options, &lowered, out, each);
 }
 
 /// [`exact_findings`] by the engine's searches alone, whatever the policy: what the findings
@@ -76,7 +105,9 @@ pub fn exact_findings_by_search(
     repository: Option<&RepositoryArn>,
 ) -> Vec<ExactFinding> {
     let options = options_on(repository);
-    searched(doc, &options, &lower(doc))
+    let mut out = Vec::new();
+    searched(doc, &options, &lower(doc), &mut out, Some);
+    out
 }
 
 /// The analysis of a policy, on `repository` when it is known.
@@ -87,16 +118,22 @@ fn options_on(repository: Option<&RepositoryArn>) -> AnalysisOptions {
     }
 }
 
-fn searched(
+fn searched<T>(
     doc: &PolicyDocument,
     options: &AnalysisOptions,
     lowered: &policy_analysis::ir::Policy,
-) -> Vec<ExactFinding> {
+    out: &mut Vec<T>,
+    mut each: impl FnMut(ExactFinding) -> Option<T>,
+) {
     let analysis = AccessAnalysis::new(doc, options);
-    findings::findings_with(analysis.analyzer(), lowered, &engine_options(options, None))
-        .into_iter()
-        .map(|f| exact_finding(f, |g, action| analysis.confirm(g, action)))
-        .collect()
+    let found =
+        findings::findings_with(analysis.analyzer(), lowered, &engine_options(options, None));
+    out.reserve(found.len());
+    out.extend(
+        found
+            .into_iter()
+            .filter_map(|f| each(exact_finding(f, |g, action| analysis.confirm(g, action)))),
+    );
 }
 
 /// The lint's finding for one of the analysis, its witness confirmed by `confirm`.
@@ -220,6 +257,48 @@ mod tests {
             locking > 0,
             "no policy of the sets locks out: the test compares nothing"
         );
+    }
+
+    /// The lint's findings appended straight to its list are the findings of
+    /// [`exact_findings`], in their order, with the same ones left out, on every test policy
+    /// with and without a repository.
+    #[test]
+    fn findings_appended_are_the_exact_findings() {
+        let repository: RepositoryArn = "arn:aws:ecr:us-east-1:111122223333:repository/app"
+            .parse()
+            .unwrap();
+        let mut compared = 0;
+        for (path, doc) in policies() {
+            for repo in [None, Some(&repository)] {
+                let exact: Vec<Finding> = exact_findings(&doc, repo)
+                    .into_iter()
+                    .map(|f| f.finding)
+                    .collect();
+                let mut all = Vec::new();
+                exact_findings_into(&doc, repo, |_| true, &mut all);
+                assert_eq!(all, exact, "{}", path.display());
+                let alive = |f: &Finding| f.code != LintCode::DeadStatement;
+                let mut kept = vec![exact.first().cloned().unwrap_or_else(|| Finding {
+                    code: LintCode::PublicAccess,
+                    severity: LintCode::PublicAccess.severity(),
+                    statement: None,
+                    path: String::new(),
+                    location: None,
+                    message: String::new(),
+                    hint: String::new(),
+                    counterexample: None,
+                })];
+                let before = kept.clone();
+                exact_findings_into(&doc, repo, alive, &mut kept);
+                let expected: Vec<Finding> = before
+                    .into_iter()
+                    .chain(exact.iter().filter(|f| alive(f)).cloned())
+                    .collect();
+                assert_eq!(kept, expected, "{}", path.display());
+                compared += exact.len();
+            }
+        }
+        assert!(compared > 50, "only {compared} findings compared");
     }
 
     /// Everything the lint says about a policy, with and without the repository, and the exact

@@ -228,24 +228,23 @@ fn run(doc: &PolicyDocument, config: &LintConfig, parsed: Option<&ParsedPolicy>)
                 .requests_from
                 .and_then(|from| clock::settle(doc, from, &crate::eval::format_date(from)));
             match settled {
-                None => findings.extend(
-                    exact::exact_findings(doc, config.repository.as_ref())
-                        .into_iter()
-                        .map(|f| f.finding),
+                None => exact::exact_findings_into(
+                    doc,
+                    config.repository.as_ref(),
+                    |_| true,
+                    &mut findings,
                 ),
                 Some(settled) => {
                     findings.extend(settled.findings);
                     // A statement the clock made dead is said so by its own finding.
-                    findings.extend(
-                        exact::exact_findings(&settled.document, config.repository.as_ref())
-                            .into_iter()
-                            .map(|f| f.finding)
-                            .filter(|f| {
-                                !(matches!(
-                                    f.code,
-                                    LintCode::DeadStatement | LintCode::DeadCondition
-                                ) && f.statement.is_some_and(|i| settled.never.contains(&i)))
-                            }),
+                    exact::exact_findings_into(
+                        &settled.document,
+                        config.repository.as_ref(),
+                        |f| {
+                            !(matches!(f.code, LintCode::DeadStatement | LintCode::DeadCondition)
+                                && f.statement.is_some_and(|i| settled.never.contains(&i)))
+                        },
+                        &mut findings,
                     );
                 }
             }

@@ -285,8 +285,10 @@ impl<'a> DocumentReader<'a> {
         if self.r.peek() != Kind::Array {
             return Ok(ValueList::new(vec![self.bare(item)?], ListForm::Compact));
         }
-        // Lists in policies are short; one allocation covers the usual action list.
-        let mut items = Vec::with_capacity(8);
+        // Lists in policies are short; one allocation covers the usual action list, below
+        // 1 KB for lists of large values (statements): the allocator sorts its free memory
+        // on every larger request.
+        let mut items = Vec::with_capacity((1000 / std::mem::size_of::<T>().max(1)).clamp(1, 8));
         self.array(what, &mut items, item)?;
         Ok(ValueList::new(items, ListForm::Array))
     }
