@@ -209,6 +209,13 @@ pub(crate) struct Origin {
     variables: bool,
 }
 
+impl Origin {
+    /// The values of the condition as written.
+    pub(crate) fn values(&self) -> &[String] {
+        &self.values
+    }
+}
+
 impl Constraint {
     /// Lowers a condition. `variables`: `${...}` in values are policy variables, outside the
     /// model.

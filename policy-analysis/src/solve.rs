@@ -21,7 +21,7 @@ use crate::keys::{
     KeyInfo, Kind, Presence,
 };
 use crate::ranges::{all_numbers, format_number, number_key, pick_number, IpSet, Ranges};
-use crate::text::{quick as quick_text, solve as solve_text, Nfa, Re, Sat};
+use crate::text::{quick as quick_text, quick_like, solve as solve_text, Nfa, Re, Sat};
 
 /// A caller the witness names.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -987,7 +987,7 @@ fn solve_text_key(cs: &[&Constraint], domain: &Nfa, exclude: &[&Nfa], quick: boo
         outside: false,
         domain: || Re::lit(""),
     };
-    match solve_values(&tests, &info, domain, exclude, "", quick) {
+    match solve_values(&tests, &info, domain, exclude, "", Quick::of(quick, cs)) {
         (Sat::Yes(_), true) => Sat::Unknown,
         (sat, _) => sat,
     }
@@ -1089,7 +1089,7 @@ fn solve_key_afresh(key: &str, cs: &[&Constraint], info: &KeyInfo, quick: bool) 
         let all: Vec<&Test> = cs.iter().filter(|c| c.all).map(|c| &c.test).collect();
         let any: Vec<&Test> = cs.iter().filter(|c| !c.all).map(|c| &c.test).collect();
         if any.is_empty() {
-            let (sat, unknown) = solve_values(&all, info, domain, &ex, key, quick);
+            let (sat, unknown) = solve_values(&all, info, domain, &ex, key, Quick::of(quick, &[]));
             exact &= !unknown;
             sat.map(|v| vec![v])
         } else {
@@ -1098,7 +1098,8 @@ fn solve_key_afresh(key: &str, cs: &[&Constraint], info: &KeyInfo, quick: bool) 
             for t in any {
                 let mut tests = all.clone();
                 tests.push(t);
-                let (sat, unknown) = solve_values(&tests, info, domain, &ex, key, quick);
+                let (sat, unknown) =
+                    solve_values(&tests, info, domain, &ex, key, Quick::of(quick, &[]));
                 exact &= !unknown;
                 match sat {
                     Sat::Yes(v) => {
@@ -1125,7 +1126,7 @@ fn solve_key_afresh(key: &str, cs: &[&Constraint], info: &KeyInfo, quick: bool) 
         }
     } else {
         let tests: Vec<&Test> = cs.iter().map(|c| &c.test).collect();
-        let (sat, unknown) = solve_values(&tests, info, domain, &ex, key, quick);
+        let (sat, unknown) = solve_values(&tests, info, domain, &ex, key, Quick::of(quick, cs));
         exact &= !unknown;
         sat.map(|v| vec![v])
     };
@@ -1209,6 +1210,45 @@ fn default_value(key: &str, info: &KeyInfo) -> String {
     }
 }
 
+/// Whether [`solve_values`] may give any value that passes ([`crate::text::quick`]), not the
+/// witness's, and the one positive pattern of its tests when they have one
+/// ([`pattern_of`]).
+#[derive(Clone, Copy)]
+enum Quick<'a> {
+    No,
+    Yes(Option<&'a str>),
+}
+
+impl<'a> Quick<'a> {
+    fn of(quick: bool, cs: &[&'a Constraint]) -> Quick<'a> {
+        if quick {
+            Quick::Yes(pattern_of(cs))
+        } else {
+            Quick::No
+        }
+    }
+}
+
+/// The value of the one positive test of `cs` that is a pattern (a text test taking more than
+/// its values), when there is one such test and it has one value.
+fn pattern_of<'a>(cs: &[&'a Constraint]) -> Option<&'a str> {
+    let mut patterns = cs.iter().filter(|c| {
+        matches!(
+            c.test,
+            Test::Text {
+                negated: false,
+                finite: None,
+                ..
+            }
+        )
+    });
+    let one = patterns.next()?;
+    match (patterns.next(), one.origin.0.values()) {
+        (None, [value]) => Some(value.as_str()),
+        _ => None,
+    }
+}
+
 /// One value passing every test, within the key's domain. Tests outside the model are left
 /// out; the flag says whether there were any (then a value found is not a proof, but no value
 /// is).
@@ -1218,11 +1258,13 @@ fn solve_values(
     domain: &Nfa,
     exclude: &[&Nfa],
     key: &str,
-    quick: bool,
+    quick: Quick,
 ) -> (Sat<String>, bool) {
     let solve_text = |all: &[&Nfa], none: &[&Nfa]| {
-        if quick {
-            quick_text(all, none).map_or_else(|| solve_text(all, none), Sat::Yes)
+        if let Quick::Yes(pattern) = quick {
+            pattern
+                .map_or_else(|| quick_text(all, none), |p| quick_like(p, all, none))
+                .map_or_else(|| solve_text(all, none), Sat::Yes)
         } else {
             solve_text(all, none)
         }
@@ -1272,7 +1314,14 @@ fn solve_values(
                     }
                 }
             }
-            solve_text(&all, &none)
+            let found = solve_text(&all, &none);
+            if let (Quick::Yes(_), Sat::Yes(v)) = (quick, &found) {
+                // Every test here is one of these automata, and the quick answers are
+                // matched against each of them before they are given: not matched again.
+                debug_assert!(tests.iter().all(|t| t.eval(v) != Some(false)), "{v}");
+                return (found, unknown);
+            }
+            found
         }
         [family] => typed_witness(*family, tests, info, domain, key),
         // Several families: try each family's witness against every test.

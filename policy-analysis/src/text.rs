@@ -1162,6 +1162,151 @@ pub(crate) fn quick(all: &[&Nfa], none: &[&Nfa]) -> Option<String> {
     None
 }
 
+/// [`quick`] for a question whose one positive pattern (a value of `StringLike`, `ArnLike`,
+/// ...) is `pattern`: first the strings that fill its wildcards as a string found for an
+/// earlier pattern of the same wildcards filled them (a policy's statements often differ only
+/// in the literals of their patterns, `team-1-*`, `team-2-*`), each kept only when every
+/// automaton of `all` accepts it and none of `none` does; then the walk, whose string is
+/// remembered so. Any string it gives passes, as [`quick`]'s: which one is found is all that
+/// the pattern changes.
+pub(crate) fn quick_like(pattern: &str, all: &[&Nfa], none: &[&Nfa]) -> Option<String> {
+    let Some((wild, literals)) = glob_parts(pattern) else {
+        return quick(all, none);
+    };
+    let filled = filled_as_earlier(&wild, &literals, all, none);
+    if filled.is_some() {
+        return filled;
+    }
+    let found = quick(all, none)?;
+    if let Some(fill) = fill_of(&wild, &literals, &found) {
+        FILLS.with(|f| {
+            let mut f = f.borrow_mut();
+            let entry = (wild, fill);
+            if !f.contains(&entry) {
+                if f.len() >= FILLS_KEPT {
+                    f.pop();
+                }
+                f.insert(0, entry);
+            }
+        });
+    }
+    Some(found)
+}
+
+/// The pattern of `literals` around the wildcards `wild`, its wildcards filled as a walk of
+/// [`quick_like`] filled the same wildcards (the latest first), when every automaton of `all`
+/// accepts it and none of `none` does.
+fn filled_as_earlier(
+    wild: &[char],
+    literals: &[&str],
+    all: &[&Nfa],
+    none: &[&Nfa],
+) -> Option<String> {
+    FILLS.with(|f| {
+        let f = f.borrow();
+        f.iter().filter(|(w, _)| w == wild).find_map(|(_, fill)| {
+            let mut text = String::new();
+            for (i, lit) in literals.iter().enumerate() {
+                if i > 0 {
+                    text.push_str(&fill[i - 1]);
+                }
+                text.push_str(lit);
+            }
+            (all.iter().all(|n| n.matches(&text)) && !none.iter().any(|n| n.matches(&text)))
+                .then_some(text)
+        })
+    })
+}
+
+thread_local! {
+    /// What [`quick_like`]'s walks filled the wildcards of their patterns with, the latest
+    /// first: the wildcards in order, and the text each took.
+    static FILLS: std::cell::RefCell<Vec<(Vec<char>, Vec<String>)>> =
+        std::cell::RefCell::default();
+}
+
+/// How many fillings [`quick_like`] keeps.
+const FILLS_KEPT: usize = 8;
+
+/// The longest pattern and string [`fill_of`] aligns: ARNs and the like.
+const FILL_MAX: usize = 256;
+
+/// The wildcards (`*`, `?`) of a pattern in order, and its literal parts around them (one
+/// more than the wildcards); `None` without a wildcard or past [`FILL_MAX`].
+fn glob_parts(pattern: &str) -> Option<(Vec<char>, Vec<&str>)> {
+    if pattern.len() > FILL_MAX {
+        return None;
+    }
+    let mut wild = Vec::new();
+    let mut literals = Vec::new();
+    let mut from = 0;
+    for (i, c) in pattern.char_indices() {
+        if c == '*' || c == '?' {
+            wild.push(c);
+            literals.push(&pattern[from..i]);
+            from = i + 1;
+        }
+    }
+    literals.push(&pattern[from..]);
+    (!wild.is_empty()).then_some((wild, literals))
+}
+
+/// The text each wildcard of a pattern (as [`glob_parts`] splits it) takes in `text`, the
+/// shortest first from the left, when the pattern takes `text` at all (literals compared
+/// ignoring ASCII case).
+fn fill_of(wild: &[char], literals: &[&str], text: &str) -> Option<Vec<String>> {
+    // The pattern as tokens: a literal character, or a wildcard (`None` for `*`).
+    let mut tokens: Vec<Result<char, Option<()>>> = Vec::new();
+    for (i, lit) in literals.iter().enumerate() {
+        if i > 0 {
+            tokens.push(Err((wild[i - 1] == '?').then_some(())));
+        }
+        tokens.extend(lit.chars().map(Ok));
+    }
+    let w: Vec<char> = text.chars().collect();
+    if w.len() > FILL_MAX {
+        return None;
+    }
+    let (m, n) = (tokens.len(), w.len());
+    // `ok[i * (n + 1) + j]`: the tokens from i take the text from j.
+    let mut ok = vec![false; (m + 1) * (n + 1)];
+    ok[m * (n + 1) + n] = true;
+    for i in (0..m).rev() {
+        for j in (0..=n).rev() {
+            let at = i * (n + 1) + j;
+            let next = at + n + 1;
+            ok[at] = match tokens[i] {
+                Ok(c) => j < n && w[j].eq_ignore_ascii_case(&c) && ok[next + 1],
+                Err(Some(())) => j < n && ok[next + 1],
+                Err(None) => ok[next] || (j < n && ok[at + 1]),
+            };
+        }
+    }
+    if !ok[0] {
+        return None;
+    }
+    let mut fill = Vec::with_capacity(wild.len());
+    let mut j = 0;
+    for (i, t) in tokens.iter().enumerate() {
+        let next = (i + 1) * (n + 1);
+        match t {
+            Ok(_) => j += 1,
+            Err(Some(())) => {
+                fill.push(w[j].to_string());
+                j += 1;
+            }
+            Err(None) => {
+                let from = j;
+                while !ok[next + j] {
+                    j += 1;
+                }
+                fill.push(w[from..j].iter().collect());
+            }
+        }
+    }
+    Some(fill)
+}
+
 /// Answers of [`search`] by the automata asked about: a directory of policies asks the same
 /// questions again and again (the same probes, the same patterns), and each search walks a
 /// product automaton. Keyed by a hash, with the automata kept to compare in full.
@@ -1846,6 +1991,154 @@ mod tests {
             out.push((all, none));
         }
         out
+    }
+
+    /// [`quick_like`] gives only strings that pass, and one whenever the search finds one
+    /// (itself or through [`quick`]'s fallback), over sequences of questions whose patterns
+    /// differ only in their literals, as a policy's statements do: the fixed ARN questions of
+    /// a deny per team, and random patterns over a few characters with random literals in
+    /// place, beside random other automata.
+    #[test]
+    fn filling_as_earlier_patterns_answers_as_the_search() {
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |m: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % m
+        };
+        let mut questions: Vec<(String, Vec<Nfa>, Vec<Nfa>)> = Vec::new();
+        for account in ["111122223333", "444455556666"] {
+            let role = Nfa::from_re(&Re::Seq(vec![
+                Re::lit("arn:aws:iam::"),
+                Re::lit(account),
+                Re::lit(":role"),
+                crate::keys::path_re(),
+                crate::keys::iam_name_re(),
+            ]));
+            for i in 0..30 {
+                let p = format!("arn:aws:iam::*:role/team-{i}-*");
+                let mut none = vec![like("arn:aws:iam::*:role/team-3-x*")];
+                if i % 7 == 0 {
+                    none.push(like(&format!("arn:aws:iam::{account}:role/team-{i}-*")));
+                }
+                let all = vec![role.clone(), Nfa::arns([p.as_str()])];
+                questions.push((p, all, none));
+            }
+        }
+        let pieces = ["a", "b", "ab", "A", ":", "?", "*"];
+        let literals = ["a", "b", "ab", "ba", "", "A", ":", "bb"];
+        for _ in 0..150 {
+            // A skeleton of literals and wildcards, filled with new literals each time.
+            let skeleton: Vec<&str> = (0..1 + next(5))
+                .map(|_| pieces[next(pieces.len() as u64) as usize])
+                .collect();
+            let others: Vec<String> = (0..next(3))
+                .map(|_| {
+                    (0..1 + next(4))
+                        .map(|_| pieces[next(pieces.len() as u64) as usize])
+                        .collect()
+                })
+                .collect();
+            for _ in 0..4 {
+                let p: String = skeleton
+                    .iter()
+                    .map(|&s| {
+                        if s == "*" || s == "?" {
+                            s
+                        } else {
+                            literals[next(literals.len() as u64) as usize]
+                        }
+                    })
+                    .collect();
+                let mut all = vec![Nfa::strings([p.as_str()], true, next(4) == 0)];
+                let mut none = Vec::new();
+                for o in &others {
+                    if next(2) == 0 {
+                        all.push(like(o));
+                    } else {
+                        none.push(Nfa::strings([o.as_str()], true, next(4) == 0));
+                    }
+                }
+                questions.push((p, all, none));
+            }
+        }
+        let (mut filled, mut yes, mut no) = (0, 0, 0);
+        for (p, all, none) in &questions {
+            let all: Vec<&Nfa> = all.iter().collect();
+            let none: Vec<&Nfa> = none.iter().collect();
+            if let Some((wild, literals)) = glob_parts(p) {
+                if let Some(text) = filled_as_earlier(&wild, &literals, &all, &none) {
+                    filled += 1;
+                    assert!(solve(&all, &none).is_yes(), "{p} {text}");
+                }
+            }
+            let found = quick_like(p, &all, &none);
+            match solve(&all, &none) {
+                Sat::Yes(_) => yes += 1,
+                Sat::No => no += 1,
+                Sat::Unknown => {}
+            }
+            match found {
+                Some(text) => {
+                    assert!(all.iter().all(|n| n.matches(&text)), "{p} {text}");
+                    assert!(!none.iter().any(|n| n.matches(&text)), "{p} {text}");
+                    assert!(solve(&all, &none).is_yes(), "{p} {text}");
+                }
+                None => assert_eq!(quick(&all, &none), None, "{p}"),
+            }
+        }
+        // Fillings answer many questions, and both answers are asked about.
+        assert!(filled > 100 && yes > 200 && no > 50, "{filled} {yes} {no}");
+    }
+
+    /// [`fill_of`] splits a string a pattern takes into what its wildcards take: the pattern's
+    /// literals around them give back the string (ignoring case where the literals matched
+    /// so), and a string the pattern does not take has no split.
+    #[test]
+    fn fillings_give_back_the_string() {
+        let mut rng = 0x1234_5678_9abc_def1u64;
+        let mut next = move |m: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % m
+        };
+        let pieces = ["a", "b", "ab", "*", "?", ":", "**"];
+        let (mut split, mut refused) = (0, 0);
+        for _ in 0..2000 {
+            let p: String = (0..1 + next(6))
+                .map(|_| pieces[next(pieces.len() as u64) as usize])
+                .collect();
+            let text: String = (0..next(8))
+                .map(|_| ["a", "b", ":", "c"][next(4) as usize])
+                .collect();
+            let Some((wild, literals)) = glob_parts(&p) else {
+                assert!(!p.contains(['*', '?']));
+                continue;
+            };
+            match fill_of(&wild, &literals, &text) {
+                Some(fill) => {
+                    split += 1;
+                    assert!(like(&p).matches(&text), "{p} {text}");
+                    assert_eq!(fill.len(), wild.len());
+                    let mut back = String::new();
+                    for (i, lit) in literals.iter().enumerate() {
+                        if i > 0 {
+                            assert!(wild[i - 1] == '*' || fill[i - 1].chars().count() == 1);
+                            back.push_str(&fill[i - 1]);
+                        }
+                        back.push_str(lit);
+                    }
+                    assert_eq!(back, text, "{p}");
+                }
+                None => {
+                    refused += 1;
+                    assert!(!like(&p).matches(&text), "{p} {text}");
+                }
+            }
+        }
+        assert!(split > 150 && refused > 300, "{split} {refused}");
     }
 
     #[test]
