@@ -285,7 +285,7 @@ mod tests {
                     path: String::new(),
                     location: None,
                     message: String::new(),
-                    hint: String::new(),
+                    hint: "".into(),
                     counterexample: None,
                 })];
                 let before = kept.clone();
