@@ -942,9 +942,17 @@ impl Analyzer {
         let candidates = self.candidates_with(i, sig, identity_allows_all);
         let (denies, mention) = self.denies_of(sig);
         let mut budget = SEARCH_BUDGET;
+        // Conditions of earlier candidates that no request met, with the budget that cost
+        // ([`refused_again`]).
+        let mut refused: Vec<(Vec<&Constraint>, usize)> = Vec::new();
         for candidate in candidates {
             let (route, s, j) = candidate;
             let (base, exact) = self.candidate_constraints(&candidate);
+            if refused_again(&refused, &base, &mut budget) {
+                continue;
+            }
+            let before = budget;
+            let asked = base.clone();
             if let Some(mut solved) = satisfy(who, base, &denies, &mention, &mut budget) {
                 solved.exact &= exact;
                 return Verdict::Allowed(Grant {
@@ -958,6 +966,10 @@ impl Analyzer {
                     },
                     witness: solved.witness,
                 });
+            }
+            // Left with some budget, the search never ran out of it.
+            if budget > 0 {
+                refused.push((asked, before - budget));
             }
         }
         Verdict::Denied
@@ -1023,6 +1035,34 @@ pub(crate) fn satisfy<'a>(
     solved.exact &= !unsure;
     Some(solved)
 }
+
+/// Whether [`satisfy`] refuses `base` again, with the same class, denies and budget left as
+/// it had when it refused the same constraints (by address) among `refused` without running
+/// out of budget, spending what it spent then. It does: it asks the same questions in the
+/// same order, each call entered with budget left since at least what it spent is left,
+/// and the solver answers a question alike whenever it is asked. Candidates of one search
+/// often share their conditions (an unconditional allow and identity policies allowing
+/// everything).
+fn refused_again(
+    refused: &[(Vec<&Constraint>, usize)],
+    base: &[&Constraint],
+    budget: &mut usize,
+) -> bool {
+    let same = |a: &[&Constraint]| {
+        a.len() == base.len() && a.iter().zip(base).all(|(x, y)| std::ptr::eq(*x, *y))
+    };
+    match refused.iter().find(|(a, _)| same(a)) {
+        Some(&(_, spent)) if *budget >= spent => {
+            *budget -= spent;
+            true
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+#[path = "access_refused_tests.rs"]
+mod refused_tests;
 
 /// Whether all of a deny's conditions hold for the witness.
 fn deny_holds(d: &Prepared, w: &Witness) -> Option<bool> {
