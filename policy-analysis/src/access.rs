@@ -942,17 +942,17 @@ impl Analyzer {
         let candidates = self.candidates_with(i, sig, identity_allows_all);
         let (denies, mention) = self.denies_of(sig);
         let mut budget = SEARCH_BUDGET;
-        // Conditions of earlier candidates that no request met, with the budget that cost
+        // The budget an earlier candidate without conditions spent when no request met it
         // ([`refused_again`]).
-        let mut refused: Vec<(Vec<&Constraint>, usize)> = Vec::new();
+        let mut refused: Option<usize> = None;
         for candidate in candidates {
             let (route, s, j) = candidate;
             let (base, exact) = self.candidate_constraints(&candidate);
-            if refused_again(&refused, &base, &mut budget) {
+            if base.is_empty() && refused_again(refused, &mut budget) {
                 continue;
             }
             let before = budget;
-            let asked = base.clone();
+            let unconditional = base.is_empty();
             if let Some(mut solved) = satisfy(who, base, &denies, &mention, &mut budget) {
                 solved.exact &= exact;
                 return Verdict::Allowed(Grant {
@@ -968,8 +968,8 @@ impl Analyzer {
                 });
             }
             // Left with some budget, the search never ran out of it.
-            if budget > 0 {
-                refused.push((asked, before - budget));
+            if unconditional && budget > 0 {
+                refused = Some(before - budget);
             }
         }
         Verdict::Denied
@@ -1036,23 +1036,16 @@ pub(crate) fn satisfy<'a>(
     Some(solved)
 }
 
-/// Whether [`satisfy`] refuses `base` again, with the same class, denies and budget left as
-/// it had when it refused the same constraints (by address) among `refused` without running
-/// out of budget, spending what it spent then. It does: it asks the same questions in the
+/// Whether [`satisfy`] refuses a candidate without conditions again, with the same class,
+/// denies and budget left, as it refused an earlier one that spent `refused` without running
+/// out of budget; spending what it spent then. It does: it asks the same questions in the
 /// same order, each call entered with budget left since at least what it spent is left,
 /// and the solver answers a question alike whenever it is asked. Candidates of one search
-/// often share their conditions (an unconditional allow and identity policies allowing
-/// everything).
-fn refused_again(
-    refused: &[(Vec<&Constraint>, usize)],
-    base: &[&Constraint],
-    budget: &mut usize,
-) -> bool {
-    let same = |a: &[&Constraint]| {
-        a.len() == base.len() && a.iter().zip(base).all(|(x, y)| std::ptr::eq(*x, *y))
-    };
-    match refused.iter().find(|(a, _)| same(a)) {
-        Some(&(_, spent)) if *budget >= spent => {
+/// often have no condition (an unconditional allow and identity policies allowing
+/// everything, for the owner's users and sessions).
+fn refused_again(refused: Option<usize>, budget: &mut usize) -> bool {
+    match refused {
+        Some(spent) if *budget >= spent => {
             *budget -= spent;
             true
         }
