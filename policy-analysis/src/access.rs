@@ -867,10 +867,22 @@ impl Analyzer {
     /// The ways a request of class `i` can be allowed under `sig`: route, repository allow,
     /// identity allow; unconditional ones first.
     fn candidates(&self, i: usize, sig: &Signature) -> Vec<Candidate> {
+        self.candidates_with(i, sig, self.identity_allows_all)
+    }
+
+    /// [`Analyzer::candidates`], with identity policies that allow everything when
+    /// `identity_allows_all` (as an analyzer built with [`IdentityPolicies::AllowAll`] reads
+    /// them).
+    fn candidates_with(
+        &self,
+        i: usize,
+        sig: &Signature,
+        identity_allows_all: bool,
+    ) -> Vec<Candidate> {
         let class = &self.classes[i];
         let owner = class.account().is_some_and(|a| a.owner);
         let mut candidates: Vec<Candidate> = Vec::new();
-        let identity_all = self.identity_allows_all || (self.identity.is_none() && !owner);
+        let identity_all = identity_allows_all || (self.identity.is_none() && !owner);
         match class {
             CallerClass::Root { .. } if owner => candidates.push((Route::RootOfOwner, None, None)),
             CallerClass::Root { .. } | CallerClass::Service { .. } => {
@@ -891,7 +903,7 @@ impl Analyzer {
                         candidates.push((Route::RepositoryPolicy, Some(s), None));
                     }
                 }
-                if self.identity_allows_all {
+                if identity_allows_all {
                     candidates.push((Route::IdentityPolicy, None, None));
                 }
                 for &j in &sig.identity_allows {
@@ -945,13 +957,26 @@ impl Analyzer {
 
     /// Finds a request of class `i` that the statements of `sig` allow.
     fn search(&self, i: usize, sig: &Signature) -> Verdict {
+        self.search_with(i, sig, self.identity_allows_all)
+    }
+
+    /// [`Analyzer::search`] with the identity policies of [`Analyzer::candidates_with`].
+    fn search_with(&self, i: usize, sig: &Signature, identity_allows_all: bool) -> Verdict {
         let who = &self.whos[i];
-        let candidates = self.candidates(i, sig);
+        let candidates = self.candidates_with(i, sig, identity_allows_all);
         let (denies, mention) = self.denies_of(sig);
         let mut budget = SEARCH_BUDGET;
+        // The budget an earlier candidate without conditions spent when no request met it
+        // ([`refused_again`]).
+        let mut refused: Option<usize> = None;
         for candidate in candidates {
             let (route, s, j) = candidate;
             let (base, exact) = self.candidate_constraints(&candidate);
+            if base.is_empty() && refused_again(refused, &mut budget) {
+                continue;
+            }
+            let before = budget;
+            let unconditional = base.is_empty();
             if let Some(mut solved) = satisfy(who, base, &denies, &mention, &mut budget) {
                 solved.exact &= exact;
                 return Verdict::Allowed(Grant {
@@ -965,6 +990,10 @@ impl Analyzer {
                     },
                     witness: solved.witness,
                 });
+            }
+            // Left with some budget, the search never ran out of it.
+            if unconditional && budget > 0 {
+                refused = Some(before - budget);
             }
         }
         Verdict::Denied
@@ -1030,6 +1059,27 @@ pub(crate) fn satisfy<'a>(
     solved.exact &= !unsure;
     Some(solved)
 }
+
+/// Whether [`satisfy`] refuses a candidate without conditions again, with the same class,
+/// denies and budget left, as it refused an earlier one that spent `refused` without running
+/// out of budget; spending what it spent then. It does: it asks the same questions in the
+/// same order, each call entered with budget left since at least what it spent is left,
+/// and the solver answers a question alike whenever it is asked. Candidates of one search
+/// often have no condition (an unconditional allow and identity policies allowing
+/// everything, for the owner's users and sessions).
+fn refused_again(refused: Option<usize>, budget: &mut usize) -> bool {
+    match refused {
+        Some(spent) if *budget >= spent => {
+            *budget -= spent;
+            true
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+#[path = "access_refused_tests.rs"]
+mod refused_tests;
 
 /// Whether all of a deny's conditions hold for the witness.
 fn deny_holds(d: &Prepared, w: &Witness) -> Option<bool> {
@@ -1629,6 +1679,71 @@ impl Analyzer {
         }
         None
     }
+}
+
+impl Analyzer {
+    /// Whether some class of the owning account can perform `action`, as
+    /// [`Analyzer::decide`] answers class by class. With `denied_like`, an action that no
+    /// such class can perform: a class for which both actions have the same statements has
+    /// the same verdict for both (a search depends on the action only through them), so it
+    /// is not searched again. `identity_allows_all`: as [`Analyzer::candidates_with`].
+    pub(crate) fn owner_allowed(
+        &self,
+        action: Action,
+        denied_like: Option<Action>,
+        identity_allows_all: bool,
+    ) -> bool {
+        self.classes
+            .iter()
+            .filter(|c| c.account().is_some_and(|a| a.owner))
+            .any(|class| {
+                // As `decide` finds it: the first class equal to this one.
+                let Some(i) = self.classes.iter().position(|c| c == class) else {
+                    return false;
+                };
+                let relevant = self.relevant(i);
+                let sig = self.signature(&relevant, action);
+                if denied_like.is_some_and(|d| self.signature(&relevant, d) == sig) {
+                    return false;
+                }
+                matches!(
+                    self.search_with(i, &sig, identity_allows_all),
+                    Verdict::Allowed(_)
+                )
+            })
+    }
+}
+
+impl Analyzer {
+    /// Whether this analyzer, read with `options` and identity policies allowing
+    /// everything, is what `Analyzer::new(policy, options)` builds, given that it was built
+    /// from `policy` on the repository of `options`: no identity policy of its own, and the
+    /// same caller classes and owner. Its statements are then those of the new one.
+    pub(crate) fn reads_as(&self, policy: &Policy, options: &Options) -> bool {
+        if self.identity.is_some() || !matches!(options.identity, IdentityPolicies::AllowAll) {
+            return false;
+        }
+        let names = Names::collect(policy, options, &[]);
+        if names.owner != self.owner {
+            return false;
+        }
+        let (classes, whos) = names.classes(options);
+        classes == self.classes && whos == self.whos
+    }
+}
+
+/// The accounts among the caller classes of `Analyzer::new(policy, options)` that the policy
+/// names (`AccountClass::named`), without preparing its statements.
+pub(crate) fn named_accounts(policy: &Policy, options: &Options) -> BTreeSet<String> {
+    let names = Names::collect(policy, options, &[]);
+    // `Names::classes` gives every account of `names.accounts` its classes, named unless it
+    // is the stand-in owner; the unnamed account it adds is never named.
+    names
+        .accounts
+        .into_iter()
+        .map(|(_, id)| id)
+        .filter(|id| *id != names.owner || names.owner_named)
+        .collect()
 }
 
 /// Conditions lowered once for [`Analyzer::decide_assumed_first`]: a situation of the caller

@@ -93,9 +93,9 @@ impl Test {
             }
             Test::Dates { set, other } => parse_date(v).map_or(*other, |d| set.contains(d)),
             Test::Bools { set, other } => parse_bool(v).map_or(*other, |b| set[usize::from(b)]),
-            Test::Ips { set, other } => v
-                .parse::<std::net::IpAddr>()
-                .map_or(*other, |ip| set.contains(ip)),
+            Test::Ips { set, other } => {
+                policy_catalogue::rules::parse_ip(v).map_or(*other, |ip| set.contains(ip))
+            }
             Test::Const(b) => *b,
             Test::Unknown => return None,
         })

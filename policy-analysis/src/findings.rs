@@ -34,7 +34,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use policy_catalogue::{AccessLevel, Action, ConditionOperator, Operator, SetQualifier};
 
 use crate::access::{Access, Analyzer, Assumption, CallerClass, Grant, IdentityPolicies, Options};
-use crate::access::{Certainty, Route, Verdict};
+use crate::access::{Certainty, Route};
 use crate::ir::{self, ActionSet, Effect, PrincipalItem};
 use crate::solve::Witness;
 
@@ -603,7 +603,7 @@ pub fn findings_with(analyzer: &Analyzer, policy: &ir::Policy, options: &Options
         &mut satisfy,
         &mut out,
     );
-    lock_out(policy, options, &mut out);
+    lock_out(policy, analyzer, options, &mut out);
     dead(policy, analyzer, &mut out);
     out
 }
@@ -1172,13 +1172,18 @@ fn anyone_deputy(
 pub fn locked_out(policy: &ir::Policy, options: &Options) -> Vec<Action> {
     // Without a Deny of `SetRepositoryPolicy` the owning account's root user can call it,
     // whatever the owner: the search would find that first.
-    let denies_set = policy.statements.iter().any(|s| {
-        s.effect == Effect::Deny && s.actions.resolve().contains(Action::SetRepositoryPolicy)
-    });
-    if !denies_set {
+    if !denies_set(policy) {
         return Vec::new();
     }
     searched_locked_out(policy, options)
+}
+
+/// Whether a Deny of the policy covers `ecr:SetRepositoryPolicy`: without one the owning
+/// account's root user can call it, whatever the owner.
+fn denies_set(policy: &ir::Policy) -> bool {
+    policy.statements.iter().any(|s| {
+        s.effect == Effect::Deny && s.actions.resolve().contains(Action::SetRepositoryPolicy)
+    })
 }
 
 /// [`locked_out`] by the search alone, without its exit for policies that deny no one
@@ -1186,20 +1191,26 @@ pub fn locked_out(policy: &ir::Policy, options: &Options) -> Vec<Action> {
 #[doc(hidden)]
 #[must_use]
 pub fn searched_locked_out(policy: &ir::Policy, options: &Options) -> Vec<Action> {
+    searched_locked_out_with(policy, None, options)
+}
+
+/// [`searched_locked_out`], with `analyzer` built from `policy` and `options` when there is
+/// one: where it reads the policy as the check's own analyzer of the owner would
+/// ([`Analyzer::reads_as`]), its statements are not prepared again.
+fn searched_locked_out_with(
+    policy: &ir::Policy,
+    analyzer: Option<&Analyzer>,
+    options: &Options,
+) -> Vec<Action> {
     let mut owners: Vec<Options> = vec![Options {
         trusted: Vec::new(),
         identity: IdentityPolicies::AllowAll,
         ..options.clone()
     }];
     if options.owner.is_none() {
-        let named = Analyzer::new(policy, &Options::default());
-        let ids: BTreeSet<&str> = named
-            .classes()
-            .iter()
-            .filter_map(CallerClass::account)
-            .filter(|a| a.named)
-            .map(|a| a.id.as_str())
-            .collect();
+        // The accounts the classes of `Analyzer::new(policy, &Options::default())` name,
+        // without preparing its statements.
+        let ids = crate::access::named_accounts(policy, &Options::default());
         owners.extend(ids.into_iter().map(|id| Options {
             owner: Some(id.to_owned()),
             region: Some("us-east-1".to_owned()),
@@ -1210,32 +1221,38 @@ pub fn searched_locked_out(policy: &ir::Policy, options: &Options) -> Vec<Action
             ..Options::default()
         }));
     }
-    let analyzers: Vec<Analyzer> = owners.iter().map(|o| Analyzer::new(policy, o)).collect();
-    let can = |analyzer: &Analyzer, act: Action| {
-        analyzer
-            .classes()
-            .iter()
-            .filter(|c| c.account().is_some_and(|a| a.owner))
-            .any(|c| matches!(analyzer.decide(c, act), Verdict::Allowed(_)))
-    };
+    // The analyzer given stands for the first owner's when it reads the policy alike.
+    let shared = analyzer.filter(|a| a.reads_as(policy, &owners[0]));
+    let built: Vec<Analyzer> = owners
+        .iter()
+        .skip(usize::from(shared.is_some()))
+        .map(|o| Analyzer::new(policy, o))
+        .collect();
+    let analyzers: Vec<&Analyzer> = shared.into_iter().chain(built.iter()).collect();
     // While someone can set the policy, a deny of `DeleteRepositoryPolicy` can be replaced
     // away; without `SetRepositoryPolicy` nothing can change the policy again.
     let act = Action::SetRepositoryPolicy;
-    if analyzers.iter().any(|a| can(a, act)) {
+    if analyzers.iter().any(|a| a.owner_allowed(act, None, true)) {
         return Vec::new();
     }
     let mut locked = vec![act];
+    // No owner's class can set the policy: where deleting it has the same statements, the
+    // verdict is the same.
     if !analyzers
         .iter()
-        .any(|a| can(a, Action::DeleteRepositoryPolicy))
+        .any(|a| a.owner_allowed(Action::DeleteRepositoryPolicy, Some(act), true))
     {
         locked.push(Action::DeleteRepositoryPolicy);
     }
     locked
 }
 
-fn lock_out(policy: &ir::Policy, options: &Options, out: &mut Vec<Finding>) {
-    let locked = locked_out(policy, options);
+fn lock_out(policy: &ir::Policy, analyzer: &Analyzer, options: &Options, out: &mut Vec<Finding>) {
+    let locked = if denies_set(policy) {
+        searched_locked_out_with(policy, Some(analyzer), options)
+    } else {
+        Vec::new()
+    };
     let Some(&act) = locked.first() else {
         return;
     };

@@ -348,7 +348,7 @@ pub fn parse_cidr(text: &str) -> Option<(IpAddr, u8)> {
         Some((a, p)) => (a, Some(p)),
         None => (text, None),
     };
-    let ip: IpAddr = address.trim().parse().ok()?;
+    let ip = policy_catalogue::rules::parse_ip(address.trim())?;
     let max = if ip.is_ipv4() { 32 } else { 128 };
     let bits = match prefix {
         None => max,

@@ -259,7 +259,14 @@ fn solve_with(
         groups.entry(c.key.as_str()).or_default().push(c);
         names.entry(c.key.as_str()).or_insert(c.name.as_str());
     }
+    // The denies of a policy often test one key each, the same one after another: a key
+    // just entered is there already.
+    let mut last: Option<&str> = None;
     for c in mention {
+        if last == Some(c.key.as_str()) {
+            continue;
+        }
+        last = Some(c.key.as_str());
         groups.entry(c.key.as_str()).or_default();
         names.entry(c.key.as_str()).or_insert(c.name.as_str());
     }

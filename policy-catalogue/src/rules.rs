@@ -469,7 +469,7 @@ pub fn check_ip_or_cidr(s: &str) -> Result<(), RuleViolation> {
         Some((a, p)) => (a, Some(p)),
         None => (s, None),
     };
-    let Ok(ip) = address.parse::<IpAddr>() else {
+    let Some(ip) = parse_ip(address) else {
         return rule.fail(s, "is not an IP address");
     };
     let Some(prefix) = prefix else {
@@ -484,6 +484,115 @@ pub fn check_ip_or_cidr(s: &str) -> Result<(), RuleViolation> {
     match length {
         Some(n) if n <= max => Ok(()),
         _ => rule.fail(s, format!("prefix length must be 0 to {max}")),
+    }
+}
+
+/// An IPv4 or IPv6 address, read exactly as `IpAddr::from_str` reads it: the plain forms
+/// (four decimal octets without leading zeros; eight groups of one to four hex digits, or
+/// fewer around one `::`) in one pass over the bytes, anything else (an IPv4 address inside
+/// an IPv6 one, a text that is no address) by `from_str` itself.
+#[must_use]
+pub fn parse_ip(text: &str) -> Option<IpAddr> {
+    plain_ip(text.as_bytes()).or_else(|| text.parse().ok())
+}
+
+/// The plain forms of [`parse_ip`]; `None` for every other text, address or not.
+fn plain_ip(b: &[u8]) -> Option<IpAddr> {
+    plain_ipv4(b)
+        .map(|a| IpAddr::V4(a.into()))
+        .or_else(|| plain_ipv6(b).map(|a| IpAddr::V6(a.into())))
+}
+
+/// Four decimal octets of one to three digits, no leading zero, each at most 255, in one pass.
+fn plain_ipv4(b: &[u8]) -> Option<[u8; 4]> {
+    let mut octets = [0u8; 4];
+    let mut n = 0;
+    let mut value = 0u16;
+    let mut digits = 0;
+    for &c in b {
+        if c == b'.' {
+            if digits == 0 || n == 3 {
+                return None;
+            }
+            octets[n] = u8::try_from(value).ok()?;
+            n += 1;
+            value = 0;
+            digits = 0;
+        } else if c.is_ascii_digit() {
+            // A fourth digit, or a digit after a leading zero.
+            if digits == 3 || (digits == 1 && value == 0) {
+                return None;
+            }
+            value = value * 10 + u16::from(c - b'0');
+            digits += 1;
+        } else {
+            return None;
+        }
+    }
+    if digits == 0 || n != 3 {
+        return None;
+    }
+    octets[3] = u8::try_from(value).ok()?;
+    Some(octets)
+}
+
+/// Eight groups of one to four hex digits between `:`s, or fewer with one `::` among them
+/// (standing for one group of zeros at least), in one pass.
+fn plain_ipv6(b: &[u8]) -> Option<[u16; 8]> {
+    let hex = |c: u8| match c {
+        b'0'..=b'9' => Some(u16::from(c - b'0')),
+        b'a'..=b'f' => Some(u16::from(c - b'a' + 10)),
+        b'A'..=b'F' => Some(u16::from(c - b'A' + 10)),
+        _ => None,
+    };
+    let mut groups = [0u16; 8];
+    let mut n = 0;
+    // The number of groups before the `::`.
+    let mut gap = None;
+    let mut i = 0;
+    if b.starts_with(b"::") {
+        gap = Some(0);
+        i = 2;
+    }
+    while i < b.len() {
+        let start = i;
+        let mut value = 0u16;
+        while i < b.len() && i - start < 4 {
+            let Some(d) = hex(b[i]) else { break };
+            value = (value << 4) | d;
+            i += 1;
+        }
+        if i == start || n == 8 {
+            return None;
+        }
+        groups[n] = value;
+        n += 1;
+        if i == b.len() {
+            break;
+        }
+        if b[i] != b':' {
+            return None;
+        }
+        i += 1;
+        if b.get(i) == Some(&b':') {
+            if gap.is_some() {
+                return None;
+            }
+            gap = Some(n);
+            i += 1;
+        } else if i == b.len() {
+            return None;
+        }
+    }
+    match gap {
+        None if n == 8 => Some(groups),
+        Some(g) if n <= 7 => {
+            let mut out = [0u16; 8];
+            out[..g].copy_from_slice(&groups[..g]);
+            out[8 - (n - g)..].copy_from_slice(&groups[g..n]);
+            Some(out)
+        }
+        _ => None,
     }
 }
 

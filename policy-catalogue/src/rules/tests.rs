@@ -509,3 +509,102 @@ fn name_characters_are_the_documented_set() {
         assert_eq!(super::is_name_char(c), documented, "{c:?}");
     }
 }
+
+/// The plain forms of addresses are read as `IpAddr::from_str` reads them, and every other
+/// text is left to it: fixed texts and random ones over the characters of addresses.
+#[test]
+fn addresses_are_read_as_the_standard_library_reads_them() {
+    let fixed = [
+        "10.0.0.0",
+        "0.0.0.0",
+        "255.255.255.255",
+        "256.0.0.1",
+        "01.2.3.4",
+        "1.2.3",
+        "1.2.3.4.5",
+        "1..2.3",
+        "1.2.3.4 ",
+        " 1.2.3.4",
+        "+1.2.3.4",
+        "1.2.3.04",
+        "::",
+        "::1",
+        "1::",
+        "1:2:3:4:5:6:7:8",
+        "1:2:3:4:5:6:7::",
+        "::2:3:4:5:6:7:8",
+        "1:2:3:4:5:6:7:8:9",
+        "1::2::3",
+        ":::",
+        "1:::2",
+        "2001:db8::",
+        "2001:DB8:0:0:0:0:0:1",
+        "12345::",
+        "::ffff:1.2.3.4",
+        "::1.2.3.4",
+        "1:2:3:4:5:6:1.2.3.4",
+        "1:2:3:4:5:6:7:1.2.3.4",
+        "g::",
+        "",
+        ":",
+        "1:2:3:4:5:6:7:8::",
+        "::1:2:3:4:5:6:7",
+        "::1:2:3:4:5:6:7:8",
+        "0000:0000::ffff",
+        "fe80::1%eth0",
+    ];
+    let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move |m: u64| {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng % m
+    };
+    let octets = ["0", "1", "9", "25", "255", "256", "01", "00", "1234", ""];
+    let hex = ["0", "1", "a", "F", "ff", "ffff", "0ab1", "12345", "g", ""];
+    let random: Vec<String> = (0..20_000)
+        .map(|_| {
+            let mut text = if next(2) == 0 {
+                let n = 3 + next(3);
+                (0..n)
+                    .map(|_| octets[next(octets.len() as u64) as usize])
+                    .collect::<Vec<_>>()
+                    .join(".")
+            } else {
+                let n = next(10);
+                let mut groups: Vec<&str> = (0..n)
+                    .map(|_| hex[next(hex.len() as u64) as usize])
+                    .collect();
+                if next(3) != 0 {
+                    let at = next(n + 1) as usize;
+                    groups.insert(at.min(groups.len()), "");
+                    if at == 0 || at >= groups.len() - 1 {
+                        groups.insert(at.min(groups.len()), "");
+                    }
+                }
+                let mut t = groups.join(":");
+                if next(6) == 0 {
+                    t.push_str(":1.2.3.4");
+                }
+                t
+            };
+            if next(20) == 0 {
+                let at = next(text.len() as u64 + 1) as usize;
+                text.insert(at, [' ', '%', ':', '.'][next(4) as usize]);
+            }
+            text
+        })
+        .collect();
+    let (mut plain, mut read) = (0, 0);
+    for text in fixed
+        .iter()
+        .copied()
+        .chain(random.iter().map(String::as_str))
+    {
+        let standard = text.parse::<IpAddr>().ok();
+        assert_eq!(parse_ip(text), standard, "{text:?}");
+        plain += usize::from(plain_ip(text.as_bytes()).is_some());
+        read += usize::from(standard.is_some());
+    }
+    assert!(plain > 1000 && read > plain, "{plain} {read}");
+}
