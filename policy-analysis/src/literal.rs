@@ -98,6 +98,14 @@ pub fn findings(policy: &ir::Policy, options: &Options) -> Option<Judged> {
         let CallerClass::Service { name: Some(name) } = class else {
             return None;
         };
+        // A deny that may not cover the repository lets the witness past, unsure; one with
+        // conditions the engine weighs.
+        let unsure = match plain.unsure_deny(name, *actions.first()?) {
+            Some(true) => return None,
+            Some(false) => true,
+            None => false,
+        };
+        let certain = |c: Certainty| if unsure { Certainty::Possible } else { c };
         let searched = || {
             let constraints: Vec<Constraint> = cs.iter().map(lowered).collect();
             let refs: Vec<&Constraint> = constraints.iter().collect();
@@ -115,11 +123,11 @@ pub fn findings(policy: &ir::Policy, options: &Options) -> Option<Judged> {
             if found.is_some() {
                 plain.met.borrow_mut().insert((at, name.clone()));
             }
-            return Some(found.map(|(w, c)| (actions.to_vec(), w, c)));
+            return Some(found.map(|(w, c)| (actions.to_vec(), w, certain(c))));
         };
         let found = Some((witness, Certainty::Certain));
         debug_assert_eq!(found, searched(), "the deputy's witness of {cs:?}");
-        Some(found.map(|(w, c)| (actions.to_vec(), w, c)))
+        Some(found.map(|(w, c)| (actions.to_vec(), w, certain(c))))
     };
     // A guarded allow of `Principal "*"` lets in no service acting for an unnamed account
     // here: its guard names organizations (no service is in one) or source accounts, or it
@@ -1141,6 +1149,34 @@ impl<'p> Plain<'p> {
 
     /// The actions a named service gets; `None` when it has no class (the engine's service
     /// classes are named in lowercase).
+    /// Whether a deny that may not cover the repository covers `action` for service `name`:
+    /// `Some(false)` for one without conditions (it lets the request past, unsure),
+    /// `Some(true)` when such a deny has conditions, `None` when there is none.
+    fn unsure_deny(&self, name: &str, action: Action) -> Option<bool> {
+        let mut found = None;
+        for (i, s) in self.policy.statements.iter().enumerate() {
+            let names = s.principal.as_ref().is_some_and(|p| {
+                !p.negated
+                    && p.items.iter().any(|x| match x {
+                        PrincipalItem::Anyone => true,
+                        PrincipalItem::Service(s) => s.eq_ignore_ascii_case(name),
+                        _ => false,
+                    })
+            });
+            if s.effect == Effect::Deny
+                && names
+                && !self.known[i]
+                && self.actions[i].contains(action)
+            {
+                if !s.conditions.is_empty() {
+                    return Some(true);
+                }
+                found = Some(false);
+            }
+        }
+        found
+    }
+
     fn service_actions(&self, class: &CallerClass) -> Option<BTreeSet<Action>> {
         let CallerClass::Service { name: Some(name) } = class else {
             return None;

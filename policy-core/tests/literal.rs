@@ -365,6 +365,12 @@ fn the_shortcut_agrees_with_the_engine_on_chosen_shapes() {
         // Past such a deny or not, an allow on a Resource pattern grants possibly: one group.
         r#"[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"ecr:*","Resource":"arn:aws:ecr:us-east-1:111122223333:repository/*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}},
             {"Effect":"Deny","Principal":"*","Action":["ecr:SetRepositoryPolicy","ecr:DeleteRepositoryPolicy"],"Resource":"arn:aws:ecr:us-east-1:111122223333:repository/*"}]"#,
+        // A service past a deny that may not cover the repository: its deputy possibly,
+        // as the public grant beside it.
+        r#"[{"Effect":"Allow","Principal":{"AWS":"*","Service":"codebuild.amazonaws.com"},"Action":"ecr:*","Resource":"arn:aws:ecr:us-east-1:111122223333:repository/*"},
+            {"Effect":"Deny","Principal":"*","Action":["ecr:Batch*","ecr:DeleteRepository"],"Resource":"arn:aws:ecr:us-east-1:111122223333:repository/*"}]"#,
+        r#"[{"Effect":"Allow","Principal":{"Service":"codebuild.amazonaws.com"},"Action":"ecr:BatchGetImage"},
+            {"Effect":"Deny","Principal":"*","Action":"ecr:BatchGetImage","Resource":"arn:aws:ecr:*:*:repository/prod-*"}]"#,
         // Allows by network: from a range without the stranger's address, past a deny of
         // addresses outside part of it; and outside a range (through a VPC endpoint too).
         // (`aws:SourceIp` holds public addresses only: a private range admits no request.)
@@ -385,4 +391,9 @@ fn the_shortcut_agrees_with_the_engine_on_chosen_shapes() {
             "case {n} left to the engine"
         );
     }
+    // Such a deny with conditions is the engine's to weigh.
+    let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"codebuild.amazonaws.com"},"Action":"ecr:BatchGetImage"},
+        {"Effect":"Deny","Principal":"*","Action":"ecr:BatchGetImage","Resource":"arn:aws:ecr:*:*:repository/prod-*","Condition":{"NotIpAddress":{"aws:SourceIp":"192.0.2.0/24"}}}]}"#;
+    let doc = PolicyDocument::from_json(text).unwrap();
+    assert!(!agrees(&doc, "a service past a deny with conditions"));
 }
