@@ -246,7 +246,8 @@ pub(crate) fn refused_on_context(who: &Who, base: &[&Constraint], assumed: &[Con
     false
 }
 
-/// [`solve`]; `quick`: the caller's values may be any that pass, not the witness's.
+/// [`solve`]; `quick`: the caller's values may be any that pass, not the witness's, and
+/// the answer's context is left empty (only whether there is one is asked).
 fn solve_with(
     who: &Who,
     constraints: &[&Constraint],
@@ -257,7 +258,9 @@ fn solve_with(
     let mut names: BTreeMap<&str, &str> = BTreeMap::new();
     for c in constraints {
         groups.entry(c.key.as_str()).or_default().push(c);
-        names.entry(c.key.as_str()).or_insert(c.name.as_str());
+        if !quick {
+            names.entry(c.key.as_str()).or_insert(c.name.as_str());
+        }
     }
     // The denies of a policy often test one key each, the same one after another: a key
     // just entered is there already.
@@ -286,6 +289,10 @@ fn solve_with(
         } else {
             solve_key(key, cs, &info)?
         };
+        if quick {
+            // [`live`] keeps only whether there is an answer: the values are not kept.
+            continue;
+        }
         let key_exact = key_exact && !(info.outside && values.is_some() && !cs.is_empty());
         independent.insert(key, (values, key_exact));
     }
@@ -313,8 +320,12 @@ fn solve_with(
     }
     let mut context = BTreeMap::new();
     for (key, cs) in &groups {
-        let name = names[key].to_owned();
+        if quick && !is_derived(key, who) {
+            // Solved above, and not kept: whether there is an answer is all [`live`] asks.
+            continue;
+        }
         if let Some((values, key_exact)) = independent.remove(key) {
+            let name = names[key].to_owned();
             exact &= key_exact;
             context.insert(name, values);
             continue;
@@ -346,12 +357,20 @@ fn solve_with(
                 }
                 None => exact = false,
             }
-            if !cs.is_empty() || IDENTITY_KEYS.contains(key) {
-                context.insert(name, fixed);
+            if !quick && (!cs.is_empty() || IDENTITY_KEYS.contains(key)) {
+                context.insert(names[key].to_owned(), fixed);
             }
             continue;
         }
         unreachable!("every key is derived or solved on its own: {key}");
+    }
+    if quick {
+        // [`live`] asks only whether a request passes, which nothing below changes: the
+        // context is left empty and `exact` unused.
+        return Some(Solved {
+            witness: Witness { caller, context },
+            exact,
+        });
     }
     // aws:SourceAccount is the account of aws:SourceArn, when the ARN has one: tie them by
     // solving one again with the other's account.
