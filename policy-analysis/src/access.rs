@@ -18,7 +18,9 @@ use policy_catalogue::Action;
 use crate::condition::Constraint;
 use crate::ir::{ActionSet, Condition, Effect, Policy, PrincipalItem, Principals};
 use crate::keys::Kind;
-use crate::solve::{fresh_account, live, refused_on_context, solve, Choice, Solved, Who, Witness};
+use crate::solve::{
+    fresh_account, live, refused_on_context, solve, Choice, Refusals, Solved, Who, Witness,
+};
 
 /// An account as a caller class sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -449,6 +451,8 @@ pub struct Analyzer {
     /// Conditions lowered by [`Analyzer::satisfy`], by whether `${...}` are variables: the
     /// same probes and conditions are asked about for class after class.
     lowered: std::cell::RefCell<crate::text::FastMap<Condition, [Option<Constraint>; 2]>>,
+    /// What [`refused_on_context`] found for the probes asked so far.
+    refusals: Refusals,
 }
 
 /// At most this many solver calls for one class and group of actions; past it the answer is
@@ -484,6 +488,7 @@ impl Analyzer {
             whos,
             owner: names.owner,
             lowered: std::cell::RefCell::default(),
+            refusals: Refusals::default(),
         }
     }
 
@@ -1652,7 +1657,7 @@ impl Analyzer {
             for candidate in self.candidates(i, &sig) {
                 let (route, s, j) = candidate;
                 let (mut base, exact) = self.candidate_constraints(&candidate);
-                if refused_on_context(who, &base, assumed) {
+                if refused_on_context(who, &base, assumed, &self.refusals) {
                     // What `satisfy` would spend on the refusal.
                     budget = budget.saturating_sub(1);
                     continue;

@@ -238,11 +238,16 @@ pub(crate) fn stranger_account(named_accounts: &[String]) -> Option<Assumption> 
 /// Situation `index` of [`stranger_probes`], with the stranger's account.
 pub(crate) fn stranger_probe(account: Option<&Assumption>, index: usize) -> Assumption {
     thread_local! {
-        // The same six situations for every policy: lowered once.
-        static SITUATIONS: Vec<Assumption> = stranger_situations()
-            .iter()
-            .map(|p| Assumption::new(p, false))
-            .collect();
+        // The same six situations for every policy: lowered once, each organization's
+        // part shared by its three networks (the same constraints, which the analyzer's
+        // memory of refusals knows again).
+        static SITUATIONS: Vec<Assumption> = LOWERED_NETWORKS.with(|networks| {
+            stranger_orgs()
+                .iter()
+                .map(|o| Assumption::new(o, false))
+                .flat_map(|o| networks.iter().map(move |n| Assumption::join(&[&o, n])))
+                .collect()
+        });
     }
     SITUATIONS.with(|situations| match account {
         Some(a) => Assumption::join(&[a, &situations[index]]),
@@ -250,19 +255,25 @@ pub(crate) fn stranger_probe(account: Option<&Assumption>, index: usize) -> Assu
     })
 }
 
-/// The organizations and networks of [`stranger_probes`], without the account.
-fn stranger_situations() -> Vec<Vec<ir::Condition>> {
+/// The organizations of [`stranger_probes`]: none, and one the policy does not name. Each is
+/// asked from every network of [`networks`], in order.
+fn stranger_orgs() -> [Vec<ir::Condition>; 2] {
     let absent = |key: &str| cond(op(Operator::Null), key, ["true"]);
-    let orgs = [
+    [
         vec![
             absent("aws:PrincipalOrgID"),
             absent("aws:PrincipalOrgPaths"),
         ],
         in_organization(FRESH_ORG),
-    ];
+    ]
+}
+
+/// The organizations and networks of [`stranger_probes`], without the account, as conditions.
+#[cfg(test)]
+fn stranger_situations() -> Vec<Vec<ir::Condition>> {
     let networks = networks();
     let mut probes = Vec::new();
-    for o in &orgs {
+    for o in &stranger_orgs() {
         for n in &networks {
             let mut p = Vec::new();
             p.extend(o.iter().cloned());
@@ -341,6 +352,8 @@ pub(crate) struct StrangerProbes {
     orgs: Vec<String>,
     /// The probes in the organizations of `orgs` lowered so far, in order.
     patterned: Vec<Assumption>,
+    /// The organization of the last probe of `patterned`, lowered: shared by its networks.
+    place: Option<Assumption>,
 }
 
 impl StrangerProbes {
@@ -350,6 +363,7 @@ impl StrangerProbes {
             first: stranger_probes(named_accounts),
             orgs: patterned_orgs(policy),
             patterned: Vec::new(),
+            place: None,
         }
     }
 
@@ -365,12 +379,16 @@ impl StrangerProbes {
         };
         while self.patterned.len() <= at {
             let next = self.patterned.len();
-            let place = Assumption::new(&in_organization(&self.orgs[next / NETWORKS]), false);
+            if next % NETWORKS == 0 {
+                let org = in_organization(&self.orgs[next / NETWORKS]);
+                self.place = Some(Assumption::new(&org, false));
+            }
+            let place = self.place.as_ref().expect("lowered with the first network");
             let probe = LOWERED_NETWORKS.with(|networks| {
                 let network = &networks[next % NETWORKS];
                 match &self.account {
-                    Some(a) => Assumption::join(&[a, &place, network]),
-                    None => Assumption::join(&[&place, network]),
+                    Some(a) => Assumption::join(&[a, place, network]),
+                    None => Assumption::join(&[place, network]),
                 }
             });
             self.patterned.push(probe);
@@ -1353,4 +1371,192 @@ pub fn allow_with_not_principal(i: usize) -> Finding {
         "name the principals to allow in Principal instead",
         None,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn statement(effect: Effect, principal: &str, conditions: Vec<ir::Condition>) -> ir::Statement {
+        ir::Statement {
+            sid: None,
+            effect,
+            principal: Some(ir::Principals {
+                negated: false,
+                items: vec![PrincipalItem::aws(principal)],
+            }),
+            actions: ir::Actions {
+                negated: false,
+                items: vec!["ecr:*".to_owned()],
+            },
+            resources: None,
+            conditions,
+        }
+    }
+
+    /// The probes of a stranger as they were lowered before their parts were shared: each
+    /// probe's conditions (account, organization, network) lowered together.
+    fn probes_afresh(policy: &ir::Policy, named: &[String]) -> Vec<Assumption> {
+        let account: Vec<ir::Condition> = (!named.is_empty())
+            .then(|| {
+                cond(
+                    op(Operator::StringNotEquals),
+                    "aws:PrincipalAccount",
+                    named.iter().cloned(),
+                )
+            })
+            .into_iter()
+            .collect();
+        let mut situations = stranger_situations();
+        for org in patterned_orgs(policy) {
+            for n in networks() {
+                situations.push(in_organization(&org).into_iter().chain(n).collect());
+            }
+        }
+        situations
+            .iter()
+            .map(|s| {
+                let all: Vec<ir::Condition> =
+                    account.iter().cloned().chain(s.iter().cloned()).collect();
+                Assumption::new(&all, false)
+            })
+            .collect()
+    }
+
+    /// The public probes asked of one analyzer, one after another (its memory of refusals
+    /// filled as they go, the organizations' constraints shared by their networks), answer
+    /// as a fresh analyzer answers each alone with the probe lowered whole: fixed policies
+    /// (shape 1 at ECR's size limit, in small) and 300 random ones over the keys the probes
+    /// assume.
+    #[test]
+    fn shared_probes_answer_as_the_fresh_ones() {
+        let mut policies = Vec::new();
+        let public = |i: usize| {
+            statement(
+                Effect::Allow,
+                "*",
+                vec![
+                    cond(
+                        op(Operator::StringLike),
+                        "aws:PrincipalOrgID",
+                        [format!("o-{i}*")],
+                    ),
+                    cond(
+                        op(Operator::ArnNotLike),
+                        "aws:PrincipalArn",
+                        [format!("arn:aws:iam::11112222{i:04}:role/*")],
+                    ),
+                ],
+            )
+        };
+        policies.push((0..6).map(public).collect::<Vec<_>>());
+        let mut fixed: Vec<ir::Statement> = (0..4).map(public).collect();
+        fixed.push(statement(
+            Effect::Allow,
+            "*",
+            vec![cond(
+                op(Operator::StringEquals),
+                "aws:PrincipalOrgID",
+                ["o-a1b2c3d4e5"],
+            )],
+        ));
+        fixed.push(statement(
+            Effect::Allow,
+            "arn:aws:iam::444455556666:root",
+            vec![],
+        ));
+        policies.push(fixed);
+        let mut rng: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |m: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % m as u64) as usize
+        };
+        let operators = [
+            Operator::StringLike,
+            Operator::StringNotLike,
+            Operator::StringEquals,
+            Operator::StringNotEquals,
+            Operator::Null,
+            Operator::IpAddress,
+            Operator::NotIpAddress,
+        ];
+        let keys = [
+            "aws:PrincipalOrgID",
+            "aws:PrincipalOrgPaths",
+            "aws:SourceIp",
+            "aws:SourceVpce",
+            "aws:SourceVpc",
+            "aws:PrincipalAccount",
+        ];
+        let values = [
+            "o-*",
+            "o-1*",
+            "o-zz9unnamed9zz",
+            "o-a?c*",
+            "true",
+            "false",
+            "0.0.0.0/0",
+            "10.0.0.0/8",
+            "::/0",
+            "vpce-*",
+            "*",
+            "111122223333",
+        ];
+        for _ in 0..300 {
+            let statements = (0..1 + next(4))
+                .map(|_| {
+                    let conditions = (0..next(3))
+                        .map(|_| {
+                            let o = operators[next(operators.len())];
+                            let k = keys[next(keys.len())];
+                            cond(op(o), k, [values[next(values.len())]])
+                        })
+                        .collect();
+                    let effect = if next(4) == 0 {
+                        Effect::Deny
+                    } else {
+                        Effect::Allow
+                    };
+                    let principal = if next(5) == 0 {
+                        "arn:aws:iam::444455556666:root"
+                    } else {
+                        "*"
+                    };
+                    statement(effect, principal, conditions)
+                })
+                .collect();
+            policies.push(statements);
+        }
+        let actions = [Action::BatchGetImage, Action::PutImage];
+        let mut asked = 0;
+        for statements in policies {
+            let policy = ir::Policy {
+                variables: false,
+                statements,
+            };
+            let options = Options {
+                owner: Some("111122223333".to_owned()),
+                ..Options::default()
+            };
+            let shared = Analyzer::new(&policy, &options);
+            let named: Vec<String> = vec!["111122223333".to_owned()];
+            let mut probes = StrangerProbes::new(&policy, &named);
+            let afresh = probes_afresh(&policy, &named);
+            assert_eq!(probes.len(), afresh.len());
+            for round in 0..2 {
+                for class in shared.classes() {
+                    for (i, fresh_probe) in afresh.iter().enumerate() {
+                        let got = shared.decide_assumed_first(class, &actions, probes.get(i));
+                        let fresh = Analyzer::new(&policy, &options);
+                        let want = fresh.decide_assumed_first(class, &actions, fresh_probe);
+                        assert_eq!(got, want, "round {round}, probe {i}, {class:?}, {policy:?}");
+                        asked += 1;
+                    }
+                }
+            }
+        }
+        assert!(asked > 1000, "{asked} questions");
+    }
 }

@@ -225,7 +225,12 @@ pub(crate) fn live(who: &Who, constraints: &[&Constraint]) -> bool {
 /// situation of the caller (outside every organization, say) against a statement that asks
 /// for another is refused so, candidate after candidate and network after network. `false`
 /// says nothing: the whole question decides.
-pub(crate) fn refused_on_context(who: &Who, base: &[&Constraint], assumed: &[Constraint]) -> bool {
+pub(crate) fn refused_on_context(
+    who: &Who,
+    base: &[&Constraint],
+    assumed: &[Constraint],
+    memory: &Refusals,
+) -> bool {
     let mut asked: Vec<&str> = Vec::new();
     for a in assumed {
         let key = a.key.as_str();
@@ -239,11 +244,63 @@ pub(crate) fn refused_on_context(who: &Who, base: &[&Constraint], assumed: &[Con
             .chain(assumed)
             .filter(|c| c.key == key)
             .collect();
-        if solve_key(key, &cs, &key_info(key, who.kind)).is_none() {
+        if memory.refused(key, &cs, who.kind) {
             return true;
         }
     }
     false
+}
+
+/// The answers of [`refused_on_context`], key by key, for one analyzer: the probes of a
+/// stranger ask the same key with the same conditions again and again (an organization
+/// pattern of each statement against the organizations of three networks), and building
+/// and hashing [`solve_key`]'s question costs more than the answer it looks up. Asked by
+/// the conditions' origins themselves (the same `Rc`, kept alive here, so never another
+/// origin at the same place): the same origins make the same question, so the answer is
+/// the one [`solve_key`] gives.
+#[derive(Debug, Default)]
+pub(crate) struct Refusals(std::cell::RefCell<crate::text::FastMap<Refusal, bool>>);
+
+/// A question of [`Refusals`]: the key, the caller's kind and the origins of the constraints.
+type Refusal = (crate::condition::SharedText, Kind, Vec<SameOrigin>);
+
+/// An origin compared and hashed by where it is.
+#[derive(Debug)]
+struct SameOrigin(std::rc::Rc<Origin>, bool);
+
+impl PartialEq for SameOrigin {
+    fn eq(&self, other: &SameOrigin) -> bool {
+        std::rc::Rc::ptr_eq(&self.0, &other.0) && self.1 == other.1
+    }
+}
+
+impl Eq for SameOrigin {}
+
+impl std::hash::Hash for SameOrigin {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        std::rc::Rc::as_ptr(&self.0).hash(state);
+        self.1.hash(state);
+    }
+}
+
+impl Refusals {
+    /// Whether no value (or absence) of `key` meets `cs` (all on `key`, at least one) for a
+    /// caller of `kind`: `solve_key(..).is_none()`, asked once per question.
+    fn refused(&self, key: &str, cs: &[&Constraint], kind: Kind) -> bool {
+        let question: Refusal = (
+            cs[0].key.clone(),
+            kind,
+            cs.iter()
+                .map(|c| SameOrigin(c.origin.0.clone(), c.origin.1))
+                .collect(),
+        );
+        if let Some(&known) = self.0.borrow().get(&question) {
+            return known;
+        }
+        let refused = solve_key(key, cs, &key_info(key, kind)).is_none();
+        self.0.borrow_mut().insert(question, refused);
+        refused
+    }
 }
 
 /// [`solve`]; `quick`: the caller's values may be any that pass, not the witness's, and
