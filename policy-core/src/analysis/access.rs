@@ -328,11 +328,6 @@ impl AccessAnalysis {
         repository_for(&self.repository, self.repository_given, witness)
     }
 
-    /// The engine underneath.
-    pub(crate) fn analyzer(&self) -> &Analyzer {
-        &self.analyzer
-    }
-
     /// The grant's witness as a request for `action`, confirmed by the evaluator of its route.
     pub(crate) fn confirm(&self, g: policy_analysis::Grant, action: Action) -> ConfirmedGrant {
         let evaluator = match g.route {

@@ -4,12 +4,12 @@
 //! and its words are `policy_analysis::findings`, shared with the `policy!` macro; here each
 //! access finding's witness becomes a request that [`crate::eval::Evaluator::decide`] allows.
 
-use policy_analysis::{findings, literal};
+use policy_analysis::{findings, literal, Analyzer};
 use policy_catalogue::Action;
 
 use super::finding::{Finding, LintCode};
 use crate::analysis::access::{
-    engine_options, lower, AccessAnalysis, AnalysisOptions, Certainty, ConfirmedGrant, Confirmer,
+    engine_options, lower, AnalysisOptions, Certainty, ConfirmedGrant, Confirmer,
 };
 use crate::eval::Request;
 use crate::model::arn::RepositoryArn;
@@ -125,14 +125,19 @@ fn searched<T>(
     out: &mut Vec<T>,
     mut each: impl FnMut(ExactFinding) -> Option<T>,
 ) {
-    let analysis = AccessAnalysis::new(doc, options);
-    let found =
-        findings::findings_with(analysis.analyzer(), lowered, &engine_options(options, None));
+    // The engine on the policy lowered once, and the evaluators borrowing the document,
+    // built when a witness first needs one: what `AccessAnalysis::new` builds without the
+    // copies of the document it keeps (the lint's options assume no identity policy, so a
+    // `Confirmer` confirms as the analysis does).
+    let engine_options = engine_options(options, None);
+    let analyzer = Analyzer::new(lowered, &engine_options);
+    let confirmer = Confirmer::new(doc, options.repository.as_ref(), analyzer.owner());
+    let found = findings::findings_with(&analyzer, lowered, &engine_options);
     out.reserve(found.len());
     out.extend(
         found
             .into_iter()
-            .filter_map(|f| each(exact_finding(f, |g, action| analysis.confirm(g, action)))),
+            .filter_map(|f| each(exact_finding(f, |g, action| confirmer.confirm(g, action)))),
     );
 }
 
