@@ -10,6 +10,7 @@ use policy_catalogue::Action;
 use super::finding::{Finding, LintCode};
 use crate::analysis::access::{
     engine_options, lower, AnalysisOptions, Certainty, ConfirmedGrant, Confirmer,
+    IdentityAssumption,
 };
 use crate::eval::Request;
 use crate::model::arn::RepositoryArn;
@@ -129,6 +130,10 @@ fn searched<T>(
     // built when a witness first needs one: what `AccessAnalysis::new` builds without the
     // copies of the document it keeps (the lint's options assume no identity policy, so a
     // `Confirmer` confirms as the analysis does).
+    debug_assert!(
+        matches!(options.identity, IdentityAssumption::Unknown) && options.trusted.is_empty(),
+        "a Confirmer confirms as the analysis does only without identity policies or trusted accounts"
+    );
     let engine_options = engine_options(options, None);
     let analyzer = Analyzer::new(lowered, &engine_options);
     let confirmer = Confirmer::new(doc, options.repository.as_ref(), analyzer.owner());
