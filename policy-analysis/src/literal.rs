@@ -177,6 +177,17 @@ pub fn fallback(policy: &ir::Policy, options: &Options) -> Option<&'static str> 
     }
 }
 
+/// Whether statement `s`'s principal lists service `name` or `*`.
+fn names_service(s: &ir::Statement, name: &str) -> bool {
+    s.principal.as_ref().is_some_and(|p| {
+        p.items.iter().any(|x| match x {
+            PrincipalItem::Anyone => true,
+            PrincipalItem::Service(s) => s.eq_ignore_ascii_case(name),
+            _ => false,
+        })
+    })
+}
+
 /// `c` lowered (without policy variables), remembered per thread: the deputy probes of one
 /// policy's services share their conditions, and policies share their guards. Lowering
 /// builds the condition's automaton; the copy shares it.
@@ -1155,14 +1166,7 @@ impl<'p> Plain<'p> {
     fn unsure_deny(&self, name: &str, action: Action) -> Option<bool> {
         let mut found = None;
         for (i, s) in self.policy.statements.iter().enumerate() {
-            let names = s.principal.as_ref().is_some_and(|p| {
-                !p.negated
-                    && p.items.iter().any(|x| match x {
-                        PrincipalItem::Anyone => true,
-                        PrincipalItem::Service(s) => s.eq_ignore_ascii_case(name),
-                        _ => false,
-                    })
-            });
+            let names = s.principal.as_ref().is_some_and(|p| !p.negated) && names_service(s, name);
             if s.effect == Effect::Deny
                 && names
                 && !self.known[i]
@@ -1189,15 +1193,7 @@ impl<'p> Plain<'p> {
             .statements
             .iter()
             .enumerate()
-            .filter(|(_, s)| {
-                s.principal.as_ref().is_some_and(|p| {
-                    p.items.iter().any(|x| match x {
-                        PrincipalItem::Anyone => true,
-                        PrincipalItem::Service(s) => s.eq_ignore_ascii_case(name),
-                        _ => false,
-                    })
-                })
-            })
+            .filter(|(_, s)| names_service(s, name))
             .map(|(i, _)| i)
             .collect();
         // One question per group of actions the statements do not tell apart.
