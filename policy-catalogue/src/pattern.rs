@@ -167,25 +167,48 @@ fn refusal(pattern: &str) -> Option<&'static str> {
 /// Whether [`ActionPattern::new`] accepts `text`, in one pass over its bytes: `*`, or a
 /// service of `[a-z0-9-]+`, a `:` and a name of `[A-Za-z0-9*?]+` with a wildcard.
 fn is_action_pattern(text: &[u8]) -> bool {
+    /// What each byte may be: in a service, in a name, a wildcard.
+    const SERVICE: u8 = 1;
+    const NAME: u8 = 2;
+    const WILDCARD: u8 = 4;
+    const CLASSES: [u8; 256] = {
+        let mut classes = [0u8; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            classes[b] = if c.is_ascii_lowercase() || c.is_ascii_digit() {
+                SERVICE | NAME
+            } else if c == b'-' {
+                SERVICE
+            } else if c.is_ascii_uppercase() {
+                NAME
+            } else if c == b'*' || c == b'?' {
+                NAME | WILDCARD
+            } else {
+                0
+            };
+            b += 1;
+        }
+        classes
+    };
     if text == b"*" {
         return true;
     }
     let service = text
         .iter()
-        .position(|&b| !(b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
+        .position(|&b| CLASSES[usize::from(b)] & SERVICE == 0)
         .unwrap_or(text.len());
     if service == 0 || text.get(service) != Some(&b':') || service + 1 == text.len() {
         return false;
     }
-    let mut wildcard = false;
+    let mut all = NAME;
+    let mut any = 0;
     for &b in &text[service + 1..] {
-        if b == b'*' || b == b'?' {
-            wildcard = true;
-        } else if !b.is_ascii_alphanumeric() {
-            return false;
-        }
+        let class = CLASSES[usize::from(b)];
+        all &= class;
+        any |= class;
     }
-    wildcard
+    all != 0 && any & WILDCARD != 0
 }
 
 /// The hash of [`action_bits`]'s memory: eight bytes at a time, as the patterns of a policy

@@ -1038,9 +1038,12 @@ impl Entries {
             .iter()
             .enumerate()
             .filter(|&(j, item)| {
-                !matches!(item, ActionItem::Ecr(_) | ActionItem::Public(_))
-                    && !self.repeats(j)
-                    && wild(item.as_str())
+                // A pattern holds a wildcard by its rules; other text is scanned.
+                match item {
+                    ActionItem::Ecr(_) | ActionItem::Public(_) => false,
+                    ActionItem::Pattern(_) => !self.repeats(j),
+                    ActionItem::Other(text) => !self.repeats(j) && wild(text),
+                }
             })
             .map(|(j, item)| (j, item.as_str()))
             .collect();
