@@ -127,6 +127,90 @@ pub fn action_bits(pattern: &str) -> u128 {
     bits
 }
 
+/// Why [`ActionPattern::new`] refuses `pattern`, in the order the reasons are given; `None`
+/// when it is a pattern. Only a refusal needs the reason: [`is_action_pattern`] decides.
+fn refusal(pattern: &str) -> Option<&'static str> {
+    if pattern == "*" {
+        return None;
+    }
+    let bytes = pattern.as_bytes();
+    let Some(colon) = bytes.iter().position(|&b| b == b':') else {
+        return Some("expected \"*\" or \"service:name\" with a wildcard in the name");
+    };
+    let (service, name) = (&bytes[..colon], &bytes[colon + 1..]);
+    if service.is_empty() {
+        return Some("the service prefix is empty");
+    }
+    if !service
+        .iter()
+        .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Some("the service prefix may contain only a-z, 0-9 and -");
+    }
+    if name.is_empty() {
+        return Some("the action name is empty");
+    }
+    let mut wildcard = false;
+    for &b in name {
+        if b == b'*' || b == b'?' {
+            wildcard = true;
+        } else if !b.is_ascii_alphanumeric() {
+            return Some("the action name may contain only A-Z, a-z, 0-9, * and ?");
+        }
+    }
+    if !wildcard {
+        return Some("it has no wildcard: it is an action, not a pattern");
+    }
+    None
+}
+
+/// Whether [`ActionPattern::new`] accepts `text`, in one pass over its bytes: `*`, or a
+/// service of `[a-z0-9-]+`, a `:` and a name of `[A-Za-z0-9*?]+` with a wildcard.
+fn is_action_pattern(text: &[u8]) -> bool {
+    /// What each byte may be: in a service, in a name, a wildcard.
+    const SERVICE: u8 = 1;
+    const NAME: u8 = 2;
+    const WILDCARD: u8 = 4;
+    const CLASSES: [u8; 256] = {
+        let mut classes = [0u8; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            classes[b] = if c.is_ascii_lowercase() || c.is_ascii_digit() {
+                SERVICE | NAME
+            } else if c == b'-' {
+                SERVICE
+            } else if c.is_ascii_uppercase() {
+                NAME
+            } else if c == b'*' || c == b'?' {
+                NAME | WILDCARD
+            } else {
+                0
+            };
+            b += 1;
+        }
+        classes
+    };
+    if text == b"*" {
+        return true;
+    }
+    let service = text
+        .iter()
+        .position(|&b| CLASSES[usize::from(b)] & SERVICE == 0)
+        .unwrap_or(text.len());
+    if service == 0 || text.get(service) != Some(&b':') || service + 1 == text.len() {
+        return false;
+    }
+    let mut all = NAME;
+    let mut any = 0;
+    for &b in &text[service + 1..] {
+        let class = CLASSES[usize::from(b)];
+        all &= class;
+        any |= class;
+    }
+    all != 0 && any & WILDCARD != 0
+}
+
 /// The hash of [`action_bits`]'s memory: eight bytes at a time, as the patterns of a policy
 /// are short texts looked up once for each entry.
 #[derive(Default)]
@@ -282,49 +366,30 @@ impl ActionPattern {
     /// # Errors
     /// An [`InvalidActionPattern`] with the reason when the text is not such a pattern.
     pub fn new(pattern: &str) -> Result<ActionPattern, InvalidActionPattern> {
-        let fail = |reason| {
-            Err(InvalidActionPattern {
+        match ActionPattern::of(pattern) {
+            Some(p) => Ok(p),
+            None => Err(InvalidActionPattern {
                 input: pattern.to_string(),
-                reason,
-            })
-        };
-        if pattern == "*" {
-            return Ok(ActionPattern {
-                text: pattern.to_string(),
-            });
+                reason: refusal(pattern)
+                    .unwrap_or("expected \"*\" or \"service:name\" with a wildcard in the name"),
+            }),
         }
-        // One pass over the bytes each side of the first ':', in the order the reasons are
-        // given (a list holds hundreds of patterns, each read once).
-        let bytes = pattern.as_bytes();
-        let Some(colon) = bytes.iter().position(|&b| b == b':') else {
-            return fail("expected \"*\" or \"service:name\" with a wildcard in the name");
-        };
-        let (service, name) = (&bytes[..colon], &bytes[colon + 1..]);
-        if service.is_empty() {
-            return fail("the service prefix is empty");
-        }
-        if !service
-            .iter()
-            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        {
-            return fail("the service prefix may contain only a-z, 0-9 and -");
-        }
-        if name.is_empty() {
-            return fail("the action name is empty");
-        }
-        let mut wildcard = false;
-        for &b in name {
-            if b == b'*' || b == b'?' {
-                wildcard = true;
-            } else if !b.is_ascii_alphanumeric() {
-                return fail("the action name may contain only A-Z, a-z, 0-9, * and ?");
-            }
-        }
-        if !wildcard {
-            return fail("it has no wildcard: it is an action, not a pattern");
-        }
-        Ok(ActionPattern {
-            text: pattern.to_string(),
+    }
+
+    /// [`ActionPattern::new`] without the reason: `None` when `text` is no pattern, with
+    /// nothing allocated for it (a reader asks this of every action entry with a wildcard,
+    /// whatever else it may be).
+    ///
+    /// ```
+    /// use policy_catalogue::ActionPattern;
+    ///
+    /// assert_eq!(ActionPattern::of("ecr:Batch*").map(|p| p.to_string()), Some("ecr:Batch*".to_owned()));
+    /// assert!(ActionPattern::of("ECR:Batch*").is_none());
+    /// ```
+    #[must_use]
+    pub fn of(text: &str) -> Option<ActionPattern> {
+        is_action_pattern(text.as_bytes()).then(|| ActionPattern {
+            text: text.to_owned(),
         })
     }
 
@@ -420,6 +485,58 @@ impl std::error::Error for InvalidActionPattern {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The one-pass check against the reasons' checks, over fixed texts and every text of
+    /// up to four bytes from an alphabet of each class of byte.
+    #[test]
+    fn patterns_are_checked_as_the_reasons_check_them() {
+        let mut texts: Vec<String> = [
+            "*",
+            "**",
+            "",
+            ":",
+            "ecr:",
+            ":*",
+            "ecr:*",
+            "ecr:Batch*",
+            "ECR:Batch*",
+            "ecr:Batch",
+            "ecr-public:*",
+            "s3:Get?",
+            "ecr:Batch*0?",
+            "ecr:Bätch*",
+            "ecr:a:*",
+            "ecr :*",
+            "ecr:*Image",
+            "a-1:?",
+            "ecr::*",
+            "ecr:Get*Policy",
+        ]
+        .map(String::from)
+        .to_vec();
+        let alphabet = ["e", "E", "0", "-", ":", "*", "?", " ", "\u{e9}"];
+        let mut words = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = words
+                .iter()
+                .flat_map(|w| alphabet.iter().map(move |c| format!("{w}{c}")))
+                .collect();
+            texts.extend(longer.iter().cloned());
+            words = longer;
+        }
+        let mut accepted = 0;
+        for t in &texts {
+            let fast = is_action_pattern(t.as_bytes());
+            assert_eq!(fast, refusal(t).is_none(), "{t:?}");
+            assert_eq!(ActionPattern::of(t).is_some(), fast, "{t:?}");
+            match ActionPattern::new(t) {
+                Ok(p) => assert!(fast && p.as_str() == t, "{t:?}"),
+                Err(e) => assert!(!fast && Some(e.reason) == refusal(t), "{t:?}"),
+            }
+            accepted += usize::from(fast);
+        }
+        assert!(accepted > 50, "{accepted}");
+    }
 
     /// The start test of [`catalogue_bits`] against matching every action: patterns cut from
     /// every catalogue name at every place, in both cases, with `*` or `?` there, a few

@@ -43,10 +43,8 @@ impl ActionItem {
                 return ActionItem::Public(a);
             }
         }
-        if text.bytes().any(|b| b == b'*' || b == b'?') {
-            if let Ok(p) = ActionPattern::new(text) {
-                return ActionItem::Pattern(p);
-            }
+        if let Some(p) = ActionPattern::of(text) {
+            return ActionItem::Pattern(p);
         }
         ActionItem::Other(text.to_owned())
     }

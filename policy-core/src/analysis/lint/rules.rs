@@ -485,15 +485,24 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
     let start = std::cell::OnceCell::new();
     let path = |j: usize| entry_path(start.get_or_init(|| entry_path_start(i, name)), j);
     if a.actions.len() > 16 {
-        // Long lists are where most entries have findings (lists of patterns).
-        out.findings.reserve(a.actions.len());
+        // Long lists are where most entries have findings (lists of patterns): at most one
+        // of the entry's kind and one for its redundancy, reserved at once so that the list
+        // does not grow again (each growth of a list this long is a large request, which
+        // makes the allocator sort its free memory).
+        let redundant = redundant
+            .as_deref()
+            .map_or(0, |r| r.iter().filter(|&&r| r).count());
+        // And room for the statement's other findings and the exact ones.
+        out.findings.reserve(a.actions.len() + redundant + 16);
     }
     for (j, item) in a.actions.iter().enumerate() {
         let text = &item.as_str();
+        // Findings of this entry start here (each has the entry's path).
+        let first = out.findings.len();
         // Only a wildcard finding of an allowing `Action` names what a pattern matches.
         let named = s.effect == Effect::Allow && !a.negated;
         let Some(check) = classify_entry(item, named, entries.bits(j)) else {
-            redundant_finding(out, st, redundant.as_deref(), j, text, path);
+            redundant_finding(out, st, redundant.as_deref(), j, text, first, path);
             continue;
         };
         match check {
@@ -684,10 +693,23 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
                 if out.kind == PolicyKind::Identity
                     && !text.to_ascii_lowercase().starts_with("ecr") => {}
             ActionCheck::Pattern(matches) if matches.is_empty() && !a.negated => {
-                let service = text.split_once(':').map_or("", |(service, _)| service);
-                let ecr = ["ecr", "ecr-public"]
-                    .iter()
-                    .any(|ours| wildcard_match(service, ours, true));
+                let service = text
+                    .bytes()
+                    .position(|b| b == b':')
+                    .map_or("", |colon| &text[..colon]);
+                let ecr = if service
+                    .bytes()
+                    .all(|b| b.is_ascii() && b != b'*' && b != b'?')
+                {
+                    // Without a wildcard, ASCII text matches exactly its own letters in
+                    // either case.
+                    service.eq_ignore_ascii_case("ecr")
+                        || service.eq_ignore_ascii_case("ecr-public")
+                } else {
+                    ["ecr", "ecr-public"]
+                        .iter()
+                        .any(|ours| wildcard_match(service, ours, true))
+                };
                 if !ecr {
                     out.push(
                         LintCode::ForeignAction,
@@ -743,7 +765,7 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
             }
             _ => {}
         }
-        redundant_finding(out, st, redundant.as_deref(), j, text, path);
+        redundant_finding(out, st, redundant.as_deref(), j, text, first, path);
     }
 }
 
@@ -766,20 +788,26 @@ fn not_granted_words(act: policy_catalogue::Action) -> (&'static str, &'static s
     }
 }
 
-/// The finding of entry `j` when another entry of its list covers it.
+/// The finding of entry `j` when another entry of its list covers it. The entry's findings
+/// start at `first` in the list; the path of one of them is copied rather than written again.
 fn redundant_finding(
     out: &mut Out,
     st: Option<usize>,
     redundant: Option<&[bool]>,
     j: usize,
     text: &str,
+    first: usize,
     path: impl Fn(usize) -> String,
 ) {
     if redundant.is_some_and(|r| r[j]) {
+        let path = match out.findings.get(first..).and_then(<[Finding]>::last) {
+            Some(earlier) => earlier.path.clone(),
+            None => path(j),
+        };
         out.push(
             LintCode::RedundantAction,
             st,
-            path(j),
+            path,
             quoted(text, " is already covered by another entry of the list"),
             "remove it",
         );
@@ -940,10 +968,19 @@ impl Entries {
                     let first = if n < 2 {
                         None
                     } else {
-                        match firsts
-                            .get_or_insert_with(FoldedMap::default)
-                            .entry(Folded(item.as_str()))
-                        {
+                        // Room for every entry left that is not a catalogue action, at
+                        // once rather than through every smaller table.
+                        let room = || {
+                            let left = items.iter().skip(j);
+                            FoldedMap::with_capacity_and_hasher(
+                                left.filter(|x| {
+                                    matches!(x, ActionItem::Pattern(_) | ActionItem::Other(_))
+                                })
+                                .count(),
+                                std::hash::BuildHasherDefault::default(),
+                            )
+                        };
+                        match firsts.get_or_insert_with(room).entry(Folded(item.as_str())) {
                             Entry::Occupied(e) => Some(*e.get()),
                             Entry::Vacant(e) => {
                                 e.insert(j);
@@ -994,16 +1031,19 @@ impl Entries {
         if items.len() < 2 {
             return None;
         }
-        let wild = |text: &str| text.contains(['*', '?']);
+        let wild = |text: &str| text.bytes().any(|b| b == b'*' || b == b'?');
         let mut redundant = self.repeats.clone();
         // The first spelling of each wildcard entry: only those cover others.
         let wide: Vec<(usize, &str)> = items
             .iter()
             .enumerate()
             .filter(|&(j, item)| {
-                !matches!(item, ActionItem::Ecr(_) | ActionItem::Public(_))
-                    && !self.repeats(j)
-                    && wild(item.as_str())
+                // A pattern holds a wildcard by its rules; other text is scanned.
+                match item {
+                    ActionItem::Ecr(_) | ActionItem::Public(_) => false,
+                    ActionItem::Pattern(_) => !self.repeats(j),
+                    ActionItem::Other(text) => !self.repeats(j) && wild(text),
+                }
             })
             .map(|(j, item)| (j, item.as_str()))
             .collect();
@@ -1047,8 +1087,10 @@ impl Entries {
 /// case: an entry is compared only with the patterns whose literal start it begins with, and
 /// a pattern of the form `prefix*` answers by a lookup.
 struct Wide<'a> {
-    /// For each literal start: whether `start*` is one of the patterns, and the patterns.
-    by_prefix: FoldedMap<'a, (bool, Vec<&'a str>)>,
+    /// For each literal start: whether `start*` is one of the patterns, and the patterns,
+    /// each with whether it can cover an entry that holds a `*` (it ends with one:
+    /// [`action_covers_action`]).
+    by_prefix: FoldedMap<'a, (bool, Vec<(&'a str, bool)>)>,
     /// The lengths of the literal starts: only prefixes that long can name a group.
     lengths: Vec<usize>,
 }
@@ -1056,14 +1098,14 @@ struct Wide<'a> {
 impl<'a> Wide<'a> {
     /// `patterns`: texts with a wildcard, each spelling once.
     fn new(patterns: impl Iterator<Item = &'a str>) -> Wide<'a> {
-        let mut by_prefix: FoldedMap<'a, (bool, Vec<&'a str>)> = FoldedMap::default();
+        let mut by_prefix: FoldedMap<'a, (bool, Vec<(&'a str, bool)>)> = FoldedMap::default();
         for text in patterns {
-            let Some(cut) = text.find(['*', '?']) else {
+            let Some(cut) = text.bytes().position(|b| b == b'*' || b == b'?') else {
                 continue;
             };
             let group = by_prefix.entry(Folded(&text[..cut])).or_default();
             group.0 |= &text[cut..] == "*";
-            group.1.push(text);
+            group.1.push((text, text.ends_with('*')));
         }
         let mut lengths: Vec<usize> = by_prefix.keys().map(|k| k.0.len()).collect();
         lengths.sort_unstable();
@@ -1073,6 +1115,9 @@ impl<'a> Wide<'a> {
 
     /// Whether one of the patterns covers `text` ([`action_covers_action`]).
     fn covers(&self, text: &str) -> bool {
+        // A pattern that does not end with `*` covers no entry holding a `*`
+        // (the third test of `action_covers_action`, asked once here for the entry).
+        let starred = text.bytes().any(|b| b == b'*');
         self.lengths
             .iter()
             .copied()
@@ -1083,7 +1128,9 @@ impl<'a> Wide<'a> {
                     .is_some_and(|(star, ws)| {
                         // `prefix*` covers every other entry that starts with `prefix`.
                         (*star && text[k..] != *"*")
-                            || ws.iter().any(|w| action_covers_action(w, text))
+                            || ws.iter().any(|&(w, wide)| {
+                                (wide || !starred) && action_covers_action(w, text)
+                            })
                     })
             })
     }
@@ -1141,11 +1188,9 @@ fn entry_path(start: &str, j: usize) -> String {
 }
 
 fn push_number(s: &mut String, n: usize) {
-    if n < 10 {
-        s.push(char::from(b'0' + n as u8));
-        return;
+    if n >= 10 {
+        push_number(s, n / 10);
     }
-    push_number(s, n / 10);
     s.push(char::from(b'0' + (n % 10) as u8));
 }
 

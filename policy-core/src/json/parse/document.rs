@@ -324,6 +324,14 @@ impl<'a> DocumentReader<'a> {
                     },
                 ));
             }
+            if items.len() == items.capacity() && items.len() >= 8 && self.r.peek() == Kind::String
+            {
+                // A long list of strings (hundreds of actions): room for the values left,
+                // counted by the commas before the closing `]`, at once rather than by
+                // doubling, each a copy and a large request.
+                let left = self.r.commas_before_close() + 1;
+                items.reserve(left.min(self.limits.max_list - count));
+            }
             self.path.push((Seg::Index(count, false), NO_NODE));
             let value = item(self);
             self.path.pop();

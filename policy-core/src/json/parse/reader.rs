@@ -163,6 +163,14 @@ impl<'a> Reader<'a> {
         Ok(true)
     }
 
+    /// How many commas stand between here and the next `]`: in an array of strings, the
+    /// values left after the next one, unless a string holds a comma or a `]`.
+    pub(crate) fn commas_before_close(&self) -> usize {
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        let end = memchr::memchr(b']', rest).unwrap_or(rest.len());
+        memchr::memchr_iter(b',', &rest[..end]).count()
+    }
+
     /// Reads a string, borrowed from the input unless it has escapes.
     pub(crate) fn string(&mut self) -> Result<Cow<'a, str>> {
         self.skip_ws();
