@@ -118,7 +118,12 @@ pub fn findings(policy: &ir::Policy, options: &Options) -> Option<Judged> {
                 (s.witness, certainty)
             })
         };
-        let Some(witness) = plain.unguarded_deputy(name, cs) else {
+        let letters = plain.unguarded_deputy(name, cs).or_else(|| {
+            let w = plain.sourced_deputy(name, cs)?;
+            plain.met.borrow_mut().insert((at, name.clone()));
+            Some(w)
+        });
+        let Some(witness) = letters else {
             let found = searched();
             if found.is_some() {
                 plain.met.borrow_mut().insert((at, name.clone()));
@@ -431,14 +436,66 @@ fn source_passes(conditions: &[ir::Condition]) -> bool {
         alone
             && c.values.iter().any(|v| {
                 if operator == Operator::StringEquals {
-                    return crate::solve::admits(&key, Kind::Service, v);
+                    return admits(&key, v);
                 }
                 let fields = operator == Operator::StringLike || v.splitn(6, ':').count() == 6;
-                fields
-                    && !v.contains(['?', '$'])
-                    && crate::solve::admits(&key, Kind::Service, &v.replace('*', ""))
+                fields && !v.contains(['?', '$']) && admits(&key, &v.replace('*', ""))
             })
     })
+}
+
+/// Whether the solver admits `value` for key `key` (lowercased) of a service's request
+/// ([`crate::solve::admits`]), `aws:SourceArn` read by its letters.
+fn admits(key: &str, value: &str) -> bool {
+    if key == "aws:sourcearn" {
+        return admits_source_arn(value);
+    }
+    crate::solve::admits(key, Kind::Service, value)
+}
+
+/// Whether the solver admits `value` for a service's `aws:SourceArn`
+/// ([`crate::solve::admits`]), by its letters instead of the automaton of the key's domain
+/// (built on a thread's first question otherwise): `arn:`, a partition, a service of 1 to 32
+/// lowercase letters, digits and `-`, an empty region or one such as `us-east-1`, an empty
+/// account, twelve digits or `aws`, then at least one character, each part after a `:`; and
+/// no `:iam:` or `:sts:` after `arn:` (the exclusions `arn:*:iam:*` and `arn:*:sts:*`).
+/// `tests::source_arns_are_admitted_as_the_solver_admits` compares the two.
+fn admits_source_arn(value: &str) -> bool {
+    let Some(rest) = value.strip_prefix("arn:") else {
+        return false;
+    };
+    let mut fields = rest.splitn(5, ':');
+    let (Some(partition), Some(service), Some(region), Some(account), Some(text)) = (
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+    ) else {
+        return false;
+    };
+    let lower = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase())
+    };
+    let region_ok = region.is_empty() || {
+        // `[a-z]{2}`, then `-[a-z]{1,12}` at least once, then `-[0-9]{1,2}`.
+        let parts: Vec<&str> = region.split('-').collect();
+        parts.len() >= 3
+            && lower(parts[0], 2..=2)
+            && parts[1..parts.len() - 1].iter().all(|p| lower(p, 1..=12))
+            && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
+            && (1..=2).contains(&parts[parts.len() - 1].len())
+    };
+    policy_catalogue::rules::PARTITIONS.contains(&partition)
+        && (1..=32).contains(&service.len())
+        && service
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && region_ok
+        && (account.is_empty() || account == "aws" || is_account(account))
+        && !text.is_empty()
+        && !rest.contains(":iam:")
+        && !rest.contains(":sts:")
 }
 
 fn is_account(v: &str) -> bool {
@@ -1129,28 +1186,75 @@ impl<'p> Plain<'p> {
         let [account, arn, org] = cs else {
             return None;
         };
-        let expected = |c: &ir::Condition, operator: Operator, key: &str| {
-            c.operator == ConditionOperator::new(operator) && c.key == key
-        };
-        if !expected(account, Operator::StringNotEquals, "aws:SourceAccount")
-            || !expected(arn, Operator::ArnNotLike, "aws:SourceArn")
-            || !expected(org, Operator::Null, "aws:SourceOrgID")
-            || org.values != ["true"]
-            || !account.values.iter().all(|a| is_account(a))
-            || account.values.len() != arn.values.len()
-            || !account
-                .values
-                .iter()
-                .zip(&arn.values)
-                .all(|(a, p)| *p == format!("arn:*:*:*:{a}:*"))
-        {
-            return None;
-        }
+        let accounts = outside_probe(account, arn, org)?;
         let source_arn = unguarded_source_arn(&self.options.partition)?;
-        let source_account = first_account_but(&account.values);
+        let source_account = first_account_but(accounts);
         let mut context = BTreeMap::new();
         context.insert(account.key.clone(), Some(vec![source_account]));
         context.insert(arn.key.clone(), Some(vec![source_arn]));
+        context.insert(org.key.clone(), None);
+        Some(Witness {
+            caller: Identity::Service(name.to_owned()),
+            context,
+        })
+    }
+
+    /// The solver's witness for service `name` of a deputy probe of the first kind (as for
+    /// [`Plain::unguarded_deputy`]) behind a guard of one `StringLike aws:SourceArn` pattern
+    /// `arn:P:S:*:A:R` (`P`, `S` literal, `A` a named account, `R` without `?`), as a Lambda
+    /// function's `arn:aws:lambda:*:ACCOUNT:function:*` is often written; `None` for other
+    /// questions, or when the string below is not one the key admits.
+    ///
+    /// `StringLike`'s `*` takes colons too, so the pattern lets a source of another account
+    /// through: `arn:P:S:::A:R` (the `*`s taken empty but the first, which takes `:`) has
+    /// empty region and account fields, its account field no account's
+    /// `arn:*:*:*:ACCOUNT:*` of the probe matches. It is the only passing string of its
+    /// length, and none is shorter: the pattern's letters alone give `arn:P:S::A:R`, whose
+    /// account field is `A`, and one character more in any `*` but a `:` in the first leaves
+    /// the account field `A`. So it is the solver's answer whatever its order, once the key
+    /// admits it (its domain and the exclusions of IAM and STS); the key of the guard names
+    /// it in the context, being the first to mention it. No account is in the ARN, so
+    /// `aws:SourceAccount` is not tied to it and is the first account none of the probe's.
+    fn sourced_deputy(&self, name: &str, cs: &[ir::Condition]) -> Option<Witness> {
+        let [guard, account, arn, org] = cs else {
+            return None;
+        };
+        let accounts = outside_probe(account, arn, org)?;
+        if guard.operator != ConditionOperator::new(Operator::StringLike)
+            || !guard.key.eq_ignore_ascii_case("aws:SourceArn")
+        {
+            return None;
+        }
+        let [pattern] = guard.values.as_slice() else {
+            return None;
+        };
+        // Short enough that the search the solver would make stays far within its budget
+        // (`tests::the_sourced_deputy_is_the_solvers_first_answer` goes up to it).
+        if pattern.len() > SOURCED_PATTERN_MAX || pattern.contains(['?', '$']) {
+            return None;
+        }
+        let mut fields = pattern.splitn(6, ':');
+        let (Some("arn"), Some(p), Some(s), Some("*"), Some(a), Some(rest)) = (
+            fields.next(),
+            fields.next(),
+            fields.next(),
+            fields.next(),
+            fields.next(),
+            fields.next(),
+        ) else {
+            return None;
+        };
+        if p.contains('*') || s.contains('*') || !is_account(a) || !accounts.iter().any(|x| x == a)
+        {
+            return None;
+        }
+        let source_arn = format!("arn:{p}:{s}:::{a}:{}", rest.replace('*', ""));
+        if !admits_source_arn(&source_arn) {
+            return None;
+        }
+        let mut context = BTreeMap::new();
+        context.insert(account.key.clone(), Some(vec![first_account_but(accounts)]));
+        context.insert(guard.key.clone(), Some(vec![source_arn]));
         context.insert(org.key.clone(), None);
         Some(Witness {
             caller: Identity::Service(name.to_owned()),
@@ -1252,10 +1356,52 @@ impl Granted for Pending<'_, '_> {
     }
 }
 
+/// The longest guard pattern [`Plain::sourced_deputy`] answers.
+const SOURCED_PATTERN_MAX: usize = 128;
+
+/// The accounts of a deputy probe for a source outside every organization, written
+/// `StringNotEquals aws:SourceAccount` of named accounts, `ArnNotLike aws:SourceArn` of
+/// `arn:*:*:*:ACCOUNT:*` for each of them, and `Null aws:SourceOrgID` `true`
+/// ([`findings::deputy_probes`] without named ARNs); `None` for any other probe.
+fn outside_probe<'c>(
+    account: &'c ir::Condition,
+    arn: &ir::Condition,
+    org: &ir::Condition,
+) -> Option<&'c [String]> {
+    let expected = |c: &ir::Condition, operator: Operator, key: &str| {
+        c.operator == ConditionOperator::new(operator) && c.key == key
+    };
+    let plain = expected(account, Operator::StringNotEquals, "aws:SourceAccount")
+        && expected(arn, Operator::ArnNotLike, "aws:SourceArn")
+        && expected(org, Operator::Null, "aws:SourceOrgID")
+        && org.values == ["true"]
+        && account.values.iter().all(|a| is_account(a))
+        && account.values.len() == arn.values.len()
+        && account.values.iter().zip(&arn.values).all(|(a, p)| {
+            p.strip_prefix("arn:*:*:*:")
+                .and_then(|p| p.strip_suffix(":*"))
+                .is_some_and(|p| p == a)
+        });
+    plain.then_some(account.values.as_slice())
+}
+
+/// The solver's `aws:SourceArn` for a service without a guard in partition `aws`: what
+/// [`searched_source_arn`] finds (`tests::the_unguarded_source_arn_is_the_searched_one`),
+/// without its search on a thread's first deputy.
+const UNGUARDED_SOURCE_ARN: &str = "arn:aws:-:::-";
+
 /// The solver's `aws:SourceArn` for a service without a guard, in the partition, when it has
 /// the shape no account's pattern changes: `arn:P:S:::R` with `S` and `R` before every digit
-/// in the solver's order (asked once per thread and partition).
+/// in the solver's order.
 fn unguarded_source_arn(partition: &str) -> Option<String> {
+    if partition == "aws" {
+        return Some(UNGUARDED_SOURCE_ARN.to_owned());
+    }
+    searched_source_arn(partition)
+}
+
+/// [`unguarded_source_arn`] by the solver's search (asked once per thread and partition).
+fn searched_source_arn(partition: &str) -> Option<String> {
     thread_local! {
         static KNOWN: std::cell::RefCell<Vec<(String, Option<String>)>> =
             const { std::cell::RefCell::new(Vec::new()) };
@@ -1300,19 +1446,11 @@ fn unguarded_source_arn(partition: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    /// The witness of the first deputy probe, by the solver's search.
-    fn searched(accounts: &[String]) -> Option<Witness> {
-        let probe = findings::deputy_probes(accounts, &[]);
-        let constraints: Vec<Constraint> = probe[0]
-            .iter()
-            .map(|c| Constraint::lower(c, false))
-            .collect();
-        let refs: Vec<&Constraint> = constraints.iter().collect();
-        let options = Options::default();
-        let policy = ir::Policy::default();
-        let plain = Plain {
-            policy: &policy,
-            options: &options,
+    /// A plain policy of no statements, for asking its letters and the solver about probes.
+    fn bare<'p>(policy: &'p ir::Policy, options: &'p Options) -> Plain<'p> {
+        Plain {
+            policy,
+            options,
             addresses: Vec::new(),
             actions: Vec::new(),
             exempt: Vec::new(),
@@ -1334,11 +1472,26 @@ mod tests {
             first_unnamed: OnceCell::new(),
             source_arns: Vec::new(),
             met: std::cell::RefCell::default(),
-        };
-        let direct = plain.unguarded_deputy("codebuild.amazonaws.com", &probe[0]);
-        let solved = solve(&plain.service("codebuild.amazonaws.com"), &refs, &[])
+        }
+    }
+
+    /// The solver's witness of `cs` for service `name`, when it is exact.
+    fn solved(plain: &Plain<'_>, name: &str, cs: &[ir::Condition]) -> Option<Witness> {
+        let constraints: Vec<Constraint> = cs.iter().map(|c| Constraint::lower(c, false)).collect();
+        let refs: Vec<&Constraint> = constraints.iter().collect();
+        solve(&plain.service(name), &refs, &[])
             .filter(|s| s.exact)
-            .map(|s| s.witness);
+            .map(|s| s.witness)
+    }
+
+    /// The witness of the first deputy probe, by the solver's search.
+    fn searched(accounts: &[String]) -> Option<Witness> {
+        let probe = findings::deputy_probes(accounts, &[]);
+        let options = Options::default();
+        let policy = ir::Policy::default();
+        let plain = bare(&policy, &options);
+        let direct = plain.unguarded_deputy("codebuild.amazonaws.com", &probe[0]);
+        let solved = solved(&plain, "codebuild.amazonaws.com", &probe[0]);
         assert!(direct.is_some(), "{accounts:?}");
         assert_eq!(direct, solved, "{accounts:?}");
         direct
@@ -1471,5 +1624,215 @@ mod tests {
                 .collect();
             searched(&accounts);
         }
+    }
+
+    /// A guard of one `StringLike aws:SourceArn` pattern with a `*` region, and the first
+    /// deputy probe of its accounts: the letters' witness is the solver's, and when the
+    /// letters decline the question is left to it. Over the corpus's Lambda guards and 600
+    /// random patterns (partitions and services known or not, IAM and STS among them, the
+    /// account named or not, rests of letters, digits, `:`, `/` and `*`s up to the longest
+    /// pattern answered, the key in two spellings).
+    #[test]
+    fn the_sourced_deputy_is_the_solvers_first_answer() {
+        let options = Options::default();
+        let policy = ir::Policy::default();
+        let plain = bare(&policy, &options);
+        let ask = |key: &str, pattern: &str, accounts: &[String]| {
+            let mut cs = vec![ir::Condition::new(
+                ConditionOperator::new(Operator::StringLike),
+                key,
+                [pattern],
+            )];
+            cs.extend(findings::deputy_probes(accounts, &[]).swap_remove(0));
+            let direct = plain.sourced_deputy("lambda.amazonaws.com", &cs);
+            if direct.is_some() {
+                assert_eq!(
+                    direct,
+                    solved(&plain, "lambda.amazonaws.com", &cs),
+                    "{cs:?}"
+                );
+            }
+            direct
+        };
+        let accounts = |list: &[&str]| -> Vec<String> {
+            let mut v: Vec<String> = list.iter().map(|a| (*a).to_owned()).collect();
+            v.sort_unstable();
+            v
+        };
+        for (pattern, named) in [
+            (
+                "arn:aws:lambda:*:621523765256:function:*",
+                accounts(&["621523765256", "999999999999"]),
+            ),
+            (
+                "arn:aws:lambda:*:210987654321:function:*",
+                accounts(&["123456789012", "210987654321", "999999999999"]),
+            ),
+        ] {
+            assert!(ask("aws:sourceARN", pattern, &named).is_some(), "{pattern}");
+            assert!(ask("aws:SourceArn", pattern, &named).is_some(), "{pattern}");
+        }
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % n
+        };
+        let (mut answered, mut declined) = (0, 0);
+        for _ in 0..600 {
+            let partition = ["aws", "aws-cn", "aws-us-gov", "awz", "aws"][next(5) as usize];
+            let service =
+                ["lambda", "codebuild", "s3", "iam", "sts", "x-1", "Lambda"][next(7) as usize];
+            let digit = |n: &mut dyn FnMut(u64) -> u64| {
+                (0..12)
+                    .map(|_| char::from(b'0' + n(3) as u8 * 4))
+                    .collect::<String>()
+            };
+            let account = digit(&mut next);
+            let mut named = vec![digit(&mut next), "999999999999".to_owned()];
+            if next(5) != 0 {
+                named.push(account.clone());
+            }
+            named.sort_unstable();
+            named.dedup();
+            let mut rest = String::new();
+            let long = next(4) == 0;
+            let length = next(if long { 56 } else { 16 });
+            for _ in 0..length {
+                rest.push_str(
+                    [
+                        "*", ":", "/", "a", "f", "0", "9", "-", "iam", "*:", "function",
+                    ][next(11) as usize],
+                );
+            }
+            let pattern = format!("arn:{partition}:{service}:*:{account}:{rest}");
+            let key = ["aws:SourceArn", "AWS:sourcearn"][next(2) as usize];
+            if ask(key, &pattern, &named).is_some() {
+                answered += 1;
+            } else {
+                declined += 1;
+            }
+        }
+        assert!(
+            answered > 150 && declined > 50,
+            "{answered} answered, {declined} declined: one way is hardly compared"
+        );
+    }
+
+    /// The answer kept for partition `aws` is the search's, and the other partitions have
+    /// none of that shape (as the search finds).
+    #[test]
+    fn the_unguarded_source_arn_is_the_searched_one() {
+        assert_eq!(
+            searched_source_arn("aws").as_deref(),
+            Some(UNGUARDED_SOURCE_ARN)
+        );
+        assert_eq!(unguarded_source_arn("aws"), searched_source_arn("aws"));
+        for p in policy_catalogue::rules::PARTITIONS {
+            assert_eq!(unguarded_source_arn(p), searched_source_arn(p), "{p}");
+        }
+    }
+
+    /// The letters admit an `aws:SourceArn` exactly when the solver does: over the fixed
+    /// strings and 20,000 random near-ARNs of parts that each of the key's fields takes or
+    /// nearly takes, mostly the first (partitions, services, regions, accounts, IAM and STS, empty fields,
+    /// capitals, colons and dashes out of place).
+    #[test]
+    fn source_arns_are_admitted_as_the_solver_admits() {
+        let fixed = [
+            "arn:aws:-:::-",
+            "arn:aws:lambda:::621523765256:function:",
+            "arn:aws:codebuild:us-east-1:123456789012:project/project-name",
+            "arn:aws:iam::123456789012:role/x",
+            "arn:aws:s3:::bucket",
+            "arn:aws:s3:::",
+            "arn:aws-us-gov:s3:us-gov-west-1:aws:x",
+            "arn::s3:::x",
+            "arn:aws:sts::aws:x",
+            "arn:aws:x:::a:iam:b",
+            "arn:aws:x:::a:sts:",
+            "arn:aws:x",
+            "",
+        ];
+        for v in fixed {
+            assert_eq!(
+                admits_source_arn(v),
+                crate::solve::admits("aws:sourcearn", Kind::Service, v),
+                "{v}"
+            );
+        }
+        let parts: [&[&str]; 6] = [
+            &["arn", "arn", "arn", "Arn", "ar"],
+            &["aws", "aws-cn", "aws-iso-b", "Aws", "", "aws-x", "aws:"],
+            &[
+                "lambda",
+                "s3",
+                "iam",
+                "sts",
+                "",
+                "a-1",
+                "S3",
+                "x_y",
+                "iam:",
+                &"a".repeat(33),
+            ],
+            &[
+                "",
+                "us-east-1",
+                "eu-central-12",
+                "us-gov-west-1",
+                "u-east-1",
+                "us-east-123",
+                "us--1",
+                "us-east",
+                "us-abcdefghijklm-1",
+                "US-east-1",
+            ],
+            &[
+                "",
+                "123456789012",
+                "aws",
+                "12345678901",
+                "AWS",
+                "1234567890123",
+                "sts",
+            ],
+            &["x", "function:f", "", ":", "iam:", "a:sts:b", "*", "é"],
+        ];
+        let mut rng = 0x853c_49e6_748f_ea9bu64;
+        let mut next = |n: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            usize::try_from(rng % n as u64).unwrap()
+        };
+        let mut admitted = 0;
+        for _ in 0..20_000 {
+            let mut v = String::new();
+            for (i, choices) in parts.iter().enumerate() {
+                if i > 0 {
+                    v.push_str(if next(12) == 0 {
+                        ["", "::"][next(2)]
+                    } else {
+                        ":"
+                    });
+                }
+                // The first two of each are what the field takes.
+                let n = if next(4) == 0 { choices.len() } else { 2 };
+                v.push_str(choices[next(n)]);
+            }
+            let letters = admits_source_arn(&v);
+            assert_eq!(
+                letters,
+                crate::solve::admits("aws:sourcearn", Kind::Service, &v),
+                "{v}"
+            );
+            admitted += usize::from(letters);
+        }
+        assert!(
+            (1_000..19_000).contains(&admitted),
+            "{admitted} of 20,000 admitted: one way is hardly compared"
+        );
     }
 }
