@@ -140,7 +140,7 @@ pub fn findings(policy: &ir::Policy, options: &Options) -> Option<Judged> {
     // (`aws:SourceArn`). One met without an address is public, or left to the engine.
     if plain.anyone.iter().any(|&i| {
         plain.guards[i] == Guard::Network
-            && plain.addresses[i].as_ref().is_some_and(|a| a.1)
+            && plain.addresses(i).is_some_and(|a| a.1)
             && !out
                 .iter()
                 .any(|f| f.code == findings::Code::PublicAccess && f.statement == Some(i))
@@ -375,7 +375,7 @@ struct Plain<'p> {
     /// What each allow's condition asks of a request.
     guards: Vec<Guard>,
     /// For each allow guarded by network, the addresses it admits, and whether it admits a
-    /// request without one.
+    /// request without one; the list ends at the last such allow ([`Plain::addresses`]).
     addresses: Vec<Option<(IpSet, bool)>>,
     /// Allows no class can meet: guarded for principals none of which can meet the guard.
     dead: Vec<usize>,
@@ -527,7 +527,6 @@ impl<'p> Plain<'p> {
         let mut known = Vec::with_capacity(policy.statements.len());
         let mut source_arns = Vec::new();
         let mut addresses = Vec::new();
-        let mut placed = Vec::with_capacity(policy.statements.len());
         for (i, s) in policy.statements.iter().enumerate() {
             // Without a principal a statement of a repository policy covers no caller; its
             // conditions still give the engine's classes names.
@@ -541,7 +540,6 @@ impl<'p> Plain<'p> {
                 known.push(true);
                 continue;
             };
-            placed.push(i);
             if p.negated {
                 return Err("NotPrincipal");
             }
@@ -699,7 +697,6 @@ impl<'p> Plain<'p> {
             named.dedup();
             named
         });
-        addresses.resize(policy.statements.len(), None);
         let plain = Plain {
             policy,
             options,
@@ -724,7 +721,14 @@ impl<'p> Plain<'p> {
         // The owner's root user needs no allow: it can set the policy unless the denies of
         // `SetRepositoryPolicy` leave no address to come from. Otherwise the engine searches
         // for a lock-out.
-        let set = plain.covering(&placed, Action::SetRepositoryPolicy, Effect::Deny);
+        let set: Vec<usize> = (0..policy.statements.len())
+            .filter(|&i| {
+                let s = &policy.statements[i];
+                s.principal.is_some()
+                    && s.effect == Effect::Deny
+                    && plain.actions[i].contains(Action::SetRepositoryPolicy)
+            })
+            .collect();
         if !set.is_empty() && !plain.escapes(&set, Network::Free) {
             return Err("lock-out");
         }
@@ -840,6 +844,12 @@ impl<'p> Plain<'p> {
         }
     }
 
+    /// The addresses allow `i` admits, when it is guarded by network, and whether it admits a
+    /// request without one.
+    fn addresses(&self, i: usize) -> Option<&(IpSet, bool)> {
+        self.addresses.get(i).and_then(Option::as_ref)
+    }
+
     /// The addresses a request can come from to escape every deny of `denies`.
     fn room(&self, denies: &[usize]) -> IpSet {
         // `aws:SourceIp` holds public addresses only.
@@ -859,7 +869,7 @@ impl<'p> Plain<'p> {
     /// Whether a request from `network` meets allow `allow` and escapes every deny of
     /// `denies`.
     fn passes(&self, allow: usize, denies: &[usize], network: Network) -> bool {
-        let Some((addresses, hidden)) = &self.addresses[allow] else {
+        let Some((addresses, hidden)) = self.addresses(allow) else {
             return self.escapes(denies, network);
         };
         match network {
@@ -1050,9 +1060,34 @@ impl<'p> Plain<'p> {
         let v6 = Network::At(IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 7)));
         let networks = [v4, v6, Network::Hidden];
         let allowed = |network: Network| {
+            // The answer for an action rests on which statements of `*` cover it alone: asked
+            // once for each such set (most of a group's actions share one), on the stack.
+            let mut asked = [(0u128, false); 8];
+            let mut known = 0;
             actions.iter().copied().find(|&a| {
-                self.allowed(&self.anyone, a, network, Requester::Stranger)
-                    .is_some()
+                let ask = || {
+                    self.allowed(&self.anyone, a, network, Requester::Stranger)
+                        .is_some()
+                };
+                if self.anyone.len() > 128 {
+                    return ask();
+                }
+                let covers = self
+                    .anyone
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &i)| self.actions[i].contains(a))
+                    .fold(0u128, |bits, (n, _)| bits | 1 << n);
+                if let Some(&(_, answer)) = asked[..known].iter().find(|(c, _)| *c == covers) {
+                    debug_assert_eq!(answer, ask(), "{a:?}");
+                    return answer;
+                }
+                let answer = ask();
+                if known < asked.len() {
+                    asked[known] = (covers, answer);
+                    known += 1;
+                }
+                answer
             })
         };
         // The letters' answer depends on the situation's network alone, and the situations
