@@ -967,6 +967,91 @@ impl<'p> Plain<'p> {
     /// candidates (the allows covering the action, in order) tried against the denies in the
     /// way, as [`crate::Analyzer`] tries them. `None` when none passes.
     fn grant(&self, k: usize, action: Action, assumed: Option<&Assumption>) -> Option<Grant> {
+        if assumed.is_none() {
+            if let Some(direct) = self.direct_grant(k, action) {
+                debug_assert_eq!(
+                    Some(&direct),
+                    self.searched_grant(k, action, None).as_ref(),
+                    "class {k}, {action:?}"
+                );
+                return Some(direct);
+            }
+        }
+        self.searched_grant(k, action, assumed)
+    }
+
+    /// [`Plain::grant`] without a situation, without its search, when no deny of `*` covers
+    /// `action` and the first allow the engine tries has no condition or one
+    /// `StringEquals aws:PrincipalOrgID` of organization ids: the solver's caller of the
+    /// class in the first account (counting down from `999999999999`) none of the policy's
+    /// ([`crate::solve::fresh_account`]), and for the organization the first id listed (a
+    /// list of literal values is tried in its order; each is one the key admits), under the
+    /// key as the policy spells it. `None` for other questions.
+    fn direct_grant(&self, k: usize, action: Action) -> Option<Grant> {
+        if self.anyone.iter().any(|&d| {
+            self.policy.statements[d].effect == Effect::Deny && self.actions[d].contains(action)
+        }) {
+            return None;
+        }
+        let statement = *self.allows(&self.anyone, action, Requester::Iam).first()?;
+        let mut context = BTreeMap::new();
+        match (
+            self.guards[statement],
+            self.policy.statements[statement].conditions.as_slice(),
+        ) {
+            (Guard::None, []) => {}
+            (Guard::Organization, [c]) => {
+                context.insert(c.key.clone(), Some(vec![c.values.first()?.clone()]));
+            }
+            _ => return None,
+        }
+        let account = fresh_account(&self.ids);
+        let partition = self.options.partition.clone();
+        let (caller, route) = match k {
+            0 => (
+                Identity::Root { partition, account },
+                Route::RepositoryPolicy,
+            ),
+            1 => (
+                Identity::User {
+                    partition,
+                    account,
+                    path: "/".to_owned(),
+                    name: "unnamed-user".to_owned(),
+                },
+                Route::CrossAccount,
+            ),
+            _ => (
+                Identity::Session {
+                    partition,
+                    account,
+                    role_path: "/".to_owned(),
+                    role: "unnamed-role".to_owned(),
+                    session: "unnamed-session".to_owned(),
+                },
+                Route::CrossAccount,
+            ),
+        };
+        Some(Grant {
+            route,
+            statements: vec![statement],
+            identity_statement: None,
+            certainty: if self.known[statement] {
+                Certainty::Certain
+            } else {
+                Certainty::Possible
+            },
+            witness: Witness { caller, context },
+        })
+    }
+
+    /// [`Plain::grant`] by the solver's search.
+    fn searched_grant(
+        &self,
+        k: usize,
+        action: Action,
+        assumed: Option<&Assumption>,
+    ) -> Option<Grant> {
         let prepared = self.prepared();
         let denies: Vec<&Prepared> = self
             .covering(&self.anyone, action, Effect::Deny)
@@ -1868,6 +1953,110 @@ mod tests {
         assert!(
             (1_000..19_000).contains(&admitted),
             "{admitted} of 20,000 admitted: one way is hardly compared"
+        );
+    }
+
+    /// The strangers' grants without a situation, where the letters give them, are the
+    /// search's: over 300 random policies of allows of `*` without conditions or with
+    /// `StringEquals aws:PrincipalOrgID` (ids in any order and spelling of the key), allows
+    /// of named accounts, denies of `*`, `Resource` patterns, for every class and action.
+    #[test]
+    fn direct_grants_are_the_searched_ones() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let actions = [
+            "ecr:PutImage",
+            "ecr:BatchGetImage",
+            "ecr:Get*",
+            "ecr:*",
+            "ecr:ListImages",
+        ];
+        let orgs = [
+            "o-a1b2c3d4e5",
+            "o-f6g7h8i9j0",
+            "o-zzzzzzzzzz",
+            "o-0000000000",
+        ];
+        let (mut direct, mut compared) = (0, 0);
+        for _ in 0..300 {
+            let mut statements = Vec::new();
+            for _ in 0..=next(3) {
+                let anyone = next(3) != 0;
+                let effect = if anyone && next(5) == 0 {
+                    Effect::Deny
+                } else {
+                    Effect::Allow
+                };
+                let conditions = if effect == Effect::Allow && anyone && next(2) == 0 {
+                    let n = 1 + next(3) as usize;
+                    let start = next(4) as usize;
+                    vec![ir::Condition::new(
+                        ConditionOperator::new(Operator::StringEquals),
+                        ["aws:PrincipalOrgID", "aws:principalorgid"][next(2) as usize],
+                        (0..n).map(|j| orgs[(start + j) % orgs.len()]),
+                    )]
+                } else {
+                    vec![]
+                };
+                let items = if anyone {
+                    vec![PrincipalItem::Anyone]
+                } else {
+                    vec![PrincipalItem::Account {
+                        partition: "aws".to_owned(),
+                        id: ["111122223333", "999999999999", "999999999998"][next(3) as usize]
+                            .to_owned(),
+                    }]
+                };
+                statements.push(ir::Statement {
+                    sid: None,
+                    effect,
+                    principal: Some(ir::Principals {
+                        negated: false,
+                        items,
+                    }),
+                    actions: ir::Actions {
+                        negated: false,
+                        items: (0..=next(2))
+                            .map(|_| actions[next(actions.len() as u64) as usize].to_owned())
+                            .collect(),
+                    },
+                    resources: (next(6) == 0).then(|| ir::Resources {
+                        negated: false,
+                        items: vec!["arn:aws:ecr:*:*:repository/app-*".to_owned()],
+                    }),
+                    conditions,
+                });
+            }
+            let policy = ir::Policy {
+                variables: true,
+                statements,
+            };
+            let options = Options::default();
+            let Ok(plain) = Plain::new(&policy, &options) else {
+                continue;
+            };
+            for k in 0..3 {
+                for action in [Action::PutImage, Action::BatchGetImage, Action::ListImages] {
+                    compared += 1;
+                    if let Some(d) = plain.direct_grant(k, action) {
+                        direct += 1;
+                        assert_eq!(
+                            Some(d),
+                            plain.searched_grant(k, action, None),
+                            "class {k}, {action:?}: {policy:?}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(
+            direct > 300 && compared - direct > 300,
+            "{direct} of {compared} given directly: one way is hardly compared"
         );
     }
 }
