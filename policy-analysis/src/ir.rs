@@ -212,11 +212,15 @@ impl Actions {
             }
             // A name is a lookup, repeated or not: no lowered copy to compare. A catalogue
             // name is letters (ignoring ASCII case: no `*` or `?`), so one found needs no
-            // look for wildcards, which an entry not found gets. (`*` and `?` are ASCII:
-            // looked for byte by byte, not character by character.)
+            // look for wildcards, which an entry not found gets; an entry ending in other than
+            // a letter (`*` or `?`, as most patterns do) is no name and is not looked up.
+            // (`*` and `?` are ASCII: looked for byte by byte, not character by character.)
             if let Some(a) = item
                 .get(..4)
-                .filter(|p| p.eq_ignore_ascii_case("ecr:"))
+                .filter(|p| {
+                    p.eq_ignore_ascii_case("ecr:")
+                        && item.as_bytes().last().is_some_and(u8::is_ascii_alphabetic)
+                })
                 .and_then(|_| Action::from_name(&item[4..]))
             {
                 listed |= 1 << a.index();
