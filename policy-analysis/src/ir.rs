@@ -210,16 +210,23 @@ impl Actions {
             if listed == ActionSet::ALL.0 {
                 break;
             }
-            // A name is a lookup, repeated or not: no lowered copy to compare. (`*` and `?`
-            // are ASCII: looked for byte by byte, not character by character.)
+            // A name is a lookup, repeated or not: no lowered copy to compare. A catalogue
+            // name is letters (ignoring ASCII case: no `*` or `?`), so one found needs no
+            // look for wildcards, which an entry not found gets; an entry ending in other than
+            // a letter (`*` or `?`, as most patterns do) is no name and is not looked up.
+            // (`*` and `?` are ASCII: looked for byte by byte, not character by character.)
+            if let Some(a) = item
+                .get(..4)
+                .filter(|p| {
+                    p.eq_ignore_ascii_case("ecr:")
+                        && item.as_bytes().last().is_some_and(u8::is_ascii_alphabetic)
+                })
+                .and_then(|_| Action::from_name(&item[4..]))
+            {
+                listed |= 1 << a.index();
+                continue;
+            }
             if !item.bytes().any(|b| b == b'*' || b == b'?') {
-                if let Some(a) = item
-                    .get(..4)
-                    .filter(|p| p.eq_ignore_ascii_case("ecr:"))
-                    .and_then(|_| Action::from_name(&item[4..]))
-                {
-                    listed |= 1 << a.index();
-                }
                 continue;
             }
             if item.is_ascii() {
@@ -442,6 +449,41 @@ mod tests {
                 let a = Actions {
                     negated,
                     items: items.iter().map(|s| (*s).to_owned()).collect(),
+                };
+                assert_eq!(a.resolve(), by_definition(&a), "{a:?}");
+            }
+        }
+    }
+
+    /// Names are looked up before wildcards are looked for: every catalogue name alone, in
+    /// three letter cases, with its last letter made `?` or `*`, cut short, and a few entries
+    /// beside names (`ecr:`, foreign services, non-ASCII), resolve as by the definition.
+    #[test]
+    fn names_looked_up_first_resolve_as_the_definition() {
+        let mut entries: Vec<String> = ["ecr:", "ecr", "", "*", "?", "ecr:\u{212a}*", "ECR:Ä*"]
+            .map(String::from)
+            .to_vec();
+        for x in Action::ALL {
+            let name = x.as_str();
+            let cut = &name[..name.len() - 1];
+            entries.extend([
+                name.to_owned(),
+                name.to_ascii_uppercase(),
+                name.to_ascii_lowercase(),
+                format!("{cut}?"),
+                format!("{cut}*"),
+                cut.to_owned(),
+                format!("s3:{}", &name[4..]),
+            ]);
+        }
+        for (n, entry) in entries.iter().enumerate() {
+            for items in [
+                vec![entry.clone()],
+                vec![entry.clone(), entries[n / 2].clone()],
+            ] {
+                let a = Actions {
+                    negated: false,
+                    items,
                 };
                 assert_eq!(a.resolve(), by_definition(&a), "{a:?}");
             }

@@ -118,7 +118,12 @@ pub fn findings(policy: &ir::Policy, options: &Options) -> Option<Judged> {
                 (s.witness, certainty)
             })
         };
-        let Some(witness) = plain.unguarded_deputy(name, cs) else {
+        let letters = plain.unguarded_deputy(name, cs).or_else(|| {
+            let w = plain.sourced_deputy(name, cs)?;
+            plain.met.borrow_mut().insert((at, name.clone()));
+            Some(w)
+        });
+        let Some(witness) = letters else {
             let found = searched();
             if found.is_some() {
                 plain.met.borrow_mut().insert((at, name.clone()));
@@ -135,7 +140,7 @@ pub fn findings(policy: &ir::Policy, options: &Options) -> Option<Judged> {
     // (`aws:SourceArn`). One met without an address is public, or left to the engine.
     if plain.anyone.iter().any(|&i| {
         plain.guards[i] == Guard::Network
-            && plain.addresses[i].as_ref().is_some_and(|a| a.1)
+            && plain.addresses(i).is_some_and(|a| a.1)
             && !out
                 .iter()
                 .any(|f| f.code == findings::Code::PublicAccess && f.statement == Some(i))
@@ -370,7 +375,7 @@ struct Plain<'p> {
     /// What each allow's condition asks of a request.
     guards: Vec<Guard>,
     /// For each allow guarded by network, the addresses it admits, and whether it admits a
-    /// request without one.
+    /// request without one; the list ends at the last such allow ([`Plain::addresses`]).
     addresses: Vec<Option<(IpSet, bool)>>,
     /// Allows no class can meet: guarded for principals none of which can meet the guard.
     dead: Vec<usize>,
@@ -431,14 +436,66 @@ fn source_passes(conditions: &[ir::Condition]) -> bool {
         alone
             && c.values.iter().any(|v| {
                 if operator == Operator::StringEquals {
-                    return crate::solve::admits(&key, Kind::Service, v);
+                    return admits(&key, v);
                 }
                 let fields = operator == Operator::StringLike || v.splitn(6, ':').count() == 6;
-                fields
-                    && !v.contains(['?', '$'])
-                    && crate::solve::admits(&key, Kind::Service, &v.replace('*', ""))
+                fields && !v.contains(['?', '$']) && admits(&key, &v.replace('*', ""))
             })
     })
+}
+
+/// Whether the solver admits `value` for key `key` (lowercased) of a service's request
+/// ([`crate::solve::admits`]), `aws:SourceArn` read by its letters.
+fn admits(key: &str, value: &str) -> bool {
+    if key == "aws:sourcearn" {
+        return admits_source_arn(value);
+    }
+    crate::solve::admits(key, Kind::Service, value)
+}
+
+/// Whether the solver admits `value` for a service's `aws:SourceArn`
+/// ([`crate::solve::admits`]), by its letters instead of the automaton of the key's domain
+/// (built on a thread's first question otherwise): `arn:`, a partition, a service of 1 to 32
+/// lowercase letters, digits and `-`, an empty region or one such as `us-east-1`, an empty
+/// account, twelve digits or `aws`, then at least one character, each part after a `:`; and
+/// no `:iam:` or `:sts:` after `arn:` (the exclusions `arn:*:iam:*` and `arn:*:sts:*`).
+/// `tests::source_arns_are_admitted_as_the_solver_admits` compares the two.
+fn admits_source_arn(value: &str) -> bool {
+    let Some(rest) = value.strip_prefix("arn:") else {
+        return false;
+    };
+    let mut fields = rest.splitn(5, ':');
+    let (Some(partition), Some(service), Some(region), Some(account), Some(text)) = (
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+    ) else {
+        return false;
+    };
+    let lower = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase())
+    };
+    let region_ok = region.is_empty() || {
+        // `[a-z]{2}`, then `-[a-z]{1,12}` at least once, then `-[0-9]{1,2}`.
+        let parts: Vec<&str> = region.split('-').collect();
+        parts.len() >= 3
+            && lower(parts[0], 2..=2)
+            && parts[1..parts.len() - 1].iter().all(|p| lower(p, 1..=12))
+            && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
+            && (1..=2).contains(&parts[parts.len() - 1].len())
+    };
+    policy_catalogue::rules::PARTITIONS.contains(&partition)
+        && (1..=32).contains(&service.len())
+        && service
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && region_ok
+        && (account.is_empty() || account == "aws" || is_account(account))
+        && !text.is_empty()
+        && !rest.contains(":iam:")
+        && !rest.contains(":sts:")
 }
 
 fn is_account(v: &str) -> bool {
@@ -470,7 +527,6 @@ impl<'p> Plain<'p> {
         let mut known = Vec::with_capacity(policy.statements.len());
         let mut source_arns = Vec::new();
         let mut addresses = Vec::new();
-        let mut placed = Vec::with_capacity(policy.statements.len());
         for (i, s) in policy.statements.iter().enumerate() {
             // Without a principal a statement of a repository policy covers no caller; its
             // conditions still give the engine's classes names.
@@ -484,7 +540,6 @@ impl<'p> Plain<'p> {
                 known.push(true);
                 continue;
             };
-            placed.push(i);
             if p.negated {
                 return Err("NotPrincipal");
             }
@@ -642,7 +697,6 @@ impl<'p> Plain<'p> {
             named.dedup();
             named
         });
-        addresses.resize(policy.statements.len(), None);
         let plain = Plain {
             policy,
             options,
@@ -667,7 +721,14 @@ impl<'p> Plain<'p> {
         // The owner's root user needs no allow: it can set the policy unless the denies of
         // `SetRepositoryPolicy` leave no address to come from. Otherwise the engine searches
         // for a lock-out.
-        let set = plain.covering(&placed, Action::SetRepositoryPolicy, Effect::Deny);
+        let set: Vec<usize> = (0..policy.statements.len())
+            .filter(|&i| {
+                let s = &policy.statements[i];
+                s.principal.is_some()
+                    && s.effect == Effect::Deny
+                    && plain.actions[i].contains(Action::SetRepositoryPolicy)
+            })
+            .collect();
         if !set.is_empty() && !plain.escapes(&set, Network::Free) {
             return Err("lock-out");
         }
@@ -783,6 +844,12 @@ impl<'p> Plain<'p> {
         }
     }
 
+    /// The addresses allow `i` admits, when it is guarded by network, and whether it admits a
+    /// request without one.
+    fn addresses(&self, i: usize) -> Option<&(IpSet, bool)> {
+        self.addresses.get(i).and_then(Option::as_ref)
+    }
+
     /// The addresses a request can come from to escape every deny of `denies`.
     fn room(&self, denies: &[usize]) -> IpSet {
         // `aws:SourceIp` holds public addresses only.
@@ -802,7 +869,7 @@ impl<'p> Plain<'p> {
     /// Whether a request from `network` meets allow `allow` and escapes every deny of
     /// `denies`.
     fn passes(&self, allow: usize, denies: &[usize], network: Network) -> bool {
-        let Some((addresses, hidden)) = &self.addresses[allow] else {
+        let Some((addresses, hidden)) = self.addresses(allow) else {
             return self.escapes(denies, network);
         };
         match network {
@@ -900,6 +967,91 @@ impl<'p> Plain<'p> {
     /// candidates (the allows covering the action, in order) tried against the denies in the
     /// way, as [`crate::Analyzer`] tries them. `None` when none passes.
     fn grant(&self, k: usize, action: Action, assumed: Option<&Assumption>) -> Option<Grant> {
+        if assumed.is_none() {
+            if let Some(direct) = self.direct_grant(k, action) {
+                debug_assert_eq!(
+                    Some(&direct),
+                    self.searched_grant(k, action, None).as_ref(),
+                    "class {k}, {action:?}"
+                );
+                return Some(direct);
+            }
+        }
+        self.searched_grant(k, action, assumed)
+    }
+
+    /// [`Plain::grant`] without a situation, without its search, when no deny of `*` covers
+    /// `action` and the first allow the engine tries has no condition or one
+    /// `StringEquals aws:PrincipalOrgID` of organization ids: the solver's caller of the
+    /// class in the first account (counting down from `999999999999`) none of the policy's
+    /// ([`crate::solve::fresh_account`]), and for the organization the first id listed (a
+    /// list of literal values is tried in its order; each is one the key admits), under the
+    /// key as the policy spells it. `None` for other questions.
+    fn direct_grant(&self, k: usize, action: Action) -> Option<Grant> {
+        if self.anyone.iter().any(|&d| {
+            self.policy.statements[d].effect == Effect::Deny && self.actions[d].contains(action)
+        }) {
+            return None;
+        }
+        let statement = *self.allows(&self.anyone, action, Requester::Iam).first()?;
+        let mut context = BTreeMap::new();
+        match (
+            self.guards[statement],
+            self.policy.statements[statement].conditions.as_slice(),
+        ) {
+            (Guard::None, []) => {}
+            (Guard::Organization, [c]) => {
+                context.insert(c.key.clone(), Some(vec![c.values.first()?.clone()]));
+            }
+            _ => return None,
+        }
+        let account = fresh_account(&self.ids);
+        let partition = self.options.partition.clone();
+        let (caller, route) = match k {
+            0 => (
+                Identity::Root { partition, account },
+                Route::RepositoryPolicy,
+            ),
+            1 => (
+                Identity::User {
+                    partition,
+                    account,
+                    path: "/".to_owned(),
+                    name: "unnamed-user".to_owned(),
+                },
+                Route::CrossAccount,
+            ),
+            _ => (
+                Identity::Session {
+                    partition,
+                    account,
+                    role_path: "/".to_owned(),
+                    role: "unnamed-role".to_owned(),
+                    session: "unnamed-session".to_owned(),
+                },
+                Route::CrossAccount,
+            ),
+        };
+        Some(Grant {
+            route,
+            statements: vec![statement],
+            identity_statement: None,
+            certainty: if self.known[statement] {
+                Certainty::Certain
+            } else {
+                Certainty::Possible
+            },
+            witness: Witness { caller, context },
+        })
+    }
+
+    /// [`Plain::grant`] by the solver's search.
+    fn searched_grant(
+        &self,
+        k: usize,
+        action: Action,
+        assumed: Option<&Assumption>,
+    ) -> Option<Grant> {
         let prepared = self.prepared();
         let denies: Vec<&Prepared> = self
             .covering(&self.anyone, action, Effect::Deny)
@@ -993,9 +1145,34 @@ impl<'p> Plain<'p> {
         let v6 = Network::At(IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 7)));
         let networks = [v4, v6, Network::Hidden];
         let allowed = |network: Network| {
+            // The answer for an action rests on which statements of `*` cover it alone: asked
+            // once for each such set (most of a group's actions share one), on the stack.
+            let mut asked = [(0u128, false); 8];
+            let mut known = 0;
             actions.iter().copied().find(|&a| {
-                self.allowed(&self.anyone, a, network, Requester::Stranger)
-                    .is_some()
+                let ask = || {
+                    self.allowed(&self.anyone, a, network, Requester::Stranger)
+                        .is_some()
+                };
+                if self.anyone.len() > 128 {
+                    return ask();
+                }
+                let covers = self
+                    .anyone
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &i)| self.actions[i].contains(a))
+                    .fold(0u128, |bits, (n, _)| bits | 1 << n);
+                if let Some(&(_, answer)) = asked[..known].iter().find(|(c, _)| *c == covers) {
+                    debug_assert_eq!(answer, ask(), "{a:?}");
+                    return answer;
+                }
+                let answer = ask();
+                if known < asked.len() {
+                    asked[known] = (covers, answer);
+                    known += 1;
+                }
+                answer
             })
         };
         // The letters' answer depends on the situation's network alone, and the situations
@@ -1129,28 +1306,75 @@ impl<'p> Plain<'p> {
         let [account, arn, org] = cs else {
             return None;
         };
-        let expected = |c: &ir::Condition, operator: Operator, key: &str| {
-            c.operator == ConditionOperator::new(operator) && c.key == key
-        };
-        if !expected(account, Operator::StringNotEquals, "aws:SourceAccount")
-            || !expected(arn, Operator::ArnNotLike, "aws:SourceArn")
-            || !expected(org, Operator::Null, "aws:SourceOrgID")
-            || org.values != ["true"]
-            || !account.values.iter().all(|a| is_account(a))
-            || account.values.len() != arn.values.len()
-            || !account
-                .values
-                .iter()
-                .zip(&arn.values)
-                .all(|(a, p)| *p == format!("arn:*:*:*:{a}:*"))
-        {
-            return None;
-        }
+        let accounts = outside_probe(account, arn, org)?;
         let source_arn = unguarded_source_arn(&self.options.partition)?;
-        let source_account = first_account_but(&account.values);
+        let source_account = first_account_but(accounts);
         let mut context = BTreeMap::new();
         context.insert(account.key.clone(), Some(vec![source_account]));
         context.insert(arn.key.clone(), Some(vec![source_arn]));
+        context.insert(org.key.clone(), None);
+        Some(Witness {
+            caller: Identity::Service(name.to_owned()),
+            context,
+        })
+    }
+
+    /// The solver's witness for service `name` of a deputy probe of the first kind (as for
+    /// [`Plain::unguarded_deputy`]) behind a guard of one `StringLike aws:SourceArn` pattern
+    /// `arn:P:S:*:A:R` (`P`, `S` literal, `A` a named account, `R` without `?`), as a Lambda
+    /// function's `arn:aws:lambda:*:ACCOUNT:function:*` is often written; `None` for other
+    /// questions, or when the string below is not one the key admits.
+    ///
+    /// `StringLike`'s `*` takes colons too, so the pattern lets a source of another account
+    /// through: `arn:P:S:::A:R` (the `*`s taken empty but the first, which takes `:`) has
+    /// empty region and account fields, its account field no account's
+    /// `arn:*:*:*:ACCOUNT:*` of the probe matches. It is the only passing string of its
+    /// length, and none is shorter: the pattern's letters alone give `arn:P:S::A:R`, whose
+    /// account field is `A`, and one character more in any `*` but a `:` in the first leaves
+    /// the account field `A`. So it is the solver's answer whatever its order, once the key
+    /// admits it (its domain and the exclusions of IAM and STS); the key of the guard names
+    /// it in the context, being the first to mention it. No account is in the ARN, so
+    /// `aws:SourceAccount` is not tied to it and is the first account none of the probe's.
+    fn sourced_deputy(&self, name: &str, cs: &[ir::Condition]) -> Option<Witness> {
+        let [guard, account, arn, org] = cs else {
+            return None;
+        };
+        let accounts = outside_probe(account, arn, org)?;
+        if guard.operator != ConditionOperator::new(Operator::StringLike)
+            || !guard.key.eq_ignore_ascii_case("aws:SourceArn")
+        {
+            return None;
+        }
+        let [pattern] = guard.values.as_slice() else {
+            return None;
+        };
+        // Short enough that the search the solver would make stays far within its budget
+        // (`tests::the_sourced_deputy_is_the_solvers_first_answer` goes up to it).
+        if pattern.len() > SOURCED_PATTERN_MAX || pattern.contains(['?', '$']) {
+            return None;
+        }
+        let mut fields = pattern.splitn(6, ':');
+        let (Some("arn"), Some(p), Some(s), Some("*"), Some(a), Some(rest)) = (
+            fields.next(),
+            fields.next(),
+            fields.next(),
+            fields.next(),
+            fields.next(),
+            fields.next(),
+        ) else {
+            return None;
+        };
+        if p.contains('*') || s.contains('*') || !is_account(a) || !accounts.iter().any(|x| x == a)
+        {
+            return None;
+        }
+        let source_arn = format!("arn:{p}:{s}:::{a}:{}", rest.replace('*', ""));
+        if !admits_source_arn(&source_arn) {
+            return None;
+        }
+        let mut context = BTreeMap::new();
+        context.insert(account.key.clone(), Some(vec![first_account_but(accounts)]));
+        context.insert(guard.key.clone(), Some(vec![source_arn]));
         context.insert(org.key.clone(), None);
         Some(Witness {
             caller: Identity::Service(name.to_owned()),
@@ -1252,10 +1476,52 @@ impl Granted for Pending<'_, '_> {
     }
 }
 
+/// The longest guard pattern [`Plain::sourced_deputy`] answers.
+const SOURCED_PATTERN_MAX: usize = 128;
+
+/// The accounts of a deputy probe for a source outside every organization, written
+/// `StringNotEquals aws:SourceAccount` of named accounts, `ArnNotLike aws:SourceArn` of
+/// `arn:*:*:*:ACCOUNT:*` for each of them, and `Null aws:SourceOrgID` `true`
+/// ([`findings::deputy_probes`] without named ARNs); `None` for any other probe.
+fn outside_probe<'c>(
+    account: &'c ir::Condition,
+    arn: &ir::Condition,
+    org: &ir::Condition,
+) -> Option<&'c [String]> {
+    let expected = |c: &ir::Condition, operator: Operator, key: &str| {
+        c.operator == ConditionOperator::new(operator) && c.key == key
+    };
+    let plain = expected(account, Operator::StringNotEquals, "aws:SourceAccount")
+        && expected(arn, Operator::ArnNotLike, "aws:SourceArn")
+        && expected(org, Operator::Null, "aws:SourceOrgID")
+        && org.values == ["true"]
+        && account.values.iter().all(|a| is_account(a))
+        && account.values.len() == arn.values.len()
+        && account.values.iter().zip(&arn.values).all(|(a, p)| {
+            p.strip_prefix("arn:*:*:*:")
+                .and_then(|p| p.strip_suffix(":*"))
+                .is_some_and(|p| p == a)
+        });
+    plain.then_some(account.values.as_slice())
+}
+
+/// The solver's `aws:SourceArn` for a service without a guard in partition `aws`: what
+/// [`searched_source_arn`] finds (`tests::the_unguarded_source_arn_is_the_searched_one`),
+/// without its search on a thread's first deputy.
+const UNGUARDED_SOURCE_ARN: &str = "arn:aws:-:::-";
+
 /// The solver's `aws:SourceArn` for a service without a guard, in the partition, when it has
 /// the shape no account's pattern changes: `arn:P:S:::R` with `S` and `R` before every digit
-/// in the solver's order (asked once per thread and partition).
+/// in the solver's order.
 fn unguarded_source_arn(partition: &str) -> Option<String> {
+    if partition == "aws" {
+        return Some(UNGUARDED_SOURCE_ARN.to_owned());
+    }
+    searched_source_arn(partition)
+}
+
+/// [`unguarded_source_arn`] by the solver's search (asked once per thread and partition).
+fn searched_source_arn(partition: &str) -> Option<String> {
     thread_local! {
         static KNOWN: std::cell::RefCell<Vec<(String, Option<String>)>> =
             const { std::cell::RefCell::new(Vec::new()) };
@@ -1300,19 +1566,11 @@ fn unguarded_source_arn(partition: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    /// The witness of the first deputy probe, by the solver's search.
-    fn searched(accounts: &[String]) -> Option<Witness> {
-        let probe = findings::deputy_probes(accounts, &[]);
-        let constraints: Vec<Constraint> = probe[0]
-            .iter()
-            .map(|c| Constraint::lower(c, false))
-            .collect();
-        let refs: Vec<&Constraint> = constraints.iter().collect();
-        let options = Options::default();
-        let policy = ir::Policy::default();
-        let plain = Plain {
-            policy: &policy,
-            options: &options,
+    /// A plain policy of no statements, for asking its letters and the solver about probes.
+    fn bare<'p>(policy: &'p ir::Policy, options: &'p Options) -> Plain<'p> {
+        Plain {
+            policy,
+            options,
             addresses: Vec::new(),
             actions: Vec::new(),
             exempt: Vec::new(),
@@ -1334,11 +1592,26 @@ mod tests {
             first_unnamed: OnceCell::new(),
             source_arns: Vec::new(),
             met: std::cell::RefCell::default(),
-        };
-        let direct = plain.unguarded_deputy("codebuild.amazonaws.com", &probe[0]);
-        let solved = solve(&plain.service("codebuild.amazonaws.com"), &refs, &[])
+        }
+    }
+
+    /// The solver's witness of `cs` for service `name`, when it is exact.
+    fn solved(plain: &Plain<'_>, name: &str, cs: &[ir::Condition]) -> Option<Witness> {
+        let constraints: Vec<Constraint> = cs.iter().map(|c| Constraint::lower(c, false)).collect();
+        let refs: Vec<&Constraint> = constraints.iter().collect();
+        solve(&plain.service(name), &refs, &[])
             .filter(|s| s.exact)
-            .map(|s| s.witness);
+            .map(|s| s.witness)
+    }
+
+    /// The witness of the first deputy probe, by the solver's search.
+    fn searched(accounts: &[String]) -> Option<Witness> {
+        let probe = findings::deputy_probes(accounts, &[]);
+        let options = Options::default();
+        let policy = ir::Policy::default();
+        let plain = bare(&policy, &options);
+        let direct = plain.unguarded_deputy("codebuild.amazonaws.com", &probe[0]);
+        let solved = solved(&plain, "codebuild.amazonaws.com", &probe[0]);
         assert!(direct.is_some(), "{accounts:?}");
         assert_eq!(direct, solved, "{accounts:?}");
         direct
@@ -1471,5 +1744,319 @@ mod tests {
                 .collect();
             searched(&accounts);
         }
+    }
+
+    /// A guard of one `StringLike aws:SourceArn` pattern with a `*` region, and the first
+    /// deputy probe of its accounts: the letters' witness is the solver's, and when the
+    /// letters decline the question is left to it. Over the corpus's Lambda guards and 600
+    /// random patterns (partitions and services known or not, IAM and STS among them, the
+    /// account named or not, rests of letters, digits, `:`, `/` and `*`s up to the longest
+    /// pattern answered, the key in two spellings).
+    #[test]
+    fn the_sourced_deputy_is_the_solvers_first_answer() {
+        let options = Options::default();
+        let policy = ir::Policy::default();
+        let plain = bare(&policy, &options);
+        let ask = |key: &str, pattern: &str, accounts: &[String]| {
+            let mut cs = vec![ir::Condition::new(
+                ConditionOperator::new(Operator::StringLike),
+                key,
+                [pattern],
+            )];
+            cs.extend(findings::deputy_probes(accounts, &[]).swap_remove(0));
+            let direct = plain.sourced_deputy("lambda.amazonaws.com", &cs);
+            if direct.is_some() {
+                assert_eq!(
+                    direct,
+                    solved(&plain, "lambda.amazonaws.com", &cs),
+                    "{cs:?}"
+                );
+            }
+            direct
+        };
+        let accounts = |list: &[&str]| -> Vec<String> {
+            let mut v: Vec<String> = list.iter().map(|a| (*a).to_owned()).collect();
+            v.sort_unstable();
+            v
+        };
+        for (pattern, named) in [
+            (
+                "arn:aws:lambda:*:621523765256:function:*",
+                accounts(&["621523765256", "999999999999"]),
+            ),
+            (
+                "arn:aws:lambda:*:210987654321:function:*",
+                accounts(&["123456789012", "210987654321", "999999999999"]),
+            ),
+        ] {
+            assert!(ask("aws:sourceARN", pattern, &named).is_some(), "{pattern}");
+            assert!(ask("aws:SourceArn", pattern, &named).is_some(), "{pattern}");
+        }
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % n
+        };
+        let (mut answered, mut declined) = (0, 0);
+        for _ in 0..600 {
+            let partition = ["aws", "aws-cn", "aws-us-gov", "awz", "aws"][next(5) as usize];
+            let service =
+                ["lambda", "codebuild", "s3", "iam", "sts", "x-1", "Lambda"][next(7) as usize];
+            let digit = |n: &mut dyn FnMut(u64) -> u64| {
+                (0..12)
+                    .map(|_| char::from(b'0' + n(3) as u8 * 4))
+                    .collect::<String>()
+            };
+            let account = digit(&mut next);
+            let mut named = vec![digit(&mut next), "999999999999".to_owned()];
+            if next(5) != 0 {
+                named.push(account.clone());
+            }
+            named.sort_unstable();
+            named.dedup();
+            let mut rest = String::new();
+            let long = next(4) == 0;
+            let length = next(if long { 56 } else { 16 });
+            for _ in 0..length {
+                rest.push_str(
+                    [
+                        "*", ":", "/", "a", "f", "0", "9", "-", "iam", "*:", "function",
+                    ][next(11) as usize],
+                );
+            }
+            let pattern = format!("arn:{partition}:{service}:*:{account}:{rest}");
+            let key = ["aws:SourceArn", "AWS:sourcearn"][next(2) as usize];
+            if ask(key, &pattern, &named).is_some() {
+                answered += 1;
+            } else {
+                declined += 1;
+            }
+        }
+        assert!(
+            answered > 150 && declined > 50,
+            "{answered} answered, {declined} declined: one way is hardly compared"
+        );
+    }
+
+    /// The answer kept for partition `aws` is the search's, and the other partitions have
+    /// none of that shape (as the search finds).
+    #[test]
+    fn the_unguarded_source_arn_is_the_searched_one() {
+        assert_eq!(
+            searched_source_arn("aws").as_deref(),
+            Some(UNGUARDED_SOURCE_ARN)
+        );
+        assert_eq!(unguarded_source_arn("aws"), searched_source_arn("aws"));
+        for p in policy_catalogue::rules::PARTITIONS {
+            assert_eq!(unguarded_source_arn(p), searched_source_arn(p), "{p}");
+        }
+    }
+
+    /// The letters admit an `aws:SourceArn` exactly when the solver does: over the fixed
+    /// strings and 20,000 random near-ARNs of parts that each of the key's fields takes or
+    /// nearly takes, mostly the first (partitions, services, regions, accounts, IAM and STS, empty fields,
+    /// capitals, colons and dashes out of place).
+    #[test]
+    fn source_arns_are_admitted_as_the_solver_admits() {
+        let fixed = [
+            "arn:aws:-:::-",
+            "arn:aws:lambda:::621523765256:function:",
+            "arn:aws:codebuild:us-east-1:123456789012:project/project-name",
+            "arn:aws:iam::123456789012:role/x",
+            "arn:aws:s3:::bucket",
+            "arn:aws:s3:::",
+            "arn:aws-us-gov:s3:us-gov-west-1:aws:x",
+            "arn::s3:::x",
+            "arn:aws:sts::aws:x",
+            "arn:aws:x:::a:iam:b",
+            "arn:aws:x:::a:sts:",
+            "arn:aws:x",
+            "",
+        ];
+        for v in fixed {
+            assert_eq!(
+                admits_source_arn(v),
+                crate::solve::admits("aws:sourcearn", Kind::Service, v),
+                "{v}"
+            );
+        }
+        let parts: [&[&str]; 6] = [
+            &["arn", "arn", "arn", "Arn", "ar"],
+            &["aws", "aws-cn", "aws-iso-b", "Aws", "", "aws-x", "aws:"],
+            &[
+                "lambda",
+                "s3",
+                "iam",
+                "sts",
+                "",
+                "a-1",
+                "S3",
+                "x_y",
+                "iam:",
+                &"a".repeat(33),
+            ],
+            &[
+                "",
+                "us-east-1",
+                "eu-central-12",
+                "us-gov-west-1",
+                "u-east-1",
+                "us-east-123",
+                "us--1",
+                "us-east",
+                "us-abcdefghijklm-1",
+                "US-east-1",
+            ],
+            &[
+                "",
+                "123456789012",
+                "aws",
+                "12345678901",
+                "AWS",
+                "1234567890123",
+                "sts",
+            ],
+            &["x", "function:f", "", ":", "iam:", "a:sts:b", "*", "é"],
+        ];
+        let mut rng = 0x853c_49e6_748f_ea9bu64;
+        let mut next = |n: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            usize::try_from(rng % n as u64).unwrap()
+        };
+        let mut admitted = 0;
+        for _ in 0..20_000 {
+            let mut v = String::new();
+            for (i, choices) in parts.iter().enumerate() {
+                if i > 0 {
+                    v.push_str(if next(12) == 0 {
+                        ["", "::"][next(2)]
+                    } else {
+                        ":"
+                    });
+                }
+                // The first two of each are what the field takes.
+                let n = if next(4) == 0 { choices.len() } else { 2 };
+                v.push_str(choices[next(n)]);
+            }
+            let letters = admits_source_arn(&v);
+            assert_eq!(
+                letters,
+                crate::solve::admits("aws:sourcearn", Kind::Service, &v),
+                "{v}"
+            );
+            admitted += usize::from(letters);
+        }
+        assert!(
+            (1_000..19_000).contains(&admitted),
+            "{admitted} of 20,000 admitted: one way is hardly compared"
+        );
+    }
+
+    /// The strangers' grants without a situation, where the letters give them, are the
+    /// search's: over 300 random policies of allows of `*` without conditions or with
+    /// `StringEquals aws:PrincipalOrgID` (ids in any order and spelling of the key), allows
+    /// of named accounts, denies of `*`, `Resource` patterns, for every class and action.
+    #[test]
+    fn direct_grants_are_the_searched_ones() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let actions = [
+            "ecr:PutImage",
+            "ecr:BatchGetImage",
+            "ecr:Get*",
+            "ecr:*",
+            "ecr:ListImages",
+        ];
+        let orgs = [
+            "o-a1b2c3d4e5",
+            "o-f6g7h8i9j0",
+            "o-zzzzzzzzzz",
+            "o-0000000000",
+        ];
+        let (mut direct, mut compared) = (0, 0);
+        for _ in 0..300 {
+            let mut statements = Vec::new();
+            for _ in 0..=next(3) {
+                let anyone = next(3) != 0;
+                let effect = if anyone && next(5) == 0 {
+                    Effect::Deny
+                } else {
+                    Effect::Allow
+                };
+                let conditions = if effect == Effect::Allow && anyone && next(2) == 0 {
+                    let n = 1 + next(3) as usize;
+                    let start = next(4) as usize;
+                    vec![ir::Condition::new(
+                        ConditionOperator::new(Operator::StringEquals),
+                        ["aws:PrincipalOrgID", "aws:principalorgid"][next(2) as usize],
+                        (0..n).map(|j| orgs[(start + j) % orgs.len()]),
+                    )]
+                } else {
+                    vec![]
+                };
+                let items = if anyone {
+                    vec![PrincipalItem::Anyone]
+                } else {
+                    vec![PrincipalItem::Account {
+                        partition: "aws".to_owned(),
+                        id: ["111122223333", "999999999999", "999999999998"][next(3) as usize]
+                            .to_owned(),
+                    }]
+                };
+                statements.push(ir::Statement {
+                    sid: None,
+                    effect,
+                    principal: Some(ir::Principals {
+                        negated: false,
+                        items,
+                    }),
+                    actions: ir::Actions {
+                        negated: false,
+                        items: (0..=next(2))
+                            .map(|_| actions[next(actions.len() as u64) as usize].to_owned())
+                            .collect(),
+                    },
+                    resources: (next(6) == 0).then(|| ir::Resources {
+                        negated: false,
+                        items: vec!["arn:aws:ecr:*:*:repository/app-*".to_owned()],
+                    }),
+                    conditions,
+                });
+            }
+            let policy = ir::Policy {
+                variables: true,
+                statements,
+            };
+            let options = Options::default();
+            let Ok(plain) = Plain::new(&policy, &options) else {
+                continue;
+            };
+            for k in 0..3 {
+                for action in [Action::PutImage, Action::BatchGetImage, Action::ListImages] {
+                    compared += 1;
+                    if let Some(d) = plain.direct_grant(k, action) {
+                        direct += 1;
+                        assert_eq!(
+                            Some(d),
+                            plain.searched_grant(k, action, None),
+                            "class {k}, {action:?}: {policy:?}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(
+            direct > 300 && compared - direct > 300,
+            "{direct} of {compared} given directly: one way is hardly compared"
+        );
     }
 }
