@@ -704,8 +704,31 @@ fn count_down(digits: &mut [u8; 12]) {
     }
 }
 
-fn exclusions(names: &[String]) -> Nfa {
-    Nfa::strings(names.iter().map(String::as_str), false, true)
+/// The automaton of names a class excludes, kept for the last short list asked about: one
+/// class is asked about again and again (each deny of a policy, say), and building the
+/// automaton and its tables each time costs more than the match.
+fn exclusions(names: &[String]) -> std::rc::Rc<Nfa> {
+    /// The longest list kept: copying it must cost less than building its automaton.
+    const KEPT_NAMES: usize = 8;
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(Vec<String>, std::rc::Rc<Nfa>)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    let build = || std::rc::Rc::new(Nfa::strings(names.iter().map(String::as_str), false, true));
+    if names.len() > KEPT_NAMES {
+        return build();
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some((kept, nfa)) = last.as_ref() {
+            if kept.as_slice() == names {
+                return nfa.clone();
+            }
+        }
+        let nfa = build();
+        *last = Some((names.to_vec(), nfa.clone()));
+        nfa
+    })
 }
 
 /// The keys [`identity`] reads.
@@ -720,12 +743,29 @@ const CALLER_KEYS: [&str; 5] = [
 /// What [`identity`] depends on: the class and the conditions on [`CALLER_KEYS`].
 type CallerQuestion = (Who, Vec<(std::rc::Rc<Origin>, bool)>);
 
+/// Answers of [`identity`] by the hash of their question ([`caller_hash`]), each kept with
+/// its question to compare in full.
+type Callers = crate::text::FastMap<u64, Vec<(CallerQuestion, Option<(Identity, bool)>)>>;
+
 thread_local! {
     /// Answers of [`identity`]: one class is asked about again and again, under each probe
     /// and each deny to escape, with the same constraints on its identity.
-    static CALLERS: std::cell::RefCell<
-        crate::text::FastMap<CallerQuestion, Option<(Identity, bool)>>,
-    > = std::cell::RefCell::default();
+    static CALLERS: std::cell::RefCell<Callers> = std::cell::RefCell::default();
+}
+
+/// The hash of a [`CallerQuestion`] from its parts, so that a question is looked up without
+/// copying the class.
+fn caller_hash<'b>(
+    who: &Who,
+    origins: impl Iterator<Item = &'b (std::rc::Rc<Origin>, bool)>,
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = crate::text::StateHasher::default();
+    who.hash(&mut h);
+    for o in origins {
+        o.hash(&mut h);
+    }
+    h.finish()
 }
 
 /// [`identity`], remembered per thread.
@@ -735,12 +775,21 @@ fn remembered_identity<'a>(
     quick: bool,
 ) -> Option<(Identity, bool)> {
     // An origin names its key, so the list says which constraint is on which key.
-    let origins = CALLER_KEYS
-        .iter()
-        .flat_map(|key| get(key).iter().map(|c| c.origin.clone()))
-        .collect();
-    let question: CallerQuestion = (who.clone(), origins);
-    if let Some(known) = CALLERS.with(|m| m.borrow().get(&question).cloned()) {
+    let origins = || {
+        CALLER_KEYS
+            .iter()
+            .flat_map(|key| get(key).iter().map(|c| &c.origin))
+    };
+    let hash = caller_hash(who, origins());
+    let known = CALLERS.with(|m| {
+        m.borrow().get(&hash).and_then(|bucket| {
+            bucket
+                .iter()
+                .find(|((w, o), _)| w == who && o.iter().eq(origins()))
+                .map(|(_, answer)| answer.clone())
+        })
+    });
+    if let Some(known) = known {
         return known;
     }
     let answer = identity(who, get, quick);
@@ -748,12 +797,13 @@ fn remembered_identity<'a>(
         // Not the witness [`identity`] gives: not for the memory of witnesses.
         return answer;
     }
+    let question: CallerQuestion = (who.clone(), origins().cloned().collect());
     CALLERS.with(|m| {
         let mut m = m.borrow_mut();
         if m.len() >= KEY_ANSWERS_KEPT {
             m.clear();
         }
-        m.insert(question, answer.clone());
+        m.entry(hash).or_default().push((question, answer.clone()));
     });
     answer
 }
@@ -983,7 +1033,13 @@ fn solve_arn(
 ) -> Sat<String> {
     let p = &who.partition;
     let domain = |account: Option<&str>| {
-        cached_nfa(format!("arn {p} {} {word}", account.unwrap_or("*")), || {
+        // The name `arn {p} {account or *} {word}`, without the formatting machinery.
+        let account_text = account.unwrap_or("*");
+        let mut name = String::with_capacity(6 + p.len() + account_text.len() + word.len());
+        for part in ["arn ", p, " ", account_text, " ", word] {
+            name.push_str(part);
+        }
+        cached_nfa(name, || {
             let tail = if word == "root" {
                 Re::lit(":root")
             } else {
@@ -1243,7 +1299,7 @@ pub(crate) fn admits(key: &str, kind: Kind, value: &str) -> bool {
 }
 
 thread_local! {
-    static DOMAINS: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<Nfa>>> =
+    static DOMAINS: std::cell::RefCell<crate::text::FastMap<String, std::rc::Rc<Nfa>>> =
         std::cell::RefCell::default();
 }
 
@@ -1251,7 +1307,7 @@ thread_local! {
 /// that says all it depends on.
 fn cached_nfa(name: String, make: impl FnOnce() -> Nfa) -> std::rc::Rc<Nfa> {
     thread_local! {
-        static IDENTITY_DOMAINS: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<Nfa>>> =
+        static IDENTITY_DOMAINS: std::cell::RefCell<crate::text::FastMap<String, std::rc::Rc<Nfa>>> =
             std::cell::RefCell::default();
     }
     IDENTITY_DOMAINS.with(|d| {

@@ -174,18 +174,34 @@ struct Derived {
     /// The steps [`Nfa::matches`] took, for an automaton asked about again and again (a
     /// key's domain, kept per thread): see [`Nfa::remembering`].
     steps: std::cell::RefCell<Option<Steps>>,
+    /// The last text of at least [`LAST_MIN`] bytes the walk of [`Nfa::matches`] was asked
+    /// about, and its answer: a value found by a search is matched again when the caller's
+    /// keys are checked against it.
+    last: std::cell::RefCell<(String, bool)>,
 }
 
+/// The shortest text whose answer [`Nfa::matches`] keeps: below it, matching again costs
+/// less than keeping it.
+const LAST_MIN: usize = 16;
+
 /// The automaton determinized as far as [`Nfa::matches`] walked it: each set of states it
-/// reached, numbered (the start set is 0), and each step taken from one on a character.
+/// reached, numbered (the start set is 0), and each step taken from one on a character: on
+/// an ASCII character in the set's row (read by the character, [`UNKNOWN`] for a step not
+/// taken yet), on any other in `next`.
 #[derive(Debug)]
 struct Steps {
     ids: HashMap<Vec<u32>, u32, BuildHasherDefault<StateHasher>>,
     sets: Vec<Vec<u32>>,
+    ascii: Vec<Box<[u32]>>,
     next: HashMap<(u32, char), u32, BuildHasherDefault<StateHasher>>,
+    /// How many steps are remembered.
+    taken: usize,
     marks: Marks,
     scratch: Vec<u32>,
 }
+
+/// A step of [`Steps`] not taken yet.
+const UNKNOWN: u32 = u32::MAX;
 
 /// Past this many steps remembered, [`Nfa::matches`] walks the sets again without
 /// remembering more.
@@ -200,7 +216,9 @@ impl Steps {
         Steps {
             ids,
             sets: vec![start],
+            ascii: vec![vec![UNKNOWN; 128].into_boxed_slice()],
             next: HashMap::default(),
+            taken: 0,
             marks,
             scratch: Vec::new(),
         }
@@ -209,10 +227,15 @@ impl Steps {
     /// The set reached from set `at` on `c`; `None` past [`STEPS_KEPT`] for a step not
     /// taken before.
     fn step(&mut self, nfa: &Nfa, at: u32, c: char) -> Option<u32> {
-        if let Some(&to) = self.next.get(&(at, c)) {
-            return Some(to);
+        let known = if c.is_ascii() {
+            Some(self.ascii[at as usize][c as usize]).filter(|&to| to != UNKNOWN)
+        } else {
+            self.next.get(&(at, c)).copied()
+        };
+        if known.is_some() {
+            return known;
         }
-        if self.next.len() >= STEPS_KEPT {
+        if self.taken >= STEPS_KEPT {
             return None;
         }
         nfa.step_into(
@@ -227,10 +250,16 @@ impl Steps {
                 let id = self.sets.len() as u32;
                 self.ids.insert(self.scratch.clone(), id);
                 self.sets.push(self.scratch.clone());
+                self.ascii.push(vec![UNKNOWN; 128].into_boxed_slice());
                 id
             }
         };
-        self.next.insert((at, c), to);
+        self.taken += 1;
+        if c.is_ascii() {
+            self.ascii[at as usize][c as usize] = to;
+        } else {
+            self.next.insert((at, c), to);
+        }
         Some(to)
     }
 }
@@ -244,6 +273,7 @@ impl Clone for Derived {
             shortest: self.shortest.clone(),
             bits: self.bits.clone(),
             steps: std::cell::RefCell::default(),
+            last: std::cell::RefCell::default(),
         }
     }
 }
@@ -608,7 +638,7 @@ impl Nfa {
         let mut steps = self.derived.steps.borrow_mut();
         let Some(steps) = steps.as_mut() else {
             drop(steps);
-            return self.walk_matches(text);
+            return self.matches_again(text);
         };
         let mut at = 0;
         for c in text.chars() {
@@ -623,6 +653,25 @@ impl Nfa {
         self.accepts_set(&steps.sets[at as usize])
     }
 
+    /// [`Nfa::walk_matches`], answered from the last text asked about when it is `text`.
+    fn matches_again(&self, text: &str) -> bool {
+        if text.len() < LAST_MIN {
+            return self.walk_matches(text);
+        }
+        {
+            let last = self.derived.last.borrow();
+            if last.0 == text {
+                return last.1;
+            }
+        }
+        let found = self.walk_matches(text);
+        let mut last = self.derived.last.borrow_mut();
+        last.0.clear();
+        last.0.push_str(text);
+        last.1 = found;
+        found
+    }
+
     /// The closures of [`Bits`], worked out the first time they are asked for; `None` past
     /// [`BITS_WORDS`] words a set.
     fn bits(&self) -> Option<&Bits> {
@@ -634,17 +683,7 @@ impl Nfa {
                 if words > BITS_WORDS {
                     return None;
                 }
-                let mut marks = Marks::new(n);
-                let mut closures = vec![0u64; n * words];
-                let mut set = Vec::new();
-                for s in 0..n {
-                    set.clear();
-                    set.push(s as u32);
-                    self.closure(&mut set, &mut marks);
-                    for &t in &set {
-                        closures[s * words + t as usize / 64] |= 1 << (t % 64);
-                    }
-                }
+                let closures = self.closure_bits(words);
                 let start = self.start as usize * words;
                 let start = closures[start..start + words].to_vec();
                 Some(Bits {
@@ -654,6 +693,37 @@ impl Nfa {
                 })
             })
             .as_ref()
+    }
+
+    /// For each state, the states its empty moves reach (itself included), `words` words a
+    /// state: each state's set grown by the sets of its empty moves' ends until none grows
+    /// (the states that can reach a state on empty moves, whatever their order). The states
+    /// taken from the end first: an automaton's empty moves mostly lead to states added after
+    /// their own, so one pass does most of it and a second finds nothing more.
+    fn closure_bits(&self, words: usize) -> Vec<u64> {
+        let n = self.len();
+        let mut closures = vec![0u64; n * words];
+        for s in 0..n {
+            closures[s * words + s / 64] |= 1 << (s % 64);
+        }
+        loop {
+            let mut grown = false;
+            for s in (0..n).rev() {
+                for &e in self.eps(s as u32) {
+                    let (to, from) = (s * words, e as usize * words);
+                    for w in 0..words {
+                        let more = closures[from + w] & !closures[to + w];
+                        if more != 0 {
+                            closures[to + w] |= more;
+                            grown = true;
+                        }
+                    }
+                }
+            }
+            if !grown {
+                return closures;
+            }
+        }
     }
 
     /// Whether the automaton accepts `text`, its sets walked afresh: as bit sets where they
@@ -1205,7 +1275,9 @@ fn filled_as_earlier(
     FILLS.with(|f| {
         let f = f.borrow();
         f.iter().filter(|(w, _)| w == wild).find_map(|(_, fill)| {
-            let mut text = String::new();
+            let length = literals.iter().map(|l| l.len()).sum::<usize>()
+                + fill.iter().map(String::len).sum::<usize>();
+            let mut text = String::with_capacity(length);
             for (i, lit) in literals.iter().enumerate() {
                 if i > 0 {
                     text.push_str(&fill[i - 1]);
@@ -1783,6 +1855,88 @@ mod tests {
             compared > 10_000 && accepted > 1_000,
             "{compared} {accepted}"
         );
+    }
+
+    /// The closures of [`Bits`], grown until none grows, are the sets the walk's closure
+    /// gives each state, over the fixed and random questions' automata, the caller's domains
+    /// and automata of nested stars (empty moves leading back).
+    #[test]
+    fn bit_closures_are_the_closures_of_the_walk() {
+        use crate::keys::{iam_name_re, path_re, session_name_re};
+        let mut nfas: Vec<Nfa> = Vec::new();
+        for (all, none) in questions().into_iter().chain(random_questions(600)) {
+            nfas.extend(all);
+            nfas.extend(none);
+        }
+        for word in ["user", "role", "root"] {
+            nfas.push(arn_domain(word));
+        }
+        let star = |re: Re| Re::Star(Box::new(re));
+        nfas.push(Nfa::from_re(&star(star(Re::Seq(vec![
+            Re::lit("a"),
+            star(Re::lit("b")),
+            Re::Alt(vec![Re::lit(""), star(Re::lit("c"))]),
+        ])))));
+        nfas.push(Nfa::from_re(&Re::Seq(vec![path_re(), iam_name_re()])));
+        nfas.push(Nfa::from_re(&Re::Alt(vec![session_name_re(), path_re()])));
+        let mut compared = 0;
+        for nfa in &nfas {
+            let n = nfa.len();
+            let words = n.div_ceil(64);
+            let bits = nfa.closure_bits(words);
+            let mut marks = Marks::new(n);
+            for s in 0..n {
+                let mut set = vec![s as u32];
+                nfa.closure(&mut set, &mut marks);
+                let of_bits: Vec<u32> = (0..n as u32)
+                    .filter(|&t| bits[s * words + t as usize / 64] & (1 << (t % 64)) != 0)
+                    .collect();
+                assert_eq!(of_bits, set, "state {s} of {nfa:?}");
+                compared += 1;
+            }
+        }
+        assert!(compared > 10_000, "{compared}");
+    }
+
+    /// The answer kept for the last long text is the walk's: every automaton of the fixed and
+    /// random questions asked about texts its searches find, changed, repeated at once and
+    /// after others, and through a copy made after a match.
+    #[test]
+    fn the_last_answer_kept_is_the_walks() {
+        let mut compared = 0;
+        let mut kept = 0;
+        for (all, none) in questions().iter().chain(&random_questions(300)) {
+            let a: Vec<&Nfa> = all.iter().collect();
+            let n: Vec<&Nfa> = none.iter().collect();
+            let mut texts: Vec<String> = vec!["a".repeat(LAST_MIN), "ab:".repeat(LAST_MIN)];
+            for x in [solve(&a, &n), solve(&a, &[])] {
+                if let Sat::Yes(t) = x {
+                    let long = format!("{t}{}", "x".repeat(LAST_MIN));
+                    texts.push(long.clone());
+                    texts.push(format!("{t}-{t}"));
+                    texts.push(long[..long.len() - 1].to_owned());
+                    texts.push(long.to_uppercase());
+                    texts.push(t);
+                }
+            }
+            for nfa in all.iter().chain(none) {
+                for round in 0..2 {
+                    for (i, t) in texts.iter().enumerate() {
+                        let walked = nfa.matches_sets(t);
+                        let other = &texts[(i + 1) % texts.len()];
+                        for u in [t, t, other, t] {
+                            let expected = if u == t { walked } else { nfa.matches_sets(u) };
+                            assert_eq!(nfa.matches(u), expected, "{u:?} ({round}): {nfa:?}");
+                            compared += 1;
+                        }
+                        kept += usize::from(t.len() >= LAST_MIN);
+                        let copy = nfa.clone();
+                        assert_eq!(copy.matches(other), nfa.matches_sets(other), "{other:?}");
+                    }
+                }
+            }
+        }
+        assert!(compared > 10_000 && kept > 1_000, "{compared} {kept}");
     }
 
     fn arn_domain(word: &str) -> Nfa {
