@@ -1416,16 +1416,17 @@ pub(crate) fn solve(all: &[&Nfa], none: &[&Nfa]) -> Sat<String> {
     // would run out of budget first (a string longer than the budget's depth) this answers
     // Yes where the walk says Unknown: still a true Yes, the string being checked against
     // every automaton. It never says No.
-    if let Some(text) = shortest_passing(all, none) {
-        return Sat::Yes(text);
-    }
     // One positive automaton (a key's domain beside patterns to avoid): its first string,
     // shortest first then in the alphabet's order, when no negative one takes it, is the
-    // walk's answer, found without the walk ([`first_passing_alone`]).
+    // walk's answer, found without the walk ([`first_passing_alone`]). Its only shortest
+    // string, when it has one of literals, is that first string: [`shortest_passing`] would
+    // answer the same.
     if let [one] = all {
         if let Some(text) = first_passing_alone(one, none) {
             return Sat::Yes(text);
         }
+    } else if let Some(text) = shortest_passing(all, none) {
+        return Sat::Yes(text);
     }
     // A string the greedy walk finds bounds the answer's length: the walk below then leaves
     // out every product state that cannot reach acceptance within it (see [`walk`]).
