@@ -893,14 +893,19 @@ impl Nfa {
     /// leaves the set at most one character closer, so no other keeps the shortest length).
     /// `None` when it accepts nothing, or when no character of `sigma` brings it closer (a
     /// class the alphabet has no character of), which the walk decides.
-    fn first_shortest(&self, sigma: &[char]) -> Option<String> {
+    /// With a `prefix`: the first string that starts with it.
+    fn first_shortest(&self, prefix: &str, sigma: &[char]) -> Option<String> {
         let dist = self.distances();
         let mut marks = Marks::new(self.len());
         let mut set = self.start_set(&mut marks);
+        let mut next = Vec::new();
+        for c in prefix.chars() {
+            self.step_into(&set, c, &mut marks, &mut next);
+            std::mem::swap(&mut set, &mut next);
+        }
         let least = |set: &[u32]| set.iter().map(|&s| dist[s as usize]).min();
         let mut left = least(&set).filter(|&d| d != u32::MAX)?;
-        let mut text = String::new();
-        let mut next = Vec::new();
+        let mut text = prefix.to_owned();
         let mut closer: Vec<CharSet> = Vec::new();
         while left > 0 {
             closer.clear();
@@ -923,6 +928,39 @@ impl Nfa {
             left = least(&set)?;
         }
         self.accepts_set(&set).then_some(text)
+    }
+
+    /// The prefix when the automaton takes exactly the strings that start with it: a chain
+    /// of sets that accept nothing and move on one literal each, up to a set that takes
+    /// every continuation ([`Nfa::takes_all`]). `None` otherwise, whatever it takes.
+    fn prefix_then_anything(&self) -> Option<String> {
+        let mut marks = Marks::new(self.len());
+        let mut set = self.start_set(&mut marks);
+        let mut next = Vec::new();
+        let mut prefix = String::new();
+        for _ in 0..=self.len() {
+            if self.takes_all(&set) {
+                return Some(prefix);
+            }
+            if self.accepts_set(&set) {
+                return None;
+            }
+            let mut only: Option<char> = None;
+            for &s in &set {
+                for &(cs, _) in self.moves(s) {
+                    match (cs, only) {
+                        (CharSet::Exact(c), None) => only = Some(c),
+                        (CharSet::Exact(c), Some(o)) if c == o => {}
+                        _ => return None,
+                    }
+                }
+            }
+            let c = only?;
+            prefix.push(c);
+            self.step_into(&set, c, &mut marks, &mut next);
+            std::mem::swap(&mut set, &mut next);
+        }
+        None
     }
 
     fn char_sets(&self) -> impl Iterator<Item = CharSet> + '_ {
@@ -1416,17 +1454,19 @@ pub(crate) fn solve(all: &[&Nfa], none: &[&Nfa]) -> Sat<String> {
     // would run out of budget first (a string longer than the budget's depth) this answers
     // Yes where the walk says Unknown: still a true Yes, the string being checked against
     // every automaton. It never says No.
-    // One positive automaton (a key's domain beside patterns to avoid): its first string,
-    // shortest first then in the alphabet's order, when no negative one takes it, is the
-    // walk's answer, found without the walk ([`first_passing_alone`]). Its only shortest
-    // string, when it has one of literals, is that first string: [`shortest_passing`] would
-    // answer the same.
-    if let [one] = all {
-        if let Some(text) = first_passing_alone(one, none) {
+    // One positive automaton (a key's domain beside patterns to avoid), or one beside a
+    // pattern that is a literal prefix and a `*`: its first string, shortest first then in
+    // the alphabet's order (after the prefix), when no negative one takes it, is the walk's
+    // answer, found without the walk ([`first_passing_alone`]). With one positive automaton,
+    // its only shortest string, when it has one of literals, is that first string:
+    // [`shortest_passing`] would answer the same.
+    if let Some(text) = first_passing_alone(all, none) {
+        return Sat::Yes(text);
+    }
+    if all.len() > 1 {
+        if let Some(text) = shortest_passing(all, none) {
             return Sat::Yes(text);
         }
-    } else if let Some(text) = shortest_passing(all, none) {
-        return Sat::Yes(text);
     }
     // A string the greedy walk finds bounds the answer's length: the walk below then leaves
     // out every product state that cannot reach acceptance within it (see [`walk`]).
@@ -1492,9 +1532,22 @@ fn shortest_passing(all: &[&Nfa], none: &[&Nfa]) -> Option<String> {
 /// first among those that pass too. As with [`shortest_passing`], where the walk would run
 /// out of budget first this answers Yes where the walk says Unknown, with a string checked
 /// against every automaton; it never says No.
-fn first_passing_alone(one: &Nfa, none: &[&Nfa]) -> Option<String> {
-    let sigma = alphabet(std::iter::once(one).chain(none.iter().copied()));
-    let text = one.first_shortest(&sigma)?;
+///
+/// Beside a second positive automaton that takes exactly a prefix of literals and anything
+/// after it ([`Nfa::prefix_then_anything`], a pattern such as `o-a1b2c3d4e5/*`), the strings
+/// both take are the prefix followed by what the first takes after it, in the same order:
+/// the first of them is the prefix and the first string from where the prefix leads.
+fn first_passing_alone(all: &[&Nfa], none: &[&Nfa]) -> Option<String> {
+    let (one, prefix) = match all {
+        [one] => (*one, String::new()),
+        [a, b] => match b.prefix_then_anything() {
+            Some(p) => (*a, p),
+            None => (*b, a.prefix_then_anything()?),
+        },
+        _ => return None,
+    };
+    let sigma = alphabet(all.iter().chain(none).copied());
+    let text = one.first_shortest(&prefix, &sigma)?;
     (!none.iter().any(|n| n.matches(&text))).then_some(text)
 }
 
@@ -2305,23 +2358,61 @@ mod tests {
             let none: Vec<Nfa> = (0..negatives).map(|_| like(&glob())).collect();
             questions.push((vec![positive], none));
         }
-        let (mut one, mut taken) = (0, 0);
-        for (all, none) in &questions {
-            let [positive] = all.as_slice() else {
-                continue;
+        // Domains beside a prefix and a `*` (either order), and random patterns beside them.
+        let org = || {
+            Nfa::from_re(&(crate::keys::key_info(
+                "aws:principalorgid",
+                crate::keys::Kind::User,
+            )
+            .domain)())
+        };
+        let paths = || {
+            Nfa::from_re(&(crate::keys::key_info(
+                "aws:principalorgpaths",
+                crate::keys::Kind::User,
+            )
+            .domain)())
+        };
+        for p in ["o-0*", "o-a1b2c3d4e5*", "o-", "o-0?*", "o-*0"] {
+            questions.push((vec![org(), like(p)], vec![]));
+            questions.push((vec![like(p), org()], vec![like("o-00*")]));
+            questions.push((vec![paths(), like(&format!("{p}/*"))], vec![]));
+            questions.push((
+                vec![paths(), like(&format!("{p}zz9unnamed9zz/*"))],
+                vec![like("*/r-0000/")],
+            ));
+        }
+        for _ in 0..600 {
+            let (negatives, fold) = (next(3), next(3) == 0);
+            let mut glob = || {
+                (0..1 + next(5))
+                    .map(|_| pieces[next(pieces.len() as u64) as usize])
+                    .collect::<String>()
             };
-            one += 1;
+            let prefix: String = glob().replace(['*', '?'], "");
+            let positive = Nfa::strings([glob().as_str()], true, fold);
+            let none: Vec<Nfa> = (0..negatives).map(|_| like(&glob())).collect();
+            questions.push((vec![positive, like(&format!("{prefix}*"))], none));
+        }
+        let (mut one, mut taken, mut prefixed) = (0, 0, 0);
+        for (all, none) in &questions {
+            let all: Vec<&Nfa> = all.iter().collect();
             let none: Vec<&Nfa> = none.iter().collect();
-            if let Some(text) = first_passing_alone(positive, &none) {
+            one += usize::from(all.len() == 1);
+            if let Some(text) = first_passing_alone(&all, &none) {
                 assert_eq!(
                     Sat::Yes(text),
-                    search(&[positive], &none, true),
-                    "{positive:?} {none:?}"
+                    search(&all, &none, true),
+                    "{all:?} {none:?}"
                 );
                 taken += 1;
+                prefixed += usize::from(all.len() == 2);
             }
         }
-        assert!(one > 700 && taken > 500, "{one} {taken}");
+        assert!(
+            one > 700 && taken > 800 && prefixed > 150,
+            "{one} {taken} {prefixed}"
+        );
     }
 
     #[test]
