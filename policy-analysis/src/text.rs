@@ -886,15 +886,16 @@ impl Nfa {
         Some(text)
     }
 
-    /// The first string the automaton accepts over the characters of `sigma`, shortest first
-    /// and then by their order in `sigma`: the string the walk of the automaton alone finds
-    /// with that alphabet. Down the distances to acceptance: at each step the first character
-    /// of `sigma` that some move bringing the set one character closer takes (a character
-    /// leaves the set at most one character closer, so no other keeps the shortest length).
-    /// `None` when it accepts nothing, or when no character of `sigma` brings it closer (a
-    /// class the alphabet has no character of), which the walk decides.
-    /// With a `prefix`: the first string that starts with it.
-    fn first_shortest(&self, prefix: &str, sigma: &[char]) -> Option<String> {
+    /// The first string the automaton accepts over the characters of the alphabet of a
+    /// question whose literals are `literals` ([`alphabet`]), shortest first and then by
+    /// their order in the alphabet: the string the walk of the automaton alone finds with
+    /// that alphabet. Down the distances to acceptance: at each step the first character of
+    /// the alphabet ([`first_in_alphabet`]) that some move bringing the set one character
+    /// closer takes (a character leaves the set at most one character closer, so no other
+    /// keeps the shortest length). `None` when it accepts nothing, or when no character of
+    /// the alphabet brings it closer (a class the alphabet has no character of), which the
+    /// walk decides. With a `prefix`: the first string that starts with it.
+    fn first_shortest(&self, prefix: &str, literals: &[char]) -> Option<String> {
         let dist = self.distances();
         let mut marks = Marks::new(self.len());
         let mut set = self.start_set(&mut marks);
@@ -919,9 +920,7 @@ impl Nfa {
                     }
                 }
             }
-            let c = *sigma
-                .iter()
-                .find(|&&c| closer.iter().any(|cs| cs.contains(c)))?;
+            let c = first_in_alphabet(literals, &closer)?;
             text.push(c);
             self.step_into(&set, c, &mut marks, &mut next);
             std::mem::swap(&mut set, &mut next);
@@ -1005,12 +1004,11 @@ const BUDGET: usize = 50_000;
 /// Characters tried first for classes of characters, so that witnesses read naturally.
 const POOL: &str = "a0bcdefghijklmnopqrstuvwxyz123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-_./:@+=, !\"#$%&'()*;<>?[\\]^`{|}~\u{7f}\u{0}\u{e9}\u{3a9}";
 
-/// One representative character per class of characters that all the automata treat alike.
-fn alphabet<'a>(nfas: impl Iterator<Item = &'a Nfa> + Clone) -> Vec<char> {
+/// The literals of the automata, sorted: their `Exact` characters and every case of their
+/// `Fold` ones. They come first in [`alphabet`], in this order.
+fn literals_of<'a>(nfas: impl Iterator<Item = &'a Nfa>) -> Vec<char> {
     let mut literals: Vec<char> = Vec::new();
     let mut folded: Vec<char> = Vec::new();
-    // Any character at all, for conjunctions of negated patterns alone.
-    let mut sets: Vec<CharSet> = vec![CharSet::ANY];
     for n in nfas {
         for cs in n.char_sets() {
             match cs {
@@ -1021,11 +1019,7 @@ fn alphabet<'a>(nfas: impl Iterator<Item = &'a Nfa> + Clone) -> Vec<char> {
                     literals.extend(c.to_lowercase());
                     literals.extend(c.to_uppercase());
                 }
-                set @ CharSet::Set { .. } => {
-                    if !sets.contains(&set) {
-                        sets.push(set);
-                    }
-                }
+                CharSet::Set { .. } => {}
             }
         }
     }
@@ -1043,6 +1037,41 @@ fn alphabet<'a>(nfas: impl Iterator<Item = &'a Nfa> + Clone) -> Vec<char> {
     }
     literals.sort_unstable();
     literals.dedup();
+    literals
+}
+
+/// The first character of [`alphabet`] that one of `sets` (sets of the automata's moves)
+/// contains, without the alphabet: the first such literal (literals come first, in order),
+/// else the first character of the pool, not a literal, that one of the sets of characters
+/// contains. That character stands for its class in the alphabet: a character of the pool
+/// before it with the same sets containing it would be contained too.
+fn first_in_alphabet(literals: &[char], sets: &[CharSet]) -> Option<char> {
+    let contained = |c: char| sets.iter().any(|cs| cs.contains(c));
+    if let Some(&c) = literals.iter().find(|&&c| contained(c)) {
+        return Some(c);
+    }
+    POOL.chars().find(|&c| {
+        literals.binary_search(&c).is_err()
+            && sets
+                .iter()
+                .any(|cs| matches!(cs, CharSet::Set { .. }) && cs.contains(c))
+    })
+}
+
+/// One representative character per class of characters that all the automata treat alike.
+fn alphabet<'a>(nfas: impl Iterator<Item = &'a Nfa> + Clone) -> Vec<char> {
+    let literals = literals_of(nfas.clone());
+    // Any character at all, for conjunctions of negated patterns alone.
+    let mut sets: Vec<CharSet> = vec![CharSet::ANY];
+    for n in nfas {
+        for cs in n.char_sets() {
+            if let set @ CharSet::Set { .. } = cs {
+                if !sets.contains(&set) {
+                    sets.push(set);
+                }
+            }
+        }
+    }
     let mut out = literals.clone();
     // A character's signature: which sets contain it, one bit a set (in words of 64).
     let words = sets.len().div_ceil(64);
@@ -1546,8 +1575,8 @@ fn first_passing_alone(all: &[&Nfa], none: &[&Nfa]) -> Option<String> {
         },
         _ => return None,
     };
-    let sigma = alphabet(all.iter().chain(none).copied());
-    let text = one.first_shortest(&prefix, &sigma)?;
+    let literals = literals_of(all.iter().chain(none).copied());
+    let text = one.first_shortest(&prefix, &literals)?;
     (!none.iter().any(|n| n.matches(&text))).then_some(text)
 }
 
