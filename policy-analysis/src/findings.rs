@@ -589,15 +589,27 @@ pub fn findings_with(analyzer: &Analyzer, policy: &ir::Policy, options: &Options
     };
     let judged = outside(policy, &access, owner_known, &mut public_probe, &mut out);
     debug_assert!(judged.is_some(), "the engine answers every question");
+    // Asked again for each statement a service may be let in by: each class's answer is
+    // worked out once.
+    let known: std::cell::RefCell<Vec<(CallerClass, Option<BTreeSet<Action>>)>> =
+        std::cell::RefCell::default();
     let service_actions = |wanted: &CallerClass| {
-        let class = analyzer.classes().iter().find(|c| *c == wanted)?;
-        Some(
-            access
-                .iter()
-                .filter(|a| a.class == *class)
-                .flat_map(|a| a.actions.iter())
-                .collect(),
-        )
+        if let Some((_, actions)) = known.borrow().iter().find(|(c, _)| c == wanted) {
+            return actions.clone();
+        }
+        let actions = analyzer
+            .classes()
+            .iter()
+            .find(|c| *c == wanted)
+            .map(|class| {
+                access
+                    .iter()
+                    .filter(|a| a.class == *class)
+                    .flat_map(|a| a.actions.iter())
+                    .collect()
+            });
+        known.borrow_mut().push((wanted.clone(), actions.clone()));
+        actions
     };
     let mut satisfy =
         |class: &CallerClass, _at: usize, actions: &[Action], cs: &[ir::Condition]| {
@@ -938,6 +950,7 @@ pub(crate) fn deputies(
             anyone_deputy(
                 at,
                 statement,
+                covered,
                 anyone_services,
                 &probes,
                 service_actions,
@@ -1115,9 +1128,11 @@ fn deputy_finding(
 /// principal with such a guard: AWS's confused-deputy advice is to compare `aws:SourceArn`
 /// or `aws:SourceAccount` with your own resources
 /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html>).
+#[allow(clippy::too_many_arguments)]
 fn anyone_deputy(
     at: usize,
     statement: &ir::Statement,
+    covered: ActionSet,
     services: &[CallerClass],
     probes: &[Vec<ir::Condition>],
     service_actions: &ServiceActions<'_>,
@@ -1131,7 +1146,6 @@ fn anyone_deputy(
                 .any(|x| matches!(x, PrincipalItem::Service(s) if s.eq_ignore_ascii_case(name)))
         })
     };
-    let covered = statement.actions.resolve();
     for class in services {
         if matches!(class, CallerClass::Service { name: Some(n) } if listed(n)) {
             continue;

@@ -231,19 +231,18 @@ pub(crate) fn refused_on_context(
     assumed: &[Constraint],
     memory: &Refusals,
 ) -> bool {
-    let mut asked: Vec<&str> = Vec::new();
-    for a in assumed {
+    let mut cs: Vec<&Constraint> = Vec::new();
+    for (i, a) in assumed.iter().enumerate() {
         let key = a.key.as_str();
-        if asked.contains(&key) || is_derived(key, who) || !base.iter().any(|c| c.key == key) {
+        // A key asked already is that of an earlier assumed constraint.
+        if is_derived(key, who)
+            || !base.iter().any(|c| c.key == key)
+            || assumed[..i].iter().any(|b| b.key == key)
+        {
             continue;
         }
-        asked.push(key);
-        let cs: Vec<&Constraint> = base
-            .iter()
-            .copied()
-            .chain(assumed)
-            .filter(|c| c.key == key)
-            .collect();
+        cs.clear();
+        cs.extend(base.iter().copied().chain(assumed).filter(|c| c.key == key));
         if memory.refused(key, &cs, who.kind) {
             return true;
         }
@@ -287,6 +286,10 @@ impl Refusals {
     /// Whether no value (or absence) of `key` meets `cs` (all on `key`, at least one) for a
     /// caller of `kind`: `solve_key(..).is_none()`, asked once per question.
     fn refused(&self, key: &str, cs: &[&Constraint], kind: Kind) -> bool {
+        let info = key_info(key, kind);
+        if let Some(answer) = answer_at_once(cs, &info) {
+            return answer.is_none();
+        }
         let question: Refusal = (
             cs[0].key.clone(),
             kind,
@@ -297,10 +300,22 @@ impl Refusals {
         if let Some(&known) = self.0.borrow().get(&question) {
             return known;
         }
-        let refused = solve_key(key, cs, &key_info(key, kind)).is_none();
+        let refused = solve_key(key, cs, &info).is_none();
         self.0.borrow_mut().insert(question, refused);
         refused
     }
+}
+
+/// Whether `c` alone refuses every request of the class, whatever the other constraints on
+/// its key: it fails where the key is missing and the key is one the class's requests never
+/// carry, or no value passes it. [`solve_with`] then refuses at the key (the group's answer
+/// in [`answer_without_search`]), before the rest is built: a statement that asks for an
+/// organization, against each service.
+fn refused_alone(c: &Constraint, who: &Who) -> bool {
+    !c.when_missing
+        && !is_derived(&c.key, who)
+        && (matches!(c.test, Test::Const(false))
+            || key_info(&c.key, who.kind).presence == Presence::Never)
 }
 
 /// [`solve`]; `quick`: the caller's values may be any that pass, not the witness's, and
@@ -311,6 +326,9 @@ fn solve_with(
     mention: &[&Constraint],
     quick: bool,
 ) -> Option<Solved> {
+    if constraints.iter().any(|c| refused_alone(c, who)) {
+        return None;
+    }
     let mut groups: Groups = BTreeMap::new();
     let mut names: BTreeMap<&str, &str> = BTreeMap::new();
     for c in constraints {
@@ -1167,8 +1185,12 @@ thread_local! {
 const KEY_ANSWERS_KEPT: usize = 512;
 
 /// Values (or absence) for a key that is not derived from the caller, remembered per thread
-/// (the answer depends only on the key, what is known of it and the constraints).
+/// (the answer depends only on the key, what is known of it and the constraints). An answer
+/// that takes no search ([`answer_without_search`]) is worked out instead of remembered.
 fn solve_key(key: &str, cs: &[&Constraint], info: &KeyInfo) -> KeyAnswer {
+    if let Some(answer) = answer_without_search(key, cs, info) {
+        return answer;
+    }
     let question = key_question(key, cs, info);
     if let Some(known) = KEY_ANSWERS.with(|m| m.borrow().get(&question).cloned()) {
         return known;
@@ -1192,11 +1214,84 @@ fn solve_key(key: &str, cs: &[&Constraint], info: &KeyInfo) -> KeyAnswer {
 /// values of an independent key are not read by the rest of [`solve_with`] but for the
 /// witness (and [`tie_source`], which never refuses).
 fn solve_key_live(key: &str, cs: &[&Constraint], info: &KeyInfo) -> KeyAnswer {
+    if let Some(answer) = answer_without_search(key, cs, info) {
+        return answer;
+    }
     let question = key_question(key, cs, info);
     if let Some(known) = KEY_ANSWERS.with(|m| m.borrow().get(&question).cloned()) {
         return known;
     }
     solve_key_afresh(key, cs, info, true)
+}
+
+/// [`solve_key_afresh`]'s answer (with `quick` or without: they agree here) where it takes no
+/// search and no automaton but the key's domain: no constraint (for a key requests may lack),
+/// a key the caller's requests never carry, a constraint no value passes (`Null: true` beside
+/// a test of the value), or a single-valued key whose positive test lists its values (a
+/// `StringEquals`), tried one by one as [`solve_values`] tries them. `None`: the question
+/// takes the rest of [`solve_key_afresh`]. Asking memories costs more than these answers.
+fn answer_without_search(key: &str, cs: &[&Constraint], info: &KeyInfo) -> Option<KeyAnswer> {
+    answer_at_once(cs, info).or_else(|| answer_from_list(key, cs, info))
+}
+
+/// The answers of [`answer_without_search`] that match no value against an automaton.
+fn answer_at_once(cs: &[&Constraint], info: &KeyInfo) -> Option<KeyAnswer> {
+    let absent_ok = info.presence != Presence::Always && cs.iter().all(|c| c.when_missing);
+    if cs.is_empty() {
+        // `Always` takes the key's default value, which may take a search.
+        return (info.presence != Presence::Always).then_some(Some((None, true)));
+    }
+    if absent_ok && info.outside {
+        return Some(Some((None, true)));
+    }
+    // `solve_values` answers `Sat::No` at the first `Const(false)`, in every branch.
+    if info.presence == Presence::Never || cs.iter().any(|c| matches!(c.test, Test::Const(false))) {
+        return Some(absent_ok.then_some((None, true)));
+    }
+    None
+}
+
+/// The answer of [`answer_without_search`] for a single-valued key whose positive test lists
+/// its values.
+fn answer_from_list(key: &str, cs: &[&Constraint], info: &KeyInfo) -> Option<KeyAnswer> {
+    if info.multi || cs.is_empty() {
+        return None;
+    }
+    let absent_ok = info.presence != Presence::Always && cs.iter().all(|c| c.when_missing);
+    // The tests of one family, text, one of them positive with its values listed: the first
+    // such list is tried (`solve_values`).
+    let mut list: Option<&[String]> = None;
+    for c in cs {
+        match &c.test {
+            Test::Const(true) => {}
+            Test::Text {
+                negated: false,
+                finite: Some(values),
+                ..
+            } => {
+                list.get_or_insert(values.as_slice());
+            }
+            Test::Text { .. } => {}
+            _ => return None,
+        }
+    }
+    let list = list?;
+    let domain = cached_domain(key, info);
+    let excluded = (key == "aws:sourcearn").then(|| {
+        cached_nfa("source arn exclusions".to_owned(), || {
+            Nfa::strings(source_arn_exclusions(), true, false)
+        })
+    });
+    // The tests first: a value the statement's own test refuses needs no domain.
+    let found = list.iter().find(|v| {
+        cs.iter().all(|c| c.test.eval(v) != Some(false))
+            && domain.matches(v)
+            && !excluded.as_ref().is_some_and(|e| e.matches(v))
+    });
+    Some(match found {
+        Some(v) => Some((Some(vec![v.clone()]), true)),
+        None => absent_ok.then_some((None, true)),
+    })
 }
 
 /// `quick`: the values may be any that pass ([`solve_key_live`]), not the witness's.
@@ -1327,6 +1422,9 @@ fn cached_nfa(name: String, make: impl FnOnce() -> Nfa) -> std::rc::Rc<Nfa> {
 /// The automaton of a key's domain, built once per thread (domains depend on the key alone).
 fn cached_domain(key: &str, info: &KeyInfo) -> std::rc::Rc<Nfa> {
     DOMAINS.with(|d| {
+        if let Some(known) = d.borrow().get(key) {
+            return known.clone();
+        }
         d.borrow_mut()
             .entry(key.to_owned())
             .or_insert_with(|| std::rc::Rc::new(Nfa::from_re(&(info.domain)()).remembering()))
@@ -1868,5 +1966,184 @@ mod tests {
             }
         }
         assert!(yes > 300 && no > 300, "{yes} {no}");
+    }
+
+    /// The answers worked out without a search ([`answer_without_search`]) are those of the
+    /// search ([`solve_key_afresh`], with the quick walk and without), and a constraint
+    /// [`refused_alone`] calls refusing refuses its key whatever else is asked of it, over
+    /// fixed and 2,000 random conjunctions, for every kind of caller.
+    #[test]
+    fn answers_without_search_are_the_searched_ones() {
+        let cond = |op: &str, key: &str, values: &[String]| {
+            let operator: policy_catalogue::ConditionOperator = op.parse().expect("an operator");
+            Condition::new(operator, key, values.iter().cloned())
+        };
+        let s = |v: &[&str]| v.iter().map(|x| (*x).to_owned()).collect::<Vec<String>>();
+        let mut questions: Vec<(&str, Vec<Condition>)> = vec![
+            (
+                "aws:PrincipalOrgID",
+                vec![
+                    cond("StringLike", "aws:PrincipalOrgID", &s(&["o-7*"])),
+                    cond("Null", "aws:PrincipalOrgID", &s(&["true"])),
+                ],
+            ),
+            (
+                "aws:PrincipalOrgID",
+                vec![
+                    cond("StringLike", "aws:PrincipalOrgID", &s(&["o-7*"])),
+                    cond(
+                        "StringEquals",
+                        "aws:PrincipalOrgID",
+                        &s(&["o-zz9unnamed9zz"]),
+                    ),
+                ],
+            ),
+            (
+                "aws:PrincipalOrgID",
+                vec![
+                    cond("StringLike", "aws:PrincipalOrgID", &s(&["o-7*"])),
+                    cond(
+                        "StringEquals",
+                        "aws:PrincipalOrgID",
+                        &s(&["o-7zz9unnamed9zz"]),
+                    ),
+                ],
+            ),
+            (
+                "aws:SourceArn",
+                vec![cond(
+                    "ArnEquals",
+                    "aws:SourceArn",
+                    &s(&["arn:aws:iam::111122223333:role/x", "arn:aws:s3:::b"]),
+                )],
+            ),
+            (
+                "aws:SourceVpce",
+                vec![cond(
+                    "StringEquals",
+                    "aws:SourceVpce",
+                    &s(&["vpce-1a2b3c4d"]),
+                )],
+            ),
+        ];
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |m: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % m
+        };
+        let keys = [
+            (
+                "aws:PrincipalOrgID",
+                ["o-", "a1", "7", "*", "true", "false", "b"],
+            ),
+            (
+                "aws:PrincipalOrgPaths",
+                ["o-a1b2c3d4e5/", "r-", "ou-", "*", "true", "/", "1"],
+            ),
+            (
+                "aws:SourceArn",
+                ["arn:aws:", "s3", ":::", "iam::1:", "sts:", "*", "true"],
+            ),
+            (
+                "aws:SourceAccount",
+                ["1111", "2222", "3333", "*", "true", "false", "0"],
+            ),
+            (
+                "aws:SourceVpce",
+                ["vpce-", "0a", "*", "true", "1", "b", "-"],
+            ),
+            (
+                "aws:SecureTransport",
+                ["true", "false", "True", "x", "*", "1", "e"],
+            ),
+            (
+                "aws:SourceIp",
+                ["10.0.0.0/8", "198.51.100.7", "true", "::/0", "1", "/", "x"],
+            ),
+        ];
+        let operators = [
+            "StringLike",
+            "StringNotLike",
+            "StringEquals",
+            "StringNotEquals",
+            "StringEqualsIfExists",
+            "StringEqualsIgnoreCase",
+            "ForAnyValue:StringEquals",
+            "ForAllValues:StringEquals",
+            "ForAnyValue:StringLike",
+            "ArnEquals",
+            "ArnLike",
+            "ArnNotLike",
+            "Null",
+            "Bool",
+            "IpAddress",
+            "NotIpAddress",
+        ];
+        for _ in 0..2_000 {
+            let (key, pieces) = keys[next(keys.len() as u64) as usize];
+            let conditions = (0..1 + next(3))
+                .map(|_| {
+                    let values: Vec<String> = (0..1 + next(2))
+                        .map(|_| {
+                            (0..1 + next(3))
+                                .map(|_| pieces[next(pieces.len() as u64) as usize])
+                                .collect()
+                        })
+                        .collect();
+                    cond(
+                        operators[next(operators.len() as u64) as usize],
+                        key,
+                        &values,
+                    )
+                })
+                .collect();
+            questions.push((key, conditions));
+        }
+        let (mut answered, mut refused, mut alone) = (0, 0, 0);
+        for (key, conditions) in &questions {
+            let lowered: Vec<Constraint> = conditions
+                .iter()
+                .map(|c| Constraint::lower(c, false))
+                .collect();
+            let cs: Vec<&Constraint> = lowered.iter().collect();
+            let key = key.to_ascii_lowercase();
+            for kind in [
+                Kind::Root,
+                Kind::User,
+                Kind::Session,
+                Kind::Service,
+                Kind::Anonymous,
+            ] {
+                let info = key_info(&key, kind);
+                let searched = solve_key_afresh(&key, &cs, &info, false);
+                if let Some(answer) = answer_without_search(&key, &cs, &info) {
+                    assert_eq!(answer, searched, "{kind:?} {conditions:?}");
+                    let quick = solve_key_afresh(&key, &cs, &info, true);
+                    assert_eq!(answer, quick, "{kind:?} {conditions:?}");
+                    answered += 1;
+                    refused += usize::from(answer.is_none());
+                }
+                let who = Who {
+                    kind,
+                    partition: "aws".to_owned(),
+                    account: Choice::Free(Vec::new()),
+                    name: None,
+                    excluded: Vec::new(),
+                    session: None,
+                    owner: "111122223333".to_owned(),
+                    region: None,
+                };
+                if cs.iter().any(|c| refused_alone(c, &who)) {
+                    assert!(searched.is_none(), "{kind:?} {conditions:?}");
+                    alone += 1;
+                }
+            }
+        }
+        assert!(
+            answered > 3_000 && refused > 1_000 && answered - refused > 1_000 && alone > 500,
+            "{answered} {refused} {alone}"
+        );
     }
 }
