@@ -17,7 +17,7 @@ use policy_catalogue::{ConditionOperator, Operator, OperatorFamily, SetQualifier
 
 use crate::date::parse_date;
 use crate::ir::Condition;
-use crate::ranges::{all_numbers, number_key, parse_cidr, IpSet, Ranges};
+use crate::ranges::{all_numbers, number_key, IpSet, Ranges};
 use crate::text::Nfa;
 
 /// The earliest and latest instants a date value can be written as (12 digits of seconds).
@@ -53,7 +53,8 @@ pub(crate) enum Test {
         other: bool,
     },
     Ips {
-        set: IpSet,
+        /// Shared: copying a constraint copies no ranges.
+        set: std::rc::Rc<IpSet>,
         other: bool,
     },
     Const(bool),
@@ -125,7 +126,7 @@ impl Test {
                 other: !other,
             },
             Test::Ips { set, other } => Test::Ips {
-                set: set.complement(),
+                set: std::rc::Rc::new(set.complement()),
                 other: !other,
             },
             Test::Const(b) => Test::Const(!b),
@@ -359,17 +360,12 @@ fn positive_test(op: Operator, values: &[String]) -> Test {
             }
             Test::Bools { set, other: false }
         }
-        OperatorFamily::IpAddress => {
-            let valid: Vec<&str> = values
-                .iter()
-                .map(String::as_str)
-                .filter(|v| parse_cidr(v).is_some())
-                .collect();
-            Test::Ips {
-                set: IpSet::from_cidrs(valid).unwrap_or_else(|_| IpSet::empty()),
-                other: false,
-            }
-        }
+        OperatorFamily::IpAddress => Test::Ips {
+            set: std::rc::Rc::new(IpSet::from_readable_cidrs(
+                values.iter().map(String::as_str),
+            )),
+            other: false,
+        },
         OperatorFamily::Null => Test::Const(false),
     }
 }
