@@ -201,19 +201,25 @@ impl std::fmt::Display for SharedText {
     }
 }
 
-/// The condition a constraint was lowered from.
+/// The condition a constraint was lowered from: the condition itself, shared with the memory
+/// of lowered conditions and the statement read for analysis (`access::Prepared`), which
+/// copy no text of it. It compares and hashes as its parts in order (operator, key, values,
+/// variables).
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Origin {
-    operator: ConditionOperator,
-    key: String,
-    values: Vec<String>,
+    condition: std::rc::Rc<Condition>,
     variables: bool,
 }
 
 impl Origin {
     /// The values of the condition as written.
     pub(crate) fn values(&self) -> &[String] {
-        &self.values
+        &self.condition.values
+    }
+
+    /// The condition as written.
+    pub(crate) fn condition(&self) -> &std::rc::Rc<Condition> {
+        &self.condition
     }
 }
 
@@ -221,17 +227,22 @@ impl Constraint {
     /// Lowers a condition. `variables`: `${...}` in values are policy variables, outside the
     /// model.
     pub(crate) fn lower(c: &Condition, variables: bool) -> Constraint {
-        let op: ConditionOperator = c.operator;
-        let key = c.key.to_ascii_lowercase();
+        Constraint::lower_shared(std::rc::Rc::new(c.clone()), variables)
+    }
+
+    /// [`Constraint::lower`] of a condition already shared, which the constraint's origin
+    /// keeps.
+    pub(crate) fn lower_shared(shared: std::rc::Rc<Condition>, variables: bool) -> Constraint {
         let origin = (
             std::rc::Rc::new(Origin {
-                operator: op,
-                key: c.key.clone(),
-                values: c.values.clone(),
+                condition: shared,
                 variables,
             }),
             false,
         );
+        let c: &Condition = &origin.0.condition;
+        let op: ConditionOperator = c.operator;
+        let key = c.key.to_ascii_lowercase();
         if op.operator == Operator::Null {
             let parsed: Vec<Option<bool>> = c.values.iter().map(|v| parse_bool(v)).collect();
             return Constraint {
