@@ -460,6 +460,12 @@ pub struct Analyzer {
     classes: Vec<CallerClass>,
     whos: Vec<Who>,
     owner: String,
+    /// What the caller classes were read from besides the policy.
+    names_from: NamesFrom,
+    /// The accounts the policy names with their partitions, the owner's and the trusted ones
+    /// among them, and whether the options named the owner ([`Names`]).
+    accounts: BTreeSet<(String, String)>,
+    owner_named: bool,
     /// Conditions lowered by [`Analyzer::satisfy`], by whether `${...}` are variables: the
     /// same probes and conditions are asked about for class after class.
     lowered: std::cell::RefCell<crate::text::FastMap<Condition, [Option<Constraint>; 2]>>,
@@ -499,6 +505,9 @@ impl Analyzer {
             classes,
             whos,
             owner: names.owner,
+            names_from: NamesFrom::of(options, !others.is_empty()),
+            accounts: names.accounts,
+            owner_named: names.owner_named,
             lowered: std::cell::RefCell::default(),
             refusals: Refusals::default(),
         }
@@ -1272,6 +1281,40 @@ fn pattern_account(value: &str) -> Option<(String, String)> {
     .then(|| (partition.to_owned(), account.to_owned()))
 }
 
+/// What [`Names::collect`] and [`Names::classes`] read besides the policy: one policy read
+/// from equal sources has the same names and caller classes.
+#[derive(Debug, PartialEq, Eq)]
+struct NamesFrom {
+    owner: Option<String>,
+    partition: String,
+    trusted: Vec<String>,
+    region: Option<String>,
+    /// Whether identity policies or other policies added their names.
+    more: bool,
+}
+
+impl NamesFrom {
+    fn of(options: &Options, others: bool) -> NamesFrom {
+        NamesFrom {
+            owner: options.owner.clone(),
+            partition: options.partition.clone(),
+            trusted: options.trusted.clone(),
+            region: options.region.clone(),
+            more: others || matches!(options.identity, IdentityPolicies::Policy(_)),
+        }
+    }
+
+    /// Whether [`Names::collect`] of the policy with `options` (and no other policy) reads
+    /// the names these sources gave.
+    fn names_as(&self, options: &Options) -> bool {
+        !self.more
+            && !matches!(options.identity, IdentityPolicies::Policy(_))
+            && self.owner == options.owner
+            && self.partition == options.partition
+            && self.trusted == options.trusted
+    }
+}
+
 /// The names a policy mentions, from which its caller classes follow.
 struct Names {
     owner: String,
@@ -1757,6 +1800,13 @@ impl Analyzer {
         if self.identity.is_some() || !matches!(options.identity, IdentityPolicies::AllowAll) {
             return false;
         }
+        // Read from the same sources, the policy has these names and classes.
+        (self.names_from.names_as(options) && self.names_from.region == options.region)
+            || self.reads_as_afresh(policy, options)
+    }
+
+    /// [`Analyzer::reads_as`] past its first test, by reading the policy's names again.
+    fn reads_as_afresh(&self, policy: &Policy, options: &Options) -> bool {
         let names = Names::collect(policy, options, &[]);
         if names.owner != self.owner {
             return false;
@@ -1767,8 +1817,22 @@ impl Analyzer {
 }
 
 /// The accounts among the caller classes of `Analyzer::new(policy, options)` that the policy
-/// names (`AccountClass::named`), without preparing its statements.
-pub(crate) fn named_accounts(policy: &Policy, options: &Options) -> BTreeSet<String> {
+/// names (`AccountClass::named`), without preparing its statements: those of `analyzer`, built
+/// from `policy`, when it read the names from the same sources.
+pub(crate) fn named_accounts(
+    policy: &Policy,
+    options: &Options,
+    analyzer: Option<&Analyzer>,
+) -> BTreeSet<String> {
+    if let Some(a) = analyzer.filter(|a| a.names_from.names_as(options)) {
+        return a
+            .accounts
+            .iter()
+            .map(|(_, id)| id)
+            .filter(|id| **id != a.owner || a.owner_named)
+            .cloned()
+            .collect();
+    }
     let names = Names::collect(policy, options, &[]);
     // `Names::classes` gives every account of `names.accounts` its classes, named unless it
     // is the stand-in owner; the unnamed account it adds is never named.
@@ -1909,6 +1973,105 @@ mod tests {
             },
             resources: None,
             conditions,
+        }
+    }
+
+    /// An analyzer that read its names from the same sources answers [`Analyzer::reads_as`]
+    /// and [`named_accounts`] as reading the policy's names again does: policies naming
+    /// accounts, users, roles, sessions and services in principals and conditions, each read
+    /// with every pair of options (owners named or not, trusted accounts, partitions, regions,
+    /// identity policies allowing all, unknown or given, other policies' names).
+    #[test]
+    fn names_read_once_answer_as_read_again() {
+        let account = "arn:aws:iam::111122223333:root";
+        let role = "arn:aws:iam::444455556666:role/deploy";
+        let policies = [
+            vec![statement(Effect::Allow, &["*"], vec![])],
+            vec![statement(Effect::Allow, &[account, role], vec![])],
+            vec![
+                statement(
+                    Effect::Allow,
+                    &["*"],
+                    vec![cond(
+                        "StringEquals",
+                        "aws:PrincipalAccount",
+                        &["777788889999"],
+                    )],
+                ),
+                statement(
+                    Effect::Deny,
+                    &["*"],
+                    vec![cond(
+                        "ArnLike",
+                        "aws:PrincipalArn",
+                        &["arn:aws:iam::123456789012:role/*"],
+                    )],
+                ),
+            ],
+            vec![
+                statement(Effect::Allow, &["service:codebuild.amazonaws.com"], vec![]),
+                statement(
+                    Effect::Allow,
+                    &["arn:aws:sts::444455556666:assumed-role/r/s"],
+                    vec![],
+                ),
+            ],
+        ]
+        .map(|statements| Policy {
+            variables: true,
+            statements,
+        });
+        let other = Policy {
+            variables: true,
+            statements: vec![statement(
+                Effect::Allow,
+                &["arn:aws:iam::999988887777:root"],
+                vec![],
+            )],
+        };
+        let mut options = Vec::new();
+        for owner in [None, Some("111122223333"), Some("210987654321")] {
+            for trusted in [vec![], vec!["444455556666".to_owned()]] {
+                for (partition, region) in
+                    [("aws", None), ("aws", Some("us-east-1")), ("aws-cn", None)]
+                {
+                    for identity in [
+                        IdentityPolicies::Unknown,
+                        IdentityPolicies::AllowAll,
+                        IdentityPolicies::Policy(other.clone()),
+                    ] {
+                        options.push(Options {
+                            owner: owner.map(str::to_owned),
+                            trusted: trusted.clone(),
+                            partition: partition.to_owned(),
+                            region: region.map(str::to_owned),
+                            repository: None,
+                            identity,
+                        });
+                    }
+                }
+            }
+        }
+        for policy in &policies {
+            for built in &options {
+                for others in [&[][..], &[&other][..]] {
+                    let analyzer = Analyzer::with_names_of(policy, built, others);
+                    for asked in &options {
+                        let guarded = analyzer.identity.is_none()
+                            && matches!(asked.identity, IdentityPolicies::AllowAll);
+                        assert_eq!(
+                            analyzer.reads_as(policy, asked),
+                            guarded && analyzer.reads_as_afresh(policy, asked),
+                            "{policy:?} {built:?} {asked:?}"
+                        );
+                        assert_eq!(
+                            named_accounts(policy, asked, Some(&analyzer)),
+                            named_accounts(policy, asked, None),
+                            "{policy:?} {built:?} {asked:?}"
+                        );
+                    }
+                }
+            }
         }
     }
 
