@@ -482,12 +482,14 @@ impl Chain {
     }
 
     /// The state the next [`Chain::open`] adds (the accepting state 1 comes after the start).
+    #[inline]
     fn coming(&self) -> u32 {
         self.at.len().max(2) as u32
     }
 
     /// Ends the moves of the last state and adds the next one (after the start, the accepting
     /// state first, which has no moves).
+    #[inline]
     fn open(&mut self) {
         let (e, m) = (self.eps.len() as u32, self.next.len() as u32);
         self.close();
@@ -497,6 +499,7 @@ impl Chain {
         self.at.push([e, e, m, m]);
     }
 
+    #[inline]
     fn close(&mut self) {
         let (e, m) = (self.eps.len() as u32, self.next.len() as u32);
         let last = self.at.last_mut().expect("the start");
@@ -505,6 +508,7 @@ impl Chain {
     }
 
     /// `*` over `any`: an empty move to a new state that moves to itself on `any`.
+    #[inline]
     fn star(&mut self, any: CharSet) {
         let n = self.coming();
         self.eps.push(n);
@@ -513,6 +517,7 @@ impl Chain {
     }
 
     /// One character of `set`, to a new state.
+    #[inline]
     fn step(&mut self, set: CharSet) {
         let n = self.coming();
         self.next.push((set, n));
