@@ -302,12 +302,16 @@ pub(crate) struct Prepared {
     pub(crate) constraints: Vec<Constraint>,
     negated: Vec<Constraint>,
     /// The conditions as written, each with whether its values hold a policy variable:
-    /// two equal entries lower to the same constraint.
-    sources: Vec<(Condition, bool)>,
+    /// two equal entries lower to the same constraint. Shared with the constraints' origins.
+    sources: Vec<(std::rc::Rc<Condition>, bool)>,
 }
 
 impl Prepared {
     pub(crate) fn new(policy: &Policy, identity: bool, repository: Option<&str>) -> Vec<Prepared> {
+        // Room for every condition in the memory at once, rather than growing it (and hashing
+        // every condition again) step by step.
+        let conditions = policy.statements.iter().map(|s| s.conditions.len()).sum();
+        LOWERED.with(|m| m.borrow_mut().reserve(conditions));
         policy
             .statements
             .iter()
@@ -317,11 +321,14 @@ impl Prepared {
                 let deny = s.effect == Effect::Deny;
                 let mut constraints: Vec<Constraint> = Vec::with_capacity(s.conditions.len());
                 let mut negated: Vec<Constraint> = Vec::new();
+                let mut sources = Vec::with_capacity(s.conditions.len());
                 if deny {
                     negated.reserve_exact(s.conditions.len());
                 }
                 for c in &s.conditions {
                     let (constraint, negation) = lowered_once_with(c, policy.variables, deny);
+                    let variable = policy.variables && c.values.iter().any(|v| v.contains("${"));
+                    sources.push((constraint.origin.0.condition().clone(), variable));
                     constraints.push(constraint);
                     negated.extend(negation);
                 }
@@ -330,15 +337,6 @@ impl Prepared {
                     None => Some(!identity),
                     Some(r) => r.covers(repository),
                 };
-                let sources = s
-                    .conditions
-                    .iter()
-                    .map(|c| {
-                        let variable =
-                            policy.variables && c.values.iter().any(|v| v.contains("${"));
-                        (c.clone(), variable)
-                    })
-                    .collect();
                 Prepared {
                     index,
                     effect: s.effect,
@@ -358,8 +356,10 @@ thread_local! {
     /// Conditions lowered by [`Prepared::new`], by whether `${...}` are variables: the lint
     /// reads one policy into several analyzers (its findings, the lock-out check's owners),
     /// and lowering a pattern builds its automaton.
-    static LOWERED: std::cell::RefCell<crate::text::FastMap<Condition, [Option<Lowered>; 2]>> =
-        std::cell::RefCell::default();
+    /// Each condition is kept once, shared with the constraints' origins.
+    static LOWERED: std::cell::RefCell<
+        crate::text::FastMap<std::rc::Rc<Condition>, [Option<Lowered>; 2]>,
+    > = std::cell::RefCell::default();
 }
 
 /// Past this many conditions the memory of [`lowered_once`] starts again: a policy at ECR's
@@ -387,17 +387,29 @@ pub(crate) fn lowered_once_with(
 ) -> (Constraint, Option<Constraint>) {
     LOWERED.with(|m| {
         let mut m = m.borrow_mut();
-        if !m.contains_key(c) && m.len() >= LOWERED_KEPT {
-            m.clear();
-        }
-        let slot = match m.get_mut(c) {
-            Some(slots) => &mut slots[usize::from(variables)],
-            None => &mut m.entry(c.clone()).or_default()[usize::from(variables)],
+        let (slots, fresh) = match m.get_mut(c) {
+            Some(slots) => (slots, None),
+            None => {
+                if m.len() >= LOWERED_KEPT {
+                    m.clear();
+                }
+                let shared = std::rc::Rc::new(c.clone());
+                (m.entry(shared.clone()).or_default(), Some(shared))
+            }
         };
-        let known = slot.get_or_insert_with(|| Lowered {
-            constraint: Constraint::lower(c, variables),
-            negation: None,
-        });
+        let v = usize::from(variables);
+        if slots[v].is_none() {
+            // A condition kept is shared by the lowering of its other slot.
+            let shared = fresh.unwrap_or_else(|| {
+                let other = slots[1 - v].as_ref().expect("a condition kept was lowered");
+                other.constraint.origin.0.condition().clone()
+            });
+            slots[v] = Some(Lowered {
+                constraint: Constraint::lower_shared(shared, variables),
+                negation: None,
+            });
+        }
+        let known = slots[v].as_mut().expect("lowered just now");
         let negation = negated.then(|| {
             known
                 .negation
@@ -448,6 +460,12 @@ pub struct Analyzer {
     classes: Vec<CallerClass>,
     whos: Vec<Who>,
     owner: String,
+    /// What the caller classes were read from besides the policy.
+    names_from: NamesFrom,
+    /// The accounts the policy names with their partitions, the owner's and the trusted ones
+    /// among them, and whether the options named the owner ([`Names`]).
+    accounts: BTreeSet<(String, String)>,
+    owner_named: bool,
     /// Conditions lowered by [`Analyzer::satisfy`], by whether `${...}` are variables: the
     /// same probes and conditions are asked about for class after class.
     lowered: std::cell::RefCell<crate::text::FastMap<Condition, [Option<Constraint>; 2]>>,
@@ -487,6 +505,9 @@ impl Analyzer {
             classes,
             whos,
             owner: names.owner,
+            names_from: NamesFrom::of(options, !others.is_empty()),
+            accounts: names.accounts,
+            owner_named: names.owner_named,
             lowered: std::cell::RefCell::default(),
             refusals: Refusals::default(),
         }
@@ -952,7 +973,7 @@ impl Analyzer {
     }
 
     /// The conditions of a candidate as written (see [`Prepared::sources`]).
-    fn candidate_sources(&self, (_, s, j): &Candidate) -> Vec<(Condition, bool)> {
+    fn candidate_sources(&self, (_, s, j): &Candidate) -> Vec<(std::rc::Rc<Condition>, bool)> {
         [(false, s), (true, j)]
             .into_iter()
             .filter_map(|(id, k)| k.map(|k| self.statement(id, k)))
@@ -1232,15 +1253,24 @@ fn item_match(p: &PrincipalItem, class: &CallerClass) -> Match {
 /// and account are written out (`arn:aws:iam::444455556666:role/*`): with nothing wild
 /// before it, the account field is literal under `ArnLike` and `StringLike` alike.
 fn pattern_account(value: &str) -> Option<(String, String)> {
-    let mut fields = value.splitn(6, ':');
-    let (arn, partition, service, region, account) = (
-        fields.next()?,
-        fields.next()?,
-        fields.next()?,
-        fields.next()?,
-        fields.next()?,
-    );
-    fields.next()?;
+    // The first five `:`s, by bytes: six fields (the last takes the rest) or none.
+    let mut colons = [0usize; 5];
+    let mut n = 0;
+    for (i, &c) in value.as_bytes().iter().enumerate() {
+        if c == b':' {
+            colons[n] = i;
+            n += 1;
+            if n == 5 {
+                break;
+            }
+        }
+    }
+    if n < 5 {
+        return None;
+    }
+    let field = |k: usize| &value[if k == 0 { 0 } else { colons[k - 1] + 1 }..colons[k]];
+    let (arn, partition, service, region, account) =
+        (field(0), field(1), field(2), field(3), field(4));
     let literal = |f: &str| !f.contains(['*', '?', '$']);
     (arn == "arn"
         && literal(partition)
@@ -1249,6 +1279,40 @@ fn pattern_account(value: &str) -> Option<(String, String)> {
         && region.is_empty()
         && check_account_id(account).is_ok())
     .then(|| (partition.to_owned(), account.to_owned()))
+}
+
+/// What [`Names::collect`] and [`Names::classes`] read besides the policy: one policy read
+/// from equal sources has the same names and caller classes.
+#[derive(Debug, PartialEq, Eq)]
+struct NamesFrom {
+    owner: Option<String>,
+    partition: String,
+    trusted: Vec<String>,
+    region: Option<String>,
+    /// Whether identity policies or other policies added their names.
+    more: bool,
+}
+
+impl NamesFrom {
+    fn of(options: &Options, others: bool) -> NamesFrom {
+        NamesFrom {
+            owner: options.owner.clone(),
+            partition: options.partition.clone(),
+            trusted: options.trusted.clone(),
+            region: options.region.clone(),
+            more: others || matches!(options.identity, IdentityPolicies::Policy(_)),
+        }
+    }
+
+    /// Whether [`Names::collect`] of the policy with `options` (and no other policy) reads
+    /// the names these sources gave.
+    fn names_as(&self, options: &Options) -> bool {
+        !self.more
+            && !matches!(options.identity, IdentityPolicies::Policy(_))
+            && self.owner == options.owner
+            && self.partition == options.partition
+            && self.trusted == options.trusted
+    }
 }
 
 /// The names a policy mentions, from which its caller classes follow.
@@ -1349,7 +1413,15 @@ impl Names {
                 }
             }
             for c in &s.conditions {
-                let key = c.key.to_ascii_lowercase();
+                // Keys ignore case; only these three name callers.
+                let key = [
+                    "aws:principalarn",
+                    "aws:principalaccount",
+                    "aws:principalservicename",
+                ]
+                .into_iter()
+                .find(|k| c.key.eq_ignore_ascii_case(k));
+                let Some(key) = key else { continue };
                 for v in &c.values {
                     if v.contains(['*', '?', '$']) {
                         // A pattern such as `arn:aws:iam::444455556666:role/*` still names
@@ -1361,7 +1433,7 @@ impl Names {
                         }
                         continue;
                     }
-                    match key.as_str() {
+                    match key {
                         "aws:principalarn" => {
                             if matches!(
                                 parse_principal_arn(v),
@@ -1728,6 +1800,13 @@ impl Analyzer {
         if self.identity.is_some() || !matches!(options.identity, IdentityPolicies::AllowAll) {
             return false;
         }
+        // Read from the same sources, the policy has these names and classes.
+        (self.names_from.names_as(options) && self.names_from.region == options.region)
+            || self.reads_as_afresh(policy, options)
+    }
+
+    /// [`Analyzer::reads_as`] past its first test, by reading the policy's names again.
+    fn reads_as_afresh(&self, policy: &Policy, options: &Options) -> bool {
         let names = Names::collect(policy, options, &[]);
         if names.owner != self.owner {
             return false;
@@ -1738,8 +1817,22 @@ impl Analyzer {
 }
 
 /// The accounts among the caller classes of `Analyzer::new(policy, options)` that the policy
-/// names (`AccountClass::named`), without preparing its statements.
-pub(crate) fn named_accounts(policy: &Policy, options: &Options) -> BTreeSet<String> {
+/// names (`AccountClass::named`), without preparing its statements: those of `analyzer`, built
+/// from `policy`, when it read the names from the same sources.
+pub(crate) fn named_accounts(
+    policy: &Policy,
+    options: &Options,
+    analyzer: Option<&Analyzer>,
+) -> BTreeSet<String> {
+    if let Some(a) = analyzer.filter(|a| a.names_from.names_as(options)) {
+        return a
+            .accounts
+            .iter()
+            .map(|(_, id)| id)
+            .filter(|id| **id != a.owner || a.owner_named)
+            .cloned()
+            .collect();
+    }
     let names = Names::collect(policy, options, &[]);
     // `Names::classes` gives every account of `names.accounts` its classes, named unless it
     // is the stand-in owner; the unnamed account it adds is never named.
@@ -1778,6 +1871,79 @@ impl Assumption {
 
 #[cfg(test)]
 mod tests {
+    /// [`pattern_account`] as first written, with `splitn`.
+    fn pattern_account_by_splitting(value: &str) -> Option<(String, String)> {
+        let mut fields = value.splitn(6, ':');
+        let (arn, partition, service, region, account) = (
+            fields.next()?,
+            fields.next()?,
+            fields.next()?,
+            fields.next()?,
+            fields.next()?,
+        );
+        fields.next()?;
+        let literal = |f: &str| !f.contains(['*', '?', '$']);
+        (arn == "arn"
+            && literal(partition)
+            && !partition.is_empty()
+            && matches!(service, "iam" | "sts")
+            && region.is_empty()
+            && check_account_id(account).is_ok())
+        .then(|| (partition.to_owned(), account.to_owned()))
+    }
+
+    /// The fields found by bytes are the fields `splitn` gives: fixed and 20,000 random
+    /// patterns of ARN pieces.
+    #[test]
+    fn pattern_accounts_by_bytes_as_by_splitting() {
+        for p in [
+            "arn:aws:iam::444455556666:role/*",
+            "arn:aws:iam::*:role/team-1-*",
+            "arn:aws:sts::444455556666:assumed-role/r/*",
+            "arn:aws:iam::444455556666",
+            "arn:aws:iam::444455556666:",
+            "arn:aws:iam:us-east-1:444455556666:role/*",
+            "arn:aws-cn:iam::444455556666:user/a:b:c",
+            "",
+            ":::::",
+        ] {
+            assert_eq!(pattern_account(p), pattern_account_by_splitting(p), "{p:?}");
+        }
+        let pieces = [
+            "arn",
+            ":",
+            "aws",
+            "iam",
+            "sts",
+            "s3",
+            "444455556666",
+            "*",
+            "?",
+            "$",
+            "role/",
+            "x",
+            "\u{e9}",
+            "::",
+        ];
+        let mut rng = 0x1234_5678_9abc_def1u64;
+        let mut next = move |m: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % m
+        };
+        for _ in 0..20_000 {
+            let p: String = (0..next(14))
+                .map(|_| pieces[next(pieces.len() as u64) as usize])
+                .collect();
+            assert_eq!(
+                pattern_account(&p),
+                pattern_account_by_splitting(&p),
+                "{p:?}"
+            );
+        }
+    }
+
     use super::*;
     use crate::ir::{Actions, Statement};
     use policy_catalogue::ConditionOperator;
@@ -1807,6 +1973,105 @@ mod tests {
             },
             resources: None,
             conditions,
+        }
+    }
+
+    /// An analyzer that read its names from the same sources answers [`Analyzer::reads_as`]
+    /// and [`named_accounts`] as reading the policy's names again does: policies naming
+    /// accounts, users, roles, sessions and services in principals and conditions, each read
+    /// with every pair of options (owners named or not, trusted accounts, partitions, regions,
+    /// identity policies allowing all, unknown or given, other policies' names).
+    #[test]
+    fn names_read_once_answer_as_read_again() {
+        let account = "arn:aws:iam::111122223333:root";
+        let role = "arn:aws:iam::444455556666:role/deploy";
+        let policies = [
+            vec![statement(Effect::Allow, &["*"], vec![])],
+            vec![statement(Effect::Allow, &[account, role], vec![])],
+            vec![
+                statement(
+                    Effect::Allow,
+                    &["*"],
+                    vec![cond(
+                        "StringEquals",
+                        "aws:PrincipalAccount",
+                        &["777788889999"],
+                    )],
+                ),
+                statement(
+                    Effect::Deny,
+                    &["*"],
+                    vec![cond(
+                        "ArnLike",
+                        "aws:PrincipalArn",
+                        &["arn:aws:iam::123456789012:role/*"],
+                    )],
+                ),
+            ],
+            vec![
+                statement(Effect::Allow, &["service:codebuild.amazonaws.com"], vec![]),
+                statement(
+                    Effect::Allow,
+                    &["arn:aws:sts::444455556666:assumed-role/r/s"],
+                    vec![],
+                ),
+            ],
+        ]
+        .map(|statements| Policy {
+            variables: true,
+            statements,
+        });
+        let other = Policy {
+            variables: true,
+            statements: vec![statement(
+                Effect::Allow,
+                &["arn:aws:iam::999988887777:root"],
+                vec![],
+            )],
+        };
+        let mut options = Vec::new();
+        for owner in [None, Some("111122223333"), Some("210987654321")] {
+            for trusted in [vec![], vec!["444455556666".to_owned()]] {
+                for (partition, region) in
+                    [("aws", None), ("aws", Some("us-east-1")), ("aws-cn", None)]
+                {
+                    for identity in [
+                        IdentityPolicies::Unknown,
+                        IdentityPolicies::AllowAll,
+                        IdentityPolicies::Policy(other.clone()),
+                    ] {
+                        options.push(Options {
+                            owner: owner.map(str::to_owned),
+                            trusted: trusted.clone(),
+                            partition: partition.to_owned(),
+                            region: region.map(str::to_owned),
+                            repository: None,
+                            identity,
+                        });
+                    }
+                }
+            }
+        }
+        for policy in &policies {
+            for built in &options {
+                for others in [&[][..], &[&other][..]] {
+                    let analyzer = Analyzer::with_names_of(policy, built, others);
+                    for asked in &options {
+                        let guarded = analyzer.identity.is_none()
+                            && matches!(asked.identity, IdentityPolicies::AllowAll);
+                        assert_eq!(
+                            analyzer.reads_as(policy, asked),
+                            guarded && analyzer.reads_as_afresh(policy, asked),
+                            "{policy:?} {built:?} {asked:?}"
+                        );
+                        assert_eq!(
+                            named_accounts(policy, asked, Some(&analyzer)),
+                            named_accounts(policy, asked, None),
+                            "{policy:?} {built:?} {asked:?}"
+                        );
+                    }
+                }
+            }
         }
     }
 

@@ -17,7 +17,7 @@ use policy_catalogue::{ConditionOperator, Operator, OperatorFamily, SetQualifier
 
 use crate::date::parse_date;
 use crate::ir::Condition;
-use crate::ranges::{all_numbers, number_key, parse_cidr, IpSet, Ranges};
+use crate::ranges::{all_numbers, number_key, IpSet, Ranges};
 use crate::text::Nfa;
 
 /// The earliest and latest instants a date value can be written as (12 digits of seconds).
@@ -53,7 +53,8 @@ pub(crate) enum Test {
         other: bool,
     },
     Ips {
-        set: IpSet,
+        /// Shared: copying a constraint copies no ranges.
+        set: std::rc::Rc<IpSet>,
         other: bool,
     },
     Const(bool),
@@ -125,7 +126,7 @@ impl Test {
                 other: !other,
             },
             Test::Ips { set, other } => Test::Ips {
-                set: set.complement(),
+                set: std::rc::Rc::new(set.complement()),
                 other: !other,
             },
             Test::Const(b) => Test::Const(!b),
@@ -200,19 +201,25 @@ impl std::fmt::Display for SharedText {
     }
 }
 
-/// The condition a constraint was lowered from.
+/// The condition a constraint was lowered from: the condition itself, shared with the memory
+/// of lowered conditions and the statement read for analysis (`access::Prepared`), which
+/// copy no text of it. It compares and hashes as its parts in order (operator, key, values,
+/// variables).
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Origin {
-    operator: ConditionOperator,
-    key: String,
-    values: Vec<String>,
+    condition: std::rc::Rc<Condition>,
     variables: bool,
 }
 
 impl Origin {
     /// The values of the condition as written.
     pub(crate) fn values(&self) -> &[String] {
-        &self.values
+        &self.condition.values
+    }
+
+    /// The condition as written.
+    pub(crate) fn condition(&self) -> &std::rc::Rc<Condition> {
+        &self.condition
     }
 }
 
@@ -220,17 +227,22 @@ impl Constraint {
     /// Lowers a condition. `variables`: `${...}` in values are policy variables, outside the
     /// model.
     pub(crate) fn lower(c: &Condition, variables: bool) -> Constraint {
-        let op: ConditionOperator = c.operator;
-        let key = c.key.to_ascii_lowercase();
+        Constraint::lower_shared(std::rc::Rc::new(c.clone()), variables)
+    }
+
+    /// [`Constraint::lower`] of a condition already shared, which the constraint's origin
+    /// keeps.
+    pub(crate) fn lower_shared(shared: std::rc::Rc<Condition>, variables: bool) -> Constraint {
         let origin = (
             std::rc::Rc::new(Origin {
-                operator: op,
-                key: c.key.clone(),
-                values: c.values.clone(),
+                condition: shared,
                 variables,
             }),
             false,
         );
+        let c: &Condition = &origin.0.condition;
+        let op: ConditionOperator = c.operator;
+        let key = c.key.to_ascii_lowercase();
         if op.operator == Operator::Null {
             let parsed: Vec<Option<bool>> = c.values.iter().map(|v| parse_bool(v)).collect();
             return Constraint {
@@ -359,17 +371,12 @@ fn positive_test(op: Operator, values: &[String]) -> Test {
             }
             Test::Bools { set, other: false }
         }
-        OperatorFamily::IpAddress => {
-            let valid: Vec<&str> = values
-                .iter()
-                .map(String::as_str)
-                .filter(|v| parse_cidr(v).is_some())
-                .collect();
-            Test::Ips {
-                set: IpSet::from_cidrs(valid).unwrap_or_else(|_| IpSet::empty()),
-                other: false,
-            }
-        }
+        OperatorFamily::IpAddress => Test::Ips {
+            set: std::rc::Rc::new(IpSet::from_readable_cidrs(
+                values.iter().map(String::as_str),
+            )),
+            other: false,
+        },
         OperatorFamily::Null => Test::Const(false),
     }
 }

@@ -1242,7 +1242,7 @@ fn searched_locked_out_with(
     if options.owner.is_none() {
         // The accounts the classes of `Analyzer::new(policy, &Options::default())` name,
         // without preparing its statements.
-        let ids = crate::access::named_accounts(policy, &Options::default());
+        let ids = crate::access::named_accounts(policy, &Options::default(), analyzer);
         owners.extend(ids.into_iter().map(|id| Options {
             owner: Some(id.to_owned()),
             region: Some("us-east-1".to_owned()),

@@ -77,23 +77,29 @@ impl<T: Point> Ranges<T> {
         }
     }
 
-    /// The union of any ranges, in any order.
+    /// The union of any ranges, in any order, merged in the list itself.
     #[must_use]
     pub fn from_ranges(mut ranges: Vec<(T, T)>) -> Self {
         ranges.retain(|(a, b)| a <= b);
         ranges.sort_unstable();
-        let mut out: Vec<(T, T)> = Vec::with_capacity(ranges.len());
-        for (lo, hi) in ranges {
-            match out.last_mut() {
+        // `ranges[..kept]` is the union of the ranges read so far.
+        let mut kept: usize = 0;
+        for i in 0..ranges.len() {
+            let (lo, hi) = ranges[i];
+            match kept.checked_sub(1).map(|k| &mut ranges[k]) {
                 Some((_, last)) if last.succ().is_none_or(|n| lo <= n) => {
                     if hi > *last {
                         *last = hi;
                     }
                 }
-                _ => out.push((lo, hi)),
+                _ => {
+                    ranges[kept] = (lo, hi);
+                    kept += 1;
+                }
             }
         }
-        Ranges { ranges: out }
+        ranges.truncate(kept);
+        Ranges { ranges }
     }
 
     /// The ranges, sorted.
@@ -145,6 +151,11 @@ impl<T: Point> Ranges<T> {
             let lo = a0.max(b0);
             let hi = a1.min(b1);
             if lo <= hi {
+                if out.capacity() == 0 {
+                    // Each step passes a range of one side: at most this many ranges, in one
+                    // allocation.
+                    out.reserve_exact(self.ranges.len() - i + other.ranges.len() - j - 1);
+                }
                 out.push((lo, hi));
             }
             if a1 < b1 {
@@ -256,27 +267,23 @@ impl IpSet {
     /// The union of CIDR blocks (`10.0.0.0/8`, `2001:db8::/32`, or an address alone), read as
     /// the evaluator reads them; `None` names the first block that cannot be read.
     pub fn from_cidrs<'a>(blocks: impl IntoIterator<Item = &'a str>) -> Result<Self, &'a str> {
-        let mut v4 = Vec::new();
-        let mut v6 = Vec::new();
+        let mut set = Families::default();
         for b in blocks {
-            match parse_cidr(b) {
-                Some((IpAddr::V4(a), bits)) => {
-                    let mask = u32::MAX.checked_shl(32 - u32::from(bits)).unwrap_or(0);
-                    let lo = u32::from(a) & mask;
-                    v4.push((lo, lo | !mask));
-                }
-                Some((IpAddr::V6(a), bits)) => {
-                    let mask = u128::MAX.checked_shl(128 - u32::from(bits)).unwrap_or(0);
-                    let lo = u128::from(a) & mask;
-                    v6.push((lo, lo | !mask));
-                }
-                None => return Err(b),
+            if !set.add(b) {
+                return Err(b);
             }
         }
-        Ok(IpSet {
-            v4: Ranges::from_ranges(v4),
-            v6: Ranges::from_ranges(v6),
-        })
+        Ok(set.union())
+    }
+
+    /// The union of the blocks that can be read (each read once), leaving out the others: what
+    /// a condition's values mean, a value that is no block matching nothing.
+    pub(crate) fn from_readable_cidrs<'a>(blocks: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut set = Families::default();
+        for b in blocks {
+            set.add(b);
+        }
+        set.union()
     }
 
     /// Whether the set has no address.
@@ -334,6 +341,64 @@ impl IpSet {
     }
 }
 
+/// An address as its `Display` writes it: an IPv4 address's four numbers written directly
+/// (the formatter's padding machinery is most of the cost of so short a text), an IPv6
+/// address by `Display` itself.
+#[must_use]
+pub(crate) fn format_ip(ip: IpAddr) -> String {
+    let IpAddr::V4(a) = ip else {
+        return ip.to_string();
+    };
+    let mut out = String::with_capacity(15);
+    for (i, o) in a.octets().into_iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        if o >= 100 {
+            out.push(char::from(b'0' + o / 100));
+        }
+        if o >= 10 {
+            out.push(char::from(b'0' + o / 10 % 10));
+        }
+        out.push(char::from(b'0' + o % 10));
+    }
+    out
+}
+
+/// The ranges of CIDR blocks of each family, as read.
+#[derive(Default)]
+struct Families {
+    v4: Vec<(u32, u32)>,
+    v6: Vec<(u128, u128)>,
+}
+
+impl Families {
+    /// Adds a block's range; `false` when it cannot be read.
+    fn add(&mut self, block: &str) -> bool {
+        match parse_cidr(block) {
+            Some((IpAddr::V4(a), bits)) => {
+                let mask = u32::MAX.checked_shl(32 - u32::from(bits)).unwrap_or(0);
+                let lo = u32::from(a) & mask;
+                self.v4.push((lo, lo | !mask));
+            }
+            Some((IpAddr::V6(a), bits)) => {
+                let mask = u128::MAX.checked_shl(128 - u32::from(bits)).unwrap_or(0);
+                let lo = u128::from(a) & mask;
+                self.v6.push((lo, lo | !mask));
+            }
+            None => return false,
+        }
+        true
+    }
+
+    fn union(self) -> IpSet {
+        IpSet {
+            v4: Ranges::from_ranges(self.v4),
+            v6: Ranges::from_ranges(self.v6),
+        }
+    }
+}
+
 /// Reads `address` or `address/prefix` as `IpAddress` does: the address and its prefix length
 /// (32 or 128 when none is written). Shared with `policy_core::eval`.
 ///
@@ -344,6 +409,40 @@ impl IpSet {
 /// ```
 #[must_use]
 pub fn parse_cidr(text: &str) -> Option<(IpAddr, u8)> {
+    // The first `/`, by bytes (an address is a few ASCII characters).
+    let (address, prefix) = match text.bytes().position(|b| b == b'/') {
+        Some(i) => (&text[..i], Some(&text[i + 1..])),
+        None => (text, None),
+    };
+    // `trim` only when an end may be white space (an ASCII character that is not is none).
+    let plain = |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii() && !char::from(b).is_whitespace());
+    let bytes = address.as_bytes();
+    let address = if plain(bytes.first()) && plain(bytes.last()) {
+        address
+    } else {
+        address.trim()
+    };
+    let ip = policy_catalogue::rules::parse_ip(address)?;
+    let max: u16 = if ip.is_ipv4() { 32 } else { 128 };
+    let bits = match prefix {
+        None => max,
+        // One to three digits, at most `max` (leading zeros read as `u8::from_str` reads them).
+        Some(p) if !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()) => {
+            let n = p.bytes().fold(0u16, |n, b| n * 10 + u16::from(b - b'0'));
+            if n > max {
+                return None;
+            }
+            n
+        }
+        Some(_) => return None,
+    };
+    Some((ip, bits as u8))
+}
+
+/// [`parse_cidr`] as it was first written (`split_once`, `trim`, `u8::from_str`), which the
+/// tests compare it with.
+#[cfg(test)]
+fn parse_cidr_by_the_standard_library(text: &str) -> Option<(IpAddr, u8)> {
     let (address, prefix) = match text.split_once('/') {
         Some((a, p)) => (a, Some(p)),
         None => (text, None),
@@ -496,6 +595,201 @@ mod tests {
         assert!(d.contains("10.0.0.1".parse().unwrap()));
         assert!(!d.contains("10.200.0.1".parse().unwrap()));
         assert!(d.contains("2001:db8::1".parse().unwrap()));
+    }
+
+    /// A tiny deterministic generator for the tests below.
+    fn random(seed: u64) -> impl FnMut(u64) -> u64 {
+        let mut rng = seed;
+        move |m: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % m
+        }
+    }
+
+    /// Reading a block by bytes is reading it with `split_once`, `trim` and `u8::from_str`:
+    /// fixed texts and 20,000 random near-blocks (white space, leading zeros, prefixes past the
+    /// family's length, several `/`s, IPv4 in IPv6).
+    #[test]
+    fn blocks_read_by_bytes_as_by_the_standard_library() {
+        let fixed = [
+            "10.0.0.0/8",
+            "10.0.0.0/33",
+            "10.0.0.0/",
+            "10.0.0.0/+8",
+            "10.0.0.0/008",
+            "10.0.0.0/0008",
+            "/8",
+            "",
+            " 10.0.0.1 ",
+            "\u{b}10.0.0.1/8",
+            "10.0.0.1\u{85}",
+            "\u{3000}10.0.0.1",
+            "2001:db8::/32",
+            "2001:db8::/129",
+            "2001:db8::/128",
+            "::ffff:1.2.3.4/96",
+            "10.0.0.0/8/8",
+            "192.0.2.7",
+        ];
+        for t in fixed {
+            assert_eq!(
+                parse_cidr(t),
+                parse_cidr_by_the_standard_library(t),
+                "{t:?}"
+            );
+        }
+        let pieces = [
+            "1", "0", "25", "255", "256", ".", ":", "::", "/", "/8", "/32", "/33", "/128", "/129",
+            " ", "\t", "\u{b}", "\u{a0}", "a", "db8", "ffff", "+", "1.2.3.4", "08",
+        ];
+        let mut next = random(0x51f1_5eed_1234_5678);
+        for _ in 0..20_000 {
+            let t: String = (0..1 + next(9))
+                .map(|_| pieces[next(pieces.len() as u64) as usize])
+                .collect();
+            assert_eq!(
+                parse_cidr(&t),
+                parse_cidr_by_the_standard_library(&t),
+                "{t:?}"
+            );
+        }
+    }
+
+    /// An address written directly is the text `Display` writes: every octet value in every
+    /// place, the ends of the ranges, 20,000 random IPv4 and some IPv6 addresses.
+    #[test]
+    fn addresses_written_as_display_writes_them() {
+        let mut next = random(0xabad_1dea_5eed_0001);
+        let mut ips: Vec<IpAddr> = (0..=255u8)
+            .flat_map(|o| {
+                [
+                    [o, 0, 0, 0],
+                    [0, o, 0, 0],
+                    [0, 0, o, 0],
+                    [0, 0, 0, o],
+                    [o, o, o, o],
+                ]
+            })
+            .map(|a| IpAddr::V4(Ipv4Addr::from(a)))
+            .collect();
+        ips.extend((0..20_000).map(|_| IpAddr::V4(Ipv4Addr::from(next(1 << 32) as u32))));
+        for t in [
+            "::",
+            "::1",
+            "2001:db8::7",
+            "::ffff:8.8.8.8",
+            "fe80::1:2",
+            "1:2:3:4:5:6:7:8",
+        ] {
+            ips.push(t.parse().unwrap());
+        }
+        for ip in ips {
+            assert_eq!(format_ip(ip), ip.to_string());
+        }
+    }
+
+    /// Merging ranges in their own list gives the union the merge into a new list gave, and
+    /// the set operations keep their meaning on every point near the ranges' ends: 2,000
+    /// random lists.
+    #[test]
+    fn ranges_merged_in_place_are_the_union() {
+        fn merged_afresh(mut ranges: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+            ranges.retain(|(a, b)| a <= b);
+            ranges.sort_unstable();
+            let mut out: Vec<(u32, u32)> = Vec::with_capacity(ranges.len());
+            for (lo, hi) in ranges {
+                match out.last_mut() {
+                    Some((_, last)) if last.succ().is_none_or(|n| lo <= n) => {
+                        if hi > *last {
+                            *last = hi;
+                        }
+                    }
+                    _ => out.push((lo, hi)),
+                }
+            }
+            out
+        }
+        let mut next = random(0x0dd_ba11_cafe_f00d);
+        let list = |next: &mut dyn FnMut(u64) -> u64| -> Vec<(u32, u32)> {
+            (0..next(7))
+                .map(|_| {
+                    let lo = if next(8) == 0 {
+                        u32::MAX - next(3) as u32
+                    } else {
+                        next(40) as u32
+                    };
+                    let hi = if next(8) == 0 {
+                        u32::MAX
+                    } else {
+                        next(40) as u32
+                    };
+                    (lo, hi)
+                })
+                .collect()
+        };
+        for _ in 0..2_000 {
+            let (a, b) = (list(&mut next), list(&mut next));
+            let (ra, rb) = (
+                Ranges::from_ranges(a.clone()),
+                Ranges::from_ranges(b.clone()),
+            );
+            assert_eq!(ra.ranges(), merged_afresh(a.clone()).as_slice(), "{a:?}");
+            let (both, either) = (ra.intersect(&rb), ra.union(&rb));
+            assert_eq!(
+                both.ranges(),
+                merged_afresh(both.ranges().to_vec()).as_slice()
+            );
+            let points = (0..45).chain(u32::MAX - 4..=u32::MAX);
+            for x in points {
+                assert_eq!(
+                    both.contains(x),
+                    ra.contains(x) && rb.contains(x),
+                    "{a:?} {b:?} {x}"
+                );
+                assert_eq!(
+                    either.contains(x),
+                    ra.contains(x) || rb.contains(x),
+                    "{a:?} {b:?} {x}"
+                );
+                assert_eq!(ra.complement().contains(x), !ra.contains(x), "{a:?} {x}");
+            }
+        }
+    }
+
+    /// A condition's blocks read once, the unreadable ones left out, are the blocks the
+    /// condition kept read again: fixed and random lists of good and bad blocks.
+    #[test]
+    fn readable_blocks_are_the_kept_blocks() {
+        let blocks = [
+            "10.0.0.0/8",
+            "10.1.0.0/16",
+            "2001:db8::/32",
+            "2001:db8:1::/48",
+            "192.0.2.7",
+            "bad",
+            "10.0.0.0/33",
+            "::/0",
+            "0.0.0.0/0",
+            "",
+        ];
+        let mut next = random(0xfeed_beef_0bad_cafe);
+        for _ in 0..2_000 {
+            let list: Vec<&str> = (0..next(5))
+                .map(|_| blocks[next(blocks.len() as u64) as usize])
+                .collect();
+            let kept: Vec<&str> = list
+                .iter()
+                .copied()
+                .filter(|b| parse_cidr(b).is_some())
+                .collect();
+            assert_eq!(
+                IpSet::from_readable_cidrs(list.iter().copied()),
+                IpSet::from_cidrs(kept).unwrap(),
+                "{list:?}"
+            );
+        }
     }
 
     #[test]

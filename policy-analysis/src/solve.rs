@@ -1672,7 +1672,7 @@ fn typed_witness(
                     other &= o;
                 }
             }
-            set.witness().map(|ip| ip.to_string())
+            set.witness().map(crate::ranges::format_ip)
         }
         Family::Text | Family::None => None,
     };

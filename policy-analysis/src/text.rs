@@ -488,6 +488,137 @@ impl Builder {
     }
 }
 
+/// One pattern's automaton laid out as it is read: a path from the start through a new state
+/// for each character (a `*` state moving to itself), then an empty move to the accepting
+/// state (1). Each move leaves the state last added, so the states' moves come in order and
+/// go straight into [`Nfa`]'s lists, with no list of moves to sort by state as [`Builder`]
+/// keeps: the same states and moves in the same order as [`Builder`] gives the same path.
+struct Chain {
+    at: Vec<[u32; 4]>,
+    eps: Vec<u32>,
+    next: Vec<(CharSet, u32)>,
+}
+
+impl Chain {
+    /// The start, open for its moves; `moves` and `stars` are how many of each to expect.
+    fn new(moves: usize, stars: usize) -> Chain {
+        let mut at = Vec::with_capacity(moves + 2);
+        at.push([0; 4]);
+        Chain {
+            at,
+            eps: Vec::with_capacity(stars + 1),
+            next: Vec::with_capacity(moves + stars),
+        }
+    }
+
+    /// The state the next [`Chain::open`] adds (the accepting state 1 comes after the start).
+    #[inline]
+    fn coming(&self) -> u32 {
+        self.at.len().max(2) as u32
+    }
+
+    /// Ends the moves of the last state and adds the next one (after the start, the accepting
+    /// state first, which has no moves).
+    #[inline]
+    fn open(&mut self) {
+        let (e, m) = (self.eps.len() as u32, self.next.len() as u32);
+        self.close();
+        if self.at.len() == 1 {
+            self.at.push([e, e, m, m]);
+        }
+        self.at.push([e, e, m, m]);
+    }
+
+    #[inline]
+    fn close(&mut self) {
+        let (e, m) = (self.eps.len() as u32, self.next.len() as u32);
+        let last = self.at.last_mut().expect("the start");
+        last[1] = e;
+        last[3] = m;
+    }
+
+    /// `*` over `any`: an empty move to a new state that moves to itself on `any`.
+    #[inline]
+    fn star(&mut self, any: CharSet) {
+        let n = self.coming();
+        self.eps.push(n);
+        self.open();
+        self.next.push((any, n));
+    }
+
+    /// One character of `set`, to a new state.
+    #[inline]
+    fn step(&mut self, set: CharSet) {
+        let n = self.coming();
+        self.next.push((set, n));
+        self.open();
+    }
+
+    /// The empty move to the accepting state, and the automaton.
+    fn end(mut self) -> Nfa {
+        self.eps.push(1);
+        let (e, m) = (self.eps.len() as u32, self.next.len() as u32);
+        self.close();
+        if self.at.len() == 1 {
+            self.at.push([e, e, m, m]);
+        }
+        Nfa {
+            at: self.at,
+            eps: self.eps,
+            next: self.next,
+            start: 0,
+            accept: 1,
+            derived: Derived::default(),
+        }
+    }
+
+    /// [`Nfa::strings`] of one pattern.
+    fn strings(p: &str, wildcards: bool, fold: bool) -> Nfa {
+        let stars = if wildcards {
+            p.bytes().filter(|&c| c == b'*').count()
+        } else {
+            0
+        };
+        let mut chain = Chain::new(p.len(), stars);
+        for c in p.chars() {
+            match c {
+                '*' if wildcards => chain.star(CharSet::ANY),
+                '?' if wildcards => chain.step(CharSet::ANY),
+                c if fold => chain.step(CharSet::Fold(c)),
+                c => chain.step(CharSet::Exact(c)),
+            }
+        }
+        chain.end()
+    }
+
+    /// [`Nfa::arns`] of one pattern.
+    fn arn(p: &str) -> Nfa {
+        if p.bytes().filter(|&c| c == b':').count() < 5 {
+            return Nfa::arns_built(std::iter::empty());
+        }
+        let stars = p.bytes().filter(|&c| c == b'*').count();
+        let mut chain = Chain::new(p.len(), stars);
+        for (i, field) in p.splitn(6, ':').enumerate() {
+            let any = if i < 5 {
+                CharSet::any_but(b':')
+            } else {
+                CharSet::ANY
+            };
+            for c in field.chars() {
+                match c {
+                    '*' => chain.star(any),
+                    '?' => chain.step(any),
+                    c => chain.step(CharSet::Exact(c)),
+                }
+            }
+            if i < 5 {
+                chain.step(CharSet::Exact(':'));
+            }
+        }
+        chain.end()
+    }
+}
+
 impl Nfa {
     /// The number of states.
     fn len(&self) -> usize {
@@ -513,8 +644,27 @@ impl Nfa {
     }
 
     /// The union of string patterns. `wildcards`: `*` and `?` are wildcards (`StringLike`);
-    /// `fold`: letters compare ignoring case (`StringEqualsIgnoreCase`).
+    /// `fold`: letters compare ignoring case (`StringEqualsIgnoreCase`). One pattern alone is
+    /// laid out as it is read ([`Chain`]), the same automaton [`Builder`] builds.
     pub(crate) fn strings<'a>(
+        patterns: impl IntoIterator<Item = &'a str>,
+        wildcards: bool,
+        fold: bool,
+    ) -> Nfa {
+        let mut patterns = patterns.into_iter();
+        let Some(first) = patterns.next() else {
+            return Nfa::strings_built(std::iter::empty(), wildcards, fold);
+        };
+        match patterns.next() {
+            None => Chain::strings(first, wildcards, fold),
+            Some(second) => {
+                Nfa::strings_built([first, second].into_iter().chain(patterns), wildcards, fold)
+            }
+        }
+    }
+
+    /// [`Nfa::strings`] through a [`Builder`], for any number of patterns.
+    fn strings_built<'a>(
         patterns: impl IntoIterator<Item = &'a str>,
         wildcards: bool,
         fold: bool,
@@ -536,8 +686,21 @@ impl Nfa {
 
     /// The union of `ArnLike` patterns: six colon-separated fields, each a glob that cannot
     /// cross a colon, except the last, which takes the rest (as `policy_core::eval` matches).
-    /// A pattern with fewer than six fields matches nothing.
+    /// A pattern with fewer than six fields matches nothing. One pattern alone is laid out as
+    /// it is read ([`Chain`]), the same automaton [`Builder`] builds.
     pub(crate) fn arns<'a>(patterns: impl IntoIterator<Item = &'a str>) -> Nfa {
+        let mut patterns = patterns.into_iter();
+        let Some(first) = patterns.next() else {
+            return Nfa::arns_built(std::iter::empty());
+        };
+        match patterns.next() {
+            None => Chain::arn(first),
+            Some(second) => Nfa::arns_built([first, second].into_iter().chain(patterns)),
+        }
+    }
+
+    /// [`Nfa::arns`] through a [`Builder`], for any number of patterns.
+    fn arns_built<'a>(patterns: impl IntoIterator<Item = &'a str>) -> Nfa {
         let mut b = Builder::new();
         for p in patterns {
             if p.bytes().filter(|&c| c == b':').count() < 5 {
@@ -2972,6 +3135,63 @@ mod tests {
                 .iter()
                 .enumerate()
                 .all(|(s, st)| new.eps(s as u32) == st.eps && new.moves(s as u32) == st.next)
+    }
+
+    /// One pattern laid out as it is read ([`Chain`]) is the automaton the [`Builder`] builds
+    /// for it, state for state and move for move: string patterns with and without wildcards,
+    /// ignoring case or not, and `ArnLike` patterns (fewer than six fields among them), fixed
+    /// and 600 random ones.
+    #[test]
+    fn one_pattern_laid_out_as_read_is_the_built_automaton() {
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |m: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % m
+        };
+        let pieces = [
+            "a", "b", "ab", "*", "?", "A", ":", "arn", "role/", "\u{e9}", "::", "1", "**", "/",
+        ];
+        let mut patterns: Vec<String> = [
+            "",
+            "*",
+            "?",
+            "**",
+            "a",
+            "o-1*",
+            "*:ci-1-*",
+            "arn:aws:iam::*:role/team-1-*",
+            "arn:aws:codebuild:us-east-1:111122223333:project/*",
+            "arn:*:*:*:123456789012:*",
+            "arn:aws:iam::1:2:role/x",
+            "arn:aws:s3:::b",
+            ":::::",
+            "AbC\u{c9}",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        for _ in 0..600 {
+            patterns.push(
+                (0..next(14))
+                    .map(|_| pieces[next(pieces.len() as u64) as usize])
+                    .collect(),
+            );
+        }
+        for p in &patterns {
+            for (wildcards, fold) in [(true, false), (false, false), (false, true), (true, true)] {
+                let read = Nfa::strings([p.as_str()], wildcards, fold);
+                let built = Nfa::strings_built([p.as_str()], wildcards, fold);
+                assert_eq!(read, built, "{p:?} {wildcards} {fold}");
+                assert_eq!(read.at, built.at, "{p:?}");
+            }
+            let (read, built) = (Nfa::arns([p.as_str()]), Nfa::arns_built([p.as_str()]));
+            assert_eq!(read, built, "{p:?}");
+            assert_eq!(
+                read.matches("arn:aws:iam::1:role/team-1-x"),
+                built.matches("arn:aws:iam::1:role/team-1-x")
+            );
+        }
     }
 
     /// Laying the moves out in two lists keeps every state and move of the per-state layout,
