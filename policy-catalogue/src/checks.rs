@@ -211,6 +211,10 @@ pub fn wildcard_in_non_like(operator: Operator, value: &str) -> bool {
 /// assert!(!has_policy_variable("$5"));
 /// ```
 pub fn has_policy_variable(text: &str) -> bool {
+    // Most values have no `$` at all: one byte scan instead of a substring searcher.
+    if !text.as_bytes().contains(&b'$') {
+        return false;
+    }
     text.match_indices("${")
         .any(|(i, _)| text[i + 2..].find('}').is_some_and(|end| end > 0))
 }
@@ -339,16 +343,19 @@ pub fn condition_value_problem(operator: Operator, key: &str, value: &str) -> Op
     if has_policy_variable(value) {
         return None;
     }
-    let shown = value.escape_debug();
+    // Escaped only for a message: most values have none.
+    let shown = || value.escape_debug();
     match operator.family() {
         OperatorFamily::Numeric if !is_number(value) => Some(format!(
-            "`{operator}` takes a number, not \"{shown}\""
+            "`{operator}` takes a number, not \"{}\"",
+            shown()
         )),
         OperatorFamily::Date if !is_date(value) => Some(format!(
-            "`{operator}` takes a date such as \"2026-12-01T00:00:00Z\" or epoch seconds, not \"{shown}\""
+            "`{operator}` takes a date such as \"2026-12-01T00:00:00Z\" or epoch seconds, not \"{}\"",
+            shown()
         )),
         OperatorFamily::Bool | OperatorFamily::Null if value != "true" && value != "false" => {
-            Some(format!("`{operator}` takes `true` or `false`, not \"{shown}\""))
+            Some(format!("`{operator}` takes `true` or `false`, not \"{}\"", shown()))
         }
         OperatorFamily::IpAddress => check_ip_or_cidr(value).err().map(|e| e.to_string()),
         OperatorFamily::String | OperatorFamily::Arn
@@ -358,12 +365,13 @@ pub fn condition_value_problem(operator: Operator, key: &str, value: &str) -> Op
             let help = if check_account_id(value).is_ok() {
                 "\nhelp: an account id is tested with aws:SourceAccount or aws:PrincipalAccount".to_owned()
             } else if crate::rules::check_role_name(value).is_ok() {
-                format!("\nhelp: write the whole ARN, e.g. \"arn:aws:iam::123456789012:role/{shown}\"")
+                format!("\nhelp: write the whole ARN, e.g. \"arn:aws:iam::123456789012:role/{}\"", shown())
             } else {
                 String::new()
             };
             Some(format!(
-                "`{name}` holds an ARN, and \"{shown}\" is neither an ARN (\"arn:partition:service:region:account:resource\") nor an ARN pattern (\"arn:aws:iam::*:role/ci-*\"){help}"
+                "`{name}` holds an ARN, and \"{}\" is neither an ARN (\"arn:partition:service:region:account:resource\") nor an ARN pattern (\"arn:aws:iam::*:role/ci-*\"){help}",
+                shown()
             ))
         }
         _ => None,
@@ -512,6 +520,35 @@ pub const SPARED_BY: [(Operator, &str); 3] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn policy_variables_found_as_the_substring_search_finds_them() {
+        let slow = |text: &str| {
+            text.match_indices("${")
+                .any(|(i, _)| text[i + 2..].find('}').is_some_and(|end| end > 0))
+        };
+        let parts = [
+            "",
+            "$",
+            "{",
+            "}",
+            "${",
+            "a",
+            "${}",
+            "${aws:username}",
+            "é",
+            "$$",
+            "}{",
+        ];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    let text = format!("{a}{b}{c}");
+                    assert_eq!(has_policy_variable(&text), slow(&text), "{text:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn classify_every_kind() {
