@@ -215,18 +215,19 @@ impl Actions {
             // look for wildcards, which an entry not found gets; an entry ending in other than
             // a letter (`*` or `?`, as most patterns do) is no name and is not looked up.
             // (`*` and `?` are ASCII: looked for byte by byte, not character by character.)
+            let last = item.as_bytes().last().copied();
             if let Some(a) = item
                 .get(..4)
                 .filter(|p| {
-                    p.eq_ignore_ascii_case("ecr:")
-                        && item.as_bytes().last().is_some_and(u8::is_ascii_alphabetic)
+                    p.eq_ignore_ascii_case("ecr:") && last.is_some_and(|b| b.is_ascii_alphabetic())
                 })
                 .and_then(|_| Action::from_name(&item[4..]))
             {
                 listed |= 1 << a.index();
                 continue;
             }
-            if !item.bytes().any(|b| b == b'*' || b == b'?') {
+            // An entry ending in a wildcard (most patterns do) needs no look for one.
+            if !matches!(last, Some(b'*' | b'?')) && !item.bytes().any(|b| b == b'*' || b == b'?') {
                 continue;
             }
             if item.is_ascii() {
