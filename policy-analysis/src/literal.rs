@@ -1006,8 +1006,25 @@ impl<'p> Plain<'p> {
             _ => return None,
         }
         let account = fresh_account(&self.ids);
+        let (caller, route) = self.stranger_caller(k, account);
+        Some(Grant {
+            route,
+            statements: vec![statement],
+            identity_statement: None,
+            certainty: if self.known[statement] {
+                Certainty::Certain
+            } else {
+                Certainty::Possible
+            },
+            witness: Witness { caller, context },
+        })
+    }
+
+    /// The caller of stranger class `k` (0 the account's root, 1 a user, else a role's
+    /// session) in `account`, named as the solver names it, and the route its request takes.
+    fn stranger_caller(&self, k: usize, account: String) -> (Identity, Route) {
         let partition = self.options.partition.clone();
-        let (caller, route) = match k {
+        match k {
             0 => (
                 Identity::Root { partition, account },
                 Route::RepositoryPolicy,
@@ -1031,18 +1048,7 @@ impl<'p> Plain<'p> {
                 },
                 Route::CrossAccount,
             ),
-        };
-        Some(Grant {
-            route,
-            statements: vec![statement],
-            identity_statement: None,
-            certainty: if self.known[statement] {
-                Certainty::Certain
-            } else {
-                Certainty::Possible
-            },
-            witness: Witness { caller, context },
-        })
+        }
     }
 
     /// [`Plain::grant`] by the solver's search.
@@ -1239,32 +1245,7 @@ impl<'p> Plain<'p> {
             .first_unnamed
             .get_or_init(|| first_account_but(self.named()))
             .clone();
-        let partition = self.options.partition.clone();
-        let (caller, route) = match k {
-            0 => (
-                Identity::Root { partition, account },
-                Route::RepositoryPolicy,
-            ),
-            1 => (
-                Identity::User {
-                    partition,
-                    account,
-                    path: "/".to_owned(),
-                    name: "unnamed-user".to_owned(),
-                },
-                Route::CrossAccount,
-            ),
-            _ => (
-                Identity::Session {
-                    partition,
-                    account,
-                    role_path: "/".to_owned(),
-                    role: "unnamed-role".to_owned(),
-                    session: "unnamed-session".to_owned(),
-                },
-                Route::CrossAccount,
-            ),
-        };
+        let (caller, route) = self.stranger_caller(k, account);
         let mut context: BTreeMap<String, Option<Vec<String>>> = BTreeMap::new();
         context.insert(
             "aws:PrincipalAccount".to_owned(),

@@ -1826,6 +1826,47 @@ mod tests {
     /// conjunctions of text tests (organizations, organization paths, source ARNs and
     /// accounts, endpoints), with and without qualifiers and `IfExists`, for every kind of
     /// caller. Asked afresh, outside the memory of answers.
+    /// `count` random conjunctions of one to three conditions on one key of `keys`, each with
+    /// one or two values of one to `pieces_most` of the key's pieces and an operator of
+    /// `operators`, from the xorshift source seeded with `seed`.
+    fn random_conjunctions(
+        seed: u64,
+        count: usize,
+        keys: &[(&'static str, [&'static str; 7])],
+        operators: &[&str],
+        pieces_most: u64,
+    ) -> Vec<(&'static str, Vec<Condition>)> {
+        let mut rng = seed;
+        let mut next = move |m: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % m
+        };
+        (0..count)
+            .map(|_| {
+                let (key, pieces) = keys[next(keys.len() as u64) as usize];
+                let conditions = (0..1 + next(3))
+                    .map(|_| {
+                        let values: Vec<String> = (0..1 + next(2))
+                            .map(|_| {
+                                (0..1 + next(pieces_most))
+                                    .map(|_| pieces[next(pieces.len() as u64) as usize])
+                                    .collect()
+                            })
+                            .collect();
+                        let operator: policy_catalogue::ConditionOperator = operators
+                            [next(operators.len() as u64) as usize]
+                            .parse()
+                            .expect("an operator");
+                        Condition::new(operator, key, values)
+                    })
+                    .collect();
+                (key, conditions)
+            })
+            .collect()
+    }
+
     #[test]
     fn quick_key_values_refuse_as_the_search_refuses() {
         let cond = |op: &str, key: &str, values: &[String]| {
@@ -1885,13 +1926,6 @@ mod tests {
                 )],
             ),
         ];
-        let mut rng = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move |m: u64| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng % m
-        };
         let keys = [
             ("aws:PrincipalOrgID", ["o-", "a1", "7", "*", "?", "-", "b"]),
             (
@@ -1919,26 +1953,13 @@ mod tests {
             "ArnLike",
             "ArnNotLike",
         ];
-        for _ in 0..600 {
-            let (key, pieces) = keys[next(keys.len() as u64) as usize];
-            let conditions = (0..1 + next(3))
-                .map(|_| {
-                    let values: Vec<String> = (0..1 + next(2))
-                        .map(|_| {
-                            (0..1 + next(5))
-                                .map(|_| pieces[next(pieces.len() as u64) as usize])
-                                .collect()
-                        })
-                        .collect();
-                    cond(
-                        operators[next(operators.len() as u64) as usize],
-                        key,
-                        &values,
-                    )
-                })
-                .collect();
-            questions.push((key, conditions));
-        }
+        questions.extend(random_conjunctions(
+            0x2545_f491_4f6c_dd1d,
+            600,
+            &keys,
+            &operators,
+            5,
+        ));
         let (mut yes, mut no) = (0, 0);
         for (key, conditions) in &questions {
             let lowered: Vec<Constraint> = conditions
@@ -2026,13 +2047,6 @@ mod tests {
                 )],
             ),
         ];
-        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move |m: u64| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng % m
-        };
         let keys = [
             (
                 "aws:PrincipalOrgID",
@@ -2081,26 +2095,13 @@ mod tests {
             "IpAddress",
             "NotIpAddress",
         ];
-        for _ in 0..2_000 {
-            let (key, pieces) = keys[next(keys.len() as u64) as usize];
-            let conditions = (0..1 + next(3))
-                .map(|_| {
-                    let values: Vec<String> = (0..1 + next(2))
-                        .map(|_| {
-                            (0..1 + next(3))
-                                .map(|_| pieces[next(pieces.len() as u64) as usize])
-                                .collect()
-                        })
-                        .collect();
-                    cond(
-                        operators[next(operators.len() as u64) as usize],
-                        key,
-                        &values,
-                    )
-                })
-                .collect();
-            questions.push((key, conditions));
-        }
+        questions.extend(random_conjunctions(
+            0x9e37_79b9_7f4a_7c15,
+            2_000,
+            &keys,
+            &operators,
+            3,
+        ));
         let (mut answered, mut refused, mut alone) = (0, 0, 0);
         for (key, conditions) in &questions {
             let lowered: Vec<Constraint> = conditions

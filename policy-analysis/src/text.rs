@@ -1094,23 +1094,9 @@ impl Nfa {
         let mut text = String::new();
         let mut next = Vec::new();
         while left > 0 {
-            let mut only: Option<char> = None;
-            for &s in &set {
-                if dist[s as usize] != left {
-                    continue;
-                }
-                for &(cs, t) in self.moves(s) {
-                    if dist[t as usize] != left - 1 {
-                        continue;
-                    }
-                    match (cs, only) {
-                        (CharSet::Exact(c), None) => only = Some(c),
-                        (CharSet::Exact(c), Some(o)) if c == o => {}
-                        _ => return None,
-                    }
-                }
-            }
-            let c = only?;
+            let c = self.one_literal(&set, |s, t| {
+                dist[s as usize] == left && dist[t as usize] == left - 1
+            })?;
             text.push(c);
             self.step_into(&set, c, &mut marks, &mut next);
             std::mem::swap(&mut set, &mut next);
@@ -1177,22 +1163,32 @@ impl Nfa {
             if self.accepts_set(&set) {
                 return None;
             }
-            let mut only: Option<char> = None;
-            for &s in &set {
-                for &(cs, _) in self.moves(s) {
-                    match (cs, only) {
-                        (CharSet::Exact(c), None) => only = Some(c),
-                        (CharSet::Exact(c), Some(o)) if c == o => {}
-                        _ => return None,
-                    }
-                }
-            }
-            let c = only?;
+            let c = self.one_literal(&set, |_, _| true)?;
             prefix.push(c);
             self.step_into(&set, c, &mut marks, &mut next);
             std::mem::swap(&mut set, &mut next);
         }
         None
+    }
+
+    /// The one character that every move from `set` which `counts` (from state, to state)
+    /// takes, when each such move takes exactly that literal; `None` when none counts, or one
+    /// takes a class, letters ignoring case or another literal.
+    fn one_literal(&self, set: &[u32], counts: impl Fn(u32, u32) -> bool) -> Option<char> {
+        let mut only: Option<char> = None;
+        for &s in set {
+            for &(cs, t) in self.moves(s) {
+                if !counts(s, t) {
+                    continue;
+                }
+                match (cs, only) {
+                    (CharSet::Exact(c), None) => only = Some(c),
+                    (CharSet::Exact(c), Some(o)) if c == o => {}
+                    _ => return None,
+                }
+            }
+        }
+        only
     }
 
     fn char_sets(&self) -> impl Iterator<Item = CharSet> + '_ {
