@@ -311,7 +311,7 @@ impl Prepared {
         // Room for every condition in the memory at once, rather than growing it (and hashing
         // every condition again) step by step.
         let conditions = policy.statements.iter().map(|s| s.conditions.len()).sum();
-        LOWERED.with(|m| m.borrow_mut().reserve(conditions));
+        reserve_lowered(conditions);
         policy
             .statements
             .iter()
@@ -360,6 +360,17 @@ thread_local! {
     static LOWERED: std::cell::RefCell<
         crate::text::FastMap<std::rc::Rc<Condition>, [Option<Lowered>; 2]>,
     > = std::cell::RefCell::default();
+}
+
+/// Room in the memory of [`lowered_once_with`] for the `conditions` of a policy, less the
+/// conditions it holds already: those of the policy that its letters read first
+/// (`literal`), which reserved the room, are asked again by the engine, not added.
+pub(crate) fn reserve_lowered(conditions: usize) {
+    LOWERED.with(|m| {
+        let mut m = m.borrow_mut();
+        let held = m.len();
+        m.reserve(conditions.saturating_sub(held));
+    });
 }
 
 /// Past this many conditions the memory of [`lowered_once`] starts again: a policy at ECR's
