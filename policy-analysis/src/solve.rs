@@ -1320,8 +1320,7 @@ fn solve_key_afresh(key: &str, cs: &[&Constraint], info: &KeyInfo, quick: bool) 
     // [`solve_values`] gives ([`typed_witness`], exact), found without the key's domain,
     // which only a key that no address passes reads (`tests::addresses_are_answered_as_searched`).
     if !info.multi && cs.iter().all(|c| matches!(c.test, Test::Ips { .. })) {
-        let tests: Vec<&Test> = cs.iter().map(|c| &c.test).collect();
-        if let Some(v) = ip_witness(&tests, key) {
+        if let Some(v) = ip_witness(cs.iter().map(|c| &c.test), key) {
             return Some((Some(vec![v]), true));
         }
     }
@@ -1630,9 +1629,9 @@ fn solve_values(
 /// the witness of their sets' intersection, found without building it
 /// (`tests::ip_witnesses_are_those_of_the_intersection`). `aws:SourceIp` holds public
 /// addresses only (the key's domain, `IpSet::public`).
-fn ip_witness(tests: &[&Test], key: &str) -> Option<String> {
+fn ip_witness<'a>(tests: impl Iterator<Item = &'a Test> + Clone, key: &str) -> Option<String> {
     let public = (key == "aws:sourceip").then(IpSet::public_ref);
-    let sets = tests.iter().filter_map(|t| match t {
+    let sets = tests.filter_map(|t| match t {
         Test::Ips { set, .. } => Some(&**set),
         _ => None,
     });
@@ -1715,7 +1714,7 @@ fn typed_witness(
                     other &= o;
                 }
             }
-            ip_witness(tests, key)
+            ip_witness(tests.iter().copied(), key)
         }
         Family::Text | Family::None => None,
     };
