@@ -396,6 +396,29 @@ pub(crate) fn lowered_once_with(
     variables: bool,
     negated: bool,
 ) -> (Constraint, Option<Constraint>) {
+    with_lowered(c, variables, |known| {
+        let negation = negated.then(|| {
+            known
+                .negation
+                .get_or_insert_with(|| known.constraint.negate())
+                .clone()
+        });
+        (known.constraint.clone(), negation)
+    })
+}
+
+/// What `read` reads of `c` lowered ([`lowered_once_with`]'s constraint, remembered), without
+/// a copy of the constraint.
+pub(crate) fn read_lowered<R>(
+    c: &Condition,
+    variables: bool,
+    read: impl FnOnce(&Constraint) -> R,
+) -> R {
+    with_lowered(c, variables, |known| read(&known.constraint))
+}
+
+/// `c` lowered and remembered, handed to `f`.
+fn with_lowered<R>(c: &Condition, variables: bool, f: impl FnOnce(&mut Lowered) -> R) -> R {
     LOWERED.with(|m| {
         let mut m = m.borrow_mut();
         let (slots, fresh) = match m.get_mut(c) {
@@ -420,14 +443,7 @@ pub(crate) fn lowered_once_with(
                 negation: None,
             });
         }
-        let known = slots[v].as_mut().expect("lowered just now");
-        let negation = negated.then(|| {
-            known
-                .negation
-                .get_or_insert_with(|| known.constraint.negate())
-                .clone()
-        });
-        (known.constraint.clone(), negation)
+        f(slots[v].as_mut().expect("lowered just now"))
     })
 }
 

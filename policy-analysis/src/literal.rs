@@ -195,20 +195,19 @@ fn names_service(s: &ir::Statement, name: &str) -> bool {
 
 /// The addresses a deny's `NotIpAddress` condition `c` leaves out: `IpSet::from_cidrs` of
 /// its values, `None` when one is no block. Read from the condition as the engine lowers it
-/// (remembered per thread, `access::lowered_once_with`): the engine, when the letters do not
+/// (remembered per thread, `access::read_lowered`): the engine, when the letters do not
 /// decide, finds the condition read already, its blocks not read again. A value with a
 /// policy variable (`variables`) is no block.
 fn deny_exempt(c: &ir::Condition, variables: bool) -> Option<std::rc::Rc<IpSet>> {
-    let (lowered, _) = crate::access::lowered_once_with(c, variables, false);
-    match lowered.test {
+    crate::access::read_lowered(c, variables, |lowered| match &lowered.test {
         // `NotIpAddress`: the negation of the blocks' addresses, which it keeps.
         crate::condition::Test::Ips {
             complement: Some(blocks),
             every_block: true,
             ..
-        } => Some(blocks),
+        } => Some(blocks.clone()),
         _ => None,
-    }
+    })
 }
 
 /// `c` lowered (without policy variables), remembered per thread: the deputy probes of one
