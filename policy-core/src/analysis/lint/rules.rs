@@ -31,6 +31,17 @@ struct Out {
     findings: Vec<Finding>,
     kind: PolicyKind,
     scope: RegistryPolicyScope,
+    /// The repository actions each statement covers (`ir::Actions::resolve` of its lowered
+    /// actions), from the entries the rules have matched already: the exact rules take them
+    /// rather than matching the entries again.
+    resolved: Vec<policy_analysis::ir::ActionSet>,
+}
+
+/// The findings of [`check`], and the repository actions each statement covers: what
+/// [`policy_analysis::ir::Actions::resolve`] gives for its lowered actions.
+pub(super) struct Checked {
+    pub(super) findings: Vec<Finding>,
+    pub(super) resolved: Vec<policy_analysis::ir::ActionSet>,
 }
 
 impl Out {
@@ -62,13 +73,15 @@ pub(super) fn check(
     kind: PolicyKind,
     scope: RegistryPolicyScope,
     account: Option<&AccountId>,
-) -> Vec<Finding> {
+) -> Checked {
     let mut out = Out {
         // Room for the findings of most policies (the exact ones join them), below 1 KB: the
         // allocator sorts its free memory on every larger request, growing included.
         findings: Vec::with_capacity(1000 / std::mem::size_of::<Finding>()),
         kind,
         scope,
+        // A statement without `Action` covers nothing.
+        resolved: vec![policy_analysis::ir::ActionSet::default(); doc.statements.len()],
     };
     if doc.version.is_none() {
         out.push(
@@ -128,7 +141,10 @@ pub(super) fn check(
     if kind == PolicyKind::Registry {
         registry_resources(&mut out, doc, account);
     }
-    out.findings
+    Checked {
+        findings: out.findings,
+        resolved: out.resolved,
+    }
 }
 
 /// `by_letters`: judge public access and service principals by condition keys, for the
@@ -495,7 +511,11 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
         // And room for the statement's other findings and the exact ones.
         out.findings.reserve(a.actions.len() + redundant + 16);
     }
+    // The catalogue actions the entries cover, as `ir::Actions::resolve` of the lowered
+    // entries finds them, from what is known of each entry already.
+    let mut listed = 0u128;
     for (j, item) in a.actions.iter().enumerate() {
+        listed |= resolved_entry(item, entries.bits(j));
         let text = &item.as_str();
         // Findings of this entry start here (each has the entry's path).
         let first = out.findings.len();
@@ -766,6 +786,28 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
             _ => {}
         }
         redundant_finding(out, st, redundant.as_deref(), j, text, first, path);
+    }
+    let repository = policy_analysis::ir::ActionSet::REPOSITORY.0;
+    listed &= repository;
+    out.resolved[i] = policy_analysis::ir::ActionSet(if a.negated {
+        repository & !listed
+    } else {
+        listed
+    });
+}
+
+/// The repository actions entry `item` covers (`bits`: its [`policy_catalogue::action_bits`]
+/// when it is a pattern), as [`policy_analysis::ir::Actions::resolve`] counts them: a
+/// catalogue action is its own bit, an ECR Public action (a name without wildcards, outside
+/// `ecr:`) none, a pattern (ASCII, by its rules) what it matches; other text is resolved.
+fn resolved_entry(item: &ActionItem, bits: u128) -> u128 {
+    match item {
+        ActionItem::Ecr(a) => 1 << a.index(),
+        ActionItem::Public(_) => 0,
+        ActionItem::Pattern(_) => bits,
+        ActionItem::Other(text) => {
+            policy_analysis::ir::Actions::resolve_entries(false, [(text.as_str(), None)]).0
+        }
     }
 }
 
@@ -1642,5 +1684,87 @@ mod tests {
         // The first `ecr:*` covers everything else; later ones repeat it.
         assert!(!redundant[0]);
         assert!(redundant[1..].iter().all(|&r| r));
+    }
+
+    /// The actions the rules resolve for each statement are `ir::Actions::resolve` of its
+    /// lowered actions: on each kind of entry alone, and on random lists of names in any
+    /// letter case, patterns, repeats, public actions, other services and other text, under
+    /// `Action` and `NotAction`.
+    #[test]
+    fn resolved_actions_are_those_of_the_lowered_statements() {
+        use crate::model::document::PolicyDocument;
+        let pieces = [
+            "ecr:BatchGetImage",
+            "ECR:putimage",
+            "ecr:putimage",
+            "ecr:Batch*",
+            "ecr:batch*",
+            "ECR:Batch*",
+            "ecr:Get*",
+            "ecr:*Image",
+            "ecr:Describe?mages",
+            "ecr:*",
+            "*",
+            "ecr:Nothing*0?",
+            "ecr:NoSuchAction",
+            "s3:Get*",
+            "s3:GetObject",
+            "ecr-public:PutImage",
+            "ecr-public:*",
+            "ecr:GetAuthorizationToken",
+            "ecr:CreateRepository",
+            "ecr:List*",
+            "ecr:\\u00c4*",
+            "ecr:Get\\u212a*",
+        ];
+        let check = |items: &[&str]| {
+            let list = items
+                .iter()
+                .map(|t| format!("\"{t}\""))
+                .collect::<Vec<_>>()
+                .join(",");
+            let text = format!(
+                r#"{{"Version":"2012-10-17","Statement":[
+                {{"Effect":"Allow","Principal":"*","Action":[{list}]}},
+                {{"Effect":"Deny","Principal":"*","NotAction":[{list}]}},
+                {{"Effect":"Allow","Principal":"*","Resource":"*"}}]}}"#
+            );
+            let Ok(doc) = PolicyDocument::from_json(&text) else {
+                return false;
+            };
+            let resolved = super::check(
+                &doc,
+                crate::model::kind::PolicyKind::Repository,
+                crate::model::kinds::RegistryPolicyScope::V2,
+                None,
+            )
+            .resolved;
+            let lowered = crate::analysis::access::lower(&doc);
+            let expected: Vec<_> = lowered
+                .statements
+                .iter()
+                .map(|s| s.actions.resolve())
+                .collect();
+            assert_eq!(resolved, expected, "{items:?}");
+            true
+        };
+        for p in pieces {
+            assert!(check(&[p]) || p.contains('\\'), "{p}");
+        }
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % n
+        };
+        let mut checked = 0;
+        for _ in 0..400 {
+            let items: Vec<&str> = (0..next(10))
+                .map(|_| pieces[next(pieces.len() as u64) as usize])
+                .collect();
+            checked += usize::from(check(&items));
+        }
+        assert!(checked > 200, "only {checked} lists read");
     }
 }
