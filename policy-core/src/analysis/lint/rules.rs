@@ -926,14 +926,25 @@ impl Eq for Folded<'_> {}
 impl std::hash::Hash for Folded<'_> {
     /// Eight bytes at a time with bit 5 of every byte set, which the two cases of a letter
     /// share: texts equal ignoring ASCII case hash alike.
+    /// The bytes past the last whole word are read as the text's last eight bytes (which
+    /// overlap the word before), without a copy of a varying length; only a text shorter
+    /// than a word is read byte by byte.
     fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
         const FOLD: u64 = 0x2020_2020_2020_2020;
-        let mut key = self.0.len() as u64;
-        for chunk in self.0.as_bytes().chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            key = (key.rotate_left(5) ^ (u64::from_le_bytes(word) | FOLD))
-                .wrapping_mul(0x517c_c1b7_2722_0a95);
+        let bytes = self.0.as_bytes();
+        let mut key = bytes.len() as u64;
+        let mut mix = |word: u64| {
+            key = (key.rotate_left(5) ^ (word | FOLD)).wrapping_mul(0x517c_c1b7_2722_0a95)
+        };
+        let mut words = bytes.chunks_exact(8);
+        for chunk in &mut words {
+            mix(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+        }
+        if !words.remainder().is_empty() {
+            mix(match bytes.last_chunk::<8>() {
+                Some(last) => u64::from_le_bytes(*last),
+                None => bytes.iter().fold(0, |w, &b| w << 8 | u64::from(b)),
+            });
         }
         h.write_u64(key ^ (key >> 29));
     }
@@ -1766,5 +1777,68 @@ mod tests {
             checked += usize::from(check(&items));
         }
         assert!(checked > 200, "only {checked} lists read");
+    }
+
+    /// Texts equal ignoring ASCII case hash alike, at every length around a word's (where the
+    /// last bytes overlap the word before) and at random; and a map keyed by them finds the
+    /// first of each spelling as a scan does.
+    #[test]
+    fn folded_texts_hash_alike_and_are_found_as_by_a_scan() {
+        use super::{Folded, FoldedMap};
+        use std::hash::BuildHasher;
+        let hash = |t: &str| {
+            std::hash::BuildHasherDefault::<super::FoldedHasher>::default().hash_one(Folded(t))
+        };
+        let swapped = |t: &str| -> String {
+            t.chars()
+                .map(|c| {
+                    if c.is_ascii_lowercase() {
+                        c.to_ascii_uppercase()
+                    } else {
+                        c.to_ascii_lowercase()
+                    }
+                })
+                .collect()
+        };
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let letters = ["a", "B", "z", "*", "?", ":", "0", "é", "K"];
+        let mut texts: Vec<String> = Vec::new();
+        for len in 0..26 {
+            for _ in 0..20 {
+                texts.push((0..len).map(|_| letters[next(9) as usize]).collect());
+            }
+        }
+        for t in &texts {
+            assert_eq!(hash(t), hash(&swapped(t)), "{t:?}");
+            assert_eq!(hash(t), hash(&t.to_ascii_lowercase()), "{t:?}");
+        }
+        // Lists drawn from few texts, so that spellings repeat.
+        for _ in 0..200 {
+            let list: Vec<String> = (0..next(30))
+                .map(|_| {
+                    let t = &texts[(next(40) as usize * 13) % texts.len()];
+                    if next(2) == 0 {
+                        swapped(t)
+                    } else {
+                        t.clone()
+                    }
+                })
+                .collect();
+            let mut firsts: FoldedMap<'_, usize> = FoldedMap::default();
+            for (j, t) in list.iter().enumerate() {
+                let first = *firsts.entry(Folded(t)).or_insert(j);
+                let scan = list
+                    .iter()
+                    .position(|u| u.eq_ignore_ascii_case(t))
+                    .unwrap_or(j);
+                assert_eq!(first, scan, "{list:?}");
+            }
+        }
     }
 }
