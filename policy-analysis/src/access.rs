@@ -2343,7 +2343,8 @@ mod tests {
     /// remembered caller refilled from a statement's patterns) answer as the reference, for
     /// every statement and class of 300 random policies, asked in order and then backwards
     /// (the memories of earlier questions differ), and of the shapes they were made for: a
-    /// deny by pattern after another, on principal ARNs, user names, sessions and accounts.
+    /// deny by pattern after another, on principal ARNs, user names, sessions, accounts and
+    /// organizations.
     #[test]
     fn live_answers_as_the_reference() {
         let mut rng = 0x9e37_79b9_7f4a_7c15u64;
@@ -2408,6 +2409,8 @@ mod tests {
             ("aws:username", "ci-{i}-*"),
             ("aws:userid", "*:ci-{i}-*"),
             ("aws:PrincipalAccount", "10000000000{i}"),
+            ("aws:PrincipalOrgID", "o-{i}*"),
+            ("aws:PrincipalOrgID", "o-{i}?bcdefghij"),
         ] {
             for op in ["StringLike", "ArnLike", "StringNotLike"] {
                 let mut statements = vec![statement(Effect::Allow, &["*"], vec![])];

@@ -9,8 +9,9 @@
 use policy_catalogue::{Operator, OperatorFamily};
 
 use crate::condition::{Constraint, Test};
-use crate::keys::Kind;
+use crate::keys::{KeyInfo, Kind, Presence};
 use crate::solve::{derived, is_derived, Choice, Groups, Identity, Who};
+use crate::text::Nfa;
 
 /// Whether `c` holds for the values, as [`Constraint::holds`] says: text tests are matched
 /// against the condition's patterns as written, as their automata match them.
@@ -219,19 +220,51 @@ fn glob_in<T: Copy + PartialEq>(p: &[T], t: &[T], star: T, one: T) -> bool {
 /// that cannot cross a colon but the last, which takes the rest; a pattern of fewer fields
 /// matches nothing (as `Nfa::arns` reads it).
 pub(crate) fn arn_like(pattern: &str, text: &str) -> bool {
-    let mut p = pattern.splitn(6, ':');
-    let mut t = text.splitn(6, ':');
-    for _ in 0..6 {
-        match (p.next(), t.next()) {
-            (Some(pf), Some(tf)) => {
-                if !glob(pf, tf) {
-                    return false;
-                }
-            }
-            _ => return false,
-        }
+    // Split at a colon's byte: it begins no other character.
+    fn split(s: &str) -> Option<(&str, &str)> {
+        let at = s.bytes().position(|b| b == b':')?;
+        Some((&s[..at], &s[at + 1..]))
     }
-    true
+    let (mut p, mut t) = (pattern, text);
+    for _ in 0..5 {
+        let (Some((pf, pr)), Some((tf, tr))) = (split(p), split(t)) else {
+            return false;
+        };
+        if !glob(pf, tf) {
+            return false;
+        }
+        (p, t) = (pr, tr);
+    }
+    glob(p, t)
+}
+
+/// Whether a value of `key` (not derived from the caller, one value a request) lies in its
+/// domain and passes every constraint of `cs`, all text tests: a value a positive pattern
+/// takes with its wildcards filled, or filled as the solver's walks filled patterns of the
+/// same wildcards (`o-1*` as `o-0*` was, say). Then the key's own solve finds one too (it
+/// refuses only when none is). `false` says nothing.
+pub(crate) fn some_value(
+    key: &str,
+    cs: &[&Constraint],
+    info: &KeyInfo,
+    domain: impl FnOnce() -> std::rc::Rc<Nfa>,
+) -> bool {
+    // `aws:SourceArn` excludes ARNs beside its domain; several values take another search.
+    if info.multi || info.presence == Presence::Never || key == "aws:sourcearn" || cs.is_empty() {
+        return false;
+    }
+    if !cs
+        .iter()
+        .all(|c| matches!(c.test, Test::Text { .. }) && text_matcher(c).is_some())
+    {
+        return false;
+    }
+    let domain = domain();
+    positive_patterns(cs).take(4).any(|p| {
+        std::iter::once(p.to_owned())
+            .chain(crate::text::earlier_fillings(p))
+            .any(|v| domain.matches(&v) && cs.iter().all(|c| holds_one(c, Some(&v)) == Some(true)))
+    })
 }
 
 /// A caller of class `who` that meets every constraint of `groups` on the keys derived from
@@ -507,7 +540,6 @@ fn is_path(p: &str) -> bool {
 mod tests {
     use super::*;
     use crate::ir::Condition;
-    use crate::text::Nfa;
 
     /// The patterns as written match as their automata do: `StringLike` and `ArnLike`
     /// patterns of wildcards, colons and letters (some not ASCII), against texts of the same

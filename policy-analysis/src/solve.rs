@@ -376,6 +376,10 @@ fn solve_with(
             continue;
         }
         let info = key_info(key, who.kind);
+        if quick && fast && crate::live::some_value(key, cs, &info, || cached_domain(key, &info)) {
+            // Whether there is an answer is all [`live`] asks of the key.
+            continue;
+        }
         let (values, key_exact) = if quick {
             solve_key_live(key, cs, &info)?
         } else {
