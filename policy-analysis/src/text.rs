@@ -1557,6 +1557,31 @@ fn filled_as_earlier(
     })
 }
 
+/// `pattern` with its wildcards filled as each walk of [`quick_like`] kept filled the same
+/// wildcards, the latest first, unchecked: candidates for the dead-statement check, which
+/// tests them itself.
+pub(crate) fn earlier_fillings(pattern: &str) -> Vec<String> {
+    let Some((wild, literals)) = glob_parts(pattern) else {
+        return Vec::new();
+    };
+    FILLS.with(|f| {
+        f.borrow()
+            .iter()
+            .filter(|(w, _)| *w == wild)
+            .map(|(_, fill)| {
+                let mut text = String::new();
+                for (i, lit) in literals.iter().enumerate() {
+                    if i > 0 {
+                        text.push_str(&fill[i - 1]);
+                    }
+                    text.push_str(lit);
+                }
+                text
+            })
+            .collect()
+    })
+}
+
 thread_local! {
     /// What [`quick_like`]'s walks filled the wildcards of their patterns with, the latest
     /// first: the wildcards in order, and the text each took.
