@@ -18,6 +18,8 @@ use policy_catalogue::{Action, Operator};
 use crate::condition::{Constraint, Origin, SharedText, Test};
 use crate::ir::{ActionSet, Condition, Effect, Policy, PrincipalItem, Principals};
 use crate::keys::Kind;
+#[cfg(any(test, debug_assertions))]
+use crate::solve::live_reference;
 use crate::solve::{
     admits_alone, fresh_account, is_derived, live, refused_on_context, solve, Choice, Refusals,
     Solved, Who, Witness,
@@ -830,7 +832,27 @@ impl Analyzer {
                 None => dead.push(s.index),
             }
         }
+        // The steps [`live`] takes to answer cheaply change no answer.
+        #[cfg(debug_assertions)]
+        debug_assert_eq!(dead, self.dead_statements_reference());
         dead
+    }
+
+    /// [`Analyzer::dead_statements`] by [`live_reference`]: every class asked in order,
+    /// without the cheaper steps of [`live`].
+    #[cfg(any(test, debug_assertions))]
+    fn dead_statements_reference(&self) -> Vec<usize> {
+        self.repository
+            .iter()
+            .filter(|s| {
+                let cs: Vec<&Constraint> = s.constraints.iter().collect();
+                !(0..self.classes.len()).any(|i| {
+                    principal_match(s.principal.as_ref(), &self.classes[i]) != Match::No
+                        && live_reference(&self.whos[i], &cs)
+                })
+            })
+            .map(|s| s.index)
+            .collect()
     }
 
     /// The repository and identity statements that cover class `i`, with how.
@@ -1568,8 +1590,17 @@ impl Names {
     }
 
     fn classes(&self, options: &Options) -> (Vec<CallerClass>, Vec<Who>) {
-        let mut classes = Vec::new();
-        let mut whos = Vec::new();
+        // Room for every class at once: a user each, a session of each role's named sessions
+        // and an unnamed one, three of each account and of an unnamed account, a service
+        // each, an unnamed service and the anonymous caller.
+        let count = self.users.len()
+            + self.roles.len()
+            + self.sessions.len()
+            + 3 * (self.accounts.len() + 1)
+            + self.services.len()
+            + 2;
+        let mut classes = Vec::with_capacity(count);
+        let mut whos = Vec::with_capacity(count);
         let account_class = |partition: &str, id: &str, named: bool| AccountClass {
             partition: partition.to_owned(),
             id: id.to_owned(),
@@ -1661,22 +1692,22 @@ impl Names {
                 Some(free_session),
             ));
         }
-        let mut accounts: Vec<(String, String, bool)> = self
+        // The named accounts, then an unnamed one, read in place.
+        let accounts = self
             .accounts
             .iter()
-            .map(|(p, a)| (p.clone(), a.clone(), true))
-            .collect();
-        accounts.push((options.partition.clone(), unnamed.clone(), false));
+            .map(|(p, a)| (p.as_str(), a.as_str(), true))
+            .chain([(options.partition.as_str(), unnamed.as_str(), false)]);
         for (p, a, named) in accounts {
             let choice = if named {
-                Choice::Fixed(a.clone())
+                Choice::Fixed(a.to_owned())
             } else {
                 Choice::Free(ids.clone())
             };
             let users: Vec<String> = self
                 .users
                 .iter()
-                .filter(|(up, ua, _, _)| *up == p && *ua == a)
+                .filter(|(up, ua, _, _)| up == p && ua == a)
                 .map(|(_, _, path, name)| {
                     format!("arn:{p}:iam::{a}:user{path}{name}").to_ascii_lowercase()
                 })
@@ -1684,21 +1715,21 @@ impl Names {
             let roles: Vec<String> = self
                 .roles
                 .iter()
-                .filter(|(rp, ra, _, _)| *rp == p && *ra == a)
+                .filter(|(rp, ra, _, _)| rp == p && ra == a)
                 .map(|(_, _, path, name)| {
                     format!("arn:{p}:iam::{a}:role{path}{name}").to_ascii_lowercase()
                 })
                 .collect();
-            let ac = account_class(&p, &a, named);
+            let ac = account_class(p, a, named);
             classes.push(CallerClass::Root {
                 account: ac.clone(),
             });
-            whos.push(who(Kind::Root, &p, choice.clone(), None, Vec::new(), None));
+            whos.push(who(Kind::Root, p, choice.clone(), None, Vec::new(), None));
             classes.push(CallerClass::User {
                 account: ac.clone(),
                 user: None,
             });
-            whos.push(who(Kind::User, &p, choice.clone(), None, users, None));
+            whos.push(who(Kind::User, p, choice.clone(), None, users, None));
             classes.push(CallerClass::Session {
                 account: ac,
                 role: None,
@@ -1706,7 +1737,7 @@ impl Names {
             });
             whos.push(who(
                 Kind::Session,
-                &p,
+                p,
                 choice,
                 None,
                 roles,
@@ -2264,6 +2295,311 @@ mod tests {
         }
     }
 
+    /// [`Names::classes`] as first written: the accounts copied into a list before they are
+    /// read, the lists of classes grown one class at a time.
+    fn classes_as_first_written(n: &Names, options: &Options) -> (Vec<CallerClass>, Vec<Who>) {
+        let mut classes = Vec::new();
+        let mut whos = Vec::new();
+        let account_class = |partition: &str, id: &str, named: bool| AccountClass {
+            partition: partition.to_owned(),
+            id: id.to_owned(),
+            named: named && (id != n.owner || n.owner_named),
+            owner: id == n.owner,
+            trusted: id == n.owner || options.trusted.iter().any(|t| t == id),
+        };
+        let ids: Vec<String> = n.accounts.iter().map(|(_, a)| a.clone()).collect();
+        let unnamed = fresh_account(&ids);
+        let who = |kind,
+                   partition: &str,
+                   account: Choice,
+                   name: Option<(String, String)>,
+                   excluded,
+                   session| Who {
+            kind,
+            partition: partition.to_owned(),
+            account,
+            name,
+            excluded,
+            session,
+            owner: n.owner.clone(),
+            region: options.region.clone(),
+        };
+        for (p, a, path, name) in &n.users {
+            classes.push(CallerClass::User {
+                account: account_class(p, a, true),
+                user: Some(Name {
+                    path: path.clone(),
+                    name: name.clone(),
+                }),
+            });
+            whos.push(who(
+                Kind::User,
+                p,
+                Choice::Fixed(a.clone()),
+                Some((path.clone(), name.clone())),
+                Vec::new(),
+                None,
+            ));
+        }
+        for (p, a, path, name) in &n.roles {
+            let role = Name {
+                path: path.clone(),
+                name: name.clone(),
+            };
+            let named_sessions: Vec<&String> = n
+                .sessions
+                .iter()
+                .filter(|(sp, sa, r, _)| sp == p && sa == a && r.eq_ignore_ascii_case(name))
+                .map(|(_, _, _, s)| s)
+                .collect();
+            for s in &named_sessions {
+                classes.push(CallerClass::Session {
+                    account: account_class(p, a, true),
+                    role: Some(role.clone()),
+                    session: Some((*s).clone()),
+                });
+                whos.push(who(
+                    Kind::Session,
+                    p,
+                    Choice::Fixed(a.clone()),
+                    Some((path.clone(), name.clone())),
+                    Vec::new(),
+                    Some((*s).clone()),
+                ));
+            }
+            let free_session = (0..)
+                .map(|i| {
+                    if i == 0 {
+                        "unnamed-session".to_owned()
+                    } else {
+                        format!("unnamed-session-{i}")
+                    }
+                })
+                .find(|s| !named_sessions.contains(&s))
+                .expect("a free session name");
+            classes.push(CallerClass::Session {
+                account: account_class(p, a, true),
+                role: Some(role),
+                session: None,
+            });
+            whos.push(who(
+                Kind::Session,
+                p,
+                Choice::Fixed(a.clone()),
+                Some((path.clone(), name.clone())),
+                Vec::new(),
+                Some(free_session),
+            ));
+        }
+        let mut accounts: Vec<(String, String, bool)> = n
+            .accounts
+            .iter()
+            .map(|(p, a)| (p.clone(), a.clone(), true))
+            .collect();
+        accounts.push((options.partition.clone(), unnamed.clone(), false));
+        for (p, a, named) in accounts {
+            let choice = if named {
+                Choice::Fixed(a.clone())
+            } else {
+                Choice::Free(ids.clone())
+            };
+            let users: Vec<String> = n
+                .users
+                .iter()
+                .filter(|(up, ua, _, _)| *up == p && *ua == a)
+                .map(|(_, _, path, name)| {
+                    format!("arn:{p}:iam::{a}:user{path}{name}").to_ascii_lowercase()
+                })
+                .collect();
+            let roles: Vec<String> = n
+                .roles
+                .iter()
+                .filter(|(rp, ra, _, _)| *rp == p && *ra == a)
+                .map(|(_, _, path, name)| {
+                    format!("arn:{p}:iam::{a}:role{path}{name}").to_ascii_lowercase()
+                })
+                .collect();
+            let ac = account_class(&p, &a, named);
+            classes.push(CallerClass::Root {
+                account: ac.clone(),
+            });
+            whos.push(who(Kind::Root, &p, choice.clone(), None, Vec::new(), None));
+            classes.push(CallerClass::User {
+                account: ac.clone(),
+                user: None,
+            });
+            whos.push(who(Kind::User, &p, choice.clone(), None, users, None));
+            classes.push(CallerClass::Session {
+                account: ac,
+                role: None,
+                session: None,
+            });
+            whos.push(who(
+                Kind::Session,
+                &p,
+                choice,
+                None,
+                roles,
+                Some("unnamed-session".to_owned()),
+            ));
+        }
+        for s in &n.services {
+            classes.push(CallerClass::Service {
+                name: Some(s.clone()),
+            });
+            whos.push(who(
+                Kind::Service,
+                &options.partition,
+                Choice::Fixed(String::new()),
+                Some((String::new(), s.clone())),
+                Vec::new(),
+                None,
+            ));
+        }
+        classes.push(CallerClass::Service { name: None });
+        whos.push(who(
+            Kind::Service,
+            &options.partition,
+            Choice::Fixed(String::new()),
+            None,
+            n.services.iter().cloned().collect(),
+            None,
+        ));
+        classes.push(CallerClass::Anonymous);
+        whos.push(who(
+            Kind::Anonymous,
+            &options.partition,
+            Choice::Fixed(String::new()),
+            None,
+            Vec::new(),
+            None,
+        ));
+        (classes, whos)
+    }
+
+    /// The caller classes are the classes as first written, in the same order: for fixed
+    /// policies naming accounts, users, roles,
+    /// sessions and services in principals and conditions, and 400 random ones, each read
+    /// with owners named or not, trusted accounts, partitions and regions.
+    #[test]
+    fn classes_are_as_first_written() {
+        let mut policies: Vec<Vec<Statement>> = vec![
+            vec![],
+            vec![statement(Effect::Allow, &["*"], vec![])],
+            vec![statement(
+                Effect::Allow,
+                &[
+                    "arn:aws:iam::111122223333:root",
+                    "arn:aws:iam::444455556666:role/deploy",
+                    "arn:aws:iam::444455556666:role/Deploy",
+                    "arn:aws:iam::444455556666:user/ci/builder",
+                    "arn:aws-cn:iam::444455556666:role/deploy",
+                    "arn:aws:sts::444455556666:assumed-role/deploy/unnamed-session",
+                    "arn:aws:sts::444455556666:assumed-role/DEPLOY/s",
+                    "service:CodeBuild.amazonaws.com",
+                ],
+                vec![
+                    cond(
+                        "ArnNotLike",
+                        "aws:PrincipalArn",
+                        &["arn:aws:iam::123456789012:role/*"],
+                    ),
+                    cond("StringEquals", "aws:PrincipalAccount", &["777788889999"]),
+                    cond(
+                        "StringEquals",
+                        "aws:PrincipalServiceName",
+                        &["ecs.amazonaws.com"],
+                    ),
+                ],
+            )],
+        ];
+        let mut rng = 0x6a09_e667_f3bc_c909u64;
+        let mut next = move |m: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % m
+        };
+        let accounts = [
+            "111122223333",
+            "444455556666",
+            "777788889999",
+            "210987654321",
+        ];
+        let names = [
+            "deploy",
+            "Deploy",
+            "ci",
+            "unnamed-session",
+            "unnamed-session-1",
+        ];
+        for _ in 0..400 {
+            let mut principals: Vec<String> = Vec::new();
+            let mut conditions = Vec::new();
+            for _ in 0..next(7) {
+                let partition = ["aws", "aws", "aws-cn"][next(3) as usize];
+                let a = accounts[next(accounts.len() as u64) as usize];
+                let name = names[next(names.len() as u64) as usize];
+                let other = names[next(names.len() as u64) as usize];
+                principals.push(match next(7) {
+                    0 => format!("arn:{partition}:iam::{a}:root"),
+                    1 => format!("arn:{partition}:iam::{a}:user/{name}"),
+                    2 => format!("arn:{partition}:iam::{a}:role/team/{name}"),
+                    3 => format!("arn:{partition}:iam::{a}:role/{name}"),
+                    4 => format!("arn:{partition}:sts::{a}:assumed-role/{name}/{other}"),
+                    5 => format!("service:{name}.amazonaws.com"),
+                    _ => "*".to_owned(),
+                });
+                if next(3) == 0 {
+                    conditions.push(match next(3) {
+                        0 => cond(
+                            "StringLike",
+                            "aws:PrincipalArn",
+                            &[&format!("arn:{partition}:iam::{a}:role/*")],
+                        ),
+                        1 => cond("StringEquals", "aws:principalaccount", &[a]),
+                        _ => cond(
+                            "ArnEquals",
+                            "aws:PrincipalArn",
+                            &[&format!("arn:{partition}:iam::{a}:user/{other}")],
+                        ),
+                    });
+                }
+            }
+            let principals: Vec<&str> = principals.iter().map(String::as_str).collect();
+            policies.push(vec![statement(Effect::Allow, &principals, conditions)]);
+        }
+        let mut options = Vec::new();
+        for owner in [None, Some("111122223333"), Some("210987654321")] {
+            for trusted in [vec![], vec!["444455556666".to_owned()]] {
+                for (partition, region) in [("aws", None), ("aws-cn", Some("cn-north-1"))] {
+                    options.push(Options {
+                        owner: owner.map(str::to_owned),
+                        trusted: trusted.clone(),
+                        partition: partition.to_owned(),
+                        region: region.map(str::to_owned),
+                        repository: None,
+                        identity: IdentityPolicies::Unknown,
+                    });
+                }
+            }
+        }
+        for statements in policies {
+            let policy = Policy {
+                variables: true,
+                statements,
+            };
+            for o in &options {
+                let names = Names::collect(&policy, o, &[]);
+                let (classes, whos) = names.classes(o);
+                let (first_classes, first_whos) = classes_as_first_written(&names, o);
+                assert_eq!(classes, first_classes, "{policy:?} {o:?}");
+                assert_eq!(whos, first_whos, "{policy:?} {o:?}");
+                assert_eq!(classes.len(), whos.len());
+            }
+        }
+    }
+
     /// An analyzer that read its names from the same sources answers [`Analyzer::reads_as`]
     /// and [`named_accounts`] as reading the policy's names again does: policies naming
     /// accounts, users, roles, sessions and services in principals and conditions, each read
@@ -2707,5 +3043,164 @@ mod tests {
             }
         }
         assert!(told > 2_000, "{told} values told by their letters");
+    }
+
+    /// The dead-statement check's cheaper steps (the tests read from the conditions, the
+    /// remembered caller refilled from a statement's patterns) answer as the reference, for
+    /// every statement and class of 300 random policies, asked in order and then backwards
+    /// (the memories of earlier questions differ), and of the shapes they were made for: a
+    /// deny by pattern after another, on principal ARNs, user names, sessions, accounts and
+    /// organizations.
+    #[test]
+    fn live_answers_as_the_reference() {
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |m: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % m
+        };
+        let operators = [
+            "StringLike",
+            "StringNotLike",
+            "StringEquals",
+            "StringNotEquals",
+            "StringEqualsIgnoreCase",
+            "ArnLike",
+            "ArnNotLike",
+            "ArnEquals",
+            "ForAnyValue:StringLike",
+            "StringLikeIfExists",
+            "Null",
+        ];
+        let keys = [
+            "aws:PrincipalArn",
+            "aws:PrincipalAccount",
+            "aws:username",
+            "aws:userid",
+            "aws:PrincipalOrgID",
+            "aws:PrincipalType",
+            "aws:PrincipalServiceName",
+        ];
+        let pieces = [
+            "arn:aws:iam::",
+            "*",
+            "?",
+            ":",
+            "111122223333",
+            "444455556666",
+            "99999999999?",
+            ":role/",
+            ":user/",
+            "team-",
+            "ci-",
+            "/",
+            "AROA",
+            "x",
+            "o-",
+            "${aws:username}",
+        ];
+        let principals = [
+            "*",
+            "arn:aws:iam::111122223333:root",
+            "arn:aws:iam::444455556666:role/deploy",
+            "arn:aws:iam::444455556666:user/u",
+            "444455556666",
+        ];
+        let mut policies = Vec::new();
+        // The shapes: denies of one pattern each, after an allow of everyone.
+        for (key, pattern) in [
+            ("aws:PrincipalArn", "arn:aws:iam::*:role/team-{i}-*"),
+            ("aws:PrincipalArn", "arn:aws:iam::*:user/ci/{i}/*"),
+            ("aws:username", "ci-{i}-*"),
+            ("aws:userid", "*:ci-{i}-*"),
+            ("aws:PrincipalAccount", "10000000000{i}"),
+            ("aws:PrincipalOrgID", "o-{i}*"),
+            ("aws:PrincipalOrgID", "o-{i}?bcdefghij"),
+        ] {
+            for op in ["StringLike", "ArnLike", "StringNotLike"] {
+                let mut statements = vec![statement(Effect::Allow, &["*"], vec![])];
+                for i in 1..6 {
+                    let value = pattern.replace("{i}", &i.to_string());
+                    statements.push(statement(
+                        Effect::Deny,
+                        &["*"],
+                        vec![
+                            cond(op, key, &[&value]),
+                            cond("StringNotLike", "aws:userid", &[&format!("*:ci-{i}-*")]),
+                        ],
+                    ));
+                }
+                policies.push(statements);
+            }
+        }
+        for _ in 0..300 {
+            let statements = (0..1 + next(6))
+                .map(|_| {
+                    let conditions = (0..next(4))
+                        .map(|_| {
+                            let values: Vec<String> = (0..1 + next(2))
+                                .map(|_| {
+                                    (0..1 + next(6))
+                                        .map(|_| pieces[next(pieces.len() as u64) as usize])
+                                        .collect()
+                                })
+                                .collect();
+                            let values: Vec<&str> = values.iter().map(String::as_str).collect();
+                            let op = operators[next(operators.len() as u64) as usize];
+                            let values = if op == "Null" {
+                                vec![["true", "false"][next(2) as usize]]
+                            } else {
+                                values
+                            };
+                            cond(op, keys[next(keys.len() as u64) as usize], &values)
+                        })
+                        .collect();
+                    let effect = [Effect::Allow, Effect::Deny][next(2) as usize];
+                    let who = principals[next(principals.len() as u64) as usize];
+                    statement(effect, &[who], conditions)
+                })
+                .collect();
+            policies.push(statements);
+        }
+        let (mut asked, mut live_ones) = (0, 0);
+        for (k, statements) in policies.into_iter().enumerate() {
+            let policy = Policy {
+                variables: k % 2 == 0,
+                statements,
+            };
+            let options = Options {
+                owner: Some("111122223333".to_owned()),
+                ..Options::default()
+            };
+            let analyzer = Analyzer::new(&policy, &options);
+            let n = analyzer.repository.len();
+            for pass in 0..2 {
+                for at in 0..n {
+                    let s = &analyzer.repository[if pass == 0 { at } else { n - 1 - at }];
+                    let cs: Vec<&Constraint> = s.constraints.iter().collect();
+                    for (i, class) in analyzer.classes.iter().enumerate() {
+                        if principal_match(s.principal.as_ref(), class) == Match::No {
+                            continue;
+                        }
+                        let who = &analyzer.whos[i];
+                        let fast = live(who, &cs);
+                        assert_eq!(
+                            fast,
+                            live_reference(who, &cs),
+                            "policy {k} statement {} {class:?}",
+                            s.index
+                        );
+                        asked += 1;
+                        live_ones += usize::from(fast);
+                    }
+                }
+            }
+            assert_eq!(
+                analyzer.dead_statements(),
+                analyzer.dead_statements_reference()
+            );
+        }
+        assert!(asked > 5_000 && live_ones > 1_000, "{asked} {live_ones}");
     }
 }
