@@ -302,7 +302,9 @@ impl Refusals {
     /// caller of `kind`: `solve_key(..).is_none()`, asked once per question.
     fn refused(&self, key: &str, cs: &[&Constraint], kind: Kind) -> bool {
         let info = key_info(key, kind);
-        if let Some(answer) = answer_at_once(cs, &info) {
+        // Cheaper than the question, as in `solve_key`: an organization of a probe tried
+        // against a statement's pattern of organizations, say.
+        if let Some(answer) = answer_without_search(key, cs, &info) {
             return answer.is_none();
         }
         let question: Refusal = (
@@ -319,6 +321,16 @@ impl Refusals {
         self.0.borrow_mut().insert(question, refused);
         refused
     }
+}
+
+/// Whether some value (or absence) of `key`, which is not derived from the caller, meets
+/// `cs` (all on `key`) for a caller of the class: what [`solve_with`] asks of a key that no
+/// other constraint of its question tests. A question refused while such a key admits a
+/// value was refused on its other keys.
+pub(crate) fn admits_alone(who: &Who, key: &str, cs: &[&Constraint]) -> bool {
+    !is_derived(key, who)
+        && !cs.iter().any(|c| refused_alone(c, who))
+        && solve_key(key, cs, &key_info(key, who.kind)).is_some()
 }
 
 /// Whether `c` alone refuses every request of the class, whatever the other constraints on
