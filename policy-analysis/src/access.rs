@@ -13,13 +13,16 @@ use std::collections::BTreeSet;
 
 use policy_catalogue::principal_arn::{parse_principal_arn, PrincipalArn};
 use policy_catalogue::rules::check_account_id;
-use policy_catalogue::Action;
+use policy_catalogue::{Action, Operator};
 
-use crate::condition::Constraint;
+use crate::condition::{Constraint, Origin, SharedText, Test};
 use crate::ir::{ActionSet, Condition, Effect, Policy, PrincipalItem, Principals};
 use crate::keys::Kind;
+#[cfg(any(test, debug_assertions))]
+use crate::solve::live_reference;
 use crate::solve::{
-    fresh_account, live, refused_on_context, solve, Choice, Refusals, Solved, Who, Witness,
+    admits_alone, fresh_account, is_derived, live, refused_on_context, solve, Choice, Refusals,
+    Solved, Who, Witness,
 };
 
 /// An account as a caller class sees it.
@@ -856,7 +859,27 @@ impl Analyzer {
                 None => dead.push(s.index),
             }
         }
+        // The steps [`live`] takes to answer cheaply change no answer.
+        #[cfg(debug_assertions)]
+        debug_assert_eq!(dead, self.dead_statements_reference());
         dead
+    }
+
+    /// [`Analyzer::dead_statements`] by [`live_reference`]: every class asked in order,
+    /// without the cheaper steps of [`live`].
+    #[cfg(any(test, debug_assertions))]
+    fn dead_statements_reference(&self) -> Vec<usize> {
+        self.repository
+            .iter()
+            .filter(|s| {
+                let cs: Vec<&Constraint> = s.constraints.iter().collect();
+                !(0..self.classes.len()).any(|i| {
+                    principal_match(s.principal.as_ref(), &self.classes[i]) != Match::No
+                        && live_reference(&self.whos[i], &cs)
+                })
+            })
+            .map(|s| s.index)
+            .collect()
     }
 
     /// The repository and identity statements that cover class `i`, with how.
@@ -1082,8 +1105,9 @@ pub(crate) fn satisfy<'a>(
     *budget -= 1;
     let solved = solve(who, &base, mention)?;
     let mut unsure = false;
+    let mut looked: Looked = Vec::new();
     for d in denies {
-        let holds = deny_holds(d, &solved.witness);
+        let holds = deny_holds(d, &solved.witness, &mut looked);
         if holds == Some(false) {
             continue;
         }
@@ -1134,16 +1158,32 @@ fn refused_again(refused: Option<usize>, budget: &mut usize) -> bool {
 #[path = "access_refused_tests.rs"]
 mod refused_tests;
 
+/// The values of the witness's keys asked so far, by the key lowercased (`None`: not in the
+/// witness): the denies of a search mostly test the same few keys.
+type Looked<'a, 'w> = Vec<(&'a str, Option<Option<&'w [String]>>)>;
+
 /// Whether all of a deny's conditions hold for the witness.
-fn deny_holds(d: &Prepared, w: &Witness) -> Option<bool> {
+fn deny_holds<'a, 'w>(
+    d: &'a Prepared,
+    w: &'w Witness,
+    looked: &mut Looked<'a, 'w>,
+) -> Option<bool> {
     let mut unknown = false;
     for c in &d.constraints {
-        let values = w
-            .context
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(&c.key))
-            .map(|(_, v)| v.as_deref());
-        match values.map(|v| c.holds(v)) {
+        let key = c.key.as_str();
+        let values = match looked.iter().find(|(k, _)| *k == key) {
+            Some(&(_, values)) => values,
+            None => {
+                let values = w
+                    .context
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                    .map(|(_, v)| v.as_deref());
+                looked.push((key, values));
+                values
+            }
+        };
+        match values.map(|v| holds_quickly(c, v)) {
             Some(Some(false)) => return Some(false),
             Some(Some(true)) => {}
             _ => unknown = true,
@@ -1154,6 +1194,87 @@ fn deny_holds(d: &Prepared, w: &Witness) -> Option<bool> {
     } else {
         Some(true)
     }
+}
+
+/// [`Constraint::holds`], where a value that no pattern of a `StringLike` or `StringEquals`
+/// test (or their negations) can take is told by the pattern's letters ([`cannot_match`])
+/// rather than by walking its automaton: a witness is checked against every deny of a
+/// search, and denies of many patterns (a deny by role name each) mostly do not apply.
+fn holds_quickly(c: &Constraint, values: Option<&[String]>) -> Option<bool> {
+    let values = match values {
+        Some(v) if !v.is_empty() => v,
+        _ => return Some(c.when_missing),
+    };
+    let Test::Text { negated, .. } = c.test else {
+        return c.holds(Some(values));
+    };
+    let operator = c.origin.0.condition().operator.operator;
+    let wildcards = match operator {
+        Operator::StringLike | Operator::StringNotLike => true,
+        Operator::StringEquals | Operator::StringNotEquals => false,
+        _ => return c.holds(Some(values)),
+    };
+    let patterns = c.origin.0.values();
+    let mut unknown = false;
+    for v in values {
+        // The automaton takes exactly the values the patterns match (`Nfa::strings`).
+        let pass = if patterns.iter().all(|p| cannot_match(p, v, wildcards)) {
+            Some(negated)
+        } else {
+            c.test.eval(v)
+        };
+        match pass {
+            Some(pass) if pass != c.all => return Some(pass),
+            Some(_) => {}
+            None => unknown = true,
+        }
+    }
+    if unknown {
+        None
+    } else {
+        Some(c.all)
+    }
+}
+
+/// Whether `text` surely does not match `pattern` (with `*` and `?` when `wildcards`, as
+/// `StringLike` reads them, case-sensitive; else the text itself): it lacks one of the
+/// pattern's runs of letters, in order, or does not begin or end with the run a pattern
+/// begins or ends with. `false` says nothing.
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String>)
+fn cannot_match(pattern: &str, text: &str, wildcards: bool) -> bool {
+    if !wildcards {
+        return pattern != text;
+    }
+    let wild = |c: char| c == '*' || c == '?';
+    let mut runs = pattern.split(wild);
+    // The first run begins the text unless the pattern begins with a wildcard (then it is
+    // empty), the last ends it likewise.
+    let first = runs.next().unwrap_or_default();
+    if !text.starts_with(first) {
+        return true;
+    }
+    let last = pattern.rsplit(wild).next().unwrap_or_default();
+    if !text.ends_with(last) {
+        return true;
+    }
+    let mut at = first.len();
+    for run in runs {
+        match find(&text.as_bytes()[at..], run.as_bytes()) {
+            Some(k) => at += k + run.len(),
+            None => return true,
+        }
+    }
+    false
+}
+
+/// Where `needle` first occurs in `hay`: the runs of a pattern are short, and setting up
+/// `str::find`'s searcher costs more than this scan.
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let Some((&first, rest)) = needle.split_first() else {
+        return Some(0);
+    };
+    let last = hay.len().checked_sub(needle.len())?;
+    (0..=last).find(|&i| hay[i] == first && hay[i + 1..i + needle.len()] == *rest)
 }
 
 /// How a `Principal` / `NotPrincipal` element covers a class, as `policy_core::eval` decides
@@ -1496,8 +1617,17 @@ impl Names {
     }
 
     fn classes(&self, options: &Options) -> (Vec<CallerClass>, Vec<Who>) {
-        let mut classes = Vec::new();
-        let mut whos = Vec::new();
+        // Room for every class at once: a user each, a session of each role's named sessions
+        // and an unnamed one, three of each account and of an unnamed account, a service
+        // each, an unnamed service and the anonymous caller.
+        let count = self.users.len()
+            + self.roles.len()
+            + self.sessions.len()
+            + 3 * (self.accounts.len() + 1)
+            + self.services.len()
+            + 2;
+        let mut classes = Vec::with_capacity(count);
+        let mut whos = Vec::with_capacity(count);
         let account_class = |partition: &str, id: &str, named: bool| AccountClass {
             partition: partition.to_owned(),
             id: id.to_owned(),
@@ -1589,22 +1719,22 @@ impl Names {
                 Some(free_session),
             ));
         }
-        let mut accounts: Vec<(String, String, bool)> = self
+        // The named accounts, then an unnamed one, read in place.
+        let accounts = self
             .accounts
             .iter()
-            .map(|(p, a)| (p.clone(), a.clone(), true))
-            .collect();
-        accounts.push((options.partition.clone(), unnamed.clone(), false));
+            .map(|(p, a)| (p.as_str(), a.as_str(), true))
+            .chain([(options.partition.as_str(), unnamed.as_str(), false)]);
         for (p, a, named) in accounts {
             let choice = if named {
-                Choice::Fixed(a.clone())
+                Choice::Fixed(a.to_owned())
             } else {
                 Choice::Free(ids.clone())
             };
             let users: Vec<String> = self
                 .users
                 .iter()
-                .filter(|(up, ua, _, _)| *up == p && *ua == a)
+                .filter(|(up, ua, _, _)| up == p && ua == a)
                 .map(|(_, _, path, name)| {
                     format!("arn:{p}:iam::{a}:user{path}{name}").to_ascii_lowercase()
                 })
@@ -1612,21 +1742,21 @@ impl Names {
             let roles: Vec<String> = self
                 .roles
                 .iter()
-                .filter(|(rp, ra, _, _)| *rp == p && *ra == a)
+                .filter(|(rp, ra, _, _)| rp == p && ra == a)
                 .map(|(_, _, path, name)| {
                     format!("arn:{p}:iam::{a}:role{path}{name}").to_ascii_lowercase()
                 })
                 .collect();
-            let ac = account_class(&p, &a, named);
+            let ac = account_class(p, a, named);
             classes.push(CallerClass::Root {
                 account: ac.clone(),
             });
-            whos.push(who(Kind::Root, &p, choice.clone(), None, Vec::new(), None));
+            whos.push(who(Kind::Root, p, choice.clone(), None, Vec::new(), None));
             classes.push(CallerClass::User {
                 account: ac.clone(),
                 user: None,
             });
-            whos.push(who(Kind::User, &p, choice.clone(), None, users, None));
+            whos.push(who(Kind::User, p, choice.clone(), None, users, None));
             classes.push(CallerClass::Session {
                 account: ac,
                 role: None,
@@ -1634,7 +1764,7 @@ impl Names {
             });
             whos.push(who(
                 Kind::Session,
-                &p,
+                p,
                 choice,
                 None,
                 roles,
@@ -1743,7 +1873,6 @@ impl Analyzer {
         let i = self.classes.iter().position(|c| c == class)?;
         let assumed = &assumed.0;
         let relevant = self.relevant(i);
-        let who = &self.whos[i];
         // The verdict depends on the action only through its signature.
         let mut denied: Vec<Signature> = Vec::new();
         for &action in actions {
@@ -1751,37 +1880,227 @@ impl Analyzer {
             if denied.contains(&sig) {
                 continue;
             }
-            let (denies, mention) = self.denies_of(&sig);
-            let mut budget = SEARCH_BUDGET;
-            for candidate in self.candidates(i, &sig) {
-                let (route, s, j) = candidate;
-                let (mut base, exact) = self.candidate_constraints(&candidate);
-                if refused_on_context(who, &base, assumed, &self.refusals) {
-                    // What `satisfy` would spend on the refusal.
-                    budget = budget.saturating_sub(1);
-                    continue;
-                }
-                base.extend(assumed.iter());
-                if let Some(solved) = satisfy(who, base, &denies, &mention, &mut budget) {
-                    return Some((
-                        action,
-                        Grant {
-                            route,
-                            statements: s.into_iter().collect(),
-                            identity_statement: j,
-                            certainty: if solved.exact && exact {
-                                Certainty::Certain
-                            } else {
-                                Certainty::Possible
-                            },
-                            witness: solved.witness,
-                        },
-                    ));
-                }
+            if let Some(found) = self.first_grant(i, &sig, action, assumed) {
+                return Some(found);
             }
             denied.push(sig);
         }
         None
+    }
+
+    /// [`Analyzer::decide_assumed_first`] for one probe of a list asked in turn for the same
+    /// class and actions (the situations of a stranger), `memory` kept from probe to probe:
+    /// a probe is refused without a search where an earlier one was refused whose
+    /// constraints on the keys the question tests are the same (see [`ProbeMemory`]).
+    pub(crate) fn decide_probed_first(
+        &self,
+        class: &CallerClass,
+        actions: &[Action],
+        assumed: &Assumption,
+        memory: &mut ProbeMemory,
+    ) -> Option<(Action, Grant)> {
+        let asked_before = memory.asked.as_ref().is_some_and(|(i, listed, _)| {
+            self.classes.get(*i) == Some(class) && listed.as_slice() == actions
+        });
+        if !asked_before {
+            let i = self.classes.iter().position(|c| c == class)?;
+            let relevant = self.relevant(i);
+            let sigs = actions
+                .iter()
+                .map(|&a| self.signature(&relevant, a))
+                .collect();
+            *memory = ProbeMemory {
+                asked: Some((i, actions.to_vec(), sigs)),
+                by_signature: Vec::new(),
+            };
+        }
+        let ProbeMemory {
+            asked: Some((i, _, sigs)),
+            by_signature,
+        } = memory
+        else {
+            return None;
+        };
+        let i = *i;
+        let assumed = &assumed.0;
+        let who = &self.whos[i];
+        let mut denied: Vec<&Signature> = Vec::new();
+        for (&action, sig) in actions.iter().zip(sigs.iter()) {
+            if denied.contains(&sig) {
+                continue;
+            }
+            let at = match by_signature.iter().position(|(s, _, _)| s == sig) {
+                Some(at) => at,
+                None => {
+                    by_signature.push((sig.clone(), self.tested_keys(i, sig), Vec::new()));
+                    by_signature.len() - 1
+                }
+            };
+            let (_, tested, refused) = &mut by_signature[at];
+            let seen: Vec<(std::rc::Rc<Origin>, bool)> = assumed
+                .iter()
+                .filter(|c| tested.contains(&c.key) || is_derived(&c.key, who))
+                .map(|c| c.origin.clone())
+                .collect();
+            let untested: Vec<Constraint> = assumed
+                .iter()
+                .filter(|c| !tested.contains(&c.key) && !is_derived(&c.key, who))
+                .cloned()
+                .collect();
+            let known = refused
+                .iter_mut()
+                .filter(|r| same_origins(&r.seen, &seen))
+                .any(|r| r.refuses_too(who, &untested));
+            if known {
+                denied.push(sig);
+                continue;
+            }
+            if let Some(found) = self.first_grant(i, sig, action, assumed) {
+                return Some(found);
+            }
+            refused.push(Refused {
+                seen,
+                untested,
+                admits: Vec::new(),
+            });
+            denied.push(sig);
+        }
+        None
+    }
+
+    /// The grant of [`Analyzer::decide_assumed_first`] for class `i` and `action` of
+    /// signature `sig` under `assumed`: the first candidate a request meets.
+    fn first_grant(
+        &self,
+        i: usize,
+        sig: &Signature,
+        action: Action,
+        assumed: &[Constraint],
+    ) -> Option<(Action, Grant)> {
+        let who = &self.whos[i];
+        let (denies, mention) = self.denies_of(sig);
+        let mut budget = SEARCH_BUDGET;
+        for candidate in self.candidates(i, sig) {
+            let (route, s, j) = candidate;
+            let (mut base, exact) = self.candidate_constraints(&candidate);
+            if refused_on_context(who, &base, assumed, &self.refusals) {
+                // What `satisfy` would spend on the refusal.
+                budget = budget.saturating_sub(1);
+                continue;
+            }
+            base.extend(assumed.iter());
+            if let Some(solved) = satisfy(who, base, &denies, &mention, &mut budget) {
+                return Some((
+                    action,
+                    Grant {
+                        route,
+                        statements: s.into_iter().collect(),
+                        identity_statement: j,
+                        certainty: if solved.exact && exact {
+                            Certainty::Certain
+                        } else {
+                            Certainty::Possible
+                        },
+                        witness: solved.witness,
+                    },
+                ));
+            }
+        }
+        None
+    }
+
+    /// The keys the candidates and denies of `sig` test for class `i`.
+    fn tested_keys(&self, i: usize, sig: &Signature) -> Vec<SharedText> {
+        let mut keys: Vec<SharedText> = Vec::new();
+        let (_, mention) = self.denies_of(sig);
+        let candidates = self.candidates(i, sig);
+        let of_candidates = candidates
+            .iter()
+            .flat_map(|c| self.candidate_constraints(c).0);
+        for c in of_candidates.chain(mention) {
+            if !keys.contains(&c.key) {
+                keys.push(c.key.clone());
+            }
+        }
+        keys
+    }
+}
+
+/// What [`Analyzer::decide_probed_first`] keeps from one probe to the next, for one class and
+/// list of actions (another class or list starts it again): for each signature asked, the
+/// keys its candidates and denies test, and the probes refused under it, each by the origins
+/// of its constraints on those keys and on the keys derived from the caller.
+///
+/// A probe whose constraints on those keys are an earlier refused probe's (equal origins, so
+/// equal constraints) is refused too, when on each other key the two have equal constraints
+/// or the earlier one's admit some value alone ([`admits_alone`], asked only then). The
+/// solver works such keys out one by one, apart from the rest: nothing else reads them (no
+/// candidate, no deny, not the caller). Equal constraints on one refuse both probes or
+/// neither; where the earlier probe's admit a value, it was refused on the other keys, whose
+/// questions both probes' searches ask alike, with the same answers, all the way to the same
+/// refusal. The situations of a stranger share their organization's constraints across their
+/// networks, which statements that name an organization do not test.
+#[derive(Debug, Default)]
+pub(crate) struct ProbeMemory {
+    /// The class's position, the actions and their signatures, worked out at the first probe.
+    asked: Option<(usize, Vec<Action>, Vec<Signature>)>,
+    by_signature: Vec<(Signature, Vec<SharedText>, Vec<Refused>)>,
+}
+
+/// A probe refused: the origins of its constraints on the keys its signature tests and on the
+/// caller's, its other constraints, and for the keys of those asked so far whether they admit
+/// some value alone ([`Refused::refuses_too`]).
+#[derive(Debug)]
+struct Refused {
+    seen: Vec<(std::rc::Rc<Origin>, bool)>,
+    untested: Vec<Constraint>,
+    admits: Vec<(SharedText, bool)>,
+}
+
+/// Whether two lists of origins are the same, in order: equal origins lower to equal
+/// constraints.
+fn same_origins(a: &[(std::rc::Rc<Origin>, bool)], b: &[(std::rc::Rc<Origin>, bool)]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x.1 == y.1 && (std::rc::Rc::ptr_eq(&x.0, &y.0) || x.0 == y.0))
+}
+
+impl Refused {
+    /// Whether a probe with the same constraints on the tested keys and the caller's, and
+    /// `untested` on the others, is refused as this one was: on each other key, its
+    /// constraints are this one's, or this one's admit some value alone (an answer kept).
+    fn refuses_too(&mut self, who: &Who, untested: &[Constraint]) -> bool {
+        let on = |cs: &[Constraint], key: &SharedText| -> Vec<(std::rc::Rc<Origin>, bool)> {
+            cs.iter()
+                .filter(|c| c.key == *key)
+                .map(|c| c.origin.clone())
+                .collect()
+        };
+        let mut asked: Vec<&SharedText> = Vec::new();
+        for c in self.untested.iter().chain(untested) {
+            if asked.contains(&&c.key) {
+                continue;
+            }
+            asked.push(&c.key);
+            if same_origins(&on(&self.untested, &c.key), &on(untested, &c.key)) {
+                continue;
+            }
+            let admits = match self.admits.iter().find(|(k, _)| *k == c.key) {
+                Some(&(_, admits)) => admits,
+                None => {
+                    let cs: Vec<&Constraint> =
+                        self.untested.iter().filter(|d| d.key == c.key).collect();
+                    let admits = cs.is_empty() || admits_alone(who, &c.key, &cs);
+                    self.admits.push((c.key.clone(), admits));
+                    admits
+                }
+            };
+            if !admits {
+                return false;
+            }
+        }
+        true
     }
 }
 
@@ -2000,6 +2319,311 @@ mod tests {
             },
             resources: None,
             conditions,
+        }
+    }
+
+    /// [`Names::classes`] as first written: the accounts copied into a list before they are
+    /// read, the lists of classes grown one class at a time.
+    fn classes_as_first_written(n: &Names, options: &Options) -> (Vec<CallerClass>, Vec<Who>) {
+        let mut classes = Vec::new();
+        let mut whos = Vec::new();
+        let account_class = |partition: &str, id: &str, named: bool| AccountClass {
+            partition: partition.to_owned(),
+            id: id.to_owned(),
+            named: named && (id != n.owner || n.owner_named),
+            owner: id == n.owner,
+            trusted: id == n.owner || options.trusted.iter().any(|t| t == id),
+        };
+        let ids: Vec<String> = n.accounts.iter().map(|(_, a)| a.clone()).collect();
+        let unnamed = fresh_account(&ids);
+        let who = |kind,
+                   partition: &str,
+                   account: Choice,
+                   name: Option<(String, String)>,
+                   excluded,
+                   session| Who {
+            kind,
+            partition: partition.to_owned(),
+            account,
+            name,
+            excluded,
+            session,
+            owner: n.owner.clone(),
+            region: options.region.clone(),
+        };
+        for (p, a, path, name) in &n.users {
+            classes.push(CallerClass::User {
+                account: account_class(p, a, true),
+                user: Some(Name {
+                    path: path.clone(),
+                    name: name.clone(),
+                }),
+            });
+            whos.push(who(
+                Kind::User,
+                p,
+                Choice::Fixed(a.clone()),
+                Some((path.clone(), name.clone())),
+                Vec::new(),
+                None,
+            ));
+        }
+        for (p, a, path, name) in &n.roles {
+            let role = Name {
+                path: path.clone(),
+                name: name.clone(),
+            };
+            let named_sessions: Vec<&String> = n
+                .sessions
+                .iter()
+                .filter(|(sp, sa, r, _)| sp == p && sa == a && r.eq_ignore_ascii_case(name))
+                .map(|(_, _, _, s)| s)
+                .collect();
+            for s in &named_sessions {
+                classes.push(CallerClass::Session {
+                    account: account_class(p, a, true),
+                    role: Some(role.clone()),
+                    session: Some((*s).clone()),
+                });
+                whos.push(who(
+                    Kind::Session,
+                    p,
+                    Choice::Fixed(a.clone()),
+                    Some((path.clone(), name.clone())),
+                    Vec::new(),
+                    Some((*s).clone()),
+                ));
+            }
+            let free_session = (0..)
+                .map(|i| {
+                    if i == 0 {
+                        "unnamed-session".to_owned()
+                    } else {
+                        format!("unnamed-session-{i}")
+                    }
+                })
+                .find(|s| !named_sessions.contains(&s))
+                .expect("a free session name");
+            classes.push(CallerClass::Session {
+                account: account_class(p, a, true),
+                role: Some(role),
+                session: None,
+            });
+            whos.push(who(
+                Kind::Session,
+                p,
+                Choice::Fixed(a.clone()),
+                Some((path.clone(), name.clone())),
+                Vec::new(),
+                Some(free_session),
+            ));
+        }
+        let mut accounts: Vec<(String, String, bool)> = n
+            .accounts
+            .iter()
+            .map(|(p, a)| (p.clone(), a.clone(), true))
+            .collect();
+        accounts.push((options.partition.clone(), unnamed.clone(), false));
+        for (p, a, named) in accounts {
+            let choice = if named {
+                Choice::Fixed(a.clone())
+            } else {
+                Choice::Free(ids.clone())
+            };
+            let users: Vec<String> = n
+                .users
+                .iter()
+                .filter(|(up, ua, _, _)| *up == p && *ua == a)
+                .map(|(_, _, path, name)| {
+                    format!("arn:{p}:iam::{a}:user{path}{name}").to_ascii_lowercase()
+                })
+                .collect();
+            let roles: Vec<String> = n
+                .roles
+                .iter()
+                .filter(|(rp, ra, _, _)| *rp == p && *ra == a)
+                .map(|(_, _, path, name)| {
+                    format!("arn:{p}:iam::{a}:role{path}{name}").to_ascii_lowercase()
+                })
+                .collect();
+            let ac = account_class(&p, &a, named);
+            classes.push(CallerClass::Root {
+                account: ac.clone(),
+            });
+            whos.push(who(Kind::Root, &p, choice.clone(), None, Vec::new(), None));
+            classes.push(CallerClass::User {
+                account: ac.clone(),
+                user: None,
+            });
+            whos.push(who(Kind::User, &p, choice.clone(), None, users, None));
+            classes.push(CallerClass::Session {
+                account: ac,
+                role: None,
+                session: None,
+            });
+            whos.push(who(
+                Kind::Session,
+                &p,
+                choice,
+                None,
+                roles,
+                Some("unnamed-session".to_owned()),
+            ));
+        }
+        for s in &n.services {
+            classes.push(CallerClass::Service {
+                name: Some(s.clone()),
+            });
+            whos.push(who(
+                Kind::Service,
+                &options.partition,
+                Choice::Fixed(String::new()),
+                Some((String::new(), s.clone())),
+                Vec::new(),
+                None,
+            ));
+        }
+        classes.push(CallerClass::Service { name: None });
+        whos.push(who(
+            Kind::Service,
+            &options.partition,
+            Choice::Fixed(String::new()),
+            None,
+            n.services.iter().cloned().collect(),
+            None,
+        ));
+        classes.push(CallerClass::Anonymous);
+        whos.push(who(
+            Kind::Anonymous,
+            &options.partition,
+            Choice::Fixed(String::new()),
+            None,
+            Vec::new(),
+            None,
+        ));
+        (classes, whos)
+    }
+
+    /// The caller classes are the classes as first written, in the same order: for fixed
+    /// policies naming accounts, users, roles,
+    /// sessions and services in principals and conditions, and 400 random ones, each read
+    /// with owners named or not, trusted accounts, partitions and regions.
+    #[test]
+    fn classes_are_as_first_written() {
+        let mut policies: Vec<Vec<Statement>> = vec![
+            vec![],
+            vec![statement(Effect::Allow, &["*"], vec![])],
+            vec![statement(
+                Effect::Allow,
+                &[
+                    "arn:aws:iam::111122223333:root",
+                    "arn:aws:iam::444455556666:role/deploy",
+                    "arn:aws:iam::444455556666:role/Deploy",
+                    "arn:aws:iam::444455556666:user/ci/builder",
+                    "arn:aws-cn:iam::444455556666:role/deploy",
+                    "arn:aws:sts::444455556666:assumed-role/deploy/unnamed-session",
+                    "arn:aws:sts::444455556666:assumed-role/DEPLOY/s",
+                    "service:CodeBuild.amazonaws.com",
+                ],
+                vec![
+                    cond(
+                        "ArnNotLike",
+                        "aws:PrincipalArn",
+                        &["arn:aws:iam::123456789012:role/*"],
+                    ),
+                    cond("StringEquals", "aws:PrincipalAccount", &["777788889999"]),
+                    cond(
+                        "StringEquals",
+                        "aws:PrincipalServiceName",
+                        &["ecs.amazonaws.com"],
+                    ),
+                ],
+            )],
+        ];
+        let mut rng = 0x6a09_e667_f3bc_c909u64;
+        let mut next = move |m: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % m
+        };
+        let accounts = [
+            "111122223333",
+            "444455556666",
+            "777788889999",
+            "210987654321",
+        ];
+        let names = [
+            "deploy",
+            "Deploy",
+            "ci",
+            "unnamed-session",
+            "unnamed-session-1",
+        ];
+        for _ in 0..400 {
+            let mut principals: Vec<String> = Vec::new();
+            let mut conditions = Vec::new();
+            for _ in 0..next(7) {
+                let partition = ["aws", "aws", "aws-cn"][next(3) as usize];
+                let a = accounts[next(accounts.len() as u64) as usize];
+                let name = names[next(names.len() as u64) as usize];
+                let other = names[next(names.len() as u64) as usize];
+                principals.push(match next(7) {
+                    0 => format!("arn:{partition}:iam::{a}:root"),
+                    1 => format!("arn:{partition}:iam::{a}:user/{name}"),
+                    2 => format!("arn:{partition}:iam::{a}:role/team/{name}"),
+                    3 => format!("arn:{partition}:iam::{a}:role/{name}"),
+                    4 => format!("arn:{partition}:sts::{a}:assumed-role/{name}/{other}"),
+                    5 => format!("service:{name}.amazonaws.com"),
+                    _ => "*".to_owned(),
+                });
+                if next(3) == 0 {
+                    conditions.push(match next(3) {
+                        0 => cond(
+                            "StringLike",
+                            "aws:PrincipalArn",
+                            &[&format!("arn:{partition}:iam::{a}:role/*")],
+                        ),
+                        1 => cond("StringEquals", "aws:principalaccount", &[a]),
+                        _ => cond(
+                            "ArnEquals",
+                            "aws:PrincipalArn",
+                            &[&format!("arn:{partition}:iam::{a}:user/{other}")],
+                        ),
+                    });
+                }
+            }
+            let principals: Vec<&str> = principals.iter().map(String::as_str).collect();
+            policies.push(vec![statement(Effect::Allow, &principals, conditions)]);
+        }
+        let mut options = Vec::new();
+        for owner in [None, Some("111122223333"), Some("210987654321")] {
+            for trusted in [vec![], vec!["444455556666".to_owned()]] {
+                for (partition, region) in [("aws", None), ("aws-cn", Some("cn-north-1"))] {
+                    options.push(Options {
+                        owner: owner.map(str::to_owned),
+                        trusted: trusted.clone(),
+                        partition: partition.to_owned(),
+                        region: region.map(str::to_owned),
+                        repository: None,
+                        identity: IdentityPolicies::Unknown,
+                    });
+                }
+            }
+        }
+        for statements in policies {
+            let policy = Policy {
+                variables: true,
+                statements,
+            };
+            for o in &options {
+                let names = Names::collect(&policy, o, &[]);
+                let (classes, whos) = names.classes(o);
+                let (first_classes, first_whos) = classes_as_first_written(&names, o);
+                assert_eq!(classes, first_classes, "{policy:?} {o:?}");
+                assert_eq!(whos, first_whos, "{policy:?} {o:?}");
+                assert_eq!(classes.len(), whos.len());
+            }
         }
     }
 
@@ -2342,5 +2966,268 @@ mod tests {
         // The dead statements, whichever class each check asks first.
         assert!(dead.len() > 2 && dead.len() < analyzer.repository.len());
         assert_eq!(analyzer.dead_statements(), dead);
+    }
+
+    /// The checks of a witness against a deny's constraints, with the patterns' letters read
+    /// first, answer as the automata answer: fixed cases and 20,000 random constraints (one
+    /// to three patterns or values of `StringLike`, `StringEquals` and their negations, with
+    /// and without qualifiers and `IfExists`, and an ARN pattern) against random values,
+    /// missing, empty, one or two.
+    #[test]
+    fn quick_holds_as_the_automaton() {
+        for (p, t, cannot) in [
+            (
+                "arn:aws:iam::*:role/team-1-*",
+                "arn:aws:iam::1:user/unnamed-user",
+                true,
+            ),
+            (
+                "arn:aws:iam::*:role/team-1-*",
+                "arn:aws:iam::1:role/team-1-x",
+                false,
+            ),
+            ("ab*ba", "aba", true),
+            ("a?", "a", false),
+            ("*", "", false),
+            ("?", "", false),
+            ("a*", "ba", true),
+            ("*a", "ab", true),
+        ] {
+            assert_eq!(cannot_match(p, t, true), cannot, "{p:?} {t:?}");
+        }
+        let mut rng: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |m: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % m as u64) as usize
+        };
+        let pieces = ["a", "b", "ab", ":", "/", "*", "?", "team-", "é"];
+        let operators = [
+            "StringLike",
+            "StringNotLike",
+            "StringEquals",
+            "StringNotEquals",
+            "ForAnyValue:StringLike",
+            "ForAllValues:StringNotLike",
+            "StringLikeIfExists",
+            "StringNotEqualsIfExists",
+            "ArnLike",
+        ];
+        let mut word =
+            |n: usize| -> String { (0..n).map(|_| pieces[next(pieces.len())]).collect() };
+        let mut cases: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
+        let mut rng2: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut pick = |m: usize| {
+            rng2 ^= rng2 << 13;
+            rng2 ^= rng2 >> 7;
+            rng2 ^= rng2 << 17;
+            (rng2 % m as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let operator = operators[pick(operators.len())].to_owned();
+            let patterns: Vec<String> = (0..1 + pick(3)).map(|_| word(pick(5))).collect();
+            let values: Vec<String> = (0..pick(3))
+                .map(|_| {
+                    // Often a value made from a pattern, its wildcards filled.
+                    if pick(2) == 0 {
+                        let p = &patterns[pick(patterns.len())];
+                        p.replace('*', &word(pick(3))).replace('?', "b")
+                    } else {
+                        word(pick(6))
+                    }
+                })
+                .collect();
+            cases.push((operator, patterns, values));
+        }
+        let mut told = 0;
+        for (operator, patterns, values) in &cases {
+            let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();
+            let c = Constraint::lower(&cond(operator, "aws:PrincipalArn", &patterns), false);
+            for v in [None, Some(&values[..])] {
+                assert_eq!(
+                    holds_quickly(&c, v),
+                    c.holds(v),
+                    "{operator} {patterns:?} {values:?}"
+                );
+            }
+            for v in values {
+                for p in &patterns {
+                    assert_eq!(
+                        find(v.as_bytes(), p.as_bytes()),
+                        v.find(p),
+                        "{p:?} in {v:?}"
+                    );
+                }
+                if patterns.iter().all(|p| cannot_match(p, v, true)) {
+                    told += 1;
+                    assert!(
+                        !crate::text::Nfa::strings(patterns.iter().copied(), true, false)
+                            .matches(v),
+                        "{patterns:?} {v:?}"
+                    );
+                }
+            }
+        }
+        assert!(told > 2_000, "{told} values told by their letters");
+    }
+
+    /// The dead-statement check's cheaper steps (the tests read from the conditions, the
+    /// remembered caller refilled from a statement's patterns) answer as the reference, for
+    /// every statement and class of 300 random policies, asked in order and then backwards
+    /// (the memories of earlier questions differ), and of the shapes they were made for: a
+    /// deny by pattern after another, on principal ARNs, user names, sessions, accounts and
+    /// organizations.
+    #[test]
+    fn live_answers_as_the_reference() {
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |m: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % m
+        };
+        let operators = [
+            "StringLike",
+            "StringNotLike",
+            "StringEquals",
+            "StringNotEquals",
+            "StringEqualsIgnoreCase",
+            "ArnLike",
+            "ArnNotLike",
+            "ArnEquals",
+            "ForAnyValue:StringLike",
+            "StringLikeIfExists",
+            "Null",
+        ];
+        let keys = [
+            "aws:PrincipalArn",
+            "aws:PrincipalAccount",
+            "aws:username",
+            "aws:userid",
+            "aws:PrincipalOrgID",
+            "aws:PrincipalType",
+            "aws:PrincipalServiceName",
+        ];
+        let pieces = [
+            "arn:aws:iam::",
+            "*",
+            "?",
+            ":",
+            "111122223333",
+            "444455556666",
+            "99999999999?",
+            ":role/",
+            ":user/",
+            "team-",
+            "ci-",
+            "/",
+            "AROA",
+            "x",
+            "o-",
+            "${aws:username}",
+        ];
+        let principals = [
+            "*",
+            "arn:aws:iam::111122223333:root",
+            "arn:aws:iam::444455556666:role/deploy",
+            "arn:aws:iam::444455556666:user/u",
+            "444455556666",
+        ];
+        let mut policies = Vec::new();
+        // The shapes: denies of one pattern each, after an allow of everyone.
+        for (key, pattern) in [
+            ("aws:PrincipalArn", "arn:aws:iam::*:role/team-{i}-*"),
+            ("aws:PrincipalArn", "arn:aws:iam::*:user/ci/{i}/*"),
+            ("aws:username", "ci-{i}-*"),
+            ("aws:userid", "*:ci-{i}-*"),
+            ("aws:PrincipalAccount", "10000000000{i}"),
+            ("aws:PrincipalOrgID", "o-{i}*"),
+            ("aws:PrincipalOrgID", "o-{i}?bcdefghij"),
+        ] {
+            for op in ["StringLike", "ArnLike", "StringNotLike"] {
+                let mut statements = vec![statement(Effect::Allow, &["*"], vec![])];
+                for i in 1..6 {
+                    let value = pattern.replace("{i}", &i.to_string());
+                    statements.push(statement(
+                        Effect::Deny,
+                        &["*"],
+                        vec![
+                            cond(op, key, &[&value]),
+                            cond("StringNotLike", "aws:userid", &[&format!("*:ci-{i}-*")]),
+                        ],
+                    ));
+                }
+                policies.push(statements);
+            }
+        }
+        for _ in 0..300 {
+            let statements = (0..1 + next(6))
+                .map(|_| {
+                    let conditions = (0..next(4))
+                        .map(|_| {
+                            let values: Vec<String> = (0..1 + next(2))
+                                .map(|_| {
+                                    (0..1 + next(6))
+                                        .map(|_| pieces[next(pieces.len() as u64) as usize])
+                                        .collect()
+                                })
+                                .collect();
+                            let values: Vec<&str> = values.iter().map(String::as_str).collect();
+                            let op = operators[next(operators.len() as u64) as usize];
+                            let values = if op == "Null" {
+                                vec![["true", "false"][next(2) as usize]]
+                            } else {
+                                values
+                            };
+                            cond(op, keys[next(keys.len() as u64) as usize], &values)
+                        })
+                        .collect();
+                    let effect = [Effect::Allow, Effect::Deny][next(2) as usize];
+                    let who = principals[next(principals.len() as u64) as usize];
+                    statement(effect, &[who], conditions)
+                })
+                .collect();
+            policies.push(statements);
+        }
+        let (mut asked, mut live_ones) = (0, 0);
+        for (k, statements) in policies.into_iter().enumerate() {
+            let policy = Policy {
+                variables: k % 2 == 0,
+                statements,
+            };
+            let options = Options {
+                owner: Some("111122223333".to_owned()),
+                ..Options::default()
+            };
+            let analyzer = Analyzer::new(&policy, &options);
+            let n = analyzer.repository.len();
+            for pass in 0..2 {
+                for at in 0..n {
+                    let s = &analyzer.repository[if pass == 0 { at } else { n - 1 - at }];
+                    let cs: Vec<&Constraint> = s.constraints.iter().collect();
+                    for (i, class) in analyzer.classes.iter().enumerate() {
+                        if principal_match(s.principal.as_ref(), class) == Match::No {
+                            continue;
+                        }
+                        let who = &analyzer.whos[i];
+                        let fast = live(who, &cs);
+                        assert_eq!(
+                            fast,
+                            live_reference(who, &cs),
+                            "policy {k} statement {} {class:?}",
+                            s.index
+                        );
+                        asked += 1;
+                        live_ones += usize::from(fast);
+                    }
+                }
+            }
+            assert_eq!(
+                analyzer.dead_statements(),
+                analyzer.dead_statements_reference()
+            );
+        }
+        assert!(asked > 5_000 && live_ones > 1_000, "{asked} {live_ones}");
     }
 }

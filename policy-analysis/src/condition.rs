@@ -38,7 +38,7 @@ pub(crate) enum Test {
         /// Shared: negating a test or copying a constraint does not copy its automaton.
         nfa: std::rc::Rc<Nfa>,
         negated: bool,
-        finite: Option<std::rc::Rc<Vec<String>>>,
+        finite: Option<Listed>,
     },
     Numbers {
         set: Ranges<i64>,
@@ -67,6 +67,32 @@ pub(crate) enum Test {
     Const(bool),
     /// Outside the model: a policy variable.
     Unknown,
+}
+
+/// The values of a condition as written, shared with the condition the constraint was
+/// lowered from (its origin): a test that lists its values copies none of them.
+#[derive(Clone)]
+pub(crate) struct Listed(std::rc::Rc<Condition>);
+
+impl std::ops::Deref for Listed {
+    type Target = Vec<String>;
+
+    fn deref(&self) -> &Vec<String> {
+        &self.0.values
+    }
+}
+
+impl PartialEq for Listed {
+    fn eq(&self, other: &Listed) -> bool {
+        self.0.values == other.0.values
+    }
+}
+
+/// As the list of values alone, as a test's values were written out before they were shared.
+impl std::fmt::Debug for Listed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.values.fmt(f)
+    }
 }
 
 /// The family a test reads values in.
@@ -258,15 +284,15 @@ impl Constraint {
         );
         let c: &Condition = &origin.0.condition;
         let op: ConditionOperator = c.operator;
-        let key = c.key.to_ascii_lowercase();
+        let (key, name) = key_texts(&c.key);
         if op.operator == Operator::Null {
-            let parsed: Vec<Option<bool>> = c.values.iter().map(|v| parse_bool(v)).collect();
+            let has = |b: bool| c.values.iter().any(|v| parse_bool(v) == Some(b));
             return Constraint {
-                key: key.as_str().into(),
-                name: c.key.as_str().into(),
-                when_missing: parsed.contains(&Some(true)),
+                key,
+                name,
+                when_missing: has(true),
                 all: false,
-                test: Test::Const(parsed.contains(&Some(false))),
+                test: Test::Const(has(false)),
                 origin,
             };
         }
@@ -274,7 +300,7 @@ impl Constraint {
         let test = if variables && c.values.iter().any(|v| v.contains("${")) {
             Test::Unknown
         } else {
-            let positive = positive_test(op.operator, &c.values);
+            let positive = positive_test(op.operator, &origin.0.condition);
             if negated {
                 positive.negate()
             } else {
@@ -287,8 +313,8 @@ impl Constraint {
             None => (negated, negated || op.if_exists),
         };
         Constraint {
-            key: key.as_str().into(),
-            name: c.key.as_str().into(),
+            key,
+            name,
             when_missing: when_missing || op.if_exists,
             all,
             test,
@@ -331,9 +357,51 @@ impl Constraint {
     }
 }
 
-/// The set of values that match one of `values` under a positive operator.
-fn positive_test(op: Operator, values: &[String]) -> Test {
+/// A key as written and lowercased (keys ignore case), shared by every condition on the same
+/// key as written: the conditions of a policy name a few keys many times over. A key already
+/// lowercase is one text.
+fn key_texts(written: &str) -> (SharedText, SharedText) {
+    thread_local! {
+        /// By the key as written, its lowercase form.
+        static KEYS: std::cell::RefCell<crate::text::FastMap<SharedText, SharedText>> =
+            std::cell::RefCell::default();
+    }
+    /// Past this many keys the memory starts again.
+    const KEPT: usize = 256;
+    KEYS.with(|m| {
+        let mut m = m.borrow_mut();
+        if let Some((name, key)) = m.get_key_value(written) {
+            return (key.clone(), name.clone());
+        }
+        let (key, name) = key_texts_afresh(written);
+        if m.len() >= KEPT {
+            m.clear();
+        }
+        m.insert(name.clone(), key.clone());
+        (key, name)
+    })
+}
+
+/// [`key_texts`] without the memory: the lowercase key and the key as written, one text when
+/// they are the same.
+fn key_texts_afresh(written: &str) -> (SharedText, SharedText) {
+    let name = SharedText::from(written);
+    if !written.bytes().any(|b| b.is_ascii_uppercase()) {
+        return (name.clone(), name);
+    }
+    let mut lower: std::rc::Rc<str> = written.into();
+    match std::rc::Rc::get_mut(&mut lower) {
+        Some(text) => text.make_ascii_lowercase(),
+        // Not reached: the text was made just now and is not shared.
+        None => lower = written.to_ascii_lowercase().into(),
+    }
+    (SharedText(lower), name)
+}
+
+/// The set of values that match one of the condition's values under a positive operator.
+fn positive_test(op: Operator, condition: &std::rc::Rc<Condition>) -> Test {
     use Operator as O;
+    let values: &[String] = &condition.values;
     match op.family() {
         OperatorFamily::String | OperatorFamily::Binary => {
             let like = op.is_like();
@@ -342,7 +410,7 @@ fn positive_test(op: Operator, values: &[String]) -> Test {
             Test::Text {
                 nfa: std::rc::Rc::new(Nfa::strings(values.iter().map(String::as_str), like, fold)),
                 negated: false,
-                finite: plain.then(|| std::rc::Rc::new(values.to_vec())),
+                finite: plain.then(|| Listed(condition.clone())),
             }
         }
         OperatorFamily::Arn => {
@@ -350,7 +418,7 @@ fn positive_test(op: Operator, values: &[String]) -> Test {
             Test::Text {
                 nfa: std::rc::Rc::new(Nfa::arns(values.iter().map(String::as_str))),
                 negated: false,
-                finite: plain.then(|| std::rc::Rc::new(values.to_vec())),
+                finite: plain.then(|| Listed(condition.clone())),
             }
         }
         OperatorFamily::Numeric => {
@@ -507,6 +575,296 @@ mod tests {
                 positive
             };
             assert_eq!(set, expected, "{values:?}");
+        }
+    }
+
+    /// [`Constraint::lower_shared`] as first written: the key lowercased into a text of its
+    /// own, `Null`'s values read into a list, a test's values copied.
+    fn lower_as_first_written(c: &Condition, variables: bool) -> Constraint {
+        let shared = std::rc::Rc::new(c.clone());
+        let origin = (
+            std::rc::Rc::new(Origin {
+                condition: shared.clone(),
+                variables,
+            }),
+            false,
+        );
+        let op: ConditionOperator = c.operator;
+        let key = c.key.to_ascii_lowercase();
+        if op.operator == Operator::Null {
+            let parsed: Vec<Option<bool>> = c.values.iter().map(|v| parse_bool(v)).collect();
+            return Constraint {
+                key: key.as_str().into(),
+                name: c.key.as_str().into(),
+                when_missing: parsed.contains(&Some(true)),
+                all: false,
+                test: Test::Const(parsed.contains(&Some(false))),
+                origin,
+            };
+        }
+        let negated = op.operator.is_negated();
+        let test = if variables && c.values.iter().any(|v| v.contains("${")) {
+            Test::Unknown
+        } else {
+            // The values copied, into a condition of their own that holds nothing else.
+            let copied = std::rc::Rc::new(Condition::new(op, "", c.values.to_vec()));
+            let positive = positive_test(op.operator, &copied);
+            if negated {
+                positive.negate()
+            } else {
+                positive
+            }
+        };
+        let (all, when_missing) = match op.qualifier {
+            Some(SetQualifier::ForAllValues) => (true, true),
+            Some(SetQualifier::ForAnyValue) => (false, op.if_exists),
+            None => (negated, negated || op.if_exists),
+        };
+        Constraint {
+            key: key.as_str().into(),
+            name: c.key.as_str().into(),
+            when_missing: when_missing || op.if_exists,
+            all,
+            test,
+            origin,
+        }
+    }
+
+    /// Two constraints alike, part by part (a test's listed values compared as lists,
+    /// automata by their states, other sets as written out).
+    fn assert_same(a: &Constraint, b: &Constraint, what: &str) {
+        assert_eq!(a.key, b.key, "{what}");
+        assert_eq!(a.name, b.name, "{what}");
+        assert_eq!(a.when_missing, b.when_missing, "{what}");
+        assert_eq!(a.all, b.all, "{what}");
+        assert_eq!(a.origin, b.origin, "{what}");
+        match (&a.test, &b.test) {
+            (
+                Test::Text {
+                    nfa,
+                    negated,
+                    finite,
+                },
+                Test::Text {
+                    nfa: other,
+                    negated: n,
+                    finite: f,
+                },
+            ) => {
+                assert!(nfa == other, "{what}");
+                assert_eq!(negated, n, "{what}");
+                assert_eq!(
+                    finite.as_ref().map(|l| l.as_slice()),
+                    f.as_ref().map(|l| l.as_slice()),
+                    "{what}"
+                );
+            }
+            // The complement an IP test keeps is a memory of its negation: when known,
+            // it is the set's complement; the sets themselves must be alike.
+            (
+                Test::Ips {
+                    set,
+                    complement,
+                    every_block,
+                    other,
+                },
+                Test::Ips {
+                    set: set_b,
+                    complement: complement_b,
+                    every_block: e,
+                    other: o,
+                },
+            ) => {
+                assert_eq!(set, set_b, "{what}");
+                assert_eq!((every_block, other), (e, o), "{what}");
+                for known in [complement, complement_b].into_iter().flatten() {
+                    assert_eq!(**known, set.complement(), "{what}");
+                }
+                return;
+            }
+            (x, y) => assert_eq!(format!("{x:?}"), format!("{y:?}"), "{what}"),
+        }
+        assert_eq!(format!("{:?}", a.test), format!("{:?}", b.test), "{what}");
+    }
+
+    fn cond(op: &str, key: &str, values: &[&str]) -> Condition {
+        let operator: ConditionOperator = op.parse().expect("an operator");
+        Condition::new(operator, key, values.iter().copied())
+    }
+
+    /// Lowering, and negating what it lowered, is as first written: for fixed conditions of
+    /// every family (keys lowercase and not, literal values and patterns, variables, values
+    /// that do not read) and 2,000 random ones.
+    #[test]
+    fn lowering_is_as_first_written() {
+        let mut conditions = vec![
+            cond("StringLike", "aws:PrincipalOrgID", &["o-1*"]),
+            cond("StringLike", "aws:principalorgid", &["o-1*"]),
+            cond("StringEquals", "aws:SourceAccount", &["111122223333"]),
+            cond("StringEquals", "aws:sourceaccount", &["1", "2", "3"]),
+            cond("StringEqualsIgnoreCase", "aws:username", &["CI"]),
+            cond("StringNotLike", "aws:userid", &["*:ci-1-*", "AIDA?"]),
+            cond(
+                "ArnNotLike",
+                "aws:PrincipalArn",
+                &["arn:aws:iam::100000000000:role/*"],
+            ),
+            cond("ArnEquals", "aws:SourceArn", &["arn:aws:s3:::bucket"]),
+            cond("ArnLike", "aws:SourceArn", &["not-an-arn"]),
+            cond("StringEquals", "aws:username", &["${aws:username}"]),
+            cond("BinaryEquals", "aws:Data", &["QUJD"]),
+            cond(
+                "IpAddress",
+                "aws:SourceIp",
+                &["10.0.0.0/8", "2001:db8::/32"],
+            ),
+            cond("NotIpAddress", "aws:SourceIp", &["10.1.0.0/16", "bad"]),
+            cond("NumericLessThan", "aws:MultiFactorAuthAge", &["3600", "x"]),
+            cond(
+                "NumericGreaterThanEquals",
+                "aws:MultiFactorAuthAge",
+                &["1e3"],
+            ),
+            cond(
+                "DateGreaterThan",
+                "aws:CurrentTime",
+                &["2026-01-01T00:00:00Z"],
+            ),
+            cond("DateLessThanEquals", "aws:CurrentTime", &["0"]),
+            cond("Bool", "aws:SecureTransport", &["false", "TRUE"]),
+            cond("BoolIfExists", "aws:SecureTransport", &["maybe"]),
+            cond("Null", "aws:PrincipalOrgID", &["true"]),
+            cond("Null", "aws:PrincipalOrgID", &["false", "True"]),
+            cond("Null", "AWS:PrincipalOrgID", &["neither"]),
+            cond("ForAllValues:StringLike", "aws:TagKeys", &["team-*"]),
+            cond("ForAnyValue:StringNotEquals", "aws:TagKeys", &["a", "b"]),
+            cond("StringLikeIfExists", "ÄWS:Key", &["x"]),
+            cond("StringEquals", "aws:key", &[]),
+        ];
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |m: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % m
+        };
+        let operators = [
+            "StringLike",
+            "StringNotLike",
+            "StringEquals",
+            "StringNotEquals",
+            "StringEqualsIgnoreCase",
+            "StringNotEqualsIgnoreCaseIfExists",
+            "ForAnyValue:StringLike",
+            "ForAllValues:StringEquals",
+            "ArnLike",
+            "ArnEquals",
+            "ArnNotLikeIfExists",
+            "BinaryEquals",
+            "NumericEquals",
+            "NumericLessThan",
+            "DateGreaterThan",
+            "Bool",
+            "Null",
+            "IpAddress",
+            "NotIpAddress",
+        ];
+        let keys = [
+            "aws:PrincipalArn",
+            "aws:userid",
+            "aws:PrincipalOrgID",
+            "aws:USERID",
+            "aws:sourceip",
+            "s3:prefix",
+        ];
+        let pieces = [
+            "a",
+            "*",
+            "?",
+            ":",
+            "${aws:username}",
+            "role/",
+            "o-",
+            "10",
+            ".",
+            "/8",
+            "true",
+            "False",
+            "2026-01-01",
+            "1e3",
+            "-",
+            "arn:aws:iam::1:",
+        ];
+        for _ in 0..2000 {
+            let values: Vec<String> = (0..next(4))
+                .map(|_| {
+                    (0..1 + next(4))
+                        .map(|_| pieces[next(pieces.len() as u64) as usize])
+                        .collect()
+                })
+                .collect();
+            let values: Vec<&str> = values.iter().map(String::as_str).collect();
+            conditions.push(cond(
+                operators[next(operators.len() as u64) as usize],
+                keys[next(keys.len() as u64) as usize],
+                &values,
+            ));
+        }
+        for (k, c) in conditions.iter().enumerate() {
+            for variables in [false, true] {
+                let what = format!("{k}: {c:?} {variables}");
+                let fast = Constraint::lower(c, variables);
+                let first = lower_as_first_written(c, variables);
+                assert_same(&fast, &first, &what);
+                assert_same(&fast.negate(), &first.negate(), &what);
+                assert_same(&fast.negate().negate(), &first, &what);
+            }
+        }
+    }
+
+    /// A key's texts from the memory are the key lowercased and as written, for fixed keys
+    /// and random ones (more than the memory keeps, so that it starts again), each asked for
+    /// twice; a key already lowercase is one text.
+    #[test]
+    fn key_texts_are_the_key_lowercased() {
+        let mut written: Vec<String> = [
+            "aws:PrincipalArn",
+            "aws:principalarn",
+            "AWS:PRINCIPALARN",
+            "",
+            "ecr:ResourceTag/Team",
+            "aws:Ünicode",
+            "s3:x-amz-acl",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |m: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % m
+        };
+        let letters = ['a', 'B', ':', 'z', 'Q', '/', 'é', 'É', '1'];
+        for _ in 0..3 * 256 {
+            written.push(
+                (0..next(12))
+                    .map(|_| letters[next(letters.len() as u64) as usize])
+                    .collect(),
+            );
+        }
+        for round in 0..2 {
+            for w in &written {
+                let (key, name) = key_texts(w);
+                assert_eq!(key.as_str(), w.to_ascii_lowercase(), "round {round}: {w}");
+                assert_eq!(name.as_str(), w.as_str(), "round {round}: {w}");
+                let (key, name) = key_texts_afresh(w);
+                assert_eq!(key.as_str(), w.to_ascii_lowercase(), "{w}");
+                assert_eq!(name.as_str(), w.as_str(), "{w}");
+                if !w.bytes().any(|b| b.is_ascii_uppercase()) {
+                    assert!(std::rc::Rc::ptr_eq(&key.0, &name.0), "{w}");
+                }
+            }
         }
     }
 }

@@ -34,7 +34,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use policy_catalogue::{AccessLevel, Action, ConditionOperator, Operator, SetQualifier};
 
 use crate::access::{Access, Analyzer, Assumption, CallerClass, Grant, IdentityPolicies, Options};
-use crate::access::{Certainty, Route};
+use crate::access::{Certainty, ProbeMemory, Route};
 use crate::ir::{self, ActionSet, Effect, PrincipalItem};
 use crate::solve::Witness;
 
@@ -582,10 +582,11 @@ pub fn findings_with(analyzer: &Analyzer, policy: &ir::Policy, options: &Options
     let mut probes: Option<StrangerProbes> = None;
     let mut public_probe = |class: &CallerClass, actions: &[Action]| {
         let probes = probes.get_or_insert_with(|| StrangerProbes::new(policy, &named));
-        Some(
-            (0..probes.len())
-                .find_map(|i| analyzer.decide_assumed_first(class, actions, probes.get(i))),
-        )
+        // An organization's probes differ by their network, which few statements test.
+        let mut memory = ProbeMemory::default();
+        let count = probes.len();
+        let ask = |i| analyzer.decide_probed_first(class, actions, probes.get(i), &mut memory);
+        Some((0..count).find_map(ask))
     };
     let judged = outside(policy, &access, owner_known, &mut public_probe, &mut out);
     debug_assert!(judged.is_some(), "the engine answers every question");
@@ -1572,5 +1573,157 @@ mod tests {
             }
         }
         assert!(asked > 1000, "{asked} questions");
+    }
+
+    /// The probes of a stranger asked in turn with a memory of the refused ones answer as
+    /// each asked alone of another analyzer, probe by probe (past the first that lets the
+    /// stranger in too): fixed policies (shape 1 at ECR's size limit in small, statements and
+    /// denies that test the networks, an organization path) and 400 random ones over the keys
+    /// the probes assume and the caller's keys, with named principals and denies.
+    #[test]
+    fn remembered_probes_answer_as_each_alone() {
+        let public = |i: usize| {
+            statement(
+                Effect::Allow,
+                "*",
+                vec![
+                    cond(
+                        op(Operator::StringLike),
+                        "aws:PrincipalOrgID",
+                        [format!("o-{i}*")],
+                    ),
+                    cond(
+                        op(Operator::ArnNotLike),
+                        "aws:PrincipalArn",
+                        [format!("arn:aws:iam::11112222{i:04}:role/*")],
+                    ),
+                ],
+            )
+        };
+        let mut policies: Vec<Vec<ir::Statement>> = vec![(0..6).map(public).collect()];
+        let mut networks: Vec<ir::Statement> = (0..3).map(public).collect();
+        networks.push(statement(
+            Effect::Deny,
+            "*",
+            vec![cond(op(Operator::IpAddress), "aws:SourceIp", ["0.0.0.0/0"])],
+        ));
+        networks.push(statement(
+            Effect::Allow,
+            "*",
+            vec![cond(op(Operator::Null), "aws:SourceVpce", ["false"])],
+        ));
+        networks.push(statement(
+            Effect::Allow,
+            "*",
+            vec![cond(
+                op(Operator::StringLike),
+                "aws:PrincipalOrgPaths",
+                ["o-3*/r-*"],
+            )],
+        ));
+        policies.push(networks);
+        let mut rng: u64 = 0x853c_49e6_748f_ea9b;
+        let mut next = |m: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % m as u64) as usize
+        };
+        let operators = [
+            Operator::StringLike,
+            Operator::StringNotLike,
+            Operator::StringEquals,
+            Operator::StringNotEquals,
+            Operator::Null,
+            Operator::IpAddress,
+            Operator::NotIpAddress,
+            Operator::ArnNotLike,
+        ];
+        let keys = [
+            "aws:PrincipalOrgID",
+            "aws:PrincipalOrgPaths",
+            "aws:SourceIp",
+            "aws:SourceVpce",
+            "aws:SourceVpc",
+            "aws:PrincipalAccount",
+            "aws:PrincipalArn",
+            "aws:PrincipalType",
+        ];
+        let values = [
+            "o-*",
+            "o-1*",
+            "o-zz9unnamed9zz",
+            "o-a?c*",
+            "o-1*/*",
+            "true",
+            "false",
+            "0.0.0.0/0",
+            "10.0.0.0/8",
+            "::/0",
+            "vpce-*",
+            "*",
+            "111122223333",
+            "arn:aws:iam::*:role/*",
+            "AssumedRole",
+        ];
+        for _ in 0..400 {
+            let statements = (0..1 + next(5))
+                .map(|_| {
+                    let conditions = (0..next(4))
+                        .map(|_| {
+                            let o = operators[next(operators.len())];
+                            let k = keys[next(keys.len())];
+                            cond(op(o), k, [values[next(values.len())]])
+                        })
+                        .collect();
+                    let effect = if next(3) == 0 {
+                        Effect::Deny
+                    } else {
+                        Effect::Allow
+                    };
+                    let principal = match next(6) {
+                        0 => "arn:aws:iam::444455556666:root",
+                        1 => "arn:aws:iam::444455556666:role/ci",
+                        _ => "*",
+                    };
+                    statement(effect, principal, conditions)
+                })
+                .collect();
+            policies.push(statements);
+        }
+        let action_lists: [&[Action]; 2] = [
+            &[Action::BatchGetImage, Action::PutImage],
+            &[Action::SetRepositoryPolicy],
+        ];
+        let (mut asked, mut allowed) = (0, 0);
+        for statements in policies {
+            let policy = ir::Policy {
+                variables: false,
+                statements,
+            };
+            let options = Options::default();
+            let analyzer = Analyzer::new(&policy, &options);
+            let alone = Analyzer::new(&policy, &options);
+            let named: Vec<String> = vec![analyzer.owner().to_owned()];
+            let mut probes = StrangerProbes::new(&policy, &named);
+            // One memory for every class and list: another one starts it again.
+            let mut memory = ProbeMemory::default();
+            for class in analyzer.classes() {
+                for actions in action_lists {
+                    for i in 0..probes.len() {
+                        let probe = probes.get(i).clone();
+                        let got = analyzer.decide_probed_first(class, actions, &probe, &mut memory);
+                        let want = alone.decide_assumed_first(class, actions, &probe);
+                        assert_eq!(got, want, "probe {i}, {class:?}, {policy:?}");
+                        asked += 1;
+                        allowed += usize::from(got.is_some());
+                    }
+                }
+            }
+        }
+        assert!(
+            asked > 10_000 && allowed > 1_000,
+            "{asked} asked, {allowed} allowed"
+        );
     }
 }

@@ -203,10 +203,21 @@ impl Actions {
     /// ```
     #[must_use]
     pub fn resolve(&self) -> ActionSet {
+        Actions::resolve_entries(self.negated, self.items.iter().map(|x| (x.as_str(), None)))
+    }
+
+    /// [`resolve`](Self::resolve) of an element of `entries`, each with its
+    /// [`policy_catalogue::action_bits`] when the caller has matched it already (the lint
+    /// has, for its patterns): those are not matched again.
+    #[must_use]
+    pub fn resolve_entries<'e>(
+        negated: bool,
+        entries: impl IntoIterator<Item = (&'e str, Option<u128>)>,
+    ) -> ActionSet {
         let mut listed = 0u128;
         // Only entries outside ASCII are remembered, and those are rare: made for the first.
         let mut seen: Option<std::collections::HashSet<String>> = None;
-        for item in &self.items {
+        for (item, bits) in entries {
             if listed == ActionSet::ALL.0 {
                 break;
             }
@@ -234,7 +245,7 @@ impl Actions {
                 // Matched against the catalogue once per thread, for the lint's rules and
                 // the evaluator too; a repeat adds the same bits, so no lowered copy to
                 // compare.
-                listed |= policy_catalogue::action_bits(item);
+                listed |= bits.unwrap_or_else(|| policy_catalogue::action_bits(item));
                 continue;
             }
             let lower = item.to_ascii_lowercase();
@@ -250,7 +261,7 @@ impl Actions {
             }
             seen.insert(lower);
         }
-        let listed = if self.negated {
+        let listed = if negated {
             !listed & ActionSet::ALL.0
         } else {
             listed
@@ -488,6 +499,67 @@ mod tests {
                 };
                 assert_eq!(a.resolve(), by_definition(&a), "{a:?}");
             }
+        }
+    }
+
+    /// `resolve_entries` with the `action_bits` of some entries given (as the lint gives those
+    /// of its patterns) resolves as `resolve` does: on the fixed lists above, and on random
+    /// lists of names, patterns, repeats, other services and text outside ASCII, either
+    /// element.
+    #[test]
+    fn entries_with_their_bits_resolve_as_resolve() {
+        let pieces = [
+            "ecr:BatchGetImage",
+            "ECR:putimage",
+            "ecr:Batch*",
+            "ecr:batch*",
+            "ecr:Get*",
+            "ecr:*Image",
+            "ecr:Describe?mages",
+            "ecr:*",
+            "*",
+            "ecr:Nothing*0?",
+            "s3:Get*",
+            "ecr-public:PutImage",
+            "ecr:\u{212a}*",
+            "ECR:Ä*",
+            "ecr:",
+            "",
+            "ecr:GetAuthorizationToken",
+            "ecr:List*",
+        ];
+        let check = |items: Vec<String>, negated: bool| {
+            let a = Actions { negated, items };
+            let known = Actions::resolve_entries(
+                negated,
+                a.items.iter().enumerate().map(|(k, x)| {
+                    (
+                        x.as_str(),
+                        (k % 2 == 0).then(|| policy_catalogue::action_bits(x)),
+                    )
+                }),
+            );
+            assert_eq!(known, a.resolve(), "{a:?}");
+            assert_eq!(known, by_definition(&a), "{a:?}");
+        };
+        for p in pieces {
+            for negated in [false, true] {
+                check(vec![p.to_owned()], negated);
+            }
+        }
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % n
+        };
+        for _ in 0..500 {
+            let len = next(12);
+            let items = (0..len)
+                .map(|_| pieces[next(pieces.len() as u64) as usize].to_owned())
+                .collect();
+            check(items, next(2) == 1);
         }
     }
 }

@@ -122,6 +122,7 @@ pub mod findings;
 pub mod ir;
 mod keys;
 pub mod literal;
+mod live;
 pub mod ranges;
 mod solve;
 pub mod text;

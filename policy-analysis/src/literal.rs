@@ -76,7 +76,18 @@ pub struct Judged {
 /// module); `None` for a policy the engine must search.
 #[must_use]
 pub fn findings(policy: &ir::Policy, options: &Options) -> Option<Judged> {
-    let plain = Plain::new(policy, options).ok()?;
+    findings_resolved(policy, options, None)
+}
+
+/// [`findings`], with the [`ir::Actions::resolve`] of each statement's actions when the
+/// caller has them already (`resolved[i]` for statement `i`): not resolved again.
+#[must_use]
+pub fn findings_resolved(
+    policy: &ir::Policy,
+    options: &Options,
+    resolved: Option<&[ir::ActionSet]>,
+) -> Option<Judged> {
+    let plain = Plain::resolved(policy, options, resolved).ok()?;
     // Room for the findings of most policies, below 1 KB: the allocator sorts its free
     // memory on every larger request.
     let mut out = Vec::with_capacity((1000 / std::mem::size_of::<Finding>()).max(1));
@@ -521,6 +532,24 @@ fn is_account(v: &str) -> bool {
 
 impl<'p> Plain<'p> {
     fn new(policy: &'p ir::Policy, options: &'p Options) -> Result<Plain<'p>, &'static str> {
+        Plain::resolved(policy, options, None)
+    }
+
+    /// [`Plain::new`], with the statements' resolved actions when known (see
+    /// [`findings_resolved`]).
+    fn resolved(
+        policy: &'p ir::Policy,
+        options: &'p Options,
+        resolved: Option<&[ir::ActionSet]>,
+    ) -> Result<Plain<'p>, &'static str> {
+        let resolved = resolved.filter(|r| r.len() == policy.statements.len());
+        let resolve = |i: usize, s: &ir::Statement| match resolved {
+            Some(r) => {
+                debug_assert_eq!(r[i], s.actions.resolve(), "statement {i}");
+                r[i]
+            }
+            None => s.actions.resolve(),
+        };
         let plain_options = options.owner.is_none()
             && options.trusted.is_empty()
             && options.repository.is_none()
@@ -560,7 +589,7 @@ impl<'p> Plain<'p> {
                 if s.conditions.iter().any(|c| names_callers(&c.key)) {
                     return Err("no principal");
                 }
-                actions.push(s.actions.resolve());
+                actions.push(resolve(i, s));
                 exempt.push(None);
                 guards.push(Guard::None);
                 known.push(true);
@@ -681,7 +710,7 @@ impl<'p> Plain<'p> {
                         // Nobody escapes it.
                         [] => {
                             exempt.push(Some(std::rc::Rc::new(IpSet::empty())));
-                            actions.push(s.actions.resolve());
+                            actions.push(resolve(i, s));
                             continue;
                         }
                         [c] => c,
@@ -696,7 +725,7 @@ impl<'p> Plain<'p> {
                     exempt.push(Some(deny_exempt(c, policy.variables).ok_or("deny ranges")?));
                 }
             }
-            actions.push(s.actions.resolve());
+            actions.push(resolve(i, s));
         }
         // The engine gives up a search past its budget; stay far from it.
         if allows * (denies + 1) >= SEARCH_BUDGET {

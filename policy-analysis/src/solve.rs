@@ -178,7 +178,7 @@ const IDENTITY_KEYS: [&str; 9] = [
     "aws:requestedregion",
 ];
 
-type Groups<'a> = BTreeMap<&'a str, Vec<&'a Constraint>>;
+pub(crate) type Groups<'a> = BTreeMap<&'a str, Vec<&'a Constraint>>;
 
 /// Whether every constraint holds for the values; `None` when one is outside the model.
 fn check(cs: &[&Constraint], values: Option<&[String]>) -> Option<bool> {
@@ -204,7 +204,7 @@ pub(crate) fn solve(
     constraints: &[&Constraint],
     mention: &[&Constraint],
 ) -> Option<Solved> {
-    solve_with(who, constraints, mention, false)
+    solve_with(who, constraints, mention, false, false)
 }
 
 /// Whether some request of the class meets the constraints: `solve(...).is_some()`, without
@@ -212,11 +212,26 @@ pub(crate) fn solve(
 /// change the answer: whether [`solve`] refuses rests on searches that find nothing (which
 /// the quick walk never claims) and on values the class fixes, except the `aws:userid` of a
 /// root user whose account is free (the account its witness picks).
+///
+/// The caller's derived values are tested against the conditions as written, and a caller
+/// remembered for the class is refilled from the statement's patterns when it fails them
+/// ([`crate::live`]): either shows a caller of the class, as the identity step would.
 pub(crate) fn live(who: &Who, constraints: &[&Constraint]) -> bool {
+    live_with(who, constraints, true)
+}
+
+/// [`live`] without [`crate::live`]'s steps (`fast` off): every caller from the identity
+/// step or the remembered one as it is, every test through its automaton.
+#[cfg(any(test, debug_assertions))]
+pub(crate) fn live_reference(who: &Who, constraints: &[&Constraint]) -> bool {
+    live_with(who, constraints, false)
+}
+
+fn live_with(who: &Who, constraints: &[&Constraint], fast: bool) -> bool {
     let root_id = who.kind == Kind::Root
         && matches!(who.account, Choice::Free(_))
         && constraints.iter().any(|c| c.key == "aws:userid");
-    solve_with(who, constraints, &[], !root_id).is_some()
+    solve_with(who, constraints, &[], !root_id, fast).is_some()
 }
 
 /// Whether [`solve`] refuses `base` followed by `assumed` on a key of `assumed` that `base`
@@ -287,7 +302,9 @@ impl Refusals {
     /// caller of `kind`: `solve_key(..).is_none()`, asked once per question.
     fn refused(&self, key: &str, cs: &[&Constraint], kind: Kind) -> bool {
         let info = key_info(key, kind);
-        if let Some(answer) = answer_at_once(cs, &info) {
+        // Cheaper than the question, as in `solve_key`: an organization of a probe tried
+        // against a statement's pattern of organizations, say.
+        if let Some(answer) = answer_without_search(key, cs, &info) {
             return answer.is_none();
         }
         let question: Refusal = (
@@ -306,6 +323,16 @@ impl Refusals {
     }
 }
 
+/// Whether some value (or absence) of `key`, which is not derived from the caller, meets
+/// `cs` (all on `key`) for a caller of the class: what [`solve_with`] asks of a key that no
+/// other constraint of its question tests. A question refused while such a key admits a
+/// value was refused on its other keys.
+pub(crate) fn admits_alone(who: &Who, key: &str, cs: &[&Constraint]) -> bool {
+    !is_derived(key, who)
+        && !cs.iter().any(|c| refused_alone(c, who))
+        && solve_key(key, cs, &key_info(key, who.kind)).is_some()
+}
+
 /// Whether `c` alone refuses every request of the class, whatever the other constraints on
 /// its key: it fails where the key is missing and the key is one the class's requests never
 /// carry, or no value passes it. [`solve_with`] then refuses at the key (the group's answer
@@ -319,12 +346,14 @@ fn refused_alone(c: &Constraint, who: &Who) -> bool {
 }
 
 /// [`solve`]; `quick`: the caller's values may be any that pass, not the witness's, and
-/// the answer's context is left empty (only whether there is one is asked).
+/// the answer's context is left empty (only whether there is one is asked). `fast` (with
+/// `quick`): [`live`]'s steps of [`crate::live`].
 fn solve_with(
     who: &Who,
     constraints: &[&Constraint],
     mention: &[&Constraint],
     quick: bool,
+    fast: bool,
 ) -> Option<Solved> {
     if constraints.iter().any(|c| refused_alone(c, who)) {
         return None;
@@ -359,6 +388,10 @@ fn solve_with(
             continue;
         }
         let info = key_info(key, who.kind);
+        if quick && fast && crate::live::some_value(key, cs, &info, || cached_domain(key, &info)) {
+            // Whether there is an answer is all [`live`] asks of the key.
+            continue;
+        }
         let (values, key_exact) = if quick {
             solve_key_live(key, cs, &info)?
         } else {
@@ -373,7 +406,7 @@ fn solve_with(
     }
     // Whether some caller passes needs one that does: the first one found for the class may.
     let (earlier, known) = if quick {
-        live_caller(who, &groups)
+        live_caller(who, &groups, fast)
     } else {
         (None, false)
     };
@@ -384,7 +417,14 @@ fn solve_with(
     };
     exact &= identity_exact;
     debug_assert_eq!(caller.kind(), who.kind);
-    if quick && !known && !from_earlier && identity_exact && meets_derived(who, &groups, &caller) {
+    let meets = |caller: &Identity| {
+        if fast {
+            crate::live::meets_derived(who, &groups, caller)
+        } else {
+            meets_derived(who, &groups, caller)
+        }
+    };
+    if quick && !known && !from_earlier && identity_exact && meets(&caller) {
         LIVE_CALLER.with(|l| {
             *l.borrow_mut() = Some(Earlier {
                 who: who.clone(),
@@ -394,8 +434,11 @@ fn solve_with(
         });
     }
     let mut context = BTreeMap::new();
+    // A caller [`crate::live::refill`] gave meets every constraint on a derived key: what
+    // follows would find so, test after test, through automata built for them.
+    let checked = fast && from_earlier;
     for (key, cs) in &groups {
-        if quick && !is_derived(key, who) {
+        if quick && (checked || !is_derived(key, who)) {
             // Solved above, and not kept: whether there is an answer is all [`live`] asks.
             continue;
         }
@@ -497,12 +540,18 @@ const LIVE_MISSES: u8 = 2;
 /// caller of the class that meets them proves that the identity step would not refuse (it
 /// refuses only when none does); the keys not derived from the caller are solved on their
 /// own either way.
-fn live_caller(who: &Who, groups: &Groups) -> (Option<Identity>, bool) {
+///
+/// `fast`: the caller refilled from the statement's patterns where it fails them
+/// ([`crate::live::refill`]), however many questions it failed before.
+fn live_caller(who: &Who, groups: &Groups, fast: bool) -> (Option<Identity>, bool) {
     LIVE_CALLER.with(|l| {
         let mut l = l.borrow_mut();
         let Some(earlier) = l.as_mut().filter(|e| e.who == *who) else {
             return (None, false);
         };
+        if fast {
+            return (crate::live::refill(who, groups, &earlier.caller), true);
+        }
         if earlier.misses >= LIVE_MISSES {
             return (None, true);
         }
@@ -649,13 +698,13 @@ pub(crate) fn first_account_but(excluded: &[String]) -> String {
 }
 
 /// Whether [`derived`] gives the key's value (for any caller of the class).
-fn is_derived(key: &str, who: &Who) -> bool {
+pub(crate) fn is_derived(key: &str, who: &Who) -> bool {
     IDENTITY_KEYS.contains(&key) && (key != "aws:requestedregion" || who.region.is_some())
 }
 
 /// The value AWS derives for a key from the caller and the repository: `Some(None)` for a key
 /// the request does not carry, `None` for a key not derived.
-fn derived(key: &str, caller: &Identity, who: &Who) -> Option<Option<Vec<String>>> {
+pub(crate) fn derived(key: &str, caller: &Identity, who: &Who) -> Option<Option<Vec<String>>> {
     let one = |s: &str| Some(Some(vec![s.to_owned()]));
     match key {
         "aws:principalarn" => Some(caller.principal_arn().map(|a| vec![a])),

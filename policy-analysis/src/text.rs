@@ -591,28 +591,30 @@ impl Chain {
         chain.end()
     }
 
-    /// [`Nfa::arns`] of one pattern.
+    /// [`Nfa::arns`] of one pattern, read in one pass: each of the first five colons ends a
+    /// field (whose wildcards cannot cross a colon), the rest is the last field.
     fn arn(p: &str) -> Nfa {
-        if p.bytes().filter(|&c| c == b':').count() < 5 {
+        let (mut colons, mut stars) = (0, 0);
+        for b in p.bytes() {
+            colons += usize::from(b == b':');
+            stars += usize::from(b == b'*');
+        }
+        if colons < 5 {
             return Nfa::arns_built(std::iter::empty());
         }
-        let stars = p.bytes().filter(|&c| c == b'*').count();
         let mut chain = Chain::new(p.len(), stars);
-        for (i, field) in p.splitn(6, ':').enumerate() {
-            let any = if i < 5 {
-                CharSet::any_but(b':')
-            } else {
-                CharSet::ANY
-            };
-            for c in field.chars() {
-                match c {
-                    '*' => chain.star(any),
-                    '?' => chain.step(any),
-                    c => chain.step(CharSet::Exact(c)),
+        let within = CharSet::any_but(b':');
+        let mut fields = 0;
+        for c in p.chars() {
+            let any = if fields < 5 { within } else { CharSet::ANY };
+            match c {
+                ':' if fields < 5 => {
+                    fields += 1;
+                    chain.step(CharSet::Exact(':'));
                 }
-            }
-            if i < 5 {
-                chain.step(CharSet::Exact(':'));
+                '*' => chain.star(any),
+                '?' => chain.step(any),
+                c => chain.step(CharSet::Exact(c)),
             }
         }
         chain.end()
@@ -1552,6 +1554,31 @@ fn filled_as_earlier(
             (all.iter().all(|n| n.matches(&text)) && !none.iter().any(|n| n.matches(&text)))
                 .then_some(text)
         })
+    })
+}
+
+/// `pattern` with its wildcards filled as each walk of [`quick_like`] kept filled the same
+/// wildcards, the latest first, unchecked: candidates for the dead-statement check, which
+/// tests them itself.
+pub(crate) fn earlier_fillings(pattern: &str) -> Vec<String> {
+    let Some((wild, literals)) = glob_parts(pattern) else {
+        return Vec::new();
+    };
+    FILLS.with(|f| {
+        f.borrow()
+            .iter()
+            .filter(|(w, _)| *w == wild)
+            .map(|(_, fill)| {
+                let mut text = String::new();
+                for (i, lit) in literals.iter().enumerate() {
+                    if i > 0 {
+                        text.push_str(&fill[i - 1]);
+                    }
+                    text.push_str(lit);
+                }
+                text
+            })
+            .collect()
     })
 }
 

@@ -193,6 +193,57 @@ fn corpus_grants_are_confirmed() {
     );
 }
 
+/// Every policy of the shared corpus, for an owner or none, a region or none: the
+/// dead-statement check's cheaper steps find the dead statements its reference finds (the
+/// check compares them itself in builds with debug assertions, as tests are built).
+#[test]
+fn corpus_dead_statements_are_the_reference() {
+    let dir = std::env::var("ECR_POLICY_CORPUS").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus/policies").to_owned()
+    });
+    // The corpus itself may be named, its policies beside the rest.
+    let dir = if std::path::Path::new(&dir).join("policies").is_dir() {
+        format!("{dir}/policies")
+    } else {
+        dir
+    };
+    let Ok(top) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    let constructed = std::fs::read_dir(format!("{dir}/constructed"))
+        .into_iter()
+        .flatten();
+    let (mut policies, mut dead) = (0, 0);
+    for e in top.chain(constructed) {
+        let path = e.unwrap().path();
+        if path.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
+        let Ok(doc) = PolicyDocument::from_json(&std::fs::read_to_string(&path).unwrap()) else {
+            continue;
+        };
+        policies += 1;
+        let lowered = policy_core::access::lower(&doc);
+        for (owner, region) in [
+            (Some("123456789012"), Some("us-east-1")),
+            (Some("111122223333"), None),
+            (None, None),
+        ] {
+            let analyzer = policy_analysis::Analyzer::new(
+                &lowered,
+                &policy_analysis::Options {
+                    owner: owner.map(str::to_owned),
+                    region: region.map(str::to_owned),
+                    ..policy_analysis::Options::default()
+                },
+            );
+            dead += analyzer.dead_statements().len();
+        }
+    }
+    println!("{policies} policies, {dead} dead statements");
+    assert!(policies > 40, "{policies} policies");
+}
+
 #[test]
 fn exact_diff_sees_through_wording_and_proves_each_change() {
     let allow_all = PolicyDocument::from_json(

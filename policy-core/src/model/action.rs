@@ -33,13 +33,19 @@ impl ActionItem {
     /// ```
     #[must_use]
     pub fn parse(text: &str) -> Self {
-        // Catalogue names hold no wildcard, so look them up before scanning for one.
+        // Catalogue names hold no wildcard, so look them up before scanning for one; they are
+        // letters, so text ending in a wildcard (as most patterns do) is not looked up.
+        let named = !matches!(text.as_bytes().last(), Some(b'*' | b'?'));
         if has_ecr_prefix(text) {
-            if let Some(a) = Action::from_name(&text[4..]) {
+            if let Some(a) = text.get(4..).filter(|_| named).and_then(Action::from_name) {
                 return ActionItem::Ecr(a);
             }
         } else if has_prefix_ignore_case(text, "ecr-public:") {
-            if let Some(a) = PublicAction::from_name(&text[11..]) {
+            if let Some(a) = text
+                .get(11..)
+                .filter(|_| named)
+                .and_then(PublicAction::from_name)
+            {
                 return ActionItem::Public(a);
             }
         }
@@ -141,5 +147,95 @@ impl From<PublicAction> for ActionItem {
 impl From<ActionPattern> for ActionItem {
     fn from(p: ActionPattern) -> Self {
         ActionItem::Pattern(p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{has_ecr_prefix, has_prefix_ignore_case, ActionItem};
+    use policy_catalogue::{Action, ActionPattern, PublicAction};
+
+    /// [`ActionItem::parse`] as it was, looking every `ecr:` and `ecr-public:` text up.
+    fn parse_by_lookup(text: &str) -> ActionItem {
+        if has_ecr_prefix(text) {
+            if let Some(a) = Action::from_name(&text[4..]) {
+                return ActionItem::Ecr(a);
+            }
+        } else if has_prefix_ignore_case(text, "ecr-public:") {
+            if let Some(a) = PublicAction::from_name(&text[11..]) {
+                return ActionItem::Public(a);
+            }
+        }
+        if let Some(p) = ActionPattern::of(text) {
+            return ActionItem::Pattern(p);
+        }
+        ActionItem::Other(text.to_owned())
+    }
+
+    /// Text ending in a wildcard is no catalogue name: entries are read as by looking every
+    /// one up, on each catalogue name in three letter cases with its end made `*` or `?` or
+    /// followed by one, and on random texts of letters, wildcards and the services' prefixes.
+    #[test]
+    fn entries_ending_in_a_wildcard_are_read_as_by_lookup() {
+        let mut texts = vec![
+            String::new(),
+            "*".to_owned(),
+            "?".to_owned(),
+            "ecr:".to_owned(),
+            "ecr:*".to_owned(),
+            "ecr-public:".to_owned(),
+            "ecr-public:?".to_owned(),
+        ];
+        let names = Action::ALL
+            .iter()
+            .map(|a| a.as_str())
+            .chain(PublicAction::ALL.iter().map(|a| a.as_str()));
+        for name in names {
+            let cut = &name[..name.len() - 1];
+            for text in [
+                name.to_owned(),
+                name.to_ascii_uppercase(),
+                name.to_ascii_lowercase(),
+            ] {
+                texts.extend([
+                    format!("{text}*"),
+                    format!("{text}?"),
+                    format!("{cut}*"),
+                    format!("{cut}?"),
+                    text,
+                ]);
+            }
+        }
+        let pieces = [
+            "ecr:",
+            "ECR:",
+            "ecr-public:",
+            "Ecr-Public:",
+            "s3:",
+            "Get",
+            "Image",
+            "put",
+            "*",
+            "?",
+            "a",
+            "Z",
+            "0",
+            "é",
+            ":",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            for k in 0..seed % 6 {
+                text.push_str(pieces[((seed >> (8 * k + 8)) % pieces.len() as u64) as usize]);
+            }
+            texts.push(text);
+        }
+        for text in &texts {
+            assert_eq!(ActionItem::parse(text), parse_by_lookup(text), "{text:?}");
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! and its words are `policy_analysis::findings`, shared with the `policy!` macro; here each
 //! access finding's witness becomes a request that [`crate::eval::Evaluator::decide`] allows.
 
+use policy_analysis::ir::ActionSet;
 use policy_analysis::{findings, literal, Analyzer};
 use policy_catalogue::Action;
 
@@ -50,19 +51,22 @@ pub fn exact_findings(
     repository: Option<&RepositoryArn>,
 ) -> Vec<ExactFinding> {
     let mut out = Vec::new();
-    each_exact_finding(doc, repository, &mut out, Some);
+    each_exact_finding(doc, repository, None, &mut out, Some);
     out
 }
 
 /// The lint's findings of [`exact_findings`] that `keep` keeps, appended to `out`: each
 /// request dropped once its finding is written, without a list of [`ExactFinding`]s.
+/// `resolved`: the repository actions of each statement of `doc`, when the rules have them
+/// (`rules::Checked`).
 pub(super) fn exact_findings_into(
     doc: &PolicyDocument,
     repository: Option<&RepositoryArn>,
+    resolved: Option<&[ActionSet]>,
     keep: impl Fn(&Finding) -> bool,
     out: &mut Vec<Finding>,
 ) {
-    each_exact_finding(doc, repository, out, |f| {
+    each_exact_finding(doc, repository, resolved, out, |f| {
         keep(&f.finding).then_some(f.finding)
     });
 }
@@ -72,6 +76,7 @@ pub(super) fn exact_findings_into(
 fn each_exact_finding<T>(
     doc: &PolicyDocument,
     repository: Option<&RepositoryArn>,
+    resolved: Option<&[ActionSet]>,
     out: &mut Vec<T>,
     mut each: impl FnMut(ExactFinding) -> Option<T>,
 ) {
@@ -81,7 +86,7 @@ fn each_exact_finding<T>(
     // finding needs its witness confirmed.
     if let Some(literal::Judged {
         owner, findings, ..
-    }) = literal::findings(&lowered, &engine_options(&options, None))
+    }) = literal::findings_resolved(&lowered, &engine_options(&options, None), resolved)
     {
         // Made for the first finding with a witness: most policies have none.
         let confirmer = std::cell::OnceCell::new();
@@ -284,8 +289,16 @@ mod tests {
                     .into_iter()
                     .map(|f| f.finding)
                     .collect();
+                // With the actions the rules resolved, as the lint passes them on.
+                let resolved = super::super::rules::check(
+                    &doc,
+                    crate::model::kind::PolicyKind::Repository,
+                    crate::model::kinds::RegistryPolicyScope::V2,
+                    None,
+                )
+                .resolved;
                 let mut all = Vec::new();
-                exact_findings_into(&doc, repo, |_| true, &mut all);
+                exact_findings_into(&doc, repo, Some(&resolved), |_| true, &mut all);
                 assert_eq!(all, exact, "{}", path.display());
                 let alive = |f: &Finding| f.code != LintCode::DeadStatement;
                 let mut kept = vec![exact.first().cloned().unwrap_or_else(|| Finding {
@@ -299,7 +312,7 @@ mod tests {
                     counterexample: None,
                 })];
                 let before = kept.clone();
-                exact_findings_into(&doc, repo, alive, &mut kept);
+                exact_findings_into(&doc, repo, None, alive, &mut kept);
                 let expected: Vec<Finding> = before
                     .into_iter()
                     .chain(exact.iter().filter(|f| alive(f)).cloned())

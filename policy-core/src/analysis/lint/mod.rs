@@ -214,7 +214,10 @@ impl LintConfig {
 }
 
 fn run(doc: &PolicyDocument, config: &LintConfig, parsed: Option<&ParsedPolicy>) -> Vec<Finding> {
-    let mut findings = rules::check(
+    let rules::Checked {
+        mut findings,
+        resolved,
+    } = rules::check(
         doc,
         config.judged_kind(),
         config.scope,
@@ -231,6 +234,7 @@ fn run(doc: &PolicyDocument, config: &LintConfig, parsed: Option<&ParsedPolicy>)
                 None => exact::exact_findings_into(
                     doc,
                     config.repository.as_ref(),
+                    Some(&resolved),
                     |_| true,
                     &mut findings,
                 ),
@@ -240,6 +244,7 @@ fn run(doc: &PolicyDocument, config: &LintConfig, parsed: Option<&ParsedPolicy>)
                     exact::exact_findings_into(
                         &settled.document,
                         config.repository.as_ref(),
+                        None,
                         |f| {
                             !(matches!(f.code, LintCode::DeadStatement | LintCode::DeadCondition)
                                 && f.statement.is_some_and(|i| settled.never.contains(&i)))

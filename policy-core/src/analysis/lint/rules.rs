@@ -31,6 +31,17 @@ struct Out {
     findings: Vec<Finding>,
     kind: PolicyKind,
     scope: RegistryPolicyScope,
+    /// The repository actions each statement covers (`ir::Actions::resolve` of its lowered
+    /// actions), from the entries the rules have matched already: the exact rules take them
+    /// rather than matching the entries again.
+    resolved: Vec<policy_analysis::ir::ActionSet>,
+}
+
+/// The findings of [`check`], and the repository actions each statement covers: what
+/// [`policy_analysis::ir::Actions::resolve`] gives for its lowered actions.
+pub(super) struct Checked {
+    pub(super) findings: Vec<Finding>,
+    pub(super) resolved: Vec<policy_analysis::ir::ActionSet>,
 }
 
 impl Out {
@@ -62,13 +73,15 @@ pub(super) fn check(
     kind: PolicyKind,
     scope: RegistryPolicyScope,
     account: Option<&AccountId>,
-) -> Vec<Finding> {
+) -> Checked {
     let mut out = Out {
         // Room for the findings of most policies (the exact ones join them), below 1 KB: the
         // allocator sorts its free memory on every larger request, growing included.
         findings: Vec::with_capacity(1000 / std::mem::size_of::<Finding>()),
         kind,
         scope,
+        // A statement without `Action` covers nothing.
+        resolved: vec![policy_analysis::ir::ActionSet::default(); doc.statements.len()],
     };
     if doc.version.is_none() {
         out.push(
@@ -128,7 +141,10 @@ pub(super) fn check(
     if kind == PolicyKind::Registry {
         registry_resources(&mut out, doc, account);
     }
-    out.findings
+    Checked {
+        findings: out.findings,
+        resolved: out.resolved,
+    }
 }
 
 /// `by_letters`: judge public access and service principals by condition keys, for the
@@ -495,7 +511,11 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
         // And room for the statement's other findings and the exact ones.
         out.findings.reserve(a.actions.len() + redundant + 16);
     }
+    // The catalogue actions the entries cover, as `ir::Actions::resolve` of the lowered
+    // entries finds them, from what is known of each entry already.
+    let mut listed = 0u128;
     for (j, item) in a.actions.iter().enumerate() {
+        listed |= resolved_entry(item, entries.bits(j));
         let text = &item.as_str();
         // Findings of this entry start here (each has the entry's path).
         let first = out.findings.len();
@@ -767,6 +787,28 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
         }
         redundant_finding(out, st, redundant.as_deref(), j, text, first, path);
     }
+    let repository = policy_analysis::ir::ActionSet::REPOSITORY.0;
+    listed &= repository;
+    out.resolved[i] = policy_analysis::ir::ActionSet(if a.negated {
+        repository & !listed
+    } else {
+        listed
+    });
+}
+
+/// The repository actions entry `item` covers (`bits`: its [`policy_catalogue::action_bits`]
+/// when it is a pattern), as [`policy_analysis::ir::Actions::resolve`] counts them: a
+/// catalogue action is its own bit, an ECR Public action (a name without wildcards, outside
+/// `ecr:`) none, a pattern (ASCII, by its rules) what it matches; other text is resolved.
+fn resolved_entry(item: &ActionItem, bits: u128) -> u128 {
+    match item {
+        ActionItem::Ecr(a) => 1 << a.index(),
+        ActionItem::Public(_) => 0,
+        ActionItem::Pattern(_) => bits,
+        ActionItem::Other(text) => {
+            policy_analysis::ir::Actions::resolve_entries(false, [(text.as_str(), None)]).0
+        }
+    }
 }
 
 /// Why a repository policy does not grant `act` (one of the actions
@@ -884,14 +926,25 @@ impl Eq for Folded<'_> {}
 impl std::hash::Hash for Folded<'_> {
     /// Eight bytes at a time with bit 5 of every byte set, which the two cases of a letter
     /// share: texts equal ignoring ASCII case hash alike.
+    /// The bytes past the last whole word are read as the text's last eight bytes (which
+    /// overlap the word before), without a copy of a varying length; only a text shorter
+    /// than a word is read byte by byte.
     fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
         const FOLD: u64 = 0x2020_2020_2020_2020;
-        let mut key = self.0.len() as u64;
-        for chunk in self.0.as_bytes().chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            key = (key.rotate_left(5) ^ (u64::from_le_bytes(word) | FOLD))
-                .wrapping_mul(0x517c_c1b7_2722_0a95);
+        let bytes = self.0.as_bytes();
+        let mut key = bytes.len() as u64;
+        let mut mix = |word: u64| {
+            key = (key.rotate_left(5) ^ (word | FOLD)).wrapping_mul(0x517c_c1b7_2722_0a95)
+        };
+        let mut words = bytes.chunks_exact(8);
+        for chunk in &mut words {
+            mix(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+        }
+        if !words.remainder().is_empty() {
+            mix(match bytes.last_chunk::<8>() {
+                Some(last) => u64::from_le_bytes(*last),
+                None => bytes.iter().fold(0, |w, &b| w << 8 | u64::from(b)),
+            });
         }
         h.write_u64(key ^ (key >> 29));
     }
@@ -1642,5 +1695,150 @@ mod tests {
         // The first `ecr:*` covers everything else; later ones repeat it.
         assert!(!redundant[0]);
         assert!(redundant[1..].iter().all(|&r| r));
+    }
+
+    /// The actions the rules resolve for each statement are `ir::Actions::resolve` of its
+    /// lowered actions: on each kind of entry alone, and on random lists of names in any
+    /// letter case, patterns, repeats, public actions, other services and other text, under
+    /// `Action` and `NotAction`.
+    #[test]
+    fn resolved_actions_are_those_of_the_lowered_statements() {
+        use crate::model::document::PolicyDocument;
+        let pieces = [
+            "ecr:BatchGetImage",
+            "ECR:putimage",
+            "ecr:putimage",
+            "ecr:Batch*",
+            "ecr:batch*",
+            "ECR:Batch*",
+            "ecr:Get*",
+            "ecr:*Image",
+            "ecr:Describe?mages",
+            "ecr:*",
+            "*",
+            "ecr:Nothing*0?",
+            "ecr:NoSuchAction",
+            "s3:Get*",
+            "s3:GetObject",
+            "ecr-public:PutImage",
+            "ecr-public:*",
+            "ecr:GetAuthorizationToken",
+            "ecr:CreateRepository",
+            "ecr:List*",
+            "ecr:\\u00c4*",
+            "ecr:Get\\u212a*",
+        ];
+        let check = |items: &[&str]| {
+            let list = items
+                .iter()
+                .map(|t| format!("\"{t}\""))
+                .collect::<Vec<_>>()
+                .join(",");
+            let text = format!(
+                r#"{{"Version":"2012-10-17","Statement":[
+                {{"Effect":"Allow","Principal":"*","Action":[{list}]}},
+                {{"Effect":"Deny","Principal":"*","NotAction":[{list}]}},
+                {{"Effect":"Allow","Principal":"*","Resource":"*"}}]}}"#
+            );
+            let Ok(doc) = PolicyDocument::from_json(&text) else {
+                return false;
+            };
+            let resolved = super::check(
+                &doc,
+                crate::model::kind::PolicyKind::Repository,
+                crate::model::kinds::RegistryPolicyScope::V2,
+                None,
+            )
+            .resolved;
+            let lowered = crate::analysis::access::lower(&doc);
+            let expected: Vec<_> = lowered
+                .statements
+                .iter()
+                .map(|s| s.actions.resolve())
+                .collect();
+            assert_eq!(resolved, expected, "{items:?}");
+            true
+        };
+        for p in pieces {
+            assert!(check(&[p]) || p.contains('\\'), "{p}");
+        }
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % n
+        };
+        let mut checked = 0;
+        for _ in 0..400 {
+            let items: Vec<&str> = (0..next(10))
+                .map(|_| pieces[next(pieces.len() as u64) as usize])
+                .collect();
+            checked += usize::from(check(&items));
+        }
+        assert!(checked > 200, "only {checked} lists read");
+    }
+
+    /// Texts equal ignoring ASCII case hash alike, at every length around a word's (where the
+    /// last bytes overlap the word before) and at random; and a map keyed by them finds the
+    /// first of each spelling as a scan does.
+    #[test]
+    fn folded_texts_hash_alike_and_are_found_as_by_a_scan() {
+        use super::{Folded, FoldedMap};
+        use std::hash::BuildHasher;
+        let hash = |t: &str| {
+            std::hash::BuildHasherDefault::<super::FoldedHasher>::default().hash_one(Folded(t))
+        };
+        let swapped = |t: &str| -> String {
+            t.chars()
+                .map(|c| {
+                    if c.is_ascii_lowercase() {
+                        c.to_ascii_uppercase()
+                    } else {
+                        c.to_ascii_lowercase()
+                    }
+                })
+                .collect()
+        };
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let letters = ["a", "B", "z", "*", "?", ":", "0", "é", "K"];
+        let mut texts: Vec<String> = Vec::new();
+        for len in 0..26 {
+            for _ in 0..20 {
+                texts.push((0..len).map(|_| letters[next(9) as usize]).collect());
+            }
+        }
+        for t in &texts {
+            assert_eq!(hash(t), hash(&swapped(t)), "{t:?}");
+            assert_eq!(hash(t), hash(&t.to_ascii_lowercase()), "{t:?}");
+        }
+        // Lists drawn from few texts, so that spellings repeat.
+        for _ in 0..200 {
+            let list: Vec<String> = (0..next(30))
+                .map(|_| {
+                    let t = &texts[(next(40) as usize * 13) % texts.len()];
+                    if next(2) == 0 {
+                        swapped(t)
+                    } else {
+                        t.clone()
+                    }
+                })
+                .collect();
+            let mut firsts: FoldedMap<'_, usize> = FoldedMap::default();
+            for (j, t) in list.iter().enumerate() {
+                let first = *firsts.entry(Folded(t)).or_insert(j);
+                let scan = list
+                    .iter()
+                    .position(|u| u.eq_ignore_ascii_case(t))
+                    .unwrap_or(j);
+                assert_eq!(first, scan, "{list:?}");
+            }
+        }
     }
 }
