@@ -314,7 +314,7 @@ impl Prepared {
         // Room for every condition in the memory at once, rather than growing it (and hashing
         // every condition again) step by step.
         let conditions = policy.statements.iter().map(|s| s.conditions.len()).sum();
-        LOWERED.with(|m| m.borrow_mut().reserve(conditions));
+        reserve_lowered(conditions);
         policy
             .statements
             .iter()
@@ -365,6 +365,17 @@ thread_local! {
     > = std::cell::RefCell::default();
 }
 
+/// Room in the memory of [`lowered_once_with`] for the `conditions` of a policy, less the
+/// conditions it holds already: those of the policy that its letters read first
+/// (`literal`), which reserved the room, are asked again by the engine, not added.
+pub(crate) fn reserve_lowered(conditions: usize) {
+    LOWERED.with(|m| {
+        let mut m = m.borrow_mut();
+        let held = m.len();
+        m.reserve(conditions.saturating_sub(held));
+    });
+}
+
 /// Past this many conditions the memory of [`lowered_once`] starts again: a policy at ECR's
 /// size limit holds about a hundred.
 const LOWERED_KEPT: usize = 1024;
@@ -388,6 +399,29 @@ pub(crate) fn lowered_once_with(
     variables: bool,
     negated: bool,
 ) -> (Constraint, Option<Constraint>) {
+    with_lowered(c, variables, |known| {
+        let negation = negated.then(|| {
+            known
+                .negation
+                .get_or_insert_with(|| known.constraint.negate())
+                .clone()
+        });
+        (known.constraint.clone(), negation)
+    })
+}
+
+/// What `read` reads of `c` lowered ([`lowered_once_with`]'s constraint, remembered), without
+/// a copy of the constraint.
+pub(crate) fn read_lowered<R>(
+    c: &Condition,
+    variables: bool,
+    read: impl FnOnce(&Constraint) -> R,
+) -> R {
+    with_lowered(c, variables, |known| read(&known.constraint))
+}
+
+/// `c` lowered and remembered, handed to `f`.
+fn with_lowered<R>(c: &Condition, variables: bool, f: impl FnOnce(&mut Lowered) -> R) -> R {
     LOWERED.with(|m| {
         let mut m = m.borrow_mut();
         let (slots, fresh) = match m.get_mut(c) {
@@ -412,14 +446,7 @@ pub(crate) fn lowered_once_with(
                 negation: None,
             });
         }
-        let known = slots[v].as_mut().expect("lowered just now");
-        let negation = negated.then(|| {
-            known
-                .negation
-                .get_or_insert_with(|| known.constraint.negate())
-                .clone()
-        });
-        (known.constraint.clone(), negation)
+        f(slots[v].as_mut().expect("lowered just now"))
     })
 }
 

@@ -204,6 +204,23 @@ fn names_service(s: &ir::Statement, name: &str) -> bool {
     })
 }
 
+/// The addresses a deny's `NotIpAddress` condition `c` leaves out: `IpSet::from_cidrs` of
+/// its values, `None` when one is no block. Read from the condition as the engine lowers it
+/// (remembered per thread, `access::read_lowered`): the engine, when the letters do not
+/// decide, finds the condition read already, its blocks not read again. A value with a
+/// policy variable (`variables`) is no block.
+fn deny_exempt(c: &ir::Condition, variables: bool) -> Option<std::rc::Rc<IpSet>> {
+    crate::access::read_lowered(c, variables, |lowered| match &lowered.test {
+        // `NotIpAddress`: the negation of the blocks' addresses, which it keeps.
+        crate::condition::Test::Ips {
+            complement: Some(blocks),
+            every_block: true,
+            ..
+        } => Some(blocks.clone()),
+        _ => None,
+    })
+}
+
 /// `c` lowered (without policy variables), remembered per thread: the deputy probes of one
 /// policy's services share their conditions, and policies share their guards. Lowering
 /// builds the condition's automaton; the copy shares it.
@@ -380,7 +397,7 @@ struct Plain<'p> {
     /// Each statement's actions.
     actions: Vec<ActionSet>,
     /// For each deny, the addresses its `NotIpAddress` leaves out (a request from one escapes).
-    exempt: Vec<Option<IpSet>>,
+    exempt: Vec<Option<std::rc::Rc<IpSet>>>,
     /// Statements whose principal is `*`.
     anyone: Vec<usize>,
     /// What each allow's condition asks of a request.
@@ -556,6 +573,15 @@ impl<'p> Plain<'p> {
         let mut known = Vec::with_capacity(policy.statements.len());
         let mut source_arns = Vec::new();
         let mut addresses = Vec::new();
+        // The denies' conditions are lowered into the engine's memory (`deny_exempt`): room
+        // for them all at once, as the engine makes it.
+        let denies_conditions = policy
+            .statements
+            .iter()
+            .filter(|s| s.effect == Effect::Deny)
+            .map(|s| s.conditions.len())
+            .sum();
+        crate::access::reserve_lowered(denies_conditions);
         for (i, s) in policy.statements.iter().enumerate() {
             // Without a principal a statement of a repository policy covers no caller; its
             // conditions still give the engine's classes names.
@@ -683,7 +709,7 @@ impl<'p> Plain<'p> {
                     let c = match s.conditions.as_slice() {
                         // Nobody escapes it.
                         [] => {
-                            exempt.push(Some(IpSet::empty()));
+                            exempt.push(Some(std::rc::Rc::new(IpSet::empty())));
                             actions.push(resolve(i, s));
                             continue;
                         }
@@ -696,10 +722,7 @@ impl<'p> Plain<'p> {
                     {
                         return Err("deny condition");
                     }
-                    exempt.push(Some(
-                        IpSet::from_cidrs(c.values.iter().map(String::as_str))
-                            .map_err(|_| "deny ranges")?,
-                    ));
+                    exempt.push(Some(deny_exempt(c, policy.variables).ok_or("deny ranges")?));
                 }
             }
             actions.push(resolve(i, s));
@@ -881,18 +904,19 @@ impl<'p> Plain<'p> {
 
     /// The addresses a request can come from to escape every deny of `denies`.
     fn room(&self, denies: &[usize]) -> IpSet {
-        // `aws:SourceIp` holds public addresses only.
-        let mut room = IpSet::public();
+        // `aws:SourceIp` holds public addresses only: borrowed until a deny narrows it.
+        let public = IpSet::public_ref();
+        let mut room: Option<IpSet> = None;
         for &d in denies {
             if !self.known[d] {
                 continue;
             }
             match &self.exempt[d] {
-                Some(exempt) => room = room.intersect(exempt),
+                Some(exempt) => room = Some(room.as_ref().unwrap_or(public).intersect(exempt)),
                 None => return IpSet::empty(),
             }
         }
-        room
+        room.unwrap_or_else(|| public.clone())
     }
 
     /// Whether a request from `network` meets allow `allow` and escapes every deny of
@@ -1861,6 +1885,54 @@ mod tests {
         assert_eq!(unguarded_source_arn("aws"), searched_source_arn("aws"));
         for p in policy_catalogue::rules::PARTITIONS {
             assert_eq!(unguarded_source_arn(p), searched_source_arn(p), "{p}");
+        }
+    }
+
+    /// The addresses a deny leaves out, read from the condition as the engine lowers it, are
+    /// `IpSet::from_cidrs` of its values, and none when one is no block: fixed and 3,000 random
+    /// lists of good and bad blocks of both families, with policy variables or without.
+    #[test]
+    fn deny_exemptions_are_the_blocks_read() {
+        let blocks = [
+            "10.1.0.0/16",
+            "10.0.0.0/8",
+            "0.0.0.0/0",
+            "192.0.2.7",
+            "2001:db8:1::/48",
+            "::/0",
+            "::ffff:1.2.3.4/100",
+            "bad",
+            "10.0.0.0/33",
+            " 10.0.0.1",
+            "${aws:SourceIp}",
+            "",
+        ];
+        let mut seed: u64 = 0xde11_e5e0_0000_0006;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let mut lists: Vec<Vec<&str>> = vec![vec![], vec!["10.1.0.0/16", "2001:db8:1::/48"]];
+        lists.extend((0..3_000).map(|_| {
+            (0..1 + next(3))
+                .map(|_| blocks[next(blocks.len() as u64) as usize])
+                .collect()
+        }));
+        for values in &lists {
+            let c = ir::Condition::new(
+                Operator::NotIpAddress.into(),
+                ["aws:SourceIp", "aws:sourceip"][next(2) as usize],
+                values.iter().copied(),
+            );
+            for variables in [false, true] {
+                assert_eq!(
+                    deny_exempt(&c, variables).map(|s| (*s).clone()),
+                    IpSet::from_cidrs(values.iter().copied()).ok(),
+                    "{values:?} {variables}"
+                );
+            }
         }
     }
 

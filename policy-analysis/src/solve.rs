@@ -1266,6 +1266,13 @@ fn solve_key_live(key: &str, cs: &[&Constraint], info: &KeyInfo) -> KeyAnswer {
     if let Some(answer) = answer_without_search(key, cs, info) {
         return answer;
     }
+    // Tests of addresses alone take no search: answered afresh, the memory not asked (its
+    // question costs more than the answer; a deny by network asks one of its own). Whether
+    // there is an answer is all that is read, and the memory's answer, when it has one, is
+    // the same there (`tests::live_addresses_are_answered_as_remembered`).
+    if cs.iter().all(|c| matches!(c.test, Test::Ips { .. })) {
+        return solve_key_afresh(key, cs, info, true);
+    }
     let question = key_question(key, cs, info);
     if let Some(known) = KEY_ANSWERS.with(|m| m.borrow().get(&question).cloned()) {
         return known;
@@ -1358,6 +1365,25 @@ fn solve_key_afresh(key: &str, cs: &[&Constraint], info: &KeyInfo, quick: bool) 
     if info.presence == Presence::Never {
         return absent_ok.then_some((None, true));
     }
+    // Addresses alone on a single-valued key: an address that passes them is the answer
+    // [`solve_values`] gives ([`typed_witness`], exact), found without the key's domain,
+    // which only a key that no address passes reads (`tests::addresses_are_answered_as_searched`).
+    if !info.multi && cs.iter().all(|c| matches!(c.test, Test::Ips { .. })) {
+        if let Some(v) = ip_witness(cs.iter().map(|c| &c.test), key) {
+            return Some((Some(vec![v]), true));
+        }
+    }
+    solve_key_searched(key, cs, info, quick, absent_ok)
+}
+
+/// [`solve_key_afresh`] past its answers at once: the key's domain and the search.
+fn solve_key_searched(
+    key: &str,
+    cs: &[&Constraint],
+    info: &KeyInfo,
+    quick: bool,
+    absent_ok: bool,
+) -> KeyAnswer {
     let domain = cached_domain(key, info);
     let domain = &*domain;
     let mut extra: Vec<std::rc::Rc<Nfa>> = Vec::new();
@@ -1609,6 +1635,16 @@ fn solve_values(
             }
             found
         }
+        // The address is in every set of the tests (an address that is none, when one may
+        // stand, passes every test of them): not checked again.
+        [Family::Ip] => {
+            let found = typed_witness(Family::Ip, tests, info, domain, key);
+            debug_assert!(
+                !matches!(&found, Sat::Yes(v) if tests.iter().any(|t| t.eval(v) == Some(false))),
+                "{found:?}"
+            );
+            return (found, unknown);
+        }
         [family] => typed_witness(*family, tests, info, domain, key),
         // Several families: try each family's witness against every test.
         many => {
@@ -1636,6 +1672,19 @@ fn solve_values(
         other => other,
     };
     (checked, unknown)
+}
+
+/// The address of [`typed_witness`] for the address tests of `tests` on `key` (lowercased):
+/// the witness of their sets' intersection, found without building it
+/// (`tests::ip_witnesses_are_those_of_the_intersection`). `aws:SourceIp` holds public
+/// addresses only (the key's domain, `IpSet::public`).
+fn ip_witness<'a>(tests: impl Iterator<Item = &'a Test> + Clone, key: &str) -> Option<String> {
+    let public = (key == "aws:sourceip").then(IpSet::public_ref);
+    let sets = tests.filter_map(|t| match t {
+        Test::Ips { set, .. } => Some(&**set),
+        _ => None,
+    });
+    IpSet::first_common(public.into_iter().chain(sets)).map(crate::ranges::format_ip)
 }
 
 /// A witness for the tests of one typed family (numbers, dates, booleans, addresses).
@@ -1709,19 +1758,12 @@ fn typed_witness(
             }
         }
         Family::Ip => {
-            // `aws:SourceIp` holds public addresses only (the key's domain, `IpSet::public`).
-            let mut set = if key == "aws:sourceip" {
-                IpSet::public()
-            } else {
-                IpSet::all()
-            };
             for t in tests {
-                if let Test::Ips { set: s, other: o } = t {
-                    set = set.intersect(s);
+                if let Test::Ips { other: o, .. } = t {
                     other &= o;
                 }
             }
-            set.witness().map(crate::ranges::format_ip)
+            ip_witness(tests.iter().copied(), key)
         }
         Family::Text | Family::None => None,
     };
@@ -1743,6 +1785,238 @@ fn typed_witness(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`typed_witness`] for addresses as it was first written: the sets intersected one by
+    /// one, from the key's domain, and the witness of the result.
+    fn ip_witness_by_intersection(
+        tests: &[&Test],
+        info: &KeyInfo,
+        domain: &Nfa,
+        key: &str,
+    ) -> Sat<String> {
+        let mut other = matches!(
+            info.value_type,
+            KeyType::String | KeyType::Arn | KeyType::Binary
+        );
+        let mut set = if key == "aws:sourceip" {
+            IpSet::public()
+        } else {
+            IpSet::all()
+        };
+        for t in tests {
+            if let Test::Ips {
+                set: s, other: o, ..
+            } = t
+            {
+                set = set.intersect(s);
+                other &= o;
+            }
+        }
+        match set.witness().map(crate::ranges::format_ip) {
+            Some(v) => Sat::Yes(v),
+            None if other => ["none", "x", "a"]
+                .into_iter()
+                .find(|v| domain.matches(v))
+                .map_or(Sat::Unknown, |v| Sat::Yes(v.to_owned())),
+            None => Sat::No,
+        }
+    }
+
+    /// The address found without building the intersection of the tests' sets is the one
+    /// found by building it, and passes every test, which is why it is not checked again:
+    /// fixed and 3,000 random lists of `IpAddress` and `NotIpAddress` tests of both families,
+    /// negated (a deny's escape) or not, on `aws:SourceIp` (public addresses) and
+    /// `aws:VpcSourceIp`.
+    #[test]
+    fn ip_witnesses_are_those_of_the_intersection() {
+        let mut seed: u64 = 0x1d5e_ed00_0000_0004;
+        let mut next = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % n
+        };
+        let blocks = [
+            "10.1.0.0/16",
+            "10.0.0.0/8",
+            "1.0.0.0/8",
+            "0.0.0.0/0",
+            "192.0.2.7",
+            "203.0.113.0/24",
+            "2001:db8:1::/48",
+            "2001:db8::/32",
+            "::/0",
+            "::",
+            "fe80::/10",
+            "bad",
+        ];
+        let mut cases: Vec<Vec<Constraint>> = vec![vec![]];
+        for _ in 0..3_000 {
+            cases.push(
+                (0..1 + next(4))
+                    .map(|_| {
+                        let values: Vec<&str> = (0..1 + next(3))
+                            .map(|_| blocks[next(blocks.len() as u64) as usize])
+                            .collect();
+                        let op = if next(2) == 0 {
+                            Operator::IpAddress
+                        } else {
+                            Operator::NotIpAddress
+                        };
+                        let key = ["aws:SourceIp", "aws:VpcSourceIp"][next(2) as usize];
+                        let c = Constraint::lower(&Condition::new(op.into(), key, values), false);
+                        if next(2) == 0 {
+                            c.negate()
+                        } else {
+                            c
+                        }
+                    })
+                    .collect(),
+            );
+        }
+        for cs in &cases {
+            let tests: Vec<&Test> = cs.iter().map(|c| &c.test).collect();
+            for key in ["aws:sourceip", "aws:vpcsourceip"] {
+                let info = key_info(key, Kind::User);
+                let domain = cached_domain(key, &info);
+                let found = typed_witness(Family::Ip, &tests, &info, &domain, key);
+                assert_eq!(
+                    found,
+                    ip_witness_by_intersection(&tests, &info, &domain, key),
+                    "{key} {cs:?}"
+                );
+                if let Sat::Yes(v) = &found {
+                    assert!(tests.iter().all(|t| t.eval(v) != Some(false)), "{v} {cs:?}");
+                }
+            }
+        }
+    }
+
+    /// A key tested for addresses alone is answered by [`solve_key_live`] without the
+    /// memory, as [`solve_key`] answers it (with the memory, and its search): some answer or
+    /// none, over fixed and 3,000 random lists of `IpAddress` and `NotIpAddress` tests, with
+    /// `IfExists` or not, negated or not, on keys of each kind of caller.
+    #[test]
+    fn live_addresses_are_answered_as_remembered() {
+        let mut seed: u64 = 0x11fe_ad00_0000_0007;
+        let mut next = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % n
+        };
+        let blocks = [
+            "10.1.0.0/16",
+            "10.0.0.0/8",
+            "1.0.0.0/8",
+            "0.0.0.0/0",
+            "203.0.113.0/24",
+            "2001:db8:1::/48",
+            "::/0",
+            "fe80::/10",
+            "bad",
+        ];
+        let operators = [Operator::IpAddress, Operator::NotIpAddress];
+        let mut some = 0;
+        for case in 0..3_000 {
+            let key = ["aws:SourceIp", "aws:VpcSourceIp"][next(2) as usize];
+            let cs: Vec<Constraint> = (0..1 + next(3))
+                .map(|_| {
+                    let values: Vec<&str> = (0..1 + next(3))
+                        .map(|_| blocks[next(blocks.len() as u64) as usize])
+                        .collect();
+                    let mut op: policy_catalogue::ConditionOperator =
+                        operators[next(2) as usize].into();
+                    op.if_exists = next(3) == 0;
+                    let c = Constraint::lower(&Condition::new(op, key, values), false);
+                    if next(2) == 0 {
+                        c.negate()
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            let refs: Vec<&Constraint> = cs.iter().collect();
+            let lower = key.to_ascii_lowercase();
+            for kind in [Kind::User, Kind::Service, Kind::Anonymous] {
+                let info = key_info(&lower, kind);
+                let live = solve_key_live(&lower, &refs, &info);
+                let remembered = solve_key(&lower, &refs, &info);
+                assert_eq!(
+                    live.is_some(),
+                    remembered.is_some(),
+                    "{case} {kind:?} {cs:?}"
+                );
+                some += usize::from(live.is_some());
+            }
+        }
+        assert!(some > 1_000 && some < 8_000, "{some}");
+    }
+
+    /// A single-valued key tested for addresses alone is answered without its domain as the
+    /// search answers it, values, exactness and all, quick or not: fixed and 3,000 random
+    /// lists of `IpAddress` and `NotIpAddress` tests, with `IfExists` or not, negated or not,
+    /// on keys of each kind of caller.
+    #[test]
+    fn addresses_are_answered_as_searched() {
+        let mut seed: u64 = 0xadd5_0000_0000_0009;
+        let mut next = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % n
+        };
+        let blocks = [
+            "10.1.0.0/16",
+            "10.0.0.0/8",
+            "1.0.0.0/8",
+            "0.0.0.0/0",
+            "203.0.113.0/24",
+            "2001:db8:1::/48",
+            "::/0",
+            "fe80::/10",
+            "bad",
+        ];
+        let mut answered = 0;
+        for case in 0..3_000 {
+            let key = ["aws:SourceIp", "aws:VpcSourceIp", "aws:SourceArn"][next(3) as usize];
+            let cs: Vec<Constraint> = (0..1 + next(3))
+                .map(|_| {
+                    let values: Vec<&str> = (0..1 + next(3))
+                        .map(|_| blocks[next(blocks.len() as u64) as usize])
+                        .collect();
+                    let mut op: policy_catalogue::ConditionOperator =
+                        [Operator::IpAddress, Operator::NotIpAddress][next(2) as usize].into();
+                    op.if_exists = next(3) == 0;
+                    let c = Constraint::lower(&Condition::new(op, key, values), false);
+                    if next(2) == 0 {
+                        c.negate()
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            let refs: Vec<&Constraint> = cs.iter().collect();
+            let lower = key.to_ascii_lowercase();
+            for kind in [Kind::User, Kind::Service, Kind::Anonymous] {
+                let info = key_info(&lower, kind);
+                let absent_ok =
+                    info.presence != Presence::Always && refs.iter().all(|c| c.when_missing);
+                for quick in [false, true] {
+                    let found = solve_key_afresh(&lower, &refs, &info, quick);
+                    let searched =
+                        if info.presence == Presence::Never || (absent_ok && info.outside) {
+                            found.clone()
+                        } else {
+                            answered += 1;
+                            solve_key_searched(&lower, &refs, &info, quick, absent_ok)
+                        };
+                    assert_eq!(found, searched, "{case} {kind:?} {quick} {cs:?}");
+                }
+            }
+        }
+        assert!(answered > 5_000, "{answered}");
+    }
 
     #[test]
     fn fresh_accounts_are_the_formatted_count_down() {

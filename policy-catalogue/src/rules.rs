@@ -461,6 +461,16 @@ pub fn check_region(s: &str) -> Result<(), RuleViolation> {
 /// # Errors
 /// A [`RuleViolation`] saying what is wrong, when the text breaks this rule.
 pub fn check_ip_or_cidr(s: &str) -> Result<(), RuleViolation> {
+    // The plain forms pass in one pass; the others take the reading that says why.
+    if plain_block(s).is_some() {
+        return Ok(());
+    }
+    check_ip_or_cidr_read(s)
+}
+
+/// [`check_ip_or_cidr`] by `split_once`, [`parse_ip`] and `u16::from_str`: its answer for the
+/// texts that are no plain block, and what the tests compare its fast path with.
+fn check_ip_or_cidr_read(s: &str) -> Result<(), RuleViolation> {
     let rule = Rule {
         what: "IP address or CIDR block",
         rule: "an IPv4 or IPv6 address, optionally with /prefix-length",
@@ -494,6 +504,155 @@ pub fn check_ip_or_cidr(s: &str) -> Result<(), RuleViolation> {
 #[must_use]
 pub fn parse_ip(text: &str) -> Option<IpAddr> {
     plain_ip(text.as_bytes()).or_else(|| text.parse().ok())
+}
+
+/// A block of the plain forms, read in one pass over the bytes: an address of [`parse_ip`]'s
+/// plain forms, then nothing or `/` and one to three digits at most the family's length (32
+/// or 128). The address as bits (an IPv4 address in the low 32), whether it is IPv6, and the
+/// prefix length (the family's length when none is written). `None` for every other text,
+/// block or not: [`check_ip_or_cidr`] and `policy_analysis::parse_cidr` read those the
+/// longer way, which this agrees with wherever it answers (`tests::plain_blocks_*`).
+#[doc(hidden)]
+#[must_use]
+pub fn plain_block(text: &str) -> Option<(u128, bool, u8)> {
+    let b = text.as_bytes();
+    // Each reading stops at the first `/` as at the end of the text: the address before it
+    // read without looking for it first.
+    let (bits, v6, end) = match plain_ipv4_bits(b) {
+        Some((a, end)) => (u128::from(a), false, end),
+        None => {
+            let (a, end) = plain_ipv6_bits(b)?;
+            (a, true, end)
+        }
+    };
+    let max: u16 = if v6 { 128 } else { 32 };
+    let prefix = if end == b.len() {
+        max
+    } else {
+        // `b[end]` is the `/`.
+        let p = &b[end + 1..];
+        if p.is_empty() || p.len() > 3 {
+            return None;
+        }
+        let mut n = 0u16;
+        for &c in p {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            n = n * 10 + u16::from(c - b'0');
+        }
+        if n > max {
+            return None;
+        }
+        n
+    };
+    Some((bits, v6, prefix as u8))
+}
+
+/// [`plain_ipv4`] of the text before the first `/` (all of it without one), as the address's
+/// bits, the octets gathered as they are read; and where the address ends.
+fn plain_ipv4_bits(b: &[u8]) -> Option<(u32, usize)> {
+    let mut bits = 0u32;
+    let mut dots = 0;
+    let mut value = 0u32;
+    let mut digits = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'.' {
+            if digits == 0 || dots == 3 || value > 255 {
+                return None;
+            }
+            bits = bits << 8 | value;
+            dots += 1;
+            value = 0;
+            digits = 0;
+        } else if c.is_ascii_digit() {
+            // A fourth digit, or a digit after a leading zero.
+            if digits == 3 || (digits == 1 && value == 0) {
+                return None;
+            }
+            value = value * 10 + u32::from(c - b'0');
+            digits += 1;
+        } else if c == b'/' {
+            break;
+        } else {
+            return None;
+        }
+        i += 1;
+    }
+    if digits == 0 || dots != 3 || value > 255 {
+        return None;
+    }
+    Some((bits << 8 | value, i))
+}
+
+/// [`plain_ipv6`] of the text before the first `/` (all of it without one), as the address's
+/// bits: the groups gathered in one number as they are read, those after the `::` then moved
+/// to the low end; and where the address ends.
+fn plain_ipv6_bits(b: &[u8]) -> Option<(u128, usize)> {
+    let hex = |c: u8| match c {
+        b'0'..=b'9' => Some(u32::from(c - b'0')),
+        b'a'..=b'f' => Some(u32::from(c - b'a' + 10)),
+        b'A'..=b'F' => Some(u32::from(c - b'A' + 10)),
+        _ => None,
+    };
+    let end = |i: usize| i == b.len() || b[i] == b'/';
+    let mut groups = 0u128;
+    let mut n = 0;
+    // The number of groups before the `::`.
+    let mut gap = None;
+    let mut i = 0;
+    if b.starts_with(b"::") {
+        gap = Some(0);
+        i = 2;
+    }
+    while !end(i) {
+        let start = i;
+        let mut value = 0u32;
+        // A `/` is no digit: a group stops at it.
+        while i < b.len() && i - start < 4 {
+            let Some(d) = hex(b[i]) else { break };
+            value = (value << 4) | d;
+            i += 1;
+        }
+        if i == start || n == 8 {
+            return None;
+        }
+        groups = groups << 16 | u128::from(value);
+        n += 1;
+        if end(i) {
+            break;
+        }
+        if b[i] != b':' {
+            return None;
+        }
+        i += 1;
+        if b.get(i) == Some(&b':') {
+            if gap.is_some() {
+                return None;
+            }
+            gap = Some(n);
+            i += 1;
+        } else if end(i) {
+            return None;
+        }
+    }
+    match gap {
+        None if n == 8 => Some((groups, i)),
+        Some(g) if n <= 7 => {
+            // The `n - g` groups after the `::` stay at the low end; the `g` before it move
+            // to the high end (a shift of all 128 bits leaves none).
+            let low = 16 * (n - g) as u32;
+            let after = groups & u128::MAX.checked_shl(low).map_or(u128::MAX, |m| !m);
+            let before = groups.checked_shr(low).unwrap_or(0);
+            Some((
+                before.checked_shl(16 * (8 - g) as u32).unwrap_or(0) | after,
+                i,
+            ))
+        }
+        _ => None,
+    }
 }
 
 /// The plain forms of [`parse_ip`]; `None` for every other text, address or not.

@@ -608,3 +608,135 @@ fn addresses_are_read_as_the_standard_library_reads_them() {
     }
     assert!(plain > 1000 && read > plain, "{plain} {read}");
 }
+
+/// Random texts near blocks: addresses of both families (plain, with an IPv4 tail, with
+/// white space or stray characters), prefixes of every length and some that are no prefix.
+fn near_blocks(seed: u64, n: usize) -> Vec<String> {
+    let mut rng = seed;
+    let mut next = move |m: u64| {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng % m
+    };
+    let octets = [
+        "0", "1", "9", "10", "25", "99", "100", "255", "256", "01", "1234", "",
+    ];
+    let hex = [
+        "0", "1", "a", "F", "db8", "ffff", "0ab1", "2001", "12345", "g", "",
+    ];
+    let prefixes = [
+        "", "/", "/0", "/8", "/16", "/24", "/32", "/33", "/48", "/64", "/128", "/129", "/008",
+        "/0008", "/+8", "/a", "/8/8", "/ 8",
+    ];
+    (0..n)
+        .map(|_| {
+            let mut text = if next(2) == 0 {
+                let n = 3 + next(3);
+                (0..n)
+                    .map(|_| octets[next(octets.len() as u64) as usize])
+                    .collect::<Vec<_>>()
+                    .join(".")
+            } else {
+                let n = next(10);
+                let mut groups: Vec<&str> = (0..n)
+                    .map(|_| hex[next(hex.len() as u64) as usize])
+                    .collect();
+                if next(3) != 0 {
+                    let at = next(n + 1) as usize;
+                    groups.insert(at.min(groups.len()), "");
+                    if at == 0 || at >= groups.len() - 1 {
+                        groups.insert(at.min(groups.len()), "");
+                    }
+                }
+                let mut t = groups.join(":");
+                if next(6) == 0 {
+                    t.push_str(":1.2.3.4");
+                }
+                t
+            };
+            text.push_str(prefixes[next(prefixes.len() as u64) as usize]);
+            if next(20) == 0 {
+                let at = next(text.len() as u64 + 1) as usize;
+                text.insert(at, [' ', '%', ':', '.', '/'][next(5) as usize]);
+            }
+            text
+        })
+        .collect()
+}
+
+/// The one-pass reading of a plain block is the reading of its address by [`parse_ip`] and
+/// of its prefix by `u8::from_str`, wherever it answers; it answers for every plain form; and
+/// [`check_ip_or_cidr`] with it answers as the reading without it, message and all: fixed
+/// texts and 40,000 random near-blocks of both families.
+#[test]
+fn plain_blocks_read_as_addresses_and_prefixes() {
+    let fixed = [
+        "10.0.0.0/8",
+        "0.0.0.0/0",
+        "255.255.255.255/32",
+        "10.0.0.0/33",
+        "10.0.0.0/",
+        "10.0.0.0/008",
+        "10.0.0.0/0008",
+        "::/0",
+        "::/128",
+        "::/129",
+        "::1",
+        "1::",
+        "1:2:3:4:5:6:7:8/64",
+        "1:2:3:4:5:6:7::/64",
+        "::2:3:4:5:6:7:8",
+        "2001:db8::/32",
+        "2001:DB8:0:0:0:0:0:1",
+        "::ffff:1.2.3.4/96",
+        "fe80::1%eth0",
+        "",
+        "/",
+        "/8",
+        " 10.0.0.1",
+    ];
+    let random = near_blocks(0x5eed_b10c_0000_0001, 40_000);
+    let mut plain = 0;
+    for text in fixed
+        .iter()
+        .copied()
+        .chain(random.iter().map(String::as_str))
+    {
+        let (address, prefix) = match text.split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (text, None),
+        };
+        let read = parse_ip(address).and_then(|ip| {
+            let max = if ip.is_ipv4() { 32 } else { 128 };
+            let bits = match prefix {
+                None => max,
+                Some(p)
+                    if !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()) =>
+                {
+                    p.parse::<u8>().ok().filter(|b| *b <= max)?
+                }
+                Some(_) => return None,
+            };
+            let value = match ip {
+                IpAddr::V4(a) => u128::from(u32::from(a)),
+                IpAddr::V6(a) => u128::from(a),
+            };
+            Some((value, ip.is_ipv6(), bits))
+        });
+        let fast = plain_block(text);
+        if fast.is_some() {
+            plain += 1;
+            assert_eq!(fast, read, "{text:?}");
+        } else if plain_ip(address.as_bytes()).is_some() {
+            // A plain address: only its prefix keeps it from the one pass.
+            assert_eq!(read, None, "{text:?}");
+        }
+        assert_eq!(
+            check_ip_or_cidr(text).map_err(|e| e.to_string()),
+            check_ip_or_cidr_read(text).map_err(|e| e.to_string()),
+            "{text:?}"
+        );
+    }
+    assert!(plain > 2_000, "{plain}");
+}
