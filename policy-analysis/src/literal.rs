@@ -79,7 +79,7 @@ pub fn findings(policy: &ir::Policy, options: &Options) -> Option<Judged> {
     findings_resolved(policy, options, None)
 }
 
-/// [`findings`], with the [`ir::Actions::resolve`] of each statement's actions when the
+/// [`findings()`], with the [`ir::Actions::resolve`] of each statement's actions when the
 /// caller has them already (`resolved[i]` for statement `i`): not resolved again.
 #[must_use]
 pub fn findings_resolved(
