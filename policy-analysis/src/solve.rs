@@ -1041,7 +1041,7 @@ fn identity<'a>(
             }
         }
     };
-    if who.kind == Kind::Root && !arn_cs.is_empty() {
+    if who.kind == Kind::Root && !arn_cs.is_empty() && !root_arn_meets(arn_cs, &p, &account) {
         let none = Nfa::strings([], false, false);
         match solve_arn(
             arn_cs,
@@ -1081,6 +1081,15 @@ fn identity<'a>(
         }
     }
     Some((caller, exact))
+}
+
+/// Whether the root user's ARN in `account` meets every constraint on `aws:PrincipalArn`,
+/// each by its own test: [`solve_arn`] would then answer `Sat::Yes` with the account kept
+/// (its first question's domain is this one ARN), and its automata need not be built. A
+/// policy's `ArnNotLike` on role ARNs, asked of each root class, say.
+fn root_arn_meets(arn_cs: &[&Constraint], p: &str, account: &str) -> bool {
+    let arn = [format!("arn:{p}:iam::{account}:root")];
+    check(arn_cs, Some(&arn)) == Some(true)
 }
 
 /// An ARN `arn:P:iam::ACCOUNT:root`, or `...:user/path/name` or `...:role/path/name` by
@@ -2188,6 +2197,112 @@ mod tests {
                 (key, conditions)
             })
             .collect()
+    }
+
+    /// [`root_arn_meets`] claims only what [`solve_arn`] answers for a root class: `Sat::Yes`,
+    /// the account kept, over fixed and random conditions on `aws:PrincipalArn`, for fixed
+    /// and free accounts, quick or not.
+    #[test]
+    fn root_arns_met_are_those_solve_arn_finds() {
+        let cond = |op: &str, values: &[&str]| {
+            let operator: policy_catalogue::ConditionOperator = op.parse().expect("an operator");
+            Condition::new(
+                operator,
+                "aws:PrincipalArn",
+                values.iter().map(|v| (*v).to_owned()),
+            )
+        };
+        let mut questions: Vec<Vec<Condition>> = vec![
+            vec![cond("ArnNotLike", &["arn:aws:iam::100000000000:role/*"])],
+            vec![cond("ArnLike", &["arn:aws:iam::*:root"])],
+            vec![cond("ArnLike", &["arn:aws:iam::111122223333:*"])],
+            vec![cond("ArnEquals", &["arn:aws:iam::111122223333:root"])],
+            vec![cond(
+                "StringEqualsIgnoreCase",
+                &["ARN:AWS:IAM::111122223333:ROOT"],
+            )],
+            vec![cond("ArnNotEquals", &["arn:aws:iam::111122223333:root"])],
+            vec![
+                cond("StringLike", &["arn:aws:iam::*"]),
+                cond("StringNotLike", &["*:role/*"]),
+            ],
+            vec![cond("ArnLikeIfExists", &["arn:aws:iam::*:user/*"])],
+            vec![cond("Null", &["false"])],
+            vec![cond("Null", &["true"])],
+        ];
+        let keys = [(
+            "aws:PrincipalArn",
+            [
+                "arn:aws:iam::",
+                "111122223333",
+                ":root",
+                "*",
+                "?",
+                ":role/",
+                "999999999999",
+            ],
+        )];
+        let operators = [
+            "ArnLike",
+            "ArnNotLike",
+            "ArnEquals",
+            "ArnNotEquals",
+            "StringLike",
+            "StringNotLike",
+            "StringEquals",
+            "StringNotEquals",
+            "StringEqualsIgnoreCase",
+            "ArnLikeIfExists",
+            "ArnNotLikeIfExists",
+            "ForAnyValue:ArnLike",
+            "ForAllValues:ArnNotLike",
+        ];
+        questions.extend(
+            random_conjunctions(0x5eed_f00d, 3_000, &keys, &operators, 4)
+                .into_iter()
+                .map(|(_, conditions)| conditions),
+        );
+        let none = Nfa::strings([], false, false);
+        let (mut met, mut missed) = (0, 0);
+        for conditions in &questions {
+            let lowered: Vec<Constraint> = conditions
+                .iter()
+                .map(|c| Constraint::lower(c, false))
+                .collect();
+            let cs: Vec<&Constraint> = lowered.iter().collect();
+            for account in ["111122223333", "999999999999"] {
+                for (choice, free) in [
+                    (Choice::Fixed(account.to_owned()), false),
+                    (Choice::Free(vec!["444455556666".to_owned()]), true),
+                ] {
+                    let who = Who {
+                        kind: Kind::Root,
+                        partition: "aws".to_owned(),
+                        account: choice,
+                        name: None,
+                        excluded: Vec::new(),
+                        session: None,
+                        owner: "111122223333".to_owned(),
+                        region: None,
+                    };
+                    if !root_arn_meets(&cs, "aws", account) {
+                        missed += 1;
+                        continue;
+                    }
+                    met += 1;
+                    for quick in [false, true] {
+                        let mut kept = account.to_owned();
+                        let answer =
+                            solve_arn(&cs, &[], &who, &mut kept, free, "root", &none, quick);
+                        assert!(
+                            matches!(answer, Sat::Yes(_)) && kept == account,
+                            "{account} {free} {quick} {conditions:?}: {answer:?} {kept}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(met > 1_000 && missed > 1_000, "{met} {missed}");
     }
 
     #[test]
