@@ -99,7 +99,7 @@ impl Identity {
         })
     }
 
-    fn kind(&self) -> Kind {
+    pub(crate) fn kind(&self) -> Kind {
         match self {
             Identity::Root { .. } => Kind::Root,
             Identity::User { .. } => Kind::User,

@@ -1560,6 +1560,7 @@ fn filled_as_earlier(
 /// `pattern` with its wildcards filled as each walk of [`quick_like`] kept filled the same
 /// wildcards, the latest first, unchecked: candidates for the dead-statement check, which
 /// tests them itself.
+#[cfg(test)]
 pub(crate) fn earlier_fillings(pattern: &str) -> Vec<String> {
     let Some((wild, literals)) = glob_parts(pattern) else {
         return Vec::new();
@@ -1579,6 +1580,42 @@ pub(crate) fn earlier_fillings(pattern: &str) -> Vec<String> {
                 text
             })
             .collect()
+    })
+}
+
+/// The first answer of `f` over [`earlier_fillings`] in its order, each filling written into
+/// one buffer: the dead-statement check asks for one, often the first
+/// (`tests::earlier_fillings_found_in_order`).
+pub(crate) fn find_earlier_filling<T>(
+    pattern: &str,
+    mut f: impl FnMut(&str) -> Option<T>,
+) -> Option<T> {
+    let wild = |c: &char| *c == '*' || *c == '?';
+    if pattern.len() > FILL_MAX || !pattern.contains(['*', '?']) {
+        return None;
+    }
+    FILLS.with(|fills| {
+        // `f` fills nothing: the fillings are only read while it runs.
+        let fills = fills.try_borrow().ok()?;
+        let wilds: Vec<char> = pattern.chars().filter(wild).collect();
+        let mut text = String::with_capacity(2 * pattern.len());
+        for (w, fill) in fills.iter() {
+            if *w != wilds {
+                continue;
+            }
+            // The literals around the wildcards, each wildcard's filling between them.
+            text.clear();
+            let mut literals = pattern.split(['*', '?']);
+            text.push_str(literals.next().unwrap_or_default());
+            for (filled, literal) in fill.iter().zip(literals) {
+                text.push_str(filled);
+                text.push_str(literal);
+            }
+            if let Some(answer) = f(&text) {
+                return Some(answer);
+            }
+        }
+        None
     })
 }
 
@@ -2546,7 +2583,7 @@ mod tests {
                 questions.push((p, all, none));
             }
         }
-        let (mut filled, mut yes, mut no) = (0, 0, 0);
+        let (mut filled, mut yes, mut no, mut compared) = (0, 0, 0, 0);
         for (p, all, none) in &questions {
             let all: Vec<&Nfa> = all.iter().collect();
             let none: Vec<&Nfa> = none.iter().collect();
@@ -2557,6 +2594,31 @@ mod tests {
                 }
             }
             let found = quick_like(p, &all, &none);
+            // The fillings found one at a time are the fillings, in order; the search stops
+            // at the first answer.
+            let listed = earlier_fillings(p);
+            let mut seen = Vec::new();
+            assert_eq!(
+                find_earlier_filling(p, |t| {
+                    seen.push(t.to_owned());
+                    None::<()>
+                }),
+                None
+            );
+            assert_eq!(seen, listed, "{p}");
+            if let Some(last) = listed.last() {
+                compared += 1;
+                let mut asked = 0;
+                let first = find_earlier_filling(p, |t| {
+                    asked += 1;
+                    (t == last).then(|| t.to_owned())
+                });
+                assert_eq!(first.as_ref(), Some(last), "{p}");
+                assert_eq!(
+                    asked,
+                    1 + listed.iter().position(|t| t == last).unwrap_or(0)
+                );
+            }
             match solve(&all, &none) {
                 Sat::Yes(_) => yes += 1,
                 Sat::No => no += 1,
@@ -2573,6 +2635,7 @@ mod tests {
         }
         // Fillings answer many questions, and both answers are asked about.
         assert!(filled > 100 && yes > 200 && no > 50, "{filled} {yes} {no}");
+        assert!(compared > 100, "{compared}");
     }
 
     /// [`fill_of`] splits a string a pattern takes into what its wildcards take: the pattern's
