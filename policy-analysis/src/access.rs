@@ -2271,13 +2271,7 @@ mod tests {
             "\u{e9}",
             "::",
         ];
-        let mut rng = 0x1234_5678_9abc_def1u64;
-        let mut next = move |m: u64| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng % m
-        };
+        let mut next = crate::test_random::xorshift(0x1234_5678_9abc_def1);
         for _ in 0..20_000 {
             let p: String = (0..next(14))
                 .map(|_| pieces[next(pieces.len() as u64) as usize])
@@ -2540,13 +2534,7 @@ mod tests {
                 ],
             )],
         ];
-        let mut rng = 0x6a09_e667_f3bc_c909u64;
-        let mut next = move |m: u64| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng % m
-        };
+        let mut next = crate::test_random::xorshift(0x6a09_e667_f3bc_c909);
         let accounts = [
             "111122223333",
             "444455556666",
@@ -2809,13 +2797,7 @@ mod tests {
             cond("Null", "aws:PrincipalOrgID", &["true"]),
             cond("Null", "aws:PrincipalOrgID", &["false"]),
         ];
-        let mut rng = 0x5851_f42d_4c95_7f2du64;
-        let mut next = move |m: u64| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng % m
-        };
+        let mut next = crate::test_random::xorshift(0x5851_f42d_4c95_7f2d);
         let operators = [
             "StringLike",
             "StringNotLike",
@@ -2995,13 +2977,7 @@ mod tests {
         ] {
             assert_eq!(cannot_match(p, t, true), cannot, "{p:?} {t:?}");
         }
-        let mut rng: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = |m: usize| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            (rng % m as u64) as usize
-        };
+        let mut next = crate::test_random::xorshift_usize(0x2545_f491_4f6c_dd1d);
         let pieces = ["a", "b", "ab", ":", "/", "*", "?", "team-", "é"];
         let operators = [
             "StringLike",
@@ -3017,13 +2993,7 @@ mod tests {
         let mut word =
             |n: usize| -> String { (0..n).map(|_| pieces[next(pieces.len())]).collect() };
         let mut cases: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
-        let mut rng2: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut pick = |m: usize| {
-            rng2 ^= rng2 << 13;
-            rng2 ^= rng2 >> 7;
-            rng2 ^= rng2 << 17;
-            (rng2 % m as u64) as usize
-        };
+        let mut pick = crate::test_random::xorshift_usize(0x9e37_79b9_7f4a_7c15);
         for _ in 0..20_000 {
             let operator = operators[pick(operators.len())].to_owned();
             let patterns: Vec<String> = (0..1 + pick(3)).map(|_| word(pick(5))).collect();
@@ -3080,13 +3050,7 @@ mod tests {
     /// organizations.
     #[test]
     fn live_answers_as_the_reference() {
-        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move |m: u64| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng % m
-        };
+        let mut next = crate::test_random::xorshift(0x9e37_79b9_7f4a_7c15);
         let operators = [
             "StringLike",
             "StringNotLike",

@@ -61,13 +61,7 @@ fn every_candidate(a: &Analyzer, i: usize, sig: &Signature, identity_allows_all:
 #[test]
 fn searches_that_skip_refused_conditions_answer_as_every_candidate_does() {
     let owner = "111122223333";
-    let mut rng = 0x51_7cc1_b727_220au64;
-    let mut next = move |m: usize| {
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        (rng % m as u64) as usize
-    };
+    let mut next = crate::test_random::xorshift_usize(0x51_7cc1_b727_220a);
     let principals = [
         "*".to_owned(),
         format!("arn:aws:iam::{owner}:root"),

@@ -538,13 +538,7 @@ mod tests {
             "::",
             "bad",
         ];
-        let mut seed: u64 = 0x0e6a_7e00_0000_0005;
-        let mut next = move |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut next = crate::test_random::xorshift(0x0e6a_7e00_0000_0005);
         let sets = |t: &Test| match t {
             Test::Ips { set, other, .. } => ((**set).clone(), *other),
             _ => unreachable!("an IP test"),
@@ -741,13 +735,7 @@ mod tests {
             cond("StringLikeIfExists", "ÄWS:Key", &["x"]),
             cond("StringEquals", "aws:key", &[]),
         ];
-        let mut rng = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move |m: u64| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng % m
-        };
+        let mut next = crate::test_random::xorshift(0x2545_f491_4f6c_dd1d);
         let operators = [
             "StringLike",
             "StringNotLike",
@@ -838,13 +826,7 @@ mod tests {
         ]
         .map(str::to_owned)
         .to_vec();
-        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move |m: u64| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng % m
-        };
+        let mut next = crate::test_random::xorshift(0x9e37_79b9_7f4a_7c15);
         let letters = ['a', 'B', ':', 'z', 'Q', '/', 'é', 'É', '1'];
         for _ in 0..3 * 256 {
             written.push(

@@ -1481,13 +1481,7 @@ mod tests {
             vec![],
         ));
         policies.push(fixed);
-        let mut rng: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = |m: usize| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            (rng % m as u64) as usize
-        };
+        let mut next = crate::test_random::xorshift_usize(0x9e37_79b9_7f4a_7c15);
         let operators = [
             Operator::StringLike,
             Operator::StringNotLike,
@@ -1622,13 +1616,7 @@ mod tests {
             )],
         ));
         policies.push(networks);
-        let mut rng: u64 = 0x853c_49e6_748f_ea9b;
-        let mut next = |m: usize| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            (rng % m as u64) as usize
-        };
+        let mut next = crate::test_random::xorshift_usize(0x853c_49e6_748f_ea9b);
         let operators = [
             Operator::StringLike,
             Operator::StringNotLike,

@@ -125,6 +125,8 @@ pub mod literal;
 mod live;
 pub mod ranges;
 mod solve;
+#[cfg(test)]
+mod test_random;
 pub mod text;
 
 pub use access::{

@@ -1826,13 +1826,7 @@ mod tests {
             assert!(ask("aws:sourceARN", pattern, &named).is_some(), "{pattern}");
             assert!(ask("aws:SourceArn", pattern, &named).is_some(), "{pattern}");
         }
-        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: u64| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng % n
-        };
+        let mut next = crate::test_random::xorshift(0x9e37_79b9_7f4a_7c15);
         let (mut answered, mut declined) = (0, 0);
         for _ in 0..600 {
             let partition = ["aws", "aws-cn", "aws-us-gov", "awz", "aws"][next(5) as usize];
@@ -1907,13 +1901,7 @@ mod tests {
             "${aws:SourceIp}",
             "",
         ];
-        let mut seed: u64 = 0xde11_e5e0_0000_0006;
-        let mut next = move |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut next = crate::test_random::xorshift(0xde11_e5e0_0000_0006);
         let mut lists: Vec<Vec<&str>> = vec![vec![], vec!["10.1.0.0/16", "2001:db8:1::/48"]];
         lists.extend((0..3_000).map(|_| {
             (0..1 + next(3))
@@ -2044,13 +2032,7 @@ mod tests {
     /// of named accounts, denies of `*`, `Resource` patterns, for every class and action.
     #[test]
     fn direct_grants_are_the_searched_ones() {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut next = crate::test_random::xorshift(0x2545_f491_4f6c_dd1d);
         let actions = [
             "ecr:PutImage",
             "ecr:BatchGetImage",

@@ -657,13 +657,7 @@ mod tests {
             .iter()
             .map(|(p, t)| ((*p).to_owned(), (*t).to_owned()))
             .collect();
-        let mut rng = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move |m: u64| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng % m
-        };
+        let mut next = crate::test_random::xorshift(0x2545_f491_4f6c_dd1d);
         let pieces = ["a", "b", ":", "*", "?", "é", "arn", "::", "/"];
         let mut word = |wild: bool| -> String {
             (0..next(9))
@@ -781,13 +775,7 @@ mod tests {
             "true",
             "false",
         ];
-        let mut rng = 0x27d4_eb2f_1656_67c5u64;
-        let mut next = move |m: u64| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng % m
-        };
+        let mut next = crate::test_random::xorshift(0x27d4_eb2f_1656_67c5);
         let callers = callers();
         let (mut passed, mut failed) = (0, 0);
         for _ in 0..3_000 {
@@ -870,13 +858,7 @@ mod tests {
             "true",
             "a:b:c:d:e:f",
         ];
-        let mut rng = 0x5851_f42d_4c95_7f2du64;
-        let mut next = move |m: u64| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng % m
-        };
+        let mut next = crate::test_random::xorshift(0x5851_f42d_4c95_7f2d);
         for _ in 0..2_000 {
             let op: policy_catalogue::ConditionOperator = operators
                 [next(operators.len() as u64) as usize]

@@ -2168,13 +2168,7 @@ mod tests {
         operators: &[&str],
         pieces_most: u64,
     ) -> Vec<(&'static str, Vec<Condition>)> {
-        let mut rng = seed;
-        let mut next = move |m: u64| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng % m
-        };
+        let mut next = crate::test_random::xorshift(seed);
         (0..count)
             .map(|_| {
                 let (key, pieces) = keys[next(keys.len() as u64) as usize];

@@ -2443,13 +2443,7 @@ mod tests {
     /// Questions of patterns over a few characters, ARN patterns and the `aws:SourceArn`
     /// domain, with and without case folding.
     fn random_questions(n: usize) -> Vec<(Vec<Nfa>, Vec<Nfa>)> {
-        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move |m: u64| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng % m
-        };
+        let mut next = crate::test_random::xorshift(0x9e37_79b9_7f4a_7c15);
         let glob = |next: &mut dyn FnMut(u64) -> u64, pieces: &[&str]| {
             let len = 1 + next(6) as usize;
             (0..len)
@@ -2520,13 +2514,7 @@ mod tests {
     /// place, beside random other automata.
     #[test]
     fn filling_as_earlier_patterns_answers_as_the_search() {
-        let mut rng = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move |m: u64| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng % m
-        };
+        let mut next = crate::test_random::xorshift(0x2545_f491_4f6c_dd1d);
         let mut questions: Vec<(String, Vec<Nfa>, Vec<Nfa>)> = Vec::new();
         for account in ["111122223333", "444455556666"] {
             let role = Nfa::from_re(&Re::Seq(vec![
@@ -2643,13 +2631,7 @@ mod tests {
     /// so), and a string the pattern does not take has no split.
     #[test]
     fn fillings_give_back_the_string() {
-        let mut rng = 0x1234_5678_9abc_def1u64;
-        let mut next = move |m: u64| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng % m
-        };
+        let mut next = crate::test_random::xorshift(0x1234_5678_9abc_def1);
         let pieces = ["a", "b", "ab", "*", "?", ":", "**"];
         let (mut split, mut refused) = (0, 0);
         for _ in 0..2000 {
@@ -2771,13 +2753,7 @@ mod tests {
                 questions.push((vec![fixed(word)], negatives));
             }
         }
-        let mut rng = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move |m: u64| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng % m
-        };
+        let mut next = crate::test_random::xorshift(0x2545_f491_4f6c_dd1d);
         let pieces = ["a", "b", "0", "?", "*", ":", "B", "ab"];
         for _ in 0..600 {
             let (negatives, fold) = (next(4), next(3) == 0);
@@ -2872,13 +2848,7 @@ mod tests {
         let mut questions = questions();
         questions.extend(random_questions(600));
         // Patterns of literals and `*`s beside the same negatives, where the shortcut applies.
-        let mut rng = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move |m: u64| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng % m
-        };
+        let mut next = crate::test_random::xorshift(0x2545_f491_4f6c_dd1d);
         let pieces = ["a", "b", "ab", "*", ":", "b*"];
         for _ in 0..600 {
             // The counts drawn first: `glob` holds the generator while it lives.
@@ -3229,13 +3199,7 @@ mod tests {
     /// and 600 random ones.
     #[test]
     fn one_pattern_laid_out_as_read_is_the_built_automaton() {
-        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move |m: u64| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng % m
-        };
+        let mut next = crate::test_random::xorshift(0x9e37_79b9_7f4a_7c15);
         let pieces = [
             "a", "b", "ab", "*", "?", "A", ":", "arn", "role/", "\u{e9}", "::", "1", "**", "/",
         ];
@@ -3286,13 +3250,7 @@ mod tests {
     /// domain and random expressions.
     #[test]
     fn flat_moves_are_the_moves_per_state() {
-        let mut rng = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move |m: u64| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng % m
-        };
+        let mut next = crate::test_random::xorshift(0x2545_f491_4f6c_dd1d);
         let pieces = [
             "a", "b", "ab", "*", "?", "A", ":", "arn", "role/", "\u{e9}", "::", "1",
         ];

@@ -801,13 +801,7 @@ mod tests {
             texts.push(format!("{name}IfExists"));
             texts.push(format!("{name} "));
         }
-        let mut seed: u64 = 0x0be7_a70e_0000_0008;
-        let mut next = move |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut next = crate::test_random::xorshift(0x0be7_a70e_0000_0008);
         let pieces = [
             "String", "Numeric", "Date", "Ip", "Not", "Equals", "Like", "Address", "Arn", "Null",
             "Bool",

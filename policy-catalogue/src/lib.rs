@@ -41,6 +41,8 @@ pub mod rules;
 #[cfg(feature = "serde")]
 mod serde_impls;
 pub mod suggest;
+#[cfg(test)]
+mod test_random;
 
 pub use action::{AccessLevel, Action, ResourceType, UnknownAction};
 pub use bundle::{Bundle, UnknownBundle};

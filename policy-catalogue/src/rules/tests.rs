@@ -553,13 +553,7 @@ fn addresses_are_read_as_the_standard_library_reads_them() {
         "0000:0000::ffff",
         "fe80::1%eth0",
     ];
-    let mut rng = 0x9e37_79b9_7f4a_7c15u64;
-    let mut next = move |m: u64| {
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        rng % m
-    };
+    let mut next = crate::test_random::xorshift(0x9e37_79b9_7f4a_7c15);
     let octets = ["0", "1", "9", "25", "255", "256", "01", "00", "1234", ""];
     let hex = ["0", "1", "a", "F", "ff", "ffff", "0ab1", "12345", "g", ""];
     let random: Vec<String> = (0..20_000)
@@ -612,13 +606,7 @@ fn addresses_are_read_as_the_standard_library_reads_them() {
 /// Random texts near blocks: addresses of both families (plain, with an IPv4 tail, with
 /// white space or stray characters), prefixes of every length and some that are no prefix.
 fn near_blocks(seed: u64, n: usize) -> Vec<String> {
-    let mut rng = seed;
-    let mut next = move |m: u64| {
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        rng % m
-    };
+    let mut next = crate::test_random::xorshift(seed);
     let octets = [
         "0", "1", "9", "10", "25", "99", "100", "255", "256", "01", "1234", "",
     ];
