@@ -307,7 +307,22 @@ impl<'a> DocumentReader<'a> {
         &mut self,
         what: &'static str,
         items: &mut Vec<T>,
+        item: impl FnMut(&mut Self) -> Result<T>,
+    ) -> Result<usize> {
+        self.array_sized(what, items, item, false)
+    }
+
+    /// [`array`](Self::array); with `by_first`, `items` gets its room once the first value is
+    /// read: as many values as the rest of the text holds of that value's length, at most one
+    /// per 64 bytes left. For statements: they are large and a policy at the size limit holds
+    /// dozens, alike more often than not, where growing by doubling copies the list several
+    /// times, each a large request.
+    fn array_sized<T>(
+        &mut self,
+        what: &'static str,
+        items: &mut Vec<T>,
         mut item: impl FnMut(&mut Self) -> Result<T>,
+        by_first: bool,
     ) -> Result<usize> {
         self.r.begin_array().map_err(|e| self.syntax(e))?;
         let mut count = 0;
@@ -332,10 +347,23 @@ impl<'a> DocumentReader<'a> {
                 let left = self.r.commas_before_close() + 1;
                 items.reserve(left.min(self.limits.max_list - count));
             }
+            let start = if by_first && count == 0 {
+                self.r.peek();
+                self.r.offset()
+            } else {
+                0
+            };
             self.path.push((Seg::Index(count, false), NO_NODE));
             let value = item(self);
             self.path.pop();
-            items.push(value?);
+            let value = value?;
+            if by_first && count == 0 {
+                let end = self.r.offset();
+                let left = self.text.len() - end;
+                let more = left / (end - start).max(64);
+                items.reserve_exact(1 + more.min(self.limits.max_list.saturating_sub(1)));
+            }
+            items.push(value);
             count += 1;
         }
         Ok(count)
@@ -467,7 +495,7 @@ impl<'a> DocumentReader<'a> {
             ));
         }
         let limit = self.limits.max_statements;
-        let list = self.list("statements", |this| {
+        let statement = |this: &mut Self| {
             if let Some((Seg::Index(i, _), _)) = this.path.last() {
                 if *i >= limit {
                     let at = this.r.offset();
@@ -481,8 +509,19 @@ impl<'a> DocumentReader<'a> {
                 }
             }
             this.statement()
-        })?;
-        Ok(list)
+        };
+        if old_paths() {
+            return self.list("statements", statement);
+        }
+        if kind == Kind::Object {
+            return Ok(ValueList::new(
+                vec![self.bare(statement)?],
+                ListForm::Compact,
+            ));
+        }
+        let mut items = Vec::new();
+        self.array_sized("statements", &mut items, statement, true)?;
+        Ok(ValueList::new(items, ListForm::Array))
     }
 
     fn statement(&mut self) -> Result<Statement> {
@@ -839,6 +878,25 @@ impl<'a> DocumentReader<'a> {
     }
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Whether this thread reads by the paths the faster ones replaced, to compare them.
+    static OLD_PATHS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether to read by the replaced paths: only ever in tests, as their reference.
+#[inline]
+fn old_paths() -> bool {
+    #[cfg(test)]
+    {
+        OLD_PATHS.with(std::cell::Cell::get)
+    }
+    #[cfg(not(test))]
+    {
+        false
+    }
+}
+
 /// Reads the value of an `AWS` principal: `"*"`, an account id, a root, user, role or
 /// assumed-role ARN, another IAM or STS ARN without wildcards, or a unique id (`AIDA...`).
 pub(crate) fn aws_principal(
@@ -1060,6 +1118,162 @@ mod tests {
         }
         out.extend(["", ":", "aws::", "a:b:c", "-:x", "aws:Source Account"].map(String::from));
         out
+    }
+
+    /// The shared corpus (`ECR_POLICY_CORPUS`, else `../shared/corpus`) and the repository's
+    /// test policies, as texts.
+    fn corpus() -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut dirs = vec![
+            root.join("tests/findings"),
+            root.join("tests/corpus"),
+            std::env::var_os("ECR_POLICY_CORPUS")
+                .map_or_else(|| root.join("../shared/corpus"), Into::into),
+        ];
+        let mut out = Vec::new();
+        while let Some(dir) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for path in entries.flatten().map(|e| e.path()) {
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "json") {
+                    out.extend(std::fs::read_to_string(&path).ok());
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    type Read = Result<(PolicyDocument, Option<SourceShape>)>;
+
+    /// The text read by the current paths and by the replaced ones, with and without its
+    /// shape.
+    fn both(text: &str, limits: &Limits) -> [(Read, Read); 2] {
+        [false, true].map(|shape| {
+            let read = |old: bool| {
+                OLD_PATHS.with(|o| o.set(old));
+                let r = DocumentReader::new(text, *limits, shape).read();
+                OLD_PATHS.with(|o| o.set(false));
+                r
+            };
+            (read(false), read(true))
+        })
+    }
+
+    fn same(text: &str, limits: &Limits) -> bool {
+        let mut ok = false;
+        for (new, old) in both(text, limits) {
+            match (&new, &old) {
+                (Ok((a, sa)), Ok((b, sb))) => {
+                    assert_eq!(a, b, "{text}");
+                    assert_eq!(sa, sb, "{text}");
+                    ok = true;
+                }
+                (Err(a), Err(b)) => assert_eq!(a, b, "{text}"),
+                _ => panic!("{text}: {:?} against {:?}", new.is_ok(), old.is_ok()),
+            }
+        }
+        ok
+    }
+
+    /// A small deterministic generator (xorshift).
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n.max(1) as u64) as usize
+        }
+    }
+
+    /// The corpus, policies joined into lists of many statements, and random edits of both
+    /// (escapes, text beyond ASCII, repeated keys, truncations and stray bytes) read alike by
+    /// the current and the replaced paths: the same values, shapes, errors and positions.
+    #[test]
+    fn the_reader_reads_as_the_replaced_paths_did() {
+        let texts = corpus();
+        assert!(texts.len() > 60, "only {} policies", texts.len());
+        let limits = Limits::default();
+        let mut read = 0;
+        for t in &texts {
+            read += usize::from(same(t, &limits));
+        }
+        assert!(read > 50, "only {read} read");
+        // Statements of several policies in one list, as rendered.
+        let docs: Vec<PolicyDocument> = texts
+            .iter()
+            .filter_map(|t| PolicyDocument::from_json(t).ok())
+            .collect();
+        let mut rng = Rng(0x2026_1202_5eed);
+        let mut joined = Vec::new();
+        for _ in 0..200 {
+            let mut doc = docs[rng.below(docs.len())].clone();
+            for _ in 0..rng.below(60) {
+                let other = &docs[rng.below(docs.len())];
+                for s in other.statements.iter() {
+                    doc.statements.push(s.clone());
+                }
+            }
+            joined.push(doc.to_json());
+        }
+        for t in &joined {
+            assert!(same(t, &limits), "{t}");
+        }
+        // Edits, and tight limits.
+        let edits: [&str; 17] = [
+            r"\\",
+            r#"\""#,
+            r"\u00e9",
+            r"\ud83d\ude00",
+            r"\ud800",
+            r"\x",
+            "é",
+            "😀",
+            ",",
+            "]",
+            "}",
+            "\"",
+            r#""Effect":"Allow","#,
+            r#""Sid":"x","#,
+            "\u{1}",
+            " ",
+            r#""a":1,"#,
+        ];
+        let all: Vec<&String> = texts.iter().chain(&joined).collect();
+        for _ in 0..4000 {
+            let t = all[rng.below(all.len())];
+            let mut at = rng.below(t.len() + 1);
+            while !t.is_char_boundary(at) {
+                at -= 1;
+            }
+            let edited = match rng.below(3) {
+                0 => format!("{}{}{}", &t[..at], edits[rng.below(edits.len())], &t[at..]),
+                1 => t[..at].to_owned(),
+                _ => {
+                    let mut end = (at + 1 + rng.below(12)).min(t.len());
+                    while !t.is_char_boundary(end) {
+                        end += 1;
+                    }
+                    format!("{}{}", &t[..at], &t[end..])
+                }
+            };
+            same(&edited, &limits);
+            let tight = Limits {
+                max_statements: 1 + rng.below(4),
+                max_list: 1 + rng.below(6),
+                ..Limits::default()
+            };
+            same(&edited, &tight);
+        }
     }
 
     #[test]
