@@ -609,9 +609,6 @@ mod tests {
     use super::*;
     use crate::ir::Condition;
 
-    /// The patterns as written match as their automata do: `StringLike` and `ArnLike`
-    /// patterns of wildcards, colons and letters (some not ASCII), against texts of the same
-    /// pieces, fixed cases and 4,000 random ones.
     /// [`glob_in`] as it was, one character more for the latest `*` at a time.
     fn glob_reference<T: Copy + PartialEq>(p: &[T], t: &[T], star: T, one: T) -> bool {
         let (mut pi, mut ti) = (0, 0);
@@ -634,6 +631,9 @@ mod tests {
         p[pi..].iter().all(|&c| c == star)
     }
 
+    /// The patterns as written match as their automata do: `StringLike` and `ArnLike`
+    /// patterns of wildcards, colons and letters (some not ASCII), against texts of the same
+    /// pieces, fixed cases and 4,000 random ones.
     #[test]
     fn patterns_match_as_their_automata() {
         let fixed = [

@@ -549,7 +549,7 @@ pub fn plain_block(text: &str) -> Option<(u128, bool, u8)> {
     Some((bits, v6, prefix as u8))
 }
 
-/// [`plain_ipv4`] of the text before the first `/` (all of it without one), as the address's
+/// The IPv4 form of [`plain_ip`] in the text before the first `/` (all of it without one), as the address's
 /// bits, the octets gathered as they are read; and where the address ends.
 fn plain_ipv4_bits(b: &[u8]) -> Option<(u32, usize)> {
     let mut bits = 0u32;
@@ -587,9 +587,9 @@ fn plain_ipv4_bits(b: &[u8]) -> Option<(u32, usize)> {
     Some((bits << 8 | value, i))
 }
 
-/// [`plain_ipv6`] of the text before the first `/` (all of it without one), as the address's
-/// bits: the groups gathered in one number as they are read, those after the `::` then moved
-/// to the low end; and where the address ends.
+/// The IPv6 form of [`plain_ip`] in the text before the first `/` (all of it without one),
+/// as the address's bits: the groups gathered in one number as they are read, those after
+/// the `::` then moved to the low end; and where the address ends.
 fn plain_ipv6_bits(b: &[u8]) -> Option<(u128, usize)> {
     let hex = |c: u8| match c {
         b'0'..=b'9' => Some(u32::from(c - b'0')),
@@ -655,103 +655,18 @@ fn plain_ipv6_bits(b: &[u8]) -> Option<(u128, usize)> {
     }
 }
 
-/// The plain forms of [`parse_ip`]; `None` for every other text, address or not.
+/// The plain forms of [`parse_ip`]: four decimal octets of one to three digits, no leading
+/// zero, each at most 255; or eight groups of one to four hex digits between `:`s, or fewer
+/// with one `::` among them (standing for one group of zeros at least). The readers of
+/// [`plain_block`], taking the whole text (a `/` ends their address early, so no text with
+/// one is taken). `None` for every other text, address or not.
 fn plain_ip(b: &[u8]) -> Option<IpAddr> {
-    plain_ipv4(b)
-        .map(|a| IpAddr::V4(a.into()))
-        .or_else(|| plain_ipv6(b).map(|a| IpAddr::V6(a.into())))
-}
-
-/// Four decimal octets of one to three digits, no leading zero, each at most 255, in one pass.
-fn plain_ipv4(b: &[u8]) -> Option<[u8; 4]> {
-    let mut octets = [0u8; 4];
-    let mut n = 0;
-    let mut value = 0u16;
-    let mut digits = 0;
-    for &c in b {
-        if c == b'.' {
-            if digits == 0 || n == 3 {
-                return None;
-            }
-            octets[n] = u8::try_from(value).ok()?;
-            n += 1;
-            value = 0;
-            digits = 0;
-        } else if c.is_ascii_digit() {
-            // A fourth digit, or a digit after a leading zero.
-            if digits == 3 || (digits == 1 && value == 0) {
-                return None;
-            }
-            value = value * 10 + u16::from(c - b'0');
-            digits += 1;
-        } else {
-            return None;
-        }
-    }
-    if digits == 0 || n != 3 {
-        return None;
-    }
-    octets[3] = u8::try_from(value).ok()?;
-    Some(octets)
-}
-
-/// Eight groups of one to four hex digits between `:`s, or fewer with one `::` among them
-/// (standing for one group of zeros at least), in one pass.
-fn plain_ipv6(b: &[u8]) -> Option<[u16; 8]> {
-    let hex = |c: u8| match c {
-        b'0'..=b'9' => Some(u16::from(c - b'0')),
-        b'a'..=b'f' => Some(u16::from(c - b'a' + 10)),
-        b'A'..=b'F' => Some(u16::from(c - b'A' + 10)),
-        _ => None,
-    };
-    let mut groups = [0u16; 8];
-    let mut n = 0;
-    // The number of groups before the `::`.
-    let mut gap = None;
-    let mut i = 0;
-    if b.starts_with(b"::") {
-        gap = Some(0);
-        i = 2;
-    }
-    while i < b.len() {
-        let start = i;
-        let mut value = 0u16;
-        while i < b.len() && i - start < 4 {
-            let Some(d) = hex(b[i]) else { break };
-            value = (value << 4) | d;
-            i += 1;
-        }
-        if i == start || n == 8 {
-            return None;
-        }
-        groups[n] = value;
-        n += 1;
-        if i == b.len() {
-            break;
-        }
-        if b[i] != b':' {
-            return None;
-        }
-        i += 1;
-        if b.get(i) == Some(&b':') {
-            if gap.is_some() {
-                return None;
-            }
-            gap = Some(n);
-            i += 1;
-        } else if i == b.len() {
-            return None;
-        }
-    }
-    match gap {
-        None if n == 8 => Some(groups),
-        Some(g) if n <= 7 => {
-            let mut out = [0u16; 8];
-            out[..g].copy_from_slice(&groups[..g]);
-            out[8 - (n - g)..].copy_from_slice(&groups[g..n]);
-            Some(out)
-        }
-        _ => None,
+    match plain_ipv4_bits(b) {
+        Some((bits, end)) if end == b.len() => Some(IpAddr::V4(bits.into())),
+        _ => match plain_ipv6_bits(b)? {
+            (bits, end) if end == b.len() => Some(IpAddr::V6(bits.into())),
+            _ => None,
+        },
     }
 }
 
