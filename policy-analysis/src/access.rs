@@ -366,8 +366,9 @@ thread_local! {
 }
 
 /// Room in the memory of [`lowered_once_with`] for the `conditions` of a policy, less the
-/// conditions it holds already: those of the policy that its letters read first
-/// (`literal`), which reserved the room, are asked again by the engine, not added.
+/// conditions it holds already: most often those of the policy that its letters read first
+/// (`literal`), which reserved the room, and which the engine asks again rather than adds.
+/// When the memory holds another policy's conditions instead, it grows as it fills.
 pub(crate) fn reserve_lowered(conditions: usize) {
     LOWERED.with(|m| {
         let mut m = m.borrow_mut();

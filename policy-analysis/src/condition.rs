@@ -390,10 +390,9 @@ fn key_texts_afresh(written: &str) -> (SharedText, SharedText) {
         return (name.clone(), name);
     }
     let mut lower: std::rc::Rc<str> = written.into();
-    match std::rc::Rc::get_mut(&mut lower) {
-        Some(text) => text.make_ascii_lowercase(),
-        // Not reached: the text was made just now and is not shared.
-        None => lower = written.to_ascii_lowercase().into(),
+    // Made just now and not shared: always ours to change.
+    if let Some(text) = std::rc::Rc::get_mut(&mut lower) {
+        text.make_ascii_lowercase();
     }
     (SharedText(lower), name)
 }

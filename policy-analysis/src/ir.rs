@@ -206,9 +206,9 @@ impl Actions {
         Actions::resolve_entries(self.negated, self.items.iter().map(|x| (x.as_str(), None)))
     }
 
-    /// [`resolve`](Self::resolve) of an element of `entries`, each with its
-    /// [`policy_catalogue::action_bits`] when the caller has matched it already (the lint
-    /// has, for its patterns): those are not matched again.
+    /// [`resolve`](Self::resolve) of the list `entries` (its complement when `negated`),
+    /// each entry with its [`policy_catalogue::action_bits`] when the caller has matched it
+    /// already (the lint has, for its patterns): those are not matched again.
     #[must_use]
     pub fn resolve_entries<'e>(
         negated: bool,

@@ -59,6 +59,7 @@ use crate::condition::Constraint;
 use crate::findings::{self, Finding, Granted};
 use crate::ir::{self, ActionSet, Effect, PrincipalItem};
 use crate::keys::Kind;
+use crate::live::is_account;
 use crate::ranges::IpSet;
 use crate::solve::{first_account_but, fresh_account, solve, Choice, Identity, Who, Witness};
 
@@ -526,10 +527,6 @@ fn admits_source_arn(value: &str) -> bool {
         && !rest.contains(":sts:")
 }
 
-fn is_account(v: &str) -> bool {
-    v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit())
-}
-
 impl<'p> Plain<'p> {
     fn new(policy: &'p ir::Policy, options: &'p Options) -> Result<Plain<'p>, &'static str> {
         Plain::resolved(policy, options, None)
@@ -542,6 +539,10 @@ impl<'p> Plain<'p> {
         options: &'p Options,
         resolved: Option<&[ir::ActionSet]>,
     ) -> Result<Plain<'p>, &'static str> {
+        debug_assert!(
+            resolved.is_none_or(|r| r.len() == policy.statements.len()),
+            "one resolved set a statement"
+        );
         let resolved = resolved.filter(|r| r.len() == policy.statements.len());
         let resolve = |i: usize, s: &ir::Statement| match resolved {
             Some(r) => {

@@ -60,7 +60,8 @@ pub(crate) fn meets_derived(who: &Who, groups: &Groups, caller: &Identity) -> bo
 
 fn meets(key: &str, cs: &[&Constraint], who: &Who, caller: &Identity) -> bool {
     if key == "aws:principalarn" {
-        // The ARN written into one buffer, not a string a test (statement after statement).
+        // The ARN written into one buffer, not into a new string for each test (statement
+        // after statement).
         let tested = ARN.with(|buffer| {
             let mut arn = buffer.try_borrow_mut().ok()?;
             arn.clear();
@@ -168,7 +169,8 @@ fn holds_one(c: &Constraint, value: Option<&str>) -> Option<bool> {
     };
     match text_matcher(c) {
         Some(matches) => Some(matches(v)),
-        None => c.holds(Some(&[v.to_owned()])),
+        // What `holds` answers for the one value, without a list to hold it.
+        None => c.test.eval(v),
     }
 }
 
@@ -568,7 +570,7 @@ fn set_name(caller: &mut Identity, to_path: String, to_name: String) {
 }
 
 /// Twelve digits (`keys::account_re`).
-fn is_account(a: &str) -> bool {
+pub(crate) fn is_account(a: &str) -> bool {
     a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit())
 }
 

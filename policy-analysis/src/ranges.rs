@@ -470,7 +470,8 @@ impl Families {
 /// ```
 #[must_use]
 pub fn parse_cidr(text: &str) -> Option<(IpAddr, u8)> {
-    // The plain forms in one pass (`tests::plain_blocks_read_as_blocks`).
+    // The plain forms in one pass
+    // (`tests::blocks_read_in_one_pass_give_the_ranges_read_before`).
     if let Some((bits, v6, prefix)) = policy_catalogue::rules::plain_block(text) {
         let ip = if v6 {
             IpAddr::V6(Ipv6Addr::from(bits))

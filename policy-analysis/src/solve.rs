@@ -2153,11 +2153,6 @@ mod tests {
         assert_eq!(account_outside(&[], &[&short]), None);
     }
 
-    /// The values of a key not derived from the caller, found by the quick walk for the
-    /// dead-statement check, pass or fail with the search's, over fixed and 600 random
-    /// conjunctions of text tests (organizations, organization paths, source ARNs and
-    /// accounts, endpoints), with and without qualifiers and `IfExists`, for every kind of
-    /// caller. Asked afresh, outside the memory of answers.
     /// `count` random conjunctions of one to three conditions on one key of `keys`, each with
     /// one or two values of one to `pieces_most` of the key's pieces and an operator of
     /// `operators`, from the xorshift source seeded with `seed`.
@@ -2299,6 +2294,11 @@ mod tests {
         assert!(met > 1_000 && missed > 1_000, "{met} {missed}");
     }
 
+    /// The values of a key not derived from the caller, found by the quick walk for the
+    /// dead-statement check, pass or fail with the search's, over fixed and 600 random
+    /// conjunctions of text tests (organizations, organization paths, source ARNs and
+    /// accounts, endpoints), with and without qualifiers and `IfExists`, for every kind of
+    /// caller. Asked afresh, outside the memory of answers.
     #[test]
     fn quick_key_values_refuse_as_the_search_refuses() {
         let cond = |op: &str, key: &str, values: &[String]| {

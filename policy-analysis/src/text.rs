@@ -1583,9 +1583,10 @@ pub(crate) fn earlier_fillings(pattern: &str) -> Vec<String> {
     })
 }
 
-/// The first answer of `f` over [`earlier_fillings`] in its order, each filling written into
-/// one buffer: the dead-statement check asks for one, often the first
-/// (`tests::earlier_fillings_found_in_order`).
+/// The first answer of `f` over the fillings of `pattern` as earlier patterns of its
+/// wildcards were filled, in their order, each written into one buffer: the dead-statement
+/// check asks for one, often the first (compared with the list of them in
+/// `tests::filling_as_earlier_patterns_answers_as_the_search`).
 pub(crate) fn find_earlier_filling<T>(
     pattern: &str,
     mut f: impl FnMut(&str) -> Option<T>,

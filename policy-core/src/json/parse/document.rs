@@ -309,20 +309,21 @@ impl<'a> DocumentReader<'a> {
         items: &mut Vec<T>,
         item: impl FnMut(&mut Self) -> Result<T>,
     ) -> Result<usize> {
-        self.array_sized(what, items, item, false)
+        self.array_sized(what, items, item, None)
     }
 
-    /// [`array`](Self::array); with `by_first`, `items` gets its room once the first value is
-    /// read: as many values as the rest of the text holds of that value's length, at most one
-    /// per 64 bytes left. For statements: they are large and a policy at the size limit holds
-    /// dozens, alike more often than not, where growing by doubling copies the list several
-    /// times, each a large request.
+    /// [`array`](Self::array); with `by_first` of `Some(most)`, `items` gets its room once
+    /// the first value is read: as many values as the rest of the text holds of that value's
+    /// length, at most one per 64 bytes left and `most` in all (past which reading fails
+    /// anyway). For statements: they are large and a policy at the size limit holds dozens,
+    /// alike more often than not, where growing by doubling copies the list several times,
+    /// each a large request.
     fn array_sized<T>(
         &mut self,
         what: &'static str,
         items: &mut Vec<T>,
         mut item: impl FnMut(&mut Self) -> Result<T>,
-        by_first: bool,
+        by_first: Option<usize>,
     ) -> Result<usize> {
         self.r.begin_array().map_err(|e| self.syntax(e))?;
         let mut count = 0;
@@ -347,7 +348,7 @@ impl<'a> DocumentReader<'a> {
                 let left = self.r.commas_before_close() + 1;
                 items.reserve(left.min(self.limits.max_list - count));
             }
-            let start = if by_first && count == 0 {
+            let start = if by_first.is_some() && count == 0 {
                 self.r.peek();
                 self.r.offset()
             } else {
@@ -357,11 +358,13 @@ impl<'a> DocumentReader<'a> {
             let value = item(self);
             self.path.pop();
             let value = value?;
-            if by_first && count == 0 {
+            if let (Some(most), 0) = (by_first, count) {
                 let end = self.r.offset();
                 let left = self.text.len() - end;
-                let more = left / (end - start).max(64);
-                items.reserve_exact(1 + more.min(self.limits.max_list.saturating_sub(1)));
+                // Never more room than the bytes left, however small the first value.
+                let more = left / (end - start).max(64).max(std::mem::size_of::<T>());
+                let most = most.min(self.limits.max_list);
+                items.reserve_exact(1 + more.min(most.saturating_sub(1)));
             }
             items.push(value);
             count += 1;
@@ -520,7 +523,7 @@ impl<'a> DocumentReader<'a> {
             ));
         }
         let mut items = Vec::new();
-        self.array_sized("statements", &mut items, statement, true)?;
+        self.array_sized("statements", &mut items, statement, Some(limit))?;
         Ok(ValueList::new(items, ListForm::Array))
     }
 
