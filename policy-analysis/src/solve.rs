@@ -181,10 +181,19 @@ const IDENTITY_KEYS: [&str; 9] = [
 pub(crate) type Groups<'a> = BTreeMap<&'a str, Vec<&'a Constraint>>;
 
 /// Whether every constraint holds for the values; `None` when one is outside the model.
-fn check(cs: &[&Constraint], values: Option<&[String]>) -> Option<bool> {
+pub(crate) fn check(cs: &[&Constraint], values: Option<&[String]>) -> Option<bool> {
+    check_by(cs, values, Constraint::holds)
+}
+
+/// [`check`] with `holds` telling whether one constraint holds.
+pub(crate) fn check_by(
+    cs: &[&Constraint],
+    values: Option<&[String]>,
+    holds: impl Fn(&Constraint, Option<&[String]>) -> Option<bool>,
+) -> Option<bool> {
     let mut unknown = false;
     for c in cs {
-        match c.holds(values) {
+        match holds(c, values) {
             Some(false) => return Some(false),
             None => unknown = true,
             Some(true) => {}
