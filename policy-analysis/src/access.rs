@@ -1202,39 +1202,24 @@ fn deny_holds<'a, 'w>(
 /// rather than by walking its automaton: a witness is checked against every deny of a
 /// search, and denies of many patterns (a deny by role name each) mostly do not apply.
 fn holds_quickly(c: &Constraint, values: Option<&[String]>) -> Option<bool> {
-    let values = match values {
-        Some(v) if !v.is_empty() => v,
-        _ => return Some(c.when_missing),
-    };
     let Test::Text { negated, .. } = c.test else {
-        return c.holds(Some(values));
+        return c.holds(values);
     };
     let operator = c.origin.0.condition().operator.operator;
     let wildcards = match operator {
         Operator::StringLike | Operator::StringNotLike => true,
         Operator::StringEquals | Operator::StringNotEquals => false,
-        _ => return c.holds(Some(values)),
+        _ => return c.holds(values),
     };
     let patterns = c.origin.0.values();
-    let mut unknown = false;
-    for v in values {
+    c.holds_by(values, |v| {
         // The automaton takes exactly the values the patterns match (`Nfa::strings`).
-        let pass = if patterns.iter().all(|p| cannot_match(p, v, wildcards)) {
+        if patterns.iter().all(|p| cannot_match(p, v, wildcards)) {
             Some(negated)
         } else {
             c.test.eval(v)
-        };
-        match pass {
-            Some(pass) if pass != c.all => return Some(pass),
-            Some(_) => {}
-            None => unknown = true,
         }
-    }
-    if unknown {
-        None
-    } else {
-        Some(c.all)
-    }
+    })
 }
 
 /// Whether `text` surely does not match `pattern` (with `*` and `?` when `wildcards`, as

@@ -337,13 +337,24 @@ impl Constraint {
     /// Whether the constraint holds for the key's values (`None`: missing); `None` when
     /// outside the model.
     pub(crate) fn holds(&self, values: Option<&[String]>) -> Option<bool> {
+        self.holds_by(values, |v| self.test.eval(v))
+    }
+
+    /// [`holds`](Self::holds) with `eval` telling whether the test takes one value (`None`:
+    /// outside the model): the missing key, the set qualifiers and the unknowns as `holds`
+    /// reads them, for the callers that tell a value by a cheaper route than the test's.
+    pub(crate) fn holds_by(
+        &self,
+        values: Option<&[String]>,
+        eval: impl Fn(&str) -> Option<bool>,
+    ) -> Option<bool> {
         let values = match values {
             Some(v) if !v.is_empty() => v,
             _ => return Some(self.when_missing),
         };
         let mut unknown = false;
         for v in values {
-            match self.test.eval(v) {
+            match eval(v) {
                 Some(pass) if pass != self.all => return Some(pass),
                 Some(_) => {}
                 None => unknown = true,

@@ -16,20 +16,10 @@ use crate::text::Nfa;
 /// Whether `c` holds for the values, as [`Constraint::holds`] says: text tests are matched
 /// against the condition's patterns as written, as their automata match them.
 pub(crate) fn holds(c: &Constraint, values: Option<&[String]>) -> Option<bool> {
-    let Some(matches) = text_matcher(c) else {
-        return c.holds(values);
-    };
-    let values = match values {
-        Some(v) if !v.is_empty() => v,
-        _ => return Some(c.when_missing),
-    };
-    for v in values {
-        let pass = matches(v);
-        if pass != c.all {
-            return Some(pass);
-        }
+    match text_matcher(c) {
+        Some(matches) => c.holds_by(values, |v| Some(matches(v))),
+        None => c.holds(values),
     }
-    Some(c.all)
 }
 
 /// [`crate::solve::check`] by [`holds`].
