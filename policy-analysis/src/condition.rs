@@ -35,8 +35,9 @@ pub(crate) enum Test {
     /// `finite`: the values themselves, when they are the only strings the automaton takes
     /// (no wildcard, no case folding), so that a positive test can be solved by trying them.
     Text {
-        /// Shared: negating a test or copying a constraint does not copy its automaton.
-        nfa: std::rc::Rc<Nfa>,
+        /// Shared: negating a test or copying a constraint does not copy its automaton, nor
+        /// builds it twice.
+        nfa: std::rc::Rc<Patterns>,
         negated: bool,
         finite: Option<Listed>,
     },
@@ -67,6 +68,106 @@ pub(crate) enum Test {
     Const(bool),
     /// Outside the model: a policy variable.
     Unknown,
+}
+
+/// The patterns of a text test as written and the automaton of their union, built from them
+/// the first time a question needs it: most tests are only asked whether a value passes,
+/// which the patterns as written answer ([`Patterns::takes`]), and a policy at the size limit
+/// lowers a hundred of them for each analyzer.
+///
+/// It reads as its automaton ([`Nfa`], through `Deref`), building it then; it compares and
+/// writes itself out as its automaton too.
+pub(crate) struct Patterns {
+    /// The condition the patterns are the values of (the constraint's origin).
+    condition: std::rc::Rc<Condition>,
+    form: Form,
+    built: std::cell::OnceCell<Nfa>,
+}
+
+/// How a text test reads its patterns: as `Nfa::strings` or `Nfa::arns` take them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Form {
+    /// `wildcards`: `*` and `?` are wildcards; `fold`: letters compare ignoring case.
+    Strings {
+        wildcards: bool,
+        fold: bool,
+    },
+    Arns,
+}
+
+impl Patterns {
+    fn new(condition: std::rc::Rc<Condition>, form: Form) -> Patterns {
+        Patterns {
+            condition,
+            form,
+            built: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The automaton of the patterns' union, built the first time it is asked for.
+    pub(crate) fn nfa(&self) -> &Nfa {
+        self.built.get_or_init(|| {
+            let values = self.condition.values.iter().map(String::as_str);
+            match self.form {
+                Form::Strings { wildcards, fold } => Nfa::strings(values, wildcards, fold),
+                Form::Arns => Nfa::arns(values),
+            }
+        })
+    }
+
+    /// Whether one of the patterns takes `v`: what the automaton accepts (`Nfa::strings`,
+    /// `Nfa::arns`), told from the patterns as written, without the automaton (cheaper than
+    /// its walk even when built).
+    pub(crate) fn takes(&self, v: &str) -> bool {
+        let patterns = &self.condition.values;
+        match self.form {
+            Form::Strings {
+                wildcards: false,
+                fold: false,
+            } => patterns.iter().any(|p| p == v),
+            Form::Strings {
+                wildcards: true,
+                fold: false,
+            } => patterns.iter().any(|p| crate::live::glob(p, v)),
+            // Character by character, as `CharSet::Fold` compares.
+            Form::Strings {
+                wildcards: false,
+                fold: true,
+            } => patterns.iter().any(|p| {
+                p.chars().count() == v.chars().count()
+                    && p.chars()
+                        .zip(v.chars())
+                        .all(|(a, b)| crate::text::fold_eq(a, b))
+            }),
+            Form::Strings {
+                wildcards: true,
+                fold: true,
+            } => self.nfa().matches(v),
+            Form::Arns => patterns.iter().any(|p| crate::live::arn_like(p, v)),
+        }
+    }
+}
+
+impl std::ops::Deref for Patterns {
+    type Target = Nfa;
+
+    fn deref(&self) -> &Nfa {
+        self.nfa()
+    }
+}
+
+/// As their automata, by their states (as `Nfa` compares).
+impl PartialEq for Patterns {
+    fn eq(&self, other: &Patterns) -> bool {
+        self.nfa() == other.nfa()
+    }
+}
+
+/// As the automaton, as a test's automaton was written out before it was built lazily.
+impl std::fmt::Debug for Patterns {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.nfa().fmt(f)
+    }
 }
 
 /// The values of a condition as written, shared with the condition the constraint was
@@ -121,7 +222,7 @@ impl Test {
     /// Whether one value passes; `None` when outside the model.
     pub(crate) fn eval(&self, v: &str) -> Option<bool> {
         Some(match self {
-            Test::Text { nfa, negated, .. } => nfa.matches(v) != *negated,
+            Test::Text { nfa, negated, .. } => nfa.takes(v) != *negated,
             Test::Numbers { set, other } => {
                 parse_number(v).map_or(*other, |x| set.contains(number_key(x)))
             }
@@ -418,7 +519,13 @@ fn positive_test(op: Operator, condition: &std::rc::Rc<Condition>) -> Test {
             let fold = matches!(op, O::StringEqualsIgnoreCase | O::StringNotEqualsIgnoreCase);
             let plain = !fold && (!like || !values.iter().any(|v| v.contains(['*', '?'])));
             Test::Text {
-                nfa: std::rc::Rc::new(Nfa::strings(values.iter().map(String::as_str), like, fold)),
+                nfa: std::rc::Rc::new(Patterns::new(
+                    condition.clone(),
+                    Form::Strings {
+                        wildcards: like,
+                        fold,
+                    },
+                )),
                 negated: false,
                 finite: plain.then(|| Listed(condition.clone())),
             }
@@ -426,7 +533,7 @@ fn positive_test(op: Operator, condition: &std::rc::Rc<Condition>) -> Test {
         OperatorFamily::Arn => {
             let plain = !values.iter().any(|v| v.contains(['*', '?']));
             Test::Text {
-                nfa: std::rc::Rc::new(Nfa::arns(values.iter().map(String::as_str))),
+                nfa: std::rc::Rc::new(Patterns::new(condition.clone(), Form::Arns)),
                 negated: false,
                 finite: plain.then(|| Listed(condition.clone())),
             }
@@ -818,6 +925,230 @@ mod tests {
                 assert_same(&fast.negate().negate(), &first, &what);
             }
         }
+    }
+
+    /// The automaton of a text test as it was built when lowering: at once, from the values.
+    fn eager_nfa(op: Operator, values: &[String]) -> Nfa {
+        let values = values.iter().map(String::as_str);
+        match op.family() {
+            OperatorFamily::Arn => Nfa::arns(values),
+            _ => {
+                let fold = matches!(
+                    op,
+                    Operator::StringEqualsIgnoreCase | Operator::StringNotEqualsIgnoreCase
+                );
+                Nfa::strings(values, op.is_like(), fold)
+            }
+        }
+    }
+
+    /// Text conditions of every text operator, fixed and 1,500 random ones, each with the
+    /// values to ask of it: its patterns, their wildcards filled, their letters' case turned,
+    /// cut short and run on, and random texts.
+    fn text_cases() -> Vec<(Condition, Vec<String>)> {
+        let mut conditions = vec![
+            cond("StringLike", "aws:PrincipalOrgID", &["o-1*"]),
+            cond("StringEquals", "aws:SourceAccount", &["111122223333", "1"]),
+            cond(
+                "StringEqualsIgnoreCase",
+                "aws:username",
+                &["CI", "Kelvin", "straße"],
+            ),
+            cond("StringNotEqualsIgnoreCase", "aws:username", &["ÉTÉ"]),
+            cond(
+                "StringNotLike",
+                "aws:userid",
+                &["*:ci-1-*", "AIDA?", "a**b"],
+            ),
+            cond("StringLike", "aws:userid", &["*", "", "?é*"]),
+            cond("StringNotEquals", "aws:userid", &[]),
+            cond("ArnNotLike", "aws:PrincipalArn", &["arn:aws:iam::1:role/*"]),
+            cond(
+                "ArnEquals",
+                "aws:SourceArn",
+                &["arn:aws:s3:::bucket", "not-an-arn"],
+            ),
+            cond(
+                "ArnLike",
+                "aws:SourceArn",
+                &["arn:*:*:*:*:*", "arn:a?s:s3:::b:c*"],
+            ),
+            cond("ArnNotEquals", "aws:SourceArn", &["a:b:c:d:e", "::::::"]),
+            cond("BinaryEquals", "aws:Data", &["QUJD", "*"]),
+        ];
+        let operators = [
+            "StringLike",
+            "StringNotLike",
+            "StringEquals",
+            "StringNotEquals",
+            "StringEqualsIgnoreCase",
+            "StringNotEqualsIgnoreCaseIfExists",
+            "ForAnyValue:StringLike",
+            "ForAllValues:StringNotLike",
+            "ArnLike",
+            "ArnEquals",
+            "ArnNotLikeIfExists",
+            "ForAllValues:ArnNotEquals",
+            "BinaryEquals",
+        ];
+        let pieces = [
+            "a",
+            "A",
+            "*",
+            "?",
+            ":",
+            "::",
+            "role/",
+            "o-",
+            "é",
+            "É",
+            "\u{212a}",
+            "k",
+            "ß",
+            "arn:aws:iam::1:",
+            "arn",
+            "-",
+            "${x}",
+        ];
+        let mut next = crate::test_random::xorshift(0x6c61_7a79_0000_0001);
+        for _ in 0..1_500 {
+            let values: Vec<String> = (0..next(4))
+                .map(|_| {
+                    (0..1 + next(5))
+                        .map(|_| pieces[next(pieces.len() as u64) as usize])
+                        .collect()
+                })
+                .collect();
+            let values: Vec<&str> = values.iter().map(String::as_str).collect();
+            conditions.push(cond(
+                operators[next(operators.len() as u64) as usize],
+                "aws:PrincipalArn",
+                &values,
+            ));
+        }
+        conditions
+            .into_iter()
+            .map(|c| {
+                let mut asked: Vec<String> = vec![String::new(), "arn:aws:iam::1:role/x".into()];
+                for p in &c.values {
+                    let filled: String = p
+                        .chars()
+                        .map(|ch| match ch {
+                            '*' => pieces[next(pieces.len() as u64) as usize]
+                                .repeat(usize::try_from(next(3)).unwrap_or(0)),
+                            '?' => pieces[next(4) as usize].to_owned(),
+                            ch => ch.to_string(),
+                        })
+                        .collect();
+                    let turned: String = p
+                        .chars()
+                        .map(|ch| {
+                            if next(2) == 0 {
+                                ch.to_uppercase().collect::<String>()
+                            } else {
+                                ch.to_lowercase().collect()
+                            }
+                        })
+                        .collect();
+                    let cut: String = p
+                        .chars()
+                        .take(p.chars().count().saturating_sub(1))
+                        .collect();
+                    asked.extend([p.clone(), filled, turned, cut, format!("{p}:x")]);
+                }
+                for _ in 0..4 {
+                    asked.push(
+                        (0..next(6))
+                            .map(|_| pieces[next(pieces.len() as u64) as usize])
+                            .collect(),
+                    );
+                }
+                (c, asked)
+            })
+            .collect()
+    }
+
+    /// A text test's automaton is built only when asked for, and is then the one lowering
+    /// built at once; until then the test (and its negation, and a negated constraint's)
+    /// answers what the automaton built at once answers, value by value and over lists of
+    /// values through the quantifiers: over the fixed and random conditions of
+    /// [`text_cases`].
+    #[test]
+    fn lazy_automata_are_the_eager_ones() {
+        let mut next = crate::test_random::xorshift(0x6c61_7a79_0000_0002);
+        let mut built = 0;
+        for (k, (c, asked)) in text_cases().iter().enumerate() {
+            let what = format!("{k}: {c:?}");
+            let constraint = Constraint::lower(c, false);
+            let negation = constraint.negate();
+            let (
+                Test::Text {
+                    nfa, negated: n, ..
+                },
+                Test::Text { nfa: other, .. },
+            ) = (&constraint.test, &negation.test)
+            else {
+                panic!("a text test: {what}");
+            };
+            assert!(std::rc::Rc::ptr_eq(nfa, other), "{what}");
+            let eager = eager_nfa(c.operator.operator, &c.values);
+            let eager_holds = |cn: &Constraint, negated: bool, values: &[String]| {
+                cn.holds_by(Some(values), |v| Some(eager.matches(v) != negated))
+            };
+            for v in asked {
+                assert_eq!(nfa.takes(v), eager.matches(v), "{what} {v:?}");
+                assert_eq!(
+                    constraint.test.eval(v),
+                    Some(eager.matches(v) != *n),
+                    "{what} {v:?}"
+                );
+                assert_eq!(
+                    negation.test.eval(v),
+                    Some(eager.matches(v) == *n),
+                    "{what} {v:?}"
+                );
+            }
+            for _ in 0..8 {
+                let values: Vec<String> = (0..next(4))
+                    .map(|_| asked[next(asked.len() as u64) as usize].clone())
+                    .collect();
+                assert_eq!(
+                    constraint.holds(Some(&values)),
+                    eager_holds(&constraint, *n, &values),
+                    "{what} {values:?}"
+                );
+                assert_eq!(
+                    negation.holds(Some(&values)),
+                    eager_holds(&negation, !*n, &values),
+                    "{what} {values:?}"
+                );
+            }
+            // Nothing asked so far needed the automaton.
+            assert!(nfa.built.get().is_none(), "{what}");
+            // Built half the time before a second look at the values, which then still
+            // answer alike; once built, it is the eager one, for the test and its negation.
+            let built_here = next(2) == 0;
+            if built_here {
+                assert!(*nfa.nfa() == eager, "{what}");
+                built += 1;
+                for v in asked {
+                    assert_eq!(nfa.takes(v), eager.matches(v), "{what} {v:?}");
+                    assert_eq!(nfa.matches(v), eager.matches(v), "{what} {v:?}");
+                }
+            }
+            let through_deref: &Nfa = other;
+            assert!(*through_deref == eager, "{what}");
+            assert!(nfa.built.get().is_some(), "{what}");
+            // Written out as the automaton, here one built at once and not yet walked.
+            if !built_here {
+                assert_eq!(
+                    format!("{nfa:?}"),
+                    format!("{:?}", eager_nfa(c.operator.operator, &c.values)),
+                    "{what}"
+                );
+            }
+        }
+        assert!(built > 500, "{built}");
     }
 
     /// A key's texts from the memory are the key lowercased and as written, for fixed keys
