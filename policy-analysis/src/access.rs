@@ -1623,6 +1623,11 @@ impl Names {
         };
         let ids: Vec<String> = self.accounts.iter().map(|(_, a)| a.clone()).collect();
         let unnamed = fresh_account(&ids);
+        // One copy of the partition, the owner and the unnamed account's exclusions for all
+        // the classes that share them (a class a name, and three an account).
+        let shared_partition: std::rc::Rc<str> = options.partition.as_str().into();
+        let owner: std::rc::Rc<str> = self.owner.as_str().into();
+        let free: std::rc::Rc<[String]> = ids.as_slice().into();
         let who = |kind,
                    partition: &str,
                    account: Choice,
@@ -1630,12 +1635,16 @@ impl Names {
                    excluded,
                    session| Who {
             kind,
-            partition: partition.to_owned(),
+            partition: if partition == &*shared_partition {
+                shared_partition.clone()
+            } else {
+                partition.into()
+            },
             account,
             name,
             excluded,
             session,
-            owner: self.owner.clone(),
+            owner: owner.clone(),
             region: options.region.clone(),
         };
         for (p, a, path, name) in &self.users {
@@ -1715,7 +1724,7 @@ impl Names {
             let choice = if named {
                 Choice::Fixed(a.to_owned())
             } else {
-                Choice::Free(ids.clone())
+                Choice::Free(free.clone())
             };
             let users: Vec<String> = self
                 .users
@@ -2323,12 +2332,12 @@ mod tests {
                    excluded,
                    session| Who {
             kind,
-            partition: partition.to_owned(),
+            partition: partition.into(),
             account,
             name,
             excluded,
             session,
-            owner: n.owner.clone(),
+            owner: n.owner.as_str().into(),
             region: options.region.clone(),
         };
         for (p, a, path, name) in &n.users {
@@ -2408,7 +2417,7 @@ mod tests {
             let choice = if named {
                 Choice::Fixed(a.clone())
             } else {
-                Choice::Free(ids.clone())
+                Choice::Free(ids.as_slice().into())
             };
             let users: Vec<String> = n
                 .users

@@ -993,12 +993,12 @@ impl<'p> Plain<'p> {
         };
         Who {
             kind,
-            partition: self.options.partition.clone(),
-            account: Choice::Free(self.ids.clone()),
+            partition: self.options.partition.as_str().into(),
+            account: Choice::Free(self.ids.as_slice().into()),
             name: None,
             excluded: Vec::new(),
             session,
-            owner: self.owner.clone(),
+            owner: self.owner.as_str().into(),
             region: self.options.region.clone(),
         }
     }
@@ -1007,12 +1007,12 @@ impl<'p> Plain<'p> {
     fn service(&self, name: &str) -> Who {
         Who {
             kind: Kind::Service,
-            partition: self.options.partition.clone(),
+            partition: self.options.partition.as_str().into(),
             account: Choice::Fixed(String::new()),
             name: Some((String::new(), name.to_owned())),
             excluded: Vec::new(),
             session: None,
-            owner: self.owner.clone(),
+            owner: self.owner.as_str().into(),
             region: self.options.region.clone(),
         }
     }
@@ -1577,12 +1577,12 @@ fn searched_source_arn(partition: &str) -> Option<String> {
     let refs: Vec<&Constraint> = constraints.iter().collect();
     let who = Who {
         kind: Kind::Service,
-        partition: partition.to_owned(),
+        partition: partition.into(),
         account: Choice::Fixed(String::new()),
         name: Some((String::new(), "unnamed.amazonaws.com".to_owned())),
         excluded: Vec::new(),
         session: None,
-        owner: "999999999999".to_owned(),
+        owner: "999999999999".into(),
         region: None,
     };
     let arn = solve(&who, &refs, &[]).and_then(|s| {

@@ -464,7 +464,7 @@ fn as_caller(arn: &str, who: &Who, caller: &Identity) -> Option<Identity> {
     };
     let rest = arn
         .strip_prefix("arn:")?
-        .strip_prefix(who.partition.as_str())?
+        .strip_prefix(&*who.partition)?
         .strip_prefix(":iam::")?;
     let (account, rest) = (rest.get(..12)?, rest.get(12..)?);
     let rest = rest.strip_prefix(':')?.strip_prefix(word)?;
@@ -684,12 +684,12 @@ mod tests {
         ];
         for account in ["111122223333", "444455556666"] {
             out.push(Identity::Root {
-                partition: "aws".to_owned(),
+                partition: "aws".into(),
                 account: account.to_owned(),
             });
             for (path, name) in [("/", "team-1-x"), ("/:role/", "team-2-"), ("/ci/1/", "x")] {
                 out.push(Identity::User {
-                    partition: "aws".to_owned(),
+                    partition: "aws".into(),
                     account: account.to_owned(),
                     path: path.to_owned(),
                     name: name.to_owned(),
@@ -709,12 +709,12 @@ mod tests {
     fn who(kind: Kind) -> Who {
         Who {
             kind,
-            partition: "aws".to_owned(),
-            account: Choice::Free(Vec::new()),
+            partition: "aws".into(),
+            account: Choice::Free(std::rc::Rc::new([])),
             name: None,
             excluded: Vec::new(),
             session: None,
-            owner: "111122223333".to_owned(),
+            owner: "111122223333".into(),
             region: None,
         }
     }

@@ -136,15 +136,19 @@ impl Witness {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Choice {
     Fixed(String),
-    /// Any value but these (compared ignoring case for names).
-    Free(Vec<String>),
+    /// Any value but these (compared ignoring case for names), shared by the classes of
+    /// one unnamed account.
+    Free(std::rc::Rc<[String]>),
 }
 
 /// A caller class, as the solver sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+///
+/// The partition and the owner are shared by every class of an analyzer (one copy, not one a
+/// class).
 pub(crate) struct Who {
     pub(crate) kind: Kind,
-    pub(crate) partition: String,
+    pub(crate) partition: std::rc::Rc<str>,
     pub(crate) account: Choice,
     /// `(path, name)` of the user or role; unused for root, services and anonymous callers.
     pub(crate) name: Option<(String, String)>,
@@ -153,7 +157,7 @@ pub(crate) struct Who {
     pub(crate) excluded: Vec<String>,
     pub(crate) session: Option<String>,
     /// The owning account (`aws:ResourceAccount`).
-    pub(crate) owner: String,
+    pub(crate) owner: std::rc::Rc<str>,
     /// The repository's region (`aws:RequestedRegion`), if known.
     pub(crate) region: Option<String>,
 }
@@ -891,7 +895,7 @@ fn identity<'a>(
     get: &dyn Fn(&str) -> &'a [&'a Constraint],
     quick: bool,
 ) -> Option<(Identity, bool)> {
-    let p = who.partition.clone();
+    let p = who.partition.to_string();
     let mut exact = true;
     match who.kind {
         Kind::Anonymous => return Some((Identity::Anonymous, true)),
@@ -1142,7 +1146,7 @@ fn solve_arn(
         return fixed;
     }
     let named = match &who.account {
-        Choice::Free(e) => e.clone(),
+        Choice::Free(e) => e.to_vec(),
         Choice::Fixed(_) => Vec::new(),
     };
     let named: Vec<String> = named
@@ -2271,16 +2275,16 @@ mod tests {
             for account in ["111122223333", "999999999999"] {
                 for (choice, free) in [
                     (Choice::Fixed(account.to_owned()), false),
-                    (Choice::Free(vec!["444455556666".to_owned()]), true),
+                    (Choice::Free(["444455556666".to_owned()].into()), true),
                 ] {
                     let who = Who {
                         kind: Kind::Root,
-                        partition: "aws".to_owned(),
+                        partition: "aws".into(),
                         account: choice,
                         name: None,
                         excluded: Vec::new(),
                         session: None,
-                        owner: "111122223333".to_owned(),
+                        owner: "111122223333".into(),
                         region: None,
                     };
                     if !root_arn_meets(&cs, "aws", account) {
@@ -2569,12 +2573,12 @@ mod tests {
                 }
                 let who = Who {
                     kind,
-                    partition: "aws".to_owned(),
-                    account: Choice::Free(Vec::new()),
+                    partition: "aws".into(),
+                    account: Choice::Free(std::rc::Rc::new([])),
                     name: None,
                     excluded: Vec::new(),
                     session: None,
-                    owner: "111122223333".to_owned(),
+                    owner: "111122223333".into(),
                     region: None,
                 };
                 if cs.iter().any(|c| refused_alone(c, &who)) {

@@ -1005,7 +1005,76 @@ impl Nfa {
             .unwrap_or(u32::MAX)
     }
 
+    /// [`Nfa::distances`] worked out: the moves reversed into one list (each state's
+    /// sources side by side, the cost in the top bit), then a walk by rounds of one
+    /// distance each, a list of the states at the distance and one of those a character
+    /// further (a state listed again at a shorter distance is passed over when it comes
+    /// up at the longer one). The distances are those of a walk from a queue (kept in the
+    /// tests): the shortest, whatever order the states come in.
     fn count_distances(&self) -> Vec<u32> {
+        const CHAR: u32 = 1 << 31;
+        let n = self.len();
+        // Counts by target, then each target's end; filled from the ends down, each end
+        // ends as its target's start, the next target's start its end.
+        let mut starts = vec![0u32; n + 1];
+        for &t in &self.eps {
+            starts[t as usize] += 1;
+        }
+        for &(_, t) in &self.next {
+            starts[t as usize] += 1;
+        }
+        let mut sum = 0;
+        for x in &mut starts {
+            sum += *x;
+            *x = sum;
+        }
+        let mut into = vec![0u32; sum as usize];
+        for (s, &[e0, e1, m0, m1]) in self.at.iter().enumerate() {
+            let s = s as u32;
+            for &t in &self.eps[e0 as usize..e1 as usize] {
+                let at = &mut starts[t as usize];
+                *at -= 1;
+                into[*at as usize] = s;
+            }
+            for &(_, t) in &self.next[m0 as usize..m1 as usize] {
+                let at = &mut starts[t as usize];
+                *at -= 1;
+                into[*at as usize] = s | CHAR;
+            }
+        }
+        let mut dist = vec![u32::MAX; n];
+        let (mut now, mut later) = (Vec::with_capacity(n), Vec::new());
+        dist[self.accept as usize] = 0;
+        now.push(self.accept);
+        let mut d = 0;
+        while !now.is_empty() {
+            while let Some(t) = now.pop() {
+                if dist[t as usize] != d {
+                    continue;
+                }
+                for &from in &into[starts[t as usize] as usize..starts[t as usize + 1] as usize] {
+                    let s = (from & !CHAR) as usize;
+                    if from & CHAR == 0 {
+                        if d < dist[s] {
+                            dist[s] = d;
+                            now.push(s as u32);
+                        }
+                    } else if d + 1 < dist[s] {
+                        dist[s] = d + 1;
+                        later.push(s as u32);
+                    }
+                }
+            }
+            std::mem::swap(&mut now, &mut later);
+            d += 1;
+        }
+        dist
+    }
+
+    /// [`Nfa::count_distances`] as first written: the reversed moves as lists by target,
+    /// walked from a queue (a move on a character to its back, an empty move to its front).
+    #[cfg(test)]
+    fn count_distances_by_queue(&self) -> Vec<u32> {
         let n = self.len();
         // The moves reversed, as lists side by side: `into[starts[t]..starts[t + 1]]` are the
         // states with a move to `t`, each with its cost.
@@ -3349,5 +3418,100 @@ mod tests {
                 &per_state::Old::from_re(re)
             ));
         }
+    }
+
+    /// The distances to acceptance by rounds ([`Nfa::count_distances`]) are those of the walk
+    /// from a queue ([`Nfa::count_distances_by_queue`]), for every key's domain and the
+    /// caller's domains (the ARN of a role of any account among them), string and `ArnLike`
+    /// patterns (several values, `*` loops), their unions and random expressions (stars of
+    /// empty moves, states no acceptance is reached from).
+    #[test]
+    fn distances_by_rounds_are_the_distances_by_queue() {
+        let mut next = crate::test_random::xorshift(0x9e37_79b9_7f4a_7c15);
+        let mut all: Vec<Nfa> = Vec::new();
+        let kinds = [
+            crate::keys::Kind::Root,
+            crate::keys::Kind::User,
+            crate::keys::Kind::Session,
+            crate::keys::Kind::Service,
+            crate::keys::Kind::Anonymous,
+        ];
+        for key in [
+            "aws:principalorgid",
+            "aws:principalorgpaths",
+            "aws:sourceip",
+            "aws:sourcevpce",
+            "aws:sourceaccount",
+            "aws:sourcearn",
+            "aws:currenttime",
+            "aws:epochtime",
+            "aws:principalarn",
+            "aws:userid",
+            "aws:username",
+            "aws:principaltag/team",
+        ] {
+            for kind in kinds {
+                all.push(Nfa::from_re(&(crate::keys::key_info(key, kind).domain)()));
+            }
+        }
+        for re in [
+            crate::keys::account_re(),
+            crate::keys::iam_name_re(),
+            crate::keys::path_re(),
+            crate::keys::service_re(),
+            Re::Seq(vec![
+                Re::lit("arn:aws:iam::"),
+                crate::keys::account_re(),
+                Re::lit(":role"),
+                crate::keys::path_re(),
+                crate::keys::iam_name_re(),
+            ]),
+        ] {
+            all.push(Nfa::from_re(&re));
+        }
+        all.push(Nfa::strings(
+            crate::keys::source_arn_exclusions(),
+            true,
+            false,
+        ));
+        all.push(Nfa::strings([], false, false));
+        fn random_re(next: &mut dyn FnMut(u64) -> u64, depth: u32) -> Re {
+            match next(if depth == 0 { 2 } else { 5 }) {
+                0 => Re::lit(["", "a", "arn:", "role/"][next(4) as usize]),
+                1 => {
+                    let min = next(3) as usize;
+                    Re::class("a-z0-9", min, min + next(3) as usize)
+                }
+                2 => Re::Seq((0..next(4)).map(|_| random_re(next, depth - 1)).collect()),
+                3 => Re::Alt((0..next(4)).map(|_| random_re(next, depth - 1)).collect()),
+                _ => Re::Star(Box::new(random_re(next, depth - 1))),
+            }
+        }
+        let pieces = ["a", "b", "*", "?", ":", "arn", "role/", "::", "1", "**"];
+        for _ in 0..600 {
+            all.push(Nfa::from_re(&random_re(&mut next, 4)));
+            let values: Vec<String> = (0..1 + next(4))
+                .map(|_| {
+                    (0..next(12))
+                        .map(|_| pieces[next(pieces.len() as u64) as usize])
+                        .collect()
+                })
+                .collect();
+            let values: Vec<&str> = values.iter().map(String::as_str).collect();
+            all.push(Nfa::strings(
+                values.iter().copied(),
+                next(3) != 0,
+                next(4) == 0,
+            ));
+            all.push(Nfa::arns(values.iter().copied()));
+        }
+        let mut unreachable = 0;
+        for n in &all {
+            let by_rounds = n.count_distances();
+            assert_eq!(by_rounds, n.count_distances_by_queue(), "{n:?}");
+            unreachable += by_rounds.iter().filter(|&&d| d == u32::MAX).count();
+        }
+        // Some automata have states acceptance is not reached from (an empty `Alt`).
+        assert!(unreachable > 0);
     }
 }
