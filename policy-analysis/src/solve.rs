@@ -371,25 +371,7 @@ fn solve_with(
     if constraints.iter().any(|c| refused_alone(c, who)) {
         return None;
     }
-    let mut groups: Groups = BTreeMap::new();
-    let mut names: BTreeMap<&str, &str> = BTreeMap::new();
-    for c in constraints {
-        groups.entry(c.key.as_str()).or_default().push(c);
-        if !quick {
-            names.entry(c.key.as_str()).or_insert(c.name.as_str());
-        }
-    }
-    // The denies of a policy often test one key each, the same one after another: a key
-    // just entered is there already.
-    let mut last: Option<&str> = None;
-    for c in mention {
-        if last == Some(c.key.as_str()) {
-            continue;
-        }
-        last = Some(c.key.as_str());
-        groups.entry(c.key.as_str()).or_default();
-        names.entry(c.key.as_str()).or_insert(c.name.as_str());
-    }
+    let (groups, names) = group(constraints, mention, quick);
     let get = |k: &str| groups.get(k).map_or(&[][..], Vec::as_slice);
     let mut exact = true;
     // The keys not derived from the caller first: they are solved key by key (and
@@ -528,6 +510,75 @@ fn solve_with(
     })
 }
 
+/// The names of keys as first written, by key.
+type Names<'a> = BTreeMap<&'a str, &'a str>;
+
+/// How many distinct keys of `mention` [`group`] keeps to skip: the denies of a policy test
+/// a few keys each, the same ones statement after statement.
+const MENTIONED_KEPT: usize = 8;
+
+/// The constraints by key, and each key's name as first written (with `quick`, only the
+/// mentioned keys' names: [`live`] keeps no context); the keys of `mention` are entered
+/// without constraints. A mentioned key entered already (among the first
+/// [`MENTIONED_KEPT`]) is not looked up again: entering it twice changes nothing
+/// (`tests::grouping_skips_only_keys_entered_already`).
+fn group<'a>(
+    constraints: &[&'a Constraint],
+    mention: &[&'a Constraint],
+    quick: bool,
+) -> (Groups<'a>, Names<'a>) {
+    let mut groups: Groups = BTreeMap::new();
+    let mut names: Names = BTreeMap::new();
+    for c in constraints {
+        groups.entry(c.key.as_str()).or_default().push(c);
+        if !quick {
+            names.entry(c.key.as_str()).or_insert(c.name.as_str());
+        }
+    }
+    let mut entered: [&str; MENTIONED_KEPT] = [""; MENTIONED_KEPT];
+    let mut kept = 0;
+    for c in mention {
+        let key = c.key.as_str();
+        if entered[..kept].contains(&key) {
+            continue;
+        }
+        if kept < MENTIONED_KEPT {
+            entered[kept] = key;
+            kept += 1;
+        }
+        groups.entry(key).or_default();
+        names.entry(key).or_insert(c.name.as_str());
+    }
+    (groups, names)
+}
+
+/// [`group`] as first written: every mentioned key looked up but one just entered.
+#[cfg(test)]
+fn group_reference<'a>(
+    constraints: &[&'a Constraint],
+    mention: &[&'a Constraint],
+    quick: bool,
+) -> (Groups<'a>, Names<'a>) {
+    let mut groups: Groups = BTreeMap::new();
+    let mut names: Names = BTreeMap::new();
+    for c in constraints {
+        groups.entry(c.key.as_str()).or_default().push(c);
+        if !quick {
+            names.entry(c.key.as_str()).or_insert(c.name.as_str());
+        }
+    }
+    let mut last: Option<&str> = None;
+    for c in mention {
+        if last == Some(c.key.as_str()) {
+            continue;
+        }
+        last = Some(c.key.as_str());
+        groups.entry(c.key.as_str()).or_default();
+        names.entry(c.key.as_str()).or_insert(c.name.as_str());
+    }
+    (groups, names)
+}
+
 thread_local! {
     /// The first caller [`live`] found for a class that meets, by its values, every
     /// constraint on the keys derived from it: the statements of a policy often ask one class
@@ -595,7 +646,7 @@ type Context = BTreeMap<String, Option<Vec<String>>>;
 /// the ARN's; when neither works the answer is only possible.
 fn tie_source(
     groups: &Groups,
-    names: &BTreeMap<&str, &str>,
+    names: &Names,
     caller: &Identity,
     context: &mut Context,
     exact: &mut bool,
@@ -654,7 +705,8 @@ const ACCOUNTS_ANSWERED: usize = 1_000;
 /// many.
 fn account_outside(excluded: &[String], cs: &[&Constraint]) -> Option<String> {
     let twelve = |a: &str| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit());
-    let mut all: Vec<String> = excluded.to_vec();
+    // The accounts as they are, not copied.
+    let mut all: Vec<&str> = excluded.iter().map(String::as_str).collect();
     for c in cs {
         let Test::Text {
             negated: true,
@@ -664,7 +716,7 @@ fn account_outside(excluded: &[String], cs: &[&Constraint]) -> Option<String> {
         else {
             return None;
         };
-        all.extend(values.iter().cloned());
+        all.extend(values.iter().map(String::as_str));
     }
     (!all.is_empty() && all.len() <= ACCOUNTS_ANSWERED && all.iter().all(|a| twelve(a)))
         .then(|| first_account_but(&all))
@@ -672,10 +724,10 @@ fn account_outside(excluded: &[String], cs: &[&Constraint]) -> Option<String> {
 
 /// The first twelve-digit string, in the solver's order, that is none of `excluded`: the digits
 /// the accounts hold in ascending order, then the least digit they do not hold.
-pub(crate) fn first_account_but(excluded: &[String]) -> String {
+pub(crate) fn first_account_but<S: AsRef<str>>(excluded: &[S]) -> String {
     let mut held = [false; 10];
     for a in excluded {
-        for b in a.bytes() {
+        for b in a.as_ref().bytes() {
             held[usize::from(b - b'0')] = true;
         }
     }
@@ -686,7 +738,7 @@ pub(crate) fn first_account_but(excluded: &[String]) -> String {
         digits.push(other);
     }
     // Sorted once (the named accounts come sorted already) and searched by halves.
-    let mut excluded: Vec<&[u8]> = excluded.iter().map(String::as_bytes).collect();
+    let mut excluded: Vec<&[u8]> = excluded.iter().map(|a| a.as_ref().as_bytes()).collect();
     excluded.sort_unstable();
     // An odometer over `digits`: at most one step more than there are accounts.
     let mut at = [0usize; 12];
@@ -2591,5 +2643,81 @@ mod tests {
             answered > 3_000 && refused > 1_000 && answered - refused > 1_000 && alone > 500,
             "{answered} {refused} {alone}"
         );
+    }
+
+    /// [`group`] gives the groups and names of [`group_reference`], for fixed lists and
+    /// random ones over more keys than it keeps to skip, with names written in other cases.
+    #[test]
+    fn grouping_skips_only_keys_entered_already() {
+        let names = [
+            "aws:PrincipalArn",
+            "aws:userid",
+            "aws:UserId",
+            "aws:SourceIp",
+            "aws:sourceip",
+            "aws:PrincipalOrgID",
+            "aws:SourceVpce",
+            "aws:SourceAccount",
+            "aws:RequestTag/a",
+            "aws:RequestTag/b",
+            "aws:RequestTag/c",
+            "aws:RequestTag/d",
+            "aws:ResourceTag/e",
+            "aws:CalledVia",
+        ];
+        let lowered: Vec<Constraint> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                Constraint::lower(
+                    &Condition::new(Operator::StringLike.into(), name, [format!("v{i}*")]),
+                    i % 2 == 0,
+                )
+            })
+            .collect();
+        let same = |(a, an): (Groups, Names), (b, bn): (Groups, Names)| {
+            let groups_equal = a.len() == b.len()
+                && a.iter().zip(&b).all(|((ka, va), (kb, vb))| {
+                    ka == kb
+                        && va.len() == vb.len()
+                        && va.iter().zip(vb).all(|(x, y)| std::ptr::eq(*x, *y))
+                });
+            groups_equal && an == bn
+        };
+        let mut lists: Vec<(Vec<&Constraint>, Vec<&Constraint>)> = vec![
+            (vec![], vec![]),
+            (
+                vec![&lowered[0]],
+                vec![&lowered[1], &lowered[2], &lowered[1]],
+            ),
+            (
+                vec![],
+                vec![&lowered[3], &lowered[4], &lowered[3], &lowered[4]],
+            ),
+            (vec![&lowered[4]], lowered.iter().chain(&lowered).collect()),
+        ];
+        let mut next = crate::test_random::xorshift(0x5851_f42d_4c95_7f2d);
+        for _ in 0..500 {
+            let mut pick = |most: u64| -> Vec<&Constraint> {
+                let keys = 1 + next(names.len() as u64);
+                (0..next(most))
+                    .map(|_| &lowered[next(keys) as usize])
+                    .collect()
+            };
+            let constraints = pick(6);
+            let mention = pick(40);
+            lists.push((constraints, mention));
+        }
+        for (constraints, mention) in &lists {
+            for quick in [false, true] {
+                assert!(
+                    same(
+                        group(constraints, mention, quick),
+                        group_reference(constraints, mention, quick)
+                    ),
+                    "{constraints:?} {mention:?}"
+                );
+            }
+        }
     }
 }

@@ -187,12 +187,14 @@ const LAST_MIN: usize = 16;
 /// The automaton determinized as far as [`Nfa::matches`] walked it: each set of states it
 /// reached, numbered (the start set is 0), and each step taken from one on a character: on
 /// an ASCII character in the set's row (read by the character, [`UNKNOWN`] for a step not
-/// taken yet), on any other in `next`.
+/// taken yet), on any other in `next`. The rows lie side by side in one table, 128 a set:
+/// a long text through a domain reaches a new set at almost every character, and a row
+/// allocated for each cost more than the steps.
 #[derive(Debug)]
 struct Steps {
     ids: HashMap<Vec<u32>, u32, BuildHasherDefault<StateHasher>>,
     sets: Vec<Vec<u32>>,
-    ascii: Vec<Box<[u32]>>,
+    ascii: Vec<u32>,
     next: HashMap<(u32, char), u32, BuildHasherDefault<StateHasher>>,
     /// How many steps are remembered.
     taken: usize,
@@ -216,7 +218,7 @@ impl Steps {
         Steps {
             ids,
             sets: vec![start],
-            ascii: vec![vec![UNKNOWN; 128].into_boxed_slice()],
+            ascii: vec![UNKNOWN; 128],
             next: HashMap::default(),
             taken: 0,
             marks,
@@ -228,7 +230,7 @@ impl Steps {
     /// taken before.
     fn step(&mut self, nfa: &Nfa, at: u32, c: char) -> Option<u32> {
         let known = if c.is_ascii() {
-            Some(self.ascii[at as usize][c as usize]).filter(|&to| to != UNKNOWN)
+            Some(self.ascii[at as usize * 128 + c as usize]).filter(|&to| to != UNKNOWN)
         } else {
             self.next.get(&(at, c)).copied()
         };
@@ -250,13 +252,13 @@ impl Steps {
                 let id = self.sets.len() as u32;
                 self.ids.insert(self.scratch.clone(), id);
                 self.sets.push(self.scratch.clone());
-                self.ascii.push(vec![UNKNOWN; 128].into_boxed_slice());
+                self.ascii.resize(self.ascii.len() + 128, UNKNOWN);
                 id
             }
         };
         self.taken += 1;
         if c.is_ascii() {
-            self.ascii[at as usize][c as usize] = to;
+            self.ascii[at as usize * 128 + c as usize] = to;
         } else {
             self.next.insert((at, c), to);
         }
