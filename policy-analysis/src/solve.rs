@@ -231,7 +231,6 @@ pub(crate) fn live(who: &Who, constraints: &[&Constraint]) -> bool {
 
 /// [`live`] without [`crate::live`]'s steps (`fast` off): every caller from the identity
 /// step or the remembered one as it is, every test through its automaton.
-#[cfg(any(test, debug_assertions))]
 pub(crate) fn live_reference(who: &Who, constraints: &[&Constraint]) -> bool {
     live_with(who, constraints, false)
 }
