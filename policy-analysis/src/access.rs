@@ -18,7 +18,6 @@ use policy_catalogue::{Action, Operator};
 use crate::condition::{Constraint, Origin, SharedText, Test};
 use crate::ir::{ActionSet, Condition, Effect, Policy, PrincipalItem, Principals};
 use crate::keys::Kind;
-#[cfg(any(test, debug_assertions))]
 use crate::solve::live_reference;
 use crate::solve::{
     admits_alone, fresh_account, is_derived, live, refused_on_context, solve, Choice, Refusals,
@@ -866,10 +865,12 @@ impl Analyzer {
         dead
     }
 
-    /// [`Analyzer::dead_statements`] by [`live_reference`]: every class asked in order,
-    /// without the cheaper steps of [`live`].
-    #[cfg(any(test, debug_assertions))]
-    fn dead_statements_reference(&self) -> Vec<usize> {
+    /// [`Analyzer::dead_statements`] by the reference of its cheaper steps: every class asked
+    /// in order, each question whole, every test through its automaton. For the tests that
+    /// compare them (in release builds too, where no debug assertion does).
+    #[doc(hidden)]
+    #[must_use]
+    pub fn dead_statements_reference(&self) -> Vec<usize> {
         self.repository
             .iter()
             .filter(|s| {

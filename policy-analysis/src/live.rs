@@ -100,14 +100,17 @@ fn value_of<'a>(key: &str, caller: &'a Identity) -> Option<Value<'a>> {
     })
 }
 
-/// [`Identity::principal_arn`] of a root user, user or session, without formatting.
-fn arn_of(c: &Identity) -> Option<String> {
+/// The ARN of a root user, user or session (what [`Identity::principal_arn`] gives them),
+/// without formatting; `None` for other callers.
+pub(crate) fn arn_of(c: &Identity) -> Option<String> {
     let mut arn = String::new();
     write_arn(c, &mut arn)?;
     Some(arn)
 }
 
-/// [`arn_of`] appended to `arn`; `None` (and nothing appended) for other callers.
+/// [`arn_of`] appended to `arn`; `None` (and nothing appended) for other callers. The ARNs
+/// of <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns>:
+/// `arn:aws:iam::account:root`, `...:user/path/name`, `...:role/path/name`.
 fn write_arn(c: &Identity, arn: &mut String) -> Option<()> {
     let parts: [&str; 6] = match c {
         Identity::Root { partition, account } => {
@@ -202,39 +205,59 @@ pub(crate) fn glob(pattern: &str, text: &str) -> bool {
     }
 }
 
-/// The glob match, one backtracking point: the latest `*` takes one more character when
-/// the rest fails (what a later `*` can take, an earlier one never needs to).
+/// The glob match by the pieces between the `*`s: the first begins the text and the last
+/// ends it, each other taken where it first fits after the one before (a `*` takes what
+/// lies between; a piece found later leaves less to those after it, never more). A piece
+/// fits where each of its characters is the text's or a `?`.
 fn glob_in<T: Copy + PartialEq>(p: &[T], t: &[T], star: T, one: T) -> bool {
-    let (mut pi, mut ti) = (0, 0);
-    let mut back: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && p[pi] == star {
-            back = Some((pi, ti));
-            pi += 1;
-        } else if pi < p.len() && (p[pi] == one || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if let Some((sp, st)) = back {
-            // The `*` takes characters up to the next one the pattern's next literal takes
-            // (at any other it fails at once); a last `*` takes the rest.
-            let next = match p.get(sp + 1) {
-                None => return true,
-                Some(&c) if c != star && c != one => {
-                    match t[st + 1..].iter().position(|&x| x == c) {
-                        Some(k) => st + 1 + k,
-                        None => return false,
-                    }
-                }
-                Some(_) => st + 1,
+    let Some(first_star) = p.iter().position(|&c| c == star) else {
+        return p.len() == t.len() && fits(p, t, one);
+    };
+    let last_star = p.iter().rposition(|&c| c == star).unwrap_or(first_star);
+    let (head, tail) = (&p[..first_star], &p[last_star + 1..]);
+    if t.len() < head.len() + tail.len()
+        || !fits(head, &t[..head.len()], one)
+        || !fits(tail, &t[t.len() - tail.len()..], one)
+    {
+        return false;
+    }
+    let mut rest = &t[head.len()..t.len() - tail.len()];
+    if last_star > first_star {
+        for piece in p[first_star + 1..last_star].split(|&c| c == star) {
+            if piece.is_empty() {
+                continue;
+            }
+            let Some(at) = find_piece(piece, rest, one) else {
+                return false;
             };
-            pi = sp + 1;
-            ti = next;
-            back = Some((sp, next));
-        } else {
-            return false;
+            rest = &rest[at + piece.len()..];
         }
     }
-    p[pi..].iter().all(|&c| c == star)
+    true
+}
+
+/// Whether each character of `piece` is that of `at` (as long) or a `?`.
+fn fits<T: Copy + PartialEq>(piece: &[T], at: &[T], one: T) -> bool {
+    piece.len() == at.len() && piece.iter().zip(at).all(|(&a, &b)| a == one || a == b)
+}
+
+/// Where `piece` (not empty, no `*`) first fits in `text`.
+fn find_piece<T: Copy + PartialEq>(piece: &[T], text: &[T], one: T) -> Option<usize> {
+    let n = piece.len();
+    let last = text.len().checked_sub(n)?;
+    let first = piece[0];
+    let mut at = 0;
+    while at <= last {
+        if first != one {
+            // Straight to the next place the piece's first character is.
+            at += text[at..=last].iter().position(|&c| c == first)?;
+        }
+        if fits(&piece[1..], &text[at + 1..at + n], one) {
+            return Some(at);
+        }
+        at += 1;
+    }
+    None
 }
 
 /// Whether `text` matches the `ArnLike` pattern: six colon-separated fields, each a glob
@@ -298,9 +321,15 @@ pub(crate) fn some_value(
 pub(crate) fn refill(who: &Who, groups: &Groups, base: &Identity) -> Option<Identity> {
     // The keys the caller fails, of those a refill may change.
     let (mut account, mut arn, mut username, mut userid) = (false, false, false, false);
+    let refilled = matches!(who.kind, Kind::User | Kind::Session);
     for (key, cs) in groups {
         if !is_derived(key, who) || meets(key, cs, who, base) {
             continue;
+        }
+        // Only users and sessions are refilled: the first key failed answers (the rest need
+        // not be asked).
+        if !refilled {
+            return None;
         }
         match *key {
             "aws:principalaccount" => account = true,
@@ -312,9 +341,6 @@ pub(crate) fn refill(who: &Who, groups: &Groups, base: &Identity) -> Option<Iden
     }
     if !(account || arn || username || userid) {
         return Some(base.clone());
-    }
-    if !matches!(who.kind, Kind::User | Kind::Session) {
-        return None;
     }
     let get = |k: &str| groups.get(k).map_or(&[][..], Vec::as_slice);
     // Copied when a step changes it (a new name is a new caller, made at once).
@@ -425,10 +451,7 @@ fn arn_name(p: &str, who: &Who, caller: &Identity) -> Option<Identity> {
         "role"
     };
     let by_fields = || {
-        let mut fields = p.splitn(6, ':');
-        let mut next = || fields.next();
-        let (arn, partition, service, region, account, resource) =
-            (next()?, next()?, next()?, next()?, next()?, next()?);
+        let [arn, partition, service, region, account, resource] = six_fields(p)?;
         if !resource.starts_with(word) {
             return None;
         }
@@ -450,6 +473,21 @@ fn arn_name(p: &str, who: &Who, caller: &Identity) -> Option<Identity> {
     by_fields()
         .and_then(|text| as_caller(&text, who, caller))
         .or_else(|| crate::text::find_earlier_filling(p, |text| as_caller(text, who, caller)))
+}
+
+/// The six fields of an ARN or ARN pattern, the last taking the rest: what
+/// `splitn(6, ':')` gives when there are six, split at the colons' bytes (a colon begins
+/// no other character). `None` for fewer.
+fn six_fields(p: &str) -> Option<[&str; 6]> {
+    let mut fields = [""; 6];
+    let mut rest = p;
+    for field in &mut fields[..5] {
+        let at = rest.bytes().position(|b| b == b':')?;
+        *field = &rest[..at];
+        rest = &rest[at + 1..];
+    }
+    fields[5] = rest;
+    Some(fields)
 }
 
 /// The caller with the account, path and name of `arn` when it is the ARN of a user or
@@ -790,6 +828,70 @@ mod tests {
             }
         }
         assert!(passed > 300 && failed > 300, "{passed} {failed}");
+    }
+
+    /// [`six_fields`] splits as `splitn(6, ':')`, fixed texts and 2,000 random ones of
+    /// colons, letters and a letter of two bytes.
+    #[test]
+    fn six_fields_as_splitn() {
+        let mut texts: Vec<String> = [
+            "",
+            ":",
+            "arn:aws:iam::*:role/a:b",
+            "a:b:c:d:e",
+            "a:b:c:d:e:",
+        ]
+        .iter()
+        .map(|t| (*t).to_owned())
+        .collect();
+        let mut next = crate::test_random::xorshift(0x1405_7b7e_f767_814f);
+        let pieces = [":", "a", "é", "::", "*"];
+        for _ in 0..2_000 {
+            texts.push(
+                (0..next(12))
+                    .map(|_| pieces[next(pieces.len() as u64) as usize])
+                    .collect(),
+            );
+        }
+        let mut six = 0;
+        for t in &texts {
+            let split: Vec<&str> = t.splitn(6, ':').collect();
+            let expected: Option<[&str; 6]> = split.clone().try_into().ok();
+            assert_eq!(six_fields(t), expected, "{t:?}");
+            six += usize::from(expected.is_some());
+        }
+        assert!(six > 300, "{six}");
+    }
+
+    /// [`Identity::principal_arn`] (written by [`write_arn`]) is the ARN as formatted, for
+    /// callers of every kind.
+    #[test]
+    fn principal_arn_as_formatted() {
+        for caller in callers() {
+            let formatted = match &caller {
+                Identity::Root { partition, account } => {
+                    Some(format!("arn:{partition}:iam::{account}:root"))
+                }
+                Identity::User {
+                    partition,
+                    account,
+                    path,
+                    name,
+                } => Some(format!("arn:{partition}:iam::{account}:user{path}{name}")),
+                Identity::Session {
+                    partition,
+                    account,
+                    role_path,
+                    role,
+                    ..
+                } => Some(format!(
+                    "arn:{partition}:iam::{account}:role{role_path}{role}"
+                )),
+                Identity::Service(s) => Some(s.clone()),
+                Identity::Anonymous => None,
+            };
+            assert_eq!(caller.principal_arn(), formatted, "{caller:?}");
+        }
     }
 
     /// [`named`] gives the caller as copied and overwritten.

@@ -79,24 +79,13 @@ impl Identity {
     /// principal the service name (as `policy_core::eval` does; AWS does not document it).
     #[must_use]
     pub fn principal_arn(&self) -> Option<String> {
-        Some(match self {
-            Identity::Root { partition, account } => format!("arn:{partition}:iam::{account}:root"),
-            Identity::User {
-                partition,
-                account,
-                path,
-                name,
-            } => format!("arn:{partition}:iam::{account}:user{path}{name}"),
-            Identity::Session {
-                partition,
-                account,
-                role_path,
-                role,
-                ..
-            } => format!("arn:{partition}:iam::{account}:role{role_path}{role}"),
-            Identity::Service(s) => s.clone(),
-            Identity::Anonymous => return None,
-        })
+        match self {
+            Identity::Service(s) => Some(s.clone()),
+            Identity::Anonymous => None,
+            // `arn:{partition}:iam::{account}:root`, `...:user{path}{name}` or
+            // `...:role{role_path}{role}`, written without formatting.
+            iam => crate::live::arn_of(iam),
+        }
     }
 
     pub(crate) fn kind(&self) -> Kind {
@@ -235,7 +224,6 @@ pub(crate) fn live(who: &Who, constraints: &[&Constraint]) -> bool {
 
 /// [`live`] without [`crate::live`]'s steps (`fast` off): every caller from the identity
 /// step or the remembered one as it is, every test through its automaton.
-#[cfg(any(test, debug_assertions))]
 pub(crate) fn live_reference(who: &Who, constraints: &[&Constraint]) -> bool {
     live_with(who, constraints, false)
 }

@@ -1610,21 +1610,17 @@ fn filled_as_earlier(
     all: &[&Nfa],
     none: &[&Nfa],
 ) -> Option<String> {
-    FILLS.with(|f| {
-        let f = f.borrow();
-        f.iter().filter(|(w, _)| w == wild).find_map(|(_, fill)| {
-            let length = literals.iter().map(|l| l.len()).sum::<usize>()
-                + fill.iter().map(String::len).sum::<usize>();
-            let mut text = String::with_capacity(length);
-            for (i, lit) in literals.iter().enumerate() {
-                if i > 0 {
-                    text.push_str(&fill[i - 1]);
-                }
-                text.push_str(lit);
-            }
-            (all.iter().all(|n| n.matches(&text)) && !none.iter().any(|n| n.matches(&text)))
-                .then_some(text)
-        })
+    FILLS.with(|fills| {
+        let fills = fills.try_borrow().ok()?;
+        first_filling(
+            &fills,
+            |w| w == wild,
+            literals.iter().copied(),
+            |text| {
+                (all.iter().all(|n| n.matches(text)) && !none.iter().any(|n| n.matches(text)))
+                    .then(|| text.to_owned())
+            },
+        )
     })
 }
 
@@ -1660,35 +1656,75 @@ pub(crate) fn earlier_fillings(pattern: &str) -> Vec<String> {
 /// `tests::filling_as_earlier_patterns_answers_as_the_search`).
 pub(crate) fn find_earlier_filling<T>(
     pattern: &str,
-    mut f: impl FnMut(&str) -> Option<T>,
+    f: impl FnMut(&str) -> Option<T>,
 ) -> Option<T> {
-    let wild = |c: &char| *c == '*' || *c == '?';
     if pattern.len() > FILL_MAX || !pattern.contains(['*', '?']) {
         return None;
     }
+    // The pattern's wildcards, compared where they are without a list made of them.
+    // `*` and `?` are single bytes, never within another character's.
+    let wild_bytes = || pattern.bytes().filter(|&b| b == b'*' || b == b'?');
+    let count = wild_bytes().count();
+    let same = |w: &[char]| w.len() == count && w.iter().copied().eq(wild_bytes().map(char::from));
     FILLS.with(|fills| {
         // `f` fills nothing: the fillings are only read while it runs.
         let fills = fills.try_borrow().ok()?;
-        let wilds: Vec<char> = pattern.chars().filter(wild).collect();
-        let mut text = String::with_capacity(2 * pattern.len());
-        for (w, fill) in fills.iter() {
-            if *w != wilds {
-                continue;
+        first_filling(&fills, same, Literals(Some(pattern)), f)
+    })
+}
+
+/// The literal parts of a pattern around its wildcards, split at their bytes (`*` and `?`
+/// begin no other character): what `pattern.split(['*', '?'])` gives, without reading the
+/// pattern character by character.
+#[derive(Clone)]
+struct Literals<'a>(Option<&'a str>);
+
+impl<'a> Iterator for Literals<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.0?;
+        match rest.bytes().position(|b| b == b'*' || b == b'?') {
+            Some(at) => {
+                self.0 = Some(&rest[at + 1..]);
+                Some(&rest[..at])
             }
-            // The literals around the wildcards, each wildcard's filling between them.
-            text.clear();
-            let mut literals = pattern.split(['*', '?']);
-            text.push_str(literals.next().unwrap_or_default());
-            for (filled, literal) in fill.iter().zip(literals) {
-                text.push_str(filled);
-                text.push_str(literal);
-            }
-            if let Some(answer) = f(&text) {
-                return Some(answer);
+            None => {
+                self.0 = None;
+                Some(rest)
             }
         }
-        None
-    })
+    }
+}
+
+/// The first answer of `f` over the fillings of `fills` whose wildcards are `same`, each
+/// written between the `literals` around the wildcards into one buffer.
+fn first_filling<'a, T>(
+    fills: &[(Vec<char>, Vec<String>)],
+    same: impl Fn(&[char]) -> bool,
+    literals: impl Iterator<Item = &'a str> + Clone,
+    mut f: impl FnMut(&str) -> Option<T>,
+) -> Option<T> {
+    let mut text = String::new();
+    let literal_length: usize = literals.clone().map(str::len).sum();
+    for (w, fill) in fills {
+        if !same(w) {
+            continue;
+        }
+        // The literals around the wildcards, each wildcard's filling between them.
+        text.clear();
+        text.reserve(literal_length + fill.iter().map(String::len).sum::<usize>());
+        let mut literals = literals.clone();
+        text.push_str(literals.next().unwrap_or_default());
+        for (filled, literal) in fill.iter().zip(literals) {
+            text.push_str(filled);
+            text.push_str(literal);
+        }
+        if let Some(answer) = f(&text) {
+            return Some(answer);
+        }
+    }
+    None
 }
 
 thread_local! {
@@ -2577,6 +2613,29 @@ mod tests {
             out.push((all, none));
         }
         out
+    }
+
+    /// [`Literals`] splits a pattern as `split(['*', '?'])`, fixed patterns and 2,000 random
+    /// ones of wildcards, letters and letters of several bytes.
+    #[test]
+    fn literals_as_split() {
+        let mut patterns: Vec<String> = ["", "*", "a*b?c", "**", "é*?", "arn:aws:iam::*:role/*"]
+            .iter()
+            .map(|p| (*p).to_owned())
+            .collect();
+        let mut next = crate::test_random::xorshift(0x2127_599b_f432_5c37);
+        let pieces = ["*", "?", "a", "é", "日", ":"];
+        for _ in 0..2_000 {
+            patterns.push(
+                (0..next(10))
+                    .map(|_| pieces[next(pieces.len() as u64) as usize])
+                    .collect(),
+            );
+        }
+        for p in &patterns {
+            let split: Vec<&str> = p.split(['*', '?']).collect();
+            assert_eq!(Literals(Some(p)).collect::<Vec<_>>(), split, "{p:?}");
+        }
     }
 
     /// [`quick_like`] gives only strings that pass, and one whenever the search finds one
