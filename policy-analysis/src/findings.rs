@@ -932,21 +932,30 @@ pub(crate) fn deputies(
 }
 
 /// The probes of [`deputy_probe`]: a service acting for a resource of an account the policy
-/// does not name, or for none. Made when a service first gets an action a statement covers:
-/// a policy whose guarded allows of `Principal "*"` are public already, or whose services
-/// get nothing, needs none (and a list of every account it names costs the more, the more
-/// it names).
+/// does not name, or for none. Made when a service first gets an action a statement covers
+/// and the statement's guard does not refuse them by its letters ([`source_refused`], told
+/// from the accounts alone): a policy whose guarded allows of `Principal "*"` are public
+/// already, whose services get nothing, or whose service statements each name their source
+/// account, needs none (and a list of every account it names costs the more, the more it
+/// names).
 struct DeputyProbes<'a> {
     policy: &'a ir::Policy,
     named: &'a [String],
+    /// [`guarded_sources`]: the accounts (sorted) and ARNs the probes exclude.
+    sources: std::cell::OnceCell<(Vec<String>, Vec<String>)>,
     made: std::cell::OnceCell<Vec<Vec<ir::Condition>>>,
 }
+
+/// How many probes [`deputy_probes`] makes: outside every organization, and in one the policy
+/// does not name.
+const DEPUTY_PROBES: usize = 2;
 
 impl<'a> DeputyProbes<'a> {
     fn new(policy: &'a ir::Policy, named: &'a [String]) -> DeputyProbes<'a> {
         DeputyProbes {
             policy,
             named,
+            sources: std::cell::OnceCell::new(),
             made: std::cell::OnceCell::new(),
         }
     }
@@ -959,17 +968,44 @@ impl<'a> DeputyProbes<'a> {
         probes
     }
 
+    fn sources(&self) -> &(Vec<String>, Vec<String>) {
+        self.sources
+            .get_or_init(|| guarded_sources(self.policy, self.named))
+    }
+
     /// The probes, made at the first call.
     fn get(&self) -> &[Vec<ir::Condition>] {
-        self.made
-            .get_or_init(|| made_deputy_probes(self.policy, self.named))
+        self.made.get_or_init(|| {
+            let (accounts, arns) = self.sources();
+            let probes = made_deputy_probes(self.policy, accounts, arns);
+            debug_assert_eq!(probes.len(), DEPUTY_PROBES);
+            probes
+        })
+    }
+
+    /// [`source_refused`] for `conditions` and any of the probes, without making them: each
+    /// probe's `StringNotEquals aws:SourceAccount` lists the accounts of [`guarded_sources`]
+    /// (none when there are none), sorted.
+    fn refused(&self, conditions: &[ir::Condition]) -> bool {
+        let accounts = &self.sources().0;
+        !accounts.is_empty()
+            && conditions.iter().any(|guard| {
+                source_guard(guard)
+                    && guard
+                        .values
+                        .iter()
+                        .all(|v| accounts.binary_search(v).is_ok())
+            })
     }
 }
 
-/// The probes of [`DeputyProbes`] for `policy`, whose named accounts are `named`.
-fn made_deputy_probes(policy: &ir::Policy, named: &[String]) -> Vec<Vec<ir::Condition>> {
-    let (accounts, arns) = guarded_sources(policy, named);
-    let mut probes = deputy_probes(&accounts, &arns);
+/// The probes of [`DeputyProbes`] for `policy`, excluding the sources of [`guarded_sources`].
+fn made_deputy_probes(
+    policy: &ir::Policy,
+    accounts: &[String],
+    arns: &[String],
+) -> Vec<Vec<ir::Condition>> {
+    let mut probes = deputy_probes(accounts, arns);
     // The source's organization paths go with its organization: none outside every
     // organization, and those of the organization the probe names (as for a stranger's
     // aws:PrincipalOrgPaths). Added only where the policy tests the key, so that the
@@ -1081,11 +1117,14 @@ fn deputy_probe(
     if actions.is_empty() {
         return Some(None);
     }
-    for probe in probes.get() {
-        let refused = source_refused(&statement.conditions, probe);
+    // The same for every probe.
+    let refused = probes.refused(&statement.conditions);
+    for k in 0..DEPUTY_PROBES {
         if refused && !cfg!(debug_assertions) {
             continue;
         }
+        let probe = &probes.get()[k];
+        debug_assert_eq!(refused, source_refused(&statement.conditions, probe));
         let mut cs = statement.conditions.clone();
         cs.extend(probe.iter().cloned());
         if refused {
@@ -1145,21 +1184,25 @@ const SOURCE_KEYS: [&str; 2] = ["aws:SourceAccount", "aws:SourceArn"];
 /// keys, so the solver would find none (the accounts a guard names are among those the
 /// probes exclude, [`guarded_sources`]).
 fn source_refused(conditions: &[ir::Condition], probe: &[ir::Condition]) -> bool {
-    let source = |c: &&ir::Condition, operator: Operator| {
-        c.operator == op(operator) && c.key.eq_ignore_ascii_case("aws:SourceAccount")
-    };
+    conditions.iter().filter(|c| source_guard(c)).any(|guard| {
+        probe
+            .iter()
+            .filter(|c| {
+                c.operator == op(Operator::StringNotEquals)
+                    && c.key.eq_ignore_ascii_case("aws:SourceAccount")
+            })
+            .any(|p| guard.values.iter().all(|v| p.values.contains(v)))
+    })
+}
+
+/// Whether `c` is a guard [`source_refused`] reads: `StringEquals aws:SourceAccount` of
+/// accounts (at least one).
+fn source_guard(c: &ir::Condition) -> bool {
     let is_account = |v: &String| v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit());
-    conditions
-        .iter()
-        .filter(|c| source(c, Operator::StringEquals))
-        .any(|guard| {
-            !guard.values.is_empty()
-                && guard.values.iter().all(is_account)
-                && probe
-                    .iter()
-                    .filter(|c| source(c, Operator::StringNotEquals))
-                    .any(|p| guard.values.iter().all(|v| p.values.contains(v)))
-        })
+    c.operator == op(Operator::StringEquals)
+        && c.key.eq_ignore_ascii_case("aws:SourceAccount")
+        && !c.values.is_empty()
+        && c.values.iter().all(is_account)
 }
 
 /// The confused-deputy finding of allow `at` at `place`, from what [`deputy_probe`] found:
@@ -1677,9 +1720,10 @@ mod tests {
     }
 
     /// The deputy probes made when a service first needs them give the findings of the
-    /// probes made at once: fixed policies (shape 3 at ECR's size limit in small, guarded
-    /// allows of `Principal "*"` public or not) and 300 random ones of service principals
-    /// and guarded allows over the source keys; some need no probe.
+    /// probes made at once, and the refusal told from the accounts alone is the one read from
+    /// each probe: fixed policies (shape 3 at ECR's size limit in small, guarded allows of
+    /// `Principal "*"` public or not) and 300 random ones of service principals and guarded
+    /// allows over the source keys; some need no probe.
     #[test]
     fn lazy_deputy_probes_find_as_made_at_once() {
         let service = |name: &str, conditions: Vec<ir::Condition>| ir::Statement {
@@ -1762,13 +1806,20 @@ mod tests {
         for _ in 0..300 {
             let statements = (0..1 + next(4))
                 .map(|_| {
-                    let conditions: Vec<ir::Condition> = (0..next(4))
+                    let mut conditions: Vec<ir::Condition> = (0..next(4))
                         .map(|_| {
                             let o = operators[next(operators.len())];
                             let k = keys[next(keys.len())];
                             cond(op(o), k, [values[next(values.len())]])
                         })
                         .collect();
+                    // Often a guard of source accounts, which may refuse the probes.
+                    if next(3) == 0 {
+                        let accounts = [&["111122223333"][..], &["111122223333", "123"], &[]];
+                        let guard = accounts[next(accounts.len())].iter().copied();
+                        let key = ["aws:SourceAccount", "AWS:sourceaccount"][next(2)];
+                        conditions.push(cond(op(Operator::StringEquals), key, guard));
+                    }
                     match next(5) {
                         0 => statement(Effect::Deny, "*", conditions),
                         1 | 2 => anyone(conditions),
@@ -1779,7 +1830,7 @@ mod tests {
                 .collect();
             policies.push(statements);
         }
-        let (mut found, mut unmade) = (0, 0);
+        let (mut found, mut unmade, mut refusals) = (0, 0, 0);
         for statements in policies {
             let policy = ir::Policy {
                 variables: false,
@@ -1787,6 +1838,17 @@ mod tests {
             };
             let [(lazily, made), (at_once, _)] = deputies_lazily_and_at_once(&policy);
             assert_eq!(lazily, at_once, "{policy:?}");
+            let named = vec![Analyzer::new(&policy, &Options::default())
+                .owner()
+                .to_owned()];
+            let probes = DeputyProbes::new(&policy, &named);
+            for s in &policy.statements {
+                let refused = probes.refused(&s.conditions);
+                for probe in probes.get() {
+                    assert_eq!(refused, source_refused(&s.conditions, probe), "{s:?}");
+                }
+                refusals += usize::from(refused);
+            }
             found += lazily
                 .iter()
                 .filter(|f| f.code == Code::ServicePrincipalWithoutSource)
@@ -1794,8 +1856,8 @@ mod tests {
             unmade += usize::from(!made);
         }
         assert!(
-            found > 50 && unmade > 20,
-            "{found} found, {unmade} without probes"
+            found > 50 && unmade > 20 && refusals > 50,
+            "{found} found, {unmade} without probes, {refusals} refused"
         );
     }
 
