@@ -907,7 +907,23 @@ impl Analyzer {
     }
 
     fn signature(&self, relevant: &[(bool, &Prepared, Match)], a: Action) -> Signature {
-        let mut sig = Signature::default();
+        // Sized first: a policy of many denies would grow the list step by step, for each
+        // class and action asked.
+        let (mut denies, mut allows, mut identity_allows) = (0, 0, 0);
+        for &(identity, s, _) in relevant {
+            if s.actions.contains(a) {
+                match (s.effect, identity) {
+                    (Effect::Deny, _) => denies += 1,
+                    (Effect::Allow, false) => allows += 1,
+                    (Effect::Allow, true) => identity_allows += 1,
+                }
+            }
+        }
+        let mut sig = Signature {
+            allows: Vec::with_capacity(allows),
+            identity_allows: Vec::with_capacity(identity_allows),
+            denies: Vec::with_capacity(denies),
+        };
         for &(identity, s, m) in relevant {
             if !s.actions.contains(a) {
                 continue;
@@ -928,7 +944,8 @@ impl Analyzer {
             .iter()
             .map(|&(id, k)| self.statement(id, k))
             .collect();
-        let mention = denies.iter().flat_map(|d| d.constraints.iter()).collect();
+        let mut mention = Vec::with_capacity(denies.iter().map(|d| d.constraints.len()).sum());
+        mention.extend(denies.iter().flat_map(|d| d.constraints.iter()));
         (denies, mention)
     }
 
