@@ -908,7 +908,23 @@ impl Analyzer {
     }
 
     fn signature(&self, relevant: &[(bool, &Prepared, Match)], a: Action) -> Signature {
-        let mut sig = Signature::default();
+        // Sized first: a policy of many denies would grow the list step by step, for each
+        // class and action asked.
+        let (mut denies, mut allows, mut identity_allows) = (0, 0, 0);
+        for &(identity, s, _) in relevant {
+            if s.actions.contains(a) {
+                match (s.effect, identity) {
+                    (Effect::Deny, _) => denies += 1,
+                    (Effect::Allow, false) => allows += 1,
+                    (Effect::Allow, true) => identity_allows += 1,
+                }
+            }
+        }
+        let mut sig = Signature {
+            allows: Vec::with_capacity(allows),
+            identity_allows: Vec::with_capacity(identity_allows),
+            denies: Vec::with_capacity(denies),
+        };
         for &(identity, s, m) in relevant {
             if !s.actions.contains(a) {
                 continue;
@@ -929,7 +945,8 @@ impl Analyzer {
             .iter()
             .map(|&(id, k)| self.statement(id, k))
             .collect();
-        let mention = denies.iter().flat_map(|d| d.constraints.iter()).collect();
+        let mut mention = Vec::with_capacity(denies.iter().map(|d| d.constraints.len()).sum());
+        mention.extend(denies.iter().flat_map(|d| d.constraints.iter()));
         (denies, mention)
     }
 
@@ -1228,25 +1245,31 @@ fn holds_quickly(c: &Constraint, values: Option<&[String]>) -> Option<bool> {
 /// pattern's runs of letters, in order, or does not begin or end with the run a pattern
 /// begins or ends with. `false` says nothing.
 /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String>)
+///
+/// Read by bytes: `*` and `?` are ASCII, so no byte of another character is one, and the runs
+/// between them are those of the characters ([`cannot_match_by_chars`] in the tests).
 fn cannot_match(pattern: &str, text: &str, wildcards: bool) -> bool {
     if !wildcards {
         return pattern != text;
     }
-    let wild = |c: char| c == '*' || c == '?';
-    let mut runs = pattern.split(wild);
+    let (pattern, text) = (pattern.as_bytes(), text.as_bytes());
+    let wild = |b: &u8| *b == b'*' || *b == b'?';
     // The first run begins the text unless the pattern begins with a wildcard (then it is
-    // empty), the last ends it likewise.
-    let first = runs.next().unwrap_or_default();
+    // empty), the last ends it likewise; without a wildcard both are the whole pattern.
+    let Some(head) = pattern.iter().position(wild) else {
+        return !(text.starts_with(pattern) && text.ends_with(pattern));
+    };
+    let first = &pattern[..head];
     if !text.starts_with(first) {
         return true;
     }
-    let last = pattern.rsplit(wild).next().unwrap_or_default();
-    if !text.ends_with(last) {
+    let tail = pattern.iter().rposition(wild).map_or(0, |k| k + 1);
+    if !text.ends_with(&pattern[tail..]) {
         return true;
     }
     let mut at = first.len();
-    for run in runs {
-        match find(&text.as_bytes()[at..], run.as_bytes()) {
+    for run in pattern[head + 1..].split(wild) {
+        match find(&text[at..], run) {
             Some(k) => at += k + run.len(),
             None => return true,
         }
@@ -2951,6 +2974,88 @@ mod tests {
     /// to three patterns or values of `StringLike`, `StringEquals` and their negations, with
     /// and without qualifiers and `IfExists`, and an ARN pattern) against random values,
     /// missing, empty, one or two.
+    /// [`cannot_match`] as first written, by characters: what the byte-level reading is
+    /// checked against.
+    fn cannot_match_by_chars(pattern: &str, text: &str, wildcards: bool) -> bool {
+        if !wildcards {
+            return pattern != text;
+        }
+        let wild = |c: char| c == '*' || c == '?';
+        let mut runs = pattern.split(wild);
+        let first = runs.next().unwrap_or_default();
+        if !text.starts_with(first) {
+            return true;
+        }
+        let last = pattern.rsplit(wild).next().unwrap_or_default();
+        if !text.ends_with(last) {
+            return true;
+        }
+        let mut at = first.len();
+        for run in runs {
+            match text[at..].find(run) {
+                Some(k) => at += k + run.len(),
+                None => return true,
+            }
+        }
+        false
+    }
+
+    /// The letters' pre-check read by bytes answers as read by characters: fixed cases, and
+    /// 50,000 random patterns (with `*`, `?` and a character of two bytes) against random
+    /// texts and texts made from the pattern, with and without wildcards.
+    #[test]
+    fn cannot_match_by_bytes_as_by_chars() {
+        let fixed = [
+            ("", ""),
+            ("", "a"),
+            ("*", ""),
+            ("?", "é"),
+            ("aa", "aaa"),
+            ("a*a", "a"),
+            ("é*", "é"),
+            ("*é?", "xéy"),
+            (
+                "arn:aws:iam::*:role/team-1-*",
+                "arn:aws:iam::1:role/team-1-x",
+            ),
+            ("*:ci-1-*", "AROA:ci-2-x"),
+            ("**", "b"),
+            ("a?*?b", "ab"),
+        ];
+        for (p, t) in fixed {
+            for w in [true, false] {
+                assert_eq!(
+                    cannot_match(p, t, w),
+                    cannot_match_by_chars(p, t, w),
+                    "{p:?} {t:?}"
+                );
+            }
+        }
+        let mut next = crate::test_random::xorshift_usize(0x5851_f42d_4c95_7f2d);
+        let pieces = ["a", "b", "ab", ":", "*", "?", "é", "-", "ba"];
+        let word = |n: usize, next: &mut dyn FnMut(usize) -> usize| -> String {
+            (0..n).map(|_| pieces[next(pieces.len())]).collect()
+        };
+        let mut differ = 0;
+        for _ in 0..50_000 {
+            let n = next(7);
+            let p = word(n, &mut next);
+            let t = if next(2) == 0 {
+                let fill = word(next(3), &mut next);
+                p.replace('*', &fill).replace('?', "é")
+            } else {
+                let n = next(8);
+                word(n, &mut next)
+            };
+            for w in [true, false] {
+                let cannot = cannot_match(&p, &t, w);
+                assert_eq!(cannot, cannot_match_by_chars(&p, &t, w), "{p:?} {t:?} {w}");
+                differ += usize::from(cannot);
+            }
+        }
+        assert!(differ > 10_000 && differ < 90_000, "{differ}");
+    }
+
     #[test]
     fn quick_holds_as_the_automaton() {
         for (p, t, cannot) in [

@@ -331,15 +331,15 @@ pub(crate) fn patterned_orgs(policy: &ir::Policy) -> Vec<String> {
             }
         }
     }
-    let mut orgs: BTreeSet<String> = BTreeSet::new();
-    for p in patterns {
-        if let Some(org) = unnamed_org_like(p) {
-            if org != FRESH_ORG && !named.contains(&org) {
-                orgs.insert(org);
-            }
-        }
-    }
-    orgs.into_iter().collect()
+    // Sorted and without repeats, as a set would give them: a policy may hold many patterns.
+    let mut orgs: Vec<String> = patterns
+        .into_iter()
+        .filter_map(unnamed_org_like)
+        .filter(|org| org != FRESH_ORG && !named.contains(org))
+        .collect();
+    orgs.sort_unstable();
+    orgs.dedup();
+    orgs
 }
 
 /// The situations a stranger is probed in, in order: those of [`stranger_probes`], then
@@ -413,7 +413,7 @@ fn unnamed_org_like(pattern: &str) -> Option<String> {
     const FILL: &str = "zz9unnamed9zz";
     let last = pattern.rfind('*');
     let fixed = pattern.chars().filter(|&c| c != '*').count();
-    let mut out = String::new();
+    let mut out = String::with_capacity(pattern.len() + FILL.len());
     for (i, c) in pattern.char_indices() {
         match c {
             '*' if Some(i) == last => {
@@ -554,15 +554,7 @@ pub fn findings(policy: &ir::Policy, options: &Options) -> Vec<Finding> {
 /// searches for every answer.
 #[must_use]
 pub fn findings_with(analyzer: &Analyzer, policy: &ir::Policy, options: &Options) -> Vec<Finding> {
-    let mut named: BTreeSet<String> = analyzer
-        .classes()
-        .iter()
-        .filter_map(CallerClass::account)
-        .filter(|a| a.named || a.owner)
-        .map(|a| a.id.clone())
-        .collect();
-    named.insert(analyzer.owner().to_owned());
-    let named: Vec<String> = named.into_iter().collect();
+    let named = named_of(analyzer);
     let mut out = Vec::new();
     let owner_known = options.owner.is_some();
     // Any service principal's access matters only where a guarded `Principal "*"` may let
@@ -637,6 +629,23 @@ pub fn findings_with(analyzer: &Analyzer, policy: &ir::Policy, options: &Options
     lock_out(policy, analyzer, options, &mut out);
     dead(policy, analyzer, &mut out);
     out
+}
+
+/// The accounts the classes of `analyzer` name, the owner's with them, sorted and without
+/// repeats: each named account has several classes (its root, a user, a session), so the
+/// ids are sorted as borrowed and copied once each.
+fn named_of(analyzer: &Analyzer) -> Vec<String> {
+    let mut named: Vec<&str> = analyzer
+        .classes()
+        .iter()
+        .filter_map(CallerClass::account)
+        .filter(|a| a.named || a.owner)
+        .map(|a| a.id.as_str())
+        .chain([analyzer.owner()])
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    named.into_iter().map(str::to_owned).collect()
 }
 
 /// A class's access to a group of actions, as the rules of access from outside read it: what
@@ -911,8 +920,92 @@ pub(crate) fn deputies(
     if !has_service {
         return Some(());
     }
-    let (accounts, arns) = guarded_sources(policy, named);
-    let mut probes = deputy_probes(&accounts, &arns);
+    let probes = DeputyProbes::new(policy, named);
+    deputies_with(
+        policy,
+        anyone_services,
+        &probes,
+        service_actions,
+        satisfy,
+        out,
+    )
+}
+
+/// The probes of [`deputy_probe`]: a service acting for a resource of an account the policy
+/// does not name, or for none. Made when a service first gets an action a statement covers
+/// and the statement's guard does not refuse them by its letters ([`source_refused`], told
+/// from the accounts alone): a policy whose guarded allows of `Principal "*"` are public
+/// already, whose services get nothing, or whose service statements each name their source
+/// account, needs none (and a list of every account it names costs the more, the more it
+/// names).
+struct DeputyProbes<'a> {
+    policy: &'a ir::Policy,
+    named: &'a [String],
+    /// [`guarded_sources`]: the accounts (sorted) and ARNs the probes exclude.
+    sources: std::cell::OnceCell<(Vec<String>, Vec<String>)>,
+    made: std::cell::OnceCell<Vec<Vec<ir::Condition>>>,
+}
+
+/// How many probes [`deputy_probes`] makes: outside every organization, and in one the policy
+/// does not name.
+const DEPUTY_PROBES: usize = 2;
+
+impl<'a> DeputyProbes<'a> {
+    fn new(policy: &'a ir::Policy, named: &'a [String]) -> DeputyProbes<'a> {
+        DeputyProbes {
+            policy,
+            named,
+            sources: std::cell::OnceCell::new(),
+            made: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The probes made at once, as they were before they were made lazily.
+    #[cfg(test)]
+    fn made_now(policy: &'a ir::Policy, named: &'a [String]) -> DeputyProbes<'a> {
+        let probes = DeputyProbes::new(policy, named);
+        probes.get();
+        probes
+    }
+
+    fn sources(&self) -> &(Vec<String>, Vec<String>) {
+        self.sources
+            .get_or_init(|| guarded_sources(self.policy, self.named))
+    }
+
+    /// The probes, made at the first call.
+    fn get(&self) -> &[Vec<ir::Condition>] {
+        self.made.get_or_init(|| {
+            let (accounts, arns) = self.sources();
+            let probes = made_deputy_probes(self.policy, accounts, arns);
+            debug_assert_eq!(probes.len(), DEPUTY_PROBES);
+            probes
+        })
+    }
+
+    /// [`source_refused`] for `conditions` and any of the probes, without making them: each
+    /// probe's `StringNotEquals aws:SourceAccount` lists the accounts of [`guarded_sources`]
+    /// (none when there are none), sorted.
+    fn refused(&self, conditions: &[ir::Condition]) -> bool {
+        let accounts = &self.sources().0;
+        !accounts.is_empty()
+            && conditions.iter().any(|guard| {
+                source_guard(guard)
+                    && guard
+                        .values
+                        .iter()
+                        .all(|v| accounts.binary_search(v).is_ok())
+            })
+    }
+}
+
+/// The probes of [`DeputyProbes`] for `policy`, excluding the sources of [`guarded_sources`].
+fn made_deputy_probes(
+    policy: &ir::Policy,
+    accounts: &[String],
+    arns: &[String],
+) -> Vec<Vec<ir::Condition>> {
+    let mut probes = deputy_probes(accounts, arns);
     // The source's organization paths go with its organization: none outside every
     // organization, and those of the organization the probe names (as for a stranger's
     // aws:PrincipalOrgPaths). Added only where the policy tests the key, so that the
@@ -935,6 +1028,18 @@ pub(crate) fn deputies(
             ));
         }
     }
+    probes
+}
+
+/// [`deputies`] with its probes given.
+fn deputies_with(
+    policy: &ir::Policy,
+    anyone_services: &[CallerClass],
+    probes: &DeputyProbes<'_>,
+    service_actions: &ServiceActions<'_>,
+    satisfy: &mut Satisfy<'_>,
+    out: &mut Vec<Finding>,
+) -> Option<()> {
     for (at, statement) in policy.statements.iter().enumerate() {
         let Some(p) = statement.principal.as_ref().filter(|p| !p.negated) else {
             continue;
@@ -953,7 +1058,7 @@ pub(crate) fn deputies(
                 statement,
                 covered,
                 anyone_services,
-                &probes,
+                probes,
                 service_actions,
                 satisfy,
                 out,
@@ -971,7 +1076,7 @@ pub(crate) fn deputies(
                 continue;
             };
             let Some(deputy) =
-                deputy_probe(&class, at, statement, covered, granted, &probes, satisfy)?
+                deputy_probe(&class, at, statement, covered, granted, probes, satisfy)?
             else {
                 continue;
             };
@@ -1002,7 +1107,7 @@ fn deputy_probe(
     statement: &ir::Statement,
     covered: ActionSet,
     granted: BTreeSet<Action>,
-    probes: &[Vec<ir::Condition>],
+    probes: &DeputyProbes<'_>,
     satisfy: &mut Satisfy<'_>,
 ) -> Option<Option<(Vec<Action>, Witness, Certainty)>> {
     let actions: Vec<Action> = granted
@@ -1012,11 +1117,14 @@ fn deputy_probe(
     if actions.is_empty() {
         return Some(None);
     }
-    for probe in probes {
-        let refused = source_refused(&statement.conditions, probe);
+    // The same for every probe.
+    let refused = probes.refused(&statement.conditions);
+    for k in 0..DEPUTY_PROBES {
         if refused && !cfg!(debug_assertions) {
             continue;
         }
+        let probe = &probes.get()[k];
+        debug_assert_eq!(refused, source_refused(&statement.conditions, probe));
         let mut cs = statement.conditions.clone();
         cs.extend(probe.iter().cloned());
         if refused {
@@ -1076,21 +1184,25 @@ const SOURCE_KEYS: [&str; 2] = ["aws:SourceAccount", "aws:SourceArn"];
 /// keys, so the solver would find none (the accounts a guard names are among those the
 /// probes exclude, [`guarded_sources`]).
 fn source_refused(conditions: &[ir::Condition], probe: &[ir::Condition]) -> bool {
-    let source = |c: &&ir::Condition, operator: Operator| {
-        c.operator == op(operator) && c.key.eq_ignore_ascii_case("aws:SourceAccount")
-    };
+    conditions.iter().filter(|c| source_guard(c)).any(|guard| {
+        probe
+            .iter()
+            .filter(|c| {
+                c.operator == op(Operator::StringNotEquals)
+                    && c.key.eq_ignore_ascii_case("aws:SourceAccount")
+            })
+            .any(|p| guard.values.iter().all(|v| p.values.contains(v)))
+    })
+}
+
+/// Whether `c` is a guard [`source_refused`] reads: `StringEquals aws:SourceAccount` of
+/// accounts (at least one).
+fn source_guard(c: &ir::Condition) -> bool {
     let is_account = |v: &String| v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit());
-    conditions
-        .iter()
-        .filter(|c| source(c, Operator::StringEquals))
-        .any(|guard| {
-            !guard.values.is_empty()
-                && guard.values.iter().all(is_account)
-                && probe
-                    .iter()
-                    .filter(|c| source(c, Operator::StringNotEquals))
-                    .any(|p| guard.values.iter().all(|v| p.values.contains(v)))
-        })
+    c.operator == op(Operator::StringEquals)
+        && c.key.eq_ignore_ascii_case("aws:SourceAccount")
+        && !c.values.is_empty()
+        && c.values.iter().all(is_account)
 }
 
 /// The confused-deputy finding of allow `at` at `place`, from what [`deputy_probe`] found:
@@ -1135,7 +1247,7 @@ fn anyone_deputy(
     statement: &ir::Statement,
     covered: ActionSet,
     services: &[CallerClass],
-    probes: &[Vec<ir::Condition>],
+    probes: &DeputyProbes<'_>,
     service_actions: &ServiceActions<'_>,
     satisfy: &mut Satisfy<'_>,
     out: &mut Vec<Finding>,
@@ -1407,6 +1519,346 @@ mod tests {
             resources: None,
             conditions,
         }
+    }
+
+    /// [`patterned_orgs`] as first written, its organizations gathered in a set.
+    fn patterned_orgs_in_a_set(policy: &ir::Policy) -> Vec<String> {
+        let mut named: BTreeSet<String> = BTreeSet::new();
+        let mut patterns: Vec<&str> = Vec::new();
+        for t in policy.statements.iter().flat_map(|s| &s.conditions) {
+            let paths = t.key.eq_ignore_ascii_case("aws:PrincipalOrgPaths");
+            if !paths && !t.key.eq_ignore_ascii_case("aws:PrincipalOrgID") {
+                continue;
+            }
+            for v in &t.values {
+                let org = if paths {
+                    v.split('/').next().unwrap_or_default()
+                } else {
+                    v.as_str()
+                };
+                if org.contains(['*', '?']) {
+                    patterns.push(org);
+                } else {
+                    named.insert(org.to_ascii_lowercase());
+                }
+            }
+        }
+        let mut orgs: BTreeSet<String> = BTreeSet::new();
+        for p in patterns {
+            if let Some(org) = unnamed_org_like(p) {
+                if org != FRESH_ORG && !named.contains(&org) {
+                    orgs.insert(org);
+                }
+            }
+        }
+        orgs.into_iter().collect()
+    }
+
+    /// The named accounts of [`findings_with`] as first gathered, in a set.
+    fn named_in_a_set(analyzer: &Analyzer) -> Vec<String> {
+        let mut named: BTreeSet<String> = analyzer
+            .classes()
+            .iter()
+            .filter_map(CallerClass::account)
+            .filter(|a| a.named || a.owner)
+            .map(|a| a.id.clone())
+            .collect();
+        named.insert(analyzer.owner().to_owned());
+        named.into_iter().collect()
+    }
+
+    /// The patterned organizations and the named accounts, sorted in a list, are those a set
+    /// gives: fixed policies (shape 1 at ECR's size limit in small, repeated and named
+    /// organizations) and 500 random ones of organization patterns, paths and principals of
+    /// a few accounts, with and without an owner.
+    #[test]
+    fn sorted_lists_are_the_sets() {
+        let org = |k: &str, v: &str| cond(op(Operator::StringLike), k, [v]);
+        let mut policies: Vec<Vec<ir::Statement>> = vec![
+            (0..12)
+                .map(|i| {
+                    statement(
+                        Effect::Allow,
+                        "*",
+                        vec![org("aws:PrincipalOrgID", &format!("o-{}*", i % 5))],
+                    )
+                })
+                .collect(),
+            vec![
+                statement(
+                    Effect::Allow,
+                    "*",
+                    vec![org("aws:PrincipalOrgID", "o-a1b2c3d4e5*")],
+                ),
+                statement(
+                    Effect::Deny,
+                    "*",
+                    vec![cond(
+                        op(Operator::StringEquals),
+                        "aws:PrincipalOrgID",
+                        ["o-a1b2c3d4e5zz9unnamed9zz"],
+                    )],
+                ),
+            ],
+        ];
+        let mut next = crate::test_random::xorshift_usize(0x6a09_e667_f3bc_c908);
+        let values = [
+            "o-*",
+            "o-1*",
+            "o-?b*",
+            "O-AB*",
+            "o-a1b2c3d4e5*",
+            "o-a1b2c3d4e5zz9unnamed9zz",
+            "o-zz9unnamed9zz",
+            "o-1*/r-*",
+            "o-1234567890/*",
+            "o-*?",
+            "*",
+            "o-é*",
+        ];
+        let principals = [
+            "*",
+            "arn:aws:iam::111122223333:root",
+            "arn:aws:iam::444455556666:role/ci",
+            "111122223333",
+            "arn:aws:iam::777788889999:user/u",
+        ];
+        for _ in 0..500 {
+            let statements = (0..1 + next(5))
+                .map(|_| {
+                    let conditions = (0..next(3))
+                        .map(|_| {
+                            let key = ["aws:PrincipalOrgID", "aws:PrincipalOrgPaths"][next(2)];
+                            let operator = [Operator::StringLike, Operator::StringEquals][next(2)];
+                            cond(op(operator), key, [values[next(values.len())]])
+                        })
+                        .collect();
+                    statement(
+                        Effect::Allow,
+                        principals[next(principals.len())],
+                        conditions,
+                    )
+                })
+                .collect();
+            policies.push(statements);
+        }
+        let mut orgs = 0;
+        for (k, statements) in policies.into_iter().enumerate() {
+            let policy = ir::Policy {
+                variables: false,
+                statements,
+            };
+            let got = patterned_orgs(&policy);
+            assert_eq!(got, patterned_orgs_in_a_set(&policy), "{policy:?}");
+            orgs += got.len();
+            for owner in [None, Some("111122223333"), Some("999999999999")] {
+                let options = Options {
+                    owner: owner.map(str::to_owned),
+                    ..Options::default()
+                };
+                let analyzer = Analyzer::new(&policy, &options);
+                assert_eq!(
+                    named_of(&analyzer),
+                    named_in_a_set(&analyzer),
+                    "{k} {owner:?}"
+                );
+            }
+        }
+        assert!(orgs > 300, "{orgs} organizations");
+    }
+
+    /// The confused-deputy findings of `policy` with the probes made lazily, and made at
+    /// once (as before): each with the analyzer's answers as [`findings_with`] gives them, and
+    /// the findings of access from outside before them.
+    fn deputies_lazily_and_at_once(policy: &ir::Policy) -> [(Vec<Finding>, bool); 2] {
+        let options = Options::default();
+        let analyzer = Analyzer::new(policy, &options);
+        let named = vec![analyzer.owner().to_owned()];
+        let access = analyzer.access();
+        let anyone_services = policy.statements.iter().any(guarded_anyone);
+        let services: Vec<CallerClass> = analyzer
+            .classes()
+            .iter()
+            .filter(|c| anyone_services && matches!(c, CallerClass::Service { .. }))
+            .cloned()
+            .collect();
+        let service_actions = |wanted: &CallerClass| {
+            analyzer
+                .classes()
+                .iter()
+                .find(|c| *c == wanted)
+                .map(|class| {
+                    access
+                        .iter()
+                        .filter(|a| a.class == *class)
+                        .flat_map(|a| a.actions.iter())
+                        .collect()
+                })
+        };
+        let mut satisfy =
+            |class: &CallerClass, _at: usize, actions: &[Action], cs: &[ir::Condition]| {
+                Some(analyzer.satisfy_past_denies(class, actions, cs, false))
+            };
+        let mut public = Vec::new();
+        let mut no_probe = |_: &CallerClass, _: &[Action]| Some(None);
+        outside(policy, &access, false, &mut no_probe, &mut public);
+        let lazily = DeputyProbes::new(policy, &named);
+        let at_once = DeputyProbes::made_now(policy, &named);
+        [lazily, at_once].map(|probes| {
+            let mut out = public.clone();
+            deputies_with(
+                policy,
+                &services,
+                &probes,
+                &service_actions,
+                &mut satisfy,
+                &mut out,
+            );
+            let made = probes.made.get().is_some();
+            (out, made)
+        })
+    }
+
+    /// The deputy probes made when a service first needs them give the findings of the
+    /// probes made at once, and the refusal told from the accounts alone is the one read from
+    /// each probe: fixed policies (shape 3 at ECR's size limit in small, guarded allows of
+    /// `Principal "*"` public or not) and 300 random ones of service principals and guarded
+    /// allows over the source keys; some need no probe.
+    #[test]
+    fn lazy_deputy_probes_find_as_made_at_once() {
+        let service = |name: &str, conditions: Vec<ir::Condition>| ir::Statement {
+            principal: Some(ir::Principals {
+                negated: false,
+                items: vec![PrincipalItem::Service(name.to_owned())],
+            }),
+            ..statement(Effect::Allow, "*", conditions)
+        };
+        let anyone = |conditions| ir::Statement {
+            principal: Some(ir::Principals {
+                negated: false,
+                items: vec![PrincipalItem::Anyone],
+            }),
+            ..statement(Effect::Allow, "*", conditions)
+        };
+        let mut policies: Vec<Vec<ir::Statement>> = vec![
+            (0..4)
+                .map(|i| {
+                    let account = format!("1111222233{i:02}");
+                    service(
+                        &format!("service{i}.amazonaws.com"),
+                        vec![
+                            cond(
+                                op(Operator::StringEquals),
+                                "aws:SourceAccount",
+                                [account.clone()],
+                            ),
+                            cond(
+                                op(Operator::ArnLike),
+                                "aws:SourceArn",
+                                [format!("arn:aws:codebuild:us-east-1:{account}:project/*")],
+                            ),
+                        ],
+                    )
+                })
+                .collect(),
+            vec![anyone(vec![cond(
+                op(Operator::StringLike),
+                "aws:PrincipalOrgID",
+                ["o-1*"],
+            )])],
+            vec![anyone(vec![cond(
+                op(Operator::ArnLike),
+                "aws:SourceArn",
+                ["arn:aws:s3:::b*"],
+            )])],
+            vec![service("s3.amazonaws.com", vec![])],
+        ];
+        let mut next = crate::test_random::xorshift_usize(0x2f8b_1c3d_9a7e_4b65);
+        let operators = [
+            Operator::StringEquals,
+            Operator::StringNotEquals,
+            Operator::StringLike,
+            Operator::ArnLike,
+            Operator::ArnNotLike,
+            Operator::Null,
+        ];
+        let keys = [
+            "aws:SourceAccount",
+            "aws:SourceArn",
+            "aws:SourceOrgID",
+            "aws:SourceOrgPaths",
+            "aws:PrincipalOrgID",
+            "aws:PrincipalServiceName",
+        ];
+        let values = [
+            "111122223333",
+            "444455556666",
+            "arn:aws:s3:::bucket",
+            "arn:aws:*:*:111122223333:*",
+            "arn:*",
+            "o-1*",
+            "o-zz9unnamed9zz/*",
+            "true",
+            "false",
+            "s3.amazonaws.com",
+            "*",
+        ];
+        for _ in 0..300 {
+            let statements = (0..1 + next(4))
+                .map(|_| {
+                    let mut conditions: Vec<ir::Condition> = (0..next(4))
+                        .map(|_| {
+                            let o = operators[next(operators.len())];
+                            let k = keys[next(keys.len())];
+                            cond(op(o), k, [values[next(values.len())]])
+                        })
+                        .collect();
+                    // Often a guard of source accounts, which may refuse the probes.
+                    if next(3) == 0 {
+                        let accounts = [&["111122223333"][..], &["111122223333", "123"], &[]];
+                        let guard = accounts[next(accounts.len())].iter().copied();
+                        let key = ["aws:SourceAccount", "AWS:sourceaccount"][next(2)];
+                        conditions.push(cond(op(Operator::StringEquals), key, guard));
+                    }
+                    match next(5) {
+                        0 => statement(Effect::Deny, "*", conditions),
+                        1 | 2 => anyone(conditions),
+                        3 => service("s3.amazonaws.com", conditions),
+                        _ => service("codebuild.amazonaws.com", conditions),
+                    }
+                })
+                .collect();
+            policies.push(statements);
+        }
+        let (mut found, mut unmade, mut refusals) = (0, 0, 0);
+        for statements in policies {
+            let policy = ir::Policy {
+                variables: false,
+                statements,
+            };
+            let [(lazily, made), (at_once, _)] = deputies_lazily_and_at_once(&policy);
+            assert_eq!(lazily, at_once, "{policy:?}");
+            let named = vec![Analyzer::new(&policy, &Options::default())
+                .owner()
+                .to_owned()];
+            let probes = DeputyProbes::new(&policy, &named);
+            for s in &policy.statements {
+                let refused = probes.refused(&s.conditions);
+                for probe in probes.get() {
+                    assert_eq!(refused, source_refused(&s.conditions, probe), "{s:?}");
+                }
+                refusals += usize::from(refused);
+            }
+            found += lazily
+                .iter()
+                .filter(|f| f.code == Code::ServicePrincipalWithoutSource)
+                .count();
+            unmade += usize::from(!made);
+        }
+        assert!(
+            found > 50 && unmade > 20 && refusals > 50,
+            "{found} found, {unmade} without probes, {refusals} refused"
+        );
     }
 
     /// The probes of a stranger as they were lowered before their parts were shared: each
