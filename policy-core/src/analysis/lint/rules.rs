@@ -2,8 +2,7 @@
 
 use policy_catalogue::checks::{
     action_covers_action, classify_action, condition_value_problem, guards_service_principal,
-    has_policy_variable, narrows_public_access, operator_fits_key_name, wildcard_in_non_like,
-    ActionCheck,
+    has_policy_variable, narrows_public_access, wildcard_in_non_like, ActionCheck,
 };
 
 use policy_catalogue::wildcard_match;
@@ -514,8 +513,10 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
     // The catalogue actions the entries cover, as `ir::Actions::resolve` of the lowered
     // entries finds them, from what is known of each entry already.
     let mut listed = 0u128;
+    let mut others = false;
     for (j, item) in a.actions.iter().enumerate() {
         listed |= resolved_entry(item, entries.bits(j));
+        others |= matches!(item, ActionItem::Other(_));
         let text = &item.as_str();
         // Findings of this entry start here (each has the entry's path).
         let first = out.findings.len();
@@ -787,6 +788,17 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
         }
         redundant_finding(out, st, redundant.as_deref(), j, text, first, path);
     }
+    if others {
+        // The entries that are neither catalogue actions nor patterns, resolved in one call.
+        listed |= policy_analysis::ir::Actions::resolve_entries(
+            false,
+            a.actions.iter().filter_map(|x| match x {
+                ActionItem::Other(text) => Some((text.as_str(), None)),
+                _ => None,
+            }),
+        )
+        .0;
+    }
     let repository = policy_analysis::ir::ActionSet::REPOSITORY.0;
     listed &= repository;
     out.resolved[i] = policy_analysis::ir::ActionSet(if a.negated {
@@ -799,15 +811,13 @@ fn actions(out: &mut Out, i: usize, s: &Statement) {
 /// The repository actions entry `item` covers (`bits`: its [`policy_catalogue::action_bits`]
 /// when it is a pattern), as [`policy_analysis::ir::Actions::resolve`] counts them: a
 /// catalogue action is its own bit, an ECR Public action (a name without wildcards, outside
-/// `ecr:`) none, a pattern (ASCII, by its rules) what it matches; other text is resolved.
+/// `ecr:`) none, a pattern (ASCII, by its rules) what it matches; other text is left to the
+/// caller, which resolves all such entries of a list in one call.
 fn resolved_entry(item: &ActionItem, bits: u128) -> u128 {
     match item {
         ActionItem::Ecr(a) => 1 << a.index(),
-        ActionItem::Public(_) => 0,
+        ActionItem::Public(_) | ActionItem::Other(_) => 0,
         ActionItem::Pattern(_) => bits,
-        ActionItem::Other(text) => {
-            policy_analysis::ir::Actions::resolve_entries(false, [(text.as_str(), None)]).0
-        }
     }
 }
 
@@ -1263,14 +1273,18 @@ fn conditions(out: &mut Out, i: usize, s: &Statement, legacy: bool) {
         let op = t.operator;
         let key = t.key.as_str();
         let path = || format!("Statement[{i}].Condition.{op}.{key}");
-        if operator_fits_key_name(op.operator, key) == Some(false) {
-            let ty = t.key.known().map_or("", |k| key_type_name(k.value_type));
+        // The key's catalogue entry, looked up once for the test and its values.
+        let known = t.key.known();
+        // `operator_fits_key_name(op.operator, key)`.
+        let fits = known.map(|k| k.fits(op.operator));
+        if fits == Some(false) {
+            let ty = known.map_or("", |k| key_type_name(k.value_type));
             out.push(
                 LintCode::OperatorKeyMismatch,
                 st,
                 path(),
                 format!("{op} does not fit {key}, whose values are {ty}"),
-                suggest_operator(t.key.known().map(|k| k.value_type)),
+                suggest_operator(known.map(|k| k.value_type)),
             );
         }
         if t.values.is_empty() {
@@ -1287,12 +1301,10 @@ fn conditions(out: &mut Out, i: usize, s: &Statement, legacy: bool) {
             // JSON booleans and numbers fit the operators they are typed for.
             let typed = matches!(v, ConditionValue::String(_));
             let problem = typed
-                .then(|| condition_value_problem(op.operator, key, &text))
+                .then(|| value_problem(op.operator, known, key, &text))
                 .flatten();
-            if let Some(problem) = problem.filter(|_| {
-                // Mismatched operators and keys have their own finding.
-                operator_fits_key_name(op.operator, key) != Some(false)
-            }) {
+            // Mismatched operators and keys have their own finding.
+            if let Some(problem) = problem.filter(|_| fits != Some(false)) {
                 let (message, hint) = problem.split_once("\nhelp: ").unwrap_or((&problem, ""));
                 let hint = if hint.is_empty() {
                     "write a value of the operator's type"
@@ -1345,6 +1357,24 @@ fn conditions(out: &mut Out, i: usize, s: &Statement, legacy: bool) {
             }
         }
     }
+}
+
+/// [`condition_value_problem`] of a value of the key whose catalogue entry is `known`: under
+/// a string or ARN operator it finds a problem only in the value of a key that holds ARNs,
+/// so the values of other keys are not looked up in the catalogue again.
+fn value_problem(
+    op: policy_catalogue::Operator,
+    known: Option<&policy_catalogue::KnownKey>,
+    key: &str,
+    value: &str,
+) -> Option<String> {
+    use policy_catalogue::{KeyType, OperatorFamily};
+    if matches!(op.family(), OperatorFamily::String | OperatorFamily::Arn)
+        && known.is_none_or(|k| k.value_type != KeyType::Arn)
+    {
+        return None;
+    }
+    condition_value_problem(op, key, value)
 }
 
 fn key_type_name(t: policy_catalogue::KeyType) -> &'static str {
@@ -1535,6 +1565,81 @@ pub fn locks_out_policy_changes_of(doc: &PolicyDocument, repository: &Repository
 #[cfg(test)]
 mod tests {
     use super::{classify_entry, classify_item, redundant_entries, redundant_items, Entries};
+
+    /// The problems `value_problem` finds with the key's entry given are those of
+    /// `condition_value_problem`, and the entry's fit is `operator_fits_key_name`: every
+    /// operator, on every catalogue key (in two letter cases, with a tag for the prefixes) and
+    /// keys it does not know, with values of every type the rules test and random ones.
+    #[test]
+    fn value_problems_are_those_of_the_catalogue() {
+        use policy_catalogue::checks::{condition_value_problem, operator_fits_key_name};
+        use policy_catalogue::{known_key, Operator, KNOWN_KEYS};
+        let mut keys: Vec<String> = KNOWN_KEYS
+            .iter()
+            .flat_map(|k| {
+                let name = if k.is_prefix {
+                    format!("{}team", k.name)
+                } else {
+                    k.name.to_owned()
+                };
+                [name.to_ascii_lowercase(), name]
+            })
+            .collect();
+        keys.extend(["ecr:Unknown", "s3:prefix", "aws:SourceArnX"].map(String::from));
+        let mut values: Vec<String> = [
+            "",
+            "*",
+            "true",
+            "false",
+            "42",
+            "-1.5e3",
+            "2026-12-01T00:00:00Z",
+            "10.0.0.0/16",
+            "2001:db8::/48",
+            "300.0.0.1",
+            "123456789012",
+            "ci-role",
+            "arn:aws:iam::123456789012:role/ci",
+            "arn:aws:iam::*:role/team-*",
+            "arn:*",
+            "o-a1b2c3d4e5",
+            "${aws:username}",
+            "not an arn",
+        ]
+        .map(String::from)
+        .to_vec();
+        let pieces = [
+            "arn:", "aws", ":", "*", "?", "1", "0", ".", "/", "${", "}", "T", "-", "x",
+        ];
+        let mut seed = 0x5eed_2026_1202_u64;
+        for _ in 0..400 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            values.push(
+                (0..seed % 7)
+                    .map(|k| pieces[((seed >> (4 * k + 8)) % pieces.len() as u64) as usize])
+                    .collect(),
+            );
+        }
+        for op in Operator::ALL {
+            for key in &keys {
+                let known = known_key(key);
+                assert_eq!(
+                    known.map(|k| k.fits(op)),
+                    operator_fits_key_name(op, key),
+                    "{op:?} {key}"
+                );
+                for v in &values {
+                    assert_eq!(
+                        super::value_problem(op, known, key, v),
+                        condition_value_problem(op, key, v),
+                        "{op:?} {key} {v:?}"
+                    );
+                }
+            }
+        }
+    }
     use crate::model::action::ActionItem;
     use crate::model::list::ValueList;
     use policy_catalogue::checks::{action_covers_action, classify_action, ActionCheck};

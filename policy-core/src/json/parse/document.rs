@@ -696,6 +696,17 @@ impl<'a> DocumentReader<'a> {
             };
             // Straight into the statement's list: no list per key.
             let (bare, count) = if this.r.peek() == Kind::Array {
+                if !old_paths() {
+                    // Room for the values at once, counted by the commas before the closing
+                    // `]` (more when a value holds one, never more than the bytes left could
+                    // hold): a long list of accounts is not grown by doubling, each growth a
+                    // request whose cost depends on the memory the allocator has free.
+                    let left = this.text.len() - this.r.offset();
+                    let room = (this.r.commas_before_close() + 1)
+                        .min(left / 4)
+                        .min(this.limits.max_list);
+                    principals.reserve(room);
+                }
                 (false, this.array("principals", &mut principals, value)?)
             } else {
                 principals.push(this.bare(value)?);
