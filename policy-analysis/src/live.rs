@@ -108,9 +108,11 @@ pub(crate) fn arn_of(c: &Identity) -> Option<String> {
     Some(arn)
 }
 
-/// [`arn_of`] appended to `arn`; `None` (and nothing appended) for other callers. The ARNs
-/// of <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns>:
-/// `arn:aws:iam::account:root`, `...:user/path/name`, `...:role/path/name`.
+/// [`arn_of`] appended to `arn`: `arn:{partition}:iam::{account}:root` for a root user,
+/// `arn:{partition}:iam::{account}:user{path}{name}` for a user and
+/// `arn:{partition}:iam::{account}:role{role_path}{role}` for a session (its role's ARN), each
+/// field as the caller holds it; `None` (and nothing appended) for other callers. The ARNs of
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns>.
 fn write_arn(c: &Identity, arn: &mut String) -> Option<()> {
     let parts: [&str; 6] = match c {
         Identity::Root { partition, account } => {
@@ -321,14 +323,14 @@ pub(crate) fn some_value(
 pub(crate) fn refill(who: &Who, groups: &Groups, base: &Identity) -> Option<Identity> {
     // The keys the caller fails, of those a refill may change.
     let (mut account, mut arn, mut username, mut userid) = (false, false, false, false);
-    let refilled = matches!(who.kind, Kind::User | Kind::Session);
+    let refillable = matches!(who.kind, Kind::User | Kind::Session);
     for (key, cs) in groups {
         if !is_derived(key, who) || meets(key, cs, who, base) {
             continue;
         }
         // Only users and sessions are refilled: the first key failed answers (the rest need
         // not be asked).
-        if !refilled {
+        if !refillable {
             return None;
         }
         match *key {
@@ -689,9 +691,17 @@ mod tests {
                 })
                 .collect()
         };
+        // Generated patterns with a piece between two `*`s: the only ones whose match looks
+        // for a piece where it first fits, so there must be many.
+        let mut middle = 0;
         for _ in 0..4_000 {
             let p = word(true);
             let t = word(false);
+            if let (Some(first), Some(last)) = (p.find('*'), p.rfind('*')) {
+                if first < last && p[first + 1..last].split('*').any(|piece| !piece.is_empty()) {
+                    middle += 1;
+                }
+            }
             cases.push((p, t));
         }
         for (p, t) in &cases {
@@ -712,6 +722,7 @@ mod tests {
                 "{p:?} {t:?}"
             );
         }
+        assert!(middle > 50, "{middle} patterns with a middle piece");
     }
 
     /// Callers of every kind, with names that ARN patterns take and others.

@@ -131,10 +131,10 @@ pub(crate) enum Choice {
 }
 
 /// A caller class, as the solver sees it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 ///
 /// The partition and the owner are shared by every class of an analyzer (one copy, not one a
 /// class).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Who {
     pub(crate) kind: Kind,
     pub(crate) partition: std::rc::Rc<str>,
@@ -1185,9 +1185,9 @@ fn solve_arn(
     if !account_free || fixed != Sat::No {
         return fixed;
     }
-    let named = match &who.account {
-        Choice::Free(e) => e.to_vec(),
-        Choice::Fixed(_) => Vec::new(),
+    let named: &[String] = match &who.account {
+        Choice::Free(e) => e,
+        Choice::Fixed(_) => &[],
     };
     let named: Vec<String> = named
         .iter()

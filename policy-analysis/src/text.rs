@@ -1016,8 +1016,13 @@ impl Nfa {
     fn count_distances(&self) -> Vec<u32> {
         const CHAR: u32 = 1 << 31;
         let n = self.len();
-        // Counts by target, then each target's end; filled from the ends down, each end
-        // ends as its target's start, the next target's start its end.
+        // A source is written as its state with `CHAR` set for a move on a character: the
+        // states must leave that bit free.
+        debug_assert!(n <= CHAR as usize, "{n} states");
+        // `starts[t]` counts the moves into `t`, then, summed, marks where `t`'s sources end;
+        // each source is written below the mark, lowering it, so that once all are written
+        // it marks where they begin and `starts[t + 1]` where they end: no second array to
+        // fill from.
         let mut starts = vec![0u32; n + 1];
         for &t in &self.eps {
             starts[t as usize] += 1;
@@ -1611,9 +1616,8 @@ fn filled_as_earlier(
     none: &[&Nfa],
 ) -> Option<String> {
     FILLS.with(|fills| {
-        let fills = fills.try_borrow().ok()?;
         first_filling(
-            &fills,
+            &fills.borrow(),
             |w| w == wild,
             literals.iter().copied(),
             |text| {
@@ -1668,8 +1672,7 @@ pub(crate) fn find_earlier_filling<T>(
     let same = |w: &[char]| w.len() == count && w.iter().copied().eq(wild_bytes().map(char::from));
     FILLS.with(|fills| {
         // `f` fills nothing: the fillings are only read while it runs.
-        let fills = fills.try_borrow().ok()?;
-        first_filling(&fills, same, Literals(Some(pattern)), f)
+        first_filling(&fills.borrow(), same, Literals(Some(pattern)), f)
     })
 }
 

@@ -124,33 +124,68 @@ fn service_guards() {
     assert_eq!(account.len(), 12);
 }
 
+/// The policies of the shared corpus (its `.json` files that read as documents, with those of
+/// its `constructed` folder): the workspace's sibling `shared/corpus/policies`, or the folder
+/// ECR_POLICY_CORPUS names (the corpus or its policies). `None` when the variable is unset and
+/// the sibling is absent; a named folder that cannot be read or holds no policy is an error,
+/// not a pass.
+fn corpus_policies() -> Option<Vec<(std::path::PathBuf, PolicyDocument)>> {
+    let named = std::env::var_os("ECR_POLICY_CORPUS");
+    let dir = named.clone().map_or_else(
+        || {
+            std::path::PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../shared/corpus/policies"
+            ))
+        },
+        std::path::PathBuf::from,
+    );
+    // The corpus itself may be named, its policies beside the rest.
+    let dir = if dir.join("policies").is_dir() {
+        dir.join("policies")
+    } else {
+        dir
+    };
+    let top = match std::fs::read_dir(&dir) {
+        Ok(top) => top,
+        Err(_) if named.is_none() => return None,
+        Err(e) => panic!(
+            "ECR_POLICY_CORPUS names {}, which cannot be read: {e}",
+            dir.display()
+        ),
+    };
+    let constructed = std::fs::read_dir(dir.join("constructed"))
+        .into_iter()
+        .flatten();
+    let policies: Vec<_> = top
+        .chain(constructed)
+        .map(|e| e.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|x| x == "json"))
+        .filter_map(|path| {
+            let doc = PolicyDocument::from_json(&std::fs::read_to_string(&path).unwrap()).ok()?;
+            Some((path, doc))
+        })
+        .collect();
+    assert!(
+        named.is_none() || !policies.is_empty(),
+        "ECR_POLICY_CORPUS names {}, which holds no policy (no `.json` file that reads as one)",
+        dir.display()
+    );
+    Some(policies)
+}
+
 /// Every policy of the shared corpus: the analysis finishes, and every grant the engine finds
 /// exactly is one the evaluator allows.
 #[test]
 fn corpus_grants_are_confirmed() {
-    // The workspace's sibling `shared/corpus`, or another copy named by ECR_POLICY_CORPUS.
-    let dir = std::env::var("ECR_POLICY_CORPUS").unwrap_or_else(|_| {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus/policies").to_owned()
-    });
-    let Ok(top) = std::fs::read_dir(&dir) else {
+    let Some(policies) = corpus_policies() else {
         return;
     };
-    let constructed = std::fs::read_dir(format!("{dir}/constructed"))
-        .into_iter()
-        .flatten();
-    let entries = top.chain(constructed);
     let mut unconfirmed = Vec::new();
     let mut grants = 0;
-    for e in entries {
-        let path = e.unwrap().path();
-        if path.extension().is_none_or(|x| x != "json") {
-            continue;
-        }
-        let Ok(doc) = PolicyDocument::from_json(&std::fs::read_to_string(&path).unwrap()) else {
-            continue;
-        };
+    for (path, doc) in &policies {
         let raw = policy_analysis::Analyzer::new(
-            &policy_core::access::lower(&doc),
+            &policy_core::access::lower(doc),
             &policy_analysis::Options {
                 owner: Some("123456789012".into()),
                 region: Some("us-east-1".into()),
@@ -158,7 +193,7 @@ fn corpus_grants_are_confirmed() {
             },
         );
         let a = AccessAnalysis::new(
-            &doc,
+            doc,
             &AnalysisOptions {
                 repository: Some(
                     "arn:aws:ecr:us-east-1:123456789012:repository/app"
@@ -199,32 +234,12 @@ fn corpus_grants_are_confirmed() {
 /// check itself as well).
 #[test]
 fn corpus_dead_statements_are_the_reference() {
-    let dir = std::env::var("ECR_POLICY_CORPUS").unwrap_or_else(|_| {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus/policies").to_owned()
-    });
-    // The corpus itself may be named, its policies beside the rest.
-    let dir = if std::path::Path::new(&dir).join("policies").is_dir() {
-        format!("{dir}/policies")
-    } else {
-        dir
-    };
-    let Ok(top) = std::fs::read_dir(&dir) else {
+    let Some(policies) = corpus_policies() else {
         return;
     };
-    let constructed = std::fs::read_dir(format!("{dir}/constructed"))
-        .into_iter()
-        .flatten();
-    let (mut policies, mut dead) = (0, 0);
-    for e in top.chain(constructed) {
-        let path = e.unwrap().path();
-        if path.extension().is_none_or(|x| x != "json") {
-            continue;
-        }
-        let Ok(doc) = PolicyDocument::from_json(&std::fs::read_to_string(&path).unwrap()) else {
-            continue;
-        };
-        policies += 1;
-        let lowered = policy_core::access::lower(&doc);
+    let mut dead = 0;
+    for (path, doc) in &policies {
+        let lowered = policy_core::access::lower(doc);
         for (owner, region) in [
             (Some("123456789012"), Some("us-east-1")),
             (Some("111122223333"), None),
@@ -248,6 +263,7 @@ fn corpus_dead_statements_are_the_reference() {
             dead += found.len();
         }
     }
+    let policies = policies.len();
     println!("{policies} policies, {dead} dead statements");
     assert!(policies > 40, "{policies} policies");
 }
