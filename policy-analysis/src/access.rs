@@ -2740,16 +2740,16 @@ mod tests {
         let tests = match (&a.test, &b.test) {
             (
                 Test::Text {
-                    nfa,
+                    patterns,
                     negated,
                     finite,
                 },
                 Test::Text {
-                    nfa: other,
+                    patterns: other,
                     negated: n,
                     finite: f,
                 },
-            ) => nfa == other && negated == n && finite == f,
+            ) => patterns == other && negated == n && finite == f,
             (x, y) => format!("{x:?}") == format!("{y:?}"),
         };
         tests

@@ -1680,11 +1680,14 @@ fn solve_values(
             let mut all = vec![domain];
             let mut none: Vec<&Nfa> = exclude.to_vec();
             for t in tests {
-                if let Test::Text { nfa, negated, .. } = t {
+                if let Test::Text {
+                    patterns, negated, ..
+                } = t
+                {
                     if *negated {
-                        none.push(nfa);
+                        none.push(patterns.nfa());
                     } else {
-                        all.push(nfa);
+                        all.push(patterns.nfa());
                     }
                 }
             }
