@@ -237,6 +237,18 @@ impl Test {
         })
     }
 
+    /// [`Test::eval`] with a text test told by walking its automaton (built if need be), not
+    /// by its patterns as written: the reference the readings by patterns are checked against.
+    #[cfg(test)]
+    pub(crate) fn eval_by_automaton(&self, v: &str) -> Option<bool> {
+        match self {
+            Test::Text {
+                patterns, negated, ..
+            } => Some(patterns.nfa().matches(v) != *negated),
+            _ => self.eval(v),
+        }
+    }
+
     pub(crate) fn negate(&self) -> Test {
         match self {
             Test::Text {
