@@ -866,8 +866,12 @@ impl Analyzer {
     }
 
     /// [`Analyzer::dead_statements`] by the reference of its cheaper steps: every class asked
-    /// in order, each question whole, every test through its automaton. For the tests that
-    /// compare them (in release builds too, where no debug assertion does).
+    /// in order, and each question whole, without the steps of `crate::live`. The caller is
+    /// the identity step's (or the one remembered for the class, as it is), and its values are
+    /// told by `Constraint::holds` (a text test by its patterns as written, `Patterns::takes`);
+    /// the other keys are answered by the solver, which searches their tests' automata where
+    /// a test does not list its values. For the tests that compare them (in release builds
+    /// too, where no debug assertion does).
     #[doc(hidden)]
     #[must_use]
     pub fn dead_statements_reference(&self) -> Vec<usize> {
@@ -1216,9 +1220,12 @@ fn deny_holds<'a, 'w>(
 }
 
 /// [`Constraint::holds`], where a value that no pattern of a `StringLike` or `StringEquals`
-/// test (or their negations) can take is told by the pattern's letters ([`cannot_match`])
-/// rather than by walking its automaton: a witness is checked against every deny of a
-/// search, and denies of many patterns (a deny by role name each) mostly do not apply.
+/// test (or their negations) can take is told by the patterns' letters ([`cannot_match`])
+/// before the test reads it: a witness is checked against every deny of a search, and denies
+/// of many patterns (a deny by role name each) mostly do not apply. Any other value, and
+/// every other test, goes to [`Test::eval`] (a text test by its patterns as written,
+/// `Patterns::takes`). Neither path builds or walks an automaton:
+/// `tests::quick_holds_as_the_automaton` checks both against one.
 fn holds_quickly(c: &Constraint, values: Option<&[String]>) -> Option<bool> {
     let Test::Text { negated, .. } = c.test else {
         return c.holds(values);
@@ -1231,7 +1238,8 @@ fn holds_quickly(c: &Constraint, values: Option<&[String]>) -> Option<bool> {
     };
     let patterns = c.origin.0.values();
     c.holds_by(values, |v| {
-        // The automaton takes exactly the values the patterns match (`Nfa::strings`).
+        // The test's automaton (`Nfa::strings`) takes exactly the values a pattern matches:
+        // none here.
         if patterns.iter().all(|p| cannot_match(p, v, wildcards)) {
             Some(negated)
         } else {
@@ -2740,16 +2748,16 @@ mod tests {
         let tests = match (&a.test, &b.test) {
             (
                 Test::Text {
-                    nfa,
+                    patterns,
                     negated,
                     finite,
                 },
                 Test::Text {
-                    nfa: other,
+                    patterns: other,
                     negated: n,
                     finite: f,
                 },
-            ) => nfa == other && negated == n && finite == f,
+            ) => patterns == other && negated == n && finite == f,
             (x, y) => format!("{x:?}") == format!("{y:?}"),
         };
         tests
@@ -2969,13 +2977,8 @@ mod tests {
         assert_eq!(analyzer.dead_statements(), dead);
     }
 
-    /// The checks of a witness against a deny's constraints, with the patterns' letters read
-    /// first, answer as the automata answer: fixed cases and 20,000 random constraints (one
-    /// to three patterns or values of `StringLike`, `StringEquals` and their negations, with
-    /// and without qualifiers and `IfExists`, and an ARN pattern) against random values,
-    /// missing, empty, one or two.
-    /// [`cannot_match`] as first written, by characters: what the byte-level reading is
-    /// checked against.
+    /// [`cannot_match`] read by characters (`str::split` and `str::find`): the reference the
+    /// reading by bytes is checked against.
     fn cannot_match_by_chars(pattern: &str, text: &str, wildcards: bool) -> bool {
         if !wildcards {
             return pattern != text;
@@ -3056,6 +3059,12 @@ mod tests {
         assert!(differ > 10_000 && differ < 90_000, "{differ}");
     }
 
+    /// The checks of a witness against a deny's constraints, with the patterns' letters read
+    /// first, answer as the automata answer ([`Test::eval_by_automaton`]), and so does
+    /// [`Constraint::holds`]: fixed cases and 20,000 random constraints (one to three patterns
+    /// or values of `StringLike`, `StringEquals` and their negations, with and without
+    /// qualifiers and `IfExists`, and an ARN pattern) against random values, missing, empty,
+    /// one or two, and each value alone.
     #[test]
     fn quick_holds_as_the_automaton() {
         for (p, t, cannot) in [
@@ -3115,12 +3124,16 @@ mod tests {
         for (operator, patterns, values) in &cases {
             let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();
             let c = Constraint::lower(&cond(operator, "aws:PrincipalArn", &patterns), false);
-            for v in [None, Some(&values[..])] {
+            let by_automaton = |v| c.holds_by(v, |x| c.test.eval_by_automaton(x));
+            let each = values.iter().map(|v| Some(std::slice::from_ref(v)));
+            for v in [None, Some(&values[..])].into_iter().chain(each) {
+                let expected = by_automaton(v);
                 assert_eq!(
                     holds_quickly(&c, v),
-                    c.holds(v),
-                    "{operator} {patterns:?} {values:?}"
+                    expected,
+                    "{operator} {patterns:?} {v:?}"
                 );
+                assert_eq!(c.holds(v), expected, "{operator} {patterns:?} {v:?}");
             }
             for v in values {
                 for p in &patterns {

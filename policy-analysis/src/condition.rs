@@ -35,9 +35,9 @@ pub(crate) enum Test {
     /// `finite`: the values themselves, when they are the only strings the automaton takes
     /// (no wildcard, no case folding), so that a positive test can be solved by trying them.
     Text {
-        /// Shared: negating a test or copying a constraint does not copy its automaton, nor
-        /// builds it twice.
-        nfa: std::rc::Rc<Patterns>,
+        /// Shared: negating a test or copying a constraint does not copy its patterns, nor
+        /// builds their automaton twice.
+        patterns: std::rc::Rc<Patterns>,
         negated: bool,
         finite: Option<Listed>,
     },
@@ -75,8 +75,8 @@ pub(crate) enum Test {
 /// which the patterns as written answer ([`Patterns::takes`]), and a policy at the size limit
 /// lowers a hundred of them for each analyzer.
 ///
-/// It reads as its automaton ([`Nfa`], through `Deref`), building it then; it compares and
-/// writes itself out as its automaton too.
+/// It reads as its automaton ([`Nfa`], through `Deref`), building it then, and compares as
+/// its automaton; it writes itself out as its patterns, without building it.
 pub(crate) struct Patterns {
     /// The condition the patterns are the values of (the constraint's origin).
     condition: std::rc::Rc<Condition>,
@@ -84,14 +84,17 @@ pub(crate) struct Patterns {
     built: std::cell::OnceCell<Nfa>,
 }
 
-/// How a text test reads its patterns: as `Nfa::strings` or `Nfa::arns` take them.
+/// How a text test reads its patterns: as `Nfa::strings` or `Nfa::arns` take them. No
+/// operator both takes wildcards and ignores case, so no form does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Form {
-    /// `wildcards`: `*` and `?` are wildcards; `fold`: letters compare ignoring case.
-    Strings {
-        wildcards: bool,
-        fold: bool,
-    },
+    /// The text itself (`StringEquals`, `BinaryEquals`).
+    Exact,
+    /// `*` and `?` are wildcards, letters compare as they are (`StringLike`).
+    Glob,
+    /// The text itself, letters compared ignoring case (`StringEqualsIgnoreCase`).
+    Folded,
+    /// ARNs, field by field (`ArnLike`, `ArnEquals`).
     Arns,
 }
 
@@ -109,7 +112,9 @@ impl Patterns {
         self.built.get_or_init(|| {
             let values = self.condition.values.iter().map(String::as_str);
             match self.form {
-                Form::Strings { wildcards, fold } => Nfa::strings(values, wildcards, fold),
+                Form::Exact => Nfa::strings(values, false, false),
+                Form::Glob => Nfa::strings(values, true, false),
+                Form::Folded => Nfa::strings(values, false, true),
                 Form::Arns => Nfa::arns(values),
             }
         })
@@ -121,28 +126,15 @@ impl Patterns {
     pub(crate) fn takes(&self, v: &str) -> bool {
         let patterns = &self.condition.values;
         match self.form {
-            Form::Strings {
-                wildcards: false,
-                fold: false,
-            } => patterns.iter().any(|p| p == v),
-            Form::Strings {
-                wildcards: true,
-                fold: false,
-            } => patterns.iter().any(|p| crate::live::glob(p, v)),
+            Form::Exact => patterns.iter().any(|p| p == v),
+            Form::Glob => patterns.iter().any(|p| crate::live::glob(p, v)),
             // Character by character, as `CharSet::Fold` compares.
-            Form::Strings {
-                wildcards: false,
-                fold: true,
-            } => patterns.iter().any(|p| {
+            Form::Folded => patterns.iter().any(|p| {
                 p.chars().count() == v.chars().count()
                     && p.chars()
                         .zip(v.chars())
                         .all(|(a, b)| crate::text::fold_eq(a, b))
             }),
-            Form::Strings {
-                wildcards: true,
-                fold: true,
-            } => self.nfa().matches(v),
             Form::Arns => patterns.iter().any(|p| crate::live::arn_like(p, v)),
         }
     }
@@ -156,17 +148,23 @@ impl std::ops::Deref for Patterns {
     }
 }
 
-/// As their automata, by their states (as `Nfa` compares).
+/// As their automata, by their states (as `Nfa` compares). The patterns of one condition read
+/// in one form build one automaton: those are equal without building it (a test and its
+/// negation share theirs).
 impl PartialEq for Patterns {
     fn eq(&self, other: &Patterns) -> bool {
-        self.nfa() == other.nfa()
+        (std::rc::Rc::ptr_eq(&self.condition, &other.condition) && self.form == other.form)
+            || self.nfa() == other.nfa()
     }
 }
 
-/// As the automaton, as a test's automaton was written out before it was built lazily.
+/// As the form and the patterns as written: writing a test out does not build its automaton.
 impl std::fmt::Debug for Patterns {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.nfa().fmt(f)
+        f.debug_struct("Patterns")
+            .field("form", &self.form)
+            .field("values", &self.condition.values)
+            .finish()
     }
 }
 
@@ -189,7 +187,8 @@ impl PartialEq for Listed {
     }
 }
 
-/// As the list of values alone, as a test's values were written out before they were shared.
+/// As the list of values alone: the condition they are shared with is the constraint's
+/// origin, written out beside the test.
 impl std::fmt::Debug for Listed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.0.values.fmt(f)
@@ -222,7 +221,9 @@ impl Test {
     /// Whether one value passes; `None` when outside the model.
     pub(crate) fn eval(&self, v: &str) -> Option<bool> {
         Some(match self {
-            Test::Text { nfa, negated, .. } => nfa.takes(v) != *negated,
+            Test::Text {
+                patterns, negated, ..
+            } => patterns.takes(v) != *negated,
             Test::Numbers { set, other } => {
                 parse_number(v).map_or(*other, |x| set.contains(number_key(x)))
             }
@@ -236,14 +237,26 @@ impl Test {
         })
     }
 
+    /// [`Test::eval`] with a text test told by walking its automaton (built if need be), not
+    /// by its patterns as written: the reference the readings by patterns are checked against.
+    #[cfg(test)]
+    pub(crate) fn eval_by_automaton(&self, v: &str) -> Option<bool> {
+        match self {
+            Test::Text {
+                patterns, negated, ..
+            } => Some(patterns.nfa().matches(v) != *negated),
+            _ => self.eval(v),
+        }
+    }
+
     pub(crate) fn negate(&self) -> Test {
         match self {
             Test::Text {
-                nfa,
+                patterns,
                 negated,
                 finite,
             } => Test::Text {
-                nfa: nfa.clone(),
+                patterns: patterns.clone(),
                 negated: !negated,
                 finite: finite.clone(),
             },
@@ -502,7 +515,7 @@ fn key_texts_afresh(written: &str) -> (SharedText, SharedText) {
         return (name.clone(), name);
     }
     let mut lower: std::rc::Rc<str> = written.into();
-    // Made just now and not shared: always ours to change.
+    // Made here and not shared: always ours to change.
     if let Some(text) = std::rc::Rc::get_mut(&mut lower) {
         text.make_ascii_lowercase();
     }
@@ -515,17 +528,17 @@ fn positive_test(op: Operator, condition: &std::rc::Rc<Condition>) -> Test {
     let values: &[String] = &condition.values;
     match op.family() {
         OperatorFamily::String | OperatorFamily::Binary => {
-            let like = op.is_like();
-            let fold = matches!(op, O::StringEqualsIgnoreCase | O::StringNotEqualsIgnoreCase);
-            let plain = !fold && (!like || !values.iter().any(|v| v.contains(['*', '?'])));
+            // `plain`: the values are the only strings the automaton takes.
+            let (form, plain) =
+                if matches!(op, O::StringEqualsIgnoreCase | O::StringNotEqualsIgnoreCase) {
+                    (Form::Folded, false)
+                } else if op.is_like() {
+                    (Form::Glob, !values.iter().any(|v| v.contains(['*', '?'])))
+                } else {
+                    (Form::Exact, true)
+                };
             Test::Text {
-                nfa: std::rc::Rc::new(Patterns::new(
-                    condition.clone(),
-                    Form::Strings {
-                        wildcards: like,
-                        fold,
-                    },
-                )),
+                patterns: std::rc::Rc::new(Patterns::new(condition.clone(), form)),
                 negated: false,
                 finite: plain.then(|| Listed(condition.clone())),
             }
@@ -533,7 +546,7 @@ fn positive_test(op: Operator, condition: &std::rc::Rc<Condition>) -> Test {
         OperatorFamily::Arn => {
             let plain = !values.iter().any(|v| v.contains(['*', '?']));
             Test::Text {
-                nfa: std::rc::Rc::new(Patterns::new(condition.clone(), Form::Arns)),
+                patterns: std::rc::Rc::new(Patterns::new(condition.clone(), Form::Arns)),
                 negated: false,
                 finite: plain.then(|| Listed(condition.clone())),
             }
@@ -752,17 +765,17 @@ mod tests {
         match (&a.test, &b.test) {
             (
                 Test::Text {
-                    nfa,
+                    patterns,
                     negated,
                     finite,
                 },
                 Test::Text {
-                    nfa: other,
+                    patterns: other,
                     negated: n,
                     finite: f,
                 },
             ) => {
-                assert!(nfa == other, "{what}");
+                assert!(patterns == other, "{what}");
                 assert_eq!(negated, n, "{what}");
                 assert_eq!(
                     finite.as_ref().map(|l| l.as_slice()),
@@ -927,7 +940,8 @@ mod tests {
         }
     }
 
-    /// The automaton of a text test as it was built when lowering: at once, from the values.
+    /// The automaton of a text test built at once from its operator and values: what
+    /// [`Patterns::nfa`] builds when first asked, and [`Patterns::takes`] answers without it.
     fn eager_nfa(op: Operator, values: &[String]) -> Nfa {
         let values = values.iter().map(String::as_str);
         match op.family() {
@@ -1068,11 +1082,11 @@ mod tests {
             .collect()
     }
 
-    /// A text test's automaton is built only when asked for, and is then the one lowering
-    /// built at once; until then the test (and its negation, and a negated constraint's)
-    /// answers what the automaton built at once answers, value by value and over lists of
-    /// values through the quantifiers: over the fixed and random conditions of
-    /// [`text_cases`].
+    /// A text test's automaton is built only when asked for (not to write the test out), and
+    /// is then the one [`eager_nfa`] builds at once; until then the test (and its negation,
+    /// and a negated constraint's) answers what the automaton built at once answers, value by
+    /// value and over lists of values through the quantifiers: over the fixed and random
+    /// conditions of [`text_cases`].
     #[test]
     fn lazy_automata_are_the_eager_ones() {
         let mut next = crate::test_random::xorshift(0x6c61_7a79_0000_0002);
@@ -1083,20 +1097,24 @@ mod tests {
             let negation = constraint.negate();
             let (
                 Test::Text {
-                    nfa, negated: n, ..
+                    patterns,
+                    negated: n,
+                    ..
                 },
-                Test::Text { nfa: other, .. },
+                Test::Text {
+                    patterns: other, ..
+                },
             ) = (&constraint.test, &negation.test)
             else {
                 panic!("a text test: {what}");
             };
-            assert!(std::rc::Rc::ptr_eq(nfa, other), "{what}");
+            assert!(std::rc::Rc::ptr_eq(patterns, other), "{what}");
             let eager = eager_nfa(c.operator.operator, &c.values);
             let eager_holds = |cn: &Constraint, negated: bool, values: &[String]| {
                 cn.holds_by(Some(values), |v| Some(eager.matches(v) != negated))
             };
             for v in asked {
-                assert_eq!(nfa.takes(v), eager.matches(v), "{what} {v:?}");
+                assert_eq!(patterns.takes(v), eager.matches(v), "{what} {v:?}");
                 assert_eq!(
                     constraint.test.eval(v),
                     Some(eager.matches(v) != *n),
@@ -1123,30 +1141,39 @@ mod tests {
                     "{what} {values:?}"
                 );
             }
-            // Nothing asked so far needed the automaton.
-            assert!(nfa.built.get().is_none(), "{what}");
+            // Written out as the form and the patterns as written.
+            let written = format!("{patterns:?}");
+            assert!(written.contains(&format!("{:?}", c.values)), "{what}");
+            // The patterns of the same condition lowered again compare equal without building
+            // either automaton, and are equal as automata once built.
+            let again = Constraint::lower_shared(constraint.origin.0.condition().clone(), false);
+            let Test::Text { patterns: twin, .. } = &again.test else {
+                panic!("a text test: {what}");
+            };
+            assert!(
+                !std::rc::Rc::ptr_eq(patterns, twin) && **patterns == **twin,
+                "{what}"
+            );
+            assert!(twin.built.get().is_none(), "{what}");
+            // Nothing asked so far, nor writing it out or comparing it, needed the automaton.
+            assert!(patterns.built.get().is_none(), "{what}");
             // Built half the time before a second look at the values, which then still
             // answer alike; once built, it is the eager one, for the test and its negation.
             let built_here = next(2) == 0;
             if built_here {
-                assert!(*nfa.nfa() == eager, "{what}");
+                assert!(*patterns.nfa() == eager, "{what}");
                 built += 1;
                 for v in asked {
-                    assert_eq!(nfa.takes(v), eager.matches(v), "{what} {v:?}");
-                    assert_eq!(nfa.matches(v), eager.matches(v), "{what} {v:?}");
+                    assert_eq!(patterns.takes(v), eager.matches(v), "{what} {v:?}");
+                    assert_eq!(patterns.matches(v), eager.matches(v), "{what} {v:?}");
                 }
             }
             let through_deref: &Nfa = other;
             assert!(*through_deref == eager, "{what}");
-            assert!(nfa.built.get().is_some(), "{what}");
-            // Written out as the automaton, here one built at once and not yet walked.
-            if !built_here {
-                assert_eq!(
-                    format!("{nfa:?}"),
-                    format!("{:?}", eager_nfa(c.operator.operator, &c.values)),
-                    "{what}"
-                );
-            }
+            assert!(patterns.built.get().is_some(), "{what}");
+            assert!(*twin.nfa() == eager, "{what}");
+            // Built or not, written out alike.
+            assert_eq!(format!("{patterns:?}"), written, "{what}");
         }
         assert!(built > 500, "{built}");
     }

@@ -456,11 +456,15 @@ fn networks() -> [Vec<ir::Condition>; NETWORKS] {
     ]
 }
 
-/// A service acting for a resource of an account the policy does not name, or for none.
+/// How many probes [`deputy_probes`] makes: one for each of its organizations.
+const DEPUTY_PROBES: usize = 2;
+
+/// A service acting for a resource of an account the policy does not name, or for none:
+/// outside every organization, and in one the policy does not name.
 pub(crate) fn deputy_probes(
     named_accounts: &[String],
     named_arns: &[String],
-) -> Vec<Vec<ir::Condition>> {
+) -> [Vec<ir::Condition>; DEPUTY_PROBES] {
     let mut base = Vec::new();
     if !named_accounts.is_empty() {
         base.push(cond(
@@ -477,17 +481,15 @@ pub(crate) fn deputy_probes(
     if !arns.is_empty() {
         base.push(cond(op(Operator::ArnNotLike), "aws:SourceArn", arns));
     }
-    let orgs = [
+    let orgs: [ir::Condition; DEPUTY_PROBES] = [
         cond(op(Operator::Null), "aws:SourceOrgID", ["true"]),
         cond(op(Operator::StringEquals), "aws:SourceOrgID", [FRESH_ORG]),
     ];
-    orgs.into_iter()
-        .map(|o| {
-            let mut p = base.clone();
-            p.push(o);
-            p
-        })
-        .collect()
+    orgs.map(|o| {
+        let mut p = base.clone();
+        p.push(o);
+        p
+    })
 }
 
 fn principal_name(s: &ir::Statement) -> &'static str {
@@ -937,18 +939,20 @@ pub(crate) fn deputies(
 /// from the accounts alone): a policy whose guarded allows of `Principal "*"` are public
 /// already, whose services get nothing, or whose service statements each name their source
 /// account, needs none (and a list of every account it names costs the more, the more it
-/// names).
+/// names). Debug builds make them for a refused guard too: [`deputy_probe`] checks there
+/// that each probe's letters refuse it as the accounts alone tell, and that the solver finds
+/// no request under it.
 struct DeputyProbes<'a> {
     policy: &'a ir::Policy,
     named: &'a [String],
     /// [`guarded_sources`]: the accounts (sorted) and ARNs the probes exclude.
     sources: std::cell::OnceCell<(Vec<String>, Vec<String>)>,
-    made: std::cell::OnceCell<Vec<Vec<ir::Condition>>>,
+    made: std::cell::OnceCell<[Vec<ir::Condition>; DEPUTY_PROBES]>,
+    /// Every probe made at once and each tried in turn, its refusal read from it: the
+    /// reference [`deputy_probe`] is checked against.
+    #[cfg(test)]
+    at_once: Option<[Vec<ir::Condition>; DEPUTY_PROBES]>,
 }
-
-/// How many probes [`deputy_probes`] makes: outside every organization, and in one the policy
-/// does not name.
-const DEPUTY_PROBES: usize = 2;
 
 impl<'a> DeputyProbes<'a> {
     fn new(policy: &'a ir::Policy, named: &'a [String]) -> DeputyProbes<'a> {
@@ -957,15 +961,20 @@ impl<'a> DeputyProbes<'a> {
             named,
             sources: std::cell::OnceCell::new(),
             made: std::cell::OnceCell::new(),
+            #[cfg(test)]
+            at_once: None,
         }
     }
 
-    /// The probes made at once, as they were before they were made lazily.
+    /// The probes made at once, from the sources of [`guarded_sources`] read afresh, for
+    /// [`deputy_probe`] to try each of them in turn ([`deputy_probe_at_once`]).
     #[cfg(test)]
-    fn made_now(policy: &'a ir::Policy, named: &'a [String]) -> DeputyProbes<'a> {
-        let probes = DeputyProbes::new(policy, named);
-        probes.get();
-        probes
+    fn made_at_once(policy: &'a ir::Policy, named: &'a [String]) -> DeputyProbes<'a> {
+        let (accounts, arns) = guarded_sources(policy, named);
+        DeputyProbes {
+            at_once: Some(made_deputy_probes(policy, &accounts, &arns)),
+            ..DeputyProbes::new(policy, named)
+        }
     }
 
     fn sources(&self) -> &(Vec<String>, Vec<String>) {
@@ -974,12 +983,10 @@ impl<'a> DeputyProbes<'a> {
     }
 
     /// The probes, made at the first call.
-    fn get(&self) -> &[Vec<ir::Condition>] {
+    fn get(&self) -> &[Vec<ir::Condition>; DEPUTY_PROBES] {
         self.made.get_or_init(|| {
             let (accounts, arns) = self.sources();
-            let probes = made_deputy_probes(self.policy, accounts, arns);
-            debug_assert_eq!(probes.len(), DEPUTY_PROBES);
-            probes
+            made_deputy_probes(self.policy, accounts, arns)
         })
     }
 
@@ -1004,7 +1011,7 @@ fn made_deputy_probes(
     policy: &ir::Policy,
     accounts: &[String],
     arns: &[String],
-) -> Vec<Vec<ir::Condition>> {
+) -> [Vec<ir::Condition>; DEPUTY_PROBES] {
     let mut probes = deputy_probes(accounts, arns);
     // The source's organization paths go with its organization: none outside every
     // organization, and those of the organization the probe names (as for a stranger's
@@ -1016,17 +1023,16 @@ fn made_deputy_probes(
             .any(|c| c.key.eq_ignore_ascii_case("aws:SourceOrgPaths"))
     });
     if mentions_paths {
-        if let [outside, fresh] = probes.as_mut_slice() {
-            outside.push(cond(op(Operator::Null), "aws:SourceOrgPaths", ["true"]));
-            fresh.push(cond(
-                ConditionOperator {
-                    qualifier: Some(SetQualifier::ForAllValues),
-                    ..op(Operator::StringLike)
-                },
-                "aws:SourceOrgPaths",
-                [format!("{FRESH_ORG}/*")],
-            ));
-        }
+        let [outside, fresh] = &mut probes;
+        outside.push(cond(op(Operator::Null), "aws:SourceOrgPaths", ["true"]));
+        fresh.push(cond(
+            ConditionOperator {
+                qualifier: Some(SetQualifier::ForAllValues),
+                ..op(Operator::StringLike)
+            },
+            "aws:SourceOrgPaths",
+            [format!("{FRESH_ORG}/*")],
+        ));
     }
     probes
 }
@@ -1117,46 +1123,88 @@ fn deputy_probe(
     if actions.is_empty() {
         return Some(None);
     }
+    #[cfg(test)]
+    if let Some(all) = &probes.at_once {
+        return deputy_probe_at_once(class, at, statement, &actions, all, satisfy);
+    }
     // The same for every probe.
     let refused = probes.refused(&statement.conditions);
-    for k in 0..DEPUTY_PROBES {
-        if refused && !cfg!(debug_assertions) {
-            continue;
-        }
-        let probe = &probes.get()[k];
+    if refused && !cfg!(debug_assertions) {
+        return Some(None);
+    }
+    // Debug builds make the probes for a refused guard too, to check the refusal on each.
+    for probe in probes.get() {
         debug_assert_eq!(refused, source_refused(&statement.conditions, probe));
-        let mut cs = statement.conditions.clone();
-        cs.extend(probe.iter().cloned());
         if refused {
+            let mut cs = statement.conditions.clone();
+            cs.extend(probe.iter().cloned());
             debug_assert_eq!(satisfy(class, at, &actions, &cs)?, None, "{cs:?}");
             continue;
         }
-        let Some(f) = satisfy(class, at, &actions, &cs)? else {
-            continue;
-        };
-        // A request without the source keys is not one the service makes for a resource:
-        // ask again for one that carries them.
-        let absent: Vec<&str> = SOURCE_KEYS
-            .into_iter()
-            .filter(|key| {
-                f.1.context
-                    .iter()
-                    .any(|(k, v)| k.eq_ignore_ascii_case(key) && v.is_none())
-            })
-            .collect();
-        if absent.is_empty() {
-            return Some(Some(f));
-        }
-        cs.extend(
-            absent
-                .into_iter()
-                .map(|key| cond(op(Operator::Null), key, ["false"])),
-        );
-        if let Some(f) = satisfy(class, at, &actions, &cs)? {
+        if let Some(f) = probe_once(class, at, statement, &actions, probe, satisfy)? {
             return Some(Some(f));
         }
     }
     Some(None)
+}
+
+/// [`deputy_probe`]'s reference: every probe made at once and tried in turn, each skipped
+/// when [`source_refused`] says its guard refuses it.
+#[cfg(test)]
+fn deputy_probe_at_once(
+    class: &CallerClass,
+    at: usize,
+    statement: &ir::Statement,
+    actions: &[Action],
+    all: &[Vec<ir::Condition>],
+    satisfy: &mut Satisfy<'_>,
+) -> Option<Option<(Vec<Action>, Witness, Certainty)>> {
+    for probe in all {
+        if source_refused(&statement.conditions, probe) {
+            continue;
+        }
+        if let Some(f) = probe_once(class, at, statement, actions, probe, satisfy)? {
+            return Some(Some(f));
+        }
+    }
+    Some(None)
+}
+
+/// What `class` gets through allow `at` past the denies under `probe`, for a request that
+/// carries the source keys ([`SOURCE_KEYS`]); `Some(None)` when none does, `None` when it
+/// cannot tell.
+fn probe_once(
+    class: &CallerClass,
+    at: usize,
+    statement: &ir::Statement,
+    actions: &[Action],
+    probe: &[ir::Condition],
+    satisfy: &mut Satisfy<'_>,
+) -> Option<Option<(Vec<Action>, Witness, Certainty)>> {
+    let mut cs = statement.conditions.clone();
+    cs.extend(probe.iter().cloned());
+    let Some(f) = satisfy(class, at, actions, &cs)? else {
+        return Some(None);
+    };
+    // A request without the source keys is not one the service makes for a resource:
+    // ask again for one that carries them.
+    let absent: Vec<&str> = SOURCE_KEYS
+        .into_iter()
+        .filter(|key| {
+            f.1.context
+                .iter()
+                .any(|(k, v)| k.eq_ignore_ascii_case(key) && v.is_none())
+        })
+        .collect();
+    if absent.is_empty() {
+        return Some(Some(f));
+    }
+    cs.extend(
+        absent
+            .into_iter()
+            .map(|key| cond(op(Operator::Null), key, ["false"])),
+    );
+    satisfy(class, at, actions, &cs)
 }
 
 /// The keys AWS puts in a service's request only when the service acts for a resource, which
@@ -1521,7 +1569,7 @@ mod tests {
         }
     }
 
-    /// [`patterned_orgs`] as first written, its organizations gathered in a set.
+    /// [`patterned_orgs`] by a set of its organizations: the reference for its sorted list.
     fn patterned_orgs_in_a_set(policy: &ir::Policy) -> Vec<String> {
         let mut named: BTreeSet<String> = BTreeSet::new();
         let mut patterns: Vec<&str> = Vec::new();
@@ -1554,7 +1602,8 @@ mod tests {
         orgs.into_iter().collect()
     }
 
-    /// The named accounts of [`findings_with`] as first gathered, in a set.
+    /// The named accounts of [`findings_with`] gathered in a set: the reference for
+    /// [`named_of`]'s sorted list.
     fn named_in_a_set(analyzer: &Analyzer) -> Vec<String> {
         let mut named: BTreeSet<String> = analyzer
             .classes()
@@ -1668,8 +1717,9 @@ mod tests {
     }
 
     /// The confused-deputy findings of `policy` with the probes made lazily, and made at
-    /// once (as before): each with the analyzer's answers as [`findings_with`] gives them, and
-    /// the findings of access from outside before them.
+    /// once and each tried in turn ([`DeputyProbes::made_at_once`]): each with the analyzer's
+    /// answers as [`findings_with`] gives them, and the findings of access from outside
+    /// before them.
     fn deputies_lazily_and_at_once(policy: &ir::Policy) -> [(Vec<Finding>, bool); 2] {
         let options = Options::default();
         let analyzer = Analyzer::new(policy, &options);
@@ -1703,7 +1753,7 @@ mod tests {
         let mut no_probe = |_: &CallerClass, _: &[Action]| Some(None);
         outside(policy, &access, false, &mut no_probe, &mut public);
         let lazily = DeputyProbes::new(policy, &named);
-        let at_once = DeputyProbes::made_now(policy, &named);
+        let at_once = DeputyProbes::made_at_once(policy, &named);
         [lazily, at_once].map(|probes| {
             let mut out = public.clone();
             deputies_with(
@@ -1861,8 +1911,9 @@ mod tests {
         );
     }
 
-    /// The probes of a stranger as they were lowered before their parts were shared: each
-    /// probe's conditions (account, organization, network) lowered together.
+    /// The probes of a stranger lowered without sharing their parts: each probe's conditions
+    /// (account, organization, network) lowered together, the reference for the parts
+    /// lowered once and shared.
     fn probes_afresh(policy: &ir::Policy, named: &[String]) -> Vec<Assumption> {
         let account: Vec<ir::Condition> = (!named.is_empty())
             .then(|| {

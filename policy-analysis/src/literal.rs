@@ -1798,7 +1798,8 @@ mod tests {
                 key,
                 [pattern],
             )];
-            cs.extend(findings::deputy_probes(accounts, &[]).swap_remove(0));
+            let [outside, _] = findings::deputy_probes(accounts, &[]);
+            cs.extend(outside);
             let direct = plain.sourced_deputy("lambda.amazonaws.com", &cs);
             if direct.is_some() {
                 assert_eq!(

@@ -223,7 +223,8 @@ pub(crate) fn live(who: &Who, constraints: &[&Constraint]) -> bool {
 }
 
 /// [`live`] without [`crate::live`]'s steps (`fast` off): every caller from the identity
-/// step or the remembered one as it is, every test through its automaton.
+/// step or the remembered one as it is, its values told by [`Constraint::holds`] (a text
+/// test by its patterns as written), every other key answered by [`solve_key_live`].
 pub(crate) fn live_reference(who: &Who, constraints: &[&Constraint]) -> bool {
     live_with(who, constraints, false)
 }
@@ -1680,11 +1681,14 @@ fn solve_values(
             let mut all = vec![domain];
             let mut none: Vec<&Nfa> = exclude.to_vec();
             for t in tests {
-                if let Test::Text { nfa, negated, .. } = t {
+                if let Test::Text {
+                    patterns, negated, ..
+                } = t
+                {
                     if *negated {
-                        none.push(nfa);
+                        none.push(patterns.nfa());
                     } else {
-                        all.push(nfa);
+                        all.push(patterns.nfa());
                     }
                 }
             }

@@ -446,12 +446,18 @@ mod tests {
         let mut found = 0;
         for t in &texts {
             let scan = policy_catalogue::known_key(t);
-            // The same entry (`KNOWN_KEYS` is a constant: its entries have no one address).
-            assert_eq!(
-                lookup_known(t).map(|k| (k.name, k.is_prefix, k.description)),
-                scan.map(|k| (k.name, k.is_prefix, k.description)),
-                "{t:?}"
-            );
+            // The same entry, every field of it (`KNOWN_KEYS` is a constant: its entries have
+            // no one address).
+            let fields = |k: &KnownKey| {
+                (
+                    k.name,
+                    k.is_prefix,
+                    k.value_type,
+                    k.multi_valued,
+                    k.description,
+                )
+            };
+            assert_eq!(lookup_known(t).map(fields), scan.map(fields), "{t:?}");
             found += usize::from(scan.is_some());
             // A key is borrowed from the catalogue exactly when it is spelt as there.
             if rules::check_condition_key(t).is_ok() {

@@ -1564,7 +1564,21 @@ pub fn locks_out_policy_changes_of(doc: &PolicyDocument, repository: &Repository
 
 #[cfg(test)]
 mod tests {
-    use super::{classify_entry, classify_item, redundant_entries, redundant_items, Entries};
+    use std::hash::BuildHasher;
+
+    use policy_catalogue::checks::{
+        action_covers_action, classify_action, condition_value_problem, operator_fits_key_name,
+        ActionCheck,
+    };
+    use policy_catalogue::{known_key, Action, Operator, PublicAction, KNOWN_KEYS};
+
+    use super::{
+        classify_entry, classify_item, redundant_entries, redundant_items, Entries, Folded,
+        FoldedMap,
+    };
+    use crate::model::action::ActionItem;
+    use crate::model::document::PolicyDocument;
+    use crate::model::list::ValueList;
 
     /// The problems `value_problem` finds with the key's entry given are those of
     /// `condition_value_problem`, and the entry's fit is `operator_fits_key_name`: every
@@ -1572,8 +1586,6 @@ mod tests {
     /// keys it does not know, with values of every type the rules test and random ones.
     #[test]
     fn value_problems_are_those_of_the_catalogue() {
-        use policy_catalogue::checks::{condition_value_problem, operator_fits_key_name};
-        use policy_catalogue::{known_key, Operator, KNOWN_KEYS};
         let mut keys: Vec<String> = KNOWN_KEYS
             .iter()
             .flat_map(|k| {
@@ -1640,10 +1652,6 @@ mod tests {
             }
         }
     }
-    use crate::model::action::ActionItem;
-    use crate::model::list::ValueList;
-    use policy_catalogue::checks::{action_covers_action, classify_action, ActionCheck};
-    use policy_catalogue::{Action, PublicAction};
 
     #[test]
     fn entries_are_classified_as_their_text() {
@@ -1808,7 +1816,6 @@ mod tests {
     /// `Action` and `NotAction`.
     #[test]
     fn resolved_actions_are_those_of_the_lowered_statements() {
-        use crate::model::document::PolicyDocument;
         let pieces = [
             "ecr:BatchGetImage",
             "ECR:putimage",
@@ -1889,8 +1896,6 @@ mod tests {
     /// first of each spelling as a scan does.
     #[test]
     fn folded_texts_hash_alike_and_are_found_as_by_a_scan() {
-        use super::{Folded, FoldedMap};
-        use std::hash::BuildHasher;
         let hash = |t: &str| {
             std::hash::BuildHasherDefault::<super::FoldedHasher>::default().hash_one(Folded(t))
         };
