@@ -1320,6 +1320,63 @@ fn literals_of<'a>(nfas: impl Iterator<Item = &'a Nfa>) -> Vec<char> {
         for cs in n.char_sets() {
             match cs {
                 CharSet::Exact(c) => literals.push(c),
+                CharSet::Fold(c) => folded.push(c),
+                CharSet::Set { .. } => {}
+            }
+        }
+    }
+    if !folded.is_empty() {
+        // An ARN pattern's automaton folds most of its characters, and the identity of
+        // every caller class is solved against the same few: each character once.
+        folded.sort_unstable();
+        folded.dedup();
+        for &c in &folded {
+            literals.push(c);
+            literals.extend(c.to_lowercase());
+            literals.extend(c.to_uppercase());
+        }
+        // Fold sets may hold more than the simple case pairs (the Kelvin sign folds to `k`):
+        // add every character of the pool that folds to a literal, as [`fold_eq`] tells,
+        // each side lowered once rather than once a pair.
+        let folds: Vec<(char, Lowered)> = folded.iter().map(|&l| (l, lowered(l))).collect();
+        for c in POOL
+            .chars()
+            .chain(['\u{212a}', '\u{17f}', '\u{130}', '\u{131}'])
+        {
+            let lc = lowered(c);
+            if folds.iter().any(|&(l, ll)| l == c || ll == lc) {
+                literals.push(c);
+            }
+        }
+    }
+    literals.sort_unstable();
+    literals.dedup();
+    literals
+}
+
+/// A character's `to_lowercase()`, at most three characters, held so that two compare as
+/// the sequences do ([`fold_eq`]).
+type Lowered = (u8, [char; 3]);
+
+fn lowered(c: char) -> Lowered {
+    let mut out = (0u8, ['\0'; 3]);
+    for l in c.to_lowercase() {
+        out.1[usize::from(out.0)] = l;
+        out.0 += 1;
+    }
+    out
+}
+
+/// [`literals_of`] as it reads by its definition: every `Fold` character with its cases, and
+/// each character of the pool compared with each by [`fold_eq`].
+#[cfg(test)]
+fn literals_of_by_pairs<'a>(nfas: impl Iterator<Item = &'a Nfa>) -> Vec<char> {
+    let mut literals: Vec<char> = Vec::new();
+    let mut folded: Vec<char> = Vec::new();
+    for n in nfas {
+        for cs in n.char_sets() {
+            match cs {
+                CharSet::Exact(c) => literals.push(c),
                 CharSet::Fold(c) => {
                     folded.push(c);
                     literals.push(c);
@@ -1330,16 +1387,12 @@ fn literals_of<'a>(nfas: impl Iterator<Item = &'a Nfa>) -> Vec<char> {
             }
         }
     }
-    // Fold sets may hold more than the simple case pairs (the Kelvin sign folds to `k`): add
-    // every character of the pool that folds to a literal.
-    if !folded.is_empty() {
-        for c in POOL
-            .chars()
-            .chain(['\u{212a}', '\u{17f}', '\u{130}', '\u{131}'])
-        {
-            if folded.iter().any(|l| fold_eq(*l, c)) {
-                literals.push(c);
-            }
+    for c in POOL
+        .chars()
+        .chain(['\u{212a}', '\u{17f}', '\u{130}', '\u{131}'])
+    {
+        if folded.iter().any(|l| fold_eq(*l, c)) {
+            literals.push(c);
         }
     }
     literals.sort_unstable();
@@ -2265,6 +2318,41 @@ fn walk(
 
 #[cfg(test)]
 mod tests {
+    /// The literals of automata with folded and exact characters (ASCII, the Kelvin sign,
+    /// the long s, dotted and dotless i, sharp s, final sigma and more) are those read by
+    /// comparing every pair.
+    #[test]
+    fn literals_are_those_of_every_pair() {
+        let mut next = crate::test_random::xorshift_usize(0x6c69_7465_7261_6c73);
+        let chars: Vec<char> = "aAkKsSiIzZ09:/-_*?"
+            .chars()
+            .chain([
+                '\u{212a}', '\u{17f}', '\u{130}', '\u{131}', '\u{df}', '\u{1e9e}',
+            ])
+            .chain([
+                '\u{3a3}', '\u{3c3}', '\u{3c2}', '\u{e9}', '\u{c9}', '\u{3a9}',
+            ])
+            .collect();
+        let mut folding = 0;
+        for _ in 0..2_000 {
+            let patterns: Vec<String> = (0..1 + next(3))
+                .map(|_| (0..next(8)).map(|_| chars[next(chars.len())]).collect())
+                .collect();
+            let (wildcards, fold) = (next(2) == 0, next(2) == 0);
+            let nfas = [
+                Nfa::strings(patterns.iter().map(String::as_str), wildcards, fold),
+                Nfa::strings(patterns.iter().take(1).map(String::as_str), false, !fold),
+            ];
+            folding += usize::from(fold);
+            assert_eq!(
+                literals_of(nfas.iter()),
+                literals_of_by_pairs(nfas.iter()),
+                "{patterns:?} wildcards {wildcards} fold {fold}"
+            );
+        }
+        assert!(folding > 500, "{folding} folding cases");
+    }
+
     use super::*;
 
     fn like(p: &str) -> Nfa {
