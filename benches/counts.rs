@@ -185,6 +185,13 @@ fn main() {
                 total += PolicyDocument::from_json(black_box(text)).map_or(0, |d| d.lint().len());
             });
         }
+        // The STATEMENTS-th policy of `shapes::at_limit_random(1, ..)`, counted from 1.
+        "at_limit_random_parse_lint" => {
+            let text = shapes::at_limit_random(1, n).pop().unwrap_or_default();
+            (0..iterations).for_each(|_| {
+                total += PolicyDocument::from_json(black_box(&text)).map_or(0, |d| d.lint().len());
+            });
+        }
         // One statement listing STATEMENTS action entries (`shapes::entries`).
         "entries_parse_lint" => {
             let text = shapes::entries(n);

@@ -9,7 +9,9 @@
 //! child process. A child builds the seven policies (not timed), then times with `Instant`
 //! either its policy's first and second pass (`fresh`), or its policy once after the six
 //! others were linted (`after`: a new policy in a process whose one-time work is done).
-//! The parent prints the median and the largest of each column, in microseconds.
+//! The parent prints the median and the largest of each column, in microseconds. Then it
+//! times, in its own process, the policies of `shapes::at_limit_random`: mixed statements
+//! that press on every part of the analysis at once.
 
 use std::hint::black_box;
 use std::process::Command;
@@ -104,6 +106,7 @@ fn main() {
         "{:<20} {:>8} {:>17} {:>17} {:>17}",
         "shape", "chars", "first pass", "second pass", "after the others"
     );
+    let cell = |(median, max): (f64, f64)| format!("{median:>7.0} / {max:>7.0}");
     for (i, (name, text)) in shapes::at_limit().iter().enumerate() {
         let (mut first, mut second, mut after) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..runs {
@@ -112,7 +115,6 @@ fn main() {
             second.push(fresh[1]);
             after.push(run("after", i)[0]);
         }
-        let cell = |(median, max): (f64, f64)| format!("{median:>7.0} / {max:>7.0}");
         println!(
             "{name:<20} {:>8} {:>17} {:>17} {:>17}",
             text.len(),
@@ -121,4 +123,36 @@ fn main() {
             cell(micros(after))
         );
     }
+    random(RANDOM);
+}
+
+/// How many of `shapes::at_limit_random(1, ..)` [`random`] times.
+const RANDOM: usize = 100;
+
+/// The policies of `shapes::at_limit_random`, in this process: each once, then its best of
+/// five more passes (a warm process, its one-time work done); the spread over the policies.
+fn random(count: usize) {
+    let policies = shapes::at_limit_random(1, count);
+    let mut best: Vec<(u128, usize)> = Vec::new();
+    for (i, text) in policies.iter().enumerate() {
+        if PolicyDocument::from_json(text).is_err() {
+            eprintln!("random policy {} does not read: {text}", i + 1);
+            std::process::exit(1);
+        }
+        pass(text);
+        let fastest = (0..5).map(|_| pass(text).0).min().unwrap_or(0);
+        best.push((fastest, i + 1));
+    }
+    best.sort_unstable();
+    let at = |q: f64| best[((best.len() - 1) as f64 * q) as usize];
+    let over = best.iter().filter(|(ns, _)| *ns > 1_000_000).count();
+    println!();
+    println!(
+        "{count} random policies at the limit (`shapes::at_limit_random(1, {count})`), best of 5 warm passes, µs:"
+    );
+    for (label, q) in [("median", 0.5), ("90th", 0.9), ("largest", 1.0)] {
+        let (ns, k) = at(q);
+        println!("{label:<8} {:>9.0}  (policy {k})", ns as f64 / 1000.0);
+    }
+    println!("over 1 ms: {over} of {count}");
 }

@@ -539,3 +539,219 @@ pub fn corpus_decisions() -> Vec<CorpusDecisions> {
     }
     out
 }
+
+/// `count` policies at ECR's size limit drawn at random (seed `seed`), each statement mixing
+/// what real policies hold: every kind of principal, `NotPrincipal` and `NotAction` now and
+/// then, a third of them denies, action names and patterns, and zero to three conditions on
+/// the keys the analysis reads (principal and source ARNs and accounts, organizations and
+/// their paths, addresses, user ids and names, endpoints, tags, transport, time), with
+/// wildcards, set qualifiers and `...IfExists`. Where the seven shapes of [`at_limit`] each
+/// press on one part of the analysis, these press on all of them at once.
+pub fn at_limit_random(seed: u64, count: usize) -> Vec<String> {
+    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    (0..count)
+        .map(|_| {
+            let mut statements: Vec<serde_json::Value> = Vec::new();
+            let mut text = String::new();
+            loop {
+                statements.push(random_statement(statements.len(), &mut next));
+                let t = serde_json::json!({"Version": "2012-10-17", "Statement": statements})
+                    .to_string();
+                if t.len() > MAX_POLICY_LENGTH {
+                    break text;
+                }
+                text = t;
+            }
+        })
+        .collect()
+}
+
+fn random_statement(i: usize, next: &mut dyn FnMut(usize) -> usize) -> serde_json::Value {
+    use serde_json::json;
+    let account = |next: &mut dyn FnMut(usize) -> usize| match next(4) {
+        0 => "111122223333".to_owned(),
+        1 => "444455556666".to_owned(),
+        2 => ACCOUNT.to_owned(),
+        _ => format!("{:012}", next(1_000_000) * 1_000_003 % 1_000_000_000_000),
+    };
+    // Up to two wildcards put into `s` at random places.
+    let wild = |s: String, next: &mut dyn FnMut(usize) -> usize| {
+        let mut chars: Vec<char> = s.chars().collect();
+        for _ in 0..next(3) {
+            let at = next(chars.len() + 1);
+            chars.insert(at, if next(2) == 0 { '*' } else { '?' });
+        }
+        chars.into_iter().collect::<String>()
+    };
+    let principal = match next(8) {
+        0 => json!("*"),
+        1 => json!({"AWS": "*"}),
+        2 => {
+            let roots: Vec<String> = (0..1 + next(5))
+                .map(|_| format!("arn:aws:iam::{}:root", account(next)))
+                .collect();
+            json!({ "AWS": roots })
+        }
+        3 => json!({"AWS": format!("arn:aws:iam::{}:role/r{}", account(next), next(50))}),
+        4 => json!({"AWS": format!("arn:aws:iam::{}:user/u{}", account(next), next(50))}),
+        5 => {
+            let services = [
+                "codebuild.amazonaws.com",
+                "lambda.amazonaws.com",
+                "ecs-tasks.amazonaws.com",
+            ];
+            json!({"Service": services[next(3)]})
+        }
+        6 => {
+            json!({"AWS": format!("arn:aws:sts::{}:assumed-role/r{}/s{}", account(next), next(9), next(9))})
+        }
+        _ => json!({ "AWS": account(next) }),
+    };
+    const ACTIONS_DRAWN: [&str; 14] = [
+        "ecr:BatchGetImage",
+        "ecr:GetDownloadUrlForLayer",
+        "ecr:PutImage",
+        "ecr:SetRepositoryPolicy",
+        "ecr:DeleteRepositoryPolicy",
+        "ecr:*",
+        "ecr:Get*",
+        "ecr:*Image*",
+        "ecr:Batch*",
+        "ecr:Describe*",
+        "ecr:?utImage",
+        "ecr:DeleteRepository",
+        "ecr:InitiateLayerUpload",
+        "ecr:List*",
+    ];
+    let actions: Vec<&str> = (0..1 + next(4))
+        .map(|_| ACTIONS_DRAWN[next(ACTIONS_DRAWN.len())])
+        .collect();
+    let mut conditions = serde_json::Map::new();
+    for _ in 0..next(4) {
+        // A key, a value for it and the operators that read it.
+        let (key, value, operators): (String, String, &[&str]) = match next(13) {
+            0 => (
+                "aws:PrincipalArn".into(),
+                match next(3) {
+                    0 => format!("arn:aws:iam::{}:role/*", account(next)),
+                    1 => wild(
+                        format!("arn:aws:iam::{}:role/r{}", account(next), next(9)),
+                        next,
+                    ),
+                    _ => "arn:aws:iam::*:user/*".into(),
+                },
+                &["ArnLike", "ArnNotLike", "ArnEquals", "StringLike"],
+            ),
+            1 => (
+                "aws:PrincipalOrgID".into(),
+                wild("o-a1b2c3d4e5".into(), next),
+                &[
+                    "StringEquals",
+                    "StringLike",
+                    "StringNotLike",
+                    "StringNotEquals",
+                ],
+            ),
+            2 => (
+                "aws:PrincipalOrgPaths".into(),
+                wild("o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*".into(), next),
+                &[
+                    "StringLike",
+                    "ForAnyValue:StringLike",
+                    "ForAllValues:StringLike",
+                ],
+            ),
+            3 => (
+                "aws:SourceArn".into(),
+                wild(
+                    format!("arn:aws:codebuild:us-east-1:{}:project/p*", account(next)),
+                    next,
+                ),
+                &["ArnLike", "ArnNotLike"],
+            ),
+            4 => (
+                "aws:SourceAccount".into(),
+                account(next),
+                &["StringEquals", "StringNotEquals", "StringLike"],
+            ),
+            5 => (
+                "aws:SourceIp".into(),
+                match next(4) {
+                    0 => "10.0.0.0/8".into(),
+                    1 => format!("10.{}.0.0/16", next(256)),
+                    2 => format!("2001:db8:{:x}::/48", next(4096)),
+                    _ => "203.0.113.7".into(),
+                },
+                &["IpAddress", "NotIpAddress"],
+            ),
+            6 => (
+                "aws:userid".into(),
+                wild(["AIDAEXAMPLE", "AROAEXAMPLE:*"][next(2)].into(), next),
+                &["StringLike", "StringNotLike"],
+            ),
+            7 => (
+                "aws:username".into(),
+                wild(format!("user{}", next(9)), next),
+                &["StringLike", "StringEqualsIgnoreCase", "StringNotEquals"],
+            ),
+            8 => (
+                "aws:PrincipalAccount".into(),
+                account(next),
+                &["StringEquals", "StringNotEquals"],
+            ),
+            9 => (
+                "aws:SourceVpce".into(),
+                format!("vpce-{:08x}", next(1 << 30)),
+                &["StringEquals", "StringNotEquals", "StringEqualsIfExists"],
+            ),
+            10 => (
+                "aws:SecureTransport".into(),
+                ["true", "false"][next(2)].into(),
+                &["Bool"],
+            ),
+            11 => (
+                "aws:CurrentTime".into(),
+                "2026-01-01T00:00:00Z".into(),
+                &["DateGreaterThan", "DateLessThan"],
+            ),
+            _ => (
+                "aws:PrincipalTag/team".into(),
+                wild("platform".into(), next),
+                &["StringLike", "StringNotLike"],
+            ),
+        };
+        let operator = operators[next(operators.len())];
+        let tests = conditions
+            .entry(operator)
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+            .expect("an operator's keys");
+        tests.insert(key, json!(value));
+    }
+    let mut s = serde_json::Map::new();
+    s.insert("Sid".into(), json!(format!("S{i}")));
+    s.insert(
+        "Effect".into(),
+        json!(if next(3) == 0 { "Deny" } else { "Allow" }),
+    );
+    if next(20) == 0 {
+        s.insert(
+            "NotPrincipal".into(),
+            json!({"AWS": format!("arn:aws:iam::{}:root", account(next))}),
+        );
+    } else {
+        s.insert("Principal".into(), principal);
+    }
+    let action_key = if next(12) == 0 { "NotAction" } else { "Action" };
+    s.insert(action_key.into(), json!(actions));
+    if !conditions.is_empty() {
+        s.insert("Condition".into(), serde_json::Value::Object(conditions));
+    }
+    serde_json::Value::Object(s)
+}

@@ -1,13 +1,25 @@
 #!/usr/bin/env bash
-# Lints a directory of generated policy files with `ecr-policy lint` and with parliament
-# (pip install parliament), in the same run, and prints wall clock and CPU time of each, and
-# the start-up time of `ecr-policy` on one small file.
+# Lints a directory of policy files with `ecr-policy lint` and with parliament
+# (pip install parliament), in the same run, and prints wall clock and CPU time of each, the
+# policies per second per core (files over CPU time), and the start-up time of `ecr-policy`
+# on one small file.
 #
 #   ecr-policy-cli/scripts/bench-vs-parliament.sh [COUNT]     (default 10000)
+#       COUNT generated policy files;
+#   ecr-policy-cli/scripts/bench-vs-parliament.sh --corpus DIR [COPIES]     (default 200)
+#       the policy documents of DIR/policies (the shared corpus: the same 49 as
+#       `counts shared_parse_lint`), each COPIES times, so that per-file work, not start-up,
+#       dominates both runs.
 #
 # Needs python3 and GNU time (/usr/bin/time). Builds the release binary first.
 set -euo pipefail
-count="${1:-10000}"
+corpus=""
+if [ "${1:-}" = "--corpus" ]; then
+  corpus="${2:?--corpus needs a folder holding policies/}"
+  copies="${3:-200}"
+else
+  count="${1:-10000}"
+fi
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -17,6 +29,33 @@ bin="$root/target/release/ecr-policy"
 command -v parliament >/dev/null || { echo "parliament is not on PATH: pip install parliament" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "GNU time is missing: apt-get install time" >&2; exit 1; }
 
+if [ -n "$corpus" ]; then
+python3 - "$corpus/policies" "$work/policies" "$copies" <<'PY'
+import json, os, sys
+src, out, copies = sys.argv[1], sys.argv[2], int(sys.argv[3])
+os.makedirs(out)
+docs = []
+for name in sorted(os.listdir(src)):
+    path = os.path.join(src, name)
+    if not name.endswith(".json") or not os.path.isfile(path):
+        continue
+    with open(path) as f:
+        text = f.read()
+    try:
+        value = json.loads(text)
+    except ValueError:
+        continue
+    # Documents only (the corpus's index.json is not a policy).
+    if isinstance(value, dict) and "Statement" in value:
+        docs.append((name, text))
+for c in range(copies):
+    for name, text in docs:
+        with open(os.path.join(out, f"{c:04d}-{name}"), "w") as f:
+            f.write(text)
+print(f"{len(docs)} documents of {src}, {copies} copies each")
+PY
+count=$(ls "$work/policies" | wc -l)
+else
 # Policies of the shapes real repositories hold: CI users and roles, cross-account pulls,
 # service principals with and without a source condition, public pulls, denies by IP.
 python3 - "$work/policies" "$count" <<'PY'
@@ -59,13 +98,15 @@ for n in range(count):
     with open(os.path.join(out, f"policy-{n:05d}.json"), "w") as f:
         json.dump(doc, f, indent=2)
 PY
+fi
 
 measure() { # label, then the command; prints wall, user+sys
   local label="$1"; shift
   /usr/bin/time -f "%e %U %S" -o "$work/time" "$@" >/dev/null 2>"$work/stderr" || true
   read -r wall user sys < <(tail -n 1 "$work/time")
   cpu=$(python3 -c "print(f'{$user + $sys:.2f}')")
-  printf '%-34s wall %8.2f s   cpu %8.2f s\n' "$label" "$wall" "$cpu"
+  per_core=$(python3 -c "print(f'{$count / max($user + $sys, 0.001):,.0f}')")
+  printf '%-34s wall %8.2f s   cpu %8.2f s   %10s policies/s/core\n' "$label" "$wall" "$cpu" "$per_core"
   echo "$wall" >"$work/$label.wall"
   echo "$cpu" >"$work/$label.cpu"
 }
@@ -83,7 +124,7 @@ theirs_cpu=$(cat "$work/parliament --directory.cpu")
 python3 -c "print(f'throughput ratio (parliament CPU / ecr-policy CPU): {$theirs_cpu / max($ours_cpu, 0.001):.1f}x')"
 
 # Start-up: the median of 50 runs on one small file.
-one="$work/policies/policy-00000.json"
+one="$(ls "$work"/policies/*.json | head -n 1)"
 python3 - "$bin" "$one" <<'PY'
 import statistics, subprocess, sys, time
 runs = []
