@@ -1416,18 +1416,23 @@ fn searched_locked_out_with(
     }
     // The analyzer given stands for the first owner's when it reads the policy alike.
     let shared = analyzer.filter(|a| a.reads_as(policy, &owners[0]));
-    let built: Vec<Analyzer> = owners
-        .iter()
-        .skip(usize::from(shared.is_some()))
-        .map(|o| Analyzer::new(policy, o))
-        .collect();
-    let analyzers: Vec<&Analyzer> = shared.into_iter().chain(built.iter()).collect();
     // While someone can set the policy, a deny of `DeleteRepositoryPolicy` can be replaced
     // away; without `SetRepositoryPolicy` nothing can change the policy again.
     let act = Action::SetRepositoryPolicy;
-    if analyzers.iter().any(|a| a.owner_allowed(act, None, true)) {
+    if shared.is_some_and(|a| a.owner_allowed(act, None, true)) {
         return Vec::new();
     }
+    // Each owner's analyzer built only when the owners before it cannot set the policy: a
+    // policy naming many accounts is mostly answered by the first.
+    let mut built: Vec<Analyzer> = Vec::new();
+    for o in owners.iter().skip(usize::from(shared.is_some())) {
+        let a = Analyzer::new(policy, o);
+        if a.owner_allowed(act, None, true) {
+            return Vec::new();
+        }
+        built.push(a);
+    }
+    let analyzers: Vec<&Analyzer> = shared.into_iter().chain(built.iter()).collect();
     let mut locked = vec![act];
     // No owner's class can set the policy: where deleting it has the same statements, the
     // verdict is the same.
