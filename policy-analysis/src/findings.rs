@@ -310,6 +310,21 @@ fn in_organization(org: &str) -> Vec<ir::Condition> {
 /// stranger, as under `o-*`. Empty for a policy without such patterns, or whose patterns
 /// admit only the organization of the first stranger probes.
 pub(crate) fn patterned_orgs(policy: &ir::Policy) -> Vec<String> {
+    let (named, patterns) = orgs_written(policy);
+    // Sorted and without repeats, as a set would give them: a policy may hold many patterns.
+    let mut orgs: Vec<String> = patterns
+        .into_iter()
+        .filter_map(unnamed_org_like)
+        .filter(|org| org != FRESH_ORG && !named.contains(org))
+        .collect();
+    orgs.sort_unstable();
+    orgs.dedup();
+    orgs
+}
+
+/// The organizations the `aws:PrincipalOrgID` and `aws:PrincipalOrgPaths` tests of `policy`
+/// name (lowercased), and the patterns over organizations they hold.
+fn orgs_written(policy: &ir::Policy) -> (BTreeSet<String>, Vec<&str>) {
     let mut named: BTreeSet<String> = BTreeSet::new();
     let mut patterns: Vec<&str> = Vec::new();
     for t in policy.statements.iter().flat_map(|s| &s.conditions) {
@@ -331,15 +346,7 @@ pub(crate) fn patterned_orgs(policy: &ir::Policy) -> Vec<String> {
             }
         }
     }
-    // Sorted and without repeats, as a set would give them: a policy may hold many patterns.
-    let mut orgs: Vec<String> = patterns
-        .into_iter()
-        .filter_map(unnamed_org_like)
-        .filter(|org| org != FRESH_ORG && !named.contains(org))
-        .collect();
-    orgs.sort_unstable();
-    orgs.dedup();
-    orgs
+    (named, patterns)
 }
 
 /// The situations a stranger is probed in, in order: those of [`stranger_probes`], then
@@ -1576,26 +1583,7 @@ mod tests {
 
     /// [`patterned_orgs`] by a set of its organizations: the reference for its sorted list.
     fn patterned_orgs_in_a_set(policy: &ir::Policy) -> Vec<String> {
-        let mut named: BTreeSet<String> = BTreeSet::new();
-        let mut patterns: Vec<&str> = Vec::new();
-        for t in policy.statements.iter().flat_map(|s| &s.conditions) {
-            let paths = t.key.eq_ignore_ascii_case("aws:PrincipalOrgPaths");
-            if !paths && !t.key.eq_ignore_ascii_case("aws:PrincipalOrgID") {
-                continue;
-            }
-            for v in &t.values {
-                let org = if paths {
-                    v.split('/').next().unwrap_or_default()
-                } else {
-                    v.as_str()
-                };
-                if org.contains(['*', '?']) {
-                    patterns.push(org);
-                } else {
-                    named.insert(org.to_ascii_lowercase());
-                }
-            }
-        }
+        let (named, patterns) = orgs_written(policy);
         let mut orgs: BTreeSet<String> = BTreeSet::new();
         for p in patterns {
             if let Some(org) = unnamed_org_like(p) {
