@@ -502,48 +502,62 @@ fn solve_with(
 /// The names of keys as first written, by key.
 type Names<'a> = BTreeMap<&'a str, &'a str>;
 
-/// How many distinct keys of `mention` [`group`] keeps to skip: the denies of a policy test
-/// a few keys each, the same ones statement after statement.
-const MENTIONED_KEPT: usize = 8;
+/// Up to this many constraints and mentions, [`group_in_maps`] looks them up for less than
+/// the list costs to make.
+const GROUPED_IN_MAPS: usize = 12;
 
 /// The constraints by key, and each key's name as first written (with `quick`, only the
 /// mentioned keys' names: [`live`] keeps no context); the keys of `mention` are entered
-/// without constraints. A mentioned key entered already (among the first
-/// [`MENTIONED_KEPT`]) is not looked up again: entering it twice changes nothing
-/// (`tests::grouping_skips_only_keys_entered_already`).
+/// without constraints.
+///
+/// A question tests a handful of keys, mostly in runs of constraints on one key, and is
+/// asked thousands of times by a search: the keys are gathered in a list, looked up from its
+/// end and told apart by length first, then each entered in the maps once, rather than each
+/// constraint looked up in both (`tests::grouping_is_as_the_maps_give`).
 fn group<'a>(
     constraints: &[&'a Constraint],
     mention: &[&'a Constraint],
     quick: bool,
 ) -> (Groups<'a>, Names<'a>) {
-    let mut groups: Groups = BTreeMap::new();
-    let mut names: Names = BTreeMap::new();
+    if constraints.len() + mention.len() <= GROUPED_IN_MAPS {
+        return group_in_maps(constraints, mention, quick);
+    }
+    type Entry<'a> = (&'a str, Vec<&'a Constraint>, Option<&'a str>);
+    fn find(keys: &[Entry<'_>], key: &str) -> Option<usize> {
+        keys.iter()
+            .rposition(|(k, ..)| k.len() == key.len() && (k.as_ptr() == key.as_ptr() || *k == key))
+    }
+    let mut keys: Vec<Entry<'a>> = Vec::new();
     for c in constraints {
-        groups.entry(c.key.as_str()).or_default().push(c);
-        if !quick {
-            names.entry(c.key.as_str()).or_insert(c.name.as_str());
+        let key = c.key.as_str();
+        match find(&keys, key) {
+            Some(at) => keys[at].1.push(c),
+            None => keys.push((key, vec![c], (!quick).then(|| c.name.as_str()))),
         }
     }
-    let mut entered: [&str; MENTIONED_KEPT] = [""; MENTIONED_KEPT];
-    let mut kept = 0;
     for c in mention {
         let key = c.key.as_str();
-        if entered[..kept].contains(&key) {
-            continue;
+        match find(&keys, key) {
+            Some(at) => {
+                keys[at].2.get_or_insert(c.name.as_str());
+            }
+            None => keys.push((key, Vec::new(), Some(c.name.as_str()))),
         }
-        if kept < MENTIONED_KEPT {
-            entered[kept] = key;
-            kept += 1;
+    }
+    let (mut groups, mut names) = (Groups::new(), Names::new());
+    for (key, cs, name) in keys {
+        if let Some(name) = name {
+            names.insert(key, name);
         }
-        groups.entry(key).or_default();
-        names.entry(key).or_insert(c.name.as_str());
+        groups.insert(key, cs);
     }
     (groups, names)
 }
 
-/// [`group`] as first written: every mentioned key looked up but one just entered.
-#[cfg(test)]
-fn group_reference<'a>(
+/// [`group`] by the maps themselves: each constraint's key, and every mentioned key but one
+/// just entered, looked up in both. The cheaper way for a short question, and the
+/// reference of the other.
+fn group_in_maps<'a>(
     constraints: &[&'a Constraint],
     mention: &[&'a Constraint],
     quick: bool,
@@ -2637,10 +2651,10 @@ mod tests {
         );
     }
 
-    /// [`group`] gives the groups and names of [`group_reference`], for fixed lists and
-    /// random ones over more keys than it keeps to skip, with names written in other cases.
+    /// [`group`] gives the groups and names of [`group_in_maps`], for fixed lists and
+    /// random ones over many keys, with names written in other cases.
     #[test]
-    fn grouping_skips_only_keys_entered_already() {
+    fn grouping_is_as_the_maps_give() {
         let names = [
             "aws:PrincipalArn",
             "aws:userid",
@@ -2705,7 +2719,7 @@ mod tests {
                 assert!(
                     same(
                         group(constraints, mention, quick),
-                        group_reference(constraints, mention, quick)
+                        group_in_maps(constraints, mention, quick)
                     ),
                     "{constraints:?} {mention:?}"
                 );
