@@ -2318,6 +2318,8 @@ fn walk(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     /// The literals of automata with folded and exact characters (ASCII, the Kelvin sign,
     /// the long s, dotted and dotless i, sharp s, final sigma and more) are those read by
     /// comparing every pair.
@@ -2353,7 +2355,20 @@ mod tests {
         assert!(folding > 500, "{folding} folding cases");
     }
 
-    use super::*;
+    /// A random expression of literals, classes, sequences, choices and stars, `depth` deep
+    /// at most: the automata the moves and distances tests build.
+    fn random_re(next: &mut dyn FnMut(u64) -> u64, depth: u32) -> Re {
+        match next(if depth == 0 { 2 } else { 5 }) {
+            0 => Re::lit(["", "a", "arn:", "role/"][next(4) as usize]),
+            1 => {
+                let min = next(3) as usize;
+                Re::class("a-z0-9", min, min + next(3) as usize)
+            }
+            2 => Re::Seq((0..next(4)).map(|_| random_re(next, depth - 1)).collect()),
+            3 => Re::Alt((0..next(4)).map(|_| random_re(next, depth - 1)).collect()),
+            _ => Re::Star(Box::new(random_re(next, depth - 1))),
+        }
+    }
 
     fn like(p: &str) -> Nfa {
         Nfa::strings([p], true, false)
@@ -3549,18 +3564,6 @@ mod tests {
                 res.push((crate::keys::key_info(key, kind).domain)());
             }
         }
-        fn random_re(next: &mut dyn FnMut(u64) -> u64, depth: u32) -> Re {
-            match next(if depth == 0 { 2 } else { 5 }) {
-                0 => Re::lit(["", "a", "arn:", "role/"][next(4) as usize]),
-                1 => {
-                    let min = next(3) as usize;
-                    Re::class("a-z0-9", min, min + next(3) as usize)
-                }
-                2 => Re::Seq((0..next(4)).map(|_| random_re(next, depth - 1)).collect()),
-                3 => Re::Alt((0..next(4)).map(|_| random_re(next, depth - 1)).collect()),
-                _ => Re::Star(Box::new(random_re(next, depth - 1))),
-            }
-        }
         for _ in 0..600 {
             res.push(random_re(&mut next, 4));
         }
@@ -3627,18 +3630,6 @@ mod tests {
             false,
         ));
         all.push(Nfa::strings([], false, false));
-        fn random_re(next: &mut dyn FnMut(u64) -> u64, depth: u32) -> Re {
-            match next(if depth == 0 { 2 } else { 5 }) {
-                0 => Re::lit(["", "a", "arn:", "role/"][next(4) as usize]),
-                1 => {
-                    let min = next(3) as usize;
-                    Re::class("a-z0-9", min, min + next(3) as usize)
-                }
-                2 => Re::Seq((0..next(4)).map(|_| random_re(next, depth - 1)).collect()),
-                3 => Re::Alt((0..next(4)).map(|_| random_re(next, depth - 1)).collect()),
-                _ => Re::Star(Box::new(random_re(next, depth - 1))),
-            }
-        }
         let pieces = ["a", "b", "*", "?", ":", "arn", "role/", "::", "1", "**"];
         for _ in 0..600 {
             all.push(Nfa::from_re(&random_re(&mut next, 4)));
