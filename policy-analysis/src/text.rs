@@ -1314,17 +1314,7 @@ const POOL: &str = "a0bcdefghijklmnopqrstuvwxyz123456789ABCDEFGHIJKLMNOPQRSTUVWX
 /// The literals of the automata, sorted: their `Exact` characters and every case of their
 /// `Fold` ones. They come first in [`alphabet`], in this order.
 fn literals_of<'a>(nfas: impl Iterator<Item = &'a Nfa>) -> Vec<char> {
-    let mut literals: Vec<char> = Vec::new();
-    let mut folded: Vec<char> = Vec::new();
-    for n in nfas {
-        for cs in n.char_sets() {
-            match cs {
-                CharSet::Exact(c) => literals.push(c),
-                CharSet::Fold(c) => folded.push(c),
-                CharSet::Set { .. } => {}
-            }
-        }
-    }
+    let (mut literals, mut folded) = exact_and_folded(nfas);
     if !folded.is_empty() {
         // An ARN pattern's automaton folds most of its characters, and the identity of
         // every caller class is solved against the same few: each character once.
@@ -1339,10 +1329,7 @@ fn literals_of<'a>(nfas: impl Iterator<Item = &'a Nfa>) -> Vec<char> {
         // add every character of the pool that folds to a literal, as [`fold_eq`] tells,
         // each side lowered once rather than once a pair.
         let folds: Vec<(char, Lowered)> = folded.iter().map(|&l| (l, lowered(l))).collect();
-        for c in POOL
-            .chars()
-            .chain(['\u{212a}', '\u{17f}', '\u{130}', '\u{131}'])
-        {
+        for c in fold_candidates() {
             let lc = lowered(c);
             if folds.iter().any(|&(l, ll)| l == c || ll == lc) {
                 literals.push(c);
@@ -1352,6 +1339,26 @@ fn literals_of<'a>(nfas: impl Iterator<Item = &'a Nfa>) -> Vec<char> {
     literals.sort_unstable();
     literals.dedup();
     literals
+}
+
+/// The `Exact` characters of the automata's moves, and their `Fold` ones, as they come.
+fn exact_and_folded<'a>(nfas: impl Iterator<Item = &'a Nfa>) -> (Vec<char>, Vec<char>) {
+    let (mut exact, mut folded) = (Vec::new(), Vec::new());
+    for cs in nfas.flat_map(Nfa::char_sets) {
+        match cs {
+            CharSet::Exact(c) => exact.push(c),
+            CharSet::Fold(c) => folded.push(c),
+            CharSet::Set { .. } => {}
+        }
+    }
+    (exact, folded)
+}
+
+/// The characters a fold set may hold beyond a literal's cases: the pool's, and those that
+/// fold to ASCII letters (the Kelvin sign, the long s, dotted and dotless i).
+fn fold_candidates() -> impl Iterator<Item = char> {
+    POOL.chars()
+        .chain(['\u{212a}', '\u{17f}', '\u{130}', '\u{131}'])
 }
 
 /// A character's `to_lowercase()`, at most three characters, held so that two compare as
@@ -1371,26 +1378,13 @@ fn lowered(c: char) -> Lowered {
 /// each character of the pool compared with each by [`fold_eq`].
 #[cfg(test)]
 fn literals_of_by_pairs<'a>(nfas: impl Iterator<Item = &'a Nfa>) -> Vec<char> {
-    let mut literals: Vec<char> = Vec::new();
-    let mut folded: Vec<char> = Vec::new();
-    for n in nfas {
-        for cs in n.char_sets() {
-            match cs {
-                CharSet::Exact(c) => literals.push(c),
-                CharSet::Fold(c) => {
-                    folded.push(c);
-                    literals.push(c);
-                    literals.extend(c.to_lowercase());
-                    literals.extend(c.to_uppercase());
-                }
-                CharSet::Set { .. } => {}
-            }
-        }
+    let (mut literals, folded) = exact_and_folded(nfas);
+    for &c in &folded {
+        literals.push(c);
+        literals.extend(c.to_lowercase());
+        literals.extend(c.to_uppercase());
     }
-    for c in POOL
-        .chars()
-        .chain(['\u{212a}', '\u{17f}', '\u{130}', '\u{131}'])
-    {
+    for c in fold_candidates() {
         if folded.iter().any(|l| fold_eq(*l, c)) {
             literals.push(c);
         }
